@@ -1,0 +1,65 @@
+"""Command line: ``spoke [--profile DIR]`` opens the app; ``spoke demo`` opens a fictional demo.
+
+Imports are kept to what the unlock window needs, so the window appears fast; the rest of
+the app is imported after unlocking.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="spoke", description="Spoke: casebook and lone-working safety for outreach workers."
+    )
+    parser.add_argument("--profile", help="profile folder (default: your user data folder)")
+    parser.add_argument(
+        "--idle-minutes", type=int, default=None, help="lock after this many idle minutes"
+    )
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="open your casebook (the default)")
+    demo = sub.add_parser("demo", help="open a casebook of obviously fictional sample data")
+    demo.add_argument("--profile", dest="demo_profile", help="demo profile folder")
+    demo.add_argument(
+        "--seed-only", action="store_true", help="write the demo casebook and exit without a window"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from spokeapp import paths
+    from spokeapp.diagnostics import configure_logging
+
+    if args.command == "demo":
+        from spokeapp.demo import DEMO_PASSPHRASE, DemoProfileError, prepare_demo_profile
+
+        profile = paths.demo_profile_dir(args.demo_profile or args.profile)
+        configure_logging(None)
+        try:
+            summary = prepare_demo_profile(profile)
+        except DemoProfileError as exc:
+            print(f"spoke demo: {exc}", file=sys.stderr)
+            return 2
+        configure_logging(paths.logs_dir(profile))
+        print(f"Demo casebook ready in {profile}")
+        print(summary)
+        print(f"Demo passphrase: {DEMO_PASSPHRASE}")
+        if args.seed_only:
+            return 0
+        from spokeapp.ui.application import run
+
+        return int(run(profile, demo_passphrase=DEMO_PASSPHRASE, idle_minutes=args.idle_minutes))
+
+    profile = paths.profile_dir(args.profile)
+    configure_logging(paths.logs_dir(profile))
+    from spokeapp.ui.application import run
+
+    return int(run(profile, idle_minutes=args.idle_minutes))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,535 @@
+"""The worker's casebook: every record, its change log, audit and search, in one encrypted file.
+
+A casebook is a profile folder holding ``casebook.db`` (SQLCipher, opened with a raw random
+data key) and ``casebook.key`` (the data key wrapped by passphrase and recovery key). Every
+write is one transaction that stores the record, appends a change entry for the sync engine
+and an audit row. Finalised records are immutable in the database itself (a trigger refuses
+the update); corrections are amendments.
+
+A ``Casebook`` may be used from one worker thread at a time; a lock serialises callers so the
+UI can hand calls to a background thread without sharing a cursor.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Final
+
+import sqlcipher3
+
+from spokeapp.crypto.keyfile import KdfParameters, KeyFile, WrongPassphrase
+from spokeapp.domain.errors import SpokeError
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import Record, record_from_dict
+from spokeapp.store.database import (
+    CasebookError,
+    Connection,
+    connect,
+    migrate,
+    transaction,
+)
+
+DB_NAME: Final = "casebook.db"
+KEY_NAME: Final = "casebook.key"
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class RecordIsFinal(SpokeError):
+    """A finalised record cannot be changed; record an amendment instead."""
+
+
+class RecordNotFound(SpokeError):
+    """No record with that id is in this casebook."""
+
+
+class WeakPassphrase(SpokeError):
+    """The chosen passphrase is too short to protect the casebook."""
+
+
+MIN_PASSPHRASE_LENGTH: Final = 10
+
+
+def check_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise WeakPassphrase(
+            f"Choose a passphrase of at least {MIN_PASSPHRASE_LENGTH} characters: a few "
+            "unrelated words are easy to remember and hard to guess."
+        )
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """A record as stored, with its bookkeeping."""
+
+    record: Record
+    state: str  # 'header', 'draft' or 'final'
+    created_at: str
+    updated_at: str
+    finalised_at: str | None
+    author: str
+    revision: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    record_id: str
+    kind: str
+    case_id: str | None
+    snippet: str
+
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    seq: int
+    id: str
+    record_id: str
+    kind: str
+    op: str
+    payload: dict[str, Any]
+    author: str
+    device: str
+    local_time: str
+    local_only: bool
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seq: int
+    at: str
+    actor: str
+    action: str
+    subject_id: str | None
+
+
+def fts_query(text: str) -> str | None:
+    """Turn what a worker types into a safe FTS5 query: every word must appear; the last
+    word may be a prefix. Punctuation is never interpreted as FTS syntax."""
+    words = re.findall(r"\w+", text, flags=re.UNICODE)
+    if not words:
+        return None
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+class Casebook:
+    """An open, unlocked casebook. Create one with ``create``, ``open`` or ``recover``."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        profile: Path,
+        *,
+        author: str,
+        clock: Clock = utc_now,
+        migrated_backup: Path | None = None,
+    ) -> None:
+        self._conn = conn
+        self.profile = profile
+        self.author = author
+        self._clock = clock
+        self._lock = threading.RLock()
+        self.migrated_backup = migrated_backup
+        self.device_id = self._meta("device_id") or ""
+
+    # ----------------------------------------------------------------- opening and keys
+    @staticmethod
+    def exists(profile: Path) -> bool:
+        return (profile / KEY_NAME).exists() or (profile / DB_NAME).exists()
+
+    @classmethod
+    def create(
+        cls,
+        profile: Path,
+        passphrase: str,
+        *,
+        author: str = "worker",
+        clock: Clock = utc_now,
+        kdf: KdfParameters | None = None,
+    ) -> tuple[Casebook, str]:
+        """Set up a new casebook; return it with the recovery key to show the worker once."""
+        check_passphrase(passphrase)
+        if cls.exists(profile):
+            raise CasebookError("A casebook already exists in this profile; nothing was changed.")
+        profile.mkdir(parents=True, exist_ok=True, mode=0o700)
+        keyfile, data_key, recovery = KeyFile.create(passphrase, kdf)
+        conn = connect(profile / DB_NAME, data_key)
+        migrate(conn, profile / DB_NAME, data_key)
+        with transaction(conn):
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('device_id', ?), ('created_at', ?)",
+                (new_id(), clock().isoformat()),
+            )
+        keyfile.write(profile / KEY_NAME)
+        book = cls(conn, profile, author=author, clock=clock)
+        book.audit("casebook.create")
+        return book, recovery
+
+    @classmethod
+    def _open_with_key(
+        cls, profile: Path, data_key: bytes, author: str, clock: Clock
+    ) -> Casebook:
+        db_path = profile / DB_NAME
+        if not db_path.exists():
+            raise CasebookError("The casebook database is missing from this profile.")
+        conn = connect(db_path, data_key)
+        try:
+            backup = migrate(conn, db_path, data_key)
+        except BaseException:
+            conn.close()
+            raise
+        book = cls(conn, profile, author=author, clock=clock, migrated_backup=backup)
+        book.audit("casebook.open")
+        return book
+
+    @classmethod
+    def open(
+        cls, profile: Path, passphrase: str, *, author: str = "worker", clock: Clock = utc_now
+    ) -> Casebook:
+        """Unlock with the passphrase. Raises WrongPassphrase, KeyFileError, CasebookError."""
+        data_key = KeyFile.read(profile / KEY_NAME).unlock(passphrase)
+        return cls._open_with_key(profile, data_key, author, clock)
+
+    @classmethod
+    def recover(
+        cls,
+        profile: Path,
+        recovery_key: str,
+        new_passphrase: str,
+        *,
+        author: str = "worker",
+        clock: Clock = utc_now,
+    ) -> Casebook:
+        """Unlock with the recovery key and set a new passphrase (the data key is kept)."""
+        check_passphrase(new_passphrase)
+        keyfile = KeyFile.read(profile / KEY_NAME)
+        data_key = keyfile.unlock_with_recovery_key(recovery_key)
+        book = cls._open_with_key(profile, data_key, author, clock)
+        keyfile.rewrap_passphrase(data_key, new_passphrase).write(profile / KEY_NAME)
+        book.audit("casebook.recovered")
+        return book
+
+    def change_passphrase(self, old: str, new: str) -> None:
+        """Rewrap the data key under a new passphrase; the database is not re-encrypted."""
+        check_passphrase(new)
+        path = self.profile / KEY_NAME
+        keyfile = KeyFile.read(path)
+        try:
+            data_key = keyfile.unlock(old)
+        except WrongPassphrase as exc:
+            raise WrongPassphrase("Your current passphrase is not right.") from exc
+        keyfile.rewrap_passphrase(data_key, new).write(path)
+        self.audit("casebook.passphrase_changed")
+
+    def close(self) -> None:
+        """Close the database (auto-lock calls this); checkpoints the WAL into the file."""
+        with self._lock:
+            if self._conn is None:
+                return
+            # A checkpoint is an optimisation; the WAL is replayed on next open anyway.
+            with contextlib.suppress(sqlcipher3.Error):
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._conn.close()
+            self._conn = None
+
+    @property
+    def is_open(self) -> bool:
+        return self._conn is not None
+
+    def _db(self) -> Connection:
+        if self._conn is None:
+            raise CasebookError("The casebook is locked.")
+        return self._conn
+
+    def _meta(self, key: str) -> str | None:
+        row = self._db().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Settings that may be personal (e.g. the worker's name) live inside the database."""
+        with self._lock, transaction(self._db()) as db:
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (f"setting.{key}", value),
+            )
+
+    def setting(self, key: str) -> str | None:
+        with self._lock:
+            return self._meta(f"setting.{key}")
+
+    # ----------------------------------------------------------------- writing
+    def save(self, record: Record, *, finalise: bool = False) -> StoredRecord:
+        """Store a record (validated), with its change entry and audit row, in one transaction.
+
+        Headers (young person, referral, case) are always mutable. Event records are drafts
+        until ``finalise=True``; after that any change is refused with ``RecordIsFinal``.
+        """
+        record.validate()
+        now = self._clock().isoformat()
+        body = json.dumps(record.to_dict(), separators=(",", ":"), ensure_ascii=False)
+        state = ("final" if finalise else "draft") if record.EVENT else "header"
+        op = "finalise" if state == "final" else ("draft" if state == "draft" else "put")
+        with self._lock:
+            db = self._db()
+            with transaction(db):
+                row = db.execute(
+                    "SELECT rowid, state, revision, kind FROM records WHERE id = ?", (record.id,)
+                ).fetchone()
+                if row is None:
+                    cur = db.execute(
+                        "INSERT INTO records (id, kind, case_id, state, body, created_at, "
+                        "updated_at, finalised_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            record.id, record.KIND, record.case_id, state, body, now, now,
+                            now if state == "final" else None, self.author,
+                        ),
+                    )
+                    rowid = cur.lastrowid
+                    revision = 1
+                    created = now
+                else:
+                    rowid, old_state, old_revision, old_kind = row
+                    if old_state == "final":
+                        raise RecordIsFinal(
+                            "This record has been finalised and cannot be changed. "
+                            "Record an amendment instead."
+                        )
+                    if old_kind != record.KIND:
+                        raise CasebookError("A record with this id is of another kind.")
+                    revision = int(old_revision) + 1
+                    db.execute(
+                        "UPDATE records SET case_id = ?, state = ?, body = ?, updated_at = ?, "
+                        "finalised_at = ?, revision = ? WHERE rowid = ?",
+                        (
+                            record.case_id, state, body, now,
+                            now if state == "final" else None, revision, rowid,
+                        ),
+                    )
+                    db.execute("DELETE FROM notes_fts WHERE rowid = ?", (rowid,))
+                    created = str(
+                        db.execute(
+                            "SELECT created_at FROM records WHERE rowid = ?", (rowid,)
+                        ).fetchone()[0]
+                    )
+                text = record.searchable_text()
+                if text:
+                    db.execute("INSERT INTO notes_fts (rowid, text) VALUES (?, ?)", (rowid, text))
+                self._append_change(db, record.id, record.KIND, op, body, now, state == "draft")
+                self._append_audit(db, now, f"record.{op}", record.id)
+        return StoredRecord(
+            record, state, created, now, now if state == "final" else None, self.author, revision
+        )
+
+    def finalise(self, record_id: str) -> StoredRecord:
+        """Finalise a draft as it stands."""
+        stored = self.get(record_id)
+        return self.save(stored.record, finalise=True)
+
+    def discard_draft(self, record_id: str) -> None:
+        """Throw away a draft that was never finalised."""
+        now = self._clock().isoformat()
+        with self._lock:
+            db = self._db()
+            with transaction(db):
+                row = db.execute(
+                    "SELECT rowid, state, kind FROM records WHERE id = ?", (record_id,)
+                ).fetchone()
+                if row is None:
+                    raise RecordNotFound("That record is not in this casebook.")
+                if row[1] != "draft":
+                    raise RecordIsFinal("Only drafts can be discarded.")
+                db.execute("DELETE FROM notes_fts WHERE rowid = ?", (row[0],))
+                db.execute("DELETE FROM records WHERE rowid = ?", (row[0],))
+                self._append_change(db, record_id, row[2], "discard", "{}", now, True)
+                self._append_audit(db, now, "record.discard", record_id)
+
+    def _append_change(
+        self, db: Connection, record_id: str, kind: str, op: str, payload: str, now: str,
+        local_only: bool,
+    ) -> None:
+        db.execute(
+            "INSERT INTO changes (id, record_id, kind, op, payload, author, device, local_time, "
+            "local_only) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (new_id(), record_id, kind, op, payload, self.author, self.device_id, now,
+             1 if local_only else 0),
+        )
+
+    def _append_audit(self, db: Connection, now: str, action: str, subject: str | None) -> None:
+        db.execute(
+            "INSERT INTO audit (at, actor, action, subject_id) VALUES (?, ?, ?, ?)",
+            (now, self.author, action, subject),
+        )
+
+    def audit(self, action: str, subject_id: str | None = None) -> None:
+        """Append to the audit trail (e.g. ``export``). Never holds personal text."""
+        with self._lock:
+            db = self._db()
+            with transaction(db):
+                self._append_audit(db, self._clock().isoformat(), action, subject_id)
+
+    # ----------------------------------------------------------------- reading
+    @staticmethod
+    def _stored(row: tuple[Any, ...]) -> StoredRecord:
+        kind, body, state, created, updated, finalised, author, revision = row
+        return StoredRecord(
+            record_from_dict(kind, json.loads(body)), state, created, updated, finalised,
+            author, int(revision),
+        )
+
+    _COLUMNS: Final = "kind, body, state, created_at, updated_at, finalised_at, author, revision"
+
+    def get(self, record_id: str) -> StoredRecord:
+        with self._lock:
+            row = self._db().execute(
+                f"SELECT {self._COLUMNS} FROM records WHERE id = ?",  # noqa: S608
+                (record_id,),
+            ).fetchone()
+        if row is None:
+            raise RecordNotFound("That record is not in this casebook.")
+        return self._stored(row)
+
+    def records(
+        self, kind: str | None = None, *, case_id: str | None = None, state: str | None = None
+    ) -> list[StoredRecord]:
+        """Records filtered by kind, case and state, oldest first."""
+        clauses, params = [], []
+        for column, value in (("kind", kind), ("case_id", case_id), ("state", state)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._lock:
+            rows = self._db().execute(
+                # Only fixed column names are interpolated; values are bound parameters.
+                f"SELECT {self._COLUMNS} FROM records {where} "  # noqa: S608
+                "ORDER BY created_at, rowid",
+                params,
+            ).fetchall()
+        return [self._stored(r) for r in rows]
+
+    def view_case(self, case_id: str) -> list[StoredRecord]:
+        """Everything recorded for a case (audited as a view of the case)."""
+        records = self.records(case_id=case_id)
+        self.audit("case.view", case_id)
+        return records
+
+    def search_notes(self, text: str, limit: int = 50) -> list[SearchHit]:
+        """Full-text search over notes inside the encrypted database, best matches first."""
+        query = fts_query(text)
+        if query is None:
+            return []
+        with self._lock:
+            rows = self._db().execute(
+                "SELECT r.id, r.kind, r.case_id, snippet(notes_fts, 0, '[', ']', ' … ', 12) "
+                "FROM notes_fts JOIN records r ON r.rowid = notes_fts.rowid "
+                "WHERE notes_fts MATCH ? ORDER BY rank LIMIT ?",
+                (query, limit),
+            ).fetchall()
+        return [SearchHit(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def changes(
+        self, *, include_local_only: bool = False, unsent_only: bool = True
+    ) -> list[ChangeEntry]:
+        """The change log in the order it was written (what the sync engine will push)."""
+        clauses = []
+        if not include_local_only:
+            clauses.append("local_only = 0")
+        if unsent_only:
+            clauses.append("sent_at IS NULL")
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._lock:
+            rows = self._db().execute(
+                "SELECT seq, id, record_id, kind, op, payload, author, device, "  # noqa: S608
+                f"local_time, local_only FROM changes {where} ORDER BY seq"
+            ).fetchall()
+        return [
+            ChangeEntry(
+                r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6], r[7], r[8], bool(r[9])
+            )
+            for r in rows
+        ]
+
+    def audit_trail(self) -> list[AuditEntry]:
+        with self._lock:
+            rows = self._db().execute(
+                "SELECT seq, at, actor, action, subject_id FROM audit ORDER BY seq"
+            ).fetchall()
+        return [AuditEntry(*r) for r in rows]
+
+    def count(self, kind: str | None = None) -> int:
+        with self._lock:
+            if kind is None:
+                return int(self._db().execute("SELECT count(*) FROM records").fetchone()[0])
+            row = self._db().execute("SELECT count(*) FROM records WHERE kind = ?", (kind,))
+            return int(row.fetchone()[0])
+
+    def integrity_ok(self) -> bool:
+        with self._lock:
+            return bool(self._db().execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+    def caseload(self) -> list[CaseloadRow]:
+        """One row per case for the caseload list: reference, name, risk, last contact, status."""
+        sql = """
+            SELECT c.id,
+                   json_extract(yp.body, '$.reference'),
+                   json_extract(yp.body, '$.name'),
+                   json_extract(yp.body, '$.preferred_name'),
+                   json_extract(c.body, '$.status'),
+                   json_extract(c.body, '$.current_risk_level'),
+                   (SELECT max(json_extract(s.body, '$.occurred_at')) FROM records s
+                     WHERE s.case_id = c.id AND s.kind = 'session' AND s.state = 'final'),
+                   (SELECT max(json_extract(a.body, '$.assessed_on')) FROM records a
+                     WHERE a.case_id = c.id AND a.kind = 'risk_assessment' AND a.state = 'final'),
+                   json_extract(c.body, '$.key_worker')
+            FROM records c
+            LEFT JOIN records yp ON yp.id = json_extract(c.body, '$.young_person_id')
+            WHERE c.kind = 'case'
+            ORDER BY json_extract(yp.body, '$.reference')
+        """
+        with self._lock:
+            rows = self._db().execute(sql).fetchall()
+        return [
+            CaseloadRow(
+                case_id=r[0], reference=r[1] or "", name=r[2] or "", preferred_name=r[3],
+                status=r[4] or "", risk_level=r[5],
+                last_contact=datetime.fromisoformat(r[6]) if r[6] else None,
+                last_assessed=date.fromisoformat(r[7]) if r[7] else None,
+                key_worker=r[8] or "",
+            )
+            for r in rows
+        ]
+
+    def __enter__(self) -> Casebook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __iter__(self) -> Iterator[StoredRecord]:
+        return iter(self.records())
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    case_id: str
+    reference: str
+    name: str
+    preferred_name: str | None
+    status: str
+    risk_level: str | None
+    last_contact: datetime | None
+    last_assessed: date | None
+    key_worker: str
