@@ -10,7 +10,29 @@ import json
 from collections.abc import Callable
 from typing import Any, Final
 
-from spokeapp.domain.records import record_from_dict
+from spokeapp.domain.records import Record, record_from_dict
+
+_IMMUTABLE_TRIGGER: Final = """
+        CREATE TRIGGER records_final_is_immutable BEFORE UPDATE ON records
+        WHEN OLD.state = 'final'
+        BEGIN
+            SELECT RAISE(ABORT, 'finalised records are immutable; record an amendment');
+        END;
+"""
+
+_WHEN_FIELDS: Final = (
+    "occurred_at", "assessed_on", "raised_on", "closed_on", "held_on", "received_on", "opened_on"
+)
+
+
+def occurred_of(record: Record) -> str | None:
+    """When the thing a record describes happened, as sortable ISO text (None if undated)."""
+    for name in _WHEN_FIELDS:
+        value = getattr(record, name, None)
+        if value is not None:
+            return str(value.isoformat())
+    return None
+
 
 #: A step is SQL run as a script, or a function given the open connection.
 Step = str | Callable[[Any], None]
@@ -18,11 +40,17 @@ Step = str | Callable[[Any], None]
 
 def _index_existing_notes(conn: Any) -> None:
     """Fill the new full-text index from the records a version-1 casebook already holds."""
-    rows = conn.execute("SELECT rowid, kind, body FROM records").fetchall()
-    for rowid, kind, body in rows:
-        text = record_from_dict(kind, json.loads(body)).searchable_text()
+    rows = conn.execute("SELECT rowid, kind, body, state FROM records").fetchall()
+    conn.execute("DROP TRIGGER records_final_is_immutable")  # the backfill touches final rows
+    for rowid, kind, body, _state in rows:
+        record = record_from_dict(kind, json.loads(body))
+        text = record.searchable_text()
         if text:
             conn.execute("INSERT INTO notes_fts (rowid, text) VALUES (?, ?)", (rowid, text))
+        conn.execute(
+            "UPDATE records SET occurred = ? WHERE rowid = ?", (occurred_of(record), rowid)
+        )
+    conn.execute(_IMMUTABLE_TRIGGER)
 
 
 MIGRATIONS: Final[tuple[tuple[int, tuple[Step, ...]], ...]] = (
@@ -48,11 +76,9 @@ MIGRATIONS: Final[tuple[tuple[int, tuple[Step, ...]], ...]] = (
         CREATE INDEX records_by_case ON records (case_id, kind);
         CREATE INDEX records_by_kind ON records (kind, state);
 
-        CREATE TRIGGER records_final_is_immutable BEFORE UPDATE ON records
-        WHEN OLD.state = 'final'
-        BEGIN
-            SELECT RAISE(ABORT, 'finalised records are immutable; record an amendment');
-        END;
+        """,
+        _IMMUTABLE_TRIGGER,
+        """
         CREATE TRIGGER records_final_is_kept BEFORE DELETE ON records
         WHEN OLD.state = 'final'
         BEGIN
@@ -99,6 +125,11 @@ MIGRATIONS: Final[tuple[tuple[int, tuple[Step, ...]], ...]] = (
 
         -- Changes that never leave the laptop (drafts) are marked so sync can skip them.
         ALTER TABLE changes ADD COLUMN local_only INTEGER NOT NULL DEFAULT 0;
+
+        -- When a record happened (a session's time, an assessment's date...), so the caseload
+        -- finds last contact and last assessment through an index instead of parsing JSON.
+        ALTER TABLE records ADD COLUMN occurred TEXT;
+        CREATE INDEX records_by_case_when ON records (case_id, kind, state, occurred);
         """, _index_existing_notes),
     ),
 )
