@@ -76,7 +76,7 @@ def fill(book: Casebook, rng: random.Random, cases: int, sessions: int) -> list[
 
 def percentile(samples: list[float], pct: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def timed(fn: Callable[[], object]) -> float:
