@@ -35,6 +35,9 @@ FORMAT = "spoke-keyfile"
 FORMAT_VERSION = 1
 DATA_KEY_BYTES = 32
 RECOVERY_KEY_BYTES = 20  # 160 bits: 32 base32 characters, typed as 8 groups of 4
+_SALT_BYTES = 16
+_NONCE_BYTES = 12
+_TAG_BYTES = 16
 _B32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 
@@ -131,15 +134,27 @@ class _Wrap:
     def from_dict(cls, data: object, where: str) -> _Wrap:
         if not isinstance(data, dict):
             raise KeyFileError(f"The key file is damaged: '{where}' is missing.")
-        return cls(
+        wrap = cls(
             salt=_unb64(data.get("salt"), f"{where}.salt"),
             nonce=_unb64(data.get("nonce"), f"{where}.nonce"),
             ciphertext=_unb64(data.get("ciphertext"), f"{where}.ciphertext"),
         )
+        # A short salt or nonce would otherwise escape from Argon2 or AES-GCM as a
+        # HashingError/ValueError (shown as a crash) instead of a KeyFileError.
+        for name, value, size in (
+            ("salt", wrap.salt, _SALT_BYTES),
+            ("nonce", wrap.nonce, _NONCE_BYTES),
+            ("ciphertext", wrap.ciphertext, DATA_KEY_BYTES + _TAG_BYTES),
+        ):
+            if len(value) != size:
+                raise KeyFileError(
+                    f"The key file is damaged: '{where}.{name}' has the wrong length."
+                )
+        return wrap
 
 
 def _seal(key: bytes, data_key: bytes, purpose: bytes, salt: bytes) -> _Wrap:
-    nonce = secrets.token_bytes(12)
+    nonce = secrets.token_bytes(_NONCE_BYTES)
     return _Wrap(salt, nonce, AESGCM(key).encrypt(nonce, data_key, purpose))
 
 
@@ -177,9 +192,9 @@ class KeyFile:
     def _wrap_both(
         cls, data_key: bytes, passphrase: str, recovery: bytes, kdf: KdfParameters
     ) -> KeyFile:
-        salt = secrets.token_bytes(16)
+        salt = secrets.token_bytes(_SALT_BYTES)
         pwrap = _seal(_passphrase_key(passphrase, salt, kdf), data_key, b"passphrase", salt)
-        rsalt = secrets.token_bytes(16)
+        rsalt = secrets.token_bytes(_SALT_BYTES)
         rwrap = _seal(_recovery_wrapping_key(recovery, rsalt), data_key, b"recovery", rsalt)
         return cls(kdf, pwrap, rwrap)
 
@@ -200,7 +215,7 @@ class KeyFile:
 
     def rewrap_passphrase(self, data_key: bytes, new_passphrase: str) -> KeyFile:
         """A new key file with the same data key under a new passphrase (never a rekey)."""
-        salt = secrets.token_bytes(16)
+        salt = secrets.token_bytes(_SALT_BYTES)
         wrap = _seal(_passphrase_key(new_passphrase, salt, self.kdf), data_key, b"passphrase", salt)
         return KeyFile(self.kdf, wrap, self.recovery_wrap)
 
@@ -218,7 +233,8 @@ class KeyFile:
     def from_dict(cls, data: object) -> KeyFile:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise KeyFileError("The key file is damaged or is not a Spoke key file.")
-        if data.get("version") != FORMAT_VERSION:
+        version = data.get("version")
+        if type(version) is not int or version != FORMAT_VERSION:  # True == 1 in Python
             raise KeyFileError(
                 "The key file was written by a newer version of Spoke; update Spoke to open it."
             )
@@ -235,8 +251,9 @@ class KeyFile:
             raise KeyFileError("The key file is damaged: 'kdf' parameters are unreadable.") from exc
         if not (
             1 <= kdf.time_cost <= 20
-            and 8 <= kdf.memory_kib <= 4_194_304
             and 1 <= kdf.parallelism <= 16
+            # Argon2 needs at least 8 KiB per lane, or it fails with a HashingError.
+            and 8 * kdf.parallelism <= kdf.memory_kib <= 4_194_304
         ):
             raise KeyFileError("The key file is damaged: 'kdf' parameters are out of range.")
         return cls(
