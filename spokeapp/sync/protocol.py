@@ -1,0 +1,195 @@
+"""Spoke's sync wire format, used by both the device (``spokeapp.sync``) and the hub.
+
+The design (docs/sync.md has the whole story):
+
+* The hub gives every accepted record version a **sequence number** from one counter that
+  advances in commit order; devices pull "records in my scope with seq > cursor". Device
+  clocks are never trusted for ordering (``local_time`` is metadata only).
+* Every change has a device-generated UUIDv7 ``id``: a re-sent batch is recognised and
+  answered ``duplicate``; nothing is stored twice.
+* Pull returns the **latest version of each record** (not every edit), so a case that is
+  reassigned reaches its new worker by bumping its records' seq, and leaves the old worker's
+  laptop through a **tombstone** (``op = "purge"``).
+* Mutable headers (young person, referral, case) carry ``base_seq`` and ``base`` (the hub
+  version the edit started from). A field both sides changed keeps the hub's value and opens
+  a ``conflict`` record that syncs to everyone who can see the case.
+* Each device keeps a **hash chain** over the changes it pushes; each batch carries the chain
+  head before and after it and an Ed25519 signature over both, so the hub checks one
+  signature per batch and still detects a tampered, missing or re-ordered record.
+* ``hub_epoch`` changes when a hub is restored from a backup; a device that sees a new epoch
+  (or a cursor beyond the hub's ``max_seq``) re-pulls from zero and re-pushes everything.
+
+Limits are part of the protocol: the hub refuses larger batches with 413.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROTOCOL_VERSION: Final = 1
+API_PREFIX: Final = "/v1"
+
+MAX_BATCH_CHANGES: Final = 500
+MAX_BATCH_BYTES: Final = 4 * 1024 * 1024
+MAX_PAYLOAD_BYTES: Final = 256 * 1024
+MAX_PULL_LIMIT: Final = 2000
+DEFAULT_PULL_LIMIT: Final = 1000
+ACCESS_TOKEN_SECONDS: Final = 15 * 60
+ENROLMENT_CODE_HOURS: Final = 24
+
+#: Record kinds that travel first and alone (lone-working safety; see issue 5).
+SAFETY_KINDS: Final = frozenset({"visit_plan", "check_in", "alarm"})
+#: Mutable header kinds: edits carry base_seq/base and may conflict. Everything else is an
+#: event, immutable once finalised, and never conflicts.
+HEADER_KINDS: Final = frozenset({"young_person", "referral", "case"})
+
+GENESIS_HEAD: Final = "0" * 64
+
+Op = Literal["put", "finalise"]
+PullOp = Literal["put", "finalise", "purge"]
+Role = Literal["worker", "supervisor", "admin"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ------------------------------------------------------------------------------ errors
+class ErrorBody(_Model):
+    """Every 4xx/5xx body: a stable machine code and a message safe to show a person."""
+
+    error: str
+    message: str
+    wipe: bool | None = None  # only with error == "device_revoked"
+
+
+# ------------------------------------------------------------------------------ enrolment
+class EnrolRequest(_Model):
+    code: str = Field(min_length=6, max_length=64)
+    device_name: str = Field(min_length=1, max_length=100)
+    public_key: str = Field(min_length=40, max_length=64, description="Ed25519 key, base64")
+
+
+class EnrolResponse(_Model):
+    device_id: str
+    user_id: str
+    user_name: str
+    role: Role
+    team: str | None
+    refresh_token: str
+    hub_id: str
+    hub_epoch: str
+
+
+class TokenRequest(_Model):
+    device_id: str = Field(min_length=1, max_length=64)
+    refresh_token: str = Field(min_length=16, max_length=256)
+
+
+class TokenResponse(_Model):
+    access_token: str
+    expires_in: int
+    hub_epoch: str
+
+
+# ------------------------------------------------------------------------------ push
+class ChangeIn(_Model):
+    """One record version written on a device."""
+
+    id: str = Field(min_length=36, max_length=36, description="UUIDv7 made on the device")
+    record_id: str = Field(min_length=1, max_length=64)
+    kind: str = Field(min_length=1, max_length=40)
+    op: Op
+    payload: dict[str, Any]
+    author: str = Field(max_length=64)
+    local_time: str = Field(max_length=40, description="device clock; metadata only")
+    base_seq: int | None = Field(default=None, ge=0)
+    base: dict[str, Any] | None = None
+
+
+class ChainProof(_Model):
+    prev_head: str = Field(pattern=r"^[0-9a-f]{64}$")
+    head: str = Field(pattern=r"^[0-9a-f]{64}$")
+    signature: str = Field(min_length=80, max_length=100, description="Ed25519, base64")
+
+
+class PushRequest(_Model):
+    hub_epoch: str = Field(max_length=64)
+    changes: list[ChangeIn] = Field(min_length=1, max_length=MAX_BATCH_CHANGES)
+    chain: ChainProof
+
+
+ChangeStatus = Literal["accepted", "duplicate", "conflict"]
+
+
+class ChangeResult(_Model):
+    id: str
+    status: ChangeStatus
+    seq: int
+    conflict_ids: list[str] = Field(default_factory=list)
+
+
+class PushResponse(_Model):
+    """Sent only after the hub's transaction committed: the durable acknowledgement."""
+
+    results: list[ChangeResult]
+    chain_head: str
+    hub_epoch: str
+
+
+# ------------------------------------------------------------------------------ pull
+class ChangeOut(_Model):
+    seq: int
+    record_id: str
+    kind: str
+    op: PullOp
+    case_id: str | None
+    payload: dict[str, Any] | None  # None for purge
+    author: str | None
+    hub_time: str
+
+
+class PullResponse(_Model):
+    hub_epoch: str
+    max_seq: int
+    changes: list[ChangeOut]
+    next_after: int
+    more: bool
+
+
+class DeviceStatus(_Model):
+    device_id: str
+    status: Literal["active", "revoked", "retired"]
+    wipe: bool
+
+
+# ------------------------------------------------------------------------------ chain
+def canonical_change(change: ChangeIn) -> bytes:
+    """The bytes hashed into the chain: the change as sorted, compact JSON (UTF-8)."""
+    return json.dumps(
+        change.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8")
+
+
+def chain_step(prev_head: str, change: ChangeIn) -> str:
+    """Next chain head: SHA-256 over the previous head's bytes and the canonical change."""
+    return hashlib.sha256(bytes.fromhex(prev_head) + canonical_change(change)).hexdigest()
+
+
+def chain_heads(prev_head: str, changes: list[ChangeIn]) -> list[str]:
+    """The head after each change, in order."""
+    heads = []
+    head = prev_head
+    for change in changes:
+        head = chain_step(head, change)
+        heads.append(head)
+    return heads
+
+
+def chain_message(device_id: str, prev_head: str, head: str) -> bytes:
+    """What the device signs for a batch: it vouches for every change between the heads."""
+    return f"spoke-chain-v1|{device_id}|{prev_head}|{head}".encode("ascii")
