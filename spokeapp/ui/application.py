@@ -1,0 +1,40 @@
+"""Start Spoke's window: ``run(profile)`` shows first run or unlock, and returns the exit code.
+
+Only what the unlock and first-run windows need is imported here; the main window and its
+pages are imported after unlocking (launch to unlock window must stay under half a second).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from spokeapp.ui.shell import SpokeShell
+
+
+def _application() -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("Spoke")
+    app.setOrganizationName("Spoke")
+    app.setDesktopFileName("spoke")
+    # Qt follows the system's light or dark scheme by itself, except the classic Windows style,
+    # which cannot draw dark; Fusion can, so use it only in that case.
+    dark = app.styleHints().colorScheme() == Qt.ColorScheme.Dark
+    if sys.platform == "win32" and dark and app.style().name().lower() == "windowsvista":
+        app.setStyle("Fusion")
+    return app
+
+
+def run(
+    profile: Path, *, demo_passphrase: str | None = None, idle_minutes: int | None = None
+) -> int:
+    """Show Spoke for ``profile`` and run until the worker quits; return the exit code."""
+    app = _application()
+    shell = SpokeShell(profile, idle_minutes=idle_minutes, demo_passphrase=demo_passphrase)
+    app.aboutToQuit.connect(shell.shutdown)
+    shell.start()
+    return app.exec()

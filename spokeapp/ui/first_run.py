@@ -1,0 +1,259 @@
+"""First run: choose a passphrase, create the casebook, and write down the recovery key once.
+
+The recovery key is the only way back in if the passphrase is forgotten (nobody at the hub can
+unlock a laptop's casebook), so it is shown once, large and selectable, and the worker must tick
+that they have written it down before going on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from spokeapp.domain.errors import SpokeError
+from spokeapp.ui.passphrase import MIN_PASSPHRASE_LENGTH, passphrase_problem
+from spokeapp.ui.signals import emit
+from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.widgets import (
+    Message,
+    PassphraseEdit,
+    StrengthMeter,
+    fit_pages,
+    show_typing_box,
+)
+
+#: ``create(passphrase) -> (open casebook, recovery key text)``; runs off the GUI thread.
+Creator = Callable[[str], tuple[Any, str]]
+
+ACKNOWLEDGE_TEXT = "I have written this recovery key down and will keep it safe"
+
+
+def heading(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    font.setBold(True)
+    label.setFont(font)
+    label.setAccessibleName(text)
+    return label
+
+
+def paragraph(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    return label
+
+
+class FirstRunWindow(QWidget):
+    """Sets up a new casebook. Emits ``finished(casebook)`` once the recovery key is noted."""
+
+    finished = Signal(object)
+
+    def __init__(self, create: Creator, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._create = create
+        self._tasks = tasks
+        self._book: Any = None
+        self._recovery_key = ""
+        self.setWindowTitle("Spoke - set up your casebook")
+        self.setMinimumWidth(560)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self._passphrase_page())
+        self.pages.addWidget(self._recovery_page())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.addWidget(self.pages)
+        fit_pages(self.pages)
+        self.passphrase.setFocus()
+
+    # ------------------------------------------------------------------ page 1: passphrase
+    def _passphrase_page(self) -> QWidget:
+        page = QWidget(self)
+        intro = paragraph(
+            "Spoke keeps your notes in an encrypted casebook on this laptop. Choose a passphrase "
+            "to lock it. You will type it each time you open Spoke, so pick something you can "
+            f"remember: at least {MIN_PASSPHRASE_LENGTH} characters. A few unrelated words work "
+            "well.",
+            page,
+        )
+        self.passphrase = PassphraseEdit("Passphrase", page)
+        self.confirm = PassphraseEdit("Type the passphrase again", page)
+        self.meter = StrengthMeter(page)
+        self.message = Message(page, name="Problem with the passphrase")
+        self.create_button = QPushButton("&Create my casebook", page)
+        self.create_button.setAccessibleName("Create my casebook")
+        self.create_button.setDefault(True)
+        self.create_button.setAutoDefault(True)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        passphrase_label = QLabel("&Passphrase:", page)
+        passphrase_label.setBuddy(self.passphrase)
+        confirm_label = QLabel("&Type it again:", page)
+        confirm_label.setBuddy(self.confirm)
+        form.addRow(passphrase_label, self.passphrase)
+        form.addRow("", self.meter)
+        form.addRow(confirm_label, self.confirm)
+        self.show_typing = show_typing_box(page, self.passphrase, self.confirm)
+        form.addRow("", self.show_typing)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.create_button)
+
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
+        layout.addWidget(heading("Welcome to Spoke", page))
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+
+        self.passphrase.textChanged.connect(self._passphrase_changed)
+        self.confirm.textChanged.connect(lambda _text: self.message.clear_message())
+        self.passphrase.returnPressed.connect(self.confirm.setFocus)
+        self.confirm.returnPressed.connect(self.create_button.click)
+        self.create_button.clicked.connect(self._create_clicked)
+        QWidget.setTabOrder(self.passphrase, self.confirm)
+        QWidget.setTabOrder(self.confirm, self.show_typing)
+        QWidget.setTabOrder(self.show_typing, self.create_button)
+        return page
+
+    def _passphrase_changed(self, text: str) -> None:
+        self.meter.update_for(text)
+        self.message.clear_message()
+
+    def _create_clicked(self) -> None:
+        passphrase = self.passphrase.text()
+        problem = passphrase_problem(passphrase, self.confirm.text())
+        if problem:
+            self.message.show_error(problem)
+            self.passphrase.setFocus()
+            return
+        self._set_busy(True)
+        self.message.show_info("Setting up your casebook. This takes a few seconds…")
+        self._tasks.submit(
+            lambda: self._create(passphrase), self._created, self._failed, owner=self
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        for widget in (self.passphrase, self.confirm, self.create_button):
+            widget.setEnabled(not busy)
+
+    def _failed(self, error: BaseException) -> None:
+        self._set_busy(False)
+        if not isinstance(error, SpokeError):
+            raise error
+        self.message.show_error(str(error))
+
+    def _created(self, result: tuple[Any, str]) -> None:
+        self._book, self._recovery_key = result
+        self.passphrase.clear()
+        self.confirm.clear()
+        self.show_typing.setChecked(False)
+        # Two lines of four groups: easier to copy onto paper. Spaces and line breaks are
+        # ignored when the key is typed back in.
+        groups = self._recovery_key.split("-")
+        self.key_label.setText("-".join(groups[:4]) + "-\n" + "-".join(groups[4:]))
+        self.pages.setCurrentIndex(1)
+        fit_pages(self.pages)
+        self.copy_button.setFocus()
+
+    # ------------------------------------------------------------------ page 2: recovery key
+    def _recovery_page(self) -> QWidget:
+        page = QWidget(self)
+        explain = paragraph(
+            "If you ever forget your passphrase, this recovery key is the only way back into "
+            "your casebook. Nobody at the hub can open it for you.\n\n"
+            "Write it down on paper now and keep it somewhere safe, away from this laptop. "
+            "It will not be shown again.",
+            page,
+        )
+        self.key_label = QLabel(page)
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.6)
+        font.setBold(True)
+        self.key_label.setFont(font)
+        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.key_label.setWordWrap(True)
+        self.key_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.key_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.key_label.setFrameShape(QLabel.Shape.StyledPanel)
+        self.key_label.setContentsMargins(24, 16, 24, 16)
+        self.key_label.setAccessibleName("Recovery key")
+
+        self.copy_button = QPushButton("C&opy", page)
+        self.copy_button.setAccessibleName("Copy the recovery key")
+        self.copy_button.setToolTip("Copy the recovery key, for example into a password manager")
+        self.copy_status = QLabel(page)
+        self.acknowledge = QCheckBox(ACKNOWLEDGE_TEXT, page)
+        self.acknowledge.setAccessibleName(ACKNOWLEDGE_TEXT)
+        self.continue_button = QPushButton("Con&tinue", page)
+        self.continue_button.setAccessibleName("Continue to Spoke")
+        self.continue_button.setEnabled(False)
+
+        copy_row = QHBoxLayout()
+        copy_row.addWidget(self.copy_button)
+        copy_row.addWidget(self.copy_status, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.continue_button)
+
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
+        layout.addWidget(heading("Your recovery key", page))
+        layout.addWidget(explain)
+        layout.addWidget(self.key_label)
+        layout.addLayout(copy_row)
+        layout.addWidget(self.acknowledge)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+
+        self.copy_button.clicked.connect(self._copy)
+        self.acknowledge.toggled.connect(self.continue_button.setEnabled)
+        self.continue_button.clicked.connect(self._continue)
+        QWidget.setTabOrder(self.key_label, self.copy_button)
+        QWidget.setTabOrder(self.copy_button, self.acknowledge)
+        QWidget.setTabOrder(self.acknowledge, self.continue_button)
+        return page
+
+    def _copy(self) -> None:
+        QGuiApplication.clipboard().setText(self._recovery_key)
+        self.copy_status.setText(
+            "Copied. Paste it somewhere safe; Spoke clears it from the clipboard when you continue."
+        )
+
+    def _continue(self) -> None:
+        if not self.acknowledge.isChecked() or self._book is None:
+            return
+        clipboard = QGuiApplication.clipboard()
+        if clipboard.text() == self._recovery_key:
+            clipboard.clear()  # do not leave the key lying in the clipboard
+        self.key_label.clear()
+        self._recovery_key = ""
+        book, self._book = self._book, None
+        emit(self.finished, book)
+
+    def take_book(self) -> Any:
+        """The casebook if it was created but not yet handed on (so shutdown can close it)."""
+        book, self._book = self._book, None
+        return book

@@ -1,0 +1,164 @@
+"""The caseload table: one row per case, for a ``QTableView`` behind a sort/filter proxy.
+
+Risk is shown as a word *and* a colour swatch (never colour alone). "Hide names" (for working
+in a cafe or on a train) blanks the Name column in the model itself, so names cannot leak
+through tooltips, the filter, copy or a screen reader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from enum import IntEnum
+from typing import Any, Final
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from spokeapp.store.casebook import CaseloadRow
+from spokeapp.ui.labels import humanise
+from spokeapp.ui.signals import emit
+
+Index = QModelIndex | QPersistentModelIndex
+
+#: Sort value for rows, so "Last contact" and "Risk" sort by meaning rather than by text.
+SORT_ROLE: Final = Qt.ItemDataRole.UserRole + 1
+#: The case id of the row (any column).
+CASE_ID_ROLE: Final = Qt.ItemDataRole.UserRole + 2
+
+NOT_ASSESSED: Final = "Not assessed"
+NO_CONTACT: Final = "No contact yet"
+
+#: Swatch colours for the usual band names; any other band gets a neutral grey swatch.
+RISK_COLOURS: Final = {
+    "low": QColor("#2e7d32"),
+    "medium": QColor("#f9a825"),
+    "high": QColor("#e65100"),
+    "very_high": QColor("#b71c1c"),
+}
+RISK_ORDER: Final = {"low": 1, "medium": 2, "high": 3, "very_high": 4}
+_NEUTRAL: Final = QColor("#9e9e9e")
+
+
+class Column(IntEnum):
+    REFERENCE = 0
+    NAME = 1
+    RISK = 2
+    LAST_CONTACT = 3
+    STATUS = 4
+
+
+HEADERS: Final = {
+    Column.REFERENCE: "Reference",
+    Column.NAME: "Name",
+    Column.RISK: "Risk",
+    Column.LAST_CONTACT: "Last contact",
+    Column.STATUS: "Status",
+}
+
+
+def risk_text(level: str | None) -> str:
+    return humanise(level) if level else NOT_ASSESSED
+
+
+def contact_text(when: datetime | None) -> str:
+    if when is None:
+        return NO_CONTACT
+    local = when.astimezone() if when.tzinfo else when
+    return f"{local.day} {local:%b %Y}"
+
+
+class CaseloadModel(QAbstractTableModel):
+    """The worker's cases as a table model (read-only)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[CaseloadRow] = []
+        self._hide_names = False
+
+    # -- data in -----------------------------------------------------------------------------
+    def set_rows(self, rows: Sequence[CaseloadRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> CaseloadRow:
+        return self._rows[row]
+
+    @property
+    def hide_names(self) -> bool:
+        return self._hide_names
+
+    def set_hide_names(self, hide: bool) -> None:
+        if hide == self._hide_names:
+            return
+        self._hide_names = hide
+        if self._rows:
+            top = self.index(0, Column.NAME)
+            bottom = self.index(len(self._rows) - 1, Column.NAME)
+            emit(self.dataChanged, top, bottom)
+
+    def name_of(self, row: CaseloadRow) -> str:
+        if self._hide_names:
+            return ""
+        if row.preferred_name and row.preferred_name != row.name:
+            return f"{row.name} ({row.preferred_name})"
+        return row.name
+
+    # -- QAbstractItemModel ------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt default
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt default
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(Column)
+        ):
+            return HEADERS[Column(section)]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = Column(index.column())
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._display(row, column)
+        if role == SORT_ROLE:
+            return self._sort_key(row, column)
+        if role == CASE_ID_ROLE:
+            return row.case_id
+        if role == Qt.ItemDataRole.DecorationRole and column is Column.RISK:
+            return RISK_COLOURS.get(row.risk_level or "", _NEUTRAL)
+        if role == Qt.ItemDataRole.ToolTipRole and column is Column.RISK:
+            return f"Current risk: {risk_text(row.risk_level)}"
+        return None
+
+    def _display(self, row: CaseloadRow, column: Column) -> str:
+        if column is Column.REFERENCE:
+            return row.reference
+        if column is Column.NAME:
+            return self.name_of(row)
+        if column is Column.RISK:
+            return risk_text(row.risk_level)
+        if column is Column.LAST_CONTACT:
+            return contact_text(row.last_contact)
+        return humanise(row.status)
+
+    def _sort_key(self, row: CaseloadRow, column: Column) -> Any:
+        if column is Column.RISK:
+            return RISK_ORDER.get(row.risk_level or "", 0 if row.risk_level is None else 5)
+        if column is Column.LAST_CONTACT:
+            return row.last_contact.timestamp() if row.last_contact else 0.0
+        return self._display(row, column).casefold()

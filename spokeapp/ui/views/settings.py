@@ -1,0 +1,137 @@
+"""Settings: how soon Spoke locks itself, and changing the passphrase."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from spokeapp.domain.errors import SpokeError
+from spokeapp.ui.first_run import heading, paragraph
+from spokeapp.ui.passphrase import passphrase_problem
+from spokeapp.ui.signals import emit
+from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.widgets import Message, PassphraseEdit, StrengthMeter
+
+IDLE_SETTING = "idle_lock_minutes"
+
+
+class SettingsPage(QWidget):
+    """Emits ``idle_minutes_changed(minutes)`` when the worker changes the lock time."""
+
+    idle_minutes_changed = Signal(int)
+
+    def __init__(
+        self, book: Any, tasks: TaskRunner, *, idle_minutes: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._book = book
+        self._tasks = tasks
+
+        lock_box = QGroupBox("Locking", self)
+        self.idle_minutes = QSpinBox(lock_box)
+        self.idle_minutes.setRange(1, 60)
+        self.idle_minutes.setSuffix(" minutes")
+        self.idle_minutes.setValue(idle_minutes)
+        self.idle_minutes.setMaximumWidth(160)
+        self.idle_minutes.setAccessibleName("Lock after this many minutes without use")
+        idle_label = QLabel("&Lock Spoke after:", lock_box)
+        idle_label.setBuddy(self.idle_minutes)
+        lock_form = QFormLayout(lock_box)
+        lock_form.addRow(
+            paragraph(
+                "Spoke locks itself when you leave it alone for a while, and whenever the "
+                "laptop goes to sleep. Your drafts are saved first.",
+                lock_box,
+            )
+        )
+        lock_form.addRow(idle_label, self.idle_minutes)
+
+        pass_box = QGroupBox("Change your passphrase", self)
+        self.current = PassphraseEdit("Current passphrase", pass_box)
+        self.new = PassphraseEdit("New passphrase", pass_box)
+        self.meter = StrengthMeter(pass_box)
+        self.confirm = PassphraseEdit("Type the new passphrase again", pass_box)
+        self.message = Message(pass_box, name="Passphrase change result")
+        self.change_button = QPushButton("C&hange passphrase", pass_box)
+        self.change_button.setAccessibleName("Change passphrase")
+        pass_form = QFormLayout(pass_box)
+        pass_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for text, field in (
+            ("&Current passphrase:", self.current),
+            ("&New passphrase:", self.new),
+            ("", self.meter),
+            ("&Type it again:", self.confirm),
+        ):
+            if not text:
+                pass_form.addRow("", field)
+                continue
+            label = QLabel(text, pass_box)
+            label.setBuddy(field)
+            pass_form.addRow(label, field)
+        pass_form.addRow(self.message)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.change_button)
+        pass_form.addRow(row)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Settings", self))
+        layout.addWidget(lock_box)
+        layout.addWidget(pass_box)
+        layout.addStretch(1)
+
+        self.idle_minutes.valueChanged.connect(self._idle_changed)
+        self.new.textChanged.connect(self.meter.update_for)
+        self.change_button.clicked.connect(self._change_clicked)
+        self.confirm.returnPressed.connect(self.change_button.click)
+        order = [self.idle_minutes, self.current, self.new, self.confirm, self.change_button]
+        for first, second in itertools.pairwise(order):
+            QWidget.setTabOrder(first, second)
+
+    def _idle_changed(self, minutes: int) -> None:
+        self._book.set_setting(IDLE_SETTING, str(minutes))
+        emit(self.idle_minutes_changed, minutes)
+
+    def _change_clicked(self) -> None:
+        old, new = self.current.text(), self.new.text()
+        if not old:
+            self.message.show_error("Type your current passphrase first.")
+            self.current.setFocus()
+            return
+        problem = passphrase_problem(new, self.confirm.text())
+        if problem:
+            self.message.show_error(problem)
+            self.new.setFocus()
+            return
+        self.change_button.setEnabled(False)
+        self.message.show_info("Changing your passphrase…")
+        self._tasks.submit(
+            lambda: self._book.change_passphrase(old, new), self._changed, self._failed, owner=self
+        )
+
+    def _changed(self, _result: object) -> None:
+        self.change_button.setEnabled(True)
+        for field in (self.current, self.new, self.confirm):
+            field.clear()
+        self.message.show_info(
+            "Your passphrase has been changed. Use the new one next time you unlock Spoke."
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        self.change_button.setEnabled(True)
+        if not isinstance(error, SpokeError):
+            raise error
+        self.message.show_error(str(error))
+        self.current.setFocus()

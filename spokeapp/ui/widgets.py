@@ -1,0 +1,137 @@
+"""Small widgets shared by the windows: passphrase fields, the strength meter, inline messages."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QSizePolicy,
+    QStackedWidget,
+    QWidget,
+)
+
+from spokeapp.ui.passphrase import Strength, passphrase_strength
+
+
+def is_dark(widget: QWidget) -> bool:
+    """True when the current palette is dark (the system's dark mode), so text colours adapt."""
+    return widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+class Message(QLabel):
+    """An inline message under a form: hidden when empty; errors are bold and red-ish in both
+    light and dark mode, and always say in words what to do (colour is never the only cue)."""
+
+    def __init__(self, parent: QWidget | None = None, *, name: str = "Message") -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setAccessibleName(name)
+        self.hide()
+
+    def show_error(self, text: str) -> None:
+        colour = "#ff8a80" if is_dark(self) else "#a4001d"
+        self.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        self._show(text)
+
+    def show_info(self, text: str) -> None:
+        self.setStyleSheet("")
+        self._show(text)
+
+    def _show(self, text: str) -> None:
+        self.setText(text)
+        self.setAccessibleDescription(text)
+        self.setVisible(bool(text))
+        grow_to_fit(self.window())
+
+    def clear_message(self) -> None:
+        self.setText("")
+        self.hide()
+
+
+class PassphraseEdit(QLineEdit):
+    """A password-style field; see ``show_typing_box`` for letting a worker check their typing."""
+
+    def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEchoMode(QLineEdit.EchoMode.Password)
+        self.setAccessibleName(accessible_name)
+        self.setMinimumWidth(300)
+
+    def set_revealed(self, revealed: bool) -> None:
+        self.setEchoMode(QLineEdit.EchoMode.Normal if revealed else QLineEdit.EchoMode.Password)
+
+
+def show_typing_box(parent: QWidget, *fields: PassphraseEdit) -> QCheckBox:
+    """A "Show what I type" checkbox for the given passphrase fields (off by default, so
+    nothing is shown over a shoulder unless the worker asks)."""
+    box = QCheckBox("S&how what I type", parent)
+    box.setAccessibleName("Show what I type")
+    for field in fields:
+        box.toggled.connect(field.set_revealed)
+    return box
+
+
+def grow_to_fit(window: QWidget) -> None:
+    """Make a small window taller if wrapped text no longer fits (Qt does not do this for a
+    top-level window by itself); never shrinks it, so nothing jumps under the pointer."""
+    layout = window.layout()
+    if layout is None:
+        return
+    layout.activate()
+    if window.hasHeightForWidth():
+        needed = window.heightForWidth(window.width())
+    else:
+        needed = window.sizeHint().height()
+    if needed > window.height():
+        window.resize(window.width(), needed)
+
+
+def fit_pages(stack: QStackedWidget) -> None:
+    """Size a stacked widget (and its window) to the page on show, not the largest page."""
+    for number in range(stack.count()):
+        page = stack.widget(number)
+        policy = (
+            QSizePolicy.Policy.Preferred
+            if number == stack.currentIndex()
+            else QSizePolicy.Policy.Ignored
+        )
+        page.setSizePolicy(policy, policy)
+    stack.adjustSize()
+    stack.window().adjustSize()
+
+
+class StrengthMeter(QWidget):
+    """A live meter under a new passphrase: a bar and a word (Too short, Weak, Good, Strong)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bar = QProgressBar(self)
+        self.bar.setRange(0, int(Strength.STRONG))
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumHeight(10)
+        self.bar.setAccessibleName("Passphrase strength")
+        self.word = QLabel(self)
+        self.word.setMinimumWidth(90)
+        bold = QFont(self.word.font())
+        bold.setBold(True)
+        self.word.setFont(bold)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel("Strength:", self))
+        layout.addWidget(self.bar, 1)
+        layout.addWidget(self.word)
+        self.strength = Strength.TOO_SHORT
+        self.update_for("")
+
+    def update_for(self, passphrase: str) -> None:
+        self.strength = passphrase_strength(passphrase)
+        self.bar.setValue(int(self.strength))
+        text = self.strength.label if passphrase else ""
+        self.word.setText(text)
+        self.bar.setAccessibleDescription(text or "Nothing typed yet")

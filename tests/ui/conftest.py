@@ -1,0 +1,136 @@
+"""Fixtures for UI tests: real widgets, a real casebook in tmp_path, fast key derivation,
+and clocks the tests move by hand instead of sleeping."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import shiboken6
+from PySide6.QtCore import QtMsgType
+
+from spokeapp.crypto.keyfile import FAST_KDF_FOR_TESTS
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import Case, YoungPerson
+from spokeapp.store.casebook import Casebook
+from spokeapp.ui.shell import UNLOCKED, SpokeShell
+
+PASSPHRASE = "kettle orbit lemon march"
+NOW = datetime(2025, 3, 14, 10, 30, tzinfo=UTC)
+
+#: Messages the offscreen platform prints about itself, not about Spoke.
+_PLATFORM_NOISE = ("propagateSizeHints", "QFont::setPointSizeF")
+
+
+class FakeClock:
+    """A seconds clock that only moves when a test says so."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def no_qt_warnings(qtlog: Any) -> Iterator[None]:
+    """Qt warnings are bugs in the UI: fail the test that caused one."""
+    yield
+    bad = {QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg}
+    problems = [
+        r.message
+        for r in qtlog.records
+        if r.type in bad and not any(noise in r.message for noise in _PLATFORM_NOISE)
+    ]
+    assert not problems, f"Qt warnings: {problems}"
+
+
+@pytest.fixture
+def profile(tmp_path: Path) -> Path:
+    return tmp_path / "profile"
+
+
+def seed_casebook(profile: Path, passphrase: str = PASSPHRASE) -> str:
+    """A casebook with two obviously fictional young people; returns the recovery key."""
+    book, recovery = Casebook.create(profile, passphrase, kdf=FAST_KDF_FOR_TESTS, clock=lambda: NOW)
+    with book:
+        for ref, name, risk in (
+            ("YP-TEST-01", "Test Person Alpha", "high"),
+            ("YP-TEST-02", "Test Person Beta", None),
+        ):
+            person = YoungPerson(
+                id=new_id(), reference=ref, name=name, date_of_birth=date(2010, 1, 1)
+            )
+            book.save(person)
+            book.save(
+                Case(
+                    id=new_id(),
+                    young_person_id=person.id,
+                    key_worker="worker",
+                    opened_on=date(2025, 1, 6),
+                    current_risk_level=risk,
+                )
+            )
+    return recovery
+
+
+@pytest.fixture
+def seeded(profile: Path) -> str:
+    return seed_casebook(profile)
+
+
+@pytest.fixture
+def sleep_clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def wait_clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def make_shell(
+    qtbot: Any, profile: Path, sleep_clock: FakeClock, wait_clock: FakeClock
+) -> Iterator[Callable[..., SpokeShell]]:
+    """Build and start a shell on the test profile; it is shut down after the test."""
+    shells: list[SpokeShell] = []
+
+    def build(**options: Any) -> SpokeShell:
+        options.setdefault("kdf", FAST_KDF_FOR_TESTS)
+        options.setdefault("clock", lambda: NOW)
+        options.setdefault("sleep_clock", sleep_clock)
+        options.setdefault("wait_clock", wait_clock)
+        shell = SpokeShell(profile, **options)
+        shells.append(shell)
+        shell.start()  # the shell owns its windows (it replaces them), so qtbot does not
+        assert shell.window is not None
+        return shell
+
+    yield build
+    for shell in shells:
+        shell.shutdown()
+        if shell.window is not None and shiboken6.isValid(shell.window):
+            shell.window.close()
+            shell.window.deleteLater()
+
+
+def unlock(qtbot: Any, shell: SpokeShell, passphrase: str = PASSPHRASE) -> None:
+    """Type the passphrase into the unlock window and wait for the main window."""
+    window = shell.window
+    window.passphrase.setText(passphrase)  # type: ignore[union-attr]
+    window.unlock_button.click()  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: shell.state == UNLOCKED, timeout=5000)
+    main = shell.main_window
+    assert main is not None
+    qtbot.waitUntil(lambda: main.caseload_model.rowCount() > 0, timeout=5000)

@@ -1,0 +1,86 @@
+"""Auto-lock: idle time, sleep and "Lock now" all close the casebook and keep drafts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from spokeapp.ui.shell import LOCKED, UNLOCKED
+from spokeapp.ui.signals import emit
+from spokeapp.ui.unlock import UnlockWindow
+
+from .conftest import FakeClock, unlock
+
+
+def test_idle_locks_and_a_half_written_draft_survives(
+    qtbot: Any, make_shell: Any, seeded: str
+) -> None:
+    shell = make_shell(idle_minutes=0.01)  # 600 ms
+    unlock(qtbot, shell)
+    main = shell.main_window
+    book = shell.book
+    main.show_page(2)
+    form = main.session_form
+    form.case_box.setCurrentIndex(1)
+    qtbot.keyClicks(form.young_persons_words, "I like meeting at the library")
+    assert form.dirty
+
+    qtbot.waitUntil(lambda: shell.state == LOCKED, timeout=5000)
+    assert not book.is_open
+    assert isinstance(shell.window, UnlockWindow)
+    assert "not used for less than a minute" in shell.window.notice.text()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(main), timeout=2000)
+
+    unlock(qtbot, shell)
+    form = shell.main_window.session_form
+    assert form.young_persons_words.toPlainText() == "I like meeting at the library"
+    assert form.case_box.currentText().startswith("YP-TEST-01")
+    assert "brought back" in form.summary.text()
+
+
+def test_activity_keeps_spoke_unlocked(qtbot: Any, make_shell: Any, seeded: str) -> None:
+    shell = make_shell(idle_minutes=0.01)
+    unlock(qtbot, shell)
+    form = shell.main_window.session_form
+    shell.main_window.show_page(2)
+    for _ in range(4):  # typing every ~300 ms for over a second: no lock
+        qtbot.keyClicks(form.discussed, "a")
+        qtbot.wait(300)
+    assert shell.state == UNLOCKED
+
+
+def test_sleep_is_detected_from_a_clock_jump(
+    qtbot: Any, make_shell: Any, seeded: str, sleep_clock: FakeClock
+) -> None:
+    shell = make_shell(heartbeat_ms=20)
+    unlock(qtbot, shell)
+    sleep_clock.advance(10)  # a slow heartbeat is not sleep
+    shell.autolock.check_for_sleep()
+    assert shell.state == UNLOCKED
+
+    sleep_clock.advance(45 * 60)  # the lid was closed for 45 minutes
+    qtbot.waitUntil(lambda: shell.state == LOCKED, timeout=2000)
+    assert "went to sleep" in shell.window.notice.text()
+    assert shell.book is None
+
+
+def test_application_suspended_locks(qtbot: Any, make_shell: Any, seeded: str) -> None:
+    shell = make_shell()
+    unlock(qtbot, shell)
+    emit(
+        QGuiApplication.instance().applicationStateChanged, Qt.ApplicationState.ApplicationSuspended
+    )
+    assert shell.state == LOCKED
+
+
+def test_lock_now_shortcut(qtbot: Any, make_shell: Any, seeded: str) -> None:
+    shell = make_shell()
+    unlock(qtbot, shell)
+    book = shell.book
+    shell.main_window.lock_action.trigger()
+    assert shell.state == LOCKED
+    assert not book.is_open
+    assert "Spoke is locked" in shell.window.notice.text()

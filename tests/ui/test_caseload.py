@@ -1,0 +1,76 @@
+"""The caseload table: a well-behaved model, fictional rows, risk in words, hiding names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtTest import QAbstractItemModelTester
+
+from spokeapp.store.casebook import Casebook
+from spokeapp.ui.models.caseload import CaseloadModel, Column
+
+from .conftest import PASSPHRASE, unlock
+
+
+def rows_of(proxy: Any, column: int) -> list[str]:
+    return [proxy.index(r, column).data() for r in range(proxy.rowCount())]
+
+
+def test_model_passes_the_qt_model_tester(qtbot: Any, profile: Path, seeded: str) -> None:
+    with Casebook.open(profile, PASSPHRASE) as book:
+        rows = book.caseload()
+    model = CaseloadModel()
+    tester = QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Warning)
+    model.set_rows(rows)
+    model.set_hide_names(True)
+    model.set_hide_names(False)
+    model.set_rows([])
+    model.set_rows(rows)
+    assert model.rowCount() == 2
+    assert tester is not None  # the autouse fixture fails the test on any tester warning
+
+
+def test_caseload_page_shows_cases(qtbot: Any, make_shell: Any, seeded: str) -> None:
+    shell = make_shell()
+    unlock(qtbot, shell)
+    main = shell.main_window
+    main.page_actions[1].trigger()
+    assert main.current_page_title == "Caseload"
+    proxy = main.caseload.proxy
+    assert rows_of(proxy, Column.REFERENCE) == ["YP-TEST-01", "YP-TEST-02"]
+    assert rows_of(proxy, Column.NAME) == ["Test Person Alpha", "Test Person Beta"]
+    assert rows_of(proxy, Column.RISK) == ["High", "Not assessed"]
+    assert rows_of(proxy, Column.LAST_CONTACT) == ["No contact yet", "No contact yet"]
+    assert rows_of(proxy, Column.STATUS) == ["Open", "Open"]
+    swatch = proxy.index(0, Column.RISK).data(Qt.ItemDataRole.DecorationRole)
+    assert isinstance(swatch, QColor), "risk has a colour swatch as well as its word"
+
+    main.caseload.table.sortByColumn(Column.RISK, Qt.SortOrder.DescendingOrder)
+    assert rows_of(proxy, Column.REFERENCE) == ["YP-TEST-01", "YP-TEST-02"]
+    qtbot.keyClicks(main.caseload.filter_edit, "beta")
+    assert rows_of(proxy, Column.REFERENCE) == ["YP-TEST-02"]
+
+
+def test_hide_names_shows_references_only(
+    qtbot: Any, make_shell: Any, seeded: str, profile: Path
+) -> None:
+    shell = make_shell()
+    unlock(qtbot, shell)
+    page = shell.main_window.caseload
+    page.hide_names.setChecked(True)
+    assert page.table.isColumnHidden(Column.NAME)
+    assert rows_of(page.proxy, Column.NAME) == ["", ""]
+    page.filter_edit.setText("Alpha")
+    assert page.proxy.rowCount() == 0, "names cannot be found while hidden"
+    page.filter_edit.setText("YP-TEST-01")
+    assert page.proxy.rowCount() == 1
+    form = shell.main_window.session_form
+    texts = [form.case_box.itemText(i) for i in range(form.case_box.count())]
+    assert not any("Test Person" in t for t in texts)
+
+    shell.lock()  # the choice is remembered (inside the casebook) for next time
+    unlock(qtbot, shell)
+    assert shell.main_window.caseload.table.isColumnHidden(Column.NAME)

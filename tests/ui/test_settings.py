@@ -1,0 +1,40 @@
+"""Settings: the lock time and changing the passphrase."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from spokeapp.store.casebook import Casebook
+
+from .conftest import PASSPHRASE, unlock
+
+
+def test_lock_time_is_applied_and_remembered(qtbot: Any, make_shell: Any, seeded: str) -> None:
+    shell = make_shell()
+    unlock(qtbot, shell)
+    assert shell.autolock.idle_ms == 10 * 60_000, "ten minutes unless the worker changes it"
+    shell.main_window.settings.idle_minutes.setValue(3)
+    assert shell.autolock.idle_ms == 3 * 60_000
+    shell.lock()
+    unlock(qtbot, shell)
+    assert shell.main_window.settings.idle_minutes.value() == 3
+    assert shell.autolock.idle_ms == 3 * 60_000
+
+
+def test_change_passphrase(qtbot: Any, make_shell: Any, seeded: str, profile: Path) -> None:
+    shell = make_shell()
+    unlock(qtbot, shell)
+    page = shell.main_window.settings
+    page.current.setText("not the current one")
+    page.new.setText("violet harbour candle")
+    page.confirm.setText("violet harbour candle")
+    page.change_button.click()
+    qtbot.waitUntil(page.change_button.isEnabled, timeout=5000)
+    assert page.message.text() == "Your current passphrase is not right."
+
+    page.current.setText(PASSPHRASE)
+    page.change_button.click()
+    qtbot.waitUntil(page.change_button.isEnabled, timeout=5000)
+    assert "has been changed" in page.message.text()
+    Casebook.open(profile, "violet harbour candle").close()
