@@ -26,6 +26,10 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--seed-only", action="store_true", help="write the demo casebook and exit without a window"
     )
+    # For the installer test: unlock the demo through the real window, report, quit.
+    demo.add_argument("--check-unlock", action="store_true", help=argparse.SUPPRESS)
+    # For the launch benchmark: quit as soon as the first window is on screen.
+    parser.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
@@ -50,11 +54,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Demo passphrase: {DEMO_PASSPHRASE}")
         if args.seed_only:
             return 0
+        if args.check_unlock:
+            from spokeapp.ui.smoke import check_unlock
+
+            return int(check_unlock(profile, DEMO_PASSPHRASE))
         from spokeapp.ui.application import run
 
         return int(run(profile, demo_passphrase=DEMO_PASSPHRASE, idle_minutes=args.idle_minutes))
 
     profile = paths.profile_dir(args.profile)
+    if args.exit_when_shown:
+        from spokeapp.ui.smoke import exit_when_shown
+
+        return int(exit_when_shown(profile))
     configure_logging(paths.logs_dir(profile))
     from spokeapp.ui.application import run
 
