@@ -1,0 +1,146 @@
+"""A fault-injecting TCP proxy for sync tests: dropped connections, delays, cut responses.
+
+Sits between a client and a real hub on loopback. Each accepted connection draws one fault
+from a seeded random generator, so a failing run can be replayed with the same seed:
+
+* ``drop``: the client's connection is closed before anything is forwarded;
+* ``lose_reply``: the request reaches the hub, which acts on it, but the client never hears
+  back (the lost-acknowledgement case: a push that committed on the hub yet looks failed);
+* ``truncate``: the reply is cut off part-way;
+* ``delay``: forwarding starts after a short pause;
+* ``clean``: bytes pass untouched.
+
+Clients should not reuse connections (keep-alive off) so that each request meets a fault.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import socket
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+FAULTS = ("drop", "lose_reply", "truncate", "delay", "clean")
+
+
+@dataclass
+class FaultPlan:
+    """Relative weights of each fault, and the longest delay in seconds."""
+
+    weights: dict[str, float] = field(
+        default_factory=lambda: {
+            "drop": 0.15, "lose_reply": 0.15, "truncate": 0.15, "delay": 0.15, "clean": 0.4
+        }
+    )
+    max_delay_s: float = 0.05
+
+
+class FaultProxy:
+    """``with FaultProxy(port, seed=1) as proxy: url = proxy.url``."""
+
+    def __init__(self, target_port: int, *, seed: int = 0, plan: FaultPlan | None = None,
+                 target_host: str = "127.0.0.1") -> None:
+        self.target = (target_host, target_port)
+        self.plan = plan or FaultPlan()
+        self._rng = random.Random(seed)
+        self._lock = threading.Lock()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.2)
+        self.port = self._listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.counts: Counter[str] = Counter()
+        self.enabled = True
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._acceptor = threading.Thread(target=self._accept_loop, daemon=True)
+
+    def __enter__(self) -> FaultProxy:
+        self._acceptor.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._acceptor.join(timeout=5)
+        self._listener.close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def _draw(self) -> tuple[str, float]:
+        with self._lock:
+            if not self.enabled:
+                return "clean", 0.0
+            names = list(self.plan.weights)
+            fault = self._rng.choices(names, [self.plan.weights[n] for n in names])[0]
+            self.counts[fault] += 1
+            return fault, self._rng.uniform(0, self.plan.max_delay_s) + self._rng.random()
+
+    def _accept_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                client, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            fault, draw = self._draw()
+            thread = threading.Thread(
+                target=self._serve, args=(client, fault, draw), daemon=True
+            )
+            self._threads.append(thread)
+            thread.start()
+
+    def _serve(self, client: socket.socket, fault: str, draw: float) -> None:
+        with client:
+            if fault == "drop":
+                return
+            if fault == "delay":
+                time.sleep(draw % self.plan.max_delay_s)
+            try:
+                upstream = socket.create_connection(self.target, timeout=10)
+            except OSError:
+                return
+            with upstream:
+                client.settimeout(10)
+                upstream.settimeout(10)
+                forward = threading.Thread(target=_pump, args=(client, upstream, None), daemon=True)
+                forward.start()
+                if fault == "lose_reply":
+                    # Let the hub act on the request; once its reply starts (it replies only
+                    # after committing), hang up on the client without passing it on.
+                    _first_bytes(upstream)
+                    return
+                limit = None
+                if fault == "truncate":
+                    limit = max(1, int(draw * 600))
+                _pump(upstream, client, limit)
+                forward.join(timeout=10)
+
+
+def _pump(source: socket.socket, sink: socket.socket, limit: int | None) -> None:
+    sent = 0
+    try:
+        while True:
+            chunk = source.recv(65536)
+            if not chunk:
+                break
+            if limit is not None and sent + len(chunk) > limit:
+                sink.sendall(chunk[: limit - sent])
+                return
+            sink.sendall(chunk)
+            sent += len(chunk)
+    except OSError:
+        return
+    finally:
+        if limit is None:
+            with contextlib.suppress(OSError):
+                sink.shutdown(socket.SHUT_WR)
+
+
+def _first_bytes(source: socket.socket) -> None:
+    try:
+        source.recv(65536)
+    except OSError:
+        return
