@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
+import secrets
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -278,7 +281,10 @@ class Casebook:
         Headers (young person, referral, case) are always mutable. Event records are drafts
         until ``finalise=True``; after that any change is refused with ``RecordIsFinal``.
         """
-        record.validate()
+        if finalise or not record.EVENT:
+            # A draft may be half-written (that is what drafts are for); the rules apply
+            # when it is finalised. Headers are always complete records.
+            record.validate()
         now = self._clock().isoformat()
         body = json.dumps(record.to_dict(), separators=(",", ":"), ensure_ascii=False)
         state = ("final" if finalise else "draft") if record.EVENT else "header"
@@ -330,7 +336,10 @@ class Casebook:
                 text = record.searchable_text()
                 if text:
                     db.execute("INSERT INTO notes_fts (rowid, text) VALUES (?, ?)", (rowid, text))
-                self._append_change(db, record.id, record.KIND, op, body, now, state == "draft")
+                base_seq, base = (None, None) if record.EVENT else self._hub_base(db, record.id)
+                self._append_change(
+                    db, record.id, record.KIND, op, body, now, state == "draft", base_seq, base
+                )
                 self._append_audit(db, now, f"record.{op}", record.id)
         return StoredRecord(
             record, state, created, now, now if state == "final" else None, self.author, revision
@@ -361,20 +370,61 @@ class Casebook:
 
     def _append_change(
         self, db: Connection, record_id: str, kind: str, op: str, payload: str, now: str,
-        local_only: bool,
+        local_only: bool, base_seq: int | None = None, base: str | None = None,
     ) -> None:
         db.execute(
             "INSERT INTO changes (id, record_id, kind, op, payload, author, device, local_time, "
-            "local_only) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "local_only, base_seq, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (new_id(), record_id, kind, op, payload, self.author, self.device_id, now,
-             1 if local_only else 0),
+             1 if local_only else 0, base_seq, base),
         )
+
+    @staticmethod
+    def _hub_base(db: Connection, record_id: str) -> tuple[int | None, str | None]:
+        """The hub version a header edit starts from (none for a record the hub never saw)."""
+        row = db.execute(
+            "SELECT hub_seq, hub_body FROM sync_records WHERE record_id = ?", (record_id,)
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None, None
+        return int(row[0]), row[1]
 
     def _append_audit(self, db: Connection, now: str, action: str, subject: str | None) -> None:
         db.execute(
             "INSERT INTO audit (at, actor, action, subject_id) VALUES (?, ?, ?, ?)",
             (now, self.author, action, subject),
         )
+
+    @contextlib.contextmanager
+    def sync_transaction(self) -> Iterator[Connection]:
+        """One write transaction on the casebook, holding its lock (for ``store.sync_state``).
+
+        Everything done inside commits together or not at all.
+        """
+        with self._lock:
+            db = self._db()
+            with transaction(db):
+                yield db
+
+    @contextlib.contextmanager
+    def sync_reader(self) -> Iterator[Connection]:
+        """The connection for reads, holding the casebook's lock (for ``store.sync_state``)."""
+        with self._lock:
+            yield self._db()
+
+    def now(self) -> str:
+        """The casebook clock's time as stored (ISO 8601)."""
+        return self._clock().isoformat()
+
+    def destroy(self) -> None:
+        """Close and delete this casebook for good: database, WAL, key file and backups.
+
+        Used when the hub tells a revoked laptop to wipe itself. Each file is overwritten with
+        random bytes and flushed before it is removed; the key file goes first, so even a
+        copy of the database made before this call can no longer be opened with it.
+        """
+        self.close()
+        wipe_profile_files(self.profile)
 
     def audit(self, action: str, subject_id: str | None = None) -> None:
         """Append to the audit trail (e.g. ``export``). Never holds personal text."""
@@ -530,6 +580,56 @@ class Casebook:
 
     def __iter__(self) -> Iterator[StoredRecord]:
         return iter(self.records())
+
+    # ----------------------------------------------------------------- read-only, for the UI
+    def unsent_record_count(self) -> int:
+        """How many records have changes the hub has not acknowledged (drafts stay local)."""
+        with self._lock:
+            row = self._db().execute(
+                "SELECT count(DISTINCT record_id) FROM changes "
+                "WHERE sent_at IS NULL AND local_only = 0"
+            ).fetchone()
+        return int(row[0])
+
+    def settings_with_prefix(self, prefix: str) -> dict[str, str]:
+        """Every setting whose key starts with ``prefix``, keyed by the rest of the key."""
+        start = f"setting.{prefix}"
+        with self._lock:
+            rows = self._db().execute(
+                "SELECT key, value FROM meta WHERE key >= ? AND key < ?",
+                (start, start + "\uffff"),
+            ).fetchall()
+        return {str(key)[len(start):]: str(value) for key, value in rows}
+
+
+def _overwrite_and_remove(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+        with path.open("r+b", buffering=0) as handle:
+            remaining = size
+            while remaining > 0:
+                chunk = min(remaining, 1 << 20)
+                handle.write(secrets.token_bytes(chunk))
+                remaining -= chunk
+            os.fsync(handle.fileno())
+    except FileNotFoundError:
+        return
+    path.unlink(missing_ok=True)
+
+
+def wipe_profile_files(profile: Path) -> None:
+    """Overwrite and delete the casebook's files in ``profile`` (key file first)."""
+    _overwrite_and_remove(profile / KEY_NAME)
+    for path in profile.glob(f".{KEY_NAME}.*.tmp"):
+        _overwrite_and_remove(path)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        _overwrite_and_remove(profile / f"{DB_NAME}{suffix}")
+    backups = profile / "backups"
+    if backups.is_dir():
+        for path in sorted(backups.rglob("*")):
+            if path.is_file():
+                _overwrite_and_remove(path)
+        shutil.rmtree(backups, ignore_errors=True)
 
 
 @dataclass(frozen=True)

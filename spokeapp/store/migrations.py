@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from spokeapp.domain.records import Record, record_from_dict
@@ -29,6 +30,8 @@ def occurred_of(record: Record) -> str | None:
     """When the thing a record describes happened, as sortable ISO text (None if undated)."""
     for name in _WHEN_FIELDS:
         value = getattr(record, name, None)
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            value = value.astimezone(UTC)  # text sorts correctly only in one offset
         if value is not None:
             return str(value.isoformat())
     return None
@@ -131,6 +134,112 @@ MIGRATIONS: Final[tuple[tuple[int, tuple[Step, ...]], ...]] = (
         ALTER TABLE records ADD COLUMN occurred TEXT;
         CREATE INDEX records_by_case_when ON records (case_id, kind, state, occurred);
         """, _index_existing_notes),
+    ),
+    (
+        3,
+        ("""
+        -- What the hub last told this laptop about each record: its sequence number and body
+        -- (the base a header edit starts from, for the hub's field-by-field merge), the case
+        -- the hub files it under, and whether it is held (the case left this worker's scope
+        -- while the record still had unsent work). Kept beside ``records`` so finalised rows
+        -- are never touched by sync bookkeeping.
+        CREATE TABLE sync_records (
+            record_id TEXT PRIMARY KEY,
+            hub_seq INTEGER,
+            hub_body TEXT,
+            hub_case_id TEXT,
+            held INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX sync_records_by_case ON sync_records (hub_case_id);
+
+        -- A header change carries the hub version it was edited from. ``held`` says why the
+        -- hub refused it (e.g. 'out_of_scope'); a held change is kept, shown, and not re-sent
+        -- until released. ``hub_seq`` is the sequence the hub gave it.
+        ALTER TABLE changes ADD COLUMN base_seq INTEGER;
+        ALTER TABLE changes ADD COLUMN base TEXT;
+        ALTER TABLE changes ADD COLUMN hub_seq INTEGER;
+        ALTER TABLE changes ADD COLUMN held TEXT;
+        -- Version 1 logged drafts and discards as shareable; they never leave the laptop.
+        UPDATE changes SET local_only = 1 WHERE op IN ('draft', 'discard');
+
+        -- This laptop's enrolment with its hub, including its credentials: they live only
+        -- here, inside the encrypted database, never in a plain file.
+        CREATE TABLE sync_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            hub_url TEXT NOT NULL,
+            cert_fingerprint TEXT,
+            hub_id TEXT NOT NULL,
+            hub_epoch TEXT NOT NULL,
+            device_id TEXT NOT NULL,
+            device_name TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            user_name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            team TEXT,
+            refresh_token TEXT NOT NULL,
+            device_key BLOB NOT NULL,
+            cursor INTEGER NOT NULL DEFAULT 0,
+            chain_head TEXT NOT NULL,
+            repush_from INTEGER,
+            device_status TEXT NOT NULL DEFAULT 'active',
+            enrolled_at TEXT NOT NULL,
+            last_upload_at TEXT,
+            last_download_at TEXT,
+            last_attempt_at TEXT,
+            last_error TEXT
+        );
+
+        -- Every change this laptop ever pushed, exactly as it went on the wire, in chain
+        -- order: re-sent from the start if the hub is restored from a backup.
+        CREATE TABLE sync_pushed (
+            pos INTEGER PRIMARY KEY AUTOINCREMENT,
+            change_id TEXT NOT NULL UNIQUE,
+            wire TEXT NOT NULL,
+            head TEXT NOT NULL,
+            hub_seq INTEGER
+        );
+
+        -- The batch in flight, written before it is sent and removed when the hub's
+        -- acknowledgement is applied: after a lost acknowledgement the same batch is re-sent.
+        CREATE TABLE sync_outgoing (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            request TEXT NOT NULL,
+            covers TEXT NOT NULL
+        );
+
+        -- Conflicts the hub opened (a header field changed on both sides), as pulled.
+        CREATE TABLE sync_conflicts (
+            record_id TEXT PRIMARY KEY,
+            case_id TEXT,
+            hub_seq INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            received_at TEXT NOT NULL
+        );
+        CREATE VIEW open_conflicts AS
+            SELECT record_id, case_id, hub_seq, body, received_at FROM sync_conflicts
+            WHERE coalesce(json_extract(body, '$.resolved'), 0) = 0
+              AND coalesce(json_extract(body, '$.status'), 'open') = 'open';
+
+        -- Records of kinds this version of Spoke does not know yet: kept, never dropped.
+        CREATE TABLE sync_other_records (
+            record_id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            case_id TEXT,
+            state TEXT NOT NULL,
+            hub_seq INTEGER NOT NULL,
+            body TEXT NOT NULL
+        );
+
+        -- A row exists here only inside the transaction that applies a hub purge (a case
+        -- reassigned away from this worker): the one time a finalised record may be removed.
+        CREATE TABLE sync_purging (flag INTEGER NOT NULL);
+        DROP TRIGGER records_final_is_kept;
+        CREATE TRIGGER records_final_is_kept BEFORE DELETE ON records
+        WHEN OLD.state = 'final' AND NOT EXISTS (SELECT 1 FROM sync_purging)
+        BEGIN
+            SELECT RAISE(ABORT, 'finalised records cannot be deleted');
+        END;
+        """,),
     ),
 )
 

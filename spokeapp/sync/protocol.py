@@ -193,3 +193,31 @@ def chain_heads(prev_head: str, changes: list[ChangeIn]) -> list[str]:
 def chain_message(device_id: str, prev_head: str, head: str) -> bytes:
     """What the device signs for a batch: it vouches for every change between the heads."""
     return f"spoke-chain-v1|{device_id}|{prev_head}|{head}".encode("ascii")
+
+
+# ------------------------------------------------------------------------------ conflicts
+CONFLICT_KIND: Final = "conflict"
+
+
+class ConflictPayload(_Model):
+    """The body of a ``conflict`` record, opened by the hub when two edits of one header field
+    collide (docs/sync.md, "Headers and conflicts"). The hub's value was kept; a person
+    resolves it by editing the header and pushing this record back with ``resolved`` set.
+    """
+
+    id: str
+    record_id: str
+    record_kind: str
+    case_id: str | None
+    field: str
+    hub_value: Any
+    device_value: Any
+    hub_author: str
+    device_author: str
+    hub_seq: int
+    change_id: str
+    device_local_time: str
+    opened_at: str
+    resolved: bool = False
+    resolved_by: str | None = None
+    resolved_at: str | None = None

@@ -125,13 +125,35 @@ def test_get_unknown_record_is_record_not_found(book: Casebook) -> None:
         book.get(str(uuid.uuid4()))
 
 
-def test_invalid_record_is_refused_and_nothing_is_written(book: Casebook) -> None:
+def test_invalid_record_is_refused_at_finalise_and_nothing_is_written(book: Casebook) -> None:
     _yp, _ref, cs = seeded_case(book)
     changes_before = len(book.changes(include_local_only=True))
     bad = session(cs.id, discussed="", duration_minutes=0)
     with pytest.raises(ValidationError) as raised:
-        book.save(bad)
+        book.save(bad, finalise=True)
     assert {"discussed", "duration_minutes"} <= raised.value.fields()
+    with pytest.raises(RecordNotFound):
+        book.get(bad.id)
+    assert len(book.changes(include_local_only=True)) == changes_before
+
+
+def test_half_written_draft_is_kept_and_cannot_be_finalised_until_complete(
+    book: Casebook,
+) -> None:
+    _yp, _ref, cs = seeded_case(book)
+    half = session(cs.id, discussed="", duration_minutes=0)
+    assert book.save(half).state == "draft"
+    with pytest.raises(ValidationError):
+        book.finalise(half.id)
+    assert book.get(half.id).state == "draft"
+
+
+def test_invalid_header_is_refused_and_nothing_is_written(book: Casebook) -> None:
+    changes_before = len(book.changes(include_local_only=True))
+    bad = young_person(reference="")
+    with pytest.raises(ValidationError) as raised:
+        book.save(bad)
+    assert "reference" in raised.value.fields()
     with pytest.raises(RecordNotFound):
         book.get(bad.id)
     assert len(book.changes(include_local_only=True)) == changes_before

@@ -1,0 +1,730 @@
+"""What the sync engine keeps inside the encrypted casebook, and how pulled pages are applied.
+
+Everything about this laptop's link with its hub lives in the casebook's own tables (migration
+3): credentials (device id, refresh token, Ed25519 private key, pinned certificate), the pull
+cursor, the hash-chain head, the batch in flight, every change ever pushed (for re-pushing to
+a hub restored from a backup), conflicts the hub opened, and what is held back.
+
+Rules this module enforces (docs/sync.md):
+
+* a pulled page is applied and the cursor advanced in **one** transaction, so a crash leaves
+  either the whole page or none of it;
+* a pulled version never overwrites a local record with unsent work (an unsent change, or a
+  draft); only the hub version is noted as its base;
+* a purge (the case left this worker's scope) never removes a record with unsent work: it is
+  kept and marked held; and a page that would remove more than half the casebook stops with
+  :class:`NeedsConfirmation` until the worker agrees;
+* nothing is ever marked sent until the hub's acknowledgement is applied.
+
+This module knows nothing of HTTP or the wire models (the store sits below ``spokeapp.sync``);
+the engine converts between them and the plain dataclasses here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from spokeapp.domain.errors import SpokeError, ValidationError
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import RECORD_TYPES, record_from_dict
+from spokeapp.store.casebook import Casebook
+from spokeapp.store.database import CasebookError, Connection
+from spokeapp.store.migrations import occurred_of
+
+__all__ = [
+    "Acknowledged",
+    "ConflictRecord",
+    "HeldRecord",
+    "HubAccount",
+    "NeedsConfirmation",
+    "PageResult",
+    "PendingChange",
+    "PulledRecord",
+    "PurgeConfirmation",
+    "SyncStore",
+]
+
+HELD_OUT_OF_SCOPE: Final = "out_of_scope"
+HELD_TOO_LARGE: Final = "too_large"
+HELD_REJECTED: Final = "rejected"
+
+#: Change ops that leave the laptop (drafts and discards never do).
+PUSHED_OPS: Final = ("put", "finalise")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class HubAccount:
+    """This laptop's enrolment. Secrets are left out of ``repr`` so they never reach a log."""
+
+    hub_url: str
+    cert_fingerprint: str | None
+    hub_id: str
+    hub_epoch: str
+    device_id: str
+    device_name: str
+    user_id: str
+    user_name: str
+    role: str
+    team: str | None
+    refresh_token: str = field(repr=False)
+    device_key: bytes = field(repr=False)
+    cursor: int = 0
+    chain_head: str = ""
+    repush_from: int | None = None
+    device_status: str = "active"
+    enrolled_at: str = ""
+    last_upload_at: str | None = None
+    last_download_at: str | None = None
+    last_attempt_at: str | None = None
+    last_error: str | None = None
+
+
+@dataclass(frozen=True)
+class PendingChange:
+    """A local change waiting to go to the hub, with the scope it belongs to.
+
+    ``scope`` is the case the change belongs to (for a young person or referral: the case that
+    points at it; for uncased records: the record itself): the hub refuses a batch if any
+    change is outside the worker's scope, so the engine retries case by case.
+    """
+
+    seq: int
+    id: str
+    record_id: str
+    kind: str
+    op: str
+    payload: dict[str, Any]
+    author: str
+    local_time: str
+    base_seq: int | None
+    base: dict[str, Any] | None
+    scope: str
+
+
+@dataclass(frozen=True)
+class Acknowledged:
+    """One wire change the hub acknowledged (accepted, duplicate or conflict)."""
+
+    change_id: str
+    wire: str  # the canonical JSON exactly as chained
+    head: str  # chain head after this change
+    hub_seq: int
+    record_id: str
+    header: bool
+    payload: dict[str, Any]
+    covers: tuple[int, ...]  # local change seqs this wire change carried (squashed)
+
+
+@dataclass(frozen=True)
+class PulledRecord:
+    """One row of a pulled page (the latest hub version of a record, or a purge)."""
+
+    seq: int
+    record_id: str
+    kind: str
+    op: str  # put | finalise | purge
+    case_id: str | None
+    payload: dict[str, Any] | None
+    author: str | None
+
+
+@dataclass(frozen=True)
+class PurgeConfirmation:
+    """The question to put to the worker before a large removal."""
+
+    after: int  # the cursor of the page that asks
+    records: int  # local records the page would remove
+    cases: int
+    local_total: int
+
+    @property
+    def message(self) -> str:
+        return (
+            f"The hub says {self.records} of the {self.local_total} records on this laptop "
+            f"({self.cases} case{'s' if self.cases != 1 else ''}) are no longer yours to "
+            "hold, usually because the cases were reassigned. Nothing has been removed yet. "
+            "If that is expected, confirm; if not, speak to your supervisor first."
+        )
+
+
+class NeedsConfirmation(SpokeError):
+    """A pulled page would remove most of the casebook: sync stopped to ask the worker."""
+
+    def __init__(self, confirmation: PurgeConfirmation) -> None:
+        self.confirmation = confirmation
+        super().__init__(confirmation.message)
+
+
+@dataclass(frozen=True)
+class PageResult:
+    applied: int = 0
+    purged: int = 0
+    held: int = 0
+    kept_unsent: int = 0
+    conflicts: int = 0
+
+
+@dataclass(frozen=True)
+class ConflictRecord:
+    """A conflict the hub opened: the same header field changed on two sides."""
+
+    record_id: str
+    case_id: str | None
+    hub_seq: int
+    body: dict[str, Any]
+    received_at: str
+
+
+@dataclass(frozen=True)
+class HeldRecord:
+    """A record or change that is kept on the laptop but not synced, and why."""
+
+    record_id: str
+    kind: str
+    reason: str
+
+
+_ACCOUNT_COLUMNS: Final = (
+    "hub_url, cert_fingerprint, hub_id, hub_epoch, device_id, device_name, user_id, user_name, "
+    "role, team, refresh_token, device_key, cursor, chain_head, repush_from, device_status, "
+    "enrolled_at, last_upload_at, last_download_at, last_attempt_at, last_error"
+)
+
+
+class SyncStore:
+    """The sync engine's view of one casebook. Safe to use from the engine's worker thread."""
+
+    def __init__(self, casebook: Casebook) -> None:
+        self.casebook = casebook
+
+    # ------------------------------------------------------------------ account
+    def account(self) -> HubAccount | None:
+        with self.casebook.sync_reader() as db:
+            row = db.execute(
+                f"SELECT {_ACCOUNT_COLUMNS} FROM sync_state WHERE id = 1"  # noqa: S608
+            ).fetchone()
+        if row is None:
+            return None
+        values = list(row)
+        values[11] = bytes(values[11])
+        return HubAccount(*values)
+
+    def save_enrolment(self, account: HubAccount) -> None:
+        """Store a new enrolment (replacing none: a laptop is enrolled once)."""
+        with self.casebook.sync_transaction() as db:
+            if db.execute("SELECT 1 FROM sync_state").fetchone() is not None:
+                raise CasebookError(
+                    "This laptop is already enrolled with a hub; nothing was changed."
+                )
+            db.execute(
+                f"INSERT INTO sync_state (id, {_ACCOUNT_COLUMNS}) "  # noqa: S608
+                "VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    account.hub_url, account.cert_fingerprint, account.hub_id,
+                    account.hub_epoch, account.device_id, account.device_name, account.user_id,
+                    account.user_name, account.role, account.team, account.refresh_token,
+                    account.device_key, account.cursor, account.chain_head,
+                    account.repush_from, account.device_status, account.enrolled_at,
+                    account.last_upload_at, account.last_download_at, account.last_attempt_at,
+                    account.last_error,
+                ),
+            )
+            self._audit(db, "sync.enrolled", account.device_id)
+
+    def _update_state(self, db: Connection, **values: object) -> None:
+        columns = ", ".join(f"{name} = ?" for name in values)  # names come from this module
+        db.execute(
+            f"UPDATE sync_state SET {columns} WHERE id = 1",  # noqa: S608
+            tuple(values.values()),
+        )
+
+    def record_attempt(self, *, error: str | None) -> None:
+        """Note a sync attempt; ``error`` must be a plain message with no personal data."""
+        with self.casebook.sync_transaction() as db:
+            self._update_state(db, last_attempt_at=self.casebook.now(), last_error=error)
+
+    def set_device_status(self, status: str) -> None:
+        with self.casebook.sync_transaction() as db:
+            self._update_state(db, device_status=status)
+
+    def set_epoch(self, epoch: str) -> None:
+        with self.casebook.sync_transaction() as db:
+            self._update_state(db, hub_epoch=epoch)
+
+    def reset_for_restored_hub(self, epoch: str, genesis_head: str) -> int:
+        """The hub lost data (restored from a backup, or behind our cursor): start over.
+
+        Cursor back to 0, chain back to genesis, every change ever pushed queued for re-push
+        (the hub answers ``duplicate`` for those it still has). Returns how many will be
+        re-sent.
+        """
+        with self.casebook.sync_transaction() as db:
+            first, count = db.execute("SELECT min(pos), count(*) FROM sync_pushed").fetchone()
+            db.execute("DELETE FROM sync_outgoing")
+            self._update_state(
+                db, hub_epoch=epoch, cursor=0, chain_head=genesis_head, repush_from=first
+            )
+            self._audit(db, "sync.hub_restored", None)
+        return int(count)
+
+    # ------------------------------------------------------------------ outbox
+    def pending_changes(self) -> list[PendingChange]:
+        """Unsent, shareable, not held changes in the order they were written."""
+        sql = """
+            SELECT c.seq, c.id, c.record_id, c.kind, c.op, c.payload, c.author, c.local_time,
+                   c.base_seq, c.base,
+                   coalesce(
+                       r.case_id, sr.hub_case_id,
+                       (SELECT sc.case_id FROM sync_conflicts sc WHERE sc.record_id = c.record_id),
+                       (SELECT cs.id FROM records cs WHERE cs.kind = 'case' AND (
+                            json_extract(cs.body, '$.young_person_id') = c.record_id
+                            OR json_extract(cs.body, '$.referral_id') = c.record_id)
+                        ORDER BY cs.rowid LIMIT 1),
+                       c.record_id)
+            FROM changes c
+            LEFT JOIN records r ON r.id = c.record_id
+            LEFT JOIN sync_records sr ON sr.record_id = c.record_id
+            WHERE c.sent_at IS NULL AND c.local_only = 0 AND c.held IS NULL
+              AND c.op IN ('put', 'finalise')
+            ORDER BY c.seq
+        """
+        with self.casebook.sync_reader() as db:
+            rows = db.execute(sql).fetchall()
+        return [
+            PendingChange(
+                seq=int(r[0]), id=r[1], record_id=r[2], kind=r[3], op=r[4],
+                payload=json.loads(r[5]), author=r[6], local_time=r[7],
+                base_seq=None if r[8] is None else int(r[8]),
+                base=None if r[9] is None else json.loads(r[9]),
+                scope=r[10],
+            )
+            for r in rows
+        ]
+
+    def hold_changes(self, seqs: Sequence[int], reason: str) -> None:
+        """Keep these changes on the laptop but stop sending them (the hub refused them)."""
+        with self.casebook.sync_transaction() as db:
+            for seq in seqs:
+                db.execute(
+                    "UPDATE changes SET held = ? WHERE seq = ? AND sent_at IS NULL", (reason, seq)
+                )
+                row = db.execute("SELECT record_id FROM changes WHERE seq = ?", (seq,)).fetchone()
+                if row is not None:
+                    self._audit(db, f"sync.held.{reason}", row[0])
+
+    def release_held(self) -> int:
+        """Try held changes again at the next sync (e.g. after a supervisor sorted the case)."""
+        with self.casebook.sync_transaction() as db:
+            cur = db.execute("UPDATE changes SET held = NULL WHERE held IS NOT NULL")
+            return int(cur.rowcount)
+
+    def save_outgoing(self, request: str, covers: dict[str, list[int]]) -> None:
+        """Remember the batch about to be sent, so a lost acknowledgement re-sends it as is."""
+        with self.casebook.sync_transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO sync_outgoing (id, request, covers) VALUES (1, ?, ?)",
+                (request, _json(covers)),
+            )
+
+    def outgoing(self) -> tuple[str, dict[str, list[int]]] | None:
+        with self.casebook.sync_reader() as db:
+            row = db.execute("SELECT request, covers FROM sync_outgoing WHERE id = 1").fetchone()
+        if row is None:
+            return None
+        return str(row[0]), {k: [int(s) for s in v] for k, v in json.loads(row[1]).items()}
+
+    def drop_outgoing(self) -> None:
+        """Forget a batch the hub refused (a 4xx stores nothing)."""
+        with self.casebook.sync_transaction() as db:
+            db.execute("DELETE FROM sync_outgoing")
+
+    def apply_acknowledgement(
+        self, acknowledged: Sequence[Acknowledged], chain_head: str, *, error: str | None = None
+    ) -> None:
+        """The hub durably stored a batch: mark its changes sent, log them, move the chain on.
+
+        One transaction: after a crash either all of this happened or the batch is still
+        outgoing and is re-sent (the hub answers ``duplicate``).
+        """
+        now = self.casebook.now()
+        with self.casebook.sync_transaction() as db:
+            last_pos: int | None = None
+            for ack in acknowledged:
+                for seq in ack.covers:
+                    db.execute(
+                        "UPDATE changes SET sent_at = ?, hub_seq = ?, held = NULL WHERE seq = ?",
+                        (now, ack.hub_seq, seq),
+                    )
+                row = db.execute(
+                    "SELECT pos FROM sync_pushed WHERE change_id = ?", (ack.change_id,)
+                ).fetchone()
+                if row is None:
+                    cur = db.execute(
+                        "INSERT INTO sync_pushed (change_id, wire, head, hub_seq) "
+                        "VALUES (?, ?, ?, ?)",
+                        (ack.change_id, ack.wire, ack.head, ack.hub_seq),
+                    )
+                    last_pos = int(cur.lastrowid)
+                else:
+                    last_pos = int(row[0])
+                    db.execute(
+                        "UPDATE sync_pushed SET head = ?, hub_seq = ? WHERE pos = ?",
+                        (ack.head, ack.hub_seq, last_pos),
+                    )
+                db.execute(
+                    "INSERT INTO sync_records (record_id, hub_seq, hub_body) VALUES (?, ?, ?) "
+                    "ON CONFLICT(record_id) DO UPDATE SET "
+                    "hub_body = CASE WHEN excluded.hub_seq >= coalesce(hub_seq, -1) "
+                    "  THEN excluded.hub_body ELSE hub_body END, "
+                    "hub_seq = max(coalesce(hub_seq, -1), excluded.hub_seq)",
+                    (ack.record_id, ack.hub_seq, _json(ack.payload) if ack.header else None),
+                )
+            state = db.execute("SELECT repush_from FROM sync_state WHERE id = 1").fetchone()
+            repush_from = state[0] if state is not None else None
+            if repush_from is not None and last_pos is not None:
+                nxt = db.execute(
+                    "SELECT min(pos) FROM sync_pushed WHERE pos > ?", (last_pos,)
+                ).fetchone()[0]
+                repush_from = nxt
+            db.execute("DELETE FROM sync_outgoing")
+            self._update_state(
+                db, chain_head=chain_head, last_upload_at=now, repush_from=repush_from,
+                last_error=error,
+            )
+
+    def pushed_log(self, from_pos: int, limit: int) -> list[tuple[int, str]]:
+        """Changes already pushed once, from ``from_pos`` on, for re-pushing (pos, wire)."""
+        with self.casebook.sync_reader() as db:
+            rows = db.execute(
+                "SELECT pos, wire FROM sync_pushed WHERE pos >= ? ORDER BY pos LIMIT ?",
+                (from_pos, limit),
+            ).fetchall()
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+    def finish_repush(self) -> None:
+        with self.casebook.sync_transaction() as db:
+            self._update_state(db, repush_from=None)
+
+    # ------------------------------------------------------------------ pull
+    def apply_page(
+        self,
+        after: int,
+        next_after: int,
+        page: Sequence[PulledRecord],
+        *,
+        confirmed_after: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> PageResult:
+        """Apply one pulled page and move the cursor to ``next_after``, in one transaction.
+
+        Raises NeedsConfirmation (nothing applied) if the page would remove more than half of
+        the local records, unless the worker confirmed this page (``confirmed_after``).
+        ``progress`` is called after each row; if it raises, nothing of the page is kept.
+        """
+        now = self.casebook.now()
+        applied = purged = held = kept = conflicts = 0
+        with self.casebook.sync_transaction() as db:
+            current = db.execute("SELECT cursor FROM sync_state WHERE id = 1").fetchone()
+            if current is None or int(current[0]) != after:
+                raise CasebookError("The sync cursor moved while a page was being applied.")
+            plan = self._purge_plan(db, [p for p in page if p.op == "purge"])
+            total = int(db.execute("SELECT count(*) FROM records").fetchone()[0])
+            removing = len(plan.remove)
+            if removing * 2 > total and confirmed_after != after:
+                raise NeedsConfirmation(
+                    PurgeConfirmation(after, removing, len(plan.cases), total)
+                )
+            for done, item in enumerate(page, start=1):
+                if item.op == "purge":
+                    p, h = self._apply_purge(db, item, plan)
+                    purged += p
+                    held += h
+                elif item.kind == "conflict":
+                    self._store_conflict(db, item, now)
+                    conflicts += 1
+                elif self._apply_record(db, item, now):
+                    applied += 1
+                else:
+                    kept += 1
+                if progress is not None:
+                    progress(done)
+            self._update_state(db, cursor=next_after, last_download_at=now)
+        return PageResult(applied, purged, held, kept, conflicts)
+
+    @staticmethod
+    def _has_unsent_work(db: Connection, record_id: str) -> bool:
+        row = db.execute(
+            "SELECT EXISTS (SELECT 1 FROM changes WHERE record_id = ? AND sent_at IS NULL "
+            "AND local_only = 0) OR EXISTS (SELECT 1 FROM records WHERE id = ? "
+            "AND state = 'draft')",
+            (record_id, record_id),
+        ).fetchone()
+        return bool(row[0])
+
+    def _apply_record(self, db: Connection, item: PulledRecord, now: str) -> bool:
+        """Store the hub's version; False if kept back because of unsent local work."""
+        payload = item.payload or {}
+        body = _json(payload)
+        cls = RECORD_TYPES.get(item.kind)
+        try:
+            record = None if cls is None else record_from_dict(item.kind, payload)
+        except ValidationError:
+            record = None
+        db.execute(
+            "INSERT INTO sync_records (record_id, hub_seq, hub_body, hub_case_id, held) "
+            "VALUES (?, ?, ?, ?, 0) ON CONFLICT(record_id) DO UPDATE SET "
+            "hub_seq = excluded.hub_seq, hub_body = excluded.hub_body, "
+            "hub_case_id = coalesce(excluded.hub_case_id, hub_case_id), held = 0",
+            (item.record_id, item.seq, body, item.case_id),
+        )
+        if item.case_id is not None:  # the case is in scope (again): retry what was held
+            db.execute(
+                "UPDATE changes SET held = NULL WHERE held = ? AND record_id IN ("
+                "SELECT id FROM records WHERE case_id = ? "
+                "UNION SELECT record_id FROM sync_records WHERE hub_case_id = ?)",
+                (HELD_OUT_OF_SCOPE, item.case_id, item.case_id),
+            )
+        if record is None:  # a kind this version does not know (or a newer shape): keep it
+            db.execute(
+                "INSERT OR REPLACE INTO sync_other_records "
+                "(record_id, kind, case_id, state, hub_seq, body) VALUES (?, ?, ?, ?, ?, ?)",
+                (item.record_id, item.kind, item.case_id, item.op, item.seq, body),
+            )
+            return True
+        if self._has_unsent_work(db, item.record_id):
+            return False
+        final = item.op == "finalise" or record.EVENT
+        state = "final" if final else "header"
+        row = db.execute(
+            "SELECT rowid, state, kind FROM records WHERE id = ?", (item.record_id,)
+        ).fetchone()
+        author = (item.author or "hub")[:64]
+        occurred = occurred_of(record)
+        if row is None:
+            cur = db.execute(
+                "INSERT INTO records (id, kind, case_id, state, body, created_at, updated_at, "
+                "finalised_at, author, occurred) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    item.record_id, item.kind, record.case_id, state, body, now, now,
+                    now if final else None, author, occurred,
+                ),
+            )
+            rowid = cur.lastrowid
+        else:
+            rowid, old_state, old_kind = row
+            if old_kind != item.kind:
+                raise CasebookError("The hub sent a record whose kind does not match this one.")
+            if old_state == "final":
+                return True  # finalised records never change; ours is the same
+            same = db.execute(
+                "SELECT body = ? AND state = ? FROM records WHERE rowid = ?", (body, state, rowid)
+            ).fetchone()
+            if same is not None and same[0]:
+                return True  # our own edit coming back: nothing to change
+            db.execute(
+                "UPDATE records SET case_id = ?, state = ?, body = ?, updated_at = ?, "
+                "finalised_at = ?, revision = revision + 1, occurred = ? WHERE rowid = ?",
+                (record.case_id, state, body, now, now if final else None, occurred, rowid),
+            )
+            db.execute("DELETE FROM notes_fts WHERE rowid = ?", (rowid,))
+        text = record.searchable_text()
+        if text:
+            db.execute("INSERT INTO notes_fts (rowid, text) VALUES (?, ?)", (rowid, text))
+        return True
+
+    @staticmethod
+    def _store_conflict(db: Connection, item: PulledRecord, now: str) -> None:
+        db.execute(
+            "INSERT INTO sync_conflicts (record_id, case_id, hub_seq, body, received_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(record_id) DO UPDATE SET "
+            "case_id = excluded.case_id, hub_seq = excluded.hub_seq, body = excluded.body",
+            (item.record_id, item.case_id, item.seq, _json(item.payload or {}), now),
+        )
+
+    @dataclass
+    class _PurgePlan:
+        remove: set[str]
+        keep: set[str]
+        cases: set[str]
+
+    def _purge_targets(self, db: Connection, item: PulledRecord) -> tuple[set[str], str | None]:
+        is_case = item.kind == "case" or (
+            item.case_id is not None and item.case_id == item.record_id
+        )
+        if not is_case:
+            return {item.record_id}, None
+        case_id = item.case_id or item.record_id
+        targets = {
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM records WHERE case_id = ? UNION "
+                "SELECT record_id FROM sync_records WHERE hub_case_id = ?",
+                (case_id, case_id),
+            )
+        }
+        row = db.execute(
+            "SELECT json_extract(body, '$.young_person_id'), json_extract(body, '$.referral_id') "
+            "FROM records WHERE id = ? AND kind = 'case'",
+            (case_id,),
+        ).fetchone()
+        if row is not None:
+            for linked, path in ((row[0], "$.young_person_id"), (row[1], "$.referral_id")):
+                if linked is None:
+                    continue
+                other = db.execute(
+                    f"SELECT 1 FROM records WHERE kind = 'case' AND id != ? "  # noqa: S608
+                    f"AND json_extract(body, '{path}') = ? LIMIT 1",
+                    (case_id, linked),
+                ).fetchone()
+                if other is None:
+                    targets.add(linked)
+        return targets, case_id
+
+    def _purge_plan(self, db: Connection, purges: Sequence[PulledRecord]) -> _PurgePlan:
+        plan = self._PurgePlan(set(), set(), set())
+        for item in purges:
+            targets, case_id = self._purge_targets(db, item)
+            if case_id is not None:
+                plan.cases.add(case_id)
+            for record_id in targets:
+                exists = db.execute(
+                    "SELECT 1 FROM records WHERE id = ?", (record_id,)
+                ).fetchone()
+                if exists is None:
+                    continue
+                if self._has_unsent_work(db, record_id):
+                    plan.keep.add(record_id)
+                else:
+                    plan.remove.add(record_id)
+        plan.remove -= plan.keep
+        return plan
+
+    def _apply_purge(
+        self, db: Connection, item: PulledRecord, plan: _PurgePlan
+    ) -> tuple[int, int]:
+        targets, case_id = self._purge_targets(db, item)
+        removed = held = 0
+        db.execute("INSERT INTO sync_purging (flag) VALUES (1)")
+        try:
+            for record_id in sorted(targets):
+                row = db.execute("SELECT rowid FROM records WHERE id = ?", (record_id,)).fetchone()
+                if row is None:
+                    continue
+                if record_id in plan.keep or self._has_unsent_work(db, record_id):
+                    db.execute(
+                        "INSERT INTO sync_records (record_id, held) VALUES (?, 1) "
+                        "ON CONFLICT(record_id) DO UPDATE SET held = 1",
+                        (record_id,),
+                    )
+                    self._audit(db, "sync.held.out_of_scope", record_id)
+                    held += 1
+                    continue
+                db.execute("DELETE FROM notes_fts WHERE rowid = ?", (row[0],))
+                db.execute("DELETE FROM records WHERE rowid = ?", (row[0],))
+                db.execute(
+                    "DELETE FROM changes WHERE record_id = ? AND sent_at IS NOT NULL", (record_id,)
+                )
+                db.execute(
+                    "DELETE FROM changes WHERE record_id = ? AND local_only = 1", (record_id,)
+                )
+                db.execute("DELETE FROM sync_records WHERE record_id = ?", (record_id,))
+                self._audit(db, "record.purged", record_id)
+                removed += 1
+            if case_id is not None:
+                db.execute("DELETE FROM sync_conflicts WHERE case_id = ?", (case_id,))
+                db.execute("DELETE FROM sync_other_records WHERE case_id = ?", (case_id,))
+            else:
+                db.execute("DELETE FROM sync_other_records WHERE record_id = ?", (item.record_id,))
+                db.execute("DELETE FROM sync_conflicts WHERE record_id = ?", (item.record_id,))
+        finally:
+            db.execute("DELETE FROM sync_purging")
+        return removed, held
+
+    # ------------------------------------------------------------------ status
+    def waiting_count(self) -> int:
+        """Records with changes still to send (not counting held ones)."""
+        with self.casebook.sync_reader() as db:
+            row = db.execute(
+                "SELECT count(DISTINCT record_id) FROM changes WHERE sent_at IS NULL "
+                "AND local_only = 0 AND held IS NULL AND op IN ('put', 'finalise')"
+            ).fetchone()
+        return int(row[0])
+
+    def held(self) -> list[HeldRecord]:
+        """What is kept on the laptop but not synced: refused changes and out-of-scope records."""
+        with self.casebook.sync_reader() as db:
+            rows = db.execute(
+                "SELECT record_id, kind, held FROM changes WHERE held IS NOT NULL "
+                "AND sent_at IS NULL GROUP BY record_id, held "
+                "UNION SELECT sr.record_id, r.kind, 'out_of_scope' FROM sync_records sr "
+                "JOIN records r ON r.id = sr.record_id WHERE sr.held = 1 "
+                "ORDER BY 1"
+            ).fetchall()
+        seen: dict[str, HeldRecord] = {}
+        for record_id, kind, reason in rows:
+            seen.setdefault(record_id, HeldRecord(record_id, kind, reason))
+        return list(seen.values())
+
+    def conflicts(self, *, open_only: bool = True) -> list[ConflictRecord]:
+        table = "open_conflicts" if open_only else "sync_conflicts"
+        with self.casebook.sync_reader() as db:
+            rows = db.execute(
+                f"SELECT record_id, case_id, hub_seq, body, received_at FROM {table} "  # noqa: S608
+                "ORDER BY hub_seq"
+            ).fetchall()
+        return [ConflictRecord(r[0], r[1], int(r[2]), json.loads(r[3]), r[4]) for r in rows]
+
+    def resolve_conflict(self, conflict_id: str, resolved_by: str) -> None:
+        """Mark a conflict resolved (after the worker edited the header as they decided).
+
+        Queued as an ordinary change of the conflict record, so the hub and every device that
+        can see the case learn it is settled.
+        """
+        now = self.casebook.now()
+        with self.casebook.sync_transaction() as db:
+            row = db.execute(
+                "SELECT body FROM sync_conflicts WHERE record_id = ?", (conflict_id,)
+            ).fetchone()
+            if row is None:
+                raise CasebookError("That conflict is not on this laptop.")
+            body = json.loads(row[0])
+            body.update(resolved=True, resolved_by=resolved_by[:64], resolved_at=now)
+            text = _json(body)
+            db.execute(
+                "UPDATE sync_conflicts SET body = ? WHERE record_id = ?", (text, conflict_id)
+            )
+            db.execute(
+                "INSERT INTO changes (id, record_id, kind, op, payload, author, device, "
+                "local_time, local_only) VALUES (?, ?, 'conflict', 'put', ?, ?, ?, ?, 0)",
+                (new_id(), conflict_id, text, self.casebook.author, self.casebook.device_id, now),
+            )
+            self._audit(db, "conflict.resolved", conflict_id)
+
+    def hub_seq(self, record_id: str) -> int | None:
+        """The hub's sequence for the version of this record this laptop last saw."""
+        with self.casebook.sync_reader() as db:
+            row = db.execute(
+                "SELECT hub_seq FROM sync_records WHERE record_id = ?", (record_id,)
+            ).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
+    def other_records(self) -> list[tuple[str, str]]:
+        """(record id, kind) of pulled records this version of Spoke cannot show yet."""
+        with self.casebook.sync_reader() as db:
+            rows = db.execute(
+                "SELECT record_id, kind FROM sync_other_records ORDER BY hub_seq"
+            ).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    def _audit(self, db: Connection, action: str, subject: str | None) -> None:
+        db.execute(
+            "INSERT INTO audit (at, actor, action, subject_id) VALUES (?, ?, ?, ?)",
+            (self.casebook.now(), self.casebook.author, action, subject),
+        )

@@ -1,0 +1,578 @@
+"""The laptop's HTTP client for its hub: enrolment, tokens, push, pull, device status.
+
+Transport rules (docs/sync.md):
+
+* **HTTPS with a pinned certificate.** The hub's certificate is identified by the SHA-256
+  fingerprint of its DER bytes, given to the worker with the enrolment code. The fingerprint is
+  checked inside the TLS handshake, before a single byte of a request (token, records) is
+  written, so a hub impostor learns nothing. Public CAs are not consulted: a charity's hub
+  usually has a self-signed certificate, and the pin is stronger than a CA anyway.
+* **Plain HTTP only on loopback** (``127.0.0.0/8``, ``::1``, ``localhost``), for tests and a
+  hub on the same machine. Anything else over HTTP is refused before connecting.
+* Every request has a timeout; connection failures and timeouts become :class:`HubUnreachable`.
+* Error bodies (``ErrorBody``) map to typed exceptions; every one is a ``SpokeError`` whose
+  message is safe to show. Payloads are never logged, only method, path and status.
+* Access tokens last 15 minutes; the client refreshes them with the device's refresh token
+  before they expire and once more if the hub says a token is no longer valid.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import logging
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Final, Protocol, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from spokeapp.domain.errors import SpokeError
+from spokeapp.sync.protocol import (
+    API_PREFIX,
+    DEFAULT_PULL_LIMIT,
+    DeviceStatus,
+    EnrolRequest,
+    EnrolResponse,
+    ErrorBody,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    TokenRequest,
+    TokenResponse,
+)
+
+__all__ = [
+    "AuthRejected",
+    "BatchTooLarge",
+    "CertificatePinMismatch",
+    "ChainRejected",
+    "DeviceRevoked",
+    "EnrolmentRefused",
+    "EpochChanged",
+    "HubApi",
+    "HubClient",
+    "HubEndpoint",
+    "HubHealth",
+    "HubRejected",
+    "HubUnreachable",
+    "InsecureHubAddress",
+    "OutOfScope",
+    "SyncError",
+    "fingerprint_of",
+    "normalise_fingerprint",
+]
+
+log = logging.getLogger(__name__)
+
+#: Connect quickly (a laptop in a car park should give up fast); allow slower large pages.
+DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=10.0)
+#: Refresh an access token this long before the hub would refuse it.
+TOKEN_MARGIN_SECONDS: Final = 60.0
+
+
+# ------------------------------------------------------------------------------ errors
+class SyncError(SpokeError):
+    """A known sync problem; the message is plain words, safe to show and to log."""
+
+    code = "sync_error"
+
+
+class HubUnreachable(SyncError):
+    """No connection to the hub (offline, timed out, or the hub is down): try again later."""
+
+    code = "unreachable"
+
+
+class InsecureHubAddress(SyncError):
+    """The hub address would send casework over an unencrypted or unknown connection."""
+
+    code = "insecure_address"
+
+
+class CertificatePinMismatch(SyncError):
+    """The server is not the hub this laptop was enrolled with (certificate fingerprint)."""
+
+    code = "certificate_mismatch"
+
+
+class EnrolmentRefused(SyncError):
+    """The hub did not accept the enrolment code."""
+
+    code = "enrolment_refused"
+
+
+class AuthRejected(SyncError):
+    """The hub no longer accepts this laptop's credentials."""
+
+    code = "unauthorised"
+
+
+class DeviceRevoked(SyncError):
+    """The hub administrator revoked this laptop; ``wipe`` says it must erase its casebook."""
+
+    code = "device_revoked"
+
+    def __init__(self, message: str, *, wipe: bool) -> None:
+        super().__init__(message)
+        self.wipe = wipe
+
+
+class EpochChanged(SyncError):
+    """The hub was restored from a backup: pull from zero and push everything again."""
+
+    code = "epoch_changed"
+
+
+class OutOfScope(SyncError):
+    """The hub refused the batch: something in it is not in this worker's caseload."""
+
+    code = "out_of_scope"
+
+
+class ChainRejected(SyncError):
+    """The hub refused the batch's hash chain (a gap or altered history)."""
+
+    code = "chain_rejected"
+
+
+class BatchTooLarge(SyncError):
+    """The hub refused the batch as too large."""
+
+    code = "too_large"
+
+
+class HubRejected(SyncError):
+    """The hub refused a request for another reason (malformed, unknown, server error)."""
+
+    code = "rejected"
+
+    def __init__(self, message: str, *, status: int, error: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error = error
+
+
+# ------------------------------------------------------------------------------ addresses
+_LOOPBACK_NAMES: Final = frozenset({"localhost", "localhost.", "ip6-localhost"})
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for localhost, 127.0.0.0/8 and ::1 (the only hosts plain HTTP may reach)."""
+    host = host.strip("[]").lower()
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def normalise_fingerprint(text: str) -> str:
+    """Accept ``AB:CD:…`` or plain hex (any case); return 64 lower-case hex digits."""
+    cleaned = "".join(ch for ch in text.lower() if ch not in ": \t\n-")
+    if len(cleaned) != 64 or any(ch not in "0123456789abcdef" for ch in cleaned):
+        raise InsecureHubAddress(
+            "The hub's certificate fingerprint should be 64 hexadecimal characters (SHA-256); "
+            "check what your hub administrator gave you."
+        )
+    return cleaned
+
+
+def fingerprint_of(der: bytes) -> str:
+    """The SHA-256 fingerprint of a DER certificate, as 64 lower-case hex digits."""
+    return hashlib.sha256(der).hexdigest()
+
+
+@dataclass(frozen=True)
+class HubEndpoint:
+    """Where the hub is and how to recognise it."""
+
+    url: str
+    cert_fingerprint: str | None = None
+
+    def checked(self) -> HubEndpoint:
+        """Refuse addresses that would expose casework; normalise the URL and fingerprint."""
+        parts = urlsplit(self.url.strip())
+        host = parts.hostname or ""
+        if parts.scheme not in ("http", "https") or not host:
+            raise InsecureHubAddress(
+                "The hub address should look like https://hub.example.org (or http://127.0.0.1 "
+                "for a hub on this computer)."
+            )
+        if parts.username or parts.password or parts.query or parts.fragment:
+            raise InsecureHubAddress("The hub address should not include a name, query or #.")
+        if parts.scheme == "http":
+            if not is_loopback_host(host):
+                raise InsecureHubAddress(
+                    "Spoke only talks to a hub over https (encrypted), unless the hub runs on "
+                    "this same computer. Check the address starts with https://."
+                )
+            fingerprint = None
+        else:
+            if self.cert_fingerprint is None:
+                raise InsecureHubAddress(
+                    "Spoke needs the hub's certificate fingerprint to be sure it is talking to "
+                    "your hub. Ask your hub administrator for it."
+                )
+            fingerprint = normalise_fingerprint(self.cert_fingerprint)
+        url = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+        return HubEndpoint(url, fingerprint)
+
+
+# ------------------------------------------------------------------------------ TLS pinning
+class _PinMismatchError(ssl.SSLError):
+    """Raised inside the handshake; found again in the exception chain httpx raises."""
+
+
+def pinned_ssl_context(fingerprint: str) -> ssl.SSLContext:
+    """A TLS client context that accepts exactly the certificate with this SHA-256.
+
+    CA validation and hostname checks are off because the pin replaces them; the check runs
+    at the end of the handshake, before httpx writes the request.
+    """
+    expected = normalise_fingerprint(fingerprint)
+
+    class PinnedSocket(ssl.SSLSocket):
+        def do_handshake(self, block: bool = False) -> None:
+            super().do_handshake(block)
+            der = self.getpeercert(binary_form=True)
+            if der is None or fingerprint_of(der) != expected:
+                raise _PinMismatchError("hub certificate does not match the pinned fingerprint")
+
+    class PinnedObject(ssl.SSLObject):
+        def do_handshake(self) -> None:
+            super().do_handshake()
+            der = self.getpeercert(binary_form=True)
+            if der is None or fingerprint_of(der) != expected:
+                raise _PinMismatchError("hub certificate does not match the pinned fingerprint")
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    context.sslsocket_class = PinnedSocket
+    context.sslobject_class = PinnedObject
+    return context
+
+
+def _caused_by_pin_mismatch(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, _PinMismatchError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+# ------------------------------------------------------------------------------ the client
+@dataclass(frozen=True)
+class HubHealth:
+    status: str
+    hub_epoch: str
+
+
+class HubApi(Protocol):
+    """What the sync engine needs from a hub connection (HubClient, or a fake in tests)."""
+
+    @property
+    def hub_epoch(self) -> str | None: ...
+
+    def enrol(self, code: str, device_name: str, public_key: str) -> EnrolResponse: ...
+
+    def set_credentials(self, device_id: str, refresh_token: str) -> None: ...
+
+    def ensure_token(self) -> str: ...
+
+    def health(self) -> HubHealth: ...
+
+    def push(self, request: PushRequest) -> PushResponse: ...
+
+    def pull(self, after: int, limit: int = DEFAULT_PULL_LIMIT) -> PullResponse: ...
+
+    def device_status(self) -> DeviceStatus: ...
+
+    def close(self) -> None: ...
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class _Token:
+    value: str
+    expires_at: float  # monotonic seconds
+
+
+@dataclass
+class _Credentials:
+    device_id: str
+    refresh_token: str = field(repr=False)
+
+
+class HubClient:
+    """One laptop's connection to its hub. Thread-safe; reuse it for a whole sync."""
+
+    def __init__(
+        self,
+        endpoint: HubEndpoint,
+        *,
+        device_id: str | None = None,
+        refresh_token: str | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        monotonic: Callable[[], float] = time.monotonic,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.endpoint = endpoint.checked()
+        verify: ssl.SSLContext | bool = (
+            pinned_ssl_context(self.endpoint.cert_fingerprint)
+            if self.endpoint.cert_fingerprint is not None
+            else False
+        )
+        self._http = httpx.Client(
+            base_url=self.endpoint.url,
+            timeout=timeout,
+            verify=verify,
+            transport=transport,
+            follow_redirects=False,  # a redirect could lead away from the pinned hub
+            trust_env=False,  # no proxies from the environment between laptop and hub
+            headers={"User-Agent": "Spoke"},
+        )
+        self._monotonic = monotonic
+        self._lock = threading.Lock()
+        self._token: _Token | None = None
+        self._credentials = (
+            _Credentials(device_id, refresh_token)
+            if device_id is not None and refresh_token is not None
+            else None
+        )
+        self.hub_epoch: str | None = None
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> HubClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -------------------------------------------------------------- plumbing
+    def _send(
+        self, method: str, path: str, *, json_body: dict[str, Any] | None = None,
+        params: dict[str, int] | None = None, token: str | None = None,
+    ) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+        try:
+            response = self._http.request(
+                method, path, json=json_body, params=params, headers=headers
+            )
+        except httpx.TimeoutException as exc:
+            log.info("hub request timed out: %s %s", method, path)
+            raise HubUnreachable(
+                "The hub did not answer in time. Your work is safe on this laptop and will be "
+                "sent at the next sync."
+            ) from exc
+        except httpx.TransportError as exc:
+            if _caused_by_pin_mismatch(exc):
+                log.warning("hub certificate did not match the pinned fingerprint")
+                raise CertificatePinMismatch(
+                    "This server's certificate is not the one your hub administrator gave you, "
+                    "so Spoke sent nothing. Someone may be pretending to be your hub; tell your "
+                    "administrator."
+                ) from exc
+            log.info("hub not reachable: %s %s (%s)", method, path, type(exc).__name__)
+            raise HubUnreachable(
+                "Spoke cannot reach the hub (no connection, or the hub is down). Your work is "
+                "safe on this laptop and will be sent at the next sync."
+            ) from exc
+        log.info("hub %s %s -> %s", method, path, response.status_code)
+        return response
+
+    @staticmethod
+    def _error_body(response: httpx.Response) -> ErrorBody:
+        try:
+            return ErrorBody.model_validate_json(response.content)
+        except ValidationError:
+            return ErrorBody(error=f"http_{response.status_code}", message="")
+
+    def _raise_for(self, response: httpx.Response) -> None:
+        status = response.status_code
+        if status < 400:
+            return
+        body = self._error_body(response)
+        code = body.error
+        if code == "device_revoked":
+            wipe = bool(body.wipe)
+            raise DeviceRevoked(
+                "Your hub administrator has revoked this laptop"
+                + (" and asked for its casebook to be erased." if wipe else "."),
+                wipe=wipe,
+            )
+        if code == "epoch_changed":
+            raise EpochChanged(
+                "The hub was restored from a backup. Spoke will send everything again."
+            )
+        if status == 403 or code == "out_of_scope":
+            raise OutOfScope(
+                "The hub refused some changes because the case is not in your caseload there."
+            )
+        if code in ("chain_gap", "chain_mismatch", "bad_chain", "chain_rejected"):
+            raise ChainRejected(
+                "The hub refused this laptop's record history (it does not follow on from what "
+                "the hub has). Nothing was lost; tell your hub administrator."
+            )
+        if status == 413:
+            raise BatchTooLarge("The hub refused a batch as too large.")
+        if status == 401:
+            raise AuthRejected(
+                "The hub no longer accepts this laptop's sign-in. Ask your hub administrator "
+                "to enrol it again; your work stays safe on this laptop."
+            )
+        if status >= 500:
+            raise HubUnreachable(
+                "The hub has a problem of its own right now; Spoke will try again later."
+            )
+        raise HubRejected(
+            f"The hub refused the request ({code}).", status=status, error=code
+        )
+
+    @staticmethod
+    def _parse(model: type[M], response: httpx.Response) -> M:
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise HubRejected(
+                "The hub answered in a way this version of Spoke does not understand.",
+                status=response.status_code, error="bad_response",
+            ) from exc
+
+    # -------------------------------------------------------------- public calls
+    def health(self) -> HubHealth:
+        """``GET /healthz``: is the hub reachable, and which epoch is it in."""
+        response = self._send("GET", "/healthz")
+        self._raise_for(response)
+        try:
+            data = response.json()
+            health = HubHealth(str(data["status"]), str(data["hub_epoch"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise HubRejected(
+                "The server at this address does not look like a Spoke hub.",
+                status=response.status_code, error="bad_response",
+            ) from exc
+        return health
+
+    def enrol(self, code: str, device_name: str, public_key: str) -> EnrolResponse:
+        """Register this laptop's public key with a one-time code; returns its credentials."""
+        try:
+            request = EnrolRequest(
+                code=code.strip(), device_name=device_name, public_key=public_key
+            )
+        except ValidationError as exc:
+            raise EnrolmentRefused(
+                "That enrolment code does not look right; check it and try again."
+            ) from exc
+        response = self._send("POST", f"{API_PREFIX}/enrol", json_body=request.model_dump())
+        if response.status_code >= 400 and response.status_code < 500:
+            body = self._error_body(response)
+            log.info("enrolment refused: %s", body.error)
+            raise EnrolmentRefused(
+                "The hub did not accept that enrolment code. Codes work once and expire after "
+                "a day; ask your hub administrator for a new one."
+            )
+        self._raise_for(response)
+        enrolled = self._parse(EnrolResponse, response)
+        self.hub_epoch = enrolled.hub_epoch
+        with self._lock:
+            self._credentials = _Credentials(enrolled.device_id, enrolled.refresh_token)
+            self._token = None
+        return enrolled
+
+    def set_credentials(self, device_id: str, refresh_token: str) -> None:
+        with self._lock:
+            self._credentials = _Credentials(device_id, refresh_token)
+            self._token = None
+
+    def ensure_token(self) -> str:
+        """A valid access token, refreshed if missing or about to expire."""
+        with self._lock:
+            token = self._token
+            if token is not None and token.expires_at - TOKEN_MARGIN_SECONDS > self._monotonic():
+                return token.value
+            return self._refresh_locked()
+
+    def _refresh_locked(self) -> str:
+        if self._credentials is None:
+            raise AuthRejected("This laptop is not enrolled with a hub yet.")
+        request = TokenRequest(
+            device_id=self._credentials.device_id, refresh_token=self._credentials.refresh_token
+        )
+        started = self._monotonic()
+        response = self._send("POST", f"{API_PREFIX}/token", json_body=request.model_dump())
+        self._raise_for(response)
+        issued = self._parse(TokenResponse, response)
+        self.hub_epoch = issued.hub_epoch
+        self._token = _Token(issued.access_token, started + issued.expires_in)
+        return issued.access_token
+
+    def _authorised(
+        self, method: str, path: str, *, json_body: dict[str, Any] | None = None,
+        params: dict[str, int] | None = None,
+    ) -> httpx.Response:
+        token = self.ensure_token()
+        response = self._send(method, path, json_body=json_body, params=params, token=token)
+        if response.status_code == 401 and self._error_body(response).error != "device_revoked":
+            with self._lock:  # the token expired or the hub restarted: refresh once
+                if self._token is not None and self._token.value == token:
+                    self._token = None
+                token = self._refresh_locked() if self._token is None else self._token.value
+            response = self._send(method, path, json_body=json_body, params=params, token=token)
+        self._raise_for(response)
+        return response
+
+    def push(self, request: PushRequest) -> PushResponse:
+        """Send one batch; the answer arrives only after the hub committed it."""
+        response = self._authorised(
+            "POST", f"{API_PREFIX}/sync/push", json_body=request.model_dump(mode="json")
+        )
+        answer = self._parse(PushResponse, response)
+        self.hub_epoch = answer.hub_epoch
+        return answer
+
+    def pull(self, after: int, limit: int = DEFAULT_PULL_LIMIT) -> PullResponse:
+        """One page of record versions in this worker's scope with seq > ``after``."""
+        response = self._authorised(
+            "GET", f"{API_PREFIX}/sync/pull", params={"after": after, "limit": limit}
+        )
+        page = self._parse(PullResponse, response)
+        self.hub_epoch = page.hub_epoch
+        return page
+
+    def device_status(self) -> DeviceStatus:
+        """This laptop's own status on the hub (active, revoked with or without wipe)."""
+        response = self._authorised("GET", f"{API_PREFIX}/device")
+        return self._parse(DeviceStatus, response)
+
+
+def fetch_certificate_fingerprint(host: str, port: int = 443, timeout: float = 10.0) -> str:
+    """The SHA-256 fingerprint of the certificate a server presents (for administrators to
+    read out and compare; the laptop itself never trusts what it fetched this way)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with (
+        socket.create_connection((host, port), timeout=timeout) as sock,
+        context.wrap_socket(sock, server_hostname=host) as tls,
+    ):
+        der = tls.getpeercert(binary_form=True)
+    if der is None:
+        raise HubUnreachable("The server did not present a certificate.")
+    return fingerprint_of(der)

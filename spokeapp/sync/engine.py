@@ -1,0 +1,667 @@
+"""The device side of sync (docs/sync.md, "Device engine"): push the outbox, pull the scope.
+
+One ``sync_once`` does, in order:
+
+1. resend the batch in flight, if the last run lost the hub's acknowledgement (the hub answers
+   ``duplicate``: nothing is stored twice);
+2. after a hub restore, re-push every change this laptop ever pushed, chained from genesis;
+3. push safety records (visit plans, check-ins, alarms) first and alone, then the rest of the
+   outbox in bounded batches, header edits squashed per record; each batch is hash-chained and
+   signed with the device key, and its changes are marked sent only when the hub answers;
+4. pull pages of the worker's scope, each applied with the cursor in one local transaction.
+
+Known problems (no connection, hub refusals) end the run with a plain-words message in the
+report and in the status; the outbox keeps everything for the next run. The engine knows
+nothing of Qt: progress and status go to a plain callback that the UI bridge re-emits on the
+GUI thread. ``sync_once`` may run on a worker thread; runs are serialised.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Final, Literal
+
+from pydantic import ValidationError
+
+from spokeapp.crypto.device_keys import DeviceKey
+from spokeapp.domain.errors import SpokeError
+from spokeapp.store.casebook import Casebook
+from spokeapp.store.database import CasebookError
+from spokeapp.store.sync_state import (
+    HELD_OUT_OF_SCOPE,
+    HELD_REJECTED,
+    HELD_TOO_LARGE,
+    Acknowledged,
+    HeldRecord,
+    HubAccount,
+    NeedsConfirmation,
+    PendingChange,
+    PulledRecord,
+    PurgeConfirmation,
+    SyncStore,
+)
+from spokeapp.sync.client import (
+    BatchTooLarge,
+    DeviceRevoked,
+    EpochChanged,
+    HubApi,
+    HubClient,
+    HubEndpoint,
+    HubRejected,
+    OutOfScope,
+    SyncError,
+)
+from spokeapp.sync.protocol import (
+    DEFAULT_PULL_LIMIT,
+    GENESIS_HEAD,
+    HEADER_KINDS,
+    MAX_BATCH_BYTES,
+    MAX_BATCH_CHANGES,
+    SAFETY_KINDS,
+    ChainProof,
+    ChangeIn,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    canonical_change,
+    chain_heads,
+    chain_message,
+)
+
+__all__ = [
+    "ClientFactory",
+    "NotEnrolled",
+    "Outgoing",
+    "SyncEngine",
+    "SyncEvent",
+    "SyncReport",
+    "SyncStatus",
+    "batches",
+    "default_client_factory",
+    "squash",
+]
+
+log = logging.getLogger(__name__)
+
+#: Room left in a batch for the request envelope (epoch, chain proof, JSON punctuation).
+_ENVELOPE_BYTES: Final = 4096
+_PER_CHANGE_OVERHEAD: Final = 16
+#: A run gives up after this many hub restores in a row (it would otherwise loop).
+_MAX_RESTARTS: Final = 2
+
+ClientFactory = Callable[[HubEndpoint, str | None, str | None], HubApi]
+"""Makes a hub connection: (endpoint, device id, refresh token) -> HubApi."""
+
+
+def default_client_factory(
+    endpoint: HubEndpoint, device_id: str | None, refresh_token: str | None
+) -> HubApi:
+    return HubClient(endpoint, device_id=device_id, refresh_token=refresh_token)
+
+
+class NotEnrolled(SyncError):
+    """This laptop has not been enrolled with a hub yet."""
+
+    code = "not_enrolled"
+
+
+class _Restart(Exception):
+    """The hub lost data (new epoch): start the run again from the beginning."""
+
+
+# ------------------------------------------------------------------------------ reporting
+Phase = Literal["safety", "upload", "reupload", "download"]
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the status bar shows: when things last went through, what waits, what went wrong."""
+
+    enrolled: bool
+    user_name: str | None = None
+    hub_url: str | None = None
+    last_upload: datetime | None = None
+    last_download: datetime | None = None
+    waiting: int = 0
+    held: int = 0
+    open_conflicts: int = 0
+    last_error: str | None = None
+    device_status: str = "active"
+
+
+@dataclass(frozen=True)
+class SyncEvent:
+    """A plain event for the UI bridge.
+
+    ``kind``: ``progress`` (phase, done, total), ``status`` (status), ``confirm`` (message and
+    confirmation: the worker must agree before a large removal), ``wiped`` (the casebook was
+    erased on the hub's instruction), ``revoked``.
+    """
+
+    kind: Literal["progress", "status", "confirm", "wiped", "revoked"]
+    phase: Phase | None = None
+    done: int = 0
+    total: int = 0
+    status: SyncStatus | None = None
+    message: str | None = None
+    confirmation: PurgeConfirmation | None = None
+
+
+@dataclass
+class SyncReport:
+    """What one run did. ``error`` is a plain-words message when the run stopped early."""
+
+    started_at: datetime
+    finished_at: datetime | None = None
+    accepted: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    repushed: int = 0
+    pulled: int = 0
+    kept_local: int = 0
+    purged: int = 0
+    held: int = 0
+    hub_restored: bool = False
+    needs_confirmation: PurgeConfirmation | None = None
+    revoked: bool = False
+    wiped: bool = False
+    retired: bool = False
+    error: str | None = None
+    error_code: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.needs_confirmation is None and not self.revoked
+
+
+# ------------------------------------------------------------------------------ outbox
+@dataclass(frozen=True)
+class Outgoing:
+    """One wire change and the local change-log rows it carries."""
+
+    change: ChangeIn
+    covers: tuple[int, ...]
+    scope: str
+
+    @property
+    def safety(self) -> bool:
+        return self.change.kind in SAFETY_KINDS
+
+    def size(self) -> int:
+        return len(canonical_change(self.change)) + _PER_CHANGE_OVERHEAD
+
+
+def _wire(first: PendingChange, last: PendingChange, op: Literal["put", "finalise"]) -> ChangeIn:
+    return ChangeIn(
+        id=last.id, record_id=last.record_id, kind=last.kind, op=op, payload=last.payload,
+        author=last.author[:64], local_time=last.local_time[:40],
+        base_seq=first.base_seq, base=first.base,
+    )
+
+
+def squash(pending: Sequence[PendingChange]) -> tuple[list[Outgoing], list[PendingChange]]:
+    """Fold unsent edits of each header into one change; events pass through in order.
+
+    The squashed change takes the **latest** body and the id of the latest edit, the base of
+    the **earliest** (the hub version the worker started from, so the hub's merge sees every
+    field the worker changed), and the **earliest** position (so a case travels before the
+    sessions written after it). Returns the changes to send and any rows that cannot be sent
+    (malformed for the wire; the engine holds them).
+    """
+    groups: dict[str, list[PendingChange]] = {}
+    order: list[tuple[str, PendingChange | None]] = []
+    for change in pending:
+        if change.op == "put" and change.kind in HEADER_KINDS:
+            if change.record_id not in groups:
+                groups[change.record_id] = []
+                order.append((change.record_id, None))
+            groups[change.record_id].append(change)
+        else:
+            order.append((change.record_id, change))
+    result: list[Outgoing] = []
+    bad: list[PendingChange] = []
+    for record_id, single in order:
+        group = [single] if single is not None else groups[record_id]
+        first, last = group[0], group[-1]
+        op: Literal["put", "finalise"] = "finalise" if last.op == "finalise" else "put"
+        try:
+            wire = _wire(first, last, op)
+        except ValidationError:
+            bad.extend(group)
+            continue
+        result.append(Outgoing(wire, tuple(c.seq for c in group), first.scope))
+    return result, bad
+
+
+def batches(items: Sequence[Outgoing]) -> Iterator[list[Outgoing]]:
+    """Split into batches within the protocol's count and byte limits, keeping order."""
+    limit = MAX_BATCH_BYTES - _ENVELOPE_BYTES
+    batch: list[Outgoing] = []
+    size = 0
+    for item in items:
+        n = item.size()
+        if batch and (len(batch) >= MAX_BATCH_CHANGES or size + n > limit):
+            yield batch
+            batch, size = [], 0
+        batch.append(item)
+        size += n
+    if batch:
+        yield batch
+
+
+def _parse_time(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+# ------------------------------------------------------------------------------ the engine
+class SyncEngine:
+    """Keeps one casebook in step with its hub. Create one per open casebook."""
+
+    def __init__(
+        self,
+        casebook: Casebook,
+        client_factory: ClientFactory = default_client_factory,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        on_event: Callable[[SyncEvent], None] | None = None,
+        *,
+        pull_limit: int = DEFAULT_PULL_LIMIT,
+    ) -> None:
+        self.casebook = casebook
+        self.store = SyncStore(casebook)
+        self._client_factory = client_factory
+        self._clock = clock
+        self._on_event = on_event
+        self._pull_limit = pull_limit
+        self._run_lock = threading.Lock()
+        self._confirmed_after: int | None = None
+        self._wiped = False
+
+    # -------------------------------------------------------------- events and status
+    def _emit(self, event: SyncEvent) -> None:
+        if self._on_event is None:
+            return
+        try:
+            self._on_event(event)
+        except Exception:  # a UI listener's bug must not break a sync half-way
+            log.exception("sync event listener failed")
+
+    def _progress(self, phase: Phase, done: int, total: int) -> None:
+        self._emit(SyncEvent("progress", phase=phase, done=done, total=total))
+
+    def status(self) -> SyncStatus:
+        """The current sync status (cheap: reads the casebook only)."""
+        if self._wiped or not self.casebook.is_open:
+            return SyncStatus(enrolled=False, last_error="The casebook is closed.")
+        account = self.store.account()
+        if account is None:
+            return SyncStatus(enrolled=False, waiting=self.store.waiting_count())
+        return SyncStatus(
+            enrolled=True,
+            user_name=account.user_name,
+            hub_url=account.hub_url,
+            last_upload=_parse_time(account.last_upload_at),
+            last_download=_parse_time(account.last_download_at),
+            waiting=self.store.waiting_count(),
+            held=len(self.store.held()),
+            open_conflicts=len(self.store.conflicts()),
+            last_error=account.last_error,
+            device_status=account.device_status,
+        )
+
+    def held(self) -> list[HeldRecord]:
+        return self.store.held()
+
+    # -------------------------------------------------------------- enrolment
+    def enrol(
+        self, hub_url: str, code: str, device_name: str, cert_fingerprint: str | None = None
+    ) -> HubAccount:
+        """Register this laptop with its hub using a one-time code from the administrator.
+
+        Makes the device's signing key and keeps it, with the credentials the hub returns,
+        only inside the encrypted casebook.
+        """
+        with self._run_lock:
+            endpoint = HubEndpoint(hub_url, cert_fingerprint).checked()
+            if self.store.account() is not None:
+                raise CasebookError(
+                    "This laptop is already enrolled with a hub; nothing was changed."
+                )
+            key = DeviceKey.generate()
+            client = self._client_factory(endpoint, None, None)
+            try:
+                enrolled = client.enrol(code, device_name, key.public_key_b64())
+            finally:
+                client.close()
+            account = HubAccount(
+                hub_url=endpoint.url, cert_fingerprint=endpoint.cert_fingerprint,
+                hub_id=enrolled.hub_id, hub_epoch=enrolled.hub_epoch,
+                device_id=enrolled.device_id, device_name=device_name,
+                user_id=enrolled.user_id, user_name=enrolled.user_name, role=enrolled.role,
+                team=enrolled.team, refresh_token=enrolled.refresh_token,
+                device_key=key.private_bytes(), cursor=0, chain_head=GENESIS_HEAD,
+                enrolled_at=self._clock().isoformat(),
+            )
+            self.store.save_enrolment(account)
+            log.info("enrolled as device %s", enrolled.device_id)
+        self._emit(SyncEvent("status", status=self.status()))
+        return account
+
+    # -------------------------------------------------------------- running
+    def confirm_purge(self, confirmation: PurgeConfirmation) -> SyncReport:
+        """The worker agreed to the removal they were asked about: apply it and carry on."""
+        self._confirmed_after = confirmation.after
+        try:
+            return self.sync_once()
+        finally:
+            self._confirmed_after = None
+
+    def release_held(self) -> int:
+        """Try held changes again at the next sync (after a supervisor sorted out the case)."""
+        return self.store.release_held()
+
+    def resolve_conflict(self, conflict_id: str) -> None:
+        """Mark a conflict resolved; the header edit that settles it is saved as usual."""
+        account = self.store.account()
+        self.store.resolve_conflict(
+            conflict_id, account.user_id if account is not None else self.casebook.author
+        )
+
+    def sync_once(self) -> SyncReport:
+        """Push what waits, pull what is new; never raises for known problems (see report)."""
+        with self._run_lock:
+            report = SyncReport(started_at=self._clock())
+            if self._wiped:
+                report.wiped = True
+                report.error = "This laptop's casebook was erased on the hub's instruction."
+                return report
+            try:
+                self._run(report)
+            except NeedsConfirmation as exc:
+                report.needs_confirmation = exc.confirmation
+                self.store.record_attempt(error=None)
+                self._emit(
+                    SyncEvent("confirm", message=str(exc), confirmation=exc.confirmation)
+                )
+            except DeviceRevoked as exc:
+                self._revoked(exc, report)
+            except SyncError as exc:
+                report.error, report.error_code = str(exc), exc.code
+                self.store.record_attempt(error=str(exc))
+            except SpokeError as exc:  # a known casebook problem (e.g. locked mid-run)
+                report.error, report.error_code = str(exc), "casebook"
+                if self.casebook.is_open:
+                    self.store.record_attempt(error=str(exc))
+            report.finished_at = self._clock()
+        log.info(
+            "sync finished: accepted=%d duplicates=%d conflicts=%d pulled=%d purged=%d held=%d "
+            "error=%s", report.accepted, report.duplicates, report.conflicts, report.pulled,
+            report.purged, report.held, report.error_code,
+        )
+        if not self._wiped:
+            self._emit(SyncEvent("status", status=self.status()))
+        return report
+
+    def _run(self, report: SyncReport) -> None:
+        account = self.store.account()
+        if account is None:
+            raise NotEnrolled("This laptop is not enrolled with a hub yet.")
+        client = self._client_factory(
+            HubEndpoint(account.hub_url, account.cert_fingerprint),
+            account.device_id, account.refresh_token,
+        )
+        try:
+            for _attempt in range(_MAX_RESTARTS + 1):
+                try:
+                    self._run_with(client, report)
+                    break
+                except _Restart:
+                    continue
+            else:
+                raise SyncError(
+                    "The hub keeps changing its data underneath this laptop; try again later."
+                )
+        finally:
+            client.close()
+
+    def _run_with(self, client: HubApi, report: SyncReport) -> None:
+        client.ensure_token()
+        account = self._account()
+        if client.hub_epoch is not None and client.hub_epoch != account.hub_epoch:
+            self._hub_restored(client.hub_epoch, report)
+            account = self._account()
+        device = client.device_status()
+        if device.status != account.device_status:
+            self.store.set_device_status(device.status)
+        self._push(client, report)
+        if device.status == "retired":
+            report.retired = True
+            self.store.record_attempt(error=None)
+            return
+        self._pull(client, report)
+        self.store.record_attempt(error=None)
+
+    def _account(self) -> HubAccount:
+        account = self.store.account()
+        if account is None:
+            raise NotEnrolled("This laptop is not enrolled with a hub yet.")
+        return account
+
+    def _hub_restored(self, epoch: str, report: SyncReport) -> None:
+        count = self.store.reset_for_restored_hub(epoch, GENESIS_HEAD)
+        report.hub_restored = True
+        log.warning("hub epoch changed; re-pushing %d changes and pulling from zero", count)
+
+    def _revoked(self, exc: DeviceRevoked, report: SyncReport) -> None:
+        report.revoked = True
+        report.error, report.error_code = str(exc), exc.code
+        if exc.wipe:
+            log.warning("hub asked this device to wipe its casebook")
+            self.casebook.destroy()
+            self._wiped = True
+            report.wiped = True
+            self._emit(SyncEvent("wiped", message=str(exc)))
+            return
+        self.store.set_device_status("revoked")
+        self.store.record_attempt(error=str(exc))
+        self._emit(SyncEvent("revoked", message=str(exc)))
+
+    # -------------------------------------------------------------- push
+    def _push(self, client: HubApi, report: SyncReport) -> None:
+        try:
+            self._resend_outgoing(client, report)
+            self._repush(client, report)
+            pending, bad = squash(self.store.pending_changes())
+            if bad:
+                self.store.hold_changes([c.seq for c in bad], HELD_REJECTED)
+                report.held += len(bad)
+            safety = [item for item in pending if item.safety]
+            rest = [item for item in pending if not item.safety]
+            phases: tuple[tuple[Phase, list[Outgoing]], ...] = (
+                ("safety", safety), ("upload", rest)
+            )
+            for phase, items in phases:
+                done = 0
+                for batch in batches(items):
+                    self._push_isolating(client, batch, report)
+                    done += len(batch)
+                    self._progress(phase, done, len(items))
+        except EpochChanged:
+            self._hub_restored(self._current_epoch(client), report)
+            raise _Restart() from None
+
+    def _current_epoch(self, client: HubApi) -> str:
+        return client.health().hub_epoch
+
+    def _resend_outgoing(self, client: HubApi, report: SyncReport) -> None:
+        """A batch sent before whose answer never arrived: send exactly the same bytes."""
+        outgoing = self.store.outgoing()
+        if outgoing is None:
+            return
+        text, covers = outgoing
+        try:
+            request = PushRequest.model_validate_json(text)
+        except ValidationError:
+            self.store.drop_outgoing()
+            return
+        log.info("re-sending a batch whose acknowledgement was lost")
+        try:
+            response = client.push(request)
+        except (OutOfScope, BatchTooLarge, HubRejected):
+            self.store.drop_outgoing()  # refused whole, nothing stored: rebuild it below
+            return
+        self._acknowledge(request, covers, response, report)
+
+    def _repush(self, client: HubApi, report: SyncReport) -> None:
+        """After a hub restore: every change ever pushed, again, chained from genesis."""
+        account = self._account()
+        position = account.repush_from
+        while position is not None:
+            log_rows = self.store.pushed_log(position, MAX_BATCH_CHANGES)
+            if not log_rows:
+                break
+            changes = [ChangeIn.model_validate_json(wire) for _pos, wire in log_rows]
+            items = [Outgoing(c, (), c.record_id) for c in changes]
+            for batch in batches(items):
+                self._send_batch(client, batch, report)
+                report.repushed += len(batch)
+                self._progress("reupload", report.repushed, report.repushed)
+            position = self._account().repush_from
+        self.store.finish_repush()
+
+    def _push_isolating(
+        self, client: HubApi, items: list[Outgoing], report: SyncReport
+    ) -> None:
+        """Push a batch; if the hub refuses it whole, find and hold only what it refuses.
+
+        Out of scope: retry case by case and hold the refused case's changes. Too large or
+        malformed: split in halves down to the one change at fault, and hold it. Everything
+        held stays on the laptop and is listed for the worker.
+        """
+        try:
+            self._send_batch(client, items, report)
+        except (OutOfScope, BatchTooLarge, HubRejected) as exc:
+            self.store.drop_outgoing()
+            if isinstance(exc, HubRejected) and exc.status >= 500:
+                raise
+            reason = (
+                HELD_OUT_OF_SCOPE if isinstance(exc, OutOfScope)
+                else HELD_TOO_LARGE if isinstance(exc, BatchTooLarge) else HELD_REJECTED
+            )
+            scopes = list(dict.fromkeys(item.scope for item in items))
+            if len(items) == 1 or (isinstance(exc, OutOfScope) and len(scopes) == 1):
+                seqs = [seq for item in items for seq in item.covers]
+                self.store.hold_changes(seqs, reason)
+                report.held += len(items)
+                log.warning("hub refused %d change(s) (%s); held on this laptop", len(items),
+                            reason)
+                return
+            if isinstance(exc, OutOfScope):
+                parts = [[i for i in items if i.scope == scope] for scope in scopes]
+            else:
+                middle = len(items) // 2
+                parts = [items[:middle], items[middle:]]
+            for part in parts:
+                self._push_isolating(client, part, report)
+
+    def _send_batch(self, client: HubApi, items: list[Outgoing], report: SyncReport) -> None:
+        account = self._account()
+        key = DeviceKey.from_private_bytes(account.device_key)
+        changes = [item.change for item in items]
+        prev_head = account.chain_head
+        head = chain_heads(prev_head, changes)[-1]
+        request = PushRequest(
+            hub_epoch=account.hub_epoch,
+            changes=changes,
+            chain=ChainProof(
+                prev_head=prev_head, head=head,
+                signature=key.sign(chain_message(account.device_id, prev_head, head)),
+            ),
+        )
+        covers = {item.change.id: list(item.covers) for item in items}
+        self.store.save_outgoing(request.model_dump_json(), covers)
+        response = client.push(request)
+        self._acknowledge(request, covers, response, report)
+
+    def _acknowledge(
+        self, request: PushRequest, covers: dict[str, list[int]], response: PushResponse,
+        report: SyncReport,
+    ) -> None:
+        results = {result.id: result for result in response.results}
+        heads = chain_heads(request.chain.prev_head, request.changes)
+        acknowledged: list[Acknowledged] = []
+        for change, head in zip(request.changes, heads, strict=True):
+            result = results.get(change.id)
+            if result is None:
+                raise HubRejected(
+                    "The hub's answer did not cover every change sent; they will be sent again.",
+                    status=200, error="bad_response",
+                )
+            if result.status == "accepted":
+                report.accepted += 1
+            elif result.status == "duplicate":
+                report.duplicates += 1
+            else:
+                report.conflicts += 1
+            acknowledged.append(
+                Acknowledged(
+                    change_id=change.id,
+                    wire=canonical_change(change).decode("utf-8"),
+                    head=head,
+                    hub_seq=result.seq,
+                    record_id=change.record_id,
+                    header=change.kind in HEADER_KINDS,
+                    payload=change.payload,
+                    covers=tuple(covers.get(change.id, ())),
+                )
+            )
+        if response.chain_head != request.chain.head:
+            # Normal for a replay of changes the hub already had; worth a note otherwise.
+            log.info("hub chain head differs from this batch's head after push")
+        self.store.apply_acknowledgement(acknowledged, request.chain.head)
+
+    # -------------------------------------------------------------- pull
+    def _page_progress(self, page: PullResponse) -> Callable[[int], None]:
+        start = page.changes[0].seq if page.changes else page.next_after
+        seqs = [c.seq for c in page.changes]
+
+        def progress(done: int) -> None:
+            # Progress through the hub's sequence: monotone across pages, total = max_seq.
+            self._progress("download", seqs[done - 1] if done else start, page.max_seq)
+
+        return progress
+
+    def _pull(self, client: HubApi, report: SyncReport) -> None:
+        account = self._account()
+        cursor = account.cursor
+        while True:
+            page: PullResponse = client.pull(cursor, self._pull_limit)
+            if page.hub_epoch != account.hub_epoch or cursor > page.max_seq:
+                self._hub_restored(page.hub_epoch, report)
+                raise _Restart()
+            rows = [
+                PulledRecord(
+                    seq=c.seq, record_id=c.record_id, kind=c.kind, op=c.op,
+                    case_id=c.case_id, payload=c.payload, author=c.author,
+                )
+                for c in page.changes
+            ]
+            result = self.store.apply_page(
+                cursor, page.next_after, rows, confirmed_after=self._confirmed_after,
+                progress=self._page_progress(page),
+            )
+            report.pulled += result.applied + result.conflicts
+            report.kept_local += result.kept_unsent
+            report.purged += result.purged
+            report.held += result.held
+            if not page.more or page.next_after <= cursor:
+                break
+            cursor = page.next_after

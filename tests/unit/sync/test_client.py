@@ -1,0 +1,224 @@
+"""The hub client: which addresses it will talk to, certificate pinning, tokens, error codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.server
+import ssl
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from spokeapp.sync.client import (
+    AuthRejected,
+    CertificatePinMismatch,
+    DeviceRevoked,
+    EpochChanged,
+    HubClient,
+    HubEndpoint,
+    HubUnreachable,
+    InsecureHubAddress,
+    OutOfScope,
+    fingerprint_of,
+)
+
+# ------------------------------------------------------------------------------ addresses
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:8470", "http://127.9.9.9", "http://localhost:8470/", "http://[::1]:8470"],
+)
+def test_plain_http_is_allowed_only_to_this_computer(url: str) -> None:
+    assert HubEndpoint(url).checked().cert_fingerprint is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://192.168.1.20:8470",
+        "http://hub.example.org",
+        "http://10.0.0.1",
+        "http://localhost.example.org",
+        "http://127.0.0.1.example.org",
+        "ftp://127.0.0.1",
+    ],
+)
+def test_plain_http_to_anywhere_else_is_refused_before_connecting(url: str) -> None:
+    with pytest.raises(InsecureHubAddress):
+        HubClient(HubEndpoint(url))
+
+
+def test_https_needs_the_hub_certificate_fingerprint() -> None:
+    with pytest.raises(InsecureHubAddress, match="fingerprint"):
+        HubEndpoint("https://hub.example.org").checked()
+    with pytest.raises(InsecureHubAddress, match="64 hexadecimal"):
+        HubEndpoint("https://hub.example.org", "AB:CD").checked()
+    pinned = HubEndpoint("https://hub.example.org/", "AB:" * 31 + "AB").checked()
+    assert pinned.url == "https://hub.example.org" and pinned.cert_fingerprint == "ab" * 32
+
+
+# ------------------------------------------------------------------------------ pinning
+def _self_signed(folder: Path) -> tuple[Path, Path, bytes]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test-hub.invalid")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "hub.crt", folder / "hub.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path, cert.public_bytes(serialization.Encoding.DER)
+
+
+class _Health(http.server.BaseHTTPRequestHandler):
+    seen: list[str] = []
+
+    def do_GET(self) -> None:
+        _Health.seen.append(self.path)
+        body = b'{"status": "ok", "hub_epoch": "epoch-test"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def tls_hub(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """A tiny HTTPS server on loopback with a self-signed certificate: (url, fingerprint)."""
+    cert, key, der = _self_signed(tmp_path)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Health)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Health.seen = []
+    try:
+        yield f"https://127.0.0.1:{server.server_address[1]}", fingerprint_of(der)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_pinned_hub_certificate_is_accepted(tls_hub: tuple[str, str]) -> None:
+    url, fingerprint = tls_hub
+    with HubClient(HubEndpoint(url, fingerprint.upper())) as client:
+        assert client.health().hub_epoch == "epoch-test"
+    assert _Health.seen == ["/healthz"]
+
+
+def test_another_certificate_is_refused_before_anything_is_sent(
+    tls_hub: tuple[str, str],
+) -> None:
+    url, fingerprint = tls_hub
+    wrong = ("0" if fingerprint[0] != "0" else "1") + fingerprint[1:]
+    with HubClient(HubEndpoint(url, wrong)) as client, pytest.raises(
+        CertificatePinMismatch, match="sent nothing"
+    ):
+        client.health()
+    assert _Health.seen == []  # the impostor never saw a request
+
+
+# ------------------------------------------------------------------------------ tokens and errors
+class _ScriptedHub:
+    """The network edge only: answers requests from a script, records what was asked."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str, str | None]] = []
+        self.tokens_issued = 0
+        self.reject_token: str | None = None
+        self.error: tuple[int, dict[str, object]] | None = None
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        auth = request.headers.get("Authorization")
+        self.requests.append((request.method, request.url.path, auth))
+        if request.url.path == "/v1/token":
+            self.tokens_issued += 1
+            return httpx.Response(200, json={"access_token": f"tok-{self.tokens_issued}",
+                                             "expires_in": 900, "hub_epoch": "epoch-1"})
+        if self.error is not None:
+            status, body = self.error
+            return httpx.Response(status, json=body)
+        if auth == f"Bearer {self.reject_token}":
+            return httpx.Response(401, json={"error": "unauthorised", "message": "expired"})
+        return httpx.Response(200, json={"device_id": "dev-1", "status": "active", "wipe": False})
+
+
+def _client(script: _ScriptedHub, clock: list[float]) -> HubClient:
+    return HubClient(
+        HubEndpoint("http://127.0.0.1:9"), device_id="dev-1", refresh_token="r" * 32,
+        transport=httpx.MockTransport(script), monotonic=lambda: clock[0],
+    )
+
+
+def test_access_token_is_reused_then_refreshed_before_it_expires() -> None:
+    script, clock = _ScriptedHub(), [0.0]
+    client = _client(script, clock)
+    client.device_status()
+    client.device_status()
+    assert script.tokens_issued == 1
+    clock[0] = 900 - 30  # inside the safety margin
+    client.device_status()
+    assert script.tokens_issued == 2 and client.hub_epoch == "epoch-1"
+
+
+def test_a_token_the_hub_no_longer_accepts_is_refreshed_once_and_retried() -> None:
+    script, clock = _ScriptedHub(), [0.0]
+    client = _client(script, clock)
+    client.device_status()
+    script.reject_token = "tok-1"  # e.g. the hub restarted with a new signing key
+    assert client.device_status().status == "active"
+    assert [r[1] for r in script.requests].count("/v1/device") == 3
+    assert script.requests[-1][2] == "Bearer tok-2"
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error"),
+    [
+        (401, {"error": "device_revoked", "message": "x", "wipe": True}, DeviceRevoked),
+        (409, {"error": "epoch_changed", "message": "x"}, EpochChanged),
+        (403, {"error": "out_of_scope", "message": "x"}, OutOfScope),
+        (503, {"error": "busy", "message": "x"}, HubUnreachable),
+    ],
+)
+def test_hub_error_codes_become_typed_errors(
+    status: int, body: dict[str, object], error: type[Exception]
+) -> None:
+    script, clock = _ScriptedHub(), [0.0]
+    script.error = (status, body)
+    with pytest.raises(error) as raised:
+        _client(script, clock).device_status()
+    if isinstance(raised.value, DeviceRevoked):
+        assert raised.value.wipe is True
+
+
+def test_credentials_the_hub_refuses_twice_are_reported_not_looped() -> None:
+    script, clock = _ScriptedHub(), [0.0]
+    script.error = (401, {"error": "unauthorised", "message": "x"})
+    with pytest.raises(AuthRejected, match="enrol it again"):
+        _client(script, clock).device_status()
+    assert script.tokens_issued == 2
+
+
+def test_no_hub_listening_is_unreachable_in_plain_words() -> None:
+    with HubClient(HubEndpoint("http://127.0.0.1:9"), timeout=httpx.Timeout(2.0)) as client, \
+            pytest.raises(HubUnreachable, match="cannot reach the hub"):
+        client.health()

@@ -1,0 +1,401 @@
+"""The device sync engine against an in-memory hub: what a worker would notice."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from spokeapp.crypto.device_keys import verify_signature
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import CaseStatus, ReferralDecision
+from spokeapp.store.casebook import DB_NAME, KEY_NAME, Casebook
+from spokeapp.store.sync_state import PulledRecord
+from spokeapp.sync.engine import SyncEngine, SyncEvent
+from spokeapp.sync.protocol import GENESIS_HEAD, chain_heads, chain_message
+from tests.helpers.records import (
+    StepClock,
+    case,
+    new_casebook,
+    raw_connection,
+    referral,
+    seeded_case,
+    session,
+    young_person,
+)
+from tests.unit.sync.fake_hub import FakeHub
+
+
+@pytest.fixture
+def hub() -> FakeHub:
+    return FakeHub()
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Iterator[Casebook]:
+    casebook, _ = new_casebook(tmp_path / "laptop", clock=StepClock())
+    with casebook:
+        yield casebook
+
+
+@pytest.fixture
+def events() -> list[SyncEvent]:
+    return []
+
+
+@pytest.fixture
+def engine(book: Casebook, hub: FakeHub, events: list[SyncEvent]) -> SyncEngine:
+    eng = SyncEngine(book, hub.client_factory, on_event=events.append)
+    eng.enrol("http://127.0.0.1:8470", "TEST-CODE-1234", "Test laptop")
+    return eng
+
+
+def _add_safety_change(profile: Path, kind: str) -> str:
+    """A safety record as the (future) lone-working store would log it."""
+    conn = raw_connection(profile)
+    change_id = new_id()
+    try:
+        conn.execute(
+            "INSERT INTO changes (id, record_id, kind, op, payload, author, device, local_time)"
+            " VALUES (?, ?, ?, 'finalise', ?, 'test-worker', 'dev', '2026-03-02T10:00:00')",
+            (change_id, new_id(), kind, json.dumps({"note": "fictional"})),
+        )
+    finally:
+        conn.close()
+    return change_id
+
+
+# ------------------------------------------------------------------------------ enrolment
+def test_enrolment_keeps_credentials_only_inside_the_encrypted_casebook(
+    engine: SyncEngine, book: Casebook
+) -> None:
+    account = engine.store.account()
+    assert account is not None and account.user_name == "Test Worker"
+    assert len(account.device_key) == 32 and account.chain_head == GENESIS_HEAD
+    assert "r" * 32 not in repr(account)  # secrets never reach a log line
+    for path in book.profile.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert account.refresh_token.encode() not in data
+            assert account.device_key not in data
+    assert engine.status().enrolled
+
+
+def test_sync_before_enrolment_says_so_in_plain_words(book: Casebook, hub: FakeHub) -> None:
+    report = SyncEngine(book, hub.client_factory).sync_once()
+    assert report.error_code == "not_enrolled" and "not enrolled" in (report.error or "")
+
+
+# ------------------------------------------------------------------------------ push
+def test_push_is_chained_and_signed_by_this_device(engine: SyncEngine, book: Casebook,
+                                                   hub: FakeHub) -> None:
+    seeded_case(book)
+    report = engine.sync_once()
+    assert report.ok and report.accepted == 3
+    (batch,) = hub.batches
+    account = engine.store.account()
+    assert account is not None
+    assert batch.chain.prev_head == GENESIS_HEAD
+    assert batch.chain.head == chain_heads(GENESIS_HEAD, batch.changes)[-1] == account.chain_head
+    message = chain_message(account.device_id, batch.chain.prev_head, batch.chain.head)
+    assert verify_signature(hub.keys[account.device_id], message, batch.chain.signature)
+    assert book.changes() == []  # everything marked sent
+    assert engine.status().waiting == 0 and engine.status().last_upload is not None
+
+
+def test_nothing_is_marked_sent_when_the_hub_cannot_be_reached(
+    engine: SyncEngine, book: Casebook, hub: FakeHub
+) -> None:
+    seeded_case(book)
+    hub.online = False
+    report = engine.sync_once()
+    assert report.error_code == "unreachable"
+    assert len(book.changes()) == 3 and engine.status().waiting == 3
+    assert engine.status().last_error == report.error
+    hub.online = True
+    assert engine.sync_once().ok
+    assert book.changes() == [] and engine.status().last_error is None
+
+
+def test_lost_acknowledgement_resends_the_same_batch_and_nothing_is_stored_twice(
+    engine: SyncEngine, book: Casebook, hub: FakeHub
+) -> None:
+    _yp, _ref, cs = seeded_case(book)
+    hub.lose_next_ack = True
+    first = engine.sync_once()
+    assert first.error_code == "unreachable"
+    assert len(book.changes()) == 3  # the hub stored them, but we never heard: still unsent
+    book.save(session(cs.id), finalise=True)  # the worker carries on meanwhile
+
+    second = engine.sync_once()
+
+    assert second.ok and second.duplicates == 3 and second.accepted == 1
+    assert hub.batches[1] == hub.batches[0]  # byte-for-byte the same batch, same signature
+    assert len(hub.rows) == 4 and len(hub.change_ids) == 4
+    assert book.changes() == []
+
+
+def test_header_edits_travel_as_one_change_with_the_base_they_started_from(
+    engine: SyncEngine, book: Casebook, hub: FakeHub
+) -> None:
+    _yp, _ref, cs = seeded_case(book)
+    assert engine.sync_once().ok
+    base_seq = engine.store.hub_seq(cs.id)
+    assert base_seq is not None
+    book.save(replace(cs, current_risk_level="medium"))
+    book.save(replace(cs, current_risk_level="high"))
+    book.save(
+        replace(cs, current_risk_level="high", status=CaseStatus.CLOSED, closed_on=cs.opened_on)
+    )
+    hub.batches.clear()
+
+    assert engine.sync_once().ok
+
+    changes = [c for b in hub.batches for c in b.changes if c.record_id == cs.id]
+    assert len(changes) == 1
+    (change,) = changes
+    assert change.payload["status"] == "closed" and change.payload["current_risk_level"] == "high"
+    assert change.base_seq == base_seq
+    assert change.base is not None and change.base["status"] == "open"
+    assert change.base.get("current_risk_level") is None
+
+
+def test_safety_records_go_first_and_alone(engine: SyncEngine, book: Casebook,
+                                           hub: FakeHub) -> None:
+    for n in range(1, 4):
+        seeded_case(book, n)
+    check_in = _add_safety_change(book.profile, "check_in")
+    assert engine.sync_once().ok
+    first, *rest = hub.batches
+    assert [c.id for c in first.changes] == [check_in]
+    assert rest and all(c.kind != "check_in" for b in rest for c in b.changes)
+
+
+def test_out_of_scope_refusal_holds_only_that_case(engine: SyncEngine, book: Casebook,
+                                                   hub: FakeHub) -> None:
+    _, _, mine = seeded_case(book, 1)
+    _, _, moved = seeded_case(book, 2)
+    hub.forbidden_cases.add(moved.id)
+
+    report = engine.sync_once()
+
+    assert report.held == 3 and report.accepted == 3
+    assert mine.id in hub.rows and moved.id not in hub.rows
+    held = {h.record_id: h.reason for h in engine.held()}
+    assert moved.id in held and held[moved.id] == "out_of_scope"
+    assert engine.status().held == len(held) and engine.status().waiting == 0
+    # Held work is kept on the laptop, and sent once the case is sorted out.
+    assert book.get(moved.id).record == moved
+    hub.forbidden_cases.clear()
+    engine.release_held()
+    assert engine.sync_once().accepted == 3 and moved.id in hub.rows
+
+
+# ------------------------------------------------------------------------------ pull
+def test_second_laptop_receives_records_and_search_finds_them(
+    tmp_path: Path, engine: SyncEngine, book: Casebook, hub: FakeHub
+) -> None:
+    _, _, cs = seeded_case(book)
+    book.save(session(cs.id, discussed="Talked about the skatepark."), finalise=True)
+    assert engine.sync_once().ok
+    other, _ = new_casebook(tmp_path / "second")
+    with other:
+        second = SyncEngine(other, hub.client_factory)
+        second.enrol("http://127.0.0.1:8470", "TEST-CODE-5678", "Second laptop")
+        report = second.sync_once()
+        assert report.ok and report.pulled == 4
+        assert [row.reference for row in other.caseload()] == ["YP-TEST-01"]
+        assert {h.record_id for h in other.search_notes("skatepark")}
+        assert other.changes() == []  # received records are not sent back
+        (stored,) = other.records(kind="session")
+        assert stored.state == "final"
+
+
+def test_a_hub_edit_never_overwrites_unsent_local_work(engine: SyncEngine, book: Casebook,
+                                                       hub: FakeHub) -> None:
+    _, ref, _ = seeded_case(book)
+    assert engine.sync_once().ok
+    mine = replace(ref, decision=ReferralDecision.WAITING_LIST)
+    book.save(mine)
+    theirs = {**ref.to_dict(), "consent_to_share": True}
+    new_seq = hub.put(ref.id, "referral", theirs, None)
+    account = engine.store.account()
+    assert account is not None
+    # Apply the hub's page directly, before the worker's edit has been pushed.
+    result = engine.store.apply_page(
+        account.cursor, new_seq,
+        [PulledRecord(new_seq, ref.id, "referral", "put", None, theirs, "u-other")],
+    )
+    assert result.kept_unsent == 1
+    assert book.get(ref.id).record == mine  # the worker's edit is still there
+    assert engine.store.hub_seq(ref.id) == new_seq  # the hub version is noted as base
+
+
+def test_purge_removes_a_reassigned_case_but_keeps_unsent_work_as_held(
+    engine: SyncEngine, book: Casebook, hub: FakeHub
+) -> None:
+    _, _, staying = seeded_case(book, 1)
+    _, _, leaving = seeded_case(book, 2)
+    _, _, third = seeded_case(book, 3)
+    book.save(session(leaving.id), finalise=True)
+    assert engine.sync_once().ok
+    draft = session(leaving.id, discussed="Unfinished fictional note.")
+    book.save(draft)  # a draft: unsent work
+    hub.purge_case(leaving.id)
+
+    report = engine.sync_once()
+
+    assert report.ok and report.held == 1
+    assert book.records(case_id=leaving.id) == [book.get(draft.id)]
+    assert {r.reference for r in book.caseload()} == {"YP-TEST-01", "YP-TEST-03"}
+    assert [h.record_id for h in engine.held()] == [draft.id]
+    assert book.search_notes("bus home") == []  # the purged session is gone from search
+    assert book.get(staying.id) and book.get(third.id)  # other cases untouched
+
+
+def test_a_page_that_would_empty_most_of_the_casebook_stops_and_asks(
+    engine: SyncEngine, book: Casebook, hub: FakeHub, events: list[SyncEvent]
+) -> None:
+    _, _, first = seeded_case(book, 1)
+    _, _, second = seeded_case(book, 2)
+    assert engine.sync_once().ok
+    before = book.count()
+    hub.purge_case(first.id)
+    hub.purge_case(second.id)
+
+    report = engine.sync_once()
+
+    assert report.needs_confirmation is not None
+    assert report.needs_confirmation.records == before == 6
+    assert "Nothing has been removed" in report.needs_confirmation.message
+    assert book.count() == before  # nothing removed, cursor not moved
+    assert any(e.kind == "confirm" for e in events)
+    again = engine.sync_once()
+    assert again.needs_confirmation is not None and book.count() == before
+
+    confirmed = engine.confirm_purge(again.needs_confirmation)
+
+    assert confirmed.ok and confirmed.purged == 6 and book.count() == 0
+
+
+def test_pulled_conflicts_are_listed_and_can_be_resolved(
+    engine: SyncEngine, book: Casebook, hub: FakeHub
+) -> None:
+    _, _, cs = seeded_case(book)
+    assert engine.sync_once().ok
+    conflict_id = new_id()
+    hub.put(conflict_id, "conflict", {"id": conflict_id, "record_id": cs.id, "field": "status",
+                                      "resolved": False}, cs.id)
+    assert engine.sync_once().ok
+    (conflict,) = engine.store.conflicts()
+    assert conflict.body["field"] == "status" and engine.status().open_conflicts == 1
+
+    engine.resolve_conflict(conflict_id)
+
+    assert engine.store.conflicts() == [] and engine.status().open_conflicts == 0
+    assert engine.sync_once().ok
+    assert hub.rows[conflict_id].payload is not None
+    assert hub.rows[conflict_id].payload["resolved"] is True  # type: ignore[index]
+
+
+# ------------------------------------------------------------------------------ hub restored
+def test_restored_hub_gets_every_change_again_and_the_laptop_pulls_from_zero(
+    engine: SyncEngine, book: Casebook, hub: FakeHub
+) -> None:
+    _, _, first = seeded_case(book, 1)
+    assert engine.sync_once().ok
+    keep = hub.seq
+    _, _, lost = seeded_case(book, 2)
+    book.save(session(lost.id), finalise=True)
+    assert engine.sync_once().ok
+    assert len(hub.rows) == 7
+    hub.restore_from_backup(keep_seq=keep)  # the hub lost the second case and the session
+    assert len(hub.rows) == 3
+
+    report = engine.sync_once()
+
+    assert report.ok and report.hub_restored
+    assert report.repushed == 7 and report.duplicates == 3 and report.accepted == 4
+    assert len(hub.rows) == 7 and lost.id in hub.rows
+    account = engine.store.account()
+    assert account is not None and account.hub_epoch == hub.epoch
+    assert account.cursor == hub.seq and account.repush_from is None
+    assert {r.reference for r in book.caseload()} == {"YP-TEST-01", "YP-TEST-02"}
+    # The rebuilt chain continues normally afterwards.
+    book.save(session(first.id), finalise=True)
+    assert engine.sync_once().accepted == 1
+
+
+# ------------------------------------------------------------------------------ revoked
+def test_revoked_with_wipe_erases_the_casebook_files(
+    engine: SyncEngine, book: Casebook, hub: FakeHub, events: list[SyncEvent]
+) -> None:
+    seeded_case(book)
+    account = engine.store.account()
+    assert account is not None
+    hub.revoked[account.device_id] = True
+    profile = book.profile
+
+    report = engine.sync_once()
+
+    assert report.wiped and not book.is_open
+    assert not (profile / DB_NAME).exists() and not (profile / KEY_NAME).exists()
+    assert not (profile / f"{DB_NAME}-wal").exists()
+    assert [e.kind for e in events][-1] == "wiped"
+    assert engine.sync_once().wiped  # and stays wiped
+
+
+def test_revoked_without_wipe_keeps_the_work_and_says_why(
+    engine: SyncEngine, book: Casebook, hub: FakeHub
+) -> None:
+    seeded_case(book)
+    account = engine.store.account()
+    assert account is not None
+    hub.revoked[account.device_id] = False
+    report = engine.sync_once()
+    assert report.revoked and not report.wiped and book.is_open
+    assert book.count() == 3 and engine.status().device_status == "revoked"
+    assert "revoked" in (engine.status().last_error or "")
+
+
+def test_progress_events_are_plain_callbacks(engine: SyncEngine, book: Casebook,
+                                             events: list[SyncEvent]) -> None:
+    seeded_case(book)
+    engine.sync_once()
+    phases = {e.phase for e in events if e.kind == "progress"}
+    assert {"upload", "download"} <= phases
+    assert events[-1].kind == "status" and events[-1].status is not None
+    assert all(e.done <= e.total for e in events if e.kind == "progress")
+
+
+def test_records_written_with_young_person_and_case_keep_their_links(
+    engine: SyncEngine, book: Casebook, hub: FakeHub
+) -> None:
+    yp = young_person(4)
+    ref = referral(yp)
+    cs = case(yp, ref)
+    for record in (yp, ref, cs):
+        book.save(record)
+    assert engine.sync_once().ok
+    scopes = {c.record_id: c for b in hub.batches for c in b.changes}
+    assert set(scopes) == {yp.id, ref.id, cs.id}
+
+
+def test_outbox_batches_stay_within_the_protocol_limits() -> None:
+    from spokeapp.store.sync_state import PendingChange
+    from spokeapp.sync.engine import batches, squash
+    from spokeapp.sync.protocol import MAX_BATCH_CHANGES
+
+    pending = [
+        PendingChange(seq=i, id=new_id(), record_id=new_id(), kind="session", op="finalise",
+                      payload={"n": i}, author="test-worker", local_time="t", base_seq=None,
+                      base=None, scope="c")
+        for i in range(1, 1201)
+    ]
+    items, bad = squash(pending)
+    sizes = [len(b) for b in batches(items)]
+    assert bad == [] and sizes == [MAX_BATCH_CHANGES, MAX_BATCH_CHANGES, 200]
+    assert [i.change.id for b in batches(items) for i in b] == [p.id for p in pending]
