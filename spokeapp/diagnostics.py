@@ -24,9 +24,10 @@ def describe_exception(exc: BaseException) -> str:
     lines = []
     for frame in traceback.extract_tb(exc.__traceback__):
         lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
-    message = (
-        str(exc) if isinstance(exc, SpokeError) else "(message withheld: may hold personal data)"
-    )
+    # SpokeError messages are written to be shown; ImportError names only modules. Any other
+    # message may quote a value from a record, so it is withheld.
+    safe = isinstance(exc, SpokeError | ImportError)
+    message = str(exc) if safe else "(message withheld: may hold personal data)"
     lines.append(f"{type(exc).__module__}.{type(exc).__qualname__}: {message}")
     return "\n".join(lines)
 

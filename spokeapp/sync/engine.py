@@ -286,6 +286,10 @@ class SyncEngine:
         self._wiped = False
 
     # -------------------------------------------------------------- events and status
+    def set_listener(self, on_event: Callable[[SyncEvent], None] | None) -> None:
+        """Send events to ``on_event`` (called on the thread that runs the sync)."""
+        self._on_event = on_event
+
     def _emit(self, event: SyncEvent) -> None:
         if self._on_event is None:
             return

@@ -1,0 +1,248 @@
+"""The hub's HTTP API (docs/sync.md, "Endpoints"): FastAPI over the sync service.
+
+Every error, including FastAPI's own request-validation errors, is an ``ErrorBody`` with a
+stable code; validation errors name the fields at fault but never repeat submitted values,
+which may be personal data. Request bodies over the batch limit are refused with 413 before
+they are read into memory or parsed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from spokeapp.hub import devices, sync_service
+from spokeapp.hub.config import HubSettings
+from spokeapp.hub.db import make_engine
+from spokeapp.hub.errors import HubError
+from spokeapp.hub.ledger import META_EPOCH, HubNotInitialised, meta
+from spokeapp.hub.security import Clock, utc_now
+from spokeapp.sync.protocol import (
+    API_PREFIX,
+    DEFAULT_PULL_LIMIT,
+    MAX_BATCH_BYTES,
+    MAX_PULL_LIMIT,
+    DeviceStatus,
+    EnrolRequest,
+    EnrolResponse,
+    ErrorBody,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    TokenRequest,
+    TokenResponse,
+)
+
+log = logging.getLogger(__name__)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+#: The ``Authorization: Bearer <access token>`` header of device requests.
+Authorization = Annotated[str | None, Header(description="Bearer access token")]
+
+
+def device_caller(request: Request, authorization: Authorization = None) -> devices.Caller:
+    """Authenticate before the body is validated: strangers learn nothing of the schema."""
+    with Session(request.app.state.engine) as session:
+        return devices.authenticate(session, authorization, request.app.state.clock)
+
+
+#: An authenticated, active device and its user.
+Caller = Annotated[devices.Caller, Depends(device_caller)]
+
+
+class Health(BaseModel):
+    """``GET /healthz``: the hub is up, and which epoch it is in."""
+
+    status: Literal["ok"]
+    hub_epoch: str
+
+
+def _error(status: int, code: str, message: str, wipe: bool | None = None) -> JSONResponse:
+    body = ErrorBody(error=code, message=message, wipe=wipe)
+    return JSONResponse(status_code=status, content=body.model_dump(exclude_none=True))
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 413, 422, 500, 503)
+}
+
+
+class _TooLarge(Exception):
+    """Raised while reading a body that grew past the limit."""
+
+
+class BodyLimit:
+    """ASGI middleware: 413 for a request body over ``limit`` bytes, before it is parsed;
+    500 without a traceback in the log for any bug.
+
+    A declared ``Content-Length`` over the limit is refused without reading anything; a
+    chunked body is counted as it arrives and refused as soon as it passes the limit.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BATCH_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = 0
+                if declared > self.limit:
+                    await self._refuse(scope, receive, send)
+                    return
+        seen = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _TooLarge:
+            if started:
+                raise
+            await self._refuse(scope, receive, send)
+        except Exception as exc:
+            # Never let a traceback (whose message may quote SQL parameters) reach the log.
+            log.error("unexpected error: %s", type(exc).__name__)
+            if not started:
+                response = _error(
+                    500, "internal_error", "The hub hit an unexpected error; nothing was stored."
+                )
+                await response(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = _error(
+            413, "batch_too_large",
+            f"The request is larger than {self.limit} bytes; send smaller batches.",
+        )
+        await response(scope, receive, send)
+
+
+def create_app(
+    settings: HubSettings | None = None,
+    *,
+    engine: Engine | None = None,
+    clock: Clock = utc_now,
+) -> FastAPI:
+    """The hub application on ``engine`` (or one made from ``settings``)."""
+    settings = settings or HubSettings.from_env()
+    hub_engine = engine if engine is not None else make_engine(settings.database_url)
+    token_seconds = settings.access_token_seconds
+
+    app = FastAPI(
+        title="Spoke Hub",
+        version="1",
+        description="Sync hub for Spoke casebooks. See docs/sync.md.",
+    )
+    app.state.engine = hub_engine
+    app.state.clock = clock
+    app.add_middleware(BodyLimit, limit=MAX_BATCH_BYTES)
+
+    @app.exception_handler(HubError)
+    async def _hub_error(_request: Request, exc: HubError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.message, exc.wipe)
+
+    @app.exception_handler(HubNotInitialised)
+    async def _not_initialised(_request: Request, exc: HubNotInitialised) -> JSONResponse:
+        return _error(503, "hub_not_initialised", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return _error(400, "malformed_json", "The request body is not valid JSON.")
+        if any(
+            e.get("type") == "too_long" and tuple(e.get("loc", ()))[-1:] == ("changes",)
+            for e in errors
+        ):
+            return _error(413, "batch_too_large", "Too many changes in one batch.")
+        # Name the fields and the rule only: the submitted values may be personal data.
+        parts = sorted(
+            {
+                f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('type', 'invalid')}"
+                for e in errors
+            }
+        )
+        shown = "; ".join(parts[:20]) + ("; ..." if len(parts) > 20 else "")
+        return _error(422, "invalid_request", f"The request does not match the protocol: {shown}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return _error(exc.status_code, code, str(exc.detail))
+
+    @app.get("/healthz", response_model=Health, responses=_ERRORS)
+    def healthz() -> Health:
+        with Session(hub_engine) as session:
+            return Health(status="ok", hub_epoch=meta(session, META_EPOCH))
+
+    @app.post(f"{API_PREFIX}/enrol", response_model=EnrolResponse, responses=_ERRORS)
+    def enrol(body: EnrolRequest) -> EnrolResponse:
+        with Session(hub_engine) as session, session.begin():
+            return devices.enrol(session, body, clock)
+
+    @app.post(f"{API_PREFIX}/token", response_model=TokenResponse, responses=_ERRORS)
+    def token(body: TokenRequest) -> TokenResponse:
+        with Session(hub_engine) as session, session.begin():
+            return devices.issue_token(session, body, clock, token_seconds)
+
+    @app.post(f"{API_PREFIX}/sync/push", response_model=PushResponse, responses=_ERRORS)
+    def push(caller: Caller, body: PushRequest) -> PushResponse:
+        with Session(hub_engine) as session:
+            with session.begin():
+                response = sync_service.push(session, caller, body, clock)
+            # Returned only now, after commit: this is the durable acknowledgement.
+            return response
+
+    @app.get(f"{API_PREFIX}/sync/pull", response_model=PullResponse, responses=_ERRORS)
+    def pull(
+        caller: Caller,
+        after: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
+    ) -> PullResponse:
+        with Session(hub_engine) as session, session.begin():
+            return sync_service.pull(session, caller, after, limit)
+
+    @app.get(f"{API_PREFIX}/device", response_model=DeviceStatus, responses=_ERRORS)
+    def device_status(authorization: Authorization = None) -> DeviceStatus:
+        with Session(hub_engine) as session:
+            caller = devices.authenticate(session, authorization, clock, allow_revoked=True)
+            status: Literal["active", "revoked", "retired"] = caller.device.status  # type: ignore[assignment]
+            return DeviceStatus(device_id=caller.device.id, status=status,
+                                wipe=caller.device.wipe)
+
+    return app

@@ -1,0 +1,284 @@
+"""``spoke-hub``: run and administer a Spoke hub with single, non-interactive commands.
+
+Every command takes ``--database URL`` (default: the encrypted embedded file in the user data
+folder, or ``SPOKE_HUB_DATABASE_URL``). Nothing prompts, so every step can be scripted and
+documented. Output names ids and counts only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import ipaddress
+import logging
+import socket
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from spokeapp.domain.errors import SpokeError
+from spokeapp.hub import admin, schema
+from spokeapp.hub.config import DEFAULT_HOST, DEFAULT_PORT, HubSettings
+from spokeapp.hub.db import create_key_file, describe, embedded_path, is_embedded, make_engine
+from spokeapp.hub.ledger import META_EPOCH, META_HUB_ID, lock_writes, meta
+from spokeapp.hub.scope import ROLES
+
+log = logging.getLogger("spokeapp.hub")
+
+
+def certificate_fingerprint(cert_path: Path) -> str:
+    """SHA-256 of the certificate (DER), as colon-separated hex: what laptops pin."""
+    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    digest = hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest().upper()
+    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
+
+
+def is_loopback(host: str) -> bool:
+    """True for addresses only this machine can reach."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _settings(args: argparse.Namespace) -> HubSettings:
+    base = HubSettings.from_env()
+    return base.with_overrides(
+        database_url=args.database,
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+        tls_cert=getattr(args, "tls_cert", None),
+        tls_key=getattr(args, "tls_key", None),
+    )
+
+
+def _engine(settings: HubSettings) -> Engine:
+    return make_engine(settings.database_url)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    url = settings.database_url
+    if is_embedded(url):
+        db_path = embedded_path(url)
+        key = create_key_file(db_path)
+        print(f"Created key file {key} (mode 0600). Back it up apart from the database.")
+        print(f"Created encrypted database {db_path}")
+    engine = _engine(settings)
+    schema.migrate(engine)
+    result = admin.init_hub(engine, args.organisation, args.admin)
+    print(f"Schema at revision {schema.head_revision()} on {describe(url)}")
+    print(f"Hub id: {result.hub_id}")
+    print(f"Hub epoch: {result.hub_epoch}")
+    print(f"Administrator user id: {result.admin_id}")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    before, after = schema.migrate(_engine(settings))
+    if before == after:
+        print(f"Schema already at revision {after}; nothing to do.")
+    else:
+        print(f"Schema migrated from {before or 'empty'} to {after}.")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from spokeapp.hub.app import create_app
+
+    settings = _settings(args)
+    if (settings.tls_cert is None) != (settings.tls_key is None):
+        raise SpokeError("Give both --tls-cert and --tls-key, or neither.")
+    if not settings.tls and not is_loopback(settings.host):
+        raise SpokeError(
+            "Plain HTTP is for this machine only. Listen on 127.0.0.1, or give --tls-cert and "
+            "--tls-key to serve other machines."
+        )
+    engine = _engine(settings)
+    schema.require_current(engine)
+    with Session(engine) as session:
+        meta(session, META_HUB_ID)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    app = create_app(settings, engine=engine)
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((settings.host, settings.port))
+    sock.listen(128)
+    port = sock.getsockname()[1]
+    scheme = "https" if settings.tls else "http"
+    print(f"Hub listening on {scheme}://{settings.host}:{port}", flush=True)
+    config = uvicorn.Config(
+        app,
+        log_config=None,
+        ssl_certfile=str(settings.tls_cert) if settings.tls_cert else None,
+        ssl_keyfile=str(settings.tls_key) if settings.tls_key else None,
+        timeout_graceful_shutdown=5,
+    )
+    uvicorn.Server(config).run(sockets=[sock])
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    engine = _engine(_settings(args))
+    with Session(engine) as session, session.begin():
+        lock_writes(session)
+        user_id = admin.add_user(session, args.name, args.role, args.team)
+    print(user_id)
+    return 0
+
+
+def cmd_case_assign(args: argparse.Namespace) -> int:
+    engine = _engine(_settings(args))
+    result = admin.assign_case(engine, args.case_id, args.worker)
+    print(
+        f"Case {result.case_id} now held by {args.worker}: {result.records} records will reach "
+        f"them; purged from {len(result.purged_for)} other users' laptops at their next sync."
+    )
+    return 0
+
+
+def cmd_enrol(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    engine = _engine(settings)
+    with Session(engine) as session, session.begin():
+        lock_writes(session)
+        code = admin.create_enrolment_code(session, args.user_id)
+    hub_url = args.hub_url or (
+        f"{'https' if settings.tls else 'http'}://{settings.host}:{settings.port}"
+    )
+    print(f"Enrolment code: {code}")
+    print("Valid for 24 hours, for one laptop only.")
+    print(f"Hub URL: {hub_url}")
+    if settings.tls_cert is not None:
+        print(f"TLS certificate SHA-256: {certificate_fingerprint(settings.tls_cert)}")
+    else:
+        print("No TLS certificate configured: plain HTTP works on this machine (loopback) only.")
+    return 0
+
+
+def cmd_device_list(args: argparse.Namespace) -> int:
+    engine = _engine(_settings(args))
+    with Session(engine) as session:
+        rows = admin.list_devices(session)
+    if not rows:
+        print("No devices enrolled.")
+    for device, user in rows:
+        wipe = " wipe" if device.wipe else ""
+        print(
+            f"{device.id}\t{device.status}{wipe}\t{user.id}\t{user.role}\t"
+            f"enrolled {device.enrolled_at}\tlast seen {device.last_seen_at or 'never'}"
+        )
+    return 0
+
+
+def cmd_device_revoke(args: argparse.Namespace) -> int:
+    engine = _engine(_settings(args))
+    with Session(engine) as session, session.begin():
+        admin.revoke_device(session, args.device_id, args.wipe)
+    what = "revoked; it will erase its casebook" if args.wipe else "revoked"
+    print(f"Device {args.device_id} {what} at its next contact with the hub.")
+    return 0
+
+
+def cmd_restore_epoch(args: argparse.Namespace) -> int:
+    engine = _engine(_settings(args))
+    with Session(engine) as session, session.begin():
+        lock_writes(session)
+        old = meta(session, META_EPOCH)
+        epoch = admin.restore_epoch(session)
+    print(f"Hub epoch changed from {old} to {epoch}: laptops will re-pull and re-push.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``spoke-hub`` command line."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--database",
+        metavar="URL",
+        default=None,
+        help="sqlcipher:///PATH or postgresql://... (default: encrypted file in the user "
+        "data folder, or SPOKE_HUB_DATABASE_URL)",
+    )
+    tls = argparse.ArgumentParser(add_help=False)
+    tls.add_argument("--tls-cert", type=Path, default=None, metavar="FILE")
+    tls.add_argument("--tls-key", type=Path, default=None, metavar="FILE")
+
+    parser = argparse.ArgumentParser(prog="spoke-hub", description="Run a Spoke sync hub.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("init", parents=[common], help="create a new hub")
+    p.add_argument("--organisation", required=True)
+    p.add_argument("--admin", required=True, metavar="NAME", help="first administrator's name")
+    p.set_defaults(run=cmd_init)
+
+    p = commands.add_parser("migrate", parents=[common], help="bring the schema up to date")
+    p.set_defaults(run=cmd_migrate)
+
+    p = commands.add_parser("serve", parents=[common, tls], help="run the hub")
+    p.add_argument("--host", default=None, help=f"default {DEFAULT_HOST}")
+    p.add_argument("--port", type=int, default=None, help=f"default {DEFAULT_PORT}; 0 = any")
+    p.set_defaults(run=cmd_serve)
+
+    user = commands.add_parser("user", help="people").add_subparsers(dest="action", required=True)
+    p = user.add_parser("add", parents=[common], help="add a person; prints their user id")
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--team", default=None)
+    p.set_defaults(run=cmd_user_add)
+
+    case = commands.add_parser("case", help="cases").add_subparsers(dest="action", required=True)
+    p = case.add_parser("assign", parents=[common], help="give a case to another worker")
+    p.add_argument("case_id")
+    p.add_argument("--worker", required=True, metavar="USER_ID")
+    p.set_defaults(run=cmd_case_assign)
+
+    p = commands.add_parser("enrol", parents=[common, tls], help="one-time code for a laptop")
+    p.add_argument("user_id")
+    p.add_argument("--hub-url", default=None, metavar="URL")
+    p.add_argument("--host", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--port", type=int, default=None, help=argparse.SUPPRESS)
+    p.set_defaults(run=cmd_enrol)
+
+    device = commands.add_parser("device", help="laptops").add_subparsers(
+        dest="action", required=True
+    )
+    p = device.add_parser("list", parents=[common], help="enrolled devices")
+    p.set_defaults(run=cmd_device_list)
+    p = device.add_parser("revoke", parents=[common], help="stop a device syncing")
+    p.add_argument("device_id")
+    p.add_argument("--wipe", action="store_true", help="also tell it to erase its casebook")
+    p.set_defaults(run=cmd_device_revoke)
+
+    p = commands.add_parser(
+        "restore-epoch", parents=[common], help="after restoring a backup: new epoch"
+    )
+    p.set_defaults(run=cmd_restore_epoch)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``spoke-hub`` console script; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except SpokeError as exc:
+        print(f"spoke-hub: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""The hub's database engine: SQLCipher-encrypted SQLite by default, PostgreSQL at scale.
+
+One SQLAlchemy engine factory serves both (decision 8), so every query in the hub runs on
+both back ends and the test suite proves it. URLs:
+
+* ``sqlcipher:///PATH`` - embedded SQLite file encrypted with SQLCipher. The raw 256-bit key
+  lives in ``PATH`` with suffix ``.key`` (``hub.db`` -> ``hub.key``), created 0600 by
+  ``spoke-hub init``. WAL with ``synchronous = FULL``: an acknowledged push survives power loss.
+* ``postgresql://...`` - PostgreSQL through psycopg 3.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3.dbapi2 as sqlcipher_dbapi
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from spokeapp.domain.errors import SpokeError
+
+SQLCIPHER_SCHEME = "sqlcipher"
+KEY_BYTES = 32
+#: How long a writer waits for SQLite's write lock before giving up (pushes are serialised).
+BUSY_TIMEOUT_MS = 30_000
+
+
+class HubDatabaseError(SpokeError):
+    """A known problem opening the hub database; the message says what to do."""
+
+
+def is_embedded(database_url: str) -> bool:
+    """True for the embedded SQLCipher file, False for a database server."""
+    return database_url.startswith(f"{SQLCIPHER_SCHEME}:")
+
+
+def embedded_path(database_url: str) -> Path:
+    """The file path inside a ``sqlcipher:///PATH`` URL."""
+    if not is_embedded(database_url):
+        raise HubDatabaseError("Not an embedded (sqlcipher:///) database URL.")
+    path = database_url.split(":///", 1)[1] if ":///" in database_url else ""
+    if not path:
+        raise HubDatabaseError("The database URL needs a file path: sqlcipher:///PATH/hub.db")
+    return Path(path).expanduser()
+
+
+def key_path(db_path: Path) -> Path:
+    """Where the raw key of an embedded database lives: beside it, ``hub.db`` -> ``hub.key``."""
+    return db_path.with_suffix(".key")
+
+
+def create_key_file(db_path: Path) -> Path:
+    """Create the key file (32 random bytes as hex, mode 0600) and the empty 0600 database file.
+
+    Permissions are set before any data is written. Refuses to overwrite an existing key: that
+    would make the database unreadable forever.
+    """
+    db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    target = key_path(db_path)
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError as exc:
+        raise HubDatabaseError(
+            f"A key file already exists at {target}; refusing to replace it."
+        ) from exc
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(KEY_BYTES) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    if not db_path.exists():
+        os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    return target
+
+
+def read_key(db_path: Path) -> bytes:
+    """The raw key of an embedded database, checked for shape."""
+    target = key_path(db_path)
+    try:
+        text = target.read_text(encoding="ascii").strip()
+    except FileNotFoundError as exc:
+        raise HubDatabaseError(
+            f"No key file at {target}. Run `spoke-hub init` to create a new hub."
+        ) from exc
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        key = b""
+    if len(key) != KEY_BYTES:
+        raise HubDatabaseError(f"The key file {target} is damaged (expected 64 hex digits).")
+    return key
+
+
+def _embedded_engine(database_url: str) -> Engine:
+    db_path = embedded_path(database_url)
+    key_hex = read_key(db_path).hex()
+    if not db_path.exists():
+        os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    engine = create_engine(
+        f"sqlite+pysqlite:///{db_path}",
+        module=sqlcipher_dbapi,
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        hide_parameters=True,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _unlock(dbapi_connection: Any, _record: Any) -> None:
+        # The key must be the first statement on every new connection.
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA key = \"x'{key_hex}'\"")
+            cursor.execute("PRAGMA cipher_memory_security = OFF")
+            cursor.execute("PRAGMA temp_store = MEMORY")
+            cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        except sqlcipher_dbapi.DatabaseError as exc:
+            raise HubDatabaseError(
+                f"The hub database {db_path} cannot be opened with its key file: it is damaged "
+                "or the key belongs to another database. Nothing has been changed."
+            ) from exc
+        finally:
+            cursor.close()
+
+    return engine
+
+
+def make_engine(database_url: str) -> Engine:
+    """An engine for ``sqlcipher:///PATH`` or ``postgresql://...`` (same code for both)."""
+    if is_embedded(database_url):
+        return _embedded_engine(database_url)
+    url = make_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        raise HubDatabaseError(
+            "Unsupported database URL: use sqlcipher:///PATH or postgresql://USER@HOST/DB."
+        )
+    if url.drivername in ("postgresql", "postgresql+psycopg2"):
+        url = url.set(drivername="postgresql+psycopg")
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+def describe(database_url: str) -> str:
+    """The URL with any password hidden, for messages and logs."""
+    if is_embedded(database_url):
+        return database_url
+    return make_url(database_url).render_as_string(hide_password=True)

@@ -1,0 +1,156 @@
+"""Laptops on the hub: enrolment with a one-time code, access tokens, and who is asking.
+
+A revoked device learns so at its next contact (``401 device_revoked`` with the ``wipe``
+flag) and, if told to, erases its casebook (decision 7).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from spokeapp.hub.errors import HubError, unauthorised
+from spokeapp.hub.ledger import META_EPOCH, META_HUB_ID, META_SECRET, audit, meta
+from spokeapp.hub.models import Device, EnrolmentCode, User
+from spokeapp.hub.scope import Actor
+from spokeapp.hub.security import (
+    Clock,
+    digest,
+    iso,
+    issue_access_token,
+    load_public_key,
+    new_refresh_token,
+    normalise_code,
+    parse_iso,
+    read_access_token,
+)
+from spokeapp.sync.protocol import (
+    GENESIS_HEAD,
+    EnrolRequest,
+    EnrolResponse,
+    Role,
+    TokenRequest,
+    TokenResponse,
+)
+
+log = logging.getLogger(__name__)
+
+ACTIVE = "active"
+REVOKED = "revoked"
+
+
+def _refused_code() -> HubError:
+    return HubError(
+        400,
+        "invalid_code",
+        "This enrolment code is not valid: it may be mistyped, already used or more than "
+        "24 hours old. Ask your hub administrator for a new one.",
+    )
+
+
+def enrol(session: Session, request: EnrolRequest, clock: Clock) -> EnrolResponse:
+    """Register a laptop's public key against a one-time code; returns its credentials."""
+    now = clock()
+    code = session.get(EnrolmentCode, digest(normalise_code(request.code)), with_for_update=True)
+    if code is None or code.used_at is not None or parse_iso(code.expires_at) <= now:
+        log.info("enrolment refused (bad, used or expired code)")
+        raise _refused_code()
+    if load_public_key(request.public_key) is None:
+        raise HubError(422, "invalid_public_key", "public_key must be a base64 Ed25519 key.")
+    user = session.get(User, code.user_id)
+    if user is None:  # pragma: no cover - foreign key
+        raise _refused_code()
+    refresh = new_refresh_token()
+    device_id = str(uuid.uuid4())
+    session.add(
+        Device(
+            id=device_id,
+            user_id=user.id,
+            name=request.device_name,
+            public_key=request.public_key,
+            status=ACTIVE,
+            wipe=False,
+            refresh_hash=digest(refresh),
+            chain_head=GENESIS_HEAD,
+            enrolled_at=iso(now),
+        )
+    )
+    code.used_at = iso(now)
+    code.device_id = device_id
+    audit(session, user.id, "enrol", device_id)
+    log.info("device %s enrolled for user %s", device_id, user.id)
+    role: Role = user.role  # type: ignore[assignment]
+    return EnrolResponse(
+        device_id=device_id,
+        user_id=user.id,
+        user_name=user.name,
+        role=role,
+        team=user.team,
+        refresh_token=refresh,
+        hub_id=meta(session, META_HUB_ID),
+        hub_epoch=meta(session, META_EPOCH),
+    )
+
+
+def _revoked(device: Device) -> HubError:
+    return HubError(
+        401,
+        "device_revoked",
+        "This device has been revoked by the hub administrator.",
+        wipe=device.wipe,
+    )
+
+
+def issue_token(
+    session: Session, request: TokenRequest, clock: Clock, lifetime_seconds: int
+) -> TokenResponse:
+    """A short-lived access token for a device that presents its refresh token."""
+    device = session.get(Device, request.device_id)
+    if device is None or device.refresh_hash != digest(request.refresh_token):
+        raise unauthorised("The device id or refresh token is not valid. Enrol again.")
+    if device.status != ACTIVE:
+        raise _revoked(device)
+    now = clock()
+    expires = int(now.timestamp()) + lifetime_seconds
+    device.last_seen_at = iso(now)
+    return TokenResponse(
+        access_token=issue_access_token(meta(session, META_SECRET), device.id, expires),
+        expires_in=lifetime_seconds,
+        hub_epoch=meta(session, META_EPOCH),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """An authenticated request: the device and the person it belongs to."""
+
+    device: Device
+    actor: Actor
+
+
+def authenticate(
+    session: Session, authorization: str | None, clock: Clock, *, allow_revoked: bool = False
+) -> Caller:
+    """The caller behind ``Authorization: Bearer ...``; 401 for anything else.
+
+    A revoked device is refused with ``device_revoked`` (and its wipe flag) unless
+    ``allow_revoked`` (the status endpoint, which exists to tell it so).
+    """
+    if not authorization or not authorization.startswith("Bearer "):
+        raise unauthorised()
+    claims = read_access_token(meta(session, META_SECRET), authorization[7:].strip(), clock())
+    if claims is None:
+        raise unauthorised()
+    device = session.get(Device, claims.device_id)
+    if device is None:
+        raise unauthorised()
+    if device.status != ACTIVE and not allow_revoked:
+        raise _revoked(device)
+    user = session.get(User, device.user_id)
+    if user is None:  # pragma: no cover - foreign key
+        raise unauthorised()
+    return Caller(device=device, actor=Actor.of(user, device.id))
+

@@ -1,0 +1,81 @@
+"""The hub's bookkeeping shared by every writer: the sequence counter, hub facts, the audit.
+
+Every writing transaction starts with :func:`lock_writes`, which takes the counter row's lock
+(PostgreSQL) or SQLite's write lock. Writers are therefore serialised until commit, so
+sequence order is commit order (a pull never skips a late-committing lower seq) and a header
+merge always sees the version it replaces (docs/sync.md, "Sequence numbers").
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from spokeapp.domain.errors import SpokeError
+from spokeapp.hub.models import AuditEntry, HubCounter, HubMeta
+from spokeapp.hub.security import iso, utc_now
+
+COUNTER_ID = 1
+META_HUB_ID = "hub_id"
+META_EPOCH = "hub_epoch"
+META_SECRET = "hub_secret"  # noqa: S105 - the name of a row, not a secret
+META_ORGANISATION = "organisation"
+
+
+class HubNotInitialised(SpokeError):
+    """The schema exists but ``spoke-hub init`` has not been run."""
+
+
+def lock_writes(session: Session) -> None:
+    """Take the hub-wide write lock for the rest of this transaction."""
+    session.execute(
+        update(HubCounter)
+        .where(HubCounter.id == COUNTER_ID)
+        .values(value=HubCounter.value)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def next_seq(session: Session) -> int:
+    """The next sequence number (call only after :func:`lock_writes`)."""
+    return int(
+        session.execute(
+            update(HubCounter)
+            .where(HubCounter.id == COUNTER_ID)
+            .values(value=HubCounter.value + 1)
+            .returning(HubCounter.value)
+            .execution_options(synchronize_session=False)
+        ).scalar_one()
+    )
+
+
+def max_seq(session: Session) -> int:
+    """The highest sequence number given out (and so committed, once read outside a writer)."""
+    return int(session.scalar(select(HubCounter.value).where(HubCounter.id == COUNTER_ID)) or 0)
+
+
+def meta(session: Session, key: str) -> str:
+    """A hub fact; raises HubNotInitialised if ``spoke-hub init`` has not set it."""
+    row = session.get(HubMeta, key)
+    if row is None:
+        raise HubNotInitialised(
+            "This hub database has not been initialised. Run `spoke-hub init --organisation "
+            "NAME --admin NAME` first."
+        )
+    return row.value
+
+
+def set_meta(session: Session, key: str, value: str) -> None:
+    """Create or replace a hub fact."""
+    row = session.get(HubMeta, key)
+    if row is None:
+        session.add(HubMeta(key=key, value=value))
+    else:
+        row.value = value
+
+
+def audit(session: Session, actor: str, action: str, subject: str, detail: str = "") -> None:
+    """Append one audit entry (ids and counts only: never record contents)."""
+    session.add(
+        AuditEntry(at=iso(utc_now()), actor=actor, action=action, subject=subject, detail=detail)
+    )

@@ -1,0 +1,1 @@
+"""Alembic migrations of the hub schema, run programmatically by ``spoke-hub migrate``."""

@@ -1,0 +1,138 @@
+"""The hub's tables (docs/sync.md, "Records on the hub"), as typed SQLAlchemy 2 models.
+
+Times are stored as ISO 8601 UTC text: the same on SQLite and PostgreSQL, readable in a
+database console, and compared in Python (the hub's own clock, never a device's).
+The schema itself is created by the Alembic migrations in ``migrations/``; these classes must
+match them (a test compares them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+ID = String(64)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every hub table."""
+
+
+class HubMeta(Base):
+    """Key/value facts about this hub: ``hub_id``, ``hub_epoch``, ``hub_secret``, organisation."""
+
+    __tablename__ = "hub_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class User(Base):
+    """A person who uses Spoke: a worker, a supervisor of a team, or an administrator."""
+
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    team: Mapped[str | None] = mapped_column(String(100), index=True)
+    created_at: Mapped[str] = mapped_column(String(40))
+
+
+class Device(Base):
+    """A laptop enrolled for one user, with its signing key and its chain head."""
+
+    __tablename__ = "devices"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    public_key: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    wipe: Mapped[bool] = mapped_column(Boolean, default=False)
+    refresh_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    chain_head: Mapped[str] = mapped_column(String(64))
+    enrolled_at: Mapped[str] = mapped_column(String(40))
+    last_seen_at: Mapped[str | None] = mapped_column(String(40))
+
+
+class EnrolmentCode(Base):
+    """A one-time enrolment code, stored only as its SHA-256; valid 24 hours, used once."""
+
+    __tablename__ = "enrolment_codes"
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[str] = mapped_column(String(40))
+    expires_at: Mapped[str] = mapped_column(String(40))
+    used_at: Mapped[str | None] = mapped_column(String(40))
+    device_id: Mapped[str | None] = mapped_column(ID)
+
+
+class HubCounter(Base):
+    """The single row whose ``value`` is the last sequence number given out."""
+
+    __tablename__ = "hub_counter"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+class HubRecord(Base):
+    """The latest version of one record; ``seq`` changes whenever devices must pull it again."""
+
+    __tablename__ = "hub_records"
+    record_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[str | None] = mapped_column(ID, index=True)
+    state: Mapped[str] = mapped_column(String(16))  # header | final
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    author_user: Mapped[str] = mapped_column(ID, index=True)
+    device_id: Mapped[str | None] = mapped_column(ID)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    hub_time: Mapped[str] = mapped_column(String(40))
+
+
+class HubChange(Base):
+    """Every change id the hub accepted (for dedupe), with its chain hash and resulting seq."""
+
+    __tablename__ = "hub_changes"
+    change_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[str] = mapped_column(ID, index=True)
+    record_id: Mapped[str] = mapped_column(ID)
+    chain_hash: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16))
+    accepted_at: Mapped[str] = mapped_column(String(40))
+
+
+class HubCase(Base):
+    """Who holds each case (key worker) and their team: the basis of every scope check."""
+
+    __tablename__ = "hub_cases"
+    case_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    key_worker: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    team: Mapped[str | None] = mapped_column(String(100), index=True)
+
+
+class HubTombstone(Base):
+    """Tells one user's devices to purge a case that left their scope."""
+
+    __tablename__ = "hub_tombstones"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[str] = mapped_column(ID)
+    case_id: Mapped[str] = mapped_column(ID)
+    hub_time: Mapped[str] = mapped_column(String(40))
+
+
+class AuditEntry(Base):
+    """Append-only log of what happened: ids and counts only, never record contents."""
+
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+Index("ix_hub_tombstones_user_seq", HubTombstone.user_id, HubTombstone.seq)

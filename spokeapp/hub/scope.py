@@ -1,0 +1,103 @@
+"""Need-to-know (decision 7): who may see and write which records on the hub.
+
+* worker: cases where they are the key worker, and uncased records they wrote themselves;
+* supervisor: cases whose key worker is in their team, and their team's uncased records;
+* admin: no case content at all (configuration and aggregates only).
+
+The same rules drive the pull filter (SQL) and the push checks (Python), and decide who gets
+a purge tombstone when a case changes hands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy.orm import Session
+
+from spokeapp.hub.models import HubCase, HubRecord, User
+
+WORKER = "worker"
+SUPERVISOR = "supervisor"
+ADMIN = "admin"
+ROLES = (WORKER, SUPERVISOR, ADMIN)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The person behind a request, as the hub knows them (never as the device claims)."""
+
+    user_id: str
+    role: str
+    team: str | None
+    device_id: str | None = None
+
+    @classmethod
+    def of(cls, user: User, device_id: str | None = None) -> Actor:
+        """The actor for a stored user (and the device they are using)."""
+        return cls(user_id=user.id, role=user.role, team=user.team, device_id=device_id)
+
+
+def can_see_case(actor: Actor, case: HubCase) -> bool:
+    """True if the case is in the actor's scope (and so may be read and written)."""
+    if actor.role == WORKER:
+        return case.key_worker == actor.user_id
+    if actor.role == SUPERVISOR:
+        return actor.team is not None and case.team == actor.team
+    return False
+
+
+def can_hold_case(actor: Actor, key_worker: User) -> bool:
+    """True if the actor may make ``key_worker`` the key worker of a case.
+
+    A worker may only hold cases themselves; a supervisor may give a case to anyone in their
+    team who can hold cases; an admin cannot create case content at all.
+    """
+    if key_worker.role == ADMIN:
+        return False
+    if actor.role == WORKER:
+        return key_worker.id == actor.user_id
+    if actor.role == SUPERVISOR:
+        return actor.team is not None and key_worker.team == actor.team
+    return False
+
+
+def can_see_uncased(actor: Actor, author: User | None) -> bool:
+    """True if an uncased record written by ``author`` is in the actor's scope."""
+    if author is None:
+        return False
+    if actor.role == WORKER:
+        return author.id == actor.user_id
+    if actor.role == SUPERVISOR:
+        return actor.team is not None and author.team == actor.team
+    return False
+
+
+def visible_records(actor: Actor) -> ColumnElement[bool]:
+    """SQL condition on ``hub_records`` selecting exactly the rows in the actor's scope."""
+    if actor.role == WORKER:
+        own_cases = select(HubCase.case_id).where(HubCase.key_worker == actor.user_id)
+        return or_(
+            HubRecord.case_id.in_(own_cases),
+            and_(HubRecord.case_id.is_(None), HubRecord.author_user == actor.user_id),
+        )
+    if actor.role == SUPERVISOR and actor.team is not None:
+        team_cases = select(HubCase.case_id).where(HubCase.team == actor.team)
+        team_users = select(User.id).where(User.team == actor.team)
+        return or_(
+            HubRecord.case_id.in_(team_cases),
+            and_(HubRecord.case_id.is_(None), HubRecord.author_user.in_(team_users)),
+        )
+    return false()
+
+
+def case_audience(session: Session, key_worker: str, team: str | None) -> set[str]:
+    """Every user who can see a case held by ``key_worker`` in ``team``."""
+    audience = {key_worker}
+    if team is not None:
+        audience.update(
+            session.scalars(
+                select(User.id).where(User.role == SUPERVISOR, User.team == team)
+            ).all()
+        )
+    return audience

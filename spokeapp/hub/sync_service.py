@@ -1,0 +1,504 @@
+"""Push and pull (docs/sync.md): the hub side of "sync never loses a write" (decision 3).
+
+A push is one transaction: every change is validated, scoped, deduplicated and chained, or
+the whole batch is refused and nothing is stored. The response is built only after commit,
+so it is the device's durable acknowledgement. A pull returns the latest version of every
+record in the caller's scope (plus their purge tombstones) after a cursor, in seq order.
+
+Logging names ids and counts only; record contents never reach a log or an error message.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spokeapp.domain.errors import ValidationError
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import RECORD_TYPES, record_from_dict
+from spokeapp.hub.admin import reassign_case
+from spokeapp.hub.devices import Caller
+from spokeapp.hub.errors import HubError, out_of_scope
+from spokeapp.hub.ledger import META_EPOCH, audit, lock_writes, max_seq, meta, next_seq
+from spokeapp.hub.models import Device, HubCase, HubChange, HubRecord, HubTombstone, User
+from spokeapp.hub.scope import (
+    ADMIN,
+    Actor,
+    can_hold_case,
+    can_see_case,
+    can_see_uncased,
+    visible_records,
+)
+from spokeapp.hub.security import Clock, iso, signature_valid
+from spokeapp.sync.protocol import (
+    CONFLICT_KIND,
+    DEFAULT_PULL_LIMIT,
+    HEADER_KINDS,
+    MAX_PAYLOAD_BYTES,
+    MAX_PULL_LIMIT,
+    ChangeIn,
+    ChangeOut,
+    ChangeResult,
+    ChangeStatus,
+    ConflictPayload,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    chain_heads,
+    chain_message,
+)
+
+log = logging.getLogger(__name__)
+
+HEADER = "header"
+FINAL = "final"
+#: Fields of a conflict record a person may change: marking it resolved.
+CONFLICT_RESOLUTION_FIELDS = frozenset({"resolved", "resolved_by", "resolved_at"})
+
+
+# --------------------------------------------------------------------------- validation
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """A change whose payload passed the record rules, with its normalised body."""
+
+    change: ChangeIn
+    body: dict[str, Any]
+    case_id: str | None  # from the payload (events, cases); None for the rest
+
+
+def _invalid(index: int, change: ChangeIn, problems: str) -> HubError:
+    return HubError(
+        422, "invalid_record", f"Change {index} ({change.kind} {change.record_id}): {problems}"
+    )
+
+
+def _normalise(kind: str, data: object) -> dict[str, Any] | None:
+    """A record dict in the hub's stored form, or None if it does not parse."""
+    try:
+        return record_from_dict(kind, data).to_dict()
+    except ValidationError:
+        return None
+
+
+def check_change(index: int, change: ChangeIn) -> _Checked:
+    """Validate one change without touching the database (whole batch fails on any error)."""
+    size = len(json.dumps(change.payload, separators=(",", ":")).encode("utf-8"))
+    if size > MAX_PAYLOAD_BYTES:
+        raise HubError(
+            413, "payload_too_large",
+            f"Change {index} ({change.kind} {change.record_id}) is larger than "
+            f"{MAX_PAYLOAD_BYTES} bytes.",
+        )
+    if change.kind == CONFLICT_KIND:
+        try:
+            conflict = ConflictPayload.model_validate(change.payload)
+        except PydanticValidationError as exc:
+            fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
+            raise _invalid(index, change, "bad conflict fields: " + ", ".join(fields)) from None
+        if conflict.id != change.record_id:
+            raise _invalid(index, change, "id: must equal the change's record_id")
+        return _Checked(change=change, body=conflict.model_dump(mode="json"), case_id=None)
+    try:
+        record = record_from_dict(change.kind, change.payload)
+        if change.op == "finalise" or not record.EVENT:
+            record.validate()
+    except ValidationError as exc:
+        raise _invalid(index, change, "; ".join(str(p) for p in exc.problems)) from None
+    if record.id != change.record_id:
+        raise _invalid(index, change, "id: must equal the change's record_id")
+    if record.EVENT and change.op != "finalise":
+        raise _invalid(index, change, "op: events reach the hub only once finalised")
+    return _Checked(change=change, body=record.to_dict(), case_id=record.case_id)
+
+
+def check_chain(device: Device, request: PushRequest) -> list[str]:
+    """Verify the batch signature and recompute the chain; returns the head after each change.
+
+    401 for a signature that is not the device's; 400 when the changes do not hash to the
+    signed head (tampered, missing or re-ordered).
+    """
+    proof = request.chain
+    message = chain_message(device.id, proof.prev_head, proof.head)
+    if not signature_valid(device.public_key, proof.signature, message):
+        log.warning("push refused: bad chain signature from device %s", device.id)
+        raise HubError(401, "bad_signature", "The batch signature is not this device's.")
+    heads = chain_heads(proof.prev_head, list(request.changes))
+    if heads[-1] != proof.head:
+        log.warning("push refused: chain mismatch from device %s", device.id)
+        raise HubError(
+            400, "chain_mismatch",
+            "The changes do not match the signed chain head: the batch was altered in transit "
+            "or on the device.",
+        )
+    return heads
+
+
+# --------------------------------------------------------------------------- push
+@dataclass
+class _Outcome:
+    status: ChangeStatus
+    seq: int
+    conflict_ids: list[str] = field(default_factory=list)
+
+
+class PushTransaction:
+    """Applies one checked batch inside an open transaction holding the write lock."""
+
+    def __init__(self, session: Session, caller: Caller, clock: Clock) -> None:
+        self.session = session
+        self.actor: Actor = caller.actor
+        self.device_id = caller.device.id
+        self.now = iso(clock())
+        self.clock = clock
+
+    # -- scope helpers
+    def _case(self, case_id: str) -> HubCase:
+        case = self.session.get(HubCase, case_id)
+        if case is None or not can_see_case(self.actor, case):
+            raise out_of_scope(f"Case {case_id} is not in your caseload on the hub.")
+        return case
+
+    def _check_record_scope(self, record: HubRecord) -> None:
+        if record.case_id is not None:
+            self._case(record.case_id)
+        elif not can_see_uncased(self.actor, self.session.get(User, record.author_user)):
+            raise out_of_scope(f"Record {record.record_id} is not in your scope on the hub.")
+
+    def _store(self, checked: _Checked, body: dict[str, Any], case_id: str | None,
+               existing: HubRecord | None, state: str) -> int:
+        seq = next_seq(self.session)
+        if existing is None:
+            self.session.add(
+                HubRecord(
+                    record_id=checked.change.record_id, kind=checked.change.kind,
+                    case_id=case_id, state=state, body=body, author_user=self.actor.user_id,
+                    device_id=self.device_id, seq=seq, hub_time=self.now,
+                )
+            )
+            self.session.flush()
+        else:
+            existing.body = body
+            existing.seq = seq
+            existing.hub_time = self.now
+            existing.device_id = self.device_id
+        return seq
+
+    # -- per kind
+    def apply(self, checked: _Checked) -> _Outcome:
+        """Apply one new change; raises HubError to refuse the whole batch."""
+        change = checked.change
+        existing = self.session.get(HubRecord, change.record_id)
+        if existing is not None and existing.kind != change.kind:
+            raise HubError(
+                422, "kind_mismatch",
+                f"Record {change.record_id} is a {existing.kind} on the hub, not {change.kind}.",
+            )
+        if change.kind == CONFLICT_KIND:
+            return self._resolve_conflict(checked, existing)
+        if change.kind == "case":
+            return self._apply_case(checked, existing)
+        if change.kind in HEADER_KINDS:
+            if existing is None:
+                return _Outcome("accepted", self._store(checked, checked.body, None, None, HEADER))
+            self._check_record_scope(existing)
+            return self._merge_header(checked, existing, existing.case_id)
+        # events
+        if checked.case_id is not None:
+            self._case(checked.case_id)
+        if existing is not None:
+            self._check_record_scope(existing)
+            if existing.body == checked.body:
+                return _Outcome("duplicate", existing.seq)
+            raise HubError(
+                409, "record_final",
+                f"Record {change.record_id} was finalised already and cannot change; "
+                "write an amendment instead.",
+            )
+        seq = self._store(checked, checked.body, checked.case_id, None, FINAL)
+        return _Outcome("accepted", seq)
+
+    def _apply_case(self, checked: _Checked, existing: HubRecord | None) -> _Outcome:
+        case_id = checked.change.record_id
+        hub_case = self.session.get(HubCase, case_id)
+        if existing is None or hub_case is None:
+            key_worker = self.session.get(User, str(checked.body["key_worker"]))
+            if key_worker is None or not can_hold_case(self.actor, key_worker):
+                raise out_of_scope(
+                    "You may only open a case held by yourself (or, as a supervisor, by "
+                    "someone in your team)."
+                )
+            if hub_case is None:
+                self.session.add(
+                    HubCase(case_id=case_id, key_worker=key_worker.id, team=key_worker.team)
+                )
+                self.session.flush()
+            seq = self._store(checked, checked.body, case_id, None, HEADER)
+            outcome = _Outcome("accepted", seq)
+        else:
+            self._case(case_id)
+            outcome = self._merge_header(checked, existing, case_id)
+            merged_worker = str(existing.body["key_worker"])
+            if merged_worker != hub_case.key_worker:
+                new_worker = self.session.get(User, merged_worker)
+                if self.actor.role != "supervisor" or new_worker is None or not can_hold_case(
+                    self.actor, new_worker
+                ):
+                    raise out_of_scope(
+                        "Only a supervisor can hand a case to another worker in their team."
+                    )
+                reassign_case(self.session, case_id, new_worker.id, self.actor.user_id,
+                              self.clock)
+                outcome.seq = existing.seq
+        self._link_people(checked.body, case_id)
+        return outcome
+
+    def _link_people(self, case_body: dict[str, Any], case_id: str) -> None:
+        """Attach the case's young person and referral to it, so they follow the case."""
+        for key in ("young_person_id", "referral_id"):
+            record_id = case_body.get(key)
+            if not isinstance(record_id, str):
+                continue
+            record = self.session.get(HubRecord, record_id)
+            if record is None or record.case_id is not None:
+                continue
+            if record.kind not in ("young_person", "referral"):
+                continue
+            if not can_see_uncased(self.actor, self.session.get(User, record.author_user)):
+                continue
+            record.case_id = case_id
+            record.seq = next_seq(self.session)
+            record.hub_time = self.now
+
+    def _merge_header(self, checked: _Checked, existing: HubRecord,
+                      case_id: str | None) -> _Outcome:
+        change = checked.change
+        if change.base_seq is not None and change.base_seq == existing.seq:
+            merged, clashes = dict(checked.body), list[str]()
+        else:
+            base = _normalise(change.kind, change.base) if change.base is not None else None
+            merged, clashes = merge_fields(base or {}, existing.body, checked.body)
+            if clashes and _normalise(change.kind, merged) is None:
+                # The field-by-field result breaks the record's rules: keep the hub's version
+                # whole and let a person decide every field the device changed.
+                clashes = [
+                    f for f in sorted(set(existing.body) | set(checked.body))
+                    if checked.body.get(f) != existing.body.get(f)
+                    and checked.body.get(f) != (base or {}).get(f)
+                ]
+                merged = dict(existing.body)
+        if merged != existing.body:
+            try:
+                record_from_dict(change.kind, merged).validate()
+            except ValidationError:
+                merged = dict(existing.body)
+        hub_author, hub_seq, hub_body = existing.author_user, existing.seq, dict(existing.body)
+        seq = existing.seq
+        if merged != existing.body:
+            seq = self._store(checked, merged, case_id, existing, HEADER)
+        conflict_ids = [
+            self._open_conflict(change, name, hub_body, hub_author, hub_seq, case_id)
+            for name in clashes
+        ]
+        return _Outcome("conflict" if conflict_ids else "accepted", seq, conflict_ids)
+
+    def _open_conflict(self, change: ChangeIn, name: str, hub_body: dict[str, Any],
+                       hub_author: str, hub_seq: int, case_id: str | None) -> str:
+        conflict_id = new_id()
+        body = ConflictPayload(
+            id=conflict_id, record_id=change.record_id, record_kind=change.kind,
+            case_id=case_id, field=name, hub_value=hub_body.get(name),
+            device_value=_normalise_value(change, name), hub_author=hub_author,
+            device_author=self.actor.user_id, hub_seq=hub_seq, change_id=change.id,
+            device_local_time=change.local_time, opened_at=self.now,
+        ).model_dump(mode="json")
+        self.session.add(
+            HubRecord(
+                record_id=conflict_id, kind=CONFLICT_KIND, case_id=case_id, state=HEADER,
+                body=body, author_user=hub_author if case_id is None else self.actor.user_id,
+                device_id=None, seq=next_seq(self.session), hub_time=self.now,
+            )
+        )
+        self.session.flush()
+        return conflict_id
+
+    def _resolve_conflict(self, checked: _Checked, existing: HubRecord | None) -> _Outcome:
+        if existing is None:
+            raise HubError(404, "unknown_conflict",
+                           f"The hub has no conflict {checked.change.record_id}.")
+        self._check_record_scope(existing)
+        changed = {k for k in set(existing.body) | set(checked.body)
+                   if existing.body.get(k) != checked.body.get(k)}
+        if not changed <= CONFLICT_RESOLUTION_FIELDS:
+            raise HubError(422, "invalid_record",
+                           "Only resolved, resolved_by and resolved_at of a conflict may change.")
+        if not changed:
+            return _Outcome("duplicate", existing.seq)
+        return _Outcome("accepted",
+                        self._store(checked, checked.body, existing.case_id, existing, HEADER))
+
+
+def _normalise_value(change: ChangeIn, name: str) -> Any:
+    normalised = _normalise(change.kind, change.payload)
+    return (normalised or change.payload).get(name)
+
+
+def merge_fields(
+    base: dict[str, Any], hub: dict[str, Any], device: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """Three-way merge of a header, field by field (docs/sync.md, "Headers and conflicts").
+
+    A field only the device changed is taken; a field only the hub changed is kept; a field
+    both changed to different values keeps the hub's value and is reported as a clash.
+    """
+    merged = dict(hub)
+    clashes: list[str] = []
+    for name in sorted(set(base) | set(hub) | set(device)):
+        was, ours, theirs = base.get(name), hub.get(name), device.get(name)
+        if theirs in (was, ours):
+            continue
+        if ours == was:
+            merged[name] = theirs
+        else:
+            clashes.append(name)
+    return merged, clashes
+
+
+def push(session: Session, caller: Caller, request: PushRequest, clock: Clock) -> PushResponse:
+    """Accept a batch atomically, or refuse it whole with a HubError (nothing stored)."""
+    if request.hub_epoch != meta(session, META_EPOCH):
+        raise HubError(
+            409, "epoch_changed",
+            "The hub was restored from a backup: pull everything again from zero, then push "
+            "every change again.",
+        )
+    if caller.actor.role == ADMIN:
+        raise out_of_scope("Administrators hold no case records.")
+    ids = [change.id for change in request.changes]
+    if len(set(ids)) != len(ids):
+        raise HubError(422, "invalid_request", "A change id appears twice in the batch.")
+    heads = check_chain(caller.device, request)
+    checked = [check_change(i, change) for i, change in enumerate(request.changes)]
+
+    lock_writes(session)
+    device = session.get(Device, caller.device.id, populate_existing=True)
+    if device is None or device.status != "active":
+        raise HubError(401, "device_revoked", "This device has been revoked.",
+                       wipe=bool(device and device.wipe))
+    known = {
+        row.change_id: row
+        for row in session.scalars(select(HubChange).where(HubChange.change_id.in_(ids))).all()
+    }
+    for index, change in enumerate(request.changes):
+        row = known.get(change.id)
+        if row is None:
+            continue
+        if row.device_id != device.id or row.chain_hash != heads[index]:
+            raise HubError(
+                400, "chain_mismatch",
+                f"Change {change.id} reached the hub before with different content or from "
+                "another device.",
+            )
+    leading = 0
+    while leading < len(ids) and ids[leading] in known:
+        leading += 1
+    if any(change_id in known for change_id in ids[leading:]):
+        raise HubError(400, "chain_mismatch", "Changes the hub already has are out of order.")
+    results: list[ChangeResult] = []
+    if leading < len(ids):
+        start = request.chain.prev_head if leading == 0 else heads[leading - 1]
+        if start != device.chain_head:
+            log.warning("push refused: chain gap from device %s", device.id)
+            raise HubError(
+                409, "chain_gap",
+                "The batch does not follow the last change the hub has from this device; "
+                "push the earlier changes first.",
+            )
+    applier = PushTransaction(session, caller, clock)
+    counts: dict[str, int] = {"accepted": 0, "duplicate": 0, "conflict": 0}
+    for index, item in enumerate(checked):
+        row = known.get(item.change.id)
+        if row is not None:
+            outcome = _Outcome("duplicate", row.seq)
+        else:
+            outcome = applier.apply(item)
+            session.add(
+                HubChange(
+                    change_id=item.change.id, device_id=device.id,
+                    record_id=item.change.record_id, chain_hash=heads[index], seq=outcome.seq,
+                    status=outcome.status, accepted_at=applier.now,
+                )
+            )
+        counts[outcome.status] += 1
+        results.append(
+            ChangeResult(id=item.change.id, status=outcome.status, seq=outcome.seq,
+                         conflict_ids=outcome.conflict_ids)
+        )
+    if leading < len(ids):
+        device.chain_head = request.chain.head
+    device.last_seen_at = applier.now
+    detail = " ".join(f"{k}={v}" for k, v in counts.items())
+    audit(session, caller.actor.user_id, "push", device.id, detail)
+    log.info("push from device %s: %s", device.id, detail)
+    return PushResponse(results=results, chain_head=device.chain_head,
+                        hub_epoch=request.hub_epoch)
+
+
+# --------------------------------------------------------------------------- pull
+def _record_out(record: HubRecord) -> ChangeOut:
+    return ChangeOut(
+        seq=record.seq, record_id=record.record_id, kind=record.kind,
+        op="finalise" if record.state == FINAL else "put", case_id=record.case_id,
+        payload=record.body, author=record.author_user, hub_time=record.hub_time,
+    )
+
+
+def _tombstone_out(tombstone: HubTombstone) -> ChangeOut:
+    return ChangeOut(
+        seq=tombstone.seq, record_id=tombstone.case_id, kind="case", op="purge",
+        case_id=tombstone.case_id, payload=None, author=None, hub_time=tombstone.hub_time,
+    )
+
+
+def pull(session: Session, caller: Caller, after: int, limit: int = DEFAULT_PULL_LIMIT
+         ) -> PullResponse:
+    """Records in the caller's scope (latest versions) and their purges with seq > ``after``."""
+    limit = max(1, min(limit, MAX_PULL_LIMIT))
+    top = max_seq(session)  # read first: everything at or below it has committed
+    actor = caller.actor
+    records: Sequence[HubRecord] = session.scalars(
+        select(HubRecord)
+        .where(HubRecord.seq > after, visible_records(actor))
+        .order_by(HubRecord.seq)
+        .limit(limit + 1)
+    ).all()
+    tombstones: Sequence[HubTombstone] = session.scalars(
+        select(HubTombstone)
+        .where(HubTombstone.user_id == actor.user_id, HubTombstone.seq > after)
+        .order_by(HubTombstone.seq)
+        .limit(limit + 1)
+    ).all()
+    merged = sorted([_record_out(r) for r in records] + [_tombstone_out(t) for t in tombstones],
+                    key=lambda c: c.seq)
+    page = merged[:limit]
+    more = len(merged) > limit
+    if more:
+        next_after = page[-1].seq
+    else:
+        next_after = max([after, top] + [c.seq for c in page]) if after <= top else after
+    log.info("pull by device %s: %d changes after %d", caller.device.id, len(page), after)
+    return PullResponse(
+        hub_epoch=meta(session, META_EPOCH), max_seq=max([top] + [c.seq for c in page]),
+        changes=page, next_after=next_after, more=more,
+    )
+
+
+def known_kinds() -> list[str]:
+    """Every kind a device may push (records plus conflict resolutions)."""
+    return [*RECORD_TYPES, CONFLICT_KIND]

@@ -1,0 +1,170 @@
+"""``spoke-hub`` as an administrator runs it: init, migrate, serve, enrol, survive SIGKILL."""
+
+from __future__ import annotations
+
+import logging
+import re
+import stat
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+from cryptography.x509.oid import NameOID
+
+from spokeapp.hub.cli import main
+from spokeapp.hub.db import create_key_file, embedded_path, is_embedded
+from tests.helpers.hub import Laptop, RunningHub, run_cli, spawn_hub, sqlite_url
+from tests.helpers.records import case, session, young_person
+
+
+def _init(database_url: str) -> str:
+    """``spoke-hub init`` in a subprocess; returns the admin's user id."""
+    result = run_cli("init", "--database", database_url, "--organisation", "Test Charity",
+                     "--admin", "Test Admin")
+    assert result.returncode == 0, result.stderr
+    match = re.search(r"Administrator user id: (\S+)", result.stdout)
+    assert match
+    return match.group(1)
+
+
+def test_init_creates_a_private_key_and_an_encrypted_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = sqlite_url(tmp_path / "hub")
+    assert main(["init", "--database", url, "--organisation", "Test Charity",
+                 "--admin", "Test Admin"]) == 0
+    out = capsys.readouterr().out
+    key, db = tmp_path / "hub" / "hub.key", tmp_path / "hub" / "hub.db"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    assert len(bytes.fromhex(key.read_text().strip())) == 32
+    assert not db.read_bytes().startswith(b"SQLite format 3")
+    assert b"Test Admin" not in db.read_bytes()
+    assert "Administrator user id: u-" in out and str(key) in out
+    # Running init again must not replace the key (that would lose the database).
+    assert main(["init", "--database", url, "--organisation", "X", "--admin", "Y"]) == 1
+    assert "refusing to replace" in capsys.readouterr().err
+
+
+def test_serve_refuses_an_unmigrated_database_until_migrate(database_url: str) -> None:
+    if is_embedded(database_url):
+        create_key_file(embedded_path(database_url))
+    refused = run_cli("serve", "--port", "0", "--database", database_url)
+    assert refused.returncode == 1
+    assert "spoke-hub migrate" in refused.stderr
+    assert "Hub listening" not in refused.stdout
+
+    migrated = run_cli("migrate", "--database", database_url)
+    assert migrated.returncode == 0, migrated.stderr
+    assert "from empty to 0001" in migrated.stdout
+    again = run_cli("migrate", "--database", database_url)
+    assert "nothing to do" in again.stdout
+
+    uninitialised = run_cli("serve", "--port", "0", "--database", database_url)
+    assert uninitialised.returncode == 1
+    assert "spoke-hub init" in uninitialised.stderr
+
+
+def test_acknowledged_push_survives_sigkill(database_url: str) -> None:
+    _init(database_url)
+    added = run_cli("user", "add", "Test Worker A", "--role", "worker", "--team", "north",
+                    "--database", database_url)
+    worker = added.stdout.strip()
+    enrolled = run_cli("enrol", worker, "--database", database_url)
+    code = re.search(r"Enrolment code: (\S+)", enrolled.stdout)
+    assert code and "loopback" in enrolled.stdout
+    yp = young_person(1)
+    cs = case(yp, key_worker=worker)
+    visit = session(cs.id)
+    with spawn_hub(database_url) as hub:
+        laptop = Laptop(hub.base_url)
+        laptop.enrol(code.group(1))
+        laptop.push_records(yp, cs, visit)
+        laptop.close()
+        hub.kill()
+    listed = run_cli("device", "list", "--database", database_url)
+    assert laptop.device_id in listed.stdout and "active" in listed.stdout
+    with spawn_hub(database_url) as hub:
+        again = Laptop(hub.base_url)
+        again.device_id, again.refresh_token = laptop.device_id, laptop.refresh_token
+        again.refresh()
+        assert {c["record_id"] for c in again.pull_all()} == {yp.id, cs.id, visit.id}
+        again.close()
+
+    revoked = run_cli("device", "revoke", laptop.device_id, "--wipe", "--database", database_url)
+    assert revoked.returncode == 0
+    assert "erase" in revoked.stdout
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "hub.test.invalid")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "hub.crt", folder / "hub.pem"
+    cert_path.write_bytes(cert.public_bytes(Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    )
+    return cert_path, key_path
+
+
+def test_enrol_shows_the_certificate_fingerprint_and_serve_uses_tls(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = sqlite_url(tmp_path)
+    assert main(["init", "--database", url, "--organisation", "T", "--admin", "Test Admin"]) == 0
+    assert main(["user", "add", "Test Worker", "--role", "worker", "--team", "north",
+                 "--database", url]) == 0
+    worker = capsys.readouterr().out.strip().splitlines()[-1]
+    cert, key = _self_signed(tmp_path)
+    assert main(["enrol", worker, "--database", url, "--tls-cert", str(cert),
+                 "--tls-key", str(key), "--hub-url", "https://hub.test.invalid:8470"]) == 0
+    out = capsys.readouterr().out
+    fingerprint = x509.load_pem_x509_certificate(cert.read_bytes()).fingerprint(hashes.SHA256())
+    assert f"TLS certificate SHA-256: {fingerprint.hex(':').upper()}" in out
+    assert "https://hub.test.invalid:8470" in out
+
+    assert main(["serve", "--host", "0.0.0.0", "--port", "0", "--database", url]) == 1
+    assert "Plain HTTP is for this machine only" in capsys.readouterr().err
+    with spawn_hub(url, "--tls-cert", str(cert), "--tls-key", str(key)) as hub:
+        assert hub.base_url.startswith("https://")
+        health = httpx.get(f"{hub.base_url}/healthz", verify=False)
+        assert health.status_code == 200
+
+
+def test_openapi_lists_every_endpoint_with_models(hub: RunningHub) -> None:
+    spec = httpx.get(f"{hub.base_url}/openapi.json").json()
+    expected = {("get", "/healthz"), ("post", "/v1/enrol"), ("post", "/v1/token"),
+                ("post", "/v1/sync/push"), ("get", "/v1/sync/pull"), ("get", "/v1/device")}
+    found = {(m, p) for p, ops in spec["paths"].items() for m in ops}
+    assert expected <= found
+    for method, path in expected:
+        responses = spec["paths"][path][method]["responses"]
+        assert "$ref" in str(responses["200"]), path
+        assert "ErrorBody" in str(responses["401"]), path
+
+
+def test_logs_name_ids_never_contents(hub: RunningHub, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    worker = hub.admin.add_user("Test Worker A", "worker", "north")
+    laptop = hub.laptop(worker)
+    yp = young_person(1, needs="Unmistakable fictional needs text")
+    cs = case(yp, key_worker=worker)
+    laptop.push_records(yp, cs)
+    bad = session(cs.id, discussed="Unmistakable fictional session text", duration_minutes=0)
+    assert laptop.push(laptop.change(bad)).status_code == 422
+    laptop.pull_all()
+    assert laptop.device_id in caplog.text
+    assert "Unmistakable" not in caplog.text
+    assert "Test Person" not in caplog.text
