@@ -26,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--seed-only", action="store_true", help="write the demo casebook and exit without a window"
     )
+    demo.add_argument(
+        "--no-hub", action="store_true", help="do not start the demo's own hub on loopback"
+    )
     # For the installer test: unlock the demo through the real window, report, quit.
     demo.add_argument("--check-unlock", action="store_true", help=argparse.SUPPRESS)
     # For the launch benchmark: quit as soon as the first window is on screen.
@@ -44,23 +47,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         profile = paths.demo_profile_dir(args.demo_profile or args.profile)
         configure_logging(None)
         try:
-            summary = prepare_demo_profile(profile)
+            result = prepare_demo_profile(profile, with_hub=not args.no_hub)
         except DemoProfileError as exc:
             print(f"spoke demo: {exc}", file=sys.stderr)
             return 2
         configure_logging(paths.logs_dir(profile))
         print(f"Demo casebook ready in {profile}")
-        print(summary)
+        print(result.summary)
+        if result.hub is not None:
+            print(f"Demo hub running at {result.hub.url} (embedded, encrypted database in "
+                  f"{profile / 'hub'}); {result.synced} records synced to it.")
         print(f"Demo passphrase: {DEMO_PASSPHRASE}")
-        if args.seed_only:
-            return 0
-        if args.check_unlock:
-            from spokeapp.ui.smoke import check_unlock
+        try:
+            if args.seed_only:
+                return 0
+            if args.check_unlock:
+                from spokeapp.ui.smoke import check_unlock
 
-            return int(check_unlock(profile, DEMO_PASSPHRASE))
-        from spokeapp.ui.application import run
+                return int(check_unlock(profile, DEMO_PASSPHRASE))
+            from spokeapp.ui.application import run
 
-        return int(run(profile, demo_passphrase=DEMO_PASSPHRASE, idle_minutes=args.idle_minutes))
+            return int(
+                run(profile, demo_passphrase=DEMO_PASSPHRASE, idle_minutes=args.idle_minutes)
+            )
+        finally:
+            if result.hub is not None:
+                result.hub.stop()
 
     profile = paths.profile_dir(args.profile)
     if args.exit_when_shown:

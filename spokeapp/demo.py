@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import random
 import shutil
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Final
 
 from spokeapp.crypto.keyfile import KdfParameters
+from spokeapp.demo_hub import DemoHub, create_demo_hub_database
 from spokeapp.domain.closure import closure_outcome
 from spokeapp.domain.errors import SpokeError
 from spokeapp.domain.ids import new_id
@@ -117,6 +119,7 @@ def seed_demo(
             id=new_id(), young_person_id=yp.id, referral_id=referral.id, key_worker=book.author,
             opened_on=opened,
         )
+        book.save(case)  # the case first, as a worker would: its records follow it to the hub
         initial = _assessment(
             tool, case.id, AssessmentType.INITIAL, opened + timedelta(days=2),
             _answers(tool, rng, 0.55),
@@ -187,10 +190,28 @@ def seed_demo(
     return counts
 
 
+@dataclass
+class DemoResult:
+    """What ``prepare_demo_profile`` made; ``hub`` is running when one was asked for."""
+
+    summary: str
+    hub: DemoHub | None = None
+    synced: int = 0
+
+
 def prepare_demo_profile(
-    profile: Path, *, kdf: KdfParameters | None = None, today: date | None = None
-) -> str:
-    """(Re)create the demo casebook in ``profile``; return a one-line summary of what it holds."""
+    profile: Path,
+    *,
+    kdf: KdfParameters | None = None,
+    today: date | None = None,
+    with_hub: bool = False,
+) -> DemoResult:
+    """(Re)create the demo casebook in ``profile``, with its own hub if asked.
+
+    With ``with_hub`` a real hub is started on loopback (database in ``profile/hub``), the
+    demo laptop is enrolled with a one-time code, the caseload is written as that worker and
+    synced. The hub keeps running for the app; stop it with ``result.hub.stop()``.
+    """
     if profile.exists() and any(profile.iterdir()) and not (profile / MARKER).exists():
         raise DemoProfileError(
             "That folder is not empty and is not a Spoke demo profile; it was left untouched. "
@@ -202,9 +223,27 @@ def prepare_demo_profile(
     (profile / MARKER).write_text("This folder holds Spoke's fictional demo casebook.\n")
     (profile / MARKER).chmod(0o600)
     book, _recovery = Casebook.create(profile, DEMO_PASSPHRASE, author="demo-worker", kdf=kdf)
+    hub: DemoHub | None = None
+    synced = 0
     with book:
+        if with_hub:
+            from spokeapp.sync.engine import SyncEngine
+
+            engine, users = create_demo_hub_database(profile / "hub")
+            hub = DemoHub(engine)
+            url = hub.start()
+            sync = SyncEngine(book)
+            account = sync.enrol(url, users.worker_code, "Demo laptop")
+            book.author = account.user_id
         counts = seed_demo(book, today=today)
-    return (
+        if with_hub:
+            report = sync.sync_once()
+            if report.error:
+                hub.stop()  # type: ignore[union-attr]
+                raise DemoProfileError(f"The demo could not sync with its hub: {report.error}")
+            synced = report.accepted
+    summary = (
         f"{counts['young people']} fictional young people, {counts['sessions']} sessions, "
         f"{counts['risk assessments']} risk assessments, {counts['closed cases']} closed case."
     )
+    return DemoResult(summary, hub, synced)

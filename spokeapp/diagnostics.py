@@ -34,7 +34,9 @@ def describe_exception(exc: BaseException) -> str:
 
 def configure_logging(logs_folder: Path | None, level: int = logging.INFO) -> None:
     """Log to ``logs_folder/spoke.log`` (0600) and stderr, and install the safe crash hook."""
-    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    console = logging.StreamHandler()
+    console.setLevel(logging.WARNING)  # the terminal shows problems; the log file keeps more
+    handlers: list[logging.Handler] = [console]
     if logs_folder is not None:
         logs_folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = logs_folder / "spoke.log"
@@ -44,6 +46,9 @@ def configure_logging(logs_folder: Path | None, level: int = logging.INFO) -> No
         level=level, handlers=handlers, force=True,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Libraries' request and migration chatter adds nothing a support person needs.
+    for noisy in ("httpx", "httpcore", "alembic", "uvicorn.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     sys.excepthook = _safe_excepthook
 
 

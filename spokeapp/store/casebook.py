@@ -195,8 +195,17 @@ class Casebook:
             conn.close()
             raise
         book = cls(conn, profile, author=author, clock=clock, migrated_backup=backup)
+        enrolled_as = book._enrolled_user()
+        if enrolled_as:
+            # Once enrolled, everything is written as the hub's user id for this worker, so a
+            # case's key worker and every change's author match what the hub knows.
+            book.author = enrolled_as
         book.audit("casebook.open")
         return book
+
+    def _enrolled_user(self) -> str | None:
+        row = self._db().execute("SELECT user_id FROM sync_state WHERE id = 1").fetchone()
+        return None if row is None else str(row[0])
 
     @classmethod
     def open(

@@ -16,8 +16,9 @@ def test_demo_profile_holds_a_fictional_caseload_that_opens_with_the_shown_passp
     tmp_path: Path,
 ) -> None:
     profile = tmp_path / "demo"
-    summary = prepare_demo_profile(profile, kdf=FAST_KDF_FOR_TESTS)
-    assert "8 fictional young people" in summary
+    result = prepare_demo_profile(profile, kdf=FAST_KDF_FOR_TESTS)
+    assert "8 fictional young people" in result.summary
+    assert result.hub is None
     with Casebook.open(profile, DEMO_PASSPHRASE) as book:
         rows = book.caseload()
         assert len(rows) == 8
@@ -53,3 +54,25 @@ def test_running_the_demo_again_rebuilds_it_fresh(tmp_path: Path) -> None:
         second_ids = {s.record.id for s in book.records("case")}
     assert len(second_ids) == 8
     assert first_ids.isdisjoint(second_ids)
+
+
+def test_demo_with_its_own_hub_enrols_the_laptop_and_syncs_everything(tmp_path: Path) -> None:
+    profile = tmp_path / "demo"
+    result = prepare_demo_profile(profile, kdf=FAST_KDF_FOR_TESTS, with_hub=True)
+    assert result.hub is not None
+    try:
+        assert result.hub.url.startswith("http://127.0.0.1:")
+        with Casebook.open(profile, DEMO_PASSPHRASE) as book:
+            from spokeapp.sync.engine import SyncEngine
+
+            status = SyncEngine(book).status()
+            assert status.enrolled and status.user_name == "Demo Worker"
+            assert status.waiting == 0 and status.held == 0
+            assert status.last_upload is not None and status.last_download is not None
+            assert result.synced == book.count()
+            # Everything was written as the hub's user, so the hub accepted every case.
+            assert all(row.key_worker == book.author for row in book.caseload())
+        assert (profile / "hub" / "hub.db").read_bytes()[:16] != b"SQLite format 3\x00"
+        assert (profile / "hub" / "hub.key").stat().st_mode & 0o777 == 0o600
+    finally:
+        result.hub.stop()

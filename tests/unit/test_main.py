@@ -17,6 +17,7 @@ def test_demo_seed_only_writes_the_demo_and_prints_its_passphrase(
     assert main(["demo", "--profile", str(profile), "--seed-only"]) == 0
     out = capsys.readouterr().out
     assert "Demo passphrase: demo passphrase - fictional data only" in out
+    assert "records synced to it" in out
     assert Casebook.exists(profile)
     assert (profile / "casebook.key").stat().st_mode & 0o777 == 0o600
     assert (profile / "casebook.db").stat().st_mode & 0o777 == 0o600
