@@ -1,0 +1,226 @@
+"""The Sync page: enrol this laptop with the hub, then see plainly what has gone through.
+
+Before enrolment it asks for the hub's address and the one-time code an administrator gave
+(``spoke-hub enrol``), and the certificate fingerprint for a hub on HTTPS. Afterwards it shows
+the last successful upload and download separately, how many records wait, anything held or in
+conflict, the last problem in plain words, and progress while a sync runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from spokeapp.sync.engine import SyncReport, SyncStatus
+from spokeapp.ui.first_run import heading, paragraph
+from spokeapp.ui.sync_bridge import SyncBridge
+from spokeapp.ui.widgets import Message
+
+PHASES = {
+    "safety": "Sending safety records first",
+    "upload": "Uploading your records",
+    "reupload": "Sending everything again to a restored hub",
+    "download": "Downloading updates",
+}
+
+
+def when_text(moment: datetime | None, now: datetime) -> str:
+    """'never', 'just now', '5 minutes ago', 'today at 14:05', '3 days ago (12 Nov 14:05)'."""
+    if moment is None:
+        return "never"
+    seconds = (now - moment).total_seconds()
+    local = moment.astimezone()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        minutes = int(seconds // 60)
+        return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
+    if local.date() == now.astimezone().date():
+        return f"today at {local:%H:%M}"
+    days = max(1, int(seconds // 86400))
+    return f"{days} day{'s' if days != 1 else ''} ago ({local:%d %b %H:%M})"
+
+
+def status_summary(status: SyncStatus, now: datetime, *, running: bool = False) -> str:
+    """One line for the status bar."""
+    if not status.enrolled:
+        return "Not connected to a hub"
+    if running:
+        return "Syncing…"
+    parts = [
+        f"Uploaded {when_text(status.last_upload, now)}",
+        f"downloaded {when_text(status.last_download, now)}",
+    ]
+    if status.waiting:
+        parts.append(f"{status.waiting} waiting")
+    if status.last_error:
+        parts.append("last sync had a problem")
+    return " · ".join(parts)
+
+
+class SyncPanel(QWidget):
+    """Enrolment form, or the sync status with a Sync now button."""
+
+    def __init__(
+        self,
+        bridge: SyncBridge,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self._clock = clock
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self._enrol_page())
+        self.pages.addWidget(self._status_page())
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Sync with your hub", self))
+        layout.addWidget(self.pages)
+        bridge.status_changed.connect(self.show_status)
+        bridge.progress.connect(self._progress)
+        bridge.running_changed.connect(self._running)
+        bridge.finished.connect(self._finished)
+        bridge.enrol_failed.connect(self._enrol_failed)
+        self.show_status(bridge.status())
+
+    # ------------------------------------------------------------------ enrolment page
+    def _enrol_page(self) -> QWidget:
+        page = QWidget(self)
+        self.hub_url = QLineEdit(page)
+        self.hub_url.setPlaceholderText("https://hub.example-charity.org.uk:8470")
+        self.hub_url.setAccessibleName("Hub address")
+        self.code = QLineEdit(page)
+        self.code.setAccessibleName("Enrolment code")
+        self.fingerprint = QLineEdit(page)
+        self.fingerprint.setAccessibleName("Hub certificate fingerprint")
+        self.fingerprint.setPlaceholderText("Only for https: given with the code")
+        form = QFormLayout()
+        for text, field in (
+            ("Hub &address:", self.hub_url),
+            ("Enrolment &code:", self.code),
+            ("Certificate &fingerprint:", self.fingerprint),
+        ):
+            label = QLabel(text, page)
+            label.setBuddy(field)
+            form.addRow(label, field)
+        self.enrol_button = QPushButton("&Enrol this laptop", page)
+        self.enrol_button.setAccessibleName("Enrol this laptop")
+        self.enrol_button.clicked.connect(self._enrol_clicked)
+        self.enrol_message = Message(page, name="Enrolment message")
+        layout = QVBoxLayout(page)
+        layout.addWidget(paragraph(
+            "This laptop is not connected to a hub yet, so your records stay only here. Ask your "
+            "hub administrator for an enrolment code (it works once, for 24 hours), then enter "
+            "it with the hub's address.", page))
+        layout.addLayout(form)
+        layout.addWidget(self.enrol_message)
+        layout.addWidget(self.enrol_button, alignment=Qt.AlignmentFlag.AlignRight)
+        layout.addStretch(1)
+        return page
+
+    def _enrol_clicked(self) -> None:
+        url, code = self.hub_url.text().strip(), self.code.text().strip()
+        if not url or not code:
+            self.enrol_message.show_error("Enter the hub's address and your enrolment code.")
+            return
+        self.enrol_button.setEnabled(False)
+        self.enrol_message.show_info("Enrolling…")
+        self._bridge.enrol(url, code, self.fingerprint.text().strip() or None)
+
+    def _enrol_failed(self, message: str) -> None:
+        self.enrol_button.setEnabled(True)
+        self.enrol_message.show_error(message)
+
+    # ------------------------------------------------------------------ status page
+    def _status_page(self) -> QWidget:
+        page = QWidget(self)
+        self.account = QLabel(page)
+        self.account.setWordWrap(True)
+        self.last_upload = QLabel(page)
+        self.last_download = QLabel(page)
+        self.waiting = QLabel(page)
+        self.held = QLabel(page)
+        self.conflicts = QLabel(page)
+        self.problem = Message(page, name="Last sync problem")
+        self.progress_bar = QProgressBar(page)
+        self.progress_bar.setAccessibleName("Sync progress")
+        self.progress_bar.hide()
+        self.phase = QLabel(page)
+        self.sync_button = QPushButton("&Sync now", page)
+        self.sync_button.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.sync_button.setToolTip("Sync now (Ctrl+Shift+S)")
+        self.sync_button.setAccessibleName("Sync now")
+        self.sync_button.clicked.connect(self._bridge.sync_now)
+        form = QFormLayout()
+        for text, label in (
+            ("Last upload:", self.last_upload),
+            ("Last download:", self.last_download),
+            ("Waiting to upload:", self.waiting),
+            ("Held back:", self.held),
+            ("Conflicts to resolve:", self.conflicts),
+        ):
+            label.setAccessibleName(text.rstrip(":"))
+            form.addRow(text, label)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.account)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.phase)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.sync_button, alignment=Qt.AlignmentFlag.AlignRight)
+        layout.addStretch(1)
+        return page
+
+    def show_status(self, status: SyncStatus) -> None:
+        now = self._clock()
+        if not status.enrolled:
+            self.pages.setCurrentIndex(0)
+            return
+        self.pages.setCurrentIndex(1)
+        self.account.setText(f"Connected to {status.hub_url} as {status.user_name}.")
+        self.last_upload.setText(when_text(status.last_upload, now))
+        self.last_download.setText(when_text(status.last_download, now))
+        self.waiting.setText(
+            "nothing: everything has reached the hub" if status.waiting == 0
+            else f"{status.waiting} record{'s' if status.waiting != 1 else ''}"
+        )
+        self.held.setText(
+            "none" if status.held == 0
+            else f"{status.held} (the hub would not take them: ask your supervisor)"
+        )
+        self.conflicts.setText(str(status.open_conflicts) if status.open_conflicts else "none")
+        if status.last_error:
+            self.problem.show_error(f"Last sync: {status.last_error}")
+        else:
+            self.problem.clear_message()
+
+    def _progress(self, phase: str, done: int, total: int) -> None:
+        self.phase.setText(PHASES.get(phase, phase))
+        self.progress_bar.setMaximum(max(total, 1))
+        self.progress_bar.setValue(min(done, max(total, 1)))
+        self.progress_bar.show()
+
+    def _running(self, running: bool) -> None:
+        self.sync_button.setEnabled(not running)
+        if running:
+            self.phase.setText("Syncing…")
+        else:
+            self.progress_bar.hide()
+            self.phase.setText("")
+
+    def _finished(self, report: SyncReport) -> None:
+        self.show_status(self._bridge.status())

@@ -1,0 +1,127 @@
+"""The Sync page against a real hub on loopback: enrol with a code, sync, see it in plain words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from spokeapp.crypto.keyfile import FAST_KDF_FOR_TESTS
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import Case, ContactType, Session, VenueType, YoungPerson
+from spokeapp.store.casebook import Casebook
+from spokeapp.sync.engine import SyncEngine, SyncStatus
+from spokeapp.ui.sync_bridge import SyncBridge
+from spokeapp.ui.views.sync_panel import SyncPanel, status_summary, when_text
+from tests.helpers.hub import RunningHub, running_hub, sqlite_url
+
+PASSPHRASE = "kettle orbit lemon march"
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[RunningHub]:
+    with running_hub(sqlite_url(tmp_path / "hub")) as running:
+        yield running
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Iterator[Casebook]:
+    casebook, _ = Casebook.create(tmp_path / "laptop", PASSPHRASE, kdf=FAST_KDF_FOR_TESTS)
+    yield casebook
+    if casebook.is_open:
+        casebook.close()
+
+
+def _write_a_case_with_a_session(book: Casebook) -> None:
+    yp = YoungPerson(
+        id=new_id(), reference="YP-TEST-01", name="Test Person Alpha",
+        date_of_birth=datetime(2010, 5, 1).date(),
+    )
+    book.save(yp)
+    case = Case(id=new_id(), young_person_id=yp.id, key_worker=book.author,
+                opened_on=datetime(2026, 3, 1).date())
+    book.save(case)
+    book.save(Session(
+        id=new_id(), case_id=case.id, contact_type=ContactType.ONE_TO_ONE,
+        occurred_at=datetime(2026, 3, 2, 16, 0, tzinfo=UTC), duration_minutes=45,
+        venue_type=VenueType.CAFE, discussed="Fictional test session notes.",
+    ), finalise=True)
+
+
+def test_enrol_then_sync_now_shows_everything_reached_the_hub(
+    qtbot, hub: RunningHub, book: Casebook
+) -> None:
+    worker = hub.admin.add_user("Test Worker", "worker", "Team X")
+    bridge = SyncBridge(SyncEngine(book))
+    panel = SyncPanel(bridge)
+    qtbot.addWidget(panel)
+    panel.show()
+    assert panel.pages.currentIndex() == 0  # not enrolled: the enrolment form
+
+    panel.hub_url.setText(hub.base_url)
+    panel.code.setText(hub.admin.enrolment_code(worker))
+    qtbot.mouseClick(panel.enrol_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.pages.currentIndex() == 1, timeout=15_000)
+    assert "as Test Worker" in panel.account.text()
+    assert book.author == worker
+    qtbot.waitUntil(lambda: not bridge.running, timeout=15_000)
+
+    _write_a_case_with_a_session(book)
+    panel.show_status(bridge.status())
+    assert panel.waiting.text() == "3 records"
+    qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "everything has reached the hub" in panel.waiting.text(),
+                    timeout=15_000)
+    assert panel.last_upload.text() == "just now"
+    assert panel.last_download.text() == "just now"
+    assert not panel.problem.isVisible()
+    bridge.stop()
+
+
+def test_a_wrong_enrolment_code_is_explained_and_nothing_changes(
+    qtbot, hub: RunningHub, book: Casebook
+) -> None:
+    bridge = SyncBridge(SyncEngine(book))
+    panel = SyncPanel(bridge)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.hub_url.setText(hub.base_url)
+    panel.code.setText("WRONG-CODE-123")
+    qtbot.mouseClick(panel.enrol_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.enrol_button.isEnabled(), timeout=15_000)
+    assert panel.enrol_message.isVisible()
+    assert "Enrolling" not in panel.enrol_message.text()
+    assert panel.pages.currentIndex() == 0
+    assert not bridge.status().enrolled
+    bridge.stop()
+
+
+def test_plain_http_to_a_hub_elsewhere_is_refused_before_anything_is_sent(
+    qtbot, book: Casebook
+) -> None:
+    bridge = SyncBridge(SyncEngine(book))
+    panel = SyncPanel(bridge)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.hub_url.setText("http://hub.example-charity.invalid")
+    panel.code.setText("ABCD-EFGH")
+    qtbot.mouseClick(panel.enrol_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.enrol_button.isEnabled(), timeout=15_000)
+    assert "https" in panel.enrol_message.text().lower()
+    assert not bridge.status().enrolled
+    bridge.stop()
+
+
+def test_status_words() -> None:
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    assert when_text(None, now) == "never"
+    assert when_text(datetime(2026, 3, 2, 11, 59, 30, tzinfo=UTC), now) == "just now"
+    assert when_text(datetime(2026, 3, 2, 11, 55, tzinfo=UTC), now) == "5 minutes ago"
+    assert when_text(datetime(2026, 2, 27, 12, 0, tzinfo=UTC), now).startswith("3 days ago")
+    status = SyncStatus(enrolled=True, last_upload=now, last_download=None, waiting=4)
+    line = status_summary(status, now)
+    assert "Uploaded just now" in line and "downloaded never" in line and "4 waiting" in line
+    assert status_summary(SyncStatus(enrolled=False), now) == "Not connected to a hub"
