@@ -1,19 +1,25 @@
 """The main window, shown only while the casebook is unlocked.
 
-Navigation on the left (Today, Caseload, Record a session, Settings; Ctrl+1 to Ctrl+4), the page
-on the right, and a status bar with "Lock now" (Ctrl+L). The window is destroyed when Spoke
-locks, so nothing personal stays on screen; the shell builds a fresh one after unlocking.
+Navigation on the left (Today, Caseload, Record a session, Case, Referrals, Group and
+professional work, Settings, Sync; Ctrl+1 to Ctrl+8), the page on the right, and a status bar
+with "Lock now" (Ctrl+L). The window also opens the record forms (referral, risk assessment,
+concern, amendment, closure, group and professional work) and refreshes what they change.
+The window is destroyed when Spoke locks, so nothing personal stays on screen; the shell
+builds a fresh one after unlocking.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -28,15 +34,42 @@ from PySide6.QtWidgets import (
 )
 
 from spokeapp.domain.errors import SpokeError
-from spokeapp.store.casebook import CaseloadRow
+from spokeapp.domain.records import AssessmentType, RiskAssessment, Session
+from spokeapp.domain.risk_tool import RiskTool
+from spokeapp.resources import load_risk_tool
+from spokeapp.store.casebook import CaseloadRow, StoredRecord
+from spokeapp.sync.engine import SyncEngine, SyncReport, SyncStatus
 from spokeapp.ui.models.caseload import CaseloadModel
+from spokeapp.ui.sync_bridge import SyncBridge
 from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.views.case_page import CasePage
 from spokeapp.ui.views.caseload import CaseloadPage
+from spokeapp.ui.views.closure_wizard import ClosureWizard
+from spokeapp.ui.views.outreach import OutreachPage
+from spokeapp.ui.views.record_dialogs import (
+    AmendmentDialog,
+    ConcernDialog,
+    GroupSessionDialog,
+    ProfessionalActivityDialog,
+)
+from spokeapp.ui.views.referral import ReferralDialog, ReferralsPage
+from spokeapp.ui.views.risk_form import REVIEW_SETTING, RiskAssessmentDialog
 from spokeapp.ui.views.session_form import SessionForm
 from spokeapp.ui.views.settings import SettingsPage
+from spokeapp.ui.views.sync_panel import SyncPanel, status_summary
 from spokeapp.ui.views.today import TodayPage
 
-PAGES = ("Today", "Caseload", "Record a session", "Settings")
+PAGES = (
+    "Today",
+    "Caseload",
+    "Record a session",
+    "Case",
+    "Referrals",
+    "Group and professional work",
+    "Settings",
+    "Sync",
+)
+TODAY, CASELOAD, SESSION, CASE, REFERRALS, OUTREACH, SETTINGS, SYNC = range(len(PAGES))
 SHORTCUT_ROLE = Qt.ItemDataRole.UserRole + 10
 HIDE_NAMES_SETTING = "hide_names"
 
@@ -61,7 +94,7 @@ class _NavDelegate(QStyledItemDelegate):
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
         )
         painter.setPen(option.palette.color(group, role))  # type: ignore[attr-defined]
-        rect: QRect = option.rect.adjusted(0, 0, -10, 0)  # type: ignore[attr-defined]
+        rect: QRect = option.rect.adjusted(0, 0, -option.fontMetrics.height() // 2, 0)  # type: ignore[attr-defined]
         align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         painter.drawText(rect, align, shortcut)
         painter.restore()
@@ -70,7 +103,28 @@ class _NavDelegate(QStyledItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         size = super().sizeHint(option, index)
-        return QSize(size.width() + 70, max(size.height(), 34))
+        metrics = option.fontMetrics  # type: ignore[attr-defined]
+        extra = metrics.horizontalAdvance("Ctrl+8") + metrics.height()
+        return QSize(size.width() + extra, max(size.height(), round(metrics.height() * 1.8)))
+
+
+@dataclass
+class Snapshot:
+    """What Today, Caseload and the session form need, read in one go off the GUI thread."""
+
+    rows: list[CaseloadRow]
+    drafts: list[StoredRecord]
+    unsent: int
+    review_weeks: dict[str, str]
+
+
+def _snapshot(book: Any) -> Snapshot:
+    return Snapshot(
+        book.caseload(),
+        book.records(state="draft"),
+        book.unsent_record_count(),
+        book.settings_with_prefix(REVIEW_SETTING),
+    )
 
 
 class MainWindow(QMainWindow):
@@ -86,33 +140,50 @@ class MainWindow(QMainWindow):
         *,
         clock: Callable[[], datetime],
         idle_minutes: int,
+        tool: RiskTool | None = None,
+        sync: SyncBridge | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.book = book
+        self.sync = sync or SyncBridge(SyncEngine(book), clock=clock, parent=self)
         self._tasks = tasks
         self._clock = clock
+        self.tool = tool or load_risk_tool()
         self._rows: list[CaseloadRow] = []
+        self.dialog: QDialog | None = None
         self.setWindowTitle("Spoke")
-        self.resize(1000, 680)
+        metrics = self.fontMetrics()
+        self.resize(metrics.averageCharWidth() * 150, metrics.lineSpacing() * 40)
 
         self.caseload_model = CaseloadModel(self)
         self.today = TodayPage(self)
-        self.caseload = CaseloadPage(self.caseload_model, self)
+        self.caseload = CaseloadPage(self.caseload_model, tasks, self)
+        self.caseload.set_book(book)
         self.session_form = SessionForm(book, clock=clock, parent=self)
+        self.case_page = CasePage(tasks, self.tool, today=self.today_date(), parent=self)
+        self.referrals = ReferralsPage(tasks, self)
+        self.outreach = OutreachPage(tasks, self)
         self.settings = SettingsPage(book, tasks, idle_minutes=idle_minutes, parent=self)
+        self.sync_page = SyncPanel(self.sync, clock=clock, parent=self)
+        pages = (
+            self.today,
+            self.caseload,
+            self.session_form,
+            self.case_page,
+            self.referrals,
+            self.outreach,
+            self.settings,
+            self.sync_page,
+        )
 
         self.nav = QListWidget(self)
         self.nav.setAccessibleName("Pages")
         self.nav.setItemDelegate(_NavDelegate(self.nav))
-        self.nav.setFixedWidth(210)
         self.pages = QStackedWidget(self)
         self.page_actions: list[QAction] = []
         go_menu = self.menuBar().addMenu("&Go")
-        for number, (title, page) in enumerate(
-            zip(PAGES, (self.today, self.caseload, self.session_form, self.settings), strict=True),
-            start=1,
-        ):
+        for number, (title, page) in enumerate(zip(PAGES, pages, strict=True), start=1):
             shortcut = QKeySequence(f"Ctrl+{number}")
             item = QListWidgetItem(title, self.nav)
             item.setData(SHORTCUT_ROLE, shortcut.toString(QKeySequence.SequenceFormat.NativeText))
@@ -123,12 +194,23 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, n=number - 1: self.show_page(n))
             go_menu.addAction(action)
             self.page_actions.append(action)
+        widest = max(metrics.horizontalAdvance(title) for title in PAGES)
+        self.nav.setFixedWidth(widest + metrics.horizontalAdvance("Ctrl+8") + 5 * metrics.height())
 
         spoke_menu = self.menuBar().addMenu("&Spoke")
         self.lock_action = QAction("&Lock now", self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lock_requested)
         spoke_menu.addAction(self.lock_action)
+        record_menu = self.menuBar().addMenu("&Record")
+        self.new_referral_action = self._action(
+            record_menu, "New &referral…", "Ctrl+Shift+N", self.new_referral
+        )
+        self._action(record_menu, "&Session note", "Ctrl+Shift+S", lambda: self.show_page(SESSION))
+        self._action(record_menu, "&Group or awareness session…", "Ctrl+Shift+G", self.new_group)
+        self._action(
+            record_menu, "&Training or consultancy…", "Ctrl+Shift+T", self.new_professional
+        )
         view_menu = self.menuBar().addMenu("&View")
         self.hide_names_action = QAction("&Hide names", self)
         self.hide_names_action.setCheckable(True)
@@ -145,31 +227,75 @@ class MainWindow(QMainWindow):
 
         self.state_label = QLabel("Casebook unlocked", self)
         self.state_label.setAccessibleName("Casebook unlocked")
+        # What the sync has done, in plain words; the Sync page (Ctrl+8) has the details.
+        self.sync_label = QLabel(self)
+        self._sync_running = False
+        self._show_sync_status(self.sync.status())
+        self.sync.status_changed.connect(self._show_sync_status)
+        self.sync.running_changed.connect(self._sync_running_changed)
+        self.sync.finished.connect(self._sync_finished)
         self.lock_button = QPushButton("Lock now (Ctrl+L)", self)
         self.lock_button.setAccessibleName("Lock now")
         self.lock_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.lock_button.clicked.connect(self.lock_requested)
+        self.statusBar().addPermanentWidget(self.sync_label)
         self.statusBar().addPermanentWidget(self.state_label)
         self.statusBar().addPermanentWidget(self.lock_button)
 
-        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
-        self.today.record_button.clicked.connect(lambda: self.show_page(2))
-        self.today.caseload_button.clicked.connect(lambda: self.show_page(1))
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        self.today.record_button.clicked.connect(lambda: self.show_page(SESSION))
+        self.today.caseload_button.clicked.connect(lambda: self.show_page(CASELOAD))
+        self.today.referral_button.clicked.connect(self.new_referral)
+        self.today.open_case.connect(lambda case_id: self.open_case(case_id))
+        self.today.open_draft.connect(self.open_draft)
+        self.caseload.open_case.connect(self.open_case)
         self.session_form.status.connect(self._show_status)
-        self.session_form.finalised.connect(lambda _id: self.refresh())
+        self.session_form.finalised.connect(self._session_finalised)
+        self.case_page.session_requested.connect(self.record_session_for)
+        self.case_page.assessment_requested.connect(lambda case_id: self.assess(case_id))
+        self.case_page.concern_requested.connect(self.raise_concern)
+        self.case_page.amendment_requested.connect(self.amend)
+        self.case_page.draft_requested.connect(self.open_draft)
+        self.case_page.close_requested.connect(self.close_case)
+        self.referrals.open_referral.connect(self.open_referral)
+        self.referrals.new_button.clicked.connect(self.new_referral)
+        self.outreach.group_requested.connect(self.new_group)
+        self.outreach.professional_requested.connect(self.new_professional)
         self.settings.idle_minutes_changed.connect(self.idle_minutes_changed)
         self.hide_names_action.toggled.connect(self._set_hide_names)
         self.caseload.hide_names.toggled.connect(self.hide_names_action.setChecked)
         QWidget.setTabOrder(self.nav, self.pages)
 
         self.hide_names_action.setChecked(book.setting(HIDE_NAMES_SETTING) == "1")
-        self.show_page(0)
+        self.show_page(TODAY)
         self.refresh()
+
+    def _action(self, menu: Any, text: str, keys: str, slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def today_date(self) -> date:
+        return self._clock().astimezone().date()
 
     # ------------------------------------------------------------------ pages
     def show_page(self, number: int) -> None:
         self.nav.setCurrentRow(number)
         self.pages.setCurrentIndex(number)
+
+    def _nav_changed(self, number: int) -> None:
+        leaving = self.pages.currentWidget()
+        if leaving is self.session_form and number != SESSION and self.session_form.dirty:
+            # Leaving a half-written note never loses it: it is kept as a draft.
+            self.session_form.save_draft(quiet=True)
+            self._show_status("Your session note was kept as a draft.")
+        self.pages.setCurrentIndex(number)
+        if number == REFERRALS:
+            self.referrals.refresh(self.book)
+        elif number == OUTREACH:
+            self.outreach.refresh(self.book)
 
     @property
     def current_page_title(self) -> str:
@@ -181,22 +307,46 @@ class MainWindow(QMainWindow):
     def _set_hide_names(self, hide: bool) -> None:
         self.caseload.hide_names.setChecked(hide)
         self.session_form.set_cases(self._rows, hide_names=hide)
+        self.case_page.set_hide_names(hide)
         if self.book.is_open and (self.book.setting(HIDE_NAMES_SETTING) == "1") != hide:
             self.book.set_setting(HIDE_NAMES_SETTING, "1" if hide else "0")
 
+    # ------------------------------------------------------------------ sync
+    def _show_sync_status(self, status: SyncStatus) -> None:
+        text = status_summary(status, self._clock(), running=self._sync_running)
+        self.sync_label.setText(text)
+        self.sync_label.setAccessibleName(f"Sync: {text}")
+
+    def _sync_running_changed(self, running: bool) -> None:
+        self._sync_running = running
+        if self.book.is_open:
+            self._show_sync_status(self.sync.status())
+
+    def _sync_finished(self, report: SyncReport) -> None:
+        if (report.pulled or report.purged) and self.book.is_open:
+            self.refresh()  # records arrived from (or left for) the hub: show them
+
     # ------------------------------------------------------------------ data
     def refresh(self) -> None:
-        """Reload the caseload off the GUI thread."""
+        """Reload the caseload, drafts and sync count off the GUI thread."""
         book = self.book
-        self._tasks.submit(book.caseload, self._caseload_loaded, self._load_failed, owner=self)
+        self._tasks.submit(lambda: _snapshot(book), self._loaded, self._load_failed, owner=self)
 
-    def _caseload_loaded(self, rows: Sequence[CaseloadRow]) -> None:
+    def _loaded(self, snapshot: Snapshot) -> None:
         if not self.book.is_open:  # locked while loading; this window is on its way out
             return
-        self._rows = list(rows)
-        self.caseload_model.set_rows(self._rows)
+        self._rows = list(snapshot.rows)
+        today = self.today_date()
+        self.caseload_model.set_rows(self._rows, review_weeks=snapshot.review_weeks, today=today)
         self.session_form.set_cases(self._rows, hide_names=self.hide_names_action.isChecked())
-        self.today.show_caseload(self._rows, self._clock())
+        self.today.show_today(
+            self._rows,
+            self._clock(),
+            drafts=snapshot.drafts,
+            unsent=snapshot.unsent,
+            review_weeks=snapshot.review_weeks,
+            risk_words=self.case_page._band_label,
+        )
 
     def _load_failed(self, error: BaseException) -> None:
         if not self.book.is_open:
@@ -205,7 +355,163 @@ class MainWindow(QMainWindow):
             raise error
         self._show_status(str(error))
 
+    def _changed(self, case_id: str | None = None, record_id: str | None = None) -> None:
+        """Something was saved: refresh the lists and the open case."""
+        self.refresh()
+        if case_id and self.case_page.case_id == case_id:
+            self.case_page.open_case(self.book, case_id, record_id)
+
     def save_drafts(self) -> None:
         """Called before locking: keep every unsaved draft, encrypted, in the casebook."""
         if self.session_form.dirty and self.book.is_open:
             self.session_form.save_draft(quiet=True)
+        dialog = self.dialog
+        if (
+            isinstance(dialog, RiskAssessmentDialog)
+            and shiboken6.isValid(dialog)
+            and dialog.dirty
+            and self.book.is_open
+        ):
+            dialog.save_draft()
+
+    # ------------------------------------------------------------------ opening things
+    def open_case(self, case_id: str, record_id: str = "") -> None:
+        self.case_page.open_case(self.book, case_id, record_id or None)
+        self.show_page(CASE)
+
+    def open_draft(self, record_id: str) -> None:
+        stored = self.book.get(record_id)
+        record = stored.record
+        if isinstance(record, Session):
+            self.session_form.edit_draft(record)
+            self.show_page(SESSION)
+        elif isinstance(record, RiskAssessment):
+            self.assess(record.case_id, draft=record)
+        elif record.case_id:
+            self.open_case(record.case_id, record_id)
+
+    def record_session_for(self, case_id: str) -> None:
+        self.session_form.start_for_case(case_id)
+        self.show_page(SESSION)
+
+    def _session_finalised(self, record_id: str) -> None:
+        case_id = self.session_form_case_of(record_id)
+        self._changed(case_id, record_id)
+
+    def session_form_case_of(self, record_id: str) -> str | None:
+        try:
+            return self.book.get(record_id).record.case_id  # type: ignore[no-any-return]
+        except SpokeError:
+            return None
+
+    def _show_dialog(self, dialog: QDialog) -> QDialog:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def new_referral(self) -> None:
+        dialog = ReferralDialog(self.book, today=self.today_date(), parent=self)
+        dialog.saved.connect(self._referral_saved)
+        self._show_dialog(dialog)
+
+    def open_referral(self, referral_id: str) -> None:
+        referral = self.book.get(referral_id).record
+        person = self.book.get(referral.young_person_id).record
+        dialog = ReferralDialog(
+            self.book, today=self.today_date(), referral=referral, person=person, parent=self
+        )
+        dialog.saved.connect(self._referral_saved)
+        self._show_dialog(dialog)
+
+    def _referral_saved(self, _referral_id: str, case_id: str) -> None:
+        self.refresh()
+        self.referrals.refresh(self.book)
+        if case_id:
+            self._show_status("Referral accepted: the case is open.")
+            self.open_case(case_id)
+        else:
+            self._show_status("Referral saved.")
+
+    def assess(self, case_id: str, draft: RiskAssessment | None = None) -> None:
+        records = self.case_page.data.records if self.case_page.case_id == case_id else []
+        has_initial = (
+            any(isinstance(s.record, RiskAssessment) and s.state == "final" for s in records)
+            if records
+            else self._has_assessment(case_id)
+        )
+        kind = AssessmentType.REVIEW if has_initial else AssessmentType.INITIAL
+        dialog = RiskAssessmentDialog(
+            self.book,
+            self.tool,
+            case_id,
+            today=self.today_date(),
+            assessment_type=kind,
+            draft=draft,
+            parent=self,
+        )
+        dialog.finalised.connect(lambda record_id: self._changed(case_id, record_id))
+        dialog.draft_saved.connect(lambda record_id: self._changed(case_id, record_id))
+        self._show_dialog(dialog)
+
+    def _has_assessment(self, case_id: str) -> bool:
+        return any(
+            isinstance(s.record, RiskAssessment)
+            for s in self.book.records("risk_assessment", case_id=case_id, state="final")
+        )
+
+    def raise_concern(self, case_id: str) -> None:
+        dialog = ConcernDialog(self.book, case_id, today=self.today_date(), parent=self)
+        dialog.saved.connect(lambda record_id: self._changed(case_id, record_id))
+        self._show_dialog(dialog)
+
+    def amend(self, case_id: str, record_id: str) -> None:
+        original = self.book.get(record_id).record
+        text = self.case_page.describe_plain(original)
+        dialog = AmendmentDialog(self.book, case_id, original, text, parent=self)
+        dialog.saved.connect(lambda _id: self._changed(case_id, record_id))
+        self._show_dialog(dialog)
+
+    def close_case(self, case_id: str) -> None:
+        data = self.case_page.data
+        if data is None or data.case.id != case_id:
+            return
+
+        def start_assessment(done: Callable[[str], None]) -> None:
+            form = RiskAssessmentDialog(
+                self.book,
+                self.tool,
+                case_id,
+                today=self.today_date(),
+                assessment_type=AssessmentType.CLOSURE,
+                parent=wizard,
+            )
+            form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            form.finalised.connect(done)
+            self.closing_assessment = form
+            form.open()
+
+        wizard = ClosureWizard(
+            self.book,
+            self.tool,
+            data.case,
+            data.records,
+            today=self.today_date(),
+            start_assessment=start_assessment,
+            parent=self,
+        )
+        wizard.closed.connect(lambda closure_id: self._changed(case_id, closure_id))
+        wizard.finished.connect(lambda _result: self._changed(case_id))
+        self._show_dialog(wizard)
+
+    def new_group(self) -> None:
+        dialog = GroupSessionDialog(self.book, today=self.today_date(), parent=self)
+        dialog.saved.connect(lambda _id: self.outreach.refresh(self.book))
+        dialog.saved.connect(lambda _id: self.show_page(OUTREACH))
+        self._show_dialog(dialog)
+
+    def new_professional(self) -> None:
+        dialog = ProfessionalActivityDialog(self.book, today=self.today_date(), parent=self)
+        dialog.saved.connect(lambda _id: self.outreach.refresh(self.book))
+        dialog.saved.connect(lambda _id: self.show_page(OUTREACH))
+        self._show_dialog(dialog)

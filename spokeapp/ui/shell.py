@@ -154,8 +154,18 @@ class SpokeShell(QObject):
         )
         window.lock_requested.connect(lambda: self.lock(MANUAL))
         window.idle_minutes_changed.connect(self._idle_changed)
+        window.sync.wiped.connect(self._wiped)
         self._show(window, UNLOCKED)
         self.autolock.start()
+        window.sync.start()
+
+    def _wiped(self) -> None:
+        """The hub revoked this laptop and asked for a wipe: the casebook is already gone."""
+        self.autolock.stop()
+        self.book = None
+        window = FirstRunWindow(self._create, self.tasks)
+        window.finished.connect(self._unlocked)
+        self._show(window, FIRST_RUN)
 
     def _idle_changed(self, minutes: int) -> None:
         self._idle_override = None
@@ -184,6 +194,8 @@ class SpokeShell(QObject):
         book, self.book = self.book, None
         try:
             main = self.main_window
+            if main is not None:
+                main.sync.stop()  # let a running sync finish its transaction first
             if main is not None and book is not None and book.is_open:
                 main.save_drafts()
         finally:

@@ -17,6 +17,7 @@ from spokeapp.sync.engine import SyncEngine, SyncStatus
 from spokeapp.ui.sync_bridge import SyncBridge
 from spokeapp.ui.views.sync_panel import SyncPanel, status_summary, when_text
 from tests.helpers.hub import RunningHub, running_hub, sqlite_url
+from tests.ui.conftest import unlock
 
 PASSPHRASE = "kettle orbit lemon march"
 
@@ -125,3 +126,29 @@ def test_status_words() -> None:
     line = status_summary(status, now)
     assert "Uploaded just now" in line and "downloaded never" in line and "4 waiting" in line
     assert status_summary(SyncStatus(enrolled=False), now) == "Not connected to a hub"
+
+
+def test_unlocking_an_enrolled_laptop_syncs_and_the_status_bar_says_so(
+    qtbot, tmp_path: Path, make_shell, profile: Path
+) -> None:
+    with running_hub(sqlite_url(tmp_path / "hub")) as hub:
+        worker = hub.admin.add_user("Test Worker", "worker", "Team X")
+        book, _ = Casebook.create(profile, PASSPHRASE, kdf=FAST_KDF_FOR_TESTS)
+        SyncEngine(book).enrol(hub.base_url, hub.admin.enrolment_code(worker), "Test laptop")
+        book.author = worker
+        _write_a_case_with_a_session(book)
+        book.close()
+        assert hub.admin.state()["hub_records"] == 0
+
+        shell = make_shell()
+        unlock(qtbot, shell)
+        main = shell.main_window
+        assert main is not None
+        qtbot.waitUntil(lambda: hub.admin.state()["hub_records"] == 3, timeout=15_000)
+        qtbot.waitUntil(lambda: "Uploaded just now" in main.sync_label.text(), timeout=15_000)
+        assert "waiting" not in main.sync_label.text()
+        main.show_page(7)
+        assert main.sync_page.pages.currentIndex() == 1
+        assert "as Test Worker" in main.sync_page.account.text()
+        shell.lock()
+        assert not shell.book

@@ -34,7 +34,11 @@ def test_right_passphrase_shows_main_window(qtbot: Any, make_shell: Any, seeded:
         "Today",
         "Caseload",
         "Record a session",
+        "Case",
+        "Referrals",
+        "Group and professional work",
         "Settings",
+        "Sync",
     ]
     assert "2 open cases" in main.today.summary.text()
 

@@ -7,14 +7,21 @@ through tooltips, the filter, copy or a screen reader.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from enum import IntEnum
 from typing import Any, Final
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from spokeapp.domain.errors import ValidationError
+from spokeapp.domain.reviews import (
+    DEFAULT_REVIEW_INTERVAL_WEEKS,
+    ReviewStatus,
+    next_review_due,
+    review_status,
+)
 from spokeapp.store.casebook import CaseloadRow
 from spokeapp.ui.labels import humanise
 from spokeapp.ui.signals import emit
@@ -45,7 +52,8 @@ class Column(IntEnum):
     NAME = 1
     RISK = 2
     LAST_CONTACT = 3
-    STATUS = 4
+    NEXT_REVIEW = 4
+    STATUS = 5
 
 
 HEADERS: Final = {
@@ -53,8 +61,35 @@ HEADERS: Final = {
     Column.NAME: "Name",
     Column.RISK: "Risk",
     Column.LAST_CONTACT: "Last contact",
+    Column.NEXT_REVIEW: "Next review due",
     Column.STATUS: "Status",
 }
+
+
+def review_due(row: CaseloadRow, weeks: Mapping[str, str] | None = None) -> date | None:
+    """When the case's next risk review is due (None: closed, or never assessed)."""
+    if row.status != "open" or row.last_assessed is None:
+        return None
+    stored = (weeks or {}).get(row.case_id, "")
+    interval = int(stored) if stored.isdigit() else DEFAULT_REVIEW_INTERVAL_WEEKS
+    try:
+        return next_review_due(row.last_assessed, interval)
+    except ValidationError:
+        return next_review_due(row.last_assessed)
+
+
+def review_text(row: CaseloadRow, due: date | None, today: date) -> str:
+    if row.status != "open":
+        return "Closed"
+    if due is None:
+        return "Initial assessment needed"
+    when = f"{due.day} {due:%b %Y}"
+    status = review_status(due, today)
+    if status is ReviewStatus.OVERDUE:
+        return f"Overdue: {when}"
+    if status is ReviewStatus.DUE_SOON:
+        return f"Due soon: {when}"
+    return when
 
 
 def risk_text(level: str | None) -> str:
@@ -74,13 +109,31 @@ class CaseloadModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[CaseloadRow] = []
+        self._due: list[date | None] = []
+        self._texts: list[tuple[str, ...]] = []
+        self._keys: list[tuple[Any, ...]] = []
         self._hide_names = False
+        self.today = date.today()
 
     # -- data in -----------------------------------------------------------------------------
-    def set_rows(self, rows: Sequence[CaseloadRow]) -> None:
+    def set_rows(
+        self,
+        rows: Sequence[CaseloadRow],
+        *,
+        review_weeks: Mapping[str, str] | None = None,
+        today: date | None = None,
+    ) -> None:
+        """Replace every row; ``review_weeks`` maps case id to the chosen review interval."""
         self.beginResetModel()
         self._rows = list(rows)
+        self._due = [review_due(row, review_weeks) for row in self._rows]
+        if today is not None:
+            self.today = today
+        self._cache()
         self.endResetModel()
+
+    def due_at(self, row: int) -> date | None:
+        return self._due[row]
 
     def row_at(self, row: int) -> CaseloadRow:
         return self._rows[row]
@@ -93,6 +146,7 @@ class CaseloadModel(QAbstractTableModel):
         if hide == self._hide_names:
             return
         self._hide_names = hide
+        self._cache()
         if self._rows:
             top = self.index(0, Column.NAME)
             bottom = self.index(len(self._rows) - 1, Column.NAME)
@@ -129,23 +183,31 @@ class CaseloadModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # Called tens of thousands of times when a big caseload is sorted and filtered, so
+        # the text and sort values are worked out once per row in ``_cache``.
+        number, column = index.row(), index.column()
+        if not index.isValid() or not 0 <= number < len(self._rows):
             return None
-        row = self._rows[index.row()]
-        column = Column(index.column())
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._display(row, column)
+        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._texts[number][column]
         if role == SORT_ROLE:
-            return self._sort_key(row, column)
+            return self._keys[number][column]
+        row = self._rows[number]
         if role == CASE_ID_ROLE:
             return row.case_id
-        if role == Qt.ItemDataRole.DecorationRole and column is Column.RISK:
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.RISK:
             return RISK_COLOURS.get(row.risk_level or "", _NEUTRAL)
-        if role == Qt.ItemDataRole.ToolTipRole and column is Column.RISK:
+        if role == Qt.ItemDataRole.ToolTipRole and column == Column.RISK:
             return f"Current risk: {risk_text(row.risk_level)}"
         return None
 
-    def _display(self, row: CaseloadRow, column: Column) -> str:
+    def _cache(self) -> None:
+        columns = list(Column)
+        self._texts = [tuple(self._display(n, c) for c in columns) for n in range(len(self._rows))]
+        self._keys = [tuple(self._sort_key(n, c) for c in columns) for n in range(len(self._rows))]
+
+    def _display(self, number: int, column: Column) -> str:
+        row = self._rows[number]
         if column is Column.REFERENCE:
             return row.reference
         if column is Column.NAME:
@@ -154,11 +216,17 @@ class CaseloadModel(QAbstractTableModel):
             return risk_text(row.risk_level)
         if column is Column.LAST_CONTACT:
             return contact_text(row.last_contact)
+        if column is Column.NEXT_REVIEW:
+            return review_text(row, self._due[number], self.today)
         return humanise(row.status)
 
-    def _sort_key(self, row: CaseloadRow, column: Column) -> Any:
+    def _sort_key(self, number: int, column: Column) -> Any:
+        row = self._rows[number]
         if column is Column.RISK:
             return RISK_ORDER.get(row.risk_level or "", 0 if row.risk_level is None else 5)
         if column is Column.LAST_CONTACT:
             return row.last_contact.timestamp() if row.last_contact else 0.0
-        return self._display(row, column).casefold()
+        if column is Column.NEXT_REVIEW:
+            due = self._due[number]
+            return due.toordinal() if due else (10**7 if row.status != "open" else 0)
+        return self._display(number, column).casefold()

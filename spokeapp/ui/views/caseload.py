@@ -1,42 +1,121 @@
-"""The Caseload page: a filter box, a "Hide names" switch and the table of cases."""
+"""The Caseload page: filter and sort the cases, search every note, and open a case.
+
+The table filters on any visible text and on status; "Search notes" runs a full-text search
+over everything written (inside the encrypted casebook, off the GUI thread) and lists the hits
+with the words around each match. Enter on a case or a hit opens the case page.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from typing import Any, Final
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from spokeapp.store.casebook import SearchHit
 from spokeapp.ui.first_run import heading
-from spokeapp.ui.models.caseload import SORT_ROLE, CaseloadModel, Column
+from spokeapp.ui.labels import humanise
+from spokeapp.ui.models.caseload import CASE_ID_ROLE, SORT_ROLE, CaseloadModel, Column
+from spokeapp.ui.models.rows import KEY_ROLE, PAYLOAD_ROLE, Row, RowsModel
+from spokeapp.ui.signals import emit
+from spokeapp.ui.tasks import TaskRunner
+
+SEARCH_DELAY_MS: Final = 250
+SHOW: Final = {
+    "open": "Open cases",
+    "review": "Reviews due or overdue",
+    "closed": "Closed cases",
+    "all": "All cases",
+}
+KIND_WORDS: Final = {
+    "session": "Session",
+    "risk_assessment": "Risk assessment",
+    "safeguarding_concern": "Safeguarding concern",
+    "amendment": "Amendment",
+    "closure": "Closure",
+    "referral": "Referral",
+    "young_person": "Young person",
+    "group_session": "Group session",
+    "professional_activity": "Work with professionals",
+}
+
+
+class CaseloadFilter(QSortFilterProxyModel):
+    """Text filter over every column, plus which cases to show (open, closed, reviews due)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.show = "open"
+
+    def set_show(self, show: str) -> None:
+        self.beginFilterChange()
+        self.show = show
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, CaseloadModel)
+        status = model.row_at(row).status
+        if self.show == "open" and status != "open":
+            return False
+        if self.show == "closed" and status != "closed":
+            return False
+        if self.show == "review":
+            text = model.index(row, Column.NEXT_REVIEW).data() or ""
+            if not text.startswith(("Overdue", "Due soon", "Initial")):
+                return False
+        return super().filterAcceptsRow(row, parent)
 
 
 class CaseloadPage(QWidget):
-    """Shows the worker's cases; sorting by any column, filtering by any visible text."""
+    """Shows the worker's cases; ``open_case(case_id, record_id)`` when one is chosen."""
 
-    def __init__(self, model: CaseloadModel, parent: QWidget | None = None) -> None:
+    open_case = Signal(str, str)
+
+    def __init__(
+        self, model: CaseloadModel, tasks: TaskRunner | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.model = model
-        self.proxy = QSortFilterProxyModel(self)
+        self._tasks = tasks
+        self._book: Any = None
+        self.proxy = CaseloadFilter(self)
         self.proxy.setSourceModel(model)
         self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
         self.filter_edit = QLineEdit(self)
-        self.filter_edit.setPlaceholderText("Type part of a reference, name, risk or status")
+        self.filter_edit.setPlaceholderText("Part of a reference, name, risk or status")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setAccessibleName("Filter the caseload")
         filter_label = QLabel("&Filter:", self)
         filter_label.setBuddy(self.filter_edit)
+        self.show_box = QComboBox(self)
+        for value, text in SHOW.items():
+            self.show_box.addItem(text, value)
+        self.show_box.setAccessibleName("Which cases to show")
+        show_label = QLabel("Sho&w:", self)
+        show_label.setBuddy(self.show_box)
         self.hide_names = QCheckBox("&Hide names", self)
         self.hide_names.setAccessibleName("Hide names")
         self.hide_names.setToolTip(
@@ -54,32 +133,101 @@ class CaseloadPage(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setResizeContentsPrecision(100)  # measure 100 rows, not a whole big caseload
         header.setStretchLastSection(True)
         self.table.setTabKeyNavigation(False)
+        self.table.setToolTip("Press Enter to open the selected case")
 
         self.empty_label = QLabel(
-            "No cases yet. Cases arrive here when your hub assigns them to you.", self
+            "No cases yet. Cases arrive here when you accept a referral or your hub assigns "
+            "them to you.",
+            self,
         )
         self.empty_label.setWordWrap(True)
 
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setPlaceholderText("Words from any note, e.g. library bus")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setAccessibleName("Search all notes")
+        search_label = QLabel("&Search notes:", self)
+        search_label.setBuddy(self.search_edit)
+        self.search_status = QLabel(self)
+        self.search_status.setAccessibleName("Search result")
+        self.hits_model = RowsModel(("Reference", "Record", "Where the words were found"), self)
+        self.hits = QTableView(self)
+        self.hits.setModel(self.hits_model)
+        self.hits.setAccessibleName("Notes found")
+        self.hits.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.hits.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.hits.setTabKeyNavigation(False)
+        self.hits.setWordWrap(False)
+        self.hits.verticalHeader().hide()
+        hits_header = self.hits.horizontalHeader()
+        hits_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        hits_header.setStretchLastSection(True)
+        self.hits.hide()
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.search_now)
+
         top = QHBoxLayout()
         top.addWidget(filter_label)
-        top.addWidget(self.filter_edit, 1)
-        top.addSpacing(12)
+        top.addWidget(self.filter_edit, 2)
+        top.addWidget(show_label)
+        top.addWidget(self.show_box)
         top.addWidget(self.hide_names)
+        search_row = QHBoxLayout()
+        search_row.addWidget(search_label)
+        search_row.addWidget(self.search_edit, 1)
+        search_row.addWidget(self.search_status)
+
+        cases = QWidget(self)
+        cases_layout = QVBoxLayout(cases)
+        cases_layout.setContentsMargins(0, 0, 0, 0)
+        cases_layout.addLayout(top)
+        cases_layout.addWidget(self.table, 1)
+        cases_layout.addWidget(self.empty_label)
+        search = QWidget(self)
+        search_layout = QVBoxLayout(search)
+        search_layout.setContentsMargins(0, 0, 0, 0)
+        search_layout.addLayout(search_row)
+        search_layout.addWidget(self.hits, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(cases)
+        splitter.addWidget(search)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Caseload", self))
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.empty_label)
+        layout.addWidget(splitter, 1)
 
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.show_box.currentIndexChanged.connect(
+            lambda: self.proxy.set_show(self.show_box.currentData())
+        )
         self.hide_names.toggled.connect(self._hide_names_toggled)
+        self.table.activated.connect(self._case_activated)
+        self.hits.activated.connect(self._hit_activated)
+        self.search_edit.textChanged.connect(lambda: self._search_timer.start())
+        self.search_edit.returnPressed.connect(self.search_now)
         model.modelReset.connect(self._update_empty)
-        QWidget.setTabOrder(self.filter_edit, self.hide_names)
-        QWidget.setTabOrder(self.hide_names, self.table)
+        model.modelReset.connect(self._fit_columns)
+        for first, second in (
+            (self.filter_edit, self.show_box),
+            (self.show_box, self.hide_names),
+            (self.hide_names, self.table),
+            (self.table, self.search_edit),
+            (self.search_edit, self.hits),
+        ):
+            QWidget.setTabOrder(first, second)
         self._update_empty()
+
+    def set_book(self, book: Any) -> None:
+        self._book = book
 
     def _hide_names_toggled(self, hide: bool) -> None:
         self.model.set_hide_names(hide)
@@ -87,3 +235,65 @@ class CaseloadPage(QWidget):
 
     def _update_empty(self) -> None:
         self.empty_label.setVisible(self.model.rowCount() == 0)
+
+    def _fit_columns(self) -> None:
+        # Measured on the visible rows only: fast for a thousand cases, wide enough to read.
+        for column in range(self.model.columnCount() - 1):
+            self.table.resizeColumnToContents(column)
+
+    def _case_activated(self, index: QModelIndex) -> None:
+        case_id = index.data(CASE_ID_ROLE)
+        if case_id:
+            emit(self.open_case, case_id, "")
+
+    # ------------------------------------------------------------------ search
+    def search_now(self) -> None:
+        self._search_timer.stop()
+        text = self.search_edit.text().strip()
+        book = self._book
+        if not text or book is None or self._tasks is None:
+            self.hits_model.set_rows([])
+            self.hits.hide()
+            self.search_status.clear()
+            return
+        self.search_status.setText("Searching…")
+        self._tasks.submit(
+            lambda: (text, book.search_notes(text)), self._found, self._search_failed, owner=self
+        )
+
+    def _found(self, result: tuple[str, list[SearchHit]]) -> None:
+        text, hits = result
+        if text != self.search_edit.text().strip():
+            return  # the worker typed more while this search ran
+        references = {
+            self.model.row_at(n).case_id: self.model.row_at(n).reference
+            for n in range(self.model.rowCount())
+        }
+        rows = [
+            Row(
+                cells=(
+                    references.get(hit.case_id or "", "Not part of a case"),
+                    KIND_WORDS.get(hit.kind, humanise(hit.kind)),
+                    " ".join(hit.snippet.split()),
+                ),
+                key=hit.record_id,
+                payload=hit.case_id,
+            )
+            for hit in hits
+        ]
+        self.hits_model.set_rows(rows)
+        self.hits.setVisible(True)
+        count = len(rows)
+        self.search_status.setText(
+            "Nothing found" if not count else f"{count} note{'s' if count != 1 else ''} found"
+        )
+
+    def _search_failed(self, error: BaseException) -> None:
+        self.search_status.setText(f"Search failed: {error}")
+
+    def _hit_activated(self, index: QModelIndex) -> None:
+        case_id = index.data(PAYLOAD_ROLE)
+        if case_id and case_id in {
+            self.model.row_at(n).case_id for n in range(self.model.rowCount())
+        }:
+            emit(self.open_case, case_id, index.data(KEY_ROLE))

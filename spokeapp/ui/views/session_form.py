@@ -176,10 +176,10 @@ class SessionForm(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
 
         self.summary = Message(self, name="Problems with this session")
-        self.save_button = QPushButton("Save draf&t", self)
+        self.save_button = QPushButton("Save draf&t (Ctrl+S)", self)
         self.save_button.setAccessibleName("Save draft")
         self.save_button.setToolTip("Save draft (Ctrl+S). Drafts are also saved every few seconds.")
-        self.finalise_button = QPushButton("&Finalise", self)
+        self.finalise_button = QPushButton("&Finalise (Ctrl+Enter)", self)
         self.finalise_button.setAccessibleName("Finalise this session")
         self.finalise_button.setToolTip(
             "Finalise (Ctrl+Enter): the session is then kept as it is and cannot be changed"
@@ -311,9 +311,11 @@ class SessionForm(QWidget):
         """Keep what is typed, inside the encrypted casebook. Returns False if it could not."""
         try:
             self._book.set_setting(DRAFT_SETTING, json.dumps(self._snapshot()))
-            # Not complete yet? Then the snapshot above holds it until it is.
-            with contextlib.suppress(ValidationError):
-                self._book.save(self._record())
+            # Without a young person chosen, the snapshot above holds it until there is one;
+            # otherwise it is also a draft Session record, listed on Today until finalised.
+            if self.case_box.currentData():
+                with contextlib.suppress(ValidationError):
+                    self._book.save(self._record())
         except SpokeError as exc:
             emit(self.status, f"The draft could not be saved: {exc}")
             return False
@@ -321,6 +323,48 @@ class SessionForm(QWidget):
         when = self._clock().astimezone()
         emit(self.status, f"Draft saved at {when:%H:%M}." if not quiet else "Draft saved.")
         return True
+
+    def start_for_case(self, case_id: str) -> None:
+        """A fresh session note for one case (any unsaved note is kept as a draft first)."""
+        if self._dirty:
+            self.save_draft(quiet=True)
+        self._book.set_setting(DRAFT_SETTING, "")
+        self._clear()
+        self.summary.clear_message()
+        _select(self.case_box, case_id)
+        self._dirty = False
+        self.when.setFocus()
+
+    def edit_draft(self, session: Session) -> None:
+        """Carry on with a draft session (any other unsaved note is kept as a draft first)."""
+        if self._dirty and self._record_id != session.id:
+            self.save_draft(quiet=True)
+        self._clear()
+        self._loading = True
+        try:
+            self._record_id = session.id
+            _select(self.case_box, session.case_id)
+            local = session.occurred_at.astimezone().replace(tzinfo=None)
+            self.when.setDateTime(QDateTime(local))
+            self.duration.setValue(session.duration_minutes)
+            for name in (
+                "contact_type", "venue_type", "venue_chosen_by", "pace_set_by",
+                "wants_to_meet_again",
+            ):
+                box = self.inputs[name]
+                assert isinstance(box, QComboBox)
+                value = getattr(session, name)
+                _select(box, value.value if isinstance(value, Enum) else value)
+            for name in ("discussed", "young_persons_words", "concerns", "actions"):
+                edit = self.inputs[name]
+                assert isinstance(edit, QPlainTextEdit)
+                edit.setPlainText(getattr(session, name))
+        finally:
+            self._loading = False
+        self._dirty = False
+        self._book.set_setting(DRAFT_SETTING, json.dumps(self._snapshot()))
+        self.summary.show_info("Carrying on with your draft. Finalise it when it is complete.")
+        self.discussed.setFocus()
 
     def _autosave(self) -> None:
         if self._dirty and self._book.is_open:

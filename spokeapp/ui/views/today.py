@@ -1,19 +1,72 @@
-"""Today: a short, calm summary of the caseload and a way into the usual next step."""
+"""Today: what needs doing, calmly, in one place.
+
+Next visits (lone-working plans, when that lands), risk reviews due or overdue, drafts not yet
+finalised, how many records are waiting to sync, and supervisor comments not yet read
+(when supervision lands). Enter on a review or a draft takes the worker straight to it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, Final
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from spokeapp.store.casebook import CaseloadRow
+from spokeapp.domain.records import RiskAssessment, Session
+from spokeapp.domain.reviews import ReviewStatus, review_status
+from spokeapp.store.casebook import CaseloadRow, StoredRecord
 from spokeapp.ui.first_run import heading
+from spokeapp.ui.models.caseload import review_due
+from spokeapp.ui.models.rows import KEY_ROLE, PAYLOAD_ROLE, Row, RowsModel
+from spokeapp.ui.signals import emit
+from spokeapp.ui.views.caseload import KIND_WORDS
+from spokeapp.ui.views.risk_form import format_day
 
-QUIET_DAYS = 28
+QUIET_DAYS: Final = 28
+
+
+def _table(model: RowsModel, name: str, parent: QWidget) -> QTableView:
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setAccessibleName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setTabKeyNavigation(False)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setMinimumHeight(table.fontMetrics().lineSpacing() * 7)
+    return table
+
+
+def _placeholder(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setEnabled(False)  # muted by the style in light and dark themes alike
+    return label
 
 
 class TodayPage(QWidget):
+    """``open_case(case_id)`` and ``open_draft(record_id)`` when the worker picks an item."""
+
+    open_case = Signal(str)
+    open_draft = Signal(str)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.summary = QLabel("Loading your caseload…", self)
@@ -23,25 +76,159 @@ class TodayPage(QWidget):
         self.record_button.setAccessibleName("Record a session")
         self.caseload_button = QPushButton("See your &caseload", self)
         self.caseload_button.setAccessibleName("See your caseload")
+        self.referral_button = QPushButton("New re&ferral", self)
+        self.referral_button.setAccessibleName("New referral")
+
+        self.reviews_model = RowsModel(("Reference", "Risk review", "Current risk"), self)
+        self.reviews = _table(self.reviews_model, "Risk reviews due or overdue", self)
+        self.reviews_empty = _placeholder("No risk reviews due in the next week.", self)
+        self.drafts_model = RowsModel(("Reference", "Draft", "Last saved"), self)
+        self.drafts = _table(self.drafts_model, "Drafts not finalised", self)
+        self.drafts_empty = _placeholder("No drafts waiting. Everything is finalised.", self)
+        self.sync_label = QLabel(self)
+        self.sync_label.setWordWrap(True)
+        self.sync_label.setAccessibleName("Records waiting to sync")
+
+        visits = QGroupBox("Next visits", self)
+        visits.setAccessibleName("Next visits")
+        QVBoxLayout(visits).addWidget(
+            _placeholder(
+                "Visit plans and check-ins will appear here once lone working is set up.",
+                visits,
+            )
+        )
+        reviews = QGroupBox("Risk reviews due or overdue", self)
+        reviews.setAccessibleName("Risk reviews due or overdue")
+        reviews_layout = QVBoxLayout(reviews)
+        reviews_layout.addWidget(self.reviews)
+        reviews_layout.addWidget(self.reviews_empty)
+        drafts = QGroupBox("Drafts not finalised", self)
+        drafts.setAccessibleName("Drafts not finalised")
+        drafts_layout = QVBoxLayout(drafts)
+        drafts_layout.addWidget(self.drafts)
+        drafts_layout.addWidget(self.drafts_empty)
+        sync = QGroupBox("Waiting to sync", self)
+        sync.setAccessibleName("Waiting to sync")
+        QVBoxLayout(sync).addWidget(self.sync_label)
+        comments = QGroupBox("Supervisor comments", self)
+        comments.setAccessibleName("Supervisor comments")
+        QVBoxLayout(comments).addWidget(
+            _placeholder("Comments from your supervisor will appear here.", comments)
+        )
+
         buttons = QHBoxLayout()
         buttons.addWidget(self.record_button)
         buttons.addWidget(self.caseload_button)
+        buttons.addWidget(self.referral_button)
         buttons.addStretch(1)
+        grid = QGridLayout()
+        grid.addWidget(reviews, 0, 0)
+        grid.addWidget(drafts, 0, 1)
+        grid.addWidget(visits, 1, 0)
+        grid.addWidget(sync, 1, 1)
+        grid.addWidget(comments, 2, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+
+        inner = QWidget(self)
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.addWidget(heading("Today", inner))
+        inner_layout.addWidget(self.summary)
+        inner_layout.addLayout(buttons)
+        inner_layout.addLayout(grid)
+        inner_layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading("Today", self))
-        layout.addWidget(self.summary)
-        layout.addSpacing(8)
-        layout.addLayout(buttons)
-        layout.addStretch(1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+
+        self.reviews.activated.connect(self._review_activated)
+        self.drafts.activated.connect(self._draft_activated)
+        for first, second in (
+            (self.record_button, self.caseload_button),
+            (self.caseload_button, self.referral_button),
+            (self.referral_button, self.reviews),
+            (self.reviews, self.drafts),
+        ):
+            QWidget.setTabOrder(first, second)
+
+    def show_today(
+        self,
+        rows: Sequence[CaseloadRow],
+        now: datetime,
+        *,
+        drafts: Sequence[StoredRecord] = (),
+        unsent: int = 0,
+        review_weeks: Mapping[str, str] | None = None,
+        risk_words: Any = None,
+    ) -> None:
+        self.show_caseload(rows, now)
+        today = now.astimezone().date()
+        words = risk_words or (lambda level: level or "Not assessed")
+        review_rows: list[Row] = []
+        for row in rows:
+            if row.status != "open":
+                continue
+            due = review_due(row, review_weeks)
+            if due is None:
+                text, order = "Initial assessment needed", 0
+            else:
+                status = review_status(due, today)
+                if status is ReviewStatus.NOT_DUE:
+                    continue
+                overdue = status is ReviewStatus.OVERDUE
+                text = f"{'Overdue since' if overdue else 'Due'} {format_day(due)}"
+                order = due.toordinal()
+            review_rows.append(
+                Row(
+                    cells=(row.reference, text, words(row.risk_level)),
+                    key=row.case_id,
+                    sort=(order,),
+                )
+            )
+        review_rows.sort(key=lambda r: r.sort)
+        self.reviews_model.set_rows(review_rows)
+        self.reviews.setVisible(bool(review_rows))
+        self.reviews_empty.setVisible(not review_rows)
+
+        references = {row.case_id: row.reference for row in rows}
+        draft_rows = [
+            Row(
+                cells=(
+                    references.get(stored.record.case_id or "", "Not part of a case"),
+                    _draft_words(stored),
+                    _saved_words(stored.updated_at),
+                ),
+                key=stored.record.id,
+                payload=stored.record.case_id,
+            )
+            for stored in sorted(drafts, key=lambda s: s.updated_at, reverse=True)
+        ]
+        self.drafts_model.set_rows(draft_rows)
+        self.drafts.setVisible(bool(draft_rows))
+        self.drafts_empty.setVisible(not draft_rows)
+        if unsent:
+            things = "record is" if unsent == 1 else "records are"
+            self.sync_label.setText(
+                f"{unsent} {things} waiting to go to your hub. They are safe on this laptop "
+                "and will be sent at the next sync."
+            )
+        else:
+            self.sync_label.setText("Nothing waiting: everything has been sent to your hub.")
 
     def show_caseload(self, rows: Sequence[CaseloadRow], now: datetime) -> None:
         open_rows = [r for r in rows if r.status == "open"]
         if not open_rows:
             self.summary.setText("You have no open cases at the moment.")
             return
-        cutoff = now - timedelta(days=QUIET_DAYS)
+        cutoff = now.timestamp() - QUIET_DAYS * 86400
         quiet = [
-            r.reference for r in open_rows if r.last_contact is None or r.last_contact < cutoff
+            r.reference
+            for r in open_rows
+            if r.last_contact is None or r.last_contact.timestamp() < cutoff
         ]
         cases = "case" if len(open_rows) == 1 else "cases"
         lines = [f"You have {len(open_rows)} open {cases}."]
@@ -50,3 +237,36 @@ class TodayPage(QWidget):
                 f"No contact recorded in the last {QUIET_DAYS} days with: {', '.join(quiet)}."
             )
         self.summary.setText("\n".join(lines))
+
+    def _review_activated(self, index: QModelIndex) -> None:
+        emit(self.open_case, index.data(KEY_ROLE))
+
+    def _draft_activated(self, index: QModelIndex) -> None:
+        emit(self.open_draft, index.data(KEY_ROLE))
+        del index
+
+    def draft_case(self, row: int) -> str | None:
+        value = self.drafts_model.index(row, 0).data(PAYLOAD_ROLE)
+        return str(value) if value else None
+
+
+def _draft_words(stored: StoredRecord) -> str:
+    record = stored.record
+    if isinstance(record, Session):
+        local = record.occurred_at.astimezone()
+        return f"Session note, {local.day} {local:%b %H:%M}"
+    if isinstance(record, RiskAssessment):
+        return f"Risk assessment, {format_day(record.assessed_on)}"
+    return KIND_WORDS.get(record.KIND, record.KIND)
+
+
+def _saved_words(stamp: str) -> str:
+    try:
+        when = datetime.fromisoformat(stamp).astimezone()
+    except ValueError:
+        return ""
+    return f"{when.day} {when:%b, %H:%M}"
+
+
+def today_of(now: datetime) -> date:
+    return now.astimezone().date()

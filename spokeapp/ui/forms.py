@@ -1,0 +1,248 @@
+"""What every record form shares: labelled fields with a message beside each, the domain's
+problems shown next to the field at fault, change tracking, and "keep or discard?" on leaving.
+
+A form never invents its own rules: it builds the record and lets ``validate()`` (and, when
+finalising, the casebook) say what is wrong; ``show_problems`` turns each ``Problem`` into
+words next to its field ("Reason for referral is required.") and a summary at the top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from spokeapp.domain.errors import ValidationError
+from spokeapp.ui.widgets import Message
+
+#: ``ask_discard(parent) -> True`` to throw the changes away. Tests replace it.
+DiscardQuestion = Callable[[QWidget], bool]
+
+
+def ask_discard(parent: QWidget) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        "Discard changes?",
+        "You have changes that are not saved. Close and lose them?",
+        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Discard
+
+
+def choice_box(choices: Mapping[Any, str], *, blank: str | None = None) -> QComboBox:
+    """A combo box of (value -> words); ``blank`` adds a first "nothing chosen" item."""
+    box = QComboBox()
+    if blank is not None:
+        box.addItem(blank, None)
+    for value, text in choices.items():
+        box.addItem(text, value.value if isinstance(value, Enum) else value)
+    return box
+
+
+def select(box: QComboBox, value: object) -> None:
+    box.setCurrentIndex(max(box.findData(value), 0))
+
+
+def date_edit(day: date) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("d MMM yyyy")
+    edit.setDate(QDate(day.year, day.month, day.day))
+    return edit
+
+
+def day_of(edit: QDateEdit) -> date:
+    value: date = edit.date().toPython()
+    return value
+
+
+def text_box(min_lines: int = 3) -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setTabChangesFocus(True)  # Tab moves on, so forms work from the keyboard
+    line = box.fontMetrics().lineSpacing()
+    box.setMinimumHeight(line * min_lines + 12)
+    box.setMaximumHeight(line * (min_lines + 4) + 12)
+    return box
+
+
+def plain(widget: QWidget) -> str:
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText().strip()
+    if isinstance(widget, QLineEdit):
+        return widget.text().strip()
+    raise TypeError(type(widget).__name__)
+
+
+def watch(widget: QWidget, changed: Callable[..., None]) -> None:
+    """Call ``changed`` whenever the worker edits ``widget``."""
+    if isinstance(widget, QPlainTextEdit):
+        widget.textChanged.connect(changed)
+    elif isinstance(widget, QLineEdit):
+        widget.textEdited.connect(changed)
+    elif isinstance(widget, QComboBox):
+        widget.currentIndexChanged.connect(changed)
+    elif isinstance(widget, QSpinBox):
+        widget.valueChanged.connect(changed)
+    elif isinstance(widget, QDateEdit):
+        widget.dateChanged.connect(changed)
+    elif isinstance(widget, QAbstractButton):
+        widget.toggled.connect(changed)
+
+
+class FieldForm:
+    """Fields in a ``QFormLayout``, each with a mnemonic label and an inline problem message."""
+
+    def __init__(self, owner: QWidget, labels: Mapping[str, str]) -> None:
+        self.owner = owner
+        self.labels = dict(labels)  # field name -> plain words, as messages use them
+        self.widget = QWidget(owner)
+        self.layout = QFormLayout(self.widget)
+        self.layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.inputs: dict[str, QWidget] = {}
+        self.errors: dict[str, Message] = {}
+        self.rows: dict[str, int] = {}
+
+    def add(self, name: str, mnemonic: str, widget: QWidget, *, hint: str = "") -> QWidget:
+        """Add a field; ``mnemonic`` is the label with ``&`` before its Alt+letter."""
+        widget.setParent(self.widget)
+        widget.setAccessibleName(self.labels.get(name, name))
+        if hint:
+            widget.setAccessibleDescription(hint)
+            widget.setToolTip(hint)
+        error = Message(self.widget, name=f"Problem with {self.labels.get(name, name)}")
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        column.addWidget(widget)
+        if hint:
+            note = QLabel(hint, self.widget)
+            note.setWordWrap(True)
+            note.setEnabled(False)  # drawn muted by the style, in light and dark alike
+            column.addWidget(note)
+        column.addWidget(error)
+        if isinstance(widget, QCheckBox):
+            self.layout.addRow("", column)
+        else:
+            label = QLabel(mnemonic + ":", self.widget)
+            label.setBuddy(widget)
+            self.layout.addRow(label, column)
+        self.inputs[name] = widget
+        self.errors[name] = error
+        self.rows[name] = self.layout.rowCount() - 1
+        return widget
+
+    def set_visible(self, name: str, visible: bool) -> None:
+        self.layout.setRowVisible(self.rows[name], visible)
+
+    def show_problems(self, error: ValidationError, summary: Message, action: str) -> None:
+        """Each problem beside its field (or in the summary), focus on the first one."""
+        self.clear()
+        first: QWidget | None = None
+        lines: list[str] = []
+        names: list[str] = []
+        for problem in error.problems:
+            label = self.labels.get(problem.field, problem.field.replace("_", " ").capitalize())
+            text = f"{label} {problem.message}."
+            lines.append(text)
+            names.append(label)
+            message = self.errors.get(problem.field)
+            if message is not None:
+                message.show_error(text)
+                first = first or self.inputs.get(problem.field)
+        count = len(lines)
+        things = "thing" if count == 1 else "things"
+        unplaced = [
+            t for t, p in zip(lines, error.problems, strict=True) if p.field not in self.errors
+        ]
+        extra = (" " + " ".join(unplaced)) if unplaced else ""
+        summary.show_error(
+            f"Please fix {count} {things} before {action}: {', '.join(dict.fromkeys(names))}."
+            + extra
+        )
+        summary.setAccessibleDescription("\n".join(lines))
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+            scroll = first.parentWidget()
+            while scroll is not None and not isinstance(scroll, QScrollArea):
+                scroll = scroll.parentWidget()
+            if isinstance(scroll, QScrollArea):
+                scroll.ensureWidgetVisible(first)
+
+    def clear(self) -> None:
+        for message in self.errors.values():
+            message.clear_message()
+
+
+class RecordDialog(QDialog):
+    """A dialog holding one record form: scrolls when the screen is small or scaled up, and
+    asks before throwing away changes (Esc, Close, or the window's close button)."""
+
+    ask_discard: DiscardQuestion = staticmethod(ask_discard)
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self.dirty = False
+        self._loading = False
+        self.summary = Message(self, name=f"Problems with this {title.lower()}")
+        self.body = QVBoxLayout()
+        inner = QWidget(self)
+        inner.setLayout(self.body)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setWidget(inner)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.footer = QVBoxLayout()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.scroll, 1)
+        layout.addLayout(self.footer)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.accept_shortcut)
+
+    def accept_shortcut(self) -> None:
+        """Ctrl+Enter: the dialog's main action (subclasses decide what that is)."""
+
+    def changed(self, *_args: object) -> None:
+        if not self._loading:
+            self.dirty = True
+
+    def fit_to_screen(self, width_chars: int = 80) -> None:
+        """A comfortable size measured in text, never more than the screen can show."""
+        metrics = self.fontMetrics()
+        width = metrics.averageCharWidth() * width_chars
+        height = metrics.lineSpacing() * 40
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            available = screen.availableGeometry()
+            width = min(width, int(available.width() * 0.95))
+            height = min(height, int(available.height() * 0.9))
+        self.resize(width, height)
+
+    def reject(self) -> None:
+        if self.dirty and not type(self).ask_discard(self):
+            return
+        self.dirty = False
+        super().reject()

@@ -1,0 +1,771 @@
+"""The case page: who the young person is and how they like to be contacted, their risk over
+time, and everything recorded for the case, newest first.
+
+Opening a case reads it with ``Casebook.view_case`` (which audits the view) on a worker thread.
+Finalised records are shown read-only; a correction is an amendment, listed directly under the
+record it corrects and shown side by side with it in the detail pane.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Final
+
+from PySide6.QtCharts import (
+    QCategoryAxis,
+    QChart,
+    QChartView,
+    QDateTimeAxis,
+    QLineSeries,
+    QScatterSeries,
+)
+from PySide6.QtCore import QDateTime, QItemSelectionModel, QMargins, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QPainter, QPalette, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from spokeapp.domain.records import (
+    Amendment,
+    Case,
+    CaseStatus,
+    Closure,
+    Record,
+    Referral,
+    RiskAssessment,
+    SafeguardingConcern,
+    Session,
+    YoungPerson,
+)
+from spokeapp.domain.reviews import next_review_due, review_status
+from spokeapp.domain.risk_tool import RiskTool
+from spokeapp.store.casebook import StoredRecord
+from spokeapp.ui.first_run import heading
+from spokeapp.ui.labels import CHOSEN_BY, CONTACT_TYPES, MEET_AGAIN, VENUE_TYPES, humanise
+from spokeapp.ui.models.rows import KEY_ROLE, Row, RowsModel
+from spokeapp.ui.signals import emit
+from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.views.closure_wizard import CLOSURE_REASONS, OUTCOME_WORDS
+from spokeapp.ui.views.record_dialogs import RAISED_TO
+from spokeapp.ui.views.referral import LAWFUL_BASES, SOURCE_TYPES
+from spokeapp.ui.views.risk_form import REVIEW_SETTING, format_day
+from spokeapp.ui.widgets import is_dark
+
+AMENDMENT_MARK: Final = "\u21b3 "
+
+
+@dataclass
+class CaseData:
+    """Everything the page shows, read in one go off the GUI thread."""
+
+    case: Case
+    person: YoungPerson | None
+    referral: Referral | None
+    records: list[StoredRecord]
+    review_weeks: int | None = None
+    by_id: dict[str, StoredRecord] = field(default_factory=dict)
+
+
+def load_case(book: Any, case_id: str) -> CaseData:
+    records = book.view_case(case_id)  # audited as a view of the case
+    case = next(s.record for s in records if isinstance(s.record, Case))
+    person = book.get(case.young_person_id).record
+    referral = book.get(case.referral_id).record if case.referral_id else None
+    weeks = book.setting(REVIEW_SETTING + case_id)
+    data = CaseData(
+        case,
+        person if isinstance(person, YoungPerson) else None,
+        referral if isinstance(referral, Referral) else None,
+        list(records),
+        int(weeks) if weeks and weeks.isdigit() else None,
+    )
+    data.by_id = {s.record.id: s for s in data.records}
+    return data
+
+
+def local_day(when: datetime) -> str:
+    local = when.astimezone()
+    return f"{local.day} {local:%b %Y, %H:%M}"
+
+
+def _when(stored: StoredRecord) -> datetime:
+    record = stored.record
+    for name in (
+        "occurred_at",
+        "assessed_on",
+        "raised_on",
+        "closed_on",
+        "received_on",
+        "opened_on",
+    ):
+        value = getattr(record, name, None)
+        if isinstance(value, datetime):
+            return value if value.tzinfo else value.replace(tzinfo=UTC)
+        if isinstance(value, date):
+            return datetime.combine(value, time(12, 0), UTC)
+    return datetime.fromisoformat(stored.created_at)
+
+
+def _first_line(text: str, limit: int = 90) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+class RiskChart(QChartView):
+    """Risk level over time across the case's finalised assessments: band names on the y axis."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setAccessibleName("Risk level over time")
+        self.setMinimumHeight(self.fontMetrics().lineSpacing() * 12)
+        self.points: list[tuple[date, str]] = []
+        self.set_assessments([], None)
+
+    def set_assessments(self, assessments: Sequence[RiskAssessment], tool: RiskTool | None) -> None:
+        chart = QChart()
+        chart.legend().hide()
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        palette = self.palette()
+        text = palette.color(QPalette.ColorRole.WindowText)
+        chart.setTheme(
+            QChart.ChartTheme.ChartThemeDark if is_dark(self) else QChart.ChartTheme.ChartThemeLight
+        )
+        chart.setBackgroundBrush(palette.color(QPalette.ColorRole.Base))
+        chart.setTitleBrush(text)
+        self.points = []
+        if tool is None or not assessments:
+            chart.setTitle("No finalised risk assessments yet")
+            self.setChart(chart)
+            self.setAccessibleDescription("No risk assessments yet")
+            return
+        names = {band.name: band for band in tool.bands}
+        line = QLineSeries()
+        dots = QScatterSeries()
+        dots.setMarkerSize(self.fontMetrics().height() * 0.7)
+        for item in assessments:
+            if item.effective_level not in names:
+                continue
+            stamp = QDateTime(datetime.combine(item.assessed_on, time(12, 0)))
+            x = float(stamp.toMSecsSinceEpoch())
+            y = float(tool.band_rank(item.effective_level))
+            line.append(x, y)
+            dots.append(x, y)
+            self.points.append((item.assessed_on, item.effective_level))
+        chart.addSeries(line)
+        chart.addSeries(dots)
+        x_axis = QDateTimeAxis()
+        x_axis.setFormat("d MMM yy")
+        x_axis.setLabelsBrush(text)
+        days = [p[0] for p in self.points] or [date.today()]
+        start = datetime.combine(min(days), time(0, 0))
+        end = datetime.combine(max(days), time(23, 59))
+        if (end - start).days < 28:
+            start -= timedelta(days=14)
+            end += timedelta(days=14)
+        x_axis.setRange(QDateTime(start), QDateTime(end))
+        x_axis.setTickCount(min(6, max(2, len(self.points) + 1)))
+        y_axis = QCategoryAxis()
+        y_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        for rank, band in enumerate(tool.bands):
+            y_axis.append(band.label, rank)
+        y_axis.setRange(-0.5, len(tool.bands) - 0.5)
+        y_axis.setLabelsBrush(text)
+        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+        for series in (line, dots):
+            series.attachAxis(x_axis)
+            series.attachAxis(y_axis)
+        accent = palette.color(QPalette.ColorRole.Highlight)
+        line.setColor(accent)
+        dots.setColor(accent)
+        dots.setBorderColor(accent)
+        self.setChart(chart)
+        words = "; ".join(f"{format_day(d)}: {names[level].label}" for d, level in self.points)
+        self.setAccessibleDescription(f"Risk level at each assessment: {words}")
+        self.setToolTip(words)
+
+
+class CasePage(QWidget):
+    """One case. The main window connects the ``*_requested`` signals to its forms."""
+
+    session_requested = Signal(str)
+    assessment_requested = Signal(str)
+    concern_requested = Signal(str)
+    amendment_requested = Signal(str, str)  # case id, record id
+    draft_requested = Signal(str)  # record id of a draft to carry on with
+    close_requested = Signal(str)
+    loaded = Signal(str)
+
+    def __init__(
+        self, tasks: TaskRunner, tool: RiskTool, *, today: date, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self.tool = tool
+        self.today = today
+        self.data: CaseData | None = None
+        self._hide_names = False
+        self._select_after_load: str | None = None
+
+        self.title = heading("Case", self)
+        self.title.setWordWrap(True)
+        self.risk_label = QLabel(self)
+        self.risk_label.setAccessibleName("Current risk")
+        self.risk_swatch = QLabel(self)
+        self.empty = QLabel(
+            "No case open. Choose one on the Caseload page (Ctrl+2) and press Enter.", self
+        )
+        self.empty.setWordWrap(True)
+
+        self.details = QGroupBox("About them", self)
+        self.details.setAccessibleName("About them")
+        self.details_form = QFormLayout(self.details)
+        self.details_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.contact = QGroupBox("How they like to be contacted", self)
+        self.contact.setAccessibleName("How they like to be contacted")
+        self.contact_text = QLabel(self.contact)
+        self.contact_text.setWordWrap(True)
+        self.contact_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        QVBoxLayout(self.contact).addWidget(self.contact_text)
+        self.chart = RiskChart(self)
+        chart_box = QGroupBox("Risk over time", self)
+        chart_box.setAccessibleName("Risk over time")
+        QVBoxLayout(chart_box).addWidget(self.chart)
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.details)
+        left_layout.addWidget(self.contact)
+        left_layout.addWidget(chart_box)
+        left_layout.addStretch(1)
+        left_scroll = QScrollArea(self)
+        left_scroll.setWidgetResizable(True)
+        left_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        left_scroll.setWidget(left)
+
+        self.timeline_model = RowsModel(("When", "What", "Summary", "Status"), self)
+        self.timeline = QTableView(self)
+        self.timeline.setModel(self.timeline_model)
+        self.timeline.setAccessibleName("Timeline, newest first")
+        self.timeline.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.timeline.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.timeline.setTabKeyNavigation(False)
+        self.timeline.setWordWrap(False)
+        self.timeline.verticalHeader().hide()
+        header = self.timeline.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.detail = QTextBrowser(self)
+        self.detail.setAccessibleName("The selected record")
+        self.detail.setOpenLinks(False)
+        timeline_box = QSplitter(Qt.Orientation.Vertical, self)
+        timeline_box.addWidget(self.timeline)
+        timeline_box.addWidget(self.detail)
+        timeline_box.setStretchFactor(0, 3)
+        timeline_box.setStretchFactor(1, 2)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(left_scroll)
+        self.splitter.addWidget(timeline_box)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+
+        def button(text: str, name: str, keys: str) -> QPushButton:
+            native = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
+            widget = QPushButton(f"{text} ({native})", self)
+            widget.setAccessibleName(name)
+            QShortcut(
+                QKeySequence(keys),
+                self,
+                activated=widget.click,
+                context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+            )
+            return widget
+
+        self.session_button = button("&Record a session", "Record a session", "Ctrl+N")
+        self.assess_button = button("Risk &assessment", "Risk assessment", "Ctrl+R")
+        self.concern_button = button("Safeguarding &concern", "Safeguarding concern", "Ctrl+K")
+        self.amend_button = button("A&mend selected", "Amend the selected record", "Ctrl+M")
+        self.draft_button = button("Carry on with &draft", "Carry on with this draft", "Ctrl+D")
+        self.close_button = button("C&lose case…", "Close this case", "Ctrl+Shift+C")
+        actions = QHBoxLayout()
+        for widget in (
+            self.session_button,
+            self.assess_button,
+            self.concern_button,
+            self.amend_button,
+            self.draft_button,
+        ):
+            actions.addWidget(widget)
+        actions.addStretch(1)
+        actions.addWidget(self.close_button)
+
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.risk_swatch)
+        top.addWidget(self.risk_label)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.empty)
+        layout.addLayout(actions)
+        layout.addWidget(self.splitter, 1)
+
+        self.session_button.clicked.connect(lambda: self._request(self.session_requested))
+        self.assess_button.clicked.connect(lambda: self._request(self.assessment_requested))
+        self.concern_button.clicked.connect(lambda: self._request(self.concern_requested))
+        self.close_button.clicked.connect(lambda: self._request(self.close_requested))
+        self.amend_button.clicked.connect(self._amend)
+        self.draft_button.clicked.connect(self._carry_on)
+        self.timeline.selectionModel().currentRowChanged.connect(self._show_selected)
+        self.timeline.activated.connect(self._activated)
+        for first, second in (
+            (self.session_button, self.assess_button),
+            (self.assess_button, self.concern_button),
+            (self.concern_button, self.amend_button),
+            (self.amend_button, self.draft_button),
+            (self.draft_button, self.close_button),
+            (self.close_button, self.timeline),
+            (self.timeline, self.detail),
+        ):
+            QWidget.setTabOrder(first, second)
+        self._set_enabled(False)
+
+    # ------------------------------------------------------------------ loading
+    @property
+    def case_id(self) -> str | None:
+        return self.data.case.id if self.data else None
+
+    def open_case(self, book: Any, case_id: str, select_record: str | None = None) -> None:
+        self._select_after_load = select_record
+        self._tasks.submit(lambda: load_case(book, case_id), self.show_case, owner=self)
+
+    def set_hide_names(self, hide: bool) -> None:
+        self._hide_names = hide
+        if self.data is not None:
+            self.show_case(self.data)
+
+    def show_case(self, data: CaseData) -> None:
+        previous = self.selected_id()
+        self.data = data
+        person = data.person
+        reference = person.reference if person else "Unknown young person"
+        name = ""
+        if person and not self._hide_names:
+            name = f" \u2014 {person.name}"
+            if person.preferred_name and person.preferred_name != person.name:
+                name += f" ({person.preferred_name})"
+        closed = " (closed)" if data.case.status is CaseStatus.CLOSED else ""
+        self.title.setText(f"{reference}{name}{closed}")
+        self.title.setAccessibleName(self.title.text())
+        level = data.case.current_risk_level
+        band_words = self._band_label(level) if level else "Not assessed"
+        self.risk_label.setText(f"Current risk: {band_words}")
+        self.risk_label.setAccessibleName(self.risk_label.text())
+        colour = self._band_colour(level)
+        size = self.risk_label.fontMetrics().height()
+        if colour is not None:
+            pixmap = QPixmap(size, size)
+            pixmap.fill(colour)
+            self.risk_swatch.setPixmap(pixmap)
+        else:
+            self.risk_swatch.clear()
+        self._fill_details(data)
+        self._fill_contact(data)
+        assessments = sorted(
+            (
+                s.record
+                for s in data.records
+                if isinstance(s.record, RiskAssessment) and s.state == "final"
+            ),
+            key=lambda a: (a.assessed_on, a.id),
+        )
+        self.chart.set_assessments(assessments, self.tool)
+        self.timeline_model.set_rows(self._timeline_rows(data))
+        self._set_enabled(True)
+        is_open = data.case.status is CaseStatus.OPEN
+        for widget in (self.session_button, self.assess_button, self.close_button):
+            widget.setEnabled(is_open)
+        wanted = self._select_after_load or previous
+        self._select_after_load = None
+        self.select_record(wanted)
+        emit(self.loaded, data.case.id)
+
+    def _band_label(self, level: str | None) -> str:
+        if not level:
+            return "Not assessed"
+        try:
+            return self.tool.band(level).label
+        except Exception:  # a level from another tool version: show its own words
+            return humanise(level)
+
+    def _band_colour(self, level: str | None) -> QColor | None:
+        if not level:
+            return None
+        try:
+            return QColor(self.tool.band(level).colour)
+        except Exception:
+            return None
+
+    def _set_enabled(self, on: bool) -> None:
+        self.empty.setVisible(not on)
+        self.splitter.setVisible(on)
+        for widget in (
+            self.session_button,
+            self.assess_button,
+            self.concern_button,
+            self.amend_button,
+            self.draft_button,
+            self.close_button,
+        ):
+            widget.setEnabled(on)
+        if not on:
+            self.title.setText("Case")
+            self.risk_label.clear()
+
+    def _fill_details(self, data: CaseData) -> None:
+        form = self.details_form
+        while form.rowCount():
+            form.removeRow(0)
+        person, case, referral = data.person, data.case, data.referral
+
+        def add(label: str, value: str) -> None:
+            shown = QLabel(value or "Not recorded", self.details)
+            shown.setWordWrap(True)
+            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            shown.setAccessibleName(f"{label}: {value or 'Not recorded'}")
+            form.addRow(f"{label}:", shown)
+
+        if person is not None:
+            if not self._hide_names:
+                add("Name", person.name)
+                add("Likes to be called", person.preferred_name or "")
+            dob = person.date_of_birth
+            age = person.age_on(self.today)
+            add("Date of birth", "" if self._hide_names else f"{format_day(dob)} (age {age})")
+            if self._hide_names:
+                add("Age", str(age))
+            add("Gender", person.gender or "")
+            add("Ethnicity", person.ethnicity or "")
+        add("Opened", format_day(case.opened_on))
+        if case.closed_on:
+            add("Closed", format_day(case.closed_on))
+        add("Key worker", case.key_worker)
+        add("Lawful basis", LAWFUL_BASES.get(case.lawful_basis, humanise(case.lawful_basis)))
+        if referral is not None:
+            add(
+                "Referred by",
+                f"{referral.source_agency} ({SOURCE_TYPES.get(referral.source_type, '')}), "
+                f"{format_day(referral.received_on)}",
+            )
+            add("Consent to share", "Yes" if referral.consent_to_share else "No")
+            if referral.consent_notes:
+                add("Consent notes", referral.consent_notes)
+        add("Next review", self.review_words(data))
+
+    def review_words(self, data: CaseData) -> str:
+        if data.case.status is CaseStatus.CLOSED:
+            return "None: the case is closed"
+        assessed = [
+            s.record.assessed_on
+            for s in data.records
+            if isinstance(s.record, RiskAssessment) and s.state == "final"
+        ]
+        if not assessed:
+            return "No risk assessment yet: do the initial assessment"
+        due = next_review_due(max(assessed), data.review_weeks or 8)
+        status = review_status(due, self.today)
+        words = {"overdue": "overdue since", "due_soon": "due soon,", "not_due": "due"}
+        return f"{words[status.value].capitalize()} {format_day(due)}"
+
+    def _fill_contact(self, data: CaseData) -> None:
+        sessions = [
+            s.record for s in data.records if isinstance(s.record, Session) and s.state == "final"
+        ]
+        lines: list[str] = []
+        if data.person and data.person.needs:
+            lines.append(data.person.needs)
+        met = [s for s in sessions if not s.missed]
+        venues = Counter(s.venue_type for s in met if s.venue_type)
+        if venues:
+            venue, count = venues.most_common(1)[0]
+            lines.append(f"Usually meets: {VENUE_TYPES[venue]} ({count} of {len(met)} sessions).")
+        chose = [s for s in met if s.venue_chosen_by]
+        if chose:
+            theirs = sum(
+                1 for s in chose if s.venue_chosen_by and s.venue_chosen_by.value == "young_person"
+            )
+            lines.append(f"They chose where to meet {theirs} of {len(chose)} times.")
+        kinds = Counter(s.contact_type for s in sessions)
+        if kinds:
+            kind, count = kinds.most_common(1)[0]
+            lines.append(f"Most contact: {CONTACT_TYPES[kind]} ({count}).")
+        asked = sorted((s for s in sessions if s.wants_to_meet_again), key=lambda s: s.occurred_at)
+        if asked:
+            last = asked[-1]
+            assert last.wants_to_meet_again is not None
+            lines.append(
+                f"Last asked \u201cDo you want to see me?\u201d on "
+                f"{format_day(last.occurred_at.astimezone().date())}: "
+                f"{MEET_AGAIN[last.wants_to_meet_again]}."
+            )
+        self.contact_text.setText("\n".join(lines) or "Nothing recorded yet.")
+        self.contact_text.setAccessibleName("How they like to be contacted")
+        self.contact_text.setAccessibleDescription(self.contact_text.text())
+
+    # ------------------------------------------------------------------ timeline
+    def _timeline_rows(self, data: CaseData) -> list[Row]:
+        amendments: dict[str, list[StoredRecord]] = {}
+        entries: list[StoredRecord] = []
+        for stored in data.records:
+            record = stored.record
+            if isinstance(record, Amendment):
+                amendments.setdefault(record.amends_id, []).append(stored)
+            elif isinstance(record, Session | RiskAssessment | SafeguardingConcern | Closure):
+                entries.append(stored)
+        position = {id(s): n for n, s in enumerate(data.records)}
+        entries.sort(
+            key=lambda s: (_when(s), isinstance(s.record, Closure), s.created_at, position[id(s)]),
+            reverse=True,
+        )
+        rows: list[Row] = []
+        for stored in entries:
+            rows.append(self._row(stored, amended=bool(amendments.get(stored.record.id))))
+            for amendment in sorted(
+                amendments.get(stored.record.id, []), key=lambda s: s.created_at
+            ):
+                rows.append(self._row(amendment))
+        case = data.case
+        rows.append(Row(cells=(format_day(case.opened_on), "Case opened", "", ""), key=case.id))
+        return rows
+
+    def _row(self, stored: StoredRecord, *, amended: bool = False) -> Row:
+        record = stored.record
+        state = "Draft: not finalised" if stored.state == "draft" else "Final"
+        if amended:
+            state += ", amended"
+        swatches: dict[int, QColor] = {}
+        if isinstance(record, Session):
+            when = local_day(record.occurred_at)
+            what = (
+                "Missed session"
+                if record.missed
+                else (f"Session: {CONTACT_TYPES[record.contact_type].split(',')[0]}")
+            )
+            summary = record.discussed or record.young_persons_words
+        elif isinstance(record, RiskAssessment):
+            when = format_day(record.assessed_on)
+            what = f"Risk assessment ({humanise(record.assessment_type)})"
+            summary = f"{self._band_label(record.effective_level)} (score {record.score})"
+            if record.override_level:
+                summary += " by professional judgement"
+                if record.awaiting_sign_off:
+                    summary += ", awaiting sign-off"
+            colour = self._band_colour(record.effective_level)
+            if colour is not None:
+                swatches[2] = colour
+        elif isinstance(record, SafeguardingConcern):
+            when = format_day(record.raised_on)
+            what = f"Concern raised with {RAISED_TO[record.raised_to]}"
+            summary = record.summary
+        elif isinstance(record, Closure):
+            when = format_day(record.closed_on)
+            what = "Case closed"
+            summary = OUTCOME_WORDS[record.outcome]
+        elif isinstance(record, Amendment):
+            when = local_day(datetime.fromisoformat(stored.created_at))
+            what = AMENDMENT_MARK + "Amendment"
+            summary = record.text
+            state = "Final"
+        else:
+            when, what, summary = "", record.KIND, ""
+        return Row(
+            cells=(when, what, _first_line(summary), state),
+            key=record.id,
+            swatches=swatches,
+            payload=stored.state,
+            tooltip=summary,
+        )
+
+    def selected_id(self) -> str | None:
+        index = self.timeline.currentIndex()
+        return index.data(KEY_ROLE) if index.isValid() else None
+
+    def select_record(self, record_id: str | None) -> None:
+        model = self.timeline_model
+        row = 0
+        for number, item in enumerate(model.rows):
+            if item.key == record_id:
+                row = number
+                break
+        if model.rowCount() == 0:
+            self.detail.clear()
+            return
+        index = model.index(row, 0)
+        self.timeline.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self._show_selected(index)
+
+    def selected(self) -> StoredRecord | None:
+        record_id = self.selected_id()
+        if self.data is None or record_id is None:
+            return None
+        return self.data.by_id.get(record_id)
+
+    def _show_selected(self, *_args: object) -> None:
+        stored = self.selected()
+        record = stored.record if stored else None
+        final = stored is not None and stored.state == "final" and record is not None
+        self.amend_button.setEnabled(final and not isinstance(record, Amendment | Case | Closure))
+        self.draft_button.setEnabled(stored is not None and stored.state == "draft")
+        if stored is None or self.data is None:
+            self.detail.setHtml(self._case_html())
+            return
+        original = self.describe(stored)
+        target = stored
+        if isinstance(record, Amendment):
+            target = self.data.by_id.get(record.amends_id, stored)
+            original = self.describe(target)
+        amendments = [
+            s
+            for s in self.data.records
+            if isinstance(s.record, Amendment) and s.record.amends_id == target.record.id
+        ]
+        if not amendments:
+            self.detail.setHtml(original)
+            return
+        side = "".join(self.describe(a) for a in amendments)
+        self.detail.setHtml(
+            "<table width='100%' cellspacing='6'><tr>"
+            f"<td width='50%' valign='top'><b>Original (unchanged)</b>{original}</td>"
+            f"<td width='50%' valign='top'><b>Amendments</b>{side}</td>"
+            "</tr></table>"
+        )
+
+    def _case_html(self) -> str:
+        return "<p>Select a record in the timeline to read it.</p>"
+
+    def describe(self, stored: StoredRecord) -> str:
+        """The record as readable HTML (text escaped; colours come from the palette)."""
+        record = stored.record
+        fields: list[tuple[str, str]] = []
+        title = self._row(stored).cells[1].replace(AMENDMENT_MARK, "")
+        if isinstance(record, Session):
+            fields = [
+                ("When", local_day(record.occurred_at)),
+                ("Length", f"{record.duration_minutes} minutes"),
+                ("Type of contact", CONTACT_TYPES[record.contact_type]),
+                ("Where", VENUE_TYPES[record.venue_type] if record.venue_type else ""),
+                (
+                    "Who chose where",
+                    CHOSEN_BY[record.venue_chosen_by] if record.venue_chosen_by else "",
+                ),
+                ("Who set the pace", CHOSEN_BY[record.pace_set_by] if record.pace_set_by else ""),
+                ("What was discussed", record.discussed),
+                ("Their own words", record.young_persons_words),
+                (
+                    "\u201cDo you want to see me?\u201d",
+                    MEET_AGAIN[record.wants_to_meet_again]
+                    if record.wants_to_meet_again
+                    else "Not asked",
+                ),
+                ("Concerns", record.concerns),
+                ("Actions", record.actions),
+            ]
+        elif isinstance(record, RiskAssessment):
+            fields = [
+                ("Date", format_day(record.assessed_on)),
+                ("Score", str(record.score)),
+                ("Level from the score", self._band_label(record.level)),
+            ]
+            if record.override_level:
+                fields += [
+                    ("Level in the worker's judgement", self._band_label(record.override_level)),
+                    ("Reasons", record.override_reasons),
+                    ("Sign-off", record.signed_off_by or "Awaiting supervisor sign-off"),
+                ]
+        elif isinstance(record, SafeguardingConcern):
+            fields = [
+                ("Date raised", format_day(record.raised_on)),
+                ("Raised with", RAISED_TO[record.raised_to]),
+                ("Their reference", record.their_reference),
+                ("The concern", record.summary),
+            ]
+        elif isinstance(record, Closure):
+            fields = [
+                ("Closed on", format_day(record.closed_on)),
+                ("Reason", CLOSURE_REASONS[record.reason]),
+                ("More about it", record.reason_detail),
+                ("Why no closing assessment", record.no_assessment_reason),
+                ("Outcome", OUTCOME_WORDS[record.outcome]),
+            ]
+        elif isinstance(record, Amendment):
+            fields = [
+                ("Written", local_day(datetime.fromisoformat(stored.created_at))),
+                ("Why", record.reason),
+                ("Correction", record.text),
+            ]
+        state = (
+            "Draft: not finalised yet."
+            if stored.state == "draft"
+            else "Finalised: kept as written; corrections are amendments."
+        )
+        parts = [f"<h3>{html.escape(title)}</h3><p><i>{html.escape(state)}</i></p>"]
+        for label, value in fields:
+            if value:
+                text = html.escape(value).replace("\n", "<br>")
+                parts.append(f"<p><b>{html.escape(label)}:</b> {text}</p>")
+        return "".join(parts)
+
+    def describe_plain(self, record: Record) -> str:
+        stored = self.data.by_id.get(record.id) if self.data else None
+        if stored is None:
+            return ""
+        browser = QTextBrowser()
+        browser.setHtml(self.describe(stored))
+        text = browser.toPlainText()
+        browser.deleteLater()
+        return text
+
+    # ------------------------------------------------------------------ actions
+    def _request(self, signal: Any) -> None:
+        if self.case_id:
+            emit(signal, self.case_id)
+
+    def _amend(self) -> None:
+        stored = self.selected()
+        if self.case_id and stored is not None and self.amend_button.isEnabled():
+            emit(self.amendment_requested, self.case_id, stored.record.id)
+
+    def _carry_on(self) -> None:
+        stored = self.selected()
+        if stored is not None and stored.state == "draft":
+            emit(self.draft_requested, stored.record.id)
+
+    def _activated(self, *_args: object) -> None:
+        stored = self.selected()
+        if stored is not None and stored.state == "draft":
+            self._carry_on()
+        else:
+            self.detail.setFocus()

@@ -1,0 +1,353 @@
+"""Closing a case, step by step: why, the closing risk assessment (or why there is none), and
+the outcome against the initial assessment, shown in words before anything is stored.
+
+The outcome comes from ``closure_outcome`` (same tool version or "incomplete data", never a
+guess). Confirming finalises a ``Closure`` and marks the case closed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any, Final
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from spokeapp.domain.closure import closure_outcome
+from spokeapp.domain.errors import SpokeError, ValidationError
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import (
+    AssessmentType,
+    Case,
+    CaseStatus,
+    Closure,
+    ClosureReason,
+    Outcome,
+    RiskAssessment,
+)
+from spokeapp.domain.risk_tool import RiskTool
+from spokeapp.store.casebook import StoredRecord
+from spokeapp.ui.forms import FieldForm, choice_box, date_edit, day_of, text_box, watch
+from spokeapp.ui.signals import emit
+from spokeapp.ui.views.risk_form import format_day
+from spokeapp.ui.widgets import Message
+
+CLOSURE_REASONS: Final = {
+    ClosureReason.OUTCOMES_MET: "The work we agreed has been done",
+    ClosureReason.YOUNG_PERSON_CHOSE_TO_END: "The young person chose to end it",
+    ClosureReason.NON_ENGAGEMENT: "They stopped taking part",
+    ClosureReason.NOT_CONTACTABLE: "They could not be contacted",
+    ClosureReason.MOVED_AWAY: "They moved away",
+    ClosureReason.TRANSFERRED: "Transferred to another service",
+    ClosureReason.AGED_OUT: "Too old for the service now",
+    ClosureReason.OTHER: "Another reason",
+}
+OUTCOME_WORDS: Final = {
+    Outcome.LOWER: "Lower: their risk is lower now than at the start.",
+    Outcome.SAME: "The same: their risk is at the same level as at the start.",
+    Outcome.HIGHER: "Higher: their risk is higher now than at the start.",
+    Outcome.INCOMPLETE: (
+        "Incomplete data: there is no initial and closing assessment made with the same "
+        "version of the risk tool to compare."
+    ),
+}
+LABELS: Final = {
+    "reason": "Reason for closing",
+    "reason_detail": "More about the reason",
+    "closed_on": "Date closed",
+    "closing_assessment_id": "Closing risk assessment",
+    "no_assessment_reason": "Why there is no closing assessment",
+    "outcome": "Outcome",
+}
+
+#: Opens the closing risk assessment form; calls back with the finalised assessment's id.
+AssessmentStarter = Callable[[Callable[[str], None]], None]
+
+
+def assessments_of(records: Sequence[StoredRecord]) -> list[RiskAssessment]:
+    """Finalised risk assessments, oldest first."""
+    found = [
+        s.record for s in records if isinstance(s.record, RiskAssessment) and s.state == "final"
+    ]
+    return sorted(found, key=lambda a: (a.assessed_on, a.id))
+
+
+def initial_assessment(records: Sequence[StoredRecord]) -> RiskAssessment | None:
+    every = assessments_of(records)
+    initial = [a for a in every if a.assessment_type is AssessmentType.INITIAL]
+    return (initial or every or [None])[0]
+
+
+class _ReasonPage(QWizardPage):
+    def __init__(self, wizard: ClosureWizard, today: date) -> None:
+        super().__init__(wizard)
+        self.setTitle("Why is the case closing?")
+        self.form = FieldForm(self, LABELS)
+        self.reason = self.form.add("reason", "&Reason", choice_box(CLOSURE_REASONS))
+        self.detail = self.form.add(
+            "reason_detail",
+            "&More about it",
+            text_box(3),
+            hint="Needed when the reason is 'Another reason'.",
+        )
+        self.closed_on = self.form.add("closed_on", "&Date closed", date_edit(today))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form.widget)
+
+    def validatePage(self) -> bool:
+        self.form.clear()
+        if (
+            self.reason.currentData() == ClosureReason.OTHER.value
+            and not self.detail.toPlainText().strip()
+        ):
+            self.form.errors["reason_detail"].show_error(
+                "More about the reason is required when the reason is 'Another reason'."
+            )
+            self.detail.setFocus()
+            return False
+        return True
+
+
+class _AssessmentPage(QWizardPage):
+    def __init__(self, wizard: ClosureWizard) -> None:
+        super().__init__(wizard)
+        self.wizard_ = wizard
+        self.setTitle("Closing risk assessment")
+        self.setSubTitle(
+            "The outcome compares the closing assessment with the first one. If you could not "
+            "do a closing assessment, say why."
+        )
+        self.use_assessment = QRadioButton("Use a closing &assessment", self)
+        self.use_assessment.setAccessibleName("Use a closing assessment")
+        self.assessment = QComboBox(self)
+        self.assessment.setAccessibleName("Closing risk assessment")
+        self.new_button = QPushButton("Record the closing assessment &now…", self)
+        self.new_button.setAccessibleName("Record the closing assessment now")
+        self.no_assessment = QRadioButton("There is n&o closing assessment", self)
+        self.no_assessment.setAccessibleName("There is no closing assessment")
+        self.form = FieldForm(self, LABELS)
+        self.why_none = self.form.add("no_assessment_reason", "&Why not", text_box(3))
+        self.message = Message(self, name="Problem with the closing assessment")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.use_assessment)
+        layout.addWidget(self.assessment)
+        layout.addWidget(self.new_button)
+        layout.addSpacing(self.fontMetrics().height() // 2)
+        layout.addWidget(self.no_assessment)
+        layout.addWidget(self.form.widget)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        self.use_assessment.toggled.connect(self._mode)
+        self.new_button.clicked.connect(self._new)
+
+    def fill(self, assessments: Sequence[RiskAssessment], select_id: str | None = None) -> None:
+        self.assessment.clear()
+        tool = self.wizard_.tool
+        for item in reversed(assessments):
+            try:
+                label = tool.band(item.effective_level).label
+            except SpokeError:
+                label = item.effective_level
+            kind = "Closing" if item.assessment_type is AssessmentType.CLOSURE else "Review"
+            if item.assessment_type is AssessmentType.INITIAL:
+                kind = "Initial"
+            self.assessment.addItem(f"{kind}, {format_day(item.assessed_on)}: {label}", item.id)
+        if select_id is not None:
+            self.assessment.setCurrentIndex(max(0, self.assessment.findData(select_id)))
+        closing = [a for a in assessments if a.assessment_type is AssessmentType.CLOSURE]
+        if closing and select_id is None:
+            self.assessment.setCurrentIndex(self.assessment.findData(closing[-1].id))
+        has_any = self.assessment.count() > 0
+        self.use_assessment.setEnabled(has_any)
+        (self.use_assessment if closing or select_id else self.no_assessment).setChecked(True)
+        self._mode()
+
+    def _mode(self, *_args: object) -> None:
+        using = self.use_assessment.isChecked()
+        self.assessment.setEnabled(using)
+        self.why_none.setEnabled(not using)
+
+    def _new(self) -> None:
+        self.wizard_.start_assessment(self.wizard_.assessment_recorded)
+
+    def closing_id(self) -> str | None:
+        return self.assessment.currentData() if self.use_assessment.isChecked() else None
+
+    def validatePage(self) -> bool:
+        self.form.clear()
+        self.message.clear_message()
+        if self.closing_id() is None and not self.why_none.toPlainText().strip():
+            self.form.errors["no_assessment_reason"].show_error(
+                "Say why there is no closing risk assessment, or record one now."
+            )
+            self.why_none.setFocus()
+            return False
+        return True
+
+
+class _OutcomePage(QWizardPage):
+    def __init__(self, wizard: ClosureWizard) -> None:
+        super().__init__(wizard)
+        self.wizard_ = wizard
+        self.setTitle("Outcome")
+        self.setSubTitle("Check this before closing the case. Once closed, it is final.")
+        self.comparison = QLabel(self)
+        self.comparison.setWordWrap(True)
+        self.comparison.setAccessibleName("Initial and closing risk")
+        self.outcome = QLabel(self)
+        self.outcome.setWordWrap(True)
+        self.outcome.setAccessibleName("Outcome")
+        font = self.outcome.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.outcome.setFont(font)
+        self.message = Message(self, name="Problems with the closure")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.comparison)
+        layout.addWidget(self.outcome)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        wizard = self.wizard_
+        initial, closing = wizard.initial, wizard.closing()
+        wizard.outcome = closure_outcome(initial, closing, wizard.tool)
+        self.comparison.setText(
+            f"At the start: {wizard.level_words(initial)}.\n"
+            f"At closing: {wizard.level_words(closing)}."
+        )
+        self.outcome.setText(f"Outcome: {OUTCOME_WORDS[wizard.outcome]}")
+        self.outcome.setAccessibleDescription(self.outcome.text())
+
+    def validatePage(self) -> bool:
+        return self.wizard_.close_case(self.message)
+
+
+class ClosureWizard(QWizard):
+    """Close one case. ``closed(closure_id)`` once the closure is stored."""
+
+    closed = Signal(str)
+
+    def __init__(
+        self,
+        book: Any,
+        tool: RiskTool,
+        case: Case,
+        records: Sequence[StoredRecord],
+        *,
+        today: date,
+        start_assessment: AssessmentStarter,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Close this case")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self._book = book
+        self.tool = tool
+        self.case = case
+        self.start_assessment = start_assessment
+        self.records = list(records)
+        self.initial = initial_assessment(self.records)
+        self.outcome = Outcome.INCOMPLETE
+        self.closure_id = new_id()
+        self.reason_page = _ReasonPage(self, today)
+        self.assessment_page = _AssessmentPage(self)
+        self.outcome_page = _OutcomePage(self)
+        for page in (self.reason_page, self.assessment_page, self.outcome_page):
+            self.addPage(page)
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Close the case")
+        for which, name in (
+            (QWizard.WizardButton.NextButton, "Next step"),
+            (QWizard.WizardButton.BackButton, "Previous step"),
+            (QWizard.WizardButton.FinishButton, "Close the case"),
+            (QWizard.WizardButton.CancelButton, "Cancel"),
+        ):
+            self.button(which).setAccessibleName(name)
+        self.assessment_page.fill(assessments_of(self.records))
+        self.dirty = False
+        for widget in (self.reason_page.reason, self.reason_page.detail):
+            watch(widget, self._changed)
+        metrics = self.fontMetrics()
+        self.resize(metrics.averageCharWidth() * 80, metrics.lineSpacing() * 28)
+
+    def _changed(self, *_args: object) -> None:
+        self.dirty = True
+
+    def assessment_recorded(self, assessment_id: str) -> None:
+        """A closing assessment was just finalised from the wizard: offer it and choose it."""
+        self.records.append(self._book.get(assessment_id))
+        self.assessment_page.fill(assessments_of(self.records), assessment_id)
+
+    def closing(self) -> RiskAssessment | None:
+        wanted = self.assessment_page.closing_id()
+        for item in assessments_of(self.records):
+            if item.id == wanted:
+                return item
+        return None
+
+    def level_words(self, assessment: RiskAssessment | None) -> str:
+        if assessment is None:
+            return "no assessment"
+        try:
+            label = self.tool.band(assessment.effective_level).label
+        except SpokeError:
+            label = assessment.effective_level
+        return f"{label} ({format_day(assessment.assessed_on)})"
+
+    def record(self) -> Closure:
+        page = self.reason_page
+        return Closure(
+            id=self.closure_id,
+            case_id=self.case.id,
+            closed_on=day_of(page.closed_on),
+            reason=ClosureReason(page.reason.currentData()),
+            outcome=self.outcome,
+            reason_detail=page.detail.toPlainText().strip(),
+            closing_assessment_id=self.assessment_page.closing_id(),
+            no_assessment_reason=(
+                ""
+                if self.assessment_page.closing_id()
+                else self.assessment_page.why_none.toPlainText().strip()
+            ),
+        )
+
+    def close_case(self, message: Message) -> bool:
+        closure = self.record()
+        try:
+            closure.validate()
+            case = self._book.get(self.case.id).record  # the assessment may have changed it
+            assert isinstance(case, Case)
+            self._book.save(closure, finalise=True)
+            closing = self.closing()
+            level = closing.effective_level if closing else case.current_risk_level
+            self._book.save(
+                dataclasses.replace(
+                    case,
+                    status=CaseStatus.CLOSED,
+                    closed_on=closure.closed_on,
+                    current_risk_level=level,
+                )
+            )
+        except ValidationError as exc:
+            message.show_error(
+                "The case could not be closed: "
+                + " ".join(f"{LABELS.get(p.field, p.field)} {p.message}." for p in exc.problems)
+            )
+            return False
+        except SpokeError as exc:
+            message.show_error(f"The case could not be closed: {exc}")
+            return False
+        self.dirty = False
+        emit(self.closed, closure.id)
+        return True

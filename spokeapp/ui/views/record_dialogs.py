@@ -1,0 +1,303 @@
+"""Short forms for the other things a worker records: a safeguarding concern raised with another
+agency, an amendment to a finalised record, group or awareness work with young people (counted,
+never named), and training or consultancy for professionals (counted by profession).
+
+Each is an event: saving finalises it, so it is kept exactly as written.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from typing import Any, Final
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from spokeapp.domain.errors import SpokeError, ValidationError
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import (
+    ActivityType,
+    Amendment,
+    GroupSession,
+    GroupSetting,
+    Profession,
+    ProfessionalActivity,
+    RaisedTo,
+    Record,
+    SafeguardingConcern,
+)
+from spokeapp.ui.forms import (
+    FieldForm,
+    RecordDialog,
+    choice_box,
+    date_edit,
+    day_of,
+    plain,
+    text_box,
+    watch,
+)
+from spokeapp.ui.signals import emit
+from spokeapp.ui.widgets import Message
+
+RAISED_TO: Final = {
+    RaisedTo.CHILDRENS_SOCIAL_CARE: "Children's social care",
+    RaisedTo.POLICE: "Police",
+    RaisedTo.HEALTH: "Health",
+    RaisedTo.EDUCATION: "School or college",
+    RaisedTo.OTHER: "Another agency",
+}
+GROUP_SETTINGS: Final = {
+    GroupSetting.SCHOOL: "School or college",
+    GroupSetting.YOUTH_CLUB: "Youth club",
+    GroupSetting.COMMUNITY: "Community venue",
+    GroupSetting.ONLINE: "Online",
+    GroupSetting.OTHER: "Somewhere else",
+}
+ACTIVITY_TYPES: Final = {
+    ActivityType.TRAINING: "Training",
+    ActivityType.AWARENESS: "Awareness session",
+    ActivityType.CONSULTANCY: "Case consultancy",
+}
+PROFESSIONS: Final = {
+    Profession.POLICE: "Police",
+    Profession.SOCIAL_CARE: "Social care",
+    Profession.EDUCATION: "Education",
+    Profession.HEALTH: "Health",
+    Profession.YOUTH_JUSTICE: "Youth justice",
+    Profession.VOLUNTARY_SECTOR: "Voluntary sector",
+    Profession.OTHER: "Other",
+}
+LABELS: Final = {
+    "raised_on": "Date raised",
+    "raised_to": "Raised with",
+    "summary": "What the concern is",
+    "their_reference": "Their reference",
+    "reason": "Why it needs amending",
+    "text": "The correction or addition",
+    "held_on": "Date",
+    "setting": "Where",
+    "topic": "Topic",
+    "young_people_reached": "Young people who took part",
+    "notes": "Notes",
+    "activity_type": "Kind of work",
+    "attendees_by_profession": "Attendees",
+}
+
+
+class _EventDialog(RecordDialog):
+    """A form whose one action stores the record as final."""
+
+    saved = Signal(str)
+
+    def __init__(self, title: str, book: Any, action: str, parent: QWidget | None) -> None:
+        super().__init__(title, parent)
+        self._book = book
+        self.record_id = new_id()
+        self.form = FieldForm(self, LABELS)
+        self.body.addWidget(self.form.widget)
+        self.cancel_button = QPushButton("Close (Esc)", self)
+        self.cancel_button.setAccessibleName("Close")
+        self.save_button = QPushButton(f"{action} (Ctrl+Enter)", self)
+        self.save_button.setAccessibleName(action.replace("&", ""))
+        self.save_button.setDefault(True)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.save_button)
+        self.footer.addLayout(row)
+        self.cancel_button.clicked.connect(self.reject)
+        self.save_button.clicked.connect(self.save)
+
+    def finish_setup(self, extra: list[QWidget] | None = None) -> None:
+        for widget in self.form.inputs.values():
+            watch(widget, self.changed)
+        for widget in extra or []:
+            watch(widget, self.changed)
+        order = [*self.form.inputs.values(), *(extra or []), self.cancel_button, self.save_button]
+        for first, second in itertools.pairwise(order):
+            QWidget.setTabOrder(first, second)
+        self.fit_to_screen(72)
+        self.resize(self.width(), min(self.height(), self.sizeHint().height() + 40))
+
+    def accept_shortcut(self) -> None:
+        self.save()
+
+    def record(self) -> Record:
+        raise NotImplementedError
+
+    def save(self) -> bool:
+        self.summary.clear_message()
+        self.form.clear()
+        record = self.record()
+        try:
+            record.validate()
+            self._book.save(record, finalise=True)
+        except ValidationError as exc:
+            self.form.show_problems(exc, self.summary, "saving")
+            return False
+        except SpokeError as exc:
+            self.summary.show_error(f"This could not be saved: {exc}")
+            return False
+        self.dirty = False
+        emit(self.saved, record.id)
+        self.accept()
+        return True
+
+
+class ConcernDialog(_EventDialog):
+    """A safeguarding concern raised with children's social care, the police or others."""
+
+    def __init__(
+        self, book: Any, case_id: str, *, today: date, parent: QWidget | None = None
+    ) -> None:
+        super().__init__("Safeguarding concern", book, "&Save concern", parent)
+        self.case_id = case_id
+        f = self.form
+        self.raised_on = f.add("raised_on", "Date &raised", date_edit(today))
+        self.raised_to = f.add("raised_to", "Raised &with", choice_box(RAISED_TO))
+        self.summary_text = f.add("summary", "&What the concern is", text_box(5))
+        self.their_reference = f.add(
+            "their_reference",
+            "Their r&eference",
+            QLineEdit(),
+            hint="The reference the other agency gave you, so the concern can be followed up.",
+        )
+        self.finish_setup()
+
+    def record(self) -> SafeguardingConcern:
+        return SafeguardingConcern(
+            id=self.record_id,
+            case_id=self.case_id,
+            raised_on=day_of(self.raised_on),
+            raised_to=RaisedTo(self.raised_to.currentData()),
+            summary=plain(self.summary_text),
+            their_reference=plain(self.their_reference),
+        )
+
+
+class AmendmentDialog(_EventDialog):
+    """A correction to a finalised record; the original stays exactly as it was."""
+
+    def __init__(
+        self,
+        book: Any,
+        case_id: str,
+        original: Record,
+        original_text: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Amendment", book, "&Save amendment", parent)
+        self.case_id = case_id
+        self.original = original
+        shown = QLabel(original_text, self)
+        shown.setWordWrap(True)
+        shown.setAccessibleName("The original record")
+        box = QGroupBox("The original (it will not change)", self)
+        box.setAccessibleName("The original record")
+        QVBoxLayout(box).addWidget(shown)
+        self.body.insertWidget(0, box)
+        f = self.form
+        self.reason = f.add("reason", "&Why it needs amending", text_box(2))
+        self.text = f.add(
+            "text",
+            "The &correction",
+            text_box(5),
+            hint="Write the corrected or extra account. Both will be shown side by side.",
+        )
+        self.finish_setup()
+
+    def record(self) -> Amendment:
+        return Amendment(
+            id=self.record_id,
+            case_id=self.case_id,
+            amends_id=self.original.id,
+            amends_kind=self.original.KIND,
+            reason=plain(self.reason),
+            text=plain(self.text),
+        )
+
+
+class GroupSessionDialog(_EventDialog):
+    """Group work or an awareness session with young people: how many, never who."""
+
+    def __init__(self, book: Any, *, today: date, parent: QWidget | None = None) -> None:
+        super().__init__("Group or awareness session", book, "&Save session", parent)
+        f = self.form
+        self.held_on = f.add("held_on", "&Date", date_edit(today))
+        self.setting = f.add("setting", "&Where", choice_box(GROUP_SETTINGS))
+        self.topic = f.add("topic", "&Topic", QLineEdit())
+        reached = QSpinBox()
+        reached.setRange(0, 10_000)
+        self.reached = f.add(
+            "young_people_reached",
+            "&Young people",
+            reached,
+            hint="A head count only: group work is never recorded by name.",
+        )
+        self.notes = f.add("notes", "&Notes", text_box(3))
+        self.finish_setup()
+
+    def record(self) -> GroupSession:
+        assert isinstance(self.reached, QSpinBox)
+        return GroupSession(
+            id=self.record_id,
+            held_on=day_of(self.held_on),
+            setting=GroupSetting(self.setting.currentData()),
+            topic=plain(self.topic),
+            young_people_reached=self.reached.value(),
+            notes=plain(self.notes),
+        )
+
+
+class ProfessionalActivityDialog(_EventDialog):
+    """Training, awareness or consultancy for professionals, with attendees by profession."""
+
+    def __init__(self, book: Any, *, today: date, parent: QWidget | None = None) -> None:
+        super().__init__("Work with professionals", book, "&Save", parent)
+        f = self.form
+        self.held_on = f.add("held_on", "&Date", date_edit(today))
+        self.activity_type = f.add("activity_type", "&Kind of work", choice_box(ACTIVITY_TYPES))
+        self.topic = f.add("topic", "&Topic", QLineEdit())
+        box = QGroupBox("Attendees by profession", self)
+        box.setAccessibleName("Attendees by profession")
+        counts = FieldForm(box, {p.value: f"{w} attendees" for p, w in PROFESSIONS.items()})
+        self.counts: dict[Profession, QSpinBox] = {}
+        for profession, words in PROFESSIONS.items():
+            spin = QSpinBox()
+            spin.setRange(0, 1000)
+            counts.add(profession.value, words, spin)
+            self.counts[profession] = spin
+        QVBoxLayout(box).addWidget(counts.widget)
+        self.form.layout.addRow(box)
+        self.attendees_error = self.form.errors["attendees_by_profession"] = _message(self)
+        self.form.layout.addRow(self.attendees_error)
+        self.notes = f.add("notes", "&Notes", text_box(3))
+        self.finish_setup(list(self.counts.values()))
+
+    def record(self) -> ProfessionalActivity:
+        return ProfessionalActivity(
+            id=self.record_id,
+            held_on=day_of(self.held_on),
+            activity_type=ActivityType(self.activity_type.currentData()),
+            topic=plain(self.topic),
+            attendees_by_profession=tuple(
+                (profession, spin.value())
+                for profession, spin in self.counts.items()
+                if spin.value()
+            ),
+            notes=plain(self.notes),
+        )
+
+
+def _message(parent: QWidget) -> Message:
+    return Message(parent, name="Problem with Attendees")

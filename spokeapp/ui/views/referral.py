@@ -1,0 +1,431 @@
+"""Referrals: take a referral in, record consent, and make the threshold decision.
+
+A referral needs a young person to point at, so the young person's details are stored with the
+referral. Accepting it opens their case (with its lawful basis); declining needs a reason; a
+waiting list is a decision too. The Referrals page lists every referral, newest first.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import date, timedelta
+from typing import Any, Final
+
+from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from spokeapp.domain.errors import Problem, SpokeError, ValidationError
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import (
+    Case,
+    LawfulBasis,
+    Referral,
+    ReferralDecision,
+    SourceType,
+    YoungPerson,
+)
+from spokeapp.ui.first_run import heading, paragraph
+from spokeapp.ui.forms import (
+    FieldForm,
+    RecordDialog,
+    choice_box,
+    date_edit,
+    day_of,
+    plain,
+    select,
+    text_box,
+    watch,
+)
+from spokeapp.ui.models.rows import KEY_ROLE, SORT_ROLE, Row, RowsModel
+from spokeapp.ui.signals import emit
+from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.views.risk_form import format_day
+
+SOURCE_TYPES: Final = {
+    SourceType.POLICE: "Police",
+    SourceType.CHILDRENS_SOCIAL_CARE: "Children's social care",
+    SourceType.EDUCATION: "School or college",
+    SourceType.HEALTH: "Health",
+    SourceType.YOUTH_OFFENDING: "Youth justice",
+    SourceType.VOLUNTARY_SECTOR: "Voluntary sector",
+    SourceType.FAMILY: "Family or carer",
+    SourceType.SELF: "The young person themselves",
+    SourceType.OTHER: "Other",
+}
+DECISIONS: Final = {
+    ReferralDecision.PENDING: "Not decided yet",
+    ReferralDecision.ACCEPTED: "Accept: open a case",
+    ReferralDecision.DECLINED: "Decline (say why)",
+    ReferralDecision.WAITING_LIST: "Waiting list",
+}
+DECISION_WORDS: Final = {
+    ReferralDecision.PENDING: "Not decided",
+    ReferralDecision.ACCEPTED: "Accepted",
+    ReferralDecision.DECLINED: "Declined",
+    ReferralDecision.WAITING_LIST: "Waiting list",
+}
+LAWFUL_BASES: Final = {
+    LawfulBasis.PUBLIC_TASK: "Public task",
+    LawfulBasis.LEGITIMATE_INTERESTS: "Legitimate interests",
+    LawfulBasis.CONSENT: "Consent",
+    LawfulBasis.VITAL_INTERESTS: "Vital interests",
+    LawfulBasis.LEGAL_OBLIGATION: "Legal obligation",
+}
+LABELS: Final = {
+    "name": "Full name",
+    "preferred_name": "Name they like to be called",
+    "date_of_birth": "Date of birth",
+    "reference": "Reference",
+    "gender": "Gender (in their words)",
+    "ethnicity": "Ethnicity (in their words)",
+    "needs": "Needs and how they like to be contacted",
+    "received_on": "Date received",
+    "source_agency": "Referred by (agency)",
+    "source_type": "Kind of referrer",
+    "reason": "Reason for referral",
+    "consent_to_share": "The young person agrees to information being shared",
+    "consent_notes": "Notes on consent",
+    "decision": "Decision",
+    "decline_reason": "Reason for declining",
+    "decided_on": "Date of decision",
+    "lawful_basis": "Lawful basis for holding the case",
+}
+
+
+def next_reference(existing: list[str]) -> str:
+    """The next free "YP-0001"-style reference."""
+    numbers = [int(m.group(1)) for r in existing if (m := re.fullmatch(r"YP-(\d+)", r))]
+    return f"YP-{max(numbers, default=0) + 1:04d}"
+
+
+class ReferralDialog(RecordDialog):
+    """A new referral, or the decision on one. ``saved(referral_id, case_id or "")``."""
+
+    saved = Signal(str, str)
+
+    def __init__(
+        self,
+        book: Any,
+        *,
+        today: date,
+        referral: Referral | None = None,
+        person: YoungPerson | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Referral" if referral else "New referral", parent)
+        self._book = book
+        self._today = today
+        self.referral_id = referral.id if referral else new_id()
+        self.person_id = person.id if person else new_id()
+
+        person_box = QGroupBox("Young person", self)
+        self.person_form = FieldForm(person_box, LABELS)
+        f = self.person_form
+        self.name = f.add("name", "Full &name", QLineEdit())
+        self.preferred_name = f.add("preferred_name", "&Likes to be called", QLineEdit())
+        self.date_of_birth = f.add(
+            "date_of_birth", "Date of &birth", date_edit(today - timedelta(days=365 * 14))
+        )
+        self.reference = f.add(
+            "reference",
+            "R&eference",
+            QLineEdit(),
+            hint="Shown instead of their name wherever the name is not needed.",
+        )
+        self.gender = f.add("gender", "&Gender", QLineEdit())
+        self.ethnicity = f.add("ethnicity", "E&thnicity", QLineEdit())
+        self.needs = f.add(
+            "needs",
+            "Needs and &contact",
+            text_box(3),
+            hint="For example: prefers texts after 4pm; does not want letters at home.",
+        )
+        QVBoxLayout(person_box).addWidget(f.widget)
+
+        referral_box = QGroupBox("Referral", self)
+        self.referral_form = FieldForm(referral_box, LABELS)
+        r = self.referral_form
+        self.received_on = r.add("received_on", "Date &received", date_edit(today))
+        self.source_agency = r.add("source_agency", "Referred b&y", QLineEdit())
+        self.source_type = r.add("source_type", "&Kind of referrer", choice_box(SOURCE_TYPES))
+        self.reason = r.add("reason", "Reason for re&ferral", text_box(4))
+        consent = QCheckBox("The young person agrees to information being &shared")
+        self.consent = r.add("consent_to_share", "", consent)
+        self.consent_notes = r.add("consent_notes", "Notes on c&onsent", text_box(2))
+        QVBoxLayout(referral_box).addWidget(r.widget)
+
+        decision_box = QGroupBox("Decision", self)
+        self.decision_form = FieldForm(decision_box, LABELS)
+        d = self.decision_form
+        self.decision = d.add("decision", "&Decision", choice_box(DECISIONS))
+        self.decided_on = d.add("decided_on", "Date of dec&ision", date_edit(today))
+        self.decline_reason = d.add("decline_reason", "Why &declined", text_box(2))
+        self.lawful_basis = d.add(
+            "lawful_basis",
+            "Lawful &basis",
+            choice_box(LAWFUL_BASES),
+            hint="Usually public task, not consent. Agreed with your hub.",
+        )
+        QVBoxLayout(decision_box).addWidget(d.widget)
+
+        for box in (person_box, referral_box, decision_box):
+            box.setAccessibleName(box.title())
+            self.body.addWidget(box)
+        self.fields = FieldForm(self, LABELS)
+        for form in (self.person_form, self.referral_form, self.decision_form):
+            self.fields.inputs.update(form.inputs)
+            self.fields.errors.update(form.errors)
+
+        self.cancel_button = QPushButton("Close (Esc)", self)
+        self.cancel_button.setAccessibleName("Close")
+        self.save_button = QPushButton("&Save referral (Ctrl+Enter)", self)
+        self.save_button.setAccessibleName("Save referral")
+        self.save_button.setDefault(True)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.save_button)
+        self.footer.addLayout(row)
+        self.cancel_button.clicked.connect(self.reject)
+        self.save_button.clicked.connect(self.save)
+        self.decision.currentIndexChanged.connect(self._decision_changed)
+
+        self._loading = True
+        if person is not None:
+            self._load_person(person)
+        else:
+            existing = [getattr(s.record, "reference", "") for s in book.records("young_person")]
+            self.reference.setText(next_reference(existing))
+        if referral is not None:
+            self._load_referral(referral)
+        self._loading = False
+        for widget in self.fields.inputs.values():
+            watch(widget, self.changed)
+        self._decision_changed()
+        order = [*self.fields.inputs.values(), self.cancel_button, self.save_button]
+        for first, second in itertools.pairwise(order):
+            QWidget.setTabOrder(first, second)
+        self.fit_to_screen(84)
+        self.name.setFocus()
+
+    def _load_person(self, person: YoungPerson) -> None:
+        self.name.setText(person.name)
+        self.preferred_name.setText(person.preferred_name or "")
+        dob = person.date_of_birth
+        self.date_of_birth.setDate(QDate(dob.year, dob.month, dob.day))
+        self.reference.setText(person.reference)
+        self.gender.setText(person.gender or "")
+        self.ethnicity.setText(person.ethnicity or "")
+        self.needs.setPlainText(person.needs)
+
+    def _load_referral(self, referral: Referral) -> None:
+        day = referral.received_on
+        self.received_on.setDate(QDate(day.year, day.month, day.day))
+        self.source_agency.setText(referral.source_agency)
+        select(self.source_type, referral.source_type.value)
+        self.reason.setPlainText(referral.reason)
+        self.consent.setChecked(referral.consent_to_share)
+        self.consent_notes.setPlainText(referral.consent_notes)
+        select(self.decision, referral.decision.value)
+        if referral.decided_on:
+            day = referral.decided_on
+            self.decided_on.setDate(QDate(day.year, day.month, day.day))
+        self.decline_reason.setPlainText(referral.decline_reason)
+
+    def _decision_changed(self, *_args: object) -> None:
+        decision = ReferralDecision(self.decision.currentData())
+        d = self.decision_form
+        d.set_visible("decided_on", decision is not ReferralDecision.PENDING)
+        d.set_visible("decline_reason", decision is ReferralDecision.DECLINED)
+        d.set_visible("lawful_basis", decision is ReferralDecision.ACCEPTED)
+        self.save_button.setText(
+            "&Accept and open a case (Ctrl+Enter)"
+            if decision is ReferralDecision.ACCEPTED
+            else "&Save referral (Ctrl+Enter)"
+        )
+
+    def accept_shortcut(self) -> None:
+        self.save()
+
+    def records(self) -> tuple[YoungPerson, Referral]:
+        decision = ReferralDecision(self.decision.currentData())
+        person = YoungPerson(
+            id=self.person_id,
+            reference=plain(self.reference),
+            name=plain(self.name),
+            date_of_birth=day_of(self.date_of_birth),
+            preferred_name=plain(self.preferred_name) or None,
+            gender=plain(self.gender) or None,
+            ethnicity=plain(self.ethnicity) or None,
+            needs=plain(self.needs),
+        )
+        referral = Referral(
+            id=self.referral_id,
+            young_person_id=self.person_id,
+            received_on=day_of(self.received_on),
+            source_agency=plain(self.source_agency),
+            source_type=SourceType(self.source_type.currentData()),
+            reason=plain(self.reason),
+            decision=decision,
+            decline_reason=(
+                plain(self.decline_reason) if decision is ReferralDecision.DECLINED else ""
+            ),
+            decided_on=(None if decision is ReferralDecision.PENDING else day_of(self.decided_on)),
+            consent_to_share=self.consent.isChecked(),
+            consent_notes=plain(self.consent_notes),
+        )
+        return person, referral
+
+    def save(self) -> bool:
+        self.summary.clear_message()
+        self.fields.clear()
+        person, referral = self.records()
+        problems: list[Problem] = []
+        for record in (person, referral):
+            try:
+                record.validate()
+            except ValidationError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            self.fields.show_problems(ValidationError(problems), self.summary, "saving")
+            return False
+        case_id = ""
+        try:
+            self._book.save(person)
+            self._book.save(referral)
+            if referral.decision is ReferralDecision.ACCEPTED:
+                case_id = self._open_case(referral)
+        except SpokeError as exc:
+            self.summary.show_error(f"The referral could not be saved: {exc}")
+            return False
+        self.dirty = False
+        emit(self.saved, referral.id, case_id)
+        self.accept()
+        return True
+
+    def _open_case(self, referral: Referral) -> str:
+        for stored in self._book.records("case"):
+            if getattr(stored.record, "referral_id", None) == referral.id:
+                return str(stored.record.id)  # accepted before: the case is already open
+        assert referral.decided_on is not None
+        case = Case(
+            id=new_id(),
+            young_person_id=referral.young_person_id,
+            key_worker=self._book.author,
+            opened_on=referral.decided_on,
+            referral_id=referral.id,
+            lawful_basis=LawfulBasis(self.lawful_basis.currentData()),
+        )
+        self._book.save(case)
+        return case.id
+
+
+def _load_referrals(book: Any) -> list[tuple[Referral, YoungPerson | None]]:
+    people = {s.record.id: s.record for s in book.records("young_person")}
+    found: list[tuple[Referral, YoungPerson | None]] = []
+    for stored in book.records("referral"):
+        referral = stored.record
+        assert isinstance(referral, Referral)
+        person = people.get(referral.young_person_id)
+        found.append((referral, person if isinstance(person, YoungPerson) else None))
+    return found
+
+
+class ReferralsPage(QWidget):
+    """Every referral, undecided ones first; Enter opens one to record the decision."""
+
+    open_referral = Signal(str)
+
+    def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self.model = RowsModel(
+            ("Received", "Reference", "Referred by", "Decision", "Consent to share"), self
+        )
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Referrals")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.new_button = QPushButton("&New referral (Ctrl+Shift+N)", self)
+        self.new_button.setAccessibleName("New referral")
+        self.open_button = QPushButton("&Open and decide (Enter)", self)
+        self.open_button.setAccessibleName("Open the selected referral")
+        self.empty = QLabel("No referrals yet. Press New referral to take one in.", self)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Referrals", self))
+        layout.addWidget(
+            paragraph(
+                "Take in a referral, record whether the young person agrees to information "
+                "being shared, and decide: accept, decline with a reason, or waiting list.",
+                self,
+            )
+        )
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+        self.table.activated.connect(self._activated)
+        self.open_button.clicked.connect(lambda: self._activated(self.table.currentIndex()))
+
+    def refresh(self, book: Any) -> None:
+        self._tasks.submit(lambda: _load_referrals(book), self._loaded, owner=self)
+
+    def _loaded(self, found: list[tuple[Referral, YoungPerson | None]]) -> None:
+        order = {
+            ReferralDecision.PENDING: 0,
+            ReferralDecision.WAITING_LIST: 1,
+            ReferralDecision.ACCEPTED: 2,
+            ReferralDecision.DECLINED: 3,
+        }
+        rows = [
+            Row(
+                cells=(
+                    format_day(referral.received_on),
+                    person.reference if person else "(unknown)",
+                    referral.source_agency,
+                    DECISION_WORDS[referral.decision],
+                    "Yes" if referral.consent_to_share else "No",
+                ),
+                key=referral.id,
+                sort=(
+                    referral.received_on.toordinal(),
+                    person.reference if person else "",
+                    referral.source_agency.casefold(),
+                    order[referral.decision],
+                    referral.consent_to_share,
+                ),
+            )
+            for referral, person in found
+        ]
+        self.model.set_rows(rows)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.empty.setVisible(not rows)
+
+    def _activated(self, index: Any) -> None:
+        if index.isValid():
+            emit(self.open_referral, index.data(KEY_ROLE))

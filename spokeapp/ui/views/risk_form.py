@@ -1,0 +1,389 @@
+"""Risk assessment: a form built entirely from the hub's risk tool file.
+
+Domains and indicators come from the tool (never from code), each answered No / Some concern /
+Significant with radio buttons. The score and band update as the worker answers. Professional
+judgement may override the band, but only with written reasons (the domain's rule and message)
+and the assessment is then flagged for supervisor sign-off. Finalising stores the assessment
+for good, copies the level that counts to the case, and sets when the next review is due.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Any, Final
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QWidget,
+)
+
+from spokeapp.domain.errors import Problem, SpokeError, ValidationError
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import AssessmentType, Case, RiskAssessment
+from spokeapp.domain.reviews import (
+    DEFAULT_REVIEW_INTERVAL_WEEKS,
+    MAX_REVIEW_INTERVAL_WEEKS,
+    MIN_REVIEW_INTERVAL_WEEKS,
+    next_review_due,
+)
+from spokeapp.domain.risk_tool import RiskTool
+from spokeapp.ui.forms import (
+    FieldForm,
+    RecordDialog,
+    choice_box,
+    date_edit,
+    day_of,
+    select,
+    text_box,
+    watch,
+)
+from spokeapp.ui.signals import emit
+from spokeapp.ui.widgets import Message
+
+ANSWERS: Final = ((0, "No"), (1, "Some concern"), (2, "Significant"))
+ASSESSMENT_TYPES: Final = {
+    AssessmentType.INITIAL: "Initial (start of support)",
+    AssessmentType.REVIEW: "Review",
+    AssessmentType.CLOSURE: "Closing (end of support)",
+}
+REVIEW_SETTING: Final = "review_weeks."
+LABELS: Final = {
+    "assessment_type": "Kind of assessment",
+    "assessed_on": "Date of assessment",
+    "answers": "Answers",
+    "override": "The score does not match my judgement",
+    "override_level": "Level in your judgement",
+    "override_reasons": "Reasons for your judgement",
+    "needs_sign_off": "Supervisor sign-off",
+    "review_weeks": "Next review in",
+    "tool_version": "Risk tool",
+    "score": "Score",
+    "level": "Level",
+}
+
+
+def swatch(colour: str, size: int = 14) -> QIcon:
+    """A plain square of the band's colour (always beside the band's name, never alone)."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(colour))
+    return QIcon(pixmap)
+
+
+def format_day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+class RiskAssessmentDialog(RecordDialog):
+    """Record a risk assessment for one case. ``finalised(assessment_id)`` after finalising."""
+
+    finalised = Signal(str)
+    draft_saved = Signal(str)
+
+    def __init__(
+        self,
+        book: Any,
+        tool: RiskTool,
+        case_id: str,
+        *,
+        today: date,
+        assessment_type: AssessmentType = AssessmentType.REVIEW,
+        draft: RiskAssessment | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Risk assessment", parent)
+        self._book = book
+        self.tool = tool
+        self.case_id = case_id
+        self.record_id = draft.id if draft else new_id()
+        self.groups: dict[str, QButtonGroup] = {}
+
+        self.form = FieldForm(self, LABELS)
+        self.kind = self.form.add(
+            "assessment_type", "&Kind of assessment", choice_box(ASSESSMENT_TYPES)
+        )
+        self.assessed_on = self.form.add("assessed_on", "&Date", date_edit(today))
+        self.body.addWidget(self.form.widget)
+        intro = QLabel(
+            f"{tool.title} (version {tool.version}). For each question choose No, Some concern "
+            "or Significant. Unanswered questions count as No, so answer every one.",
+            self,
+        )
+        intro.setWordWrap(True)
+        self.body.addWidget(intro)
+
+        first_radio: QRadioButton | None = None
+        for domain in tool.domains:
+            box = QGroupBox(domain.title, self)
+            box.setAccessibleName(domain.title)
+            grid = QGridLayout(box)
+            grid.setColumnStretch(0, 1)
+            for row, indicator in enumerate(domain.indicators):
+                text = QLabel(indicator.text, box)
+                text.setWordWrap(True)
+                if indicator.help:
+                    text.setToolTip(indicator.help)
+                window = f" (last {indicator.window_days} days)" if indicator.window_days else ""
+                text.setText(indicator.text + window)
+                grid.addWidget(text, row, 0)
+                group = QButtonGroup(box)
+                group.setExclusive(True)
+                for column, (value, word) in enumerate(ANSWERS, start=1):
+                    radio = QRadioButton(word, box)
+                    radio.setAccessibleName(f"{indicator.text}: {word}")
+                    group.addButton(radio, value)
+                    grid.addWidget(radio, row, column)
+                    first_radio = first_radio or radio
+                group.idToggled.connect(self._answer_toggled)
+                self.groups[indicator.id] = group
+            self.body.addWidget(box)
+        self.answers_error = self.form.errors["answers"] = self._inline_message("Answers")
+
+        judgement = QGroupBox("Your professional judgement", self)
+        judgement.setAccessibleName("Your professional judgement")
+        self.judgement_form = FieldForm(judgement, LABELS)
+        self.override = QCheckBox("The score does not match my &judgement", judgement)
+        self.override.setAccessibleName("The score does not match my judgement")
+        self.judgement_form.add("override", "", self.override)
+        self.override_level = choice_box(
+            {band.name: band.label for band in tool.bands}, blank="Choose a level…"
+        )
+        for number, band in enumerate(tool.bands, start=1):
+            self.override_level.setItemIcon(number, swatch(band.colour))
+        self.judgement_form.add("override_level", "Le&vel in your judgement", self.override_level)
+        self.override_reasons = self.judgement_form.add(
+            "override_reasons",
+            "&Reasons",
+            _reasons_box(),
+            hint="Say what you know that the questions do not capture. Your supervisor will "
+            "read this when they sign the assessment off.",
+        )
+        self.sign_off_note = QLabel(
+            "An assessment with your own judgement needs your supervisor's sign-off.", judgement
+        )
+        self.sign_off_note.setWordWrap(True)
+        judgement_layout = QHBoxLayout(judgement)
+        judgement_layout.addWidget(self.judgement_form.widget)
+        self.judgement_form.layout.addRow(self.sign_off_note)
+        self.body.addWidget(judgement)
+        self.form.inputs.update(self.judgement_form.inputs)
+        self.form.errors.update(self.judgement_form.errors)
+
+        self.review_weeks = QSpinBox(self)
+        self.review_weeks.setRange(MIN_REVIEW_INTERVAL_WEEKS, MAX_REVIEW_INTERVAL_WEEKS)
+        self.review_weeks.setValue(DEFAULT_REVIEW_INTERVAL_WEEKS)
+        self.review_weeks.setSuffix(" weeks")
+        review_form = FieldForm(self, LABELS)
+        review_form.add("review_weeks", "Next re&view in", self.review_weeks)
+        self.review_due = QLabel(self)
+        self.review_due.setAccessibleName("Next review due")
+        review_form.layout.addRow("Next review due:", self.review_due)
+        self.body.addWidget(review_form.widget)
+
+        # The live result stays in view below the scrolling questions.
+        self.result = QLabel(self)
+        self.result.setAccessibleName("Score and level")
+        self.result.setTextFormat(Qt.TextFormat.PlainText)
+        self.result_swatch = QLabel(self)
+        self.save_button = QPushButton("Save draf&t", self)
+        self.save_button.setAccessibleName("Save draft")
+        self.finalise_button = QPushButton("&Finalise (Ctrl+Enter)", self)
+        self.finalise_button.setAccessibleName("Finalise this risk assessment")
+        self.cancel_button = QPushButton("Close (Esc)", self)
+        self.cancel_button.setAccessibleName("Close")
+        row = QHBoxLayout()
+        row.addWidget(self.result_swatch)
+        row.addWidget(self.result, 1)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.save_button)
+        row.addWidget(self.finalise_button)
+        self.footer.addLayout(row)
+
+        self.override.toggled.connect(self._override_toggled)
+        self.save_button.clicked.connect(self.save_draft)
+        self.finalise_button.clicked.connect(self.finalise)
+        self.cancel_button.clicked.connect(self.reject)
+        self.review_weeks.valueChanged.connect(self._update_review)
+        self.assessed_on.dateChanged.connect(self._update_review)
+        for widget in (
+            self.kind,
+            self.assessed_on,
+            self.override,
+            self.override_level,
+            self.override_reasons,
+            self.review_weeks,
+        ):
+            watch(widget, self.changed)
+
+        self._loading = True
+        select(self.kind, assessment_type.value)
+        if draft is not None:
+            self._load(draft)
+        self._loading = False
+        self.dirty = False
+        self._override_toggled(self.override.isChecked())
+        self._update_score()
+        self._update_review()
+        self.fit_to_screen(96)
+        if first_radio is not None:
+            QWidget.setTabOrder(self.assessed_on, first_radio)
+
+    def _inline_message(self, name: str) -> Message:
+        message = Message(self, name=f"Problem with {name}")
+        self.body.addWidget(message)
+        return message
+
+    # ------------------------------------------------------------------ state
+    def answers(self) -> dict[str, int]:
+        return {
+            indicator: group.checkedId()
+            for indicator, group in self.groups.items()
+            if group.checkedId() >= 0
+        }
+
+    def set_answer(self, indicator_id: str, value: int) -> None:
+        button = self.groups[indicator_id].button(value)
+        button.setChecked(True)
+
+    def answer_all(self, value: int) -> None:
+        for indicator in self.groups:
+            self.set_answer(indicator, value)
+
+    def _answer_toggled(self, _id: int, checked: bool) -> None:
+        if checked:
+            self.changed()
+            self._update_score()
+
+    def _override_toggled(self, on: bool) -> None:
+        for name in ("override_level", "override_reasons"):
+            self.judgement_form.set_visible(name, on)
+        self.sign_off_note.setVisible(on)
+
+    def _update_score(self) -> None:
+        result = self.tool.score(self.answers())
+        band = self.tool.band(result.level)
+        missing = len(self.tool.unanswered(self.answers()))
+        text = f"Score {result.score} of {self.tool.max_score}: {band.label} risk"
+        if result.raised_by:
+            text += " (raised by a single significant answer)"
+        if missing:
+            text += f". {missing} not answered yet"
+        self.result.setText(text)
+        self.result.setAccessibleDescription(text)
+        size = self.result.fontMetrics().height()
+        self.result_swatch.setPixmap(swatch(band.colour, size).pixmap(size, size))
+        self.scored_level = result.level
+        self.score = result.score
+
+    def _update_review(self, *_args: object) -> None:
+        due = next_review_due(day_of(self.assessed_on), self.review_weeks.value())
+        self.review_due.setText(format_day(due))
+
+    def _load(self, draft: RiskAssessment) -> None:
+        select(self.kind, draft.assessment_type.value)
+        day = draft.assessed_on
+        self.assessed_on.setDate(QDate(day.year, day.month, day.day))
+        for indicator, value in draft.answers:
+            if indicator in self.groups:
+                self.set_answer(indicator, value)
+        if draft.override_level is not None:
+            self.override.setChecked(True)
+            select(self.override_level, draft.override_level)
+        self.override_reasons.setPlainText(draft.override_reasons)
+
+    def record(self) -> RiskAssessment:
+        answers = self.answers()
+        result = self.tool.score(answers)
+        override = self.override_level.currentData() if self.override.isChecked() else None
+        if self.override.isChecked() and override is None:
+            override = ""  # chosen to override but no level picked: the rules say so
+        return RiskAssessment(
+            id=self.record_id,
+            case_id=self.case_id,
+            assessment_type=AssessmentType(self.kind.currentData()),
+            assessed_on=day_of(self.assessed_on),
+            tool_id=self.tool.tool_id,
+            tool_version=self.tool.version,
+            answers=tuple(answers.items()),
+            score=result.score,
+            level=result.level,
+            override_level=override,
+            override_reasons=(
+                self.override_reasons.toPlainText().strip() if self.override.isChecked() else ""
+            ),
+            needs_sign_off=self.override.isChecked(),
+        )
+
+    # ------------------------------------------------------------------ actions
+    def accept_shortcut(self) -> None:
+        self.finalise()
+
+    def save_draft(self) -> bool:
+        try:
+            self._book.save(self.record())
+        except SpokeError as exc:
+            self.summary.show_error(f"The draft could not be saved: {exc}")
+            return False
+        self.dirty = False
+        self.summary.show_info("Draft saved. You can finish this assessment later.")
+        emit(self.draft_saved, self.record_id)
+        return True
+
+    def finalise(self) -> bool:
+        self.form.clear()
+        self.summary.clear_message()
+        record = self.record()
+        problems: list[Problem] = []
+        missing = self.tool.unanswered(self.answers())
+        if missing:
+            problems.append(
+                Problem("answers", f"are missing for {len(missing)} questions: answer every one")
+            )
+        try:
+            record.validate()
+            self.tool.check_assessment(record)
+        except ValidationError as exc:
+            problems.extend(exc.problems)
+        problems = [
+            Problem("override_level", "is required: choose the level your judgement gives")
+            if p.field == "override_level" and "blank" in p.message
+            else p
+            for p in problems
+        ]
+        if problems:
+            self.form.show_problems(ValidationError(problems), self.summary, "finalising")
+            if missing:
+                self.groups[missing[0]].buttons()[0].setFocus()
+            return False
+        try:
+            self._book.save(record, finalise=True)
+            self._update_case(record)
+            self._book.set_setting(REVIEW_SETTING + self.case_id, str(self.review_weeks.value()))
+        except SpokeError as exc:
+            self.summary.show_error(str(exc))
+            return False
+        self.dirty = False
+        emit(self.finalised, record.id)
+        self.accept()
+        return True
+
+    def _update_case(self, record: RiskAssessment) -> None:
+        case = self._book.get(self.case_id).record
+        assert isinstance(case, Case)
+        if case.current_risk_level != record.effective_level:
+            self._book.save(dataclasses.replace(case, current_risk_level=record.effective_level))
+
+
+def _reasons_box() -> QPlainTextEdit:
+    return text_box(4)
