@@ -80,8 +80,8 @@ def main() -> int:
         dark_palette(app)
     with tempfile.TemporaryDirectory() as tmp:
         profile = Path(tmp) / "demo"
-        prepare_demo_profile(profile, kdf=FAST_KDF_FOR_TESTS, today=TODAY)
-        book = Casebook.open(profile, DEMO_PASSPHRASE, author="demo-worker", clock=lambda: NOW)
+        demo = prepare_demo_profile(profile, kdf=FAST_KDF_FOR_TESTS, today=TODAY, with_hub=True)
+        book = Casebook.open(profile, DEMO_PASSPHRASE, clock=lambda: NOW)
         tasks = TaskRunner()
         window = MainWindow(book, tasks, clock=lambda: NOW, idle_minutes=10)
         window.resize(1280, 800)
@@ -162,6 +162,8 @@ def main() -> int:
         window.close()
         tasks.wait()
         book.close()
+        if demo.hub is not None:
+            demo.hub.stop()
     app.processEvents()
     return 0
 
