@@ -21,23 +21,38 @@ import re
 import types
 import typing
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum, StrEnum
 from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 
 from spokeapp.domain.errors import Problem, ValidationError
 
 __all__ = [
+    "DEFAULT_CHECK_IN_MINUTES",
+    "HIGH_RISK_CHECK_IN_MINUTES",
+    "MAX_CHECK_IN_MINUTES",
+    "MAX_VISIT_HOURS",
+    "MIN_CHECK_IN_MINUTES",
+    "MIN_RESOLUTION_NOTE_CHARS",
     "RECORD_TYPES",
     "ActivityType",
+    "Alarm",
+    "AlarmKind",
+    "AlarmResolution",
+    "AlertAcknowledgement",
+    "AlertReason",
     "Amendment",
     "AssessmentType",
     "Case",
     "CaseStatus",
+    "CheckIn",
+    "CheckInChannel",
+    "CheckInKind",
     "ChosenBy",
     "Closure",
     "ClosureReason",
     "ContactType",
+    "EscalationAlert",
     "GroupSession",
     "GroupSetting",
     "LawfulBasis",
@@ -54,7 +69,13 @@ __all__ = [
     "Session",
     "SourceType",
     "VenueType",
+    "VisitPlan",
+    "WelfareDebrief",
     "YoungPerson",
+    "is_uk_mobile",
+    "is_uk_postcode",
+    "normalise_phone_number",
+    "normalise_postcode",
     "record_from_dict",
 ]
 
@@ -215,6 +236,51 @@ class Profession(StrEnum):
     OTHER = "other"
 
 
+class CheckInKind(StrEnum):
+    """What a lone-working check-in says (see ``spokeapp.domain.lone_working``).
+
+    ``DURESS`` travels on the wire so the hub can raise the top-tier alert, but the worker's
+    screen must never show it: render check-ins through ``worker_facing_check_in`` /
+    ``check_in_label``, which show a duress check-in exactly as a safe one.
+    """
+
+    SAFE = "safe"
+    EXTEND = "extend"
+    END_VISIT = "end_visit"
+    HOME_SAFE = "home_safe"
+    DURESS = "duress"
+
+
+class CheckInChannel(StrEnum):
+    """How a check-in reached Spoke: the app, a text message, or a call taken by hub staff."""
+
+    APP = "app"
+    SMS = "sms"
+    PHONE = "phone"
+
+
+class AlarmKind(StrEnum):
+    """An alarm raised by (or for) a lone worker: both go straight to the top tier."""
+
+    PANIC = "panic"
+    DURESS = "duress"
+
+
+class AlertReason(StrEnum):
+    """Why the hub sent a lone-working message (kept with every :class:`EscalationAlert`).
+
+    ``DUE`` and ``OVERDUE`` are the worker's reminders and the overdue ladder, ``PANIC`` and
+    ``DURESS`` the alarms, ``ALL_CLEAR`` the stand-down sent to everyone who was alerted once
+    the worker checked in or a person resolved the alert.
+    """
+
+    DUE = "due"
+    OVERDUE = "overdue"
+    PANIC = "panic"
+    DURESS = "duress"
+    ALL_CLEAR = "all_clear"
+
+
 # ---------------------------------------------------------------------------------------------
 # The record protocol and shared (de)serialisation
 # ---------------------------------------------------------------------------------------------
@@ -279,6 +345,15 @@ def _pair_key_type(hint: Any) -> Any | None:
     return None
 
 
+def _tuple_item_type(hint: Any) -> Any | None:
+    """If ``hint`` is ``tuple[X, ...]`` with a plain X (not a pair), return X."""
+    if typing.get_origin(hint) is tuple:
+        args = typing.get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis and typing.get_origin(args[0]) is not tuple:
+            return args[0]
+    return None
+
+
 def _choices(enum_type: type[Enum]) -> str:
     return ", ".join(str(m.value) for m in enum_type)
 
@@ -300,6 +375,9 @@ def _load(hint: Any, value: Any, name: str, problems: list[Problem]) -> Any:
     key_type = _pair_key_type(hint)
     if key_type is not None:
         return _load_pairs(key_type, value, name, problems)
+    item_type = _tuple_item_type(hint)
+    if item_type is not None:
+        return _load_items(item_type, value, name, problems)
     if hint is bool:
         if isinstance(value, bool):
             return value
@@ -353,6 +431,15 @@ def _load_pairs(key_type: Any, value: Any, name: str, problems: list[Problem]) -
     if len(problems) > count:
         return _INVALID
     return tuple(pairs)
+
+
+def _load_items(item_type: Any, value: Any, name: str, problems: list[Problem]) -> Any:
+    if not isinstance(value, list | tuple):
+        problems.append(Problem(name, "must be a list"))
+        return _INVALID
+    count = len(problems)
+    items = tuple(_load(item_type, item, f"{name}[{i}]", problems) for i, item in enumerate(value))
+    return _INVALID if len(problems) > count else items
 
 
 class _RecordFields:
@@ -966,6 +1053,462 @@ class Amendment(_RecordFields):
         return _joined(self.reason, self.text)
 
 
+# ---------------------------------------------------------------------------------------------
+# Lone working (the rules of the timer and the ladder are in spokeapp.domain.lone_working)
+# ---------------------------------------------------------------------------------------------
+#
+# Every lone-working record has ``case_id = None`` on purpose. The hub checks the case scope of
+# any record that names a case, and refuses it if the case is not (yet) on the hub in the
+# author's caseload. Safety kinds travel first and alone, so a visit to a case opened offline
+# would never arm; and reassigning a case would purge the worker's own safety records from her
+# laptop. Uncased records are seen by their author and the author's team supervisors, which is
+# who needs them. A visit plan keeps its link to the case as ``linked_case_id`` (data only).
+
+MIN_CHECK_IN_MINUTES = 5
+MAX_CHECK_IN_MINUTES = 240
+DEFAULT_CHECK_IN_MINUTES = 60
+HIGH_RISK_CHECK_IN_MINUTES = 30
+MAX_VISIT_HOURS = 12
+MIN_RESOLUTION_NOTE_CHARS = 10
+_MAX_LOCATION_CHARS = 200
+_MAX_SHORT_TEXT_CHARS = 100
+_MAX_NOTE_CHARS = 1000
+
+# A case reference is a pseudonym such as "YP-0007": letters, digits and dashes with at least
+# one digit, so that a bare first name can never be typed into the field.
+_CASE_REFERENCE = re.compile(r"(?=[A-Za-z-]*[0-9])[A-Za-z0-9-]{2,20}")
+# Full UK postcode (outward code, space optional, inward code); GIR 0AA is the one exception.
+_POSTCODE = re.compile(r"([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})|(GIR) ?(0AA)")
+# Something typed as a postcode (one or two short tokens starting letters-then-digit); if a
+# location looks like this it must be a valid postcode, catching typos like "SW1A 1A".
+_POSTCODE_ATTEMPT = re.compile(r"[A-Za-z]{1,2}[0-9][A-Za-z0-9]{0,2} ?[A-Za-z0-9]{1,3}")
+_PHONE_PUNCTUATION = re.compile(r"[\s().\-/]")
+_ROLE_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+_MOBILE_EXAMPLE = "e.g. 07700 900123 or +44 7700 900123"
+_PHONE_EXAMPLE = "e.g. 07700 900456 or +44 20 7946 0018"
+
+
+def normalise_postcode(text: str) -> str | None:
+    """A UK postcode in its standard form ("SW1A 1AA"), or None if ``text`` is not one."""
+    match = _POSTCODE.fullmatch(text.strip().upper())
+    if match is None:
+        return None
+    outward, inward = (match.group(1), match.group(2)) if match.group(1) else ("GIR", "0AA")
+    return f"{outward} {inward}"
+
+
+def is_uk_postcode(text: str) -> bool:
+    """True if ``text`` is a full UK postcode (any case, space optional)."""
+    return normalise_postcode(text) is not None
+
+
+def normalise_phone_number(text: str) -> str | None:
+    """A phone number in E.164 form ("+447700900123"), or None if it is not one.
+
+    Accepts UK national numbers ("07700 900123", "020 7946 0018"), "+44 (0)7700 900123",
+    "0044 ..." and international E.164 numbers; spaces, dashes, dots and brackets are ignored.
+    """
+    raw = text.strip().replace("(0)", "")
+    compact = _PHONE_PUNCTUATION.sub("", raw)
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    elif compact.startswith("0"):
+        compact = "+44" + compact[1:]
+    if not compact.startswith("+") or not compact[1:].isdigit() or not compact[1:].isascii():
+        return None
+    digits = compact[1:]
+    if digits.startswith("0") or not 8 <= len(digits) <= 15:
+        return None
+    if digits.startswith("44") and len(digits) not in (11, 12):  # UK: 9 or 10 digits after 44
+        return None
+    return compact
+
+
+def is_uk_mobile(e164: str) -> bool:
+    """True if an E.164 number is a UK mobile (07xxx xxxxxx)."""
+    return e164.startswith("+447") and len(e164) == 13
+
+
+def _aware(problems: list[Problem], name: str, value: datetime | None) -> bool:
+    if value is not None and value.utcoffset() is None:
+        problems.append(Problem(name, "must include a time zone"))
+        return False
+    return True
+
+
+def _max_length(problems: list[Problem], name: str, text: str, limit: int) -> None:
+    if len(text) > limit:
+        problems.append(Problem(name, f"must be at most {limit} characters"))
+
+
+def _optional_id(problems: list[Problem], name: str, text: str | None) -> None:
+    if text is not None and _blank(text):
+        problems.append(Problem(name, "must not be blank; leave it empty instead"))
+
+
+def _check_in_minutes(problems: list[Problem], name: str, minutes: int) -> None:
+    if not MIN_CHECK_IN_MINUTES <= minutes <= MAX_CHECK_IN_MINUTES:
+        problems.append(
+            Problem(
+                name, f"must be between {MIN_CHECK_IN_MINUTES} and {MAX_CHECK_IN_MINUTES} minutes"
+            )
+        )
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class VisitPlan(_RecordFields):
+    """A lone visit the hub watches: where, until when, how often to check in, whom to call.
+
+    The plan is read by the buddy and the on-call manager, so it never holds the young person's
+    name: there is no name field, ``case_reference`` must be the pseudonym (e.g. "YP-0007", at
+    least one digit), and ``lone_working.name_warnings`` checks the free text against the
+    caseload's names. ``check_in_interval_minutes`` left empty (None) means the default for the
+    visit's risk, 60 minutes or 30 for a high-risk visit (``lone_working.default_interval``); it
+    stays None rather than being filled in, so that marking a draft high-risk afterwards still
+    gets the shorter default. Use :attr:`interval_minutes` for the interval in force.
+    """
+
+    KIND: ClassVar[str] = "visit_plan"
+    EVENT: ClassVar[bool] = True
+
+    id: str
+    worker: str
+    location: str
+    starts_at: datetime
+    expected_end: datetime
+    mobile_number: str
+    buddy_name: str
+    buddy_phone: str
+    high_risk: bool = False
+    check_in_interval_minutes: int | None = None
+    case_reference: str | None = None
+    linked_case_id: str | None = None
+    vehicle: str = ""
+    amber_note: str = ""
+
+    @property
+    def case_id(self) -> None:
+        """Never set: see the note above the lone-working records (``linked_case_id`` instead)."""
+        return None
+
+    @property
+    def interval_minutes(self) -> int:
+        """Minutes between check-ins in force: the chosen interval, or the risk's default."""
+        minutes = self.check_in_interval_minutes
+        if minutes is not None:
+            return minutes
+        return HIGH_RISK_CHECK_IN_MINUTES if self.high_risk else DEFAULT_CHECK_IN_MINUTES
+
+    def validate(self) -> None:
+        """Raise ValidationError listing every broken rule of a visit plan."""
+        problems: list[Problem] = []
+        _require(problems, "id", self.id)
+        _require(problems, "worker", self.worker)
+        _require(problems, "location", self.location)
+        _max_length(problems, "location", self.location, _MAX_LOCATION_CHARS)
+        stripped = self.location.strip()
+        if _POSTCODE_ATTEMPT.fullmatch(stripped) and not is_uk_postcode(stripped):
+            problems.append(
+                Problem(
+                    "location",
+                    "looks like a postcode but is not a valid UK postcode (e.g. SW1A 1AA); "
+                    "check it or describe the place",
+                )
+            )
+        if self.case_reference is not None and not _CASE_REFERENCE.fullmatch(self.case_reference):
+            problems.append(
+                Problem(
+                    "case_reference",
+                    "must be the case's pseudonymous reference (e.g. YP-0007), never a name",
+                )
+            )
+        _optional_id(problems, "linked_case_id", self.linked_case_id)
+        starts_ok = _aware(problems, "starts_at", self.starts_at)
+        ends_ok = _aware(problems, "expected_end", self.expected_end)
+        if starts_ok and ends_ok:
+            if self.expected_end <= self.starts_at:
+                problems.append(Problem("expected_end", "must be after the start"))
+            elif self.expected_end - self.starts_at > timedelta(hours=MAX_VISIT_HOURS):
+                problems.append(
+                    Problem(
+                        "expected_end",
+                        f"must be at most {MAX_VISIT_HOURS} hours after the start; "
+                        "plan a new visit instead",
+                    )
+                )
+        _check_in_minutes(problems, "check_in_interval_minutes", self.interval_minutes)
+        mobile = normalise_phone_number(self.mobile_number)
+        if mobile is None or (mobile.startswith("+44") and not is_uk_mobile(mobile)):
+            problems.append(Problem("mobile_number", f"must be a mobile number, {_MOBILE_EXAMPLE}"))
+        _require(problems, "buddy_name", self.buddy_name)
+        _max_length(problems, "buddy_name", self.buddy_name, _MAX_SHORT_TEXT_CHARS)
+        if normalise_phone_number(self.buddy_phone) is None:
+            problems.append(Problem("buddy_phone", f"must be a phone number, {_PHONE_EXAMPLE}"))
+        _max_length(problems, "vehicle", self.vehicle, _MAX_SHORT_TEXT_CHARS)
+        _max_length(problems, "amber_note", self.amber_note, _MAX_NOTE_CHARS)
+        _raise_if(problems)
+
+    def searchable_text(self) -> str:
+        """Location, case reference, vehicle and the amber note."""
+        return _joined(self.location, self.case_reference, self.vehicle, self.amber_note)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class CheckIn(_RecordFields):
+    """A check-in on a visit: safe, extend, end of visit, home safe, or (silently) duress.
+
+    ``at`` is the device's local time when the worker checked in (metadata: device clocks are
+    not trusted for ordering; the hub clamps it with ``lone_working.as_received``). ``kind`` is
+    left out of ``repr`` and ``searchable_text`` is empty so that neither a log line nor a search
+    can reveal a duress check-in.
+    """
+
+    KIND: ClassVar[str] = "check_in"
+    EVENT: ClassVar[bool] = True
+
+    id: str
+    visit_id: str
+    kind: CheckInKind = dataclasses.field(repr=False)
+    at: datetime
+    extend_minutes: int | None = None
+    channel: CheckInChannel = CheckInChannel.APP
+
+    @property
+    def case_id(self) -> None:
+        """Lone-working records are never scoped by case (see the note above VisitPlan)."""
+        return None
+
+    def validate(self) -> None:
+        """Raise ValidationError listing every broken rule of a check-in."""
+        problems: list[Problem] = []
+        _require(problems, "id", self.id)
+        _require(problems, "visit_id", self.visit_id)
+        _aware(problems, "at", self.at)
+        if self.kind is CheckInKind.EXTEND:
+            if self.extend_minutes is None:
+                problems.append(Problem("extend_minutes", "say by how many minutes to extend"))
+            else:
+                _check_in_minutes(problems, "extend_minutes", self.extend_minutes)
+        elif self.extend_minutes is not None:
+            problems.append(Problem("extend_minutes", "is only given when extending a visit"))
+        _raise_if(problems)
+
+    def searchable_text(self) -> str:
+        """Nothing: a check-in has no free text, and its kind must never be findable."""
+        return ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Alarm(_RecordFields):
+    """A panic (or duress) alarm on a visit: the hub alerts its top tier at once."""
+
+    KIND: ClassVar[str] = "alarm"
+    EVENT: ClassVar[bool] = True
+
+    id: str
+    visit_id: str
+    raised_at: datetime
+    kind: AlarmKind = AlarmKind.PANIC
+    note: str = ""
+
+    @property
+    def case_id(self) -> None:
+        """Lone-working records are never scoped by case (see the note above VisitPlan)."""
+        return None
+
+    def validate(self) -> None:
+        """Raise ValidationError listing every broken rule of an alarm."""
+        problems: list[Problem] = []
+        _require(problems, "id", self.id)
+        _require(problems, "visit_id", self.visit_id)
+        _aware(problems, "raised_at", self.raised_at)
+        _max_length(problems, "note", self.note, _MAX_NOTE_CHARS)
+        _raise_if(problems)
+
+    def searchable_text(self) -> str:
+        """The note of a panic alarm; nothing for duress (which must stay invisible)."""
+        return "" if self.kind is AlarmKind.DURESS else _joined(self.note)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class EscalationAlert(_RecordFields):
+    """One message the hub sent about a visit: a reminder, a tier alert, or the all-clear.
+
+    Written by the hub when it carries out a ``lone_working.Action`` (``alert_for``), so that
+    ``lone_working.due_actions`` never repeats it. ``deadline`` is the check-in deadline the
+    message is about (reminders, the overdue ladder and its all-clear); ``cause_id`` is the
+    alarm or duress check-in that caused it (panic and duress, and their all-clear).
+    """
+
+    KIND: ClassVar[str] = "escalation_alert"
+    EVENT: ClassVar[bool] = True
+
+    id: str
+    visit_id: str
+    tier: str
+    raised_at: datetime
+    recipients: tuple[str, ...]
+    reason: AlertReason
+    deadline: datetime | None = None
+    cause_id: str | None = None
+
+    @property
+    def case_id(self) -> None:
+        """Lone-working records are never scoped by case (see the note above VisitPlan)."""
+        return None
+
+    def validate(self) -> None:
+        """Raise ValidationError listing every broken rule of an alert."""
+        problems: list[Problem] = []
+        _require(problems, "id", self.id)
+        _require(problems, "visit_id", self.visit_id)
+        _require(problems, "tier", self.tier)
+        _aware(problems, "raised_at", self.raised_at)
+        _aware(problems, "deadline", self.deadline)
+        if not self.recipients:
+            problems.append(Problem("recipients", "name at least one recipient"))
+        elif not all(_ROLE_NAME.fullmatch(r) for r in self.recipients):
+            problems.append(
+                Problem("recipients", "each must be a role name such as buddy or on_call_manager")
+            )
+        timed = self.reason in (AlertReason.DUE, AlertReason.OVERDUE)
+        alarm = self.reason in (AlertReason.PANIC, AlertReason.DURESS)
+        if timed and self.deadline is None:
+            problems.append(Problem("deadline", "is required for a reminder or overdue alert"))
+        if alarm and self.cause_id is None:
+            problems.append(Problem("cause_id", "is required for a panic or duress alert"))
+        if self.reason is AlertReason.ALL_CLEAR and (self.deadline is None) == (
+            self.cause_id is None
+        ):
+            problems.append(
+                Problem("deadline", "an all-clear names either the deadline or the cause")
+            )
+        _optional_id(problems, "cause_id", self.cause_id)
+        _raise_if(problems)
+
+    def searchable_text(self) -> str:
+        """Nothing: alerts are found by visit, never by text."""
+        return ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class AlertAcknowledgement(_RecordFields):
+    """Someone on the alerted tier said "I have this": the alert does not move up early."""
+
+    KIND: ClassVar[str] = "alert_ack"
+    EVENT: ClassVar[bool] = True
+
+    id: str
+    alert_id: str
+    visit_id: str
+    by: str
+    at: datetime
+
+    @property
+    def case_id(self) -> None:
+        """Lone-working records are never scoped by case (see the note above VisitPlan)."""
+        return None
+
+    def validate(self) -> None:
+        """Raise ValidationError listing every broken rule of an acknowledgement."""
+        problems: list[Problem] = []
+        _require(problems, "id", self.id)
+        _require(problems, "alert_id", self.alert_id)
+        _require(problems, "visit_id", self.visit_id)
+        _require(problems, "by", self.by)
+        _aware(problems, "at", self.at)
+        _raise_if(problems)
+
+    def searchable_text(self) -> str:
+        """Nothing: acknowledgements have no free text."""
+        return ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class AlarmResolution(_RecordFields):
+    """A person closed the alerts on a visit, saying what happened (the note is required).
+
+    Resolving restarts the visit's timer as if the worker had checked in safe at ``at`` (so a
+    worker still out is still watched) and prompts a :class:`WelfareDebrief`.
+    """
+
+    KIND: ClassVar[str] = "alarm_resolution"
+    EVENT: ClassVar[bool] = True
+
+    id: str
+    visit_id: str
+    by: str
+    at: datetime
+    note: str
+
+    @property
+    def case_id(self) -> None:
+        """Lone-working records are never scoped by case (see the note above VisitPlan)."""
+        return None
+
+    def validate(self) -> None:
+        """Raise ValidationError listing every broken rule of a resolution."""
+        problems: list[Problem] = []
+        _require(problems, "id", self.id)
+        _require(problems, "visit_id", self.visit_id)
+        _require(problems, "by", self.by)
+        _aware(problems, "at", self.at)
+        if len(self.note.strip()) < MIN_RESOLUTION_NOTE_CHARS:
+            problems.append(
+                Problem(
+                    "note",
+                    "say what happened and what was done "
+                    f"(at least {MIN_RESOLUTION_NOTE_CHARS} characters)",
+                )
+            )
+        _max_length(problems, "note", self.note, _MAX_NOTE_CHARS)
+        _raise_if(problems)
+
+    def searchable_text(self) -> str:
+        """The note."""
+        return _joined(self.note)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class WelfareDebrief(_RecordFields):
+    """A task for the worker's supervisor: debrief the worker after an alarm was resolved.
+
+    A header (``EVENT = False``): it is ticked off when done, so it changes once.
+    """
+
+    KIND: ClassVar[str] = "welfare_debrief"
+    EVENT: ClassVar[bool] = False
+
+    id: str
+    visit_id: str
+    supervisor: str
+    due_on: date
+    done: bool = False
+    done_on: date | None = None
+
+    @property
+    def case_id(self) -> None:
+        """Lone-working records are never scoped by case (see the note above VisitPlan)."""
+        return None
+
+    def validate(self) -> None:
+        """Raise ValidationError listing every broken rule of a debrief task."""
+        problems: list[Problem] = []
+        _require(problems, "id", self.id)
+        _require(problems, "visit_id", self.visit_id)
+        _require(problems, "supervisor", self.supervisor)
+        if self.done and self.done_on is None:
+            problems.append(Problem("done_on", "is required once the debrief is done"))
+        elif not self.done and self.done_on is not None:
+            problems.append(Problem("done_on", "must be empty until the debrief is done"))
+        _raise_if(problems)
+
+    def searchable_text(self) -> str:
+        """Nothing: the debrief itself is held in supervision notes, not here."""
+        return ""
+
+
 _ALL_TYPES: tuple[type[Record], ...] = (
     YoungPerson,
     Referral,
@@ -977,6 +1520,13 @@ _ALL_TYPES: tuple[type[Record], ...] = (
     GroupSession,
     ProfessionalActivity,
     Amendment,
+    VisitPlan,
+    CheckIn,
+    Alarm,
+    EscalationAlert,
+    AlertAcknowledgement,
+    AlarmResolution,
+    WelfareDebrief,
 )
 RECORD_TYPES: dict[str, type[Record]] = {cls.KIND: cls for cls in _ALL_TYPES}
 """Every record class by its KIND, for storage and sync to rebuild records generically."""

@@ -215,6 +215,13 @@ def test_every_kind_is_registered_with_its_event_flag() -> None:
         "group_session": True,
         "professional_activity": True,
         "amendment": True,
+        "visit_plan": True,
+        "check_in": True,
+        "alarm": True,
+        "escalation_alert": True,
+        "alert_ack": True,
+        "alarm_resolution": True,
+        "welfare_debrief": False,
     }
 
 
