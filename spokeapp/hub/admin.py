@@ -186,14 +186,25 @@ def list_devices(session: Session) -> list[tuple[Device, User]]:
     return [(device, user) for device, user in rows]
 
 
-def revoke_device(session: Session, device_id: str, wipe: bool) -> None:
-    """Stop a device syncing at its next contact; with ``wipe`` it also erases its casebook."""
+def revoke_device(session: Session, device_id: str, wipe: bool) -> str:
+    """Take a device out of service at its next contact; returns its new status.
+
+    With ``wipe``: ``revoked`` - every call refused, and the laptop erases its casebook.
+    Without: ``retired`` - the laptop still pushes what it holds (nothing is lost), receives
+    nothing more, and stops syncing once everything is sent. A revoked device is never
+    softened back to retired.
+    """
     device = session.get(Device, device_id)
     if device is None:
         raise HubError(404, "unknown_device", f"No device with id {device_id}.")
-    device.status = "revoked"
-    device.wipe = device.wipe or wipe
-    audit(session, CLI_ACTOR, "device_revoke", device_id, f"wipe={device.wipe}")
+    if wipe or device.status == "revoked":
+        device.status = "revoked"
+        device.wipe = device.wipe or wipe
+        audit(session, CLI_ACTOR, "device_revoke", device_id, f"wipe={device.wipe}")
+    else:
+        device.status = "retired"
+        audit(session, CLI_ACTOR, "device_retire", device_id)
+    return device.status
 
 
 def restore_epoch(session: Session) -> str:

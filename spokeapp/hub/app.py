@@ -13,9 +13,11 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -61,8 +63,34 @@ def device_caller(request: Request, authorization: Authorization = None) -> devi
         return devices.authenticate(session, authorization, request.app.state.clock)
 
 
+def pushing_caller(request: Request, authorization: Authorization = None) -> devices.Caller:
+    """Like :func:`device_caller`, but a retired device may still push what it holds."""
+    with Session(request.app.state.engine) as session:
+        return devices.authenticate(
+            session, authorization, request.app.state.clock, allow_retired=True
+        )
+
+
 #: An authenticated, active device and its user.
 Caller = Annotated[devices.Caller, Depends(device_caller)]
+#: An authenticated device that may push: active, or retired (sending what it holds).
+PushCaller = Annotated[devices.Caller, Depends(pushing_caller)]
+
+_JSON = "application/json"
+
+
+def parse_push(raw: bytes) -> PushRequest:
+    """The push body validated straight from its bytes (pydantic's JSON parser, in Rust);
+    errors are reported exactly as FastAPI's own body validation would (``body.changes...``).
+    """
+    try:
+        return PushRequest.model_validate_json(raw)
+    except PydanticValidationError as exc:
+        errors = [
+            {"type": e["type"], "loc": ("body", *e["loc"]), "msg": e["msg"]}
+            for e in exc.errors(include_url=False, include_input=False)
+        ]
+        raise RequestValidationError(errors) from None
 
 
 class Health(BaseModel):
@@ -220,22 +248,36 @@ def create_app(
         with Session(hub_engine) as session, session.begin():
             return devices.issue_token(session, body, clock, token_seconds)
 
-    @app.post(f"{API_PREFIX}/sync/push", response_model=PushResponse, responses=_ERRORS)
-    def push(caller: Caller, body: PushRequest) -> PushResponse:
+    def push_sync(caller: devices.Caller, body: PushRequest) -> bytes:
         with Session(hub_engine) as session:
             with session.begin():
                 response = sync_service.push(session, caller, body, clock)
             # Returned only now, after commit: this is the durable acknowledgement.
-            return response
+            return response.model_dump_json().encode("utf-8")
+
+    @app.post(
+        f"{API_PREFIX}/sync/push", response_model=PushResponse, responses=_ERRORS,
+        openapi_extra={"requestBody": {"required": True, "content": {_JSON: {"schema": {
+            "$ref": "#/components/schemas/PushRequest"}}}}},
+    )
+    async def push(caller: PushCaller, request: Request) -> Response:
+        # The body is read and validated here, after the token check (the dependency), with
+        # pydantic's JSON parser on the raw bytes; the response is serialised once.
+        body = parse_push(await request.body())
+        content = await run_in_threadpool(push_sync, caller, body)
+        return Response(content=content, media_type=_JSON)
+
+    def pull_sync(caller: devices.Caller, after: int, limit: int) -> bytes:
+        with Session(hub_engine) as session, session.begin():
+            return sync_service.pull_json(session, caller, after, limit)
 
     @app.get(f"{API_PREFIX}/sync/pull", response_model=PullResponse, responses=_ERRORS)
     def pull(
         caller: Caller,
         after: Annotated[int, Query(ge=0)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
-    ) -> PullResponse:
-        with Session(hub_engine) as session, session.begin():
-            return sync_service.pull(session, caller, after, limit)
+    ) -> Response:
+        return Response(content=pull_sync(caller, after, limit), media_type=_JSON)
 
     @app.get(f"{API_PREFIX}/device", response_model=DeviceStatus, responses=_ERRORS)
     def device_status(authorization: Authorization = None) -> DeviceStatus:

@@ -187,9 +187,18 @@ def cmd_device_list(args: argparse.Namespace) -> int:
 def cmd_device_revoke(args: argparse.Namespace) -> int:
     engine = _engine(_settings(args))
     with Session(engine) as session, session.begin():
-        admin.revoke_device(session, args.device_id, args.wipe)
-    what = "revoked; it will erase its casebook" if args.wipe else "revoked"
-    print(f"Device {args.device_id} {what} at its next contact with the hub.")
+        status = admin.revoke_device(session, args.device_id, args.wipe)
+    if status == "retired":
+        print(
+            f"Device {args.device_id} retired: at its next contact with the hub it sends "
+            "everything it holds, then stops syncing. (Use --wipe for a lost laptop: it will "
+            "erase its casebook.)"
+        )
+    elif args.wipe:
+        print(f"Device {args.device_id} revoked; it will erase its casebook at its next "
+              "contact with the hub.")
+    else:
+        print(f"Device {args.device_id} was already revoked; nothing changed.")
     return 0
 
 
@@ -258,9 +267,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = device.add_parser("list", parents=[common], help="enrolled devices")
     p.set_defaults(run=cmd_device_list)
-    p = device.add_parser("revoke", parents=[common], help="stop a device syncing")
+    p = device.add_parser(
+        "revoke", parents=[common],
+        help="retire a laptop (it sends what it holds, then stops); --wipe for a lost one",
+    )
     p.add_argument("device_id")
-    p.add_argument("--wipe", action="store_true", help="also tell it to erase its casebook")
+    p.add_argument("--wipe", action="store_true",
+                   help="lost or stolen: refuse everything and tell it to erase its casebook")
     p.set_defaults(run=cmd_device_revoke)
 
     p = commands.add_parser(

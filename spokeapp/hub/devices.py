@@ -1,7 +1,16 @@
 """Laptops on the hub: enrolment with a one-time code, access tokens, and who is asking.
 
-A revoked device learns so at its next contact (``401 device_revoked`` with the ``wipe``
-flag) and, if told to, erases its casebook (decision 7).
+Two ways to take a laptop out of service (``spoke-hub device revoke``):
+
+* **revoked with wipe** (``--wipe``, a lost or stolen laptop): every call is refused
+  ``401 device_revoked`` with ``wipe = true``; the laptop erases its casebook at its next
+  contact (decision 7).
+* **retired** (no ``--wipe``, a laptop handed back): the hub still issues it tokens and accepts
+  its pushes, so nothing written on it is lost, but refuses pulls with ``401 device_retired``;
+  the laptop sends everything waiting and then stops syncing.
+
+A device stored as ``revoked`` without ``wipe`` (made by hubs before retirement existed) is
+refused everything, as before.
 """
 
 from __future__ import annotations
@@ -40,6 +49,9 @@ log = logging.getLogger(__name__)
 
 ACTIVE = "active"
 REVOKED = "revoked"
+RETIRED = "retired"
+#: Statuses whose devices may still sign in and push.
+MAY_PUSH = frozenset({ACTIVE, RETIRED})
 
 
 def _refused_code() -> HubError:
@@ -104,6 +116,16 @@ def _revoked(device: Device) -> HubError:
     )
 
 
+def retired_error() -> HubError:
+    """What a retired device hears when it asks for records."""
+    return HubError(
+        401,
+        "device_retired",
+        "This device has been retired by the hub administrator: it may still send what it "
+        "holds, but receives nothing more.",
+    )
+
+
 def issue_token(
     session: Session, request: TokenRequest, clock: Clock, lifetime_seconds: int
 ) -> TokenResponse:
@@ -111,7 +133,7 @@ def issue_token(
     device = session.get(Device, request.device_id)
     if device is None or device.refresh_hash != digest(request.refresh_token):
         raise unauthorised("The device id or refresh token is not valid. Enrol again.")
-    if device.status != ACTIVE:
+    if device.status not in MAY_PUSH:
         raise _revoked(device)
     now = clock()
     expires = int(now.timestamp()) + lifetime_seconds
@@ -132,12 +154,14 @@ class Caller:
 
 
 def authenticate(
-    session: Session, authorization: str | None, clock: Clock, *, allow_revoked: bool = False
+    session: Session, authorization: str | None, clock: Clock, *, allow_revoked: bool = False,
+    allow_retired: bool = False,
 ) -> Caller:
     """The caller behind ``Authorization: Bearer ...``; 401 for anything else.
 
     A revoked device is refused with ``device_revoked`` (and its wipe flag) unless
-    ``allow_revoked`` (the status endpoint, which exists to tell it so).
+    ``allow_revoked`` (the status endpoint, which exists to tell it so). A retired device is
+    refused with ``device_retired`` unless ``allow_retired`` (push and status).
     """
     if not authorization or not authorization.startswith("Bearer "):
         raise unauthorised()
@@ -147,7 +171,10 @@ def authenticate(
     device = session.get(Device, claims.device_id)
     if device is None:
         raise unauthorised()
-    if device.status != ACTIVE and not allow_revoked:
+    if device.status == RETIRED:
+        if not (allow_retired or allow_revoked):
+            raise retired_error()
+    elif device.status != ACTIVE and not allow_revoked:
         raise _revoked(device)
     user = session.get(User, device.user_id)
     if user is None:  # pragma: no cover - foreign key

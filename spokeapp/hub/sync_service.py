@@ -17,17 +17,34 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
-from sqlalchemy import select
+from sqlalchemy import Text, cast, insert, select, update
 from sqlalchemy.orm import Session
 
 from spokeapp.domain.errors import ValidationError
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import RECORD_TYPES, record_from_dict
 from spokeapp.hub.admin import reassign_case
-from spokeapp.hub.devices import Caller
+from spokeapp.hub.devices import MAY_PUSH, Caller
 from spokeapp.hub.errors import HubError, out_of_scope
-from spokeapp.hub.ledger import META_EPOCH, audit, lock_writes, max_seq, meta, next_seq
-from spokeapp.hub.models import Device, HubCase, HubChange, HubRecord, HubTombstone, User
+from spokeapp.hub.ledger import (
+    COUNTER_ID,
+    META_EPOCH,
+    audit,
+    lock_writes,
+    max_seq,
+    meta,
+    next_seq,
+)
+from spokeapp.hub.models import (
+    Base,
+    Device,
+    HubCase,
+    HubChange,
+    HubCounter,
+    HubRecord,
+    HubTombstone,
+    User,
+)
 from spokeapp.hub.scope import (
     ADMIN,
     Actor,
@@ -59,6 +76,9 @@ log = logging.getLogger(__name__)
 
 HEADER = "header"
 FINAL = "final"
+#: The tables written with one executemany per batch (Core, no ORM objects).
+_RECORDS_TABLE = Base.metadata.tables["hub_records"]
+_CHANGES_TABLE = Base.metadata.tables["hub_changes"]
 #: Fields of a conflict record a person may change: marking it resolved.
 CONFLICT_RESOLUTION_FIELDS = frozenset({"resolved", "resolved_by", "resolved_at"})
 
@@ -157,10 +177,89 @@ class PushTransaction:
         self.device_id = caller.device.id
         self.now = iso(clock())
         self.clock = clock
+        #: New events waiting for one bulk INSERT: (row without seq, its outcome).
+        self._queued: list[tuple[dict[str, Any], _Outcome]] = []
+        self._existing: set[str] = set()
+        self._seen: set[str] = set()
+        #: Cases loaded for this batch (the session's identity map holds objects weakly).
+        self._cases: dict[str, HubCase] = {}
+
+    # -- the bulk path (docs/sync.md, "Speed"): new finalised events, the common case
+    def prefetch(self, checked: Sequence[_Checked]) -> None:
+        """Load, in two queries, every hub record and case the batch touches (the identity
+        map then answers the per-change lookups without SQL)."""
+        record_ids = list({item.change.record_id for item in checked})
+        case_ids = list({item.case_id for item in checked if item.case_id is not None})
+        for start in range(0, len(record_ids), 500):
+            chunk = record_ids[start:start + 500]
+            self._existing.update(
+                r.record_id
+                for r in self.session.scalars(select(HubRecord).where(
+                    HubRecord.record_id.in_(chunk)))
+            )
+        for start in range(0, len(case_ids), 500):
+            for case in self.session.scalars(
+                select(HubCase).where(HubCase.case_id.in_(case_ids[start:start + 500]))
+            ):
+                self._cases[case.case_id] = case
+
+    def _bulk_candidate(self, checked: _Checked) -> bool:
+        change = checked.change
+        return (
+            change.kind not in HEADER_KINDS
+            and change.kind != CONFLICT_KIND
+            and change.record_id not in self._existing
+            and change.record_id not in self._seen
+        )
+
+    def apply_or_queue(self, checked: _Checked) -> _Outcome:
+        """Apply one new change; a new event is queued for :meth:`flush_queued` (its seq is
+        filled in then). Anything else flushes the queue first, so seq order is batch order."""
+        record_id = checked.change.record_id
+        if self._bulk_candidate(checked):
+            if checked.case_id is not None:
+                self._case(checked.case_id)
+            self._seen.add(record_id)
+            outcome = _Outcome("accepted", 0)
+            self._queued.append((
+                {
+                    "record_id": record_id, "kind": checked.change.kind,
+                    "case_id": checked.case_id, "state": FINAL, "body": checked.body,
+                    "author_user": self.actor.user_id, "device_id": self.device_id,
+                    "hub_time": self.now,
+                },
+                outcome,
+            ))
+            return outcome
+        self.flush_queued()
+        self._seen.add(record_id)
+        return self.apply(checked)
+
+    def flush_queued(self) -> None:
+        """Give the queued events consecutive seqs (one counter UPDATE) and insert them with
+        one executemany."""
+        if not self._queued:
+            return
+        count = len(self._queued)
+        last = int(
+            self.session.execute(
+                update(HubCounter)
+                .where(HubCounter.id == COUNTER_ID)
+                .values(value=HubCounter.value + count)
+                .returning(HubCounter.value)
+                .execution_options(synchronize_session=False)
+            ).scalar_one()
+        )
+        rows = []
+        for offset, (row, outcome) in enumerate(self._queued):
+            outcome.seq = last - count + 1 + offset
+            rows.append({**row, "seq": outcome.seq})
+        self.session.execute(insert(_RECORDS_TABLE), rows)
+        self._queued.clear()
 
     # -- scope helpers
     def _case(self, case_id: str) -> HubCase:
-        case = self.session.get(HubCase, case_id)
+        case = self._cases.get(case_id) or self.session.get(HubCase, case_id)
         if case is None or not can_see_case(self.actor, case):
             raise out_of_scope(f"Case {case_id} is not in your caseload on the hub.")
         return case
@@ -388,7 +487,7 @@ def push(session: Session, caller: Caller, request: PushRequest, clock: Clock) -
 
     lock_writes(session)
     device = session.get(Device, caller.device.id, populate_existing=True)
-    if device is None or device.status != "active":
+    if device is None or device.status not in MAY_PUSH:
         raise HubError(401, "device_revoked", "This device has been revoked.",
                        wipe=bool(device and device.wipe))
     known = {
@@ -422,19 +521,32 @@ def push(session: Session, caller: Caller, request: PushRequest, clock: Clock) -
             )
     applier = PushTransaction(session, caller, clock)
     counts: dict[str, int] = {"accepted": 0, "duplicate": 0, "conflict": 0}
+    fresh = [item for item in checked if item.change.id not in known]
+    applier.prefetch(fresh)
+    outcomes: list[_Outcome] = []
+    change_rows: list[tuple[int, _Checked, _Outcome]] = []
     for index, item in enumerate(checked):
         row = known.get(item.change.id)
         if row is not None:
             outcome = _Outcome("duplicate", row.seq)
         else:
-            outcome = applier.apply(item)
-            session.add(
-                HubChange(
-                    change_id=item.change.id, device_id=device.id,
-                    record_id=item.change.record_id, chain_hash=heads[index], seq=outcome.seq,
-                    status=outcome.status, accepted_at=applier.now,
-                )
-            )
+            outcome = applier.apply_or_queue(item)
+            change_rows.append((index, item, outcome))
+        outcomes.append(outcome)
+    applier.flush_queued()
+    if change_rows:
+        session.execute(
+            insert(_CHANGES_TABLE),
+            [
+                {
+                    "change_id": item.change.id, "device_id": device.id,
+                    "record_id": item.change.record_id, "chain_hash": heads[index],
+                    "seq": outcome.seq, "status": outcome.status, "accepted_at": applier.now,
+                }
+                for index, item, outcome in change_rows
+            ],
+        )
+    for item, outcome in zip(checked, outcomes, strict=True):
         counts[outcome.status] += 1
         results.append(
             ChangeResult(id=item.change.id, status=outcome.status, seq=outcome.seq,
@@ -451,52 +563,111 @@ def push(session: Session, caller: Caller, request: PushRequest, clock: Clock) -
 
 
 # --------------------------------------------------------------------------- pull
-def _record_out(record: HubRecord) -> ChangeOut:
-    return ChangeOut(
-        seq=record.seq, record_id=record.record_id, kind=record.kind,
-        op="finalise" if record.state == FINAL else "put", case_id=record.case_id,
-        payload=record.body, author=record.author_user, hub_time=record.hub_time,
-    )
+@dataclass(frozen=True, slots=True)
+class _PullRow:
+    """One row of a pull page as stored: ``body`` is the stored JSON text (None for a purge)."""
+
+    seq: int
+    record_id: str
+    kind: str
+    op: str
+    case_id: str | None
+    body: str | None
+    author: str | None
+    hub_time: str
 
 
-def _tombstone_out(tombstone: HubTombstone) -> ChangeOut:
-    return ChangeOut(
-        seq=tombstone.seq, record_id=tombstone.case_id, kind="case", op="purge",
-        case_id=tombstone.case_id, payload=None, author=None, hub_time=tombstone.hub_time,
+@dataclass(frozen=True, slots=True)
+class _Page:
+    hub_epoch: str
+    max_seq: int
+    rows: list[_PullRow]
+    next_after: int
+    more: bool
+
+
+def _page(session: Session, caller: Caller, after: int, limit: int) -> _Page:
+    """The page: two indexed range queries (records in scope, this user's tombstones) on
+    columns only - no ORM objects, and each body as its stored JSON text, never decoded."""
+    limit = max(1, min(limit, MAX_PULL_LIMIT))
+    top = max_seq(session)  # read first: everything at or below it has committed
+    actor = caller.actor
+    record_rows = session.execute(
+        select(
+            HubRecord.seq, HubRecord.record_id, HubRecord.kind, HubRecord.state,
+            HubRecord.case_id, cast(HubRecord.body, Text), HubRecord.author_user,
+            HubRecord.hub_time,
+        )
+        .where(HubRecord.seq > after, visible_records(actor))
+        .order_by(HubRecord.seq)
+        .limit(limit + 1)
+    ).all()
+    tombstones = session.execute(
+        select(HubTombstone.seq, HubTombstone.case_id, HubTombstone.hub_time)
+        .where(HubTombstone.user_id == actor.user_id, HubTombstone.seq > after)
+        .order_by(HubTombstone.seq)
+        .limit(limit + 1)
+    ).all()
+    rows = [
+        _PullRow(int(seq), record_id, kind, "finalise" if state == FINAL else "put", case_id,
+                 body, author, hub_time)
+        for seq, record_id, kind, state, case_id, body, author, hub_time in record_rows
+    ]
+    if tombstones:
+        rows += [
+            _PullRow(int(seq), case_id, "case", "purge", case_id, None, None, hub_time)
+            for seq, case_id, hub_time in tombstones
+        ]
+        rows.sort(key=lambda r: r.seq)
+    page = rows[:limit]
+    more = len(rows) > limit
+    if more:
+        next_after = page[-1].seq
+    else:
+        next_after = max([after, top] + [r.seq for r in page]) if after <= top else after
+    log.info("pull by device %s: %d changes after %d", caller.device.id, len(page), after)
+    return _Page(
+        hub_epoch=meta(session, META_EPOCH),
+        max_seq=max([top] + [r.seq for r in page[-1:]]),
+        rows=page, next_after=next_after, more=more,
     )
 
 
 def pull(session: Session, caller: Caller, after: int, limit: int = DEFAULT_PULL_LIMIT
          ) -> PullResponse:
     """Records in the caller's scope (latest versions) and their purges with seq > ``after``."""
-    limit = max(1, min(limit, MAX_PULL_LIMIT))
-    top = max_seq(session)  # read first: everything at or below it has committed
-    actor = caller.actor
-    records: Sequence[HubRecord] = session.scalars(
-        select(HubRecord)
-        .where(HubRecord.seq > after, visible_records(actor))
-        .order_by(HubRecord.seq)
-        .limit(limit + 1)
-    ).all()
-    tombstones: Sequence[HubTombstone] = session.scalars(
-        select(HubTombstone)
-        .where(HubTombstone.user_id == actor.user_id, HubTombstone.seq > after)
-        .order_by(HubTombstone.seq)
-        .limit(limit + 1)
-    ).all()
-    merged = sorted([_record_out(r) for r in records] + [_tombstone_out(t) for t in tombstones],
-                    key=lambda c: c.seq)
-    page = merged[:limit]
-    more = len(merged) > limit
-    if more:
-        next_after = page[-1].seq
-    else:
-        next_after = max([after, top] + [c.seq for c in page]) if after <= top else after
-    log.info("pull by device %s: %d changes after %d", caller.device.id, len(page), after)
+    page = _page(session, caller, after, limit)
     return PullResponse(
-        hub_epoch=meta(session, META_EPOCH), max_seq=max([top] + [c.seq for c in page]),
-        changes=page, next_after=next_after, more=more,
+        hub_epoch=page.hub_epoch, max_seq=page.max_seq,
+        changes=[
+            ChangeOut(seq=r.seq, record_id=r.record_id, kind=r.kind, op=r.op,  # type: ignore[arg-type]
+                      case_id=r.case_id,
+                      payload=None if r.body is None else json.loads(r.body),
+                      author=r.author, hub_time=r.hub_time)
+            for r in page.rows
+        ],
+        next_after=page.next_after, more=page.more,
     )
+
+
+def pull_json(session: Session, caller: Caller, after: int,
+              limit: int = DEFAULT_PULL_LIMIT) -> bytes:
+    """:func:`pull` as the ``PullResponse`` JSON body, written directly: each stored body is
+    spliced in as the JSON text it is stored as (the hub wrote it; it is never re-parsed)."""
+    page = _page(session, caller, after, limit)
+    dumps = json.dumps
+    parts = [
+        f'{{"seq":{r.seq},"record_id":{dumps(r.record_id)},"kind":{dumps(r.kind)},'
+        f'"op":"{r.op}","case_id":{dumps(r.case_id)},'
+        f'"payload":{"null" if r.body is None else r.body},'
+        f'"author":{dumps(r.author)},"hub_time":{dumps(r.hub_time)}}}'
+        for r in page.rows
+    ]
+    return (
+        f'{{"hub_epoch":{dumps(page.hub_epoch)},"max_seq":{page.max_seq},'
+        f'"changes":[{",".join(parts)}],"next_after":{page.next_after},'
+        f'"more":{"true" if page.more else "false"}}}'
+    ).encode()
 
 
 def known_kinds() -> list[str]:

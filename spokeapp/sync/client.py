@@ -53,6 +53,7 @@ __all__ = [
     "BatchTooLarge",
     "CertificatePinMismatch",
     "ChainRejected",
+    "DeviceRetired",
     "DeviceRevoked",
     "EnrolmentRefused",
     "EpochChanged",
@@ -122,6 +123,12 @@ class DeviceRevoked(SyncError):
     def __init__(self, message: str, *, wipe: bool) -> None:
         super().__init__(message)
         self.wipe = wipe
+
+
+class DeviceRetired(SyncError):
+    """The hub administrator retired this laptop: it may still push, but pulls nothing more."""
+
+    code = "device_retired"
 
 
 class EpochChanged(SyncError):
@@ -369,11 +376,14 @@ class HubClient:
     def _send(
         self, method: str, path: str, *, json_body: dict[str, Any] | None = None,
         params: dict[str, int] | None = None, token: str | None = None,
+        content: bytes | None = None,
     ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+        if content is not None:
+            headers["Content-Type"] = "application/json"
         try:
             response = self._http.request(
-                method, path, json=json_body, params=params, headers=headers
+                method, path, json=json_body, params=params, headers=headers, content=content
             )
         except httpx.TimeoutException as exc:
             log.info("hub request timed out: %s %s", method, path)
@@ -416,6 +426,11 @@ class HubClient:
                 "Your hub administrator has revoked this laptop"
                 + (" and asked for its casebook to be erased." if wipe else "."),
                 wipe=wipe,
+            )
+        if code == "device_retired":
+            raise DeviceRetired(
+                "Your hub administrator has retired this laptop: it sends what it holds and "
+                "receives nothing more."
             )
         if code == "epoch_changed":
             raise EpochChanged(
@@ -525,23 +540,30 @@ class HubClient:
 
     def _authorised(
         self, method: str, path: str, *, json_body: dict[str, Any] | None = None,
-        params: dict[str, int] | None = None,
+        params: dict[str, int] | None = None, content: bytes | None = None,
     ) -> httpx.Response:
         token = self.ensure_token()
-        response = self._send(method, path, json_body=json_body, params=params, token=token)
-        if response.status_code == 401 and self._error_body(response).error != "device_revoked":
+        response = self._send(
+            method, path, json_body=json_body, params=params, token=token, content=content
+        )
+        if response.status_code == 401 and self._error_body(response).error not in (
+            "device_revoked", "device_retired"
+        ):
             with self._lock:  # the token expired or the hub restarted: refresh once
                 if self._token is not None and self._token.value == token:
                     self._token = None
                 token = self._refresh_locked() if self._token is None else self._token.value
-            response = self._send(method, path, json_body=json_body, params=params, token=token)
+            response = self._send(
+                method, path, json_body=json_body, params=params, token=token, content=content
+            )
         self._raise_for(response)
         return response
 
     def push(self, request: PushRequest) -> PushResponse:
         """Send one batch; the answer arrives only after the hub committed it."""
+        # Serialised once, by pydantic (the same JSON as ``model_dump(mode="json")``).
         response = self._authorised(
-            "POST", f"{API_PREFIX}/sync/push", json_body=request.model_dump(mode="json")
+            "POST", f"{API_PREFIX}/sync/push", content=request.model_dump_json().encode()
         )
         answer = self._parse(PushResponse, response)
         self.hub_epoch = answer.hub_epoch
@@ -557,7 +579,7 @@ class HubClient:
         return page
 
     def device_status(self) -> DeviceStatus:
-        """This laptop's own status on the hub (active, revoked with or without wipe)."""
+        """This laptop's own status on the hub (active, retired, revoked with or without wipe)."""
         response = self._authorised("GET", f"{API_PREFIX}/device")
         return self._parse(DeviceStatus, response)
 

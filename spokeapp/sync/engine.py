@@ -18,11 +18,13 @@ GUI thread. ``sync_once`` may run on a worker thread; runs are serialised.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Final, Literal
 
 from pydantic import ValidationError
@@ -46,6 +48,7 @@ from spokeapp.store.sync_state import (
 )
 from spokeapp.sync.client import (
     BatchTooLarge,
+    DeviceRetired,
     DeviceRevoked,
     EpochChanged,
     HubApi,
@@ -68,7 +71,6 @@ from spokeapp.sync.protocol import (
     PushRequest,
     PushResponse,
     canonical_change,
-    chain_heads,
     chain_message,
 )
 
@@ -92,6 +94,13 @@ _ENVELOPE_BYTES: Final = 4096
 _PER_CHANGE_OVERHEAD: Final = 16
 #: A run gives up after this many hub restores in a row (it would otherwise loop).
 _MAX_RESTARTS: Final = 2
+#: Pull progress is reported every this many rows (and at the end of each page).
+_PROGRESS_EVERY: Final = 250
+
+RETIRED: Final = "retired"
+RETIRED_DONE: Final = (
+    "This laptop has been retired by your hub; everything on it has been sent."
+)
 
 ClientFactory = Callable[[HubEndpoint, str | None, str | None], HubApi]
 """Makes a hub connection: (endpoint, device id, refresh token) -> HubApi."""
@@ -131,6 +140,23 @@ class SyncStatus:
     open_conflicts: int = 0
     last_error: str | None = None
     device_status: str = "active"
+    #: Plain words about the laptop's standing that are not an error (e.g. retired).
+    notice: str | None = None
+
+
+def retired_notice(waiting: int, held: int) -> str:
+    """What the status says once the hub has retired this laptop."""
+    if waiting == 0 and held == 0:
+        return RETIRED_DONE
+    parts = []
+    if waiting:
+        parts.append(f"{waiting} record{'s' if waiting != 1 else ''} still to send")
+    if held:
+        parts.append(f"{held} record{'s' if held != 1 else ''} the hub would not take")
+    return (
+        "This laptop has been retired by your hub. It has " + " and ".join(parts)
+        + ": keep it until they are sent or your supervisor has sorted them out."
+    )
 
 
 @dataclass(frozen=True)
@@ -191,8 +217,23 @@ class Outgoing:
     def safety(self) -> bool:
         return self.change.kind in SAFETY_KINDS
 
+    @cached_property
+    def wire(self) -> bytes:
+        """The change's canonical bytes (what is hashed into the chain), made once."""
+        return canonical_change(self.change)
+
     def size(self) -> int:
-        return len(canonical_change(self.change)) + _PER_CHANGE_OVERHEAD
+        return len(self.wire) + _PER_CHANGE_OVERHEAD
+
+
+def _heads(prev_head: str, wires: Sequence[bytes]) -> list[str]:
+    """``chain_heads`` over canonical bytes already made (the same hash, step by step)."""
+    heads = []
+    head = prev_head
+    for wire in wires:
+        head = hashlib.sha256(bytes.fromhex(head) + wire).hexdigest()
+        heads.append(head)
+    return heads
 
 
 def _wire(first: PendingChange, last: PendingChange, op: Literal["put", "finalise"]) -> ChangeIn:
@@ -308,17 +349,22 @@ class SyncEngine:
         account = self.store.account()
         if account is None:
             return SyncStatus(enrolled=False, waiting=self.store.waiting_count())
+        waiting = self.store.waiting_count()
+        held = len(self.store.held())
         return SyncStatus(
             enrolled=True,
             user_name=account.user_name,
             hub_url=account.hub_url,
             last_upload=_parse_time(account.last_upload_at),
             last_download=_parse_time(account.last_download_at),
-            waiting=self.store.waiting_count(),
-            held=len(self.store.held()),
+            waiting=waiting,
+            held=held,
             open_conflicts=len(self.store.conflicts()),
             last_error=account.last_error,
             device_status=account.device_status,
+            notice=(
+                retired_notice(waiting, held) if account.device_status == RETIRED else None
+            ),
         )
 
     def held(self) -> list[HeldRecord]:
@@ -418,6 +464,10 @@ class SyncEngine:
         account = self.store.account()
         if account is None:
             raise NotEnrolled("This laptop is not enrolled with a hub yet.")
+        if account.device_status == RETIRED and not self._has_work_to_send():
+            # Retired and everything sent: this laptop no longer syncs.
+            report.retired = True
+            return
         client = self._client_factory(
             HubEndpoint(account.hub_url, account.cert_fingerprint),
             account.device_id, account.refresh_token,
@@ -443,15 +493,34 @@ class SyncEngine:
             self._hub_restored(client.hub_epoch, report)
             account = self._account()
         device = client.device_status()
-        if device.status != account.device_status:
+        if device.status != account.device_status and not (
+            account.device_status == RETIRED and device.status == "active"
+        ):
             self.store.set_device_status(device.status)
-        self._push(client, report)
-        if device.status == "retired":
-            report.retired = True
-            self.store.record_attempt(error=None)
+        if device.status == RETIRED or account.device_status == RETIRED:
+            self._retire(client, report)
             return
-        self._pull(client, report)
+        self._push(client, report)
+        try:
+            self._pull(client, report)
+        except DeviceRetired:
+            # Retired between the status call and the pull: send what is left, then stop.
+            self._retire(client, report)
+            return
         self.store.record_attempt(error=None)
+
+    def _has_work_to_send(self) -> bool:
+        return self.store.waiting_count() > 0 or self.store.outgoing() is not None
+
+    def _retire(self, client: HubApi, report: SyncReport) -> None:
+        """The hub retired this laptop: push everything waiting (the hub still accepts it),
+        pull nothing, and stop syncing once all is sent (docs/sync.md, "Retirement")."""
+        self.store.set_device_status(RETIRED)
+        self._push(client, report)
+        report.retired = True
+        self.store.record_attempt(error=None)
+        log.info("this device is retired; %s", "everything sent" if not
+                 self._has_work_to_send() else "some changes are still waiting")
 
     def _account(self) -> HubAccount:
         account = self.store.account()
@@ -581,8 +650,10 @@ class SyncEngine:
         key = DeviceKey.from_private_bytes(account.device_key)
         changes = [item.change for item in items]
         prev_head = account.chain_head
-        head = chain_heads(prev_head, changes)[-1]
-        request = PushRequest(
+        wires = [item.wire for item in items]
+        heads = _heads(prev_head, wires)
+        head = heads[-1]
+        request = PushRequest.model_construct(
             hub_epoch=account.hub_epoch,
             changes=changes,
             chain=ChainProof(
@@ -593,16 +664,20 @@ class SyncEngine:
         covers = {item.change.id: list(item.covers) for item in items}
         self.store.save_outgoing(request.model_dump_json(), covers)
         response = client.push(request)
-        self._acknowledge(request, covers, response, report)
+        self._acknowledge(request, covers, response, report, (wires, heads))
 
     def _acknowledge(
         self, request: PushRequest, covers: dict[str, list[int]], response: PushResponse,
-        report: SyncReport,
+        report: SyncReport, chained: tuple[list[bytes], list[str]] | None = None,
     ) -> None:
         results = {result.id: result for result in response.results}
-        heads = chain_heads(request.chain.prev_head, request.changes)
+        if chained is None:
+            wires = [canonical_change(change) for change in request.changes]
+            heads = _heads(request.chain.prev_head, wires)
+        else:
+            wires, heads = chained
         acknowledged: list[Acknowledged] = []
-        for change, head in zip(request.changes, heads, strict=True):
+        for change, wire, head in zip(request.changes, wires, heads, strict=True):
             result = results.get(change.id)
             if result is None:
                 raise HubRejected(
@@ -618,7 +693,7 @@ class SyncEngine:
             acknowledged.append(
                 Acknowledged(
                     change_id=change.id,
-                    wire=canonical_change(change).decode("utf-8"),
+                    wire=wire.decode("utf-8"),
                     head=head,
                     hub_seq=result.seq,
                     record_id=change.record_id,
@@ -639,6 +714,8 @@ class SyncEngine:
 
         def progress(done: int) -> None:
             # Progress through the hub's sequence: monotone across pages, total = max_seq.
+            if done % _PROGRESS_EVERY and done != len(seqs):
+                return
             self._progress("download", seqs[done - 1] if done else start, page.max_seq)
 
         return progress

@@ -90,11 +90,11 @@ def test_revoked_device_is_told_to_wipe(hub: RunningHub) -> None:
     assert status.json() == {"device_id": laptop.device_id, "status": "revoked", "wipe": True}
 
 
-def test_revoked_without_wipe_keeps_data(hub: RunningHub) -> None:
+def test_revoked_without_wipe_is_retired_and_receives_nothing(hub: RunningHub) -> None:
     worker = hub.admin.add_user("Test Worker A", "worker", "north")
     laptop = hub.laptop(worker)
     hub.admin.revoke(laptop.device_id)
     response = laptop.pull()
     assert response.status_code == 401
-    assert response.json()["error"] == "device_revoked"
-    assert response.json()["wipe"] is False
+    assert response.json()["error"] == "device_retired"
+    assert "wipe" not in response.json()

@@ -17,6 +17,7 @@ from typing import Any
 from spokeapp.crypto.device_keys import verify_signature
 from spokeapp.sync.client import (
     ChainRejected,
+    DeviceRetired,
     DeviceRevoked,
     EpochChanged,
     HubEndpoint,
@@ -214,6 +215,8 @@ class FakeClient:
 
     def pull(self, after: int, limit: int = DEFAULT_PULL_LIMIT) -> PullResponse:
         self._check()
+        if self.hub.status == "retired":
+            raise DeviceRetired("retired")
         return self.hub.pull(after, limit)
 
     def device_status(self) -> DeviceStatus:

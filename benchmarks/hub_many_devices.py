@@ -1,0 +1,209 @@
+"""200 laptops syncing at once against a hub on real PostgreSQL: request latency and hub memory.
+
+    .venv/bin/python benchmarks/hub_many_devices.py [--devices 200] [--rounds 5] [--per-push 10]
+
+Starts a throwaway PostgreSQL server (as tests/helpers/postgres.py does; fsync off, it is a
+benchmark), initialises a hub on it and runs ``spoke-hub serve`` (ONE uvicorn worker process:
+the hub serialises pushes on its counter row anyway, and this 2-core machine also runs the
+load generator) on loopback. Each simulated device (asyncio + httpx, one keep-alive
+connection each) takes a token, then per round pushes one signed, chained batch of session
+records to its own case and pulls everything new in its scope; all devices run each round at
+the same time. Prints p50/p95/p99/max latency per request type (target p99 <= 250 ms, no
+errors) and the hub process's RSS after each round (target: bounded, not growing with the
+records pushed). Fictional data only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import httpx
+import psutil
+from sqlalchemy.orm import Session as DbSession
+from sync_push_pull import START, init_database, serve_hub, session_record
+
+from spokeapp.crypto.device_keys import DeviceKey
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import Case, YoungPerson
+from spokeapp.hub import admin
+from spokeapp.hub.db import make_engine
+from spokeapp.hub.ledger import lock_writes
+from spokeapp.sync.protocol import (
+    GENESIS_HEAD,
+    ChainProof,
+    ChangeIn,
+    PushRequest,
+    chain_heads,
+    chain_message,
+)
+from tests.helpers.postgres import find_bin_dir, postgres_server
+
+TARGET_P99_MS = 250.0
+
+
+def pct(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
+
+
+class Device:
+    def __init__(self, base_url: str, code: str, user_id: str) -> None:
+        # Idle connections are dropped before uvicorn's 5 s keep-alive timeout closes them.
+        limits = httpx.Limits(max_connections=1, keepalive_expiry=4.0)
+        self.http = httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits)
+        self.code = code
+        self.user_id = user_id
+        self.key = DeviceKey.generate()
+        self.head = GENESIS_HEAD
+        self.cursor = 0
+        self.device_id = ""
+        self.epoch = ""
+        self.case_id = ""
+
+    async def enrol(self) -> None:
+        enrolled = (await self.http.post("/v1/enrol", json={
+            "code": self.code, "device_name": "bench", "public_key": self.key.public_key_b64(),
+        })).json()
+        self.device_id, self.epoch = enrolled["device_id"], enrolled["hub_epoch"]
+        token = (await self.http.post("/v1/token", json={
+            "device_id": self.device_id, "refresh_token": enrolled["refresh_token"]})).json()
+        self.http.headers["Authorization"] = f"Bearer {token['access_token']}"
+
+    def change(self, record: Any) -> ChangeIn:
+        return ChangeIn(id=str(uuid.uuid4()), record_id=record.id, kind=record.KIND,
+                        op="finalise" if record.EVENT else "put", payload=record.to_dict(),
+                        author=self.user_id, local_time="2026-03-02T10:00:00+00:00")
+
+    def body(self, records: list[Any]) -> bytes:
+        changes = [self.change(r) for r in records]
+        head = chain_heads(self.head, changes)[-1]
+        request = PushRequest(hub_epoch=self.epoch, changes=changes, chain=ChainProof(
+            prev_head=self.head, head=head,
+            signature=self.key.sign(chain_message(self.device_id, self.head, head))))
+        self.head = head
+        return request.model_dump_json().encode()
+
+
+async def timed(samples: dict[str, list[float]], errors: list[str], kind: str,
+                call: Any) -> httpx.Response | None:
+    started = time.perf_counter()
+    try:
+        response: httpx.Response = await call
+    except httpx.HTTPError as exc:
+        errors.append(f"{kind}: {type(exc).__name__}")
+        return None
+    samples.setdefault(kind, []).append(time.perf_counter() - started)
+    if response.status_code != 200:
+        errors.append(f"{kind}: {response.status_code} {response.text[:120]}")
+        return None
+    return response
+
+
+async def device_round(device: Device, body: bytes, samples: dict[str, list[float]],
+                       errors: list[str]) -> None:
+    await timed(samples, errors, "push", device.http.post(
+        "/v1/sync/push", content=body, headers={"Content-Type": "application/json"}))
+    while True:
+        response = await timed(samples, errors, "pull", device.http.get(
+            "/v1/sync/pull", params={"after": device.cursor, "limit": 1000}))
+        if response is None:
+            return
+        page = response.json()
+        device.cursor = page["next_after"]
+        if not page["more"]:
+            return
+
+
+async def run(base_url: str, codes: list[tuple[str, str]], rounds: int, per_push: int,
+              hub_pid: int) -> int:
+    rng = random.Random(5)
+    devices = [Device(base_url, code, user) for code, user in codes]
+    for start in range(0, len(devices), 20):
+        await asyncio.gather(*(d.enrol() for d in devices[start:start + 20]))
+    for device in devices:  # each device opens its own case first (not timed)
+        yp = YoungPerson(id=new_id(), reference="MANY", name="Bench Person",
+                         date_of_birth=date(2010, 1, 1))
+        cs = Case(id=new_id(), young_person_id=yp.id, key_worker=device.user_id,
+                  opened_on=date(2026, 1, 4))
+        device.case_id = cs.id
+        response = await device.http.post("/v1/sync/push", content=device.body([yp, cs]),
+                                          headers={"Content-Type": "application/json"})
+        assert response.status_code == 200, response.text
+    hub = psutil.Process(hub_pid)
+    all_samples: dict[str, list[float]] = {}
+    errors: list[str] = []
+    peak = hub.memory_info().rss
+    print(f"hub RSS before the rounds: {peak / 2**20:.1f} MiB", flush=True)
+    pushed = 0
+    for round_no in range(rounds):
+        bodies = [
+            d.body([session_record(rng, d.case_id, START + timedelta(hours=round_no * 100 + i))
+                    for i in range(per_push)])
+            for d in devices
+        ]
+        started = time.perf_counter()
+        await asyncio.gather(*(device_round(d, b, all_samples, errors)
+                               for d, b in zip(devices, bodies, strict=True)))
+        wall = time.perf_counter() - started
+        pushed += per_push * len(devices)
+        rss = hub.memory_info().rss
+        peak = max(peak, rss)
+        print(f"round {round_no + 1}: {len(devices)} devices pushed {per_push} and pulled, "
+              f"{wall:.2f} s wall; records on hub {pushed}; hub RSS {rss / 2**20:.1f} MiB",
+              flush=True)
+    for device in devices:
+        await device.http.aclose()
+    ok = True
+    for kind, samples in sorted(all_samples.items()):
+        p99 = pct(samples, 99)
+        ok = ok and p99 <= TARGET_P99_MS
+        print(f"{kind:<5} n={len(samples):<6} p50 {pct(samples, 50):7.1f} ms  p95 "
+              f"{pct(samples, 95):7.1f} ms  p99 {p99:7.1f} ms  max {pct(samples, 100):7.1f} ms"
+              f"   target p99 <= {TARGET_P99_MS:.0f} ms  "
+              f"{'OK' if p99 <= TARGET_P99_MS else 'MISSED'}")
+    print(f"errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else "")
+          + "   target 0   " + ("OK" if not errors else "MISSED"))
+    print(f"hub peak RSS {peak / 2**20:.1f} MiB over {pushed} records pushed")
+    return 0 if ok and not errors else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--devices", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--per-push", type=int, default=10)
+    args = parser.parse_args()
+    if find_bin_dir() is None:
+        print("PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin).")
+        return 2
+    with postgres_server() as pg, tempfile.TemporaryDirectory(prefix="spoke-many-") as tmp:
+        url = pg.new_database()
+        init_database(url, Path(tmp))
+        engine = make_engine(url)
+        codes: list[tuple[str, str]] = []
+        with DbSession(engine) as session, session.begin():
+            lock_writes(session)
+            for n in range(args.devices):
+                user = admin.add_user(session, f"Bench Worker {n}", "worker", f"team-{n % 10}")
+                codes.append((admin.create_enrolment_code(session, user), user))
+        engine.dispose()
+        with serve_hub(url, Path(tmp)) as hub:
+            assert hub.pid is not None
+            return asyncio.run(run(hub.url, codes, args.rounds, args.per_push, hub.pid))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,384 @@
+"""Sync throughput on this machine: 10,000 session records pushed and pulled through the real
+device engine (SyncEngine + HubClient + SQLCipher casebook) against a real embedded hub.
+
+    .venv/bin/python benchmarks/sync_push_pull.py [--records 10000] [--cases 50] [--in-process]
+
+The hub is ``spoke-hub serve`` in its own process (as deployed) on loopback, on an encrypted
+SQLite file (SQLCipher, ``synchronous = FULL``); signatures, chain verification, scope checks
+and record validation are all on. Prints one line per figure with the target beside it:
+
+* push: laptop A's outbox of N finalised sessions (~400 bytes of notes each) until the hub
+  acknowledged the last batch (timed from the start of ``sync_once`` to the last upload
+  progress event; the rest of that run pulls A's own records back and is reported apart);
+* pull: a second laptop of the same worker, empty, pulls all of it (one ``sync_once``);
+* hub-side: the same N pushed and pulled with a bare HTTP client (no casebook), so the hub's
+  own throughput shows apart from the laptop's.
+
+Everything is fictional test data. ``--in-process`` runs the hub in a thread of this process
+instead (sharing the GIL: slower, but profilable with cProfile).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import httpx
+from sqlalchemy.orm import Session as DbSession
+
+from spokeapp.crypto.device_keys import DeviceKey
+from spokeapp.crypto.keyfile import FAST_KDF_FOR_TESTS
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import (
+    Case,
+    ChosenBy,
+    ContactType,
+    MeetAgain,
+    Referral,
+    ReferralDecision,
+    Session,
+    SourceType,
+    VenueType,
+    YoungPerson,
+)
+from spokeapp.hub import admin, schema
+from spokeapp.hub.db import create_key_file, make_engine
+from spokeapp.hub.ledger import lock_writes
+from spokeapp.store.casebook import Casebook
+from spokeapp.sync.engine import SyncEngine, SyncEvent
+from spokeapp.sync.protocol import (
+    GENESIS_HEAD,
+    MAX_BATCH_CHANGES,
+    ChainProof,
+    ChangeIn,
+    PushRequest,
+    chain_heads,
+    chain_message,
+)
+
+PASSPHRASE = "benchmark passphrase, not a secret"
+HUB_BIN = Path(sys.executable).parent / "spoke-hub"
+WORDS = (
+    "school bus park cafe library friend older phone app party night late money gift car "
+    "worried happy plan safety trust family sister brother football music college train "
+    "station shopping centre snapchat instagram message photo boyfriend house key curfew"
+).split()
+START = datetime(2026, 1, 5, 16, 0, tzinfo=UTC)
+
+
+def note(rng: random.Random, chars: int) -> str:
+    words: list[str] = []
+    size = 0
+    while size < chars:
+        word = rng.choice(WORDS)
+        words.append(word)
+        size += len(word) + 1
+    return " ".join(words)[:chars]
+
+
+def session_record(rng: random.Random, case_id: str, when: datetime,
+                   contact: ContactType = ContactType.ONE_TO_ONE) -> Session:
+    """A session with ~400 bytes of notes (discussed 300, words 60, actions 40)."""
+    return Session(
+        id=new_id(), case_id=case_id, contact_type=contact, occurred_at=when,
+        duration_minutes=45 if contact is ContactType.ONE_TO_ONE else 10,
+        venue_type=VenueType.CAFE if contact is ContactType.ONE_TO_ONE else None,
+        venue_chosen_by=ChosenBy.YOUNG_PERSON, pace_set_by=ChosenBy.TOGETHER,
+        discussed=note(rng, 300), young_persons_words=note(rng, 60),
+        wants_to_meet_again=MeetAgain.YES, concerns="", actions=note(rng, 40),
+    )
+
+
+def open_cases(book: Casebook, worker: str, count: int, tag: str = "BENCH") -> list[str]:
+    case_ids = []
+    for n in range(count):
+        yp = YoungPerson(id=new_id(), reference=f"{tag}-{n:04d}", name=f"Bench Person {n}",
+                         date_of_birth=date(2010, 1, 1))
+        ref = Referral(id=new_id(), young_person_id=yp.id, received_on=date(2026, 1, 2),
+                       source_agency="Bench County Council",
+                       source_type=SourceType.CHILDRENS_SOCIAL_CARE, reason="Fictional.",
+                       decision=ReferralDecision.ACCEPTED, decided_on=date(2026, 1, 3))
+        cs = Case(id=new_id(), young_person_id=yp.id, referral_id=ref.id, key_worker=worker,
+                  opened_on=date(2026, 1, 4))
+        for record in (yp, ref, cs):
+            book.save(record)
+        case_ids.append(cs.id)
+    return case_ids
+
+
+# ------------------------------------------------------------------------------ the hub
+@dataclass
+class Hub:
+    url: str
+    database_url: str
+    folder: Path
+    pid: int | None = None
+
+    def admin_session(self) -> Iterator[DbSession]:  # pragma: no cover - helper
+        raise NotImplementedError
+
+    def add_user(self, name: str, role: str = "worker", team: str = "north") -> str:
+        engine = make_engine(self.database_url)
+        try:
+            with DbSession(engine) as session, session.begin():
+                lock_writes(session)
+                return admin.add_user(session, name, role, team)
+        finally:
+            engine.dispose()
+
+    def code(self, user_id: str) -> str:
+        engine = make_engine(self.database_url)
+        try:
+            with DbSession(engine) as session, session.begin():
+                lock_writes(session)
+                return admin.create_enrolment_code(session, user_id)
+        finally:
+            engine.dispose()
+
+
+def init_database(database_url: str, folder: Path) -> None:
+    """What ``spoke-hub init`` does."""
+    if database_url.startswith("sqlcipher:"):
+        create_key_file(folder / "hub.db")
+    engine = make_engine(database_url)
+    schema.migrate(engine)
+    admin.init_hub(engine, "Bench Charity", "Bench Admin")
+    engine.dispose()
+
+
+@contextmanager
+def serve_hub(database_url: str, folder: Path, *, in_process: bool = False,
+              extra_env: dict[str, str] | None = None) -> Iterator[Hub]:
+    """``spoke-hub serve --port 0`` as a child process (or uvicorn in a thread)."""
+    if in_process:
+        import uvicorn
+
+        from spokeapp.hub.app import create_app
+
+        engine = make_engine(database_url)
+        app = create_app(engine=engine)
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0,
+                                               log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.01)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        try:
+            yield Hub(f"http://127.0.0.1:{port}", database_url, folder)
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
+            engine.dispose()
+        return
+    log_path = folder / "hub.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [str(HUB_BIN), "serve", "--port", "0", "--database", database_url],
+            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+            env={**os.environ, **(extra_env or {})},
+        )
+    url = ""
+    deadline = time.monotonic() + 30
+    while not url and time.monotonic() < deadline:
+        for line in log_path.read_text().splitlines():
+            if line.startswith("Hub listening on "):
+                url = line.split("Hub listening on ", 1)[1].strip()
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    if not url:
+        process.kill()
+        raise SystemExit("spoke-hub serve did not start:\n" + log_path.read_text())
+    try:
+        yield Hub(url, database_url, folder, process.pid)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+# ------------------------------------------------------------------------------ laptops
+class PhaseTimer:
+    """Times the phases of one sync from the engine's progress events."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+        self.last: dict[str, float] = {}
+
+    def __call__(self, event: SyncEvent) -> None:
+        if event.kind == "progress" and event.phase is not None:
+            self.last[event.phase] = time.perf_counter()
+
+    def reset(self) -> None:
+        self.start = time.perf_counter()
+        self.last.clear()
+
+
+def new_laptop(hub: Hub, folder: Path, user_id: str, name: str) -> tuple[Casebook, SyncEngine]:
+    book, _ = Casebook.create(folder / name, PASSPHRASE, kdf=FAST_KDF_FOR_TESTS,
+                              author=user_id)
+    engine = SyncEngine(book)
+    engine.enrol(hub.url, hub.code(user_id), name)
+    return book, engine
+
+
+# ------------------------------------------------------------------------------ bare client
+class BareDevice:
+    """Push and pull over HTTP without a casebook: the hub's own throughput."""
+
+    def __init__(self, hub: Hub, user_id: str) -> None:
+        self.http = httpx.Client(base_url=hub.url, timeout=120)
+        self.key = DeviceKey.generate()
+        enrolled = self.http.post("/v1/enrol", json={
+            "code": hub.code(user_id), "device_name": "bare", "public_key":
+            self.key.public_key_b64()}).json()
+        self.device_id = enrolled["device_id"]
+        self.user_id = enrolled["user_id"]
+        self.epoch = enrolled["hub_epoch"]
+        token = self.http.post("/v1/token", json={
+            "device_id": self.device_id, "refresh_token": enrolled["refresh_token"]}).json()
+        self.http.headers["Authorization"] = f"Bearer {token['access_token']}"
+        self.head = GENESIS_HEAD
+
+    def change(self, record: Any) -> ChangeIn:
+        return ChangeIn(id=str(uuid.uuid4()), record_id=record.id, kind=record.KIND,
+                        op="finalise" if record.EVENT else "put", payload=record.to_dict(),
+                        author=self.user_id, local_time="2026-03-02T10:00:00+00:00")
+
+    def body(self, changes: list[ChangeIn]) -> bytes:
+        head = chain_heads(self.head, changes)[-1]
+        request = PushRequest(hub_epoch=self.epoch, changes=changes, chain=ChainProof(
+            prev_head=self.head, head=head,
+            signature=self.key.sign(chain_message(self.device_id, self.head, head))))
+        self.head = head
+        return request.model_dump_json().encode()
+
+    def push(self, body: bytes) -> None:
+        response = self.http.post("/v1/sync/push", content=body,
+                                  headers={"Content-Type": "application/json"})
+        if response.status_code != 200:
+            raise SystemExit(f"push refused: {response.status_code} {response.text[:300]}")
+
+    def pull_all(self, limit: int) -> int:
+        after, count = 0, 0
+        while True:
+            response = self.http.get("/v1/sync/pull", params={"after": after, "limit": limit})
+            if response.status_code != 200:
+                raise SystemExit(f"pull refused: {response.status_code} {response.text[:300]}")
+            page = response.json()
+            count += len(page["changes"])
+            after = page["next_after"]
+            if not page["more"]:
+                return count
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def line(label: str, value: float, unit: str, target: str, ok: bool) -> None:
+    print(f"{label:<58} {value:>10.0f} {unit:<10} target {target:<14} "
+          f"{'OK' if ok else 'MISSED'}", flush=True)
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - started, result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--cases", type=int, default=50)
+    parser.add_argument("--in-process", action="store_true")
+    parser.add_argument("--skip-bare", action="store_true")
+    args = parser.parse_args()
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory(prefix="spoke-bench-sync-") as tmp:
+        folder = Path(tmp)
+        db_url = f"sqlcipher:///{folder / 'hub.db'}"
+        init_database(db_url, folder)
+        with serve_hub(db_url, folder, in_process=args.in_process) as hub:
+            worker = hub.add_user("Bench Worker")
+            book, engine = new_laptop(hub, folder, worker, "laptop-a")
+            timer = PhaseTimer()
+            engine.set_listener(timer)
+            setup = time.perf_counter()
+            case_ids = open_cases(book, worker, args.cases)
+            assert engine.sync_once().ok  # the cases first; then only sessions are timed
+            for i in range(args.records):
+                book.save(session_record(rng, case_ids[i % len(case_ids)],
+                                         START + timedelta(minutes=i)), finalise=True)
+            where = "in-process" if args.in_process else "separate process"
+            print(f"(setup: {args.records} sessions written to laptop A in "
+                  f"{time.perf_counter() - setup:.1f} s; hub {where}, "
+                  f"batch {MAX_BATCH_CHANGES} changes)", flush=True)
+
+            timer.reset()
+            total, report = timed(engine.sync_once)
+            assert report.ok and report.accepted == args.records, report
+            push_s = timer.last["upload"] - timer.start
+            line(f"push {args.records} sessions, device engine", args.records / push_s,
+                 "records/s", ">= 10000/s", args.records / push_s >= 10_000)
+            print(f"    push {push_s:.3f} s; the same run then pulled its own "
+                  f"{report.pulled} records back in {total - push_s:.3f} s", flush=True)
+
+            book_b, engine_b = new_laptop(hub, folder, worker, "laptop-b")
+            pull_s, report_b = timed(engine_b.sync_once)
+            pulled = report_b.pulled
+            assert report_b.ok and pulled >= args.records, report_b
+            line(f"pull {pulled} records into an empty laptop, device engine",
+                 pulled / pull_s, "records/s", ">= 15000/s", pulled / pull_s >= 15_000)
+            print(f"    pull {pull_s:.3f} s; laptop B now holds {book_b.count()} records",
+                  flush=True)
+            book.close()
+            book_b.close()
+
+            if not args.skip_bare:
+                bare = BareDevice(hub, hub.add_user("Bench Worker Bare"))
+                records: list[Any] = []
+                bare_cases = []
+                for n in range(args.cases):
+                    yp = YoungPerson(id=new_id(), reference=f"BARE-{n:04d}",
+                                     name=f"Bare Person {n}", date_of_birth=date(2010, 1, 1))
+                    cs = Case(id=new_id(), young_person_id=yp.id, key_worker=bare.user_id,
+                              opened_on=date(2026, 1, 4))
+                    records += [yp, cs]
+                    bare_cases.append(cs.id)
+                bare.push(bare.body([bare.change(r) for r in records]))
+                sessions = [bare.change(session_record(rng, bare_cases[i % args.cases],
+                                                       START + timedelta(minutes=i)))
+                            for i in range(args.records)]
+                bodies = [bare.body(sessions[i:i + MAX_BATCH_CHANGES])
+                          for i in range(0, len(sessions), MAX_BATCH_CHANGES)]
+                push_s, _ = timed(lambda: [bare.push(b) for b in bodies])
+                line(f"hub only: push {args.records} sessions (pre-built signed batches)",
+                     args.records / push_s, "records/s", "(no target)", True)
+                pull_s, count = timed(lambda: bare.pull_all(2000))
+                line(f"hub only: pull {count} records (pages of 2000, JSON parsed)",
+                     count / pull_s, "records/s", "(no target)", True)
+                bare.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
