@@ -152,3 +152,24 @@ def test_unlocking_an_enrolled_laptop_syncs_and_the_status_bar_says_so(
         assert "as Test Worker" in main.sync_page.account.text()
         shell.lock()
         assert not shell.book
+
+
+def test_a_retired_laptop_says_so_in_plain_words(qtbot, hub: RunningHub, book: Casebook) -> None:
+    worker = hub.admin.add_user("Test Worker", "worker", "Team X")
+    engine = SyncEngine(book)
+    account = engine.enrol(hub.base_url, hub.admin.enrolment_code(worker), "Test laptop")
+    book.author = worker
+    _write_a_case_with_a_session(book)
+    hub.admin.revoke(account.device_id, wipe=False)
+    bridge = SyncBridge(engine)
+    panel = SyncPanel(bridge)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "retired" in panel.problem.text(), timeout=15_000)
+    assert "everything on it has been sent" in panel.problem.text()
+    assert hub.admin.state()["hub_records"] == 3  # what it held reached the hub first
+    assert status_summary(bridge.status(), datetime.now(UTC)).startswith(
+        "This laptop has been retired"
+    )
+    bridge.stop()

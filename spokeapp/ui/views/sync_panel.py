@@ -66,6 +66,8 @@ def status_summary(status: SyncStatus, now: datetime, *, running: bool = False) 
     ]
     if status.waiting:
         parts.append(f"{status.waiting} waiting")
+    if status.device_status == "retired":
+        return "This laptop has been retired by your hub"
     if status.last_error:
         parts.append("last sync had a problem")
     return " · ".join(parts)
@@ -205,6 +207,8 @@ class SyncPanel(QWidget):
         self.conflicts.setText(str(status.open_conflicts) if status.open_conflicts else "none")
         if status.last_error:
             self.problem.show_error(f"Last sync: {status.last_error}")
+        elif status.notice:
+            self.problem.show_info(status.notice)
         else:
             self.problem.clear_message()
 
