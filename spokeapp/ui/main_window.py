@@ -40,7 +40,7 @@ from spokeapp.resources import load_risk_tool
 from spokeapp.store.casebook import CaseloadRow, StoredRecord
 from spokeapp.sync.engine import SyncEngine, SyncReport, SyncStatus
 from spokeapp.ui.models.caseload import CaseloadModel
-from spokeapp.ui.sync_bridge import SyncBridge
+from spokeapp.ui.sync_bridge import INTERACTIVE_PULL_LIMIT, SyncBridge
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.case_page import CasePage
 from spokeapp.ui.views.caseload import CaseloadPage
@@ -146,7 +146,9 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.book = book
-        self.sync = sync or SyncBridge(SyncEngine(book), clock=clock, parent=self)
+        self.sync = sync or SyncBridge(
+            SyncEngine(book, pull_limit=INTERACTIVE_PULL_LIMIT), clock=clock, parent=self
+        )
         self._tasks = tasks
         self._clock = clock
         self.tool = tool or load_risk_tool()

@@ -22,6 +22,11 @@ from spokeapp.ui.signals import emit
 
 TICK_MS = 15_000
 
+#: Pull page size for a laptop with a window open. Parsing a page holds Python's GIL in one
+#: go (pydantic validates the whole JSON body at once), so a 1,000-record page froze the window
+#: for ~120 ms; 200-record pages keep every pause under ~30 ms (benchmarks/gui_stall.py).
+INTERACTIVE_PULL_LIMIT = 200
+
 
 class _Call(QRunnable):
     def __init__(self, fn: Callable[[], Any], done: Callable[[Any, BaseException | None], None]):
@@ -72,6 +77,8 @@ class SyncBridge(QObject):
         self._timer.timeout.connect(self.tick)
         self._call_done.connect(self._deliver)
         self._network: Any = None
+        self._last_status: SyncStatus | None = None
+        self.status_changed.connect(self._remember)
         engine.set_listener(self._on_engine_event)
 
     # ------------------------------------------------------------------ engine -> signals
@@ -99,7 +106,15 @@ class SyncBridge(QObject):
         self._pool.waitForDone(wait_ms)
 
     def status(self) -> SyncStatus:
-        return self.engine.status()
+        """The sync status. While a sync runs, the last one reported: reading it afresh would
+        wait for the sync's transaction and freeze the window."""
+        if self.running and self._last_status is not None:
+            return self._last_status
+        self._last_status = self.engine.status()
+        return self._last_status
+
+    def _remember(self, status: SyncStatus) -> None:
+        self._last_status = status
 
     def sync_now(self) -> None:
         """The worker asked (or a safety record was just written): sync as soon as possible."""
@@ -108,7 +123,7 @@ class SyncBridge(QObject):
 
     @Slot()
     def tick(self) -> None:
-        if self.running or not self.engine.status().enrolled:
+        if self.running or not self.status().enrolled:
             return
         if not self.schedule.is_due(self._clock()):
             return
@@ -119,6 +134,8 @@ class SyncBridge(QObject):
         self._run(lambda: self.engine.confirm_purge(confirmation))  # type: ignore[arg-type]
 
     def _run(self, fn: Callable[[], SyncReport]) -> None:
+        if self._last_status is None:
+            self._last_status = self.engine.status()
         self.running = True
         self.schedule.sync_started()
         emit(self.running_changed, True)
@@ -131,9 +148,9 @@ class SyncBridge(QObject):
         emit(self.running_changed, False)
         if error is not None:
             raise error  # a bug in the engine: be loud
-        emit(self.finished, report)
         if self.engine.casebook.is_open:
-            emit(self.status_changed, self.engine.status())
+            emit(self.status_changed, self.status())
+        emit(self.finished, report)
 
     # ------------------------------------------------------------------ enrolment
     def enrol(self, hub_url: str, code: str, fingerprint: str | None) -> None:
