@@ -600,6 +600,17 @@ class Casebook:
             ).fetchone()
         return int(row[0])
 
+    def unsent_record_ids(self, case_id: str) -> set[str]:
+        """Records of a case with changes the hub has not acknowledged yet (drafts excluded):
+        what the case page marks as "not yet on the hub"."""
+        with self._lock:
+            rows = self._db().execute(
+                "SELECT DISTINCT c.record_id FROM changes c JOIN records r ON r.id = c.record_id "
+                "WHERE c.sent_at IS NULL AND c.local_only = 0 AND r.case_id = ?",
+                (case_id,),
+            ).fetchall()
+        return {str(r[0]) for r in rows}
+
     def settings_with_prefix(self, prefix: str) -> dict[str, str]:
         """Every setting whose key starts with ``prefix``, keyed by the rest of the key."""
         start = f"setting.{prefix}"

@@ -216,7 +216,7 @@ def test_finalised_session_is_read_only_and_amendment_shows_beside_it(
     qtbot.waitUntil(lambda: page.timeline_model.rowCount() == 3, timeout=5000)
     rows = page.timeline_model.rows
     at = [r.key for r in rows].index(session.id)
-    assert rows[at].cells[3] == "Final, amended"
+    assert rows[at].cells[3] == "Final, amended, waiting to sync"
     assert rows[at + 1].cells[1] == AMENDMENT_MARK + "Amendment", "listed right under it"
     page.select_record(session.id)
     shown = page.detail.toPlainText()

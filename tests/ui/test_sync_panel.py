@@ -173,3 +173,31 @@ def test_a_retired_laptop_says_so_in_plain_words(qtbot, hub: RunningHub, book: C
         "This laptop has been retired"
     )
     bridge.stop()
+
+
+def test_the_case_timeline_shows_which_records_have_reached_the_hub(
+    qtbot, hub: RunningHub, book: Casebook
+) -> None:
+    from spokeapp.resources import load_risk_tool
+    from spokeapp.ui.tasks import TaskRunner
+    from spokeapp.ui.views.case_page import CasePage, load_case
+
+    worker = hub.admin.add_user("Test Worker", "worker", "Team X")
+    engine = SyncEngine(book)
+    engine.enrol(hub.base_url, hub.admin.enrolment_code(worker), "Test laptop")
+    book.author = worker
+    _write_a_case_with_a_session(book)
+    case_id = book.caseload()[0].case_id
+    page = CasePage(TaskRunner(), load_risk_tool(), today=datetime(2026, 3, 3).date())
+    qtbot.addWidget(page)
+
+    def statuses() -> list[str]:
+        model = page.timeline_model
+        return [str(model.index(r, 3).data()) for r in range(model.rowCount())]
+
+    page.show_case(load_case(book, case_id))
+    assert any(s == "Final, waiting to sync" for s in statuses())
+    assert engine.sync_once().ok
+    page.show_case(load_case(book, case_id))
+    assert any(s == "Final, on the hub" for s in statuses())
+    assert not any("waiting to sync" in s for s in statuses())

@@ -80,6 +80,8 @@ class CaseData:
     records: list[StoredRecord]
     review_weeks: int | None = None
     by_id: dict[str, StoredRecord] = field(default_factory=dict)
+    #: Records whose latest change has not reached the hub yet.
+    unsent: set[str] = field(default_factory=set)
 
 
 def load_case(book: Any, case_id: str) -> CaseData:
@@ -96,6 +98,7 @@ def load_case(book: Any, case_id: str) -> CaseData:
         int(weeks) if weeks and weeks.isdigit() else None,
     )
     data.by_id = {s.record.id: s for s in data.records}
+    data.unsent = book.unsent_record_ids(case_id)
     return data
 
 
@@ -562,6 +565,7 @@ class CasePage(QWidget):
         state = "Draft: not finalised" if stored.state == "draft" else "Final"
         if amended:
             state += ", amended"
+
         swatches: dict[int, QColor] = {}
         if isinstance(record, Session):
             when = local_day(record.occurred_at)
@@ -597,6 +601,9 @@ class CasePage(QWidget):
             state = "Final"
         else:
             when, what, summary = "", record.KIND, ""
+        if stored.state != "draft" and self.data is not None:
+            # Whether the hub has it: the worker can see what a sync has yet to carry.
+            state += ", waiting to sync" if record.id in self.data.unsent else ", on the hub"
         return Row(
             cells=(when, what, _first_line(summary), state),
             key=record.id,
