@@ -1,4 +1,7 @@
-"""Laptops running the real sync engine against a real hub on a free loopback port."""
+"""Laptops running the real sync engine against a real hub on a free loopback port.
+
+The ``hub`` fixture (conftest.py) runs every test on the embedded SQLite file and on PostgreSQL.
+"""
 
 from __future__ import annotations
 
@@ -13,14 +16,8 @@ from spokeapp.store.casebook import DB_NAME, KEY_NAME, Casebook
 from spokeapp.sync.client import HubApi, HubClient, HubEndpoint, HubUnreachable
 from spokeapp.sync.engine import SyncEngine
 from spokeapp.sync.protocol import PushRequest, PushResponse
-from tests.helpers.hub import RunningHub, running_hub, sqlite_url
+from tests.helpers.hub import RunningHub
 from tests.helpers.records import case, new_casebook, referral, session, young_person
-
-
-@pytest.fixture
-def hub(tmp_path: Path) -> Iterator[RunningHub]:
-    with running_hub(sqlite_url(tmp_path / "hub")) as running:
-        yield running
 
 
 class Laptops:
