@@ -164,7 +164,7 @@ def init_database(database_url: str, folder: Path) -> None:
 
 @contextmanager
 def serve_hub(database_url: str, folder: Path, *, in_process: bool = False,
-              extra_env: dict[str, str] | None = None) -> Iterator[Hub]:
+              extra_env: dict[str, str] | None = None, workers: int = 1) -> Iterator[Hub]:
     """``spoke-hub serve --port 0`` as a child process (or uvicorn in a thread)."""
     if in_process:
         import uvicorn
@@ -190,7 +190,8 @@ def serve_hub(database_url: str, folder: Path, *, in_process: bool = False,
     log_path = folder / "hub.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [str(HUB_BIN), "serve", "--port", "0", "--database", database_url],
+            [str(HUB_BIN), "serve", "--port", "0", "--database", database_url,
+             "--workers", str(workers)],
             stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
             env={**os.environ, **(extra_env or {})},
         )

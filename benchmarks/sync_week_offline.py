@@ -2,11 +2,13 @@
 
     .venv/bin/python benchmarks/sync_week_offline.py [--runs 5]
 
-There is no ``check_in`` record kind yet, so the 250 check-ins are **sessions of contact type
-phone or text** (10 minutes, a short note) standing in for them. The laptop already holds its
-12 cases (synced before going offline); the figure is one ``SyncEngine.sync_once`` (push all
-322 records in signed, chained batches, then pull the page back) against ``spoke-hub serve``
-on an encrypted SQLite file on loopback. Target: <= 0.3 s end to end. Fictional data only.
+The 250 check-ins are real ``check_in`` records (safe, with every tenth an extension and the
+last one home safe) on one ``visit_plan`` written during the same week, so 323 records in all.
+Safety kinds (the plan and its check-ins) travel first and alone, then the rest. The laptop
+already holds its 12 cases (synced before going offline); the figure is one
+``SyncEngine.sync_once`` (push all 323 records in signed, chained batches, then pull the page
+back) against ``spoke-hub serve`` on an encrypted SQLite file on loopback. Target: <= 0.3 s
+end to end. Fictional data only.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -32,7 +34,13 @@ from sync_push_pull import (
 )
 
 from spokeapp.domain.ids import new_id
-from spokeapp.domain.records import AssessmentType, ContactType, RiskAssessment
+from spokeapp.domain.records import (
+    AssessmentType,
+    CheckIn,
+    CheckInKind,
+    RiskAssessment,
+    VisitPlan,
+)
 
 TARGET_S = 0.3
 
@@ -56,11 +64,21 @@ def main() -> int:
                 for i in range(60):
                     book.save(session_record(rng, cases[i % 12], START + timedelta(hours=i)),
                               finalise=True)
+                visit = VisitPlan(
+                    id=new_id(), worker=worker, location="Fictional Cafe, High Street",
+                    starts_at=START, expected_end=START + timedelta(hours=12),
+                    mobile_number="07700 900123", buddy_name="Fictional Buddy",
+                    buddy_phone="07700 900456", case_reference="YP-0007",
+                    linked_case_id=cases[0], check_in_interval_minutes=5,
+                )
+                book.save(visit, finalise=True)
                 for i in range(250):
-                    contact = ContactType.PHONE if i % 2 else ContactType.TEXT
-                    book.save(session_record(rng, cases[i % 12],
-                                             START + timedelta(minutes=37 * i), contact),
-                              finalise=True)
+                    kind = (CheckInKind.HOME_SAFE if i == 249 else
+                            CheckInKind.EXTEND if i % 10 == 9 else CheckInKind.SAFE)
+                    at: datetime = START + timedelta(minutes=2, seconds=170 * i)
+                    book.save(CheckIn(id=new_id(), visit_id=visit.id, kind=kind, at=at,
+                                      extend_minutes=15 if kind is CheckInKind.EXTEND
+                                      else None), finalise=True)
                 for i in range(12):
                     book.save(RiskAssessment(
                         id=new_id(), case_id=cases[i], assessment_type=AssessmentType.REVIEW,
@@ -70,12 +88,12 @@ def main() -> int:
                 started = time.perf_counter()
                 report = engine.sync_once()
                 elapsed = time.perf_counter() - started
-                assert report.ok and report.accepted == 322, report
+                assert report.ok and report.accepted == 323, report
                 timings.append(elapsed)
                 book.close()
     best, median = min(timings), statistics.median(timings)
-    print(f"week offline (60 sessions + 250 phone/text sessions as check-ins + 12 risk "
-          f"assessments = 322 records), one sync_once, {args.runs} runs:")
+    print(f"week offline (60 sessions + 1 visit plan with 250 check-ins + 12 risk "
+          f"assessments = 323 records), one sync_once, {args.runs} runs:")
     print(f"    median {median:.3f} s, best {best:.3f} s, all "
           f"{', '.join(f'{t:.3f}' for t in timings)}   target <= {TARGET_S} s   "
           f"{'OK' if median <= TARGET_S else 'MISSED'}")

@@ -442,6 +442,138 @@ def _load_items(item_type: Any, value: Any, name: str, problems: list[Problem]) 
     return _INVALID if len(problems) > count else items
 
 
+# A field loader: (value, field name, problems) -> loaded value or _INVALID. Made once per
+# field from its type hint (``_loader``), so ``from_dict`` does no type-hint reflection per
+# call; each one behaves exactly as ``_load`` with the same hint (same values, same problems).
+_Loader = typing.Callable[[Any, str, list[Problem]], Any]
+
+
+def _load_str(value: Any, name: str, problems: list[Problem]) -> Any:
+    if isinstance(value, str):
+        return value
+    problems.append(Problem(name, "must be text"))
+    return _INVALID
+
+
+def _load_int(value: Any, name: str, problems: list[Problem]) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    problems.append(Problem(name, "must be a whole number"))
+    return _INVALID
+
+
+def _load_bool(value: Any, name: str, problems: list[Problem]) -> Any:
+    if isinstance(value, bool):
+        return value
+    problems.append(Problem(name, "must be true or false"))
+    return _INVALID
+
+
+def _load_datetime(value: Any, name: str, problems: list[Problem]) -> Any:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    problems.append(Problem(name, "must be a date and time (ISO 8601)"))
+    return _INVALID
+
+
+def _load_date(value: Any, name: str, problems: list[Problem]) -> Any:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    problems.append(Problem(name, "must be a date (YYYY-MM-DD)"))
+    return _INVALID
+
+
+def _loader(hint: Any) -> _Loader:
+    """The field loader for ``hint`` (see ``_load``, whose behaviour it reproduces)."""
+    inner = _optional_inner(hint)
+    if inner is not None:
+        load_inner = _loader(inner)
+
+        def load_optional(value: Any, name: str, problems: list[Problem]) -> Any:
+            return None if value is None else load_inner(value, name, problems)
+
+        return load_optional
+    if hint is str:
+        return _load_str
+    if hint is int:
+        return _load_int
+    if hint is bool:
+        return _load_bool
+    if hint is datetime:
+        return _load_datetime
+    if hint is date:
+        return _load_date
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        members: dict[Any, Any] = {}
+        for member in hint:
+            members.setdefault(member.value, member)
+        enum_type = hint
+
+        def load_enum(value: Any, name: str, problems: list[Problem]) -> Any:
+            try:
+                found = members.get(value)
+            except TypeError:  # unhashable: let the enum itself refuse it
+                found = None
+            if found is not None and type(value) is type(found.value):
+                return found
+            return _load(enum_type, value, name, problems)
+
+        return load_enum
+
+    def load_other(value: Any, name: str, problems: list[Problem]) -> Any:
+        return _load(hint, value, name, problems)
+
+    return load_other
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _FieldPlan:
+    """How one record class reads and writes its fields, worked out once from its hints."""
+
+    names: frozenset[str]
+    #: (name, loader, required) in field order.
+    loads: tuple[tuple[str, _Loader, bool], ...]
+    #: (name, is a frozen mapping) in field order.
+    dumps: tuple[tuple[str, bool], ...]
+
+
+_PLANS: dict[type[Any], _FieldPlan] = {}
+#: Types ``_dump`` returns unchanged (exact types: an Enum or date subclass is not among them).
+_PLAIN: frozenset[type[Any]] = frozenset({str, int, bool, float, type(None)})
+
+
+def _field_plan(cls: type[Any]) -> _FieldPlan:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        hints = _field_hints(cls)
+        fields = dataclasses.fields(cls)
+        plan = _FieldPlan(
+            names=frozenset(f.name for f in fields),
+            loads=tuple(
+                (
+                    f.name,
+                    _loader(hints[f.name]),
+                    f.default is dataclasses.MISSING
+                    and f.default_factory is dataclasses.MISSING,
+                )
+                for f in fields
+            ),
+            dumps=tuple((f.name, _pair_key_type(hints[f.name]) is not None) for f in fields),
+        )
+        _PLANS[cls] = plan
+    return plan
+
+
 class _RecordFields:
     """Shared to_dict/from_dict for the record dataclasses below, driven by their type hints."""
 
@@ -451,12 +583,14 @@ class _RecordFields:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-safe dict: ISO dates, enum values, frozen mappings as objects."""
-        hints = _field_hints(type(self))
         result: dict[str, Any] = {}
-        for name, hint in hints.items():
+        plain = _PLAIN
+        for name, pairs in _field_plan(type(self)).dumps:
             value = getattr(self, name)
-            if _pair_key_type(hint) is not None:
+            if pairs:
                 result[name] = {str(_dump(k)): v for k, v in value}
+            elif type(value) in plain:
+                result[name] = value
             else:
                 result[name] = _dump(value)
         return result
@@ -473,22 +607,18 @@ class _RecordFields:
         if not isinstance(data, Mapping):
             raise ValidationError([Problem(cls.KIND, "must be an object of field values")])
         problems: list[Problem] = []
-        fields = {f.name: f for f in dataclasses.fields(typing.cast(Any, cls))}
-        hints = _field_hints(cls)
-        kwargs: dict[str, Any] = {}
+        plan = _field_plan(cls)
+        names = plan.names
         for key in data:
-            if key not in fields:
+            if key not in names:
                 problems.append(Problem(str(key), f"is not a field of {cls.KIND}"))
-        for name, field in fields.items():
+        kwargs: dict[str, Any] = {}
+        for name, load, required in plan.loads:
             if name not in data:
-                has_default = (
-                    field.default is not dataclasses.MISSING
-                    or field.default_factory is not dataclasses.MISSING
-                )
-                if not has_default:
+                if required:
                     problems.append(Problem(name, "is required"))
                 continue
-            kwargs[name] = _load(hints[name], data[name], name, problems)
+            kwargs[name] = load(data[name], name, problems)
         if problems:
             raise ValidationError(problems)
         return cls(**kwargs)

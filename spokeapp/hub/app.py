@@ -8,7 +8,9 @@ they are read into memory or parsed.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Annotated, Any, Literal
 
@@ -248,12 +250,28 @@ def create_app(
         with Session(hub_engine) as session, session.begin():
             return devices.issue_token(session, body, clock, token_seconds)
 
-    def push_sync(caller: devices.Caller, body: PushRequest) -> bytes:
+    def push_sync(caller: devices.Caller, body: PushRequest,
+                  prepared: sync_service.PreparedPush) -> bytes:
         with Session(hub_engine) as session:
             with session.begin():
-                response = sync_service.push(session, caller, body, clock)
+                response = sync_service.push(session, caller, body, clock, prepared)
             # Returned only now, after commit: this is the durable acknowledgement.
             return response.model_dump_json().encode("utf-8")
+
+    # Pushes are serialised by the database's write lock anyway (docs/sync.md, "Sequence
+    # numbers"). Queueing them here, one per process, before they take a connection and a
+    # worker thread, keeps both free for pulls, which never wait on that lock; the checks that
+    # need no database run before the queue (``prepare_push``).
+    gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+        weakref.WeakKeyDictionary()
+    )
+
+    def push_gate() -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        gate = gates.get(loop)
+        if gate is None:
+            gate = gates[loop] = asyncio.Lock()
+        return gate
 
     @app.post(
         f"{API_PREFIX}/sync/push", response_model=PushResponse, responses=_ERRORS,
@@ -264,7 +282,9 @@ def create_app(
         # The body is read and validated here, after the token check (the dependency), with
         # pydantic's JSON parser on the raw bytes; the response is serialised once.
         body = parse_push(await request.body())
-        content = await run_in_threadpool(push_sync, caller, body)
+        prepared = await run_in_threadpool(sync_service.prepare_push, caller, body)
+        async with push_gate():
+            content = await run_in_threadpool(push_sync, caller, body, prepared)
         return Response(content=content, media_type=_JSON)
 
     def pull_sync(caller: devices.Caller, after: int, limit: int) -> bytes:

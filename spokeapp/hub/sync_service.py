@@ -10,6 +10,7 @@ Logging names ids and counts only; record contents never reach a log or an error
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Sequence
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
-from sqlalchemy import Text, cast, insert, select, update
+from sqlalchemy import Table, Text, cast, insert, select, update
 from sqlalchemy.orm import Session
 
 from spokeapp.domain.errors import ValidationError
@@ -68,6 +69,7 @@ from spokeapp.sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    canonical_change,
     chain_heads,
     chain_message,
 )
@@ -81,6 +83,34 @@ _RECORDS_TABLE = Base.metadata.tables["hub_records"]
 _CHANGES_TABLE = Base.metadata.tables["hub_changes"]
 #: Fields of a conflict record a person may change: marking it resolved.
 CONFLICT_RESOLUTION_FIELDS = frozenset({"resolved", "resolved_by", "resolved_at"})
+_RECORD_COLUMNS = ("record_id", "kind", "case_id", "state", "body", "author_user", "device_id",
+                   "hub_time", "seq")
+_CHANGE_COLUMNS = ("change_id", "device_id", "record_id", "chain_hash", "seq", "status",
+                   "accepted_at")
+#: INSERT statements compiled once per dialect: (SQL text, positional parameter order or None).
+_INSERTS: dict[tuple[str, str], tuple[str, tuple[str, ...] | None]] = {}
+
+
+def _bulk_insert(session: Session, table: Table, columns: tuple[str, ...],
+                 rows: list[dict[str, Any]]) -> None:
+    """One executemany of ``rows`` straight to the driver: the statement is compiled once and
+    no per-row type processing runs (JSON columns must be given as JSON text already, made
+    with ``json.dumps`` exactly as SQLAlchemy's JSON type would)."""
+    connection = session.connection()
+    dialect = connection.dialect
+    key = (dialect.name, table.name)
+    compiled_sql = _INSERTS.get(key)
+    if compiled_sql is None:
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+        order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup \
+            else None
+        compiled_sql = (str(compiled), order)
+        _INSERTS[key] = compiled_sql
+    sql, order = compiled_sql
+    if order is not None:
+        connection.exec_driver_sql(sql, [tuple(row[name] for name in order) for row in rows])
+    else:
+        connection.exec_driver_sql(sql, rows)
 
 
 # --------------------------------------------------------------------------- validation
@@ -107,9 +137,23 @@ def _normalise(kind: str, data: object) -> dict[str, Any] | None:
         return None
 
 
-def check_change(index: int, change: ChangeIn) -> _Checked:
-    """Validate one change without touching the database (whole batch fails on any error)."""
-    size = len(json.dumps(change.payload, separators=(",", ":")).encode("utf-8"))
+def _payload_size(change: ChangeIn, canonical: bytes | None) -> int:
+    """The payload's size as compact JSON (ASCII-escaped, as ``json.dumps`` writes it).
+
+    When the change's canonical bytes are ASCII, the payload's compact JSON is part of them,
+    so their length bounds the payload's: a change whose canonical bytes already fit skips
+    the second serialisation (the exact answer matters only near the limit)."""
+    if canonical is not None and len(canonical) <= MAX_PAYLOAD_BYTES and canonical.isascii():
+        return len(canonical)
+    return len(json.dumps(change.payload, separators=(",", ":")).encode("utf-8"))
+
+
+def check_change(index: int, change: ChangeIn, canonical: bytes | None = None) -> _Checked:
+    """Validate one change without touching the database (whole batch fails on any error).
+
+    ``canonical``: the change's canonical bytes if already made (the chain check makes them).
+    """
+    size = _payload_size(change, canonical)
     if size > MAX_PAYLOAD_BYTES:
         raise HubError(
             413, "payload_too_large",
@@ -138,18 +182,28 @@ def check_change(index: int, change: ChangeIn) -> _Checked:
     return _Checked(change=change, body=record.to_dict(), case_id=record.case_id)
 
 
-def check_chain(device: Device, request: PushRequest) -> list[str]:
+def check_chain(device: Device, request: PushRequest,
+                wires: list[bytes] | None = None) -> list[str]:
     """Verify the batch signature and recompute the chain; returns the head after each change.
 
     401 for a signature that is not the device's; 400 when the changes do not hash to the
-    signed head (tampered, missing or re-ordered).
+    signed head (tampered, missing or re-ordered). ``wires``: the changes' canonical bytes,
+    if already made (the same hash as ``chain_heads``).
     """
     proof = request.chain
     message = chain_message(device.id, proof.prev_head, proof.head)
     if not signature_valid(device.public_key, proof.signature, message):
         log.warning("push refused: bad chain signature from device %s", device.id)
         raise HubError(401, "bad_signature", "The batch signature is not this device's.")
-    heads = chain_heads(proof.prev_head, list(request.changes))
+    if wires is None:
+        heads = chain_heads(proof.prev_head, list(request.changes))
+    else:
+        heads = []
+        head = bytes.fromhex(proof.prev_head)
+        sha256 = hashlib.sha256
+        for wire in wires:
+            head = sha256(head + wire).digest()
+            heads.append(head.hex())
     if heads[-1] != proof.head:
         log.warning("push refused: chain mismatch from device %s", device.id)
         raise HubError(
@@ -251,10 +305,11 @@ class PushTransaction:
             ).scalar_one()
         )
         rows = []
+        dumps = json.dumps  # what the JSON column type serialises with
         for offset, (row, outcome) in enumerate(self._queued):
             outcome.seq = last - count + 1 + offset
-            rows.append({**row, "seq": outcome.seq})
-        self.session.execute(insert(_RECORDS_TABLE), rows)
+            rows.append({**row, "body": dumps(row["body"]), "seq": outcome.seq})
+        _bulk_insert(self.session, _RECORDS_TABLE, _RECORD_COLUMNS, rows)
         self._queued.clear()
 
     # -- scope helpers
@@ -378,7 +433,15 @@ class PushTransaction:
     def _merge_header(self, checked: _Checked, existing: HubRecord,
                       case_id: str | None) -> _Outcome:
         change = checked.change
-        if change.base_seq is not None and change.base_seq == existing.seq:
+        if (
+            change.base_seq is not None
+            and change.base_seq == existing.seq
+            and change.base is not None
+            and _normalise(change.kind, change.base) == existing.body
+        ):
+            # Only when the device provably edited exactly what the hub holds is its version
+            # taken whole; a matching seq alone is not proof (the device may have noted its own
+            # pushed body as the base, while the hub had merged others' edits into it).
             merged, clashes = dict(checked.body), list[str]()
         else:
             base = _normalise(change.kind, change.base) if change.base is not None else None
@@ -469,21 +532,58 @@ def merge_fields(
     return merged, clashes
 
 
-def push(session: Session, caller: Caller, request: PushRequest, clock: Clock) -> PushResponse:
-    """Accept a batch atomically, or refuse it whole with a HubError (nothing stored)."""
+@dataclass(frozen=True, slots=True)
+class PreparedPush:
+    """The checks of a push that need no database, made before its transaction (and before
+    the write lock): chain heads and checked changes, or the refusal they led to."""
+
+    heads: list[str]
+    checked: list[_Checked]
+    error: HubError | None = None
+
+
+def prepare_push(caller: Caller, request: PushRequest) -> PreparedPush:
+    """Everything about a push that needs no database (docs/sync.md, "Speed"): canonical
+    bytes (made once, for the chain and the size check), signature, chain, record rules.
+
+    A refusal is kept, not raised, so :func:`push` still reports a changed epoch first.
+    """
+    try:
+        if caller.actor.role == ADMIN:
+            raise out_of_scope("Administrators hold no case records.")
+        ids = [change.id for change in request.changes]
+        if len(set(ids)) != len(ids):
+            raise HubError(422, "invalid_request", "A change id appears twice in the batch.")
+        wires = [canonical_change(change) for change in request.changes]
+        heads = check_chain(caller.device, request, wires)
+        checked = [
+            check_change(i, change, wire)
+            for i, (change, wire) in enumerate(zip(request.changes, wires, strict=True))
+        ]
+    except HubError as exc:
+        return PreparedPush([], [], exc)
+    return PreparedPush(heads, checked)
+
+
+def push(session: Session, caller: Caller, request: PushRequest, clock: Clock,
+         prepared: PreparedPush | None = None) -> PushResponse:
+    """Accept a batch atomically, or refuse it whole with a HubError (nothing stored).
+
+    ``prepared``: :func:`prepare_push` of this request, if already made (outside the
+    transaction); made here otherwise.
+    """
     if request.hub_epoch != meta(session, META_EPOCH):
         raise HubError(
             409, "epoch_changed",
             "The hub was restored from a backup: pull everything again from zero, then push "
             "every change again.",
         )
-    if caller.actor.role == ADMIN:
-        raise out_of_scope("Administrators hold no case records.")
+    if prepared is None:
+        prepared = prepare_push(caller, request)
+    if prepared.error is not None:
+        raise prepared.error
+    heads, checked = prepared.heads, prepared.checked
     ids = [change.id for change in request.changes]
-    if len(set(ids)) != len(ids):
-        raise HubError(422, "invalid_request", "A change id appears twice in the batch.")
-    heads = check_chain(caller.device, request)
-    checked = [check_change(i, change) for i, change in enumerate(request.changes)]
 
     lock_writes(session)
     device = session.get(Device, caller.device.id, populate_existing=True)
@@ -535,8 +635,8 @@ def push(session: Session, caller: Caller, request: PushRequest, clock: Clock) -
         outcomes.append(outcome)
     applier.flush_queued()
     if change_rows:
-        session.execute(
-            insert(_CHANGES_TABLE),
+        _bulk_insert(
+            session, _CHANGES_TABLE, _CHANGE_COLUMNS,
             [
                 {
                     "change_id": item.change.id, "device_id": device.id,

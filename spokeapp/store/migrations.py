@@ -241,6 +241,15 @@ MIGRATIONS: Final[tuple[tuple[int, tuple[Step, ...]], ...]] = (
         END;
         """,),
     ),
+    (
+        4,
+        ("""
+        -- Sync asks "does this record have unsent work?" for every pulled record, and a purge
+        -- deletes a record's sent changes: both by record id, which needed a full scan of the
+        -- change log (docs/sync.md, "Speed").
+        CREATE INDEX changes_by_record ON changes (record_id);
+        """,),
+    ),
 )
 
 LATEST_VERSION: Final[int] = MIGRATIONS[-1][0]

@@ -393,7 +393,7 @@ def test_outbox_batches_stay_within_the_protocol_limits() -> None:
         PendingChange(seq=i, id=new_id(), record_id=new_id(), kind="session", op="finalise",
                       payload={"n": i}, author="test-worker", local_time="t", base_seq=None,
                       base=None, scope="c")
-        for i in range(1, 1201)
+        for i in range(1, 2 * MAX_BATCH_CHANGES + 201)
     ]
     items, bad = squash(pending)
     sizes = [len(b) for b in batches(items)]
