@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -32,6 +32,8 @@ from spokeapp.ui.widgets import (
     PassphraseEdit,
     StrengthMeter,
     fit_pages,
+    heading,
+    paragraph,
     show_typing_box,
 )
 
@@ -39,22 +41,6 @@ from spokeapp.ui.widgets import (
 Creator = Callable[[str], tuple[Any, str]]
 
 ACKNOWLEDGE_TEXT = "I have written this recovery key down and will keep it safe"
-
-
-def heading(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    font = QFont(label.font())
-    font.setPointSizeF(font.pointSizeF() * 1.5)
-    font.setBold(True)
-    label.setFont(font)
-    label.setAccessibleName(text)
-    return label
-
-
-def paragraph(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setWordWrap(True)
-    return label
 
 
 class FirstRunWindow(QWidget):

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from spokeapp.crypto.keyfile import WrongPassphrase
 from spokeapp.domain.errors import SpokeError
-from spokeapp.ui.first_run import heading, paragraph
 from spokeapp.ui.passphrase import passphrase_problem
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
@@ -36,6 +35,8 @@ from spokeapp.ui.widgets import (
     PassphraseEdit,
     StrengthMeter,
     fit_pages,
+    heading,
+    paragraph,
     show_typing_box,
 )
 

@@ -18,6 +18,24 @@ from PySide6.QtWidgets import (
 from spokeapp.ui.passphrase import Strength, passphrase_strength
 
 
+def heading(text: str, parent: QWidget) -> QLabel:
+    """A page's title: larger, bold, and its own accessible name."""
+    label = QLabel(text, parent)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    font.setBold(True)
+    label.setFont(font)
+    label.setAccessibleName(text)
+    return label
+
+
+def paragraph(text: str, parent: QWidget) -> QLabel:
+    """Explanatory text that wraps."""
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    return label
+
+
 def is_dark(widget: QWidget) -> bool:
     """True when the current palette is dark (the system's dark mode), so text colours adapt."""
     return widget.palette().color(QPalette.ColorRole.Window).lightness() < 128

@@ -93,7 +93,7 @@ class FaultProxy:
             thread.start()
 
     def _serve(self, client: socket.socket, fault: str, draw: float) -> None:
-        with client:
+        try:
             if fault == "drop":
                 return
             if fault == "delay":
@@ -102,21 +102,39 @@ class FaultProxy:
                 upstream = socket.create_connection(self.target, timeout=10)
             except OSError:
                 return
-            with upstream:
+            try:
                 client.settimeout(10)
                 upstream.settimeout(10)
-                forward = threading.Thread(target=_pump, args=(client, upstream, None), daemon=True)
+                forward = threading.Thread(
+                    target=_pump, args=(client, upstream, None), daemon=True
+                )
                 forward.start()
                 if fault == "lose_reply":
                     # Let the hub act on the request; once its reply starts (it replies only
                     # after committing), hang up on the client without passing it on.
                     _first_bytes(upstream)
                     return
-                limit = None
-                if fault == "truncate":
-                    limit = max(1, int(draw * 600))
+                limit = max(1, int(draw * 600)) if fault == "truncate" else None
                 _pump(upstream, client, limit)
-                forward.join(timeout=10)
+                if limit is None:
+                    forward.join(timeout=10)
+            finally:
+                _hang_up(upstream)
+        finally:
+            # Shut down before closing: that wakes the request pump still blocked reading the
+            # client, so the client sees a cut connection at once, as on a real network.
+            _hang_up(client)
+
+    def wait_idle(self) -> None:
+        """Wait until every connection handled so far has finished (the hub has answered)."""
+        for thread in list(self._threads):
+            thread.join(timeout=15)
+
+
+def _hang_up(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+    sock.close()
 
 
 def _pump(source: socket.socket, sink: socket.socket, limit: int | None) -> None:

@@ -3,7 +3,7 @@
 * :func:`shared_postgres` - one throwaway PostgreSQL server per test session, shared by every
   conftest that asks (a fresh database per test comes from ``new_database()``).
 * :class:`Route` - the client factory a laptop's :class:`SyncEngine` uses. It can send a run
-  through a :class:`QuickCutProxy` (seeded faults), lose the first push acknowledgement, or cut
+  through a :class:`FaultProxy` (seeded faults), lose the first push acknowledgement, or cut
   the connection (or crash) between push and pull or between pull pages. It remembers every
   change the laptop ever sent and every record id it ever pulled.
 * :class:`Device` - an encrypted casebook (cheap test KDF) enrolled for a hub user, with its
@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socket
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -39,7 +37,7 @@ from spokeapp.sync.client import HubApi, HubClient, HubEndpoint, HubUnreachable
 from spokeapp.sync.engine import SyncEngine, SyncReport
 from spokeapp.sync.protocol import CONFLICT_KIND, HEADER_KINDS, ChangeIn
 from tests.conftest import require
-from tests.helpers.fault_proxy import FaultPlan, FaultProxy, _first_bytes, _pump
+from tests.helpers.fault_proxy import FaultPlan, FaultProxy
 from tests.helpers.hub import RunningHub
 from tests.helpers.postgres import PostgresServer, find_bin_dir
 from tests.helpers.records import PASSPHRASE, case, new_casebook, referral, session, young_person
@@ -81,58 +79,6 @@ DATABASES = ["sqlite", "postgresql"]
 
 
 # ----------------------------------------------------------------------------- fault proxy
-class QuickCutProxy(FaultProxy):
-    """:class:`FaultProxy` whose cut connections are seen by the client at once.
-
-    The stock proxy closes a connection while its request pump is still blocked reading from
-    the client; on Linux that close does not reach the client until the pump's 10 s socket
-    timeout, so every ``lose_reply`` and ``truncate`` costs the client ten seconds (and the
-    stock ``truncate`` also waits for the pump before closing). A real dropped connection is
-    seen at once: here both sockets are shut down (which wakes the pump) before they close.
-    The faults drawn, and their seeded order, are exactly the stock proxy's.
-    """
-
-    def _serve(self, client: socket.socket, fault: str, draw: float) -> None:
-        try:
-            if fault == "drop":
-                return
-            if fault == "delay":
-                time.sleep(draw % self.plan.max_delay_s)
-            try:
-                upstream = socket.create_connection(self.target, timeout=10)
-            except OSError:
-                return
-            try:
-                client.settimeout(10)
-                upstream.settimeout(10)
-                forward = threading.Thread(
-                    target=_pump, args=(client, upstream, None), daemon=True
-                )
-                forward.start()
-                if fault == "lose_reply":
-                    _first_bytes(upstream)  # the hub committed and started its answer
-                    return
-                limit = max(1, int(draw * 600)) if fault == "truncate" else None
-                _pump(upstream, client, limit)
-                if limit is None:
-                    forward.join(timeout=10)
-            finally:
-                _hang_up(upstream)
-        finally:
-            _hang_up(client)
-
-    def wait_idle(self) -> None:
-        """Wait until every connection handled so far has finished (the hub has answered)."""
-        for thread in list(self._threads):
-            thread.join(timeout=15)
-
-
-def _hang_up(sock: socket.socket) -> None:
-    with contextlib.suppress(OSError):
-        sock.shutdown(socket.SHUT_RDWR)
-    sock.close()
-
-
 HIGH_FAULTS = FaultPlan(
     weights={"drop": 0.2, "lose_reply": 0.2, "truncate": 0.2, "delay": 0.15, "clean": 0.25},
     max_delay_s=0.02,
@@ -153,7 +99,7 @@ class Route:
     """A laptop's client factory, steerable per sync run (see the module docstring)."""
 
     base_url: str
-    proxy: QuickCutProxy | None = None
+    proxy: FaultProxy | None = None
     lose_first_push: bool = False
     fail_pull_call: int | None = None  # raise on this pull call of the run (1 = first)
     crash: bool = False  # raise Crash instead of a lost connection
@@ -272,7 +218,7 @@ class World:
         self.folder = folder
         self.pull_limit = pull_limit
         self.devices: list[Device] = []
-        self.proxies: list[QuickCutProxy] = []
+        self.proxies: list[FaultProxy] = []
         self.teams: dict[str, str | None] = {}
         self.roles: dict[str, str] = {}
 
@@ -296,9 +242,9 @@ class World:
         self.devices.append(device)
         return device
 
-    def proxy(self, seed: int, plan: FaultPlan = HIGH_FAULTS) -> QuickCutProxy:
+    def proxy(self, seed: int, plan: FaultPlan = HIGH_FAULTS) -> FaultProxy:
         port = int(self.hub.base_url.rsplit(":", 1)[1])
-        proxy = QuickCutProxy(port, seed=seed, plan=plan)
+        proxy = FaultProxy(port, seed=seed, plan=plan)
         proxy.__enter__()
         self.proxies.append(proxy)
         return proxy

@@ -56,7 +56,6 @@ from spokeapp.domain.records import (
 from spokeapp.domain.reviews import next_review_due, review_status
 from spokeapp.domain.risk_tool import RiskTool
 from spokeapp.store.casebook import StoredRecord
-from spokeapp.ui.first_run import heading
 from spokeapp.ui.labels import CHOSEN_BY, CONTACT_TYPES, MEET_AGAIN, VENUE_TYPES, humanise
 from spokeapp.ui.models.rows import KEY_ROLE, Row, RowsModel
 from spokeapp.ui.signals import emit
@@ -65,7 +64,7 @@ from spokeapp.ui.views.closure_wizard import CLOSURE_REASONS, OUTCOME_WORDS
 from spokeapp.ui.views.record_dialogs import RAISED_TO
 from spokeapp.ui.views.referral import LAWFUL_BASES, SOURCE_TYPES
 from spokeapp.ui.views.risk_form import REVIEW_SETTING, format_day
-from spokeapp.ui.widgets import is_dark
+from spokeapp.ui.widgets import heading, is_dark
 
 AMENDMENT_MARK: Final = "\u21b3 "
 

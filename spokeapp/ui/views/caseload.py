@@ -32,12 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from spokeapp.store.casebook import SearchHit
-from spokeapp.ui.first_run import heading
 from spokeapp.ui.labels import humanise
 from spokeapp.ui.models.caseload import CASE_ID_ROLE, SORT_ROLE, CaseloadModel, Column
 from spokeapp.ui.models.rows import KEY_ROLE, PAYLOAD_ROLE, Row, RowsModel
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.widgets import heading
 
 SEARCH_DELAY_MS: Final = 250
 SHOW: Final = {

@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from spokeapp.domain.records import GroupSession, ProfessionalActivity
-from spokeapp.ui.first_run import heading, paragraph
 from spokeapp.ui.models.rows import SORT_ROLE, Row, RowsModel
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.record_dialogs import ACTIVITY_TYPES, GROUP_SETTINGS, PROFESSIONS
 from spokeapp.ui.views.risk_form import format_day
+from spokeapp.ui.widgets import heading, paragraph
 
 
 def _load(book: Any) -> list[Any]:

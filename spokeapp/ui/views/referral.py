@@ -37,7 +37,6 @@ from spokeapp.domain.records import (
     SourceType,
     YoungPerson,
 )
-from spokeapp.ui.first_run import heading, paragraph
 from spokeapp.ui.forms import (
     FieldForm,
     RecordDialog,
@@ -53,6 +52,7 @@ from spokeapp.ui.models.rows import KEY_ROLE, SORT_ROLE, Row, RowsModel
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.risk_form import format_day
+from spokeapp.ui.widgets import heading, paragraph
 
 SOURCE_TYPES: Final = {
     SourceType.POLICE: "Police",

@@ -45,10 +45,9 @@ from spokeapp.domain.records import (
     VenueType,
 )
 from spokeapp.store.casebook import CaseloadRow
-from spokeapp.ui.first_run import heading, paragraph
 from spokeapp.ui.labels import CHOSEN_BY, CONTACT_TYPES, MEET_AGAIN, VENUE_TYPES
 from spokeapp.ui.signals import emit
-from spokeapp.ui.widgets import Message
+from spokeapp.ui.widgets import Message, heading, paragraph
 
 DRAFT_SETTING: Final = "draft.session_form"
 AUTOSAVE_MS: Final = 5_000

@@ -18,11 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from spokeapp.domain.errors import SpokeError
-from spokeapp.ui.first_run import heading, paragraph
 from spokeapp.ui.passphrase import passphrase_problem
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.widgets import Message, PassphraseEdit, StrengthMeter
+from spokeapp.ui.widgets import Message, PassphraseEdit, StrengthMeter, heading, paragraph
 
 IDLE_SETTING = "idle_lock_minutes"
 

@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from spokeapp.sync.engine import SyncReport, SyncStatus
-from spokeapp.ui.first_run import heading, paragraph
 from spokeapp.ui.sync_bridge import SyncBridge
-from spokeapp.ui.widgets import Message
+from spokeapp.ui.widgets import Message, heading, paragraph
 
 PHASES = {
     "safety": "Sending safety records first",

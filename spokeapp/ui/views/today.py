@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
 from spokeapp.domain.records import RiskAssessment, Session
 from spokeapp.domain.reviews import ReviewStatus, review_status
 from spokeapp.store.casebook import CaseloadRow, StoredRecord
-from spokeapp.ui.first_run import heading
 from spokeapp.ui.models.caseload import review_due
 from spokeapp.ui.models.rows import KEY_ROLE, PAYLOAD_ROLE, Row, RowsModel
 from spokeapp.ui.signals import emit
 from spokeapp.ui.views.caseload import KIND_WORDS
 from spokeapp.ui.views.risk_form import format_day
+from spokeapp.ui.widgets import heading
 
 QUIET_DAYS: Final = 28
 
