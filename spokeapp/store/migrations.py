@@ -250,6 +250,20 @@ MIGRATIONS: Final[tuple[tuple[int, tuple[Step, ...]], ...]] = (
         CREATE INDEX changes_by_record ON changes (record_id);
         """,),
     ),
+    (
+        5,
+        ("""
+        -- The hub's acknowledgement of each lone-working visit (issue 5): a visit is ARMED on
+        -- this laptop only while a row here has an escalation time. ``escalation_starts_at``
+        -- is the hub's clock (NULL: the visit is over, no longer watched); ``acknowledged_at``
+        -- is this laptop's clock when the answer arrived.
+        CREATE TABLE visit_watch (
+            visit_id TEXT PRIMARY KEY,
+            escalation_starts_at TEXT,
+            acknowledged_at TEXT NOT NULL
+        );
+        """,),
+    ),
 )
 
 LATEST_VERSION: Final[int] = MIGRATIONS[-1][0]

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Final
 
 from spokeapp.domain.errors import SpokeError, ValidationError
@@ -123,6 +124,25 @@ class Acknowledged:
     header: bool
     payload: dict[str, Any]
     covers: tuple[int, ...]  # local change seqs this wire change carried (squashed)
+    watch_visit_id: str | None = None  # a safety change: the visit the hub now watches
+    escalation_starts_at: datetime | None = None  # ... until then (None: visit over)
+
+
+@dataclass(frozen=True)
+class VisitWatch:
+    """The hub's latest acknowledgement of a lone-working visit (see ``visit_watch``).
+
+    ``escalation_starts_at`` is None once the hub says the visit is over; ``armed`` is True
+    while the hub is watching.
+    """
+
+    visit_id: str
+    escalation_starts_at: datetime | None
+    acknowledged_at: datetime
+
+    @property
+    def armed(self) -> bool:
+        return self.escalation_starts_at is not None
 
 
 @dataclass(frozen=True)
@@ -408,6 +428,20 @@ class SyncStore:
             for ack in acknowledged:
                 if ack.header:
                     self._note_pushed_header(db, ack)
+            watches = {
+                ack.watch_visit_id: ack.escalation_starts_at
+                for ack in acknowledged if ack.watch_visit_id is not None
+            }
+            db.executemany(
+                "INSERT INTO visit_watch (visit_id, escalation_starts_at, acknowledged_at) "
+                "VALUES (?, ?, ?) ON CONFLICT(visit_id) DO UPDATE SET "
+                "escalation_starts_at = excluded.escalation_starts_at, "
+                "acknowledged_at = excluded.acknowledged_at",
+                [
+                    (visit_id, None if starts is None else starts.isoformat(), now)
+                    for visit_id, starts in watches.items()
+                ],
+            )
             state = db.execute("SELECT repush_from FROM sync_state WHERE id = 1").fetchone()
             repush_from = state[0] if state is not None else None
             if repush_from is not None and last_pos is not None:
@@ -454,6 +488,23 @@ class SyncStore:
                 "AND sent_at IS NULL AND local_only = 0 AND seq > ?",
                 (seq, body, ack.record_id, max(ack.covers)),
             )
+
+    def visit_watch(self, visit_id: str) -> VisitWatch | None:
+        """The hub's last word on a visit; None if it never acknowledged the plan."""
+        with self.casebook.sync_reader() as db:
+            row = db.execute(
+                "SELECT visit_id, escalation_starts_at, acknowledged_at FROM visit_watch "
+                "WHERE visit_id = ?", (visit_id,),
+            ).fetchone()
+        return None if row is None else _visit_watch(row)
+
+    def visit_watches(self) -> dict[str, VisitWatch]:
+        """Every visit the hub has acknowledged, by visit id."""
+        with self.casebook.sync_reader() as db:
+            rows = db.execute(
+                "SELECT visit_id, escalation_starts_at, acknowledged_at FROM visit_watch"
+            ).fetchall()
+        return {str(row[0]): _visit_watch(row) for row in rows}
 
     def pushed_log(self, from_pos: int, limit: int) -> list[tuple[int, str]]:
         """Changes already pushed once, from ``from_pos`` on, for re-pushing (pos, wire)."""
@@ -916,3 +967,11 @@ class SyncStore:
             "INSERT INTO audit (at, actor, action, subject_id) VALUES (?, ?, ?, ?)",
             (self.casebook.now(), self.casebook.author, action, subject),
         )
+
+
+def _visit_watch(row: Sequence[Any]) -> VisitWatch:
+    starts = None if row[1] is None else datetime.fromisoformat(str(row[1]))
+    return VisitWatch(
+        visit_id=str(row[0]), escalation_starts_at=starts,
+        acknowledged_at=datetime.fromisoformat(str(row[2])),
+    )

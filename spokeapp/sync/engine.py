@@ -734,6 +734,10 @@ class SyncEngine:
                     header=change.kind in HEADER_KINDS,
                     payload=change.payload,
                     covers=tuple(covers.get(change.id, ())),
+                    watch_visit_id=None if result.watch is None else result.watch.visit_id,
+                    escalation_starts_at=(
+                        None if result.watch is None else result.watch.escalation_starts_at
+                    ),
                 )
             )
         if response.chain_head != request.chain.head:

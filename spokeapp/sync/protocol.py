@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from datetime import datetime
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -42,8 +43,11 @@ DEFAULT_PULL_LIMIT: Final = 1000
 ACCESS_TOKEN_SECONDS: Final = 15 * 60
 ENROLMENT_CODE_HOURS: Final = 24
 
-#: Record kinds that travel first and alone (lone-working safety; see issue 5).
-SAFETY_KINDS: Final = frozenset({"visit_plan", "check_in", "alarm"})
+#: Record kinds that travel first and alone (lone-working safety; see issue 5): the worker's
+#: plans, check-ins and alarms, and a supervisor's acknowledgements and resolutions.
+SAFETY_KINDS: Final = frozenset(
+    {"visit_plan", "check_in", "alarm", "alert_ack", "alarm_resolution"}
+)
 #: Mutable header kinds: edits carry base_seq/base and may conflict. Everything else is an
 #: event, immutable once finalised, and never conflicts.
 HEADER_KINDS: Final = frozenset({"young_person", "referral", "case"})
@@ -127,11 +131,28 @@ class PushRequest(_Model):
 ChangeStatus = Literal["accepted", "duplicate", "conflict"]
 
 
+class VisitWatchAck(_Model):
+    """The hub's word on a lone-working visit after a batch: is it watching, and until when.
+
+    ``escalation_starts_at`` is when the hub will start escalating if nothing more reaches it
+    (the next check-in deadline plus the hub's grace period), computed after the whole batch
+    was applied; None once the visit is over (ended, home safe) and no longer watched. The
+    worker's laptop shows a visit as ARMED only with such an acknowledgement in hand.
+    """
+
+    visit_id: str = Field(min_length=1, max_length=64)
+    escalation_starts_at: datetime | None
+
+
 class ChangeResult(_Model):
     id: str
     status: ChangeStatus
     seq: int
     conflict_ids: list[str] = Field(default_factory=list)
+    watch: VisitWatchAck | None = Field(
+        default=None,
+        description="Set on every safety change (SAFETY_KINDS) the hub accepted or already had.",
+    )
 
 
 class PushResponse(_Model):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from spokeapp.crypto.device_keys import verify_signature
@@ -35,6 +36,7 @@ from spokeapp.sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    VisitWatchAck,
     chain_heads,
     chain_message,
 )
@@ -69,6 +71,9 @@ class FakeHub:
     lose_next_ack: bool = False
     revoked: dict[str, bool] = field(default_factory=dict)  # device -> wipe
     status: str = "active"
+    # When set, accepted visit plans are acknowledged as watched until this time (the real
+    # hub computes it from its escalation policy; see spokeapp.hub).
+    watching: datetime | None = None
 
     # -- what an administrator / the test does
     def client_factory(
@@ -139,7 +144,12 @@ class FakeHub:
                 copy.deepcopy(change.payload), change.author,
             )
             self.change_ids[change.id] = self.seq
-            results.append(ChangeResult(id=change.id, status="accepted", seq=self.seq))
+            watch = None
+            if change.kind == "visit_plan" and self.watching is not None:
+                watch = VisitWatchAck(visit_id=change.record_id,
+                                      escalation_starts_at=self.watching)
+            results.append(ChangeResult(id=change.id, status="accepted", seq=self.seq,
+                                        watch=watch))
         if leading < len(heads):
             self.heads[device_id] = head
             self.head_log.append((self.seq, device_id, head))
