@@ -110,6 +110,49 @@ def watch(widget: QWidget, changed: Callable[..., None]) -> None:
         widget.toggled.connect(changed)
 
 
+def capture_fields(inputs: Mapping[str, QWidget]) -> dict[str, Any]:
+    """What is typed into each field, as JSON-ready values (for a draft kept on lock)."""
+    state: dict[str, Any] = {}
+    for name, widget in inputs.items():
+        if isinstance(widget, QPlainTextEdit):
+            state[name] = widget.toPlainText()
+        elif isinstance(widget, QLineEdit):
+            state[name] = widget.text()
+        elif isinstance(widget, QComboBox):
+            state[name] = {"data": widget.currentData(), "index": widget.currentIndex()}
+        elif isinstance(widget, QSpinBox):
+            state[name] = widget.value()
+        elif isinstance(widget, QDateEdit):
+            state[name] = day_of(widget).isoformat()
+        elif isinstance(widget, QAbstractButton) and widget.isCheckable():
+            state[name] = widget.isChecked()
+    return state
+
+
+def restore_fields(inputs: Mapping[str, QWidget], state: Mapping[str, Any]) -> None:
+    """Put back what :func:`capture_fields` kept; fields it does not know are left alone."""
+    for name, value in state.items():
+        widget = inputs.get(name)
+        if widget is None:
+            continue
+        if isinstance(widget, QPlainTextEdit) and isinstance(value, str):
+            widget.setPlainText(value)
+        elif isinstance(widget, QLineEdit) and isinstance(value, str):
+            widget.setText(value)
+        elif isinstance(widget, QComboBox) and isinstance(value, dict):
+            found = widget.findData(value.get("data")) if value.get("data") is not None else -1
+            index = found if found >= 0 else int(value.get("index", 0))
+            if 0 <= index < widget.count():
+                widget.setCurrentIndex(index)
+        elif isinstance(widget, QSpinBox) and isinstance(value, int):
+            widget.setValue(value)
+        elif isinstance(widget, QDateEdit) and isinstance(value, str):
+            day = date.fromisoformat(value)
+            widget.setDate(QDate(day.year, day.month, day.day))
+        elif isinstance(widget, QAbstractButton) and isinstance(value, bool):
+            widget.setChecked(value)
+
+
 class FieldForm:
     """Fields in a ``QFormLayout``, each with a mnemonic label and an inline problem message."""
 
@@ -199,6 +242,8 @@ class RecordDialog(QDialog):
     asks before throwing away changes (Esc, Close, or the window's close button)."""
 
     ask_discard: DiscardQuestion = staticmethod(ask_discard)
+    #: Names the form in a draft kept when Spoke locks (None: the form is not kept).
+    draft_kind: str | None = None
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -240,6 +285,35 @@ class RecordDialog(QDialog):
             width = min(width, int(available.width() * 0.95))
             height = min(height, int(available.height() * 0.9))
         self.resize(width, height)
+
+    def draft_inputs(self) -> Mapping[str, QWidget]:
+        """The fields a draft keeps (subclasses that set ``draft_kind`` say which)."""
+        return {}
+
+    def draft_context(self) -> dict[str, str]:
+        """What is needed to open the same form again (a case id, a record id...)."""
+        return {}
+
+    def draft(self) -> dict[str, Any]:
+        """Everything needed to bring this half-typed form back after unlocking."""
+        return {
+            "kind": self.draft_kind,
+            "context": self.draft_context(),
+            "fields": capture_fields(self.draft_inputs()),
+        }
+
+    def restore_draft(self, fields: Mapping[str, Any]) -> None:
+        """Put back a draft's fields; the form counts as changed (not saved yet)."""
+        self._loading = True
+        try:
+            restore_fields(self.draft_inputs(), fields)
+        finally:
+            self._loading = False
+        self.dirty = True
+        self.summary.show_info(
+            "What you were typing when Spoke locked was kept. Carry on, save it, or close to "
+            "discard it."
+        )
 
     def reject(self) -> None:
         if self.dirty and not type(self).ask_discard(self):

@@ -10,6 +10,7 @@ builds a fresh one after unlocking.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,6 +40,7 @@ from spokeapp.domain.risk_tool import RiskTool
 from spokeapp.resources import load_risk_tool
 from spokeapp.store.casebook import CaseloadRow, StoredRecord
 from spokeapp.sync.engine import SyncEngine, SyncReport, SyncStatus
+from spokeapp.ui.forms import RecordDialog
 from spokeapp.ui.models.caseload import CaseloadModel
 from spokeapp.ui.sync_bridge import INTERACTIVE_PULL_LIMIT, SyncBridge
 from spokeapp.ui.tasks import TaskRunner
@@ -72,6 +74,7 @@ PAGES = (
 TODAY, CASELOAD, SESSION, CASE, REFERRALS, OUTREACH, SETTINGS, SYNC = range(len(PAGES))
 SHORTCUT_ROLE = Qt.ItemDataRole.UserRole + 10
 HIDE_NAMES_SETTING = "hide_names"
+DIALOG_DRAFT_SETTING = "draft.dialog"  # a half-typed form kept when Spoke locked
 
 
 class _NavDelegate(QStyledItemDelegate):
@@ -271,6 +274,7 @@ class MainWindow(QMainWindow):
         self.hide_names_action.setChecked(book.setting(HIDE_NAMES_SETTING) == "1")
         self.show_page(TODAY)
         self.refresh()
+        self.resume_dialog_draft()
 
     def _action(self, menu: Any, text: str, keys: str, slot: Callable[[], object]) -> QAction:
         action = QAction(text, self)
@@ -375,6 +379,47 @@ class MainWindow(QMainWindow):
             and self.book.is_open
         ):
             dialog.save_draft()
+        elif (
+            isinstance(dialog, RecordDialog)
+            and shiboken6.isValid(dialog)
+            and dialog.draft_kind is not None
+            and dialog.dirty
+            and self.book.is_open
+        ):
+            # A half-typed referral, concern, amendment or outreach record: kept encrypted in
+            # the casebook and opened again, as it was, after unlocking.
+            self.book.set_setting(DIALOG_DRAFT_SETTING, json.dumps(dialog.draft()))
+
+    def resume_dialog_draft(self) -> bool:
+        """Open again the form that was half-typed when Spoke locked, if there was one."""
+        raw = self.book.setting(DIALOG_DRAFT_SETTING)
+        if not raw:
+            return False
+        self.book.set_setting(DIALOG_DRAFT_SETTING, "")
+        try:
+            draft = json.loads(raw)
+            kind, context = draft["kind"], draft.get("context", {})
+            fields = draft.get("fields", {})
+            openers: dict[str, Callable[[], None]] = {
+                "referral": lambda: (
+                    self.open_referral(context["referral_id"]) if context.get("referral_id")
+                    else self.new_referral()
+                ),
+                "concern": lambda: self.raise_concern(context["case_id"]),
+                "amendment": lambda: self.amend(context["case_id"], context["record_id"]),
+                "group_session": self.new_group,
+                "professional_activity": self.new_professional,
+            }
+            openers[kind]()
+        except (ValueError, KeyError, TypeError, SpokeError):
+            self._show_status("A half-typed form kept at lock could not be opened again.")
+            return False
+        dialog = self.dialog
+        if isinstance(dialog, RecordDialog) and dialog.draft_kind == kind:
+            dialog.restore_draft(fields)
+            self._show_status("The form you were typing in when Spoke locked is open again.")
+            return True
+        return False
 
     # ------------------------------------------------------------------ opening things
     def open_case(self, case_id: str, record_id: str = "") -> None:

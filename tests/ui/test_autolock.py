@@ -8,6 +8,7 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
+from spokeapp.ui.models.caseload import CASE_ID_ROLE
 from spokeapp.ui.shell import LOCKED, UNLOCKED
 from spokeapp.ui.signals import emit
 from spokeapp.ui.unlock import UnlockWindow
@@ -84,3 +85,52 @@ def test_lock_now_shortcut(qtbot: Any, make_shell: Any, seeded: str) -> None:
     assert shell.state == LOCKED
     assert not book.is_open
     assert "Spoke is locked" in shell.window.notice.text()
+
+
+def test_a_half_typed_referral_is_open_again_after_unlocking(
+    qtbot: Any, make_shell: Any, seeded: str
+) -> None:
+    shell = make_shell()
+    unlock(qtbot, shell)
+    shell.main_window.new_referral()
+    dialog = shell.main_window.dialog
+    qtbot.keyClicks(dialog.name, "Demo Person Example")
+    qtbot.keyClicks(dialog.reason, "Seen with older males near the station (fictional)")
+    dialog.consent.setChecked(True)
+    shell.main_window.lock_action.trigger()
+    assert shell.state == LOCKED
+
+    unlock(qtbot, shell)
+    dialog = shell.main_window.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.name.text() == "Demo Person Example"
+    assert dialog.reason.toPlainText() == "Seen with older males near the station (fictional)"
+    assert dialog.consent.isChecked()
+    assert dialog.dirty  # still not saved: closing it asks before throwing it away
+    assert "kept" in dialog.summary.text()
+    assert shell.book.setting("draft.dialog") == ""  # taken back out; kept again at next lock
+
+
+def test_a_half_typed_concern_survives_quitting_spoke(
+    qtbot: Any, make_shell: Any, seeded: str
+) -> None:
+    shell = make_shell()
+    unlock(qtbot, shell)
+    main = shell.main_window
+    case_id = main.caseload_model.index(0, 0).data(CASE_ID_ROLE)
+    assert case_id
+    main.raise_concern(case_id)
+    qtbot.keyClicks(main.dialog.summary_text, "Missing overnight twice this week (fictional)")
+    qtbot.keyClicks(main.dialog.their_reference, "CSC-TEST-0042")
+    shell.shutdown()
+
+    again = make_shell()
+    unlock(qtbot, again)
+    dialog = again.main_window.dialog
+    assert dialog is not None and dialog.case_id == case_id
+    assert dialog.summary_text.toPlainText() == "Missing overnight twice this week (fictional)"
+    assert dialog.their_reference.text() == "CSC-TEST-0042"
+    assert dialog.save()  # and it saves as an ordinary concern on the same case
+    assert [s.record.their_reference for s in again.book.records("safeguarding_concern")] == [
+        "CSC-TEST-0042"
+    ]

@@ -8,6 +8,7 @@ Each is an event: saving finalises it, so it is kept exactly as written.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from datetime import date
 from typing import Any, Final
 
@@ -132,6 +133,9 @@ class _EventDialog(RecordDialog):
     def accept_shortcut(self) -> None:
         self.save()
 
+    def draft_inputs(self) -> Mapping[str, QWidget]:
+        return self.form.inputs
+
     def record(self) -> Record:
         raise NotImplementedError
 
@@ -156,6 +160,11 @@ class _EventDialog(RecordDialog):
 
 class ConcernDialog(_EventDialog):
     """A safeguarding concern raised with children's social care, the police or others."""
+
+    draft_kind = "concern"
+
+    def draft_context(self) -> dict[str, str]:
+        return {"case_id": self.case_id}
 
     def __init__(
         self, book: Any, case_id: str, *, today: date, parent: QWidget | None = None
@@ -187,6 +196,11 @@ class ConcernDialog(_EventDialog):
 
 class AmendmentDialog(_EventDialog):
     """A correction to a finalised record; the original stays exactly as it was."""
+
+    draft_kind = "amendment"
+
+    def draft_context(self) -> dict[str, str]:
+        return {"case_id": self.case_id, "record_id": self.original.id}
 
     def __init__(
         self,
@@ -230,6 +244,8 @@ class AmendmentDialog(_EventDialog):
 class GroupSessionDialog(_EventDialog):
     """Group work or an awareness session with young people: how many, never who."""
 
+    draft_kind = "group_session"
+
     def __init__(self, book: Any, *, today: date, parent: QWidget | None = None) -> None:
         super().__init__("Group or awareness session", book, "&Save session", parent)
         f = self.form
@@ -261,6 +277,12 @@ class GroupSessionDialog(_EventDialog):
 
 class ProfessionalActivityDialog(_EventDialog):
     """Training, awareness or consultancy for professionals, with attendees by profession."""
+
+    draft_kind = "professional_activity"
+
+    def draft_inputs(self) -> Mapping[str, QWidget]:
+        counts = {f"attendees.{p.value}": spin for p, spin in self.counts.items()}
+        return {**self.form.inputs, **counts}
 
     def __init__(self, book: Any, *, today: date, parent: QWidget | None = None) -> None:
         super().__init__("Work with professionals", book, "&Save", parent)

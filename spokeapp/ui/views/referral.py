@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any, Final
 
@@ -127,6 +128,7 @@ class ReferralDialog(RecordDialog):
     ) -> None:
         super().__init__("Referral" if referral else "New referral", parent)
         self._book = book
+        self._existing_referral = referral is not None
         self._today = today
         self.referral_id = referral.id if referral else new_id()
         self.person_id = person.id if person else new_id()
@@ -220,6 +222,14 @@ class ReferralDialog(RecordDialog):
             QWidget.setTabOrder(first, second)
         self.fit_to_screen(84)
         self.name.setFocus()
+
+    draft_kind = "referral"
+
+    def draft_inputs(self) -> Mapping[str, QWidget]:
+        return self.fields.inputs
+
+    def draft_context(self) -> dict[str, str]:
+        return {"referral_id": self.referral_id} if self._existing_referral else {}
 
     def _load_person(self, person: YoungPerson) -> None:
         self.name.setText(person.name)
