@@ -259,7 +259,9 @@ class RecordDialog(QDialog):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.scroll.setWidget(inner)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Rows wrap first; only on a very small or very scaled-up screen (200% on a laptop)
+        # does a scroll bar appear, so no field is ever cut off out of reach.
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.footer = QVBoxLayout()
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
