@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from spokeapp.hub import devices, sync_service
+from spokeapp.hub import devices, sync_service, team
 from spokeapp.hub.config import HubSettings
 from spokeapp.hub.db import make_engine
 from spokeapp.hub.errors import HubError
@@ -306,5 +306,7 @@ def create_app(
             status: Literal["active", "revoked", "retired"] = caller.device.status  # type: ignore[assignment]
             return DeviceStatus(device_id=caller.device.id, status=status,
                                 wipe=caller.device.wipe)
+
+    app.include_router(team.router())
 
     return app

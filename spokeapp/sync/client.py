@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final, Protocol, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -44,6 +44,7 @@ from spokeapp.sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    TeamResponse,
     TokenRequest,
     TokenResponse,
 )
@@ -582,6 +583,11 @@ class HubClient:
         """This laptop's own status on the hub (active, retired, revoked with or without wipe)."""
         response = self._authorised("GET", f"{API_PREFIX}/device")
         return self._parse(DeviceStatus, response)
+
+    def team(self, team: str | None = None) -> TeamResponse:
+        """A supervisor's team view (an administrator names the team)."""
+        path = f"{API_PREFIX}/team" + ("" if team is None else f"?team={quote(team)}")
+        return self._parse(TeamResponse, self._authorised("GET", path))
 
 
 def fetch_certificate_fingerprint(host: str, port: int = 443, timeout: float = 10.0) -> str:

@@ -284,3 +284,38 @@ class ConflictPayload(_Model):
     resolved: bool = False
     resolved_by: str | None = None
     resolved_at: str | None = None
+
+
+# ------------------------------------------------------------------------------ team view
+class DeviceContactOut(_Model):
+    """One of a worker's laptops and when it last reached the hub (hub clock)."""
+
+    device_id: str
+    name: str
+    last_seen_at: datetime | None
+
+
+class WorkerFiguresOut(_Model):
+    """A row of the supervisor's team view (``spokeapp.domain.team.WorkerFigures``)."""
+
+    user_id: str
+    name: str
+    active_cases: int
+    load: Literal["under", "within", "over"]
+    risk_levels: dict[str, int]
+    reviews_overdue: int
+    no_assessment_yet: int
+    unreviewed_notes: int
+    last_contact: datetime | None
+    silent_devices: list[str]
+    devices: list[DeviceContactOut]
+    warnings: list[str]
+
+
+class TeamResponse(_Model):
+    """``GET /v1/team``: the team's figures, counted on the hub (no case content)."""
+
+    team: str
+    computed_at: datetime
+    caseload_guide: tuple[int, int]
+    workers: list[WorkerFiguresOut]
