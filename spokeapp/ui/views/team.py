@@ -1,0 +1,173 @@
+"""The supervisor's team view: per worker, caseload against the 10-12 guide, risk, reviews
+overdue, notes waiting for review, and when each laptop last reached the hub.
+
+The figures are counted on the hub (``GET /v1/team``), which alone knows every worker's cases
+and laptops, so the page asks the hub whenever it is shown or refreshed (F5) and says plainly
+when it cannot. Nothing of it is kept on the laptop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from spokeapp.domain.errors import SpokeError
+from spokeapp.sync.protocol import TeamResponse, WorkerFiguresOut
+from spokeapp.ui.models.rows import SORT_ROLE, Row, RowsModel
+from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.widgets import Message, heading, paragraph
+
+HEADERS = (
+    "Worker",
+    "Active cases",
+    "Risk of open cases",
+    "Reviews overdue",
+    "Not yet assessed",
+    "Notes to review",
+    "Laptop last reached the hub",
+    "Look closer",
+)
+LOAD_WORDS = {"under": "under the guide", "within": "within the guide", "over": "over the guide"}
+
+Fetch = Callable[[], TeamResponse]
+
+
+def ago(when: datetime | None, now: datetime) -> str:
+    """'never', 'today', 'yesterday' or 'N days ago' (the hub's clock against ours)."""
+    if when is None:
+        return "never"
+    days = (now.date() - when.astimezone(now.tzinfo).date()).days
+    if days <= 0:
+        return f"today, {when.astimezone(now.tzinfo):%H:%M}"
+    return "yesterday" if days == 1 else f"{days} days ago"
+
+
+def worker_row(worker: WorkerFiguresOut, guide: tuple[int, int], now: datetime) -> Row:
+    levels = ", ".join(
+        f"{level.replace('_', ' ').capitalize()} {count}"
+        for level, count in sorted(worker.risk_levels.items(), key=lambda kv: -kv[1])
+    )
+    contact = ago(worker.last_contact, now)
+    if worker.silent_devices:
+        contact += f" (silent: {', '.join(worker.silent_devices)})"
+    return Row(
+        cells=(
+            worker.name,
+            f"{worker.active_cases} ({LOAD_WORDS[worker.load]} of {guide[0]}-{guide[1]})",
+            levels or "none open",
+            str(worker.reviews_overdue),
+            str(worker.no_assessment_yet),
+            str(worker.unreviewed_notes),
+            contact,
+            "; ".join(worker.warnings) or "nothing",
+        ),
+        key=worker.user_id,
+        sort=(
+            worker.name.casefold(),
+            worker.active_cases,
+            levels,
+            worker.reviews_overdue,
+            worker.no_assessment_yet,
+            worker.unreviewed_notes,
+            worker.last_contact.timestamp() if worker.last_contact else 0.0,
+            len(worker.warnings),
+        ),
+    )
+
+
+class TeamPage(QWidget):
+    """The team table, fetched from the hub in the background."""
+
+    def __init__(
+        self,
+        tasks: TaskRunner,
+        fetch: Fetch,
+        *,
+        clock: Callable[[], datetime],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self._fetch = fetch
+        self._clock = clock
+        self.model = RowsModel(HEADERS, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Team")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setTabKeyNavigation(False)
+        self.table.setSortingEnabled(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.status = Message(self, name="Team view status")
+        self.refresh_button = QPushButton("&Refresh from the hub (F5)", self)
+        self.refresh_button.setAccessibleName("Refresh the team view from the hub")
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self,
+                  activated=self.refresh)
+        self.refresh_button.clicked.connect(self.refresh)
+        top = QHBoxLayout()
+        top.addWidget(self.refresh_button)
+        top.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Team", self))
+        layout.addWidget(
+            paragraph(
+                "Each worker's open cases against the 10-12 guide, risk, reviews overdue, "
+                "notes waiting for your review, and when their laptop last reached the hub. "
+                "A laptop silent for days may be holding notes nobody has seen. Counted by "
+                "the hub; nothing here is kept on this laptop.",
+                self,
+            )
+        )
+        layout.addLayout(top)
+        layout.addWidget(self.status)
+        layout.addWidget(self.table, 1)
+        self.loaded: TeamResponse | None = None
+
+    def refresh(self) -> None:
+        self.refresh_button.setEnabled(False)
+        self.status.show_info("Asking the hub for your team's figures…")
+        self._tasks.submit(self._fetch, self._loaded, self._failed, owner=self)
+
+    def _loaded(self, view: TeamResponse) -> None:
+        self.loaded = view
+        now = self._clock()
+        self.model.set_rows([worker_row(w, view.caseload_guide, now) for w in view.workers])
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.refresh_button.setEnabled(True)
+        local = view.computed_at.astimezone(now.tzinfo)
+        self.status.show_info(
+            f"Team {view.team}: {len(view.workers)} people, counted by the hub at "
+            f"{local:%H:%M}."
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        self.refresh_button.setEnabled(True)
+        reason = str(error) if isinstance(error, SpokeError) else "something went wrong"
+        self.status.show_error(
+            f"The team view needs the hub, and it could not be fetched: {reason}"
+        )
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self.loaded is None and self.refresh_button.isEnabled():
+            self.refresh()
