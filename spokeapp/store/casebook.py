@@ -538,6 +538,16 @@ class Casebook:
             ).fetchall()
         return [AuditEntry(*r) for r in rows]
 
+    def audit_after(self, seq: int, action: str, limit: int) -> list[AuditEntry]:
+        """Audit entries of one action after ``seq``, oldest first (e.g. case views to send)."""
+        with self._lock:
+            rows = self._db().execute(
+                "SELECT seq, at, actor, action, subject_id FROM audit "
+                "WHERE seq > ? AND action = ? ORDER BY seq LIMIT ?",
+                (seq, action, limit),
+            ).fetchall()
+        return [AuditEntry(*r) for r in rows]
+
     def count(self, kind: str | None = None) -> int:
         with self._lock:
             if kind is None:

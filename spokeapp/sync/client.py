@@ -37,6 +37,8 @@ from spokeapp.domain.errors import SpokeError
 from spokeapp.sync.protocol import (
     API_PREFIX,
     DEFAULT_PULL_LIMIT,
+    CaseViewsRequest,
+    CaseViewsResponse,
     DeviceStatus,
     EnrolRequest,
     EnrolResponse,
@@ -583,6 +585,14 @@ class HubClient:
         """This laptop's own status on the hub (active, retired, revoked with or without wipe)."""
         response = self._authorised("GET", f"{API_PREFIX}/device")
         return self._parse(DeviceStatus, response)
+
+    def report_case_views(self, request: CaseViewsRequest) -> CaseViewsResponse:
+        """Send the cases this supervisor or admin opened, for the hub's audit trail."""
+        response = self._authorised(
+            "POST", f"{API_PREFIX}/audit/case-views",
+            content=request.model_dump_json().encode("utf-8"),
+        )
+        return self._parse(CaseViewsResponse, response)
 
     def team(self, team: str | None = None) -> TeamResponse:
         """A supervisor's team view (an administrator names the team)."""

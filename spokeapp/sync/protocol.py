@@ -319,3 +319,26 @@ class TeamResponse(_Model):
     computed_at: datetime
     caseload_guide: tuple[int, int]
     workers: list[WorkerFiguresOut]
+
+
+# ------------------------------------------------------------------------------ audit of views
+MAX_CASE_VIEWS: Final = 1000
+
+
+class CaseViewIn(_Model):
+    """A supervisor or admin opened a case on their laptop (the laptop's audit row)."""
+
+    seq: int = Field(ge=1, description="the laptop's audit sequence number, ascending")
+    case_id: str = Field(min_length=1, max_length=64)
+    at: datetime = Field(description="laptop clock; metadata only")
+
+
+class CaseViewsRequest(_Model):
+    views: list[CaseViewIn] = Field(min_length=1, max_length=MAX_CASE_VIEWS)
+
+
+class CaseViewsResponse(_Model):
+    """How many views were newly recorded, and the highest laptop seq the hub now holds."""
+
+    recorded: int
+    up_to: int

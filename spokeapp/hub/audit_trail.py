@@ -1,0 +1,98 @@
+"""The hub's audit trail: supervisors' and admins' views of case records, and reading it back.
+
+Supervisors read their team's records on their own laptops, where each opened case is written to
+the laptop's (encrypted, append-only) audit table. ``POST /v1/audit/case-views`` brings those
+rows to the hub at each sync, so the hub's audit trail shows who looked at which case and when
+(the laptop's clock, kept as given, next to the hub's time of receipt). Rows arrive in the
+laptop's audit order; the hub keeps, per device, the highest sequence number it has recorded, so
+a batch sent again after a lost answer records nothing twice.
+
+Administrators read the trail with ``spoke-hub audit`` (``read_trail``). Entries hold ids,
+actions and counts only, never record contents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Header, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spokeapp.hub import devices
+from spokeapp.hub.errors import HubError
+from spokeapp.hub.ledger import audit, set_meta
+from spokeapp.hub.models import AuditEntry, HubMeta
+from spokeapp.hub.scope import ADMIN, SUPERVISOR
+from spokeapp.sync.protocol import API_PREFIX, CaseViewsRequest, CaseViewsResponse, ErrorBody
+
+CASE_VIEW = "case_view"
+_MARK = "audit.case_views."  # + device id -> highest laptop seq recorded
+
+
+def _caller(
+    request: Request,
+    authorization: Annotated[str | None, Header(description="Bearer access token")] = None,
+) -> devices.Caller:
+    with Session(request.app.state.engine) as session:
+        return devices.authenticate(session, authorization, request.app.state.clock)
+
+
+def record_case_views(session: Session, caller: devices.Caller,
+                      request: CaseViewsRequest) -> CaseViewsResponse:
+    """Record each view not recorded before (by the device's audit seq)."""
+    if caller.actor.role not in (SUPERVISOR, ADMIN):
+        raise HubError(403, "out_of_scope", "Only supervisors' and admins' views are sent.")
+    seqs = [view.seq for view in request.views]
+    if seqs != sorted(set(seqs)):
+        raise HubError(400, "invalid_request", "Views must be in ascending, distinct order.")
+    device_id = caller.device.id
+    key = _MARK + device_id
+    row = session.get(HubMeta, key, with_for_update=True)
+    done = int(row.value) if row is not None else 0
+    fresh = [view for view in request.views if view.seq > done]
+    for view in fresh:
+        audit(session, caller.actor.user_id, CASE_VIEW, view.case_id,
+              f"device={device_id} seq={view.seq} at={view.at.isoformat()}")
+    up_to = max(done, seqs[-1])
+    set_meta(session, key, str(up_to))
+    return CaseViewsResponse(recorded=len(fresh), up_to=up_to)
+
+
+def read_trail(session: Session, *, action: str | None = None, actor: str | None = None,
+               subject: str | None = None, since: str | None = None,
+               limit: int = 200) -> Sequence[AuditEntry]:
+    """The newest ``limit`` entries matching the filters, oldest first."""
+    query = select(AuditEntry)
+    if action is not None:
+        query = query.where(AuditEntry.action == action)
+    if actor is not None:
+        query = query.where(AuditEntry.actor == actor)
+    if subject is not None:
+        query = query.where(AuditEntry.subject == subject)
+    if since is not None:
+        query = query.where(AuditEntry.at >= since)
+    rows = session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit)).all()
+    return list(reversed(rows))
+
+
+def router() -> APIRouter:
+    """The audit endpoint, for ``create_app`` to include."""
+    api = APIRouter()
+
+    @api.post(
+        f"{API_PREFIX}/audit/case-views",
+        response_model=CaseViewsResponse,
+        responses={code: {"model": ErrorBody} for code in (400, 401, 403, 422)},
+        summary="Record which cases a supervisor or admin opened on their laptop",
+    )
+    def case_views(
+        request: Request,
+        caller: Annotated[devices.Caller, Depends(_caller)],
+        body: Annotated[CaseViewsRequest, Body()],
+    ) -> CaseViewsResponse:
+        with Session(request.app.state.engine) as session, session.begin():
+            return record_case_views(session, caller, body)
+
+    return api
