@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from spokeapp.hub import devices, sync_service, team
+from spokeapp.hub import audit_trail, devices, lone_working, reports, sync_service, team
 from spokeapp.hub.config import HubSettings
 from spokeapp.hub.db import make_engine
 from spokeapp.hub.errors import HubError
@@ -182,6 +182,71 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
+#: A group commit takes at most this many queued pushes ...
+GROUP_MAX_PUSHES = 100
+#: ... and at most this many changes in all (a lone push larger than this still goes alone).
+GROUP_MAX_CHANGES = 4000
+
+
+class PushQueue:
+    """Group commit for one event loop (docs/sync.md, "Speed").
+
+    Each push waits here for the write lock. One runner task writes the pushes that are
+    waiting as one group (:func:`sync_service.push_group`, in a worker thread: one
+    transaction, one commit, a savepoint per push), answers them all after the commit, then
+    takes the pushes that arrived meanwhile. Order of arrival is kept. A push whose client
+    went away is still written (it may already be), exactly as without the queue; its laptop
+    re-sends it and the hub answers ``duplicate``.
+    """
+
+    def __init__(self, write: Callable[[list[sync_service.QueuedPush]], list[bytes | HubError]]
+                 ) -> None:
+        self._write = write
+        self._waiting: list[tuple[sync_service.QueuedPush, asyncio.Future[bytes]]] = []
+        self._runner: asyncio.Task[None] | None = None
+
+    async def submit(self, item: sync_service.QueuedPush) -> bytes:
+        """The push's acknowledgement (its response body) once durably written; raises the
+        HubError that refused it."""
+        future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        self._waiting.append((item, future))
+        if self._runner is None or self._runner.done():
+            self._runner = asyncio.create_task(self._run())
+        return await future
+
+    def _take(self) -> list[tuple[sync_service.QueuedPush, asyncio.Future[bytes]]]:
+        group = [self._waiting[0]]
+        changes = group[0][0].size
+        for entry in self._waiting[1:GROUP_MAX_PUSHES]:
+            if changes + entry[0].size > GROUP_MAX_CHANGES:
+                break
+            group.append(entry)
+            changes += entry[0].size
+        del self._waiting[:len(group)]
+        return group
+
+    async def _run(self) -> None:
+        while self._waiting:
+            group = self._take()
+            try:
+                outcomes = await run_in_threadpool(self._write, [item for item, _ in group])
+            except Exception as exc:  # nothing of the group was stored
+                for _, future in group:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_, future), outcome in zip(group, outcomes, strict=True):
+                if future.done():  # the client went away
+                    continue
+                if isinstance(outcome, HubError):
+                    future.set_exception(outcome)
+                else:
+                    future.set_result(outcome)
+        # Nothing is waiting (and nothing can arrive before this returns: no await): the next
+        # push starts a new runner. Dropping the task also lets the loop be collected.
+        self._runner = None
+
+
 def create_app(
     settings: HubSettings | None = None,
     *,
@@ -197,6 +262,7 @@ def create_app(
         title="Spoke Hub",
         version="1",
         description="Sync hub for Spoke casebooks. See docs/sync.md.",
+        lifespan=lone_working.lifespan(hub_engine, clock),  # the escalation watch (issue 5)
     )
     app.state.engine = hub_engine
     app.state.clock = clock
@@ -250,28 +316,31 @@ def create_app(
         with Session(hub_engine) as session, session.begin():
             return devices.issue_token(session, body, clock, token_seconds)
 
-    def push_sync(caller: devices.Caller, body: PushRequest,
-                  prepared: sync_service.PreparedPush) -> bytes:
+    def push_group_sync(group: list[sync_service.QueuedPush]) -> list[bytes | HubError]:
         with Session(hub_engine) as session:
-            with session.begin():
-                response = sync_service.push(session, caller, body, clock, prepared)
-            # Returned only now, after commit: this is the durable acknowledgement.
-            return response.model_dump_json().encode("utf-8")
+            outcomes = sync_service.push_group(session, group, clock)
+        # Serialised only now, after the group's one commit: these are durable acknowledgements.
+        return [
+            outcome if isinstance(outcome, HubError)
+            else outcome.model_dump_json().encode("utf-8")
+            for outcome in outcomes
+        ]
 
     # Pushes are serialised by the database's write lock anyway (docs/sync.md, "Sequence
-    # numbers"). Queueing them here, one per process, before they take a connection and a
-    # worker thread, keeps both free for pulls, which never wait on that lock; the checks that
-    # need no database run before the queue (``prepare_push``).
-    gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    # numbers"). Queueing them here, one queue per process, before they take a connection and
+    # a worker thread, keeps both free for pulls, which never wait on that lock; the checks
+    # that need no database run before the queue (``prepare_push``). Pushes that arrive while
+    # a group is being written are written together as the next group (group commit).
+    queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, PushQueue] = (
         weakref.WeakKeyDictionary()
     )
 
-    def push_gate() -> asyncio.Lock:
+    def push_queue() -> PushQueue:
         loop = asyncio.get_running_loop()
-        gate = gates.get(loop)
-        if gate is None:
-            gate = gates[loop] = asyncio.Lock()
-        return gate
+        queue = queues.get(loop)
+        if queue is None:
+            queue = queues[loop] = PushQueue(push_group_sync)
+        return queue
 
     @app.post(
         f"{API_PREFIX}/sync/push", response_model=PushResponse, responses=_ERRORS,
@@ -283,8 +352,7 @@ def create_app(
         # pydantic's JSON parser on the raw bytes; the response is serialised once.
         body = parse_push(await request.body())
         prepared = await run_in_threadpool(sync_service.prepare_push, caller, body)
-        async with push_gate():
-            content = await run_in_threadpool(push_sync, caller, body, prepared)
+        content = await push_queue().submit(sync_service.QueuedPush(caller, body, prepared))
         return Response(content=content, media_type=_JSON)
 
     def pull_sync(caller: devices.Caller, after: int, limit: int) -> bytes:
@@ -308,5 +376,8 @@ def create_app(
                                 wipe=caller.device.wipe)
 
     app.include_router(team.router())
+    app.include_router(audit_trail.router())
+    app.include_router(reports.router())
+    app.include_router(lone_working.router)
 
     return app

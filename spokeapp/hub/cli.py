@@ -15,7 +15,7 @@ import logging
 import os
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from spokeapp.domain.errors import SpokeError
-from spokeapp.hub import admin, schema
+from spokeapp.hub import admin, audit_trail, backup, safety_cli, schema
 from spokeapp.hub.config import DEFAULT_HOST, DEFAULT_PORT, HubSettings
 from spokeapp.hub.db import create_key_file, describe, embedded_path, is_embedded, make_engine
 from spokeapp.hub.ledger import META_EPOCH, META_HUB_ID, lock_writes, meta
@@ -98,10 +98,6 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from spokeapp.hub.app import create_app
-
     settings = _settings(args)
     if (settings.tls_cert is None) != (settings.tls_key is None):
         raise SpokeError("Give both --tls-cert and --tls-key, or neither.")
@@ -113,10 +109,41 @@ def cmd_serve(args: argparse.Namespace) -> int:
     engine = _engine(settings)
     schema.require_current(engine)
     with Session(engine) as session:
-        meta(session, META_HUB_ID)
+        hub_id = meta(session, META_HUB_ID)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # A database restored from a backup gets a new epoch before any laptop is answered
+    # (docs/sync.md, "Hub epoch and restores"); the high-water mark is kept while serving.
+    mark_file = getattr(args, "mark_file", None) or backup.mark_path(settings.database_url,
+                                                                     hub_id)
+    check = backup.check_restored(engine, mark_file)
+    if check.new_epoch is not None:
+        print(f"This database was restored ({check.reason}): hub epoch changed from "
+              f"{check.old_epoch} to {check.new_epoch}; laptops will re-pull and re-push.",
+              flush=True)
+    keeper = backup.MarkKeeper(engine, mark_file)
+    keeper.start()
+    try:
+        return _serve(args, settings, engine, keeper.stop)
+    finally:
+        keeper.stop()
+
+
+def _serve(args: argparse.Namespace, settings: HubSettings, engine: Engine,
+           on_shutdown: Callable[[], None]) -> int:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, running ``on_shutdown`` once it has stopped serving (uvicorn
+        re-raises SIGTERM after shutdown, so code after ``run`` would never run)."""
+
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().shutdown(sockets)
+            on_shutdown()
+
+    from spokeapp.hub.app import create_app
+
     app = create_app(settings, engine=engine)
     tune_gc()
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
@@ -137,13 +164,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if workers == 1:
         config = uvicorn.Config(app, log_config=None, timeout_graceful_shutdown=5,
                                 ssl_certfile=certfile, ssl_keyfile=keyfile)
-        uvicorn.Server(config).run(sockets=[sock])
+        Server(config).run(sockets=[sock])
         return 0
     # Several worker processes on the one listening socket (docs/sync.md, "Speed"): each
     # builds its app from the environment, so the database URL is passed on there.
     from uvicorn.supervisors import Multiprocess
 
-    engine.dispose()
+    engine.dispose()  # the workers make their own; the mark keeper reconnects when it needs
     os.environ["SPOKE_HUB_DATABASE_URL"] = settings.database_url
     config = uvicorn.Config(
         "spokeapp.hub.cli:worker_app", factory=True, workers=workers,
@@ -261,6 +288,20 @@ def cmd_device_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    engine = _engine(_settings(args))
+    with Session(engine) as session:
+        rows = audit_trail.read_trail(
+            session, action=args.action, actor=args.actor, subject=args.subject,
+            since=args.since, limit=args.limit,
+        )
+    if not rows:
+        print("No audit entries match.")
+    for row in rows:
+        print(f"{row.at}\t{row.actor}\t{row.action}\t{row.subject}\t{row.detail}")
+    return 0
+
+
 def cmd_restore_epoch(args: argparse.Namespace) -> int:
     engine = _engine(_settings(args))
     with Session(engine) as session, session.begin():
@@ -268,6 +309,23 @@ def cmd_restore_epoch(args: argparse.Namespace) -> int:
         old = meta(session, META_EPOCH)
         epoch = admin.restore_epoch(session)
     print(f"Hub epoch changed from {old} to {epoch}: laptops will re-pull and re-push.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    mark = backup.backup(settings.database_url, args.file)
+    print(f"Backup written to {args.file} (hub {mark.hub_id}, sequence {mark.max_seq}), "
+          "encrypted with the hub's key file: keep a copy of that key file apart from it.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    mark, epoch = backup.restore(settings.database_url, args.file)
+    print(f"Restored hub {mark.hub_id} to sequence {mark.max_seq} from {args.file}. Hub epoch "
+          f"changed from {mark.epoch} to {epoch}: laptops will re-pull and re-push what the "
+          "hub no longer has.")
     return 0
 
 
@@ -303,6 +361,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=1, metavar="N",
         help="worker processes (default 1; more helps many laptops at once on PostgreSQL)",
     )
+    p.add_argument(
+        "--mark-file", type=Path, default=None, metavar="FILE",
+        help="the hub's high-water mark, used to notice a restored database (default: "
+        "hub.mark beside the embedded file; for PostgreSQL in the hub's data folder)",
+    )
     p.set_defaults(run=cmd_serve)
 
     user = commands.add_parser("user", help="people").add_subparsers(dest="action", required=True)
@@ -328,6 +391,17 @@ def build_parser() -> argparse.ArgumentParser:
     device = commands.add_parser("device", help="laptops").add_subparsers(
         dest="action", required=True
     )
+    p = commands.add_parser(
+        "audit", parents=[common],
+        help="read the audit trail (who did what, including supervisors' case views)",
+    )
+    p.add_argument("--action", help="only this action, e.g. case_view, push, user_add")
+    p.add_argument("--actor", help="only entries by this user id")
+    p.add_argument("--subject", help="only entries about this id (a case, device, user)")
+    p.add_argument("--since", help="only entries at or after this UTC time (ISO 8601)")
+    p.add_argument("--limit", type=int, default=200, help="newest N entries (default 200)")
+    p.set_defaults(run=cmd_audit)
+
     p = device.add_parser("list", parents=[common], help="enrolled devices")
     p.set_defaults(run=cmd_device_list)
     p = device.add_parser(
@@ -340,9 +414,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_device_revoke)
 
     p = commands.add_parser(
-        "restore-epoch", parents=[common], help="after restoring a backup: new epoch"
+        "restore-epoch", parents=[common],
+        help="after restoring a backup by other means: new epoch (serve usually notices)",
     )
     p.set_defaults(run=cmd_restore_epoch)
+
+    p = commands.add_parser(
+        "backup", parents=[common], help="write an encrypted copy of the embedded hub"
+    )
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.set_defaults(run=cmd_backup)
+
+    p = commands.add_parser(
+        "restore", parents=[common],
+        help="put a backup back (hub stopped); sets a new epoch so laptops re-sync",
+    )
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.set_defaults(run=cmd_restore)
+
+    safety_cli.register(commands, common, _settings)  # lone working (issue 5)
     return parser
 
 

@@ -62,3 +62,99 @@ class HubSettings:
     def with_overrides(self, **changes: object) -> HubSettings:
         """A copy with the given fields replaced (``None`` values are ignored)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- lone working
+#: Seconds between two looks of the escalation watch at the clock (0: no watch in this process).
+DEFAULT_WATCH_SECONDS = 1.0
+#: How long a hub process holds a claimed visit or delivery before another may take it over.
+DEFAULT_WATCH_LEASE_SECONDS = 30.0
+#: The environment variables holding the lone-working secrets (never in the repository).
+SECRET_ENV = {
+    "smtp_password": "SPOKE_HUB_SMTP_PASSWORD",
+    "webhook_secret": "SPOKE_HUB_WEBHOOK_SECRET",
+    "sms_secret": "SPOKE_HUB_SMS_SECRET",
+}
+#: A file of ``NAME=value`` lines (mode 0600) with the same names, instead of the environment.
+SECRETS_FILE_ENV = "SPOKE_HUB_SECRETS_FILE"
+
+
+class SecretsFileError(ValueError):
+    """The secrets file is unreadable, open to other users, or malformed."""
+
+
+@dataclass(frozen=True, slots=True)
+class WatchSettings:
+    """How this process runs the lone-working escalation watch."""
+
+    interval_seconds: float = DEFAULT_WATCH_SECONDS
+    lease_seconds: float = DEFAULT_WATCH_LEASE_SECONDS
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> WatchSettings:
+        """From ``SPOKE_HUB_WATCH_SECONDS`` (0 switches the watch off in this process) and
+        ``SPOKE_HUB_WATCH_LEASE_SECONDS``."""
+        env = os.environ if environ is None else environ
+        return cls(
+            interval_seconds=float(env.get("SPOKE_HUB_WATCH_SECONDS") or DEFAULT_WATCH_SECONDS),
+            lease_seconds=float(
+                env.get("SPOKE_HUB_WATCH_LEASE_SECONDS") or DEFAULT_WATCH_LEASE_SECONDS
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class LoneWorkingSecrets:
+    """The notifiers' secrets: SMTP password, webhook signing secret, SMS gateway secret.
+
+    Read from the environment (``SPOKE_HUB_SMTP_PASSWORD``, ``SPOKE_HUB_WEBHOOK_SECRET``,
+    ``SPOKE_HUB_SMS_SECRET``) or from the file named by ``SPOKE_HUB_SECRETS_FILE`` (``NAME=value``
+    lines, readable by its owner only); the environment wins. Never stored in the database.
+    """
+
+    smtp_password: str | None = None
+    webhook_secret: str | None = None
+    sms_secret: str | None = None
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{name}={'set' if getattr(self, name) else 'unset'}" for name in SECRET_ENV
+        )
+        return f"LoneWorkingSecrets({shown})"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> LoneWorkingSecrets:
+        """The secrets from the environment, then the secrets file (if any)."""
+        env = os.environ if environ is None else environ
+        from_file: dict[str, str] = {}
+        path = env.get(SECRETS_FILE_ENV)
+        if path:
+            from_file = read_secrets_file(Path(path))
+        values = {
+            name: env.get(variable) or from_file.get(variable) or None
+            for name, variable in SECRET_ENV.items()
+        }
+        return cls(**values)
+
+
+def read_secrets_file(path: Path) -> dict[str, str]:
+    """``NAME=value`` lines (blank lines and ``#`` comments allowed) of a 0600 file."""
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SecretsFileError(f"The secrets file {path} cannot be read.") from exc
+    if mode & 0o077:
+        raise SecretsFileError(
+            f"The secrets file {path} is readable by other users; run chmod 600 on it."
+        )
+    values: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        name, sep, value = stripped.partition("=")
+        if not sep or not name.strip():
+            raise SecretsFileError(f"Line {number} of {path} is not NAME=value.")
+        values[name.strip()] = value.strip()
+    return values

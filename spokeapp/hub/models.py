@@ -136,3 +136,80 @@ class AuditEntry(Base):
 
 
 Index("ix_hub_tombstones_user_seq", HubTombstone.user_id, HubTombstone.seq)
+
+
+# --------------------------------------------------------------------------- lone working
+# Issue 5 (docs/architecture.md, "Lone-working safety on the hub"). Migration 0002.
+
+
+class LoneWorkingWatch(Base):
+    """One visit the hub watches: when to look at it next, and who is looking right now.
+
+    ``mobile`` is the worker's mobile from the plan (E.164), for SMS check-ins;
+    ``escalation_starts_at`` is what the hub last told devices (None: the visit is over).
+    ``next_check_at`` (hub clock) is when the watcher next evaluates the visit (None: nothing
+    more will ever be due, e.g. ended and all-clear sent). ``claimed_by``/``claimed_until`` is
+    a hub process's lease on the row while it evaluates it (taken with SKIP LOCKED).
+    """
+
+    __tablename__ = "lw_watch"
+    visit_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    worker_user: Mapped[str] = mapped_column(ID, index=True)
+    team: Mapped[str | None] = mapped_column(String(100))
+    mobile: Mapped[str | None] = mapped_column(String(32), index=True)
+    armed_at: Mapped[str] = mapped_column(String(40))
+    escalation_starts_at: Mapped[str | None] = mapped_column(String(40))
+    next_check_at: Mapped[str | None] = mapped_column(String(40), index=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[str | None] = mapped_column(String(40))
+    updated_at: Mapped[str] = mapped_column(String(40))
+
+
+class LoneWorkingRecord(Base):
+    """Which visit each lone-working hub record belongs to (an index over ``hub_records``)."""
+
+    __tablename__ = "lw_visit_records"
+    record_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    visit_id: Mapped[str] = mapped_column(ID, index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+
+
+class LoneWorkingContact(Base):
+    """Someone the hub alerts for a role (on_call_manager, manager...), in a team or hub-wide."""
+
+    __tablename__ = "lw_contacts"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    role: Mapped[str] = mapped_column(String(40), index=True)
+    team: Mapped[str | None] = mapped_column(String(100))
+    user_id: Mapped[str | None] = mapped_column(ID)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[str] = mapped_column(String(40))
+
+
+class LoneWorkingDelivery(Base):
+    """One notification to send (the outbox): an alert, by one channel, to one target.
+
+    Written in the same transaction as its alert; sent afterwards, retried with backoff.
+    ``status``: pending | sent | failed (gave up). ``last_error`` is a short code, never text
+    from the far side.
+    """
+
+    __tablename__ = "lw_deliveries"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    alert_id: Mapped[str] = mapped_column(ID, index=True)
+    visit_id: Mapped[str] = mapped_column(ID)
+    channel: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[str] = mapped_column(String(40))
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[str] = mapped_column(String(40))
+    sent_at: Mapped[str | None] = mapped_column(String(40))
+    last_error: Mapped[str | None] = mapped_column(String(80))
+
+
+Index("ix_lw_deliveries_due", LoneWorkingDelivery.status, LoneWorkingDelivery.next_attempt_at)

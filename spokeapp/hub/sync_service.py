@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from spokeapp.domain.errors import ValidationError
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import RECORD_TYPES, record_from_dict
+from spokeapp.hub import lone_working
 from spokeapp.hub.admin import reassign_case
 from spokeapp.hub.devices import MAY_PUSH, Caller
 from spokeapp.hub.errors import HubError, out_of_scope
@@ -32,7 +33,6 @@ from spokeapp.hub.ledger import (
     META_EPOCH,
     audit,
     lock_writes,
-    max_seq,
     meta,
     next_seq,
 )
@@ -42,6 +42,7 @@ from spokeapp.hub.models import (
     HubCase,
     HubChange,
     HubCounter,
+    HubMeta,
     HubRecord,
     HubTombstone,
     User,
@@ -55,6 +56,7 @@ from spokeapp.hub.scope import (
     visible_records,
 )
 from spokeapp.hub.security import Clock, iso, signature_valid
+from spokeapp.hub.supervision import check_supervision_kinds
 from spokeapp.sync.protocol import (
     CONFLICT_KIND,
     DEFAULT_PULL_LIMIT,
@@ -81,6 +83,8 @@ FINAL = "final"
 #: The tables written with one executemany per batch (Core, no ORM objects).
 _RECORDS_TABLE = Base.metadata.tables["hub_records"]
 _CHANGES_TABLE = Base.metadata.tables["hub_changes"]
+_AUDIT_TABLE = Base.metadata.tables["audit"]
+_AUDIT_COLUMNS = ("at", "actor", "action", "subject", "detail")
 #: Fields of a conflict record a person may change: marking it resolved.
 CONFLICT_RESOLUTION_FIELDS = frozenset({"resolved", "resolved_by", "resolved_at"})
 _RECORD_COLUMNS = ("record_id", "kind", "case_id", "state", "body", "author_user", "device_id",
@@ -560,19 +564,23 @@ def prepare_push(caller: Caller, request: PushRequest) -> PreparedPush:
             check_change(i, change, wire)
             for i, (change, wire) in enumerate(zip(request.changes, wires, strict=True))
         ]
+        check_supervision_kinds(caller.actor, ((c.change.kind, c.change.record_id, c.body)
+                                               for c in checked))
     except HubError as exc:
         return PreparedPush([], [], exc)
     return PreparedPush(heads, checked)
 
 
 def push(session: Session, caller: Caller, request: PushRequest, clock: Clock,
-         prepared: PreparedPush | None = None) -> PushResponse:
+         prepared: PreparedPush | None = None, *, epoch: str | None = None,
+         locked: bool = False) -> PushResponse:
     """Accept a batch atomically, or refuse it whole with a HubError (nothing stored).
 
     ``prepared``: :func:`prepare_push` of this request, if already made (outside the
-    transaction); made here otherwise.
+    transaction); made here otherwise. ``epoch`` and ``locked``: the hub's epoch as read
+    in this transaction and whether it already holds the write lock (a group commit).
     """
-    if request.hub_epoch != meta(session, META_EPOCH):
+    if request.hub_epoch != (epoch if epoch is not None else meta(session, META_EPOCH)):
         raise HubError(
             409, "epoch_changed",
             "The hub was restored from a backup: pull everything again from zero, then push "
@@ -585,7 +593,8 @@ def push(session: Session, caller: Caller, request: PushRequest, clock: Clock,
     heads, checked = prepared.heads, prepared.checked
     ids = [change.id for change in request.changes]
 
-    lock_writes(session)
+    if not locked:
+        lock_writes(session)
     device = session.get(Device, caller.device.id, populate_existing=True)
     if device is None or device.status not in MAY_PUSH:
         raise HubError(401, "device_revoked", "This device has been revoked.",
@@ -646,11 +655,13 @@ def push(session: Session, caller: Caller, request: PushRequest, clock: Clock,
                 for index, item, outcome in change_rows
             ],
         )
+    # Lone working (issue 5): permissions, visit index, watch rows; one cheap call.
+    watches = lone_working.on_safety_changes(session, caller.actor, checked, clock)
     for item, outcome in zip(checked, outcomes, strict=True):
         counts[outcome.status] += 1
         results.append(
             ChangeResult(id=item.change.id, status=outcome.status, seq=outcome.seq,
-                         conflict_ids=outcome.conflict_ids)
+                         conflict_ids=outcome.conflict_ids, watch=watches.get(item.change.id))
         )
     if leading < len(ids):
         device.chain_head = request.chain.head
@@ -660,6 +671,210 @@ def push(session: Session, caller: Caller, request: PushRequest, clock: Clock,
     log.info("push from device %s: %s", device.id, detail)
     return PushResponse(results=results, chain_head=device.chain_head,
                         hub_epoch=request.hub_epoch)
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedPush:
+    """One push waiting for the write lock: who sent it, the batch, its lock-free checks."""
+
+    caller: Caller
+    request: PushRequest
+    prepared: PreparedPush | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.request.changes)
+
+
+def push_group(session: Session, pushes: Sequence[QueuedPush], clock: Clock
+               ) -> list[PushResponse | HubError]:
+    """Group commit (docs/sync.md, "Speed"): several queued pushes in **one** transaction,
+    each in its own SAVEPOINT, so a refused push stores nothing and does not touch the others.
+
+    ``session`` has no transaction open; this commits once at the end. The answers (a
+    response, or the HubError that refused that push) may be sent only after this returns:
+    they are then durable. Any other exception means nothing of the group was stored.
+    The write lock is taken once, before the first savepoint, so rolling one back never
+    releases it (PostgreSQL releases locks taken inside a savepoint that is rolled back):
+    sequence order stays commit order.
+    """
+    outcomes: list[PushResponse | HubError] = []
+    if len(pushes) == 1:
+        item = pushes[0]
+        try:
+            with session.begin():
+                outcomes.append(push(session, item.caller, item.request, clock, item.prepared))
+        except HubError as exc:  # the transaction was rolled back whole
+            outcomes.append(exc)
+        return outcomes
+    with session.begin():
+        lock_writes(session)
+        epoch = meta(session, META_EPOCH)  # read once, under the lock
+        group = _GroupWriter(session, pushes, clock)
+        answers: list[_FastPush | PushResponse | HubError] = []
+        for item in pushes:
+            fast = group.try_fast(item, epoch)
+            if fast is not None:
+                answers.append(fast)
+                continue
+            group.write()  # what the group holds so far, so this push sees it
+            try:
+                with session.begin_nested():
+                    answers.append(push(session, item.caller, item.request, clock,
+                                        item.prepared, epoch=epoch, locked=True))
+            except HubError as exc:  # only this push's savepoint was rolled back
+                answers.append(exc)
+        group.write()
+    return [answer.response() if isinstance(answer, _FastPush) else answer
+            for answer in answers]
+
+
+@dataclass
+class _FastPush:
+    """A push of new finalised events only, accepted by :class:`_GroupWriter` (its seqs are
+    filled in when the group's rows are written)."""
+
+    request: PushRequest
+    outcomes: list[_Outcome]
+
+    def response(self) -> PushResponse:
+        return PushResponse(
+            results=[ChangeResult(id=change.id, status="accepted", seq=outcome.seq)
+                     for change, outcome in zip(self.request.changes, self.outcomes,
+                                                strict=True)],
+            chain_head=self.request.chain.head, hub_epoch=self.request.hub_epoch,
+        )
+
+
+class _GroupWriter:
+    """The common push of a group commit - new finalised events, on the device's chain, in
+    cases the caller holds - checked against state loaded once for the whole group (a few
+    ``IN (...)`` queries) and written with the group's other such pushes in one counter
+    UPDATE and a handful of executemany statements.
+
+    Exactly the checks :func:`push` makes for such a batch, in the same transaction under the
+    same lock. Anything else (a header, a conflict, a safety record, a change the hub has
+    seen, anything :func:`push` would refuse) returns None from :meth:`try_fast` and goes
+    through :func:`push` in its own savepoint, after :meth:`write`; from then on the group's
+    state may be stale, so the rest of the group goes that way too.
+    """
+
+    def __init__(self, session: Session, pushes: Sequence[QueuedPush], clock: Clock) -> None:
+        self.session = session
+        self.now = iso(clock())
+        self.stale = False
+        self._records: list[tuple[dict[str, Any], _Outcome]] = []
+        self._changes: list[tuple[dict[str, Any], _Outcome]] = []
+        self._audit: list[dict[str, Any]] = []
+        device_ids = list({item.caller.device.id for item in pushes})
+        self.devices = {
+            device.id: device for device in session.scalars(
+                select(Device).where(Device.id.in_(device_ids))
+                .execution_options(populate_existing=True))
+        }
+        change_ids = [change.id for item in pushes for change in item.request.changes]
+        record_ids = list({change.record_id for item in pushes
+                           for change in item.request.changes})
+        case_ids = list({checked.case_id for item in pushes if item.prepared is not None
+                         for checked in item.prepared.checked if checked.case_id is not None})
+        self.known: set[str] = set()
+        self.existing: set[str] = set()
+        self.cases: dict[str, HubCase] = {}
+        for start in range(0, len(change_ids), 500):
+            self.known.update(session.scalars(select(HubChange.change_id).where(
+                HubChange.change_id.in_(change_ids[start:start + 500]))))
+        for start in range(0, len(record_ids), 500):
+            self.existing.update(session.scalars(select(HubRecord.record_id).where(
+                HubRecord.record_id.in_(record_ids[start:start + 500]))))
+        for start in range(0, len(case_ids), 500):
+            for case in session.scalars(select(HubCase).where(
+                    HubCase.case_id.in_(case_ids[start:start + 500]))):
+                self.cases[case.case_id] = case
+
+    def try_fast(self, item: QueuedPush, epoch: str) -> _FastPush | None:
+        prepared, request = item.prepared, item.request
+        if self.stale or prepared is None or prepared.error is not None \
+                or request.hub_epoch != epoch:
+            self.stale = True
+            return None
+        device = self.devices.get(item.caller.device.id)
+        actor = item.caller.actor
+        ok = (
+            device is not None and device.status in MAY_PUSH
+            and request.chain.prev_head == device.chain_head
+            and all(self._fast_change(checked, actor) for checked in prepared.checked)
+        )
+        if not ok or device is None:
+            self.stale = True
+            return None
+        outcomes = []
+        for index, checked in enumerate(prepared.checked):
+            change = checked.change
+            outcome = _Outcome("accepted", 0)
+            outcomes.append(outcome)
+            self.existing.add(change.record_id)
+            self.known.add(change.id)
+            self._records.append(({
+                "record_id": change.record_id, "kind": change.kind,
+                "case_id": checked.case_id, "state": FINAL,
+                "body": json.dumps(checked.body),  # as the JSON column type serialises
+                "author_user": actor.user_id, "device_id": device.id, "hub_time": self.now,
+            }, outcome))
+            self._changes.append(({
+                "change_id": change.id, "device_id": device.id, "record_id": change.record_id,
+                "chain_hash": prepared.heads[index], "status": "accepted",
+                "accepted_at": self.now,
+            }, outcome))
+        device.chain_head = request.chain.head
+        device.last_seen_at = self.now
+        detail = f"accepted={len(outcomes)} duplicate=0 conflict=0"
+        self._audit.append({"at": self.now, "actor": actor.user_id, "action": "push",
+                            "subject": device.id, "detail": detail})
+        log.info("push from device %s: %s", device.id, detail)
+        return _FastPush(request, outcomes)
+
+    def _fast_change(self, checked: _Checked, actor: Actor) -> bool:
+        change = checked.change
+        if (
+            change.op != "finalise" or change.kind in HEADER_KINDS
+            or change.kind == CONFLICT_KIND or change.kind in lone_working.VISIT_KINDS
+            or change.id in self.known or change.record_id in self.existing
+        ):
+            return False
+        if checked.case_id is None:
+            return True
+        case = self.cases.get(checked.case_id)
+        return case is not None and can_see_case(actor, case)
+
+    def write(self) -> None:
+        """Give the waiting rows their seqs (one counter UPDATE, in arrival order) and insert
+        them; the devices' new chain heads go with the session's next flush."""
+        if not self._records:
+            self.session.flush()
+            return
+        count = len(self._records)
+        last = int(
+            self.session.execute(
+                update(HubCounter)
+                .where(HubCounter.id == COUNTER_ID)
+                .values(value=HubCounter.value + count)
+                .returning(HubCounter.value)
+                .execution_options(synchronize_session=False)
+            ).scalar_one()
+        )
+        for offset, (row, outcome) in enumerate(self._records):
+            outcome.seq = row["seq"] = last - count + 1 + offset
+        for row, outcome in self._changes:
+            row["seq"] = outcome.seq
+        _bulk_insert(self.session, _RECORDS_TABLE, _RECORD_COLUMNS,
+                     [row for row, _ in self._records])
+        _bulk_insert(self.session, _CHANGES_TABLE, _CHANGE_COLUMNS,
+                     [row for row, _ in self._changes])
+        _bulk_insert(self.session, _AUDIT_TABLE, _AUDIT_COLUMNS, self._audit)
+        self.session.flush()
+        self._records.clear()
+        self._changes.clear()
+        self._audit.clear()
 
 
 # --------------------------------------------------------------------------- pull
@@ -690,7 +905,16 @@ def _page(session: Session, caller: Caller, after: int, limit: int) -> _Page:
     """The page: two indexed range queries (records in scope, this user's tombstones) on
     columns only - no ORM objects, and each body as its stored JSON text, never decoded."""
     limit = max(1, min(limit, MAX_PULL_LIMIT))
-    top = max_seq(session)  # read first: everything at or below it has committed
+    # Read first (everything at or below it has committed), with the epoch: one round trip.
+    head = session.execute(
+        select(HubCounter.value,
+               select(HubMeta.value).where(HubMeta.key == META_EPOCH).scalar_subquery())
+        .where(HubCounter.id == COUNTER_ID)
+    ).first()
+    if head is None or head[1] is None:  # not initialised: meta() raises HubNotInitialised
+        top, epoch = 0, meta(session, META_EPOCH)
+    else:
+        top, epoch = int(head[0] or 0), str(head[1])
     actor = caller.actor
     record_rows = session.execute(
         select(
@@ -727,7 +951,7 @@ def _page(session: Session, caller: Caller, after: int, limit: int) -> _Page:
         next_after = max([after, top] + [r.seq for r in page]) if after <= top else after
     log.info("pull by device %s: %d changes after %d", caller.device.id, len(page), after)
     return _Page(
-        hub_epoch=meta(session, META_EPOCH),
+        hub_epoch=epoch,
         max_seq=max([top] + [r.seq for r in page[-1:]]),
         rows=page, next_after=next_after, more=more,
     )

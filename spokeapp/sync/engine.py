@@ -49,6 +49,7 @@ from spokeapp.store.sync_state import (
     PurgeConfirmation,
     SyncStore,
 )
+from spokeapp.sync.case_views import REPORTING_ROLES, report_case_views
 from spokeapp.sync.client import (
     BatchTooLarge,
     DeviceRetired,
@@ -328,6 +329,22 @@ _GC_RUNS: list[None] = []
 _GC_SAVED: list[int] = []
 
 
+def _prepare_ahead(items: Sequence[Outgoing]) -> threading.Thread | None:
+    """Make the canonical bytes of ``items`` (the next batch) on a helper thread while this
+    one waits for the hub. Pure computation, cached on each item: nothing is stored, sent or
+    signed ahead, so the batch in flight stays the only one (docs/sync.md, "Speed")."""
+    if not items:
+        return None
+
+    def warm() -> None:
+        for item in items:
+            _ = item.wire
+
+    thread = threading.Thread(target=warm, name="spoke-push-ahead", daemon=True)
+    thread.start()
+    return thread
+
+
 def _parse_time(text: str | None) -> datetime | None:
     if text is None:
         return None
@@ -541,6 +558,8 @@ class SyncEngine:
             # Retired between the status call and the pull: send what is left, then stop.
             self._retire(client, report)
             return
+        if account.role in REPORTING_ROLES:
+            self._report_case_views(client)
         self.store.record_attempt(error=None)
 
     def _has_work_to_send(self) -> bool:
@@ -598,12 +617,27 @@ class SyncEngine:
             for phase, items in phases:
                 done = 0
                 for batch in batches(items):
-                    self._push_isolating(client, batch, report)
+                    # While the hub works on this batch, the next one's canonical bytes are
+                    # made (the GIL is free while this thread waits for the answer).
+                    after = done + len(batch)
+                    self._push_isolating(client, batch, report,
+                                         items[after:after + MAX_BATCH_CHANGES])
                     done += len(batch)
                     self._progress(phase, done, len(items))
         except EpochChanged:
             self._hub_restored(self._current_epoch(client), report)
             raise _Restart() from None
+
+    def _report_case_views(self, client: HubApi) -> None:
+        """A supervisor's or admin's case views, to the hub's audit trail (after the data:
+        a failure here is retried at the next sync and never holds the records back)."""
+        try:
+            sent = report_case_views(self.casebook, client)
+        except SyncError as exc:
+            log.warning("case views not sent to the hub yet (%s)", exc.code)
+            return
+        if sent:
+            log.info("sent %d case view(s) to the hub's audit trail", sent)
 
     def _current_epoch(self, client: HubApi) -> str:
         return client.health().hub_epoch
@@ -645,7 +679,8 @@ class SyncEngine:
         self.store.finish_repush()
 
     def _push_isolating(
-        self, client: HubApi, items: list[Outgoing], report: SyncReport
+        self, client: HubApi, items: list[Outgoing], report: SyncReport,
+        upcoming: Sequence[Outgoing] = (),
     ) -> None:
         """Push a batch; if the hub refuses it whole, find and hold only what it refuses.
 
@@ -654,7 +689,7 @@ class SyncEngine:
         held stays on the laptop and is listed for the worker.
         """
         try:
-            self._send_batch(client, items, report)
+            self._send_batch(client, items, report, upcoming)
         except (OutOfScope, BatchTooLarge, HubRejected) as exc:
             self.store.drop_outgoing()
             if isinstance(exc, HubRejected) and exc.status >= 500:
@@ -679,7 +714,8 @@ class SyncEngine:
             for part in parts:
                 self._push_isolating(client, part, report)
 
-    def _send_batch(self, client: HubApi, items: list[Outgoing], report: SyncReport) -> None:
+    def _send_batch(self, client: HubApi, items: list[Outgoing], report: SyncReport,
+                    upcoming: Sequence[Outgoing] = ()) -> None:
         account = self._account()
         key = DeviceKey.from_private_bytes(account.device_key)
         changes = [item.change for item in items]
@@ -697,7 +733,12 @@ class SyncEngine:
         )
         covers = {item.change.id: list(item.covers) for item in items}
         self.store.save_outgoing(request.model_dump_json(), covers)
-        response = client.push(request)
+        warming = _prepare_ahead(upcoming)
+        try:
+            response = client.push(request)
+        finally:
+            if warming is not None:
+                warming.join()
         self._acknowledge(request, covers, response, report, (wires, heads))
 
     def _acknowledge(

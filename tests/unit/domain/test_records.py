@@ -222,6 +222,10 @@ def test_every_kind_is_registered_with_its_event_flag() -> None:
         "alert_ack": True,
         "alarm_resolution": True,
         "welfare_debrief": False,
+        "supervision_comment": True,
+        "review_mark": True,
+        "sign_off": True,
+        "case_supervision": True,
     }
 
 

@@ -29,6 +29,9 @@ from spokeapp.sync.client import (
 from spokeapp.sync.protocol import (
     DEFAULT_PULL_LIMIT,
     GENESIS_HEAD,
+    CaseViewIn,
+    CaseViewsRequest,
+    CaseViewsResponse,
     ChangeOut,
     ChangeResult,
     DeviceStatus,
@@ -74,6 +77,7 @@ class FakeHub:
     # When set, accepted visit plans are acknowledged as watched until this time (the real
     # hub computes it from its escalation policy; see spokeapp.hub).
     watching: datetime | None = None
+    case_views: list[CaseViewIn] = field(default_factory=list)  # supervisors' views sent
 
     # -- what an administrator / the test does
     def client_factory(
@@ -194,6 +198,11 @@ class FakeClient:
             raise HubUnreachable("offline")
         if self.device_id in self.hub.revoked:
             raise DeviceRevoked("revoked", wipe=self.hub.revoked[self.device_id])
+
+    def report_case_views(self, request: CaseViewsRequest) -> CaseViewsResponse:
+        self._check()
+        self.hub.case_views.extend(request.views)
+        return CaseViewsResponse(recorded=len(request.views), up_to=request.views[-1].seq)
 
     def enrol(self, code: str, device_name: str, public_key: str) -> EnrolResponse:
         self._check()

@@ -1,0 +1,154 @@
+"""Real receivers for the hub's lone-working notifiers, and fictional visit plans.
+
+* :class:`WebhookReceiver` - an HTTP server on loopback that checks every request's
+  ``X-Spoke-Signature`` with the shared secret (401 if wrong, as a real receiver would) and
+  keeps the bodies it accepted; it can be told to fail (HTTP 500) to test retries.
+* :class:`SmtpSink` - a real SMTP server (aiosmtpd) on loopback that keeps the messages.
+"""
+
+from __future__ import annotations
+
+import email
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import VisitPlan
+from spokeapp.hub.notifiers import DELIVERY_HEADER, verify_signature
+from tests.helpers.postgres import free_port
+
+WEBHOOK_SECRET = "test-webhook-secret-not-real"
+SMS_SECRET = "test-sms-secret-not-real"
+WORKER_MOBILE = "+447700900123"
+BUDDY_PHONE = "+447700900456"
+
+
+@dataclass(frozen=True)
+class Received:
+    """One signed request the receiver accepted."""
+
+    path: str
+    delivery_id: str
+    body: dict[str, Any]
+    at: float  # time.time() on arrival
+
+
+class WebhookReceiver:
+    """A signature-checking HTTP receiver on 127.0.0.1 (paths are free: /arc, /sms...)."""
+
+    def __init__(self, secrets: dict[str, str]) -> None:
+        self.secrets = secrets  # path -> secret
+        self.received: list[Received] = []
+        self.refused = 0
+        self.fail_paths: set[str] = set()
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(length)
+                secret = receiver.secrets.get(self.path)
+                headers = {k: v for k, v in self.headers.items()}
+                if not verify_signature(secret, headers, body, time.time()):
+                    with receiver.lock:
+                        receiver.refused += 1
+                    self.send_response(401)
+                    self.end_headers()
+                    return
+                if self.path in receiver.fail_paths:
+                    self.send_response(500)
+                    self.end_headers()
+                    return
+                with receiver.lock:
+                    receiver.received.append(Received(
+                        self.path, self.headers.get(DELIVERY_HEADER, ""), json.loads(body),
+                        time.time(),
+                    ))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *_args: Any) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def __enter__(self) -> WebhookReceiver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def bodies(self, path: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return [r.body for r in self.received if r.path == path]
+
+    def wait_for(self, condition: Callable[[], bool], timeout: float = 60.0) -> bool:
+        """Poll ``condition`` until true (real processes send in their own time)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition():
+                return True
+            time.sleep(0.05)
+        return condition()
+
+
+class _Keeper:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) on a free loopback port."""
+
+    def __init__(self) -> None:
+        self.keeper = _Keeper()
+        self.port = free_port()
+        self.controller = Controller(self.keeper, hostname="127.0.0.1", port=self.port)
+
+    @property
+    def messages(self) -> list[Message]:
+        return self.keeper.messages
+
+    def __enter__(self) -> SmtpSink:
+        self.controller.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.controller.stop()
+
+
+def visit_plan(worker: str, starts_at: datetime, *, hours: float = 3, interval: int = 60,
+               **changes: Any) -> VisitPlan:
+    """A fictional visit plan (pseudonymous case reference, demo place and numbers)."""
+    fields: dict[str, Any] = {
+        "id": new_id(), "worker": worker, "location": "Demo Street, Exampletown",
+        "starts_at": starts_at, "expected_end": starts_at + timedelta(hours=hours),
+        "mobile_number": WORKER_MOBILE, "buddy_name": "Demo Buddy",
+        "buddy_phone": BUDDY_PHONE, "check_in_interval_minutes": interval,
+        "case_reference": "YP-0007",
+    }
+    fields.update(changes)
+    return VisitPlan(**fields)

@@ -1,0 +1,159 @@
+"""A hub restored from a backup notices it by itself (docs/sync.md, "Hub epoch and restores"):
+``spoke-hub backup`` / ``spoke-hub restore``, a backup copied back by hand, and a database
+set back by other means (caught by the high-water mark at ``serve`` start). Laptops then
+re-pull and re-push what the hub no longer has, and nothing is stored twice."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import psycopg
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from spokeapp.hub.db import embedded_path, is_embedded, make_engine
+from spokeapp.hub.models import HubRecord
+from spokeapp.sync.engine import SyncEngine
+from tests.helpers.hub import HubAdmin, Laptop, ManualClock, prepare_database, run_cli, spawn_hub
+from tests.helpers.postgres import free_port
+from tests.helpers.records import case, new_casebook, session, young_person
+
+
+def _epoch(base_url: str) -> str:
+    return str(httpx.get(f"{base_url}/healthz", timeout=10).json()["hub_epoch"])
+
+
+def _hub_records(database_url: str) -> int:
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session_:
+            return int(session_.scalar(select(func.count()).select_from(HubRecord)) or 0)
+    finally:
+        engine.dispose()
+
+
+def _worker_and_codes(database_url: str, count: int = 1) -> tuple[str, list[str]]:
+    engine, _init = prepare_database(database_url)
+    try:
+        admin = HubAdmin(engine, ManualClock(datetime.now(UTC)))  # the served hub's clock
+        worker = admin.add_user("Test Worker A", "worker", "north")
+        return worker, [admin.enrolment_code(worker) for _ in range(count)]
+    finally:
+        engine.dispose()
+
+
+def test_backup_and_restore_give_a_new_epoch_and_laptops_resend_what_was_lost(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlcipher:///{tmp_path / 'hub' / 'hub.db'}"
+    worker, (code,) = _worker_and_codes(url)
+    port = str(free_port())
+    book, _ = new_casebook(tmp_path / "laptop", author=worker)
+    engine = SyncEngine(book)
+    try:
+        yp = young_person(1)
+        cs = case(yp, key_worker=worker)
+        book.save(yp)
+        book.save(cs)
+        with spawn_hub(url, "--port", port) as hub:
+            engine.enrol(hub.base_url, code, "Test laptop")
+            assert engine.sync_once().accepted == 2
+            backed_up = run_cli("backup", str(tmp_path / "backups" / "monday.db"),
+                                "--database", url)
+            assert backed_up.returncode == 0, backed_up.stderr
+            assert "Backup written" in backed_up.stdout
+            old_epoch = _epoch(hub.base_url)
+            for n in range(3):
+                book.save(session(cs.id, discussed=f"Fictional session {n}."), finalise=True)
+            assert engine.sync_once().accepted == 3
+        assert _hub_records(url) == 5
+
+        refused = run_cli("restore", str(tmp_path / "nothing.db"), "--database", url)
+        assert refused.returncode == 1 and "No backup file" in refused.stderr
+        restored = run_cli("restore", str(tmp_path / "backups" / "monday.db"), "--database", url)
+        assert restored.returncode == 0, restored.stderr
+        assert "Hub epoch changed" in restored.stdout
+        assert _hub_records(url) == 2  # the hub forgot the three sessions
+
+        with spawn_hub(url, "--port", port) as hub:
+            assert _epoch(hub.base_url) != old_epoch
+            report = engine.sync_once()
+        assert report.ok and report.hub_restored
+        assert report.repushed == 5 and report.accepted == 3 and report.duplicates == 2
+        assert _hub_records(url) == 5
+    finally:
+        book.close()
+
+
+def test_a_backup_copied_back_by_hand_is_noticed_when_the_hub_starts(tmp_path: Path) -> None:
+    url = f"sqlcipher:///{tmp_path / 'hub' / 'hub.db'}"
+    _worker, (code,) = _worker_and_codes(url)
+    backup_file = tmp_path / "backup.db"
+    assert run_cli("backup", str(backup_file), "--database", url).returncode == 0
+    with spawn_hub(url) as hub:
+        epoch = _epoch(hub.base_url)
+        laptop = Laptop(hub.base_url)
+        laptop.enrol(code)
+        laptop.push_records(young_person(1))
+        laptop.close()
+    db_path = embedded_path(url)
+    shutil.copyfile(backup_file, db_path)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+
+    with spawn_hub(url) as hub:
+        assert any("This database was restored (the database is a backup copy)" in line
+                   for line in hub.output)
+        assert _epoch(hub.base_url) != epoch
+    with spawn_hub(url) as hub:  # once is enough: the next start changes nothing
+        assert not any("restored" in line for line in hub.output)
+
+
+def test_a_database_set_back_by_other_means_is_noticed_by_the_high_water_mark(
+    database_url: str, tmp_path: Path
+) -> None:
+    _worker, (code,) = _worker_and_codes(database_url)
+    mark = tmp_path / "hub-mark.json"
+    # The "backup": a plain copy of the database taken while the hub is stopped.
+    if is_embedded(database_url):
+        db_path = embedded_path(database_url)
+        saved = tmp_path / "copy.db"
+        shutil.copyfile(db_path, saved)
+    else:
+        copy_url = _copy_postgres_database(database_url)
+    with spawn_hub(database_url, "--mark-file", str(mark)) as hub:
+        epoch = _epoch(hub.base_url)
+        laptop = Laptop(hub.base_url)
+        laptop.enrol(code)
+        laptop.push_records(young_person(1), young_person(2))
+        laptop.close()
+    assert '"max_seq": 2' in mark.read_text()
+    with spawn_hub(database_url, "--mark-file", str(mark)) as hub:  # an ordinary restart
+        assert not any("restored" in line for line in hub.output)
+        assert _epoch(hub.base_url) == epoch
+
+    if is_embedded(database_url):
+        shutil.copyfile(saved, db_path)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        target = database_url
+    else:
+        target = copy_url  # the same hub as pg_restore would bring it back
+    with spawn_hub(target, "--mark-file", str(mark)) as hub:
+        assert any("sequence counter (0) is behind the last one this hub gave out (2)" in line
+                   for line in hub.output)
+        assert _epoch(hub.base_url) != epoch
+
+
+def _copy_postgres_database(database_url: str) -> str:
+    """``CREATE DATABASE ... TEMPLATE``: a copy of the database as it is now."""
+    url = make_url(database_url)
+    name = f"{url.database}_copy"
+    with psycopg.connect(host=str(url.query["host"]), port=int(str(url.query["port"])),
+                         user=url.username, dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"')
+    return url.set(database=name).render_as_string(hide_password=False)

@@ -1,0 +1,129 @@
+"""Group commit (docs/sync.md, "Speed"): pushes waiting for the write lock are written in one
+transaction, a savepoint each. A refused push stores nothing and does not disturb the others;
+every accepted push is acknowledged, and a pull sees every sequence number in order."""
+
+from __future__ import annotations
+
+import threading
+
+import httpx
+from sqlalchemy.orm import Session
+
+from spokeapp.hub import devices
+from spokeapp.hub.errors import HubError
+from spokeapp.hub.sync_service import QueuedPush, push_group
+from spokeapp.sync.protocol import PushRequest, PushResponse
+from tests.helpers.hub import Laptop, RunningHub
+from tests.helpers.records import case, session, young_person
+
+
+def _worker_laptop(hub: RunningHub, n: int) -> tuple[Laptop, str]:
+    worker = hub.admin.add_user(f"Test Worker {n}", "worker", "north")
+    laptop = hub.laptop(worker)
+    yp = young_person(n)
+    cs = case(yp, key_worker=worker)
+    laptop.push_records(yp, cs)
+    return laptop, cs.id
+
+
+def _queued(hub: RunningHub, laptop: Laptop, body: dict[str, object]) -> QueuedPush:
+    with Session(hub.engine) as db:
+        caller = devices.authenticate(db, f"Bearer {laptop.access_token}", hub.clock)
+    return QueuedPush(caller, PushRequest.model_validate(body))
+
+
+def test_a_refused_push_in_a_group_stores_nothing_and_the_others_are_kept(
+    hub: RunningHub,
+) -> None:
+    (a, case_a), (b, case_b), (c, case_c) = (_worker_laptop(hub, n) for n in (1, 2, 3))
+    first = a.batch([a.change(session(case_a)), a.change(session(case_a))])
+    # B's batch is out of B's scope (A's case): refused 403, whole.
+    refused = b.batch([b.change(session(case_b)), b.change(session(case_a))])
+    third = c.batch([c.change(session(case_c))])
+    before = hub.admin.state()
+
+    with Session(hub.engine) as db:
+        outcomes = push_group(db, [_queued(hub, a, first), _queued(hub, b, refused),
+                                   _queued(hub, c, third)], hub.clock)
+
+    ok_a, error_b, ok_c = outcomes
+    assert isinstance(error_b, HubError) and error_b.status == 403
+    assert isinstance(ok_a, PushResponse) and isinstance(ok_c, PushResponse)
+    assert [r.status for r in ok_a.results + ok_c.results] == ["accepted"] * 3
+    seqs = [r.seq for r in ok_a.results + ok_c.results]
+    assert seqs == list(range(before["max_seq"] + 1, before["max_seq"] + 4))  # no gap
+    after = hub.admin.state()
+    assert after["hub_records"] == before["hub_records"] + 3
+    assert after["hub_changes"] == before["hub_changes"] + 3
+    # B's chain did not move: its next push continues from where it was.
+    assert b.push(b.change(session(case_b))).status_code == 200
+
+
+def test_many_laptops_pushing_at_once_are_all_acknowledged_in_order(hub: RunningHub) -> None:
+    laptops = [_worker_laptop(hub, n) for n in range(1, 13)]
+    bad, _ = laptops[5]
+    bodies = []
+    for laptop, case_id in laptops:
+        body = laptop.batch([laptop.change(session(case_id)) for _ in range(3)])
+        if laptop is bad:  # not following its chain: 409 chain_gap, nothing stored
+            body = laptop.batch([laptop.change(session(case_id))], prev_head="00" * 32)
+        bodies.append(body)
+    before = hub.admin.state()
+    answers: dict[int, httpx.Response] = {}
+    start = threading.Barrier(len(laptops))
+
+    def push(index: int) -> None:
+        laptop, _ = laptops[index]
+        start.wait()
+        answers[index] = laptop.send(bodies[index])
+
+    threads = [threading.Thread(target=push, args=(i,)) for i in range(len(laptops))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    statuses = [answers[i].status_code for i in range(len(laptops))]
+    assert statuses == [409 if laptop is bad else 200 for laptop, _ in laptops]
+    assert answers[5].json()["error"] == "chain_gap"
+    after = hub.admin.state()
+    assert after["hub_records"] == before["hub_records"] + 3 * 11
+    assert after["max_seq"] == before["max_seq"] + 3 * 11
+    acknowledged = sorted(r["seq"] for i, a in answers.items() if i != 5
+                          for r in a.json()["results"])
+    assert acknowledged == list(range(before["max_seq"] + 1, after["max_seq"] + 1))
+    for laptop, _ in laptops:
+        laptop.close()
+
+
+def test_a_group_of_ordinary_pushes_is_written_in_arrival_order_and_chains_move_on(
+    hub: RunningHub,
+) -> None:
+    (a, case_a), (b, case_b) = (_worker_laptop(hub, n) for n in (1, 2))
+    body_a = a.batch([a.change(session(case_a)) for _ in range(3)])
+    body_b = b.batch([b.change(session(case_b)) for _ in range(2)])
+    before = hub.admin.state()
+
+    with Session(hub.engine) as db:
+        # A's batch twice (a re-send after a lost answer): the second is all duplicates.
+        outcomes = push_group(db, [_queued(hub, a, body_a), _queued(hub, b, body_b),
+                                   _queued(hub, a, body_a)], hub.clock)
+
+    first_a, only_b, again_a = outcomes
+    assert isinstance(first_a, PushResponse) and isinstance(only_b, PushResponse)
+    assert isinstance(again_a, PushResponse)
+    top = before["max_seq"]
+    assert [r.seq for r in first_a.results + only_b.results] == list(range(top + 1, top + 6))
+    assert [r.status for r in again_a.results] == ["duplicate"] * 3
+    assert [r.seq for r in again_a.results] == [r.seq for r in first_a.results]
+    after = hub.admin.state()
+    assert after["hub_records"] == before["hub_records"] + 5
+    assert after["hub_changes"] == before["hub_changes"] + 5
+    assert after["audit"] == before["audit"] + 3
+    # Both chains moved on: each laptop's next batch follows on from the group's.
+    a.chain_head, b.chain_head = first_a.chain_head, only_b.chain_head
+    assert a.push(a.change(session(case_a))).status_code == 200
+    assert b.push(b.change(session(case_b))).status_code == 200
+    pulled = {c["record_id"] for c in a.pull_all()}
+    assert {c.record_id for c in PushRequest.model_validate(body_a).changes} <= pulled
+    assert not {c.record_id for c in PushRequest.model_validate(body_b).changes} & pulled

@@ -1,0 +1,214 @@
+"""``GET /v1/reports`` through a real hub on loopback: figures per scope, and who may ask."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spokeapp.domain.records import (
+    CaseStatus,
+    CheckIn,
+    CheckInKind,
+    Closure,
+    ClosureReason,
+    GroupSession,
+    GroupSetting,
+    Outcome,
+    ReferralDecision,
+    VisitPlan,
+)
+from spokeapp.hub.models import AuditEntry
+from tests.helpers.hub import Laptop, RunningHub
+from tests.helpers.records import case, referral, session, young_person
+
+PERIOD = {"from": "2026-04-01", "to": "2026-06-30"}
+
+
+@dataclass
+class Service:
+    hub: RunningHub
+    a: Laptop
+    b: Laptop
+    c: Laptop
+    sup_x: Laptop
+    sup_y: Laptop
+    admin: Laptop
+    ids: dict[str, str]
+
+
+@pytest.fixture
+def service(hub: RunningHub) -> Iterator[Service]:
+    """Team X: workers A and B and supervisor X; team Y: worker C and supervisor Y."""
+    hub.clock.now = datetime(2026, 4, 2, 9, tzinfo=UTC)  # the records arrive in the period
+    add = hub.admin.add_user
+    ids = {
+        "a": add("Test Worker A", "worker", "team-x"),
+        "b": add("Test Worker B", "worker", "team-x"),
+        "c": add("Test Worker C", "worker", "team-y"),
+    }
+    a, b, c = (hub.laptop(ids[k]) for k in "abc")
+    sup_x = hub.laptop(add("Test Supervisor X", "supervisor", "team-x"))
+    sup_y = hub.laptop(add("Test Supervisor Y", "supervisor", "team-y"))
+    admin = hub.laptop(hub.init.admin_id)
+
+    # A: an accepted referral and its case opened in the period, a session, a group talk;
+    # a declined referral; a visit with one check-in on time and one late.
+    yp1, yp2 = young_person(1), young_person(2)
+    r1 = referral(yp1, received_on=date(2026, 4, 10), decided_on=date(2026, 4, 12))
+    c1 = case(yp1, r1, key_worker=ids["a"], opened_on=date(2026, 4, 12))
+    r2 = referral(yp2, received_on=date(2026, 4, 15), decision=ReferralDecision.DECLINED,
+                  decided_on=date(2026, 4, 16), decline_reason="Test: out of area")
+    talk = GroupSession(id="grp-a", held_on=date(2026, 5, 1), setting=GroupSetting.SCHOOL,
+                        topic="Test awareness talk", young_people_reached=12)
+    a.push_records(yp1, r1, c1, session(c1.id, occurred_at=datetime(2026, 4, 20, 16,
+                                                                        tzinfo=UTC)),
+                   yp2, r2, talk)
+    start = datetime(2026, 5, 6, 9, tzinfo=UTC)
+    plan = VisitPlan(id="vis-a", worker=ids["a"], location="Test Street", starts_at=start,
+                     expected_end=start + timedelta(hours=4), mobile_number="07700 900123",
+                     buddy_name="Test Buddy", buddy_phone="07700 900456")
+    a.push_records(plan)
+    a.push_records(
+        CheckIn(id="chk-a1", visit_id="vis-a", kind=CheckInKind.SAFE,
+                at=start + timedelta(minutes=55)),
+        CheckIn(id="chk-a2", visit_id="vis-a", kind=CheckInKind.SAFE,
+                at=start + timedelta(minutes=130)),
+    )
+    # B: a case referred and opened before the period, closed in it at lower risk.
+    yp3 = young_person(3)
+    r3 = referral(yp3)
+    c3 = case(yp3, r3, key_worker=ids["b"], opened_on=date(2026, 1, 10),
+              status=CaseStatus.CLOSED, closed_on=date(2026, 5, 20))
+    closure = Closure(id="clo-b", case_id=c3.id, closed_on=date(2026, 5, 20),
+                      reason=ClosureReason.OUTCOMES_MET, outcome=Outcome.LOWER,
+                      closing_assessment_id="ra-test-closing")
+    b.push_records(yp3, r3, c3, closure)
+    # C, in team Y: a referral, a case and a bigger talk.
+    yp4 = young_person(4)
+    r4 = referral(yp4, received_on=date(2026, 6, 1), decided_on=date(2026, 6, 2))
+    c4 = case(yp4, r4, key_worker=ids["c"], opened_on=date(2026, 6, 2))
+    c.push_records(yp4, r4, c4, GroupSession(
+        id="grp-c", held_on=date(2026, 6, 3), setting=GroupSetting.YOUTH_CLUB,
+        topic="Test group work", young_people_reached=30))
+    yield Service(hub, a, b, c, sup_x, sup_y, admin, ids)
+    for laptop in (a, b, c, sup_x, sup_y, admin):
+        laptop.close()
+
+
+def _get(laptop: Laptop, **params: Any) -> httpx.Response:
+    return laptop.http.get("/v1/reports", params={**PERIOD, **params}, headers=laptop.auth)
+
+
+def _figures(laptop: Laptop, **params: Any) -> dict[str, Any]:
+    response = _get(laptop, **params)
+    assert response.status_code == 200, response.text
+    return {f["key"]: f for f in response.json()["figures"]}
+
+
+def _counts(laptop: Laptop, **params: Any) -> dict[str, int | None]:
+    return {k: f["count"] for k, f in _figures(laptop, **params).items()}
+
+
+def test_a_supervisor_gets_their_teams_figures(service: Service) -> None:
+    counts = _counts(service.sup_x)  # the default scope: the supervisor's own team
+    assert counts == _counts(service.sup_x, scope="team:team-x")
+    assert {k: counts[k] for k in (
+        "referrals.received", "referrals.accepted", "referrals.declined", "referrals.waiting",
+        "one_to_one.active", "one_to_one.new", "one_to_one.contacts",
+        "groups.sessions", "groups.young_people", "closures.closed", "closures.lower",
+        "caseload.total", f"caseload.worker.{service.ids['a']}",
+        f"caseload.worker.{service.ids['b']}", "lone.visits", "lone.check_ins",
+        "lone.on_time", "lone.late",
+    )} == {
+        "referrals.received": 2, "referrals.accepted": 1, "referrals.declined": 1,
+        "referrals.waiting": 0, "one_to_one.active": 2, "one_to_one.new": 1,
+        "one_to_one.contacts": 1, "groups.sessions": 1, "groups.young_people": 12,
+        "closures.closed": 1, "closures.lower": 1, "caseload.total": 1,
+        f"caseload.worker.{service.ids['a']}": 1, f"caseload.worker.{service.ids['b']}": 0,
+        "lone.visits": 1, "lone.check_ins": 2, "lone.on_time": 1, "lone.late": 1,
+    }
+    figures = _figures(service.sup_x)
+    assert figures["closures.lower"]["share"] == "100%"
+    assert figures[f"caseload.worker.{service.ids['a']}"]["label"] == "Test Worker A"
+    assert f"caseload.worker.{service.ids['c']}" not in figures
+    # One worker of the team, as the supervisor sees it.
+    own = _counts(service.sup_x, scope=f"worker:{service.ids['a']}")
+    assert (own["referrals.received"], own["caseload.total"]) == (2, 1)
+
+
+def test_a_supervisor_cannot_report_on_another_team(service: Service) -> None:
+    for scope in ("team:team-y", f"worker:{service.ids['c']}", "hub", "worker:no-such-user"):
+        response = _get(service.sup_x, scope=scope)
+        assert response.status_code == 403, scope
+        assert response.json()["error"] == "out_of_scope"
+        assert "Test Worker C" not in response.text
+    # ...while team Y's supervisor sees exactly team Y.
+    counts = _counts(service.sup_y, scope="team:team-y")
+    assert (counts["referrals.received"], counts["groups.young_people"]) == (1, 30)
+
+
+def test_a_worker_reports_on_their_own_work_only(service: Service) -> None:
+    counts = _counts(service.a)
+    assert counts == _counts(service.a, scope=f"worker:{service.ids['a']}")
+    assert (counts["referrals.received"], counts["referrals.declined"],
+            counts["groups.young_people"], counts["lone.on_time"]) == (2, 1, 12, 1)
+    for scope in (f"worker:{service.ids['b']}", "team:team-x", "hub"):
+        assert _get(service.a, scope=scope).status_code == 403, scope
+
+
+def test_an_admin_aggregates_the_hub(service: Service) -> None:
+    counts = _counts(service.admin)
+    assert (counts["referrals.received"], counts["groups.sessions"],
+            counts["groups.young_people"], counts["caseload.total"]) == (3, 2, 42, 2)
+    assert _counts(service.admin, scope="team:team-y")["referrals.received"] == 1
+    with Session(service.hub.engine) as db:
+        actions = {(row.action, row.subject)
+                   for row in db.execute(select(AuditEntry.action, AuditEntry.subject))}
+    assert ("report", "hub") in actions
+
+
+def test_funder_form_and_csv(service: Service) -> None:
+    figures = _figures(service.sup_x, funder="true")
+    assert figures["referrals.received"]["value"] == "<5"
+    assert figures["referrals.received"]["count"] is None
+    assert figures["groups.young_people"]["value"] == "12"
+    response = _get(service.sup_x, funder="true", format="csv")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = {r["key"]: r for r in csv.DictReader(io.StringIO(response.text))}
+    assert rows["referrals.received"]["count"] == "<5"
+    assert rows["groups.young_people"]["count"] == "12"
+    assert rows["referrals.received"]["scope"] == "team:team-x"
+
+
+def test_bad_requests_are_refused_without_figures(service: Service) -> None:
+    assert _get(service.sup_x, scope="region:north").status_code == 422
+    assert service.sup_x.http.get(
+        "/v1/reports", params={"from": "2026-06-30", "to": "2026-04-01"},
+        headers=service.sup_x.auth,
+    ).status_code == 422
+    assert service.sup_x.http.get("/v1/reports", params=PERIOD).status_code == 401
+
+
+def test_a_workers_own_report_never_shows_duress(service: Service) -> None:
+    before = _figures(service.a)
+    service.a.push_records(
+        CheckIn(id="chk-a3", visit_id="vis-a", kind=CheckInKind.DURESS,
+                at=datetime(2026, 5, 6, 11, 30, tzinfo=UTC)),
+    )
+    after = _figures(service.a)
+    # Exactly what a safe check-in gives: one more check-in, on time, and nothing else.
+    assert after["lone.check_ins"]["count"] == before["lone.check_ins"]["count"] + 1
+    assert after["lone.alarms"] == before["lone.alarms"]
+    assert after["lone.alarms"]["count"] == 0
+    supervisor = _counts(service.sup_x, scope=f"worker:{service.ids['a']}")
+    assert supervisor["lone.alarms"] == 1

@@ -1,0 +1,110 @@
+"""Supervision records on a real hub: supervisors write them on their team's cases, in their own
+name; workers cannot, and a supervisor of another team cannot see or touch the case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import pytest
+
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import (
+    Case,
+    CaseSupervision,
+    Record,
+    ReviewMark,
+    Session,
+    SignOff,
+    SignOffOutcome,
+    SupervisionComment,
+)
+from tests.helpers.hub import Laptop, RunningHub
+from tests.helpers.records import case, session, young_person
+
+AT = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+
+
+@dataclass
+class Team:
+    hub: RunningHub
+    worker: Laptop
+    sup_x: Laptop
+    sup_y: Laptop
+    case_a: Case
+    note: Session
+
+
+@pytest.fixture
+def team(hub: RunningHub) -> Iterator[Team]:
+    add = hub.admin.add_user
+    worker = hub.laptop(add("Test Worker A", "worker", "team-x"))
+    sup_x = hub.laptop(add("Test Supervisor X", "supervisor", "team-x"))
+    sup_y = hub.laptop(add("Test Supervisor Y", "supervisor", "team-y"))
+    yp = young_person(1)
+    case_a = case(yp, key_worker=worker.user_id)
+    note = session(case_a.id)
+    worker.push_records(yp, case_a, note)
+    yield Team(hub, worker, sup_x, sup_y, case_a, note)
+    for laptop in (worker, sup_x, sup_y):
+        laptop.close()
+
+
+def supervision_records(team: Team, by: str) -> list[Record]:
+    case_id, note = team.case_a.id, team.note
+    return [
+        SupervisionComment(id=new_id(), case_id=case_id, author=by, written_at=AT,
+                           text="Fictional supervision comment.", about_id=note.id,
+                           about_kind="session"),
+        ReviewMark(id=new_id(), case_id=case_id, record_id=note.id, record_kind="session",
+                   reviewed_by=by, reviewed_at=AT),
+        SignOff(id=new_id(), case_id=case_id, request_id=new_id(), request_kind="closure",
+                outcome=SignOffOutcome.RETURNED, decided_by=by, decided_at=AT,
+                comment="Please do the closing assessment first."),
+        CaseSupervision(id=new_id(), case_id=case_id, supervisor=by, held_on=date(2026, 3, 3),
+                        discussion="Fictional discussion."),
+    ]
+
+
+def test_the_team_supervisor_writes_them_and_the_worker_receives_them(team: Team) -> None:
+    records = supervision_records(team, team.sup_x.user_id)
+    team.sup_x.push_records(*records)
+    team.worker.cursor = 0
+    pulled = {c["record_id"]: c for c in team.worker.pull_all()}
+    for record in records:
+        assert pulled[record.id]["kind"] == record.KIND
+        assert pulled[record.id]["case_id"] == team.case_a.id
+        assert pulled[record.id]["author"] == team.sup_x.user_id
+
+
+@pytest.mark.parametrize("kind", ["supervision_comment", "review_mark", "sign_off",
+                                  "case_supervision"])
+def test_a_worker_cannot_push_supervision_records(team: Team, kind: str) -> None:
+    record = next(r for r in supervision_records(team, team.worker.user_id) if kind == r.KIND)
+    before = team.hub.admin.state()
+    response = team.worker.push(team.worker.change(record))
+    assert response.status_code == 403, response.text
+    assert response.json()["error"] == "out_of_scope"
+    assert "only a supervisor" in response.json()["message"]
+    assert team.hub.admin.state() == before
+
+
+def test_a_supervisor_writes_only_in_their_own_name(team: Team) -> None:
+    forged = supervision_records(team, team.worker.user_id)[0]
+    before = team.hub.admin.state()
+    response = team.sup_x.push(team.sup_x.change(forged))
+    assert response.status_code == 403, response.text
+    assert "must be you" in response.json()["message"]
+    assert team.hub.admin.state() == before
+
+
+def test_a_supervisor_of_another_team_cannot_see_or_review_the_case(team: Team) -> None:
+    team.sup_y.cursor = 0
+    assert team.sup_y.pull_all() == []
+    before = team.hub.admin.state()
+    for record in supervision_records(team, team.sup_y.user_id):
+        response = team.sup_y.push(team.sup_y.change(record))
+        assert response.status_code == 403, response.text
+        assert response.json()["error"] == "out_of_scope"
+    assert team.hub.admin.state() == before

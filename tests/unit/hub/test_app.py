@@ -1,0 +1,110 @@
+"""The hub's push queue (group commit, docs/sync.md "Speed"): pushes that arrive while a group
+is being written are written together as the next group, in arrival order; each is answered
+with its own outcome only after its group was written; a failed write fails its whole group."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any, cast
+
+import pytest
+
+from spokeapp.hub.app import GROUP_MAX_PUSHES, PushQueue
+from spokeapp.hub.errors import HubError
+from spokeapp.hub.sync_service import QueuedPush
+
+
+class _Push:
+    """Stands in for a QueuedPush: a name and a size."""
+
+    def __init__(self, name: str, size: int = 1) -> None:
+        self.name = name
+        self.size = size
+
+
+def _item(name: str, size: int = 1) -> QueuedPush:
+    return cast(QueuedPush, _Push(name, size))
+
+
+class _Writer:
+    """Records each group it is given; the first group waits until released."""
+
+    def __init__(self) -> None:
+        self.groups: list[list[str]] = []
+        self.release = threading.Event()
+        self.entered = threading.Event()
+        self.fail_next = False
+
+    def __call__(self, group: list[QueuedPush]) -> list[bytes | HubError]:
+        names = [cast(Any, item).name for item in group]
+        self.entered.set()
+        if not self.groups:
+            self.release.wait(timeout=10)
+        self.groups.append(names)
+        if self.fail_next:
+            self.fail_next = False
+            raise RuntimeError("the commit failed")
+        return [HubError(403, "out_of_scope", "refused") if name.startswith("bad")
+                else name.encode() for name in names]
+
+
+def test_pushes_arriving_during_a_write_go_together_in_the_next_group() -> None:
+    writer = _Writer()
+
+    async def scenario() -> list[object]:
+        queue = PushQueue(writer)
+        first = asyncio.create_task(queue.submit(_item("a")))
+        await asyncio.to_thread(writer.entered.wait, 10)  # the first group is being written
+        rest = [asyncio.create_task(queue.submit(_item(name)))
+                for name in ("b", "bad-c", "d")]
+        await asyncio.sleep(0)  # they are queued
+        writer.release.set()
+        return await asyncio.gather(first, *rest, return_exceptions=True)
+
+    answers = asyncio.run(scenario())
+
+    assert writer.groups == [["a"], ["b", "bad-c", "d"]]
+    assert answers[0] == b"a" and answers[1] == b"b" and answers[3] == b"d"
+    assert isinstance(answers[2], HubError) and answers[2].status == 403
+
+
+def test_a_failed_write_fails_every_push_of_its_group_and_the_queue_carries_on() -> None:
+    writer = _Writer()
+    writer.release.set()
+    writer.fail_next = True
+
+    async def scenario() -> tuple[list[bytes | BaseException], bytes]:
+        queue = PushQueue(writer)
+        failed = await asyncio.gather(*(queue.submit(_item(n)) for n in ("a", "b")),
+                                      return_exceptions=True)
+        return failed, await queue.submit(_item("c"))
+
+    failed, later = asyncio.run(scenario())
+
+    assert all(isinstance(answer, RuntimeError) for answer in failed)
+    assert later == b"c"
+    assert writer.groups == [["a", "b"], ["c"]]
+
+
+@pytest.mark.parametrize("sizes", [[3000, 3000], [1] * (GROUP_MAX_PUSHES + 5)])
+def test_groups_are_bounded_in_pushes_and_changes(sizes: list[int]) -> None:
+    writer = _Writer()
+
+    async def scenario() -> None:
+        queue = PushQueue(writer)
+        held = asyncio.create_task(queue.submit(_item("first")))
+        await asyncio.to_thread(writer.entered.wait, 10)
+        tasks = [asyncio.create_task(queue.submit(_item(f"p{n}", size)))
+                 for n, size in enumerate(sizes)]
+        await asyncio.sleep(0)
+        writer.release.set()
+        await asyncio.gather(held, *tasks)
+
+    asyncio.run(scenario())
+
+    later = writer.groups[1:]
+    assert sum(len(group) for group in later) == len(sizes)
+    assert all(len(group) <= GROUP_MAX_PUSHES for group in later)
+    if sizes[0] == 3000:
+        assert later == [["p0"], ["p1"]]  # 6,000 changes would exceed the group's bound
