@@ -147,7 +147,7 @@ def test_unlocking_an_enrolled_laptop_syncs_and_the_status_bar_says_so(
         qtbot.waitUntil(lambda: hub.admin.state()["hub_records"] == 3, timeout=15_000)
         qtbot.waitUntil(lambda: "Uploaded just now" in main.sync_label.text(), timeout=15_000)
         assert "waiting" not in main.sync_label.text()
-        main.show_page(7)
+        main.show_page(main.pages.indexOf(main.sync_page))
         assert main.sync_page.pages.currentIndex() == 1
         assert "as Test Worker" in main.sync_page.account.text()
         shell.lock()

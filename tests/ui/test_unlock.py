@@ -37,8 +37,10 @@ def test_right_passphrase_shows_main_window(qtbot: Any, make_shell: Any, seeded:
         "Case",
         "Referrals",
         "Group and professional work",
+        "Visits",
         "Settings",
         "Sync",
+        "Reports",
     ]
     assert "2 open cases" in main.today.summary.text()
 

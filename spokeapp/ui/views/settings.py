@@ -1,4 +1,5 @@
-"""Settings: how soon Spoke locks itself, and changing the passphrase."""
+"""Settings: how soon Spoke locks itself, changing the passphrase, and the check-in and duress
+PINs for lone working (:mod:`spokeapp.ui.views.visit_pins`)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from spokeapp.domain.errors import SpokeError
 from spokeapp.ui.passphrase import passphrase_problem
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.views.visit_pins import PinSetup
 from spokeapp.ui.widgets import Message, PassphraseEdit, StrengthMeter, heading, paragraph
 
 IDLE_SETTING = "idle_lock_minutes"
@@ -89,6 +91,8 @@ class SettingsPage(QWidget):
         layout.addWidget(heading("Settings", self))
         layout.addWidget(lock_box)
         layout.addWidget(pass_box)
+        self.pins = PinSetup(book, self)
+        layout.addWidget(self.pins)
         layout.addStretch(1)
 
         self.idle_minutes.valueChanged.connect(self._idle_changed)

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFormLayout,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from spokeapp.sync.engine import SyncReport, SyncStatus
 from spokeapp.ui.sync_bridge import SyncBridge
+from spokeapp.ui.views.conflicts import ConflictQueue
 from spokeapp.ui.widgets import Message, heading, paragraph
 
 PHASES = {
@@ -176,9 +178,16 @@ class SyncPanel(QWidget):
         ):
             label.setAccessibleName(text.rstrip(":"))
             form.addRow(text, label)
+        # Each open conflict with both values, who wrote them and when (issue 6).
+        self.conflict_box = QGroupBox("Conflicts to resolve", page)
+        self.conflict_box.setAccessibleName("Conflicts to resolve")
+        self.conflict_queue = ConflictQueue(self._bridge.engine, self.conflict_box)
+        self.conflict_queue.resolved.connect(self._conflict_resolved)
+        QVBoxLayout(self.conflict_box).addWidget(self.conflict_queue)
         layout = QVBoxLayout(page)
         layout.addWidget(self.account)
         layout.addLayout(form)
+        layout.addWidget(self.conflict_box)
         layout.addWidget(self.problem)
         layout.addWidget(self.phase)
         layout.addWidget(self.progress_bar)
@@ -204,12 +213,18 @@ class SyncPanel(QWidget):
             else f"{status.held} (the hub would not take them: ask your supervisor)"
         )
         self.conflicts.setText(str(status.open_conflicts) if status.open_conflicts else "none")
+        self.conflict_box.setVisible(bool(status.open_conflicts))
+        if status.open_conflicts and not self._bridge.running:
+            self.conflict_queue.refresh()
         if status.last_error:
             self.problem.show_error(f"Last sync: {status.last_error}")
         elif status.notice:
             self.problem.show_info(status.notice)
         else:
             self.problem.clear_message()
+
+    def _conflict_resolved(self, _record_id: str) -> None:
+        self._bridge.sync_now()  # the decision goes to the hub (and everyone) straight away
 
     def _progress(self, phase: str, done: int, total: int) -> None:
         self.phase.setText(PHASES.get(phase, phase))

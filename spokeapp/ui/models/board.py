@@ -1,0 +1,730 @@
+"""The supervisor's lone-working board: every visit of the team, its state now, and its story.
+
+Everything is computed from the records in the local casebook (the team's visit plans,
+check-ins and alarms, and the hub's escalation alerts, all arriving by ordinary sync) with the
+domain's rules, in the **hub's view** (:func:`lone_working.visit_state`): a duress check-in is
+an ALARM here, never "safe" as on the worker's own screen. The one exception is the
+supervisor's own visit, shown as its worker sees it (:func:`lone_working.worker_facing_state`),
+so a supervisor forced to check in with the duress PIN is not given away by their own board.
+
+Whether a visit is watched: a plan that reached this laptop from the hub is on the hub, so the
+hub watches it; a plan written on this laptop (the supervisor's own visit) is watched only once
+the hub acknowledged it (``SyncStore.visit_watch``), and is NOT ARMED until then.
+
+:func:`load_board` reads the casebook (run it off the GUI thread); :func:`evaluate` turns one
+visit into a :class:`BoardEntry` at a given moment; :class:`BoardModel` shows the entries and
+recomputes them from the clock without reading the casebook again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from spokeapp.domain import lone_working
+from spokeapp.domain.lone_working import (
+    ALL_CLEAR_TIER,
+    EVERYONE_TIER,
+    REMINDER_TIER,
+    EscalationPolicy,
+    VisitState,
+)
+from spokeapp.domain.records import (
+    Alarm,
+    AlarmKind,
+    AlarmResolution,
+    AlertAcknowledgement,
+    AlertReason,
+    CheckIn,
+    CheckInChannel,
+    CheckInKind,
+    EscalationAlert,
+    VisitPlan,
+)
+from spokeapp.store.sync_state import SyncStore, VisitWatch
+from spokeapp.ui.models.rows import KEY_ROLE, SORT_ROLE
+
+Index = QModelIndex | QPersistentModelIndex
+
+ENDED_SHOWN_HOURS: Final = 12
+"""An ended visit stays on the board this long (so "home safe" is seen), then leaves it."""
+
+SUPERVISOR_ROLES: Final = frozenset({"supervisor", "admin"})
+
+STATE_WORDS: Final = {
+    VisitState.ALARM: "ALARM",
+    VisitState.ESCALATING: "Overdue: alerts sent",
+    VisitState.OVERDUE: "Overdue",
+    VisitState.NOT_ARMED: "NOT ARMED",
+    VisitState.DUE: "Check-in due",
+    VisitState.ARMED: "Armed",
+    VisitState.ENDED: "Ended",
+}
+"""The state in words (colour is never the only cue)."""
+
+STATE_EXPLAINED: Final = {
+    VisitState.ALARM: "A panic or duress alarm that nobody has resolved yet. Act now.",
+    VisitState.ESCALATING: "The worker missed a check-in and the hub has alerted people.",
+    VisitState.OVERDUE: "The worker missed a check-in; the hub is in its grace period.",
+    VisitState.NOT_ARMED: "The hub has not acknowledged this plan: nobody is watching it yet.",
+    VisitState.DUE: "A check-in is due within the next few minutes.",
+    VisitState.ARMED: "The hub is watching this visit.",
+    VisitState.ENDED: "The visit has ended.",
+}
+
+URGENCY: Final = {
+    VisitState.ALARM: 0,
+    VisitState.ESCALATING: 1,
+    VisitState.OVERDUE: 2,
+    VisitState.NOT_ARMED: 3,
+    VisitState.DUE: 4,
+    VisitState.ARMED: 5,
+    VisitState.ENDED: 6,
+}
+
+#: (background, text) per state: both set, so they read the same in light and dark themes.
+STATE_COLOURS: Final = {
+    VisitState.ALARM: ("#b00020", "#ffffff"),
+    VisitState.ESCALATING: ("#c43e00", "#ffffff"),
+    VisitState.OVERDUE: ("#f57c00", "#000000"),
+    VisitState.NOT_ARMED: ("#6a1b9a", "#ffffff"),
+    VisitState.DUE: ("#ffd54f", "#000000"),
+    VisitState.ARMED: ("#2e7d32", "#ffffff"),
+}
+
+NEEDS_ATTENTION: Final = frozenset({VisitState.ALARM, VisitState.ESCALATING, VisitState.OVERDUE})
+CAN_RESOLVE: Final = NEEDS_ATTENTION
+
+HEADERS: Final = (
+    "State",
+    "Worker",
+    "Mobile",
+    "Where",
+    "Case",
+    "Expected end",
+    "Next check-in",
+    "Alerts",
+)
+STATE, WORKER, MOBILE, WHERE, CASE, END, NEXT, ALERTS = range(len(HEADERS))
+
+TIER_WORDS: Final = {
+    "buddy": "the buddy",
+    "on_call_manager": "the on-call manager",
+    "manager_decision": "the manager (999 welfare-call decision)",
+    EVERYONE_TIER: "everyone on the list",
+    REMINDER_TIER: "the worker (reminder)",
+    ALL_CLEAR_TIER: "everyone alerted (all clear)",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the casebook
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VisitRecords:
+    """One visit plan and every record about it that this laptop holds."""
+
+    plan: VisitPlan
+    armed_at: datetime | None
+    mine: bool
+    check_ins: tuple[CheckIn, ...] = ()
+    alarms: tuple[Alarm, ...] = ()
+    alerts: tuple[EscalationAlert, ...] = ()
+    acks: tuple[AlertAcknowledgement, ...] = ()
+    resolutions: tuple[AlarmResolution, ...] = ()
+
+
+@dataclass(frozen=True)
+class BoardData:
+    """What :func:`load_board` read: the visits, who this laptop belongs to and their role."""
+
+    visits: list[VisitRecords]
+    me: str
+    role: str | None
+
+
+def armed_at_for(
+    plan: VisitPlan, *, mine: bool, watch: VisitWatch | None
+) -> datetime | None:
+    """When the hub took the visit on, as far as this laptop can tell (None: not armed).
+
+    A plan from another worker came through the hub, so the hub has it. A plan written here is
+    armed only once the hub acknowledged it.
+    """
+    if watch is not None:
+        return watch.acknowledged_at
+    if not mine:
+        return plan.starts_at
+    return None
+
+
+def group_visits(
+    plans: Iterable[VisitPlan],
+    others: Iterable[object],
+    *,
+    me: str,
+    watches: Mapping[str, VisitWatch],
+) -> list[VisitRecords]:
+    """Gather each plan's check-ins, alarms, alerts, acknowledgements and resolutions."""
+    by_visit: dict[str, dict[type, list[Any]]] = {}
+    for record in others:
+        visit_id = getattr(record, "visit_id", None)
+        if isinstance(visit_id, str):
+            by_visit.setdefault(visit_id, {}).setdefault(type(record), []).append(record)
+    visits = []
+    for plan in plans:
+        mine = plan.worker == me
+        found = by_visit.get(plan.id, {})
+        visits.append(
+            VisitRecords(
+                plan=plan,
+                armed_at=armed_at_for(plan, mine=mine, watch=watches.get(plan.id)),
+                mine=mine,
+                check_ins=tuple(found.get(CheckIn, ())),
+                alarms=tuple(found.get(Alarm, ())),
+                alerts=tuple(found.get(EscalationAlert, ())),
+                acks=tuple(found.get(AlertAcknowledgement, ())),
+                resolutions=tuple(found.get(AlarmResolution, ())),
+            )
+        )
+    return visits
+
+
+_OTHER_KINDS: Final = ("check_in", "alarm", "escalation_alert", "alert_ack", "alarm_resolution")
+
+
+def load_board(
+    book: Any, now: datetime | None = None, policy: EscalationPolicy | None = None
+) -> BoardData:
+    """Read the visits on this laptop (drafts left out). Runs off the GUI thread.
+
+    Given ``now``, visits that ended long enough ago to have left the board are dropped here
+    (they cannot come back without new records, which bring a new read), so the clock's
+    recomputing on the GUI thread only ever handles the visits the board can show.
+    """
+    store = SyncStore(book)
+    account = store.account()
+    me = account.user_id if account is not None else str(book.author)
+    plans = [
+        s.record
+        for s in book.records("visit_plan")
+        if s.state != "draft" and isinstance(s.record, VisitPlan)
+    ]
+    others = [
+        s.record for kind in _OTHER_KINDS for s in book.records(kind) if s.state != "draft"
+    ]
+    visits = group_visits(plans, others, me=me, watches=store.visit_watches())
+    if now is not None:
+        shown = {e.visit_id for e in board_entries(visits, now, policy or EscalationPolicy())}
+        visits = [v for v in visits if v.plan.id in shown]
+    return BoardData(visits, me, account.role if account is not None else None)
+
+
+# ---------------------------------------------------------------------------------------------
+# One visit at one moment
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardEntry:
+    """A visit as the board shows it at ``now``."""
+
+    visit: VisitRecords
+    state: VisitState
+    next_due: datetime | None
+    open_alerts: tuple[EscalationAlert, ...]
+    ended_at: datetime | None
+    now: datetime
+    worker_label: str = ""
+
+    @property
+    def visit_id(self) -> str:
+        return self.visit.plan.id
+
+    @property
+    def can_acknowledge(self) -> bool:
+        return bool(self.open_alerts)
+
+    @property
+    def can_resolve(self) -> bool:
+        return self.state in CAN_RESOLVE
+
+
+def _ended_at(check_ins: Iterable[CheckIn]) -> datetime | None:
+    ending = [
+        c.at for c in check_ins if c.kind in (CheckInKind.END_VISIT, CheckInKind.HOME_SAFE)
+    ]
+    return min(ending, default=None)
+
+
+def open_alerts(
+    visit: VisitRecords, state: VisitState, next_due: datetime | None
+) -> tuple[EscalationAlert, ...]:
+    """Alerts about the visit's current trouble that nobody has acknowledged, newest first.
+
+    Reminders to the worker and all-clears are never acknowledged; overdue alerts count only
+    for the current deadline; alarm alerts only while the alarm is live.
+    """
+    acked = {ack.alert_id for ack in visit.acks}
+    found: list[EscalationAlert] = []
+    for alert in visit.alerts:
+        if alert.id in acked or alert.tier in (REMINDER_TIER, ALL_CLEAR_TIER):
+            continue
+        overdue_now = (
+            alert.reason is AlertReason.OVERDUE
+            and state is VisitState.ESCALATING
+            and alert.deadline == next_due
+        )
+        alarm_now = (
+            alert.reason in (AlertReason.PANIC, AlertReason.DURESS)
+            and state is VisitState.ALARM
+            and _cause_live(visit, alert)
+        )
+        if overdue_now or alarm_now:
+            found.append(alert)
+    return tuple(sorted(found, key=lambda a: (a.raised_at, a.id), reverse=True))
+
+
+def _cause_live(visit: VisitRecords, alert: EscalationAlert) -> bool:
+    """True unless someone resolved the alarm after this alert was raised (the hub's rule)."""
+    return not any(alert.raised_at <= r.at for r in visit.resolutions)
+
+
+def evaluate(
+    visit: VisitRecords,
+    now: datetime,
+    policy: EscalationPolicy,
+    *,
+    worker_label: str = "",
+) -> BoardEntry:
+    """The visit's state at ``now``: the hub's view (duress is an ALARM) for the team's visits;
+    for the supervisor's own visit, the worker's view, where duress looks exactly like safe
+    (someone may be watching this screen)."""
+    plan = visit.plan
+    if visit.mine:
+        state = lone_working.worker_facing_state(
+            plan,
+            visit.armed_at,
+            visit.check_ins,
+            visit.alarms,
+            now,
+            policy,
+            resolutions=visit.resolutions,
+        )
+    else:
+        state = lone_working.visit_state(
+            plan,
+            visit.armed_at,
+            visit.check_ins,
+            visit.alarms,
+            visit.alerts,
+            visit.acks,
+            now,
+            policy,
+            resolutions=visit.resolutions,
+        )
+    next_due = lone_working.next_deadline(plan, visit.check_ins, resolutions=visit.resolutions)
+    return BoardEntry(
+        visit=visit,
+        state=state,
+        next_due=next_due,
+        open_alerts=() if visit.mine else open_alerts(visit, state, next_due),
+        ended_at=_ended_at(visit.check_ins),
+        now=now,
+        worker_label=worker_label,
+    )
+
+
+def board_entries(
+    visits: Iterable[VisitRecords],
+    now: datetime,
+    policy: EscalationPolicy,
+    *,
+    names: Mapping[str, str] | None = None,
+    me: str = "",
+    ended_shown_hours: int = ENDED_SHOWN_HOURS,
+) -> list[BoardEntry]:
+    """The entries the board shows at ``now``, most urgent first.
+
+    Ended visits leave the board ``ended_shown_hours`` after they ended; a visit with a live
+    alarm never leaves it.
+    """
+    cutoff = now - timedelta(hours=ended_shown_hours)
+    entries = []
+    for visit in visits:
+        label = worker_label(visit.plan.worker, me=me, names=names)
+        entry = evaluate(visit, now, policy, worker_label=label)
+        if entry.state is VisitState.ENDED and (entry.ended_at or now) < cutoff:
+            continue
+        entries.append(entry)
+    entries.sort(key=_urgency)
+    return entries
+
+
+def _urgency(entry: BoardEntry) -> tuple[int, datetime, str]:
+    due = entry.next_due or entry.visit.plan.expected_end
+    if entry.state is VisitState.ENDED:
+        due = entry.ended_at or due
+    return (URGENCY[entry.state], due, entry.visit_id)
+
+
+def worker_label(worker: str, *, me: str, names: Mapping[str, str] | None) -> str:
+    """The worker as the supervisor knows them: "You", their name if known, else their id."""
+    if me and worker == me:
+        return "You"
+    if names and worker in names:
+        return names[worker]
+    return worker
+
+
+# ---------------------------------------------------------------------------------------------
+# Words
+# ---------------------------------------------------------------------------------------------
+
+
+def when_words(at: datetime, now: datetime) -> str:
+    """A time of day, with the day when it is not today (local time)."""
+    local, today = at.astimezone(), now.astimezone()
+    clock = f"{local:%H:%M}"
+    if local.date() == today.date():
+        return clock
+    return f"{local:%a} {local.day} {local:%b} {clock}"
+
+
+def minutes_words(minutes: int) -> str:
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+def due_words(entry: BoardEntry) -> str:
+    """The next check-in due, with how long until (or since) it."""
+    if entry.state is VisitState.ENDED:
+        return "Visit ended" if entry.ended_at is None else (
+            f"Ended {when_words(entry.ended_at, entry.now)}"
+        )
+    due = entry.next_due
+    if due is None:
+        return ""
+    seconds = (due - entry.now).total_seconds()
+    minutes = int(abs(seconds) // 60)
+    if seconds >= 0:
+        relative = f"in {minutes_words(minutes)}" if minutes else "now"
+    else:
+        relative = f"{minutes_words(minutes)} ago" if minutes else "now"
+    return f"{when_words(due, entry.now)} ({relative})"
+
+
+def alerts_words(entry: BoardEntry) -> str:
+    if entry.visit.mine:
+        return ""  # the hub sends no escalation records to a worker's own laptop
+    waiting = len(entry.open_alerts)
+    if waiting:
+        return f"{waiting} to acknowledge"
+    sent = [
+        a for a in entry.visit.alerts if a.tier not in (REMINDER_TIER, ALL_CLEAR_TIER)
+    ]
+    if not sent:
+        return ""
+    return "Acknowledged" if entry.state in NEEDS_ATTENTION else f"{len(sent)} sent earlier"
+
+
+def case_words(plan: VisitPlan) -> str:
+    return plan.case_reference or "No case"
+
+
+def cells(entry: BoardEntry) -> tuple[str, ...]:
+    plan = entry.visit.plan
+    return (
+        STATE_WORDS[entry.state],
+        entry.worker_label,
+        plan.mobile_number,
+        plan.location,
+        case_words(plan),
+        when_words(plan.expected_end, entry.now),
+        due_words(entry),
+        alerts_words(entry),
+    )
+
+
+def _tier_words(tier: str) -> str:
+    return TIER_WORDS.get(tier, tier.replace("_", " "))
+
+
+def _alert_words(alert: EscalationAlert) -> str:
+    if alert.tier == REMINDER_TIER:
+        return "Hub reminded the worker to check in"
+    if alert.reason is AlertReason.ALL_CLEAR:
+        return "Hub sent the all clear to everyone alerted"
+    why = {
+        AlertReason.OVERDUE: "missed check-in",
+        AlertReason.PANIC: "panic alarm",
+        AlertReason.DURESS: "DURESS",
+        AlertReason.DUE: "check-in due",
+        AlertReason.ALL_CLEAR: "all clear",
+    }[alert.reason]
+    return f"Hub alerted {_tier_words(alert.tier)} ({why})"
+
+
+def _check_in_words(check_in: CheckIn) -> str:
+    how = {
+        CheckInChannel.APP: "",
+        CheckInChannel.SMS: " by text message",
+        CheckInChannel.PHONE: " by phone",
+    }[check_in.channel]
+    if check_in.kind is CheckInKind.DURESS:
+        return f"DURESS check-in{how}: the worker entered the duress PIN (silent alarm)"
+    if check_in.kind is CheckInKind.EXTEND:
+        return f"Checked in{how} and extended the visit by {check_in.extend_minutes or 0} min"
+    return {
+        CheckInKind.SAFE: f"Checked in safe{how}",
+        CheckInKind.END_VISIT: f"Ended the visit{how}",
+        CheckInKind.HOME_SAFE: f"Home safe{how}",
+    }[check_in.kind]
+
+
+def timeline(
+    visit: VisitRecords, *, me: str = "", names: Mapping[str, str] | None = None
+) -> list[tuple[datetime, str]]:
+    """What happened on the visit, oldest first: plan, check-ins, alarms, alerts, responses."""
+    plan = visit.plan
+    events: list[tuple[datetime, str]] = [
+        (
+            plan.starts_at,
+            f"Visit planned until {plan.expected_end.astimezone():%H:%M}, "
+            f"check-ins every {minutes_words(plan.interval_minutes)}",
+        )
+    ]
+    if visit.mine:  # the supervisor's own visit: duress reads exactly as safe, as for workers
+        events += [(c.at, lone_working.check_in_label(c)) for c in visit.check_ins]
+    else:
+        events += [(c.at, _check_in_words(c)) for c in visit.check_ins]
+    for alarm in visit.alarms:
+        if alarm.kind is AlarmKind.DURESS and visit.mine:
+            continue
+        if alarm.kind is AlarmKind.DURESS:
+            events.append((alarm.raised_at, "DURESS alarm raised (silent)"))
+        else:
+            note = f": {alarm.note}" if alarm.note else ""
+            events.append((alarm.raised_at, f"PANIC alarm raised{note}"))
+    events += [
+        (a.raised_at, _alert_words(a))
+        for a in visit.alerts
+        if not (visit.mine and a.reason is AlertReason.DURESS)
+    ]
+    alerts = {a.id: a for a in visit.alerts}
+    for ack in visit.acks:
+        who = worker_label(ack.by, me=me, names=names)
+        about = alerts.get(ack.alert_id)
+        what = f" the alert to {_tier_words(about.tier)}" if about is not None else " an alert"
+        events.append((ack.at, f"{who} acknowledged{what}"))
+    for resolution in visit.resolutions:
+        who = worker_label(resolution.by, me=me, names=names)
+        events.append((resolution.at, f"{who} resolved it: {resolution.note}"))
+    events.sort(key=lambda event: event[0])
+    return events
+
+
+def plan_details(plan: VisitPlan) -> list[tuple[str, str]]:
+    """The plan's facts a supervisor needs to act (phone numbers, vehicle, known risks)."""
+    rows = [
+        ("Where", plan.location),
+        ("Case", case_words(plan)),
+        ("Worker's mobile", plan.mobile_number),
+        ("Buddy", f"{plan.buddy_name}, {plan.buddy_phone}"),
+    ]
+    if plan.vehicle:
+        rows.append(("Vehicle", plan.vehicle))
+    if plan.high_risk:
+        rows.append(("Risk", "Marked high risk"))
+    if plan.amber_note:
+        rows.append(("Known risks", plan.amber_note))
+    return rows
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many visits need a supervisor now: live alarms, and overdue (incl. escalating)."""
+
+    alarms: int = 0
+    overdue: int = 0
+
+    def words(self) -> str:
+        parts = []
+        if self.alarms:
+            parts.append(f"{self.alarms} alarm{'s' if self.alarms != 1 else ''}")
+        if self.overdue:
+            parts.append(f"{self.overdue} overdue")
+        return ", ".join(parts)
+
+
+def count(entries: Iterable[BoardEntry]) -> Counts:
+    alarms = overdue = 0
+    for entry in entries:
+        if entry.state is VisitState.ALARM:
+            alarms += 1
+        elif entry.state in (VisitState.OVERDUE, VisitState.ESCALATING):
+            overdue += 1
+    return Counts(alarms, overdue)
+
+
+# ---------------------------------------------------------------------------------------------
+# The Qt model
+# ---------------------------------------------------------------------------------------------
+
+
+class BoardModel(QAbstractTableModel):
+    """The board's table: one row per visit, most urgent first.
+
+    ``set_visits`` gives it what was read from the casebook; ``recompute(now)`` re-evaluates
+    every state from the clock. When the same visits stay in the same order only
+    ``dataChanged`` is emitted, so the selection and scroll position stay put.
+    """
+
+    def __init__(
+        self,
+        policy: EscalationPolicy | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.policy = policy or EscalationPolicy()
+        self._visits: list[VisitRecords] = []
+        self._entries: list[BoardEntry] = []
+        self._cells: list[tuple[str, ...]] = []
+        self.me = ""
+        self.names: dict[str, str] = {}
+        self._now: datetime | None = None
+
+    # ------------------------------------------------------------------ feeding
+    def set_visits(
+        self,
+        visits: Sequence[VisitRecords],
+        now: datetime,
+        *,
+        me: str = "",
+        names: Mapping[str, str] | None = None,
+    ) -> None:
+        self._visits = list(visits)
+        self.me = me
+        self.names = dict(names or {})
+        self.recompute(now)
+
+    def set_names(self, names: Mapping[str, str], now: datetime) -> None:
+        self.names = dict(names)
+        self.recompute(now)
+
+    def recompute(self, now: datetime) -> None:
+        self._now = now
+        entries = board_entries(self._visits, now, self.policy, names=self.names, me=self.me)
+        new_cells = [cells(e) for e in entries]
+        same_rows = [e.visit_id for e in entries] == [e.visit_id for e in self._entries]
+        if same_rows:
+            self._entries = entries
+            changed = new_cells != self._cells
+            self._cells = new_cells
+            if changed and entries:
+                self.dataChanged.emit(
+                    self.index(0, 0), self.index(len(entries) - 1, len(HEADERS) - 1)
+                )
+            return
+        self.beginResetModel()
+        self._entries = entries
+        self._cells = new_cells
+        self.endResetModel()
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def entries(self) -> list[BoardEntry]:
+        return list(self._entries)
+
+    def entry(self, row: int) -> BoardEntry:
+        return self._entries[row]
+
+    def row_of(self, visit_id: str) -> int | None:
+        for row, entry in enumerate(self._entries):
+            if entry.visit_id == visit_id:
+                return row
+        return None
+
+    def visit(self, visit_id: str) -> VisitRecords | None:
+        for visit in self._visits:
+            if visit.plan.id == visit_id:
+                return visit
+        return None
+
+    def counts(self) -> Counts:
+        return count(self._entries)
+
+    # ------------------------------------------------------------------ Qt
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt default
+        return 0 if parent.isValid() else len(self._entries)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt default
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(HEADERS)
+        ):
+            return HEADERS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+            return None
+        column = index.column()
+        if not 0 <= column < len(HEADERS):
+            return None
+        entry = self._entries[index.row()]
+        text = self._cells[index.row()][column]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return text
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{HEADERS[column]}: {text}" if text else f"{HEADERS[column]}: none"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == STATE:
+                return STATE_EXPLAINED[entry.state]
+            return text or None
+        if role == KEY_ROLE:
+            return entry.visit_id
+        if role == SORT_ROLE:
+            return _urgency(entry)[0] if column == STATE else text.casefold()
+        if column == STATE and role == Qt.ItemDataRole.DecorationRole:
+            # A swatch too, so the colour still shows on the selected (highlighted) row.
+            colours = STATE_COLOURS.get(entry.state)
+            return None if colours is None else QColor(colours[0])
+        if column == STATE and role in (
+            Qt.ItemDataRole.BackgroundRole,
+            Qt.ItemDataRole.ForegroundRole,
+        ):
+            colours = STATE_COLOURS.get(entry.state)
+            if colours is None:
+                return None
+            return QColor(colours[0] if role == Qt.ItemDataRole.BackgroundRole else colours[1])
+        if role == Qt.ItemDataRole.FontRole and entry.state in (
+            VisitState.ALARM,
+            VisitState.ESCALATING,
+            VisitState.OVERDUE,
+            VisitState.NOT_ARMED,
+        ):
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None

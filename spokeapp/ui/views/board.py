@@ -1,0 +1,564 @@
+"""The lone-working board (supervisors and admins): who is out, where, and who needs help now.
+
+A live table of the team's visits (state in words and colour, most urgent first: ALARM,
+overdue with alerts sent, overdue, NOT ARMED, check-in due, armed, ended), a detail pane with
+the visit's plan and timeline, and two actions: **Acknowledge** (Ctrl+Shift+A: "I have this",
+so the hub does not move the alert up) and **Resolve with note** (Ctrl+Shift+R: what happened
+and what was done; closes the alarm and prompts a welfare debrief). Both write a record and ask
+for a sync at once.
+
+Workers are named by the hub's team view when it can be reached (ids otherwise). It keeps
+itself fresh: it re-reads the casebook after every sync, asks for a sync every
+``sync_every_ms`` (30 s) while it is on screen, and recomputes every state from the clock every
+``recompute_every_ms`` (5 s) whether shown or not, so ``counts_changed`` can tell the main window
+about an alarm from any page. States are the hub's view: a duress check-in shows as ALARM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, Final
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from spokeapp.domain.errors import SpokeError, ValidationError
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.lone_working import EscalationPolicy, VisitState
+from spokeapp.domain.records import (
+    MIN_RESOLUTION_NOTE_CHARS,
+    AlarmResolution,
+    AlertAcknowledgement,
+)
+from spokeapp.sync.team import fetch_team
+from spokeapp.ui.forms import FieldForm, RecordDialog, plain, text_box, watch
+from spokeapp.ui.models.board import (
+    STATE_EXPLAINED,
+    STATE_WORDS,
+    BoardData,
+    BoardEntry,
+    BoardModel,
+    Counts,
+    VisitRecords,
+    case_words,
+    load_board,
+    plan_details,
+    timeline,
+    when_words,
+)
+from spokeapp.ui.models.rows import Row, RowsModel
+from spokeapp.ui.signals import emit
+from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.widgets import Message, heading
+
+SYNC_EVERY_MS: Final = 30_000
+RECOMPUTE_EVERY_MS: Final = 5_000
+ACKNOWLEDGE_KEYS: Final = "Ctrl+Shift+A"
+RESOLVE_KEYS: Final = "Ctrl+Shift+R"
+
+
+def team_names(book: Any) -> dict[str, str]:
+    """The team's names by user id, from the hub's team view (``GET /v1/team``; supervisors).
+
+    Visit plans name the worker by id only; the names are asked of the hub when the board is
+    shown and kept in memory, never on the laptop. Raises the sync client's errors offline.
+    """
+    view = fetch_team(book)
+    return {worker.user_id: worker.name for worker in view.workers}
+
+
+class ResolveDialog(RecordDialog):
+    """Resolve a visit's alarm or overdue alert: a note of what happened is required."""
+
+    saved = Signal(str)
+
+    def __init__(
+        self,
+        book: Any,
+        entry: BoardEntry,
+        *,
+        clock: Callable[[], datetime],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Resolve with a note", parent)
+        self._book = book
+        self._clock = clock
+        self.entry = entry
+        self.record_id = new_id()
+        plan = entry.visit.plan
+        about = QLabel(
+            f"{STATE_WORDS[entry.state]}: {entry.worker_label} at {plan.location} "
+            f"({case_words(plan)}).\n"
+            "Resolving closes the alerts on this visit and restarts its check-in timer as if "
+            "the worker had checked in safe now. A welfare debrief with the worker follows.",
+            self,
+        )
+        about.setWordWrap(True)
+        about.setAccessibleName("What you are resolving")
+        self.body.addWidget(about)
+        self.form = FieldForm(self, {"note": "What happened"})
+        self.body.addWidget(self.form.widget)
+        self.note = self.form.add(
+            "note",
+            "What &happened",
+            text_box(5),
+            hint="Who you spoke to, what you found and what was done. Kept with the visit.",
+        )
+        self.cancel_button = QPushButton("Close (Esc)", self)
+        self.cancel_button.setAccessibleName("Close")
+        self.save_button = QPushButton("&Resolve (Ctrl+Enter)", self)
+        self.save_button.setAccessibleName("Resolve")
+        self.save_button.setDefault(True)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.save_button)
+        self.footer.addLayout(row)
+        self.cancel_button.clicked.connect(self.reject)
+        self.save_button.clicked.connect(self.save)
+        watch(self.note, self.changed)
+        QWidget.setTabOrder(self.note, self.cancel_button)
+        QWidget.setTabOrder(self.cancel_button, self.save_button)
+        self.fit_to_screen(90)
+        self.resize(self.width(), min(self.height(), self.fontMetrics().lineSpacing() * 30))
+        self.note.setFocus()
+
+    def accept_shortcut(self) -> None:
+        self.save()
+
+    def save(self) -> bool:
+        """Write the resolution; refuse (with a message beside the note) a missing note."""
+        self.summary.clear_message()
+        self.form.clear()
+        note = plain(self.note)
+        if len(note) < MIN_RESOLUTION_NOTE_CHARS:
+            text = (
+                "Write what happened and what was done, in at least "
+                f"{MIN_RESOLUTION_NOTE_CHARS} characters: the alarm cannot be resolved "
+                "without a note."
+            )
+            self.form.errors["note"].show_error(text)
+            self.summary.show_error("Please write a note before resolving.")
+            self.note.setFocus(Qt.FocusReason.OtherFocusReason)
+            return False
+        record = AlarmResolution(
+            id=self.record_id,
+            visit_id=self.entry.visit_id,
+            by=str(self._book.author),
+            at=self._clock(),
+            note=note,
+        )
+        try:
+            record.validate()
+            self._book.save(record, finalise=True)
+        except ValidationError as exc:
+            self.form.show_problems(exc, self.summary, "resolving")
+            return False
+        except SpokeError as exc:
+            self.summary.show_error(f"This could not be saved: {exc}")
+            return False
+        self.dirty = False
+        emit(self.saved, record.id)
+        self.accept()
+        return True
+
+
+class BoardPage(QWidget):
+    """The board. ``counts_changed(Counts)`` whenever the number of alarms or overdue changes."""
+
+    counts_changed = Signal(object)
+
+    def __init__(
+        self,
+        book: Any,
+        tasks: TaskRunner,
+        *,
+        clock: Callable[[], datetime],
+        sync: Any = None,
+        policy: EscalationPolicy | None = None,
+        fetch_names: Callable[[], Mapping[str, str]] | None = None,
+        sync_every_ms: int = SYNC_EVERY_MS,
+        recompute_every_ms: int = RECOMPUTE_EVERY_MS,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.book = book
+        self._tasks = tasks
+        self._clock = clock
+        self.sync = sync
+        self.names: dict[str, str] = {}
+        self._fetch_names = fetch_names
+        self._names_asked = False
+        self.me = ""
+        self.role: str | None = None
+        self.dialog: ResolveDialog | None = None
+        self._selected: str | None = None
+        self._counts = Counts()
+        self._generation = 0
+        self.loaded_once = False
+
+        self.model = BoardModel(policy, self)
+        self.summary = QLabel("Loading the team's visits…", self)
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("Lone-working summary")
+        self.message = Message(self, name="Board message")
+
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Visits out now")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.empty = QLabel("Nobody on your team is out on a visit.", self)
+        self.empty.setWordWrap(True)
+        self.empty.setEnabled(False)
+
+        self.acknowledge_button = QPushButton(f"&Acknowledge alert ({ACKNOWLEDGE_KEYS})", self)
+        self.acknowledge_button.setAccessibleName("Acknowledge alert")
+        self.acknowledge_button.setAccessibleDescription(
+            "Tell the hub you are dealing with it, so the alert does not move up."
+        )
+        self.resolve_button = QPushButton(f"Resolve with &note… ({RESOLVE_KEYS})", self)
+        self.resolve_button.setAccessibleName("Resolve with note")
+        self.resolve_button.setAccessibleDescription(
+            "Close the alarm or overdue alert with a note of what happened."
+        )
+        self.acknowledge_button.clicked.connect(self.acknowledge)
+        self.resolve_button.clicked.connect(self.resolve)
+        self.shortcuts: dict[str, QShortcut] = {}
+        for keys, slot in ((ACKNOWLEDGE_KEYS, self.acknowledge), (RESOLVE_KEYS, self.resolve)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+            self.shortcuts[keys] = shortcut
+
+        # The detail pane: the selected visit's state, plan and timeline.
+        self.detail_box = QGroupBox("Selected visit", self)
+        self.detail_box.setAccessibleName("Selected visit")
+        self.detail_state = QLabel(self.detail_box)
+        self.detail_state.setWordWrap(True)
+        self.detail_state.setAccessibleName("State of the selected visit")
+        self.details = QWidget(self.detail_box)
+        self.details_form = QFormLayout(self.details)
+        self.details_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.details_form.setContentsMargins(0, 0, 0, 0)
+        self.timeline_model = RowsModel(("Time", "What happened"), self)
+        self.timeline = QTableView(self.detail_box)
+        self.timeline.setModel(self.timeline_model)
+        self.timeline.setAccessibleName("Timeline of the selected visit")
+        self.timeline.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.timeline.setTabKeyNavigation(False)
+        self.timeline.setWordWrap(True)
+        self.timeline.verticalHeader().hide()
+        self.timeline.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.timeline.horizontalHeader().setStretchLastSection(True)
+        detail_layout = QVBoxLayout(self.detail_box)
+        detail_layout.addWidget(self.detail_state)
+        columns = QHBoxLayout()
+        columns.addWidget(self.details, 2)
+        columns.addWidget(self.timeline, 3)
+        detail_layout.addLayout(columns, 1)
+
+        left = QWidget(self)  # the table, its actions and messages; the details below
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.empty)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.acknowledge_button)
+        buttons.addWidget(self.resolve_button)
+        buttons.addStretch(1)
+        left_layout.addLayout(buttons)
+        left_layout.addWidget(self.message)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.detail_box)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(heading("Lone-working board", self))
+        layout.addWidget(self.summary)
+        layout.addWidget(self.splitter, 1)
+        QWidget.setTabOrder(self.table, self.acknowledge_button)
+        QWidget.setTabOrder(self.acknowledge_button, self.resolve_button)
+        QWidget.setTabOrder(self.resolve_button, self.timeline)
+
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.model.modelReset.connect(self._restore_selection)
+        self.model.dataChanged.connect(lambda *_: self._show_selected(rebuild=False))
+
+        self.sync_timer = QTimer(self)
+        self.sync_timer.setInterval(sync_every_ms)
+        self.sync_timer.timeout.connect(self.request_sync)
+        self.recompute_timer = QTimer(self)
+        self.recompute_timer.setInterval(recompute_every_ms)
+        self.recompute_timer.timeout.connect(self.recompute)
+        self.recompute_timer.start()
+        if sync is not None:
+            sync.finished.connect(self._sync_finished)
+        self._show_selected(rebuild=True)
+
+    # ------------------------------------------------------------------ freshness
+    def set_active(self, active: bool) -> None:
+        """On for supervisors and admins: read the visits now and keep recomputing; off for
+        workers (the page is hidden from them and does nothing)."""
+        if active:
+            self.recompute_timer.start()
+            self.reload()
+        else:
+            self.recompute_timer.stop()
+            self.sync_timer.stop()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.sync_timer.start()
+        self.reload()
+        self.request_sync()
+        self._ask_names()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.sync_timer.stop()
+
+    def request_sync(self) -> None:
+        """Ask the sync bridge for a sync now (it ignores this when not enrolled or busy)."""
+        if self.sync is not None and self.book.is_open:
+            self.sync.sync_now()
+
+    def _sync_finished(self, _report: object) -> None:
+        if self.book.is_open:
+            self.reload()
+
+    def reload(self) -> None:
+        """Read the visits again off the GUI thread, then show them."""
+        book = self.book
+        if not book.is_open:
+            return
+        now, policy = self._clock(), self.model.policy
+        self._generation += 1
+        generation = self._generation
+        self._tasks.submit(
+            lambda: (generation, load_board(book, now, policy)),
+            self._loaded,
+            self._load_failed,
+            owner=self,
+        )
+
+    def _loaded(self, result: tuple[int, BoardData]) -> None:
+        generation, data = result
+        if generation == self._generation:  # an older read finishing late is not shown
+            self.show_data(data)
+
+    def show_data(self, data: BoardData) -> None:
+        if not self.book.is_open:
+            return
+        self.me = data.me
+        self.role = data.role
+        self.model.set_visits(data.visits, self._clock(), me=data.me, names=self.names)
+        self.loaded_once = True
+        self._show_selected(rebuild=True)
+        self._after_recompute()
+
+    def _load_failed(self, error: BaseException) -> None:
+        if not isinstance(error, SpokeError):
+            raise error
+        self.message.show_error(f"The board could not be read: {error}")
+
+    def set_names(self, names: Mapping[str, str]) -> None:
+        """Names to show for workers' ids (the hub's ids otherwise)."""
+        self.names = dict(names)
+        self.model.set_names(self.names, self._clock())
+        self._show_selected(rebuild=True)
+
+    def _ask_names(self) -> None:
+        """Ask the hub for the team's names once (again on the next show if it failed)."""
+        if self._fetch_names is None or self._names_asked:
+            return
+        self._names_asked = True
+        self._tasks.submit(self._fetch_names, self.set_names, self._names_failed, owner=self)
+
+    def _names_failed(self, error: BaseException) -> None:
+        if not isinstance(error, SpokeError):
+            raise error
+        self._names_asked = False  # offline, or not a supervisor: ids it is, for now
+
+    def recompute(self) -> None:
+        """Re-evaluate every visit's state from the clock (no casebook read)."""
+        self.model.recompute(self._clock())
+        self._after_recompute()
+
+    def _after_recompute(self) -> None:
+        entries = self.model.entries
+        self.table.setVisible(bool(entries))
+        self.empty.setVisible(not entries)
+        counts = self.model.counts()
+        out = sum(1 for e in entries if e.state is not VisitState.ENDED)
+        people = "visit" if out == 1 else "visits"
+        lines = [f"{out} {people} going on now." if out else "Nobody is out on a visit now."]
+        if counts.alarms or counts.overdue:
+            lines.append(f"Needs you now: {counts.words()}.")
+        self.summary.setText(" ".join(lines))
+        self.summary.setAccessibleDescription(" ".join(lines))
+        self._update_buttons()
+        if counts != self._counts:
+            self._counts = counts
+            emit(self.counts_changed, counts)
+
+    @property
+    def counts(self) -> Counts:
+        return self._counts
+
+    # ------------------------------------------------------------------ selection
+    def select_visit(self, visit_id: str) -> bool:
+        row = self.model.row_of(visit_id)
+        if row is None:
+            return False
+        self.table.selectionModel().setCurrentIndex(
+            self.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        return True
+
+    def selected_entry(self) -> BoardEntry | None:
+        if self._selected is None:
+            return None
+        row = self.model.row_of(self._selected)
+        return None if row is None else self.model.entry(row)
+
+    def _current_changed(self, current: Any, _previous: Any) -> None:
+        if current.isValid():
+            self._selected = self.model.entry(current.row()).visit_id
+        self._show_selected(rebuild=True)
+
+    def _restore_selection(self) -> None:
+        kept = self._selected is not None and self.select_visit(self._selected)
+        if not kept and self.model.rowCount():
+            self.select_visit(self.model.entry(0).visit_id)  # the most urgent visit
+        self._show_selected(rebuild=True)
+
+    def _show_selected(self, *, rebuild: bool) -> None:
+        entry = self.selected_entry()
+        self.detail_box.setEnabled(entry is not None)
+        if entry is None:
+            self.detail_state.setText("Pick a visit to see its plan and what has happened.")
+            self.detail_state.setStyleSheet("")
+            self._fill_details(None)
+            self._update_buttons()
+            return
+        plan = entry.visit.plan
+        words = STATE_WORDS[entry.state]
+        text = f"{words}: {entry.worker_label} at {plan.location}. {STATE_EXPLAINED[entry.state]}"
+        self.detail_state.setText(text)
+        self.detail_state.setAccessibleDescription(text)
+        urgent = entry.state in (VisitState.ALARM, VisitState.ESCALATING, VisitState.NOT_ARMED)
+        self.detail_state.setStyleSheet("font-weight: bold;" if urgent else "")
+        if rebuild:
+            self._fill_details(entry.visit)
+        self._update_buttons()
+
+    def _fill_details(self, visit: VisitRecords | None) -> None:
+        while self.details_form.rowCount():
+            self.details_form.removeRow(0)
+        if visit is None:
+            self.timeline_model.set_rows([])
+            return
+        now = self._clock()
+        for label, value in plan_details(visit.plan):
+            shown = QLabel(value, self.details)
+            shown.setWordWrap(True)
+            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            shown.setAccessibleName(f"{label}: {value}")
+            self.details_form.addRow(f"{label}:", shown)
+        events = timeline(visit, me=self.me, names=self.names)
+        self.timeline_model.set_rows(
+            [
+                Row(cells=(when_words(at, now), what), key=f"{visit.plan.id}:{n}")
+                for n, (at, what) in enumerate(events)
+            ]
+        )
+        self.timeline.resizeRowsToContents()
+
+    def _update_buttons(self) -> None:
+        entry = self.selected_entry()
+        self.acknowledge_button.setEnabled(entry is not None and entry.can_acknowledge)
+        self.resolve_button.setEnabled(entry is not None and entry.can_resolve)
+
+    # ------------------------------------------------------------------ actions
+    def acknowledge(self) -> list[AlertAcknowledgement]:
+        """Acknowledge every open alert of the selected visit ("I have this")."""
+        self.message.clear_message()
+        entry = self.selected_entry()
+        if entry is None or not entry.open_alerts:
+            self.message.show_info("The selected visit has no alert waiting for acknowledgement.")
+            return []
+        now = self._clock()
+        written = []
+        try:
+            for alert in entry.open_alerts:
+                ack = AlertAcknowledgement(
+                    id=new_id(),
+                    alert_id=alert.id,
+                    visit_id=entry.visit_id,
+                    by=str(self.book.author),
+                    at=now,
+                )
+                self.book.save(ack, finalise=True)
+                written.append(ack)
+        except SpokeError as exc:
+            self.message.show_error(f"The acknowledgement could not be saved: {exc}")
+            return written
+        self.message.show_info(
+            f"Acknowledged at {when_words(now, now)}: the hub will not move this alert up. "
+            "Sending it to the hub now."
+        )
+        self._changed()
+        return written
+
+    def resolve(self) -> ResolveDialog | None:
+        """Open the resolve dialog for the selected visit."""
+        self.message.clear_message()
+        entry = self.selected_entry()
+        if entry is None or not entry.can_resolve:
+            self.message.show_info(
+                "Only a visit in alarm or overdue can be resolved. Pick one in the list."
+            )
+            return None
+        dialog = ResolveDialog(self.book, entry, clock=self._clock, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._resolved)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _resolved(self, _record_id: str) -> None:
+        self.message.show_info("Resolved, with your note. Sending it to the hub now.")
+        self._changed()
+
+    def _changed(self) -> None:
+        self.reload()
+        self.request_sync()

@@ -1,0 +1,637 @@
+"""The Visits page (lone working) on a real casebook: plan a visit, NOT ARMED until the hub has
+acknowledged it (then ARMED with the time), check-ins, reminders with a clock moved by hand,
+and a duress PIN that looks exactly like an ordinary check-in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from spokeapp.crypto.keyfile import FAST_KDF_FOR_TESTS
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import (
+    Alarm,
+    AlarmKind,
+    Case,
+    CheckInKind,
+    VisitPlan,
+    YoungPerson,
+)
+from spokeapp.store.casebook import Casebook
+from spokeapp.store.sync_state import SyncStore
+from spokeapp.sync.engine import SyncEngine
+from spokeapp.ui.reminders import CheckInReminders, clock_text
+from spokeapp.ui.sync_bridge import SyncBridge
+from spokeapp.ui.views.today import TodayPage
+from spokeapp.ui.views.visit_pins import (
+    CHECK_IN_PIN_SETTING,
+    DURESS_PIN_SETTING,
+    PinSetup,
+)
+from spokeapp.ui.views.visits import VisitsPage
+from tests.helpers.hub import ManualClock, RunningHub, running_hub, sqlite_url
+from tests.ui.conftest import FakeClock
+
+PASSPHRASE = "kettle orbit lemon march"
+START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+NAME = "Demo Zedanne"
+
+
+def _casebook(folder: Path) -> Casebook:
+    book, _ = Casebook.create(folder, PASSPHRASE, kdf=FAST_KDF_FOR_TESTS)
+    person = YoungPerson(
+        id=new_id(), reference="YP-0007", name=NAME, date_of_birth=date(2010, 1, 1)
+    )
+    book.save(person)
+    book.save(
+        Case(
+            id=new_id(), young_person_id=person.id, key_worker=book.author,
+            opened_on=date(2026, 1, 5),
+        )
+    )
+    return book
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Iterator[Casebook]:
+    casebook = _casebook(tmp_path / "laptop")
+    yield casebook
+    if casebook.is_open:
+        casebook.close()
+
+
+class Notices:
+    """Collects the desktop notices instead of showing them."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def __call__(self, text: str) -> None:
+        self.texts.append(text)
+
+
+def _reminders(qtbot: Any, clock: ManualClock, sleep_clock: FakeClock | None = None) -> Any:
+    notices = Notices()
+    service = CheckInReminders(
+        clock=clock, sleep_clock=sleep_clock or FakeClock(), notifier=notices
+    )
+    service.notices = notices  # type: ignore[attr-defined]
+    return service
+
+
+def _page(qtbot: Any, book: Casebook, clock: ManualClock, **options: Any) -> VisitsPage:
+    options.setdefault("reminders", _reminders(qtbot, clock))
+    page = VisitsPage(book, clock=clock, **options)
+    qtbot.addWidget(page)
+    page.resize(1000, 900)
+    page.show()
+    return page
+
+
+def _fill(page: VisitsPage, **overrides: Any) -> None:
+    form = page.form
+    values = {
+        "location": "Example Library, AB1 2CD",
+        "vehicle": "Blue hatchback, EX12 AMP",
+        "mobile": "07700 900123",
+        "buddy_name": "Sam Buddy",
+        "buddy_phone": "07700 900456",
+    }
+    values.update({k: v for k, v in overrides.items() if k in values})
+    for name, value in values.items():
+        getattr(form, name).setText(value)
+    form.amber_note.setPlainText(overrides.get("amber_note", "Dog at the address."))
+    form.case_reference.setCurrentIndex(form.case_reference.findText("YP-0007"))
+    form.set_expected_end(overrides.get("end", START + timedelta(hours=2)))
+
+
+def _start(page: VisitsPage, **overrides: Any) -> VisitPlan:
+    _fill(page, **overrides)
+    assert page.form.start(), page.form.summary.text()
+    assert page.current is not None
+    return page.current.plan
+
+
+def _ack(book: Casebook, visit_id: str, escalation: datetime | None, at: datetime) -> None:
+    """The acknowledgement as the sync engine stores it (for tests not about the hub)."""
+    with book.sync_transaction() as db:
+        db.execute(
+            "INSERT INTO visit_watch (visit_id, escalation_starts_at, acknowledged_at) "
+            "VALUES (?, ?, ?) ON CONFLICT(visit_id) DO UPDATE SET "
+            "escalation_starts_at = excluded.escalation_starts_at, "
+            "acknowledged_at = excluded.acknowledged_at",
+            (visit_id, None if escalation is None else escalation.isoformat(), at.isoformat()),
+        )
+
+
+def _stored(book: Casebook, kind: str) -> list[Any]:
+    return [s.record for s in book.records(kind)]
+
+
+def _visible_texts(root: QWidget) -> list[tuple[str, str, bool]]:
+    """Everything a person looking at the screen could read, widget by widget."""
+    seen: list[tuple[str, str, bool]] = []
+    for widget in root.findChildren(QWidget):
+        if not widget.isVisibleTo(root):
+            continue
+        if isinstance(widget, QLabel | QAbstractButton | QLineEdit):
+            text = widget.text()
+        elif isinstance(widget, QPlainTextEdit):
+            text = widget.toPlainText()
+        else:
+            continue
+        seen.append((type(widget).__name__, text, widget.isEnabled()))
+    return seen
+
+
+# ---------------------------------------------------------------------------------------------
+# NOT ARMED, ARMED
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_visit_started_offline_is_not_armed_and_offers_the_text_message(
+    qtbot: Any, book: Casebook, clock: ManualClock
+) -> None:
+    page = _page(qtbot, book, clock)
+    assert page.stack.currentIndex() == 0  # no visit yet: the form
+    plan = _start(page)
+
+    stored = _stored(book, "visit_plan")
+    assert [p.id for p in stored] == [plan.id]
+    assert plan.case_reference == "YP-0007" and plan.starts_at == START
+    assert plan.interval_minutes == 60
+    panel = page.panel
+    assert page.stack.currentIndex() == 1
+    assert panel.armed_label.text().startswith("NOT ARMED")
+    assert "nobody will be alerted" in panel.armed_detail.text()
+    assert panel.fallback.isVisible()
+    message = panel.message.toPlainText()
+    for part in (
+        "Example Library, AB1 2CD", "YP-0007",
+        f"expected end {clock_text(START + timedelta(hours=2))}",
+        "every 60 minutes", "Blue hatchback, EX12 AMP", "07700 900123", "Dog at the address.",
+    ):
+        assert part in message
+    assert NAME not in message and "Demo" not in message
+    assert "Sam Buddy: 07700 900456" in panel.buddy_label.text()
+    assert panel.due_label.text() == (
+        f"Next check-in due at {clock_text(START + timedelta(hours=1))} (in 60 minutes)."
+    )
+
+    panel.copy_button.click()
+    assert QGuiApplication.clipboard().text() == message
+    assert panel.copied.isVisible()
+
+    # The phone numbers are remembered for the next visit.
+    page.panel.end_button.click()
+    assert page.stack.currentIndex() == 0
+    assert page.form.mobile.text() == "07700 900123"
+    assert page.form.buddy_phone.text() == "07700 900456"
+
+
+def test_armed_once_the_hub_acknowledged_the_plan_with_the_escalation_time(
+    qtbot: Any, book: Casebook, clock: ManualClock
+) -> None:
+    page = _page(qtbot, book, clock)
+    plan = _start(page)
+    assert page.panel.armed_label.text().startswith("NOT ARMED")
+
+    escalation = START + timedelta(hours=1, minutes=15)
+    _ack(book, plan.id, escalation, START)
+    page.refresh()  # what a finished sync (or the 30-second timer) does
+    assert page.panel.armed_label.text() == (
+        f"ARMED — the hub will start escalating at {clock_text(escalation)} if you have not "
+        "checked in"
+    )
+    assert not page.panel.fallback.isVisible()
+
+    # The hub stops watching once the visit is over: not armed any more, and no panel.
+    _ack(book, plan.id, None, START)
+    page.refresh()
+    assert page.panel.armed_label.text().startswith("NOT ARMED")
+
+
+@pytest.fixture
+def hub(tmp_path: Path, clock: ManualClock) -> Iterator[RunningHub]:
+    with running_hub(sqlite_url(tmp_path / "hub"), clock=clock) as running:
+        yield running
+
+
+def test_after_a_real_sync_with_the_hub_the_visit_is_armed(
+    qtbot: Any, hub: RunningHub, book: Casebook, clock: ManualClock
+) -> None:
+    worker = hub.admin.add_user("Test Worker", "worker", "Team X")
+    engine = SyncEngine(book)
+    engine.enrol(hub.base_url, hub.admin.enrolment_code(worker), "Test laptop")
+    bridge = SyncBridge(engine, clock=clock)
+    page = _page(qtbot, book, clock, sync=bridge)
+    plan = _start(page)  # starting the visit asks the bridge to sync at once
+    qtbot.waitUntil(lambda: not bridge.running and SyncStore(book).visit_watch(plan.id)
+                    is not None, timeout=15_000)
+    watch = SyncStore(book).visit_watch(plan.id)
+    assert watch is not None and watch.escalation_starts_at is not None
+    qtbot.waitUntil(lambda: page.panel.armed_label.text().startswith("ARMED"), timeout=5_000)
+    assert clock_text(watch.escalation_starts_at) in page.panel.armed_label.text()
+    assert watch.escalation_starts_at == START + timedelta(hours=1, minutes=15)
+
+    # A check-in moves the hub's escalation time once it has been synced.
+    clock.advance(minutes=30)
+    page.panel.safe_button.click()
+    qtbot.waitUntil(
+        lambda: not bridge.running
+        and clock_text(START + timedelta(hours=1, minutes=45)) in page.panel.armed_label.text(),
+        timeout=15_000,
+    )
+    assert not page.panel.pending_label.isVisible()
+
+    # Ending the visit: the hub stops watching it.
+    page.panel.end_button.click()
+    qtbot.waitUntil(lambda: not bridge.running, timeout=15_000)
+    qtbot.waitUntil(
+        lambda: (w := SyncStore(book).visit_watch(plan.id)) is not None
+        and w.escalation_starts_at is None,
+        timeout=15_000,
+    )
+    bridge.stop()
+
+
+# ---------------------------------------------------------------------------------------------
+# Check-ins
+# ---------------------------------------------------------------------------------------------
+
+
+def test_check_ins_are_recorded_with_local_time_and_move_the_deadline(
+    qtbot: Any, book: Casebook, clock: ManualClock
+) -> None:
+    page = _page(qtbot, book, clock)
+    plan = _start(page)
+    panel = page.panel
+
+    clock.advance(minutes=20)
+    panel.safe_button.click()
+    assert panel.result.text() == f"Checked in: safe at {clock_text(clock())}."
+    assert panel.due_label.text().startswith(
+        f"Next check-in due at {clock_text(clock() + timedelta(hours=1))}"
+    )
+    assert panel.last_label.text() == f"Last check-in: Checked in: safe at {clock_text(clock())}."
+    # Not synced: the worker is told it waits on the laptop, with its time.
+    assert panel.pending_label.isVisible()
+    assert clock_text(clock()) in panel.pending_label.text()
+
+    clock.advance(minutes=70)  # past the expected end of 12:00? no: 11:30
+    panel.extend_minutes.setValue(45)
+    panel.extend_button.click()
+    assert panel.result.text() == f"Extended by 45 minutes at {clock_text(clock())}."
+
+    clock.advance(minutes=5)
+    panel.home_button.click()
+    assert page.stack.currentIndex() == 0
+    assert page.ended_note.text() == f"Home safe at {clock_text(clock())}. Take care."
+    kinds = [(c.kind, c.at, c.extend_minutes) for c in _stored(book, "check_in")]
+    assert kinds == [
+        (CheckInKind.SAFE, START + timedelta(minutes=20), None),
+        (CheckInKind.EXTEND, START + timedelta(minutes=90), 45),
+        (CheckInKind.HOME_SAFE, START + timedelta(minutes=95), None),
+    ]
+    assert all(c.visit_id == plan.id for c in _stored(book, "check_in"))
+
+
+def test_an_overdue_check_in_says_so_in_words(
+    qtbot: Any, book: Casebook, clock: ManualClock
+) -> None:
+    page = _page(qtbot, book, clock)
+    _start(page)
+    clock.advance(minutes=61)
+    page.refresh()
+    assert page.panel.due_label.text() == (
+        f"Check-in OVERDUE since {clock_text(START + timedelta(hours=1))} — check in now."
+    )
+
+
+def test_raising_the_alarm_asks_first_then_records_a_panic_alarm(
+    qtbot: Any, book: Casebook, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = _page(qtbot, book, clock)
+    plan = _start(page)
+    answers = [False, True]
+    monkeypatch.setattr(VisitsPage, "confirm_alarm", staticmethod(lambda _p: answers.pop(0)))
+    page.panel.alarm_button.click()
+    assert _stored(book, "alarm") == []  # cancelled: nothing recorded
+    clock.advance(minutes=3)
+    page.panel.alarm_button.click()
+    alarms = _stored(book, "alarm")
+    assert [(a.kind, a.raised_at, a.visit_id) for a in alarms] == [
+        (AlarmKind.PANIC, clock(), plan.id)
+    ]
+    assert page.panel.alarm_label.isVisible()
+    assert page.panel.alarm_label.text().startswith(f"ALARM RAISED at {clock_text(clock())}")
+    assert "call 999" in page.panel.alarm_label.text()  # not on the hub yet
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_form_says_what_is_missing_beside_each_field(
+    qtbot: Any, book: Casebook, clock: ManualClock
+) -> None:
+    page = _page(qtbot, book, clock)
+    form = page.form
+    form.mobile.setText("")
+    form.buddy_phone.setText("not a number")
+    form.set_expected_end(START - timedelta(minutes=5))
+    assert not form.start()
+    assert form.summary.isVisible()
+    assert form.summary.text().startswith("Please fix")
+    errors = {name: m.text() for name, m in form.form.errors.items() if m.isVisible()}
+    assert errors["location"] == "Where is required."
+    assert errors["expected_end"] == "Expected end must be after the start."
+    assert errors["mobile_number"].startswith("Your mobile number must be a mobile number")
+    assert errors["buddy_phone"].startswith("Buddy's phone must be a phone number")
+    assert errors["buddy_name"] == "Buddy's name is required."
+    assert _stored(book, "visit_plan") == []
+    assert page.stack.currentIndex() == 0
+
+
+def test_a_name_in_the_plan_is_warned_about_once_then_may_be_kept(
+    qtbot: Any, book: Casebook, clock: ManualClock
+) -> None:
+    page = _page(qtbot, book, clock)
+    _fill(page, amber_note="Demo's older brother may be there.")
+    form = page.form
+    assert not form.start()
+    assert "may name a young person" in form.summary.text()
+    warning = form.form.errors["amber_note"].text()
+    assert "may contain a young person's name" in warning
+    assert "Demo" not in warning and NAME not in form.summary.text()
+    assert _stored(book, "visit_plan") == []
+    assert form.start()  # pressed again: it is her call
+    assert len(_stored(book, "visit_plan")) == 1
+
+
+def test_high_risk_means_every_30_minutes_unless_she_chose_otherwise(
+    qtbot: Any, book: Casebook, clock: ManualClock
+) -> None:
+    page = _page(qtbot, book, clock)
+    form = page.form
+    assert form.interval.value() == 60
+    form.high_risk.setChecked(True)
+    assert form.interval.value() == 30
+    plan = _start(page)
+    assert plan.high_risk and plan.interval_minutes == 30
+    assert plan.check_in_interval_minutes is None  # the risk's default
+
+
+def test_a_half_filled_plan_is_kept_as_a_draft_and_comes_back(
+    qtbot: Any, book: Casebook, clock: ManualClock
+) -> None:
+    page = _page(qtbot, book, clock)
+    page.form.location.setText("Example Youth Centre")
+    page.form.location.textEdited.emit("Example Youth Centre")
+    assert page.dirty
+    page.save_drafts()  # what the main window does before locking
+    again = _page(qtbot, book, clock)
+    assert again.form.location.text() == "Example Youth Centre"
+    assert again.stack.currentIndex() == 0  # a draft is not a visit
+    drafts = book.records("visit_plan", state="draft")
+    assert len(drafts) == 1
+    assert all(c.record_id != drafts[0].record.id for c in book.changes())  # never synced
+    _fill(again)
+    assert again.form.start()
+    assert [s.state for s in book.records("visit_plan")] == ["final"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Reminders
+# ---------------------------------------------------------------------------------------------
+
+
+def test_reminders_fire_ten_minutes_before_and_at_the_deadline(
+    qtbot: Any, book: Casebook, clock: ManualClock
+) -> None:
+    page = _page(qtbot, book, clock)
+    _start(page)
+    notices = page.reminders.notices  # type: ignore[attr-defined]
+    deadline = START + timedelta(hours=1)
+
+    clock.now = deadline - timedelta(minutes=10, seconds=1)
+    page.reminders.check()
+    assert notices.texts == []
+    assert not page.banner.isVisible()
+
+    clock.now = deadline - timedelta(minutes=10)
+    page.reminders.check()
+    assert notices.texts == [
+        f"Check-in due at {clock_text(deadline)} (in 10 minutes). Check in on Spoke."
+    ]
+    assert page.banner.isVisible() and page.banner.text() == notices.texts[-1]
+    page.reminders.check()
+    assert len(notices.texts) == 1  # once only
+
+    clock.now = deadline
+    page.reminders.check()
+    assert notices.texts[-1] == (
+        f"Check-in due now ({clock_text(deadline)}). Check in on Spoke, or text SAFE."
+    )
+    assert page.banner.text() == notices.texts[-1]
+
+    # Checking in clears the banner and schedules the next round.
+    page.panel.safe_button.click()
+    assert not page.banner.isVisible()
+    assert page.reminders.next_at() == deadline + timedelta(minutes=50)
+
+
+def test_reminders_survive_a_restart(qtbot: Any, book: Casebook, clock: ManualClock) -> None:
+    page = _page(qtbot, book, clock)
+    _start(page)
+    clock.advance(minutes=20)
+    page.panel.safe_button.click()  # next due 11:20
+    page.close()
+    page.deleteLater()
+
+    # A new page and a new reminder service, as after restarting Spoke: from stored records.
+    clock.now = START + timedelta(hours=1, minutes=12)
+    again = _page(qtbot, book, clock)
+    notices = again.reminders.notices  # type: ignore[attr-defined]
+    deadline = START + timedelta(hours=1, minutes=20)
+    assert notices.texts == [
+        f"Check-in due at {clock_text(deadline)} (in 8 minutes). Check in on Spoke."
+    ]
+    clock.now = deadline
+    again.reminders.check()
+    assert notices.texts[-1].startswith(f"Check-in due now ({clock_text(deadline)})")
+    assert again.banner.isVisible()
+
+
+def test_on_resume_from_sleep_the_state_is_recomputed_at_once(
+    qtbot: Any, book: Casebook, clock: ManualClock
+) -> None:
+    sleep_clock = FakeClock()
+    service = _reminders(qtbot, clock, sleep_clock)
+    page = _page(qtbot, book, clock, reminders=service)
+    _start(page)
+    assert page.panel.due_label.text().startswith("Next check-in due")
+
+    # The laptop sleeps through the deadline; timers stood still. The first heartbeat after
+    # waking notices the gap (the same test auto-lock uses) and everything is recomputed.
+    clock.advance(minutes=75)
+    sleep_clock.advance(75 * 60)
+    with qtbot.waitSignal(service.resumed, timeout=1000):
+        service.heartbeat()
+    assert page.panel.due_label.text().startswith("Check-in OVERDUE")
+    assert service.notices.texts == [  # type: ignore[attr-defined]
+        f"Your check-in was due at {clock_text(START + timedelta(hours=1))}. Check in now, "
+        "or the hub will start alerting people to look for you."
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Duress
+# ---------------------------------------------------------------------------------------------
+
+
+def _set_pins(qtbot: Any, book: Casebook) -> None:
+    setup = PinSetup(book)
+    qtbot.addWidget(setup)
+    setup.pin.setText("2468")
+    setup.pin_again.setText("2468")
+    setup.duress.setText("1357")
+    setup.duress_again.setText("1357")
+    assert setup.save()
+
+
+def _run_check_in(
+    qtbot: Any, folder: Path, pin: str, button: str
+) -> tuple[list[tuple[str, str, bool]], Casebook]:
+    clock = ManualClock(START)
+    book = _casebook(folder)
+    _set_pins(qtbot, book)
+    page = _page(qtbot, book, clock)
+    plan = _start(page)
+    _ack(book, plan.id, START + timedelta(hours=1, minutes=15), START)
+    page.refresh()
+    clock.advance(minutes=25)
+    page.panel.pin.setText(pin)
+    getattr(page.panel, button).click()
+    return _visible_texts(page), book
+
+
+def test_the_duress_pin_looks_exactly_like_a_safe_check_in(qtbot: Any, tmp_path: Path) -> None:
+    safe_screen, safe_book = _run_check_in(qtbot, tmp_path / "a", "2468", "safe_button")
+    duress_screen, duress_book = _run_check_in(qtbot, tmp_path / "b", "1357", "safe_button")
+    assert duress_screen == safe_screen
+    assert any("Checked in: safe at" in text for _, text, _ in duress_screen)
+    assert [c.kind for c in _stored(safe_book, "check_in")] == [CheckInKind.SAFE]
+    assert [c.kind for c in _stored(duress_book, "check_in")] == [CheckInKind.DURESS]
+    assert _stored(duress_book, "alarm") == []
+    # Nothing in the PIN settings gives either PIN away.
+    for key in (CHECK_IN_PIN_SETTING, DURESS_PIN_SETTING):
+        stored = duress_book.setting(key) or ""
+        assert stored.startswith("scrypt$") and "1357" not in stored and "2468" not in stored
+    safe_book.close()
+    duress_book.close()
+
+
+def test_ending_a_visit_with_the_duress_pin_looks_normal_and_raises_a_silent_alarm(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    normal_screen, normal_book = _run_check_in(qtbot, tmp_path / "a", "2468", "end_button")
+    duress_screen, duress_book = _run_check_in(qtbot, tmp_path / "b", "1357", "end_button")
+    assert duress_screen == normal_screen
+    assert [c.kind for c in _stored(duress_book, "check_in")] == [CheckInKind.END_VISIT]
+    alarms: list[Alarm] = _stored(duress_book, "alarm")
+    assert [a.kind for a in alarms] == [AlarmKind.DURESS]
+    assert _stored(normal_book, "alarm") == []
+    normal_book.close()
+    duress_book.close()
+
+
+def test_with_pins_set_up_a_check_in_needs_the_right_pin(
+    qtbot: Any, book: Casebook, clock: ManualClock
+) -> None:
+    _set_pins(qtbot, book)
+    page = _page(qtbot, book, clock)
+    _start(page)
+    panel = page.panel
+    assert panel.pin.isVisible()
+    panel.safe_button.click()
+    assert panel.result.text() == "Type your PIN to check in."
+    panel.pin.setText("9999")
+    panel.safe_button.click()
+    assert panel.result.text() == "That PIN is not right. Type it again to check in."
+    assert _stored(book, "check_in") == []
+    panel.pin.setText("2468")
+    panel.safe_button.click()
+    assert [c.kind for c in _stored(book, "check_in")] == [CheckInKind.SAFE]
+    assert panel.pin.text() == ""
+
+
+def test_pin_setup_refuses_bad_pins(qtbot: Any, book: Casebook) -> None:
+    setup = PinSetup(book)
+    qtbot.addWidget(setup)
+    setup.pin.setText("12")
+    assert not setup.save()
+    assert setup.message.text() == "Check-in PIN: A PIN has 4 to 12 digits."
+    setup.pin.setText("2468")
+    setup.pin_again.setText("2468")
+    setup.duress.setText("2468")
+    setup.duress_again.setText("2468")
+    assert not setup.save()
+    assert setup.message.text() == (
+        "Duress PIN: The duress PIN must be different from the check-in PIN."
+    )
+    assert not book.setting(CHECK_IN_PIN_SETTING)
+    assert "No PINs set up" in setup.status.text()
+
+
+def test_without_pins_the_pin_field_is_not_shown(
+    qtbot: Any, book: Casebook, clock: ManualClock
+) -> None:
+    page = _page(qtbot, book, clock)
+    _start(page)
+    assert not page.panel.pin.isVisible()
+    page.panel.safe_button.click()
+    assert [c.kind for c in _stored(book, "check_in")] == [CheckInKind.SAFE]
+
+
+# ---------------------------------------------------------------------------------------------
+# Today
+# ---------------------------------------------------------------------------------------------
+
+
+def test_today_shows_the_current_visit_and_whether_it_is_armed(
+    qtbot: Any, book: Casebook, clock: ManualClock
+) -> None:
+    today = TodayPage()
+    qtbot.addWidget(today)
+    page = _page(qtbot, book, clock)
+    page.visits_changed.connect(lambda views: today.show_visits(views, clock()))
+    page.refresh()
+    assert "No visit under way" in today.visits_label.text()
+    plan = _start(page)
+    assert today.visits_label.text().startswith("NOT ARMED")
+    assert "Example Library" in today.visits_label.text()
+    _ack(book, plan.id, START + timedelta(hours=1, minutes=15), START)
+    page.refresh()
+    assert today.visits_label.text().startswith("ARMED — Example Library")
+    assert f"next check-in due {clock_text(START + timedelta(hours=1))}" in (
+        today.visits_label.text()
+    )
