@@ -1,9 +1,14 @@
 """The main window, shown only while the casebook is unlocked.
 
 Navigation on the left (Today, Caseload, Record a session, Case, Referrals, Group and
-professional work, Settings, Sync; Ctrl+1 to Ctrl+8), the page on the right, and a status bar
-with "Lock now" (Ctrl+L). The window also opens the record forms (referral, risk assessment,
-concern, amendment, closure, group and professional work) and refreshes what they change.
+professional work, Visits (lone working: plan a visit, armed or not, check in), Settings,
+Sync, on Ctrl+1 to Ctrl+9; Reports, for everyone, on Ctrl+0; then, once the laptop is enrolled
+as a supervisor, Review (Ctrl+Shift+V) and Team (Ctrl+Shift+M), and for supervisors and admins
+the lone-working board (Ctrl+Shift+B)), the page on the right, and a status bar
+with "Lock now" (Ctrl+L) and, for supervisors, a button saying how many visits are in alarm
+or overdue (it opens the board). The window also opens the record forms (referral, risk
+assessment, concern, amendment, closure, group and professional work) and refreshes what they
+change.
 The window is destroyed when Spoke locks, so nothing personal stays on screen; the shell
 builds a fresh one after unlocking.
 """
@@ -40,10 +45,14 @@ from spokeapp.domain.risk_tool import RiskTool
 from spokeapp.resources import load_risk_tool
 from spokeapp.store.casebook import CaseloadRow, StoredRecord
 from spokeapp.sync.engine import SyncEngine, SyncReport, SyncStatus
+from spokeapp.sync.team import fetch_team
 from spokeapp.ui.forms import RecordDialog
+from spokeapp.ui.models.board import SUPERVISOR_ROLES, Counts
 from spokeapp.ui.models.caseload import CaseloadModel
+from spokeapp.ui.reminders import CheckInReminders, shared_reminders
 from spokeapp.ui.sync_bridge import INTERACTIVE_PULL_LIMIT, SyncBridge
 from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.views.board import BoardPage, team_names
 from spokeapp.ui.views.case_page import CasePage
 from spokeapp.ui.views.caseload import CaseloadPage
 from spokeapp.ui.views.closure_wizard import ClosureWizard
@@ -55,11 +64,15 @@ from spokeapp.ui.views.record_dialogs import (
     ProfessionalActivityDialog,
 )
 from spokeapp.ui.views.referral import ReferralDialog, ReferralsPage
+from spokeapp.ui.views.reports import ReportsPage
+from spokeapp.ui.views.review import ReassignDialog, ReviewPage
 from spokeapp.ui.views.risk_form import REVIEW_SETTING, RiskAssessmentDialog
 from spokeapp.ui.views.session_form import SessionForm
 from spokeapp.ui.views.settings import SettingsPage
 from spokeapp.ui.views.sync_panel import SyncPanel, status_summary
+from spokeapp.ui.views.team import TeamPage
 from spokeapp.ui.views.today import TodayPage
+from spokeapp.ui.views.visits import VisitsPage
 
 PAGES = (
     "Today",
@@ -68,12 +81,21 @@ PAGES = (
     "Case",
     "Referrals",
     "Group and professional work",
+    "Visits",
     "Settings",
     "Sync",
 )
-TODAY, CASELOAD, SESSION, CASE, REFERRALS, OUTREACH, SETTINGS, SYNC = range(len(PAGES))
+TODAY, CASELOAD, SESSION, CASE, REFERRALS, OUTREACH, VISITS, SETTINGS, SYNC = range(len(PAGES))
 SHORTCUT_ROLE = Qt.ItemDataRole.UserRole + 10
 HIDE_NAMES_SETTING = "hide_names"
+BOARD_TITLE = "Lone-working board"
+BOARD_KEYS = "Ctrl+Shift+B"
+REPORTS_TITLE = "Reports"
+REPORTS_KEYS = "Ctrl+0"
+REVIEW_TITLE = "Review"
+REVIEW_KEYS = "Ctrl+Shift+V"
+TEAM_TITLE = "Team"
+TEAM_KEYS = "Ctrl+Shift+M"
 DIALOG_DRAFT_SETTING = "draft.dialog"  # a half-typed form kept when Spoke locked
 
 
@@ -107,7 +129,7 @@ class _NavDelegate(QStyledItemDelegate):
     ) -> QSize:
         size = super().sizeHint(option, index)
         metrics = option.fontMetrics  # type: ignore[attr-defined]
-        extra = metrics.horizontalAdvance("Ctrl+8") + metrics.height()
+        extra = metrics.horizontalAdvance(str(index.data(SHORTCUT_ROLE) or "")) + metrics.height()
         return QSize(size.width() + extra, max(size.height(), round(metrics.height() * 1.8)))
 
 
@@ -145,6 +167,7 @@ class MainWindow(QMainWindow):
         idle_minutes: int,
         tool: RiskTool | None = None,
         sync: SyncBridge | None = None,
+        reminders: CheckInReminders | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -169,6 +192,11 @@ class MainWindow(QMainWindow):
         self.case_page = CasePage(tasks, self.tool, today=self.today_date(), parent=self)
         self.referrals = ReferralsPage(tasks, self)
         self.outreach = OutreachPage(tasks, self)
+        # Lone working; its reminders outlive this window (it is destroyed when Spoke locks).
+        self.visits = VisitsPage(
+            book, clock=clock, sync=self.sync,
+            reminders=reminders or shared_reminders(clock), parent=self,
+        )
         self.settings = SettingsPage(book, tasks, idle_minutes=idle_minutes, parent=self)
         self.sync_page = SyncPanel(self.sync, clock=clock, parent=self)
         pages = (
@@ -178,6 +206,7 @@ class MainWindow(QMainWindow):
             self.case_page,
             self.referrals,
             self.outreach,
+            self.visits,
             self.settings,
             self.sync_page,
         )
@@ -187,7 +216,7 @@ class MainWindow(QMainWindow):
         self.nav.setItemDelegate(_NavDelegate(self.nav))
         self.pages = QStackedWidget(self)
         self.page_actions: list[QAction] = []
-        go_menu = self.menuBar().addMenu("&Go")
+        self.go_menu = go_menu = self.menuBar().addMenu("&Go")
         for number, (title, page) in enumerate(zip(PAGES, pages, strict=True), start=1):
             shortcut = QKeySequence(f"Ctrl+{number}")
             item = QListWidgetItem(title, self.nav)
@@ -199,8 +228,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, n=number - 1: self.show_page(n))
             go_menu.addAction(action)
             self.page_actions.append(action)
-        widest = max(metrics.horizontalAdvance(title) for title in PAGES)
-        self.nav.setFixedWidth(widest + metrics.horizontalAdvance("Ctrl+8") + 5 * metrics.height())
+        self._fit_nav()
 
         spoke_menu = self.menuBar().addMenu("&Spoke")
         self.lock_action = QAction("&Lock now", self)
@@ -232,7 +260,7 @@ class MainWindow(QMainWindow):
 
         self.state_label = QLabel("Casebook unlocked", self)
         self.state_label.setAccessibleName("Casebook unlocked")
-        # What the sync has done, in plain words; the Sync page (Ctrl+8) has the details.
+        # What the sync has done, in plain words; the Sync page (Ctrl+9) has the details.
         self.sync_label = QLabel(self)
         self._sync_running = False
         self._show_sync_status(self.sync.status())
@@ -251,6 +279,11 @@ class MainWindow(QMainWindow):
         self.today.record_button.clicked.connect(lambda: self.show_page(SESSION))
         self.today.caseload_button.clicked.connect(lambda: self.show_page(CASELOAD))
         self.today.referral_button.clicked.connect(self.new_referral)
+        self.today.visits_button.clicked.connect(lambda: self.show_page(VISITS))
+        self.visits.visits_changed.connect(lambda views: self.today.show_visits(views, clock()))
+        self.visits.status.connect(self._show_status)
+        self.settings.pins.changed.connect(self.visits.refresh)
+        self.today.show_visits(self.visits.views, clock())
         self.today.open_case.connect(lambda case_id: self.open_case(case_id))
         self.today.open_draft.connect(self.open_draft)
         self.caseload.open_case.connect(self.open_case)
@@ -270,11 +303,133 @@ class MainWindow(QMainWindow):
         self.hide_names_action.toggled.connect(self._set_hide_names)
         self.caseload.hide_names.toggled.connect(self.hide_names_action.setChecked)
         QWidget.setTabOrder(self.nav, self.pages)
+        self.today.supervisor_comments.open_case.connect(self.open_case)
+        self.review: ReviewPage | None = None
+        self.team: TeamPage | None = None
+        self.board: BoardPage | None = None
+        # Everyone: the Reports page (issue 6), counted from this laptop's casebook.
+        self.reports = self._add_reports()
+        # Supervisors: Review and Team; supervisors and admins: the lone-working board, and its
+        # alarms in the status bar. Added once the laptop is enrolled as one.
+        self.board_button = QPushButton(self)
+        self.board_button.setAccessibleName("Lone working: open the board")
+        self.board_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.board_button.clicked.connect(self.show_board)
+        self.board_button.hide()
+        self.statusBar().insertPermanentWidget(0, self.board_button)
+        self._add_review_if_supervisor()
+        self._add_board_if_supervisor()
+        self.sync.status_changed.connect(self._add_review_if_supervisor)
+        self.sync.status_changed.connect(self._add_board_if_supervisor)
 
         self.hide_names_action.setChecked(book.setting(HIDE_NAMES_SETTING) == "1")
         self.show_page(TODAY)
         self.refresh()
         self.resume_dialog_draft()
+
+    def _add_review_if_supervisor(self, _status: object = None) -> None:
+        """Supervisors get the Review page (issue 6) once this laptop is enrolled as one."""
+        if self.review is not None or not self.book.is_open:
+            return
+        account = self.sync.engine.store.account()
+        if account is None or account.role != "supervisor":
+            return
+        self.review = ReviewPage(self._tasks, clock=self._clock, parent=self)
+        self.review.changed.connect(lambda case_id: self._changed(case_id))
+        self.review.open_case.connect(self.open_case)
+        self.case_page.reassign_button.show()
+        self.case_page.reassign_requested.connect(self.reassign)
+        self._add_page(REVIEW_TITLE, self.review, REVIEW_KEYS)
+        self._add_team()
+        self.review.refresh(self.book)
+
+    def _add_reports(self) -> ReportsPage:
+        """Add the Reports page (Ctrl+0, for everyone)."""
+        page = ReportsPage(self.book, self._tasks, today=self.today_date,
+                           account=self.sync.engine.store.account(), parent=self)
+        self._add_page(REPORTS_TITLE, page, REPORTS_KEYS)
+        return page
+
+    def _add_team(self) -> None:
+        """Supervisors: the team view (issue 6), counted on the hub and fetched when shown."""
+        book = self.book
+        self.team = TeamPage(self._tasks, lambda: fetch_team(book), clock=self._clock,
+                             parent=self)
+        self._add_page(TEAM_TITLE, self.team, TEAM_KEYS)
+
+    def _add_page(self, title: str, page: QWidget, keys: str) -> None:
+        """Add a page after the nine everyone has, with its own shortcut (Ctrl+1..9 are taken),
+        shown in the navigation and in the Go menu like the others."""
+        self.pages.addWidget(page)
+        shortcut = QKeySequence(keys)
+        item = QListWidgetItem(title, self.nav)
+        item.setData(SHORTCUT_ROLE, shortcut.toString(QKeySequence.SequenceFormat.NativeText))
+        item.setToolTip(f"{title} ({item.data(SHORTCUT_ROLE)})")
+        action = QAction(title, self)
+        action.setShortcut(shortcut)
+        action.triggered.connect(lambda _checked=False: self.show_page(self.pages.indexOf(page)))
+        self.go_menu.addAction(action)
+        self.page_actions.append(action)
+        self._fit_nav()
+
+    def _fit_nav(self) -> None:
+        """Wide enough for the longest title and its shortcut, at any scaling."""
+        metrics = self.nav.fontMetrics()
+        widest = 0
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            keys = str(item.data(SHORTCUT_ROLE) or "")
+            # "(12)" room for the board's waiting count.
+            text = item.text() + (" (99)" if getattr(self, "board", None) is not None else "")
+            widest = max(widest, metrics.horizontalAdvance(text) + metrics.horizontalAdvance(keys))
+        self.nav.setFixedWidth(widest + 5 * metrics.height())
+
+    def _add_board_if_supervisor(self, _status: object = None) -> None:
+        """Supervisors and admins get the lone-working board (issue 5) once enrolled as one."""
+        if self.board is not None or not self.book.is_open:
+            return
+        account = self.sync.engine.store.account()
+        if account is None or account.role not in SUPERVISOR_ROLES:
+            return
+        self.add_board()
+
+    def add_board(self) -> BoardPage:
+        """Add the lone-working board page (at the end, Ctrl+N while N <= 9) and start it."""
+        book = self.book
+        board = BoardPage(
+            book, self._tasks, clock=self._clock, sync=self.sync, parent=self,
+            fetch_names=lambda: team_names(book),
+        )
+        self.board = board
+        self._add_page(BOARD_TITLE, board, BOARD_KEYS)
+        board.counts_changed.connect(self._show_board_counts)
+        board.set_active(True)
+        return board
+
+    def show_board(self) -> None:
+        if self.board is not None:
+            self.show_page(self.pages.indexOf(self.board))
+
+    def _show_board_counts(self, counts: Counts) -> None:
+        """Alarms and overdue visits, noticed from any page: the board's navigation label and
+        a button in the status bar that opens the board."""
+        if self.board is None:
+            return
+        words = counts.words()
+        waiting = counts.alarms + counts.overdue
+        item = self.nav.item(self.pages.indexOf(self.board))
+        if item is not None:
+            item.setText(f"{BOARD_TITLE} ({waiting})" if waiting else BOARD_TITLE)
+        text = f"Lone working: {words}"
+        self.board_button.setText(text)
+        self.board_button.setAccessibleName(f"{text}. Open the lone-working board")
+        self.board_button.setToolTip(f"Open the lone-working board ({BOARD_KEYS})")
+        self.board_button.setStyleSheet(
+            "QPushButton { background: #b00020; color: #ffffff; font-weight: bold; }"
+            if counts.alarms
+            else "QPushButton { background: #f57c00; color: #000000; font-weight: bold; }"
+        )
+        self.board_button.setVisible(bool(waiting))
 
     def _action(self, menu: Any, text: str, keys: str, slot: Callable[[], object]) -> QAction:
         action = QAction(text, self)
@@ -300,12 +455,15 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(number)
         if number == REFERRALS:
             self.referrals.refresh(self.book)
+        elif self.review is not None and self.pages.widget(number) is self.review:
+            self.review.refresh(self.book)
         elif number == OUTREACH:
             self.outreach.refresh(self.book)
 
     @property
     def current_page_title(self) -> str:
-        return PAGES[self.pages.currentIndex()]
+        item = self.nav.item(self.pages.currentIndex())
+        return item.text() if item is not None else ""
 
     def _show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -331,12 +489,19 @@ class MainWindow(QMainWindow):
     def _sync_finished(self, report: SyncReport) -> None:
         if (report.pulled or report.purged) and self.book.is_open:
             self.refresh()  # records arrived from (or left for) the hub: show them
+            case_id = self.case_page.case_id
+            if case_id and self.book.records("case", case_id=case_id):
+                # e.g. a supervisor's comment, or a returned closure reopening the case
+                self.case_page.open_case(self.book, case_id)
 
     # ------------------------------------------------------------------ data
     def refresh(self) -> None:
         """Reload the caseload, drafts and sync count off the GUI thread."""
         book = self.book
         self._tasks.submit(lambda: _snapshot(book), self._loaded, self._load_failed, owner=self)
+        self.today.supervisor_comments.load(book, self._tasks)
+        if self.review is not None:
+            self.review.refresh(book)
 
     def _loaded(self, snapshot: Snapshot) -> None:
         if not self.book.is_open:  # locked while loading; this window is on its way out
@@ -371,6 +536,8 @@ class MainWindow(QMainWindow):
         """Called before locking: keep every unsaved draft, encrypted, in the casebook."""
         if self.session_form.dirty and self.book.is_open:
             self.session_form.save_draft(quiet=True)
+        if self.visits.dirty and self.book.is_open:
+            self.visits.save_drafts()
         dialog = self.dialog
         if (
             isinstance(dialog, RiskAssessmentDialog)
@@ -550,6 +717,19 @@ class MainWindow(QMainWindow):
         wizard.closed.connect(lambda closure_id: self._changed(case_id, closure_id))
         wizard.finished.connect(lambda _result: self._changed(case_id))
         self._show_dialog(wizard)
+
+    def reassign(self, case_id: str) -> None:
+        """Supervisors: give the open case to another worker in the team (issue 6)."""
+        data = self.case_page.data
+        if data is None or data.case.id != case_id:
+            return
+        reference = data.person.reference if data.person else ""
+        dialog = ReassignDialog(self.book, case_id, reference, data.case.key_worker, parent=self)
+        dialog.reassigned.connect(lambda _id: self._changed(case_id))
+        dialog.reassigned.connect(
+            lambda _id: self._show_status("Reassigned: the case moves at the next sync.")
+        )
+        self._show_dialog(dialog)
 
     def new_group(self) -> None:
         dialog = GroupSessionDialog(self.book, today=self.today_date(), parent=self)

@@ -199,6 +199,9 @@ class SpokeShell(QObject):
             if main is not None and book is not None and book.is_open:
                 main.save_drafts()
         finally:
+            # A background read still running would hit a closed casebook: let it finish
+            # first (reads take milliseconds; hub calls have their own short timeouts).
+            self.tasks.wait(5_000)
             if book is not None:
                 book.close()
 

@@ -63,6 +63,14 @@ from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.closure_wizard import CLOSURE_REASONS, OUTCOME_WORDS
 from spokeapp.ui.views.record_dialogs import RAISED_TO
 from spokeapp.ui.views.referral import LAWFUL_BASES, SOURCE_TYPES
+from spokeapp.ui.views.review import (
+    SUPERVISION_KINDS,
+    reviewed_words,
+    sign_off_detail,
+    sign_off_words,
+    supervision_cells,
+    supervision_fields,
+)
 from spokeapp.ui.views.risk_form import REVIEW_SETTING, format_day
 from spokeapp.ui.widgets import heading, is_dark
 
@@ -115,6 +123,9 @@ def _when(stored: StoredRecord) -> datetime:
         "closed_on",
         "received_on",
         "opened_on",
+        "written_at",
+        "decided_at",
+        "held_on",
     ):
         value = getattr(record, name, None)
         if isinstance(value, datetime):
@@ -213,6 +224,7 @@ class CasePage(QWidget):
     amendment_requested = Signal(str, str)  # case id, record id
     draft_requested = Signal(str)  # record id of a draft to carry on with
     close_requested = Signal(str)
+    reassign_requested = Signal(str)  # case id (supervisors: ``reassign_button`` is shown)
     loaded = Signal(str)
 
     def __init__(
@@ -309,6 +321,9 @@ class CasePage(QWidget):
         self.amend_button = button("A&mend selected", "Amend the selected record", "Ctrl+M")
         self.draft_button = button("Carry on with &draft", "Carry on with this draft", "Ctrl+D")
         self.close_button = button("C&lose case…", "Close this case", "Ctrl+Shift+C")
+        self.reassign_button = QPushButton("Reass&ign…", self)
+        self.reassign_button.setAccessibleName("Reassign this case to another worker")
+        self.reassign_button.hide()  # supervisors only (the main window shows it)
         actions = QHBoxLayout()
         for widget in (
             self.session_button,
@@ -319,6 +334,7 @@ class CasePage(QWidget):
         ):
             actions.addWidget(widget)
         actions.addStretch(1)
+        actions.addWidget(self.reassign_button)
         actions.addWidget(self.close_button)
 
         top = QHBoxLayout()
@@ -335,6 +351,7 @@ class CasePage(QWidget):
         self.assess_button.clicked.connect(lambda: self._request(self.assessment_requested))
         self.concern_button.clicked.connect(lambda: self._request(self.concern_requested))
         self.close_button.clicked.connect(lambda: self._request(self.close_requested))
+        self.reassign_button.clicked.connect(lambda: self._request(self.reassign_requested))
         self.amend_button.clicked.connect(self._amend)
         self.draft_button.clicked.connect(self._carry_on)
         self.timeline.selectionModel().currentRowChanged.connect(self._show_selected)
@@ -376,6 +393,11 @@ class CasePage(QWidget):
             if person.preferred_name and person.preferred_name != person.name:
                 name += f" ({person.preferred_name})"
         closed = " (closed)" if data.case.status is CaseStatus.CLOSED else ""
+        closures = [s.record for s in data.records if isinstance(s.record, Closure)]
+        if closed and closures and sign_off_words(
+            max(closures, key=lambda c: (c.closed_on, c.id)), [s.record for s in data.records]
+        ) == ", awaiting sign-off":
+            closed += " \u00b7 closure awaiting supervisor sign-off"
         self.title.setText(f"{reference}{name}{closed}")
         self.title.setAccessibleName(self.title.text())
         level = data.case.current_risk_level
@@ -541,7 +563,9 @@ class CasePage(QWidget):
             record = stored.record
             if isinstance(record, Amendment):
                 amendments.setdefault(record.amends_id, []).append(stored)
-            elif isinstance(record, Session | RiskAssessment | SafeguardingConcern | Closure):
+            elif isinstance(
+                record, Session | RiskAssessment | SafeguardingConcern | Closure | SUPERVISION_KINDS
+            ):
                 entries.append(stored)
         position = {id(s): n for n, s in enumerate(data.records)}
         entries.sort(
@@ -580,8 +604,7 @@ class CasePage(QWidget):
             summary = f"{self._band_label(record.effective_level)} (score {record.score})"
             if record.override_level:
                 summary += " by professional judgement"
-                if record.awaiting_sign_off:
-                    summary += ", awaiting sign-off"
+                summary += sign_off_words(record, self._all_records())
             colour = self._band_colour(record.effective_level)
             if colour is not None:
                 swatches[2] = colour
@@ -593,13 +616,18 @@ class CasePage(QWidget):
             when = format_day(record.closed_on)
             what = "Case closed"
             summary = OUTCOME_WORDS[record.outcome]
+            state += sign_off_words(record, self._all_records())
         elif isinstance(record, Amendment):
             when = local_day(datetime.fromisoformat(stored.created_at))
             what = AMENDMENT_MARK + "Amendment"
             summary = record.text
             state = "Final"
+        elif (cells := supervision_cells(record)) is not None:
+            when, what, summary = cells
         else:
             when, what, summary = "", record.KIND, ""
+        if isinstance(record, Session | RiskAssessment):
+            state += reviewed_words(record, self._all_records())
         if stored.state != "draft" and self.data is not None:
             # Whether the hub has it: the worker can see what a sync has yet to carry.
             state += ", waiting to sync" if record.id in self.data.unsent else ", on the hub"
@@ -610,6 +638,9 @@ class CasePage(QWidget):
             payload=stored.state,
             tooltip=summary,
         )
+
+    def _all_records(self) -> list[Record]:
+        return [s.record for s in self.data.records] if self.data is not None else []
 
     def selected_id(self) -> str | None:
         index = self.timeline.currentIndex()
@@ -643,7 +674,9 @@ class CasePage(QWidget):
         stored = self.selected()
         record = stored.record if stored else None
         final = stored is not None and stored.state == "final" and record is not None
-        self.amend_button.setEnabled(final and not isinstance(record, Amendment | Case | Closure))
+        self.amend_button.setEnabled(
+            final and not isinstance(record, Amendment | Case | Closure | SUPERVISION_KINDS)
+        )
         self.draft_button.setEnabled(stored is not None and stored.state == "draft")
         if stored is None or self.data is None:
             self.detail.setHtml(self._case_html())
@@ -709,7 +742,7 @@ class CasePage(QWidget):
                 fields += [
                     ("Level in the worker's judgement", self._band_label(record.override_level)),
                     ("Reasons", record.override_reasons),
-                    ("Sign-off", record.signed_off_by or "Awaiting supervisor sign-off"),
+                    ("Sign-off", sign_off_detail(record, self._all_records())),
                 ]
         elif isinstance(record, SafeguardingConcern):
             fields = [
@@ -725,6 +758,7 @@ class CasePage(QWidget):
                 ("More about it", record.reason_detail),
                 ("Why no closing assessment", record.no_assessment_reason),
                 ("Outcome", OUTCOME_WORDS[record.outcome]),
+                ("Sign-off", sign_off_detail(record, self._all_records())),
             ]
         elif isinstance(record, Amendment):
             fields = [
@@ -732,6 +766,8 @@ class CasePage(QWidget):
                 ("Why", record.reason),
                 ("Correction", record.text),
             ]
+        else:
+            fields = supervision_fields(record)
         state = (
             "Draft: not finalised yet."
             if stored.state == "draft"

@@ -1,8 +1,9 @@
 """Today: what needs doing, calmly, in one place.
 
-Next visits (lone-working plans, when that lands), risk reviews due or overdue, drafts not yet
-finalised, how many records are waiting to sync, and supervisor comments not yet read
-(when supervision lands). Enter on a review or a draft takes the worker straight to it.
+The worker's current visit (lone working) and whether the hub is watching it (ARMED / NOT
+ARMED, in words), risk reviews due or overdue, drafts not yet finalised, how many records are
+waiting to sync, and supervisor comments not yet read (when supervision lands). Enter on a
+review or a draft takes the worker straight to it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Final
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -31,8 +32,10 @@ from spokeapp.domain.reviews import ReviewStatus, review_status
 from spokeapp.store.casebook import CaseloadRow, StoredRecord
 from spokeapp.ui.models.caseload import review_due
 from spokeapp.ui.models.rows import KEY_ROLE, PAYLOAD_ROLE, Row, RowsModel
+from spokeapp.ui.models.visits import VisitView, today_words
 from spokeapp.ui.signals import emit
 from spokeapp.ui.views.caseload import KIND_WORDS
+from spokeapp.ui.views.review import SupervisorComments
 from spokeapp.ui.views.risk_form import format_day
 from spokeapp.ui.widgets import heading
 
@@ -89,14 +92,17 @@ class TodayPage(QWidget):
         self.sync_label.setWordWrap(True)
         self.sync_label.setAccessibleName("Records waiting to sync")
 
-        visits = QGroupBox("Next visits", self)
-        visits.setAccessibleName("Next visits")
-        QVBoxLayout(visits).addWidget(
-            _placeholder(
-                "Visit plans and check-ins will appear here once lone working is set up.",
-                visits,
-            )
-        )
+        visits = QGroupBox("Your visits", self)
+        visits.setAccessibleName("Your visits")
+        self.visits_label = QLabel(visits)
+        self.visits_label.setWordWrap(True)
+        self.visits_label.setAccessibleName("Your visits")
+        self.visits_button = QPushButton("Visi&ts: plan a visit or check in", visits)
+        self.visits_button.setAccessibleName("Go to Visits")
+        visits_layout = QVBoxLayout(visits)
+        visits_layout.addWidget(self.visits_label)
+        visits_layout.addWidget(self.visits_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.show_visits([], None)
         reviews = QGroupBox("Risk reviews due or overdue", self)
         reviews.setAccessibleName("Risk reviews due or overdue")
         reviews_layout = QVBoxLayout(reviews)
@@ -110,11 +116,11 @@ class TodayPage(QWidget):
         sync = QGroupBox("Waiting to sync", self)
         sync.setAccessibleName("Waiting to sync")
         QVBoxLayout(sync).addWidget(self.sync_label)
-        comments = QGroupBox("Supervisor comments", self)
+        comments = QGroupBox("Supervisor comments not yet read", self)
         comments.setAccessibleName("Supervisor comments")
-        QVBoxLayout(comments).addWidget(
-            _placeholder("Comments from your supervisor will appear here.", comments)
-        )
+        # Filled by ``supervisor_comments.load(book, tasks)`` (spokeapp.ui.views.review).
+        self.supervisor_comments = SupervisorComments(comments)
+        QVBoxLayout(comments).addWidget(self.supervisor_comments)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.record_button)
@@ -152,6 +158,7 @@ class TodayPage(QWidget):
             (self.caseload_button, self.referral_button),
             (self.referral_button, self.reviews),
             (self.reviews, self.drafts),
+            (self.drafts, self.visits_button),
         ):
             QWidget.setTabOrder(first, second)
 
@@ -218,6 +225,17 @@ class TodayPage(QWidget):
             )
         else:
             self.sync_label.setText("Nothing waiting: everything has been sent to your hub.")
+
+    def show_visits(self, views: Sequence[VisitView], now: datetime | None) -> None:
+        """The visits under way, each with whether the hub is watching it (in words)."""
+        current = [v for v in views if not v.ended]
+        if not current or now is None:
+            self.visits_label.setText(
+                "No visit under way. Plan one on the Visits page before you go out alone."
+            )
+        else:
+            self.visits_label.setText("\n".join(today_words(v, now) for v in current))
+        self.visits_label.setAccessibleDescription(self.visits_label.text())
 
     def show_caseload(self, rows: Sequence[CaseloadRow], now: datetime) -> None:
         open_rows = [r for r in rows if r.status == "open"]

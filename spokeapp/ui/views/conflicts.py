@@ -1,0 +1,207 @@
+"""The sync conflict queue (Sync page): each open conflict with both values, who wrote them and
+when, and a way to settle it.
+
+A conflict is opened by the hub when the same field of a header (young person, referral, case)
+was changed on two sides from the same version; the hub kept its value. Settling it is a
+person's decision:
+
+* **Keep the hub's value**: the conflict is marked resolved;
+* **Use the laptop's value**: the header is edited to that value (an ordinary edit, merged by
+  the hub) and the conflict marked resolved.
+
+Either way the resolution is queued like any change and reaches the hub and every laptop that
+can see the case at their next sync.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from spokeapp.domain.errors import SpokeError
+from spokeapp.domain.records import record_from_dict
+from spokeapp.store.sync_state import ConflictRecord
+from spokeapp.ui.labels import humanise
+from spokeapp.ui.models.rows import Row, RowsModel
+from spokeapp.ui.signals import emit
+from spokeapp.ui.widgets import Message
+
+
+def value_words(value: Any) -> str:
+    """A stored field value in plain words (enum values humanised, empty shown as such)."""
+    if value is None or value == "":
+        return "(empty)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return humanise(value) if value.replace("_", "").isalnum() else value
+        if len(value) == 10:
+            return f"{moment.day} {moment:%b %Y}"
+        return f"{moment.astimezone().day} {moment.astimezone():%b %Y, %H:%M}"
+    return str(value)
+
+
+def _time_words(text: str | None) -> str:
+    if not text:
+        return "unknown time"
+    try:
+        moment = datetime.fromisoformat(text).astimezone()
+    except ValueError:
+        return text
+    return f"{moment.day} {moment:%b %Y, %H:%M}"
+
+
+class ConflictQueue(QWidget):
+    """Open conflicts on this laptop. ``resolved(record_id)`` after each settlement (the
+    header it concerns), so the window can refresh and sync."""
+
+    resolved = Signal(str)
+
+    def __init__(self, engine: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._engine = engine
+        self.conflicts: list[ConflictRecord] = []
+        self.model = RowsModel(
+            ("Record", "Field", "On the hub", "From a laptop"), self
+        )
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Open conflicts")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.detail = QTextBrowser(self)
+        self.detail.setAccessibleName("The selected conflict")
+        self.detail.setMaximumHeight(self.fontMetrics().lineSpacing() * 7)
+        self.keep_button = QPushButton("Keep the &hub's value", self)
+        self.keep_button.setAccessibleName("Keep the hub's value")
+        self.use_button = QPushButton("Use the &laptop's value", self)
+        self.use_button.setAccessibleName("Use the laptop's value")
+        self.message = Message(self, name="Conflict message")
+        self.empty = QLabel("No conflicts to resolve.", self)
+        self.empty.setEnabled(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.keep_button)
+        buttons.addWidget(self.use_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.table)
+        layout.addWidget(self.detail)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.table.selectionModel().currentRowChanged.connect(self._show_selected)
+        self.keep_button.clicked.connect(self.keep_hub_value)
+        self.use_button.clicked.connect(self.use_laptop_value)
+        self.show_conflicts([])
+
+    def refresh(self) -> None:
+        """Read the open conflicts from the casebook (a small query)."""
+        if not self._engine.casebook.is_open:
+            return
+        self.show_conflicts(self._engine.store.conflicts())
+
+    def show_conflicts(self, conflicts: list[ConflictRecord]) -> None:
+        self.conflicts = list(conflicts)
+        rows = []
+        for conflict in self.conflicts:
+            body = conflict.body
+            rows.append(Row(
+                cells=(
+                    humanise(str(body.get("record_kind", ""))),
+                    humanise(str(body.get("field", ""))),
+                    f"{value_words(body.get('hub_value'))} (by {body.get('hub_author', '?')})",
+                    f"{value_words(body.get('device_value'))} "
+                    f"(by {body.get('device_author', '?')}, "
+                    f"{_time_words(body.get('device_local_time'))})",
+                ),
+                key=conflict.record_id,
+            ))
+        self.model.set_rows(rows)
+        has = bool(rows)
+        self.table.setVisible(has)
+        self.detail.setVisible(has)
+        self.empty.setVisible(not has)
+        if has:
+            self.table.setCurrentIndex(self.model.index(0, 0))
+        self._show_selected()
+
+    def selected(self) -> ConflictRecord | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or index.row() >= len(self.conflicts):
+            return None
+        return self.conflicts[index.row()]
+
+    def _show_selected(self, *_args: object) -> None:
+        conflict = self.selected()
+        self.keep_button.setEnabled(conflict is not None)
+        self.use_button.setEnabled(conflict is not None)
+        if conflict is None:
+            self.detail.clear()
+            return
+        body = conflict.body
+        field = html.escape(humanise(str(body.get("field", ""))))
+        self.detail.setHtml(
+            f"<p><b>{field}</b> of this {html.escape(humanise(str(body.get('record_kind'))))} "
+            "was changed in two places from the same version. The hub kept its value until "
+            "someone decides.</p>"
+            f"<p><b>On the hub:</b> {html.escape(value_words(body.get('hub_value')))}, "
+            f"written by {html.escape(str(body.get('hub_author', '?')))} "
+            f"(the clash was found {html.escape(_time_words(body.get('opened_at')))})</p>"
+            f"<p><b>From a laptop:</b> {html.escape(value_words(body.get('device_value')))}, "
+            f"written by {html.escape(str(body.get('device_author', '?')))} on "
+            f"{html.escape(_time_words(body.get('device_local_time')))}</p>"
+        )
+
+    def keep_hub_value(self) -> None:
+        conflict = self.selected()
+        if conflict is None:
+            return
+        self._settle(conflict, use_laptop=False)
+
+    def use_laptop_value(self) -> None:
+        conflict = self.selected()
+        if conflict is None:
+            return
+        self._settle(conflict, use_laptop=True)
+
+    def _settle(self, conflict: ConflictRecord, *, use_laptop: bool) -> None:
+        body = conflict.body
+        record_id = str(body.get("record_id", ""))
+        try:
+            if use_laptop:
+                book = self._engine.casebook
+                current = book.get(record_id).record
+                data = current.to_dict()
+                data[str(body["field"])] = body.get("device_value")
+                book.save(record_from_dict(current.KIND, data))
+            self._engine.resolve_conflict(conflict.record_id)
+        except SpokeError as exc:
+            self.message.show_error(f"This conflict could not be settled: {exc}")
+            return
+        self.message.show_info("Resolved. Everyone sees the decision after their next sync.")
+        self.refresh()
+        emit(self.resolved, record_id)

@@ -1,0 +1,813 @@
+"""Review (supervisors): read the team's newly synced notes, comment, sign off.
+
+* **To review**: finalised session notes and risk assessments from the team that no supervisor
+  has marked reviewed, oldest first, with the case beside each note. *Mark reviewed* takes a
+  note off the queue; *Add comment* writes a supervision comment that syncs back to the key
+  worker (their case page, and their Today page until they mark it read).
+* **Sign-off requests**: closures (a closure is not final until signed off) and risk levels
+  overridden by professional judgement. *Approve*, or *Return with comment*: a returned closure
+  reopens the case for the worker after their next sync.
+
+Also here, for the worker's side: :class:`SupervisorComments` (the Today page's "Supervisor
+comments" box) and the words the case page uses for supervision records on its timeline.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any, Final
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from spokeapp.domain.errors import SpokeError, ValidationError
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import (
+    CaseSupervision,
+    Closure,
+    Record,
+    ReviewMark,
+    RiskAssessment,
+    Session,
+    SignOff,
+    SignOffOutcome,
+    SupervisionComment,
+)
+from spokeapp.domain.supervision import SignOffState, latest_decision, sign_off_state
+from spokeapp.store.database import CasebookError
+from spokeapp.ui.forms import FieldForm, RecordDialog, date_edit, day_of, text_box, watch
+from spokeapp.ui.labels import CONTACT_TYPES, MEET_AGAIN, VENUE_TYPES, humanise
+from spokeapp.ui.models.review import (
+    ReviewData,
+    ReviewItem,
+    UnreadComment,
+    about_words,
+    add_comment,
+    decide,
+    load_review,
+    load_unread,
+    mark_read,
+    mark_reviewed,
+    reassign_case,
+    team_workers,
+)
+from spokeapp.ui.models.rows import KEY_ROLE, Row, RowsModel
+from spokeapp.ui.signals import emit
+from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.views.closure_wizard import CLOSURE_REASONS, OUTCOME_WORDS
+from spokeapp.ui.views.risk_form import format_day
+from spokeapp.ui.widgets import Message, heading, paragraph
+
+SUPERVISION_KINDS = SupervisionComment | SignOff | CaseSupervision
+"""Supervision records the case timeline lists (review marks only change a note's status)."""
+
+
+def _moment(when: datetime) -> str:
+    local = when.astimezone()
+    return f"{local.day} {local:%b %Y, %H:%M}"
+
+
+def _table(model: RowsModel, name: str, parent: QWidget) -> QTableView:
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setAccessibleName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setTabKeyNavigation(False)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setMinimumHeight(table.fontMetrics().lineSpacing() * 6)
+    return table
+
+
+def _browser(name: str, parent: QWidget) -> QTextBrowser:
+    browser = QTextBrowser(parent)
+    browser.setAccessibleName(name)
+    browser.setOpenLinks(False)
+    return browser
+
+
+def _html(title: str, fields: Sequence[tuple[str, str]]) -> str:
+    parts = [f"<h3>{html.escape(title)}</h3>"]
+    for label, value in fields:
+        if value:
+            text = html.escape(value).replace("\n", "<br>")
+            parts.append(f"<p><b>{html.escape(label)}:</b> {text}</p>")
+    return "".join(parts)
+
+
+def what_words(record: Record) -> str:
+    """One line naming a note, assessment or closure."""
+    if isinstance(record, Session):
+        return "Missed session" if record.missed else (
+            f"Session: {CONTACT_TYPES[record.contact_type].split(',')[0]}"
+        )
+    if isinstance(record, RiskAssessment):
+        words = f"Risk assessment ({humanise(record.assessment_type)})"
+        if record.override_level:
+            words += f": level overridden to {humanise(record.override_level)}"
+        return words
+    if isinstance(record, Closure):
+        return "Case closure"
+    return humanise(record.KIND)
+
+
+def when_words(record: Record) -> str:
+    """When a note, assessment or closure happened, in the worker's words."""
+    if isinstance(record, Session):
+        return _moment(record.occurred_at)
+    if isinstance(record, RiskAssessment):
+        return format_day(record.assessed_on)
+    if isinstance(record, Closure):
+        return format_day(record.closed_on)
+    return ""
+
+
+def note_fields(record: Record) -> list[tuple[str, str]]:
+    """The readable fields of a note, assessment or closure."""
+    if isinstance(record, Session):
+        return [
+            ("When", _moment(record.occurred_at)),
+            ("Length", f"{record.duration_minutes} minutes"),
+            ("Type of contact", CONTACT_TYPES[record.contact_type]),
+            ("Where", VENUE_TYPES[record.venue_type] if record.venue_type else ""),
+            ("What was discussed", record.discussed),
+            ("Their own words", record.young_persons_words),
+            (
+                "\u201cDo you want to see me?\u201d",
+                MEET_AGAIN[record.wants_to_meet_again] if record.wants_to_meet_again else "",
+            ),
+            ("Concerns", record.concerns),
+            ("Actions", record.actions),
+        ]
+    if isinstance(record, RiskAssessment):
+        fields = [
+            ("Date", format_day(record.assessed_on)),
+            ("Score", str(record.score)),
+            ("Level from the score", humanise(record.level)),
+        ]
+        if record.override_level:
+            fields += [
+                ("Level in the worker's judgement", humanise(record.override_level)),
+                ("Reasons", record.override_reasons),
+            ]
+        return fields
+    if isinstance(record, Closure):
+        return [
+            ("Closed on", format_day(record.closed_on)),
+            ("Reason", CLOSURE_REASONS[record.reason]),
+            ("More about it", record.reason_detail),
+            ("Why no closing assessment", record.no_assessment_reason),
+            ("Outcome", OUTCOME_WORDS[record.outcome]),
+        ]
+    return []
+
+
+# ---------------------------------------------------------------------- the case timeline
+def supervision_cells(record: Record) -> tuple[str, str, str] | None:
+    """(when, what, summary) of a supervision record on the case timeline, else None."""
+    if isinstance(record, SupervisionComment):
+        about = about_words(record.about_kind).lower() if record.about_kind else "the case"
+        return _moment(record.written_at), f"Supervisor comment on {about}", record.text
+    if isinstance(record, SignOff):
+        what = "Signed off" if record.outcome is SignOffOutcome.APPROVED else "Returned"
+        thing = "closure" if record.request_kind == "closure" else "risk level"
+        return (_moment(record.decided_at), f"{what} by supervisor ({thing})",
+                record.comment or "Approved")
+    if isinstance(record, CaseSupervision):
+        return format_day(record.held_on), "Case supervision", record.discussion
+    return None
+
+
+def supervision_fields(record: Record) -> list[tuple[str, str]]:
+    """The readable fields of a supervision record for the case page's detail pane."""
+    if isinstance(record, SupervisionComment):
+        return [("Written", _moment(record.written_at)), ("By", record.author),
+                ("About", about_words(record.about_kind)), ("Comment", record.text)]
+    if isinstance(record, SignOff):
+        return [("Decided", _moment(record.decided_at)), ("By", record.decided_by),
+                ("Decision", humanise(record.outcome)), ("Comment", record.comment)]
+    if isinstance(record, CaseSupervision):
+        actions = "\n".join(
+            f"{a.description} \u2014 {a.owner}, by {format_day(a.due_on)}" for a in record.actions
+        )
+        return [
+            ("Held on", format_day(record.held_on)), ("Supervisor", record.supervisor),
+            ("Discussion", record.discussion), ("Decisions", "\n".join(record.decisions)),
+            ("Decisions not to act", "\n".join(record.decisions_not_to_act)),
+            ("Actions", actions),
+        ]
+    return []
+
+
+def sign_off_words(record: Record, records: Sequence[Record]) -> str:
+    """", awaiting sign-off" / ", signed off" / ", returned" for the timeline status column."""
+    state = sign_off_state(record, records)
+    return {
+        SignOffState.NOT_NEEDED: "",
+        SignOffState.AWAITING: ", awaiting sign-off",
+        SignOffState.APPROVED: ", signed off",
+        SignOffState.RETURNED: ", returned by supervisor",
+    }[state]
+
+
+def sign_off_detail(record: Record, records: Sequence[Record]) -> str:
+    """The sign-off of a closure or overridden assessment, for the case page's detail pane."""
+    state = sign_off_state(record, records)
+    if state is SignOffState.NOT_NEEDED:
+        return ""
+    if state is SignOffState.AWAITING:
+        return "Awaiting supervisor sign-off"
+    decision = latest_decision(record.id, records)
+    if decision is None:  # signed off on the record itself
+        return f"Signed off by {getattr(record, 'signed_off_by', '')}"
+    if state is SignOffState.APPROVED:
+        return f"Signed off by {decision.decided_by}, {_moment(decision.decided_at)}"
+    return (f"Returned by {decision.decided_by}, {_moment(decision.decided_at)}: "
+            f"{decision.comment}")
+
+
+def reviewed_words(record: Record, records: Sequence[Record]) -> str:
+    """", reviewed" once a supervisor marked a note or assessment reviewed."""
+    done = any(isinstance(r, ReviewMark) and r.record_id == record.id for r in records)
+    return ", reviewed" if done else ""
+
+
+# ---------------------------------------------------------------------- the Review page
+class ReviewPage(QWidget):
+    """The supervisor's queue and sign-off requests. ``changed(case_id)`` after each write;
+    ``open_case(case_id)`` to read the whole case."""
+
+    changed = Signal(str)
+    open_case = Signal(str)
+    loaded = Signal()
+
+    def __init__(
+        self,
+        tasks: TaskRunner,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self._clock = clock
+        self._book: Any = None
+        self.data: ReviewData | None = None
+
+        self.summary = QLabel("Loading…", self)
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("Review summary")
+        self.message = Message(self, name="Review message")
+
+        # -- the queue
+        self.queue_model = RowsModel(("Reference", "What", "When", "Written by"), self)
+        self.queue = _table(self.queue_model, "Notes and assessments to review, oldest first",
+                            self)
+        self.note = _browser("The note to review", self)
+        self.context = _browser("The case beside it", self)
+        self.comment = QPlainTextEdit(self)
+        self.comment.setAccessibleName("Supervision comment")
+        self.comment.setPlaceholderText("A comment for the worker on this note…")
+        self.comment.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
+        self.review_button = QPushButton("Mark &reviewed", self)
+        self.review_button.setAccessibleName("Mark reviewed")
+        self.comment_button = QPushButton("Add &comment", self)
+        self.comment_button.setAccessibleName("Add comment")
+        self.open_button = QPushButton("&Open the case", self)
+        self.open_button.setAccessibleName("Open the case")
+        self.supervision_button = QPushButton("Record case &supervision…", self)
+        self.supervision_button.setAccessibleName("Record case supervision")
+        self.dialog: CaseSupervisionDialog | None = None
+        queue_box = QGroupBox("To review (oldest first)", self)
+        queue_box.setAccessibleName("To review")
+        reading = QSplitter(Qt.Orientation.Horizontal, queue_box)
+        reading.addWidget(self.note)
+        reading.addWidget(self.context)
+        reading.setChildrenCollapsible(False)
+        queue_buttons = QHBoxLayout()
+        queue_buttons.addWidget(self.review_button)
+        queue_buttons.addWidget(self.comment_button)
+        queue_buttons.addStretch(1)
+        queue_buttons.addWidget(self.supervision_button)
+        queue_buttons.addWidget(self.open_button)
+        queue_layout = QVBoxLayout(queue_box)
+        queue_layout.addWidget(self.queue)
+        queue_layout.addWidget(reading, 1)
+        queue_layout.addWidget(self.comment)
+        queue_layout.addLayout(queue_buttons)
+
+        # -- sign-off requests
+        self.sign_model = RowsModel(("Reference", "Request", "When", "Written by"), self)
+        self.sign_offs = _table(self.sign_model, "Sign-off requests", self)
+        self.request = _browser("The request", self)
+        self.decision_comment = QPlainTextEdit(self)
+        self.decision_comment.setAccessibleName("Comment for the worker")
+        self.decision_comment.setPlaceholderText(
+            "Needed to return it: say why, and what to do next…"
+        )
+        self.decision_comment.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
+        self.approve_button = QPushButton("&Approve", self)
+        self.approve_button.setAccessibleName("Approve")
+        self.return_button = QPushButton("Re&turn with comment", self)
+        self.return_button.setAccessibleName("Return with comment")
+        sign_box = QGroupBox("Sign-off requests", self)
+        sign_box.setAccessibleName("Sign-off requests")
+        sign_buttons = QHBoxLayout()
+        sign_buttons.addWidget(self.approve_button)
+        sign_buttons.addWidget(self.return_button)
+        sign_buttons.addStretch(1)
+        sign_layout = QVBoxLayout(sign_box)
+        sign_layout.addWidget(paragraph(
+            "Closures and risk levels changed by professional judgement wait for you here. "
+            "A closure is not final until you approve it; returning it reopens the case for "
+            "the worker at their next sync, with your comment.", sign_box))
+        sign_layout.addWidget(self.sign_offs)
+        sign_layout.addWidget(self.request)
+        sign_layout.addWidget(self.decision_comment)
+        sign_layout.addLayout(sign_buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Review", self))
+        layout.addWidget(self.summary)
+        layout.addWidget(self.message)
+        body = QSplitter(Qt.Orientation.Vertical, self)
+        body.addWidget(queue_box)
+        body.addWidget(sign_box)
+        body.setStretchFactor(0, 3)
+        body.setStretchFactor(1, 2)
+        body.setChildrenCollapsible(False)
+        layout.addWidget(body, 1)
+
+        self.queue.selectionModel().currentRowChanged.connect(self._show_item)
+        self.sign_offs.selectionModel().currentRowChanged.connect(self._show_request)
+        self.review_button.clicked.connect(self.mark_reviewed)
+        self.comment_button.clicked.connect(self.add_comment)
+        self.open_button.clicked.connect(self._open)
+        self.supervision_button.clicked.connect(self.record_supervision)
+        self.approve_button.clicked.connect(lambda: self.decide(SignOffOutcome.APPROVED))
+        self.return_button.clicked.connect(lambda: self.decide(SignOffOutcome.RETURNED))
+        self._enable()
+
+    # ------------------------------------------------------------------ loading
+    def refresh(self, book: Any) -> None:
+        """Reload the queue and the requests from the casebook, off the GUI thread."""
+        self._book = book
+        self._tasks.submit(lambda: load_review(book), self.show_review, self._failed, owner=self)
+
+    def _failed(self, error: BaseException) -> None:
+        if not isinstance(error, SpokeError):
+            raise error
+        self.message.show_error(str(error))
+
+    def show_review(self, data: ReviewData) -> None:
+        keep = self.current_item()
+        keep_request = self.current_request()
+        self.data = data
+        self.queue_model.set_rows([self._row(item) for item in data.queue])
+        self.sign_model.set_rows([self._row(item) for item in data.sign_offs])
+        notes, requests = len(data.queue), len(data.sign_offs)
+        self.summary.setText(
+            f"{notes} note{'s' if notes != 1 else ''} to review and {requests} sign-off "
+            f"request{'s' if requests != 1 else ''}. They arrive from your team's laptops "
+            "when you sync."
+        )
+        self._select(self.queue, keep.record.id if keep else None)
+        self._select(self.sign_offs, keep_request.record.id if keep_request else None)
+        self._show_item()
+        self._show_request()
+        emit(self.loaded)
+
+    @staticmethod
+    def _row(item: ReviewItem) -> Row:
+        record = item.record
+        return Row(
+            cells=(item.context.reference, what_words(record), when_words(record), item.author),
+            key=record.id,
+        )
+
+    @staticmethod
+    def _select(table: QTableView, record_id: str | None) -> None:
+        model = table.model()
+        if model.rowCount() == 0:
+            return
+        row = 0
+        for number in range(model.rowCount()):
+            if model.index(number, 0).data(KEY_ROLE) == record_id:
+                row = number
+                break
+        table.setCurrentIndex(model.index(row, 0))
+
+    def _item(self, table: QTableView, items: Sequence[ReviewItem]) -> ReviewItem | None:
+        index = table.currentIndex()
+        if not index.isValid():
+            return None
+        key = index.data(KEY_ROLE)
+        return next((i for i in items if i.record.id == key), None)
+
+    def current_item(self) -> ReviewItem | None:
+        return self._item(self.queue, self.data.queue) if self.data else None
+
+    def current_request(self) -> ReviewItem | None:
+        return self._item(self.sign_offs, self.data.sign_offs) if self.data else None
+
+    def _enable(self) -> None:
+        has_item = self.current_item() is not None
+        for button in (self.review_button, self.comment_button, self.open_button,
+                       self.supervision_button):
+            button.setEnabled(has_item)
+        has_request = self.current_request() is not None
+        self.approve_button.setEnabled(has_request)
+        self.return_button.setEnabled(has_request)
+
+    def _show_item(self, *_args: object) -> None:
+        item = self.current_item()
+        self._enable()
+        if item is None:
+            self.note.setHtml("<p>Nothing waiting for review.</p>")
+            self.context.clear()
+            return
+        self.note.setHtml(_html(what_words(item.record), [
+            ("Written by", item.author), *note_fields(item.record)
+        ]))
+        self.context.setHtml(self._context_html(item))
+
+    def _show_request(self, *_args: object) -> None:
+        item = self.current_request()
+        self._enable()
+        if item is None:
+            self.request.setHtml("<p>No sign-off requests.</p>")
+            return
+        self.request.setHtml(
+            _html(what_words(item.record), [("Written by", item.author),
+                                            ("Case", item.context.reference),
+                                            *note_fields(item.record)])
+        )
+
+    @staticmethod
+    def _context_html(item: ReviewItem) -> str:
+        context = item.context
+        case = context.case
+        person = context.person
+        fields = [
+            ("Young person", f"{context.reference}" + (f" ({person.name})" if person else "")),
+            ("Key worker", case.key_worker),
+            ("Case", f"Closed on {format_day(case.closed_on)}" if case.closed_on
+             else f"Open since {format_day(case.opened_on)}"),
+            ("Current risk", humanise(case.current_risk_level) or "Not assessed"),
+            ("Sessions recorded", str(context.sessions)),
+            ("Last contact", _moment(context.last_contact) if context.last_contact else ""),
+        ]
+        parts = [_html("The case", fields)]
+        if context.comments:
+            parts.append("<p><b>Supervision comments so far:</b></p><ul>")
+            for comment in context.comments[-5:]:
+                parts.append(
+                    f"<li>{html.escape(_moment(comment.written_at))}: "
+                    f"{html.escape(comment.text)}</li>"
+                )
+            parts.append("</ul>")
+        return "".join(parts)
+
+    # ------------------------------------------------------------------ actions
+    def _saved(self, case_id: str, text: str) -> None:
+        self.message.show_info(text)
+        emit(self.changed, case_id)
+        self.refresh(self._book)
+
+    def mark_reviewed(self) -> None:
+        item = self.current_item()
+        if item is None or self._book is None:
+            return
+        record = item.record
+        assert isinstance(record, Session | RiskAssessment)
+        try:
+            mark_reviewed(self._book, record, self._clock())
+        except SpokeError as exc:
+            self.message.show_error(str(exc))
+            return
+        self._saved(record.case_id, "Marked reviewed. It goes to the hub at the next sync.")
+
+    def add_comment(self) -> None:
+        item = self.current_item()
+        text = self.comment.toPlainText().strip()
+        if item is None or self._book is None:
+            return
+        if not text:
+            self.message.show_error("Write your comment first.")
+            self.comment.setFocus()
+            return
+        try:
+            add_comment(self._book, item.record.case_id, text, self._clock(), about=item.record)
+        except SpokeError as exc:
+            self.message.show_error(str(exc))
+            return
+        self.comment.clear()
+        self._saved(item.record.case_id,
+                    "Comment saved. The worker sees it on their record after the next sync.")
+
+    def decide(self, outcome: SignOffOutcome) -> None:
+        item = self.current_request()
+        if item is None or self._book is None:
+            return
+        record = item.record
+        assert isinstance(record, Closure | RiskAssessment)
+        text = self.decision_comment.toPlainText()
+        try:
+            decide(self._book, record, outcome, text, self._clock())
+        except SpokeError as exc:
+            self.message.show_error(
+                "To return it, say why and what to do next in the comment box."
+                if outcome is SignOffOutcome.RETURNED else str(exc)
+            )
+            self.decision_comment.setFocus()
+            return
+        self.decision_comment.clear()
+        if outcome is SignOffOutcome.APPROVED:
+            words = "Approved."
+        elif isinstance(record, Closure):
+            words = "Returned: the case reopens for the worker at their next sync."
+        else:
+            words = "Returned to the worker with your comment."
+        self._saved(record.case_id, words)
+
+    def _open(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            emit(self.open_case, item.record.case_id)
+
+    def record_supervision(self) -> None:
+        """Open the case supervision form for the selected note's case."""
+        item = self.current_item()
+        if item is None or self._book is None:
+            return
+        case_id = item.record.case_id
+        dialog = CaseSupervisionDialog(
+            self._book, case_id, item.context.reference,
+            today=self._clock().astimezone().date(), parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(
+            lambda _id: self._saved(case_id, "Case supervision recorded. It goes to the hub "
+                                             "at the next sync.")
+        )
+        self.dialog = dialog
+        dialog.open()
+
+
+class CaseSupervisionDialog(RecordDialog):
+    """The minute of a case supervision: discussion, decisions (and decisions not to act),
+    and actions, each with who does it and by when."""
+
+    saved = Signal(str)
+    LABELS: Final[Mapping[str, str]] = {
+        "held_on": "Date of the supervision",
+        "discussion": "Discussion",
+        "decisions": "Decisions",
+        "decisions_not_to_act": "Decisions not to act",
+        "action_texts": "Actions",
+        "action_owners": "Who does each action",
+        "action_due": "When each action is due",
+    }
+    ACTION_ROWS: Final = 4
+
+    def __init__(self, book: Any, case_id: str, reference: str, *, today: date,
+                 parent: QWidget | None = None) -> None:
+        super().__init__("Case supervision", parent)
+        self._book = book
+        self.case_id = case_id
+        self.record_id = new_id()
+        self.form = FieldForm(self, self.LABELS)
+        self.body.addWidget(QLabel(f"Case {reference}", self))
+        self.body.addWidget(self.form.widget)
+        f = self.form
+        self.held_on = f.add("held_on", "&Date of the supervision", date_edit(today))
+        self.discussion = f.add("discussion", "Dis&cussion", text_box(4))
+        self.decisions = f.add("decisions", "D&ecisions", text_box(2), hint="One per line.")
+        self.not_to_act = f.add(
+            "decisions_not_to_act", "Decisions &not to act", text_box(2),
+            hint="One per line, with the reason (a decision not to act is a decision too).",
+        )
+        actions = QGroupBox("Actions: what, who, by when", self)
+        actions.setAccessibleName("Actions")
+        grid = QGridLayout(actions)
+        self.action_rows: list[tuple[QLineEdit, QLineEdit, QDateEdit]] = []
+        for n in range(self.ACTION_ROWS):
+            what, who, due = QLineEdit(actions), QLineEdit(actions), date_edit(today)
+            due.setParent(actions)
+            what.setAccessibleName(f"Action {n + 1}: what")
+            who.setAccessibleName(f"Action {n + 1}: who")
+            due.setAccessibleName(f"Action {n + 1}: due by")
+            what.setPlaceholderText("What")
+            who.setPlaceholderText("Who")
+            for column, widget in enumerate((what, who, due)):
+                grid.addWidget(widget, n, column)
+            self.action_rows.append((what, who, due))
+        self.body.addWidget(actions)
+        self.cancel_button = QPushButton("Close (Esc)", self)
+        self.cancel_button.setAccessibleName("Close")
+        self.save_button = QPushButton("&Save case supervision (Ctrl+Enter)", self)
+        self.save_button.setAccessibleName("Save case supervision")
+        self.save_button.setDefault(True)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.save_button)
+        self.footer.addLayout(row)
+        self.cancel_button.clicked.connect(self.reject)
+        self.save_button.clicked.connect(self.save)
+        extra = [w for action in self.action_rows for w in action]
+        for widget in [*f.inputs.values(), *extra]:
+            watch(widget, self.changed)
+        order = [*f.inputs.values(), *extra, self.cancel_button, self.save_button]
+        for first, second in itertools.pairwise(order):
+            QWidget.setTabOrder(first, second)
+        self.fit_to_screen(80)
+
+    def accept_shortcut(self) -> None:
+        self.save()
+
+    def record(self) -> CaseSupervision:
+        def lines(box: QPlainTextEdit) -> tuple[str, ...]:
+            return tuple(line.strip() for line in box.toPlainText().splitlines() if line.strip())
+
+        used = [(w, o, d) for w, o, d in self.action_rows if w.text().strip() or o.text().strip()]
+        assert isinstance(self.discussion, QPlainTextEdit)
+        assert isinstance(self.decisions, QPlainTextEdit)
+        assert isinstance(self.not_to_act, QPlainTextEdit)
+        assert isinstance(self.held_on, QDateEdit)
+        return CaseSupervision(
+            id=self.record_id, case_id=self.case_id, supervisor=str(self._book.author),
+            held_on=day_of(self.held_on), discussion=self.discussion.toPlainText().strip(),
+            decisions=lines(self.decisions), decisions_not_to_act=lines(self.not_to_act),
+            action_texts=tuple(w.text().strip() for w, _o, _d in used),
+            action_owners=tuple(o.text().strip() for _w, o, _d in used),
+            action_due=tuple(day_of(d) for _w, _o, d in used),
+        )
+
+    def save(self) -> bool:
+        self.summary.clear_message()
+        self.form.clear()
+        record = self.record()
+        try:
+            record.validate()
+            self._book.save(record, finalise=True)
+        except ValidationError as exc:
+            self.form.show_problems(exc, self.summary, "saving")
+            return False
+        except SpokeError as exc:
+            self.summary.show_error(f"This could not be saved: {exc}")
+            return False
+        self.dirty = False
+        emit(self.saved, record.id)
+        self.accept()
+        return True
+
+
+# ---------------------------------------------------------------------- worker: Today
+class SupervisorComments(QWidget):
+    """The Today page's list of supervisor comments not yet read, with "Mark all read".
+
+    ``open_case(case_id)`` when the worker picks one. Read marks are kept on this laptop only.
+    """
+
+    open_case = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._book: Any = None
+        self.items: list[UnreadComment] = []
+        self.model = RowsModel(("Reference", "About", "Comment", "Written"), self)
+        self.table = _table(self.model, "Supervisor comments not yet read", self)
+        self.empty = QLabel("No new comments from your supervisor.", self)
+        self.empty.setWordWrap(True)
+        self.empty.setEnabled(False)
+        self.read_button = QPushButton("&Mark all read", self)
+        self.read_button.setAccessibleName("Mark all supervisor comments read")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.read_button, alignment=Qt.AlignmentFlag.AlignRight)
+        self.table.activated.connect(self._activated)
+        self.read_button.clicked.connect(self.mark_all_read)
+        self.show_comments([])
+
+    def load(self, book: Any, tasks: TaskRunner) -> None:
+        """Read the unread comments off the GUI thread."""
+        self._book = book
+        tasks.submit(lambda: load_unread(book), self.show_comments, self._failed, owner=self)
+
+    def _failed(self, error: BaseException) -> None:
+        # The casebook was locked while the comments were being read: nothing to show.
+        if not isinstance(error, CasebookError):
+            raise error
+        self.show_comments([])
+
+    def show_comments(self, items: list[UnreadComment]) -> None:
+        self.items = list(items)
+        self.model.set_rows([
+            Row(
+                cells=(item.reference, item.about or "The case",
+                       " ".join(item.text.split()), _moment(item.written_at)),
+                key=item.record_id,
+                payload=item.case_id,
+                tooltip=item.text,
+            )
+            for item in self.items
+        ])
+        self.table.setVisible(bool(self.items))
+        self.empty.setVisible(not self.items)
+        self.read_button.setVisible(bool(self.items))
+
+    def mark_all_read(self) -> None:
+        if self._book is None or not self.items:
+            return
+        mark_read(self._book, [item.record_id for item in self.items])
+        self.show_comments([])
+
+    def _activated(self, *_args: object) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            emit(self.open_case, self.items[index.row()].case_id)
+
+
+# ---------------------------------------------------------------------- reassigning
+class ReassignDialog(QDialog):
+    """Give a case to another worker in the team (supervisors). ``reassigned(case_id)``."""
+
+    reassigned = Signal(str)
+
+    def __init__(self, book: Any, case_id: str, reference: str, current: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Reassign case")
+        self._book = book
+        self.case_id = case_id
+        self.current = current
+        self.worker = QComboBox(self)
+        self.worker.setEditable(True)
+        self.worker.setAccessibleName("New key worker")
+        for worker in team_workers(book):
+            if worker != current:
+                self.worker.addItem(worker)
+        label = QLabel("New &key worker:", self)
+        label.setBuddy(self.worker)
+        self.message = Message(self, name="Reassign message")
+        self.cancel_button = QPushButton("Close (Esc)", self)
+        self.cancel_button.setAccessibleName("Close")
+        self.save_button = QPushButton("&Reassign", self)
+        self.save_button.setAccessibleName("Reassign")
+        self.save_button.setDefault(True)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(paragraph(
+            f"Case {reference} is held by {current}. At the next sync it leaves their laptop "
+            "and reaches the new key worker's (who must be in your team). Work they have not "
+            "synced yet is kept on their laptop, not lost.", self))
+        layout.addWidget(label)
+        layout.addWidget(self.worker)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.cancel_button.clicked.connect(self.reject)
+        self.save_button.clicked.connect(self.save)
+
+    def save(self) -> bool:
+        worker = self.worker.currentText().strip()
+        if not worker or worker == self.current:
+            self.message.show_error("Choose the worker who will hold the case from now on.")
+            return False
+        try:
+            reassign_case(self._book, self.case_id, worker)
+        except SpokeError as exc:
+            self.message.show_error(f"The case could not be reassigned: {exc}")
+            return False
+        emit(self.reassigned, self.case_id)
+        self.accept()
+        return True

@@ -1,0 +1,230 @@
+"""The Reports page: figures from a real casebook, charts, CSV and PDF (text read back)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from spokeapp.crypto.keyfile import FAST_KDF_FOR_TESTS
+from spokeapp.domain.records import (
+    Case,
+    CaseStatus,
+    Closure,
+    ClosureReason,
+    GroupSession,
+    GroupSetting,
+    Outcome,
+    Referral,
+    ReferralDecision,
+    SourceType,
+)
+from spokeapp.store.casebook import Casebook
+from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.views.reports import PRESETS, ReportsPage, preset_period
+
+from .conftest import PASSPHRASE, unlock
+
+OUTCOMES = [Outcome.LOWER] * 4 + [Outcome.SAME, Outcome.HIGHER]
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Iterator[Casebook]:
+    """A worker's casebook: 12 referrals in the quarter (9 accepted, 3 declined), 8 cases
+    opened from them, 6 closed (4 at lower risk, 1 the same, 1 higher), one group talk."""
+    casebook, _recovery = Casebook.create(tmp_path / "profile", PASSPHRASE,
+                                          kdf=FAST_KDF_FOR_TESTS)
+    with casebook:
+        for n in range(12):
+            accepted = n < 9
+            referral = Referral(
+                id=f"ref-{n}", young_person_id=f"yp-{n}", received_on=date(2026, 4, 2),
+                source_agency="Demo Agency", source_type=SourceType.EDUCATION,
+                reason="Demo reason",
+                decision=ReferralDecision.ACCEPTED if accepted else ReferralDecision.DECLINED,
+                decided_on=date(2026, 4, 3), decline_reason="" if accepted else "Demo: no",
+            )
+            casebook.save(referral)
+            if n >= 8:
+                continue
+            closed = n < len(OUTCOMES)
+            casebook.save(Case(
+                id=f"case-{n}", young_person_id=f"yp-{n}", key_worker="worker",
+                referral_id=referral.id, opened_on=date(2026, 4, 10),
+                status=CaseStatus.CLOSED if closed else CaseStatus.OPEN,
+                closed_on=date(2026, 6, 1) if closed else None,
+            ))
+            if closed:
+                casebook.save(Closure(
+                    id=f"clo-{n}", case_id=f"case-{n}", closed_on=date(2026, 6, 1),
+                    reason=ClosureReason.OUTCOMES_MET, outcome=OUTCOMES[n],
+                    closing_assessment_id=f"ra-{n}",
+                ), finalise=True)
+        casebook.save(GroupSession(id="grp-1", held_on=date(2026, 5, 5),
+                                   setting=GroupSetting.SCHOOL, topic="Demo talk",
+                                   young_people_reached=25), finalise=True)
+        yield casebook
+
+
+@pytest.fixture
+def page(qtbot: Any, book: Casebook) -> ReportsPage:
+    tasks = TaskRunner()
+    widget = ReportsPage(book, tasks, today=lambda: date(2026, 5, 15))
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.computed, timeout=5000):
+        widget.refresh()
+    return widget
+
+
+def _table(page: ReportsPage) -> dict[str, tuple[str, str]]:
+    rows: dict[str, tuple[str, str]] = {}
+    for row in range(page.table.rowCount()):
+        count = page.table.item(row, 1)
+        if count is None:
+            continue  # a section heading
+        share = page.table.item(row, 2)
+        rows[page.table.item(row, 0).text().strip()] = (count.text(), share.text())
+    return rows
+
+
+def _pdf_text(path: Path) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(path).pages)
+
+
+def test_the_page_shows_this_quarters_figures_with_charts(page: ReportsPage) -> None:
+    assert page.preset.currentText() == PRESETS[0]
+    assert (page.period.start, page.period.end) == (date(2026, 4, 1), date(2026, 6, 30))
+    rows = _table(page)
+    assert rows["Referrals received"] == ("12", "")
+    assert rows["Accepted"] == ("9", "75%")
+    assert rows["Declined"] == ("3", "25%")
+    assert rows["Cases closed"] == ("6", "")
+    assert rows["At lower risk than at the start"] == ("4", "67%")
+    assert rows["At the same risk"] == ("1", "17%")
+    assert rows["At higher risk"] == ("1", "17%")
+    assert rows["Young people reached"] == ("25", "")
+    assert rows["Open cases at the end of the period"] == ("2", "")
+    referrals = page.charts[0]
+    assert referrals.values == [("Accepted", "9"), ("Declined", "3"), ("Waiting", "0")]
+    assert "Accepted: 9" in referrals.accessibleDescription()
+    # Last quarter holds none of it.
+    page.preset.setCurrentIndex(1)
+    assert (page.period.start, page.period.end) == (date(2026, 1, 1), date(2026, 3, 31))
+    assert _table(page)["Referrals received"] == ("0", "")
+
+
+def test_funder_form_hides_small_counts_in_the_table_and_charts(page: ReportsPage) -> None:
+    page.funder_box.setChecked(True)
+    rows = _table(page)
+    assert rows["Referrals received"] == ("12", "")
+    assert rows["Declined"] == ("<5", "*")
+    assert rows["Accepted"] == ("*", "*")  # 12 - 9 would give the 3 away
+    assert rows["At the same risk"] == ("<5", "*")
+    assert rows["Young people reached"] == ("25", "")
+    assert page.charts[0].values == [("Accepted", "*"), ("Declined", "<5"), ("Waiting", "0")]
+    assert "<5" in page.summary.text()
+
+
+def test_csv_export_holds_the_figures_shown(page: ReportsPage, book: Casebook,
+                                            tmp_path: Path) -> None:
+    path = tmp_path / "report.csv"
+    page.export_csv(path)
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = {r["key"]: r for r in csv.DictReader(handle)}
+    assert (rows["referrals.accepted"]["count"], rows["referrals.accepted"]["share"]) == (
+        "9", "75%"
+    )
+    assert rows["referrals.received"]["scope"] == "worker:worker"
+    assert rows["closures.lower"]["share"] == "67%"
+    page.funder_box.setChecked(True)
+    page.export_csv(path)
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = {r["key"]: r for r in csv.DictReader(handle)}
+    assert rows["referrals.declined"]["count"] == "<5"
+    assert "report.csv" in page.message.text()
+    assert [e.action for e in book.audit_trail()].count("report.export_csv") == 2
+
+
+def test_pdf_export_contains_the_figures_and_the_charts(page: ReportsPage,
+                                                         tmp_path: Path) -> None:
+    path = tmp_path / "report.pdf"
+    page.export_pdf(path)
+    reader = PdfReader(path)
+    assert len(reader.pages) >= 2  # the figures, then the charts
+    text = _pdf_text(path)
+    assert "Spoke report: My work" in text
+    assert "Period: 1 Apr 2026 to 30 Jun 2026" in text
+    for words in ("Referrals received 12", "Accepted 9 75%", "Declined 3 25%",
+                  "At lower risk than at the start 4 67%", "Young people reached 25"):
+        assert words in text, words
+    charts_page = " ".join(reader.pages[-1].extract_text().split())
+    assert "Charts: My work" in charts_page
+    assert reader.pages[-1].images, "the charts are drawn on the last page"
+
+    page.funder_box.setChecked(True)
+    funder = tmp_path / "funder.pdf"
+    page.export_pdf(funder)
+    text = _pdf_text(funder)
+    assert "Funder form" in text
+    assert "Declined <5 *" in text
+    assert "Declined 3" not in text
+
+
+def test_presets_follow_quarters_and_financial_years() -> None:
+    today = date(2026, 2, 10)
+    assert preset_period(0, today) == preset_period(0, date(2026, 1, 1))
+    assert (preset_period(1, today).start, preset_period(1, today).end) == (
+        date(2025, 10, 1), date(2025, 12, 31))
+    assert (preset_period(2, today).start, preset_period(2, today).end) == (
+        date(2025, 4, 1), date(2026, 3, 31))
+    assert preset_period(3, today).start == date(2024, 4, 1)
+
+
+def test_dates_the_wrong_way_round_are_refused_with_a_message(page: ReportsPage) -> None:
+    page.end_edit.setDate(page.start_edit.date().addDays(-1))
+    assert page.preset.currentIndex() == len(PRESETS) - 1
+    assert "before its start" in page.message.text()
+    assert not page.pdf_button.isEnabled()
+    page.set_period(date(2026, 4, 1), date(2026, 4, 30))
+    assert page.pdf_button.isEnabled()
+    assert _table(page)["Referrals received"] == ("12", "")
+
+
+def test_the_main_window_has_a_reports_page(qtbot: Any, make_shell: Any, seeded: str) -> None:
+    shell = make_shell()
+    unlock(qtbot, shell)
+    main = shell.main_window
+    titles = [main.nav.item(i).text() for i in range(main.nav.count())]
+    assert "Reports" in titles
+    with qtbot.waitSignal(main.reports.computed, timeout=5000):
+        main.show_page(titles.index("Reports"))
+    assert main.current_page_title == "Reports"
+    rows = _table(main.reports)
+    assert rows["Young people supported (active)"] == ("2", "")
+    assert rows["Open cases at the end of the period"] == ("2", "")
+
+
+def test_a_supervisor_reports_on_the_team_as_synced(qtbot: Any, book: Casebook) -> None:
+    book.save(Case(id="case-b", young_person_id="yp-b", key_worker="w-birch",
+                   opened_on=date(2026, 4, 20)))
+    account = SimpleNamespace(user_id="sup-1", role="supervisor", team="North")
+    page = ReportsPage(book, TaskRunner(), today=lambda: date(2026, 5, 15), account=account)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.computed, timeout=5000):
+        page.refresh()
+    choices = [page.scope_combo.itemText(i) for i in range(page.scope_combo.count())]
+    assert choices == ["Team North (as synced to this laptop)", "Worker w-birch",
+                       "Worker worker"]
+    rows = _table(page)
+    assert rows["Open cases at the end of the period"] == ("3", "")
+    assert (rows["w-birch"], rows["worker"]) == (("1", ""), ("2", ""))
+    page.scope_combo.setCurrentIndex(1)
+    rows = _table(page)
+    assert rows["Open cases at the end of the period"] == ("1", "")
+    assert rows["Referrals received"] == ("0", "")

@@ -1,0 +1,491 @@
+"""Review and sign-off, end to end: real main windows on real casebooks, syncing through a real
+hub on loopback. Workers and supervisors are fictional; every sync is the window's own
+"Sync now" (the bridge's background sync, as a person would trigger it)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import (
+    AssessmentType,
+    CaseStatus,
+    Closure,
+    ClosureReason,
+    Outcome,
+    RiskAssessment,
+    SignOff,
+    SignOffOutcome,
+    SupervisionComment,
+)
+from spokeapp.sync.engine import SyncReport
+from spokeapp.ui.main_window import SHORTCUT_ROLE, MainWindow
+from spokeapp.ui.sync_bridge import SyncBridge
+from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.views.review import ReassignDialog, ReviewPage
+from tests.helpers.hub import RunningHub, running_hub, sqlite_url
+from tests.helpers.sync_world import Device, World, finalised_session, open_case
+from tests.ui.test_accessibility import unnamed_controls
+
+NOW = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+NOTE = "Fictional note: talked about the bus home and a new older friend."
+COMMENT = "Good catch on the older friend; please raise it at the next strategy meeting."
+RETURN = "Not yet: please do the closing risk assessment before closing."
+
+
+def clock() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[RunningHub]:
+    with running_hub(sqlite_url(tmp_path / "hub")) as running:
+        yield running
+
+
+@pytest.fixture
+def world(hub: RunningHub, tmp_path: Path) -> Iterator[World]:
+    world = World(hub, tmp_path / "laptops")
+    yield world
+    world.close()
+
+
+@pytest.fixture
+def windows(qtbot: Any) -> Iterator[Any]:
+    made: list[tuple[MainWindow, TaskRunner, SyncBridge]] = []
+
+    def build(device: Device) -> MainWindow:
+        tasks = TaskRunner()
+        bridge = SyncBridge(device.engine, clock=clock)
+        main = MainWindow(device.book, tasks, clock=clock, idle_minutes=10, sync=bridge)
+        qtbot.addWidget(main)
+        main.show()
+        made.append((main, tasks, bridge))
+        tasks.wait()
+        return main
+
+    yield build
+    for main, tasks, bridge in made:
+        bridge.stop()
+        tasks.wait()
+        main.close()
+
+
+def sync(qtbot: Any, main: MainWindow) -> SyncReport:
+    """Press "Sync now" on the Sync page and wait for the sync and the refresh it causes."""
+    with qtbot.waitSignal(main.sync.finished, timeout=30_000) as blocker:
+        main.sync_page.sync_button.click()
+    report: SyncReport = blocker.args[0]
+    assert report.error is None, report.error
+    main._tasks.wait()
+    qtbot.wait(10)  # deliver the refresh callbacks queued on the GUI thread
+    main._tasks.wait()
+    return report
+
+
+def review_page(qtbot: Any, main: MainWindow) -> ReviewPage:
+    review = main.review
+    assert review is not None, "a supervisor's window has the Review page"
+    main.show_page(main.pages.indexOf(review))
+    assert main.current_page_title == "Review"
+    qtbot.waitUntil(lambda: review.data is not None, timeout=5000)
+    return review
+
+
+def queue_cells(review: ReviewPage) -> list[tuple[str, ...]]:
+    return [row.cells for row in review.queue_model.rows]
+
+
+def timeline_text(main: MainWindow) -> str:
+    return "\n".join(" | ".join(r.cells) for r in main.case_page.timeline_model.rows)
+
+
+def open_case_page(qtbot: Any, main: MainWindow, case_id: str) -> None:
+    main.open_case(case_id)
+    qtbot.waitUntil(lambda: main.case_page.case_id == case_id, timeout=5000)
+
+
+@pytest.fixture
+def team(world: World) -> tuple[Device, Device]:
+    worker = world.device(world.add_user("Test Worker A", "worker", "team-x"), "worker-a")
+    supervisor = world.device(
+        world.add_user("Test Supervisor X", "supervisor", "team-x"), "supervisor-x"
+    )
+    return worker, supervisor
+
+
+def test_a_synced_note_reaches_the_queue_and_the_comment_comes_back(
+    qtbot: Any, windows: Any, team: tuple[Device, Device]
+) -> None:
+    worker, supervisor = team
+    case = open_case(worker.book, worker.user_id, 1)
+    note = finalised_session(worker.book, case.id, NOTE)
+    worker_main = windows(worker)
+    assert worker_main.review is None, "workers have no Review page"
+    sync(qtbot, worker_main)
+
+    sup_main = windows(supervisor)
+    review = review_page(qtbot, sup_main)
+    assert queue_cells(review) == []
+    sync(qtbot, sup_main)
+    qtbot.waitUntil(lambda: len(queue_cells(review)) == 1, timeout=5000)
+    reference, what, _when, author = queue_cells(review)[0]
+    assert (reference, author) == ("YP-TEST-01", worker.user_id)
+    assert what.startswith("Session")
+    assert NOTE in review.note.toPlainText()
+    assert unnamed_controls(review) == []
+    context = review.context.toPlainText()
+    assert "YP-TEST-01" in context and worker.user_id in context  # the case beside the note
+
+    # Comment, then mark reviewed: the note leaves the queue.
+    review.comment.setPlainText(COMMENT)
+    review.comment_button.click()
+    qtbot.waitUntil(lambda: COMMENT in review.context.toPlainText(), timeout=5000)
+    review.review_button.click()
+    qtbot.waitUntil(lambda: queue_cells(review) == [], timeout=5000)
+    assert "0 notes to review" in review.summary.text()
+    sync(qtbot, sup_main)
+
+    # The worker's next sync brings the comment: on the record's case page, and on Today.
+    assert worker_main.today.supervisor_comments.model.rowCount() == 0
+    sync(qtbot, worker_main)
+    comments = worker_main.today.supervisor_comments
+    qtbot.waitUntil(lambda: comments.model.rowCount() == 1, timeout=5000)
+    reference, about, text, _written = comments.model.row_at(0).cells
+    assert (reference, about, text) == ("YP-TEST-01", "Session note", COMMENT)
+    open_case_page(qtbot, worker_main, case.id)
+    qtbot.waitUntil(lambda: COMMENT in timeline_text(worker_main), timeout=5000)
+    assert "Supervisor comment on session note" in timeline_text(worker_main)
+    note_row = next(
+        r for r in worker_main.case_page.timeline_model.rows if r.key == note.id
+    )
+    assert "reviewed" in note_row.cells[3]
+
+    # Marking read is this laptop's business: the comment leaves Today and stays gone.
+    comments.read_button.click()
+    assert comments.model.rowCount() == 0
+    worker_main.refresh()
+    worker_main._tasks.wait()
+    qtbot.wait(10)
+    assert comments.model.rowCount() == 0
+    assert COMMENT in timeline_text(worker_main)  # still on the record
+    assert worker.book.records("supervision_comment")[0].author == supervisor.user_id
+
+
+def test_a_returned_closure_reopens_the_case_for_the_worker(
+    qtbot: Any, windows: Any, team: tuple[Device, Device]
+) -> None:
+    worker, supervisor = team
+    case = open_case(worker.book, worker.user_id, 1)
+    finalised_session(worker.book, case.id, NOTE)
+    closure = Closure(
+        id=new_id(), case_id=case.id, closed_on=date(2026, 3, 2),
+        reason=ClosureReason.MOVED_AWAY, outcome=Outcome.INCOMPLETE,
+        no_assessment_reason="Moved out of area before a closing assessment.",
+    )
+    worker.book.save(closure, finalise=True)
+    worker.book.save(replace(case, status=CaseStatus.CLOSED, closed_on=date(2026, 3, 2)))
+    worker_main = windows(worker)
+    open_case_page(qtbot, worker_main, case.id)
+    assert "closure awaiting supervisor sign-off" in worker_main.case_page.title.text()
+    sync(qtbot, worker_main)
+
+    sup_main = windows(supervisor)
+    sync(qtbot, sup_main)
+    review = review_page(qtbot, sup_main)
+    qtbot.waitUntil(lambda: review.sign_model.rowCount() == 1, timeout=5000)
+    assert review.sign_model.row_at(0).cells[:2] == ("YP-TEST-01", "Case closure")
+    assert "Moved out of area" in review.request.toPlainText()
+
+    # Returning needs a comment: without one nothing is saved.
+    review.return_button.click()
+    assert review.message.isVisible()
+    assert "say why" in review.message.text()
+    assert supervisor.book.records("sign_off") == []
+    review.decision_comment.setPlainText(RETURN)
+    review.return_button.click()
+    qtbot.waitUntil(lambda: review.sign_model.rowCount() == 0, timeout=5000)
+    assert "reopens" in review.message.text()
+    sync(qtbot, sup_main)
+
+    report = sync(qtbot, worker_main)
+    assert report.pulled >= 2
+    stored_case = worker.book.get(case.id).record
+    assert (stored_case.status, stored_case.closed_on) == (CaseStatus.OPEN, None)
+    qtbot.waitUntil(lambda: RETURN in timeline_text(worker_main), timeout=5000)
+    page = worker_main.case_page
+    assert "(closed)" not in page.title.text()
+    assert "Returned by supervisor (closure)" in timeline_text(worker_main)
+    closure_row = next(r for r in page.timeline_model.rows if r.key == closure.id)
+    assert "returned by supervisor" in closure_row.cells[3]
+    page.select_record(closure.id)
+    assert f"Sign-off: Returned by {supervisor.user_id}" in page.detail.toPlainText()
+    assert RETURN in page.detail.toPlainText()
+    assert page.session_button.isEnabled(), "the worker can carry on working the case"
+    today = worker_main.today.supervisor_comments
+    qtbot.waitUntil(lambda: today.model.rowCount() == 1, timeout=5000)
+    assert today.model.row_at(0).cells[:3] == (
+        "YP-TEST-01", "Closure returned: the case is open again", RETURN
+    )
+    decision = worker.book.records("sign_off")[0].record
+    assert isinstance(decision, SignOff)
+    assert decision.outcome is SignOffOutcome.RETURNED
+
+
+def test_an_approved_closure_stays_closed(
+    qtbot: Any, windows: Any, team: tuple[Device, Device]
+) -> None:
+    worker, supervisor = team
+    case = open_case(worker.book, worker.user_id, 1)
+    closure = Closure(
+        id=new_id(), case_id=case.id, closed_on=date(2026, 3, 2),
+        reason=ClosureReason.MOVED_AWAY, outcome=Outcome.INCOMPLETE,
+        no_assessment_reason="Moved out of area before a closing assessment.",
+    )
+    worker.book.save(closure, finalise=True)
+    worker.book.save(replace(case, status=CaseStatus.CLOSED, closed_on=date(2026, 3, 2)))
+    worker_main = windows(worker)
+    sync(qtbot, worker_main)
+    sup_main = windows(supervisor)
+    sync(qtbot, sup_main)
+    review = review_page(qtbot, sup_main)
+    qtbot.waitUntil(lambda: review.sign_model.rowCount() == 1, timeout=5000)
+    review.approve_button.click()
+    qtbot.waitUntil(lambda: review.sign_model.rowCount() == 0, timeout=5000)
+    sync(qtbot, sup_main)
+    sync(qtbot, worker_main)
+    assert worker.book.get(case.id).record.status is CaseStatus.CLOSED
+    open_case_page(qtbot, worker_main, case.id)
+    qtbot.waitUntil(lambda: "signed off" in timeline_text(worker_main), timeout=5000)
+    assert "(closed)" in worker_main.case_page.title.text()
+    assert "awaiting" not in worker_main.case_page.title.text()
+
+
+@pytest.mark.parametrize("by", ["hub administrator", "team supervisor"])
+def test_a_reassigned_case_leaves_one_laptop_and_reaches_another(
+    qtbot: Any, windows: Any, world: World, team: tuple[Device, Device], by: str
+) -> None:
+    old, supervisor = team
+    new = world.device(world.add_user("Test Worker B", "worker", "team-x"), "worker-b")
+    moving = open_case(old.book, old.user_id, 1)
+    finalised_session(old.book, moving.id, NOTE)
+    staying = [open_case(old.book, old.user_id, n) for n in (2, 3)]
+    old_main, new_main = windows(old), windows(new)
+    sync(qtbot, old_main)
+    sync(qtbot, new_main)
+    assert new_main.caseload_model.rowCount() == 0
+
+    if by == "hub administrator":
+        world.hub.admin.assign_case(moving.id, new.user_id)  # spoke-hub case assign
+    else:
+        sup_main = windows(supervisor)
+        sync(qtbot, sup_main)
+        open_case_page(qtbot, sup_main, moving.id)
+        assert sup_main.case_page.reassign_button.isVisible()
+        assert not old_main.case_page.reassign_button.isVisible()  # workers cannot
+        sup_main.case_page.reassign_button.click()
+        dialog = sup_main.dialog
+        assert isinstance(dialog, ReassignDialog)
+        assert unnamed_controls(dialog) == []
+        assert dialog.worker.findText(old.user_id) == -1  # not to the worker who has it
+        dialog.worker.setEditText(new.user_id)
+        assert dialog.save()
+        assert supervisor.book.get(moving.id).record.key_worker == new.user_id
+        sync(qtbot, sup_main)
+
+    report = sync(qtbot, old_main)
+    assert report.purged > 0
+    qtbot.waitUntil(lambda: old_main.caseload_model.rowCount() == 2, timeout=5000)
+    assert {old_main.caseload_model.row_at(n).case_id for n in range(2)} == {
+        c.id for c in staying
+    }
+    assert old.book.records(case_id=moving.id) == []
+    sync(qtbot, new_main)
+    qtbot.waitUntil(lambda: new_main.caseload_model.rowCount() == 1, timeout=5000)
+    row = new_main.caseload_model.row_at(0)
+    assert (row.case_id, row.reference) == (moving.id, "YP-TEST-01")
+    assert [s.record.discussed for s in new.book.records("session")] == [NOTE]  # type: ignore[attr-defined]
+
+
+def test_a_supervisor_of_another_team_cannot_see_or_review_it(
+    qtbot: Any, windows: Any, world: World, team: tuple[Device, Device]
+) -> None:
+    worker, supervisor = team
+    case = open_case(worker.book, worker.user_id, 1)
+    finalised_session(worker.book, case.id, NOTE)
+    worker_main = windows(worker)
+    sync(qtbot, worker_main)
+    other = world.device(world.add_user("Test Supervisor Y", "supervisor", "team-y"), "sup-y")
+    other_main = windows(other)
+    sync(qtbot, other_main)
+    review = review_page(qtbot, other_main)
+    assert queue_cells(review) == [] and review.sign_model.rowCount() == 0
+    assert other.book.count() == 0, "nothing of team X reached team Y's laptop"
+
+    # Even a comment written on the case's id by hand is refused by the hub and held.
+    other.book.save(
+        SupervisionComment(id=new_id(), case_id=case.id, author=other.user_id, written_at=NOW,
+                           text="Fictional comment from the wrong team."),
+        finalise=True,
+    )
+    sync(qtbot, other_main)
+    assert len(other.engine.held()) == 1
+    with world.hub_session() as session:
+        assert not any(r.kind == "supervision_comment" for r in world.hub_rows())
+    del session
+    sync(qtbot, worker_main)
+    assert worker.book.records("supervision_comment") == []
+    # The team's own supervisor still sees the note waiting for review.
+    sup_main = windows(supervisor)
+    sync(qtbot, sup_main)
+    own = review_page(qtbot, sup_main)
+    qtbot.waitUntil(lambda: len(queue_cells(own)) == 1, timeout=5000)
+
+
+def test_a_conflict_shows_both_sides_and_its_resolution_syncs_everywhere(
+    qtbot: Any, windows: Any, team: tuple[Device, Device]
+) -> None:
+    worker, supervisor = team
+    case = open_case(worker.book, worker.user_id, 1)
+    worker_main = windows(worker)
+    sup_main = windows(supervisor)
+    sync(qtbot, worker_main)
+    sync(qtbot, sup_main)
+    # Both change the case's risk level from the same version; the worker's reaches the hub
+    # first, so the supervisor's clashes.
+    worker.book.save(replace(worker.book.get(case.id).record, current_risk_level="medium"))
+    supervisor.book.save(replace(supervisor.book.get(case.id).record, current_risk_level="high"))
+    sync(qtbot, worker_main)
+    assert sync(qtbot, sup_main).conflicts == 1
+    sync(qtbot, worker_main)
+
+    panel = worker_main.sync_page
+    panel.show_status(worker_main.sync.status())
+    assert panel.conflicts.text() == "1"
+    queue = panel.conflict_queue
+    assert unnamed_controls(panel) == []
+    assert not panel.conflict_box.isHidden()
+    record, field, hub_side, laptop_side = queue.model.row_at(0).cells
+    assert (record, field) == ("Case", "Current risk level")
+    assert hub_side == f"Medium (by {worker.user_id})"
+    assert laptop_side.startswith(f"High (by {supervisor.user_id}, ")
+    detail = queue.detail.toPlainText()
+    assert "On the hub: Medium" in detail and "From a laptop: High" in detail
+
+    # The worker agrees with the supervisor: the laptop's value wins, and the decision syncs.
+    with qtbot.waitSignal(worker_main.sync.finished, timeout=30_000):
+        queue.use_button.click()
+    assert worker.book.get(case.id).record.current_risk_level == "high"
+    sync(qtbot, sup_main)
+    assert supervisor.engine.status().open_conflicts == 0
+    assert supervisor.book.get(case.id).record.current_risk_level == "high"
+    panel.show_status(worker_main.sync.status())
+    assert panel.conflict_box.isHidden()
+    assert worker.engine.status().open_conflicts == 0
+
+
+def test_case_supervision_is_minuted_and_reaches_the_worker(
+    qtbot: Any, windows: Any, team: tuple[Device, Device]
+) -> None:
+    worker, supervisor = team
+    case = open_case(worker.book, worker.user_id, 1)
+    finalised_session(worker.book, case.id, NOTE)
+    worker_main = windows(worker)
+    sync(qtbot, worker_main)
+    sup_main = windows(supervisor)
+    sync(qtbot, sup_main)
+    review = review_page(qtbot, sup_main)
+    qtbot.waitUntil(lambda: len(queue_cells(review)) == 1, timeout=5000)
+
+    review.supervision_button.click()
+    dialog = review.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert unnamed_controls(dialog) == []
+    dialog.discussion.setPlainText("Fictional discussion of the older friend.")
+    dialog.not_to_act.setPlainText("No police referral yet: nothing new to share")
+    what, who, _due = dialog.action_rows[0]
+    what.setText("Ask school about attendance")
+    assert not dialog.save()  # an action without an owner is refused, nothing saved
+    assert "Who does each action" in dialog.summary.text()
+    assert supervisor.book.records("case_supervision") == []
+    who.setText(worker.user_id)
+    assert dialog.save()
+    sync(qtbot, sup_main)
+
+    sync(qtbot, worker_main)
+    open_case_page(qtbot, worker_main, case.id)
+    qtbot.waitUntil(lambda: "Case supervision" in timeline_text(worker_main), timeout=5000)
+    page = worker_main.case_page
+    row = next(r for r in page.timeline_model.rows if r.cells[1] == "Case supervision")
+    page.select_record(row.key)
+    detail = page.detail.toPlainText()
+    assert "No police referral yet" in detail
+    assert f"Ask school about attendance \u2014 {worker.user_id}" in detail
+    assert not page.amend_button.isEnabled(), "a supervisor's minute is not the worker's to amend"
+
+
+def test_an_overridden_risk_level_is_signed_off_and_the_worker_sees_it(
+    qtbot: Any, windows: Any, team: tuple[Device, Device]
+) -> None:
+    worker, supervisor = team
+    case = open_case(worker.book, worker.user_id, 1)
+    assessment = RiskAssessment(
+        id=new_id(), case_id=case.id, assessment_type=AssessmentType.INITIAL,
+        assessed_on=date(2026, 3, 2), tool_id="test-tool", tool_version=1,
+        answers=(("q1", 1),), score=1, level="low", override_level="high",
+        override_reasons="Fictional: an older man now collects them from school.",
+        needs_sign_off=True,
+    )
+    worker.book.save(assessment, finalise=True)
+    worker_main = windows(worker)
+    sync(qtbot, worker_main)
+    sup_main = windows(supervisor)
+    sync(qtbot, sup_main)
+    review = review_page(qtbot, sup_main)
+    qtbot.waitUntil(lambda: review.sign_model.rowCount() == 1, timeout=5000)
+    assert "level overridden to High" in review.sign_model.row_at(0).cells[1]
+    assert "older man" in review.request.toPlainText()
+    assert len(queue_cells(review)) == 1  # the assessment is also in the review queue
+    review.approve_button.click()
+    qtbot.waitUntil(lambda: review.sign_model.rowCount() == 0, timeout=5000)
+    sync(qtbot, sup_main)
+    sync(qtbot, worker_main)
+    open_case_page(qtbot, worker_main, case.id)
+    qtbot.waitUntil(lambda: "signed off" in timeline_text(worker_main), timeout=5000)
+    worker_main.case_page.select_record(assessment.id)
+    assert f"Signed off by {supervisor.user_id}" in worker_main.case_page.detail.toPlainText()
+
+
+def test_supervisor_pages_appear_with_shortcuts_and_a_worker_has_none(
+    qtbot: Any, windows: Any, team: tuple[Device, Device]
+) -> None:
+    worker, supervisor = team
+    sup_main = windows(supervisor)
+    work_main = windows(worker)
+    titles = [sup_main.nav.item(n).text() for n in range(sup_main.nav.count())]
+    assert titles[-5:] == ["Sync", "Reports", "Review", "Team", "Lone-working board"]
+    worker_titles = [work_main.nav.item(n).text() for n in range(work_main.nav.count())]
+    assert worker_titles[-2:] == ["Sync", "Reports"]
+    for keys, title in (("Ctrl+0", "Reports"), ("Ctrl+Shift+V", "Review"),
+                        ("Ctrl+Shift+M", "Team")):
+        action = next(a for a in sup_main.page_actions if a.text() == title)
+        assert action.shortcut().toString() == keys
+        action.trigger()
+        assert sup_main.current_page_title == title
+    # The Team page asks the hub as soon as it is shown.
+    assert sup_main.team is not None
+    qtbot.waitUntil(lambda: sup_main.team is not None and sup_main.team.loaded is not None,
+                    timeout=10_000)
+    assert "Team team-x" in sup_main.team.status.text()
+    # Every navigation entry fits its title and shortcut without clipping.
+    metrics = sup_main.nav.fontMetrics()
+    for n in range(sup_main.nav.count()):
+        item = sup_main.nav.item(n)
+        needed = metrics.horizontalAdvance(item.text() + str(item.data(SHORTCUT_ROLE)))
+        assert needed < sup_main.nav.width()
