@@ -13,7 +13,7 @@ import argparse
 import os
 import sys
 import tempfile
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -67,6 +67,149 @@ def dark_palette(app: QApplication) -> None:
     app.setPalette(palette)
 
 
+def board_casebook(profile: Path) -> Casebook:
+    """A supervisor's casebook holding the team's (fictional) visits in every state at NOW."""
+    from spokeapp.domain.ids import new_id
+    from spokeapp.domain.records import (
+        Alarm,
+        AlertAcknowledgement,
+        AlertReason,
+        CheckIn,
+        CheckInKind,
+        EscalationAlert,
+        Record,
+        VisitPlan,
+    )
+
+    book, _ = Casebook.create(
+        profile, DEMO_PASSPHRASE, kdf=FAST_KDF_FOR_TESTS, clock=lambda: NOW,
+        author="u-5e0c1d7a9b22",
+    )
+
+    def at(hours: int, minutes: int) -> datetime:
+        return NOW.replace(hour=hours, minute=minutes)
+
+    def visit(worker: str, where: str, ref: str, start: datetime, end: datetime) -> VisitPlan:
+        return VisitPlan(
+            id=new_id(), worker=worker, location=where, starts_at=start, expected_end=end,
+            mobile_number=f"07700 900{len(where):03d}", buddy_name="Demo Buddy",
+            buddy_phone="07700 900999", case_reference=ref, vehicle="Blue Demo hatchback",
+        )
+
+    alarm = visit("u-1a2b3c4d5e6f", "Demo Youth Centre, Example Road", "DEMO-0012",
+                  at(9, 30), at(12, 0))
+    late = visit("u-2b3c4d5e6f70", "Cafe on Example High Street", "DEMO-0007",
+                 at(8, 30), at(11, 0))
+    grace = visit("u-3c4d5e6f7081", "Demo Library", "DEMO-0031", at(9, 20), at(12, 30))
+    due = visit("u-4d5e6f708192", "Example Park, north gate", "DEMO-0003", at(9, 35), at(11, 30))
+    armed = visit("u-5e6f708192a3", "Demo Family Centre", "DEMO-0019", at(10, 0), at(11, 45))
+    mine = visit(book.author, "Demo School, Example Lane", "DEMO-0024", at(10, 25), at(11, 30))
+    ended = visit("u-6f708192a3b4", "Demo Sports Hall", "DEMO-0008", at(8, 0), at(10, 0))
+    panic = Alarm(id=new_id(), visit_id=alarm.id, raised_at=at(10, 21))
+    records: list[Record] = [alarm, late, grace, due, armed, mine, ended, panic]
+    top = EscalationAlert(
+        id=new_id(), visit_id=alarm.id, tier="manager_decision", raised_at=at(10, 21),
+        recipients=("manager",), reason=AlertReason.PANIC, cause_id=panic.id,
+    )
+    buddy = EscalationAlert(
+        id=new_id(), visit_id=late.id, tier="buddy", raised_at=at(9, 45),
+        recipients=("buddy",), reason=AlertReason.OVERDUE, deadline=at(9, 30),
+    )
+    on_call = EscalationAlert(
+        id=new_id(), visit_id=late.id, tier="on_call_manager", raised_at=at(10, 0),
+        recipients=("on_call_manager",), reason=AlertReason.OVERDUE, deadline=at(9, 30),
+    )
+    records += [
+        top, buddy, on_call,
+        AlertAcknowledgement(id=new_id(), alert_id=buddy.id, visit_id=late.id,
+                             by="u-708192a3b4c5", at=at(9, 46)),
+        CheckIn(id=new_id(), visit_id=alarm.id, kind=CheckInKind.SAFE, at=at(10, 5)),
+        CheckIn(id=new_id(), visit_id=due.id, kind=CheckInKind.SAFE, at=at(9, 40)),
+        CheckIn(id=new_id(), visit_id=ended.id, kind=CheckInKind.SAFE, at=at(9, 0)),
+        CheckIn(id=new_id(), visit_id=ended.id, kind=CheckInKind.HOME_SAFE, at=at(9, 52)),
+    ]
+    for record in records:
+        book.save(record, finalise=True)
+    # Everyone's plan but the supervisor's own came through the hub, so the hub watches them.
+    return book
+
+
+def board_screenshot(app: QApplication, folder: Path, name: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        book = board_casebook(Path(tmp) / "supervisor")
+        tasks = TaskRunner()
+        window = MainWindow(book, tasks, clock=lambda: NOW, idle_minutes=10)
+        window.resize(1280, 800)
+        board = window.add_board()
+        # Online, the board names the workers from the hub's team view (ids otherwise).
+        board.set_names({
+            "u-1a2b3c4d5e6f": "Demo Worker Ash", "u-2b3c4d5e6f70": "Demo Worker Birch",
+            "u-3c4d5e6f7081": "Demo Worker Cedar", "u-4d5e6f708192": "Demo Worker Dune",
+            "u-5e6f708192a3": "Demo Worker Ember", "u-6f708192a3b4": "Demo Worker Fern",
+            "u-708192a3b4c5": "Demo Supervisor Gale",
+        })
+        window.show()
+        window.show_board()
+        settle(app, tasks)
+        save(window, folder, name)
+        board.select_visit(board.model.entry(1).visit_id)
+        settle(app, tasks)
+        save(window, folder, f"{name}-overdue")
+        board.select_visit(board.model.entry(0).visit_id)
+        dialog = board.resolve()
+        assert dialog is not None
+        dialog.save()  # no note yet: refused, with the reason beside the note
+        settle(app, tasks)
+        save(dialog, folder, f"{name}-resolve-refused")
+        dialog.reject()
+        window.close()
+        tasks.wait()
+        book.close()
+
+
+def reports_screenshots(app: QApplication, window: MainWindow, tasks: TaskRunner,
+                        folder: Path) -> None:
+    """The Reports page over the financial year, then in its funder form."""
+    reports = window.reports
+    window.show_page(window.pages.indexOf(reports))
+    settle(app, tasks)
+    reports.preset.setCurrentIndex(2)  # this financial year: all of the demo's work
+    settle(app, tasks)
+    save(window, folder, "20-reports")
+    reports.funder_box.setChecked(True)
+    settle(app, tasks)
+    save(window, folder, "21-reports-funder-form")
+    reports.funder_box.setChecked(False)
+
+
+def visits_screenshots(app: QApplication, window: MainWindow, tasks: TaskRunner,
+                       folder: Path) -> None:
+    """Lone working: the plan form, a visit NOT ARMED (offline), then ARMED after a sync."""
+    visits = window.visits
+    window.show_page(window.pages.indexOf(visits))
+    form = visits.form
+    form.location.setText("Riverside Community Library, AB1 2CD")
+    form.case_reference.setCurrentIndex(1)
+    form.vehicle.setText("Blue hatchback, EX12 AMP")
+    form.mobile.setText("07700 900123")
+    form.buddy_name.setText("Sam Buddy")
+    form.buddy_phone.setText("07700 900456")
+    form.amber_note.setPlainText("Meeting room 2; reception staff know we are there.")
+    form.set_expected_end(NOW + timedelta(minutes=90))
+    settle(app, tasks)
+    save(window, folder, "22-visits-start")
+    form.start()
+    settle(app, tasks)
+    save(window, folder, "23-visits-not-armed")
+    window.sync.engine.sync_once()  # the demo hub acknowledges the plan
+    visits.refresh()
+    settle(app, tasks)
+    save(window, folder, "24-visits-armed")
+    visits.panel.end_button.click()
+    settle(app, tasks)
+    window.sync.stop()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("folder", nargs="?", default="screenshots")
@@ -90,6 +233,8 @@ def main() -> int:
         for number, name in enumerate(
             ("today", "caseload", "session", "case", "referrals", "outreach", "settings", "sync")
         ):
+            page = getattr(window, {"session": "session_form", "case": "case_page",
+                                    "sync": "sync_page"}.get(name, name))
             if name == "case":
                 cases = [
                     s.record
@@ -101,7 +246,7 @@ def main() -> int:
                 settle(app, tasks)
             elif name == "session":
                 window.record_session_for(window.caseload_model.row_at(1).case_id)
-            window.show_page(number)
+            window.show_page(window.pages.indexOf(page))
             settle(app, tasks)
             save(window, folder, f"{number + 1:02d}-{name}")
 
@@ -146,6 +291,10 @@ def main() -> int:
         window.new_professional()
         save(window.dialog, folder, "15-training")  # type: ignore[arg-type]
         window.dialog.reject()  # type: ignore[union-attr]
+
+        board_screenshot(app, folder, "19-lone-working-board")
+        reports_screenshots(app, window, tasks, folder)
+        visits_screenshots(app, window, tasks, folder)
 
         window.close_case(case_id)
         wizard = window.dialog
