@@ -30,6 +30,7 @@ from typing import Any, Final
 
 from spokeapp.domain.errors import SpokeError, ValidationError
 from spokeapp.domain.ids import new_id
+from spokeapp.domain.json_text import json_text, json_value
 from spokeapp.domain.records import RECORD_TYPES, record_from_dict
 from spokeapp.store.casebook import Casebook
 from spokeapp.store.database import CasebookError, Connection
@@ -60,7 +61,7 @@ PUSHED_OPS: Final = ("put", "finalise")
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return json_text(value)
 
 
 @dataclass(frozen=True)
@@ -323,9 +324,9 @@ class SyncStore:
         return [
             PendingChange(
                 seq=int(r[0]), id=r[1], record_id=r[2], kind=r[3], op=r[4],
-                payload=json.loads(r[5]), author=r[6], local_time=r[7],
+                payload=json_value(r[5]), author=r[6], local_time=r[7],
                 base_seq=None if r[8] is None else int(r[8]),
-                base=None if r[9] is None else json.loads(r[9]),
+                base=None if r[9] is None else json_value(r[9]),
                 scope=r[10],
             )
             for r in rows

@@ -112,6 +112,55 @@ def test_canonical_change_is_byte_identical_for_python_valued_payloads(
     assert canonical_change(change) == expected
 
 
+#: Text with the characters JSON writers disagree about most: controls, quotes, backslashes,
+#: U+2028/2029, DEL, astral characters (key order by code point), and anything else.
+_tricky_text = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list('\x00\x01\x08\t\n\x0b\x0c\r\x1f"\\/\x7f\u2028\u2029\ufeff')),
+        st.sampled_from(["\U0001f600", "\uffff", "\ue000", "é", "ß", "中"]),
+        st.characters(exclude_categories=["Cs"]),
+    ),
+    max_size=30,
+)
+_fast_leaf = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(2**63), max_value=2**63 - 1), _tricky_text,
+)
+_fast_json = st.recursive(
+    _fast_leaf,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_tricky_text, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    payload=st.dictionaries(_tricky_text, _fast_json, max_size=8),
+    base=st.none() | st.dictionaries(_tricky_text, _fast_json, max_size=4),
+    author=_tricky_text, local_time=_tricky_text,
+)
+def test_canonical_change_fast_path_is_byte_identical_for_text_heavy_payloads(
+    payload: dict[str, Any], base: dict[str, Any] | None, author: str, local_time: str,
+) -> None:
+    # No floats and 64-bit integers only: the path that writes with orjson.
+    change = _change(payload, base, 7 if base else None, author, local_time, "put")
+    assert canonical_change(change) == reference_canonical(change)
+    again = ChangeIn.model_validate_json(change.model_dump_json())
+    assert canonical_change(again) == reference_canonical(change)
+
+
+def test_canonical_change_with_a_lone_surrogate_behaves_as_the_definition() -> None:
+    change = _change({"notes": "\ud800"}, None, None, "author", "t", "put")
+    try:
+        reference_canonical(change)
+    except UnicodeEncodeError:
+        try:
+            canonical_change(change)
+        except UnicodeEncodeError:
+            return
+        raise AssertionError("canonical_change accepted a lone surrogate") from None
+    raise AssertionError("the definition was expected to refuse a lone surrogate")
+
+
 def test_chain_heads_unchanged_for_a_known_change() -> None:
     # A fixed change and the head protocol version 1 gives it (computed with the definition).
     change = ChangeIn(
