@@ -54,7 +54,9 @@ it.
 **Alarms.** A panic :class:`Alarm`, a duress alarm, or a ``duress`` check-in alerts the top tier
 at once (then everyone, if nobody acknowledges). Check-ins do not stop an alarm (a worker under
 duress can be made to press "safe"); only an :class:`AlarmResolution` does, with a note, and it
-prompts a :class:`WelfareDebrief` (:func:`welfare_debrief_for`). While an alarm is live the overdue
+prompts a :class:`WelfareDebrief` (:func:`welfare_debrief_for`), a task for the supervisors
+that one of them ticks off with a :class:`WelfareDebriefDone` and its note
+(:func:`debrief_done`, :func:`debrief_tasks`). While an alarm is live the overdue
 ladder is held (the top tier already has it) and no all-clear is sent, so nobody is stood down
 by the check-in that carried a duress PIN. Reminders to the worker carry on as normal, so
 nothing on her phone changes.
@@ -73,7 +75,7 @@ import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Final
 
@@ -94,6 +96,7 @@ from spokeapp.domain.records import (
     EscalationAlert,
     VisitPlan,
     WelfareDebrief,
+    WelfareDebriefDone,
 )
 
 __all__ = [
@@ -106,6 +109,7 @@ __all__ = [
     "SMS_USAGE",
     "Action",
     "ActionKind",
+    "DebriefTask",
     "EscalationPolicy",
     "SmsCommand",
     "SmsCommandKind",
@@ -115,6 +119,8 @@ __all__ = [
     "as_received",
     "check_in_from_sms",
     "check_in_label",
+    "debrief_done",
+    "debrief_tasks",
     "default_interval",
     "due_actions",
     "escalation_starts_at",
@@ -1108,3 +1114,128 @@ def welfare_debrief_for(
     """The supervisor's task to debrief the worker, due ``within_days`` of the resolution."""
     due: date = resolution.at.date() + timedelta(days=within_days)
     return WelfareDebrief(id=id, visit_id=resolution.visit_id, supervisor=supervisor, due_on=due)
+
+
+def debrief_done(debrief: WelfareDebrief, done: WelfareDebriefDone) -> WelfareDebrief:
+    """The debrief task ticked off by ``done`` (on the day of ``done.at``, UTC). A debrief
+    already done stays as it is: the first completion counts."""
+    if debrief.done:
+        return debrief
+    return dataclasses.replace(debrief, done=True, done_on=done.at.astimezone(UTC).date())
+
+
+@dataclass(frozen=True, slots=True)
+class DebriefTask:
+    """A welfare debrief as the supervisors' to-do list shows it.
+
+    ``resolution`` is the resolution that prompted it (None if this laptop does not hold it),
+    ``alarm_at`` when the trouble it followed began (the alarm, a duress check-in, or else the
+    first alert of a missed check-in), ``done`` the earliest completion known here.
+    """
+
+    debrief: WelfareDebrief
+    resolution: AlarmResolution | None = None
+    alarm_at: datetime | None = None
+    done: WelfareDebriefDone | None = None
+
+    @property
+    def is_done(self) -> bool:
+        """Done on the hub (the task says so) or here (a completion names it)."""
+        return self.debrief.done or self.done is not None
+
+    def overdue(self, today: date) -> bool:
+        """Still to do after the day it was due."""
+        return not self.is_done and today > self.debrief.due_on
+
+
+def debrief_tasks(
+    debriefs: Iterable[WelfareDebrief],
+    resolutions: Iterable[AlarmResolution],
+    *,
+    alarms: Iterable[Alarm] = (),
+    check_ins: Iterable[CheckIn] = (),
+    alerts: Iterable[EscalationAlert] = (),
+    dones: Iterable[WelfareDebriefDone] = (),
+) -> list[DebriefTask]:
+    """Each debrief with what a supervisor needs to see about it, oldest due first.
+
+    A debrief does not name its resolution: it is the one on the same visit by the same
+    supervisor whose day gives its due date (:func:`welfare_debrief_for`); several such are
+    paired in order (debrief ids are time-ordered, made in the order of the resolutions).
+    """
+    resolved = sorted(resolutions, key=lambda r: (r.at, r.id))
+    by_key: dict[tuple[str, str, date], list[AlarmResolution]] = {}
+    by_visit: dict[str, list[AlarmResolution]] = {}
+    for made in resolved:
+        due = made.at.date() + timedelta(days=DEBRIEF_WITHIN_DAYS)
+        by_key.setdefault((made.visit_id, made.by, due), []).append(made)
+        by_visit.setdefault(made.visit_id, []).append(made)
+    alarm_list, check_in_list, alert_list = list(alarms), list(check_ins), list(alerts)
+    first_done: dict[str, WelfareDebriefDone] = {}
+    for done in sorted(dones, key=lambda d: (d.at, d.id)):
+        first_done.setdefault(done.debrief_id, done)
+    taken: dict[tuple[str, str, date], int] = {}
+    tasks = []
+    for debrief in sorted(debriefs, key=lambda d: d.id):
+        key = (debrief.visit_id, debrief.supervisor, debrief.due_on)
+        candidates = by_key.get(key, [])
+        position = taken.get(key, 0)
+        taken[key] = position + 1
+        resolution: AlarmResolution | None
+        if position < len(candidates):
+            resolution = candidates[position]
+        else:  # not held here, or made with another due rule: the latest that fits best
+            same = [r for r in by_visit.get(debrief.visit_id, []) if r.by == debrief.supervisor]
+            fallback = same or by_visit.get(debrief.visit_id, [])
+            resolution = fallback[-1] if fallback else None
+        alarm_at = (
+            None
+            if resolution is None
+            else _trouble_began(
+                resolution, by_visit[resolution.visit_id], alarm_list, check_in_list, alert_list
+            )
+        )
+        tasks.append(DebriefTask(debrief, resolution, alarm_at, first_done.get(debrief.id)))
+    earliest = datetime.min.replace(tzinfo=UTC)
+    tasks.sort(
+        key=lambda t: (
+            t.debrief.due_on,
+            t.resolution.at if t.resolution is not None else earliest,
+            t.debrief.id,
+        )
+    )
+    return tasks
+
+
+def _trouble_began(
+    resolution: AlarmResolution,
+    visit_resolutions: list[AlarmResolution],
+    alarms: list[Alarm],
+    check_ins: list[CheckIn],
+    alerts: list[EscalationAlert],
+) -> datetime | None:
+    """When the trouble a resolution closed began: the first alarm or duress check-in since
+    the visit's previous resolution, or else its first alert (a missed check-in)."""
+    earlier = [r.at for r in visit_resolutions if r.at < resolution.at]
+    since = max(earlier, default=None)
+
+    def within(at: datetime) -> bool:
+        return at <= resolution.at and (since is None or at > since)
+
+    visit = resolution.visit_id
+    causes = [a.raised_at for a in alarms if a.visit_id == visit and within(a.raised_at)]
+    causes += [
+        c.at
+        for c in check_ins
+        if c.visit_id == visit and c.kind is CheckInKind.DURESS and within(c.at)
+    ]
+    if causes:
+        return min(causes)
+    raised = [
+        a.raised_at
+        for a in alerts
+        if a.visit_id == visit
+        and a.tier not in (REMINDER_TIER, ALL_CLEAR_TIER)
+        and within(a.raised_at)
+    ]
+    return min(raised, default=None)

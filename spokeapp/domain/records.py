@@ -28,11 +28,13 @@ from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 from spokeapp.domain.errors import Problem, ValidationError
 
 __all__ = [
+    "APPROVABLE_KINDS",
     "DEFAULT_CHECK_IN_MINUTES",
     "HIGH_RISK_CHECK_IN_MINUTES",
     "MAX_CHECK_IN_MINUTES",
     "MAX_VISIT_HOURS",
     "MIN_CHECK_IN_MINUTES",
+    "MIN_DEBRIEF_NOTE_CHARS",
     "MIN_RESOLUTION_NOTE_CHARS",
     "MIN_RETURN_COMMENT_CHARS",
     "RECORD_TYPES",
@@ -74,12 +76,14 @@ __all__ = [
     "Session",
     "SignOff",
     "SignOffOutcome",
+    "SignOffRequest",
     "SourceType",
     "SupervisionAction",
     "SupervisionComment",
     "VenueType",
     "VisitPlan",
     "WelfareDebrief",
+    "WelfareDebriefDone",
     "YoungPerson",
     "is_uk_mobile",
     "is_uk_postcode",
@@ -1209,6 +1213,7 @@ DEFAULT_CHECK_IN_MINUTES = 60
 HIGH_RISK_CHECK_IN_MINUTES = 30
 MAX_VISIT_HOURS = 12
 MIN_RESOLUTION_NOTE_CHARS = 10
+MIN_DEBRIEF_NOTE_CHARS = 10
 _MAX_LOCATION_CHARS = 200
 _MAX_SHORT_TEXT_CHARS = 100
 _MAX_NOTE_CHARS = 1000
@@ -1648,6 +1653,54 @@ class WelfareDebrief(_RecordFields):
         return ""
 
 
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class WelfareDebriefDone(_RecordFields):
+    """A supervisor says a welfare debrief took place: when, how it went, any follow-up.
+
+    An event naming its :class:`WelfareDebrief` (which the hub then marks done). Written by a
+    supervisor of the worker's team in their own name; authored by a supervisor, so the hub's
+    pull scope keeps the note among the team's supervisors and off the worker's laptop.
+    """
+
+    KIND: ClassVar[str] = "welfare_debrief_done"
+    EVENT: ClassVar[bool] = True
+
+    id: str
+    debrief_id: str
+    visit_id: str
+    by: str
+    at: datetime
+    note: str
+
+    @property
+    def case_id(self) -> None:
+        """Lone-working records are never scoped by case (see the note above VisitPlan)."""
+        return None
+
+    def validate(self) -> None:
+        """Raise ValidationError listing every broken rule of a debrief's completion."""
+        problems: list[Problem] = []
+        _require(problems, "id", self.id)
+        _require(problems, "debrief_id", self.debrief_id)
+        _require(problems, "visit_id", self.visit_id)
+        _require(problems, "by", self.by)
+        _aware(problems, "at", self.at)
+        if len(self.note.strip()) < MIN_DEBRIEF_NOTE_CHARS:
+            problems.append(
+                Problem(
+                    "note",
+                    "say when it took place, how it went and any follow-up "
+                    f"(at least {MIN_DEBRIEF_NOTE_CHARS} characters)",
+                )
+            )
+        _max_length(problems, "note", self.note, _MAX_NOTE_CHARS)
+        _raise_if(problems)
+
+    def searchable_text(self) -> str:
+        """Nothing: it is about a colleague's welfare, kept out of the casework search."""
+        return ""
+
+
 # ---------------------------------------------------------------------------------------------
 # Supervision (issue 6; the rules of queues and sign-off are in spokeapp.domain.supervision)
 # ---------------------------------------------------------------------------------------------
@@ -1664,8 +1717,13 @@ MIN_RETURN_COMMENT_CHARS = 10
 _MAX_COMMENT_CHARS = 4000
 REVIEWABLE_KINDS: frozenset[str] = frozenset({"session", "risk_assessment"})
 """Records a supervisor reviews in the review queue: session notes and risk assessments."""
-SIGN_OFF_KINDS: frozenset[str] = frozenset({"closure", "risk_assessment"})
-"""Records that can need a supervisor's sign-off: closures, and overridden risk levels."""
+APPROVABLE_KINDS: frozenset[str] = frozenset({"safeguarding_concern", "amendment"})
+"""Kinds a hub may say need a supervisor's approval (``spoke-hub approvals require KIND``): the
+hub then writes a :class:`SignOffRequest` for each one pushed. Events of a case only: a header
+(a referral decision) changes after it is approved, and a declined referral has no case."""
+SIGN_OFF_KINDS: frozenset[str] = frozenset({"closure", "risk_assessment"}) | APPROVABLE_KINDS
+"""Records that can need a supervisor's sign-off: closures, overridden risk levels, and the
+kinds a hub configures as needing approval."""
 
 
 class SignOffOutcome(StrEnum):
@@ -1785,7 +1843,8 @@ class SignOff(_RecordFields):
         _require(problems, "request_id", self.request_id)
         if self.request_kind not in SIGN_OFF_KINDS:
             problems.append(
-                Problem("request_kind", "only closures and risk assessments are signed off")
+                Problem("request_kind", "only closures, risk assessments and the kinds your "
+                        "hub asks approval for are signed off")
             )
         _require(problems, "decided_by", self.decided_by)
         _aware(problems, "decided_at", self.decided_at)
@@ -1806,6 +1865,47 @@ class SignOff(_RecordFields):
     def searchable_text(self) -> str:
         """The supervisor's comment."""
         return _joined(self.comment)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class SignOffRequest(_RecordFields):
+    """The hub asks the team's supervisors to approve a record of a kind it says needs approval.
+
+    Written by the hub only (a device pushing one is refused 403), in the push that brought the
+    record (``record_id``, ``record_kind``, written by ``worker``), so it reaches the team's
+    supervisors and the worker by ordinary pull. A :class:`SignOff` naming the record decides
+    it, exactly as for a closure. Its id is made from the record's
+    (``spokeapp.domain.supervision.request_id_for``), so a record pushed again after a hub
+    restore is never asked about twice.
+    """
+
+    KIND: ClassVar[str] = "sign_off_request"
+    EVENT: ClassVar[bool] = True
+
+    id: str
+    case_id: str
+    record_id: str
+    record_kind: str
+    worker: str
+    requested_at: datetime
+
+    def validate(self) -> None:
+        """Raise ValidationError listing every broken rule of a sign-off request."""
+        problems: list[Problem] = []
+        _require(problems, "id", self.id)
+        _require(problems, "case_id", self.case_id)
+        _require(problems, "record_id", self.record_id)
+        if self.record_id == self.id:
+            problems.append(Problem("record_id", "a request cannot be about itself"))
+        if self.record_kind not in APPROVABLE_KINDS:
+            problems.append(Problem("record_kind", "is not a kind a hub can ask approval for"))
+        _require(problems, "worker", self.worker)
+        _aware(problems, "requested_at", self.requested_at)
+        _raise_if(problems)
+
+    def searchable_text(self) -> str:
+        """Nothing: a request has no free text."""
+        return ""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -1902,10 +2002,12 @@ _ALL_TYPES: tuple[type[Record], ...] = (
     AlertAcknowledgement,
     AlarmResolution,
     WelfareDebrief,
+    WelfareDebriefDone,
     SupervisionComment,
     ReviewMark,
     SignOff,
     CaseSupervision,
+    SignOffRequest,
 )
 RECORD_TYPES: dict[str, type[Record]] = {cls.KIND: cls for cls in _ALL_TYPES}
 """Every record class by its KIND, for storage and sync to rebuild records generically."""

@@ -4,9 +4,11 @@ the hub"): the escalation watch over every armed visit, the notifiers' outbox, S
 * **Push hook** (:func:`on_safety_changes`): called once by ``sync_service.push`` inside the
   push transaction. It enforces who may write what (escalation alerts and welfare debriefs
   are written by the hub only; an alert acknowledgement or alarm resolution only by a
-  supervisor of the worker's team, never the worker), indexes the visit's records, updates
-  the watch row, and returns each safety change's :class:`VisitWatchAck` (the escalation
-  start time after the whole batch; None once the visit is over).
+  supervisor of the worker's team, never the worker; a debrief's completion only by a
+  supervisor of the worker's team or the one it was given to, in their own name), indexes
+  the visit's records, updates the watch row, marks completed debriefs done, and returns each
+  safety change's :class:`VisitWatchAck` (the escalation start time after the whole batch;
+  None once the visit is over).
 * **The watch** (:class:`Watcher`): each tick claims the visits whose ``next_check_at`` has
   come (``UPDATE ... WHERE visit_id IN (SELECT ... FOR UPDATE SKIP LOCKED)`` on PostgreSQL:
   several hub processes share the work), then, holding the hub-wide write lock, re-reads each
@@ -62,6 +64,8 @@ from spokeapp.domain.records import (
     EscalationAlert,
     Record,
     VisitPlan,
+    WelfareDebrief,
+    WelfareDebriefDone,
     normalise_phone_number,
     record_from_dict,
 )
@@ -99,12 +103,15 @@ POLICY_KEY = "lone_working_policy"
 NOTIFIERS_KEY = "lone_working_notifiers"
 PLAN_KIND = VisitPlan.KIND
 ALERT_KIND = EscalationAlert.KIND
-DEBRIEF_KIND = "welfare_debrief"
+DEBRIEF_KIND = WelfareDebrief.KIND
+DEBRIEF_DONE_KIND = WelfareDebriefDone.KIND
 #: Written by the hub only: a device pushing one is refused (403, nothing stored).
 HUB_AUTHORED_KINDS = frozenset({ALERT_KIND, DEBRIEF_KIND})
 #: Pushed by a supervisor of the worker's team only (a coerced worker cannot stand down).
 SUPERVISOR_KINDS = frozenset({AlertAcknowledgement.KIND, AlarmResolution.KIND})
-VISIT_KINDS = SAFETY_KINDS | HUB_AUTHORED_KINDS
+#: Every kind the push hook looks at. ``sync_service``'s bulk path leaves these to ``push()``,
+#: which calls the hook, so a debrief's completion is always checked here.
+VISIT_KINDS = SAFETY_KINDS | HUB_AUTHORED_KINDS | {DEBRIEF_DONE_KIND}
 #: A watched visit is looked at again at least this often (a safety net; cheap).
 RECHECK = timedelta(minutes=15)
 #: Visits claimed and evaluated per transaction.
@@ -280,6 +287,12 @@ def on_safety_changes(session: Session, actor: Actor, checked: Sequence[CheckedC
                 f"{item.change.kind} records are written by the hub only; nothing was stored."
             )
     now = clock()
+    completions = [item for item in items if item.change.kind == DEBRIEF_DONE_KIND]
+    if completions:
+        _complete_debriefs(session, actor, completions, now)
+        items = [item for item in items if item.change.kind != DEBRIEF_DONE_KIND]
+        if not items:
+            return {}
     record_ids = [item.change.record_id for item in items]
     indexed = set(session.scalars(
         select(LoneWorkingRecord.record_id).where(LoneWorkingRecord.record_id.in_(record_ids))
@@ -360,6 +373,72 @@ def on_safety_changes(session: Session, actor: Actor, checked: Sequence[CheckedC
         acks[visit_id] = VisitWatchAck(visit_id=visit_id, escalation_starts_at=starts)
     return {change_id: acks[visit_id] for change_id, visit_id in by_change.items()
             if visit_id in acks}
+
+
+def _may_complete(actor: Actor, debrief: WelfareDebrief,
+                  watch: LoneWorkingWatch | None) -> bool:
+    """A supervisor of the worker's team, or the one the debrief was given to; never the
+    worker whose visit it was (a supervisor can be the lone worker too)."""
+    if actor.role != SUPERVISOR:
+        return False
+    if watch is not None and actor.user_id == watch.worker_user:
+        return False
+    if actor.user_id == debrief.supervisor:
+        return True
+    return watch is not None and actor.team is not None and actor.team == watch.team
+
+
+def _complete_debriefs(session: Session, actor: Actor, items: Sequence[CheckedChange],
+                       now: datetime) -> None:
+    """Check each ``welfare_debrief_done`` (403 for the whole batch otherwise), then mark its
+    debrief done (a new version, so every supervisor of the team pulls it) and audit it.
+
+    A completion the hub already indexed (a re-sent batch) is checked again and changes
+    nothing. A second completion of a done debrief is kept (it is a statement someone made)
+    and audited; the first one's day stays on the debrief.
+    """
+    refused = _forbidden(
+        "Only a supervisor of the worker's team may mark this welfare debrief done, in their "
+        "own name; nothing was stored."
+    )
+    completions: list[tuple[str, WelfareDebriefDone]] = []
+    for item in items:
+        done = record_from_dict(DEBRIEF_DONE_KIND, item.body)
+        assert isinstance(done, WelfareDebriefDone)
+        if done.by != actor.user_id:
+            raise refused
+        row = session.get(HubRecord, done.debrief_id)
+        if row is None or row.kind != DEBRIEF_KIND:
+            raise refused  # the same answer: ids of others' debriefs are not confirmed
+        debrief = record_from_dict(DEBRIEF_KIND, row.body)
+        assert isinstance(debrief, WelfareDebrief)
+        if debrief.visit_id != done.visit_id:
+            raise refused
+        if not _may_complete(actor, debrief, session.get(LoneWorkingWatch, debrief.visit_id)):
+            raise refused
+        completions.append((item.change.record_id, done))
+    indexed = set(session.scalars(
+        select(LoneWorkingRecord.record_id)
+        .where(LoneWorkingRecord.record_id.in_([record_id for record_id, _ in completions]))
+    ))
+    for record_id, done in completions:
+        if record_id in indexed:
+            continue
+        indexed.add(record_id)
+        session.add(LoneWorkingRecord(record_id=record_id, visit_id=done.visit_id,
+                                      kind=DEBRIEF_DONE_KIND))
+        row = session.get(HubRecord, done.debrief_id)
+        assert row is not None
+        debrief = record_from_dict(DEBRIEF_KIND, row.body)
+        assert isinstance(debrief, WelfareDebrief)
+        marked = lw.debrief_done(debrief, done)
+        first = marked != debrief
+        if first:
+            row.body = marked.to_dict()
+            row.seq = next_seq(session)
+            row.hub_time = iso(now)
+        audit(session, actor.user_id, "lw_debrief_done", done.debrief_id,
+              f"visit={done.visit_id} completion={record_id} first={'yes' if first else 'no'}")
 
 
 # --------------------------------------------------------------------------- the watch

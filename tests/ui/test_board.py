@@ -3,6 +3,7 @@ acknowledge and resolve, a model Qt's tester accepts, and a journey through a re
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtTest import QAbstractItemModelTester
+from sqlalchemy.orm import Session
 
 from spokeapp.crypto.keyfile import FAST_KDF_FOR_TESTS
 from spokeapp.domain import lone_working
@@ -28,8 +30,11 @@ from spokeapp.domain.records import (
     EscalationAlert,
     Record,
     VisitPlan,
+    WelfareDebrief,
+    WelfareDebriefDone,
 )
 from spokeapp.hub.lone_working import Watcher
+from spokeapp.hub.models import HubRecord
 from spokeapp.store.casebook import Casebook
 from spokeapp.store.sync_state import HubAccount, SyncStore
 from spokeapp.sync.engine import SyncEngine
@@ -43,10 +48,17 @@ from spokeapp.ui.models.board import (
     BoardModel,
     Counts,
     VisitRecords,
+    load_board,
 )
 from spokeapp.ui.sync_bridge import SyncBridge
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.views.board import BoardPage, ResolveDialog, team_names
+from spokeapp.ui.views.board import (
+    NO_DEBRIEFS,
+    BoardPage,
+    DebriefDoneDialog,
+    ResolveDialog,
+    team_names,
+)
 from tests.helpers.hub import ManualClock, RunningHub, running_hub, sqlite_url
 from tests.ui.test_accessibility import unnamed_controls
 
@@ -389,6 +401,110 @@ def test_the_board_asks_for_a_sync_while_shown_and_re_reads_after_one(
 
 
 # ---------------------------------------------------------------------------------------------
+# Welfare debriefs to do
+# ---------------------------------------------------------------------------------------------
+
+OTHER_SUPERVISOR = "u-demo-super2"
+DEBRIEF_NOTE = "Met Test Worker A at the office on Tuesday: fine, no follow-up needed."
+
+
+def resolved_with_debrief(
+    book: Casebook, clock: ManualClock, visit: VisitPlan, *, by: str = OTHER_SUPERVISOR
+) -> WelfareDebrief:
+    """A panic alarm on ``visit``, resolved by ``by``, and the debrief the hub then wrote:
+    as they arrive on this laptop by sync."""
+    alarm = Alarm(id=new_id(), visit_id=visit.id, raised_at=clock())
+    clock.advance(minutes=20)
+    resolution = AlarmResolution(
+        id=new_id(), visit_id=visit.id, by=by, at=clock(),
+        note="Phoned the worker: safe, the alarm was pressed by mistake.",
+    )
+    debrief = lone_working.welfare_debrief_for(resolution, id=new_id(), supervisor=by)
+    write(book, visit, alarm, resolution, debrief)
+    return debrief
+
+
+def test_debriefs_to_do_are_listed_with_the_worker_the_place_the_alarm_and_who_resolved_it(
+    qtbot: Any, board: BoardPage, book: Casebook, clock: ManualClock
+) -> None:
+    load(qtbot, board)
+    assert board.debrief_empty.isVisibleTo(board)
+    assert board.debrief_empty.text() == NO_DEBRIEFS
+    assert not board.debrief_table.isVisibleTo(board)
+    assert not board.debrief_button.isEnabled()
+
+    clock.advance(minutes=10)  # the alarm at 09:10, resolved at 09:30
+    visit = plan(location="Demo Cafe, Example Road", reference="YP-0042")
+    debrief = resolved_with_debrief(book, clock, visit)
+    # Not listed: a debrief already done on the hub, and one about the supervisor's own visit.
+    done_elsewhere = resolved_with_debrief(book, clock, plan())
+    write(book, dataclasses.replace(done_elsewhere, done=True, done_on=clock().date()))
+    resolved_with_debrief(book, clock, plan(worker=SUPERVISOR))
+    clock.advance(hours=3)
+    load(qtbot, board)
+    assert board.debrief_table.isVisibleTo(board) and not board.debrief_empty.isVisibleTo(board)
+    assert [row.key for row in board.debrief_model.rows] == [debrief.id]
+    assert board.debrief_model.rows[0].cells == (
+        TEAM_WORKER, "Demo Cafe, Example Road", "YP-0042",
+        when_local(START + timedelta(minutes=10)), OTHER_SUPERVISOR, "Resolved 3 h 40 min ago",
+    )
+    assert "1 welfare debrief to do" in board.summary.text()
+    board.set_names({TEAM_WORKER: "Test Worker A", OTHER_SUPERVISOR: "Test Supervisor B"})
+    assert board.debrief_model.rows[0].cells[0] == "Test Worker A"
+    assert board.debrief_model.rows[0].cells[4] == "Test Supervisor B"
+    # Two days on, it says so in words.
+    clock.advance(days=3)
+    board.recompute()
+    assert board.debrief_model.rows[0].cells[5] == "Resolved 3 days ago; debrief overdue"
+    # Keyboard: the list takes focus, has a name, and the action has its shortcut.
+    assert board.debrief_table.focusPolicy() & Qt.FocusPolicy.TabFocus
+    assert board.debrief_table.accessibleName() == "Welfare debriefs to do"
+    assert board.debrief_button.accessibleName() == "Debrief done"
+    assert board.debrief_button.isEnabled()
+    assert unnamed_controls(board) == []
+
+
+def test_debrief_done_needs_a_note_then_leaves_the_list(
+    qtbot: Any, board: BoardPage, book: Casebook, clock: ManualClock
+) -> None:
+    first = resolved_with_debrief(book, clock, plan())
+    second = resolved_with_debrief(book, clock, plan(location="Demo Park"))
+    load(qtbot, board)
+    assert [row.key for row in board.debrief_model.rows] == [first.id, second.id]
+    assert board.select_debrief(second.id)
+
+    press(board, "Ctrl+Shift+D")
+    dialog = board.debrief_dialog
+    assert isinstance(dialog, DebriefDoneDialog)
+    assert dialog.debrief.id == second.id
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    error = dialog.form.errors["note"]
+    assert error.isVisible()
+    assert "at least 10 characters" in error.text()
+    assert "Please write a note" in dialog.summary.text()
+    assert dialog.isVisible()
+    dialog.note.setPlainText("fine")
+    assert not dialog.save()
+    assert book.records("welfare_debrief_done") == []
+
+    dialog.note.setPlainText(DEBRIEF_NOTE)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    [stored] = [s.record for s in book.records("welfare_debrief_done")]
+    assert isinstance(stored, WelfareDebriefDone)
+    assert (stored.debrief_id, stored.visit_id, stored.by, stored.at, stored.note) == (
+        second.id, second.visit_id, SUPERVISOR, clock(), DEBRIEF_NOTE,
+    )
+    qtbot.waitUntil(lambda: [r.key for r in board.debrief_model.rows] == [first.id],
+                    timeout=5000)
+    assert "Debrief marked done" in board.message.text()
+
+
+def when_local(at: datetime) -> str:
+    return f"{at.astimezone():%H:%M}"
+
+
+# ---------------------------------------------------------------------------------------------
 # Through a real hub on loopback
 # ---------------------------------------------------------------------------------------------
 
@@ -495,6 +611,86 @@ def test_a_visit_pushed_by_a_worker_reaches_the_supervisors_board_through_the_hu
             bridge.stop()
         finally:
             for casebook in (worker_book, super_book, other_book):
+                casebook.close()
+
+
+def test_a_resolved_alarm_brings_a_debrief_that_one_supervisor_marks_done_for_the_team(
+    qtbot: Any, tmp_path: Path, tasks: TaskRunner
+) -> None:
+    clock = ManualClock(START)
+    with running_hub(sqlite_url(tmp_path / "hub"), clock) as hub:
+        worker_id = hub.admin.add_user("Test Worker A", "worker", "Team X")
+        first_id = hub.admin.add_user("Test Supervisor A", "supervisor", "Team X")
+        second_id = hub.admin.add_user("Test Supervisor B", "supervisor", "Team X")
+        worker_book, worker_sync = _enrolled_laptop(tmp_path, hub, worker_id, "worker")
+        first_book, first_sync = _enrolled_laptop(tmp_path, hub, first_id, "first")
+        second_book, second_sync = _enrolled_laptop(tmp_path, hub, second_id, "second")
+        try:
+            visit = plan(worker=worker_id, location="Demo Library, Example Street")
+            write(worker_book, visit)
+            assert worker_sync.sync_once().ok
+            clock.advance(minutes=10)
+            write(worker_book, Alarm(id=new_id(), visit_id=visit.id, raised_at=clock()))
+            assert worker_sync.sync_once().ok
+
+            bridge = SyncBridge(first_sync, clock=clock)
+            page = BoardPage(first_book, tasks, clock=clock, sync=bridge)
+            qtbot.addWidget(page)
+            page.show()
+            qtbot.waitUntil(lambda: page.model.row_of(visit.id) is not None
+                            and state_of(page, visit.id) == "ALARM", timeout=15_000)
+            assert page.debrief_model.rowCount() == 0
+
+            # Supervisor A resolves the alarm; the same sync brings back the hub's debrief.
+            clock.advance(minutes=5)
+            page.select_visit(visit.id)
+            dialog = page.resolve()
+            assert dialog is not None
+            dialog.note.setPlainText("Phoned Test Worker A, who is safe; pressed by mistake.")
+            assert dialog.save()
+            qtbot.waitUntil(lambda: page.debrief_model.rowCount() == 1, timeout=15_000)
+            row = page.debrief_model.rows[0]
+            assert row.cells[1:5] == ("Demo Library, Example Street", "YP-0007",
+                                      when_local(START + timedelta(minutes=10)), "You")
+            debrief_id = row.key
+            # Supervisor B of the same team has it to do too.
+            assert second_sync.sync_once().ok
+            assert [d.id for d in load_board(second_book).debriefs] == [debrief_id]
+
+            # A marks it done, with a note (refused without one).
+            clock.advance(hours=20)
+            qtbot.waitUntil(lambda: not bridge.running, timeout=15_000)
+            assert page.select_debrief(debrief_id)
+            done_dialog = page.debrief_done()
+            assert done_dialog is not None
+            assert not done_dialog.save()
+            done_dialog.note.setPlainText(DEBRIEF_NOTE)
+            assert done_dialog.save()
+            qtbot.waitUntil(lambda: page.debrief_model.rowCount() == 0, timeout=15_000)
+            assert page.debrief_empty.isVisibleTo(page)
+            qtbot.waitUntil(lambda: SyncStore(first_book).waiting_count() == 0, timeout=15_000)
+            qtbot.waitUntil(lambda: not bridge.running, timeout=15_000)
+            assert SyncStore(first_book).held() == []
+
+            # The hub has it done, and B's list is empty after B's next sync.
+            with Session(hub.engine) as session:
+                stored = session.get(HubRecord, debrief_id)
+                assert stored is not None and stored.body["done"] is True
+            assert second_sync.sync_once().ok
+            assert load_board(second_book).debriefs == []
+            [held] = [s.record for s in second_book.records("welfare_debrief")]
+            assert isinstance(held, WelfareDebrief) and held.done
+            [note] = [s.record for s in second_book.records("welfare_debrief_done")]
+            assert isinstance(note, WelfareDebriefDone) and note.note == DEBRIEF_NOTE
+            # The worker's laptop never receives the debrief nor its note.
+            assert worker_sync.sync_once().ok
+            assert worker_book.records("welfare_debrief") == []
+            assert worker_book.records("welfare_debrief_done") == []
+            page.hide()
+            qtbot.waitUntil(lambda: not bridge.running, timeout=15_000)
+            bridge.stop()
+        finally:
+            for casebook in (worker_book, first_book, second_book):
                 casebook.close()
 
 

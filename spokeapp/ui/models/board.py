@@ -14,12 +14,18 @@ the hub acknowledged it (``SyncStore.visit_watch``), and is NOT ARMED until then
 :func:`load_board` reads the casebook (run it off the GUI thread); :func:`evaluate` turns one
 visit into a :class:`BoardEntry` at a given moment; :class:`BoardModel` shows the entries and
 recomputes them from the clock without reading the casebook again.
+
+**Welfare debriefs to do.** Each resolution makes the hub write a ``welfare_debrief`` task
+for the team's supervisors; :func:`load_board` also gathers those not done yet
+(:func:`lone_working.debrief_tasks`: not ticked off by the hub, no completion on this laptop)
+with the visit they follow, leaving out debriefs about the supervisor's own visits (the
+debrief is for someone else to hold with them). :func:`debrief_rows` words them for the list.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -31,6 +37,7 @@ from spokeapp.domain.lone_working import (
     ALL_CLEAR_TIER,
     EVERYONE_TIER,
     REMINDER_TIER,
+    DebriefTask,
     EscalationPolicy,
     VisitState,
 )
@@ -45,9 +52,11 @@ from spokeapp.domain.records import (
     CheckInKind,
     EscalationAlert,
     VisitPlan,
+    WelfareDebrief,
+    WelfareDebriefDone,
 )
 from spokeapp.store.sync_state import SyncStore, VisitWatch
-from spokeapp.ui.models.rows import KEY_ROLE, SORT_ROLE
+from spokeapp.ui.models.rows import KEY_ROLE, SORT_ROLE, Row
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -142,12 +151,26 @@ class VisitRecords:
 
 
 @dataclass(frozen=True)
+class Debrief:
+    """A welfare debrief still to do, with the plan of the visit it follows (if held here)."""
+
+    task: DebriefTask
+    plan: VisitPlan | None
+
+    @property
+    def id(self) -> str:
+        return self.task.debrief.id
+
+
+@dataclass(frozen=True)
 class BoardData:
-    """What :func:`load_board` read: the visits, who this laptop belongs to and their role."""
+    """What :func:`load_board` read: the visits, who this laptop belongs to and their role,
+    and the welfare debriefs still to do."""
 
     visits: list[VisitRecords]
     me: str
     role: str | None
+    debriefs: list[Debrief] = field(default_factory=list)
 
 
 def armed_at_for(
@@ -220,11 +243,47 @@ def load_board(
     others = [
         s.record for kind in _OTHER_KINDS for s in book.records(kind) if s.state != "draft"
     ]
+    debriefs = debriefs_to_do(
+        plans,
+        others,
+        [s.record for s in book.records(WelfareDebrief.KIND)],
+        [s.record for s in book.records(WelfareDebriefDone.KIND) if s.state != "draft"],
+        me=me,
+    )
     visits = group_visits(plans, others, me=me, watches=store.visit_watches())
     if now is not None:
         shown = {e.visit_id for e in board_entries(visits, now, policy or EscalationPolicy())}
         visits = [v for v in visits if v.plan.id in shown]
-    return BoardData(visits, me, account.role if account is not None else None)
+    return BoardData(visits, me, account.role if account is not None else None, debriefs)
+
+
+def debriefs_to_do(
+    plans: Iterable[VisitPlan],
+    others: Iterable[object],
+    debriefs: Iterable[object],
+    dones: Iterable[object],
+    *,
+    me: str,
+) -> list[Debrief]:
+    """The welfare debriefs nobody has done yet, oldest due first, each with its visit's plan;
+    none about ``me``'s own visits."""
+    by_id = {plan.id: plan for plan in plans}
+    records = list(others)
+    tasks = lone_working.debrief_tasks(
+        [d for d in debriefs if isinstance(d, WelfareDebrief)],
+        [r for r in records if isinstance(r, AlarmResolution)],
+        alarms=[r for r in records if isinstance(r, Alarm)],
+        check_ins=[r for r in records if isinstance(r, CheckIn)],
+        alerts=[r for r in records if isinstance(r, EscalationAlert)],
+        dones=[d for d in dones if isinstance(d, WelfareDebriefDone)],
+    )
+    found = []
+    for task in tasks:
+        plan = by_id.get(task.debrief.visit_id)
+        if task.is_done or (plan is not None and plan.worker == me):
+            continue
+        found.append(Debrief(task, plan))
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -548,6 +607,69 @@ def plan_details(plan: VisitPlan) -> list[tuple[str, str]]:
     if plan.amber_note:
         rows.append(("Known risks", plan.amber_note))
     return rows
+
+
+DEBRIEF_HEADERS: Final = ("Worker", "Where", "Case", "Alarm", "Resolved by", "How long ago")
+
+
+def ago_words(at: datetime, now: datetime) -> str:
+    """How long ago, in words a person would say ("40 min ago", "3 h ago", "2 days ago")."""
+    minutes = max(0, int((now - at).total_seconds() // 60))
+    if minutes < 1:
+        return "just now"
+    if minutes < 24 * 60:
+        return f"{minutes_words(minutes)} ago"
+    days = minutes // (24 * 60)
+    return f"{days} day{'s' if days != 1 else ''} ago"
+
+
+def debrief_rows(
+    debriefs: Iterable[Debrief],
+    now: datetime,
+    *,
+    me: str = "",
+    names: Mapping[str, str] | None = None,
+) -> list[Row]:
+    """The "Welfare debriefs to do" list: who, where, the alarm, who resolved it and when.
+
+    A debrief past its due day says so in words (colour is never the only cue)."""
+    rows = []
+    for debrief in debriefs:
+        task, plan = debrief.task, debrief.plan
+        worker = worker_label(plan.worker, me=me, names=names) if plan else "Unknown worker"
+        where = plan.location if plan else "A visit not held on this laptop"
+        case = case_words(plan) if plan else ""
+        alarm = when_words(task.alarm_at, now) if task.alarm_at is not None else "Not known"
+        resolution = task.resolution
+        resolved_by = worker_label(resolution.by if resolution else task.debrief.supervisor,
+                                   me=me, names=names)
+        ago = f"Resolved {ago_words(resolution.at, now)}" if resolution else ""
+        due = task.debrief.due_on
+        if task.overdue(now.astimezone().date()):
+            ago = f"{ago}; debrief overdue" if ago else "Debrief overdue"
+        rows.append(
+            Row(
+                cells=(worker, where, case, alarm, resolved_by, ago),
+                key=task.debrief.id,
+                tooltip=f"Debrief with the worker by {due:%a} {due.day} {due:%b}.",
+            )
+        )
+    return rows
+
+
+def debrief_words(
+    debrief: Debrief, now: datetime, *, me: str = "", names: Mapping[str, str] | None = None
+) -> str:
+    """One sentence naming the debrief, for the dialog (and read aloud with it)."""
+    task, plan = debrief.task, debrief.plan
+    worker = worker_label(plan.worker, me=me, names=names) if plan else "the worker"
+    where = f" to {plan.location} ({case_words(plan)})" if plan else ""
+    when = f" at {when_words(task.alarm_at, now)}" if task.alarm_at is not None else ""
+    resolved = ""
+    if task.resolution is not None:
+        who = worker_label(task.resolution.by, me=me, names=names)
+        resolved = f", resolved by {who} {ago_words(task.resolution.at, now)}"
+    return f"Debrief with {worker} after the alarm{when} on the visit{where}{resolved}."
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,12 @@ so the hub does not move the alert up) and **Resolve with note** (Ctrl+Shift+R: 
 and what was done; closes the alarm and prompts a welfare debrief). Both write a record and ask
 for a sync at once.
 
+Below them, **Welfare debriefs to do**: one row per debrief the hub asked of the team's
+supervisors after a resolution (worker, place and case reference, alarm time, who resolved it,
+how long ago) until one of them does it. **Debrief done…** (Ctrl+Shift+D) asks for a short
+note (when, how it went, any follow-up) and writes a ``welfare_debrief_done`` record; the hub
+marks the debrief done for every supervisor of the team. The note goes to supervisors only.
+
 Workers are named by the hub's team view when it can be reached (ids otherwise). It keeps
 itself fresh: it re-reads the casebook after every sync, asks for a sync every
 ``sync_every_ms`` (30 s) while it is on screen, and recomputes every state from the clock every
@@ -40,21 +46,27 @@ from spokeapp.domain.errors import SpokeError, ValidationError
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.lone_working import EscalationPolicy, VisitState
 from spokeapp.domain.records import (
+    MIN_DEBRIEF_NOTE_CHARS,
     MIN_RESOLUTION_NOTE_CHARS,
     AlarmResolution,
     AlertAcknowledgement,
+    WelfareDebriefDone,
 )
 from spokeapp.sync.team import fetch_team
 from spokeapp.ui.forms import FieldForm, RecordDialog, plain, text_box, watch
 from spokeapp.ui.models.board import (
+    DEBRIEF_HEADERS,
     STATE_EXPLAINED,
     STATE_WORDS,
     BoardData,
     BoardEntry,
     BoardModel,
     Counts,
+    Debrief,
     VisitRecords,
     case_words,
+    debrief_rows,
+    debrief_words,
     load_board,
     plan_details,
     timeline,
@@ -69,6 +81,11 @@ SYNC_EVERY_MS: Final = 30_000
 RECOMPUTE_EVERY_MS: Final = 5_000
 ACKNOWLEDGE_KEYS: Final = "Ctrl+Shift+A"
 RESOLVE_KEYS: Final = "Ctrl+Shift+R"
+DEBRIEF_KEYS: Final = "Ctrl+Shift+D"
+NO_DEBRIEFS: Final = (
+    "No welfare debriefs to do. When an alarm is resolved, a debrief with the worker "
+    "appears here until a supervisor of the team has held it."
+)
 
 
 def team_names(book: Any) -> dict[str, str]:
@@ -177,6 +194,104 @@ class ResolveDialog(RecordDialog):
         return True
 
 
+class DebriefDoneDialog(RecordDialog):
+    """Mark a welfare debrief done: a short note (when, how it went, any follow-up) is
+    required. The note is kept among the team's supervisors; the worker does not get it."""
+
+    saved = Signal(str)
+
+    def __init__(
+        self,
+        book: Any,
+        debrief: Debrief,
+        *,
+        clock: Callable[[], datetime],
+        words: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Welfare debrief done", parent)
+        self._book = book
+        self._clock = clock
+        self.debrief = debrief
+        self.record_id = new_id()
+        about = QLabel(
+            f"{words}\nYour note goes to your team's supervisors only: the worker does not "
+            "receive it. The debrief then leaves every supervisor's list.",
+            self,
+        )
+        about.setWordWrap(True)
+        about.setAccessibleName("The debrief you are marking done")
+        about.setAccessibleDescription(about.text())
+        self.body.addWidget(about)
+        self.form = FieldForm(self, {"note": "How it went"})
+        self.body.addWidget(self.form.widget)
+        self.note = self.form.add(
+            "note",
+            "&How it went",
+            text_box(5),
+            hint="When you met, how it went and any follow-up agreed (support, time off, "
+            "changes to lone-working plans).",
+        )
+        self.cancel_button = QPushButton("Close (Esc)", self)
+        self.cancel_button.setAccessibleName("Close")
+        self.save_button = QPushButton("&Debrief done (Ctrl+Enter)", self)
+        self.save_button.setAccessibleName("Debrief done")
+        self.save_button.setDefault(True)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.save_button)
+        self.footer.addLayout(row)
+        self.cancel_button.clicked.connect(self.reject)
+        self.save_button.clicked.connect(self.save)
+        watch(self.note, self.changed)
+        QWidget.setTabOrder(self.note, self.cancel_button)
+        QWidget.setTabOrder(self.cancel_button, self.save_button)
+        self.fit_to_screen(80)
+        self.resize(self.width(), min(self.height(), self.fontMetrics().lineSpacing() * 26))
+        self.note.setFocus()
+
+    def accept_shortcut(self) -> None:
+        self.save()
+
+    def save(self) -> bool:
+        """Write the completion; refuse (with a message beside the note) a missing note."""
+        self.summary.clear_message()
+        self.form.clear()
+        note = plain(self.note)
+        if len(note) < MIN_DEBRIEF_NOTE_CHARS:
+            self.form.errors["note"].show_error(
+                "Write when the debrief took place, how it went and any follow-up, in at "
+                f"least {MIN_DEBRIEF_NOTE_CHARS} characters: a debrief cannot be marked done "
+                "without a note."
+            )
+            self.summary.show_error("Please write a note before marking the debrief done.")
+            self.note.setFocus(Qt.FocusReason.OtherFocusReason)
+            return False
+        task = self.debrief.task
+        record = WelfareDebriefDone(
+            id=self.record_id,
+            debrief_id=task.debrief.id,
+            visit_id=task.debrief.visit_id,
+            by=str(self._book.author),
+            at=self._clock(),
+            note=note,
+        )
+        try:
+            record.validate()
+            self._book.save(record, finalise=True)
+        except ValidationError as exc:
+            self.form.show_problems(exc, self.summary, "marking the debrief done")
+            return False
+        except SpokeError as exc:
+            self.summary.show_error(f"This could not be saved: {exc}")
+            return False
+        self.dirty = False
+        emit(self.saved, record.id)
+        self.accept()
+        return True
+
+
 class BoardPage(QWidget):
     """The board. ``counts_changed(Counts)`` whenever the number of alarms or overdue changes."""
 
@@ -206,6 +321,9 @@ class BoardPage(QWidget):
         self.me = ""
         self.role: str | None = None
         self.dialog: ResolveDialog | None = None
+        self.debrief_dialog: DebriefDoneDialog | None = None
+        self._debriefs: list[Debrief] = []
+        self._debrief_selected: str | None = None
         self._selected: str | None = None
         self._counts = Counts()
         self._generation = 0
@@ -245,7 +363,47 @@ class BoardPage(QWidget):
         self.acknowledge_button.clicked.connect(self.acknowledge)
         self.resolve_button.clicked.connect(self.resolve)
         self.shortcuts: dict[str, QShortcut] = {}
-        for keys, slot in ((ACKNOWLEDGE_KEYS, self.acknowledge), (RESOLVE_KEYS, self.resolve)):
+        # Welfare debriefs to do (after a resolution), until a supervisor of the team did it.
+        self.debrief_box = QGroupBox("Welfare debriefs to do", self)
+        self.debrief_box.setAccessibleName("Welfare debriefs to do")
+        self.debrief_model = RowsModel(DEBRIEF_HEADERS, self)
+        self.debrief_table = QTableView(self.debrief_box)
+        self.debrief_table.setModel(self.debrief_model)
+        self.debrief_table.setAccessibleName("Welfare debriefs to do")
+        self.debrief_table.setAccessibleDescription(
+            "Debriefs to hold with workers after an alarm was resolved. Pick one, then "
+            "Debrief done."
+        )
+        self.debrief_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.debrief_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.debrief_table.setTabKeyNavigation(False)
+        self.debrief_table.setWordWrap(False)
+        self.debrief_table.verticalHeader().hide()
+        debrief_header = self.debrief_table.horizontalHeader()
+        debrief_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        debrief_header.setStretchLastSection(True)
+        self.debrief_empty = QLabel(NO_DEBRIEFS, self.debrief_box)
+        self.debrief_empty.setWordWrap(True)
+        self.debrief_empty.setAccessibleName("No welfare debriefs to do")
+        self.debrief_button = QPushButton(f"Debrief &done… ({DEBRIEF_KEYS})", self.debrief_box)
+        self.debrief_button.setAccessibleName("Debrief done")
+        self.debrief_button.setAccessibleDescription(
+            "Mark the selected welfare debrief done, with a short note of how it went."
+        )
+        self.debrief_button.clicked.connect(self.debrief_done)
+        debrief_layout = QVBoxLayout(self.debrief_box)
+        debrief_layout.addWidget(self.debrief_table, 1)
+        debrief_layout.addWidget(self.debrief_empty)
+        debrief_buttons = QHBoxLayout()
+        debrief_buttons.addWidget(self.debrief_button)
+        debrief_buttons.addStretch(1)
+        debrief_layout.addLayout(debrief_buttons)
+
+        for keys, slot in (
+            (ACKNOWLEDGE_KEYS, self.acknowledge),
+            (RESOLVE_KEYS, self.resolve),
+            (DEBRIEF_KEYS, self.debrief_done),
+        ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
@@ -294,8 +452,10 @@ class BoardPage(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.detail_box)
+        self.splitter.addWidget(self.debrief_box)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(2, 1)
         self.splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
@@ -306,10 +466,15 @@ class BoardPage(QWidget):
         QWidget.setTabOrder(self.table, self.acknowledge_button)
         QWidget.setTabOrder(self.acknowledge_button, self.resolve_button)
         QWidget.setTabOrder(self.resolve_button, self.timeline)
+        QWidget.setTabOrder(self.timeline, self.debrief_table)
+        QWidget.setTabOrder(self.debrief_table, self.debrief_button)
 
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.model.modelReset.connect(self._restore_selection)
         self.model.dataChanged.connect(lambda *_: self._show_selected(rebuild=False))
+        self.debrief_table.selectionModel().currentRowChanged.connect(
+            self._debrief_current_changed
+        )
 
         self.sync_timer = QTimer(self)
         self.sync_timer.setInterval(sync_every_ms)
@@ -379,6 +544,8 @@ class BoardPage(QWidget):
         self.me = data.me
         self.role = data.role
         self.model.set_visits(data.visits, self._clock(), me=data.me, names=self.names)
+        self._debriefs = list(data.debriefs)
+        self._show_debriefs()
         self.loaded_once = True
         self._show_selected(rebuild=True)
         self._after_recompute()
@@ -393,6 +560,7 @@ class BoardPage(QWidget):
         self.names = dict(names)
         self.model.set_names(self.names, self._clock())
         self._show_selected(rebuild=True)
+        self._show_debriefs()
 
     def _ask_names(self) -> None:
         """Ask the hub for the team's names once (again on the next show if it failed)."""
@@ -410,6 +578,7 @@ class BoardPage(QWidget):
         """Re-evaluate every visit's state from the clock (no casebook read)."""
         self.model.recompute(self._clock())
         self._after_recompute()
+        self._show_debriefs()
 
     def _after_recompute(self) -> None:
         entries = self.model.entries
@@ -421,6 +590,9 @@ class BoardPage(QWidget):
         lines = [f"{out} {people} going on now." if out else "Nobody is out on a visit now."]
         if counts.alarms or counts.overdue:
             lines.append(f"Needs you now: {counts.words()}.")
+        if self._debriefs:
+            n = len(self._debriefs)
+            lines.append(f"{n} welfare debrief{'s' if n != 1 else ''} to do.")
         self.summary.setText(" ".join(lines))
         self.summary.setAccessibleDescription(" ".join(lines))
         self._update_buttons()
@@ -554,6 +726,70 @@ class BoardPage(QWidget):
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    # ------------------------------------------------------------------ welfare debriefs
+    @property
+    def debriefs(self) -> list[Debrief]:
+        """The welfare debriefs to do, as listed."""
+        return list(self._debriefs)
+
+    def _show_debriefs(self) -> None:
+        """List the debriefs (the relative times follow the clock); keep the selection."""
+        rows = debrief_rows(self._debriefs, self._clock(), me=self.me, names=self.names)
+        if rows != self.debrief_model.rows:
+            kept = self._debrief_selected
+            self.debrief_model.set_rows(rows)
+            if not (kept is not None and self.select_debrief(kept)) and rows:
+                self.select_debrief(rows[0].key)
+        self.debrief_table.setVisible(bool(rows))
+        self.debrief_empty.setVisible(not rows)
+        self.debrief_button.setEnabled(self.selected_debrief() is not None)
+
+    def select_debrief(self, debrief_id: str) -> bool:
+        for row, shown in enumerate(self.debrief_model.rows):
+            if shown.key == debrief_id:
+                self.debrief_table.selectionModel().setCurrentIndex(
+                    self.debrief_model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                return True
+        return False
+
+    def selected_debrief(self) -> Debrief | None:
+        return next((d for d in self._debriefs if d.id == self._debrief_selected), None)
+
+    def _debrief_current_changed(self, current: Any, _previous: Any) -> None:
+        if current.isValid():
+            self._debrief_selected = self.debrief_model.row_at(current.row()).key
+        self.debrief_button.setEnabled(self.selected_debrief() is not None)
+
+    def debrief_done(self) -> DebriefDoneDialog | None:
+        """Open the "Debrief done" dialog for the selected welfare debrief."""
+        self.message.clear_message()
+        debrief = self.selected_debrief()
+        if debrief is None:
+            self.message.show_info(
+                "Pick a welfare debrief in the list first." if self._debriefs
+                else "There are no welfare debriefs to do."
+            )
+            return None
+        words = debrief_words(debrief, self._clock(), me=self.me, names=self.names)
+        dialog = DebriefDoneDialog(
+            self.book, debrief, clock=self._clock, words=words, parent=self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._debriefed)
+        self.debrief_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _debriefed(self, _record_id: str) -> None:
+        self.message.show_info(
+            "Debrief marked done, with your note. Sending it to the hub now; it leaves every "
+            "supervisor's list after their next sync."
+        )
+        self._changed()
 
     def _resolved(self, _record_id: str) -> None:
         self.message.show_info("Resolved, with your note. Sending it to the hub now.")

@@ -35,6 +35,8 @@ from spokeapp.domain.lone_working import (
     as_received,
     check_in_from_sms,
     check_in_label,
+    debrief_done,
+    debrief_tasks,
     default_interval,
     due_actions,
     escalation_starts_at,
@@ -62,6 +64,7 @@ from spokeapp.domain.records import (
     Record,
     VisitPlan,
     WelfareDebrief,
+    WelfareDebriefDone,
     is_uk_postcode,
     normalise_phone_number,
     normalise_postcode,
@@ -110,6 +113,13 @@ def extend(at: datetime, minutes: int) -> CheckIn:
 
 def alarm(at: datetime, kind: AlarmKind = AlarmKind.PANIC) -> Alarm:
     return Alarm(id=f"alarm-{kind.value}-{at:%H%M}", visit_id="visit-1", raised_at=at, kind=kind)
+
+
+def debrief_note(debrief_id: str, at: datetime, by: str = "u-fict-sup") -> WelfareDebriefDone:
+    return WelfareDebriefDone(
+        id=f"wdd-{at:%d%H%M}-{by}", debrief_id=debrief_id, visit_id="visit-1", by=by, at=at,
+        note="Met at the office on Wednesday: fine, no follow-up needed.",
+    )
 
 
 def resolution(at: datetime) -> AlarmResolution:
@@ -226,6 +236,7 @@ def valid_records() -> list[Record]:
         WelfareDebrief(
             id="wd-1", visit_id="visit-1", supervisor="u-fict-sup", due_on=date(2024, 11, 7)
         ),
+        debrief_note("wd-1", D + m(60 * 24)),
     ]
 
 
@@ -240,6 +251,7 @@ def test_lone_working_kinds_are_registered_and_only_the_debrief_task_is_mutable(
             "alert_ack",
             "alarm_resolution",
             "welfare_debrief",
+            "welfare_debrief_done",
         )
     }
     assert flags == {
@@ -250,6 +262,7 @@ def test_lone_working_kinds_are_registered_and_only_the_debrief_task_is_mutable(
         "alert_ack": True,
         "alarm_resolution": True,
         "welfare_debrief": False,
+        "welfare_debrief_done": True,
     }
 
 
@@ -463,6 +476,65 @@ def test_resolving_needs_a_real_note_and_prompts_a_debrief() -> None:
         "done_on": "is required once the debrief is done"
     }
     assert "done_on" in problems(dataclasses.replace(debrief, done_on=date(2024, 11, 6)))
+
+
+def test_a_debrief_is_done_with_a_real_note_and_the_first_completion_counts() -> None:
+    debrief = welfare_debrief_for(resolution(D), id="wd-1", supervisor="u-fict-sup")
+    assert problems(dataclasses.replace(debrief_note("wd-1", D), note=" fine ")) == {
+        "note": "say when it took place, how it went and any follow-up (at least 10 characters)"
+    }
+    late_evening = datetime(2024, 11, 6, 23, 30, tzinfo=timezone(timedelta(hours=-2)))
+    done = debrief_done(debrief, debrief_note("wd-1", late_evening))
+    assert (done.done, done.done_on) == (True, date(2024, 11, 7))  # the day on the hub (UTC)
+    done.validate()
+    assert debrief_done(done, debrief_note("wd-1", D + m(60 * 48))) == done
+
+
+def test_debrief_tasks_show_the_alarm_the_resolution_and_whether_it_is_done() -> None:
+    first_alarm, second_alarm = alarm(T0 + m(10)), alarm(T0 + m(100))
+    first, second = resolution(T0 + m(30)), resolution(T0 + m(120))
+    debriefs = [
+        welfare_debrief_for(r, id=f"wd-{n}", supervisor="u-fict-manager")
+        for n, r in enumerate((first, second), start=1)
+    ]
+    overdue_only = resolution(D + m(200))  # an overdue visit resolved: no alarm, only alerts
+    buddy = EscalationAlert(
+        id="alert-buddy", visit_id="visit-1", tier="buddy", raised_at=D + m(150),
+        recipients=("buddy",), reason=AlertReason.OVERDUE, deadline=D + m(135),
+    )
+    reminder = dataclasses.replace(buddy, id="alert-r", tier=REMINDER_TIER,
+                                   recipients=("worker",), raised_at=D + m(140))
+    third = welfare_debrief_for(overdue_only, id="wd-3", supervisor="u-fict-manager")
+    orphan = WelfareDebrief(id="wd-0", visit_id="visit-9", supervisor="u-fict-sup",
+                            due_on=date(2024, 11, 1))
+    tasks = debrief_tasks(
+        [third, *reversed(debriefs), orphan],
+        [second, overdue_only, first],
+        alarms=[first_alarm, second_alarm],
+        alerts=[reminder, buddy],
+        dones=[debrief_note("wd-1", D + m(600)), debrief_note("wd-1", D + m(60))],
+    )
+    assert [t.debrief.id for t in tasks] == ["wd-0", "wd-1", "wd-2", "wd-3"]
+    orphan_task, one, two, three = tasks
+    assert (orphan_task.resolution, orphan_task.alarm_at) == (None, None)
+    assert orphan_task.overdue(date(2024, 11, 2)) and not orphan_task.overdue(date(2024, 11, 1))
+    assert (one.resolution, one.alarm_at) == (first, first_alarm.raised_at)
+    assert (two.resolution, two.alarm_at) == (second, second_alarm.raised_at)
+    assert (three.resolution, three.alarm_at) == (overdue_only, buddy.raised_at)
+    assert one.is_done and one.done is not None and one.done.at == D + m(60)  # the first
+    assert not two.is_done and not two.overdue(date(2024, 11, 7))
+    assert two.overdue(date(2024, 11, 8))
+    ticked = dataclasses.replace(third, done=True, done_on=date(2024, 11, 6))
+    assert debrief_tasks([ticked], [overdue_only])[0].is_done  # done on the hub, pulled
+
+
+def test_a_duress_check_in_is_the_alarm_a_debrief_follows() -> None:
+    duress = check_in(T0 + m(20), CheckInKind.DURESS)
+    safe = check_in(T0 + m(10))
+    resolved = resolution(T0 + m(40))
+    debrief = welfare_debrief_for(resolved, id="wd-1", supervisor="u-fict-manager")
+    [task] = debrief_tasks([debrief], [resolved], check_ins=[safe, duress])
+    assert task.alarm_at == duress.at
 
 
 # --- the timer ---------------------------------------------------------------------------------

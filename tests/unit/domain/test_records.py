@@ -222,10 +222,12 @@ def test_every_kind_is_registered_with_its_event_flag() -> None:
         "alert_ack": True,
         "alarm_resolution": True,
         "welfare_debrief": False,
+        "welfare_debrief_done": True,
         "supervision_comment": True,
         "review_mark": True,
         "sign_off": True,
         "case_supervision": True,
+        "sign_off_request": True,
     }
 
 
