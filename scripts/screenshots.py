@@ -15,6 +15,7 @@ import sys
 import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -167,6 +168,159 @@ def board_screenshot(app: QApplication, folder: Path, name: str) -> None:
         book.close()
 
 
+SUPERVISOR = "u-5e0c1d7a9b22"
+WORKER = "u-1a2b3c4d5e6f"
+
+
+def review_casebook(profile: Path) -> Casebook:
+    """A supervisor's casebook holding a worker's (fictional) synced notes: one to review, a
+    safeguarding concern the hub asked approval for, a comment, and a supervision minute."""
+    from spokeapp.domain.ids import new_id
+    from spokeapp.domain.records import (
+        CaseSupervision,
+        ContactType,
+        MeetAgain,
+        RaisedTo,
+        Referral,
+        SafeguardingConcern,
+        Session,
+        SignOffRequest,
+        SourceType,
+        SupervisionComment,
+        VenueType,
+        YoungPerson,
+    )
+    from spokeapp.domain.supervision import request_id_for
+    from spokeapp.store.sync_state import HubAccount, SyncStore
+
+    book, _ = Casebook.create(profile, DEMO_PASSPHRASE, kdf=FAST_KDF_FOR_TESTS,
+                              clock=lambda: NOW, author=WORKER)
+    SyncStore(book).save_enrolment(HubAccount(
+        hub_url="http://127.0.0.1:9", cert_fingerprint=None, hub_id="demo-hub",
+        hub_epoch="demo", device_id="demo-device", device_name="Demo laptop",
+        user_id=SUPERVISOR, user_name="Demo Supervisor Gale", role="supervisor",
+        team="demo-team", refresh_token="demo", device_key=bytes(32),  # noqa: S106 - demo
+    ))
+    people = [
+        YoungPerson(id=new_id(), reference=f"DEMO-00{n}", name=name,
+                    date_of_birth=date(2009, n, 10))
+        for n, name in ((7, "Demo Young Person Ash"), (12, "Demo Young Person Birch"))
+    ]
+    cases = []
+    for person in people:
+        referral = Referral(id=new_id(), young_person_id=person.id, received_on=date(2025, 1, 6),
+                            source_agency="Demo Children's Services",
+                            source_type=SourceType.CHILDRENS_SOCIAL_CARE,
+                            reason="Demo referral reason.")
+        case = Case(id=new_id(), young_person_id=person.id, key_worker=WORKER,
+                    opened_on=date(2025, 1, 13), referral_id=referral.id,
+                    current_risk_level="high")
+        for record in (person, referral, case):
+            book.save(record)
+        cases.append(case)
+    first, second = cases
+    notes = [
+        Session(id=new_id(), case_id=first.id, contact_type=ContactType.ONE_TO_ONE,
+                occurred_at=NOW - timedelta(days=days), duration_minutes=minutes,
+                venue_type=VenueType.CAFE,
+                discussed=discussed, young_persons_words=words,
+                wants_to_meet_again=MeetAgain.YES,
+                concerns="Mentioned an older 'friend' who gives lifts.",
+                actions="Raise the lifts with the social worker.")
+        for days, minutes, discussed, words in (
+            (6, 60, "College plans and the bus home. Talked about who they spend evenings with.",
+             "I'm fine, he's just a mate."),
+            (2, 45, "Follow-up on the lifts; agreed a safety plan for evenings out.",
+             "I'll text you if I need a lift."),
+        )
+    ]
+    concern = SafeguardingConcern(
+        id=new_id(), case_id=second.id, raised_on=date(2025, 3, 12),
+        raised_to=RaisedTo.POLICE, their_reference="DEMO-REF-42",
+        summary="Seen getting into an unknown adult's car outside school twice this week.",
+    )
+    for record in (*notes, concern):
+        book.save(record, finalise=True)
+    book.author = SUPERVISOR  # hub-written request, then the supervisor's own records
+    later = [
+        SignOffRequest(id=request_id_for(concern.id), case_id=second.id, record_id=concern.id,
+                       record_kind=concern.KIND, worker=WORKER,
+                       requested_at=NOW - timedelta(days=2)),
+        SupervisionComment(id=new_id(), case_id=first.id, author=SUPERVISOR,
+                           written_at=NOW - timedelta(days=5),
+                           text="Good that you asked about the lifts; keep the plan going.",
+                           about_id=notes[0].id, about_kind="session"),
+        CaseSupervision(id=new_id(), case_id=first.id, supervisor=SUPERVISOR,
+                        held_on=date(2025, 3, 5), discussion="Demo discussion of the lifts.",
+                        decisions_not_to_act=("No police referral yet: nothing new to share",),
+                        action_texts=("Ask college about attendance",
+                                      "Book a strategy meeting"),
+                        action_owners=(WORKER, SUPERVISOR),
+                        action_due=(date(2025, 3, 12), date(2025, 3, 19))),
+    ]
+    for record in later:
+        book.save(record, finalise=True)
+    return book
+
+
+def team_response() -> Any:
+    """The hub's (fictional) team figures, as ``GET /v1/team`` would answer."""
+    from spokeapp.sync.protocol import DeviceContactOut, TeamResponse, WorkerFiguresOut
+
+    def worker(user_id: str, name: str, cases: int, load: str, levels: dict[str, int],
+               overdue: int, unreviewed: int, days: float, warnings: list[str]) -> Any:
+        seen = NOW - timedelta(days=days)
+        return WorkerFiguresOut(
+            user_id=user_id, name=name, active_cases=cases, load=load, risk_levels=levels,
+            reviews_overdue=overdue, no_assessment_yet=0, unreviewed_notes=unreviewed,
+            last_contact=seen, silent_devices=[] if days < 3 else ["demo-laptop"],
+            devices=[DeviceContactOut(device_id="demo-laptop", name="Demo laptop",
+                                      last_seen_at=seen)],
+            warnings=warnings,
+        )
+
+    return TeamResponse(team="demo-team", computed_at=NOW, caseload_guide=(10, 12), workers=[
+        worker(WORKER, "Demo Worker Ash", 11, "within", {"high": 3, "medium": 5, "low": 3},
+               0, 2, 0.2, []),
+        worker("u-2b3c4d5e6f70", "Demo Worker Birch", 14, "over",
+               {"high": 6, "medium": 6, "low": 2}, 2, 9, 1, ["Over the caseload guide"]),
+        worker("u-3c4d5e6f7081", "Demo Worker Cedar", 7, "under", {"medium": 4, "low": 3},
+               0, 0, 4, ["No laptop has synced for 4 days"]),
+    ])
+
+
+def review_screenshots(app: QApplication, folder: Path) -> None:
+    """The supervisor's Review page (a note to review, a hub-requested sign-off, actions due),
+    the same with names hidden, and the Team page fed the fictional figures above."""
+    with tempfile.TemporaryDirectory() as tmp:
+        book = review_casebook(Path(tmp) / "supervisor")
+        tasks = TaskRunner()
+        window = MainWindow(book, tasks, clock=lambda: NOW, idle_minutes=10)
+        window.resize(1280, 900)
+        window.sync.stop()  # the demo hub address answers nothing: no background sync
+        review, team = window.review, window.team
+        assert review is not None and team is not None
+        window.show()
+        window.show_page(window.pages.indexOf(review))
+        settle(app, tasks)
+        save(window, folder, "25-review")
+        review.sign_offs.setFocus()
+        save(window, folder, "26-review-sign-off")
+        window.hide_names_action.trigger()
+        settle(app, tasks)
+        save(window, folder, "27-review-names-hidden")
+        window.hide_names_action.trigger()
+        team._fetch = team_response  # what the hub would answer (no hub in this demo)
+        window.show_page(window.pages.indexOf(team))
+        settle(app, tasks)
+        window.resize(1280, 900)  # back to the size of the others (the table asks for more)
+        settle(app, tasks)
+        save(window, folder, "28-team")
+        window.close()
+        tasks.wait()
+        book.close()
+
+
 def reports_screenshots(app: QApplication, window: MainWindow, tasks: TaskRunner,
                         folder: Path) -> None:
     """The Reports page over the financial year, then in its funder form."""
@@ -293,6 +447,7 @@ def main() -> int:
         window.dialog.reject()  # type: ignore[union-attr]
 
         board_screenshot(app, folder, "19-lone-working-board")
+        review_screenshots(app, folder)
         reports_screenshots(app, window, tasks, folder)
         visits_screenshots(app, window, tasks, folder)
 

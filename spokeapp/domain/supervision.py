@@ -8,7 +8,11 @@ team's cases as the hub syncs them; these pure functions decide what needs their
 * **sign-off**: a closure always needs a supervisor's sign-off (a closure is not final until
   approved), and so does a risk assessment whose level was overridden by professional
   judgement. The request is the record itself; the latest :class:`SignOff` decision on it
-  counts. A returned closure reopens the case (:func:`reopen_after_return`);
+  counts. A returned closure reopens the case (:func:`reopen_after_return`). A record of a
+  kind the hub says needs approval (``spoke-hub approvals``) needs sign-off once a
+  hub-written :class:`SignOffRequest` names it;
+* **actions due**: the actions of each case's latest supervision minute that are due soon or
+  overdue (:func:`due_actions`); a later minute takes over the open actions of the one before;
 * **unread comments**: supervision comments by someone else that the worker has not marked
   read on their laptop (the read marks are local state, never synced).
 
@@ -18,13 +22,16 @@ Everything is decided from records and ids passed in; nothing reads a clock or a
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Final
 
 from spokeapp.domain.records import (
     Case,
     CaseStatus,
+    CaseSupervision,
     Closure,
     Record,
     ReviewMark,
@@ -32,16 +39,23 @@ from spokeapp.domain.records import (
     Session,
     SignOff,
     SignOffOutcome,
+    SignOffRequest,
+    SupervisionAction,
     SupervisionComment,
 )
 
 __all__ = [
+    "ACTIONS_DUE_WITHIN",
+    "DueAction",
     "SignOffState",
     "comments_by_record",
+    "due_actions",
     "latest_decision",
     "needs_sign_off",
     "pending_sign_offs",
     "reopen_after_return",
+    "request_id_for",
+    "requested_ids",
     "review_queue",
     "reviewed_ids",
     "sign_off_state",
@@ -65,8 +79,8 @@ def when_of(record: Record) -> datetime:
 
     Used to put notes in order; records without a date sort first.
     """
-    for name in ("occurred_at", "assessed_on", "closed_on", "written_at", "decided_at",
-                 "reviewed_at", "held_on"):
+    for name in ("occurred_at", "assessed_on", "closed_on", "raised_on", "written_at",
+                 "decided_at", "reviewed_at", "held_on", "requested_at"):
         value = getattr(record, name, None)
         if isinstance(value, datetime):
             return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
@@ -101,11 +115,29 @@ def review_queue(
     return queue
 
 
-def needs_sign_off(record: Record) -> bool:
-    """True for a closure, and for a risk assessment whose level was overridden."""
+#: Namespace of sign-off request ids (``request_id_for``); fixed forever.
+_REQUEST_NAMESPACE: Final = uuid.UUID("5b0f9e3c-6a41-4f4e-9d7a-2c8e1f3a7b60")
+
+
+def request_id_for(record_id: str) -> str:
+    """The id of the hub's sign-off request for a record: the same every time it is made, so a
+    record pushed again (after a hub restore) is asked about once."""
+    return str(uuid.uuid5(_REQUEST_NAMESPACE, record_id))
+
+
+def requested_ids(records: Iterable[Record]) -> set[str]:
+    """Ids of the records a hub-written :class:`SignOffRequest` asks approval for."""
+    return {r.record_id for r in records if isinstance(r, SignOffRequest)}
+
+
+def needs_sign_off(record: Record, requested: Collection[str] = ()) -> bool:
+    """True for a closure, a risk assessment whose level was overridden, and a record the hub
+    asked approval for (its id in ``requested``, see :func:`requested_ids`)."""
     if isinstance(record, Closure):
         return True
-    return isinstance(record, RiskAssessment) and record.needs_sign_off
+    if isinstance(record, RiskAssessment) and record.needs_sign_off:
+        return True
+    return record.id in requested
 
 
 def latest_decision(request_id: str, decisions: Iterable[Record]) -> SignOff | None:
@@ -117,12 +149,14 @@ def latest_decision(request_id: str, decisions: Iterable[Record]) -> SignOff | N
 def sign_off_state(record: Record, decisions: Iterable[Record]) -> SignOffState:
     """Whether ``record`` needs sign-off and, if so, whether it is awaited, approved or returned.
 
-    A risk assessment signed off on the record itself (``signed_off_by``, written when the
-    worker is also the supervisor) counts as approved.
+    ``decisions``: the records around it (its case's, say): sign-off decisions, and the hub's
+    sign-off requests. A risk assessment signed off on the record itself (``signed_off_by``,
+    written when the worker is also the supervisor) counts as approved.
     """
-    if not needs_sign_off(record):
+    around = list(decisions)
+    if not needs_sign_off(record, requested_ids(around)):
         return SignOffState.NOT_NEEDED
-    decision = latest_decision(record.id, decisions)
+    decision = latest_decision(record.id, around)
     if decision is None:
         if isinstance(record, RiskAssessment) and record.signed_off_by:
             return SignOffState.APPROVED
@@ -132,14 +166,16 @@ def sign_off_state(record: Record, decisions: Iterable[Record]) -> SignOffState:
     return SignOffState.RETURNED
 
 
-def pending_sign_offs(records: Iterable[Record]) -> list[Closure | RiskAssessment]:
-    """Every closure and overridden assessment still awaiting sign-off, oldest first."""
+def pending_sign_offs(records: Iterable[Record]) -> list[Record]:
+    """Every closure, overridden assessment and record the hub asked approval for that still
+    awaits sign-off, oldest first."""
     everything = list(records)
-    decisions = [r for r in everything if isinstance(r, SignOff)]
+    around = [r for r in everything if isinstance(r, SignOff | SignOffRequest)]
+    requested = requested_ids(around)
     pending = [
         r for r in everything
-        if isinstance(r, Closure | RiskAssessment)
-        and sign_off_state(r, decisions) is SignOffState.AWAITING
+        if needs_sign_off(r, requested)
+        and sign_off_state(r, around) is SignOffState.AWAITING
     ]
     pending.sort(key=lambda r: (when_of(r), r.id))
     return pending
@@ -194,3 +230,49 @@ def comments_by_record(records: Sequence[Record]) -> dict[str, list[SupervisionC
     for comments in grouped.values():
         comments.sort(key=lambda c: (c.written_at, c.id))
     return grouped
+
+
+ACTIONS_DUE_WITHIN: Final = timedelta(days=7)
+"""An action shows as due this long before its date (and stays, overdue, after it)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DueAction:
+    """An action agreed in case supervision that is due soon or overdue."""
+
+    case_id: str
+    supervision_id: str
+    number: int
+    """Its place among the minute's actions (0-based): with the minute's id, a stable key."""
+    action: SupervisionAction
+    overdue: bool
+
+
+def due_actions(
+    records: Iterable[Record], *, today: date, owner: str | None = None,
+    within: timedelta = ACTIONS_DUE_WITHIN,
+) -> list[DueAction]:
+    """Actions of each case's latest supervision minute due by ``today + within``, soonest first.
+
+    The minute stands as written, so an action has no "done" mark: the next case supervision
+    reviews the open ones and restates those still to do, and from then on only its actions
+    count. ``owner``: only actions owned by this person (matched on the owner as written,
+    ignoring case and surrounding spaces).
+    """
+    latest: dict[str, CaseSupervision] = {}
+    for record in records:
+        if isinstance(record, CaseSupervision):
+            current = latest.get(record.case_id)
+            if current is None or (record.held_on, record.id) > (current.held_on, current.id):
+                latest[record.case_id] = record
+    horizon = today + within
+    wanted = owner.strip().casefold() if owner is not None else None
+    found = [
+        DueAction(minute.case_id, minute.id, number, action, action.due_on < today)
+        for minute in latest.values()
+        for number, action in enumerate(minute.actions)
+        if action.due_on <= horizon
+        and (wanted is None or action.owner.strip().casefold() == wanted)
+    ]
+    found.sort(key=lambda d: (d.action.due_on, d.case_id, d.supervision_id, d.number))
+    return found

@@ -25,7 +25,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from spokeapp.domain.errors import SpokeError
-from spokeapp.hub import admin, audit_trail, backup, safety_cli, schema
+from spokeapp.hub import admin, approvals, audit_trail, backup, safety_cli, schema
 from spokeapp.hub.config import DEFAULT_HOST, DEFAULT_PORT, HubSettings
 from spokeapp.hub.db import create_key_file, describe, embedded_path, is_embedded, make_engine
 from spokeapp.hub.ledger import META_EPOCH, META_HUB_ID, lock_writes, meta
@@ -433,6 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_restore)
 
     safety_cli.register(commands, common, _settings)  # lone working (issue 5)
+    approvals.register(commands, common, _settings)  # sign-off of configured kinds (issue 6)
     return parser
 
 

@@ -8,14 +8,28 @@ supervision record names its case, so a supervisor of team Y writing on team X's
 refused exactly as a note would be.
 
 Checked before the push transaction (it needs no database): see ``sync_service.prepare_push``.
+Sign-off requests (``sign_off_request``) are written by the hub only (``spokeapp.hub.approvals``):
+a device pushing one is refused 403 there too.
+
+Inside the push transaction, :func:`check_targets` refuses (422, whole batch) a comment, review
+mark or sign-off whose target record is on the hub but is not a record of the case it names, or
+not of the kind it names: otherwise a supervisor could hang a note on team X's case that points
+at a record from somewhere else. A target the hub does not hold is let through: it links
+nothing, and after a hub restore laptops re-push in any order (a supervisor's comment may
+arrive before the note it is about).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final, Protocol
 
-from spokeapp.hub.errors import out_of_scope
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spokeapp.domain.records import SignOffRequest
+from spokeapp.hub.errors import HubError, out_of_scope
+from spokeapp.hub.models import HubRecord
 from spokeapp.hub.scope import SUPERVISOR, Actor
 
 #: Each supervision kind and the field naming the person who wrote it.
@@ -26,6 +40,14 @@ AUTHOR_FIELDS: Final[Mapping[str, str]] = {
     "case_supervision": "supervisor",
 }
 SUPERVISOR_KINDS: Final = frozenset(AUTHOR_FIELDS)
+#: Written by the hub only (``spokeapp.hub.approvals``): a device pushing one gets 403.
+HUB_AUTHORED_KINDS: Final = frozenset({SignOffRequest.KIND})
+#: Each supervision kind that names a record of its case: (id field, kind field).
+TARGET_FIELDS: Final[Mapping[str, tuple[str, str]]] = {
+    "supervision_comment": ("about_id", "about_kind"),
+    "review_mark": ("record_id", "record_kind"),
+    "sign_off": ("request_id", "request_kind"),
+}
 
 _WORDS: Final[Mapping[str, str]] = {
     "supervision_comment": "add supervision comments",
@@ -43,6 +65,11 @@ def check_supervision_kinds(
     ``changes``: (kind, record id, normalised body) of every change in the batch.
     """
     for index, (kind, record_id, body) in enumerate(changes):
+        if kind in HUB_AUTHORED_KINDS:
+            raise out_of_scope(
+                f"Change {index} ({kind} {record_id}): sign-off requests are written by the "
+                "hub only; nothing was stored."
+            )
         author_field = AUTHOR_FIELDS.get(kind)
         if author_field is None:
             continue
@@ -54,4 +81,49 @@ def check_supervision_kinds(
             raise out_of_scope(
                 f"Change {index} ({kind} {record_id}): {author_field} must be you; "
                 "supervision records are written in your own name."
+            )
+
+
+class CheckedChange(Protocol):
+    """What :func:`check_targets` reads of a checked change in ``sync_service``."""
+
+    @property
+    def change(self) -> Any: ...
+
+    @property
+    def body(self) -> dict[str, Any]: ...
+
+
+def check_targets(session: Session, checked: Sequence[CheckedChange]) -> None:
+    """Refuse (422, whole batch) a supervision record whose target is a record of another case
+    or of another kind than it says. Call inside the push transaction, after the batch was
+    applied (a target pushed earlier in the same batch is then on the hub too).
+    """
+    wanted: list[tuple[int, CheckedChange, str, str, str]] = []
+    for index, item in enumerate(checked):
+        fields = TARGET_FIELDS.get(item.change.kind)
+        if fields is None:
+            continue
+        target = item.body.get(fields[0])
+        if isinstance(target, str) and target:
+            wanted.append((index, item, fields[0], target, str(item.body.get(fields[1]))))
+    if not wanted:
+        return
+    ids = sorted({target for _i, _item, _f, target, _k in wanted})
+    found: dict[str, tuple[str, str | None]] = {}
+    for start in range(0, len(ids), 500):
+        for record_id, kind, case_id in session.execute(
+            select(HubRecord.record_id, HubRecord.kind, HubRecord.case_id)
+            .where(HubRecord.record_id.in_(ids[start:start + 500]))
+        ):
+            found[record_id] = (kind, case_id)
+    for index, item, field, target, kind in wanted:
+        on_hub = found.get(target)
+        if on_hub is None:
+            continue
+        if on_hub != (kind, item.body.get("case_id")):
+            raise HubError(
+                422, "invalid_record",
+                f"Change {index} ({item.change.kind} {item.change.record_id}): {field} must "
+                f"name a {kind} of the same case; nothing was stored.",
             )

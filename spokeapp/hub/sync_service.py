@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 
 from spokeapp.domain.errors import ValidationError
 from spokeapp.domain.ids import new_id
+from spokeapp.domain.json_text import json_text
 from spokeapp.domain.records import RECORD_TYPES, record_from_dict
-from spokeapp.hub import lone_working
+from spokeapp.hub import approvals, lone_working
 from spokeapp.hub.admin import reassign_case
 from spokeapp.hub.devices import MAY_PUSH, Caller
 from spokeapp.hub.errors import HubError, out_of_scope
@@ -56,7 +57,7 @@ from spokeapp.hub.scope import (
     visible_records,
 )
 from spokeapp.hub.security import Clock, iso, signature_valid
-from spokeapp.hub.supervision import check_supervision_kinds
+from spokeapp.hub.supervision import check_supervision_kinds, check_targets
 from spokeapp.sync.protocol import (
     CONFLICT_KIND,
     DEFAULT_PULL_LIMIT,
@@ -309,7 +310,7 @@ class PushTransaction:
             ).scalar_one()
         )
         rows = []
-        dumps = json.dumps  # what the JSON column type serialises with
+        dumps = json_text  # JSON text for the JSON column (parsed again, never hashed)
         for offset, (row, outcome) in enumerate(self._queued):
             outcome.seq = last - count + 1 + offset
             rows.append({**row, "body": dumps(row["body"]), "seq": outcome.seq})
@@ -657,6 +658,10 @@ def push(session: Session, caller: Caller, request: PushRequest, clock: Clock,
         )
     # Lone working (issue 5): permissions, visit index, watch rows; one cheap call.
     watches = lone_working.on_safety_changes(session, caller.actor, checked, clock)
+    # Supervision (issue 6): targets of comments, marks and sign-offs; hub-configured approvals.
+    check_targets(session, checked)
+    approvals.on_pushed(session, caller.actor,
+                        [item for _i, item, o in change_rows if o.status == "accepted"], clock)
     for item, outcome in zip(checked, outcomes, strict=True):
         counts[outcome.status] += 1
         results.append(
@@ -780,6 +785,7 @@ class _GroupWriter:
         self.known: set[str] = set()
         self.existing: set[str] = set()
         self.cases: dict[str, HubCase] = {}
+        self.slow_kinds = approvals.slow_kinds(session)  # supervision, kinds needing approval
         for start in range(0, len(change_ids), 500):
             self.known.update(session.scalars(select(HubChange.change_id).where(
                 HubChange.change_id.in_(change_ids[start:start + 500]))))
@@ -817,7 +823,7 @@ class _GroupWriter:
             self._records.append(({
                 "record_id": change.record_id, "kind": change.kind,
                 "case_id": checked.case_id, "state": FINAL,
-                "body": json.dumps(checked.body),  # as the JSON column type serialises
+                "body": json_text(checked.body),  # JSON text for the JSON column
                 "author_user": actor.user_id, "device_id": device.id, "hub_time": self.now,
             }, outcome))
             self._changes.append(({
@@ -838,6 +844,7 @@ class _GroupWriter:
         if (
             change.op != "finalise" or change.kind in HEADER_KINDS
             or change.kind == CONFLICT_KIND or change.kind in lone_working.VISIT_KINDS
+            or change.kind in self.slow_kinds
             or change.id in self.known or change.record_id in self.existing
         ):
             return False

@@ -19,17 +19,21 @@ from spokeapp.domain.records import (
     Closure,
     ClosureReason,
     Outcome,
+    RaisedTo,
     RiskAssessment,
+    SafeguardingConcern,
     SignOff,
     SignOffOutcome,
     SupervisionComment,
 )
+from spokeapp.hub.cli import main as spoke_hub
 from spokeapp.sync.engine import SyncReport
 from spokeapp.ui.main_window import SHORTCUT_ROLE, MainWindow
 from spokeapp.ui.sync_bridge import SyncBridge
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.review import ReassignDialog, ReviewPage
 from tests.helpers.hub import RunningHub, running_hub, sqlite_url
+from tests.helpers.records import person_name
 from tests.helpers.sync_world import Device, World, finalised_session, open_case
 from tests.ui.test_accessibility import unnamed_controls
 
@@ -489,3 +493,131 @@ def test_supervisor_pages_appear_with_shortcuts_and_a_worker_has_none(
         item = sup_main.nav.item(n)
         needed = metrics.horizontalAdvance(item.text() + str(item.data(SHORTCUT_ROLE)))
         assert needed < sup_main.nav.width()
+
+
+def test_a_kind_the_hub_says_needs_approval_is_signed_off_and_the_worker_sees_it(
+    qtbot: Any, windows: Any, world: World, team: tuple[Device, Device]
+) -> None:
+    worker, supervisor = team
+    assert spoke_hub(["approvals", "require", "safeguarding_concern",
+                      "--database", world.hub.database_url]) == 0
+    case = open_case(worker.book, worker.user_id, 1)
+    raised = SafeguardingConcern(
+        id=new_id(), case_id=case.id, raised_on=date(2026, 3, 2), raised_to=RaisedTo.POLICE,
+        summary="Fictional: seen getting into an older man's car after school.",
+    )
+    worker.book.save(raised, finalise=True)
+    worker_main = windows(worker)
+    sync(qtbot, worker_main)
+    sync(qtbot, worker_main)  # the hub's request comes back to the worker's laptop too
+    assert len(worker.book.records("sign_off_request")) == 1
+    open_case_page(qtbot, worker_main, case.id)
+    qtbot.waitUntil(lambda: any(r.key == raised.id for r in
+                                worker_main.case_page.timeline_model.rows), timeout=5000)
+    concern_row = next(r for r in worker_main.case_page.timeline_model.rows
+                       if r.key == raised.id)
+    assert "awaiting sign-off" in concern_row.cells[3]
+
+    sup_main = windows(supervisor)
+    sync(qtbot, sup_main)
+    review = review_page(qtbot, sup_main)
+    qtbot.waitUntil(lambda: review.sign_model.rowCount() == 1, timeout=5000)
+    assert review.sign_model.row_at(0).cells[:3] == (
+        "YP-TEST-01", "Concern raised with Police", "2 Mar 2026"
+    )
+    assert "older man's car" in review.request.toPlainText()
+    review.decision_comment.setPlainText(RETURN.replace("closing risk assessment",
+                                                        "police reference"))
+    review.return_button.click()
+    qtbot.waitUntil(lambda: review.sign_model.rowCount() == 0, timeout=5000)
+    assert review.message.text() == "Returned to the worker with your comment."
+    sync(qtbot, sup_main)
+
+    sync(qtbot, worker_main)
+    today = worker_main.today.supervisor_comments
+    qtbot.waitUntil(lambda: today.model.rowCount() == 1, timeout=5000)
+    reference, about, text, _when = today.model.row_at(0).cells
+    assert (reference, about) == ("YP-TEST-01", "Concern returned")
+    assert "police reference" in text
+    open_case_page(qtbot, worker_main, case.id)
+    qtbot.waitUntil(lambda: "Returned by supervisor (concern)" in timeline_text(worker_main),
+                    timeout=5000)
+    concern_row = next(r for r in worker_main.case_page.timeline_model.rows
+                       if r.key == raised.id)
+    assert "returned by supervisor" in concern_row.cells[3]
+
+
+def test_hide_names_hides_the_young_person_s_name_on_the_review_page(
+    qtbot: Any, windows: Any, team: tuple[Device, Device]
+) -> None:
+    worker, supervisor = team
+    case = open_case(worker.book, worker.user_id, 1)
+    finalised_session(worker.book, case.id, NOTE)
+    sync(qtbot, windows(worker))
+    sup_main = windows(supervisor)
+    sync(qtbot, sup_main)
+    review = review_page(qtbot, sup_main)
+    qtbot.waitUntil(lambda: len(queue_cells(review)) == 1, timeout=5000)
+    name = person_name(1)
+    assert name in review.context.toPlainText()
+
+    sup_main.hide_names_action.trigger()  # Ctrl+Shift+H, for working in public
+    context = review.context.toPlainText()
+    assert name not in context and "YP-TEST-01" in context
+    review.refresh(supervisor.book)  # still hidden after the page reloads
+    sup_main._tasks.wait()
+    qtbot.wait(10)
+    assert name not in review.context.toPlainText()
+    sup_main.hide_names_action.trigger()
+    assert name in review.context.toPlainText()
+
+
+def test_actions_due_show_on_the_review_page_and_on_the_owner_s_today_page(
+    qtbot: Any, windows: Any, team: tuple[Device, Device]
+) -> None:
+    worker, supervisor = team
+    case = open_case(worker.book, worker.user_id, 1)
+    finalised_session(worker.book, case.id, NOTE)
+    worker_main = windows(worker)
+    sync(qtbot, worker_main)
+    sup_main = windows(supervisor)
+    sync(qtbot, sup_main)
+    review = review_page(qtbot, sup_main)
+    qtbot.waitUntil(lambda: len(queue_cells(review)) == 1, timeout=5000)
+    assert review.actions_model.rowCount() == 0 and review.actions_empty.isVisible()
+
+    review.supervision_button.click()
+    dialog = review.dialog
+    assert dialog is not None
+    dialog.discussion.setPlainText("Fictional discussion of attendance.")
+    dialog.held_on.setDate(date(2026, 2, 20))
+    soon, later = dialog.action_rows[0], dialog.action_rows[1]
+    soon[0].setText("Ask school about attendance")
+    soon[1].setText(worker.user_id)
+    soon[2].setDate(date(2026, 3, 1))  # overdue by NOW (3 March)
+    later[0].setText("Book a strategy meeting")
+    later[1].setText(supervisor.user_id)
+    later[2].setDate(date(2026, 4, 20))  # not due for weeks: not shown yet
+    completions = soon[1].completer().model()
+    offered = {completions.index(n, 0).data() for n in range(completions.rowCount())}
+    assert {worker.user_id, supervisor.user_id} <= offered
+    assert dialog.save()
+    qtbot.waitUntil(lambda: review.actions_model.rowCount() == 1, timeout=5000)
+    assert review.actions_model.row_at(0).cells == (
+        "1 Mar 2026 (overdue)", "YP-TEST-01", "Ask school about attendance", worker.user_id
+    )
+    assert "1 overdue action" in review.summary.text()
+    sync(qtbot, sup_main)
+
+    sync(qtbot, worker_main)
+    today = worker_main.today.supervisor_comments
+    qtbot.waitUntil(lambda: today.model.rowCount() == 1, timeout=5000)
+    assert today.model.row_at(0).cells == (
+        "YP-TEST-01", "Action overdue (due 1 Mar 2026)", "Ask school about attendance",
+        "1 Mar 2026",
+    )
+    assert not today.read_button.isVisible(), "an action is not a comment to mark read"
+    worker_main.refresh()
+    worker_main._tasks.wait()
+    qtbot.wait(10)
+    assert today.model.rowCount() == 1

@@ -1,7 +1,8 @@
 """What the Review page and the worker's unread comments show, and the writes they make.
 
 Loaders (``load_review``, ``load_unread``) run off the GUI thread and read the local casebook
-only: a supervisor's laptop holds their team's cases as the hub syncs them. Writes
+only: a supervisor's laptop holds their team's cases as the hub syncs them, with the hub's
+sign-off requests for the kinds it says need approval (``spoke-hub approvals``). Writes
 (``mark_reviewed``, ``add_comment``, ``decide``) save finalised supervision records that go to
 the hub at the next sync like any other record. Whether a comment was read is local state in
 the casebook's settings (``comment_read.<id>``), never synced.
@@ -11,11 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Final
 
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import (
+    APPROVABLE_KINDS,
     Case,
     CaseStatus,
     Closure,
@@ -29,6 +31,8 @@ from spokeapp.domain.records import (
     YoungPerson,
 )
 from spokeapp.domain.supervision import (
+    DueAction,
+    due_actions,
     pending_sign_offs,
     reopen_after_return,
     review_queue,
@@ -39,7 +43,8 @@ from spokeapp.store.casebook import RecordNotFound, StoredRecord
 READ_SETTING: Final = "comment_read."
 #: Kinds the Review page reads (with cases and young people for the context).
 _KINDS: Final = ("session", "risk_assessment", "closure", "review_mark", "sign_off",
-                 "supervision_comment")
+                 "supervision_comment", "sign_off_request", "case_supervision",
+                 *sorted(APPROVABLE_KINDS))
 
 
 @dataclass(frozen=True)
@@ -59,12 +64,23 @@ class CaseContext:
 
 @dataclass(frozen=True)
 class ReviewItem:
-    """A note, assessment or sign-off request with its case and who wrote it."""
+    """A note, assessment or sign-off request with its case and who wrote it.
 
-    record: Session | RiskAssessment | Closure
+    ``record``: a session or risk assessment (the queue); a closure, overridden assessment or
+    a record of a kind the hub asked approval for (sign-off requests)."""
+
+    record: Record
     author: str
     context: CaseContext
     synced_at: str
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    """An action agreed in case supervision, due soon or overdue, with its case reference."""
+
+    due: DueAction
+    reference: str
 
 
 @dataclass
@@ -74,6 +90,7 @@ class ReviewData:
     me: str
     queue: list[ReviewItem] = field(default_factory=list)
     sign_offs: list[ReviewItem] = field(default_factory=list)
+    actions: list[ActionItem] = field(default_factory=list)
 
 
 def _contexts(book: Any, stored: list[StoredRecord]) -> dict[str, CaseContext]:
@@ -103,8 +120,9 @@ def _contexts(book: Any, stored: list[StoredRecord]) -> dict[str, CaseContext]:
     return contexts
 
 
-def load_review(book: Any) -> ReviewData:
-    """The review queue and sign-off requests on this laptop (finalised records only)."""
+def load_review(book: Any, today: date | None = None) -> ReviewData:
+    """The review queue, sign-off requests and (given ``today``) the team's case supervision
+    actions due within a week or overdue, on this laptop (finalised records only)."""
     me = str(book.author)
     stored: list[StoredRecord] = []
     for kind in _KINDS:
@@ -124,6 +142,11 @@ def load_review(book: Any) -> ReviewData:
         if context is not None and authors.get(request.id) != me:
             data.sign_offs.append(ReviewItem(request, authors[request.id], context,
                                              by_id[request.id].created_at))
+    if today is not None:
+        data.actions = [
+            ActionItem(due, contexts[due.case_id].reference)
+            for due in due_actions(records, today=today) if due.case_id in contexts
+        ]
     return data
 
 
@@ -147,13 +170,14 @@ def add_comment(book: Any, case_id: str, text: str, at: datetime,
     return comment
 
 
-def decide(book: Any, request: Closure | RiskAssessment, outcome: SignOffOutcome,
+def decide(book: Any, request: Record, outcome: SignOffOutcome,
            comment: str, at: datetime) -> SignOff:
     """Approve or return a sign-off request. Returning a closure also reopens the case.
 
     The decision is validated before anything is saved, so a return without a proper comment
     changes nothing.
     """
+    assert request.case_id is not None
     decision = SignOff(
         id=new_id(), case_id=request.case_id, request_id=request.id, request_kind=request.KIND,
         outcome=outcome, decided_by=str(book.author), decided_at=at, comment=comment.strip(),
@@ -170,7 +194,9 @@ def decide(book: Any, request: Closure | RiskAssessment, outcome: SignOffOutcome
 # ---------------------------------------------------------------------- worker side
 @dataclass(frozen=True)
 class UnreadComment:
-    """A supervisor's comment or sign-off decision the worker has not marked read."""
+    """A supervisor's comment or sign-off decision the worker has not marked read, or
+    (``due_on`` set) an action from case supervision they own that is due soon or overdue:
+    actions stay until the next case supervision, whatever is marked read."""
 
     record_id: str
     case_id: str
@@ -178,25 +204,46 @@ class UnreadComment:
     written_at: datetime
     reference: str
     about: str
+    due_on: date | None = None
+
+    @property
+    def is_action(self) -> bool:
+        return self.due_on is not None
+
+
+#: A signed-off kind in the worker's words.
+SIGNED_OFF_THINGS: Final = {
+    "closure": "Closure", "risk_assessment": "Risk level",
+    "safeguarding_concern": "Concern", "amendment": "Amendment",
+}
 
 
 def _decision_words(decision: SignOff) -> str:
-    thing = "Closure" if decision.request_kind == "closure" else "Risk level"
+    thing = SIGNED_OFF_THINGS.get(decision.request_kind, "Record")
     if decision.outcome is SignOffOutcome.APPROVED:
         return f"{thing} signed off"
     return f"{thing} returned" + (": the case is open again" if thing == "Closure" else "")
 
 
-def load_unread(book: Any) -> list[UnreadComment]:
+def _day_words(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def load_unread(book: Any, today: date | None = None) -> list[UnreadComment]:
     """Supervisors' comments and sign-off decisions on this laptop, written by someone else
-    and not yet marked read on it, oldest first."""
+    and not yet marked read on it, oldest first; then (given ``today``) the case supervision
+    actions this laptop's user owns that are due within a week or overdue."""
     read = set(book.settings_with_prefix(READ_SETTING))
     records = [
         s.record for kind in ("supervision_comment", "sign_off")
         for s in book.records(kind) if s.state == "final"
     ]
     unread = unread_feedback(records, me=str(book.author), read=read)
-    if not unread:
+    actions: list[DueAction] = []
+    if today is not None:
+        minutes = [s.record for s in book.records("case_supervision") if s.state == "final"]
+        actions = due_actions(minutes, today=today, owner=str(book.author))
+    if not unread and not actions:
         return []
     cases = {s.record.id: s.record for s in book.records("case") if isinstance(s.record, Case)}
     people = {
@@ -218,6 +265,17 @@ def load_unread(book: Any) -> list[UnreadComment]:
             result.append(UnreadComment(
                 record.id, record.case_id, record.text, record.written_at, reference, about,
             ))
+    for due in actions:
+        case = cases.get(due.case_id)
+        person = people.get(case.young_person_id) if case else None
+        when = _day_words(due.action.due_on)
+        result.append(UnreadComment(
+            f"{due.supervision_id}#{due.number}", due.case_id, due.action.description,
+            datetime.combine(due.action.due_on, datetime.min.time()),
+            person.reference if person else "",
+            f"Action overdue (due {when})" if due.overdue else f"Action due {when}",
+            due_on=due.action.due_on,
+        ))
     return result
 
 
@@ -232,7 +290,7 @@ def about_words(kind: str | None) -> str:
     return {
         "session": "Session note", "risk_assessment": "Risk assessment",
         "closure": "Case closure", "safeguarding_concern": "Concern",
-        None: "The case",
+        "amendment": "Amendment", None: "The case",
     }.get(kind, "A record")
 
 

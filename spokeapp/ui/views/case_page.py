@@ -324,18 +324,20 @@ class CasePage(QWidget):
         self.reassign_button = QPushButton("Reass&ign…", self)
         self.reassign_button.setAccessibleName("Reassign this case to another worker")
         self.reassign_button.hide()  # supervisors only (the main window shows it)
-        actions = QHBoxLayout()
-        for widget in (
-            self.session_button,
-            self.assess_button,
-            self.concern_button,
-            self.amend_button,
-            self.draft_button,
-        ):
-            actions.addWidget(widget)
-        actions.addStretch(1)
-        actions.addWidget(self.reassign_button)
-        actions.addWidget(self.close_button)
+        # Two rows, so the page still fits beside the navigation at 200% scaling: new records
+        # first, then what acts on the records shown and on the case itself.
+        actions = QVBoxLayout()
+        new_row, case_row = QHBoxLayout(), QHBoxLayout()
+        for widget in (self.session_button, self.assess_button, self.concern_button):
+            new_row.addWidget(widget)
+        new_row.addStretch(1)
+        for widget in (self.amend_button, self.draft_button):
+            case_row.addWidget(widget)
+        case_row.addStretch(1)
+        case_row.addWidget(self.reassign_button)
+        case_row.addWidget(self.close_button)
+        actions.addLayout(new_row)
+        actions.addLayout(case_row)
 
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
@@ -612,6 +614,7 @@ class CasePage(QWidget):
             when = format_day(record.raised_on)
             what = f"Concern raised with {RAISED_TO[record.raised_to]}"
             summary = record.summary
+            state += sign_off_words(record, self._all_records())  # if the hub asks for it
         elif isinstance(record, Closure):
             when = format_day(record.closed_on)
             what = "Case closed"
@@ -621,7 +624,7 @@ class CasePage(QWidget):
             when = local_day(datetime.fromisoformat(stored.created_at))
             what = AMENDMENT_MARK + "Amendment"
             summary = record.text
-            state = "Final"
+            state = "Final" + sign_off_words(record, self._all_records())
         elif (cells := supervision_cells(record)) is not None:
             when, what, summary = cells
         else:

@@ -4,9 +4,14 @@
   has marked reviewed, oldest first, with the case beside each note. *Mark reviewed* takes a
   note off the queue; *Add comment* writes a supervision comment that syncs back to the key
   worker (their case page, and their Today page until they mark it read).
-* **Sign-off requests**: closures (a closure is not final until signed off) and risk levels
-  overridden by professional judgement. *Approve*, or *Return with comment*: a returned closure
-  reopens the case for the worker after their next sync.
+* **Sign-off requests**: closures (a closure is not final until signed off), risk levels
+  overridden by professional judgement, and records of the kinds the hub says need approval
+  (``spoke-hub approvals``; the hub's request arrives by sync). *Approve*, or *Return with
+  comment*: a returned closure reopens the case for the worker after their next sync.
+* **Actions due**: actions agreed in case supervision (the latest minute of each case) due
+  within a week or overdue, with who owns them.
+
+"Hide names" (Ctrl+Shift+H) leaves the young person's name out of the case beside each note.
 
 Also here, for the worker's side: :class:`SupervisorComments` (the Today page's "Supervisor
 comments" box) and the words the case page uses for supervision records on its timeline.
@@ -24,6 +29,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDialog,
     QGridLayout,
@@ -44,11 +50,13 @@ from PySide6.QtWidgets import (
 from spokeapp.domain.errors import SpokeError, ValidationError
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import (
+    Amendment,
     CaseSupervision,
     Closure,
     Record,
     ReviewMark,
     RiskAssessment,
+    SafeguardingConcern,
     Session,
     SignOff,
     SignOffOutcome,
@@ -59,6 +67,8 @@ from spokeapp.store.database import CasebookError
 from spokeapp.ui.forms import FieldForm, RecordDialog, date_edit, day_of, text_box, watch
 from spokeapp.ui.labels import CONTACT_TYPES, MEET_AGAIN, VENUE_TYPES, humanise
 from spokeapp.ui.models.review import (
+    SIGNED_OFF_THINGS,
+    ActionItem,
     ReviewData,
     ReviewItem,
     UnreadComment,
@@ -76,6 +86,7 @@ from spokeapp.ui.models.rows import KEY_ROLE, Row, RowsModel
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.closure_wizard import CLOSURE_REASONS, OUTCOME_WORDS
+from spokeapp.ui.views.record_dialogs import RAISED_TO
 from spokeapp.ui.views.risk_form import format_day
 from spokeapp.ui.widgets import Message, heading, paragraph
 
@@ -132,6 +143,10 @@ def what_words(record: Record) -> str:
         return words
     if isinstance(record, Closure):
         return "Case closure"
+    if isinstance(record, SafeguardingConcern):
+        return f"Concern raised with {RAISED_TO[record.raised_to]}"
+    if isinstance(record, Amendment):
+        return f"Amendment to a {about_words(record.amends_kind).lower()}"
     return humanise(record.KIND)
 
 
@@ -143,6 +158,8 @@ def when_words(record: Record) -> str:
         return format_day(record.assessed_on)
     if isinstance(record, Closure):
         return format_day(record.closed_on)
+    if isinstance(record, SafeguardingConcern):
+        return format_day(record.raised_on)
     return ""
 
 
@@ -183,6 +200,19 @@ def note_fields(record: Record) -> list[tuple[str, str]]:
             ("Why no closing assessment", record.no_assessment_reason),
             ("Outcome", OUTCOME_WORDS[record.outcome]),
         ]
+    if isinstance(record, SafeguardingConcern):
+        return [
+            ("Date raised", format_day(record.raised_on)),
+            ("Raised with", RAISED_TO[record.raised_to]),
+            ("Their reference", record.their_reference),
+            ("The concern", record.summary),
+        ]
+    if isinstance(record, Amendment):
+        return [
+            ("Amends", about_words(record.amends_kind)),
+            ("Why", record.reason),
+            ("Correction", record.text),
+        ]
     return []
 
 
@@ -194,7 +224,7 @@ def supervision_cells(record: Record) -> tuple[str, str, str] | None:
         return _moment(record.written_at), f"Supervisor comment on {about}", record.text
     if isinstance(record, SignOff):
         what = "Signed off" if record.outcome is SignOffOutcome.APPROVED else "Returned"
-        thing = "closure" if record.request_kind == "closure" else "risk level"
+        thing = SIGNED_OFF_THINGS.get(record.request_kind, "record").lower()
         return (_moment(record.decided_at), f"{what} by supervisor ({thing})",
                 record.comment or "Approved")
     if isinstance(record, CaseSupervision):
@@ -276,6 +306,7 @@ class ReviewPage(QWidget):
         self._tasks = tasks
         self._clock = clock
         self._book: Any = None
+        self._hide_names = False
         self.data: ReviewData | None = None
 
         self.summary = QLabel("Loading…", self)
@@ -292,7 +323,7 @@ class ReviewPage(QWidget):
         self.comment = QPlainTextEdit(self)
         self.comment.setAccessibleName("Supervision comment")
         self.comment.setPlaceholderText("A comment for the worker on this note…")
-        self.comment.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
+        self.comment.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
         self.review_button = QPushButton("Mark &reviewed", self)
         self.review_button.setAccessibleName("Mark reviewed")
         self.comment_button = QPushButton("Add &comment", self)
@@ -314,9 +345,13 @@ class ReviewPage(QWidget):
         queue_buttons.addStretch(1)
         queue_buttons.addWidget(self.supervision_button)
         queue_buttons.addWidget(self.open_button)
+        listing = QSplitter(Qt.Orientation.Vertical, queue_box)  # the list, then the note
+        listing.addWidget(self.queue)
+        listing.addWidget(reading)
+        listing.setChildrenCollapsible(False)
+        listing.setSizes([1000, 2000])
         queue_layout = QVBoxLayout(queue_box)
-        queue_layout.addWidget(self.queue)
-        queue_layout.addWidget(reading, 1)
+        queue_layout.addWidget(listing, 1)
         queue_layout.addWidget(self.comment)
         queue_layout.addLayout(queue_buttons)
 
@@ -342,11 +377,16 @@ class ReviewPage(QWidget):
         sign_buttons.addStretch(1)
         sign_layout = QVBoxLayout(sign_box)
         sign_layout.addWidget(paragraph(
-            "Closures and risk levels changed by professional judgement wait for you here. "
-            "A closure is not final until you approve it; returning it reopens the case for "
-            "the worker at their next sync, with your comment.", sign_box))
-        sign_layout.addWidget(self.sign_offs)
-        sign_layout.addWidget(self.request)
+            "Closures, risk levels changed by professional judgement, and what your hub says "
+            "needs approval. A closure is not final until you approve it; returning it reopens "
+            "the case for the worker, with your comment.", sign_box))
+        self.sign_offs.setMinimumHeight(self.fontMetrics().lineSpacing() * 4)
+        requests = QSplitter(Qt.Orientation.Vertical, sign_box)  # the list, then the request
+        requests.addWidget(self.sign_offs)
+        requests.addWidget(self.request)
+        requests.setChildrenCollapsible(False)
+        requests.setSizes([1000, 2000])
+        sign_layout.addWidget(requests, 1)
         sign_layout.addWidget(self.decision_comment)
         sign_layout.addLayout(sign_buttons)
 
@@ -354,9 +394,16 @@ class ReviewPage(QWidget):
         layout.addWidget(heading("Review", self))
         layout.addWidget(self.summary)
         layout.addWidget(self.message)
+        # Sign-off requests and actions due side by side, so the note being read keeps the
+        # height it needs.
+        below = QSplitter(Qt.Orientation.Horizontal, self)
+        below.addWidget(sign_box)
+        below.addWidget(self._actions_box())
+        below.setChildrenCollapsible(False)
+        below.setSizes([3000, 2000])
         body = QSplitter(Qt.Orientation.Vertical, self)
         body.addWidget(queue_box)
-        body.addWidget(sign_box)
+        body.addWidget(below)
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 2)
         body.setChildrenCollapsible(False)
@@ -370,13 +417,36 @@ class ReviewPage(QWidget):
         self.supervision_button.clicked.connect(self.record_supervision)
         self.approve_button.clicked.connect(lambda: self.decide(SignOffOutcome.APPROVED))
         self.return_button.clicked.connect(lambda: self.decide(SignOffOutcome.RETURNED))
+        self.actions.activated.connect(self._open_action)
         self._enable()
 
+    def _actions_box(self) -> QGroupBox:
+        box = QGroupBox("Actions due from case supervision", self)
+        box.setAccessibleName("Actions due from case supervision")
+        self.actions_model = RowsModel(("Due", "Reference", "Action", "Who"), self)
+        self.actions = _table(self.actions_model, "Actions due this week or overdue", box)
+        self.actions.setWordWrap(True)
+        header = self.actions.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the action wraps
+        self.actions_empty = QLabel("No actions due this week or overdue.", box)
+        self.actions_empty.setEnabled(False)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.actions)
+        layout.addWidget(self.actions_empty)
+        return box
+
+    def set_hide_names(self, hide: bool) -> None:
+        """Leave young people's names out of the case beside each note (working in public)."""
+        self._hide_names = hide
+        self._show_item()
     # ------------------------------------------------------------------ loading
     def refresh(self, book: Any) -> None:
         """Reload the queue and the requests from the casebook, off the GUI thread."""
         self._book = book
-        self._tasks.submit(lambda: load_review(book), self.show_review, self._failed, owner=self)
+        today = self._clock().astimezone().date()
+        self._tasks.submit(lambda: load_review(book, today), self.show_review, self._failed,
+                           owner=self)
 
     def _failed(self, error: BaseException) -> None:
         if not isinstance(error, SpokeError):
@@ -389,11 +459,16 @@ class ReviewPage(QWidget):
         self.data = data
         self.queue_model.set_rows([self._row(item) for item in data.queue])
         self.sign_model.set_rows([self._row(item) for item in data.sign_offs])
+        self.actions_model.set_rows([self._action_row(item, data.me) for item in data.actions])
+        self.actions.setVisible(bool(data.actions))
+        self.actions_empty.setVisible(not data.actions)
         notes, requests = len(data.queue), len(data.sign_offs)
+        overdue = sum(1 for item in data.actions if item.due.overdue)
         self.summary.setText(
-            f"{notes} note{'s' if notes != 1 else ''} to review and {requests} sign-off "
-            f"request{'s' if requests != 1 else ''}. They arrive from your team's laptops "
-            "when you sync."
+            f"{notes} note{'s' if notes != 1 else ''} to review, {requests} sign-off "
+            f"request{'s' if requests != 1 else ''} and {overdue} overdue "
+            f"action{'s' if overdue != 1 else ''}. Notes and requests arrive from your team's "
+            "laptops when you sync."
         )
         self._select(self.queue, keep.record.id if keep else None)
         self._select(self.sign_offs, keep_request.record.id if keep_request else None)
@@ -408,6 +483,23 @@ class ReviewPage(QWidget):
             cells=(item.context.reference, what_words(record), when_words(record), item.author),
             key=record.id,
         )
+
+    @staticmethod
+    def _action_row(item: ActionItem, me: str) -> Row:
+        due = item.due
+        when = format_day(due.action.due_on) + (" (overdue)" if due.overdue else "")
+        who = "You" if due.action.owner.strip().casefold() == me.casefold() else due.action.owner
+        return Row(
+            cells=(when, item.reference, due.action.description, who),
+            key=f"{due.supervision_id}#{due.number}",
+            payload=due.case_id,
+            tooltip=due.action.description,
+        )
+
+    def _open_action(self, *_args: object) -> None:
+        index = self.actions.currentIndex()
+        if index.isValid() and self.data is not None:
+            emit(self.open_case, self.data.actions[index.row()].due.case_id)
 
     @staticmethod
     def _select(table: QTableView, record_id: str | None) -> None:
@@ -467,13 +559,13 @@ class ReviewPage(QWidget):
                                             *note_fields(item.record)])
         )
 
-    @staticmethod
-    def _context_html(item: ReviewItem) -> str:
+    def _context_html(self, item: ReviewItem) -> str:
         context = item.context
         case = context.case
         person = context.person
+        name = f" ({person.name})" if person and not self._hide_names else ""
         fields = [
-            ("Young person", f"{context.reference}" + (f" ({person.name})" if person else "")),
+            ("Young person", f"{context.reference}{name}"),
             ("Key worker", case.key_worker),
             ("Case", f"Closed on {format_day(case.closed_on)}" if case.closed_on
              else f"Open since {format_day(case.opened_on)}"),
@@ -534,7 +626,6 @@ class ReviewPage(QWidget):
         if item is None or self._book is None:
             return
         record = item.record
-        assert isinstance(record, Closure | RiskAssessment)
         text = self.decision_comment.toPlainText()
         try:
             decide(self._book, record, outcome, text, self._clock())
@@ -614,6 +705,10 @@ class CaseSupervisionDialog(RecordDialog):
         actions = QGroupBox("Actions: what, who, by when", self)
         actions.setAccessibleName("Actions")
         grid = QGridLayout(actions)
+        # Owners are people's user ids, so an action reaches its owner's Today page.
+        people = sorted({*team_workers(book), str(book.author)})
+        completer = QCompleter(people, actions)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.action_rows: list[tuple[QLineEdit, QLineEdit, QDateEdit]] = []
         for n in range(self.ACTION_ROWS):
             what, who, due = QLineEdit(actions), QLineEdit(actions), date_edit(today)
@@ -622,7 +717,8 @@ class CaseSupervisionDialog(RecordDialog):
             who.setAccessibleName(f"Action {n + 1}: who")
             due.setAccessibleName(f"Action {n + 1}: due by")
             what.setPlaceholderText("What")
-            who.setPlaceholderText("Who")
+            who.setPlaceholderText("Who (user id: it shows on their Today page)")
+            who.setCompleter(completer)
             for column, widget in enumerate((what, who, due)):
                 grid.addWidget(widget, n, column)
             self.action_rows.append((what, who, due))
@@ -716,10 +812,12 @@ class SupervisorComments(QWidget):
         self.read_button.clicked.connect(self.mark_all_read)
         self.show_comments([])
 
-    def load(self, book: Any, tasks: TaskRunner) -> None:
-        """Read the unread comments off the GUI thread."""
+    def load(self, book: Any, tasks: TaskRunner, today: date | None = None) -> None:
+        """Read the unread comments (and, given ``today``, the worker's case supervision
+        actions due this week or overdue) off the GUI thread."""
         self._book = book
-        tasks.submit(lambda: load_unread(book), self.show_comments, self._failed, owner=self)
+        tasks.submit(lambda: load_unread(book, today), self.show_comments, self._failed,
+                     owner=self)
 
     def _failed(self, error: BaseException) -> None:
         # The casebook was locked while the comments were being read: nothing to show.
@@ -732,7 +830,8 @@ class SupervisorComments(QWidget):
         self.model.set_rows([
             Row(
                 cells=(item.reference, item.about or "The case",
-                       " ".join(item.text.split()), _moment(item.written_at)),
+                       " ".join(item.text.split()),
+                       format_day(item.due_on) if item.due_on else _moment(item.written_at)),
                 key=item.record_id,
                 payload=item.case_id,
                 tooltip=item.text,
@@ -741,13 +840,14 @@ class SupervisorComments(QWidget):
         ])
         self.table.setVisible(bool(self.items))
         self.empty.setVisible(not self.items)
-        self.read_button.setVisible(bool(self.items))
+        self.read_button.setVisible(any(not item.is_action for item in self.items))
 
     def mark_all_read(self) -> None:
+        """Mark the comments and decisions read; actions stay until the next supervision."""
         if self._book is None or not self.items:
             return
-        mark_read(self._book, [item.record_id for item in self.items])
-        self.show_comments([])
+        mark_read(self._book, [item.record_id for item in self.items if not item.is_action])
+        self.show_comments([item for item in self.items if item.is_action])
 
     def _activated(self, *_args: object) -> None:
         index = self.table.currentIndex()

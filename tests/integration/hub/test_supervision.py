@@ -108,3 +108,69 @@ def test_a_supervisor_of_another_team_cannot_see_or_review_the_case(team: Team) 
         assert response.status_code == 403, response.text
         assert response.json()["error"] == "out_of_scope"
     assert team.hub.admin.state() == before
+
+
+def other_case_note(team: Team) -> tuple[Case, Session]:
+    """A second case of the same worker (so the same supervisor sees both), with a note."""
+    yp = young_person(2)
+    case_b = case(yp, key_worker=team.worker.user_id)
+    note_b = session(case_b.id)
+    team.worker.push_records(yp, case_b, note_b)
+    return case_b, note_b
+
+
+def pointing_at(team: Team, target_id: str, target_kind: str) -> list[Record]:
+    """A comment, review mark and sign-off on case A that name ``target_id``."""
+    case_id, by = team.case_a.id, team.sup_x.user_id
+    return [
+        SupervisionComment(id=new_id(), case_id=case_id, author=by, written_at=AT,
+                           text="Fictional comment.", about_id=target_id,
+                           about_kind=target_kind),
+        ReviewMark(id=new_id(), case_id=case_id, record_id=target_id, record_kind=target_kind,
+                   reviewed_by=by, reviewed_at=AT),
+        SignOff(id=new_id(), case_id=case_id, request_id=target_id, request_kind=target_kind,
+                outcome=SignOffOutcome.APPROVED, decided_by=by, decided_at=AT),
+    ]
+
+
+@pytest.mark.parametrize("kind", ["supervision_comment", "review_mark", "sign_off"])
+def test_a_supervision_record_naming_a_record_of_another_case_is_refused(
+    team: Team, kind: str
+) -> None:
+    _case_b, note_b = other_case_note(team)
+    kind_for = {"sign_off": "risk_assessment"}  # a sign-off names a kind that is signed off
+    target_kind = kind_for.get(kind, "session")
+    record = next(r for r in pointing_at(team, note_b.id, target_kind) if kind == r.KIND)
+    fine = SupervisionComment(id=new_id(), case_id=team.case_a.id, author=team.sup_x.user_id,
+                              written_at=AT, text="Fictional comment on the right note.",
+                              about_id=team.note.id, about_kind="session")
+    before = team.hub.admin.state()
+    response = team.sup_x.push(team.sup_x.change(fine), team.sup_x.change(record))
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["error"] == "invalid_record"
+    assert "Change 1" in body["message"] and "of the same case" in body["message"]
+    assert team.hub.admin.state() == before, "the whole batch is refused, nothing stored"
+
+
+def test_a_supervision_record_naming_the_wrong_kind_is_refused(team: Team) -> None:
+    mark = ReviewMark(id=new_id(), case_id=team.case_a.id, record_id=team.note.id,
+                      record_kind="risk_assessment", reviewed_by=team.sup_x.user_id,
+                      reviewed_at=AT)
+    before = team.hub.admin.state()
+    response = team.sup_x.push(team.sup_x.change(mark))
+    assert response.status_code == 422, response.text
+    assert "record_id must name a risk_assessment of the same case" in response.json()["message"]
+    assert team.hub.admin.state() == before
+
+
+def test_records_naming_their_own_case_s_records_are_accepted(team: Team) -> None:
+    """Including a target the hub does not hold (after a restore, laptops re-push in any
+    order: the comment may come back before its note)."""
+    records = pointing_at(team, team.note.id, "session")[:2]
+    records.append(SupervisionComment(
+        id=new_id(), case_id=team.case_a.id, author=team.sup_x.user_id, written_at=AT,
+        text="Fictional comment on a note not back yet.", about_id=new_id(),
+        about_kind="session"))
+    response = team.sup_x.push_records(*records)
+    assert [r["status"] for r in response.json()["results"]] == ["accepted"] * 3

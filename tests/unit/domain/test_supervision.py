@@ -19,11 +19,14 @@ from spokeapp.domain.records import (
     Closure,
     ClosureReason,
     Outcome,
+    RaisedTo,
     Record,
     ReviewMark,
     RiskAssessment,
+    SafeguardingConcern,
     SignOff,
     SignOffOutcome,
+    SignOffRequest,
     SupervisionAction,
     SupervisionComment,
     record_from_dict,
@@ -31,10 +34,12 @@ from spokeapp.domain.records import (
 from spokeapp.domain.supervision import (
     SignOffState,
     comments_by_record,
+    due_actions,
     latest_decision,
     needs_sign_off,
     pending_sign_offs,
     reopen_after_return,
+    request_id_for,
     review_queue,
     sign_off_state,
     unread_comments,
@@ -246,3 +251,67 @@ def test_unread_feedback_adds_the_supervisors_decisions() -> None:
         "c-1", "d-1"
     ]
     assert unread_feedback(records, me="worker-a", read={"c-1", "d-1"}) == []
+
+
+# --- sign-off of the kinds a hub asks approval for ------------------------------------------
+
+
+def raised_concern(concern_id: str = "concern-1") -> SafeguardingConcern:
+    return SafeguardingConcern(id=concern_id, case_id=CASE_ID, raised_on=date(2026, 3, 2),
+                               raised_to=RaisedTo.POLICE, summary="Fictional concern summary.")
+
+
+def request_for(record: SafeguardingConcern) -> SignOffRequest:
+    return SignOffRequest(id=request_id_for(record.id), case_id=CASE_ID, record_id=record.id,
+                          record_kind=record.KIND, worker="worker-a", requested_at=AT)
+
+
+def test_a_sign_off_request_is_an_event_the_hub_writes_about_a_configured_kind() -> None:
+    request = request_for(raised_concern())
+    request.validate()
+    assert request.EVENT and request.case_id == CASE_ID
+    assert record_from_dict(request.KIND, json.loads(json.dumps(request.to_dict()))) == request
+    assert request.id == request_id_for("concern-1"), "the same record, the same request id"
+    assert request_id_for("concern-2") != request.id
+    bad = dataclasses.replace(request, record_kind="session", requested_at=AT.replace(tzinfo=None))
+    assert problems(bad) == {"record_kind", "requested_at"}
+
+
+def test_a_record_named_by_a_request_needs_sign_off_until_decided() -> None:
+    raised, other = raised_concern(), raised_concern("concern-2")
+    request = request_for(raised)
+    assert not needs_sign_off(raised)
+    assert sign_off_state(other, [request]) is SignOffState.NOT_NEEDED
+    assert sign_off_state(raised, [request]) is SignOffState.AWAITING
+    assert pending_sign_offs([raised, other, request]) == [raised]
+    returned = decision("concern-1", request_kind="safeguarding_concern",
+                        outcome=SignOffOutcome.RETURNED, comment="Please add the reference.")
+    assert sign_off_state(raised, [request, returned]) is SignOffState.RETURNED
+    assert pending_sign_offs([raised, request, returned]) == []
+    returned.validate()
+
+
+# --- actions due ------------------------------------------------------------------------------
+
+
+def test_due_actions_come_from_each_case_s_latest_minute_soonest_first() -> None:
+    first = minute(id="supervision-1", held_on=date(2026, 3, 1),
+                   action_texts=("Old action",), action_owners=("worker-a",),
+                   action_due=(date(2026, 3, 2),))
+    latest = minute(id="supervision-2", held_on=date(2026, 3, 4),
+                    action_texts=("Call school", "Book strategy meeting", "Review in a month"),
+                    action_owners=("worker-a", " Sup-X ", "worker-a"),
+                    action_due=(date(2026, 3, 5), date(2026, 3, 12), date(2026, 4, 4)))
+    elsewhere = minute(id="supervision-3", case_id="case-test-2", held_on=date(2026, 3, 1),
+                       action_owners=("worker-b",), action_due=(date(2026, 3, 3),))
+    today = date(2026, 3, 6)
+    found = due_actions([first, latest, elsewhere], today=today)
+    assert [(d.action.description, d.overdue) for d in found] == [
+        ("Ask school about attendance", True),  # case 2, due 3 March
+        ("Call school", True),
+        ("Book strategy meeting", False),  # due within the week
+    ]
+    assert "Old action" not in {d.action.description for d in found}, "superseded"
+    mine = due_actions([first, latest, elsewhere], today=today, owner="worker-a")
+    assert [d.action.description for d in mine] == ["Call school"]
+    assert [d.number for d in due_actions([latest], today=today, owner="sup-x")] == [1]
