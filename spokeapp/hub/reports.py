@@ -19,12 +19,11 @@ Who may ask for what (``scope=worker:ID|team:NAME|hub``; the default is the call
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
@@ -45,7 +44,13 @@ from spokeapp.hub.errors import HubError, out_of_scope
 from spokeapp.hub.ledger import audit
 from spokeapp.hub.models import HubCase, HubRecord, User
 from spokeapp.hub.scope import ADMIN, SUPERVISOR, WORKER, Actor
-from spokeapp.sync.protocol import API_PREFIX, ErrorBody
+from spokeapp.sync.protocol import (
+    API_PREFIX,
+    ErrorBody,
+    FigureGroupOut,
+    FigureOut,
+    ReportResponse,
+)
 
 __all__ = ["FigureOut", "ReportResponse", "build_report", "router"]
 
@@ -54,29 +59,6 @@ _OWN_KINDS = ("referral", "case", "session", "closure", "group_session",
               "professional_activity", "visit_plan")
 #: Kinds that follow their visit plan whoever wrote them (the hub, a supervisor, an SMS).
 _VISIT_KINDS = ("check_in", "alarm", "alarm_resolution", "escalation_alert")
-
-
-class FigureOut(BaseModel):
-    """One figure as shown: ``count`` is null when withheld in the funder form."""
-
-    key: str
-    section: str
-    label: str
-    count: int | None
-    value: str
-    share: str
-
-
-class ReportResponse(BaseModel):
-    """``GET /v1/reports``: the figures in reading order."""
-
-    scope: str
-    period_from: date
-    period_to: date
-    funder: bool
-    computed_at: datetime
-    note: str
-    figures: list[FigureOut]
 
 
 def _caller(
@@ -201,6 +183,7 @@ def router() -> APIRouter:
                   f"from={start.isoformat()};to={end.isoformat()};funder={funder}")
         if output == "csv":
             return Response(content=report_csv(report, funder=funder), media_type="text/csv")
+        of = {f.key: f.of for f in report.figures}
         return ReportResponse(
             scope=str(report.scope),
             period_from=start,
@@ -210,9 +193,11 @@ def router() -> APIRouter:
             note=HIDDEN_NOTE if funder else "",
             figures=[
                 FigureOut(key=f.key, section=f.section, label=f.label, count=f.count,
-                          value=f.value, share=f.share)
+                          value=f.value, share=f.share, of=of.get(f.key))
                 for f in report.shown(funder=funder)
             ],
+            groups=[FigureGroupOut(total=total, parts=list(parts))
+                    for total, parts in report.groups],
         )
 
     return api

@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Final, Protocol, TypeVar
 from urllib.parse import quote, urlsplit
 
@@ -46,6 +47,7 @@ from spokeapp.sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    ReportResponse,
     TeamResponse,
     TokenRequest,
     TokenResponse,
@@ -595,6 +597,14 @@ class HubClient:
             content=request.model_dump_json().encode("utf-8"),
         )
         return self._parse(CaseViewsResponse, response)
+
+    def report(self, start: date, end: date, scope: str | None = None) -> ReportResponse:
+        """Figures counted on the hub for ``scope`` (default: the caller's own), all counts
+        shown (the laptop applies the funder form itself)."""
+        query = f"from={start.isoformat()}&to={end.isoformat()}"
+        if scope is not None:
+            query += f"&scope={quote(scope)}"
+        return self._parse(ReportResponse, self._authorised("GET", f"{API_PREFIX}/reports?{query}"))
 
     def team(self, team: str | None = None) -> TeamResponse:
         """A supervisor's team view (an administrator names the team)."""

@@ -27,9 +27,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Final, Literal
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
 PROTOCOL_VERSION: Final = 1
@@ -195,26 +196,46 @@ _CANONICAL_JSON = json.JSONEncoder(
 ).encode
 
 
-def _plain_json(value: object) -> bool:
-    """True if ``value`` is made only of exact JSON types (str keys, finite floats), for which
-    ``model_dump(mode="json")`` changes nothing."""
+#: What :func:`_json_shape` finds: not plain JSON (``model_dump`` first), plain JSON that needs
+#: the standard library (a float, whose text orjson may write differently, or an integer
+#: beyond 64 bits), or plain JSON that orjson writes byte for byte as ``json.dumps`` does.
+NOT_PLAIN, PLAIN, FAST = 0, 1, 2
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def _json_shape(value: object) -> int:
+    """NOT_PLAIN, PLAIN or FAST (above) for ``value``: exact JSON types only (str keys,
+    finite floats) are plain, for which ``model_dump(mode="json")`` changes nothing."""
     stack = [value]
     pop, push = stack.pop, stack.extend
+    shape = FAST
+    low, high = _INT64
     while stack:
         item = pop()
         kind = type(item)
-        if kind is str or kind is int or kind is bool or item is None:
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is int:
+            if not low <= item <= high:  # type: ignore[operator]
+                shape = PLAIN
             continue
         if kind is dict:
             for key in item:  # type: ignore[attr-defined]
                 if type(key) is not str:
-                    return False
+                    return NOT_PLAIN
             push(item.values())  # type: ignore[attr-defined]
         elif kind is list:
             push(item)  # type: ignore[arg-type]
-        elif kind is not float or not math.isfinite(item):  # type: ignore[arg-type]
-            return False
-    return True
+        elif kind is float and math.isfinite(item):  # type: ignore[arg-type]
+            shape = PLAIN
+        else:
+            return NOT_PLAIN
+    return shape
+
+
+def _plain_json(value: object) -> bool:
+    """True if ``value`` is made only of exact JSON types (str keys, finite floats)."""
+    return _json_shape(value) != NOT_PLAIN
 
 
 def canonical_change(change: ChangeIn) -> bytes:
@@ -231,7 +252,16 @@ def canonical_change(change: ChangeIn) -> bytes:
         "id": change.id, "kind": change.kind, "local_time": change.local_time, "op": change.op,
         "payload": change.payload, "record_id": change.record_id,
     }
-    if _plain_json(fields):
+    shape = _json_shape(fields)
+    if shape == FAST:
+        # orjson's sorted, compact UTF-8 output is the definition's, byte for byte, for
+        # strings, 64-bit integers, booleans, null, lists and string-keyed objects (sorted by
+        # code point either way); test_protocol_speedups checks it over random changes.
+        try:
+            return orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:  # e.g. a lone surrogate: the definition decides
+            shape = PLAIN
+    if shape == PLAIN:
         return _CANONICAL_JSON(fields).encode("utf-8")
     return json.dumps(
         change.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
@@ -319,6 +349,40 @@ class TeamResponse(_Model):
     computed_at: datetime
     caseload_guide: tuple[int, int]
     workers: list[WorkerFiguresOut]
+
+
+# ------------------------------------------------------------------------------ reports
+class FigureOut(_Model):
+    """One figure as shown: ``count`` is null when withheld in the funder form; ``of`` names
+    the figure this one is a share of (so a laptop can rebuild the report exactly)."""
+
+    key: str
+    section: str
+    label: str
+    count: int | None
+    value: str
+    share: str
+    of: str | None = None
+
+
+class FigureGroupOut(_Model):
+    """Figures that add up to another (``parts`` sum to ``total``): what suppression needs."""
+
+    total: str
+    parts: list[str]
+
+
+class ReportResponse(_Model):
+    """``GET /v1/reports``: the figures in reading order, counted on the hub."""
+
+    scope: str
+    period_from: date
+    period_to: date
+    funder: bool
+    computed_at: datetime
+    note: str
+    figures: list[FigureOut]
+    groups: list[FigureGroupOut] = Field(default_factory=list)
 
 
 # ------------------------------------------------------------------------------ audit of views

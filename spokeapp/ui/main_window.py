@@ -45,6 +45,7 @@ from spokeapp.domain.risk_tool import RiskTool
 from spokeapp.resources import load_risk_tool
 from spokeapp.store.casebook import CaseloadRow, StoredRecord
 from spokeapp.sync.engine import SyncEngine, SyncReport, SyncStatus
+from spokeapp.sync.reports import fetch_report
 from spokeapp.sync.team import fetch_team
 from spokeapp.ui.forms import RecordDialog
 from spokeapp.ui.models.board import SUPERVISOR_ROLES, Counts
@@ -337,6 +338,7 @@ class MainWindow(QMainWindow):
         self.review = ReviewPage(self._tasks, clock=self._clock, parent=self)
         self.review.changed.connect(lambda case_id: self._changed(case_id))
         self.review.open_case.connect(self.open_case)
+        self.review.set_hide_names(self.hide_names_action.isChecked())
         self.case_page.reassign_button.show()
         self.case_page.reassign_requested.connect(self.reassign)
         self._add_page(REVIEW_TITLE, self.review, REVIEW_KEYS)
@@ -345,8 +347,11 @@ class MainWindow(QMainWindow):
 
     def _add_reports(self) -> ReportsPage:
         """Add the Reports page (Ctrl+0, for everyone)."""
-        page = ReportsPage(self.book, self._tasks, today=self.today_date,
-                           account=self.sync.engine.store.account(), parent=self)
+        book = self.book
+        page = ReportsPage(book, self._tasks, today=self.today_date,
+                           account=self.sync.engine.store.account(),
+                           hub_report=lambda period, scope: fetch_report(book, period, scope),
+                           parent=self)
         self._add_page(REPORTS_TITLE, page, REPORTS_KEYS)
         return page
 
@@ -472,6 +477,8 @@ class MainWindow(QMainWindow):
         self.caseload.hide_names.setChecked(hide)
         self.session_form.set_cases(self._rows, hide_names=hide)
         self.case_page.set_hide_names(hide)
+        if self.review is not None:
+            self.review.set_hide_names(hide)
         if self.book.is_open and (self.book.setting(HIDE_NAMES_SETTING) == "1") != hide:
             self.book.set_setting(HIDE_NAMES_SETTING, "1" if hide else "0")
 
@@ -499,7 +506,7 @@ class MainWindow(QMainWindow):
         """Reload the caseload, drafts and sync count off the GUI thread."""
         book = self.book
         self._tasks.submit(lambda: _snapshot(book), self._loaded, self._load_failed, owner=self)
-        self.today.supervisor_comments.load(book, self._tasks)
+        self.today.supervisor_comments.load(book, self._tasks, self.today_date())
         if self.review is not None:
             self.review.refresh(book)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -26,8 +26,12 @@ from spokeapp.domain.records import (
     SourceType,
 )
 from spokeapp.store.casebook import Casebook
+from spokeapp.sync.engine import SyncEngine
+from spokeapp.sync.reports import fetch_report
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.reports import PRESETS, ReportsPage, preset_period
+from tests.helpers.hub import running_hub, sqlite_url
+from tests.helpers.records import case, referral, young_person
 
 from .conftest import PASSPHRASE, unlock
 
@@ -228,3 +232,41 @@ def test_a_supervisor_reports_on_the_team_as_synced(qtbot: Any, book: Casebook) 
     rows = _table(page)
     assert rows["Open cases at the end of the period"] == ("1", "")
     assert rows["Referrals received"] == ("0", "")
+
+
+def test_a_supervisors_team_report_is_counted_on_the_hub(qtbot: Any, tmp_path: Path) -> None:
+    # The supervisor's laptop has synced nothing; the hub holds the team's records, counts
+    # them, and the page shows them (funder form applied on the laptop, same rules).
+    with running_hub(sqlite_url(tmp_path / "hub")) as hub:
+        hub.clock.now = datetime(2026, 4, 2, 9, tzinfo=UTC)
+        worker = hub.admin.add_user("Test Worker A", "worker", "team-x")
+        laptop = hub.laptop(worker)
+        for n in range(7):
+            yp = young_person(n)
+            r = referral(yp, received_on=date(2026, 4, 10), decided_on=date(2026, 4, 12))
+            laptop.push_records(yp, r, case(yp, r, key_worker=worker,
+                                             opened_on=date(2026, 4, 12)))
+        laptop.close()
+        sup = hub.admin.add_user("Test Supervisor X", "supervisor", "team-x")
+        book, _ = Casebook.create(tmp_path / "sup", PASSPHRASE, kdf=FAST_KDF_FOR_TESTS)
+        with book:
+            engine = SyncEngine(book)
+            engine.enrol(hub.base_url, hub.admin.enrolment_code(sup), "Test laptop")
+            page = ReportsPage(book, TaskRunner(), today=lambda: date(2026, 5, 15),
+                               account=engine.store.account(),
+                               hub_report=lambda p, s: fetch_report(book, p, s))
+            qtbot.addWidget(page)
+            page.refresh()
+            qtbot.waitUntil(lambda: _table(page).get("Referrals received") == ("7", ""),
+                            timeout=10_000)
+            assert page.scope_combo.currentText() == "Team team-x, counted on the hub"
+            assert _table(page)["Accepted"] == ("7", "100%")
+            page.funder_box.setChecked(True)  # no second trip to the hub for the same figures
+            assert _table(page)["Declined"] == ("0", "0%")
+            assert "Team team-x" in page.summary.text()
+            assert page.csv_button.isEnabled()
+        # The hub gone: the page says so in plain words and offers the laptop's own copy.
+        page.set_period(date(2026, 1, 1), date(2026, 3, 31))
+        qtbot.waitUntil(lambda: "could not count" in page.message.text(), timeout=10_000)
+        assert "as synced to this laptop" in page.message.text()
+        assert not page.csv_button.isEnabled()

@@ -37,11 +37,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFileDialog,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -67,6 +69,9 @@ from spokeapp.ui.views.risk_form import format_day
 from spokeapp.ui.widgets import Message, heading, is_dark, paragraph
 
 __all__ = ["PRESETS", "ReportsPage", "load_attributed", "preset_period", "write_pdf"]
+
+#: Counts a report on the hub: (period, scope) -> the hub's figures (on a worker thread).
+HubReport = Callable[[Period, ReportScope], Report]
 
 THIS_QUARTER, LAST_QUARTER, THIS_YEAR, LAST_YEAR, CUSTOM = range(5)
 PRESETS: Final = (
@@ -131,6 +136,7 @@ class _ScopeChoice:
     label: str
     scope: ReportScope
     worker_facing: bool
+    from_hub: bool = False  # counted on the hub (needs a connection), not from this laptop
 
 
 _SHORT_PROFESSIONS: Final = {
@@ -359,9 +365,12 @@ class ReportsPage(QWidget):
         *,
         today: Callable[[], date],
         account: Any = None,
+        hub_report: HubReport | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._hub_report = hub_report
+        self._hub_cache: tuple[tuple[Period, str], Report] | None = None
         self._book = book
         self._tasks = tasks
         self._today = today
@@ -405,7 +414,7 @@ class ReportsPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 8)
         self.table.setWordWrap(False)
-        self.table.setMinimumWidth(self.fontMetrics().averageCharWidth() * 62)
+        self.table.setMinimumWidth(self.fontMetrics().averageCharWidth() * 50)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -416,24 +425,37 @@ class ReportsPage(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         for index, chart in enumerate(self.charts):
             grid.addWidget(chart, index // 2, index % 2)
+        # The charts scroll (rather than widen the window) when the page is narrow, e.g. at
+        # 200% scaling beside the navigation.
+        charts_scroll = QScrollArea(self)
+        charts_scroll.setWidget(charts)
+        charts_scroll.setWidgetResizable(True)
+        charts_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        charts_scroll.setMinimumWidth(self.fontMetrics().averageCharWidth() * 38)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.table)
-        splitter.addWidget(charts)
+        splitter.addWidget(charts_scroll)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
 
+        # Three short rows rather than two long ones, so the page fits at 200% scaling.
         period_row = QHBoxLayout()
-        for text, widget in (("Period", self.preset), ("From", self.start_edit),
-                             ("To", self.end_edit), ("Whose work", self.scope_combo)):
+        scope_row = QHBoxLayout()
+        for row, text, widget in ((period_row, "Period", self.preset),
+                                  (period_row, "From", self.start_edit),
+                                  (period_row, "To", self.end_edit),
+                                  (scope_row, "Whose work", self.scope_combo)):
             label = QLabel(f"{text}:", self)
             label.setBuddy(widget)
-            period_row.addWidget(label)
-            period_row.addWidget(widget)
+            row.addWidget(label)
+            row.addWidget(widget)
         period_row.addStretch(1)
+        scope_row.addSpacing(self.fontMetrics().averageCharWidth() * 2)
+        scope_row.addWidget(self.funder_box)
+        scope_row.addStretch(1)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.funder_box)
-        buttons.addStretch(1)
+        buttons.addWidget(self.summary, 1)  # what the figures below cover
         buttons.addWidget(self.show_button)
         buttons.addWidget(self.csv_button)
         buttons.addWidget(self.pdf_button)
@@ -443,9 +465,9 @@ class ReportsPage(QWidget):
             "Figures for funders and managers, counted from the records. Nothing here names "
             "a young person. Use the funder form for anything that leaves the service.", self))
         layout.addLayout(period_row)
+        layout.addLayout(scope_row)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
-        layout.addWidget(self.summary)
         layout.addWidget(splitter, 1)
 
         self._set_period(preset_period(THIS_QUARTER, today()))
@@ -499,6 +521,17 @@ class ReportsPage(QWidget):
     def _set_scopes(self, records: Sequence[Attributed]) -> None:
         choices = [_ScopeChoice("My work", ReportScope(ScopeKind.WORKER, self._me),
                                 worker_facing=not self._supervisor)]
+        role = getattr(self._account, "role", None)
+        hub_choices: list[_ScopeChoice] = []
+        if self._hub_report is not None and role == "supervisor":
+            team = getattr(self._account, "team", None) or "team"
+            hub_choices.append(_ScopeChoice(f"Team {team}, counted on the hub",
+                                            ReportScope(ScopeKind.TEAM, team),
+                                            worker_facing=False, from_hub=True))
+        elif self._hub_report is not None and role == "admin":
+            hub_choices.append(_ScopeChoice("The whole hub, counted on the hub",
+                                            ReportScope(ScopeKind.HUB), worker_facing=False,
+                                            from_hub=True))
         others = sorted({a.worker for a in records} - {self._me})
         if self._supervisor and others:
             team = getattr(self._account, "team", None) or "team"
@@ -510,6 +543,9 @@ class ReportsPage(QWidget):
             ]
         if self._supervisor and others:
             choices = choices[1:]  # a supervisor's laptop holds the team's work, not "mine"
+        # Counted on the hub first: it holds every record of the team, however long ago each
+        # laptop (this one too) last synced.
+        choices = hub_choices + choices
         current = self.scope_combo.currentData()
         self.scope_combo.blockSignals(True)
         self.scope_combo.clear()
@@ -558,10 +594,40 @@ class ReportsPage(QWidget):
             self._set_exportable(False)
             return
         self.message.clear_message()
+        if choice.from_hub and self._hub_report is not None:
+            key = (period, str(choice.scope))
+            if self._hub_cache is not None and self._hub_cache[0] == key:
+                self._show_report(self._hub_cache[1], choice)
+                return
+            self._set_exportable(False)
+            self.summary.setText(f"Asking the hub for {choice.label.split(',')[0]}…")
+            fetch = self._hub_report
+            self._tasks.submit(lambda: fetch(period, choice.scope),
+                               lambda report: self._hub_loaded(key, report, choice),
+                               self._hub_failed, owner=self)
+            return
         workers = [a.worker for a in self._records] if choice.scope.kind is not \
             ScopeKind.WORKER else []
-        self.report = compute_report(self._records, period, choice.scope, workers=workers,
-                                     worker_facing=choice.worker_facing)
+        self._show_report(compute_report(self._records, period, choice.scope, workers=workers,
+                                         worker_facing=choice.worker_facing), choice)
+
+    def _hub_loaded(self, key: tuple[Period, str], report: Report, choice: _ScopeChoice) -> None:
+        self._hub_cache = (key, report)
+        current = self.scope_combo.currentData()
+        if isinstance(current, _ScopeChoice) and current.label == choice.label:
+            self._render()  # the period or the choice may have changed meanwhile
+
+    def _hub_failed(self, error: BaseException) -> None:
+        reason = str(error) if isinstance(error, SpokeError) else type(error).__name__
+        self.summary.setText("")
+        self.message.show_error(
+            f"The hub could not count these figures: {reason} Choose a report "
+            "\u201cas synced to this laptop\u201d to count what this laptop holds."
+        )
+        self._set_exportable(False)
+
+    def _show_report(self, report: Report, choice: _ScopeChoice) -> None:
+        self.report = report
         self._scope_label = choice.label
         shown = self.report.shown(funder=self.funder)
         self._fill_table(shown)

@@ -27,6 +27,8 @@ from spokeapp.domain.records import (
     VisitPlan,
 )
 from spokeapp.hub.models import AuditEntry
+from spokeapp.sync.client import HubClient, HubEndpoint, OutOfScope
+from spokeapp.sync.reports import report_from_response
 from tests.helpers.hub import Laptop, RunningHub
 from tests.helpers.records import case, referral, session, young_person
 
@@ -212,3 +214,27 @@ def test_a_workers_own_report_never_shows_duress(service: Service) -> None:
     assert after["lone.alarms"]["count"] == 0
     supervisor = _counts(service.sup_x, scope=f"worker:{service.ids['a']}")
     assert supervisor["lone.alarms"] == 1
+
+
+def _client(service: Service, laptop: Laptop) -> HubClient:
+    return HubClient(HubEndpoint(service.hub.base_url), device_id=laptop.device_id,
+                     refresh_token=laptop.refresh_token)
+
+
+def test_a_laptop_rebuilds_the_hubs_report_exactly(service: Service) -> None:
+    # The app's team report is counted on the hub; the laptop rebuilds it and applies the
+    # funder form itself, and must then show exactly what the hub's own funder form shows.
+    with _client(service, service.sup_x) as client:
+        report = report_from_response(client.report(date(2026, 4, 1), date(2026, 6, 30)))
+    assert str(report.scope) == "team:team-x"
+    assert {f.key: f.count for f in report.figures} == _counts(service.sup_x)
+    hub_funder = _figures(service.sup_x, funder="true")
+    assert {f.key: (f.value, f.share) for f in report.shown(funder=True)} == {
+        k: (f["value"], f["share"]) for k, f in hub_funder.items()
+    }
+    assert report.groups, "the sums among the figures travel, so suppression can be applied"
+
+
+def test_a_laptop_asking_for_another_teams_report_is_refused(service: Service) -> None:
+    with _client(service, service.sup_x) as client, pytest.raises(OutOfScope):
+        client.report(date(2026, 4, 1), date(2026, 6, 30), "team:team-y")
