@@ -54,7 +54,7 @@ def test_team_page_shows_each_worker_from_the_hub(
     qtbot.waitUntil(lambda: page.loaded is not None, timeout=10_000)
     rows = {r.cells[0]: r.cells for r in page.model.rows}
     able = rows["Test Worker Able"]
-    assert able[1] == "13 (over the guide of 10-12)"
+    assert able[1] == "13 (over)"
     assert able[2] == "High 12, Medium 1"
     assert able[5] == "13"  # session notes nobody has reviewed yet
     assert able[6].startswith("today")

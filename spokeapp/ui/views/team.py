@@ -37,10 +37,12 @@ HEADERS = (
     "Reviews overdue",
     "Not yet assessed",
     "Notes to review",
-    "Laptop last reached the hub",
+    "Laptop last seen",
     "Look closer",
 )
-LOAD_WORDS = {"under": "under the guide", "within": "within the guide", "over": "over the guide"}
+#: Beside the count only when it is outside the guide (the page's heading names the guide),
+#: so the table fits beside the navigation.
+LOAD_WORDS = {"under": " (under)", "within": "", "over": " (over)"}
 
 Fetch = Callable[[], TeamResponse]
 
@@ -66,7 +68,7 @@ def worker_row(worker: WorkerFiguresOut, guide: tuple[int, int], now: datetime) 
     return Row(
         cells=(
             worker.name,
-            f"{worker.active_cases} ({LOAD_WORDS[worker.load]} of {guide[0]}-{guide[1]})",
+            f"{worker.active_cases}{LOAD_WORDS[worker.load]}",
             levels or "none open",
             str(worker.reviews_overdue),
             str(worker.no_assessment_yet),
@@ -157,7 +159,8 @@ class TeamPage(QWidget):
         local = view.computed_at.astimezone(now.tzinfo)
         self.status.show_info(
             f"Team {view.team}: {len(view.workers)} people, counted by the hub at "
-            f"{local:%H:%M}."
+            f"{local:%H:%M}. Caseload guide: {view.caseload_guide[0]}-"
+            f"{view.caseload_guide[1]} open cases each."
         )
 
     def _failed(self, error: BaseException) -> None:
