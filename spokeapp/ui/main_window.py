@@ -425,6 +425,10 @@ class MainWindow(QMainWindow):
         item = self.nav.item(self.pages.indexOf(self.board))
         if item is not None:
             item.setText(f"{BOARD_TITLE} ({waiting})" if waiting else BOARD_TITLE)
+        if counts.debriefs:
+            debriefs = (f"{counts.debriefs} welfare debrief"
+                        f"{'s' if counts.debriefs != 1 else ''} to do")
+            words = f"{words}; {debriefs}" if words else debriefs
         text = f"Lone working: {words}"
         self.board_button.setText(text)
         self.board_button.setAccessibleName(f"{text}. Open the lone-working board")
@@ -433,8 +437,10 @@ class MainWindow(QMainWindow):
             "QPushButton { background: #b00020; color: #ffffff; font-weight: bold; }"
             if counts.alarms
             else "QPushButton { background: #f57c00; color: #000000; font-weight: bold; }"
+            if waiting
+            else ""  # only debriefs to do: an ordinary button, nothing is urgent
         )
-        self.board_button.setVisible(bool(waiting))
+        self.board_button.setVisible(bool(waiting or counts.debriefs))
 
     def _action(self, menu: Any, text: str, keys: str, slot: Callable[[], object]) -> QAction:
         action = QAction(text, self)

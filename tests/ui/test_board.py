@@ -598,7 +598,7 @@ def test_a_visit_pushed_by_a_worker_reaches_the_supervisors_board_through_the_hu
             qtbot.waitUntil(lambda: not bridge.running, timeout=15_000)
             assert SyncStore(super_book).held() == []
             synced_until(lambda: state_of(page, visit.id) == "Armed")
-            assert page.counts == Counts()
+            assert (page.counts.alarms, page.counts.overdue) == (0, 0)
 
             # A supervisor of another team never sees it.
             assert other_sync.sync_once().ok
@@ -808,3 +808,16 @@ def test_states_are_recomputed_from_the_clock_on_a_timer(
     assert counts == [Counts(alarms=0, overdue=1)]
     page.set_active(False)
     assert not page.recompute_timer.isActive()
+
+
+def test_welfare_debriefs_to_do_show_in_the_status_bar(
+    qtbot: Any, book: Casebook, tasks: TaskRunner, clock: ManualClock
+) -> None:
+    _enrol_as(book, "supervisor")
+    resolved_with_debrief(book, clock, plan())
+    window = MainWindow(book, tasks, clock=clock, idle_minutes=10)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: not window.board_button.isHidden(), timeout=5000)
+    assert window.board_button.text().endswith("; 1 welfare debrief to do")
+    assert window.board is not None
+    assert window.board.counts.debriefs == 1

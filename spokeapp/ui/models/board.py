@@ -678,8 +678,10 @@ class Counts:
 
     alarms: int = 0
     overdue: int = 0
+    debriefs: int = 0  # welfare debriefs to do (not urgent: shown, never in red)
 
     def words(self) -> str:
+        """Alarms and overdue visits in words (debriefs are said apart)."""
         parts = []
         if self.alarms:
             parts.append(f"{self.alarms} alarm{'s' if self.alarms != 1 else ''}")

@@ -23,6 +23,7 @@ about an alarm from any page. States are the hub's view: a duress check-in shows
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Final
 
@@ -584,7 +585,7 @@ class BoardPage(QWidget):
         entries = self.model.entries
         self.table.setVisible(bool(entries))
         self.empty.setVisible(not entries)
-        counts = self.model.counts()
+        counts = replace(self.model.counts(), debriefs=len(self._debriefs))
         out = sum(1 for e in entries if e.state is not VisitState.ENDED)
         people = "visit" if out == 1 else "visits"
         lines = [f"{out} {people} going on now." if out else "Nobody is out on a visit now."]
