@@ -8,9 +8,13 @@ and must not use this: its output for floats may differ from ``json.dumps`` in s
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import orjson
+
+_LONG_DIGITS = re.compile(rb"[0-9]{19,}")
+_LONG_DIGITS_TEXT = re.compile(r"[0-9]{19,}")
 
 
 def json_text(value: Any) -> str:
@@ -24,9 +28,12 @@ def json_text(value: Any) -> str:
 
 
 def json_value(text: str | bytes) -> Any:
-    """The value of JSON ``text``, as ``json.loads`` gives it (orjson first; the standard
-    library where orjson refuses, e.g. an integer beyond 64 bits)."""
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
+    """The value of JSON ``text``, exactly as ``json.loads`` gives it.
+
+    orjson reads an integer beyond 64 bits as a float, silently, so any text with a run of 19
+    or more digits (perhaps such an integer, perhaps only a long number inside a string) is
+    read by the standard library instead."""
+    if (_LONG_DIGITS_TEXT.search(text) if isinstance(text, str)
+            else _LONG_DIGITS.search(text)) is not None:
         return json.loads(text)
+    return orjson.loads(text)

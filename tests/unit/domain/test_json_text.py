@@ -30,6 +30,12 @@ def test_a_stored_body_reads_back_as_the_same_value(value: Any) -> None:
     assert json_value(text.encode("utf-8")) == value
 
 
+def test_integers_beyond_64_bits_read_back_exactly() -> None:
+    for number in (2**63, -(2**63) - 1, 2**64, 10**30, -(10**25)):
+        assert json_value(json_text({"n": number})) == {"n": number}
+        assert type(json_value(json_text([number]))[0]) is int
+
+
 def test_text_is_compact_and_keeps_letters_and_key_order() -> None:
     assert json_text({"b": "café", "a": [1, None, True]}) == '{"b":"café","a":[1,null,true]}'
     assert json_text({"big": 2**70}) == '{"big":1180591620717411303424}'
