@@ -100,6 +100,12 @@ TEAM_KEYS = "Ctrl+Shift+M"
 DIALOG_DRAFT_SETTING = "draft.dialog"  # a half-typed form kept when Spoke locked
 
 
+def _offline_is_fine(error: BaseException) -> None:
+    """For extras asked of the hub (names): offline, the screen simply does without them."""
+    if not isinstance(error, SpokeError):
+        raise error
+
+
 class _NavDelegate(QStyledItemDelegate):
     """Draws each page's keyboard shortcut, muted, at the right of the navigation item."""
 
@@ -342,6 +348,11 @@ class MainWindow(QMainWindow):
         self.case_page.reassign_button.show()
         self.case_page.reassign_requested.connect(self.reassign)
         self._add_page(REVIEW_TITLE, self.review, REVIEW_KEYS)
+        # Names rather than user ids, from the hub's team view when it can be reached (kept in
+        # memory only; the ids stay on screen offline).
+        review, book = self.review, self.book
+        self._tasks.submit(lambda: team_names(book), review.set_names, _offline_is_fine,
+                           owner=review)
         self._add_team()
         self.review.refresh(self.book)
 

@@ -138,14 +138,15 @@ def test_a_synced_note_reaches_the_queue_and_the_comment_comes_back(
     review = review_page(qtbot, sup_main)
     assert queue_cells(review) == []
     sync(qtbot, sup_main)
-    qtbot.waitUntil(lambda: len(queue_cells(review)) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(queue_cells(review)) == 1
+                    and queue_cells(review)[0][3] == "Test Worker A", timeout=5000)
     reference, what, _when, author = queue_cells(review)[0]
-    assert (reference, author) == ("YP-TEST-01", worker.user_id)
+    assert reference == "YP-TEST-01"  # and the author by name (the hub's team view)
     assert what.startswith("Session")
     assert NOTE in review.note.toPlainText()
     assert unnamed_controls(review) == []
     context = review.context.toPlainText()
-    assert "YP-TEST-01" in context and worker.user_id in context  # the case beside the note
+    assert "YP-TEST-01" in context and "Test Worker A" in context  # the case beside the note
 
     # Comment, then mark reviewed: the note leaves the queue.
     review.comment.setPlainText(COMMENT)
@@ -604,7 +605,7 @@ def test_actions_due_show_on_the_review_page_and_on_the_owner_s_today_page(
     assert dialog.save()
     qtbot.waitUntil(lambda: review.actions_model.rowCount() == 1, timeout=5000)
     assert review.actions_model.row_at(0).cells == (
-        "1 Mar 2026 (overdue)", "YP-TEST-01", "Ask school about attendance", worker.user_id
+        "1 Mar 2026 (overdue)", "YP-TEST-01", "Test Worker A", "Ask school about attendance"
     )
     assert "1 overdue action" in review.summary.text()
     sync(qtbot, sup_main)
@@ -621,3 +622,21 @@ def test_actions_due_show_on_the_review_page_and_on_the_owner_s_today_page(
     worker_main._tasks.wait()
     qtbot.wait(10)
     assert today.model.rowCount() == 1
+
+
+def test_the_review_page_names_the_team_instead_of_user_ids(
+    qtbot: Any, windows: Any, team: tuple[Device, Device]
+) -> None:
+    worker, supervisor = team
+    case = open_case(worker.book, worker.user_id, 1)
+    finalised_session(worker.book, case.id, NOTE)
+    worker_main = windows(worker)
+    sync(qtbot, worker_main)
+    sup_main = windows(supervisor)
+    sync(qtbot, sup_main)
+    review = review_page(qtbot, sup_main)
+    # The names come from the hub's team view, asked when the page was added.
+    qtbot.waitUntil(lambda: review.queue_model.rowCount() == 1
+                    and review.queue_model.row_at(0).cells[3] == "Test Worker A", timeout=10_000)
+    assert "Test Worker A" in review.note.toPlainText()
+    assert worker.user_id not in review.context.toPlainText()

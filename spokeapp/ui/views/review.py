@@ -307,6 +307,7 @@ class ReviewPage(QWidget):
         self._clock = clock
         self._book: Any = None
         self._hide_names = False
+        self._names: dict[str, str] = {}  # user id -> name, from the hub when it answers
         self.data: ReviewData | None = None
 
         self.summary = QLabel("Loading…", self)
@@ -423,7 +424,8 @@ class ReviewPage(QWidget):
     def _actions_box(self) -> QGroupBox:
         box = QGroupBox("Actions due from case supervision", self)
         box.setAccessibleName("Actions due from case supervision")
-        self.actions_model = RowsModel(("Due", "Reference", "Action", "Who"), self)
+        # The action's words last, where the table stretches: they are the longest.
+        self.actions_model = RowsModel(("Due", "Reference", "Who", "Action"), self)
         self.actions = _table(self.actions_model, "Actions due this week or overdue", box)
         self.actions.setWordWrap(True)
         header = self.actions.horizontalHeader()
@@ -435,6 +437,15 @@ class ReviewPage(QWidget):
         layout.addWidget(self.actions)
         layout.addWidget(self.actions_empty)
         return box
+
+    def set_names(self, names: Mapping[str, str]) -> None:
+        """Workers' names by user id (from the hub's team view), shown instead of ids."""
+        self._names = dict(names)
+        if self.data is not None:
+            self.show_review(self.data)
+
+    def _who(self, user_id: str) -> str:
+        return self._names.get(user_id, user_id)
 
     def set_hide_names(self, hide: bool) -> None:
         """Leave young people's names out of the case beside each note (working in public)."""
@@ -476,21 +487,21 @@ class ReviewPage(QWidget):
         self._show_request()
         emit(self.loaded)
 
-    @staticmethod
-    def _row(item: ReviewItem) -> Row:
+    def _row(self, item: ReviewItem) -> Row:
         record = item.record
         return Row(
-            cells=(item.context.reference, what_words(record), when_words(record), item.author),
+            cells=(item.context.reference, what_words(record), when_words(record),
+                   self._who(item.author)),
             key=record.id,
         )
 
-    @staticmethod
-    def _action_row(item: ActionItem, me: str) -> Row:
+    def _action_row(self, item: ActionItem, me: str) -> Row:
         due = item.due
         when = format_day(due.action.due_on) + (" (overdue)" if due.overdue else "")
-        who = "You" if due.action.owner.strip().casefold() == me.casefold() else due.action.owner
+        owner = due.action.owner.strip()
+        who = "You" if owner.casefold() == me.casefold() else self._who(owner)
         return Row(
-            cells=(when, item.reference, due.action.description, who),
+            cells=(when, item.reference, who, " ".join(due.action.description.split())),
             key=f"{due.supervision_id}#{due.number}",
             payload=due.case_id,
             tooltip=due.action.description,
@@ -543,7 +554,7 @@ class ReviewPage(QWidget):
             self.context.clear()
             return
         self.note.setHtml(_html(what_words(item.record), [
-            ("Written by", item.author), *note_fields(item.record)
+            ("Written by", self._who(item.author)), *note_fields(item.record)
         ]))
         self.context.setHtml(self._context_html(item))
 
@@ -554,7 +565,7 @@ class ReviewPage(QWidget):
             self.request.setHtml("<p>No sign-off requests.</p>")
             return
         self.request.setHtml(
-            _html(what_words(item.record), [("Written by", item.author),
+            _html(what_words(item.record), [("Written by", self._who(item.author)),
                                             ("Case", item.context.reference),
                                             *note_fields(item.record)])
         )
@@ -566,7 +577,7 @@ class ReviewPage(QWidget):
         name = f" ({person.name})" if person and not self._hide_names else ""
         fields = [
             ("Young person", f"{context.reference}{name}"),
-            ("Key worker", case.key_worker),
+            ("Key worker", self._who(case.key_worker)),
             ("Case", f"Closed on {format_day(case.closed_on)}" if case.closed_on
              else f"Open since {format_day(case.opened_on)}"),
             ("Current risk", humanise(case.current_risk_level) or "Not assessed"),
