@@ -303,6 +303,9 @@ def review_screenshots(app: QApplication, folder: Path) -> None:
         window.show()
         window.show_page(window.pages.indexOf(review))
         settle(app, tasks)
+        # Online, the page names the team from the hub's team view (ids otherwise).
+        review.set_names({w.user_id: w.name for w in team_response().workers})
+        settle(app, tasks)
         save(window, folder, "25-review")
         review.sign_offs.setFocus()
         save(window, folder, "26-review-sign-off")

@@ -427,6 +427,8 @@ class ReviewPage(QWidget):
         # The action's words last, where the table stretches: they are the longest.
         self.actions_model = RowsModel(("Due", "Reference", "Who", "Action"), self)
         self.actions = _table(self.actions_model, "Actions due this week or overdue", box)
+        # The action's words take the room that is left (elided; the tooltip has them all).
+        self.actions.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.actions.setWordWrap(True)
         header = self.actions.horizontalHeader()
         header.setStretchLastSection(False)
