@@ -26,12 +26,14 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt,
 from PySide6.QtGui import QAction, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QStyle,
     QStyledItemDelegate,
@@ -89,7 +91,7 @@ PAGES = (
 TODAY, CASELOAD, SESSION, CASE, REFERRALS, OUTREACH, VISITS, SETTINGS, SYNC = range(len(PAGES))
 SHORTCUT_ROLE = Qt.ItemDataRole.UserRole + 10
 HIDE_NAMES_SETTING = "hide_names"
-BOARD_TITLE = "Lone-working board"
+BOARD_TITLE = "Lone working"  # the page itself is headed "Lone-working board"
 BOARD_KEYS = "Ctrl+Shift+B"
 REPORTS_TITLE = "Reports"
 REPORTS_KEYS = "Ctrl+0"
@@ -98,6 +100,17 @@ REVIEW_KEYS = "Ctrl+Shift+V"
 TEAM_TITLE = "Team"
 TEAM_KEYS = "Ctrl+Shift+M"
 DIALOG_DRAFT_SETTING = "draft.dialog"  # a half-typed form kept when Spoke locked
+
+
+def _scrolling(page: QWidget) -> QScrollArea:
+    """``page`` in a frameless scroll area, so a tall page never makes the window taller than
+    a small screen at 200% scaling."""
+    area = QScrollArea(page.parentWidget())
+    area.setWidget(page)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setAccessibleName(page.accessibleName() or "Settings")
+    return area
 
 
 def _offline_is_fine(error: BaseException) -> None:
@@ -214,7 +227,7 @@ class MainWindow(QMainWindow):
             self.referrals,
             self.outreach,
             self.visits,
-            self.settings,
+            _scrolling(self.settings),  # the tallest page: it scrolls on a short screen
             self.sync_page,
         )
 
@@ -395,10 +408,10 @@ class MainWindow(QMainWindow):
         for row in range(self.nav.count()):
             item = self.nav.item(row)
             keys = str(item.data(SHORTCUT_ROLE) or "")
-            # "(12)" room for the board's waiting count.
-            text = item.text() + (" (99)" if getattr(self, "board", None) is not None else "")
+            # Room for the board's waiting count, "(12)".
+            text = item.text() + (" (99)" if item.text().startswith(BOARD_TITLE) else "")
             widest = max(widest, metrics.horizontalAdvance(text) + metrics.horizontalAdvance(keys))
-        self.nav.setFixedWidth(widest + 5 * metrics.height())
+        self.nav.setFixedWidth(widest + 4 * metrics.height())
 
     def _add_board_if_supervisor(self, _status: object = None) -> None:
         """Supervisors and admins get the lone-working board (issue 5) once enrolled as one."""

@@ -6,16 +6,34 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
+    QScrollArea,
     QSizePolicy,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from spokeapp.ui.passphrase import Strength, passphrase_strength
+
+
+def scrolled_layout(page: QWidget) -> QVBoxLayout:
+    """The layout of ``page``'s content, inside a frameless scroll area that fills the page:
+    a tall page scrolls rather than making the window taller than a small screen at 200%
+    scaling. Widgets added to the returned layout become the scrolled content's."""
+    area = QScrollArea(page)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    content = QWidget(area)
+    area.setWidget(content)
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(area)
+    return QVBoxLayout(content)
 
 
 def heading(text: str, parent: QWidget) -> QLabel:

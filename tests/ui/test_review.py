@@ -141,7 +141,7 @@ def test_a_synced_note_reaches_the_queue_and_the_comment_comes_back(
     qtbot.waitUntil(lambda: len(queue_cells(review)) == 1
                     and queue_cells(review)[0][3] == "Test Worker A", timeout=5000)
     reference, what, _when, author = queue_cells(review)[0]
-    assert reference == "YP-TEST-01"  # and the author by name (the hub's team view)
+    assert (reference, author) == ("YP-TEST-01", "Test Worker A")  # named by the team view
     assert what.startswith("Session")
     assert NOTE in review.note.toPlainText()
     assert unnamed_controls(review) == []
@@ -474,7 +474,7 @@ def test_supervisor_pages_appear_with_shortcuts_and_a_worker_has_none(
     sup_main = windows(supervisor)
     work_main = windows(worker)
     titles = [sup_main.nav.item(n).text() for n in range(sup_main.nav.count())]
-    assert titles[-5:] == ["Sync", "Reports", "Review", "Team", "Lone-working board"]
+    assert titles[-5:] == ["Sync", "Reports", "Review", "Team", "Lone working"]
     worker_titles = [work_main.nav.item(n).text() for n in range(work_main.nav.count())]
     assert worker_titles[-2:] == ["Sync", "Reports"]
     for keys, title in (("Ctrl+0", "Reports"), ("Ctrl+Shift+V", "Review"),
@@ -488,6 +488,9 @@ def test_supervisor_pages_appear_with_shortcuts_and_a_worker_has_none(
     qtbot.waitUntil(lambda: sup_main.team is not None and sup_main.team.loaded is not None,
                     timeout=10_000)
     assert "Team team-x" in sup_main.team.status.text()
+    # With every page a supervisor has, the window still fits a 1920x1080 screen at 200%.
+    hint = sup_main.minimumSizeHint()
+    assert hint.width() <= 960 and hint.height() <= 540, hint
     # Every navigation entry fits its title and shortcut without clipping.
     metrics = sup_main.nav.fontMetrics()
     for n in range(sup_main.nav.count()):

@@ -76,7 +76,7 @@ from spokeapp.ui.models.board import (
 from spokeapp.ui.models.rows import Row, RowsModel
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.widgets import Message, heading
+from spokeapp.ui.widgets import Message, heading, scrolled_layout
 
 SYNC_EVERY_MS: Final = 30_000
 RECOMPUTE_EVERY_MS: Final = 5_000
@@ -459,7 +459,7 @@ class BoardPage(QWidget):
         self.splitter.setStretchFactor(2, 1)
         self.splitter.setChildrenCollapsible(False)
 
-        layout = QVBoxLayout(self)
+        layout = scrolled_layout(self)  # scrolls on a short screen
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(heading("Lone-working board", self))
         layout.addWidget(self.summary)

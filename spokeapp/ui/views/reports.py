@@ -414,7 +414,7 @@ class ReportsPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 8)
         self.table.setWordWrap(False)
-        self.table.setMinimumWidth(self.fontMetrics().averageCharWidth() * 50)
+        self.table.setMinimumWidth(self.fontMetrics().averageCharWidth() * 46)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)

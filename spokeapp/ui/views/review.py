@@ -88,7 +88,7 @@ from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.closure_wizard import CLOSURE_REASONS, OUTCOME_WORDS
 from spokeapp.ui.views.record_dialogs import RAISED_TO
 from spokeapp.ui.views.risk_form import format_day
-from spokeapp.ui.widgets import Message, heading, paragraph
+from spokeapp.ui.widgets import Message, heading, paragraph, scrolled_layout
 
 SUPERVISION_KINDS = SupervisionComment | SignOff | CaseSupervision
 """Supervision records the case timeline lists (review marks only change a note's status)."""
@@ -391,7 +391,7 @@ class ReviewPage(QWidget):
         sign_layout.addWidget(self.decision_comment)
         sign_layout.addLayout(sign_buttons)
 
-        layout = QVBoxLayout(self)
+        layout = scrolled_layout(self)  # scrolls on a short screen
         layout.addWidget(heading("Review", self))
         layout.addWidget(self.summary)
         layout.addWidget(self.message)
