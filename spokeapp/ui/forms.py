@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QSpinBox,
     QVBoxLayout,
@@ -271,6 +273,26 @@ class RecordDialog(QDialog):
 
     def accept_shortcut(self) -> None:
         """Ctrl+Enter: the dialog's main action (subclasses decide what that is)."""
+
+    def add_close_and_save(self, save_text: str, save_name: str) -> None:
+        """The footer's "Close (Esc)" and main button (the default: Enter), right-aligned;
+        they call :meth:`reject` and the subclass's ``save``."""
+        self.cancel_button = QPushButton("Close (Esc)", self)
+        self.cancel_button.setAccessibleName("Close")
+        self.save_button = QPushButton(save_text, self)
+        self.save_button.setAccessibleName(save_name)
+        self.save_button.setDefault(True)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.save_button)
+        self.footer.addLayout(row)
+        self.cancel_button.clicked.connect(self.reject)
+        self.save_button.clicked.connect(self.save)
+
+    def save(self) -> bool:
+        """The main action of a dialog with :meth:`add_close_and_save` (subclasses)."""
+        raise NotImplementedError
 
     def changed(self, *_args: object) -> None:
         if not self._loading:

@@ -15,10 +15,8 @@ from typing import Any, Final
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -106,18 +104,7 @@ class _EventDialog(RecordDialog):
         self.record_id = new_id()
         self.form = FieldForm(self, LABELS)
         self.body.addWidget(self.form.widget)
-        self.cancel_button = QPushButton("Close (Esc)", self)
-        self.cancel_button.setAccessibleName("Close")
-        self.save_button = QPushButton(f"{action} (Ctrl+Enter)", self)
-        self.save_button.setAccessibleName(action.replace("&", ""))
-        self.save_button.setDefault(True)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.cancel_button)
-        row.addWidget(self.save_button)
-        self.footer.addLayout(row)
-        self.cancel_button.clicked.connect(self.reject)
-        self.save_button.clicked.connect(self.save)
+        self.add_close_and_save(f"{action} (Ctrl+Enter)", action.replace("&", ""))
 
     def finish_setup(self, extra: list[QWidget] | None = None) -> None:
         for widget in self.form.inputs.values():

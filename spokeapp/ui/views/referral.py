@@ -191,18 +191,7 @@ class ReferralDialog(RecordDialog):
             self.fields.inputs.update(form.inputs)
             self.fields.errors.update(form.errors)
 
-        self.cancel_button = QPushButton("Close (Esc)", self)
-        self.cancel_button.setAccessibleName("Close")
-        self.save_button = QPushButton("&Save referral (Ctrl+Enter)", self)
-        self.save_button.setAccessibleName("Save referral")
-        self.save_button.setDefault(True)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.cancel_button)
-        row.addWidget(self.save_button)
-        self.footer.addLayout(row)
-        self.cancel_button.clicked.connect(self.reject)
-        self.save_button.clicked.connect(self.save)
+        self.add_close_and_save("&Save referral (Ctrl+Enter)", "Save referral")
         self.decision.currentIndexChanged.connect(self._decision_changed)
 
         self._loading = True
