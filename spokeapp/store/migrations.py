@@ -264,6 +264,23 @@ MIGRATIONS: Final[tuple[tuple[int, tuple[Step, ...]], ...]] = (
         );
         """,),
     ),
+    (
+        6,
+        ("""
+        -- Up to two batches outgoing (docs/sync.md, "Speed"): the next batch is written here
+        -- and sent while the previous one's acknowledgement is applied. Re-sent in id order
+        -- after a crash; each row goes when its own acknowledgement is applied.
+        CREATE TABLE sync_outgoing_v6 (
+            id INTEGER PRIMARY KEY,
+            request TEXT NOT NULL,
+            covers TEXT NOT NULL
+        );
+        INSERT INTO sync_outgoing_v6 (id, request, covers)
+            SELECT id, request, covers FROM sync_outgoing;
+        DROP TABLE sync_outgoing;
+        ALTER TABLE sync_outgoing_v6 RENAME TO sync_outgoing;
+        """,),
+    ),
 )
 
 LATEST_VERSION: Final[int] = MIGRATIONS[-1][0]

@@ -349,28 +349,44 @@ class SyncStore:
             cur = db.execute("UPDATE changes SET held = NULL WHERE held IS NOT NULL")
             return int(cur.rowcount)
 
-    def save_outgoing(self, request: str, covers: dict[str, list[int]]) -> None:
-        """Remember the batch about to be sent, so a lost acknowledgement re-sends it as is."""
+    def save_outgoing(self, request: str, covers: dict[str, list[int]]) -> int:
+        """Remember a batch about to be sent, so a lost acknowledgement re-sends it as is.
+        Returns its slot (batches are re-sent in slot order; at most two are kept: the one
+        whose acknowledgement is being applied and the next one, already sent)."""
         with self.casebook.sync_transaction() as db:
+            row = db.execute("SELECT coalesce(max(id), 0) + 1 FROM sync_outgoing").fetchone()
+            slot = int(row[0])
             db.execute(
-                "INSERT OR REPLACE INTO sync_outgoing (id, request, covers) VALUES (1, ?, ?)",
-                (request, _json(covers)),
+                "INSERT INTO sync_outgoing (id, request, covers) VALUES (?, ?, ?)",
+                (slot, request, _json(covers)),
             )
+        return slot
 
     def outgoing(self) -> tuple[str, dict[str, list[int]]] | None:
+        """The first batch still outgoing, if any."""
+        batches = self.outgoing_batches()
+        return None if not batches else (batches[0][1], batches[0][2])
+
+    def outgoing_batches(self) -> list[tuple[int, str, dict[str, list[int]]]]:
+        """Every batch still outgoing: (slot, request, covers), in the order they were sent."""
         with self.casebook.sync_reader() as db:
-            row = db.execute("SELECT request, covers FROM sync_outgoing WHERE id = 1").fetchone()
-        if row is None:
-            return None
-        return str(row[0]), {k: [int(s) for s in v] for k, v in json.loads(row[1]).items()}
+            rows = db.execute(
+                "SELECT id, request, covers FROM sync_outgoing ORDER BY id"
+            ).fetchall()
+        return [
+            (int(r[0]), str(r[1]), {k: [int(s) for s in v] for k, v in json.loads(r[2]).items()})
+            for r in rows
+        ]
 
     def drop_outgoing(self) -> None:
-        """Forget a batch the hub refused (a 4xx stores nothing)."""
+        """Forget the batches outgoing (the hub refused one: a 4xx stores nothing, and any
+        batch after it was chained on it)."""
         with self.casebook.sync_transaction() as db:
             db.execute("DELETE FROM sync_outgoing")
 
     def apply_acknowledgement(
-        self, acknowledged: Sequence[Acknowledged], chain_head: str, *, error: str | None = None
+        self, acknowledged: Sequence[Acknowledged], chain_head: str, *, error: str | None = None,
+        slot: int | None = None,
     ) -> None:
         """The hub durably stored a batch: mark its changes sent, log them, move the chain on.
 
@@ -450,7 +466,10 @@ class SyncStore:
                     "SELECT min(pos) FROM sync_pushed WHERE pos > ?", (last_pos,)
                 ).fetchone()[0]
                 repush_from = nxt
-            db.execute("DELETE FROM sync_outgoing")
+            if slot is None:
+                db.execute("DELETE FROM sync_outgoing")
+            else:  # only this batch: the next one may already be outgoing
+                db.execute("DELETE FROM sync_outgoing WHERE id = ?", (slot,))
             self._update_state(
                 db, chain_head=chain_head, last_upload_at=now, repush_from=repush_from,
                 last_error=error,

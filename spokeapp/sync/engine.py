@@ -329,20 +329,14 @@ _GC_RUNS: list[None] = []
 _GC_SAVED: list[int] = []
 
 
-def _prepare_ahead(items: Sequence[Outgoing]) -> threading.Thread | None:
-    """Make the canonical bytes of ``items`` (the next batch) on a helper thread while this
-    one waits for the hub. Pure computation, cached on each item: nothing is stored, sent or
-    signed ahead, so the batch in flight stays the only one (docs/sync.md, "Speed")."""
-    if not items:
-        return None
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A batch chained, signed and written to the outgoing table (``slot``), ready to send."""
 
-    def warm() -> None:
-        for item in items:
-            _ = item.wire
-
-    thread = threading.Thread(target=warm, name="spoke-push-ahead", daemon=True)
-    thread.start()
-    return thread
+    request: PushRequest
+    covers: dict[str, list[int]]
+    chained: tuple[list[bytes], list[str]]
+    slot: int
 
 
 def _parse_time(text: str | None) -> datetime | None:
@@ -615,15 +609,7 @@ class SyncEngine:
                 ("safety", safety), ("upload", rest)
             )
             for phase, items in phases:
-                done = 0
-                for batch in batches(items):
-                    # While the hub works on this batch, the next one's canonical bytes are
-                    # made (the GIL is free while this thread waits for the answer).
-                    after = done + len(batch)
-                    self._push_isolating(client, batch, report,
-                                         items[after:after + MAX_BATCH_CHANGES])
-                    done += len(batch)
-                    self._progress(phase, done, len(items))
+                self._push_phase(client, phase, items, report)
         except EpochChanged:
             self._hub_restored(self._current_epoch(client), report)
             raise _Restart() from None
@@ -643,23 +629,21 @@ class SyncEngine:
         return client.health().hub_epoch
 
     def _resend_outgoing(self, client: HubApi, report: SyncReport) -> None:
-        """A batch sent before whose answer never arrived: send exactly the same bytes."""
-        outgoing = self.store.outgoing()
-        if outgoing is None:
-            return
-        text, covers = outgoing
-        try:
-            request = PushRequest.model_validate_json(text)
-        except ValidationError:
-            self.store.drop_outgoing()
-            return
-        log.info("re-sending a batch whose acknowledgement was lost")
-        try:
-            response = client.push(request)
-        except (OutOfScope, BatchTooLarge, HubRejected):
-            self.store.drop_outgoing()  # refused whole, nothing stored: rebuild it below
-            return
-        self._acknowledge(request, covers, response, report)
+        """Batches sent before whose answers never arrived: send exactly the same bytes, in
+        the order they were first sent (the second is chained on the first)."""
+        for slot, text, covers in self.store.outgoing_batches():
+            try:
+                request = PushRequest.model_validate_json(text)
+            except ValidationError:
+                self.store.drop_outgoing()
+                return
+            log.info("re-sending a batch whose acknowledgement was lost")
+            try:
+                response = client.push(request)
+            except (OutOfScope, BatchTooLarge, HubRejected):
+                self.store.drop_outgoing()  # refused whole, nothing stored: rebuild it below
+                return
+            self._acknowledge(request, covers, response, report, slot=slot)
 
     def _repush(self, client: HubApi, report: SyncReport) -> None:
         """After a hub restore: every change ever pushed, again, chained from genesis."""
@@ -678,72 +662,123 @@ class SyncEngine:
             position = self._account().repush_from
         self.store.finish_repush()
 
-    def _push_isolating(
-        self, client: HubApi, items: list[Outgoing], report: SyncReport,
-        upcoming: Sequence[Outgoing] = (),
-    ) -> None:
-        """Push a batch; if the hub refuses it whole, find and hold only what it refuses.
-
-        Out of scope: retry case by case and hold the refused case's changes. Too large or
-        malformed: split in halves down to the one change at fault, and hold it. Everything
-        held stays on the laptop and is listed for the worker.
+    def _push_phase(self, client: HubApi, phase: Phase, items: list[Outgoing],
+                    report: SyncReport) -> None:
+        """Push ``items`` in batches, one batch at the hub at a time, pipelined on the laptop:
+        batch N+1 is written to the outgoing table and sent as soon as batch N's answer
+        arrives, and N's acknowledgement is applied to the casebook while the hub stores N+1
+        (docs/sync.md, "Speed"). A refused batch goes the careful way (``_after_refusal``).
         """
-        try:
-            self._send_batch(client, items, report, upcoming)
-        except (OutOfScope, BatchTooLarge, HubRejected) as exc:
-            self.store.drop_outgoing()
-            if isinstance(exc, HubRejected) and exc.status >= 500:
-                raise
-            reason = (
-                HELD_OUT_OF_SCOPE if isinstance(exc, OutOfScope)
-                else HELD_TOO_LARGE if isinstance(exc, BatchTooLarge) else HELD_REJECTED
-            )
-            scopes = list(dict.fromkeys(item.scope for item in items))
-            if len(items) == 1 or (isinstance(exc, OutOfScope) and len(scopes) == 1):
-                seqs = [seq for item in items for seq in item.covers]
-                self.store.hold_changes(seqs, reason)
-                report.held += len(items)
-                log.warning("hub refused %d change(s) (%s); held on this laptop", len(items),
-                            reason)
-                return
-            if isinstance(exc, OutOfScope):
-                parts = [[i for i in items if i.scope == scope] for scope in scopes]
-            else:
-                middle = len(items) // 2
-                parts = [items[:middle], items[middle:]]
-            for part in parts:
-                self._push_isolating(client, part, report)
+        done = 0
+        answered: tuple[_Prepared, PushResponse] | None = None  # not yet applied here
+        head = self._account().chain_head
 
-    def _send_batch(self, client: HubApi, items: list[Outgoing], report: SyncReport,
-                    upcoming: Sequence[Outgoing] = ()) -> None:
+        def apply_answered() -> None:
+            nonlocal answered, done
+            if answered is None:
+                return
+            (prepared, response), answered = answered, None
+            self._acknowledge(prepared.request, prepared.covers, response, report,
+                              prepared.chained, slot=prepared.slot)
+            done += len(prepared.request.changes)
+            self._progress(phase, done, len(items))
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="spoke-push") as sender:
+            try:
+                sent = 0
+                for batch in batches(items):
+                    prepared = self._prepare_batch(batch, head)
+                    in_flight = sender.submit(client.push, prepared.request)
+                    sent += len(batch)
+                    # While the hub stores this batch: the previous acknowledgement, then the
+                    # next batch's canonical bytes (cached on its items).
+                    apply_answered()
+                    for item in items[sent:sent + MAX_BATCH_CHANGES]:
+                        if in_flight.done():
+                            break
+                        _ = item.wire
+                    try:
+                        response = in_flight.result()
+                    except (OutOfScope, BatchTooLarge, HubRejected) as exc:
+                        self._after_refusal(client, batch, report, exc)
+                        done += len(batch)
+                        self._progress(phase, done, len(items))
+                        head = self._account().chain_head
+                        continue
+                    answered = (prepared, response)
+                    head = prepared.request.chain.head
+            finally:
+                # An answer that arrived is durable on the hub: apply it whatever came after
+                # (a later batch's error, a lost connection).
+                apply_answered()
+
+    def _push_isolating(self, client: HubApi, items: list[Outgoing], report: SyncReport) -> None:
+        """Push a batch on its own; if the hub refuses it whole, find and hold only what it
+        refuses (``_after_refusal``)."""
+        try:
+            self._send_batch(client, items, report)
+        except (OutOfScope, BatchTooLarge, HubRejected) as exc:
+            self._after_refusal(client, items, report, exc)
+
+    def _after_refusal(self, client: HubApi, items: list[Outgoing], report: SyncReport,
+                       exc: OutOfScope | BatchTooLarge | HubRejected) -> None:
+        """The hub refused a batch whole. Out of scope: retry case by case and hold the
+        refused case's changes. Too large or malformed: split in halves down to the one change
+        at fault, and hold it. Everything held stays on the laptop and is listed for the
+        worker."""
+        self.store.drop_outgoing()
+        if isinstance(exc, HubRejected) and exc.status >= 500:
+            raise exc
+        reason = (
+            HELD_OUT_OF_SCOPE if isinstance(exc, OutOfScope)
+            else HELD_TOO_LARGE if isinstance(exc, BatchTooLarge) else HELD_REJECTED
+        )
+        scopes = list(dict.fromkeys(item.scope for item in items))
+        if len(items) == 1 or (isinstance(exc, OutOfScope) and len(scopes) == 1):
+            seqs = [seq for item in items for seq in item.covers]
+            self.store.hold_changes(seqs, reason)
+            report.held += len(items)
+            log.warning("hub refused %d change(s) (%s); held on this laptop", len(items),
+                        reason)
+            return
+        if isinstance(exc, OutOfScope):
+            parts = [[i for i in items if i.scope == scope] for scope in scopes]
+        else:
+            middle = len(items) // 2
+            parts = [items[:middle], items[middle:]]
+        for part in parts:
+            self._push_isolating(client, part, report)
+
+    def _prepare_batch(self, items: list[Outgoing], prev_head: str) -> _Prepared:
+        """Chain, sign and write down (outgoing) a batch following ``prev_head``."""
         account = self._account()
         key = DeviceKey.from_private_bytes(account.device_key)
-        changes = [item.change for item in items]
-        prev_head = account.chain_head
         wires = [item.wire for item in items]
         heads = _heads(prev_head, wires)
         head = heads[-1]
         request = PushRequest.model_construct(
             hub_epoch=account.hub_epoch,
-            changes=changes,
+            changes=[item.change for item in items],
             chain=ChainProof(
                 prev_head=prev_head, head=head,
                 signature=key.sign(chain_message(account.device_id, prev_head, head)),
             ),
         )
         covers = {item.change.id: list(item.covers) for item in items}
-        self.store.save_outgoing(request.model_dump_json(), covers)
-        warming = _prepare_ahead(upcoming)
-        try:
-            response = client.push(request)
-        finally:
-            if warming is not None:
-                warming.join()
-        self._acknowledge(request, covers, response, report, (wires, heads))
+        slot = self.store.save_outgoing(request.model_dump_json(), covers)
+        return _Prepared(request, covers, (wires, heads), slot)
+
+    def _send_batch(self, client: HubApi, items: list[Outgoing], report: SyncReport) -> None:
+        """One batch, sent and acknowledged before anything else (re-push, isolation)."""
+        prepared = self._prepare_batch(items, self._account().chain_head)
+        response = client.push(prepared.request)
+        self._acknowledge(prepared.request, prepared.covers, response, report, prepared.chained,
+                          slot=prepared.slot)
 
     def _acknowledge(
         self, request: PushRequest, covers: dict[str, list[int]], response: PushResponse,
-        report: SyncReport, chained: tuple[list[bytes], list[str]] | None = None,
+        report: SyncReport, chained: tuple[list[bytes], list[str]] | None = None, *,
+        slot: int | None = None,
     ) -> None:
         results = {result.id: result for result in response.results}
         if chained is None:
@@ -784,7 +819,7 @@ class SyncEngine:
         if response.chain_head != request.chain.head:
             # Normal for a replay of changes the hub already had; worth a note otherwise.
             log.info("hub chain head differs from this batch's head after push")
-        self.store.apply_acknowledgement(acknowledged, request.chain.head)
+        self.store.apply_acknowledgement(acknowledged, request.chain.head, slot=slot)
 
     # -------------------------------------------------------------- pull
     def _page_progress(self, page: PullResponse) -> Callable[[int], None]:

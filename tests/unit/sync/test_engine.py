@@ -14,6 +14,7 @@ from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import CaseStatus, ReferralDecision
 from spokeapp.store.casebook import DB_NAME, KEY_NAME, Casebook
 from spokeapp.store.sync_state import PulledRecord
+from spokeapp.sync import engine as engine_module
 from spokeapp.sync.engine import SyncEngine, SyncEvent
 from spokeapp.sync.protocol import GENESIS_HEAD, chain_heads, chain_message
 from tests.helpers.records import (
@@ -399,3 +400,35 @@ def test_outbox_batches_stay_within_the_protocol_limits() -> None:
     sizes = [len(b) for b in batches(items)]
     assert bad == [] and sizes == [MAX_BATCH_CHANGES, MAX_BATCH_CHANGES, 200]
     assert [i.change.id for b in batches(items) for i in b] == [p.id for p in pending]
+
+
+def test_a_crash_while_the_next_batch_is_out_resends_both_batches_in_order(
+    engine: SyncEngine, book: Casebook, hub: FakeHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batches of two: the case's three records and a session make two batches. The second
+    # is sent while the first one's acknowledgement is being applied; the laptop dies then.
+    monkeypatch.setattr(engine_module, "MAX_BATCH_CHANGES", 2)
+    _yp, _ref, cs = seeded_case(book)
+    book.save(session(cs.id), finalise=True)
+    applying = engine.store.apply_acknowledgement
+
+    def power_cut(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt  # nothing of the acknowledgement is applied
+
+    monkeypatch.setattr(engine.store, "apply_acknowledgement", power_cut)
+    with pytest.raises(KeyboardInterrupt):
+        engine.sync_once()
+    assert len(hub.batches) == 2 and len(hub.rows) == 4  # the hub has both batches
+    assert len(engine.store.outgoing_batches()) == 2  # the laptop heard of neither
+    assert len(book.changes()) == 4
+
+    monkeypatch.setattr(engine.store, "apply_acknowledgement", applying)
+    again = engine.sync_once()
+
+    assert again.ok and again.duplicates == 4 and again.accepted == 0
+    assert hub.batches[2:] == hub.batches[:2]  # the same bytes, in the order first sent
+    assert len(hub.rows) == 4 and len(hub.change_ids) == 4
+    assert book.changes() == [] and engine.store.outgoing_batches() == []
+    book.save(session(cs.id), finalise=True)
+    after = engine.sync_once()  # the chain carries on from the second batch's head
+    assert after.ok and after.accepted == 1
