@@ -34,7 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spokeapp.domain.errors import ValidationError
+from spokeapp.domain.errors import SpokeError, ValidationError
+from spokeapp.ui.signals import emit
 from spokeapp.ui.widgets import Message
 
 #: ``ask_discard(parent) -> True`` to throw the changes away. Tests replace it.
@@ -293,6 +294,24 @@ class RecordDialog(QDialog):
     def save(self) -> bool:
         """The main action of a dialog with :meth:`add_close_and_save` (subclasses)."""
         raise NotImplementedError
+
+    def finalise_record(self, book: Any, record: Any, doing: str, saved: Any) -> bool:
+        """Validate ``record`` and save it finalised in ``book``; on success emit ``saved``
+        (a signal) with its id and close. Problems go beside their fields (``self.form``) and
+        in the summary ("... while {doing}"); nothing is saved then."""
+        try:
+            record.validate()
+            book.save(record, finalise=True)
+        except ValidationError as exc:
+            self.form.show_problems(exc, self.summary, doing)
+            return False
+        except SpokeError as exc:
+            self.summary.show_error(f"This could not be saved: {exc}")
+            return False
+        self.dirty = False
+        emit(saved, record.id)
+        self.accept()
+        return True
 
     def changed(self, *_args: object) -> None:
         if not self._loading:

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spokeapp.domain.errors import SpokeError, ValidationError
+from spokeapp.domain.errors import SpokeError
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.lone_working import EscalationPolicy, VisitState
 from spokeapp.domain.records import (
@@ -169,19 +169,7 @@ class ResolveDialog(RecordDialog):
             at=self._clock(),
             note=note,
         )
-        try:
-            record.validate()
-            self._book.save(record, finalise=True)
-        except ValidationError as exc:
-            self.form.show_problems(exc, self.summary, "resolving")
-            return False
-        except SpokeError as exc:
-            self.summary.show_error(f"This could not be saved: {exc}")
-            return False
-        self.dirty = False
-        emit(self.saved, record.id)
-        self.accept()
-        return True
+        return self.finalise_record(self._book, record, "resolving", self.saved)
 
 
 class DebriefDoneDialog(RecordDialog):
@@ -256,19 +244,7 @@ class DebriefDoneDialog(RecordDialog):
             at=self._clock(),
             note=note,
         )
-        try:
-            record.validate()
-            self._book.save(record, finalise=True)
-        except ValidationError as exc:
-            self.form.show_problems(exc, self.summary, "marking the debrief done")
-            return False
-        except SpokeError as exc:
-            self.summary.show_error(f"This could not be saved: {exc}")
-            return False
-        self.dirty = False
-        emit(self.saved, record.id)
-        self.accept()
-        return True
+        return self.finalise_record(self._book, record, "marking the debrief done", self.saved)
 
 
 class BoardPage(QWidget):

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spokeapp.domain.errors import SpokeError, ValidationError
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import (
     ActivityType,
@@ -45,7 +44,6 @@ from spokeapp.ui.forms import (
     text_box,
     watch,
 )
-from spokeapp.ui.signals import emit
 from spokeapp.ui.widgets import Message
 
 RAISED_TO: Final = {
@@ -130,19 +128,7 @@ class _EventDialog(RecordDialog):
         self.summary.clear_message()
         self.form.clear()
         record = self.record()
-        try:
-            record.validate()
-            self._book.save(record, finalise=True)
-        except ValidationError as exc:
-            self.form.show_problems(exc, self.summary, "saving")
-            return False
-        except SpokeError as exc:
-            self.summary.show_error(f"This could not be saved: {exc}")
-            return False
-        self.dirty = False
-        emit(self.saved, record.id)
-        self.accept()
-        return True
+        return self.finalise_record(self._book, record, "saving", self.saved)
 
 
 class ConcernDialog(_EventDialog):

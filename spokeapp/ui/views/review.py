@@ -27,7 +27,6 @@ from typing import Any, Final
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QCompleter,
     QDateEdit,
@@ -47,7 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spokeapp.domain.errors import SpokeError, ValidationError
+from spokeapp.domain.errors import SpokeError
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import (
     Amendment,
@@ -88,7 +87,7 @@ from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.closure_wizard import CLOSURE_REASONS, OUTCOME_WORDS
 from spokeapp.ui.views.record_dialogs import RAISED_TO
 from spokeapp.ui.views.risk_form import format_day
-from spokeapp.ui.widgets import Message, heading, paragraph, scrolled_layout
+from spokeapp.ui.widgets import Message, heading, paragraph, rows_table, scrolled_layout
 
 SUPERVISION_KINDS = SupervisionComment | SignOff | CaseSupervision
 """Supervision records the case timeline lists (review marks only change a note's status)."""
@@ -97,21 +96,6 @@ SUPERVISION_KINDS = SupervisionComment | SignOff | CaseSupervision
 def _moment(when: datetime) -> str:
     local = when.astimezone()
     return f"{local.day} {local:%b %Y, %H:%M}"
-
-
-def _table(model: RowsModel, name: str, parent: QWidget) -> QTableView:
-    table = QTableView(parent)
-    table.setModel(model)
-    table.setAccessibleName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setTabKeyNavigation(False)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setMinimumHeight(table.fontMetrics().lineSpacing() * 6)
-    return table
 
 
 def _browser(name: str, parent: QWidget) -> QTextBrowser:
@@ -317,7 +301,7 @@ class ReviewPage(QWidget):
 
         # -- the queue
         self.queue_model = RowsModel(("Reference", "What", "When", "Written by"), self)
-        self.queue = _table(self.queue_model, "Notes and assessments to review, oldest first",
+        self.queue = rows_table(self.queue_model, "Notes and assessments to review, oldest first",
                             self)
         self.note = _browser("The note to review", self)
         self.context = _browser("The case beside it", self)
@@ -358,7 +342,7 @@ class ReviewPage(QWidget):
 
         # -- sign-off requests
         self.sign_model = RowsModel(("Reference", "Request", "When", "Written by"), self)
-        self.sign_offs = _table(self.sign_model, "Sign-off requests", self)
+        self.sign_offs = rows_table(self.sign_model, "Sign-off requests", self)
         self.request = _browser("The request", self)
         self.decision_comment = QPlainTextEdit(self)
         self.decision_comment.setAccessibleName("Comment for the worker")
@@ -426,7 +410,7 @@ class ReviewPage(QWidget):
         box.setAccessibleName("Actions due from case supervision")
         # The action's words last, where the table stretches: they are the longest.
         self.actions_model = RowsModel(("Due", "Reference", "Who", "Action"), self)
-        self.actions = _table(self.actions_model, "Actions due this week or overdue", box)
+        self.actions = rows_table(self.actions_model, "Actions due this week or overdue", box)
         # The action's words take the room that is left (elided; the tooltip has them all).
         self.actions.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.actions.setWordWrap(True)
@@ -770,19 +754,7 @@ class CaseSupervisionDialog(RecordDialog):
         self.summary.clear_message()
         self.form.clear()
         record = self.record()
-        try:
-            record.validate()
-            self._book.save(record, finalise=True)
-        except ValidationError as exc:
-            self.form.show_problems(exc, self.summary, "saving")
-            return False
-        except SpokeError as exc:
-            self.summary.show_error(f"This could not be saved: {exc}")
-            return False
-        self.dirty = False
-        emit(self.saved, record.id)
-        self.accept()
-        return True
+        return self.finalise_record(self._book, record, "saving", self.saved)
 
 
 # ---------------------------------------------------------------------- worker: Today
@@ -799,7 +771,7 @@ class SupervisorComments(QWidget):
         self._book: Any = None
         self.items: list[UnreadComment] = []
         self.model = RowsModel(("Reference", "About", "Comment", "Written"), self)
-        self.table = _table(self.model, "Supervisor comments not yet read", self)
+        self.table = rows_table(self.model, "Supervisor comments not yet read", self)
         self.empty = QLabel("No new comments from your supervisor.", self)
         self.empty.setWordWrap(True)
         self.empty.setEnabled(False)

@@ -14,15 +14,12 @@ from typing import Any, Final
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,24 +34,9 @@ from spokeapp.ui.signals import emit
 from spokeapp.ui.views.caseload import KIND_WORDS
 from spokeapp.ui.views.review import SupervisorComments
 from spokeapp.ui.views.risk_form import format_day
-from spokeapp.ui.widgets import heading
+from spokeapp.ui.widgets import heading, rows_table
 
 QUIET_DAYS: Final = 28
-
-
-def _table(model: RowsModel, name: str, parent: QWidget) -> QTableView:
-    table = QTableView(parent)
-    table.setModel(model)
-    table.setAccessibleName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setTabKeyNavigation(False)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setMinimumHeight(table.fontMetrics().lineSpacing() * 7)
-    return table
 
 
 def _placeholder(text: str, parent: QWidget) -> QLabel:
@@ -83,10 +65,10 @@ class TodayPage(QWidget):
         self.referral_button.setAccessibleName("New referral")
 
         self.reviews_model = RowsModel(("Reference", "Risk review", "Current risk"), self)
-        self.reviews = _table(self.reviews_model, "Risk reviews due or overdue", self)
+        self.reviews = rows_table(self.reviews_model, "Risk reviews due or overdue", self, lines=7)
         self.reviews_empty = _placeholder("No risk reviews due in the next week.", self)
         self.drafts_model = RowsModel(("Reference", "Draft", "Last saved"), self)
-        self.drafts = _table(self.drafts_model, "Drafts not finalised", self)
+        self.drafts = rows_table(self.drafts_model, "Drafts not finalised", self, lines=7)
         self.drafts_empty = _placeholder("No drafts waiting. Everything is finalised.", self)
         self.sync_label = QLabel(self)
         self.sync_label.setWordWrap(True)
