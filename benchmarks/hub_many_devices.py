@@ -7,7 +7,7 @@ Starts a throwaway PostgreSQL server (as tests/helpers/postgres.py does; fsync o
 benchmark), initialises a hub on it and runs ``spoke-hub serve --workers N`` (default 1: the
 hub serialises pushes on its counter row anyway, and this 2-core machine also runs the load
 generator; 2 measured no better) on loopback. Each simulated device (asyncio + httpx, one keep-alive
-connection each) takes a token, then per sync pushes one signed, chained batch of session
+connection each, a lean HTTP/1.1 client: see LeanHttp) takes a token, then per sync pushes one signed, chained batch of session
 records to its own case and pulls everything new in its scope. Two modes, both run by default
 and reported apart:
 
@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import contextlib
 import random
+import socket
 import sys
 import tempfile
 import time
@@ -39,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import httpx
+import orjson
 import psutil
 from sqlalchemy.orm import Session as DbSession
 from sync_push_pull import START, init_database, serve_hub, session_record
@@ -77,11 +78,75 @@ def pct(samples: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
 
 
+class LeanHttp:
+    """One keep-alive HTTP/1.1 connection over asyncio streams, JSON bodies (orjson).
+
+    The simulated laptops share this 2-core machine with the hub; httpx cost ~1.2 ms of CPU
+    per request here, a quarter of a core taken from the hub it measures. Real laptops bring
+    their own CPUs, so the load generator is kept lean (~0.05 ms a request). It reconnects
+    after an idle spell near uvicorn's 5 s keep-alive timeout, and on a closed connection
+    before anything was sent back (counted as an error otherwise).
+    """
+
+    IDLE_RECONNECT = 4.0
+
+    def __init__(self, base_url: str) -> None:
+        host_port = base_url.split("://", 1)[1].rstrip("/")
+        host, _, port = host_port.rpartition(":")
+        self.host, self.port = host, int(port)
+        self.headers = f"Host: {host_port}\r\n"
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+        self.last_used = 0.0
+
+    def authorise(self, token: str) -> None:
+        self.headers += f"Authorization: Bearer {token}\r\n"
+
+    async def _connect(self) -> None:
+        await self.aclose()
+        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        sock = self.writer.get_extra_info("socket")
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    async def aclose(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(Exception):
+                await self.writer.wait_closed()
+        self.reader = self.writer = None
+
+    async def request(self, method: str, path: str, body: bytes | None = None
+                      ) -> tuple[int, bytes]:
+        """(status, body); raises OSError / IncompleteReadError if the connection fails."""
+        if self.writer is None or time.perf_counter() - self.last_used > self.IDLE_RECONNECT:
+            await self._connect()
+        assert self.reader is not None and self.writer is not None
+        head = f"{method} {path} HTTP/1.1\r\n{self.headers}"
+        if body is not None:
+            head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        self.writer.write(head.encode() + b"\r\n" + (body or b""))
+        raw = await self.reader.readuntil(b"\r\n\r\n")
+        lines = raw.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        length = 0
+        close = False
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            name = name.lower()
+            if name == "content-length":
+                length = int(value)
+            elif name == "connection" and value.strip().lower() == "close":
+                close = True
+        content = await self.reader.readexactly(length)
+        self.last_used = time.perf_counter()
+        if close:
+            await self.aclose()
+        return status, content
+
+
 class Device:
     def __init__(self, base_url: str, code: str, user_id: str) -> None:
-        # Idle connections are dropped before uvicorn's 5 s keep-alive timeout closes them.
-        limits = httpx.Limits(max_connections=1, keepalive_expiry=4.0)
-        self.http = httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits)
+        self.http = LeanHttp(base_url)
         self.code = code
         self.user_id = user_id
         self.key = DeviceKey.generate()
@@ -92,13 +157,16 @@ class Device:
         self.case_id = ""
 
     async def enrol(self) -> None:
-        enrolled = (await self.http.post("/v1/enrol", json={
+        status, raw = await self.http.request("POST", "/v1/enrol", orjson.dumps({
             "code": self.code, "device_name": "bench", "public_key": self.key.public_key_b64(),
-        })).json()
+        }))
+        assert status == 200, raw
+        enrolled = orjson.loads(raw)
         self.device_id, self.epoch = enrolled["device_id"], enrolled["hub_epoch"]
-        token = (await self.http.post("/v1/token", json={
-            "device_id": self.device_id, "refresh_token": enrolled["refresh_token"]})).json()
-        self.http.headers["Authorization"] = f"Bearer {token['access_token']}"
+        status, raw = await self.http.request("POST", "/v1/token", orjson.dumps({
+            "device_id": self.device_id, "refresh_token": enrolled["refresh_token"]}))
+        assert status == 200, raw
+        self.http.authorise(orjson.loads(raw)["access_token"])
 
     def change(self, record: Any) -> ChangeIn:
         return ChangeIn(id=str(uuid.uuid4()), record_id=record.id, kind=record.KIND,
@@ -116,30 +184,31 @@ class Device:
 
 
 async def timed(samples: dict[str, list[float]], errors: list[str], kind: str,
-                call: Any) -> httpx.Response | None:
+                device: Device, method: str, path: str, body: bytes | None = None
+                ) -> bytes | None:
     started = time.perf_counter()
     try:
-        response: httpx.Response = await call
-    except httpx.HTTPError as exc:
+        status, content = await device.http.request(method, path, body)
+    except (OSError, asyncio.IncompleteReadError) as exc:
         errors.append(f"{kind}: {type(exc).__name__}")
+        await device.http.aclose()
         return None
     samples.setdefault(kind, []).append(time.perf_counter() - started)
-    if response.status_code != 200:
-        errors.append(f"{kind}: {response.status_code} {response.text[:120]}")
+    if status != 200:
+        errors.append(f"{kind}: {status} {content[:120]!r}")
         return None
-    return response
+    return content
 
 
 async def device_round(device: Device, body: bytes, samples: dict[str, list[float]],
                        errors: list[str]) -> None:
-    await timed(samples, errors, "push", device.http.post(
-        "/v1/sync/push", content=body, headers={"Content-Type": "application/json"}))
+    await timed(samples, errors, "push", device, "POST", "/v1/sync/push", body)
     while True:
-        response = await timed(samples, errors, "pull", device.http.get(
-            "/v1/sync/pull", params={"after": device.cursor, "limit": 1000}))
-        if response is None:
+        content = await timed(samples, errors, "pull", device, "GET",
+                              f"/v1/sync/pull?after={device.cursor}&limit=1000")
+        if content is None:
             return
-        page = response.json()
+        page = orjson.loads(content)
         device.cursor = page["next_after"]
         if not page["more"]:
             return
@@ -195,9 +264,9 @@ async def run(base_url: str, codes: list[tuple[str, str]], rounds: int, per_push
         cs = Case(id=new_id(), young_person_id=yp.id, key_worker=device.user_id,
                   opened_on=date(2026, 1, 4))
         device.case_id = cs.id
-        response = await device.http.post("/v1/sync/push", content=device.body([yp, cs]),
-                                          headers={"Content-Type": "application/json"})
-        assert response.status_code == 200, response.text
+        status, raw = await device.http.request("POST", "/v1/sync/push",
+                                                device.body([yp, cs]))
+        assert status == 200, raw
     hub = psutil.Process(hub_pid)
     peak = tree_rss(hub)
     print(f"hub RSS before the rounds: {peak / 2**20:.1f} MiB", flush=True)

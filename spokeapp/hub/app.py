@@ -14,6 +14,7 @@ import weakref
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Annotated, Any, Literal
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
@@ -26,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from spokeapp.hub import audit_trail, devices, lone_working, reports, sync_service, team
 from spokeapp.hub.config import HubSettings
-from spokeapp.hub.db import make_engine
+from spokeapp.hub.db import make_engine, reading_session
 from spokeapp.hub.errors import HubError
 from spokeapp.hub.ledger import META_EPOCH, HubNotInitialised, meta
 from spokeapp.hub.security import Clock, utc_now
@@ -61,22 +62,12 @@ Authorization = Annotated[str | None, Header(description="Bearer access token")]
 
 def device_caller(request: Request, authorization: Authorization = None) -> devices.Caller:
     """Authenticate before the body is validated: strangers learn nothing of the schema."""
-    with Session(request.app.state.engine) as session:
-        return devices.authenticate(session, authorization, request.app.state.clock)
-
-
-def pushing_caller(request: Request, authorization: Authorization = None) -> devices.Caller:
-    """Like :func:`device_caller`, but a retired device may still push what it holds."""
-    with Session(request.app.state.engine) as session:
-        return devices.authenticate(
-            session, authorization, request.app.state.clock, allow_retired=True
-        )
+    return devices.request_caller(request.app.state.engine, authorization,
+                                  request.app.state.clock)
 
 
 #: An authenticated, active device and its user.
 Caller = Annotated[devices.Caller, Depends(device_caller)]
-#: An authenticated device that may push: active, or retired (sending what it holds).
-PushCaller = Annotated[devices.Caller, Depends(pushing_caller)]
 
 _JSON = "application/json"
 
@@ -204,6 +195,9 @@ class PushQueue:
         self._write = write
         self._waiting: list[tuple[sync_service.QueuedPush, asyncio.Future[bytes]]] = []
         self._runner: asyncio.Task[None] | None = None
+        # The group's thread has a limiter of its own: it never queues for a worker thread
+        # behind the requests the group is keeping waiting.
+        self._writer = anyio.CapacityLimiter(1)
 
     async def submit(self, item: sync_service.QueuedPush) -> bytes:
         """The push's acknowledgement (its response body) once durably written; raises the
@@ -229,7 +223,8 @@ class PushQueue:
         while self._waiting:
             group = self._take()
             try:
-                outcomes = await run_in_threadpool(self._write, [item for item, _ in group])
+                outcomes = await anyio.to_thread.run_sync(
+                    self._write, [item for item, _ in group], limiter=self._writer)
             except Exception as exc:  # nothing of the group was stored
                 for _, future in group:
                     if not future.done():
@@ -347,25 +342,37 @@ def create_app(
         openapi_extra={"requestBody": {"required": True, "content": {_JSON: {"schema": {
             "$ref": "#/components/schemas/PushRequest"}}}}},
     )
-    async def push(caller: PushCaller, request: Request) -> Response:
-        # The body is read and validated here, after the token check (the dependency), with
-        # pydantic's JSON parser on the raw bytes; the response is serialised once.
-        body = parse_push(await request.body())
-        prepared = await run_in_threadpool(sync_service.prepare_push, caller, body)
+    async def push(request: Request, authorization: Authorization = None) -> Response:
+        raw = await request.body()  # bounded by BodyLimit; parsed only after the token check
+        caller, body, prepared = await run_in_threadpool(receive_push, authorization, raw)
         content = await push_queue().submit(sync_service.QueuedPush(caller, body, prepared))
         return Response(content=content, media_type=_JSON)
 
-    def pull_sync(caller: devices.Caller, after: int, limit: int) -> bytes:
-        with Session(hub_engine) as session, session.begin():
+    def receive_push(authorization: str | None, raw: bytes
+                     ) -> tuple[devices.Caller, PushRequest, sync_service.PreparedPush]:
+        # One worker thread for the token check (a retired device may still push what it
+        # holds), then the body validated with pydantic's JSON parser on the raw bytes, then
+        # the checks that need no database (signature, chain, record rules).
+        caller = devices.request_caller(hub_engine, authorization, clock, allow_retired=True)
+        body = parse_push(raw)
+        return caller, body, sync_service.prepare_push(caller, body)
+
+    def pull_sync(authorization: str | None, after: int, limit: int) -> bytes:
+        # The token check and the page share one session and one worker thread. On
+        # PostgreSQL each read commits by itself (no BEGIN/COMMIT round trips): a pull writes
+        # nothing, and reading the counter first keeps the page consistent either way
+        # (sync_service._page, docs/sync.md "Sequence numbers").
+        with reading_session(hub_engine) as session:
+            caller = devices.authenticate(session, authorization, clock)
             return sync_service.pull_json(session, caller, after, limit)
 
     @app.get(f"{API_PREFIX}/sync/pull", response_model=PullResponse, responses=_ERRORS)
     def pull(
-        caller: Caller,
+        authorization: Authorization = None,
         after: Annotated[int, Query(ge=0)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
     ) -> Response:
-        return Response(content=pull_sync(caller, after, limit), media_type=_JSON)
+        return Response(content=pull_sync(authorization, after, limit), media_type=_JSON)
 
     @app.get(f"{API_PREFIX}/device", response_model=DeviceStatus, responses=_ERRORS)
     def device_status(authorization: Authorization = None) -> DeviceStatus:

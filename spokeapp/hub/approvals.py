@@ -33,7 +33,7 @@ from spokeapp.domain.errors import SpokeError
 from spokeapp.domain.records import APPROVABLE_KINDS, SignOffRequest
 from spokeapp.domain.supervision import request_id_for
 from spokeapp.hub.db import make_engine
-from spokeapp.hub.ledger import audit, lock_writes, next_seq, set_meta
+from spokeapp.hub.ledger import among, audit, lock_writes, next_seq, set_meta
 from spokeapp.hub.models import HubMeta, HubRecord
 from spokeapp.hub.scope import Actor
 from spokeapp.hub.security import Clock, iso
@@ -134,7 +134,8 @@ def on_pushed(session: Session, actor: Actor, accepted: Sequence[CheckedChange],
         return 0
     now = clock()
     ids = [request_id_for(item.change.record_id) for item in wanted]
-    existing = set(session.scalars(select(HubRecord.record_id).where(HubRecord.record_id.in_(ids))))
+    existing = set(session.scalars(
+        select(HubRecord.record_id).where(among(session, HubRecord.record_id, ids))))
     written = 0
     for item, request_id in zip(wanted, ids, strict=True):
         if request_id in existing:  # the record came again (a re-push after a hub restore)

@@ -19,6 +19,7 @@ from typing import Any
 import sqlcipher3.dbapi2 as sqlcipher_dbapi
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from spokeapp.domain.errors import SpokeError
 
@@ -26,6 +27,10 @@ SQLCIPHER_SCHEME = "sqlcipher"
 KEY_BYTES = 32
 #: How long a writer waits for SQLite's write lock before giving up (pushes are serialised).
 BUSY_TIMEOUT_MS = 30_000
+#: Connections each hub process keeps open to PostgreSQL, and how many more it may open in a
+#: burst (docs/sync.md, "Speed").
+PG_POOL_SIZE = 10
+PG_POOL_OVERFLOW = 10
 #: Page cache per connection of the embedded database (KiB; bounded: the pool is bounded too).
 CACHE_KIB = 16 * 1024
 #: WAL pages written before SQLite checkpoints (default 1000; 4 KiB pages: ~40 MiB).
@@ -152,7 +157,22 @@ def make_engine(database_url: str) -> Engine:
         )
     if url.drivername in ("postgresql", "postgresql+psycopg2"):
         url = url.set(drivername="postgresql+psycopg")
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    # No ping before each checkout (a round trip on every request): a connection the server
+    # dropped (a PostgreSQL restart) fails its request with a 500 that stores nothing, and
+    # SQLAlchemy then replaces every pooled connection, so the laptop's retry succeeds.
+    # Pool: PG_POOL_SIZE + PG_POOL_OVERFLOW connections per hub process (a few
+    # ``--workers`` stay under PostgreSQL's default limit of 100).
+    return create_engine(url, hide_parameters=True, pool_size=PG_POOL_SIZE,
+                         max_overflow=PG_POOL_OVERFLOW)
+
+
+def reading_session(engine: Engine) -> Session:
+    """A session for requests that only read (the token check, a pull). On PostgreSQL each
+    statement commits by itself: no BEGIN and ROLLBACK round trips around the reads."""
+    session = Session(engine)
+    if engine.dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return session
 
 
 def describe(database_url: str) -> str:

@@ -16,11 +16,15 @@ refused everything, as before.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
+import weakref
 from dataclasses import dataclass
 
+from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.orm import Session
 
+from spokeapp.hub.db import reading_session
 from spokeapp.hub.errors import HubError, unauthorised
 from spokeapp.hub.ledger import META_EPOCH, META_HUB_ID, META_SECRET, audit, meta
 from spokeapp.hub.models import Device, EnrolmentCode, User
@@ -107,7 +111,7 @@ def enrol(session: Session, request: EnrolRequest, clock: Clock) -> EnrolRespons
     )
 
 
-def _revoked(device: Device) -> HubError:
+def _revoked(device: Device | CallerDevice) -> HubError:
     return HubError(
         401,
         "device_revoked",
@@ -146,11 +150,53 @@ def issue_token(
 
 
 @dataclass(frozen=True, slots=True)
+class CallerDevice:
+    """What a request needs of the calling laptop's ``devices`` row, read with its user in one
+    query (not an ORM object: nothing written to it could be flushed by mistake)."""
+
+    id: str
+    user_id: str
+    status: str
+    wipe: bool
+    public_key: str
+
+
+@dataclass(frozen=True, slots=True)
 class Caller:
     """An authenticated request: the device and the person it belongs to."""
 
-    device: Device
+    device: CallerDevice
     actor: Actor
+
+
+#: How long a hub process trusts the token secret it read (``spoke-hub init`` sets it once;
+#: a restore from backup may bring another, and tokens signed with the old one then stop
+#: working within this time). Saves a database round trip on every request.
+SECRET_CACHE_SECONDS = 60.0
+_secrets: weakref.WeakKeyDictionary[Engine, tuple[float, str]] = weakref.WeakKeyDictionary()
+
+_DEVICES = Device.__table__
+_USERS = User.__table__
+#: The caller's device and user in one indexed lookup, as plain columns (docs/sync.md, "Speed").
+_CALLER_QUERY = (
+    select(_DEVICES.c.id, _DEVICES.c.user_id, _DEVICES.c.status, _DEVICES.c.wipe,
+           _DEVICES.c.public_key, _USERS.c.role, _USERS.c.team)
+    .join(_USERS, _USERS.c.id == _DEVICES.c.user_id)
+    .where(_DEVICES.c.id == bindparam("device_id"))
+)
+
+
+def token_secret(session: Session) -> str:
+    """The hub's token secret, read at most every :data:`SECRET_CACHE_SECONDS` per engine."""
+    engine = session.get_bind()
+    now = time.monotonic()
+    cached = _secrets.get(engine) if isinstance(engine, Engine) else None
+    if cached is not None and now - cached[0] < SECRET_CACHE_SECONDS:
+        return cached[1]
+    secret = meta(session, META_SECRET)
+    if isinstance(engine, Engine):
+        _secrets[engine] = (now, secret)
+    return secret
 
 
 def authenticate(
@@ -161,23 +207,31 @@ def authenticate(
 
     A revoked device is refused with ``device_revoked`` (and its wipe flag) unless
     ``allow_revoked`` (the status endpoint, which exists to tell it so). A retired device is
-    refused with ``device_retired`` unless ``allow_retired`` (push and status).
+    refused with ``device_retired`` unless ``allow_retired`` (push and status). The device's
+    status is read on every request, so a revocation takes effect at its next contact.
     """
     if not authorization or not authorization.startswith("Bearer "):
         raise unauthorised()
-    claims = read_access_token(meta(session, META_SECRET), authorization[7:].strip(), clock())
+    claims = read_access_token(token_secret(session), authorization[7:].strip(), clock())
     if claims is None:
         raise unauthorised()
-    device = session.get(Device, claims.device_id)
-    if device is None:
+    row = session.connection().execute(_CALLER_QUERY, {"device_id": claims.device_id}).first()
+    if row is None:
         raise unauthorised()
-    if device.status == RETIRED:
+    device_id, user_id, status, wipe, public_key, role, team = row
+    device = CallerDevice(id=device_id, user_id=user_id, status=status, wipe=bool(wipe),
+                          public_key=public_key)
+    if status == RETIRED:
         if not (allow_retired or allow_revoked):
             raise retired_error()
-    elif device.status != ACTIVE and not allow_revoked:
+    elif status != ACTIVE and not allow_revoked:
         raise _revoked(device)
-    user = session.get(User, device.user_id)
-    if user is None:  # pragma: no cover - foreign key
-        raise unauthorised()
-    return Caller(device=device, actor=Actor.of(user, device.id))
+    return Caller(device=device,
+                  actor=Actor(user_id=user_id, role=role, team=team, device_id=device_id))
 
+
+def request_caller(engine: Engine, authorization: str | None, clock: Clock, *,
+                   allow_retired: bool = False) -> Caller:
+    """:func:`authenticate` in a reading session of its own (the API's token check)."""
+    with reading_session(engine) as session:
+        return authenticate(session, authorization, clock, allow_retired=allow_retired)

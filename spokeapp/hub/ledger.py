@@ -8,8 +8,11 @@ merge always sees the version it replaces (docs/sync.md, "Sequence numbers").
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, any_, bindparam, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from spokeapp.domain.errors import SpokeError
 from spokeapp.hub.models import AuditEntry, HubCounter, HubMeta
@@ -47,6 +50,17 @@ def next_seq(session: Session) -> int:
             .execution_options(synchronize_session=False)
         ).scalar_one()
     )
+
+
+def among(session: Session, column: InstrumentedAttribute[str],
+          values: Sequence[str]) -> ColumnElement[bool]:
+    """``column IN (values)``. On PostgreSQL it is sent as one array parameter
+    (``column = ANY(%s)``): the statement's text is then the same for any number of values, so
+    the driver and the server parse and plan it once instead of once per list length (a
+    1000-id ``IN`` list cost the hub ~30 ms to parse in a group commit)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
 
 
 def max_seq(session: Session) -> int:

@@ -65,8 +65,8 @@ def _caller(
     request: Request,
     authorization: Annotated[str | None, Header(description="Bearer access token")] = None,
 ) -> devices.Caller:
-    with Session(request.app.state.engine) as session:
-        return devices.authenticate(session, authorization, request.app.state.clock)
+    return devices.request_caller(request.app.state.engine, authorization,
+                                  request.app.state.clock)
 
 
 def _default_scope(actor: Actor) -> ReportScope:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, false, or_, select
 from sqlalchemy.orm import Session
 
 from spokeapp.hub.models import HubCase, HubRecord, User
@@ -73,22 +73,31 @@ def can_see_uncased(actor: Actor, author: User | None) -> bool:
     return False
 
 
-def visible_records(actor: Actor) -> ColumnElement[bool]:
-    """SQL condition on ``hub_records`` selecting exactly the rows in the actor's scope."""
-    if actor.role == WORKER:
-        own_cases = select(HubCase.case_id).where(HubCase.key_worker == actor.user_id)
+def visible_records_for(role: str, has_team: bool) -> ColumnElement[bool]:
+    """SQL condition on ``hub_records`` selecting exactly the rows in the scope of an actor of
+    this role (with a team or not). The person is left as bound parameters (``scope_user``,
+    ``scope_team``: :func:`scope_params`), so one statement serves every caller of a role."""
+    if role == WORKER:
+        own_cases = select(HubCase.case_id).where(
+            HubCase.key_worker == bindparam("scope_user"))
         return or_(
             HubRecord.case_id.in_(own_cases),
-            and_(HubRecord.case_id.is_(None), HubRecord.author_user == actor.user_id),
+            and_(HubRecord.case_id.is_(None),
+                 HubRecord.author_user == bindparam("scope_user")),
         )
-    if actor.role == SUPERVISOR and actor.team is not None:
-        team_cases = select(HubCase.case_id).where(HubCase.team == actor.team)
-        team_users = select(User.id).where(User.team == actor.team)
+    if role == SUPERVISOR and has_team:
+        team_cases = select(HubCase.case_id).where(HubCase.team == bindparam("scope_team"))
+        team_users = select(User.id).where(User.team == bindparam("scope_team"))
         return or_(
             HubRecord.case_id.in_(team_cases),
             and_(HubRecord.case_id.is_(None), HubRecord.author_user.in_(team_users)),
         )
     return false()
+
+
+def scope_params(actor: Actor) -> dict[str, str | None]:
+    """The bound values of :func:`visible_records_for`'s condition for this actor."""
+    return {"scope_user": actor.user_id, "scope_team": actor.team}
 
 
 def case_audience(session: Session, key_worker: str, team: str | None) -> set[str]:

@@ -10,6 +10,7 @@ Logging names ids and counts only; record contents never reach a log or an error
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
-from sqlalchemy import Table, Text, cast, insert, select, update
+from sqlalchemy import Select, Table, Text, bindparam, cast, insert, select, update
 from sqlalchemy.orm import Session
 
 from spokeapp.domain.errors import ValidationError
@@ -27,11 +28,12 @@ from spokeapp.domain.json_text import json_text
 from spokeapp.domain.records import RECORD_TYPES, record_from_dict
 from spokeapp.hub import approvals, lone_working
 from spokeapp.hub.admin import reassign_case
-from spokeapp.hub.devices import MAY_PUSH, Caller
+from spokeapp.hub.devices import MAY_PUSH, Caller, CallerDevice
 from spokeapp.hub.errors import HubError, out_of_scope
 from spokeapp.hub.ledger import (
     COUNTER_ID,
     META_EPOCH,
+    among,
     audit,
     lock_writes,
     meta,
@@ -54,7 +56,8 @@ from spokeapp.hub.scope import (
     can_hold_case,
     can_see_case,
     can_see_uncased,
-    visible_records,
+    scope_params,
+    visible_records_for,
 )
 from spokeapp.hub.security import Clock, iso, signature_valid
 from spokeapp.hub.supervision import check_supervision_kinds, check_targets
@@ -187,7 +190,7 @@ def check_change(index: int, change: ChangeIn, canonical: bytes | None = None) -
     return _Checked(change=change, body=record.to_dict(), case_id=record.case_id)
 
 
-def check_chain(device: Device, request: PushRequest,
+def check_chain(device: Device | CallerDevice, request: PushRequest,
                 wires: list[bytes] | None = None) -> list[str]:
     """Verify the batch signature and recompute the chain; returns the head after each change.
 
@@ -254,11 +257,12 @@ class PushTransaction:
             self._existing.update(
                 r.record_id
                 for r in self.session.scalars(select(HubRecord).where(
-                    HubRecord.record_id.in_(chunk)))
+                    among(self.session, HubRecord.record_id, chunk)))
             )
         for start in range(0, len(case_ids), 500):
             for case in self.session.scalars(
-                select(HubCase).where(HubCase.case_id.in_(case_ids[start:start + 500]))
+                select(HubCase).where(
+                    among(self.session, HubCase.case_id, case_ids[start:start + 500]))
             ):
                 self._cases[case.case_id] = case
 
@@ -602,7 +606,8 @@ def push(session: Session, caller: Caller, request: PushRequest, clock: Clock,
                        wipe=bool(device and device.wipe))
     known = {
         row.change_id: row
-        for row in session.scalars(select(HubChange).where(HubChange.change_id.in_(ids))).all()
+        for row in session.scalars(
+            select(HubChange).where(among(session, HubChange.change_id, ids))).all()
     }
     for index, change in enumerate(request.changes):
         row = known.get(change.id)
@@ -703,33 +708,34 @@ def push_group(session: Session, pushes: Sequence[QueuedPush], clock: Clock
     releases it (PostgreSQL releases locks taken inside a savepoint that is rolled back):
     sequence order stays commit order.
     """
-    outcomes: list[PushResponse | HubError] = []
-    if len(pushes) == 1:
-        item = pushes[0]
-        try:
-            with session.begin():
-                outcomes.append(push(session, item.caller, item.request, clock, item.prepared))
-        except HubError as exc:  # the transaction was rolled back whole
-            outcomes.append(exc)
-        return outcomes
-    with session.begin():
-        lock_writes(session)
-        epoch = meta(session, META_EPOCH)  # read once, under the lock
-        group = _GroupWriter(session, pushes, clock)
-        answers: list[_FastPush | PushResponse | HubError] = []
-        for item in pushes:
-            fast = group.try_fast(item, epoch)
-            if fast is not None:
-                answers.append(fast)
-                continue
-            group.write()  # what the group holds so far, so this push sees it
-            try:
-                with session.begin_nested():
+    alone = len(pushes) == 1  # no savepoint needed: its refusal rolls back the whole group
+    answers: list[_FastPush | PushResponse | HubError] = []
+    try:
+        with session.begin():
+            lock_writes(session)
+            epoch = meta(session, META_EPOCH)  # read once, under the lock
+            group = _GroupWriter(session, pushes, clock)
+            for item in pushes:
+                fast = group.try_fast(item, epoch)
+                if fast is not None:
+                    answers.append(fast)
+                    continue
+                group.write()  # what the group holds so far, so this push sees it
+                if alone:
                     answers.append(push(session, item.caller, item.request, clock,
                                         item.prepared, epoch=epoch, locked=True))
-            except HubError as exc:  # only this push's savepoint was rolled back
-                answers.append(exc)
-        group.write()
+                    continue
+                try:
+                    with session.begin_nested():
+                        answers.append(push(session, item.caller, item.request, clock,
+                                            item.prepared, epoch=epoch, locked=True))
+                except HubError as exc:  # only this push's savepoint was rolled back
+                    answers.append(exc)
+            group.write()
+    except HubError as exc:
+        if not alone:
+            raise
+        return [exc]  # the transaction was rolled back whole
     return [answer.response() if isinstance(answer, _FastPush) else answer
             for answer in answers]
 
@@ -774,7 +780,7 @@ class _GroupWriter:
         device_ids = list({item.caller.device.id for item in pushes})
         self.devices = {
             device.id: device for device in session.scalars(
-                select(Device).where(Device.id.in_(device_ids))
+                select(Device).where(among(session, Device.id, device_ids))
                 .execution_options(populate_existing=True))
         }
         change_ids = [change.id for item in pushes for change in item.request.changes]
@@ -788,13 +794,13 @@ class _GroupWriter:
         self.slow_kinds = approvals.slow_kinds(session)  # supervision, kinds needing approval
         for start in range(0, len(change_ids), 500):
             self.known.update(session.scalars(select(HubChange.change_id).where(
-                HubChange.change_id.in_(change_ids[start:start + 500]))))
+                among(session, HubChange.change_id, change_ids[start:start + 500]))))
         for start in range(0, len(record_ids), 500):
             self.existing.update(session.scalars(select(HubRecord.record_id).where(
-                HubRecord.record_id.in_(record_ids[start:start + 500]))))
+                among(session, HubRecord.record_id, record_ids[start:start + 500]))))
         for start in range(0, len(case_ids), 500):
             for case in session.scalars(select(HubCase).where(
-                    HubCase.case_id.in_(case_ids[start:start + 500]))):
+                    among(session, HubCase.case_id, case_ids[start:start + 500]))):
                 self.cases[case.case_id] = case
 
     def try_fast(self, item: QueuedPush, epoch: str) -> _FastPush | None:
@@ -908,37 +914,53 @@ class _Page:
     more: bool
 
 
-def _page(session: Session, caller: Caller, after: int, limit: int) -> _Page:
-    """The page: two indexed range queries (records in scope, this user's tombstones) on
-    columns only - no ORM objects, and each body as its stored JSON text, never decoded."""
-    limit = max(1, min(limit, MAX_PULL_LIMIT))
-    # Read first (everything at or below it has committed), with the epoch: one round trip.
-    head = session.execute(
-        select(HubCounter.value,
-               select(HubMeta.value).where(HubMeta.key == META_EPOCH).scalar_subquery())
-        .where(HubCounter.id == COUNTER_ID)
-    ).first()
-    if head is None or head[1] is None:  # not initialised: meta() raises HubNotInitialised
-        top, epoch = 0, meta(session, META_EPOCH)
-    else:
-        top, epoch = int(head[0] or 0), str(head[1])
-    actor = caller.actor
-    record_rows = session.execute(
+#: The pull's first read: the last seq given out, and the epoch (one round trip).
+_HEAD_QUERY = select(
+    HubCounter.value,
+    select(HubMeta.value).where(HubMeta.key == META_EPOCH).scalar_subquery(),
+).where(HubCounter.id == COUNTER_ID)
+_TOMBSTONE_QUERY = (
+    select(HubTombstone.seq, HubTombstone.case_id, HubTombstone.hub_time)
+    .where(HubTombstone.user_id == bindparam("scope_user"),
+           HubTombstone.seq > bindparam("after"))
+    .order_by(HubTombstone.seq)
+    .limit(bindparam("rows"))
+)
+
+
+@functools.cache
+def _records_query(role: str, has_team: bool
+                   ) -> Select[int, str, str, str, str | None, str, str, str]:
+    """The page's records for one kind of caller, built once (the person, the cursor and the
+    page size are bound parameters): building a statement costs more than running it."""
+    return (
         select(
             HubRecord.seq, HubRecord.record_id, HubRecord.kind, HubRecord.state,
             HubRecord.case_id, cast(HubRecord.body, Text), HubRecord.author_user,
             HubRecord.hub_time,
         )
-        .where(HubRecord.seq > after, visible_records(actor))
+        .where(HubRecord.seq > bindparam("after"), visible_records_for(role, has_team))
         .order_by(HubRecord.seq)
-        .limit(limit + 1)
-    ).all()
-    tombstones = session.execute(
-        select(HubTombstone.seq, HubTombstone.case_id, HubTombstone.hub_time)
-        .where(HubTombstone.user_id == actor.user_id, HubTombstone.seq > after)
-        .order_by(HubTombstone.seq)
-        .limit(limit + 1)
-    ).all()
+        .limit(bindparam("rows"))
+    )
+
+
+def _page(session: Session, caller: Caller, after: int, limit: int) -> _Page:
+    """The page: two indexed range queries (records in scope, this user's tombstones) on
+    columns only - no ORM objects, and each body as its stored JSON text, never decoded."""
+    limit = max(1, min(limit, MAX_PULL_LIMIT))
+    conn = session.connection()  # Core statements: no ORM unit of work to pass through
+    # Read first (everything at or below it has committed), with the epoch.
+    head = conn.execute(_HEAD_QUERY).first()
+    if head is None or head[1] is None:  # not initialised: meta() raises HubNotInitialised
+        top, epoch = 0, meta(session, META_EPOCH)
+    else:
+        top, epoch = int(head[0] or 0), str(head[1])
+    actor = caller.actor
+    params: dict[str, Any] = {**scope_params(actor), "after": after, "rows": limit + 1}
+    record_rows = conn.execute(
+        _records_query(actor.role, actor.team is not None), params).all()
+    tombstones = conn.execute(_TOMBSTONE_QUERY, params).all()
     rows = [
         _PullRow(int(seq), record_id, kind, "finalise" if state == FINAL else "put", case_id,
                  body, author, hub_time)
