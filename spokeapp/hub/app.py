@@ -12,11 +12,11 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI, Header, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from spokeapp.hub import audit_trail, devices, lone_working, reports, sync_service, team
 from spokeapp.hub.config import HubSettings
 from spokeapp.hub.db import make_engine, reading_session
-from spokeapp.hub.errors import HubError
+from spokeapp.hub.errors import HubError, unauthorised
 from spokeapp.hub.ledger import META_EPOCH, HubNotInitialised, meta
 from spokeapp.hub.security import Clock, utc_now
 from spokeapp.sync.protocol import (
@@ -175,8 +175,21 @@ class BodyLimit:
 
 #: A group commit takes at most this many queued pushes ...
 GROUP_MAX_PUSHES = 100
-#: ... and at most this many changes in all (a lone push larger than this still goes alone).
-GROUP_MAX_CHANGES = 4000
+#: ... and at most this many bytes of request bodies (a lone push larger still goes alone).
+GROUP_MAX_BYTES = MAX_BATCH_BYTES
+
+
+@dataclass(frozen=True, slots=True)
+class ArrivedPush:
+    """A push as it arrived: its token and its body, not yet checked or parsed."""
+
+    authorization: str | None
+    raw: bytes
+
+
+#: What the group writer answers for each push: its response body, or the exception (a
+#: HubError, or FastAPI's RequestValidationError for a malformed body) that refuses it.
+PushOutcome = bytes | Exception
 
 
 class PushQueue:
@@ -190,32 +203,31 @@ class PushQueue:
     re-sends it and the hub answers ``duplicate``.
     """
 
-    def __init__(self, write: Callable[[list[sync_service.QueuedPush]], list[bytes | HubError]]
-                 ) -> None:
+    def __init__(self, write: Callable[[list[ArrivedPush]], list[PushOutcome]]) -> None:
         self._write = write
-        self._waiting: list[tuple[sync_service.QueuedPush, asyncio.Future[bytes]]] = []
+        self._waiting: list[tuple[ArrivedPush, asyncio.Future[bytes]]] = []
         self._runner: asyncio.Task[None] | None = None
         # The group's thread has a limiter of its own: it never queues for a worker thread
         # behind the requests the group is keeping waiting.
         self._writer = anyio.CapacityLimiter(1)
 
-    async def submit(self, item: sync_service.QueuedPush) -> bytes:
-        """The push's acknowledgement (its response body) once durably written; raises the
-        HubError that refused it."""
+    async def submit(self, item: ArrivedPush) -> bytes:
+        """The push's acknowledgement (its response body) once durably written; raises what
+        refused it."""
         future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
         self._waiting.append((item, future))
         if self._runner is None or self._runner.done():
             self._runner = asyncio.create_task(self._run())
         return await future
 
-    def _take(self) -> list[tuple[sync_service.QueuedPush, asyncio.Future[bytes]]]:
+    def _take(self) -> list[tuple[ArrivedPush, asyncio.Future[bytes]]]:
         group = [self._waiting[0]]
-        changes = group[0][0].size
+        size = len(group[0][0].raw)
         for entry in self._waiting[1:GROUP_MAX_PUSHES]:
-            if changes + entry[0].size > GROUP_MAX_CHANGES:
+            if size + len(entry[0].raw) > GROUP_MAX_BYTES:
                 break
             group.append(entry)
-            changes += entry[0].size
+            size += len(entry[0].raw)
         del self._waiting[:len(group)]
         return group
 
@@ -233,13 +245,48 @@ class PushQueue:
             for (_, future), outcome in zip(group, outcomes, strict=True):
                 if future.done():  # the client went away
                     continue
-                if isinstance(outcome, HubError):
+                if isinstance(outcome, Exception):
                     future.set_exception(outcome)
                 else:
                     future.set_result(outcome)
         # Nothing is waiting (and nothing can arrive before this returns: no await): the next
         # push starts a new runner. Dropping the task also lets the loop be collected.
         self._runner = None
+
+
+def write_pushes(engine: Engine, clock: Clock, group: list[ArrivedPush]) -> list[PushOutcome]:
+    """A group of arrived pushes, in the group's one thread: the token checks (one query
+    for all), then each body parsed and checked (no database, no lock), then
+    :func:`sync_service.push_group` (the lock, one transaction)."""
+    outcomes: list[PushOutcome | None] = [None] * len(group)
+    with reading_session(engine) as session:
+        # A retired device may still push what it holds.
+        callers = devices.authenticate_many(
+            session, [item.authorization for item in group], clock, allow_retired=True)
+    queued: list[sync_service.QueuedPush] = []
+    places: list[int] = []
+    for place, (item, who) in enumerate(zip(group, callers, strict=True)):
+        if who.caller is None:
+            outcomes[place] = who.refusal or unauthorised()
+            continue
+        try:  # validated only after the token check: strangers learn nothing of it
+            body = parse_push(item.raw)
+        except RequestValidationError as exc:
+            outcomes[place] = exc
+            continue
+        queued.append(sync_service.QueuedPush(
+            who.caller, body, sync_service.prepare_push(who.caller, body)))
+        places.append(place)
+    if queued:
+        with Session(engine) as session:
+            written = sync_service.push_group(session, queued, clock)
+        # Serialised only now, after the group's one commit: durable acknowledgements.
+        for place, outcome in zip(places, written, strict=True):
+            outcomes[place] = (outcome if isinstance(outcome, HubError)
+                               else outcome.model_dump_json().encode("utf-8"))
+    answered = [outcome for outcome in outcomes if outcome is not None]
+    assert len(answered) == len(group)  # every push has its answer
+    return answered
 
 
 def create_app(
@@ -311,21 +358,14 @@ def create_app(
         with Session(hub_engine) as session, session.begin():
             return devices.issue_token(session, body, clock, token_seconds)
 
-    def push_group_sync(group: list[sync_service.QueuedPush]) -> list[bytes | HubError]:
-        with Session(hub_engine) as session:
-            outcomes = sync_service.push_group(session, group, clock)
-        # Serialised only now, after the group's one commit: these are durable acknowledgements.
-        return [
-            outcome if isinstance(outcome, HubError)
-            else outcome.model_dump_json().encode("utf-8")
-            for outcome in outcomes
-        ]
+    def push_group_sync(group: list[ArrivedPush]) -> list[PushOutcome]:
+        return write_pushes(hub_engine, clock, group)
 
     # Pushes are serialised by the database's write lock anyway (docs/sync.md, "Sequence
-    # numbers"). Queueing them here, one queue per process, before they take a connection and
-    # a worker thread, keeps both free for pulls, which never wait on that lock; the checks
-    # that need no database run before the queue (``prepare_push``). Pushes that arrive while
-    # a group is being written are written together as the next group (group commit).
+    # numbers"). Queueing them here as they arrive, one queue per process, keeps connections
+    # and worker threads free for pulls, which never wait on that lock: a push's token check,
+    # parsing and checks are made in the group's own thread, for the whole group at once.
+    # Pushes that arrive while a group is being written are the next group (group commit).
     queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, PushQueue] = (
         weakref.WeakKeyDictionary()
     )
@@ -344,18 +384,8 @@ def create_app(
     )
     async def push(request: Request, authorization: Authorization = None) -> Response:
         raw = await request.body()  # bounded by BodyLimit; parsed only after the token check
-        caller, body, prepared = await run_in_threadpool(receive_push, authorization, raw)
-        content = await push_queue().submit(sync_service.QueuedPush(caller, body, prepared))
+        content = await push_queue().submit(ArrivedPush(authorization, raw))
         return Response(content=content, media_type=_JSON)
-
-    def receive_push(authorization: str | None, raw: bytes
-                     ) -> tuple[devices.Caller, PushRequest, sync_service.PreparedPush]:
-        # One worker thread for the token check (a retired device may still push what it
-        # holds), then the body validated with pydantic's JSON parser on the raw bytes, then
-        # the checks that need no database (signature, chain, record rules).
-        caller = devices.request_caller(hub_engine, authorization, clock, allow_retired=True)
-        body = parse_push(raw)
-        return caller, body, sync_service.prepare_push(caller, body)
 
     def pull_sync(authorization: str | None, after: int, limit: int) -> bytes:
         # The token check and the page share one session and one worker thread. On

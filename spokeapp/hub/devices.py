@@ -20,6 +20,7 @@ import time
 import uuid
 import weakref
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.orm import Session
@@ -178,12 +179,13 @@ _secrets: weakref.WeakKeyDictionary[Engine, tuple[float, str]] = weakref.WeakKey
 _DEVICES = Device.__table__
 _USERS = User.__table__
 #: The caller's device and user in one indexed lookup, as plain columns (docs/sync.md, "Speed").
-_CALLER_QUERY = (
+_CALLER_COLUMNS = (
     select(_DEVICES.c.id, _DEVICES.c.user_id, _DEVICES.c.status, _DEVICES.c.wipe,
            _DEVICES.c.public_key, _USERS.c.role, _USERS.c.team)
     .join(_USERS, _USERS.c.id == _DEVICES.c.user_id)
-    .where(_DEVICES.c.id == bindparam("device_id"))
 )
+_CALLER_QUERY = _CALLER_COLUMNS.where(_DEVICES.c.id == bindparam("device_id"))
+_CALLERS_QUERY = _CALLER_COLUMNS.where(_DEVICES.c.id.in_(bindparam("device_ids", expanding=True)))
 
 
 def token_secret(session: Session) -> str:
@@ -210,24 +212,61 @@ def authenticate(
     refused with ``device_retired`` unless ``allow_retired`` (push and status). The device's
     status is read on every request, so a revocation takes effect at its next contact.
     """
-    if not authorization or not authorization.startswith("Bearer "):
-        raise unauthorised()
-    claims = read_access_token(token_secret(session), authorization[7:].strip(), clock())
-    if claims is None:
-        raise unauthorised()
-    row = session.connection().execute(_CALLER_QUERY, {"device_id": claims.device_id}).first()
-    if row is None:
-        raise unauthorised()
-    device_id, user_id, status, wipe, public_key, role, team = row
-    device = CallerDevice(id=device_id, user_id=user_id, status=status, wipe=bool(wipe),
-                          public_key=public_key)
-    if status == RETIRED:
-        if not (allow_retired or allow_revoked):
-            raise retired_error()
-    elif status != ACTIVE and not allow_revoked:
-        raise _revoked(device)
-    return Caller(device=device,
-                  actor=Actor(user_id=user_id, role=role, team=team, device_id=device_id))
+    return authenticate_many(session, [authorization], clock, allow_revoked=allow_revoked,
+                             allow_retired=allow_retired)[0].result()
+
+
+@dataclass(frozen=True, slots=True)
+class Authenticated:
+    """One request's outcome of :func:`authenticate_many`: its caller, or why it is refused."""
+
+    caller: Caller | None
+    refusal: HubError | None = None
+
+    def result(self) -> Caller:
+        """The caller; raises the refusal."""
+        if self.caller is None:
+            raise self.refusal or unauthorised()
+        return self.caller
+
+
+def authenticate_many(
+    session: Session, authorizations: list[str | None], clock: Clock, *,
+    allow_revoked: bool = False, allow_retired: bool = False,
+) -> list[Authenticated]:
+    """:func:`authenticate` for several requests at once (a group of pushes): one query for
+    all their devices. Each answer is the caller or the refusal :func:`authenticate` raises."""
+    secret = token_secret(session)
+    now = clock()
+    claimed: list[str | None] = []
+    for authorization in authorizations:
+        claims = None
+        if authorization and authorization.startswith("Bearer "):
+            claims = read_access_token(secret, authorization[7:].strip(), now)
+        claimed.append(None if claims is None else claims.device_id)
+    wanted = sorted({device_id for device_id in claimed if device_id is not None})
+    rows: dict[str, Any] = {}
+    if wanted:
+        query = _CALLER_QUERY if len(wanted) == 1 else _CALLERS_QUERY
+        params = {"device_id": wanted[0]} if len(wanted) == 1 else {"device_ids": wanted}
+        rows = {row[0]: row for row in session.connection().execute(query, params)}
+    answers = []
+    for device_id in claimed:
+        row = rows.get(device_id) if device_id is not None else None
+        if row is None:
+            answers.append(Authenticated(None, unauthorised()))
+            continue
+        _, user_id, status, wipe, public_key, role, team = row
+        device = CallerDevice(id=row[0], user_id=user_id, status=status, wipe=bool(wipe),
+                              public_key=public_key)
+        if status == RETIRED and not (allow_retired or allow_revoked):
+            answers.append(Authenticated(None, retired_error()))
+        elif status not in (ACTIVE, RETIRED) and not allow_revoked:
+            answers.append(Authenticated(None, _revoked(device)))
+        else:
+            actor = Actor(user_id=user_id, role=role, team=team, device_id=device.id)
+            answers.append(Authenticated(Caller(device=device, actor=actor)))
+    return answers
 
 
 def request_caller(engine: Engine, authorization: str | None, clock: Clock, *,

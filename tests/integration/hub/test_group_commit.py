@@ -7,9 +7,12 @@ from __future__ import annotations
 import threading
 
 import httpx
+import orjson
+from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session
 
 from spokeapp.hub import devices
+from spokeapp.hub.app import ArrivedPush, write_pushes
 from spokeapp.hub.errors import HubError
 from spokeapp.hub.sync_service import QueuedPush, push_group
 from spokeapp.sync.protocol import PushRequest, PushResponse
@@ -127,3 +130,37 @@ def test_a_group_of_ordinary_pushes_is_written_in_arrival_order_and_chains_move_
     pulled = {c["record_id"] for c in a.pull_all()}
     assert {c.record_id for c in PushRequest.model_validate(body_a).changes} <= pulled
     assert not {c.record_id for c in PushRequest.model_validate(body_b).changes} & pulled
+
+
+def test_a_group_as_it_arrived_answers_each_push_for_itself(hub: RunningHub) -> None:
+    """write_pushes (the group's thread): token checks for the whole group in one go, then
+    parsing, then the group's transaction. A stranger, a revoked laptop and a malformed body
+    are each refused on their own; the good pushes around them are stored."""
+    (a, case_a), (b, case_b), (c, case_c) = (_worker_laptop(hub, n) for n in (1, 2, 3))
+    hub.admin.revoke(c.device_id, wipe=True)
+    body_a = a.batch([a.change(session(case_a)) for _ in range(2)])
+    body_b = b.batch([b.change(session(case_b))])
+    before = hub.admin.state()
+    group = [
+        ArrivedPush(f"Bearer {a.access_token}", orjson.dumps(body_a)),
+        ArrivedPush("Bearer not-a-token", orjson.dumps(body_b)),
+        ArrivedPush(f"Bearer {c.access_token}",
+                    orjson.dumps(c.batch([c.change(session(case_c))]))),
+        ArrivedPush(f"Bearer {b.access_token}", b'{"hub_epoch": "x", "changes": [}'),
+        ArrivedPush(f"Bearer {b.access_token}", orjson.dumps(body_b)),
+        ArrivedPush(None, orjson.dumps(body_b)),
+    ]
+
+    ok_a, stranger, revoked, malformed, ok_b, anonymous = write_pushes(
+        hub.engine, hub.clock, group)
+
+    assert isinstance(ok_a, bytes) and isinstance(ok_b, bytes)
+    assert [r["status"] for r in orjson.loads(ok_a)["results"]] == ["accepted"] * 2
+    assert [r["status"] for r in orjson.loads(ok_b)["results"]] == ["accepted"]
+    for refused in (stranger, anonymous):
+        assert isinstance(refused, HubError) and refused.code == "unauthorised"
+    assert isinstance(revoked, HubError) and revoked.code == "device_revoked" and revoked.wipe
+    assert isinstance(malformed, RequestValidationError)
+    after = hub.admin.state()
+    assert after["hub_records"] == before["hub_records"] + 3
+    assert after["max_seq"] == before["max_seq"] + 3
