@@ -6,10 +6,10 @@
 Starts a throwaway PostgreSQL server (as tests/helpers/postgres.py does; fsync off, it is a
 benchmark), initialises a hub on it and runs ``spoke-hub serve --workers N`` (default 1: the
 hub serialises pushes on its counter row anyway, and this 2-core machine also runs the load
-generator; 2 measured no better) on loopback. Each simulated device (asyncio + httpx, one keep-alive
-connection each, a lean HTTP/1.1 client: see LeanHttp) takes a token, then per sync pushes one signed, chained batch of session
-records to its own case and pulls everything new in its scope. Two modes, both run by default
-and reported apart:
+generator; 2 measured no better) on loopback. Each simulated device (asyncio, one keep-alive
+connection each through ``LeanHttp``, a minimal HTTP/1.1 client) takes a token, then per sync
+pushes one signed, chained batch of session records to its own case and pulls everything new
+in its scope. Two modes, both run by default and reported apart:
 
 * burst: all devices sync at the same instant, ``--rounds`` times (the worst case: every push
   queues for the hub's write lock at once);
