@@ -28,7 +28,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from pydantic import ValidationError
 
@@ -241,11 +241,38 @@ def _heads(prev_head: str, wires: Sequence[bytes]) -> list[str]:
 
 
 def _wire(first: PendingChange, last: PendingChange, op: Literal["put", "finalise"]) -> ChangeIn:
-    return ChangeIn(
-        id=last.id, record_id=last.record_id, kind=last.kind, op=op, payload=last.payload,
-        author=last.author[:64], local_time=last.local_time[:40],
-        base_seq=first.base_seq, base=first.base,
+    fields: dict[str, Any] = {
+        "id": last.id, "record_id": last.record_id, "kind": last.kind, "op": op,
+        "payload": last.payload, "author": last.author[:64],
+        "local_time": last.local_time[:40], "base_seq": first.base_seq, "base": first.base,
+    }
+    if _plainly_valid(first, last):
+        # What validation would accept unchanged, built without it (~10 µs a change).
+        return ChangeIn.model_construct(**fields)
+    return ChangeIn(**fields)  # anything else is validated (and a malformed row refused)
+
+
+def _plainly_valid(first: PendingChange, last: PendingChange) -> bool:
+    """True when ``ChangeIn``'s rules certainly accept these values as they are: exact types
+    (JSON objects from the casebook, strings, a non-negative int) within the length limits."""
+    return (
+        type(last.id) is str and len(last.id) == 36
+        and type(last.record_id) is str and 1 <= len(last.record_id) <= 64
+        and type(last.kind) is str and 1 <= len(last.kind) <= 40
+        and type(last.payload) is dict and _str_keys(last.payload)
+        and type(last.author) is str and type(last.local_time) is str
+        and (first.base_seq is None or (type(first.base_seq) is int and first.base_seq >= 0))
+        and (first.base is None or (type(first.base) is dict and _str_keys(first.base)))
     )
+
+
+def _str_keys(mapping: dict[Any, Any]) -> bool:
+    """True if every key is a string (``str.join`` checks them at C speed)."""
+    try:
+        "".join(mapping)
+    except TypeError:
+        return False
+    return True
 
 
 def squash(pending: Sequence[PendingChange]) -> tuple[list[Outgoing], list[PendingChange]]:

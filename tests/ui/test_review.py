@@ -61,7 +61,9 @@ def world(hub: RunningHub, tmp_path: Path) -> Iterator[World]:
 
 
 @pytest.fixture
-def windows(qtbot: Any) -> Iterator[Any]:
+def windows(qtbot: Any, world: World) -> Iterator[Any]:
+    # Depends on ``world`` so that the windows (and the background loads they started) are
+    # finished before the world closes the laptops' casebooks.
     made: list[tuple[MainWindow, TaskRunner, SyncBridge]] = []
 
     def build(device: Device) -> MainWindow:
@@ -112,6 +114,7 @@ def timeline_text(main: MainWindow) -> str:
 
 def open_case_page(qtbot: Any, main: MainWindow, case_id: str) -> None:
     main.open_case(case_id)
+    main._tasks.wait()  # the case is loaded (also when this page already showed it)
     qtbot.waitUntil(lambda: main.case_page.case_id == case_id, timeout=5000)
 
 
