@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from spokeapp.hub import audit_trail, devices, lone_working, reports, sync_service, team
 from spokeapp.hub.config import HubSettings
 from spokeapp.hub.db import make_engine, reading_session
-from spokeapp.hub.errors import HubError, unauthorised
+from spokeapp.hub.errors import HubError
 from spokeapp.hub.ledger import META_EPOCH, HubNotInitialised, meta
 from spokeapp.hub.security import Clock, utc_now
 from spokeapp.sync.protocol import (
@@ -266,16 +266,14 @@ def write_pushes(engine: Engine, clock: Clock, group: list[ArrivedPush]) -> list
     queued: list[sync_service.QueuedPush] = []
     places: list[int] = []
     for place, (item, who) in enumerate(zip(group, callers, strict=True)):
-        if who.caller is None:
-            outcomes[place] = who.refusal or unauthorised()
-            continue
-        try:  # validated only after the token check: strangers learn nothing of it
-            body = parse_push(item.raw)
-        except RequestValidationError as exc:
+        try:
+            caller = who.result()
+            body = parse_push(item.raw)  # only after the token check: strangers learn nothing
+        except (HubError, RequestValidationError) as exc:
             outcomes[place] = exc
             continue
         queued.append(sync_service.QueuedPush(
-            who.caller, body, sync_service.prepare_push(who.caller, body)))
+            caller, body, sync_service.prepare_push(caller, body)))
         places.append(place)
     if queued:
         with Session(engine) as session:

@@ -178,14 +178,14 @@ _secrets: weakref.WeakKeyDictionary[Engine, tuple[float, str]] = weakref.WeakKey
 
 _DEVICES = Device.__table__
 _USERS = User.__table__
-#: The caller's device and user in one indexed lookup, as plain columns (docs/sync.md, "Speed").
-_CALLER_COLUMNS = (
+#: The callers' devices and users in one indexed lookup, as plain columns (docs/sync.md,
+#: "Speed").
+_CALLERS_QUERY = (
     select(_DEVICES.c.id, _DEVICES.c.user_id, _DEVICES.c.status, _DEVICES.c.wipe,
            _DEVICES.c.public_key, _USERS.c.role, _USERS.c.team)
     .join(_USERS, _USERS.c.id == _DEVICES.c.user_id)
+    .where(_DEVICES.c.id.in_(bindparam("device_ids", expanding=True)))
 )
-_CALLER_QUERY = _CALLER_COLUMNS.where(_DEVICES.c.id == bindparam("device_id"))
-_CALLERS_QUERY = _CALLER_COLUMNS.where(_DEVICES.c.id.in_(bindparam("device_ids", expanding=True)))
 
 
 def token_secret(session: Session) -> str:
@@ -247,9 +247,8 @@ def authenticate_many(
     wanted = sorted({device_id for device_id in claimed if device_id is not None})
     rows: dict[str, Any] = {}
     if wanted:
-        query = _CALLER_QUERY if len(wanted) == 1 else _CALLERS_QUERY
-        params = {"device_id": wanted[0]} if len(wanted) == 1 else {"device_ids": wanted}
-        rows = {row[0]: row for row in session.connection().execute(query, params)}
+        rows = {row[0]: row for row in session.connection().execute(
+            _CALLERS_QUERY, {"device_ids": wanted})}
     answers = []
     for device_id in claimed:
         row = rows.get(device_id) if device_id is not None else None
