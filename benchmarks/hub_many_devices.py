@@ -62,6 +62,7 @@ from spokeapp.sync.protocol import (
 from tests.helpers.postgres import find_bin_dir, postgres_server
 
 TARGET_P99_MS = 250.0
+PG_PROCS: list[psutil.Process] = []
 
 
 def tree_rss(process: psutil.Process) -> int:
@@ -70,6 +71,19 @@ def tree_rss(process: psutil.Process) -> int:
     for child in process.children(recursive=True):
         with contextlib.suppress(psutil.NoSuchProcess):
             total += child.memory_info().rss
+    return total
+
+
+def tree_cpu(process: psutil.Process) -> float:
+    """CPU seconds (user + system) used so far by ``process`` and its children, those still
+    running and those it has reaped (PostgreSQL's backends come and go)."""
+    own = process.cpu_times()
+    total = own.user + own.system + own.children_user + own.children_system
+    with contextlib.suppress(psutil.NoSuchProcess):
+        for each in process.children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                times = each.cpu_times()
+                total += times.user + times.system
     return total
 
 
@@ -267,7 +281,14 @@ async def run(base_url: str, codes: list[tuple[str, str]], rounds: int, per_push
         status, raw = await device.http.request("POST", "/v1/sync/push",
                                                 device.body([yp, cs]))
         assert status == 200, raw
+    for device in devices:  # ... and pulls it back, as a newly enrolled laptop does (not timed)
+        status, raw = await device.http.request(
+            "GET", f"/v1/sync/pull?after={device.cursor}&limit=1000")
+        assert status == 200, raw
+        device.cursor = orjson.loads(raw)["next_after"]
     hub = psutil.Process(hub_pid)
+    PG_PROCS[:] = [p for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"
+                   and p.parent() is not None and p.parent().name() != "postgres"]
     peak = tree_rss(hub)
     print(f"hub RSS before the rounds: {peak / 2**20:.1f} MiB", flush=True)
     pushed = 0
@@ -282,16 +303,29 @@ async def run(base_url: str, codes: list[tuple[str, str]], rounds: int, per_push
                         for i in range(per_push)])
                 for d in devices
             ]
+            round_samples: dict[str, list[float]] = {}
+            hub_cpu = tree_cpu(hub)
+            pg_cpu = sum(tree_cpu(p) for p in PG_PROCS)
+            own_cpu = time.process_time()
             started = time.perf_counter()
-            await asyncio.gather(*(device_round(d, b, burst_samples, burst_errors)
+            await asyncio.gather(*(device_round(d, b, round_samples, burst_errors)
                                    for d, b in zip(devices, bodies, strict=True)))
             wall = time.perf_counter() - started
+            hub_cpu = tree_cpu(hub) - hub_cpu
+            pg_cpu = sum(tree_cpu(p) for p in PG_PROCS) - pg_cpu
+            own_cpu = time.process_time() - own_cpu
+            for kind, samples in round_samples.items():
+                burst_samples.setdefault(kind, []).extend(samples)
             pushed += per_push * len(devices)
             rss = tree_rss(hub)
             peak = max(peak, rss)
             print(f"burst round {round_no + 1}: {len(devices)} devices pushed {per_push} and "
                   f"pulled at the same instant, {wall:.2f} s wall; records on hub {pushed}; "
-                  f"hub RSS {rss / 2**20:.1f} MiB", flush=True)
+                  f"hub RSS {rss / 2**20:.1f} MiB; slowest push "
+                  f"{max(round_samples.get('push', [0])) * 1000:.0f} ms, pull "
+                  f"{max(round_samples.get('pull', [0])) * 1000:.0f} ms; CPU: hub "
+                  f"{hub_cpu:.2f} s, PostgreSQL {pg_cpu:.2f} s, load generator {own_cpu:.2f} s",
+                  flush=True)
         ok = report(f"burst: all {len(devices)} devices at the same instant, {rounds} rounds",
                     burst_samples, burst_errors) and ok
     if mode in ("steady", "both"):

@@ -12,14 +12,16 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, MutableMapping
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Generic, Literal, TypeVar
+from urllib.parse import parse_qsl
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -48,6 +50,9 @@ from spokeapp.sync.protocol import (
 )
 
 log = logging.getLogger(__name__)
+
+#: What the push queue's first stage makes of a push for its second.
+T = TypeVar("T")
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -96,6 +101,28 @@ class Health(BaseModel):
 def _error(status: int, code: str, message: str, wipe: bool | None = None) -> JSONResponse:
     body = ErrorBody(error=code, message=message, wipe=wipe)
     return JSONResponse(status_code=status, content=body.model_dump(exclude_none=True))
+
+
+def invalid_request(exc: RequestValidationError) -> JSONResponse:
+    """The answer to a request that does not match the protocol: 400 for a body that is not
+    JSON, 413 for too many changes, else 422 naming the fields and rules broken."""
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return _error(400, "malformed_json", "The request body is not valid JSON.")
+    if any(
+        e.get("type") == "too_long" and tuple(e.get("loc", ()))[-1:] == ("changes",)
+        for e in errors
+    ):
+        return _error(413, "batch_too_large", "Too many changes in one batch.")
+    # Name the fields and the rule only: the submitted values may be personal data.
+    parts = sorted(
+        {
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('type', 'invalid')}"
+            for e in errors
+        }
+    )
+    shown = "; ".join(parts[:20]) + ("; ..." if len(parts) > 20 else "")
+    return _error(422, "invalid_request", f"The request does not match the protocol: {shown}")
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -174,7 +201,7 @@ class BodyLimit:
 
 
 #: A group commit takes at most this many queued pushes ...
-GROUP_MAX_PUSHES = 100
+GROUP_MAX_PUSHES = 250
 #: ... and at most this many bytes of request bodies (a lone push larger still goes alone).
 GROUP_MAX_BYTES = MAX_BATCH_BYTES
 
@@ -192,99 +219,279 @@ class ArrivedPush:
 PushOutcome = bytes | Exception
 
 
-class PushQueue:
-    """Group commit for one event loop (docs/sync.md, "Speed").
+@dataclass(frozen=True, slots=True)
+class _Waiting:
+    """A push in the queue as it arrived, and the future its request awaits."""
 
-    Each push waits here for the write lock. One runner task writes the pushes that are
-    waiting as one group (:func:`sync_service.push_group`, in a worker thread: one
-    transaction, one commit, a savepoint per push), answers them all after the commit, then
-    takes the pushes that arrived meanwhile. Order of arrival is kept. A push whose client
-    went away is still written (it may already be), exactly as without the queue; its laptop
-    re-sends it and the hub answers ``duplicate``.
+    arrived: ArrivedPush
+    future: asyncio.Future[bytes]
+
+    def __len__(self) -> int:
+        return len(self.arrived.raw)
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked(Generic[T]):
+    """A push that passed the first stage, as that stage prepared it."""
+
+    waiting: _Waiting
+    prepared: T
+
+    def __len__(self) -> int:
+        return len(self.waiting)
+
+
+Q = TypeVar("Q", _Waiting, _Checked[Any])
+
+
+class PushQueue(Generic[T]):
+    """Group commit for one event loop, in two stages (docs/sync.md, "Speed").
+
+    Each push waits here for the write lock. A checking task takes the pushes that have
+    arrived and runs ``prepare`` on them as one batch in a thread of its own (token checks,
+    parsing, signature and chain: no lock); a push it refuses is answered at once. A writing
+    task takes the checked pushes and runs ``write`` on them as one group in another thread
+    (:func:`sync_service.push_group`: one transaction, one commit, a savepoint per push that
+    is not the common case) and answers them all after the commit. The two stages overlap:
+    the next pushes are checked while a group waits on the database. Order of arrival is
+    kept through both. A push whose client went away is still written (it may already be),
+    exactly as without the queue; its laptop re-sends it and the hub answers ``duplicate``.
     """
 
-    def __init__(self, write: Callable[[list[ArrivedPush]], list[PushOutcome]]) -> None:
+    def __init__(self, prepare: Callable[[list[ArrivedPush]], list[T | Exception]],
+                 write: Callable[[list[T]], list[PushOutcome]]) -> None:
+        self._prepare = prepare
         self._write = write
-        self._waiting: list[tuple[ArrivedPush, asyncio.Future[bytes]]] = []
-        self._runner: asyncio.Task[None] | None = None
-        # The group's thread has a limiter of its own: it never queues for a worker thread
-        # behind the requests the group is keeping waiting.
-        self._writer = anyio.CapacityLimiter(1)
+        self._arrived: list[_Waiting] = []
+        self._checked: list[_Checked[T]] = []
+        self._checker: asyncio.Task[None] | None = None
+        self._writer: asyncio.Task[None] | None = None
+        # Each stage has a thread limiter of its own: neither queues for a worker thread
+        # behind the requests the queue is keeping waiting, nor behind the other stage.
+        self._check_thread = anyio.CapacityLimiter(1)
+        self._write_thread = anyio.CapacityLimiter(1)
 
     async def submit(self, item: ArrivedPush) -> bytes:
         """The push's acknowledgement (its response body) once durably written; raises what
         refused it."""
         future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
-        self._waiting.append((item, future))
-        if self._runner is None or self._runner.done():
-            self._runner = asyncio.create_task(self._run())
+        self._arrived.append(_Waiting(item, future))
+        if self._checker is None or self._checker.done():
+            self._checker = asyncio.create_task(self._check())
         return await future
 
-    def _take(self) -> list[tuple[ArrivedPush, asyncio.Future[bytes]]]:
-        group = [self._waiting[0]]
-        size = len(group[0][0].raw)
-        for entry in self._waiting[1:GROUP_MAX_PUSHES]:
-            if size + len(entry[0].raw) > GROUP_MAX_BYTES:
+    @staticmethod
+    def _take(queue: list[Q]) -> list[Q]:
+        """The first pushes of ``queue`` (removed from it): at most GROUP_MAX_PUSHES and
+        GROUP_MAX_BYTES of bodies, and always at least one."""
+        group = [queue[0]]
+        size = len(group[0])
+        for entry in queue[1:GROUP_MAX_PUSHES]:
+            if size + len(entry) > GROUP_MAX_BYTES:
                 break
             group.append(entry)
-            size += len(entry[0].raw)
-        del self._waiting[:len(group)]
+            size += len(entry)
+        del queue[:len(group)]
         return group
 
-    async def _run(self) -> None:
-        while self._waiting:
-            group = self._take()
+    async def _check(self) -> None:
+        while self._arrived:
+            batch = self._take(self._arrived)
+            try:
+                results = await anyio.to_thread.run_sync(
+                    self._prepare, [entry.arrived for entry in batch],
+                    limiter=self._check_thread)
+            except Exception as exc:  # nothing of the batch was stored
+                results = [exc] * len(batch)
+            for entry, result in zip(batch, results, strict=True):
+                if isinstance(result, Exception):
+                    if not entry.future.done():
+                        entry.future.set_exception(result)
+                else:
+                    self._checked.append(_Checked(entry, result))
+            if self._checked and (self._writer is None or self._writer.done()):
+                self._writer = asyncio.create_task(self._write_checked())
+        # Nothing has arrived (and nothing can before this returns: no await): the next push
+        # starts a new checker. Dropping the task also lets the loop be collected.
+        self._checker = None
+
+    async def _write_checked(self) -> None:
+        while self._checked:
+            group = self._take(self._checked)
             try:
                 outcomes = await anyio.to_thread.run_sync(
-                    self._write, [item for item, _ in group], limiter=self._writer)
+                    self._write, [entry.prepared for entry in group],
+                    limiter=self._write_thread)
             except Exception as exc:  # nothing of the group was stored
-                for _, future in group:
-                    if not future.done():
-                        future.set_exception(exc)
-                continue
-            for (_, future), outcome in zip(group, outcomes, strict=True):
+                outcomes = [exc] * len(group)
+            for entry, outcome in zip(group, outcomes, strict=True):
+                future = entry.waiting.future
                 if future.done():  # the client went away
                     continue
                 if isinstance(outcome, Exception):
                     future.set_exception(outcome)
                 else:
                     future.set_result(outcome)
-        # Nothing is waiting (and nothing can arrive before this returns: no await): the next
-        # push starts a new runner. Dropping the task also lets the loop be collected.
-        self._runner = None
+        self._writer = None
 
 
-def write_pushes(engine: Engine, clock: Clock, group: list[ArrivedPush]) -> list[PushOutcome]:
-    """A group of arrived pushes, in the group's one thread: the token checks (one query
-    for all), then each body parsed and checked (no database, no lock), then
-    :func:`sync_service.push_group` (the lock, one transaction)."""
-    outcomes: list[PushOutcome | None] = [None] * len(group)
+def prepare_pushes(engine: Engine, clock: Clock, group: list[ArrivedPush]
+                   ) -> list[sync_service.QueuedPush | Exception]:
+    """The first stage of :class:`PushQueue`, in its own thread: every token of the batch
+    checked in one query, then each body parsed and checked (no lock). Each push becomes a
+    ``QueuedPush`` for :func:`write_prepared`, or the exception that refuses it (401, 400/422,
+    ...)."""
     with reading_session(engine) as session:
         # A retired device may still push what it holds.
         callers = devices.authenticate_many(
             session, [item.authorization for item in group], clock, allow_retired=True)
-    queued: list[sync_service.QueuedPush] = []
-    places: list[int] = []
-    for place, (item, who) in enumerate(zip(group, callers, strict=True)):
+    checked: list[sync_service.QueuedPush | Exception] = []
+    for item, who in zip(group, callers, strict=True):
         try:
             caller = who.result()
             body = parse_push(item.raw)  # only after the token check: strangers learn nothing
         except (HubError, RequestValidationError) as exc:
-            outcomes[place] = exc
+            checked.append(exc)
             continue
-        queued.append(sync_service.QueuedPush(
+        checked.append(sync_service.QueuedPush(
             caller, body, sync_service.prepare_push(caller, body)))
-        places.append(place)
-    if queued:
-        with Session(engine) as session:
-            written = sync_service.push_group(session, queued, clock)
-        # Serialised only now, after the group's one commit: durable acknowledgements.
-        for place, outcome in zip(places, written, strict=True):
-            outcomes[place] = (outcome if isinstance(outcome, HubError)
-                               else outcome.model_dump_json().encode("utf-8"))
-    answered = [outcome for outcome in outcomes if outcome is not None]
-    assert len(answered) == len(group)  # every push has its answer
-    return answered
+    return checked
+
+
+def write_prepared(engine: Engine, clock: Clock, group: list[sync_service.QueuedPush]
+                   ) -> list[PushOutcome]:
+    """The second stage of :class:`PushQueue`, in its own thread: the group written by
+    :func:`sync_service.push_group` (the lock, one transaction), each push then answered."""
+    with Session(engine) as session:
+        written = sync_service.push_group(session, group, clock)
+    # Serialised only now, after the group's one commit: durable acknowledgements.
+    return [outcome if isinstance(outcome, HubError)
+            else outcome.model_dump_json().encode("utf-8") for outcome in written]
+
+
+def write_pushes(engine: Engine, clock: Clock, group: list[ArrivedPush]) -> list[PushOutcome]:
+    """Both stages for one group, one after the other (what the queue does, without the
+    overlap): each push's response body or the exception that refused it."""
+    checked = prepare_pushes(engine, clock, group)
+    queued = [item for item in checked if not isinstance(item, Exception)]
+    written = iter(write_prepared(engine, clock, queued) if queued else [])
+    return [item if isinstance(item, Exception) else next(written) for item in checked]
+
+
+#: Threads serving pulls, per process. Few: a pull is mostly Python, so more threads only
+#: share the GIL more thinly - with 20, the event loop took up to 130 ms to take up a
+#: finished pull while 200 laptops pulled at once (docs/sync.md, "Speed").
+PULL_THREADS = 4
+PUSH_PATH = f"{API_PREFIX}/sync/push"
+PULL_PATH = f"{API_PREFIX}/sync/pull"
+_QUERY_INT: TypeAdapter[int] = TypeAdapter(int)
+
+
+def _pull_query(query_string: bytes) -> tuple[int, int]:
+    """``after`` and ``limit`` of a pull, checked exactly as the FastAPI route declares them
+    (pydantic's int parsing, 0 <= after, 1 <= limit <= MAX_PULL_LIMIT; a repeated name counts
+    its last value, as in Starlette); raises RequestValidationError naming what is wrong."""
+    given = dict(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
+    values = {"after": 0, "limit": DEFAULT_PULL_LIMIT}
+    errors: list[dict[str, Any]] = []
+    for name, low, high in (("after", 0, None), ("limit", 1, MAX_PULL_LIMIT)):
+        if name not in given:
+            continue
+        try:
+            value = _QUERY_INT.validate_python(given[name])
+        except PydanticValidationError:
+            errors.append({"type": "int_parsing", "loc": ("query", name)})
+            continue
+        if value < low:
+            errors.append({"type": "greater_than_equal", "loc": ("query", name)})
+        elif high is not None and value > high:
+            errors.append({"type": "less_than_equal", "loc": ("query", name)})
+        values[name] = value
+    if errors:
+        raise RequestValidationError(errors)
+    return values["after"], values["limit"]
+
+
+class SyncRoutes:
+    """ASGI middleware: push and pull - the two requests every laptop makes on every sync -
+    answered without FastAPI's routing, dependency solving and response classes.
+
+    With 200 laptops syncing at once that machinery was most of the hub's event-loop time
+    (docs/sync.md, "Speed"). The FastAPI routes stay declared (they are the OpenAPI
+    document) and answer the same way; the tests drive these. Token, body and query checks,
+    errors and bodies are the same: ``push`` is the push queue, ``pull`` the pull in a
+    thread of ``pull_threads``.
+    """
+
+    def __init__(self, app: ASGIApp, *,
+                 push: Callable[[str | None, bytes], Awaitable[bytes]],
+                 pull: Callable[[str | None, int, int], bytes],
+                 pull_threads: Executor) -> None:
+        self.app = app
+        self.push = push
+        self.pull = pull
+        self.pull_threads = pull_threads
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path, method = scope["path"], scope["method"]
+            if path == PULL_PATH and method == "GET":
+                await self._answer(self._pull(scope), scope, receive, send)
+                return
+            if path == PUSH_PATH and method == "POST":
+                await self._answer(self._push(scope, receive), scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _authorization(scope: Scope) -> str | None:
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                return str(value.decode("latin-1"))
+        return None
+
+    async def _pull(self, scope: Scope) -> bytes:
+        after, limit = _pull_query(scope["query_string"])
+        return await asyncio.get_running_loop().run_in_executor(
+            self.pull_threads, self.pull, self._authorization(scope), after, limit)
+
+    async def _push(self, scope: Scope, receive: Receive) -> bytes:
+        chunks: list[bytes] = []
+        while True:  # bounded by BodyLimit, outside this
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise _ClientGone
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        # Parsed only after the token check (in the queue): strangers learn nothing.
+        return await self.push(self._authorization(scope), b"".join(chunks))
+
+    @staticmethod
+    async def _answer(work: Awaitable[bytes], scope: Scope, receive: Receive,
+                      send: Send) -> None:
+        try:
+            content = await work
+        except _ClientGone:
+            return
+        except HubError as exc:
+            await _error(exc.status, exc.code, exc.message, exc.wipe)(scope, receive, send)
+            return
+        except HubNotInitialised as exc:
+            await _error(503, "hub_not_initialised", str(exc))(scope, receive, send)
+            return
+        except RequestValidationError as exc:
+            await invalid_request(exc)(scope, receive, send)
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(content)).encode("ascii")),
+        ]})
+        await send({"type": "http.response.body", "body": content})
+
+
+class _ClientGone(Exception):
+    """The client disconnected before its request body arrived: nothing to answer."""
 
 
 def create_app(
@@ -306,7 +513,6 @@ def create_app(
     )
     app.state.engine = hub_engine
     app.state.clock = clock
-    app.add_middleware(BodyLimit, limit=MAX_BATCH_BYTES)
 
     @app.exception_handler(HubError)
     async def _hub_error(_request: Request, exc: HubError) -> JSONResponse:
@@ -318,23 +524,7 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = exc.errors()
-        if any(e.get("type") == "json_invalid" for e in errors):
-            return _error(400, "malformed_json", "The request body is not valid JSON.")
-        if any(
-            e.get("type") == "too_long" and tuple(e.get("loc", ()))[-1:] == ("changes",)
-            for e in errors
-        ):
-            return _error(413, "batch_too_large", "Too many changes in one batch.")
-        # Name the fields and the rule only: the submitted values may be personal data.
-        parts = sorted(
-            {
-                f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('type', 'invalid')}"
-                for e in errors
-            }
-        )
-        shown = "; ".join(parts[:20]) + ("; ..." if len(parts) > 20 else "")
-        return _error(422, "invalid_request", f"The request does not match the protocol: {shown}")
+        return invalid_request(exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -356,23 +546,27 @@ def create_app(
         with Session(hub_engine) as session, session.begin():
             return devices.issue_token(session, body, clock, token_seconds)
 
-    def push_group_sync(group: list[ArrivedPush]) -> list[PushOutcome]:
-        return write_pushes(hub_engine, clock, group)
+    def check_pushes(group: list[ArrivedPush]) -> list[sync_service.QueuedPush | Exception]:
+        return prepare_pushes(hub_engine, clock, group)
+
+    def write_group(group: list[sync_service.QueuedPush]) -> list[PushOutcome]:
+        return write_prepared(hub_engine, clock, group)
 
     # Pushes are serialised by the database's write lock anyway (docs/sync.md, "Sequence
     # numbers"). Queueing them here as they arrive, one queue per process, keeps connections
     # and worker threads free for pulls, which never wait on that lock: a push's token check,
-    # parsing and checks are made in the group's own thread, for the whole group at once.
-    # Pushes that arrive while a group is being written are the next group (group commit).
-    queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, PushQueue] = (
-        weakref.WeakKeyDictionary()
-    )
+    # parsing and checks are made in the queue's checking thread, a batch at once, while the
+    # previous group is written. Pushes checked while a group is being written are the next
+    # group (group commit).
+    queues: weakref.WeakKeyDictionary[
+        asyncio.AbstractEventLoop, PushQueue[sync_service.QueuedPush]
+    ] = weakref.WeakKeyDictionary()
 
-    def push_queue() -> PushQueue:
+    def push_queue() -> PushQueue[sync_service.QueuedPush]:
         loop = asyncio.get_running_loop()
         queue = queues.get(loop)
         if queue is None:
-            queue = queues[loop] = PushQueue(push_group_sync)
+            queue = queues[loop] = PushQueue(check_pushes, write_group)
         return queue
 
     @app.post(
@@ -415,4 +609,12 @@ def create_app(
     app.include_router(reports.router())
     app.include_router(lone_working.router)
 
+    async def push_answer(authorization: str | None, raw: bytes) -> bytes:
+        return await push_queue().submit(ArrivedPush(authorization, raw))
+
+    pull_threads = ThreadPoolExecutor(PULL_THREADS, thread_name_prefix="spoke-pull")
+    weakref.finalize(app, pull_threads.shutdown, wait=False)
+    # Added before BodyLimit, so inside it: the 413 and the quiet 500 cover these too.
+    app.add_middleware(SyncRoutes, push=push_answer, pull=pull_sync, pull_threads=pull_threads)
+    app.add_middleware(BodyLimit, limit=MAX_BATCH_BYTES)
     return app

@@ -161,8 +161,12 @@ def _serve(args: argparse.Namespace, settings: HubSettings, engine: Engine,
     certfile = str(settings.tls_cert) if settings.tls_cert else None
     keyfile = str(settings.tls_key) if settings.tls_key else None
     workers = max(1, int(getattr(args, "workers", 1) or 1))
+    # No per-request access log: the hub logs each push itself (device, counts) and a pull
+    # at debug; a line for every request was ~5 % of the hub's CPU with 200 laptops syncing
+    # (docs/sync.md, "Speed"). A reverse proxy in front keeps access logs if wanted.
     if workers == 1:
-        config = uvicorn.Config(app, log_config=None, timeout_graceful_shutdown=5,
+        config = uvicorn.Config(app, log_config=None, access_log=False,
+                                timeout_graceful_shutdown=5,
                                 ssl_certfile=certfile, ssl_keyfile=keyfile)
         Server(config).run(sockets=[sock])
         return 0
@@ -173,7 +177,7 @@ def _serve(args: argparse.Namespace, settings: HubSettings, engine: Engine,
     engine.dispose()  # the workers make their own; the mark keeper reconnects when it needs
     os.environ["SPOKE_HUB_DATABASE_URL"] = settings.database_url
     config = uvicorn.Config(
-        "spokeapp.hub.cli:worker_app", factory=True, workers=workers,
+        "spokeapp.hub.cli:worker_app", factory=True, workers=workers, access_log=False,
         log_config=_WORKER_LOGGING, timeout_graceful_shutdown=5, ssl_certfile=certfile,
         ssl_keyfile=keyfile,
     )

@@ -81,10 +81,10 @@ class HubRecord(Base):
     __tablename__ = "hub_records"
     record_id: Mapped[str] = mapped_column(ID, primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
-    case_id: Mapped[str | None] = mapped_column(ID, index=True)
+    case_id: Mapped[str | None] = mapped_column(ID)  # indexed with seq, below
     state: Mapped[str] = mapped_column(String(16))  # header | final
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
-    author_user: Mapped[str] = mapped_column(ID, index=True)
+    author_user: Mapped[str] = mapped_column(ID)  # indexed with seq, below
     device_id: Mapped[str | None] = mapped_column(ID)
     seq: Mapped[int] = mapped_column(BigInteger, unique=True)
     hub_time: Mapped[str] = mapped_column(String(40))
@@ -136,6 +136,10 @@ class AuditEntry(Base):
 
 
 Index("ix_hub_tombstones_user_seq", HubTombstone.user_id, HubTombstone.seq)
+# A pull reads a case's (or an author's uncased) records after a cursor, in seq order
+# (sync_service._records_query); these serve lookups by case or author alone too.
+Index("ix_hub_records_case_seq", HubRecord.case_id, HubRecord.seq)
+Index("ix_hub_records_author_seq", HubRecord.author_user, HubRecord.seq)
 
 
 # --------------------------------------------------------------------------- lone working

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, bindparam, false, or_, select
+from sqlalchemy import ColumnElement, bindparam, select
 from sqlalchemy.orm import Session
 
-from spokeapp.hub.models import HubCase, HubRecord, User
+from spokeapp.hub.models import HubCase, User
 
 WORKER = "worker"
 SUPERVISOR = "supervisor"
@@ -73,30 +73,30 @@ def can_see_uncased(actor: Actor, author: User | None) -> bool:
     return False
 
 
-def visible_records_for(role: str, has_team: bool) -> ColumnElement[bool]:
-    """SQL condition on ``hub_records`` selecting exactly the rows in the scope of an actor of
-    this role (with a team or not). The person is left as bound parameters (``scope_user``,
-    ``scope_team``: :func:`scope_params`), so one statement serves every caller of a role."""
+def visible_cases(role: str, has_team: bool) -> ColumnElement[bool] | None:
+    """SQL condition on ``hub_cases`` selecting the cases in the scope of an actor of this role
+    (with a team or not); None if the role sees no case. The person is a bound parameter
+    (``scope_user``, ``scope_team``: :func:`scope_params`), so one statement serves every
+    caller of a role."""
     if role == WORKER:
-        own_cases = select(HubCase.case_id).where(
-            HubCase.key_worker == bindparam("scope_user"))
-        return or_(
-            HubRecord.case_id.in_(own_cases),
-            and_(HubRecord.case_id.is_(None),
-                 HubRecord.author_user == bindparam("scope_user")),
-        )
+        return HubCase.key_worker == bindparam("scope_user")
     if role == SUPERVISOR and has_team:
-        team_cases = select(HubCase.case_id).where(HubCase.team == bindparam("scope_team"))
-        team_users = select(User.id).where(User.team == bindparam("scope_team"))
-        return or_(
-            HubRecord.case_id.in_(team_cases),
-            and_(HubRecord.case_id.is_(None), HubRecord.author_user.in_(team_users)),
-        )
-    return false()
+        return HubCase.team == bindparam("scope_team")
+    return None
+
+
+def visible_authors(role: str, has_team: bool) -> ColumnElement[bool] | None:
+    """SQL condition on ``users`` selecting whose uncased records are in the scope of an actor
+    of this role; None if the role sees none. Bound parameters as :func:`visible_cases`."""
+    if role == WORKER:
+        return User.id == bindparam("scope_user")
+    if role == SUPERVISOR and has_team:
+        return User.team == bindparam("scope_team")
+    return None
 
 
 def scope_params(actor: Actor) -> dict[str, str | None]:
-    """The bound values of :func:`visible_records_for`'s condition for this actor."""
+    """The bound values of :func:`visible_cases` and :func:`visible_authors` for this actor."""
     return {"scope_user": actor.user_id, "scope_team": actor.team}
 
 
