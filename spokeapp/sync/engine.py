@@ -692,13 +692,19 @@ class SyncEngine:
     def _push_phase(self, client: HubApi, phase: Phase, items: list[Outgoing],
                     report: SyncReport) -> None:
         """Push ``items`` in batches, one batch at the hub at a time, pipelined on the laptop:
-        batch N+1 is written to the outgoing table and sent as soon as batch N's answer
-        arrives, and N's acknowledgement is applied to the casebook while the hub stores N+1
-        (docs/sync.md, "Speed"). A refused batch goes the careful way (``_after_refusal``).
+        while the hub stores batch N, the laptop applies N-1's acknowledgement to the casebook
+        and prepares N+1 (chained on N, signed, written to the outgoing table), so N+1 is sent
+        the moment N's answer arrives (docs/sync.md, "Speed"). A refused batch goes the
+        careful way (``_after_refusal``; the batch prepared after it, chained on it, is
+        dropped with it). A batch prepared but not sent when the connection fails is re-sent
+        first at the next sync, after the one before it, like any outgoing batch.
         """
         done = 0
         answered: tuple[_Prepared, PushResponse] | None = None  # not yet applied here
         head = self._account().chain_head
+        # Lazily: a batch's canonical bytes (its size) are made just before it is prepared,
+        # so the first batch leaves before the last one is measured.
+        queue = batches(items)
 
         def apply_answered() -> None:
             nonlocal answered, done
@@ -712,28 +718,31 @@ class SyncEngine:
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="spoke-push") as sender:
             try:
-                sent = 0
-                for batch in batches(items):
-                    prepared = self._prepare_batch(batch, head)
+                following: _Prepared | None = None
+                batch = next(queue, None)
+                while batch is not None:
+                    prepared = following or self._prepare_batch(batch, head)
+                    following = None
                     in_flight = sender.submit(client.push, prepared.request)
-                    sent += len(batch)
-                    # While the hub stores this batch: the previous acknowledgement, then the
-                    # next batch's canonical bytes (cached on its items).
+                    # While the hub stores this batch: the previous acknowledgement (first: at
+                    # most two batches are outgoing), then the next batch, chained on this one.
                     apply_answered()
-                    for item in items[sent:sent + MAX_BATCH_CHANGES]:
-                        if in_flight.done():
-                            break
-                        _ = item.wire
+                    upcoming = next(queue, None)
+                    if upcoming is not None:
+                        following = self._prepare_batch(upcoming, prepared.request.chain.head)
                     try:
                         response = in_flight.result()
                     except (OutOfScope, BatchTooLarge, HubRejected) as exc:
+                        following = None  # dropped from outgoing with the refused batch
                         self._after_refusal(client, batch, report, exc)
                         done += len(batch)
                         self._progress(phase, done, len(items))
                         head = self._account().chain_head
+                        batch = upcoming
                         continue
                     answered = (prepared, response)
                     head = prepared.request.chain.head
+                    batch = upcoming
             finally:
                 # An answer that arrived is durable on the hub: apply it whatever came after
                 # (a later batch's error, a lost connection).

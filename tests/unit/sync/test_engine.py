@@ -15,6 +15,7 @@ from spokeapp.domain.records import CaseStatus, ReferralDecision
 from spokeapp.store.casebook import DB_NAME, KEY_NAME, Casebook
 from spokeapp.store.sync_state import PulledRecord
 from spokeapp.sync import engine as engine_module
+from spokeapp.sync.client import HubUnreachable
 from spokeapp.sync.engine import SyncEngine, SyncEvent
 from spokeapp.sync.protocol import GENESIS_HEAD, chain_heads, chain_message
 from tests.helpers.records import (
@@ -432,3 +433,35 @@ def test_a_crash_while_the_next_batch_is_out_resends_both_batches_in_order(
     book.save(session(cs.id), finalise=True)
     after = engine.sync_once()  # the chain carries on from the second batch's head
     assert after.ok and after.accepted == 1
+
+
+def test_a_batch_prepared_but_never_sent_goes_first_at_the_next_sync(
+    engine: SyncEngine, book: Casebook, hub: FakeHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batches of two: five changes make three. While the first is on its way, the second is
+    # already chained on it and written down; the connection then fails before the hub
+    # hears of the first. Next time both go, exactly as written, before the third.
+    monkeypatch.setattr(engine_module, "MAX_BATCH_CHANGES", 2)
+    _yp, _ref, cs = seeded_case(book)
+    book.save(session(cs.id), finalise=True)
+    book.save(session(cs.id), finalise=True)
+    receiving = hub.push
+
+    def no_signal(device_id: str, request: object) -> object:
+        raise HubUnreachable("no signal")
+
+    monkeypatch.setattr(hub, "push", no_signal)
+    failed = engine.sync_once()
+    assert failed.error_code == "unreachable"
+    written = [text for _slot, text, _covers in engine.store.outgoing_batches()]
+    assert len(written) == 2  # the first batch and the one chained on it, never sent
+    assert len(book.changes()) == 5 and hub.batches == []
+
+    monkeypatch.setattr(hub, "push", receiving)
+    again = engine.sync_once()
+
+    assert again.ok and again.accepted == 5 and again.duplicates == 0
+    assert [len(batch.changes) for batch in hub.batches] == [2, 2, 1]
+    assert [batch.model_dump_json() for batch in hub.batches[:2]] == written
+    assert len(hub.rows) == 5 and len(hub.change_ids) == 5
+    assert book.changes() == [] and engine.store.outgoing_batches() == []
