@@ -585,8 +585,7 @@ def create_app(
         # nothing, and reading the counter first keeps the page consistent either way
         # (sync_service._page, docs/sync.md "Sequence numbers").
         with reading_session(hub_engine) as session:
-            caller = devices.authenticate(session, authorization, clock)
-            return sync_service.pull_json(session, caller, after, limit)
+            return sync_service.pull_json_for(session, authorization, clock, after, limit)
 
     @app.get(f"{API_PREFIX}/sync/pull", response_model=PullResponse, responses=_ERRORS)
     def pull(

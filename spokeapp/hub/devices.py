@@ -19,7 +19,9 @@ import logging
 import time
 import uuid
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, select
@@ -186,6 +188,14 @@ _CALLERS_QUERY = (
     .join(_USERS, _USERS.c.id == _DEVICES.c.user_id)
     .where(_DEVICES.c.id.in_(bindparam("device_ids", expanding=True)))
 )
+#: The same for one device (``device_id``), for a pull's token check, which is sent with
+#: the page's reads (sync_service.pull_json_for).
+CALLER_QUERY = (
+    select(_DEVICES.c.id, _DEVICES.c.user_id, _DEVICES.c.status, _DEVICES.c.wipe,
+           _DEVICES.c.public_key, _USERS.c.role, _USERS.c.team)
+    .join(_USERS, _USERS.c.id == _DEVICES.c.user_id)
+    .where(_DEVICES.c.id == bindparam("device_id"))
+)
 
 
 def token_secret(session: Session) -> str:
@@ -230,6 +240,31 @@ class Authenticated:
         return self.caller
 
 
+def claimed_device(secret: str, authorization: str | None, now: datetime) -> str | None:
+    """The device a genuine, unexpired ``Bearer`` token names; None for anything else."""
+    if not authorization or not authorization.startswith("Bearer "):
+        return None
+    claims = read_access_token(secret, authorization[7:].strip(), now)
+    return None if claims is None else claims.device_id
+
+
+def answer_for(row: Sequence[Any] | None, *, allow_revoked: bool = False,
+               allow_retired: bool = False) -> Authenticated:
+    """The caller a row of :data:`CALLER_QUERY` (or None: no such device) stands for, or the
+    refusal :func:`authenticate` raises."""
+    if row is None:
+        return Authenticated(None, unauthorised())
+    device_id, user_id, status, wipe, public_key, role, team = row
+    device = CallerDevice(id=device_id, user_id=user_id, status=status, wipe=bool(wipe),
+                          public_key=public_key)
+    if status == RETIRED and not (allow_retired or allow_revoked):
+        return Authenticated(None, retired_error())
+    if status not in (ACTIVE, RETIRED) and not allow_revoked:
+        return Authenticated(None, _revoked(device))
+    actor = Actor(user_id=user_id, role=role, team=team, device_id=device.id)
+    return Authenticated(Caller(device=device, actor=actor))
+
+
 def authenticate_many(
     session: Session, authorizations: list[str | None], clock: Clock, *,
     allow_revoked: bool = False, allow_retired: bool = False,
@@ -238,34 +273,17 @@ def authenticate_many(
     all their devices. Each answer is the caller or the refusal :func:`authenticate` raises."""
     secret = token_secret(session)
     now = clock()
-    claimed: list[str | None] = []
-    for authorization in authorizations:
-        claims = None
-        if authorization and authorization.startswith("Bearer "):
-            claims = read_access_token(secret, authorization[7:].strip(), now)
-        claimed.append(None if claims is None else claims.device_id)
+    claimed = [claimed_device(secret, authorization, now) for authorization in authorizations]
     wanted = sorted({device_id for device_id in claimed if device_id is not None})
     rows: dict[str, Any] = {}
     if wanted:
         rows = {row[0]: row for row in session.connection().execute(
             _CALLERS_QUERY, {"device_ids": wanted})}
-    answers = []
-    for device_id in claimed:
-        row = rows.get(device_id) if device_id is not None else None
-        if row is None:
-            answers.append(Authenticated(None, unauthorised()))
-            continue
-        _, user_id, status, wipe, public_key, role, team = row
-        device = CallerDevice(id=row[0], user_id=user_id, status=status, wipe=bool(wipe),
-                              public_key=public_key)
-        if status == RETIRED and not (allow_retired or allow_revoked):
-            answers.append(Authenticated(None, retired_error()))
-        elif status not in (ACTIVE, RETIRED) and not allow_revoked:
-            answers.append(Authenticated(None, _revoked(device)))
-        else:
-            actor = Actor(user_id=user_id, role=role, team=team, device_id=device.id)
-            answers.append(Authenticated(Caller(device=device, actor=actor)))
-    return answers
+    return [
+        answer_for(None if device_id is None else rows.get(device_id),
+                   allow_revoked=allow_revoked, allow_retired=allow_retired)
+        for device_id in claimed
+    ]
 
 
 def request_caller(engine: Engine, authorization: str | None, clock: Clock, *,

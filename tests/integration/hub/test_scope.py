@@ -6,8 +6,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from spokeapp.domain.records import Case, YoungPerson
+from spokeapp.hub.models import Device, User
 from tests.helpers.hub import Laptop, RunningHub
 from tests.helpers.records import case, concern, session, young_person
 
@@ -149,3 +152,21 @@ def test_case_moving_to_another_team_purges_the_old_supervisor(team: Team) -> No
     team.hub.admin.assign_case(team.case_a.id, c_id)
     assert [c["op"] for c in team.sup_x.pull_all()] == ["purge"]
     assert team.case_a.id in {c["case_id"] for c in team.sup_y.pull_all()}
+
+
+def test_a_person_moved_to_another_team_pulls_that_team_from_their_next_pull(
+    team: Team,
+) -> None:
+    # The hub sends a pull's token check with the page's reads for the scope the laptop had
+    # last time; a person moved between teams (here by the database, as an administrator's
+    # tool would) must see the new team at once, never the old one.
+    assert _cases_seen(team.sup_x) == {team.case_a.id, team.case_b.id}
+    assert _cases_seen(team.sup_y) == set()
+    with Session(team.hub.engine) as db, db.begin():
+        for laptop, new_team in ((team.sup_x, "team-y"), (team.sup_y, "team-x")):
+            user_id = db.scalar(select(Device.user_id).where(Device.id == laptop.device_id))
+            db.execute(update(User).where(User.id == user_id).values(team=new_team))
+
+    assert _cases_seen(team.sup_x) == set()
+    assert _cases_seen(team.sup_y) == {team.case_a.id, team.case_b.id}
+    assert _cases_seen(team.sup_x) == set()  # and so on, from the scope now remembered
