@@ -7,9 +7,10 @@ Starts a throwaway PostgreSQL server (as tests/helpers/postgres.py does; fsync o
 benchmark), initialises a hub on it and runs ``spoke-hub serve --workers N`` (default 1: the
 hub serialises pushes on its counter row anyway, and this 2-core machine also runs the load
 generator; 2 measured no better) on loopback. Each simulated device (asyncio, one keep-alive
-connection each through ``LeanHttp``, a minimal HTTP/1.1 client) takes a token, then per sync
-pushes one signed, chained batch of session records to its own case and pulls everything new
-in its scope. Two modes, both run by default and reported apart:
+connection each through ``LeanHttp``, a minimal HTTP/1.1 client) takes a token, opens its own
+case and pulls it back (not timed, as a newly enrolled laptop does), then per sync pushes one
+signed, chained batch of session records to its case and pulls everything new in its scope.
+Two modes, both run by default and reported apart:
 
 * burst: all devices sync at the same instant, ``--rounds`` times (the worst case: every push
   queues for the hub's write lock at once);
@@ -17,8 +18,9 @@ in its scope. Two modes, both run by default and reported apart:
   random start, for ``--duration`` seconds (a busy day: far more often than a real laptop).
 
 Prints p50/p95/p99/max latency per request type for each mode (target p99 <= 250 ms, no
-errors) and the hub's RSS (all its processes) (target: bounded, not growing with the records
-pushed). Fictional data only.
+errors), the hub's RSS (all its processes) (target: bounded, not growing with the records
+pushed), and per burst round the slowest push and pull and the CPU used by the hub, by
+PostgreSQL and by this load generator. Fictional data only.
 """
 
 from __future__ import annotations
