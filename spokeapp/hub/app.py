@@ -294,19 +294,33 @@ class PushQueue(Generic[T]):
         del queue[:len(group)]
         return group
 
+    @staticmethod
+    async def _in_thread(work: Callable[[list[Any]], list[Any]], items: list[Any],
+                         limiter: anyio.CapacityLimiter) -> list[Any]:
+        """``work(items)`` in a thread of ``limiter``: one result per item, or, if it raised,
+        that exception for every item (nothing of them was stored)."""
+        try:
+            return await anyio.to_thread.run_sync(work, items, limiter=limiter)
+        except Exception as exc:
+            return [exc] * len(items)
+
+    @staticmethod
+    def _answer(future: asyncio.Future[bytes], outcome: PushOutcome) -> None:
+        if future.done():  # the client went away
+            return
+        if isinstance(outcome, Exception):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
+
     async def _check(self) -> None:
         while self._arrived:
             batch = self._take(self._arrived)
-            try:
-                results = await anyio.to_thread.run_sync(
-                    self._prepare, [entry.arrived for entry in batch],
-                    limiter=self._check_thread)
-            except Exception as exc:  # nothing of the batch was stored
-                results = [exc] * len(batch)
+            results = await self._in_thread(
+                self._prepare, [entry.arrived for entry in batch], self._check_thread)
             for entry, result in zip(batch, results, strict=True):
                 if isinstance(result, Exception):
-                    if not entry.future.done():
-                        entry.future.set_exception(result)
+                    self._answer(entry.future, result)
                 else:
                     self._checked.append(_Checked(entry, result))
             if self._checked and (self._writer is None or self._writer.done()):
@@ -318,20 +332,10 @@ class PushQueue(Generic[T]):
     async def _write_checked(self) -> None:
         while self._checked:
             group = self._take(self._checked)
-            try:
-                outcomes = await anyio.to_thread.run_sync(
-                    self._write, [entry.prepared for entry in group],
-                    limiter=self._write_thread)
-            except Exception as exc:  # nothing of the group was stored
-                outcomes = [exc] * len(group)
+            outcomes = await self._in_thread(
+                self._write, [entry.prepared for entry in group], self._write_thread)
             for entry, outcome in zip(group, outcomes, strict=True):
-                future = entry.waiting.future
-                if future.done():  # the client went away
-                    continue
-                if isinstance(outcome, Exception):
-                    future.set_exception(outcome)
-                else:
-                    future.set_result(outcome)
+                self._answer(entry.waiting.future, outcome)
         self._writer = None
 
 
