@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import stat
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,11 +16,15 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from cryptography.x509.oid import NameOID
+from sqlalchemy import func, select
 
+from spokeapp.domain.records import Record
 from spokeapp.hub.cli import main
-from spokeapp.hub.db import create_key_file, embedded_path, is_embedded
+from spokeapp.hub.db import create_key_file, embedded_path, is_embedded, make_engine
+from spokeapp.hub.models import HubChange, HubRecord
 from spokeapp.hub.schema import head_revision
 from tests.helpers.hub import Laptop, RunningHub, run_cli, spawn_hub, sqlite_url
+from tests.helpers.postgres import PostgresServer
 from tests.helpers.records import case, session, young_person
 
 
@@ -169,3 +174,55 @@ def test_logs_name_ids_never_contents(hub: RunningHub, caplog: pytest.LogCapture
     assert laptop.device_id in caplog.text
     assert "Unmistakable" not in caplog.text
     assert "Test Person" not in caplog.text
+
+
+def test_serve_with_two_worker_processes_loses_and_repeats_nothing(
+    postgres: PostgresServer,
+) -> None:
+    # `serve --workers 2` (docs/sync.md, "Speed"): two processes on one socket, each with its
+    # own push queue, share the write lock. Four laptops push at once, each through whichever
+    # process accepts its connection; every record and change is stored once, and each laptop
+    # pulls exactly its own back.
+    database_url = postgres.new_database()
+    _init(database_url)
+    workers = []
+    for n in range(4):
+        added = run_cli("user", "add", f"Test Worker {n}", "--role", "worker", "--team",
+                        "north", "--database", database_url)
+        code = re.search(r"Enrolment code: (\S+)",
+                         run_cli("enrol", added.stdout.strip(), "--database",
+                                 database_url).stdout)
+        assert code
+        workers.append((added.stdout.strip(), code.group(1)))
+    with spawn_hub(database_url, "--workers", "2") as hub:
+        laptops = []
+        for worker, code_text in workers:
+            laptop = Laptop(hub.base_url)
+            laptop.enrol(code_text)
+            laptops.append((laptop, worker))
+        sent: dict[str, set[str]] = {}
+
+        def sync(laptop: Laptop, worker: str) -> None:
+            yp = young_person(len(sent) + 1)
+            cs = case(yp, key_worker=worker)
+            records: list[Record] = [yp, cs, *(session(cs.id) for _ in range(5))]
+            sent[laptop.device_id] = {r.id for r in records}
+            laptop.push_records(*records)
+
+        threads = [threading.Thread(target=sync, args=pair) for pair in laptops]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        for laptop, _worker in laptops:
+            pulled = laptop.pull_all()
+            assert {c["record_id"] for c in pulled} == sent[laptop.device_id]
+            laptop.close()
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            records = connection.execute(select(func.count()).select_from(HubRecord)).scalar()
+            changes = connection.execute(select(func.count()).select_from(HubChange)).scalar()
+    finally:
+        engine.dispose()
+    assert records == changes == 4 * 7
