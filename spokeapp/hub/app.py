@@ -587,7 +587,7 @@ def create_app(
         # The token check and the page share one session and one worker thread. On
         # PostgreSQL each read commits by itself (no BEGIN/COMMIT round trips): a pull writes
         # nothing, and reading the counter first keeps the page consistent either way
-        # (sync_service._page, docs/sync.md "Sequence numbers").
+        # (sync_service.pull_json_for, docs/sync.md "Sequence numbers").
         with reading_session(hub_engine) as session:
             return sync_service.pull_json_for(session, authorization, clock, after, limit)
 

@@ -84,11 +84,9 @@ from spokeapp.sync.protocol import (
     MAX_PAYLOAD_BYTES,
     MAX_PULL_LIMIT,
     ChangeIn,
-    ChangeOut,
     ChangeResult,
     ChangeStatus,
     ConflictPayload,
-    PullResponse,
     PushRequest,
     PushResponse,
     canonical_change,
@@ -1051,17 +1049,6 @@ def _scope_reads(actor: Actor, after: int, limit: int
     return reads
 
 
-def _page(session: Session, caller: Caller, after: int, limit: int) -> _Page:
-    """The page: two indexed range queries (records in scope, this user's tombstones) on
-    columns only - no ORM objects, and each body as its stored JSON text, never decoded."""
-    limit = max(1, min(limit, MAX_PULL_LIMIT))
-    conn = session.connection()  # Core statements: no ORM unit of work to pass through
-    # The counter first (everything at or below it has committed), with the epoch.
-    heads, *scoped = _read_together(
-        conn, [(_HEAD_QUERY, {}), *_scope_reads(caller.actor, after, limit)])
-    return _assemble(session, caller, heads, scoped, after, limit)
-
-
 #: Each device's person as its last pull found them (user, role, team): a pull sends its
 #: token check and its page's reads together, for the scope guessed from this, and reads
 #: again only if the token check finds the person's role or team changed. Bounded.
@@ -1071,8 +1058,10 @@ _MAX_GUESSED_SCOPES = 50_000
 
 def pull_json_for(session: Session, authorization: str | None, clock: Clock, after: int,
                   limit: int = DEFAULT_PULL_LIMIT) -> bytes:
-    """:func:`pull_json` for the device behind ``authorization``, its token check included,
-    in one round trip to the database in the common case (docs/sync.md, "Speed").
+    """The ``PullResponse`` JSON body for the device behind ``authorization``, its token check
+    included, in one round trip to the database in the common case (docs/sync.md, "Speed").
+    Each stored body is spliced in as the JSON text it is stored as (the hub wrote it; it is
+    never re-parsed).
 
     The device's row (status, person, role, team) is read with the counter and the reads of
     the page for the scope that device had last time. Nothing read is used unless the token
@@ -1134,30 +1123,6 @@ def _assemble(session: Session, caller: Caller, heads: Sequence[Any],
         max_seq=max([top] + [r.seq for r in page[-1:]]),
         rows=page, next_after=next_after, more=more,
     )
-
-
-def pull(session: Session, caller: Caller, after: int, limit: int = DEFAULT_PULL_LIMIT
-         ) -> PullResponse:
-    """Records in the caller's scope (latest versions) and their purges with seq > ``after``."""
-    page = _page(session, caller, after, limit)
-    return PullResponse(
-        hub_epoch=page.hub_epoch, max_seq=page.max_seq,
-        changes=[
-            ChangeOut(seq=r.seq, record_id=r.record_id, kind=r.kind, op=r.op,  # type: ignore[arg-type]
-                      case_id=r.case_id,
-                      payload=None if r.body is None else json.loads(r.body),
-                      author=r.author, hub_time=r.hub_time)
-            for r in page.rows
-        ],
-        next_after=page.next_after, more=page.more,
-    )
-
-
-def pull_json(session: Session, caller: Caller, after: int,
-              limit: int = DEFAULT_PULL_LIMIT) -> bytes:
-    """:func:`pull` as the ``PullResponse`` JSON body, written directly: each stored body is
-    spliced in as the JSON text it is stored as (the hub wrote it; it is never re-parsed)."""
-    return _page_json(_page(session, caller, after, limit))
 
 
 def _page_json(page: _Page) -> bytes:
