@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from spokeapp.hub import devices
 from spokeapp.hub.errors import HubError
-from spokeapp.hub.ledger import audit, set_meta
+from spokeapp.hub.ledger import audit, lock_writes, set_meta
 from spokeapp.hub.models import AuditEntry, HubMeta
 from spokeapp.hub.scope import ADMIN, SUPERVISOR
 from spokeapp.sync.protocol import API_PREFIX, CaseViewsRequest, CaseViewsResponse, ErrorBody
@@ -49,7 +49,10 @@ def record_case_views(session: Session, caller: devices.Caller,
         raise HubError(400, "invalid_request", "Views must be in ascending, distinct order.")
     device_id = caller.device.id
     key = _MARK + device_id
-    row = session.get(HubMeta, key, with_for_update=True)
+    # The hub's write lock, not ``with_for_update`` (which SQLite ignores): two copies of one
+    # report sent at once would otherwise both read the old mark and record every view twice.
+    lock_writes(session)
+    row = session.get(HubMeta, key)
     done = int(row.value) if row is not None else 0
     fresh = [view for view in request.views if view.seq > done]
     for view in fresh:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
 
 from spokeapp.crypto.keyfile import FAST_KDF_FOR_TESTS
@@ -89,3 +92,27 @@ def test_sync_sends_a_supervisors_case_views(hub: RunningHub, tmp_path: Path) ->
     assert [line.split("\t")[3] for line in result.stdout.strip().splitlines()] == [
         "case-test-7"
     ]
+
+
+def test_the_same_views_sent_sixteen_times_at_once_are_recorded_once(
+    hub: RunningHub,
+) -> None:
+    """A laptop that retries while its first report is still being written (or an attacker
+    replaying it) must not double the audit trail, and no copy may fail with a 5xx."""
+    sup = hub.laptop(hub.admin.add_user("Test Supervisor X", "supervisor", "team-x"))
+    body = {"views": [{"seq": 1, "case_id": "case-test-1", "at": "2026-03-02T10:00:00+00:00"},
+                      {"seq": 2, "case_id": "case-test-2", "at": "2026-03-02T10:01:00+00:00"}]}
+    auth = sup.auth
+    barrier = threading.Barrier(16)
+
+    def send(_: int) -> httpx.Response:
+        with httpx.Client(base_url=hub.base_url, timeout=30) as http:
+            barrier.wait()
+            return http.post("/v1/audit/case-views", json=body, headers=auth)
+
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(send, range(16)))
+    assert [a.status_code for a in answers] == [200] * 16
+    assert sum(a.json()["recorded"] for a in answers) == 2
+    result = run_cli("audit", "--database", hub.database_url, "--action", "case_view")
+    assert len(result.stdout.strip().splitlines()) == 2
