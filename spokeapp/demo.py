@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Final
 
 from spokeapp.crypto.keyfile import KdfParameters
-from spokeapp.demo_hub import DemoHub, create_demo_hub_database
+from spokeapp.demo_hub import DEMO_AREAS, DemoHub, create_demo_hub_database
 from spokeapp.domain.closure import closure_outcome
 from spokeapp.domain.errors import SpokeError
 from spokeapp.domain.ids import new_id
@@ -45,6 +45,7 @@ from spokeapp.domain.records import (
 )
 from spokeapp.domain.risk_tool import RiskTool
 from spokeapp.resources import load_risk_tool
+from spokeapp.store.areas import save_areas
 from spokeapp.store.casebook import Casebook
 
 DEMO_PASSPHRASE: Final = "demo passphrase - fictional data only"  # noqa: S105 - shown on screen
@@ -100,6 +101,7 @@ def seed_demo(
     today = today or datetime.now(UTC).date()
     rng = random.Random(seed)  # noqa: S311 - repeatable fictional data, not a secret
     counts = {"young people": 0, "sessions": 0, "risk assessments": 0, "closed cases": 0}
+    save_areas(book, DEMO_AREAS)  # as if synced with the demo hub
     for n, first in enumerate(_FIRST, start=1):
         yp = YoungPerson(
             id=new_id(), reference=f"DEMO-{n:02d}", name=f"Demo {first} Example",
@@ -115,9 +117,11 @@ def seed_demo(
             decided_on=opened, consent_to_share=True,
         )
         book.save(referral)
+        # Every case but one in a (fictional) area; the one shows "Not known".
+        area = None if n == 2 else DEMO_AREAS[n % len(DEMO_AREAS)].name
         case = Case(
             id=new_id(), young_person_id=yp.id, referral_id=referral.id, key_worker=book.author,
-            opened_on=opened,
+            opened_on=opened, local_authority=area,
         )
         book.save(case)  # the case first, as a worker would: its records follow it to the hub
         initial = _assessment(
@@ -169,12 +173,14 @@ def seed_demo(
                 id=case.id, young_person_id=yp.id, referral_id=referral.id,
                 key_worker=book.author, opened_on=opened, status=CaseStatus.CLOSED,
                 current_risk_level=closing.level, closed_on=today - timedelta(days=2),
+                local_authority=area,
             )
             counts["closed cases"] += 1
         else:
             case = Case(
                 id=case.id, young_person_id=yp.id, referral_id=referral.id,
                 key_worker=book.author, opened_on=opened, current_risk_level=latest.level,
+                local_authority=area,
             )
         book.save(case)
         counts["young people"] += 1

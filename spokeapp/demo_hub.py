@@ -18,12 +18,16 @@ import uvicorn
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from spokeapp.domain.areas import Area
 from spokeapp.domain.errors import SpokeError
-from spokeapp.hub import admin, schema
+from spokeapp.hub import admin, areas, schema
 from spokeapp.hub.app import create_app
 from spokeapp.hub.db import create_key_file, make_engine
 
 DEMO_TEAM: Final = "Demo Team"
+#: Fictional local authority areas the demo hub lists (``spoke-hub areas``).
+DEMO_AREAS: Final = (Area("Demo Shire", ("DM1", "DM2")), Area("Example City", ("EX1", "EX2")),
+                     Area("Sample Vale", ("SV1",)))
 START_TIMEOUT_S: Final = 30.0
 
 
@@ -53,6 +57,8 @@ def create_demo_hub_database(folder: Path) -> tuple[Engine, DemoUsers]:
         worker = admin.add_user(session, "Demo Worker", "worker", DEMO_TEAM)
         supervisor = admin.add_user(session, "Demo Supervisor", "supervisor", DEMO_TEAM)
         code = admin.create_enrolment_code(session, worker)
+        for area in DEMO_AREAS:  # as ``spoke-hub areas add`` would
+            areas.add_area(session, area.name, list(area.districts))
     return engine, DemoUsers(worker, supervisor, code)
 
 

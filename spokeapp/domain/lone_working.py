@@ -73,7 +73,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -625,6 +625,7 @@ def _evaluate(
     resolutions: Iterable[AlarmResolution],
     *,
     device_view: bool = False,
+    unreachable: Collection[str] = frozenset(),
 ) -> _Evaluation:
     _aware("now", now)
     if armed_at is None:
@@ -650,7 +651,9 @@ def _evaluate(
         if resolved:
             continue
         live.append(cause)
-        actions += _alarm_actions(plan, cause, raised, acked, now, policy, ack_timeout)
+        actions += _alarm_actions(
+            plan, cause, raised, acked, now, policy, ack_timeout, unreachable
+        )
 
     # Overdue rounds: ladder alerts of the visit, grouped by the deadline they are about.
     ladder = [
@@ -668,7 +671,7 @@ def _evaluate(
         actions += _reminders(plan, timer, mine_alerts, now, policy)
         if not live:
             actions += _ladder_actions(
-                plan, timer.deadline, current, acked, now, policy, ack_timeout
+                plan, timer.deadline, current, acked, now, policy, ack_timeout, unreachable
             )
 
     actions.sort(key=lambda action: action.at)
@@ -703,6 +706,7 @@ def _alarm_actions(
     now: datetime,
     policy: EscalationPolicy,
     ack_timeout: timedelta,
+    unreachable: Collection[str],
 ) -> list[Action]:
     silent = cause.reason is AlertReason.DURESS  # never tell the worker's own phone
     top = policy.top
@@ -721,7 +725,7 @@ def _alarm_actions(
                 welfare_call_decision=True,
             )
         ]
-    move_up_at = top_alert.raised_at + ack_timeout
+    move_up_at = _move_up_at(top_alert, ack_timeout, unreachable, now)
     if (
         top_alert.id not in acked
         and move_up_at <= now
@@ -837,6 +841,7 @@ def _ladder_actions(
     now: datetime,
     policy: EscalationPolicy,
     ack_timeout: timedelta,
+    unreachable: Collection[str],
 ) -> list[Action]:
     actions: list[Action] = []
     previous: EscalationAlert | None = None  # the tier below, if it was sent and recorded
@@ -849,7 +854,7 @@ def _ladder_actions(
         scheduled = deadline + timedelta(minutes=tier.starts_after_minutes)
         fire, kind = scheduled, ActionKind.ALERT_TIER
         if previous is not None and previous.id not in acked:
-            move_up_at = previous.raised_at + ack_timeout
+            move_up_at = _move_up_at(previous, ack_timeout, unreachable, now)
             if move_up_at < scheduled:
                 fire, kind = move_up_at, ActionKind.ESCALATE_UNACKNOWLEDGED
         if fire > now:
@@ -870,7 +875,7 @@ def _ladder_actions(
     top_alert = _earliest(a for a in current if a.tier == policy.top.name)
     if top_alert is None or top_alert.id in acked:
         return actions
-    move_up_at = top_alert.raised_at + ack_timeout
+    move_up_at = _move_up_at(top_alert, ack_timeout, unreachable, now)
     if move_up_at <= now and not any(a.tier == EVERYONE_TIER for a in current):
         actions.append(
             Action(
@@ -885,6 +890,16 @@ def _ladder_actions(
             )
         )
     return actions
+
+
+def _move_up_at(
+    alert: EscalationAlert, ack_timeout: timedelta, unreachable: Collection[str], now: datetime
+) -> datetime:
+    """When an unacknowledged alert moves up to the next tier: after the acknowledgement
+    timeout, or now if the hub could reach nobody with it (falls through, issue 13)."""
+    if alert.id in unreachable:
+        return min(alert.raised_at + ack_timeout, max(alert.raised_at, now))
+    return alert.raised_at + ack_timeout
 
 
 def visit_state(
@@ -920,14 +935,18 @@ def due_actions(
     policy: EscalationPolicy,
     *,
     resolutions: Iterable[AlarmResolution] = (),
+    unreachable: Collection[str] = frozenset(),
 ) -> list[Action]:
     """Everything the hub should send at ``now`` and has not sent yet, oldest first.
 
     Idempotent: once each action is stored (:func:`alert_for`), the same call returns nothing
-    new. Nothing is due for a plan the hub has not armed.
+    new. Nothing is due for a plan the hub has not armed. ``unreachable`` holds the ids of
+    alerts that reached nobody (no one to send to, or every notice failed): an unacknowledged
+    one moves up to the next tier at once instead of after the acknowledgement timeout.
     """
     return _evaluate(
-        plan, armed_at, check_ins, alarms, alerts, acks, now, policy, resolutions
+        plan, armed_at, check_ins, alarms, alerts, acks, now, policy, resolutions,
+        unreachable=unreachable,
     ).actions
 
 

@@ -23,7 +23,7 @@ import typing
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from enum import Enum, StrEnum
-from typing import Any, ClassVar, Protocol, Self, runtime_checkable
+from typing import Any, ClassVar, Final, Protocol, Self, runtime_checkable
 
 from spokeapp.domain.errors import Problem, ValidationError
 
@@ -45,6 +45,7 @@ __all__ = [
     "AlarmKind",
     "AlarmResolution",
     "AlertAcknowledgement",
+    "AlertDelivery",
     "AlertReason",
     "Amendment",
     "AssessmentType",
@@ -803,6 +804,10 @@ class Case(_RecordFields):
     current_risk_level: str | None = None
     closed_on: date | None = None
     lawful_basis: LawfulBasis = LawfulBasis.PUBLIC_TASK
+    local_authority: str | None = None
+    """The local authority area the case is in, as the worker picked it from the hub's list
+    (``spokeapp.domain.areas``); None when not known, and on cases recorded before areas were
+    (never a default: a suggestion from a postcode district must be confirmed first)."""
 
     @property
     def case_id(self) -> str:
@@ -819,6 +824,13 @@ class Case(_RecordFields):
             _require(problems, "referral_id", self.referral_id)
         if self.current_risk_level is not None:
             _require(problems, "current_risk_level", self.current_risk_level)
+        if self.local_authority is not None:
+            if _blank(self.local_authority):
+                problems.append(
+                    Problem("local_authority", "must not be blank; leave it empty instead")
+                )
+            else:
+                _max_length(problems, "local_authority", self.local_authority, 100)
         if self.status is CaseStatus.CLOSED:
             if self.closed_on is None:
                 problems.append(Problem("closed_on", "is required when the case is closed"))
@@ -1538,6 +1550,78 @@ class EscalationAlert(_RecordFields):
         return ""
 
 
+#: What became of one notification of an :class:`AlertDelivery` (docs/architecture.md).
+DELIVERY_PENDING: Final = "pending"
+DELIVERY_RETRYING: Final = "retrying"
+DELIVERY_SENT: Final = "sent"
+DELIVERY_FAILED: Final = "failed"
+DELIVERY_STATUSES: Final = frozenset(
+    {DELIVERY_PENDING, DELIVERY_RETRYING, DELIVERY_SENT, DELIVERY_FAILED}
+)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class AlertDelivery(_RecordFields):
+    """What became of the notifications of one :class:`EscalationAlert` (issue 13).
+
+    Written by the hub with its alert, authored like it (so it reaches the same laptops) and
+    re-versioned each time one of its notifications changes state. One entry per notice in
+    the parallel tuples: the channel (``email``, ``sms``, ``webhook``), the role it was for
+    (``buddy``, ``on_call_manager``... or ``webhook``), its status (``pending``,
+    ``retrying``, ``sent``, ``failed`` = given up), a short reason code for the last failure
+    ("" if none) and the attempts made. ``unreached`` names the alert's roles the hub had no
+    way to reach at all (no contact, or no notifier for their contact details): nothing was
+    ever sent to them. No addresses or numbers: the board says who by role.
+    """
+
+    KIND: ClassVar[str] = "alert_delivery"
+    EVENT: ClassVar[bool] = False
+
+    id: str
+    alert_id: str
+    visit_id: str
+    channels: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    attempts: tuple[int, ...] = ()
+    unreached: tuple[str, ...] = ()
+
+    @property
+    def case_id(self) -> None:
+        """Lone-working records are never scoped by case (see the note above VisitPlan)."""
+        return None
+
+    @property
+    def delivered(self) -> bool:
+        """True once at least one notice reached its receiver."""
+        return DELIVERY_SENT in self.statuses
+
+    @property
+    def reached_nobody(self) -> bool:
+        """True while no notice was delivered and none is still waiting for a first try:
+        nobody to send to, or every notice failed at least once."""
+        return not self.delivered and DELIVERY_PENDING not in self.statuses
+
+    def validate(self) -> None:
+        """Raise ValidationError listing every broken rule of a delivery summary."""
+        problems: list[Problem] = []
+        _require(problems, "id", self.id)
+        _require(problems, "alert_id", self.alert_id)
+        _require(problems, "visit_id", self.visit_id)
+        count = len(self.channels)
+        for name in ("roles", "statuses", "reasons", "attempts"):
+            if len(getattr(self, name)) != count:
+                problems.append(Problem(name, "must have one entry per channel"))
+        if not all(s in DELIVERY_STATUSES for s in self.statuses):
+            problems.append(Problem("statuses", "each must be pending, retrying, sent or failed"))
+        _raise_if(problems)
+
+    def searchable_text(self) -> str:
+        """Nothing: delivery states are found by visit."""
+        return ""
+
+
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class AlertAcknowledgement(_RecordFields):
     """Someone on the alerted tier said "I have this": the alert does not move up early."""
@@ -2001,6 +2085,7 @@ _ALL_TYPES: tuple[type[Record], ...] = (
     CheckIn,
     Alarm,
     EscalationAlert,
+    AlertDelivery,
     AlertAcknowledgement,
     AlarmResolution,
     WelfareDebrief,

@@ -17,22 +17,41 @@ date):
   period: *accepted*, *declined*, or *waiting* (pending, on the waiting list, or decided only
   after the period). The three add up to the received count.
 * Young people supported one-to-one: *active* are the distinct young people with a case open
-  at any time in the period; *new* those of them whose case was opened in the period;
-  *continuing* the rest. *Contacts* are sessions held (not missed) in the period.
+  at any time in the period (each counted once, however many cases); *new* those of them whose
+  case was opened in the period; *continuing* the rest. *New cases opened* counts cases, not
+  people: a young person referred again has a new case, so may count twice. *Contacts* are
+  sessions held (not missed) in the period.
 * Group work, talks and sessions with young people: the number held and the young people
   reached (the sum of their head counts; group work is never named, so not de-duplicated).
-* Professionals *trained* (training sessions), by profession; professionals at awareness
-  sessions; *consultancies* held and the professionals consulted.
+* Professionals *reached*: those trained plus those at awareness sessions (one figure, as the
+  evaluation counts them); *trained* (training sessions) and *at awareness sessions*, each by
+  profession; *consultancies* held and the professionals consulted.
 * Cases closed: cases whose header says closed (or whose header is not in the data) and whose
   latest :class:`~spokeapp.domain.records.Closure` falls in the period (a closure returned by a
-  supervisor reopens the case, so it does not count). The outcome is the one recorded on the
+  supervisor reopens the case, so it does not count). Where a supervisor signs closures off
+  (``sign_off=True``: every closure on a service with a hub, see
+  ``spokeapp.domain.supervision``), a closure counts as closed only once its latest sign-off
+  approves it; one not yet decided is counted apart as *closed, awaiting sign-off* (in no
+  other closure figure), whenever the report is made. The outcome is the one recorded on the
   closure, which ``closure.closure_outcome`` computed when the case closed from the initial and
   closing assessments with the tool then in force (recomputing later with a newer tool version
   would wrongly make every older closure incomplete). Shares of *lower / same / higher /
-  incomplete* are of all cases closed, so they add up to 100% (give or take rounding); the
-  closure reasons are counted for the cases whose risk did not fall (same or higher).
+  incomplete* are of all cases closed, so they add up to 100% (give or take rounding). *Not at
+  lower risk* is every closure whose risk did not fall (same, higher, or not comparable with
+  the start), broken down by the closure's reason (why risk did not fall: not engaging, not
+  contactable, moving away...).
 * Caseload per worker: cases open at the end of the period, by key worker (every worker the
-  caller names is listed, with 0 if they hold none), and their total.
+  caller names is listed, with 0 if they hold none), and their total; the section title gives
+  the 10-12 caseload guide of the team view.
+* Casework per worker: the distinct young people each worker supported one-to-one in the
+  period (cases they held open at any time in it), with its share of the evaluation's
+  expectation of about :data:`YOUNG_PEOPLE_A_YEAR` young people a worker a year, pro rata to
+  the period's length (days / 365.25); for a team or the hub also all workers together against
+  the expectation for that many workers. The expectation rows are published benchmarks, not
+  counts of anyone, so never withheld.
+* Workers appear by name (``names``), never by user id: the figure keys number them in the
+  order of their names (``caseload.worker.1``), and a worker whose name the caller does not
+  know is "Unnamed worker N".
 * Lone working: visits starting in the period; the check-ins made on them and how many were
   *on time* (made no later than the deadline then in force, worked out with
   ``lone_working.next_deadline``; a duress check-in moves the timer exactly as a safe one);
@@ -46,13 +65,14 @@ a safe check-in gives.
 
 **Funder exports and small numbers** (:meth:`Report.shown` with ``funder=True``): any count
 from 1 to 4 is shown as ``"<5"`` (0 is shown: "none" reveals no one). That alone is not enough,
-because several figures add up to another (received = accepted + declined + waiting, and so
-on; see :attr:`Report.groups`) and a small count could be worked back by subtraction. So where a
-sum has exactly one hidden term, the smallest other non-zero term is withheld too, shown as
-``"*"`` ("withheld so that a figure under 5 cannot be worked out"), repeated until no sum has
-a single hidden term. A share (percentage) is shown only when both its count and the count it
-is a share of are shown; otherwise it is ``"*"`` too, since a share and its total give back
-the count.
+because several figures add up to others (received = accepted + declined + waiting, and so
+on; every such sum is in :attr:`Report.groups`, and published with the hub's JSON) and a small
+count could be worked back from two or more sums together. So further counts (5 or more) are
+withheld as ``"*"`` until no withheld figure can be worked out from the shown figures and the
+sums, knowing that "<5" is 1 to 4 and "*" is 5 or more (``spokeapp.domain.suppression``). A
+share (percentage) is shown only when its count and the count it is a share of are shown (a
+share of a benchmark, when its count is); otherwise it is ``"*"`` too, since a share and its
+total give back the count.
 """
 
 from __future__ import annotations
@@ -89,15 +109,25 @@ from spokeapp.domain.records import (
     Referral,
     ReferralDecision,
     Session,
+    SignOff,
+    SignOffOutcome,
     VisitPlan,
 )
+from spokeapp.domain.suppression import HIDDEN, SMALL, SMALL_COUNT_LIMIT, suppress
+from spokeapp.domain.team import CASELOAD_GUIDE
 
 __all__ = [
+    "AREA_COLUMNS",
+    "AREA_NOT_RECORDED",
+    "AREA_TOTAL",
     "CSV_COLUMNS",
     "HIDDEN",
     "HIDDEN_NOTE",
+    "SECTION_AREAS",
     "SMALL",
     "SMALL_COUNT_LIMIT",
+    "YOUNG_PEOPLE_A_YEAR",
+    "AreaTable",
     "Attributed",
     "Figure",
     "Period",
@@ -105,16 +135,13 @@ __all__ = [
     "ReportScope",
     "ScopeKind",
     "ShownFigure",
+    "area_table",
     "compute_report",
     "report_csv",
 ]
 
-SMALL_COUNT_LIMIT: Final = 5
-"""Counts from 1 up to (not including) this are shown as :data:`SMALL` in funder exports."""
-SMALL: Final = "<5"
-"""How a count from 1 to 4 is shown in a funder export."""
-HIDDEN: Final = "*"
-"""How a count or share withheld so that a small count cannot be worked out is shown."""
+YOUNG_PEOPLE_A_YEAR: Final = 20
+"""The evaluation's expectation: a worker supports about this many young people a year."""
 HIDDEN_NOTE: Final = (
     'Counts from 1 to 4 are shown as "<5"; "*" marks a figure withheld so that a count under 5 '
     "cannot be worked out from the others."
@@ -125,8 +152,26 @@ SECTION_ONE_TO_ONE: Final = "Young people supported one-to-one"
 SECTION_GROUPS: Final = "Group work, talks and sessions"
 SECTION_PROFESSIONALS: Final = "Work with professionals"
 SECTION_CLOSURES: Final = "Cases closed"
-SECTION_CASELOAD: Final = "Caseload per worker"
+SECTION_CASELOAD: Final = (
+    f"Caseload per worker (guide: {CASELOAD_GUIDE[0]}-{CASELOAD_GUIDE[1]} each)"
+)
+SECTION_CAPACITY: Final = "Young people supported per worker (share: of expected)"
 SECTION_LONE_WORKING: Final = "Lone working"
+SECTION_AREAS: Final = "Cases by local authority area"
+AREA_COLUMNS: Final = {
+    "open": "Cases open in period",
+    "new": "New cases",
+    "before": "Open from before",
+    "closed": "Closed",
+    "lower": "Closed at lower risk",
+    "not_lower": "Closed, risk not lower",
+    "not_closed": "Not closed in period",
+}
+"""The per-area columns. Each row adds up twice (open = new + from before = closed + not
+closed) and closed = at lower risk + risk not lower, so that everything a reader can work out
+from a row is a published sum the suppression takes into account."""
+AREA_NOT_RECORDED: Final = "Not known or not recorded"
+AREA_TOTAL: Final = "All areas"
 
 
 _T = TypeVar("_T")
@@ -190,13 +235,18 @@ class Attributed:
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """One figure of a report. ``of`` names the figure this one is a share of, if any."""
+    """One figure of a report. ``of`` names the figure this one is a share of, if any;
+    ``expected``, a benchmark count it is a share of instead (e.g. 4.98 young people a worker
+    in a quarter). A ``benchmark`` is a published expectation, not a count of anyone: never
+    withheld and in no sum."""
 
     key: str
     section: str
     label: str
     count: int
     of: str | None = None
+    expected: float | None = None
+    benchmark: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +271,10 @@ class Report:
     figures: tuple[Figure, ...]
     groups: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
     """Each (total, parts): the parts add up to the total (used for small-count suppression)."""
+    scope_name: str = ""
+    """The scope in words, naming a worker by name (never their id): "Team North"."""
+    organisation: str = ""
+    """The organisation the figures are of, where the caller knows it (the hub does)."""
 
     def figure(self, key: str) -> Figure:
         """The figure with ``key`` (KeyError if the report has none)."""
@@ -234,11 +288,15 @@ class Report:
         return self.figure(key).count
 
     def percent(self, key: str) -> float | None:
-        """The figure's share of its ``of`` figure in percent, or None (no base, or zero)."""
+        """The figure's share of its ``of`` figure (or ``expected``) in percent, or None (no
+        base, or zero)."""
         figure = self.figure(key)
-        if figure.of is None:
+        if figure.expected is not None:
+            base: float = figure.expected
+        elif figure.of is not None:
+            base = self.count(figure.of)
+        else:
             return None
-        base = self.count(figure.of)
         return None if base == 0 else 100.0 * figure.count / base
 
     def section(self, name: str) -> list[Figure]:
@@ -251,27 +309,10 @@ class Report:
         return list(dict.fromkeys(f.section for f in self.figures))
 
     def hidden(self) -> dict[str, str]:
-        """Keys withheld in a funder export: "<5" for small counts, "*" for the others."""
-        counts = {f.key: f.count for f in self.figures}
-        hidden = {k: SMALL for k, n in counts.items() if 0 < n < SMALL_COUNT_LIMIT}
-        changed = True
-        while changed:
-            changed = False
-            for total, parts in self.groups:
-                terms = (total, *parts)
-                if sum(1 for t in terms if t in hidden) != 1:
-                    continue
-                candidates = sorted(
-                    (counts[p], p) for p in parts if p not in hidden and counts[p] > 0
-                )
-                if candidates:
-                    hidden[candidates[0][1]] = HIDDEN
-                elif total not in hidden and counts[total] > 0:
-                    hidden[total] = HIDDEN
-                else:  # pragma: no cover - a lone hidden term among zeros cannot be small
-                    continue
-                changed = True
-        return hidden
+        """Keys withheld in a funder export: "<5" for small counts, "*" for the others
+        (complete across every sum in ``groups``: ``spokeapp.domain.suppression``)."""
+        return suppress({f.key: f.count for f in self.figures}, self.groups,
+                        exempt={f.key for f in self.figures if f.benchmark})
 
     def shown(self, *, funder: bool = False) -> list[ShownFigure]:
         """Every figure as shown to a reader; with ``funder`` small counts are suppressed
@@ -280,8 +321,8 @@ class Report:
         rows: list[ShownFigure] = []
         for f in self.figures:
             share = ""
-            if f.of is not None:
-                if f.key in hidden or f.of in hidden:
+            if f.of is not None or f.expected is not None:
+                if f.key in hidden or (f.expected is None and f.of in hidden):
                     share = HIDDEN
                 else:
                     percent = self.percent(f.key)
@@ -311,7 +352,8 @@ def report_csv(report: Report, *, funder: bool = False) -> str:
     writer.writerow(CSV_COLUMNS)
     for row in report.shown(funder=funder):
         writer.writerow([
-            report.period.start.isoformat(), report.period.end.isoformat(), str(report.scope),
+            report.period.start.isoformat(), report.period.end.isoformat(),
+            report.scope_name or str(report.scope),
             row.section, row.key, row.label, row.value, row.share,
         ])
     return out.getvalue()
@@ -340,6 +382,12 @@ _REASON_LABELS: Final = {
     ClosureReason.AGED_OUT: "Aged out",
     ClosureReason.OTHER: "Other",
 }
+_OUTCOME_LABELS: Final = {
+    Outcome.LOWER: "At lower risk than at the start",
+    Outcome.SAME: "At the same risk",
+    Outcome.HIGHER: "At higher risk",
+    Outcome.INCOMPLETE: "Not comparable with the start",
+}
 _ESCALATING: Final = frozenset({AlertReason.OVERDUE, AlertReason.PANIC, AlertReason.DURESS})
 
 
@@ -352,8 +400,9 @@ class _Builder:
         self.figures: list[Figure] = []
         self.groups: list[tuple[str, tuple[str, ...]]] = []
 
-    def add(self, key: str, section: str, label: str, count: int, of: str | None = None) -> str:
-        self.figures.append(Figure(key, section, label, count, of))
+    def add(self, key: str, section: str, label: str, count: int, of: str | None = None, *,
+            expected: float | None = None, benchmark: bool = False) -> str:
+        self.figures.append(Figure(key, section, label, count, of, expected, benchmark))
         return key
 
     def group(self, total: str, parts: Sequence[str]) -> None:
@@ -372,31 +421,61 @@ def compute_report(
     workers: Iterable[str] = (),
     names: Mapping[str, str] | None = None,
     worker_facing: bool = False,
+    sign_off: bool = False,
 ) -> Report:
     """Compute every figure of the report (see the module doc for the definitions).
 
     ``records`` are those the caller may report on; for a worker scope only the ones
     attributed to that worker are counted. ``workers`` are listed in the caseload even when
-    they hold no case; ``names`` gives display names for worker ids (ids are shown otherwise).
+    they hold no case; ``names`` gives their names (a report never shows a user id).
     ``worker_facing`` is for the worker's own report: duress is left out (module doc).
+    ``sign_off``: closures count only once a supervisor approved them (a service with a hub).
     """
     items = list(records)
     if scope.kind is ScopeKind.WORKER:
         items = [a for a in items if a.worker == scope.value]
-    names = names or {}
     out = _Builder()
     _referrals(out, items, period)
     cases = _one_to_one(out, items, period)
     _groups(out, items, period)
     _professionals(out, items, period)
-    _closures(out, items, period, cases)
+    closed = _closures(out, items, period, cases, sign_off)
+    _areas(out, period, cases, closed)
     listed = list(dict.fromkeys(workers))
     if scope.kind is ScopeKind.WORKER and scope.value is not None:
         listed = [scope.value]
-    _caseload(out, items, period, listed, names)
+    listed += sorted({a.worker for a in items if isinstance(a.record, Case)} - set(listed))
+    labels = worker_labels(listed, names or {})
+    _caseload(out, items, period, labels)
+    _capacity(out, items, period, labels, single=scope.kind is ScopeKind.WORKER)
     _lone_working(out, items, period, worker_facing)
     return Report(period=period, scope=scope, figures=tuple(out.figures),
-                  groups=tuple(out.groups))
+                  groups=tuple(out.groups), scope_name=scope_name(scope, names or {}))
+
+
+def scope_name(scope: ReportScope, names: Mapping[str, str]) -> str:
+    """The scope in words, for a reader: a worker by name (never their user id)."""
+    if scope.kind is ScopeKind.HUB:
+        return "The whole service"
+    if scope.kind is ScopeKind.TEAM:
+        return f"Team {scope.value}"
+    return names.get(scope.value or "") or "One worker"
+
+
+def worker_labels(workers: Iterable[str], names: Mapping[str, str]) -> dict[str, tuple[int, str]]:
+    """Each worker's number and label in a report: by name (ids only break ties), and
+    "Unnamed worker N" where the name is not known, so that no user id is ever shown."""
+    ordered = sorted(dict.fromkeys(workers),
+                     key=lambda w: (w not in names, names.get(w, "").casefold(), w))
+    out: dict[str, tuple[int, str]] = {}
+    unnamed = 0
+    for number, worker in enumerate(ordered, start=1):
+        name = names.get(worker, "").strip()
+        if not name:
+            unnamed += 1
+            name = f"Unnamed worker {unnamed}"
+        out[worker] = (number, name)
+    return out
 
 
 def _referrals(out: _Builder, items: list[Attributed], period: Period) -> None:
@@ -435,12 +514,16 @@ def _one_to_one(out: _Builder, items: list[Attributed], period: Period) -> dict[
         1 for s, _ in _of_kind(items, Session)
         if s.contact_type is not ContactType.MISSED and _local_date(s.occurred_at) in period
     )
-    total = out.add("one_to_one.active", section, "Young people supported (active)", len(active))
+    opened = sum(1 for c in cases.values() if c.opened_on in period)
+    total = out.add("one_to_one.active", section,
+                    "Young people supported (each counted once)", len(active))
     out.group(total, [
-        out.add("one_to_one.new", section, "New in the period", len(new)),
-        out.add("one_to_one.continuing", section, "Continuing from before",
+        out.add("one_to_one.new", section, "People new in the period", len(new)),
+        out.add("one_to_one.continuing", section, "People continuing from before",
                 len(active) - len(new)),
     ])
+    out.add("one_to_one.cases_opened", section,
+            "New cases opened (a re-referral is a new case)", opened)
     out.add("one_to_one.contacts", section, "Contacts held (sessions, calls, messages)",
             contacts)
     return cases
@@ -461,10 +544,19 @@ def _professionals(out: _Builder, items: list[Attributed], period: Period) -> No
     def of_type(kind: ActivityType) -> list[ProfessionalActivity]:
         return [a for a in held if a.activity_type is kind]
 
-    trained: dict[Profession, int] = dict.fromkeys(Profession, 0)
-    for activity in of_type(ActivityType.TRAINING):
-        for profession, count in activity.attendees_by_profession:
-            trained[profession] += count
+    def by_profession(kind: ActivityType) -> dict[Profession, int]:
+        counts: dict[Profession, int] = dict.fromkeys(Profession, 0)
+        for activity in of_type(kind):
+            for profession, count in activity.attendees_by_profession:
+                counts[profession] += count
+        return counts
+
+    trained = by_profession(ActivityType.TRAINING)
+    aware = by_profession(ActivityType.AWARENESS)
+    reached = out.add("professionals.reached", section,
+                      "Professionals reached (trained + awareness)",
+                      sum(trained.values()) + sum(aware.values()))
+    out.group(reached, ["professionals.trained", "professionals.awareness"])
     total = out.add("professionals.trained", section, "Professionals trained",
                     sum(trained.values()))
     out.group(total, [
@@ -472,8 +564,13 @@ def _professionals(out: _Builder, items: list[Attributed], period: Period) -> No
                 n)
         for p, n in trained.items()
     ])
-    out.add("professionals.awareness", section, "Professionals at awareness sessions",
-            sum(a.total_attendees for a in of_type(ActivityType.AWARENESS)))
+    total = out.add("professionals.awareness", section, "Professionals at awareness sessions",
+                    sum(aware.values()))
+    out.group(total, [
+        out.add(f"professionals.awareness.{p.value}", section,
+                f"Awareness: {_PROFESSION_LABELS[p]}", n)
+        for p, n in aware.items()
+    ])
     consultancies = of_type(ActivityType.CONSULTANCY)
     out.add("professionals.consultancies", section, "Consultancies", len(consultancies))
     out.add("professionals.consulted", section, "Professionals consulted",
@@ -481,55 +578,176 @@ def _professionals(out: _Builder, items: list[Attributed], period: Period) -> No
 
 
 def _closures(out: _Builder, items: list[Attributed], period: Period,
-              cases: Mapping[str, Case]) -> None:
+              cases: Mapping[str, Case], sign_off: bool) -> list[Closure]:
     section = SECTION_CLOSURES
     latest: dict[str, Closure] = {}
     for closure, _ in _of_kind(items, Closure):
         current = latest.get(closure.case_id)
         if current is None or (closure.closed_on, closure.id) > (current.closed_on, current.id):
             latest[closure.case_id] = closure
-    closed = [
+    decisions: dict[str, SignOff] = {}
+    for decision, _ in _of_kind(items, SignOff):
+        current_decision = decisions.get(decision.request_id)
+        if current_decision is None or (decision.decided_at, decision.id) > (
+                current_decision.decided_at, current_decision.id):
+            decisions[decision.request_id] = decision
+    ended = [
         c for case_id, c in latest.items()
         if c.closed_on in period
         and (case_id not in cases or cases[case_id].status is CaseStatus.CLOSED)
     ]
+    closed: list[Closure] = []
+    awaiting = 0
+    for c in ended:
+        latest_decision = decisions.get(c.id)
+        if not sign_off or (latest_decision is not None
+                            and latest_decision.outcome is SignOffOutcome.APPROVED):
+            closed.append(c)
+        elif latest_decision is None:
+            awaiting += 1
     by_outcome = {o: sum(1 for c in closed if c.outcome is o) for o in Outcome}
-    total = out.add("closures.closed", section, "Cases closed", len(closed))
-    labels = {
-        Outcome.LOWER: "At lower risk than at the start",
-        Outcome.SAME: "At the same risk",
-        Outcome.HIGHER: "At higher risk",
-        Outcome.INCOMPLETE: "Not comparable with the start",
-    }
+    total = out.add("closures.closed", section,
+                    "Cases closed (signed off)" if sign_off else "Cases closed", len(closed))
     out.group(total, [
-        out.add(f"closures.{o.value}", section, labels[o], by_outcome[o], of=total)
+        out.add(f"closures.{o.value}", section, _OUTCOME_LABELS[o], by_outcome[o], of=total)
         for o in Outcome
     ])
-    not_fallen = [c for c in closed if c.outcome in (Outcome.SAME, Outcome.HIGHER)]
-    fallen_total = out.add("closures.not_fallen", section, "Risk did not fall", len(not_fallen))
-    out.group(fallen_total, ["closures.same", "closures.higher"])
-    out.group(fallen_total, [
-        out.add(f"closures.not_fallen.{r.value}", section,
-                f"Risk did not fall: {_REASON_LABELS[r]}",
-                sum(1 for c in not_fallen if c.reason is r), of=fallen_total)
+    not_lower = [c for c in closed if c.outcome is not Outcome.LOWER]
+    rest = out.add("closures.not_lower", section,
+                   "Not at lower risk (same, higher, not comparable)", len(not_lower),
+                   of=total)
+    out.group(rest, [f"closures.{o.value}" for o in Outcome if o is not Outcome.LOWER])
+    out.group(rest, [
+        out.add(f"closures.not_lower.{r.value}", section,
+                f"Not at lower risk: {_REASON_LABELS[r]}",
+                sum(1 for c in not_lower if c.reason is r), of=rest)
         for r in ClosureReason
     ])
+    if sign_off:
+        out.add("closures.awaiting", section,
+                "Closed, awaiting sign-off (not counted above)", awaiting)
+    return closed
 
 
-def _caseload(out: _Builder, items: list[Attributed], period: Period, listed: list[str],
-              names: Mapping[str, str]) -> None:
+def _areas(out: _Builder, period: Period, cases: Mapping[str, Case],
+           closed: Sequence[Closure]) -> None:
+    section = SECTION_AREAS
+    members = {
+        c.id for c in cases.values() if _open_during(c, period) or c.opened_on in period
+    } | {c.case_id for c in closed}
+    closed_by_case = {c.case_id: c for c in closed}
+    rows: dict[str | None, dict[str, int]] = {}
+    for case_id in members:
+        case = cases.get(case_id)
+        area = case.local_authority if case is not None else None
+        row = rows.setdefault(area, dict.fromkeys(AREA_COLUMNS, 0))
+        row["open"] += 1
+        if case is not None and case.opened_on in period:
+            row["new"] += 1
+        closure = closed_by_case.get(case_id)
+        if closure is not None:
+            row["closed"] += 1
+            row["lower" if closure.outcome is Outcome.LOWER else "not_lower"] += 1
+    for row in rows.values():
+        row["before"] = row["open"] - row["new"]
+        row["not_closed"] = row["open"] - row["closed"]
+    ordered = sorted((a for a in rows if a is not None), key=lambda a: (a.casefold(), a))
+    names: list[tuple[str, str | None]] = [(a, a) for a in ordered]
+    if None in rows:
+        names.append((AREA_NOT_RECORDED, None))
+    keys: dict[str, list[str]] = {column: [] for column in AREA_COLUMNS}
+    for number, (name, area) in enumerate(names, start=1):
+        row = rows[area]
+        for column, label in AREA_COLUMNS.items():
+            keys[column].append(out.add(f"areas.{number}.{column}", section, f"{name}: {label}",
+                                        row[column]))
+        out.group(f"areas.{number}.open", [f"areas.{number}.new", f"areas.{number}.before"])
+        out.group(f"areas.{number}.open",
+                  [f"areas.{number}.closed", f"areas.{number}.not_closed"])
+        out.group(f"areas.{number}.closed",
+                  [f"areas.{number}.lower", f"areas.{number}.not_lower"])
+    for column, label in AREA_COLUMNS.items():
+        out.add(f"areas.total.{column}", section, f"{AREA_TOTAL}: {label}",
+                sum(rows[a][column] for _, a in names))
+        out.group(f"areas.total.{column}", keys[column])
+    out.group("areas.total.open", ["areas.total.new", "areas.total.before"])
+    out.group("areas.total.open", ["areas.total.closed", "areas.total.not_closed"])
+    out.group("areas.total.closed", ["areas.total.lower", "areas.total.not_lower"])
+    # The same cases as figures elsewhere in the report, so published as equal.
+    out.group("one_to_one.cases_opened", ["areas.total.new"])
+    out.group("closures.closed", ["areas.total.closed"])
+    out.group("closures.lower", ["areas.total.lower"])
+    out.group("closures.not_lower", ["areas.total.not_lower"])
+
+
+@dataclass(frozen=True, slots=True)
+class AreaTable:
+    """The per-area figures as a two-way table (rows: areas, then all areas; columns:
+    :data:`AREA_COLUMNS`), each cell as shown (suppressed in the funder form)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def area_table(report: Report, *, funder: bool = False) -> AreaTable:
+    """The report's per-area section as a table, from :meth:`Report.shown` (so suppressed
+    exactly as the flat figures, the CSV and the PDF are)."""
+    shown = {row.key: row for row in report.shown(funder=funder)
+             if row.section == SECTION_AREAS}
+    numbers = sorted({int(key.split(".")[1]) for key in shown
+                      if key.split(".")[1].isdigit()})
+    rows: list[tuple[str, tuple[str, ...]]] = []
+    for prefix in [f"areas.{n}" for n in numbers] + ["areas.total"]:
+        first = shown.get(f"{prefix}.open")
+        if first is None:
+            continue
+        name = first.label[: -len(AREA_COLUMNS["open"]) - 2]
+        rows.append((name, tuple(shown[f"{prefix}.{c}"].value for c in AREA_COLUMNS)))
+    return AreaTable(tuple(AREA_COLUMNS.values()), tuple(rows))
+
+
+def _caseload(out: _Builder, items: list[Attributed], period: Period,
+              labels: Mapping[str, tuple[int, str]]) -> None:
     section = SECTION_CASELOAD
-    held: dict[str, int] = dict.fromkeys(listed, 0)
+    held: dict[str, int] = dict.fromkeys(labels, 0)
     for case, worker in _of_kind(items, Case):
         if case.opened_on <= period.end and (case.closed_on is None
                                              or case.closed_on > period.end):
             held[worker] = held.get(worker, 0) + 1
     total = out.add("caseload.total", section, "Open cases at the end of the period",
                     sum(held.values()))
-    ordered = sorted(held, key=lambda w: (names.get(w, w).casefold(), w))
     out.group(total, [
-        out.add(f"caseload.worker.{w}", section, names.get(w, w), held[w]) for w in ordered
+        out.add(f"caseload.worker.{number}", section, name, held[w])
+        for w, (number, name) in labels.items()
     ])
+
+
+def _capacity(out: _Builder, items: list[Attributed], period: Period,
+              labels: Mapping[str, tuple[int, str]], *, single: bool) -> None:
+    section = SECTION_CAPACITY
+    years = ((period.end - period.start).days + 1) / 365.25
+    expected = YOUNG_PEOPLE_A_YEAR * years
+    supported: dict[str, set[str]] = {w: set() for w in labels}
+    for case, worker in _of_kind(items, Case):
+        if _open_during(case, period):
+            supported.setdefault(worker, set()).add(case.young_person_id)
+    out.add("capacity.expected_year", section,
+            "Expected a worker a year (evaluation)", YOUNG_PEOPLE_A_YEAR,
+            benchmark=True)
+    out.add("capacity.expected", section, "Expected a worker this period (pro rata)",
+            round(expected), benchmark=True)
+    parts = [
+        out.add(f"capacity.worker.{number}", section, name,
+                len(supported[w]), expected=expected)
+        for w, (number, name) in labels.items()
+    ]
+    if single:
+        out.group("one_to_one.active", parts)  # one worker's people are the active figure
+    else:
+        total = out.add("capacity.total", section, "All workers together",
+                        sum(len(v) for v in supported.values()),
+                        expected=expected * len(labels))
+        out.group(total, parts)
 
 
 def _lone_working(out: _Builder, items: list[Attributed], period: Period,

@@ -155,8 +155,13 @@ def reassign_case(
     for record in records:
         record.seq = next_seq(session)
         record.hub_time = now
-        if record.kind == "case":
+        if record.kind == "case" and record.body.get("key_worker") != worker.id:
             record.body = {**record.body, "key_worker": worker.id}
+            # Written by the hub itself (no device): a laptop's edit of the key worker from a
+            # version before this one is a clash, even if the value comes back to that
+            # version's (docs/sync.md, "Headers and conflicts").
+            record.field_writes = {**(record.field_writes or {}),
+                                   "key_worker": {"seq": record.seq, "device": None}}
     purged = tuple(sorted(before - after))
     for user_id in purged:
         session.add(

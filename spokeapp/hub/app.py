@@ -2,8 +2,11 @@
 
 Every error, including FastAPI's own request-validation errors, is an ``ErrorBody`` with a
 stable code; validation errors name the fields at fault but never repeat submitted values,
-which may be personal data. Request bodies over the batch limit are refused with 413 before
-they are read into memory or parsed.
+which may be personal data. Request bodies over their route's limit (``BODY_LIMITS``) are
+refused with 413 before they are parsed; query strings with control characters or bytes
+that are not UTF-8 with 400. Enrolment and token requests are throttled (429 with
+``Retry-After``). The OpenAPI document and its pages are served only when asked for, on
+loopback (``spoke-hub serve --api-docs``); ``spoke-hub openapi`` prints the document.
 """
 
 from __future__ import annotations
@@ -15,29 +18,32 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, Literal, TypeVar
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote_to_bytes
 
 import anyio.to_thread
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from spokeapp.hub import audit_trail, devices, lone_working, reports, sync_service, team
-from spokeapp.hub.config import HubSettings
+from spokeapp.hub import areas, audit_trail, devices, lone_working, reports, sync_service, team
+from spokeapp.hub.config import HubSettings, is_loopback
 from spokeapp.hub.db import make_engine, reading_session
+from spokeapp.hub.deps import Authorization
 from spokeapp.hub.errors import HubError
 from spokeapp.hub.ledger import META_EPOCH, HubNotInitialised, meta
-from spokeapp.hub.security import Clock, utc_now
+from spokeapp.hub.security import Clock, Refused, Throttle, ThrottleRule, utc_now
 from spokeapp.sync.protocol import (
     API_PREFIX,
     DEFAULT_PULL_LIMIT,
     MAX_BATCH_BYTES,
+    MAX_CASE_VIEWS,
     MAX_PULL_LIMIT,
+    MAX_SEQ,
     DeviceStatus,
     EnrolRequest,
     EnrolResponse,
@@ -62,17 +68,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 #: The ``Authorization: Bearer <access token>`` header of device requests.
-Authorization = Annotated[str | None, Header(description="Bearer access token")]
-
-
-def device_caller(request: Request, authorization: Authorization = None) -> devices.Caller:
-    """Authenticate before the body is validated: strangers learn nothing of the schema."""
-    return devices.request_caller(request.app.state.engine, authorization,
-                                  request.app.state.clock)
-
-
-#: An authenticated, active device and its user.
-Caller = Annotated[devices.Caller, Depends(device_caller)]
 
 _JSON = "application/json"
 
@@ -126,8 +121,42 @@ def invalid_request(exc: RequestValidationError) -> JSONResponse:
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 413, 422, 500, 503)
+    status: {"model": ErrorBody}
+    for status in (400, 401, 403, 404, 409, 413, 422, 429, 500, 503)
 }
+
+#: The largest request body each route takes, in bytes (docs/sync.md, "Limits"); any other
+#: path takes at most ``DEFAULT_BODY_LIMIT``. A body-taking route added later names its limit
+#: here.
+DEFAULT_BODY_LIMIT = 64 * 1024
+BODY_LIMITS: dict[str, int] = {
+    f"{API_PREFIX}/sync/push": MAX_BATCH_BYTES,
+    f"{API_PREFIX}/enrol": 4 * 1024,
+    f"{API_PREFIX}/token": 4 * 1024,
+    # 1000 views of ~200 bytes each, with room to spare.
+    f"{API_PREFIX}/audit/case-views": MAX_CASE_VIEWS * 512,
+}
+
+
+def _has_controls(text: str) -> bool:
+    return any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text)
+
+
+def query_refusal(query_string: bytes) -> str | None:
+    """Why a query string is refused before any route sees it (None: it is fine): a value or
+    name with a control character (NUL would reach the database, where PostgreSQL refuses
+    it) or percent-escapes that are not UTF-8."""
+    if not query_string:
+        return None
+    for part in query_string.split(b"&"):
+        for piece in part.split(b"=", 1):
+            try:
+                text = unquote_to_bytes(piece.replace(b"+", b" ")).decode("utf-8")
+            except UnicodeDecodeError:
+                return "The query string is not UTF-8."
+            if _has_controls(text):
+                return "The query string holds control characters."
+    return None
 
 
 class _TooLarge(Exception):
@@ -135,41 +164,55 @@ class _TooLarge(Exception):
 
 
 class BodyLimit:
-    """ASGI middleware: 413 for a request body over ``limit`` bytes, before it is parsed;
-    500 without a traceback in the log for any bug.
+    """ASGI middleware in front of everything: 413 for a request body over its route's limit
+    (``limits``, else ``limit``), before it is parsed; 400 for a query string with control
+    characters or escapes that are not UTF-8; 500 without a traceback in the log for any bug.
 
     A declared ``Content-Length`` over the limit is refused without reading anything; a
-    chunked body is counted as it arrives and refused as soon as it passes the limit.
+    chunked body is read here, counted as it arrives, and refused as soon as it passes the
+    limit (inside a route the refusal would have been caught by the body parser and answered
+    400), then handed on whole.
     """
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BATCH_BYTES) -> None:
+    def __init__(self, app: ASGIApp, limit: int = DEFAULT_BODY_LIMIT,
+                 limits: dict[str, int] | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.limits = dict(BODY_LIMITS if limits is None else limits)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        refusal = query_refusal(scope.get("query_string", b""))
+        if refusal is not None:
+            await _error(400, "invalid_query", refusal)(scope, receive, send)
+            return
+        limit = self.limits.get(scope.get("path", ""), self.limit)
+        has_body = False
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:
                     declared = int(value)
                 except ValueError:
                     declared = 0
-                if declared > self.limit:
-                    await self._refuse(scope, receive, send)
+                if declared > limit:
+                    await self._refuse(scope, receive, send, limit)
                     return
-        seen = 0
+                has_body = declared > 0
+            elif name == b"transfer-encoding":
+                has_body = True
         started = False
-
-        async def counting_receive() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge
-            return message
+        downstream = receive
+        if has_body:
+            try:
+                body = await self._read(receive, limit)
+            except _TooLarge:
+                await self._refuse(scope, receive, send, limit)
+                return
+            if body is None:  # the client went away: nothing to answer
+                return
+            downstream = _replay(body, receive)
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
@@ -178,11 +221,7 @@ class BodyLimit:
             await send(message)
 
         try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _TooLarge:
-            if started:
-                raise
-            await self._refuse(scope, receive, send)
+            await self.app(scope, downstream, tracking_send)
         except Exception as exc:
             # Never let a traceback (whose message may quote SQL parameters) reach the log.
             log.error("unexpected error: %s", type(exc).__name__)
@@ -192,12 +231,109 @@ class BodyLimit:
                 )
                 await response(scope, receive, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = _error(
-            413, "batch_too_large",
-            f"The request is larger than {self.limit} bytes; send smaller batches.",
-        )
+    @staticmethod
+    async def _read(receive: Receive, limit: int) -> bytes | None:
+        """The whole body; raises _TooLarge as soon as it passes ``limit``; None if the
+        client disconnected first."""
+        chunks: list[bytes] = []
+        seen = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > limit:
+                raise _TooLarge
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        if scope.get("path") == PUSH_PATH:
+            code, hint = "batch_too_large", "send smaller batches"
+        else:
+            code, hint = "body_too_large", "nothing was read"
+        response = _error(413, code, f"The request is larger than {limit} bytes; {hint}.")
         await response(scope, receive, send)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that gives ``body`` as one message, then waits on the real one (which
+    reports a disconnect)."""
+    given = False
+
+    async def replay() -> Message:
+        nonlocal given
+        if not given:
+            given = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+# --------------------------------------------------------------------------- throttling
+#: Enrolment (docs/sync.md, "Limits"): per address 60 units refilled over 15 minutes, a bad
+#: code costing 10 and a good one 1 - six wrong codes in a row, then one every 2.5 minutes;
+#: for the whole hub ten times that.
+ENROL_PER_ADDRESS = ThrottleRule(capacity=60, window_seconds=15 * 60, failure_cost=10)
+ENROL_OVERALL = ThrottleRule(capacity=600, window_seconds=15 * 60, failure_cost=10)
+#: Token refresh: every laptop asks every quarter of an hour or so, many from one office
+#: address; a refused refresh token costs 10.
+TOKEN_PER_ADDRESS = ThrottleRule(capacity=600, window_seconds=15 * 60, failure_cost=10)
+TOKEN_OVERALL = ThrottleRule(capacity=20_000, window_seconds=15 * 60, failure_cost=10)
+
+
+@dataclass(frozen=True, slots=True)
+class Throttles:
+    """The hub's throttles for enrolment and token requests (one pair per app, per process)."""
+
+    enrol: Throttle
+    token: Throttle
+
+    @classmethod
+    def default(cls, clock: Clock, *, exempt_loopback: bool = True) -> Throttles:
+        """The documented limits; loopback addresses count towards the overall limits only,
+        unless ``exempt_loopback`` is False (tests)."""
+        exempt = is_loopback if exempt_loopback else None
+        return cls(
+            enrol=Throttle(ENROL_PER_ADDRESS, ENROL_OVERALL, clock, exempt=exempt),
+            token=Throttle(TOKEN_PER_ADDRESS, TOKEN_OVERALL, clock, exempt=exempt),
+        )
+
+
+def _too_many(retry_after: int) -> JSONResponse:
+    response = _error(
+        429, "too_many_attempts",
+        f"Too many attempts; try again in {retry_after} seconds.",
+    )
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client is not None else ""
+
+
+def _throttled(throttle: Throttle, request: Request, what: str,
+               work: Callable[[], T]) -> T | JSONResponse:
+    """``work()`` if ``throttle`` admits the caller's address (429 with Retry-After if not);
+    an attempt that raises counts as a failure (docs/sync.md, "Limits")."""
+    address = _address(request)
+    try:
+        throttle.admit(address)
+    except Refused as exc:
+        log.warning("%s throttled", what)
+        return _too_many(exc.retry_after)
+    succeeded = False
+    try:
+        result = work()
+        succeeded = True
+        return result
+    finally:
+        throttle.settle(address, succeeded=succeeded)
 
 
 #: A group commit takes at most this many queued pushes ...
@@ -393,12 +529,13 @@ _QUERY_INT: TypeAdapter[int] = TypeAdapter(int)
 
 def _pull_query(query_string: bytes) -> tuple[int, int]:
     """``after`` and ``limit`` of a pull, checked exactly as the FastAPI route declares them
-    (pydantic's int parsing, 0 <= after, 1 <= limit <= MAX_PULL_LIMIT; a repeated name counts
-    its last value, as in Starlette); raises RequestValidationError naming what is wrong."""
+    (pydantic's int parsing, 0 <= after <= MAX_SEQ, 1 <= limit <= MAX_PULL_LIMIT; a repeated
+    name counts its last value, as in Starlette); raises RequestValidationError naming what
+    is wrong."""
     given = dict(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
-    values = {"after": 0, "limit": DEFAULT_PULL_LIMIT}
+    values: dict[str, int] = {"after": 0, "limit": DEFAULT_PULL_LIMIT}
     errors: list[dict[str, Any]] = []
-    for name, low, high in (("after", 0, None), ("limit", 1, MAX_PULL_LIMIT)):
+    for name, low, high in (("after", 0, MAX_SEQ), ("limit", 1, MAX_PULL_LIMIT)):
         if name not in given:
             continue
         try:
@@ -408,7 +545,7 @@ def _pull_query(query_string: bytes) -> tuple[int, int]:
             continue
         if value < low:
             errors.append({"type": "greater_than_equal", "loc": ("query", name)})
-        elif high is not None and value > high:
+        elif value > high:
             errors.append({"type": "less_than_equal", "loc": ("query", name)})
         values[name] = value
     if errors:
@@ -503,20 +640,31 @@ def create_app(
     *,
     engine: Engine | None = None,
     clock: Clock = utc_now,
+    throttles: Throttles | None = None,
 ) -> FastAPI:
-    """The hub application on ``engine`` (or one made from ``settings``)."""
+    """The hub application on ``engine`` (or one made from ``settings``).
+
+    The OpenAPI document (``/openapi.json``, ``/docs``, ``/redoc``) is served only when
+    ``settings.api_docs`` and the hub listens on loopback (``settings.serves_api_docs``).
+    """
     settings = settings or HubSettings.from_env()
     hub_engine = engine if engine is not None else make_engine(settings.database_url)
     token_seconds = settings.access_token_seconds
+    limits = throttles or Throttles.default(clock)
+    docs = settings.serves_api_docs
 
     app = FastAPI(
         title="Spoke Hub",
         version="1",
         description="Sync hub for Spoke casebooks. See docs/sync.md.",
         lifespan=lone_working.lifespan(hub_engine, clock),  # the escalation watch (issue 5)
+        openapi_url="/openapi.json" if docs else None,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
     )
     app.state.engine = hub_engine
     app.state.clock = clock
+    app.state.throttles = limits
 
     @app.exception_handler(HubError)
     async def _hub_error(_request: Request, exc: HubError) -> JSONResponse:
@@ -541,14 +689,26 @@ def create_app(
             return Health(status="ok", hub_epoch=meta(session, META_EPOCH))
 
     @app.post(f"{API_PREFIX}/enrol", response_model=EnrolResponse, responses=_ERRORS)
-    def enrol(body: EnrolRequest) -> EnrolResponse:
-        with Session(hub_engine) as session, session.begin():
-            return devices.enrol(session, body, clock)
+    def enrol(request: Request, body: EnrolRequest) -> EnrolResponse | JSONResponse:
+        def work() -> EnrolResponse:
+            with Session(hub_engine) as session, session.begin():
+                return devices.enrol(session, body, clock)
+
+        return _throttled(limits.enrol, request, "enrolment", work)
 
     @app.post(f"{API_PREFIX}/token", response_model=TokenResponse, responses=_ERRORS)
-    def token(body: TokenRequest) -> TokenResponse:
-        with Session(hub_engine) as session, session.begin():
-            return devices.issue_token(session, body, clock, token_seconds)
+    def token(request: Request, body: TokenRequest) -> TokenResponse | JSONResponse:
+        def work() -> TokenResponse:
+            with Session(hub_engine) as session, session.begin():
+                outcome = devices.issue_token(
+                    session, body, clock, token_seconds,
+                    idle_days=settings.refresh_idle_days,
+                    grace_seconds=settings.refresh_grace_seconds)
+            if isinstance(outcome, HubError):
+                raise outcome  # committed first: the device stays locked
+            return outcome
+
+        return _throttled(limits.token, request, "token requests", work)
 
     def check_pushes(group: list[ArrivedPush]) -> list[sync_service.QueuedPush | Exception]:
         return prepare_pushes(hub_engine, clock, group)
@@ -594,7 +754,7 @@ def create_app(
     @app.get(f"{API_PREFIX}/sync/pull", response_model=PullResponse, responses=_ERRORS)
     def pull(
         authorization: Authorization = None,
-        after: Annotated[int, Query(ge=0)] = 0,
+        after: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
     ) -> Response:
         return Response(content=pull_sync(authorization, after, limit), media_type=_JSON)
@@ -610,6 +770,7 @@ def create_app(
     app.include_router(team.router())
     app.include_router(audit_trail.router())
     app.include_router(reports.router())
+    app.include_router(areas.router())
     app.include_router(lone_working.router)
 
     async def push_answer(authorization: str | None, raw: bytes) -> bytes:
@@ -619,5 +780,15 @@ def create_app(
     weakref.finalize(app, pull_threads.shutdown, wait=False)
     # Added before BodyLimit, so inside it: the 413 and the quiet 500 cover these too.
     app.add_middleware(SyncRoutes, push=push_answer, pull=pull_sync, pull_threads=pull_threads)
-    app.add_middleware(BodyLimit, limit=MAX_BATCH_BYTES)
+    app.add_middleware(BodyLimit)
     return app
+
+
+def openapi_schema() -> dict[str, Any]:
+    """The hub's OpenAPI document, for integrators (``spoke-hub openapi``), built without a
+    database (the engine is never connected)."""
+    app = create_app(HubSettings(database_url="sqlite://"), engine=create_engine("sqlite://"))
+    try:
+        return app.openapi()
+    finally:
+        app.state.engine.dispose()

@@ -16,11 +16,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Header, Request
+from fastapi import APIRouter, Body, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spokeapp.hub import devices
+from spokeapp.hub.deps import Caller
 from spokeapp.hub.errors import HubError
 from spokeapp.hub.ledger import audit, lock_writes, set_meta
 from spokeapp.hub.models import AuditEntry, HubMeta
@@ -29,14 +30,6 @@ from spokeapp.sync.protocol import API_PREFIX, CaseViewsRequest, CaseViewsRespon
 
 CASE_VIEW = "case_view"
 _MARK = "audit.case_views."  # + device id -> highest laptop seq recorded
-
-
-def _caller(
-    request: Request,
-    authorization: Annotated[str | None, Header(description="Bearer access token")] = None,
-) -> devices.Caller:
-    return devices.request_caller(request.app.state.engine, authorization,
-                                  request.app.state.clock)
 
 
 def record_case_views(session: Session, caller: devices.Caller,
@@ -92,7 +85,7 @@ def router() -> APIRouter:
     )
     def case_views(
         request: Request,
-        caller: Annotated[devices.Caller, Depends(_caller)],
+        caller: Caller,
         body: Annotated[CaseViewsRequest, Body()],
     ) -> CaseViewsResponse:
         with Session(request.app.state.engine) as session, session.begin():

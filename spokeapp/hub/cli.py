@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import gc
 import hashlib
-import ipaddress
+import json
 import logging
 import os
 import socket
@@ -25,8 +25,14 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from spokeapp.domain.errors import SpokeError
-from spokeapp.hub import admin, approvals, audit_trail, backup, safety_cli, schema
-from spokeapp.hub.config import DEFAULT_HOST, DEFAULT_PORT, HubSettings
+from spokeapp.hub import admin, approvals, areas, audit_trail, backup, safety_cli, schema
+from spokeapp.hub.config import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    DEFAULT_REFRESH_IDLE_DAYS,
+    HubSettings,
+    is_loopback,
+)
 from spokeapp.hub.db import create_key_file, describe, embedded_path, is_embedded, make_engine
 from spokeapp.hub.ledger import META_EPOCH, META_HUB_ID, lock_writes, meta
 from spokeapp.hub.scope import ROLES
@@ -44,14 +50,7 @@ def certificate_fingerprint(cert_path: Path) -> str:
     return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
 
 
-def is_loopback(host: str) -> bool:
-    """True for addresses only this machine can reach."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+__all__ = ["build_parser", "certificate_fingerprint", "is_loopback", "main", "worker_app"]
 
 
 def _settings(args: argparse.Namespace) -> HubSettings:
@@ -62,6 +61,8 @@ def _settings(args: argparse.Namespace) -> HubSettings:
         port=getattr(args, "port", None),
         tls_cert=getattr(args, "tls_cert", None),
         tls_key=getattr(args, "tls_key", None),
+        refresh_idle_days=getattr(args, "refresh_idle_days", None),
+        api_docs=getattr(args, "api_docs", None) or None,
     )
 
 
@@ -97,8 +98,24 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_openapi(_args: argparse.Namespace) -> int:
+    """Print the hub's OpenAPI document (JSON) for integrators; the hub never serves it to
+    other machines."""
+    from spokeapp.hub.app import openapi_schema
+
+    print(json.dumps(openapi_schema(), indent=2, sort_keys=True))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    if settings.api_docs and not is_loopback(settings.host):
+        raise SpokeError(
+            "--api-docs serves the API documentation on this machine only: listen on "
+            "127.0.0.1 (or leave --api-docs off and use `spoke-hub openapi` to get the schema)."
+        )
+    if settings.refresh_idle_days < 1:
+        raise SpokeError("--refresh-idle-days must be at least 1.")
     if (settings.tls_cert is None) != (settings.tls_key is None):
         raise SpokeError("Give both --tls-cert and --tls-key, or neither.")
     if not settings.tls and not is_loopback(settings.host):
@@ -110,6 +127,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     schema.require_current(engine)
     with Session(engine) as session:
         hub_id = meta(session, META_HUB_ID)
+    from spokeapp.hub.lone_working import safety_warnings
+
+    for warning in safety_warnings(engine):  # issue 13: a hub with nobody to alert says so
+        print(f"WARNING: {warning}", file=sys.stderr, flush=True)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -176,6 +197,9 @@ def _serve(args: argparse.Namespace, settings: HubSettings, engine: Engine,
 
     engine.dispose()  # the workers make their own; the mark keeper reconnects when it needs
     os.environ["SPOKE_HUB_DATABASE_URL"] = settings.database_url
+    os.environ["SPOKE_HUB_HOST"] = settings.host
+    os.environ["SPOKE_HUB_REFRESH_IDLE_DAYS"] = str(settings.refresh_idle_days)
+    os.environ["SPOKE_HUB_API_DOCS"] = "1" if settings.api_docs else "0"
     config = uvicorn.Config(
         "spokeapp.hub.cli:worker_app", factory=True, workers=workers, access_log=False,
         log_config=_WORKER_LOGGING, timeout_graceful_shutdown=5, ssl_certfile=certfile,
@@ -267,6 +291,8 @@ def cmd_device_list(args: argparse.Namespace) -> int:
         print("No devices enrolled.")
     for device, user in rows:
         wipe = " wipe" if device.wipe else ""
+        if device.refresh_reused_at is not None:
+            wipe += " sign-in-reused (enrol again)"
         print(
             f"{device.id}\t{device.status}{wipe}\t{user.id}\t{user.role}\t"
             f"enrolled {device.enrolled_at}\tlast seen {device.last_seen_at or 'never'}"
@@ -370,7 +396,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="the hub's high-water mark, used to notice a restored database (default: "
         "hub.mark beside the embedded file; for PostgreSQL in the hub's data folder)",
     )
+    p.add_argument(
+        "--refresh-idle-days", type=int, default=None, metavar="DAYS",
+        help=f"a laptop that has not signed in for this many days must enrol again "
+        f"(default {DEFAULT_REFRESH_IDLE_DAYS}, or SPOKE_HUB_REFRESH_IDLE_DAYS)",
+    )
+    p.add_argument(
+        "--api-docs", action="store_true",
+        help="serve /openapi.json, /docs and /redoc (loopback only; see `spoke-hub openapi`)",
+    )
     p.set_defaults(run=cmd_serve)
+
+    p = commands.add_parser(
+        "openapi", help="print the hub's OpenAPI document (JSON) for integrators",
+    )
+    p.set_defaults(run=cmd_openapi)
 
     user = commands.add_parser("user", help="people").add_subparsers(dest="action", required=True)
     p = user.add_parser("add", parents=[common], help="add a person; prints their user id")
@@ -438,6 +478,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     safety_cli.register(commands, common, _settings)  # lone working (issue 5)
     approvals.register(commands, common, _settings)  # sign-off of configured kinds (issue 6)
+    areas.register(commands, common, _settings)  # local authority areas (issue 14)
     return parser
 
 

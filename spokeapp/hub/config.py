@@ -1,4 +1,4 @@
-"""Hub settings: where the database is, where to listen, TLS, token lifetime.
+"""Hub settings: where the database is, where to listen, TLS, token lifetimes, API docs.
 
 A plain dataclass filled from ``SPOKE_HUB_*`` environment variables and then from command-line
 flags, so a charity can run the hub with one command and no configuration file. The default
@@ -7,6 +7,7 @@ database is an SQLCipher-encrypted SQLite file in the per-user data folder (deci
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -20,6 +21,25 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8470
 HUB_DATA_NAME = "Spoke Hub"
 DB_FILE_NAME = "hub.db"
+#: A refresh token not used for this many days stops working: the laptop enrols again.
+DEFAULT_REFRESH_IDLE_DAYS = 180
+#: A refresh token just replaced is still answered (with the same replacement) this long, for
+#: a laptop whose answer was lost on the way (docs/sync.md, "Refresh tokens").
+DEFAULT_REFRESH_GRACE_SECONDS = 60
+
+
+def is_loopback(host: str) -> bool:
+    """True for addresses only this machine can reach."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def default_database_url() -> str:
@@ -37,6 +57,16 @@ class HubSettings:
     tls_cert: Path | None = None
     tls_key: Path | None = None
     access_token_seconds: int = ACCESS_TOKEN_SECONDS
+    refresh_idle_days: int = DEFAULT_REFRESH_IDLE_DAYS
+    refresh_grace_seconds: int = DEFAULT_REFRESH_GRACE_SECONDS
+    #: Serve /openapi.json, /docs and /redoc. Honoured only when bound to loopback
+    #: (``serves_api_docs``); ``spoke-hub openapi`` prints the schema without serving it.
+    api_docs: bool = False
+
+    @property
+    def serves_api_docs(self) -> bool:
+        """True when the API documentation is served: asked for, and on loopback only."""
+        return self.api_docs and is_loopback(self.host)
 
     @property
     def tls(self) -> bool:
@@ -46,7 +76,8 @@ class HubSettings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> HubSettings:
         """Settings from ``SPOKE_HUB_DATABASE_URL``, ``_HOST``, ``_PORT``, ``_TLS_CERT``,
-        ``_TLS_KEY`` and ``_TOKEN_SECONDS``; anything unset takes its default."""
+        ``_TLS_KEY``, ``_TOKEN_SECONDS``, ``_REFRESH_IDLE_DAYS`` and ``_API_DOCS``; anything unset
+        takes its default."""
         env = os.environ if environ is None else environ
         cert = env.get("SPOKE_HUB_TLS_CERT")
         key = env.get("SPOKE_HUB_TLS_KEY")
@@ -57,6 +88,10 @@ class HubSettings:
             tls_cert=Path(cert) if cert else None,
             tls_key=Path(key) if key else None,
             access_token_seconds=int(env.get("SPOKE_HUB_TOKEN_SECONDS") or ACCESS_TOKEN_SECONDS),
+            refresh_idle_days=int(
+                env.get("SPOKE_HUB_REFRESH_IDLE_DAYS") or DEFAULT_REFRESH_IDLE_DAYS
+            ),
+            api_docs=_flag(env.get("SPOKE_HUB_API_DOCS")),
         )
 
     def with_overrides(self, **changes: object) -> HubSettings:

@@ -11,6 +11,22 @@ Two ways to take a laptop out of service (``spoke-hub device revoke``):
 
 A device stored as ``revoked`` without ``wipe`` (made by hubs before retirement existed) is
 refused everything, as before.
+
+Refresh tokens rotate on every ``POST /v1/token`` (docs/sync.md, "Refresh tokens"): the answer
+carries the next one and the one presented stops working. The replacement is derived from the
+presented token (``security.next_refresh_token``), so when an answer is lost on the way the
+laptop's retry with the old token within ``grace_seconds`` gets the very same replacement
+(nothing new is issued: the device still has one chain of tokens). The old token presented
+later, or after its replacement was used, is a copied token: the device is locked
+(``refresh_reused_at``, audited), every token it holds is refused ``401 refresh_reused`` and it
+must enrol again. A token unused for ``idle_days`` is refused ``401 refresh_expired``. After a
+hub restore (a new epoch since the device's token was issued) a token the hub no longer knows
+is accepted once with the device's Ed25519 signature (``proof``) instead.
+
+A laptop whose sign-in ended enrols again with a new code as a **new** device, naming the
+device it was (``EnrolRequest.replaces``, signed with that device's key): the code must be for
+the same person, the old device must be of this hub, and a device revoked with ``wipe`` is
+answered ``device_revoked`` (wipe) instead. The old device is left as it is.
 """
 
 from __future__ import annotations
@@ -21,15 +37,17 @@ import uuid
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from hmac import compare_digest
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import Engine, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from spokeapp.hub.config import DEFAULT_REFRESH_GRACE_SECONDS, DEFAULT_REFRESH_IDLE_DAYS
 from spokeapp.hub.db import reading_session
 from spokeapp.hub.errors import HubError, unauthorised
-from spokeapp.hub.ledger import META_EPOCH, META_HUB_ID, META_SECRET, audit, meta
+from spokeapp.hub.ledger import META_EPOCH, META_HUB_ID, META_SECRET, audit, lock_writes, meta
 from spokeapp.hub.models import Device, EnrolmentCode, User
 from spokeapp.hub.scope import Actor
 from spokeapp.hub.security import (
@@ -39,9 +57,11 @@ from spokeapp.hub.security import (
     issue_access_token,
     load_public_key,
     new_refresh_token,
+    next_refresh_token,
     normalise_code,
     parse_iso,
     read_access_token,
+    signature_valid,
 )
 from spokeapp.sync.protocol import (
     GENESIS_HEAD,
@@ -50,6 +70,8 @@ from spokeapp.sync.protocol import (
     Role,
     TokenRequest,
     TokenResponse,
+    reenrol_message,
+    token_proof_message,
 )
 
 log = logging.getLogger(__name__)
@@ -71,19 +93,45 @@ def _refused_code() -> HubError:
 
 
 def enrol(session: Session, request: EnrolRequest, clock: Clock) -> EnrolResponse:
-    """Register a laptop's public key against a one-time code; returns its credentials."""
+    """Register a laptop's public key against a one-time code; returns its credentials.
+
+    The code is claimed by one conditional ``UPDATE ... WHERE used_at IS NULL AND expires_at >
+    now`` whose row count decides: on SQLite and PostgreSQL alike only one of any number of
+    simultaneous requests with the same code can claim it (the others find it used).
+    """
     now = clock()
-    code = session.get(EnrolmentCode, digest(normalise_code(request.code)), with_for_update=True)
-    if code is None or code.used_at is not None or parse_iso(code.expires_at) <= now:
-        log.info("enrolment refused (bad, used or expired code)")
-        raise _refused_code()
     if load_public_key(request.public_key) is None:
         raise HubError(422, "invalid_public_key", "public_key must be a base64 Ed25519 key.")
-    user = session.get(User, code.user_id)
-    if user is None:  # pragma: no cover - foreign key
+    previous = None if request.replaces is None else _replaced_device(session, request)
+    code_hash = digest(normalise_code(request.code))
+    stamp = iso(now)
+    claimed = session.execute(
+        update(EnrolmentCode)
+        .where(EnrolmentCode.code_hash == code_hash, EnrolmentCode.used_at.is_(None),
+               EnrolmentCode.expires_at > stamp)
+        .values(used_at=stamp)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        log.info("enrolment refused (bad, used or expired code)")
         raise _refused_code()
+    code = session.get(EnrolmentCode, code_hash, populate_existing=True)
+    user = None if code is None else session.get(User, code.user_id)
+    if code is None or user is None:  # pragma: no cover - the row was just claimed
+        raise _refused_code()
+    if previous is not None and previous.user_id != user.id:
+        # The casebook holds that person's caseload: it may not become someone else's.
+        # Raised inside the transaction, so the code is not used up (nothing is stored).
+        log.info("re-enrolment refused: the code is for another person")
+        raise HubError(
+            403, "other_person",
+            "This enrolment code is for someone else, but this laptop holds the caseload of "
+            "the person it was enrolled for. Ask your hub administrator for a code in your "
+            "own name.",
+        )
     refresh = new_refresh_token()
     device_id = str(uuid.uuid4())
+    epoch = meta(session, META_EPOCH)
     session.add(
         Device(
             id=device_id,
@@ -94,13 +142,19 @@ def enrol(session: Session, request: EnrolRequest, clock: Clock) -> EnrolRespons
             wipe=False,
             refresh_hash=digest(refresh),
             chain_head=GENESIS_HEAD,
-            enrolled_at=iso(now),
+            enrolled_at=stamp,
+            refresh_issued_at=stamp,
+            refresh_epoch=epoch,
         )
     )
-    code.used_at = iso(now)
     code.device_id = device_id
-    audit(session, user.id, "enrol", device_id)
-    log.info("device %s enrolled for user %s", device_id, user.id)
+    audit(session, user.id, "enrol", device_id,
+          "" if previous is None else f"replaces={previous.id}")
+    if previous is None:
+        log.info("device %s enrolled for user %s", device_id, user.id)
+    else:  # the old device stays as it is (locked, expired, revoked...)
+        log.info("device %s enrolled for user %s, replacing device %s", device_id, user.id,
+                 previous.id)
     role: Role = user.role  # type: ignore[assignment]
     return EnrolResponse(
         device_id=device_id,
@@ -110,8 +164,33 @@ def enrol(session: Session, request: EnrolRequest, clock: Clock) -> EnrolRespons
         team=user.team,
         refresh_token=refresh,
         hub_id=meta(session, META_HUB_ID),
-        hub_epoch=meta(session, META_EPOCH),
+        hub_epoch=epoch,
     )
+
+
+def _replaced_device(session: Session, request: EnrolRequest) -> Device:
+    """The device a laptop enrolling again says it was (docs/sync.md, "Enrolling again"),
+    checked before the code is looked at: it must be a device of this hub, the request must be
+    signed with that device's key, and a device revoked with ``wipe`` is told to wipe (it may
+    not get round the wipe by enrolling again)."""
+    replaces = request.replaces
+    assert replaces is not None
+    device = session.get(Device, replaces.device_id)
+    if device is None:
+        log.info("re-enrolment refused: unknown device")
+        raise HubError(
+            400, "unknown_device",
+            "This hub does not know the laptop: it was enrolled with another hub. A laptop "
+            "can only be enrolled again with the hub it was enrolled with.",
+        )
+    message = reenrol_message(device.id, request.public_key)
+    if not signature_valid(device.public_key, replaces.signature, message):
+        log.warning("re-enrolment refused: bad signature for device %s", device.id)
+        raise HubError(401, "bad_signature", "The request is not signed by that device.")
+    if device.status == REVOKED and device.wipe:
+        log.warning("device %s, revoked with wipe, asked to enrol again", device.id)
+        raise _revoked(device)
+    return device
 
 
 def _revoked(device: Device | CallerDevice) -> HubError:
@@ -133,22 +212,105 @@ def retired_error() -> HubError:
     )
 
 
+def reused_error() -> HubError:
+    """What a device locked for a re-presented refresh token hears, whatever it asks."""
+    return HubError(
+        401,
+        "refresh_reused",
+        "This laptop's sign-in was used twice (an old sign-in came back, so it may have been "
+        "copied) and the hub has stopped accepting it. Ask your hub administrator to enrol "
+        "this laptop again.",
+    )
+
+
+def expired_error(idle_days: int) -> HubError:
+    """A refresh token that was not used for ``idle_days``."""
+    return HubError(
+        401,
+        "refresh_expired",
+        f"This laptop has not signed in to the hub for more than {idle_days} days, so its "
+        "sign-in has expired. Ask your hub administrator to enrol it again.",
+    )
+
+
+def _proof_required() -> HubError:
+    return HubError(
+        401,
+        "refresh_proof_required",
+        "The hub was restored from a backup and no longer knows this sign-in: send it again "
+        "with the device's signature (proof).",
+    )
+
+
+def _last_use(device: Device) -> datetime:
+    return parse_iso(device.refresh_issued_at or device.last_seen_at or device.enrolled_at)
+
+
 def issue_token(
-    session: Session, request: TokenRequest, clock: Clock, lifetime_seconds: int
-) -> TokenResponse:
-    """A short-lived access token for a device that presents its refresh token."""
+    session: Session, request: TokenRequest, clock: Clock, lifetime_seconds: int, *,
+    idle_days: int = DEFAULT_REFRESH_IDLE_DAYS,
+    grace_seconds: int = DEFAULT_REFRESH_GRACE_SECONDS,
+) -> TokenResponse | HubError:
+    """A short-lived access token and the next refresh token for a device that presents its
+    refresh token (rotation, reuse detection and expiry: see the module docstring).
+
+    Refusals that change nothing are raised. A re-presented token locks the device: that
+    refusal is *returned*, so the caller commits the lock and then raises it.
+    """
+    lock_writes(session)  # one writer: two refreshes of one device never interleave
     device = session.get(Device, request.device_id)
-    if device is None or device.refresh_hash != digest(request.refresh_token):
+    if device is None:
         raise unauthorised("The device id or refresh token is not valid. Enrol again.")
+    now = clock()
+    presented = digest(request.refresh_token)
+    is_current = compare_digest(presented, device.refresh_hash)
+    is_previous = device.previous_refresh_hash is not None and compare_digest(
+        presented, device.previous_refresh_hash)
+    epoch = meta(session, META_EPOCH)
+    proven = False
+    if not is_current and not is_previous:
+        # A hub restored from a backup has forgotten the rotations made since: the device
+        # proves with its own key that it is itself, once per epoch (docs/sync.md).
+        if device.refresh_epoch == epoch or device.status not in MAY_PUSH \
+                or device.refresh_reused_at is not None:
+            raise unauthorised("The device id or refresh token is not valid. Enrol again.")
+        if request.proof is None:
+            raise _proof_required()
+        message = token_proof_message(device.id, epoch, request.refresh_token)
+        if not signature_valid(device.public_key, request.proof, message):
+            raise unauthorised("The device id or refresh token is not valid. Enrol again.")
+        proven = True
+        log.info("device %s proved itself after a hub restore", device.id)
     if device.status not in MAY_PUSH:
         raise _revoked(device)
-    now = clock()
+    if device.refresh_reused_at is not None:
+        raise reused_error()
+    secret = meta(session, META_SECRET)
+    replacement = next_refresh_token(secret, device.id, request.refresh_token)
+    if is_previous and not is_current:
+        issued = _last_use(device)
+        lost_answer = (compare_digest(digest(replacement), device.refresh_hash)
+                       and timedelta(0) <= now - issued <= timedelta(seconds=grace_seconds))
+        if not lost_answer:
+            device.refresh_reused_at = iso(now)
+            audit(session, device.user_id, "refresh_reused", device.id)
+            log.warning("device %s presented a replaced refresh token: locked", device.id)
+            return reused_error()
+        log.info("device %s retried a refresh whose answer was lost", device.id)
+    else:
+        if not proven and now - _last_use(device) > timedelta(days=idle_days):
+            raise expired_error(idle_days)
+        device.previous_refresh_hash = presented
+        device.refresh_hash = digest(replacement)
+        device.refresh_issued_at = iso(now)
+        device.refresh_epoch = epoch
     expires = int(now.timestamp()) + lifetime_seconds
     device.last_seen_at = iso(now)
     return TokenResponse(
-        access_token=issue_access_token(meta(session, META_SECRET), device.id, expires),
+        access_token=issue_access_token(secret, device.id, expires),
         expires_in=lifetime_seconds,
-        hub_epoch=meta(session, META_EPOCH),
+        hub_epoch=epoch,
+        refresh_token=replacement,
     )
 
 
@@ -162,6 +324,7 @@ class CallerDevice:
     status: str
     wipe: bool
     public_key: str
+    reused: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +347,7 @@ _USERS = User.__table__
 #: "Speed").
 _CALLERS_QUERY = (
     select(_DEVICES.c.id, _DEVICES.c.user_id, _DEVICES.c.status, _DEVICES.c.wipe,
-           _DEVICES.c.public_key, _USERS.c.role, _USERS.c.team)
+           _DEVICES.c.public_key, _USERS.c.role, _USERS.c.team, _DEVICES.c.refresh_reused_at)
     .join(_USERS, _USERS.c.id == _DEVICES.c.user_id)
     .where(_DEVICES.c.id.in_(bindparam("device_ids", expanding=True)))
 )
@@ -192,7 +355,7 @@ _CALLERS_QUERY = (
 #: the page's reads (sync_service.pull_json_for).
 CALLER_QUERY = (
     select(_DEVICES.c.id, _DEVICES.c.user_id, _DEVICES.c.status, _DEVICES.c.wipe,
-           _DEVICES.c.public_key, _USERS.c.role, _USERS.c.team)
+           _DEVICES.c.public_key, _USERS.c.role, _USERS.c.team, _DEVICES.c.refresh_reused_at)
     .join(_USERS, _USERS.c.id == _DEVICES.c.user_id)
     .where(_DEVICES.c.id == bindparam("device_id"))
 )
@@ -242,7 +405,8 @@ class Authenticated:
 
 def claimed_device(secret: str, authorization: str | None, now: datetime) -> str | None:
     """The device a genuine, unexpired ``Bearer`` token names; None for anything else."""
-    if not authorization or not authorization.startswith("Bearer "):
+    if not authorization or not authorization.isascii() \
+            or not authorization.startswith("Bearer "):
         return None
     claims = read_access_token(secret, authorization[7:].strip(), now)
     return None if claims is None else claims.device_id
@@ -254,9 +418,13 @@ def answer_for(row: Sequence[Any] | None, *, allow_revoked: bool = False,
     refusal :func:`authenticate` raises."""
     if row is None:
         return Authenticated(None, unauthorised())
-    device_id, user_id, status, wipe, public_key, role, team = row
+    device_id, user_id, status, wipe, public_key, role, team, reused_at = row
     device = CallerDevice(id=device_id, user_id=user_id, status=status, wipe=bool(wipe),
-                          public_key=public_key)
+                          public_key=public_key, reused=reused_at is not None)
+    if device.reused and not (status == REVOKED and wipe):
+        # Its tokens may be in someone else's hands: nothing more (a lost laptop marked to
+        # be wiped still learns so below).
+        return Authenticated(None, reused_error())
     if status == RETIRED and not (allow_retired or allow_revoked):
         return Authenticated(None, retired_error())
     if status not in (ACTIVE, RETIRED) and not allow_revoked:

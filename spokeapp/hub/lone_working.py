@@ -19,7 +19,15 @@ the hub"): the escalation watch over every armed visit, the notifiers' outbox, S
   several processes, and a restarted hub resumes where it was (the state is the database).
 * **Deliveries** (:meth:`Watcher.deliver`): outbox rows are claimed the same way and sent by
   email, signed webhook or SMS gateway; a failure is retried with backoff and never holds up
-  the ladder (deliveries run in their own thread). Every send is recorded and audited.
+  the ladder (deliveries run in their own thread). Every send is recorded and audited, and
+  each alert's ``alert_delivery`` record (:meth:`Watcher.publish`) tells the board what became
+  of its notices: delivered, retrying or failed (with a reason code), or never sent because
+  nobody could be reached. An alert that reached nobody moves up to the next tier at once.
+  Delivery is at-least-once: a send whose record was lost (a killed process) is repeated
+  with the same delivery id (``X-Spoke-Delivery``), so receivers can drop the repeat.
+* **Reach** (:func:`reach_for`, :func:`safety_report`): who the escalation of a visit would
+  reach (counts per channel, roles nobody covers), in every answer to a visit plan and in
+  ``spoke-hub safety status``; ``serve`` warns at start when nobody could be alerted.
 * **SMS check-ins** (:data:`router`): ``POST /v1/lone-working/sms``, signed like the outbound
   webhooks.
 
@@ -31,6 +39,7 @@ Logs and audit entries name ids, kinds and counts only.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import itertools
 import json
 import logging
@@ -38,7 +47,7 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -48,17 +57,23 @@ from fastapi import APIRouter, FastAPI, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import Engine, delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from spokeapp.domain import lone_working as lw
 from spokeapp.domain.errors import ValidationError
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import (
+    DELIVERY_FAILED,
+    DELIVERY_PENDING,
+    DELIVERY_RETRYING,
+    DELIVERY_SENT,
     Alarm,
     AlarmKind,
     AlarmResolution,
     AlertAcknowledgement,
+    AlertDelivery,
     CheckIn,
     CheckInKind,
     EscalationAlert,
@@ -78,12 +93,15 @@ from spokeapp.hub.models import (
     LoneWorkingContact,
     LoneWorkingDelivery,
     LoneWorkingRecord,
+    LoneWorkingSmsReceipt,
     LoneWorkingWatch,
     User,
 )
 from spokeapp.hub.notifiers import (
     EMAIL,
+    SEND_TIMEOUT_SECONDS,
     SIGNATURE_HEADER,
+    SIGNATURE_TOLERANCE_SECONDS,
     SMS,
     TIMESTAMP_HEADER,
     WEBHOOK,
@@ -95,7 +113,13 @@ from spokeapp.hub.notifiers import (
 )
 from spokeapp.hub.scope import ADMIN, SUPERVISOR, Actor
 from spokeapp.hub.security import Clock, iso, parse_iso, utc_now
-from spokeapp.sync.protocol import API_PREFIX, SAFETY_KINDS, ErrorBody, VisitWatchAck
+from spokeapp.sync.protocol import (
+    API_PREFIX,
+    SAFETY_KINDS,
+    AlertReach,
+    ErrorBody,
+    VisitWatchAck,
+)
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +129,9 @@ PLAN_KIND = VisitPlan.KIND
 ALERT_KIND = EscalationAlert.KIND
 DEBRIEF_KIND = WelfareDebrief.KIND
 DEBRIEF_DONE_KIND = WelfareDebriefDone.KIND
+DELIVERY_KIND = AlertDelivery.KIND
 #: Written by the hub only: a device pushing one is refused (403, nothing stored).
-HUB_AUTHORED_KINDS = frozenset({ALERT_KIND, DEBRIEF_KIND})
+HUB_AUTHORED_KINDS = frozenset({ALERT_KIND, DEBRIEF_KIND, DELIVERY_KIND})
 #: Pushed by a supervisor of the worker's team only (a coerced worker cannot stand down).
 SUPERVISOR_KINDS = frozenset({AlertAcknowledgement.KIND, AlarmResolution.KIND})
 #: Every kind the push hook looks at. ``sync_service``'s bulk path leaves these to ``push()``,
@@ -121,6 +146,39 @@ MAX_ATTEMPTS = 20  # about 75 minutes of retries (backoff 5 s doubling, at most 
 FIRST_RETRY_SECONDS = 5.0
 MAX_RETRY_SECONDS = 300.0
 PENDING, SENT, FAILED = "pending", "sent", "failed"
+#: The ``role`` of a webhook notification (a receiver, not a person).
+WEBHOOK_ROLE = "webhook"
+#: Namespace of the ``alert_delivery`` record ids: uuid5(namespace, alert id), one per alert.
+_DELIVERY_NAMESPACE = uuid.UUID("4f2c1e36-5b7d-4c1a-9a53-2f1e0d6c8b11")
+
+
+def delivery_record_id(alert_id: str) -> str:
+    """The id of the ``alert_delivery`` record of an alert (derived: no lookup table)."""
+    return str(uuid.uuid5(_DELIVERY_NAMESPACE, alert_id))
+
+
+def load_secrets() -> LoneWorkingSecrets:
+    """The notifiers' secrets of this process; none if the secrets file cannot be read (then
+    nothing signed can be sent either, and the reach says so)."""
+    try:
+        return LoneWorkingSecrets.from_env()
+    except Exception:  # a bad secrets file must not fail a push
+        log.warning("lone working: the secrets file cannot be read")
+        return LoneWorkingSecrets()
+
+
+def usable_notifiers(settings: NotifierSettings,
+                     secrets: LoneWorkingSecrets) -> NotifierSettings:
+    """The notifiers that can actually send: a webhook or SMS gateway needs its signing
+    secret, an SMTP login its password."""
+    email = settings.email
+    if email is not None and email.username and not secrets.smtp_password:
+        email = None
+    return NotifierSettings(
+        email=email,
+        webhooks=settings.webhooks if secrets.webhook_secret else (),
+        sms_url=settings.sms_url if secrets.sms_secret else None,
+    )
 
 
 # --------------------------------------------------------------------------- settings
@@ -364,13 +422,22 @@ def on_safety_changes(session: Session, actor: Actor, checked: Sequence[CheckedC
     policy = load_policy(session)
     live = {visit_id: w for visit_id, w in watches.items() if w is not None}
     acks: dict[str, VisitWatchAck] = {}
+    usable: NotifierSettings | None = None
+    contacts: list[LoneWorkingContact] = []
     for visit_id, records in load_visits(session, live).items():
         watch = live[visit_id]
         starts = records.escalation_starts_at(policy)
         watch.escalation_starts_at = iso(starts) if starts is not None else None
         watch.next_check_at = iso(now)  # the watcher looks at once (all-clear, alarm...)
         watch.updated_at = iso(now)
-        acks[visit_id] = VisitWatchAck(visit_id=visit_id, escalation_starts_at=starts)
+        reach = None
+        if starts is not None and records.plan is not None:
+            if usable is None:
+                usable = usable_notifiers(load_notifier_settings(session), load_secrets())
+                contacts = list(session.scalars(select(LoneWorkingContact)))
+            reach = reach_for(policy, records.plan, watch.team, contacts, usable)
+        acks[visit_id] = VisitWatchAck(visit_id=visit_id, escalation_starts_at=starts,
+                                       reach=reach)
     return {change_id: acks[visit_id] for change_id, visit_id in by_change.items()
             if visit_id in acks}
 
@@ -444,10 +511,11 @@ def _complete_debriefs(session: Session, actor: Actor, items: Sequence[CheckedCh
 # --------------------------------------------------------------------------- the watch
 @dataclass(frozen=True, slots=True)
 class Target:
-    """Where one notification goes."""
+    """Where one notification goes, and who it is for (a role, or ``webhook``)."""
 
     channel: str
     address: str
+    role: str = field(default="", compare=False)
 
 
 def contacts_for(role: str, team: str | None,
@@ -460,34 +528,197 @@ def targets_for(action: lw.Action, plan: VisitPlan, watch: LoneWorkingWatch,
                 contacts: Sequence[LoneWorkingContact],
                 settings: NotifierSettings) -> list[Target]:
     """Every notification an action makes: by email and SMS to each recipient's contacts
-    (the plan's numbers for the worker and the buddy), and one per webhook (no reminders)."""
-    phones: list[str] = []
-    emails: list[str] = []
+    (the plan's numbers for the worker and the buddy), and one per webhook (no reminders).
+    Give the *usable* notifiers (:func:`usable_notifiers`): a role with nothing here is never
+    sent anything (see :func:`unreached_roles`)."""
+    phones: list[tuple[str, str]] = []
+    emails: list[tuple[str, str]] = []
     for role in action.recipients:
-        if role == "worker":
-            phones.append(plan.mobile_number)
-            emails += [c.email for c in contacts if c.user_id == watch.worker_user and c.email]
+        if role == lw.WORKER_ROLE:
+            phones.append((role, plan.mobile_number))
+            emails += [(role, c.email) for c in contacts
+                       if c.user_id == watch.worker_user and c.email]
         elif role == "buddy":
-            phones.append(plan.buddy_phone)
+            phones.append((role, plan.buddy_phone))
         else:
             for contact in contacts_for(role, watch.team, contacts):
                 if contact.phone:
-                    phones.append(contact.phone)
+                    phones.append((role, contact.phone))
                 if contact.email:
-                    emails.append(contact.email)
+                    emails.append((role, contact.email))
     found: dict[Target, None] = {}
     if settings.sms_url:
-        for phone in phones:
+        for role, phone in phones:
             number = normalise_phone_number(phone)
             if number is not None:
-                found[Target(SMS, number)] = None
+                found.setdefault(Target(SMS, number, role), None)
     if settings.email is not None:
-        for email in emails:
-            found[Target(EMAIL, email)] = None
+        for role, email in emails:
+            found.setdefault(Target(EMAIL, email, role), None)
     if action.tier != lw.REMINDER_TIER:
         for hook in settings.webhooks:
-            found[Target(WEBHOOK, hook.name)] = None
+            found.setdefault(Target(WEBHOOK, hook.name, WEBHOOK_ROLE), None)
     return list(found)
+
+
+def unreached_roles(action: lw.Action, targets: Sequence[Target]) -> list[str]:
+    """The action's roles that no notification goes to (nothing will ever be sent to them)."""
+    reached = {t.role for t in targets}
+    return [role for role in action.recipients if role not in reached]
+
+
+def reach_for(policy: lw.EscalationPolicy, plan: VisitPlan, team: str | None,
+              contacts: Sequence[LoneWorkingContact], usable: NotifierSettings) -> AlertReach:
+    """Who the escalation tiers of ``plan`` can reach (beyond the worker), and how: counts
+    per channel and the roles nobody can be reached for. No names, numbers or addresses."""
+    people: dict[str, set[str]] = {}
+    missing: list[str] = []
+    for tier in policy.tiers:
+        for role in tier.recipients:
+            if role == lw.WORKER_ROLE:
+                continue
+            found = False
+            if role == "buddy":
+                if usable.sms_url and normalise_phone_number(plan.buddy_phone) is not None:
+                    people.setdefault("buddy", set()).add(SMS)
+                    found = True
+            else:
+                for contact in contacts_for(role, team, contacts):
+                    channels = set()
+                    if contact.phone and usable.sms_url:
+                        channels.add(SMS)
+                    if contact.email and usable.email is not None:
+                        channels.add(EMAIL)
+                    if channels:
+                        key = contact.user_id or contact.email or contact.phone or contact.id
+                        people.setdefault(f"contact:{key}", set()).update(channels)
+                        found = True
+            if not found and role not in missing:
+                missing.append(role)
+    by_channel = {
+        channel: sum(channel in channels for channels in people.values())
+        for channel in (SMS, EMAIL)
+    }
+    by_channel[WEBHOOK] = len(usable.webhooks)
+    return AlertReach(people=len(people),
+                      by_channel={k: v for k, v in by_channel.items() if v},
+                      missing=missing)
+
+
+@dataclass(frozen=True, slots=True)
+class RoleCover:
+    """How one role of one tier is covered for one team."""
+
+    tier: str
+    role: str
+    people: int
+    channels: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyReport:
+    """``spoke-hub safety status``: notifiers, and each team's tiers and who covers them."""
+
+    notifiers: dict[str, str]
+    teams: dict[str, list[RoleCover]]
+    missing: list[str]
+
+    @property
+    def anyone(self) -> bool:
+        """True if some team can alert someone."""
+        return any(c.people for covers in self.teams.values() for c in covers) or any(
+            state == "ready" for name, state in self.notifiers.items()
+            if name.startswith("webhook")
+        )
+
+
+NO_TEAM = "(no team)"
+
+
+def safety_report(session: Session, secrets: LoneWorkingSecrets) -> SafetyReport:
+    """What this hub can alert, per team and tier, and what is missing (plain words)."""
+    settings = load_notifier_settings(session)
+    usable = usable_notifiers(settings, secrets)
+    policy = load_policy(session)
+    contacts = list(session.scalars(select(LoneWorkingContact)))
+    notifiers: dict[str, str] = {}
+    missing: list[str] = []
+    if settings.email is None:
+        notifiers["email"] = "not set up"
+    else:
+        notifiers["email"] = "ready" if usable.email else "no SPOKE_HUB_SMTP_PASSWORD"
+    if settings.sms_url is None:
+        notifiers["sms"] = "not set up"
+    else:
+        notifiers["sms"] = "ready" if usable.sms_url else "no SPOKE_HUB_SMS_SECRET"
+    for hook in settings.webhooks:
+        notifiers[f"webhook {hook.name}"] = (
+            "ready" if usable.webhooks else "no SPOKE_HUB_WEBHOOK_SECRET")
+    if not settings.webhooks:
+        notifiers["webhooks"] = "none"
+    if usable.email is None and usable.sms_url is None and not usable.webhooks:
+        missing.append("No notifier can send: set up email, SMS or a webhook "
+                       "(spoke-hub safety notifier ...) and its secret.")
+    names = set(session.scalars(select(User.team).where(User.team.is_not(None))))
+    names.update(c.team for c in contacts if c.team is not None)
+    teams: dict[str, list[RoleCover]] = {}
+    for team in [*sorted(t for t in names if t), None]:
+        covers: list[RoleCover] = []
+        for tier in policy.tiers:
+            for role in tier.recipients:
+                if role == lw.WORKER_ROLE:
+                    covers.append(RoleCover(
+                        tier.name, role, 1 if usable.sms_url else 0,
+                        (SMS,) if usable.sms_url else (), "the worker's mobile from the plan"))
+                    continue
+                if role == "buddy":
+                    covers.append(RoleCover(
+                        tier.name, role, 1 if usable.sms_url else 0,
+                        (SMS,) if usable.sms_url else (),
+                        "the buddy's phone from each plan, by SMS only"))
+                    if not usable.sms_url:
+                        missing.append(f"{team or NO_TEAM}: tier {tier.name}: the buddy can "
+                                       "only be texted and no SMS gateway can send.")
+                    continue
+                found = contacts_for(role, team, contacts)
+                channels: set[str] = set()
+                reachable = 0
+                for contact in found:
+                    mine = set()
+                    if contact.phone and usable.sms_url:
+                        mine.add(SMS)
+                    if contact.email and usable.email is not None:
+                        mine.add(EMAIL)
+                    channels |= mine
+                    reachable += bool(mine)
+                note = "" if found else "no contact"
+                if found and not reachable:
+                    note = "contacts have no email/SMS notifier that can send"
+                covers.append(RoleCover(tier.name, role, reachable, tuple(sorted(channels)),
+                                        note))
+                if not reachable:
+                    missing.append(
+                        f"{team or NO_TEAM}: tier {tier.name}: nobody can be alerted as {role} "
+                        f"({note}; spoke-hub safety contact add --role {role}"
+                        f"{f' --team {team}' if team else ''} ...)."
+                    )
+        teams[team or NO_TEAM] = covers
+    return SafetyReport(notifiers=notifiers, teams=teams, missing=missing)
+
+
+def safety_warnings(engine: Engine) -> list[str]:
+    """Plain-words warnings for ``serve``'s start: empty if every tier can alert someone."""
+    with Session(engine) as session:
+        report = safety_report(session, load_secrets())
+    if not report.anyone:
+        return ["Lone-working safety: this hub has NOBODY to alert. Visits will be armed but "
+                "a missed check-in or a panic alarm reaches no one. Set up contacts and "
+                "notifiers: spoke-hub safety status shows what is missing."]
+    if report.missing:
+        return [f"Lone-working safety: {len(report.missing)} gap(s) in who can be alerted "
+                f"(first: {report.missing[0]}) - see spoke-hub safety status."]
+    return []
 
 
 def next_check(records: VisitRecords, now: datetime,
@@ -520,6 +751,51 @@ def next_check(records: VisitRecords, now: datetime,
     return min(min(future), now + RECHECK)
 
 
+def _notice_status(row: LoneWorkingDelivery) -> str:
+    if row.status == SENT:
+        return DELIVERY_SENT
+    if row.status == FAILED:
+        return DELIVERY_FAILED
+    return DELIVERY_RETRYING if row.attempts else DELIVERY_PENDING
+
+
+def delivery_summary(alert_id: str, visit_id: str, rows: Sequence[LoneWorkingDelivery],
+                     unreached: Sequence[str]) -> AlertDelivery:
+    """The ``alert_delivery`` record of an alert: one entry per notification (channel, role,
+    status, reason code, attempts) and the roles nothing was sent to."""
+    return AlertDelivery(
+        id=delivery_record_id(alert_id), alert_id=alert_id, visit_id=visit_id,
+        channels=tuple(r.channel for r in rows),
+        roles=tuple(r.role or "" for r in rows),
+        statuses=tuple(_notice_status(r) for r in rows),
+        reasons=tuple(r.last_error or "" if r.status != SENT else "" for r in rows),
+        attempts=tuple(int(r.attempts) for r in rows),
+        unreached=tuple(unreached),
+    )
+
+
+def reached_nobody(session: Session, visit_ids: Sequence[str]) -> set[str]:
+    """Ids of the alerts of these visits that reached nobody so far: none of their
+    notifications was delivered and each failed at least once, or there were none at all.
+    (Reminders and all-clears are in it too; the ladder only looks at tier alerts.)"""
+    if not visit_ids:
+        return set()
+    alert_ids = set(session.scalars(
+        select(LoneWorkingRecord.record_id).where(LoneWorkingRecord.visit_id.in_(visit_ids),
+                                                  LoneWorkingRecord.kind == ALERT_KIND)))
+    if not alert_ids:
+        return set()
+    hopeful: set[str] = set()
+    for alert_id, status, attempts in session.execute(
+        select(LoneWorkingDelivery.alert_id, LoneWorkingDelivery.status,
+               LoneWorkingDelivery.attempts)
+        .where(LoneWorkingDelivery.visit_id.in_(visit_ids))
+    ):
+        if status == SENT or (status == PENDING and attempts == 0):
+            hopeful.add(alert_id)
+    return alert_ids - hopeful
+
+
 def _holder() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
@@ -531,9 +807,11 @@ class Watcher:
     def __init__(self, engine: Engine, clock: Clock = utc_now, *,
                  lease_seconds: float = 30.0,
                  secrets: Callable[[], LoneWorkingSecrets] = LoneWorkingSecrets.from_env,
-                 holder: str | None = None) -> None:
+                 holder: str | None = None,
+                 send_timeout: float = SEND_TIMEOUT_SECONDS) -> None:
         self.engine = engine
         self.clock = clock
+        self.send_timeout = send_timeout
         self.lease = timedelta(seconds=lease_seconds)
         self.secrets = secrets
         self.holder = holder or _holder()
@@ -599,13 +877,14 @@ class Watcher:
             if not watches:
                 return 0, 0
             policy = load_policy(session)
-            settings = load_notifier_settings(session)
+            settings = usable_notifiers(load_notifier_settings(session), self.secrets())
             contacts = list(session.scalars(select(LoneWorkingContact)))
             visits = load_visits(session, [w.visit_id for w in watches])
+            unreachable = reached_nobody(session, [w.visit_id for w in watches])
             stored = 0
             for watch in watches:
                 stored += self._escalate_visit(session, watch, visits[watch.visit_id], now,
-                                               policy, settings, contacts)
+                                               policy, settings, contacts, unreachable)
                 watch.claimed_by = None
                 watch.claimed_until = None
         if stored:
@@ -615,67 +894,146 @@ class Watcher:
     def _escalate_visit(self, session: Session, watch: LoneWorkingWatch,
                         records: VisitRecords, now: datetime, policy: lw.EscalationPolicy,
                         settings: NotifierSettings,
-                        contacts: Sequence[LoneWorkingContact]) -> int:
+                        contacts: Sequence[LoneWorkingContact],
+                        unreachable: Collection[str] = frozenset()) -> int:
         plan = records.plan
         if plan is None or records.armed_at is None:
             watch.next_check_at = None
             return 0
-        actions = lw.due_actions(plan, records.armed_at, records.check_ins, records.alarms,
-                                 records.alerts, records.acks, now, policy,
-                                 resolutions=records.resolutions)
         quiet = records.duress_causes()
         quiet_author: str | None = None
-        for action in actions:
-            alert = lw.alert_for(action, id=new_id(), raised_at=now)
-            if alert.cause_id is not None and alert.cause_id in quiet:
-                quiet_author = quiet_author or _quiet_author(session, watch)
-                author = quiet_author
-            else:
-                author = watch.worker_user
-            _store(session, alert, plan.id, author, now)
-            records.alerts.append(alert)
-            targets = targets_for(action, plan, watch, contacts, settings)
-            for target in targets:
-                session.add(LoneWorkingDelivery(
-                    id=new_id(), alert_id=alert.id, visit_id=plan.id, channel=target.channel,
-                    target=target.address, status=PENDING, attempts=0,
-                    next_attempt_at=iso(now), claimed_by=None, claimed_until=None,
-                    created_at=iso(now), sent_at=None, last_error=None,
-                ))
-            audit(session, "hub", "lw_alert", alert.id,
-                  f"visit={plan.id} tier={alert.tier} reason={alert.reason.value} "
-                  f"notifications={len(targets)}")
+        nobody = set(unreachable)
+        done = 0
+        # An alert with nobody to send to falls through to the next tier in the same round
+        # (evaluated again with it counted unreachable); bounded by the number of tiers.
+        for _round in range(len(policy.tiers) + 2):
+            actions = lw.due_actions(plan, records.armed_at, records.check_ins,
+                                     records.alarms, records.alerts, records.acks, now, policy,
+                                     resolutions=records.resolutions, unreachable=nobody)
+            fell_through = False
+            for action in actions:
+                alert = lw.alert_for(action, id=new_id(), raised_at=now)
+                if alert.cause_id is not None and alert.cause_id in quiet:
+                    quiet_author = quiet_author or _quiet_author(session, watch)
+                    author = quiet_author
+                else:
+                    author = watch.worker_user
+                _store(session, alert, plan.id, author, now)
+                records.alerts.append(alert)
+                targets = targets_for(action, plan, watch, contacts, settings)
+                rows = [
+                    LoneWorkingDelivery(
+                        id=new_id(), alert_id=alert.id, visit_id=plan.id,
+                        channel=target.channel, target=target.address, status=PENDING,
+                        attempts=0, next_attempt_at=iso(now), claimed_by=None,
+                        claimed_until=None, created_at=iso(now), sent_at=None,
+                        last_error=None, role=target.role, published=True,
+                    )
+                    for target in targets
+                ]
+                session.add_all(rows)
+                unreached = unreached_roles(action, targets)
+                summary = delivery_summary(alert.id, plan.id, rows, unreached)
+                _store(session, summary, plan.id, author, now)
+                audit(session, "hub", "lw_alert", alert.id,
+                      f"visit={plan.id} tier={alert.tier} reason={alert.reason.value} "
+                      f"notifications={len(targets)} unreached={len(unreached)}")
+                if unreached:
+                    log.warning("lone working: alert %s (tier %s) reaches nobody for %d "
+                                "role(s)", alert.id, alert.tier, len(unreached))
+                if not targets:
+                    nobody.add(alert.id)
+                    fell_through = True
+            done += len(actions)
+            if not fell_through:
+                break
         after = next_check(records, now, policy)
         watch.next_check_at = iso(after) if after is not None else None
         watch.updated_at = iso(now)
-        return len(actions)
+        return done
 
     # -- deliveries
     def deliver(self) -> int:
-        """Claim due notifications and send them; returns how many were sent."""
+        """Claim due notifications and send them, then publish what became of them (the
+        board's ``alert_delivery`` records); returns how many were sent."""
         sent = 0
         senders: Senders | None = None
         try:
             while True:
                 token = self._claim(LoneWorkingDelivery, self.clock(), DELIVERY_BATCH)
                 if token is None:
-                    return sent
+                    break
                 if senders is None:
                     senders = self._senders()
                 made, claimed = self._deliver_claimed(token, senders)
                 sent += made
+                self.publish()  # failures reach the board within a round, not after a batch
                 if claimed < DELIVERY_BATCH:
-                    return sent
+                    break
         finally:
             if senders is not None:
                 senders.close()
+        self.publish()  # also what a killed process recorded but did not publish
+        return sent
+
+    def publish(self) -> int:
+        """Re-version the ``alert_delivery`` record of every alert whose notifications changed
+        state since it was last written; an alert that now reached nobody makes the watch
+        look at its visit at once (the next tier). Returns how many records were written."""
+        flag = LoneWorkingDelivery.published.is_(False)
+        with Session(self.engine) as session:  # an idle hub takes no lock
+            if session.scalar(select(LoneWorkingDelivery.id).where(flag).limit(1)) is None:
+                return 0
+        written = 0
+        with Session(self.engine) as session, session.begin():
+            lock_writes(session)
+            now = self.clock()
+            alert_ids = list(session.scalars(
+                select(LoneWorkingDelivery.alert_id).where(flag).distinct().limit(500)))
+            if not alert_ids:
+                return 0
+            rows = list(session.scalars(
+                select(LoneWorkingDelivery).where(LoneWorkingDelivery.alert_id.in_(alert_ids))
+                .order_by(LoneWorkingDelivery.created_at, LoneWorkingDelivery.id)))
+            by_alert: dict[str, list[LoneWorkingDelivery]] = {}
+            for row in rows:
+                by_alert.setdefault(row.alert_id, []).append(row)
+            records = {r.record_id: r for r in session.scalars(select(HubRecord).where(
+                HubRecord.record_id.in_([delivery_record_id(a) for a in alert_ids]
+                                        + alert_ids)))}
+            for alert_id, alert_rows in by_alert.items():
+                alert_row = records.get(alert_id)
+                if alert_row is None:
+                    continue
+                visit_id = alert_rows[0].visit_id
+                existing = records.get(delivery_record_id(alert_id))
+                unreached: tuple[str, ...] = ()
+                if existing is not None:
+                    unreached = tuple(existing.body.get("unreached") or ())
+                summary = delivery_summary(alert_id, visit_id, alert_rows, unreached)
+                if existing is None:
+                    _store(session, summary, visit_id, alert_row.author_user or "hub", now)
+                elif existing.body != summary.to_dict():
+                    existing.body = summary.to_dict()
+                    existing.seq = next_seq(session)
+                    existing.hub_time = iso(now)
+                for row in alert_rows:
+                    row.published = True
+                written += 1
+                if summary.reached_nobody and alert_row.body.get("tier") not in (
+                        lw.REMINDER_TIER, lw.ALL_CLEAR_TIER):
+                    watch = session.get(LoneWorkingWatch, visit_id)
+                    if watch is not None and watch.next_check_at is not None:
+                        watch.next_check_at = min(watch.next_check_at, iso(now))
+        return written
 
     def _senders(self) -> Senders:
         with Session(self.engine) as session:
             settings = load_notifier_settings(session)
         secrets = self.secrets()
         return Senders(settings, smtp_password=secrets.smtp_password,
-                       webhook_secret=secrets.webhook_secret, sms_secret=secrets.sms_secret)
+                       webhook_secret=secrets.webhook_secret, sms_secret=secrets.sms_secret,
+                       timeout=self.send_timeout)
 
     def _deliver_claimed(self, token: str, senders: Senders) -> tuple[int, int]:
         with Session(self.engine) as session:
@@ -736,8 +1094,11 @@ class Watcher:
                 row.status = SENT
                 row.sent_at = iso(now)
                 row.last_error = None
+                row.published = False
                 audit(session, "hub", "lw_notified", row.id, detail)
                 return
+            if row.attempts == 1 or row.last_error != error or row.attempts >= MAX_ATTEMPTS:
+                row.published = False  # the board learns of a new failure or reason
             row.last_error = error
             if row.attempts >= MAX_ATTEMPTS:
                 row.status = FAILED
@@ -819,6 +1180,22 @@ def lifespan(engine: Engine, clock: Clock) -> Callable[[FastAPI],
 
 
 # --------------------------------------------------------------------------- SMS check-ins
+#: How long an applied SMS is remembered when the gateway sends no message id. A signed
+#: request is accepted while its timestamp is within 5 minutes either side of the hub's
+#: clock, so the same request can come back for up to twice that.
+SMS_REPLAY_WINDOW = timedelta(seconds=2 * SIGNATURE_TOLERANCE_SECONDS)
+#: How long a gateway's message id is remembered: a gateway may re-sign a retry (a fresh
+#: timestamp, so a fresh signature) long after its first attempt timed out.
+SMS_MESSAGE_ID_MEMORY = timedelta(hours=24)
+
+NO_VISIT = "No open lone-working visit for this number."
+NO_ALARM = ("No alarm raised: this number has no open lone-working visit. If you are in "
+            "danger, call 999.")
+AMBIGUOUS = ("Not recorded: this number does not identify one open visit. Check in from the "
+             "Spoke app instead. If you need help, text HELP: it alerts every open visit "
+             "linked to this number.")
+
+
 class SmsInbound(BaseModel):
     """A text message from the SMS gateway (provider-neutral)."""
 
@@ -827,68 +1204,242 @@ class SmsInbound(BaseModel):
     sender: str = Field(alias="from", min_length=3, max_length=32,
                         description="The sender's number, E.164 or UK national")
     text: str = Field(max_length=1600)
+    message_id: str | None = Field(
+        default=None, min_length=1, max_length=200,
+        description="The gateway's id of this message: a message with an id already applied "
+                    "(in the last 24 hours) is never applied again, even re-signed",
+    )
 
 
 class SmsReply(BaseModel):
     """What the hub did, and the reply the gateway should text back."""
 
-    status: Literal["checked_in", "extended", "alarm_raised"]
-    visit_id: str
+    status: Literal["checked_in", "extended", "alarm_raised", "already_received"]
+    visit_id: str | None = Field(
+        description="The visit the message was applied to; None if several, or a repeat")
+    visit_ids: list[str] = Field(
+        default_factory=list,
+        description="Every visit it was applied to: several only for HELP from a number "
+                    "linked to several open visits; empty for a repeat")
     reply: str
 
 
-def find_open_visit(session: Session, number: str) -> LoneWorkingWatch | None:
-    """The worker's current open visit for a registered number: the plan's mobile, or a
-    contact number registered for the worker; the most recently armed wins."""
-    users = select(LoneWorkingContact.user_id).where(
-        LoneWorkingContact.phone == number, LoneWorkingContact.user_id.is_not(None)
-    )
-    return session.scalar(
+def sms_sender_number(sender: str) -> str | None:
+    """The sender's number in E.164 form, as plans and contacts store numbers (None if it is
+    not a number). Besides what :func:`normalise_phone_number` reads ("+447700900123",
+    "07700 900123", "0044 ..."), gateways send international numbers without the plus
+    ("447700900123") and people write the national 0 after +44 ("+44 07700 900123")."""
+    number = normalise_phone_number(sender)
+    if number is not None:
+        return number
+    compact = "".join(c for c in sender if c not in " \t-.()")
+    if compact.startswith("+440"):
+        return normalise_phone_number("+44" + compact[4:])
+    if compact.isascii() and compact.isdigit() and not compact.startswith("0"):
+        return normalise_phone_number("+" + compact)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class SmsTargets:
+    """The open visits a text from one number may be about.
+
+    ``alarm``: every open visit linked to the number, by a plan listing it or by the number
+    being registered to the visit's worker (a contact with a ``user_id``): HELP alarms them
+    all, over-alerting being safe and missing an alarm not. ``check_in``: the visits the
+    number identifies as its owner's: the registered worker's open visits if the number is
+    registered to anyone, else the open visits whose plan lists it. SAFE and EXTEND
+    apply only if that is exactly one visit.
+    """
+
+    alarm: list[LoneWorkingWatch]
+    check_in: list[LoneWorkingWatch]
+    policy: lw.EscalationPolicy
+
+
+def sms_targets(session: Session, number: str) -> SmsTargets:
+    """Who a text from ``number`` (E.164) may be about (see :class:`SmsTargets`)."""
+    owners = sorted(user for user in session.scalars(
+        select(LoneWorkingContact.user_id).where(LoneWorkingContact.phone == number,
+                                                 LoneWorkingContact.user_id.is_not(None))
+    ) if user)
+    watches = session.scalars(
         select(LoneWorkingWatch)
         .where(LoneWorkingWatch.escalation_starts_at.is_not(None),
                or_(LoneWorkingWatch.mobile == number,
-                   LoneWorkingWatch.worker_user.in_(users)))
-        .order_by(LoneWorkingWatch.armed_at.desc())
-        .limit(1)
-    )
+                   LoneWorkingWatch.worker_user.in_(owners)))
+        .order_by(LoneWorkingWatch.armed_at.desc(), LoneWorkingWatch.visit_id)
+    ).all()
+    policy = load_policy(session)
+    records = load_visits(session, [watch.visit_id for watch in watches])
+    alarm = [watch for watch in watches  # open by its records too (plan readable, not over)
+             if records[watch.visit_id].escalation_starts_at(policy) is not None]
+    check_in = [watch for watch in alarm if watch.worker_user in owners] if owners else alarm
+    return SmsTargets(alarm, check_in, policy)
 
 
-def apply_sms(engine: Engine, clock: Clock, sender: str, text: str) -> SmsReply:
-    """Record a worker's text as a check-in or alarm on her open visit (404: unknown number
-    or no open visit; 422: not a command, with the usage as the message)."""
-    number = normalise_phone_number(sender)
-    with Session(engine) as session, session.begin():
-        lock_writes(session)
-        watch = find_open_visit(session, number) if number is not None else None
-        if watch is None:
-            raise HubError(404, "unknown_number",
-                           "No open lone-working visit for this number.")
-        command = lw.sms_command(text)
-        if command is None:
-            raise HubError(422, "not_a_command", lw.SMS_USAGE)
-        now = clock()
-        record = lw.check_in_from_sms(command, id=new_id(), visit_id=watch.visit_id, at=now)
-        _store(session, record, watch.visit_id, watch.worker_user, now)
-        audit(session, watch.worker_user, "lw_sms", record.id,
-              f"visit={watch.visit_id} command={command.kind.value}")
-        records = load_visits(session, [watch.visit_id])[watch.visit_id]
-        starts = records.escalation_starts_at(load_policy(session))
-        watch.escalation_starts_at = iso(starts) if starts is not None else None
-        watch.next_check_at = iso(now)
-        watch.updated_at = iso(now)
-        deadline = (lw.next_deadline(records.plan, records.check_ins,
-                                     resolutions=records.resolutions)
-                    if records.plan is not None else None)
-        visit_id = watch.visit_id
-    due = f" Next check-in due by {deadline:%H:%M} UTC." if deadline is not None else ""
-    if command.kind is lw.SmsCommandKind.HELP:
-        return SmsReply(status="alarm_raised", visit_id=visit_id,
-                        reply="Alarm raised. Your team is being alerted now.")
-    if command.kind is lw.SmsCommandKind.EXTEND:
-        return SmsReply(status="extended", visit_id=visit_id,
-                        reply=f"Visit extended by {command.minutes} minutes.{due}")
-    return SmsReply(status="checked_in", visit_id=visit_id,
-                    reply=f"Checked in, thank you.{due}")
+def find_open_visit(session: Session, number: str) -> LoneWorkingWatch | None:
+    """The one open visit a SAFE or EXTEND from ``number`` applies to; None if there is none
+    or the number does not identify one (:class:`SmsTargets`)."""
+    targets = sms_targets(session, number).check_in
+    return targets[0] if len(targets) == 1 else None
+
+
+class _Repeat(Exception):
+    """The message was applied before (its receipt exists): roll back, answer as before."""
+
+
+def _remember(session: Session, digest: str, now: datetime, keep: timedelta) -> None:
+    """Prune expired receipts, then store this one; :class:`_Repeat` if it is there already
+    (the primary key decides, atomically, even between hub processes)."""
+    session.execute(delete(LoneWorkingSmsReceipt)
+                    .where(LoneWorkingSmsReceipt.expires_at < iso(now)))
+    session.add(LoneWorkingSmsReceipt(digest=digest, received_at=iso(now),
+                                      expires_at=iso(now + keep), reply=""))
+    try:
+        session.flush()
+    except IntegrityError:
+        raise _Repeat from None
+
+
+def _apply_one(session: Session, watch: LoneWorkingWatch, command: lw.SmsCommand,
+               policy: lw.EscalationPolicy, now: datetime, visits: int) -> datetime | None:
+    """Store the message's record on one visit and look at the visit at once; returns the
+    visit's next deadline."""
+    record = lw.check_in_from_sms(command, id=new_id(), visit_id=watch.visit_id, at=now)
+    _store(session, record, watch.visit_id, watch.worker_user, now)
+    detail = f"visit={watch.visit_id} command={command.kind.value}"
+    audit(session, watch.worker_user, "lw_sms", record.id,
+          detail if visits == 1 else f"{detail} visits={visits}")
+    records = load_visits(session, [watch.visit_id])[watch.visit_id]
+    starts = records.escalation_starts_at(policy)
+    watch.escalation_starts_at = iso(starts) if starts is not None else None
+    watch.next_check_at = iso(now)
+    watch.updated_at = iso(now)
+    if records.plan is None:
+        return None
+    return lw.next_deadline(records.plan, records.check_ins, resolutions=records.resolutions)
+
+
+NOBODY_TO_ALERT = ("Alarm recorded, but the hub has nobody it can alert (no contact or "
+                   "notifier is set up). Call 999 if you are in danger, then call your manager.")
+
+
+def _nobody_to_alert(session: Session, policy: lw.EscalationPolicy,
+                     chosen: Sequence[LoneWorkingWatch]) -> bool:
+    """True when not one of the alarmed visits has anybody the hub could alert (the same
+    reckoning as the answer to a visit plan: :func:`reach_for`)."""
+    usable = usable_notifiers(load_notifier_settings(session), load_secrets())
+    contacts = list(session.scalars(select(LoneWorkingContact)))
+    records = load_visits(session, [watch.visit_id for watch in chosen])
+    for watch in chosen:
+        plan = records[watch.visit_id].plan
+        if plan is None:
+            continue
+        reach = reach_for(policy, plan, watch.team, contacts, usable)
+        if reach.people or reach.by_channel.get(WEBHOOK):
+            return False
+    return True
+
+
+def _alarm_reply(visits: int, identified: bool) -> str:
+    """What HELP tells the sender: only what is true of the alarms just raised."""
+    if visits == 1 and identified:
+        return "Alarm raised. Your team is being alerted now."
+    if visits == 1:
+        return ("Alarm raised on the 1 open visit linked to this number (the number does not "
+                "identify whose visit it is): that visit's team is being alerted now. If you "
+                "are in danger, call 999.")
+    return (f"Alarm raised on all {visits} open visits linked to this number (the number "
+            "does not identify one visit): each visit's team is being alerted now. If you "
+            "are in danger, call 999.")
+
+
+def apply_sms(engine: Engine, clock: Clock, sender: str, text: str, *,
+              receipt: str | None = None, keep: timedelta = SMS_REPLAY_WINDOW) -> SmsReply:
+    """Record a worker's text as a check-in or alarm (docs/architecture.md, "SMS check-ins").
+
+    404: no open visit linked to the number; 422: not a command (the usage as the message);
+    409: SAFE or EXTEND from a number that does not identify one open visit. HELP alarms
+    every open visit linked to the number. ``receipt`` (a digest naming this message) is
+    remembered for ``keep``: the same message again gets ``already_received`` and the first
+    reply, and changes nothing. A refusal changes nothing and is not remembered.
+    """
+    number = sms_sender_number(sender)
+    command = lw.sms_command(text)
+    help_ = command is not None and command.kind is lw.SmsCommandKind.HELP
+    if number is None:
+        raise HubError(404, "unknown_number", NO_ALARM if help_ else NO_VISIT)
+    try:
+        with Session(engine) as session, session.begin():
+            lock_writes(session)
+            now = clock()
+            if receipt is not None:
+                _remember(session, receipt, now, keep)
+            targets = sms_targets(session, number)
+            if not targets.alarm:
+                raise HubError(404, "unknown_number", NO_ALARM if help_ else NO_VISIT)
+            if command is None:
+                raise HubError(422, "not_a_command", lw.SMS_USAGE)
+            if command.kind is lw.SmsCommandKind.HELP:
+                chosen = targets.alarm
+            elif len(targets.check_in) == 1:
+                chosen = targets.check_in
+            else:
+                log.warning("lone working: SMS %s refused: number linked to %d open visits",
+                            command.kind.value, len(targets.alarm))
+                raise HubError(409, "ambiguous_number", AMBIGUOUS)
+            if len(chosen) > 1:
+                log.warning("lone working: SMS HELP alarms all %d open visits linked to "
+                            "its number", len(chosen))
+            deadline: datetime | None = None
+            for watch in chosen:
+                deadline = _apply_one(session, watch, command, targets.policy, now,
+                                      len(chosen))
+            visit_ids = [watch.visit_id for watch in chosen]
+            due = f" Next check-in due by {deadline:%H:%M} UTC." if deadline is not None else ""
+            if command.kind is lw.SmsCommandKind.HELP:
+                # "your team" only if the number is this one visit's worker's
+                identified = [w.visit_id for w in targets.check_in] == visit_ids
+                words = (NOBODY_TO_ALERT if _nobody_to_alert(session, targets.policy, chosen)
+                         else _alarm_reply(len(visit_ids), identified))
+                reply = SmsReply(status="alarm_raised", visit_ids=visit_ids,
+                                 visit_id=visit_ids[0] if len(visit_ids) == 1 else None,
+                                 reply=words)
+            elif command.kind is lw.SmsCommandKind.EXTEND:
+                reply = SmsReply(status="extended", visit_id=visit_ids[0], visit_ids=visit_ids,
+                                 reply=f"Visit extended by {command.minutes} minutes.{due}")
+            else:
+                reply = SmsReply(status="checked_in", visit_id=visit_ids[0],
+                                 visit_ids=visit_ids, reply=f"Checked in, thank you.{due}")
+            if receipt is not None:
+                stored = session.get(LoneWorkingSmsReceipt, receipt)
+                assert stored is not None
+                stored.reply = reply.reply
+    except _Repeat:
+        return _already_received(engine, receipt or "")
+    return reply
+
+
+def _already_received(engine: Engine, digest: str) -> SmsReply:
+    """The answer to a message applied before: 200, nothing changed, the first reply."""
+    log.info("lone working: repeated SMS not applied again")
+    with Session(engine) as session:
+        first = session.scalar(select(LoneWorkingSmsReceipt.reply)
+                               .where(LoneWorkingSmsReceipt.digest == digest))
+    return SmsReply(status="already_received", visit_id=None, visit_ids=[],
+                    reply=f"Already received, not recorded again. {first or ''}".rstrip())
+
+
+def sms_receipt(message: SmsInbound, timestamp: int, body: bytes) -> tuple[str, timedelta]:
+    """The digest that names a message for replay refusal, and how long to remember it: the
+    gateway's message id if it sends one, else the signed content (timestamp and body, so a
+    replay is caught however its headers are written)."""
+    if message.message_id is not None:
+        named = b"sms-message-id\0" + message.message_id.encode("utf-8")
+        return hashlib.sha256(named).hexdigest(), SMS_MESSAGE_ID_MEMORY
+    signed = b"sms-signed\0" + f"{timestamp}.".encode("ascii") + body
+    return hashlib.sha256(signed).hexdigest(), SMS_REPLAY_WINDOW
 
 
 router = APIRouter(prefix=f"{API_PREFIX}/lone-working", tags=["lone working"])
@@ -896,6 +1447,8 @@ router = APIRouter(prefix=f"{API_PREFIX}/lone-working", tags=["lone working"])
 _SMS_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "Missing, stale or wrong signature."},
     404: {"model": ErrorBody, "description": "No open visit for this number."},
+    409: {"model": ErrorBody,
+          "description": "SAFE or EXTEND from a number that does not identify one open visit."},
     422: {"model": ErrorBody, "description": "Not SAFE, EXTEND <minutes> or HELP."},
 }
 
@@ -904,12 +1457,18 @@ _SMS_ERRORS: dict[int | str, dict[str, Any]] = {
     "/sms", response_model=SmsReply, responses=_SMS_ERRORS,
     summary="A worker's text message: SAFE, EXTEND 30 or HELP",
     description=(
-        "For the SMS gateway. The body is JSON `{\"from\": number, \"text\": message}`, signed "
-        "like the hub's outbound webhooks: `X-Spoke-Timestamp` (Unix seconds, within 5 "
-        "minutes) and `X-Spoke-Signature: sha256=<hex HMAC-SHA256 of \"<timestamp>.\" + "
-        "body>` under the SMS secret. SAFE checks in, EXTEND N extends the visit by N "
-        "minutes, HELP raises a panic alarm, on the sender's current open visit. Refusals "
-        "(401 bad signature, 404 unknown number, 422 not a command) change nothing."
+        "For the SMS gateway. The body is JSON `{\"from\": number, \"text\": message, "
+        "\"message_id\": optional gateway id}`, signed like the hub's outbound webhooks: "
+        "`X-Spoke-Timestamp` (Unix seconds, within 5 minutes) and `X-Spoke-Signature: "
+        "sha256=<hex HMAC-SHA256 of \"<timestamp>.\" + body>` under the SMS secret. SAFE "
+        "checks in, EXTEND N extends the visit by N minutes, HELP raises a panic alarm, on "
+        "the sender's open visit; HELP from a number linked to several open visits alarms "
+        "them all. Text back `reply` (or a refusal's `message`). A message applied before "
+        "(same `message_id` within 24 hours, or the same signed request) gets 200 "
+        "`already_received` with the first reply and changes nothing: a gateway retrying "
+        "after a timeout can stop. Refusals (401 bad signature, 404 unknown number, 409 "
+        "SAFE/EXTEND from a number that does not identify one open visit, 422 not a "
+        "command) change nothing."
     ),
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/SmsInbound"}}}}},
@@ -925,13 +1484,20 @@ async def sms_inbound(
     secret = LoneWorkingSecrets.from_env().sms_secret
     headers = {TIMESTAMP_HEADER: x_spoke_timestamp or "",
                SIGNATURE_HEADER: x_spoke_signature or ""}
+    refused = HubError(401, "bad_signature", "The request is not signed by the SMS gateway.")
     if not verify_signature(secret, headers, body, clock().timestamp()):
         log.warning("lone working: SMS webhook refused (bad or missing signature)")
-        raise HubError(401, "bad_signature", "The request is not signed by the SMS gateway.")
+        raise refused
+    try:
+        timestamp = int(x_spoke_timestamp or "")
+    except ValueError:
+        raise refused from None
     try:
         message = SmsInbound.model_validate_json(body)
     except PydanticValidationError:
         raise HubError(422, "invalid_request",
                        "The body must be JSON with from and text.") from None
+    receipt, keep = sms_receipt(message, timestamp, body)
     engine: Engine = request.app.state.engine
-    return await run_in_threadpool(apply_sms, engine, clock, message.sender, message.text)
+    return await run_in_threadpool(apply_sms, engine, clock, message.sender, message.text,
+                                   receipt=receipt, keep=keep)

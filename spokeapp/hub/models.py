@@ -40,7 +40,15 @@ class User(Base):
 
 
 class Device(Base):
-    """A laptop enrolled for one user, with its signing key and its chain head."""
+    """A laptop enrolled for one user, with its signing key and its chain head.
+
+    Refresh tokens rotate on every use (migration 0004, docs/sync.md "Refresh tokens"):
+    ``refresh_hash`` is the current one, ``previous_refresh_hash`` the one it replaced (a
+    retry after a lost answer, or a sign of a copied token), ``refresh_issued_at`` when the
+    current one was issued (the idle expiry counts from it), ``refresh_epoch`` the hub epoch
+    then (a restored hub accepts a key-signed proof instead), and ``refresh_reused_at`` when
+    a replaced token came back: the device must then enrol again.
+    """
 
     __tablename__ = "devices"
     id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -53,6 +61,10 @@ class Device(Base):
     chain_head: Mapped[str] = mapped_column(String(64))
     enrolled_at: Mapped[str] = mapped_column(String(40))
     last_seen_at: Mapped[str | None] = mapped_column(String(40))
+    previous_refresh_hash: Mapped[str | None] = mapped_column(String(64))
+    refresh_issued_at: Mapped[str | None] = mapped_column(String(40))
+    refresh_epoch: Mapped[str | None] = mapped_column(String(64))
+    refresh_reused_at: Mapped[str | None] = mapped_column(String(40))
 
 
 class EnrolmentCode(Base):
@@ -88,6 +100,18 @@ class HubRecord(Base):
     device_id: Mapped[str | None] = mapped_column(ID)
     seq: Mapped[int] = mapped_column(BigInteger, unique=True)
     hub_time: Mapped[str] = mapped_column(String(40))
+    #: Who wrote this version (None: ``author_user``, who wrote the first). ``author_user``
+    #: stays the first author: it scopes uncased records.
+    edited_by: Mapped[str | None] = mapped_column(ID, nullable=True)
+    #: Headers: who last wrote each field changed since the first version (field -> user id;
+    #: a field not named was written by ``author_user``). None: no field changed yet.
+    field_authors: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
+    #: Headers: the last write of each field changed since the first version (field ->
+    #: ``{"seq": n, "device": id}``; device None: the hub itself, e.g. a reassignment), so a
+    #: merge knows a field changed since a device's base even when its value is back to the
+    #: base's. None, or a field not named: no write recorded (the first version, or a write
+    #: before migration 0006): the merge compares values only.
+    field_writes: Mapped[dict[str, dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
 
 
 class HubChange(Base):
@@ -196,8 +220,10 @@ class LoneWorkingDelivery(Base):
     """One notification to send (the outbox): an alert, by one channel, to one target.
 
     Written in the same transaction as its alert; sent afterwards, retried with backoff.
-    ``status``: pending | sent | failed (gave up). ``last_error`` is a short code, never text
-    from the far side.
+    ``status``: pending | sent | failed (gave up); a pending row with attempts is retrying.
+    ``last_error`` is a short code, never text from the far side. ``role`` is who it is for
+    (``buddy``, ``on_call_manager``..., ``webhook``); ``published`` is False while the alert's
+    ``alert_delivery`` record does not show this row's latest state yet (migration 0005).
     """
 
     __tablename__ = "lw_deliveries"
@@ -214,6 +240,40 @@ class LoneWorkingDelivery(Base):
     created_at: Mapped[str] = mapped_column(String(40))
     sent_at: Mapped[str | None] = mapped_column(String(40))
     last_error: Mapped[str | None] = mapped_column(String(80))
+    role: Mapped[str | None] = mapped_column(String(40))
+    published: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 Index("ix_lw_deliveries_due", LoneWorkingDelivery.status, LoneWorkingDelivery.next_attempt_at)
+Index("ix_lw_deliveries_published", LoneWorkingDelivery.published)
+
+
+class LoneWorkingSmsReceipt(Base):
+    """An SMS check-in the hub applied, remembered so a replay is never applied again.
+
+    ``digest`` is the SHA-256 (hex) of the gateway's message id, or of the request's
+    signature when the gateway sends none; the primary key makes the insert decide which of
+    two identical requests applies, even on two hub processes (migration 0005). ``reply`` is
+    the text the first request got (no number, no message text). Rows are pruned once
+    ``expires_at`` (hub clock) has passed.
+    """
+
+    __tablename__ = "lw_sms_receipts"
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[str] = mapped_column(String(40))
+    expires_at: Mapped[str] = mapped_column(String(40), index=True)
+    reply: Mapped[str] = mapped_column(Text)
+
+
+class LocalAuthorityArea(Base):
+    """A local authority area a case can be recorded in (``spoke-hub areas``; migration 0007).
+
+    ``districts``: the postcode districts that suggest it on a laptop, comma-separated in
+    standard form ("EX1,EX2"). Laptops get the list with ``GET /v1/areas``; a case keeps the
+    area's name, so removing an area from the list changes no case.
+    """
+
+    __tablename__ = "hub_areas"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    districts: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[str] = mapped_column(String(40))

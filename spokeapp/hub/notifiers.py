@@ -86,7 +86,9 @@ def verify_signature(secret: str | None, headers: Mapping[str, str], body: bytes
         return False
     stamp = headers.get(TIMESTAMP_HEADER) or headers.get(TIMESTAMP_HEADER.lower()) or ""
     given = headers.get(SIGNATURE_HEADER) or headers.get(SIGNATURE_HEADER.lower()) or ""
-    if not stamp.isdigit() or len(stamp) > 12:
+    # Strict ASCII: str.isdigit() is true of "²" and other digits int() refuses, and
+    # hmac.compare_digest() raises on non-ASCII text; neither may become a 500.
+    if not (stamp.isascii() and stamp.isdigit()) or len(stamp) > 12 or not given.isascii():
         return False
     timestamp = int(stamp)
     if abs(now - timestamp) > SIGNATURE_TOLERANCE_SECONDS:
@@ -235,12 +237,14 @@ class Senders:
 
     def __init__(self, settings: NotifierSettings, *, smtp_password: str | None,
                  webhook_secret: str | None, sms_secret: str | None,
-                 http: httpx.Client | None = None) -> None:
+                 http: httpx.Client | None = None,
+                 timeout: float = SEND_TIMEOUT_SECONDS) -> None:
         self.settings = settings
         self.smtp_password = smtp_password
         self.webhook_secret = webhook_secret
         self.sms_secret = sms_secret
-        self.http = http or httpx.Client(timeout=SEND_TIMEOUT_SECONDS)
+        self.timeout = timeout
+        self.http = http or httpx.Client(timeout=timeout)
 
     def close(self) -> None:
         """Close the HTTP connections."""
@@ -288,8 +292,7 @@ class Senders:
         email["Subject"] = message.subject
         email.set_content(message.text)
         try:
-            with smtplib.SMTP(settings.host, settings.port,
-                              timeout=SEND_TIMEOUT_SECONDS) as smtp:
+            with smtplib.SMTP(settings.host, settings.port, timeout=self.timeout) as smtp:
                 if settings.starttls:
                     smtp.starttls(context=ssl.create_default_context())
                 if settings.username:
@@ -297,5 +300,13 @@ class Senders:
                 smtp.send_message(email)
         except smtplib.SMTPAuthenticationError:
             raise DeliveryError("smtp_auth_failed") from None
+        except smtplib.SMTPRecipientsRefused:
+            raise DeliveryError("smtp_refused") from None
+        except (smtplib.SMTPResponseException, smtplib.SMTPDataError):
+            raise DeliveryError("smtp_refused") from None
+        except TimeoutError:
+            raise DeliveryError("timeout") from None
+        except ConnectionRefusedError:
+            raise DeliveryError("smtp_down") from None
         except (smtplib.SMTPException, OSError):
             raise DeliveryError("smtp_failed") from None

@@ -14,7 +14,13 @@ Who may ask for what (``scope=worker:ID|team:NAME|hub``; the default is the call
   admin may see).
 
 ``funder=true`` gives the funder form (small counts shown as "<5", see the domain module), and
-``format=csv`` the CSV instead of JSON. Every request is audited (scope and period, no figures).
+``format=csv`` the CSV instead of JSON. Every closure on a hub needs a supervisor's sign-off,
+so a closure counts as closed once approved (``sign_off``; one not yet decided is "closed,
+awaiting sign-off"). Workers are named, never shown by user id; the JSON carries the
+organisation's name for the PDF's header. Every request is audited (scope and period, no
+figures).
+``from`` and ``to`` must lie between ``EARLIEST`` and ``LATEST`` (422 naming the field
+otherwise: date arithmetic near year 1 or 9999 would overflow).
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
@@ -39,10 +46,10 @@ from spokeapp.domain.reports import (
     compute_report,
     report_csv,
 )
-from spokeapp.hub import devices
+from spokeapp.hub.deps import Caller
 from spokeapp.hub.errors import HubError, out_of_scope
-from spokeapp.hub.ledger import audit
-from spokeapp.hub.models import HubCase, HubRecord, User
+from spokeapp.hub.ledger import META_ORGANISATION, audit
+from spokeapp.hub.models import HubCase, HubMeta, HubRecord, User
 from spokeapp.hub.scope import ADMIN, SUPERVISOR, WORKER, Actor
 from spokeapp.sync.protocol import (
     API_PREFIX,
@@ -54,19 +61,15 @@ from spokeapp.sync.protocol import (
 
 __all__ = ["FigureOut", "ReportResponse", "build_report", "router"]
 
+#: The dates a report may start and end on (inclusive).
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2199, 12, 31)
+
 #: Kinds counted for the workers in scope (by case holder or author).
-_OWN_KINDS = ("referral", "case", "session", "closure", "group_session",
+_OWN_KINDS = ("referral", "case", "session", "closure", "sign_off", "group_session",
               "professional_activity", "visit_plan")
 #: Kinds that follow their visit plan whoever wrote them (the hub, a supervisor, an SMS).
 _VISIT_KINDS = ("check_in", "alarm", "alarm_resolution", "escalation_alert")
-
-
-def _caller(
-    request: Request,
-    authorization: Annotated[str | None, Header(description="Bearer access token")] = None,
-) -> devices.Caller:
-    return devices.request_caller(request.app.state.engine, authorization,
-                                  request.app.state.clock)
 
 
 def _default_scope(actor: Actor) -> ReportScope:
@@ -110,7 +113,9 @@ def build_report(session: Session, actor: Actor, scope: ReportScope | None,
     scope = scope or _default_scope(actor)
     in_scope = _check_scope(session, actor, scope)
     users = session.execute(select(User.id, User.name, User.role).where(in_scope)).all()
-    workers = [uid for uid, _, role in users if role != ADMIN]
+    # Workers are listed even with no case; a supervisor only if they hold cases (added by
+    # compute_report), so casework per worker is not diluted by supervisors.
+    workers = [uid for uid, _, role in users if role == WORKER]
     names = {uid: name for uid, name, _ in users}
     user_ids = select(User.id).where(in_scope)
     holder = dict(
@@ -146,8 +151,9 @@ def build_report(session: Session, actor: Actor, scope: ReportScope | None,
         except ValidationError:
             continue  # an old or unknown shape: not counted rather than failing the report
         attributed.append(Attributed(record, worker))
+    # Every closure on a hub needs a supervisor's sign-off (spokeapp.domain.supervision).
     return compute_report(attributed, period, scope, workers=workers, names=names,
-                          worker_facing=actor.role == WORKER)
+                          worker_facing=actor.role == WORKER, sign_off=True)
 
 
 def router() -> APIRouter:
@@ -165,13 +171,20 @@ def router() -> APIRouter:
     )
     def get_report(
         request: Request,
-        caller: Annotated[devices.Caller, Depends(_caller)],
+        caller: Caller,
         start: Annotated[date, Query(alias="from")],
         end: Annotated[date, Query(alias="to")],
         scope: Annotated[str | None, Query(max_length=120)] = None,
         funder: bool = False,
         output: Annotated[Literal["json", "csv"], Query(alias="format")] = "json",
     ) -> Response | ReportResponse:
+        out_of_range = [
+            {"type": "greater_than_equal" if day < EARLIEST else "less_than_equal",
+             "loc": ("query", name), "msg": f"must be between {EARLIEST} and {LATEST}"}
+            for name, day in (("from", start), ("to", end)) if not EARLIEST <= day <= LATEST
+        ]
+        if out_of_range:
+            raise RequestValidationError(out_of_range)
         try:
             period = Period(start, end)
             wanted = None if scope is None else ReportScope.parse(scope)
@@ -181,6 +194,8 @@ def router() -> APIRouter:
             report = build_report(session, caller.actor, wanted, period)
             audit(session, caller.actor.user_id, "report", str(report.scope)[:200],
                   f"from={start.isoformat()};to={end.isoformat()};funder={funder}")
+            organisation = session.scalar(
+                select(HubMeta.value).where(HubMeta.key == META_ORGANISATION)) or ""
         if output == "csv":
             return Response(content=report_csv(report, funder=funder), media_type="text/csv")
         of = {f.key: f.of for f in report.figures}
@@ -193,11 +208,14 @@ def router() -> APIRouter:
             note=HIDDEN_NOTE if funder else "",
             figures=[
                 FigureOut(key=f.key, section=f.section, label=f.label, count=f.count,
-                          value=f.value, share=f.share, of=of.get(f.key))
-                for f in report.shown(funder=funder)
+                          value=f.value, share=f.share, of=of.get(f.key),
+                          expected=figure.expected, benchmark=figure.benchmark)
+                for f, figure in zip(report.shown(funder=funder), report.figures, strict=True)
             ],
             groups=[FigureGroupOut(total=total, parts=list(parts))
                     for total, parts in report.groups],
+            scope_name=report.scope_name,
+            organisation=organisation,
         )
 
     return api

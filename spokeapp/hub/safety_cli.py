@@ -7,6 +7,9 @@
   [--phone P]`` / ``list`` / ``remove ID`` - who each tier's roles reach.
 * ``safety notifier show`` / ``email --host ...`` / ``sms --url URL`` /
   ``webhook add --name NAME --url URL`` / ``webhook remove --name NAME``.
+* ``safety status`` - which notifiers can send (their secrets included), and for each team
+  and tier who can be alerted and how; what is missing, in plain words. Exit status 0 when
+  every tier of every team can alert someone, 3 when something is missing.
 
 Secrets never go through these commands or the database: the SMTP password, the webhook
 signing secret and the SMS gateway secret are read by ``serve`` from
@@ -36,6 +39,8 @@ from spokeapp.hub.ledger import audit, lock_writes
 from spokeapp.hub.lone_working import (
     load_notifier_settings,
     load_policy,
+    load_secrets,
+    safety_report,
     save_notifier_settings,
     save_policy,
 )
@@ -217,6 +222,35 @@ def cmd_webhook_remove(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- status
+STATUS_GAPS = 3
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    with _session(args, settings) as session:
+        report = safety_report(session, load_secrets())
+    print("Notifiers:")
+    for name, state in report.notifiers.items():
+        print(f"  {name}: {state}")
+    for team, covers in report.teams.items():
+        print(f"Team {team}:")
+        for cover in covers:
+            how = " and ".join(c.upper() if c == "sms" else c for c in cover.channels)
+            who = (f"{cover.people} {'person' if cover.people == 1 else 'people'} by {how}"
+                   if cover.people else "NOBODY")
+            note = f" ({cover.note})" if cover.note else ""
+            print(f"  tier {cover.tier}: {cover.role}: {who}{note}")
+    if not report.anyone:
+        print("This hub has NOBODY to alert: a missed check-in or a panic alarm reaches no one.")
+    if report.missing:
+        print("Missing:")
+        for line in report.missing:
+            print(f"  - {line}")
+        return STATUS_GAPS
+    print("Every tier of every team can alert someone.")
+    return 0
+
+
 # --------------------------------------------------------------------------- parser
 def register(commands: Any, common: argparse.ArgumentParser, settings: Settings) -> None:
     """Add ``spoke-hub safety ...`` to the ``spoke-hub`` parser."""
@@ -227,6 +261,10 @@ def register(commands: Any, common: argparse.ArgumentParser, settings: Settings)
 
     safety = commands.add_parser("safety", help="lone-working escalation settings")
     groups = safety.add_subparsers(dest="area", required=True)
+
+    bind(groups.add_parser("status", parents=[common],
+                           help="who can be alerted, per team and tier, and what is missing"),
+         cmd_status)
 
     policy = groups.add_parser("policy", help="the escalation policy").add_subparsers(
         dest="action", required=True)

@@ -5,7 +5,12 @@
 * Access tokens are opaque to the device: base64url of ``device_id|expiry`` plus an
   HMAC-SHA256 tag made with the hub secret (kept in ``hub_meta``). They expire after
   15 minutes and the device row is checked on every request, so a revocation bites at once.
+* Refresh tokens rotate on every use: the next one is derived from the one presented with the
+  hub secret (:func:`next_refresh_token`), so a retry after a lost answer gets the very same
+  token again instead of forking the device's chain (docs/sync.md, "Refresh tokens").
 * Chain signatures are Ed25519 (decision 6): one verification per pushed batch.
+* :class:`Throttle`: enrolment and token requests are limited per source address and overall
+  (token buckets on an injected clock, per process).
 """
 
 from __future__ import annotations
@@ -14,7 +19,10 @@ import base64
 import binascii
 import hashlib
 import hmac
+import math
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -69,9 +77,23 @@ def new_refresh_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def next_refresh_token(secret_hex: str, device_id: str, presented: str) -> str:
+    """The refresh token that replaces ``presented`` for ``device_id``: HMAC-SHA256 under the hub
+    secret, as base64url (43 characters, like :func:`new_refresh_token`). Unpredictable
+    without both the secret and the presented token (the database holds neither token, only
+    digests), and the same every time for the same token: a retry gets what was lost."""
+    mac = hmac.new(bytes.fromhex(secret_hex),
+                   f"spoke-refresh-v1|{device_id}|{presented}".encode(), hashlib.sha256)
+    return _b64(mac.digest())
+
+
 def new_hub_secret() -> str:
     """The HMAC key for access tokens, as hex."""
     return secrets.token_hex(32)
+
+
+#: No genuine access token expires after this (Unix seconds, year 9999).
+_LATEST_EXPIRY = 253_402_300_799
 
 
 def _b64(data: bytes) -> str:
@@ -99,6 +121,8 @@ def issue_access_token(secret_hex: str, device_id: str, expires: int) -> str:
 
 def read_access_token(secret_hex: str, token: str, now: datetime) -> AccessClaims | None:
     """The claims of a genuine, unexpired token; None for anything else."""
+    if not token.isascii():
+        return None
     try:
         body_text, tag_text = token.split(".")
         body = _unb64(body_text)
@@ -113,7 +137,7 @@ def read_access_token(secret_hex: str, token: str, now: datetime) -> AccessClaim
         expires = int(expires_text)
     except (UnicodeDecodeError, ValueError):
         return None
-    if expires <= int(now.timestamp()):
+    if expires <= int(now.timestamp()) or expires > _LATEST_EXPIRY:
         return None
     return AccessClaims(device_id=device_id, expires=expires)
 
@@ -137,3 +161,116 @@ def signature_valid(public_key_b64: str, signature_b64: str, message: bytes) -> 
     except (InvalidSignature, ValueError, binascii.Error):
         return False
     return True
+
+
+# --------------------------------------------------------------------------- throttling
+@dataclass(frozen=True, slots=True)
+class ThrottleRule:
+    """A token bucket: ``capacity`` units, refilled evenly over ``window_seconds``. An attempt
+    that fails costs ``failure_cost`` units, one that succeeds ``success_cost``."""
+
+    capacity: float
+    window_seconds: float
+    failure_cost: float
+    success_cost: float = 1.0
+
+    @property
+    def rate(self) -> float:
+        """Units refilled per second."""
+        return self.capacity / self.window_seconds
+
+
+class Refused(Exception):
+    """Raised by :meth:`Throttle.admit`: too many attempts; try again in ``retry_after`` s."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+@dataclass(slots=True)
+class _Bucket:
+    units: float
+    at: float  # clock seconds when ``units`` was last brought up to date
+
+
+class Throttle:
+    """Attempts limited per source address and for the whole hub (docs/sync.md, "Limits").
+
+    :meth:`admit` reserves a failure's cost in both buckets before the attempt (so a burst of
+    parallel guesses cannot all slip in before any is charged) and :meth:`settle` refunds
+    the difference when it succeeded. State lives in this process only: with ``serve
+    --workers N`` each worker keeps its own, so the limits are per process. Addresses for
+    which ``exempt`` is true (by default loopback: the hub's own machine, or a reverse
+    proxy in front of it, where every client would share one address) are counted in the
+    overall bucket only. At most ``max_addresses`` addresses are remembered (the least
+    recently seen are forgotten first), so memory stays bounded.
+    """
+
+    def __init__(self, per_address: ThrottleRule, overall: ThrottleRule, clock: Clock, *,
+                 exempt: Callable[[str], bool] | None = None,
+                 max_addresses: int = 10_000) -> None:
+        self.per_address = per_address
+        self.overall = overall
+        self._clock = clock
+        self._exempt = exempt
+        self._max_addresses = max_addresses
+        self._lock = threading.Lock()
+        self._addresses: OrderedDict[str, _Bucket] = OrderedDict()
+        self._all: _Bucket | None = None
+
+    def _now(self) -> float:
+        return self._clock().timestamp()
+
+    @staticmethod
+    def _refilled(bucket: _Bucket, rule: ThrottleRule, now: float) -> _Bucket:
+        elapsed = max(0.0, now - bucket.at)
+        bucket.units = min(rule.capacity, bucket.units + elapsed * rule.rate)
+        bucket.at = now
+        return bucket
+
+    def _address_bucket(self, address: str, now: float) -> _Bucket | None:
+        if self._exempt is not None and self._exempt(address):
+            return None
+        bucket = self._addresses.get(address)
+        if bucket is None:
+            bucket = _Bucket(self.per_address.capacity, now)
+            self._addresses[address] = bucket
+            while len(self._addresses) > self._max_addresses:
+                self._addresses.popitem(last=False)
+        else:
+            self._addresses.move_to_end(address)
+        return self._refilled(bucket, self.per_address, now)
+
+    def admit(self, address: str) -> None:
+        """Reserve one attempt from ``address``; raises :class:`Refused` if either its own
+        bucket or the hub's cannot cover a failure."""
+        with self._lock:
+            now = self._now()
+            if self._all is None:
+                self._all = _Bucket(self.overall.capacity, now)
+            overall = self._refilled(self._all, self.overall, now)
+            own = self._address_bucket(address, now)
+            waits = []
+            if own is not None and own.units < self.per_address.failure_cost:
+                waits.append((self.per_address.failure_cost - own.units) / self.per_address.rate)
+            if overall.units < self.overall.failure_cost:
+                waits.append((self.overall.failure_cost - overall.units) / self.overall.rate)
+            if waits:
+                raise Refused(max(1, math.ceil(max(waits))))
+            overall.units -= self.overall.failure_cost
+            if own is not None:
+                own.units -= self.per_address.failure_cost
+
+    def settle(self, address: str, *, succeeded: bool) -> None:
+        """After an admitted attempt: a success gives back what it did not cost."""
+        if not succeeded:
+            return
+        with self._lock:
+            if self._all is not None:
+                self._all.units = min(self.overall.capacity, self._all.units
+                                      + self.overall.failure_cost - self.overall.success_cost)
+            own = self._addresses.get(address)
+            if own is not None:
+                own.units = min(self.per_address.capacity, own.units
+                                + self.per_address.failure_cost - self.per_address.success_cost)

@@ -14,7 +14,7 @@ import functools
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     bindparam,
     cast,
+    func,
     insert,
     select,
     text,
@@ -37,6 +38,13 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.engine.interfaces import Compiled
 from sqlalchemy.orm import Session
 
+from spokeapp.domain.conflicts import (
+    keep_units,
+    obeys_rules,
+    tied_group,
+    unit_of,
+    within_rules,
+)
 from spokeapp.domain.errors import ValidationError
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.json_text import json_text
@@ -104,7 +112,7 @@ _CHANGES_TABLE = Base.metadata.tables["hub_changes"]
 _AUDIT_TABLE = Base.metadata.tables["audit"]
 _AUDIT_COLUMNS = ("at", "actor", "action", "subject", "detail")
 #: Fields of a conflict record a person may change: marking it resolved.
-CONFLICT_RESOLUTION_FIELDS = frozenset({"resolved", "resolved_by", "resolved_at"})
+CONFLICT_RESOLUTION_FIELDS = frozenset({"resolved", "resolved_by", "resolved_at", "resolution"})
 _RECORD_COLUMNS = ("record_id", "kind", "case_id", "state", "body", "author_user", "device_id",
                    "hub_time", "seq")
 _CHANGE_COLUMNS = ("change_id", "device_id", "record_id", "chain_hash", "seq", "status",
@@ -374,10 +382,20 @@ class PushTransaction:
             )
             self.session.flush()
         else:
+            if existing.kind != CONFLICT_KIND:
+                authors = dict(existing.field_authors or {})
+                writes = dict(existing.field_writes or {})
+                for name in set(existing.body) | set(body):
+                    if existing.body.get(name) != body.get(name):
+                        authors[name] = self.actor.user_id
+                        writes[name] = {"seq": seq, "device": self.device_id}
+                existing.field_authors = authors
+                existing.field_writes = writes
             existing.body = body
             existing.seq = seq
             existing.hub_time = self.now
             existing.device_id = self.device_id
+            existing.edited_by = self.actor.user_id
         return seq
 
     # -- per kind
@@ -468,58 +486,74 @@ class PushTransaction:
 
     def _merge_header(self, checked: _Checked, existing: HubRecord,
                       case_id: str | None) -> _Outcome:
-        change = checked.change
+        """Merge a header edit into the hub's version (docs/sync.md, "Headers and
+        conflicts"); every field the device changed that the stored result does not hold is
+        named by a conflict, whatever the reason (a clash, or a record rule)."""
+        change, kind = checked.change, checked.change.kind
+        hub_body = dict(existing.body)
+        base = (_normalise(kind, change.base) if change.base is not None else None) or {}
+        hub_changed = changed_since_base(base, hub_body, existing.field_writes,
+                                         change.base_seq, self.device_id)
         if (
             change.base_seq is not None
             and change.base_seq == existing.seq
             and change.base is not None
-            and _normalise(change.kind, change.base) == existing.body
+            and base == hub_body
         ):
             # Only when the device provably edited exactly what the hub holds is its version
             # taken whole; a matching seq alone is not proof (the device may have noted its own
             # pushed body as the base, while the hub had merged others' edits into it).
-            merged, clashes = dict(checked.body), list[str]()
+            merged = dict(checked.body)
         else:
-            base = _normalise(change.kind, change.base) if change.base is not None else None
-            merged, clashes = merge_fields(base or {}, existing.body, checked.body)
-            if clashes and _normalise(change.kind, merged) is None:
-                # The field-by-field result breaks the record's rules: keep the hub's version
-                # whole and let a person decide every field the device changed.
-                clashes = [
-                    f for f in sorted(set(existing.body) | set(checked.body))
-                    if checked.body.get(f) != existing.body.get(f)
-                    and checked.body.get(f) != (base or {}).get(f)
-                ]
-                merged = dict(existing.body)
-        if merged != existing.body:
-            try:
-                record_from_dict(change.kind, merged).validate()
-            except ValidationError:
-                merged = dict(existing.body)
-        hub_author, hub_seq, hub_body = existing.author_user, existing.seq, dict(existing.body)
+            merged, _clashes = merge_fields(base, hub_body, checked.body, hub_changed)
+            # Fields that mean one thing together are never mixed from the two versions.
+            merged = keep_units(kind, base, hub_body, checked.body, merged, hub_changed)
+            # A group of fields tied by a rule that the merge broke keeps the hub's values.
+            merged = within_rules(kind, hub_body, merged)
+        if merged != hub_body and not obeys_rules(kind, merged):
+            merged = dict(hub_body)  # never store a version that breaks the rules
+        # What the device changed (from its base; a field of a merge unit the device changed
+        # counts whole) and the stored result does not hold.
+        changed = {name for name in set(hub_body) | set(checked.body) | set(base)
+                   if checked.body.get(name) != base.get(name)}
+        unapplied = [
+            name for name in sorted(set(hub_body) | set(checked.body))
+            if merged.get(name) != checked.body.get(name)
+            and (name in changed or not changed.isdisjoint(unit_of(kind, name)))
+        ]
+        authors = {name: (existing.field_authors or {}).get(name, existing.author_user)
+                   for name in unapplied}
+        scope_author, hub_seq = existing.author_user, existing.seq
         seq = existing.seq
-        if merged != existing.body:
+        if merged != hub_body:
             seq = self._store(checked, merged, case_id, existing, HEADER)
         conflict_ids = [
-            self._open_conflict(change, name, hub_body, hub_author, hub_seq, case_id)
-            for name in clashes
+            self._open_conflict(checked, name, hub_body, authors[name], hub_seq, case_id,
+                                scope_author)
+            for name in unapplied
         ]
         return _Outcome("conflict" if conflict_ids else "accepted", seq, conflict_ids)
 
-    def _open_conflict(self, change: ChangeIn, name: str, hub_body: dict[str, Any],
-                       hub_author: str, hub_seq: int, case_id: str | None) -> str:
+    def _open_conflict(self, checked: _Checked, name: str, hub_body: dict[str, Any],
+                       hub_author: str, hub_seq: int, case_id: str | None,
+                       scope_author: str) -> str:
+        """One conflict record: ``hub_author`` wrote the kept value; ``scope_author`` is the
+        header's first author (an uncased conflict is scoped like the header)."""
+        change = checked.change
         conflict_id = new_id()
         body = ConflictPayload(
             id=conflict_id, record_id=change.record_id, record_kind=change.kind,
             case_id=case_id, field=name, hub_value=hub_body.get(name),
-            device_value=_normalise_value(change, name), hub_author=hub_author,
+            device_value=checked.body.get(name), hub_author=hub_author,
             device_author=self.actor.user_id, hub_seq=hub_seq, change_id=change.id,
             device_local_time=change.local_time, opened_at=self.now,
+            device_tied={field: checked.body.get(field)
+                         for field in sorted(tied_group(change.kind, name))},
         ).model_dump(mode="json")
         self.session.add(
             HubRecord(
                 record_id=conflict_id, kind=CONFLICT_KIND, case_id=case_id, state=HEADER,
-                body=body, author_user=hub_author if case_id is None else self.actor.user_id,
+                body=body, author_user=scope_author if case_id is None else self.actor.user_id,
                 device_id=None, seq=next_seq(self.session), hub_time=self.now,
             )
         )
@@ -531,29 +565,57 @@ class PushTransaction:
             raise HubError(404, "unknown_conflict",
                            f"The hub has no conflict {checked.change.record_id}.")
         self._check_record_scope(existing)
-        changed = {k for k in set(existing.body) | set(checked.body)
-                   if existing.body.get(k) != checked.body.get(k)}
+        try:  # as the payload model reads it (a conflict stored before a field was added)
+            stored = ConflictPayload.model_validate(existing.body).model_dump(mode="json")
+        except PydanticValidationError:
+            stored = existing.body
+        changed = {k for k in set(stored) | set(checked.body)
+                   if stored.get(k) != checked.body.get(k)}
         if not changed <= CONFLICT_RESOLUTION_FIELDS:
             raise HubError(422, "invalid_record",
-                           "Only resolved, resolved_by and resolved_at of a conflict may change.")
+                           "Only resolved, resolved_by, resolved_at and resolution of a "
+                           "conflict may change.")
         if not changed:
             return _Outcome("duplicate", existing.seq)
         return _Outcome("accepted",
                         self._store(checked, checked.body, existing.case_id, existing, HEADER))
 
 
-def _normalise_value(change: ChangeIn, name: str) -> Any:
-    normalised = _normalise(change.kind, change.payload)
-    return (normalised or change.payload).get(name)
+def changed_since_base(base: dict[str, Any], hub: dict[str, Any],
+                       writes: dict[str, Any] | None, base_seq: int | None,
+                       device_id: str) -> set[str]:
+    """The fields the hub changed since the version a device edited (docs/sync.md, "Headers
+    and conflicts"): the hub's value differs from ``base``'s, **or** the field was last
+    written after ``base_seq`` by another device (a laptop's write, or the hub's own).
+
+    The second catches a field put back to the base's value by someone the device never
+    heard from (closed, then reopened): comparing values alone would let the device's edit
+    overwrite it silently. A write by this device itself never counts: the engine keeps the
+    ``base_seq`` of the version it last pulled across its own consecutive pushes, so its own
+    earlier write is always "after" its base. ``writes`` is ``HubRecord.field_writes`` (None,
+    or a field not named: no write recorded - the first version, or a write before migration
+    0006 - and only the values are compared)."""
+    changed = {name for name in set(base) | set(hub) if hub.get(name) != base.get(name)}
+    since = -1 if base_seq is None else base_seq
+    for name, write in (writes or {}).items():
+        if not isinstance(write, dict):
+            continue
+        seq = write.get("seq")
+        if isinstance(seq, int) and seq > since and write.get("device") != device_id:
+            changed.add(name)
+    return changed
 
 
 def merge_fields(
-    base: dict[str, Any], hub: dict[str, Any], device: dict[str, Any]
+    base: dict[str, Any], hub: dict[str, Any], device: dict[str, Any],
+    hub_changed: Collection[str] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """Three-way merge of a header, field by field (docs/sync.md, "Headers and conflicts").
 
     A field only the device changed is taken; a field only the hub changed is kept; a field
     both changed to different values keeps the hub's value and is reported as a clash.
+    ``hub_changed``: the fields the hub changed since ``base`` (:func:`changed_since_base`);
+    by default those whose value differs from the base's.
     """
     merged = dict(hub)
     clashes: list[str] = []
@@ -561,7 +623,7 @@ def merge_fields(
         was, ours, theirs = base.get(name), hub.get(name), device.get(name)
         if theirs in (was, ours):
             continue
-        if ours == was:
+        if (ours == was) if hub_changed is None else (name not in hub_changed):
             merged[name] = theirs
         else:
             clashes.append(name)
@@ -636,11 +698,16 @@ def push(session: Session, caller: Caller, request: PushRequest, clock: Clock,
         for row in session.scalars(
             select(HubChange).where(among(session, HubChange.change_id, ids))).all()
     }
+    owners = _owners(session, {row.device_id for row in known.values()} - {device.id})
     for index, change in enumerate(request.changes):
         row = known.get(change.id)
         if row is None:
             continue
-        if row.device_id != device.id or row.chain_hash != heads[index]:
+        # From this device, or from an earlier device of the same person (a laptop enrolled
+        # again re-sends what it sent before: docs/sync.md, "Enrolling again"); either way at
+        # the same place in the same history (the chain hash covers everything before it).
+        mine = row.device_id == device.id or owners.get(row.device_id) == device.user_id
+        if not mine or row.chain_hash != heads[index]:
             raise HubError(
                 400, "chain_mismatch",
                 f"Change {change.id} reached the hub before with different content or from "
@@ -651,6 +718,12 @@ def push(session: Session, caller: Caller, request: PushRequest, clock: Clock,
         leading += 1
     if any(change_id in known for change_id in ids[leading:]):
         raise HubError(400, "chain_mismatch", "Changes the hub already has are out of order.")
+    if leading and device.chain_head != heads[leading - 1] and device.chain_head in (
+            request.chain.prev_head, *heads[:leading - 1]):
+        # The known changes continue this device's own chain from where it stands: a laptop
+        # enrolled again replaying, from genesis, what its earlier device sent. Its head moves
+        # along them (for a device's own changes the head is never behind them).
+        device.chain_head = heads[leading - 1]
     results: list[ChangeResult] = []
     if leading < len(ids):
         start = request.chain.prev_head if leading == 0 else heads[leading - 1]
@@ -708,6 +781,15 @@ def push(session: Session, caller: Caller, request: PushRequest, clock: Clock,
     log.info("push from device %s: %s", device.id, detail)
     return PushResponse(results=results, chain_head=device.chain_head,
                         hub_epoch=request.hub_epoch)
+
+
+def _owners(session: Session, device_ids: set[str]) -> dict[str, str]:
+    """The person each of these devices belongs to."""
+    if not device_ids:
+        return {}
+    rows = session.execute(
+        select(Device.id, Device.user_id).where(among(session, Device.id, sorted(device_ids))))
+    return {str(device_id): str(user_id) for device_id, user_id in rows}
 
 
 @dataclass(frozen=True, slots=True)
@@ -979,7 +1061,9 @@ def _records_query(role: str, has_team: bool) -> _AnySelect | None:
     """
     columns = (
         HubRecord.seq, HubRecord.record_id, HubRecord.kind, HubRecord.state,
-        HubRecord.case_id, cast(HubRecord.body, Text).label("body"), HubRecord.author_user,
+        HubRecord.case_id, cast(HubRecord.body, Text).label("body"),
+        # Who wrote this version (docs/sync.md, "Records on the hub").
+        func.coalesce(HubRecord.edited_by, HubRecord.author_user).label("author"),
         HubRecord.hub_time,
     )
     after: BindParameter[int] = bindparam("after")

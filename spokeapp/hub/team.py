@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,7 @@ from spokeapp.domain.team import (
     team_figures,
 )
 from spokeapp.hub import devices
+from spokeapp.hub.deps import Caller
 from spokeapp.hub.errors import HubError
 from spokeapp.hub.ledger import audit
 from spokeapp.hub.models import Device, HubCase, HubRecord, User
@@ -44,14 +45,6 @@ from spokeapp.sync.protocol import (
 
 #: Kinds whose records the team view reads (counts only).
 _KINDS = ("case", "risk_assessment", "session", "review_mark")
-
-
-def _caller(
-    request: Request,
-    authorization: Annotated[str | None, Header(description="Bearer access token")] = None,
-) -> devices.Caller:
-    return devices.request_caller(request.app.state.engine, authorization,
-                                  request.app.state.clock)
 
 
 def _parse_time(text: str | None) -> datetime | None:
@@ -164,7 +157,7 @@ def router() -> APIRouter:
     )
     def get_team(
         request: Request,
-        caller: Annotated[devices.Caller, Depends(_caller)],
+        caller: Caller,
         team: Annotated[str | None, Query(max_length=100)] = None,
     ) -> TeamResponse:
         with Session(request.app.state.engine) as session, session.begin():

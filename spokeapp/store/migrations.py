@@ -281,6 +281,14 @@ MIGRATIONS: Final[tuple[tuple[int, tuple[Step, ...]], ...]] = (
         ALTER TABLE sync_outgoing_v6 RENAME TO sync_outgoing;
         """,),
     ),
+    (
+        7,
+        ("""
+        -- Who the hub would alert about each visit (issue 13): the acknowledgement's ``reach``
+        -- as JSON (counts per channel, roles nobody covers; no names). NULL: an older hub.
+        ALTER TABLE visit_watch ADD COLUMN reach TEXT;
+        """,),
+    ),
 )
 
 LATEST_VERSION: Final[int] = MIGRATIONS[-1][0]

@@ -23,12 +23,13 @@ the engine converts between them and the plain dataclasses here.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
-from spokeapp.domain.errors import SpokeError, ValidationError
+from spokeapp.domain.conflicts import laptop_choice
+from spokeapp.domain.errors import Problem, SpokeError, ValidationError
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.json_text import json_text, json_value
 from spokeapp.domain.records import RECORD_TYPES, record_from_dict
@@ -127,6 +128,32 @@ class Acknowledged:
     covers: tuple[int, ...]  # local change seqs this wire change carried (squashed)
     watch_visit_id: str | None = None  # a safety change: the visit the hub now watches
     escalation_starts_at: datetime | None = None  # ... until then (None: visit over)
+    reach: dict[str, Any] | None = None  # ... and who it would alert (protocol.AlertReach)
+
+
+@dataclass(frozen=True)
+class WatchReach:
+    """Who the hub said it would alert about a visit: counts only (protocol.AlertReach)."""
+
+    people: int
+    by_channel: dict[str, int]
+    missing: tuple[str, ...] = ()
+
+    @property
+    def anyone(self) -> bool:
+        """True if at least one person or receiver (webhook) can be alerted."""
+        return self.people > 0 or self.by_channel.get("webhook", 0) > 0
+
+    @classmethod
+    def from_json(cls, text: str | None) -> WatchReach | None:
+        if not text:
+            return None
+        data = json.loads(text)
+        return cls(
+            people=int(data.get("people", 0)),
+            by_channel={str(k): int(v) for k, v in (data.get("by_channel") or {}).items()},
+            missing=tuple(str(m) for m in data.get("missing") or ()),
+        )
 
 
 @dataclass(frozen=True)
@@ -140,6 +167,7 @@ class VisitWatch:
     visit_id: str
     escalation_starts_at: datetime | None
     acknowledged_at: datetime
+    reach: WatchReach | None = None  # None: a hub older than issue 13 did not say
 
     @property
     def armed(self) -> bool:
@@ -262,12 +290,61 @@ class SyncStore:
             )
             self._audit(db, "sync.enrolled", account.device_id)
 
+    def save_re_enrolment(
+        self, account: HubAccount, *, replacing: str, allowed: Collection[str],
+        outgoing: Sequence[tuple[int, str]], keep_cursor: bool,
+    ) -> int:
+        """The laptop enrolled again as a new device (docs/sync.md, "Enrolling again"): one
+        transaction replaces its identity and restarts its chain from genesis, with every
+        change ever pushed queued for re-push under the new identity (as after a hub restore:
+        the hub answers ``duplicate`` for what it has). ``outgoing``: the batches still
+        outgoing, re-signed for the new device (slot, request), sent once the re-push reaches
+        the place they were chained from. The outbox, records, conflicts and held changes are
+        untouched. ``replacing`` must still be the enrolled device and its status one of
+        ``allowed``. Returns how many changes will be re-sent."""
+        with self.casebook.sync_transaction() as db:
+            row = db.execute(
+                "SELECT device_id, device_status FROM sync_state WHERE id = 1"
+            ).fetchone()
+            if row is None or row[0] != replacing or row[1] not in allowed:
+                raise CasebookError(
+                    "This laptop's enrolment changed while it was being enrolled again; "
+                    "nothing was changed."
+                )
+            first, count = db.execute("SELECT min(pos), count(*) FROM sync_pushed").fetchone()
+            values: dict[str, object] = dict(
+                hub_url=account.hub_url, cert_fingerprint=account.cert_fingerprint,
+                hub_id=account.hub_id, hub_epoch=account.hub_epoch,
+                device_id=account.device_id, device_name=account.device_name,
+                user_id=account.user_id, user_name=account.user_name, role=account.role,
+                team=account.team, refresh_token=account.refresh_token,
+                device_key=account.device_key, chain_head=account.chain_head,
+                repush_from=first, device_status=account.device_status,
+                enrolled_at=account.enrolled_at, last_error=None,
+            )
+            if not keep_cursor:
+                values["cursor"] = 0
+            self._update_state(db, **values)
+            db.executemany(
+                "UPDATE sync_outgoing SET request = ? WHERE id = ?",
+                [(request, slot) for slot, request in outgoing],
+            )
+            self._audit(db, "sync.enrolled_again", account.device_id)
+        return int(count)
+
     def _update_state(self, db: Connection, **values: object) -> None:
         columns = ", ".join(f"{name} = ?" for name in values)  # names come from this module
         db.execute(
             f"UPDATE sync_state SET {columns} WHERE id = 1",  # noqa: S608
             tuple(values.values()),
         )
+
+    def save_refresh_token(self, token: str) -> None:
+        """Replace the refresh token with the one the hub just rotated to, durably (committed
+        before this returns: the casebook syncs every commit), so the laptop never loses the
+        only token the hub still accepts. Called before the new access token is used."""
+        with self.casebook.sync_transaction() as db:
+            self._update_state(db, refresh_token=token)
 
     def record_attempt(self, *, error: str | None) -> None:
         """Note a sync attempt; ``error`` must be a plain message with no personal data."""
@@ -446,17 +523,18 @@ class SyncStore:
                 if ack.header:
                     self._note_pushed_header(db, ack)
             watches = {
-                ack.watch_visit_id: ack.escalation_starts_at
+                ack.watch_visit_id: (ack.escalation_starts_at, ack.reach)
                 for ack in acknowledged if ack.watch_visit_id is not None
             }
             db.executemany(
-                "INSERT INTO visit_watch (visit_id, escalation_starts_at, acknowledged_at) "
-                "VALUES (?, ?, ?) ON CONFLICT(visit_id) DO UPDATE SET "
+                "INSERT INTO visit_watch (visit_id, escalation_starts_at, acknowledged_at, "
+                "reach) VALUES (?, ?, ?, ?) ON CONFLICT(visit_id) DO UPDATE SET "
                 "escalation_starts_at = excluded.escalation_starts_at, "
-                "acknowledged_at = excluded.acknowledged_at",
+                "acknowledged_at = excluded.acknowledged_at, reach = excluded.reach",
                 [
-                    (visit_id, None if starts is None else starts.isoformat(), now)
-                    for visit_id, starts in watches.items()
+                    (visit_id, None if starts is None else starts.isoformat(), now,
+                     None if reach is None else json.dumps(reach, sort_keys=True))
+                    for visit_id, (starts, reach) in watches.items()
                 ],
             )
             state = db.execute("SELECT repush_from FROM sync_state WHERE id = 1").fetchone()
@@ -513,7 +591,7 @@ class SyncStore:
         """The hub's last word on a visit; None if it never acknowledged the plan."""
         with self.casebook.sync_reader() as db:
             row = db.execute(
-                "SELECT visit_id, escalation_starts_at, acknowledged_at FROM visit_watch "
+                "SELECT visit_id, escalation_starts_at, acknowledged_at, reach FROM visit_watch "
                 "WHERE visit_id = ?", (visit_id,),
             ).fetchone()
         return None if row is None else _visit_watch(row)
@@ -522,7 +600,7 @@ class SyncStore:
         """Every visit the hub has acknowledged, by visit id."""
         with self.casebook.sync_reader() as db:
             rows = db.execute(
-                "SELECT visit_id, escalation_starts_at, acknowledged_at FROM visit_watch"
+                "SELECT visit_id, escalation_starts_at, acknowledged_at, reach FROM visit_watch"
             ).fetchall()
         return {str(row[0]): _visit_watch(row) for row in rows}
 
@@ -940,8 +1018,55 @@ class SyncStore:
             ).fetchall()
         return [ConflictRecord(r[0], r[1], int(r[2]), json.loads(r[3]), r[4]) for r in rows]
 
-    def resolve_conflict(self, conflict_id: str, resolved_by: str) -> None:
-        """Mark a conflict resolved (after the worker edited the header as they decided).
+    def settle_conflict(self, conflict_id: str, resolved_by: str, *, take_laptop: bool,
+                        fields: Collection[str] | None = None) -> list[str]:
+        """Settle an open conflict, and with it every open conflict about the same record
+        whose field is among ``fields`` (resolved together); returns the ids settled.
+
+        ``take_laptop``: set ``fields`` of the header to the laptop's values (an ordinary
+        header edit, merged by the hub like any other) before marking them resolved; else the
+        hub's values are kept. ``fields`` (default: the conflict's own field, or, taking the
+        laptop's side, what :func:`laptop_choice` offers) must include the conflict's field,
+        and any other must be tied to it by a record rule. Raises ValidationError if the
+        header would then break a rule (nothing is changed).
+        """
+        open_ = {c.record_id: c.body for c in self.conflicts()}
+        body = open_.get(conflict_id)
+        if body is None:
+            raise CasebookError("That conflict is not open on this laptop.")
+        record_id, kind, name = str(body["record_id"]), str(body["record_kind"]), str(
+            body["field"])
+        tied = body.get("device_tied") if isinstance(body.get("device_tied"), dict) else {}
+        assert isinstance(tied, dict)
+        current = self.casebook.get(record_id).record
+        if fields is None and take_laptop:
+            choice = laptop_choice(kind, current.to_dict(), body)
+            fields = (name,) if choice is None else choice.fields
+        chosen = {name} if fields is None else set(fields)
+        if name not in chosen or not chosen <= {name} | set(tied):
+            raise ValidationError([Problem(
+                "fields", "must be the conflict's field and fields tied to it by a rule")])
+        if take_laptop:
+            values = {f: tied[f] if f in tied else body.get("device_value") for f in chosen}
+            updated = record_from_dict(kind, {**current.to_dict(), **values})
+            updated.validate()
+            if updated.to_dict() != current.to_dict():
+                self.casebook.save(updated)
+        together = sorted(
+            other for other, other_body in open_.items()
+            if other != conflict_id and other_body.get("record_id") == record_id
+            and other_body.get("field") in chosen
+        )
+        settled = [conflict_id, *together]
+        for other in settled:
+            self.resolve_conflict(other, resolved_by,
+                                  resolution="laptop" if take_laptop else "hub")
+        return settled
+
+    def resolve_conflict(self, conflict_id: str, resolved_by: str,
+                         resolution: str | None = None) -> None:
+        """Mark a conflict resolved (after the worker edited the header as they decided);
+        ``resolution``: "hub" or "laptop", whose value was kept.
 
         Queued as an ordinary change of the conflict record, so the hub and every device that
         can see the case learn it is settled.
@@ -955,6 +1080,8 @@ class SyncStore:
                 raise CasebookError("That conflict is not on this laptop.")
             body = json.loads(row[0])
             body.update(resolved=True, resolved_by=resolved_by[:64], resolved_at=now)
+            if resolution is not None:
+                body["resolution"] = resolution
             text = _json(body)
             db.execute(
                 "UPDATE sync_conflicts SET body = ? WHERE record_id = ?", (text, conflict_id)
@@ -994,4 +1121,5 @@ def _visit_watch(row: Sequence[Any]) -> VisitWatch:
     return VisitWatch(
         visit_id=str(row[0]), escalation_starts_at=starts,
         acknowledged_at=datetime.fromisoformat(str(row[2])),
+        reach=WatchReach.from_json(row[3]),
     )

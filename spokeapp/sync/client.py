@@ -14,6 +14,12 @@ Transport rules (docs/sync.md):
   message is safe to show. Payloads are never logged, only method, path and status.
 * Access tokens last 15 minutes; the client refreshes them with the device's refresh token
   before they expire and once more if the hub says a token is no longer valid.
+* Refresh tokens rotate (docs/sync.md, "Refresh tokens"): every token answer carries the next
+  refresh token, which is handed to ``on_refresh`` (the engine writes it into the casebook)
+  **before** the access token is used, so a crash cannot lose it. A token request whose
+  answer was lost is sent again at once (the hub gives the same new token to a quick retry).
+  After a hub restore the client proves itself with the device key (``sign``). A refresh
+  token the hub refuses as reused or expired raises :class:`MustEnrolAgain`.
 """
 
 from __future__ import annotations
@@ -38,9 +44,11 @@ from spokeapp.domain.errors import SpokeError
 from spokeapp.sync.protocol import (
     API_PREFIX,
     DEFAULT_PULL_LIMIT,
+    AreasResponse,
     CaseViewsRequest,
     CaseViewsResponse,
     DeviceStatus,
+    EnrolReplaces,
     EnrolRequest,
     EnrolResponse,
     ErrorBody,
@@ -51,6 +59,7 @@ from spokeapp.sync.protocol import (
     TeamResponse,
     TokenRequest,
     TokenResponse,
+    token_proof_message,
 )
 
 __all__ = [
@@ -69,8 +78,10 @@ __all__ = [
     "HubRejected",
     "HubUnreachable",
     "InsecureHubAddress",
+    "MustEnrolAgain",
     "OutOfScope",
     "SyncError",
+    "TooManyAttempts",
     "fingerprint_of",
     "normalise_fingerprint",
 ]
@@ -118,6 +129,20 @@ class AuthRejected(SyncError):
     """The hub no longer accepts this laptop's credentials."""
 
     code = "unauthorised"
+
+
+class MustEnrolAgain(AuthRejected):
+    """The hub stopped accepting this laptop's refresh token for good (it came back after
+    being replaced, or it was not used for too long): enrol again. Nothing waiting to be sent
+    is touched."""
+
+    code = "enrol_again"
+
+
+class TooManyAttempts(SyncError):
+    """The hub is refusing sign-in or enrolment attempts for a while (429)."""
+
+    code = "throttled"
 
 
 class DeviceRevoked(SyncError):
@@ -285,6 +310,21 @@ def _caused_by_pin_mismatch(exc: BaseException) -> bool:
     return False
 
 
+#: Why the hub refused to enrol this laptop again, in plain words (by ``ErrorBody.error``).
+_ENROLMENT_REFUSALS: Final = {
+    "other_person": (
+        "That enrolment code is for someone else. This laptop holds the caseload of the person "
+        "it was enrolled for, so it can only be enrolled again in their name. Nothing was "
+        "changed: ask your hub administrator for a code in your own name."
+    ),
+    "unknown_device": (
+        "That hub does not know this laptop: it was enrolled with a different hub, and its "
+        "records belong there. Nothing was changed: check the hub address (it is filled in "
+        "with the one this laptop used) or ask your hub administrator."
+    ),
+}
+
+
 # ------------------------------------------------------------------------------ the client
 @dataclass(frozen=True)
 class HubHealth:
@@ -298,7 +338,8 @@ class HubApi(Protocol):
     @property
     def hub_epoch(self) -> str | None: ...
 
-    def enrol(self, code: str, device_name: str, public_key: str) -> EnrolResponse: ...
+    def enrol(self, code: str, device_name: str, public_key: str, *,
+              replaces: EnrolReplaces | None = None) -> EnrolResponse: ...
 
     def set_credentials(self, device_id: str, refresh_token: str) -> None: ...
 
@@ -313,6 +354,8 @@ class HubApi(Protocol):
     def device_status(self) -> DeviceStatus: ...
 
     def report_case_views(self, request: CaseViewsRequest) -> CaseViewsResponse: ...
+
+    def areas(self) -> AreasResponse: ...
 
     def close(self) -> None: ...
 
@@ -344,6 +387,8 @@ class HubClient:
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         monotonic: Callable[[], float] = time.monotonic,
         transport: httpx.BaseTransport | None = None,
+        on_refresh: Callable[[str], None] | None = None,
+        sign: Callable[[bytes], str] | None = None,
     ) -> None:
         self.endpoint = endpoint.checked()
         verify: ssl.SSLContext | bool = (
@@ -369,6 +414,17 @@ class HubClient:
             else None
         )
         self.hub_epoch: str | None = None
+        self._on_refresh = on_refresh
+        self._sign = sign
+
+    def attach_device(self, *, on_refresh: Callable[[str], None] | None,
+                      sign: Callable[[bytes], str] | None) -> None:
+        """Where each rotated refresh token goes before it is used (the engine stores it in
+        the casebook; if that raises, the access token is not used), and how to sign a proof
+        with the device key after a hub restore."""
+        with self._lock:
+            self._on_refresh = on_refresh
+            self._sign = sign
 
     def close(self) -> None:
         self._http.close()
@@ -454,6 +510,24 @@ class HubClient:
             )
         if status == 413:
             raise BatchTooLarge("The hub refused a batch as too large.")
+        if code == "refresh_reused":
+            raise MustEnrolAgain(
+                "This laptop needs to be enrolled with the hub again: its sign-in was used "
+                "from somewhere else, so the hub stopped accepting it. Ask your hub "
+                "administrator for a new enrolment code. Everything not yet sent stays safe on "
+                "this laptop."
+            )
+        if code == "refresh_expired":
+            raise MustEnrolAgain(
+                "This laptop needs to be enrolled with the hub again: it has not synced for so "
+                "long that its sign-in expired. Ask your hub administrator for a new enrolment "
+                "code. Everything not yet sent stays safe on this laptop."
+            )
+        if status == 429:
+            raise TooManyAttempts(
+                "The hub is turning away sign-in attempts for a few minutes; Spoke will try "
+                "again later. Your work is safe on this laptop."
+            )
         if status == 401:
             raise AuthRejected(
                 "The hub no longer accepts this laptop's sign-in. Ask your hub administrator "
@@ -492,24 +566,40 @@ class HubClient:
             ) from exc
         return health
 
-    def enrol(self, code: str, device_name: str, public_key: str) -> EnrolResponse:
-        """Register this laptop's public key with a one-time code; returns its credentials."""
+    def enrol(self, code: str, device_name: str, public_key: str, *,
+              replaces: EnrolReplaces | None = None) -> EnrolResponse:
+        """Register this laptop's public key with a one-time code; returns its credentials.
+
+        ``replaces``: enrolling again, the device this laptop was (signed with its key); the
+        hub then refuses a code for someone else or a laptop of another hub, and answers a
+        device it was asked to wipe with :class:`DeviceRevoked` (``wipe``)."""
         try:
             request = EnrolRequest(
-                code=code.strip(), device_name=device_name, public_key=public_key
+                code=code.strip(), device_name=device_name, public_key=public_key,
+                replaces=replaces,
             )
         except ValidationError as exc:
             raise EnrolmentRefused(
                 "That enrolment code does not look right; check it and try again."
             ) from exc
-        response = self._send("POST", f"{API_PREFIX}/enrol", json_body=request.model_dump())
+        response = self._send("POST", f"{API_PREFIX}/enrol",
+                              json_body=request.model_dump(exclude_none=True))
+        if response.status_code == 429:
+            log.info("enrolment throttled by the hub")
+            raise EnrolmentRefused(
+                "The hub has seen too many enrolment attempts and is refusing them for a few "
+                "minutes. Wait, check the code, then try again."
+            )
         if response.status_code >= 400 and response.status_code < 500:
             body = self._error_body(response)
             log.info("enrolment refused: %s", body.error)
-            raise EnrolmentRefused(
+            if body.error == "device_revoked":
+                self._raise_for(response)
+            raise EnrolmentRefused(_ENROLMENT_REFUSALS.get(
+                body.error,
                 "The hub did not accept that enrolment code. Codes work once and expire after "
-                "a day; ask your hub administrator for a new one."
-            )
+                "a day; ask your hub administrator for a new one.",
+            ))
         self._raise_for(response)
         enrolled = self._parse(EnrolResponse, response)
         self.hub_epoch = enrolled.hub_epoch
@@ -534,16 +624,42 @@ class HubClient:
     def _refresh_locked(self) -> str:
         if self._credentials is None:
             raise AuthRejected("This laptop is not enrolled with a hub yet.")
+        credentials = self._credentials
         request = TokenRequest(
-            device_id=self._credentials.device_id, refresh_token=self._credentials.refresh_token
+            device_id=credentials.device_id, refresh_token=credentials.refresh_token
         )
         started = self._monotonic()
-        response = self._send("POST", f"{API_PREFIX}/token", json_body=request.model_dump())
+        response = self._token_request(request)
+        if response.status_code == 401 and self._sign is not None \
+                and self._error_body(response).error == "refresh_proof_required":
+            # The hub was restored from a backup and forgot this token: prove who we are.
+            epoch = self.health().hub_epoch
+            proof = self._sign(token_proof_message(
+                credentials.device_id, epoch, credentials.refresh_token))
+            log.info("hub restored: refreshing with the device's proof")
+            response = self._token_request(request.model_copy(update={"proof": proof}))
         self._raise_for(response)
         issued = self._parse(TokenResponse, response)
         self.hub_epoch = issued.hub_epoch
+        if issued.refresh_token is not None \
+                and issued.refresh_token != credentials.refresh_token:
+            # The old token no longer works: keep the new one in memory at once, and durably
+            # (on_refresh) before the access token is used.
+            self._credentials = _Credentials(credentials.device_id, issued.refresh_token)
+            if self._on_refresh is not None:
+                self._on_refresh(issued.refresh_token)
         self._token = _Token(issued.access_token, started + issued.expires_in)
         return issued.access_token
+
+    def _token_request(self, request: TokenRequest) -> httpx.Response:
+        """``POST /v1/token``, sent a second time at once if the answer was lost (the hub
+        answers a quick retry with the same new refresh token)."""
+        body = request.model_dump(exclude_none=True)
+        try:
+            return self._send("POST", f"{API_PREFIX}/token", json_body=body)
+        except HubUnreachable:
+            log.info("token answer lost; asking once more")
+            return self._send("POST", f"{API_PREFIX}/token", json_body=body)
 
     def _authorised(
         self, method: str, path: str, *, json_body: dict[str, Any] | None = None,
@@ -554,7 +670,7 @@ class HubClient:
             method, path, json_body=json_body, params=params, token=token, content=content
         )
         if response.status_code == 401 and self._error_body(response).error not in (
-            "device_revoked", "device_retired"
+            "device_revoked", "device_retired", "refresh_reused"
         ):
             with self._lock:  # the token expired or the hub restarted: refresh once
                 if self._token is not None and self._token.value == token:
@@ -597,6 +713,10 @@ class HubClient:
             content=request.model_dump_json().encode("utf-8"),
         )
         return self._parse(CaseViewsResponse, response)
+
+    def areas(self) -> AreasResponse:
+        """The hub's local authority areas (``spoke-hub areas``), for new cases."""
+        return self._parse(AreasResponse, self._authorised("GET", f"{API_PREFIX}/areas"))
 
     def report(self, start: date, end: date, scope: str | None = None) -> ReportResponse:
         """Figures counted on the hub for ``scope`` (default: the caller's own), all counts

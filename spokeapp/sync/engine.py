@@ -23,7 +23,7 @@ import gc
 import hashlib
 import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,7 +33,9 @@ from typing import Any, Final, Literal
 from pydantic import ValidationError
 
 from spokeapp.crypto.device_keys import DeviceKey
+from spokeapp.domain.areas import Area
 from spokeapp.domain.errors import SpokeError
+from spokeapp.store.areas import save_areas
 from spokeapp.store.casebook import Casebook
 from spokeapp.store.database import CasebookError
 from spokeapp.store.sync_state import (
@@ -51,14 +53,17 @@ from spokeapp.store.sync_state import (
 )
 from spokeapp.sync.case_views import REPORTING_ROLES, report_case_views
 from spokeapp.sync.client import (
+    AuthRejected,
     BatchTooLarge,
     DeviceRetired,
     DeviceRevoked,
+    EnrolmentRefused,
     EpochChanged,
     HubApi,
     HubClient,
     HubEndpoint,
     HubRejected,
+    HubUnreachable,
     OutOfScope,
     SyncError,
 )
@@ -68,14 +73,18 @@ from spokeapp.sync.protocol import (
     MAX_BATCH_BYTES,
     MAX_BATCH_CHANGES,
     MAX_PULL_LIMIT,
+    MAX_SEQ,
     SAFETY_KINDS,
     ChainProof,
     ChangeIn,
+    EnrolReplaces,
+    EnrolResponse,
     PullResponse,
     PushRequest,
     PushResponse,
     canonical_change,
     chain_message,
+    reenrol_message,
 )
 
 __all__ = [
@@ -102,6 +111,13 @@ _MAX_RESTARTS: Final = 2
 _PROGRESS_EVERY: Final = 250
 
 RETIRED: Final = "retired"
+#: The hub no longer accepts this laptop's sign-in (reused, expired or unknown): it must be
+#: enrolled again (docs/sync.md, "Enrolling again").
+SIGN_IN_ENDED: Final = "sign_in_ended"
+#: Device statuses in which the laptop may be enrolled again with a new code. Revoked here
+#: means revoked *without* wipe (hubs before retirement existed); a device told to wipe has
+#: erased its casebook, and the hub refuses its re-enrolment with the wipe instruction.
+ENROL_AGAIN_STATUSES: Final = frozenset({SIGN_IN_ENDED, "revoked"})
 RETIRED_DONE: Final = (
     "This laptop has been retired by your hub; everything on it has been sent."
 )
@@ -146,6 +162,10 @@ class SyncStatus:
     device_status: str = "active"
     #: Plain words about the laptop's standing that are not an error (e.g. retired).
     notice: str | None = None
+    #: The hub stopped accepting this laptop's sign-in: offer to enrol it again.
+    can_enrol_again: bool = False
+    #: The pinned certificate fingerprint of the hub (None on loopback http).
+    hub_fingerprint: str | None = None
 
 
 def retired_notice(waiting: int, held: int) -> str:
@@ -261,7 +281,8 @@ def _plainly_valid(first: PendingChange, last: PendingChange) -> bool:
         and type(last.kind) is str and 1 <= len(last.kind) <= 40
         and type(last.payload) is dict and _str_keys(last.payload)
         and type(last.author) is str and type(last.local_time) is str
-        and (first.base_seq is None or (type(first.base_seq) is int and first.base_seq >= 0))
+        and (first.base_seq is None
+             or (type(first.base_seq) is int and 0 <= first.base_seq <= MAX_SEQ))
         and (first.base is None or (type(first.base) is dict and _str_keys(first.base)))
     )
 
@@ -437,6 +458,8 @@ class SyncEngine:
             notice=(
                 retired_notice(waiting, held) if account.device_status == RETIRED else None
             ),
+            can_enrol_again=account.device_status in ENROL_AGAIN_STATUSES,
+            hub_fingerprint=account.cert_fingerprint,
         )
 
     def held(self) -> list[HeldRecord]:
@@ -450,31 +473,122 @@ class SyncEngine:
 
         Makes the device's signing key and keeps it, with the credentials the hub returns,
         only inside the encrypted casebook.
+
+        A laptop whose sign-in has ended (``SyncStatus.can_enrol_again``) is enrolled again
+        here, as a new device of the same person on the same hub; everything not yet sent is
+        kept and sent at the next sync (:meth:`_enrol_again`). Any other enrolled laptop is
+        refused.
         """
         with self._run_lock:
             endpoint = HubEndpoint(hub_url, cert_fingerprint).checked()
-            if self.store.account() is not None:
+            previous = self.store.account()
+            if previous is not None and previous.device_status not in ENROL_AGAIN_STATUSES:
                 raise CasebookError(
                     "This laptop is already enrolled with a hub; nothing was changed."
                 )
-            key = DeviceKey.generate()
-            client = self._client_factory(endpoint, None, None)
-            try:
-                enrolled = client.enrol(code, device_name, key.public_key_b64())
-            finally:
-                client.close()
-            account = HubAccount(
-                hub_url=endpoint.url, cert_fingerprint=endpoint.cert_fingerprint,
-                hub_id=enrolled.hub_id, hub_epoch=enrolled.hub_epoch,
-                device_id=enrolled.device_id, device_name=device_name,
-                user_id=enrolled.user_id, user_name=enrolled.user_name, role=enrolled.role,
-                team=enrolled.team, refresh_token=enrolled.refresh_token,
-                device_key=key.private_bytes(), cursor=0, chain_head=GENESIS_HEAD,
-                enrolled_at=self._clock().isoformat(),
+            if previous is not None:
+                account = self._enrol_again(previous, endpoint, code, device_name)
+                log.info("enrolled again as device %s, replacing device %s",
+                         account.device_id, previous.device_id)
+            else:
+                account = self._enrol_first(endpoint, code, device_name)
+        if not self._wiped:
+            self._emit(SyncEvent("status", status=self.status()))
+        return account
+
+    def _enrol_first(self, endpoint: HubEndpoint, code: str, device_name: str) -> HubAccount:
+        key = DeviceKey.generate()
+        client = self._client_factory(endpoint, None, None)
+        try:
+            enrolled = client.enrol(code, device_name, key.public_key_b64())
+        finally:
+            client.close()
+        account = self._new_account(endpoint, device_name, enrolled, key)
+        self.store.save_enrolment(account)
+        log.info("enrolled as device %s", enrolled.device_id)
+        return account
+
+    def _new_account(self, endpoint: HubEndpoint, device_name: str, enrolled: EnrolResponse,
+                     key: DeviceKey) -> HubAccount:
+        return HubAccount(
+            hub_url=endpoint.url, cert_fingerprint=endpoint.cert_fingerprint,
+            hub_id=enrolled.hub_id, hub_epoch=enrolled.hub_epoch,
+            device_id=enrolled.device_id, device_name=device_name,
+            user_id=enrolled.user_id, user_name=enrolled.user_name, role=enrolled.role,
+            team=enrolled.team, refresh_token=enrolled.refresh_token,
+            device_key=key.private_bytes(), cursor=0, chain_head=GENESIS_HEAD,
+            enrolled_at=self._clock().isoformat(),
+        )
+
+    def _enrol_again(self, previous: HubAccount, endpoint: HubEndpoint, code: str,
+                     device_name: str) -> HubAccount:
+        """Enrol a laptop whose sign-in ended as a new device (docs/sync.md, "Enrolling
+        again"): a new key and device id; the old device stays as it is on the hub.
+
+        The request names the old device, signed with its key, so the hub itself refuses a
+        code for another person or a laptop of another hub (before using the code up), and
+        tells a device it was asked to wipe to wipe: then this casebook is erased here and
+        nothing is enrolled. On success, in one casebook transaction: the new identity, the
+        chain back to genesis with every change ever pushed queued for re-push (the epoch
+        mechanism: the hub answers ``duplicate`` for what it has, now also from the old device
+        of the same person), batches still outgoing re-signed for the new device. The outbox
+        is not touched; the next sync sends it.
+        """
+        key = DeviceKey.generate()
+        public_key = key.public_key_b64()
+        old_key = DeviceKey.from_private_bytes(previous.device_key)
+        replaces = EnrolReplaces(
+            device_id=previous.device_id,
+            signature=old_key.sign(reenrol_message(previous.device_id, public_key)),
+        )
+        client = self._client_factory(endpoint, None, None)
+        try:
+            enrolled = client.enrol(code, device_name, public_key, replaces=replaces)
+        except DeviceRevoked as exc:
+            if exc.wipe:
+                self._revoked(exc, SyncReport(started_at=self._clock()))
+            raise
+        finally:
+            client.close()
+        # The hub checked both; a hub that did not (it would have to ignore ``replaces``)
+        # must not turn this casebook into another person's or another hub's.
+        if enrolled.hub_id != previous.hub_id:
+            raise EnrolmentRefused(
+                "That hub is not the one this laptop was enrolled with, and its records belong "
+                "there. Nothing was changed on this laptop; ask your hub administrator."
             )
-            self.store.save_enrolment(account)
-            log.info("enrolled as device %s", enrolled.device_id)
-        self._emit(SyncEvent("status", status=self.status()))
+        if enrolled.user_id != previous.user_id:
+            raise EnrolmentRefused(
+                "That enrolment code is for someone else. This laptop holds the caseload of "
+                "the person it was enrolled for. Nothing was changed on this laptop; ask your "
+                "hub administrator for a code in your own name."
+            )
+        account = self._new_account(endpoint, device_name, enrolled, key)
+        # The cursor is kept when the person's scope is the same (same person, role and team,
+        # same hub epoch): pulls are by person, not device, so what was pulled still stands.
+        keep_cursor = (
+            enrolled.hub_epoch == previous.hub_epoch and enrolled.role == previous.role
+            and enrolled.team == previous.team
+        )
+        outgoing = []
+        for slot, text, _covers in self.store.outgoing_batches():
+            try:
+                request = PushRequest.model_validate_json(text)
+            except ValidationError:
+                continue  # dropped when it is due to be re-sent
+            chain = request.chain
+            signed = request.model_copy(update={
+                "hub_epoch": enrolled.hub_epoch,
+                "chain": chain.model_copy(update={"signature": key.sign(chain_message(
+                    enrolled.device_id, chain.prev_head, chain.head))}),
+            })
+            outgoing.append((slot, signed.model_dump_json()))
+        count = self.store.save_re_enrolment(
+            account, replacing=previous.device_id, allowed=ENROL_AGAIN_STATUSES,
+            outgoing=outgoing, keep_cursor=keep_cursor,
+        )
+        log.info("enrolled again: %d change(s) to re-send, %d batch(es) outgoing", count,
+                 len(outgoing))
         return account
 
     # -------------------------------------------------------------- running
@@ -497,6 +611,16 @@ class SyncEngine:
             conflict_id, account.user_id if account is not None else self.casebook.author
         )
 
+    def settle_conflict(self, conflict_id: str, *, take_laptop: bool,
+                        fields: Collection[str] | None = None) -> list[str]:
+        """Settle a conflict, the fields a rule ties to it together if need be
+        (:meth:`SyncStore.settle_conflict`); returns the conflicts resolved."""
+        account = self.store.account()
+        return self.store.settle_conflict(
+            conflict_id, account.user_id if account is not None else self.casebook.author,
+            take_laptop=take_laptop, fields=fields,
+        )
+
     def sync_once(self) -> SyncReport:
         """Push what waits, pull what is new; never raises for known problems (see report)."""
         with self._run_lock, _fewer_collections():
@@ -515,6 +639,14 @@ class SyncEngine:
                 )
             except DeviceRevoked as exc:
                 self._revoked(exc, report)
+            except AuthRejected as exc:
+                # Reused, expired or unknown sign-in (MustEnrolAgain and plain 401s): the
+                # outbox and everything else stay as they are for after re-enrolment, which
+                # the status now offers. A later run the hub accepts sets the status back.
+                report.error, report.error_code = str(exc), exc.code
+                self.store.set_device_status(SIGN_IN_ENDED)
+                self.store.record_attempt(error=str(exc))
+                log.warning("the hub no longer accepts this laptop's sign-in (%s)", exc.code)
             except SyncError as exc:
                 report.error, report.error_code = str(exc), exc.code
                 self.store.record_attempt(error=str(exc))
@@ -544,6 +676,13 @@ class SyncEngine:
             HubEndpoint(account.hub_url, account.cert_fingerprint),
             account.device_id, account.refresh_token,
         )
+        # Refresh tokens rotate: each new one is written into the casebook before its access
+        # token is used; after a hub restore the device key proves who we are (docs/sync.md,
+        # "Refresh tokens"). Clients that never rotate (older hubs, test fakes) need neither.
+        attach = getattr(client, "attach_device", None)
+        if attach is not None:
+            key = DeviceKey.from_private_bytes(account.device_key)
+            attach(on_refresh=self.store.save_refresh_token, sign=key.sign)
         try:
             for _attempt in range(_MAX_RESTARTS + 1):
                 try:
@@ -581,7 +720,17 @@ class SyncEngine:
             return
         if account.role in REPORTING_ROLES:
             self._report_case_views(client)
+        self._keep_areas(client)
         self.store.record_attempt(error=None)
+
+    def _keep_areas(self, client: HubApi) -> None:
+        """Keep the hub's local authority areas in the casebook, for new cases offline
+        (``spokeapp.store.areas``). A hub without the list (older, 404) leaves the last one."""
+        try:
+            answer = client.areas()
+        except (HubRejected, OutOfScope, HubUnreachable):
+            return  # the list is a convenience: keep the last one, try again next sync
+        save_areas(self.casebook, [Area(a.name, tuple(a.districts)) for a in answer.areas])
 
     def _has_work_to_send(self) -> bool:
         return self.store.waiting_count() > 0 or self.store.outgoing() is not None
@@ -626,6 +775,9 @@ class SyncEngine:
         try:
             self._resend_outgoing(client, report)
             self._repush(client, report)
+            # Enrolled again: batches the old device sent without hearing back, chained from
+            # where the re-push has now arrived (docs/sync.md, "Enrolling again").
+            self._resend_outgoing(client, report, last_chance=True)
             pending, bad = squash(self.store.pending_changes())
             if bad:
                 self.store.hold_changes([c.seq for c in bad], HELD_REJECTED)
@@ -655,14 +807,25 @@ class SyncEngine:
     def _current_epoch(self, client: HubApi) -> str:
         return client.health().hub_epoch
 
-    def _resend_outgoing(self, client: HubApi, report: SyncReport) -> None:
+    def _resend_outgoing(self, client: HubApi, report: SyncReport, *,
+                         last_chance: bool = False) -> None:
         """Batches sent before whose answers never arrived: send exactly the same bytes, in
-        the order they were first sent (the second is chained on the first)."""
+        the order they were first sent (the second is chained on the first).
+
+        Only a batch that follows this laptop's chain head is sent. After a re-enrolment the
+        head starts again at genesis and the batches wait for the re-push to reach the place
+        they follow; ``last_chance`` (after the re-push): a batch that still does not follow
+        is dropped, its changes go with the rest of the outbox."""
         for slot, text, covers in self.store.outgoing_batches():
             try:
                 request = PushRequest.model_validate_json(text)
             except ValidationError:
                 self.store.drop_outgoing()
+                return
+            if request.chain.prev_head != self._account().chain_head:
+                if last_chance:
+                    log.warning("dropping outgoing batches that no longer follow the chain")
+                    self.store.drop_outgoing()
                 return
             log.info("re-sending a batch whose acknowledgement was lost")
             try:
@@ -849,6 +1012,10 @@ class SyncEngine:
                     watch_visit_id=None if result.watch is None else result.watch.visit_id,
                     escalation_starts_at=(
                         None if result.watch is None else result.watch.escalation_starts_at
+                    ),
+                    reach=(
+                        None if result.watch is None or result.watch.reach is None
+                        else result.watch.reach.model_dump()
                     ),
                 )
             )

@@ -42,6 +42,9 @@ MAX_PAYLOAD_BYTES: Final = 256 * 1024
 MAX_PULL_LIMIT: Final = 2000
 DEFAULT_PULL_LIMIT: Final = 1000
 ACCESS_TOKEN_SECONDS: Final = 15 * 60
+#: The largest sequence number (and cursor) there can be: the hub's counter is a signed 64-bit
+#: integer (SQLite INTEGER, PostgreSQL BIGINT). Larger numbers are refused with 422.
+MAX_SEQ: Final = 2**63 - 1
 ENROLMENT_CODE_HOURS: Final = 24
 
 #: Record kinds that travel first and alone (lone-working safety; see issue 5): the worker's
@@ -61,11 +64,22 @@ Role = Literal["worker", "supervisor", "admin"]
 
 
 class _Model(BaseModel):
+    """What a laptop sends: the hub refuses any field it does not know."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class _Answer(BaseModel):
+    """What the hub answers: a laptop ignores fields it does not know, so a hub can be
+    upgraded before its laptops (a new field such as ``VisitWatchAck.reach`` must never stop
+    an older laptop from syncing). The hub builds these itself, so nothing unknown reaches
+    them from outside."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
 # ------------------------------------------------------------------------------ errors
-class ErrorBody(_Model):
+class ErrorBody(_Answer):
     """Every 4xx/5xx body: a stable machine code and a message safe to show a person."""
 
     error: str
@@ -74,13 +88,36 @@ class ErrorBody(_Model):
 
 
 # ------------------------------------------------------------------------------ enrolment
+#: No control characters (NUL, line breaks, ...) in names a person gives: they would end up in
+#: the hub's database and its command-line listings (PostgreSQL refuses NUL outright).
+_NO_CONTROLS: Final = r"^[^\x00-\x1f\x7f]+$"
+#: Device ids are UUIDs made by the hub; anything else is refused before a database lookup.
+_DEVICE_ID: Final = r"^[0-9A-Za-z-]+$"
+
+
+class EnrolReplaces(_Model):
+    """A laptop enrolling again names the device it was (docs/sync.md, "Enrolling again"),
+    signed with that device's key: the hub then refuses a code for another person or from
+    another hub, and tells a device it was asked to wipe to wipe, before enrolling anything."""
+
+    device_id: str = Field(min_length=1, max_length=64, pattern=_DEVICE_ID)
+    signature: str = Field(
+        min_length=40, max_length=128,
+        description="the old device's Ed25519 signature, base64, over "
+        "reenrol_message(device_id, public_key of the new device)",
+    )
+
+
 class EnrolRequest(_Model):
     code: str = Field(min_length=6, max_length=64)
-    device_name: str = Field(min_length=1, max_length=100)
+    device_name: str = Field(min_length=1, max_length=100, pattern=_NO_CONTROLS)
     public_key: str = Field(min_length=40, max_length=64, description="Ed25519 key, base64")
+    replaces: EnrolReplaces | None = Field(
+        default=None, description="Only when a laptop enrols again: the device it was."
+    )
 
 
-class EnrolResponse(_Model):
+class EnrolResponse(_Answer):
     device_id: str
     user_id: str
     user_name: str
@@ -92,14 +129,38 @@ class EnrolResponse(_Model):
 
 
 class TokenRequest(_Model):
-    device_id: str = Field(min_length=1, max_length=64)
+    device_id: str = Field(min_length=1, max_length=64, pattern=_DEVICE_ID)
     refresh_token: str = Field(min_length=16, max_length=256)
+    proof: str | None = Field(
+        default=None, max_length=128,
+        description="Only after a hub restore (401 refresh_proof_required): the device's "
+        "Ed25519 signature, base64, over token_proof_message(device_id, hub_epoch, "
+        "refresh_token)",
+    )
 
 
-class TokenResponse(_Model):
+class TokenResponse(_Answer):
     access_token: str
     expires_in: int
     hub_epoch: str
+    refresh_token: str | None = Field(
+        default=None,
+        description="The device's next refresh token (rotated on every use): store it before "
+        "using the access token. None from hubs that do not rotate.",
+    )
+
+
+def token_proof_message(device_id: str, hub_epoch: str, refresh_token: str) -> bytes:
+    """What a device signs to prove it holds its key when a restored hub no longer knows its
+    refresh token (docs/sync.md, "Refresh tokens"): bound to the hub's current epoch."""
+    token_digest = hashlib.sha256(refresh_token.encode("utf-8")).hexdigest()
+    return f"spoke-token-v1|{device_id}|{hub_epoch}|{token_digest}".encode()
+
+
+def reenrol_message(old_device_id: str, public_key: str) -> bytes:
+    """What a laptop enrolling again signs with its old device key: the old device and the
+    new device's public key (so the signature cannot vouch for any other new key)."""
+    return f"spoke-reenrol-v1|{old_device_id}|{public_key}".encode()
 
 
 # ------------------------------------------------------------------------------ push
@@ -113,7 +174,7 @@ class ChangeIn(_Model):
     payload: dict[str, Any]
     author: str = Field(max_length=64)
     local_time: str = Field(max_length=40, description="device clock; metadata only")
-    base_seq: int | None = Field(default=None, ge=0)
+    base_seq: int | None = Field(default=None, ge=0, le=MAX_SEQ)
     base: dict[str, Any] | None = None
 
 
@@ -132,20 +193,44 @@ class PushRequest(_Model):
 ChangeStatus = Literal["accepted", "duplicate", "conflict"]
 
 
-class VisitWatchAck(_Model):
-    """The hub's word on a lone-working visit after a batch: is it watching, and until when.
+class AlertReach(_Answer):
+    """Who the hub would alert about a visit, and how: counts only, no names or numbers.
+
+    Worked out when the hub answers, from its escalation policy, its contacts for the
+    worker's team and the notifiers that are set up (with their secrets): ``people`` is how
+    many people beyond the worker the tiers can reach by SMS or email (the buddy from the
+    plan, each contact); ``by_channel`` counts the people reachable by ``sms`` and ``email``
+    and the ``webhook`` receivers (alarm receiving centres); ``missing`` names the tiers' roles
+    nobody can be reached for. ``people == 0`` and no webhook: the hub has nobody to alert.
+    """
+
+    people: int = Field(ge=0)
+    by_channel: dict[str, int] = Field(default_factory=dict)
+    missing: list[str] = Field(default_factory=list, max_length=40)
+
+    @property
+    def anyone(self) -> bool:
+        """True if at least one person or receiver can be alerted."""
+        return self.people > 0 or self.by_channel.get("webhook", 0) > 0
+
+
+class VisitWatchAck(_Answer):
+    """The hub's word on a lone-working visit after a batch: is it watching, until when, and
+    who it would alert.
 
     ``escalation_starts_at`` is when the hub will start escalating if nothing more reaches it
     (the next check-in deadline plus the hub's grace period), computed after the whole batch
     was applied; None once the visit is over (ended, home safe) and no longer watched. The
     worker's laptop shows a visit as ARMED only with such an acknowledgement in hand.
+    ``reach`` (issue 13) says who the escalation would reach; None from a hub older than it.
     """
 
     visit_id: str = Field(min_length=1, max_length=64)
     escalation_starts_at: datetime | None
+    reach: AlertReach | None = None
 
 
-class ChangeResult(_Model):
+class ChangeResult(_Answer):
     id: str
     status: ChangeStatus
     seq: int
@@ -156,7 +241,7 @@ class ChangeResult(_Model):
     )
 
 
-class PushResponse(_Model):
+class PushResponse(_Answer):
     """Sent only after the hub's transaction committed: the durable acknowledgement."""
 
     results: list[ChangeResult]
@@ -165,7 +250,7 @@ class PushResponse(_Model):
 
 
 # ------------------------------------------------------------------------------ pull
-class ChangeOut(_Model):
+class ChangeOut(_Answer):
     seq: int
     record_id: str
     kind: str
@@ -176,7 +261,7 @@ class ChangeOut(_Model):
     hub_time: str
 
 
-class PullResponse(_Model):
+class PullResponse(_Answer):
     hub_epoch: str
     max_seq: int
     changes: list[ChangeOut]
@@ -184,7 +269,7 @@ class PullResponse(_Model):
     more: bool
 
 
-class DeviceStatus(_Model):
+class DeviceStatus(_Answer):
     device_id: str
     status: Literal["active", "revoked", "retired"]
     wipe: bool
@@ -305,7 +390,7 @@ class ConflictPayload(_Model):
     field: str
     hub_value: Any
     device_value: Any
-    hub_author: str
+    hub_author: str  # who wrote the kept value (not the record's first author)
     device_author: str
     hub_seq: int
     change_id: str
@@ -314,10 +399,15 @@ class ConflictPayload(_Model):
     resolved: bool = False
     resolved_by: str | None = None
     resolved_at: str | None = None
+    #: The laptop's values of every field a record rule ties to ``field`` (``field``
+    #: included), so a person can take the laptop's side of the rule whole; empty if none.
+    device_tied: dict[str, Any] = Field(default_factory=dict)
+    #: How it was settled: the hub's value kept, or the laptop's taken (None: not said).
+    resolution: Literal["hub", "laptop"] | None = None
 
 
 # ------------------------------------------------------------------------------ team view
-class DeviceContactOut(_Model):
+class DeviceContactOut(_Answer):
     """One of a worker's laptops and when it last reached the hub (hub clock)."""
 
     device_id: str
@@ -325,7 +415,7 @@ class DeviceContactOut(_Model):
     last_seen_at: datetime | None
 
 
-class WorkerFiguresOut(_Model):
+class WorkerFiguresOut(_Answer):
     """A row of the supervisor's team view (``spokeapp.domain.team.WorkerFigures``)."""
 
     user_id: str
@@ -342,7 +432,7 @@ class WorkerFiguresOut(_Model):
     warnings: list[str]
 
 
-class TeamResponse(_Model):
+class TeamResponse(_Answer):
     """``GET /v1/team``: the team's figures, counted on the hub (no case content)."""
 
     team: str
@@ -352,7 +442,7 @@ class TeamResponse(_Model):
 
 
 # ------------------------------------------------------------------------------ reports
-class FigureOut(_Model):
+class FigureOut(_Answer):
     """One figure as shown: ``count`` is null when withheld in the funder form; ``of`` names
     the figure this one is a share of (so a laptop can rebuild the report exactly)."""
 
@@ -363,16 +453,20 @@ class FigureOut(_Model):
     value: str
     share: str
     of: str | None = None
+    expected: float | None = Field(
+        default=None, description="a benchmark count this figure is a share of instead of `of`")
+    benchmark: bool = Field(
+        default=False, description="a published expectation, not a count of anyone: never withheld")
 
 
-class FigureGroupOut(_Model):
+class FigureGroupOut(_Answer):
     """Figures that add up to another (``parts`` sum to ``total``): what suppression needs."""
 
     total: str
     parts: list[str]
 
 
-class ReportResponse(_Model):
+class ReportResponse(_Answer):
     """``GET /v1/reports``: the figures in reading order, counted on the hub."""
 
     scope: str
@@ -383,6 +477,23 @@ class ReportResponse(_Model):
     note: str
     figures: list[FigureOut]
     groups: list[FigureGroupOut] = Field(default_factory=list)
+    scope_name: str = Field(default="", description="the scope in words, a worker by name")
+    organisation: str = Field(default="", description="the hub's organisation, for the PDF")
+
+
+# ------------------------------------------------------------------------------ areas
+class AreaOut(_Answer):
+    """A local authority area a case can be recorded in, and the postcode districts
+    ("EX1") that suggest it."""
+
+    name: str
+    districts: list[str] = Field(default_factory=list)
+
+
+class AreasResponse(_Answer):
+    """``GET /v1/areas``: the hub's local authority areas, by name (``spoke-hub areas``)."""
+
+    areas: list[AreaOut]
 
 
 # ------------------------------------------------------------------------------ audit of views
@@ -392,8 +503,9 @@ MAX_CASE_VIEWS: Final = 1000
 class CaseViewIn(_Model):
     """A supervisor or admin opened a case on their laptop (the laptop's audit row)."""
 
-    seq: int = Field(ge=1, description="the laptop's audit sequence number, ascending")
-    case_id: str = Field(min_length=1, max_length=64)
+    seq: int = Field(ge=1, le=MAX_SEQ,
+                     description="the laptop's audit sequence number, ascending")
+    case_id: str = Field(min_length=1, max_length=64, pattern=_NO_CONTROLS)
     at: datetime = Field(description="laptop clock; metadata only")
 
 
@@ -401,7 +513,7 @@ class CaseViewsRequest(_Model):
     views: list[CaseViewIn] = Field(min_length=1, max_length=MAX_CASE_VIEWS)
 
 
-class CaseViewsResponse(_Model):
+class CaseViewsResponse(_Answer):
     """How many views were newly recorded, and the highest laptop seq the hub now holds."""
 
     recorded: int

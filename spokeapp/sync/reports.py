@@ -36,12 +36,14 @@ def report_from_response(response: ReportResponse) -> Report:
             raise HubRejected("The hub sent a report with withheld figures.", status=200,
                               error="bad_response")
         figures.append(Figure(figure.key, figure.section, figure.label, figure.count,
-                              figure.of))
+                              figure.of, figure.expected, figure.benchmark))
     return Report(
         period=Period(response.period_from, response.period_to),
         scope=ReportScope.parse(response.scope),
         figures=tuple(figures),
         groups=tuple((g.total, tuple(g.parts)) for g in response.groups),
+        scope_name=response.scope_name,
+        organisation=response.organisation,
     )
 
 

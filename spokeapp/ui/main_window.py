@@ -15,6 +15,7 @@ builds a fresh one after unlocking.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QPainter, QPalette
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -42,19 +44,22 @@ from PySide6.QtWidgets import (
 )
 
 from spokeapp.domain.errors import SpokeError
-from spokeapp.domain.records import AssessmentType, RiskAssessment, Session
+from spokeapp.domain.records import AssessmentType, Case, RiskAssessment, Session
 from spokeapp.domain.risk_tool import RiskTool
 from spokeapp.resources import load_risk_tool
 from spokeapp.store.casebook import CaseloadRow, StoredRecord
+from spokeapp.store.sync_state import SyncStore
 from spokeapp.sync.engine import SyncEngine, SyncReport, SyncStatus
 from spokeapp.sync.reports import fetch_report
 from spokeapp.sync.team import fetch_team
 from spokeapp.ui.forms import RecordDialog
 from spokeapp.ui.models.board import SUPERVISOR_ROLES, Counts
 from spokeapp.ui.models.caseload import CaseloadModel
+from spokeapp.ui.models.visits import SAFETY_RECORD_KINDS, load_visits, unsent_words
 from spokeapp.ui.reminders import CheckInReminders, shared_reminders
 from spokeapp.ui.sync_bridge import INTERACTIVE_PULL_LIMIT, SyncBridge
 from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.views.area_choice import AreaDialog, stored_areas
 from spokeapp.ui.views.board import BoardPage, team_names
 from spokeapp.ui.views.case_page import CasePage
 from spokeapp.ui.views.caseload import CaseloadPage
@@ -151,6 +156,39 @@ class _NavDelegate(QStyledItemDelegate):
         metrics = option.fontMetrics  # type: ignore[attr-defined]
         extra = metrics.horizontalAdvance(str(index.data(SHORTCUT_ROLE) or "")) + metrics.height()
         return QSize(size.width() + extra, max(size.height(), round(metrics.height() * 1.8)))
+
+
+KEEP_OPEN_TEXT = "&Keep Spoke open"
+CLOSE_ANYWAY_TEXT = "&Close anyway"
+
+
+def close_question(parent: QWidget, items: list[str]) -> QMessageBox:
+    """The question before closing with work that has not reached the hub (issue 13)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Not sent to the hub yet")
+    alarm = any("ALARM" in item for item in items)
+    box.setText(
+        "These have not reached the hub yet:\n\n"
+        + "\n".join(f"- {item}" for item in items)
+        + "\n\nThey are kept on this laptop and sent the next time Spoke is open and "
+        "connected."
+        + (" Nobody has been alerted about your alarm: if you are in danger, call 999."
+           if alarm else "")
+    )
+    keep = box.addButton(KEEP_OPEN_TEXT, QMessageBox.ButtonRole.RejectRole)
+    box.addButton(CLOSE_ANYWAY_TEXT, QMessageBox.ButtonRole.DestructiveRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    return box
+
+
+def confirm_close(parent: QWidget, items: list[str]) -> bool:
+    """Ask; True only for "Close anyway"."""
+    box = close_question(parent, items)
+    box.exec()
+    clicked = box.clickedButton()
+    return clicked is not None and clicked.text() == CLOSE_ANYWAY_TEXT
 
 
 @dataclass
@@ -315,6 +353,7 @@ class MainWindow(QMainWindow):
         self.case_page.amendment_requested.connect(self.amend)
         self.case_page.draft_requested.connect(self.open_draft)
         self.case_page.close_requested.connect(self.close_case)
+        self.case_page.area_requested.connect(self.set_case_area)
         self.referrals.open_referral.connect(self.open_referral)
         self.referrals.new_button.clicked.connect(self.new_referral)
         self.outreach.group_requested.connect(self.new_group)
@@ -375,7 +414,7 @@ class MainWindow(QMainWindow):
         page = ReportsPage(book, self._tasks, today=self.today_date,
                            account=self.sync.engine.store.account(),
                            hub_report=lambda period, scope: fetch_report(book, period, scope),
-                           parent=self)
+                           fetch_names=lambda: team_names(book), parent=self)
         self._add_page(REPORTS_TITLE, page, REPORTS_KEYS)
         return page
 
@@ -569,6 +608,43 @@ class MainWindow(QMainWindow):
         if case_id and self.case_page.case_id == case_id:
             self.case_page.open_case(self.book, case_id, record_id)
 
+    #: ``confirm_close(parent, items) -> True`` to close with unsent work. Tests replace it.
+    confirm_close: Callable[[QWidget, list[str]], bool] = staticmethod(confirm_close)
+
+    def unsent_items(self) -> list[str]:
+        """What has not reached the hub, named: the worker's alarms, plans and check-ins,
+        then a count of other records by kind."""
+        if not self.book.is_open:
+            return []
+        items = unsent_words(load_visits(self.book, include_ended=True))
+        if SyncStore(self.book).account() is None:
+            # Not enrolled: nothing is ever sent, so asking about every note at every close
+            # would only teach the worker to click past the question. Safety records are
+            # still named (an alarm on a laptop with no hub has alerted nobody).
+            return items
+        records: dict[str, str] = {}
+        for change in self.book.changes():
+            if change.kind not in SAFETY_RECORD_KINDS:
+                records[change.record_id] = change.kind
+        others: dict[str, int] = {}
+        for kind in records.values():
+            others[kind] = others.get(kind, 0) + 1
+        if others:
+            kinds = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(others.items()))
+            items.append(f"Other records not sent yet: {kinds}")
+        return items
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing with an alarm, a plan, a check-in or records not on the hub asks first."""
+        try:
+            items = self.unsent_items()
+        except SpokeError:
+            items = []
+        if items and not type(self).confirm_close(self, items):
+            event.ignore()
+            return
+        super().closeEvent(event)
+
     def save_drafts(self) -> None:
         """Called before locking: keep every unsaved draft, encrypted, in the casebook."""
         if self.session_form.dirty and self.book.is_open:
@@ -721,6 +797,22 @@ class MainWindow(QMainWindow):
         text = self.case_page.describe_plain(original)
         dialog = AmendmentDialog(self.book, case_id, original, text, parent=self)
         dialog.saved.connect(lambda _id: self._changed(case_id, record_id))
+        self._show_dialog(dialog)
+
+    def set_case_area(self, case_id: str) -> None:
+        """Set or correct the case's local authority area (older cases have none)."""
+        data = self.case_page.data
+        if data is None or data.case.id != case_id:
+            return
+        dialog = AreaDialog(stored_areas(self.book), data.case.local_authority, parent=self)
+
+        def save() -> None:
+            case = self.book.get(case_id).record
+            if isinstance(case, Case) and case.local_authority != dialog.chosen():
+                self.book.save(dataclasses.replace(case, local_authority=dialog.chosen()))
+                self._changed(case_id)
+
+        dialog.accepted.connect(save)
         self._show_dialog(dialog)
 
     def close_case(self, case_id: str) -> None:

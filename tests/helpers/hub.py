@@ -147,11 +147,13 @@ def prepare_database(database_url: str) -> tuple[Engine, InitResult]:
 
 
 @contextmanager
-def running_hub(database_url: str, clock: ManualClock | None = None) -> Iterator[RunningHub]:
-    """A freshly initialised hub on ``database_url``, served in a background thread."""
+def running_hub(database_url: str, clock: ManualClock | None = None,
+                **app_options: Any) -> Iterator[RunningHub]:
+    """A freshly initialised hub on ``database_url``, served in a background thread
+    (``app_options`` go to ``create_app``: settings, throttles)."""
     clock = clock or ManualClock()
     engine, init = prepare_database(database_url)
-    app = create_app(engine=engine, clock=clock)
+    app = create_app(engine=engine, clock=clock, **app_options)
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
                             timeout_graceful_shutdown=2)
     server = uvicorn.Server(config)
@@ -289,9 +291,11 @@ class Laptop:
         )
 
     def refresh(self) -> None:
+        """A new access token; keeps the rotated refresh token the hub sends with it."""
         response = self.token_response()
         response.raise_for_status()
         self.access_token = response.json()["access_token"]
+        self.refresh_token = response.json().get("refresh_token") or self.refresh_token
 
     @property
     def auth(self) -> dict[str, str]:

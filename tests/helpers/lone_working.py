@@ -2,7 +2,8 @@
 
 * :class:`WebhookReceiver` - an HTTP server on loopback that checks every request's
   ``X-Spoke-Signature`` with the shared secret (401 if wrong, as a real receiver would) and
-  keeps the bodies it accepted; it can be told to fail (HTTP 500) to test retries.
+  keeps the bodies it accepted; it can be told to fail (HTTP 500) or to stall (answer after
+  a delay, for timeouts) to test retries.
 * :class:`SmtpSink` - a real SMTP server (aiosmtpd) on loopback that keeps the messages.
 """
 
@@ -50,6 +51,8 @@ class WebhookReceiver:
         self.received: list[Received] = []
         self.refused = 0
         self.fail_paths: set[str] = set()
+        self.slow_paths: dict[str, float] = {}  # path -> seconds to wait before answering
+        self.delay = 0.0  # seconds before answering any request
         self.lock = threading.Lock()
         receiver = self
 
@@ -65,6 +68,9 @@ class WebhookReceiver:
                     self.send_response(401)
                     self.end_headers()
                     return
+                stall = receiver.slow_paths.get(self.path, receiver.delay)
+                if stall:
+                    time.sleep(stall)
                 if self.path in receiver.fail_paths:
                     self.send_response(500)
                     self.end_headers()
@@ -123,10 +129,15 @@ class _Keeper:
 class SmtpSink:
     """A real SMTP server (aiosmtpd) on a free loopback port."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int | None = None) -> None:
         self.keeper = _Keeper()
-        self.port = free_port()
+        self.port = port or free_port()
         self.controller = Controller(self.keeper, hostname="127.0.0.1", port=self.port)
+
+    @classmethod
+    def on_port(cls, port: int) -> SmtpSink:
+        """A server on a given port (the same server coming back after being stopped)."""
+        return cls(port)
 
     @property
     def messages(self) -> list[Message]:

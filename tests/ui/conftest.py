@@ -55,6 +55,15 @@ def no_qt_warnings(qtlog: Any) -> Iterator[None]:
     assert not problems, f"Qt warnings: {problems}"
 
 
+@pytest.fixture(autouse=True)
+def close_without_asking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Closing a main window with unsent work asks first (a modal question); tests that do
+    not test that question close without it. ``tests/ui/test_close_prompt.py`` puts it back."""
+    from spokeapp.ui.main_window import MainWindow
+
+    monkeypatch.setattr(MainWindow, "confirm_close", staticmethod(lambda *_args: True))
+
+
 @pytest.fixture
 def profile(tmp_path: Path) -> Path:
     return tmp_path / "profile"

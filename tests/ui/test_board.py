@@ -565,14 +565,23 @@ def test_a_visit_pushed_by_a_worker_reaches_the_supervisors_board_through_the_hu
             clock.now = START + timedelta(minutes=76)
             Watcher(hub.engine, clock).tick()  # the hub's own loop would do it within a second
             synced_until(lambda: state_of(page, visit.id) == "Overdue: alerts sent")
-            assert page.model.index(page.model.row_of(visit.id) or 0, ALERTS).data() == (
-                "1 to acknowledge"
-            )
+            # This hub has no contact and no notifier (as after the README's steps): the
+            # board says the alerts reached nobody instead of "Hub alerted the buddy", and the
+            # ladder fell through every tier at once (buddy, on-call, manager, everyone).
+            synced_until(lambda: page.model.index(page.model.row_of(visit.id) or 0,
+                                                  ALERTS).data()
+                         == "4 to acknowledge - 4 NOT DELIVERED")
+            page.select_visit(visit.id)
+            story = [r.cells[1] for r in page.timeline_model.rows]
+            assert any(line.startswith(
+                "Hub had NOBODY to alert for the buddy (missed check-in)\n  the buddy: NEVER "
+                "SENT - the hub has no contact or notifier for them") for line in story), story
+            assert not any(line.startswith("Hub alerted") for line in story)
             assert page.counts.overdue == 1
 
             # The supervisor acknowledges: the hub accepts it from a supervisor of her team.
             page.select_visit(visit.id)
-            assert len(page.acknowledge()) == 1
+            assert len(page.acknowledge()) == 4
             qtbot.waitUntil(lambda: SyncStore(super_book).waiting_count() == 0, timeout=15_000)
             qtbot.waitUntil(lambda: not bridge.running, timeout=15_000)
             assert SyncStore(super_book).held() == []
@@ -821,3 +830,43 @@ def test_welfare_debriefs_to_do_show_in_the_status_bar(
     assert window.board_button.text().endswith("; 1 welfare debrief to do")
     assert window.board is not None
     assert window.board.counts.debriefs == 1
+
+
+def test_each_notice_shows_delivered_failing_given_up_or_never_sent(
+    qtbot: Any, book: Casebook, board: BoardPage, clock: ManualClock
+) -> None:
+    """The hub's ``alert_delivery`` record, as it reaches the board by sync: per notice,
+    delivered, failing with a plain reason, given up, or never sent (nobody to send to)."""
+    from spokeapp.domain.records import AlertDelivery, AlertReason, EscalationAlert
+
+    visit = plan()
+    deadline = START + timedelta(hours=1)
+    alert = EscalationAlert(
+        id=new_id(), visit_id=visit.id, tier="on_call_manager",
+        raised_at=deadline + timedelta(minutes=30), recipients=("on_call_manager", "manager"),
+        reason=AlertReason.OVERDUE, deadline=deadline,
+    )
+    delivery = AlertDelivery(
+        id=new_id(), alert_id=alert.id, visit_id=visit.id,
+        channels=("sms", "email", "webhook"), roles=("on_call_manager", "on_call_manager",
+                                                    "webhook"),
+        statuses=("sent", "retrying", "failed"), reasons=("", "smtp_down", "http_500"),
+        attempts=(1, 2, 20), unreached=("manager",),
+    )
+    write(book, visit, alert)
+    book.save(delivery)  # a header the hub writes (and re-versions)
+    clock.now = deadline + timedelta(minutes=31)
+    load(qtbot, board)
+    board.select_visit(visit.id)
+    story = [r.cells[1] for r in board.timeline_model.rows]
+    assert (
+        "Hub alerted the on-call manager (missed check-in)\n"
+        "  SMS to the on-call manager: delivered\n"
+        "  Email to the on-call manager: FAILED (the email server is not answering; 2 tries), "
+        "trying again\n"
+        "  Webhook to the alarm receiver: FAILED (the receiver answered with error 500), gave "
+        "up after 20 tries\n"
+        "  the manager: NEVER SENT - the hub has no contact or notifier for them"
+    ) in story
+    assert board.model.index(board.model.row_of(visit.id) or 0, ALERTS).data() == (
+        "1 to acknowledge")  # one notice got through: not "NOT DELIVERED"

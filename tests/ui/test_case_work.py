@@ -96,6 +96,9 @@ def test_referral_to_closure_with_a_lower_outcome(qtbot: Any, make_shell: Any, s
     referral.consent.setChecked(True)
     referral.decision.setCurrentIndex(referral.decision.findData("accepted"))
     assert "Accept and open a case" in referral.save_button.text()
+    box = referral.local_authority
+    box.setCurrentIndex(box.findData(""))  # the worker picks "Not known" (no list yet)
+    box.activated.emit(box.currentIndex())
     referral.save_button.click()
     assert not referral.isVisible()
     qtbot.waitUntil(lambda: main.case_page.case_id is not None, timeout=5000)

@@ -86,12 +86,18 @@ def page(qtbot: Any, book: Casebook) -> ReportsPage:
     return widget
 
 
-def _table(page: ReportsPage) -> dict[str, tuple[str, str]]:
+def _table(page: ReportsPage, section: str = "") -> dict[str, tuple[str, str]]:
+    """Label -> (count, share); a label in several sections counts in the last, or in the
+    section whose title starts with ``section``."""
     rows: dict[str, tuple[str, str]] = {}
+    heading = ""
     for row in range(page.table.rowCount()):
         count = page.table.item(row, 1)
         if count is None:
+            heading = page.table.item(row, 0).text()
             continue  # a section heading
+        if section and not heading.startswith(section):
+            continue
         share = page.table.item(row, 2)
         rows[page.table.item(row, 0).text().strip()] = (count.text(), share.text())
     return rows
@@ -144,7 +150,7 @@ def test_csv_export_holds_the_figures_shown(page: ReportsPage, book: Casebook,
     assert (rows["referrals.accepted"]["count"], rows["referrals.accepted"]["share"]) == (
         "9", "75%"
     )
-    assert rows["referrals.received"]["scope"] == "worker:worker"
+    assert rows["referrals.received"]["scope"] == "One worker"  # never a user id
     assert rows["closures.lower"]["share"] == "67%"
     page.funder_box.setChecked(True)
     page.export_csv(path)
@@ -153,6 +159,24 @@ def test_csv_export_holds_the_figures_shown(page: ReportsPage, book: Casebook,
     assert rows["referrals.declined"]["count"] == "<5"
     assert "report.csv" in page.message.text()
     assert [e.action for e in book.audit_trail()].count("report.export_csv") == 2
+
+
+def test_every_pdf_page_carries_the_organisation_period_page_number_and_marking(
+        page: ReportsPage, book: Casebook, tmp_path: Path) -> None:
+    page.organisation_edit.setText("Demo Outreach Service")
+    page.organisation_edit.editingFinished.emit()
+    assert book.setting("report.organisation") == "Demo Outreach Service"  # kept for next time
+    path = tmp_path / "report.pdf"
+    page.export_pdf(path)
+    reader = PdfReader(path)
+    total = len(reader.pages)
+    assert total >= 3  # the figures over two pages, then the charts
+    for number, pdf_page in enumerate(reader.pages, start=1):
+        words = " ".join(pdf_page.extract_text().split())
+        assert "Demo Outreach Service" in words, number
+        assert "1 Apr 2026 to 30 Jun 2026" in words, number
+        assert f"Page {number} of {total}" in words, number
+        assert words.count("OFFICIAL - SENSITIVE") == 2, number  # top and bottom
 
 
 def test_pdf_export_contains_the_figures_and_the_charts(page: ReportsPage,
@@ -210,25 +234,32 @@ def test_the_main_window_has_a_reports_page(qtbot: Any, make_shell: Any, seeded:
         main.show_page(titles.index("Reports"))
     assert main.current_page_title == "Reports"
     rows = _table(main.reports)
-    assert rows["Young people supported (active)"] == ("2", "")
+    assert rows["Young people supported (each counted once)"] == ("2", "")
     assert rows["Open cases at the end of the period"] == ("2", "")
 
 
 def test_a_supervisor_reports_on_the_team_as_synced(qtbot: Any, book: Casebook) -> None:
     book.save(Case(id="case-b", young_person_id="yp-b", key_worker="w-birch",
                    opened_on=date(2026, 4, 20)))
-    account = SimpleNamespace(user_id="sup-1", role="supervisor", team="North")
-    page = ReportsPage(book, TaskRunner(), today=lambda: date(2026, 5, 15), account=account)
+    account = SimpleNamespace(user_id="sup-1", user_name="Demo Supervisor", role="supervisor",
+                              team="North")
+    page = ReportsPage(book, TaskRunner(), today=lambda: date(2026, 5, 15), account=account,
+                       fetch_names=lambda: {"w-birch": "Demo Birch", "worker": "Demo Ash"})
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.computed, timeout=5000):
         page.refresh()
+    # The team's names come from the hub (here a stand-in); never a user id on the page.
+    qtbot.waitUntil(lambda: page.scope_combo.itemText(1) == "Worker: Demo Ash", timeout=5000)
     choices = [page.scope_combo.itemText(i) for i in range(page.scope_combo.count())]
-    assert choices == ["Team North (as synced to this laptop)", "Worker w-birch",
-                       "Worker worker"]
+    assert choices == ["Team North (as synced to this laptop)", "Worker: Demo Ash",
+                       "Worker: Demo Birch"]
     rows = _table(page)
     assert rows["Open cases at the end of the period"] == ("3", "")
-    assert (rows["w-birch"], rows["worker"]) == (("1", ""), ("2", ""))
-    page.scope_combo.setCurrentIndex(1)
+    assert (rows["Demo Birch"], rows["Demo Ash"]) == (("1", "20%"), ("8", "161%"))  # casework
+    caseload = _table(page, section="Caseload per worker")
+    assert (caseload["Demo Birch"], caseload["Demo Ash"]) == (("1", ""), ("2", ""))
+    assert not any("w-birch" in label or label == "worker" for label in rows)
+    page.scope_combo.setCurrentIndex(2)
     rows = _table(page)
     assert rows["Open cases at the end of the period"] == ("1", "")
     assert rows["Referrals received"] == ("0", "")

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from PySide6.QtCore import Qt
 
@@ -172,6 +173,73 @@ def test_a_retired_laptop_says_so_in_plain_words(qtbot, hub: RunningHub, book: C
     assert status_summary(bridge.status(), datetime.now(UTC)).startswith(
         "This laptop has been retired"
     )
+    bridge.stop()
+
+
+def _lock_out(hub: RunningHub, engine: SyncEngine) -> None:
+    """Someone copies the laptop's sign-in and uses it after the laptop moved on: the hub
+    locks the laptop (docs/sync.md, "Refresh tokens")."""
+    assert engine.sync_once().ok
+    account = engine.store.account()
+    assert account is not None
+    hub.clock.advance(minutes=20)
+    assert engine.sync_once().ok
+    hub.clock.advance(minutes=20)
+    stolen = httpx.post(f"{hub.base_url}/v1/token", json={
+        "device_id": account.device_id, "refresh_token": account.refresh_token})
+    assert stolen.json()["error"] == "refresh_reused"
+
+
+def test_a_laptop_shut_out_by_the_hub_is_enrolled_again_from_the_keyboard(
+    qtbot, hub: RunningHub, book: Casebook
+) -> None:
+    worker = hub.admin.add_user("Test Worker", "worker", "Team X")
+    engine = SyncEngine(book)
+    old = engine.enrol(hub.base_url, hub.admin.enrolment_code(worker), "Test laptop")
+    book.author = worker
+    _lock_out(hub, engine)
+    _write_a_case_with_a_session(book)  # written while shut out
+    bridge = SyncBridge(engine)
+    panel = SyncPanel(bridge)
+    qtbot.addWidget(panel)
+    panel.show()
+    assert not panel.again_box.isVisible()
+
+    qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.again_box.isVisible(), timeout=15_000)
+
+    assert panel.again_box.accessibleName() == "Enrol this laptop again"
+    assert panel.again_url.text() == hub.base_url  # filled in with the hub it knows
+    assert panel.again_code.accessibleName() == "New enrolment code"
+    assert panel.again_button.accessibleName() == "Enrol this laptop again"
+    words = panel.again_words.text()
+    assert "used from somewhere else" in panel.again_reason.text()
+    assert "3 records waiting to upload stay safe on this laptop" in words
+    assert "will be sent as soon as it is enrolled again" in words
+    assert panel.waiting.text() == "3 records"
+    assert status_summary(bridge.status(), datetime.now(UTC)).startswith(
+        "This laptop must be enrolled again")
+    assert hub.admin.state()["hub_records"] == 0
+
+    # A code for someone else first: refused in plain words, the form stays.
+    someone_else = hub.admin.add_user("Other Worker", "worker", "Team X")
+    qtbot.keyClicks(panel.again_code, hub.admin.enrolment_code(someone_else))
+    qtbot.keyClick(panel.again_code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.again_button.isEnabled(), timeout=15_000)
+    assert "for someone else" in panel.again_message.text()
+    assert panel.again_box.isVisible()
+
+    panel.again_code.clear()
+    qtbot.keyClicks(panel.again_code, hub.admin.enrolment_code(worker))
+    qtbot.keyClick(panel.again_code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not panel.again_box.isVisible(), timeout=15_000)
+    qtbot.waitUntil(lambda: "everything has reached the hub" in panel.waiting.text(),
+                    timeout=15_000)
+    assert hub.admin.state()["hub_records"] == 3
+    account = engine.store.account()
+    assert account is not None and account.device_id != old.device_id
+    assert not panel.problem.isVisible()
+    assert "Connected to" in panel.account.text()
     bridge.stop()
 
 

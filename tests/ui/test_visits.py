@@ -234,9 +234,43 @@ def hub(tmp_path: Path, clock: ManualClock) -> Iterator[RunningHub]:
         yield running
 
 
+SMS_SECRET = "test-sms-secret-not-real"
+
+
+def _set_up_alerts(hub: RunningHub, monkeypatch: pytest.MonkeyPatch, *,
+                   on_call: bool = False) -> None:
+    """An SMS gateway (the buddy can be texted) and, if asked, an on-call manager reachable
+    by SMS and email, as ``spoke-hub safety notifier|contact`` would store them."""
+    from sqlalchemy.orm import Session
+
+    from spokeapp.hub import lone_working as hub_lw
+    from spokeapp.hub.notifiers import EmailSettings, NotifierSettings
+
+    monkeypatch.setenv("SPOKE_HUB_SMS_SECRET", SMS_SECRET)
+    with Session(hub.engine) as session, session.begin():
+        hub_lw.save_notifier_settings(session, NotifierSettings(
+            sms_url="http://127.0.0.1:9/sms",
+            email=EmailSettings(host="127.0.0.1", port=9, sender="spoke@example.org",
+                                starttls=False) if on_call else None,
+        ))
+        if on_call:
+            session.add(hub_lw.LoneWorkingContact(
+                id=new_id(), role="on_call_manager", team=None, user_id=None,
+                name="Demo On-call", email="oncall@example.org", phone="+447700900789",
+                created_at="x",
+            ))
+
+
+def _sync(qtbot: Any, engine: SyncEngine) -> None:
+    report = engine.sync_once()
+    assert report is not None
+
+
 def test_after_a_real_sync_with_the_hub_the_visit_is_armed(
-    qtbot: Any, hub: RunningHub, book: Casebook, clock: ManualClock
+    qtbot: Any, hub: RunningHub, book: Casebook, clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    _set_up_alerts(hub, monkeypatch)
     worker = hub.admin.add_user("Test Worker", "worker", "Team X")
     engine = SyncEngine(book)
     engine.enrol(hub.base_url, hub.admin.enrolment_code(worker), "Test laptop")
@@ -250,6 +284,9 @@ def test_after_a_real_sync_with_the_hub_the_visit_is_armed(
     qtbot.waitUntil(lambda: page.panel.armed_label.text().startswith("ARMED"), timeout=5_000)
     assert clock_text(watch.escalation_starts_at) in page.panel.armed_label.text()
     assert watch.escalation_starts_at == START + timedelta(hours=1, minutes=15)
+    # the hub said who it would alert: only the buddy, by SMS (no managers set up)
+    assert watch.reach is not None and watch.reach.people == 1
+    assert page.panel.armed_detail.text().startswith("Armed: 1 person will be called by SMS.")
 
     # A check-in moves the hub's escalation time once it has been synced.
     clock.advance(minutes=30)
@@ -341,8 +378,11 @@ def test_raising_the_alarm_asks_first_then_records_a_panic_alarm(
         (AlarmKind.PANIC, clock(), plan.id)
     ]
     assert page.panel.alarm_label.isVisible()
-    assert page.panel.alarm_label.text().startswith(f"ALARM RAISED at {clock_text(clock())}")
-    assert "call 999" in page.panel.alarm_label.text()  # not on the hub yet
+    # not on the hub yet: it says so, and never that anyone is being alerted
+    assert page.panel.alarm_label.text().startswith(
+        f"ALARM SAVED on this laptop at {clock_text(clock())} - not sent yet.")
+    assert "Call 999 if you are in danger" in page.panel.alarm_label.text()
+    assert "being" not in page.panel.alarm_label.text()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -634,4 +674,60 @@ def test_today_shows_the_current_visit_and_whether_it_is_armed(
     assert today.visits_label.text().startswith("ARMED — Example Library")
     assert f"next check-in due {clock_text(START + timedelta(hours=1))}" in (
         today.visits_label.text()
+    )
+
+
+def test_a_hub_with_nobody_to_alert_says_so_on_the_visit_screen(
+    qtbot: Any, hub: RunningHub, book: Casebook, clock: ManualClock
+) -> None:
+    """The README's hub: no contact, no notifier. The visit is watched, but the screen must
+    not pretend anyone would be called."""
+    worker = hub.admin.add_user("Test Worker", "worker", "Team X")
+    engine = SyncEngine(book)
+    engine.enrol(hub.base_url, hub.admin.enrolment_code(worker), "Test laptop")
+    page = _page(qtbot, book, clock)
+    plan = _start(page)
+    _sync(qtbot, engine)
+    page.refresh()
+    watch = SyncStore(book).visit_watch(plan.id)
+    assert watch is not None and watch.reach is not None and not watch.reach.anyone
+    assert page.panel.armed_label.text() == (
+        "Armed, but the hub has nobody to alert — call your manager")
+    assert page.panel.armed_detail.text().startswith(
+        "The hub is watching the clock, but no contact or notifier is set up")
+    assert page.panel.fallback.isVisible()  # text the plan to the buddy instead
+    assert page.panel.fallback.title() == "Nobody will be alerted: text your plan to your buddy"
+    # the buddy is told the truth too: the hub watches, but can call nobody
+    assert "cannot alert anyone" in page.panel.message.toPlainText()
+    assert "NOT watching" not in page.panel.message.toPlainText()
+    assert "will be called" not in " ".join(t for _n, t, _v in _visible_texts(page))
+
+
+def test_an_offline_alarm_says_it_is_not_sent_until_the_hub_has_it(
+    qtbot: Any, hub: RunningHub, book: Casebook, clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _set_up_alerts(hub, monkeypatch, on_call=True)
+    worker = hub.admin.add_user("Test Worker", "worker", "Team X")
+    engine = SyncEngine(book)
+    engine.enrol(hub.base_url, hub.admin.enrolment_code(worker), "Test laptop")
+    page = _page(qtbot, book, clock)  # no sync bridge: offline until the test syncs
+    _start(page)
+    _sync(qtbot, engine)
+    page.refresh()
+    assert page.panel.armed_detail.text().startswith(
+        "Armed: 2 people will be called by SMS and email.")
+    monkeypatch.setattr(VisitsPage, "confirm_alarm", staticmethod(lambda _p: True))
+    clock.advance(minutes=5)
+    page.panel.alarm_button.click()
+    saved = page.panel.alarm_label.text()
+    assert saved.startswith(f"ALARM SAVED on this laptop at {clock_text(clock())} - not sent yet")
+    assert "Call 999" in saved and "being called" not in saved
+    _sync(qtbot, engine)
+    page.refresh()
+    # nothing left on screen says it is still being sent
+    assert "sending" not in " ".join(t for _n, t, _v in _visible_texts(page))
+    assert page.panel.alarm_label.text() == (
+        f"ALARM RAISED at {clock_text(clock())}. The hub has your alarm: 2 people are being "
+        "called by SMS and email."
     )

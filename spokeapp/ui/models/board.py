@@ -46,6 +46,7 @@ from spokeapp.domain.records import (
     AlarmKind,
     AlarmResolution,
     AlertAcknowledgement,
+    AlertDelivery,
     AlertReason,
     CheckIn,
     CheckInChannel,
@@ -148,6 +149,11 @@ class VisitRecords:
     alerts: tuple[EscalationAlert, ...] = ()
     acks: tuple[AlertAcknowledgement, ...] = ()
     resolutions: tuple[AlarmResolution, ...] = ()
+    deliveries: tuple[AlertDelivery, ...] = ()
+
+    def delivery_of(self, alert_id: str) -> AlertDelivery | None:
+        """What became of an alert's notices, as the hub last said (None: not heard yet)."""
+        return next((d for d in self.deliveries if d.alert_id == alert_id), None)
 
 
 @dataclass(frozen=True)
@@ -215,12 +221,15 @@ def group_visits(
                 alerts=tuple(found.get(EscalationAlert, ())),
                 acks=tuple(found.get(AlertAcknowledgement, ())),
                 resolutions=tuple(found.get(AlarmResolution, ())),
+                deliveries=tuple(found.get(AlertDelivery, ())),
             )
         )
     return visits
 
 
-_OTHER_KINDS: Final = ("check_in", "alarm", "escalation_alert", "alert_ack", "alarm_resolution")
+_OTHER_KINDS: Final = (
+    "check_in", "alarm", "escalation_alert", "alert_ack", "alarm_resolution", "alert_delivery",
+)
 
 
 def load_board(
@@ -487,6 +496,12 @@ def alerts_words(entry: BoardEntry) -> str:
         return ""  # the hub sends no escalation records to a worker's own laptop
     waiting = len(entry.open_alerts)
     if waiting:
+        unreached = sum(
+            1 for a in entry.open_alerts
+            if (d := entry.visit.delivery_of(a.id)) is not None and d.reached_nobody
+        )
+        if unreached:
+            return f"{waiting} to acknowledge - {unreached} NOT DELIVERED"
         return f"{waiting} to acknowledge"
     sent = [
         a for a in entry.visit.alerts if a.tier not in (REMINDER_TIER, ALL_CLEAR_TIER)
@@ -518,19 +533,91 @@ def _tier_words(tier: str) -> str:
     return TIER_WORDS.get(tier, tier.replace("_", " "))
 
 
-def _alert_words(alert: EscalationAlert) -> str:
+CHANNEL_WORDS: Final = {"sms": "SMS", "email": "Email", "webhook": "Webhook"}
+
+REASON_WORDS: Final = {
+    "smtp_down": "the email server is not answering",
+    "smtp_refused": "the email server refused it",
+    "smtp_failed": "the email server failed",
+    "smtp_auth_failed": "the email server refused the hub's login",
+    "timeout": "no answer in time",
+    "connection_failed": "could not connect",
+    "no_signing_secret": "the hub has no signing secret for it",
+    "email_not_configured": "email is not set up on the hub",
+    "sms_not_configured": "SMS is not set up on the hub",
+    "webhook_not_configured": "the webhook was removed from the hub",
+    "unreadable_alert": "the hub could not read the alert",
+}
+"""Plain words for the hub's delivery error codes (``hub.notifiers.DeliveryError``)."""
+
+
+def reason_words(code: str) -> str:
+    """A failure's code in plain words ("http_500" -> "the receiver answered with error 500")."""
+    if code.startswith("http_"):
+        return f"the receiver answered with error {code[5:]}"
+    return REASON_WORDS.get(code, code.replace("_", " ") or "unknown failure")
+
+
+def _role_words(role: str) -> str:
+    if role == "webhook":
+        return "the alarm receiver"
+    if role == "worker":
+        return "the worker"
+    return TIER_WORDS.get(role, "the " + role.replace("_", " "))
+
+
+def notice_words(delivery: AlertDelivery) -> list[str]:
+    """One line per notice of an alert: delivered, waiting, failing (why), given up, or never
+    sent because the hub had nobody to send it to."""
+    lines = []
+    for channel, role, status, reason, attempts in zip(
+        delivery.channels, delivery.roles, delivery.statuses, delivery.reasons,
+        delivery.attempts, strict=True,
+    ):
+        what = f"{CHANNEL_WORDS.get(channel, channel)} to {_role_words(role)}"
+        if status == "sent":
+            lines.append(f"  {what}: delivered")
+        elif status == "pending":
+            lines.append(f"  {what}: being sent")
+        elif status == "retrying":
+            tries = f"{attempts} tr{'y' if attempts == 1 else 'ies'}"
+            lines.append(f"  {what}: FAILED ({reason_words(reason)}; {tries}), trying again")
+        else:
+            lines.append(f"  {what}: FAILED ({reason_words(reason)}), gave up after "
+                         f"{attempts} tries")
+    for role in delivery.unreached:
+        lines.append(f"  {_role_words(role)}: NEVER SENT - the hub has no contact or "
+                     "notifier for them")
+    return lines
+
+
+def _alert_words(alert: EscalationAlert, delivery: AlertDelivery | None = None) -> str:
+    if delivery is None:
+        verb = "Hub raised an alert for"  # what became of it is not known on this laptop yet
+    elif delivery.delivered:
+        verb = "Hub alerted"
+    elif not delivery.channels:
+        verb = "Hub had NOBODY to alert for"
+    elif delivery.reached_nobody:
+        verb = "Hub could NOT reach"
+    else:
+        verb = "Hub is alerting"
     if alert.tier == REMINDER_TIER:
-        return "Hub reminded the worker to check in"
-    if alert.reason is AlertReason.ALL_CLEAR:
-        return "Hub sent the all clear to everyone alerted"
-    why = {
-        AlertReason.OVERDUE: "missed check-in",
-        AlertReason.PANIC: "panic alarm",
-        AlertReason.DURESS: "DURESS",
-        AlertReason.DUE: "check-in due",
-        AlertReason.ALL_CLEAR: "all clear",
-    }[alert.reason]
-    return f"Hub alerted {_tier_words(alert.tier)} ({why})"
+        head = f"{verb} the worker (check-in reminder)"
+    elif alert.reason is AlertReason.ALL_CLEAR:
+        head = f"{verb} everyone alerted (all clear)"
+    else:
+        why = {
+            AlertReason.OVERDUE: "missed check-in",
+            AlertReason.PANIC: "panic alarm",
+            AlertReason.DURESS: "DURESS",
+            AlertReason.DUE: "check-in due",
+            AlertReason.ALL_CLEAR: "all clear",
+        }[alert.reason]
+        head = f"{verb} {_tier_words(alert.tier)} ({why})"
+    if delivery is None:
+        return head
+    return "\n".join([head, *notice_words(delivery)])
 
 
 def _check_in_words(check_in: CheckIn) -> str:
@@ -575,7 +662,7 @@ def timeline(
             note = f": {alarm.note}" if alarm.note else ""
             events.append((alarm.raised_at, f"PANIC alarm raised{note}"))
     events += [
-        (a.raised_at, _alert_words(a))
+        (a.raised_at, _alert_words(a, visit.delivery_of(a.id)))
         for a in visit.alerts
         if not (visit.mine and a.reason is AlertReason.DURESS)
     ]

@@ -32,7 +32,7 @@ from spokeapp.domain.records import (
     CheckIn,
     VisitPlan,
 )
-from spokeapp.store.sync_state import SyncStore, VisitWatch
+from spokeapp.store.sync_state import SyncStore, VisitWatch, WatchReach
 from spokeapp.ui.reminders import Reminder, clock_text, reminders_for
 
 #: The record kinds of the lone-working safety records a worker's laptop writes.
@@ -179,7 +179,11 @@ def plan_message(view: VisitView) -> str:
     never the young person's name (the plan has no name field at all).
     """
     plan = view.plan
+    reach = view.watch.reach if view.watch is not None else None
+    watched_by_nobody = view.armed and reach is not None and not reach.anyone
     lines = [
+        "Lone visit plan (Spoke). The hub cannot alert anyone about this visit: please watch "
+        "for me." if watched_by_nobody else
         "Lone visit plan (Spoke). The hub is NOT watching this visit: please watch for me.",
         f"Where: {plan.location}",
     ]
@@ -200,6 +204,78 @@ def plan_message(view: VisitView) -> str:
         "If I miss a check-in, call me; if you cannot reach me, call the on-call manager."
     )
     return "\n".join(lines)
+
+
+_CHANNEL_NAMES: Final = {"sms": "SMS", "email": "email"}
+
+
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
+def channels_words(reach: WatchReach) -> str:
+    """ "SMS and email", "SMS", "" ... for the people the hub can reach."""
+    names = [_CHANNEL_NAMES[c] for c in ("sms", "email") if reach.by_channel.get(c)]
+    return " and ".join(names)
+
+
+def reach_words(reach: WatchReach | None) -> str:
+    """What the hub said it would do if the worker misses a check-in, in plain words."""
+    if reach is None:
+        return "Armed (this hub does not say who it would alert)."
+    if not reach.anyone:
+        return "Armed, but the hub has nobody to alert - call your manager."
+    parts = []
+    if reach.people:
+        parts.append(f"{_people(reach.people)} will be called by {channels_words(reach)}")
+    hooks = reach.by_channel.get("webhook", 0)
+    if hooks:
+        parts.append(
+            f"{hooks} alarm receiving centre{'s' if hooks != 1 else ''} will be told"
+        )
+    return "Armed: " + " and ".join(parts) + "."
+
+
+def alarm_words(view: VisitView, panics: list[Alarm]) -> str:
+    """The worker's live alarm, truthfully: saved here only, or on the hub (and who it
+    calls). It is never "being alerted" before the hub has it."""
+    raised = clock_text(max(a.raised_at for a in panics))
+    if any(a.id in view.unsent for a in panics):
+        return (
+            f"ALARM SAVED on this laptop at {raised} - not sent yet. Nobody knows yet. "
+            "Call 999 if you are in danger. Spoke sends it the moment there is a connection."
+        )
+    reach = view.watch.reach if view.watch is not None else None
+    if reach is None:
+        return f"ALARM RAISED at {raised}. The hub has your alarm."
+    if not reach.anyone:
+        return (
+            f"ALARM RAISED at {raised}. The hub has your alarm but has NOBODY to alert - "
+            "call your manager, or 999 if you are in danger."
+        )
+    return (
+        f"ALARM RAISED at {raised}. The hub has your alarm: {_people(reach.people)} "
+        f"{'is' if reach.people == 1 else 'are'} being called by {channels_words(reach)}."
+        if reach.people
+        else f"ALARM RAISED at {raised}. The hub has your alarm: the alarm receiving centre "
+        "is being told."
+    )
+
+
+def unsent_words(views: Iterable[VisitView]) -> list[str]:
+    """What on this laptop has not reached the hub yet, by the worker's own visits: alarms,
+    check-ins and plans (for the question before closing the app)."""
+    found = []
+    for view in views:
+        where = view.plan.location
+        for alarm in view.panic_alarms():
+            if alarm.id in view.unsent:
+                found.append(f"Your ALARM at {clock_text(alarm.raised_at)} ({where})")
+        if not view.plan_sent and not view.ended:
+            found.append(f"Your visit plan for {where}: the hub is not watching it")
+        for check_in in view.unsent_check_ins():
+            found.append(f"Your check-in at {clock_text(check_in.at)} ({where})")
+    return found
 
 
 def today_words(view: VisitView, now: datetime) -> str:

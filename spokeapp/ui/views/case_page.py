@@ -225,6 +225,7 @@ class CasePage(QWidget):
     draft_requested = Signal(str)  # record id of a draft to carry on with
     close_requested = Signal(str)
     reassign_requested = Signal(str)  # case id (supervisors: ``reassign_button`` is shown)
+    area_requested = Signal(str)  # case id: set its local authority area
     loaded = Signal(str)
 
     def __init__(
@@ -321,6 +322,9 @@ class CasePage(QWidget):
         self.amend_button = button("A&mend selected", "Amend the selected record", "Ctrl+M")
         self.draft_button = button("Carry on with &draft", "Carry on with this draft", "Ctrl+D")
         self.close_button = button("C&lose case…", "Close this case", "Ctrl+Shift+C")
+        self.area_button = QPushButton("Ar&ea…", self)
+        self.area_button.setAccessibleName("Set the local authority area")
+        self.area_button.setToolTip("The local authority area the case is in (for reports)")
         self.reassign_button = QPushButton("Reass&ign…", self)
         self.reassign_button.setAccessibleName("Reassign this case to another worker")
         self.reassign_button.hide()  # supervisors only (the main window shows it)
@@ -334,6 +338,7 @@ class CasePage(QWidget):
         for widget in (self.amend_button, self.draft_button):
             case_row.addWidget(widget)
         case_row.addStretch(1)
+        case_row.addWidget(self.area_button)
         case_row.addWidget(self.reassign_button)
         case_row.addWidget(self.close_button)
         actions.addLayout(new_row)
@@ -354,6 +359,7 @@ class CasePage(QWidget):
         self.concern_button.clicked.connect(lambda: self._request(self.concern_requested))
         self.close_button.clicked.connect(lambda: self._request(self.close_requested))
         self.reassign_button.clicked.connect(lambda: self._request(self.reassign_requested))
+        self.area_button.clicked.connect(lambda: self._request(self.area_requested))
         self.amend_button.clicked.connect(self._amend)
         self.draft_button.clicked.connect(self._carry_on)
         self.timeline.selectionModel().currentRowChanged.connect(self._show_selected)
@@ -461,6 +467,7 @@ class CasePage(QWidget):
             self.amend_button,
             self.draft_button,
             self.close_button,
+            self.area_button,
         ):
             widget.setEnabled(on)
         if not on:
@@ -495,6 +502,7 @@ class CasePage(QWidget):
         if case.closed_on:
             add("Closed", format_day(case.closed_on))
         add("Key worker", case.key_worker)
+        add("Local authority area", case.local_authority or "Not known")
         add("Lawful basis", LAWFUL_BASES.get(case.lawful_basis, humanise(case.lawful_basis)))
         if referral is not None:
             add(

@@ -7,7 +7,13 @@ person's decision:
 
 * **Keep the hub's value**: the conflict is marked resolved;
 * **Use the laptop's value**: the header is edited to that value (an ordinary edit, merged by
-  the hub) and the conflict marked resolved.
+  the hub) and the conflict marked resolved. Where a record rule ties the field to others
+  (a closed case needs its closed date; a declined referral its reason and date), taking the
+  laptop's value alone would break the rule, so the queue offers the laptop's values of the
+  tied fields together instead, e.g. "Use the laptop's closure (status and closed on
+  together)"; every open conflict about those fields of the record is settled with it.
+
+"On the hub ... by" names who wrote the value the hub kept (not who first wrote the record).
 
 Either way the resolution is queued like any change and reaches the hub and every laptop that
 can see the case at their next sync.
@@ -32,8 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from spokeapp.domain.conflicts import LaptopChoice, laptop_choice
 from spokeapp.domain.errors import SpokeError
-from spokeapp.domain.records import record_from_dict
 from spokeapp.store.sync_state import ConflictRecord
 from spokeapp.ui.labels import humanise
 from spokeapp.ui.models.rows import Row, RowsModel
@@ -99,12 +105,18 @@ class ConflictQueue(QWidget):
         self.keep_button.setAccessibleName("Keep the hub's value")
         self.use_button = QPushButton("Use the &laptop's value", self)
         self.use_button.setAccessibleName("Use the laptop's value")
+        #: Shown instead of ``use_button`` when a rule ties the field to others.
+        self.together_button = QPushButton(self)
+        self.together_button.setAccessibleName("Use the laptop's values together")
+        self.together_button.hide()
+        self._choice: LaptopChoice | None = None
         self.message = Message(self, name="Conflict message")
         self.empty = QLabel("No conflicts to resolve.", self)
         self.empty.setEnabled(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.keep_button)
         buttons.addWidget(self.use_button)
+        buttons.addWidget(self.together_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -116,6 +128,7 @@ class ConflictQueue(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._show_selected)
         self.keep_button.clicked.connect(self.keep_hub_value)
         self.use_button.clicked.connect(self.use_laptop_value)
+        self.together_button.clicked.connect(self.use_laptop_value)
         self.show_conflicts([])
 
     def refresh(self) -> None:
@@ -155,10 +168,29 @@ class ConflictQueue(QWidget):
             return None
         return self.conflicts[index.row()]
 
+    def _laptop_choice(self, conflict: ConflictRecord) -> LaptopChoice | None:
+        body = conflict.body
+        try:
+            current = self._engine.casebook.get(str(body.get("record_id", ""))).record
+        except SpokeError:
+            return None
+        return laptop_choice(current.KIND, current.to_dict(), body)
+
     def _show_selected(self, *_args: object) -> None:
         conflict = self.selected()
+        self._choice = None if conflict is None else self._laptop_choice(conflict)
+        choice = self._choice
+        together = choice is not None and choice.together
         self.keep_button.setEnabled(conflict is not None)
-        self.use_button.setEnabled(conflict is not None)
+        self.use_button.setEnabled(choice is not None)
+        self.use_button.setVisible(not together)
+        self.together_button.setVisible(together)
+        self.together_button.setEnabled(together)
+        if choice is not None and together:
+            kind = str(conflict.body.get("record_kind", "")) if conflict else ""
+            words = choice.words(kind, humanise)
+            self.together_button.setText(words.replace("Use the laptop", "Use the &laptop", 1))
+            self.together_button.setAccessibleName(words)
         if conflict is None:
             self.detail.clear()
             return
@@ -183,22 +215,21 @@ class ConflictQueue(QWidget):
         self._settle(conflict, use_laptop=False)
 
     def use_laptop_value(self) -> None:
+        """The laptop's value; with the fields a rule ties to it, if the rule needs them."""
         conflict = self.selected()
-        if conflict is None:
+        if conflict is None or self._choice is None:
             return
         self._settle(conflict, use_laptop=True)
 
     def _settle(self, conflict: ConflictRecord, *, use_laptop: bool) -> None:
         body = conflict.body
         record_id = str(body.get("record_id", ""))
+        fields = None
+        if use_laptop and self._choice is not None:
+            fields = self._choice.fields
         try:
-            if use_laptop:
-                book = self._engine.casebook
-                current = book.get(record_id).record
-                data = current.to_dict()
-                data[str(body["field"])] = body.get("device_value")
-                book.save(record_from_dict(current.KIND, data))
-            self._engine.resolve_conflict(conflict.record_id)
+            self._engine.settle_conflict(conflict.record_id, take_laptop=use_laptop,
+                                         fields=fields)
         except SpokeError as exc:
             self.message.show_error(f"This conflict could not be settled: {exc}")
             return

@@ -52,6 +52,13 @@ from spokeapp.ui.forms import (
 from spokeapp.ui.models.rows import KEY_ROLE, SORT_ROLE, Row, RowsModel
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.views.area_choice import (
+    POSTCODE_HINT,
+    AreaChoice,
+    district_box,
+    list_hint,
+    stored_areas,
+)
 from spokeapp.ui.views.risk_form import format_day
 from spokeapp.ui.widgets import heading, paragraph
 
@@ -103,6 +110,8 @@ LABELS: Final = {
     "decline_reason": "Reason for declining",
     "decided_on": "Date of decision",
     "lawful_basis": "Lawful basis for holding the case",
+    "postcode_district": "Postcode district",
+    "local_authority": "Local authority area",
 }
 
 
@@ -181,6 +190,14 @@ class ReferralDialog(RecordDialog):
             choice_box(LAWFUL_BASES),
             hint="Usually public task, not consent. Agreed with your hub.",
         )
+        areas = stored_areas(book)
+        self.postcode_district = d.add("postcode_district", "&Postcode district",
+                                       district_box(self), hint=POSTCODE_HINT)
+        self.area = AreaChoice(areas, self)
+        self.local_authority = d.add("local_authority", "Local a&uthority area", self.area.box,
+                                     hint=list_hint(areas))
+        self.area.install(d, "local_authority")
+        self.postcode_district.textEdited.connect(self.area.suggest_from)
         QVBoxLayout(decision_box).addWidget(d.widget)
 
         for box in (person_box, referral_box, decision_box):
@@ -215,7 +232,8 @@ class ReferralDialog(RecordDialog):
     draft_kind = "referral"
 
     def draft_inputs(self) -> Mapping[str, QWidget]:
-        return self.fields.inputs
+        # The postcode is only for the suggestion: never kept, not even in a draft.
+        return {k: w for k, w in self.fields.inputs.items() if k != "postcode_district"}
 
     def draft_context(self) -> dict[str, str]:
         return {"referral_id": self.referral_id} if self._existing_referral else {}
@@ -250,11 +268,21 @@ class ReferralDialog(RecordDialog):
         d.set_visible("decided_on", decision is not ReferralDecision.PENDING)
         d.set_visible("decline_reason", decision is ReferralDecision.DECLINED)
         d.set_visible("lawful_basis", decision is ReferralDecision.ACCEPTED)
+        opens_case = decision is ReferralDecision.ACCEPTED and not self._case_open()
+        d.set_visible("postcode_district", opens_case)
+        d.set_visible("local_authority", opens_case)
         self.save_button.setText(
             "&Accept and open a case (Ctrl+Enter)"
             if decision is ReferralDecision.ACCEPTED
             else "&Save referral (Ctrl+Enter)"
         )
+
+    def _case_open(self) -> bool:
+        """True if this referral's case is open already (its area is set on the case)."""
+        if not self._existing_referral:
+            return False
+        return any(getattr(s.record, "referral_id", None) == self.referral_id
+                   for s in self._book.records("case"))
 
     def accept_shortcut(self) -> None:
         self.save()
@@ -298,6 +326,10 @@ class ReferralDialog(RecordDialog):
                 record.validate()
             except ValidationError as exc:
                 problems.extend(exc.problems)
+        if referral.decision is ReferralDecision.ACCEPTED and not self._case_open():
+            area_problem = self.area.problem()
+            if area_problem is not None:
+                problems.append(Problem("local_authority", area_problem))
         if problems:
             self.fields.show_problems(ValidationError(problems), self.summary, "saving")
             return False
@@ -327,6 +359,7 @@ class ReferralDialog(RecordDialog):
             opened_on=referral.decided_on,
             referral_id=referral.id,
             lawful_basis=LawfulBasis(self.lawful_basis.currentData()),
+            local_authority=self.area.value(),
         )
         self._book.save(case)
         return case.id

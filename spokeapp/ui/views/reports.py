@@ -10,6 +10,12 @@ report never shows duress (``worker_facing``).
 The **funder form** shows every count from 1 to 4 as "<5" and withholds ("*") what would give
 one away; the table, the charts, the CSV and the PDF all use the same suppressed figures, so a
 chart never shows a bar for a count the table hides.
+
+People appear by name, never by user id: the laptop's own account name, and for a supervisor
+the team's names asked of the hub (``fetch_names``, kept in memory only; offline, colleagues
+are "Unnamed worker N"). On an enrolled laptop closures count once signed off (``sign_off``).
+Every PDF page carries the organisation (typed on the page, kept in the casebook's settings,
+filled from the hub's reports), the period, its page number and "Official - sensitive".
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -52,26 +59,37 @@ from PySide6.QtWidgets import (
 )
 
 from spokeapp.domain.errors import SpokeError
-from spokeapp.domain.records import Case, Profession, Referral
+from spokeapp.domain.records import Case, ClosureReason, Profession, Referral
 from spokeapp.domain.reports import (
+    AREA_COLUMNS,
     HIDDEN_NOTE,
+    SECTION_AREAS,
     Attributed,
     Period,
     Report,
     ReportScope,
     ScopeKind,
     ShownFigure,
+    area_table,
     compute_report,
     report_csv,
+    worker_labels,
 )
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.risk_form import format_day
 from spokeapp.ui.widgets import Message, heading, is_dark, paragraph
 
-__all__ = ["PRESETS", "ReportsPage", "load_attributed", "preset_period", "write_pdf"]
+__all__ = ["MARKING", "PRESETS", "ReportsPage", "load_attributed", "preset_period",
+           "write_pdf"]
 
 #: Counts a report on the hub: (period, scope) -> the hub's figures (on a worker thread).
 HubReport = Callable[[Period, ReportScope], Report]
+#: The team's names by user id, asked of the hub (on a worker thread).
+FetchNames = Callable[[], dict[str, str]]
+
+MARKING: Final = "Official - sensitive"
+"""The protective marking at the top and bottom of every PDF page."""
+ORGANISATION_SETTING: Final = "report.organisation"
 
 THIS_QUARTER, LAST_QUARTER, THIS_YEAR, LAST_YEAR, CUSTOM = range(5)
 PRESETS: Final = (
@@ -131,6 +149,12 @@ def load_attributed(book: Any) -> list[Attributed]:
     return out
 
 
+def _names_unavailable(error: BaseException) -> None:
+    """Offline (or not a supervisor any more): colleagues stay "Unnamed worker N"."""
+    if not isinstance(error, SpokeError):
+        raise error
+
+
 @dataclass(frozen=True, slots=True)
 class _ScopeChoice:
     label: str
@@ -149,6 +173,17 @@ _SHORT_PROFESSIONS: Final = {
     Profession.OTHER: "Other",
 }
 
+_SHORT_REASONS: Final = {
+    ClosureReason.OUTCOMES_MET: "Outcomes met",
+    ClosureReason.YOUNG_PERSON_CHOSE_TO_END: "Chose to end",
+    ClosureReason.NON_ENGAGEMENT: "Not engaging",
+    ClosureReason.NOT_CONTACTABLE: "Not contactable",
+    ClosureReason.MOVED_AWAY: "Moved away",
+    ClosureReason.TRANSFERRED: "Transferred",
+    ClosureReason.AGED_OUT: "Aged out",
+    ClosureReason.OTHER: "Other",
+}
+
 # (title, [(figure key, bar label)]) for each chart.
 _CHARTS: Final = (
     ("Referrals", (("referrals.accepted", "Accepted"), ("referrals.declined", "Declined"),
@@ -156,9 +191,30 @@ _CHARTS: Final = (
     ("Cases closed: risk against the start",
      (("closures.lower", "Lower"), ("closures.same", "Same"), ("closures.higher", "Higher"),
       ("closures.incomplete", "Not comparable"))),
+    ("Why risk did not fall, by reason",
+     tuple((f"closures.not_lower.{r.value}", _SHORT_REASONS[r]) for r in ClosureReason)),
     ("Professionals trained, by profession",
      tuple((f"professionals.trained.{p.value}", _SHORT_PROFESSIONS[p]) for p in Profession)),
+    ("Awareness sessions, by profession",
+     tuple((f"professionals.awareness.{p.value}", _SHORT_PROFESSIONS[p]) for p in Profession)),
     ("Lone-working check-ins", (("lone.on_time", "On time"), ("lone.late", "Late"))),
+)
+
+
+#: Column headings of the per-area table (``AREA_COLUMNS``), short enough for a page.
+AREA_HEADINGS: Final = {
+    "open": "Open in period",
+    "new": "New",
+    "before": "From before",
+    "closed": "Closed",
+    "lower": "At lower risk",
+    "not_lower": "Risk not lower",
+    "not_closed": "Not closed",
+}
+AREA_EXPLAINED: Final = (
+    "Cases, not people. Open in period = new + from before = closed + not closed (still open, "
+    "or a closure awaiting sign-off); closed = at lower risk + risk not lower (than at the "
+    "start)."
 )
 
 
@@ -174,7 +230,9 @@ class ReportChart(QChartView):
         self.values: list[tuple[str, str]] = []
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setAccessibleName(f"Chart: {title}")
-        self.setMinimumHeight(self.fontMetrics().lineSpacing() * 13)
+        # Room for every bar's label (QtCharts elides them all to "..." when crowded).
+        lines = max(13.0, 5 + 1.8 * len(self.bars))
+        self.setMinimumHeight(int(self.fontMetrics().lineSpacing() * lines))
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 36)
         self.show_figures({})
 
@@ -250,9 +308,11 @@ def _print_palette() -> QPalette:
     return palette
 
 
-def write_pdf(path: Path, report: Report, *, funder: bool, title: str) -> None:
+def write_pdf(path: Path, report: Report, *, funder: bool, title: str,
+              organisation: str = "") -> None:
     """Write the report as an A4 PDF: the figures table, then the charts (the same charts as
-    on screen, drawn at a fixed size for print, with the same suppressed figures)."""
+    on screen, drawn at a fixed size for print, with the same suppressed figures). Every page
+    carries the organisation, the period, "Page N of M" and the marking (:data:`MARKING`)."""
     by_key = {row.key: row for row in report.shown(funder=funder)}
     charts = [ReportChart(chart_title, bars) for chart_title, bars in _CHARTS]
     for chart in charts:
@@ -267,87 +327,196 @@ def write_pdf(path: Path, report: Report, *, funder: bool, title: str) -> None:
     writer.setResolution(300)
     painter = QPainter(writer)
     try:
-        _paint_pdf(painter, writer, report, funder=funder, title=title, charts=charts)
+        layout = _PdfLayout(painter, writer, report, funder=funder, title=title,
+                            organisation=organisation or report.organisation, charts=charts)
+        pages = layout.run(draw=False)  # first count the pages, for "Page N of M"
+        layout.run(draw=True, pages=pages)
     finally:
         painter.end()
         for chart in charts:
             chart.deleteLater()
 
 
-def _paint_pdf(painter: QPainter, writer: QPdfWriter, report: Report, *, funder: bool,
-               title: str, charts: Sequence[ReportChart]) -> None:
-    dpi = writer.resolution()
-    width, height = float(writer.width()), float(writer.height())
-    body = QFont("Sans Serif", 10)
-    bold = QFont(body)
-    bold.setBold(True)
-    big = QFont(body)
-    big.setPointSizeF(16)
-    big.setBold(True)
-    line = dpi * 10 / 72 * 1.5  # a 10-point line with spacing, in device pixels
-    y = 0.0
+class _PdfLayout:
+    """Lays the report out on A4 pages; ``run(draw=False)`` only counts them."""
 
-    def text(x: float, w: float, words: str, font: QFont,
-             align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> None:
-        painter.setFont(font)
-        painter.drawText(QRectF(x, y, w, line), int(align | Qt.AlignmentFlag.AlignVCenter),
-                         words)
+    def __init__(self, painter: QPainter, writer: QPdfWriter, report: Report, *, funder: bool,
+                 title: str, organisation: str, charts: Sequence[ReportChart]) -> None:
+        self.painter, self.writer, self.report = painter, writer, report
+        self.funder, self.title, self.charts = funder, title, charts
+        self.organisation = organisation.strip() or "Organisation not named"
+        self.dpi = writer.resolution()
+        self.width, self.height = float(writer.width()), float(writer.height())
+        self.body = QFont("Sans Serif", 10)
+        self.small = QFont("Sans Serif", 8)
+        self.bold = QFont(self.body)
+        self.bold.setBold(True)
+        self.big = QFont(self.body)
+        self.big.setPointSizeF(16)
+        self.big.setBold(True)
+        self.line = self.dpi * 10 / 72 * 1.5  # a 10-point line with spacing, in device pixels
+        self.top = self.line * 1.6  # below the page's header band
+        self.bottom = self.height - self.line * 1.8  # above its footer band
+        self.y = 0.0
+        self.page = 0
+        self.pages = 0
+        self.draw = False
 
-    def room(lines: float) -> None:
-        nonlocal y
-        if y + lines * line > height:
-            writer.newPage()
-            y = 0.0
+    # ----------------------------------------------------------------- pages
+    def _start_page(self) -> None:
+        if self.page and self.draw:
+            self.writer.newPage()
+        self.page += 1
+        self.y = self.top
+        if not self.draw:
+            return
+        period = self.report.period
+        words = f"{format_day(period.start)} to {format_day(period.end)}"
+        muted = QColor("#333333")
+        self.painter.setPen(muted)
+        self._text(0, self.width, 0, self.organisation, self.small)
+        self._text(0, self.width, 0, MARKING.upper(), self.bold, Qt.AlignmentFlag.AlignHCenter)
+        self._text(0, self.width, 0, words, self.small, Qt.AlignmentFlag.AlignRight)
+        self.painter.drawLine(0, int(self.line * 1.1), int(self.width), int(self.line * 1.1))
+        foot = self.height - self.line
+        self.painter.drawLine(0, int(foot - self.line * 0.3), int(self.width),
+                              int(foot - self.line * 0.3))
+        self._text(0, self.width, foot, self.organisation, self.small)
+        self._text(0, self.width, foot, MARKING.upper(), self.bold,
+                   Qt.AlignmentFlag.AlignHCenter)
+        self._text(0, self.width, foot, f"Page {self.page} of {self.pages}", self.small,
+                   Qt.AlignmentFlag.AlignRight)
+        self.painter.setPen(QColor("#000000"))
 
-    painter.setFont(big)
-    painter.drawText(QRectF(0, y, width, line * 1.6), int(Qt.AlignmentFlag.AlignLeft),
-                     f"Spoke report: {title}")
-    y += line * 1.8
-    period = report.period
-    text(0, width, f"Period: {format_day(period.start)} to {format_day(period.end)}", body)
-    y += line
-    if funder:
-        painter.setFont(body)
-        note = QRectF(0, y, width, line * 2.2)
-        painter.drawText(note, int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
-                         f"Funder form. {HIDDEN_NOTE}")
-        y += line * 2.2
-    y += line * 0.5
-    label_w, count_w = width * 0.70, width * 0.15
-    section = ""
-    for row in report.shown(funder=funder):
-        if row.section != section:
-            room(2.5)
-            section = row.section
-            y += line * 0.4
-            text(0, label_w, section, bold)
-            text(label_w, count_w, "Count", bold, Qt.AlignmentFlag.AlignRight)
-            text(label_w + count_w, count_w, "Share", bold, Qt.AlignmentFlag.AlignRight)
-            y += line
-            painter.drawLine(0, int(y), int(width), int(y))
-        room(1)
-        text(dpi * 0.1, label_w, row.label, body)
-        text(label_w, count_w, row.value, body, Qt.AlignmentFlag.AlignRight)
-        text(label_w + count_w, count_w, row.share, body, Qt.AlignmentFlag.AlignRight)
-        y += line
-    if not charts:
-        return
-    writer.newPage()
-    y = 0.0
-    painter.setFont(bold)
-    painter.drawText(QRectF(0, 0, width, line), int(Qt.AlignmentFlag.AlignLeft),
-                     f"Charts: {title}" + (" (funder form)" if funder else ""))
-    top = line * 1.5
-    gap = dpi * 0.15
-    cell_w = (width - gap) / 2
-    cell_h = cell_w * 0.65
-    for index, chart in enumerate(charts):
-        if index and index % 6 == 0:
-            writer.newPage()
-        column, row_number = index % 2, (index % 6) // 2
-        target = QRectF(column * (cell_w + gap), top + row_number * (cell_h + gap), cell_w,
-                        cell_h)
-        painter.drawPixmap(target.toRect(), chart.grab())
+    def _room(self, lines: float) -> None:
+        if self.y + lines * self.line > self.bottom:
+            self._start_page()
+
+    def _text(self, x: float, w: float, y: float, words: str, font: QFont,
+              align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> None:
+        if self.draw:
+            self.painter.setFont(font)
+            self.painter.drawText(QRectF(x, y, w, self.line),
+                                  int(align | Qt.AlignmentFlag.AlignVCenter), words)
+
+    # ----------------------------------------------------------------- content
+    def run(self, *, draw: bool, pages: int = 0) -> int:
+        """Lay out (and with ``draw`` paint) every page; returns how many there are."""
+        self.draw, self.pages, self.page = draw, pages, 0
+        self._start_page()
+        line, width = self.line, self.width
+        if draw:
+            self.painter.setFont(self.big)
+            self.painter.drawText(QRectF(0, self.y, width, line * 1.6),
+                                  int(Qt.AlignmentFlag.AlignLeft), f"Spoke report: {self.title}")
+        self.y += line * 1.8
+        period = self.report.period
+        self._text(0, width, self.y, f"{self.organisation}. Period: {format_day(period.start)} "
+                   f"to {format_day(period.end)}", self.body)
+        self.y += line
+        if self.funder:
+            if draw:
+                self.painter.setFont(self.body)
+                self.painter.drawText(
+                    QRectF(0, self.y, width, line * 2.2),
+                    int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
+                    f"Funder form. {HIDDEN_NOTE}")
+            self.y += line * 2.2
+        self.y += line * 0.5
+        label_w, count_w = width * 0.70, width * 0.15
+        section = ""
+        for row in self.report.shown(funder=self.funder):
+            if row.section == SECTION_AREAS:
+                continue  # drawn as a table by area, below
+            if row.section != section:
+                self._room(2.5)
+                section = row.section
+                self.y += line * 0.4
+                self._text(0, label_w, self.y, section, self.bold)
+                self._text(label_w, count_w, self.y, "Count", self.bold,
+                           Qt.AlignmentFlag.AlignRight)
+                self._text(label_w + count_w, count_w, self.y, "Share", self.bold,
+                           Qt.AlignmentFlag.AlignRight)
+                self.y += line
+                if draw:
+                    self.painter.drawLine(0, int(self.y), int(width), int(self.y))
+            self._room(1)
+            self._text(self.dpi * 0.1, label_w, self.y, row.label, self.body)
+            self._text(label_w, count_w, self.y, row.value, self.body,
+                       Qt.AlignmentFlag.AlignRight)
+            self._text(label_w + count_w, count_w, self.y, row.share, self.body,
+                       Qt.AlignmentFlag.AlignRight)
+            self.y += line
+        self._areas()
+        if self.charts:
+            self._charts()
+        return self.page
+
+    def _areas(self) -> None:
+        """The per-area figures as a table: a row per area, then all areas."""
+        table = area_table(self.report, funder=self.funder)
+        if not table.rows:
+            return
+        line, width = self.line, self.width
+        self._room(6)
+        self.y += line * 0.4
+        self._text(0, width, self.y, SECTION_AREAS, self.bold)
+        self.y += line
+        if self.draw:
+            self.painter.setFont(self.small)
+            self.painter.drawText(QRectF(0, self.y, width, line * 1.6),
+                                  int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
+                                  AREA_EXPLAINED)
+        self.y += line * 1.6
+        name_w = width * 0.30
+        cell_w = (width - name_w) / len(AREA_HEADINGS)
+
+        def heading_row() -> None:  # two lines, so that no heading runs into the next
+            if self.draw:
+                self.painter.setFont(self.small)
+                bottom_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
+                self.painter.drawText(QRectF(0, self.y, name_w, line * 2),
+                                      int(Qt.AlignmentFlag.AlignLeft
+                                          | Qt.AlignmentFlag.AlignBottom), "Area")
+                for n, words in enumerate(AREA_HEADINGS.values()):
+                    self.painter.drawText(
+                        QRectF(name_w + n * cell_w + cell_w * 0.1, self.y, cell_w * 0.9,
+                               line * 2), int(bottom_right | Qt.TextFlag.TextWordWrap), words)
+            self.y += line * 2
+            if self.draw:
+                self.painter.drawLine(0, int(self.y), int(width), int(self.y))
+
+        heading_row()
+        for number, (name, values) in enumerate(table.rows):
+            before = self.page
+            self._room(1)
+            if self.page != before:  # a table running on to the next page: headings again
+                heading_row()
+            font = self.bold if number == len(table.rows) - 1 else self.body
+            self._text(self.dpi * 0.05, name_w, self.y, name, font)
+            for n, value in enumerate(values):
+                self._text(name_w + n * cell_w, cell_w, self.y, value, font,
+                           Qt.AlignmentFlag.AlignRight)
+            self.y += line
+
+    def _charts(self) -> None:
+        self._start_page()
+        self._text(0, self.width, self.y, f"Charts: {self.title}"
+                   + (" (funder form)" if self.funder else ""), self.bold)
+        top = self.y + self.line * 1.5
+        gap = self.dpi * 0.15
+        cell_w = (self.width - gap) / 2
+        cell_h = cell_w * 0.65
+        per_page = max(2, 2 * int((self.bottom - top + gap) // (cell_h + gap)))
+        for index, chart in enumerate(self.charts):
+            if index and index % per_page == 0:
+                self._start_page()
+                top = self.y
+            column, row_number = index % 2, (index % per_page) // 2
+            target = QRectF(column * (cell_w + gap), top + row_number * (cell_h + gap), cell_w,
+                            cell_h)
+            if self.draw:
+                self.painter.drawPixmap(target.toRect(), chart.grab())
 
 
 class ReportsPage(QWidget):
@@ -366,10 +535,12 @@ class ReportsPage(QWidget):
         today: Callable[[], date],
         account: Any = None,
         hub_report: HubReport | None = None,
+        fetch_names: FetchNames | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._hub_report = hub_report
+        self._fetch_names = fetch_names
         self._hub_cache: tuple[tuple[Period, str], Report] | None = None
         self._book = book
         self._tasks = tasks
@@ -377,6 +548,10 @@ class ReportsPage(QWidget):
         self._account = account
         self._me: str = account.user_id if account is not None else str(book.author)
         self._supervisor = account is not None and account.role in ("supervisor", "admin")
+        # Names by user id: this laptop's own account, then the team's from the hub (memory only).
+        self._names: dict[str, str] = {}
+        if account is not None and getattr(account, "user_name", ""):
+            self._names[self._me] = account.user_name
         self.report: Report | None = None
         self._scope_label = "My work"
         self._records: list[Attributed] | None = None
@@ -392,6 +567,14 @@ class ReportsPage(QWidget):
             edit.setAccessibleName(name)
         self.scope_combo = QComboBox(self)
         self.scope_combo.setAccessibleName("Whose work")
+        self.organisation_edit = QLineEdit(self)
+        self.organisation_edit.setAccessibleName("Organisation, printed on every PDF page")
+        self.organisation_edit.setPlaceholderText("Your organisation")
+        self.organisation_edit.setToolTip("Printed at the top of every page of the PDF")
+        self.organisation_edit.setMaxLength(120)
+        self.organisation_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 22)
+        self.organisation_edit.setText(self._setting(ORGANISATION_SETTING))
+        self.organisation_edit.setCursorPosition(0)  # the start of the name, not its end
         self.funder_box = QCheckBox("&Funder form (counts under 5 shown as <5)", self)
         self.funder_box.setAccessibleName("Funder form: counts under 5 shown as less than 5")
         self.show_button = QPushButton("&Show figures", self)
@@ -414,6 +597,9 @@ class ReportsPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 8)
         self.table.setWordWrap(False)
+        # 46 characters: with the charts beside it the supervisor's window still fits a
+        # 1920x1080 screen at 200% (960 px; tests/ui/test_review.py). Longer labels are
+        # elided, with the whole label in the tooltip.
         self.table.setMinimumWidth(self.fontMetrics().averageCharWidth() * 46)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -423,8 +609,24 @@ class ReportsPage(QWidget):
         charts = QWidget(self)
         grid = QGridLayout(charts)
         grid.setContentsMargins(0, 0, 0, 0)
+        self.areas_title = QLabel(f"<b>{SECTION_AREAS}</b>", charts)
+        self.areas_note = QLabel(AREA_EXPLAINED, charts)
+        self.areas_note.setWordWrap(True)
+        self.area_table = QTableWidget(0, len(AREA_COLUMNS) + 1, charts)
+        self.area_table.setHorizontalHeaderLabels(["Area", *AREA_HEADINGS.values()])
+        self.area_table.setAccessibleName(SECTION_AREAS)
+        self.area_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.area_table.setTabKeyNavigation(False)
+        self.area_table.verticalHeader().hide()
+        self.area_table.setWordWrap(False)
+        area_header = self.area_table.horizontalHeader()
+        area_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        area_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        grid.addWidget(self.areas_title, 0, 0, 1, 2)
+        grid.addWidget(self.areas_note, 1, 0, 1, 2)
+        grid.addWidget(self.area_table, 2, 0, 1, 2)
         for index, chart in enumerate(self.charts):
-            grid.addWidget(chart, index // 2, index % 2)
+            grid.addWidget(chart, 3 + index // 2, index % 2)
         # The charts scroll (rather than widen the window) when the page is narrow, e.g. at
         # 200% scaling beside the navigation.
         charts_scroll = QScrollArea(self)
@@ -439,13 +641,16 @@ class ReportsPage(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
 
-        # Three short rows rather than two long ones, so the page fits at 200% scaling.
+        # Short rows rather than long ones, so the page fits at 200% scaling (the
+        # supervisor's window within 960 px: tests/ui/test_review.py).
         period_row = QHBoxLayout()
         scope_row = QHBoxLayout()
+        buttons = QHBoxLayout()
         for row, text, widget in ((period_row, "Period", self.preset),
                                   (period_row, "From", self.start_edit),
                                   (period_row, "To", self.end_edit),
-                                  (scope_row, "Whose work", self.scope_combo)):
+                                  (scope_row, "Whose work", self.scope_combo),
+                                  (buttons, "Organisation", self.organisation_edit)):
             label = QLabel(f"{text}:", self)
             label.setBuddy(widget)
             row.addWidget(label)
@@ -454,8 +659,7 @@ class ReportsPage(QWidget):
         scope_row.addSpacing(self.fontMetrics().averageCharWidth() * 2)
         scope_row.addWidget(self.funder_box)
         scope_row.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.summary, 1)  # what the figures below cover
+        buttons.setStretchFactor(self.organisation_edit, 1)  # room for a charity's name
         buttons.addWidget(self.show_button)
         buttons.addWidget(self.csv_button)
         buttons.addWidget(self.pdf_button)
@@ -467,6 +671,7 @@ class ReportsPage(QWidget):
         layout.addLayout(period_row)
         layout.addLayout(scope_row)
         layout.addLayout(buttons)
+        layout.addWidget(self.summary)  # what the figures below cover
         layout.addWidget(self.message)
         layout.addWidget(splitter, 1)
 
@@ -478,6 +683,7 @@ class ReportsPage(QWidget):
         self.scope_combo.currentIndexChanged.connect(lambda _i: self._render())
         self.funder_box.toggled.connect(lambda _on: self._render())
         self.show_button.clicked.connect(self.refresh)
+        self.organisation_edit.editingFinished.connect(self._organisation_edited)
         self.csv_button.clicked.connect(self._choose_csv)
         self.pdf_button.clicked.connect(self._choose_pdf)
         self._set_exportable(False)
@@ -492,6 +698,27 @@ class ReportsPage(QWidget):
     @property
     def funder(self) -> bool:
         return self.funder_box.isChecked()
+
+    @property
+    def organisation(self) -> str:
+        return self.organisation_edit.text().strip()
+
+    def _setting(self, key: str) -> str:
+        getter = getattr(self._book, "setting", None)
+        value = getter(key) if getter is not None else None
+        return value or ""
+
+    def _organisation_edited(self) -> None:
+        setter = getattr(self._book, "set_setting", None)
+        if setter is not None and self.organisation != self._setting(ORGANISATION_SETTING):
+            setter(ORGANISATION_SETTING, self.organisation)
+
+    def set_names(self, names: dict[str, str]) -> None:
+        """The team's names by user id (from the hub): shown instead of "Unnamed worker"."""
+        self._names.update({k: v for k, v in names.items() if v.strip()})
+        if self._records is not None:
+            self._set_scopes(self._records)
+            self._render()
 
     def set_period(self, start: date, end: date) -> None:
         """Choose dates (the preset becomes "Choose dates")."""
@@ -532,14 +759,17 @@ class ReportsPage(QWidget):
             hub_choices.append(_ScopeChoice("The whole hub, counted on the hub",
                                             ReportScope(ScopeKind.HUB), worker_facing=False,
                                             from_hub=True))
-        others = sorted({a.worker for a in records} - {self._me})
+        workers = sorted({a.worker for a in records})
+        others = [w for w in workers if w != self._me]
         if self._supervisor and others:
             team = getattr(self._account, "team", None) or "team"
             choices.append(_ScopeChoice(f"Team {team} (as synced to this laptop)",
                                         ReportScope(ScopeKind.TEAM, team), worker_facing=False))
+            labels = worker_labels(workers, self._names)
             choices += [
-                _ScopeChoice(f"Worker {w}", ReportScope(ScopeKind.WORKER, w), worker_facing=False)
-                for w in others
+                _ScopeChoice(f"Worker: {labels[w][1]}", ReportScope(ScopeKind.WORKER, w),
+                             worker_facing=False)
+                for w in sorted(others, key=lambda w: labels[w][0])
             ]
         if self._supervisor and others:
             choices = choices[1:]  # a supervisor's laptop holds the team's work, not "mine"
@@ -547,13 +777,14 @@ class ReportsPage(QWidget):
         # laptop (this one too) last synced.
         choices = hub_choices + choices
         current = self.scope_combo.currentData()
+        current_scope = current.scope if isinstance(current, _ScopeChoice) else None
         self.scope_combo.blockSignals(True)
         self.scope_combo.clear()
         for choice in choices:
             self.scope_combo.addItem(choice.label, choice)
-        labels = [c.label for c in choices]
-        if isinstance(current, _ScopeChoice) and current.label in labels:
-            self.scope_combo.setCurrentIndex(labels.index(current.label))
+        scopes = [(c.scope, c.from_hub) for c in choices]
+        if isinstance(current, _ScopeChoice) and (current_scope, current.from_hub) in scopes:
+            self.scope_combo.setCurrentIndex(scopes.index((current_scope, current.from_hub)))
         self.scope_combo.blockSignals(False)
 
     # ------------------------------------------------------------------ computing
@@ -564,6 +795,8 @@ class ReportsPage(QWidget):
         target = self._book
         self._tasks.submit(lambda: load_attributed(target), self._loaded, self._failed,
                            owner=self)
+        if self._fetch_names is not None and self._supervisor:
+            self._tasks.submit(self._fetch_names, self.set_names, _names_unavailable, owner=self)
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
@@ -608,8 +841,10 @@ class ReportsPage(QWidget):
             return
         workers = [a.worker for a in self._records] if choice.scope.kind is not \
             ScopeKind.WORKER else []
+        # On a laptop enrolled with a hub every closure needs a supervisor's sign-off.
         self._show_report(compute_report(self._records, period, choice.scope, workers=workers,
-                                         worker_facing=choice.worker_facing), choice)
+                                         names=self._names, worker_facing=choice.worker_facing,
+                                         sign_off=self._account is not None), choice)
 
     def _hub_loaded(self, key: tuple[Period, str], report: Report, choice: _ScopeChoice) -> None:
         self._hub_cache = (key, report)
@@ -628,9 +863,13 @@ class ReportsPage(QWidget):
 
     def _show_report(self, report: Report, choice: _ScopeChoice) -> None:
         self.report = report
+        if report.organisation and not self.organisation:
+            self.organisation_edit.setText(report.organisation)  # as the hub knows it
+            self._organisation_edited()
         self._scope_label = choice.label
         shown = self.report.shown(funder=self.funder)
         self._fill_table(shown)
+        self._fill_areas(report)
         by_key = {row.key: row for row in shown}
         for chart in self.charts:
             chart.show_figures(by_key)
@@ -644,6 +883,11 @@ class ReportsPage(QWidget):
         rows: list[tuple[str, ShownFigure | None]] = []
         section = ""
         for row in shown:
+            if row.section == SECTION_AREAS:
+                if section != SECTION_AREAS:  # shown as its own table, by area
+                    section = SECTION_AREAS
+                    rows.append((f"{SECTION_AREAS}: the table beside, by area", None))
+                continue
             if row.section != section:
                 section = row.section
                 rows.append((section, None))
@@ -653,6 +897,7 @@ class ReportsPage(QWidget):
         bold.setBold(True)
         for number, (label, row) in enumerate(rows):
             first = QTableWidgetItem(label if row is None else f"    {label}")
+            first.setToolTip(label)  # the whole label where the column cuts it short
             self.table.setItem(number, 0, first)
             if row is None:
                 first.setFont(bold)
@@ -662,6 +907,25 @@ class ReportsPage(QWidget):
                 item = QTableWidgetItem(value)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(number, column, item)
+
+    def _fill_areas(self, report: Report) -> None:
+        table = area_table(report, funder=self.funder)
+        self.area_table.setRowCount(len(table.rows))
+        bold = QFont(self.area_table.font())
+        bold.setBold(True)
+        for number, (name, values) in enumerate(table.rows):
+            first = QTableWidgetItem(name)
+            first.setToolTip(name)
+            if number == len(table.rows) - 1:
+                first.setFont(bold)  # all areas
+            self.area_table.setItem(number, 0, first)
+            for column, value in enumerate(values, start=1):
+                item = QTableWidgetItem(value)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.area_table.setItem(number, column, item)
+        height = self.area_table.horizontalHeader().height() + 4 + sum(
+            self.area_table.rowHeight(r) for r in range(self.area_table.rowCount()))
+        self.area_table.setMinimumHeight(min(height, self.fontMetrics().lineSpacing() * 24))
 
     def _set_exportable(self, on: bool) -> None:
         self.csv_button.setEnabled(on)
@@ -685,7 +949,8 @@ class ReportsPage(QWidget):
     def export_pdf(self, path: Path) -> None:
         """Write the figures and the charts shown (the funder form if ticked) as a PDF."""
         assert self.report is not None
-        write_pdf(path, self.report, funder=self.funder, title=self._scope_label)
+        write_pdf(path, self.report, funder=self.funder, title=self._scope_label,
+                  organisation=self.organisation)
         self._book.audit("report.export_pdf")
         self.message.show_info(f"Saved the report as {path.name}.")
 

@@ -4,6 +4,11 @@ Before enrolment it asks for the hub's address and the one-time code an administ
 (``spoke-hub enrol``), and the certificate fingerprint for a hub on HTTPS. Afterwards it shows
 the last successful upload and download separately, how many records wait, anything held or in
 conflict, the last problem in plain words, and progress while a sync runs.
+
+When the hub stops accepting the laptop's sign-in (reused, expired, revoked without wipe:
+``SyncStatus.can_enrol_again``) the status page shows an "Enrol this laptop again" form: the
+hub address filled in, a field for the new code, and plain words that nothing waiting is lost.
+After it succeeds the ordinary status comes back and the waiting records are sent.
 """
 
 from __future__ import annotations
@@ -69,6 +74,9 @@ def status_summary(status: SyncStatus, now: datetime, *, running: bool = False) 
         parts.append(f"{status.waiting} waiting")
     if status.device_status == "retired":
         return "This laptop has been retired by your hub"
+    if status.can_enrol_again:
+        return "This laptop must be enrolled again" + (
+            f" · {status.waiting} waiting, kept safe" if status.waiting else "")
     if status.last_error:
         parts.append("last sync had a problem")
     return " · ".join(parts)
@@ -145,6 +153,10 @@ class SyncPanel(QWidget):
         self._bridge.enrol(url, code, self.fingerprint.text().strip() or None)
 
     def _enrol_failed(self, message: str) -> None:
+        if self.pages.currentIndex() == 1:  # enrolling again, from the status page
+            self.again_button.setEnabled(True)
+            self.again_message.show_error(message)
+            return
         self.enrol_button.setEnabled(True)
         self.enrol_message.show_error(message)
 
@@ -186,6 +198,7 @@ class SyncPanel(QWidget):
         QVBoxLayout(self.conflict_box).addWidget(self.conflict_queue)
         layout = QVBoxLayout(page)
         layout.addWidget(self.account)
+        layout.addWidget(self._enrol_again_box(page))
         layout.addLayout(form)
         layout.addWidget(self.conflict_box)
         layout.addWidget(self.problem)
@@ -195,6 +208,75 @@ class SyncPanel(QWidget):
         layout.addStretch(1)
         return page
 
+    # ------------------------------------------------------------------ enrolling again
+    def _enrol_again_box(self, page: QWidget) -> QGroupBox:
+        """Shown only when the hub no longer accepts this laptop's sign-in."""
+        box = QGroupBox("Enrol this laptop again", page)
+        box.setAccessibleName("Enrol this laptop again")
+        self.again_reason = Message(box, name="Why this laptop must be enrolled again")
+        self.again_words = paragraph("", box)
+        self.again_words.setAccessibleName("What happens to your records")
+        self.again_url = QLineEdit(box)
+        self.again_url.setAccessibleName("Hub address")
+        self.again_code = QLineEdit(box)
+        self.again_code.setAccessibleName("New enrolment code")
+        self.again_code.setPlaceholderText("e.g. 7Q2M-XK4D-9HTW-B3ZR")
+        self.again_code.returnPressed.connect(self._enrol_again_clicked)
+        self.again_fingerprint = QLineEdit(box)
+        self.again_fingerprint.setAccessibleName("Hub certificate fingerprint")
+        self.again_fingerprint.setPlaceholderText("Only for https: given with the code")
+        form = QFormLayout()
+        for text, field in (
+            ("Hub &address:", self.again_url),
+            ("New enrolment &code:", self.again_code),
+            ("Certificate &fingerprint:", self.again_fingerprint),
+        ):
+            label = QLabel(text, box)
+            label.setBuddy(field)
+            form.addRow(label, field)
+        self.again_button = QPushButton("&Enrol this laptop again", box)
+        self.again_button.setAccessibleName("Enrol this laptop again")
+        self.again_button.clicked.connect(self._enrol_again_clicked)
+        self.again_message = Message(box, name="Enrol again message")
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.again_reason)
+        layout.addWidget(self.again_words)
+        layout.addLayout(form)
+        layout.addWidget(self.again_message)
+        layout.addWidget(self.again_button, alignment=Qt.AlignmentFlag.AlignRight)
+        self.again_box = box
+        box.hide()
+        return box
+
+    def _show_enrol_again(self, status: SyncStatus) -> None:
+        # The hub's reason (reused, expired, revoked) says why; the rest what to do.
+        self.again_reason.show_error(
+            status.last_error or "The hub no longer accepts this laptop's sign-in."
+        )
+        kept = (
+            f"The {status.waiting} record{'s' if status.waiting != 1 else ''} waiting to "
+            "upload stay safe on this laptop and will be sent as soon as it is enrolled again."
+            if status.waiting else "Nothing on this laptop is lost."
+        )
+        self.again_words.setText(
+            f"{kept} Enter the new enrolment code (it must be in your own name); the hub "
+            "address is filled in. Your casebook and passphrase stay as they are."
+        )
+        if not self.again_box.isVisible() or not self.again_url.text():
+            self.again_url.setText(status.hub_url or "")
+            self.again_fingerprint.setText(status.hub_fingerprint or "")
+        self.again_box.show()
+
+    def _enrol_again_clicked(self) -> None:
+        url, code = self.again_url.text().strip(), self.again_code.text().strip()
+        if not url or not code:
+            self.again_message.show_error("Enter the new enrolment code (and the hub's address).")
+            self.again_code.setFocus()
+            return
+        self.again_button.setEnabled(False)
+        self.again_message.show_info("Enrolling this laptop again…")
+        self._bridge.enrol(url, code, self.again_fingerprint.text().strip() or None)
+
     def show_status(self, status: SyncStatus) -> None:
         now = self._clock()
         if not status.enrolled:
@@ -202,6 +284,14 @@ class SyncPanel(QWidget):
             return
         self.pages.setCurrentIndex(1)
         self.account.setText(f"Connected to {status.hub_url} as {status.user_name}.")
+        if status.can_enrol_again:
+            self.account.setText(f"Enrolled with {status.hub_url} as {status.user_name}.")
+            self._show_enrol_again(status)
+        elif self.again_box.isVisible():
+            self.again_box.hide()
+            self.again_code.clear()
+            self.again_message.clear_message()
+            self.again_button.setEnabled(True)
         self.last_upload.setText(when_text(status.last_upload, now))
         self.last_download.setText(when_text(status.last_download, now))
         self.waiting.setText(
@@ -216,7 +306,9 @@ class SyncPanel(QWidget):
         self.conflict_box.setVisible(bool(status.open_conflicts))
         if status.open_conflicts and not self._bridge.running:
             self.conflict_queue.refresh()
-        if status.last_error:
+        if status.last_error and status.can_enrol_again:
+            self.problem.clear_message()  # said in the "Enrol this laptop again" box
+        elif status.last_error:
             self.problem.show_error(f"Last sync: {status.last_error}")
         elif status.notice:
             self.problem.show_info(status.notice)

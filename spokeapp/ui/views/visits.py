@@ -75,9 +75,11 @@ from spokeapp.ui.models.visits import (
     BUDDY_PHONE_SETTING,
     MOBILE_SETTING,
     VisitView,
+    alarm_words,
     current_visit,
     load_visits,
     plan_message,
+    reach_words,
 )
 from spokeapp.ui.reminders import CheckInReminders, clock_text
 from spokeapp.ui.signals import emit
@@ -115,8 +117,9 @@ def confirm_alarm(parent: QWidget) -> bool:
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle("Raise the alarm?")
     box.setText(
-        "Raise the alarm now? The hub alerts your manager at once and they will try to "
-        "reach you. If you are in immediate danger, call 999."
+        "Raise the alarm now? Spoke sends it to the hub, which alerts the people it has for "
+        "your team. Until it reaches the hub nobody knows: if you are in immediate danger, "
+        "call 999."
     )
     raise_button = box.addButton("Raise &alarm", QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
@@ -599,9 +602,20 @@ class ActiveVisitPanel(QWidget):
                 self.armed_label.setText(
                     f"ARMED — check in now: the hub started escalating at {clock_text(starts)}"
                 )
+            reach = view.watch.reach if view.watch is not None else None
+            nobody = reach is not None and not reach.anyone
+            if nobody:
+                self.armed_label.setStyleSheet(_NOT_ARMED_STYLE)
+                self.armed_label.setText(
+                    "Armed, but the hub has nobody to alert — call your manager"
+                )
             self.armed_detail.setText(
-                "Your hub has your plan and is watching the clock, even if this laptop is "
-                "closed or out of signal."
+                f"{reach_words(reach)} Your hub has your plan and is watching the clock, even "
+                "if this laptop is closed or out of signal."
+                if not nobody
+                else "The hub is watching the clock, but no contact or notifier is set up on "
+                "it, so a missed check-in or an alarm reaches no one. Text the plan below to "
+                "your buddy from your phone, and tell your manager the hub needs setting up."
             )
         else:
             self.armed_label.setStyleSheet(_NOT_ARMED_STYLE)
@@ -611,18 +625,23 @@ class ActiveVisitPanel(QWidget):
                 "check-in. Text the plan below to your buddy from your phone now. Spoke sends "
                 "the plan the moment a connection appears, before anything else."
             )
-        self.armed_label.setAccessibleDescription(self.armed_label.text())
-        self.fallback.setVisible(not view.armed)
+        self.armed_label.setAccessibleDescription(
+            f"{self.armed_label.text()}. {self.armed_detail.text()}"
+        )
+        reach = view.watch.reach if view.watch is not None else None
+        nobody_to_alert = view.armed and reach is not None and not reach.anyone
+        self.fallback.setVisible(not view.armed or nobody_to_alert)
+        self.fallback.setTitle("Nobody will be alerted: text your plan to your buddy"
+                               if nobody_to_alert
+                               else "Until it is armed: text your plan to your buddy")
         self.message.setPlainText(plan_message(view))
         self.buddy_label.setText(f"Send it to your buddy, {plan.buddy_name}: {plan.buddy_phone}")
 
         panics = view.panic_alarms()
         if state is VisitState.ALARM and panics:
-            raised = clock_text(max(a.raised_at for a in panics))
-            text = f"ALARM RAISED at {raised} — your manager is being alerted."
-            if any(a.id in view.unsent for a in panics):
-                text += " It has not reached the hub yet: if you are in danger, call 999."
+            text = alarm_words(view, panics)
             self.alarm_label.setText(text)
+            self.alarm_label.setAccessibleDescription(text)
             self.alarm_label.show()
         else:
             self.alarm_label.hide()
@@ -863,8 +882,11 @@ class VisitsPage(QWidget):
             self.panel.result.show_error(f"The alarm could not be recorded: {exc}. Call 999.")
             return False
         self.refresh()
-        self.panel.result.show_info(f"Alarm raised at {clock_text(now)}.")
-        emit(self.status, "Alarm raised. Spoke is sending it to the hub.")
+        # The alarm banner says where the alarm is (saved here, or on the hub and who it
+        # calls) and keeps saying it truthfully as that changes; a second note here would go
+        # stale ("sending it to the hub" after the hub has it).
+        self.panel.result.clear_message()
+        emit(self.status, "Alarm saved on this laptop; Spoke is sending it to the hub.")
         self._sync_now()
         return True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import stat
@@ -19,7 +20,9 @@ from cryptography.x509.oid import NameOID
 from sqlalchemy import func, select
 
 from spokeapp.domain.records import Record
+from spokeapp.hub.app import create_app
 from spokeapp.hub.cli import main
+from spokeapp.hub.config import HubSettings
 from spokeapp.hub.db import create_key_file, embedded_path, is_embedded, make_engine
 from spokeapp.hub.models import HubChange, HubRecord
 from spokeapp.hub.schema import head_revision
@@ -149,8 +152,10 @@ def test_enrol_shows_the_certificate_fingerprint_and_serve_uses_tls(
         assert health.status_code == 200
 
 
-def test_openapi_lists_every_endpoint_with_models(hub: RunningHub) -> None:
-    spec = httpx.get(f"{hub.base_url}/openapi.json").json()
+def test_openapi_lists_every_endpoint_with_models(capsys: pytest.CaptureFixture[str]) -> None:
+    # `spoke-hub openapi` prints the document for integrators; no hub, no database needed.
+    assert main(["openapi"]) == 0
+    spec = json.loads(capsys.readouterr().out)
     expected = {("get", "/healthz"), ("post", "/v1/enrol"), ("post", "/v1/token"),
                 ("post", "/v1/sync/push"), ("get", "/v1/sync/pull"), ("get", "/v1/device")}
     found = {(m, p) for p, ops in spec["paths"].items() for m in ops}
@@ -159,6 +164,33 @@ def test_openapi_lists_every_endpoint_with_models(hub: RunningHub) -> None:
         responses = spec["paths"][path][method]["responses"]
         assert "$ref" in str(responses["200"]), path
         assert "ErrorBody" in str(responses["401"]), path
+
+
+def test_api_docs_are_served_only_when_asked_for_and_only_on_loopback(
+    database_url: str, capsys: pytest.CaptureFixture[str],
+) -> None:
+    _init(database_url)
+    with spawn_hub(database_url) as hub:
+        for path in ("/openapi.json", "/docs", "/redoc"):
+            assert httpx.get(f"{hub.base_url}{path}").status_code == 404, path
+    with spawn_hub(database_url, "--api-docs") as hub:
+        spec = httpx.get(f"{hub.base_url}/openapi.json")
+        assert spec.status_code == 200 and "/v1/sync/push" in spec.json()["paths"]
+        assert httpx.get(f"{hub.base_url}/docs").status_code == 200
+        assert httpx.get(f"{hub.base_url}/redoc").status_code == 200
+
+    assert main(["serve", "--api-docs", "--host", "0.0.0.0", "--port", "0",
+                 "--database", database_url]) == 1
+    err = capsys.readouterr().err
+    assert "--api-docs" in err and "127.0.0.1" in err
+    # Asked for through the environment on a public address: still not served.
+    settings = HubSettings(database_url=database_url, host="0.0.0.0", api_docs=True)
+    engine = make_engine(database_url)
+    try:
+        app = create_app(settings, engine=engine)
+        assert app.openapi_url is None and app.docs_url is None and app.redoc_url is None
+    finally:
+        engine.dispose()
 
 
 def test_logs_name_ids_never_contents(hub: RunningHub, caplog: pytest.LogCaptureFixture) -> None:

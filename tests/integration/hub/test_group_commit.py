@@ -164,3 +164,38 @@ def test_a_group_as_it_arrived_answers_each_push_for_itself(hub: RunningHub) -> 
     after = hub.admin.state()
     assert after["hub_records"] == before["hub_records"] + 3
     assert after["max_seq"] == before["max_seq"] + 3
+
+
+def test_header_edits_in_a_group_follow_the_merge_rules(hub: RunningHub) -> None:
+    """Headers never take the group's fast path: one laptop closes and reopens a case and
+    another, from the version before both, closes it, all in one group. The reopening is kept
+    (the status was written after the other laptop's base, though it is "open" again) and the
+    other laptop's closure is named by conflicts; the first laptop never conflicts with itself.
+    """
+    worker = hub.admin.add_user("Test Worker G", "worker", "north")
+    first, second = hub.laptop(worker, "Office test laptop"), hub.laptop(worker, "Home laptop")
+    cs = case(young_person(1), key_worker=worker)
+    first.push_records(young_person(1), cs)
+    pulled = {c["record_id"]: c for c in second.pull_all()}[cs.id]
+    base, base_seq = pulled["payload"], pulled["seq"]
+    closed = {**base, "status": "closed", "closed_on": "2026-02-01"}
+    bodies = []
+    for before, after in ((base, closed), (closed, {**closed, "status": "open",
+                                                    "closed_on": None})):
+        change = first.change(kind="case", record_id=cs.id, op="put", payload=after,
+                              base_seq=base_seq, base=before)
+        bodies.append(first.batch([change]))
+        first.chain_head = bodies[-1]["chain"]["head"]
+    stale = second.change(kind="case", record_id=cs.id, op="put",
+                          payload={**base, "status": "closed", "closed_on": "2026-02-20"},
+                          base_seq=base_seq, base=base)
+
+    with Session(hub.engine) as db:
+        outcomes = push_group(db, [_queued(hub, first, bodies[0]), _queued(hub, first, bodies[1]),
+                                   _queued(hub, second, second.batch([stale]))], hub.clock)
+
+    assert all(isinstance(o, PushResponse) for o in outcomes)
+    assert [o.results[0].status for o in outcomes if isinstance(o, PushResponse)] == [
+        "accepted", "accepted", "conflict"]
+    stored = {c["record_id"]: c for c in second.pull_all()}[cs.id]["payload"]
+    assert (stored["status"], stored["closed_on"]) == ("open", None)

@@ -117,6 +117,7 @@ class World:
 def world(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     monkeypatch.setenv("SPOKE_HUB_WATCH_SECONDS", "0")  # the test ticks the watch itself
     monkeypatch.setenv("SPOKE_HUB_SMS_SECRET", SMS_SECRET)
+    monkeypatch.setenv("SPOKE_HUB_WEBHOOK_SECRET", WEBHOOK_SECRET)  # the push's reach
     clock = ManualClock()
     secrets = LoneWorkingSecrets(webhook_secret=WEBHOOK_SECRET, sms_secret=SMS_SECRET)
     with (
@@ -259,7 +260,7 @@ def test_ending_the_visit_stops_watching(world: World) -> None:
     end = CheckIn(id=new_id(), visit_id=plan.id, kind=CheckInKind.HOME_SAFE,
                   at=world.clock.now)
     result = world.push_records(world.worker, end).json()["results"][0]
-    assert result["watch"] == {"visit_id": plan.id, "escalation_starts_at": None}
+    assert result["watch"] == {"visit_id": plan.id, "escalation_starts_at": None, "reach": None}
     world.walk(world.clock.now + timedelta(hours=5), step=timedelta(minutes=5))
     assert world.alerts(plan.id) == []
 

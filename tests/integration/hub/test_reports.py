@@ -24,6 +24,8 @@ from spokeapp.domain.records import (
     GroupSetting,
     Outcome,
     ReferralDecision,
+    SignOff,
+    SignOffOutcome,
     VisitPlan,
 )
 from spokeapp.hub.models import AuditEntry
@@ -94,6 +96,7 @@ def service(hub: RunningHub) -> Iterator[Service]:
                       reason=ClosureReason.OUTCOMES_MET, outcome=Outcome.LOWER,
                       closing_assessment_id="ra-test-closing")
     b.push_records(yp3, r3, c3, closure)
+    ids["case_b"] = c3.id
     # C, in team Y: a referral, a case and a bigger talk.
     yp4 = young_person(4)
     r4 = referral(yp4, received_on=date(2026, 6, 1), decided_on=date(2026, 6, 2))
@@ -126,25 +129,30 @@ def test_a_supervisor_gets_their_teams_figures(service: Service) -> None:
     assert {k: counts[k] for k in (
         "referrals.received", "referrals.accepted", "referrals.declined", "referrals.waiting",
         "one_to_one.active", "one_to_one.new", "one_to_one.contacts",
-        "groups.sessions", "groups.young_people", "closures.closed", "closures.lower",
-        "caseload.total", f"caseload.worker.{service.ids['a']}",
-        f"caseload.worker.{service.ids['b']}", "lone.visits", "lone.check_ins",
-        "lone.on_time", "lone.late",
+        "groups.sessions", "groups.young_people", "closures.closed", "closures.awaiting",
+        "caseload.total", "lone.visits", "lone.check_ins", "lone.on_time", "lone.late",
     )} == {
         "referrals.received": 2, "referrals.accepted": 1, "referrals.declined": 1,
         "referrals.waiting": 0, "one_to_one.active": 2, "one_to_one.new": 1,
         "one_to_one.contacts": 1, "groups.sessions": 1, "groups.young_people": 12,
-        "closures.closed": 1, "closures.lower": 1, "caseload.total": 1,
-        f"caseload.worker.{service.ids['a']}": 1, f"caseload.worker.{service.ids['b']}": 0,
-        "lone.visits": 1, "lone.check_ins": 2, "lone.on_time": 1, "lone.late": 1,
+        "closures.closed": 0, "closures.awaiting": 1,  # B's closure is not signed off yet
+        "caseload.total": 1, "lone.visits": 1, "lone.check_ins": 2, "lone.on_time": 1,
+        "lone.late": 1,
     }
     figures = _figures(service.sup_x)
-    assert figures["closures.lower"]["share"] == "100%"
-    assert figures[f"caseload.worker.{service.ids['a']}"]["label"] == "Test Worker A"
-    assert f"caseload.worker.{service.ids['c']}" not in figures
+    # Workers by name, alphabetically; no user id anywhere in the report.
+    caseload = {f["label"]: f["count"] for k, f in figures.items()
+                if k.startswith("caseload.worker.")}
+    assert caseload == {"Test Worker A": 1, "Test Worker B": 0}
+    assert not any(uid in repr(figures) for uid in service.ids.values())
+    assert _get(service.sup_x).json()["scope_name"] == "Team team-x"
     # One worker of the team, as the supervisor sees it.
     own = _counts(service.sup_x, scope=f"worker:{service.ids['a']}")
     assert (own["referrals.received"], own["caseload.total"]) == (2, 1)
+    response = _get(service.sup_x, scope=f"worker:{service.ids['a']}", format="csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert {r["scope"] for r in rows} == {"Test Worker A"}
+    assert service.ids["a"] not in response.text
 
 
 def test_a_supervisor_cannot_report_on_another_team(service: Service) -> None:
@@ -189,7 +197,7 @@ def test_funder_form_and_csv(service: Service) -> None:
     rows = {r["key"]: r for r in csv.DictReader(io.StringIO(response.text))}
     assert rows["referrals.received"]["count"] == "<5"
     assert rows["groups.young_people"]["count"] == "12"
-    assert rows["referrals.received"]["scope"] == "team:team-x"
+    assert rows["referrals.received"]["scope"] == "Team team-x"
 
 
 def test_bad_requests_are_refused_without_figures(service: Service) -> None:
@@ -238,3 +246,25 @@ def test_a_laptop_rebuilds_the_hubs_report_exactly(service: Service) -> None:
 def test_a_laptop_asking_for_another_teams_report_is_refused(service: Service) -> None:
     with _client(service, service.sup_x) as client, pytest.raises(OutOfScope):
         client.report(date(2026, 4, 1), date(2026, 6, 30), "team:team-y")
+
+
+def test_a_closure_counts_as_closed_once_a_supervisor_signs_it_off(service: Service) -> None:
+    before = _counts(service.sup_x)
+    assert (before["closures.closed"], before["closures.awaiting"]) == (0, 1)
+    service.sup_x.push_records(SignOff(
+        id="so-b", case_id=service.ids["case_b"],
+        request_id="clo-b", request_kind="closure", outcome=SignOffOutcome.APPROVED,
+        decided_by=service.sup_x.user_id, decided_at=datetime(2026, 4, 2, 9, tzinfo=UTC)))
+    after = _counts(service.sup_x)
+    # Approved: closed 1, at lower risk 1, nothing awaiting.
+    assert (after["closures.closed"], after["closures.lower"], after["closures.awaiting"]) == (
+        1, 1, 0)
+    assert _figures(service.sup_x)["closures.lower"]["share"] == "100%"
+
+
+def test_the_json_names_the_organisation_for_the_pdf(service: Service) -> None:
+    body = _get(service.admin).json()
+    assert body["organisation"]
+    assert body["scope_name"] == "The whole service"
+    benchmarks = [f for f in body["figures"] if f["benchmark"]]
+    assert [f["count"] for f in benchmarks] == [20, 5]  # 20 a year; 91 days: 4.98 -> 5

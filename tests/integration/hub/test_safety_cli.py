@@ -108,3 +108,55 @@ def test_contacts_and_notifiers(database: str, capsys: pytest.CaptureFixture[str
     engine.dispose()
     assert _run(database, "safety", "contact", "remove", contact_id) == 0
     assert _run(database, "safety", "contact", "remove", contact_id) == 1
+
+
+def test_safety_status_names_what_is_missing_then_what_is_set_up(
+    database: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """After the README's steps nobody can be alerted: status says so (exit 3), per team and
+    tier; once contacts and notifiers (with secrets) exist it counts who, by which channel."""
+    from spokeapp.hub import admin
+    from spokeapp.hub.db import make_engine
+    from spokeapp.hub.ledger import lock_writes
+    from spokeapp.hub.safety_cli import STATUS_GAPS
+
+    engine = make_engine(database)
+    with Session(engine) as session, session.begin():
+        lock_writes(session)
+        admin.add_user(session, "Demo Worker", "worker", "north")
+    engine.dispose()
+    for name in ("SPOKE_HUB_SMS_SECRET", "SPOKE_HUB_WEBHOOK_SECRET", "SPOKE_HUB_SMTP_PASSWORD",
+                 "SPOKE_HUB_SECRETS_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    assert _run(database, "safety", "status") == STATUS_GAPS
+    out = capsys.readouterr().out
+    assert "This hub has NOBODY to alert" in out
+    assert "Team north:" in out and "tier on_call_manager: on_call_manager: NOBODY" in out
+    assert "north: tier buddy: the buddy can only be texted" in out
+
+    assert _run(database, "safety", "notifier", "sms", "--url", "https://sms.example.org/x") == 0
+    assert _run(database, "safety", "notifier", "email", "--host", "smtp.example.org",
+                "--sender", "spoke@example.org") == 0
+    for role in ("on_call_manager", "manager"):
+        assert _run(database, "safety", "contact", "add", "--role", role, "--name", "Demo",
+                    "--email", f"{role}@example.org", "--phone", "07700 900789") == 0
+    capsys.readouterr()
+    assert _run(database, "safety", "status") == STATUS_GAPS  # the SMS secret is missing
+    out = capsys.readouterr().out
+    assert "sms: no SPOKE_HUB_SMS_SECRET" in out
+    assert "tier on_call_manager: on_call_manager: 1 person by email" in out
+    monkeypatch.setenv("SPOKE_HUB_SMS_SECRET", "test-sms-secret-not-real")
+    assert _run(database, "safety", "status") == 0
+    out = capsys.readouterr().out
+    assert "tier on_call_manager: on_call_manager: 1 person by email and SMS" in out
+    assert "tier buddy: buddy: 1 person by SMS" in out
+    assert "Every tier of every team can alert someone." in out
+
+
+def test_serve_warns_at_start_when_nobody_can_be_alerted(database: str) -> None:
+    from tests.helpers.hub import spawn_hub
+
+    with spawn_hub(database) as hub:
+        started = "\n".join(hub.output)
+    assert "WARNING: Lone-working safety: this hub has NOBODY to alert." in started
+    assert "spoke-hub safety status" in started

@@ -62,6 +62,9 @@ PULL_QUERIES = [
     "", "after=0", "after=3&limit=1", "after=-5", "after=abc", "after=", "after=%203",
     "after=1.0", "after=1.5", "limit=0", "limit=2000", "limit=2001", "after=2&after=-1",
     "after=-1&limit=0", "limit=1e3", "unknown=1",
+    # issue 13: numbers past what the database holds, and control characters
+    "after=9223372036854775807", "after=9223372036854775808", f"after={10**40}",
+    "limit=9223372036854775808", "after=%00", "after=1&x=%0A", "after=%FF",
 ]
 
 

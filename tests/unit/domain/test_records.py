@@ -222,6 +222,7 @@ def test_every_kind_is_registered_with_its_event_flag() -> None:
         "alert_ack": True,
         "alarm_resolution": True,
         "welfare_debrief": False,
+        "alert_delivery": False,
         "welfare_debrief_done": True,
         "supervision_comment": True,
         "review_mark": True,
@@ -413,6 +414,16 @@ def test_case_defaults_to_public_task_and_open() -> None:
     assert record.lawful_basis is LawfulBasis.PUBLIC_TASK
     assert record.status is CaseStatus.OPEN
     assert record.searchable_text() == ""
+
+
+def test_a_cases_local_authority_area_is_optional_but_never_blank() -> None:
+    old = {k: v for k, v in case().to_dict().items() if k != "local_authority"}
+    assert Case.from_dict(old).local_authority is None  # recorded before areas were
+    assert problems_of(case(local_authority="  ")) == {"local_authority"}
+    assert problems_of(case(local_authority="x" * 101)) == {"local_authority"}
+    shire = case(local_authority="Example Shire")
+    shire.validate()
+    assert Case.from_dict(shire.to_dict()) == shire
 
 
 # --- session -----------------------------------------------------------------------------------

@@ -40,11 +40,14 @@ from spokeapp.domain.records import (
     Referral,
     ReferralDecision,
     Session,
+    SignOff,
+    SignOffOutcome,
     SourceType,
     VenueType,
     VisitPlan,
 )
 from spokeapp.domain.reports import (
+    AREA_NOT_RECORDED,
     CSV_COLUMNS,
     HIDDEN,
     SMALL,
@@ -54,6 +57,7 @@ from spokeapp.domain.reports import (
     Report,
     ReportScope,
     ScopeKind,
+    area_table,
     compute_report,
     report_csv,
 )
@@ -146,9 +150,9 @@ def _closure(world: World, worker: str, case_id: str, closed_on: date, counted: 
     if counted:
         world.expect(worker, "closed")
         world.expect(worker, f"outcome.{outcome.value}")
-        if outcome in (Outcome.SAME, Outcome.HIGHER):
-            world.expect(worker, "not_fallen")
-            world.expect(worker, f"not_fallen.{reason.value}")
+        if outcome is not Outcome.LOWER:  # same, higher or not comparable
+            world.expect(worker, "not_lower")
+            world.expect(worker, f"not_lower.{reason.value}")
 
 
 def _cases(world: World, worker: str) -> None:
@@ -173,7 +177,10 @@ def _cases(world: World, worker: str) -> None:
         keys = []
         if category not in ("closed_before", "opened_after"):
             keys.append("active")
+            keys.append("capacity")  # a new young person for each case: one more for its worker
             keys.append("new" if category.startswith("opened_in") else "continuing")
+        if category.startswith("opened_in"):
+            keys.append("cases_opened")
         if category in ("open_since_before", "opened_in_open", "closed_after",
                         "returned_closure"):
             keys.append("caseload")
@@ -220,12 +227,16 @@ def _group_and_professional_work(world: World, worker: str) -> None:
         if day not in PERIOD:
             continue
         total = sum(attendees.values())
+        if kind is not ActivityType.CONSULTANCY:
+            world.expect(worker, "reached", total)
         if kind is ActivityType.TRAINING:
             world.expect(worker, "trained", total)
             for profession, count in attendees.items():
                 world.expect(worker, f"trained.{profession.value}", count)
         elif kind is ActivityType.AWARENESS:
             world.expect(worker, "awareness", total)
+            for profession, count in attendees.items():
+                world.expect(worker, f"awareness.{profession.value}", count)
         else:
             world.expect(worker, "consultancies")
             world.expect(worker, "consulted", total)
@@ -321,6 +332,7 @@ def _check(report: Report, expected: Counter[str], worker_facing: bool) -> None:
     assert report.count("one_to_one.active") == e["active"]
     assert report.count("one_to_one.new") == e["new"]
     assert report.count("one_to_one.continuing") == e["continuing"]
+    assert report.count("one_to_one.cases_opened") == e["cases_opened"]
     assert report.count("one_to_one.contacts") == e["contacts"]
     assert report.count("groups.sessions") == e["group_sessions"]
     assert report.count("groups.young_people") == e["group_young_people"]
@@ -329,6 +341,10 @@ def _check(report: Report, expected: Counter[str], worker_facing: bool) -> None:
         key = f"trained.{profession.value}"
         assert report.count(f"professionals.{key}") == e[key]
     assert report.count("professionals.awareness") == e["awareness"]
+    for profession in Profession:
+        key = f"awareness.{profession.value}"
+        assert report.count(f"professionals.{key}") == e[key]
+    assert report.count("professionals.reached") == e["reached"]
     assert report.count("professionals.consultancies") == e["consultancies"]
     assert report.count("professionals.consulted") == e["consulted"]
     assert report.count("closures.closed") == e["closed"]
@@ -336,10 +352,10 @@ def _check(report: Report, expected: Counter[str], worker_facing: bool) -> None:
         key = f"closures.{outcome.value}"
         assert report.count(key) == e[f"outcome.{outcome.value}"]
         assert report.percent(key) == pct(e[f"outcome.{outcome.value}"], e["closed"])
-    assert report.count("closures.not_fallen") == e["not_fallen"]
+    assert report.count("closures.not_lower") == e["not_lower"]
     for reason in ClosureReason:
-        assert report.count(f"closures.not_fallen.{reason.value}") == \
-            e[f"not_fallen.{reason.value}"]
+        assert report.count(f"closures.not_lower.{reason.value}") == \
+            e[f"not_lower.{reason.value}"]
     assert report.count("lone.visits") == e["visits"]
     assert report.count("lone.check_ins") == e["check_ins"]
     assert report.count("lone.on_time") == e["on_time"]
@@ -358,19 +374,26 @@ def test_team_report_matches_the_generated_dataset(seed: int) -> None:
     for worker in WORKERS:
         total.update(world.by_worker.get(worker, Counter()))
 
+    names = {"w-amber": "Demo Amber", "w-birch": "Demo Birch", "w-new-starter": "Demo Ash"}
     report = compute_report(team, PERIOD, ReportScope(ScopeKind.TEAM, "North"),
-                            workers=[*WORKERS, "w-new-starter"],
-                            names={"w-amber": "Demo Amber"})
+                            workers=[*WORKERS, "w-new-starter"], names=names)
 
     _check(report, total, worker_facing=False)
     assert report.count("closures.closed") > 0  # the dataset exercises the outcome shares
-    for worker in WORKERS:
-        assert report.count(f"caseload.worker.{worker}") == world.by_worker[worker]["caseload"]
-    assert report.count("caseload.worker.w-new-starter") == 0
+    caseload = {f.label: f.count for f in report.figures
+                if f.key.startswith("caseload.worker.")}
+    # By name, alphabetically; a worker whose name is not known is never shown by id.
+    assert caseload == {
+        "Demo Ash": 0, "Demo Amber": world.by_worker["w-amber"]["caseload"],
+        "Demo Birch": world.by_worker["w-birch"]["caseload"],
+        "Unnamed worker 1": world.by_worker["w-cedar"]["caseload"],
+    }
+    assert [f.key for f in report.figures if f.key.startswith("caseload.worker.")] == [
+        "caseload.worker.1", "caseload.worker.2", "caseload.worker.3", "caseload.worker.4"]
     assert report.count("caseload.total") == total["caseload"]
-    assert report.figure("caseload.worker.w-amber").label == "Demo Amber"
-    with pytest.raises(KeyError):
-        report.figure(f"caseload.worker.{OUTSIDER}")
+    assert not any(w in f.label or w in f.key for f in report.figures
+                   for w in (*WORKERS, OUTSIDER, "w-new-starter"))
+    assert report.scope_name == "Team North"
 
 
 @pytest.mark.parametrize("seed", [6, 7])
@@ -380,9 +403,12 @@ def test_a_worker_scope_counts_only_that_workers_records(seed: int) -> None:
     report = compute_report(world.records, PERIOD, ReportScope.parse(f"worker:{worker}"),
                             worker_facing=True)
     _check(report, world.by_worker[worker], worker_facing=True)
-    assert [f.key for f in report.section("Caseload per worker")] == [
-        "caseload.total", f"caseload.worker.{worker}"
+    assert [f.key for f in report.figures if f.key.startswith("caseload.")] == [
+        "caseload.total", "caseload.worker.1"
     ]
+    assert report.figure("caseload.worker.1").label == "Unnamed worker 1"
+    assert report.count("capacity.worker.1") == world.by_worker[worker]["capacity"]
+    assert report.scope_name == "One worker"
 
 
 def test_a_duress_check_in_gives_the_worker_the_same_report_as_a_safe_one() -> None:
@@ -487,7 +513,7 @@ def test_shares_of_closed_cases_add_up_and_are_shown_as_whole_percentages() -> N
     assert [rows[f"closures.{o}"].share for o in ("lower", "same", "higher", "incomplete")] == [
         "72%", "20%", "8%", "0%"
     ]
-    assert rows["closures.not_fallen"].value == "7"
+    assert (rows["closures.not_lower"].value, rows["closures.not_lower"].share) == ("7", "28%")
     funder = {row.key: row for row in report.shown(funder=True)}
     assert funder["closures.lower"].share == "72%"
     assert funder["closures.higher"].value == SMALL
@@ -503,7 +529,7 @@ def test_csv_has_a_row_per_figure_with_the_funder_form_when_asked() -> None:
     assert len(rows) == len(report.figures)
     by_key = {row["key"]: row for row in rows}
     assert by_key["referrals.received"] == {
-        "period_from": "2026-04-01", "period_to": "2026-06-30", "scope": "team:North",
+        "period_from": "2026-04-01", "period_to": "2026-06-30", "scope": "Team North",
         "section": "Referrals", "key": "referrals.received", "figure": "Referrals received",
         "count": "7", "share": "",
     }
@@ -526,3 +552,218 @@ def test_scopes_and_periods_are_checked() -> None:
         Period(date(2026, 5, 2), date(2026, 5, 1))
     assert date(2026, 4, 1) in PERIOD and date(2026, 7, 1) not in PERIOD
     assert Figure("k", "s", "l", 1).of is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Known answers for the figures the evaluation reports (issue 14): small hand-built services,
+# every expected number counted by hand in the comments.
+# ---------------------------------------------------------------------------------------------
+
+def _closed_case(n: int, outcome: Outcome, reason: ClosureReason,
+                 decision: SignOffOutcome | None) -> list[Attributed]:
+    day = date(2026, 5, n)
+    records: list[Record] = [
+        Case(id=f"case-{n}", young_person_id=f"yp-{n}", key_worker="w-amber",
+             opened_on=date(2026, 1, 5), status=CaseStatus.CLOSED, closed_on=day),
+        Closure(id=f"clo-{n}", case_id=f"case-{n}", closed_on=day, reason=reason,
+                outcome=outcome, reason_detail="Demo detail",
+                closing_assessment_id=None if outcome is Outcome.INCOMPLETE else f"ra-{n}",
+                no_assessment_reason="Demo: not seen" if outcome is Outcome.INCOMPLETE else ""),
+    ]
+    if decision is not None:
+        records.append(SignOff(
+            id=f"so-{n}", case_id=f"case-{n}", request_id=f"clo-{n}", request_kind="closure",
+            outcome=decision, decided_by="sup-1",
+            decided_at=datetime(2026, 7, 2, 10, tzinfo=UTC),
+            comment="" if decision is SignOffOutcome.APPROVED else "Demo: see the plan first"))
+    return [Attributed(r, "w-amber") for r in records]
+
+
+def _closures_service() -> list[Attributed]:
+    approved = SignOffOutcome.APPROVED
+    return [
+        *_closed_case(1, Outcome.LOWER, ClosureReason.OUTCOMES_MET, approved),
+        *_closed_case(2, Outcome.SAME, ClosureReason.NON_ENGAGEMENT, approved),
+        *_closed_case(3, Outcome.INCOMPLETE, ClosureReason.MOVED_AWAY, approved),
+        *_closed_case(4, Outcome.HIGHER, ClosureReason.NOT_CONTACTABLE, None),  # awaiting
+        # Returned by the supervisor; the reopened header has not reached us yet.
+        *_closed_case(5, Outcome.LOWER, ClosureReason.OUTCOMES_MET, SignOffOutcome.RETURNED),
+        *_closed_case(6, Outcome.SAME, ClosureReason.NON_ENGAGEMENT, approved),
+    ]
+
+
+def test_why_risk_did_not_fall_covers_every_closure_not_at_lower_risk_by_reason() -> None:
+    report = compute_report(_closures_service(), PERIOD, ReportScope(ScopeKind.WORKER,
+                                                                     "w-amber"))
+    # No sign-off on this service: all six closures count. Lower: 1 and 5; the other four
+    # (same 2 and 6, not comparable 3, higher 4) are not at lower risk.
+    assert report.count("closures.closed") == 6
+    assert report.count("closures.not_lower") == 4
+    assert report.percent("closures.not_lower") == pytest.approx(100 * 4 / 6)
+    by_reason = {r: report.count(f"closures.not_lower.{r.value}") for r in ClosureReason}
+    assert by_reason == {**dict.fromkeys(ClosureReason, 0), ClosureReason.NON_ENGAGEMENT: 2,
+                         ClosureReason.MOVED_AWAY: 1, ClosureReason.NOT_CONTACTABLE: 1}
+    assert report.figure("closures.not_lower.moved_away").label == \
+        "Not at lower risk: Moved away"
+    with pytest.raises(KeyError):
+        report.figure("closures.awaiting")  # no sign-off, nothing awaits it
+
+
+def test_a_closure_counts_once_signed_off_and_is_shown_apart_until_then() -> None:
+    report = compute_report(_closures_service(), PERIOD,
+                            ReportScope(ScopeKind.WORKER, "w-amber"), sign_off=True)
+    # Approved: 1 (lower), 2 and 6 (same), 3 (not comparable). 4 awaits; 5 was returned.
+    counts = {k: report.count(f"closures.{k}") for k in (
+        "closed", "lower", "same", "higher", "incomplete", "not_lower",
+        "not_lower.non_engagement", "not_lower.moved_away", "not_lower.not_contactable",
+        "awaiting")}
+    assert counts == {"closed": 4, "lower": 1, "same": 2, "higher": 0, "incomplete": 1,
+                      "not_lower": 3, "not_lower.non_engagement": 2,
+                      "not_lower.moved_away": 1, "not_lower.not_contactable": 0,
+                      "awaiting": 1}
+    assert report.figure("closures.closed").label == "Cases closed (signed off)"
+    assert report.figure("closures.awaiting").label == \
+        "Closed, awaiting sign-off (not counted above)"
+    rows = {r.key: r for r in report.shown()}
+    assert rows["closures.lower"].share == "25%"  # of the 4 signed off, not of 5 or 6
+
+
+def test_professionals_reached_is_trained_plus_awareness_each_by_profession() -> None:
+    def activity(n: int, kind: ActivityType, held: date,
+                 *counts: tuple[Profession, int]) -> Attributed:
+        return Attributed(ProfessionalActivity(id=f"pro-{n}", held_on=held, activity_type=kind,
+                                               topic="Demo topic",
+                                               attendees_by_profession=counts), "w-amber")
+
+    may = date(2026, 5, 5)
+    records = [
+        activity(1, ActivityType.TRAINING, may, (Profession.POLICE, 3), (Profession.HEALTH, 2)),
+        activity(2, ActivityType.TRAINING, may, (Profession.POLICE, 1),
+                 (Profession.EDUCATION, 6)),
+        activity(3, ActivityType.AWARENESS, may, (Profession.POLICE, 10),
+                 (Profession.SOCIAL_CARE, 4)),
+        activity(4, ActivityType.AWARENESS, date(2026, 3, 31), (Profession.HEALTH, 7)),  # before
+        activity(5, ActivityType.CONSULTANCY, may, (Profession.OTHER, 5)),  # not "reached"
+    ]
+    report = compute_report(records, PERIOD, ReportScope(ScopeKind.WORKER, "w-amber"))
+    # Trained 3+2+1+6 = 12; awareness 10+4 = 14; reached 12+14 = 26.
+    assert [report.count(f"professionals.{k}") for k in (
+        "reached", "trained", "awareness", "consulted")] == [26, 12, 14, 5]
+    assert {p: report.count(f"professionals.awareness.{p.value}") for p in Profession} == {
+        **dict.fromkeys(Profession, 0), Profession.POLICE: 10, Profession.SOCIAL_CARE: 4}
+    assert report.figure("professionals.awareness.social_care").label == \
+        "Awareness: Social care"
+    assert ("professionals.reached", ("professionals.trained", "professionals.awareness")) \
+        in report.groups
+
+
+def test_new_cases_are_counted_apart_from_the_young_people_supported() -> None:
+    def case(case_id: str, person: str, opened: date, closed: date | None = None) -> Attributed:
+        return Attributed(Case(id=case_id, young_person_id=person, key_worker="w-amber",
+                               opened_on=opened, closed_on=closed,
+                               status=CaseStatus.CLOSED if closed else CaseStatus.OPEN),
+                          "w-amber")
+
+    records = [
+        case("case-a1", "yp-a", date(2026, 4, 10), date(2026, 4, 20)),
+        case("case-a2", "yp-a", date(2026, 6, 1)),  # yp-a referred again: a new case
+        case("case-b1", "yp-b", date(2026, 1, 5)),  # continuing from before the period
+        case("case-c1", "yp-c", date(2026, 7, 1)),  # after the period
+    ]
+    report = compute_report(records, PERIOD, ReportScope(ScopeKind.WORKER, "w-amber"))
+    # Cases opened in the period: a1, a2 = 2. People supported: yp-a, yp-b = 2 (yp-a once);
+    # new in the period: yp-a; continuing: yp-b.
+    assert [report.count(f"one_to_one.{k}") for k in (
+        "cases_opened", "active", "new", "continuing")] == [2, 2, 1, 1]
+    assert report.figure("one_to_one.active").label == \
+        "Young people supported (each counted once)"
+    assert "a re-referral is a new case" in report.figure("one_to_one.cases_opened").label
+
+
+def test_casework_per_worker_is_set_against_twenty_young_people_a_year() -> None:
+    def people(worker: str, count: int) -> list[Attributed]:
+        return [Attributed(Case(id=f"case-{worker}-{n}", young_person_id=f"yp-{worker}-{n}",
+                                key_worker=worker, opened_on=date(2026, 4, 2)), worker)
+                for n in range(count)]
+
+    year = Period(date(2026, 4, 1), date(2027, 3, 31))  # 365 days
+    records = people("w-amber", 10) + people("w-birch", 25)
+    names = {"w-amber": "Demo Amber", "w-birch": "Demo Birch"}
+    report = compute_report(records, year, ReportScope(ScopeKind.TEAM, "North"),
+                            workers=["w-amber", "w-birch"], names=names)
+    rows = {r.label: r for r in report.shown(funder=True) if r.key.startswith("capacity.")}
+    # Expected a worker: 20 x 365 / 365.25 = 19.986; 10 / 19.986 = 50%, 25 / 19.986 = 125%;
+    # together 35 / 39.97 = 88%.
+    assert (rows["Demo Amber"].value, rows["Demo Amber"].share) == ("10", "50%")
+    assert (rows["Demo Birch"].value, rows["Demo Birch"].share) == ("25", "125%")
+    assert (rows["All workers together"].value, rows["All workers together"].share) == (
+        "35", "88%")
+    assert rows["Expected a worker a year (evaluation)"].value == "20"
+    assert rows["Expected a worker this period (pro rata)"].value == "20"
+    # A month: the expectation is 20 x 30 / 365.25 = 1.6, shown as 2 (a benchmark, never
+    # "<5"); 3 young people are "<5" and so is their share.
+    june = compute_report(people("w-amber", 3), Period(date(2026, 6, 1), date(2026, 6, 30)),
+                          ReportScope(ScopeKind.WORKER, "w-amber"), names=names)
+    shown = {r.key: r for r in june.shown(funder=True)}
+    assert shown["capacity.expected"].value == "2"
+    assert (shown["capacity.worker.1"].value, shown["capacity.worker.1"].share) == ("<5", "*")
+    assert june.percent("capacity.worker.1") == pytest.approx(100 * 3 / (20 * 30 / 365.25))
+
+
+def _area_case(n: int, area: str | None, opened: date, closed: date | None = None,
+               outcome: Outcome | None = None, *, header: bool = True) -> list[Attributed]:
+    records: list[Record] = []
+    if header:
+        records.append(Case(
+            id=f"case-{n}", young_person_id=f"yp-{n}", key_worker="w-amber", opened_on=opened,
+            status=CaseStatus.OPEN if closed is None else CaseStatus.CLOSED, closed_on=closed,
+            local_authority=area))
+    if closed is not None and outcome is not None:
+        records.append(Closure(
+            id=f"clo-{n}", case_id=f"case-{n}", closed_on=closed,
+            reason=ClosureReason.OUTCOMES_MET if outcome is Outcome.LOWER
+            else ClosureReason.NOT_CONTACTABLE, outcome=outcome,
+            closing_assessment_id=None if outcome is Outcome.INCOMPLETE else f"ra-{n}",
+            no_assessment_reason="Demo: not seen" if outcome is Outcome.INCOMPLETE else ""))
+    return [Attributed(r, "w-amber") for r in records]
+
+
+def test_cases_closures_and_outcomes_are_counted_per_local_authority_area() -> None:
+    shire, city, town = "Example Shire", "sample City", "Test Town"
+    before, new = date(2026, 1, 5), date(2026, 5, 1)
+    records = [
+        *_area_case(1, shire, before),                                    # open, from before
+        *_area_case(2, shire, new),                                       # open, new
+        *_area_case(3, shire, before, date(2026, 5, 9), Outcome.LOWER),   # closed, lower
+        *_area_case(4, shire, new, date(2026, 6, 9), Outcome.INCOMPLETE),  # closed, not lower
+        *_area_case(5, city, new, date(2026, 6, 1), Outcome.LOWER),       # closed, lower
+        *_area_case(6, city, date(2026, 7, 1)),                           # after: not counted
+        *_area_case(7, town, before, date(2026, 3, 1), Outcome.LOWER),    # before: not counted
+        *_area_case(8, None, before),                                     # no area, open
+        # A closure whose case header is not in the data: counted, area not recorded.
+        *_area_case(9, shire, before, date(2026, 4, 20), Outcome.HIGHER, header=False),
+    ]
+    report = compute_report(records, PERIOD, ReportScope(ScopeKind.WORKER, "w-amber"))
+    table = area_table(report)
+    # Rows by name whatever the capitals, "not known or not recorded" last, then all areas.
+    # Columns: open, new, from before, closed, at lower risk, risk not lower, not closed.
+    assert table.rows == (
+        ("Example Shire", ("4", "2", "2", "2", "1", "1", "2")),  # cases 1-4
+        ("sample City", ("1", "1", "0", "1", "1", "0", "0")),    # case 5
+        (AREA_NOT_RECORDED, ("2", "0", "2", "1", "0", "1", "1")),  # cases 8 and 9
+        ("All areas", ("7", "3", "4", "4", "2", "2", "3")),
+    )
+    assert len(table.columns) == 7 and table.columns[0] == "Cases open in period"
+    # The totals are the report's own figures for the same cases.
+    assert (report.count("one_to_one.cases_opened"), report.count("closures.closed"),
+            report.count("closures.lower"), report.count("closures.not_lower")) == (3, 4, 2, 2)
+    assert report.figure("areas.1.closed").label == "Example Shire: Closed"
+    # In the funder form every count under 5 is "<5" and the zeros stay.
+    funder = area_table(report, funder=True)
+    assert funder.rows[1] == ("sample City", ("<5", "<5", "0", "<5", "<5", "0", "0"))
+    assert "Example Shire: Closed" in report_csv(report, funder=True)
+
+
+def test_a_case_with_no_area_in_the_period_gives_just_the_totals_row() -> None:
+    report = compute_report([], PERIOD, ReportScope(ScopeKind.WORKER, "w-amber"))
+    assert area_table(report).rows == (("All areas", ("0",) * 7),)

@@ -104,7 +104,7 @@ def test_email_to_a_dead_server_is_a_short_error_code() -> None:
     with pytest.raises(DeliveryError) as caught:
         senders.send("email", "oncall@example.org", "d1",
                      compose(_alert(), plan, "Demo Worker", welfare_call_decision=False))
-    assert caught.value.code == "smtp_failed"
+    assert caught.value.code == "smtp_down"  # connection refused: nothing listening
 
 
 def test_webhook_and_sms_gateway_are_signed_and_verified_by_the_receiver() -> None:

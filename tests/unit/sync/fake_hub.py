@@ -23,12 +23,15 @@ from spokeapp.sync.client import (
     EpochChanged,
     HubEndpoint,
     HubHealth,
+    HubRejected,
     HubUnreachable,
     OutOfScope,
 )
 from spokeapp.sync.protocol import (
     DEFAULT_PULL_LIMIT,
     GENESIS_HEAD,
+    AreaOut,
+    AreasResponse,
     CaseViewIn,
     CaseViewsRequest,
     CaseViewsResponse,
@@ -77,6 +80,8 @@ class FakeHub:
     # When set, accepted visit plans are acknowledged as watched until this time (the real
     # hub computes it from its escalation policy; see spokeapp.hub).
     watching: datetime | None = None
+    # The local authority areas it lists; None: a hub older than areas (404 on /v1/areas).
+    areas: list[AreaOut] | None = field(default_factory=list)
     case_views: list[CaseViewIn] = field(default_factory=list)  # supervisors' views sent
 
     # -- what an administrator / the test does
@@ -237,6 +242,13 @@ class FakeClient:
         if self.hub.status == "retired":
             raise DeviceRetired("retired")
         return self.hub.pull(after, limit)
+
+    def areas(self) -> AreasResponse:
+        self._check()
+        if self.hub.areas is None:
+            raise HubRejected("The hub refused the request (not_found).", status=404,
+                              error="not_found")
+        return AreasResponse(areas=list(self.hub.areas))
 
     def device_status(self) -> DeviceStatus:
         self._check()

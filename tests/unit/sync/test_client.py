@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import http.server
+import json
 import ssl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -25,9 +26,11 @@ from spokeapp.sync.client import (
     HubEndpoint,
     HubUnreachable,
     InsecureHubAddress,
+    MustEnrolAgain,
     OutOfScope,
     fingerprint_of,
 )
+from spokeapp.sync.protocol import token_proof_message
 
 # ------------------------------------------------------------------------------ addresses
 
@@ -222,3 +225,125 @@ def test_no_hub_listening_is_unreachable_in_plain_words() -> None:
     with HubClient(HubEndpoint("http://127.0.0.1:9"), timeout=httpx.Timeout(2.0)) as client, \
             pytest.raises(HubUnreachable, match="cannot reach the hub"):
         client.health()
+
+
+# ------------------------------------------------------------------------------ rotated tokens
+class _RotatingHub:
+    """A hub that rotates refresh tokens, as issue 13 has it; records what it was sent."""
+
+    def __init__(self) -> None:
+        self.log: list[str] = []
+        self.presented: list[dict[str, object]] = []
+        self.lose_next_token_answer = False
+        self.token_error: dict[str, object] | None = None
+        self.proof_needed = False
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/token":
+            body = json.loads(request.content)
+            self.presented.append(body)
+            self.log.append(f"token:{body['refresh_token']}")
+            if self.lose_next_token_answer:
+                self.lose_next_token_answer = False
+                raise httpx.ReadError("connection dropped", request=request)
+            if self.proof_needed and "proof" not in body:
+                return httpx.Response(401, json={"error": "refresh_proof_required",
+                                                 "message": "x"})
+            if self.token_error is not None:
+                return httpx.Response(401, json=self.token_error)
+            n = len(self.presented)
+            return httpx.Response(200, json={
+                "access_token": f"tok-{n}", "expires_in": 900, "hub_epoch": "epoch-2",
+                "refresh_token": f"refresh-{n}-" + "r" * 20})
+        if request.url.path == "/healthz":
+            return httpx.Response(200, json={"status": "ok", "hub_epoch": "epoch-2"})
+        self.log.append(f"call:{request.headers.get('Authorization')}")
+        return httpx.Response(200, json={"device_id": "dev-1", "status": "active", "wipe": False})
+
+
+def _rotating_client(hub: _RotatingHub, stored: list[str],
+                     sign: Callable[[bytes], str] | None = None) -> HubClient:
+    def store(token: str) -> None:
+        hub.log.append(f"stored:{token}")
+        stored.append(token)
+
+    return HubClient(HubEndpoint("http://127.0.0.1:9"), device_id="dev-1",
+                     refresh_token="r" * 32, transport=httpx.MockTransport(hub),
+                     on_refresh=store, sign=sign)
+
+
+def test_the_rotated_refresh_token_is_stored_before_the_access_token_is_used() -> None:
+    hub, stored, clock = _RotatingHub(), [], [0.0]
+    client = _rotating_client(hub, stored)
+    client._monotonic = lambda: clock[0]
+    client.device_status()
+    clock[0] = 900.0  # the access token expired: the next call refreshes with the new token
+    client.device_status()
+
+    first = "refresh-1-" + "r" * 20
+    assert hub.log == [f"token:{'r' * 32}", f"stored:{first}", "call:Bearer tok-1",
+                       f"token:{first}", f"stored:refresh-2-{'r' * 20}", "call:Bearer tok-2"]
+    assert stored == [first, "refresh-2-" + "r" * 20]
+
+
+def test_an_access_token_is_not_used_when_its_refresh_token_could_not_be_stored() -> None:
+    hub = _RotatingHub()
+
+    def broken_store(_token: str) -> None:
+        raise OSError("disk full")
+
+    client = HubClient(HubEndpoint("http://127.0.0.1:9"), device_id="dev-1",
+                       refresh_token="r" * 32, transport=httpx.MockTransport(hub),
+                       on_refresh=broken_store)
+    with pytest.raises(OSError):
+        client.device_status()
+    assert not any(entry.startswith("call:") for entry in hub.log)
+
+
+def test_a_lost_token_answer_is_asked_for_again_at_once_with_the_same_token() -> None:
+    hub, stored = _RotatingHub(), []
+    hub.lose_next_token_answer = True
+    client = _rotating_client(hub, stored)
+    assert client.device_status().status == "active"
+    assert [p["refresh_token"] for p in hub.presented] == ["r" * 32, "r" * 32]
+    assert stored == ["refresh-2-" + "r" * 20]
+
+
+@pytest.mark.parametrize(("code", "words"), [
+    ("refresh_reused", "used from somewhere else"),
+    ("refresh_expired", "not synced for so long"),
+])
+def test_a_reused_or_expired_refresh_token_asks_for_enrolment_in_plain_words(
+    code: str, words: str,
+) -> None:
+    hub, stored = _RotatingHub(), []
+    hub.token_error = {"error": code, "message": "x"}
+    with pytest.raises(MustEnrolAgain) as raised:
+        _rotating_client(hub, stored).device_status()
+    message = str(raised.value)
+    assert "enrolled with the hub again" in message and words in message
+    assert "stays safe on this laptop" in message
+    assert len(hub.presented) == 1 and stored == []
+
+
+def test_after_a_hub_restore_the_laptop_proves_itself_with_its_device_key() -> None:
+    hub, stored = _RotatingHub(), []
+    hub.proof_needed = True
+    signed: list[bytes] = []
+
+    def sign(message: bytes) -> str:
+        signed.append(message)
+        return "c2lnbmVk"
+
+    _rotating_client(hub, stored, sign).device_status()
+    assert signed == [token_proof_message("dev-1", "epoch-2", "r" * 32)]
+    assert hub.presented[-1]["proof"] == "c2lnbmVk"
+    assert stored == ["refresh-2-" + "r" * 20]
+
+
+def test_a_hub_that_does_not_rotate_leaves_the_refresh_token_alone() -> None:
+    script, clock, stored = _ScriptedHub(), [0.0], []
+    client = _client(script, clock)
+    client.attach_device(on_refresh=stored.append, sign=None)
+    client.device_status()
+    assert stored == []

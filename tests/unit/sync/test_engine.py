@@ -10,14 +10,16 @@ from pathlib import Path
 import pytest
 
 from spokeapp.crypto.device_keys import verify_signature
+from spokeapp.domain.areas import Area
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import CaseStatus, ReferralDecision
+from spokeapp.store.areas import load_areas
 from spokeapp.store.casebook import DB_NAME, KEY_NAME, Casebook
 from spokeapp.store.sync_state import PulledRecord
 from spokeapp.sync import engine as engine_module
 from spokeapp.sync.client import HubUnreachable
 from spokeapp.sync.engine import SyncEngine, SyncEvent
-from spokeapp.sync.protocol import GENESIS_HEAD, chain_heads, chain_message
+from spokeapp.sync.protocol import GENESIS_HEAD, AreaOut, chain_heads, chain_message
 from tests.helpers.records import (
     StepClock,
     case,
@@ -465,3 +467,16 @@ def test_a_batch_prepared_but_never_sent_goes_first_at_the_next_sync(
     assert [batch.model_dump_json() for batch in hub.batches[:2]] == written
     assert len(hub.rows) == 5 and len(hub.change_ids) == 5
     assert book.changes() == [] and engine.store.outgoing_batches() == []
+
+
+# ------------------------------------------------------------------------------ areas
+def test_each_sync_keeps_the_hubs_areas_and_an_older_hub_leaves_the_last_list(
+    engine: SyncEngine, book: Casebook, hub: FakeHub
+) -> None:
+    assert load_areas(book) is None
+    hub.areas = [AreaOut(name="Example Shire", districts=["EX1"])]
+    assert engine.sync_once().ok
+    assert load_areas(book) == [Area("Example Shire", ("EX1",))]
+    hub.areas = None  # e.g. restored to an older hub version: no list, nothing lost
+    assert engine.sync_once().ok
+    assert load_areas(book) == [Area("Example Shire", ("EX1",))]
