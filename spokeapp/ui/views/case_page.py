@@ -338,7 +338,6 @@ class CasePage(QWidget):
         for widget in (self.amend_button, self.draft_button):
             case_row.addWidget(widget)
         case_row.addStretch(1)
-        case_row.addWidget(self.area_button)
         case_row.addWidget(self.reassign_button)
         case_row.addWidget(self.close_button)
         actions.addLayout(new_row)
@@ -348,6 +347,10 @@ class CasePage(QWidget):
         top.addWidget(self.title, 1)
         top.addWidget(self.risk_swatch)
         top.addWidget(self.risk_label)
+        # The area sits with the case's title and risk (facts about the case), not in the
+        # rows of record buttons: there it pushed the supervisor's window past 960 px
+        # (a 1920x1080 screen at 200%; tests/ui/test_review.py).
+        top.addWidget(self.area_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.empty)
