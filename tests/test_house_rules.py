@@ -33,3 +33,17 @@ def test_import_contracts_hold() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: 3 kept, 0 broken" in result.stdout
+
+
+def test_tests_never_write_under_the_real_home() -> None:
+    """Every default folder (the worker's profile, the PostgreSQL hub's high-water mark) lies
+    in the test run's own temporary home (tests/conftest.py), not the user's."""
+    from pathlib import Path
+
+    from spokeapp.hub.backup import mark_path
+    from spokeapp.paths import data_root
+
+    home = Path.home().resolve()
+    for path in (mark_path("postgresql+psycopg://postgres@/spoke_test", "h-1"),
+                 data_root()):
+        assert home not in path.resolve().parents, path
