@@ -127,7 +127,7 @@ def main() -> int:
         samples, queries = [], []
         for _ in range(args.runs):
             model = CaseloadModel()
-            page = CaseloadPage(model)
+            page = CaseloadPage(model, book)
             page.resize(1200, 800)
             page.show()
             app.processEvents()

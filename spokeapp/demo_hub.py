@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from spokeapp.domain.areas import Area
 from spokeapp.domain.errors import SpokeError
+from spokeapp.domain.roles import Role
 from spokeapp.hub import admin, areas, schema
 from spokeapp.hub.app import create_app
 from spokeapp.hub.db import create_key_file, make_engine
@@ -54,8 +55,8 @@ def create_demo_hub_database(folder: Path) -> tuple[Engine, DemoUsers]:
     schema.migrate(engine)
     admin.init_hub(engine, "Demo Charity (fictional)", "Demo Administrator")
     with Session(engine) as session, session.begin():
-        worker = admin.add_user(session, "Demo Worker", "worker", DEMO_TEAM)
-        supervisor = admin.add_user(session, "Demo Supervisor", "supervisor", DEMO_TEAM)
+        worker = admin.add_user(session, "Demo Worker", Role.WORKER, DEMO_TEAM)
+        supervisor = admin.add_user(session, "Demo Supervisor", Role.SUPERVISOR, DEMO_TEAM)
         code = admin.create_enrolment_code(session, worker)
         for area in DEMO_AREAS:  # as ``spoke-hub areas add`` would
             areas.add_area(session, area.name, list(area.districts))

@@ -5,11 +5,15 @@ worker files a :class:`~spokeapp.domain.records.VisitPlan` before going out; the
 the deadline (a closed or offline laptop cannot raise an alarm); missed check-ins climb a ladder
 of people who must each acknowledge; panic and duress go straight to the top.
 
+A visit and its records are one :class:`Visit` (the plan, when the hub armed it, its check-ins,
+alarms, alerts, acknowledgements, resolutions and alert deliveries): the hub's watch, the
+supervisor's board and the worker's Visits page all build one and ask it for its state
+(:meth:`Visit.state`, :meth:`Visit.worker_facing_state`) and due actions.
+
 Everything here takes the clock as an argument and returns data, so the hub's watcher, the
 desktop's own reminders and the tests all run the same rules. The hub loop is::
 
-    for action in due_actions(plan, armed_at, check_ins, alarms, alerts, acks, now, policy,
-                              resolutions=resolutions):
+    for action in visit.due_actions(now, policy):
         send(action)                                   # SMS, push, phone tree...
         store(alert_for(action, id=new_id(), raised_at=now))
 
@@ -63,9 +67,9 @@ nothing on her phone changes.
 
 **Duress stays silent.** The worker's screen must look exactly as after a safe check-in. The UI
 renders her check-ins through :func:`worker_facing_check_in` / :func:`check_in_label` and her
-visit through :func:`worker_facing_state`, never :func:`visit_state` (the hub's view), so it has
-no branch that could differ. ``CheckIn`` keeps its kind out of ``repr`` and search, and duress
-alerts never name the worker as a recipient. The hub must not send duress alerts (or any
+visit through :meth:`Visit.worker_facing_state`, never :meth:`Visit.state` (the hub's view), so
+it has no branch that could differ. ``CheckIn`` keeps its kind out of ``repr`` and search, and
+duress alerts never name the worker as a recipient. The hub must not send duress alerts (or any
 escalation record) to the worker's own devices.
 """
 
@@ -89,6 +93,7 @@ from spokeapp.domain.records import (
     AlarmKind,
     AlarmResolution,
     AlertAcknowledgement,
+    AlertDelivery,
     AlertReason,
     CheckIn,
     CheckInChannel,
@@ -114,6 +119,7 @@ __all__ = [
     "SmsCommand",
     "SmsCommandKind",
     "Tier",
+    "Visit",
     "VisitState",
     "alert_for",
     "as_received",
@@ -122,17 +128,14 @@ __all__ = [
     "debrief_done",
     "debrief_tasks",
     "default_interval",
-    "due_actions",
     "escalation_starts_at",
     "name_warnings",
     "next_deadline",
     "parse_policy",
     "reminder_times",
     "sms_command",
-    "visit_state",
     "welfare_debrief_for",
     "worker_facing_check_in",
-    "worker_facing_state",
 ]
 
 DEBRIEF_WITHIN_DAYS: Final = 2
@@ -391,7 +394,8 @@ def _parse_tiers(value: object, problems: list[Problem]) -> tuple[Tier, ...] | N
 
 
 class VisitState(StrEnum):
-    """Where a visit stands, as the hub sees it (the worker sees :func:`worker_facing_state`)."""
+    """Where a visit stands, as the hub sees it (the worker sees
+    :meth:`Visit.worker_facing_state`)."""
 
     NOT_ARMED = "not_armed"
     """The hub has not acknowledged the plan: nobody is watching. Say so plainly."""
@@ -902,52 +906,159 @@ def _move_up_at(
     return alert.raised_at + ack_timeout
 
 
-def visit_state(
-    plan: VisitPlan,
-    armed_at: datetime | None,
-    check_ins: Iterable[CheckIn],
-    alarms: Iterable[Alarm],
-    alerts: Iterable[EscalationAlert],
-    acks: Iterable[AlertAcknowledgement],
-    now: datetime,
-    policy: EscalationPolicy,
-    *,
-    resolutions: Iterable[AlarmResolution] = (),
-) -> VisitState:
-    """Where the visit stands at ``now``: the hub's view (it shows duress as ``ALARM``).
+# ---------------------------------------------------------------------------------------------
+# The visit: one plan and its records, with the rules above as its methods
+# ---------------------------------------------------------------------------------------------
 
-    ``armed_at`` is when the hub acknowledged the plan (None: not armed). The other arguments
-    are the visit's records known at ``now`` (records of other visits are ignored).
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Visit:
+    """One lone-working visit: its plan and every record about it that a place holds.
+
+    The one model of "a visit and its records" the hub's watch, the supervisor's board and the
+    worker's Visits page all use. ``armed_at`` is when the hub acknowledged the plan (None: not
+    armed). Records of other visits are never counted, whatever the tuples hold.
+
+    * :meth:`state` is the hub's view (duress shows as ``ALARM``); :meth:`worker_facing_state`
+      the worker's own screen (duress reads exactly as safe).
+    * :meth:`due_actions` is everything the hub should send now and has not sent yet.
     """
-    return _evaluate(
-        plan, armed_at, check_ins, alarms, alerts, acks, now, policy, resolutions
-    ).state
 
+    plan: VisitPlan
+    armed_at: datetime | None = None
+    check_ins: tuple[CheckIn, ...] = ()
+    alarms: tuple[Alarm, ...] = ()
+    alerts: tuple[EscalationAlert, ...] = ()
+    acks: tuple[AlertAcknowledgement, ...] = ()
+    resolutions: tuple[AlarmResolution, ...] = ()
+    deliveries: tuple[AlertDelivery, ...] = ()
 
-def due_actions(
-    plan: VisitPlan,
-    armed_at: datetime | None,
-    check_ins: Iterable[CheckIn],
-    alarms: Iterable[Alarm],
-    alerts: Iterable[EscalationAlert],
-    acks: Iterable[AlertAcknowledgement],
-    now: datetime,
-    policy: EscalationPolicy,
-    *,
-    resolutions: Iterable[AlarmResolution] = (),
-    unreachable: Collection[str] = frozenset(),
-) -> list[Action]:
-    """Everything the hub should send at ``now`` and has not sent yet, oldest first.
+    @classmethod
+    def collect(
+        cls, plan: VisitPlan, records: Iterable[object], *, armed_at: datetime | None
+    ) -> Visit:
+        """The visit of ``plan`` with each of ``records`` about it filed by its kind, in the
+        order given (records of other visits and other kinds are left out)."""
+        check_ins: list[CheckIn] = []
+        alarms: list[Alarm] = []
+        alerts: list[EscalationAlert] = []
+        acks: list[AlertAcknowledgement] = []
+        resolutions: list[AlarmResolution] = []
+        deliveries: list[AlertDelivery] = []
+        for record in records:
+            if getattr(record, "visit_id", None) != plan.id:
+                continue
+            if isinstance(record, CheckIn):
+                check_ins.append(record)
+            elif isinstance(record, Alarm):
+                alarms.append(record)
+            elif isinstance(record, EscalationAlert):
+                alerts.append(record)
+            elif isinstance(record, AlertAcknowledgement):
+                acks.append(record)
+            elif isinstance(record, AlarmResolution):
+                resolutions.append(record)
+            elif isinstance(record, AlertDelivery):
+                deliveries.append(record)
+        return cls(
+            plan=plan,
+            armed_at=armed_at,
+            check_ins=tuple(check_ins),
+            alarms=tuple(alarms),
+            alerts=tuple(alerts),
+            acks=tuple(acks),
+            resolutions=tuple(resolutions),
+            deliveries=tuple(deliveries),
+        )
 
-    Idempotent: once each action is stored (:func:`alert_for`), the same call returns nothing
-    new. Nothing is due for a plan the hub has not armed. ``unreachable`` holds the ids of
-    alerts that reached nobody (no one to send to, or every notice failed): an unacknowledged
-    one moves up to the next tier at once instead of after the acknowledgement timeout.
-    """
-    return _evaluate(
-        plan, armed_at, check_ins, alarms, alerts, acks, now, policy, resolutions,
-        unreachable=unreachable,
-    ).actions
+    @property
+    def id(self) -> str:
+        """The visit's id: its plan's."""
+        return self.plan.id
+
+    def with_alert(self, alert: EscalationAlert) -> Visit:
+        """The visit once the hub has stored ``alert`` too."""
+        return dataclasses.replace(self, alerts=(*self.alerts, alert))
+
+    # -- the timer ---------------------------------------------------------------------------
+    def next_deadline(self) -> datetime | None:
+        """When the next check-in is due, or None once the visit ended (:func:`next_deadline`)."""
+        return next_deadline(self.plan, self.check_ins, resolutions=self.resolutions)
+
+    def escalation_starts_at(self, policy: EscalationPolicy) -> datetime | None:
+        """When the first tier would be alerted if nothing more arrives (None: visit over)."""
+        return escalation_starts_at(self.plan, self.check_ins, policy, resolutions=self.resolutions)
+
+    def reminder_times(self, policy: EscalationPolicy) -> list[datetime]:
+        """When the worker is reminded about the current deadline."""
+        return reminder_times(self.plan, self.check_ins, policy, resolutions=self.resolutions)
+
+    @property
+    def ended_at(self) -> datetime | None:
+        """When the worker first ended the visit or said she was home safe (None: not yet)."""
+        return min((c.at for c in self.check_ins if c.kind in _ENDING), default=None)
+
+    # -- state and actions ---------------------------------------------------------------------
+    def state(self, now: datetime, policy: EscalationPolicy) -> VisitState:
+        """Where the visit stands at ``now``: the hub's view (it shows duress as ``ALARM``)."""
+        return _evaluate(
+            self.plan, self.armed_at, self.check_ins, self.alarms, self.alerts, self.acks, now,
+            policy, self.resolutions,
+        ).state
+
+    def due_actions(
+        self,
+        now: datetime,
+        policy: EscalationPolicy,
+        *,
+        unreachable: Collection[str] = frozenset(),
+    ) -> list[Action]:
+        """Everything the hub should send at ``now`` and has not sent yet, oldest first.
+
+        Idempotent: once each action is stored (:func:`alert_for`), the same call returns
+        nothing new. Nothing is due for a plan the hub has not armed. ``unreachable`` holds the
+        ids of alerts that reached nobody (no one to send to, or every notice failed): an
+        unacknowledged one moves up to the next tier at once instead of after the
+        acknowledgement timeout.
+        """
+        return _evaluate(
+            self.plan, self.armed_at, self.check_ins, self.alarms, self.alerts, self.acks, now,
+            policy, self.resolutions, unreachable=unreachable,
+        ).actions
+
+    def worker_facing_state(self, now: datetime, policy: EscalationPolicy) -> VisitState:
+        """The visit's state for the worker's own screen: duress check-ins count as safe and
+        duress alarms are not shown, so the screen is exactly what a safe check-in would give.
+
+        It never shows ``ESCALATING`` (the worker's laptop does not track the hub's alerts):
+        after the deadline it says ``OVERDUE`` until she checks in.
+        """
+        shown = [worker_facing_check_in(c) for c in self.check_ins]
+        panics = [a for a in self.alarms if a.kind is AlarmKind.PANIC]
+        return _evaluate(
+            self.plan, self.armed_at, shown, panics, (), (), now, policy, self.resolutions,
+            device_view=True,
+        ).state
+
+    # -- what the records say --------------------------------------------------------------------
+    def duress_causes(self) -> set[str]:
+        """Ids of the duress alarms and duress check-ins (their alerts stay off her laptop)."""
+        causes = {a.id for a in self.alarms if a.kind is AlarmKind.DURESS}
+        causes.update(c.id for c in self.check_ins if c.kind is CheckInKind.DURESS)
+        return causes
+
+    def live_panic_alarms(self) -> list[Alarm]:
+        """Panic alarms no resolution followed, as the worker's laptop sees them (duress
+        alarms are never shown to the worker)."""
+        return [
+            a
+            for a in self.alarms
+            if a.kind is AlarmKind.PANIC and not any(r.at >= a.raised_at for r in self.resolutions)
+        ]
+
+    def delivery_of(self, alert_id: str) -> AlertDelivery | None:
+        """What became of an alert's notices, as the hub last said (None: not heard yet)."""
+        return next((d for d in self.deliveries if d.alert_id == alert_id), None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -977,29 +1088,6 @@ def check_in_label(check_in: CheckIn) -> str:
     if shown.kind is CheckInKind.EXTEND:
         return f"Extended by {shown.extend_minutes or 0} minutes"
     return _LABELS[shown.kind]
-
-
-def worker_facing_state(
-    plan: VisitPlan,
-    armed_at: datetime | None,
-    check_ins: Iterable[CheckIn],
-    alarms: Iterable[Alarm],
-    now: datetime,
-    policy: EscalationPolicy,
-    *,
-    resolutions: Iterable[AlarmResolution] = (),
-) -> VisitState:
-    """The visit's state for the worker's own screen: duress check-ins count as safe and
-    duress alarms are not shown, so the screen is exactly what a safe check-in would give.
-
-    It never shows ``ESCALATING`` (the laptop does not track the hub's alerts): after the
-    deadline it says ``OVERDUE`` until she checks in.
-    """
-    shown = [worker_facing_check_in(c) for c in check_ins]
-    panics = [a for a in alarms if a.kind is AlarmKind.PANIC]
-    return _evaluate(
-        plan, armed_at, shown, panics, (), (), now, policy, resolutions, device_view=True
-    ).state
 
 
 # ---------------------------------------------------------------------------------------------

@@ -88,6 +88,9 @@ from typing import Final, TypeVar
 from spokeapp.domain.errors import Problem, ValidationError
 from spokeapp.domain.lone_working import REMINDER_TIER, next_deadline
 from spokeapp.domain.records import (
+    CLOSURE_REASON_LABELS,
+    OUTCOME_LABELS,
+    PROFESSION_LABELS,
     ActivityType,
     Alarm,
     AlarmKind,
@@ -363,31 +366,6 @@ def report_csv(report: Report, *, funder: bool = False) -> str:
 # The computation
 # ---------------------------------------------------------------------------------------------
 
-_PROFESSION_LABELS: Final = {
-    Profession.POLICE: "Police",
-    Profession.SOCIAL_CARE: "Social care",
-    Profession.EDUCATION: "Education",
-    Profession.HEALTH: "Health",
-    Profession.YOUTH_JUSTICE: "Youth justice",
-    Profession.VOLUNTARY_SECTOR: "Voluntary sector",
-    Profession.OTHER: "Other",
-}
-_REASON_LABELS: Final = {
-    ClosureReason.OUTCOMES_MET: "Outcomes met",
-    ClosureReason.YOUNG_PERSON_CHOSE_TO_END: "Young person chose to end",
-    ClosureReason.NON_ENGAGEMENT: "Non-engagement",
-    ClosureReason.NOT_CONTACTABLE: "Not contactable",
-    ClosureReason.MOVED_AWAY: "Moved away",
-    ClosureReason.TRANSFERRED: "Transferred",
-    ClosureReason.AGED_OUT: "Aged out",
-    ClosureReason.OTHER: "Other",
-}
-_OUTCOME_LABELS: Final = {
-    Outcome.LOWER: "At lower risk than at the start",
-    Outcome.SAME: "At the same risk",
-    Outcome.HIGHER: "At higher risk",
-    Outcome.INCOMPLETE: "Not comparable with the start",
-}
 _ESCALATING: Final = frozenset({AlertReason.OVERDUE, AlertReason.PANIC, AlertReason.DURESS})
 
 
@@ -560,7 +538,7 @@ def _professionals(out: _Builder, items: list[Attributed], period: Period) -> No
     total = out.add("professionals.trained", section, "Professionals trained",
                     sum(trained.values()))
     out.group(total, [
-        out.add(f"professionals.trained.{p.value}", section, f"Trained: {_PROFESSION_LABELS[p]}",
+        out.add(f"professionals.trained.{p.value}", section, f"Trained: {PROFESSION_LABELS[p]}",
                 n)
         for p, n in trained.items()
     ])
@@ -568,7 +546,7 @@ def _professionals(out: _Builder, items: list[Attributed], period: Period) -> No
                     sum(aware.values()))
     out.group(total, [
         out.add(f"professionals.awareness.{p.value}", section,
-                f"Awareness: {_PROFESSION_LABELS[p]}", n)
+                f"Awareness: {PROFESSION_LABELS[p]}", n)
         for p, n in aware.items()
     ])
     consultancies = of_type(ActivityType.CONSULTANCY)
@@ -609,7 +587,7 @@ def _closures(out: _Builder, items: list[Attributed], period: Period,
     total = out.add("closures.closed", section,
                     "Cases closed (signed off)" if sign_off else "Cases closed", len(closed))
     out.group(total, [
-        out.add(f"closures.{o.value}", section, _OUTCOME_LABELS[o], by_outcome[o], of=total)
+        out.add(f"closures.{o.value}", section, OUTCOME_LABELS[o], by_outcome[o], of=total)
         for o in Outcome
     ])
     not_lower = [c for c in closed if c.outcome is not Outcome.LOWER]
@@ -619,7 +597,7 @@ def _closures(out: _Builder, items: list[Attributed], period: Period,
     out.group(rest, [f"closures.{o.value}" for o in Outcome if o is not Outcome.LOWER])
     out.group(rest, [
         out.add(f"closures.not_lower.{r.value}", section,
-                f"Not at lower risk: {_REASON_LABELS[r]}",
+                f"Not at lower risk: {CLOSURE_REASON_LABELS[r]}",
                 sum(1 for c in not_lower if c.reason is r), of=rest)
         for r in ClosureReason
     ])

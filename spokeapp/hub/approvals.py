@@ -22,8 +22,9 @@ requests already written in place (a supervisor still decides them).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Final, Protocol
 
 from sqlalchemy import select
@@ -32,7 +33,8 @@ from sqlalchemy.orm import Session
 from spokeapp.domain.errors import SpokeError
 from spokeapp.domain.records import APPROVABLE_KINDS, SignOffRequest
 from spokeapp.domain.supervision import request_id_for
-from spokeapp.hub.db import make_engine
+from spokeapp.hub.commands import Settings, open_session
+from spokeapp.hub.commands import bind as bind_command
 from spokeapp.hub.ledger import among, audit, lock_writes, next_seq, set_meta
 from spokeapp.hub.models import HubMeta, HubRecord
 from spokeapp.hub.scope import Actor
@@ -53,7 +55,7 @@ APPROVALS_KEY: Final = "approval_kinds"
 
 
 class CheckedChange(Protocol):
-    """What :func:`on_pushed` reads of a checked change in ``sync_service``."""
+    """What :func:`on_pushed` reads of a checked change in ``hub.push``."""
 
     @property
     def change(self) -> Any: ...
@@ -111,7 +113,7 @@ def clear(session: Session, kind: str) -> bool:
 
 
 def slow_kinds(session: Session) -> frozenset[str]:
-    """Kinds the group commit's common path must leave to ``sync_service.push``: supervision
+    """Kinds the group commit's common path must leave to ``hub.push.transaction.push``: supervision
     records (their targets are checked there) and the kinds that need approval (their
     requests are written there)."""
     return SUPERVISOR_KINDS | approval_kinds(session)
@@ -160,15 +162,10 @@ def on_pushed(session: Session, actor: Actor, accepted: Sequence[CheckedChange],
 
 
 # --------------------------------------------------------------------------- spoke-hub approvals
-Settings = Callable[[argparse.Namespace], Any]
-
-
-def _session(args: argparse.Namespace, settings: Settings) -> Session:
-    return Session(make_engine(settings(args).database_url))
 
 
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
-    with _session(args, settings) as session:
+    with open_session(args, settings) as session:
         kinds = approval_kinds(session)
     print("Always need a supervisor's sign-off: closure, risk_assessment (overridden level).")
     if kinds:
@@ -180,7 +177,7 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_require(args: argparse.Namespace, settings: Settings) -> int:
-    with _session(args, settings) as session, session.begin():
+    with open_session(args, settings) as session, session.begin():
         lock_writes(session)
         changed = require(session, args.kind)
     if changed:
@@ -192,7 +189,7 @@ def cmd_require(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_clear(args: argparse.Namespace, settings: Settings) -> int:
-    with _session(args, settings) as session, session.begin():
+    with open_session(args, settings) as session, session.begin():
         lock_writes(session)
         changed = clear(session, args.kind)
     if changed:
@@ -205,10 +202,7 @@ def cmd_clear(args: argparse.Namespace, settings: Settings) -> int:
 
 def register(commands: Any, common: argparse.ArgumentParser, settings: Settings) -> None:
     """Add ``spoke-hub approvals ...`` to the ``spoke-hub`` parser."""
-
-    def bind(parser: argparse.ArgumentParser,
-             command: Callable[[argparse.Namespace, Settings], int]) -> None:
-        parser.set_defaults(run=lambda args: command(args, settings))
+    bind = functools.partial(bind_command, settings=settings)
 
     actions = commands.add_parser(
         "approvals", help="record kinds that need a supervisor's approval"

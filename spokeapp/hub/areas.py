@@ -14,7 +14,7 @@ one area (districts cross boundaries); a laptop then suggests none and the worke
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import functools
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session
 
 from spokeapp.domain.areas import Area, normalise_area_name, normalise_districts
 from spokeapp.domain.errors import Problem, SpokeError, ValidationError
+from spokeapp.hub.commands import Settings
+from spokeapp.hub.commands import bind as bind_command
 from spokeapp.hub.db import make_engine
 from spokeapp.hub.deps import Caller
 from spokeapp.hub.ledger import audit, lock_writes
@@ -33,7 +35,6 @@ from spokeapp.sync.protocol import API_PREFIX, AreaOut, AreasResponse, ErrorBody
 __all__ = ["add_area", "list_areas", "register", "remove_area", "router"]
 
 CLI_ACTOR = "cli"
-Settings = Callable[[argparse.Namespace], Any]
 
 
 def _area(row: LocalAuthorityArea) -> Area:
@@ -150,10 +151,7 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 def register(commands: Any, common: argparse.ArgumentParser, settings: Settings) -> None:
     """Add ``spoke-hub areas ...`` to the ``spoke-hub`` parser."""
-
-    def bind(parser: argparse.ArgumentParser,
-             command: Callable[[argparse.Namespace, Settings], int]) -> None:
-        parser.set_defaults(run=lambda args: command(args, settings))
+    bind = functools.partial(bind_command, settings=settings)
 
     areas = commands.add_parser(
         "areas", help="local authority areas cases are recorded in"

@@ -16,6 +16,7 @@ import os
 import socket
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -166,7 +167,7 @@ def _serve(args: argparse.Namespace, settings: HubSettings, engine: Engine,
     from spokeapp.hub.app import create_app
 
     app = create_app(settings, engine=engine)
-    tune_gc()
+    GcTuning().apply()  # this process serves until it ends
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
     # IPPROTO_TCP spelled out: asyncio sets TCP_NODELAY only on accepted sockets whose proto
     # says TCP. Without it, Nagle's algorithm holds a response's body behind its headers
@@ -209,21 +210,25 @@ def _serve(args: argparse.Namespace, settings: HubSettings, engine: Engine,
     return 0
 
 
-#: Allocations between young-generation collections while serving (CPython's default: 700).
-GC_THRESHOLD = (50_000, 20, 20)
-
-
-def tune_gc() -> None:
-    """Collect cyclic garbage less often while serving (docs/sync.md, "Speed").
+@dataclass(frozen=True, slots=True)
+class GcTuning:
+    """Collect cyclic garbage less often while serving (docs/sync.md, "Speed"); made and
+    applied by whoever serves (``serve``, or each ``serve --workers N`` process).
 
     A 2000-change push allocates hundreds of thousands of short-lived, acyclic objects; with
     the default thresholds the collector ran so often it cost a third of the hub's push time.
     What was loaded at start-up is frozen out of the collections; garbage cycles are still
-    collected, just in larger, rarer rounds (bounded: every 50,000 allocations).
+    collected, just in larger, rarer rounds (bounded: every ``threshold[0]`` allocations).
     """
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLD)
+
+    #: Allocations between collections of each generation (CPython's default: 700, 10, 10).
+    threshold: tuple[int, int, int] = (50_000, 20, 20)
+
+    def apply(self) -> None:
+        """Tune this process's collector for the rest of its life (it serves until it ends)."""
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(*self.threshold)
 
 
 def worker_app() -> FastAPI:
@@ -231,7 +236,8 @@ def worker_app() -> FastAPI:
     from spokeapp.hub.app import create_app
 
     app = create_app()
-    tune_gc()
+    app.state.gc_tuning = GcTuning()
+    app.state.gc_tuning.apply()
     return app
 
 

@@ -34,7 +34,6 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -44,6 +43,7 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from spokeapp.domain.roles import Role
 from spokeapp.hub.config import DEFAULT_REFRESH_GRACE_SECONDS, DEFAULT_REFRESH_IDLE_DAYS
 from spokeapp.hub.db import reading_session
 from spokeapp.hub.errors import HubError, unauthorised
@@ -67,7 +67,6 @@ from spokeapp.sync.protocol import (
     GENESIS_HEAD,
     EnrolRequest,
     EnrolResponse,
-    Role,
     TokenRequest,
     TokenResponse,
     reenrol_message,
@@ -155,12 +154,11 @@ def enrol(session: Session, request: EnrolRequest, clock: Clock) -> EnrolRespons
     else:  # the old device stays as it is (locked, expired, revoked...)
         log.info("device %s enrolled for user %s, replacing device %s", device_id, user.id,
                  previous.id)
-    role: Role = user.role  # type: ignore[assignment]
     return EnrolResponse(
         device_id=device_id,
         user_id=user.id,
         user_name=user.name,
-        role=role,
+        role=Role(user.role),
         team=user.team,
         refresh_token=refresh,
         hub_id=meta(session, META_HUB_ID),
@@ -339,7 +337,9 @@ class Caller:
 #: a restore from backup may bring another, and tokens signed with the old one then stop
 #: working within this time). Saves a database round trip on every request.
 SECRET_CACHE_SECONDS = 60.0
-_secrets: weakref.WeakKeyDictionary[Engine, tuple[float, str]] = weakref.WeakKeyDictionary()
+#: Where the cached secret lives: the pooled database connection's own ``info`` dict, so
+#: the cache belongs to the engine's pool (no module-level state) and goes with it.
+_SECRET_INFO_KEY = "spoke.token_secret"  # noqa: S105 - a dict key, not a secret
 
 _DEVICES = Device.__table__
 _USERS = User.__table__
@@ -352,7 +352,7 @@ _CALLERS_QUERY = (
     .where(_DEVICES.c.id.in_(bindparam("device_ids", expanding=True)))
 )
 #: The same for one device (``device_id``), for a pull's token check, which is sent with
-#: the page's reads (sync_service.pull_json_for).
+#: the page's reads (hub.pull.pull_json_for).
 CALLER_QUERY = (
     select(_DEVICES.c.id, _DEVICES.c.user_id, _DEVICES.c.status, _DEVICES.c.wipe,
            _DEVICES.c.public_key, _USERS.c.role, _USERS.c.team, _DEVICES.c.refresh_reused_at)
@@ -362,15 +362,15 @@ CALLER_QUERY = (
 
 
 def token_secret(session: Session) -> str:
-    """The hub's token secret, read at most every :data:`SECRET_CACHE_SECONDS` per engine."""
-    engine = session.get_bind()
+    """The hub's token secret, read at most every :data:`SECRET_CACHE_SECONDS` per pooled
+    connection (cached in the connection's ``info``, owned by the engine's pool)."""
+    info = session.connection().info
     now = time.monotonic()
-    cached = _secrets.get(engine) if isinstance(engine, Engine) else None
+    cached = info.get(_SECRET_INFO_KEY)
     if cached is not None and now - cached[0] < SECRET_CACHE_SECONDS:
-        return cached[1]
+        return str(cached[1])
     secret = meta(session, META_SECRET)
-    if isinstance(engine, Engine):
-        _secrets[engine] = (now, secret)
+    info[_SECRET_INFO_KEY] = (now, secret)
     return secret
 
 

@@ -39,17 +39,24 @@ def lock_writes(session: Session) -> None:
     )
 
 
-def next_seq(session: Session) -> int:
-    """The next sequence number (call only after :func:`lock_writes`)."""
+def reserve_seqs(session: Session, count: int) -> int:
+    """Reserve ``count`` consecutive sequence numbers (one counter UPDATE; call only after
+    :func:`lock_writes`) and return the last of them: the block is ``last - count + 1 ..
+    last``. The one place the hub gives out sequence numbers."""
     return int(
         session.execute(
             update(HubCounter)
             .where(HubCounter.id == COUNTER_ID)
-            .values(value=HubCounter.value + 1)
+            .values(value=HubCounter.value + count)
             .returning(HubCounter.value)
             .execution_options(synchronize_session=False)
         ).scalar_one()
     )
+
+
+def next_seq(session: Session) -> int:
+    """The next sequence number (call only after :func:`lock_writes`)."""
+    return reserve_seqs(session, 1)
 
 
 def among(session: Session, column: InstrumentedAttribute[str],

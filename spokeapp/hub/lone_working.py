@@ -1,7 +1,7 @@
 """Lone-working safety on the hub (issue 5; docs/architecture.md, "Lone-working safety on
 the hub"): the escalation watch over every armed visit, the notifiers' outbox, SMS check-ins.
 
-* **Push hook** (:func:`on_safety_changes`): called once by ``sync_service.push`` inside the
+* **Push hook** (:func:`on_safety_changes`): called once by ``hub.push.transaction.push`` inside the
   push transaction. It enforces who may write what (escalation alerts and welfare debriefs
   are written by the hub only; an alert acknowledgement or alarm resolution only by a
   supervisor of the worker's team, never the worker; a debrief's completion only by a
@@ -12,7 +12,7 @@ the hub"): the escalation watch over every armed visit, the notifiers' outbox, S
 * **The watch** (:class:`Watcher`): each tick claims the visits whose ``next_check_at`` has
   come (``UPDATE ... WHERE visit_id IN (SELECT ... FOR UPDATE SKIP LOCKED)`` on PostgreSQL:
   several hub processes share the work), then, holding the hub-wide write lock, re-reads each
-  claimed visit's records and runs ``lone_working.due_actions``. Each action is stored as an
+  claimed visit (a ``lone_working.Visit``) and runs its ``due_actions``. Each action is stored as an
   ``EscalationAlert`` hub record (sequence number, changes feed, audit) and its notifications
   as outbox rows, in one transaction: because ``due_actions`` returns only what is not stored
   yet and the write lock serialises the hubs, every action happens exactly once, even with
@@ -69,13 +69,10 @@ from spokeapp.domain.records import (
     DELIVERY_PENDING,
     DELIVERY_RETRYING,
     DELIVERY_SENT,
-    Alarm,
-    AlarmKind,
     AlarmResolution,
     AlertAcknowledgement,
     AlertDelivery,
     CheckIn,
-    CheckInKind,
     EscalationAlert,
     Record,
     VisitPlan,
@@ -134,8 +131,8 @@ DELIVERY_KIND = AlertDelivery.KIND
 HUB_AUTHORED_KINDS = frozenset({ALERT_KIND, DEBRIEF_KIND, DELIVERY_KIND})
 #: Pushed by a supervisor of the worker's team only (a coerced worker cannot stand down).
 SUPERVISOR_KINDS = frozenset({AlertAcknowledgement.KIND, AlarmResolution.KIND})
-#: Every kind the push hook looks at. ``sync_service``'s bulk path leaves these to ``push()``,
-#: which calls the hook, so a debrief's completion is always checked here.
+#: Every kind the push hook looks at. The group commit (``hub.push.group``) leaves these to
+#: ``push()``, which calls the hook, so a debrief's completion is always checked here.
 VISIT_KINDS = SAFETY_KINDS | HUB_AUTHORED_KINDS | {DEBRIEF_DONE_KIND}
 #: A watched visit is looked at again at least this often (a safety net; cheap).
 RECHECK = timedelta(minutes=15)
@@ -209,51 +206,13 @@ def save_notifier_settings(session: Session, settings: NotifierSettings) -> None
 
 
 # --------------------------------------------------------------------------- a visit's records
-@dataclass
-class VisitRecords:
-    """Everything the hub holds about one visit, check-ins already clamped (``as_received``)."""
-
-    plan: VisitPlan | None = None
-    armed_at: datetime | None = None
-    check_ins: list[CheckIn] = field(default_factory=list)
-    alarms: list[Alarm] = field(default_factory=list)
-    alerts: list[EscalationAlert] = field(default_factory=list)
-    acks: list[AlertAcknowledgement] = field(default_factory=list)
-    resolutions: list[AlarmResolution] = field(default_factory=list)
-
-    def add(self, record: Record, hub_time: datetime) -> None:
-        """File one of the visit's records."""
-        if isinstance(record, VisitPlan):
-            self.plan, self.armed_at = record, hub_time
-        elif isinstance(record, CheckIn):
-            self.check_ins.append(lw.as_received(record, hub_time))
-        elif isinstance(record, Alarm):
-            self.alarms.append(record)
-        elif isinstance(record, EscalationAlert):
-            self.alerts.append(record)
-        elif isinstance(record, AlertAcknowledgement):
-            self.acks.append(record)
-        elif isinstance(record, AlarmResolution):
-            self.resolutions.append(record)
-
-    def duress_causes(self) -> set[str]:
-        """Ids of the duress alarms and duress check-ins (their alerts stay off her laptop)."""
-        causes = {a.id for a in self.alarms if a.kind is AlarmKind.DURESS}
-        causes.update(c.id for c in self.check_ins if c.kind is CheckInKind.DURESS)
-        return causes
-
-    def escalation_starts_at(self, policy: lw.EscalationPolicy) -> datetime | None:
-        """When the first tier would be alerted if nothing more arrives (None: visit over)."""
-        if self.plan is None:
-            return None
-        return lw.escalation_starts_at(self.plan, self.check_ins, policy,
-                                       resolutions=self.resolutions)
-
-
-def load_visits(session: Session, visit_ids: Iterable[str]) -> dict[str, VisitRecords]:
-    """The records of each visit, read through the ``lw_visit_records`` index."""
+def load_visits(session: Session, visit_ids: Iterable[str]) -> dict[str, lw.Visit | None]:
+    """Each visit as the hub holds it, read through the ``lw_visit_records`` index: armed when
+    its plan reached the hub, check-ins clamped to when they arrived (``as_received``). None for
+    a visit whose plan the hub does not hold (yet)."""
     ids = list(dict.fromkeys(visit_ids))
-    visits = {visit_id: VisitRecords() for visit_id in ids}
+    plans: dict[str, tuple[VisitPlan, datetime]] = {}
+    held: dict[str, list[Record]] = {visit_id: [] for visit_id in ids}
     for start in range(0, len(ids), 500):
         rows = session.execute(
             select(LoneWorkingRecord.visit_id, HubRecord.kind, HubRecord.body, HubRecord.hub_time)
@@ -266,7 +225,18 @@ def load_visits(session: Session, visit_ids: Iterable[str]) -> dict[str, VisitRe
             except ValidationError:
                 log.warning("lone working: unreadable %s record on visit %s", kind, visit_id)
                 continue
-            visits[visit_id].add(record, parse_iso(hub_time))
+            if isinstance(record, VisitPlan):
+                plans[visit_id] = (record, parse_iso(hub_time))
+            elif isinstance(record, CheckIn):
+                held[visit_id].append(lw.as_received(record, parse_iso(hub_time)))
+            else:
+                held[visit_id].append(record)
+    visits: dict[str, lw.Visit | None] = {}
+    for visit_id in ids:
+        found = plans.get(visit_id)
+        visits[visit_id] = None if found is None else lw.Visit.collect(
+            found[0], held[visit_id], armed_at=found[1]
+        )
     return visits
 
 
@@ -299,7 +269,7 @@ def _quiet_author(session: Session, watch: LoneWorkingWatch) -> str:
 
 # --------------------------------------------------------------------------- the push hook
 class CheckedChange(Protocol):
-    """What the hook reads of a checked change in ``sync_service``."""
+    """What the hook reads of a checked change in ``hub.push``."""
 
     @property
     def change(self) -> Any: ...
@@ -424,18 +394,18 @@ def on_safety_changes(session: Session, actor: Actor, checked: Sequence[CheckedC
     acks: dict[str, VisitWatchAck] = {}
     usable: NotifierSettings | None = None
     contacts: list[LoneWorkingContact] = []
-    for visit_id, records in load_visits(session, live).items():
+    for visit_id, visit in load_visits(session, live).items():
         watch = live[visit_id]
-        starts = records.escalation_starts_at(policy)
+        starts = visit.escalation_starts_at(policy) if visit is not None else None
         watch.escalation_starts_at = iso(starts) if starts is not None else None
         watch.next_check_at = iso(now)  # the watcher looks at once (all-clear, alarm...)
         watch.updated_at = iso(now)
         reach = None
-        if starts is not None and records.plan is not None:
+        if starts is not None and visit is not None:
             if usable is None:
                 usable = usable_notifiers(load_notifier_settings(session), load_secrets())
                 contacts = list(session.scalars(select(LoneWorkingContact)))
-            reach = reach_for(policy, records.plan, watch.team, contacts, usable)
+            reach = reach_for(policy, visit.plan, watch.team, contacts, usable)
         acks[visit_id] = VisitWatchAck(visit_id=visit_id, escalation_starts_at=starts,
                                        reach=reach)
     return {change_id: acks[visit_id] for change_id, visit_id in by_change.items()
@@ -721,31 +691,25 @@ def safety_warnings(engine: Engine) -> list[str]:
     return []
 
 
-def next_check(records: VisitRecords, now: datetime,
+def next_check(visit: lw.Visit, now: datetime,
                policy: lw.EscalationPolicy) -> datetime | None:
     """When something may next be due for the visit (None: never again, unless a record
     arrives, which makes the push look at once)."""
-    plan = records.plan
-    if plan is None:
-        return None
-    deadline = lw.next_deadline(plan, records.check_ins, resolutions=records.resolutions)
+    deadline = visit.next_deadline()
     candidates: list[datetime] = []
     if deadline is not None:
-        candidates += lw.reminder_times(plan, records.check_ins, policy,
-                                        resolutions=records.resolutions)
+        candidates += visit.reminder_times(policy)
         candidates += [deadline + timedelta(minutes=t.starts_after_minutes)
                        for t in policy.tiers]
-    acked = {ack.alert_id for ack in records.acks}
+    acked = {ack.alert_id for ack in visit.acks}
     timeout = timedelta(minutes=policy.ack_timeout_minutes)
     candidates += [
-        a.raised_at + timeout for a in records.alerts
+        a.raised_at + timeout for a in visit.alerts
         if a.id not in acked
         and a.tier not in (lw.REMINDER_TIER, lw.ALL_CLEAR_TIER, lw.EVERYONE_TIER)
     ]
     future = [c for c in candidates if c > now]
-    state = lw.visit_state(plan, records.armed_at, records.check_ins, records.alarms,
-                           records.alerts, records.acks, now, policy,
-                           resolutions=records.resolutions)
+    state = visit.state(now, policy)
     if not future:
         return None if state is lw.VisitState.ENDED else now + RECHECK
     return min(min(future), now + RECHECK)
@@ -892,24 +856,22 @@ class Watcher:
         return stored, len(watches)
 
     def _escalate_visit(self, session: Session, watch: LoneWorkingWatch,
-                        records: VisitRecords, now: datetime, policy: lw.EscalationPolicy,
+                        visit: lw.Visit | None, now: datetime, policy: lw.EscalationPolicy,
                         settings: NotifierSettings,
                         contacts: Sequence[LoneWorkingContact],
                         unreachable: Collection[str] = frozenset()) -> int:
-        plan = records.plan
-        if plan is None or records.armed_at is None:
+        if visit is None or visit.armed_at is None:
             watch.next_check_at = None
             return 0
-        quiet = records.duress_causes()
+        plan = visit.plan
+        quiet = visit.duress_causes()
         quiet_author: str | None = None
         nobody = set(unreachable)
         done = 0
         # An alert with nobody to send to falls through to the next tier in the same round
         # (evaluated again with it counted unreachable); bounded by the number of tiers.
         for _round in range(len(policy.tiers) + 2):
-            actions = lw.due_actions(plan, records.armed_at, records.check_ins,
-                                     records.alarms, records.alerts, records.acks, now, policy,
-                                     resolutions=records.resolutions, unreachable=nobody)
+            actions = visit.due_actions(now, policy, unreachable=nobody)
             fell_through = False
             for action in actions:
                 alert = lw.alert_for(action, id=new_id(), raised_at=now)
@@ -919,7 +881,7 @@ class Watcher:
                 else:
                     author = watch.worker_user
                 _store(session, alert, plan.id, author, now)
-                records.alerts.append(alert)
+                visit = visit.with_alert(alert)
                 targets = targets_for(action, plan, watch, contacts, settings)
                 rows = [
                     LoneWorkingDelivery(
@@ -947,7 +909,7 @@ class Watcher:
             done += len(actions)
             if not fell_through:
                 break
-        after = next_check(records, now, policy)
+        after = next_check(visit, now, policy)
         watch.next_check_at = iso(after) if after is not None else None
         watch.updated_at = iso(now)
         return done
@@ -1271,9 +1233,10 @@ def sms_targets(session: Session, number: str) -> SmsTargets:
         .order_by(LoneWorkingWatch.armed_at.desc(), LoneWorkingWatch.visit_id)
     ).all()
     policy = load_policy(session)
-    records = load_visits(session, [watch.visit_id for watch in watches])
+    visits = load_visits(session, [watch.visit_id for watch in watches])
     alarm = [watch for watch in watches  # open by its records too (plan readable, not over)
-             if records[watch.visit_id].escalation_starts_at(policy) is not None]
+             if (visit := visits[watch.visit_id]) is not None
+             and visit.escalation_starts_at(policy) is not None]
     check_in = [watch for watch in alarm if watch.worker_user in owners] if owners else alarm
     return SmsTargets(alarm, check_in, policy)
 
@@ -1311,14 +1274,14 @@ def _apply_one(session: Session, watch: LoneWorkingWatch, command: lw.SmsCommand
     detail = f"visit={watch.visit_id} command={command.kind.value}"
     audit(session, watch.worker_user, "lw_sms", record.id,
           detail if visits == 1 else f"{detail} visits={visits}")
-    records = load_visits(session, [watch.visit_id])[watch.visit_id]
-    starts = records.escalation_starts_at(policy)
+    visit = load_visits(session, [watch.visit_id])[watch.visit_id]
+    starts = visit.escalation_starts_at(policy) if visit is not None else None
     watch.escalation_starts_at = iso(starts) if starts is not None else None
     watch.next_check_at = iso(now)
     watch.updated_at = iso(now)
-    if records.plan is None:
+    if visit is None:
         return None
-    return lw.next_deadline(records.plan, records.check_ins, resolutions=records.resolutions)
+    return visit.next_deadline()
 
 
 NOBODY_TO_ALERT = ("Alarm recorded, but the hub has nobody it can alert (no contact or "
@@ -1331,12 +1294,12 @@ def _nobody_to_alert(session: Session, policy: lw.EscalationPolicy,
     reckoning as the answer to a visit plan: :func:`reach_for`)."""
     usable = usable_notifiers(load_notifier_settings(session), load_secrets())
     contacts = list(session.scalars(select(LoneWorkingContact)))
-    records = load_visits(session, [watch.visit_id for watch in chosen])
+    visits = load_visits(session, [watch.visit_id for watch in chosen])
     for watch in chosen:
-        plan = records[watch.visit_id].plan
-        if plan is None:
+        visit = visits[watch.visit_id]
+        if visit is None:
             continue
-        reach = reach_for(policy, plan, watch.team, contacts, usable)
+        reach = reach_for(policy, visit.plan, watch.team, contacts, usable)
         if reach.people or reach.by_channel.get(WEBHOOK):
             return False
     return True

@@ -161,7 +161,7 @@ class AuditEntry(Base):
 
 Index("ix_hub_tombstones_user_seq", HubTombstone.user_id, HubTombstone.seq)
 # A pull reads a case's (or an author's uncased) records after a cursor, in seq order
-# (sync_service._records_query); these serve lookups by case or author alone too.
+# (hub.pull._records_query); these serve lookups by case or author alone too.
 Index("ix_hub_records_case_seq", HubRecord.case_id, HubRecord.seq)
 Index("ix_hub_records_author_seq", HubRecord.author_user, HubRecord.seq)
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -28,13 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from spokeapp.domain import lone_working as lw
 from spokeapp.domain.errors import SpokeError, ValidationError
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import normalise_phone_number
-from spokeapp.hub.db import make_engine
+from spokeapp.hub.commands import Settings, open_session
+from spokeapp.hub.commands import bind as bind_command
 from spokeapp.hub.ledger import audit, lock_writes
 from spokeapp.hub.lone_working import (
     load_notifier_settings,
@@ -51,20 +52,15 @@ from spokeapp.hub.security import iso, utc_now
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _NAME = re.compile(r"[a-z][a-z0-9_-]{0,39}")
 
-Settings = Callable[[argparse.Namespace], Any]
 
 
 def _problems(exc: ValidationError) -> SpokeError:
     return SpokeError("; ".join(str(p) for p in exc.problems))
 
 
-def _session(args: argparse.Namespace, settings: Settings) -> Session:
-    return Session(make_engine(settings(args).database_url))
-
-
 # --------------------------------------------------------------------------- policy
 def cmd_policy_show(args: argparse.Namespace, settings: Settings) -> int:
-    with _session(args, settings) as session:
+    with open_session(args, settings) as session:
         print(json.dumps(load_policy(session).to_dict(), indent=2))
     return 0
 
@@ -84,7 +80,7 @@ def cmd_policy_set(args: argparse.Namespace, settings: Settings) -> int:
         policy = lw.parse_policy(data)
     except ValidationError as exc:
         raise _problems(exc) from None
-    with _session(args, settings) as session, session.begin():
+    with open_session(args, settings) as session, session.begin():
         lock_writes(session)
         save_policy(session, policy)
         audit(session, "admin", "lw_policy_set", "policy",
@@ -112,7 +108,7 @@ def cmd_contact_add(args: argparse.Namespace, settings: Settings) -> int:
         phone = normalise_phone_number(args.phone)
         if phone is None:
             raise SpokeError("--phone is not a phone number (e.g. 07700 900123 or +44...).")
-    with _session(args, settings) as session, session.begin():
+    with open_session(args, settings) as session, session.begin():
         lock_writes(session)
         if args.user and session.get(User, args.user) is None:
             raise SpokeError(f"No user {args.user} on this hub.")
@@ -127,7 +123,7 @@ def cmd_contact_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_contact_list(args: argparse.Namespace, settings: Settings) -> int:
-    with _session(args, settings) as session:
+    with open_session(args, settings) as session:
         contacts = list(session.scalars(
             select(LoneWorkingContact).order_by(LoneWorkingContact.role, LoneWorkingContact.id)
         ))
@@ -140,7 +136,7 @@ def cmd_contact_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_contact_remove(args: argparse.Namespace, settings: Settings) -> int:
-    with _session(args, settings) as session, session.begin():
+    with open_session(args, settings) as session, session.begin():
         lock_writes(session)
         contact = session.get(LoneWorkingContact, args.contact_id)
         if contact is None:
@@ -154,7 +150,7 @@ def cmd_contact_remove(args: argparse.Namespace, settings: Settings) -> int:
 # --------------------------------------------------------------------------- notifiers
 def _update_notifiers(args: argparse.Namespace, settings: Settings, what: str,
                       change: Callable[[Any], Any]) -> None:
-    with _session(args, settings) as session, session.begin():
+    with open_session(args, settings) as session, session.begin():
         lock_writes(session)
         current = load_notifier_settings(session)
         save_notifier_settings(session, change(current))
@@ -162,7 +158,7 @@ def _update_notifiers(args: argparse.Namespace, settings: Settings, what: str,
 
 
 def cmd_notifier_show(args: argparse.Namespace, settings: Settings) -> int:
-    with _session(args, settings) as session:
+    with open_session(args, settings) as session:
         print(json.dumps(load_notifier_settings(session).to_dict(), indent=2))
     return 0
 
@@ -212,7 +208,7 @@ def cmd_webhook_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_webhook_remove(args: argparse.Namespace, settings: Settings) -> int:
-    with _session(args, settings) as session:
+    with open_session(args, settings) as session:
         names = {h.name for h in load_notifier_settings(session).webhooks}
     if args.name not in names:
         raise SpokeError(f"No webhook named {args.name}.")
@@ -227,7 +223,7 @@ STATUS_GAPS = 3
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
-    with _session(args, settings) as session:
+    with open_session(args, settings) as session:
         report = safety_report(session, load_secrets())
     print("Notifiers:")
     for name, state in report.notifiers.items():
@@ -254,10 +250,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 # --------------------------------------------------------------------------- parser
 def register(commands: Any, common: argparse.ArgumentParser, settings: Settings) -> None:
     """Add ``spoke-hub safety ...`` to the ``spoke-hub`` parser."""
-
-    def bind(parser: argparse.ArgumentParser,
-             command: Callable[[argparse.Namespace, Settings], int]) -> None:
-        parser.set_defaults(run=lambda args: command(args, settings))
+    bind = functools.partial(bind_command, settings=settings)
 
     safety = commands.add_parser("safety", help="lone-working escalation settings")
     groups = safety.add_subparsers(dest="area", required=True)

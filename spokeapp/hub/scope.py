@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, bindparam, select
 from sqlalchemy.orm import Session
 
+from spokeapp.domain.roles import Role
 from spokeapp.hub.models import HubCase, User
 
-WORKER = "worker"
-SUPERVISOR = "supervisor"
-ADMIN = "admin"
-ROLES = (WORKER, SUPERVISOR, ADMIN)
+WORKER = Role.WORKER
+SUPERVISOR = Role.SUPERVISOR
+ADMIN = Role.ADMIN
+#: Every role's value, as plain strings (argparse quotes choices with repr in its messages).
+ROLES = tuple(role.value for role in Role)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +40,20 @@ class Actor:
         return cls(user_id=user.id, role=user.role, team=user.team, device_id=device_id)
 
 
+def _reaches(actor: Actor, user_id: str | None, team: str | None) -> bool:
+    """Need-to-know's one rule, for work held or written by ``user_id`` of ``team``: a worker
+    reaches only their own, a supervisor their team's (never when they have no team), an admin
+    nothing."""
+    if actor.role == WORKER:
+        return user_id == actor.user_id
+    if actor.role == SUPERVISOR:
+        return actor.team is not None and team == actor.team
+    return False
+
+
 def can_see_case(actor: Actor, case: HubCase) -> bool:
     """True if the case is in the actor's scope (and so may be read and written)."""
-    if actor.role == WORKER:
-        return case.key_worker == actor.user_id
-    if actor.role == SUPERVISOR:
-        return actor.team is not None and case.team == actor.team
-    return False
+    return _reaches(actor, case.key_worker, case.team)
 
 
 def can_hold_case(actor: Actor, key_worker: User) -> bool:
@@ -53,24 +62,12 @@ def can_hold_case(actor: Actor, key_worker: User) -> bool:
     A worker may only hold cases themselves; a supervisor may give a case to anyone in their
     team who can hold cases; an admin cannot create case content at all.
     """
-    if key_worker.role == ADMIN:
-        return False
-    if actor.role == WORKER:
-        return key_worker.id == actor.user_id
-    if actor.role == SUPERVISOR:
-        return actor.team is not None and key_worker.team == actor.team
-    return False
+    return key_worker.role != ADMIN and _reaches(actor, key_worker.id, key_worker.team)
 
 
 def can_see_uncased(actor: Actor, author: User | None) -> bool:
     """True if an uncased record written by ``author`` is in the actor's scope."""
-    if author is None:
-        return False
-    if actor.role == WORKER:
-        return author.id == actor.user_id
-    if actor.role == SUPERVISOR:
-        return actor.team is not None and author.team == actor.team
-    return False
+    return author is not None and _reaches(actor, author.id, author.team)
 
 
 def visible_cases(role: str, has_team: bool) -> ColumnElement[bool] | None:

@@ -7,7 +7,7 @@ a supervisor may write them on is the ordinary case scope (``scope.can_see_case`
 supervision record names its case, so a supervisor of team Y writing on team X's case is
 refused exactly as a note would be.
 
-Checked before the push transaction (it needs no database): see ``sync_service.prepare_push``.
+Checked before the push transaction (it needs no database): see ``hub.push.checks.prepare_push``.
 Sign-off requests (``sign_off_request``) are written by the hub only (``spokeapp.hub.approvals``):
 a device pushing one is refused 403 there too.
 
@@ -85,7 +85,7 @@ def check_supervision_kinds(
 
 
 class CheckedChange(Protocol):
-    """What :func:`check_targets` reads of a checked change in ``sync_service``."""
+    """What :func:`check_targets` reads of a checked change in ``hub.push``."""
 
     @property
     def change(self) -> Any: ...

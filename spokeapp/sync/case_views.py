@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Final, Protocol
 
+from spokeapp.domain.roles import Role
 from spokeapp.store.casebook import Casebook
 from spokeapp.sync.protocol import (
     MAX_CASE_VIEWS,
@@ -24,7 +25,7 @@ from spokeapp.sync.protocol import (
 __all__ = ["REPORTED_SETTING", "REPORTING_ROLES", "report_case_views"]
 
 REPORTED_SETTING: Final = "sync.case_views_reported"
-REPORTING_ROLES: Final = frozenset({"supervisor", "admin"})
+REPORTING_ROLES: Final = frozenset({Role.SUPERVISOR, Role.ADMIN})
 VIEW_ACTION: Final = "case.view"
 
 

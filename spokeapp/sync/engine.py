@@ -138,6 +138,14 @@ class NotEnrolled(SyncError):
     code = "not_enrolled"
 
 
+def enrolled_account(store: SyncStore) -> HubAccount:
+    """The hub account this laptop is enrolled with; raises NotEnrolled before enrolment."""
+    account = store.account()
+    if account is None:
+        raise NotEnrolled("This laptop is not enrolled with a hub yet.")
+    return account
+
+
 class _Restart(Exception):
     """The hub lost data (new epoch): start the run again from the beginning."""
 
@@ -346,35 +354,35 @@ def batches(items: Sequence[Outgoing]) -> Iterator[list[Outgoing]]:
         yield batch
 
 
-#: Allocations between young-generation collections during a sync run (CPython: 700).
-_SYNC_GC_THRESHOLD: Final = 50_000
-
-
-@contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Collect cyclic garbage less often while a run works through thousands of records.
+class GcTuning:
+    """Collect cyclic garbage less often while a run works through thousands of records; one
+    per run (``with GcTuning():`` in :meth:`SyncEngine.sync_once`).
 
     A run allocates hundreds of thousands of short-lived, acyclic objects (changes, pages,
     dicts); at the default threshold the collector cost ~25 µs a record of pushing. Cycles
-    are still collected (every 50,000 allocations); the thresholds are put back afterwards.
+    are still collected (every ``threshold`` allocations). On leaving, the thresholds it
+    found are put back - unless they are no longer the ones it set (another run in this
+    process tuned them since, or put them back already): then they are left to that run, so
+    overlapping runs always end with the thresholds they began from.
     """
-    with _GC_LOCK:
-        if not _GC_RUNS:
-            _GC_SAVED[:] = gc.get_threshold()
-            gc.set_threshold(max(_GC_SAVED[0], _SYNC_GC_THRESHOLD), *_GC_SAVED[1:])
-        _GC_RUNS.append(None)
-    try:
-        yield
-    finally:
-        with _GC_LOCK:
-            _GC_RUNS.pop()
-            if not _GC_RUNS:  # the last run (of any engine in this process) puts them back
-                gc.set_threshold(*_GC_SAVED)
 
+    def __init__(self, threshold: int = 50_000) -> None:
+        #: Allocations between young-generation collections during the run (CPython: 700).
+        self.threshold = threshold
+        self._saved: tuple[int, int, int] | None = None
+        self._set: tuple[int, int, int] | None = None
 
-_GC_LOCK = threading.Lock()
-_GC_RUNS: list[None] = []
-_GC_SAVED: list[int] = []
+    def __enter__(self) -> GcTuning:
+        saved = gc.get_threshold()
+        self._saved = saved
+        self._set = (max(saved[0], self.threshold), saved[1], saved[2])
+        gc.set_threshold(*self._set)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._saved is not None and gc.get_threshold() == self._set:
+            gc.set_threshold(*self._saved)
+        self._saved = self._set = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -623,7 +631,7 @@ class SyncEngine:
 
     def sync_once(self) -> SyncReport:
         """Push what waits, pull what is new; never raises for known problems (see report)."""
-        with self._run_lock, _fewer_collections():
+        with self._run_lock, GcTuning():
             report = SyncReport(started_at=self._clock())
             if self._wiped:
                 report.wiped = True
@@ -665,9 +673,7 @@ class SyncEngine:
         return report
 
     def _run(self, report: SyncReport) -> None:
-        account = self.store.account()
-        if account is None:
-            raise NotEnrolled("This laptop is not enrolled with a hub yet.")
+        account = enrolled_account(self.store)
         if account.device_status == RETIRED and not self._has_work_to_send():
             # Retired and everything sent: this laptop no longer syncs.
             report.retired = True
@@ -746,10 +752,7 @@ class SyncEngine:
                  self._has_work_to_send() else "some changes are still waiting")
 
     def _account(self) -> HubAccount:
-        account = self.store.account()
-        if account is None:
-            raise NotEnrolled("This laptop is not enrolled with a hub yet.")
-        return account
+        return enrolled_account(self.store)
 
     def _hub_restored(self, epoch: str, report: SyncReport) -> None:
         count = self.store.reset_for_restored_hub(epoch, GENESIS_HEAD)

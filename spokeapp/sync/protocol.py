@@ -33,6 +33,8 @@ from typing import Any, Final, Literal
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
+from spokeapp.domain.roles import Role
+
 PROTOCOL_VERSION: Final = 1
 API_PREFIX: Final = "/v1"
 
@@ -60,7 +62,6 @@ GENESIS_HEAD: Final = "0" * 64
 
 Op = Literal["put", "finalise"]
 PullOp = Literal["put", "finalise", "purge"]
-Role = Literal["worker", "supervisor", "admin"]
 
 
 class _Model(BaseModel):

@@ -15,7 +15,7 @@ from spokeapp.domain.reports import Figure, Period, Report, ReportScope
 from spokeapp.store.casebook import Casebook
 from spokeapp.store.sync_state import SyncStore
 from spokeapp.sync.client import HubClient, HubEndpoint, HubRejected
-from spokeapp.sync.engine import NotEnrolled
+from spokeapp.sync.engine import enrolled_account
 from spokeapp.sync.protocol import ReportResponse
 
 __all__ = ["ReportClientFactory", "fetch_report", "report_from_response"]
@@ -54,9 +54,7 @@ def fetch_report(
     """The report for ``scope`` (default: the caller's own) over ``period``, counted on the
     hub this laptop is enrolled with. Raises ``NotEnrolled`` before enrolment and the sync
     client's errors (``HubUnreachable``, ``OutOfScope`` for another team, ...)."""
-    account = SyncStore(casebook).account()
-    if account is None:
-        raise NotEnrolled("This laptop is not enrolled with a hub yet.")
+    account = enrolled_account(SyncStore(casebook))
     endpoint = HubEndpoint(account.hub_url, account.cert_fingerprint)
     with client_factory(endpoint, account.device_id, account.refresh_token) as client:
         response = client.report(period.start, period.end,

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from spokeapp.store.casebook import Casebook
 from spokeapp.store.sync_state import SyncStore
 from spokeapp.sync.client import HubClient, HubEndpoint
-from spokeapp.sync.engine import NotEnrolled
+from spokeapp.sync.engine import enrolled_account
 from spokeapp.sync.protocol import TeamResponse
 
 __all__ = ["TeamClientFactory", "fetch_team"]
@@ -32,9 +32,7 @@ def fetch_team(
     Raises ``NotEnrolled`` before enrolment, and the sync client's errors (``HubUnreachable``,
     ``OutOfScope`` for a worker or another team, ...) otherwise.
     """
-    account = SyncStore(casebook).account()
-    if account is None:
-        raise NotEnrolled("This laptop is not enrolled with a hub yet.")
+    account = enrolled_account(SyncStore(casebook))
     endpoint = HubEndpoint(account.hub_url, account.cert_fingerprint)
     with client_factory(endpoint, account.device_id, account.refresh_token) as client:
         return client.team(team)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from spokeapp.domain.errors import SpokeError
-from spokeapp.ui.passphrase import MIN_PASSPHRASE_LENGTH, passphrase_problem
+from spokeapp.present.passphrase import MIN_PASSPHRASE_LENGTH, passphrase_problem
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.widgets import (
@@ -32,7 +32,7 @@ from spokeapp.ui.widgets import (
     PassphraseEdit,
     StrengthMeter,
     fit_pages,
-    heading,
+    lay_out_page,
     paragraph,
     show_typing_box,
 )
@@ -100,15 +100,7 @@ class FirstRunWindow(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.create_button)
 
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(12)
-        layout.addWidget(heading("Welcome to Spoke", page))
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addStretch(1)
-        layout.addLayout(buttons)
+        lay_out_page(page, "Welcome to Spoke", [intro, form, self.message], buttons)
 
         self.passphrase.textChanged.connect(self._passphrase_changed)
         self.confirm.textChanged.connect(lambda _text: self.message.clear_message())
@@ -203,16 +195,12 @@ class FirstRunWindow(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.continue_button)
 
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(12)
-        layout.addWidget(heading("Your recovery key", page))
-        layout.addWidget(explain)
-        layout.addWidget(self.key_label)
-        layout.addLayout(copy_row)
-        layout.addWidget(self.acknowledge)
-        layout.addStretch(1)
-        layout.addLayout(buttons)
+        lay_out_page(
+            page,
+            "Your recovery key",
+            [explain, self.key_label, copy_row, self.acknowledge],
+            buttons,
+        )
 
         self.copy_button.clicked.connect(self._copy)
         self.acknowledge.toggled.connect(self.continue_button.setEnabled)

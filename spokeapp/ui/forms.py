@@ -35,7 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from spokeapp.domain.errors import SpokeError, ValidationError
+from spokeapp.store.casebook import Casebook
 from spokeapp.ui.signals import emit
+from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.widgets import Message
 
 #: ``ask_discard(parent) -> True`` to throw the changes away. Tests replace it.
@@ -248,11 +250,19 @@ class RecordDialog(QDialog):
     #: Names the form in a draft kept when Spoke locks (None: the form is not kept).
     draft_kind: str | None = None
 
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, parent: QWidget | None = None, *, tasks: TaskRunner | None = None
+    ) -> None:
         super().__init__(parent)
+        #: Runs the save off the GUI thread: the main window and its pages give every dialog
+        #: their runner (so locking waits for the save); one built without (a test's) gets its
+        #: own. Either way the save goes through ``TaskRunner.write``, never in place.
+        self.tasks = tasks if tasks is not None else TaskRunner(self, max_threads=1)
         self.setWindowTitle(title)
         self.setModal(True)
         self.dirty = False
+        #: A save is running (Esc and Close wait for it).
+        self.saving = False
         self._loading = False
         self.summary = Message(self, name=f"Problems with this {title.lower()}")
         self.body = QVBoxLayout()
@@ -295,23 +305,64 @@ class RecordDialog(QDialog):
         """The main action of a dialog with :meth:`add_close_and_save` (subclasses)."""
         raise NotImplementedError
 
-    def finalise_record(self, book: Any, record: Any, doing: str, saved: Any) -> bool:
-        """Validate ``record`` and save it finalised in ``book``; on success emit ``saved``
-        (a signal) with its id and close. Problems go beside their fields (``self.form``) and
-        in the summary ("... while {doing}"); nothing is saved then."""
+    def finalise_record(self, book: Casebook, record: Any, doing: str, saved: Any) -> bool:
+        """Validate ``record`` (problems go beside their fields, ``self.form``, and in the
+        summary: "... while {doing}"; False, nothing saved), then save it finalised in ``book``
+        off the GUI thread (True: the save has started). When it is saved ``saved`` (a signal)
+        is emitted with its id and the dialog closes; the buttons are disabled meanwhile."""
+        if self.saving:  # Ctrl+Enter again while the first save runs
+            return False
         try:
             record.validate()
-            book.save(record, finalise=True)
         except ValidationError as exc:
             self.form.show_problems(exc, self.summary, doing)
             return False
-        except SpokeError as exc:
-            self.summary.show_error(f"This could not be saved: {exc}")
-            return False
-        self.dirty = False
-        emit(saved, record.id)
-        self.accept()
+        return self.write(
+            lambda: book.save(record, finalise=True),
+            lambda _stored: self._finalised(record.id, saved),
+            lambda exc: self._not_finalised(exc, doing),
+        )
+
+    def write(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> bool:
+        """Save through the runner with this dialog's buttons held. While the save runs the
+        form is not "changed" (its content is being saved, so locking keeps no draft of it);
+        if the save fails it is changed again."""
+        was_dirty, self.dirty = self.dirty, False
+        self.saving = True
+
+        def done(result: Any) -> None:
+            self.saving = False
+            on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            self.saving = False
+            self.dirty = self.dirty or was_dirty
+            on_error(exc)
+
+        self.tasks.write(fn, done, failed, owner=self, busy=self.busy_widgets())
         return True
+
+    def busy_widgets(self) -> list[QWidget]:
+        """What is disabled while a save runs: the dialog's buttons."""
+        return list(self.findChildren(QPushButton))
+
+    def _finalised(self, record_id: str, saved: Any) -> None:
+        self.dirty = False
+        emit(saved, record_id)
+        self.accept()
+
+    def _not_finalised(self, exc: BaseException, doing: str) -> None:
+        if isinstance(exc, ValidationError):
+            self.form.show_problems(exc, self.summary, doing)
+        elif isinstance(exc, SpokeError):
+            self.summary.show_error(f"This could not be saved: {exc}")
+        else:
+            raise exc
 
     def changed(self, *_args: object) -> None:
         if not self._loading:
@@ -359,6 +410,8 @@ class RecordDialog(QDialog):
         )
 
     def reject(self) -> None:
+        if self.saving:
+            return
         if self.dirty and not type(self).ask_discard(self):
             return
         self.dirty = False

@@ -46,20 +46,24 @@ from PySide6.QtWidgets import (
 from spokeapp.domain.errors import SpokeError
 from spokeapp.domain.records import AssessmentType, Case, RiskAssessment, Session
 from spokeapp.domain.risk_tool import RiskTool
+from spokeapp.domain.roles import Role
+from spokeapp.present.areas import stored_areas
+from spokeapp.present.case_page import REVIEW_SETTING
 from spokeapp.resources import load_risk_tool
-from spokeapp.store.casebook import CaseloadRow, StoredRecord
+from spokeapp.store.casebook import Casebook, CaseloadRow, StoredRecord
 from spokeapp.store.sync_state import SyncStore
+from spokeapp.sync.case_views import REPORTING_ROLES
 from spokeapp.sync.engine import SyncEngine, SyncReport, SyncStatus
 from spokeapp.sync.reports import fetch_report
 from spokeapp.sync.team import fetch_team
 from spokeapp.ui.forms import RecordDialog
-from spokeapp.ui.models.board import SUPERVISOR_ROLES, Counts
+from spokeapp.ui.models.board import Counts
 from spokeapp.ui.models.caseload import CaseloadModel
 from spokeapp.ui.models.visits import SAFETY_RECORD_KINDS, load_visits, unsent_words
 from spokeapp.ui.reminders import CheckInReminders, shared_reminders
 from spokeapp.ui.sync_bridge import INTERACTIVE_PULL_LIMIT, SyncBridge
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.views.area_choice import AreaDialog, stored_areas
+from spokeapp.ui.views.area_choice import AreaDialog
 from spokeapp.ui.views.board import BoardPage, team_names
 from spokeapp.ui.views.case_page import CasePage
 from spokeapp.ui.views.caseload import CaseloadPage
@@ -74,7 +78,7 @@ from spokeapp.ui.views.record_dialogs import (
 from spokeapp.ui.views.referral import ReferralDialog, ReferralsPage
 from spokeapp.ui.views.reports import ReportsPage
 from spokeapp.ui.views.review import ReassignDialog, ReviewPage
-from spokeapp.ui.views.risk_form import REVIEW_SETTING, RiskAssessmentDialog
+from spokeapp.ui.views.risk_form import RiskAssessmentDialog
 from spokeapp.ui.views.session_form import SessionForm
 from spokeapp.ui.views.settings import SettingsPage
 from spokeapp.ui.views.sync_panel import SyncPanel, status_summary
@@ -201,7 +205,7 @@ class Snapshot:
     review_weeks: dict[str, str]
 
 
-def _snapshot(book: Any) -> Snapshot:
+def _snapshot(book: Casebook) -> Snapshot:
     return Snapshot(
         book.caseload(),
         book.records(state="draft"),
@@ -216,9 +220,14 @@ class MainWindow(QMainWindow):
     lock_requested = Signal()
     idle_minutes_changed = Signal(int)
 
+    @property
+    def tasks(self) -> TaskRunner:
+        """The runner every read and write of this window goes through (tests wait on it)."""
+        return self._tasks
+
     def __init__(
         self,
-        book: Any,
+        book: Casebook,
         tasks: TaskRunner,
         *,
         clock: Callable[[], datetime],
@@ -243,20 +252,19 @@ class MainWindow(QMainWindow):
         self.resize(metrics.averageCharWidth() * 150, metrics.lineSpacing() * 40)
 
         self.caseload_model = CaseloadModel(self)
-        self.today = TodayPage(self)
-        self.caseload = CaseloadPage(self.caseload_model, tasks, self)
-        self.caseload.set_book(book)
-        self.session_form = SessionForm(book, clock=clock, parent=self)
-        self.case_page = CasePage(tasks, self.tool, today=self.today_date(), parent=self)
-        self.referrals = ReferralsPage(tasks, self)
-        self.outreach = OutreachPage(tasks, self)
+        self.today = TodayPage(book, tasks, self)
+        self.caseload = CaseloadPage(self.caseload_model, book, tasks, self)
+        self.session_form = SessionForm(book, clock=clock, tasks=tasks, parent=self)
+        self.case_page = CasePage(book, tasks, self.tool, today=self.today_date(), parent=self)
+        self.referrals = ReferralsPage(book, tasks, self)
+        self.outreach = OutreachPage(book, tasks, self)
         # Lone working; its reminders outlive this window (it is destroyed when Spoke locks).
         self.visits = VisitsPage(
-            book, clock=clock, sync=self.sync,
+            book, tasks, clock=clock, sync=self.sync,
             reminders=reminders or shared_reminders(clock), parent=self,
         )
         self.settings = SettingsPage(book, tasks, idle_minutes=idle_minutes, parent=self)
-        self.sync_page = SyncPanel(self.sync, clock=clock, parent=self)
+        self.sync_page = SyncPanel(book, self.sync, clock=clock, parent=self)
         pages = (
             self.today,
             self.caseload,
@@ -391,9 +399,9 @@ class MainWindow(QMainWindow):
         if self.review is not None or not self.book.is_open:
             return
         account = self.sync.engine.store.account()
-        if account is None or account.role != "supervisor":
+        if account is None or account.role != Role.SUPERVISOR:
             return
-        self.review = ReviewPage(self._tasks, clock=self._clock, parent=self)
+        self.review = ReviewPage(self.book, self._tasks, clock=self._clock, parent=self)
         self.review.changed.connect(lambda case_id: self._changed(case_id))
         self.review.open_case.connect(self.open_case)
         self.review.set_hide_names(self.hide_names_action.isChecked())
@@ -406,7 +414,7 @@ class MainWindow(QMainWindow):
         self._tasks.submit(lambda: team_names(book), review.set_names, _offline_is_fine,
                            owner=review)
         self._add_team()
-        self.review.refresh(self.book)
+        self.review.refresh()
 
     def _add_reports(self) -> ReportsPage:
         """Add the Reports page (Ctrl+0, for everyone)."""
@@ -457,7 +465,8 @@ class MainWindow(QMainWindow):
         if self.board is not None or not self.book.is_open:
             return
         account = self.sync.engine.store.account()
-        if account is None or account.role not in SUPERVISOR_ROLES:
+        # The roles that oversee a team (supervisors, admins): the ones reporting case views.
+        if account is None or account.role not in REPORTING_ROLES:
             return
         self.add_board()
 
@@ -528,11 +537,11 @@ class MainWindow(QMainWindow):
             self._show_status("Your session note was kept as a draft.")
         self.pages.setCurrentIndex(number)
         if number == REFERRALS:
-            self.referrals.refresh(self.book)
+            self.referrals.refresh()
         elif self.review is not None and self.pages.widget(number) is self.review:
-            self.review.refresh(self.book)
+            self.review.refresh()
         elif number == OUTREACH:
-            self.outreach.refresh(self.book)
+            self.outreach.refresh()
 
     @property
     def current_page_title(self) -> str:
@@ -548,8 +557,11 @@ class MainWindow(QMainWindow):
         self.case_page.set_hide_names(hide)
         if self.review is not None:
             self.review.set_hide_names(hide)
-        if self.book.is_open and (self.book.setting(HIDE_NAMES_SETTING) == "1") != hide:
-            self.book.set_setting(HIDE_NAMES_SETTING, "1" if hide else "0")
+        book = self.book
+        if book.is_open and (book.setting(HIDE_NAMES_SETTING) == "1") != hide:
+            self._tasks.write(
+                lambda: book.set_setting(HIDE_NAMES_SETTING, "1" if hide else "0"), owner=self
+            )
 
     # ------------------------------------------------------------------ sync
     def _show_sync_status(self, status: SyncStatus) -> None:
@@ -568,16 +580,16 @@ class MainWindow(QMainWindow):
             case_id = self.case_page.case_id
             if case_id and self.book.records("case", case_id=case_id):
                 # e.g. a supervisor's comment, or a returned closure reopening the case
-                self.case_page.open_case(self.book, case_id)
+                self.case_page.open_case(case_id)
 
     # ------------------------------------------------------------------ data
     def refresh(self) -> None:
         """Reload the caseload, drafts and sync count off the GUI thread."""
         book = self.book
         self._tasks.submit(lambda: _snapshot(book), self._loaded, self._load_failed, owner=self)
-        self.today.supervisor_comments.load(book, self._tasks, self.today_date())
+        self.today.supervisor_comments.load(self.today_date())
         if self.review is not None:
-            self.review.refresh(book)
+            self.review.refresh()
 
     def _loaded(self, snapshot: Snapshot) -> None:
         if not self.book.is_open:  # locked while loading; this window is on its way out
@@ -606,7 +618,7 @@ class MainWindow(QMainWindow):
         """Something was saved: refresh the lists and the open case."""
         self.refresh()
         if case_id and self.case_page.case_id == case_id:
-            self.case_page.open_case(self.book, case_id, record_id)
+            self.case_page.open_case(case_id, record_id)
 
     #: ``confirm_close(parent, items) -> True`` to close with unsent work. Tests replace it.
     confirm_close: Callable[[QWidget, list[str]], bool] = staticmethod(confirm_close)
@@ -703,7 +715,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ opening things
     def open_case(self, case_id: str, record_id: str = "") -> None:
-        self.case_page.open_case(self.book, case_id, record_id or None)
+        self.case_page.open_case(case_id, record_id or None)
         self.show_page(CASE)
 
     def open_draft(self, record_id: str) -> None:
@@ -738,7 +750,9 @@ class MainWindow(QMainWindow):
         return dialog
 
     def new_referral(self) -> None:
-        dialog = ReferralDialog(self.book, today=self.today_date(), parent=self)
+        dialog = ReferralDialog(
+            self.book, today=self.today_date(), parent=self, tasks=self._tasks
+        )
         dialog.saved.connect(self._referral_saved)
         self._show_dialog(dialog)
 
@@ -746,14 +760,15 @@ class MainWindow(QMainWindow):
         referral = self.book.get(referral_id).record
         person = self.book.get(referral.young_person_id).record
         dialog = ReferralDialog(
-            self.book, today=self.today_date(), referral=referral, person=person, parent=self
+            self.book, today=self.today_date(), referral=referral, person=person, parent=self,
+            tasks=self._tasks,
         )
         dialog.saved.connect(self._referral_saved)
         self._show_dialog(dialog)
 
     def _referral_saved(self, _referral_id: str, case_id: str) -> None:
         self.refresh()
-        self.referrals.refresh(self.book)
+        self.referrals.refresh()
         if case_id:
             self._show_status("Referral accepted: the case is open.")
             self.open_case(case_id)
@@ -776,6 +791,7 @@ class MainWindow(QMainWindow):
             assessment_type=kind,
             draft=draft,
             parent=self,
+            tasks=self._tasks,
         )
         dialog.finalised.connect(lambda record_id: self._changed(case_id, record_id))
         dialog.draft_saved.connect(lambda record_id: self._changed(case_id, record_id))
@@ -788,14 +804,18 @@ class MainWindow(QMainWindow):
         )
 
     def raise_concern(self, case_id: str) -> None:
-        dialog = ConcernDialog(self.book, case_id, today=self.today_date(), parent=self)
+        dialog = ConcernDialog(
+            self.book, case_id, today=self.today_date(), parent=self, tasks=self._tasks
+        )
         dialog.saved.connect(lambda record_id: self._changed(case_id, record_id))
         self._show_dialog(dialog)
 
     def amend(self, case_id: str, record_id: str) -> None:
         original = self.book.get(record_id).record
         text = self.case_page.describe_plain(original)
-        dialog = AmendmentDialog(self.book, case_id, original, text, parent=self)
+        dialog = AmendmentDialog(
+            self.book, case_id, original, text, parent=self, tasks=self._tasks
+        )
         dialog.saved.connect(lambda _id: self._changed(case_id, record_id))
         self._show_dialog(dialog)
 
@@ -806,11 +826,22 @@ class MainWindow(QMainWindow):
             return
         dialog = AreaDialog(stored_areas(self.book), data.case.local_authority, parent=self)
 
+        book, chosen = self.book, dialog.chosen
+
+        def write(area: str | None) -> bool:
+            case = book.get(case_id).record
+            if isinstance(case, Case) and case.local_authority != area:
+                book.save(dataclasses.replace(case, local_authority=area))
+                return True
+            return False
+
         def save() -> None:
-            case = self.book.get(case_id).record
-            if isinstance(case, Case) and case.local_authority != dialog.chosen():
-                self.book.save(dataclasses.replace(case, local_authority=dialog.chosen()))
-                self._changed(case_id)
+            area = chosen()
+            self._tasks.write(
+                lambda: write(area),
+                lambda changed: self._changed(case_id) if changed else None,
+                owner=self, busy=(self.case_page.area_button,),
+            )
 
         dialog.accepted.connect(save)
         self._show_dialog(dialog)
@@ -828,6 +859,7 @@ class MainWindow(QMainWindow):
                 today=self.today_date(),
                 assessment_type=AssessmentType.CLOSURE,
                 parent=wizard,
+                tasks=self._tasks,
             )
             form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             form.finalised.connect(done)
@@ -842,6 +874,7 @@ class MainWindow(QMainWindow):
             today=self.today_date(),
             start_assessment=start_assessment,
             parent=self,
+            tasks=self._tasks,
         )
         wizard.closed.connect(lambda closure_id: self._changed(case_id, closure_id))
         wizard.finished.connect(lambda _result: self._changed(case_id))
@@ -853,7 +886,9 @@ class MainWindow(QMainWindow):
         if data is None or data.case.id != case_id:
             return
         reference = data.person.reference if data.person else ""
-        dialog = ReassignDialog(self.book, case_id, reference, data.case.key_worker, parent=self)
+        dialog = ReassignDialog(
+            self.book, case_id, reference, data.case.key_worker, parent=self, tasks=self._tasks
+        )
         dialog.reassigned.connect(lambda _id: self._changed(case_id))
         dialog.reassigned.connect(
             lambda _id: self._show_status("Reassigned: the case moves at the next sync.")
@@ -861,13 +896,17 @@ class MainWindow(QMainWindow):
         self._show_dialog(dialog)
 
     def new_group(self) -> None:
-        dialog = GroupSessionDialog(self.book, today=self.today_date(), parent=self)
-        dialog.saved.connect(lambda _id: self.outreach.refresh(self.book))
+        dialog = GroupSessionDialog(
+            self.book, today=self.today_date(), parent=self, tasks=self._tasks
+        )
+        dialog.saved.connect(lambda _id: self.outreach.refresh())
         dialog.saved.connect(lambda _id: self.show_page(OUTREACH))
         self._show_dialog(dialog)
 
     def new_professional(self) -> None:
-        dialog = ProfessionalActivityDialog(self.book, today=self.today_date(), parent=self)
-        dialog.saved.connect(lambda _id: self.outreach.refresh(self.book))
+        dialog = ProfessionalActivityDialog(
+            self.book, today=self.today_date(), parent=self, tasks=self._tasks
+        )
+        dialog.saved.connect(lambda _id: self.outreach.refresh())
         dialog.saved.connect(lambda _id: self.show_page(OUTREACH))
         self._show_dialog(dialog)

@@ -19,21 +19,21 @@ that keeps counting through sleep (:func:`spokeapp.ui.autolock.time_including_sl
 auto-lock uses to notice sleep) with the heartbeat interval; on a gap it emits ``resumed`` and
 checks at once, so a reminder that fell due during sleep is shown the moment the laptop wakes
 and the Visits page recomputes its state. The check-in times come from the injectable
-``clock`` (an aware datetime), so tests move time by hand and never sleep.
+``clock`` (an aware datetime), so tests move time by hand and never sleep. Which reminders a
+visit has and their words are worked out without Qt in :mod:`spokeapp.present.reminders`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon
 
-from spokeapp.domain.lone_working import EscalationPolicy, next_deadline, reminder_times
-from spokeapp.domain.records import CheckIn, VisitPlan
+from spokeapp.present.reminders import Reminder, reminder_text, reminders_for
+from spokeapp.present.visits import clock_text
 from spokeapp.ui.autolock import SLEEP_GAP_SECONDS, time_including_sleep
 from spokeapp.ui.signals import emit
 
@@ -42,49 +42,11 @@ _SHARED_NAME: Final = "spoke-check-in-reminders"
 _MAX_TIMER_MS: Final = 60 * 60 * 1000
 _TRAY_SHOW_MS: Final = 60_000
 
-
-def clock_text(at: datetime) -> str:
-    """A time as the worker reads it on her own laptop: local, 24-hour (14:05)."""
-    return at.astimezone().strftime("%H:%M")
-
-
-@dataclass(frozen=True, slots=True)
-class Reminder:
-    """One notice: when to show it and the deadline it is about."""
-
-    at: datetime
-    deadline: datetime
-
-    def words(self, now: datetime) -> str:
-        """Its words when shown at ``now`` (late, after a restart or a sleep, it says so)."""
-        return reminder_text(min(max(self.at, now), self.deadline) if self.at < self.deadline
-                             else self.at, self.deadline)
-
-
-def reminder_text(at: datetime, deadline: datetime) -> str:
-    """The words of a reminder at ``at`` about ``deadline`` (nothing personal)."""
-    due = clock_text(deadline)
-    if at < deadline:
-        minutes = max(1, round((deadline - at).total_seconds() / 60))
-        return f"Check-in due at {due} (in {minutes} minutes). Check in on Spoke."
-    if at == deadline:
-        return f"Check-in due now ({due}). Check in on Spoke, or text SAFE."
-    return (
-        f"Your check-in was due at {due}. Check in now, or the hub will start alerting "
-        "people to look for you."
-    )
-
-
-def reminders_for(
-    plan: VisitPlan, check_ins: Sequence[CheckIn], policy: EscalationPolicy | None = None
-) -> list[Reminder]:
-    """The laptop's reminders for the visit's current deadline, from its stored check-ins."""
-    policy = policy or EscalationPolicy()
-    deadline = next_deadline(plan, check_ins)
-    if deadline is None:
-        return []
-    times = reminder_times(plan, check_ins, policy)
-    return [Reminder(at, deadline) for at in times]
+#: Worked out without Qt in :mod:`spokeapp.present.reminders`; re-exported for the pages.
+__all__ = [
+    "HEARTBEAT_MS", "CheckInReminders", "Notifier", "Reminder", "clock_text", "reminder_text",
+    "reminders_for", "shared_reminders",
+]
 
 
 Notifier = Callable[[str], None]

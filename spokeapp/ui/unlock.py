@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QStackedWidget,
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from spokeapp.crypto.keyfile import WrongPassphrase
 from spokeapp.domain.errors import SpokeError
-from spokeapp.ui.passphrase import passphrase_problem
+from spokeapp.present.passphrase import passphrase_problem
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.widgets import (
@@ -35,7 +36,7 @@ from spokeapp.ui.widgets import (
     PassphraseEdit,
     StrengthMeter,
     fit_pages,
-    heading,
+    lay_out_page,
     paragraph,
     show_typing_box,
 )
@@ -150,24 +151,17 @@ class UnlockWindow(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.unlock_button)
 
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(12)
-        layout.addWidget(heading("Unlock your casebook", page))
-        layout.addWidget(self.notice)
+        parts: list[QWidget | QLayout] = [self.notice]
         if demo_passphrase:
             self.passphrase.setText(demo_passphrase)
-            layout.addWidget(
+            parts.append(
                 paragraph(
                     "This is the demo casebook of made-up people. Its passphrase is filled in "
                     "for you: press Unlock.",
                     page,
                 )
             )
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addStretch(1)
-        layout.addLayout(buttons)
+        lay_out_page(page, "Unlock your casebook", [*parts, form, self.message], buttons)
 
         self.passphrase.returnPressed.connect(self.unlock_button.click)
         self.unlock_button.clicked.connect(self._unlock_clicked)
@@ -233,15 +227,9 @@ class UnlockWindow(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.recover_button)
 
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(12)
-        layout.addWidget(heading("Use your recovery key", page))
-        layout.addWidget(explain)
-        layout.addLayout(form)
-        layout.addWidget(self.recovery_message)
-        layout.addStretch(1)
-        layout.addLayout(buttons)
+        lay_out_page(
+            page, "Use your recovery key", [explain, form, self.recovery_message], buttons
+        )
 
         self.new_passphrase.textChanged.connect(self.new_meter.update_for)
         self.new_confirm.returnPressed.connect(self.recover_button.click)

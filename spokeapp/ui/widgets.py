@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, Qt
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QProgressBar,
     QScrollArea,
@@ -21,24 +24,49 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spokeapp.ui.passphrase import Strength, passphrase_strength
+from spokeapp.present.passphrase import Strength, passphrase_strength
 
 
-def rows_table(model: QAbstractItemModel, name: str, parent: QWidget, *,
-               lines: int = 6) -> QTableView:
-    """A read-only list of rows: whole rows selected one at a time, Tab leaves the table,
-    columns fit their contents (the last takes the rest), at least ``lines`` rows high."""
+def rows_table(
+    model: QAbstractItemModel,
+    name: str,
+    parent: QWidget,
+    *,
+    lines: int | None = 6,
+    single: bool = True,
+    wrap: bool = False,
+    sortable: bool = False,
+    alternating: bool = False,
+    resize: QHeaderView.ResizeMode = QHeaderView.ResizeMode.ResizeToContents,
+    stretch: int | None = None,
+    on_activated: Callable[[QModelIndex], object] | None = None,
+) -> QTableView:
+    """The one way a page sets up a read-only table: whole rows selected (one at a time unless
+    ``single`` is off), Tab leaves the table, no row numbers, columns ``resize`` (fit their
+    contents) with the last (or column ``stretch``) taking the rest, ``name`` read by screen
+    readers, at least ``lines`` rows high. ``sortable``: clicking a header sorts (behind a
+    proxy sorting on ``SORT_ROLE``). ``on_activated``: Enter or a double click on a row."""
     table = QTableView(parent)
     table.setModel(model)
     table.setAccessibleName(name)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    if single:
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setTabKeyNavigation(False)
-    table.setWordWrap(False)
+    table.setWordWrap(wrap)
+    table.setSortingEnabled(sortable)
+    table.setAlternatingRowColors(alternating)
     table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setMinimumHeight(table.fontMetrics().lineSpacing() * lines)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(resize)
+    if stretch is None:
+        header.setStretchLastSection(True)
+    else:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    if lines is not None:
+        table.setMinimumHeight(table.fontMetrics().lineSpacing() * lines)
+    if on_activated is not None:
+        table.activated.connect(on_activated)
     return table
 
 
@@ -73,6 +101,25 @@ def paragraph(text: str, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
     label.setWordWrap(True)
     return label
+
+
+def lay_out_page(
+    page: QWidget, title: str, parts: Sequence[QWidget | QLayout], buttons: QLayout
+) -> QVBoxLayout:
+    """One page of the first-run and unlock windows: its heading, ``parts`` one under another,
+    free space, then ``buttons`` at the foot."""
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(12)
+    layout.addWidget(heading(title, page))
+    for part in parts:
+        if isinstance(part, QLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part)
+    layout.addStretch(1)
+    layout.addLayout(buttons)
+    return layout
 
 
 def is_dark(widget: QWidget) -> bool:

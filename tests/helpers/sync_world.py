@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -27,6 +28,7 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, Phase, settings
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
@@ -36,7 +38,7 @@ from spokeapp.store.casebook import Casebook
 from spokeapp.sync.client import HubApi, HubClient, HubEndpoint, HubUnreachable
 from spokeapp.sync.engine import SyncEngine, SyncReport
 from spokeapp.sync.protocol import CONFLICT_KIND, HEADER_KINDS, ChangeIn
-from tests.conftest import require
+from tests.conftest import IN_CI, require
 from tests.helpers.fault_proxy import FaultPlan, FaultProxy
 from tests.helpers.hub import RunningHub
 from tests.helpers.postgres import PostgresServer, find_bin_dir
@@ -371,3 +373,16 @@ def closing_world(hub: RunningHub, folder: Path, **kwargs: Any) -> Any:
         yield world
     finally:
         world.close()
+
+
+def sync_property_settings(examples: int) -> settings:
+    """How the sync properties run: ``examples`` derandomised examples (SPOKE_SYNC_RANDOM=1
+    explores new ones), no deadline and no example database. In CI a failure is reported as
+    found (shrinking it can take minutes); locally it shrinks."""
+    return settings(
+        max_examples=examples, deadline=None,
+        derandomize=os.environ.get("SPOKE_SYNC_RANDOM", "") != "1", database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        print_blob=True,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate] + ([] if IN_CI else [Phase.shrink]),
+    )

@@ -134,6 +134,16 @@ def make_shell(
             shell.window.deleteLater()
 
 
+def closed(widget: Any) -> bool:
+    """Hidden, or already deleted (a dialog closed with ``WA_DeleteOnClose``)."""
+    return not shiboken6.isValid(widget) or not widget.isVisible()
+
+
+def wait_closed(qtbot: Any, widget: Any) -> None:
+    """Wait for a dialog whose save runs off the GUI thread to close itself."""
+    qtbot.waitUntil(lambda: closed(widget), timeout=5000)
+
+
 def unlock(qtbot: Any, shell: SpokeShell, passphrase: str = PASSPHRASE) -> None:
     """Type the passphrase into the unlock window and wait for the main window."""
     window = shell.window

@@ -37,7 +37,7 @@ def book(tmp_path: Path) -> Iterator[Casebook]:
 
 
 def _new_referral(qtbot: Any, book: Casebook, name: str) -> ReferralDialog:
-    dialog = ReferralDialog(book, today=TODAY)
+    dialog = ReferralDialog(book, today=TODAY, tasks=TaskRunner())
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.keyClicks(dialog.name, name)
@@ -76,6 +76,7 @@ def test_a_suggested_area_must_be_confirmed_and_then_shows_in_the_report(
     assert dialog.postcode_district.text() == "EX1"  # never the full postcode
     assert "postcode_district" not in dialog.draft()  # not even in a draft
     assert dialog.save()
+    qtbot.waitUntil(lambda: not dialog.saving, timeout=5000)
     [case] = _cases(book)
     assert case.local_authority == "Example Shire"
 
@@ -108,6 +109,7 @@ def test_picking_another_area_or_not_known_is_a_choice(qtbot: Any, book: Caseboo
     qtbot.keyClick(box, Qt.Key.Key_Down)
     assert box.currentText() == "Not known" and dialog.area.problem() is None
     assert dialog.save()
+    qtbot.waitUntil(lambda: not dialog.saving, timeout=5000)
     [case] = _cases(book)
     assert case.local_authority is None
 
@@ -149,10 +151,10 @@ def test_an_older_case_gets_its_area_from_the_case_page(
     qtbot.mouseClick(dialog.area.confirm, Qt.MouseButton.LeftButton)
     dialog.accept()
     assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: "Local authority area: Sample City" in _details(main),
+                    timeout=5000)  # stored through the runner, then shown
     case = book.get(case_id).record
     assert isinstance(case, Case) and case.local_authority == "Sample City"
-    qtbot.waitUntil(lambda: "Local authority area: Sample City" in _details(main),
-                    timeout=5000)
 
 
 def _details(main: Any) -> list[str]:

@@ -131,6 +131,7 @@ def test_a_half_typed_concern_survives_quitting_spoke(
     assert dialog.summary_text.toPlainText() == "Missing overnight twice this week (fictional)"
     assert dialog.their_reference.text() == "CSC-TEST-0042"
     assert dialog.save()  # and it saves as an ordinary concern on the same case
+    qtbot.waitUntil(lambda: not again.main_window.tasks.busy, timeout=5000)
     assert [s.record.their_reference for s in again.book.records("safeguarding_concern")] == [
         "CSC-TEST-0042"
     ]

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from spokeapp.crypto.keyfile import FAST_KDF_FOR_TESTS
 from spokeapp.domain import lone_working
 from spokeapp.domain.ids import new_id
-from spokeapp.domain.lone_working import EscalationPolicy, VisitState
+from spokeapp.domain.lone_working import EscalationPolicy, Visit, VisitState
 from spokeapp.domain.records import (
     Alarm,
     AlarmKind,
@@ -43,11 +43,11 @@ from spokeapp.ui.models.board import (
     ALERTS,
     NEXT,
     STATE,
-    STATE_WORDS,
+    VISIT_STATES,
     WHERE,
     BoardModel,
+    BoardVisit,
     Counts,
-    VisitRecords,
     load_board,
 )
 from spokeapp.ui.sync_bridge import SyncBridge
@@ -60,6 +60,7 @@ from spokeapp.ui.views.board import (
     team_names,
 )
 from tests.helpers.hub import ManualClock, RunningHub, running_hub, sqlite_url
+from tests.ui.conftest import wait_closed
 from tests.ui.test_accessibility import unnamed_controls
 
 PASSPHRASE = "kettle orbit lemon march"
@@ -215,10 +216,7 @@ def test_a_panic_alarm_and_a_duress_check_in_both_show_as_alarm(
     # The worker's own screen shows that duress check-in exactly as safe; the board does not.
     duress_visit = board.model.visit(duress.id)
     assert duress_visit is not None
-    assert lone_working.worker_facing_state(
-        duress, duress_visit.armed_at, duress_visit.check_ins, duress_visit.alarms, clock(),
-        EscalationPolicy(),
-    ) is VisitState.ARMED
+    assert duress_visit.visit.worker_facing_state(clock(), EscalationPolicy()) is VisitState.ARMED
     board.select_visit(duress.id)
     whole_timeline = " ".join(r.cells[1] for r in board.timeline_model.rows)
     assert "DURESS" in whole_timeline
@@ -244,6 +242,9 @@ def test_acknowledge_writes_an_acknowledgement_of_the_open_alert(
     assert board.acknowledge_button.accessibleName() == "Acknowledge alert"
 
     press(board, "Ctrl+Shift+A")
+    assert not board.acknowledge_button.isEnabled()  # held while it is stored
+    assert not board.acknowledge()  # pressed again meanwhile: ignored, nothing written twice
+    qtbot.waitUntil(lambda: "Acknowledged" in board.message.text(), timeout=5000)
     acks = [s.record for s in book.records("alert_ack")]
     assert len(acks) == 1
     ack = acks[0]
@@ -289,7 +290,7 @@ def test_resolve_refuses_an_empty_note_then_writes_the_resolution(
 
     dialog.note.setPlainText("Phoned Demo Worker: safe, left the venue with the police.")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert not dialog.isVisible()
+    wait_closed(qtbot, dialog)
     stored = [s.record for s in book.records("alarm_resolution")]
     assert len(stored) == 1
     resolution = stored[0]
@@ -341,18 +342,18 @@ def test_the_model_passes_qts_model_tester(qtbot: Any, clock: ManualClock) -> No
     model = BoardModel()
     QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Warning)
     visits = [
-        VisitRecords(plan=plan(location=f"Demo place {n}"), armed_at=START, mine=False)
+        BoardVisit(Visit(plan=plan(location=f"Demo place {n}"), armed_at=START), mine=False)
         for n in range(4)
     ]
     model.set_visits(visits, clock())
     assert model.rowCount() == 4
     clock.advance(minutes=55)
     model.recompute(clock())  # same rows, new states: dataChanged only
-    assert {STATE_WORDS[e.state] for e in model.entries} == {"Check-in due"}
-    alarmed = VisitRecords(
-        plan=visits[2].plan, armed_at=START, mine=False,
+    assert {VISIT_STATES[e.state].words for e in model.entries} == {"Check-in due"}
+    alarmed = BoardVisit(Visit(
+        plan=visits[2].plan, armed_at=START,
         alarms=(Alarm(id=new_id(), visit_id=visits[2].plan.id, raised_at=clock()),),
-    )
+    ), mine=False)
     model.set_visits([*visits[:2], alarmed, visits[3]], clock())  # re-ordered: a reset
     assert model.entry(0).state is VisitState.ALARM
     for row in range(model.rowCount()):
@@ -489,7 +490,7 @@ def test_debrief_done_needs_a_note_then_leaves_the_list(
 
     dialog.note.setPlainText(DEBRIEF_NOTE)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert not dialog.isVisible()
+    wait_closed(qtbot, dialog)
     [stored] = [s.record for s in book.records("welfare_debrief_done")]
     assert isinstance(stored, WelfareDebriefDone)
     assert (stored.debrief_id, stored.visit_id, stored.by, stored.at, stored.note) == (
@@ -581,7 +582,8 @@ def test_a_visit_pushed_by_a_worker_reaches_the_supervisors_board_through_the_hu
 
             # The supervisor acknowledges: the hub accepts it from a supervisor of her team.
             page.select_visit(visit.id)
-            assert len(page.acknowledge()) == 4
+            assert page.acknowledge()
+            qtbot.waitUntil(lambda: len(super_book.records("alert_ack")) == 4, timeout=5000)
             qtbot.waitUntil(lambda: SyncStore(super_book).waiting_count() == 0, timeout=15_000)
             qtbot.waitUntil(lambda: not bridge.running, timeout=15_000)
             assert SyncStore(super_book).held() == []
@@ -603,6 +605,7 @@ def test_a_visit_pushed_by_a_worker_reaches_the_supervisors_board_through_the_hu
             assert dialog is not None
             dialog.note.setPlainText("Phoned Demo Worker, who is safe; it was a mistake.")
             assert dialog.save()
+            wait_closed(qtbot, dialog)
             qtbot.waitUntil(lambda: SyncStore(super_book).waiting_count() == 0, timeout=15_000)
             qtbot.waitUntil(lambda: not bridge.running, timeout=15_000)
             assert SyncStore(super_book).held() == []
@@ -657,6 +660,7 @@ def test_a_resolved_alarm_brings_a_debrief_that_one_supervisor_marks_done_for_th
             assert dialog is not None
             dialog.note.setPlainText("Phoned Test Worker A, who is safe; pressed by mistake.")
             assert dialog.save()
+            wait_closed(qtbot, dialog)
             qtbot.waitUntil(lambda: page.debrief_model.rowCount() == 1, timeout=15_000)
             row = page.debrief_model.rows[0]
             assert row.cells[1:5] == ("Demo Library, Example Street", "YP-0007",
@@ -675,6 +679,7 @@ def test_a_resolved_alarm_brings_a_debrief_that_one_supervisor_marks_done_for_th
             assert not done_dialog.save()
             done_dialog.note.setPlainText(DEBRIEF_NOTE)
             assert done_dialog.save()
+            wait_closed(qtbot, done_dialog)
             qtbot.waitUntil(lambda: page.debrief_model.rowCount() == 0, timeout=15_000)
             assert page.debrief_empty.isVisibleTo(page)
             qtbot.waitUntil(lambda: SyncStore(first_book).waiting_count() == 0, timeout=15_000)

@@ -32,7 +32,7 @@ from spokeapp.ui.views.referral import ReferralDialog
 from spokeapp.ui.views.risk_form import RiskAssessmentDialog
 from spokeapp.ui.views.session_form import DRAFT_SETTING
 
-from .conftest import PASSPHRASE, unlock
+from .conftest import PASSPHRASE, unlock, wait_closed
 from .test_accessibility import unnamed_controls
 
 
@@ -77,7 +77,7 @@ def assess(
         dialog.set_answer(indicator, value)
     assert dialog.finalise_button.isEnabled()
     dialog.finalise_button.click()
-    assert not dialog.isVisible()
+    wait_closed(qtbot, dialog)
     return dialog
 
 
@@ -100,7 +100,7 @@ def test_referral_to_closure_with_a_lower_outcome(qtbot: Any, make_shell: Any, s
     box.setCurrentIndex(box.findData(""))  # the worker picks "Not known" (no list yet)
     box.activated.emit(box.currentIndex())
     referral.save_button.click()
-    assert not referral.isVisible()
+    wait_closed(qtbot, referral)
     qtbot.waitUntil(lambda: main.case_page.case_id is not None, timeout=5000)
     assert main.current_page_title == "Case"
     case_id = main.case_page.case_id
@@ -133,12 +133,13 @@ def test_referral_to_closure_with_a_lower_outcome(qtbot: Any, make_shell: Any, s
     assert closing.kind.currentData() == "closure"
     closing.answer_all(0)
     closing.finalise_button.click()
+    wait_closed(qtbot, closing)
     assert wizard.assessment_page.use_assessment.isChecked()
     wizard.next()
     assert wizard.currentPage() is wizard.outcome_page
     assert "Outcome: Lower" in wizard.outcome_page.outcome.text()
     wizard.button(QWizard.WizardButton.FinishButton).click()
-    assert not wizard.isVisible()
+    wait_closed(qtbot, wizard)
 
     closures = [s.record for s in book.records("closure")]
     assert len(closures) == 1 and isinstance(closures[0], Closure)
@@ -179,6 +180,26 @@ def test_a_draft_survives_auto_lock_and_a_restart(qtbot: Any, make_shell: Any, s
     assert main.current_page_title == "Record a session"
 
 
+def test_a_concern_is_saved_once_off_the_gui_thread_however_often_it_is_sent(
+    qtbot: Any, make_shell: Any, seeded: str
+) -> None:
+    shell = make_shell()
+    unlock(qtbot, shell)
+    main = shell.main_window
+    case_id = open_first_case(qtbot, main)
+    main.raise_concern(case_id)
+    dialog = main.dialog
+    qtbot.keyClicks(dialog.summary_text, "Seen with older men at the station (fictional)")
+    assert dialog.save()
+    assert not dialog.save_button.isEnabled() and not dialog.cancel_button.isEnabled()
+    assert not dialog.save(), "Ctrl+Enter again while the first save runs does nothing"
+    dialog.reject()  # Esc waits for the save too
+    wait_closed(qtbot, dialog)
+    qtbot.waitUntil(lambda: not main.tasks.busy, timeout=5000)
+    assert len(shell.book.records("safeguarding_concern", case_id=case_id)) == 1
+    wait_case_reload(qtbot, main, "Seen with older men")
+
+
 def test_finalised_session_is_read_only_and_amendment_shows_beside_it(
     qtbot: Any, make_shell: Any, seeded: str, profile: Path
 ) -> None:
@@ -214,7 +235,7 @@ def test_finalised_session_is_read_only_and_amendment_shows_beside_it(
     qtbot.keyClicks(dialog.reason, "Wrong day written down")
     qtbot.keyClicks(dialog.text, "The call was on Tuesday, not Monday.")
     dialog.save_button.click()
-    assert not dialog.isVisible()
+    wait_closed(qtbot, dialog)
 
     qtbot.waitUntil(lambda: page.timeline_model.rowCount() == 3, timeout=5000)
     rows = page.timeline_model.rows
@@ -256,7 +277,7 @@ def test_override_without_reasons_is_refused(qtbot: Any, make_shell: Any, seeded
     qtbot.keyClicks(dialog.override_reasons, "Told me an older man is picking them up.")
     dialog.review_weeks.setValue(6)
     dialog.finalise_button.click()
-    assert not dialog.isVisible()
+    wait_closed(qtbot, dialog)
     stored = shell.book.records("risk_assessment")[0].record
     assert isinstance(stored, RiskAssessment)
     assert stored.level == "low" and stored.effective_level == "high"
@@ -293,7 +314,7 @@ def test_declining_needs_a_reason_and_leaving_asks_first(
     qtbot.keyClicks(dialog.reason, "Seen with adults not known to the family.")
     qtbot.keyClicks(dialog.decline_reason, "Already supported by another CSE service.")
     dialog.save_button.click()
-    assert not dialog.isVisible()
+    wait_closed(qtbot, dialog)
     referral = shell.book.records("referral")[0].record
     assert referral.decision.value == "declined"
     assert len(shell.book.records("case")) == 2, "declining opens no case"

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from spokeapp.crypto.keyfile import FAST_KDF_FOR_TESTS
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import Alarm, AlarmKind, VisitPlan
+from spokeapp.present.visits import clock_text
 from spokeapp.store.casebook import Casebook
 from spokeapp.sync.engine import SyncEngine
 from spokeapp.ui import main_window
 from spokeapp.ui.main_window import CLOSE_ANYWAY_TEXT, KEEP_OPEN_TEXT, MainWindow
-from spokeapp.ui.reminders import clock_text
 from spokeapp.ui.sync_bridge import SyncBridge
 from spokeapp.ui.tasks import TaskRunner
 

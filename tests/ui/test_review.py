@@ -177,7 +177,7 @@ def test_a_synced_note_reaches_the_queue_and_the_comment_comes_back(
 
     # Marking read is this laptop's business: the comment leaves Today and stays gone.
     comments.read_button.click()
-    assert comments.model.rowCount() == 0
+    qtbot.waitUntil(lambda: comments.model.rowCount() == 0, timeout=5000)
     worker_main.refresh()
     worker_main._tasks.wait()
     qtbot.wait(10)
@@ -213,7 +213,9 @@ def test_a_returned_closure_reopens_the_case_for_the_worker(
 
     # Returning needs a comment: without one nothing is saved.
     review.return_button.click()
-    assert review.message.isVisible()
+    assert not review.return_button.isEnabled(), "no second decision while the first saves"
+    qtbot.waitUntil(review.message.isVisible, timeout=5000)
+    assert review.return_button.isEnabled()
     assert "say why" in review.message.text()
     assert supervisor.book.records("sign_off") == []
     review.decision_comment.setPlainText(RETURN)
@@ -304,6 +306,7 @@ def test_a_reassigned_case_leaves_one_laptop_and_reaches_another(
         assert dialog.worker.findText(old.user_id) == -1  # not to the worker who has it
         dialog.worker.setEditText(new.user_id)
         assert dialog.save()
+        qtbot.waitUntil(lambda: not sup_main.tasks.busy, timeout=5000)  # saved off the GUI
         assert supervisor.book.get(moving.id).record.key_worker == new.user_id
         sync(qtbot, sup_main)
 
@@ -571,7 +574,7 @@ def test_hide_names_hides_the_young_person_s_name_on_the_review_page(
     sup_main.hide_names_action.trigger()  # Ctrl+Shift+H, for working in public
     context = review.context.toPlainText()
     assert name not in context and "YP-TEST-01" in context
-    review.refresh(supervisor.book)  # still hidden after the page reloads
+    review.refresh()  # still hidden after the page reloads
     sup_main._tasks.wait()
     qtbot.wait(10)
     assert name not in review.context.toPlainText()

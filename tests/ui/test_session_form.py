@@ -36,7 +36,10 @@ def test_finalise_names_each_problem_then_saves_for_good(
     form.wants_to_meet_again.setCurrentIndex(form.wants_to_meet_again.findData("yes"))
     record_id = form.record_id
     form.finalise_button.click()
+    assert not form.finalise_button.isEnabled(), "no second save while the first runs"
+    qtbot.waitUntil(lambda: not main.tasks.busy, timeout=5000)
 
+    assert form.finalise_button.isEnabled()
     assert "Session finalised" in form.summary.text()
     assert not form.errors["discussed"].isVisible()
     assert form.discussed.toPlainText() == "" and form.case_box.currentIndex() == 0

@@ -1,10 +1,11 @@
-"""Settings: the lock time and changing the passphrase."""
+"""Settings: the lock time, changing the passphrase and the check-in PINs."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from spokeapp.present.pins import pins_set_up
 from spokeapp.store.casebook import Casebook
 
 from .conftest import PASSPHRASE, unlock
@@ -38,3 +39,20 @@ def test_change_passphrase(qtbot: Any, make_shell: Any, seeded: str, profile: Pa
     qtbot.waitUntil(page.change_button.isEnabled, timeout=5000)
     assert "has been changed" in page.message.text()
     Casebook.open(profile, "violet harbour candle").close()
+
+
+def test_pins_are_saved_off_the_gui_thread_once(
+    qtbot: Any, make_shell: Any, seeded: str
+) -> None:
+    shell = make_shell()
+    unlock(qtbot, shell)
+    pins = shell.main_window.settings.pins
+    for field, value in ((pins.pin, "2580"), (pins.pin_again, "2580"),
+                         (pins.duress, "1397"), (pins.duress_again, "1397")):
+        field.setText(value)
+    assert pins.save()
+    assert not pins.save_button.isEnabled(), "held while the PINs are being saved"
+    qtbot.waitUntil(lambda: not shell.main_window.tasks.busy, timeout=5000)
+    assert pins_set_up(shell.book)
+    assert pins.save_button.isEnabled() and pins.remove_button.isEnabled()
+    assert "PINs are saved" in pins.message.text()

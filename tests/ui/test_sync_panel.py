@@ -58,7 +58,7 @@ def test_enrol_then_sync_now_shows_everything_reached_the_hub(
 ) -> None:
     worker = hub.admin.add_user("Test Worker", "worker", "Team X")
     bridge = SyncBridge(SyncEngine(book))
-    panel = SyncPanel(bridge)
+    panel = SyncPanel(book, bridge)
     qtbot.addWidget(panel)
     panel.show()
     assert panel.pages.currentIndex() == 0  # not enrolled: the enrolment form
@@ -87,7 +87,7 @@ def test_a_wrong_enrolment_code_is_explained_and_nothing_changes(
     qtbot, hub: RunningHub, book: Casebook
 ) -> None:
     bridge = SyncBridge(SyncEngine(book))
-    panel = SyncPanel(bridge)
+    panel = SyncPanel(book, bridge)
     qtbot.addWidget(panel)
     panel.show()
     panel.hub_url.setText(hub.base_url)
@@ -105,7 +105,7 @@ def test_plain_http_to_a_hub_elsewhere_is_refused_before_anything_is_sent(
     qtbot, book: Casebook
 ) -> None:
     bridge = SyncBridge(SyncEngine(book))
-    panel = SyncPanel(bridge)
+    panel = SyncPanel(book, bridge)
     qtbot.addWidget(panel)
     panel.show()
     panel.hub_url.setText("http://hub.example-charity.invalid")
@@ -163,7 +163,7 @@ def test_a_retired_laptop_says_so_in_plain_words(qtbot, hub: RunningHub, book: C
     _write_a_case_with_a_session(book)
     hub.admin.revoke(account.device_id, wipe=False)
     bridge = SyncBridge(engine)
-    panel = SyncPanel(bridge)
+    panel = SyncPanel(book, bridge)
     qtbot.addWidget(panel)
     panel.show()
     qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
@@ -200,7 +200,7 @@ def test_a_laptop_shut_out_by_the_hub_is_enrolled_again_from_the_keyboard(
     _lock_out(hub, engine)
     _write_a_case_with_a_session(book)  # written while shut out
     bridge = SyncBridge(engine)
-    panel = SyncPanel(bridge)
+    panel = SyncPanel(book, bridge)
     qtbot.addWidget(panel)
     panel.show()
     assert not panel.again_box.isVisible()
@@ -246,9 +246,10 @@ def test_a_laptop_shut_out_by_the_hub_is_enrolled_again_from_the_keyboard(
 def test_the_case_timeline_shows_which_records_have_reached_the_hub(
     qtbot, hub: RunningHub, book: Casebook
 ) -> None:
+    from spokeapp.present.case_page import load_case
     from spokeapp.resources import load_risk_tool
     from spokeapp.ui.tasks import TaskRunner
-    from spokeapp.ui.views.case_page import CasePage, load_case
+    from spokeapp.ui.views.case_page import CasePage
 
     worker = hub.admin.add_user("Test Worker", "worker", "Team X")
     engine = SyncEngine(book)
@@ -256,7 +257,7 @@ def test_the_case_timeline_shows_which_records_have_reached_the_hub(
     book.author = worker
     _write_a_case_with_a_session(book)
     case_id = book.caseload()[0].case_id
-    page = CasePage(TaskRunner(), load_risk_tool(), today=datetime(2026, 3, 3).date())
+    page = CasePage(book, TaskRunner(), load_risk_tool(), today=datetime(2026, 3, 3).date())
     qtbot.addWidget(page)
 
     def statuses() -> list[str]:

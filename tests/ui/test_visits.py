@@ -29,17 +29,16 @@ from spokeapp.domain.records import (
     VisitPlan,
     YoungPerson,
 )
+from spokeapp.present.pins import CHECK_IN_PIN_SETTING, DURESS_PIN_SETTING, hash_pin
+from spokeapp.present.visits import clock_text
 from spokeapp.store.casebook import Casebook
 from spokeapp.store.sync_state import SyncStore
 from spokeapp.sync.engine import SyncEngine
-from spokeapp.ui.reminders import CheckInReminders, clock_text
+from spokeapp.ui.reminders import CheckInReminders
 from spokeapp.ui.sync_bridge import SyncBridge
+from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.today import TodayPage
-from spokeapp.ui.views.visit_pins import (
-    CHECK_IN_PIN_SETTING,
-    DURESS_PIN_SETTING,
-    PinSetup,
-)
+from spokeapp.ui.views.visit_pins import PinSetup
 from spokeapp.ui.views.visits import VisitsPage
 from tests.helpers.hub import ManualClock, RunningHub, running_hub, sqlite_url
 from tests.ui.conftest import FakeClock
@@ -98,7 +97,7 @@ def _reminders(qtbot: Any, clock: ManualClock, sleep_clock: FakeClock | None = N
 
 def _page(qtbot: Any, book: Casebook, clock: ManualClock, **options: Any) -> VisitsPage:
     options.setdefault("reminders", _reminders(qtbot, clock))
-    page = VisitsPage(book, clock=clock, **options)
+    page = VisitsPage(book, TaskRunner(), clock=clock, **options)
     qtbot.addWidget(page)
     page.resize(1000, 900)
     page.show()
@@ -122,10 +121,16 @@ def _fill(page: VisitsPage, **overrides: Any) -> None:
     form.set_expected_end(overrides.get("end", START + timedelta(hours=2)))
 
 
-def _start(page: VisitsPage, **overrides: Any) -> VisitPlan:
+def _stored_plan(qtbot: Any, page: VisitsPage) -> None:
+    """Wait for the plan, stored through the runner, to be shown as the visit under way."""
+    qtbot.waitUntil(lambda: not page.form.saving, timeout=5000)
+
+
+def _start(qtbot: Any, page: VisitsPage, **overrides: Any) -> VisitPlan:
     _fill(page, **overrides)
     assert page.form.start(), page.form.summary.text()
-    assert page.current is not None
+    _stored_plan(qtbot, page)
+    assert page.current is not None, page.form.summary.text()
     return page.current.plan
 
 
@@ -171,7 +176,7 @@ def test_a_visit_started_offline_is_not_armed_and_offers_the_text_message(
 ) -> None:
     page = _page(qtbot, book, clock)
     assert page.stack.currentIndex() == 0  # no visit yet: the form
-    plan = _start(page)
+    plan = _start(qtbot, page)
 
     stored = _stored(book, "visit_plan")
     assert [p.id for p in stored] == [plan.id]
@@ -210,7 +215,7 @@ def test_armed_once_the_hub_acknowledged_the_plan_with_the_escalation_time(
     qtbot: Any, book: Casebook, clock: ManualClock
 ) -> None:
     page = _page(qtbot, book, clock)
-    plan = _start(page)
+    plan = _start(qtbot, page)
     assert page.panel.armed_label.text().startswith("NOT ARMED")
 
     escalation = START + timedelta(hours=1, minutes=15)
@@ -276,7 +281,7 @@ def test_after_a_real_sync_with_the_hub_the_visit_is_armed(
     engine.enrol(hub.base_url, hub.admin.enrolment_code(worker), "Test laptop")
     bridge = SyncBridge(engine, clock=clock)
     page = _page(qtbot, book, clock, sync=bridge)
-    plan = _start(page)  # starting the visit asks the bridge to sync at once
+    plan = _start(qtbot, page)  # starting the visit asks the bridge to sync at once
     qtbot.waitUntil(lambda: not bridge.running and SyncStore(book).visit_watch(plan.id)
                     is not None, timeout=15_000)
     watch = SyncStore(book).visit_watch(plan.id)
@@ -318,7 +323,7 @@ def test_check_ins_are_recorded_with_local_time_and_move_the_deadline(
     qtbot: Any, book: Casebook, clock: ManualClock
 ) -> None:
     page = _page(qtbot, book, clock)
-    plan = _start(page)
+    plan = _start(qtbot, page)
     panel = page.panel
 
     clock.advance(minutes=20)
@@ -354,7 +359,7 @@ def test_an_overdue_check_in_says_so_in_words(
     qtbot: Any, book: Casebook, clock: ManualClock
 ) -> None:
     page = _page(qtbot, book, clock)
-    _start(page)
+    _start(qtbot, page)
     clock.advance(minutes=61)
     page.refresh()
     assert page.panel.due_label.text() == (
@@ -366,7 +371,7 @@ def test_raising_the_alarm_asks_first_then_records_a_panic_alarm(
     qtbot: Any, book: Casebook, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     page = _page(qtbot, book, clock)
-    plan = _start(page)
+    plan = _start(qtbot, page)
     answers = [False, True]
     monkeypatch.setattr(VisitsPage, "confirm_alarm", staticmethod(lambda _p: answers.pop(0)))
     page.panel.alarm_button.click()
@@ -424,6 +429,9 @@ def test_a_name_in_the_plan_is_warned_about_once_then_may_be_kept(
     assert "Demo" not in warning and NAME not in form.summary.text()
     assert _stored(book, "visit_plan") == []
     assert form.start()  # pressed again: it is her call
+    assert not form.start_button.isEnabled()  # held while the plan is stored
+    assert not form.start()  # Ctrl+Enter meanwhile: ignored, nothing stored twice
+    _stored_plan(qtbot, page)
     assert len(_stored(book, "visit_plan")) == 1
 
 
@@ -435,7 +443,7 @@ def test_high_risk_means_every_30_minutes_unless_she_chose_otherwise(
     assert form.interval.value() == 60
     form.high_risk.setChecked(True)
     assert form.interval.value() == 30
-    plan = _start(page)
+    plan = _start(qtbot, page)
     assert plan.high_risk and plan.interval_minutes == 30
     assert plan.check_in_interval_minutes is None  # the risk's default
 
@@ -456,7 +464,23 @@ def test_a_half_filled_plan_is_kept_as_a_draft_and_comes_back(
     assert all(c.record_id != drafts[0].record.id for c in book.changes())  # never synced
     _fill(again)
     assert again.form.start()
+    _stored_plan(qtbot, again)
     assert [s.state for s in book.records("visit_plan")] == ["final"]
+
+
+def test_clearing_the_form_throws_its_kept_draft_away(
+    qtbot: Any, book: Casebook, clock: ManualClock
+) -> None:
+    page = _page(qtbot, book, clock)
+    page.form.location.setText("Example Youth Centre")
+    page.form.location.textEdited.emit("Example Youth Centre")
+    page.save_drafts()
+    assert len(book.records("visit_plan", state="draft")) == 1
+    page.form.clear_form()  # the draft is kept, so nothing is lost: no question
+    assert page.form.location.text() == ""
+    assert not page.form.discard_button.isEnabled()  # held while the draft is thrown away
+    qtbot.waitUntil(page.form.discard_button.isEnabled, timeout=5000)
+    assert book.records("visit_plan", state="draft") == []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -468,7 +492,7 @@ def test_reminders_fire_ten_minutes_before_and_at_the_deadline(
     qtbot: Any, book: Casebook, clock: ManualClock
 ) -> None:
     page = _page(qtbot, book, clock)
-    _start(page)
+    _start(qtbot, page)
     notices = page.reminders.notices  # type: ignore[attr-defined]
     deadline = START + timedelta(hours=1)
 
@@ -501,7 +525,7 @@ def test_reminders_fire_ten_minutes_before_and_at_the_deadline(
 
 def test_reminders_survive_a_restart(qtbot: Any, book: Casebook, clock: ManualClock) -> None:
     page = _page(qtbot, book, clock)
-    _start(page)
+    _start(qtbot, page)
     clock.advance(minutes=20)
     page.panel.safe_button.click()  # next due 11:20
     page.close()
@@ -527,7 +551,7 @@ def test_on_resume_from_sleep_the_state_is_recomputed_at_once(
     sleep_clock = FakeClock()
     service = _reminders(qtbot, clock, sleep_clock)
     page = _page(qtbot, book, clock, reminders=service)
-    _start(page)
+    _start(qtbot, page)
     assert page.panel.due_label.text().startswith("Next check-in due")
 
     # The laptop sleeps through the deadline; timers stood still. The first heartbeat after
@@ -549,13 +573,17 @@ def test_on_resume_from_sleep_the_state_is_recomputed_at_once(
 
 
 def _set_pins(qtbot: Any, book: Casebook) -> None:
-    setup = PinSetup(book)
+    setup = PinSetup(book, None, tasks=TaskRunner())
     qtbot.addWidget(setup)
     setup.pin.setText("2468")
     setup.pin_again.setText("2468")
     setup.duress.setText("1357")
     setup.duress_again.setText("1357")
     assert setup.save()
+    assert not setup.save_button.isEnabled() and not setup.save()  # no second save meanwhile
+    qtbot.waitUntil(lambda: setup.save_button.isEnabled(), timeout=5000)
+    assert setup.message.text() == (
+        "Your PINs are saved. Every check-in will now ask for your PIN.")
 
 
 def _run_check_in(
@@ -565,7 +593,7 @@ def _run_check_in(
     book = _casebook(folder)
     _set_pins(qtbot, book)
     page = _page(qtbot, book, clock)
-    plan = _start(page)
+    plan = _start(qtbot, page)
     _ack(book, plan.id, START + timedelta(hours=1, minutes=15), START)
     page.refresh()
     clock.advance(minutes=25)
@@ -582,10 +610,12 @@ def test_the_duress_pin_looks_exactly_like_a_safe_check_in(qtbot: Any, tmp_path:
     assert [c.kind for c in _stored(safe_book, "check_in")] == [CheckInKind.SAFE]
     assert [c.kind for c in _stored(duress_book, "check_in")] == [CheckInKind.DURESS]
     assert _stored(duress_book, "alarm") == []
-    # Nothing in the PIN settings gives either PIN away.
-    for key in (CHECK_IN_PIN_SETTING, DURESS_PIN_SETTING):
+    # Nothing in the PIN settings gives either PIN away: each is exactly its salted hash
+    # (the hex of a random salt and digest may contain any digits, so no substring check).
+    for key, pin in ((CHECK_IN_PIN_SETTING, "2468"), (DURESS_PIN_SETTING, "1357")):
         stored = duress_book.setting(key) or ""
-        assert stored.startswith("scrypt$") and "1357" not in stored and "2468" not in stored
+        salt = stored.split("$")[4]
+        assert stored == hash_pin(pin, bytes.fromhex(salt))
     safe_book.close()
     duress_book.close()
 
@@ -609,7 +639,7 @@ def test_with_pins_set_up_a_check_in_needs_the_right_pin(
 ) -> None:
     _set_pins(qtbot, book)
     page = _page(qtbot, book, clock)
-    _start(page)
+    _start(qtbot, page)
     panel = page.panel
     assert panel.pin.isVisible()
     panel.safe_button.click()
@@ -625,7 +655,7 @@ def test_with_pins_set_up_a_check_in_needs_the_right_pin(
 
 
 def test_pin_setup_refuses_bad_pins(qtbot: Any, book: Casebook) -> None:
-    setup = PinSetup(book)
+    setup = PinSetup(book, None, tasks=TaskRunner())
     qtbot.addWidget(setup)
     setup.pin.setText("12")
     assert not setup.save()
@@ -646,7 +676,7 @@ def test_without_pins_the_pin_field_is_not_shown(
     qtbot: Any, book: Casebook, clock: ManualClock
 ) -> None:
     page = _page(qtbot, book, clock)
-    _start(page)
+    _start(qtbot, page)
     assert not page.panel.pin.isVisible()
     page.panel.safe_button.click()
     assert [c.kind for c in _stored(book, "check_in")] == [CheckInKind.SAFE]
@@ -660,13 +690,13 @@ def test_without_pins_the_pin_field_is_not_shown(
 def test_today_shows_the_current_visit_and_whether_it_is_armed(
     qtbot: Any, book: Casebook, clock: ManualClock
 ) -> None:
-    today = TodayPage()
+    today = TodayPage(book, TaskRunner())
     qtbot.addWidget(today)
     page = _page(qtbot, book, clock)
     page.visits_changed.connect(lambda views: today.show_visits(views, clock()))
     page.refresh()
     assert "No visit under way" in today.visits_label.text()
-    plan = _start(page)
+    plan = _start(qtbot, page)
     assert today.visits_label.text().startswith("NOT ARMED")
     assert "Example Library" in today.visits_label.text()
     _ack(book, plan.id, START + timedelta(hours=1, minutes=15), START)
@@ -686,7 +716,7 @@ def test_a_hub_with_nobody_to_alert_says_so_on_the_visit_screen(
     engine = SyncEngine(book)
     engine.enrol(hub.base_url, hub.admin.enrolment_code(worker), "Test laptop")
     page = _page(qtbot, book, clock)
-    plan = _start(page)
+    plan = _start(qtbot, page)
     _sync(qtbot, engine)
     page.refresh()
     watch = SyncStore(book).visit_watch(plan.id)
@@ -712,7 +742,7 @@ def test_an_offline_alarm_says_it_is_not_sent_until_the_hub_has_it(
     engine = SyncEngine(book)
     engine.enrol(hub.base_url, hub.admin.enrolment_code(worker), "Test laptop")
     page = _page(qtbot, book, clock)  # no sync bridge: offline until the test syncs
-    _start(page)
+    _start(qtbot, page)
     _sync(qtbot, engine)
     page.refresh()
     assert page.panel.armed_detail.text().startswith(

@@ -1,4 +1,5 @@
 """The caseload table: one row per case, for a ``QTableView`` behind a sort/filter proxy.
+Its columns and the words in them are :mod:`spokeapp.present.caseload`'s (re-exported here).
 
 Risk is shown as a word *and* a colour swatch (never colour alone). "Hide names" (for working
 in a cafe or on a train) blanks the Name column in the model itself, so names cannot leak
@@ -8,33 +9,36 @@ through tooltips, the filter, copy or a screen reader.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
-from enum import IntEnum
+from datetime import date
 from typing import Any, Final
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor
 
-from spokeapp.domain.errors import ValidationError
-from spokeapp.domain.reviews import (
-    DEFAULT_REVIEW_INTERVAL_WEEKS,
-    ReviewStatus,
-    next_review_due,
-    review_status,
+from spokeapp.present.caseload import (
+    HEADERS,
+    NO_CONTACT,
+    NOT_ASSESSED,
+    RISK_ORDER,
+    Column,
+    contact_text,
+    review_due,
+    review_text,
+    risk_text,
 )
+from spokeapp.present.labels import humanise
 from spokeapp.store.casebook import CaseloadRow
-from spokeapp.ui.labels import humanise
+from spokeapp.ui.models.table import KEY_ROLE, SORT_ROLE, TableModel
 from spokeapp.ui.signals import emit
 
-Index = QModelIndex | QPersistentModelIndex
+__all__ = [
+    "CASE_ID_ROLE", "HEADERS", "NOT_ASSESSED", "NO_CONTACT", "RISK_COLOURS", "RISK_ORDER",
+    "SORT_ROLE", "CaseloadModel", "Column", "contact_text", "review_due", "review_text",
+    "risk_text",
+]
 
-#: Sort value for rows, so "Last contact" and "Risk" sort by meaning rather than by text.
-SORT_ROLE: Final = Qt.ItemDataRole.UserRole + 1
-#: The case id of the row (any column).
-CASE_ID_ROLE: Final = Qt.ItemDataRole.UserRole + 2
-
-NOT_ASSESSED: Final = "Not assessed"
-NO_CONTACT: Final = "No contact yet"
+#: The case id of the row (any column): the shared ``KEY_ROLE``.
+CASE_ID_ROLE: Final = KEY_ROLE
 
 #: Swatch colours for the usual band names; any other band gets a neutral grey swatch.
 RISK_COLOURS: Final = {
@@ -43,71 +47,14 @@ RISK_COLOURS: Final = {
     "high": QColor("#e65100"),
     "very_high": QColor("#b71c1c"),
 }
-RISK_ORDER: Final = {"low": 1, "medium": 2, "high": 3, "very_high": 4}
 _NEUTRAL: Final = QColor("#9e9e9e")
 
 
-class Column(IntEnum):
-    REFERENCE = 0
-    NAME = 1
-    RISK = 2
-    LAST_CONTACT = 3
-    NEXT_REVIEW = 4
-    STATUS = 5
-
-
-HEADERS: Final = {
-    Column.REFERENCE: "Reference",
-    Column.NAME: "Name",
-    Column.RISK: "Risk",
-    Column.LAST_CONTACT: "Last contact",
-    Column.NEXT_REVIEW: "Next review due",
-    Column.STATUS: "Status",
-}
-
-
-def review_due(row: CaseloadRow, weeks: Mapping[str, str] | None = None) -> date | None:
-    """When the case's next risk review is due (None: closed, or never assessed)."""
-    if row.status != "open" or row.last_assessed is None:
-        return None
-    stored = (weeks or {}).get(row.case_id, "")
-    interval = int(stored) if stored.isdigit() else DEFAULT_REVIEW_INTERVAL_WEEKS
-    try:
-        return next_review_due(row.last_assessed, interval)
-    except ValidationError:
-        return next_review_due(row.last_assessed)
-
-
-def review_text(row: CaseloadRow, due: date | None, today: date) -> str:
-    if row.status != "open":
-        return "Closed"
-    if due is None:
-        return "Initial assessment needed"
-    when = f"{due.day} {due:%b %Y}"
-    status = review_status(due, today)
-    if status is ReviewStatus.OVERDUE:
-        return f"Overdue: {when}"
-    if status is ReviewStatus.DUE_SOON:
-        return f"Due soon: {when}"
-    return when
-
-
-def risk_text(level: str | None) -> str:
-    return humanise(level) if level else NOT_ASSESSED
-
-
-def contact_text(when: datetime | None) -> str:
-    if when is None:
-        return NO_CONTACT
-    local = when.astimezone() if when.tzinfo else when
-    return f"{local.day} {local:%b %Y}"
-
-
-class CaseloadModel(QAbstractTableModel):
+class CaseloadModel(TableModel):
     """The worker's cases as a table model (read-only)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__([HEADERS[column] for column in Column], parent)
         self._rows: list[CaseloadRow] = []
         self._due: list[date | None] = []
         self._texts: list[tuple[str, ...]] = []
@@ -159,46 +106,29 @@ class CaseloadModel(QAbstractTableModel):
             return f"{row.name} ({row.preferred_name})"
         return row.name
 
-    # -- QAbstractItemModel ------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt default
-        return 0 if parent.isValid() else len(self._rows)
+    # -- TableModel hooks ----------------------------------------------------------------------
+    # ``data`` is called tens of thousands of times when a big caseload is sorted and
+    # filtered, so the text and sort values are worked out once per row in ``_cache``.
+    def row_count(self) -> int:
+        return len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt default
-        return 0 if parent.isValid() else len(Column)
+    def text(self, row: int, column: int) -> str:
+        return self._texts[row][column]
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(Column)
-        ):
-            return HEADERS[Column(section)]
+    def sort_value(self, row: int, column: int) -> Any:
+        return self._keys[row][column]
+
+    def key(self, row: int) -> str:
+        return self._rows[row].case_id
+
+    def decoration(self, row: int, column: int) -> Any:
+        if column == Column.RISK:
+            return RISK_COLOURS.get(self._rows[row].risk_level or "", _NEUTRAL)
         return None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # Called tens of thousands of times when a big caseload is sorted and filtered, so
-        # the text and sort values are worked out once per row in ``_cache``.
-        number, column = index.row(), index.column()
-        if not index.isValid() or not 0 <= number < len(self._rows):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.AccessibleTextRole:
-            return self._texts[number][column]
-        if role == SORT_ROLE:
-            return self._keys[number][column]
-        row = self._rows[number]
-        if role == CASE_ID_ROLE:
-            return row.case_id
-        if role == Qt.ItemDataRole.DecorationRole and column == Column.RISK:
-            return RISK_COLOURS.get(row.risk_level or "", _NEUTRAL)
-        if role == Qt.ItemDataRole.ToolTipRole and column == Column.RISK:
-            return f"Current risk: {risk_text(row.risk_level)}"
+    def tooltip(self, row: int, column: int) -> str | None:
+        if column == Column.RISK:
+            return f"Current risk: {risk_text(self._rows[row].risk_level)}"
         return None
 
     def _cache(self) -> None:

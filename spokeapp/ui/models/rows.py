@@ -1,22 +1,20 @@
 """A small read-only table model for lists the app shows: today's reminders, referrals, search
 hits, a case's timeline. Each row carries its cells (as shown and as read aloud), a key (the
 record or case it stands for), optional sort values and colour swatches, and any payload the
-page needs when the row is activated."""
+page needs when the row is activated. Built on ``spokeapp.ui.models.table.TableModel``."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor
 
-Index = QModelIndex | QPersistentModelIndex
+from spokeapp.ui.models.table import KEY_ROLE, PAYLOAD_ROLE, SORT_ROLE, Index, TableModel
 
-KEY_ROLE: Final = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE: Final = Qt.ItemDataRole.UserRole + 2
-PAYLOAD_ROLE: Final = Qt.ItemDataRole.UserRole + 3
+__all__ = ["KEY_ROLE", "PAYLOAD_ROLE", "SORT_ROLE", "Index", "Row", "RowsModel"]
 
 
 @dataclass(frozen=True)
@@ -29,12 +27,11 @@ class Row:
     tooltip: str = ""
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(TableModel):
     """Rows of text under fixed headers; ``set_rows`` replaces them all."""
 
     def __init__(self, headers: Sequence[str], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._headers = list(headers)
+        super().__init__(headers, parent)
         self._rows: list[Row] = []
 
     def set_rows(self, rows: Sequence[Row]) -> None:
@@ -49,46 +46,26 @@ class RowsModel(QAbstractTableModel):
     def rows(self) -> list[Row]:
         return list(self._rows)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt default
-        return 0 if parent.isValid() else len(self._rows)
+    # -- TableModel hooks ----------------------------------------------------------------------
+    def row_count(self) -> int:
+        return len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt default
-        return 0 if parent.isValid() else len(self._headers)
+    def text(self, row: int, column: int) -> str:
+        cells = self._rows[row].cells
+        return cells[column] if column < len(cells) else ""
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        return None
+    def tooltip(self, row: int, column: int) -> str | None:
+        return self._rows[row].tooltip or self.text(row, column) or None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    def key(self, row: int) -> str:
+        return self._rows[row].key
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if not 0 <= column < len(self._headers):
-            return None
-        text = row.cells[column] if column < len(row.cells) else ""
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return text
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return row.tooltip or text or None
-        if role == KEY_ROLE:
-            return row.key
-        if role == SORT_ROLE:
-            return row.sort[column] if column < len(row.sort) else text.casefold()
-        if role == PAYLOAD_ROLE:
-            return row.payload
-        if role == Qt.ItemDataRole.DecorationRole:
-            return row.swatches.get(column)
-        return None
+    def sort_value(self, row: int, column: int) -> Any:
+        sort = self._rows[row].sort
+        return sort[column] if column < len(sort) else self.text(row, column).casefold()
+
+    def payload(self, row: int) -> Any:
+        return self._rows[row].payload
+
+    def decoration(self, row: int, column: int) -> Any:
+        return self._rows[row].swatches.get(column)

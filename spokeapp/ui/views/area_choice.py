@@ -10,7 +10,7 @@ list yet (a laptop that never synced) only "Not known" is offered, and the note 
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,35 +25,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spokeapp.domain.areas import NOT_KNOWN, Area, areas_from_json, postcode_district, suggest_area
-from spokeapp.store.areas import AREAS_SETTING
+from spokeapp.domain.areas import NOT_KNOWN, Area, postcode_district, suggest_area
+from spokeapp.present.areas import (
+    CHOOSE,
+    NOT_KNOWN_DATA,
+    POSTCODE_HINT,
+    list_hint,
+    stored_areas,
+)
 from spokeapp.ui.widgets import Message
 
-NOT_KNOWN_DATA: Final = ""
-"""The combo data of "Not known" (None is "nothing chosen yet")."""
-CHOOSE: Final = "Choose the area…"
-POSTCODE_HINT: Final = (
-    "Only the first half of the postcode (e.g. EX1), to suggest the area. It is not kept."
-)
-
-
-def stored_areas(book: Any) -> list[Area] | None:
-    """The hub's areas kept in the casebook at the last sync, or None if never synced."""
-    getter = getattr(book, "setting", None)
-    text = getter(AREAS_SETTING) if getter is not None else None
-    return None if text is None else areas_from_json(text)
-
-
-def list_hint(areas: list[Area] | None) -> str:
-    """The words under the box: where the list comes from, or why it is empty."""
-    if areas is None:
-        return ("No list of areas on this laptop yet: it comes from your hub when the laptop "
-                "syncs. Choose Not known for now; the area can be set on the case later.")
-    if not areas:
-        return ("Your hub lists no areas yet (your hub administrator adds them). Choose Not "
-                "known for now; the area can be set on the case later.")
-    return "From your hub's list (as at the last sync). Not known if you cannot tell."
-
+__all__ = [
+    "CHOOSE", "NOT_KNOWN_DATA", "POSTCODE_HINT", "AreaChoice", "AreaDialog", "district_box",
+    "list_hint", "stored_areas",
+]
 
 class AreaChoice:
     """The area box (``box``, for a FieldForm) and its suggestion note and Confirm button

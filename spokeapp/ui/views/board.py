@@ -30,7 +30,6 @@ from typing import Any, Final
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -38,7 +37,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -53,18 +51,18 @@ from spokeapp.domain.records import (
     AlertAcknowledgement,
     WelfareDebriefDone,
 )
+from spokeapp.store.casebook import Casebook
 from spokeapp.sync.team import fetch_team
 from spokeapp.ui.forms import FieldForm, RecordDialog, plain, text_box, watch
 from spokeapp.ui.models.board import (
     DEBRIEF_HEADERS,
-    STATE_EXPLAINED,
-    STATE_WORDS,
+    VISIT_STATES,
     BoardData,
     BoardEntry,
     BoardModel,
+    BoardVisit,
     Counts,
     Debrief,
-    VisitRecords,
     case_words,
     debrief_rows,
     debrief_words,
@@ -76,7 +74,7 @@ from spokeapp.ui.models.board import (
 from spokeapp.ui.models.rows import Row, RowsModel
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.widgets import Message, heading, scrolled_layout
+from spokeapp.ui.widgets import Message, heading, rows_table, scrolled_layout
 
 SYNC_EVERY_MS: Final = 30_000
 RECOMPUTE_EVERY_MS: Final = 5_000
@@ -99,10 +97,78 @@ def team_names(book: Any) -> dict[str, str]:
     return {worker.user_id: worker.name for worker in view.workers}
 
 
-class ResolveDialog(RecordDialog):
-    """Resolve a visit's alarm or overdue alert: a note of what happened is required."""
+class _NoteDialog(RecordDialog):
+    """A dialog writing one record whose note is required: a short text saying what it is
+    about, the note, and Close / save; a note shorter than ``min_chars`` is refused beside it.
+    ``saved(record id)`` once the record is written."""
 
     saved = Signal(str)
+
+    def __init__(
+        self,
+        title: str,
+        book: Any,
+        *,
+        clock: Callable[[], datetime],
+        parent: QWidget | None,
+        tasks: TaskRunner | None,
+    ) -> None:
+        super().__init__(title, parent, tasks=tasks)
+        self._book = book
+        self._clock = clock
+        self.record_id = new_id()
+
+    def _build(
+        self,
+        about_text: str,
+        about_name: str,
+        note: tuple[str, str, str],
+        buttons: tuple[str, str],
+        *,
+        describe: bool,
+        width_chars: int,
+        lines: int,
+    ) -> None:
+        """The text above the note (``describe``: read out in full too), the note field
+        (error name, label, hint) and the save button (words, plain words); then fit the
+        screen, ``lines`` tall at most, with the note focused."""
+        about = QLabel(about_text, self)
+        about.setWordWrap(True)
+        about.setAccessibleName(about_name)
+        if describe:
+            about.setAccessibleDescription(about.text())
+        self.body.addWidget(about)
+        error_name, label, hint = note
+        self.form = FieldForm(self, {"note": error_name})
+        self.body.addWidget(self.form.widget)
+        self.note = self.form.add("note", label, text_box(5), hint=hint)
+        self.add_close_and_save(*buttons)
+        watch(self.note, self.changed)
+        QWidget.setTabOrder(self.note, self.cancel_button)
+        QWidget.setTabOrder(self.cancel_button, self.save_button)
+        self.fit_to_screen(width_chars)
+        self.resize(self.width(), min(self.height(), self.fontMetrics().lineSpacing() * lines))
+        self.note.setFocus()
+
+    def accept_shortcut(self) -> None:
+        self.save()
+
+    def _checked_note(self, min_chars: int, beside: str, summary: str) -> str | None:
+        """The note, or None (``beside`` shown beside it, ``summary`` above) if shorter than
+        ``min_chars``."""
+        self.summary.clear_message()
+        self.form.clear()
+        note = plain(self.note)
+        if len(note) < min_chars:
+            self.form.errors["note"].show_error(beside)
+            self.summary.show_error(summary)
+            self.note.setFocus(Qt.FocusReason.OtherFocusReason)
+            return None
+        return note
+
+
+class ResolveDialog(_NoteDialog):
+    """Resolve a visit's alarm or overdue alert: a note of what happened is required."""
 
     def __init__(
         self,
@@ -111,56 +177,38 @@ class ResolveDialog(RecordDialog):
         *,
         clock: Callable[[], datetime],
         parent: QWidget | None = None,
+        tasks: TaskRunner | None = None,
     ) -> None:
-        super().__init__("Resolve with a note", parent)
-        self._book = book
-        self._clock = clock
+        super().__init__("Resolve with a note", book, clock=clock, parent=parent, tasks=tasks)
         self.entry = entry
-        self.record_id = new_id()
         plan = entry.visit.plan
-        about = QLabel(
-            f"{STATE_WORDS[entry.state]}: {entry.worker_label} at {plan.location} "
+        self._build(
+            f"{VISIT_STATES[entry.state].words}: {entry.worker_label} at {plan.location} "
             f"({case_words(plan)}).\n"
             "Resolving closes the alerts on this visit and restarts its check-in timer as if "
             "the worker had checked in safe now. A welfare debrief with the worker follows.",
-            self,
+            "What you are resolving",
+            (
+                "What happened",
+                "What &happened",
+                "Who you spoke to, what you found and what was done. Kept with the visit.",
+            ),
+            ("&Resolve (Ctrl+Enter)", "Resolve"),
+            describe=False,
+            width_chars=90,
+            lines=30,
         )
-        about.setWordWrap(True)
-        about.setAccessibleName("What you are resolving")
-        self.body.addWidget(about)
-        self.form = FieldForm(self, {"note": "What happened"})
-        self.body.addWidget(self.form.widget)
-        self.note = self.form.add(
-            "note",
-            "What &happened",
-            text_box(5),
-            hint="Who you spoke to, what you found and what was done. Kept with the visit.",
-        )
-        self.add_close_and_save("&Resolve (Ctrl+Enter)", "Resolve")
-        watch(self.note, self.changed)
-        QWidget.setTabOrder(self.note, self.cancel_button)
-        QWidget.setTabOrder(self.cancel_button, self.save_button)
-        self.fit_to_screen(90)
-        self.resize(self.width(), min(self.height(), self.fontMetrics().lineSpacing() * 30))
-        self.note.setFocus()
-
-    def accept_shortcut(self) -> None:
-        self.save()
 
     def save(self) -> bool:
         """Write the resolution; refuse (with a message beside the note) a missing note."""
-        self.summary.clear_message()
-        self.form.clear()
-        note = plain(self.note)
-        if len(note) < MIN_RESOLUTION_NOTE_CHARS:
-            text = (
-                "Write what happened and what was done, in at least "
-                f"{MIN_RESOLUTION_NOTE_CHARS} characters: the alarm cannot be resolved "
-                "without a note."
-            )
-            self.form.errors["note"].show_error(text)
-            self.summary.show_error("Please write a note before resolving.")
-            self.note.setFocus(Qt.FocusReason.OtherFocusReason)
+        note = self._checked_note(
+            MIN_RESOLUTION_NOTE_CHARS,
+            "Write what happened and what was done, in at least "
+            f"{MIN_RESOLUTION_NOTE_CHARS} characters: the alarm cannot be resolved "
+            "without a note.",
+            "Please write a note before resolving.",
+        )
+        if note is None:
             return False
         record = AlarmResolution(
             id=self.record_id,
@@ -172,11 +220,9 @@ class ResolveDialog(RecordDialog):
         return self.finalise_record(self._book, record, "resolving", self.saved)
 
 
-class DebriefDoneDialog(RecordDialog):
+class DebriefDoneDialog(_NoteDialog):
     """Mark a welfare debrief done: a short note (when, how it went, any follow-up) is
     required. The note is kept among the team's supervisors; the worker does not get it."""
-
-    saved = Signal(str)
 
     def __init__(
         self,
@@ -186,54 +232,36 @@ class DebriefDoneDialog(RecordDialog):
         clock: Callable[[], datetime],
         words: str,
         parent: QWidget | None = None,
+        tasks: TaskRunner | None = None,
     ) -> None:
-        super().__init__("Welfare debrief done", parent)
-        self._book = book
-        self._clock = clock
+        super().__init__("Welfare debrief done", book, clock=clock, parent=parent, tasks=tasks)
         self.debrief = debrief
-        self.record_id = new_id()
-        about = QLabel(
+        self._build(
             f"{words}\nYour note goes to your team's supervisors only: the worker does not "
             "receive it. The debrief then leaves every supervisor's list.",
-            self,
+            "The debrief you are marking done",
+            (
+                "How it went",
+                "&How it went",
+                "When you met, how it went and any follow-up agreed (support, time off, "
+                "changes to lone-working plans).",
+            ),
+            ("&Debrief done (Ctrl+Enter)", "Debrief done"),
+            describe=True,
+            width_chars=80,
+            lines=26,
         )
-        about.setWordWrap(True)
-        about.setAccessibleName("The debrief you are marking done")
-        about.setAccessibleDescription(about.text())
-        self.body.addWidget(about)
-        self.form = FieldForm(self, {"note": "How it went"})
-        self.body.addWidget(self.form.widget)
-        self.note = self.form.add(
-            "note",
-            "&How it went",
-            text_box(5),
-            hint="When you met, how it went and any follow-up agreed (support, time off, "
-            "changes to lone-working plans).",
-        )
-        self.add_close_and_save("&Debrief done (Ctrl+Enter)", "Debrief done")
-        watch(self.note, self.changed)
-        QWidget.setTabOrder(self.note, self.cancel_button)
-        QWidget.setTabOrder(self.cancel_button, self.save_button)
-        self.fit_to_screen(80)
-        self.resize(self.width(), min(self.height(), self.fontMetrics().lineSpacing() * 26))
-        self.note.setFocus()
-
-    def accept_shortcut(self) -> None:
-        self.save()
 
     def save(self) -> bool:
         """Write the completion; refuse (with a message beside the note) a missing note."""
-        self.summary.clear_message()
-        self.form.clear()
-        note = plain(self.note)
-        if len(note) < MIN_DEBRIEF_NOTE_CHARS:
-            self.form.errors["note"].show_error(
-                "Write when the debrief took place, how it went and any follow-up, in at "
-                f"least {MIN_DEBRIEF_NOTE_CHARS} characters: a debrief cannot be marked done "
-                "without a note."
-            )
-            self.summary.show_error("Please write a note before marking the debrief done.")
-            self.note.setFocus(Qt.FocusReason.OtherFocusReason)
+        note = self._checked_note(
+            MIN_DEBRIEF_NOTE_CHARS,
+            "Write when the debrief took place, how it went and any follow-up, in at "
+            f"least {MIN_DEBRIEF_NOTE_CHARS} characters: a debrief cannot be marked done "
+            "without a note.",
+            "Please write a note before marking the debrief done.",
+        )
+        if note is None:
             return False
         task = self.debrief.task
         record = WelfareDebriefDone(
@@ -254,7 +282,7 @@ class BoardPage(QWidget):
 
     def __init__(
         self,
-        book: Any,
+        book: Casebook,
         tasks: TaskRunner,
         *,
         clock: Callable[[], datetime],
@@ -282,6 +310,7 @@ class BoardPage(QWidget):
         self._selected: str | None = None
         self._counts = Counts()
         self._generation = 0
+        self._acknowledging = False
         self.loaded_once = False
 
         self.model = BoardModel(policy, self)
@@ -290,17 +319,7 @@ class BoardPage(QWidget):
         self.summary.setAccessibleName("Lone-working summary")
         self.message = Message(self, name="Board message")
 
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Visits out now")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = rows_table(self.model, "Visits out now", self, lines=None)
         self.empty = QLabel("Nobody on your team is out on a visit.", self)
         self.empty.setWordWrap(True)
         self.empty.setEnabled(False)
@@ -322,21 +341,13 @@ class BoardPage(QWidget):
         self.debrief_box = QGroupBox("Welfare debriefs to do", self)
         self.debrief_box.setAccessibleName("Welfare debriefs to do")
         self.debrief_model = RowsModel(DEBRIEF_HEADERS, self)
-        self.debrief_table = QTableView(self.debrief_box)
-        self.debrief_table.setModel(self.debrief_model)
-        self.debrief_table.setAccessibleName("Welfare debriefs to do")
+        self.debrief_table = rows_table(
+            self.debrief_model, "Welfare debriefs to do", self.debrief_box, lines=None
+        )
         self.debrief_table.setAccessibleDescription(
             "Debriefs to hold with workers after an alarm was resolved. Pick one, then "
             "Debrief done."
         )
-        self.debrief_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.debrief_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.debrief_table.setTabKeyNavigation(False)
-        self.debrief_table.setWordWrap(False)
-        self.debrief_table.verticalHeader().hide()
-        debrief_header = self.debrief_table.horizontalHeader()
-        debrief_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        debrief_header.setStretchLastSection(True)
         self.debrief_empty = QLabel(NO_DEBRIEFS, self.debrief_box)
         self.debrief_empty.setWordWrap(True)
         self.debrief_empty.setAccessibleName("No welfare debriefs to do")
@@ -375,17 +386,13 @@ class BoardPage(QWidget):
         self.details_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.details_form.setContentsMargins(0, 0, 0, 0)
         self.timeline_model = RowsModel(("Time", "What happened"), self)
-        self.timeline = QTableView(self.detail_box)
-        self.timeline.setModel(self.timeline_model)
-        self.timeline.setAccessibleName("Timeline of the selected visit")
-        self.timeline.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.timeline.setTabKeyNavigation(False)
-        self.timeline.setWordWrap(True)
-        self.timeline.verticalHeader().hide()
+        self.timeline = rows_table(
+            self.timeline_model, "Timeline of the selected visit", self.detail_box, lines=None,
+            single=False, wrap=True, resize=QHeaderView.ResizeMode.Interactive,
+        )
         self.timeline.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.ResizeToContents
         )
-        self.timeline.horizontalHeader().setStretchLastSection(True)
         detail_layout = QVBoxLayout(self.detail_box)
         detail_layout.addWidget(self.detail_state)
         columns = QHBoxLayout()
@@ -598,8 +605,8 @@ class BoardPage(QWidget):
             self._update_buttons()
             return
         plan = entry.visit.plan
-        words = STATE_WORDS[entry.state]
-        text = f"{words}: {entry.worker_label} at {plan.location}. {STATE_EXPLAINED[entry.state]}"
+        look = VISIT_STATES[entry.state]
+        text = f"{look.words}: {entry.worker_label} at {plan.location}. {look.explained}"
         self.detail_state.setText(text)
         self.detail_state.setAccessibleDescription(text)
         urgent = entry.state in (VisitState.ALARM, VisitState.ESCALATING, VisitState.NOT_ARMED)
@@ -608,7 +615,7 @@ class BoardPage(QWidget):
             self._fill_details(entry.visit)
         self._update_buttons()
 
-    def _fill_details(self, visit: VisitRecords | None) -> None:
+    def _fill_details(self, visit: BoardVisit | None) -> None:
         while self.details_form.rowCount():
             self.details_form.removeRow(0)
         if visit is None:
@@ -632,39 +639,63 @@ class BoardPage(QWidget):
 
     def _update_buttons(self) -> None:
         entry = self.selected_entry()
-        self.acknowledge_button.setEnabled(entry is not None and entry.can_acknowledge)
+        self.acknowledge_button.setEnabled(
+            entry is not None and entry.can_acknowledge and not self._acknowledging
+        )
         self.resolve_button.setEnabled(entry is not None and entry.can_resolve)
 
     # ------------------------------------------------------------------ actions
-    def acknowledge(self) -> list[AlertAcknowledgement]:
-        """Acknowledge every open alert of the selected visit ("I have this")."""
+    def acknowledge(self) -> bool:
+        """Acknowledge every open alert of the selected visit ("I have this"). True if the
+        save has started: it runs through the runner, the button held (and a second press or
+        Ctrl+Shift+A ignored) until the acknowledgements are stored."""
+        if self._acknowledging:
+            return False
         self.message.clear_message()
         entry = self.selected_entry()
         if entry is None or not entry.open_alerts:
             self.message.show_info("The selected visit has no alert waiting for acknowledgement.")
-            return []
+            return False
         now = self._clock()
-        written = []
-        try:
-            for alert in entry.open_alerts:
-                ack = AlertAcknowledgement(
-                    id=new_id(),
-                    alert_id=alert.id,
-                    visit_id=entry.visit_id,
-                    by=str(self.book.author),
-                    at=now,
-                )
-                self.book.save(ack, finalise=True)
-                written.append(ack)
-        except SpokeError as exc:
-            self.message.show_error(f"The acknowledgement could not be saved: {exc}")
-            return written
+        book = self.book
+        acks = [
+            AlertAcknowledgement(
+                id=new_id(), alert_id=alert.id, visit_id=entry.visit_id, by=str(book.author),
+                at=now,
+            )
+            for alert in entry.open_alerts
+        ]
+
+        def write() -> None:
+            for ack in acks:
+                book.save(ack, finalise=True)
+
+        self._acknowledging = True
+        self._tasks.write(
+            write,
+            lambda _none: self._acknowledged(now),
+            self._not_acknowledged,
+            owner=self,
+            busy=(self.acknowledge_button,),
+        )
+        return True
+
+    def _acknowledged(self, now: datetime) -> None:
+        self._acknowledging = False
         self.message.show_info(
             f"Acknowledged at {when_words(now, now)}: the hub will not move this alert up. "
             "Sending it to the hub now."
         )
+        self._update_buttons()
         self._changed()
-        return written
+
+    def _not_acknowledged(self, error: BaseException) -> None:
+        self._acknowledging = False
+        self._update_buttons()
+        if not isinstance(error, SpokeError):
+            raise error
+        self.message.show_error(f"The acknowledgement could not be saved: {error}")
+        self._changed()  # some of the visit's alerts may have been acknowledged before it
 
     def resolve(self) -> ResolveDialog | None:
         """Open the resolve dialog for the selected visit."""
@@ -675,7 +706,9 @@ class BoardPage(QWidget):
                 "Only a visit in alarm or overdue can be resolved. Pick one in the list."
             )
             return None
-        dialog = ResolveDialog(self.book, entry, clock=self._clock, parent=self)
+        dialog = ResolveDialog(
+            self.book, entry, clock=self._clock, parent=self, tasks=self._tasks
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._resolved)
         self.dialog = dialog
@@ -731,7 +764,7 @@ class BoardPage(QWidget):
             return None
         words = debrief_words(debrief, self._clock(), me=self.me, names=self.names)
         dialog = DebriefDoneDialog(
-            self.book, debrief, clock=self._clock, words=words, parent=self
+            self.book, debrief, clock=self._clock, words=words, parent=self, tasks=self._tasks
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._debriefed)

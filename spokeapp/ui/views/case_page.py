@@ -11,8 +11,7 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Final
 
 from PySide6.QtCharts import (
@@ -26,118 +25,57 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import QDateTime, QItemSelectionModel, QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QPalette, QPixmap, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from spokeapp.domain.records import (
+    OUTCOME_EXPLAINED,
     Amendment,
     Case,
     CaseStatus,
     Closure,
     Record,
-    Referral,
     RiskAssessment,
     SafeguardingConcern,
     Session,
-    YoungPerson,
 )
 from spokeapp.domain.reviews import next_review_due, review_status
 from spokeapp.domain.risk_tool import RiskTool
-from spokeapp.store.casebook import StoredRecord
-from spokeapp.ui.labels import CHOSEN_BY, CONTACT_TYPES, MEET_AGAIN, VENUE_TYPES, humanise
-from spokeapp.ui.models.rows import KEY_ROLE, Row, RowsModel
-from spokeapp.ui.signals import emit
-from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.views.closure_wizard import CLOSURE_REASONS, OUTCOME_WORDS
-from spokeapp.ui.views.record_dialogs import RAISED_TO
-from spokeapp.ui.views.referral import LAWFUL_BASES, SOURCE_TYPES
-from spokeapp.ui.views.review import (
+from spokeapp.present.case_page import CaseData, first_line, load_case, local_day, record_time
+from spokeapp.present.labels import (
+    CONTACT_TYPES,
+    MEET_AGAIN,
+    RAISED_TO,
+    VENUE_TYPES,
+    format_day,
+    humanise,
+)
+from spokeapp.present.record_words import (
     SUPERVISION_KINDS,
+    note_fields,
     reviewed_words,
     sign_off_detail,
     sign_off_words,
     supervision_cells,
     supervision_fields,
 )
-from spokeapp.ui.views.risk_form import REVIEW_SETTING, format_day
-from spokeapp.ui.widgets import heading, is_dark
+from spokeapp.store.casebook import Casebook, StoredRecord
+from spokeapp.ui.models.rows import KEY_ROLE, Row, RowsModel
+from spokeapp.ui.signals import emit
+from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.views.referral import LAWFUL_BASES, SOURCE_TYPES
+from spokeapp.ui.widgets import heading, is_dark, rows_table
 
 AMENDMENT_MARK: Final = "\u21b3 "
-
-
-@dataclass
-class CaseData:
-    """Everything the page shows, read in one go off the GUI thread."""
-
-    case: Case
-    person: YoungPerson | None
-    referral: Referral | None
-    records: list[StoredRecord]
-    review_weeks: int | None = None
-    by_id: dict[str, StoredRecord] = field(default_factory=dict)
-    #: Records whose latest change has not reached the hub yet.
-    unsent: set[str] = field(default_factory=set)
-
-
-def load_case(book: Any, case_id: str) -> CaseData:
-    records = book.view_case(case_id)  # audited as a view of the case
-    case = next(s.record for s in records if isinstance(s.record, Case))
-    person = book.get(case.young_person_id).record
-    referral = book.get(case.referral_id).record if case.referral_id else None
-    weeks = book.setting(REVIEW_SETTING + case_id)
-    data = CaseData(
-        case,
-        person if isinstance(person, YoungPerson) else None,
-        referral if isinstance(referral, Referral) else None,
-        list(records),
-        int(weeks) if weeks and weeks.isdigit() else None,
-    )
-    data.by_id = {s.record.id: s for s in data.records}
-    data.unsent = book.unsent_record_ids(case_id)
-    return data
-
-
-def local_day(when: datetime) -> str:
-    local = when.astimezone()
-    return f"{local.day} {local:%b %Y, %H:%M}"
-
-
-def _when(stored: StoredRecord) -> datetime:
-    record = stored.record
-    for name in (
-        "occurred_at",
-        "assessed_on",
-        "raised_on",
-        "closed_on",
-        "received_on",
-        "opened_on",
-        "written_at",
-        "decided_at",
-        "held_on",
-    ):
-        value = getattr(record, name, None)
-        if isinstance(value, datetime):
-            return value if value.tzinfo else value.replace(tzinfo=UTC)
-        if isinstance(value, date):
-            return datetime.combine(value, time(12, 0), UTC)
-    return datetime.fromisoformat(stored.created_at)
-
-
-def _first_line(text: str, limit: int = 90) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 class RiskChart(QChartView):
@@ -229,9 +167,16 @@ class CasePage(QWidget):
     loaded = Signal(str)
 
     def __init__(
-        self, tasks: TaskRunner, tool: RiskTool, *, today: date, parent: QWidget | None = None
+        self,
+        book: Casebook,
+        tasks: TaskRunner,
+        tool: RiskTool,
+        *,
+        today: date,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._book = book
         self._tasks = tasks
         self.tool = tool
         self.today = today
@@ -277,17 +222,9 @@ class CasePage(QWidget):
         left_scroll.setWidget(left)
 
         self.timeline_model = RowsModel(("When", "What", "Summary", "Status"), self)
-        self.timeline = QTableView(self)
-        self.timeline.setModel(self.timeline_model)
-        self.timeline.setAccessibleName("Timeline, newest first")
-        self.timeline.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.timeline.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.timeline.setTabKeyNavigation(False)
-        self.timeline.setWordWrap(False)
-        self.timeline.verticalHeader().hide()
-        header = self.timeline.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.timeline = rows_table(
+            self.timeline_model, "Timeline, newest first", self, lines=None, stretch=2
+        )
         self.detail = QTextBrowser(self)
         self.detail.setAccessibleName("The selected record")
         self.detail.setOpenLinks(False)
@@ -384,8 +321,9 @@ class CasePage(QWidget):
     def case_id(self) -> str | None:
         return self.data.case.id if self.data else None
 
-    def open_case(self, book: Any, case_id: str, select_record: str | None = None) -> None:
+    def open_case(self, case_id: str, select_record: str | None = None) -> None:
         self._select_after_load = select_record
+        book = self._book
         self._tasks.submit(lambda: load_case(book, case_id), self.show_case, owner=self)
 
     def set_hide_names(self, hide: bool) -> None:
@@ -582,7 +520,9 @@ class CasePage(QWidget):
                 entries.append(stored)
         position = {id(s): n for n, s in enumerate(data.records)}
         entries.sort(
-            key=lambda s: (_when(s), isinstance(s.record, Closure), s.created_at, position[id(s)]),
+            key=lambda s: (
+                record_time(s), isinstance(s.record, Closure), s.created_at, position[id(s)]
+            ),
             reverse=True,
         )
         rows: list[Row] = []
@@ -629,7 +569,7 @@ class CasePage(QWidget):
         elif isinstance(record, Closure):
             when = format_day(record.closed_on)
             what = "Case closed"
-            summary = OUTCOME_WORDS[record.outcome]
+            summary = OUTCOME_EXPLAINED[record.outcome]
             state += sign_off_words(record, self._all_records())
         elif isinstance(record, Amendment):
             when = local_day(datetime.fromisoformat(stored.created_at))
@@ -646,7 +586,7 @@ class CasePage(QWidget):
             # Whether the hub has it: the worker can see what a sync has yet to carry.
             state += ", waiting to sync" if record.id in self.data.unsent else ", on the hub"
         return Row(
-            cells=(when, what, _first_line(summary), state),
+            cells=(when, what, first_line(summary), state),
             key=record.id,
             swatches=swatches,
             payload=stored.state,
@@ -724,62 +664,18 @@ class CasePage(QWidget):
         record = stored.record
         fields: list[tuple[str, str]] = []
         title = self._row(stored).cells[1].replace(AMENDMENT_MARK, "")
-        if isinstance(record, Session):
-            fields = [
-                ("When", local_day(record.occurred_at)),
-                ("Length", f"{record.duration_minutes} minutes"),
-                ("Type of contact", CONTACT_TYPES[record.contact_type]),
-                ("Where", VENUE_TYPES[record.venue_type] if record.venue_type else ""),
-                (
-                    "Who chose where",
-                    CHOSEN_BY[record.venue_chosen_by] if record.venue_chosen_by else "",
-                ),
-                ("Who set the pace", CHOSEN_BY[record.pace_set_by] if record.pace_set_by else ""),
-                ("What was discussed", record.discussed),
-                ("Their own words", record.young_persons_words),
-                (
-                    "\u201cDo you want to see me?\u201d",
-                    MEET_AGAIN[record.wants_to_meet_again]
-                    if record.wants_to_meet_again
-                    else "Not asked",
-                ),
-                ("Concerns", record.concerns),
-                ("Actions", record.actions),
-            ]
-        elif isinstance(record, RiskAssessment):
-            fields = [
-                ("Date", format_day(record.assessed_on)),
-                ("Score", str(record.score)),
-                ("Level from the score", self._band_label(record.level)),
-            ]
-            if record.override_level:
-                fields += [
-                    ("Level in the worker's judgement", self._band_label(record.override_level)),
-                    ("Reasons", record.override_reasons),
-                    ("Sign-off", sign_off_detail(record, self._all_records())),
-                ]
-        elif isinstance(record, SafeguardingConcern):
-            fields = [
-                ("Date raised", format_day(record.raised_on)),
-                ("Raised with", RAISED_TO[record.raised_to]),
-                ("Their reference", record.their_reference),
-                ("The concern", record.summary),
-            ]
-        elif isinstance(record, Closure):
-            fields = [
-                ("Closed on", format_day(record.closed_on)),
-                ("Reason", CLOSURE_REASONS[record.reason]),
-                ("More about it", record.reason_detail),
-                ("Why no closing assessment", record.no_assessment_reason),
-                ("Outcome", OUTCOME_WORDS[record.outcome]),
-                ("Sign-off", sign_off_detail(record, self._all_records())),
-            ]
-        elif isinstance(record, Amendment):
+        if isinstance(record, Amendment):
             fields = [
                 ("Written", local_day(datetime.fromisoformat(stored.created_at))),
                 ("Why", record.reason),
                 ("Correction", record.text),
             ]
+        elif isinstance(record, Session | RiskAssessment | SafeguardingConcern | Closure):
+            fields = note_fields(record, level_words=self._band_label, in_full=True)
+            if isinstance(record, Closure) or (
+                isinstance(record, RiskAssessment) and record.override_level
+            ):
+                fields.append(("Sign-off", sign_off_detail(record, self._all_records())))
         else:
             fields = supervision_fields(record)
         state = (

@@ -18,7 +18,6 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -26,18 +25,17 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from spokeapp.store.casebook import SearchHit
-from spokeapp.ui.labels import humanise
+from spokeapp.present.labels import KIND_WORDS, humanise
+from spokeapp.store.casebook import Casebook, SearchHit
 from spokeapp.ui.models.caseload import CASE_ID_ROLE, SORT_ROLE, CaseloadModel, Column
 from spokeapp.ui.models.rows import KEY_ROLE, PAYLOAD_ROLE, Row, RowsModel
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.widgets import heading
+from spokeapp.ui.widgets import heading, rows_table
 
 SEARCH_DELAY_MS: Final = 250
 SHOW: Final = {
@@ -45,17 +43,6 @@ SHOW: Final = {
     "review": "Reviews due or overdue",
     "closed": "Closed cases",
     "all": "All cases",
-}
-KIND_WORDS: Final = {
-    "session": "Session",
-    "risk_assessment": "Risk assessment",
-    "safeguarding_concern": "Safeguarding concern",
-    "amendment": "Amendment",
-    "closure": "Closure",
-    "referral": "Referral",
-    "young_person": "Young person",
-    "group_session": "Group session",
-    "professional_activity": "Work with professionals",
 }
 
 
@@ -92,12 +79,16 @@ class CaseloadPage(QWidget):
     open_case = Signal(str, str)
 
     def __init__(
-        self, model: CaseloadModel, tasks: TaskRunner | None = None, parent: QWidget | None = None
+        self,
+        model: CaseloadModel,
+        book: Casebook,
+        tasks: TaskRunner | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.model = model
         self._tasks = tasks
-        self._book: Any = None
+        self._book = book
         self.proxy = CaseloadFilter(self)
         self.proxy.setSourceModel(model)
         self.proxy.setSortRole(SORT_ROLE)
@@ -122,21 +113,11 @@ class CaseloadPage(QWidget):
             "Show references only, for working where others can see your screen"
         )
 
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Caseload")
-        self.table.setSortingEnabled(True)
+        self.table = rows_table(self.proxy, "Caseload", self, lines=None, sortable=True,
+                                alternating=True, resize=QHeaderView.ResizeMode.Interactive)
         self.table.sortByColumn(Column.REFERENCE, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setResizeContentsPrecision(100)  # measure 100 rows, not a whole big caseload
-        header.setStretchLastSection(True)
-        self.table.setTabKeyNavigation(False)
+        # Measure 100 rows, not a whole big caseload.
+        self.table.horizontalHeader().setResizeContentsPrecision(100)
         self.table.setToolTip("Press Enter to open the selected case")
 
         self.empty_label = QLabel(
@@ -155,17 +136,7 @@ class CaseloadPage(QWidget):
         self.search_status = QLabel(self)
         self.search_status.setAccessibleName("Search result")
         self.hits_model = RowsModel(("Reference", "Record", "Where the words were found"), self)
-        self.hits = QTableView(self)
-        self.hits.setModel(self.hits_model)
-        self.hits.setAccessibleName("Notes found")
-        self.hits.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.hits.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.hits.setTabKeyNavigation(False)
-        self.hits.setWordWrap(False)
-        self.hits.verticalHeader().hide()
-        hits_header = self.hits.horizontalHeader()
-        hits_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        hits_header.setStretchLastSection(True)
+        self.hits = rows_table(self.hits_model, "Notes found", self, lines=None)
         self.hits.hide()
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -225,9 +196,6 @@ class CaseloadPage(QWidget):
         ):
             QWidget.setTabOrder(first, second)
         self._update_empty()
-
-    def set_book(self, book: Any) -> None:
-        self._book = book
 
     def _hide_names_toggled(self, hide: bool) -> None:
         self.model.set_hide_names(hide)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any, Final
+from typing import Final
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -28,6 +28,8 @@ from spokeapp.domain.closure import closure_outcome
 from spokeapp.domain.errors import SpokeError, ValidationError
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import (
+    CLOSURE_REASON_CHOICES,
+    OUTCOME_EXPLAINED,
     AssessmentType,
     Case,
     CaseStatus,
@@ -37,31 +39,14 @@ from spokeapp.domain.records import (
     RiskAssessment,
 )
 from spokeapp.domain.risk_tool import RiskTool
-from spokeapp.store.casebook import StoredRecord
+from spokeapp.present.closure import assessments_of, initial_assessment
+from spokeapp.present.labels import format_day
+from spokeapp.store.casebook import Casebook, StoredRecord
 from spokeapp.ui.forms import FieldForm, choice_box, date_edit, day_of, text_box, watch
 from spokeapp.ui.signals import emit
-from spokeapp.ui.views.risk_form import format_day
+from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.widgets import Message
 
-CLOSURE_REASONS: Final = {
-    ClosureReason.OUTCOMES_MET: "The work we agreed has been done",
-    ClosureReason.YOUNG_PERSON_CHOSE_TO_END: "The young person chose to end it",
-    ClosureReason.NON_ENGAGEMENT: "They stopped taking part",
-    ClosureReason.NOT_CONTACTABLE: "They could not be contacted",
-    ClosureReason.MOVED_AWAY: "They moved away",
-    ClosureReason.TRANSFERRED: "Transferred to another service",
-    ClosureReason.AGED_OUT: "Too old for the service now",
-    ClosureReason.OTHER: "Another reason",
-}
-OUTCOME_WORDS: Final = {
-    Outcome.LOWER: "Lower: their risk is lower now than at the start.",
-    Outcome.SAME: "The same: their risk is at the same level as at the start.",
-    Outcome.HIGHER: "Higher: their risk is higher now than at the start.",
-    Outcome.INCOMPLETE: (
-        "Incomplete data: there is no initial and closing assessment made with the same "
-        "version of the risk tool to compare."
-    ),
-}
 LABELS: Final = {
     "reason": "Reason for closing",
     "reason_detail": "More about the reason",
@@ -75,26 +60,12 @@ LABELS: Final = {
 AssessmentStarter = Callable[[Callable[[str], None]], None]
 
 
-def assessments_of(records: Sequence[StoredRecord]) -> list[RiskAssessment]:
-    """Finalised risk assessments, oldest first."""
-    found = [
-        s.record for s in records if isinstance(s.record, RiskAssessment) and s.state == "final"
-    ]
-    return sorted(found, key=lambda a: (a.assessed_on, a.id))
-
-
-def initial_assessment(records: Sequence[StoredRecord]) -> RiskAssessment | None:
-    every = assessments_of(records)
-    initial = [a for a in every if a.assessment_type is AssessmentType.INITIAL]
-    return (initial or every or [None])[0]
-
-
 class _ReasonPage(QWizardPage):
     def __init__(self, wizard: ClosureWizard, today: date) -> None:
         super().__init__(wizard)
         self.setTitle("Why is the case closing?")
         self.form = FieldForm(self, LABELS)
-        self.reason = self.form.add("reason", "&Reason", choice_box(CLOSURE_REASONS))
+        self.reason = self.form.add("reason", "&Reason", choice_box(CLOSURE_REASON_CHOICES))
         self.detail = self.form.add(
             "reason_detail",
             "&More about it",
@@ -227,7 +198,7 @@ class _OutcomePage(QWizardPage):
             f"At the start: {wizard.level_words(initial)}.\n"
             f"At closing: {wizard.level_words(closing)}."
         )
-        self.outcome.setText(f"Outcome: {OUTCOME_WORDS[wizard.outcome]}")
+        self.outcome.setText(f"Outcome: {OUTCOME_EXPLAINED[wizard.outcome]}")
         self.outcome.setAccessibleDescription(self.outcome.text())
 
     def validatePage(self) -> bool:
@@ -241,7 +212,7 @@ class ClosureWizard(QWizard):
 
     def __init__(
         self,
-        book: Any,
+        book: Casebook,
         tool: RiskTool,
         case: Case,
         records: Sequence[StoredRecord],
@@ -249,11 +220,16 @@ class ClosureWizard(QWizard):
         today: date,
         start_assessment: AssessmentStarter,
         parent: QWidget | None = None,
+        tasks: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Close this case")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self._book = book
+        self._tasks = tasks if tasks is not None else TaskRunner(self, max_threads=1)
+        #: The closure is being saved (Finish waits for it); then it is stored.
+        self.saving = False
+        self._stored = False
         self.tool = tool
         self.case = case
         self.start_assessment = start_assessment
@@ -322,16 +298,40 @@ class ClosureWizard(QWizard):
             ),
         )
 
+    def reject(self) -> None:
+        if self.saving:  # Esc while the closure is being stored: wait for it
+            return
+        super().reject()
+
     def close_case(self, message: Message) -> bool:
+        """Check the closure, then store it and close the case off the GUI thread. Returns
+        False (the wizard stays on its last page, its buttons held); once stored, ``closed``
+        is emitted and the wizard finishes itself. Problems are shown in ``message``."""
+        if self._stored:  # QWizard.done() checks the last page again on the way out
+            return True
+        if self.saving:
+            return False
         closure = self.record()
+
+        def refused(exc: ValidationError) -> None:
+            message.show_error(
+                "The case could not be closed: "
+                + " ".join(f"{LABELS.get(p.field, p.field)} {p.message}." for p in exc.problems)
+            )
+
         try:
             closure.validate()
-            case = self._book.get(self.case.id).record  # the assessment may have changed it
+        except ValidationError as exc:
+            refused(exc)
+            return False
+        book, case_id, closing = self._book, self.case.id, self.closing()
+
+        def write() -> None:
+            case = book.get(case_id).record  # the assessment may have changed it
             assert isinstance(case, Case)
-            self._book.save(closure, finalise=True)
-            closing = self.closing()
+            book.save(closure, finalise=True)
             level = closing.effective_level if closing else case.current_risk_level
-            self._book.save(
+            book.save(
                 dataclasses.replace(
                     case,
                     status=CaseStatus.CLOSED,
@@ -339,15 +339,27 @@ class ClosureWizard(QWizard):
                     current_risk_level=level,
                 )
             )
-        except ValidationError as exc:
-            message.show_error(
-                "The case could not be closed: "
-                + " ".join(f"{LABELS.get(p.field, p.field)} {p.message}." for p in exc.problems)
-            )
-            return False
-        except SpokeError as exc:
-            message.show_error(f"The case could not be closed: {exc}")
-            return False
-        self.dirty = False
-        emit(self.closed, closure.id)
-        return True
+
+        def done(_none: None) -> None:
+            self.saving = False
+            self._stored = True
+            self.dirty = False
+            emit(self.closed, closure.id)
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
+            self.saving = False
+            if isinstance(exc, ValidationError):
+                refused(exc)
+            elif isinstance(exc, SpokeError):
+                message.show_error(f"The case could not be closed: {exc}")
+            else:
+                raise exc
+
+        self.saving = True
+        buttons = [self.button(which) for which in (
+            QWizard.WizardButton.FinishButton, QWizard.WizardButton.BackButton,
+            QWizard.WizardButton.CancelButton,
+        )]
+        self._tasks.write(write, done, failed, owner=self, busy=buttons)
+        return False

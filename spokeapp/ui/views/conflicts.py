@@ -22,17 +22,12 @@ can see the case at their next sync.
 from __future__ import annotations
 
 import html
-from datetime import datetime
-from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -40,38 +35,14 @@ from PySide6.QtWidgets import (
 
 from spokeapp.domain.conflicts import LaptopChoice, laptop_choice
 from spokeapp.domain.errors import SpokeError
+from spokeapp.present.conflicts import time_words, value_words
+from spokeapp.present.labels import humanise
+from spokeapp.store.casebook import Casebook
 from spokeapp.store.sync_state import ConflictRecord
-from spokeapp.ui.labels import humanise
+from spokeapp.sync.engine import SyncEngine
 from spokeapp.ui.models.rows import Row, RowsModel
 from spokeapp.ui.signals import emit
-from spokeapp.ui.widgets import Message
-
-
-def value_words(value: Any) -> str:
-    """A stored field value in plain words (enum values humanised, empty shown as such)."""
-    if value is None or value == "":
-        return "(empty)"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            return humanise(value) if value.replace("_", "").isalnum() else value
-        if len(value) == 10:
-            return f"{moment.day} {moment:%b %Y}"
-        return f"{moment.astimezone().day} {moment.astimezone():%b %Y, %H:%M}"
-    return str(value)
-
-
-def _time_words(text: str | None) -> str:
-    if not text:
-        return "unknown time"
-    try:
-        moment = datetime.fromisoformat(text).astimezone()
-    except ValueError:
-        return text
-    return f"{moment.day} {moment:%b %Y, %H:%M}"
+from spokeapp.ui.widgets import Message, rows_table
 
 
 class ConflictQueue(QWidget):
@@ -80,24 +51,19 @@ class ConflictQueue(QWidget):
 
     resolved = Signal(str)
 
-    def __init__(self, engine: Any, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, book: Casebook, engine: SyncEngine, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        #: The casebook, like every page's; the engine (the same casebook's) keeps the
+        #: conflicts and settles them.
+        self._book = book
         self._engine = engine
         self.conflicts: list[ConflictRecord] = []
         self.model = RowsModel(
             ("Record", "Field", "On the hub", "From a laptop"), self
         )
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Open conflicts")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = rows_table(self.model, "Open conflicts", self, lines=None, wrap=True)
         self.detail = QTextBrowser(self)
         self.detail.setAccessibleName("The selected conflict")
         self.detail.setMaximumHeight(self.fontMetrics().lineSpacing() * 7)
@@ -133,7 +99,7 @@ class ConflictQueue(QWidget):
 
     def refresh(self) -> None:
         """Read the open conflicts from the casebook (a small query)."""
-        if not self._engine.casebook.is_open:
+        if not self._book.is_open:
             return
         self.show_conflicts(self._engine.store.conflicts())
 
@@ -149,7 +115,7 @@ class ConflictQueue(QWidget):
                     f"{value_words(body.get('hub_value'))} (by {body.get('hub_author', '?')})",
                     f"{value_words(body.get('device_value'))} "
                     f"(by {body.get('device_author', '?')}, "
-                    f"{_time_words(body.get('device_local_time'))})",
+                    f"{time_words(body.get('device_local_time'))})",
                 ),
                 key=conflict.record_id,
             ))
@@ -171,7 +137,7 @@ class ConflictQueue(QWidget):
     def _laptop_choice(self, conflict: ConflictRecord) -> LaptopChoice | None:
         body = conflict.body
         try:
-            current = self._engine.casebook.get(str(body.get("record_id", ""))).record
+            current = self._book.get(str(body.get("record_id", ""))).record
         except SpokeError:
             return None
         return laptop_choice(current.KIND, current.to_dict(), body)
@@ -202,10 +168,10 @@ class ConflictQueue(QWidget):
             "someone decides.</p>"
             f"<p><b>On the hub:</b> {html.escape(value_words(body.get('hub_value')))}, "
             f"written by {html.escape(str(body.get('hub_author', '?')))} "
-            f"(the clash was found {html.escape(_time_words(body.get('opened_at')))})</p>"
+            f"(the clash was found {html.escape(time_words(body.get('opened_at')))})</p>"
             f"<p><b>From a laptop:</b> {html.escape(value_words(body.get('device_value')))}, "
             f"written by {html.escape(str(body.get('device_author', '?')))} on "
-            f"{html.escape(_time_words(body.get('device_local_time')))}</p>"
+            f"{html.escape(time_words(body.get('device_local_time')))}</p>"
         )
 
     def keep_hub_value(self) -> None:

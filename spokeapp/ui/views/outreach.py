@@ -7,25 +7,23 @@ from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from spokeapp.domain.records import GroupSession, ProfessionalActivity
+from spokeapp.domain.records import PROFESSION_LABELS, GroupSession, ProfessionalActivity
+from spokeapp.present.labels import format_day
+from spokeapp.store.casebook import Casebook
 from spokeapp.ui.models.rows import SORT_ROLE, Row, RowsModel
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.views.record_dialogs import ACTIVITY_TYPES, GROUP_SETTINGS, PROFESSIONS
-from spokeapp.ui.views.risk_form import format_day
-from spokeapp.ui.widgets import heading, paragraph
+from spokeapp.ui.views.record_dialogs import ACTIVITY_TYPES, GROUP_SETTINGS
+from spokeapp.ui.widgets import heading, paragraph, rows_table
 
 
-def _load(book: Any) -> list[Any]:
+def _load(book: Casebook) -> list[Any]:
     return [
         s.record
         for kind in ("group_session", "professional_activity")
@@ -37,23 +35,16 @@ class OutreachPage(QWidget):
     group_requested = Signal()
     professional_requested = Signal()
 
-    def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, book: Casebook, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._book = book
         self._tasks = tasks
         self.model = RowsModel(("Date", "Kind", "Topic", "Reached"), self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Group and professional work")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setTabKeyNavigation(False)
-        self.table.setSortingEnabled(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = rows_table(self.proxy, "Group and professional work", self, lines=None,
+                                single=False, wrap=True, sortable=True)
         self.group_button = QPushButton("New &group or awareness session", self)
         self.group_button.setAccessibleName("New group or awareness session")
         self.professional_button = QPushButton("New &training or consultancy", self)
@@ -80,7 +71,8 @@ class OutreachPage(QWidget):
         self.group_button.clicked.connect(self.group_requested)
         self.professional_button.clicked.connect(self.professional_requested)
 
-    def refresh(self, book: Any) -> None:
+    def refresh(self) -> None:
+        book = self._book
         self._tasks.submit(lambda: _load(book), self._loaded, owner=self)
 
     def _loaded(self, records: list[Any]) -> None:
@@ -96,7 +88,7 @@ class OutreachPage(QWidget):
                 professionals += record.total_attendees
                 kind = ACTIVITY_TYPES[record.activity_type]
                 reached = ", ".join(
-                    f"{PROFESSIONS[p]} {n}" for p, n in record.attendees_by_profession
+                    f"{PROFESSION_LABELS[p]} {n}" for p, n in record.attendees_by_profession
                 )
                 count = record.total_attendees
             else:

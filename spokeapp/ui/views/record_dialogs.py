@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, Final
+from typing import Final
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import (
+    PROFESSION_LABELS,
     ActivityType,
     Amendment,
     GroupSession,
@@ -34,6 +35,8 @@ from spokeapp.domain.records import (
     Record,
     SafeguardingConcern,
 )
+from spokeapp.present.labels import RAISED_TO
+from spokeapp.store.casebook import Casebook
 from spokeapp.ui.forms import (
     FieldForm,
     RecordDialog,
@@ -44,15 +47,9 @@ from spokeapp.ui.forms import (
     text_box,
     watch,
 )
+from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.widgets import Message
 
-RAISED_TO: Final = {
-    RaisedTo.CHILDRENS_SOCIAL_CARE: "Children's social care",
-    RaisedTo.POLICE: "Police",
-    RaisedTo.HEALTH: "Health",
-    RaisedTo.EDUCATION: "School or college",
-    RaisedTo.OTHER: "Another agency",
-}
 GROUP_SETTINGS: Final = {
     GroupSetting.SCHOOL: "School or college",
     GroupSetting.YOUTH_CLUB: "Youth club",
@@ -64,15 +61,6 @@ ACTIVITY_TYPES: Final = {
     ActivityType.TRAINING: "Training",
     ActivityType.AWARENESS: "Awareness session",
     ActivityType.CONSULTANCY: "Case consultancy",
-}
-PROFESSIONS: Final = {
-    Profession.POLICE: "Police",
-    Profession.SOCIAL_CARE: "Social care",
-    Profession.EDUCATION: "Education",
-    Profession.HEALTH: "Health",
-    Profession.YOUTH_JUSTICE: "Youth justice",
-    Profession.VOLUNTARY_SECTOR: "Voluntary sector",
-    Profession.OTHER: "Other",
 }
 LABELS: Final = {
     "raised_on": "Date raised",
@@ -96,8 +84,9 @@ class _EventDialog(RecordDialog):
 
     saved = Signal(str)
 
-    def __init__(self, title: str, book: Any, action: str, parent: QWidget | None) -> None:
-        super().__init__(title, parent)
+    def __init__(self, title: str, book: Casebook, action: str, parent: QWidget | None,
+                 tasks: TaskRunner | None = None) -> None:
+        super().__init__(title, parent, tasks=tasks)
         self._book = book
         self.record_id = new_id()
         self.form = FieldForm(self, LABELS)
@@ -140,9 +129,10 @@ class ConcernDialog(_EventDialog):
         return {"case_id": self.case_id}
 
     def __init__(
-        self, book: Any, case_id: str, *, today: date, parent: QWidget | None = None
+        self, book: Casebook, case_id: str, *, today: date, parent: QWidget | None = None,
+        tasks: TaskRunner | None = None,
     ) -> None:
-        super().__init__("Safeguarding concern", book, "&Save concern", parent)
+        super().__init__("Safeguarding concern", book, "&Save concern", parent, tasks)
         self.case_id = case_id
         f = self.form
         self.raised_on = f.add("raised_on", "Date &raised", date_edit(today))
@@ -177,13 +167,15 @@ class AmendmentDialog(_EventDialog):
 
     def __init__(
         self,
-        book: Any,
+        book: Casebook,
         case_id: str,
         original: Record,
         original_text: str,
         parent: QWidget | None = None,
+        *,
+        tasks: TaskRunner | None = None,
     ) -> None:
-        super().__init__("Amendment", book, "&Save amendment", parent)
+        super().__init__("Amendment", book, "&Save amendment", parent, tasks)
         self.case_id = case_id
         self.original = original
         shown = QLabel(original_text, self)
@@ -219,8 +211,9 @@ class GroupSessionDialog(_EventDialog):
 
     draft_kind = "group_session"
 
-    def __init__(self, book: Any, *, today: date, parent: QWidget | None = None) -> None:
-        super().__init__("Group or awareness session", book, "&Save session", parent)
+    def __init__(self, book: Casebook, *, today: date, parent: QWidget | None = None,
+                 tasks: TaskRunner | None = None) -> None:
+        super().__init__("Group or awareness session", book, "&Save session", parent, tasks)
         f = self.form
         self.held_on = f.add("held_on", "&Date", date_edit(today))
         self.setting = f.add("setting", "&Where", choice_box(GROUP_SETTINGS))
@@ -257,17 +250,18 @@ class ProfessionalActivityDialog(_EventDialog):
         counts = {f"attendees.{p.value}": spin for p, spin in self.counts.items()}
         return {**self.form.inputs, **counts}
 
-    def __init__(self, book: Any, *, today: date, parent: QWidget | None = None) -> None:
-        super().__init__("Work with professionals", book, "&Save", parent)
+    def __init__(self, book: Casebook, *, today: date, parent: QWidget | None = None,
+                 tasks: TaskRunner | None = None) -> None:
+        super().__init__("Work with professionals", book, "&Save", parent, tasks)
         f = self.form
         self.held_on = f.add("held_on", "&Date", date_edit(today))
         self.activity_type = f.add("activity_type", "&Kind of work", choice_box(ACTIVITY_TYPES))
         self.topic = f.add("topic", "&Topic", QLineEdit())
         box = QGroupBox("Attendees by profession", self)
         box.setAccessibleName("Attendees by profession")
-        counts = FieldForm(box, {p.value: f"{w} attendees" for p, w in PROFESSIONS.items()})
+        counts = FieldForm(box, {p.value: f"{w} attendees" for p, w in PROFESSION_LABELS.items()})
         self.counts: dict[Profession, QSpinBox] = {}
-        for profession, words in PROFESSIONS.items():
+        for profession, words in PROFESSION_LABELS.items():
             spin = QSpinBox()
             spin.setRange(0, 1000)
             counts.add(profession.value, words, spin)

@@ -15,15 +15,12 @@ from typing import Any, Final
 
 from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +28,8 @@ from PySide6.QtWidgets import (
 from spokeapp.domain.errors import Problem, SpokeError, ValidationError
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import (
+    REFERRAL_DECISION_CHOICES,
+    REFERRAL_DECISION_LABELS,
     Case,
     LawfulBasis,
     Referral,
@@ -38,6 +37,9 @@ from spokeapp.domain.records import (
     SourceType,
     YoungPerson,
 )
+from spokeapp.present.areas import POSTCODE_HINT, list_hint, stored_areas
+from spokeapp.present.labels import format_day
+from spokeapp.store.casebook import Casebook
 from spokeapp.ui.forms import (
     FieldForm,
     RecordDialog,
@@ -52,15 +54,8 @@ from spokeapp.ui.forms import (
 from spokeapp.ui.models.rows import KEY_ROLE, SORT_ROLE, Row, RowsModel
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.views.area_choice import (
-    POSTCODE_HINT,
-    AreaChoice,
-    district_box,
-    list_hint,
-    stored_areas,
-)
-from spokeapp.ui.views.risk_form import format_day
-from spokeapp.ui.widgets import heading, paragraph
+from spokeapp.ui.views.area_choice import AreaChoice, district_box
+from spokeapp.ui.widgets import heading, paragraph, rows_table
 
 SOURCE_TYPES: Final = {
     SourceType.POLICE: "Police",
@@ -72,18 +67,6 @@ SOURCE_TYPES: Final = {
     SourceType.FAMILY: "Family or carer",
     SourceType.SELF: "The young person themselves",
     SourceType.OTHER: "Other",
-}
-DECISIONS: Final = {
-    ReferralDecision.PENDING: "Not decided yet",
-    ReferralDecision.ACCEPTED: "Accept: open a case",
-    ReferralDecision.DECLINED: "Decline (say why)",
-    ReferralDecision.WAITING_LIST: "Waiting list",
-}
-DECISION_WORDS: Final = {
-    ReferralDecision.PENDING: "Not decided",
-    ReferralDecision.ACCEPTED: "Accepted",
-    ReferralDecision.DECLINED: "Declined",
-    ReferralDecision.WAITING_LIST: "Waiting list",
 }
 LAWFUL_BASES: Final = {
     LawfulBasis.PUBLIC_TASK: "Public task",
@@ -128,14 +111,15 @@ class ReferralDialog(RecordDialog):
 
     def __init__(
         self,
-        book: Any,
+        book: Casebook,
         *,
         today: date,
         referral: Referral | None = None,
         person: YoungPerson | None = None,
         parent: QWidget | None = None,
+        tasks: TaskRunner | None = None,
     ) -> None:
-        super().__init__("Referral" if referral else "New referral", parent)
+        super().__init__("Referral" if referral else "New referral", parent, tasks=tasks)
         self._book = book
         self._existing_referral = referral is not None
         self._today = today
@@ -181,7 +165,7 @@ class ReferralDialog(RecordDialog):
         decision_box = QGroupBox("Decision", self)
         self.decision_form = FieldForm(decision_box, LABELS)
         d = self.decision_form
-        self.decision = d.add("decision", "&Decision", choice_box(DECISIONS))
+        self.decision = d.add("decision", "&Decision", choice_box(REFERRAL_DECISION_CHOICES))
         self.decided_on = d.add("decided_on", "Date of dec&ision", date_edit(today))
         self.decline_reason = d.add("decline_reason", "Why &declined", text_box(2))
         self.lawful_basis = d.add(
@@ -317,6 +301,8 @@ class ReferralDialog(RecordDialog):
         return person, referral
 
     def save(self) -> bool:
+        if self.saving:  # Ctrl+Enter again while the first save runs
+            return False
         self.summary.clear_message()
         self.fields.clear()
         person, referral = self.records()
@@ -333,39 +319,52 @@ class ReferralDialog(RecordDialog):
         if problems:
             self.fields.show_problems(ValidationError(problems), self.summary, "saving")
             return False
-        case_id = ""
-        try:
-            self._book.save(person)
-            self._book.save(referral)
+        book = self._book
+        lawful_basis = LawfulBasis(self.lawful_basis.currentData())
+        area = self.area.value()
+
+        def write() -> str:
+            book.save(person)
+            book.save(referral)
             if referral.decision is ReferralDecision.ACCEPTED:
-                case_id = self._open_case(referral)
-        except SpokeError as exc:
+                return _open_case(book, referral, lawful_basis, area)
+            return ""
+
+        def done(case_id: str) -> None:
+            self.dirty = False
+            emit(self.saved, referral.id, case_id)
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, SpokeError):
+                raise exc
             self.summary.show_error(f"The referral could not be saved: {exc}")
-            return False
-        self.dirty = False
-        emit(self.saved, referral.id, case_id)
-        self.accept()
-        return True
 
-    def _open_case(self, referral: Referral) -> str:
-        for stored in self._book.records("case"):
-            if getattr(stored.record, "referral_id", None) == referral.id:
-                return str(stored.record.id)  # accepted before: the case is already open
-        assert referral.decided_on is not None
-        case = Case(
-            id=new_id(),
-            young_person_id=referral.young_person_id,
-            key_worker=self._book.author,
-            opened_on=referral.decided_on,
-            referral_id=referral.id,
-            lawful_basis=LawfulBasis(self.lawful_basis.currentData()),
-            local_authority=self.area.value(),
-        )
-        self._book.save(case)
-        return case.id
+        return self.write(write, done, failed)
 
 
-def _load_referrals(book: Any) -> list[tuple[Referral, YoungPerson | None]]:
+def _open_case(
+    book: Casebook, referral: Referral, lawful_basis: LawfulBasis, area: str | None
+) -> str:
+    """Open the case of an accepted referral (once: accepted again, the case is the same)."""
+    for stored in book.records("case"):
+        if getattr(stored.record, "referral_id", None) == referral.id:
+            return str(stored.record.id)  # accepted before: the case is already open
+    assert referral.decided_on is not None
+    case = Case(
+        id=new_id(),
+        young_person_id=referral.young_person_id,
+        key_worker=book.author,
+        opened_on=referral.decided_on,
+        referral_id=referral.id,
+        lawful_basis=lawful_basis,
+        local_authority=area,
+    )
+    book.save(case)
+    return case.id
+
+
+def _load_referrals(book: Casebook) -> list[tuple[Referral, YoungPerson | None]]:
     people = {s.record.id: s.record for s in book.records("young_person")}
     found: list[tuple[Referral, YoungPerson | None]] = []
     for stored in book.records("referral"):
@@ -381,8 +380,9 @@ class ReferralsPage(QWidget):
 
     open_referral = Signal(str)
 
-    def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, book: Casebook, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._book = book
         self._tasks = tasks
         self.model = RowsModel(
             ("Received", "Reference", "Referred by", "Decision", "Consent to share"), self
@@ -390,16 +390,8 @@ class ReferralsPage(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Referrals")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)
-        self.table.setSortingEnabled(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = rows_table(self.proxy, "Referrals", self, lines=None, wrap=True,
+                                sortable=True)
         self.new_button = QPushButton("&New referral (Ctrl+Shift+N)", self)
         self.new_button.setAccessibleName("New referral")
         self.open_button = QPushButton("&Open and decide (Enter)", self)
@@ -424,7 +416,8 @@ class ReferralsPage(QWidget):
         self.table.activated.connect(self._activated)
         self.open_button.clicked.connect(lambda: self._activated(self.table.currentIndex()))
 
-    def refresh(self, book: Any) -> None:
+    def refresh(self) -> None:
+        book = self._book
         self._tasks.submit(lambda: _load_referrals(book), self._loaded, owner=self)
 
     def _loaded(self, found: list[tuple[Referral, YoungPerson | None]]) -> None:
@@ -440,7 +433,7 @@ class ReferralsPage(QWidget):
                     format_day(referral.received_on),
                     person.reference if person else "(unknown)",
                     referral.source_agency,
-                    DECISION_WORDS[referral.decision],
+                    REFERRAL_DECISION_LABELS[referral.decision],
                     "Yes" if referral.consent_to_share else "No",
                 ),
                 key=referral.id,

@@ -23,7 +23,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
@@ -59,7 +59,14 @@ from PySide6.QtWidgets import (
 )
 
 from spokeapp.domain.errors import SpokeError
-from spokeapp.domain.records import Case, ClosureReason, Profession, Referral
+from spokeapp.domain.records import (
+    CLOSURE_REASON_SHORT_LABELS,
+    OUTCOME_SHORT_LABELS,
+    PROFESSION_SHORT_LABELS,
+    ClosureReason,
+    Outcome,
+    Profession,
+)
 from spokeapp.domain.reports import (
     AREA_COLUMNS,
     HIDDEN_NOTE,
@@ -75,8 +82,19 @@ from spokeapp.domain.reports import (
     report_csv,
     worker_labels,
 )
+from spokeapp.domain.roles import Role
+from spokeapp.present.labels import format_day
+from spokeapp.present.reports import (
+    CUSTOM,
+    PRESETS,
+    THIS_QUARTER,
+    load_attributed,
+    preset_period,
+)
+from spokeapp.store.casebook import Casebook
+from spokeapp.sync.case_views import REPORTING_ROLES
+from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.views.risk_form import format_day
 from spokeapp.ui.widgets import Message, heading, is_dark, paragraph
 
 __all__ = ["MARKING", "PRESETS", "ReportsPage", "load_attributed", "preset_period",
@@ -90,64 +108,6 @@ FetchNames = Callable[[], dict[str, str]]
 MARKING: Final = "Official - sensitive"
 """The protective marking at the top and bottom of every PDF page."""
 ORGANISATION_SETTING: Final = "report.organisation"
-
-THIS_QUARTER, LAST_QUARTER, THIS_YEAR, LAST_YEAR, CUSTOM = range(5)
-PRESETS: Final = (
-    "This quarter",
-    "Last quarter",
-    "This financial year (April to March)",
-    "Last financial year",
-    "Choose dates",
-)
-
-
-def _quarter_start(day: date) -> date:
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def _financial_year_start(day: date) -> date:
-    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
-
-
-def preset_period(preset: int, today: date) -> Period:
-    """The dates of a preset (calendar quarters; UK financial years, April to March)."""
-    if preset in (THIS_QUARTER, LAST_QUARTER):
-        start = _quarter_start(today)
-        if preset == LAST_QUARTER:
-            start = _quarter_start(start - timedelta(days=1))
-        after = _quarter_start(start + timedelta(days=92))
-        return Period(start, after - timedelta(days=1))
-    start = _financial_year_start(today)
-    if preset == LAST_YEAR:
-        start = date(start.year - 1, 4, 1)
-    return Period(start, date(start.year + 1, 3, 31))
-
-
-def load_attributed(book: Any) -> list[Attributed]:
-    """Every saved record of the casebook (no drafts) with the worker it counts for: a case's
-    records (and the referral that led to it) for its key worker, the rest for their author."""
-    stored = [s for s in book.records() if s.state != "draft"]
-    holder: dict[str, str] = {}
-    by_referral: dict[str, str] = {}
-    for item in stored:
-        if isinstance(item.record, Case):
-            holder[item.record.id] = item.record.key_worker
-            if item.record.referral_id is not None:
-                by_referral[item.record.referral_id] = item.record.key_worker
-    out: list[Attributed] = []
-    for item in stored:
-        record = item.record
-        case_id = record.case_id
-        if case_id is not None:
-            worker = holder.get(case_id)
-        elif isinstance(record, Referral):
-            worker = by_referral.get(record.id, item.author)
-        else:
-            worker = item.author
-        if worker:
-            out.append(Attributed(record, worker))
-    return out
-
 
 def _names_unavailable(error: BaseException) -> None:
     """Offline (or not a supervisor any more): colleagues stay "Unnamed worker N"."""
@@ -163,40 +123,19 @@ class _ScopeChoice:
     from_hub: bool = False  # counted on the hub (needs a connection), not from this laptop
 
 
-_SHORT_PROFESSIONS: Final = {
-    Profession.POLICE: "Police",
-    Profession.SOCIAL_CARE: "Social care",
-    Profession.EDUCATION: "Education",
-    Profession.HEALTH: "Health",
-    Profession.YOUTH_JUSTICE: "Youth justice",
-    Profession.VOLUNTARY_SECTOR: "Voluntary",
-    Profession.OTHER: "Other",
-}
-
-_SHORT_REASONS: Final = {
-    ClosureReason.OUTCOMES_MET: "Outcomes met",
-    ClosureReason.YOUNG_PERSON_CHOSE_TO_END: "Chose to end",
-    ClosureReason.NON_ENGAGEMENT: "Not engaging",
-    ClosureReason.NOT_CONTACTABLE: "Not contactable",
-    ClosureReason.MOVED_AWAY: "Moved away",
-    ClosureReason.TRANSFERRED: "Transferred",
-    ClosureReason.AGED_OUT: "Aged out",
-    ClosureReason.OTHER: "Other",
-}
-
 # (title, [(figure key, bar label)]) for each chart.
 _CHARTS: Final = (
     ("Referrals", (("referrals.accepted", "Accepted"), ("referrals.declined", "Declined"),
                    ("referrals.waiting", "Waiting"))),
     ("Cases closed: risk against the start",
-     (("closures.lower", "Lower"), ("closures.same", "Same"), ("closures.higher", "Higher"),
-      ("closures.incomplete", "Not comparable"))),
+     tuple((f"closures.{o.value}", OUTCOME_SHORT_LABELS[o]) for o in Outcome)),
     ("Why risk did not fall, by reason",
-     tuple((f"closures.not_lower.{r.value}", _SHORT_REASONS[r]) for r in ClosureReason)),
+     tuple((f"closures.not_lower.{r.value}", CLOSURE_REASON_SHORT_LABELS[r])
+           for r in ClosureReason)),
     ("Professionals trained, by profession",
-     tuple((f"professionals.trained.{p.value}", _SHORT_PROFESSIONS[p]) for p in Profession)),
+     tuple((f"professionals.trained.{p.value}", PROFESSION_SHORT_LABELS[p]) for p in Profession)),
     ("Awareness sessions, by profession",
-     tuple((f"professionals.awareness.{p.value}", _SHORT_PROFESSIONS[p]) for p in Profession)),
+     tuple((f"professionals.awareness.{p.value}", PROFESSION_SHORT_LABELS[p]) for p in Profession)),
     ("Lone-working check-ins", (("lone.on_time", "On time"), ("lone.late", "Late"))),
 )
 
@@ -529,7 +468,7 @@ class ReportsPage(QWidget):
 
     def __init__(
         self,
-        book: Any,
+        book: Casebook,
         tasks: TaskRunner,
         *,
         today: Callable[[], date],
@@ -547,7 +486,8 @@ class ReportsPage(QWidget):
         self._today = today
         self._account = account
         self._me: str = account.user_id if account is not None else str(book.author)
-        self._supervisor = account is not None and account.role in ("supervisor", "admin")
+        # Supervisors and admins (the roles that oversee others' work) see the team's work too.
+        self._supervisor = account is not None and account.role in REPORTING_ROLES
         # Names by user id: this laptop's own account, then the team's from the hub (memory only).
         self._names: dict[str, str] = {}
         if account is not None and getattr(account, "user_name", ""):
@@ -710,8 +650,9 @@ class ReportsPage(QWidget):
 
     def _organisation_edited(self) -> None:
         setter = getattr(self._book, "set_setting", None)
-        if setter is not None and self.organisation != self._setting(ORGANISATION_SETTING):
-            setter(ORGANISATION_SETTING, self.organisation)
+        organisation = self.organisation
+        if setter is not None and organisation != self._setting(ORGANISATION_SETTING):
+            self._tasks.write(lambda: setter(ORGANISATION_SETTING, organisation), owner=self)
 
     def set_names(self, names: dict[str, str]) -> None:
         """The team's names by user id (from the hub): shown instead of "Unnamed worker"."""
@@ -750,12 +691,12 @@ class ReportsPage(QWidget):
                                 worker_facing=not self._supervisor)]
         role = getattr(self._account, "role", None)
         hub_choices: list[_ScopeChoice] = []
-        if self._hub_report is not None and role == "supervisor":
+        if self._hub_report is not None and role == Role.SUPERVISOR:
             team = getattr(self._account, "team", None) or "team"
             hub_choices.append(_ScopeChoice(f"Team {team}, counted on the hub",
                                             ReportScope(ScopeKind.TEAM, team),
                                             worker_facing=False, from_hub=True))
-        elif self._hub_report is not None and role == "admin":
+        elif self._hub_report is not None and role == Role.ADMIN:
             hub_choices.append(_ScopeChoice("The whole hub, counted on the hub",
                                             ReportScope(ScopeKind.HUB), worker_facing=False,
                                             from_hub=True))
@@ -788,10 +729,8 @@ class ReportsPage(QWidget):
         self.scope_combo.blockSignals(False)
 
     # ------------------------------------------------------------------ computing
-    def refresh(self, book: Any = None) -> None:
+    def refresh(self) -> None:
         """Read the casebook again (on a worker thread) and show the figures."""
-        if book is not None:
-            self._book = book
         target = self._book
         self._tasks.submit(lambda: load_attributed(target), self._loaded, self._failed,
                            owner=self)
@@ -876,7 +815,7 @@ class ReportsPage(QWidget):
         form = " Funder form: " + HIDDEN_NOTE if self.funder else ""
         self.summary.setText(f"{_scope_words(self.report, choice.label)}.{form}")
         self._set_exportable(True)
-        self.computed.emit()
+        emit(self.computed)
 
     def _fill_table(self, shown: list[ShownFigure]) -> None:
         self.table.clearSpans()
@@ -943,7 +882,7 @@ class ReportsPage(QWidget):
         assert self.report is not None
         path.write_text(report_csv(self.report, funder=self.funder), encoding="utf-8",
                         newline="")
-        self._book.audit("report.export_csv")
+        self._audit("report.export_csv")
         self.message.show_info(f"Saved the figures as {path.name}.")
 
     def export_pdf(self, path: Path) -> None:
@@ -951,8 +890,13 @@ class ReportsPage(QWidget):
         assert self.report is not None
         write_pdf(path, self.report, funder=self.funder, title=self._scope_label,
                   organisation=self.organisation)
-        self._book.audit("report.export_pdf")
+        self._audit("report.export_pdf")
         self.message.show_info(f"Saved the report as {path.name}.")
+
+    def _audit(self, action: str) -> None:
+        """The casebook's audit trail records every export (written off the GUI thread)."""
+        book = self._book
+        self._tasks.write(lambda: book.audit(action), owner=self)
 
     def _choose(self, suffix: str, kind: str) -> Path | None:
         name, _filter = QFileDialog.getSaveFileName(

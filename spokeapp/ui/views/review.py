@@ -23,7 +23,7 @@ import html
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, Final
+from typing import Final
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -49,29 +49,22 @@ from PySide6.QtWidgets import (
 from spokeapp.domain.errors import SpokeError
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import (
-    Amendment,
     CaseSupervision,
     Closure,
-    Record,
-    ReviewMark,
     RiskAssessment,
-    SafeguardingConcern,
     Session,
-    SignOff,
     SignOffOutcome,
-    SupervisionComment,
 )
-from spokeapp.domain.supervision import SignOffState, latest_decision, sign_off_state
-from spokeapp.store.database import CasebookError
-from spokeapp.ui.forms import FieldForm, RecordDialog, date_edit, day_of, text_box, watch
-from spokeapp.ui.labels import CONTACT_TYPES, MEET_AGAIN, VENUE_TYPES, humanise
-from spokeapp.ui.models.review import (
-    SIGNED_OFF_THINGS,
+from spokeapp.present.labels import (
+    format_day,
+    humanise,
+)
+from spokeapp.present.record_words import moment_words, note_fields, what_words, when_words
+from spokeapp.present.review import (
     ActionItem,
     ReviewData,
     ReviewItem,
     UnreadComment,
-    about_words,
     add_comment,
     decide,
     load_review,
@@ -81,21 +74,13 @@ from spokeapp.ui.models.review import (
     reassign_case,
     team_workers,
 )
+from spokeapp.store.casebook import Casebook
+from spokeapp.store.database import CasebookError
+from spokeapp.ui.forms import FieldForm, RecordDialog, date_edit, day_of, text_box, watch
 from spokeapp.ui.models.rows import KEY_ROLE, Row, RowsModel
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.views.closure_wizard import CLOSURE_REASONS, OUTCOME_WORDS
-from spokeapp.ui.views.record_dialogs import RAISED_TO
-from spokeapp.ui.views.risk_form import format_day
 from spokeapp.ui.widgets import Message, heading, paragraph, rows_table, scrolled_layout
-
-SUPERVISION_KINDS = SupervisionComment | SignOff | CaseSupervision
-"""Supervision records the case timeline lists (review marks only change a note's status)."""
-
-
-def _moment(when: datetime) -> str:
-    local = when.astimezone()
-    return f"{local.day} {local:%b %Y, %H:%M}"
 
 
 def _browser(name: str, parent: QWidget) -> QTextBrowser:
@@ -114,162 +99,6 @@ def _html(title: str, fields: Sequence[tuple[str, str]]) -> str:
     return "".join(parts)
 
 
-def what_words(record: Record) -> str:
-    """One line naming a note, assessment or closure."""
-    if isinstance(record, Session):
-        return "Missed session" if record.missed else (
-            f"Session: {CONTACT_TYPES[record.contact_type].split(',')[0]}"
-        )
-    if isinstance(record, RiskAssessment):
-        words = f"Risk assessment ({humanise(record.assessment_type)})"
-        if record.override_level:
-            words += f": level overridden to {humanise(record.override_level)}"
-        return words
-    if isinstance(record, Closure):
-        return "Case closure"
-    if isinstance(record, SafeguardingConcern):
-        return f"Concern raised with {RAISED_TO[record.raised_to]}"
-    if isinstance(record, Amendment):
-        return f"Amendment to a {about_words(record.amends_kind).lower()}"
-    return humanise(record.KIND)
-
-
-def when_words(record: Record) -> str:
-    """When a note, assessment or closure happened, in the worker's words."""
-    if isinstance(record, Session):
-        return _moment(record.occurred_at)
-    if isinstance(record, RiskAssessment):
-        return format_day(record.assessed_on)
-    if isinstance(record, Closure):
-        return format_day(record.closed_on)
-    if isinstance(record, SafeguardingConcern):
-        return format_day(record.raised_on)
-    return ""
-
-
-def note_fields(record: Record) -> list[tuple[str, str]]:
-    """The readable fields of a note, assessment or closure."""
-    if isinstance(record, Session):
-        return [
-            ("When", _moment(record.occurred_at)),
-            ("Length", f"{record.duration_minutes} minutes"),
-            ("Type of contact", CONTACT_TYPES[record.contact_type]),
-            ("Where", VENUE_TYPES[record.venue_type] if record.venue_type else ""),
-            ("What was discussed", record.discussed),
-            ("Their own words", record.young_persons_words),
-            (
-                "\u201cDo you want to see me?\u201d",
-                MEET_AGAIN[record.wants_to_meet_again] if record.wants_to_meet_again else "",
-            ),
-            ("Concerns", record.concerns),
-            ("Actions", record.actions),
-        ]
-    if isinstance(record, RiskAssessment):
-        fields = [
-            ("Date", format_day(record.assessed_on)),
-            ("Score", str(record.score)),
-            ("Level from the score", humanise(record.level)),
-        ]
-        if record.override_level:
-            fields += [
-                ("Level in the worker's judgement", humanise(record.override_level)),
-                ("Reasons", record.override_reasons),
-            ]
-        return fields
-    if isinstance(record, Closure):
-        return [
-            ("Closed on", format_day(record.closed_on)),
-            ("Reason", CLOSURE_REASONS[record.reason]),
-            ("More about it", record.reason_detail),
-            ("Why no closing assessment", record.no_assessment_reason),
-            ("Outcome", OUTCOME_WORDS[record.outcome]),
-        ]
-    if isinstance(record, SafeguardingConcern):
-        return [
-            ("Date raised", format_day(record.raised_on)),
-            ("Raised with", RAISED_TO[record.raised_to]),
-            ("Their reference", record.their_reference),
-            ("The concern", record.summary),
-        ]
-    if isinstance(record, Amendment):
-        return [
-            ("Amends", about_words(record.amends_kind)),
-            ("Why", record.reason),
-            ("Correction", record.text),
-        ]
-    return []
-
-
-# ---------------------------------------------------------------------- the case timeline
-def supervision_cells(record: Record) -> tuple[str, str, str] | None:
-    """(when, what, summary) of a supervision record on the case timeline, else None."""
-    if isinstance(record, SupervisionComment):
-        about = about_words(record.about_kind).lower() if record.about_kind else "the case"
-        return _moment(record.written_at), f"Supervisor comment on {about}", record.text
-    if isinstance(record, SignOff):
-        what = "Signed off" if record.outcome is SignOffOutcome.APPROVED else "Returned"
-        thing = SIGNED_OFF_THINGS.get(record.request_kind, "record").lower()
-        return (_moment(record.decided_at), f"{what} by supervisor ({thing})",
-                record.comment or "Approved")
-    if isinstance(record, CaseSupervision):
-        return format_day(record.held_on), "Case supervision", record.discussion
-    return None
-
-
-def supervision_fields(record: Record) -> list[tuple[str, str]]:
-    """The readable fields of a supervision record for the case page's detail pane."""
-    if isinstance(record, SupervisionComment):
-        return [("Written", _moment(record.written_at)), ("By", record.author),
-                ("About", about_words(record.about_kind)), ("Comment", record.text)]
-    if isinstance(record, SignOff):
-        return [("Decided", _moment(record.decided_at)), ("By", record.decided_by),
-                ("Decision", humanise(record.outcome)), ("Comment", record.comment)]
-    if isinstance(record, CaseSupervision):
-        actions = "\n".join(
-            f"{a.description} \u2014 {a.owner}, by {format_day(a.due_on)}" for a in record.actions
-        )
-        return [
-            ("Held on", format_day(record.held_on)), ("Supervisor", record.supervisor),
-            ("Discussion", record.discussion), ("Decisions", "\n".join(record.decisions)),
-            ("Decisions not to act", "\n".join(record.decisions_not_to_act)),
-            ("Actions", actions),
-        ]
-    return []
-
-
-def sign_off_words(record: Record, records: Sequence[Record]) -> str:
-    """", awaiting sign-off" / ", signed off" / ", returned" for the timeline status column."""
-    state = sign_off_state(record, records)
-    return {
-        SignOffState.NOT_NEEDED: "",
-        SignOffState.AWAITING: ", awaiting sign-off",
-        SignOffState.APPROVED: ", signed off",
-        SignOffState.RETURNED: ", returned by supervisor",
-    }[state]
-
-
-def sign_off_detail(record: Record, records: Sequence[Record]) -> str:
-    """The sign-off of a closure or overridden assessment, for the case page's detail pane."""
-    state = sign_off_state(record, records)
-    if state is SignOffState.NOT_NEEDED:
-        return ""
-    if state is SignOffState.AWAITING:
-        return "Awaiting supervisor sign-off"
-    decision = latest_decision(record.id, records)
-    if decision is None:  # signed off on the record itself
-        return f"Signed off by {getattr(record, 'signed_off_by', '')}"
-    if state is SignOffState.APPROVED:
-        return f"Signed off by {decision.decided_by}, {_moment(decision.decided_at)}"
-    return (f"Returned by {decision.decided_by}, {_moment(decision.decided_at)}: "
-            f"{decision.comment}")
-
-
-def reviewed_words(record: Record, records: Sequence[Record]) -> str:
-    """", reviewed" once a supervisor marked a note or assessment reviewed."""
-    done = any(isinstance(r, ReviewMark) and r.record_id == record.id for r in records)
-    return ", reviewed" if done else ""
-
-
 # ---------------------------------------------------------------------- the Review page
 class ReviewPage(QWidget):
     """The supervisor's queue and sign-off requests. ``changed(case_id)`` after each write;
@@ -281,6 +110,7 @@ class ReviewPage(QWidget):
 
     def __init__(
         self,
+        book: Casebook,
         tasks: TaskRunner,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -289,7 +119,7 @@ class ReviewPage(QWidget):
         super().__init__(parent)
         self._tasks = tasks
         self._clock = clock
-        self._book: Any = None
+        self._book = book
         self._hide_names = False
         self._names: dict[str, str] = {}  # user id -> name, from the hub when it answers
         self.data: ReviewData | None = None
@@ -438,9 +268,9 @@ class ReviewPage(QWidget):
         self._hide_names = hide
         self._show_item()
     # ------------------------------------------------------------------ loading
-    def refresh(self, book: Any) -> None:
+    def refresh(self) -> None:
         """Reload the queue and the requests from the casebook, off the GUI thread."""
-        self._book = book
+        book = self._book
         today = self._clock().astimezone().date()
         self._tasks.submit(lambda: load_review(book, today), self.show_review, self._failed,
                            owner=self)
@@ -568,14 +398,14 @@ class ReviewPage(QWidget):
              else f"Open since {format_day(case.opened_on)}"),
             ("Current risk", humanise(case.current_risk_level) or "Not assessed"),
             ("Sessions recorded", str(context.sessions)),
-            ("Last contact", _moment(context.last_contact) if context.last_contact else ""),
+            ("Last contact", moment_words(context.last_contact) if context.last_contact else ""),
         ]
         parts = [_html("The case", fields)]
         if context.comments:
             parts.append("<p><b>Supervision comments so far:</b></p><ul>")
             for comment in context.comments[-5:]:
                 parts.append(
-                    f"<li>{html.escape(_moment(comment.written_at))}: "
+                    f"<li>{html.escape(moment_words(comment.written_at))}: "
                     f"{html.escape(comment.text)}</li>"
                 )
             parts.append("</ul>")
@@ -585,62 +415,75 @@ class ReviewPage(QWidget):
     def _saved(self, case_id: str, text: str) -> None:
         self.message.show_info(text)
         emit(self.changed, case_id)
-        self.refresh(self._book)
+        self.refresh()
 
     def mark_reviewed(self) -> None:
         item = self.current_item()
-        if item is None or self._book is None:
+        if item is None:
             return
         record = item.record
         assert isinstance(record, Session | RiskAssessment)
-        try:
-            mark_reviewed(self._book, record, self._clock())
-        except SpokeError as exc:
-            self.message.show_error(str(exc))
-            return
-        self._saved(record.case_id, "Marked reviewed. It goes to the hub at the next sync.")
+        book, at = self._book, self._clock()
+        self._tasks.write(
+            lambda: mark_reviewed(book, record, at),
+            lambda _mark: self._saved(
+                record.case_id, "Marked reviewed. It goes to the hub at the next sync."
+            ),
+            self._failed, owner=self, busy=(self.review_button,),
+        )
 
     def add_comment(self) -> None:
         item = self.current_item()
         text = self.comment.toPlainText().strip()
-        if item is None or self._book is None:
+        if item is None:
             return
         if not text:
             self.message.show_error("Write your comment first.")
             self.comment.setFocus()
             return
-        try:
-            add_comment(self._book, item.record.case_id, text, self._clock(), about=item.record)
-        except SpokeError as exc:
-            self.message.show_error(str(exc))
-            return
-        self.comment.clear()
-        self._saved(item.record.case_id,
-                    "Comment saved. The worker sees it on their record after the next sync.")
+        book, at, record = self._book, self._clock(), item.record
+
+        def saved(_comment: object) -> None:
+            self.comment.clear()
+            self._saved(record.case_id,
+                        "Comment saved. The worker sees it on their record after the next sync.")
+
+        self._tasks.write(
+            lambda: add_comment(book, record.case_id, text, at, about=record),
+            saved, self._failed, owner=self, busy=(self.comment_button,),
+        )
 
     def decide(self, outcome: SignOffOutcome) -> None:
         item = self.current_request()
-        if item is None or self._book is None:
+        if item is None:
             return
         record = item.record
         text = self.decision_comment.toPlainText()
-        try:
-            decide(self._book, record, outcome, text, self._clock())
-        except SpokeError as exc:
+        book, at = self._book, self._clock()
+
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, SpokeError):
+                raise error
             self.message.show_error(
                 "To return it, say why and what to do next in the comment box."
-                if outcome is SignOffOutcome.RETURNED else str(exc)
+                if outcome is SignOffOutcome.RETURNED else str(error)
             )
             self.decision_comment.setFocus()
-            return
-        self.decision_comment.clear()
-        if outcome is SignOffOutcome.APPROVED:
-            words = "Approved."
-        elif isinstance(record, Closure):
-            words = "Returned: the case reopens for the worker at their next sync."
-        else:
-            words = "Returned to the worker with your comment."
-        self._saved(record.case_id, words)
+
+        def decided(_decision: object) -> None:
+            self.decision_comment.clear()
+            if outcome is SignOffOutcome.APPROVED:
+                words = "Approved."
+            elif isinstance(record, Closure):
+                words = "Returned: the case reopens for the worker at their next sync."
+            else:
+                words = "Returned to the worker with your comment."
+            self._saved(record.case_id, words)
+
+        self._tasks.write(
+            lambda: decide(book, record, outcome, text, at), decided, failed,
+            owner=self, busy=(self.approve_button, self.return_button),
+        )
 
     def _open(self) -> None:
         item = self.current_item()
@@ -650,12 +493,12 @@ class ReviewPage(QWidget):
     def record_supervision(self) -> None:
         """Open the case supervision form for the selected note's case."""
         item = self.current_item()
-        if item is None or self._book is None:
+        if item is None:
             return
         case_id = item.record.case_id
         dialog = CaseSupervisionDialog(
             self._book, case_id, item.context.reference,
-            today=self._clock().astimezone().date(), parent=self,
+            today=self._clock().astimezone().date(), parent=self, tasks=self._tasks,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(
@@ -682,9 +525,9 @@ class CaseSupervisionDialog(RecordDialog):
     }
     ACTION_ROWS: Final = 4
 
-    def __init__(self, book: Any, case_id: str, reference: str, *, today: date,
-                 parent: QWidget | None = None) -> None:
-        super().__init__("Case supervision", parent)
+    def __init__(self, book: Casebook, case_id: str, reference: str, *, today: date,
+                 parent: QWidget | None = None, tasks: TaskRunner | None = None) -> None:
+        super().__init__("Case supervision", parent, tasks=tasks)
         self._book = book
         self.case_id = case_id
         self.record_id = new_id()
@@ -766,9 +609,12 @@ class SupervisorComments(QWidget):
 
     open_case = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, book: Casebook, tasks: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self._book: Any = None
+        self._book = book
+        self._tasks = tasks
         self.items: list[UnreadComment] = []
         self.model = RowsModel(("Reference", "About", "Comment", "Written"), self)
         self.table = rows_table(self.model, "Supervisor comments not yet read", self)
@@ -786,11 +632,11 @@ class SupervisorComments(QWidget):
         self.read_button.clicked.connect(self.mark_all_read)
         self.show_comments([])
 
-    def load(self, book: Any, tasks: TaskRunner, today: date | None = None) -> None:
+    def load(self, today: date | None = None) -> None:
         """Read the unread comments (and, given ``today``, the worker's case supervision
         actions due this week or overdue) off the GUI thread."""
-        self._book = book
-        tasks.submit(lambda: load_unread(book, today), self.show_comments, self._failed,
+        book = self._book
+        self._tasks.submit(lambda: load_unread(book, today), self.show_comments, self._failed,
                      owner=self)
 
     def _failed(self, error: BaseException) -> None:
@@ -805,7 +651,7 @@ class SupervisorComments(QWidget):
             Row(
                 cells=(item.reference, item.about or "The case",
                        " ".join(item.text.split()),
-                       format_day(item.due_on) if item.due_on else _moment(item.written_at)),
+                       format_day(item.due_on) if item.due_on else moment_words(item.written_at)),
                 key=item.record_id,
                 payload=item.case_id,
                 tooltip=item.text,
@@ -818,10 +664,13 @@ class SupervisorComments(QWidget):
 
     def mark_all_read(self) -> None:
         """Mark the comments and decisions read; actions stay until the next supervision."""
-        if self._book is None or not self.items:
+        if not self.items:
             return
-        mark_read(self._book, [item.record_id for item in self.items if not item.is_action])
-        self.show_comments([item for item in self.items if item.is_action])
+        book = self._book
+        read = [item.record_id for item in self.items if not item.is_action]
+        actions = [item for item in self.items if item.is_action]
+        self._tasks.write(lambda: mark_read(book, read), lambda _none: self.show_comments(actions),
+                          self._failed, owner=self, busy=(self.read_button,))
 
     def _activated(self, *_args: object) -> None:
         index = self.table.currentIndex()
@@ -835,11 +684,12 @@ class ReassignDialog(QDialog):
 
     reassigned = Signal(str)
 
-    def __init__(self, book: Any, case_id: str, reference: str, current: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, book: Casebook, case_id: str, reference: str, current: str,
+                 parent: QWidget | None = None, *, tasks: TaskRunner | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Reassign case")
         self._book = book
+        self._tasks = tasks if tasks is not None else TaskRunner(self, max_threads=1)
         self.case_id = case_id
         self.current = current
         self.worker = QComboBox(self)
@@ -877,11 +727,17 @@ class ReassignDialog(QDialog):
         if not worker or worker == self.current:
             self.message.show_error("Choose the worker who will hold the case from now on.")
             return False
-        try:
-            reassign_case(self._book, self.case_id, worker)
-        except SpokeError as exc:
+        book, case_id = self._book, self.case_id
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, SpokeError):
+                raise exc
             self.message.show_error(f"The case could not be reassigned: {exc}")
-            return False
-        emit(self.reassigned, self.case_id)
-        self.accept()
+
+        def done(_case: object) -> None:
+            emit(self.reassigned, case_id)
+            self.accept()
+
+        self._tasks.write(lambda: reassign_case(book, case_id, worker), done, failed,
+                          owner=self, busy=(self.save_button, self.cancel_button))
         return True

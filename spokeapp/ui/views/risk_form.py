@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from typing import Any, Final
+from typing import Final
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
@@ -39,6 +39,9 @@ from spokeapp.domain.reviews import (
     next_review_due,
 )
 from spokeapp.domain.risk_tool import RiskTool
+from spokeapp.present.case_page import REVIEW_SETTING
+from spokeapp.present.labels import format_day
+from spokeapp.store.casebook import Casebook
 from spokeapp.ui.forms import (
     FieldForm,
     RecordDialog,
@@ -50,6 +53,7 @@ from spokeapp.ui.forms import (
     watch,
 )
 from spokeapp.ui.signals import emit
+from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.widgets import Message
 
 ANSWERS: Final = ((0, "No"), (1, "Some concern"), (2, "Significant"))
@@ -58,7 +62,6 @@ ASSESSMENT_TYPES: Final = {
     AssessmentType.REVIEW: "Review",
     AssessmentType.CLOSURE: "Closing (end of support)",
 }
-REVIEW_SETTING: Final = "review_weeks."
 LABELS: Final = {
     "assessment_type": "Kind of assessment",
     "assessed_on": "Date of assessment",
@@ -81,10 +84,6 @@ def swatch(colour: str, size: int = 14) -> QIcon:
     return QIcon(pixmap)
 
 
-def format_day(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 class RiskAssessmentDialog(RecordDialog):
     """Record a risk assessment for one case. ``finalised(assessment_id)`` after finalising."""
 
@@ -93,7 +92,7 @@ class RiskAssessmentDialog(RecordDialog):
 
     def __init__(
         self,
-        book: Any,
+        book: Casebook,
         tool: RiskTool,
         case_id: str,
         *,
@@ -101,8 +100,9 @@ class RiskAssessmentDialog(RecordDialog):
         assessment_type: AssessmentType = AssessmentType.REVIEW,
         draft: RiskAssessment | None = None,
         parent: QWidget | None = None,
+        tasks: TaskRunner | None = None,
     ) -> None:
-        super().__init__("Risk assessment", parent)
+        super().__init__("Risk assessment", parent, tasks=tasks)
         self._book = book
         self.tool = tool
         self.case_id = case_id
@@ -341,6 +341,8 @@ class RiskAssessmentDialog(RecordDialog):
         return True
 
     def finalise(self) -> bool:
+        if self.saving:  # Ctrl+Enter again while the first save runs
+            return False
         self.form.clear()
         self.summary.clear_message()
         record = self.record()
@@ -366,23 +368,32 @@ class RiskAssessmentDialog(RecordDialog):
             if missing:
                 self.groups[missing[0]].buttons()[0].setFocus()
             return False
-        try:
-            self._book.save(record, finalise=True)
-            self._update_case(record)
-            self._book.set_setting(REVIEW_SETTING + self.case_id, str(self.review_weeks.value()))
-        except SpokeError as exc:
-            self.summary.show_error(str(exc))
-            return False
-        self.dirty = False
-        emit(self.finalised, record.id)
-        self.accept()
-        return True
+        book, case_id, weeks = self._book, self.case_id, str(self.review_weeks.value())
 
-    def _update_case(self, record: RiskAssessment) -> None:
-        case = self._book.get(self.case_id).record
-        assert isinstance(case, Case)
-        if case.current_risk_level != record.effective_level:
-            self._book.save(dataclasses.replace(case, current_risk_level=record.effective_level))
+        def write() -> None:
+            book.save(record, finalise=True)
+            _update_case(book, case_id, record)
+            book.set_setting(REVIEW_SETTING + case_id, weeks)
+
+        def done(_none: None) -> None:
+            self.dirty = False
+            emit(self.finalised, record.id)
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, SpokeError):
+                raise exc
+            self.summary.show_error(str(exc))
+
+        return self.write(write, done, failed)
+
+
+def _update_case(book: Casebook, case_id: str, record: RiskAssessment) -> None:
+    """The case header carries the risk level the assessment gives."""
+    case = book.get(case_id).record
+    assert isinstance(case, Case)
+    if case.current_risk_level != record.effective_level:
+        book.save(dataclasses.replace(case, current_risk_level=record.effective_level))
 
 
 def _reasons_box() -> QPlainTextEdit:

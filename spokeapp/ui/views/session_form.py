@@ -44,9 +44,10 @@ from spokeapp.domain.records import (
     Session,
     VenueType,
 )
-from spokeapp.store.casebook import CaseloadRow
-from spokeapp.ui.labels import CHOSEN_BY, CONTACT_TYPES, MEET_AGAIN, VENUE_TYPES
+from spokeapp.present.labels import CHOSEN_BY, CONTACT_TYPES, MEET_AGAIN, VENUE_TYPES
+from spokeapp.store.casebook import Casebook, CaseloadRow
 from spokeapp.ui.signals import emit
+from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.widgets import Message, heading, paragraph
 
 DRAFT_SETTING: Final = "draft.session_form"
@@ -91,14 +92,18 @@ class SessionForm(QWidget):
 
     def __init__(
         self,
-        book: Any,
+        book: Casebook,
         *,
         clock: Callable[[], datetime],
+        tasks: TaskRunner | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._book = book
         self._clock = clock
+        self._tasks = tasks if tasks is not None else TaskRunner(self, max_threads=1)
+        #: A finalise is being saved (the autosave and a second Ctrl+Enter wait for it).
+        self.saving = False
         self._record_id = new_id()
         self._dirty = False
         self._loading = False
@@ -257,7 +262,8 @@ class SessionForm(QWidget):
     # ------------------------------------------------------------------ drafts
     @property
     def dirty(self) -> bool:
-        return self._dirty
+        """Typed and not kept yet (while a finalise is being saved, it is being kept)."""
+        return self._dirty and not self.saving
 
     @property
     def record_id(self) -> str:
@@ -366,7 +372,7 @@ class SessionForm(QWidget):
         self.discussed.setFocus()
 
     def _autosave(self) -> None:
-        if self._dirty and self._book.is_open:
+        if self._dirty and not self.saving and self._book.is_open:
             self.save_draft(quiet=True)
 
     def restore_draft(self) -> bool:
@@ -409,18 +415,40 @@ class SessionForm(QWidget):
 
     # ------------------------------------------------------------------ finalising
     def finalise(self) -> bool:
-        """Check every rule, store the session as final, and start a fresh form."""
+        """Check every rule, then store the session as final off the GUI thread (True: the
+        save has started) and start a fresh form when it is stored. The note stays a draft
+        (kept at lock) until the save has succeeded."""
+        if self.saving:
+            return False
         self._clear_errors()
         try:
             record = self._record()
-            self._book.save(record, finalise=True)
+            record.validate()
         except ValidationError as exc:
             self._show_problems(exc)
             return False
-        except SpokeError as exc:
-            self.summary.show_error(str(exc))
-            return False
-        self._book.set_setting(DRAFT_SETTING, "")
+        book = self._book
+
+        def save() -> None:
+            book.save(record, finalise=True)
+            book.set_setting(DRAFT_SETTING, "")
+
+        def failed(exc: BaseException) -> None:
+            self.saving = False
+            if isinstance(exc, ValidationError):
+                self._show_problems(exc)
+            elif isinstance(exc, SpokeError):
+                self.summary.show_error(str(exc))
+            else:
+                raise exc
+
+        self.saving = True
+        self._tasks.write(save, lambda _none: self._finalised(record), failed, owner=self,
+                          busy=(self.finalise_button, self.save_button))
+        return True
+
+    def _finalised(self, record: Session) -> None:
+        self.saving = False
         self._clear()
         self.summary.show_info(
             "Session finalised and saved. It can no longer be changed; the form is ready "
@@ -428,7 +456,6 @@ class SessionForm(QWidget):
         )
         emit(self.status, "Session finalised.")
         emit(self.finalised, record.id)
-        return True
 
     def _show_problems(self, error: ValidationError) -> None:
         first: QWidget | None = None

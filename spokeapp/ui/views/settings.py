@@ -4,7 +4,6 @@ PINs for lone working (:mod:`spokeapp.ui.views.visit_pins`)."""
 from __future__ import annotations
 
 import itertools
-from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -19,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from spokeapp.domain.errors import SpokeError
-from spokeapp.ui.passphrase import passphrase_problem
+from spokeapp.present.passphrase import passphrase_problem
+from spokeapp.store.casebook import Casebook
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.visit_pins import PinSetup
@@ -34,7 +34,7 @@ class SettingsPage(QWidget):
     idle_minutes_changed = Signal(int)
 
     def __init__(
-        self, book: Any, tasks: TaskRunner, *, idle_minutes: int, parent: QWidget | None = None
+        self, book: Casebook, tasks: TaskRunner, *, idle_minutes: int, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self._book = book
@@ -91,7 +91,7 @@ class SettingsPage(QWidget):
         layout.addWidget(heading("Settings", self))
         layout.addWidget(lock_box)
         layout.addWidget(pass_box)
-        self.pins = PinSetup(book, self)
+        self.pins = PinSetup(book, self, tasks=tasks)
         layout.addWidget(self.pins)
         layout.addStretch(1)
 
@@ -104,7 +104,8 @@ class SettingsPage(QWidget):
             QWidget.setTabOrder(first, second)
 
     def _idle_changed(self, minutes: int) -> None:
-        self._book.set_setting(IDLE_SETTING, str(minutes))
+        book = self._book
+        self._tasks.write(lambda: book.set_setting(IDLE_SETTING, str(minutes)), owner=self)
         emit(self.idle_minutes_changed, minutes)
 
     def _change_clicked(self) -> None:
@@ -118,14 +119,12 @@ class SettingsPage(QWidget):
             self.message.show_error(problem)
             self.new.setFocus()
             return
-        self.change_button.setEnabled(False)
         self.message.show_info("Changing your passphrase…")
-        self._tasks.submit(
-            lambda: self._book.change_passphrase(old, new), self._changed, self._failed, owner=self
-        )
+        book = self._book
+        self._tasks.write(lambda: book.change_passphrase(old, new), self._changed, self._failed,
+                          owner=self, busy=(self.change_button,))
 
     def _changed(self, _result: object) -> None:
-        self.change_button.setEnabled(True)
         for field in (self.current, self.new, self.confirm):
             field.clear()
         self.message.show_info(
@@ -133,7 +132,6 @@ class SettingsPage(QWidget):
         )
 
     def _failed(self, error: BaseException) -> None:
-        self.change_button.setEnabled(True)
         if not isinstance(error, SpokeError):
             raise error
         self.message.show_error(str(error))

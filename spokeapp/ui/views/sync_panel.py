@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from spokeapp.store.casebook import Casebook
 from spokeapp.sync.engine import SyncReport, SyncStatus
 from spokeapp.ui.sync_bridge import SyncBridge
 from spokeapp.ui.views.conflicts import ConflictQueue
@@ -87,12 +88,14 @@ class SyncPanel(QWidget):
 
     def __init__(
         self,
+        book: Casebook,
         bridge: SyncBridge,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._book = book
         self._bridge = bridge
         self._clock = clock
         self.pages = QStackedWidget(self)
@@ -193,7 +196,9 @@ class SyncPanel(QWidget):
         # Each open conflict with both values, who wrote them and when (issue 6).
         self.conflict_box = QGroupBox("Conflicts to resolve", page)
         self.conflict_box.setAccessibleName("Conflicts to resolve")
-        self.conflict_queue = ConflictQueue(self._bridge.engine, self.conflict_box)
+        self.conflict_queue = ConflictQueue(
+            self._book, self._bridge.engine, self.conflict_box
+        )
         self.conflict_queue.resolved.connect(self._conflict_resolved)
         QVBoxLayout(self.conflict_box).addWidget(self.conflict_queue)
         layout = QVBoxLayout(page)

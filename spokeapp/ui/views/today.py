@@ -9,7 +9,7 @@ review or a draft takes the worker straight to it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Final
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -24,16 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spokeapp.domain.records import RiskAssessment, Session
 from spokeapp.domain.reviews import ReviewStatus, review_status
-from spokeapp.store.casebook import CaseloadRow, StoredRecord
-from spokeapp.ui.models.caseload import review_due
+from spokeapp.present.caseload import review_due
+from spokeapp.present.labels import format_day
+from spokeapp.present.today import draft_words, saved_words
+from spokeapp.store.casebook import Casebook, CaseloadRow, StoredRecord
 from spokeapp.ui.models.rows import KEY_ROLE, PAYLOAD_ROLE, Row, RowsModel
 from spokeapp.ui.models.visits import VisitView, today_words
 from spokeapp.ui.signals import emit
-from spokeapp.ui.views.caseload import KIND_WORDS
+from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.review import SupervisorComments
-from spokeapp.ui.views.risk_form import format_day
 from spokeapp.ui.widgets import heading, rows_table
 
 QUIET_DAYS: Final = 28
@@ -52,7 +52,9 @@ class TodayPage(QWidget):
     open_case = Signal(str)
     open_draft = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, book: Casebook, tasks: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.summary = QLabel("Loading your caseload…", self)
         self.summary.setWordWrap(True)
@@ -100,8 +102,8 @@ class TodayPage(QWidget):
         QVBoxLayout(sync).addWidget(self.sync_label)
         comments = QGroupBox("Supervisor comments not yet read", self)
         comments.setAccessibleName("Supervisor comments")
-        # Filled by ``supervisor_comments.load(book, tasks)`` (spokeapp.ui.views.review).
-        self.supervisor_comments = SupervisorComments(comments)
+        # Filled by ``supervisor_comments.load(today)`` (spokeapp.ui.views.review).
+        self.supervisor_comments = SupervisorComments(book, tasks, comments)
         QVBoxLayout(comments).addWidget(self.supervisor_comments)
 
         buttons = QHBoxLayout()
@@ -188,8 +190,8 @@ class TodayPage(QWidget):
             Row(
                 cells=(
                     references.get(stored.record.case_id or "", "Not part of a case"),
-                    _draft_words(stored),
-                    _saved_words(stored.updated_at),
+                    draft_words(stored),
+                    saved_words(stored.updated_at),
                 ),
                 key=stored.record.id,
                 payload=stored.record.case_id,
@@ -248,25 +250,3 @@ class TodayPage(QWidget):
     def draft_case(self, row: int) -> str | None:
         value = self.drafts_model.index(row, 0).data(PAYLOAD_ROLE)
         return str(value) if value else None
-
-
-def _draft_words(stored: StoredRecord) -> str:
-    record = stored.record
-    if isinstance(record, Session):
-        local = record.occurred_at.astimezone()
-        return f"Session note, {local.day} {local:%b %H:%M}"
-    if isinstance(record, RiskAssessment):
-        return f"Risk assessment, {format_day(record.assessed_on)}"
-    return KIND_WORDS.get(record.KIND, record.KIND)
-
-
-def _saved_words(stamp: str) -> str:
-    try:
-        when = datetime.fromisoformat(stamp).astimezone()
-    except ValueError:
-        return ""
-    return f"{when.day} {when:%b, %H:%M}"
-
-
-def today_of(now: datetime) -> date:
-    return now.astimezone().date()

@@ -14,7 +14,9 @@ check in, and raise the alarm.
   number, with a Copy button. The state is re-read after every sync and every 30 seconds.
 * **Check in**: safe, extend (by chosen minutes), end visit, home safe, raise alarm (asks to
   confirm). Each writes a record with the laptop's local time and triggers a sync; offline
-  check-ins wait in the casebook and go first when a connection appears.
+  check-ins wait in the casebook and go first when a connection appears. Check-ins and the
+  alarm are written at once, on the GUI thread (see ``VisitsPage.check_in``); starting a visit,
+  clearing a kept draft and the PINs are written through the window's ``TaskRunner``.
 * **Duress**: see :mod:`spokeapp.ui.views.visit_pins` (every check-in asks for a PIN once PINs
   are set up; the duress PIN looks exactly the same on screen). Everything shown about a visit
   goes through the worker-facing functions of ``spokeapp.domain.lone_working``
@@ -69,6 +71,9 @@ from spokeapp.domain.records import (
     CheckInKind,
     VisitPlan,
 )
+from spokeapp.present.pins import PinResult, check_pin, pins_set_up
+from spokeapp.present.visits import clock_text
+from spokeapp.store.casebook import Casebook
 from spokeapp.ui.forms import FieldForm, ask_discard, plain, text_box, watch
 from spokeapp.ui.models.visits import (
     BUDDY_NAME_SETTING,
@@ -80,10 +85,12 @@ from spokeapp.ui.models.visits import (
     load_visits,
     plan_message,
     reach_words,
+    visit_reminders,
 )
-from spokeapp.ui.reminders import CheckInReminders, clock_text
+from spokeapp.ui.reminders import CheckInReminders
 from spokeapp.ui.signals import emit
-from spokeapp.ui.views.visit_pins import PinResult, PinSetup, check_pin, pins_set_up
+from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.views.visit_pins import PinSetup
 from spokeapp.ui.widgets import Message, heading, is_dark, paragraph
 
 REFRESH_MS: Final = 30_000
@@ -159,12 +166,18 @@ class StartVisitForm(QWidget):
     started = Signal(str)
     ask_discard = staticmethod(ask_discard)
 
-    def __init__(self, book: Any, *, clock: Callable[[], datetime], parent: QWidget) -> None:
+    def __init__(
+        self, book: Casebook, tasks: TaskRunner, *, clock: Callable[[], datetime],
+        parent: QWidget,
+    ) -> None:
         super().__init__(parent)
         self._book = book
+        self._tasks = tasks
         self._clock = clock
         self.record_id = new_id()
         self.dirty = False
+        #: The plan is being stored (Start visit and Ctrl+Enter wait for it).
+        self.saving = False
         self._loading = False
         self._names: list[str] = []
         self._warned_for: tuple[str, ...] | None = None
@@ -369,7 +382,8 @@ class StartVisitForm(QWidget):
 
     # ------------------------------------------------------------------ saving
     def start(self) -> bool:
-        """Validate, warn about names once, store the plan as final; True if it started."""
+        """Validate, warn about names once, then store the plan as final through the runner;
+        True if storing it has started (``started`` follows once it is stored)."""
         self.summary.clear_message()
         self.form.clear()
         plan = self.plan()
@@ -388,21 +402,40 @@ class StartVisitForm(QWidget):
             self._warned_for = snapshot
             self._show_name_warnings(warnings)
             return False
-        try:
-            self._book.save(plan, finalise=True)
+        if self.saving:  # Ctrl+Enter again while the plan is being stored
+            return False
+        book = self._book
+
+        def write() -> str:
+            book.save(plan, finalise=True)
             for key, value in (
                 (MOBILE_SETTING, plan.mobile_number),
                 (BUDDY_NAME_SETTING, plan.buddy_name),
                 (BUDDY_PHONE_SETTING, plan.buddy_phone),
             ):
-                self._book.set_setting(key, value)
-        except SpokeError as exc:
+                book.set_setting(key, value)
+            return plan.id
+
+        # While it is stored the form is not "changed": locking meanwhile keeps no draft of a
+        # plan that is being finalised (it is changed again if storing it fails).
+        was_dirty, self.dirty = self.dirty, False
+        self.saving = True
+
+        def failed(exc: BaseException) -> None:
+            self.saving = False
+            self.dirty = self.dirty or was_dirty
+            if not isinstance(exc, SpokeError):
+                raise exc
             self.summary.show_error(f"The visit could not be started: {exc}")
-            return False
-        visit_id = plan.id
+
+        self._tasks.write(write, self._stored, failed, owner=self,
+                          busy=(self.start_button, self.discard_button))
+        return True
+
+    def _stored(self, visit_id: str) -> None:
+        self.saving = False
         self.reset()
         emit(self.started, visit_id)
-        return True
 
     def _show_name_warnings(self, warnings: list[Problem]) -> None:
         first: QWidget | None = None
@@ -431,18 +464,24 @@ class StartVisitForm(QWidget):
         self.dirty = False
 
     def clear_form(self) -> None:
-        if self.dirty and not type(self).ask_discard(self):
+        if self.saving or (self.dirty and not type(self).ask_discard(self)):
             return
-        self._discard_stored_draft()
+        self._discard_stored_draft(self.record_id)
         self.reset()
 
-    def _discard_stored_draft(self) -> None:
-        try:
-            stored = self._book.get(self.record_id)
-        except SpokeError:
-            return
-        if stored.state == "draft":
-            self._book.discard_draft(self.record_id)
+    def _discard_stored_draft(self, record_id: str) -> None:
+        """Throw away the draft kept of this form, if there is one (through the runner)."""
+        book = self._book
+
+        def write() -> None:
+            try:
+                stored = book.get(record_id)
+            except SpokeError:
+                return
+            if stored.state == "draft":
+                book.discard_draft(record_id)
+
+        self._tasks.write(write, owner=self, busy=(self.discard_button,))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -699,7 +738,8 @@ class VisitsPage(QWidget):
 
     def __init__(
         self,
-        book: Any,
+        book: Casebook,
+        tasks: TaskRunner,
         *,
         clock: Callable[[], datetime],
         sync: Any = None,
@@ -708,6 +748,7 @@ class VisitsPage(QWidget):
     ) -> None:
         super().__init__(parent)
         self._book = book
+        self._tasks = tasks
         self._clock = clock
         self._sync = sync
         self.reminders = reminders or CheckInReminders(self, clock=clock)
@@ -720,7 +761,7 @@ class VisitsPage(QWidget):
         self.banner.setAccessibleName("Check-in reminder")
         self.banner.hide()
         self.ended_note = Message(self, name="Last visit")
-        self.form = StartVisitForm(book, clock=clock, parent=self)
+        self.form = StartVisitForm(book, tasks, clock=clock, parent=self)
         self.panel = ActiveVisitPanel(self)
         self.pins_button = QPushButton("Check-in and duress &PINs…", self)
         self.pins_button.setAccessibleName("Set up check-in and duress PINs")
@@ -802,7 +843,7 @@ class VisitsPage(QWidget):
         else:
             self.panel.show_visit(current, now, ask_pin=pins_set_up(self._book))
             self.stack.setCurrentIndex(1)
-            self.reminders.set_reminders(current.reminders())
+            self.reminders.set_reminders(visit_reminders(current))
         emit(self.visits_changed, list(self.views))
 
     def show_banner(self, text: str) -> None:
@@ -822,7 +863,13 @@ class VisitsPage(QWidget):
         del visit_id
 
     def check_in(self, kind: CheckInKind) -> bool:
-        """Record a check-in of ``kind`` (after the PIN, if PINs are set up); True if recorded."""
+        """Record a check-in of ``kind`` (after the PIN, if PINs are set up); True if recorded.
+
+        Written here, on the GUI thread, not through the ``TaskRunner`` (safety): any check-in
+        may carry the duress PIN, and a duress check-in or alarm must never wait behind other
+        work in the runner's pool nor have its answer dropped (the runner drops callbacks whose
+        widget is gone, e.g. on a lock). And every check-in must behave the same on screen,
+        duress or not, so they are all written in place, like the alarm."""
         current = self.current
         if current is None:
             return False
@@ -871,6 +918,9 @@ class VisitsPage(QWidget):
         return True
 
     def raise_alarm(self) -> bool:
+        """Record a panic alarm (after confirming). Written at once on the GUI thread, never
+        through the ``TaskRunner``: the alarm must not wait behind another task in its pool
+        nor be lost with a dropped callback (see :meth:`check_in`)."""
         current = self.current
         if current is None or not type(self).confirm_alarm(self):
             return False
@@ -909,7 +959,7 @@ class VisitsPage(QWidget):
         dialog = QDialog(self)
         dialog.setWindowTitle("Check-in and duress PINs")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        setup = PinSetup(self._book, dialog)
+        setup = PinSetup(self._book, dialog, tasks=self._tasks)
         setup.changed.connect(self.refresh)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
         buttons.rejected.connect(dialog.reject)

@@ -12,8 +12,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from spokeapp.hub.app import BODY_LIMITS, Throttles
+from spokeapp.hub.asgi import BODY_LIMITS
 from spokeapp.hub.models import AuditEntry, Device
+from spokeapp.hub.throttles import Throttles
 from spokeapp.sync.protocol import GENESIS_HEAD, reenrol_message, token_proof_message
 from tests.helpers.hub import Laptop, ManualClock, RunningHub, running_hub
 from tests.helpers.records import case, session, young_person

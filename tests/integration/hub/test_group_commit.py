@@ -12,9 +12,9 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session
 
 from spokeapp.hub import devices
-from spokeapp.hub.app import ArrivedPush, write_pushes
 from spokeapp.hub.errors import HubError
-from spokeapp.hub.sync_service import QueuedPush, push_group
+from spokeapp.hub.push.group import QueuedPush, push_group
+from spokeapp.hub.push_queue import ArrivedPush, write_pushes
 from spokeapp.sync.protocol import PushRequest, PushResponse
 from tests.helpers.hub import Laptop, RunningHub
 from tests.helpers.records import case, session, young_person

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from spokeapp.hub.app import BODY_LIMITS, DEFAULT_BODY_LIMIT
+from spokeapp.hub.asgi import BODY_LIMITS, DEFAULT_BODY_LIMIT
 from spokeapp.sync.protocol import MAX_BATCH_BYTES, MAX_SEQ
 from tests.helpers.hub import Laptop, RunningHub
 from tests.helpers.records import case, session, young_person

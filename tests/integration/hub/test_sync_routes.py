@@ -1,4 +1,4 @@
-"""Push and pull are answered by ``SyncRoutes`` (app.py), outside FastAPI's routing, for speed
+"""Push and pull are answered by ``SyncRoutes`` (asgi.py), outside FastAPI's routing, for speed
 (docs/sync.md, "Speed"). A laptop must not be able to tell: for every request, good or bad,
 the answer is the one the declared FastAPI route gives - same status, same body."""
 
@@ -11,7 +11,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from spokeapp.hub.app import SyncRoutes, create_app
+from spokeapp.hub.app import create_app
+from spokeapp.hub.asgi import SyncRoutes
 from tests.helpers.hub import Laptop, RunningHub
 from tests.helpers.records import case, session, young_person
 

@@ -31,22 +31,18 @@ from __future__ import annotations
 import itertools
 import os
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from spokeapp.sync.engine import SyncReport
 from spokeapp.sync.protocol import HEADER_KINDS
-from tests.conftest import IN_CI
-from tests.helpers.hub import RunningHub, running_hub, sqlite_url
-from tests.helpers.postgres import PostgresServer
+from tests.helpers.hub import RunningHub
 from tests.helpers.records import session
 from tests.helpers.sync_world import (
-    DATABASES,
     Crash,
     Device,
     World,
@@ -57,31 +53,17 @@ from tests.helpers.sync_world import (
     open_case,
     set_needs,
     set_risk,
+    sync_property_settings,
     toggle_status,
 )
 
 EXAMPLES = int(os.environ.get("SPOKE_SYNC_EXAMPLES", "20"))
-RANDOM = os.environ.get("SPOKE_SYNC_RANDOM", "") == "1"
 PULL_LIMIT = 4  # small pages, so a pull can be cut between pages
 
 RISKS = ["low", "medium", "high"]
 NEEDS = ["Likes the library cafe.", "Prefers text messages.", "Wants to try football."]
 SYNC_MODES = ["clean", "faults", "lost_ack", "cut_before_pull", "cut_mid_pull", "crash_mid_pull"]
 _counter = itertools.count(1)
-
-
-@pytest.fixture(scope="module", params=DATABASES)
-def shared_hub(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[RunningHub]:
-    """One hub per database for all examples of this module (each example has its own team)."""
-    if request.param == "sqlite":
-        url = sqlite_url(tmp_path_factory.mktemp("property-hub"))
-    else:
-        server: PostgresServer = request.getfixturevalue("postgres")
-        url = server.new_database()
-    with running_hub(url) as running:
-        yield running
 
 
 # ----------------------------------------------------------------------------- the programme
@@ -283,13 +265,7 @@ def run_step(world: World, devices: list[Device], ledger: Ledger, step: tuple[An
 
 # ----------------------------------------------------------------------------- the test
 @pytest.mark.slow
-@settings(
-    max_examples=EXAMPLES, deadline=None, derandomize=not RANDOM, database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    print_blob=True,
-    # In CI a failure is reported as found (shrinking it can take minutes); locally it shrinks.
-    phases=[Phase.explicit, Phase.reuse, Phase.generate] + ([] if IN_CI else [Phase.shrink]),
-)
+@sync_property_settings(EXAMPLES)
 @given(programme=programmes)
 # Found by this property; kept as explicit examples so every run tries them.
 @example(programme=(True, [  # an edit after a sync cut before its pull reverted a colleague's

@@ -36,41 +36,31 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from spokeapp.domain.conflicts import laptop_choice
 from spokeapp.domain.records import Case, CaseStatus, Referral, ReferralDecision, YoungPerson
-from tests.conftest import IN_CI
-from tests.helpers.hub import RunningHub, running_hub, sqlite_url
-from tests.helpers.postgres import PostgresServer
-from tests.helpers.sync_world import DATABASES, Crash, Device, World, closing_world, open_case
+from tests.helpers.hub import RunningHub
+from tests.helpers.sync_world import (
+    Crash,
+    Device,
+    World,
+    closing_world,
+    open_case,
+    sync_property_settings,
+)
 
 EXAMPLES = int(os.environ.get("SPOKE_NO_LOSS_EXAMPLES", "12"))
-RANDOM = os.environ.get("SPOKE_SYNC_RANDOM", "") == "1"
 SYNC_MODES = ["clean", "clean", "lost_ack", "cut_before_pull"]
 _unique = itertools.count(1)
 _examples = itertools.count(1)
-
-
-@pytest.fixture(scope="module", params=DATABASES)
-def shared_hub(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[RunningHub]:
-    """One hub per database for all examples of this module (each example has its own team)."""
-    if request.param == "sqlite":
-        url = sqlite_url(tmp_path_factory.mktemp("no-loss-hub"))
-    else:
-        server: PostgresServer = request.getfixturevalue("postgres")
-        url = server.new_database()
-    with running_hub(url) as running:
-        yield running
 
 
 # ----------------------------------------------------------------------------- edits
@@ -419,12 +409,7 @@ def settle(world: World, ledger: Ledger, rounds: int = 6) -> None:
 
 
 @pytest.mark.slow
-@settings(
-    max_examples=EXAMPLES, deadline=None, derandomize=not RANDOM, database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    print_blob=True,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate] + ([] if IN_CI else [Phase.shrink]),
-)
+@sync_property_settings(EXAMPLES)
 @given(programme=programmes)
 # Found by this property before the fix (issue 13); kept so every run tries them.
 @example(programme=(False, [  # a case opened after another laptop's closure: edit dropped

@@ -1,7 +1,8 @@
 """Lone working: records, the visit timer, the overdue ladder, alarms, duress and SMS.
 
 Every time is injected; the hub is simulated by ``Hub`` below, which ticks like the real
-watcher (call ``due_actions``, send, store ``alert_for``). All data is fictional.
+watcher (build the ``Visit``, call ``due_actions``, send, store ``alert_for``). All data is
+fictional.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from spokeapp.domain.lone_working import (
     SmsCommand,
     SmsCommandKind,
     Tier,
+    Visit,
     VisitState,
     alert_for,
     as_received,
@@ -38,17 +40,14 @@ from spokeapp.domain.lone_working import (
     debrief_done,
     debrief_tasks,
     default_interval,
-    due_actions,
     escalation_starts_at,
     name_warnings,
     next_deadline,
     parse_policy,
     reminder_times,
     sms_command,
-    visit_state,
     welfare_debrief_for,
     worker_facing_check_in,
-    worker_facing_state,
 )
 from spokeapp.domain.records import (
     RECORD_TYPES,
@@ -56,6 +55,7 @@ from spokeapp.domain.records import (
     AlarmKind,
     AlarmResolution,
     AlertAcknowledgement,
+    AlertDelivery,
     AlertReason,
     CheckIn,
     CheckInChannel,
@@ -147,31 +147,22 @@ class Hub:
     auto_ack: frozenset[str] = frozenset()
     log: list[tuple[datetime, Action]] = field(default_factory=list)
 
-    def due(self, now: datetime) -> list[Action]:
-        return due_actions(
-            self.plan,
-            self.armed_at,
-            self.check_ins,
-            self.alarms,
-            self.alerts,
-            self.acks,
-            now,
-            self.policy,
-            resolutions=self.resolutions,
+    def visit(self) -> Visit:
+        return Visit(
+            plan=self.plan,
+            armed_at=self.armed_at,
+            check_ins=tuple(self.check_ins),
+            alarms=tuple(self.alarms),
+            alerts=tuple(self.alerts),
+            acks=tuple(self.acks),
+            resolutions=tuple(self.resolutions),
         )
 
+    def due(self, now: datetime) -> list[Action]:
+        return self.visit().due_actions(now, self.policy)
+
     def state(self, now: datetime) -> VisitState:
-        return visit_state(
-            self.plan,
-            self.armed_at,
-            self.check_ins,
-            self.alarms,
-            self.alerts,
-            self.acks,
-            now,
-            self.policy,
-            resolutions=self.resolutions,
-        )
+        return self.visit().state(now, self.policy)
 
     def tick(self, now: datetime) -> list[Action]:
         actions = self.due(now)
@@ -878,9 +869,11 @@ def test_the_worker_sees_a_duress_check_in_exactly_as_a_safe_one() -> None:
     assert worker_facing_check_in(safe) is safe
     duress_alarm = alarm(T0 + m(30), AlarmKind.DURESS)
     for now in (T0 + m(31), D + m(20), D + m(30), D + m(95), D + m(200)):
-        as_safe = worker_facing_state(plan(), ARMED, [safe], [], now, POLICY)
-        as_duress = worker_facing_state(plan(), ARMED, [duress], [duress_alarm], now, POLICY)
-        assert as_duress == as_safe, now
+        as_safe = Visit(plan=plan(), armed_at=ARMED, check_ins=(safe,))
+        as_duress = Visit(
+            plan=plan(), armed_at=ARMED, check_ins=(duress,), alarms=(duress_alarm,)
+        ).worker_facing_state(now, POLICY)
+        assert as_duress == as_safe.worker_facing_state(now, POLICY), now
         assert as_duress is not VisitState.ALARM
 
 
@@ -896,17 +889,105 @@ def test_reminders_to_the_worker_carry_on_exactly_as_after_a_safe_check_in() -> 
 
 def test_the_worker_sees_her_own_panic_until_it_is_resolved() -> None:
     panic = alarm(T0 + m(20))
-    assert worker_facing_state(plan(), ARMED, [], [panic], T0 + m(21), POLICY) is VisitState.ALARM
-    after = worker_facing_state(
-        plan(), ARMED, [], [panic], T0 + m(31), POLICY, resolutions=[resolution(T0 + m(30))]
+    visit = Visit(plan=plan(), armed_at=ARMED, alarms=(panic,))
+    assert visit.worker_facing_state(T0 + m(21), POLICY) is VisitState.ALARM
+    after = dataclasses.replace(visit, resolutions=(resolution(T0 + m(30)),))
+    assert after.worker_facing_state(T0 + m(31), POLICY) is VisitState.ARMED
+    unarmed = dataclasses.replace(visit, armed_at=None)
+    assert unarmed.worker_facing_state(T0, POLICY) is VisitState.NOT_ARMED
+
+
+# --- the Visit aggregate --------------------------------------------------------------------
+
+
+def test_a_visit_collects_its_own_records_by_kind_in_order() -> None:
+    first, second = check_in(T0 + m(10), id="ci-1"), check_in(T0 + m(20), id="ci-2")
+    other = CheckIn(id="ci-x", visit_id="visit-2", kind=CheckInKind.SAFE, at=T0)
+    panic = alarm(T0 + m(30))
+    sent = EscalationAlert(id="al-1", visit_id="visit-1", tier="buddy", raised_at=T0 + m(31),
+                           recipients=("buddy",), reason=AlertReason.PANIC, cause_id=panic.id)
+    ack = AlertAcknowledgement(id="ack-1", alert_id="al-1", visit_id="visit-1",
+                               by="u-fict-manager", at=T0 + m(32))
+    made = resolution(T0 + m(33))
+    delivery = AlertDelivery(id="del-1", alert_id="al-1", visit_id="visit-1")
+    debrief = welfare_debrief_for(made, id="wd-1", supervisor="u-fict-manager")
+    visit = Visit.collect(
+        plan(), [second, other, panic, first, sent, ack, made, delivery, debrief, "noise"],
+        armed_at=ARMED,
     )
-    assert after is VisitState.ARMED
-    assert worker_facing_state(plan(), None, [], [panic], T0, POLICY) is VisitState.NOT_ARMED
+    assert visit.id == "visit-1" and visit.armed_at == ARMED
+    assert visit.check_ins == (second, first)  # as given: the rules sort by time themselves
+    assert (visit.alarms, visit.alerts, visit.acks) == ((panic,), (sent,), (ack,))
+    assert (visit.resolutions, visit.deliveries) == ((made,), (delivery,))
+    assert visit.delivery_of("al-1") is delivery and visit.delivery_of("al-2") is None
+
+
+def test_a_visits_timer_is_the_module_timer_on_its_records() -> None:
+    records = (check_in(T0 + m(30)), extend(T0 + m(45), 30))
+    visit = Visit(plan=plan(), armed_at=ARMED, check_ins=records)
+    assert visit.next_deadline() == next_deadline(plan(), records) == T0 + m(105)
+    assert visit.escalation_starts_at(POLICY) == escalation_starts_at(plan(), records, POLICY)
+    assert visit.reminder_times(POLICY) == reminder_times(plan(), records, POLICY)
+    assert visit.ended_at is None
+    home = check_in(T0 + m(90), CheckInKind.HOME_SAFE)
+    ended = dataclasses.replace(
+        visit, check_ins=(*records, home, check_in(T0 + m(95), CheckInKind.END_VISIT))
+    )
+    assert ended.ended_at == home.at
+    assert ended.next_deadline() is None and ended.escalation_starts_at(POLICY) is None
+    assert ended.state(T0 + m(96), POLICY) is VisitState.ENDED
+
+
+def test_a_visit_is_not_armed_until_the_hub_acknowledged_it() -> None:
+    visit = Visit(plan=plan())
+    assert visit.state(D + m(90), POLICY) is VisitState.NOT_ARMED
+    assert visit.due_actions(D + m(90), POLICY) == []
+    assert visit.worker_facing_state(D + m(90), POLICY) is VisitState.NOT_ARMED
+
+
+def test_a_visit_with_each_alert_stored_has_nothing_more_due() -> None:
+    visit = Visit(plan=plan(), armed_at=ARMED)
+    now = D + m(16)
+    due = visit.due_actions(now, POLICY)
+    assert [a.tier for a in due] == [DEFAULT_TIERS[0].name]
+    assert visit.state(now, POLICY) is VisitState.OVERDUE
+    stored = visit.with_alert(alert_for(due[0], id="al-1", raised_at=now))
+    assert visit.alerts == () and len(stored.alerts) == 1  # the visit itself is unchanged
+    assert stored.due_actions(now, POLICY) == []
+    assert stored.state(now, POLICY) is VisitState.ESCALATING
+
+
+def test_an_alert_that_reached_nobody_moves_up_at_once() -> None:
+    now = D + m(16)
+    visit = Visit(plan=plan(), armed_at=ARMED)
+    first = alert_for(visit.due_actions(now, POLICY)[0], id="al-1", raised_at=now)
+    stored = visit.with_alert(first)
+    assert stored.due_actions(now, POLICY) == []
+    moved = stored.due_actions(now, POLICY, unreachable={"al-1"})
+    assert [(a.kind, a.tier) for a in moved] == [
+        (ActionKind.ESCALATE_UNACKNOWLEDGED, DEFAULT_TIERS[1].name)
+    ]
+
+
+def test_duress_is_an_alarm_on_the_hub_and_safe_on_the_workers_screen() -> None:
+    duress = check_in(T0 + m(30), CheckInKind.DURESS, id="ci-1")
+    silent = alarm(T0 + m(31), AlarmKind.DURESS)
+    panic = alarm(T0 + m(32))
+    visit = Visit(plan=plan(), armed_at=ARMED, check_ins=(duress,), alarms=(silent,))
+    assert visit.state(T0 + m(33), POLICY) is VisitState.ALARM
+    assert visit.worker_facing_state(T0 + m(33), POLICY) is VisitState.ARMED
+    assert visit.duress_causes() == {"ci-1", silent.id}
+    assert visit.live_panic_alarms() == []
+    panicked = dataclasses.replace(visit, alarms=(silent, panic))
+    assert panicked.live_panic_alarms() == [panic]
+    assert panicked.worker_facing_state(T0 + m(33), POLICY) is VisitState.ALARM
+    resolved = dataclasses.replace(panicked, resolutions=(resolution(T0 + m(40)),))
+    assert resolved.live_panic_alarms() == []
 
 
 def test_the_clock_must_carry_a_time_zone() -> None:
     with pytest.raises(ValueError, match="now must include a time zone"):
-        due_actions(plan(), ARMED, [], [], [], [], D.replace(tzinfo=None), POLICY)
+        Visit(plan=plan(), armed_at=ARMED).due_actions(D.replace(tzinfo=None), POLICY)
 
 
 def test_times_in_other_zones_compare_as_instants() -> None:

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from spokeapp.domain import lone_working as lw
 from spokeapp.domain.records import AlertReason, CheckIn, CheckInKind
-from spokeapp.hub.lone_working import RECHECK, VisitRecords, next_check, targets_for
+from spokeapp.hub.lone_working import RECHECK, next_check, targets_for
 from spokeapp.hub.models import LoneWorkingContact, LoneWorkingWatch
 from spokeapp.hub.notifiers import EmailSettings, NotifierSettings, WebhookSettings
 from tests.helpers.lone_working import BUDDY_PHONE, WORKER_MOBILE, visit_plan
@@ -21,8 +22,8 @@ SETTINGS = NotifierSettings(
 )
 
 
-def _records() -> VisitRecords:
-    return VisitRecords(plan=visit_plan("w1", START), armed_at=START)
+def _visit() -> lw.Visit:
+    return lw.Visit(plan=visit_plan("w1", START), armed_at=START)
 
 
 def _watch() -> LoneWorkingWatch:
@@ -37,7 +38,7 @@ def _contact(role: str, team: str | None, **changes: str) -> LoneWorkingContact:
 
 
 def test_next_look_is_the_next_reminder_or_tier_and_never_too_far() -> None:
-    records = _records()
+    records = _visit()
     # deadline 10:00: the first reminder is due at 09:50
     assert next_check(records, START, POLICY) == START + RECHECK  # capped at 15 minutes
     assert next_check(records, START + timedelta(minutes=45), POLICY) == \
@@ -49,11 +50,10 @@ def test_next_look_is_the_next_reminder_or_tier_and_never_too_far() -> None:
 
 
 def test_an_ended_visit_is_not_looked_at_again() -> None:
-    records = _records()
-    assert records.plan is not None
-    records.check_ins = [
-        CheckIn(id="c1", visit_id=records.plan.id, kind=CheckInKind.HOME_SAFE, at=START)
-    ]
+    visit = _visit()
+    records = dataclasses.replace(visit, check_ins=(
+        CheckIn(id="c1", visit_id=visit.id, kind=CheckInKind.HOME_SAFE, at=START),
+    ))
     assert next_check(records, START + timedelta(minutes=1), POLICY) is None
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,7 +20,6 @@ from spokeapp.sync.client import HubUnreachable
 from spokeapp.sync.engine import SyncEngine, SyncEvent
 from spokeapp.sync.protocol import GENESIS_HEAD, AreaOut, chain_heads, chain_message
 from tests.helpers.records import (
-    StepClock,
     case,
     new_casebook,
     raw_connection,
@@ -31,30 +29,6 @@ from tests.helpers.records import (
     young_person,
 )
 from tests.unit.sync.fake_hub import FakeHub
-
-
-@pytest.fixture
-def hub() -> FakeHub:
-    return FakeHub()
-
-
-@pytest.fixture
-def book(tmp_path: Path) -> Iterator[Casebook]:
-    casebook, _ = new_casebook(tmp_path / "laptop", clock=StepClock())
-    with casebook:
-        yield casebook
-
-
-@pytest.fixture
-def events() -> list[SyncEvent]:
-    return []
-
-
-@pytest.fixture
-def engine(book: Casebook, hub: FakeHub, events: list[SyncEvent]) -> SyncEngine:
-    eng = SyncEngine(book, hub.client_factory, on_event=events.append)
-    eng.enrol("http://127.0.0.1:8470", "TEST-CODE-1234", "Test laptop")
-    return eng
 
 
 def _add_safety_change(profile: Path, kind: str) -> str:
@@ -480,3 +454,26 @@ def test_each_sync_keeps_the_hubs_areas_and_an_older_hub_leaves_the_last_list(
     hub.areas = None  # e.g. restored to an older hub version: no list, nothing lost
     assert engine.sync_once().ok
     assert load_areas(book) == [Area("Example Shire", ("EX1",))]
+
+
+def test_a_run_collects_garbage_less_often_and_puts_the_thresholds_back() -> None:
+    import gc
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        with engine_module.GcTuning(threshold=50_000):
+            assert gc.get_threshold() == (50_000, 10, 10)
+        assert gc.get_threshold() == (700, 10, 10)
+        # Overlapping runs, in either order of ending, end with what they began from.
+        first, second = engine_module.GcTuning(), engine_module.GcTuning()
+        first.__enter__()
+        second.__enter__()
+        first.__exit__(None, None, None)
+        second.__exit__(None, None, None)
+        assert gc.get_threshold() == (700, 10, 10)
+        with engine_module.GcTuning(), engine_module.GcTuning():
+            assert gc.get_threshold()[0] == 50_000
+        assert gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.set_threshold(*before)

@@ -3,34 +3,10 @@ holds, pulls nothing more, and then stops syncing, saying so in plain words."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from spokeapp.store.casebook import Casebook
 from spokeapp.sync.engine import RETIRED_DONE, SyncEngine
-from tests.helpers.records import StepClock, new_casebook, seeded_case, session
+from tests.helpers.records import seeded_case, session
 from tests.unit.sync.fake_hub import FakeHub
-
-
-@pytest.fixture
-def hub() -> FakeHub:
-    return FakeHub()
-
-
-@pytest.fixture
-def book(tmp_path: Path) -> Iterator[Casebook]:
-    casebook, _ = new_casebook(tmp_path / "laptop", clock=StepClock())
-    with casebook:
-        yield casebook
-
-
-@pytest.fixture
-def engine(book: Casebook, hub: FakeHub) -> SyncEngine:
-    eng = SyncEngine(book, hub.client_factory)
-    eng.enrol("http://127.0.0.1:8470", "TEST-CODE-1234", "Test laptop")
-    return eng
 
 
 def test_a_retired_laptop_pushes_everything_then_stops(

@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
 from spokeapp.store.casebook import Casebook
 from spokeapp.sync.engine import SyncEngine
-from tests.helpers.records import StepClock, new_casebook, raw_connection
+from tests.helpers.records import raw_connection
 from tests.unit.sync.fake_hub import FakeHub
 from tests.unit.sync.test_engine import _add_safety_change
-
-
-@pytest.fixture
-def hub() -> FakeHub:
-    return FakeHub()
-
-
-@pytest.fixture
-def book(tmp_path: Path) -> Iterator[Casebook]:
-    casebook, _ = new_casebook(tmp_path / "laptop", clock=StepClock())
-    with casebook:
-        yield casebook
-
-
-@pytest.fixture
-def engine(book: Casebook, hub: FakeHub) -> SyncEngine:
-    eng = SyncEngine(book, hub.client_factory)
-    eng.enrol("http://127.0.0.1:8470", "TEST-CODE-1234", "Test laptop")
-    return eng
 
 
 def _visit_id(profile: Path, change_id: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spokeapp.hub.sync_service import changed_since_base, merge_fields
+from spokeapp.hub.push.merge import changed_since_base, merge_fields
 
 BASE = {"status": "open", "risk": "low", "basis": "public_task"}
 

@@ -10,8 +10,14 @@ import threading
 
 import pytest
 
-from spokeapp.hub.app import GROUP_MAX_BYTES, GROUP_MAX_PUSHES, ArrivedPush, PushOutcome, PushQueue
 from spokeapp.hub.errors import HubError
+from spokeapp.hub.push_queue import (
+    GROUP_MAX_BYTES,
+    GROUP_MAX_PUSHES,
+    ArrivedPush,
+    PushOutcome,
+    PushQueue,
+)
 
 
 def _item(name: str, size: int = 1) -> ArrivedPush:

@@ -1,342 +1,50 @@
-"""Casebook records: the rules a worker meets when saving, and storage round trips."""
+"""Casework records: the rules a worker meets when saving them."""
 
 from __future__ import annotations
 
 import dataclasses
-import json
-from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Any
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from spokeapp.domain.errors import Problem, SpokeError, ValidationError
+from spokeapp.domain.errors import ValidationError
 from spokeapp.domain.records import (
-    RECORD_TYPES,
-    ActivityType,
-    Amendment,
-    AssessmentType,
+    CLOSURE_REASON_CHOICES,
+    CLOSURE_REASON_LABELS,
+    CLOSURE_REASON_SHORT_LABELS,
+    OUTCOME_EXPLAINED,
+    OUTCOME_LABELS,
+    OUTCOME_SHORT_LABELS,
+    PROFESSION_LABELS,
+    PROFESSION_SHORT_LABELS,
+    REFERRAL_DECISION_CHOICES,
+    REFERRAL_DECISION_LABELS,
     Case,
     CaseStatus,
-    ChosenBy,
-    Closure,
     ClosureReason,
     ContactType,
-    GroupSession,
-    GroupSetting,
     LawfulBasis,
-    MeetAgain,
     Outcome,
     Profession,
     ProfessionalActivity,
-    RaisedTo,
-    Record,
-    Referral,
     ReferralDecision,
-    RiskAssessment,
-    SafeguardingConcern,
     Session,
-    SourceType,
-    VenueType,
-    YoungPerson,
-    record_from_dict,
 )
-
-SECRET_NAME = "Test Person Alpha"
-SECRET_NOTE = "Fictional note text that must never appear in an error"
-
-
-def young_person(**changes: Any) -> YoungPerson:
-    base = YoungPerson(
-        id="yp-1",
-        reference="YP-0007",
-        name=SECRET_NAME,
-        date_of_birth=date(2009, 2, 28),
-        preferred_name="Alpha",
-        needs="Fictional needs text",
-    )
-    return dataclasses.replace(base, **changes)
-
-
-def referral(**changes: Any) -> Referral:
-    base = Referral(
-        id="ref-1",
-        young_person_id="yp-1",
-        received_on=date(2024, 3, 1),
-        source_agency="Fictional Borough Police",
-        source_type=SourceType.POLICE,
-        reason="Fictional referral reason",
-    )
-    return dataclasses.replace(base, **changes)
-
-
-def case(**changes: Any) -> Case:
-    base = Case(
-        id="case-1",
-        young_person_id="yp-1",
-        referral_id="ref-1",
-        key_worker="worker-1",
-        opened_on=date(2024, 3, 5),
-        current_risk_level="high",
-    )
-    return dataclasses.replace(base, **changes)
-
-
-def session(**changes: Any) -> Session:
-    base = Session(
-        id="s-1",
-        case_id="case-1",
-        contact_type=ContactType.ONE_TO_ONE,
-        occurred_at=datetime(2024, 3, 31, 16, 30, tzinfo=timezone(timedelta(hours=1))),
-        duration_minutes=60,
-        venue_type=VenueType.CAR,
-        venue_chosen_by=ChosenBy.YOUNG_PERSON,
-        pace_set_by=ChosenBy.TOGETHER,
-        discussed="Fictional discussion of healthy relationships",
-        young_persons_words="Fictional words in their own voice",
-        wants_to_meet_again=MeetAgain.YES,
-        concerns="Fictional concern",
-        actions="Fictional action",
-    )
-    return dataclasses.replace(base, **changes)
-
-
-def concern(**changes: Any) -> SafeguardingConcern:
-    base = SafeguardingConcern(
-        id="sc-1",
-        case_id="case-1",
-        raised_on=date(2024, 4, 2),
-        raised_to=RaisedTo.CHILDRENS_SOCIAL_CARE,
-        their_reference="CSC-FICT-123",
-        summary="Fictional summary",
-    )
-    return dataclasses.replace(base, **changes)
-
-
-def assessment(**changes: Any) -> RiskAssessment:
-    base = RiskAssessment(
-        id="ra-1",
-        case_id="case-1",
-        assessment_type=AssessmentType.INITIAL,
-        assessed_on=date(2024, 3, 6),
-        tool_id="spoke-default",
-        tool_version=1,
-        answers=(("missing.recent", 2), ("coercion.gifts", 1)),
-        score=8,
-        level="medium",
-    )
-    return dataclasses.replace(base, **changes)
-
-
-def closure(**changes: Any) -> Closure:
-    base = Closure(
-        id="cl-1",
-        case_id="case-1",
-        closed_on=date(2024, 9, 1),
-        reason=ClosureReason.OUTCOMES_MET,
-        closing_assessment_id="ra-9",
-        outcome=Outcome.LOWER,
-    )
-    return dataclasses.replace(base, **changes)
-
-
-def group_session(**changes: Any) -> GroupSession:
-    base = GroupSession(
-        id="g-1",
-        held_on=date(2024, 5, 1),
-        setting=GroupSetting.SCHOOL,
-        topic="Online safety",
-        young_people_reached=28,
-        notes="Fictional notes",
-    )
-    return dataclasses.replace(base, **changes)
-
-
-def activity(**changes: Any) -> ProfessionalActivity:
-    base = ProfessionalActivity(
-        id="pa-1",
-        held_on=date(2024, 5, 2),
-        activity_type=ActivityType.TRAINING,
-        topic="Spotting exploitation",
-        attendees_by_profession=((Profession.POLICE, 4), (Profession.EDUCATION, 11)),
-    )
-    return dataclasses.replace(base, **changes)
-
-
-def amendment(**changes: Any) -> Amendment:
-    base = Amendment(
-        id="am-1",
-        case_id="case-1",
-        amends_id="s-1",
-        amends_kind="session",
-        reason="Wrong venue recorded",
-        text="Fictional corrected account",
-    )
-    return dataclasses.replace(base, **changes)
-
-
-ALL_VALID: list[Record] = [
-    young_person(),
-    referral(),
-    case(),
-    session(),
-    concern(),
-    assessment(),
-    closure(),
-    group_session(),
-    activity(),
-    amendment(),
-]
-
-
-def problems_of(record: Record) -> set[str]:
-    with pytest.raises(ValidationError) as info:
-        record.validate()
-    return {p.field for p in info.value.problems}
-
-
-def messages_of(record: Record) -> list[str]:
-    with pytest.raises(ValidationError) as info:
-        record.validate()
-    return [str(p) for p in info.value.problems]
-
-
-# --- the registry ----------------------------------------------------------------------------
-
-
-def test_every_kind_is_registered_with_its_event_flag() -> None:
-    assert {k: cls.EVENT for k, cls in RECORD_TYPES.items()} == {
-        "young_person": False,
-        "referral": False,
-        "case": False,
-        "session": True,
-        "safeguarding_concern": True,
-        "risk_assessment": True,
-        "closure": True,
-        "group_session": True,
-        "professional_activity": True,
-        "amendment": True,
-        "visit_plan": True,
-        "check_in": True,
-        "alarm": True,
-        "escalation_alert": True,
-        "alert_ack": True,
-        "alarm_resolution": True,
-        "welfare_debrief": False,
-        "alert_delivery": False,
-        "welfare_debrief_done": True,
-        "supervision_comment": True,
-        "review_mark": True,
-        "sign_off": True,
-        "case_supervision": True,
-        "sign_off_request": True,
-    }
-
-
-@pytest.mark.parametrize("record", ALL_VALID, ids=lambda r: r.KIND)
-def test_valid_records_pass_and_survive_a_json_round_trip(record: Record) -> None:
-    record.validate()
-    wire = json.loads(json.dumps(record.to_dict()))
-    assert record_from_dict(record.KIND, wire) == record
-    assert isinstance(record, Record)
-
-
-@pytest.mark.parametrize("record", ALL_VALID, ids=lambda r: r.KIND)
-def test_records_cannot_be_changed_in_place(record: Record) -> None:
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        record.id = "other"  # type: ignore[misc]
-
-
-def test_case_id_links_records_to_their_case_and_none_for_others() -> None:
-    by_kind = {r.KIND: r.case_id for r in ALL_VALID}
-    assert by_kind == {
-        "young_person": None,
-        "referral": None,
-        "case": "case-1",
-        "session": "case-1",
-        "safeguarding_concern": "case-1",
-        "risk_assessment": "case-1",
-        "closure": "case-1",
-        "group_session": None,
-        "professional_activity": None,
-        "amendment": "case-1",
-    }
-
-
-def test_to_dict_uses_plain_json_values() -> None:
-    data = session().to_dict()
-    assert data["occurred_at"] == "2024-03-31T16:30:00+01:00"
-    assert data["contact_type"] == "one_to_one"
-    assert data["venue_chosen_by"] == "young_person"
-    assert assessment().to_dict()["answers"] == {"coercion.gifts": 1, "missing.recent": 2}
-    assert activity().to_dict()["attendees_by_profession"] == {"education": 11, "police": 4}
-    assert case().to_dict()["lawful_basis"] == "public_task"
-
-
-def test_unknown_kind_is_refused() -> None:
-    with pytest.raises(ValidationError, match="kind: is not a known record kind"):
-        record_from_dict("diary", {})
-
-
-def test_from_dict_lists_every_missing_or_malformed_field_without_values() -> None:
-    data = session().to_dict()
-    del data["case_id"]
-    data["occurred_at"] = "last tuesday " + SECRET_NOTE
-    data["duration_minutes"] = "sixty"
-    data["contact_type"] = "carrier pigeon"
-    data["surprise"] = SECRET_NOTE
-    with pytest.raises(ValidationError) as info:
-        Session.from_dict(data)
-    assert set(info.value.fields()) == {
-        "case_id",
-        "occurred_at",
-        "duration_minutes",
-        "contact_type",
-        "surprise",
-    }
-    text = str(info.value)
-    assert "case_id: is required" in text
-    assert "contact_type: must be one of one_to_one, phone, text, online, missed" in text
-    assert SECRET_NOTE not in text
-    assert "pigeon" not in text
-
-
-def test_from_dict_refuses_wrong_json_types_rather_than_crashing() -> None:
-    data = young_person().to_dict()
-    data["restricted"] = 1
-    data["date_of_birth"] = "2009-02-28T10:00:00"
-    with pytest.raises(ValidationError) as info:
-        YoungPerson.from_dict(data)
-    assert info.value.fields() == {"restricted", "date_of_birth"}
-    with pytest.raises(ValidationError, match="must be an object"):
-        YoungPerson.from_dict(["not", "a", "record"])
-
-
-def test_from_dict_fills_optional_fields_left_out() -> None:
-    data = {
-        "id": "ref-2",
-        "young_person_id": "yp-1",
-        "received_on": "2024-03-01",
-        "source_agency": "Fictional School",
-        "source_type": "education",
-        "reason": "Fictional",
-    }
-    loaded = Referral.from_dict(data)
-    assert loaded.decision is ReferralDecision.PENDING
-    assert loaded.consent_to_share is False
-
-
-def test_frozen_mappings_are_hashable_and_order_independent() -> None:
-    a = assessment(answers=(("b.x", 1), ("a.y", 2)))
-    b = assessment(answers=(("a.y", 2), ("b.x", 1)))
-    assert a == b and hash(a) == hash(b)
-    assert a.answer_map == {"a.y": 2, "b.x": 1}
-
-
-def test_validation_error_is_a_known_error_with_line_per_problem() -> None:
-    error = ValidationError([Problem("name", "is required"), Problem("reference", "too short")])
-    assert isinstance(error, SpokeError)
-    assert str(error) == "name: is required\nreference: too short"
-
+from tests.unit.domain.records.factories import (
+    SECRET_NAME,
+    activity,
+    amendment,
+    assessment,
+    case,
+    closure,
+    concern,
+    group_session,
+    messages_of,
+    problems_of,
+    referral,
+    session,
+    young_person,
+)
 
 # --- young person ------------------------------------------------------------------------------
 
@@ -597,3 +305,31 @@ def test_amendment_needs_reason_and_text_and_cannot_amend_itself() -> None:
         "text",
         "amends_id",
     }
+
+
+def test_every_profession_has_a_label_and_a_short_one() -> None:
+    assert list(PROFESSION_LABELS) == list(Profession)
+    assert list(PROFESSION_SHORT_LABELS) == list(Profession)
+    assert PROFESSION_LABELS[Profession.VOLUNTARY_SECTOR] == "Voluntary sector"
+    assert PROFESSION_SHORT_LABELS[Profession.VOLUNTARY_SECTOR] == "Voluntary"
+
+
+def test_every_closure_reason_and_outcome_has_a_label() -> None:
+    assert list(CLOSURE_REASON_LABELS) == list(ClosureReason)
+    assert list(OUTCOME_LABELS) == list(Outcome)
+
+
+def test_every_closure_reason_outcome_and_decision_has_each_of_its_wordings() -> None:
+    for table in (CLOSURE_REASON_SHORT_LABELS, CLOSURE_REASON_CHOICES):
+        assert list(table) == list(ClosureReason)
+    for outcomes in (OUTCOME_SHORT_LABELS, OUTCOME_EXPLAINED):
+        assert list(outcomes) == list(Outcome)
+    for decisions in (REFERRAL_DECISION_LABELS, REFERRAL_DECISION_CHOICES):
+        assert list(decisions) == list(ReferralDecision)
+    assert CLOSURE_REASON_SHORT_LABELS[ClosureReason.NON_ENGAGEMENT] == "Not engaging"
+    assert CLOSURE_REASON_SHORT_LABELS[ClosureReason.MOVED_AWAY] == "Moved away"
+    assert CLOSURE_REASON_CHOICES[ClosureReason.OTHER] == "Another reason"
+    assert OUTCOME_SHORT_LABELS[Outcome.INCOMPLETE] == "Not comparable"
+    assert OUTCOME_EXPLAINED[Outcome.LOWER].startswith("Lower: ")
+    assert REFERRAL_DECISION_LABELS[ReferralDecision.ACCEPTED] == "Accepted"
+    assert REFERRAL_DECISION_CHOICES[ReferralDecision.ACCEPTED] == "Accept: open a case"

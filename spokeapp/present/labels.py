@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import Enum
 from typing import Final
 
-from spokeapp.domain.records import ChosenBy, ContactType, MeetAgain, VenueType
+from spokeapp.domain.records import ChosenBy, ContactType, MeetAgain, RaisedTo, VenueType
 
 CONTACT_TYPES: Final = {
     ContactType.ONE_TO_ONE: "One-to-one, in person",
@@ -36,6 +37,25 @@ MEET_AGAIN: Final = {
     MeetAgain.NO: "No",
     MeetAgain.UNSURE: "Not sure yet",
 }
+#: Each kind of record in words (search results, drafts).
+KIND_WORDS: Final = {
+    "session": "Session",
+    "risk_assessment": "Risk assessment",
+    "safeguarding_concern": "Safeguarding concern",
+    "amendment": "Amendment",
+    "closure": "Closure",
+    "referral": "Referral",
+    "young_person": "Young person",
+    "group_session": "Group session",
+    "professional_activity": "Work with professionals",
+}
+RAISED_TO: Final = {
+    RaisedTo.CHILDRENS_SOCIAL_CARE: "Children's social care",
+    RaisedTo.POLICE: "Police",
+    RaisedTo.HEALTH: "Health",
+    RaisedTo.EDUCATION: "School or college",
+    RaisedTo.OTHER: "Another agency",
+}
 
 
 def humanise(value: str | Enum | None) -> str:
@@ -45,3 +65,8 @@ def humanise(value: str | Enum | None) -> str:
         return ""
     text = str(value.value if isinstance(value, Enum) else value).replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+def format_day(day: date) -> str:
+    """A day as the worker reads it: ``2 Mar 2026``."""
+    return f"{day.day} {day:%b %Y}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Final
+from typing import Final
 
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import (
@@ -38,7 +38,8 @@ from spokeapp.domain.supervision import (
     review_queue,
     unread_feedback,
 )
-from spokeapp.store.casebook import RecordNotFound, StoredRecord
+from spokeapp.present.labels import format_day
+from spokeapp.store.casebook import Casebook, RecordNotFound, StoredRecord
 
 READ_SETTING: Final = "comment_read."
 #: Kinds the Review page reads (with cases and young people for the context).
@@ -93,7 +94,7 @@ class ReviewData:
     actions: list[ActionItem] = field(default_factory=list)
 
 
-def _contexts(book: Any, stored: list[StoredRecord]) -> dict[str, CaseContext]:
+def _contexts(book: Casebook, stored: list[StoredRecord]) -> dict[str, CaseContext]:
     cases = {s.record.id: s.record for s in book.records("case") if isinstance(s.record, Case)}
     people = {
         s.record.id: s.record for s in book.records("young_person")
@@ -120,7 +121,7 @@ def _contexts(book: Any, stored: list[StoredRecord]) -> dict[str, CaseContext]:
     return contexts
 
 
-def load_review(book: Any, today: date | None = None) -> ReviewData:
+def load_review(book: Casebook, today: date | None = None) -> ReviewData:
     """The review queue, sign-off requests and (given ``today``) the team's case supervision
     actions due within a week or overdue, on this laptop (finalised records only)."""
     me = str(book.author)
@@ -138,7 +139,7 @@ def load_review(book: Any, today: date | None = None) -> ReviewData:
             data.queue.append(ReviewItem(record, authors[record.id], context,
                                          by_id[record.id].created_at))
     for request in pending_sign_offs(records):
-        context = contexts.get(request.case_id)
+        context = contexts.get(request.case_id) if request.case_id is not None else None
         if context is not None and authors.get(request.id) != me:
             data.sign_offs.append(ReviewItem(request, authors[request.id], context,
                                              by_id[request.id].created_at))
@@ -150,7 +151,7 @@ def load_review(book: Any, today: date | None = None) -> ReviewData:
     return data
 
 
-def mark_reviewed(book: Any, record: Session | RiskAssessment, at: datetime) -> ReviewMark:
+def mark_reviewed(book: Casebook, record: Session | RiskAssessment, at: datetime) -> ReviewMark:
     """Mark a note or assessment reviewed by this laptop's user (finalised, synced)."""
     mark = ReviewMark(id=new_id(), case_id=record.case_id, record_id=record.id,
                       record_kind=record.KIND, reviewed_by=str(book.author), reviewed_at=at)
@@ -158,7 +159,7 @@ def mark_reviewed(book: Any, record: Session | RiskAssessment, at: datetime) -> 
     return mark
 
 
-def add_comment(book: Any, case_id: str, text: str, at: datetime,
+def add_comment(book: Casebook, case_id: str, text: str, at: datetime,
                 about: Record | None = None) -> SupervisionComment:
     """A supervision comment on a case (about one of its records, if given)."""
     comment = SupervisionComment(
@@ -170,7 +171,7 @@ def add_comment(book: Any, case_id: str, text: str, at: datetime,
     return comment
 
 
-def decide(book: Any, request: Record, outcome: SignOffOutcome,
+def decide(book: Casebook, request: Record, outcome: SignOffOutcome,
            comment: str, at: datetime) -> SignOff:
     """Approve or return a sign-off request. Returning a closure also reopens the case.
 
@@ -225,11 +226,7 @@ def _decision_words(decision: SignOff) -> str:
     return f"{thing} returned" + (": the case is open again" if thing == "Closure" else "")
 
 
-def _day_words(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
-def load_unread(book: Any, today: date | None = None) -> list[UnreadComment]:
+def load_unread(book: Casebook, today: date | None = None) -> list[UnreadComment]:
     """Supervisors' comments and sign-off decisions on this laptop, written by someone else
     and not yet marked read on it, oldest first; then (given ``today``) the case supervision
     actions this laptop's user owns that are due within a week or overdue."""
@@ -268,7 +265,7 @@ def load_unread(book: Any, today: date | None = None) -> list[UnreadComment]:
     for due in actions:
         case = cases.get(due.case_id)
         person = people.get(case.young_person_id) if case else None
-        when = _day_words(due.action.due_on)
+        when = format_day(due.action.due_on)
         result.append(UnreadComment(
             f"{due.supervision_id}#{due.number}", due.case_id, due.action.description,
             datetime.combine(due.action.due_on, datetime.min.time()),
@@ -279,7 +276,7 @@ def load_unread(book: Any, today: date | None = None) -> list[UnreadComment]:
     return result
 
 
-def mark_read(book: Any, comment_ids: list[str]) -> None:
+def mark_read(book: Casebook, comment_ids: list[str]) -> None:
     """Remember on this laptop that the worker has read these comments."""
     for comment_id in comment_ids:
         book.set_setting(READ_SETTING + comment_id, "1")
@@ -295,12 +292,12 @@ def about_words(kind: str | None) -> str:
 
 
 # ---------------------------------------------------------------------- reassigning
-def team_workers(book: Any) -> list[str]:
+def team_workers(book: Casebook) -> list[str]:
     """Key workers of the cases on this laptop (a supervisor's laptop holds the team's)."""
     return sorted({row.key_worker for row in book.caseload() if row.key_worker})
 
 
-def reassign_case(book: Any, case_id: str, worker_id: str) -> Case:
+def reassign_case(book: Casebook, case_id: str, worker_id: str) -> Case:
     """Give a case to another worker: the case header's key worker changes, and at the next
     sync the hub moves the case (it leaves the old worker's laptop and reaches the new one).
 

@@ -1,0 +1,800 @@
+"""Casework records: the young person, referral and case headers, and the events of the work.
+
+Headers (``EVENT = False``: YoungPerson, Referral, Case) may be edited; events (sessions,
+safeguarding concerns, risk assessments, closures, group work, training and outreach with
+professionals, amendments) are immutable once finalised.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import date, datetime
+from enum import StrEnum
+from typing import ClassVar, Final
+
+from spokeapp.domain.errors import Problem
+from spokeapp.domain.records.checks import (
+    _blank,
+    _joined,
+    _max_length,
+    _min_length,
+    _raise_if,
+    _require,
+    _require_all,
+)
+from spokeapp.domain.records.fields import RECORD_TYPES, _RecordFields
+
+# ---------------------------------------------------------------------------------------------
+# Closed choices
+# ---------------------------------------------------------------------------------------------
+
+
+class SourceType(StrEnum):
+    """Which kind of agency (or person) made a referral."""
+
+    POLICE = "police"
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care"
+    EDUCATION = "education"
+    HEALTH = "health"
+    YOUTH_OFFENDING = "youth_offending"
+    VOLUNTARY_SECTOR = "voluntary_sector"
+    FAMILY = "family"
+    SELF = "self"
+    OTHER = "other"
+
+
+class ReferralDecision(StrEnum):
+    """The threshold decision on a referral."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WAITING_LIST = "waiting_list"
+
+
+REFERRAL_DECISION_LABELS: Final[dict[ReferralDecision, str]] = {
+    ReferralDecision.PENDING: "Not decided",
+    ReferralDecision.ACCEPTED: "Accepted",
+    ReferralDecision.DECLINED: "Declined",
+    ReferralDecision.WAITING_LIST: "Waiting list",
+}
+"""Each decision in words, as a list of referrals shows it."""
+REFERRAL_DECISION_CHOICES: Final[dict[ReferralDecision, str]] = {
+    ReferralDecision.PENDING: "Not decided yet",
+    ReferralDecision.ACCEPTED: "Accept: open a case",
+    ReferralDecision.DECLINED: "Decline (say why)",
+    ReferralDecision.WAITING_LIST: "Waiting list",
+}
+"""The same as the choices of the referral form (what choosing it does)."""
+
+
+class CaseStatus(StrEnum):
+    """Whether a young person's episode of support is still going on."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class LawfulBasis(StrEnum):
+    """UK GDPR Article 6 basis for holding the case (often not consent)."""
+
+    CONSENT = "consent"
+    PUBLIC_TASK = "public_task"
+    LEGITIMATE_INTERESTS = "legitimate_interests"
+    VITAL_INTERESTS = "vital_interests"
+    LEGAL_OBLIGATION = "legal_obligation"
+
+
+class ContactType(StrEnum):
+    """How a contact with the young person happened (or that it did not)."""
+
+    ONE_TO_ONE = "one_to_one"
+    PHONE = "phone"
+    TEXT = "text"
+    ONLINE = "online"
+    MISSED = "missed"
+
+
+class VenueType(StrEnum):
+    """The kind of place a session was held (never the address)."""
+
+    CAFE = "cafe"
+    FAST_FOOD = "fast_food"
+    CAR = "car"
+    SCHOOL = "school"
+    HOME = "home"
+    COMMUNITY_BUILDING = "community_building"
+    OFFICE = "office"
+    ONLINE = "online"
+    OUTDOORS = "outdoors"
+    OTHER = "other"
+
+
+class ChosenBy(StrEnum):
+    """Who chose the venue or set the pace: giving young people choices is a core principle."""
+
+    YOUNG_PERSON = "young_person"
+    WORKER = "worker"
+    TOGETHER = "together"
+
+
+class MeetAgain(StrEnum):
+    """The answer to "Do you want to see me?", which ends every session."""
+
+    YES = "yes"
+    NO = "no"
+    UNSURE = "unsure"
+
+
+class RaisedTo(StrEnum):
+    """The agency a safeguarding concern was raised with."""
+
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care"
+    POLICE = "police"
+    HEALTH = "health"
+    EDUCATION = "education"
+    OTHER = "other"
+
+
+class AssessmentType(StrEnum):
+    """Where a risk assessment sits in the case: the start, a review, or the end."""
+
+    INITIAL = "initial"
+    REVIEW = "review"
+    CLOSURE = "closure"
+
+
+class ClosureReason(StrEnum):
+    """Why a case was closed."""
+
+    OUTCOMES_MET = "outcomes_met"
+    YOUNG_PERSON_CHOSE_TO_END = "young_person_chose_to_end"
+    NON_ENGAGEMENT = "non_engagement"
+    NOT_CONTACTABLE = "not_contactable"
+    MOVED_AWAY = "moved_away"
+    TRANSFERRED = "transferred"
+    AGED_OUT = "aged_out"
+    OTHER = "other"
+
+
+CLOSURE_REASON_LABELS: Final[dict[ClosureReason, str]] = {
+    ClosureReason.OUTCOMES_MET: "Outcomes met",
+    ClosureReason.YOUNG_PERSON_CHOSE_TO_END: "Young person chose to end",
+    ClosureReason.NON_ENGAGEMENT: "Non-engagement",
+    ClosureReason.NOT_CONTACTABLE: "Not contactable",
+    ClosureReason.MOVED_AWAY: "Moved away",
+    ClosureReason.TRANSFERRED: "Transferred",
+    ClosureReason.AGED_OUT: "Aged out",
+    ClosureReason.OTHER: "Other",
+}
+"""Each closure reason in words, as report figures name them."""
+CLOSURE_REASON_SHORT_LABELS: Final[dict[ClosureReason, str]] = {
+    **CLOSURE_REASON_LABELS,
+    ClosureReason.YOUNG_PERSON_CHOSE_TO_END: "Chose to end",
+    ClosureReason.NON_ENGAGEMENT: "Not engaging",
+}
+"""The same, short enough for a chart's bar (the report's closures chart)."""
+CLOSURE_REASON_CHOICES: Final[dict[ClosureReason, str]] = {
+    ClosureReason.OUTCOMES_MET: "The work we agreed has been done",
+    ClosureReason.YOUNG_PERSON_CHOSE_TO_END: "The young person chose to end it",
+    ClosureReason.NON_ENGAGEMENT: "They stopped taking part",
+    ClosureReason.NOT_CONTACTABLE: "They could not be contacted",
+    ClosureReason.MOVED_AWAY: "They moved away",
+    ClosureReason.TRANSFERRED: "Transferred to another service",
+    ClosureReason.AGED_OUT: "Too old for the service now",
+    ClosureReason.OTHER: "Another reason",
+}
+"""The same in the worker's words: the closing form's choices, and a closure as shown."""
+
+
+class Outcome(StrEnum):
+    """Risk at closure compared with the initial assessment: what funders ask about."""
+
+    LOWER = "lower"
+    SAME = "same"
+    HIGHER = "higher"
+    INCOMPLETE = "incomplete"
+
+
+OUTCOME_LABELS: Final[dict[Outcome, str]] = {
+    Outcome.LOWER: "At lower risk than at the start",
+    Outcome.SAME: "At the same risk",
+    Outcome.HIGHER: "At higher risk",
+    Outcome.INCOMPLETE: "Not comparable with the start",
+}
+"""Each outcome in words, as report figures name them."""
+OUTCOME_EXPLAINED: Final[dict[Outcome, str]] = {
+    Outcome.LOWER: "Lower: their risk is lower now than at the start.",
+    Outcome.SAME: "The same: their risk is at the same level as at the start.",
+    Outcome.HIGHER: "Higher: their risk is higher now than at the start.",
+    Outcome.INCOMPLETE: (
+        "Incomplete data: there is no initial and closing assessment made with the same "
+        "version of the risk tool to compare."
+    ),
+}
+"""Each outcome with what it means, as the closing form and a closure show it."""
+OUTCOME_SHORT_LABELS: Final[dict[Outcome, str]] = {
+    Outcome.LOWER: "Lower",
+    Outcome.SAME: "Same",
+    Outcome.HIGHER: "Higher",
+    Outcome.INCOMPLETE: "Not comparable",
+}
+"""The same, short enough for a chart's bar (the report's closures chart)."""
+
+
+class GroupSetting(StrEnum):
+    """Where group work or an awareness session with young people took place."""
+
+    SCHOOL = "school"
+    YOUTH_CLUB = "youth_club"
+    COMMUNITY = "community"
+    ONLINE = "online"
+    OTHER = "other"
+
+
+class ActivityType(StrEnum):
+    """Work with professionals rather than young people."""
+
+    TRAINING = "training"
+    AWARENESS = "awareness"
+    CONSULTANCY = "consultancy"
+
+
+class Profession(StrEnum):
+    """Professions counted in training and consultancy figures."""
+
+    POLICE = "police"
+    SOCIAL_CARE = "social_care"
+    EDUCATION = "education"
+    HEALTH = "health"
+    YOUTH_JUSTICE = "youth_justice"
+    VOLUNTARY_SECTOR = "voluntary_sector"
+    OTHER = "other"
+
+
+PROFESSION_LABELS: Final[dict[Profession, str]] = {
+    Profession.POLICE: "Police",
+    Profession.SOCIAL_CARE: "Social care",
+    Profession.EDUCATION: "Education",
+    Profession.HEALTH: "Health",
+    Profession.YOUTH_JUSTICE: "Youth justice",
+    Profession.VOLUNTARY_SECTOR: "Voluntary sector",
+    Profession.OTHER: "Other",
+}
+"""Each profession in words, in the order of the enum (forms, report figures)."""
+PROFESSION_SHORT_LABELS: Final[dict[Profession, str]] = {
+    **PROFESSION_LABELS,
+    Profession.VOLUNTARY_SECTOR: "Voluntary",
+}
+"""The same, short enough for a narrow table column (the report's by-profession tables)."""
+
+
+_REFERENCE = re.compile(r"[A-Za-z0-9-]{2,20}")
+MAX_SESSION_MINUTES = 600
+MIN_OVERRIDE_REASON_CHARS = 20
+
+
+# ---------------------------------------------------------------------------------------------
+# Headers (mutable)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class YoungPerson(_RecordFields):
+    """A young person the service supports.
+
+    ``reference`` is the pseudonym (e.g. "YP-0007") used everywhere the name is not needed:
+    reports, exports, screens seen over a shoulder. ``restricted`` marks a person whose record
+    needs extra need-to-know (for example a relative of staff).
+
+    Age rules (the service works with roughly 8-25 year olds) depend on today's date, which a
+    record cannot know; use :meth:`age_on` with an injected date where age matters. ``validate``
+    only rejects an empty date of birth, which the type already prevents.
+    """
+
+    KIND: ClassVar[str] = "young_person"
+    EVENT: ClassVar[bool] = False
+
+    id: str
+    reference: str
+    name: str
+    date_of_birth: date
+    preferred_name: str | None = None
+    gender: str | None = None
+    ethnicity: str | None = None
+    needs: str = ""
+    restricted: bool = False
+
+    @property
+    def case_id(self) -> None:
+        """A young person is not part of one case (they may have several over time)."""
+        return None
+
+    def age_on(self, day: date) -> int:
+        """Age in whole years on ``day`` (a birthday on 29 February counts from 1 March)."""
+        before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
+        return day.year - self.date_of_birth.year - int(before_birthday)
+
+    def validate(self) -> None:
+        """Raise ValidationError if the reference or name is missing or malformed."""
+        problems: list[Problem] = []
+        _require_all(problems, self, "id")
+        if not _REFERENCE.fullmatch(self.reference):
+            problems.append(
+                Problem("reference", "must be 2-20 letters, digits or dashes (e.g. YP-0007)")
+            )
+        _require(problems, "name", self.name)
+        if self.preferred_name is not None and _blank(self.preferred_name):
+            problems.append(Problem("preferred_name", "must not be blank; leave it empty instead"))
+        _raise_if(problems)
+
+    def searchable_text(self) -> str:
+        """Reference, names and needs, so a worker can find a person by any of them."""
+        return _joined(self.reference, self.name, self.preferred_name, self.needs)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Referral(_RecordFields):
+    """A referral into the service and the threshold decision made on it.
+
+    A declined referral must say why (``decline_reason``), and only a declined one may;
+    ``decided_on`` is set once a decision other than pending is made.
+    """
+
+    KIND: ClassVar[str] = "referral"
+    EVENT: ClassVar[bool] = False
+
+    id: str
+    young_person_id: str
+    received_on: date
+    source_agency: str
+    source_type: SourceType
+    reason: str
+    decision: ReferralDecision = ReferralDecision.PENDING
+    decline_reason: str = ""
+    decided_on: date | None = None
+    consent_to_share: bool = False
+    consent_notes: str = ""
+
+    @property
+    def case_id(self) -> None:
+        """A referral comes before any case; the case points back at it instead."""
+        return None
+
+    def validate(self) -> None:
+        """Raise ValidationError listing every broken rule of a referral."""
+        problems: list[Problem] = []
+        _require_all(problems, self, "id", "young_person_id", "source_agency", "reason")
+        if self.decision is ReferralDecision.DECLINED:
+            _require(problems, "decline_reason", self.decline_reason)
+        elif not _blank(self.decline_reason):
+            problems.append(
+                Problem("decline_reason", "is only given when the referral is declined")
+            )
+        if self.decision is ReferralDecision.PENDING:
+            if self.decided_on is not None:
+                problems.append(
+                    Problem("decided_on", "must be empty while the decision is pending")
+                )
+        elif self.decided_on is None:
+            problems.append(Problem("decided_on", "is required once a decision is made"))
+        elif self.decided_on < self.received_on:
+            problems.append(Problem("decided_on", "cannot be before the referral was received"))
+        _raise_if(problems)
+
+    def searchable_text(self) -> str:
+        """The reason for referral, the agency, any decline reason and consent notes."""
+        return _joined(self.source_agency, self.reason, self.decline_reason, self.consent_notes)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Case(_RecordFields):
+    """One episode of support for a young person, held by a key worker.
+
+    ``current_risk_level`` is a band name from the hub's risk tool (e.g. "high"), copied from
+    the latest assessment so caseload lists need not look assessments up.
+    """
+
+    KIND: ClassVar[str] = "case"
+    EVENT: ClassVar[bool] = False
+
+    id: str
+    young_person_id: str
+    key_worker: str
+    opened_on: date
+    referral_id: str | None = None
+    status: CaseStatus = CaseStatus.OPEN
+    current_risk_level: str | None = None
+    closed_on: date | None = None
+    lawful_basis: LawfulBasis = LawfulBasis.PUBLIC_TASK
+    local_authority: str | None = None
+    """The local authority area the case is in, as the worker picked it from the hub's list
+    (``spokeapp.domain.areas``); None when not known, and on cases recorded before areas were
+    (never a default: a suggestion from a postcode district must be confirmed first)."""
+
+    @property
+    def case_id(self) -> str:
+        """A case belongs to itself, so scoping by case treats it like its records."""
+        return self.id
+
+    def validate(self) -> None:
+        """Raise ValidationError listing every broken rule of a case header."""
+        problems: list[Problem] = []
+        _require_all(problems, self, "id", "young_person_id", "key_worker")
+        if self.referral_id is not None:
+            _require(problems, "referral_id", self.referral_id)
+        if self.current_risk_level is not None:
+            _require(problems, "current_risk_level", self.current_risk_level)
+        if self.local_authority is not None:
+            if _blank(self.local_authority):
+                problems.append(
+                    Problem("local_authority", "must not be blank; leave it empty instead")
+                )
+            else:
+                _max_length(problems, "local_authority", self.local_authority, 100)
+        if self.status is CaseStatus.CLOSED:
+            if self.closed_on is None:
+                problems.append(Problem("closed_on", "is required when the case is closed"))
+            elif self.closed_on < self.opened_on:
+                problems.append(Problem("closed_on", "cannot be before the case was opened"))
+        elif self.closed_on is not None:
+            problems.append(Problem("closed_on", "must be empty while the case is open"))
+        _raise_if(problems)
+
+    def searchable_text(self) -> str:
+        """A case header has no free text."""
+        return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Events (immutable once finalised)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Session(_RecordFields):
+    """A contact with the young person, including one that was missed.
+
+    Records the choices the young person made (venue, pace), their own words, and their answer
+    to "Do you want to see me?". ``occurred_at`` should carry a time zone so that sessions
+    recorded either side of a clock change still sort correctly.
+    """
+
+    KIND: ClassVar[str] = "session"
+    EVENT: ClassVar[bool] = True
+
+    id: str
+    case_id: str
+    contact_type: ContactType
+    occurred_at: datetime
+    duration_minutes: int
+    venue_type: VenueType | None = None
+    venue_chosen_by: ChosenBy | None = None
+    pace_set_by: ChosenBy | None = None
+    discussed: str = ""
+    young_persons_words: str = ""
+    wants_to_meet_again: MeetAgain | None = None
+    concerns: str = ""
+    actions: str = ""
+
+    @property
+    def missed(self) -> bool:
+        """True if the young person did not attend or could not be reached."""
+        return self.contact_type is ContactType.MISSED
+
+    def validate(self) -> None:
+        """Raise ValidationError listing every broken rule of a session."""
+        problems: list[Problem] = []
+        _require_all(problems, self, "id", "case_id")
+        if not 0 <= self.duration_minutes <= MAX_SESSION_MINUTES:
+            problems.append(
+                Problem("duration_minutes", f"must be between 0 and {MAX_SESSION_MINUTES}")
+            )
+        elif self.duration_minutes == 0 and not self.missed:
+            problems.append(
+                Problem("duration_minutes", "must be more than 0 unless the session was missed")
+            )
+        if not self.missed:
+            _require(problems, "discussed", self.discussed)
+        if self.contact_type is ContactType.ONE_TO_ONE and self.venue_type is None:
+            problems.append(Problem("venue_type", "is required for a one-to-one session"))
+        _raise_if(problems)
+
+    def searchable_text(self) -> str:
+        """What was discussed, the young person's words, concerns and actions."""
+        return _joined(self.discussed, self.young_persons_words, self.concerns, self.actions)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class SafeguardingConcern(_RecordFields):
+    """A concern the worker raised with another agency, with that agency's reference."""
+
+    KIND: ClassVar[str] = "safeguarding_concern"
+    EVENT: ClassVar[bool] = True
+
+    id: str
+    case_id: str
+    raised_on: date
+    raised_to: RaisedTo
+    summary: str
+    their_reference: str = ""
+
+    def validate(self) -> None:
+        """Raise ValidationError if ids or the summary are missing."""
+        problems: list[Problem] = []
+        _require_all(problems, self, "id", "case_id", "summary")
+        _raise_if(problems)
+
+    def searchable_text(self) -> str:
+        """The summary and the other agency's reference (so a worker can find it by either)."""
+        return _joined(self.summary, self.their_reference)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class RiskAssessment(_RecordFields):
+    """A completed risk assessment made with a specific version of the hub's risk tool.
+
+    ``answers`` is a frozen, sorted mapping of indicator id to answer (0 no, 1 some concern,
+    2 significant); ``to_dict`` gives it as ``{indicator_id: value}``. ``score`` and ``level``
+    are what the tool computed. The worker's professional judgement may override the level,
+    with written reasons, and then a supervisor must sign it off.
+    """
+
+    KIND: ClassVar[str] = "risk_assessment"
+    EVENT: ClassVar[bool] = True
+
+    id: str
+    case_id: str
+    assessment_type: AssessmentType
+    assessed_on: date
+    tool_id: str
+    tool_version: int
+    answers: tuple[tuple[str, int], ...]
+    score: int
+    level: str
+    override_level: str | None = None
+    override_reasons: str = ""
+    needs_sign_off: bool = False
+    signed_off_by: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "answers", tuple(sorted(self.answers)))
+
+    @property
+    def effective_level(self) -> str:
+        """The level that counts: the worker's override if there is one, else the scored level."""
+        return self.override_level if self.override_level is not None else self.level
+
+    @property
+    def answer_map(self) -> dict[str, int]:
+        """The answers as a plain dict (indicator id -> 0, 1 or 2)."""
+        return dict(self.answers)
+
+    @property
+    def awaiting_sign_off(self) -> bool:
+        """True if a supervisor still has to sign off this assessment."""
+        return self.needs_sign_off and self.signed_off_by is None
+
+    def validate(self) -> None:
+        """Raise ValidationError listing every broken rule.
+
+        Checks the record on its own; whether score and level agree with the tool is checked by
+        ``RiskTool.check_assessment``.
+        """
+        problems: list[Problem] = []
+        _require_all(problems, self, "id", "case_id", "tool_id")
+        if self.tool_version < 1:
+            problems.append(Problem("tool_version", "must be 1 or more"))
+        ids = [indicator for indicator, _ in self.answers]
+        if len(set(ids)) != len(ids):
+            problems.append(Problem("answers", "answer each indicator only once"))
+        if any(value not in (0, 1, 2) for _, value in self.answers):
+            problems.append(
+                Problem(
+                    "answers", "each answer must be 0 (no), 1 (some concern) or 2 (significant)"
+                )
+            )
+        if any(_blank(indicator) for indicator in ids):
+            problems.append(Problem("answers", "every answer needs an indicator id"))
+        if self.score < 0:
+            problems.append(Problem("score", "must be 0 or more"))
+        _require(problems, "level", self.level)
+        if self.override_level is not None:
+            if _blank(self.override_level):
+                problems.append(Problem("override_level", "must not be blank; leave it empty"))
+            elif self.override_level == self.level:
+                problems.append(
+                    Problem("override_level", "is the same as the scored level; leave it empty")
+                )
+            _min_length(
+                problems,
+                "override_reasons",
+                self.override_reasons,
+                MIN_OVERRIDE_REASON_CHARS,
+                "explain why your professional judgement differs from the score",
+            )
+            if not self.needs_sign_off:
+                problems.append(
+                    Problem(
+                        "needs_sign_off", "an overridden level must be signed off by a supervisor"
+                    )
+                )
+        if self.signed_off_by is not None:
+            if _blank(self.signed_off_by):
+                problems.append(Problem("signed_off_by", "must not be blank; leave it empty"))
+            elif not self.needs_sign_off:
+                problems.append(Problem("signed_off_by", "only given when sign-off is needed"))
+        _raise_if(problems)
+
+    def searchable_text(self) -> str:
+        """The worker's reasons for overriding the score, if any."""
+        return _joined(self.override_reasons)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Closure(_RecordFields):
+    """The end of a case: why, the closing assessment, and risk compared with the start.
+
+    Without a closing assessment the worker must say why there is none, and the outcome can only
+    be ``incomplete``.
+    """
+
+    KIND: ClassVar[str] = "closure"
+    EVENT: ClassVar[bool] = True
+
+    id: str
+    case_id: str
+    closed_on: date
+    reason: ClosureReason
+    outcome: Outcome
+    reason_detail: str = ""
+    closing_assessment_id: str | None = None
+    no_assessment_reason: str = ""
+
+    def validate(self) -> None:
+        """Raise ValidationError listing every broken rule of a closure."""
+        problems: list[Problem] = []
+        _require_all(problems, self, "id", "case_id")
+        if self.reason is ClosureReason.OTHER:
+            _require(problems, "reason_detail", self.reason_detail)
+        if self.closing_assessment_id is None:
+            if _blank(self.no_assessment_reason):
+                problems.append(
+                    Problem("no_assessment_reason", "say why there is no closing risk assessment")
+                )
+            if self.outcome is not Outcome.INCOMPLETE:
+                problems.append(
+                    Problem("outcome", "must be incomplete without a closing risk assessment")
+                )
+        elif _blank(self.closing_assessment_id):
+            problems.append(Problem("closing_assessment_id", "must not be blank; leave it empty"))
+        _raise_if(problems)
+
+    def searchable_text(self) -> str:
+        """The detail of the reason and why there was no closing assessment."""
+        return _joined(self.reason_detail, self.no_assessment_reason)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class GroupSession(_RecordFields):
+    """Group work or an awareness session with young people: counted, never named."""
+
+    KIND: ClassVar[str] = "group_session"
+    EVENT: ClassVar[bool] = True
+
+    id: str
+    held_on: date
+    setting: GroupSetting
+    topic: str
+    young_people_reached: int
+    notes: str = ""
+
+    @property
+    def case_id(self) -> None:
+        """Group work is not part of any one young person's case."""
+        return None
+
+    def validate(self) -> None:
+        """Raise ValidationError listing every broken rule of a group session."""
+        problems: list[Problem] = []
+        _require_all(problems, self, "id", "topic")
+        if self.young_people_reached < 1:
+            problems.append(Problem("young_people_reached", "must be at least 1"))
+        _raise_if(problems)
+
+    def searchable_text(self) -> str:
+        """Topic and notes."""
+        return _joined(self.topic, self.notes)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class ProfessionalActivity(_RecordFields):
+    """Training, awareness or consultancy for professionals, counted by profession.
+
+    ``attendees_by_profession`` is a frozen, sorted mapping of profession to head count;
+    ``to_dict`` gives it as ``{profession: count}``.
+    """
+
+    KIND: ClassVar[str] = "professional_activity"
+    EVENT: ClassVar[bool] = True
+
+    id: str
+    held_on: date
+    activity_type: ActivityType
+    topic: str
+    attendees_by_profession: tuple[tuple[Profession, int], ...]
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "attendees_by_profession", tuple(sorted(self.attendees_by_profession))
+        )
+
+    @property
+    def case_id(self) -> None:
+        """Work with professionals is not part of any one young person's case."""
+        return None
+
+    @property
+    def total_attendees(self) -> int:
+        """All professionals reached, whatever their profession."""
+        return sum(count for _, count in self.attendees_by_profession)
+
+    def validate(self) -> None:
+        """Raise ValidationError listing every broken rule of a professional activity."""
+        problems: list[Problem] = []
+        _require_all(problems, self, "id", "topic")
+        professions = [p for p, _ in self.attendees_by_profession]
+        if len(set(professions)) != len(professions):
+            problems.append(Problem("attendees_by_profession", "count each profession only once"))
+        if any(count < 0 for _, count in self.attendees_by_profession):
+            problems.append(Problem("attendees_by_profession", "counts cannot be negative"))
+        elif self.total_attendees < 1:
+            problems.append(Problem("attendees_by_profession", "count at least one attendee"))
+        _raise_if(problems)
+
+    def searchable_text(self) -> str:
+        """Topic and notes."""
+        return _joined(self.topic, self.notes)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Amendment(_RecordFields):
+    """A correction to a finalised record, which itself stays unchanged.
+
+    ``text`` is the corrected or additional account; ``reason`` says why it was needed. Both the
+    original and the amendment are kept, as case recording standards require.
+    """
+
+    KIND: ClassVar[str] = "amendment"
+    EVENT: ClassVar[bool] = True
+
+    id: str
+    case_id: str
+    amends_id: str
+    amends_kind: str
+    reason: str
+    text: str
+
+    def validate(self) -> None:
+        """Raise ValidationError listing every broken rule of an amendment."""
+        problems: list[Problem] = []
+        _require_all(problems, self, "id", "case_id", "amends_id")
+        if self.amends_id == self.id:
+            problems.append(Problem("amends_id", "an amendment cannot amend itself"))
+        target = RECORD_TYPES.get(self.amends_kind)
+        if target is None:
+            problems.append(Problem("amends_kind", "is not a known record kind"))
+        elif not target.EVENT:
+            problems.append(
+                Problem(
+                    "amends_kind", "only finalised events are amended; edit this record instead"
+                )
+            )
+        _require_all(problems, self, "reason", "text")
+        _raise_if(problems)
+
+    def searchable_text(self) -> str:
+        """The reason and the corrected text."""
+        return _joined(self.reason, self.text)

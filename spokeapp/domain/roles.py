@@ -1,0 +1,36 @@
+"""Who a person is on the hub: the roles an account may have, and each role in words.
+
+A ``Role`` is a ``StrEnum``, so each member equals its string: the wire (``EnrolResponse.role``),
+the hub's ``users.role`` column and the casebook's sync account hold the same words as before
+("worker", "supervisor", "admin").
+
+* worker: holds cases and sees only their own;
+* supervisor: sees their team's cases and reviews and signs off their work;
+* admin: configures the hub and sees aggregates only, never case content.
+
+The roles a lone-working escalation ladder alerts (buddy, manager, on_call_manager...) are a
+different thing: names an organisation chooses, see ``spokeapp.domain.lone_working``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+__all__ = ["ROLE_LABELS", "Role"]
+
+
+class Role(StrEnum):
+    """The role of a person's hub account."""
+
+    WORKER = "worker"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+ROLE_LABELS: Final[dict[Role, str]] = {
+    Role.WORKER: "Worker",
+    Role.SUPERVISOR: "Supervisor",
+    Role.ADMIN: "Administrator",
+}
+"""Each role in words."""

@@ -1,0 +1,257 @@
+"""A push's checks (docs/sync.md, "Push"), one definition of each rule, used both by
+:func:`spokeapp.hub.push.transaction.push` and by the group commit's common path
+(:mod:`spokeapp.hub.push.group`), so a rule cannot change in one and not the other.
+
+Two kinds: those that need no database, made before the transaction and the write lock
+(:func:`prepare_push`: canonical bytes, signature, chain, record rules), and the rules about
+what the hub holds, asked under the lock (epoch, device, chain continuity, kinds that take
+the common path, case scope).
+
+Logging names ids and counts only; record contents never reach a log or an error message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError as PydanticValidationError
+
+from spokeapp.domain.errors import ValidationError
+from spokeapp.domain.records import RECORD_TYPES, record_from_dict
+from spokeapp.hub import lone_working
+from spokeapp.hub.devices import MAY_PUSH, Caller, CallerDevice
+from spokeapp.hub.errors import HubError, out_of_scope
+from spokeapp.hub.models import Device, HubCase
+from spokeapp.hub.scope import ADMIN, Actor, can_see_case
+from spokeapp.hub.security import signature_valid
+from spokeapp.hub.supervision import check_supervision_kinds
+from spokeapp.sync.protocol import (
+    CONFLICT_KIND,
+    HEADER_KINDS,
+    MAX_PAYLOAD_BYTES,
+    ChangeIn,
+    ConflictPayload,
+    PushRequest,
+    canonical_change,
+    chain_heads,
+    chain_message,
+)
+
+log = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------- no database
+@dataclass(frozen=True, slots=True)
+class CheckedChange:
+    """A change whose payload passed the record rules, with its normalised body."""
+
+    change: ChangeIn
+    body: dict[str, Any]
+    case_id: str | None  # from the payload (events, cases); None for the rest
+
+
+def _invalid(index: int, change: ChangeIn, problems: str) -> HubError:
+    return HubError(
+        422, "invalid_record", f"Change {index} ({change.kind} {change.record_id}): {problems}"
+    )
+
+
+def normalise(kind: str, data: object) -> dict[str, Any] | None:
+    """A record dict in the hub's stored form, or None if it does not parse."""
+    try:
+        return record_from_dict(kind, data).to_dict()
+    except ValidationError:
+        return None
+
+
+def _payload_size(change: ChangeIn, canonical: bytes | None) -> int:
+    """The payload's size as compact JSON (ASCII-escaped, as ``json.dumps`` writes it).
+
+    When the change's canonical bytes are ASCII, the payload's compact JSON is part of them,
+    so their length bounds the payload's: a change whose canonical bytes already fit skips
+    the second serialisation (the exact answer matters only near the limit)."""
+    if canonical is not None and len(canonical) <= MAX_PAYLOAD_BYTES and canonical.isascii():
+        return len(canonical)
+    return len(json.dumps(change.payload, separators=(",", ":")).encode("utf-8"))
+
+
+def check_change(index: int, change: ChangeIn, canonical: bytes | None = None) -> CheckedChange:
+    """Validate one change without touching the database (whole batch fails on any error).
+
+    ``canonical``: the change's canonical bytes if already made (the chain check makes them).
+    """
+    size = _payload_size(change, canonical)
+    if size > MAX_PAYLOAD_BYTES:
+        raise HubError(
+            413, "payload_too_large",
+            f"Change {index} ({change.kind} {change.record_id}) is larger than "
+            f"{MAX_PAYLOAD_BYTES} bytes.",
+        )
+    if change.kind == CONFLICT_KIND:
+        try:
+            conflict = ConflictPayload.model_validate(change.payload)
+        except PydanticValidationError as exc:
+            fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
+            raise _invalid(index, change, "bad conflict fields: " + ", ".join(fields)) from None
+        if conflict.id != change.record_id:
+            raise _invalid(index, change, "id: must equal the change's record_id")
+        return CheckedChange(change=change, body=conflict.model_dump(mode="json"), case_id=None)
+    try:
+        record = record_from_dict(change.kind, change.payload)
+        if change.op == "finalise" or not record.EVENT:
+            record.validate()
+    except ValidationError as exc:
+        raise _invalid(index, change, "; ".join(str(p) for p in exc.problems)) from None
+    if record.id != change.record_id:
+        raise _invalid(index, change, "id: must equal the change's record_id")
+    if record.EVENT and change.op != "finalise":
+        raise _invalid(index, change, "op: events reach the hub only once finalised")
+    return CheckedChange(change=change, body=record.to_dict(), case_id=record.case_id)
+
+
+def check_chain(device: Device | CallerDevice, request: PushRequest,
+                wires: list[bytes] | None = None) -> list[str]:
+    """Verify the batch signature and recompute the chain; returns the head after each change.
+
+    401 for a signature that is not the device's; 400 when the changes do not hash to the
+    signed head (tampered, missing or re-ordered). ``wires``: the changes' canonical bytes,
+    if already made (the same hash as ``chain_heads``).
+    """
+    proof = request.chain
+    message = chain_message(device.id, proof.prev_head, proof.head)
+    if not signature_valid(device.public_key, proof.signature, message):
+        log.warning("push refused: bad chain signature from device %s", device.id)
+        raise HubError(401, "bad_signature", "The batch signature is not this device's.")
+    if wires is None:
+        heads = chain_heads(proof.prev_head, list(request.changes))
+    else:
+        heads = []
+        head = bytes.fromhex(proof.prev_head)
+        sha256 = hashlib.sha256
+        for wire in wires:
+            head = sha256(head + wire).digest()
+            heads.append(head.hex())
+    if heads[-1] != proof.head:
+        log.warning("push refused: chain mismatch from device %s", device.id)
+        raise HubError(
+            400, "chain_mismatch",
+            "The changes do not match the signed chain head: the batch was altered in transit "
+            "or on the device.",
+        )
+    return heads
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedPush:
+    """The checks of a push that need no database, made before its transaction (and before
+    the write lock): chain heads and checked changes, or the refusal they led to."""
+
+    heads: list[str]
+    checked: list[CheckedChange]
+    error: HubError | None = None
+
+
+def prepare_push(caller: Caller, request: PushRequest) -> PreparedPush:
+    """Everything about a push that needs no database (docs/sync.md, "Speed"): canonical
+    bytes (made once, for the chain and the size check), signature, chain, record rules.
+
+    A refusal is kept, not raised, so ``push`` still reports a changed epoch first.
+    """
+    try:
+        if caller.actor.role == ADMIN:
+            raise out_of_scope("Administrators hold no case records.")
+        ids = [change.id for change in request.changes]
+        if len(set(ids)) != len(ids):
+            raise HubError(422, "invalid_request", "A change id appears twice in the batch.")
+        wires = [canonical_change(change) for change in request.changes]
+        heads = check_chain(caller.device, request, wires)
+        checked = [
+            check_change(i, change, wire)
+            for i, (change, wire) in enumerate(zip(request.changes, wires, strict=True))
+        ]
+        check_supervision_kinds(caller.actor, ((c.change.kind, c.change.record_id, c.body)
+                                               for c in checked))
+    except HubError as exc:
+        return PreparedPush([], [], exc)
+    return PreparedPush(heads, checked)
+
+
+# --------------------------------------------------------------------------- under the lock
+def epoch_matches(request: PushRequest, epoch: str) -> bool:
+    """The batch was made against the hub's current epoch (not a hub since restored)."""
+    return request.hub_epoch == epoch
+
+
+def check_epoch(request: PushRequest, epoch: str) -> None:
+    """409 ``epoch_changed`` unless :func:`epoch_matches`."""
+    if not epoch_matches(request, epoch):
+        raise HubError(
+            409, "epoch_changed",
+            "The hub was restored from a backup: pull everything again from zero, then push "
+            "every change again.",
+        )
+
+
+def may_push(device: Device | None) -> bool:
+    """The device (as read under the lock) may still push: active, or retired."""
+    return device is not None and device.status in MAY_PUSH
+
+
+def check_device(device: Device | None) -> Device:
+    """The device, or 401 ``device_revoked`` unless it :func:`may_push`."""
+    if device is None or not may_push(device):
+        raise HubError(401, "device_revoked", "This device has been revoked.",
+                       wipe=bool(device and device.wipe))
+    return device
+
+
+def follows_chain(device: Device, start: str) -> bool:
+    """New changes starting after ``start`` continue the device's chain on the hub."""
+    return start == device.chain_head
+
+
+def check_follows_chain(device: Device, start: str) -> None:
+    """409 ``chain_gap`` unless :func:`follows_chain`."""
+    if not follows_chain(device, start):
+        log.warning("push refused: chain gap from device %s", device.id)
+        raise HubError(
+            409, "chain_gap",
+            "The batch does not follow the last change the hub has from this device; "
+            "push the earlier changes first.",
+        )
+
+
+def is_plain_event(change: ChangeIn) -> bool:
+    """An event (not a header, not a conflict resolution): new ones are written in bulk."""
+    return change.kind not in HEADER_KINDS and change.kind != CONFLICT_KIND
+
+
+def takes_common_path(change: ChangeIn, slow_kinds: frozenset[str] | set[str]) -> bool:
+    """A change the group commit may write on its common path when new: a finalised plain
+    event that no hook looks at (lone working's visit kinds, ``slow_kinds``: supervision and
+    kinds this hub wants approved)."""
+    return (
+        change.op == "finalise" and is_plain_event(change)
+        and change.kind not in lone_working.VISIT_KINDS and change.kind not in slow_kinds
+    )
+
+
+def in_scope(actor: Actor, case: HubCase | None) -> bool:
+    """The case exists on the hub and is in the caller's caseload."""
+    return case is not None and can_see_case(actor, case)
+
+
+def check_case(actor: Actor, case: HubCase | None, case_id: str) -> HubCase:
+    """The case, or 403 unless :func:`in_scope`."""
+    if case is None or not in_scope(actor, case):
+        raise out_of_scope(f"Case {case_id} is not in your caseload on the hub.")
+    return case
+
+
+def known_kinds() -> list[str]:
+    """Every kind a device may push (records plus conflict resolutions)."""
+    return [*RECORD_TYPES, CONFLICT_KIND]

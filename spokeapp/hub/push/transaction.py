@@ -1,0 +1,456 @@
+"""One push applied in an open transaction (docs/sync.md, "Push"): the batch is validated,
+scoped, deduplicated and chained, or refused whole and nothing is stored. The response is
+built only after commit by the caller, so it is the device's durable acknowledgement.
+
+:class:`PushTransaction` applies each new change by kind (events in bulk through the one
+write routine, :class:`spokeapp.hub.push.rows.RowWriter`; headers merged field by field,
+conflicts opened and resolved); :func:`push` makes the checks of
+:mod:`spokeapp.hub.push.checks` and runs it. The group commit (:mod:`spokeapp.hub.push.group`)
+sends every push that is not its common case here, in a savepoint of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spokeapp.domain.conflicts import keep_units, obeys_rules, tied_group, unit_of, within_rules
+from spokeapp.domain.ids import new_id
+from spokeapp.hub import approvals, lone_working
+from spokeapp.hub.admin import reassign_case
+from spokeapp.hub.devices import Caller
+from spokeapp.hub.errors import HubError, out_of_scope
+from spokeapp.hub.ledger import META_EPOCH, among, audit, lock_writes, meta, next_seq
+from spokeapp.hub.models import Device, HubCase, HubChange, HubRecord, User
+from spokeapp.hub.push.checks import (
+    CheckedChange,
+    PreparedPush,
+    check_case,
+    check_device,
+    check_epoch,
+    check_follows_chain,
+    is_plain_event,
+    normalise,
+    prepare_push,
+)
+from spokeapp.hub.push.merge import changed_since_base, merge_fields
+from spokeapp.hub.push.rows import FINAL, HEADER, Outcome, RowWriter, change_row, event_row
+from spokeapp.hub.scope import Actor, can_hold_case, can_see_uncased
+from spokeapp.hub.security import Clock, iso
+from spokeapp.hub.supervision import check_targets
+from spokeapp.sync.protocol import (
+    CONFLICT_KIND,
+    HEADER_KINDS,
+    ChangeResult,
+    ConflictPayload,
+    PushRequest,
+    PushResponse,
+)
+
+log = logging.getLogger(__name__)
+
+#: Fields of a conflict record a person may change: marking it resolved.
+CONFLICT_RESOLUTION_FIELDS = frozenset({"resolved", "resolved_by", "resolved_at", "resolution"})
+
+
+class PushTransaction:
+    """Applies one checked batch inside an open transaction holding the write lock."""
+
+    def __init__(self, session: Session, caller: Caller, clock: Clock) -> None:
+        self.session = session
+        self.actor: Actor = caller.actor
+        self.device_id = caller.device.id
+        self.now = iso(clock())
+        self.clock = clock
+        #: New events (and the batch's change rows) waiting for one bulk INSERT each.
+        self.rows = RowWriter(session)
+        self._existing: set[str] = set()
+        self._seen: set[str] = set()
+        #: Cases loaded for this batch (the session's identity map holds objects weakly).
+        self._cases: dict[str, HubCase] = {}
+
+    # -- the bulk path (docs/sync.md, "Speed"): new finalised events, the common case
+    def prefetch(self, checked: Sequence[CheckedChange]) -> None:
+        """Load, in two queries, every hub record and case the batch touches (the identity
+        map then answers the per-change lookups without SQL)."""
+        record_ids = list({item.change.record_id for item in checked})
+        case_ids = list({item.case_id for item in checked if item.case_id is not None})
+        for start in range(0, len(record_ids), 500):
+            chunk = record_ids[start:start + 500]
+            self._existing.update(
+                r.record_id
+                for r in self.session.scalars(select(HubRecord).where(
+                    among(self.session, HubRecord.record_id, chunk)))
+            )
+        for start in range(0, len(case_ids), 500):
+            for case in self.session.scalars(
+                select(HubCase).where(
+                    among(self.session, HubCase.case_id, case_ids[start:start + 500]))
+            ):
+                self._cases[case.case_id] = case
+
+    def _bulk_candidate(self, checked: CheckedChange) -> bool:
+        change = checked.change
+        return (
+            is_plain_event(change)
+            and change.record_id not in self._existing
+            and change.record_id not in self._seen
+        )
+
+    def apply_or_queue(self, checked: CheckedChange) -> Outcome:
+        """Apply one new change; a new event is queued for :meth:`flush_queued` (its seq is
+        filled in then). Anything else flushes the queue first, so seq order is batch order."""
+        change = checked.change
+        record_id = change.record_id
+        if self._bulk_candidate(checked):
+            if checked.case_id is not None:
+                self._case(checked.case_id)
+            self._seen.add(record_id)
+            outcome = Outcome("accepted", 0)
+            self.rows.add_record(
+                event_row(record_id, change.kind, checked.case_id, checked.body,
+                          self.actor.user_id, self.device_id, self.now),
+                outcome,
+            )
+            return outcome
+        self.flush_queued()
+        self._seen.add(record_id)
+        return self.apply(checked)
+
+    def flush_queued(self) -> None:
+        """Give the queued events consecutive seqs (one counter UPDATE) and insert them, with
+        the change rows queued so far, in one bulk insert per table."""
+        self.rows.write()
+
+    # -- scope helpers
+    def _case(self, case_id: str) -> HubCase:
+        case = self._cases.get(case_id) or self.session.get(HubCase, case_id)
+        return check_case(self.actor, case, case_id)
+
+    def _check_record_scope(self, record: HubRecord) -> None:
+        if record.case_id is not None:
+            self._case(record.case_id)
+        elif not can_see_uncased(self.actor, self.session.get(User, record.author_user)):
+            raise out_of_scope(f"Record {record.record_id} is not in your scope on the hub.")
+
+    def _store(self, checked: CheckedChange, body: dict[str, Any], case_id: str | None,
+               existing: HubRecord | None, state: str) -> int:
+        seq = next_seq(self.session)
+        if existing is None:
+            self.session.add(
+                HubRecord(
+                    record_id=checked.change.record_id, kind=checked.change.kind,
+                    case_id=case_id, state=state, body=body, author_user=self.actor.user_id,
+                    device_id=self.device_id, seq=seq, hub_time=self.now,
+                )
+            )
+            self.session.flush()
+        else:
+            if existing.kind != CONFLICT_KIND:
+                authors = dict(existing.field_authors or {})
+                writes = dict(existing.field_writes or {})
+                for name in set(existing.body) | set(body):
+                    if existing.body.get(name) != body.get(name):
+                        authors[name] = self.actor.user_id
+                        writes[name] = {"seq": seq, "device": self.device_id}
+                existing.field_authors = authors
+                existing.field_writes = writes
+            existing.body = body
+            existing.seq = seq
+            existing.hub_time = self.now
+            existing.device_id = self.device_id
+            existing.edited_by = self.actor.user_id
+        return seq
+
+    # -- per kind
+    def apply(self, checked: CheckedChange) -> Outcome:
+        """Apply one new change; raises HubError to refuse the whole batch."""
+        change = checked.change
+        existing = self.session.get(HubRecord, change.record_id)
+        if existing is not None and existing.kind != change.kind:
+            raise HubError(
+                422, "kind_mismatch",
+                f"Record {change.record_id} is a {existing.kind} on the hub, not {change.kind}.",
+            )
+        if change.kind == CONFLICT_KIND:
+            return self._resolve_conflict(checked, existing)
+        if change.kind == "case":
+            return self._apply_case(checked, existing)
+        if change.kind in HEADER_KINDS:
+            if existing is None:
+                return Outcome("accepted", self._store(checked, checked.body, None, None, HEADER))
+            self._check_record_scope(existing)
+            return self._merge_header(checked, existing, existing.case_id)
+        # events
+        if checked.case_id is not None:
+            self._case(checked.case_id)
+        if existing is not None:
+            self._check_record_scope(existing)
+            if existing.body == checked.body:
+                return Outcome("duplicate", existing.seq)
+            raise HubError(
+                409, "record_final",
+                f"Record {change.record_id} was finalised already and cannot change; "
+                "write an amendment instead.",
+            )
+        seq = self._store(checked, checked.body, checked.case_id, None, FINAL)
+        return Outcome("accepted", seq)
+
+    def _apply_case(self, checked: CheckedChange, existing: HubRecord | None) -> Outcome:
+        case_id = checked.change.record_id
+        hub_case = self.session.get(HubCase, case_id)
+        if existing is None or hub_case is None:
+            key_worker = self.session.get(User, str(checked.body["key_worker"]))
+            if key_worker is None or not can_hold_case(self.actor, key_worker):
+                raise out_of_scope(
+                    "You may only open a case held by yourself (or, as a supervisor, by "
+                    "someone in your team)."
+                )
+            if hub_case is None:
+                self.session.add(
+                    HubCase(case_id=case_id, key_worker=key_worker.id, team=key_worker.team)
+                )
+                self.session.flush()
+            seq = self._store(checked, checked.body, case_id, None, HEADER)
+            outcome = Outcome("accepted", seq)
+        else:
+            self._case(case_id)
+            outcome = self._merge_header(checked, existing, case_id)
+            merged_worker = str(existing.body["key_worker"])
+            if merged_worker != hub_case.key_worker:
+                new_worker = self.session.get(User, merged_worker)
+                if self.actor.role != "supervisor" or new_worker is None or not can_hold_case(
+                    self.actor, new_worker
+                ):
+                    raise out_of_scope(
+                        "Only a supervisor can hand a case to another worker in their team."
+                    )
+                reassign_case(self.session, case_id, new_worker.id, self.actor.user_id,
+                              self.clock)
+                outcome.seq = existing.seq
+        self._link_people(checked.body, case_id)
+        return outcome
+
+    def _link_people(self, case_body: dict[str, Any], case_id: str) -> None:
+        """Attach the case's young person and referral to it, so they follow the case."""
+        for key in ("young_person_id", "referral_id"):
+            record_id = case_body.get(key)
+            if not isinstance(record_id, str):
+                continue
+            record = self.session.get(HubRecord, record_id)
+            if record is None or record.case_id is not None:
+                continue
+            if record.kind not in ("young_person", "referral"):
+                continue
+            if not can_see_uncased(self.actor, self.session.get(User, record.author_user)):
+                continue
+            record.case_id = case_id
+            record.seq = next_seq(self.session)
+            record.hub_time = self.now
+
+    def _merge_header(self, checked: CheckedChange, existing: HubRecord,
+                      case_id: str | None) -> Outcome:
+        """Merge a header edit into the hub's version (docs/sync.md, "Headers and
+        conflicts"); every field the device changed that the stored result does not hold is
+        named by a conflict, whatever the reason (a clash, or a record rule)."""
+        change, kind = checked.change, checked.change.kind
+        hub_body = dict(existing.body)
+        base = (normalise(kind, change.base) if change.base is not None else None) or {}
+        hub_changed = changed_since_base(base, hub_body, existing.field_writes,
+                                         change.base_seq, self.device_id)
+        if (
+            change.base_seq is not None
+            and change.base_seq == existing.seq
+            and change.base is not None
+            and base == hub_body
+        ):
+            # Only when the device provably edited exactly what the hub holds is its version
+            # taken whole; a matching seq alone is not proof (the device may have noted its own
+            # pushed body as the base, while the hub had merged others' edits into it).
+            merged = dict(checked.body)
+        else:
+            merged, _clashes = merge_fields(base, hub_body, checked.body, hub_changed)
+            # Fields that mean one thing together are never mixed from the two versions.
+            merged = keep_units(kind, base, hub_body, checked.body, merged, hub_changed)
+            # A group of fields tied by a rule that the merge broke keeps the hub's values.
+            merged = within_rules(kind, hub_body, merged)
+        if merged != hub_body and not obeys_rules(kind, merged):
+            merged = dict(hub_body)  # never store a version that breaks the rules
+        # What the device changed (from its base; a field of a merge unit the device changed
+        # counts whole) and the stored result does not hold.
+        changed = {name for name in set(hub_body) | set(checked.body) | set(base)
+                   if checked.body.get(name) != base.get(name)}
+        unapplied = [
+            name for name in sorted(set(hub_body) | set(checked.body))
+            if merged.get(name) != checked.body.get(name)
+            and (name in changed or not changed.isdisjoint(unit_of(kind, name)))
+        ]
+        authors = {name: (existing.field_authors or {}).get(name, existing.author_user)
+                   for name in unapplied}
+        scope_author, hub_seq = existing.author_user, existing.seq
+        seq = existing.seq
+        if merged != hub_body:
+            seq = self._store(checked, merged, case_id, existing, HEADER)
+        conflict_ids = [
+            self._open_conflict(checked, name, hub_body, authors[name], hub_seq, case_id,
+                                scope_author)
+            for name in unapplied
+        ]
+        return Outcome("conflict" if conflict_ids else "accepted", seq, conflict_ids)
+
+    def _open_conflict(self, checked: CheckedChange, name: str, hub_body: dict[str, Any],
+                       hub_author: str, hub_seq: int, case_id: str | None,
+                       scope_author: str) -> str:
+        """One conflict record: ``hub_author`` wrote the kept value; ``scope_author`` is the
+        header's first author (an uncased conflict is scoped like the header)."""
+        change = checked.change
+        conflict_id = new_id()
+        body = ConflictPayload(
+            id=conflict_id, record_id=change.record_id, record_kind=change.kind,
+            case_id=case_id, field=name, hub_value=hub_body.get(name),
+            device_value=checked.body.get(name), hub_author=hub_author,
+            device_author=self.actor.user_id, hub_seq=hub_seq, change_id=change.id,
+            device_local_time=change.local_time, opened_at=self.now,
+            device_tied={field: checked.body.get(field)
+                         for field in sorted(tied_group(change.kind, name))},
+        ).model_dump(mode="json")
+        self.session.add(
+            HubRecord(
+                record_id=conflict_id, kind=CONFLICT_KIND, case_id=case_id, state=HEADER,
+                body=body, author_user=scope_author if case_id is None else self.actor.user_id,
+                device_id=None, seq=next_seq(self.session), hub_time=self.now,
+            )
+        )
+        self.session.flush()
+        return conflict_id
+
+    def _resolve_conflict(self, checked: CheckedChange, existing: HubRecord | None) -> Outcome:
+        if existing is None:
+            raise HubError(404, "unknown_conflict",
+                           f"The hub has no conflict {checked.change.record_id}.")
+        self._check_record_scope(existing)
+        try:  # as the payload model reads it (a conflict stored before a field was added)
+            stored = ConflictPayload.model_validate(existing.body).model_dump(mode="json")
+        except PydanticValidationError:
+            stored = existing.body
+        changed = {k for k in set(stored) | set(checked.body)
+                   if stored.get(k) != checked.body.get(k)}
+        if not changed <= CONFLICT_RESOLUTION_FIELDS:
+            raise HubError(422, "invalid_record",
+                           "Only resolved, resolved_by, resolved_at and resolution of a "
+                           "conflict may change.")
+        if not changed:
+            return Outcome("duplicate", existing.seq)
+        return Outcome("accepted",
+                        self._store(checked, checked.body, existing.case_id, existing, HEADER))
+
+
+def push(session: Session, caller: Caller, request: PushRequest, clock: Clock,
+         prepared: PreparedPush | None = None, *, epoch: str | None = None,
+         locked: bool = False) -> PushResponse:
+    """Accept a batch atomically, or refuse it whole with a HubError (nothing stored).
+
+    ``prepared``: :func:`prepare_push` of this request, if already made (outside the
+    transaction); made here otherwise. ``epoch`` and ``locked``: the hub's epoch as read
+    in this transaction and whether it already holds the write lock (a group commit).
+    """
+    check_epoch(request, epoch if epoch is not None else meta(session, META_EPOCH))
+    if prepared is None:
+        prepared = prepare_push(caller, request)
+    if prepared.error is not None:
+        raise prepared.error
+    heads, checked = prepared.heads, prepared.checked
+    ids = [change.id for change in request.changes]
+
+    if not locked:
+        lock_writes(session)
+    device = check_device(session.get(Device, caller.device.id, populate_existing=True))
+    known = {
+        row.change_id: row
+        for row in session.scalars(
+            select(HubChange).where(among(session, HubChange.change_id, ids))).all()
+    }
+    owners = _owners(session, {row.device_id for row in known.values()} - {device.id})
+    for index, change in enumerate(request.changes):
+        row = known.get(change.id)
+        if row is None:
+            continue
+        # From this device, or from an earlier device of the same person (a laptop enrolled
+        # again re-sends what it sent before: docs/sync.md, "Enrolling again"); either way at
+        # the same place in the same history (the chain hash covers everything before it).
+        mine = row.device_id == device.id or owners.get(row.device_id) == device.user_id
+        if not mine or row.chain_hash != heads[index]:
+            raise HubError(
+                400, "chain_mismatch",
+                f"Change {change.id} reached the hub before with different content or from "
+                "another device.",
+            )
+    leading = 0
+    while leading < len(ids) and ids[leading] in known:
+        leading += 1
+    if any(change_id in known for change_id in ids[leading:]):
+        raise HubError(400, "chain_mismatch", "Changes the hub already has are out of order.")
+    if leading and device.chain_head != heads[leading - 1] and device.chain_head in (
+            request.chain.prev_head, *heads[:leading - 1]):
+        # The known changes continue this device's own chain from where it stands: a laptop
+        # enrolled again replaying, from genesis, what its earlier device sent. Its head moves
+        # along them (for a device's own changes the head is never behind them).
+        device.chain_head = heads[leading - 1]
+    results: list[ChangeResult] = []
+    if leading < len(ids):
+        check_follows_chain(device, request.chain.prev_head if leading == 0
+                            else heads[leading - 1])
+    applier = PushTransaction(session, caller, clock)
+    counts: dict[str, int] = {"accepted": 0, "duplicate": 0, "conflict": 0}
+    fresh = [item for item in checked if item.change.id not in known]
+    applier.prefetch(fresh)
+    outcomes: list[Outcome] = []
+    accepted: list[CheckedChange] = []
+    for index, item in enumerate(checked):
+        row = known.get(item.change.id)
+        if row is not None:
+            outcome = Outcome("duplicate", row.seq)
+        else:
+            outcome = applier.apply_or_queue(item)
+            applier.rows.add_change(
+                change_row(item.change.id, device.id, item.change.record_id, heads[index],
+                           outcome.status, applier.now),
+                outcome,
+            )
+            if outcome.status == "accepted":
+                accepted.append(item)
+        outcomes.append(outcome)
+    applier.flush_queued()
+    # Lone working (issue 5): permissions, visit index, watch rows; one cheap call.
+    watches = lone_working.on_safety_changes(session, caller.actor, checked, clock)
+    # Supervision (issue 6): targets of comments, marks and sign-offs; hub-configured approvals.
+    check_targets(session, checked)
+    approvals.on_pushed(session, caller.actor, accepted, clock)
+    for item, outcome in zip(checked, outcomes, strict=True):
+        counts[outcome.status] += 1
+        results.append(
+            ChangeResult(id=item.change.id, status=outcome.status, seq=outcome.seq,
+                         conflict_ids=outcome.conflict_ids, watch=watches.get(item.change.id))
+        )
+    if leading < len(ids):
+        device.chain_head = request.chain.head
+    device.last_seen_at = applier.now
+    detail = " ".join(f"{k}={v}" for k, v in counts.items())
+    audit(session, caller.actor.user_id, "push", device.id, detail)
+    log.info("push from device %s: %s", device.id, detail)
+    return PushResponse(results=results, chain_head=device.chain_head,
+                        hub_epoch=request.hub_epoch)
+
+
+def _owners(session: Session, device_ids: set[str]) -> dict[str, str]:
+    """The person each of these devices belongs to."""
+    if not device_ids:
+        return {}
+    rows = session.execute(
+        select(Device.id, Device.user_id).where(among(session, Device.id, sorted(device_ids))))
+    return {str(device_id): str(user_id) for device_id, user_id in rows}

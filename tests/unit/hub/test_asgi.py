@@ -1,0 +1,38 @@
+"""The pull's query, defined once (``PULL_QUERY``): the checks both SyncRoutes and the declared
+route answer with, and the parameters the OpenAPI document declares."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.exceptions import RequestValidationError
+
+from spokeapp.hub.asgi import AFTER, LIMIT, PULL_QUERY, pull_query
+from spokeapp.sync.protocol import DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_SEQ
+
+
+def test_defaults_and_last_value_wins() -> None:
+    assert pull_query(b"") == (0, DEFAULT_PULL_LIMIT)
+    assert pull_query(b"after=3&limit=1") == (3, 1)
+    assert pull_query(b"after=2&after=7") == (7, DEFAULT_PULL_LIMIT)
+
+
+@pytest.mark.parametrize(("query", "errors"), [
+    (b"after=-1", [("greater_than_equal", "after")]),
+    (f"after={MAX_SEQ + 1}".encode(), [("less_than_equal", "after")]),
+    (b"limit=0", [("greater_than_equal", "limit")]),
+    (f"limit={MAX_PULL_LIMIT + 1}".encode(), [("less_than_equal", "limit")]),
+    (b"after=abc&limit=1.5", [("int_parsing", "after"), ("int_parsing", "limit")]),
+])
+def test_out_of_bounds_names_the_parameter_and_rule(query: bytes,
+                                                    errors: list[tuple[str, str]]) -> None:
+    with pytest.raises(RequestValidationError) as caught:
+        pull_query(query)
+    assert [(e["type"], e["loc"][-1]) for e in caught.value.errors()] == errors
+
+
+def test_the_declared_parameters_use_the_same_bounds() -> None:
+    assert PULL_QUERY == (AFTER, LIMIT)
+    for number in PULL_QUERY:
+        declared = number.declared()
+        bounds = {type(m).__name__: m for m in declared.metadata}
+        assert bounds["Ge"].ge == number.low and bounds["Le"].le == number.high
