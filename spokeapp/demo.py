@@ -27,6 +27,9 @@ from spokeapp.domain.records import (
     ChosenBy,
     Closure,
     ClosureReason,
+    Consent,
+    ConsentGivenBy,
+    ConsentMethod,
     ContactType,
     GroupSession,
     GroupSetting,
@@ -39,6 +42,7 @@ from spokeapp.domain.records import (
     RiskAssessment,
     SafeguardingConcern,
     Session,
+    ShareWith,
     SourceType,
     VenueType,
     YoungPerson,
@@ -96,7 +100,8 @@ def seed_demo(
     book: Casebook, *, today: date | None = None, tool: RiskTool | None = None, seed: int = 7
 ) -> dict[str, int]:
     """Write a small fictional caseload: referrals, open cases with sessions and assessments,
-    one closed case with its outcome, a concern, group work and a training session."""
+    one closed case with its outcome, a concern, a consent to share, group work and a
+    training session."""
     tool = tool or load_risk_tool()
     today = today or datetime.now(UTC).date()
     rng = random.Random(seed)  # noqa: S311 - repeatable fictional data, not a secret
@@ -151,6 +156,15 @@ def seed_demo(
             )
             book.save(latest, finalise=True)
             counts["risk assessments"] += 1
+        if n == 2:
+            given = opened + timedelta(days=1)
+            book.save(Consent(
+                id=new_id(), case_id=case.id, given_on=given,
+                given_by=ConsentGivenBy.YOUNG_PERSON, given_by_name=yp.name,
+                method=ConsentMethod.VERBAL, review_on=given + timedelta(days=182),
+                explained="Fictional demo: what we share, with whom and why; they can say no.",
+                share_with=(ShareWith.POLICE, ShareWith.CHILDRENS_SOCIAL_CARE),
+            ), finalise=True)
         if n == 3:
             book.save(SafeguardingConcern(
                 id=new_id(), case_id=case.id, raised_on=opened + timedelta(days=10),

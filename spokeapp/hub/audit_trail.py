@@ -1,4 +1,4 @@
-"""The hub's audit trail: supervisors' and admins' views of case records, and reading it back.
+"""The hub's audit trail: supervisors' and admins' views of case records, reported by laptops.
 
 Supervisors read their team's records on their own laptops, where each opened case is written to
 the laptop's (encrypted, append-only) audit table. ``POST /v1/audit/case-views`` brings those
@@ -7,24 +7,22 @@ rows to the hub at each sync, so the hub's audit trail shows who looked at which
 laptop's audit order; the hub keeps, per device, the highest sequence number it has recorded, so
 a batch sent again after a lost answer records nothing twice.
 
-Administrators read the trail with ``spoke-hub audit`` (``read_trail``). Entries hold ids,
-actions and counts only, never record contents.
+Administrators read the trail with ``spoke-hub audit`` (:mod:`spokeapp.hub.audit_view`). Entries
+hold ids, actions and counts only, never record contents.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spokeapp.hub import devices
 from spokeapp.hub.deps import Caller
 from spokeapp.hub.errors import HubError
 from spokeapp.hub.ledger import audit, lock_writes, set_meta
-from spokeapp.hub.models import AuditEntry, HubMeta
+from spokeapp.hub.models import HubMeta
 from spokeapp.hub.scope import ADMIN, SUPERVISOR
 from spokeapp.sync.protocol import API_PREFIX, CaseViewsRequest, CaseViewsResponse, ErrorBody
 
@@ -54,23 +52,6 @@ def record_case_views(session: Session, caller: devices.Caller,
     up_to = max(done, seqs[-1])
     set_meta(session, key, str(up_to))
     return CaseViewsResponse(recorded=len(fresh), up_to=up_to)
-
-
-def read_trail(session: Session, *, action: str | None = None, actor: str | None = None,
-               subject: str | None = None, since: str | None = None,
-               limit: int = 200) -> Sequence[AuditEntry]:
-    """The newest ``limit`` entries matching the filters, oldest first."""
-    query = select(AuditEntry)
-    if action is not None:
-        query = query.where(AuditEntry.action == action)
-    if actor is not None:
-        query = query.where(AuditEntry.actor == actor)
-    if subject is not None:
-        query = query.where(AuditEntry.subject == subject)
-    if since is not None:
-        query = query.where(AuditEntry.at >= since)
-    rows = session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit)).all()
-    return list(reversed(rows))
 
 
 def router() -> APIRouter:

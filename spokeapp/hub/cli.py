@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from spokeapp.domain.errors import SpokeError
-from spokeapp.hub import admin, approvals, areas, audit_trail, backup, safety_cli, schema
+from spokeapp.hub import admin, approvals, areas, audit_view, backup, safety_cli, schema
 from spokeapp.hub.config import (
     DEFAULT_HOST,
     DEFAULT_PORT,
@@ -324,17 +324,29 @@ def cmd_device_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_audit(args: argparse.Namespace) -> int:
-    engine = _engine(_settings(args))
-    with Session(engine) as session:
-        rows = audit_trail.read_trail(
-            session, action=args.action, actor=args.actor, subject=args.subject,
-            since=args.since, limit=args.limit,
-        )
-    if not rows:
-        print("No audit entries match.")
-    for row in rows:
-        print(f"{row.at}\t{row.actor}\t{row.action}\t{row.subject}\t{row.detail}")
+def cmd_device_report(args: argparse.Namespace) -> int:
+    """A lost or stolen laptop: what the officer tells the ICO (hub.device_report). Printed
+    only (it names young people for the officer); the audit entry names ids and counts."""
+    import dataclasses
+
+    from spokeapp.hub import device_report
+    from spokeapp.hub.errors import HubError
+
+    settings = _settings(args)
+    engine = _engine(settings)
+    try:
+        with Session(engine) as session, session.begin():
+            report = device_report.device_report(
+                session, args.device_id, token_seconds=settings.access_token_seconds)
+    except HubError as exc:
+        if exc.code != "unknown_device":
+            raise
+        print(f"spoke-hub: {exc.message} (see `spoke-hub device list`)", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(dataclasses.asdict(report), indent=2))
+    else:
+        print(device_report.render(report))
     return 0
 
 
@@ -441,17 +453,6 @@ def build_parser() -> argparse.ArgumentParser:
     device = commands.add_parser("device", help="laptops").add_subparsers(
         dest="action", required=True
     )
-    p = commands.add_parser(
-        "audit", parents=[common],
-        help="read the audit trail (who did what, including supervisors' case views)",
-    )
-    p.add_argument("--action", help="only this action, e.g. case_view, push, user_add")
-    p.add_argument("--actor", help="only entries by this user id")
-    p.add_argument("--subject", help="only entries about this id (a case, device, user)")
-    p.add_argument("--since", help="only entries at or after this UTC time (ISO 8601)")
-    p.add_argument("--limit", type=int, default=200, help="newest N entries (default 200)")
-    p.set_defaults(run=cmd_audit)
-
     p = device.add_parser("list", parents=[common], help="enrolled devices")
     p.set_defaults(run=cmd_device_list)
     p = device.add_parser(
@@ -462,6 +463,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--wipe", action="store_true",
                    help="lost or stolen: refuse everything and tell it to erase its casebook")
     p.set_defaults(run=cmd_device_revoke)
+    p = device.add_parser(
+        "report", parents=[common],
+        help="lost or stolen laptop: the cases it held, encryption, last contact, wipe",
+    )
+    p.add_argument("device_id")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(run=cmd_device_report)
 
     p = commands.add_parser(
         "restore-epoch", parents=[common],
@@ -485,6 +493,7 @@ def build_parser() -> argparse.ArgumentParser:
     safety_cli.register(commands, common, _settings)  # lone working (issue 5)
     approvals.register(commands, common, _settings)  # sign-off of configured kinds (issue 6)
     areas.register(commands, common, _settings)  # local authority areas (issue 14)
+    audit_view.register(commands, common, _settings)  # the audit, for the officer (issue 16)
     return parser
 
 

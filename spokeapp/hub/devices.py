@@ -252,8 +252,9 @@ def issue_token(
     """A short-lived access token and the next refresh token for a device that presents its
     refresh token (rotation, reuse detection and expiry: see the module docstring).
 
-    Refusals that change nothing are raised. A re-presented token locks the device: that
-    refusal is *returned*, so the caller commits the lock and then raises it.
+    Refusals that change nothing are raised. A re-presented token locks the device, and a
+    device revoked with wipe is recorded as told (audit ``device_wipe_sent``): those
+    refusals are *returned*, so the caller commits what they wrote and then raises them.
     """
     lock_writes(session)  # one writer: two refreshes of one device never interleave
     device = session.get(Device, request.device_id)
@@ -280,6 +281,14 @@ def issue_token(
         proven = True
         log.info("device %s proved itself after a hub restore", device.id)
     if device.status not in MAY_PUSH:
+        if device.wipe:
+            # A lost laptop told to erase its casebook: recorded (and committed by the
+            # caller) so the officer's report can say the wipe was delivered
+            # (hub.device_report). Rare: such a laptop wipes itself and stops.
+            device.last_seen_at = iso(now)
+            audit(session, device.user_id, "device_wipe_sent", device.id)
+            log.warning("device %s, revoked with wipe, was told to wipe", device.id)
+            return _revoked(device)
         raise _revoked(device)
     if device.refresh_reused_at is not None:
         raise reused_error()

@@ -69,6 +69,7 @@ def record_time(stored: StoredRecord) -> datetime:
         "written_at",
         "decided_at",
         "held_on",
+        "given_on",
     ):
         value = getattr(record, name, None)
         if isinstance(value, datetime):

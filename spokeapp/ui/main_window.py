@@ -49,6 +49,7 @@ from spokeapp.domain.risk_tool import RiskTool
 from spokeapp.domain.roles import Role
 from spokeapp.present.areas import stored_areas
 from spokeapp.present.case_page import REVIEW_SETTING
+from spokeapp.present.consent import current_consent
 from spokeapp.resources import load_risk_tool
 from spokeapp.store.casebook import Casebook, CaseloadRow, StoredRecord
 from spokeapp.store.sync_state import SyncStore
@@ -72,6 +73,7 @@ from spokeapp.ui.views.outreach import OutreachPage
 from spokeapp.ui.views.record_dialogs import (
     AmendmentDialog,
     ConcernDialog,
+    ConsentDialog,
     GroupSessionDialog,
     ProfessionalActivityDialog,
 )
@@ -358,6 +360,7 @@ class MainWindow(QMainWindow):
         self.case_page.session_requested.connect(self.record_session_for)
         self.case_page.assessment_requested.connect(lambda case_id: self.assess(case_id))
         self.case_page.concern_requested.connect(self.raise_concern)
+        self.case_page.consent_requested.connect(self.record_consent)
         self.case_page.amendment_requested.connect(self.amend)
         self.case_page.draft_requested.connect(self.open_draft)
         self.case_page.close_requested.connect(self.close_case)
@@ -698,6 +701,7 @@ class MainWindow(QMainWindow):
                     else self.new_referral()
                 ),
                 "concern": lambda: self.raise_concern(context["case_id"]),
+                "consent": lambda: self.record_consent(context["case_id"]),
                 "amendment": lambda: self.amend(context["case_id"], context["record_id"]),
                 "group_session": self.new_group,
                 "professional_activity": self.new_professional,
@@ -806,6 +810,18 @@ class MainWindow(QMainWindow):
     def raise_concern(self, case_id: str) -> None:
         dialog = ConcernDialog(
             self.book, case_id, today=self.today_date(), parent=self, tasks=self._tasks
+        )
+        dialog.saved.connect(lambda record_id: self._changed(case_id, record_id))
+        self._show_dialog(dialog)
+
+    def record_consent(self, case_id: str) -> None:
+        """Record consent to share for the case, or withdraw the consent in force."""
+        current = current_consent(
+            self.book.records("consent", case_id=case_id, state="final")
+        )
+        dialog = ConsentDialog(
+            self.book, case_id, today=self.today_date(), current=current, parent=self,
+            tasks=self._tasks,
         )
         dialog.saved.connect(lambda record_id: self._changed(case_id, record_id))
         self._show_dialog(dialog)

@@ -105,7 +105,10 @@ def test_referral_to_closure_with_a_lower_outcome(qtbot: Any, make_shell: Any, s
     assert main.current_page_title == "Case"
     case_id = main.case_page.case_id
     assert main.case_page.title.text().startswith("YP-0001")
-    assert "Consent to share: Yes" in [
+    assert "Consent to share: No consent recorded yet." in [
+        w.accessibleName() for w in main.case_page.details.findChildren(type(main.case_page.title))
+    ]
+    assert "Consent at referral: Yes" in [
         w.accessibleName() for w in main.case_page.details.findChildren(type(main.case_page.title))
     ]
 

@@ -8,7 +8,8 @@ import pytest
 
 from spokeapp.crypto.keyfile import FAST_KDF_FOR_TESTS
 from spokeapp.demo import DEMO_PASSPHRASE, DemoProfileError, prepare_demo_profile
-from spokeapp.domain.records import Closure, Outcome, YoungPerson
+from spokeapp.domain.records import Closure, Consent, Outcome, YoungPerson
+from spokeapp.present.consent import consent_words
 from spokeapp.store.casebook import Casebook
 
 
@@ -76,3 +77,16 @@ def test_demo_with_its_own_hub_enrols_the_laptop_and_syncs_everything(tmp_path: 
         assert (profile / "hub" / "hub.key").stat().st_mode & 0o777 == 0o600
     finally:
         result.hub.stop()
+
+
+def test_demo_shows_a_fictional_consent_to_share_on_a_case(tmp_path: Path) -> None:
+    profile = tmp_path / "demo"
+    prepare_demo_profile(profile, kdf=FAST_KDF_FOR_TESTS)
+    with Casebook.open(profile, DEMO_PASSPHRASE) as book:
+        (stored,) = book.records("consent")
+        consent = stored.record
+        assert isinstance(consent, Consent) and stored.state == "final"
+        assert consent.given_by_name == "Demo Birch Example"
+        words = consent_words([stored], consent.given_on)
+        assert words.text.startswith("police, children's social care; not school, health.")
+        assert not words.review_overdue

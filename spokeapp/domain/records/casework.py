@@ -798,3 +798,144 @@ class Amendment(_RecordFields):
     def searchable_text(self) -> str:
         """The reason and the corrected text."""
         return _joined(self.reason, self.text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Consent to share information
+# ---------------------------------------------------------------------------------------------
+
+
+class ShareWith(StrEnum):
+    """An agency a young person (or their parent or carer) may agree information is shared with."""
+
+    POLICE = "police"
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care"
+    SCHOOL = "school"
+    HEALTH = "health"
+
+
+SHARE_WITH_LABELS: Final[dict[ShareWith, str]] = {
+    ShareWith.POLICE: "police",
+    ShareWith.CHILDRENS_SOCIAL_CARE: "children's social care",
+    ShareWith.SCHOOL: "school",
+    ShareWith.HEALTH: "health",
+}
+"""Each agency in words, in the order of the enum (the consent form, the case page)."""
+
+
+class ConsentMethod(StrEnum):
+    """How consent was recorded."""
+
+    VERBAL = "verbal"
+    WRITTEN = "written"
+    OTHER = "other"
+
+
+CONSENT_METHOD_LABELS: Final[dict[ConsentMethod, str]] = {
+    ConsentMethod.VERBAL: "verbal",
+    ConsentMethod.WRITTEN: "written form",
+    ConsentMethod.OTHER: "other",
+}
+"""Each way of recording consent in words."""
+
+
+class ConsentGivenBy(StrEnum):
+    """Who gave (or withdrew) consent: the young person, or a parent or carer."""
+
+    YOUNG_PERSON = "young_person"
+    PARENT_OR_CARER = "parent_or_carer"
+
+
+CONSENT_GIVEN_BY_LABELS: Final[dict[ConsentGivenBy, str]] = {
+    ConsentGivenBy.YOUNG_PERSON: "The young person",
+    ConsentGivenBy.PARENT_OR_CARER: "A parent or carer",
+}
+"""Who gave consent, in words (the consent form's choices)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Consent(_RecordFields):
+    """What a young person (or a parent or carer) agreed may be shared, and with whom.
+
+    ``share_with`` lists the agencies agreed (any not listed is a no). A consent is never edited:
+    a later one replaces it, and withdrawing consent is a new record with ``withdrawn`` set
+    (and nothing shared), pointing at the consent it withdraws (``supersedes_id``). A consent
+    that is not withdrawn must say when it is due for review (``review_on``), chosen by the
+    worker, never defaulted.
+    """
+
+    KIND: ClassVar[str] = "consent"
+    EVENT: ClassVar[bool] = True
+
+    id: str
+    case_id: str
+    given_on: date
+    given_by: ConsentGivenBy
+    given_by_name: str
+    method: ConsentMethod
+    explained: str = ""
+    share_with: tuple[ShareWith, ...] = ()
+    carer_relationship: str = ""
+    method_detail: str = ""
+    review_on: date | None = None
+    withdrawn: bool = False
+    supersedes_id: str | None = None
+
+    def __post_init__(self) -> None:
+        order = list(ShareWith)
+        object.__setattr__(
+            self, "share_with", tuple(sorted(set(self.share_with), key=order.index))
+        )
+
+    def shares_with(self, agency: ShareWith) -> bool:
+        """True if this consent (not withdrawn) covers sharing with ``agency``."""
+        return not self.withdrawn and agency in self.share_with
+
+    def validate(self) -> None:
+        """Raise ValidationError listing every broken rule of a consent record."""
+        problems: list[Problem] = []
+        _require_all(problems, self, "id", "case_id")
+        if _blank(self.given_by_name):
+            problems.append(Problem("given_by_name", "is required: who gave consent"))
+        if self.given_by is ConsentGivenBy.PARENT_OR_CARER:
+            if _blank(self.carer_relationship):
+                problems.append(
+                    Problem("carer_relationship", "is required for a parent or carer")
+                )
+        elif not _blank(self.carer_relationship):
+            problems.append(
+                Problem("carer_relationship", "is only given for a parent or carer")
+            )
+        if self.method is ConsentMethod.OTHER and _blank(self.method_detail):
+            problems.append(
+                Problem("method_detail", "is required when consent was recorded another way")
+            )
+        if self.withdrawn:
+            if self.share_with:
+                problems.append(
+                    Problem("share_with", "must be empty: nothing is shared once it is withdrawn")
+                )
+            if self.review_on is not None:
+                problems.append(Problem("review_on", "is not set when consent is withdrawn"))
+            if self.supersedes_id is None or _blank(self.supersedes_id):
+                problems.append(Problem("supersedes_id", "is required: which consent is withdrawn"))
+        else:
+            if _blank(self.explained):
+                problems.append(Problem("explained", "is required: what was explained to them"))
+            if self.review_on is None:
+                problems.append(
+                    Problem("review_on", "must be chosen: when consent is due for review")
+                )
+            elif self.review_on <= self.given_on:
+                problems.append(Problem("review_on", "must be after the day consent was given"))
+            if self.supersedes_id is not None and _blank(self.supersedes_id):
+                problems.append(Problem("supersedes_id", "must not be blank; leave it empty"))
+        if self.supersedes_id == self.id:
+            problems.append(Problem("supersedes_id", "cannot be this record itself"))
+        _max_length(problems, "given_by_name", self.given_by_name, 200)
+        _max_length(problems, "carer_relationship", self.carer_relationship, 100)
+        _raise_if(problems)
+
+    def searchable_text(self) -> str:
+        """What was explained and how it was recorded (names are found on the person)."""
+        return _joined(self.explained, self.method_detail)

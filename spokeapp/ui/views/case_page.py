@@ -43,6 +43,7 @@ from spokeapp.domain.records import (
     Case,
     CaseStatus,
     Closure,
+    Consent,
     Record,
     RiskAssessment,
     SafeguardingConcern,
@@ -51,6 +52,7 @@ from spokeapp.domain.records import (
 from spokeapp.domain.reviews import next_review_due, review_status
 from spokeapp.domain.risk_tool import RiskTool
 from spokeapp.present.case_page import CaseData, first_line, load_case, local_day, record_time
+from spokeapp.present.consent import consent_words, describe_consent
 from spokeapp.present.labels import (
     CONTACT_TYPES,
     MEET_AGAIN,
@@ -159,6 +161,7 @@ class CasePage(QWidget):
     session_requested = Signal(str)
     assessment_requested = Signal(str)
     concern_requested = Signal(str)
+    consent_requested = Signal(str)  # case id: record consent to share, or withdraw it
     amendment_requested = Signal(str, str)  # case id, record id
     draft_requested = Signal(str)  # record id of a draft to carry on with
     close_requested = Signal(str)
@@ -256,6 +259,17 @@ class CasePage(QWidget):
         self.session_button = button("&Record a session", "Record a session", "Ctrl+N")
         self.assess_button = button("Risk &assessment", "Risk assessment", "Ctrl+R")
         self.concern_button = button("Safeguarding &concern", "Safeguarding concern", "Ctrl+K")
+        # Consent sits with the area (facts about the case, top row) and its shortcut in the
+        # tooltip: another button in a row pushed the supervisor's window past 960 px.
+        self.consent_button = QPushButton("C&onsent…", self)
+        self.consent_button.setAccessibleName("Record or withdraw consent to share")
+        self.consent_button.setToolTip("Record or withdraw consent to share (Ctrl+Shift+O)")
+        QShortcut(
+            QKeySequence("Ctrl+Shift+O"),
+            self,
+            activated=self.consent_button.click,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
         self.amend_button = button("A&mend selected", "Amend the selected record", "Ctrl+M")
         self.draft_button = button("Carry on with &draft", "Carry on with this draft", "Ctrl+D")
         self.close_button = button("C&lose case…", "Close this case", "Ctrl+Shift+C")
@@ -287,6 +301,7 @@ class CasePage(QWidget):
         # The area sits with the case's title and risk (facts about the case), not in the
         # rows of record buttons: there it pushed the supervisor's window past 960 px
         # (a 1920x1080 screen at 200%; tests/ui/test_review.py).
+        top.addWidget(self.consent_button)
         top.addWidget(self.area_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -297,6 +312,7 @@ class CasePage(QWidget):
         self.session_button.clicked.connect(lambda: self._request(self.session_requested))
         self.assess_button.clicked.connect(lambda: self._request(self.assessment_requested))
         self.concern_button.clicked.connect(lambda: self._request(self.concern_requested))
+        self.consent_button.clicked.connect(lambda: self._request(self.consent_requested))
         self.close_button.clicked.connect(lambda: self._request(self.close_requested))
         self.reassign_button.clicked.connect(lambda: self._request(self.reassign_requested))
         self.area_button.clicked.connect(lambda: self._request(self.area_requested))
@@ -307,7 +323,8 @@ class CasePage(QWidget):
         for first, second in (
             (self.session_button, self.assess_button),
             (self.assess_button, self.concern_button),
-            (self.concern_button, self.amend_button),
+            (self.concern_button, self.consent_button),
+            (self.consent_button, self.amend_button),
             (self.amend_button, self.draft_button),
             (self.draft_button, self.close_button),
             (self.close_button, self.timeline),
@@ -405,6 +422,7 @@ class CasePage(QWidget):
             self.session_button,
             self.assess_button,
             self.concern_button,
+            self.consent_button,
             self.amend_button,
             self.draft_button,
             self.close_button,
@@ -451,7 +469,12 @@ class CasePage(QWidget):
                 f"{referral.source_agency} ({SOURCE_TYPES.get(referral.source_type, '')}), "
                 f"{format_day(referral.received_on)}",
             )
-            add("Consent to share", "Yes" if referral.consent_to_share else "No")
+        consent = consent_words(data.records, self.today)
+        add("Consent to share", consent.text)
+        if consent.review_overdue:
+            add("Consent review", "Overdue: ask them again about consent (Consent…, Ctrl+Shift+O)")
+        if referral is not None:
+            add("Consent at referral", "Yes" if referral.consent_to_share else "No")
             if referral.consent_notes:
                 add("Consent notes", referral.consent_notes)
         add("Next review", self.review_words(data))
@@ -515,7 +538,9 @@ class CasePage(QWidget):
             if isinstance(record, Amendment):
                 amendments.setdefault(record.amends_id, []).append(stored)
             elif isinstance(
-                record, Session | RiskAssessment | SafeguardingConcern | Closure | SUPERVISION_KINDS
+                record,
+                Session | RiskAssessment | SafeguardingConcern | Closure | Consent
+                | SUPERVISION_KINDS,
             ):
                 entries.append(stored)
         position = {id(s): n for n, s in enumerate(data.records)}
@@ -576,6 +601,10 @@ class CasePage(QWidget):
             what = AMENDMENT_MARK + "Amendment"
             summary = record.text
             state = "Final" + sign_off_words(record, self._all_records())
+        elif isinstance(record, Consent):
+            when = format_day(record.given_on)
+            what = "Consent withdrawn" if record.withdrawn else "Consent to share"
+            summary = describe_consent(record, self.today).text
         elif (cells := supervision_cells(record)) is not None:
             when, what, summary = cells
         else:
@@ -669,6 +698,11 @@ class CasePage(QWidget):
                 ("Written", local_day(datetime.fromisoformat(stored.created_at))),
                 ("Why", record.reason),
                 ("Correction", record.text),
+            ]
+        elif isinstance(record, Consent):
+            fields = [
+                ("Consent", describe_consent(record, self.today).text),
+                ("What was explained", record.explained),
             ]
         elif isinstance(record, Session | RiskAssessment | SafeguardingConcern | Closure):
             fields = note_fields(record, level_words=self._band_label, in_full=True)

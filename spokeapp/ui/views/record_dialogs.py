@@ -1,6 +1,7 @@
 """Short forms for the other things a worker records: a safeguarding concern raised with another
-agency, an amendment to a finalised record, group or awareness work with young people (counted,
-never named), and training or consultancy for professionals (counted by profession).
+agency, consent to share information (or its withdrawal), an amendment to a finalised record,
+group or awareness work with young people (counted, never named), and training or consultancy
+for professionals (counted by profession).
 
 Each is an event: saving finalises it, so it is kept exactly as written.
 """
@@ -14,6 +15,8 @@ from typing import Final
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -24,9 +27,15 @@ from PySide6.QtWidgets import (
 
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import (
+    CONSENT_GIVEN_BY_LABELS,
+    CONSENT_METHOD_LABELS,
     PROFESSION_LABELS,
+    SHARE_WITH_LABELS,
     ActivityType,
     Amendment,
+    Consent,
+    ConsentGivenBy,
+    ConsentMethod,
     GroupSession,
     GroupSetting,
     Profession,
@@ -34,7 +43,9 @@ from spokeapp.domain.records import (
     RaisedTo,
     Record,
     SafeguardingConcern,
+    ShareWith,
 )
+from spokeapp.present.consent import REVIEW_MONTHS, describe_consent, months_after
 from spokeapp.present.labels import RAISED_TO
 from spokeapp.store.casebook import Casebook
 from spokeapp.ui.forms import (
@@ -76,6 +87,17 @@ LABELS: Final = {
     "notes": "Notes",
     "activity_type": "Kind of work",
     "attendees_by_profession": "Attendees",
+    "withdrawn": "Withdraw consent",
+    "given_on": "Date given",
+    "given_by": "Given by",
+    "given_by_name": "Name of who gave it",
+    "carer_relationship": "Relationship to the young person",
+    "method": "How it was recorded",
+    "method_detail": "How, if another way",
+    "explained": "What was explained",
+    "share_with": "Agreed to share with",
+    "review_on": "Review due",
+    "supersedes_id": "The consent withdrawn",
 }
 
 
@@ -154,6 +176,119 @@ class ConcernDialog(_EventDialog):
             raised_to=RaisedTo(self.raised_to.currentData()),
             summary=plain(self.summary_text),
             their_reference=plain(self.their_reference),
+        )
+
+
+SHARE_MNEMONICS: Final = {
+    ShareWith.POLICE: "&Police",
+    ShareWith.CHILDRENS_SOCIAL_CARE: "Children's social &care",
+    ShareWith.SCHOOL: "Schoo&l",
+    ShareWith.HEALTH: "H&ealth",
+}
+
+
+class ConsentDialog(_EventDialog):
+    """Consent to share information (what was explained, with whom, review day), or its
+    withdrawal: either way a new final record, since a consent is never edited."""
+
+    draft_kind = "consent"
+
+    def draft_context(self) -> dict[str, str]:
+        return {"case_id": self.case_id}
+
+    def draft_inputs(self) -> Mapping[str, QWidget]:
+        shares = {f"share_with.{a.value}": box for a, box in self.shares.items()}
+        return {**self.form.inputs, **shares}
+
+    def __init__(
+        self, book: Casebook, case_id: str, *, today: date, current: Consent | None = None,
+        parent: QWidget | None = None, tasks: TaskRunner | None = None,
+    ) -> None:
+        super().__init__("Consent to share", book, "&Save consent", parent, tasks)
+        self.case_id = case_id
+        self.current = current
+        f = self.form
+        shown = QLabel(self)
+        shown.setWordWrap(True)
+        now = "Current consent: " + describe_consent(current, today).text
+        shown.setText(now)
+        shown.setAccessibleName(now)
+        self.body.insertWidget(0, shown)
+        withdraw = QCheckBox("&Withdraw consent (a new record that replaces the current one)")
+        self.withdraw = f.add("withdrawn", "", withdraw)
+        can_withdraw = current is not None and not current.withdrawn
+        withdraw.setEnabled(can_withdraw)
+        if not can_withdraw:
+            withdraw.setToolTip("There is no consent in force to withdraw.")
+        self.given_on = f.add("given_on", "&Date given", date_edit(today))
+        self.given_by = f.add("given_by", "Given &by", choice_box(CONSENT_GIVEN_BY_LABELS))
+        self.given_by_name = f.add("given_by_name", "&Name", QLineEdit())
+        self.carer_relationship = f.add(
+            "carer_relationship", "&Relationship", QLineEdit(),
+            hint="For a parent or carer only: for example mother, foster carer.",
+        )
+        methods = {m: w[:1].upper() + w[1:] for m, w in CONSENT_METHOD_LABELS.items()}
+        self.method = f.add("method", "&How recorded", choice_box(methods))
+        self.method_detail = f.add("method_detail", "How, if &other", QLineEdit())
+        self.explained = f.add(
+            "explained", "What was e&xplained", text_box(3),
+            hint="What you told them about sharing, in words they would recognise.",
+        )
+        self.share_box = QGroupBox("They agree to share with (unticked is a no)", self)
+        self.share_box.setAccessibleName("They agree to share with")
+        column = QVBoxLayout(self.share_box)
+        self.shares: dict[ShareWith, QCheckBox] = {}
+        for agency, words in SHARE_MNEMONICS.items():
+            box = QCheckBox(words, self.share_box)
+            box.setAccessibleName(f"Share with {SHARE_WITH_LABELS[agency]}")
+            column.addWidget(box)
+            self.shares[agency] = box
+        self.form.layout.addRow(self.share_box)
+        self.form.errors["share_with"] = Message(self, name="Problem with Agreed to share with")
+        self.form.layout.addRow(self.form.errors["share_with"])
+        self.review = f.add(
+            "review_on", "Re&view due",
+            choice_box(REVIEW_MONTHS, blank="Not chosen yet"),
+            hint="When to ask again. There is no default: choose one.",
+        )
+        assert isinstance(self.review, QComboBox)
+        withdraw.toggled.connect(self._withdrawing)
+        self.finish_setup(list(self.shares.values()))
+
+    def _withdrawing(self, on: bool) -> None:
+        self.share_box.setEnabled(not on)
+        self.review.setEnabled(not on)
+        self.explained.setEnabled(not on)
+        self.save_button.setText(
+            "&Save withdrawal (Ctrl+Enter)" if on else "&Save consent (Ctrl+Enter)"
+        )
+        self.save_button.setAccessibleName("Save withdrawal" if on else "Save consent")
+
+    def record(self) -> Consent:
+        assert isinstance(self.withdraw, QCheckBox) and isinstance(self.review, QComboBox)
+        withdrawn = self.withdraw.isChecked()
+        given_on = day_of(self.given_on)
+        months = self.review.currentData()
+        given_by = ConsentGivenBy(self.given_by.currentData())
+        return Consent(
+            id=self.record_id,
+            case_id=self.case_id,
+            given_on=given_on,
+            given_by=given_by,
+            given_by_name=plain(self.given_by_name),
+            carer_relationship=plain(self.carer_relationship),
+            method=ConsentMethod(self.method.currentData()),
+            method_detail=plain(self.method_detail),
+            explained="" if withdrawn else plain(self.explained),
+            share_with=() if withdrawn else tuple(
+                a for a, box in self.shares.items() if box.isChecked()
+            ),
+            review_on=(
+                months_after(given_on, int(months))
+                if months is not None and not withdrawn else None
+            ),
+            withdrawn=withdrawn,
+            supersedes_id=self.current.id if self.current is not None else None,
         )
 
 

@@ -19,9 +19,13 @@ from spokeapp.domain.records import (
     PROFESSION_SHORT_LABELS,
     REFERRAL_DECISION_CHOICES,
     REFERRAL_DECISION_LABELS,
+    SHARE_WITH_LABELS,
     Case,
     CaseStatus,
     ClosureReason,
+    Consent,
+    ConsentGivenBy,
+    ConsentMethod,
     ContactType,
     LawfulBasis,
     Outcome,
@@ -29,6 +33,7 @@ from spokeapp.domain.records import (
     ProfessionalActivity,
     ReferralDecision,
     Session,
+    ShareWith,
 )
 from tests.unit.domain.records.factories import (
     SECRET_NAME,
@@ -333,3 +338,81 @@ def test_every_closure_reason_outcome_and_decision_has_each_of_its_wordings() ->
     assert OUTCOME_EXPLAINED[Outcome.LOWER].startswith("Lower: ")
     assert REFERRAL_DECISION_LABELS[ReferralDecision.ACCEPTED] == "Accepted"
     assert REFERRAL_DECISION_CHOICES[ReferralDecision.ACCEPTED] == "Accept: open a case"
+
+
+# ---------------------------------------------------------------------------------------------
+# Consent to share
+# ---------------------------------------------------------------------------------------------
+
+
+def _consent(**changes: object) -> Consent:
+    fields: dict[str, object] = {
+        "id": "consent-1",
+        "case_id": "case-1",
+        "given_on": date(2025, 1, 13),
+        "given_by": ConsentGivenBy.YOUNG_PERSON,
+        "given_by_name": "Demo Birch",
+        "method": ConsentMethod.VERBAL,
+        "explained": "Who we would tell and why, and that they can change their mind.",
+        "share_with": (ShareWith.CHILDRENS_SOCIAL_CARE, ShareWith.POLICE),
+        "review_on": date(2025, 7, 13),
+    }
+    fields.update(changes)
+    return Consent(**fields)  # type: ignore[arg-type]
+
+
+def test_consent_lists_who_it_covers_in_a_fixed_order_and_survives_storage() -> None:
+    consent = _consent()
+    consent.validate()
+    assert consent.share_with == (ShareWith.POLICE, ShareWith.CHILDRENS_SOCIAL_CARE)
+    assert consent.shares_with(ShareWith.POLICE) and not consent.shares_with(ShareWith.SCHOOL)
+    assert Consent.from_dict(consent.to_dict()) == consent
+    assert [SHARE_WITH_LABELS[s] for s in ShareWith] == [
+        "police", "children's social care", "school", "health"
+    ]
+    assert Consent.EVENT  # immutable once final: a change is a new consent record
+
+
+def test_consent_must_say_what_was_explained_who_gave_it_and_when_to_review() -> None:
+    assert problems_of(_consent(explained=" ", given_by_name="", review_on=None)) == {
+        "explained", "given_by_name", "review_on"
+    }
+    with pytest.raises(ValidationError) as info:
+        _consent(review_on=None).validate()
+    assert "must be chosen: when consent is due for review" in str(info.value)
+
+
+def test_consent_review_must_come_after_it_was_given() -> None:
+    assert problems_of(_consent(review_on=date(2025, 1, 13))) == {"review_on"}
+
+
+def test_a_parent_or_carer_must_say_how_they_are_related_and_only_they_may() -> None:
+    carer = _consent(given_by=ConsentGivenBy.PARENT_OR_CARER, given_by_name="Demo Parent")
+    assert problems_of(carer) == {"carer_relationship"}
+    dataclasses.replace(carer, carer_relationship="Mother").validate()
+    assert problems_of(_consent(carer_relationship="Aunt")) == {"carer_relationship"}
+
+
+def test_consent_recorded_another_way_says_how() -> None:
+    assert problems_of(_consent(method=ConsentMethod.OTHER)) == {"method_detail"}
+    _consent(method=ConsentMethod.OTHER, method_detail="Signed on a text message").validate()
+
+
+def test_withdrawing_consent_is_a_new_record_sharing_nothing_naming_the_one_withdrawn() -> None:
+    withdrawal = _consent(
+        id="consent-2", withdrawn=True, share_with=(), review_on=None, explained="",
+        supersedes_id="consent-1", given_on=date(2025, 3, 1),
+    )
+    withdrawal.validate()
+    assert not withdrawal.shares_with(ShareWith.POLICE)
+    assert problems_of(
+        dataclasses.replace(withdrawal, share_with=(ShareWith.POLICE,), supersedes_id=None,
+                            review_on=date(2025, 9, 1))
+    ) == {"share_with", "supersedes_id", "review_on"}
+    assert problems_of(dataclasses.replace(withdrawal, supersedes_id="consent-2")) == {
+        "supersedes_id"
+    }
+
+
+def test_consent_is_found_by_what_was_explained() -> None:
+    assert "change their mind" in _consent().searchable_text()

@@ -37,6 +37,7 @@ def test_every_kind_is_registered_with_its_event_flag() -> None:
         "sign_off": True,
         "case_supervision": True,
         "sign_off_request": True,
+        "consent": True,
     }
 
 

@@ -1,0 +1,120 @@
+"""What the case page says about consent to share: the case's current consent in one line, and
+whether its review is overdue.
+
+The current consent is the latest final consent record of the case that no other one replaces
+(``supersedes_id``), by the day it was given and then by when it was written; a withdrawal
+replaces the consent it names (records are never edited, so withdrawing is a record of its
+own). ``today`` is injected, never read from a clock.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from spokeapp.domain.records import (
+    CONSENT_METHOD_LABELS,
+    SHARE_WITH_LABELS,
+    Consent,
+    ConsentGivenBy,
+    ConsentMethod,
+    ShareWith,
+)
+from spokeapp.present.labels import format_day
+from spokeapp.store.casebook import StoredRecord
+
+NO_CONSENT = "No consent recorded yet."
+REVIEW_MONTHS = {6: "6 months after it was given", 12: "12 months after it was given"}
+"""The consent form's quick choices of review day (there is no default: one must be chosen)."""
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day ``months`` later (31 Aug + 6 months is 28 or 29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class ConsentWords:
+    """The case page's consent line: ``text`` follows the label "Consent to share:"."""
+
+    text: str
+    review_overdue: bool = False
+    consent: Consent | None = None
+
+    @property
+    def line(self) -> str:
+        """The whole line as a screen reader reads it."""
+        return f"Consent to share: {self.text}"
+
+
+def current_consent(records: Iterable[StoredRecord]) -> Consent | None:
+    """The case's consent in force (or its withdrawal), or None if none was recorded."""
+    final = [
+        s for s in records if isinstance(s.record, Consent) and s.state == "final"
+    ]
+    if not final:
+        return None
+    # A record another one replaces (or withdraws) is never current, whatever its dates say.
+    replaced = {s.record.supersedes_id for s in final if isinstance(s.record, Consent)}
+    standing = [s for s in final if s.record.id not in replaced] or final
+    latest = max(standing, key=lambda s: (_given_on(s), s.created_at))
+    assert isinstance(latest.record, Consent)
+    return latest.record
+
+
+def _given_on(stored: StoredRecord) -> date:
+    assert isinstance(stored.record, Consent)
+    return stored.record.given_on
+
+
+def _who(consent: Consent) -> str:
+    if consent.given_by is ConsentGivenBy.PARENT_OR_CARER and consent.carer_relationship:
+        return f"{consent.given_by_name} ({consent.carer_relationship.strip().lower()})"
+    return consent.given_by_name
+
+
+def _how(consent: Consent) -> str:
+    if consent.method is ConsentMethod.OTHER and consent.method_detail.strip():
+        return consent.method_detail.strip()
+    return CONSENT_METHOD_LABELS[consent.method]
+
+
+def _agencies(agencies: Iterable[ShareWith]) -> str:
+    return ", ".join(SHARE_WITH_LABELS[a] for a in agencies)
+
+
+def consent_words(records: Iterable[StoredRecord], today: date) -> ConsentWords:
+    """The current consent of a case in words, with its review due (or overdue) day."""
+    return describe_consent(current_consent(records), today)
+
+
+def describe_consent(consent: Consent | None, today: date) -> ConsentWords:
+    """One consent (or none) in words, as :func:`consent_words` gives a case's current one."""
+    if consent is None:
+        return ConsentWords(NO_CONSENT)
+    when = format_day(consent.given_on)
+    if consent.withdrawn:
+        return ConsentWords(
+            f"Withdrawn by {_who(consent)} on {when} ({_how(consent)}). Nothing is shared "
+            "without another lawful basis.",
+            consent=consent,
+        )
+    agreed = [a for a in ShareWith if a in consent.share_with]
+    refused = [a for a in ShareWith if a not in consent.share_with]
+    if not agreed:
+        shared = f"none (not {_agencies(refused)})"
+    elif refused:
+        shared = f"{_agencies(agreed)}; not {_agencies(refused)}"
+    else:
+        shared = _agencies(agreed)
+    text = f"{shared}. Given by {_who(consent)} on {when} ({_how(consent)})."
+    overdue = False
+    if consent.review_on is not None:
+        overdue = consent.review_on < today
+        review = "Review overdue since" if overdue else "Review due"
+        text += f" {review} {format_day(consent.review_on)}."
+    return ConsentWords(text, overdue, consent)
