@@ -277,3 +277,20 @@ class LocalAuthorityArea(Base):
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     districts: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[str] = mapped_column(String(40))
+
+
+class RetentionHold(Base):
+    """A legal hold on a case (``spoke-hub retention hold``; migration 0008): the case is not
+    disposed of while a hold on it has no ``released_at``. A released hold is kept, with why
+    it was released; the reasons are the administrator's own words and stay here (the audit
+    records only that a hold was placed or released)."""
+
+    __tablename__ = "hub_retention_holds"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ID, index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    placed_by: Mapped[str] = mapped_column(ID)
+    placed_at: Mapped[str] = mapped_column(String(40))
+    released_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    released_by: Mapped[str | None] = mapped_column(ID, nullable=True)
+    release_reason: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -1,0 +1,435 @@
+"""Retention and legal hold on the hub (issue 16; docs/data-protection.md, "Retention and
+legal hold").
+
+* **The rule** (one, hub-wide, in ``hub_meta``): keep a closed case until the young person
+  turns ``until_age`` (default 25) or ``years_after_closure`` years after it closed (default
+  6), whichever is later. An open case is never due. ``spoke-hub retention rule`` shows or
+  sets it (audited with old and new values; no personal data).
+* **The review** (``spoke-hub retention review [--as-of DAY] [--json]``): the closed cases
+  due for disposal on a day, by case reference with the young person's *age* (never the date
+  of birth), the day closed, the day due and why; cases under legal hold that would otherwise
+  be due are listed apart, marked HELD with the hold's reason.
+* **Legal hold** (``retention hold CASE --reason TEXT`` / ``retention release CASE --reason
+  TEXT``): kept in ``hub_retention_holds`` (the reasons, who and when, a released hold kept
+  with its release); the audit records only "hold placed" / "hold released" and the case id,
+  since a reason in the admin's own words may name people.
+* **Disposal** is not built yet: it will call :func:`disposal_blockers` and dispose of a case
+  only when that returns nothing.
+
+Dates: a birthday or anniversary on 29 February falls on 28 February in a year that is not a
+leap year (so a young person born on 29 February 2000 turns 25 on 28 February 2025). Nothing
+here prints or logs; "today" is always passed in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import sys
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spokeapp.domain.errors import SpokeError, ValidationError
+from spokeapp.domain.records import record_from_dict
+from spokeapp.domain.records.casework import Case, CaseStatus, Closure, YoungPerson
+from spokeapp.hub.commands import Settings, open_session
+from spokeapp.hub.commands import bind as bind_command
+from spokeapp.hub.ledger import audit, lock_writes, set_meta
+from spokeapp.hub.models import HubMeta, HubRecord, RetentionHold
+from spokeapp.hub.security import iso, utc_now
+
+__all__ = [
+    "DEFAULT_RULE",
+    "DueCase",
+    "RetentionError",
+    "RetentionRule",
+    "Review",
+    "age_on",
+    "anniversary",
+    "disposal_blockers",
+    "due_on",
+    "get_rule",
+    "place_hold",
+    "register",
+    "release_hold",
+    "review",
+    "set_rule",
+]
+
+CLI_ACTOR = "cli"
+META_RULE = "retention_rule"
+#: The shortest hold or release reason accepted.
+MIN_REASON = 10
+#: Bounds on the rule (a typo such as 250 or 0 is refused rather than stored).
+AGE_RANGE = (18, 100)
+YEARS_RANGE = (1, 100)
+
+
+class RetentionError(SpokeError):
+    """Bad input to a retention command: nothing was changed (the command exits 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionRule:
+    """Keep a closed case until the young person turns ``until_age`` or ``years_after_closure``
+    years after closure, whichever is later."""
+
+    until_age: int = 25
+    years_after_closure: int = 6
+
+    def text(self) -> str:
+        return (f"keep a closed case until the young person turns {self.until_age} or "
+                f"{self.years_after_closure} years after closure, whichever is later")
+
+
+DEFAULT_RULE = RetentionRule()
+
+
+# ------------------------------------------------------------------------------ the dates
+def anniversary(day: date, years: int) -> date:
+    """``day`` moved on ``years`` years; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a year that is not a leap year
+        return day.replace(year=day.year + years, day=28)
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    """Age in whole years on ``day``; someone born on 29 February has their birthday on
+    28 February in a common year."""
+    years = day.year - date_of_birth.year
+    return years - 1 if anniversary(date_of_birth, years) > day else years
+
+
+def due_on(date_of_birth: date, closed_on: date | None,
+           rule: RetentionRule) -> tuple[date, str] | None:
+    """The first day a case may be disposed of under ``rule``, and why; None for an open case
+    (``closed_on`` None: never due)."""
+    if closed_on is None:
+        return None
+    by_age = anniversary(date_of_birth, rule.until_age)
+    by_closure = anniversary(closed_on, rule.years_after_closure)
+    if by_age >= by_closure:
+        return by_age, f"turned {rule.until_age} on {by_age.isoformat()}"
+    return by_closure, (f"{rule.years_after_closure} years after closure on "
+                        f"{by_closure.isoformat()}")
+
+
+# ------------------------------------------------------------------------------ the rule
+def get_rule(session: Session) -> RetentionRule:
+    """The hub's rule (the default until one is set)."""
+    row = session.get(HubMeta, META_RULE)
+    if row is None:
+        return DEFAULT_RULE
+    stored = json.loads(row.value)
+    return RetentionRule(int(stored["until_age"]), int(stored["years_after_closure"]))
+
+
+def set_rule(session: Session, *, until_age: int | None = None,
+             years_after_closure: int | None = None) -> tuple[RetentionRule, RetentionRule]:
+    """Change the rule (either part; the other is kept); (old, new). Audited with both values.
+    RetentionError for a value out of range (nothing changed)."""
+    old = get_rule(session)
+    new = RetentionRule(old.until_age if until_age is None else until_age,
+                        old.years_after_closure if years_after_closure is None
+                        else years_after_closure)
+    if not AGE_RANGE[0] <= new.until_age <= AGE_RANGE[1]:
+        raise RetentionError(f"--until-age must be between {AGE_RANGE[0]} and {AGE_RANGE[1]}.")
+    if not YEARS_RANGE[0] <= new.years_after_closure <= YEARS_RANGE[1]:
+        raise RetentionError(f"--years-after-closure must be between {YEARS_RANGE[0]} and "
+                             f"{YEARS_RANGE[1]}.")
+    set_meta(session, META_RULE, json.dumps(asdict(new), sort_keys=True))
+    audit(session, CLI_ACTOR, "retention_rule", "hub",
+          f"until_age={old.until_age}->{new.until_age};"
+          f"years_after_closure={old.years_after_closure}->{new.years_after_closure}")
+    return old, new
+
+
+# ------------------------------------------------------------------------------ the cases
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    """What retention needs to know of one case on the hub."""
+
+    case_id: str
+    reference: str | None
+    date_of_birth: date | None
+    #: None while the case is open.
+    closed_on: date | None
+
+
+def _parse(record: HubRecord) -> Any:
+    try:
+        return record_from_dict(record.kind, record.body)
+    except ValidationError:
+        return None  # an old or unknown shape: treated as not known
+
+
+def _facts(session: Session, cases: list[HubRecord]) -> list[CaseFacts]:
+    parsed = [(r, _parse(r)) for r in cases]
+    people_ids = [c.young_person_id for _, c in parsed if isinstance(c, Case)]
+    people: dict[str, YoungPerson] = {}
+    if people_ids:
+        for row in session.scalars(select(HubRecord).where(
+                HubRecord.record_id.in_(people_ids), HubRecord.kind == "young_person")):
+            person = _parse(row)
+            if isinstance(person, YoungPerson):
+                people[person.id] = person
+    closed_ids = [c.id for _, c in parsed
+                  if isinstance(c, Case) and c.status is CaseStatus.CLOSED and c.closed_on is None]
+    closures: dict[str, date] = {}
+    if closed_ids:  # a closed case without its day: the latest closure record says it
+        for row in session.scalars(select(HubRecord).where(
+                HubRecord.case_id.in_(closed_ids), HubRecord.kind == "closure")):
+            closure = _parse(row)
+            if isinstance(closure, Closure):
+                closures[closure.case_id] = max(closure.closed_on,
+                                                closures.get(closure.case_id, closure.closed_on))
+    out: list[CaseFacts] = []
+    for row, found in parsed:
+        if not isinstance(found, Case):
+            out.append(CaseFacts(row.record_id, None, None, None))
+            continue
+        person = people.get(found.young_person_id)
+        closed = (found.closed_on or closures.get(found.id)
+                  if found.status is CaseStatus.CLOSED else None)
+        out.append(CaseFacts(found.id, None if person is None else person.reference,
+                             None if person is None else person.date_of_birth, closed))
+    return out
+
+
+def _case_row(session: Session, case_id: str) -> HubRecord:
+    row = session.scalars(select(HubRecord).where(
+        HubRecord.record_id == case_id, HubRecord.kind == "case")).first()
+    if row is None:
+        raise RetentionError(f"No case with id {case_id!r} is on this hub.")
+    return row
+
+
+def _active_holds(session: Session) -> dict[str, RetentionHold]:
+    rows = session.scalars(select(RetentionHold).where(RetentionHold.released_at.is_(None)))
+    return {h.case_id: h for h in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class DueCase:
+    """A closed case past its retention day (the age, never the date of birth)."""
+
+    case_id: str
+    reference: str | None
+    age: int
+    closed_on: date
+    due_since: date
+    reason: str
+    #: The legal hold's reason if one holds the case (listed as HELD), else None.
+    held: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """The review on ``as_of`` under ``rule``: ``due`` may be disposed of; ``held`` would be
+    due but for a legal hold."""
+
+    as_of: date
+    rule: RetentionRule
+    due: tuple[DueCase, ...]
+    held: tuple[DueCase, ...]
+
+
+def review(session: Session, today: date) -> Review:
+    """Every closed case due on ``today`` (on or after its day), by due day then reference."""
+    rule = get_rule(session)
+    holds = _active_holds(session)
+    due: list[DueCase] = []
+    for facts in _facts(session, list(session.scalars(
+            select(HubRecord).where(HubRecord.kind == "case")))):
+        if facts.date_of_birth is None or facts.closed_on is None:
+            continue
+        when = due_on(facts.date_of_birth, facts.closed_on, rule)
+        if when is None or when[0] > today:
+            continue
+        hold = holds.get(facts.case_id)
+        due.append(DueCase(facts.case_id, facts.reference, age_on(facts.date_of_birth, today),
+                           facts.closed_on, when[0], when[1],
+                           None if hold is None else hold.reason))
+    due.sort(key=lambda d: (d.due_since, d.reference or "", d.case_id))
+    return Review(today, rule, tuple(d for d in due if d.held is None),
+                  tuple(d for d in due if d.held is not None))
+
+
+def disposal_blockers(session: Session, case_id: str, today: date) -> list[str]:
+    """Why the case may not be disposed of on ``today`` (empty: it may). Disposal calls this.
+    RetentionError for a case not on the hub."""
+    facts = _facts(session, [_case_row(session, case_id)])[0]
+    blockers: list[str] = []
+    hold = _active_holds(session).get(case_id)
+    if hold is not None:
+        blockers.append(f"legal hold since {hold.placed_at[:10]}: {hold.reason}")
+    if facts.closed_on is None:
+        blockers.append("the case is still open")
+    elif facts.date_of_birth is None:
+        blockers.append("the young person's date of birth is not on the hub")
+    else:
+        when = due_on(facts.date_of_birth, facts.closed_on, get_rule(session))
+        if when is not None and when[0] > today:
+            blockers.append(f"not due until {when[0].isoformat()} ({when[1]})")
+    return blockers
+
+
+# ------------------------------------------------------------------------------ legal hold
+def _reason(reason: str) -> str:
+    clean = " ".join(reason.split())
+    if len(clean) < MIN_REASON:
+        raise RetentionError(f"--reason must say why, in at least {MIN_REASON} characters.")
+    if len(clean) > 1000:
+        raise RetentionError("--reason must be at most 1000 characters.")
+    return clean
+
+
+def place_hold(session: Session, case_id: str, reason: str, *,
+               actor: str = CLI_ACTOR) -> RetentionHold:
+    """Hold the case (disposal is blocked until released). RetentionError for an unknown
+    case, a short reason or a case already held (nothing changed)."""
+    clean = _reason(reason)
+    _case_row(session, case_id)
+    current = _active_holds(session).get(case_id)
+    if current is not None:
+        raise RetentionError(f"Case {case_id} is already under legal hold since "
+                             f"{current.placed_at[:10]}; nothing changed.")
+    hold = RetentionHold(case_id=case_id, reason=clean, placed_by=actor,
+                         placed_at=iso(utc_now()))
+    session.add(hold)
+    audit(session, actor, "retention_hold_placed", case_id)
+    return hold
+
+
+def release_hold(session: Session, case_id: str, reason: str, *,
+                 actor: str = CLI_ACTOR) -> RetentionHold:
+    """Release the case's hold (kept, with the release). RetentionError for an unknown case, a
+    short reason or a case not held (nothing changed)."""
+    clean = _reason(reason)
+    _case_row(session, case_id)
+    hold = _active_holds(session).get(case_id)
+    if hold is None:
+        raise RetentionError(f"Case {case_id} is not under legal hold; nothing changed.")
+    hold.released_at = iso(utc_now())
+    hold.released_by = actor
+    hold.release_reason = clean
+    audit(session, actor, "retention_hold_released", case_id)
+    return hold
+
+
+# ------------------------------------------------------------------------------ the commands
+def _fail(exc: RetentionError) -> int:
+    print(f"spoke-hub: {exc}", file=sys.stderr)
+    return 2
+
+
+def cmd_rule(args: argparse.Namespace, settings: Settings) -> int:
+    with open_session(args, settings) as session, session.begin():
+        if args.until_age is None and args.years_after_closure is None:
+            print(f"Retention rule: {get_rule(session).text()}.")
+            return 0
+        lock_writes(session)
+        try:
+            old, new = set_rule(session, until_age=args.until_age,
+                                years_after_closure=args.years_after_closure)
+        except RetentionError as exc:
+            session.rollback()
+            return _fail(exc)
+    print(f"Retention rule was: {old.text()}.")
+    print(f"Retention rule now: {new.text()}.")
+    return 0
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a date as YYYY-MM-DD") from None
+
+
+def _row(d: DueCase) -> dict[str, Any]:
+    return {"case_id": d.case_id, "reference": d.reference, "age": d.age,
+            "closed_on": d.closed_on.isoformat(), "due_since": d.due_since.isoformat(),
+            "reason": d.reason, "held": d.held}
+
+
+def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
+    today = args.as_of or utc_now().date()
+    with open_session(args, settings) as session, session.begin():
+        result = review(session, today)
+        audit(session, CLI_ACTOR, "retention_review", "hub",
+              f"as_of={today.isoformat()};due={len(result.due)};held={len(result.held)}")
+    if args.json:
+        print(json.dumps({"as_of": today.isoformat(), "rule": asdict(result.rule),
+                          "due": [_row(d) for d in result.due],
+                          "held": [_row(d) for d in result.held]}, indent=2))
+        return 0
+    print(f"Retention review as of {today.isoformat()} ({result.rule.text()}).")
+    if not result.due and not result.held:
+        print("No case is due for disposal.")
+    for d in result.due:
+        print(f"DUE\t{d.reference or d.case_id}\tcase {d.case_id}\tage {d.age}\t"
+              f"closed {d.closed_on.isoformat()}\tdue since {d.due_since.isoformat()}\t"
+              f"{d.reason}")
+    for d in result.held:
+        print(f"HELD\t{d.reference or d.case_id}\tcase {d.case_id}\tage {d.age}\t"
+              f"closed {d.closed_on.isoformat()}\tdue since {d.due_since.isoformat()}\t"
+              f"{d.reason}\thold: {d.held}")
+    return 0
+
+
+def cmd_hold(args: argparse.Namespace, settings: Settings) -> int:
+    with open_session(args, settings) as session, session.begin():
+        lock_writes(session)
+        try:
+            place_hold(session, args.case_id, args.reason)
+        except RetentionError as exc:
+            session.rollback()
+            return _fail(exc)
+    print(f"Case {args.case_id} is under legal hold: it will not be disposed of until "
+          "the hold is released.")
+    return 0
+
+
+def cmd_release(args: argparse.Namespace, settings: Settings) -> int:
+    with open_session(args, settings) as session, session.begin():
+        lock_writes(session)
+        try:
+            release_hold(session, args.case_id, args.reason)
+        except RetentionError as exc:
+            session.rollback()
+            return _fail(exc)
+    print(f"Released the legal hold on case {args.case_id}.")
+    return 0
+
+
+def register(commands: Any, common: argparse.ArgumentParser, settings: Settings) -> None:
+    """Add ``spoke-hub retention ...`` to the ``spoke-hub`` parser."""
+    bind = functools.partial(bind_command, settings=settings)
+    retention = commands.add_parser(
+        "retention", help="the retention rule, the review of cases due, legal hold"
+    ).add_subparsers(dest="action", required=True)
+    p = retention.add_parser("rule", parents=[common], help="show or set the retention rule")
+    p.add_argument("--until-age", type=int, metavar="N",
+                   help="keep a closed case until the young person turns N")
+    p.add_argument("--years-after-closure", type=int, metavar="M",
+                   help="keep a closed case M years after closure (the later day counts)")
+    bind(p, cmd_rule)
+    p = retention.add_parser("review", parents=[common],
+                             help="list the closed cases due for disposal")
+    p.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD",
+                   help="the day to review as of (default: today, UTC)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    bind(p, cmd_review)
+    for name, command, text in (("hold", cmd_hold, "place a legal hold on a case"),
+                                ("release", cmd_release, "release a case's legal hold")):
+        p = retention.add_parser(name, parents=[common], help=text)
+        p.add_argument("case_id", metavar="CASE_ID")
+        p.add_argument("--reason", required=True, help="why (at least 10 characters)")
+        bind(p, command)
