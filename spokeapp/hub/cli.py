@@ -26,7 +26,17 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from spokeapp.domain.errors import SpokeError
-from spokeapp.hub import admin, approvals, areas, audit_view, backup, retention, safety_cli, schema
+from spokeapp.hub import (
+    admin,
+    approvals,
+    areas,
+    audit_view,
+    backup,
+    retention,
+    safety_cli,
+    schema,
+    subject_requests,
+)
 from spokeapp.hub.config import (
     DEFAULT_HOST,
     DEFAULT_PORT,
@@ -495,6 +505,7 @@ def build_parser() -> argparse.ArgumentParser:
     areas.register(commands, common, _settings)  # local authority areas (issue 14)
     audit_view.register(commands, common, _settings)  # the audit, for the officer (issue 16)
     retention.register(commands, common, _settings)  # retention rule, review, legal hold (issue 16)
+    subject_requests.register(commands, common, _settings)  # access/erasure requests (issue 16)
     return parser
 
 

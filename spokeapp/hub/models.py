@@ -294,3 +294,28 @@ class RetentionHold(Base):
     released_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
     released_by: Mapped[str | None] = mapped_column(ID, nullable=True)
     release_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class SubjectRequest(Base):
+    """A data subject request about one case (``spoke-hub requests``; migration 0009): access,
+    erasure, restriction or rectification, when it was received, when it is due (one calendar
+    month, extended once by up to two more) and how it ended (fulfilled or refused). The note
+    and the reasons are the administrator's own words and may name people: they stay here (the
+    audit records only the action, the request id, its kind and the case id)."""
+
+    __tablename__ = "hub_subject_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    case_id: Mapped[str] = mapped_column(ID, index=True)
+    requester: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    received_on: Mapped[str] = mapped_column(String(10))
+    due_on: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[str] = mapped_column(ID)
+    created_at: Mapped[str] = mapped_column(String(40))
+    extended_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    extension_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    closed_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    closed_by: Mapped[str | None] = mapped_column(ID, nullable=True)
+    closing_note: Mapped[str | None] = mapped_column(Text, nullable=True)
