@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import sys
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -37,9 +36,9 @@ from sqlalchemy.orm import Session
 from spokeapp.domain.errors import SpokeError, ValidationError
 from spokeapp.domain.records import record_from_dict
 from spokeapp.domain.records.casework import Case, CaseStatus, Closure, YoungPerson
-from spokeapp.hub.commands import Settings, open_session
+from spokeapp.hub.commands import Settings, day, locked_write, open_session
 from spokeapp.hub.commands import bind as bind_command
-from spokeapp.hub.ledger import audit, lock_writes, set_meta
+from spokeapp.hub.ledger import audit, set_meta
 from spokeapp.hub.models import HubMeta, HubRecord, RetentionHold
 from spokeapp.hub.security import iso, utc_now
 
@@ -324,33 +323,19 @@ def release_hold(session: Session, case_id: str, reason: str, *,
 
 
 # ------------------------------------------------------------------------------ the commands
-def _fail(exc: RetentionError) -> int:
-    print(f"spoke-hub: {exc}", file=sys.stderr)
-    return 2
-
-
 def cmd_rule(args: argparse.Namespace, settings: Settings) -> int:
-    with open_session(args, settings) as session, session.begin():
-        if args.until_age is None and args.years_after_closure is None:
+    if args.until_age is None and args.years_after_closure is None:
+        with open_session(args, settings) as session, session.begin():
             print(f"Retention rule: {get_rule(session).text()}.")
-            return 0
-        lock_writes(session)
-        try:
-            old, new = set_rule(session, until_age=args.until_age,
-                                years_after_closure=args.years_after_closure)
-        except RetentionError as exc:
-            session.rollback()
-            return _fail(exc)
-    print(f"Retention rule was: {old.text()}.")
-    print(f"Retention rule now: {new.text()}.")
-    return 0
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("must be a date as YYYY-MM-DD") from None
+        return 0
+    return locked_write(
+        args, settings,
+        lambda session: set_rule(session, until_age=args.until_age,
+                                 years_after_closure=args.years_after_closure),
+        refusal=RetentionError,
+        done=lambda rules: f"Retention rule was: {rules[0].text()}.\n"
+                           f"Retention rule now: {rules[1].text()}.",
+    )
 
 
 def _row(d: DueCase) -> dict[str, Any]:
@@ -385,28 +370,19 @@ def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_hold(args: argparse.Namespace, settings: Settings) -> int:
-    with open_session(args, settings) as session, session.begin():
-        lock_writes(session)
-        try:
-            place_hold(session, args.case_id, args.reason)
-        except RetentionError as exc:
-            session.rollback()
-            return _fail(exc)
-    print(f"Case {args.case_id} is under legal hold: it will not be disposed of until "
-          "the hold is released.")
-    return 0
+    return locked_write(
+        args, settings, lambda session: place_hold(session, args.case_id, args.reason),
+        refusal=RetentionError,
+        done=lambda _: f"Case {args.case_id} is under legal hold: it will not be disposed of "
+                       "until the hold is released.",
+    )
 
 
 def cmd_release(args: argparse.Namespace, settings: Settings) -> int:
-    with open_session(args, settings) as session, session.begin():
-        lock_writes(session)
-        try:
-            release_hold(session, args.case_id, args.reason)
-        except RetentionError as exc:
-            session.rollback()
-            return _fail(exc)
-    print(f"Released the legal hold on case {args.case_id}.")
-    return 0
+    return locked_write(
+        args, settings, lambda session: release_hold(session, args.case_id, args.reason),
+        refusal=RetentionError, done=lambda _: f"Released the legal hold on case {args.case_id}.",
+    )
 
 
 def register(commands: Any, common: argparse.ArgumentParser, settings: Settings) -> None:
@@ -423,7 +399,7 @@ def register(commands: Any, common: argparse.ArgumentParser, settings: Settings)
     bind(p, cmd_rule)
     p = retention.add_parser("review", parents=[common],
                              help="list the closed cases due for disposal")
-    p.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD",
+    p.add_argument("--as-of", type=day, metavar="YYYY-MM-DD",
                    help="the day to review as of (default: today, UTC)")
     p.add_argument("--json", action="store_true", help="print JSON")
     bind(p, cmd_review)

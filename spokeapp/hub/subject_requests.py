@@ -30,7 +30,6 @@ import argparse
 import calendar
 import functools
 import json
-import sys
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -39,9 +38,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spokeapp.domain.errors import SpokeError
-from spokeapp.hub.commands import Settings, open_session
+from spokeapp.hub.commands import Settings, day, locked_write, open_session
 from spokeapp.hub.commands import bind as bind_command
-from spokeapp.hub.ledger import audit, lock_writes
+from spokeapp.hub.ledger import audit
 from spokeapp.hub.models import HubRecord, SubjectRequest
 from spokeapp.hub.security import iso, utc_now
 
@@ -258,36 +257,21 @@ def list_requests(session: Session, as_of: date, *, open_only: bool = False,
 
 
 # ------------------------------------------------------------------------------ the commands
-def _fail(exc: SubjectRequestError) -> int:
-    print(f"spoke-hub: {exc}", file=sys.stderr)
-    return 2
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("must be a date as YYYY-MM-DD") from None
-
-
 def _today(args: argparse.Namespace) -> date:
     as_of: date | None = getattr(args, "as_of", None)
     return as_of or utc_now().date()
 
 
 def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
-    with open_session(args, settings) as session, session.begin():
-        lock_writes(session)
-        try:
-            row = add_request(session, kind=args.kind, case_id=args.case_id,
-                              received=args.received, today=_today(args),
-                              requester=args.requester, note=args.note)
-        except SubjectRequestError as exc:
-            session.rollback()
-            return _fail(exc)
-        request_id, due = row.id, row.due_on
-    print(f"Recorded {args.kind} request {request_id} for case {args.case_id}: due {due}.")
-    return 0
+    return locked_write(
+        args, settings,
+        lambda session: add_request(session, kind=args.kind, case_id=args.case_id,
+                                    received=args.received, today=_today(args),
+                                    requester=args.requester, note=args.note),
+        refusal=SubjectRequestError,
+        done=lambda row: f"Recorded {args.kind} request {row.id} for case {args.case_id}: "
+                         f"due {row.due_on}.",
+    )
 
 
 def _json(v: RequestView) -> dict[str, Any]:
@@ -316,40 +300,28 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_extend(args: argparse.Namespace, settings: Settings) -> int:
-    with open_session(args, settings) as session, session.begin():
-        lock_writes(session)
-        try:
-            row = extend_request(session, args.request_id, args.reason, months=args.months)
-        except SubjectRequestError as exc:
-            session.rollback()
-            return _fail(exc)
-        due = row.due_on
-    print(f"Extended request {args.request_id}: now due {due}.")
-    return 0
+    return locked_write(
+        args, settings,
+        lambda session: extend_request(session, args.request_id, args.reason, months=args.months),
+        refusal=SubjectRequestError,
+        done=lambda row: f"Extended request {args.request_id}: now due {row.due_on}.",
+    )
 
 
 def cmd_fulfil(args: argparse.Namespace, settings: Settings) -> int:
-    with open_session(args, settings) as session, session.begin():
-        lock_writes(session)
-        try:
-            fulfil_request(session, args.request_id, _today(args), args.note)
-        except SubjectRequestError as exc:
-            session.rollback()
-            return _fail(exc)
-    print(f"Request {args.request_id} is fulfilled.")
-    return 0
+    return locked_write(
+        args, settings,
+        lambda session: fulfil_request(session, args.request_id, _today(args), args.note),
+        refusal=SubjectRequestError, done=lambda _: f"Request {args.request_id} is fulfilled.",
+    )
 
 
 def cmd_refuse(args: argparse.Namespace, settings: Settings) -> int:
-    with open_session(args, settings) as session, session.begin():
-        lock_writes(session)
-        try:
-            refuse_request(session, args.request_id, _today(args), args.reason)
-        except SubjectRequestError as exc:
-            session.rollback()
-            return _fail(exc)
-    print(f"Request {args.request_id} is refused.")
-    return 0
+    return locked_write(
+        args, settings,
+        lambda session: refuse_request(session, args.request_id, _today(args), args.reason),
+        refusal=SubjectRequestError, done=lambda _: f"Request {args.request_id} is refused.",
+    )
 
 
 def register(commands: Any, common: argparse.ArgumentParser, settings: Settings) -> None:
@@ -361,7 +333,7 @@ def register(commands: Any, common: argparse.ArgumentParser, settings: Settings)
     p = requests.add_parser("add", parents=[common], help="record a request received")
     p.add_argument("--kind", required=True, choices=KINDS)
     p.add_argument("--case", dest="case_id", required=True, metavar="CASE_ID")
-    p.add_argument("--received", required=True, type=_day, metavar="YYYY-MM-DD",
+    p.add_argument("--received", required=True, type=day, metavar="YYYY-MM-DD",
                    help="the day the request was received (not in the future)")
     p.add_argument("--from", dest="requester", choices=REQUESTERS,
                    help="who made the request")
@@ -370,7 +342,7 @@ def register(commands: Any, common: argparse.ArgumentParser, settings: Settings)
     p = requests.add_parser("list", parents=[common], help="list the requests")
     p.add_argument("--open", action="store_true", help="only open or extended requests")
     p.add_argument("--overdue", action="store_true", help="only requests past their due day")
-    p.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD",
+    p.add_argument("--as-of", type=day, metavar="YYYY-MM-DD",
                    help="the day to count from (default: today, UTC)")
     p.add_argument("--json", action="store_true", help="print JSON")
     bind(p, cmd_list)
