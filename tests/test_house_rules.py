@@ -262,3 +262,21 @@ def test_the_module_state_check_catches_a_cache(tmp_path: Path) -> None:
     assert module_state_breaches(package) == [
         "spokeapp/cache.py:2 _seen", "spokeapp/cache.py:3 _by_engine",
         "spokeapp/cache.py:7 global COUNT"]
+
+
+def test_only_the_engine_and_enrolled_client_sign_in_as_the_laptop() -> None:
+    """Every token request rotates the laptop's refresh token; a connection that does not keep
+    the new one gets the laptop locked at its next sync (a supervisor opening the Team page
+    did). So only the engine and ``spokeapp.sync.enrolled`` make a ``HubClient`` from the
+    stored account; everything else asks ``enrolled_client`` (tests/integration/hub/test_team.py
+    holds the behaviour)."""
+    allowed = {"spokeapp.sync.client", "spokeapp.sync.engine", "spokeapp.sync.enrolled"}
+    makers = sorted(
+        f"{name}:{node.lineno}"
+        for name, _path, tree in _modules(SOURCE)
+        if name not in allowed
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name) and node.func.id == "HubClient"
+    )
+    assert makers == [], f"HubClient made outside the engine and enrolled_client: {makers}"

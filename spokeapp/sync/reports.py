@@ -9,22 +9,13 @@ team report and an admin's hub report come from here. Nothing of it is stored on
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from spokeapp.domain.reports import Figure, Period, Report, ReportScope
 from spokeapp.store.casebook import Casebook
-from spokeapp.store.sync_state import SyncStore
-from spokeapp.sync.client import HubClient, HubEndpoint, HubRejected
-from spokeapp.sync.engine import enrolled_account
+from spokeapp.sync.client import HubRejected
+from spokeapp.sync.enrolled import enrolled_client
 from spokeapp.sync.protocol import ReportResponse
 
-__all__ = ["ReportClientFactory", "fetch_report", "report_from_response"]
-
-ReportClientFactory = Callable[[HubEndpoint, str, str], HubClient]
-
-
-def _client(endpoint: HubEndpoint, device_id: str, refresh_token: str) -> HubClient:
-    return HubClient(endpoint, device_id=device_id, refresh_token=refresh_token)
+__all__ = ["fetch_report", "report_from_response"]
 
 
 def report_from_response(response: ReportResponse) -> Report:
@@ -48,15 +39,12 @@ def report_from_response(response: ReportResponse) -> Report:
 
 
 def fetch_report(
-    casebook: Casebook, period: Period, scope: ReportScope | None = None, *,
-    client_factory: ReportClientFactory = _client,
+    casebook: Casebook, period: Period, scope: ReportScope | None = None
 ) -> Report:
     """The report for ``scope`` (default: the caller's own) over ``period``, counted on the
     hub this laptop is enrolled with. Raises ``NotEnrolled`` before enrolment and the sync
     client's errors (``HubUnreachable``, ``OutOfScope`` for another team, ...)."""
-    account = enrolled_account(SyncStore(casebook))
-    endpoint = HubEndpoint(account.hub_url, account.cert_fingerprint)
-    with client_factory(endpoint, account.device_id, account.refresh_token) as client:
+    with enrolled_client(casebook) as client:
         response = client.report(period.start, period.end,
                                  None if scope is None else str(scope))
     return report_from_response(response)
