@@ -324,6 +324,101 @@ def review_screenshots(app: QApplication, folder: Path) -> None:
         book.close()
 
 
+def audit_answers() -> Any:
+    """The hub's (fictional) audit, laptops and a lost laptop's report, as ``GET /v1/audit``,
+    ``/v1/devices`` and ``/v1/devices/{id}/report`` would answer (issue 16)."""
+    from spokeapp.ui.views.audit import HubAudit
+
+    gale = (SUPERVISOR, "Demo Supervisor Gale", "demo-device", "Demo laptop")
+    ash = (WORKER, "Demo Worker Ash", "demo-ash", "Ash's demo laptop")
+
+    def entry(at: datetime, who: tuple[str, str, str, str], action: str, ref: str | None,
+              detail: str, flagged: bool = False) -> dict[str, Any]:
+        return {"when": at.isoformat(), "who_id": who[0], "who_name": who[1],
+                "action": action, "subject": f"c-demo-{ref}", "subject_name": None,
+                "case_id": f"c-demo-{ref}" if ref else None, "case_reference": ref,
+                "device": who[2], "device_name": who[3], "detail": detail,
+                "flagged": flagged}
+
+    start = NOW.replace(hour=9, minute=0)
+    entries = [
+        entry(start, ash, "record_change", "YP-0007", "record=r-demo-1 kind=session seq=101"),
+        entry(start + timedelta(minutes=2), ash, "share", "YP-0007",
+              "record=r-demo-2 recipient=police basis=safeguarding_child_at_risk"),
+        entry(start + timedelta(minutes=20), gale, "case_view", "YP-0007",
+              "device=demo-device seq=12"),
+    ]
+    for n in range(24):
+        entries.append(entry(start + timedelta(minutes=30 + n), gale, "case_view",
+                             f"YP-{n + 10:04d}", f"device=demo-device seq={13 + n}",
+                             flagged=n >= 19))
+    page = {"scope": "team:demo-team", "entries": entries, "next_cursor": None,
+            "flagged_accounts": [{
+                "who_id": SUPERVISOR, "who_name": "Demo Supervisor Gale", "cases": 25,
+                "first": (start + timedelta(minutes=20)).isoformat(),
+                "last": (start + timedelta(minutes=53)).isoformat()}],
+            "flag_cases": 20, "flag_window_minutes": 60}
+    devices = {"devices": [
+        {"device_id": "demo-ash", "name": "Ash's demo laptop", "user_id": WORKER,
+         "user_name": "Demo Worker Ash", "status": "revoked", "wipe": True,
+         "enrolled_at": "2024-09-02T09:00:00+00:00",
+         "last_seen_at": "2025-03-13T17:40:00+00:00"}]}
+    report = {
+        "device_id": "demo-ash", "device_name": "Ash's demo laptop", "user_id": WORKER,
+        "user_role": "worker", "team": "demo-team", "enrolled_at": "2024-09-02T09:00:00+00:00",
+        "last_contact_at": "2025-03-13T17:40:00+00:00",
+        "last_sync_at": "2025-03-13T17:40:00+00:00", "held_until": "2025-03-13T17:55:00+00:00",
+        "cases": [
+            {"case_id": "c-demo-1", "reference": "YP-0007", "name": "Demo Person Rowan",
+             "records": 41, "state": "held", "purge_sent_at": None},
+            {"case_id": "c-demo-2", "reference": "YP-0012", "name": "Demo Person Sky",
+             "records": 17, "state": "held", "purge_sent_at": None},
+            {"case_id": "c-demo-3", "reference": "YP-0003", "name": "Demo Person Wren",
+             "records": 9, "state": "purge_pending",
+             "purge_sent_at": "2025-03-14T08:00:00+00:00"},
+        ],
+        "uncased_records": 4,
+        "encryption": "SQLCipher 4 (AES-256 page encryption with HMAC-SHA512), keyed with a "
+        "random 256-bit data key stored only wrapped by the worker's passphrase (Argon2id) "
+        "and a one-time recovery key.",
+        "wipe": {"status": "revoked", "revoked": True, "wipe_requested": True,
+                 "wipe_requested_at": "2025-03-14T09:10:00+00:00", "wipe_delivered_at": None,
+                 "may_have_learned_unrecorded": False},
+    }
+    return HubAudit(page=lambda _query: page, export=lambda _query: b"",
+                    devices=lambda: devices, report=lambda _device: report)
+
+
+def audit_screenshots(app: QApplication, folder: Path) -> None:
+    """The supervisor's Audit page with a flagged account, at 960x540, and the admin's device
+    report dialog, fed the fictional answers above (no hub in this demo)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        book = review_casebook(Path(tmp) / "supervisor")
+        tasks = TaskRunner()
+        window = MainWindow(book, tasks, clock=lambda: NOW, idle_minutes=10)
+        window.sync.stop()  # the demo hub address answers nothing: no background sync
+        audit = window.audit
+        assert audit is not None
+        audit._hub = audit_answers()
+        window.resize(960, 540)
+        window.show()
+        window.show_page(window.pages.indexOf(audit))
+        audit.list_button.click()
+        settle(app, tasks)
+        audit.table.scrollToBottom()
+        settle(app, tasks)
+        save(window, folder, "44-audit")
+        dialog = audit.open_device_report()
+        settle(app, tasks)
+        dialog.show_report()
+        settle(app, tasks)
+        save(dialog, folder, "45-device-report")
+        dialog.close()
+        window.close()
+        tasks.wait()
+        book.close()
+
+
 def reports_screenshots(app: QApplication, window: MainWindow, tasks: TaskRunner,
                         folder: Path) -> None:
     """The Reports page over the financial year, then in its funder form."""
@@ -374,6 +469,78 @@ def visits_screenshots(app: QApplication, window: MainWindow, tasks: TaskRunner,
     visits.panel.end_button.click()
     settle(app, tasks)
     window.sync.stop()
+
+
+def subject_file_screenshots(app: QApplication, window: MainWindow, tasks: TaskRunner,
+                             folder: Path, case_id: str) -> None:
+    """The case's "File…" dialog refusing a share with police without a lawful basis, then the
+    first page of the file's PDF as the PDF lays it out (issue 16)."""
+    from spokeapp.present.subject_file import laptop_bundle
+    from spokeapp.ui.views.subject_file import SubjectFileDialog, render_first_page
+
+    window.open_case(case_id)
+    settle(app, tasks)
+    window.case_page.file_button.click()
+    dialog = window.dialog
+    assert isinstance(dialog, SubjectFileDialog)
+    dialog.folder.setText(str(folder))
+    from spokeapp.present.subject_file import RECIPIENTS, basis_needed
+    uncovered = next(key for key, _words in RECIPIENTS[3:] if basis_needed(key, dialog.consent))
+    dialog.choose(uncovered)  # an agency the demo's consent does not cover
+    assert not dialog.save()  # refused: no lawful basis yet
+    settle(app, tasks)
+    save(dialog, folder, "40-file-share-needs-basis")
+    dialog.reject()
+    bundle = laptop_bundle(window.book, case_id, made_by="demo-worker", made_at=NOW.isoformat())
+    path = folder / "41-file-first-page.png"
+    render_first_page(bundle, uncovered).save(str(path))
+    print(path)
+
+
+def consent_screenshots(app: QApplication, window: MainWindow, tasks: TaskRunner,
+                        folder: Path, case_id: str) -> None:
+    """The case's "Consent…" dialog (the demo case's consent in force, so it offers to
+    withdraw it or record a new one), then the case page's consent line (issue 16)."""
+    from spokeapp.ui.views.record_dialogs import ConsentDialog
+
+    window.open_case(case_id)
+    settle(app, tasks)
+    window.case_page.consent_button.click()
+    settle(app, tasks)
+    dialog = window.dialog
+    assert isinstance(dialog, ConsentDialog)
+    save(dialog, folder, "39-consent")
+    dialog.reject()
+    settle(app, tasks)
+
+
+def young_person_screenshots(app: QApplication, window: MainWindow, tasks: TaskRunner,
+                             folder: Path, case_id: str) -> None:
+    """The young person's "Correct details…" form with a correction typed in, then the case
+    page showing the new details and the earlier version (issue 16)."""
+    from spokeapp.ui.views.young_person_dialog import YoungPersonDialog
+
+    window.open_case(case_id)
+    settle(app, tasks)
+    window.case_page.correct_button.click()
+    dialog = window.dialog
+    assert isinstance(dialog, YoungPersonDialog)
+    dialog.preferred_name.setText("Demo Nickname")
+    dialog.ethnic_group.setCurrentIndex(dialog.ethnic_group.findData("self_described"))
+    dialog.ethnicity_described.setText("Fictional: in their own words")
+    for method in list(dialog.methods)[:2]:
+        dialog.methods[method].setChecked(True)
+    number, whose, times = dialog.numbers[0]
+    number.setText("07700 900123")
+    whose.setText("Their own phone")
+    times.setText("Weekdays after 4pm, never at weekends")
+    dialog.resize(680, 990)  # the whole form in one picture (it scrolls on a small screen)
+    settle(app, tasks)
+    save(dialog, folder, "42-correct-details")
+    dialog.save()
+    settle(app, tasks)
+    settle(app, tasks)
+    save(window, folder, "43-case-earlier-versions")
 
 
 def main() -> int:
@@ -461,8 +628,12 @@ def main() -> int:
         save(window.dialog, folder, "15-training")  # type: ignore[arg-type]
         window.dialog.reject()  # type: ignore[union-attr]
 
+        consent_screenshots(app, window, tasks, folder, case_id)
+        subject_file_screenshots(app, window, tasks, folder, case_id)
+        young_person_screenshots(app, window, tasks, folder, case_id)
         board_screenshot(app, folder, "19-lone-working-board")
         review_screenshots(app, folder)
+        audit_screenshots(app, folder)
         reports_screenshots(app, window, tasks, folder)
         visits_screenshots(app, window, tasks, folder)
 

@@ -25,6 +25,13 @@ TIED_FIELDS: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
     "case": (("status", "closed_on", "opened_on"),),
     "referral": (("decision", "decided_on", "decline_reason", "received_on"),),
     "welfare_debrief": (("done", "done_on"),),
+    # A safe number is three parallel lists (number, whose phone, safe times): mixing one
+    # side's numbers with the other's times would tell a worker to ring at an unsafe time.
+    "young_person": (
+        ("safe_numbers", "safe_number_whose", "safe_number_times"),
+        ("ethnic_group", "ethnicity_described"),
+        ("contact_methods", "contact_professional"),
+    ),
 }
 #: Fields that mean one thing together (a decision, its date and its reason): a merge never
 #: puts them together from two versions, even where the rules would allow it.
@@ -32,12 +39,14 @@ MERGE_UNITS: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
     "case": (("status", "closed_on"),),
     "referral": (("decision", "decided_on", "decline_reason"),),
     "welfare_debrief": (("done", "done_on"),),
+    "young_person": TIED_FIELDS["young_person"],
 }
 #: What the group is called in a choice's words ("Use the laptop's closure ...").
 GROUP_NAMES: Final[dict[str, str]] = {
     "case": "closure",
     "referral": "decision",
     "welfare_debrief": "debrief",
+    "young_person": "details",
 }
 
 

@@ -27,7 +27,8 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from spokeapp.hub import areas, audit_trail, devices, lone_working, reports, team
+from spokeapp.hub import areas, audit_api, audit_trail, devices, lone_working, reports, team
+from spokeapp.hub import subject_file as subject_file_api
 from spokeapp.hub.asgi import (
     AFTER,
     LIMIT,
@@ -102,6 +103,7 @@ def create_app(
     app.state.engine = hub_engine
     app.state.clock = clock
     app.state.throttles = limits
+    app.state.access_token_seconds = token_seconds  # the device report's bound
 
     @app.exception_handler(HubError)
     async def _hub_error(_request: Request, exc: HubError) -> JSONResponse:
@@ -220,6 +222,8 @@ def create_app(
     app.include_router(reports.router())
     app.include_router(areas.router())
     app.include_router(lone_working.router)
+    app.include_router(subject_file_api.router())  # a young person's file (issue 16)
+    app.include_router(audit_api.router())  # GET /v1/audit, /v1/devices (issue 16)
 
     pull_threads = ThreadPoolExecutor(PULL_THREADS, thread_name_prefix="spoke-pull")
     weakref.finalize(app, pull_threads.shutdown, wait=False)

@@ -54,6 +54,7 @@ from spokeapp.hub.ledger import (
     set_meta,
 )
 from spokeapp.hub.models import HubMeta
+from spokeapp.hub.pull import META_BACKUP_COVERS
 from spokeapp.hub.security import iso, utc_now
 
 log = logging.getLogger(__name__)
@@ -238,6 +239,14 @@ def backup(database_url: str, target: Path) -> HubMark:
                 )
                 cursor.execute("COMMIT")
                 cursor.execute("DETACH DATABASE backup")
+                # Contract C2: the live hub now tells laptops the newest backup holds every
+                # change up to ``seq``, so they may forget pushed payloads up to it.
+                cursor.execute("BEGIN IMMEDIATE")
+                cursor.execute(
+                    "INSERT OR REPLACE INTO hub_meta (key, value) VALUES (?, ?)",
+                    (META_BACKUP_COVERS, str(int(seq))),
+                )
+                cursor.execute("COMMIT")
             finally:
                 cursor.close()
     except Exception:
@@ -287,6 +296,9 @@ def restore(database_url: str, source: Path) -> tuple[HubMark, str]:
     engine = make_engine(database_url)
     try:
         epoch = _new_epoch(engine, f"restore from backup (seq {backup_mark.max_seq})")
+        with Session(engine) as session, session.begin():  # contract C2: what it holds
+            lock_writes(session)
+            set_meta(session, META_BACKUP_COVERS, str(backup_mark.max_seq))
         mark = current_mark(engine)
     finally:
         engine.dispose()

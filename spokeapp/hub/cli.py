@@ -35,6 +35,7 @@ from spokeapp.hub import (
     retention,
     safety_cli,
     schema,
+    subject_file,
     subject_requests,
 )
 from spokeapp.hub.config import (
@@ -506,6 +507,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_view.register(commands, common, _settings)  # the audit, for the officer (issue 16)
     retention.register(commands, common, _settings)  # retention rule, review, legal hold (issue 16)
     subject_requests.register(commands, common, _settings)  # access/erasure requests (issue 16)
+    subject_file.register(commands, common, _settings)  # requests bundle (issue 16)
     return parser
 
 

@@ -134,6 +134,9 @@ class HubCase(Base):
     case_id: Mapped[str] = mapped_column(ID, primary_key=True)
     key_worker: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
     team: Mapped[str | None] = mapped_column(String(100), index=True)
+    #: A restriction request was carried out (migration 0010): the hub keeps the case, but no
+    #: laptop pulls or pushes it until ``spoke-hub requests lift-restriction``.
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class HubTombstone(Base):
@@ -145,6 +148,9 @@ class HubTombstone(Base):
     user_id: Mapped[str] = mapped_column(ID)
     case_id: Mapped[str] = mapped_column(ID)
     hub_time: Mapped[str] = mapped_column(String(40))
+    #: The case was disposed of (migration 0010): every device erases all of it, unsent work
+    #: included; False: an ordinary purge (the case left this user's scope).
+    disposed: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class AuditEntry(Base):
@@ -319,3 +325,41 @@ class SubjectRequest(Base):
     closed_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
     closed_by: Mapped[str | None] = mapped_column(ID, nullable=True)
     closing_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Disposal(Base):
+    """A case disposed of on the hub (``spoke-hub retention dispose``, or an erasure request;
+    migration 0010): when, by whom, on which basis (``retention`` or ``erasure_request`` with
+    the request's id) and how many records and tombstones. Ids and counts only."""
+
+    __tablename__ = "hub_disposals"
+    case_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    disposed_at: Mapped[str] = mapped_column(String(40))
+    disposed_by: Mapped[str] = mapped_column(ID)
+    basis: Mapped[str] = mapped_column(String(32))
+    request_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    records: Mapped[int] = mapped_column(Integer)
+    tombstones: Mapped[int] = mapped_column(Integer)
+
+
+class DisposedRecord(Base):
+    """The id of a record erased with its case (migration 0010): a push of it is refused with
+    409 ``case_disposed``, so a laptop that has not pulled the disposal yet cannot put the young
+    person's details back."""
+
+    __tablename__ = "hub_disposed_records"
+    record_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ID, index=True)
+
+
+class ReportResidue(Base):
+    """What a disposed case added to the report figures (migration 0010): one of its
+    report-relevant records reduced to dates, categories and numbers, every text emptied and
+    every id replaced by a random one, counted for ``worker`` (its key worker). No case id, no
+    name, no date of birth (``spokeapp.hub.disposal``)."""
+
+    __tablename__ = "hub_report_residue"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    worker: Mapped[str] = mapped_column(ID, index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)

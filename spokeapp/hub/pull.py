@@ -47,6 +47,12 @@ class _PullRow:
     hub_time: str
 
 
+#: A disposal purge's payload as spliced into the JSON (contract C1; ordinary purges: null).
+_DISPOSED_BODY = '{"disposed":true}'
+#: ``hub_meta`` key of the highest seq the hub's newest backup holds (contract C2).
+META_BACKUP_COVERS = "backup_covers_seq"
+
+
 @dataclass(frozen=True, slots=True)
 class _Page:
     hub_epoch: str
@@ -54,15 +60,19 @@ class _Page:
     rows: list[_PullRow]
     next_after: int
     more: bool
+    backup_seq: int | None = None
 
 
 #: The pull's first read: the last seq given out, and the epoch (one round trip).
 _HEAD_QUERY = select(
     HubCounter.value,
     select(HubMeta.value).where(HubMeta.key == META_EPOCH).scalar_subquery(),
+    # Contract C2: the highest seq the hub's newest backup holds (None: no backup known).
+    select(HubMeta.value).where(HubMeta.key == META_BACKUP_COVERS).scalar_subquery(),
 ).where(HubCounter.id == COUNTER_ID)
 _TOMBSTONE_QUERY = (
-    select(HubTombstone.seq, HubTombstone.case_id, HubTombstone.hub_time)
+    select(HubTombstone.seq, HubTombstone.case_id, HubTombstone.hub_time,
+           HubTombstone.disposed)
     .where(HubTombstone.user_id == bindparam("scope_user"),
            HubTombstone.seq > bindparam("after"))
     .order_by(HubTombstone.seq)
@@ -95,7 +105,9 @@ def _records_query(role: str, has_team: bool) -> _AnySelect | None:
     cases = visible_cases(role, has_team)
     cased = None if cases is None else (
         select(*columns).join(HubCase, HubCase.case_id == HubRecord.case_id)
-        .where(cases, HubRecord.seq > after).order_by(HubRecord.seq).limit(rows)
+        # A restricted case (a restriction request carried out) reaches no laptop.
+        .where(cases, HubCase.restricted.is_(False), HubRecord.seq > after)
+        .order_by(HubRecord.seq).limit(rows)
     )
     authors = visible_authors(role, has_team)
     uncased = None if authors is None else (
@@ -219,6 +231,7 @@ def _assemble(session: Session, caller: Caller, heads: Sequence[Any],
         top, epoch = 0, meta(session, META_EPOCH)
     else:
         top, epoch = int(head[0] or 0), str(head[1])
+    backup_seq = int(head[2]) if head is not None and head[2] is not None else None
     rows = [
         _PullRow(int(seq), record_id, kind, "finalise" if state == FINAL else "put", case_id,
                  body, author, hub_time)
@@ -226,8 +239,9 @@ def _assemble(session: Session, caller: Caller, heads: Sequence[Any],
     ]
     if tombstones:
         rows += [
-            _PullRow(int(seq), case_id, "case", "purge", case_id, None, None, hub_time)
-            for seq, case_id, hub_time in tombstones
+            _PullRow(int(seq), case_id, "case", "purge", case_id,
+                     _DISPOSED_BODY if disposed else None, None, hub_time)
+            for seq, case_id, hub_time, disposed in tombstones
         ]
         rows.sort(key=lambda r: r.seq)
     page = rows[:limit]
@@ -242,7 +256,7 @@ def _assemble(session: Session, caller: Caller, heads: Sequence[Any],
     return _Page(
         hub_epoch=epoch,
         max_seq=max([top] + [r.seq for r in page[-1:]]),
-        rows=page, next_after=next_after, more=more,
+        rows=page, next_after=next_after, more=more, backup_seq=backup_seq,
     )
 
 
@@ -256,5 +270,5 @@ def _page_json(page: _Page) -> bytes:
              "author": r.author, "hub_time": r.hub_time}
             for r in page.rows
         ],
-        "next_after": page.next_after, "more": page.more,
+        "next_after": page.next_after, "more": page.more, "backup_seq": page.backup_seq,
     })

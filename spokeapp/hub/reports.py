@@ -49,7 +49,7 @@ from spokeapp.domain.reports import (
 from spokeapp.hub.deps import Caller
 from spokeapp.hub.errors import HubError, out_of_scope
 from spokeapp.hub.ledger import META_ORGANISATION, audit
-from spokeapp.hub.models import HubCase, HubMeta, HubRecord, User
+from spokeapp.hub.models import HubCase, HubMeta, HubRecord, ReportResidue, User
 from spokeapp.hub.scope import ADMIN, SUPERVISOR, WORKER, Actor
 from spokeapp.sync.protocol import (
     API_PREFIX,
@@ -151,6 +151,15 @@ def build_report(session: Session, actor: Actor, scope: ReportScope | None,
         except ValidationError:
             continue  # an old or unknown shape: not counted rather than failing the report
         attributed.append(Attributed(record, worker))
+    # What disposed cases added (issue 16, spokeapp.hub.disposal): their records reduced to
+    # dates, categories and numbers, so a past period's figures stay the same.
+    for worker, kind, body in session.execute(
+            select(ReportResidue.worker, ReportResidue.kind, ReportResidue.body)
+            .where(ReportResidue.worker.in_(user_ids))):
+        try:
+            attributed.append(Attributed(record_from_dict(kind, body), worker))
+        except ValidationError:
+            continue
     # Every closure on a hub needs a supervisor's sign-off (spokeapp.domain.supervision).
     return compute_report(attributed, period, scope, workers=workers, names=names,
                           worker_facing=actor.role == WORKER, sign_off=True)

@@ -1,5 +1,5 @@
-"""Retention and legal hold on the hub (issue 16; docs/data-protection.md, "Retention and
-legal hold").
+"""Retention and legal hold on the hub (issue 16; docs/data-protection.md, "Retention, legal
+hold and disposal").
 
 * **The rule** (one, hub-wide, in ``hub_meta``): keep a closed case until the young person
   turns ``until_age`` (default 25) or ``years_after_closure`` years after it closed (default
@@ -13,8 +13,8 @@ legal hold").
   TEXT``): kept in ``hub_retention_holds`` (the reasons, who and when, a released hold kept
   with its release); the audit records only "hold placed" / "hold released" and the case id,
   since a reason in the admin's own words may name people.
-* **Disposal** is not built yet: it will call :func:`disposal_blockers` and dispose of a case
-  only when that returns nothing.
+* **Disposal** (``retention dispose``) is :mod:`spokeapp.hub.disposal`: it calls
+  :func:`disposal_blockers` and disposes of a case only when that returns nothing.
 
 Dates: a birthday or anniversary on 29 February falls on 28 February in a year that is not a
 leap year (so a young person born on 29 February 2000 turns 25 on 28 February 2025). Nothing
@@ -409,3 +409,6 @@ def register(commands: Any, common: argparse.ArgumentParser, settings: Settings)
         p.add_argument("case_id", metavar="CASE_ID")
         p.add_argument("--reason", required=True, help="why (at least 10 characters)")
         bind(p, command)
+    from spokeapp.hub.disposal import register_retention  # disposal imports this module
+
+    register_retention(retention, common, settings)

@@ -361,3 +361,6 @@ def register(commands: Any, common: argparse.ArgumentParser, settings: Settings)
     p.add_argument("request_id", type=int, metavar="ID")
     p.add_argument("--reason", required=True, help="why (at least 10 characters)")
     bind(p, cmd_refuse)
+    from spokeapp.hub.disposal import register_requests  # disposal imports retention
+
+    register_requests(requests, common, settings)

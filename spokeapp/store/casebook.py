@@ -488,6 +488,25 @@ class Casebook:
         self.audit("case.view", case_id)
         return records
 
+    def young_person_versions(self, person_id: str) -> list[tuple[Record, str]]:
+        """The earlier versions of a young person's record this laptop replaced (its own
+        corrections and those pulled from the hub), oldest first, each with when it was
+        replaced here (migration 8's ``young_person_versions``). A version this version of
+        Spoke cannot read is left out."""
+        with self._lock:
+            rows = self._db().execute(
+                "SELECT body, replaced_at FROM young_person_versions WHERE person_id = ? "
+                "ORDER BY seq",
+                (person_id,),
+            ).fetchall()
+        found: list[tuple[Record, str]] = []
+        for body, replaced_at in rows:
+            try:
+                found.append((record_from_dict("young_person", json.loads(body)), replaced_at))
+            except SpokeError:
+                continue
+        return found
+
     def search_notes(self, text: str, limit: int = 50) -> list[SearchHit]:
         """Full-text search over notes inside the encrypted database, newest records first.
 
@@ -645,6 +664,16 @@ def _overwrite_and_remove(path: Path) -> None:
     except FileNotFoundError:
         return
     path.unlink(missing_ok=True)
+
+
+def wipe_backups(profile: Path) -> None:
+    """Overwrite and delete the encrypted copies in ``profile/backups`` (taken before an
+    upgrade): after a disposal they are the only place a disposed case could still be read."""
+    backups = profile / "backups"
+    if backups.is_dir():
+        for path in sorted(backups.rglob("*")):
+            if path.is_file():
+                _overwrite_and_remove(path)
 
 
 def wipe_profile_files(profile: Path) -> None:

@@ -51,6 +51,10 @@ def connect(path: Path, data_key: bytes) -> Connection:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
+        # Deleted rows are overwritten with zeros, not left readable in freed space (issue
+        # 16: a disposed or reassigned case leaves no readable byte; costs nothing a worker
+        # notices: benchmarks/casebook_speed.py, docs/data-protection.md).
+        conn.execute("PRAGMA secure_delete = ON")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 5000")
     except sqlcipher3.DatabaseError as exc:

@@ -289,6 +289,33 @@ MIGRATIONS: Final[tuple[tuple[int, tuple[Step, ...]], ...]] = (
         ALTER TABLE visit_watch ADD COLUMN reach TEXT;
         """,),
     ),
+    (
+        8,
+        ("""
+        -- Earlier versions of each young person's details (issue 16): the hub sends only a
+        -- record's latest version, so this laptop keeps every version it replaced, whether by
+        -- its own correction or by one pulled from the hub. Filled by the trigger below, so
+        -- every path that writes the record keeps them; removed with the record (a purge).
+        CREATE TABLE young_person_versions (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            person_id TEXT NOT NULL,
+            body TEXT NOT NULL,
+            replaced_at TEXT NOT NULL
+        );
+        CREATE INDEX young_person_versions_by_person ON young_person_versions (person_id, seq);
+        CREATE TRIGGER young_person_version_kept AFTER UPDATE OF body ON records
+        WHEN OLD.kind = 'young_person' AND OLD.body IS NOT NEW.body
+        BEGIN
+            INSERT INTO young_person_versions (person_id, body, replaced_at)
+            VALUES (OLD.id, OLD.body, NEW.updated_at);
+        END;
+        CREATE TRIGGER young_person_versions_go_with_record AFTER DELETE ON records
+        WHEN OLD.kind = 'young_person'
+        BEGIN
+            DELETE FROM young_person_versions WHERE person_id = OLD.id;
+        END;
+        """,),
+    ),
 )
 
 LATEST_VERSION: Final[int] = MIGRATIONS[-1][0]

@@ -14,7 +14,12 @@ Rules this module enforces (docs/sync.md):
 * a purge (the case left this worker's scope) never removes a record with unsent work: it is
   kept and marked held; and a page that would remove more than half the casebook stops with
   :class:`NeedsConfirmation` until the worker agrees;
-* nothing is ever marked sent until the hub's acknowledgement is applied.
+* nothing is ever marked sent until the hub's acknowledgement is applied;
+* a **disposal** purge (the hub erased the case: payload ``{"disposed": true}``) removes every
+  trace of the case, unsent work included, and the casebook is then rebuilt so no freed page
+  keeps a copy (:meth:`SyncStore.scrub_if_pending`);
+* a pushed payload is kept for re-pushing only while the hub's newest backup does not hold it
+  (:meth:`SyncStore.trim_pushed`).
 
 This module knows nothing of HTTP or the wire models (the store sits below ``spokeapp.sync``);
 the engine converts between them and the plain dataclasses here.
@@ -23,21 +28,25 @@ the engine converts between them and the plain dataclasses here.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
+
+import sqlcipher3
 
 from spokeapp.domain.conflicts import laptop_choice
 from spokeapp.domain.errors import Problem, SpokeError, ValidationError
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.json_text import json_text, json_value
 from spokeapp.domain.records import RECORD_TYPES, record_from_dict
-from spokeapp.store.casebook import Casebook
-from spokeapp.store.database import CasebookError, Connection
+from spokeapp.store.casebook import Casebook, wipe_backups
+from spokeapp.store.database import CasebookError, Connection, transaction
 from spokeapp.store.migrations import occurred_of
 
 __all__ = [
+    "CASE_DISPOSED",
     "Acknowledged",
     "ConflictRecord",
     "HeldRecord",
@@ -50,9 +59,20 @@ __all__ = [
     "SyncStore",
 ]
 
+log = logging.getLogger(__name__)
+
 HELD_OUT_OF_SCOPE: Final = "out_of_scope"
 HELD_TOO_LARGE: Final = "too_large"
 HELD_REJECTED: Final = "rejected"
+#: The hub refused a change because its case has been disposed of (erased) there.
+CASE_DISPOSED: Final = "case_disposed"
+
+#: ``meta`` keys (no personal data): a disposal was applied and the casebook still has to be
+#: rebuilt; the chain head before the first row kept in ``sync_pushed`` (the rows before it
+#: were trimmed); the hub sequence up to which ``sync_pushed`` was last trimmed.
+_SCRUB_PENDING: Final = "sync.scrub_pending"
+_PUSHED_BASE: Final = "sync.pushed_base"
+_TRIMMED_THROUGH: Final = "sync.pushed_trimmed_through"
 
 #: Pulled records applied set-wise at a time (progress is reported between chunks).
 _APPLY_CHUNK: Final = 250
@@ -186,6 +206,14 @@ class PulledRecord:
     payload: dict[str, Any] | None
     author: str | None
 
+    @property
+    def disposal(self) -> bool:
+        """A purge of a case the hub has disposed of (C1: ``payload == {"disposed": true}``):
+        erase everything of it, unsent work included. An ordinary purge has no payload."""
+        return self.op == "purge" and isinstance(self.payload, dict) and (
+            self.payload.get("disposed") is True
+        )
+
 
 @dataclass(frozen=True)
 class PurgeConfirmation:
@@ -311,7 +339,20 @@ class SyncStore:
                     "This laptop's enrolment changed while it was being enrolled again; "
                     "nothing was changed."
                 )
-            first, count = db.execute("SELECT min(pos), count(*) FROM sync_pushed").fetchone()
+            if self._replayable_from_genesis(db):
+                first, count = db.execute(
+                    "SELECT min(pos), count(*) FROM sync_pushed"
+                ).fetchone()
+            else:
+                # Part of the history was trimmed (a hub backup holds it) or erased (a disposed
+                # case): it cannot be replayed from genesis, which a new device on the hub
+                # starts from. The new device starts a chain of its own instead; a blank row
+                # marks where, so a replay after a hub restore starts that part from genesis.
+                db.execute(
+                    "INSERT INTO sync_pushed (change_id, wire, head, hub_seq) VALUES (?, '', ?, 0)",
+                    (new_id(), account.chain_head),
+                )
+                first, count = None, 0
             values: dict[str, object] = dict(
                 hub_url=account.hub_url, cert_fingerprint=account.cert_fingerprint,
                 hub_id=account.hub_id, hub_epoch=account.hub_epoch,
@@ -367,10 +408,16 @@ class SyncStore:
         re-sent.
         """
         with self.casebook.sync_transaction() as db:
-            first, count = db.execute("SELECT min(pos), count(*) FROM sync_pushed").fetchone()
+            first, count = db.execute(
+                "SELECT min(pos), count(*) FROM sync_pushed WHERE wire != ''"
+            ).fetchone()
             db.execute("DELETE FROM sync_outgoing")
+            # Trimmed rows are in the hub's newest backup, so the restored hub holds them: the
+            # replay starts from the chain head after them (genesis if nothing was trimmed).
+            start = _meta(db, _PUSHED_BASE) or genesis_head
+            db.execute("DELETE FROM meta WHERE key = ?", (_TRIMMED_THROUGH,))
             self._update_state(
-                db, hub_epoch=epoch, cursor=0, chain_head=genesis_head, repush_from=first
+                db, hub_epoch=epoch, cursor=0, chain_head=start, repush_from=first
             )
             self._audit(db, "sync.hub_restored", None)
         return int(count)
@@ -605,17 +652,102 @@ class SyncStore:
         return {str(row[0]): _visit_watch(row) for row in rows}
 
     def pushed_log(self, from_pos: int, limit: int) -> list[tuple[int, str]]:
-        """Changes already pushed once, from ``from_pos`` on, for re-pushing (pos, wire)."""
+        """Changes already pushed once, from ``from_pos`` on, for re-pushing (pos, wire).
+        Blank rows (trimmed or erased payloads) are left out: see :meth:`replay_runs`."""
+        return [row for _prev, rows in self.replay_runs(from_pos, limit) for row in rows]
+
+    def replay_runs(
+        self, from_pos: int, limit: int
+    ) -> list[tuple[str | None, list[tuple[int, str]]]]:
+        """Changes already pushed once, from ``from_pos`` on, for re-pushing: runs of
+        consecutive rows that still hold their payload, each with the chain head it follows
+        (the head of the row before it, or the head before the first row kept; None: the
+        start of the chain, where a reset put it). A row whose
+        payload was blanked (a hub backup holds it, or its case was disposed of) is skipped
+        and the chain carries on from its head, as the hub's chain does."""
         with self.casebook.sync_reader() as db:
             rows = db.execute(
-                "SELECT pos, wire FROM sync_pushed WHERE pos >= ? ORDER BY pos LIMIT ?",
+                "SELECT p.pos, p.wire, p.head, (SELECT q.head FROM sync_pushed q "
+                "WHERE q.pos < p.pos ORDER BY q.pos DESC LIMIT 1) "
+                "FROM sync_pushed p WHERE p.pos >= ? AND p.wire != '' ORDER BY p.pos LIMIT ?",
                 (from_pos, limit),
             ).fetchall()
-        return [(int(r[0]), str(r[1])) for r in rows]
+            base = _meta(db, _PUSHED_BASE)
+        runs: list[tuple[str | None, list[tuple[int, str]]]] = []
+        last_head: str | None = None
+        for pos, wire, head, prev in rows:
+            before = str(prev) if prev is not None else base
+            if not runs or before != last_head:
+                runs.append((before, []))
+            runs[-1][1].append((int(pos), str(wire)))
+            last_head = str(head)
+        return runs
+
+    def set_chain_head(self, head: str) -> None:
+        """Move the chain head (a replay carrying on after a blank row)."""
+        with self.casebook.sync_transaction() as db:
+            self._update_state(db, chain_head=head)
 
     def finish_repush(self) -> None:
+        """The replay is over: the chain carries on from the last change ever pushed (which
+        may be a blank row the replay skipped)."""
         with self.casebook.sync_transaction() as db:
-            self._update_state(db, repush_from=None)
+            row = db.execute(
+                "SELECT head FROM sync_pushed ORDER BY pos DESC LIMIT 1"
+            ).fetchone()
+            head = row[0] if row is not None else _meta(db, _PUSHED_BASE)
+            if head:
+                self._update_state(db, repush_from=None, chain_head=str(head))
+            else:
+                self._update_state(db, repush_from=None)
+
+    @staticmethod
+    def _replayable_from_genesis(db: Connection) -> bool:
+        """True if every change ever pushed is still here with its payload."""
+        blank = db.execute("SELECT 1 FROM sync_pushed WHERE wire = '' LIMIT 1").fetchone()
+        return blank is None and _meta(db, _PUSHED_BASE) is None
+
+    def trim_pushed(self, backup_seq: int | None) -> int:
+        """Keep a pushed payload only while the hub's newest backup does not hold it (C2).
+
+        ``backup_seq``: the highest hub sequence the hub's newest backup holds (None: the hub
+        knows of no backup, keep everything). Every row with ``hub_seq <= backup_seq`` loses
+        its payload (a hub restored from that backup has the change; the row keeps its id,
+        sequence and chain head, no personal data); the blank rows at the front are then
+        removed and the chain head before the first row left is kept as the replay's start.
+        Returns how many payloads were blanked. Cheap when nothing new is covered.
+        """
+        if backup_seq is None:
+            return 0
+        with self.casebook.sync_transaction() as db:
+            done = _meta(db, _TRIMMED_THROUGH)
+            if done is not None and int(done) >= backup_seq:
+                return 0
+            cur = db.execute(
+                "UPDATE sync_pushed SET wire = '' WHERE hub_seq <= ? AND wire != ''",
+                (backup_seq,),
+            )
+            blanked = int(cur.rowcount)
+            live = db.execute(
+                "SELECT min(pos) FROM sync_pushed WHERE wire != ''"
+            ).fetchone()[0]
+            last = db.execute(
+                "SELECT pos, head FROM sync_pushed WHERE pos < coalesce(?, 9223372036854775807) "
+                "ORDER BY pos DESC LIMIT 1",
+                (live,),
+            ).fetchone()
+            if last is not None:
+                _set_meta(db, _PUSHED_BASE, str(last[1]))
+                db.execute("DELETE FROM sync_pushed WHERE pos <= ?", (int(last[0]),))
+            _set_meta(db, _TRIMMED_THROUGH, str(backup_seq))
+            if blanked:
+                self._audit(db, "sync.pushed_trimmed", None)
+        if blanked:
+            # ``secure_delete`` zeroed the old payloads in the file; the WAL still has the
+            # page images they were written in: move it into the file and empty it.
+            with self.casebook.sync_reader() as db:
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        return blanked
 
     # ------------------------------------------------------------------ pull
     def apply_page(
@@ -639,7 +771,11 @@ class SyncStore:
             current = db.execute("SELECT cursor FROM sync_state WHERE id = 1").fetchone()
             if current is None or int(current[0]) != after:
                 raise CasebookError("The sync cursor moved while a page was being applied.")
-            plan = self._purge_plan(db, [p for p in page if p.op == "purge"])
+            # A disposal is the hub erasing the case for good: it is neither held back nor
+            # counted for the question before a large removal (docs/data-protection.md).
+            plan = self._purge_plan(
+                db, [p for p in page if p.op == "purge" and not p.disposal]
+            )
             removing = len(plan.remove)
             total = (
                 int(db.execute("SELECT count(*) FROM records").fetchone()[0]) if removing else 0
@@ -652,7 +788,9 @@ class SyncStore:
             done = 0
             while done < len(page):
                 item = page[done]
-                if item.op == "purge":
+                if item.disposal:
+                    purged += self._erase_case(db, item.case_id or item.record_id)
+                elif item.op == "purge":
                     p, h = self._apply_purge(db, item, plan)
                     purged += p
                     held += h
@@ -974,6 +1112,9 @@ class SyncStore:
                 db.execute("DELETE FROM sync_records WHERE record_id = ?", (record_id,))
                 self._audit(db, "record.purged", record_id)
                 removed += 1
+            if removed:
+                # What left this laptop must not stay readable in freed space either.
+                _set_meta(db, _SCRUB_PENDING, "1")
             if case_id is not None:
                 db.execute("DELETE FROM sync_conflicts WHERE case_id = ?", (case_id,))
                 db.execute("DELETE FROM sync_other_records WHERE case_id = ?", (case_id,))
@@ -983,6 +1124,174 @@ class SyncStore:
         finally:
             db.execute("DELETE FROM sync_purging")
         return removed, held
+
+    # ------------------------------------------------------------------ disposal
+    def _disposal_targets(self, db: Connection, case_id: str) -> set[str]:
+        """Every record id of a disposed case this casebook may hold: its records (also ones
+        only the change log still names, such as discarded drafts), its young person and
+        referral unless another case here uses them, and visit plans linked to it with the
+        visit's records."""
+        targets, _case = self._purge_targets(
+            db, PulledRecord(0, case_id, "case", "purge", case_id, None, None)
+        )
+        targets.add(case_id)
+        targets.update(
+            str(r[0]) for r in db.execute(
+                "SELECT record_id FROM changes WHERE json_extract(payload, '$.case_id') = ? "
+                "OR json_extract(payload, '$.linked_case_id') = ? "
+                "UNION SELECT id FROM records WHERE json_extract(body, '$.linked_case_id') = ? "
+                "UNION SELECT record_id FROM sync_other_records WHERE case_id = ? "
+                "UNION SELECT record_id FROM sync_conflicts WHERE case_id = ?",
+                (case_id, case_id, case_id, case_id, case_id),
+            )
+        )
+        visits = {
+            str(r[0]) for r in db.execute(
+                "SELECT id FROM records WHERE kind = 'visit_plan' "
+                "AND json_extract(body, '$.linked_case_id') = ?", (case_id,)
+            )
+        }
+        for visit_id in sorted(visits):
+            targets.update(
+                str(r[0]) for r in db.execute(
+                    "SELECT id FROM records WHERE json_extract(body, '$.visit_id') = ? "
+                    "UNION SELECT record_id FROM changes "
+                    "WHERE json_extract(payload, '$.visit_id') = ?",
+                    (visit_id, visit_id),
+                )
+            )
+        # Conflicts about any of these records (a young person's conflict has no case id).
+        targets.update(
+            str(r[0]) for r in db.execute(
+                "SELECT record_id FROM sync_conflicts WHERE json_extract(body, '$.record_id') "
+                "IN (SELECT value FROM json_each(?))", (_json(sorted(targets)),)
+            )
+        )
+        return targets
+
+    def _erase_case(self, db: Connection, case_id: str) -> int:
+        """Remove every trace of a disposed case (C1), unsent work and drafts included:
+        records and their search entries, every change-log row, what sync noted about them,
+        conflicts, records of unknown kinds, the payloads kept for re-pushing, a batch
+        outgoing that carries them, the hub's visit acknowledgements, drafts of forms and
+        settings naming them. The audit keeps ids only. The freed space still holds old
+        bytes until :meth:`scrub_if_pending` rebuilds the file (flagged here, in the same
+        transaction). Returns how many records were removed. A laptop that held nothing of
+        the case (the hub sends the purge to every user) changes nothing."""
+        targets = self._disposal_targets(db, case_id)
+        ids = _json(sorted(targets))
+        removed = touched = 0
+        db.execute("INSERT INTO sync_purging (flag) VALUES (1)")
+        try:
+            rows = db.execute(
+                "SELECT rowid, id FROM records WHERE id IN (SELECT value FROM json_each(?))",
+                (ids,),
+            ).fetchall()
+            for rowid, record_id in rows:
+                db.execute("DELETE FROM notes_fts WHERE rowid = ?", (rowid,))
+                db.execute("DELETE FROM records WHERE rowid = ?", (rowid,))
+                self._audit(db, "record.disposed", str(record_id))
+                removed += 1
+        finally:
+            db.execute("DELETE FROM sync_purging")
+        inside = "IN (SELECT value FROM json_each(?))"
+        for table, column in (
+            ("changes", "record_id"), ("sync_records", "record_id"),
+            ("sync_conflicts", "record_id"), ("sync_other_records", "record_id"),
+            ("visit_watch", "visit_id"),
+        ):
+            touched += db.execute(
+                f"DELETE FROM {table} WHERE {column} {inside}", (ids,)  # noqa: S608
+            ).rowcount
+        touched += db.execute(
+            "DELETE FROM changes WHERE json_extract(payload, '$.case_id') = ? "
+            "OR json_extract(payload, '$.linked_case_id') = ?", (case_id, case_id),
+        ).rowcount
+        # A pushed payload's row keeps its id, sequence and chain head (no personal data), so
+        # a replay after a hub restore carries on past it; only the payload goes.
+        touched += db.execute(
+            "UPDATE sync_pushed SET wire = '' WHERE CASE WHEN wire = '' THEN 0 ELSE ("
+            "json_extract(wire, '$.record_id') IN (SELECT value FROM json_each(?)) "
+            "OR json_extract(wire, '$.payload.case_id') = ? "
+            "OR json_extract(wire, '$.payload.linked_case_id') = ?) END",
+            (ids, case_id, case_id),
+        ).rowcount
+        for slot, request in db.execute("SELECT id, request FROM sync_outgoing").fetchall():
+            if any(target in str(request) for target in targets):
+                # Its changes are still unsent in the log (those of other cases are sent
+                # again in a new batch); the batch itself may not keep a copy.
+                touched += db.execute("DELETE FROM sync_outgoing WHERE id >= ?", (slot,)).rowcount
+                break
+        for key, value in db.execute(
+            "SELECT key, value FROM meta WHERE key LIKE 'setting.%'"
+        ).fetchall():
+            named = any(target in str(key) for target in targets)
+            draft = str(key).startswith("setting.draft.") and any(
+                target in str(value) for target in targets
+            )
+            if named or draft:
+                db.execute("DELETE FROM meta WHERE key = ?", (key,))
+                touched += 1
+        if removed or touched:
+            self._audit(db, "case.disposed", case_id)
+            _set_meta(db, _SCRUB_PENDING, "1")
+        return removed
+
+    def drop_refused(self, seqs: Sequence[int], reason: str) -> int:
+        """The hub refused these unsent changes for good (their case was disposed of there,
+        C3): remove them from the change log instead of holding them, so they are never
+        retried (the disposal purge, pulled next, erases what is left of the case). Audited
+        by record id only. Returns how many change rows went."""
+        with self.casebook.sync_transaction() as db:
+            records = sorted({
+                str(r[0]) for r in db.execute(
+                    "SELECT record_id FROM changes WHERE seq IN (SELECT value FROM json_each(?)) "
+                    "AND sent_at IS NULL", (_json(list(seqs)),),
+                )
+            })
+            cur = db.execute(
+                "DELETE FROM changes WHERE seq IN (SELECT value FROM json_each(?)) "
+                "AND sent_at IS NULL", (_json(list(seqs)),),
+            )
+            for record_id in records:
+                self._audit(db, f"sync.dropped.{reason}", record_id)
+            if cur.rowcount:
+                _set_meta(db, _SCRUB_PENDING, "1")
+        return int(cur.rowcount)
+
+    def scrub_pending(self) -> bool:
+        """True while a disposal's freed space has not been rebuilt yet."""
+        with self.casebook.sync_reader() as db:
+            return _meta(db, _SCRUB_PENDING) is not None
+
+    def scrub_if_pending(self) -> bool:
+        """After a disposal: leave no readable byte of it in the casebook file or its WAL.
+
+        Deleting rows leaves old bytes in freed pages and in the free space of pages (from
+        before ``secure_delete`` was on, or from earlier edits of a draft), old versions of
+        pages in the WAL, and the search index's old segments. So: merge the search index
+        (``optimize``), move the WAL into the file and empty it, ``VACUUM`` (the file is
+        rebuilt page by page from live rows only), and empty the WAL again. Migration backups
+        (``backups/``, copies from before an upgrade) are overwritten and removed: they hold
+        the case too. Runs on the sync engine's thread; the flag set with the disposal makes
+        a run that crashed half-way do it again. Returns True if it ran."""
+        with self.casebook.sync_reader() as db:
+            if _meta(db, _SCRUB_PENDING) is None:
+                return False
+            try:
+                db.execute("INSERT INTO notes_fts (notes_fts) VALUES ('optimize')")
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+                db.execute("VACUUM")
+            except sqlcipher3.Error as exc:  # e.g. a statement still open: try next run
+                log.warning("casebook rebuild after a disposal postponed (%s)",
+                            type(exc).__name__)
+                return False
+            with transaction(db):
+                db.execute("DELETE FROM meta WHERE key = ?", (_SCRUB_PENDING,))
+                self._audit(db, "casebook.scrubbed", None)
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        wipe_backups(self.casebook.profile)
+        return True
 
     # ------------------------------------------------------------------ status
     def waiting_count(self) -> int:
@@ -1114,6 +1423,19 @@ class SyncStore:
             "INSERT INTO audit (at, actor, action, subject_id) VALUES (?, ?, ?, ?)",
             (self.casebook.now(), self.casebook.author, action, subject),
         )
+
+
+def _meta(db: Connection, key: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _set_meta(db: Connection, key: str, value: str) -> None:
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
 
 
 def _visit_watch(row: Sequence[Any]) -> VisitWatch:

@@ -438,7 +438,7 @@ class HubClient:
     # -------------------------------------------------------------- plumbing
     def _send(
         self, method: str, path: str, *, json_body: dict[str, Any] | None = None,
-        params: dict[str, int] | None = None, token: str | None = None,
+        params: dict[str, int] | httpx.QueryParams | None = None, token: str | None = None,
         content: bytes | None = None,
     ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
@@ -663,7 +663,7 @@ class HubClient:
 
     def _authorised(
         self, method: str, path: str, *, json_body: dict[str, Any] | None = None,
-        params: dict[str, int] | None = None, content: bytes | None = None,
+        params: dict[str, int] | httpx.QueryParams | None = None, content: bytes | None = None,
     ) -> httpx.Response:
         token = self.ensure_token()
         response = self._send(
@@ -730,6 +730,83 @@ class HubClient:
         """A supervisor's team view (an administrator names the team)."""
         path = f"{API_PREFIX}/team" + ("" if team is None else f"?team={quote(team)}")
         return self._parse(TeamResponse, self._authorised("GET", path))
+
+    def case_file(self, case_id: str) -> dict[str, Any]:
+        """One young person's file as the hub holds it (``GET /v1/cases/{id}/file``, schema
+        ``spoke.subject_file/1``): supervisors for their team's cases, administrators any."""
+        response = self._authorised("GET", f"{API_PREFIX}/cases/{quote(case_id, safe='')}/file")
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or body.get("schema") != "spoke.subject_file/1":
+            raise HubRejected(
+                "The hub answered in a way this version of Spoke does not understand.",
+                status=response.status_code, error="bad_response",
+            )
+        return body
+
+    def _officer_json(self, path: str, what: str,
+                      params: httpx.QueryParams | None = None) -> dict[str, Any]:
+        """GET ``path`` (the audit, the laptops, a device report) as a JSON object, with the
+        refusals said in words fit for the data protection officer's screens."""
+        try:
+            response = self._authorised("GET", path, params=params)
+        except OutOfScope:
+            raise OutOfScope(f"The hub does not let this account see {what}.") from None
+        except HubRejected as exc:
+            if exc.status == 404:
+                raise HubRejected(f"The hub found nothing by that id for {what}.", status=404,
+                                  error=exc.error) from None
+            if exc.status == 422:
+                raise HubRejected(f"The hub could not use these filters for {what}.",
+                                  status=422, error=exc.error) from None
+            raise
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise HubRejected(
+                "The hub answered in a way this version of Spoke does not understand.",
+                status=response.status_code, error="bad_response",
+            )
+        return body
+
+    def audit(self, filters: list[tuple[str, str]]) -> dict[str, Any]:
+        """One page of the hub's audit (``GET /v1/audit``; supervisors for their team,
+        administrators all): ``filters`` are query pairs (person, case, since, until, action
+        (repeatable), device, flagged_only, cursor, limit)."""
+        # As params, not in the path: the path is logged, and a filter may be a person's name.
+        return self._officer_json(f"{API_PREFIX}/audit", "the audit",
+                                  params=httpx.QueryParams(tuple(filters)))
+
+    def audit_csv(self, filters: list[tuple[str, str]]) -> bytes:
+        """The whole audit listing for ``filters`` as CSV, made safe for spreadsheets on the
+        hub (``GET /v1/audit/export``; the hub records the export)."""
+        try:
+            response = self._authorised("GET", f"{API_PREFIX}/audit/export",
+                                        params=httpx.QueryParams(tuple(filters)))
+        except OutOfScope:
+            raise OutOfScope("The hub does not let this account export the audit.") from None
+        except HubRejected as exc:
+            if exc.status != 422:
+                raise
+            message = ("More entries match than one export may hold: narrow the filters."
+                       if exc.error == "too_many_entries"
+                       else "The hub could not use these filters for the audit.")
+            raise HubRejected(message, status=422, error=exc.error) from None
+        return response.content
+
+    def devices(self) -> dict[str, Any]:
+        """The enrolled laptops (``GET /v1/devices``; administrators)."""
+        return self._officer_json(f"{API_PREFIX}/devices", "the list of laptops")
+
+    def device_report(self, device_id: str) -> dict[str, Any]:
+        """A lost or stolen laptop's report (``GET /v1/devices/{id}/report``; administrators):
+        the JSON of ``spoke-hub device report --json``. It names young people: never log it."""
+        return self._officer_json(
+            f"{API_PREFIX}/devices/{quote(device_id, safe='')}/report", "device report")
 
 
 def fetch_certificate_fingerprint(host: str, port: int = 443, timeout: float = 10.0) -> str:

@@ -8,7 +8,10 @@ One ``sync_once`` does, in order:
 3. push safety records (visit plans, check-ins, alarms) first and alone, then the rest of the
    outbox in bounded batches, header edits squashed per record; each batch is hash-chained and
    signed with the device key, and its changes are marked sent only when the hub answers;
-4. pull pages of the worker's scope, each applied with the cursor in one local transaction.
+4. pull pages of the worker's scope, each applied with the cursor in one local transaction;
+   then drop the pushed payloads the hub's newest backup holds (``backup_seq``), and after a
+   disposal (or a refusal ``case_disposed``) rebuild the casebook so no freed page keeps the
+   case (issue 16; docs/data-protection.md, "On the laptops: erased means erased").
 
 Known problems (no connection, hub refusals) end the run with a plain-words message in the
 report and in the status; the outbox keeps everything for the next run. The engine knows
@@ -39,6 +42,7 @@ from spokeapp.store.areas import save_areas
 from spokeapp.store.casebook import Casebook
 from spokeapp.store.database import CasebookError
 from spokeapp.store.sync_state import (
+    CASE_DISPOSED,
     HELD_OUT_OF_SCOPE,
     HELD_REJECTED,
     HELD_TOO_LARGE,
@@ -223,6 +227,10 @@ class SyncReport:
     kept_local: int = 0
     purged: int = 0
     held: int = 0
+    #: Unsent changes the hub refused for good because their case was disposed of there.
+    dropped: int = 0
+    #: The casebook was rebuilt after a disposal (no freed page keeps a copy).
+    scrubbed: bool = False
     hub_restored: bool = False
     needs_confirmation: PurgeConfirmation | None = None
     revoked: bool = False
@@ -500,6 +508,9 @@ class SyncEngine:
                          account.device_id, previous.device_id)
             else:
                 account = self._enrol_first(endpoint, code, device_name)
+            # From now on every record written here is the enrolled person's, before anyone
+            # hears of the enrolment (the status below already shows the laptop enrolled).
+            self.casebook.author = account.user_id
         if not self._wiped:
             self._emit(SyncEvent("status", status=self.status()))
         return account
@@ -665,8 +676,8 @@ class SyncEngine:
             report.finished_at = self._clock()
         log.info(
             "sync finished: accepted=%d duplicates=%d conflicts=%d pulled=%d purged=%d held=%d "
-            "error=%s", report.accepted, report.duplicates, report.conflicts, report.pulled,
-            report.purged, report.held, report.error_code,
+            "dropped=%d error=%s", report.accepted, report.duplicates, report.conflicts,
+            report.pulled, report.purged, report.held, report.dropped, report.error_code,
         )
         if not self._wiped:
             self._emit(SyncEvent("status", status=self.status()))
@@ -674,6 +685,7 @@ class SyncEngine:
 
     def _run(self, report: SyncReport) -> None:
         account = enrolled_account(self.store)
+        self._scrub(report)  # a disposal applied by a run that stopped before rebuilding
         if account.device_status == RETIRED and not self._has_work_to_send():
             # Retired and everything sent: this laptop no longer syncs.
             report.retired = True
@@ -842,16 +854,23 @@ class SyncEngine:
         """After a hub restore: every change ever pushed, again, chained from genesis."""
         account = self._account()
         position = account.repush_from
+        if position is None:
+            return
         while position is not None:
-            log_rows = self.store.pushed_log(position, MAX_BATCH_CHANGES)
-            if not log_rows:
+            runs = self.store.replay_runs(position, MAX_BATCH_CHANGES)
+            if not runs:
                 break
-            changes = [ChangeIn.model_validate_json(wire) for _pos, wire in log_rows]
-            items = [Outgoing(c, (), c.record_id) for c in changes]
-            for batch in batches(items):
-                self._send_batch(client, batch, report)
-                report.repushed += len(batch)
-                self._progress("reupload", report.repushed, report.repushed)
+            for prev_head, log_rows in runs:
+                # A row whose payload is gone (a hub backup holds it, or its case was
+                # disposed of) is skipped: the chain carries on from its head.
+                if prev_head is not None and prev_head != self._account().chain_head:
+                    self.store.set_chain_head(prev_head)
+                changes = [ChangeIn.model_validate_json(wire) for _pos, wire in log_rows]
+                items = [Outgoing(c, (), c.record_id) for c in changes]
+                for batch in batches(items):
+                    self._send_batch(client, batch, report)
+                    report.repushed += len(batch)
+                    self._progress("reupload", report.repushed, report.repushed)
             position = self._account().repush_from
         self.store.finish_repush()
 
@@ -931,6 +950,10 @@ class SyncEngine:
         self.store.drop_outgoing()
         if isinstance(exc, HubRejected) and exc.status >= 500:
             raise exc
+        disposed = isinstance(exc, HubRejected) and exc.error == CASE_DISPOSED
+        if disposed:
+            self._drop_disposed(client, items, report)
+            return
         reason = (
             HELD_OUT_OF_SCOPE if isinstance(exc, OutOfScope)
             else HELD_TOO_LARGE if isinstance(exc, BatchTooLarge) else HELD_REJECTED
@@ -950,6 +973,22 @@ class SyncEngine:
             parts = [items[:middle], items[middle:]]
         for part in parts:
             self._push_isolating(client, part, report)
+
+    def _drop_disposed(self, client: HubApi, items: list[Outgoing], report: SyncReport) -> None:
+        """The hub refused a batch because a case in it has been disposed of (C3, 409
+        ``case_disposed``): retry case by case; the refused case's changes are dropped from
+        the laptop, never held or retried (the case is erased there and, by the disposal
+        purge pulled next, here)."""
+        scopes = list(dict.fromkeys(item.scope for item in items))
+        if len(scopes) > 1:
+            for scope in scopes:
+                self._push_isolating(client, [i for i in items if i.scope == scope], report)
+            return
+        seqs = [seq for item in items for seq in item.covers]
+        dropped = self.store.drop_refused(seqs, CASE_DISPOSED)
+        report.dropped += len(items)
+        log.warning("hub refused %d change(s) of a disposed case; %d dropped from this laptop",
+                    len(items), dropped)
 
     def _prepare_batch(self, items: list[Outgoing], prev_head: str) -> _Prepared:
         """Chain, sign and write down (outgoing) a batch following ``prev_head``."""
@@ -1047,6 +1086,7 @@ class SyncEngine:
         # the hub serves page N+1 while the casebook writes page N. Reading ahead changes
         # nothing that is stored: each page is still applied, with its cursor, in one
         # transaction, in order; a page read ahead is dropped if the run stops.
+        backup_seq: int | None = None
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="spoke-pull") as ahead:
             upcoming: Future[PullResponse] | None = None
             try:
@@ -1063,6 +1103,7 @@ class SyncEngine:
                     if not last:
                         upcoming = ahead.submit(client.pull, page.next_after, self._pull_limit)
                     self._apply_pulled(page, cursor, report)
+                    backup_seq = page.backup_seq
                     if last:
                         break
                     cursor = page.next_after
@@ -1071,6 +1112,19 @@ class SyncEngine:
                     upcoming.cancel()
                     with contextlib.suppress(Exception):
                         upcoming.result()
+        # C2: a pushed payload is kept only while the hub's newest backup does not hold it.
+        trimmed = self.store.trim_pushed(backup_seq)
+        if trimmed:
+            log.info("%d pushed change(s) are in the hub's backup; their copies were removed",
+                     trimmed)
+        self._scrub(report)
+
+    def _scrub(self, report: SyncReport) -> None:
+        """After a disposal: rebuild the casebook so no freed page keeps the case (on this,
+        the engine's, thread: it takes seconds on a large casebook)."""
+        if self.store.scrub_if_pending():
+            report.scrubbed = True
+            log.info("casebook rebuilt after a disposal")
 
     def _apply_pulled(self, page: PullResponse, cursor: int, report: SyncReport) -> None:
         rows = [

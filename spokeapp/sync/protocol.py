@@ -268,6 +268,8 @@ class PullResponse(_Answer):
     changes: list[ChangeOut]
     next_after: int
     more: bool
+    #: The highest seq the hub's newest backup holds (None: no backup known), contract C2.
+    backup_seq: int | None = None
 
 
 class DeviceStatus(_Answer):

@@ -4,11 +4,11 @@ Navigation on the left (Today, Caseload, Record a session, Case, Referrals, Grou
 professional work, Visits (lone working: plan a visit, armed or not, check in), Settings,
 Sync, on Ctrl+1 to Ctrl+9; Reports, for everyone, on Ctrl+0; then, once the laptop is enrolled
 as a supervisor, Review (Ctrl+Shift+V) and Team (Ctrl+Shift+M), and for supervisors and admins
-the lone-working board (Ctrl+Shift+B)), the page on the right, and a status bar
-with "Lock now" (Ctrl+L) and, for supervisors, a button saying how many visits are in alarm
-or overdue (it opens the board). The window also opens the record forms (referral, risk
-assessment, concern, amendment, closure, group and professional work) and refreshes what they
-change.
+the lone-working board (Ctrl+Shift+B) and the Audit (Ctrl+Shift+U)), the page on the
+right, and a status bar with "Lock now" (Ctrl+L) and, for supervisors, a button saying how
+many visits are in alarm or overdue (it opens the board). The window also opens the record
+forms (referral, risk assessment, concern, amendment, closure, group and professional work)
+and refreshes what they change.
 The window is destroyed when Spoke locks, so nothing personal stays on screen; the shell
 builds a fresh one after unlocking.
 """
@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from spokeapp.domain.errors import SpokeError
 from spokeapp.domain.records import AssessmentType, Case, RiskAssessment, Session
+from spokeapp.domain.records.casework import YoungPerson
 from spokeapp.domain.risk_tool import RiskTool
 from spokeapp.domain.roles import Role
 from spokeapp.present.areas import stored_areas
@@ -65,6 +66,7 @@ from spokeapp.ui.reminders import CheckInReminders, shared_reminders
 from spokeapp.ui.sync_bridge import INTERACTIVE_PULL_LIMIT, SyncBridge
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.area_choice import AreaDialog
+from spokeapp.ui.views.audit import AuditPage, hub_audit
 from spokeapp.ui.views.board import BoardPage, team_names
 from spokeapp.ui.views.case_page import CasePage
 from spokeapp.ui.views.caseload import CaseloadPage
@@ -83,10 +85,12 @@ from spokeapp.ui.views.review import ReassignDialog, ReviewPage
 from spokeapp.ui.views.risk_form import RiskAssessmentDialog
 from spokeapp.ui.views.session_form import SessionForm
 from spokeapp.ui.views.settings import SettingsPage
+from spokeapp.ui.views.subject_file import SubjectFileDialog, hub_fetcher
 from spokeapp.ui.views.sync_panel import SyncPanel, status_summary
 from spokeapp.ui.views.team import TeamPage
 from spokeapp.ui.views.today import TodayPage
 from spokeapp.ui.views.visits import VisitsPage
+from spokeapp.ui.views.young_person_dialog import YoungPersonDialog
 
 PAGES = (
     "Today",
@@ -110,6 +114,8 @@ REVIEW_TITLE = "Review"
 REVIEW_KEYS = "Ctrl+Shift+V"
 TEAM_TITLE = "Team"
 TEAM_KEYS = "Ctrl+Shift+M"
+AUDIT_TITLE = "Audit"
+AUDIT_KEYS = "Ctrl+Shift+U"  # aUdit: Ctrl+Shift+A is the board's Acknowledge
 DIALOG_DRAFT_SETTING = "draft.dialog"  # a half-typed form kept when Spoke locked
 
 
@@ -361,10 +367,12 @@ class MainWindow(QMainWindow):
         self.case_page.assessment_requested.connect(lambda case_id: self.assess(case_id))
         self.case_page.concern_requested.connect(self.raise_concern)
         self.case_page.consent_requested.connect(self.record_consent)
+        self.case_page.file_requested.connect(self.share_file)
         self.case_page.amendment_requested.connect(self.amend)
         self.case_page.draft_requested.connect(self.open_draft)
         self.case_page.close_requested.connect(self.close_case)
         self.case_page.area_requested.connect(self.set_case_area)
+        self.case_page.details_requested.connect(self.correct_details)
         self.referrals.open_referral.connect(self.open_referral)
         self.referrals.new_button.clicked.connect(self.new_referral)
         self.outreach.group_requested.connect(self.new_group)
@@ -377,6 +385,7 @@ class MainWindow(QMainWindow):
         self.review: ReviewPage | None = None
         self.team: TeamPage | None = None
         self.board: BoardPage | None = None
+        self.audit: AuditPage | None = None
         # Everyone: the Reports page (issue 6), counted from this laptop's casebook.
         self.reports = self._add_reports()
         # Supervisors: Review and Team; supervisors and admins: the lone-working board, and its
@@ -391,6 +400,9 @@ class MainWindow(QMainWindow):
         self._add_board_if_supervisor()
         self.sync.status_changed.connect(self._add_review_if_supervisor)
         self.sync.status_changed.connect(self._add_board_if_supervisor)
+        # Supervisors and admins: the hub's audit (issue 16); admins: the device report.
+        self._add_audit_if_overseer()
+        self.sync.status_changed.connect(self._add_audit_if_overseer)
 
         self.hide_names_action.setChecked(book.setting(HIDE_NAMES_SETTING) == "1")
         self.show_page(TODAY)
@@ -414,7 +426,13 @@ class MainWindow(QMainWindow):
         # Names rather than user ids, from the hub's team view when it can be reached (kept in
         # memory only; the ids stay on screen offline).
         review, book = self.review, self.book
-        self._tasks.submit(lambda: team_names(book), review.set_names, _offline_is_fine,
+        case_page = self.case_page  # the same names for "Earlier versions" (who corrected)
+
+        def names_known(names: dict[str, str]) -> None:
+            review.set_names(names)
+            case_page.set_names(names)
+
+        self._tasks.submit(lambda: team_names(book), names_known, _offline_is_fine,
                            owner=review)
         self._add_team()
         self.review.refresh()
@@ -462,6 +480,18 @@ class MainWindow(QMainWindow):
             text = item.text() + (" (99)" if item.text().startswith(BOARD_TITLE) else "")
             widest = max(widest, metrics.horizontalAdvance(text) + metrics.horizontalAdvance(keys))
         self.nav.setFixedWidth(widest + 4 * metrics.height())
+
+    def _add_audit_if_overseer(self, _status: object = None) -> None:
+        """Supervisors and admins get the Audit page (Ctrl+Shift+U) once enrolled as one;
+        admins also its "Device report…" (a lost laptop)."""
+        if self.audit is not None or not self.book.is_open:
+            return
+        account = self.sync.engine.store.account()
+        if account is None or account.role not in REPORTING_ROLES:
+            return
+        self.audit = AuditPage(self._tasks, hub_audit(self.book), clock=self._clock,
+                               admin=account.role == Role.ADMIN, parent=self)
+        self._add_page(AUDIT_TITLE, self.audit, AUDIT_KEYS)
 
     def _add_board_if_supervisor(self, _status: object = None) -> None:
         """Supervisors and admins get the lone-working board (issue 5) once enrolled as one."""
@@ -702,6 +732,7 @@ class MainWindow(QMainWindow):
                 ),
                 "concern": lambda: self.raise_concern(context["case_id"]),
                 "consent": lambda: self.record_consent(context["case_id"]),
+                "young_person": lambda: self.correct_details(context["case_id"]),
                 "amendment": lambda: self.amend(context["case_id"], context["record_id"]),
                 "group_session": self.new_group,
                 "professional_activity": self.new_professional,
@@ -826,6 +857,20 @@ class MainWindow(QMainWindow):
         dialog.saved.connect(lambda record_id: self._changed(case_id, record_id))
         self._show_dialog(dialog)
 
+    def share_file(self, case_id: str) -> None:
+        """Share or export the young person's file (issue 16): a supervisor's or admin's from
+        the hub, a worker's from this casebook; records the share."""
+        account = self.sync.engine.store.account()
+        from_hub = account is not None and account.role in (Role.SUPERVISOR, Role.ADMIN)
+        dialog = SubjectFileDialog(
+            self.book, case_id, today=self.today_date(), now=self._clock,
+            user_id=account.user_id if account is not None else self.book.author,
+            tasks=self._tasks, fetch_hub=hub_fetcher(self.book) if from_hub else None,
+            parent=self,
+        )
+        dialog.saved.connect(lambda _path: self._changed(case_id))
+        self._show_dialog(dialog)
+
     def amend(self, case_id: str, record_id: str) -> None:
         original = self.book.get(record_id).record
         text = self.case_page.describe_plain(original)
@@ -833,6 +878,21 @@ class MainWindow(QMainWindow):
             self.book, case_id, original, text, parent=self, tasks=self._tasks
         )
         dialog.saved.connect(lambda _id: self._changed(case_id, record_id))
+        self._show_dialog(dialog)
+
+    def correct_details(self, case_id: str) -> None:
+        """Correct the young person's details: a new version of their record (issue 16)."""
+        case = self.book.get(case_id).record
+        if not isinstance(case, Case):
+            return
+        person = self.book.get(case.young_person_id).record
+        if not isinstance(person, YoungPerson):
+            return
+        dialog = YoungPersonDialog(
+            self.book, person, case_id=case_id, today=self.today_date(), parent=self,
+            tasks=self._tasks,
+        )
+        dialog.saved.connect(lambda _id: self._changed(case_id))
         self._show_dialog(dialog)
 
     def set_case_area(self, case_id: str) -> None:

@@ -163,7 +163,6 @@ class SyncBridge(QObject):
                 if not _is_known(error):
                     raise error
                 return
-            self.engine.casebook.author = account.user_id  # type: ignore[attr-defined]
             emit(self.enrolled, account)
             emit(self.status_changed, self.engine.status())
             self.sync_now()

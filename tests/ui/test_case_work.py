@@ -91,6 +91,7 @@ def test_referral_to_closure_with_a_lower_outcome(qtbot: Any, make_shell: Any, s
     referral = main.dialog
     assert isinstance(referral, ReferralDialog)
     qtbot.keyClicks(referral.name, "Test Person Gamma")
+    qtbot.keyClicks(referral.date_of_birth, "04/12/2012")  # typed: never defaulted
     qtbot.keyClicks(referral.source_agency, "Test school")
     qtbot.keyClicks(referral.reason, "Worried about older friends collecting them from school.")
     referral.consent.setChecked(True)
@@ -306,13 +307,15 @@ def test_declining_needs_a_reason_and_leaving_asks_first(
     problems = " ".join(m.text() for m in dialog.fields.errors.values())
     assert "Reason for declining is required." in problems
     assert "Referred by (agency) is required." in problems
-    assert "Please fix 3 things" in dialog.summary.text()
+    assert "Date of birth must be entered." in problems  # never defaulted (issue 16)
+    assert "Please fix 4 things" in dialog.summary.text()
 
     asked: list[bool] = []
     monkeypatch.setattr(RecordDialog, "ask_discard", lambda _parent: asked.append(True) or False)
     dialog.reject()
     assert asked and dialog.isVisible(), "unsaved changes are not thrown away silently"
 
+    qtbot.keyClicks(dialog.date_of_birth, "04/12/2012")
     qtbot.keyClicks(dialog.source_agency, "Test police team")
     qtbot.keyClicks(dialog.reason, "Seen with adults not known to the family.")
     qtbot.keyClicks(dialog.decline_reason, "Already supported by another CSE service.")

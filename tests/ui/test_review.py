@@ -480,11 +480,11 @@ def test_supervisor_pages_appear_with_shortcuts_and_a_worker_has_none(
     sup_main = windows(supervisor)
     work_main = windows(worker)
     titles = [sup_main.nav.item(n).text() for n in range(sup_main.nav.count())]
-    assert titles[-5:] == ["Sync", "Reports", "Review", "Team", "Lone working"]
+    assert titles[-6:] == ["Sync", "Reports", "Review", "Team", "Lone working", "Audit"]
     worker_titles = [work_main.nav.item(n).text() for n in range(work_main.nav.count())]
     assert worker_titles[-2:] == ["Sync", "Reports"]
     for keys, title in (("Ctrl+0", "Reports"), ("Ctrl+Shift+V", "Review"),
-                        ("Ctrl+Shift+M", "Team")):
+                        ("Ctrl+Shift+M", "Team"), ("Ctrl+Shift+U", "Audit")):
         action = next(a for a in sup_main.page_actions if a.text() == title)
         assert action.shortcut().toString() == keys
         action.trigger()

@@ -280,6 +280,109 @@ MIN_OVERRIDE_REASON_CHARS = 20
 # ---------------------------------------------------------------------------------------------
 
 
+class EthnicGroup(StrEnum):
+    """The young person's ethnic group as they describe it: the 19 groups of the 2021 census of
+    England and Wales (ONS), grouped under five headings in ``ETHNIC_GROUP_HEADINGS``, plus
+    "prefer not to say" and "prefer to self-describe" (their own words then required)."""
+
+    ASIAN_BANGLADESHI = "asian_bangladeshi"
+    ASIAN_CHINESE = "asian_chinese"
+    ASIAN_INDIAN = "asian_indian"
+    ASIAN_PAKISTANI = "asian_pakistani"
+    ASIAN_OTHER = "asian_other"
+    BLACK_AFRICAN = "black_african"
+    BLACK_CARIBBEAN = "black_caribbean"
+    BLACK_OTHER = "black_other"
+    MIXED_WHITE_ASIAN = "mixed_white_asian"
+    MIXED_WHITE_BLACK_AFRICAN = "mixed_white_black_african"
+    MIXED_WHITE_BLACK_CARIBBEAN = "mixed_white_black_caribbean"
+    MIXED_OTHER = "mixed_other"
+    WHITE_BRITISH = "white_british"
+    WHITE_IRISH = "white_irish"
+    WHITE_GYPSY_OR_IRISH_TRAVELLER = "white_gypsy_or_irish_traveller"
+    WHITE_ROMA = "white_roma"
+    WHITE_OTHER = "white_other"
+    OTHER_ARAB = "other_arab"
+    OTHER_ANY = "other_any"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say"
+    SELF_DESCRIBED = "self_described"
+
+
+ETHNIC_GROUP_HEADINGS: Final[tuple[tuple[str, tuple[EthnicGroup, ...]], ...]] = (
+    ("Asian, Asian British or Asian Welsh", (
+        EthnicGroup.ASIAN_BANGLADESHI, EthnicGroup.ASIAN_CHINESE, EthnicGroup.ASIAN_INDIAN,
+        EthnicGroup.ASIAN_PAKISTANI, EthnicGroup.ASIAN_OTHER)),
+    ("Black, Black British, Black Welsh, Caribbean or African", (
+        EthnicGroup.BLACK_AFRICAN, EthnicGroup.BLACK_CARIBBEAN, EthnicGroup.BLACK_OTHER)),
+    ("Mixed or Multiple ethnic groups", (
+        EthnicGroup.MIXED_WHITE_ASIAN, EthnicGroup.MIXED_WHITE_BLACK_AFRICAN,
+        EthnicGroup.MIXED_WHITE_BLACK_CARIBBEAN, EthnicGroup.MIXED_OTHER)),
+    ("White", (
+        EthnicGroup.WHITE_BRITISH, EthnicGroup.WHITE_IRISH,
+        EthnicGroup.WHITE_GYPSY_OR_IRISH_TRAVELLER, EthnicGroup.WHITE_ROMA,
+        EthnicGroup.WHITE_OTHER)),
+    ("Other ethnic group", (EthnicGroup.OTHER_ARAB, EthnicGroup.OTHER_ANY)),
+)
+"""The census's five headings, each with its groups in the census's order (the form's list)."""
+
+ETHNIC_GROUP_LABELS: Final[dict[EthnicGroup, str]] = {
+    EthnicGroup.ASIAN_BANGLADESHI: "Bangladeshi",
+    EthnicGroup.ASIAN_CHINESE: "Chinese",
+    EthnicGroup.ASIAN_INDIAN: "Indian",
+    EthnicGroup.ASIAN_PAKISTANI: "Pakistani",
+    EthnicGroup.ASIAN_OTHER: "Any other Asian background",
+    EthnicGroup.BLACK_AFRICAN: "African",
+    EthnicGroup.BLACK_CARIBBEAN: "Caribbean",
+    EthnicGroup.BLACK_OTHER: "Any other Black, Black British or Caribbean background",
+    EthnicGroup.MIXED_WHITE_ASIAN: "White and Asian",
+    EthnicGroup.MIXED_WHITE_BLACK_AFRICAN: "White and Black African",
+    EthnicGroup.MIXED_WHITE_BLACK_CARIBBEAN: "White and Black Caribbean",
+    EthnicGroup.MIXED_OTHER: "Any other Mixed or Multiple ethnic background",
+    EthnicGroup.WHITE_BRITISH: "English, Welsh, Scottish, Northern Irish or British",
+    EthnicGroup.WHITE_IRISH: "Irish",
+    EthnicGroup.WHITE_GYPSY_OR_IRISH_TRAVELLER: "Gypsy or Irish Traveller",
+    EthnicGroup.WHITE_ROMA: "Roma",
+    EthnicGroup.WHITE_OTHER: "Any other White background",
+    EthnicGroup.OTHER_ARAB: "Arab",
+    EthnicGroup.OTHER_ANY: "Any other ethnic group",
+    EthnicGroup.PREFER_NOT_TO_SAY: "Prefer not to say",
+    EthnicGroup.SELF_DESCRIBED: "Prefer to self-describe",
+}
+"""Each group in the census's words (under its heading in ``ETHNIC_GROUP_HEADINGS``)."""
+
+
+class ContactMethod(StrEnum):
+    """A way the young person is happy to be contacted."""
+
+    TEXT = "text"
+    CALL = "call"
+    IN_PERSON = "in_person"
+    THROUGH_PROFESSIONAL = "through_professional"
+
+
+CONTACT_METHOD_LABELS: Final[dict[ContactMethod, str]] = {
+    ContactMethod.TEXT: "text message",
+    ContactMethod.CALL: "phone call",
+    ContactMethod.IN_PERSON: "in person",
+    ContactMethod.THROUGH_PROFESSIONAL: "through a named professional",
+}
+"""Each way of contact in words, in the order of the enum."""
+
+MAX_SAFE_NUMBERS: Final = 3
+"""How many safe contact numbers a young person's record holds (a short list, kept current)."""
+_PHONE = re.compile(r"\+?[0-9 ]+")
+
+
+def phone_problem(number: str) -> str | None:
+    """Why ``number`` is not a phone number Spoke accepts (digits, spaces and a leading +,
+    with 7 to 15 digits), or None if it is one. Never repeats the number."""
+    text = number.strip()
+    digits = sum(c.isdigit() for c in text)
+    if not _PHONE.fullmatch(text) or not 7 <= digits <= 15:
+        return "must be digits, spaces and + only, with 7 to 15 digits"
+    return None
+
+
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class YoungPerson(_RecordFields):
     """A young person the service supports.
@@ -291,6 +394,17 @@ class YoungPerson(_RecordFields):
     Age rules (the service works with roughly 8-25 year olds) depend on today's date, which a
     record cannot know; use :meth:`age_on` with an injected date where age matters. ``validate``
     only rejects an empty date of birth, which the type already prevents.
+
+    The details corrected after the referral (issue 16) are all optional, and their defaults
+    mean "not given", never a fact: ``ethnic_group`` (the census list; ``ethnicity_described``
+    in their own words when they self-describe; ``ethnicity`` stays the referral's free text),
+    ``contact_methods`` (``contact_professional`` names the professional when contact is
+    through one), ``leave_message`` (None: not asked), and up to ``MAX_SAFE_NUMBERS`` safe
+    numbers: ``safe_numbers[i]`` is whose phone ``safe_number_whose[i]`` and when it is safe
+    to use ``safe_number_times[i]`` (three lists of the same length, since records hold plain
+    values). ``corrected_by`` (user id) and ``corrected_on`` say who wrote this version of the
+    details and when (None: as taken in at referral). A correction is a new version of this
+    header; the casebook keeps the versions it replaced (``Casebook.young_person_versions``).
     """
 
     KIND: ClassVar[str] = "young_person"
@@ -305,6 +419,16 @@ class YoungPerson(_RecordFields):
     ethnicity: str | None = None
     needs: str = ""
     restricted: bool = False
+    ethnic_group: EthnicGroup | None = None
+    ethnicity_described: str | None = None
+    contact_methods: tuple[ContactMethod, ...] = ()
+    contact_professional: str | None = None
+    leave_message: bool | None = None
+    safe_numbers: tuple[str, ...] = ()
+    safe_number_whose: tuple[str, ...] = ()
+    safe_number_times: tuple[str, ...] = ()
+    corrected_by: str | None = None
+    corrected_on: date | None = None
 
     @property
     def case_id(self) -> None:
@@ -327,7 +451,56 @@ class YoungPerson(_RecordFields):
         _require(problems, "name", self.name)
         if self.preferred_name is not None and _blank(self.preferred_name):
             problems.append(Problem("preferred_name", "must not be blank; leave it empty instead"))
+        for name, limit in (("name", 200), ("preferred_name", 100), ("gender", 100),
+                            ("ethnicity", 100)):
+            value = getattr(self, name)
+            if value is not None:
+                _max_length(problems, name, value, limit)
+        self._validate_details(problems)
         _raise_if(problems)
+
+    def _validate_details(self, problems: list[Problem]) -> None:
+        """The rules of the details corrected after the referral (all optional)."""
+        if self.ethnic_group is EthnicGroup.SELF_DESCRIBED:
+            if _blank(self.ethnicity_described):
+                problems.append(Problem(
+                    "ethnicity_described", "is required when they prefer to self-describe"))
+        elif self.ethnicity_described is not None:
+            problems.append(Problem(
+                "ethnicity_described", "is only given when they prefer to self-describe"))
+        if self.ethnicity_described is not None:
+            _max_length(problems, "ethnicity_described", self.ethnicity_described, 100)
+        if len(set(self.contact_methods)) != len(self.contact_methods):
+            problems.append(Problem("contact_methods", "names a way of contact twice"))
+        if ContactMethod.THROUGH_PROFESSIONAL in self.contact_methods:
+            if _blank(self.contact_professional):
+                problems.append(Problem(
+                    "contact_professional", "is required when contact is through them"))
+        elif self.contact_professional is not None:
+            problems.append(Problem(
+                "contact_professional", "is only given when contact is through a professional"))
+        if self.contact_professional is not None:
+            _max_length(problems, "contact_professional", self.contact_professional, 100)
+        count = len(self.safe_numbers)
+        if count > MAX_SAFE_NUMBERS:
+            problems.append(Problem("safe_numbers", f"may list at most {MAX_SAFE_NUMBERS}"))
+        elif len(self.safe_number_whose) != count or len(self.safe_number_times) != count:
+            problems.append(Problem(
+                "safe_numbers", "each number needs whose phone it is and its safe times"))
+        else:
+            for i, (number, whose, times) in enumerate(zip(
+                    self.safe_numbers, self.safe_number_whose, self.safe_number_times,
+                    strict=True)):
+                why = phone_problem(number)
+                if why is not None:
+                    problems.append(Problem(f"safe_numbers[{i}]", why))
+                _require(problems, f"safe_number_whose[{i}]", whose)
+                _max_length(problems, f"safe_number_whose[{i}]", whose, 60)
+                _max_length(problems, f"safe_number_times[{i}]", times, 120)
+        if (self.corrected_by is None) != (self.corrected_on is None):
+            problems.append(Problem("corrected_on", "is given with who corrected the details"))
+        if self.corrected_by is not None:
+            _require(problems, "corrected_by", self.corrected_by)
 
     def searchable_text(self) -> str:
         """Reference, names and needs, so a worker can find a person by any of them."""
@@ -939,3 +1112,95 @@ class Consent(_RecordFields):
     def searchable_text(self) -> str:
         """What was explained and how it was recorded (names are found on the person)."""
         return _joined(self.explained, self.method_detail)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sharing information about a young person (with or without consent)
+# ---------------------------------------------------------------------------------------------
+
+OTHER_RECIPIENT: Final = "other"
+"""``InformationShare.recipient`` for someone not in :class:`ShareWith` (say who in the detail)."""
+
+
+class ShareBasis(StrEnum):
+    """Why information about a young person was shared: their consent, or a lawful basis for
+    sharing without it (UK GDPR article 6(1)(c)-(e), DPA 2018 schedule 1 and 8)."""
+
+    CONSENT = "consent"
+    SAFEGUARDING_CHILD_AT_RISK = "safeguarding_child_at_risk"
+    PREVENTION_DETECTION_OF_CRIME = "prevention_detection_of_crime"
+    LEGAL_OBLIGATION_OR_COURT_ORDER = "legal_obligation_or_court_order"
+    VITAL_INTERESTS = "vital_interests"
+    SUBJECT_ACCESS = "subject_access"
+    """The young person's own right of access (or a parent's or carer's on their behalf)."""
+    WITHIN_SERVICE = "within_service"
+    """A handover to another Spoke worker: the information stays within the service."""
+
+
+SHARE_BASIS_LABELS: Final[dict[ShareBasis, str]] = {
+    ShareBasis.CONSENT: "consent",
+    ShareBasis.SAFEGUARDING_CHILD_AT_RISK: "safeguarding a child at risk",
+    ShareBasis.PREVENTION_DETECTION_OF_CRIME: "prevention or detection of crime",
+    ShareBasis.LEGAL_OBLIGATION_OR_COURT_ORDER: "legal obligation or court order",
+    ShareBasis.VITAL_INTERESTS: "vital interests (a life at risk)",
+    ShareBasis.SUBJECT_ACCESS: "subject access (their own right to their file)",
+    ShareBasis.WITHIN_SERVICE: "handover within the service",
+}
+"""Each basis in words (the share dialog's choices, the timeline, the file)."""
+WITHOUT_CONSENT_BASES: Final = (
+    ShareBasis.SAFEGUARDING_CHILD_AT_RISK,
+    ShareBasis.PREVENTION_DETECTION_OF_CRIME,
+    ShareBasis.LEGAL_OBLIGATION_OR_COURT_ORDER,
+    ShareBasis.VITAL_INTERESTS,
+)
+"""The bases for sharing without consent: each needs a written reason."""
+MIN_SHARE_REASON_CHARS = 20
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class InformationShare(_RecordFields):
+    """Information about a young person given to someone outside the casebook: who shared
+    what, with whom, when, and on what basis.
+
+    ``recipient`` is a :class:`ShareWith` value or ``"other"`` (then ``recipient_detail`` says
+    who). ``shared_by`` is the writer's user id, like ``SupervisionComment.author``. Sharing
+    without consent (:data:`WITHOUT_CONSENT_BASES`) needs a reason of at least 20 characters;
+    the young person's own access and a handover within the service need none.
+    """
+
+    KIND: ClassVar[str] = "information_share"
+    EVENT: ClassVar[bool] = True
+
+    id: str
+    case_id: str
+    shared_on: date
+    shared_by: str
+    recipient: str
+    what: str
+    basis: ShareBasis
+    recipient_detail: str = ""
+    reason: str = ""
+
+    def validate(self) -> None:
+        """Raise ValidationError listing every broken rule of an information share."""
+        problems: list[Problem] = []
+        _require_all(problems, self, "id", "case_id", "shared_by", "what")
+        known = {agency.value for agency in ShareWith} | {OTHER_RECIPIENT}
+        if self.recipient not in known:
+            problems.append(
+                Problem("recipient", f"must be one of: {', '.join(sorted(known))}")
+            )
+        elif self.recipient == OTHER_RECIPIENT:
+            _require(problems, "recipient_detail", self.recipient_detail)
+        if self.basis in WITHOUT_CONSENT_BASES:
+            _min_length(
+                problems, "reason", self.reason, MIN_SHARE_REASON_CHARS,
+                "say why sharing without consent is needed",
+            )
+        _max_length(problems, "recipient_detail", self.recipient_detail, 200)
+        _max_length(problems, "what", self.what, 500)
+        _raise_if(problems)
+
+    def searchable_text(self) -> str:
+        """Who received it, what was shared and why."""
+        return _joined(self.recipient_detail, self.what, self.reason)

@@ -19,13 +19,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from spokeapp.domain.errors import ValidationError
 from spokeapp.domain.records import RECORD_TYPES, record_from_dict
 from spokeapp.hub import lone_working
 from spokeapp.hub.devices import MAY_PUSH, Caller, CallerDevice
 from spokeapp.hub.errors import HubError, out_of_scope
-from spokeapp.hub.models import Device, HubCase
+from spokeapp.hub.models import Device, DisposedRecord, HubCase
 from spokeapp.hub.scope import ADMIN, Actor, can_see_case
 from spokeapp.hub.security import signature_valid
 from spokeapp.hub.supervision import check_supervision_kinds
@@ -241,15 +243,51 @@ def takes_common_path(change: ChangeIn, slow_kinds: frozenset[str] | set[str]) -
 
 
 def in_scope(actor: Actor, case: HubCase | None) -> bool:
-    """The case exists on the hub and is in the caller's caseload."""
-    return case is not None and can_see_case(actor, case)
+    """The case exists on the hub, is not restricted and is in the caller's caseload."""
+    return case is not None and not case.restricted and can_see_case(actor, case)
 
 
 def check_case(actor: Actor, case: HubCase | None, case_id: str) -> HubCase:
-    """The case, or 403 unless :func:`in_scope`."""
+    """The case, or 409 ``case_restricted`` for a restricted case (a restriction request:
+    nothing of it is pushed until lifted), or 403 unless :func:`in_scope`."""
+    if case is not None and case.restricted:
+        raise HubError(409, "case_restricted",
+                       f"Case {case_id} is restricted on the hub (a restriction request): "
+                       "nothing of it can be pushed until an administrator lifts it.")
     if case is None or not in_scope(actor, case):
         raise out_of_scope(f"Case {case_id} is not in your caseload on the hub.")
     return case
+
+
+def check_not_disposed(session: Session, fresh: list[CheckedChange]) -> None:
+    """409 ``case_disposed`` (contract C3) when a new change writes a record of a case disposed
+    of on the hub, or names one (its case, young person or referral): a laptop that has not
+    pulled the disposal yet must not put the young person's details back. The whole batch is
+    refused, like every push refusal; the message names the first such change and the case.
+    The laptop pulls (the disposal purge erases the case there, unsent changes included) and
+    pushes the rest again."""
+    named: dict[str, int] = {}
+    for index, item in enumerate(fresh):
+        body = item.body
+        for value in (item.change.record_id, item.case_id, body.get("young_person_id"),
+                      body.get("referral_id"), body.get("case_id"), body.get("record_id")):
+            if isinstance(value, str):
+                named.setdefault(value, index)
+    if not named:
+        return
+    ids = list(named)
+    for start in range(0, len(ids), 500):
+        hit = session.execute(select(DisposedRecord.record_id, DisposedRecord.case_id).where(
+            DisposedRecord.record_id.in_(ids[start:start + 500]))).first()
+        if hit is not None:
+            item = fresh[named[hit[0]]]
+            log.info("push refused: case %s was disposed of", hit[1])
+            raise HubError(
+                409, "case_disposed",
+                f"Change {item.change.id} ({item.change.kind} {item.change.record_id}): case "
+                f"{hit[1]} was disposed of on the hub. Pull to erase it from this laptop; its "
+                "changes cannot be pushed.",
+            )
 
 
 def known_kinds() -> list[str]:

@@ -34,6 +34,7 @@ from spokeapp.hub.push.checks import (
     check_device,
     check_epoch,
     check_follows_chain,
+    check_not_disposed,
     is_plain_event,
     normalise,
     prepare_push,
@@ -408,6 +409,7 @@ def push(session: Session, caller: Caller, request: PushRequest, clock: Clock,
     applier = PushTransaction(session, caller, clock)
     counts: dict[str, int] = {"accepted": 0, "duplicate": 0, "conflict": 0}
     fresh = [item for item in checked if item.change.id not in known]
+    check_not_disposed(session, fresh)  # contract C3: 409 case_disposed
     applier.prefetch(fresh)
     outcomes: list[Outcome] = []
     accepted: list[CheckedChange] = []

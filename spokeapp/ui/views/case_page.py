@@ -49,6 +49,7 @@ from spokeapp.domain.records import (
     SafeguardingConcern,
     Session,
 )
+from spokeapp.domain.records.casework import InformationShare
 from spokeapp.domain.reviews import next_review_due, review_status
 from spokeapp.domain.risk_tool import RiskTool
 from spokeapp.present.case_page import CaseData, first_line, load_case, local_day, record_time
@@ -69,6 +70,14 @@ from spokeapp.present.record_words import (
     sign_off_words,
     supervision_cells,
     supervision_fields,
+)
+from spokeapp.present.subject_file import recipient_words, share_fields, share_line
+from spokeapp.present.young_person import (
+    PersonHistory,
+    contact_lines,
+    load_history,
+    person_rows,
+    version_lines,
 )
 from spokeapp.store.casebook import Casebook, StoredRecord
 from spokeapp.ui.models.rows import KEY_ROLE, Row, RowsModel
@@ -167,6 +176,8 @@ class CasePage(QWidget):
     close_requested = Signal(str)
     reassign_requested = Signal(str)  # case id (supervisors: ``reassign_button`` is shown)
     area_requested = Signal(str)  # case id: set its local authority area
+    file_requested = Signal(str)  # case id: share or export the young person's file
+    details_requested = Signal(str)  # case id: correct the young person's details
     loaded = Signal(str)
 
     def __init__(
@@ -201,6 +212,22 @@ class CasePage(QWidget):
         self.details.setAccessibleName("About them")
         self.details_form = QFormLayout(self.details)
         self.details_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        # Correcting the young person's details (issue 16): a new version of their record;
+        # the versions it replaced are listed under "Earlier versions".
+        self.correct_button = QPushButton("Correct de&tails…", self)
+        self.correct_button.setAccessibleName("Correct the young person's details")
+        self.correct_button.setToolTip(
+            "Correct their name, date of birth, ethnicity, contact preferences or safe "
+            "numbers (the details as they are now are kept as an earlier version)")
+        self.versions = QGroupBox("Earlier versions of their details", self)
+        self.versions.setAccessibleName("Earlier versions of their details")
+        self.versions_text = QLabel(self.versions)
+        self.versions_text.setWordWrap(True)
+        self.versions_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        QVBoxLayout(self.versions).addWidget(self.versions_text)
+        self.versions.hide()
+        self.names: dict[str, str] = {}
+        self._history: PersonHistory | None = None
         self.contact = QGroupBox("How they like to be contacted", self)
         self.contact.setAccessibleName("How they like to be contacted")
         self.contact_text = QLabel(self.contact)
@@ -216,6 +243,11 @@ class CasePage(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.details)
+        correct_row = QHBoxLayout()
+        correct_row.addWidget(self.correct_button)
+        correct_row.addStretch(1)
+        left_layout.addLayout(correct_row)
+        left_layout.addWidget(self.versions)
         left_layout.addWidget(self.contact)
         left_layout.addWidget(chart_box)
         left_layout.addStretch(1)
@@ -276,6 +308,13 @@ class CasePage(QWidget):
         self.area_button = QPushButton("Ar&ea…", self)
         self.area_button.setAccessibleName("Set the local authority area")
         self.area_button.setToolTip("The local authority area the case is in (for reports)")
+        # One young person's file, out (issue 16): the subject access / handover file.
+        self.file_button = QPushButton("&File…", self)
+        self.file_button.setAccessibleName("Share or export this young person's file")
+        self.file_button.setToolTip(
+            "Share or export the file: a PDF and JSON of everything held, for the young "
+            "person, a handover, or another agency (asks for the lawful basis when consent "
+            "does not cover it)")
         self.reassign_button = QPushButton("Reass&ign…", self)
         self.reassign_button.setAccessibleName("Reassign this case to another worker")
         self.reassign_button.hide()  # supervisors only (the main window shows it)
@@ -303,6 +342,7 @@ class CasePage(QWidget):
         # (a 1920x1080 screen at 200%; tests/ui/test_review.py).
         top.addWidget(self.consent_button)
         top.addWidget(self.area_button)
+        top.addWidget(self.file_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.empty)
@@ -316,6 +356,8 @@ class CasePage(QWidget):
         self.close_button.clicked.connect(lambda: self._request(self.close_requested))
         self.reassign_button.clicked.connect(lambda: self._request(self.reassign_requested))
         self.area_button.clicked.connect(lambda: self._request(self.area_requested))
+        self.file_button.clicked.connect(lambda: self._request(self.file_requested))
+        self.correct_button.clicked.connect(lambda: self._request(self.details_requested))
         self.amend_button.clicked.connect(self._amend)
         self.draft_button.clicked.connect(self._carry_on)
         self.timeline.selectionModel().currentRowChanged.connect(self._show_selected)
@@ -380,6 +422,7 @@ class CasePage(QWidget):
             self.risk_swatch.clear()
         self._fill_details(data)
         self._fill_contact(data)
+        self._load_versions(data)
         assessments = sorted(
             (
                 s.record
@@ -427,6 +470,8 @@ class CasePage(QWidget):
             self.draft_button,
             self.close_button,
             self.area_button,
+            self.correct_button,
+            self.file_button,
         ):
             widget.setEnabled(on)
         if not on:
@@ -447,16 +492,8 @@ class CasePage(QWidget):
             form.addRow(f"{label}:", shown)
 
         if person is not None:
-            if not self._hide_names:
-                add("Name", person.name)
-                add("Likes to be called", person.preferred_name or "")
-            dob = person.date_of_birth
-            age = person.age_on(self.today)
-            add("Date of birth", "" if self._hide_names else f"{format_day(dob)} (age {age})")
-            if self._hide_names:
-                add("Age", str(age))
-            add("Gender", person.gender or "")
-            add("Ethnicity", person.ethnicity or "")
+            for label, value in person_rows(person, self.today, hide_names=self._hide_names):
+                add(label, value)
         add("Opened", format_day(case.opened_on))
         if case.closed_on:
             add("Closed", format_day(case.closed_on))
@@ -499,6 +536,8 @@ class CasePage(QWidget):
             s.record for s in data.records if isinstance(s.record, Session) and s.state == "final"
         ]
         lines: list[str] = []
+        if data.person:
+            lines.extend(contact_lines(data.person, hide_names=self._hide_names))
         if data.person and data.person.needs:
             lines.append(data.person.needs)
         met = [s for s in sessions if not s.missed]
@@ -529,6 +568,34 @@ class CasePage(QWidget):
         self.contact_text.setAccessibleName("How they like to be contacted")
         self.contact_text.setAccessibleDescription(self.contact_text.text())
 
+    # ------------------------------------------------------------------ earlier versions
+    def _load_versions(self, data: CaseData) -> None:
+        person = data.person
+        if person is None:
+            self.versions.hide()
+            return
+        book, person_id = self._book, person.id
+        self._tasks.submit(lambda: load_history(book, person_id), self._show_versions,
+                           owner=self)
+
+    def set_names(self, names: dict[str, str]) -> None:
+        """Names for user ids (a supervisor's team, from the hub; memory only)."""
+        self.names = dict(names)
+        if self._history is not None:
+            self._show_versions(self._history)
+
+    def _show_versions(self, history: PersonHistory) -> None:
+        person = self.data.person if self.data is not None else None
+        if person is None or any(p.id != person.id for p, _at in history.earlier):
+            return  # another case was opened meanwhile
+        self._history = history
+        shown = PersonHistory(history.earlier, {**self.names, **history.names})
+        lines = version_lines(person, shown, hide_names=self._hide_names)
+        self.versions_text.setText("\n".join(f"\u2022 {line}" for line in lines))
+        self.versions_text.setAccessibleName("Earlier versions of their details")
+        self.versions_text.setAccessibleDescription("\n".join(lines))
+        self.versions.setVisible(bool(lines))
+
     # ------------------------------------------------------------------ timeline
     def _timeline_rows(self, data: CaseData) -> list[Row]:
         amendments: dict[str, list[StoredRecord]] = {}
@@ -540,7 +607,7 @@ class CasePage(QWidget):
             elif isinstance(
                 record,
                 Session | RiskAssessment | SafeguardingConcern | Closure | Consent
-                | SUPERVISION_KINDS,
+                | InformationShare | SUPERVISION_KINDS,
             ):
                 entries.append(stored)
         position = {id(s): n for n, s in enumerate(data.records)}
@@ -605,6 +672,10 @@ class CasePage(QWidget):
             when = format_day(record.given_on)
             what = "Consent withdrawn" if record.withdrawn else "Consent to share"
             summary = describe_consent(record, self.today).text
+        elif isinstance(record, InformationShare):
+            when = format_day(record.shared_on)
+            what = f"Shared with {recipient_words(record.recipient, record.recipient_detail)}"
+            summary = share_line(record)
         elif (cells := supervision_cells(record)) is not None:
             when, what, summary = cells
         else:
@@ -704,6 +775,8 @@ class CasePage(QWidget):
                 ("Consent", describe_consent(record, self.today).text),
                 ("What was explained", record.explained),
             ]
+        elif isinstance(record, InformationShare):
+            fields = [("Shared", share_line(record)), *share_fields(record)]
         elif isinstance(record, Session | RiskAssessment | SafeguardingConcern | Closure):
             fields = note_fields(record, level_words=self._band_label, in_full=True)
             if isinstance(record, Closure) or (

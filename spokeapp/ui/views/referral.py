@@ -7,10 +7,11 @@ waiting list is a decision too. The Referrals page lists every referral, newest 
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Final
 
 from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, Signal
@@ -39,6 +40,7 @@ from spokeapp.domain.records import (
 )
 from spokeapp.present.areas import POSTCODE_HINT, list_hint, stored_areas
 from spokeapp.present.labels import format_day
+from spokeapp.present.young_person import correction, parse_date_of_birth, typed_day
 from spokeapp.store.casebook import Casebook
 from spokeapp.ui.forms import (
     FieldForm,
@@ -55,6 +57,7 @@ from spokeapp.ui.models.rows import KEY_ROLE, SORT_ROLE, Row, RowsModel
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.area_choice import AreaChoice, district_box
+from spokeapp.ui.views.young_person_dialog import DOB_HINT, date_of_birth_box
 from spokeapp.ui.widgets import heading, paragraph, rows_table
 
 SOURCE_TYPES: Final = {
@@ -97,6 +100,11 @@ LABELS: Final = {
     "local_authority": "Local authority area",
 }
 
+#: The young person's details the referral form shows (the rest are corrected on the case page).
+_REFERRAL_PERSON_FIELDS: Final = (
+    "reference", "name", "date_of_birth", "preferred_name", "gender", "ethnicity", "needs",
+)
+
 
 def next_reference(existing: list[str]) -> str:
     """The next free "YP-0001"-style reference."""
@@ -125,15 +133,17 @@ class ReferralDialog(RecordDialog):
         self._today = today
         self.referral_id = referral.id if referral else new_id()
         self.person_id = person.id if person else new_id()
+        #: The person as stored: details the form does not show (corrected since) are kept.
+        self._person = person
 
         person_box = QGroupBox("Young person", self)
         self.person_form = FieldForm(person_box, LABELS)
         f = self.person_form
         self.name = f.add("name", "Full &name", QLineEdit())
         self.preferred_name = f.add("preferred_name", "&Likes to be called", QLineEdit())
-        self.date_of_birth = f.add(
-            "date_of_birth", "Date of &birth", date_edit(today - timedelta(days=365 * 14))
-        )
+        # Typed, never defaulted: empty until the worker enters it (issue 16).
+        self.date_of_birth = date_of_birth_box()
+        f.add("date_of_birth", "Date of &birth", self.date_of_birth, hint=DOB_HINT)
         self.reference = f.add(
             "reference",
             "R&eference",
@@ -225,8 +235,7 @@ class ReferralDialog(RecordDialog):
     def _load_person(self, person: YoungPerson) -> None:
         self.name.setText(person.name)
         self.preferred_name.setText(person.preferred_name or "")
-        dob = person.date_of_birth
-        self.date_of_birth.setDate(QDate(dob.year, dob.month, dob.day))
+        self.date_of_birth.setText(typed_day(person.date_of_birth))
         self.reference.setText(person.reference)
         self.gender.setText(person.gender or "")
         self.ethnicity.setText(person.ethnicity or "")
@@ -273,16 +282,31 @@ class ReferralDialog(RecordDialog):
 
     def records(self) -> tuple[YoungPerson, Referral]:
         decision = ReferralDecision(self.decision.currentData())
+        try:
+            dob = parse_date_of_birth(self.date_of_birth.text(), self._today)
+        except ValidationError:
+            # Never saved: ``save`` refuses until a date of birth is typed.
+            dob = self._person.date_of_birth if self._person else self._today
         person = YoungPerson(
             id=self.person_id,
             reference=plain(self.reference),
             name=plain(self.name),
-            date_of_birth=day_of(self.date_of_birth),
+            date_of_birth=dob,
             preferred_name=plain(self.preferred_name) or None,
             gender=plain(self.gender) or None,
             ethnicity=plain(self.ethnicity) or None,
             needs=plain(self.needs),
         )
+        if self._person is not None:
+            # Details corrected since the referral (not on this form) are kept; a change made
+            # here is a correction too, marked with who made it and when.
+            edited = dataclasses.replace(
+                self._person,
+                **{name: getattr(person, name) for name in _REFERRAL_PERSON_FIELDS},
+            )
+            person = correction(
+                self._person, edited, by=self._book.author, on=self._today
+            ) or self._person
         referral = Referral(
             id=self.referral_id,
             young_person_id=self.person_id,
@@ -307,6 +331,10 @@ class ReferralDialog(RecordDialog):
         self.fields.clear()
         person, referral = self.records()
         problems: list[Problem] = []
+        try:
+            parse_date_of_birth(self.date_of_birth.text(), self._today)
+        except ValidationError as exc:
+            problems.extend(exc.problems)
         for record in (person, referral):
             try:
                 record.validate()

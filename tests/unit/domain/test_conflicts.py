@@ -59,3 +59,16 @@ def test_a_referral_decision_is_taken_with_its_date_and_reason() -> None:
     assert choice is not None
     assert choice.fields == ("decision", "decided_on", "decline_reason")
     assert tied_group("young_person", "needs") == frozenset()
+
+
+def test_a_safe_number_is_never_merged_with_the_other_sides_safe_times() -> None:
+    base = {**young_person(1).to_dict(), "safe_numbers": ["07700 900001"],
+            "safe_number_whose": ["Fictional aunt"], "safe_number_times": ["after 6pm"]}
+    hub = {**base, "safe_number_times": ["weekends only"]}
+    device = {**base, "safe_numbers": ["07700 900002"], "safe_number_whose": ["Fictional mum"]}
+    # Field by field, the laptop's new number would be rung at the hub's times for the old one.
+    merged = {**hub, "safe_numbers": device["safe_numbers"],
+              "safe_number_whose": device["safe_number_whose"]}
+    kept = keep_units("young_person", base, hub, device, merged)
+    assert (kept["safe_numbers"], kept["safe_number_whose"], kept["safe_number_times"]) == (
+        ["07700 900001"], ["Fictional aunt"], ["weekends only"])

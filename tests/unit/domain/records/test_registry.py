@@ -38,6 +38,7 @@ def test_every_kind_is_registered_with_its_event_flag() -> None:
         "case_supervision": True,
         "sign_off_request": True,
         "consent": True,
+        "information_share": True,
     }
 
 

@@ -1,0 +1,498 @@
+"""Disposal of a case on the hub (issue 16; docs/data-protection.md, "Retention, legal hold and
+disposal").
+
+``spoke-hub retention dispose CASE_ID [--as-of DAY]`` (the retention rule says it is due) and
+``spoke-hub requests carry-out ID`` (an erasure request) erase a case's personal data on the
+hub, in one transaction under the hub's write lock (``ledger.lock_writes``):
+
+* **Erased**: every ``hub_records`` row of the case (the case, its events, supervision
+  comments, sign-offs, conflict copies), and its young person and referral unless another case
+  on the hub still uses them (then they are moved to that case, with a new sequence number so
+  its holders pull them). ``hub_cases`` loses the case; released legal holds of the case go
+  too (their reasons are the administrator's words and may name people).
+* **Kept, with nothing personal**: ``hub_changes`` rows (change id, device, record id, chain
+  hash, seq): they never held a payload (the hub keeps only the latest version of each record,
+  in ``hub_records``), and the hub needs them to answer a re-sent change as a duplicate and to
+  check each device's chain; ``hub_disposals`` (the case id, when, by whom, on which basis, the
+  request id, counts); ``hub_disposed_records`` (the erased record ids, so a push of any of them
+  is refused with 409 ``case_disposed`` and a laptop that has not pulled yet cannot put the
+  young person back); an audit entry ``case_disposed`` (ids and counts); and the
+  **report residue** (below).
+* **Tombstones**: one disposal purge (``disposed`` true, contract C1) for *every* user of the
+  hub: any laptop may have held the case at some time, and a purge of a case a laptop does not
+  hold changes nothing there.
+* **No readable byte** (:func:`scrub`, after the commit): on the embedded hub ``VACUUM`` (the
+  file is rebuilt, so no freed page and no free space inside a page keeps an old copy, including
+  copies left by updates made before the disposal) then a WAL checkpoint that truncates the WAL
+  to nothing; the disposal itself runs with ``PRAGMA secure_delete = ON``. On PostgreSQL
+  ``VACUUM FULL`` of the touched tables (the tables are rewritten into new files; the old files
+  are removed) and a ``CHECKPOINT``. PostgreSQL's WAL segments and any backup keep the data
+  until they are recycled or expire: keep backups no longer than the retention rule allows.
+
+**Report residue.** Published figures for past periods must not change when a case goes. A
+report counts from record dates and categories (a case open across a period counts once in the
+period's young people, a referral's decision as it stood at the period's end...), so counts per
+month cannot give back the figures of an arbitrary period; keeping the case's report-relevant
+records reduced to those dates, categories and numbers can, exactly. So each referral, case,
+session, closure and sign-off of the case is kept as a residue row: every text field emptied
+(notes, reasons, names), every id replaced by a random one that links to nothing outside the
+residue (a young person kept for another case keeps their id, so they are still counted once),
+counted for the case's key worker. No case id, no young person record, no date of birth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import functools
+import logging
+import sys
+import time
+import types
+import typing
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine, delete, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from spokeapp.domain.errors import SpokeError, ValidationError
+from spokeapp.domain.records import Record, record_from_dict
+from spokeapp.hub.commands import Settings, day, open_session, refused
+from spokeapp.hub.commands import bind as bind_command
+from spokeapp.hub.ledger import audit, lock_writes, reserve_seqs
+from spokeapp.hub.models import (
+    Disposal,
+    DisposedRecord,
+    HubCase,
+    HubRecord,
+    HubTombstone,
+    ReportResidue,
+    RetentionHold,
+    SubjectRequest,
+    User,
+)
+from spokeapp.hub.retention import RetentionError, disposal_blockers
+from spokeapp.hub.security import iso, utc_now
+
+__all__ = [
+    "DISPOSED_PAYLOAD",
+    "DisposalError",
+    "DisposalResult",
+    "Restriction",
+    "carry_out_request",
+    "dispose",
+    "lift_restriction",
+    "register_requests",
+    "register_retention",
+    "restrict",
+    "scrub",
+]
+
+log = logging.getLogger(__name__)
+
+CLI_ACTOR = "cli"
+#: The payload of a disposal purge in a pull (contract C1).
+DISPOSED_PAYLOAD = {"disposed": True}
+#: Why a case was disposed of (``hub_disposals.basis``).
+RETENTION, ERASURE_REQUEST = "retention", "erasure_request"
+#: The record kinds whose reduced copies keep the report figures (``hub.reports._OWN_KINDS``
+#: that belong to a case).
+RESIDUE_KINDS = frozenset({"referral", "case", "session", "closure", "sign_off"})
+#: Text fields a report reads that name no young person: the key worker, who decided a
+#: sign-off, what it was for, the local authority area, the risk level's band.
+_KEPT_TEXT = frozenset({"key_worker", "decided_by", "request_kind", "local_authority",
+                        "current_risk_level"})
+#: Tables a disposal writes, rewritten by ``VACUUM FULL`` on PostgreSQL.
+_TOUCHED_TABLES = ("hub_records", "hub_cases", "hub_retention_holds", "hub_tombstones",
+                   "hub_report_residue", "hub_disposed_records", "hub_disposals")
+
+
+class DisposalError(SpokeError):
+    """A disposal refused (blocked, already done, unknown case): nothing was changed."""
+
+
+@dataclass(frozen=True, slots=True)
+class DisposalResult:
+    """What one disposal did (ids and counts only)."""
+
+    case_id: str
+    records: int
+    kept_for_other_cases: int
+    tombstones: int
+    residue: int
+    basis: str
+    request_id: int | None
+
+
+# ------------------------------------------------------------------------------ residue
+def _is_text(hint: object) -> bool:
+    if hint is str:
+        return True
+    return isinstance(hint, types.UnionType) and set(typing.get_args(hint)) == {str,
+                                                                                 type(None)}
+
+
+@functools.cache
+def _text_fields(cls: type[Any]) -> dict[str, bool]:
+    """Each text field of a record class, and whether it may be None."""
+    hints = typing.get_type_hints(cls)
+    return {f.name: hints[f.name] is not str for f in dataclasses.fields(cls)
+            if _is_text(hints[f.name])}
+
+
+def residue_body(record: Record, ids: dict[str, str]) -> dict[str, Any]:
+    """``record`` reduced to what a report reads: each text field's id mapped through ``ids``
+    (ids not in it are emptied too), the fields in ``_KEPT_TEXT`` kept, every other text
+    emptied (None where the field may be None); dates, categories and numbers kept."""
+    body = record.to_dict()
+    for name, optional in _text_fields(type(record)).items():
+        value = body.get(name)
+        if not isinstance(value, str):
+            continue
+        if value in ids:
+            body[name] = ids[value]
+        elif name not in _KEPT_TEXT:
+            body[name] = None if optional else ""
+    return body
+
+
+# ------------------------------------------------------------------------------ disposal
+def _parse(row: HubRecord) -> Record | None:
+    try:
+        return record_from_dict(row.kind, row.body)
+    except ValidationError:
+        return None
+
+
+def _still_used(session: Session, case_id: str, key: str, record_id: str) -> str | None:
+    """Another case on the hub whose body names ``record_id`` under ``key``, if any."""
+    for other_id, body in session.execute(select(HubRecord.record_id, HubRecord.body).where(
+            HubRecord.kind == "case", HubRecord.record_id != case_id)):
+        if isinstance(body, dict) and body.get(key) == record_id:
+            return str(other_id)
+    return None
+
+
+def _check(session: Session, case_id: str, today: date, *, erasure: bool) -> None:
+    done = session.get(Disposal, case_id)
+    if done is not None:
+        raise DisposalError(f"Case {case_id} was already disposed of on "
+                            f"{done.disposed_at[:10]}; nothing changed.")
+    try:
+        blockers = disposal_blockers(session, case_id, today)
+    except RetentionError as exc:
+        raise DisposalError(str(exc)) from None
+    if erasure:
+        # An erasure request does not wait for the retention day; a legal hold still blocks,
+        # and an open case must be closed first (its worker is still working with them).
+        if any(b.startswith("legal hold") for b in blockers):
+            raise DisposalError(f"Case {case_id} cannot be erased: "
+                                + "; ".join(b for b in blockers if b.startswith("legal hold"))
+                                + ". Nothing changed.")
+        if "the case is still open" in blockers:
+            raise DisposalError(f"Case {case_id} is still open: close the case first, then "
+                                "carry out the erasure request. Nothing changed.")
+        return
+    if blockers:
+        raise DisposalError(f"Case {case_id} may not be disposed of: " + "; ".join(blockers)
+                            + ". Nothing changed.")
+
+
+def dispose(session: Session, case_id: str, today: date, *, actor: str = CLI_ACTOR,
+            request_id: int | None = None) -> DisposalResult:
+    """Erase the case's personal data on the hub (see the module docstring). Call inside a
+    transaction holding ``ledger.lock_writes``; then :func:`scrub` after the commit.
+
+    ``request_id``: an erasure request being carried out (the retention day then does not
+    apply; a legal hold and an open case still refuse). DisposalError (nothing changed) when
+    blocked, already disposed of, or not on the hub."""
+    _check(session, case_id, today, erasure=request_id is not None)
+    if session.get_bind().dialect.name == "sqlite":
+        # Deleted cells are overwritten with zeros, in the database and in the WAL.
+        session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
+    case_row = session.get(HubRecord, case_id)
+    assert case_row is not None  # disposal_blockers found it
+    hub_case = session.get(HubCase, case_id)
+    key_worker = (hub_case.key_worker if hub_case is not None
+                  else str(case_row.body.get("key_worker", "")))
+    rows = list(session.scalars(select(HubRecord).where(HubRecord.case_id == case_id)))
+    if all(r.record_id != case_id for r in rows):
+        rows.append(case_row)
+    # The young person and referral go with the case unless another case uses them.
+    moved: list[HubRecord] = []
+    kept_ids: dict[str, str] = {}
+    for key, kind in (("young_person_id", "young_person"), ("referral_id", "referral")):
+        linked = case_row.body.get(key)
+        if not isinstance(linked, str):
+            continue
+        other = _still_used(session, case_id, key, linked)
+        if other is not None:
+            kept_ids[linked] = linked
+            row = session.get(HubRecord, linked)
+            if row is not None and row in rows:
+                rows.remove(row)
+                moved.append(row)
+                row.case_id = other
+        else:
+            row = session.get(HubRecord, linked)
+            if row is not None and row.kind == kind and row not in rows:
+                rows.append(row)
+    ids = {r.record_id: str(uuid.uuid4()) for r in rows} | kept_ids
+    residue = 0
+    for row in rows:
+        if row.kind not in RESIDUE_KINDS:
+            continue
+        record = _parse(row)
+        if record is None:
+            continue
+        session.add(ReportResidue(worker=key_worker, kind=row.kind,
+                                  body=residue_body(record, ids)))
+        residue += 1
+    erased = [r.record_id for r in rows]
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    session.add_all(DisposedRecord(record_id=rid, case_id=case_id) for rid in erased)
+    if hub_case is not None:
+        session.delete(hub_case)
+    session.execute(delete(RetentionHold).where(RetentionHold.case_id == case_id))
+    users = list(session.scalars(select(User.id).order_by(User.id)))
+    now = iso(utc_now())
+    if moved:
+        last = reserve_seqs(session, len(moved))
+        for offset, row in enumerate(moved):
+            row.seq = last - len(moved) + 1 + offset
+            row.hub_time = now
+    if users:
+        last = reserve_seqs(session, len(users))
+        session.add_all(
+            HubTombstone(seq=last - len(users) + 1 + i, user_id=user_id, case_id=case_id,
+                         hub_time=now, disposed=True)
+            for i, user_id in enumerate(users))
+    basis = RETENTION if request_id is None else ERASURE_REQUEST
+    session.add(Disposal(case_id=case_id, disposed_at=now, disposed_by=actor, basis=basis,
+                         request_id=request_id, records=len(erased), tombstones=len(users)))
+    audit(session, actor, "case_disposed", case_id,
+          f"basis={basis};records={len(erased)};kept_for_other_cases={len(moved)};"
+          f"tombstones={len(users)};residue={residue}"
+          + ("" if request_id is None else f";request={request_id}"))
+    session.flush()
+    log.info("case %s disposed of: %d records erased, %d tombstones", case_id, len(erased),
+             len(users))
+    return DisposalResult(case_id, len(erased), len(moved), len(users), residue, basis,
+                          request_id)
+
+
+def scrub(engine: Engine) -> float:
+    """Leave no old copy of erased rows in the database files (run after the disposal's
+    commit, with no transaction open); returns the seconds it took.
+
+    Embedded: ``VACUUM`` rebuilds the file (no free page, no free space in a page keeps a
+    copy, including copies left by updates before the disposal), then the WAL is checkpointed
+    and truncated to nothing. PostgreSQL: ``VACUUM FULL`` of the tables a disposal touches,
+    then ``CHECKPOINT``."""
+    started = time.monotonic()
+    with engine.connect() as connection:
+        auto = connection.execution_options(isolation_level="AUTOCOMMIT")
+        if engine.dialect.name == "sqlite":
+            auto.exec_driver_sql("PRAGMA secure_delete = ON")
+            auto.exec_driver_sql("VACUUM")
+            auto.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            for table in _TOUCHED_TABLES:
+                auto.execute(text(f"VACUUM FULL {table}"))
+            auto.execute(text("CHECKPOINT"))
+    return time.monotonic() - started
+
+
+# ------------------------------------------------------------------------------ restriction
+@dataclass(frozen=True, slots=True)
+class Restriction:
+    """A restriction placed or lifted (ids and counts only)."""
+
+    case_id: str
+    restricted: bool
+    tombstones: int
+    records: int
+
+
+def _hub_case(session: Session, case_id: str) -> HubCase:
+    if session.get(Disposal, case_id) is not None:
+        raise DisposalError(f"Case {case_id} was disposed of; nothing changed.")
+    hub_case = session.get(HubCase, case_id)
+    if hub_case is None:
+        raise DisposalError(f"No case with id {case_id!r} is on this hub; nothing changed.")
+    return hub_case
+
+
+def restrict(session: Session, case_id: str, *, actor: str = CLI_ACTOR,
+             request_id: int | None = None) -> Restriction:
+    """Restrict the case (a restriction request, UK GDPR article 18): the hub keeps every
+    record, but no laptop pulls or pushes it (409 ``case_restricted``) until
+    :func:`lift_restriction`; every user gets an ordinary purge, so it leaves every laptop
+    at the next sync. Call under ``ledger.lock_writes``. DisposalError if already
+    restricted, disposed of or unknown (nothing changed)."""
+    hub_case = _hub_case(session, case_id)
+    if hub_case.restricted:
+        raise DisposalError(f"Case {case_id} is already restricted; nothing changed.")
+    hub_case.restricted = True
+    users = list(session.scalars(select(User.id).order_by(User.id)))
+    now = iso(utc_now())
+    if users:
+        last = reserve_seqs(session, len(users))
+        session.add_all(
+            HubTombstone(seq=last - len(users) + 1 + i, user_id=user_id, case_id=case_id,
+                         hub_time=now, disposed=False)
+            for i, user_id in enumerate(users))
+    audit(session, actor, "case_restricted", case_id, f"tombstones={len(users)}"
+          + ("" if request_id is None else f";request={request_id}"))
+    return Restriction(case_id, True, len(users), 0)
+
+
+def lift_restriction(session: Session, case_id: str, *,
+                     actor: str = CLI_ACTOR) -> Restriction:
+    """Lift a restriction: the case's records get new sequence numbers, so the laptops whose
+    scope holds it pull it again at their next sync. Call under ``ledger.lock_writes``.
+    DisposalError if not restricted, disposed of or unknown (nothing changed)."""
+    hub_case = _hub_case(session, case_id)
+    if not hub_case.restricted:
+        raise DisposalError(f"Case {case_id} is not restricted; nothing changed.")
+    hub_case.restricted = False
+    rows = list(session.scalars(select(HubRecord).where(HubRecord.case_id == case_id)
+                                .order_by(HubRecord.seq)))
+    if rows:
+        last = reserve_seqs(session, len(rows))
+        for offset, row in enumerate(rows):
+            row.seq = last - len(rows) + 1 + offset
+    audit(session, actor, "case_restriction_lifted", case_id, f"records={len(rows)}")
+    return Restriction(case_id, False, 0, len(rows))
+
+
+# ------------------------------------------------------------------------------ requests
+def carry_out_request(session: Session, request_id: int, today: date, *,
+                      actor: str = CLI_ACTOR) -> DisposalResult | Restriction:
+    """Carry out an open erasure or restriction request and mark it fulfilled: an erasure
+    disposes of its case now (recording the request id), a restriction restricts it.
+    DisposalError (nothing changed) for an unknown or final request, a request of another
+    kind, a legal hold or an open case (erasure)."""
+    from spokeapp.hub.subject_requests import SubjectRequestError, fulfil_request
+
+    row = session.get(SubjectRequest, request_id)
+    if row is None:
+        raise DisposalError(f"No request with id {request_id} on this hub; nothing changed.")
+    if row.kind not in ("erasure", "restriction"):
+        raise DisposalError(f"Request {request_id} is a {row.kind} request; only erasure and "
+                            "restriction requests are carried out this way. Nothing changed.")
+    erasure = row.kind == "erasure"
+    try:
+        fulfil_request(session, request_id, today,
+                       "carried out: case disposed of" if erasure
+                       else "carried out: case restricted", actor=actor)
+    except SubjectRequestError as exc:
+        raise DisposalError(str(exc)) from None
+    if erasure:
+        return dispose(session, row.case_id, today, actor=actor, request_id=request_id)
+    return restrict(session, row.case_id, actor=actor, request_id=request_id)
+
+
+# ------------------------------------------------------------------------------ the commands
+def _run(args: argparse.Namespace, settings: Settings, change: Any) -> int:
+    with open_session(args, settings) as session:
+        with session.begin():
+            lock_writes(session)
+            try:
+                result: DisposalResult | Restriction = change(session)
+            except DisposalError as exc:
+                session.rollback()
+                return refused(exc)
+        engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    if isinstance(result, Restriction):
+        engine.dispose()
+        print(f"Case {result.case_id} is restricted: the hub keeps it, and it leaves every "
+              "laptop at its next sync; nothing of it is pulled or pushed until "
+              "`spoke-hub requests lift-restriction`." if result.restricted else
+              f"Lifted the restriction on case {result.case_id}: its holders' laptops pull "
+              f"its {result.records} records again at their next sync.")
+        return 0
+    print(f"Case {result.case_id} disposed of: {result.records} records erased on the hub"
+          + (f" ({result.kept_for_other_cases} kept for another case)"
+             if result.kept_for_other_cases else "")
+          + f"; every laptop ({result.tombstones} people) is told to erase it at its next "
+          f"sync. Report figures kept ({result.residue} anonymous entries).")
+    return _scrub_files(engine)
+
+
+def _scrub_files(engine: Engine) -> int:
+    try:
+        seconds = scrub(engine)
+    except DBAPIError:
+        print("spoke-hub: the database files could not be cleaned now (the database is busy); "
+              "old copies of erased rows may remain in free space until `spoke-hub retention "
+              "scrub` succeeds. Run it again.", file=sys.stderr)
+        return 3
+    finally:
+        engine.dispose()
+    print(f"Database files cleaned of erased rows in {seconds:.1f} s.")
+    return 0
+
+
+def cmd_scrub(args: argparse.Namespace, settings: Settings) -> int:
+    with open_session(args, settings) as session:
+        engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    return _scrub_files(engine)
+
+
+def _today(args: argparse.Namespace) -> date:
+    as_of: date | None = getattr(args, "as_of", None)
+    return as_of or utc_now().date()
+
+
+def cmd_dispose(args: argparse.Namespace, settings: Settings) -> int:
+    return _run(args, settings,
+                lambda session: dispose(session, args.case_id, _today(args)))
+
+
+def cmd_carry_out(args: argparse.Namespace, settings: Settings) -> int:
+    return _run(args, settings,
+                lambda session: carry_out_request(session, args.request_id, _today(args)))
+
+
+def cmd_lift(args: argparse.Namespace, settings: Settings) -> int:
+    return _run(args, settings, lambda session: lift_restriction(session, args.case_id))
+
+
+def register_retention(retention: Any, common: argparse.ArgumentParser,
+                       settings: Settings) -> None:
+    """Add ``spoke-hub retention dispose`` to the ``retention`` subcommands."""
+    p = retention.add_parser("dispose", parents=[common],
+                             help="erase a case that is due, on the hub and every laptop")
+    p.add_argument("case_id", metavar="CASE_ID")
+    p.add_argument("--as-of", type=day, metavar="YYYY-MM-DD",
+                   help="the day to check the retention rule on (default: today, UTC)")
+    bind_command(p, cmd_dispose, settings=settings)
+    p = retention.add_parser("scrub", parents=[common],
+                             help="clean the database files of erased rows again (after a "
+                                  "disposal that could not, e.g. the database was busy)")
+    bind_command(p, cmd_scrub, settings=settings)
+
+
+def register_requests(requests: Any, common: argparse.ArgumentParser,
+                      settings: Settings) -> None:
+    """Add ``spoke-hub requests carry-out`` to the ``requests`` subcommands."""
+    p = requests.add_parser("carry-out", parents=[common],
+                            help="carry out an erasure request (dispose of its case now) "
+                                 "or a restriction request (no laptop holds it until lifted)")
+    p.add_argument("request_id", type=int, metavar="ID")
+    p.add_argument("--as-of", type=day, metavar="YYYY-MM-DD",
+                   help="the day it is carried out (default: today, UTC)")
+    bind_command(p, cmd_carry_out, settings=settings)
+    p = requests.add_parser("lift-restriction", parents=[common],
+                            help="lift a case's restriction: laptops get it back")
+    p.add_argument("case_id", metavar="CASE_ID")
+    bind_command(p, cmd_lift, settings=settings)

@@ -1,0 +1,269 @@
+"""One young person's file, from the hub: ``GET /v1/cases/{case_id}/file`` and
+``spoke-hub requests bundle REQUEST_ID --out DIR``.
+
+Reads everything the hub holds about one case: every record of the case, its young person and
+referral, visits linked to it (with their check-ins, alarms and alerts), group work and
+professional activity whose notes mention the young person, every accepted change of each
+record (``hub_changes``: when, by whom, from which device) and the audit of who viewed,
+changed, exported or shared it; :func:`spokeapp.domain.subject_file.build_bundle` lays it out
+and flags third-party information.
+
+Need-to-know: an administrator may make the file of any case (subject access is the
+organisation's duty), a supervisor only of a case of their own team; a worker is refused
+(403: a worker prints their own case's file from their own casebook). An unknown case is 404.
+Each file made is audited (``subject_file_export``: the case id and counts, never contents).
+The PDF is made by the app (Qt lives only in ``spokeapp.ui``): the command writes the JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spokeapp.domain.subject_file import AuditLine, FileRecord, KnownNames, Version, build_bundle
+from spokeapp.hub.audit_view import AuditFilter, read_audit
+from spokeapp.hub.commands import Settings, open_session, refused
+from spokeapp.hub.deps import Caller
+from spokeapp.hub.errors import HubError
+from spokeapp.hub.ledger import audit
+from spokeapp.hub.models import (
+    Device,
+    HubCase,
+    HubChange,
+    HubRecord,
+    LoneWorkingRecord,
+    SubjectRequest,
+    User,
+)
+from spokeapp.hub.scope import ADMIN, SUPERVISOR, Actor
+from spokeapp.hub.security import iso, utc_now
+from spokeapp.sync.protocol import API_PREFIX, ErrorBody
+
+EXPORT_ACTION = "subject_file_export"
+_MENTION_KINDS = ("group_session", "professional_activity")
+_TEXT_FIELDS = ("topic", "notes")
+
+
+class UnknownCase(LookupError):
+    """No case with that id on the hub."""
+
+
+def check_may_read(actor: Actor, case: HubCase | None) -> HubCase:
+    """The case, if ``actor`` may have its file: admin any, supervisor their team's."""
+    if actor.role == ADMIN:
+        pass
+    elif actor.role == SUPERVISOR:
+        if case is not None and (actor.team is None or case.team != actor.team):
+            raise HubError(403, "out_of_scope",
+                           "You can only make the file of a case in your own team.")
+    else:
+        raise HubError(403, "out_of_scope",
+                       "A supervisor or administrator makes a young person's file on the hub; "
+                       "print your own case's file from your casebook.")
+    if case is None:
+        raise HubError(404, "not_found", "No case with that id on the hub.")
+    if case.restricted and actor.role != ADMIN:
+        # A restriction request stops the case being used; the officer (an administrator)
+        # still answers the young person's own requests from it.
+        raise HubError(409, "case_restricted",
+                       "This case is restricted (a restriction request): only an "
+                       "administrator can make its file until the restriction is lifted.")
+    return case
+
+
+def _mentions(body: dict[str, Any], words: list[str]) -> bool:
+    text = " ".join(str(body.get(name) or "") for name in _TEXT_FIELDS).lower()
+    return any(word.lower() in text for word in words if len(word) >= 3)
+
+
+def _case_rows(session: Session, case_id: str) -> list[HubRecord]:
+    rows = list(session.scalars(select(HubRecord).where(HubRecord.case_id == case_id)))
+    case_row = next((r for r in rows if r.kind == "case"), None)
+    if case_row is None:
+        case_row = session.get(HubRecord, case_id)
+        if case_row is not None:
+            rows.append(case_row)
+    wanted: set[str] = set()
+    person_id: str | None = None
+    if case_row is not None:
+        person_id = case_row.body.get("young_person_id")
+        if case_row.body.get("referral_id"):
+            wanted.add(str(case_row.body["referral_id"]))
+        if person_id:
+            wanted.add(str(person_id))
+    # Visits linked to the case, and their check-ins, alarms and alerts.
+    plans = [
+        r.record_id for r in session.scalars(select(HubRecord).where(
+            HubRecord.kind == "visit_plan"))
+        if r.body.get("linked_case_id") == case_id
+    ]
+    if plans:
+        wanted.update(session.scalars(select(LoneWorkingRecord.record_id).where(
+            LoneWorkingRecord.visit_id.in_(plans))))
+        wanted.update(plans)
+    have = {r.record_id for r in rows}
+    if wanted - have:
+        rows.extend(session.scalars(select(HubRecord).where(
+            HubRecord.record_id.in_(sorted(wanted - have)))))
+    person = next((r for r in rows if r.kind == "young_person"), None)
+    if person is not None:
+        words = [str(person.body.get(k) or "") for k in ("name", "reference", "preferred_name")]
+        rows.extend(
+            r for r in session.scalars(select(HubRecord).where(
+                HubRecord.kind.in_(_MENTION_KINDS)))
+            if _mentions(r.body, words)
+        )
+    return rows
+
+
+def _versions(session: Session, rows: Iterable[HubRecord]) -> dict[str, list[Version]]:
+    by_record: dict[str, list[Version]] = {}
+    ids = [r.record_id for r in rows]
+    if not ids:
+        return by_record
+    query = (
+        select(HubChange.record_id, HubChange.accepted_at, Device.user_id, HubChange.device_id,
+               HubChange.seq)
+        .join(Device, Device.id == HubChange.device_id, isouter=True)
+        .where(HubChange.record_id.in_(ids))
+        .order_by(HubChange.seq)
+    )
+    for record_id, at, user_id, device_id, seq in session.execute(query):
+        by_record.setdefault(record_id, []).append(
+            Version(at=at, by=user_id, device=device_id, seq=seq))
+    return by_record
+
+
+def _file_records(session: Session, rows: list[HubRecord]) -> list[FileRecord]:
+    versions = _versions(session, rows)
+    out: list[FileRecord] = []
+    seen: set[str] = set()
+    for row in rows:
+        if row.record_id in seen:
+            continue
+        seen.add(row.record_id)
+        known = versions.get(row.record_id, [])
+        latest = Version(at=row.hub_time, by=row.edited_by or row.author_user,
+                         device=row.device_id, seq=row.seq, content=row.body)
+        # The changes the hub accepted, then the version it holds (the last one's content).
+        history = [v for v in known if v.seq != row.seq] + [latest]
+        out.append(FileRecord(kind=row.kind, record_id=row.record_id, content=row.body,
+                              state=row.state, author=row.author_user, versions=history))
+    return out
+
+
+def _known_names(session: Session, person_id: str | None) -> KnownNames:
+    others: list[str] = []
+    for row in session.scalars(select(HubRecord).where(HubRecord.kind == "young_person")):
+        if row.record_id == person_id:
+            continue
+        for key in ("name", "preferred_name", "reference"):
+            value = row.body.get(key)
+            if isinstance(value, str) and value.strip():
+                others.append(value)
+    people = {str(uid): str(name) for uid, name in session.execute(select(User.id, User.name))
+              if name}
+    devices = {str(did): str(name)
+               for did, name in session.execute(select(Device.id, Device.name)) if name}
+    return KnownNames(others=others, staff=list(people.values()), people=people,
+                      devices=devices)
+
+
+def subject_file(session: Session, case_id: str, *, made_by: str,
+                 now: datetime | None = None) -> dict[str, Any]:
+    """The bundle of one case as the hub holds it (UnknownCase if the hub has no such case).
+
+    Writes the ``subject_file_export`` audit entry in ``session`` (the caller commits)."""
+    if session.get(HubCase, case_id) is None:
+        raise UnknownCase(case_id)
+    rows = _case_rows(session, case_id)
+    person = next((r for r in rows if r.kind == "young_person"), None)
+    lines = [
+        AuditLine(at=row.when, who=row.who, action=row.action, device=row.device,
+                  detail=row.detail)
+        for row in read_audit(session, AuditFilter(case=case_id))
+    ]
+    records = _file_records(session, rows)
+    bundle = build_bundle(
+        case_id, records, lines, source="hub", made_at=iso(now or utc_now()), made_by=made_by,
+        known=_known_names(session, person.record_id if person else None),
+    )
+    audit(session, made_by, EXPORT_ACTION, case_id,
+          f"records={len(records)};flags={len(bundle['third_party_flags'])}")
+    return bundle
+
+
+def router() -> APIRouter:
+    """``GET /v1/cases/{case_id}/file``, for ``create_app`` to include."""
+    api = APIRouter()
+
+    @api.get(
+        f"{API_PREFIX}/cases/{{case_id}}/file",
+        responses={code: {"model": ErrorBody} for code in (401, 403, 404, 409)},
+        summary="Everything the hub holds about one young person's case (subject access)",
+    )
+    def case_file(request: Request, caller: Caller, case_id: str) -> dict[str, Any]:
+        with Session(request.app.state.engine) as session, session.begin():
+            check_may_read(caller.actor, session.get(HubCase, case_id))
+            return subject_file(session, case_id, made_by=caller.actor.user_id,
+                                now=request.app.state.clock())
+
+    return api
+
+
+def write_bundle(bundle: dict[str, Any], folder: Path) -> Path:
+    """Write ``<case>-subject-file.json`` in ``folder``, readable by its owner only (0600,
+    set before any data is written)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{bundle['case_id']}-subject-file.json"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(bundle, out, ensure_ascii=False, indent=1)
+    return path
+
+
+def cmd_bundle(args: argparse.Namespace, settings: Settings) -> int:
+    """``spoke-hub requests bundle ID --out DIR``: the file of an access request's case."""
+    with open_session(args, settings) as session, session.begin():
+        request = session.get(SubjectRequest, args.request_id)
+        if request is None:
+            return refused(f"No request with id {args.request_id} on this hub.")
+        if request.kind != "access":
+            return refused(f"Request {args.request_id} is not a subject access request.")
+        try:
+            bundle = subject_file(session, request.case_id, made_by="cli")
+        except UnknownCase:
+            return refused(f"The case of request {args.request_id} is no longer on the hub.")
+        path = write_bundle(bundle, args.out)
+    flags = len(bundle["third_party_flags"])
+    print(f"Wrote {path} ({flags} item{'s' if flags != 1 else ''} flagged for review before "
+          "release). Make the PDF from it in the Spoke app (File…).")
+    return 0
+
+
+def register(commands: Any, common: argparse.ArgumentParser, settings: Settings) -> None:
+    """Add ``spoke-hub requests bundle`` beside the other ``requests`` commands (call after
+    ``subject_requests.register``, which makes the ``requests`` group)."""
+    group = commands.choices["requests"]
+    actions = next(
+        a for a in group._actions  # argparse keeps its subcommands there
+        if isinstance(a, argparse._SubParsersAction)
+    )
+    p = actions.add_parser(
+        "bundle", parents=[common],
+        help="write the subject access file (JSON) of an access request's case",
+    )
+    p.add_argument("request_id", type=int, metavar="ID")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR",
+                   help="the folder to write <case>-subject-file.json in")
+    p.set_defaults(run=lambda a: cmd_bundle(a, settings))

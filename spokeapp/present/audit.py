@@ -1,0 +1,411 @@
+"""What the Audit page and the device report show (issue 16; docs/data-protection.md "Audit,
+for the officer" and "A laptop is lost or stolen"), with no Qt.
+
+The hub answers in JSON (``GET /v1/audit``, ``/v1/devices``, ``/v1/devices/{id}/report``);
+this module turns the filters typed on the page into the query, reads the answers into plain
+records (a malformed answer is an ``AuditAnswerError``, said in words), loads page after page
+up to ``MAX_ROWS`` and words every cell: people by name (never a bare user id), cases by the
+young person's reference, laptops by name, flagged rows marked in words. Times are the hub's
+(UTC), shown in the laptop's time zone.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
+from pathlib import Path
+from typing import Any, Final
+
+from spokeapp.domain.errors import SpokeError
+
+__all__ = [
+    "ACTION_CHOICES", "ACTION_WORDS", "FLAGGED_MARK", "HEADERS", "MAX_ROWS", "PAGE_SIZE",
+    "AuditAnswerError", "AuditEntry", "AuditFilters", "AuditListing", "DeviceChoice",
+    "FlaggedAccount", "action_words", "device_choices", "entry_cells", "load_audit",
+    "parse_page", "report_text", "scope_words", "summary_line", "write_private",
+]
+
+HEADERS: Final = ("When", "Who", "Action", "Case", "Laptop", "Detail")
+#: Entries asked of the hub at once (its most is 500).
+PAGE_SIZE: Final = 500
+#: The most entries the page loads; beyond, it says so and asks for narrower filters.
+MAX_ROWS: Final = 5000
+#: Said before the action of a flagged row (with an icon beside it: never colour alone).
+FLAGGED_MARK: Final = "FLAGGED"
+
+#: The action filter's choices: (label, the hub's actions; empty: any).
+ACTION_CHOICES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
+    ("Any action", ()),
+    ("Case opened", ("case_view",)),
+    ("Record written and sent", ("record_change",)),
+    ("Information shared", ("share",)),
+    ("Reports and team figures", ("report", "team_view")),
+    ("Laptops: enrolled, revoked, wiped…",
+     ("enrol", "enrol_code", "device_revoke", "device_retire", "device_wipe_sent",
+      "refresh_reused", "device_report")),
+    ("Audit read or exported", ("audit_view", "audit_export")),
+)
+
+#: Each known action in words; others are shown by their name with the underscores spaced.
+ACTION_WORDS: Final[dict[str, str]] = {
+    "case_view": "Opened the case",
+    "record_change": "Wrote a record (sent to the hub)",
+    "share": "Shared information",
+    "push": "Laptop sent its changes",
+    "report": "Produced a report",
+    "team_view": "Read the team's figures",
+    "enrol": "Laptop enrolled",
+    "enrol_code": "Enrolment code made",
+    "device_revoke": "Laptop revoked",
+    "device_retire": "Laptop retired",
+    "device_wipe_sent": "Laptop told to wipe",
+    "device_report": "Lost-laptop report made",
+    "refresh_reused": "Replaced sign-in came back",
+    "user_add": "Person added",
+    "case_assign": "Case given to another worker",
+    "sign_off_requested": "Record sent for sign-off",
+    "audit_view": "Read the audit",
+    "audit_export": "Exported the audit",
+}
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_WINDOW = {60: "an hour"}
+
+
+class AuditAnswerError(SpokeError):
+    """The hub's answer could not be read, or a filter cannot be used (said in words)."""
+
+
+def action_words(action: str) -> str:
+    return ACTION_WORDS.get(action) or action.replace("_", " ").capitalize()
+
+
+def _day(label: str, text: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    if not _DAY.fullmatch(text):
+        raise AuditAnswerError(f"{label}: write the day as YYYY-MM-DD, e.g. 2026-03-02.")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise AuditAnswerError(f"{label}: there is no such day ({text}).") from None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilters:
+    """What the filter row says: a person (name or id), a case (reference or id), days (as
+    typed, ``YYYY-MM-DD``, both included), an action choice (index in ``ACTION_CHOICES``)
+    and "flagged only"."""
+
+    person: str = ""
+    case: str = ""
+    since: str = ""
+    until: str = ""
+    action: int = 0
+    flagged_only: bool = False
+
+    def query(self) -> list[tuple[str, str]]:
+        """The hub's query pairs (no cursor); AuditAnswerError for a day that cannot be used."""
+        since, until = _day("From", self.since), _day("To", self.until)
+        if since is not None and until is not None and since > until:
+            raise AuditAnswerError("From is after To: nothing could match. Swap the days.")
+        pairs: list[tuple[str, str]] = []
+        if self.person.strip():
+            pairs.append(("person", self.person.strip()))
+        if self.case.strip():
+            pairs.append(("case", self.case.strip()))
+        if since is not None:
+            pairs.append(("since", since.isoformat()))
+        if until is not None:
+            pairs.append(("until", until.isoformat()))
+        if 0 <= self.action < len(ACTION_CHOICES):
+            pairs += [("action", a) for a in ACTION_CHOICES[self.action][1]]
+        if self.flagged_only:
+            pairs.append(("flagged_only", "true"))
+        return pairs
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One entry as the hub listed it."""
+
+    when: datetime
+    who_id: str
+    who_name: str
+    action: str
+    subject: str
+    subject_name: str | None
+    case_id: str | None
+    case_reference: str | None
+    device: str | None
+    device_name: str | None
+    detail: str
+    flagged: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FlaggedAccount:
+    who_name: str
+    cases: int
+    first: datetime
+    last: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AuditListing:
+    """Everything loaded for one set of filters."""
+
+    scope: str
+    entries: tuple[AuditEntry, ...]
+    flagged: tuple[FlaggedAccount, ...]
+    flag_cases: int
+    flag_window_minutes: int
+    #: False when ``MAX_ROWS`` were loaded and the hub had more.
+    complete: bool = True
+
+
+def _text(data: Mapping[str, Any], key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str):
+        raise AuditAnswerError("The hub's audit answer could not be read (missing "
+                               f"{key}); this version of Spoke may be older than the hub.")
+    return value
+
+
+def _optional(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _time(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise AuditAnswerError("The hub's audit answer has a time that could not be read.") \
+            from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _entry(data: Any) -> AuditEntry:
+    if not isinstance(data, dict):
+        raise AuditAnswerError("The hub's audit answer could not be read.")
+    return AuditEntry(
+        when=_time(_text(data, "when")), who_id=_text(data, "who_id"),
+        who_name=_text(data, "who_name"), action=_text(data, "action"),
+        subject=_text(data, "subject"), subject_name=_optional(data, "subject_name"),
+        case_id=_optional(data, "case_id"), case_reference=_optional(data, "case_reference"),
+        device=_optional(data, "device"), device_name=_optional(data, "device_name"),
+        detail=_text(data, "detail"), flagged=bool(data.get("flagged")),
+    )
+
+
+def parse_page(data: Mapping[str, Any]) -> tuple[AuditListing, str | None]:
+    """One page of the hub's answer and its ``next_cursor``."""
+    entries = data.get("entries")
+    accounts = data.get("flagged_accounts")
+    if not isinstance(entries, list) or not isinstance(accounts, list):
+        raise AuditAnswerError("The hub's audit answer could not be read.")
+    flagged = []
+    for account in accounts:
+        if not isinstance(account, dict) or not isinstance(account.get("cases"), int):
+            raise AuditAnswerError("The hub's audit answer could not be read.")
+        flagged.append(FlaggedAccount(_text(account, "who_name"), account["cases"],
+                                      _time(_text(account, "first")),
+                                      _time(_text(account, "last"))))
+    cases, window = data.get("flag_cases"), data.get("flag_window_minutes")
+    listing = AuditListing(
+        scope=_text(data, "scope"), entries=tuple(_entry(e) for e in entries),
+        flagged=tuple(flagged), flag_cases=cases if isinstance(cases, int) else 0,
+        flag_window_minutes=window if isinstance(window, int) else 0,
+    )
+    return listing, _optional(data, "next_cursor")
+
+
+def load_audit(fetch: Callable[[list[tuple[str, str]]], Mapping[str, Any]],
+               filters: AuditFilters, *, max_rows: int = MAX_ROWS,
+               page_size: int = PAGE_SIZE) -> AuditListing:
+    """Every entry matching ``filters`` (up to ``max_rows``), page after page from the hub.
+    ``fetch`` is the client's ``audit`` (query pairs in, the page's JSON out)."""
+    query = filters.query()
+    entries: list[AuditEntry] = []
+    cursor: str | None = None
+    while True:
+        pairs = [*query, ("limit", str(min(page_size, max_rows - len(entries))))]
+        if cursor is not None:
+            pairs.append(("cursor", cursor))
+        page, cursor = parse_page(fetch(pairs))
+        entries.extend(page.entries)
+        if cursor is None or len(entries) >= max_rows:
+            return AuditListing(page.scope, tuple(entries), page.flagged, page.flag_cases,
+                                page.flag_window_minutes, complete=cursor is None)
+
+
+def _local(moment: datetime, tz: tzinfo | None) -> datetime:
+    return moment.astimezone(tz) if tz is not None else moment.astimezone()
+
+
+def entry_cells(entry: AuditEntry, tz: tzinfo | None) -> tuple[str, ...]:
+    """The row's cells under ``HEADERS``."""
+    action = action_words(entry.action)
+    if entry.flagged:
+        action = f"{FLAGGED_MARK}: {action}"
+    if entry.case_reference is not None:
+        case = entry.case_reference
+    elif entry.case_id is not None:
+        case = "case not named on the hub"
+    else:
+        case = "—"
+    detail = entry.detail
+    if entry.case_id is None and entry.subject not in ("", entry.device):
+        about = entry.subject_name or entry.subject
+        detail = f"about {about}" + (f"; {detail}" if detail else "")
+    device = entry.device_name or ("—" if entry.device is None else "a laptop not on the hub")
+    return (_local(entry.when, tz).strftime("%Y-%m-%d %H:%M"), entry.who_name, action, case,
+            device, detail)
+
+
+def _window(minutes: int) -> str:
+    if minutes in _WINDOW:
+        return _WINDOW[minutes]
+    if minutes and minutes % 60 == 0:
+        return f"{minutes // 60} hours"
+    return f"{minutes} minutes"
+
+
+def summary_line(listing: AuditListing, tz: tzinfo | None) -> str | None:
+    """The flagged accounts in one sentence (names, not ids), or None when none was."""
+    if not listing.flagged:
+        return None
+    count = len(listing.flagged)
+    accounts = f"{count} account{'s' if count != 1 else ''}"
+    most = listing.flagged[0].cases if count == 1 else f"more than {listing.flag_cases}"
+    who = "; ".join(
+        f"{f.who_name} ({f.cases} cases, {_local(f.first, tz):%Y-%m-%d %H:%M} to "
+        f"{_local(f.last, tz):%H:%M})" for f in listing.flagged)
+    return (f"{FLAGGED_MARK}: {accounts} viewed {most} cases within "
+            f"{_window(listing.flag_window_minutes)}: {who}")
+
+
+def scope_words(scope: str) -> str:
+    """Which part of the audit the hub listed for this account."""
+    if scope.startswith("team:"):
+        return f"Team {scope[5:]}: its cases, people and laptops only."
+    return "Everything on the hub."
+
+
+# ------------------------------------------------------------------------- the device report
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceChoice:
+    device_id: str
+    label: str
+    #: The laptop's person, by name.
+    person: str
+
+
+def device_choices(data: Mapping[str, Any]) -> list[DeviceChoice]:
+    """The hub's laptops (``GET /v1/devices``) as "person — laptop (status)" choices."""
+    devices = data.get("devices")
+    if not isinstance(devices, list):
+        raise AuditAnswerError("The hub's list of laptops could not be read.")
+    choices = []
+    for d in devices:
+        if not isinstance(d, dict):
+            raise AuditAnswerError("The hub's list of laptops could not be read.")
+        status = _text(d, "status") + (", wipe requested" if d.get("wipe") else "")
+        person = _text(d, "user_name")
+        choices.append(DeviceChoice(
+            _text(d, "device_id"), f"{person} — {_text(d, 'name')} ({status})", person))
+    return choices
+
+
+_STATES: Final = {
+    "held": "held at its last sync",
+    "purge_pending": "left the person's cases after the last sync: STILL ON THE LAPTOP",
+    "purge_sent": "removal sent before its last sync: gone if that sync finished",
+}
+
+
+def _when(text: object, tz: tzinfo | None, never: str) -> str:
+    if not isinstance(text, str) or not text:
+        return never
+    return _local(_time(text), tz).strftime("%Y-%m-%d %H:%M")
+
+
+def report_text(data: Mapping[str, Any], tz: tzinfo | None, person: str | None = None) -> str:
+    """The device report as plain text for the officer (it names young people: shown and
+    saved on request only, never logged). ``person`` names the laptop's user if known."""
+    try:
+        cases: Sequence[Mapping[str, Any]] = data["cases"]
+        wipe: Mapping[str, Any] = data["wipe"]
+        held = [c for c in cases if c["state"] != "purge_sent"]
+        lines = [
+            f"Laptop: {data['device_name']}",
+            f"Person: {person or data['user_id']} ({data['user_role']}"
+            + (f", team {data['team']})" if data.get("team") else ")"),
+            f"Enrolled: {_when(data['enrolled_at'], tz, 'unknown')}",
+            "",
+            "LAST CONTACT",
+            f"  Last contact with the hub: {_when(data['last_contact_at'], tz, 'never')}",
+            f"  Last sync: {_when(data['last_sync_at'], tz, 'never')}",
+            "  Could have received what the hub held up to: "
+            f"{_when(data['held_until'], tz, 'nothing')}",
+            "",
+            f"YOUNG PEOPLE'S RECORDS ON IT: {len(held)} case(s), "
+            f"{data['uncased_records']} record(s) with no case",
+        ]
+        for c in cases:
+            state = _STATES.get(str(c["state"]), str(c["state"]))
+            sent = (f", removal sent {_when(c['purge_sent_at'], tz, '')}"
+                    if c.get("purge_sent_at") else "")
+            lines.append(f"  {c['reference'] or '(no reference on the hub)'}  "
+                         f"{c['name'] or '(no name on the hub)'}  — {c['records']} record(s), "
+                         f"{state}{sent}")
+        if not cases:
+            lines.append("  none")
+        if not wipe["wipe_requested"]:
+            effect = "not requested (revoke the laptop with wipe: spoke-hub device revoke)"
+        elif wipe["wipe_delivered_at"]:
+            effect = ("DELIVERED: the laptop was told to erase its casebook at "
+                      f"{_when(wipe['wipe_delivered_at'], tz, '')}")
+        elif wipe["may_have_learned_unrecorded"]:
+            effect = ("NOT CONFIRMED: it may have been told on a pull, which the hub does "
+                      "not record")
+        else:
+            effect = "NOT YET DELIVERED: the laptop has not contacted the hub since"
+        lines += [
+            "",
+            "ENCRYPTION",
+            f"  {data['encryption']}",
+            "",
+            "REVOCATION AND WIPE",
+            f"  Status: {wipe['status']}; revoked: {'yes' if wipe['revoked'] else 'no'}",
+            f"  Wipe requested: {_when(wipe['wipe_requested_at'], tz, 'no')}",
+            f"  Wipe: {effect}",
+        ]
+    except (KeyError, TypeError):
+        raise AuditAnswerError("The hub's device report could not be read; this version of "
+                               "Spoke may be older than the hub.") from None
+    return "\n".join(lines)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` readable by its owner only (0600 before anything is
+    written, also when the file was already there)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags, 0o600)
+    try:
+        if hasattr(os, "fchmod"):  # POSIX; on Windows the file is in the user's own folder
+            os.fchmod(fd, 0o600)
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    finally:
+        os.close(fd)

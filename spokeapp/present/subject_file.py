@@ -1,0 +1,446 @@
+"""One young person's file, out: who it is for, whether the share needs a lawful basis, the
+information-share record it leaves, the file made from a laptop's casebook, and the readable
+sections of the PDF (what the dialog and the PDF writer in ``spokeapp.ui.views.subject_file``
+show). No Qt; ``today`` and times are injected.
+
+The gate: a file for an agency (police, children's social care, school, health, or anyone
+else) needs the case's **current** consent to cover that agency
+(:func:`spokeapp.present.consent.current_consent`; a withdrawal covers nothing). Otherwise the
+worker must choose a lawful basis for sharing without consent and write why (at least 20
+characters) before it is saved. The young person (or their parent or carer: subject access)
+and a handover to another Spoke worker need neither.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from types import MappingProxyType
+from typing import Any, Final
+
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import SHARE_WITH_LABELS, Consent, ShareWith
+from spokeapp.domain.records.casework import (
+    MIN_SHARE_REASON_CHARS,
+    OTHER_RECIPIENT,
+    SHARE_BASIS_LABELS,
+    WITHOUT_CONSENT_BASES,
+    InformationShare,
+    ShareBasis,
+)
+from spokeapp.domain.subject_file import (
+    LIST_SECTIONS,
+    AuditLine,
+    FileRecord,
+    KnownNames,
+    Version,
+    build_bundle,
+)
+from spokeapp.present.labels import format_day, humanise
+from spokeapp.store.casebook import Casebook, RecordNotFound, StoredRecord
+from spokeapp.store.sync_state import SyncStore
+
+_CODE: Final = re.compile(r"[a-z]+(?:_[a-z]+)*")
+_DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TIME: Final = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+MARKING: Final = "OFFICIAL-SENSITIVE: contains personal data about a child"
+WHAT_SHARED: Final = "case file (PDF and JSON)"
+
+YOUNG_PERSON: Final = "young_person"
+PARENT_OR_CARER: Final = "parent_or_carer"
+HANDOVER: Final = "spoke_handover"
+
+#: Who a file can be for, in the dialog's order: (key, words).
+RECIPIENTS: Final[tuple[tuple[str, str], ...]] = (
+    (YOUNG_PERSON, "The young person (subject access)"),
+    (PARENT_OR_CARER, "Their parent or carer (subject access)"),
+    (HANDOVER, "Another Spoke worker (handover)"),
+    (ShareWith.POLICE.value, "Police"),
+    (ShareWith.CHILDRENS_SOCIAL_CARE.value, "Children's social care"),
+    (ShareWith.SCHOOL.value, "School"),
+    (ShareWith.HEALTH.value, "Health"),
+    (OTHER_RECIPIENT, "Someone else (say who)"),
+)
+_RECIPIENT_WORDS: Final[Mapping[str, str]] = MappingProxyType(dict(RECIPIENTS))
+_NO_BASIS_NEEDED: Final = {
+    YOUNG_PERSON: ShareBasis.SUBJECT_ACCESS,
+    PARENT_OR_CARER: ShareBasis.SUBJECT_ACCESS,
+    HANDOVER: ShareBasis.WITHIN_SERVICE,
+}
+#: The bases a worker may choose for sharing without consent, with their words.
+BASIS_CHOICES: Final[tuple[tuple[ShareBasis, str], ...]] = tuple(
+    (basis, SHARE_BASIS_LABELS[basis]) for basis in WITHOUT_CONSENT_BASES
+)
+
+
+def agency_of(recipient: str) -> ShareWith | None:
+    """The consent agency a recipient key names, if it is one."""
+    try:
+        return ShareWith(recipient)
+    except ValueError:
+        return None
+
+
+def basis_needed(recipient: str, consent: Consent | None) -> bool:
+    """True if sharing with ``recipient`` needs a lawful basis other than consent."""
+    if recipient in _NO_BASIS_NEEDED:
+        return False
+    agency = agency_of(recipient)
+    return agency is None or consent is None or not consent.shares_with(agency)
+
+
+def recipient_words(recipient: str, detail: str = "") -> str:
+    """Who a file went to, in words for a sentence ("police", "DC Fictional, Northshire")."""
+    agency = agency_of(recipient)
+    if agency is not None:
+        return SHARE_WITH_LABELS[agency]
+    if detail.strip():
+        return detail.strip()
+    return _RECIPIENT_WORDS.get(recipient, recipient).lower()
+
+
+def consent_words_for(recipient: str, consent: Consent | None) -> str:
+    """What the dialog says about consent for this recipient."""
+    if recipient in _NO_BASIS_NEEDED:
+        return "No lawful basis is needed: " + (
+            "this is their own right of access." if recipient != HANDOVER
+            else "the file stays within the service.")
+    who = recipient_words(recipient)
+    if consent is None:
+        return f"No consent is recorded: sharing with {who} needs a lawful basis and a reason."
+    if consent.withdrawn:
+        return (f"Consent was withdrawn: sharing with {who} needs a lawful basis and a "
+                "reason.")
+    if not basis_needed(recipient, consent):
+        return f"Covered by the current consent (given {format_day(consent.given_on)})."
+    return (f"The current consent does not cover {who}: choose the lawful basis for sharing "
+            "without consent and say why.")
+
+
+def share_problems(recipient: str, detail: str, consent: Consent | None,
+                   basis: ShareBasis | None, reason: str) -> list[str]:
+    """Why the file cannot be saved yet, in the dialog's words (empty: it can)."""
+    problems: list[str] = []
+    if recipient == OTHER_RECIPIENT and not detail.strip():
+        problems.append("Say who the file is for (name and organisation).")
+    if basis_needed(recipient, consent):
+        if basis is None or basis not in WITHOUT_CONSENT_BASES:
+            problems.append(
+                f"Sharing with {recipient_words(recipient, detail)} is not covered by consent: "
+                "choose the lawful basis for sharing without consent.")
+        if len(reason.strip()) < MIN_SHARE_REASON_CHARS:
+            problems.append(
+                f"Say why sharing without consent is needed (at least "
+                f"{MIN_SHARE_REASON_CHARS} characters).")
+    return problems
+
+
+def share_record(*, case_id: str, recipient: str, detail: str, consent: Consent | None,
+                 basis: ShareBasis | None, reason: str, shared_by: str, today: date,
+                 what: str = WHAT_SHARED) -> InformationShare:
+    """The information-share record a saved file leaves (validated by the casebook)."""
+    if recipient in _NO_BASIS_NEEDED:
+        chosen = _NO_BASIS_NEEDED[recipient]
+        stored_recipient = OTHER_RECIPIENT
+        detail = detail.strip() or _RECIPIENT_WORDS[recipient]
+        reason = reason.strip()
+    elif basis_needed(recipient, consent):
+        chosen = basis if basis is not None else ShareBasis.SAFEGUARDING_CHILD_AT_RISK
+        stored_recipient = recipient
+    else:
+        chosen = ShareBasis.CONSENT
+        stored_recipient = recipient
+    return InformationShare(
+        id=new_id(), case_id=case_id, shared_on=today, shared_by=shared_by,
+        recipient=stored_recipient, recipient_detail=detail.strip(), what=what, basis=chosen,
+        reason=reason.strip(),
+    )
+
+
+def share_line(share: InformationShare) -> str:
+    """The timeline's words: "Shared with police on 4 Dec 2026 - basis: safeguarding ..."."""
+    return (f"Shared with {recipient_words(share.recipient, share.recipient_detail)} on "
+            f"{format_day(share.shared_on)} - basis: {SHARE_BASIS_LABELS[share.basis]}")
+
+
+def share_fields(share: InformationShare) -> list[tuple[str, str]]:
+    """The share in full, as the case page shows the selected record."""
+    return [
+        ("Shared with", recipient_words(share.recipient, share.recipient_detail)),
+        ("On", format_day(share.shared_on)),
+        ("What", share.what),
+        ("Basis", SHARE_BASIS_LABELS[share.basis]),
+        ("Why", share.reason),
+        ("By", share.shared_by),
+    ]
+
+
+# --------------------------------------------------------------------------- from a laptop
+def _versions(changes: Sequence[Any]) -> dict[str, list[Version]]:
+    out: dict[str, list[Version]] = {}
+    for change in changes:
+        if change.op in ("put", "finalise") and isinstance(change.payload, dict):
+            out.setdefault(change.record_id, []).append(Version(
+                at=change.local_time, by=change.author, device=change.device,
+                content=change.payload))
+    return out
+
+
+def _file_record(stored: StoredRecord, versions: Mapping[str, list[Version]]) -> FileRecord:
+    record = stored.record
+    content = record.to_dict()
+    history = list(versions.get(record.id, ()))
+    if not history or json.dumps(history[-1].content, sort_keys=True, default=str) != json.dumps(
+            content, sort_keys=True, default=str):
+        history.append(Version(at=stored.updated_at, by=stored.author, content=content))
+    return FileRecord(kind=record.KIND, record_id=record.id, content=content,
+                      state=stored.state, author=stored.author, versions=history)
+
+
+def laptop_bundle(book: Casebook, case_id: str, *, made_by: str, made_at: str,
+                  team_names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The file of one case from this laptop's casebook (a worker's handover print, or a
+    supervisor's when the hub cannot be reached): its records, the young person and referral,
+    visits linked to it, group work that names them; versions written here; this laptop's
+    own audit. Audited as ``subject_file.export`` (the case id only)."""
+    own = book.records(case_id=case_id)
+    by_id = {s.record.id: s for s in own}
+    case = next((s.record for s in own if s.record.KIND == "case"), None)
+    wanted = [getattr(case, "young_person_id", None), getattr(case, "referral_id", None)]
+    for record_id in wanted:
+        if record_id and record_id not in by_id:
+            try:
+                by_id[record_id] = book.get(record_id)
+            except RecordNotFound:
+                continue
+    plans = {s.record.id for s in book.records("visit_plan")
+             if getattr(s.record, "linked_case_id", None) == case_id}
+    for kind in ("visit_plan", "check_in", "alarm", "escalation_alert", "alert_delivery",
+                 "alert_ack", "alarm_resolution", "welfare_debrief", "welfare_debrief_done"):
+        for stored in book.records(kind):
+            if stored.record.id in plans or getattr(stored.record, "visit_id", None) in plans:
+                by_id[stored.record.id] = stored
+    person = by_id.get(str(wanted[0] or ""))
+    words = ([str(getattr(person.record, k, "") or "") for k in ("name", "reference")]
+             if person else [])
+    for kind in ("group_session", "professional_activity"):
+        for stored in book.records(kind, state="final"):
+            text = f"{getattr(stored.record, 'topic', '')} {getattr(stored.record, 'notes', '')}"
+            if any(w and len(w) >= 3 and w.lower() in text.lower() for w in words):
+                by_id[stored.record.id] = stored
+    versions = _versions(book.changes(unsent_only=False))
+    records = [_file_record(s, versions) for s in by_id.values()]
+    others = [
+        str(getattr(s.record, key, "") or "")
+        for s in book.records("young_person") if s.record.id != (person.record.id if person
+                                                                  else None)
+        for key in ("name", "reference")
+    ]
+    ids = set(by_id) | {case_id}
+    audit = [AuditLine(at=a.at, who=a.actor, action=a.action, detail=f"record={a.subject_id}")
+             for a in book.audit_trail() if a.subject_id in ids]
+    book.audit("subject_file.export", case_id)
+    account = SyncStore(book).account()
+    people = dict(team_names or {})
+    devices: dict[str, str] = {}
+    if account is not None:
+        people[account.user_id] = account.user_name
+        devices[account.device_id] = account.device_name
+    return build_bundle(case_id, records, audit, source="laptop", made_at=made_at,
+                        made_by=made_by, known=KnownNames(others=[o for o in others if o],
+                                                          people=people, devices=devices))
+
+
+# --------------------------------------------------------------------------- the readable file
+@dataclass(frozen=True)
+class FileEntry:
+    """One record as the file shows it: a heading, its fields, its versions and what is
+    flagged in it for review."""
+
+    heading: str
+    fields: list[tuple[str, str]]
+    flags: list[str] = field(default_factory=list)
+    versions: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FileSection:
+    """A part of the file: a title and its entries (or a line saying there are none)."""
+
+    title: str
+    entries: list[FileEntry]
+    empty: str = "Nothing recorded."
+
+
+SECTION_TITLES: Final = {
+    "young_person": "About the young person",
+    "referral": "Referral",
+    "case": "The case",
+    "casework": "Sessions, assessments, concerns, closure and amendments",
+    "consent_and_sharing": "Consent and information shared",
+    "supervision": "Supervision: comments, reviews and sign-offs",
+    "lone_working": "Visits (lone working) linked to the case",
+    "mentions": "Group work and work with professionals that mention them",
+}
+_KIND_TITLES: Final = {
+    "young_person": "Young person's details", "referral": "Referral", "case": "Case",
+    "session": "Session", "safeguarding_concern": "Safeguarding concern",
+    "risk_assessment": "Risk assessment", "closure": "Closure", "amendment": "Amendment",
+    "consent": "Consent", "information_share": "Information shared",
+    "supervision_comment": "Supervisor's comment", "review_mark": "Reviewed by a supervisor",
+    "sign_off": "Sign-off", "sign_off_request": "Sign-off requested",
+    "case_supervision": "Case supervision", "visit_plan": "Visit plan",
+    "check_in": "Check-in", "alarm": "Alarm", "escalation_alert": "Escalation alert",
+    "alert_delivery": "Alert notices", "alert_ack": "Alert acknowledged",
+    "alarm_resolution": "Alarm resolved", "welfare_debrief": "Welfare debrief",
+    "welfare_debrief_done": "Welfare debrief done", "group_session": "Group session",
+    "professional_activity": "Work with professionals",
+}
+FLAG_WORDS: Final = {
+    "other_young_person": "Another young person",
+    "professional_details": "A professional's details",
+    "names_others": "May name someone else",
+    "contact_details": "Contact details",
+    "family_details": "Family member",
+}
+
+
+def _value(value: Any) -> str:
+    if value is None or value == "" or value == [] or value == {}:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return "; ".join(_value(v) for v in value if _value(v))
+    if isinstance(value, dict):
+        return "; ".join(f"{humanise(str(k))}: {_value(v)}" for k, v in value.items())
+    text = str(value)
+    if _CODE.fullmatch(text):
+        return humanise(text)
+    if _DAY.fullmatch(text):
+        return format_day(date.fromisoformat(text))
+    if _TIME.match(text):
+        return when_words(text)
+    return text
+
+
+def when_words(text: str) -> str:
+    """An ISO time as the file shows it: "5 Dec 2026 02:59 UTC" (unchanged if not one)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return f"{format_day(moment.date())} {moment:%H:%M}" + (" UTC" if moment.tzinfo else "")
+
+
+def _fields(content: Mapping[str, Any], names: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Each field in words; a value that is one of the service's people's ids (a key worker,
+    who decided) is shown as their name."""
+    return [(humanise(key), names.get(v, "") if isinstance(v, str) and v in names
+             else _value(v)) for key, v in content.items()
+            if key != "id" and not key.endswith("_id") and _value(v)]
+
+
+def _names(bundle: Mapping[str, Any]) -> dict[str, str]:
+    """The bundle's people and laptops by id (names where names belong, never a bare id)."""
+    return {**dict(bundle.get("devices") or {}), **dict(bundle.get("people") or {})}
+
+
+def _flags_under(path: str, flags: Iterable[Mapping[str, str]]) -> list[str]:
+    out = []
+    for flag in flags:
+        if flag["path"] == path or flag["path"].startswith(path + "/"):
+            where = flag["path"][len(path):].strip("/").replace("content/", "", 1)
+            label = humanise(where.split("/")[-1]) if where and where != "content" else "Whole"
+            out.append(f"FOR REVIEW - {label}: {flag['why']}")
+    return out
+
+
+def _entry(entry: Mapping[str, Any], path: str,
+           flags: Sequence[Mapping[str, str]], names: Mapping[str, str]) -> FileEntry:
+    kind = str(entry["kind"])
+    state = {"draft": " (draft, not finalised)", "final": " (final)"}.get(
+        str(entry.get("state")), "")
+    heading = f"{_KIND_TITLES.get(kind, humanise(kind))}{state}"
+    versions = []
+    for n, version in enumerate(entry.get("versions", [])):
+        mark = "superseded" if version.get("superseded") else "current"
+        who = names.get(version.get("by") or "", version.get("by") or "unknown")
+        at = when_words(version.get("at") or "") or "time not known"
+        line = f"Version {n + 1} ({mark}): {at} by {who}"
+        if version.get("device"):
+            line += f" on {names.get(version['device'], 'laptop ' + version['device'])}"
+        if version.get("superseded") and version.get("content"):
+            changed = [
+                f"{humanise(k)} was {_value(v) or '(empty)'}"
+                for k, v in version["content"].items()
+                if entry["content"].get(k) != v and k != "id"
+            ]
+            if changed:
+                line += " - " + "; ".join(changed)
+        versions.append(line)
+    if entry.get("amended_by"):
+        versions.append(f"Amended by {len(entry['amended_by'])} later record(s): see below.")
+    return FileEntry(heading, _fields(entry["content"], names), _flags_under(path, flags),
+                     versions)
+
+
+def file_sections(bundle: Mapping[str, Any]) -> list[FileSection]:
+    """The bundle as the PDF's sections, in order, every record in full."""
+    flags = bundle.get("third_party_flags", [])
+    names = _names(bundle)
+    sections: list[FileSection] = []
+    for name in ("young_person", "referral", "case"):
+        entry = bundle.get(name)
+        entries = [] if entry is None else [_entry(entry, f"/{name}", flags, names)]
+        entries += [_entry(e, f"/{name}_more/{n}", flags, names)
+                    for n, e in enumerate(bundle.get(f"{name}_more", []))]
+        sections.append(FileSection(SECTION_TITLES[name], entries))
+    for name in LIST_SECTIONS:
+        sections.append(FileSection(SECTION_TITLES[name], [
+            _entry(e, f"/{name}/{n}", flags, names) for n, e in enumerate(bundle.get(name, []))
+        ]))
+    audit = [
+        FileEntry(f"{when_words(line['at'])}: {humanise(line['action'])}",
+                  [("Who", names.get(line["who"], line["who"])),
+                   ("Laptop", names.get(line.get("device") or "", line.get("device") or "")),
+                   ("Detail", line.get("detail") or "")])
+        for line in bundle.get("audit", [])
+    ]
+    sections.append(FileSection("Who viewed, changed, exported or shared it", audit,
+                                "No access recorded."))
+    review = [
+        FileEntry(FLAG_WORDS.get(flag["kind"], humanise(flag["kind"])),
+                  [("Where", flag["path"]), ("Why", flag["why"])])
+        for flag in flags
+    ]
+    sections.append(FileSection("Flagged for review before release", review,
+                                "Nothing flagged."))
+    return sections
+
+
+def file_title(bundle: Mapping[str, Any]) -> str:
+    """The file's title: the young person's reference (never the name on the cover line)."""
+    person = bundle.get("young_person") or {}
+    reference = (person.get("content") or {}).get("reference") or bundle.get("case_id")
+    return f"The file of {reference}"
+
+
+def file_intro(bundle: Mapping[str, Any], recipient: str) -> list[str]:
+    """The lines under the title: for whom, when made, from where, how many flags."""
+    flags = len(bundle.get("third_party_flags", []))
+    source = "the hub" if bundle.get("source") == "hub" else "this laptop's casebook"
+    return [
+        f"For: {_RECIPIENT_WORDS.get(recipient, recipient)}",
+        f"Made {when_words(str(bundle.get('made_at', '')))} by "
+        f"{_names(bundle).get(str(bundle.get('made_by', '')), bundle.get('made_by', ''))} "
+        f"from {source}.",
+        f"{flags} item{'s' if flags != 1 else ''} flagged for review before release "
+        "(marked FOR REVIEW; nothing has been removed).",
+        *bundle.get("notes", []),
+    ]

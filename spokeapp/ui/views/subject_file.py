@@ -1,0 +1,438 @@
+"""One young person's file, out: the "File…" dialog on the case page and the PDF it writes.
+
+The dialog asks who the file is for. An agency the case's current consent does not cover needs
+a lawful basis for sharing without consent and a reason (at least 20 characters) before Save
+does anything (``spokeapp.present.subject_file.share_problems``); the young person, their
+parent or carer (subject access) and a handover to another Spoke worker need neither. Saving
+makes the bundle (a supervisor or admin: the organisation's file from the hub, falling back to
+this laptop's casebook with a clear message when the hub cannot be reached; a worker: their own
+casebook), writes ``<reference>-file.pdf`` and ``<reference>-file.json`` (owner-only) in the
+folder chosen, and records an ``InformationShare`` through the casebook, so it syncs.
+
+The PDF (:func:`write_pdf`) is a ``QTextDocument`` laid out on A4 pages by ``QPdfWriter``: every
+section, flagged items marked FOR REVIEW, the marking :data:`MARKING` at the top and bottom of
+each page and "Page N of M".
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Final
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QTextDocument,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from spokeapp.domain.records import Consent
+from spokeapp.domain.records.casework import ShareBasis
+from spokeapp.present.consent import current_consent
+from spokeapp.present.subject_file import (
+    BASIS_CHOICES,
+    MARKING,
+    RECIPIENTS,
+    basis_needed,
+    consent_words_for,
+    file_intro,
+    file_sections,
+    file_title,
+    laptop_bundle,
+    share_problems,
+    share_record,
+)
+from spokeapp.store.casebook import Casebook
+from spokeapp.sync.client import SyncError
+from spokeapp.sync.enrolled import enrolled_client
+from spokeapp.ui.signals import emit
+from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.widgets import Message
+
+__all__ = ["MARKING", "SubjectFileDialog", "file_document", "hub_fetcher", "render_first_page",
+           "write_pdf"]
+
+HubFetch = Callable[[str], dict[str, Any]]
+OFFLINE_NOTE: Final = (
+    "The hub could not be reached, so this file was made from this laptop's casebook only: "
+    "it holds what this laptop has, not the organisation's whole file.")
+_FOR_REVIEW_COLOUR: Final = "#8a3b00"
+
+
+def hub_fetcher(book: Casebook) -> HubFetch:
+    """Fetch a case's file from the hub this laptop is enrolled with (runs off the GUI
+    thread; a rotated sign-in is kept, see spokeapp/sync/enrolled.py)."""
+    def fetch(case_id: str) -> dict[str, Any]:
+        with enrolled_client(book) as client:
+            return client.case_file(case_id)
+    return fetch
+
+
+# --------------------------------------------------------------------------- the document
+def _esc(text: object) -> str:
+    return html.escape(str(text)).replace("\n", "<br>")
+
+
+def file_html(bundle: Mapping[str, Any], recipient: str) -> str:
+    """The whole file as HTML for a ``QTextDocument`` (every value escaped)."""
+    parts = [f"<h1>{_esc(file_title(bundle))}</h1>"]
+    parts += [f"<p>{_esc(line)}</p>" for line in file_intro(bundle, recipient)]
+    for section in file_sections(bundle):
+        parts.append(f"<h2>{_esc(section.title)}</h2>")
+        if not section.entries:
+            parts.append(f"<p><i>{_esc(section.empty)}</i></p>")
+        for entry in section.entries:
+            parts.append(f"<h3>{_esc(entry.heading)}</h3>")
+            for flag in entry.flags:
+                parts.append(f'<p style="color:{_FOR_REVIEW_COLOUR}"><b>{_esc(flag)}</b></p>')
+            rows = "".join(
+                f"<tr><td width='28%'><b>{_esc(label)}</b></td><td>{_esc(value)}</td></tr>"
+                for label, value in entry.fields
+            )
+            if rows:
+                parts.append(f"<table cellspacing='0' cellpadding='2' width='100%'>{rows}"
+                             "</table>")
+            for line in entry.versions:
+                parts.append(f"<p><i>{_esc(line)}</i></p>")
+    return "".join(parts)
+
+
+def file_document(bundle: Mapping[str, Any], recipient: str) -> QTextDocument:
+    """The file as a rich-text document (black on white, whatever the screen's palette)."""
+    document = QTextDocument()
+    document.setDefaultFont(QFont("Sans Serif", 10))
+    document.setDefaultStyleSheet(
+        "h1 { font-size: 18pt; } h2 { font-size: 14pt; margin-top: 14px; } "
+        "h3 { font-size: 11pt; margin-top: 8px; } td { vertical-align: top; }")
+    document.setHtml(file_html(bundle, recipient))
+    return document
+
+
+class _Pages:
+    """Where the body of each page goes and where its marking and page number are drawn."""
+
+    def __init__(self, width: float, height: float, dpi: float) -> None:
+        self.band = dpi * 0.45  # a header and footer band of about 11 mm
+        self.width, self.height = width, height
+        self.body = QSizeF(width, height - 2 * self.band)
+
+
+def _draw_page(painter: QPainter, document: QTextDocument, pages: _Pages, n: int,
+               total: int) -> None:
+    small = QFont("Sans Serif", 8)
+    small.setBold(True)
+    painter.setFont(small)
+    painter.setPen(QColor("black"))
+    top = QRectF(0, 0, pages.width, pages.band * 0.8)
+    painter.drawText(top, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop),
+                     MARKING.upper())
+    painter.save()
+    painter.translate(0, pages.band - n * pages.body.height())
+    document.drawContents(painter, QRectF(0, n * pages.body.height(), pages.body.width(),
+                                          pages.body.height()))
+    painter.restore()
+    bottom = QRectF(0, pages.height - pages.band * 0.8, pages.width, pages.band * 0.8)
+    painter.setFont(small)
+    painter.drawText(bottom, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom),
+                     MARKING.upper())
+    painter.drawText(bottom, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom),
+                     f"Page {n + 1} of {total}")
+
+
+def write_pdf(path: Path, bundle: Mapping[str, Any], recipient: str) -> int:
+    """Write the file as an A4 PDF; returns the number of pages."""
+    writer = QPdfWriter(str(path))
+    writer.setTitle(file_title(bundle))
+    writer.setCreator("Spoke")
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageOrientation(QPageLayout.Orientation.Portrait)
+    writer.setPageMargins(QMarginsF(15, 12, 15, 12), QPageLayout.Unit.Millimeter)
+    writer.setResolution(150)
+    document = file_document(bundle, recipient)
+    document.documentLayout().setPaintDevice(writer)
+    document.setDefaultFont(QFont("Sans Serif", 10))
+    pages = _Pages(float(writer.width()), float(writer.height()), float(writer.resolution()))
+    document.setPageSize(pages.body)
+    total = document.pageCount()
+    painter = QPainter(writer)
+    try:
+        for n in range(total):
+            if n:
+                writer.newPage()
+            _draw_page(painter, document, pages, n, total)
+    finally:
+        painter.end()
+    return total
+
+
+def render_first_page(bundle: Mapping[str, Any], recipient: str, width: int = 794,
+                      height: int = 1123) -> QImage:
+    """The first page as the PDF lays it out, drawn on an image (A4 at 96 dpi): for
+    screenshots and for looking at the layout without a PDF reader."""
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    document = file_document(bundle, recipient)
+    pages = _Pages(float(width - 80), float(height - 60), 96.0)
+    document.setPageSize(pages.body)
+    painter = QPainter(image)
+    try:
+        painter.translate(40, 30)
+        _draw_page(painter, document, pages, 0, document.pageCount())
+    finally:
+        painter.end()
+    return image
+
+
+def _write_json(path: Path, bundle: Mapping[str, Any]) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # owner only, before any data is written
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(bundle, out, ensure_ascii=False, indent=1)
+
+
+# --------------------------------------------------------------------------- the dialog
+class SubjectFileDialog(QDialog):
+    """"File…": who the file is for, the lawful basis when consent does not cover them, and
+    where to save it. ``saved`` carries the PDF's path once both files and the share record
+    are written."""
+
+    saved = Signal(str)
+
+    def __init__(
+        self,
+        book: Casebook,
+        case_id: str,
+        *,
+        today: date,
+        now: Callable[[], datetime],
+        user_id: str,
+        tasks: TaskRunner,
+        fetch_hub: HubFetch | None = None,
+        folder: Path | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.book, self.case_id, self.today, self.now = book, case_id, today, now
+        self.user_id, self.tasks, self.fetch_hub = user_id, tasks, fetch_hub
+        self.consent: Consent | None = current_consent(
+            book.records("consent", case_id=case_id, state="final"))
+        self.bundle: dict[str, Any] | None = None
+        self.pdf_path: Path | None = None
+        self.setWindowTitle("Share or export this young person's file")
+        self.setAccessibleName("Share or export this young person's file")
+        self.setModal(True)
+
+        intro = QLabel(
+            "Makes a readable PDF and a machine-readable JSON file of everything held about "
+            "this young person. Items that may be about other people are marked FOR REVIEW: "
+            "check them before the file leaves the service.", self)
+        intro.setWordWrap(True)
+        self.message = Message(self, name="Problems with this file")
+
+        self.recipient = QComboBox(self)
+        self.recipient.setAccessibleName("Who the file is for")
+        for key, words in RECIPIENTS:
+            self.recipient.addItem(words, key)
+        self.detail = QLineEdit(self)
+        self.detail.setAccessibleName("Name and organisation of who receives it")
+        self.detail.setPlaceholderText("e.g. DC Fictional, Northshire Police")
+        self.consent_label = QLabel(self)
+        self.consent_label.setWordWrap(True)
+        self.consent_label.setAccessibleName("Consent for this recipient")
+        self.basis = QComboBox(self)
+        self.basis.setAccessibleName("Lawful basis for sharing without consent")
+        self.basis.addItem("Choose the lawful basis…", None)
+        for basis, words in BASIS_CHOICES:
+            self.basis.addItem(words[:1].upper() + words[1:], basis.value)
+        self.reason = QPlainTextEdit(self)
+        self.reason.setAccessibleName("Why sharing without consent is needed")
+        self.reason.setPlaceholderText("At least 20 characters: what risk, who asked, why now")
+        self.reason.setTabChangesFocus(True)
+        self.reason.setFixedHeight(72)
+        self.folder = QLineEdit(str(folder or Path.home()), self)
+        self.folder.setAccessibleName("Folder to save the file in")
+        self.browse = QPushButton("B&rowse…", self)
+        self.browse.setAccessibleName("Choose the folder")
+        self.source = QLabel(self)
+        self.source.setWordWrap(True)
+        self.source.setText(
+            "From the hub: the organisation's whole file (this laptop's copy if the hub "
+            "cannot be reached)." if fetch_hub is not None else
+            "From this laptop's casebook (your handover print of this case).")
+
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+
+        def row(text: str, widget: QWidget | QHBoxLayout) -> None:
+            label = QLabel(text, self)
+            if isinstance(widget, QWidget):
+                label.setBuddy(widget)
+                form.addRow(label, widget)
+            else:
+                label.setBuddy(self.folder)
+                form.addRow(label, widget)
+
+        row("&For:", self.recipient)
+        row("&Name and organisation:", self.detail)
+        form.addRow("", self.consent_label)
+        row("Lawful &basis:", self.basis)
+        row("W&hy:", self.reason)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(self.browse)
+        row("Save in fo&lder:", folder_row)
+
+        self.cancel_button = QPushButton("Close (Esc)", self)
+        self.cancel_button.setAccessibleName("Close")
+        self.save_button = QPushButton("&Save file", self)
+        self.save_button.setAccessibleName("Save the file and record the share")
+        self.save_button.setDefault(True)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.message)
+        layout.addLayout(form)
+        layout.addWidget(self.source)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+
+        self.recipient.currentIndexChanged.connect(self._recipient_changed)
+        self.browse.clicked.connect(self._browse)
+        self.cancel_button.clicked.connect(self.reject)
+        self.save_button.clicked.connect(self.save)
+        self._recipient_changed()
+        self.resize(620, 480)
+
+    # ----------------------------------------------------------------- state
+    @property
+    def recipient_key(self) -> str:
+        return str(self.recipient.currentData())
+
+    def chosen_basis(self) -> ShareBasis | None:
+        value = self.basis.currentData()
+        return None if value is None else ShareBasis(value)
+
+    def choose(self, recipient: str) -> None:
+        """Choose who the file is for by key (tests, and keyboard users via the list)."""
+        self.recipient.setCurrentIndex(self.recipient.findData(recipient))
+
+    def _recipient_changed(self, *_args: object) -> None:
+        key = self.recipient_key
+        self.consent_label.setText(consent_words_for(key, self.consent))
+        self.consent_label.setAccessibleDescription(self.consent_label.text())
+        needed = basis_needed(key, self.consent)
+        self.basis.setEnabled(needed)
+        self.reason.setEnabled(needed)
+        self.message.clear_message()
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Save the file in", self.folder.text())
+        if chosen:
+            self.folder.setText(chosen)
+
+    # ----------------------------------------------------------------- saving
+    def problems(self) -> list[str]:
+        """What stops the file being saved, in the dialog's words."""
+        problems = share_problems(self.recipient_key, self.detail.text(), self.consent,
+                                  self.chosen_basis(), self.reason.toPlainText())
+        folder = Path(self.folder.text().strip() or ".")
+        if not folder.is_dir():
+            problems.append("Choose a folder that exists to save the file in.")
+        return problems
+
+    def save(self) -> bool:
+        """Check, then make the bundle and write the share record off the GUI thread; the
+        PDF and JSON are written when that is done. False if something is missing."""
+        problems = self.problems()
+        if problems:
+            self.message.show_error(" ".join(problems))
+            return False
+        record = share_record(
+            case_id=self.case_id, recipient=self.recipient_key, detail=self.detail.text(),
+            consent=self.consent, basis=self.chosen_basis(),
+            reason=self.reason.toPlainText(), shared_by=self.user_id, today=self.today)
+        record.validate()
+        made_at = self.now().isoformat()
+        fetch, case_id, book = self.fetch_hub, self.case_id, self.book
+
+        def work() -> tuple[dict[str, Any], bool]:
+            offline = False
+            bundle: dict[str, Any] | None = None
+            if fetch is not None:
+                try:
+                    bundle = fetch(case_id)
+                except SyncError:
+                    offline = True
+            if bundle is None:
+                bundle = laptop_bundle(book, case_id, made_by=self.user_id, made_at=made_at)
+                if offline:
+                    bundle["notes"].insert(0, OFFLINE_NOTE)
+            book.save(record, finalise=True)
+            return bundle, offline
+
+        self.message.show_info("Making the file…")
+        self.tasks.write(work, self._write_files, self._failed, owner=self,
+                         busy=[self.save_button, self.cancel_button])
+        return True
+
+    def _write_files(self, result: tuple[dict[str, Any], bool]) -> None:
+        bundle, offline = result
+        self.bundle = bundle
+        folder = Path(self.folder.text().strip())
+        reference = ((bundle.get("young_person") or {}).get("content") or {}).get(
+            "reference") or self.case_id
+        stem = f"{reference}-file"
+        self.pdf_path = folder / f"{stem}.pdf"
+        try:
+            _write_json(folder / f"{stem}.json", bundle)
+            # Owner-only before any data is written: the writer keeps the file's mode.
+            os.close(os.open(self.pdf_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+            os.chmod(self.pdf_path, 0o600)
+            if write_pdf(self.pdf_path, bundle, self.recipient_key) < 1:
+                raise OSError("the PDF could not be written")
+            os.chmod(self.pdf_path, 0o600)
+        except OSError as error:
+            self.message.show_error(
+                f"The share is recorded, but the file could not be saved in that folder "
+                f"({error.strerror or error}). Choose another folder and save again.")
+            return
+        flags = len(bundle.get("third_party_flags", []))
+        text = (f"Saved {self.pdf_path.name} and {stem}.json. {flags} item"
+                f"{'s' if flags != 1 else ''} marked FOR REVIEW. The share is recorded.")
+        if offline:
+            self.message.show_error(OFFLINE_NOTE + " " + text)
+        else:
+            self.message.show_info(text)
+        emit(self.saved, str(self.pdf_path))
+
+    def _failed(self, error: BaseException) -> None:
+        self.message.show_error(
+            "The file could not be made: " + (str(error) if isinstance(error, SyncError | OSError)
+                                              else "something went wrong."))

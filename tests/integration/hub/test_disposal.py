@@ -1,0 +1,348 @@
+"""Disposal on SQLite and PostgreSQL hubs, with cases pushed by real enrolled laptops
+(docs/data-protection.md, "Retention, legal hold and disposal"): ``spoke-hub retention
+dispose`` erases a due case so that no byte of it is left in the database files (scanned
+page by page, free pages and WAL included), every laptop's pull carries the disposal purge,
+a push of the case is refused with 409 ``case_disposed``, the report figures for a past period
+are the same before and after, and a blocked, repeated or unknown disposal exits 2 and
+changes nothing. Erasure requests are carried out the same way; ``spoke-hub backup`` tells
+laptops (``backup_seq``) which changes its copy holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from spokeapp.domain.records import (
+    Case,
+    CaseStatus,
+    Closure,
+    ClosureReason,
+    Outcome,
+    Referral,
+    YoungPerson,
+)
+from spokeapp.domain.records.supervision import SupervisionComment
+from spokeapp.hub.backup import backup, restore
+from spokeapp.hub.cli import main
+from spokeapp.hub.db import embedded_path, is_embedded, make_engine, read_key
+from spokeapp.hub.models import (
+    AuditEntry,
+    Disposal,
+    HubChange,
+    HubMeta,
+    HubRecord,
+    HubTombstone,
+    ReportResidue,
+    SubjectRequest,
+)
+from tests.helpers.hub import (
+    Laptop,
+    RunningHub,
+    running_hub,
+    sqlite_url,
+)
+from tests.helpers.records import case, referral, session, young_person
+from tests.helpers.sqlcipher_scan import find_markers
+
+PERIOD = {"from": "2014-01-01", "to": "2015-12-31"}
+
+
+@dataclass
+class World:
+    """Team north: worker W (two closed cases: one to dispose of, one kept) and supervisor S;
+    team south: worker V (never held the case)."""
+
+    worker: Laptop
+    supervisor: Laptop
+    other: Laptop
+    gone: Case
+    gone_person: YoungPerson
+    gone_referral: Referral
+    kept: Case
+    gone_markers: list[str]
+    kept_markers: list[str]
+
+
+def _case_with_markers(tag: str, worker: str, supervisor: str, laptop: Laptop,
+                       supervisor_laptop: Laptop, n: int, dob: date
+                       ) -> tuple[YoungPerson, Referral, Case, list[str]]:
+    """A closed 2015 case whose every text field carries a marker unique to ``tag``."""
+    markers = [f"Name{tag}Zq", f"REF-{tag}-Zq", f"Pref{tag}Zq", f"Needs{tag}Zq",
+               f"Agency{tag}Zq", f"Reason{tag}Zq", f"Discussed{tag}Zq", f"Words{tag}Zq",
+               f"Concerns{tag}Zq", f"Detail{tag}Zq", f"Comment{tag}Zq", dob.isoformat()]
+    yp = young_person(n, name=markers[0], reference=markers[1], preferred_name=markers[2],
+                      needs=markers[3], date_of_birth=dob)
+    ref = referral(yp, source_agency=markers[4], reason=markers[5],
+                   received_on=date(2014, 2, 3), decided_on=date(2014, 2, 4))
+    opened = case(yp, ref, key_worker=worker, opened_on=date(2014, 2, 5))
+    meeting = session(opened.id, discussed=markers[6], young_persons_words=markers[7],
+                      concerns=markers[8],
+                      occurred_at=datetime(2014, 3, 4, 16, 0, tzinfo=UTC))
+    closure = Closure(id=f"clo-{tag}", case_id=opened.id, closed_on=date(2015, 1, 1),
+                      reason=ClosureReason.OUTCOMES_MET, outcome=Outcome.LOWER,
+                      closing_assessment_id=f"ra-{tag}", reason_detail=markers[9])
+    closed = replace(opened, status=CaseStatus.CLOSED, closed_on=date(2015, 1, 1))
+    laptop.push_records(yp, ref, opened, meeting, closure)
+    pulled = laptop.pull_all()
+    base = next(c for c in pulled if c["record_id"] == opened.id)
+    response = laptop.push(laptop.change(closed, base_seq=base["seq"], base=opened.to_dict()))
+    assert response.status_code == 200, response.text
+    supervisor_laptop.pull_all()
+    supervisor_laptop.push_records(SupervisionComment(
+        id=f"com-{tag}", case_id=opened.id, author=supervisor,
+        written_at=datetime(2014, 3, 5, 9, 0, tzinfo=UTC), text=markers[10],
+        about_id=meeting.id, about_kind="session"))
+    return yp, ref, closed, markers
+
+
+@pytest.fixture
+def world(hub: RunningHub) -> World:
+    worker = hub.admin.add_user("Test Worker North", "worker", "north")
+    supervisor = hub.admin.add_user("Test Supervisor North", "supervisor", "north")
+    other = hub.admin.add_user("Test Worker South", "worker", "south")
+    w, s, v = hub.laptop(worker), hub.laptop(supervisor), hub.laptop(other)
+    gone_person, gone_referral, gone, gone_markers = _case_with_markers(
+        "Gone", worker, supervisor, w, s, 1, date(1987, 7, 23))
+    _, _, kept, kept_markers = _case_with_markers(
+        "Kept", worker, supervisor, w, s, 2, date(1986, 9, 14))
+    for laptop in (w, s, v):
+        laptop.pull_all()
+    return World(w, s, v, gone, gone_person, gone_referral, kept, gone_markers, kept_markers)
+
+
+def _cli(hub: RunningHub, capsys: pytest.CaptureFixture[str], *args: str
+         ) -> tuple[int, str, str]:
+    code = main([*args, "--database", hub.database_url])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _scan(hub: RunningHub, markers: list[str]) -> set[str]:
+    """Which markers any byte of the hub's database files still holds."""
+    if is_embedded(hub.database_url):
+        path = embedded_path(hub.database_url)
+        return find_markers(path, read_key(path), markers)
+    with hub.engine.connect() as connection:
+        auto = connection.execution_options(isolation_level="AUTOCOMMIT")
+        auto.execute(text("CHECKPOINT"))  # what the other case has is on disk too
+        oid, data = auto.execute(text(
+            "SELECT d.oid, current_setting('data_directory') FROM pg_database d "
+            "WHERE d.datname = current_database()")).one()
+    found: set[str] = set()
+    for file in (Path(str(data)) / "base" / str(oid)).rglob("*"):
+        if file.is_file():
+            content = file.read_bytes()
+            found.update(m for m in markers if m.encode() in content)
+    return found
+
+
+def _report(laptop: Laptop) -> list[tuple[str, Any, Any]]:
+    response = laptop.http.get("/v1/reports", params={**PERIOD, "scope": "team:north"},
+                               headers=laptop.auth)
+    assert response.status_code == 200, response.text
+    return [(f["key"], f["count"], f["value"]) for f in response.json()["figures"]]
+
+
+def _count(hub: RunningHub, model: Any, *where: Any) -> int:
+    with Session(hub.engine) as s:
+        return s.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def test_disposal_erases_every_byte_tells_every_laptop_and_keeps_the_report(
+        hub: RunningHub, world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _scan(hub, world.gone_markers + world.kept_markers) == set(
+        world.gone_markers + world.kept_markers)  # the scan sees what is there
+    before = _report(world.supervisor)
+    counts = {key: count for key, count, _ in before}
+    # Both cases count: two referrals, two young people, two contacts, two closures (awaiting
+    # sign-off: no supervisor signed them off).
+    assert (counts["referrals.received"], counts["one_to_one.active"],
+            counts["one_to_one.contacts"], counts["closures.awaiting"]) == (2, 2, 2, 2)
+    changes_before = _count(hub, HubChange)
+
+    code, out, err = _cli(hub, capsys, "retention", "dispose", world.gone.id)
+
+    assert code == 0, err
+    assert f"Case {world.gone.id} disposed of" in out and "every laptop (4 people)" in out
+    assert _scan(hub, world.gone_markers) == set()
+    assert _scan(hub, world.kept_markers) == set(world.kept_markers)
+    # Nothing of the case is served or stored; the change ids stay, with no payload.
+    assert _count(hub, HubRecord, HubRecord.case_id == world.gone.id) == 0
+    assert _count(hub, HubRecord, HubRecord.record_id.in_(
+        [world.gone.id, world.gone_person.id, world.gone_referral.id])) == 0
+    assert _count(hub, HubChange) == changes_before
+    # Every laptop, also one that never held the case, pulls the disposal purge.
+    for laptop in (world.worker, world.supervisor, world.other):
+        purges = [c for c in laptop.pull_all() if c["op"] == "purge"]
+        assert [(p["case_id"], p["payload"]) for p in purges] == [
+            (world.gone.id, {"disposed": True})]
+    assert _count(hub, HubTombstone, HubTombstone.disposed.is_(True)) == 4  # + the admin
+    # The past period's figures are the same.
+    assert _report(world.supervisor) == before
+    assert _count(hub, ReportResidue) == 4  # referral, case, session, closure: no person
+    with Session(hub.engine) as s:
+        disposal = s.get(Disposal, world.gone.id)
+        assert disposal is not None
+        assert (disposal.basis, disposal.disposed_by, disposal.request_id) == (
+            "retention", "cli", None)
+        details = s.scalars(select(AuditEntry.detail).where(
+            AuditEntry.action == "case_disposed", AuditEntry.subject == world.gone.id)).all()
+    assert len(details) == 1 and details[0].startswith("basis=retention;records=6;")
+    # A second run is refused, and changes nothing.
+    audits = _count(hub, AuditEntry)
+    code, out, err = _cli(hub, capsys, "retention", "dispose", world.gone.id)
+    assert code == 2 and "already disposed of" in err
+    assert _count(hub, AuditEntry) == audits
+    code, out, err = _cli(hub, capsys, "retention", "scrub")  # may be run again at any time
+    assert code == 0 and "cleaned" in out, err
+    assert _scan(hub, world.kept_markers) == set(world.kept_markers)
+
+
+def test_a_push_of_a_disposed_case_is_refused_and_writes_nothing(
+        hub: RunningHub, world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _cli(hub, capsys, "retention", "dispose", world.gone.id)[0] == 0
+    late_note = session(world.gone.id, discussed="Late note, written offline.")
+    seq = _count(hub, HubRecord)
+    for change in (world.worker.change(late_note), world.worker.change(world.gone_person),
+                   world.worker.change(world.gone)):
+        response = world.worker.push(change)
+        assert response.status_code == 409, response.text
+        assert response.json()["error"] == "case_disposed"
+        assert world.gone.id in response.json()["message"]
+    assert _count(hub, HubRecord) == seq
+    assert _scan(hub, ["Late note, written offline."]) == set()
+    # The rest of the laptop's work still goes through.
+    assert world.worker.push(world.worker.change(session(world.kept.id))).status_code == 200
+
+
+def test_a_blocked_or_unknown_disposal_exits_2_and_changes_nothing(
+        hub: RunningHub, world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    audits = _count(hub, AuditEntry)
+    code, _, err = _cli(hub, capsys, "retention", "dispose", world.gone.id,
+                        "--as-of", "2010-01-01")
+    assert code == 2 and "not due until" in err
+    code, _, err = _cli(hub, capsys, "retention", "dispose", "no-such-case")
+    assert code == 2 and "No case with id" in err
+    assert _cli(hub, capsys, "retention", "hold", world.gone.id, "--reason",
+                "Fictional inquiry: keep this file")[0] == 0
+    code, _, err = _cli(hub, capsys, "retention", "dispose", world.gone.id)
+    assert code == 2 and "legal hold" in err
+    assert _count(hub, AuditEntry) == audits + 1  # the hold only
+    assert _count(hub, Disposal) == 0
+    assert _scan(hub, world.gone_markers) == set(world.gone_markers)
+
+
+def test_an_erasure_request_is_carried_out_and_fulfilled(
+        hub: RunningHub, world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    # Born 2012: not due under the retention rule for years; an erasure request does not wait.
+    young = young_person(5, reference="YP-ERASE", date_of_birth=date(2012, 1, 1))
+    opened = case(young, key_worker=world.worker.user_id, opened_on=date(2025, 1, 1))
+    world.worker.push_records(young, opened)
+    code, _, _ = _cli(hub, capsys, "requests", "add", "--kind", "erasure", "--case",
+                        opened.id, "--received", "2026-01-02")
+    assert code == 0
+    with Session(hub.engine) as s:
+        request_id = s.scalars(select(SubjectRequest.id)).one()
+    code, _, err = _cli(hub, capsys, "requests", "carry-out", str(request_id))
+    assert code == 2 and "still open: close the case first" in err
+    with Session(hub.engine) as s:
+        assert s.get(SubjectRequest, request_id).status == "open"  # type: ignore[union-attr]
+    assert _count(hub, Disposal) == 0
+    closed = replace(opened, status=CaseStatus.CLOSED, closed_on=date(2026, 1, 3))
+    base = next(c for c in world.worker.pull_all() if c["record_id"] == opened.id)
+    assert world.worker.push(world.worker.change(
+        closed, base_seq=base["seq"], base=opened.to_dict())).status_code == 200
+    assert _scan(hub, ["YP-ERASE"]) == {"YP-ERASE"}
+    code, out, err = _cli(hub, capsys, "requests", "carry-out", str(request_id))
+    assert code == 0, err
+    assert f"Case {opened.id} disposed of" in out
+    assert _scan(hub, ["YP-ERASE"]) == set()
+    with Session(hub.engine) as s:
+        disposal = s.get(Disposal, opened.id)
+        row = s.get(SubjectRequest, request_id)
+        assert disposal is not None and row is not None
+        assert (disposal.basis, disposal.request_id) == ("erasure_request", request_id)
+        assert row.status == "fulfilled"
+    purges = [c for c in world.worker.pull_all() if c["op"] == "purge"]
+    assert [(p["case_id"], p["payload"]) for p in purges] == [(opened.id, {"disposed": True})]
+
+
+def test_a_pull_says_which_changes_the_newest_backup_holds(
+        hub: RunningHub, world: World, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    page = world.worker.pull(after=0).json()
+    assert page["backup_seq"] is None
+    if not is_embedded(hub.database_url):
+        return  # spoke-hub backup copies the embedded hub only (pg_dump for PostgreSQL)
+    top = page["max_seq"]
+    code, _, err = _cli(hub, capsys, "backup", str(tmp_path / "copy.db"))
+    assert code == 0, err
+    assert world.worker.pull(after=0).json()["backup_seq"] == top
+    world.worker.push_records(session(world.kept.id))
+    page = world.worker.pull(after=0).json()
+    assert page["max_seq"] > top and page["backup_seq"] == top
+
+
+def test_a_restriction_takes_the_case_off_every_laptop_until_lifted(
+        hub: RunningHub, world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = _cli(hub, capsys, "requests", "add", "--kind", "restriction", "--case",
+                      world.kept.id, "--received", "2026-01-02")
+    assert code == 0
+    with Session(hub.engine) as s:
+        request_id = s.scalars(select(SubjectRequest.id)).one()
+    stored = _count(hub, HubRecord, HubRecord.case_id == world.kept.id)
+
+    code, out, err = _cli(hub, capsys, "requests", "carry-out", str(request_id))
+
+    assert code == 0, err
+    assert "is restricted" in out
+    for laptop in (world.worker, world.supervisor):
+        purges = [c for c in laptop.pull_all() if c["op"] == "purge"]
+        assert [(p["case_id"], p["payload"]) for p in purges] == [(world.kept.id, None)]
+        everything = laptop.pull(after=0).json()["changes"]
+        assert not [c for c in everything
+                    if c["case_id"] == world.kept.id and c["op"] != "purge"]
+    response = world.worker.push(world.worker.change(session(world.kept.id)))
+    assert response.status_code == 409 and response.json()["error"] == "case_restricted"
+    # The hub keeps the data; the request is fulfilled.
+    assert _count(hub, HubRecord, HubRecord.case_id == world.kept.id) == stored
+    assert _scan(hub, world.kept_markers) == set(world.kept_markers)
+    with Session(hub.engine) as s:
+        row = s.get(SubjectRequest, request_id)
+        assert row is not None and row.status == "fulfilled"
+    code, _, err = _cli(hub, capsys, "requests", "carry-out", str(request_id))
+    assert code == 2 and "cannot change again" in err
+
+    code, out, err = _cli(hub, capsys, "requests", "lift-restriction", world.kept.id)
+
+    assert code == 0, err
+    back = {c["record_id"] for c in world.worker.pull_all() if c["case_id"] == world.kept.id}
+    assert len(back) == stored and world.kept.id in back
+    assert world.worker.push(world.worker.change(session(world.kept.id))).status_code == 200
+    code, _, err = _cli(hub, capsys, "requests", "lift-restriction", world.kept.id)
+    assert code == 2 and "not restricted" in err
+
+
+def test_a_restored_hub_says_its_backup_holds_what_it_restored(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path / "hub")
+    with running_hub(url) as hub:
+        laptop = hub.laptop(hub.admin.add_user("Test Worker Restore", "worker", "north"))
+        copy = backup(url, tmp_path / "monday.db")
+        laptop.push_records(young_person(1))
+        page = laptop.pull(after=0).json()
+        assert page["backup_seq"] == copy.max_seq < page["max_seq"]
+        laptop.close()
+    restore(url, tmp_path / "monday.db")
+    engine = make_engine(url)
+    try:
+        with Session(engine) as s:
+            covers = s.get(HubMeta, "backup_covers_seq")
+            assert covers is not None and covers.value == str(copy.max_seq)
+    finally:
+        engine.dispose()

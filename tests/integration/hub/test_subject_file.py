@@ -1,0 +1,230 @@
+"""One young person's file from the hub (``GET /v1/cases/{id}/file`` and ``spoke-hub requests
+bundle``): a worker's laptop records the case, a supervisor of the team (and an administrator)
+gets everything the hub holds about it; a worker, another team's supervisor and an unknown case
+are refused; the information share syncs and a malformed one is refused with 422.
+
+The ``hub`` fixture (conftest.py) runs every test on the embedded SQLite file and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import stat
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spokeapp.domain.records import Consent, ConsentGivenBy, ConsentMethod, ShareWith
+from spokeapp.domain.records.casework import InformationShare, ShareBasis
+from spokeapp.hub.cli import main
+from spokeapp.hub.db import make_engine
+from spokeapp.hub.disposal import restrict
+from spokeapp.hub.ledger import lock_writes
+from spokeapp.hub.models import AuditEntry
+from spokeapp.store.casebook import Casebook
+from spokeapp.store.sync_state import SyncStore
+from spokeapp.sync.client import HubClient, HubEndpoint, OutOfScope
+from spokeapp.sync.engine import SyncEngine, enrolled_account
+from tests.helpers.hub import RunningHub
+from tests.helpers.records import amendment, case, new_casebook, referral, session, young_person
+
+OTHER_CHILD = "Quentin Fictionalson"
+
+
+@pytest.fixture
+def books() -> Iterator[list[Casebook]]:
+    opened: list[Casebook] = []
+    yield opened
+    for book in opened:
+        book.close()
+
+
+def _laptop(hub: RunningHub, books: list[Casebook], user: str, folder: Path) -> SyncEngine:
+    book, _ = new_casebook(folder, author=user)
+    books.append(book)
+    engine = SyncEngine(book)
+    engine.enrol(hub.base_url, hub.admin.enrolment_code(user), "Test laptop")
+    return engine
+
+
+def _client(book: Casebook) -> HubClient:
+    account = enrolled_account(SyncStore(book))
+    return HubClient(HubEndpoint(account.hub_url, account.cert_fingerprint),
+                     device_id=account.device_id, refresh_token=account.refresh_token)
+
+
+def _share(case_id: str, worker: str, **changes: object) -> InformationShare:
+    fields: dict[str, object] = {
+        "id": f"{case_id}-share", "case_id": case_id, "shared_on": date(2026, 3, 2),
+        "shared_by": worker, "recipient": "police",
+        "recipient_detail": "DC Fictional, Northshire Police", "what": "verbal update",
+        "basis": ShareBasis.SAFEGUARDING_CHILD_AT_RISK,
+        "reason": "Immediate risk of harm from an adult named in the concern.",
+    }
+    fields.update(changes)
+    return InformationShare(**fields)  # type: ignore[arg-type]
+
+
+def _worker_case(hub: RunningHub, books: list[Casebook], tmp_path: Path, worker: str
+                 ) -> tuple[str, SyncEngine]:
+    engine = _laptop(hub, books, worker, tmp_path / "worker")
+    book = books[-1]
+    other = young_person(9, name=OTHER_CHILD, reference="YP-OTHER")
+    other_case = case(other, key_worker=worker)
+    yp = young_person(1, reference="YP-FILE")
+    ref = referral(yp)
+    cs = case(yp, ref, key_worker=worker)
+    note = session(cs.id, discussed=f"Talked about the bus; {OTHER_CHILD} was there too.")
+    for record in (other, other_case, yp, ref, cs):
+        book.save(record)
+    book.save(note, finalise=True)
+    book.save(amendment(note), finalise=True)
+    book.save(Consent(id="consent-file-1", case_id=cs.id, given_on=date(2026, 2, 2),
+                      given_by=ConsentGivenBy.YOUNG_PERSON, given_by_name="Test Person Alpha",
+                      method=ConsentMethod.VERBAL, explained="Fictional: what is shared.",
+                      share_with=(ShareWith.HEALTH,), review_on=date(2026, 8, 2)),
+              finalise=True)
+    book.save(_share(cs.id, worker), finalise=True)
+    assert engine.sync_once().ok
+    return cs.id, engine
+
+
+def test_a_supervisor_gets_everything_the_hub_holds_about_a_case_of_their_team(
+    hub: RunningHub, books: list[Casebook], tmp_path: Path
+) -> None:
+    worker = hub.admin.add_user("Test Worker North", "worker", "north")
+    supervisor = hub.admin.add_user("Test Supervisor North", "supervisor", "north")
+    case_id, _engine = _worker_case(hub, books, tmp_path, worker)
+    sup = _laptop(hub, books, supervisor, tmp_path / "sup")
+    assert sup.sync_once().ok
+    sup_book = books[-1]
+    # The information share synced like any other record.
+    pulled = sup_book.get(f"{case_id}-share").record
+    assert isinstance(pulled, InformationShare)
+    assert pulled.basis is ShareBasis.SAFEGUARDING_CHILD_AT_RISK
+
+    with _client(sup_book) as client:
+        bundle = client.case_file(case_id)
+
+    assert bundle["schema"] == "spoke.subject_file/1" and bundle["source"] == "hub"
+    assert bundle["young_person"]["content"]["reference"] == "YP-FILE"
+    assert bundle["referral"]["content"]["reason"] == "Fictional test referral."
+    assert bundle["case"]["id"] == case_id
+    kinds = sorted(e["kind"] for e in bundle["casework"] + bundle["consent_and_sharing"])
+    assert kinds == ["amendment", "consent", "information_share", "session"]
+    note = next(e for e in bundle["casework"] if e["kind"] == "session")
+    assert note["amended_by"], "the amendment is linked to the note it corrects"
+    assert note["versions"][-1]["by"] == worker and note["versions"][-1]["seq"] is not None
+    # Who changed it (each accepted change) is in the audit, with the device.
+    changes = [a for a in bundle["audit"] if a["action"] == "record_change"]
+    assert len(changes) >= 6 and {a["who"] for a in changes} == {worker}
+    # Another young person named in the note is flagged, and left in place.
+    flagged = [f for f in bundle["third_party_flags"] if f["kind"] == "other_young_person"]
+    assert flagged and OTHER_CHILD in note["content"]["discussed"]
+    assert not any("YP-OTHER" in json.dumps(e) for e in bundle["casework"] if e is not note)
+
+    engine = make_engine(hub.database_url)
+    try:
+        with Session(engine) as session:
+            rows = session.execute(select(AuditEntry.actor, AuditEntry.subject, AuditEntry.detail)
+                                   .where(AuditEntry.action == "subject_file_export")).all()
+    finally:
+        engine.dispose()
+    assert len(rows) == 1
+    actor, subject, detail = rows[0]
+    assert (actor, subject) == (supervisor, case_id)
+    assert re.fullmatch(r"records=\d+;flags=\d+", detail), "ids and counts only"
+
+
+def test_workers_other_teams_and_unknown_cases_are_refused_admins_may(
+    hub: RunningHub, books: list[Casebook], tmp_path: Path
+) -> None:
+    worker = hub.admin.add_user("Test Worker North", "worker", "north")
+    case_id, _engine = _worker_case(hub, books, tmp_path, worker)
+    worker_book = books[0]
+    south = hub.admin.add_user("Test Supervisor South", "supervisor", "south")
+    south_laptop = hub.laptop(south)
+    admin_laptop = hub.laptop(hub.admin.add_user("Test Admin", "admin"))
+
+    with _client(worker_book) as client, pytest.raises(OutOfScope):
+        client.case_file(case_id)  # a worker prints their own file from their casebook
+    answer = south_laptop.http.get(f"/v1/cases/{case_id}/file", headers=south_laptop.auth)
+    assert answer.status_code == 403 and answer.json()["error"] == "out_of_scope"
+    assert "Fictional" not in answer.text
+    answer = admin_laptop.http.get("/v1/cases/no-such-case/file", headers=admin_laptop.auth)
+    assert answer.status_code == 404
+    assert south_laptop.http.get(f"/v1/cases/{case_id}/file").status_code == 401
+
+    answer = admin_laptop.http.get(f"/v1/cases/{case_id}/file", headers=admin_laptop.auth)
+    assert answer.status_code == 200
+    assert answer.json()["young_person"]["content"]["reference"] == "YP-FILE"
+
+
+def test_a_restricted_case_is_only_filed_by_an_administrator(
+    hub: RunningHub, books: list[Casebook], tmp_path: Path
+) -> None:
+    worker = hub.admin.add_user("Test Worker North", "worker", "north")
+    case_id, _engine = _worker_case(hub, books, tmp_path, worker)
+    north = hub.laptop(hub.admin.add_user("Test Supervisor North", "supervisor", "north"))
+    admin_laptop = hub.laptop(hub.admin.add_user("Test Admin", "admin"))
+    assert north.http.get(f"/v1/cases/{case_id}/file", headers=north.auth).status_code == 200
+    with Session(hub.engine) as db, db.begin():
+        lock_writes(db)
+        restrict(db, case_id)
+
+    answer = north.http.get(f"/v1/cases/{case_id}/file", headers=north.auth)
+    assert answer.status_code == 409 and answer.json()["error"] == "case_restricted"
+    assert "Fictional" not in answer.text
+    answer = admin_laptop.http.get(f"/v1/cases/{case_id}/file", headers=admin_laptop.auth)
+    assert answer.status_code == 200  # the officer still answers the young person's requests
+
+
+def test_a_malformed_information_share_is_refused_and_changes_nothing(hub: RunningHub) -> None:
+    worker = hub.admin.add_user("Test Worker North", "worker", "north")
+    laptop = hub.laptop(worker)
+    yp = young_person(1)
+    cs = case(yp, key_worker=worker)
+    laptop.push_records(yp, cs)
+    before = hub.admin.state()
+
+    no_reason = _share(cs.id, worker, reason="risk")
+    response = laptop.push(laptop.change(no_reason))
+    assert response.status_code == 422 and response.json()["error"] == "invalid_record"
+    assert "reason" in response.json()["message"]
+    response = laptop.push(laptop.change(kind="information_share", record_id="s-x",
+                                         op="finalise", payload={"id": "s-x",
+                                                                 "case_id": cs.id}))
+    assert response.status_code == 422
+    assert hub.admin.state() == before
+
+
+def test_the_requests_bundle_command_writes_the_file_for_the_officer(
+    hub: RunningHub, books: list[Casebook], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    worker = hub.admin.add_user("Test Worker North", "worker", "north")
+    case_id, _engine = _worker_case(hub, books, tmp_path, worker)
+    assert main(["requests", "add", "--kind", "access", "--case", case_id, "--received",
+                 "2026-03-01", "--database", hub.database_url]) == 0
+    request_id = re.search(r"request (\d+)", capsys.readouterr().out).group(1)  # type: ignore[union-attr]
+
+    out = tmp_path / "officer"
+    code = main(["requests", "bundle", request_id, "--out", str(out),
+                 "--database", hub.database_url])
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    path = out / f"{case_id}-subject-file.json"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    bundle = json.loads(path.read_text(encoding="utf-8"))
+    assert bundle["case"]["id"] == case_id
+    flags = len(bundle["third_party_flags"])
+    assert f"({flags} items flagged for review before release)" in printed.out
+    assert "Test Person" not in printed.out  # no names on the terminal line
+
+    assert main(["requests", "bundle", "999", "--out", str(out),
+                 "--database", hub.database_url]) == 2
+    assert "No request with id 999" in capsys.readouterr().err

@@ -1,0 +1,192 @@
+"""The young person's file, out, through the real widgets: "File…" on the case page, the lawful
+basis asked for when consent does not cover the recipient, the PDF (read back with pypdf) and
+JSON written, the share recorded and shown on the timeline; a supervisor offline gets this
+laptop's copy with a clear message."""
+
+from __future__ import annotations
+
+import json
+import stat
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+from PySide6.QtWidgets import QLabel
+
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import Consent, ConsentGivenBy, ConsentMethod, ShareWith
+from spokeapp.domain.records.casework import InformationShare, ShareBasis
+from spokeapp.present.subject_file import MARKING
+from spokeapp.sync.client import HubUnreachable
+from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.views.subject_file import OFFLINE_NOTE, SubjectFileDialog
+
+from .conftest import NOW, unlock
+from .test_accessibility import unnamed_controls
+from .test_case_work import open_first_case, wait_case_reload
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    """The folder the file is saved in (beside the test's casebook profile)."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    return folder
+
+
+def _consent(case_id: str) -> Consent:
+    return Consent(id=new_id(), case_id=case_id, given_on=date(2025, 1, 10),
+                   given_by=ConsentGivenBy.YOUNG_PERSON, given_by_name="Test Person Alpha",
+                   method=ConsentMethod.VERBAL, explained="Fictional: what we share and why.",
+                   share_with=(ShareWith.HEALTH,), review_on=date(2025, 7, 10))
+
+
+def _open_file_dialog(qtbot: Any, make_shell: Any, *, consent: bool = True
+                      ) -> tuple[Any, Any, str, SubjectFileDialog]:
+    shell = make_shell()
+    unlock(qtbot, shell)
+    main = shell.main_window
+    case_id = open_first_case(qtbot, main)
+    if consent:
+        shell.book.save(_consent(case_id), finalise=True)
+    button = main.case_page.file_button
+    assert button.isEnabled() and button.text() == "&File…"
+    assert button.accessibleName() == "Share or export this young person's file"
+    button.click()
+    dialog = main.dialog
+    assert isinstance(dialog, SubjectFileDialog)
+    return shell, main, case_id, dialog
+
+
+def _plain(text: str) -> str:
+    """PDF text as read: one space between words, ligatures as letters."""
+    return " ".join(text.replace("\ufb01", "fi").replace("\ufb02", "fl").split())
+
+
+def _mnemonics(dialog: SubjectFileDialog) -> list[str]:
+    letters = []
+    for widget in dialog.findChildren(QLabel) + dialog.findChildren(type(dialog.save_button)):
+        text = widget.text()
+        if "&" in text.replace("&&", ""):
+            letters.append(text[text.index("&") + 1].lower())
+    return letters
+
+
+def _shares(shell: Any, case_id: str) -> list[InformationShare]:
+    return [s.record for s in shell.book.records("information_share", case_id=case_id)
+            if isinstance(s.record, InformationShare)]
+
+
+def test_police_without_consent_needs_a_basis_and_reason_then_the_file_is_written(
+    qtbot: Any, make_shell: Any, seeded: str, out: Path
+) -> None:
+    shell, main, case_id, dialog = _open_file_dialog(qtbot, make_shell)
+    assert unnamed_controls(dialog) == []
+    letters = _mnemonics(dialog)
+    assert len(letters) == len(set(letters)) >= 6, letters
+    dialog.folder.setText(str(out))
+
+    dialog.choose("police")  # consent covers health only
+    assert dialog.basis.isEnabled() and dialog.reason.isEnabled()
+    assert "does not cover police" in dialog.consent_label.text()
+    assert not dialog.save()
+    assert "choose the lawful basis for sharing without consent" in dialog.message.text()
+    dialog.basis.setCurrentIndex(
+        dialog.basis.findData(ShareBasis.SAFEGUARDING_CHILD_AT_RISK.value))
+    qtbot.keyClicks(dialog.reason, "At risk")
+    assert not dialog.save()
+    assert "at least 20 characters" in dialog.message.text()
+    assert _shares(shell, case_id) == [] and list(out.iterdir()) == []
+
+    qtbot.keyClicks(dialog.reason, " tonight: police asked for the chronology.")
+    with qtbot.waitSignal(dialog.saved, timeout=10000) as saved:
+        assert dialog.save()
+    pdf = Path(saved.args[0])
+    assert pdf == out / "YP-TEST-01-file.pdf"
+    assert stat.S_IMODE(pdf.stat().st_mode) == 0o600
+    data = out / "YP-TEST-01-file.json"
+    assert stat.S_IMODE(data.stat().st_mode) == 0o600
+    bundle = json.loads(data.read_text(encoding="utf-8"))
+    assert bundle["schema"] == "spoke.subject_file/1" and bundle["source"] == "laptop"
+    assert bundle["young_person"]["content"]["name"] == "Test Person Alpha"
+
+    reader = pypdf.PdfReader(pdf)
+    pages = [_plain(page.extract_text()) for page in reader.pages]
+    for n, text in enumerate(pages, start=1):
+        assert MARKING.upper() in text, f"page {n} lacks the marking"
+        assert f"Page {n} of {len(pages)}" in text
+    whole = "\n".join(pages)
+    for title in ("The file of YP-TEST-01", "About the young person", "The case",
+                  "Consent and information shared",
+                  "Who viewed, changed, exported or shared it",
+                  "Flagged for review before release", "Test Person Alpha", "For: Police"):
+        assert title in whole, title
+
+    shares = _shares(shell, case_id)
+    assert len(shares) == 1
+    share = shares[0]
+    assert (share.recipient, share.basis) == ("police", ShareBasis.SAFEGUARDING_CHILD_AT_RISK)
+    assert share.reason.startswith("At risk tonight") and share.what == "case file (PDF and JSON)"
+    assert shell.book.get(share.id).state == "final"  # it syncs like any other record
+    dialog.close()
+    wait_case_reload(qtbot, main, "Shared with police on 14 Mar 2025 - basis: safeguarding")
+
+
+def test_a_recipient_the_consent_covers_and_a_handover_need_no_basis(
+    qtbot: Any, make_shell: Any, seeded: str, out: Path
+) -> None:
+    shell, _main, case_id, dialog = _open_file_dialog(qtbot, make_shell)
+    dialog.folder.setText(str(out))
+    dialog.choose("health")
+    assert not dialog.basis.isEnabled()
+    assert dialog.consent_label.text().startswith("Covered by the current consent")
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        assert dialog.save()
+    dialog.choose("spoke_handover")
+    assert not dialog.basis.isEnabled()
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        assert dialog.save()
+    bases = sorted((s.recipient, s.basis.value) for s in _shares(shell, case_id))
+    assert bases == [("health", "consent"), ("other", "within_service")]
+
+
+def test_with_no_consent_at_all_even_the_school_needs_a_basis(
+    qtbot: Any, make_shell: Any, seeded: str, out: Path
+) -> None:
+    _shell, _main, _case_id, dialog = _open_file_dialog(qtbot, make_shell, consent=False)
+    dialog.folder.setText(str(out))
+    dialog.choose("school")
+    assert dialog.consent_label.text().startswith("No consent is recorded")
+    assert not dialog.save()
+    assert "Sharing with school is not covered by consent" in dialog.message.text()
+    dialog.choose("young_person")
+    assert not dialog.basis.isEnabled()
+
+
+def test_a_supervisor_offline_gets_this_laptops_file_with_a_clear_message(
+    qtbot: Any, make_shell: Any, seeded: str, out: Path
+) -> None:
+    shell = make_shell()
+    unlock(qtbot, shell)
+    case_id = open_first_case(qtbot, shell.main_window)
+
+    def offline(_case_id: str) -> dict[str, Any]:
+        raise HubUnreachable("no connection")
+
+    tasks = TaskRunner()
+    dialog = SubjectFileDialog(shell.book, case_id, today=NOW.date(), now=lambda: NOW,
+                               user_id="u-fict-sup", tasks=tasks, fetch_hub=offline,
+                               folder=out)
+    qtbot.addWidget(dialog)
+    assert dialog.source.text().startswith("From the hub")
+    dialog.choose("young_person")
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        assert dialog.save()
+    assert dialog.message.text().startswith(OFFLINE_NOTE)
+    bundle = json.loads((out / "YP-TEST-01-file.json").read_text(encoding="utf-8"))
+    assert bundle["notes"][0] == OFFLINE_NOTE and bundle["source"] == "laptop"
+    share = _shares(shell, case_id)[0]
+    assert (share.basis, share.recipient_detail) == (
+        ShareBasis.SUBJECT_ACCESS, "The young person (subject access)")
