@@ -199,7 +199,8 @@ def review_casebook(profile: Path) -> Casebook:
         hub_url="http://127.0.0.1:9", cert_fingerprint=None, hub_id="demo-hub",
         hub_epoch="demo", device_id="demo-device", device_name="Demo laptop",
         user_id=SUPERVISOR, user_name="Demo Supervisor Gale", role="supervisor",
-        team="demo-team", refresh_token="demo", device_key=bytes(32),  # noqa: S106 - demo
+        team="demo-team", refresh_token="demo-refresh-token-not-real",  # noqa: S106 - demo; 16+ like a real one
+        device_key=bytes(32),
     ))
     people = [
         YoungPerson(id=new_id(), reference=f"DEMO-00{n}", name=name,

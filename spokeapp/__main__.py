@@ -54,7 +54,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(paths.logs_dir(profile))
         print(f"Demo casebook ready in {profile}")
         print(result.summary)
-        if result.hub is not None:
+        if result.hub is not None and args.seed_only:
+            # The hub stops as this command ends: never say it is running.
+            print(f"Demo hub set up (embedded, encrypted database in {profile / 'hub'}); "
+                  f"{result.synced} records synced to it. It has stopped again: `spoke demo` "
+                  "runs it while the app is open.")
+        elif result.hub is not None:
             print(f"Demo hub running at {result.hub.url} (embedded, encrypted database in "
                   f"{profile / 'hub'}); {result.synced} records synced to it.")
         print(f"Demo passphrase: {DEMO_PASSPHRASE}")

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from spokeapp.hub import areas, audit_api, audit_trail, devices, lone_working, reports, team
+from spokeapp.hub import people as people_api
 from spokeapp.hub import subject_file as subject_file_api
 from spokeapp.hub.asgi import (
     AFTER,
@@ -224,6 +225,7 @@ def create_app(
     app.include_router(lone_working.router)
     app.include_router(subject_file_api.router())  # a young person's file (issue 16)
     app.include_router(audit_api.router())  # GET /v1/audit, /v1/devices (issue 16)
+    app.include_router(people_api.router())  # GET /v1/people: names, not ids (issue 17)
 
     pull_threads = ThreadPoolExecutor(PULL_THREADS, thread_name_prefix="spoke-pull")
     weakref.finalize(app, pull_threads.shutdown, wait=False)

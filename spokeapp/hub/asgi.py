@@ -178,6 +178,8 @@ class BodyLimit:
             code, hint = "batch_too_large", "send smaller batches"
         else:
             code, hint = "body_too_large", "nothing was read"
+        log.warning("request refused (%s): %s body over its limit of %d bytes", code,
+                    scope.get("path"), limit)
         response = error_response(413, code, f"The request is larger than {limit} bytes; {hint}.")
         await response(scope, receive, send)
 

@@ -45,7 +45,14 @@ from spokeapp.hub.config import (
     HubSettings,
     is_loopback,
 )
-from spokeapp.hub.db import create_key_file, describe, embedded_path, is_embedded, make_engine
+from spokeapp.hub.db import (
+    create_key_file,
+    describe,
+    embedded_path,
+    is_embedded,
+    key_path,
+    make_engine,
+)
 from spokeapp.hub.ledger import META_EPOCH, META_HUB_ID, lock_writes, meta
 from spokeapp.hub.scope import ROLES
 
@@ -135,6 +142,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "Plain HTTP is for this machine only. Listen on 127.0.0.1, or give --tls-cert and "
             "--tls-key to serve other machines."
         )
+    _refuse_database_key_as_tls_key(settings)
     engine = _engine(settings)
     schema.require_current(engine)
     with Session(engine) as session:
@@ -281,6 +289,19 @@ def cmd_case_assign(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_database_key_as_tls_key(settings: HubSettings) -> None:
+    """The embedded database's own key (``hub.db`` -> ``hub.key``) is never a TLS key: a
+    TLS key file of that name beside the database would be the database's key."""
+    if settings.tls_key is None or not is_embedded(settings.database_url):
+        return
+    own = key_path(embedded_path(settings.database_url))
+    if settings.tls_key.expanduser().resolve() == own.expanduser().resolve():
+        raise SpokeError(
+            f"--tls-key {settings.tls_key} is the hub database's own key file, not a TLS key. "
+            "Keep the TLS key under another name, e.g. hub-tls.key."
+        )
+
+
 def cmd_enrol(args: argparse.Namespace) -> int:
     settings = _settings(args)
     engine = _engine(settings)
@@ -295,6 +316,11 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     print(f"Hub URL: {hub_url}")
     if settings.tls_cert is not None:
         print(f"TLS certificate SHA-256: {certificate_fingerprint(settings.tls_cert)}")
+    elif hub_url.lower().startswith("https:"):
+        # The laptop pins the certificate and asks for its fingerprint with the code.
+        print("TLS certificate SHA-256: not shown - no certificate was given. Spoke asks for it "
+              "when enrolling over https: run this again with --tls-cert FILE (the certificate "
+              "`spoke-hub serve` uses) or set SPOKE_HUB_TLS_CERT.")
     else:
         print("No TLS certificate configured: plain HTTP works on this machine (loopback) only.")
     return 0

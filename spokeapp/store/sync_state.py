@@ -467,11 +467,74 @@ class SyncStore:
                 if row is not None:
                     self._audit(db, f"sync.held.{reason}", row[0])
 
-    def release_held(self) -> int:
-        """Try held changes again at the next sync (e.g. after a supervisor sorted the case)."""
+    def release_held(self, record_id: str | None = None) -> int:
+        """Try held changes (of one record, or all) again at the next sync (e.g. after a
+        supervisor sorted the case, or the worker corrected the record)."""
         with self.casebook.sync_transaction() as db:
+            if record_id is not None:
+                cur = db.execute(
+                    "UPDATE changes SET held = NULL WHERE held IS NOT NULL AND record_id = ?",
+                    (record_id,),
+                )
+                self._audit(db, "sync.released", record_id)
+                return int(cur.rowcount)
             cur = db.execute("UPDATE changes SET held = NULL WHERE held IS NOT NULL")
             return int(cur.rowcount)
+
+    def split_held(self, shortened: Any, amendments: Sequence[Any]) -> None:
+        """Send a record the hub refused as too large as ``shortened`` (the same record, its
+        longest text cut to fit) and ``amendments`` of it holding the rest, in one transaction
+        (``spokeapp.present.held.split_record``; docs/sync.md, "Refusals"). The record on this
+        laptop stays as finalised (the casebook refuses to change a final record); only what
+        is sent changes: the refused change stays in the log, never sent (local only), and a
+        change with the shortened record goes in its place, then the amendments, stored here
+        like any. An amendment already stored (a split repeated) is left as it is.
+        CasebookError if the record is not held here or the hub has a version of it;
+        ValidationError if any part breaks a rule."""
+        record_id = shortened.id
+        for part in (shortened, *amendments):
+            part.validate()
+        now = self.casebook.now()
+        with self.casebook.sync_transaction() as db:
+            held = db.execute(
+                "SELECT count(*) FROM changes WHERE record_id = ? AND held IS NOT NULL "
+                "AND sent_at IS NULL", (record_id,),
+            ).fetchone()[0]
+            on_hub = db.execute(
+                "SELECT 1 FROM sync_records WHERE record_id = ? AND hub_seq IS NOT NULL",
+                (record_id,),
+            ).fetchone()
+            if not held or on_hub is not None:
+                raise CasebookError("Only a record the hub refused and never took can be split.")
+            db.execute(
+                "UPDATE changes SET held = NULL, local_only = 1 WHERE record_id = ? "
+                "AND held IS NOT NULL AND sent_at IS NULL", (record_id,),
+            )
+            for part in (shortened, *amendments):
+                body = _json(part.to_dict())
+                if part is not shortened:
+                    if db.execute("SELECT 1 FROM records WHERE id = ?", (part.id,)).fetchone():
+                        continue
+                    rowid = db.execute(
+                        "INSERT INTO records (id, kind, case_id, state, body, created_at, "
+                        "updated_at, finalised_at, author, occurred) "
+                        "VALUES (?, ?, ?, 'final', ?, ?, ?, ?, ?, ?)",
+                        (part.id, part.KIND, part.case_id, body, now, now, now,
+                         self.casebook.author, occurred_of(part)),
+                    ).lastrowid
+                    text = part.searchable_text()
+                    if text:
+                        db.execute(
+                            "INSERT INTO notes_fts (rowid, text) VALUES (?, ?)", (rowid, text)
+                        )
+                db.execute(
+                    "INSERT INTO changes (id, record_id, kind, op, payload, author, device, "
+                    "local_time, local_only) VALUES (?, ?, ?, 'finalise', ?, ?, ?, ?, 0)",
+                    (new_id(), part.id, part.KIND, body, self.casebook.author,
+                     self.casebook.device_id, now),
+                )
+                self._audit(db, "sync.split" if part is shortened else "record.finalise",
+                            part.id)
 
     def save_outgoing(self, request: str, covers: dict[str, list[int]]) -> int:
         """Remember a batch about to be sent, so a lost acknowledgement re-sends it as is.

@@ -52,6 +52,7 @@ from spokeapp.sync.protocol import (
     EnrolRequest,
     EnrolResponse,
     ErrorBody,
+    PeopleResponse,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -356,6 +357,8 @@ class HubApi(Protocol):
     def report_case_views(self, request: CaseViewsRequest) -> CaseViewsResponse: ...
 
     def areas(self) -> AreasResponse: ...
+
+    def people(self) -> PeopleResponse: ...
 
     def close(self) -> None: ...
 
@@ -717,6 +720,10 @@ class HubClient:
     def areas(self) -> AreasResponse:
         """The hub's local authority areas (``spoke-hub areas``), for new cases."""
         return self._parse(AreasResponse, self._authorised("GET", f"{API_PREFIX}/areas"))
+
+    def people(self) -> PeopleResponse:
+        """The names of the people this laptop's records can mention (issue 17)."""
+        return self._parse(PeopleResponse, self._authorised("GET", f"{API_PREFIX}/people"))
 
     def report(self, start: date, end: date, scope: str | None = None) -> ReportResponse:
         """Figures counted on the hub for ``scope`` (default: the caller's own), all counts

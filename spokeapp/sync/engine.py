@@ -41,6 +41,7 @@ from spokeapp.domain.errors import SpokeError
 from spokeapp.store.areas import save_areas
 from spokeapp.store.casebook import Casebook
 from spokeapp.store.database import CasebookError
+from spokeapp.store.people import save_names
 from spokeapp.store.sync_state import (
     CASE_DISPOSED,
     HELD_OUT_OF_SCOPE,
@@ -158,6 +159,10 @@ class _Restart(Exception):
 Phase = Literal["safety", "upload", "reupload", "download"]
 
 
+#: Report codes of a run that never reached the hub (``SyncStatus.hub_reachable``).
+_NOT_REACHED = frozenset({"unreachable", "certificate_mismatch", "insecure_address"})
+
+
 @dataclass(frozen=True)
 class SyncStatus:
     """What the status bar shows: when things last went through, what waits, what went wrong."""
@@ -178,6 +183,8 @@ class SyncStatus:
     can_enrol_again: bool = False
     #: The pinned certificate fingerprint of the hub (None on loopback http).
     hub_fingerprint: str | None = None
+    #: Whether the hub answered this engine's last sync: None before the first one.
+    hub_reachable: bool | None = None
 
 
 def retired_notice(waiting: int, held: int) -> str:
@@ -434,6 +441,7 @@ class SyncEngine:
         self._run_lock = threading.Lock()
         self._confirmed_after: int | None = None
         self._wiped = False
+        self._hub_reachable: bool | None = None
 
     # -------------------------------------------------------------- events and status
     def set_listener(self, on_event: Callable[[SyncEvent], None] | None) -> None:
@@ -476,6 +484,7 @@ class SyncEngine:
             ),
             can_enrol_again=account.device_status in ENROL_AGAIN_STATUSES,
             hub_fingerprint=account.cert_fingerprint,
+            hub_reachable=self._hub_reachable,
         )
 
     def held(self) -> list[HeldRecord]:
@@ -674,6 +683,10 @@ class SyncEngine:
                 if self.casebook.is_open:
                     self.store.record_attempt(error=str(exc))
             report.finished_at = self._clock()
+            if report.error_code in _NOT_REACHED:
+                self._hub_reachable = False
+            elif report.error_code != "casebook":
+                self._hub_reachable = True  # it answered, even if to refuse
         log.info(
             "sync finished: accepted=%d duplicates=%d conflicts=%d pulled=%d purged=%d held=%d "
             "dropped=%d error=%s", report.accepted, report.duplicates, report.conflicts,
@@ -739,6 +752,7 @@ class SyncEngine:
         if account.role in REPORTING_ROLES:
             self._report_case_views(client)
         self._keep_areas(client)
+        self._keep_people(client)
         self.store.record_attempt(error=None)
 
     def _keep_areas(self, client: HubApi) -> None:
@@ -749,6 +763,16 @@ class SyncEngine:
         except (HubRejected, OutOfScope, HubUnreachable):
             return  # the list is a convenience: keep the last one, try again next sync
         save_areas(self.casebook, [Area(a.name, tuple(a.districts)) for a in answer.areas])
+
+    def _keep_people(self, client: HubApi) -> None:
+        """Keep the names this laptop may know in the casebook (``spokeapp.store.people``),
+        so screens show names rather than user ids, offline too (issue 17). A hub without
+        the endpoint (older, 404) leaves the names there are."""
+        try:
+            answer = client.people()
+        except (HubRejected, OutOfScope, HubUnreachable):
+            return  # names are a convenience: keep the last ones, try again next sync
+        save_names(self.casebook, {p.user_id: p.name for p in answer.people})
 
     def _has_work_to_send(self) -> bool:
         return self.store.waiting_count() > 0 or self.store.outgoing() is not None

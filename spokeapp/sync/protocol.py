@@ -33,6 +33,7 @@ from typing import Any, Final, Literal
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
+from spokeapp.domain.records.checks import MAX_RECORD_BYTES
 from spokeapp.domain.roles import Role
 
 PROTOCOL_VERSION: Final = 1
@@ -40,7 +41,8 @@ API_PREFIX: Final = "/v1"
 
 MAX_BATCH_CHANGES: Final = 2000
 MAX_BATCH_BYTES: Final = 4 * 1024 * 1024
-MAX_PAYLOAD_BYTES: Final = 256 * 1024
+#: One record's limit: a rule of the domain (records refuse to be finalised larger), one number.
+MAX_PAYLOAD_BYTES: Final = MAX_RECORD_BYTES
 MAX_PULL_LIMIT: Final = 2000
 DEFAULT_PULL_LIMIT: Final = 1000
 ACCESS_TOKEN_SECONDS: Final = 15 * 60
@@ -497,6 +499,21 @@ class AreasResponse(_Answer):
     """``GET /v1/areas``: the hub's local authority areas, by name (``spoke-hub areas``)."""
 
     areas: list[AreaOut]
+
+
+# ------------------------------------------------------------------------------ people
+class PersonOut(_Answer):
+    """A colleague's name, so the laptop shows names rather than user ids (issue 17)."""
+
+    user_id: str
+    name: str
+
+
+class PeopleResponse(_Answer):
+    """``GET /v1/people``: the names the caller needs to know (a worker: themselves and their
+    team's supervisors; a supervisor: their team; an administrator: themselves)."""
+
+    people: list[PersonOut]
 
 
 # ------------------------------------------------------------------------------ audit of views

@@ -10,9 +10,21 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from spokeapp.resources import resource_path
 from spokeapp.ui.shell import SpokeShell
+
+ICON_SIZES = (16, 32, 48, 64, 128, 256)
+
+
+def application_icon() -> QIcon:
+    """Spoke's icon (resources/icons: a hub and its spokes), for every window and the task bar."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(resource_path("icons", f"spoke-{size}.png")))
+    return icon
 
 
 def _application() -> QApplication:
@@ -21,6 +33,7 @@ def _application() -> QApplication:
     app.setApplicationName("Spoke")
     app.setOrganizationName("Spoke")
     app.setDesktopFileName("spoke")
+    app.setWindowIcon(application_icon())
     # Qt follows the system's light or dark scheme by itself, except the classic Windows style,
     # which cannot draw dark; Fusion can, so use it only in that case.
     dark = app.styleHints().colorScheme() == Qt.ColorScheme.Dark

@@ -9,7 +9,8 @@ words next to its field ("Reason for referral is required.") and a summary at th
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
 
@@ -34,10 +35,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spokeapp.domain.errors import SpokeError, ValidationError
+from spokeapp.domain.errors import Problem, SpokeError, ValidationError
 from spokeapp.store.casebook import Casebook
+from spokeapp.ui.date_field import DateField
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.text_limit import attach as attach_limit
 from spokeapp.ui.widgets import Message
 
 #: ``ask_discard(parent) -> True`` to throw the changes away. Tests replace it.
@@ -69,17 +72,86 @@ def select(box: QComboBox, value: object) -> None:
     box.setCurrentIndex(max(box.findData(value), 0))
 
 
-def date_edit(day: date) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("d MMM yyyy")
-    edit.setDate(QDate(day.year, day.month, day.day))
+#: The casebook setting that turns off "Finalise this ...?" ("no": do not ask).
+ASK_FINALISE_SETTING = "ask_before_finalising"
+
+
+@dataclass(frozen=True)
+class FinaliseAnswer:
+    """The worker's answer to "Finalise this ...?": go ahead, and whether to ask again."""
+
+    finalise: bool
+    ask_again: bool = True
+
+
+#: ``ask_finalise(parent, what) -> FinaliseAnswer``. Tests replace it (on this module).
+FinaliseQuestion = Callable[[QWidget, str], FinaliseAnswer]
+
+
+def ask_finalise(parent: QWidget, what: str) -> FinaliseAnswer:
+    """The one pause before a step that cannot be undone, in plain words."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(f"Finalise this {what}?")
+    box.setText(f"Finalise this {what}?")
+    box.setInformativeText(
+        "Once finalised it cannot be changed; corrections are added as amendments."
+    )
+    go = box.addButton("&Finalise", QMessageBox.ButtonRole.AcceptRole)
+    back = box.addButton("&Go back", QMessageBox.ButtonRole.RejectRole)
+    go.setAccessibleName(f"Finalise this {what}")
+    back.setAccessibleName("Go back without finalising")
+    box.setDefaultButton(go)
+    box.setEscapeButton(back)
+    tick = QCheckBox("&Don't ask again", box)
+    tick.setAccessibleName("Don't ask again before finalising")
+    box.setCheckBox(tick)
+    box.exec()
+    return FinaliseAnswer(box.clickedButton() is go, ask_again=not tick.isChecked())
+
+
+def confirm_finalise(parent: QWidget, book: Casebook, what: str) -> FinaliseAnswer:
+    """Ask before finalising, unless the worker said not to (a casebook setting). When the
+    answer says "don't ask again", the caller stores it with :func:`remember_answer` in the
+    same write as the record."""
+    if book.setting(ASK_FINALISE_SETTING) == "no":
+        return FinaliseAnswer(True, ask_again=False)
+    return ask_finalise(parent, what)  # a module global, looked up at each call (tests)
+
+
+def remember_answer(book: Casebook, answer: FinaliseAnswer) -> None:
+    """Store "don't ask again" (call inside the write that finalises)."""
+    if not answer.ask_again and book.setting(ASK_FINALISE_SETTING) != "no":
+        book.set_setting(ASK_FINALISE_SETTING, "no")
+
+
+def date_edit(
+    day: date | None, *, today: date | None = None, past_only: bool = False,
+    required: bool = True,
+) -> DateField:
+    """A typed date (see :class:`DateField`), showing ``day`` (``None``: empty until typed);
+    ``today`` (default: ``day``) is what "today", "yesterday" and a missing year mean."""
+    anchor = today or day
+    edit = DateField(
+        past_only=past_only,
+        required=required,
+        clock=(lambda: datetime.combine(anchor, time(23, 59))) if anchor else _now,
+    )
+    edit.set_value(day)
     return edit
 
 
-def day_of(edit: QDateEdit) -> date:
-    value: date = edit.date().toPython()
-    return value
+def _now() -> datetime:
+    return datetime.now().astimezone().replace(tzinfo=None)
+
+
+def day_of(edit: DateField | QDateEdit) -> date:
+    """The field's date. A field with nothing readable in it gives its "today" as a stand-in
+    that is never saved: :meth:`FieldForm.date_problems` refuses the form first."""
+    if isinstance(edit, QDateEdit):
+        value: date = edit.date().toPython()
+        return value
+    return edit.day() or edit.today()
 
 
 def text_box(min_lines: int = 3) -> QPlainTextEdit:
@@ -88,6 +160,7 @@ def text_box(min_lines: int = 3) -> QPlainTextEdit:
     line = box.fontMetrics().lineSpacing()
     box.setMinimumHeight(line * min_lines + 12)
     box.setMaximumHeight(line * (min_lines + 4) + 12)
+    attach_limit(box)  # "12,400 of 250,000 characters" once the text is long (the hub's limit)
     return box
 
 
@@ -111,6 +184,8 @@ def watch(widget: QWidget, changed: Callable[..., None]) -> None:
         widget.valueChanged.connect(changed)
     elif isinstance(widget, QDateEdit):
         widget.dateChanged.connect(changed)
+    elif isinstance(widget, DateField):
+        widget.changed.connect(changed)
     elif isinstance(widget, QAbstractButton):
         widget.toggled.connect(changed)
 
@@ -129,6 +204,8 @@ def capture_fields(inputs: Mapping[str, QWidget]) -> dict[str, Any]:
             state[name] = widget.value()
         elif isinstance(widget, QDateEdit):
             state[name] = day_of(widget).isoformat()
+        elif isinstance(widget, DateField):
+            state[name] = widget.text()  # as typed, even if not a date yet
         elif isinstance(widget, QAbstractButton) and widget.isCheckable():
             state[name] = widget.isChecked()
     return state
@@ -154,6 +231,8 @@ def restore_fields(inputs: Mapping[str, QWidget], state: Mapping[str, Any]) -> N
         elif isinstance(widget, QDateEdit) and isinstance(value, str):
             day = date.fromisoformat(value)
             widget.setDate(QDate(day.year, day.month, day.day))
+        elif isinstance(widget, DateField) and isinstance(value, str):
+            widget.set_text(value)  # an older draft's ISO date reads back the same
         elif isinstance(widget, QAbstractButton) and isinstance(value, bool):
             widget.setChecked(value)
 
@@ -171,6 +250,11 @@ class FieldForm:
         self.inputs: dict[str, QWidget] = {}
         self.errors: dict[str, Message] = {}
         self.rows: dict[str, int] = {}
+        #: The problems shown now, in the form's order (each goes when its field is edited).
+        self._shown: list[tuple[str, str]] = []
+        self._unplaced: list[str] = []
+        self._summary: Message | None = None
+        self._action = ""
 
     def add(self, name: str, mnemonic: str, widget: QWidget, *, hint: str = "") -> QWidget:
         """Add a field; ``mnemonic`` is the label with ``&`` before its Alt+letter."""
@@ -179,7 +263,12 @@ class FieldForm:
         if hint:
             widget.setAccessibleDescription(hint)
             widget.setToolTip(hint)
-        error = Message(self.widget, name=f"Problem with {self.labels.get(name, name)}")
+        if isinstance(widget, DateField):
+            # Its words beside it are where its problems show, too (one line, not two).
+            widget.set_name(self.labels.get(name, name), hint)
+            error = widget.status
+        else:
+            error = Message(self.widget, name=f"Problem with {self.labels.get(name, name)}")
         column = QVBoxLayout()
         column.setSpacing(2)
         column.addWidget(widget)
@@ -188,7 +277,8 @@ class FieldForm:
             note.setWordWrap(True)
             note.setEnabled(False)  # drawn muted by the style, in light and dark alike
             column.addWidget(note)
-        column.addWidget(error)
+        if not isinstance(widget, DateField):
+            column.addWidget(error)
         if isinstance(widget, QCheckBox):
             self.layout.addRow("", column)
         else:
@@ -198,37 +288,65 @@ class FieldForm:
         self.inputs[name] = widget
         self.errors[name] = error
         self.rows[name] = self.layout.rowCount() - 1
+        watch(widget, lambda *_args: self.edited(name))
         return widget
+
+    def absorb(self, form: FieldForm) -> None:
+        """Take in the fields of ``form`` (shown in a box of their own), after this form's own:
+        one summary, in the order the fields are on screen, for a dialog with several boxes."""
+        start = len(self.rows)
+        for name, widget in form.inputs.items():
+            self.inputs[name] = widget
+            self.errors[name] = form.errors[name]
+            self.rows[name] = start + form.rows[name]
+            watch(widget, lambda *_args, name=name: self.edited(name))
+
+    def edited(self, name: str) -> None:
+        """The worker changed ``name``: its problem goes (the save checks again) and the
+        summary counts what is left."""
+        if not any(field == name for field, _text in self._shown):
+            return
+        self._shown = [(field, text) for field, text in self._shown if field != name]
+        if not isinstance(self.inputs.get(name), DateField):  # a date field redraws itself
+            self.errors[name].clear_message()
+        self._show_summary()
+
+    def date_problems(self) -> list[Problem]:
+        """What is wrong with the typed dates (not readable, or needed and empty)."""
+        problems: list[Problem] = []
+        for name, widget in self.inputs.items():
+            if isinstance(widget, DateField) and widget.isVisibleTo(widget.window()):
+                problem = widget.problem()
+                if problem is not None:
+                    problems.append(Problem(name, problem))
+        return problems
 
     def set_visible(self, name: str, visible: bool) -> None:
         self.layout.setRowVisible(self.rows[name], visible)
 
     def show_problems(self, error: ValidationError, summary: Message, action: str) -> None:
-        """Each problem beside its field (or in the summary), focus on the first one."""
+        """Each problem beside its field (or in the summary), in the order the fields are on
+        the form; focus on the first one. Each goes as soon as its field is edited."""
         self.clear()
+        self._summary, self._action = summary, action
         first: QWidget | None = None
-        lines: list[str] = []
-        names: list[str] = []
-        for problem in error.problems:
+        last = len(self.rows)
+        ordered = sorted(error.problems, key=lambda p: self.rows.get(p.field, last))
+        for problem in ordered:
             label = self.labels.get(problem.field, problem.field.replace("_", " ").capitalize())
             text = f"{label} {problem.message}."
-            lines.append(text)
-            names.append(label)
             message = self.errors.get(problem.field)
-            if message is not None:
+            if message is None:
+                self._unplaced.append(text)
+                continue
+            self._shown.append((problem.field, text))
+            shown = self.inputs.get(problem.field)
+            if isinstance(shown, DateField):
+                shown.show_problem(text)
+            else:
                 message.show_error(text)
-                first = first or self.inputs.get(problem.field)
-        count = len(lines)
-        things = "thing" if count == 1 else "things"
-        unplaced = [
-            t for t, p in zip(lines, error.problems, strict=True) if p.field not in self.errors
-        ]
-        extra = (" " + " ".join(unplaced)) if unplaced else ""
-        summary.show_error(
-            f"Please fix {count} {things} before {action}: {', '.join(dict.fromkeys(names))}."
-            + extra
-        )
-        summary.setAccessibleDescription("\n".join(lines))
+            first = first or shown
+        self._show_summary()
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
             scroll = first.parentWidget()
@@ -237,9 +355,34 @@ class FieldForm:
             if isinstance(scroll, QScrollArea):
                 scroll.ensureWidgetVisible(first)
 
+    def _show_summary(self) -> None:
+        summary = self._summary
+        if summary is None:
+            return
+        lines = [text for _field, text in self._shown] + self._unplaced
+        if not lines:
+            summary.clear_message()
+            summary.setAccessibleDescription("")
+            return
+        names = [self._label(field) for field, _text in self._shown]
+        count = len(lines)
+        things = "thing" if count == 1 else "things"
+        extra = (" " + " ".join(self._unplaced)) if self._unplaced else ""
+        listed = f": {', '.join(dict.fromkeys(names))}." if names else "."
+        summary.show_error(f"Please fix {count} {things} before {self._action}{listed}{extra}")
+        summary.setAccessibleDescription("\n".join(lines))
+
+    def _label(self, field: str) -> str:
+        return self.labels.get(field, field.replace("_", " ").capitalize())
+
     def clear(self) -> None:
-        for message in self.errors.values():
-            message.clear_message()
+        for name, message in self.errors.items():
+            widget = self.inputs.get(name)
+            if isinstance(widget, DateField):
+                widget.redraw()
+            else:
+                message.clear_message()
+        self._shown, self._unplaced = [], []
 
 
 class RecordDialog(QDialog):
@@ -269,6 +412,7 @@ class RecordDialog(QDialog):
         inner = QWidget(self)
         inner.setLayout(self.body)
         self.scroll = QScrollArea(self)
+        self.scroll.setAccessibleName("Form")
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.scroll.setWidget(inner)
@@ -312,13 +456,25 @@ class RecordDialog(QDialog):
         is emitted with its id and the dialog closes; the buttons are disabled meanwhile."""
         if self.saving:  # Ctrl+Enter again while the first save runs
             return False
+        problems = self.form.date_problems()
         try:
             record.validate()
         except ValidationError as exc:
-            self.form.show_problems(exc, self.summary, doing)
+            typed = {p.field for p in problems}  # a date Spoke could not read is said once
+            problems += [p for p in exc.problems if p.field not in typed]
+        if problems:
+            self.form.show_problems(ValidationError(problems), self.summary, doing)
             return False
+        answer = confirm_finalise(self, book, self.windowTitle().lower())
+        if not answer.finalise:
+            return False
+
+        def finalise() -> None:
+            book.save(record, finalise=True)
+            remember_answer(book, answer)
+
         return self.write(
-            lambda: book.save(record, finalise=True),
+            finalise,
             lambda _stored: self._finalised(record.id, saved),
             lambda exc: self._not_finalised(exc, doing),
         )

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -51,6 +52,8 @@ from spokeapp.domain.roles import Role
 from spokeapp.present.areas import stored_areas
 from spokeapp.present.case_page import REVIEW_SETTING
 from spokeapp.present.consent import current_consent
+from spokeapp.present.people import load_people, save_people
+from spokeapp.present.sync_words import today_words
 from spokeapp.resources import load_risk_tool
 from spokeapp.store.casebook import Casebook, CaseloadRow, StoredRecord
 from spokeapp.store.sync_state import SyncStore
@@ -65,12 +68,14 @@ from spokeapp.ui.models.visits import SAFETY_RECORD_KINDS, load_visits, unsent_w
 from spokeapp.ui.reminders import CheckInReminders, shared_reminders
 from spokeapp.ui.sync_bridge import INTERACTIVE_PULL_LIMIT, SyncBridge
 from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.text_limit import attach as attach_limit
 from spokeapp.ui.views.area_choice import AreaDialog
 from spokeapp.ui.views.audit import AuditPage, hub_audit
 from spokeapp.ui.views.board import BoardPage, team_names
 from spokeapp.ui.views.case_page import CasePage
 from spokeapp.ui.views.caseload import CaseloadPage
 from spokeapp.ui.views.closure_wizard import ClosureWizard
+from spokeapp.ui.views.held_records import HeldRecordsView
 from spokeapp.ui.views.outreach import OutreachPage
 from spokeapp.ui.views.record_dialogs import (
     AmendmentDialog,
@@ -209,7 +214,6 @@ class Snapshot:
 
     rows: list[CaseloadRow]
     drafts: list[StoredRecord]
-    unsent: int
     review_weeks: dict[str, str]
 
 
@@ -217,7 +221,6 @@ def _snapshot(book: Casebook) -> Snapshot:
     return Snapshot(
         book.caseload(),
         book.records(state="draft"),
-        book.unsent_record_count(),
         book.settings_with_prefix(REVIEW_SETTING),
     )
 
@@ -263,6 +266,8 @@ class MainWindow(QMainWindow):
         self.today = TodayPage(book, tasks, self)
         self.caseload = CaseloadPage(self.caseload_model, book, tasks, self)
         self.session_form = SessionForm(book, clock=clock, tasks=tasks, parent=self)
+        for box in self.session_form.findChildren(QPlainTextEdit):
+            attach_limit(box)  # the hub's limit shown as the note is typed (issue 17)
         self.case_page = CasePage(book, tasks, self.tool, today=self.today_date(), parent=self)
         self.referrals = ReferralsPage(book, tasks, self)
         self.outreach = OutreachPage(book, tasks, self)
@@ -337,10 +342,11 @@ class MainWindow(QMainWindow):
         # What the sync has done, in plain words; the Sync page (Ctrl+9) has the details.
         self.sync_label = QLabel(self)
         self._sync_running = False
-        self._show_sync_status(self.sync.status())
+        self._show_sync_status(self.sync.current)
         self.sync.status_changed.connect(self._show_sync_status)
         self.sync.running_changed.connect(self._sync_running_changed)
         self.sync.finished.connect(self._sync_finished)
+        self.sync_page.show_held.connect(self.show_held_records)
         self.lock_button = QPushButton("Lock now (Ctrl+L)", self)
         self.lock_button.setAccessibleName("Lock now")
         self.lock_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
@@ -354,9 +360,11 @@ class MainWindow(QMainWindow):
         self.today.caseload_button.clicked.connect(lambda: self.show_page(CASELOAD))
         self.today.referral_button.clicked.connect(self.new_referral)
         self.today.visits_button.clicked.connect(lambda: self.show_page(VISITS))
+        self.today.connect_button.clicked.connect(self.show_sync_page)
         self.visits.visits_changed.connect(lambda views: self.today.show_visits(views, clock()))
         self.visits.status.connect(self._show_status)
         self.settings.pins.changed.connect(self.visits.refresh)
+        self.visits.pins_changed.connect(self.settings.refresh_pins)  # the same PINs, both pages
         self.today.show_visits(self.visits.views, clock())
         self.today.open_case.connect(lambda case_id: self.open_case(case_id))
         self.today.open_draft.connect(self.open_draft)
@@ -396,6 +404,11 @@ class MainWindow(QMainWindow):
         self.board_button.clicked.connect(self.show_board)
         self.board_button.hide()
         self.statusBar().insertPermanentWidget(0, self.board_button)
+        # Names instead of user ids everywhere (issue 17): the laptop's name directory.
+        self.people: dict[str, str] = {}
+        self.case_page.caseload_button.clicked.connect(lambda: self.show_page(CASELOAD))
+        self.sync.finished.connect(lambda _report: self._load_people())
+        self._load_people()
         self._add_review_if_supervisor()
         self._add_board_if_supervisor()
         self.sync.status_changed.connect(self._add_review_if_supervisor)
@@ -423,19 +436,39 @@ class MainWindow(QMainWindow):
         self.case_page.reassign_button.show()
         self.case_page.reassign_requested.connect(self.reassign)
         self._add_page(REVIEW_TITLE, self.review, REVIEW_KEYS)
-        # Names rather than user ids, from the hub's team view when it can be reached (kept in
-        # memory only; the ids stay on screen offline).
+        # Names rather than user ids, from the hub's team view when it can be reached, kept
+        # in the casebook's name directory so they are there offline (present.people).
         review, book = self.review, self.book
-        case_page = self.case_page  # the same names for "Earlier versions" (who corrected)
 
         def names_known(names: dict[str, str]) -> None:
-            review.set_names(names)
-            case_page.set_names(names)
+            self._tasks.write(lambda: save_people(book, names, account), self._people_known,
+                              owner=self)
 
         self._tasks.submit(lambda: team_names(book), names_known, _offline_is_fine,
                            owner=review)
         self._add_team()
         self.review.refresh()
+
+    def _load_people(self) -> None:
+        """Read the name directory (and the enrolled account's own name) off the GUI thread."""
+        if not self.book.is_open:
+            return
+        book, account = self.book, self.sync.engine.store.account()
+        self._tasks.submit(lambda: load_people(book, account), self._people_known, owner=self)
+
+    def _people_known(self, names: dict[str, str]) -> None:
+        """Show names instead of user ids on every page that shows people."""
+        if names == self.people and self.people:
+            return  # nothing new (the usual case after a sync)
+        first, self.people = not self.people, dict(names)
+        account = self.sync.engine.store.account() if self.book.is_open else None
+        # Not enrolled yet: the casebook's own author is this laptop's worker ("You").
+        me = account.user_id if account else self.book.author if self.book.is_open else ""
+        self.case_page.set_names(self.people, me=me)
+        if self.review is not None:
+            self.review.set_names(self.people)
+        if first:  # the stored names, before the page first counts (it asks the hub later)
+            self.reports.set_names(self.people)
 
     def _add_reports(self) -> ReportsPage:
         """Add the Reports page (Ctrl+0, for everyone)."""
@@ -598,14 +631,32 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ sync
     def _show_sync_status(self, status: SyncStatus) -> None:
+        """The status bar and Today, from the bridge's one published status (issue 17)."""
         text = status_summary(status, self._clock(), running=self._sync_running)
         self.sync_label.setText(text)
         self.sync_label.setAccessibleName(f"Sync: {text}")
+        self.today.show_sync(
+            today_words(status), connect=not status.enrolled or status.can_enrol_again
+        )
 
     def _sync_running_changed(self, running: bool) -> None:
         self._sync_running = running
         if self.book.is_open:
-            self._show_sync_status(self.sync.status())
+            self._show_sync_status(self.sync.current)
+
+    def show_sync_page(self) -> None:
+        """The Sync page, with the keyboard where enrolling starts (Today's "Connect")."""
+        self.show_page(SYNC)
+        self.sync_page.focus_enrolment()
+
+    def show_held_records(self) -> HeldRecordsView:
+        """The held-back records and their way out (Sync page, "Show what is held back")."""
+        view = HeldRecordsView(self.book, self.sync.engine.store, self._tasks, self)
+        view.changed.connect(self.sync.refresh_status)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.setModal(True)
+        view.show()
+        return view
 
     def _sync_finished(self, report: SyncReport) -> None:
         if (report.pulled or report.purged) and self.book.is_open:
@@ -619,6 +670,7 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         """Reload the caseload, drafts and sync count off the GUI thread."""
         book = self.book
+        self.sync.refresh_status()  # something was saved: what waits may have changed
         self._tasks.submit(lambda: _snapshot(book), self._loaded, self._load_failed, owner=self)
         self.today.supervisor_comments.load(self.today_date())
         if self.review is not None:
@@ -635,7 +687,6 @@ class MainWindow(QMainWindow):
             self._rows,
             self._clock(),
             drafts=snapshot.drafts,
-            unsent=snapshot.unsent,
             review_weeks=snapshot.review_weeks,
             risk_words=self.case_page._band_label,
         )
@@ -976,6 +1027,7 @@ class MainWindow(QMainWindow):
             self.book, today=self.today_date(), parent=self, tasks=self._tasks
         )
         dialog.saved.connect(lambda _id: self.outreach.refresh())
+        dialog.saved.connect(lambda _id: self.sync.refresh_status())
         dialog.saved.connect(lambda _id: self.show_page(OUTREACH))
         self._show_dialog(dialog)
 
@@ -984,5 +1036,6 @@ class MainWindow(QMainWindow):
             self.book, today=self.today_date(), parent=self, tasks=self._tasks
         )
         dialog.saved.connect(lambda _id: self.outreach.refresh())
+        dialog.saved.connect(lambda _id: self.sync.refresh_status())
         dialog.saved.connect(lambda _id: self.show_page(OUTREACH))
         self._show_dialog(dialog)

@@ -8,14 +8,17 @@ imported only after unlocking, which keeps the unlock window quick to appear.
 
 from __future__ import annotations
 
+import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QObject, QRect, Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QStyle, QWidget
 
 from spokeapp.crypto.keyfile import KdfParameters
 from spokeapp.store.casebook import Casebook, utc_now
@@ -40,6 +43,154 @@ LOCKED: Final = "locked"
 UNLOCKED: Final = "unlocked"
 IDLE_SETTING: Final = "idle_lock_minutes"
 MANUAL: Final = "manual"
+#: The main window's size, position and maximised state, kept in the casebook (so per user,
+#: encrypted, and gone with the profile); nothing personal: four numbers and a flag.
+WINDOW_SETTING: Final = "window.geometry"
+#: A first start opens the window on this share of the screen's available area.
+SCREEN_SHARE: Final = 0.8
+#: At least this much of a restored window must be on a screen (a title bar to drag it by).
+_VISIBLE_ENOUGH: Final = 100
+
+
+@dataclass(frozen=True)
+class Rect:
+    """A rectangle in screen pixels (no Qt: the placing rules are tested as plain functions)."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+
+    @property
+    def right(self) -> int:
+        return self.x + self.width
+
+    @property
+    def bottom(self) -> int:
+        return self.y + self.height
+
+    def overlap(self, other: Rect) -> int:
+        """The area the two rectangles share (0 if none)."""
+        w = min(self.right, other.right) - max(self.x, other.x)
+        h = min(self.bottom, other.bottom) - max(self.y, other.y)
+        return w * h if w > 0 and h > 0 else 0
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the main window goes: its (normal) rectangle, and whether it is maximised."""
+
+    rect: Rect
+    maximised: bool = False
+
+    def to_setting(self) -> str:
+        r = self.rect
+        return json.dumps({"x": r.x, "y": r.y, "width": r.width, "height": r.height,
+                           "maximised": self.maximised})
+
+    @classmethod
+    def from_setting(cls, text: str | None) -> Placement | None:
+        """The stored placement, or None if there is none or it is not readable."""
+        if not text:
+            return None
+        try:
+            data = json.loads(text)
+            rect = Rect(*(int(data[k]) for k in ("x", "y", "width", "height")))
+            return cls(rect, bool(data.get("maximised", False)))
+        except (ValueError, TypeError, KeyError):
+            return None
+
+
+def _fit_into(size: tuple[int, int], screen: Rect, minimum: tuple[int, int]) -> tuple[int, int]:
+    """A size no bigger than the screen, but never below the window's minimum."""
+    return (max(minimum[0], min(size[0], screen.width)),
+            max(minimum[1], min(size[1], screen.height)))
+
+
+def _centred(size: tuple[int, int], screen: Rect) -> Rect:
+    x = screen.x + max(0, (screen.width - size[0]) // 2)
+    y = screen.y + max(0, (screen.height - size[1]) // 2)
+    return Rect(x, y, *size)
+
+
+def _inset(screen: Rect, frame: tuple[int, int, int, int]) -> Rect:
+    left, top, right, bottom = frame
+    return Rect(screen.x + left, screen.y + top, max(1, screen.width - left - right),
+                max(1, screen.height - top - bottom))
+
+
+def place_window(
+    saved: Placement | None,
+    screens: Sequence[Rect],
+    primary: Rect,
+    minimum: tuple[int, int],
+    frame: tuple[int, int, int, int] = (0, 0, 0, 0),
+) -> Placement:
+    """Where to open the main window, given the screens' available areas now.
+
+    A first start (``saved`` None): 80% of the primary screen's available area (at least
+    the minimum size), centred. Otherwise the saved rectangle, made to fit: on the screen it
+    overlaps most, shrunk to that screen and moved fully onto it; a window no screen shows
+    enough of (a monitor unplugged, a resolution lowered) keeps its size where it can and is
+    centred on the primary screen. The maximised flag is kept either way. Rectangles are
+    the window's inside; ``frame`` (left, top, right, bottom) is the title bar and borders
+    the window manager adds around it, which must stay on the screen too.
+    """
+    screens = [_inset(screen, frame) for screen in screens]
+    primary = _inset(primary, frame)
+    if saved is None:
+        wanted = (round(primary.width * SCREEN_SHARE), round(primary.height * SCREEN_SHARE))
+        return Placement(_centred(_fit_into(wanted, primary, minimum), primary))
+    rect = saved.rect
+    best = max(screens, key=rect.overlap, default=primary)
+    visible = rect.overlap(best)
+    if visible < min(_VISIBLE_ENOUGH * _VISIBLE_ENOUGH, rect.width * rect.height):
+        size = _fit_into((rect.width, rect.height), primary, minimum)
+        return Placement(_centred(size, primary), saved.maximised)
+    width, height = _fit_into((rect.width, rect.height), best, minimum)
+    x = min(max(rect.x, best.x), max(best.x, best.right - width))
+    y = min(max(rect.y, best.y), max(best.y, best.bottom - height))
+    return Placement(Rect(x, y, width, height), saved.maximised)
+
+
+def _rect(qrect: QRect) -> Rect:
+    return Rect(qrect.x(), qrect.y(), qrect.width(), qrect.height())
+
+
+def current_screens() -> tuple[list[Rect], Rect]:
+    """The available area (without task bars) of every screen, and of the primary one."""
+    screens = [_rect(screen.availableGeometry()) for screen in QGuiApplication.screens()]
+    primary = QGuiApplication.primaryScreen()
+    main = _rect(primary.availableGeometry()) if primary is not None else Rect(0, 0, 1024, 768)
+    return screens or [main], main
+
+
+def place(window: QWidget, saved: Placement | None,
+          screens: Callable[[], tuple[list[Rect], Rect]] = current_screens) -> Placement:
+    """Put ``window`` where :func:`place_window` says (not shown yet); returns the placement."""
+    found, primary = screens()
+    hint = window.minimumSizeHint()
+    minimum = (max(hint.width(), window.minimumWidth()),
+               max(hint.height(), window.minimumHeight()))
+    # The title bar and borders are added outside the rectangle set here: keep them on screen
+    # (their real size is known only once shown; the style's title bar height is near it).
+    style = window.style()
+    border = style.pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth)
+    title = style.pixelMetric(QStyle.PixelMetric.PM_TitleBarHeight)
+    placement = place_window(saved, found, primary, minimum,
+                             frame=(border, title + border, border, border))
+    r = placement.rect
+    window.setGeometry(QRect(r.x, r.y, r.width, r.height))
+    return placement
+
+
+def placement_of(window: QWidget) -> Placement:
+    """The window's placement to remember: its normal rectangle, and maximised or not."""
+    maximised = bool(window.windowState() & Qt.WindowState.WindowMaximized)
+    rect = window.normalGeometry() if maximised else window.geometry()
+    if maximised and not rect.isValid():
+        rect = window.geometry()
+    return Placement(_rect(rect), maximised)
 
 
 def _minutes_text(minutes: float) -> str:
@@ -66,6 +217,7 @@ class SpokeShell(QObject):
         wait_clock: Callable[[], float] = time.monotonic,
         demo_passphrase: str | None = None,
         author: str = "worker",
+        screens: Callable[[], tuple[list[Rect], Rect]] = current_screens,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -76,6 +228,7 @@ class SpokeShell(QObject):
         self._wait_clock = wait_clock
         self._demo_passphrase = demo_passphrase
         self._author = author
+        self._screens = screens
         self.tasks = TaskRunner(self)
         self.autolock = AutoLock(
             self,
@@ -125,8 +278,12 @@ class SpokeShell(QObject):
         window.unlocked.connect(self._unlocked)
         self._show(window, LOCKED)
 
-    def _show(self, window: QWidget, state: str) -> None:
-        window.show()  # before hiding the old one, so the app never has no window
+    def _show(self, window: QWidget, state: str, *, maximised: bool = False) -> None:
+        # Shown before hiding the old one, so the app never has no window.
+        if maximised:
+            window.showMaximized()
+        else:
+            window.show()
         old, self.window = self.window, window
         if old is not None:
             old.hide()
@@ -155,7 +312,11 @@ class SpokeShell(QObject):
         window.lock_requested.connect(lambda: self.lock(MANUAL))
         window.idle_minutes_changed.connect(self._idle_changed)
         window.sync.wiped.connect(self._wiped)
-        self._show(window, UNLOCKED)
+        # The size and place the worker left it at (this casebook's), fitted to the screens
+        # there are now; a first start takes a good share of the screen.
+        placement = place(window, Placement.from_setting(book.setting(WINDOW_SETTING)),
+                          self._screens)
+        self._show(window, UNLOCKED, maximised=placement.maximised)
         self.autolock.start()
         window.sync.start()
 
@@ -198,6 +359,8 @@ class SpokeShell(QObject):
                 main.sync.stop()  # let a running sync finish its transaction first
             if main is not None and book is not None and book.is_open:
                 main.save_drafts()
+                # Synchronously, like the drafts: the casebook closes straight after.
+                book.set_setting(WINDOW_SETTING, placement_of(main).to_setting())
         finally:
             # A background read still running would hit a closed casebook: let it finish
             # first (reads take milliseconds; hub calls have their own short timeouts).

@@ -5,10 +5,18 @@ worker thread (the window never waits for the network or a long page of records)
 engine's events as signals (Qt queues them onto the GUI thread), and decides when to sync with
 ``SyncSchedule``: on demand, when the network comes back, and on an interval, backing off after
 failures.
+
+It also owns the one sync status every page shows (issue 17: the Sync page went stale):
+``current`` is the last ``SyncStatus`` published, and ``status_changed`` fires only when it
+changes. It is read again off the GUI thread (never from a timer on it) when the casebook was
+written (``refresh_status``, called by the window after a save and by ``sync_now``), when a
+sync finishes (read on the sync's own thread) and when the network comes or goes.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import socket
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -71,6 +79,14 @@ class SyncBridge(QObject):
         self.schedule = schedule or SyncSchedule()
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # one sync at a time, in order
+        # Status reads have their own thread, so a write's new count never waits for a sync.
+        self._status_pool = QThreadPool(self)
+        self._status_pool.setMaxThreadCount(1)
+        self._reads = itertools.count(1)
+        self._reading = False
+        self._read_again = False
+        self._published_read = 0
+        self._online: bool | None = None
         self.running = False
         self._timer = QTimer(self)
         self._timer.setInterval(tick_ms)
@@ -78,7 +94,6 @@ class SyncBridge(QObject):
         self._call_done.connect(self._deliver)
         self._network: Any = None
         self._last_status: SyncStatus | None = None
-        self.status_changed.connect(self._remember)
         engine.set_listener(self._on_engine_event)
 
     # ------------------------------------------------------------------ engine -> signals
@@ -87,7 +102,8 @@ class SyncBridge(QObject):
         if event.kind == "progress" and event.phase is not None:
             emit(self.progress, event.phase, event.done or 0, event.total or 0)
         elif event.kind == "status" and event.status is not None:
-            emit(self.status_changed, event.status)
+            read = next(self._reads)  # the run's own reading, in order with the others
+            emit(self._call_done, self._engine_status, (read, event.status), None)
         elif event.kind == "confirm":
             emit(self.confirm_needed, event.message or "", event.confirmation)
         elif event.kind == "wiped":
@@ -104,26 +120,80 @@ class SyncBridge(QObject):
         """Stop scheduling and wait for a running sync to finish (before locking)."""
         self._timer.stop()
         self._pool.waitForDone(wait_ms)
+        self._status_pool.waitForDone(wait_ms)
 
-    def status(self) -> SyncStatus:
-        """The sync status. While a sync runs, the last one reported: reading it afresh would
-        wait for the sync's transaction and freeze the window."""
-        if self.running and self._last_status is not None:
-            return self._last_status
-        self._last_status = self.engine.status()
+    # ------------------------------------------------------------------ the one status
+    @property
+    def current(self) -> SyncStatus:
+        """The status every page shows (the last published). Read once, when first asked."""
+        if self._last_status is None:
+            self._last_status = self._with_network(self.engine.status())
         return self._last_status
 
-    def _remember(self, status: SyncStatus) -> None:
-        self._last_status = status
+    def status(self) -> SyncStatus:
+        """Read the status now and publish it if it changed. While a sync runs, the last one
+        published: reading afresh would wait for the sync's transaction and freeze the window.
+        Pages use ``current``; this is for an explicit look (a test, a first screen)."""
+        if self.running and self._last_status is not None:
+            return self._last_status
+        self._publish(next(self._reads), self.engine.status())
+        return self.current
+
+    def refresh_status(self) -> None:
+        """Something may have changed what waits (a casebook write): read the status off the
+        GUI thread and publish it if it changed. Calls while a read runs make one more read."""
+        if self._reading:
+            self._read_again = True
+            return
+        if not self.engine.casebook.is_open:
+            return
+        self._reading = True
+        read, engine = next(self._reads), self.engine
+        self._status_pool.start(_Call(lambda: (read, engine.status()), lambda result, error: emit(
+            self._call_done, self._read_done, result, error)))
+
+    def _read_done(self, result: tuple[int, SyncStatus] | None, error: BaseException | None
+                   ) -> None:
+        if error is None and result is not None:
+            self._publish(*result)
+        elif error is not None and not _is_known(error):
+            raise error
+        self._reading = False
+        if self._read_again:
+            self._read_again = False
+            self.refresh_status()
+
+    def _engine_status(self, result: tuple[int, SyncStatus], _error: None) -> None:
+        self._publish(*result)
+
+    def _publish(self, read: int, status: SyncStatus) -> None:
+        """Show ``status`` everywhere, unless a later reading was published already."""
+        if read < self._published_read or not self.engine.casebook.is_open:
+            return
+        self._published_read = read
+        status = self._with_network(status)
+        if status != self._last_status:
+            self._last_status = status
+            emit(self.status_changed, status)
+
+    def _with_network(self, status: SyncStatus) -> SyncStatus:
+        if self._online is False and status.enrolled:
+            return dataclasses.replace(status, hub_reachable=False)
+        return status
 
     def sync_now(self) -> None:
-        """The worker asked (or a safety record was just written): sync as soon as possible."""
+        """The worker asked (or a record was just written): sync as soon as possible. When no
+        sync starts (not enrolled, or backing off) the status is read again anyway; a running
+        sync publishes it when it ends."""
         self.schedule.request_now()
         self.tick()
+        if not self.running:
+            self.refresh_status()
 
     @Slot()
     def tick(self) -> None:
-        if self.running or not self.status().enrolled:
+        """The timer, the network or a request: never reads the casebook on the GUI thread."""
+        if self.running or not self.current.enrolled:
             return
         if not self.schedule.is_due(self._clock()):
             return
@@ -134,22 +204,35 @@ class SyncBridge(QObject):
         self._run(lambda: self.engine.confirm_purge(confirmation))  # type: ignore[arg-type]
 
     def _run(self, fn: Callable[[], SyncReport]) -> None:
-        if self._last_status is None:
-            self._last_status = self.engine.status()
+        self.current  # noqa: B018 - what "running" shows until the run reports
+        engine, reads = self.engine, self._reads
+
+        def run_then_read() -> tuple[SyncReport, tuple[int, SyncStatus] | None]:
+            report = fn()
+            # Read on this thread, after the run: the window never waits for it.
+            status = engine.status() if engine.casebook.is_open else None
+            return report, (next(reads), status) if status is not None else None
+
         self.running = True
         self.schedule.sync_started()
         emit(self.running_changed, True)
-        self._submit(fn, self._sync_done)
+        self._submit(run_then_read, self._sync_done)
 
-    def _sync_done(self, report: SyncReport | None, error: BaseException | None) -> None:
+    def _sync_done(
+        self,
+        result: tuple[SyncReport, tuple[int, SyncStatus] | None] | None,
+        error: BaseException | None,
+    ) -> None:
         self.running = False
+        report = result[0] if result is not None else None
         ok = error is None and report is not None and report.ok
         self.schedule.sync_finished(self._clock(), ok=ok)
-        emit(self.running_changed, False)
         if error is not None:
+            emit(self.running_changed, False)
             raise error  # a bug in the engine: be loud
-        if self.engine.casebook.is_open:
-            emit(self.status_changed, self.status())
+        if result is not None and result[1] is not None:
+            self._publish(*result[1])
+        emit(self.running_changed, False)
         emit(self.finished, report)
 
     # ------------------------------------------------------------------ enrolment
@@ -164,8 +247,7 @@ class SyncBridge(QObject):
                     raise error
                 return
             emit(self.enrolled, account)
-            emit(self.status_changed, self.engine.status())
-            self.sync_now()
+            self.sync_now()  # publishes the enrolled status (read off the GUI thread)
 
         self._submit(lambda: self.engine.enrol(hub_url, code, device_name, fingerprint), done)
 
@@ -198,11 +280,22 @@ class SyncBridge(QObject):
                 QNetworkInformation.Reachability.Online,
                 QNetworkInformation.Reachability.Site,
             )
-            self.schedule.connectivity_changed(online)
-            if online:
-                self.tick()
+            self.network_changed(online)
 
         info.reachabilityChanged.connect(changed)
+
+    def network_changed(self, online: bool) -> None:
+        """The operating system says the network went (the hub cannot be reached: say so at
+        once) or came back (sync now, which finds out whether the hub answers)."""
+        self._online = online
+        self.schedule.connectivity_changed(online)
+        if self._last_status is not None:
+            status = self._last_status if online else self._with_network(self._last_status)
+            if status != self._last_status:
+                self._last_status = status
+                emit(self.status_changed, status)
+        if online:
+            self.sync_now()
 
 
 def _is_known(error: BaseException) -> bool:

@@ -156,8 +156,8 @@ class UnlockWindow(QWidget):
             self.passphrase.setText(demo_passphrase)
             parts.append(
                 paragraph(
-                    "This is the demo casebook of made-up people. Its passphrase is filled in "
-                    "for you: press Unlock.",
+                    "This is the demo casebook of made-up people. Its passphrase, "
+                    f"“{demo_passphrase}”, is filled in for you: press Unlock.",
                     page,
                 )
             )

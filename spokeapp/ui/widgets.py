@@ -70,11 +70,13 @@ def rows_table(
     return table
 
 
-def scrolled_layout(page: QWidget) -> QVBoxLayout:
+def scrolled_layout(page: QWidget, name: str = "") -> QVBoxLayout:
     """The layout of ``page``'s content, inside a frameless scroll area that fills the page:
     a tall page scrolls rather than making the window taller than a small screen at 200%
-    scaling. Widgets added to the returned layout become the scrolled content's."""
+    scaling. Widgets added to the returned layout become the scrolled content's; ``name``
+    is what a screen reader calls the scrolling area."""
     area = QScrollArea(page)
+    area.setAccessibleName(name or page.accessibleName() or "Page")  # what a screen reader says
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidgetResizable(True)
     content = QWidget(area)

@@ -64,6 +64,17 @@ def close_without_asking(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(MainWindow, "confirm_close", staticmethod(lambda *_args: True))
 
 
+@pytest.fixture(autouse=True)
+def finalise_without_asking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finalising and "Home safe" ask first (modal questions); tests that do not test those
+    questions go ahead without them. ``tests/ui/test_confirmations.py`` puts them back."""
+    from spokeapp.ui import forms
+    from spokeapp.ui.views.visits import VisitsPage
+
+    monkeypatch.setattr(forms, "ask_finalise", lambda *_args: forms.FinaliseAnswer(True))
+    monkeypatch.setattr(VisitsPage, "confirm_home_safe", staticmethod(lambda _parent: True))
+
+
 @pytest.fixture
 def profile(tmp_path: Path) -> Path:
     return tmp_path / "profile"
@@ -153,3 +164,32 @@ def unlock(qtbot: Any, shell: SpokeShell, passphrase: str = PASSPHRASE) -> None:
     main = shell.main_window
     assert main is not None
     qtbot.waitUntil(lambda: main.caseload_model.rowCount() > 0, timeout=5000)
+
+
+@pytest.fixture
+def main_windows(qtbot: Any) -> Iterator[Callable[..., Any]]:
+    """Main windows made as the app makes them (a task runner, a sync bridge on the casebook's
+    engine), shown, and closed after the test with their background work finished:
+    ``main_windows(book, clock=..., engine=None)``."""
+    from spokeapp.sync.engine import SyncEngine
+    from spokeapp.ui.main_window import MainWindow
+    from spokeapp.ui.sync_bridge import SyncBridge
+    from spokeapp.ui.tasks import TaskRunner
+
+    made: list[tuple[Any, Any, Any]] = []
+
+    def build(book: Casebook, *, clock: Callable[[], datetime], engine: Any = None) -> Any:
+        tasks = TaskRunner()
+        bridge = SyncBridge(engine or SyncEngine(book), clock=clock)
+        main = MainWindow(book, tasks, clock=clock, idle_minutes=10, sync=bridge)
+        qtbot.addWidget(main)
+        main.show()
+        made.append((main, tasks, bridge))
+        tasks.wait()
+        return main
+
+    yield build
+    for main, tasks, bridge in made:
+        bridge.stop()
+        tasks.wait()
+        main.close()

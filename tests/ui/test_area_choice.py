@@ -43,6 +43,7 @@ def _new_referral(qtbot: Any, book: Casebook, name: str) -> ReferralDialog:
     qtbot.keyClicks(dialog.name, name)
     qtbot.keyClicks(dialog.date_of_birth, "04/12/2012")  # typed: never defaulted (issue 16)
     qtbot.keyClicks(dialog.source_agency, "Test school")
+    dialog.source_type.setCurrentIndex(dialog.source_type.findData("education"))
     qtbot.keyClicks(dialog.reason, "Fictional: worried about older friends.")
     dialog.decision.setCurrentIndex(dialog.decision.findData("accepted"))
     return dialog

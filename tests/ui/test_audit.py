@@ -22,7 +22,6 @@ from spokeapp.store.casebook import Casebook
 from spokeapp.sync.engine import SyncEngine
 from spokeapp.ui.main_window import AUDIT_KEYS, AUDIT_TITLE, MainWindow
 from spokeapp.ui.models.audit import ACTION_COLUMN
-from spokeapp.ui.sync_bridge import SyncBridge
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.audit import OFFLINE, AuditPage, hub_audit
 from tests.helpers.hub import Laptop, RunningHub, running_hub, sqlite_url
@@ -197,24 +196,8 @@ def test_offline_the_page_says_the_audit_needs_the_hub(qtbot: Any, tmp_path: Pat
 
 
 @pytest.fixture
-def window(qtbot: Any) -> Iterator[Any]:
-    made: list[tuple[MainWindow, TaskRunner, SyncBridge]] = []
-
-    def build(book: Casebook) -> MainWindow:
-        tasks = TaskRunner()
-        bridge = SyncBridge(SyncEngine(book), clock=clock)
-        main = MainWindow(book, tasks, clock=clock, idle_minutes=10, sync=bridge)
-        qtbot.addWidget(main)
-        main.show()
-        made.append((main, tasks, bridge))
-        tasks.wait()
-        return main
-
-    yield build
-    for main, tasks, bridge in made:
-        bridge.stop()
-        tasks.wait()
-        main.close()
+def window(main_windows: Any) -> Any:
+    return lambda book: main_windows(book, clock=clock)
 
 
 def _titles(main: MainWindow) -> list[str]:

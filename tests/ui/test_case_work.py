@@ -56,6 +56,7 @@ def record_session(qtbot: Any, main: Any, discussed: str, words: str) -> None:
     assert main.current_page_title == "Record a session"
     assert form.case_box.currentData() == main.case_page.case_id
     form.venue_type.setCurrentIndex(form.venue_type.findData(VenueType.CAFE.value))
+    form.duration.setValue(50)
     form.venue_chosen_by.setCurrentIndex(form.venue_chosen_by.findData("young_person"))
     qtbot.keyClicks(form.discussed, discussed)
     qtbot.keyClicks(form.young_persons_words, words)
@@ -93,6 +94,7 @@ def test_referral_to_closure_with_a_lower_outcome(qtbot: Any, make_shell: Any, s
     qtbot.keyClicks(referral.name, "Test Person Gamma")
     qtbot.keyClicks(referral.date_of_birth, "04/12/2012")  # typed: never defaulted
     qtbot.keyClicks(referral.source_agency, "Test school")
+    referral.source_type.setCurrentIndex(referral.source_type.findData("education"))
     qtbot.keyClicks(referral.reason, "Worried about older friends collecting them from school.")
     referral.consent.setChecked(True)
     referral.decision.setCurrentIndex(referral.decision.findData("accepted"))
@@ -263,7 +265,7 @@ def test_override_without_reasons_is_refused(qtbot: Any, make_shell: Any, seeded
     assert isinstance(dialog, RiskAssessmentDialog)
 
     dialog.finalise_button.click()  # nothing answered yet
-    assert "answer every one" in dialog.form.errors["answers"].text()
+    assert "34 questions still need an answer" in dialog.form.errors["answers"].text()
     dialog.answer_all(0)
     assert "Low risk" in dialog.result.text()
     dialog.set_answer("missing.recent", 2)
@@ -308,7 +310,8 @@ def test_declining_needs_a_reason_and_leaving_asks_first(
     assert "Reason for declining is required." in problems
     assert "Referred by (agency) is required." in problems
     assert "Date of birth must be entered." in problems  # never defaulted (issue 16)
-    assert "Please fix 4 things" in dialog.summary.text()
+    assert "Kind of referrer is required: choose who referred them." in problems  # issue 17
+    assert "Please fix 5 things" in dialog.summary.text()
 
     asked: list[bool] = []
     monkeypatch.setattr(RecordDialog, "ask_discard", lambda _parent: asked.append(True) or False)
@@ -317,6 +320,7 @@ def test_declining_needs_a_reason_and_leaving_asks_first(
 
     qtbot.keyClicks(dialog.date_of_birth, "04/12/2012")
     qtbot.keyClicks(dialog.source_agency, "Test police team")
+    dialog.source_type.setCurrentIndex(dialog.source_type.findData("police"))
     qtbot.keyClicks(dialog.reason, "Seen with adults not known to the family.")
     qtbot.keyClicks(dialog.decline_reason, "Already supported by another CSE service.")
     dialog.save_button.click()
@@ -327,6 +331,36 @@ def test_declining_needs_a_reason_and_leaving_asks_first(
     main.show_page(4)
     qtbot.waitUntil(lambda: main.referrals.model.rowCount() == 1, timeout=5000)
     assert main.referrals.model.index(0, 3).data() == "Declined"
+
+
+def test_a_new_referral_asks_who_referred_them_instead_of_assuming(
+    qtbot: Any, make_shell: Any, seeded: str
+) -> None:
+    """No kind of referrer is chosen for the worker (issue 17: it used to start on Police)."""
+    shell = make_shell()
+    unlock(qtbot, shell)
+    main = shell.main_window
+    main.new_referral()
+    dialog = main.dialog
+    assert isinstance(dialog, ReferralDialog)
+    assert dialog.source_type.currentText() == "Choose who referred them"
+    assert dialog.source_type.currentData() is None
+    qtbot.keyClicks(dialog.name, "Test Person Epsilon")
+    qtbot.keyClicks(dialog.date_of_birth, "04/12/2012")
+    qtbot.keyClicks(dialog.source_agency, "Test health visitor")
+    qtbot.keyClicks(dialog.reason, "Fictional: seen getting into cars after school.")
+    dialog.save_button.click()
+    assert dialog.fields.errors["source_type"].text() == (
+        "Kind of referrer is required: choose who referred them."
+    )
+    assert "Kind of referrer" in dialog.summary.text()
+    assert shell.book.records("referral") == []
+
+    dialog.source_type.setCurrentIndex(dialog.source_type.findData("health"))
+    dialog.save_button.click()
+    wait_closed(qtbot, dialog)
+    referral = shell.book.records("referral")[0].record
+    assert referral.source_type.value == "health"
 
 
 def test_today_lists_reviews_drafts_and_unsent(qtbot: Any, make_shell: Any, seeded: str) -> None:

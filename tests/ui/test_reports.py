@@ -30,7 +30,7 @@ from spokeapp.store.casebook import Casebook
 from spokeapp.sync.engine import SyncEngine
 from spokeapp.sync.reports import fetch_report
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.views.reports import ReportsPage
+from spokeapp.ui.views.reports import ORGANISATION_SETTING, ReportsPage
 from tests.helpers.hub import running_hub, sqlite_url
 from tests.helpers.records import case, referral, young_person
 
@@ -298,3 +298,16 @@ def test_a_supervisors_team_report_is_counted_on_the_hub(qtbot: Any, tmp_path: P
         qtbot.waitUntil(lambda: "could not count" in page.message.text(), timeout=10_000)
         assert "as synced to this laptop" in page.message.text()
         assert not page.csv_button.isEnabled()
+
+
+def test_locking_while_the_organisation_is_being_typed_loses_nothing_and_shows_no_error(
+    page: ReportsPage, book: Casebook
+) -> None:
+    page.organisation_edit.setText("Fictional Charity North")
+    page.organisation_edit.editingFinished.emit()  # kept, as when the field loses focus
+    page._tasks.wait()
+    assert book.setting(ORGANISATION_SETTING) == "Fictional Charity North"
+    page.organisation_edit.setText("Fictional Charity South")
+    book.close()  # Spoke locks: the field loses focus after the casebook has gone
+    page.organisation_edit.editingFinished.emit()  # before: "The casebook is locked." raised
+    assert page.organisation_edit.text() == "Fictional Charity South"

@@ -29,8 +29,6 @@ from spokeapp.domain.records import (
 from spokeapp.hub.cli import main as spoke_hub
 from spokeapp.sync.engine import SyncReport
 from spokeapp.ui.main_window import SHORTCUT_ROLE, MainWindow
-from spokeapp.ui.sync_bridge import SyncBridge
-from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.review import ReassignDialog, ReviewPage
 from tests.helpers.hub import RunningHub, running_hub, sqlite_url
 from tests.helpers.records import person_name
@@ -61,26 +59,10 @@ def world(hub: RunningHub, tmp_path: Path) -> Iterator[World]:
 
 
 @pytest.fixture
-def windows(qtbot: Any, world: World) -> Iterator[Any]:
+def windows(main_windows: Any, world: World) -> Any:
     # Depends on ``world`` so that the windows (and the background loads they started) are
     # finished before the world closes the laptops' casebooks.
-    made: list[tuple[MainWindow, TaskRunner, SyncBridge]] = []
-
-    def build(device: Device) -> MainWindow:
-        tasks = TaskRunner()
-        bridge = SyncBridge(device.engine, clock=clock)
-        main = MainWindow(device.book, tasks, clock=clock, idle_minutes=10, sync=bridge)
-        qtbot.addWidget(main)
-        main.show()
-        made.append((main, tasks, bridge))
-        tasks.wait()
-        return main
-
-    yield build
-    for main, tasks, bridge in made:
-        bridge.stop()
-        tasks.wait()
-        main.close()
+    return lambda device: main_windows(device.book, clock=clock, engine=device.engine)
 
 
 def sync(qtbot: Any, main: MainWindow) -> SyncReport:
@@ -235,7 +217,10 @@ def test_a_returned_closure_reopens_the_case_for_the_worker(
     closure_row = next(r for r in page.timeline_model.rows if r.key == closure.id)
     assert "returned by supervisor" in closure_row.cells[3]
     page.select_record(closure.id)
-    assert f"Sign-off: Returned by {supervisor.user_id}" in page.detail.toPlainText()
+    # By name, learnt from the hub at the sync (GET /v1/people), never the bare id (issue 17).
+    qtbot.waitUntil(lambda: "Sign-off: Returned by Test Supervisor X"
+                    in page.detail.toPlainText(), timeout=5000)
+    assert supervisor.user_id not in page.detail.toPlainText()
     assert RETURN in page.detail.toPlainText()
     assert page.session_button.isEnabled(), "the worker can carry on working the case"
     today = worker_main.today.supervisor_comments
@@ -437,7 +422,9 @@ def test_case_supervision_is_minuted_and_reaches_the_worker(
     page.select_record(row.key)
     detail = page.detail.toPlainText()
     assert "No police referral yet" in detail
-    assert f"Ask school about attendance \u2014 {worker.user_id}" in detail
+    # The action's owner by name (issue 17): here the worker, on their own laptop.
+    qtbot.waitUntil(lambda: "Ask school about attendance \u2014 Test Worker A (you)"
+                    in page.detail.toPlainText(), timeout=5000)
     assert not page.amend_button.isEnabled(), "a supervisor's minute is not the worker's to amend"
 
 
@@ -470,7 +457,9 @@ def test_an_overridden_risk_level_is_signed_off_and_the_worker_sees_it(
     open_case_page(qtbot, worker_main, case.id)
     qtbot.waitUntil(lambda: "signed off" in timeline_text(worker_main), timeout=5000)
     worker_main.case_page.select_record(assessment.id)
-    assert f"Signed off by {supervisor.user_id}" in worker_main.case_page.detail.toPlainText()
+    detail = worker_main.case_page.detail
+    qtbot.waitUntil(lambda: "Signed off by Test Supervisor X" in detail.toPlainText(),
+                    timeout=5000)  # a name from the hub, not the id (issue 17)
 
 
 def test_supervisor_pages_appear_with_shortcuts_and_a_worker_has_none(
@@ -600,14 +589,14 @@ def test_actions_due_show_on_the_review_page_and_on_the_owner_s_today_page(
     dialog = review.dialog
     assert dialog is not None
     dialog.discussion.setPlainText("Fictional discussion of attendance.")
-    dialog.held_on.setDate(date(2026, 2, 20))
+    dialog.held_on.set_text("20/2/2026")  # typed, day first
     soon, later = dialog.action_rows[0], dialog.action_rows[1]
     soon[0].setText("Ask school about attendance")
     soon[1].setText(worker.user_id)
-    soon[2].setDate(date(2026, 3, 1))  # overdue by NOW (3 March)
+    soon[2].set_value(date(2026, 3, 1))  # overdue by NOW (3 March)
     later[0].setText("Book a strategy meeting")
     later[1].setText(supervisor.user_id)
-    later[2].setDate(date(2026, 4, 20))  # not due for weeks: not shown yet
+    later[2].set_value(date(2026, 4, 20))  # not due for weeks: not shown yet
     completions = soon[1].completer().model()
     offered = {completions.index(n, 0).data() for n in range(completions.rowCount())}
     assert {worker.user_id, supervisor.user_id} <= offered

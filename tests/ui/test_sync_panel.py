@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from PySide6.QtCore import Qt
 from spokeapp.crypto.keyfile import FAST_KDF_FOR_TESTS
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import Case, ContactType, Session, VenueType, YoungPerson
+from spokeapp.present.sync_words import account_words, today_words, waiting_words
 from spokeapp.store.casebook import Casebook
 from spokeapp.sync.engine import SyncEngine, SyncStatus
 from spokeapp.ui.sync_bridge import SyncBridge
@@ -126,7 +128,81 @@ def test_status_words() -> None:
     status = SyncStatus(enrolled=True, last_upload=now, last_download=None, waiting=4)
     line = status_summary(status, now)
     assert "Uploaded just now" in line and "downloaded never" in line and "4 waiting" in line
-    assert status_summary(SyncStatus(enrolled=False), now) == "Not connected to a hub"
+    assert status_summary(SyncStatus(enrolled=False), now) == (
+        "Not connected to a hub (Ctrl+9 to connect)")
+    down = SyncStatus(enrolled=True, hub_url="https://hub", user_name="A", hub_reachable=False,
+                      last_error="Spoke cannot reach the hub")
+    assert status_summary(down, now).startswith("Hub not reachable · Uploaded never")
+    assert "problem" not in status_summary(down, now)  # said once, plainly
+    assert account_words(down) == (
+        "Enrolled with https://hub as A. The hub cannot be reached right now.")
+    assert account_words(replace(down, hub_reachable=True)) == "Connected to https://hub as A."
+    assert account_words(replace(down, hub_reachable=None)) == "Enrolled with https://hub as A."
+    assert waiting_words(down) == "nothing yet"  # never uploaded: not "everything reached"
+    assert waiting_words(replace(down, last_upload=now)) == (
+        "nothing: everything has reached the hub")
+    assert "everything has reached" not in waiting_words(replace(down, last_upload=now, held=1))
+    assert "everything has been sent" not in today_words(SyncStatus(enrolled=False))
+    assert today_words(SyncStatus(enrolled=False)).endswith(
+        "Connect to your hub: Sync page, Ctrl+9.")
+    assert today_words(replace(down, waiting=1)).startswith(
+        "1 record is waiting to go to your hub.")
+
+
+def test_enter_in_the_enrolment_code_field_enrols(
+    qtbot, hub: RunningHub, book: Casebook
+) -> None:
+    worker = hub.admin.add_user("Test Worker", "worker", "Team X")
+    bridge = SyncBridge(SyncEngine(book))
+    panel = SyncPanel(book, bridge)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.keyClicks(panel.code, "ABCD")
+    qtbot.keyClick(panel.code, Qt.Key.Key_Return)
+    assert "Enter the hub's address" in panel.enrol_message.text()
+
+    qtbot.keyClicks(panel.hub_url, hub.base_url)
+    panel.code.clear()
+    qtbot.keyClicks(panel.code, hub.admin.enrolment_code(worker))
+    qtbot.keyClick(panel.code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.pages.currentIndex() == 1, timeout=15_000)
+    assert "as Test Worker" in panel.account.text()
+    qtbot.waitUntil(lambda: not bridge.running, timeout=15_000)
+    qtbot.waitUntil(lambda: "Connected to" in panel.account.text(), timeout=15_000)
+    bridge.stop()
+
+
+class _CountingEngine(SyncEngine):
+    """The real engine, counting how often its status is read (and on which thread)."""
+
+    def __init__(self, book: Casebook) -> None:
+        super().__init__(book)
+        self.gui_reads = 0
+
+    def status(self) -> SyncStatus:
+        from PySide6.QtCore import QThread
+        from PySide6.QtWidgets import QApplication
+
+        if QThread.currentThread() is QApplication.instance().thread():
+            self.gui_reads += 1
+        return super().status()
+
+
+def test_the_timer_never_reads_the_casebook_on_the_gui_thread(qtbot, book: Casebook) -> None:
+    engine = _CountingEngine(book)
+    bridge = SyncBridge(engine)
+    panel = SyncPanel(book, bridge)  # the first look, once
+    qtbot.addWidget(panel)
+    assert engine.gui_reads == 1
+    for _ in range(5):
+        bridge.tick()
+    _write_a_case_with_a_session(book)
+    with qtbot.waitSignal(bridge.status_changed, timeout=5000):
+        bridge.refresh_status()  # after a write: read on another thread
+    assert engine.gui_reads == 1
+    assert panel.pages.currentIndex() == 0 and not bridge.current.enrolled
+    assert bridge.current.waiting == 3
+    bridge.stop()
 
 
 def test_unlocking_an_enrolled_laptop_syncs_and_the_status_bar_says_so(
@@ -239,7 +315,7 @@ def test_a_laptop_shut_out_by_the_hub_is_enrolled_again_from_the_keyboard(
     account = engine.store.account()
     assert account is not None and account.device_id != old.device_id
     assert not panel.problem.isVisible()
-    assert "Connected to" in panel.account.text()
+    assert "Connected to" in panel.account.text()  # the hub answered the last sync
     bridge.stop()
 
 
@@ -257,7 +333,8 @@ def test_the_case_timeline_shows_which_records_have_reached_the_hub(
     book.author = worker
     _write_a_case_with_a_session(book)
     case_id = book.caseload()[0].case_id
-    page = CasePage(book, TaskRunner(), load_risk_tool(), today=datetime(2026, 3, 3).date())
+    tasks = TaskRunner()
+    page = CasePage(book, tasks, load_risk_tool(), today=datetime(2026, 3, 3).date())
     qtbot.addWidget(page)
 
     def statuses() -> list[str]:
@@ -270,3 +347,25 @@ def test_the_case_timeline_shows_which_records_have_reached_the_hub(
     page.show_case(load_case(book, case_id))
     assert any(s == "Final, on the hub" for s in statuses())
     assert not any("waiting to sync" in s for s in statuses())
+    qtbot.waitUntil(lambda: not tasks.busy, timeout=5000)  # before the casebook closes
+
+
+def test_a_late_progress_word_after_the_sync_ended_is_not_left_on_screen(
+    qtbot, book: Casebook
+) -> None:
+    from spokeapp.ui.signals import emit
+
+    bridge = SyncBridge(SyncEngine(book))
+    panel = SyncPanel(book, bridge)
+    qtbot.addWidget(panel)
+    panel.show()
+    bridge.running = True
+    emit(bridge.running_changed, True)
+    emit(bridge.progress, "download", 3, 10)
+    assert not panel.progress_bar.isHidden()
+    bridge.running = False
+    emit(bridge.running_changed, False)
+    emit(bridge.progress, "download", 10, 10)  # queued from the engine thread, arrives late
+    assert panel.progress_bar.isHidden()
+    assert panel.phase.text() == ""
+    bridge.stop()

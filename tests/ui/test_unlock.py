@@ -133,5 +133,8 @@ def test_recovery_key_sets_a_new_passphrase(
 def test_demo_passphrase_is_filled_in(qtbot: Any, make_shell: Any, seeded: str) -> None:
     shell = make_shell(demo_passphrase=PASSPHRASE)
     assert shell.window.passphrase.text() == PASSPHRASE
+    # The field shows dots; the words above it say the demo passphrase, as the README promises.
+    from PySide6.QtWidgets import QLabel
+    assert any(PASSPHRASE in label.text() for label in shell.window.findChildren(QLabel))
     shell.window.unlock_button.click()
     qtbot.waitUntil(lambda: shell.state == UNLOCKED, timeout=5000)

@@ -205,6 +205,7 @@ def test_a_new_referral_starts_with_no_date_of_birth_and_takes_a_typed_one(
     assert dialog.date_of_birth.text() == "" and dialog.date_of_birth.placeholderText()
     qtbot.keyClicks(dialog.name, "Test Person Delta")
     qtbot.keyClicks(dialog.source_agency, "Test school")
+    dialog.source_type.setCurrentIndex(dialog.source_type.findData("education"))
     qtbot.keyClicks(dialog.reason, "Fictional: worried about older friends.")
     assert not dialog.save()
     assert "Date of birth must be entered." in dialog.fields.errors["date_of_birth"].text()

@@ -18,6 +18,8 @@ def test_demo_seed_only_writes_the_demo_and_prints_its_passphrase(
     out = capsys.readouterr().out
     assert "Demo passphrase: demo passphrase - fictional data only" in out
     assert "records synced to it" in out
+    assert "running" not in out  # the hub stops as the command ends
+    assert "It has stopped again" in out
     assert Casebook.exists(profile)
     assert (profile / "casebook.key").stat().st_mode & 0o777 == 0o600
     assert (profile / "casebook.db").stat().st_mode & 0o777 == 0o600

@@ -88,6 +88,10 @@ def check_change(index: int, change: ChangeIn, canonical: bytes | None = None) -
     """
     size = _payload_size(change, canonical)
     if size > MAX_PAYLOAD_BYTES:
+        log.warning(
+            "push refused: change %s (%s %s, op %s) is %d bytes, over the record limit of %d",
+            change.id, change.kind, change.record_id, change.op, size, MAX_PAYLOAD_BYTES,
+        )
         raise HubError(
             413, "payload_too_large",
             f"Change {index} ({change.kind} {change.record_id}) is larger than "
@@ -107,6 +111,11 @@ def check_change(index: int, change: ChangeIn, canonical: bytes | None = None) -
         if change.op == "finalise" or not record.EVENT:
             record.validate()
     except ValidationError as exc:
+        log.warning(
+            "push refused: change %s (%s %s, op %s, %d bytes) breaks the rules of fields: %s",
+            change.id, change.kind, change.record_id, change.op, size,
+            ", ".join(sorted({p.field for p in exc.problems})),
+        )
         raise _invalid(index, change, "; ".join(str(p) for p in exc.problems)) from None
     if record.id != change.record_id:
         raise _invalid(index, change, "id: must equal the change's record_id")

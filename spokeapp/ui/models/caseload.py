@@ -26,6 +26,7 @@ from spokeapp.present.caseload import (
     review_text,
     risk_text,
 )
+from spokeapp.present.contrast import NEUTRAL_SWATCH, RISK_SWATCHES
 from spokeapp.present.labels import humanise
 from spokeapp.store.casebook import CaseloadRow
 from spokeapp.ui.models.table import KEY_ROLE, SORT_ROLE, TableModel
@@ -40,14 +41,10 @@ __all__ = [
 #: The case id of the row (any column): the shared ``KEY_ROLE``.
 CASE_ID_ROLE: Final = KEY_ROLE
 
-#: Swatch colours for the usual band names; any other band gets a neutral grey swatch.
-RISK_COLOURS: Final = {
-    "low": QColor("#2e7d32"),
-    "medium": QColor("#f9a825"),
-    "high": QColor("#e65100"),
-    "very_high": QColor("#b71c1c"),
-}
-_NEUTRAL: Final = QColor("#9e9e9e")
+#: Swatch colours for the usual band names; any other band gets a neutral grey swatch
+#: (spokeapp.present.contrast: each passes WCAG AA on light and dark).
+RISK_COLOURS: Final = {band: QColor(colour) for band, colour in RISK_SWATCHES.items()}
+_NEUTRAL: Final = QColor(NEUTRAL_SWATCH)
 
 
 class CaseloadModel(TableModel):

@@ -420,7 +420,7 @@ class BoardPage(QWidget):
         self.splitter.setStretchFactor(2, 1)
         self.splitter.setChildrenCollapsible(False)
 
-        layout = scrolled_layout(self)  # scrolls on a short screen
+        layout = scrolled_layout(self, "Lone working board")  # scrolls on a short screen
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(heading("Lone-working board", self))
         layout.addWidget(self.summary)

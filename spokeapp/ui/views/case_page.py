@@ -62,11 +62,11 @@ from spokeapp.present.labels import (
     format_day,
     humanise,
 )
+from spokeapp.present.people import name_of, named_fields, named_sign_off
 from spokeapp.present.record_words import (
     SUPERVISION_KINDS,
     note_fields,
     reviewed_words,
-    sign_off_detail,
     sign_off_words,
     supervision_cells,
     supervision_fields,
@@ -87,6 +87,10 @@ from spokeapp.ui.views.referral import LAWFUL_BASES, SOURCE_TYPES
 from spokeapp.ui.widgets import heading, is_dark, rows_table
 
 AMENDMENT_MARK: Final = "\u21b3 "
+NO_CASE_WORDS: Final = (
+    "Open one from Caseload (Ctrl+2): choose a young person and press Enter. To find a case "
+    "by what was said, type a few words in Search notes on the Caseload page. Cases also "
+    "open from Today.")
 
 
 class RiskChart(QChartView):
@@ -203,10 +207,28 @@ class CasePage(QWidget):
         self.risk_label = QLabel(self)
         self.risk_label.setAccessibleName("Current risk")
         self.risk_swatch = QLabel(self)
-        self.empty = QLabel(
-            "No case open. Choose one on the Caseload page (Ctrl+2) and press Enter.", self
-        )
+        # With no case open: what to do next, in the middle of the page (issue 17).
+        self.empty_state = QWidget(self)
+        self.empty_title = heading("No case open", self.empty_state)
+        self.empty = QLabel(NO_CASE_WORDS, self.empty_state)
         self.empty.setWordWrap(True)
+        self.empty.setAccessibleName("No case open")
+        self.empty.setAccessibleDescription(NO_CASE_WORDS)
+        self.caseload_button = QPushButton("Go to Caseload (Ctrl+2)", self.empty_state)
+        self.caseload_button.setAccessibleName("Go to Caseload")
+        self.caseload_button.setAccessibleDescription("Choose a case to open")
+        empty_layout = QVBoxLayout(self.empty_state)
+        empty_layout.addStretch(1)
+        empty_layout.addWidget(self.empty_title, 0, Qt.AlignmentFlag.AlignHCenter)
+        words_row = QHBoxLayout()  # centred, at most 70 characters wide, wrapping inside
+        words_row.addStretch(1)
+        words_row.addWidget(self.empty, 4)
+        words_row.addStretch(1)
+        empty_layout.addLayout(words_row)
+        empty_layout.addWidget(self.caseload_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.empty.setMaximumWidth(self.empty.fontMetrics().averageCharWidth() * 70)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        empty_layout.addStretch(2)
 
         self.details = QGroupBox("About them", self)
         self.details.setAccessibleName("About them")
@@ -227,6 +249,7 @@ class CasePage(QWidget):
         QVBoxLayout(self.versions).addWidget(self.versions_text)
         self.versions.hide()
         self.names: dict[str, str] = {}
+        self.me = ""  # this laptop's user id: "(you)" after their name
         self._history: PersonHistory | None = None
         self.contact = QGroupBox("How they like to be contacted", self)
         self.contact.setAccessibleName("How they like to be contacted")
@@ -288,7 +311,7 @@ class CasePage(QWidget):
             )
             return widget
 
-        self.session_button = button("&Record a session", "Record a session", "Ctrl+N")
+        self.session_button = button("Record a sessio&n", "Record a session", "Ctrl+N")
         self.assess_button = button("Risk &assessment", "Risk assessment", "Ctrl+R")
         self.concern_button = button("Safeguarding &concern", "Safeguarding concern", "Ctrl+K")
         # Consent sits with the area (facts about the case, top row) and its shortcut in the
@@ -345,7 +368,7 @@ class CasePage(QWidget):
         top.addWidget(self.file_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.empty)
+        layout.addWidget(self.empty_state, 1)
         layout.addLayout(actions)
         layout.addWidget(self.splitter, 1)
 
@@ -383,7 +406,8 @@ class CasePage(QWidget):
     def open_case(self, case_id: str, select_record: str | None = None) -> None:
         self._select_after_load = select_record
         book = self._book
-        self._tasks.submit(lambda: load_case(book, case_id), self.show_case, owner=self)
+        self._tasks.submit(lambda: load_case(book, case_id), self.show_case,
+                           self._read_failed, owner=self)
 
     def set_hide_names(self, hide: bool) -> None:
         self._hide_names = hide
@@ -459,8 +483,14 @@ class CasePage(QWidget):
             return None
 
     def _set_enabled(self, on: bool) -> None:
-        self.empty.setVisible(not on)
+        self.empty_state.setVisible(not on)
         self.splitter.setVisible(on)
+        # No case: no greyed-out title, risk and buttons around the empty state.
+        for shown in (self.title, self.risk_label, self.risk_swatch, self.session_button,
+                      self.assess_button, self.concern_button, self.consent_button,
+                      self.amend_button, self.draft_button, self.close_button,
+                      self.area_button, self.file_button):
+            shown.setVisible(on)
         for widget in (
             self.session_button,
             self.assess_button,
@@ -497,7 +527,7 @@ class CasePage(QWidget):
         add("Opened", format_day(case.opened_on))
         if case.closed_on:
             add("Closed", format_day(case.closed_on))
-        add("Key worker", case.key_worker)
+        add("Key worker", name_of(self.names, case.key_worker, me=self.me))
         add("Local authority area", case.local_authority or "Not known")
         add("Lawful basis", LAWFUL_BASES.get(case.lawful_basis, humanise(case.lawful_basis)))
         if referral is not None:
@@ -576,11 +606,22 @@ class CasePage(QWidget):
             return
         book, person_id = self._book, person.id
         self._tasks.submit(lambda: load_history(book, person_id), self._show_versions,
-                           owner=self)
+                           self._read_failed, owner=self)
 
-    def set_names(self, names: dict[str, str]) -> None:
-        """Names for user ids (a supervisor's team, from the hub; memory only)."""
+    def _read_failed(self, error: BaseException) -> None:
+        """A background read that lost the casebook (Spoke locked while it ran) is dropped:
+        the page goes with the casebook. Anything else is a bug, and loud."""
+        if not self._book.is_open:
+            return
+        raise error
+
+    def set_names(self, names: dict[str, str], *, me: str = "") -> None:
+        """Names for user ids (the laptop's name directory, ``present.people``)."""
         self.names = dict(names)
+        self.me = me or self.me
+        if self.data is not None:
+            self._fill_details(self.data)
+            self._show_selected()
         if self._history is not None:
             self._show_versions(self._history)
 
@@ -782,9 +823,12 @@ class CasePage(QWidget):
             if isinstance(record, Closure) or (
                 isinstance(record, RiskAssessment) and record.override_level
             ):
-                fields.append(("Sign-off", sign_off_detail(record, self._all_records())))
+                fields.append(("Sign-off",
+                               named_sign_off(record, self._all_records(), self.names)))
         else:
-            fields = supervision_fields(record)
+            owners = [a.owner for a in getattr(record, "actions", ())]
+            fields = named_fields(supervision_fields(record), self.names, me=self.me,
+                                  owners=owners)
         state = (
             "Draft: not finalised yet."
             if stored.state == "draft"

@@ -131,7 +131,7 @@ class CaseloadPage(QWidget):
         self.search_edit.setPlaceholderText("Words from any note, e.g. library bus")
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setAccessibleName("Search all notes")
-        search_label = QLabel("&Search notes:", self)
+        search_label = QLabel("Search &notes:", self)
         search_label.setBuddy(self.search_edit)
         self.search_status = QLabel(self)
         self.search_status.setAccessibleName("Search result")

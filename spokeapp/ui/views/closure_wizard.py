@@ -42,7 +42,17 @@ from spokeapp.domain.risk_tool import RiskTool
 from spokeapp.present.closure import assessments_of, initial_assessment
 from spokeapp.present.labels import format_day
 from spokeapp.store.casebook import Casebook, StoredRecord
-from spokeapp.ui.forms import FieldForm, choice_box, date_edit, day_of, text_box, watch
+from spokeapp.ui.date_field import DateField
+from spokeapp.ui.forms import (
+    FieldForm,
+    choice_box,
+    confirm_finalise,
+    date_edit,
+    day_of,
+    remember_answer,
+    text_box,
+    watch,
+)
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.widgets import Message
@@ -72,12 +82,20 @@ class _ReasonPage(QWizardPage):
             text_box(3),
             hint="Needed when the reason is 'Another reason'.",
         )
-        self.closed_on = self.form.add("closed_on", "&Date closed", date_edit(today))
+        self.closed_on = self.form.add(
+            "closed_on", "&Date closed", date_edit(today, past_only=True)
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.form.widget)
 
     def validatePage(self) -> bool:
         self.form.clear()
+        for problem in self.form.date_problems():  # typed text that is not a date
+            field = self.form.inputs[problem.field]
+            assert isinstance(field, DateField)
+            field.show_problem(f"{self.form.labels[problem.field]} {problem.message}.")
+            field.setFocus()
+            return False
         if (
             self.reason.currentData() == ClosureReason.OTHER.value
             and not self.detail.toPlainText().strip()
@@ -103,7 +121,7 @@ class _AssessmentPage(QWizardPage):
         self.use_assessment.setAccessibleName("Use a closing assessment")
         self.assessment = QComboBox(self)
         self.assessment.setAccessibleName("Closing risk assessment")
-        self.new_button = QPushButton("Record the closing assessment &now…", self)
+        self.new_button = QPushButton("R&ecord the closing assessment now…", self)
         self.new_button.setAccessibleName("Record the closing assessment now")
         self.no_assessment = QRadioButton("There is n&o closing assessment", self)
         self.no_assessment.setAccessibleName("There is no closing assessment")
@@ -325,11 +343,15 @@ class ClosureWizard(QWizard):
             refused(exc)
             return False
         book, case_id, closing = self._book, self.case.id, self.closing()
+        answer = confirm_finalise(self, book, "case closure")
+        if not answer.finalise:
+            return False
 
         def write() -> None:
             case = book.get(case_id).record  # the assessment may have changed it
             assert isinstance(case, Case)
             book.save(closure, finalise=True)
+            remember_answer(book, answer)
             level = closing.effective_level if closing else case.current_risk_level
             book.save(
                 dataclasses.replace(

@@ -45,7 +45,7 @@ class OutreachPage(QWidget):
         self.proxy.setSortRole(SORT_ROLE)
         self.table = rows_table(self.proxy, "Group and professional work", self, lines=None,
                                 single=False, wrap=True, sortable=True)
-        self.group_button = QPushButton("New &group or awareness session", self)
+        self.group_button = QPushButton("New group or &awareness session", self)
         self.group_button.setAccessibleName("New group or awareness session")
         self.professional_button = QPushButton("New &training or consultancy", self)
         self.professional_button.setAccessibleName("New training or consultancy")

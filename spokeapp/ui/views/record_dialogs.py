@@ -157,9 +157,9 @@ class ConcernDialog(_EventDialog):
         super().__init__("Safeguarding concern", book, "&Save concern", parent, tasks)
         self.case_id = case_id
         f = self.form
-        self.raised_on = f.add("raised_on", "Date &raised", date_edit(today))
+        self.raised_on = f.add("raised_on", "Date &raised", date_edit(today, past_only=True))
         self.raised_to = f.add("raised_to", "Raised &with", choice_box(RAISED_TO))
-        self.summary_text = f.add("summary", "&What the concern is", text_box(5))
+        self.summary_text = f.add("summary", "What the &concern is", text_box(5))
         self.their_reference = f.add(
             "their_reference",
             "Their r&eference",
@@ -220,7 +220,7 @@ class ConsentDialog(_EventDialog):
         withdraw.setEnabled(can_withdraw)
         if not can_withdraw:
             withdraw.setToolTip("There is no consent in force to withdraw.")
-        self.given_on = f.add("given_on", "&Date given", date_edit(today))
+        self.given_on = f.add("given_on", "&Date given", date_edit(today, past_only=True))
         self.given_by = f.add("given_by", "Given &by", choice_box(CONSENT_GIVEN_BY_LABELS))
         self.given_by_name = f.add("given_by_name", "&Name", QLineEdit())
         self.carer_relationship = f.add(
@@ -350,7 +350,7 @@ class GroupSessionDialog(_EventDialog):
                  tasks: TaskRunner | None = None) -> None:
         super().__init__("Group or awareness session", book, "&Save session", parent, tasks)
         f = self.form
-        self.held_on = f.add("held_on", "&Date", date_edit(today))
+        self.held_on = f.add("held_on", "&Date", date_edit(today, past_only=True))
         self.setting = f.add("setting", "&Where", choice_box(GROUP_SETTINGS))
         self.topic = f.add("topic", "&Topic", QLineEdit())
         reached = QSpinBox()
@@ -389,7 +389,7 @@ class ProfessionalActivityDialog(_EventDialog):
                  tasks: TaskRunner | None = None) -> None:
         super().__init__("Work with professionals", book, "&Save", parent, tasks)
         f = self.form
-        self.held_on = f.add("held_on", "&Date", date_edit(today))
+        self.held_on = f.add("held_on", "&Date", date_edit(today, past_only=True))
         self.activity_type = f.add("activity_type", "&Kind of work", choice_box(ACTIVITY_TYPES))
         self.topic = f.add("topic", "&Topic", QLineEdit())
         box = QGroupBox("Attendees by profession", self)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, Final
 
-from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
@@ -163,11 +163,14 @@ class ReferralDialog(RecordDialog):
         referral_box = QGroupBox("Referral", self)
         self.referral_form = FieldForm(referral_box, LABELS)
         r = self.referral_form
-        self.received_on = r.add("received_on", "Date &received", date_edit(today))
+        self.received_on = r.add("received_on", "Date &received", date_edit(today, past_only=True))
         self.source_agency = r.add("source_agency", "Referred b&y", QLineEdit())
-        self.source_type = r.add("source_type", "&Kind of referrer", choice_box(SOURCE_TYPES))
+        self.source_type = r.add(
+            "source_type", "&Kind of referrer",
+            choice_box(SOURCE_TYPES, blank="Choose who referred them"),  # never assumed
+        )
         self.reason = r.add("reason", "Reason for re&ferral", text_box(4))
-        consent = QCheckBox("The young person agrees to information being &shared")
+        consent = QCheckBox("The young person agrees to infor&mation being shared")
         self.consent = r.add("consent_to_share", "", consent)
         self.consent_notes = r.add("consent_notes", "Notes on c&onsent", text_box(2))
         QVBoxLayout(referral_box).addWidget(r.widget)
@@ -177,10 +180,10 @@ class ReferralDialog(RecordDialog):
         d = self.decision_form
         self.decision = d.add("decision", "&Decision", choice_box(REFERRAL_DECISION_CHOICES))
         self.decided_on = d.add("decided_on", "Date of dec&ision", date_edit(today))
-        self.decline_reason = d.add("decline_reason", "Why &declined", text_box(2))
+        self.decline_reason = d.add("decline_reason", "W&hy declined", text_box(2))
         self.lawful_basis = d.add(
             "lawful_basis",
-            "Lawful &basis",
+            "La&wful basis",
             choice_box(LAWFUL_BASES),
             hint="Usually public task, not consent. Agreed with your hub.",
         )
@@ -199,8 +202,7 @@ class ReferralDialog(RecordDialog):
             self.body.addWidget(box)
         self.fields = FieldForm(self, LABELS)
         for form in (self.person_form, self.referral_form, self.decision_form):
-            self.fields.inputs.update(form.inputs)
-            self.fields.errors.update(form.errors)
+            self.fields.absorb(form)
 
         self.add_close_and_save("&Save referral (Ctrl+Enter)", "Save referral")
         self.decision.currentIndexChanged.connect(self._decision_changed)
@@ -243,7 +245,7 @@ class ReferralDialog(RecordDialog):
 
     def _load_referral(self, referral: Referral) -> None:
         day = referral.received_on
-        self.received_on.setDate(QDate(day.year, day.month, day.day))
+        self.received_on.set_value(day)
         self.source_agency.setText(referral.source_agency)
         select(self.source_type, referral.source_type.value)
         self.reason.setPlainText(referral.reason)
@@ -252,7 +254,7 @@ class ReferralDialog(RecordDialog):
         select(self.decision, referral.decision.value)
         if referral.decided_on:
             day = referral.decided_on
-            self.decided_on.setDate(QDate(day.year, day.month, day.day))
+            self.decided_on.set_value(day)
         self.decline_reason.setPlainText(referral.decline_reason)
 
     def _decision_changed(self, *_args: object) -> None:
@@ -312,7 +314,8 @@ class ReferralDialog(RecordDialog):
             young_person_id=self.person_id,
             received_on=day_of(self.received_on),
             source_agency=plain(self.source_agency),
-            source_type=SourceType(self.source_type.currentData()),
+            # Never saved unchosen: ``save`` refuses until the worker chooses.
+            source_type=SourceType(self.source_type.currentData() or SourceType.OTHER),
             reason=plain(self.reason),
             decision=decision,
             decline_reason=(
@@ -330,11 +333,13 @@ class ReferralDialog(RecordDialog):
         self.summary.clear_message()
         self.fields.clear()
         person, referral = self.records()
-        problems: list[Problem] = []
+        problems: list[Problem] = self.fields.date_problems()
         try:
             parse_date_of_birth(self.date_of_birth.text(), self._today)
         except ValidationError as exc:
             problems.extend(exc.problems)
+        if self.source_type.currentData() is None:
+            problems.append(Problem("source_type", "is required: choose who referred them"))
         for record in (person, referral):
             try:
                 record.validate()

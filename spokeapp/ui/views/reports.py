@@ -517,7 +517,7 @@ class ReportsPage(QWidget):
         self.organisation_edit.setCursorPosition(0)  # the start of the name, not its end
         self.funder_box = QCheckBox("&Funder form (counts under 5 shown as <5)", self)
         self.funder_box.setAccessibleName("Funder form: counts under 5 shown as less than 5")
-        self.show_button = QPushButton("&Show figures", self)
+        self.show_button = QPushButton("S&how figures", self)
         self.show_button.setAccessibleName("Show figures")
         self.csv_button = QPushButton("Export &CSV…", self)
         self.csv_button.setAccessibleName("Export CSV")
@@ -570,6 +570,7 @@ class ReportsPage(QWidget):
         # The charts scroll (rather than widen the window) when the page is narrow, e.g. at
         # 200% scaling beside the navigation.
         charts_scroll = QScrollArea(self)
+        charts_scroll.setAccessibleName("Charts")
         charts_scroll.setWidget(charts)
         charts_scroll.setWidgetResizable(True)
         charts_scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -649,6 +650,8 @@ class ReportsPage(QWidget):
         return value or ""
 
     def _organisation_edited(self) -> None:
+        if not getattr(self._book, "is_open", True):
+            return  # the field lost focus because Spoke locked: nothing can be kept now
         setter = getattr(self._book, "set_setting", None)
         organisation = self.organisation
         if setter is not None and organisation != self._setting(ORGANISATION_SETTING):

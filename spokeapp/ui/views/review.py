@@ -29,7 +29,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QDateEdit,
     QDialog,
     QGridLayout,
     QGroupBox,
@@ -59,6 +58,7 @@ from spokeapp.present.labels import (
     format_day,
     humanise,
 )
+from spokeapp.present.people import name_of, owner_words
 from spokeapp.present.record_words import moment_words, note_fields, what_words, when_words
 from spokeapp.present.review import (
     ActionItem,
@@ -76,6 +76,7 @@ from spokeapp.present.review import (
 )
 from spokeapp.store.casebook import Casebook
 from spokeapp.store.database import CasebookError
+from spokeapp.ui.date_field import DateField
 from spokeapp.ui.forms import FieldForm, RecordDialog, date_edit, day_of, text_box, watch
 from spokeapp.ui.models.rows import KEY_ROLE, Row, RowsModel
 from spokeapp.ui.signals import emit
@@ -139,13 +140,13 @@ class ReviewPage(QWidget):
         self.comment.setAccessibleName("Supervision comment")
         self.comment.setPlaceholderText("A comment for the worker on this note…")
         self.comment.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
-        self.review_button = QPushButton("Mark &reviewed", self)
+        self.review_button = QPushButton("Mar&k reviewed", self)
         self.review_button.setAccessibleName("Mark reviewed")
         self.comment_button = QPushButton("Add &comment", self)
         self.comment_button.setAccessibleName("Add comment")
         self.open_button = QPushButton("&Open the case", self)
         self.open_button.setAccessibleName("Open the case")
-        self.supervision_button = QPushButton("Record case &supervision…", self)
+        self.supervision_button = QPushButton("Record case s&upervision…", self)
         self.supervision_button.setAccessibleName("Record case supervision")
         self.dialog: CaseSupervisionDialog | None = None
         queue_box = QGroupBox("To review (oldest first)", self)
@@ -205,7 +206,7 @@ class ReviewPage(QWidget):
         sign_layout.addWidget(self.decision_comment)
         sign_layout.addLayout(sign_buttons)
 
-        layout = scrolled_layout(self)  # scrolls on a short screen
+        layout = scrolled_layout(self, "Review")  # scrolls on a short screen
         layout.addWidget(heading("Review", self))
         layout.addWidget(self.summary)
         layout.addWidget(self.message)
@@ -261,7 +262,7 @@ class ReviewPage(QWidget):
             self.show_review(self.data)
 
     def _who(self, user_id: str) -> str:
-        return self._names.get(user_id, user_id)
+        return name_of(self._names, user_id)  # never a bare id (issue 17)
 
     def set_hide_names(self, hide: bool) -> None:
         """Leave young people's names out of the case beside each note (working in public)."""
@@ -315,7 +316,7 @@ class ReviewPage(QWidget):
         due = item.due
         when = format_day(due.action.due_on) + (" (overdue)" if due.overdue else "")
         owner = due.action.owner.strip()
-        who = "You" if owner.casefold() == me.casefold() else self._who(owner)
+        who = "You" if owner.casefold() == me.casefold() else owner_words(self._names, owner)
         return Row(
             cells=(when, item.reference, who, " ".join(due.action.description.split())),
             key=f"{due.supervision_id}#{due.number}",
@@ -549,13 +550,13 @@ class CaseSupervisionDialog(RecordDialog):
         people = sorted({*team_workers(book), str(book.author)})
         completer = QCompleter(people, actions)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.action_rows: list[tuple[QLineEdit, QLineEdit, QDateEdit]] = []
+        self.action_rows: list[tuple[QLineEdit, QLineEdit, DateField]] = []
         for n in range(self.ACTION_ROWS):
             what, who, due = QLineEdit(actions), QLineEdit(actions), date_edit(today)
             due.setParent(actions)
             what.setAccessibleName(f"Action {n + 1}: what")
             who.setAccessibleName(f"Action {n + 1}: who")
-            due.setAccessibleName(f"Action {n + 1}: due by")
+            due.set_name(f"Action {n + 1}: due by")
             what.setPlaceholderText("What")
             who.setPlaceholderText("Who (user id: it shows on their Today page)")
             who.setCompleter(completer)
@@ -583,7 +584,7 @@ class CaseSupervisionDialog(RecordDialog):
         assert isinstance(self.discussion, QPlainTextEdit)
         assert isinstance(self.decisions, QPlainTextEdit)
         assert isinstance(self.not_to_act, QPlainTextEdit)
-        assert isinstance(self.held_on, QDateEdit)
+        assert isinstance(self.held_on, DateField)
         return CaseSupervision(
             id=self.record_id, case_id=self.case_id, supervisor=str(self._book.author),
             held_on=day_of(self.held_on), discussion=self.discussion.toPlainText().strip(),

@@ -13,8 +13,8 @@ import dataclasses
 from datetime import date
 from typing import Final
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -41,13 +41,16 @@ from spokeapp.domain.reviews import (
 from spokeapp.domain.risk_tool import RiskTool
 from spokeapp.present.case_page import REVIEW_SETTING
 from spokeapp.present.labels import format_day
+from spokeapp.present.risk_words import answer_these, result_of, unanswered_by_domain
 from spokeapp.store.casebook import Casebook
 from spokeapp.ui.forms import (
     FieldForm,
     RecordDialog,
     choice_box,
+    confirm_finalise,
     date_edit,
     day_of,
+    remember_answer,
     select,
     text_box,
     watch,
@@ -113,11 +116,11 @@ class RiskAssessmentDialog(RecordDialog):
         self.kind = self.form.add(
             "assessment_type", "&Kind of assessment", choice_box(ASSESSMENT_TYPES)
         )
-        self.assessed_on = self.form.add("assessed_on", "&Date", date_edit(today))
+        self.assessed_on = self.form.add("assessed_on", "&Date", date_edit(today, past_only=True))
         self.body.addWidget(self.form.widget)
         intro = QLabel(
             f"{tool.title} (version {tool.version}). For each question choose No, Some concern "
-            "or Significant. Unanswered questions count as No, so answer every one.",
+            "or Significant. The score and level show once every question has an answer.",
             self,
         )
         intro.setWordWrap(True)
@@ -185,7 +188,7 @@ class RiskAssessmentDialog(RecordDialog):
         self.review_weeks.setValue(DEFAULT_REVIEW_INTERVAL_WEEKS)
         self.review_weeks.setSuffix(" weeks")
         review_form = FieldForm(self, LABELS)
-        review_form.add("review_weeks", "Next re&view in", self.review_weeks)
+        review_form.add("review_weeks", "&Next review in", self.review_weeks)
         self.review_due = QLabel(self)
         self.review_due.setAccessibleName("Next review due")
         review_form.layout.addRow("Next review due:", self.review_due)
@@ -215,7 +218,7 @@ class RiskAssessmentDialog(RecordDialog):
         self.finalise_button.clicked.connect(self.finalise)
         self.cancel_button.clicked.connect(self.reject)
         self.review_weeks.valueChanged.connect(self._update_review)
-        self.assessed_on.dateChanged.connect(self._update_review)
+        self.assessed_on.changed.connect(self._update_review)
         for widget in (
             self.kind,
             self.assessed_on,
@@ -271,20 +274,19 @@ class RiskAssessmentDialog(RecordDialog):
         self.sign_off_note.setVisible(on)
 
     def _update_score(self) -> None:
-        result = self.tool.score(self.answers())
-        band = self.tool.band(result.level)
-        missing = len(self.tool.unanswered(self.answers()))
-        text = f"Score {result.score} of {self.tool.max_score}: {band.label} risk"
-        if result.raised_by:
-            text += " (raised by a single significant answer)"
-        if missing:
-            text += f". {missing} not answered yet"
-        self.result.setText(text)
-        self.result.setAccessibleDescription(text)
+        """Score and level once every question is answered; before that no level and a
+        neutral colour (unanswered is not low)."""
+        shown = result_of(self.tool, self.answers())
+        self.result.setText(shown.text)
+        self.result.setAccessibleDescription(shown.text)
         size = self.result.fontMetrics().height()
-        self.result_swatch.setPixmap(swatch(band.colour, size).pixmap(size, size))
-        self.scored_level = result.level
-        self.score = result.score
+        colour = shown.colour or self.palette().color(QPalette.ColorRole.Mid).name()
+        self.result_swatch.setPixmap(swatch(colour, size).pixmap(size, size))
+        self.scored_level = shown.level
+        if self.answers_error.isVisible() and shown.unanswered:
+            self.answers_error.show_error(unanswered_by_domain(self.tool, self.answers()))
+        elif not shown.unanswered:
+            self.answers_error.clear_message()
 
     def _update_review(self, *_args: object) -> None:
         due = next_review_due(day_of(self.assessed_on), self.review_weeks.value())
@@ -292,8 +294,7 @@ class RiskAssessmentDialog(RecordDialog):
 
     def _load(self, draft: RiskAssessment) -> None:
         select(self.kind, draft.assessment_type.value)
-        day = draft.assessed_on
-        self.assessed_on.setDate(QDate(day.year, day.month, day.day))
+        self.assessed_on.set_value(draft.assessed_on)
         for indicator, value in draft.answers:
             if indicator in self.groups:
                 self.set_answer(indicator, value)
@@ -346,12 +347,8 @@ class RiskAssessmentDialog(RecordDialog):
         self.form.clear()
         self.summary.clear_message()
         record = self.record()
-        problems: list[Problem] = []
+        problems: list[Problem] = self.form.date_problems()
         missing = self.tool.unanswered(self.answers())
-        if missing:
-            problems.append(
-                Problem("answers", f"are missing for {len(missing)} questions: answer every one")
-            )
         try:
             record.validate()
             self.tool.check_assessment(record)
@@ -365,13 +362,24 @@ class RiskAssessmentDialog(RecordDialog):
         ]
         if problems:
             self.form.show_problems(ValidationError(problems), self.summary, "finalising")
-            if missing:
-                self.groups[missing[0]].buttons()[0].setFocus()
+        if missing:
+            # Named, not "fix 1 thing: Answers": the questions themselves, first one focused.
+            also = f" {self.summary.text()}" if problems else ""
+            self.summary.show_error(answer_these(self.tool, self.answers()) + also)
+            self.answers_error.show_error(unanswered_by_domain(self.tool, self.answers()))
+            first = self.groups[missing[0]].buttons()[0]
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.scroll.ensureWidgetVisible(first)
+        if problems or missing:
             return False
         book, case_id, weeks = self._book, self.case_id, str(self.review_weeks.value())
+        answer = confirm_finalise(self, book, "risk assessment")
+        if not answer.finalise:
+            return False
 
         def write() -> None:
             book.save(record, finalise=True)
+            remember_answer(book, answer)
             _update_case(book, case_id, record)
             book.set_setting(REVIEW_SETTING + case_id, weeks)
 

@@ -18,11 +18,10 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, Final
 
-from PySide6.QtCore import QDateTime, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateTimeEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spokeapp.domain.errors import SpokeError, ValidationError
+from spokeapp.domain.errors import Problem, SpokeError, ValidationError
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import (
     MAX_SESSION_MINUTES,
@@ -46,6 +45,8 @@ from spokeapp.domain.records import (
 )
 from spokeapp.present.labels import CHOSEN_BY, CONTACT_TYPES, MEET_AGAIN, VENUE_TYPES
 from spokeapp.store.casebook import Casebook, CaseloadRow
+from spokeapp.ui.date_field import DateField
+from spokeapp.ui.forms import confirm_finalise, remember_answer
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.widgets import Message, heading, paragraph
@@ -110,13 +111,19 @@ class SessionForm(QWidget):
         self._draft_checked = False
 
         self.case_box = QComboBox(self)
-        self.when = QDateTimeEdit(self)
-        self.when.setCalendarPopup(True)
-        self.when.setDisplayFormat("d MMM yyyy  HH:mm")
+        #: Typed ("yesterday 16:30"), its meaning shown in words beside it.
+        self.when = DateField(
+            with_time=True,
+            past_only=True,
+            clock=lambda: self._clock().astimezone().replace(tzinfo=None),
+            parent=self,
+        )
         self.duration = QSpinBox(self)
         self.duration.setRange(0, MAX_SESSION_MINUTES)
         self.duration.setSingleStep(5)
         self.duration.setSuffix(" minutes")
+        # Empty until the worker says how long: a phone call is not an hour.
+        self.duration.setSpecialValueText("Not entered")
         self.contact_type = _choice_box(CONTACT_TYPES, blank=None)
         self.venue_type = _choice_box(VENUE_TYPES, blank="Choose…")
         self.venue_chosen_by = _choice_box(CHOSEN_BY, blank="Choose…")
@@ -157,7 +164,7 @@ class SessionForm(QWidget):
             "venue_chosen_by": "Who c&hose where",
             "pace_set_by": "Who set the &pace",
             "discussed": "What was &discussed",
-            "young_persons_words": "Their own wo&rds",
+            "young_persons_words": "Their ow&n words",
             "wants_to_meet_again": "\u201cDo you want to see &me?\u201d",
             "concerns": "C&oncerns",
             "actions": "&Actions",
@@ -165,16 +172,20 @@ class SessionForm(QWidget):
         for name, widget in self.inputs.items():
             widget.setParent(form_widget)
             widget.setAccessibleName(FIELD_LABELS[name])
+            if isinstance(widget, DateField):
+                widget.set_name(FIELD_LABELS[name])
             label = QLabel(mnemonics[name] + ":", form_widget)
             label.setBuddy(widget)
             error = Message(form_widget, name=f"Problem with {FIELD_LABELS[name]}")
-            self.errors[name] = error
+            self.errors[name] = widget.status if isinstance(widget, DateField) else error
             column = QVBoxLayout()
             column.setSpacing(2)
             column.addWidget(widget)
-            column.addWidget(error)
+            if not isinstance(widget, DateField):  # a date field shows its own problems
+                column.addWidget(error)
             form.addRow(label, column)
         scroll = QScrollArea(self)
+        scroll.setAccessibleName("Session details")
         scroll.setWidgetResizable(True)
         scroll.setWidget(form_widget)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -234,8 +245,8 @@ class SessionForm(QWidget):
             widget.currentIndexChanged.connect(self._changed)
         elif isinstance(widget, QSpinBox):
             widget.valueChanged.connect(self._changed)
-        elif isinstance(widget, QDateTimeEdit):
-            widget.dateTimeChanged.connect(self._changed)
+        elif isinstance(widget, DateField):
+            widget.changed.connect(self._changed)
 
     def _changed(self, *_args: object) -> None:
         if not self._loading:
@@ -289,7 +300,8 @@ class SessionForm(QWidget):
     def _occurred_at(self) -> datetime:
         """The time typed (local wall-clock time), stored in UTC so that sessions either side
         of a clock change compare and sort correctly, even as text."""
-        naive: datetime = self.when.dateTime().toPython()
+        # Nothing readable typed: a stand-in never finalised (``finalise`` refuses first).
+        naive = self.when.moment() or self.when.now()
         return naive.astimezone().astimezone(UTC)
 
     def _record(self) -> Session:
@@ -350,7 +362,7 @@ class SessionForm(QWidget):
             self._record_id = session.id
             _select(self.case_box, session.case_id)
             local = session.occurred_at.astimezone().replace(tzinfo=None)
-            self.when.setDateTime(QDateTime(local))
+            self.when.set_value(local)
             self.duration.setValue(session.duration_minutes)
             for name in (
                 "contact_type", "venue_type", "venue_chosen_by", "pace_set_by",
@@ -389,7 +401,7 @@ class SessionForm(QWidget):
         try:
             self._record_id = str(data.get("id") or new_id())
             _select(self.case_box, data.get("case_id"))
-            self.when.setDateTime(QDateTime(occurred.astimezone().replace(tzinfo=None)))
+            self.when.set_value(occurred.astimezone().replace(tzinfo=None))
             self.duration.setValue(int(data.get("duration_minutes") or 0))
             for name in (
                 "contact_type",
@@ -421,17 +433,27 @@ class SessionForm(QWidget):
         if self.saving:
             return False
         self._clear_errors()
+        when = self.when.problem()
+        problems = [] if when is None else [Problem("occurred_at", when)]
         try:
             record = self._record()
             record.validate()
         except ValidationError as exc:
-            self._show_problems(exc)
+            problems += [p for p in exc.problems if when is None or p.field != "occurred_at"]
+        if problems:
+            order = list(self.inputs)  # the summary lists them as the form does
+            problems.sort(key=lambda p: order.index(p.field) if p.field in order else len(order))
+            self._show_problems(ValidationError(problems))
             return False
         book = self._book
+        answer = confirm_finalise(self, book, "session")
+        if not answer.finalise:
+            return False
 
         def save() -> None:
             book.save(record, finalise=True)
             book.set_setting(DRAFT_SETTING, "")
+            remember_answer(book, answer)
 
         def failed(exc: BaseException) -> None:
             self.saving = False
@@ -486,8 +508,8 @@ class SessionForm(QWidget):
         self._record_id = new_id()
         self.case_box.setCurrentIndex(0)
         now = self._clock().astimezone().replace(tzinfo=None, second=0, microsecond=0)
-        self.when.setDateTime(QDateTime(now))
-        self.duration.setValue(60)
+        self.when.set_value(now)
+        self.duration.setValue(0)  # not entered yet (shown as "Not entered")
         self.contact_type.setCurrentIndex(0)
         for box in (
             self.venue_type,

@@ -6,7 +6,9 @@ from __future__ import annotations
 import itertools
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 from spokeapp.domain.errors import SpokeError
 from spokeapp.present.passphrase import passphrase_problem
 from spokeapp.store.casebook import Casebook
+from spokeapp.ui.forms import ASK_FINALISE_SETTING
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.visit_pins import PinSetup
@@ -59,6 +62,14 @@ class SettingsPage(QWidget):
         )
         lock_form.addRow(idle_label, self.idle_minutes)
 
+        records_box = QGroupBox("Finalising records", self)
+        self.ask_finalise = QCheckBox(
+            "Ask &before finalising a record (a finalised record cannot be changed)",
+            records_box)
+        self.ask_finalise.setAccessibleName("Ask before finalising a record")
+        self.ask_finalise.setChecked(book.setting(ASK_FINALISE_SETTING) != "no")
+        QVBoxLayout(records_box).addWidget(self.ask_finalise)
+
         pass_box = QGroupBox("Change your passphrase", self)
         self.current = PassphraseEdit("Current passphrase", pass_box)
         self.new = PassphraseEdit("New passphrase", pass_box)
@@ -90,18 +101,38 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Settings", self))
         layout.addWidget(lock_box)
+        layout.addWidget(records_box)
         layout.addWidget(pass_box)
         self.pins = PinSetup(book, self, tasks=tasks)
         layout.addWidget(self.pins)
         layout.addStretch(1)
 
         self.idle_minutes.valueChanged.connect(self._idle_changed)
+        self.ask_finalise.toggled.connect(self._ask_finalise_toggled)
         self.new.textChanged.connect(self.meter.update_for)
         self.change_button.clicked.connect(self._change_clicked)
         self.confirm.returnPressed.connect(self.change_button.click)
-        order = [self.idle_minutes, self.current, self.new, self.confirm, self.change_button]
+        order = [self.idle_minutes, self.ask_finalise, self.current, self.new, self.confirm,
+                 self.change_button]
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """"Don't ask again" may have been ticked in a finalise question since: show it."""
+        super().showEvent(event)
+        asking = self._book.setting(ASK_FINALISE_SETTING) != "no"
+        if self.ask_finalise.isChecked() != asking:
+            self.ask_finalise.blockSignals(True)
+            self.ask_finalise.setChecked(asking)
+            self.ask_finalise.blockSignals(False)
+
+    def _ask_finalise_toggled(self, ask: bool) -> None:
+        book, value = self._book, "yes" if ask else "no"
+        self._tasks.write(lambda: book.set_setting(ASK_FINALISE_SETTING, value), owner=self)
+
+    def refresh_pins(self) -> None:
+        """The PINs changed elsewhere (the Visits page's PIN box): say so here at once."""
+        self.pins.show_status()
 
     def _idle_changed(self, minutes: int) -> None:
         book = self._book

@@ -9,6 +9,10 @@ When the hub stops accepting the laptop's sign-in (reused, expired, revoked with
 ``SyncStatus.can_enrol_again``) the status page shows an "Enrol this laptop again" form: the
 hub address filled in, a field for the new code, and plain words that nothing waiting is lost.
 After it succeeds the ordinary status comes back and the waiting records are sent.
+
+Every word comes from the bridge's one published status (``SyncBridge.current``, refreshed
+after writes, syncs and network changes) through :mod:`spokeapp.present.sync_words`, which the
+status bar and Today use too. Enter in any enrolment field enrols.
 """
 
 from __future__ import annotations
@@ -16,11 +20,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -30,8 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from spokeapp.present.sync_words import account_words, status_summary, waiting_words, when_text
 from spokeapp.store.casebook import Casebook
 from spokeapp.sync.engine import SyncReport, SyncStatus
+from spokeapp.ui.signals import emit
 from spokeapp.ui.sync_bridge import SyncBridge
 from spokeapp.ui.views.conflicts import ConflictQueue
 from spokeapp.ui.widgets import Message, heading, paragraph
@@ -44,47 +51,14 @@ PHASES = {
 }
 
 
-def when_text(moment: datetime | None, now: datetime) -> str:
-    """'never', 'just now', '5 minutes ago', 'today at 14:05', '3 days ago (12 Nov 14:05)'."""
-    if moment is None:
-        return "never"
-    seconds = (now - moment).total_seconds()
-    local = moment.astimezone()
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        minutes = int(seconds // 60)
-        return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
-    if local.date() == now.astimezone().date():
-        return f"today at {local:%H:%M}"
-    days = max(1, int(seconds // 86400))
-    return f"{days} day{'s' if days != 1 else ''} ago ({local:%d %b %H:%M})"
-
-
-def status_summary(status: SyncStatus, now: datetime, *, running: bool = False) -> str:
-    """One line for the status bar."""
-    if not status.enrolled:
-        return "Not connected to a hub"
-    if running:
-        return "Syncing…"
-    parts = [
-        f"Uploaded {when_text(status.last_upload, now)}",
-        f"downloaded {when_text(status.last_download, now)}",
-    ]
-    if status.waiting:
-        parts.append(f"{status.waiting} waiting")
-    if status.device_status == "retired":
-        return "This laptop has been retired by your hub"
-    if status.can_enrol_again:
-        return "This laptop must be enrolled again" + (
-            f" · {status.waiting} waiting, kept safe" if status.waiting else "")
-    if status.last_error:
-        parts.append("last sync had a problem")
-    return " · ".join(parts)
+__all__ = ["PHASES", "SyncPanel", "status_summary", "when_text"]
 
 
 class SyncPanel(QWidget):
     """Enrolment form, or the sync status with a Sync now button."""
+
+    #: "Show what is held back" was pressed: the window opens the held records view.
+    show_held = Signal()
 
     def __init__(
         self,
@@ -109,7 +83,7 @@ class SyncPanel(QWidget):
         bridge.running_changed.connect(self._running)
         bridge.finished.connect(self._finished)
         bridge.enrol_failed.connect(self._enrol_failed)
-        self.show_status(bridge.status())
+        self.show_status(bridge.current)
 
     # ------------------------------------------------------------------ enrolment page
     def _enrol_page(self) -> QWidget:
@@ -131,6 +105,7 @@ class SyncPanel(QWidget):
             label = QLabel(text, page)
             label.setBuddy(field)
             form.addRow(label, field)
+            field.returnPressed.connect(self._enrol_clicked)  # Enter enrols (issue 17)
         self.enrol_button = QPushButton("&Enrol this laptop", page)
         self.enrol_button.setAccessibleName("Enrol this laptop")
         self.enrol_button.clicked.connect(self._enrol_clicked)
@@ -150,7 +125,10 @@ class SyncPanel(QWidget):
         url, code = self.hub_url.text().strip(), self.code.text().strip()
         if not url or not code:
             self.enrol_message.show_error("Enter the hub's address and your enrolment code.")
+            (self.code if url else self.hub_url).setFocus()
             return
+        if not self.enrol_button.isEnabled():
+            return  # already enrolling (Enter pressed twice)
         self.enrol_button.setEnabled(False)
         self.enrol_message.show_info("Enrolling…")
         self._bridge.enrol(url, code, self.fingerprint.text().strip() or None)
@@ -172,13 +150,17 @@ class SyncPanel(QWidget):
         self.last_download = QLabel(page)
         self.waiting = QLabel(page)
         self.held = QLabel(page)
+        self.held_button = QPushButton("Sh&ow what is held back…", page)
+        self.held_button.setAccessibleName("Show what is held back")
+        self.held_button.clicked.connect(lambda: emit(self.show_held))
+        self.held_button.hide()
         self.conflicts = QLabel(page)
         self.problem = Message(page, name="Last sync problem")
         self.progress_bar = QProgressBar(page)
         self.progress_bar.setAccessibleName("Sync progress")
         self.progress_bar.hide()
         self.phase = QLabel(page)
-        self.sync_button = QPushButton("&Sync now", page)
+        self.sync_button = QPushButton("Sync &now", page)
         self.sync_button.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.sync_button.setToolTip("Sync now (Ctrl+Shift+S)")
         self.sync_button.setAccessibleName("Sync now")
@@ -193,6 +175,12 @@ class SyncPanel(QWidget):
         ):
             label.setAccessibleName(text.rstrip(":"))
             form.addRow(text, label)
+        held_row = form.getWidgetPosition(self.held)
+        assert isinstance(held_row, tuple)
+        held_line = QHBoxLayout()
+        held_line.addWidget(self.held_button)
+        held_line.addStretch(1)
+        form.insertRow(int(held_row[0]) + 1, "", held_line)
         # Each open conflict with both values, who wrote them and when (issue 6).
         self.conflict_box = QGroupBox("Conflicts to resolve", page)
         self.conflict_box.setAccessibleName("Conflicts to resolve")
@@ -239,6 +227,8 @@ class SyncPanel(QWidget):
             label = QLabel(text, box)
             label.setBuddy(field)
             form.addRow(label, field)
+        for field in (self.again_url, self.again_fingerprint):
+            field.returnPressed.connect(self._enrol_again_clicked)
         self.again_button = QPushButton("&Enrol this laptop again", box)
         self.again_button.setAccessibleName("Enrol this laptop again")
         self.again_button.clicked.connect(self._enrol_again_clicked)
@@ -272,12 +262,21 @@ class SyncPanel(QWidget):
             self.again_fingerprint.setText(status.hub_fingerprint or "")
         self.again_box.show()
 
+    def focus_enrolment(self) -> None:
+        """The keyboard where enrolling starts: the hub address, or the new code."""
+        if self.pages.currentIndex() == 0:
+            self.hub_url.setFocus()
+        elif self.again_box.isVisible():
+            self.again_code.setFocus()
+
     def _enrol_again_clicked(self) -> None:
         url, code = self.again_url.text().strip(), self.again_code.text().strip()
         if not url or not code:
             self.again_message.show_error("Enter the new enrolment code (and the hub's address).")
             self.again_code.setFocus()
             return
+        if not self.again_button.isEnabled():
+            return  # already enrolling (Enter pressed twice)
         self.again_button.setEnabled(False)
         self.again_message.show_info("Enrolling this laptop again…")
         self._bridge.enrol(url, code, self.again_fingerprint.text().strip() or None)
@@ -288,9 +287,8 @@ class SyncPanel(QWidget):
             self.pages.setCurrentIndex(0)
             return
         self.pages.setCurrentIndex(1)
-        self.account.setText(f"Connected to {status.hub_url} as {status.user_name}.")
+        self.account.setText(account_words(status))
         if status.can_enrol_again:
-            self.account.setText(f"Enrolled with {status.hub_url} as {status.user_name}.")
             self._show_enrol_again(status)
         elif self.again_box.isVisible():
             self.again_box.hide()
@@ -299,14 +297,13 @@ class SyncPanel(QWidget):
             self.again_button.setEnabled(True)
         self.last_upload.setText(when_text(status.last_upload, now))
         self.last_download.setText(when_text(status.last_download, now))
-        self.waiting.setText(
-            "nothing: everything has reached the hub" if status.waiting == 0
-            else f"{status.waiting} record{'s' if status.waiting != 1 else ''}"
-        )
+        self.waiting.setText(waiting_words(status))
         self.held.setText(
             "none" if status.held == 0
-            else f"{status.held} (the hub would not take them: ask your supervisor)"
+            else f"{status.held} record{'s' if status.held != 1 else ''} the hub would not "
+            "take, kept safe on this laptop"
         )
+        self.held_button.setVisible(status.held > 0)
         self.conflicts.setText(str(status.open_conflicts) if status.open_conflicts else "none")
         self.conflict_box.setVisible(bool(status.open_conflicts))
         if status.open_conflicts and not self._bridge.running:
@@ -324,6 +321,8 @@ class SyncPanel(QWidget):
         self._bridge.sync_now()  # the decision goes to the hub (and everyone) straight away
 
     def _progress(self, phase: str, done: int, total: int) -> None:
+        if not self._bridge.running:
+            return  # a late word from a sync already over: "Downloading 100%" would stay up
         self.phase.setText(PHASES.get(phase, phase))
         self.progress_bar.setMaximum(max(total, 1))
         self.progress_bar.setValue(min(done, max(total, 1)))
@@ -338,4 +337,9 @@ class SyncPanel(QWidget):
             self.phase.setText("")
 
     def _finished(self, report: SyncReport) -> None:
-        self.show_status(self._bridge.status())
+        self.show_status(self._bridge.current)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """"5 minutes ago" is said afresh whenever the page is looked at (no database read)."""
+        super().showEvent(event)
+        self.show_status(self._bridge.current)

@@ -109,7 +109,7 @@ class TeamPage(QWidget):
         self.table = rows_table(self.proxy, "Team", self, lines=None, single=False,
                                 sortable=True)
         self.status = Message(self, name="Team view status")
-        self.refresh_button = QPushButton("&Refresh from the hub (F5)", self)
+        self.refresh_button = QPushButton("Re&fresh from the hub (F5)", self)
         self.refresh_button.setAccessibleName("Refresh the team view from the hub")
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self,
                   activated=self.refresh)

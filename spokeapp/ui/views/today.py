@@ -59,7 +59,7 @@ class TodayPage(QWidget):
         self.summary = QLabel("Loading your caseload…", self)
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Summary of your caseload")
-        self.record_button = QPushButton("&Record a session", self)
+        self.record_button = QPushButton("Record &a session", self)
         self.record_button.setAccessibleName("Record a session")
         self.caseload_button = QPushButton("See your &caseload", self)
         self.caseload_button.setAccessibleName("See your caseload")
@@ -75,6 +75,10 @@ class TodayPage(QWidget):
         self.sync_label = QLabel(self)
         self.sync_label.setWordWrap(True)
         self.sync_label.setAccessibleName("Records waiting to sync")
+        # Shown while this laptop is not enrolled: where to connect it (issue 17).
+        self.connect_button = QPushButton("Connect to your &hub", self)
+        self.connect_button.setAccessibleName("Connect to your hub on the Sync page")
+        self.connect_button.hide()
 
         visits = QGroupBox("Your visits", self)
         visits.setAccessibleName("Your visits")
@@ -99,7 +103,9 @@ class TodayPage(QWidget):
         drafts_layout.addWidget(self.drafts_empty)
         sync = QGroupBox("Waiting to sync", self)
         sync.setAccessibleName("Waiting to sync")
-        QVBoxLayout(sync).addWidget(self.sync_label)
+        sync_layout = QVBoxLayout(sync)
+        sync_layout.addWidget(self.sync_label)
+        sync_layout.addWidget(self.connect_button, 0, Qt.AlignmentFlag.AlignLeft)
         comments = QGroupBox("Supervisor comments not yet read", self)
         comments.setAccessibleName("Supervisor comments")
         # Filled by ``supervisor_comments.load(today)`` (spokeapp.ui.views.review).
@@ -128,6 +134,7 @@ class TodayPage(QWidget):
         inner_layout.addLayout(grid)
         inner_layout.addStretch(1)
         scroll = QScrollArea(self)
+        scroll.setAccessibleName("Today's lists")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(inner)
@@ -152,7 +159,6 @@ class TodayPage(QWidget):
         now: datetime,
         *,
         drafts: Sequence[StoredRecord] = (),
-        unsent: int = 0,
         review_weeks: Mapping[str, str] | None = None,
         risk_words: Any = None,
     ) -> None:
@@ -201,14 +207,13 @@ class TodayPage(QWidget):
         self.drafts_model.set_rows(draft_rows)
         self.drafts.setVisible(bool(draft_rows))
         self.drafts_empty.setVisible(not draft_rows)
-        if unsent:
-            things = "record is" if unsent == 1 else "records are"
-            self.sync_label.setText(
-                f"{unsent} {things} waiting to go to your hub. They are safe on this laptop "
-                "and will be sent at the next sync."
-            )
-        else:
-            self.sync_label.setText("Nothing waiting: everything has been sent to your hub.")
+
+    def show_sync(self, words: str, *, connect: bool) -> None:
+        """What waits to go to the hub, in the words of the one sync status
+        (``spokeapp.present.sync_words.today_words``); ``connect``: offer the Sync page."""
+        self.sync_label.setText(words)
+        self.sync_label.setAccessibleDescription(words)
+        self.connect_button.setVisible(connect)
 
     def show_visits(self, views: Sequence[VisitView], now: datetime | None) -> None:
         """The visits under way, each with whether the hub is watching it (in words)."""

@@ -36,12 +36,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QGroupBox,
@@ -74,6 +73,7 @@ from spokeapp.domain.records import (
 from spokeapp.present.pins import PinResult, check_pin, pins_set_up
 from spokeapp.present.visits import clock_text
 from spokeapp.store.casebook import Casebook
+from spokeapp.ui.date_field import DateField
 from spokeapp.ui.forms import FieldForm, ask_discard, plain, text_box, watch
 from spokeapp.ui.models.visits import (
     BUDDY_NAME_SETTING,
@@ -135,6 +135,25 @@ def confirm_alarm(parent: QWidget) -> bool:
     return box.clickedButton() is raise_button
 
 
+def confirm_home_safe(parent: QWidget) -> bool:
+    """Ending the day's last visit asks first (never "don't ask again": it is rare)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Home safe?")
+    box.setText("Are you home safe? This ends the visit and your working day.")
+    box.setInformativeText(
+        "Nobody is alerted for this visit after this. If you are still out, choose Go back."
+    )
+    home = box.addButton("&Home safe", QMessageBox.ButtonRole.AcceptRole)
+    back = box.addButton("&Go back", QMessageBox.ButtonRole.RejectRole)
+    home.setAccessibleName("Yes, I am home safe")
+    back.setAccessibleName("Go back, the visit carries on")
+    box.setDefaultButton(home)
+    box.setEscapeButton(back)
+    box.exec()
+    return box.clickedButton() is home
+
+
 def _big(label: QLabel, scale: float) -> None:
     font = QFont(label.font())
     font.setPointSizeF(font.pointSizeF() * scale)
@@ -148,6 +167,7 @@ def _minutes_until(now: datetime, then: datetime) -> int:
 
 def _scrolled(widget: QWidget, parent: QWidget) -> QScrollArea:
     scroll = QScrollArea(parent)
+    scroll.setAccessibleName(widget.accessibleName() or "Visit")
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QScrollArea.Shape.NoFrame)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -193,9 +213,10 @@ class StartVisitForm(QWidget):
         assert isinstance(self.location, QLineEdit)
         self.case_reference = QComboBox()
         f.add("case_reference", "&Case reference", self.case_reference)
-        self.expected_end = QDateTimeEdit()
-        self.expected_end.setDisplayFormat("d MMM yyyy HH:mm")
-        self.expected_end.setCalendarPopup(True)
+        #: Typed ("17:30" is today), its meaning in words beside it.
+        self.expected_end = DateField(
+            with_time=True, clock=lambda: self._clock().astimezone().replace(tzinfo=None)
+        )
         f.add("expected_end", "E&xpected end", self.expected_end)
         self.high_risk = QCheckBox("This is a &high-risk visit (check in every 30 minutes)")
         f.add("high_risk", "", self.high_risk)
@@ -206,7 +227,7 @@ class StartVisitForm(QWidget):
         self.interval.setMaximumWidth(self.interval.fontMetrics().averageCharWidth() * 18)
         f.add("check_in_interval_minutes", "Check &in every", self.interval)
         self.vehicle = f.add(
-            "vehicle", "&Vehicle", QLineEdit(),
+            "vehicle", "Vehic&le", QLineEdit(),
             hint="Make, colour and registration, if you are driving.",
         )
         self.mobile = f.add(
@@ -214,7 +235,7 @@ class StartVisitForm(QWidget):
             hint="The phone you carry; Spoke remembers it.",
         )
         self.buddy_name = f.add("buddy_name", "B&uddy's name", QLineEdit())
-        self.buddy_phone = f.add("buddy_phone", "Buddy's p&hone", QLineEdit())
+        self.buddy_phone = f.add("buddy_phone", "Buddy's pho&ne", QLineEdit())
         self.amber_note = f.add(
             "amber_note", "Am&ber note", text_box(2),
             hint="Optional: known risks at this place (a dog, a previous incident).",
@@ -224,7 +245,7 @@ class StartVisitForm(QWidget):
 
         self.discard_button = QPushButton("Clear the form", self)
         self.discard_button.setAccessibleName("Clear the form")
-        self.start_button = QPushButton("&Start visit (Ctrl+Enter)", self)
+        self.start_button = QPushButton("S&tart visit (Ctrl+Enter)", self)
         self.start_button.setAccessibleName("Start visit")
         self.start_button.setDefault(True)
         buttons = QHBoxLayout()
@@ -295,8 +316,7 @@ class StartVisitForm(QWidget):
 
     def set_expected_end(self, when: datetime) -> None:
         local = when.astimezone()
-        self.expected_end.setDateTime(QDateTime(local.date(), local.time().replace(
-            second=0, microsecond=0)))
+        self.expected_end.set_value(local.replace(tzinfo=None, second=0, microsecond=0))
 
     def reset(self) -> None:
         """An empty plan, with the remembered phone numbers filled in."""
@@ -362,7 +382,8 @@ class StartVisitForm(QWidget):
         reference, case_id = data if data is not None else (None, None)
         high = self.high_risk.isChecked()
         minutes = self.interval.value()
-        end: datetime = self.expected_end.dateTime().toPython()
+        # Nothing readable typed: a stand-in never stored (``start`` refuses first).
+        end = self.expected_end.moment() or self.expected_end.now()
         return VisitPlan(
             id=self.record_id,
             worker=self._book.author,
@@ -387,10 +408,14 @@ class StartVisitForm(QWidget):
         self.summary.clear_message()
         self.form.clear()
         plan = self.plan()
+        problems = self.form.date_problems()
         try:
             plan.validate()
         except ValidationError as exc:
-            self.form.show_problems(exc, self.summary, "starting the visit")
+            typed = {p.field for p in problems}
+            problems += [p for p in exc.problems if p.field not in typed]
+        if problems:
+            self.form.show_problems(ValidationError(problems), self.summary, "starting the visit")
             return False
         # The reference is picked from the caseload (pseudonymous by construction): only the
         # free text can carry a name.
@@ -733,8 +758,12 @@ class VisitsPage(QWidget):
     """Lone working. ``visits_changed(list[VisitView])`` after every refresh (for Today)."""
 
     visits_changed = Signal(object)
+    #: The PINs were saved or removed here (Settings shows them too: issue 17).
+    pins_changed = Signal()
     status = Signal(str)
     confirm_alarm: AlarmQuestion = staticmethod(confirm_alarm)
+    #: ``confirm_home_safe(parent) -> True`` to end the day. Tests replace it.
+    confirm_home_safe: AlarmQuestion = staticmethod(confirm_home_safe)
 
     def __init__(
         self,
@@ -793,7 +822,7 @@ class VisitsPage(QWidget):
         p.safe_button.clicked.connect(lambda: self.check_in(CheckInKind.SAFE))
         p.extend_button.clicked.connect(lambda: self.check_in(CheckInKind.EXTEND))
         p.end_button.clicked.connect(lambda: self.check_in(CheckInKind.END_VISIT))
-        p.home_button.clicked.connect(lambda: self.check_in(CheckInKind.HOME_SAFE))
+        p.home_button.clicked.connect(self.home_safe)
         p.alarm_button.clicked.connect(self.raise_alarm)
         p.pin.returnPressed.connect(p.safe_button.click)
         self.pins_button.clicked.connect(self.open_pins)
@@ -917,6 +946,12 @@ class VisitsPage(QWidget):
         self._sync_now()
         return True
 
+    def home_safe(self) -> bool:
+        """"Home safe": asks first (the same question whatever PIN is typed), then checks in."""
+        if self.current is None or not type(self).confirm_home_safe(self):
+            return False
+        return self.check_in(CheckInKind.HOME_SAFE)
+
     def raise_alarm(self) -> bool:
         """Record a panic alarm (after confirming). Written at once on the GUI thread, never
         through the ``TaskRunner``: the alarm must not wait behind another task in its pool
@@ -961,6 +996,7 @@ class VisitsPage(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         setup = PinSetup(self._book, dialog, tasks=self._tasks)
         setup.changed.connect(self.refresh)
+        setup.changed.connect(lambda: emit(self.pins_changed))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
         buttons.rejected.connect(dialog.reject)
         layout = QVBoxLayout(dialog)

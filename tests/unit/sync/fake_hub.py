@@ -39,6 +39,7 @@ from spokeapp.sync.protocol import (
     ChangeResult,
     DeviceStatus,
     EnrolResponse,
+    PeopleResponse,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -249,6 +250,10 @@ class FakeClient:
             raise HubRejected("The hub refused the request (not_found).", status=404,
                               error="not_found")
         return AreasResponse(areas=list(self.hub.areas))
+
+    def people(self) -> PeopleResponse:
+        self._check()
+        return PeopleResponse(people=[])  # the real endpoint is tested against a real hub
 
     def device_status(self) -> DeviceStatus:
         self._check()

@@ -1,0 +1,182 @@
+"""A date (or date and time) typed as a worker writes it: ``4/12``, ``4 Dec``, ``yesterday``,
+``yesterday 16:30``, ``16:30``. One line of text, so Tab moves to the next field rather than
+between the parts of a date; what the text means is shown beside it in words ("Friday 4
+December 2026"), and text that is not a date is an error beside it, never quietly replaced.
+Reading the text is :mod:`spokeapp.present.dates` (no Qt); this is only the widget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from spokeapp.present.dates import (
+    DateProblem,
+    day_text,
+    day_words,
+    moment_text,
+    moment_words,
+    read_day,
+    read_moment,
+)
+from spokeapp.ui.signals import emit
+from spokeapp.ui.widgets import Message
+
+#: Naive local "now" (a date field's idea of today comes from it). Tests pass a fixed one.
+LocalClock = Callable[[], datetime]
+
+
+def local_now() -> datetime:
+    return datetime.now().astimezone().replace(tzinfo=None)
+
+
+class DateField(QWidget):
+    """A typed date (``with_time=False``) or date and time. ``value()`` is what the text
+    means (``None``: nothing typed, or not readable: then ``problem()`` says why)."""
+
+    #: The text was edited or set (its meaning may have changed).
+    changed = Signal()
+
+    def __init__(
+        self,
+        *,
+        with_time: bool = False,
+        past_only: bool = False,
+        required: bool = True,
+        clock: LocalClock = local_now,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.with_time = with_time
+        self.past_only = past_only
+        #: The record needs a date: empty text is a problem (said when the form is saved).
+        self.required = required
+        self._clock = clock
+        self._value: date | datetime | None = None
+        self._problem: str | None = None
+        self.line = QLineEdit(self)
+        self.line.setPlaceholderText(
+            "e.g. yesterday 16:30" if with_time else "e.g. 4/12/2026 or yesterday"
+        )
+        width = self.line.fontMetrics().averageCharWidth() * (22 if with_time else 18)
+        self.line.setMinimumWidth(width)
+        self.line.setMaximumWidth(int(width * 1.3))
+        #: The value in words, beside the text.
+        self.words = QLabel(self)
+        self.words.setAccessibleName("Date in words")
+        self.words.setWordWrap(True)  # a narrow window wraps the words, never the row
+        #: What is wrong with the text, under it.
+        self.status = Message(self, name="Problem with this date")
+        row = QHBoxLayout()
+        row.addWidget(self.line, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.words, 1, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
+        self.setFocusProxy(self.line)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        #: A problem with the text is shown (from leaving the field or saving): while it
+        #: is, every edit updates it; before that, half-typed text is not called wrong.
+        self._telling = False
+        self.line.textChanged.connect(self._read)
+        self.line.editingFinished.connect(self.tell)
+
+    # ------------------------------------------------------------------ naming
+    def set_name(self, name: str, description: str = "") -> None:
+        """What a screen reader calls the field (the text line is what takes focus)."""
+        self.setAccessibleName(name)
+        self.line.setAccessibleName(name)
+        self.words.setAccessibleName(f"{name}, in words")
+        self.status.setAccessibleName(f"Problem with {name}")
+        if description:
+            self.line.setAccessibleDescription(description)
+
+    # ------------------------------------------------------------------ value
+    def text(self) -> str:
+        return self.line.text()
+
+    def set_text(self, text: str) -> None:
+        self.line.setText(text)
+
+    def set_value(self, value: date | datetime | None) -> None:
+        """Show ``value`` (``None``: empty) as text the field reads back the same."""
+        if value is None:
+            self.line.setText("")
+        elif isinstance(value, datetime):
+            self.line.setText(moment_text(value) if self.with_time else day_text(value.date()))
+        else:
+            self.line.setText(day_text(value))
+
+    def value(self) -> date | datetime | None:
+        return self._value
+
+    def day(self) -> date | None:
+        value = self._value
+        return value.date() if isinstance(value, datetime) else value
+
+    def moment(self) -> datetime | None:
+        return self._value if isinstance(self._value, datetime) else None
+
+    def now(self) -> datetime:
+        """The field's idea of now (naive local time)."""
+        return self._clock()
+
+    def today(self) -> date:
+        return self._clock().date()
+
+    def problem(self) -> str | None:
+        """Why the text is not a date this field takes (words to follow the field's name), or
+        "is needed" when nothing is typed and the record needs it; ``None`` when all is well."""
+        if self._problem is None and self._value is None and self.required:
+            return "is needed: type a date" + (" and time" if self.with_time else "")
+        return self._problem
+
+    def show_problem(self, text: str) -> None:
+        """An error beside the field (cleared as soon as the text is edited)."""
+        self._telling = True
+        self.words.clear()
+        self.status.show_error(text)
+        self.line.setAccessibleDescription(text)
+
+    def tell(self) -> None:
+        """Show what is wrong with the text, if anything (the worker has left the field)."""
+        self._telling = True
+        self._show()
+
+    def _read(self, text: str) -> None:
+        now = self._clock()
+        try:
+            if self.with_time:
+                self._value = read_moment(text, now, past_only=self.past_only)
+            else:
+                self._value = read_day(text, now.date(), past_only=self.past_only)
+            self._problem = None
+        except DateProblem as exc:
+            self._value, self._problem = None, str(exc)
+        self._show()
+        emit(self.changed)
+
+    def redraw(self) -> None:
+        """Show the value in words again (a problem shown by the form is gone)."""
+        self._telling = False
+        self._show()
+
+    def _show(self) -> None:
+        value = self._value
+        words = ""
+        if isinstance(value, datetime):
+            words = moment_words(value)
+        elif isinstance(value, date):
+            words = day_words(value)
+        self.words.setText(words)
+        if self._problem is not None and self._telling:
+            name = self.accessibleName() or "This date"
+            self.status.show_error(f"{name} {self._problem}.")
+        else:
+            self.status.clear_message()
+        self.line.setAccessibleDescription(self.status.text() or words)

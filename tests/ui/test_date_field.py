@@ -1,0 +1,125 @@
+"""Typing a date just works: day first, words beside the field, Tab to the next field, and
+text that is not a date is an error on the field, never quietly replaced."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+
+from spokeapp.ui.date_field import DateField
+from spokeapp.ui.forms import capture_fields, date_edit, day_of, restore_fields
+
+NOW = datetime(2026, 12, 5, 18, 0)  # a Saturday
+
+
+def _field(qtbot: Any, **options: Any) -> tuple[QWidget, DateField, QLineEdit]:
+    window = QWidget()
+    qtbot.addWidget(window)
+    field = DateField(clock=lambda: NOW, **options)
+    field.set_name("Date raised")
+    after = QLineEdit()
+    after.setAccessibleName("Next field")
+    layout = QVBoxLayout(window)
+    layout.addWidget(field)
+    layout.addWidget(after)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    field.setFocus()
+    return window, field, after
+
+
+def test_a_typed_date_is_read_day_first_and_said_back_in_words(qtbot: Any) -> None:
+    _window, field, _after = _field(qtbot)
+    qtbot.keyClicks(field.line, "4/12")
+    assert field.value() == date(2026, 12, 4)
+    assert field.words.text() == "Friday 4 December 2026"
+    assert field.words.isVisible() and not field.status.isVisible()
+    assert field.line.accessibleDescription() == "Friday 4 December 2026"
+
+    field.line.clear()
+    qtbot.keyClicks(field.line, "4 Dec")
+    assert field.value() == date(2026, 12, 4)
+    field.line.clear()
+    qtbot.keyClicks(field.line, "yesterday")
+    assert field.words.text() == "Friday 4 December 2026"
+
+
+def test_tab_moves_to_the_next_field_not_between_date_parts(qtbot: Any) -> None:
+    _window, field, after = _field(qtbot)
+    qtbot.keyClicks(field.line, "04/12/2026")
+    qtbot.keyClick(field.line, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is after
+    assert field.text() == "04/12/2026", "what was typed stays as typed"
+    assert field.value() == date(2026, 12, 4)
+
+
+def test_text_that_is_not_a_date_is_an_error_on_the_field_never_replaced(qtbot: Any) -> None:
+    _window, field, after = _field(qtbot)
+    qtbot.keyClicks(field.line, "4 D")
+    assert not field.status.isVisible(), "half-typed text is not called wrong"
+    qtbot.keyClicks(field.line, "ecc")
+    qtbot.keyClick(field.line, Qt.Key.Key_Tab)  # leaving the field says what is wrong
+    assert QApplication.focusWidget() is after
+    assert field.text() == "4 Decc"
+    assert field.value() is None
+    assert field.status.text().startswith("Date raised is not a date Spoke can read")
+    assert "4/12/2026" in field.status.text()
+
+    field.setFocus()
+    qtbot.keyClick(field.line, Qt.Key.Key_Backspace)
+    assert field.value() == date(2026, 12, 4)
+    assert field.words.text() == "Friday 4 December 2026"
+    assert not field.status.isVisible(), "fixed: the error goes at once"
+
+
+def test_a_date_and_time_field_takes_yesterday_and_a_time(qtbot: Any) -> None:
+    _window, field, _after = _field(qtbot, with_time=True, past_only=True)
+    qtbot.keyClicks(field.line, "yesterday 16:30")
+    assert field.value() == datetime(2026, 12, 4, 16, 30)
+    assert field.words.text() == "Friday 4 December 2026 at 16:30"
+    field.line.clear()
+    qtbot.keyClicks(field.line, "16:30")
+    assert field.moment() == datetime(2026, 12, 5, 16, 30)
+    field.line.clear()
+    qtbot.keyClicks(field.line, "20:00")
+    field.tell()
+    assert field.value() is None
+    assert "in the future" in field.status.text()
+
+
+def test_a_past_only_field_reads_a_date_to_come_as_last_year(qtbot: Any) -> None:
+    _window, field, _after = _field(qtbot, past_only=True)
+    qtbot.keyClicks(field.line, "24/12")
+    assert field.words.text() == "Wednesday 24 December 2025"
+
+
+def test_nothing_typed_is_no_date_and_the_form_is_told_it_is_needed(qtbot: Any) -> None:
+    edit = date_edit(None, today=date(2026, 12, 5))
+    qtbot.addWidget(edit)
+    assert edit.text() == "" and edit.value() is None
+    assert edit.problem() == "is needed: type a date"
+    assert not edit.status.isVisible()
+    optional = date_edit(None, today=date(2026, 12, 5), required=False)
+    qtbot.addWidget(optional)
+    assert optional.problem() is None
+
+
+def test_a_draft_keeps_what_was_typed_even_when_it_is_not_a_date_yet(qtbot: Any) -> None:
+    first = date_edit(date(2026, 12, 5))
+    qtbot.addWidget(first)
+    assert first.text() == "5/12/2026" and day_of(first) == date(2026, 12, 5)
+    first.set_text("4 Decc")
+    kept = capture_fields({"raised_on": first})
+    assert kept == {"raised_on": "4 Decc"}
+
+    again = date_edit(date(2026, 12, 5))
+    qtbot.addWidget(again)
+    restore_fields({"raised_on": again}, kept)
+    assert again.text() == "4 Decc" and again.value() is None
+    restore_fields({"raised_on": again}, {"raised_on": "2026-11-30"})  # an older draft
+    assert again.value() == date(2026, 11, 30)

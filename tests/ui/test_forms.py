@@ -1,0 +1,111 @@
+"""What every record form shares: a field's problem goes as soon as the field is edited, the
+summary counts what is left, and it lists the fields in the order they are on the form."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QLineEdit, QWidget
+
+from spokeapp.domain.errors import Problem, ValidationError
+from spokeapp.store.casebook import Casebook
+from spokeapp.ui.forms import FieldForm, date_edit, text_box
+from spokeapp.ui.views.record_dialogs import ConcernDialog
+from spokeapp.ui.widgets import Message
+
+from .conftest import PASSPHRASE, seed_casebook
+
+TODAY = date(2026, 12, 5)
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Iterator[Casebook]:
+    seed_casebook(tmp_path / "profile")
+    book = Casebook.open(tmp_path / "profile", PASSPHRASE)
+    yield book
+    book.close()
+
+
+@pytest.fixture(autouse=True)
+def discard_without_asking(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ConcernDialog, "ask_discard", staticmethod(lambda _parent: True))
+
+
+def _concern(qtbot: Any, book: Casebook) -> ConcernDialog:
+    dialog = ConcernDialog(book, book.caseload()[0].case_id, today=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_a_fixed_field_loses_its_error_and_the_summary_counts_what_is_left(
+    qtbot: Any, book: Casebook
+) -> None:
+    dialog = _concern(qtbot, book)
+    dialog.raised_on.set_text("")  # cleared: the record needs a date
+    dialog.save()
+    assert dialog.summary.text() == (
+        "Please fix 2 things before saving: Date raised, What the concern is."
+    )
+    assert dialog.raised_on.status.text() == "Date raised is needed: type a date."
+    summary_error = dialog.form.errors["summary"]
+    assert summary_error.text() == "What the concern is is required."
+    assert book.records("safeguarding_concern") == []
+
+    qtbot.keyClicks(dialog.raised_on.line, "yesterday")
+    assert dialog.raised_on.words.text() == "Friday 4 December 2026"
+    assert not dialog.raised_on.status.isVisible(), "the error went at once"
+    assert dialog.summary.text() == "Please fix 1 thing before saving: What the concern is."
+
+    qtbot.keyClicks(dialog.summary_text, "Fictional: seen with an older adult near the station.")
+    assert not summary_error.isVisible()
+    assert not dialog.summary.isVisible(), "nothing left to fix: no summary"
+
+    assert dialog.save()
+    qtbot.waitUntil(lambda: len(book.records("safeguarding_concern")) == 1, timeout=5000)
+    assert book.records("safeguarding_concern")[0].record.raised_on == date(2026, 12, 4)
+
+
+def test_text_that_is_not_a_date_is_refused_never_saved_as_another_date(
+    qtbot: Any, book: Casebook
+) -> None:
+    dialog = _concern(qtbot, book)
+    dialog.raised_on.set_text("last Tuesday-ish")
+    qtbot.keyClicks(dialog.summary_text, "Fictional concern.")
+    assert not dialog.save()
+    assert dialog.raised_on.text() == "last Tuesday-ish", "what was typed is kept as typed"
+    assert "Date raised is not a date Spoke can read" in dialog.raised_on.status.text()
+    assert dialog.summary.text() == "Please fix 1 thing before saving: Date raised."
+    assert dialog.raised_on.line.hasFocus() or not dialog.isActiveWindow()
+    assert book.records("safeguarding_concern") == []
+
+
+def test_the_summary_lists_fields_in_the_order_of_the_form(qtbot: Any) -> None:
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    form = FieldForm(owner, {"first": "First", "second": "Second", "third": "Third"})
+    form.add("first", "&First", QLineEdit())
+    form.add("second", "&Second", text_box())
+    form.add("third", "&Third", date_edit(None, today=TODAY))
+    summary = Message(owner)
+    problems = [
+        Problem("third", "is needed: type a date"),
+        Problem("elsewhere", "must match the case"),
+        Problem("first", "is required"),
+        Problem("second", "is required"),
+    ]
+    form.show_problems(ValidationError(problems), summary, "saving")
+    assert summary.text() == (
+        "Please fix 4 things before saving: First, Second, Third. Elsewhere must match the case."
+    )
+    first = form.inputs["first"]
+    assert isinstance(first, QLineEdit)
+    qtbot.keyClicks(first, "x")
+    assert summary.text() == (
+        "Please fix 3 things before saving: Second, Third. Elsewhere must match the case."
+    )
+    assert not form.errors["first"].isVisible()
