@@ -198,6 +198,21 @@ def test_tests_never_write_under_the_real_home() -> None:
         assert home not in path.resolve().parents, path
 
 
+def test_tests_name_no_fixed_folder_outside_their_own() -> None:
+    """A test writes only under its own temporary folder (``tmp_path``): a path literal such as
+    "/tmp/shots/x.png" or "~/..." in a test is a file left behind on every run (one test saved
+    screenshots into /tmp/shots17).
+    """
+    fixed = sorted(
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in sorted((ROOT / "tests").rglob("*.py")) if path != Path(__file__)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        and node.value.startswith(("/tmp/", "/var/tmp/", "~/", "/root/", "/home/"))
+    )
+    assert fixed == [], f"fixed folders named in tests: {fixed}"
+
+
 #: Module-level containers that are filled once and then only read, each with its reason
 #: (docs/architecture.md, "One way to do each thing": no module-level mutable state).
 ALLOWED_MODULE_CONTAINERS = {

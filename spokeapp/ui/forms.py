@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import Enum
-from typing import Any
+from typing import Any, Final, TypeVar
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
@@ -58,14 +58,31 @@ def ask_discard(parent: QWidget) -> bool:
     return answer == QMessageBox.StandardButton.Discard
 
 
-def choice_box(choices: Mapping[Any, str], *, blank: str | None = None) -> QComboBox:
-    """A combo box of (value -> words); ``blank`` adds a first "nothing chosen" item."""
+E = TypeVar("E", bound=Enum)
+
+#: Property of a combo box whose blank first item must be replaced by a choice before saving.
+REQUIRED_CHOICE: Final = "spoke_required_choice"
+
+
+def choice_box(choices: Mapping[Any, str], *, blank: str | None = None,
+               required: bool = False) -> QComboBox:
+    """A combo box of (value -> words); ``blank`` adds a first "nothing chosen" item.
+    ``required``: the worker must choose (no default stands in for a fact they did not give;
+    :meth:`FieldForm.choice_problems` refuses the blank)."""
     box = QComboBox()
     if blank is not None:
         box.addItem(blank, None)
+        box.setProperty(REQUIRED_CHOICE, required)
     for value, text in choices.items():
         box.addItem(text, value.value if isinstance(value, Enum) else value)
     return box
+
+
+def chosen(box: QComboBox, kind: type[E], unchosen: E) -> E:
+    """The value chosen in ``box`` as ``kind``; ``unchosen`` only to build a record that is
+    never saved (a required blank is refused first, by ``choice_problems``)."""
+    value = box.currentData()
+    return unchosen if value is None else kind(value)
 
 
 def select(box: QComboBox, value: object) -> None:
@@ -311,6 +328,15 @@ class FieldForm:
             self.errors[name].clear_message()
         self._show_summary()
 
+    def choice_problems(self) -> list[Problem]:
+        """Each required choice left on its blank first item ("Choose…")."""
+        return [
+            Problem(name, "must be chosen")
+            for name, widget in self.inputs.items()
+            if isinstance(widget, QComboBox) and widget.property(REQUIRED_CHOICE)
+            and widget.currentData() is None and widget.isVisibleTo(widget.window())
+        ]
+
     def date_problems(self) -> list[Problem]:
         """What is wrong with the typed dates (not readable, or needed and empty)."""
         problems: list[Problem] = []
@@ -456,7 +482,7 @@ class RecordDialog(QDialog):
         is emitted with its id and the dialog closes; the buttons are disabled meanwhile."""
         if self.saving:  # Ctrl+Enter again while the first save runs
             return False
-        problems = self.form.date_problems()
+        problems = self.form.date_problems() + self.form.choice_problems()
         try:
             record.validate()
         except ValidationError as exc:

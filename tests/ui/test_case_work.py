@@ -127,6 +127,9 @@ def test_referral_to_closure_with_a_lower_outcome(qtbot: Any, make_shell: Any, s
     main.case_page.close_button.click()
     wizard = main.dialog
     assert isinstance(wizard, ClosureWizard)
+    wizard.next()  # no reason is assumed (it feeds the funder's outcomes): refused
+    assert wizard.currentPage() is wizard.reason_page
+    assert "Reason must be chosen" in wizard.reason_page.form.errors["reason"].text()
     wizard.reason_page.reason.setCurrentIndex(wizard.reason_page.reason.findData("outcomes_met"))
     wizard.next()
     assert wizard.currentPage() is wizard.assessment_page
@@ -196,6 +199,7 @@ def test_a_concern_is_saved_once_off_the_gui_thread_however_often_it_is_sent(
     main.raise_concern(case_id)
     dialog = main.dialog
     qtbot.keyClicks(dialog.summary_text, "Seen with older men at the station (fictional)")
+    dialog.raised_to.setCurrentIndex(dialog.raised_to.findData("childrens_social_care"))
     assert dialog.save()
     assert not dialog.save_button.isEnabled() and not dialog.cancel_button.isEnabled()
     assert not dialog.save(), "Ctrl+Enter again while the first save runs does nothing"

@@ -82,6 +82,7 @@ def test_every_record_dialog_asks_once_and_dont_ask_again_is_kept(
     dialog = ConcernDialog(book, case_id, today=date(2026, 12, 5))
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.summary_text, "Fictional concern about an older boyfriend.")
+    dialog.raised_to.setCurrentIndex(dialog.raised_to.findData("police"))
 
     assert not dialog.save(), "Go back: nothing is saved, the form stays open"
     assert asked.asked == ["safeguarding concern"]
@@ -95,6 +96,7 @@ def test_every_record_dialog_asks_once_and_dont_ask_again_is_kept(
     again = ConcernDialog(book, case_id, today=date(2026, 12, 5))
     qtbot.addWidget(again)
     qtbot.keyClicks(again.summary_text, "A second fictional concern.")
+    again.raised_to.setCurrentIndex(again.raised_to.findData("police"))
     assert again.save()
     qtbot.waitUntil(lambda: len(book.records("safeguarding_concern")) == 2, timeout=5000)
     assert asked.asked == ["safeguarding concern"] * 2, "not asked a third time"
@@ -113,6 +115,7 @@ def test_every_record_dialog_asks_once_and_dont_ask_again_is_kept(
     third = ConcernDialog(book, case_id, today=date(2026, 12, 5))
     qtbot.addWidget(third)
     qtbot.keyClicks(third.summary_text, "A third fictional concern.")
+    third.raised_to.setCurrentIndex(third.raised_to.findData("police"))
     asked.answers.append(FinaliseAnswer(False))
     assert not third.save()
     assert asked.asked == ["safeguarding concern"] * 3, "asked again once turned back on"

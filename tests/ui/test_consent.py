@@ -72,9 +72,12 @@ def test_consent_is_recorded_shown_on_the_case_page_then_withdrawn(
     dialog.shares[ShareWith.POLICE].setChecked(True)
     dialog.shares[ShareWith.CHILDRENS_SOCIAL_CARE].setChecked(True)
 
-    assert not dialog.save(), "the review day is never chosen for the worker"
+    assert not dialog.save(), "the review day, who gave it and how are never assumed"
     assert "Review due" in dialog.summary.text()
+    assert "Given by, How it was recorded, Review due" in dialog.summary.text()
     assert shell.book.records("consent", case_id=case_id) == []
+    dialog.given_by.setCurrentIndex(dialog.given_by.findData("young_person"))
+    dialog.method.setCurrentIndex(dialog.method.findData("verbal"))
 
     dialog.review.setCurrentIndex(dialog.review.findData(6))
     save_and_wait(qtbot, main, dialog)
@@ -94,6 +97,8 @@ def test_consent_is_recorded_shown_on_the_case_page_then_withdrawn(
     assert not dialog.share_box.isEnabled() and not dialog.review.isEnabled()
     assert dialog.save_button.accessibleName() == "Save withdrawal"
     qtbot.keyClicks(dialog.given_by_name, "Demo Birch")
+    dialog.given_by.setCurrentIndex(dialog.given_by.findData("young_person"))
+    dialog.method.setCurrentIndex(dialog.method.findData("verbal"))
     save_and_wait(qtbot, main, dialog)
 
     wait_about(qtbot, main, "Consent to share", "Withdrawn")

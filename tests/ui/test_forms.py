@@ -39,6 +39,7 @@ def _concern(qtbot: Any, book: Casebook) -> ConcernDialog:
     dialog = ConcernDialog(book, book.caseload()[0].case_id, today=TODAY)
     qtbot.addWidget(dialog)
     dialog.show()
+    dialog.raised_to.setCurrentIndex(dialog.raised_to.findData("police"))
     return dialog
 
 

@@ -46,6 +46,7 @@ from spokeapp.ui.date_field import DateField
 from spokeapp.ui.forms import (
     FieldForm,
     choice_box,
+    chosen,
     confirm_finalise,
     date_edit,
     day_of,
@@ -75,7 +76,9 @@ class _ReasonPage(QWizardPage):
         super().__init__(wizard)
         self.setTitle("Why is the case closing?")
         self.form = FieldForm(self, LABELS)
-        self.reason = self.form.add("reason", "&Reason", choice_box(CLOSURE_REASON_CHOICES))
+        # No reason is assumed: the reason feeds the funder's outcome figures.
+        self.reason = self.form.add("reason", "&Reason", choice_box(
+            CLOSURE_REASON_CHOICES, blank="Choose why the case is closing", required=True))
         self.detail = self.form.add(
             "reason_detail",
             "&More about it",
@@ -95,6 +98,10 @@ class _ReasonPage(QWizardPage):
             assert isinstance(field, DateField)
             field.show_problem(f"{self.form.labels[problem.field]} {problem.message}.")
             field.setFocus()
+            return False
+        if self.form.choice_problems():
+            self.form.errors["reason"].show_error("Reason must be chosen: why is it closing?")
+            self.reason.setFocus()
             return False
         if (
             self.reason.currentData() == ClosureReason.OTHER.value
@@ -305,7 +312,7 @@ class ClosureWizard(QWizard):
             id=self.closure_id,
             case_id=self.case.id,
             closed_on=day_of(page.closed_on),
-            reason=ClosureReason(page.reason.currentData()),
+            reason=chosen(page.reason, ClosureReason, ClosureReason.OTHER),
             outcome=self.outcome,
             reason_detail=page.detail.toPlainText().strip(),
             closing_assessment_id=self.assessment_page.closing_id(),

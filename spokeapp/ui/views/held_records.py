@@ -83,7 +83,10 @@ class HeldRecordsView(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Held back", self))
         layout.addWidget(paragraph(_INTRO, self))
-        layout.addWidget(self.table)
+        layout.addWidget(self.table, 1)  # the table gives way, never the words under it
+        # Room for the advice when a record is chosen (a wrapped label set later is not
+        # given more height by the layout: it was drawn clipped under the table).
+        self.help.setMinimumHeight(self.fontMetrics().lineSpacing() * 3)
         layout.addWidget(self.help)
         layout.addWidget(self.message)
         layout.addLayout(buttons)

@@ -52,6 +52,7 @@ from spokeapp.ui.forms import (
     FieldForm,
     RecordDialog,
     choice_box,
+    chosen,
     date_edit,
     day_of,
     plain,
@@ -158,7 +159,8 @@ class ConcernDialog(_EventDialog):
         self.case_id = case_id
         f = self.form
         self.raised_on = f.add("raised_on", "Date &raised", date_edit(today, past_only=True))
-        self.raised_to = f.add("raised_to", "Raised &with", choice_box(RAISED_TO))
+        self.raised_to = f.add("raised_to", "Raised &with",
+            choice_box(RAISED_TO, blank="Choose who it was raised with", required=True))
         self.summary_text = f.add("summary", "What the &concern is", text_box(5))
         self.their_reference = f.add(
             "their_reference",
@@ -173,7 +175,7 @@ class ConcernDialog(_EventDialog):
             id=self.record_id,
             case_id=self.case_id,
             raised_on=day_of(self.raised_on),
-            raised_to=RaisedTo(self.raised_to.currentData()),
+            raised_to=chosen(self.raised_to, RaisedTo, RaisedTo.OTHER),
             summary=plain(self.summary_text),
             their_reference=plain(self.their_reference),
         )
@@ -221,14 +223,16 @@ class ConsentDialog(_EventDialog):
         if not can_withdraw:
             withdraw.setToolTip("There is no consent in force to withdraw.")
         self.given_on = f.add("given_on", "&Date given", date_edit(today, past_only=True))
-        self.given_by = f.add("given_by", "Given &by", choice_box(CONSENT_GIVEN_BY_LABELS))
+        self.given_by = f.add("given_by", "Given &by", choice_box(
+            CONSENT_GIVEN_BY_LABELS, blank="Choose who gave it", required=True))
         self.given_by_name = f.add("given_by_name", "&Name", QLineEdit())
         self.carer_relationship = f.add(
             "carer_relationship", "&Relationship", QLineEdit(),
             hint="For a parent or carer only: for example mother, foster carer.",
         )
         methods = {m: w[:1].upper() + w[1:] for m, w in CONSENT_METHOD_LABELS.items()}
-        self.method = f.add("method", "&How recorded", choice_box(methods))
+        self.method = f.add("method", "&How recorded",
+                            choice_box(methods, blank="Choose how", required=True))
         self.method_detail = f.add("method_detail", "How, if &other", QLineEdit())
         self.explained = f.add(
             "explained", "What was e&xplained", text_box(3),
@@ -269,7 +273,7 @@ class ConsentDialog(_EventDialog):
         withdrawn = self.withdraw.isChecked()
         given_on = day_of(self.given_on)
         months = self.review.currentData()
-        given_by = ConsentGivenBy(self.given_by.currentData())
+        given_by = chosen(self.given_by, ConsentGivenBy, ConsentGivenBy.YOUNG_PERSON)
         return Consent(
             id=self.record_id,
             case_id=self.case_id,
@@ -277,7 +281,7 @@ class ConsentDialog(_EventDialog):
             given_by=given_by,
             given_by_name=plain(self.given_by_name),
             carer_relationship=plain(self.carer_relationship),
-            method=ConsentMethod(self.method.currentData()),
+            method=chosen(self.method, ConsentMethod, ConsentMethod.VERBAL),
             method_detail=plain(self.method_detail),
             explained="" if withdrawn else plain(self.explained),
             share_with=() if withdrawn else tuple(
@@ -351,7 +355,8 @@ class GroupSessionDialog(_EventDialog):
         super().__init__("Group or awareness session", book, "&Save session", parent, tasks)
         f = self.form
         self.held_on = f.add("held_on", "&Date", date_edit(today, past_only=True))
-        self.setting = f.add("setting", "&Where", choice_box(GROUP_SETTINGS))
+        self.setting = f.add(
+            "setting", "&Where", choice_box(GROUP_SETTINGS, blank="Choose where", required=True))
         self.topic = f.add("topic", "&Topic", QLineEdit())
         reached = QSpinBox()
         reached.setRange(0, 10_000)
@@ -369,7 +374,7 @@ class GroupSessionDialog(_EventDialog):
         return GroupSession(
             id=self.record_id,
             held_on=day_of(self.held_on),
-            setting=GroupSetting(self.setting.currentData()),
+            setting=chosen(self.setting, GroupSetting, GroupSetting.OTHER),
             topic=plain(self.topic),
             young_people_reached=self.reached.value(),
             notes=plain(self.notes),
@@ -390,7 +395,8 @@ class ProfessionalActivityDialog(_EventDialog):
         super().__init__("Work with professionals", book, "&Save", parent, tasks)
         f = self.form
         self.held_on = f.add("held_on", "&Date", date_edit(today, past_only=True))
-        self.activity_type = f.add("activity_type", "&Kind of work", choice_box(ACTIVITY_TYPES))
+        self.activity_type = f.add("activity_type", "&Kind of work", choice_box(
+            ACTIVITY_TYPES, blank="Choose the kind of work", required=True))
         self.topic = f.add("topic", "&Topic", QLineEdit())
         box = QGroupBox("Attendees by profession", self)
         box.setAccessibleName("Attendees by profession")
@@ -412,7 +418,7 @@ class ProfessionalActivityDialog(_EventDialog):
         return ProfessionalActivity(
             id=self.record_id,
             held_on=day_of(self.held_on),
-            activity_type=ActivityType(self.activity_type.currentData()),
+            activity_type=chosen(self.activity_type, ActivityType, ActivityType.TRAINING),
             topic=plain(self.topic),
             attendees_by_profession=tuple(
                 (profession, spin.value())
