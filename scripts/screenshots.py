@@ -643,6 +643,8 @@ def main() -> int:
         assert isinstance(wizard, QWizard)
         settle(app, tasks)
         save(wizard, folder, "16-closure-reason")
+        reason = wizard.reason_page.reason  # type: ignore[attr-defined]
+        reason.setCurrentIndex(reason.findData("outcomes_met"))  # never assumed: chosen
         wizard.next()
         save(wizard, folder, "17-closure-assessment")
         page = wizard.currentPage()

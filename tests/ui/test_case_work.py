@@ -102,6 +102,10 @@ def test_referral_to_closure_with_a_lower_outcome(qtbot: Any, make_shell: Any, s
     box = referral.local_authority
     box.setCurrentIndex(box.findData(""))  # the worker picks "Not known" (no list yet)
     box.activated.emit(box.currentIndex())
+    referral.save_button.click()  # the lawful basis is never assumed: refused until chosen
+    assert referral.isVisible()
+    assert "Lawful basis" in referral.summary.text()
+    referral.lawful_basis.setCurrentIndex(referral.lawful_basis.findData("public_task"))
     referral.save_button.click()
     wait_closed(qtbot, referral)
     qtbot.waitUntil(lambda: main.case_page.case_id is not None, timeout=5000)

@@ -125,7 +125,9 @@ class _EventDialog(RecordDialog):
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
         self.fit_to_screen(72)
-        self.resize(self.width(), min(self.height(), self.sizeHint().height() + 40))
+        # Wide enough for the longest label and field side by side (no sideways scrolling).
+        self.resize(max(self.width(), self.sizeHint().width()),
+                    min(self.height(), self.sizeHint().height() + 40))
 
     def accept_shortcut(self) -> None:
         self.save()

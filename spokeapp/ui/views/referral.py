@@ -46,6 +46,7 @@ from spokeapp.ui.forms import (
     FieldForm,
     RecordDialog,
     choice_box,
+    chosen,
     date_edit,
     day_of,
     plain,
@@ -184,7 +185,7 @@ class ReferralDialog(RecordDialog):
         self.lawful_basis = d.add(
             "lawful_basis",
             "La&wful basis",
-            choice_box(LAWFUL_BASES),
+            choice_box(LAWFUL_BASES, blank="Choose (agreed with your hub)"),  # never assumed
             hint="Usually public task, not consent. Agreed with your hub.",
         )
         areas = stored_areas(book)
@@ -340,6 +341,11 @@ class ReferralDialog(RecordDialog):
             problems.extend(exc.problems)
         if self.source_type.currentData() is None:
             problems.append(Problem("source_type", "is required: choose who referred them"))
+        if (referral.decision is ReferralDecision.ACCEPTED and not self._case_open()
+                and self.lawful_basis.currentData() is None):
+            problems.append(Problem(
+                "lawful_basis", "is required to open the case: choose the one agreed with your "
+                "hub"))
         for record in (person, referral):
             try:
                 record.validate()
@@ -353,7 +359,7 @@ class ReferralDialog(RecordDialog):
             self.fields.show_problems(ValidationError(problems), self.summary, "saving")
             return False
         book = self._book
-        lawful_basis = LawfulBasis(self.lawful_basis.currentData())
+        lawful_basis = chosen(self.lawful_basis, LawfulBasis, LawfulBasis.PUBLIC_TASK)
         area = self.area.value()
 
         def write() -> str:
