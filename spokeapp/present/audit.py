@@ -11,12 +11,10 @@ young person's reference, laptops by name, flagged rows marked in words. Times a
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
-from pathlib import Path
 from typing import Any, Final
 
 from spokeapp.domain.errors import SpokeError
@@ -25,7 +23,7 @@ __all__ = [
     "ACTION_CHOICES", "ACTION_WORDS", "FLAGGED_MARK", "HEADERS", "MAX_ROWS", "PAGE_SIZE",
     "AuditAnswerError", "AuditEntry", "AuditFilters", "AuditListing", "DeviceChoice",
     "FlaggedAccount", "action_words", "device_choices", "entry_cells", "load_audit",
-    "parse_page", "report_text", "scope_words", "summary_line", "write_private",
+    "parse_page", "report_text", "scope_words", "summary_line",
 ]
 
 HEADERS: Final = ("When", "Who", "Action", "Case", "Laptop", "Detail")
@@ -392,20 +390,3 @@ def report_text(data: Mapping[str, Any], tz: tzinfo | None, person: str | None =
         raise AuditAnswerError("The hub's device report could not be read; this version of "
                                "Spoke may be older than the hub.") from None
     return "\n".join(lines)
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` readable by its owner only (0600 before anything is
-    written, also when the file was already there)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags, 0o600)
-    try:
-        if hasattr(os, "fchmod"):  # POSIX; on Windows the file is in the user's own folder
-            os.fchmod(fd, 0o600)
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -41,7 +40,7 @@ from spokeapp.ui.date_field import DateField
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.text_limit import attach as attach_limit
-from spokeapp.ui.widgets import Message
+from spokeapp.ui.widgets import Message, close_and_save
 
 #: ``ask_discard(parent) -> True`` to throw the changes away. Tests replace it.
 DiscardQuestion = Callable[[QWidget], bool]
@@ -458,15 +457,7 @@ class RecordDialog(QDialog):
     def add_close_and_save(self, save_text: str, save_name: str) -> None:
         """The footer's "Close (Esc)" and main button (the default: Enter), right-aligned;
         they call :meth:`reject` and the subclass's ``save``."""
-        self.cancel_button = QPushButton("Close (Esc)", self)
-        self.cancel_button.setAccessibleName("Close")
-        self.save_button = QPushButton(save_text, self)
-        self.save_button.setAccessibleName(save_name)
-        self.save_button.setDefault(True)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.cancel_button)
-        row.addWidget(self.save_button)
+        self.cancel_button, self.save_button, row = close_and_save(self, save_text, save_name)
         self.footer.addLayout(row)
         self.cancel_button.clicked.connect(self.reject)
         self.save_button.clicked.connect(self.save)

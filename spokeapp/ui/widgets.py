@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLayout,
     QLineEdit,
     QProgressBar,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
@@ -96,6 +97,22 @@ def heading(text: str, parent: QWidget) -> QLabel:
     label.setFont(font)
     label.setAccessibleName(text)
     return label
+
+
+def close_and_save(parent: QWidget, save_text: str,
+                   save_name: str) -> tuple[QPushButton, QPushButton, QHBoxLayout]:
+    """A dialog's footer: "Close (Esc)" and its main button (the default: Enter),
+    right-aligned. Returns (close, save, the row to add)."""
+    close = QPushButton("Close (Esc)", parent)
+    close.setAccessibleName("Close")
+    save = QPushButton(save_text, parent)
+    save.setAccessibleName(save_name)
+    save.setDefault(True)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(close)
+    row.addWidget(save)
+    return close, save, row
 
 
 def paragraph(text: str, parent: QWidget) -> QLabel:

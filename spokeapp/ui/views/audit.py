@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from spokeapp.crypto.keyfile import write_atomically
 from spokeapp.domain.errors import SpokeError
 from spokeapp.present.audit import (
     ACTION_CHOICES,
@@ -44,7 +45,6 @@ from spokeapp.present.audit import (
     report_text,
     scope_words,
     summary_line,
-    write_private,
 )
 from spokeapp.store.casebook import Casebook
 from spokeapp.sync.client import HubClient, HubUnreachable
@@ -261,7 +261,7 @@ class AuditPage(QWidget):
         export = self._hub.export
         self.export_button.setEnabled(False)
         self.status.show_info("Asking the hub for the CSV…")
-        self._tasks.submit(lambda: write_private(path, export(query)),
+        self._tasks.submit(lambda: write_atomically(path, export(query)),
                            lambda _none: self._exported(path), self._export_failed, owner=self)
 
     def _exported(self, path: Path) -> None:
@@ -406,7 +406,7 @@ class DeviceReportDialog(QDialog):
         if self.text is None:
             return
         data = self.text.encode("utf-8")
-        self._tasks.submit(lambda: write_private(path, data),
+        self._tasks.submit(lambda: write_atomically(path, data),
                            lambda _none: self.status.show_info(
                                f"Saved to {path.name} (readable by you only)."),
                            lambda error: self.status.show_error(

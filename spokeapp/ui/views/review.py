@@ -81,7 +81,14 @@ from spokeapp.ui.forms import FieldForm, RecordDialog, date_edit, day_of, text_b
 from spokeapp.ui.models.rows import KEY_ROLE, Row, RowsModel
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.widgets import Message, heading, paragraph, rows_table, scrolled_layout
+from spokeapp.ui.widgets import (
+    Message,
+    close_and_save,
+    heading,
+    paragraph,
+    rows_table,
+    scrolled_layout,
+)
 
 
 def _browser(name: str, parent: QWidget) -> QTextBrowser:
@@ -702,15 +709,8 @@ class ReassignDialog(QDialog):
         label = QLabel("New &key worker:", self)
         label.setBuddy(self.worker)
         self.message = Message(self, name="Reassign message")
-        self.cancel_button = QPushButton("Close (Esc)", self)
-        self.cancel_button.setAccessibleName("Close")
-        self.save_button = QPushButton("&Reassign", self)
-        self.save_button.setAccessibleName("Reassign")
-        self.save_button.setDefault(True)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.save_button)
+        self.cancel_button, self.save_button, buttons = close_and_save(
+            self, "&Reassign", "Reassign")
         layout = QVBoxLayout(self)
         layout.addWidget(paragraph(
             f"Case {reference} is held by {current}. At the next sync it leaves their laptop "

@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from spokeapp.crypto.keyfile import write_atomically
 from spokeapp.domain.records import Consent
 from spokeapp.domain.records.casework import ShareBasis
 from spokeapp.present.consent import current_consent
@@ -70,7 +71,7 @@ from spokeapp.sync.client import SyncError
 from spokeapp.sync.enrolled import enrolled_client
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.widgets import Message
+from spokeapp.ui.widgets import Message, close_and_save
 
 __all__ = ["MARKING", "SubjectFileDialog", "file_document", "hub_fetcher", "render_first_page",
            "write_pdf"]
@@ -207,10 +208,8 @@ def render_first_page(bundle: Mapping[str, Any], recipient: str, width: int = 79
 
 
 def _write_json(path: Path, bundle: Mapping[str, Any]) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)  # owner only, before any data is written
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(bundle, out, ensure_ascii=False, indent=1)
+    """Owner-only (0600) and whole: a crash leaves the old file or the new one."""
+    write_atomically(path, json.dumps(bundle, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 # --------------------------------------------------------------------------- the dialog
@@ -305,15 +304,8 @@ class SubjectFileDialog(QDialog):
         folder_row.addWidget(self.browse)
         row("Save in fo&lder:", folder_row)
 
-        self.cancel_button = QPushButton("Close (Esc)", self)
-        self.cancel_button.setAccessibleName("Close")
-        self.save_button = QPushButton("&Save file", self)
-        self.save_button.setAccessibleName("Save the file and record the share")
-        self.save_button.setDefault(True)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.save_button)
+        self.cancel_button, self.save_button, buttons = close_and_save(
+            self, "&Save file", "Save the file and record the share")
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

@@ -6,6 +6,7 @@ import base64
 import json
 import os
 import stat
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,10 @@ from spokeapp.crypto.keyfile import (
     WrongPassphrase,
     format_recovery_key,
     parse_recovery_key,
+    write_atomically,
 )
 from spokeapp.store.casebook import KEY_NAME, Casebook
+from tests.conftest import require
 from tests.helpers.records import (
     OTHER_PASSPHRASE,
     PASSPHRASE,
@@ -407,3 +410,15 @@ def test_key_file_holds_no_data_key_or_recovery_key_in_the_clear(tmp_path: Path)
         assert base64.b64encode(secret) not in raw
         assert secret.hex().encode() not in raw
     assert recovery.encode() not in raw and PASSPHRASE.encode() not in raw
+
+
+def test_a_private_file_replaces_a_readable_one_for_its_owner_only(tmp_path: Path) -> None:
+    """Audit exports and case files are written with this (spokeapp/ui/views/audit.py,
+    subject_file.py): an existing file readable by others is replaced by an owner-only one."""
+    require(sys.platform != "win32", "POSIX permissions")
+    path = tmp_path / "report.txt"
+    path.write_text("old")
+    path.chmod(0o644)
+    write_atomically(path, b"Test Person Alpha\n")
+    assert path.read_bytes() == b"Test Person Alpha\n"
+    assert path.stat().st_mode & 0o777 == 0o600

@@ -3,9 +3,7 @@ hub's answers as it sends them)."""
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +18,6 @@ from spokeapp.present.audit import (
     parse_page,
     report_text,
     summary_line,
-    write_private,
 )
 
 
@@ -149,13 +146,3 @@ def test_laptops_are_chosen_by_person_and_name() -> None:
          "enrolled_at": "2026-03-02T09:00:00+00:00", "last_seen_at": None}]})
     assert [(c.device_id, c.label) for c in choices] == [
         ("d-1", "Test Worker Able — Able's test laptop (revoked, wipe requested)")]
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
-def test_files_are_written_for_their_owner_only(tmp_path: Path) -> None:
-    path = tmp_path / "report.txt"
-    path.write_text("old")
-    path.chmod(0o644)
-    write_private(path, b"Test Person Alpha\n")
-    assert path.read_bytes() == b"Test Person Alpha\n"
-    assert path.stat().st_mode & 0o777 == 0o600
