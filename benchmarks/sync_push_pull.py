@@ -1,28 +1,40 @@
-"""Sync throughput on this machine: 10,000 session records pushed and pulled through the real
-device engine (SyncEngine + HubClient + SQLCipher casebook) against a real embedded hub.
+"""Sync throughput on this machine: N session records pushed and pulled through the real
+device engine (SyncEngine + HubClient + SQLCipher casebook) against a real embedded hub,
+timed as the whole sync the worker waits for.
 
-    .venv/bin/python benchmarks/sync_push_pull.py [--records 10000] [--cases 50] [--in-process]
+    .venv/bin/python benchmarks/sync_push_pull.py [--records 10000] [--large 100000]
+        [--cases 50] [--runs 3] [--in-process] [--skip-bare]
 
 The hub is ``spoke-hub serve`` in its own process (as deployed) on loopback, on an encrypted
 SQLite file (SQLCipher, ``synchronous = FULL``); signatures, chain verification, scope checks
-and record validation are all on. Prints one line per figure with the target beside it:
+and record validation are all on. Each laptop's sync runs in a fresh child process (the app
+process: its casebook opened from disk, one ``SyncEngine.sync_once``), sampled for peak RSS.
+Per size (``--records``, then ``--large``; 0 skips it) and run, on a fresh hub:
 
-* push: laptop A's outbox of N finalised sessions (~400 bytes of notes each) until the hub
-  acknowledged the last batch (timed from the start of ``sync_once`` to the last upload
-  progress event; the rest of that run pulls A's own records back and is reported apart);
-* pull: a second laptop of the same worker, empty, pulls all of it (one ``sync_once``);
-* hub-side: the same N pushed and pulled with a bare HTTP client (no casebook), so the hub's
-  own throughput shows apart from the laptop's.
+* push: laptop A's outbox of N finalised sessions (~400 bytes of notes each); the figure is
+  N / the whole ``sync_once`` (push, then the pull that follows it) - what the worker waits
+  for. The time to the last acknowledged batch is printed beside, as is how many of its own
+  records A downloaded back (target 0: the hub's acknowledgement gives their sequence numbers);
+* pull: a second laptop of the same worker, empty, pulls all of it (one whole ``sync_once``);
+* the peak RSS of each laptop's process during its sync (target < 300 MB);
+* each casebook's size on disk per record after the sync (writer <= 1.3x receiver);
+* at ``--large``: pull records/s no more than 10 % below the ``--records`` figure;
+* hub-side (base size, unless ``--skip-bare``): the same N pushed and pulled with a bare HTTP
+  client (no casebook), so the hub's own throughput shows apart from the laptop's.
 
-Everything is fictional test data. ``--in-process`` runs the hub in a thread of this process
-instead (sharing the GIL: slower, but profilable with cProfile).
+Throughput targets (push >= 13,500/s, pull >= 24,000/s) are for 10,000 records and are judged
+on the ``--records`` size; min / median / max over ``--runs``, judged on the median. Everything
+is fictional test data. ``--in-process`` runs the hub in a thread of this process instead
+(sharing the GIL: slower, but profilable with cProfile).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,8 +50,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
+import psutil
+from _bench import Figures, check
 from sqlalchemy.orm import Session as DbSession
 
 from spokeapp.crypto.device_keys import DeviceKey
@@ -306,14 +321,57 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - started, result
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--records", type=int, default=10_000)
-    parser.add_argument("--cases", type=int, default=50)
-    parser.add_argument("--in-process", action="store_true")
-    parser.add_argument("--skip-bare", action="store_true")
-    args = parser.parse_args()
-    rng = random.Random(7)
+# ------------------------------------------------------------------------------ app process
+def child_sync(profile: Path, author: str) -> int:
+    """In a fresh process: open the casebook from disk, one whole ``sync_once``, print it."""
+    book = Casebook.open(profile, PASSPHRASE, author=author)
+    engine = SyncEngine(book)
+    timer = PhaseTimer()
+    engine.set_listener(timer)
+    timer.reset()
+    seconds, report = timed(engine.sync_once)
+    upload = timer.last.get("upload")
+    result = {
+        "ok": report.ok, "seconds": seconds, "accepted": report.accepted,
+        "pulled": report.pulled, "count": book.count(),
+        "push_s": (upload - timer.start) if upload is not None else None,
+        "report": str(report)[:500],
+    }
+    book.close()
+    print("RESULT " + json.dumps(result), flush=True)
+    return 0
+
+
+def sync_in_child(profile: Path, author: str) -> tuple[dict[str, Any], int]:
+    """Run :func:`child_sync` as its own process; (its result, its peak RSS in bytes)."""
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "--child", str(profile), author],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+    watched = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            peak = max(peak, watched.memory_info().rss)
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.01)
+    assert proc.stdout is not None
+    output = proc.stdout.read()
+    proc.wait()
+    results = [line for line in output.splitlines() if line.startswith("RESULT ")]
+    check(proc.returncode == 0 and results, f"the laptop's sync process failed:\n{output}")
+    return json.loads(results[-1][len("RESULT "):]), peak
+
+
+def casebook_bytes(profile: Path) -> int:
+    """The casebook database on disk (with any WAL left), after it was closed."""
+    return sum(p.stat().st_size for p in profile.glob("casebook.db*"))
+
+
+def one_run(args: argparse.Namespace, records: int, rng: random.Random, figures: Figures,
+            base: bool) -> float:
+    """One fresh hub and two laptops; returns pull records/s."""
+    tag = f"[{records} records] "
     with tempfile.TemporaryDirectory(prefix="spoke-bench-sync-") as tmp:
         folder = Path(tmp)
         db_url = f"sqlcipher:///{folder / 'hub.db'}"
@@ -321,64 +379,121 @@ def main() -> int:
         with serve_hub(db_url, folder, in_process=args.in_process) as hub:
             worker = hub.add_user("Bench Worker")
             book, engine = new_laptop(hub, folder, worker, "laptop-a")
-            timer = PhaseTimer()
-            engine.set_listener(timer)
             setup = time.perf_counter()
             case_ids = open_cases(book, worker, args.cases)
             assert engine.sync_once().ok  # the cases first; then only sessions are timed
-            for i in range(args.records):
+            book._db().execute("PRAGMA synchronous = OFF")  # building only
+            for i in range(records):
                 book.save(session_record(rng, case_ids[i % len(case_ids)],
                                          START + timedelta(minutes=i)), finalise=True)
+            book._db().execute("PRAGMA synchronous = FULL")
+            book.close()
+            book_b, _engine_b = new_laptop(hub, folder, worker, "laptop-b")
+            book_b.close()
             where = "in-process" if args.in_process else "separate process"
-            print(f"(setup: {args.records} sessions written to laptop A in "
+            print(f"(setup: {records} sessions written to laptop A in "
                   f"{time.perf_counter() - setup:.1f} s; hub {where}, "
                   f"batch {MAX_BATCH_CHANGES} changes)", flush=True)
 
-            timer.reset()
-            total, report = timed(engine.sync_once)
-            assert report.ok and report.accepted == args.records, report
-            push_s = timer.last["upload"] - timer.start
-            line(f"push {args.records} sessions, device engine", args.records / push_s,
-                 "records/s", ">= 10000/s", args.records / push_s >= 10_000)
-            print(f"    push {push_s:.3f} s; the same run then pulled its own "
-                  f"{report.pulled} records back in {total - push_s:.3f} s", flush=True)
-
-            book_b, engine_b = new_laptop(hub, folder, worker, "laptop-b")
-            pull_s, report_b = timed(engine_b.sync_once)
-            pulled = report_b.pulled
-            assert report_b.ok and pulled >= args.records, report_b
-            line(f"pull {pulled} records into an empty laptop, device engine",
-                 pulled / pull_s, "records/s", ">= 15000/s", pulled / pull_s >= 15_000)
-            print(f"    pull {pull_s:.3f} s; laptop B now holds {book_b.count()} records",
+            a, rss_a = sync_in_child(folder / "laptop-a", worker)
+            check(a["ok"] and a["accepted"] == records,
+                  f"laptop A's sync did not push all {records}: {a['report']}")
+            check(a["push_s"] is not None, "no upload progress event: nothing was pushed?")
+            b, rss_b = sync_in_child(folder / "laptop-b", worker)
+            check(b["ok"] and b["pulled"] >= records,
+                  f"laptop B pulled {b['pulled']} of {records}: {b['report']}")
+            check(b["count"] >= records, f"laptop B holds {b['count']} records")
+            size_a = casebook_bytes(folder / "laptop-a") / a["count"]
+            size_b = casebook_bytes(folder / "laptop-b") / b["count"]
+            push_rate = records / a["seconds"]
+            pull_rate = b["pulled"] / b["seconds"]
+            print(f"    laptop A: whole sync {a['seconds']:.3f} s (last batch acknowledged at "
+                  f"{a['push_s']:.3f} s; then pulled {a['pulled']} records), peak RSS "
+                  f"{rss_a / 2**20:.0f} MiB, {a['count']} records, {size_a:.0f} B/record",
                   flush=True)
-            book.close()
-            book_b.close()
+            print(f"    laptop B: whole sync {b['seconds']:.3f} s, pulled {b['pulled']}, peak "
+                  f"RSS {rss_b / 2**20:.0f} MiB, {b['count']} records, {size_b:.0f} B/record",
+                  flush=True)
+            figures.add(f"{tag}push, whole sync (push + the pull after it)", push_rate,
+                        "records/s", ">= 13500/s" if base else "(none at this size)",
+                        (lambda v: v >= 13_500) if base else None)
+            figures.add(f"{tag}push, to the last acknowledged batch", records / a["push_s"],
+                        "records/s")
+            figures.add(f"{tag}push, whole sync seconds", a["seconds"], "s", fmt="{:.2f}")
+            figures.add(f"{tag}pull into an empty laptop, whole sync", pull_rate, "records/s",
+                        ">= 24000/s" if base else "(see large/base below)",
+                        (lambda v: v >= 24_000) if base else None)
+            figures.add(f"{tag}pull, whole sync seconds", b["seconds"], "s", fmt="{:.2f}")
+            figures.add(f"{tag}writer's own records downloaded back", a["pulled"], "records",
+                        "0", lambda v: v == 0)
+            figures.add(f"{tag}peak RSS, writing laptop's process", rss_a / 2**20, "MiB",
+                        "< 300 MB", lambda v: v * 2**20 < 300e6)
+            figures.add(f"{tag}peak RSS, receiving laptop's process", rss_b / 2**20, "MiB",
+                        "< 300 MB", lambda v: v * 2**20 < 300e6)
+            figures.add(f"{tag}casebook size per record, writer", size_a, "bytes")
+            figures.add(f"{tag}casebook size per record, receiver", size_b, "bytes")
+            figures.add(f"{tag}casebook size per record, writer / receiver", size_a / size_b,
+                        "x", "<= 1.3x", lambda v: v <= 1.3, "{:.2f}")
 
-            if not args.skip_bare:
-                bare = BareDevice(hub, hub.add_user("Bench Worker Bare"))
-                records: list[Any] = []
-                bare_cases = []
-                for n in range(args.cases):
-                    yp = YoungPerson(id=new_id(), reference=f"BARE-{n:04d}",
-                                     name=f"Bare Person {n}", date_of_birth=date(2010, 1, 1))
-                    cs = Case(id=new_id(), young_person_id=yp.id, key_worker=bare.user_id,
-                              opened_on=date(2026, 1, 4))
-                    records += [yp, cs]
-                    bare_cases.append(cs.id)
-                bare.push(bare.body([bare.change(r) for r in records]))
-                sessions = [bare.change(session_record(rng, bare_cases[i % args.cases],
-                                                       START + timedelta(minutes=i)))
-                            for i in range(args.records)]
-                bodies = [bare.body(sessions[i:i + MAX_BATCH_CHANGES])
-                          for i in range(0, len(sessions), MAX_BATCH_CHANGES)]
-                push_s, _ = timed(lambda: [bare.push(b) for b in bodies])
-                line(f"hub only: push {args.records} sessions (pre-built signed batches)",
-                     args.records / push_s, "records/s", "(no target)", True)
-                pull_s, count = timed(lambda: bare.pull_all(2000))
-                line(f"hub only: pull {count} records (pages of 2000, JSON parsed)",
-                     count / pull_s, "records/s", "(no target)", True)
-                bare.close()
-    return 0
+            if base and not args.skip_bare:
+                bare_run(hub, args, records, rng, figures, tag)
+    return float(pull_rate)
+
+
+def bare_run(hub: Hub, args: argparse.Namespace, records_n: int, rng: random.Random,
+             figures: Figures, tag: str) -> None:
+    bare = BareDevice(hub, hub.add_user("Bench Worker Bare"))
+    records: list[Any] = []
+    bare_cases = []
+    for n in range(args.cases):
+        yp = YoungPerson(id=new_id(), reference=f"BARE-{n:04d}",
+                         name=f"Bare Person {n}", date_of_birth=date(2010, 1, 1))
+        cs = Case(id=new_id(), young_person_id=yp.id, key_worker=bare.user_id,
+                  opened_on=date(2026, 1, 4))
+        records += [yp, cs]
+        bare_cases.append(cs.id)
+    bare.push(bare.body([bare.change(r) for r in records]))
+    sessions = [bare.change(session_record(rng, bare_cases[i % args.cases],
+                                           START + timedelta(minutes=i)))
+                for i in range(records_n)]
+    bodies = [bare.body(sessions[i:i + MAX_BATCH_CHANGES])
+              for i in range(0, len(sessions), MAX_BATCH_CHANGES)]
+    push_s, _ = timed(lambda: [bare.push(b) for b in bodies])
+    figures.add(f"{tag}hub only: push (pre-built signed batches)", records_n / push_s,
+                "records/s")
+    pull_s, count = timed(lambda: bare.pull_all(2000))
+    check(count >= records_n, f"the bare client pulled {count} of {records_n}")
+    figures.add(f"{tag}hub only: pull (pages of 2000, JSON parsed)", count / pull_s,
+                "records/s")
+    bare.close()
+
+
+def main() -> int:
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        return child_sync(Path(sys.argv[2]), sys.argv[3])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--large", type=int, default=100_000,
+                        help="the large size, for pull at scale (0: skip)")
+    parser.add_argument("--cases", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--in-process", action="store_true")
+    parser.add_argument("--skip-bare", action="store_true")
+    args = parser.parse_args()
+    rng = random.Random(7)
+    figures = Figures(f"sync push and pull, embedded hub, {args.runs} runs")
+    pulls: dict[int, list[float]] = {}
+    sizes = [args.records] + ([args.large] if args.large else [])
+    for size in sizes:
+        for run in range(args.runs):
+            print(f"--- {size} records, run {run + 1} of {args.runs}", flush=True)
+            pulls.setdefault(size, []).append(
+                one_run(args, size, rng, figures, base=size == args.records))
+    if args.large:
+        ratio = statistics.median(pulls[args.large]) / statistics.median(pulls[args.records])
+        figures.add(f"pull at {args.large} / pull at {args.records} (medians)", ratio, "x",
+                    ">= 0.90x (no more than 10 % slower)", lambda v: v >= 0.9, "{:.2f}")
+    return 0 if figures.report() else 1
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [folder] [--dark]
     QT_SCALE_FACTOR=2 QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py shots-2x
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py shots-small --size 1366x768
 
 The folder defaults to ./screenshots/ (git-ignored). Uses fast key derivation: the demo holds
 nothing real. Look at every picture after changing a screen.
@@ -45,6 +46,15 @@ def save(widget: QWidget, folder: Path, name: str) -> None:
     path = folder / f"{name}.png"
     widget.grab().save(str(path))
     print(path)
+
+
+def page_number(window: MainWindow, page: QWidget) -> int:
+    """The main window's page that shows ``page`` (a tall page sits inside a scroll area)."""
+    for number in range(window.pages.count()):
+        held = window.pages.widget(number)
+        if held is page or held.isAncestorOf(page):
+            return number
+    raise LookupError(type(page).__name__)
 
 
 def dark_palette(app: QApplication) -> None:
@@ -135,12 +145,15 @@ def board_casebook(profile: Path) -> Casebook:
     return book
 
 
-def board_screenshot(app: QApplication, folder: Path, name: str) -> None:
+def board_screenshot(
+    app: QApplication, folder: Path, name: str, size: tuple[int, int] = (1280, 800)
+) -> None:
+    width, height = size
     with tempfile.TemporaryDirectory() as tmp:
         book = board_casebook(Path(tmp) / "supervisor")
         tasks = TaskRunner()
         window = MainWindow(book, tasks, clock=lambda: NOW, idle_minutes=10)
-        window.resize(1280, 800)
+        window.resize(width, height)
         board = window.add_board()
         # Online, the board names the workers from the hub's team view (ids otherwise).
         board.set_names({
@@ -548,7 +561,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("folder", nargs="?", default="screenshots")
     parser.add_argument("--dark", action="store_true", help="a dark palette (Fusion style)")
+    parser.add_argument("--size", default="1280x800",
+                        help="the main window's size, e.g. 1366x768 (a small laptop) or 1920x1080")
     args = parser.parse_args()
+    width, height = (int(part) for part in args.size.lower().split("x"))
     folder = Path(args.folder)
     folder.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -564,7 +580,7 @@ def main() -> int:
         book = Casebook.open(profile, DEMO_PASSPHRASE, clock=lambda: NOW)
         tasks = TaskRunner()
         window = MainWindow(book, tasks, clock=lambda: NOW, idle_minutes=10)
-        window.resize(1280, 800)
+        window.resize(width, height)
         window.show()
         settle(app, tasks)
         for number, name in enumerate(
@@ -583,7 +599,7 @@ def main() -> int:
                 settle(app, tasks)
             elif name == "session":
                 window.record_session_for(window.caseload_model.row_at(1).case_id)
-            window.show_page(window.pages.indexOf(page))
+            window.show_page(page_number(window, page))
             settle(app, tasks)
             save(window, folder, f"{number + 1:02d}-{name}")
 
@@ -601,6 +617,7 @@ def main() -> int:
         assert isinstance(dialog, RiskAssessmentDialog)
         for n, indicator in enumerate(dialog.groups):
             dialog.set_answer(indicator, n % 3 if n < 12 else 0)
+        dialog.assessed_on.set_text("today")
         dialog.override.setChecked(True)
         dialog.finalise()
         settle(app, tasks)
@@ -632,7 +649,7 @@ def main() -> int:
         consent_screenshots(app, window, tasks, folder, case_id)
         subject_file_screenshots(app, window, tasks, folder, case_id)
         young_person_screenshots(app, window, tasks, folder, case_id)
-        board_screenshot(app, folder, "19-lone-working-board")
+        board_screenshot(app, folder, "19-lone-working-board", (width, height))
         review_screenshots(app, folder)
         audit_screenshots(app, folder)
         reports_screenshots(app, window, tasks, folder)
@@ -645,6 +662,7 @@ def main() -> int:
         save(wizard, folder, "16-closure-reason")
         reason = wizard.reason_page.reason  # type: ignore[attr-defined]
         reason.setCurrentIndex(reason.findData("outcomes_met"))  # never assumed: chosen
+        wizard.reason_page.closed_on.set_text("today")  # type: ignore[attr-defined]
         wizard.next()
         save(wizard, folder, "17-closure-assessment")
         page = wizard.currentPage()

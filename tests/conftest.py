@@ -34,3 +34,16 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     import shutil
 
     shutil.rmtree(_DATA_HOME, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def source_language() -> object:
+    """Every test starts and ends with Spoke's words untranslated and UK formats (a test that
+    starts the application, or the pseudo-locale test, installs others)."""
+    from spokeapp import i18n
+
+    i18n.install(None)
+    i18n.install_formatters(None)
+    yield
+    i18n.install(None)
+    i18n.install_formatters(None)

@@ -27,8 +27,11 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from spokeapp.domain.errors import SpokeError
+from spokeapp.i18n import translator
 
 __all__ = ["DeviceKey", "DeviceKeyError", "verify_signature"]
+
+tr = translator(__name__)
 
 PRIVATE_KEY_BYTES = 32
 
@@ -55,8 +58,10 @@ class DeviceKey:
         """Rebuild the key from the 32 raw bytes stored in the casebook."""
         if len(raw) != PRIVATE_KEY_BYTES:
             raise DeviceKeyError(
-                "This laptop's signing key is damaged. Ask your hub administrator to enrol "
-                "it again; nothing has been sent."
+                tr(
+                    "This laptop's signing key is damaged. Ask your hub administrator to enrol "
+                    "it again; nothing has been sent."
+                )
             )
         return cls(Ed25519PrivateKey.from_private_bytes(raw))
 

@@ -30,6 +30,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from spokeapp.domain.errors import SpokeError
+from spokeapp.i18n import translator
+
+tr = translator(__name__)
 
 FORMAT = "spoke-keyfile"
 FORMAT_VERSION = 1
@@ -75,11 +78,13 @@ def _b64(data: bytes) -> str:
 
 def _unb64(text: object, where: str) -> bytes:
     if not isinstance(text, str):
-        raise KeyFileError(f"The key file is damaged: '{where}' is missing.")
+        raise KeyFileError(tr("The key file is damaged: '{where}' is missing.").format(where=where))
     try:
         return base64.b64decode(text.encode("ascii"), validate=True)
     except (binascii.Error, ValueError, UnicodeEncodeError) as exc:
-        raise KeyFileError(f"The key file is damaged: '{where}' is not valid base64.") from exc
+        raise KeyFileError(
+            tr("The key file is damaged: '{where}' is not valid base64.").format(where=where)
+        ) from exc
 
 
 def _passphrase_key(passphrase: str, salt: bytes, kdf: KdfParameters) -> bytes:
@@ -112,7 +117,7 @@ def parse_recovery_key(text: str) -> bytes:
     cleaned = cleaned.replace("0", "O").replace("1", "I").replace("8", "B")
     if len(cleaned) != 32 or any(ch not in _B32_ALPHABET for ch in cleaned):
         raise WrongPassphrase(
-            "That is not a recovery key: it should be 32 letters and digits in groups of four."
+            tr("That is not a recovery key: it should be 32 letters and digits in groups of four.")
         )
     return base64.b32decode(cleaned)
 
@@ -133,7 +138,9 @@ class _Wrap:
     @classmethod
     def from_dict(cls, data: object, where: str) -> _Wrap:
         if not isinstance(data, dict):
-            raise KeyFileError(f"The key file is damaged: '{where}' is missing.")
+            raise KeyFileError(
+                tr("The key file is damaged: '{where}' is missing.").format(where=where)
+            )
         wrap = cls(
             salt=_unb64(data.get("salt"), f"{where}.salt"),
             nonce=_unb64(data.get("nonce"), f"{where}.nonce"),
@@ -148,7 +155,9 @@ class _Wrap:
         ):
             if len(value) != size:
                 raise KeyFileError(
-                    f"The key file is damaged: '{where}.{name}' has the wrong length."
+                    tr("The key file is damaged: '{where}' has the wrong length.").format(
+                        where=f"{where}.{name}"
+                    )
                 )
         return wrap
 
@@ -162,9 +171,9 @@ def _open(key: bytes, wrap: _Wrap, purpose: bytes) -> bytes:
     try:
         data_key = AESGCM(key).decrypt(wrap.nonce, wrap.ciphertext, purpose)
     except InvalidTag as exc:
-        raise WrongPassphrase("That passphrase does not open this casebook.") from exc
+        raise WrongPassphrase(tr("That passphrase does not open this casebook.")) from exc
     if len(data_key) != DATA_KEY_BYTES:
-        raise KeyFileError("The key file is damaged: the wrapped key has the wrong length.")
+        raise KeyFileError(tr("The key file is damaged: the wrapped key has the wrong length."))
     return data_key
 
 
@@ -211,7 +220,7 @@ class KeyFile:
         try:
             return _open(key, self.recovery_wrap, b"recovery")
         except WrongPassphrase as exc:
-            raise WrongPassphrase("That recovery key does not open this casebook.") from exc
+            raise WrongPassphrase(tr("That recovery key does not open this casebook.")) from exc
 
     def rewrap_passphrase(self, data_key: bytes, new_passphrase: str) -> KeyFile:
         """A new key file with the same data key under a new passphrase (never a rekey)."""
@@ -232,15 +241,15 @@ class KeyFile:
     @classmethod
     def from_dict(cls, data: object) -> KeyFile:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise KeyFileError("The key file is damaged or is not a Spoke key file.")
+            raise KeyFileError(tr("The key file is damaged or is not a Spoke key file."))
         version = data.get("version")
         if type(version) is not int or version != FORMAT_VERSION:  # True == 1 in Python
             raise KeyFileError(
-                "The key file was written by a newer version of Spoke; update Spoke to open it."
+                tr("The key file was written by a newer version of Spoke; update Spoke to open it.")
             )
         kdf_raw = data.get("kdf")
         if not isinstance(kdf_raw, dict) or kdf_raw.get("name") != "argon2id":
-            raise KeyFileError("The key file is damaged: 'kdf' is missing or unknown.")
+            raise KeyFileError(tr("The key file is damaged: 'kdf' is missing or unknown."))
         try:
             kdf = KdfParameters(
                 time_cost=int(kdf_raw["time_cost"]),
@@ -248,14 +257,16 @@ class KeyFile:
                 parallelism=int(kdf_raw["parallelism"]),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise KeyFileError("The key file is damaged: 'kdf' parameters are unreadable.") from exc
+            raise KeyFileError(
+                tr("The key file is damaged: 'kdf' parameters are unreadable.")
+            ) from exc
         if not (
             1 <= kdf.time_cost <= 20
             and 1 <= kdf.parallelism <= 16
             # Argon2 needs at least 8 KiB per lane, or it fails with a HashingError.
             and 8 * kdf.parallelism <= kdf.memory_kib <= 4_194_304
         ):
-            raise KeyFileError("The key file is damaged: 'kdf' parameters are out of range.")
+            raise KeyFileError(tr("The key file is damaged: 'kdf' parameters are out of range."))
         return cls(
             kdf,
             _Wrap.from_dict(data.get("passphrase_wrap"), "passphrase_wrap"),
@@ -268,15 +279,17 @@ class KeyFile:
         try:
             raw = path.read_bytes()
         except FileNotFoundError as exc:
-            raise KeyFileError("The casebook's key file is missing.") from exc
+            raise KeyFileError(tr("The casebook's key file is missing.")) from exc
         except OSError as exc:
-            raise KeyFileError("The casebook's key file cannot be read.") from exc
+            raise KeyFileError(tr("The casebook's key file cannot be read.")) from exc
         try:
             data = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise KeyFileError(
-                "The casebook's key file is damaged and cannot be read. Nothing has been changed: "
-                "restore the key file from a backup, or ask your hub administrator."
+                tr(
+                    "The casebook's key file is damaged and cannot be read. Nothing has been "
+                    "changed: restore the key file from a backup, or ask your hub administrator."
+                )
             ) from exc
         return cls.from_dict(data)
 

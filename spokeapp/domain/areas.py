@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from typing import Final
 
 from spokeapp.domain.errors import Problem, ValidationError
+from spokeapp.i18n import number, translator
+
+tr = translator(__name__)
 
 __all__ = [
     "MAX_AREA_NAME_CHARS",
@@ -30,12 +33,13 @@ __all__ = [
     "areas_to_json",
     "normalise_area_name",
     "normalise_districts",
+    "not_known",
     "postcode_district",
     "suggest_area",
 ]
 
 MAX_AREA_NAME_CHARS: Final = 100
-NOT_KNOWN: Final = "Not known"
+NOT_KNOWN: Final = tr.noop("Not known")
 """How a case without an area is shown (the worker chose "Not known", or an older case)."""
 
 _DISTRICT = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?")
@@ -59,17 +63,25 @@ def postcode_district(text: str) -> str | None:
     return match.group(1) if match else None
 
 
+def not_known() -> str:
+    """The choice offered beside every area for a case whose area is not known, in words."""
+    return tr(NOT_KNOWN)
+
+
 def normalise_area_name(text: str) -> str:
     """The area's name with spaces tidied; ValidationError if blank or too long."""
     name = " ".join(text.split())
     if not name:
-        raise ValidationError([Problem("name", "is required")])
+        raise ValidationError([Problem("name", tr("is required"))])
     if len(name) > MAX_AREA_NAME_CHARS:
         raise ValidationError(
-            [Problem("name", f"must be at most {MAX_AREA_NAME_CHARS} characters")]
+            [Problem("name", tr("must be at most {limit} characters").format(
+                limit=number(MAX_AREA_NAME_CHARS)))]
         )
     if name.casefold() == NOT_KNOWN.casefold():
-        raise ValidationError([Problem("name", f'"{NOT_KNOWN}" is always offered already')])
+        raise ValidationError([Problem(
+            "name", tr('"{not_known}" is always offered already').format(not_known=not_known())
+        )])
     return name
 
 
@@ -83,8 +95,9 @@ def normalise_districts(texts: Iterable[str]) -> tuple[str, ...]:
             continue
         cleaned = " ".join(text.strip().upper().split())
         if not _DISTRICT.fullmatch(cleaned):
-            problems.append(Problem("districts", f'"{text.strip()}" is not a postcode district '
-                                                 "(e.g. EX1 or SW1A)"))
+            problems.append(Problem("districts", tr(
+                '"{district}" is not a postcode district (e.g. EX1 or SW1A)'
+            ).format(district=text.strip())))
             continue
         found[cleaned] = None
     if problems:

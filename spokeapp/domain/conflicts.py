@@ -18,6 +18,9 @@ from typing import Any, Final
 
 from spokeapp.domain.errors import ValidationError
 from spokeapp.domain.records import record_from_dict
+from spokeapp.i18n import translator
+
+tr = translator(__name__)
 
 #: For each header kind, the groups of fields that a record rule ties together (in the order
 #: they are named to a person).
@@ -47,6 +50,13 @@ GROUP_NAMES: Final[dict[str, str]] = {
     "referral": "decision",
     "welfare_debrief": "debrief",
     "young_person": "details",
+}
+#: The laptop's side of a tied group, in words, by record kind (``{fields}``: the fields).
+_TOGETHER: Final[dict[str, str]] = {
+    "case": tr.noop("Use the laptop's closure ({fields} together)"),
+    "referral": tr.noop("Use the laptop's decision ({fields} together)"),
+    "welfare_debrief": tr.noop("Use the laptop's debrief ({fields} together)"),
+    "young_person": tr.noop("Use the laptop's details ({fields} together)"),
 }
 
 
@@ -132,11 +142,15 @@ class LaptopChoice:
         """"Use the laptop's value", or for a tied group e.g. "Use the laptop's closure
         (status and closed on together)" (``humanise`` turns field names into words)."""
         if not self.together:
-            return "Use the laptop's value"
+            return tr("Use the laptop's value")
         name = humanise or (lambda text: text.replace("_", " "))
         names = [str(name(field)).lower() for field in self.fields]
-        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        return f"Use the laptop's {GROUP_NAMES.get(kind, 'values')} ({listed} together)"
+        listed = names[0] if len(names) == 1 else tr("{first} and {last}").format(
+            first=", ".join(names[:-1]), last=names[-1])
+        template = _TOGETHER.get(kind)
+        words = (tr(template) if template is not None
+                 else tr("Use the laptop's values ({fields} together)"))
+        return words.format(fields=listed)
 
 
 def laptop_choice(kind: str, current: Mapping[str, Any], conflict: Mapping[str, Any]

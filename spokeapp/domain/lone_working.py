@@ -103,6 +103,9 @@ from spokeapp.domain.records import (
     WelfareDebrief,
     WelfareDebriefDone,
 )
+from spokeapp.i18n import number, translator
+
+tr = translator(__name__)
 
 __all__ = [
     "ALL_CLEAR_TIER",
@@ -1066,9 +1069,9 @@ class Visit:
 # ---------------------------------------------------------------------------------------------
 
 _LABELS: Final = {
-    CheckInKind.SAFE: "Checked in: safe",
-    CheckInKind.END_VISIT: "Visit ended",
-    CheckInKind.HOME_SAFE: "Home safe",
+    CheckInKind.SAFE: tr.noop("Checked in: safe"),
+    CheckInKind.END_VISIT: tr.noop("Visit ended"),
+    CheckInKind.HOME_SAFE: tr.noop("Home safe"),
 }
 
 
@@ -1086,8 +1089,10 @@ def check_in_label(check_in: CheckIn) -> str:
     """The words the worker sees for a check-in; a duress check-in reads exactly as safe."""
     shown = worker_facing_check_in(check_in)
     if shown.kind is CheckInKind.EXTEND:
-        return f"Extended by {shown.extend_minutes or 0} minutes"
-    return _LABELS[shown.kind]
+        return tr("Extended by {minutes} minutes").format(
+            minutes=number(shown.extend_minutes or 0)
+        )
+    return tr(_LABELS[shown.kind])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1205,7 +1210,7 @@ def name_warnings(plan: VisitPlan, names: Iterable[str]) -> list[Problem]:
         "amber_note": plan.amber_note,
     }
     return [
-        Problem(field, "may contain a young person's name; use the case reference instead")
+        Problem(field, tr("may contain a young person's name; use the case reference instead"))
         for field, text in fields.items()
         if pattern.search(" ".join(text.split()).casefold())
     ]

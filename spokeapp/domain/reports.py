@@ -115,9 +115,13 @@ from spokeapp.domain.records import (
     SignOff,
     SignOffOutcome,
     VisitPlan,
+    choice_label,
 )
 from spokeapp.domain.suppression import HIDDEN, SMALL, SMALL_COUNT_LIMIT, suppress
 from spokeapp.domain.team import CASELOAD_GUIDE
+from spokeapp.i18n import translator
+
+tr = translator(__name__)
 
 __all__ = [
     "AREA_COLUMNS",
@@ -141,6 +145,8 @@ __all__ = [
     "area_table",
     "compute_report",
     "report_csv",
+    "row_words",
+    "section_words",
 ]
 
 YOUNG_PEOPLE_A_YEAR: Final = 20
@@ -150,31 +156,69 @@ HIDDEN_NOTE: Final = (
     "cannot be worked out from the others."
 )
 
-SECTION_REFERRALS: Final = "Referrals"
-SECTION_ONE_TO_ONE: Final = "Young people supported one-to-one"
-SECTION_GROUPS: Final = "Group work, talks and sessions"
-SECTION_PROFESSIONALS: Final = "Work with professionals"
-SECTION_CLOSURES: Final = "Cases closed"
-SECTION_CASELOAD: Final = (
-    f"Caseload per worker (guide: {CASELOAD_GUIDE[0]}-{CASELOAD_GUIDE[1]} each)"
-)
-SECTION_CAPACITY: Final = "Young people supported per worker (share: of expected)"
-SECTION_LONE_WORKING: Final = "Lone working"
-SECTION_AREAS: Final = "Cases by local authority area"
+SECTION_REFERRALS: Final = tr.noop("Referrals")
+SECTION_ONE_TO_ONE: Final = tr.noop("Young people supported one-to-one")
+SECTION_GROUPS: Final = tr.noop("Group work, talks and sessions")
+SECTION_PROFESSIONALS: Final = tr.noop("Work with professionals")
+SECTION_CLOSURES: Final = tr.noop("Cases closed")
+CASELOAD_SECTION_TEMPLATE: Final = tr.noop("Caseload per worker (guide: {low}-{high} each)")
+SECTION_CASELOAD: Final = CASELOAD_SECTION_TEMPLATE.format(
+    low=CASELOAD_GUIDE[0], high=CASELOAD_GUIDE[1])
+SECTION_CAPACITY: Final = tr.noop("Young people supported per worker (share: of expected)")
+SECTION_LONE_WORKING: Final = tr.noop("Lone working")
+SECTION_AREAS: Final = tr.noop("Cases by local authority area")
 AREA_COLUMNS: Final = {
-    "open": "Cases open in period",
-    "new": "New cases",
-    "before": "Open from before",
-    "closed": "Closed",
-    "lower": "Closed at lower risk",
-    "not_lower": "Closed, risk not lower",
-    "not_closed": "Not closed in period",
+    "open": tr.noop("Cases open in period"),
+    "new": tr.noop("New cases"),
+    "before": tr.noop("Open from before"),
+    "closed": tr.noop("Closed"),
+    "lower": tr.noop("Closed at lower risk"),
+    "not_lower": tr.noop("Closed, risk not lower"),
+    "not_closed": tr.noop("Not closed in period"),
 }
 """The per-area columns. Each row adds up twice (open = new + from before = closed + not
 closed) and closed = at lower risk + risk not lower, so that everything a reader can work out
 from a row is a published sum the suppression takes into account."""
-AREA_NOT_RECORDED: Final = "Not known or not recorded"
-AREA_TOTAL: Final = "All areas"
+AREA_NOT_RECORDED: Final = tr.noop("Not known or not recorded")
+AREA_TOTAL: Final = tr.noop("All areas")
+
+
+# The hub counts and labels a report in English (the source language); the app shows each
+# section and figure in the reader's language by its key, so a label the hub composed
+# ("Trained: Police") is composed again from translated parts.
+def section_words(section: str) -> str:
+    """A report section's name in the reader's language."""
+    if section == SECTION_CASELOAD:
+        return tr(CASELOAD_SECTION_TEMPLATE).format(
+            low=CASELOAD_GUIDE[0], high=CASELOAD_GUIDE[1])
+    return tr(section)
+
+
+def row_words(key: str, label: str) -> str:
+    """A report figure's label in the reader's language (``label``: the hub's English)."""
+    prefix, _, last = key.rpartition(".")
+    try:
+        if prefix == "professionals.trained":
+            return tr("Trained: {profession}").format(
+                profession=choice_label(PROFESSION_LABELS, Profession(last)))
+        if prefix == "professionals.awareness":
+            return tr("Awareness: {profession}").format(
+                profession=choice_label(PROFESSION_LABELS, Profession(last)))
+        if prefix == "closures" and last in {o.value for o in Outcome}:
+            return choice_label(OUTCOME_LABELS, Outcome(last))
+        if prefix == "closures.not_lower":
+            return tr("Not at lower risk: {reason}").format(
+                reason=choice_label(CLOSURE_REASON_LABELS, ClosureReason(last)))
+    except ValueError:
+        return label  # a kind this laptop does not know yet: the hub's words
+    if key.startswith("areas.") and last in AREA_COLUMNS:
+        area = label[: -len(AREA_COLUMNS[last]) - 2]
+        if area in (AREA_NOT_RECORDED, AREA_TOTAL):
+            area = tr(area)
+        return tr("{area}: {column}").format(area=area, column=tr(AREA_COLUMNS[last]))
+    if prefix in ("caseload.worker", "capacity.worker"):
+        return label  # a worker's name (or "Unnamed worker 3", already in words)
+    return tr(label)
 
 
 _T = TypeVar("_T")
@@ -204,7 +248,7 @@ class ReportScope:
         if kind in (ScopeKind.WORKER, ScopeKind.TEAM) and value.strip():
             return cls(ScopeKind(kind), value.strip())
         raise ValidationError(
-            [Problem("scope", "must be worker:<user id>, team:<team name> or hub")]
+            [Problem("scope", tr("must be worker:<user id>, team:<team name> or hub"))]
         )
 
     def __str__(self) -> str:
@@ -434,10 +478,10 @@ def compute_report(
 def scope_name(scope: ReportScope, names: Mapping[str, str]) -> str:
     """The scope in words, for a reader: a worker by name (never their user id)."""
     if scope.kind is ScopeKind.HUB:
-        return "The whole service"
+        return tr("The whole service")
     if scope.kind is ScopeKind.TEAM:
-        return f"Team {scope.value}"
-    return names.get(scope.value or "") or "One worker"
+        return tr("Team {team}").format(team=scope.value)
+    return names.get(scope.value or "") or tr("One worker")
 
 
 def worker_labels(workers: Iterable[str], names: Mapping[str, str]) -> dict[str, tuple[int, str]]:
@@ -451,7 +495,7 @@ def worker_labels(workers: Iterable[str], names: Mapping[str, str]) -> dict[str,
         name = names.get(worker, "").strip()
         if not name:
             unnamed += 1
-            name = f"Unnamed worker {unnamed}"
+            name = tr("Unnamed worker {number}").format(number=unnamed)
         out[worker] = (number, name)
     return out
 
@@ -465,11 +509,11 @@ def _referrals(out: _Builder, items: list[Attributed], period: Period) -> None:
 
     accepted = sum(1 for r in received if decided(r, ReferralDecision.ACCEPTED))
     declined = sum(1 for r in received if decided(r, ReferralDecision.DECLINED))
-    total = out.add("referrals.received", section, "Referrals received", len(received))
+    total = out.add("referrals.received", section, tr.noop("Referrals received"), len(received))
     parts = [
-        out.add("referrals.accepted", section, "Accepted", accepted, of=total),
-        out.add("referrals.declined", section, "Declined", declined, of=total),
-        out.add("referrals.waiting", section, "Waiting for a decision",
+        out.add("referrals.accepted", section, tr.noop("Accepted"), accepted, of=total),
+        out.add("referrals.declined", section, tr.noop("Declined"), declined, of=total),
+        out.add("referrals.waiting", section, tr.noop("Waiting for a decision"),
                 len(received) - accepted - declined, of=total),
     ]
     out.group(total, parts)
@@ -494,15 +538,15 @@ def _one_to_one(out: _Builder, items: list[Attributed], period: Period) -> dict[
     )
     opened = sum(1 for c in cases.values() if c.opened_on in period)
     total = out.add("one_to_one.active", section,
-                    "Young people supported (each counted once)", len(active))
+                    tr.noop("Young people supported (each counted once)"), len(active))
     out.group(total, [
-        out.add("one_to_one.new", section, "People new in the period", len(new)),
-        out.add("one_to_one.continuing", section, "People continuing from before",
+        out.add("one_to_one.new", section, tr.noop("People new in the period"), len(new)),
+        out.add("one_to_one.continuing", section, tr.noop("People continuing from before"),
                 len(active) - len(new)),
     ])
     out.add("one_to_one.cases_opened", section,
-            "New cases opened (a re-referral is a new case)", opened)
-    out.add("one_to_one.contacts", section, "Contacts held (sessions, calls, messages)",
+            tr.noop("New cases opened (a re-referral is a new case)"), opened)
+    out.add("one_to_one.contacts", section, tr.noop("Contacts held (sessions, calls, messages)"),
             contacts)
     return cases
 
@@ -510,8 +554,8 @@ def _one_to_one(out: _Builder, items: list[Attributed], period: Period) -> dict[
 def _groups(out: _Builder, items: list[Attributed], period: Period) -> None:
     section = SECTION_GROUPS
     held = [g for g, _ in _of_kind(items, GroupSession) if g.held_on in period]
-    out.add("groups.sessions", section, "Group sessions and talks held", len(held))
-    out.add("groups.young_people", section, "Young people reached",
+    out.add("groups.sessions", section, tr.noop("Group sessions and talks held"), len(held))
+    out.add("groups.young_people", section, tr.noop("Young people reached"),
             sum(g.young_people_reached for g in held))
 
 
@@ -532,26 +576,26 @@ def _professionals(out: _Builder, items: list[Attributed], period: Period) -> No
     trained = by_profession(ActivityType.TRAINING)
     aware = by_profession(ActivityType.AWARENESS)
     reached = out.add("professionals.reached", section,
-                      "Professionals reached (trained + awareness)",
+                      tr.noop("Professionals reached (trained + awareness)"),
                       sum(trained.values()) + sum(aware.values()))
     out.group(reached, ["professionals.trained", "professionals.awareness"])
-    total = out.add("professionals.trained", section, "Professionals trained",
+    total = out.add("professionals.trained", section, tr.noop("Professionals trained"),
                     sum(trained.values()))
     out.group(total, [
         out.add(f"professionals.trained.{p.value}", section, f"Trained: {PROFESSION_LABELS[p]}",
                 n)
         for p, n in trained.items()
     ])
-    total = out.add("professionals.awareness", section, "Professionals at awareness sessions",
-                    sum(aware.values()))
+    total = out.add("professionals.awareness", section,
+                    tr.noop("Professionals at awareness sessions"), sum(aware.values()))
     out.group(total, [
         out.add(f"professionals.awareness.{p.value}", section,
                 f"Awareness: {PROFESSION_LABELS[p]}", n)
         for p, n in aware.items()
     ])
     consultancies = of_type(ActivityType.CONSULTANCY)
-    out.add("professionals.consultancies", section, "Consultancies", len(consultancies))
-    out.add("professionals.consulted", section, "Professionals consulted",
+    out.add("professionals.consultancies", section, tr.noop("Consultancies"), len(consultancies))
+    out.add("professionals.consulted", section, tr.noop("Professionals consulted"),
             sum(a.total_attendees for a in consultancies))
 
 
@@ -585,14 +629,15 @@ def _closures(out: _Builder, items: list[Attributed], period: Period,
             awaiting += 1
     by_outcome = {o: sum(1 for c in closed if c.outcome is o) for o in Outcome}
     total = out.add("closures.closed", section,
-                    "Cases closed (signed off)" if sign_off else "Cases closed", len(closed))
+                    tr.noop("Cases closed (signed off)") if sign_off else tr.noop("Cases closed"),
+                    len(closed))
     out.group(total, [
         out.add(f"closures.{o.value}", section, OUTCOME_LABELS[o], by_outcome[o], of=total)
         for o in Outcome
     ])
     not_lower = [c for c in closed if c.outcome is not Outcome.LOWER]
     rest = out.add("closures.not_lower", section,
-                   "Not at lower risk (same, higher, not comparable)", len(not_lower),
+                   tr.noop("Not at lower risk (same, higher, not comparable)"), len(not_lower),
                    of=total)
     out.group(rest, [f"closures.{o.value}" for o in Outcome if o is not Outcome.LOWER])
     out.group(rest, [
@@ -603,7 +648,7 @@ def _closures(out: _Builder, items: list[Attributed], period: Period,
     ])
     if sign_off:
         out.add("closures.awaiting", section,
-                "Closed, awaiting sign-off (not counted above)", awaiting)
+                tr.noop("Closed, awaiting sign-off (not counted above)"), awaiting)
     return closed
 
 
@@ -692,7 +737,7 @@ def _caseload(out: _Builder, items: list[Attributed], period: Period,
         if case.opened_on <= period.end and (case.closed_on is None
                                              or case.closed_on > period.end):
             held[worker] = held.get(worker, 0) + 1
-    total = out.add("caseload.total", section, "Open cases at the end of the period",
+    total = out.add("caseload.total", section, tr.noop("Open cases at the end of the period"),
                     sum(held.values()))
     out.group(total, [
         out.add(f"caseload.worker.{number}", section, name, held[w])
@@ -710,9 +755,9 @@ def _capacity(out: _Builder, items: list[Attributed], period: Period,
         if _open_during(case, period):
             supported.setdefault(worker, set()).add(case.young_person_id)
     out.add("capacity.expected_year", section,
-            "Expected a worker a year (evaluation)", YOUNG_PEOPLE_A_YEAR,
+            tr.noop("Expected a worker a year (evaluation)"), YOUNG_PEOPLE_A_YEAR,
             benchmark=True)
-    out.add("capacity.expected", section, "Expected a worker this period (pro rata)",
+    out.add("capacity.expected", section, tr.noop("Expected a worker this period (pro rata)"),
             round(expected), benchmark=True)
     parts = [
         out.add(f"capacity.worker.{number}", section, name,
@@ -722,7 +767,7 @@ def _capacity(out: _Builder, items: list[Attributed], period: Period,
     if single:
         out.group("one_to_one.active", parts)  # one worker's people are the active figure
     else:
-        total = out.add("capacity.total", section, "All workers together",
+        total = out.add("capacity.total", section, tr.noop("All workers together"),
                         sum(len(v) for v in supported.values()),
                         expected=expected * len(labels))
         out.group(total, parts)
@@ -761,15 +806,15 @@ def _lone_working(out: _Builder, items: list[Attributed], period: Period,
         a.visit_id for a, _ in _of_kind(items, EscalationAlert)
         if a.visit_id in plans and a.tier != REMINDER_TIER and a.reason in shown_reasons
     }
-    out.add("lone.visits", section, "Lone-working visits", len(plans))
-    total = out.add("lone.check_ins", section, "Check-ins made", made)
+    out.add("lone.visits", section, tr.noop("Lone-working visits"), len(plans))
+    total = out.add("lone.check_ins", section, tr.noop("Check-ins made"), made)
     out.group(total, [
-        out.add("lone.on_time", section, "On time", on_time, of=total),
-        out.add("lone.late", section, "Late", made - on_time, of=total),
+        out.add("lone.on_time", section, tr.noop("On time"), on_time, of=total),
+        out.add("lone.late", section, tr.noop("Late"), made - on_time, of=total),
     ])
-    out.add("lone.escalated", section, "Visits escalated by the hub", len(escalated),
+    out.add("lone.escalated", section, tr.noop("Visits escalated by the hub"), len(escalated),
             of="lone.visits")
-    out.add("lone.alarms", section, "Alarms raised", alarm_count)
+    out.add("lone.alarms", section, tr.noop("Alarms raised"), alarm_count)
 
 
 def _check_in_timeliness(plan: VisitPlan, check_ins: list[CheckIn],

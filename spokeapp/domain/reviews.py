@@ -11,6 +11,9 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from spokeapp.domain.errors import Problem, ValidationError
+from spokeapp.i18n import number, translator
+
+tr = translator(__name__)
 
 __all__ = [
     "DEFAULT_REVIEW_INTERVAL_WEEKS",
@@ -56,8 +59,10 @@ def next_review_due(
             [
                 Problem(
                     "interval_weeks",
-                    f"reviews must be every {MIN_REVIEW_INTERVAL_WEEKS} to "
-                    f"{MAX_REVIEW_INTERVAL_WEEKS} weeks",
+                    tr("reviews must be every {least} to {most} weeks").format(
+                        least=number(MIN_REVIEW_INTERVAL_WEEKS),
+                        most=number(MAX_REVIEW_INTERVAL_WEEKS),
+                    ),
                 )
             ]
         )

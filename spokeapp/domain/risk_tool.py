@@ -21,6 +21,9 @@ from typing import Any
 
 from spokeapp.domain.errors import Problem, SpokeError, ValidationError
 from spokeapp.domain.records import RiskAssessment
+from spokeapp.i18n import translator
+
+tr = translator(__name__)
 
 __all__ = [
     "ANSWER_VALUES",
@@ -201,23 +204,29 @@ class RiskTool:
         """
         problems: list[Problem] = []
         if (assessment.tool_id, assessment.tool_version) != (self.tool_id, self.version):
-            problems.append(Problem("tool_version", f"was not made with {self._name()}"))
+            problems.append(Problem("tool_version", tr(
+                "was not made with tool '{tool}' version {version}"
+            ).format(tool=self.tool_id, version=self.version)))
             raise ValidationError(problems)
         weights = {i.id: i.weight for i in self.indicators()}
         answers = assessment.answer_map
         if any(indicator_id not in weights for indicator_id in answers):
-            problems.append(Problem("answers", f"include an indicator not in {self._name()}"))
+            problems.append(Problem("answers", tr(
+                "include an indicator not in tool '{tool}' version {version}"
+            ).format(tool=self.tool_id, version=self.version)))
         elif any(value not in ANSWER_VALUES for value in answers.values()):
-            problems.append(Problem("answers", "each answer must be 0, 1 or 2"))
+            problems.append(Problem("answers", tr("each answer must be 0, 1 or 2")))
         else:
             result = self.score(answers)
             if assessment.score != result.score:
-                problems.append(Problem("score", "does not match the answers"))
+                problems.append(Problem("score", tr("does not match the answers")))
             if assessment.level != result.level:
-                problems.append(Problem("level", "does not match the score"))
+                problems.append(Problem("level", tr("does not match the score")))
         names = {b.name for b in self.bands}
         if assessment.override_level is not None and assessment.override_level not in names:
-            problems.append(Problem("override_level", f"is not a level of {self._name()}"))
+            problems.append(Problem("override_level", tr(
+                "is not a level of tool '{tool}' version {version}"
+            ).format(tool=self.tool_id, version=self.version)))
         if problems:
             raise ValidationError(problems)
 

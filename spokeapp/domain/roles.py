@@ -17,7 +17,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Final
 
-__all__ = ["ROLE_LABELS", "Role"]
+from spokeapp.i18n import translator
+
+__all__ = ["ROLE_LABELS", "Role", "role_label"]
+
+tr = translator(__name__)
 
 
 class Role(StrEnum):
@@ -29,8 +33,13 @@ class Role(StrEnum):
 
 
 ROLE_LABELS: Final[dict[Role, str]] = {
-    Role.WORKER: "Worker",
-    Role.SUPERVISOR: "Supervisor",
-    Role.ADMIN: "Administrator",
+    Role.WORKER: tr.noop("Worker"),
+    Role.SUPERVISOR: tr.noop("Supervisor"),
+    Role.ADMIN: tr.noop("Administrator"),
 }
-"""Each role in words."""
+"""Each role in words (English: show them with :func:`role_label`)."""
+
+
+def role_label(role: Role) -> str:
+    """The role in words, in the reader's language."""
+    return tr(ROLE_LABELS[role])

@@ -20,6 +20,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from spokeapp.i18n import translator
+
+tr = translator(__name__)
+
 SCHEMA: Final = "spoke.subject_file/1"
 
 #: Which part of the bundle each record kind goes in. Every kind in the record registry must
@@ -353,14 +357,14 @@ def build_bundle(
         bundle["audit"].append({"at": line.at, "who": line.who, "action": line.action,
                                 "device": line.device, "detail": line.detail})
     if source == "hub":
-        bundle["notes"].append(
+        bundle["notes"].append(tr(
             "The hub keeps the latest content of each record and a list of every change it "
             "accepted (when, by whom, from which device); earlier content of an edited record "
-            "is kept on the laptop that wrote it.")
+            "is kept on the laptop that wrote it."))
     else:
-        bundle["notes"].append(
+        bundle["notes"].append(tr(
             "Made from one laptop's casebook: versions are those written or received on this "
-            "laptop, and the audit is this laptop's own.")
+            "laptop, and the audit is this laptop's own."))
     bundle["third_party_flags"] = flags.found
     return bundle
 

@@ -33,10 +33,12 @@ from spokeapp.hub import subject_file as subject_file_api
 from spokeapp.hub.asgi import (
     AFTER,
     LIMIT,
+    OWN_FROM,
+    OWN_TO,
     PULL_THREADS,
     BodyLimit,
     SyncRoutes,
-    pull_query,
+    pull_params,
 )
 from spokeapp.hub.config import HubSettings
 from spokeapp.hub.db import make_engine, reading_session
@@ -179,16 +181,17 @@ def create_app(
 
     guesses = ScopeGuesses()
 
-    def pull_answer(authorization: str | None, after: int, limit: int) -> bytes:
+    def pull_answer(authorization: str | None, after: int, limit: int,
+                    own: tuple[int, int] | None = None) -> bytes:
         # The token check and the page share one session and one worker thread. On
         # PostgreSQL each read commits by itself (no BEGIN/COMMIT round trips): a pull writes
         # nothing, and reading the counter first keeps the page consistent either way
         # (pull.pull_json_for, docs/sync.md "Sequence numbers").
         with reading_session(hub_engine) as session:
-            return pull_json_for(session, authorization, clock, after, limit, guesses)
+            return pull_json_for(session, authorization, clock, after, limit, guesses, own)
 
     # The two routes below are what the OpenAPI document shows; SyncRoutes answers them in
-    # front of FastAPI with the same functions (push_answer, pull_query, pull_answer).
+    # front of FastAPI with the same functions (push_answer, pull_params, pull_answer).
     @app.post(
         f"{API_PREFIX}/sync/push", response_model=PushResponse, responses=ERROR_RESPONSES,
         openapi_extra={"requestBody": {"required": True, "content": {JSON: {"schema": {
@@ -204,11 +207,13 @@ def create_app(
         authorization: Authorization = None,
         after: Annotated[int, AFTER.declared()] = AFTER.default,
         limit: Annotated[int, LIMIT.declared()] = LIMIT.default,
+        own_from: Annotated[int | None, OWN_FROM.declared()] = None,
+        own_to: Annotated[int | None, OWN_TO.declared()] = None,
     ) -> Response:
         # Declared for the document (FastAPI checks them by the same bounds); read, as
         # SyncRoutes reads them, by the one query check.
-        after, limit = pull_query(request.scope["query_string"])
-        return Response(content=pull_answer(authorization, after, limit), media_type=JSON)
+        after, limit, own = pull_params(request.scope["query_string"])
+        return Response(content=pull_answer(authorization, after, limit, own), media_type=JSON)
 
     @app.get(f"{API_PREFIX}/device", response_model=DeviceStatus, responses=ERROR_RESPONSES)
     def device_status(authorization: Authorization = None) -> DeviceStatus:

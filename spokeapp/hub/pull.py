@@ -15,7 +15,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import BindParameter, Select, Text, bindparam, cast, func, select, union_all
+from sqlalchemy import (
+    BindParameter,
+    Select,
+    Text,
+    bindparam,
+    cast,
+    exists,
+    func,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.engine.interfaces import Compiled
 from sqlalchemy.orm import Session
@@ -24,7 +35,15 @@ from spokeapp.hub import devices
 from spokeapp.hub.devices import Caller
 from spokeapp.hub.errors import unauthorised
 from spokeapp.hub.ledger import COUNTER_ID, META_EPOCH, meta
-from spokeapp.hub.models import HubCase, HubCounter, HubMeta, HubRecord, HubTombstone, User
+from spokeapp.hub.models import (
+    HubCase,
+    HubChange,
+    HubCounter,
+    HubMeta,
+    HubRecord,
+    HubTombstone,
+    User,
+)
 from spokeapp.hub.push.rows import FINAL
 from spokeapp.hub.scope import Actor, scope_params, visible_authors, visible_cases
 from spokeapp.hub.security import Clock
@@ -80,11 +99,40 @@ _TOMBSTONE_QUERY = (
 )
 
 
+#: An own-records window (docs/sync.md, "Own records are not pulled back"): the lowest and
+#: highest seq the hub gave the caller's events in the pushes just before this pull.
+OwnWindow = tuple[int, int]
+
+
+def _not_own_push() -> Any:
+    """True for a record the caller must still be sent when it names an own-records window
+    (bound: ``own_device``, ``own_from``, ``own_to``): anything but a finalised record whose
+    current version is the one this very device pushed (the hub acknowledged this device's
+    change of it at exactly this seq) with a seq inside the window. A record the hub re-seq'd
+    since (a reassignment, a restriction lifted, a debrief marked done), a header (the hub
+    may have merged it), another device's version, a conflict: all still sent. Written as an
+    OR so a NULL ``device_id`` (the hub's own records) counts as "not own"."""
+    device: BindParameter[str] = bindparam("own_device")
+    return or_(
+        HubRecord.state != FINAL,
+        HubRecord.device_id.is_(None),
+        HubRecord.device_id != device,
+        HubRecord.seq < bindparam("own_from"),
+        HubRecord.seq > bindparam("own_to"),
+        ~exists().where(
+            HubChange.seq == HubRecord.seq,
+            HubChange.device_id == device,
+            HubChange.record_id == HubRecord.record_id,
+        ),
+    )
+
+
 @functools.cache
-def _records_query(role: str, has_team: bool) -> _AnySelect | None:
+def _records_query(role: str, has_team: bool, skip_own: bool = False) -> _AnySelect | None:
     """The page's records for one kind of caller, built once (the person, the cursor and the
     page size are bound parameters): building a statement costs more than running it. None
-    for a role that sees no records.
+    for a role that sees no records. ``skip_own``: leave out the caller's own just-pushed
+    records (:func:`_not_own_push`; the laptop named the window).
 
     Two branches, each led by an index: the records of the caller's cases (``hub_cases`` by
     key worker or team, then ``hub_records (case_id, seq)``) and the uncased records of the
@@ -102,17 +150,19 @@ def _records_query(role: str, has_team: bool) -> _AnySelect | None:
     )
     after: BindParameter[int] = bindparam("after")
     rows: BindParameter[int] = bindparam("rows")
+    own_filter = (_not_own_push(),) if skip_own else ()
     cases = visible_cases(role, has_team)
     cased = None if cases is None else (
         select(*columns).join(HubCase, HubCase.case_id == HubRecord.case_id)
         # A restricted case (a restriction request carried out) reaches no laptop.
-        .where(cases, HubCase.restricted.is_(False), HubRecord.seq > after)
+        .where(cases, HubCase.restricted.is_(False), HubRecord.seq > after,
+               *own_filter)
         .order_by(HubRecord.seq).limit(rows)
     )
     authors = visible_authors(role, has_team)
     uncased = None if authors is None else (
         select(*columns).join(User, User.id == HubRecord.author_user)
-        .where(authors, HubRecord.case_id.is_(None), HubRecord.seq > after)
+        .where(authors, HubRecord.case_id.is_(None), HubRecord.seq > after, *own_filter)
         .order_by(HubRecord.seq).limit(rows)
     )
     branches = [branch for branch in (cased, uncased) if branch is not None]
@@ -158,12 +208,15 @@ def _read_together(conn: Connection, queries: list[tuple[_AnySelect, dict[str, A
             cursor.close()
 
 
-def _scope_reads(actor: Actor, after: int, limit: int
-                 ) -> list[tuple[_AnySelect, dict[str, Any]]]:
-    """A page's reads for ``actor``: their tombstones, then the records in their scope."""
+def _scope_reads(actor: Actor, after: int, limit: int, device_id: str,
+                 own: OwnWindow | None = None) -> list[tuple[_AnySelect, dict[str, Any]]]:
+    """A page's reads for ``actor``: their tombstones, then the records in their scope (less
+    ``device_id``'s own just-pushed records in the window ``own``, if named)."""
     params: dict[str, Any] = {**scope_params(actor), "after": after, "rows": limit + 1}
+    if own is not None:
+        params.update(own_device=device_id, own_from=own[0], own_to=own[1])
     reads: list[tuple[_AnySelect, dict[str, Any]]] = [(_TOMBSTONE_QUERY, params)]
-    records = _records_query(actor.role, actor.team is not None)
+    records = _records_query(actor.role, actor.team is not None, own is not None)
     if records is not None:
         reads.append((records, params))
     return reads
@@ -192,7 +245,7 @@ class ScopeGuesses:
 
 
 def pull_json_for(session: Session, authorization: str | None, clock: Clock, after: int,
-                  limit: int, guesses: ScopeGuesses) -> bytes:
+                  limit: int, guesses: ScopeGuesses, own: OwnWindow | None = None) -> bytes:
     """The ``PullResponse`` JSON body for the device behind ``authorization``, its token check
     included, in one round trip to the database in the common case (docs/sync.md, "Speed").
     Each stored body is spliced in as the JSON text it is stored as (the hub wrote it; it is
@@ -201,7 +254,12 @@ def pull_json_for(session: Session, authorization: str | None, clock: Clock, aft
     The device's row (status, person, role, team) is read with the counter and the reads of
     the page for the scope that device had last time (``guesses``). Nothing read is used
     unless the token check passes and finds that same scope; otherwise the page is read again
-    for the scope it found. The refusals are :func:`devices.authenticate`'s."""
+    for the scope it found. The refusals are :func:`devices.authenticate`'s.
+
+    ``own`` (optional, newer laptops): the seqs the hub gave this device's events in the
+    pushes just before; those records, as this device pushed them, are left out of the page
+    (the push's acknowledgement told the laptop their seqs) while ``next_after`` still
+    covers them (docs/sync.md, "Own records are not pulled back")."""
     limit = max(1, min(limit, MAX_PULL_LIMIT))
     device_id = devices.claimed_device(devices.token_secret(session), authorization, clock())
     if device_id is None:
@@ -209,7 +267,7 @@ def pull_json_for(session: Session, authorization: str | None, clock: Clock, aft
     guess = guesses.get(device_id)
     reads = [(devices.CALLER_QUERY, {"device_id": device_id}), (_HEAD_QUERY, {})]
     if guess is not None:
-        reads += _scope_reads(guess, after, limit)
+        reads += _scope_reads(guess, after, limit, device_id, own)
     conn = session.connection()
     found, heads, *scoped = _read_together(conn, reads)
     caller = devices.answer_for(found[0] if found else None).result()
@@ -217,7 +275,7 @@ def pull_json_for(session: Session, authorization: str | None, clock: Clock, aft
     if guess is None or (guess.user_id, guess.role, guess.team) != (
             actor.user_id, actor.role, actor.team):
         guesses.remember(device_id, actor)
-        scoped = _read_together(conn, _scope_reads(actor, after, limit))
+        scoped = _read_together(conn, _scope_reads(actor, after, limit, device_id, own))
     return _page_json(_assemble(session, caller, heads, scoped, after, limit))
 
 

@@ -18,59 +18,91 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any, Final
 
 from spokeapp.domain.errors import SpokeError
+from spokeapp.i18n import number, translator
 
 __all__ = [
-    "ACTION_CHOICES", "ACTION_WORDS", "FLAGGED_MARK", "HEADERS", "MAX_ROWS", "PAGE_SIZE",
-    "AuditAnswerError", "AuditEntry", "AuditFilters", "AuditListing", "DeviceChoice",
-    "FlaggedAccount", "action_words", "device_choices", "entry_cells", "load_audit",
-    "parse_page", "report_text", "scope_words", "summary_line",
+    "ACTION_CHOICES",
+    "ACTION_WORDS",
+    "FLAGGED_MARK",
+    "HEADERS",
+    "MAX_ROWS",
+    "PAGE_SIZE",
+    "AuditAnswerError",
+    "AuditEntry",
+    "AuditFilters",
+    "AuditListing",
+    "DeviceChoice",
+    "FlaggedAccount",
+    "action_choice_label",
+    "action_words",
+    "device_choices",
+    "entry_cells",
+    "headers",
+    "load_audit",
+    "parse_page",
+    "report_text",
+    "scope_words",
+    "summary_line",
 ]
 
-HEADERS: Final = ("When", "Who", "Action", "Case", "Laptop", "Detail")
+tr = translator(__name__)
+
+HEADERS: Final = (tr.noop("When"), tr.noop("Who"), tr.noop("Action"), tr.noop("Case"),
+                  tr.noop("Laptop"), tr.noop("Detail"))
 #: Entries asked of the hub at once (its most is 500).
 PAGE_SIZE: Final = 500
 #: The most entries the page loads; beyond, it says so and asks for narrower filters.
 MAX_ROWS: Final = 5000
 #: Said before the action of a flagged row (with an icon beside it: never colour alone).
-FLAGGED_MARK: Final = "FLAGGED"
+FLAGGED_MARK: Final = tr.noop("FLAGGED")
 
 #: The action filter's choices: (label, the hub's actions; empty: any).
 ACTION_CHOICES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
-    ("Any action", ()),
-    ("Case opened", ("case_view",)),
-    ("Record written and sent", ("record_change",)),
-    ("Information shared", ("share",)),
-    ("Reports and team figures", ("report", "team_view")),
-    ("Laptops: enrolled, revoked, wiped…",
+    (tr.noop("Any action"), ()),
+    (tr.noop("Case opened"), ("case_view",)),
+    (tr.noop("Record written and sent"), ("record_change",)),
+    (tr.noop("Information shared"), ("share",)),
+    (tr.noop("Reports and team figures"), ("report", "team_view")),
+    (tr.noop("Laptops: enrolled, revoked, wiped…"),
      ("enrol", "enrol_code", "device_revoke", "device_retire", "device_wipe_sent",
       "refresh_reused", "device_report")),
-    ("Audit read or exported", ("audit_view", "audit_export")),
+    (tr.noop("Audit read or exported"), ("audit_view", "audit_export")),
 )
 
 #: Each known action in words; others are shown by their name with the underscores spaced.
 ACTION_WORDS: Final[dict[str, str]] = {
-    "case_view": "Opened the case",
-    "record_change": "Wrote a record (sent to the hub)",
-    "share": "Shared information",
-    "push": "Laptop sent its changes",
-    "report": "Produced a report",
-    "team_view": "Read the team's figures",
-    "enrol": "Laptop enrolled",
-    "enrol_code": "Enrolment code made",
-    "device_revoke": "Laptop revoked",
-    "device_retire": "Laptop retired",
-    "device_wipe_sent": "Laptop told to wipe",
-    "device_report": "Lost-laptop report made",
-    "refresh_reused": "Replaced sign-in came back",
-    "user_add": "Person added",
-    "case_assign": "Case given to another worker",
-    "sign_off_requested": "Record sent for sign-off",
-    "audit_view": "Read the audit",
-    "audit_export": "Exported the audit",
+    "case_view": tr.noop("Opened the case"),
+    "record_change": tr.noop("Wrote a record (sent to the hub)"),
+    "share": tr.noop("Shared information"),
+    "push": tr.noop("Laptop sent its changes"),
+    "report": tr.noop("Produced a report"),
+    "team_view": tr.noop("Read the team's figures"),
+    "enrol": tr.noop("Laptop enrolled"),
+    "enrol_code": tr.noop("Enrolment code made"),
+    "device_revoke": tr.noop("Laptop revoked"),
+    "device_retire": tr.noop("Laptop retired"),
+    "device_wipe_sent": tr.noop("Laptop told to wipe"),
+    "device_report": tr.noop("Lost-laptop report made"),
+    "refresh_reused": tr.noop("Replaced sign-in came back"),
+    "user_add": tr.noop("Person added"),
+    "case_assign": tr.noop("Case given to another worker"),
+    "sign_off_requested": tr.noop("Record sent for sign-off"),
+    "audit_view": tr.noop("Read the audit"),
+    "audit_export": tr.noop("Exported the audit"),
 }
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_WINDOW = {60: "an hour"}
+_WINDOW = {60: tr.noop("an hour")}
+
+
+def headers() -> tuple[str, ...]:
+    """The audit table's column headings, translated (:data:`HEADERS` holds the English)."""
+    return tuple(tr(words) for words in HEADERS)
+
+
+def action_choice_label(index: int) -> str:
+    """The action filter's choice ``index`` in words, translated."""
+    return tr(ACTION_CHOICES[index][0])
 
 
 class AuditAnswerError(SpokeError):
@@ -78,7 +110,8 @@ class AuditAnswerError(SpokeError):
 
 
 def action_words(action: str) -> str:
-    return ACTION_WORDS.get(action) or action.replace("_", " ").capitalize()
+    words = ACTION_WORDS.get(action)
+    return tr(words) if words else action.replace("_", " ").capitalize()
 
 
 def _day(label: str, text: str) -> date | None:
@@ -86,11 +119,13 @@ def _day(label: str, text: str) -> date | None:
     if not text:
         return None
     if not _DAY.fullmatch(text):
-        raise AuditAnswerError(f"{label}: write the day as YYYY-MM-DD, e.g. 2026-03-02.")
+        raise AuditAnswerError(tr("{field}: write the day as YYYY-MM-DD, e.g. 2026-03-02.")
+                               .format(field=label))
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise AuditAnswerError(f"{label}: there is no such day ({text}).") from None
+        raise AuditAnswerError(tr("{field}: there is no such day ({text}).").format(
+            field=label, text=text)) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +143,9 @@ class AuditFilters:
 
     def query(self) -> list[tuple[str, str]]:
         """The hub's query pairs (no cursor); AuditAnswerError for a day that cannot be used."""
-        since, until = _day("From", self.since), _day("To", self.until)
+        since, until = _day(tr("From"), self.since), _day(tr("To"), self.until)
         if since is not None and until is not None and since > until:
-            raise AuditAnswerError("From is after To: nothing could match. Swap the days.")
+            raise AuditAnswerError(tr("From is after To: nothing could match. Swap the days."))
         pairs: list[tuple[str, str]] = []
         if self.person.strip():
             pairs.append(("person", self.person.strip()))
@@ -169,8 +204,9 @@ class AuditListing:
 def _text(data: Mapping[str, Any], key: str) -> str:
     value = data.get(key)
     if not isinstance(value, str):
-        raise AuditAnswerError("The hub's audit answer could not be read (missing "
-                               f"{key}); this version of Spoke may be older than the hub.")
+        raise AuditAnswerError(tr("The hub's audit answer could not be read (missing "
+                                  "{key}); this version of Spoke may be older than the hub."
+                                  ).format(key=key))
     return value
 
 
@@ -183,14 +219,14 @@ def _time(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise AuditAnswerError("The hub's audit answer has a time that could not be read.") \
-            from None
+        raise AuditAnswerError(
+            tr("The hub's audit answer has a time that could not be read.")) from None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _entry(data: Any) -> AuditEntry:
     if not isinstance(data, dict):
-        raise AuditAnswerError("The hub's audit answer could not be read.")
+        raise AuditAnswerError(tr("The hub's audit answer could not be read."))
     return AuditEntry(
         when=_time(_text(data, "when")), who_id=_text(data, "who_id"),
         who_name=_text(data, "who_name"), action=_text(data, "action"),
@@ -206,11 +242,11 @@ def parse_page(data: Mapping[str, Any]) -> tuple[AuditListing, str | None]:
     entries = data.get("entries")
     accounts = data.get("flagged_accounts")
     if not isinstance(entries, list) or not isinstance(accounts, list):
-        raise AuditAnswerError("The hub's audit answer could not be read.")
+        raise AuditAnswerError(tr("The hub's audit answer could not be read."))
     flagged = []
     for account in accounts:
         if not isinstance(account, dict) or not isinstance(account.get("cases"), int):
-            raise AuditAnswerError("The hub's audit answer could not be read.")
+            raise AuditAnswerError(tr("The hub's audit answer could not be read."))
         flagged.append(FlaggedAccount(_text(account, "who_name"), account["cases"],
                                       _time(_text(account, "first")),
                                       _time(_text(account, "last"))))
@@ -250,28 +286,30 @@ def entry_cells(entry: AuditEntry, tz: tzinfo | None) -> tuple[str, ...]:
     """The row's cells under ``HEADERS``."""
     action = action_words(entry.action)
     if entry.flagged:
-        action = f"{FLAGGED_MARK}: {action}"
+        action = tr("{flagged}: {action}").format(flagged=tr(FLAGGED_MARK), action=action)
     if entry.case_reference is not None:
         case = entry.case_reference
     elif entry.case_id is not None:
-        case = "case not named on the hub"
+        case = tr("case not named on the hub")
     else:
         case = "—"
     detail = entry.detail
     if entry.case_id is None and entry.subject not in ("", entry.device):
         about = entry.subject_name or entry.subject
-        detail = f"about {about}" + (f"; {detail}" if detail else "")
-    device = entry.device_name or ("—" if entry.device is None else "a laptop not on the hub")
+        detail = (tr("about {about}; {detail}") if detail else tr("about {about}")).format(
+            about=about, detail=detail)
+    device = entry.device_name or (
+        "—" if entry.device is None else tr("a laptop not on the hub"))
     return (_local(entry.when, tz).strftime("%Y-%m-%d %H:%M"), entry.who_name, action, case,
             device, detail)
 
 
 def _window(minutes: int) -> str:
     if minutes in _WINDOW:
-        return _WINDOW[minutes]
+        return tr(_WINDOW[minutes])
     if minutes and minutes % 60 == 0:
-        return f"{minutes // 60} hours"
-    return f"{minutes} minutes"
+        return tr.plural(minutes // 60, "{n} hour", "{n} hours")
+    return tr.plural(minutes, "{n} minute", "{n} minutes")
 
 
 def summary_line(listing: AuditListing, tz: tzinfo | None) -> str | None:
@@ -279,20 +317,24 @@ def summary_line(listing: AuditListing, tz: tzinfo | None) -> str | None:
     if not listing.flagged:
         return None
     count = len(listing.flagged)
-    accounts = f"{count} account{'s' if count != 1 else ''}"
-    most = listing.flagged[0].cases if count == 1 else f"more than {listing.flag_cases}"
+    accounts = tr.plural(count, "{n} account", "{n} accounts")
+    most = (number(listing.flagged[0].cases) if count == 1
+            else tr("more than {n}").format(n=number(listing.flag_cases)))
     who = "; ".join(
-        f"{f.who_name} ({f.cases} cases, {_local(f.first, tz):%Y-%m-%d %H:%M} to "
-        f"{_local(f.last, tz):%H:%M})" for f in listing.flagged)
-    return (f"{FLAGGED_MARK}: {accounts} viewed {most} cases within "
-            f"{_window(listing.flag_window_minutes)}: {who}")
+        tr("{name} ({cases}, {first} to {last})").format(
+            name=f.who_name, cases=tr.plural(f.cases, "{n} case", "{n} cases"),
+            first=f"{_local(f.first, tz):%Y-%m-%d %H:%M}", last=f"{_local(f.last, tz):%H:%M}")
+        for f in listing.flagged)
+    return tr("{flagged}: {accounts} viewed {most} cases within {window}: {who}").format(
+        flagged=tr(FLAGGED_MARK), accounts=accounts, most=most,
+        window=_window(listing.flag_window_minutes), who=who)
 
 
 def scope_words(scope: str) -> str:
     """Which part of the audit the hub listed for this account."""
     if scope.startswith("team:"):
-        return f"Team {scope[5:]}: its cases, people and laptops only."
-    return "Everything on the hub."
+        return tr("Team {team}: its cases, people and laptops only.").format(team=scope[5:])
+    return tr("Everything on the hub.")
 
 
 # ------------------------------------------------------------------------- the device report
@@ -310,12 +352,14 @@ def device_choices(data: Mapping[str, Any]) -> list[DeviceChoice]:
     """The hub's laptops (``GET /v1/devices``) as "person — laptop (status)" choices."""
     devices = data.get("devices")
     if not isinstance(devices, list):
-        raise AuditAnswerError("The hub's list of laptops could not be read.")
+        raise AuditAnswerError(tr("The hub's list of laptops could not be read."))
     choices = []
     for d in devices:
         if not isinstance(d, dict):
-            raise AuditAnswerError("The hub's list of laptops could not be read.")
-        status = _text(d, "status") + (", wipe requested" if d.get("wipe") else "")
+            raise AuditAnswerError(tr("The hub's list of laptops could not be read."))
+        status = _text(d, "status")
+        if d.get("wipe"):
+            status = tr("{status}, wipe requested").format(status=status)
         person = _text(d, "user_name")
         choices.append(DeviceChoice(
             _text(d, "device_id"), f"{person} — {_text(d, 'name')} ({status})", person))
@@ -323,9 +367,9 @@ def device_choices(data: Mapping[str, Any]) -> list[DeviceChoice]:
 
 
 _STATES: Final = {
-    "held": "held at its last sync",
-    "purge_pending": "left the person's cases after the last sync: STILL ON THE LAPTOP",
-    "purge_sent": "removal sent before its last sync: gone if that sync finished",
+    "held": tr.noop("held at its last sync"),
+    "purge_pending": tr.noop("left the person's cases after the last sync: STILL ON THE LAPTOP"),
+    "purge_sent": tr.noop("removal sent before its last sync: gone if that sync finished"),
 }
 
 
@@ -342,51 +386,60 @@ def report_text(data: Mapping[str, Any], tz: tzinfo | None, person: str | None =
         cases: Sequence[Mapping[str, Any]] = data["cases"]
         wipe: Mapping[str, Any] = data["wipe"]
         held = [c for c in cases if c["state"] != "purge_sent"]
+        who = person or data["user_id"]
         lines = [
-            f"Laptop: {data['device_name']}",
-            f"Person: {person or data['user_id']} ({data['user_role']}"
-            + (f", team {data['team']})" if data.get("team") else ")"),
-            f"Enrolled: {_when(data['enrolled_at'], tz, 'unknown')}",
+            tr("Laptop: {name}").format(name=data["device_name"]),
+            (tr("Person: {person} ({role}, team {team})") if data.get("team")
+             else tr("Person: {person} ({role})")).format(
+                person=who, role=data["user_role"], team=data.get("team")),
+            tr("Enrolled: {when}").format(when=_when(data["enrolled_at"], tz, tr("unknown"))),
             "",
-            "LAST CONTACT",
-            f"  Last contact with the hub: {_when(data['last_contact_at'], tz, 'never')}",
-            f"  Last sync: {_when(data['last_sync_at'], tz, 'never')}",
-            "  Could have received what the hub held up to: "
-            f"{_when(data['held_until'], tz, 'nothing')}",
+            tr("LAST CONTACT"),
+            "  " + tr("Last contact with the hub: {when}").format(
+                when=_when(data["last_contact_at"], tz, tr("never"))),
+            "  " + tr("Last sync: {when}").format(
+                when=_when(data["last_sync_at"], tz, tr("never"))),
+            "  " + tr("Could have received what the hub held up to: {when}").format(
+                when=_when(data["held_until"], tz, tr("nothing"))),
             "",
-            f"YOUNG PEOPLE'S RECORDS ON IT: {len(held)} case(s), "
-            f"{data['uncased_records']} record(s) with no case",
+            tr("YOUNG PEOPLE'S RECORDS ON IT: {cases} case(s), {records} record(s) with no "
+               "case").format(cases=number(len(held)), records=data["uncased_records"]),
         ]
         for c in cases:
-            state = _STATES.get(str(c["state"]), str(c["state"]))
-            sent = (f", removal sent {_when(c['purge_sent_at'], tz, '')}"
-                    if c.get("purge_sent_at") else "")
-            lines.append(f"  {c['reference'] or '(no reference on the hub)'}  "
-                         f"{c['name'] or '(no name on the hub)'}  — {c['records']} record(s), "
-                         f"{state}{sent}")
+            state_words = _STATES.get(str(c["state"]))
+            state = tr(state_words) if state_words is not None else str(c["state"])
+            if c.get("purge_sent_at"):
+                state = tr("{state}, removal sent {when}").format(
+                    state=state, when=_when(c["purge_sent_at"], tz, ""))
+            lines.append("  " + tr("{reference}  {name}  — {records} record(s), {state}").format(
+                reference=c["reference"] or tr("(no reference on the hub)"),
+                name=c["name"] or tr("(no name on the hub)"), records=c["records"],
+                state=state))
         if not cases:
-            lines.append("  none")
+            lines.append("  " + tr("none"))
         if not wipe["wipe_requested"]:
-            effect = "not requested (revoke the laptop with wipe: spoke-hub device revoke)"
+            effect = tr("not requested (revoke the laptop with wipe: spoke-hub device revoke)")
         elif wipe["wipe_delivered_at"]:
-            effect = ("DELIVERED: the laptop was told to erase its casebook at "
-                      f"{_when(wipe['wipe_delivered_at'], tz, '')}")
+            effect = tr("DELIVERED: the laptop was told to erase its casebook at {when}").format(
+                when=_when(wipe["wipe_delivered_at"], tz, ""))
         elif wipe["may_have_learned_unrecorded"]:
-            effect = ("NOT CONFIRMED: it may have been told on a pull, which the hub does "
-                      "not record")
+            effect = tr("NOT CONFIRMED: it may have been told on a pull, which the hub does "
+                        "not record")
         else:
-            effect = "NOT YET DELIVERED: the laptop has not contacted the hub since"
+            effect = tr("NOT YET DELIVERED: the laptop has not contacted the hub since")
         lines += [
             "",
-            "ENCRYPTION",
+            tr("ENCRYPTION"),
             f"  {data['encryption']}",
             "",
-            "REVOCATION AND WIPE",
-            f"  Status: {wipe['status']}; revoked: {'yes' if wipe['revoked'] else 'no'}",
-            f"  Wipe requested: {_when(wipe['wipe_requested_at'], tz, 'no')}",
-            f"  Wipe: {effect}",
+            tr("REVOCATION AND WIPE"),
+            "  " + (tr("Status: {status}; revoked: yes") if wipe["revoked"]
+                    else tr("Status: {status}; revoked: no")).format(status=wipe["status"]),
+            "  " + tr("Wipe requested: {when}").format(
+                when=_when(wipe["wipe_requested_at"], tz, tr("no"))),
+            "  " + tr("Wipe: {effect}").format(effect=effect),
         ]
     except (KeyError, TypeError):
-        raise AuditAnswerError("The hub's device report could not be read; this version of "
-                               "Spoke may be older than the hub.") from None
+        raise AuditAnswerError(tr("The hub's device report could not be read; this version of "
+                                  "Spoke may be older than the hub.")) from None
     return "\n".join(lines)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Final
 
 from spokeapp.domain import lone_working
@@ -55,8 +55,11 @@ from spokeapp.domain.records import (
     WelfareDebrief,
     WelfareDebriefDone,
 )
+from spokeapp.i18n import clock, number, translator
 from spokeapp.store.casebook import Casebook
 from spokeapp.store.sync_state import SyncStore, VisitWatch
+
+tr = translator(__name__)
 
 ENDED_SHOWN_HOURS: Final = 12
 """An ended visit stays on the board this long (so "home safe" is seen), then leaves it."""
@@ -76,29 +79,32 @@ class StateLook:
 
 VISIT_STATES: Final[dict[VisitState, StateLook]] = {
     VisitState.ALARM: StateLook(
-        "ALARM", "A panic or duress alarm that nobody has resolved yet. Act now.", 0,
-        ("#b00020", "#ffffff"),
+        tr.noop("ALARM"), tr.noop("A panic or duress alarm that nobody has resolved yet. Act now."),
+        0, ("#b00020", "#ffffff"),
     ),
     VisitState.ESCALATING: StateLook(
-        "Overdue: alerts sent", "The worker missed a check-in and the hub has alerted people.",
+        tr.noop("Overdue: alerts sent"),
+        tr.noop("The worker missed a check-in and the hub has alerted people."),
         1, ("#c43e00", "#ffffff"),
     ),
     VisitState.OVERDUE: StateLook(
-        "Overdue", "The worker missed a check-in; the hub is in its grace period.", 2,
+        tr.noop("Overdue"),
+        tr.noop("The worker missed a check-in; the hub is in its grace period."), 2,
         ("#f57c00", "#000000"),
     ),
     VisitState.NOT_ARMED: StateLook(
-        "NOT ARMED", "The hub has not acknowledged this plan: nobody is watching it yet.", 3,
+        tr.noop("NOT ARMED"),
+        tr.noop("The hub has not acknowledged this plan: nobody is watching it yet."), 3,
         ("#6a1b9a", "#ffffff"),
     ),
     VisitState.DUE: StateLook(
-        "Check-in due", "A check-in is due within the next few minutes.", 4,
+        tr.noop("Check-in due"), tr.noop("A check-in is due within the next few minutes."), 4,
         ("#ffd54f", "#000000"),
     ),
     VisitState.ARMED: StateLook(
-        "Armed", "The hub is watching this visit.", 5, ("#2e7d32", "#ffffff"),
+        tr.noop("Armed"), tr.noop("The hub is watching this visit."), 5, ("#2e7d32", "#ffffff"),
     ),
-    VisitState.ENDED: StateLook("Ended", "The visit has ended.", 6),
+    VisitState.ENDED: StateLook(tr.noop("Ended"), tr.noop("The visit has ended."), 6),
 }
 """Every visit state as the board shows it: the one table of the board's words for
 :class:`~spokeapp.domain.lone_working.VisitState` (the worker's own screens word her visit
@@ -108,25 +114,53 @@ NEEDS_ATTENTION: Final = frozenset({VisitState.ALARM, VisitState.ESCALATING, Vis
 CAN_RESOLVE: Final = NEEDS_ATTENTION
 
 HEADERS: Final = (
-    "State",
-    "Worker",
-    "Mobile",
-    "Where",
-    "Case",
-    "Expected end",
-    "Next check-in",
-    "Alerts",
+    tr.noop("State"),
+    tr.noop("Worker"),
+    tr.noop("Mobile"),
+    tr.noop("Where"),
+    tr.noop("Case"),
+    tr.noop("Expected end"),
+    tr.noop("Next check-in"),
+    tr.noop("Alerts"),
 )
 STATE, WORKER, MOBILE, WHERE, CASE, END, NEXT, ALERTS = range(len(HEADERS))
 
 TIER_WORDS: Final = {
-    "buddy": "the buddy",
-    "on_call_manager": "the on-call manager",
-    "manager_decision": "the manager (999 welfare-call decision)",
-    EVERYONE_TIER: "everyone on the list",
-    REMINDER_TIER: "the worker (reminder)",
-    ALL_CLEAR_TIER: "everyone alerted (all clear)",
+    "buddy": tr.noop("the buddy"),
+    "on_call_manager": tr.noop("the on-call manager"),
+    "manager_decision": tr.noop("the manager (999 welfare-call decision)"),
+    EVERYONE_TIER: tr.noop("everyone on the list"),
+    REMINDER_TIER: tr.noop("the worker (reminder)"),
+    ALL_CLEAR_TIER: tr.noop("everyone alerted (all clear)"),
 }
+
+
+def state_words(state: VisitState) -> str:
+    """The state's words in the table ("ALARM", "Overdue"...), translated."""
+    return tr(VISIT_STATES[state].words)
+
+
+def state_explained(state: VisitState) -> str:
+    """The sentence saying what the state means, translated."""
+    return tr(VISIT_STATES[state].explained)
+
+
+def headers() -> tuple[str, ...]:
+    """The board's column headings, translated (:data:`HEADERS` holds the English)."""
+    return tuple(tr(words) for words in HEADERS)
+
+
+_WEEKDAYS: Final = (tr.noop("Mon"), tr.noop("Tue"), tr.noop("Wed"), tr.noop("Thu"),
+                    tr.noop("Fri"), tr.noop("Sat"), tr.noop("Sun"))
+_MONTHS: Final = (tr.noop("Jan"), tr.noop("Feb"), tr.noop("Mar"), tr.noop("Apr"),
+                  tr.noop("May"), tr.noop("Jun"), tr.noop("Jul"), tr.noop("Aug"),
+                  tr.noop("Sep"), tr.noop("Oct"), tr.noop("Nov"), tr.noop("Dec"))
+
+
+def short_day(day: date) -> str:
+    """A day near now, short: "Wed 4 Mar" (the year goes without saying on the board)."""
+    return tr("{weekday} {day} {month}").format(
+        weekday=tr(_WEEKDAYS[day.weekday()]), day=day.day, month=tr(_MONTHS[day.month - 1]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -406,7 +440,7 @@ def urgency(entry: BoardEntry) -> tuple[int, datetime, str]:
 def worker_label(worker: str, *, me: str, names: Mapping[str, str] | None) -> str:
     """The worker as the supervisor knows them: "You", their name if known, else their id."""
     if me and worker == me:
-        return "You"
+        return tr("You")
     if names and worker in names:
         return names[worker]
     return worker
@@ -420,35 +454,39 @@ def worker_label(worker: str, *, me: str, names: Mapping[str, str] | None) -> st
 def when_words(at: datetime, now: datetime) -> str:
     """A time of day, with the day when it is not today (local time)."""
     local, today = at.astimezone(), now.astimezone()
-    clock = f"{local:%H:%M}"
+    time = clock(local)
     if local.date() == today.date():
-        return clock
-    return f"{local:%a} {local.day} {local:%b} {clock}"
+        return time
+    return tr("{day} {time}").format(day=short_day(local.date()), time=time)
 
 
 def minutes_words(minutes: int) -> str:
     if minutes < 60:
-        return f"{minutes} min"
+        return tr("{minutes} min").format(minutes=number(minutes))
     hours, rest = divmod(minutes, 60)
-    return f"{hours} h {rest} min" if rest else f"{hours} h"
+    if rest:
+        return tr("{hours} h {minutes} min").format(hours=number(hours), minutes=number(rest))
+    return tr("{hours} h").format(hours=number(hours))
 
 
 def due_words(entry: BoardEntry) -> str:
     """The next check-in due, with how long until (or since) it."""
     if entry.state is VisitState.ENDED:
-        return "Visit ended" if entry.ended_at is None else (
-            f"Ended {when_words(entry.ended_at, entry.now)}"
+        return tr("Visit ended") if entry.ended_at is None else (
+            tr("Ended {when}").format(when=when_words(entry.ended_at, entry.now))
         )
     due = entry.next_due
     if due is None:
         return ""
     seconds = (due - entry.now).total_seconds()
     minutes = int(abs(seconds) // 60)
-    if seconds >= 0:
-        relative = f"in {minutes_words(minutes)}" if minutes else "now"
+    if not minutes:
+        relative = tr("now")
+    elif seconds >= 0:
+        relative = tr("in {duration}").format(duration=minutes_words(minutes))
     else:
-        relative = f"{minutes_words(minutes)} ago" if minutes else "now"
-    return f"{when_words(due, entry.now)} ({relative})"
+        relative = tr("{duration} ago").format(duration=minutes_words(minutes))
+    return tr("{when} ({relative})").format(when=when_words(due, entry.now), relative=relative)
 
 
 def alerts_words(entry: BoardEntry) -> str:
@@ -461,24 +499,27 @@ def alerts_words(entry: BoardEntry) -> str:
             if (d := entry.visit.visit.delivery_of(a.id)) is not None and d.reached_nobody
         )
         if unreached:
-            return f"{waiting} to acknowledge - {unreached} NOT DELIVERED"
-        return f"{waiting} to acknowledge"
+            return tr("{waiting} to acknowledge - {unreached} NOT DELIVERED").format(
+                waiting=number(waiting), unreached=number(unreached))
+        return tr("{waiting} to acknowledge").format(waiting=number(waiting))
     sent = [
         a for a in entry.visit.visit.alerts if a.tier not in (REMINDER_TIER, ALL_CLEAR_TIER)
     ]
     if not sent:
         return ""
-    return "Acknowledged" if entry.state in NEEDS_ATTENTION else f"{len(sent)} sent earlier"
+    if entry.state in NEEDS_ATTENTION:
+        return tr("Acknowledged")
+    return tr("{n} sent earlier").format(n=number(len(sent)))
 
 
 def case_words(plan: VisitPlan) -> str:
-    return plan.case_reference or "No case"
+    return plan.case_reference or tr("No case")
 
 
 def cells(entry: BoardEntry) -> tuple[str, ...]:
     plan = entry.visit.plan
     return (
-        VISIT_STATES[entry.state].words,
+        state_words(entry.state),
         entry.worker_label,
         plan.mobile_number,
         plan.location,
@@ -490,23 +531,25 @@ def cells(entry: BoardEntry) -> tuple[str, ...]:
 
 
 def _tier_words(tier: str) -> str:
-    return TIER_WORDS.get(tier, tier.replace("_", " "))
+    words = TIER_WORDS.get(tier)
+    return tr(words) if words is not None else tier.replace("_", " ")
 
 
-CHANNEL_WORDS: Final = {"sms": "SMS", "email": "Email", "webhook": "Webhook"}
+CHANNEL_WORDS: Final = {"sms": tr.noop("SMS"), "email": tr.noop("Email"),
+                        "webhook": tr.noop("Webhook")}
 
 REASON_WORDS: Final = {
-    "smtp_down": "the email server is not answering",
-    "smtp_refused": "the email server refused it",
-    "smtp_failed": "the email server failed",
-    "smtp_auth_failed": "the email server refused the hub's login",
-    "timeout": "no answer in time",
-    "connection_failed": "could not connect",
-    "no_signing_secret": "the hub has no signing secret for it",
-    "email_not_configured": "email is not set up on the hub",
-    "sms_not_configured": "SMS is not set up on the hub",
-    "webhook_not_configured": "the webhook was removed from the hub",
-    "unreadable_alert": "the hub could not read the alert",
+    "smtp_down": tr.noop("the email server is not answering"),
+    "smtp_refused": tr.noop("the email server refused it"),
+    "smtp_failed": tr.noop("the email server failed"),
+    "smtp_auth_failed": tr.noop("the email server refused the hub's login"),
+    "timeout": tr.noop("no answer in time"),
+    "connection_failed": tr.noop("could not connect"),
+    "no_signing_secret": tr.noop("the hub has no signing secret for it"),
+    "email_not_configured": tr.noop("email is not set up on the hub"),
+    "sms_not_configured": tr.noop("SMS is not set up on the hub"),
+    "webhook_not_configured": tr.noop("the webhook was removed from the hub"),
+    "unreadable_alert": tr.noop("the hub could not read the alert"),
 }
 """Plain words for the hub's delivery error codes (``hub.notifiers.DeliveryError``)."""
 
@@ -514,16 +557,22 @@ REASON_WORDS: Final = {
 def reason_words(code: str) -> str:
     """A failure's code in plain words ("http_500" -> "the receiver answered with error 500")."""
     if code.startswith("http_"):
-        return f"the receiver answered with error {code[5:]}"
-    return REASON_WORDS.get(code, code.replace("_", " ") or "unknown failure")
+        return tr("the receiver answered with error {code}").format(code=code[5:])
+    words = REASON_WORDS.get(code)
+    if words is not None:
+        return tr(words)
+    return code.replace("_", " ") or tr("unknown failure")
 
 
 def _role_words(role: str) -> str:
     if role == "webhook":
-        return "the alarm receiver"
+        return tr("the alarm receiver")
     if role == "worker":
-        return "the worker"
-    return TIER_WORDS.get(role, "the " + role.replace("_", " "))
+        return tr("the worker")
+    words = TIER_WORDS.get(role)
+    if words is not None:
+        return tr(words)
+    return tr("the {role}").format(role=role.replace("_", " "))
 
 
 def notice_words(delivery: AlertDelivery) -> list[str]:
@@ -534,67 +583,87 @@ def notice_words(delivery: AlertDelivery) -> list[str]:
         delivery.channels, delivery.roles, delivery.statuses, delivery.reasons,
         delivery.attempts, strict=True,
     ):
-        what = f"{CHANNEL_WORDS.get(channel, channel)} to {_role_words(role)}"
+        shown = CHANNEL_WORDS.get(channel)
+        what = tr("{channel} to {whom}").format(
+            channel=tr(shown) if shown is not None else channel, whom=_role_words(role))
         if status == "sent":
-            lines.append(f"  {what}: delivered")
+            line = tr("{what}: delivered").format(what=what)
         elif status == "pending":
-            lines.append(f"  {what}: being sent")
+            line = tr("{what}: being sent").format(what=what)
         elif status == "retrying":
-            tries = f"{attempts} tr{'y' if attempts == 1 else 'ies'}"
-            lines.append(f"  {what}: FAILED ({reason_words(reason)}; {tries}), trying again")
+            tries = tr.plural(attempts, "{n} try", "{n} tries")
+            line = tr("{what}: FAILED ({reason}; {tries}), trying again").format(
+                what=what, reason=reason_words(reason), tries=tries)
         else:
-            lines.append(f"  {what}: FAILED ({reason_words(reason)}), gave up after "
-                         f"{attempts} tries")
+            line = tr.plural(attempts, "{what}: FAILED ({reason}), gave up after {n} try",
+                             "{what}: FAILED ({reason}), gave up after {n} tries").format(
+                what=what, reason=reason_words(reason))
+        lines.append(f"  {line}")
     for role in delivery.unreached:
-        lines.append(f"  {_role_words(role)}: NEVER SENT - the hub has no contact or "
-                     "notifier for them")
+        lines.append("  " + tr("{whom}: NEVER SENT - the hub has no contact or notifier for "
+                               "them").format(whom=_role_words(role)))
     return lines
 
 
 def _alert_words(alert: EscalationAlert, delivery: AlertDelivery | None = None) -> str:
-    if delivery is None:
-        verb = "Hub raised an alert for"  # what became of it is not known on this laptop yet
-    elif delivery.delivered:
-        verb = "Hub alerted"
-    elif not delivery.channels:
-        verb = "Hub had NOBODY to alert for"
-    elif delivery.reached_nobody:
-        verb = "Hub could NOT reach"
-    else:
-        verb = "Hub is alerting"
     if alert.tier == REMINDER_TIER:
-        head = f"{verb} the worker (check-in reminder)"
+        whom = tr("the worker (check-in reminder)")
     elif alert.reason is AlertReason.ALL_CLEAR:
-        head = f"{verb} everyone alerted (all clear)"
+        whom = tr("everyone alerted (all clear)")
     else:
         why = {
-            AlertReason.OVERDUE: "missed check-in",
-            AlertReason.PANIC: "panic alarm",
-            AlertReason.DURESS: "DURESS",
-            AlertReason.DUE: "check-in due",
-            AlertReason.ALL_CLEAR: "all clear",
+            AlertReason.OVERDUE: tr("missed check-in"),
+            AlertReason.PANIC: tr("panic alarm"),
+            AlertReason.DURESS: tr("DURESS"),
+            AlertReason.DUE: tr("check-in due"),
+            AlertReason.ALL_CLEAR: tr("all clear"),
         }[alert.reason]
-        head = f"{verb} {_tier_words(alert.tier)} ({why})"
+        whom = tr("{whom} ({why})").format(whom=_tier_words(alert.tier), why=why)
+    if delivery is None:
+        # What became of it is not known on this laptop yet.
+        head = tr("Hub raised an alert for {whom}").format(whom=whom)
+    elif delivery.delivered:
+        head = tr("Hub alerted {whom}").format(whom=whom)
+    elif not delivery.channels:
+        head = tr("Hub had NOBODY to alert for {whom}").format(whom=whom)
+    elif delivery.reached_nobody:
+        head = tr("Hub could NOT reach {whom}").format(whom=whom)
+    else:
+        head = tr("Hub is alerting {whom}").format(whom=whom)
     if delivery is None:
         return head
     return "\n".join([head, *notice_words(delivery)])
 
 
+#: Each check-in as a whole sentence, by (kind, channel) (``{minutes}``: an extension).
+_CHECK_IN_WORDS: Final = {
+    (CheckInKind.DURESS, CheckInChannel.APP):
+        tr.noop("DURESS check-in: the worker entered the duress PIN (silent alarm)"),
+    (CheckInKind.DURESS, CheckInChannel.SMS): tr.noop(
+        "DURESS check-in by text message: the worker entered the duress PIN (silent alarm)"),
+    (CheckInKind.DURESS, CheckInChannel.PHONE):
+        tr.noop("DURESS check-in by phone: the worker entered the duress PIN (silent alarm)"),
+    (CheckInKind.EXTEND, CheckInChannel.APP):
+        tr.noop("Checked in and extended the visit by {minutes} min"),
+    (CheckInKind.EXTEND, CheckInChannel.SMS):
+        tr.noop("Checked in by text message and extended the visit by {minutes} min"),
+    (CheckInKind.EXTEND, CheckInChannel.PHONE):
+        tr.noop("Checked in by phone and extended the visit by {minutes} min"),
+    (CheckInKind.SAFE, CheckInChannel.APP): tr.noop("Checked in safe"),
+    (CheckInKind.SAFE, CheckInChannel.SMS): tr.noop("Checked in safe by text message"),
+    (CheckInKind.SAFE, CheckInChannel.PHONE): tr.noop("Checked in safe by phone"),
+    (CheckInKind.END_VISIT, CheckInChannel.APP): tr.noop("Ended the visit"),
+    (CheckInKind.END_VISIT, CheckInChannel.SMS): tr.noop("Ended the visit by text message"),
+    (CheckInKind.END_VISIT, CheckInChannel.PHONE): tr.noop("Ended the visit by phone"),
+    (CheckInKind.HOME_SAFE, CheckInChannel.APP): tr.noop("Home safe"),
+    (CheckInKind.HOME_SAFE, CheckInChannel.SMS): tr.noop("Home safe by text message"),
+    (CheckInKind.HOME_SAFE, CheckInChannel.PHONE): tr.noop("Home safe by phone"),
+}
+
+
 def _check_in_words(check_in: CheckIn) -> str:
-    how = {
-        CheckInChannel.APP: "",
-        CheckInChannel.SMS: " by text message",
-        CheckInChannel.PHONE: " by phone",
-    }[check_in.channel]
-    if check_in.kind is CheckInKind.DURESS:
-        return f"DURESS check-in{how}: the worker entered the duress PIN (silent alarm)"
-    if check_in.kind is CheckInKind.EXTEND:
-        return f"Checked in{how} and extended the visit by {check_in.extend_minutes or 0} min"
-    return {
-        CheckInKind.SAFE: f"Checked in safe{how}",
-        CheckInKind.END_VISIT: f"Ended the visit{how}",
-        CheckInKind.HOME_SAFE: f"Home safe{how}",
-    }[check_in.kind]
+    words = tr(_CHECK_IN_WORDS[(check_in.kind, check_in.channel)])
+    return words.format(minutes=number(check_in.extend_minutes or 0))
 
 
 def timeline(
@@ -606,8 +675,9 @@ def timeline(
     events: list[tuple[datetime, str]] = [
         (
             plan.starts_at,
-            f"Visit planned until {plan.expected_end.astimezone():%H:%M}, "
-            f"check-ins every {minutes_words(plan.interval_minutes)}",
+            tr("Visit planned until {time}, check-ins every {interval}").format(
+                time=clock(plan.expected_end.astimezone()),
+                interval=minutes_words(plan.interval_minutes)),
         )
     ]
     if mine:  # the supervisor's own visit: duress reads exactly as safe, as for workers
@@ -618,10 +688,12 @@ def timeline(
         if alarm.kind is AlarmKind.DURESS and mine:
             continue
         if alarm.kind is AlarmKind.DURESS:
-            events.append((alarm.raised_at, "DURESS alarm raised (silent)"))
+            events.append((alarm.raised_at, tr("DURESS alarm raised (silent)")))
+        elif alarm.note:
+            events.append((alarm.raised_at,
+                           tr("PANIC alarm raised: {note}").format(note=alarm.note)))
         else:
-            note = f": {alarm.note}" if alarm.note else ""
-            events.append((alarm.raised_at, f"PANIC alarm raised{note}"))
+            events.append((alarm.raised_at, tr("PANIC alarm raised")))
     events += [
         (a.raised_at, _alert_words(a, visit.delivery_of(a.id)))
         for a in visit.alerts
@@ -631,11 +703,16 @@ def timeline(
     for ack in visit.acks:
         who = worker_label(ack.by, me=me, names=names)
         about = alerts.get(ack.alert_id)
-        what = f" the alert to {_tier_words(about.tier)}" if about is not None else " an alert"
-        events.append((ack.at, f"{who} acknowledged{what}"))
+        if about is not None:
+            what = tr("{who} acknowledged the alert to {whom}").format(
+                who=who, whom=_tier_words(about.tier))
+        else:
+            what = tr("{who} acknowledged an alert").format(who=who)
+        events.append((ack.at, what))
     for resolution in visit.resolutions:
         who = worker_label(resolution.by, me=me, names=names)
-        events.append((resolution.at, f"{who} resolved it: {resolution.note}"))
+        events.append((resolution.at, tr("{who} resolved it: {note}").format(
+            who=who, note=resolution.note)))
     events.sort(key=lambda event: event[0])
     return events
 
@@ -643,21 +720,27 @@ def timeline(
 def plan_details(plan: VisitPlan) -> list[tuple[str, str]]:
     """The plan's facts a supervisor needs to act (phone numbers, vehicle, known risks)."""
     rows = [
-        ("Where", plan.location),
-        ("Case", case_words(plan)),
-        ("Worker's mobile", plan.mobile_number),
-        ("Buddy", f"{plan.buddy_name}, {plan.buddy_phone}"),
+        (tr("Where"), plan.location),
+        (tr("Case"), case_words(plan)),
+        (tr("Worker's mobile"), plan.mobile_number),
+        (tr("Buddy"), f"{plan.buddy_name}, {plan.buddy_phone}"),
     ]
     if plan.vehicle:
-        rows.append(("Vehicle", plan.vehicle))
+        rows.append((tr("Vehicle"), plan.vehicle))
     if plan.high_risk:
-        rows.append(("Risk", "Marked high risk"))
+        rows.append((tr("Risk"), tr("Marked high risk")))
     if plan.amber_note:
-        rows.append(("Known risks", plan.amber_note))
+        rows.append((tr("Known risks"), plan.amber_note))
     return rows
 
 
-DEBRIEF_HEADERS: Final = ("Worker", "Where", "Case", "Alarm", "Resolved by", "How long ago")
+DEBRIEF_HEADERS: Final = (tr.noop("Worker"), tr.noop("Where"), tr.noop("Case"),
+                          tr.noop("Alarm"), tr.noop("Resolved by"), tr.noop("How long ago"))
+
+
+def debrief_headers() -> tuple[str, ...]:
+    """The debrief list's column headings, translated."""
+    return tuple(tr(words) for words in DEBRIEF_HEADERS)
 
 
 @dataclass(frozen=True)
@@ -673,11 +756,10 @@ def ago_words(at: datetime, now: datetime) -> str:
     """How long ago, in words a person would say ("40 min ago", "3 h ago", "2 days ago")."""
     minutes = max(0, int((now - at).total_seconds() // 60))
     if minutes < 1:
-        return "just now"
+        return tr("just now")
     if minutes < 24 * 60:
-        return f"{minutes_words(minutes)} ago"
-    days = minutes // (24 * 60)
-    return f"{days} day{'s' if days != 1 else ''} ago"
+        return tr("{duration} ago").format(duration=minutes_words(minutes))
+    return tr.plural(minutes // (24 * 60), "{n} day ago", "{n} days ago")
 
 
 def debrief_rows(
@@ -693,22 +775,25 @@ def debrief_rows(
     rows = []
     for debrief in debriefs:
         task, plan = debrief.task, debrief.plan
-        worker = worker_label(plan.worker, me=me, names=names) if plan else "Unknown worker"
-        where = plan.location if plan else "A visit not held on this laptop"
+        worker = worker_label(plan.worker, me=me, names=names) if plan else tr("Unknown worker")
+        where = plan.location if plan else tr("A visit not held on this laptop")
         case = case_words(plan) if plan else ""
-        alarm = when_words(task.alarm_at, now) if task.alarm_at is not None else "Not known"
+        alarm = when_words(task.alarm_at, now) if task.alarm_at is not None else tr("Not known")
         resolution = task.resolution
         resolved_by = worker_label(resolution.by if resolution else task.debrief.supervisor,
                                    me=me, names=names)
-        ago = f"Resolved {ago_words(resolution.at, now)}" if resolution else ""
+        overdue = task.overdue(now.astimezone().date())
+        if resolution is not None:
+            ago = (tr("Resolved {ago}; debrief overdue") if overdue
+                   else tr("Resolved {ago}")).format(ago=ago_words(resolution.at, now))
+        else:
+            ago = tr("Debrief overdue") if overdue else ""
         due = task.debrief.due_on
-        if task.overdue(now.astimezone().date()):
-            ago = f"{ago}; debrief overdue" if ago else "Debrief overdue"
         rows.append(
             DebriefRow(
                 cells=(worker, where, case, alarm, resolved_by, ago),
                 key=task.debrief.id,
-                tooltip=f"Debrief with the worker by {due:%a} {due.day} {due:%b}.",
+                tooltip=tr("Debrief with the worker by {day}.").format(day=short_day(due)),
             )
         )
     return rows
@@ -719,14 +804,23 @@ def debrief_words(
 ) -> str:
     """One sentence naming the debrief, for the dialog (and read aloud with it)."""
     task, plan = debrief.task, debrief.plan
-    worker = worker_label(plan.worker, me=me, names=names) if plan else "the worker"
-    where = f" to {plan.location} ({case_words(plan)})" if plan else ""
-    when = f" at {when_words(task.alarm_at, now)}" if task.alarm_at is not None else ""
-    resolved = ""
+    worker = worker_label(plan.worker, me=me, names=names) if plan else tr("the worker")
+    if task.alarm_at is not None:
+        sentence = tr("Debrief with {worker} after the alarm at {time} on the visit")
+    else:
+        sentence = tr("Debrief with {worker} after the alarm on the visit")
+    words = sentence.format(
+        worker=worker,
+        time=when_words(task.alarm_at, now) if task.alarm_at is not None else "",
+    )
+    if plan:
+        words = tr("{sentence} to {place} ({case})").format(
+            sentence=words, place=plan.location, case=case_words(plan))
     if task.resolution is not None:
         who = worker_label(task.resolution.by, me=me, names=names)
-        resolved = f", resolved by {who} {ago_words(task.resolution.at, now)}"
-    return f"Debrief with {worker} after the alarm{when} on the visit{where}{resolved}."
+        words = tr("{sentence}, resolved by {who} {ago}").format(
+            sentence=words, who=who, ago=ago_words(task.resolution.at, now))
+    return tr("{sentence}.").format(sentence=words)
 
 
 @dataclass(frozen=True)
@@ -739,12 +833,15 @@ class Counts:
 
     def words(self) -> str:
         """Alarms and overdue visits in words (debriefs are said apart)."""
-        parts = []
+        if self.alarms and self.overdue:
+            return tr("{alarms}, {overdue}").format(
+                alarms=tr.plural(self.alarms, "{n} alarm", "{n} alarms"),
+                overdue=tr.plural(self.overdue, "{n} overdue", "{n} overdue"))
         if self.alarms:
-            parts.append(f"{self.alarms} alarm{'s' if self.alarms != 1 else ''}")
+            return tr.plural(self.alarms, "{n} alarm", "{n} alarms")
         if self.overdue:
-            parts.append(f"{self.overdue} overdue")
-        return ", ".join(parts)
+            return tr.plural(self.overdue, "{n} overdue", "{n} overdue")
+        return ""
 
 
 def count(entries: Iterable[BoardEntry]) -> Counts:

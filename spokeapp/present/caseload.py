@@ -20,16 +20,19 @@ from spokeapp.domain.reviews import (
     next_review_due,
     review_status,
 )
-from spokeapp.present.labels import humanise
+from spokeapp.i18n import translator
+from spokeapp.present.labels import format_day, humanise
 from spokeapp.store.casebook import CaseloadRow
 
+tr = translator(__name__)
+
 __all__ = [
-    "HEADERS", "NOT_ASSESSED", "NO_CONTACT", "RISK_ORDER", "Column", "contact_text",
-    "review_due", "review_text", "risk_text",
+    "HEADERS", "NOT_ASSESSED", "NO_CONTACT", "RISK_ORDER", "Column", "contact_text", "header",
+    "headers", "review_due", "review_text", "risk_text", "status_text",
 ]
 
-NOT_ASSESSED: Final = "Not assessed"
-NO_CONTACT: Final = "No contact yet"
+NOT_ASSESSED: Final = tr.noop("Not assessed")
+NO_CONTACT: Final = tr.noop("No contact yet")
 
 #: The usual band names in order of risk (sorting the Risk column); other bands sort last.
 RISK_ORDER: Final = {"low": 1, "medium": 2, "high": 3, "very_high": 4}
@@ -45,13 +48,30 @@ class Column(IntEnum):
 
 
 HEADERS: Final = {
-    Column.REFERENCE: "Reference",
-    Column.NAME: "Name",
-    Column.RISK: "Risk",
-    Column.LAST_CONTACT: "Last contact",
-    Column.NEXT_REVIEW: "Next review due",
-    Column.STATUS: "Status",
+    Column.REFERENCE: tr.noop("Reference"),
+    Column.NAME: tr.noop("Name"),
+    Column.RISK: tr.noop("Risk"),
+    Column.LAST_CONTACT: tr.noop("Last contact"),
+    Column.NEXT_REVIEW: tr.noop("Next review due"),
+    Column.STATUS: tr.noop("Status"),
 }
+_STATUSES: Final = {"open": tr.noop("Open"), "closed": tr.noop("Closed")}
+
+
+def header(column: Column) -> str:
+    """A column's heading as shown."""
+    return tr(HEADERS[column])
+
+
+def headers() -> list[str]:
+    """Every column's heading as shown, in column order."""
+    return [header(column) for column in Column]
+
+
+def status_text(status: str) -> str:
+    """The Status cell: "Open", "Closed" (another status made readable)."""
+    words = _STATUSES.get(status)
+    return tr(words) if words else humanise(status)
 
 
 def review_due(row: CaseloadRow, weeks: Mapping[str, str] | None = None) -> date | None:
@@ -69,26 +89,26 @@ def review_due(row: CaseloadRow, weeks: Mapping[str, str] | None = None) -> date
 def review_text(row: CaseloadRow, due: date | None, today: date) -> str:
     """The "Next review due" cell: closed, never assessed, overdue, due soon or the day."""
     if row.status != "open":
-        return "Closed"
+        return tr("Closed")
     if due is None:
-        return "Initial assessment needed"
-    when = f"{due.day} {due:%b %Y}"
+        return tr("Initial assessment needed")
+    when = format_day(due)
     status = review_status(due, today)
     if status is ReviewStatus.OVERDUE:
-        return f"Overdue: {when}"
+        return tr("Overdue: {day}").format(day=when)
     if status is ReviewStatus.DUE_SOON:
-        return f"Due soon: {when}"
+        return tr("Due soon: {day}").format(day=when)
     return when
 
 
 def risk_text(level: str | None) -> str:
     """The risk band in words ("Very high"), or that the case is not assessed."""
-    return humanise(level) if level else NOT_ASSESSED
+    return humanise(level) if level else tr(NOT_ASSESSED)
 
 
 def contact_text(when: datetime | None) -> str:
     """The day of the last contact (local time), or that there has been none."""
     if when is None:
-        return NO_CONTACT
+        return tr(NO_CONTACT)
     local = when.astimezone() if when.tzinfo else when
-    return f"{local.day} {local:%b %Y}"
+    return format_day(local.date())

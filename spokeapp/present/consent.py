@@ -21,13 +21,25 @@ from spokeapp.domain.records import (
     ConsentGivenBy,
     ConsentMethod,
     ShareWith,
+    choice_label,
 )
-from spokeapp.present.labels import format_day
+from spokeapp.i18n import day, translator
 from spokeapp.store.casebook import StoredRecord
 
-NO_CONSENT = "No consent recorded yet."
-REVIEW_MONTHS = {6: "6 months after it was given", 12: "12 months after it was given"}
-"""The consent form's quick choices of review day (there is no default: one must be chosen)."""
+tr = translator(__name__)
+
+NO_CONSENT = tr.noop("No consent recorded yet.")
+REVIEW_MONTHS = {
+    6: tr.noop("6 months after it was given"),
+    12: tr.noop("12 months after it was given"),
+}
+"""The consent form's quick choices of review day (there is no default: one must be chosen);
+shown through :func:`review_choices`."""
+
+
+def review_choices() -> dict[int, str]:
+    """:data:`REVIEW_MONTHS` in the language Spoke is shown in."""
+    return {months: tr(words) for months, words in REVIEW_MONTHS.items()}
 
 
 def months_after(day: date, months: int) -> date:
@@ -48,7 +60,7 @@ class ConsentWords:
     @property
     def line(self) -> str:
         """The whole line as a screen reader reads it."""
-        return f"Consent to share: {self.text}"
+        return tr("Consent to share: {consent}").format(consent=self.text)
 
 
 def current_consent(records: Iterable[StoredRecord]) -> Consent | None:
@@ -73,18 +85,19 @@ def _given_on(stored: StoredRecord) -> date:
 
 def _who(consent: Consent) -> str:
     if consent.given_by is ConsentGivenBy.PARENT_OR_CARER and consent.carer_relationship:
-        return f"{consent.given_by_name} ({consent.carer_relationship.strip().lower()})"
+        return tr("{name} ({relationship})").format(
+            name=consent.given_by_name, relationship=consent.carer_relationship.strip().lower())
     return consent.given_by_name
 
 
 def _how(consent: Consent) -> str:
     if consent.method is ConsentMethod.OTHER and consent.method_detail.strip():
         return consent.method_detail.strip()
-    return CONSENT_METHOD_LABELS[consent.method]
+    return choice_label(CONSENT_METHOD_LABELS, consent.method)
 
 
 def _agencies(agencies: Iterable[ShareWith]) -> str:
-    return ", ".join(SHARE_WITH_LABELS[a] for a in agencies)
+    return ", ".join(choice_label(SHARE_WITH_LABELS, a) for a in agencies)
 
 
 def consent_words(records: Iterable[StoredRecord], today: date) -> ConsentWords:
@@ -95,26 +108,29 @@ def consent_words(records: Iterable[StoredRecord], today: date) -> ConsentWords:
 def describe_consent(consent: Consent | None, today: date) -> ConsentWords:
     """One consent (or none) in words, as :func:`consent_words` gives a case's current one."""
     if consent is None:
-        return ConsentWords(NO_CONSENT)
-    when = format_day(consent.given_on)
+        return ConsentWords(tr(NO_CONSENT))
+    when = day(consent.given_on)
     if consent.withdrawn:
         return ConsentWords(
-            f"Withdrawn by {_who(consent)} on {when} ({_how(consent)}). Nothing is shared "
-            "without another lawful basis.",
+            tr("Withdrawn by {who} on {day} ({how}). Nothing is shared without another lawful "
+               "basis.").format(who=_who(consent), day=when, how=_how(consent)),
             consent=consent,
         )
     agreed = [a for a in ShareWith if a in consent.share_with]
     refused = [a for a in ShareWith if a not in consent.share_with]
     if not agreed:
-        shared = f"none (not {_agencies(refused)})"
+        shared = tr("none (not {agencies})").format(agencies=_agencies(refused))
     elif refused:
-        shared = f"{_agencies(agreed)}; not {_agencies(refused)}"
+        shared = tr("{agreed}; not {refused}").format(
+            agreed=_agencies(agreed), refused=_agencies(refused))
     else:
         shared = _agencies(agreed)
-    text = f"{shared}. Given by {_who(consent)} on {when} ({_how(consent)})."
+    text = tr("{shared}. Given by {who} on {day} ({how}).").format(
+        shared=shared, who=_who(consent), day=when, how=_how(consent))
     overdue = False
     if consent.review_on is not None:
         overdue = consent.review_on < today
-        review = "Review overdue since" if overdue else "Review due"
-        text += f" {review} {format_day(consent.review_on)}."
+        review = (tr("Review overdue since {day}.") if overdue
+                  else tr("Review due {day}.")).format(day=day(consent.review_on))
+        text = f"{text} {review}"
     return ConsentWords(text, overdue, consent)

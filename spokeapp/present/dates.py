@@ -11,6 +11,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
+from spokeapp.i18n import clock as clock_words
+from spokeapp.i18n import translator
+
+tr = translator(__name__)
+
 __all__ = [
     "DateProblem",
     "day_text",
@@ -26,10 +31,24 @@ MONTHS = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
 )  # fmt: skip
+# MONTHS is what typed text may say (read in English whatever the language shown).
 
-#: What a field says when it cannot read a date.
-DAY_HELP = "is not a date Spoke can read: type it like 4/12/2026, 4 Dec, today or yesterday"
-MOMENT_HELP = (
+#: The names shown in words beside a field (translated where shown).
+MONTH_NAMES = (
+    tr.noop("January"), tr.noop("February"), tr.noop("March"), tr.noop("April"),
+    tr.noop("May"), tr.noop("June"), tr.noop("July"), tr.noop("August"),
+    tr.noop("September"), tr.noop("October"), tr.noop("November"), tr.noop("December"),
+)  # fmt: skip
+WEEKDAY_NAMES = (
+    tr.noop("Monday"), tr.noop("Tuesday"), tr.noop("Wednesday"), tr.noop("Thursday"),
+    tr.noop("Friday"), tr.noop("Saturday"), tr.noop("Sunday"),
+)  # fmt: skip
+
+#: What a field says when it cannot read a date (translated when raised).
+DAY_HELP = tr.noop(
+    "is not a date Spoke can read: type it like 4/12/2026, 4 Dec, today or yesterday"
+)
+MOMENT_HELP = tr.noop(
     "is not a date and time Spoke can read: type it like 4/12 16:30, yesterday 16:30 or 16:30"
 )
 
@@ -62,7 +81,7 @@ def _make(year: int, month: int, day: int) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise DateProblem(DAY_HELP) from None
+        raise DateProblem(tr(DAY_HELP)) from None
 
 
 def _day_parts(text: str) -> tuple[int, int, int | None] | None:
@@ -96,13 +115,13 @@ def read_day(text: str, today: date, *, past_only: bool = False) -> date | None:
     else:
         parts = _day_parts(words)
         if parts is None:
-            raise DateProblem(DAY_HELP)
+            raise DateProblem(tr(DAY_HELP))
         number, month, year = parts
         day = _make(year if year is not None else today.year, month, number)
         if year is None and past_only and day > today:
             day = _make(today.year - 1, month, number)
     if past_only and day > today:
-        raise DateProblem("is in the future: it can only be today or earlier")
+        raise DateProblem(tr("is in the future: it can only be today or earlier"))
     return day
 
 
@@ -144,7 +163,7 @@ def read_moment(text: str, now: datetime, *, past_only: bool = False) -> datetim
         try:
             day = read_day(head, now.date(), past_only=past_only)
         except DateProblem:
-            raise DateProblem(MOMENT_HELP) from None
+            raise DateProblem(tr(MOMENT_HELP)) from None
         assert day is not None
         return _checked(datetime.combine(day, clock), now, past_only)
     clock = read_time(words)
@@ -153,25 +172,27 @@ def read_moment(text: str, now: datetime, *, past_only: bool = False) -> datetim
     try:
         read_day(words, now.date())
     except DateProblem:
-        raise DateProblem(MOMENT_HELP) from None
-    raise DateProblem("needs a time as well as a date: add it like 16:30")
+        raise DateProblem(tr(MOMENT_HELP)) from None
+    raise DateProblem(tr("needs a time as well as a date: add it like 16:30"))
 
 
 def _checked(moment: datetime, now: datetime, past_only: bool) -> datetime:
     if past_only and moment > now:
-        raise DateProblem("is in the future: it can only be now or earlier")
+        raise DateProblem(tr("is in the future: it can only be now or earlier"))
     return moment
 
 
 def day_words(day: date) -> str:
-    """``Friday 4 December 2026`` (English words, whatever the machine's locale)."""
-    weekday = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-    return f"{weekday[day.weekday()]} {day.day} {MONTHS[day.month - 1].capitalize()} {day.year}"
+    """``Friday 4 December 2026``, in the language Spoke is shown in."""
+    return tr("{weekday} {day} {month} {year}").format(
+        weekday=tr(WEEKDAY_NAMES[day.weekday()]), day=day.day,
+        month=tr(MONTH_NAMES[day.month - 1]), year=day.year,
+    )
 
 
 def moment_words(moment: datetime) -> str:
-    """``Friday 4 December 2026 at 16:30``."""
-    return f"{day_words(moment.date())} at {moment:%H:%M}"
+    """``Friday 4 December 2026 at 16:30`` (the clock time as the system writes it)."""
+    return tr("{day} at {time}").format(day=day_words(moment.date()), time=clock_words(moment))
 
 
 def day_text(day: date) -> str:

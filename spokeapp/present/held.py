@@ -26,14 +26,18 @@ from spokeapp.domain.records.checks import (
     text_limit,
     wire_size,
 )
+from spokeapp.i18n import number, translator
 from spokeapp.present.labels import humanise
 from spokeapp.present.record_words import what_words, when_words
 from spokeapp.store.casebook import Casebook, RecordNotFound
 from spokeapp.store.sync_state import SyncStore
 
+tr = translator(__name__)
+
 #: The counter shows from this share of the limit, and warns from ``WARN_FROM``.
 SHOW_FROM: Final = 0.04
 WARN_FROM: Final = 0.9
+#: Written into each amendment (record data, so never translated).
 SPLIT_REASON: Final = "Continued: the note was too long to send to the hub in one record"
 #: Leaves room in each amendment for its other fields (ids, reason) within the hub's limit.
 _AMENDMENT_ROOM: Final = MAX_RECORD_BYTES - 4096
@@ -60,18 +64,21 @@ def counter(text: str) -> Counter:
     """The counter for a text box holding ``text`` ("12,400 of 250,000 characters")."""
     limit = text_limit(text)
     count = len(text)
-    words = f"{count:,} of {limit:,} characters"
+    words = tr("{count} of {limit} characters").format(count=number(count),
+                                                       limit=number(limit))
     if count > limit:
         return Counter(
-            Level.OVER, f"{words}: {count - limit:,} too many to send",
-            "This is too long to send to the hub. Split it: finalise this part and add the "
-            "rest as an amendment.",
+            Level.OVER, tr("{count} of {limit} characters: {over} too many to send").format(
+                count=number(count), limit=number(limit), over=number(count - limit)),
+            tr("This is too long to send to the hub. Split it: finalise this part and add the "
+               "rest as an amendment."),
         )
     if count >= limit * WARN_FROM:
         return Counter(
-            Level.WARNING, f"{words}: nearly the most",
-            "Nearly the most the hub takes in one note: finish this part soon and add the "
-            "rest as an amendment.",
+            Level.WARNING, tr("{count} of {limit} characters: nearly the most").format(
+                count=number(count), limit=number(limit)),
+            tr("Nearly the most the hub takes in one note: finish this part soon and add the "
+               "rest as an amendment."),
         )
     if count >= limit * SHOW_FROM:
         return Counter(Level.PLAIN, words)
@@ -80,9 +87,9 @@ def counter(text: str) -> Counter:
 
 # ------------------------------------------------------------------------ held back
 REASONS: Final = {
-    "too_large": "too large for the hub",
-    "rejected": "the hub found something it could not accept",
-    "out_of_scope": "the case is no longer yours on the hub",
+    "too_large": tr.noop("too large for the hub"),
+    "rejected": tr.noop("the hub found something it could not accept"),
+    "out_of_scope": tr.noop("the case is no longer yours on the hub"),
 }
 SPLIT: Final = "split"
 SEND_AGAIN: Final = "send_again"
@@ -105,13 +112,14 @@ def held_line(record_id: str, kind: str, reason: str, record: Record | None,
     """``record``: the record as stored here (None if not); ``case_reference`` "" if none."""
     what = what_words(record) if record is not None else humanise(kind)
     when = when_words(record) if record is not None else ""
-    why = REASONS.get(reason, "the hub would not take it")
+    why = tr(REASONS.get(reason, tr.noop("the hub would not take it")))
     splittable = record is not None and split_field(record) is not None
     if splittable and record is not None:
         size = record_bytes(record.to_dict())
-        why = f"{why}: {size // 1024:,} KB (the hub takes {MAX_RECORD_BYTES // 1024} KB)"
+        why = tr("{why}: {size} KB (the hub takes {most} KB)").format(
+            why=why, size=number(size // 1024), most=number(MAX_RECORD_BYTES // 1024))
     return HeldLine(
-        record_id=record_id, what=what, case=case_reference or "no case", when=when or "-",
+        record_id=record_id, what=what, case=case_reference or tr("no case"), when=when or "-",
         why=why, action=SPLIT if splittable else SEND_AGAIN,
     )
 
@@ -213,9 +221,10 @@ def split_held(book: Casebook, store: SyncStore, record_id: str) -> Split:
 
 
 def split_words(split: Split) -> str:
-    parts = len(split.amendments)
-    return (
-        f"Split: the first part goes as the note itself, the rest as {parts} "
-        f"amendment{'s' if parts != 1 else ''} of it. All of it goes to the hub at the "
-        "next sync."
+    return tr.plural(
+        len(split.amendments),
+        "Split: the first part goes as the note itself, the rest as {n} amendment of it. All "
+        "of it goes to the hub at the next sync.",
+        "Split: the first part goes as the note itself, the rest as {n} amendments of it. All "
+        "of it goes to the hub at the next sync.",
     )

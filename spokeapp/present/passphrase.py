@@ -11,6 +11,7 @@ import re
 from enum import IntEnum
 from typing import Final
 
+from spokeapp.i18n import translator
 from spokeapp.store.casebook import MIN_PASSPHRASE_LENGTH
 
 __all__ = ["MIN_PASSPHRASE_LENGTH", "Strength", "passphrase_problem", "passphrase_strength"]
@@ -33,6 +34,11 @@ _COMMON: Final = (
     "dragon",
 )
 
+tr = translator(__name__)
+_LABELS: Final = {
+    0: tr.noop("Too short"), 1: tr.noop("Weak"), 2: tr.noop("Good"), 3: tr.noop("Strong"),
+}
+
 
 class Strength(IntEnum):
     """How hard a passphrase would be to guess; ``label`` is what the meter shows."""
@@ -44,7 +50,7 @@ class Strength(IntEnum):
 
     @property
     def label(self) -> str:
-        return {0: "Too short", 1: "Weak", 2: "Good", 3: "Strong"}[int(self)]
+        return tr(_LABELS[int(self)])
 
 
 def passphrase_strength(passphrase: str) -> Strength:
@@ -71,15 +77,16 @@ def passphrase_problem(passphrase: str, confirmation: str) -> str | None:
     """What the worker must fix before this passphrase is accepted, or None if it is fine."""
     strength = passphrase_strength(passphrase)
     if strength is Strength.TOO_SHORT:
-        return (
-            f"Your passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters "
-            f"(it has {len(passphrase)}). A few unrelated words work well."
-        )
+        return tr(
+            "Your passphrase needs at least {least} characters (it has {length}). A few "
+            "unrelated words work well."
+        ).format(least=MIN_PASSPHRASE_LENGTH, length=len(passphrase))
     if strength is Strength.WEAK:
-        return (
+        return tr(
             "This passphrase would be easy to guess. Try three or four unrelated words, "
             "or mix in capitals, numbers or symbols."
         )
     if passphrase != confirmation:
-        return "The two passphrases are not the same. Type the same passphrase in both boxes."
+        return tr("The two passphrases are not the same. Type the same passphrase in both "
+                  "boxes.")
     return None

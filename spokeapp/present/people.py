@@ -28,10 +28,12 @@ from collections.abc import Mapping, Sequence
 from typing import Final
 
 from spokeapp.domain.records import Record
-from spokeapp.domain.supervision import latest_decision
-from spokeapp.present.record_words import sign_off_detail
+from spokeapp.i18n import translator
+from spokeapp.present.record_words import field_label, sign_off_detail
 from spokeapp.store.people import SETTING_PREFIX, Settings, clean_names, save_names, stored_names
 from spokeapp.store.sync_state import HubAccount
+
+tr = translator(__name__)
 
 __all__ = [
     "NOBODY", "SETTING_PREFIX", "UNKNOWN", "Settings", "load_people", "merged",
@@ -39,9 +41,9 @@ __all__ = [
 ]
 
 #: Shown for a user id this laptop has no name for.
-UNKNOWN: Final = "a colleague (not known on this laptop)"
+UNKNOWN: Final = tr.noop("a colleague (not known on this laptop)")
 #: Shown where a record names nobody (an empty id).
-NOBODY: Final = "Not recorded"
+NOBODY: Final = tr.noop("Not recorded")
 #: A user id as the hub makes them (``spokeapp.hub.admin.new_user_id``).
 _HUB_USER_ID: Final = re.compile(r"u-[0-9a-f]{12}")
 #: Re-exported: the stored directory is ``spokeapp.store.people``.
@@ -53,11 +55,11 @@ def name_of(names: Mapping[str, str], user_id: str | None, *, me: str = "") -> s
     laptop's own account), "a colleague (not known on this laptop)" for an unknown id, and
     "Not recorded" for none. Never the id itself."""
     if not user_id or not user_id.strip():
-        return NOBODY
+        return tr(NOBODY)
     name = names.get(user_id, "").strip()
     if not name:
-        return "You" if me and user_id == me else UNKNOWN
-    return f"{name} (you)" if me and user_id == me else name
+        return tr("You") if me and user_id == me else tr(UNKNOWN)
+    return tr("{name} (you)").format(name=name) if me and user_id == me else name
 
 
 def owner_words(names: Mapping[str, str], owner: str, *, me: str = "") -> str:
@@ -67,7 +69,7 @@ def owner_words(names: Mapping[str, str], owner: str, *, me: str = "") -> str:
     owner = owner.strip()
     if owner in names or (me and owner.casefold() == me.casefold()):
         return name_of(names, owner if owner in names else me, me=me)
-    return UNKNOWN if _HUB_USER_ID.fullmatch(owner) else owner
+    return tr(UNKNOWN) if _HUB_USER_ID.fullmatch(owner) else owner
 
 
 def load_people(book: Settings, account: HubAccount | None = None) -> dict[str, str]:
@@ -91,15 +93,7 @@ def named_sign_off(record: Record, records: Sequence[Record], names: Mapping[str
     """The case page's "Sign-off" line with the supervisor's name instead of their id:
     "Signed off by Sam Hill, 4 March 2025 at 10:00", "Returned by a colleague (not known on
     this laptop), ..."."""
-    words = sign_off_detail(record, records)
-    decision = latest_decision(record.id, records)
-    who = decision.decided_by if decision is not None else str(
-        getattr(record, "signed_off_by", None) or "")
-    for verb in ("Signed off by", "Returned by"):
-        said = f"{verb} {who or ''}"
-        if words.startswith(said):
-            return f"{verb} {name_of(names, who)}{words[len(said):]}"
-    return words
+    return sign_off_detail(record, records, person=lambda who: name_of(names, who))
 
 
 def named_fields(
@@ -109,11 +103,13 @@ def named_fields(
     """A record's (label, value) fields with people shown by name: the fields in ``labels``
     hold a user id; an "Actions" field names each action's owner ("Ask school — u-1, by
     4 Mar"), each of ``owners`` shown by :func:`owner_words`."""
+    people = {field_label(text) for text in labels} | set(labels)
+    actions = {field_label("Actions"), "Actions"}
     out: list[tuple[str, str]] = []
     for label, value in fields:
-        if label in labels:
+        if label in people:
             value = name_of(names, value, me=me)
-        elif label == "Actions":
+        elif label in actions:
             for owner in owners:
                 value = value.replace(f"\u2014 {owner}, by ",
                                       f"\u2014 {owner_words(names, owner, me=me)}, by ")

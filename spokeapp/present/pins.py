@@ -29,7 +29,10 @@ import hmac
 import os
 from typing import Final
 
+from spokeapp.i18n import translator
 from spokeapp.store.casebook import Casebook
+
+tr = translator(__name__)
 
 CHECK_IN_PIN_SETTING: Final = "lone_working.check_in_pin"
 DURESS_PIN_SETTING: Final = "lone_working.duress_pin"
@@ -77,11 +80,12 @@ def pin_matches(pin: str, stored: str) -> bool:
 def pin_problem(pin: str) -> str | None:
     """Why a new PIN will not do, in words; None if it is fine."""
     if not pin:
-        return "Type a PIN."
+        return tr("Type a PIN.")
     if not pin.isascii() or not pin.isdigit():
-        return "A PIN is digits only."
+        return tr("A PIN is digits only.")
     if not MIN_PIN_DIGITS <= len(pin) <= MAX_PIN_DIGITS:
-        return f"A PIN has {MIN_PIN_DIGITS} to {MAX_PIN_DIGITS} digits."
+        return tr("A PIN has {least} to {most} digits.").format(
+            least=MIN_PIN_DIGITS, most=MAX_PIN_DIGITS)
     return None
 
 

@@ -14,7 +14,10 @@ from datetime import datetime
 
 from spokeapp.domain.lone_working import EscalationPolicy, next_deadline, reminder_times
 from spokeapp.domain.records import CheckIn, VisitPlan
+from spokeapp.i18n import translator
 from spokeapp.present.visits import VisitView, clock_text
+
+tr = translator(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +38,17 @@ def reminder_text(at: datetime, deadline: datetime) -> str:
     due = clock_text(deadline)
     if at < deadline:
         minutes = max(1, round((deadline - at).total_seconds() / 60))
-        return f"Check-in due at {due} (in {minutes} minutes). Check in on Spoke."
+        return tr.plural(
+            minutes,
+            "Check-in due at {due} (in {n} minute). Check in on Spoke.",
+            "Check-in due at {due} (in {n} minutes). Check in on Spoke.",
+        ).format(due=due)
     if at == deadline:
-        return f"Check-in due now ({due}). Check in on Spoke, or text SAFE."
-    return (
-        f"Your check-in was due at {due}. Check in now, or the hub will start alerting "
+        return tr("Check-in due now ({due}). Check in on Spoke, or text SAFE.").format(due=due)
+    return tr(
+        "Your check-in was due at {due}. Check in now, or the hub will start alerting "
         "people to look for you."
-    )
+    ).format(due=due)
 
 
 def reminders_for(

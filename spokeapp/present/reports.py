@@ -11,21 +11,29 @@ from typing import Final
 
 from spokeapp.domain.records import Case, Referral
 from spokeapp.domain.reports import Attributed, Period
+from spokeapp.i18n import translator
 from spokeapp.store.casebook import Casebook
 
 __all__ = [
     "CUSTOM", "LAST_QUARTER", "LAST_YEAR", "PRESETS", "THIS_QUARTER", "THIS_YEAR",
-    "load_attributed", "preset_period",
+    "load_attributed", "preset_label", "preset_period",
 ]
+
+tr = translator(__name__)
 
 THIS_QUARTER, LAST_QUARTER, THIS_YEAR, LAST_YEAR, CUSTOM = range(5)
 PRESETS: Final = (
-    "This quarter",
-    "Last quarter",
-    "This financial year (April to March)",
-    "Last financial year",
-    "Choose dates",
+    tr.noop("This quarter"),
+    tr.noop("Last quarter"),
+    tr.noop("This financial year (April to March)"),
+    tr.noop("Last financial year"),
+    tr.noop("Choose dates"),
 )
+
+
+def preset_label(preset: int) -> str:
+    """A preset's name as the page shows it (translated)."""
+    return tr(PRESETS[preset])
 
 
 def _quarter_start(day: date) -> date:

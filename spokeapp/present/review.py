@@ -38,8 +38,10 @@ from spokeapp.domain.supervision import (
     review_queue,
     unread_feedback,
 )
-from spokeapp.present.labels import format_day
+from spokeapp.i18n import day, translator
 from spokeapp.store.casebook import Casebook, RecordNotFound, StoredRecord
+
+tr = translator(__name__)
 
 READ_SETTING: Final = "comment_read."
 #: Kinds the Review page reads (with cases and young people for the context).
@@ -60,7 +62,7 @@ class CaseContext:
 
     @property
     def reference(self) -> str:
-        return self.person.reference if self.person else "Unknown young person"
+        return self.person.reference if self.person else tr("Unknown young person")
 
 
 @dataclass(frozen=True)
@@ -214,16 +216,31 @@ class UnreadComment:
 
 #: A signed-off kind in the worker's words.
 SIGNED_OFF_THINGS: Final = {
-    "closure": "Closure", "risk_assessment": "Risk level",
-    "safeguarding_concern": "Concern", "amendment": "Amendment",
+    "closure": tr.noop("Closure"), "risk_assessment": tr.noop("Risk level"),
+    "safeguarding_concern": tr.noop("Concern"), "amendment": tr.noop("Amendment"),
 }
 
 
+def signed_off_thing(kind: str) -> str | None:
+    """A signed-off kind in the worker's words, translated (``None``: not a signed-off kind)."""
+    thing = SIGNED_OFF_THINGS.get(kind)
+    return tr(thing) if thing is not None else None
+
+
+#: A sign-off decision in the worker's words: kind -> (approved, returned).
+_DECISION_WORDS: Final = {
+    "closure": (tr.noop("Closure signed off"),
+                tr.noop("Closure returned: the case is open again")),
+    "risk_assessment": (tr.noop("Risk level signed off"), tr.noop("Risk level returned")),
+    "safeguarding_concern": (tr.noop("Concern signed off"), tr.noop("Concern returned")),
+    "amendment": (tr.noop("Amendment signed off"), tr.noop("Amendment returned")),
+}
+_RECORD_DECISION: Final = (tr.noop("Record signed off"), tr.noop("Record returned"))
+
+
 def _decision_words(decision: SignOff) -> str:
-    thing = SIGNED_OFF_THINGS.get(decision.request_kind, "Record")
-    if decision.outcome is SignOffOutcome.APPROVED:
-        return f"{thing} signed off"
-    return f"{thing} returned" + (": the case is open again" if thing == "Closure" else "")
+    approved, returned = _DECISION_WORDS.get(decision.request_kind, _RECORD_DECISION)
+    return tr(approved if decision.outcome is SignOffOutcome.APPROVED else returned)
 
 
 def load_unread(book: Casebook, today: date | None = None) -> list[UnreadComment]:
@@ -254,23 +271,24 @@ def load_unread(book: Casebook, today: date | None = None) -> list[UnreadComment
         reference = person.reference if person else ""
         if isinstance(record, SignOff):
             result.append(UnreadComment(
-                record.id, record.case_id, record.comment or "Approved", record.decided_at,
+                record.id, record.case_id, record.comment or tr("Approved"), record.decided_at,
                 reference, _decision_words(record),
             ))
         else:
-            about = about_words(record.about_kind) if record.about_id else "The case"
+            about = about_words(record.about_kind) if record.about_id else tr("The case")
             result.append(UnreadComment(
                 record.id, record.case_id, record.text, record.written_at, reference, about,
             ))
     for due in actions:
         case = cases.get(due.case_id)
         person = people.get(case.young_person_id) if case else None
-        when = format_day(due.action.due_on)
+        when = day(due.action.due_on)
         result.append(UnreadComment(
             f"{due.supervision_id}#{due.number}", due.case_id, due.action.description,
             datetime.combine(due.action.due_on, datetime.min.time()),
             person.reference if person else "",
-            f"Action overdue (due {when})" if due.overdue else f"Action due {when}",
+            (tr("Action overdue (due {day})") if due.overdue
+             else tr("Action due {day}")).format(day=when),
             due_on=due.action.due_on,
         ))
     return result
@@ -284,11 +302,11 @@ def mark_read(book: Casebook, comment_ids: list[str]) -> None:
 
 def about_words(kind: str | None) -> str:
     """A record kind in the words the worker uses."""
-    return {
-        "session": "Session note", "risk_assessment": "Risk assessment",
-        "closure": "Case closure", "safeguarding_concern": "Concern",
-        "amendment": "Amendment", None: "The case",
-    }.get(kind, "A record")
+    return tr({
+        "session": tr.noop("Session note"), "risk_assessment": tr.noop("Risk assessment"),
+        "closure": tr.noop("Case closure"), "safeguarding_concern": tr.noop("Concern"),
+        "amendment": tr.noop("Amendment"), None: tr.noop("The case"),
+    }.get(kind, tr.noop("A record")))
 
 
 # ---------------------------------------------------------------------- reassigning
@@ -306,7 +324,7 @@ def reassign_case(book: Casebook, case_id: str, worker_id: str) -> Case:
     """
     case = book.get(case_id).record
     if not isinstance(case, Case):
-        raise RecordNotFound("That case is not on this laptop.")
+        raise RecordNotFound(tr("That case is not on this laptop."))
     moved = dataclasses.replace(case, key_worker=worker_id.strip())
     book.save(moved)
     return moved

@@ -12,6 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from spokeapp.domain.risk_tool import Indicator, RiskTool
+from spokeapp.i18n import number, translator
+
+tr = translator(__name__)
 
 __all__ = [
     "NAMED_IN_SUMMARY",
@@ -40,21 +43,22 @@ class RiskResult:
     unanswered: int
 
 
-def _questions(count: int) -> str:
-    return "1 question" if count == 1 else f"{count} questions"
-
-
 def result_of(tool: RiskTool, answers: Mapping[str, int]) -> RiskResult:
     """The live result: the score and level once complete, "Not scored yet" before."""
     missing = len(tool.unanswered(answers))
     scored = tool.score(answers)
     if missing:
-        text = f"Not scored yet: {_questions(missing)} unanswered"
+        text = tr.plural(missing, "Not scored yet: {n} question unanswered",
+                         "Not scored yet: {n} questions unanswered")
         return RiskResult(text=text, level=None, colour=None, unanswered=missing)
     band = tool.band(scored.level)
-    text = f"Score {scored.score} of {tool.max_score}: {band.label} risk"
     if scored.raised_by:
-        text += " (raised by a single significant answer)"
+        template = tr("Score {score} of {most}: {level} risk (raised by a single significant "
+                      "answer)")
+    else:
+        template = tr("Score {score} of {most}: {level} risk")
+    text = template.format(score=number(scored.score), most=number(tool.max_score),
+                           level=band.label)
     return RiskResult(text=text, level=scored.level, colour=band.colour, unanswered=0)
 
 
@@ -69,15 +73,18 @@ def answer_these(tool: RiskTool, answers: Mapping[str, int]) -> str:
     missing = unanswered_questions(tool, answers)
     if not missing:
         return ""
-    named = [f"\u201c{i.text}\u201d" for i in missing[:NAMED_IN_SUMMARY]]
+    named = [tr("\u201c{question}\u201d").format(question=i.text)
+             for i in missing[:NAMED_IN_SUMMARY]]
     more = len(missing) - len(named)
     if more:
-        listed = ", ".join(named) + f" and {more} more"
+        listed = tr.plural(more, "{questions} and {n} more", "{questions} and {n} more").format(
+            questions=", ".join(named))
     elif len(named) > 1:
-        listed = ", ".join(named[:-1]) + " and " + named[-1]
+        listed = tr("{questions} and {last}").format(
+            questions=", ".join(named[:-1]), last=named[-1])
     else:
         listed = named[0]
-    return f"Answer these questions before finalising: {listed}."
+    return tr("Answer these questions before finalising: {questions}.").format(questions=listed)
 
 
 def unanswered_by_domain(tool: RiskTool, answers: Mapping[str, int]) -> str:
@@ -85,10 +92,11 @@ def unanswered_by_domain(tool: RiskTool, answers: Mapping[str, int]) -> str:
     missing = set(tool.unanswered(answers))
     if not missing:
         return ""
-    needs = "needs" if len(missing) == 1 else "need"
-    lines = [f"{_questions(len(missing)).capitalize()} still {needs} an answer:"]
+    lines = [tr.plural(len(missing), "{n} question still needs an answer:",
+                       "{n} questions still need an answer:")]
     for domain in tool.domains:
         left = [i.text for i in domain.indicators if i.id in missing]
         if left:
-            lines.append(f"{domain.title}: " + "; ".join(left) + ".")
+            lines.append(tr("{group}: {questions}.").format(
+                group=domain.title, questions="; ".join(left)))
     return "\n".join(lines)

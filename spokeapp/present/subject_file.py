@@ -39,30 +39,35 @@ from spokeapp.domain.subject_file import (
     Version,
     build_bundle,
 )
-from spokeapp.present.labels import format_day, humanise
+from spokeapp.i18n import clock, day, number, translator
+from spokeapp.present.labels import humanise
 from spokeapp.store.casebook import Casebook, RecordNotFound, StoredRecord
 from spokeapp.store.sync_state import SyncStore
 
 _CODE: Final = re.compile(r"[a-z]+(?:_[a-z]+)*")
 _DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME: Final = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-MARKING: Final = "OFFICIAL-SENSITIVE: contains personal data about a child"
+tr = translator(__name__)
+
+MARKING: Final = tr.noop("OFFICIAL-SENSITIVE: contains personal data about a child")
+#: Written into the information-share record (record data, so never translated).
 WHAT_SHARED: Final = "case file (PDF and JSON)"
 
 YOUNG_PERSON: Final = "young_person"
 PARENT_OR_CARER: Final = "parent_or_carer"
 HANDOVER: Final = "spoke_handover"
 
-#: Who a file can be for, in the dialog's order: (key, words).
+#: Who a file can be for, in the dialog's order: (key, words). The English words are also
+#: what a subject access or handover share records as its recipient (record data).
 RECIPIENTS: Final[tuple[tuple[str, str], ...]] = (
-    (YOUNG_PERSON, "The young person (subject access)"),
-    (PARENT_OR_CARER, "Their parent or carer (subject access)"),
-    (HANDOVER, "Another Spoke worker (handover)"),
-    (ShareWith.POLICE.value, "Police"),
-    (ShareWith.CHILDRENS_SOCIAL_CARE.value, "Children's social care"),
-    (ShareWith.SCHOOL.value, "School"),
-    (ShareWith.HEALTH.value, "Health"),
-    (OTHER_RECIPIENT, "Someone else (say who)"),
+    (YOUNG_PERSON, tr.noop("The young person (subject access)")),
+    (PARENT_OR_CARER, tr.noop("Their parent or carer (subject access)")),
+    (HANDOVER, tr.noop("Another Spoke worker (handover)")),
+    (ShareWith.POLICE.value, tr.noop("Police")),
+    (ShareWith.CHILDRENS_SOCIAL_CARE.value, tr.noop("Children's social care")),
+    (ShareWith.SCHOOL.value, tr.noop("School")),
+    (ShareWith.HEALTH.value, tr.noop("Health")),
+    (OTHER_RECIPIENT, tr.noop("Someone else (say who)")),
 )
 _RECIPIENT_WORDS: Final[Mapping[str, str]] = MappingProxyType(dict(RECIPIENTS))
 _NO_BASIS_NEEDED: Final = {
@@ -74,6 +79,17 @@ _NO_BASIS_NEEDED: Final = {
 BASIS_CHOICES: Final[tuple[tuple[ShareBasis, str], ...]] = tuple(
     (basis, SHARE_BASIS_LABELS[basis]) for basis in WITHOUT_CONSENT_BASES
 )
+
+
+def marking() -> str:
+    """:data:`MARKING` as printed on the file (translated)."""
+    return tr(MARKING)
+
+
+def recipient_label(recipient: str) -> str:
+    """A recipient key as the dialog lists it (translated; the key itself if unknown)."""
+    words = _RECIPIENT_WORDS.get(recipient)
+    return tr(words) if words is not None else recipient
 
 
 def agency_of(recipient: str) -> ShareWith | None:
@@ -99,25 +115,27 @@ def recipient_words(recipient: str, detail: str = "") -> str:
         return SHARE_WITH_LABELS[agency]
     if detail.strip():
         return detail.strip()
-    return _RECIPIENT_WORDS.get(recipient, recipient).lower()
+    return recipient_label(recipient).lower()
 
 
 def consent_words_for(recipient: str, consent: Consent | None) -> str:
     """What the dialog says about consent for this recipient."""
     if recipient in _NO_BASIS_NEEDED:
-        return "No lawful basis is needed: " + (
-            "this is their own right of access." if recipient != HANDOVER
-            else "the file stays within the service.")
+        if recipient != HANDOVER:
+            return tr("No lawful basis is needed: this is their own right of access.")
+        return tr("No lawful basis is needed: the file stays within the service.")
     who = recipient_words(recipient)
     if consent is None:
-        return f"No consent is recorded: sharing with {who} needs a lawful basis and a reason."
+        return tr("No consent is recorded: sharing with {who} needs a lawful basis and a "
+                  "reason.").format(who=who)
     if consent.withdrawn:
-        return (f"Consent was withdrawn: sharing with {who} needs a lawful basis and a "
-                "reason.")
+        return tr("Consent was withdrawn: sharing with {who} needs a lawful basis and a "
+                  "reason.").format(who=who)
     if not basis_needed(recipient, consent):
-        return f"Covered by the current consent (given {format_day(consent.given_on)})."
-    return (f"The current consent does not cover {who}: choose the lawful basis for sharing "
-            "without consent and say why.")
+        return tr("Covered by the current consent (given {day}).").format(
+            day=day(consent.given_on))
+    return tr("The current consent does not cover {who}: choose the lawful basis for sharing "
+              "without consent and say why.").format(who=who)
 
 
 def share_problems(recipient: str, detail: str, consent: Consent | None,
@@ -125,16 +143,16 @@ def share_problems(recipient: str, detail: str, consent: Consent | None,
     """Why the file cannot be saved yet, in the dialog's words (empty: it can)."""
     problems: list[str] = []
     if recipient == OTHER_RECIPIENT and not detail.strip():
-        problems.append("Say who the file is for (name and organisation).")
+        problems.append(tr("Say who the file is for (name and organisation)."))
     if basis_needed(recipient, consent):
         if basis is None or basis not in WITHOUT_CONSENT_BASES:
             problems.append(
-                f"Sharing with {recipient_words(recipient, detail)} is not covered by consent: "
-                "choose the lawful basis for sharing without consent.")
+                tr("Sharing with {who} is not covered by consent: choose the lawful basis for "
+                   "sharing without consent.").format(who=recipient_words(recipient, detail)))
         if len(reason.strip()) < MIN_SHARE_REASON_CHARS:
             problems.append(
-                f"Say why sharing without consent is needed (at least "
-                f"{MIN_SHARE_REASON_CHARS} characters).")
+                tr("Say why sharing without consent is needed (at least {n} characters)."
+                   ).format(n=number(MIN_SHARE_REASON_CHARS)))
     return problems
 
 
@@ -162,19 +180,20 @@ def share_record(*, case_id: str, recipient: str, detail: str, consent: Consent 
 
 def share_line(share: InformationShare) -> str:
     """The timeline's words: "Shared with police on 4 Dec 2026 - basis: safeguarding ..."."""
-    return (f"Shared with {recipient_words(share.recipient, share.recipient_detail)} on "
-            f"{format_day(share.shared_on)} - basis: {SHARE_BASIS_LABELS[share.basis]}")
+    return tr("Shared with {who} on {day} - basis: {basis}").format(
+        who=recipient_words(share.recipient, share.recipient_detail),
+        day=day(share.shared_on), basis=SHARE_BASIS_LABELS[share.basis])
 
 
 def share_fields(share: InformationShare) -> list[tuple[str, str]]:
     """The share in full, as the case page shows the selected record."""
     return [
-        ("Shared with", recipient_words(share.recipient, share.recipient_detail)),
-        ("On", format_day(share.shared_on)),
-        ("What", share.what),
-        ("Basis", SHARE_BASIS_LABELS[share.basis]),
-        ("Why", share.reason),
-        ("By", share.shared_by),
+        (tr("Shared with"), recipient_words(share.recipient, share.recipient_detail)),
+        (tr("On"), day(share.shared_on)),
+        (tr("What"), share.what),
+        (tr("Basis"), SHARE_BASIS_LABELS[share.basis]),
+        (tr("Why"), share.reason),
+        (tr("By"), share.shared_by),
     ]
 
 
@@ -272,47 +291,56 @@ class FileSection:
 
     title: str
     entries: list[FileEntry]
-    empty: str = "Nothing recorded."
+    empty: str = tr.noop("Nothing recorded.")  # file_sections gives it translated
 
 
 SECTION_TITLES: Final = {
-    "young_person": "About the young person",
-    "referral": "Referral",
-    "case": "The case",
-    "casework": "Sessions, assessments, concerns, closure and amendments",
-    "consent_and_sharing": "Consent and information shared",
-    "supervision": "Supervision: comments, reviews and sign-offs",
-    "lone_working": "Visits (lone working) linked to the case",
-    "mentions": "Group work and work with professionals that mention them",
+    "young_person": tr.noop("About the young person"),
+    "referral": tr.noop("Referral"),
+    "case": tr.noop("The case"),
+    "casework": tr.noop("Sessions, assessments, concerns, closure and amendments"),
+    "consent_and_sharing": tr.noop("Consent and information shared"),
+    "supervision": tr.noop("Supervision: comments, reviews and sign-offs"),
+    "lone_working": tr.noop("Visits (lone working) linked to the case"),
+    "mentions": tr.noop("Group work and work with professionals that mention them"),
 }
 _KIND_TITLES: Final = {
-    "young_person": "Young person's details", "referral": "Referral", "case": "Case",
-    "session": "Session", "safeguarding_concern": "Safeguarding concern",
-    "risk_assessment": "Risk assessment", "closure": "Closure", "amendment": "Amendment",
-    "consent": "Consent", "information_share": "Information shared",
-    "supervision_comment": "Supervisor's comment", "review_mark": "Reviewed by a supervisor",
-    "sign_off": "Sign-off", "sign_off_request": "Sign-off requested",
-    "case_supervision": "Case supervision", "visit_plan": "Visit plan",
-    "check_in": "Check-in", "alarm": "Alarm", "escalation_alert": "Escalation alert",
-    "alert_delivery": "Alert notices", "alert_ack": "Alert acknowledged",
-    "alarm_resolution": "Alarm resolved", "welfare_debrief": "Welfare debrief",
-    "welfare_debrief_done": "Welfare debrief done", "group_session": "Group session",
-    "professional_activity": "Work with professionals",
+    "young_person": tr.noop("Young person's details"), "referral": tr.noop("Referral"),
+    "case": tr.noop("Case"), "session": tr.noop("Session"),
+    "safeguarding_concern": tr.noop("Safeguarding concern"),
+    "risk_assessment": tr.noop("Risk assessment"), "closure": tr.noop("Closure"),
+    "amendment": tr.noop("Amendment"), "consent": tr.noop("Consent"),
+    "information_share": tr.noop("Information shared"),
+    "supervision_comment": tr.noop("Supervisor's comment"),
+    "review_mark": tr.noop("Reviewed by a supervisor"), "sign_off": tr.noop("Sign-off"),
+    "sign_off_request": tr.noop("Sign-off requested"),
+    "case_supervision": tr.noop("Case supervision"), "visit_plan": tr.noop("Visit plan"),
+    "check_in": tr.noop("Check-in"), "alarm": tr.noop("Alarm"),
+    "escalation_alert": tr.noop("Escalation alert"), "alert_delivery": tr.noop("Alert notices"),
+    "alert_ack": tr.noop("Alert acknowledged"), "alarm_resolution": tr.noop("Alarm resolved"),
+    "welfare_debrief": tr.noop("Welfare debrief"),
+    "welfare_debrief_done": tr.noop("Welfare debrief done"),
+    "group_session": tr.noop("Group session"),
+    "professional_activity": tr.noop("Work with professionals"),
 }
 FLAG_WORDS: Final = {
-    "other_young_person": "Another young person",
-    "professional_details": "A professional's details",
-    "names_others": "May name someone else",
-    "contact_details": "Contact details",
-    "family_details": "Family member",
+    "other_young_person": tr.noop("Another young person"),
+    "professional_details": tr.noop("A professional's details"),
+    "names_others": tr.noop("May name someone else"),
+    "contact_details": tr.noop("Contact details"),
+    "family_details": tr.noop("Family member"),
 }
+
+
+def _section(title_key: str, entries: list[FileEntry]) -> FileSection:
+    return FileSection(tr(SECTION_TITLES[title_key]), entries, tr(FileSection.empty))
 
 
 def _value(value: Any) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return ""
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return tr("Yes") if value else tr("No")
     if isinstance(value, list):
         return "; ".join(_value(v) for v in value if _value(v))
     if isinstance(value, dict):
@@ -321,7 +349,7 @@ def _value(value: Any) -> str:
     if _CODE.fullmatch(text):
         return humanise(text)
     if _DAY.fullmatch(text):
-        return format_day(date.fromisoformat(text))
+        return day(date.fromisoformat(text))
     if _TIME.match(text):
         return when_words(text)
     return text
@@ -335,7 +363,8 @@ def when_words(text: str) -> str:
         return text
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC)
-    return f"{format_day(moment.date())} {moment:%H:%M}" + (" UTC" if moment.tzinfo else "")
+        return tr("{day} {time} UTC").format(day=day(moment), time=clock(moment))
+    return tr("{day} {time}").format(day=day(moment), time=clock(moment))
 
 
 def _fields(content: Mapping[str, Any], names: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -356,36 +385,49 @@ def _flags_under(path: str, flags: Iterable[Mapping[str, str]]) -> list[str]:
     for flag in flags:
         if flag["path"] == path or flag["path"].startswith(path + "/"):
             where = flag["path"][len(path):].strip("/").replace("content/", "", 1)
-            label = humanise(where.split("/")[-1]) if where and where != "content" else "Whole"
-            out.append(f"FOR REVIEW - {label}: {flag['why']}")
+            label = (humanise(where.split("/")[-1]) if where and where != "content"
+                     else tr("Whole"))
+            out.append(tr("FOR REVIEW - {label}: {why}").format(label=label, why=flag["why"]))
     return out
 
 
 def _entry(entry: Mapping[str, Any], path: str,
            flags: Sequence[Mapping[str, str]], names: Mapping[str, str]) -> FileEntry:
     kind = str(entry["kind"])
-    state = {"draft": " (draft, not finalised)", "final": " (final)"}.get(
-        str(entry.get("state")), "")
-    heading = f"{_KIND_TITLES.get(kind, humanise(kind))}{state}"
+    title_words = _KIND_TITLES.get(kind)
+    title = tr(title_words) if title_words is not None else humanise(kind)
+    state = str(entry.get("state"))
+    if state == "draft":
+        heading = tr("{title} (draft, not finalised)").format(title=title)
+    elif state == "final":
+        heading = tr("{title} (final)").format(title=title)
+    else:
+        heading = title
     versions = []
     for n, version in enumerate(entry.get("versions", [])):
-        mark = "superseded" if version.get("superseded") else "current"
-        who = names.get(version.get("by") or "", version.get("by") or "unknown")
-        at = when_words(version.get("at") or "") or "time not known"
-        line = f"Version {n + 1} ({mark}): {at} by {who}"
+        who = names.get(version.get("by") or "", version.get("by") or tr("unknown"))
+        at = when_words(version.get("at") or "") or tr("time not known")
+        line = (tr("Version {n} (superseded): {at} by {who}") if version.get("superseded")
+                else tr("Version {n} (current): {at} by {who}")).format(
+            n=number(n + 1), at=at, who=who)
         if version.get("device"):
-            line += f" on {names.get(version['device'], 'laptop ' + version['device'])}"
+            device = version["device"]
+            laptop = names.get(device) or tr("laptop {id}").format(id=device)
+            line = tr("{version} on {laptop}").format(version=line, laptop=laptop)
         if version.get("superseded") and version.get("content"):
             changed = [
-                f"{humanise(k)} was {_value(v) or '(empty)'}"
+                tr("{field} was {value}").format(field=humanise(k),
+                                                 value=_value(v) or tr("(empty)"))
                 for k, v in version["content"].items()
                 if entry["content"].get(k) != v and k != "id"
             ]
             if changed:
-                line += " - " + "; ".join(changed)
+                line = tr("{version} - {changes}").format(version=line,
+                                                          changes="; ".join(changed))
         versions.append(line)
     if entry.get("amended_by"):
-        versions.append(f"Amended by {len(entry['amended_by'])} later record(s): see below.")
+        versions.append(tr("Amended by {n} later record(s): see below.").format(
+            n=number(len(entry["amended_by"]))))
     return FileEntry(heading, _fields(entry["content"], names), _flags_under(path, flags),
                      versions)
 
@@ -400,27 +442,30 @@ def file_sections(bundle: Mapping[str, Any]) -> list[FileSection]:
         entries = [] if entry is None else [_entry(entry, f"/{name}", flags, names)]
         entries += [_entry(e, f"/{name}_more/{n}", flags, names)
                     for n, e in enumerate(bundle.get(f"{name}_more", []))]
-        sections.append(FileSection(SECTION_TITLES[name], entries))
+        sections.append(_section(name, entries))
     for name in LIST_SECTIONS:
-        sections.append(FileSection(SECTION_TITLES[name], [
+        sections.append(_section(name, [
             _entry(e, f"/{name}/{n}", flags, names) for n, e in enumerate(bundle.get(name, []))
         ]))
     audit = [
-        FileEntry(f"{when_words(line['at'])}: {humanise(line['action'])}",
-                  [("Who", names.get(line["who"], line["who"])),
-                   ("Laptop", names.get(line.get("device") or "", line.get("device") or "")),
-                   ("Detail", line.get("detail") or "")])
+        FileEntry(tr("{when}: {action}").format(when=when_words(line["at"]),
+                                                action=humanise(line["action"])),
+                  [(tr("Who"), names.get(line["who"], line["who"])),
+                   (tr("Laptop"),
+                    names.get(line.get("device") or "", line.get("device") or "")),
+                   (tr("Detail"), line.get("detail") or "")])
         for line in bundle.get("audit", [])
     ]
-    sections.append(FileSection("Who viewed, changed, exported or shared it", audit,
-                                "No access recorded."))
+    sections.append(FileSection(tr("Who viewed, changed, exported or shared it"), audit,
+                                tr("No access recorded.")))
     review = [
-        FileEntry(FLAG_WORDS.get(flag["kind"], humanise(flag["kind"])),
-                  [("Where", flag["path"]), ("Why", flag["why"])])
+        FileEntry(tr(FLAG_WORDS[flag["kind"]]) if flag["kind"] in FLAG_WORDS
+                  else humanise(flag["kind"]),
+                  [(tr("Where"), flag["path"]), (tr("Why"), flag["why"])])
         for flag in flags
     ]
-    sections.append(FileSection("Flagged for review before release", review,
-                                "Nothing flagged."))
+    sections.append(FileSection(tr("Flagged for review before release"), review,
+                                tr("Nothing flagged.")))
     return sections
 
 
@@ -428,19 +473,22 @@ def file_title(bundle: Mapping[str, Any]) -> str:
     """The file's title: the young person's reference (never the name on the cover line)."""
     person = bundle.get("young_person") or {}
     reference = (person.get("content") or {}).get("reference") or bundle.get("case_id")
-    return f"The file of {reference}"
+    return tr("The file of {reference}").format(reference=reference)
 
 
 def file_intro(bundle: Mapping[str, Any], recipient: str) -> list[str]:
     """The lines under the title: for whom, when made, from where, how many flags."""
     flags = len(bundle.get("third_party_flags", []))
-    source = "the hub" if bundle.get("source") == "hub" else "this laptop's casebook"
+    made = (tr("Made {when} by {who} from the hub.") if bundle.get("source") == "hub"
+            else tr("Made {when} by {who} from this laptop's casebook."))
     return [
-        f"For: {_RECIPIENT_WORDS.get(recipient, recipient)}",
-        f"Made {when_words(str(bundle.get('made_at', '')))} by "
-        f"{_names(bundle).get(str(bundle.get('made_by', '')), bundle.get('made_by', ''))} "
-        f"from {source}.",
-        f"{flags} item{'s' if flags != 1 else ''} flagged for review before release "
-        "(marked FOR REVIEW; nothing has been removed).",
+        tr("For: {recipient}").format(recipient=recipient_label(recipient)),
+        made.format(
+            when=when_words(str(bundle.get("made_at", ""))),
+            who=_names(bundle).get(str(bundle.get("made_by", "")), bundle.get("made_by", ""))),
+        tr.plural(flags, "{n} item flagged for review before release (marked FOR REVIEW; "
+                         "nothing has been removed).",
+                  "{n} items flagged for review before release (marked FOR REVIEW; nothing "
+                  "has been removed)."),
         *bundle.get("notes", []),
     ]

@@ -14,9 +14,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Final, Protocol
 
+from spokeapp.i18n import clock, day_and_time, number, translator
+
+tr = translator(__name__)
+
 #: Where a worker enrols this laptop (the Sync page's shortcut in the main window).
 SYNC_PAGE_KEYS: Final = "Ctrl+9"
-ENROL_HINT: Final = f"Connect to your hub: Sync page, {SYNC_PAGE_KEYS}."
 
 
 class StatusFacts(Protocol):
@@ -48,59 +51,65 @@ class StatusFacts(Protocol):
 
 def records(count: int) -> str:
     """'1 record', '3 records'."""
-    return f"{count} record{'s' if count != 1 else ''}"
+    return tr.plural(count, "{n} record", "{n} records")
 
 
 def when_text(moment: datetime | None, now: datetime) -> str:
-    """'never', 'just now', '5 minutes ago', 'today at 14:05', '3 days ago (12 Nov 14:05)'."""
+    """'never', 'just now', '5 minutes ago', 'today at 14:05',
+    '3 days ago (12 Nov 2026, 14:05)'."""
     if moment is None:
-        return "never"
+        return tr("never")
     seconds = (now - moment).total_seconds()
     local = moment.astimezone()
     if seconds < 60:
-        return "just now"
+        return tr("just now")
     if seconds < 3600:
         minutes = int(seconds // 60)
-        return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
+        return tr.plural(minutes, "{n} minute ago", "{n} minutes ago")
     if local.date() == now.astimezone().date():
-        return f"today at {local:%H:%M}"
+        return tr("today at {time}").format(time=clock(local))
     days = max(1, int(seconds // 86400))
-    return f"{days} day{'s' if days != 1 else ''} ago ({local:%d %b %H:%M})"
+    return tr.plural(days, "{n} day ago ({when})", "{n} days ago ({when})").format(
+        when=day_and_time(local))
 
 
 def status_summary(status: StatusFacts, now: datetime, *, running: bool = False) -> str:
     """One line for the status bar."""
     if not status.enrolled:
-        return f"Not connected to a hub ({SYNC_PAGE_KEYS} to connect)"
+        return tr("Not connected to a hub ({keys} to connect)").format(keys=SYNC_PAGE_KEYS)
     if running:
-        return "Syncing…"
+        return tr("Syncing…")
     if status.device_status == "retired":
-        return "This laptop has been retired by your hub"
+        return tr("This laptop has been retired by your hub")
     if status.can_enrol_again:
-        return "This laptop must be enrolled again" + (
-            f" · {status.waiting} waiting, kept safe" if status.waiting else "")
+        if status.waiting:
+            return tr("This laptop must be enrolled again · {count} waiting, kept safe").format(
+                count=number(status.waiting))
+        return tr("This laptop must be enrolled again")
+    # The status bar lists separate facts, each its own phrase, joined by " · ".
     parts = []
     if status.hub_reachable is False:
-        parts.append("Hub not reachable")
+        parts.append(tr("Hub not reachable"))
     parts += [
-        f"Uploaded {when_text(status.last_upload, now)}",
-        f"downloaded {when_text(status.last_download, now)}",
+        tr("Uploaded {when}").format(when=when_text(status.last_upload, now)),
+        tr("downloaded {when}").format(when=when_text(status.last_download, now)),
     ]
     if status.waiting:
-        parts.append(f"{status.waiting} waiting")
+        parts.append(tr("{count} waiting").format(count=number(status.waiting)))
     if status.last_error and status.hub_reachable is not False:
-        parts.append("last sync had a problem")
+        parts.append(tr("last sync had a problem"))
     return " · ".join(parts)
 
 
 def account_words(status: StatusFacts) -> str:
     """Who this laptop syncs as and whether the hub answered: "Connected" only when it did."""
-    where, who = status.hub_url or "your hub", status.user_name or "you"
+    where, who = status.hub_url or tr("your hub"), status.user_name or tr("you")
     if status.can_enrol_again or status.hub_reachable is None:
-        return f"Enrolled with {where} as {who}."
+        return tr("Enrolled with {hub} as {user}.").format(hub=where, user=who)
     if status.hub_reachable is False:
-        return f"Enrolled with {where} as {who}. The hub cannot be reached right now."
-    return f"Connected to {where} as {who}."
+        return tr("Enrolled with {hub} as {user}. The hub cannot be reached right now.").format(
+            hub=where, user=who)
+    return tr("Connected to {hub} as {user}.").format(hub=where, user=who)
 
 
 def waiting_words(status: StatusFacts) -> str:
@@ -108,41 +117,60 @@ def waiting_words(status: StatusFacts) -> str:
     if status.waiting:
         return records(status.waiting)
     if status.last_upload is None:
-        return "nothing yet"
+        return tr("nothing yet")
     if status.held:
-        return "nothing else (the records held back below wait for you)"
-    return "nothing: everything has reached the hub"
+        return tr("nothing else (the records held back below wait for you)")
+    return tr("nothing: everything has reached the hub")
 
 
 def today_words(status: StatusFacts) -> str:
     """Today's "Waiting to sync" box, including where to enrol a laptop not yet connected."""
     count = status.waiting
-    things = "record is" if count == 1 else "records are"
+    keys = SYNC_PAGE_KEYS
     if not status.enrolled:
-        kept = (
-            f"{count} {things} waiting to go to your hub, but this laptop is not connected "
-            "to one yet, so they are kept only here."
-            if count else "This laptop is not connected to a hub yet: your records stay only "
-            "here."
-        )
-        return f"{kept} {ENROL_HINT}"
+        if count:
+            return tr.plural(
+                count,
+                "{n} record is waiting to go to your hub, but this laptop is not connected to "
+                "one yet, so they are kept only here. Connect to your hub: Sync page, {keys}.",
+                "{n} records are waiting to go to your hub, but this laptop is not connected "
+                "to one yet, so they are kept only here. Connect to your hub: Sync page, "
+                "{keys}.",
+            ).format(keys=keys)
+        return tr(
+            "This laptop is not connected to a hub yet: your records stay only here. Connect "
+            "to your hub: Sync page, {keys}."
+        ).format(keys=keys)
     if status.can_enrol_again:
-        return (
-            f"{count} {things} waiting. The hub no longer accepts this laptop: enrol it "
-            f"again on the Sync page ({SYNC_PAGE_KEYS}). Nothing is lost."
-            if count else
-            f"The hub no longer accepts this laptop: enrol it again on the Sync page "
-            f"({SYNC_PAGE_KEYS})."
-        )
+        if count:
+            return tr.plural(
+                count,
+                "{n} record is waiting. The hub no longer accepts this laptop: enrol it again "
+                "on the Sync page ({keys}). Nothing is lost.",
+                "{n} records are waiting. The hub no longer accepts this laptop: enrol it "
+                "again on the Sync page ({keys}). Nothing is lost.",
+            ).format(keys=keys)
+        return tr(
+            "The hub no longer accepts this laptop: enrol it again on the Sync page ({keys})."
+        ).format(keys=keys)
     if count:
-        offline = (
-            " The hub cannot be reached right now; Spoke keeps trying."
-            if status.hub_reachable is False else ""
-        )
-        return (
-            f"{count} {things} waiting to go to your hub. They are safe on this laptop "
-            f"and will be sent at the next sync.{offline}"
+        if status.hub_reachable is False:
+            return tr.plural(
+                count,
+                "{n} record is waiting to go to your hub. They are safe on this laptop and "
+                "will be sent at the next sync. The hub cannot be reached right now; Spoke "
+                "keeps trying.",
+                "{n} records are waiting to go to your hub. They are safe on this laptop and "
+                "will be sent at the next sync. The hub cannot be reached right now; Spoke "
+                "keeps trying.",
+            )
+        return tr.plural(
+            count,
+            "{n} record is waiting to go to your hub. They are safe on this laptop and will "
+            "be sent at the next sync.",
+            "{n} records are waiting to go to your hub. They are safe on this laptop and will "
+            "be sent at the next sync.",
         )
     if status.last_upload is None:
-        return "Nothing waiting to go to your hub."
-    return "Nothing waiting: everything has been sent to your hub."
+        return tr("Nothing waiting to go to your hub.")
+    return tr("Nothing waiting: everything has been sent to your hub.")

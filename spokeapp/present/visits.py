@@ -27,6 +27,7 @@ from spokeapp.domain.lone_working import (
     worker_facing_check_in,
 )
 from spokeapp.domain.records import Alarm, CheckIn, VisitPlan
+from spokeapp.i18n import clock, translator
 from spokeapp.store.casebook import Casebook
 from spokeapp.store.sync_state import SyncStore, VisitWatch, WatchReach
 
@@ -38,10 +39,13 @@ BUDDY_PHONE_SETTING: Final = "lone_working.buddy_phone"
 #: The kinds of a visit's records the worker's laptop reads (besides the plan).
 _RECORD_KINDS: Final = ("check_in", "alarm", "alarm_resolution")
 
+tr = translator(__name__)
+
 
 def clock_text(at: datetime) -> str:
-    """A time as the worker reads it on her own laptop: local, 24-hour (14:05)."""
-    return at.astimezone().strftime("%H:%M")
+    """A time as the worker reads it on her own laptop: local, in the laptop's convention
+    (14:05 in the UK)."""
+    return clock(at.astimezone())
 
 
 def armed_at(watch: VisitWatch | None) -> datetime | None:
@@ -118,9 +122,11 @@ class VisitView:
         """"Checked in: safe at 13:32", or that there has been none yet."""
         shown = self.shown_check_ins
         if not shown:
-            return f"No check-ins yet. Visit started at {clock_text(self.plan.starts_at)}."
+            return tr("No check-ins yet. Visit started at {start}.").format(
+                start=clock_text(self.plan.starts_at))
         last = shown[-1]
-        return f"Last check-in: {check_in_label(last)} at {clock_text(last.at)}."
+        return tr("Last check-in: {label} at {time}.").format(
+            label=check_in_label(last), time=clock_text(last.at))
 
 
 def load_visits(book: Casebook, *, include_ended: bool = False) -> list[VisitView]:
@@ -171,58 +177,64 @@ def plan_message(view: VisitView) -> str:
     reach = view.watch.reach if view.watch is not None else None
     watched_by_nobody = view.armed and reach is not None and not reach.anyone
     lines = [
-        "Lone visit plan (Spoke). The hub cannot alert anyone about this visit: please watch "
-        "for me." if watched_by_nobody else
-        "Lone visit plan (Spoke). The hub is NOT watching this visit: please watch for me.",
-        f"Where: {plan.location}",
+        tr("Lone visit plan (Spoke). The hub cannot alert anyone about this visit: please "
+           "watch for me.") if watched_by_nobody else
+        tr("Lone visit plan (Spoke). The hub is NOT watching this visit: please watch for me."),
+        tr("Where: {place}").format(place=plan.location),
     ]
     if plan.case_reference:
-        lines.append(f"Case reference: {plan.case_reference}")
+        lines.append(tr("Case reference: {reference}").format(reference=plan.case_reference))
     lines.append(
-        f"Started {clock_text(plan.starts_at)}, expected end {clock_text(plan.expected_end)}."
+        tr("Started {start}, expected end {end}.").format(
+            start=clock_text(plan.starts_at), end=clock_text(plan.expected_end))
     )
     deadline = view.deadline
-    due = f", next due {clock_text(deadline)}" if deadline is not None else ""
-    lines.append(f"I will check in with you every {plan.interval_minutes} minutes{due}.")
+    if deadline is not None:
+        lines.append(tr("I will check in with you every {minutes} minutes, next due {due}.")
+                     .format(minutes=plan.interval_minutes, due=clock_text(deadline)))
+    else:
+        lines.append(tr("I will check in with you every {minutes} minutes.").format(
+            minutes=plan.interval_minutes))
     if plan.vehicle:
-        lines.append(f"Vehicle: {plan.vehicle}")
-    lines.append(f"My mobile: {plan.mobile_number}")
+        lines.append(tr("Vehicle: {vehicle}").format(vehicle=plan.vehicle))
+    lines.append(tr("My mobile: {number}").format(number=plan.mobile_number))
     if plan.amber_note:
-        lines.append(f"Known risks: {plan.amber_note}")
+        lines.append(tr("Known risks: {risks}").format(risks=plan.amber_note))
     lines.append(
-        "If I miss a check-in, call me; if you cannot reach me, call the on-call manager."
+        tr("If I miss a check-in, call me; if you cannot reach me, call the on-call manager.")
     )
     return "\n".join(lines)
 
 
-_CHANNEL_NAMES: Final = {"sms": "SMS", "email": "email"}
-
-
-def _people(count: int) -> str:
-    return f"{count} {'person' if count == 1 else 'people'}"
-
-
 def channels_words(reach: WatchReach) -> str:
     """ "SMS and email", "SMS", "" ... for the people the hub can reach."""
-    names = [_CHANNEL_NAMES[c] for c in ("sms", "email") if reach.by_channel.get(c)]
-    return " and ".join(names)
+    sms, email = bool(reach.by_channel.get("sms")), bool(reach.by_channel.get("email"))
+    if sms and email:
+        return tr("SMS and email")
+    if sms:
+        return tr("SMS")
+    if email:
+        return tr("email")
+    return ""
 
 
 def reach_words(reach: WatchReach | None) -> str:
     """What the hub said it would do if the worker misses a check-in, in plain words."""
     if reach is None:
-        return "Armed (this hub does not say who it would alert)."
+        return tr("Armed (this hub does not say who it would alert).")
     if not reach.anyone:
-        return "Armed, but the hub has nobody to alert - call your manager."
-    parts = []
-    if reach.people:
-        parts.append(f"{_people(reach.people)} will be called by {channels_words(reach)}")
+        return tr("Armed, but the hub has nobody to alert - call your manager.")
+    called = tr.plural(
+        reach.people, "{n} person will be called by {channels}",
+        "{n} people will be called by {channels}",
+    ).format(channels=channels_words(reach)) if reach.people else ""
     hooks = reach.by_channel.get("webhook", 0)
-    if hooks:
-        parts.append(
-            f"{hooks} alarm receiving centre{'s' if hooks != 1 else ''} will be told"
-        )
-    return "Armed: " + " and ".join(parts) + "."
+    told = tr.plural(
+        hooks, "{n} alarm receiving centre will be told", "{n} alarm receiving centres will be told"
+    ) if hooks else ""
+    if called and told:
+        return tr("Armed: {called} and {told}.").format(called=called, told=told)
+    return tr("Armed: {who}.").format(who=called or told)
 
 
 def alarm_words(view: VisitView, panics: list[Alarm]) -> str:
@@ -230,55 +242,83 @@ def alarm_words(view: VisitView, panics: list[Alarm]) -> str:
     calls). It is never "being alerted" before the hub has it."""
     raised = clock_text(max(a.raised_at for a in panics))
     if any(a.id in view.unsent for a in panics):
-        return (
-            f"ALARM SAVED on this laptop at {raised} - not sent yet. Nobody knows yet. "
+        return tr(
+            "ALARM SAVED on this laptop at {time} - not sent yet. Nobody knows yet. "
             "Call 999 if you are in danger. Spoke sends it the moment there is a connection."
-        )
+        ).format(time=raised)
     reach = view.watch.reach if view.watch is not None else None
     if reach is None:
-        return f"ALARM RAISED at {raised}. The hub has your alarm."
+        return tr("ALARM RAISED at {time}. The hub has your alarm.").format(time=raised)
     if not reach.anyone:
-        return (
-            f"ALARM RAISED at {raised}. The hub has your alarm but has NOBODY to alert - "
+        return tr(
+            "ALARM RAISED at {time}. The hub has your alarm but has NOBODY to alert - "
             "call your manager, or 999 if you are in danger."
-        )
-    return (
-        f"ALARM RAISED at {raised}. The hub has your alarm: {_people(reach.people)} "
-        f"{'is' if reach.people == 1 else 'are'} being called by {channels_words(reach)}."
-        if reach.people
-        else f"ALARM RAISED at {raised}. The hub has your alarm: the alarm receiving centre "
-        "is being told."
-    )
+        ).format(time=raised)
+    if reach.people:
+        return tr.plural(
+            reach.people,
+            "ALARM RAISED at {time}. The hub has your alarm: {n} person is being called by "
+            "{channels}.",
+            "ALARM RAISED at {time}. The hub has your alarm: {n} people are being called by "
+            "{channels}.",
+        ).format(time=raised, channels=channels_words(reach))
+    return tr(
+        "ALARM RAISED at {time}. The hub has your alarm: the alarm receiving centre is being "
+        "told."
+    ).format(time=raised)
+
+
+class UnsentAlarm(str):
+    """The words of an alarm not on the hub yet, among :func:`unsent_words`: its type says
+    it is an alarm (the question before closing adds "call 999"), whatever the language."""
+
+    __slots__ = ()
 
 
 def unsent_words(views: Iterable[VisitView]) -> list[str]:
-    """What on this laptop has not reached the hub yet, by the worker's own visits: alarms,
-    check-ins and plans (for the question before closing the app)."""
-    found = []
+    """What on this laptop has not reached the hub yet, by the worker's own visits: alarms
+    (as :class:`UnsentAlarm`), check-ins and plans (for the question before closing the app)."""
+    found: list[str] = []
     for view in views:
         where = view.plan.location
         for alarm in view.panic_alarms():
             if alarm.id in view.unsent:
-                found.append(f"Your ALARM at {clock_text(alarm.raised_at)} ({where})")
+                found.append(UnsentAlarm(tr("Your ALARM at {time} ({place})").format(
+                    time=clock_text(alarm.raised_at), place=where)))
         if not view.plan_sent and not view.ended:
-            found.append(f"Your visit plan for {where}: the hub is not watching it")
+            found.append(tr("Your visit plan for {place}: the hub is not watching it").format(
+                place=where))
         for check_in in view.unsent_check_ins():
-            found.append(f"Your check-in at {clock_text(check_in.at)} ({where})")
+            found.append(tr("Your check-in at {time} ({place})").format(
+                time=clock_text(check_in.at), place=where))
     return found
 
 
 def today_words(view: VisitView, now: datetime) -> str:
     """One line for the Today page: where, until when, and whether the hub is watching."""
     plan = view.plan
-    reference = f" ({plan.case_reference})" if plan.case_reference else ""
-    where = f"{plan.location}{reference}, until {clock_text(plan.expected_end)}"
+    end = clock_text(plan.expected_end)
+    where = (
+        tr("{place} ({reference}), until {end}").format(
+            place=plan.location, reference=plan.case_reference, end=end)
+        if plan.case_reference else
+        tr("{place}, until {end}").format(place=plan.location, end=end)
+    )
     state = view.state(now)
-    deadline = view.deadline
-    due = f"; next check-in due {clock_text(deadline)}" if deadline is not None else ""
     if state is VisitState.ALARM:
-        return f"ALARM RAISED — {where}"
+        return tr("ALARM RAISED — {where}").format(where=where)
+    deadline = view.deadline
+    if deadline is None:
+        if state is VisitState.NOT_ARMED:
+            return tr("NOT ARMED (the hub is not watching yet) — {where}").format(where=where)
+        if state is VisitState.OVERDUE:
+            return tr("ARMED, CHECK-IN OVERDUE — {where}").format(where=where)
+        return tr("ARMED — {where}").format(where=where)
+    due = clock_text(deadline)
     if state is VisitState.NOT_ARMED:
-        return f"NOT ARMED (the hub is not watching yet) — {where}{due}"
+        return tr("NOT ARMED (the hub is not watching yet) — {where}; next check-in due {due}"
+                  ).format(where=where, due=due)
     if state is VisitState.OVERDUE:
-        return f"ARMED, CHECK-IN OVERDUE — {where}{due}"
-    return f"ARMED — {where}{due}"
+        return tr("ARMED, CHECK-IN OVERDUE — {where}; next check-in due {due}").format(
+            where=where, due=due)
+    return tr("ARMED — {where}; next check-in due {due}").format(where=where, due=due)

@@ -25,10 +25,14 @@ from spokeapp.domain.records.casework import (
     ContactMethod,
     EthnicGroup,
     YoungPerson,
+    choice_label,
 )
-from spokeapp.present.labels import format_day
+from spokeapp.i18n import day as day_words
+from spokeapp.i18n import number, translator
 from spokeapp.store.casebook import Casebook
 from spokeapp.store.sync_state import SyncStore
+
+tr = translator(__name__)
 
 __all__ = [
     "DOB_PLACEHOLDER",
@@ -37,6 +41,7 @@ __all__ = [
     "changed_fields",
     "contact_lines",
     "correction",
+    "dob_placeholder",
     "ethnicity_words",
     "load_history",
     "parse_date_of_birth",
@@ -46,28 +51,33 @@ __all__ = [
     "version_lines",
 ]
 
-DOB_PLACEHOLDER: Final = "dd/mm/yyyy"
+DOB_PLACEHOLDER: Final = tr.noop("dd/mm/yyyy")
 _TYPED_DAY = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
 
 #: Each detail a correction may change, in the order the case page names them.
 FIELD_WORDS: Final[dict[str, str]] = {
-    "name": "Name",
-    "preferred_name": "Likes to be called",
-    "date_of_birth": "Date of birth",
-    "reference": "Reference",
-    "gender": "Gender",
-    "ethnic_group": "Ethnic group",
-    "ethnicity_described": "Ethnicity in their words",
-    "ethnicity": "Ethnicity recorded at referral",
-    "contact_methods": "Contact by",
-    "contact_professional": "Through",
-    "leave_message": "Leave a message",
-    "safe_numbers": "Safe numbers",
-    "needs": "Needs and contact",
-    "restricted": "Restricted",
+    "name": tr.noop("Name"),
+    "preferred_name": tr.noop("Likes to be called"),
+    "date_of_birth": tr.noop("Date of birth"),
+    "reference": tr.noop("Reference"),
+    "gender": tr.noop("Gender"),
+    "ethnic_group": tr.noop("Ethnic group"),
+    "ethnicity_described": tr.noop("Ethnicity in their words"),
+    "ethnicity": tr.noop("Ethnicity recorded at referral"),
+    "contact_methods": tr.noop("Contact by"),
+    "contact_professional": tr.noop("Through"),
+    "leave_message": tr.noop("Leave a message"),
+    "safe_numbers": tr.noop("Safe numbers"),
+    "needs": tr.noop("Needs and contact"),
+    "restricted": tr.noop("Restricted"),
 }
 #: Details that identify the young person: with names hidden, a change says only what changed.
 _IDENTIFYING: Final = frozenset({"name", "preferred_name", "date_of_birth", "safe_numbers"})
+
+
+def dob_placeholder() -> str:
+    """How a date of birth is typed (``dd/mm/yyyy``), in the language Spoke is shown in."""
+    return tr(DOB_PLACEHOLDER)
 
 
 def parse_date_of_birth(text: str, today: date) -> date:
@@ -76,7 +86,7 @@ def parse_date_of_birth(text: str, today: date) -> date:
     defaulted), or when it is not a real date, or after ``today``."""
     typed = text.strip()
     if not typed:
-        raise ValidationError([Problem("date_of_birth", "must be entered")])
+        raise ValidationError([Problem("date_of_birth", tr("must be entered"))])
     found = _TYPED_DAY.fullmatch(typed)
     day: date | None = None
     if found is not None:
@@ -86,9 +96,10 @@ def parse_date_of_birth(text: str, today: date) -> date:
             day = None
     if day is None or day.year < 1900:
         raise ValidationError([Problem(
-            "date_of_birth", f"must be a real date written {DOB_PLACEHOLDER}, e.g. 04/12/2012")])
+            "date_of_birth", tr("must be a real date written {format}, e.g. 04/12/2012").format(
+                format=dob_placeholder()))])
     if day > today:
-        raise ValidationError([Problem("date_of_birth", "cannot be in the future")])
+        raise ValidationError([Problem("date_of_birth", tr("cannot be in the future"))])
     return day
 
 
@@ -104,34 +115,38 @@ def ethnicity_words(person: YoungPerson) -> str:
     if group is None:
         return person.ethnicity or ""
     if group is EthnicGroup.SELF_DESCRIBED:
-        return f"In their words: {person.ethnicity_described or ''}"
+        return tr("In their words: {words}").format(words=person.ethnicity_described or "")
     if group is EthnicGroup.PREFER_NOT_TO_SAY:
-        return ETHNIC_GROUP_LABELS[group]
+        return choice_label(ETHNIC_GROUP_LABELS, group)
     heading = next(h for h, groups in ETHNIC_GROUP_HEADINGS if group in groups)
-    return f"{heading}: {ETHNIC_GROUP_LABELS[group]}"
+    return tr("{heading}: {group}").format(
+        heading=choice_label({heading: heading}, heading),  # the domain's words
+        group=choice_label(ETHNIC_GROUP_LABELS, group))
 
 
 def person_rows(person: YoungPerson, today: date, *, hide_names: bool) -> list[tuple[str, str]]:
     """The "About them" rows for the person ("" is shown as not recorded)."""
     rows: list[tuple[str, str]] = []
     if not hide_names:
-        rows.append(("Name", person.name))
-        rows.append(("Likes to be called", person.preferred_name or ""))
+        rows.append((tr("Name"), person.name))
+        rows.append((tr("Likes to be called"), person.preferred_name or ""))
     dob = person.date_of_birth
     age = person.age_on(today)
     if hide_names:
-        rows.append(("Age", str(age)))
+        rows.append((tr("Age"), number(age)))
     else:
-        rows.append(("Date of birth", f"{format_day(dob)} (age {age})"))
-    rows.append(("Gender", person.gender or ""))
-    rows.append(("Ethnicity", ethnicity_words(person)))
+        rows.append((tr("Date of birth"), tr("{day} (age {age})").format(
+            day=day_words(dob), age=number(age))))
+    rows.append((tr("Gender"), person.gender or ""))
+    rows.append((tr("Ethnicity"), ethnicity_words(person)))
     return rows
 
 
 def _numbers(person: YoungPerson) -> list[str]:
     return [
-        f"{number} ({whose}{'; safe times: ' + times if times else ''})"
-        for number, whose, times in zip(
+        (tr("{number} ({whose}; safe times: {times})") if times else tr("{number} ({whose})"))
+        .format(number=phone, whose=whose, times=times)
+        for phone, whose, times in zip(
             person.safe_numbers, person.safe_number_whose, person.safe_number_times,
             strict=False)
     ]
@@ -142,39 +157,44 @@ def contact_lines(person: YoungPerson, *, hide_names: bool) -> list[str]:
     lines: list[str] = []
     if person.contact_methods:
         ways = [
-            f"through {person.contact_professional}"
+            tr("through {professional}").format(professional=person.contact_professional)
             if m is ContactMethod.THROUGH_PROFESSIONAL and person.contact_professional
-            else CONTACT_METHOD_LABELS[m]
+            else choice_label(CONTACT_METHOD_LABELS, m)
             for m in person.contact_methods
         ]
-        lines.append(f"Contact by: {', '.join(ways)}.")
+        lines.append(tr("Contact by: {ways}.").format(ways=", ".join(ways)))
     if person.leave_message is not None:
-        lines.append("A message may be left." if person.leave_message
-                     else "Do not leave a message.")
+        lines.append(tr("A message may be left.") if person.leave_message
+                     else tr("Do not leave a message."))
     if person.safe_numbers:
         if hide_names:
-            count = len(person.safe_numbers)
-            lines.append(f"Safe numbers: {count} recorded (hidden while names are hidden).")
+            lines.append(tr.plural(
+                len(person.safe_numbers),
+                "Safe numbers: {n} recorded (hidden while names are hidden).",
+                "Safe numbers: {n} recorded (hidden while names are hidden).",
+            ))
         else:
-            lines.append("Safe numbers: " + "; ".join(_numbers(person)) + ".")
+            lines.append(tr("Safe numbers: {numbers}.").format(
+                numbers="; ".join(_numbers(person))))
     return lines
 
 
 def _value_words(person: YoungPerson, name: str) -> str:
     if name == "date_of_birth":
-        return format_day(person.date_of_birth)
+        return day_words(person.date_of_birth)
     if name == "ethnic_group":
-        return ethnicity_words(dataclasses.replace(person, ethnicity=None)) or "not recorded"
+        return ethnicity_words(dataclasses.replace(person, ethnicity=None)) or tr("not recorded")
     if name == "contact_methods":
-        return ", ".join(CONTACT_METHOD_LABELS[m] for m in person.contact_methods) or "none"
+        ways = [choice_label(CONTACT_METHOD_LABELS, m) for m in person.contact_methods]
+        return ", ".join(ways) or tr("none")
     if name == "leave_message":
-        return {None: "not asked", True: "yes", False: "no"}[person.leave_message]
+        return {None: tr("not asked"), True: tr("yes"), False: tr("no")}[person.leave_message]
     if name == "safe_numbers":
-        return "; ".join(_numbers(person)) or "none"
+        return "; ".join(_numbers(person)) or tr("none")
     if name == "restricted":
-        return "yes" if person.restricted else "no"
+        return tr("yes") if person.restricted else tr("no")
     value = getattr(person, name)
-    return f"\u201c{value}\u201d" if value else "not recorded"
+    return tr("\u201c{value}\u201d").format(value=value) if value else tr("not recorded")
 
 
 def changed_fields(old: YoungPerson, new: YoungPerson) -> list[str]:
@@ -210,15 +230,16 @@ def load_history(book: Casebook, person_id: str) -> PersonHistory:
 
 
 def _when_and_who(version: YoungPerson, replaced_at: str | None,
-                  names: Mapping[str, str]) -> str:
+                  names: Mapping[str, str]) -> tuple[str, str | None]:
+    """The day a version was made, in words, and who made it (None: not known)."""
     if version.corrected_on is not None:
-        when = format_day(version.corrected_on)
+        when = day_words(version.corrected_on)
     elif replaced_at:
-        when = format_day(datetime.fromisoformat(replaced_at).astimezone().date())
+        when = day_words(datetime.fromisoformat(replaced_at).astimezone().date())
     else:
-        when = "an unknown day"
+        when = tr("an unknown day")
     who = names.get(version.corrected_by, version.corrected_by) if version.corrected_by else None
-    return f" on {when}" + (f" by {who}" if who else "")
+    return when, who
 
 
 def version_lines(
@@ -238,21 +259,30 @@ def version_lines(
             continue
         parts: list[str] = []
         for name in changes:
-            words = FIELD_WORDS[name]
+            words = tr(FIELD_WORDS[name])
             if hide_names and name in _IDENTIFYING:
-                parts.append(f"{words} changed")
+                parts.append(tr("{detail} changed").format(detail=words))
             else:
-                parts.append(
-                    f"{words} changed from {_value_words(old, name)} to {_value_words(new, name)}"
-                )
+                parts.append(tr("{detail} changed from {old} to {new}").format(
+                    detail=words, old=_value_words(old, name), new=_value_words(new, name)))
         text = "; ".join([parts[0], *(p[0].lower() + p[1:] for p in parts[1:])])
-        lines.append(text + _when_and_who(new, replaced_at, history.names) + ".")
+        when, who = _when_and_who(new, replaced_at, history.names)
+        if who:
+            lines.append(tr("{changes} on {day} by {who}.").format(
+                changes=text, day=when, who=who))
+        else:
+            lines.append(tr("{changes} on {day}.").format(changes=text, day=when))
     first = versions[0][0]
     if first.corrected_by is not None:
-        lines.append(
-            "Corrected" + _when_and_who(first, None, history.names)
-            + " (before this laptop had the record: earlier versions not seen here)."
-        )
+        when, who = _when_and_who(first, None, history.names)
+        if who:
+            lines.append(tr(
+                "Corrected on {day} by {who} (before this laptop had the record: earlier "
+                "versions not seen here).").format(day=when, who=who))
+        else:
+            lines.append(tr(
+                "Corrected on {day} (before this laptop had the record: earlier versions not "
+                "seen here).").format(day=when))
     lines.reverse()
     return lines
 

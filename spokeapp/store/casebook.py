@@ -31,6 +31,7 @@ from spokeapp.crypto.keyfile import KdfParameters, KeyFile, WrongPassphrase
 from spokeapp.domain.errors import SpokeError
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import Record, record_from_dict
+from spokeapp.i18n import number, translator
 from spokeapp.store.database import (
     CasebookError,
     Connection,
@@ -39,6 +40,8 @@ from spokeapp.store.database import (
     transaction,
 )
 from spokeapp.store.migrations import occurred_of
+
+tr = translator(__name__)
 
 DB_NAME: Final = "casebook.db"
 KEY_NAME: Final = "casebook.key"
@@ -68,8 +71,10 @@ MIN_PASSPHRASE_LENGTH: Final = 10
 def check_passphrase(passphrase: str) -> None:
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise WeakPassphrase(
-            f"Choose a passphrase of at least {MIN_PASSPHRASE_LENGTH} characters: a few "
-            "unrelated words are easy to remember and hard to guess."
+            tr(
+                "Choose a passphrase of at least {minimum} characters: a few "
+                "unrelated words are easy to remember and hard to guess."
+            ).format(minimum=number(MIN_PASSPHRASE_LENGTH))
         )
 
 
@@ -166,7 +171,9 @@ class Casebook:
         """Set up a new casebook; return it with the recovery key to show the worker once."""
         check_passphrase(passphrase)
         if cls.exists(profile):
-            raise CasebookError("A casebook already exists in this profile; nothing was changed.")
+            raise CasebookError(
+                tr("A casebook already exists in this profile; nothing was changed.")
+            )
         profile.mkdir(parents=True, exist_ok=True, mode=0o700)
         keyfile, data_key, recovery = KeyFile.create(passphrase, kdf)
         conn = connect(profile / DB_NAME, data_key)
@@ -187,7 +194,7 @@ class Casebook:
     ) -> Casebook:
         db_path = profile / DB_NAME
         if not db_path.exists():
-            raise CasebookError("The casebook database is missing from this profile.")
+            raise CasebookError(tr("The casebook database is missing from this profile."))
         conn = connect(db_path, data_key)
         try:
             backup = migrate(conn, db_path, data_key)
@@ -242,7 +249,7 @@ class Casebook:
         try:
             data_key = keyfile.unlock(old)
         except WrongPassphrase as exc:
-            raise WrongPassphrase("Your current passphrase is not right.") from exc
+            raise WrongPassphrase(tr("Your current passphrase is not right.")) from exc
         keyfile.rewrap_passphrase(data_key, new).write(path)
         self.audit("casebook.passphrase_changed")
 
@@ -263,7 +270,7 @@ class Casebook:
 
     def _db(self) -> Connection:
         if self._conn is None:
-            raise CasebookError("The casebook is locked.")
+            raise CasebookError(tr("The casebook is locked."))
         return self._conn
 
     def _meta(self, key: str) -> str | None:
@@ -322,11 +329,13 @@ class Casebook:
                     rowid, old_state, old_revision, old_kind = row
                     if old_state == "final":
                         raise RecordIsFinal(
-                            "This record has been finalised and cannot be changed. "
-                            "Record an amendment instead."
+                            tr(
+                                "This record has been finalised and cannot be changed. "
+                                "Record an amendment instead."
+                            )
                         )
                     if old_kind != record.KIND:
-                        raise CasebookError("A record with this id is of another kind.")
+                        raise CasebookError(tr("A record with this id is of another kind."))
                     revision = int(old_revision) + 1
                     db.execute(
                         "UPDATE records SET case_id = ?, state = ?, body = ?, updated_at = ?, "
@@ -369,9 +378,9 @@ class Casebook:
                     "SELECT rowid, state, kind FROM records WHERE id = ?", (record_id,)
                 ).fetchone()
                 if row is None:
-                    raise RecordNotFound("That record is not in this casebook.")
+                    raise RecordNotFound(tr("That record is not in this casebook."))
                 if row[1] != "draft":
-                    raise RecordIsFinal("Only drafts can be discarded.")
+                    raise RecordIsFinal(tr("Only drafts can be discarded."))
                 db.execute("DELETE FROM notes_fts WHERE rowid = ?", (row[0],))
                 db.execute("DELETE FROM records WHERE rowid = ?", (row[0],))
                 self._append_change(db, record_id, row[2], "discard", "{}", now, True)
@@ -460,7 +469,7 @@ class Casebook:
                 (record_id,),
             ).fetchone()
         if row is None:
-            raise RecordNotFound("That record is not in this casebook.")
+            raise RecordNotFound(tr("That record is not in this casebook."))
         return self._stored(row)
 
     def records(

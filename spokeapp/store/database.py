@@ -13,7 +13,10 @@ from typing import Any
 import sqlcipher3
 
 from spokeapp.domain.errors import SpokeError
+from spokeapp.i18n import translator
 from spokeapp.store.migrations import LATEST_VERSION, MIGRATIONS
+
+tr = translator(__name__)
 
 Connection = Any  # sqlcipher3.Connection has no type stubs
 
@@ -60,8 +63,10 @@ def connect(path: Path, data_key: bytes) -> Connection:
     except sqlcipher3.DatabaseError as exc:
         conn.close()
         raise CasebookError(
-            "The casebook cannot be opened with this key: it is damaged or belongs to another "
-            "key file. Nothing has been changed."
+            tr(
+                "The casebook cannot be opened with this key: it is damaged or belongs to another "
+                "key file. Nothing has been changed."
+            )
         ) from exc
     return conn
 
@@ -122,9 +127,11 @@ def migrate(conn: Connection, db_path: Path, data_key: bytes) -> Path | None:
     current = schema_version(conn)
     if current > LATEST_VERSION:
         raise SchemaTooNew(
-            f"This casebook was written by a newer version of Spoke (schema {current}; this "
-            f"version understands up to {LATEST_VERSION}). Update Spoke to open it; nothing "
-            "has been changed."
+            tr(
+                "This casebook was written by a newer version of Spoke (schema {schema}; this "
+                "version understands up to {latest}). Update Spoke to open it; nothing "
+                "has been changed."
+            ).format(schema=current, latest=LATEST_VERSION)
         )
     if current == LATEST_VERSION:
         return None

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
@@ -41,9 +41,12 @@ from spokeapp.domain.errors import Problem, SpokeError, ValidationError
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.json_text import json_text, json_value
 from spokeapp.domain.records import RECORD_TYPES, record_from_dict
+from spokeapp.i18n import number, translator
 from spokeapp.store.casebook import Casebook, wipe_backups
 from spokeapp.store.database import CasebookError, Connection, transaction
 from spokeapp.store.migrations import occurred_of
+
+tr = translator(__name__)
 
 __all__ = [
     "CASE_DISPOSED",
@@ -226,12 +229,15 @@ class PurgeConfirmation:
 
     @property
     def message(self) -> str:
-        return (
-            f"The hub says {self.records} of the {self.local_total} records on this laptop "
-            f"({self.cases} case{'s' if self.cases != 1 else ''}) are no longer yours to "
-            "hold, usually because the cases were reassigned. Nothing has been removed yet. "
-            "If that is expected, confirm; if not, speak to your supervisor first."
-        )
+        return tr.plural(
+            self.cases,
+            "The hub says {records} of the {total} records on this laptop ({n} case) are no "
+            "longer yours to hold, usually because the cases were reassigned. Nothing has been "
+            "removed yet. If that is expected, confirm; if not, speak to your supervisor first.",
+            "The hub says {records} of the {total} records on this laptop ({n} cases) are no "
+            "longer yours to hold, usually because the cases were reassigned. Nothing has been "
+            "removed yet. If that is expected, confirm; if not, speak to your supervisor first.",
+        ).format(records=number(self.records), total=number(self.local_total))
 
 
 class NeedsConfirmation(SpokeError):
@@ -301,7 +307,7 @@ class SyncStore:
         with self.casebook.sync_transaction() as db:
             if db.execute("SELECT 1 FROM sync_state").fetchone() is not None:
                 raise CasebookError(
-                    "This laptop is already enrolled with a hub; nothing was changed."
+                    tr("This laptop is already enrolled with a hub; nothing was changed.")
                 )
             db.execute(
                 f"INSERT INTO sync_state (id, {_ACCOUNT_COLUMNS}) "  # noqa: S608
@@ -336,8 +342,10 @@ class SyncStore:
             ).fetchone()
             if row is None or row[0] != replacing or row[1] not in allowed:
                 raise CasebookError(
-                    "This laptop's enrolment changed while it was being enrolled again; "
-                    "nothing was changed."
+                    tr(
+                        "This laptop's enrolment changed while it was being enrolled again; "
+                        "nothing was changed."
+                    )
                 )
             if self._replayable_from_genesis(db):
                 first, count = db.execute(
@@ -505,7 +513,9 @@ class SyncStore:
                 (record_id,),
             ).fetchone()
             if not held or on_hub is not None:
-                raise CasebookError("Only a record the hub refused and never took can be split.")
+                raise CasebookError(
+                    tr("Only a record the hub refused and never took can be split.")
+                )
             db.execute(
                 "UPDATE changes SET held = NULL, local_only = 1 WHERE record_id = ? "
                 "AND held IS NOT NULL AND sent_at IS NULL", (record_id,),
@@ -821,23 +831,28 @@ class SyncStore:
         *,
         confirmed_after: int | None = None,
         progress: Callable[[int], None] | None = None,
+        pushed: Mapping[str, int] | None = None,
     ) -> PageResult:
         """Apply one pulled page and move the cursor to ``next_after``, in one transaction.
 
         Raises NeedsConfirmation (nothing applied) if the page would remove more than half of
         the local records, unless the worker confirmed this page (``confirmed_after``).
         ``progress`` is called after each row; if it raises, nothing of the page is kept.
+        ``pushed``: the records this run pushed that the pull leaves out (record id -> the seq
+        the hub acknowledged): a purge before that seq does not remove them (docs/sync.md,
+        "Own records are not pulled back").
         """
+        pushed = pushed or {}
         now = self.casebook.now()
         applied = purged = held = kept = conflicts = 0
         with self.casebook.sync_transaction() as db:
             current = db.execute("SELECT cursor FROM sync_state WHERE id = 1").fetchone()
             if current is None or int(current[0]) != after:
-                raise CasebookError("The sync cursor moved while a page was being applied.")
+                raise CasebookError(tr("The sync cursor moved while a page was being applied."))
             # A disposal is the hub erasing the case for good: it is neither held back nor
             # counted for the question before a large removal (docs/data-protection.md).
             plan = self._purge_plan(
-                db, [p for p in page if p.op == "purge" and not p.disposal]
+                db, [p for p in page if p.op == "purge" and not p.disposal], pushed
             )
             removing = len(plan.remove)
             total = (
@@ -854,7 +869,7 @@ class SyncStore:
                 if item.disposal:
                     purged += self._erase_case(db, item.case_id or item.record_id)
                 elif item.op == "purge":
-                    p, h = self._apply_purge(db, item, plan)
+                    p, h = self._apply_purge(db, item, plan, pushed)
                     purged += p
                     held += h
                 elif item.kind == "conflict":
@@ -1058,7 +1073,7 @@ class SyncStore:
         else:
             rowid, old_state, old_kind = row
             if old_kind != item.kind:
-                raise CasebookError("The hub sent a record whose kind does not match this one.")
+                raise CasebookError(tr("The hub sent a record whose kind does not match this one."))
             if old_state == "final":
                 return True  # finalised records never change; ours is the same
             same = db.execute(
@@ -1125,10 +1140,20 @@ class SyncStore:
                     targets.add(linked)
         return targets, case_id
 
-    def _purge_plan(self, db: Connection, purges: Sequence[PulledRecord]) -> _PurgePlan:
+    @staticmethod
+    def _pushed_after(targets: set[str], seq: int, pushed: Mapping[str, int]) -> set[str]:
+        """Those of ``targets`` this run pushed and the hub stored *after* the purge at
+        ``seq`` (``pushed``: record id -> the seq acknowledged; the case was back in scope by
+        then). The pull leaves those records out (docs/sync.md, "Own records are not pulled
+        back"), so removing them here would lose them where pulling them back restored them."""
+        return {record_id for record_id in targets if pushed.get(record_id, 0) > seq}
+
+    def _purge_plan(self, db: Connection, purges: Sequence[PulledRecord],
+                    pushed: Mapping[str, int]) -> _PurgePlan:
         plan = self._PurgePlan(set(), set(), set())
         for item in purges:
             targets, case_id = self._purge_targets(db, item)
+            targets -= self._pushed_after(targets, item.seq, pushed)
             if case_id is not None:
                 plan.cases.add(case_id)
             for record_id in targets:
@@ -1145,9 +1170,11 @@ class SyncStore:
         return plan
 
     def _apply_purge(
-        self, db: Connection, item: PulledRecord, plan: _PurgePlan
+        self, db: Connection, item: PulledRecord, plan: _PurgePlan,
+        pushed: Mapping[str, int],
     ) -> tuple[int, int]:
         targets, case_id = self._purge_targets(db, item)
+        targets -= self._pushed_after(targets, item.seq, pushed)
         removed = held = 0
         db.execute("INSERT INTO sync_purging (flag) VALUES (1)")
         try:
@@ -1405,7 +1432,7 @@ class SyncStore:
         open_ = {c.record_id: c.body for c in self.conflicts()}
         body = open_.get(conflict_id)
         if body is None:
-            raise CasebookError("That conflict is not open on this laptop.")
+            raise CasebookError(tr("That conflict is not open on this laptop."))
         record_id, kind, name = str(body["record_id"]), str(body["record_kind"]), str(
             body["field"])
         tied = body.get("device_tied") if isinstance(body.get("device_tied"), dict) else {}
@@ -1417,7 +1444,7 @@ class SyncStore:
         chosen = {name} if fields is None else set(fields)
         if name not in chosen or not chosen <= {name} | set(tied):
             raise ValidationError([Problem(
-                "fields", "must be the conflict's field and fields tied to it by a rule")])
+                "fields", tr("must be the conflict's field and fields tied to it by a rule"))])
         if take_laptop:
             values = {f: tied[f] if f in tied else body.get("device_value") for f in chosen}
             updated = record_from_dict(kind, {**current.to_dict(), **values})
@@ -1449,7 +1476,7 @@ class SyncStore:
                 "SELECT body FROM sync_conflicts WHERE record_id = ?", (conflict_id,)
             ).fetchone()
             if row is None:
-                raise CasebookError("That conflict is not on this laptop.")
+                raise CasebookError(tr("That conflict is not on this laptop."))
             body = json.loads(row[0])
             body.update(resolved=True, resolved_by=resolved_by[:64], resolved_at=now)
             if resolution is not None:

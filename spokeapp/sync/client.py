@@ -41,6 +41,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from spokeapp.domain.errors import SpokeError
+from spokeapp.i18n import translator
 from spokeapp.sync.protocol import (
     API_PREFIX,
     DEFAULT_PULL_LIMIT,
@@ -88,6 +89,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+tr = translator(__name__)
 
 #: Connect quickly (a laptop in a car park should give up fast); allow slower large pages.
 DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=10.0)
@@ -217,8 +219,10 @@ def normalise_fingerprint(text: str) -> str:
     cleaned = "".join(ch for ch in text.lower() if ch not in ": \t\n-")
     if len(cleaned) != 64 or any(ch not in "0123456789abcdef" for ch in cleaned):
         raise InsecureHubAddress(
-            "The hub's certificate fingerprint should be 64 hexadecimal characters (SHA-256); "
-            "check what your hub administrator gave you."
+            tr(
+                "The hub's certificate fingerprint should be 64 hexadecimal characters (SHA-256); "
+                "check what your hub administrator gave you."
+            )
         )
     return cleaned
 
@@ -241,23 +245,29 @@ class HubEndpoint:
         host = parts.hostname or ""
         if parts.scheme not in ("http", "https") or not host:
             raise InsecureHubAddress(
-                "The hub address should look like https://hub.example.org (or http://127.0.0.1 "
-                "for a hub on this computer)."
+                tr(
+                    "The hub address should look like https://hub.example.org (or http://127.0.0.1 "
+                    "for a hub on this computer)."
+                )
             )
         if parts.username or parts.password or parts.query or parts.fragment:
-            raise InsecureHubAddress("The hub address should not include a name, query or #.")
+            raise InsecureHubAddress(tr("The hub address should not include a name, query or #."))
         if parts.scheme == "http":
             if not is_loopback_host(host):
                 raise InsecureHubAddress(
-                    "Spoke only talks to a hub over https (encrypted), unless the hub runs on "
-                    "this same computer. Check the address starts with https://."
+                    tr(
+                        "Spoke only talks to a hub over https (encrypted), unless the hub runs on "
+                        "this same computer. Check the address starts with https://."
+                    )
                 )
             fingerprint = None
         else:
             if self.cert_fingerprint is None:
                 raise InsecureHubAddress(
-                    "Spoke needs the hub's certificate fingerprint to be sure it is talking to "
-                    "your hub. Ask your hub administrator for it."
+                    tr(
+                        "Spoke needs the hub's certificate fingerprint to be sure it is talking to "
+                        "your hub. Ask your hub administrator for it."
+                    )
                 )
             fingerprint = normalise_fingerprint(self.cert_fingerprint)
         url = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
@@ -313,12 +323,12 @@ def _caused_by_pin_mismatch(exc: BaseException) -> bool:
 
 #: Why the hub refused to enrol this laptop again, in plain words (by ``ErrorBody.error``).
 _ENROLMENT_REFUSALS: Final = {
-    "other_person": (
+    "other_person": tr.noop(
         "That enrolment code is for someone else. This laptop holds the caseload of the person "
         "it was enrolled for, so it can only be enrolled again in their name. Nothing was "
         "changed: ask your hub administrator for a code in your own name."
     ),
-    "unknown_device": (
+    "unknown_device": tr.noop(
         "That hub does not know this laptop: it was enrolled with a different hub, and its "
         "records belong there. Nothing was changed: check the hub address (it is filled in "
         "with the one this laptop used) or ask your hub administrator."
@@ -350,7 +360,8 @@ class HubApi(Protocol):
 
     def push(self, request: PushRequest) -> PushResponse: ...
 
-    def pull(self, after: int, limit: int = DEFAULT_PULL_LIMIT) -> PullResponse: ...
+    def pull(self, after: int, limit: int = DEFAULT_PULL_LIMIT, *,
+             own: tuple[int, int] | None = None) -> PullResponse: ...
 
     def device_status(self) -> DeviceStatus: ...
 
@@ -454,21 +465,27 @@ class HubClient:
         except httpx.TimeoutException as exc:
             log.info("hub request timed out: %s %s", method, path)
             raise HubUnreachable(
-                "The hub did not answer in time. Your work is safe on this laptop and will be "
-                "sent at the next sync."
+                tr(
+                    "The hub did not answer in time. Your work is safe on this laptop and will be "
+                    "sent at the next sync."
+                )
             ) from exc
         except httpx.TransportError as exc:
             if _caused_by_pin_mismatch(exc):
                 log.warning("hub certificate did not match the pinned fingerprint")
                 raise CertificatePinMismatch(
-                    "This server's certificate is not the one your hub administrator gave you, "
-                    "so Spoke sent nothing. Someone may be pretending to be your hub; tell your "
-                    "administrator."
+                    tr(
+                        "This server's certificate is not the one your hub administrator gave you, "
+                        "so Spoke sent nothing. Someone may be pretending to be your hub; tell "
+                        "your administrator."
+                    )
                 ) from exc
             log.info("hub not reachable: %s %s (%s)", method, path, type(exc).__name__)
             raise HubUnreachable(
-                "Spoke cannot reach the hub (no connection, or the hub is down). Your work is "
-                "safe on this laptop and will be sent at the next sync."
+                tr(
+                    "Spoke cannot reach the hub (no connection, or the hub is down). Your work is "
+                    "safe on this laptop and will be sent at the next sync."
+                )
             ) from exc
         log.info("hub %s %s -> %s", method, path, response.status_code)
         return response
@@ -489,59 +506,75 @@ class HubClient:
         if code == "device_revoked":
             wipe = bool(body.wipe)
             raise DeviceRevoked(
-                "Your hub administrator has revoked this laptop"
-                + (" and asked for its casebook to be erased." if wipe else "."),
+                tr(
+                    "Your hub administrator has revoked this laptop and asked for its casebook "
+                    "to be erased."
+                ) if wipe
+                else tr("Your hub administrator has revoked this laptop."),
                 wipe=wipe,
             )
         if code == "device_retired":
             raise DeviceRetired(
-                "Your hub administrator has retired this laptop: it sends what it holds and "
-                "receives nothing more."
+                tr(
+                    "Your hub administrator has retired this laptop: it sends what it holds and "
+                    "receives nothing more."
+                )
             )
         if code == "epoch_changed":
             raise EpochChanged(
-                "The hub was restored from a backup. Spoke will send everything again."
+                tr("The hub was restored from a backup. Spoke will send everything again.")
             )
         if status == 403 or code == "out_of_scope":
             raise OutOfScope(
-                "The hub refused some changes because the case is not in your caseload there."
+                tr("The hub refused some changes because the case is not in your caseload there.")
             )
         if code in ("chain_gap", "chain_mismatch", "bad_chain", "chain_rejected"):
             raise ChainRejected(
-                "The hub refused this laptop's record history (it does not follow on from what "
-                "the hub has). Nothing was lost; tell your hub administrator."
+                tr(
+                    "The hub refused this laptop's record history (it does not follow on from what "
+                    "the hub has). Nothing was lost; tell your hub administrator."
+                )
             )
         if status == 413:
-            raise BatchTooLarge("The hub refused a batch as too large.")
+            raise BatchTooLarge(tr("The hub refused a batch as too large."))
         if code == "refresh_reused":
             raise MustEnrolAgain(
-                "This laptop needs to be enrolled with the hub again: its sign-in was used "
-                "from somewhere else, so the hub stopped accepting it. Ask your hub "
-                "administrator for a new enrolment code. Everything not yet sent stays safe on "
-                "this laptop."
+                tr(
+                    "This laptop needs to be enrolled with the hub again: its sign-in was used "
+                    "from somewhere else, so the hub stopped accepting it. Ask your hub "
+                    "administrator for a new enrolment code. Everything not yet sent stays safe on "
+                    "this laptop."
+                )
             )
         if code == "refresh_expired":
             raise MustEnrolAgain(
-                "This laptop needs to be enrolled with the hub again: it has not synced for so "
-                "long that its sign-in expired. Ask your hub administrator for a new enrolment "
-                "code. Everything not yet sent stays safe on this laptop."
+                tr(
+                    "This laptop needs to be enrolled with the hub again: it has not synced for so "
+                    "long that its sign-in expired. Ask your hub administrator for a new enrolment "
+                    "code. Everything not yet sent stays safe on this laptop."
+                )
             )
         if status == 429:
             raise TooManyAttempts(
-                "The hub is turning away sign-in attempts for a few minutes; Spoke will try "
-                "again later. Your work is safe on this laptop."
+                tr(
+                    "The hub is turning away sign-in attempts for a few minutes; Spoke will try "
+                    "again later. Your work is safe on this laptop."
+                )
             )
         if status == 401:
             raise AuthRejected(
-                "The hub no longer accepts this laptop's sign-in. Ask your hub administrator "
-                "to enrol it again; your work stays safe on this laptop."
+                tr(
+                    "The hub no longer accepts this laptop's sign-in. Ask your hub administrator "
+                    "to enrol it again; your work stays safe on this laptop."
+                )
             )
         if status >= 500:
             raise HubUnreachable(
-                "The hub has a problem of its own right now; Spoke will try again later."
+                tr("The hub has a problem of its own right now; Spoke will try again later.")
             )
         raise HubRejected(
-            f"The hub refused the request ({code}).", status=status, error=code
+            tr("The hub refused the request ({code}).").format(code=code), status=status,
+            error=code,
         )
 
     @staticmethod
@@ -550,7 +583,7 @@ class HubClient:
             return model.model_validate_json(response.content)
         except ValidationError as exc:
             raise HubRejected(
-                "The hub answered in a way this version of Spoke does not understand.",
+                tr("The hub answered in a way this version of Spoke does not understand."),
                 status=response.status_code, error="bad_response",
             ) from exc
 
@@ -564,7 +597,7 @@ class HubClient:
             health = HubHealth(str(data["status"]), str(data["hub_epoch"]))
         except (ValueError, KeyError, TypeError) as exc:
             raise HubRejected(
-                "The server at this address does not look like a Spoke hub.",
+                tr("The server at this address does not look like a Spoke hub."),
                 status=response.status_code, error="bad_response",
             ) from exc
         return health
@@ -583,25 +616,27 @@ class HubClient:
             )
         except ValidationError as exc:
             raise EnrolmentRefused(
-                "That enrolment code does not look right; check it and try again."
+                tr("That enrolment code does not look right; check it and try again.")
             ) from exc
         response = self._send("POST", f"{API_PREFIX}/enrol",
                               json_body=request.model_dump(exclude_none=True))
         if response.status_code == 429:
             log.info("enrolment throttled by the hub")
             raise EnrolmentRefused(
-                "The hub has seen too many enrolment attempts and is refusing them for a few "
-                "minutes. Wait, check the code, then try again."
+                tr(
+                    "The hub has seen too many enrolment attempts and is refusing them for a few "
+                    "minutes. Wait, check the code, then try again."
+                )
             )
         if response.status_code >= 400 and response.status_code < 500:
             body = self._error_body(response)
             log.info("enrolment refused: %s", body.error)
             if body.error == "device_revoked":
                 self._raise_for(response)
-            raise EnrolmentRefused(_ENROLMENT_REFUSALS.get(
-                body.error,
+            refusal = _ENROLMENT_REFUSALS.get(body.error)
+            raise EnrolmentRefused(tr(refusal) if refusal is not None else tr(
                 "The hub did not accept that enrolment code. Codes work once and expire after "
-                "a day; ask your hub administrator for a new one.",
+                "a day; ask your hub administrator for a new one."
             ))
         self._raise_for(response)
         enrolled = self._parse(EnrolResponse, response)
@@ -626,7 +661,7 @@ class HubClient:
 
     def _refresh_locked(self) -> str:
         if self._credentials is None:
-            raise AuthRejected("This laptop is not enrolled with a hub yet.")
+            raise AuthRejected(tr("This laptop is not enrolled with a hub yet."))
         credentials = self._credentials
         request = TokenRequest(
             device_id=credentials.device_id, refresh_token=credentials.refresh_token
@@ -695,11 +730,17 @@ class HubClient:
         self.hub_epoch = answer.hub_epoch
         return answer
 
-    def pull(self, after: int, limit: int = DEFAULT_PULL_LIMIT) -> PullResponse:
-        """One page of record versions in this worker's scope with seq > ``after``."""
-        response = self._authorised(
-            "GET", f"{API_PREFIX}/sync/pull", params={"after": after, "limit": limit}
-        )
+    def pull(self, after: int, limit: int = DEFAULT_PULL_LIMIT, *,
+             own: tuple[int, int] | None = None) -> PullResponse:
+        """One page of record versions in this worker's scope with seq > ``after``.
+
+        ``own``: the first and last seq the hub gave this laptop's events in the pushes just
+        before; the hub leaves those records out (docs/sync.md, "Own records are not pulled
+        back"; an older hub ignores it and sends them)."""
+        params: dict[str, int] = {"after": after, "limit": limit}
+        if own is not None:
+            params.update(own_from=own[0], own_to=own[1])
+        response = self._authorised("GET", f"{API_PREFIX}/sync/pull", params=params)
         page = self._parse(PullResponse, response)
         self.hub_epoch = page.hub_epoch
         return page
@@ -748,7 +789,7 @@ class HubClient:
             body = None
         if not isinstance(body, dict) or body.get("schema") != "spoke.subject_file/1":
             raise HubRejected(
-                "The hub answered in a way this version of Spoke does not understand.",
+                tr("The hub answered in a way this version of Spoke does not understand."),
                 status=response.status_code, error="bad_response",
             )
         return body
@@ -760,14 +801,20 @@ class HubClient:
         try:
             response = self._authorised("GET", path, params=params)
         except OutOfScope:
-            raise OutOfScope(f"The hub does not let this account see {what}.") from None
+            raise OutOfScope(
+                tr("The hub does not let this account see {what}.").format(what=what)
+            ) from None
         except HubRejected as exc:
             if exc.status == 404:
-                raise HubRejected(f"The hub found nothing by that id for {what}.", status=404,
-                                  error=exc.error) from None
+                raise HubRejected(
+                    tr("The hub found nothing by that id for {what}.").format(what=what),
+                    status=404, error=exc.error,
+                ) from None
             if exc.status == 422:
-                raise HubRejected(f"The hub could not use these filters for {what}.",
-                                  status=422, error=exc.error) from None
+                raise HubRejected(
+                    tr("The hub could not use these filters for {what}.").format(what=what),
+                    status=422, error=exc.error,
+                ) from None
             raise
         try:
             body = response.json()
@@ -775,7 +822,7 @@ class HubClient:
             body = None
         if not isinstance(body, dict):
             raise HubRejected(
-                "The hub answered in a way this version of Spoke does not understand.",
+                tr("The hub answered in a way this version of Spoke does not understand."),
                 status=response.status_code, error="bad_response",
             )
         return body
@@ -785,7 +832,7 @@ class HubClient:
         administrators all): ``filters`` are query pairs (person, case, since, until, action
         (repeatable), device, flagged_only, cursor, limit)."""
         # As params, not in the path: the path is logged, and a filter may be a person's name.
-        return self._officer_json(f"{API_PREFIX}/audit", "the audit",
+        return self._officer_json(f"{API_PREFIX}/audit", tr("the audit"),
                                   params=httpx.QueryParams(tuple(filters)))
 
     def audit_csv(self, filters: list[tuple[str, str]]) -> bytes:
@@ -795,25 +842,25 @@ class HubClient:
             response = self._authorised("GET", f"{API_PREFIX}/audit/export",
                                         params=httpx.QueryParams(tuple(filters)))
         except OutOfScope:
-            raise OutOfScope("The hub does not let this account export the audit.") from None
+            raise OutOfScope(tr("The hub does not let this account export the audit.")) from None
         except HubRejected as exc:
             if exc.status != 422:
                 raise
-            message = ("More entries match than one export may hold: narrow the filters."
+            message = (tr("More entries match than one export may hold: narrow the filters.")
                        if exc.error == "too_many_entries"
-                       else "The hub could not use these filters for the audit.")
+                       else tr("The hub could not use these filters for the audit."))
             raise HubRejected(message, status=422, error=exc.error) from None
         return response.content
 
     def devices(self) -> dict[str, Any]:
         """The enrolled laptops (``GET /v1/devices``; administrators)."""
-        return self._officer_json(f"{API_PREFIX}/devices", "the list of laptops")
+        return self._officer_json(f"{API_PREFIX}/devices", tr("the list of laptops"))
 
     def device_report(self, device_id: str) -> dict[str, Any]:
         """A lost or stolen laptop's report (``GET /v1/devices/{id}/report``; administrators):
         the JSON of ``spoke-hub device report --json``. It names young people: never log it."""
         return self._officer_json(
-            f"{API_PREFIX}/devices/{quote(device_id, safe='')}/report", "device report")
+            f"{API_PREFIX}/devices/{quote(device_id, safe='')}/report", tr("the device report"))
 
 
 def fetch_certificate_fingerprint(host: str, port: int = 443, timeout: float = 10.0) -> str:
@@ -828,5 +875,5 @@ def fetch_certificate_fingerprint(host: str, port: int = 443, timeout: float = 1
     ):
         der = tls.getpeercert(binary_form=True)
     if der is None:
-        raise HubUnreachable("The server did not present a certificate.")
+        raise HubUnreachable(tr("The server did not present a certificate."))
     return fingerprint_of(der)

@@ -38,6 +38,7 @@ from pydantic import ValidationError
 from spokeapp.crypto.device_keys import DeviceKey
 from spokeapp.domain.areas import Area
 from spokeapp.domain.errors import SpokeError
+from spokeapp.i18n import translator
 from spokeapp.store.areas import save_areas
 from spokeapp.store.casebook import Casebook
 from spokeapp.store.database import CasebookError
@@ -106,6 +107,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+tr = translator(__name__)
 
 #: Room left in a batch for the request envelope (epoch, chain proof, JSON punctuation).
 _ENVELOPE_BYTES: Final = 4096
@@ -123,7 +125,7 @@ SIGN_IN_ENDED: Final = "sign_in_ended"
 #: means revoked *without* wipe (hubs before retirement existed); a device told to wipe has
 #: erased its casebook, and the hub refuses its re-enrolment with the wipe instruction.
 ENROL_AGAIN_STATUSES: Final = frozenset({SIGN_IN_ENDED, "revoked"})
-RETIRED_DONE: Final = (
+RETIRED_DONE: Final = tr.noop(
     "This laptop has been retired by your hub; everything on it has been sent."
 )
 
@@ -147,7 +149,7 @@ def enrolled_account(store: SyncStore) -> HubAccount:
     """The hub account this laptop is enrolled with; raises NotEnrolled before enrolment."""
     account = store.account()
     if account is None:
-        raise NotEnrolled("This laptop is not enrolled with a hub yet.")
+        raise NotEnrolled(tr("This laptop is not enrolled with a hub yet."))
     return account
 
 
@@ -190,15 +192,30 @@ class SyncStatus:
 def retired_notice(waiting: int, held: int) -> str:
     """What the status says once the hub has retired this laptop."""
     if waiting == 0 and held == 0:
-        return RETIRED_DONE
-    parts = []
-    if waiting:
-        parts.append(f"{waiting} record{'s' if waiting != 1 else ''} still to send")
-    if held:
-        parts.append(f"{held} record{'s' if held != 1 else ''} the hub would not take")
-    return (
-        "This laptop has been retired by your hub. It has " + " and ".join(parts)
-        + ": keep it until they are sent or your supervisor has sorted them out."
+        return tr(RETIRED_DONE)
+    if not held:
+        return tr.plural(
+            waiting,
+            "This laptop has been retired by your hub. It has {n} record still to send: keep it "
+            "until they are sent or your supervisor has sorted them out.",
+            "This laptop has been retired by your hub. It has {n} records still to send: keep it "
+            "until they are sent or your supervisor has sorted them out.",
+        )
+    if not waiting:
+        return tr.plural(
+            held,
+            "This laptop has been retired by your hub. It has {n} record the hub would not "
+            "take: keep it until they are sent or your supervisor has sorted them out.",
+            "This laptop has been retired by your hub. It has {n} records the hub would not "
+            "take: keep it until they are sent or your supervisor has sorted them out.",
+        )
+    return tr(
+        "This laptop has been retired by your hub. It has {waiting} and {held}: keep it until "
+        "they are sent or your supervisor has sorted them out."
+    ).format(
+        waiting=tr.plural(waiting, "{n} record still to send", "{n} records still to send"),
+        held=tr.plural(held, "{n} record the hub would not take",
+                       "{n} records the hub would not take"),
     )
 
 
@@ -442,6 +459,10 @@ class SyncEngine:
         self._confirmed_after: int | None = None
         self._wiped = False
         self._hub_reachable: bool | None = None
+        # The seqs the hub gave this run's own events, by record id (docs/sync.md, "Own
+        # records are not pulled back"); None once this run re-pushed or reset anything (its
+        # pull is then a whole one).
+        self._own_acks: dict[str, int] | None = {}
 
     # -------------------------------------------------------------- events and status
     def set_listener(self, on_event: Callable[[SyncEvent], None] | None) -> None:
@@ -462,7 +483,7 @@ class SyncEngine:
     def status(self) -> SyncStatus:
         """The current sync status (cheap: reads the casebook only)."""
         if self._wiped or not self.casebook.is_open:
-            return SyncStatus(enrolled=False, last_error="The casebook is closed.")
+            return SyncStatus(enrolled=False, last_error=tr("The casebook is closed."))
         account = self.store.account()
         if account is None:
             return SyncStatus(enrolled=False, waiting=self.store.waiting_count())
@@ -509,7 +530,7 @@ class SyncEngine:
             previous = self.store.account()
             if previous is not None and previous.device_status not in ENROL_AGAIN_STATUSES:
                 raise CasebookError(
-                    "This laptop is already enrolled with a hub; nothing was changed."
+                    tr("This laptop is already enrolled with a hub; nothing was changed.")
                 )
             if previous is not None:
                 account = self._enrol_again(previous, endpoint, code, device_name)
@@ -582,14 +603,18 @@ class SyncEngine:
         # must not turn this casebook into another person's or another hub's.
         if enrolled.hub_id != previous.hub_id:
             raise EnrolmentRefused(
-                "That hub is not the one this laptop was enrolled with, and its records belong "
-                "there. Nothing was changed on this laptop; ask your hub administrator."
+                tr(
+                    "That hub is not the one this laptop was enrolled with, and its records belong "
+                    "there. Nothing was changed on this laptop; ask your hub administrator."
+                )
             )
         if enrolled.user_id != previous.user_id:
             raise EnrolmentRefused(
-                "That enrolment code is for someone else. This laptop holds the caseload of "
-                "the person it was enrolled for. Nothing was changed on this laptop; ask your "
-                "hub administrator for a code in your own name."
+                tr(
+                    "That enrolment code is for someone else. This laptop holds the caseload of "
+                    "the person it was enrolled for. Nothing was changed on this laptop; ask your "
+                    "hub administrator for a code in your own name."
+                )
             )
         account = self._new_account(endpoint, device_name, enrolled, key)
         # The cursor is kept when the person's scope is the same (same person, role and team,
@@ -655,7 +680,7 @@ class SyncEngine:
             report = SyncReport(started_at=self._clock())
             if self._wiped:
                 report.wiped = True
-                report.error = "This laptop's casebook was erased on the hub's instruction."
+                report.error = tr("This laptop's casebook was erased on the hub's instruction.")
                 return report
             try:
                 self._run(report)
@@ -714,6 +739,7 @@ class SyncEngine:
         if attach is not None:
             key = DeviceKey.from_private_bytes(account.device_key)
             attach(on_refresh=self.store.save_refresh_token, sign=key.sign)
+        self._own_acks = {}
         try:
             for _attempt in range(_MAX_RESTARTS + 1):
                 try:
@@ -723,7 +749,7 @@ class SyncEngine:
                     continue
             else:
                 raise SyncError(
-                    "The hub keeps changing its data underneath this laptop; try again later."
+                    tr("The hub keeps changing its data underneath this laptop; try again later.")
                 )
         finally:
             client.close()
@@ -791,6 +817,7 @@ class SyncEngine:
         return enrolled_account(self.store)
 
     def _hub_restored(self, epoch: str, report: SyncReport) -> None:
+        self._own_acks = None  # the pull from zero is a whole one
         count = self.store.reset_for_restored_hub(epoch, GENESIS_HEAD)
         report.hub_restored = True
         log.warning("hub epoch changed; re-pushing %d changes and pulling from zero", count)
@@ -880,6 +907,9 @@ class SyncEngine:
         position = account.repush_from
         if position is None:
             return
+        # A replay may hold records this casebook no longer has (a case purged since): this
+        # run's pull is a whole one (docs/sync.md, "Own records are not pulled back").
+        self._own_acks = None
         while position is not None:
             runs = self.store.replay_runs(position, MAX_BATCH_CHANGES)
             if not runs:
@@ -1056,11 +1086,14 @@ class SyncEngine:
             result = results.get(change.id)
             if result is None:
                 raise HubRejected(
-                    "The hub's answer did not cover every change sent; they will be sent again.",
+                    tr("The hub's answer did not cover every change sent; they will be sent "
+                       "again."),
                     status=200, error="bad_response",
                 )
             if result.status == "accepted":
                 report.accepted += 1
+                if change.op == "finalise" and self._own_acks is not None:
+                    self._own_acks[change.record_id] = result.seq
             elif result.status == "duplicate":
                 report.duplicates += 1
             else:
@@ -1103,9 +1136,24 @@ class SyncEngine:
 
         return progress
 
+    def _own_window(self, cursor: int) -> tuple[int, int] | None:
+        """The seqs the hub gave this run's own events, first and last, for the pull to leave
+        out (docs/sync.md, "Own records are not pulled back"): the acknowledgement already
+        recorded them. None: pull everything (nothing pushed, or this run re-pushed)."""
+        seqs = [seq for seq in (self._own_acks or {}).values() if seq > cursor]
+        return (min(seqs), max(seqs)) if seqs else None
+
     def _pull(self, client: HubApi, report: SyncReport) -> None:
         account = self._account()
         cursor = account.cursor
+        own = self._own_window(cursor)
+        pushed = dict(self._own_acks or {}) if own is not None else None
+
+        def pull_page(after: int) -> PullResponse:
+            if own is None:  # as before (and as test fakes of older clients expect)
+                return client.pull(after, self._pull_limit)
+            return client.pull(after, self._pull_limit, own=own)
+
         # The next page is fetched (and parsed) on a helper thread while this one is applied:
         # the hub serves page N+1 while the casebook writes page N. Reading ahead changes
         # nothing that is stored: each page is still applied, with its cursor, in one
@@ -1117,7 +1165,7 @@ class SyncEngine:
                 while True:
                     page = (
                         upcoming.result() if upcoming is not None
-                        else client.pull(cursor, self._pull_limit)
+                        else pull_page(cursor)
                     )
                     upcoming = None
                     if page.hub_epoch != account.hub_epoch or cursor > page.max_seq:
@@ -1125,8 +1173,8 @@ class SyncEngine:
                         raise _Restart()
                     last = not page.more or page.next_after <= cursor
                     if not last:
-                        upcoming = ahead.submit(client.pull, page.next_after, self._pull_limit)
-                    self._apply_pulled(page, cursor, report)
+                        upcoming = ahead.submit(pull_page, page.next_after)
+                    self._apply_pulled(page, cursor, report, pushed)
                     backup_seq = page.backup_seq
                     if last:
                         break
@@ -1150,7 +1198,8 @@ class SyncEngine:
             report.scrubbed = True
             log.info("casebook rebuilt after a disposal")
 
-    def _apply_pulled(self, page: PullResponse, cursor: int, report: SyncReport) -> None:
+    def _apply_pulled(self, page: PullResponse, cursor: int, report: SyncReport,
+                      pushed: dict[str, int] | None = None) -> None:
         rows = [
             PulledRecord(
                 seq=c.seq, record_id=c.record_id, kind=c.kind, op=c.op,
@@ -1160,7 +1209,7 @@ class SyncEngine:
         ]
         result = self.store.apply_page(
             cursor, page.next_after, rows, confirmed_after=self._confirmed_after,
-            progress=self._page_progress(page),
+            progress=self._page_progress(page), pushed=pushed,
         )
         report.pulled += result.applied + result.conflicts
         report.kept_local += result.kept_unsent

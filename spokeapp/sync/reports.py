@@ -10,12 +10,15 @@ team report and an admin's hub report come from here. Nothing of it is stored on
 from __future__ import annotations
 
 from spokeapp.domain.reports import Figure, Period, Report, ReportScope
+from spokeapp.i18n import translator
 from spokeapp.store.casebook import Casebook
 from spokeapp.sync.client import HubRejected
 from spokeapp.sync.enrolled import enrolled_client
 from spokeapp.sync.protocol import ReportResponse
 
 __all__ = ["fetch_report", "report_from_response"]
+
+tr = translator(__name__)
 
 
 def report_from_response(response: ReportResponse) -> Report:
@@ -24,7 +27,7 @@ def report_from_response(response: ReportResponse) -> Report:
     figures = []
     for figure in response.figures:
         if figure.count is None:
-            raise HubRejected("The hub sent a report with withheld figures.", status=200,
+            raise HubRejected(tr("The hub sent a report with withheld figures."), status=200,
                               error="bad_response")
         figures.append(Figure(figure.key, figure.section, figure.label, figure.count,
                               figure.of, figure.expected, figure.benchmark))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from spokeapp.resources import resource_path
 from spokeapp.ui.shell import SpokeShell
+from spokeapp.ui.translation import install_translation
 
 ICON_SIZES = (16, 32, 48, 64, 128, 256)
 
@@ -34,6 +35,7 @@ def _application() -> QApplication:
     app.setOrganizationName("Spoke")
     app.setDesktopFileName("spoke")
     app.setWindowIcon(application_icon())
+    install_translation()  # Spoke's words through Qt's translators; dates in the system locale
     # Qt follows the system's light or dark scheme by itself, except the classic Windows style,
     # which cannot draw dark; Fusion can, so use it only in that case.
     dark = app.styleHints().colorScheme() == Qt.ColorScheme.Dark

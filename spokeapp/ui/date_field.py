@@ -13,6 +13,7 @@ from datetime import date, datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from spokeapp.i18n import translator
 from spokeapp.present.dates import (
     DateProblem,
     day_text,
@@ -24,6 +25,8 @@ from spokeapp.present.dates import (
 )
 from spokeapp.ui.signals import emit
 from spokeapp.ui.widgets import Message
+
+tr = translator(__name__)
 
 #: Naive local "now" (a date field's idea of today comes from it). Tests pass a fixed one.
 LocalClock = Callable[[], datetime]
@@ -59,17 +62,17 @@ class DateField(QWidget):
         self._problem: str | None = None
         self.line = QLineEdit(self)
         self.line.setPlaceholderText(
-            "e.g. yesterday 16:30" if with_time else "e.g. 4/12/2026 or yesterday"
+            tr("e.g. yesterday 16:30") if with_time else tr("e.g. 4/12/2026 or yesterday")
         )
         width = self.line.fontMetrics().averageCharWidth() * (22 if with_time else 18)
         self.line.setMinimumWidth(width)
         self.line.setMaximumWidth(int(width * 1.3))
         #: The value in words, beside the text.
         self.words = QLabel(self)
-        self.words.setAccessibleName("Date in words")
+        self.words.setAccessibleName(tr("Date in words"))
         self.words.setWordWrap(True)  # a narrow window wraps the words, never the row
         #: What is wrong with the text, under it.
-        self.status = Message(self, name="Problem with this date")
+        self.status = Message(self, name=tr("Problem with this date"))
         row = QHBoxLayout()
         row.addWidget(self.line, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.words, 1, Qt.AlignmentFlag.AlignTop)
@@ -91,8 +94,8 @@ class DateField(QWidget):
         """What a screen reader calls the field (the text line is what takes focus)."""
         self.setAccessibleName(name)
         self.line.setAccessibleName(name)
-        self.words.setAccessibleName(f"{name}, in words")
-        self.status.setAccessibleName(f"Problem with {name}")
+        self.words.setAccessibleName(tr("{field}, in words").format(field=name))
+        self.status.setAccessibleName(tr("Problem with {field}").format(field=name))
         if description:
             self.line.setAccessibleDescription(description)
 
@@ -133,7 +136,8 @@ class DateField(QWidget):
         """Why the text is not a date this field takes (words to follow the field's name), or
         "is needed" when nothing is typed and the record needs it; ``None`` when all is well."""
         if self._problem is None and self._value is None and self.required:
-            return "is needed: type a date" + (" and time" if self.with_time else "")
+            return (tr("is needed: type a date and time") if self.with_time
+                    else tr("is needed: type a date"))
         return self._problem
 
     def show_problem(self, text: str) -> None:
@@ -175,8 +179,9 @@ class DateField(QWidget):
             words = day_words(value)
         self.words.setText(words)
         if self._problem is not None and self._telling:
-            name = self.accessibleName() or "This date"
-            self.status.show_error(f"{name} {self._problem}.")
+            name = self.accessibleName() or tr("This date")
+            self.status.show_error(
+                tr("{field} {problem}.").format(field=name, problem=self._problem))
         else:
             self.status.clear_message()
         self.line.setAccessibleDescription(self.status.text() or words)

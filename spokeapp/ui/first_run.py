@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from spokeapp.domain.errors import SpokeError
+from spokeapp.i18n import translator
 from spokeapp.present.passphrase import MIN_PASSPHRASE_LENGTH, passphrase_problem
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
@@ -40,7 +41,9 @@ from spokeapp.ui.widgets import (
 #: ``create(passphrase) -> (open casebook, recovery key text)``; runs off the GUI thread.
 Creator = Callable[[str], tuple[Any, str]]
 
-ACKNOWLEDGE_TEXT = "I have written this recovery key down and will keep it safe"
+tr = translator(__name__)
+
+ACKNOWLEDGE_TEXT = tr.noop("I have written this recovery key down and will keep it safe")
 
 
 class FirstRunWindow(QWidget):
@@ -54,7 +57,7 @@ class FirstRunWindow(QWidget):
         self._tasks = tasks
         self._book: Any = None
         self._recovery_key = ""
-        self.setWindowTitle("Spoke - set up your casebook")
+        self.setWindowTitle(tr("Spoke - set up your casebook"))
         self.setMinimumWidth(560)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self._passphrase_page())
@@ -69,26 +72,26 @@ class FirstRunWindow(QWidget):
     def _passphrase_page(self) -> QWidget:
         page = QWidget(self)
         intro = paragraph(
-            "Spoke keeps your notes in an encrypted casebook on this laptop. Choose a passphrase "
-            "to lock it. You will type it each time you open Spoke, so pick something you can "
-            f"remember: at least {MIN_PASSPHRASE_LENGTH} characters. A few unrelated words work "
-            "well.",
+            tr("Spoke keeps your notes in an encrypted casebook on this laptop. Choose a "
+               "passphrase to lock it. You will type it each time you open Spoke, so pick "
+               "something you can remember: at least {least} characters. A few unrelated words "
+               "work well.").format(least=MIN_PASSPHRASE_LENGTH),
             page,
         )
-        self.passphrase = PassphraseEdit("Passphrase", page)
-        self.confirm = PassphraseEdit("Type the passphrase again", page)
+        self.passphrase = PassphraseEdit(tr("Passphrase"), page)
+        self.confirm = PassphraseEdit(tr("Type the passphrase again"), page)
         self.meter = StrengthMeter(page)
-        self.message = Message(page, name="Problem with the passphrase")
-        self.create_button = QPushButton("&Create my casebook", page)
-        self.create_button.setAccessibleName("Create my casebook")
+        self.message = Message(page, name=tr("Problem with the passphrase"))
+        self.create_button = QPushButton(tr("&Create my casebook"), page)
+        self.create_button.setAccessibleName(tr("Create my casebook"))
         self.create_button.setDefault(True)
         self.create_button.setAutoDefault(True)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        passphrase_label = QLabel("&Passphrase:", page)
+        passphrase_label = QLabel(tr("&Passphrase:"), page)
         passphrase_label.setBuddy(self.passphrase)
-        confirm_label = QLabel("&Type it again:", page)
+        confirm_label = QLabel(tr("&Type it again:"), page)
         confirm_label.setBuddy(self.confirm)
         form.addRow(passphrase_label, self.passphrase)
         form.addRow("", self.meter)
@@ -100,7 +103,7 @@ class FirstRunWindow(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.create_button)
 
-        lay_out_page(page, "Welcome to Spoke", [intro, form, self.message], buttons)
+        lay_out_page(page, tr("Welcome to Spoke"), [intro, form, self.message], buttons)
 
         self.passphrase.textChanged.connect(self._passphrase_changed)
         self.confirm.textChanged.connect(lambda _text: self.message.clear_message())
@@ -124,7 +127,7 @@ class FirstRunWindow(QWidget):
             self.passphrase.setFocus()
             return
         self._set_busy(True)
-        self.message.show_info("Setting up your casebook. This takes a few seconds…")
+        self.message.show_info(tr("Setting up your casebook. This takes a few seconds…"))
         self._tasks.submit(
             lambda: self._create(passphrase), self._created, self._failed, owner=self
         )
@@ -156,10 +159,10 @@ class FirstRunWindow(QWidget):
     def _recovery_page(self) -> QWidget:
         page = QWidget(self)
         explain = paragraph(
-            "If you ever forget your passphrase, this recovery key is the only way back into "
-            "your casebook. Nobody at the hub can open it for you.\n\n"
-            "Write it down on paper now and keep it somewhere safe, away from this laptop. "
-            "It will not be shown again.",
+            tr("If you ever forget your passphrase, this recovery key is the only way back "
+               "into your casebook. Nobody at the hub can open it for you.\n\n"
+               "Write it down on paper now and keep it somewhere safe, away from this laptop. "
+               "It will not be shown again."),
             page,
         )
         self.key_label = QLabel(page)
@@ -176,16 +179,17 @@ class FirstRunWindow(QWidget):
         self.key_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.key_label.setFrameShape(QLabel.Shape.StyledPanel)
         self.key_label.setContentsMargins(24, 16, 24, 16)
-        self.key_label.setAccessibleName("Recovery key")
+        self.key_label.setAccessibleName(tr("Recovery key"))
 
-        self.copy_button = QPushButton("C&opy", page)
-        self.copy_button.setAccessibleName("Copy the recovery key")
-        self.copy_button.setToolTip("Copy the recovery key, for example into a password manager")
+        self.copy_button = QPushButton(tr("C&opy"), page)
+        self.copy_button.setAccessibleName(tr("Copy the recovery key"))
+        self.copy_button.setToolTip(
+            tr("Copy the recovery key, for example into a password manager"))
         self.copy_status = QLabel(page)
-        self.acknowledge = QCheckBox(ACKNOWLEDGE_TEXT, page)
-        self.acknowledge.setAccessibleName(ACKNOWLEDGE_TEXT)
-        self.continue_button = QPushButton("Con&tinue", page)
-        self.continue_button.setAccessibleName("Continue to Spoke")
+        self.acknowledge = QCheckBox(tr(ACKNOWLEDGE_TEXT), page)
+        self.acknowledge.setAccessibleName(tr(ACKNOWLEDGE_TEXT))
+        self.continue_button = QPushButton(tr("Con&tinue"), page)
+        self.continue_button.setAccessibleName(tr("Continue to Spoke"))
         self.continue_button.setEnabled(False)
 
         copy_row = QHBoxLayout()
@@ -197,7 +201,7 @@ class FirstRunWindow(QWidget):
 
         lay_out_page(
             page,
-            "Your recovery key",
+            tr("Your recovery key"),
             [explain, self.key_label, copy_row, self.acknowledge],
             buttons,
         )
@@ -212,9 +216,9 @@ class FirstRunWindow(QWidget):
 
     def _copy(self) -> None:
         QGuiApplication.clipboard().setText(self._recovery_key)
-        self.copy_status.setText(
+        self.copy_status.setText(tr(
             "Copied. Paste it somewhere safe; Spoke clears it from the clipboard when you continue."
-        )
+        ))
 
     def _continue(self) -> None:
         if not self.acknowledge.isChecked() or self._book is None:

@@ -35,12 +35,15 @@ from PySide6.QtWidgets import (
 )
 
 from spokeapp.domain.errors import Problem, SpokeError, ValidationError
+from spokeapp.i18n import translator
 from spokeapp.store.casebook import Casebook
 from spokeapp.ui.date_field import DateField
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.text_limit import attach as attach_limit
 from spokeapp.ui.widgets import Message, close_and_save
+
+tr = translator(__name__)
 
 #: ``ask_discard(parent) -> True`` to throw the changes away. Tests replace it.
 DiscardQuestion = Callable[[QWidget], bool]
@@ -49,8 +52,8 @@ DiscardQuestion = Callable[[QWidget], bool]
 def ask_discard(parent: QWidget) -> bool:
     answer = QMessageBox.question(
         parent,
-        "Discard changes?",
-        "You have changes that are not saved. Close and lose them?",
+        tr("Discard changes?"),
+        tr("You have changes that are not saved. Close and lose them?"),
         QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Cancel,
     )
@@ -108,19 +111,20 @@ def ask_finalise(parent: QWidget, what: str) -> FinaliseAnswer:
     """The one pause before a step that cannot be undone, in plain words."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(f"Finalise this {what}?")
-    box.setText(f"Finalise this {what}?")
+    question = tr("Finalise this {what}?").format(what=what)
+    box.setWindowTitle(question)
+    box.setText(question)
     box.setInformativeText(
-        "Once finalised it cannot be changed; corrections are added as amendments."
+        tr("Once finalised it cannot be changed; corrections are added as amendments.")
     )
-    go = box.addButton("&Finalise", QMessageBox.ButtonRole.AcceptRole)
-    back = box.addButton("&Go back", QMessageBox.ButtonRole.RejectRole)
-    go.setAccessibleName(f"Finalise this {what}")
-    back.setAccessibleName("Go back without finalising")
+    go = box.addButton(tr("&Finalise"), QMessageBox.ButtonRole.AcceptRole)
+    back = box.addButton(tr("&Go back"), QMessageBox.ButtonRole.RejectRole)
+    go.setAccessibleName(tr("Finalise this {what}").format(what=what))
+    back.setAccessibleName(tr("Go back without finalising"))
     box.setDefaultButton(go)
     box.setEscapeButton(back)
-    tick = QCheckBox("&Don't ask again", box)
-    tick.setAccessibleName("Don't ask again before finalising")
+    tick = QCheckBox(tr("&Don't ask again"), box)
+    tick.setAccessibleName(tr("Don't ask again before finalising"))
     box.setCheckBox(tick)
     box.exec()
     return FinaliseAnswer(box.clickedButton() is go, ask_again=not tick.isChecked())
@@ -284,7 +288,8 @@ class FieldForm:
             widget.set_name(self.labels.get(name, name), hint)
             error = widget.status
         else:
-            error = Message(self.widget, name=f"Problem with {self.labels.get(name, name)}")
+            error = Message(self.widget, name=tr("Problem with {field}").format(
+                field=self.labels.get(name, name)))
         column = QVBoxLayout()
         column.setSpacing(2)
         column.addWidget(widget)
@@ -298,7 +303,7 @@ class FieldForm:
         if isinstance(widget, QCheckBox):
             self.layout.addRow("", column)
         else:
-            label = QLabel(mnemonic + ":", self.widget)
+            label = QLabel(tr("{label}:").format(label=mnemonic), self.widget)
             label.setBuddy(widget)
             self.layout.addRow(label, column)
         self.inputs[name] = widget
@@ -330,21 +335,27 @@ class FieldForm:
     def choice_problems(self) -> list[Problem]:
         """Each required choice left on its blank first item ("Choose…")."""
         return [
-            Problem(name, "must be chosen")
+            Problem(name, tr("must be chosen"))
             for name, widget in self.inputs.items()
             if isinstance(widget, QComboBox) and widget.property(REQUIRED_CHOICE)
-            and widget.currentData() is None and widget.isVisibleTo(widget.window())
+            and widget.currentData() is None and self._shown_now(widget)
         ]
 
     def date_problems(self) -> list[Problem]:
         """What is wrong with the typed dates (not readable, or needed and empty)."""
         problems: list[Problem] = []
         for name, widget in self.inputs.items():
-            if isinstance(widget, DateField) and widget.isVisibleTo(widget.window()):
+            if isinstance(widget, DateField) and self._shown_now(widget):
                 problem = widget.problem()
                 if problem is not None:
                     problems.append(Problem(name, problem))
         return problems
+
+    def _shown_now(self, widget: QWidget) -> bool:
+        """``widget`` is on the form as it stands (not in a row or box hidden for now). Judged
+        within the form's owner, so a form on a page of a stack is checked even while another
+        page shows."""
+        return widget.isVisibleTo(self.owner)
 
     def set_visible(self, name: str, visible: bool) -> None:
         self.layout.setRowVisible(self.rows[name], visible)
@@ -358,8 +369,8 @@ class FieldForm:
         last = len(self.rows)
         ordered = sorted(error.problems, key=lambda p: self.rows.get(p.field, last))
         for problem in ordered:
-            label = self.labels.get(problem.field, problem.field.replace("_", " ").capitalize())
-            text = f"{label} {problem.message}."
+            text = tr("{field} {problem}.").format(
+                field=self._label(problem.field), problem=problem.message)
             message = self.errors.get(problem.field)
             if message is None:
                 self._unplaced.append(text)
@@ -391,10 +402,17 @@ class FieldForm:
             return
         names = [self._label(field) for field, _text in self._shown]
         count = len(lines)
-        things = "thing" if count == 1 else "things"
-        extra = (" " + " ".join(self._unplaced)) if self._unplaced else ""
-        listed = f": {', '.join(dict.fromkeys(names))}." if names else "."
-        summary.show_error(f"Please fix {count} {things} before {self._action}{listed}{extra}")
+        if names:
+            text = tr.plural(
+                count, "Please fix {n} thing before {action}: {fields}.",
+                "Please fix {n} things before {action}: {fields}.",
+            ).format(action=self._action, fields=", ".join(dict.fromkeys(names)))
+        else:
+            text = tr.plural(count, "Please fix {n} thing before {action}.",
+                             "Please fix {n} things before {action}.").format(action=self._action)
+        if self._unplaced:
+            text = " ".join([text, *self._unplaced])
+        summary.show_error(text)
         summary.setAccessibleDescription("\n".join(lines))
 
     def _label(self, field: str) -> str:
@@ -432,12 +450,13 @@ class RecordDialog(QDialog):
         #: A save is running (Esc and Close wait for it).
         self.saving = False
         self._loading = False
-        self.summary = Message(self, name=f"Problems with this {title.lower()}")
+        self.summary = Message(self, name=tr("Problems with this {record}").format(
+            record=title.lower()))
         self.body = QVBoxLayout()
         inner = QWidget(self)
         inner.setLayout(self.body)
         self.scroll = QScrollArea(self)
-        self.scroll.setAccessibleName("Form")
+        self.scroll.setAccessibleName(tr("Form"))
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.scroll.setWidget(inner)
@@ -533,7 +552,7 @@ class RecordDialog(QDialog):
         if isinstance(exc, ValidationError):
             self.form.show_problems(exc, self.summary, doing)
         elif isinstance(exc, SpokeError):
-            self.summary.show_error(f"This could not be saved: {exc}")
+            self.summary.show_error(tr("This could not be saved: {reason}").format(reason=exc))
         else:
             raise exc
 
@@ -577,10 +596,10 @@ class RecordDialog(QDialog):
         finally:
             self._loading = False
         self.dirty = True
-        self.summary.show_info(
+        self.summary.show_info(tr(
             "What you were typing when Spoke locked was kept. Carry on, save it, or close to "
             "discard it."
-        )
+        ))
 
     def reject(self) -> None:
         if self.saving:

@@ -44,16 +44,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from spokeapp import i18n
 from spokeapp.domain.errors import SpokeError
 from spokeapp.domain.records import AssessmentType, Case, RiskAssessment, Session
 from spokeapp.domain.records.casework import YoungPerson
 from spokeapp.domain.risk_tool import RiskTool
 from spokeapp.domain.roles import Role
+from spokeapp.i18n import translator
 from spokeapp.present.areas import stored_areas
 from spokeapp.present.case_page import REVIEW_SETTING
 from spokeapp.present.consent import current_consent
+from spokeapp.present.labels import kind_label
 from spokeapp.present.people import load_people, save_people
 from spokeapp.present.sync_words import today_words
+from spokeapp.present.visits import UnsentAlarm
 from spokeapp.resources import load_risk_tool
 from spokeapp.store.casebook import Casebook, CaseloadRow, StoredRecord
 from spokeapp.store.sync_state import SyncStore
@@ -97,29 +101,31 @@ from spokeapp.ui.views.today import TodayPage
 from spokeapp.ui.views.visits import VisitsPage
 from spokeapp.ui.views.young_person_dialog import YoungPersonDialog
 
+tr = translator(__name__)
+
 PAGES = (
-    "Today",
-    "Caseload",
-    "Record a session",
-    "Case",
-    "Referrals",
-    "Group and professional work",
-    "Visits",
-    "Settings",
-    "Sync",
+    tr.noop("Today"),
+    tr.noop("Caseload"),
+    tr.noop("Record a session"),
+    tr.noop("Case"),
+    tr.noop("Referrals"),
+    tr.noop("Group and professional work"),
+    tr.noop("Visits"),
+    tr.noop("Settings"),
+    tr.noop("Sync"),
 )
 TODAY, CASELOAD, SESSION, CASE, REFERRALS, OUTREACH, VISITS, SETTINGS, SYNC = range(len(PAGES))
 SHORTCUT_ROLE = Qt.ItemDataRole.UserRole + 10
 HIDE_NAMES_SETTING = "hide_names"
-BOARD_TITLE = "Lone working"  # the page itself is headed "Lone-working board"
+BOARD_TITLE = tr.noop("Lone working")  # the page itself is headed "Lone-working board"
 BOARD_KEYS = "Ctrl+Shift+B"
-REPORTS_TITLE = "Reports"
+REPORTS_TITLE = tr.noop("Reports")
 REPORTS_KEYS = "Ctrl+0"
-REVIEW_TITLE = "Review"
+REVIEW_TITLE = tr.noop("Review")
 REVIEW_KEYS = "Ctrl+Shift+V"
-TEAM_TITLE = "Team"
+TEAM_TITLE = tr.noop("Team")
 TEAM_KEYS = "Ctrl+Shift+M"
-AUDIT_TITLE = "Audit"
+AUDIT_TITLE = tr.noop("Audit")
 AUDIT_KEYS = "Ctrl+Shift+U"  # aUdit: Ctrl+Shift+A is the board's Acknowledge
 DIALOG_DRAFT_SETTING = "draft.dialog"  # a half-typed form kept when Spoke locked
 
@@ -131,8 +137,13 @@ def _scrolling(page: QWidget) -> QScrollArea:
     area.setWidget(page)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setAccessibleName(page.accessibleName() or "Settings")
+    area.setAccessibleName(page.accessibleName() or tr("Settings"))
     return area
+
+
+def _board_title(waiting: int) -> str:
+    """The board's navigation label with its count of alarms and overdue visits."""
+    return tr("{board} ({count})").format(board=tr(BOARD_TITLE), count=i18n.number(waiting))
 
 
 def _offline_is_fine(error: BaseException) -> None:
@@ -175,37 +186,43 @@ class _NavDelegate(QStyledItemDelegate):
         return QSize(size.width() + extra, max(size.height(), round(metrics.height() * 1.8)))
 
 
-KEEP_OPEN_TEXT = "&Keep Spoke open"
-CLOSE_ANYWAY_TEXT = "&Close anyway"
+KEEP_OPEN_TEXT = tr.noop("&Keep Spoke open")
+CLOSE_ANYWAY_TEXT = tr.noop("&Close anyway")
 
 
 def close_question(parent: QWidget, items: list[str]) -> QMessageBox:
-    """The question before closing with work that has not reached the hub (issue 13)."""
+    """The question before closing with work that has not reached the hub (issue 13).
+    An unsent alarm is known by its kind (``UnsentAlarm``), never by its words."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Not sent to the hub yet")
-    alarm = any("ALARM" in item for item in items)
-    box.setText(
-        "These have not reached the hub yet:\n\n"
-        + "\n".join(f"- {item}" for item in items)
-        + "\n\nThey are kept on this laptop and sent the next time Spoke is open and "
-        "connected."
-        + (" Nobody has been alerted about your alarm: if you are in danger, call 999."
-           if alarm else "")
-    )
-    keep = box.addButton(KEEP_OPEN_TEXT, QMessageBox.ButtonRole.RejectRole)
-    box.addButton(CLOSE_ANYWAY_TEXT, QMessageBox.ButtonRole.DestructiveRole)
+    box.setWindowTitle(tr("Not sent to the hub yet"))
+    listed = "\n".join(tr("- {item}").format(item=item) for item in items)
+    if any(isinstance(item, UnsentAlarm) for item in items):
+        text = tr(
+            "These have not reached the hub yet:\n\n{items}\n\nThey are kept on this laptop "
+            "and sent the next time Spoke is open and connected. Nobody has been alerted about "
+            "your alarm: if you are in danger, call 999."
+        )
+    else:
+        text = tr(
+            "These have not reached the hub yet:\n\n{items}\n\nThey are kept on this laptop "
+            "and sent the next time Spoke is open and connected."
+        )
+    box.setText(text.format(items=listed))
+    keep = box.addButton(tr(KEEP_OPEN_TEXT), QMessageBox.ButtonRole.RejectRole)
+    box.addButton(tr(CLOSE_ANYWAY_TEXT), QMessageBox.ButtonRole.DestructiveRole)
     box.setDefaultButton(keep)
     box.setEscapeButton(keep)
     return box
 
 
 def confirm_close(parent: QWidget, items: list[str]) -> bool:
-    """Ask; True only for "Close anyway"."""
+    """Ask; True only for "Close anyway" (known by its role, not its words)."""
     box = close_question(parent, items)
     box.exec()
     clicked = box.clickedButton()
-    return clicked is not None and clicked.text() == CLOSE_ANYWAY_TEXT
+    return (clicked is not None
+            and box.buttonRole(clicked) == QMessageBox.ButtonRole.DestructiveRole)
 
 
 @dataclass
@@ -258,7 +275,7 @@ class MainWindow(QMainWindow):
         self.tool = tool or load_risk_tool()
         self._rows: list[CaseloadRow] = []
         self.dialog: QDialog | None = None
-        self.setWindowTitle("Spoke")
+        self.setWindowTitle(tr("Spoke"))
         metrics = self.fontMetrics()
         self.resize(metrics.averageCharWidth() * 150, metrics.lineSpacing() * 40)
 
@@ -291,16 +308,18 @@ class MainWindow(QMainWindow):
         )
 
         self.nav = QListWidget(self)
-        self.nav.setAccessibleName("Pages")
+        self.nav.setAccessibleName(tr("Pages"))
         self.nav.setItemDelegate(_NavDelegate(self.nav))
         self.pages = QStackedWidget(self)
         self.page_actions: list[QAction] = []
-        self.go_menu = go_menu = self.menuBar().addMenu("&Go")
-        for number, (title, page) in enumerate(zip(PAGES, pages, strict=True), start=1):
+        self.go_menu = go_menu = self.menuBar().addMenu(tr("&Go"))
+        for number, (source_title, page) in enumerate(zip(PAGES, pages, strict=True), start=1):
+            title = tr(source_title)
             shortcut = QKeySequence(f"Ctrl+{number}")
             item = QListWidgetItem(title, self.nav)
             item.setData(SHORTCUT_ROLE, shortcut.toString(QKeySequence.SequenceFormat.NativeText))
-            item.setToolTip(f"{title} ({item.data(SHORTCUT_ROLE)})")
+            item.setToolTip(tr("{page} ({keys})").format(page=title,
+                                                         keys=item.data(SHORTCUT_ROLE)))
             self.pages.addWidget(page)
             action = QAction(title, self)
             action.setShortcut(shortcut)
@@ -309,22 +328,24 @@ class MainWindow(QMainWindow):
             self.page_actions.append(action)
         self._fit_nav()
 
-        spoke_menu = self.menuBar().addMenu("&Spoke")
-        self.lock_action = QAction("&Lock now", self)
+        spoke_menu = self.menuBar().addMenu(tr("&Spoke"))
+        self.lock_action = QAction(tr("&Lock now"), self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lock_requested)
         spoke_menu.addAction(self.lock_action)
-        record_menu = self.menuBar().addMenu("&Record")
+        record_menu = self.menuBar().addMenu(tr("&Record"))
         self.new_referral_action = self._action(
-            record_menu, "New &referral…", "Ctrl+Shift+N", self.new_referral
+            record_menu, tr("New &referral…"), "Ctrl+Shift+N", self.new_referral
         )
-        self._action(record_menu, "&Session note", "Ctrl+Shift+S", lambda: self.show_page(SESSION))
-        self._action(record_menu, "&Group or awareness session…", "Ctrl+Shift+G", self.new_group)
+        self._action(record_menu, tr("&Session note"), "Ctrl+Shift+S",
+                     lambda: self.show_page(SESSION))
+        self._action(record_menu, tr("&Group or awareness session…"), "Ctrl+Shift+G",
+                     self.new_group)
         self._action(
-            record_menu, "&Training or consultancy…", "Ctrl+Shift+T", self.new_professional
+            record_menu, tr("&Training or consultancy…"), "Ctrl+Shift+T", self.new_professional
         )
-        view_menu = self.menuBar().addMenu("&View")
-        self.hide_names_action = QAction("&Hide names", self)
+        view_menu = self.menuBar().addMenu(tr("&View"))
+        self.hide_names_action = QAction(tr("&Hide names"), self)
         self.hide_names_action.setCheckable(True)
         self.hide_names_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
         view_menu.addAction(self.hide_names_action)
@@ -337,8 +358,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
-        self.state_label = QLabel("Casebook unlocked", self)
-        self.state_label.setAccessibleName("Casebook unlocked")
+        self.state_label = QLabel(tr("Casebook unlocked"), self)
+        self.state_label.setAccessibleName(tr("Casebook unlocked"))
         # What the sync has done, in plain words; the Sync page (Ctrl+9) has the details.
         self.sync_label = QLabel(self)
         self._sync_running = False
@@ -347,8 +368,8 @@ class MainWindow(QMainWindow):
         self.sync.running_changed.connect(self._sync_running_changed)
         self.sync.finished.connect(self._sync_finished)
         self.sync_page.show_held.connect(self.show_held_records)
-        self.lock_button = QPushButton("Lock now (Ctrl+L)", self)
-        self.lock_button.setAccessibleName("Lock now")
+        self.lock_button = QPushButton(tr("Lock now (Ctrl+L)"), self)
+        self.lock_button.setAccessibleName(tr("Lock now"))
         self.lock_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.lock_button.clicked.connect(self.lock_requested)
         self.statusBar().addPermanentWidget(self.sync_label)
@@ -368,6 +389,9 @@ class MainWindow(QMainWindow):
         self.today.show_visits(self.visits.views, clock())
         self.today.open_case.connect(lambda case_id: self.open_case(case_id))
         self.today.open_draft.connect(self.open_draft)
+        self.today.open_visits.connect(lambda: self.show_page(VISITS))
+        self.today.open_sync.connect(self.show_sync_page)
+        self.today.open_held.connect(self.show_held_records)
         self.caseload.open_case.connect(self.open_case)
         self.session_form.status.connect(self._show_status)
         self.session_form.finalised.connect(self._session_finalised)
@@ -399,7 +423,7 @@ class MainWindow(QMainWindow):
         # Supervisors: Review and Team; supervisors and admins: the lone-working board, and its
         # alarms in the status bar. Added once the laptop is enrolled as one.
         self.board_button = QPushButton(self)
-        self.board_button.setAccessibleName("Lone working: open the board")
+        self.board_button.setAccessibleName(tr("Lone working: open the board"))
         self.board_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.board_button.clicked.connect(self.show_board)
         self.board_button.hide()
@@ -487,14 +511,16 @@ class MainWindow(QMainWindow):
                              parent=self)
         self._add_page(TEAM_TITLE, self.team, TEAM_KEYS)
 
-    def _add_page(self, title: str, page: QWidget, keys: str) -> None:
+    def _add_page(self, source_title: str, page: QWidget, keys: str) -> None:
         """Add a page after the nine everyone has, with its own shortcut (Ctrl+1..9 are taken),
-        shown in the navigation and in the Go menu like the others."""
+        shown in the navigation and in the Go menu like the others. ``source_title`` is one of
+        this module's titles (``REVIEW_TITLE`` ...), translated here."""
+        title = tr(source_title)
         self.pages.addWidget(page)
         shortcut = QKeySequence(keys)
         item = QListWidgetItem(title, self.nav)
         item.setData(SHORTCUT_ROLE, shortcut.toString(QKeySequence.SequenceFormat.NativeText))
-        item.setToolTip(f"{title} ({item.data(SHORTCUT_ROLE)})")
+        item.setToolTip(tr("{page} ({keys})").format(page=title, keys=item.data(SHORTCUT_ROLE)))
         action = QAction(title, self)
         action.setShortcut(shortcut)
         action.triggered.connect(lambda _checked=False: self.show_page(self.pages.indexOf(page)))
@@ -509,8 +535,10 @@ class MainWindow(QMainWindow):
         for row in range(self.nav.count()):
             item = self.nav.item(row)
             keys = str(item.data(SHORTCUT_ROLE) or "")
-            # Room for the board's waiting count, "(12)".
-            text = item.text() + (" (99)" if item.text().startswith(BOARD_TITLE) else "")
+            # Room for the board's waiting count, "(12)" (the board's row, by its page).
+            board_page = getattr(self, "board", None)  # None while the window is built
+            board = board_page is not None and row == self.pages.indexOf(board_page)
+            text = _board_title(99) if board else item.text()
             widest = max(widest, metrics.horizontalAdvance(text) + metrics.horizontalAdvance(keys))
         self.nav.setFixedWidth(widest + 4 * metrics.height())
 
@@ -562,15 +590,18 @@ class MainWindow(QMainWindow):
         waiting = counts.alarms + counts.overdue
         item = self.nav.item(self.pages.indexOf(self.board))
         if item is not None:
-            item.setText(f"{BOARD_TITLE} ({waiting})" if waiting else BOARD_TITLE)
+            item.setText(_board_title(waiting) if waiting else tr(BOARD_TITLE))
         if counts.debriefs:
-            debriefs = (f"{counts.debriefs} welfare debrief"
-                        f"{'s' if counts.debriefs != 1 else ''} to do")
-            words = f"{words}; {debriefs}" if words else debriefs
-        text = f"Lone working: {words}"
+            debriefs = tr.plural(counts.debriefs, "{n} welfare debrief to do",
+                                 "{n} welfare debriefs to do")
+            words = tr("{board}; {debriefs}").format(board=words, debriefs=debriefs) if words \
+                else debriefs
+        text = tr("Lone working: {words}").format(words=words)
         self.board_button.setText(text)
-        self.board_button.setAccessibleName(f"{text}. Open the lone-working board")
-        self.board_button.setToolTip(f"Open the lone-working board ({BOARD_KEYS})")
+        self.board_button.setAccessibleName(
+            tr("{text}. Open the lone-working board").format(text=text))
+        self.board_button.setToolTip(
+            tr("Open the lone-working board ({keys})").format(keys=BOARD_KEYS))
         self.board_button.setStyleSheet(
             "QPushButton { background: #b00020; color: #ffffff; font-weight: bold; }"
             if counts.alarms
@@ -600,7 +631,7 @@ class MainWindow(QMainWindow):
         if leaving is self.session_form and number != SESSION and self.session_form.dirty:
             # Leaving a half-written note never loses it: it is kept as a draft.
             self.session_form.save_draft(quiet=True)
-            self._show_status("Your session note was kept as a draft.")
+            self._show_status(tr("Your session note was kept as a draft."))
         self.pages.setCurrentIndex(number)
         if number == REFERRALS:
             self.referrals.refresh()
@@ -634,9 +665,10 @@ class MainWindow(QMainWindow):
         """The status bar and Today, from the bridge's one published status (issue 17)."""
         text = status_summary(status, self._clock(), running=self._sync_running)
         self.sync_label.setText(text)
-        self.sync_label.setAccessibleName(f"Sync: {text}")
+        self.sync_label.setAccessibleName(tr("Sync: {status}").format(status=text))
         self.today.show_sync(
-            today_words(status), connect=not status.enrolled or status.can_enrol_again
+            today_words(status), connect=not status.enrolled or status.can_enrol_again,
+            status=status,
         )
 
     def _sync_running_changed(self, running: bool) -> None:
@@ -726,8 +758,11 @@ class MainWindow(QMainWindow):
         for kind in records.values():
             others[kind] = others.get(kind, 0) + 1
         if others:
-            kinds = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(others.items()))
-            items.append(f"Other records not sent yet: {kinds}")
+            kinds = ", ".join(
+                tr("{count} {kind}").format(count=i18n.number(n), kind=kind_label(kind).lower())
+                for kind, n in sorted(others.items())
+            )
+            items.append(tr("Other records not sent yet: {kinds}").format(kinds=kinds))
         return items
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -790,12 +825,13 @@ class MainWindow(QMainWindow):
             }
             openers[kind]()
         except (ValueError, KeyError, TypeError, SpokeError):
-            self._show_status("A half-typed form kept at lock could not be opened again.")
+            self._show_status(tr("A half-typed form kept at lock could not be opened again."))
             return False
         dialog = self.dialog
         if isinstance(dialog, RecordDialog) and dialog.draft_kind == kind:
             dialog.restore_draft(fields)
-            self._show_status("The form you were typing in when Spoke locked is open again.")
+            self._show_status(
+                tr("The form you were typing in when Spoke locked is open again."))
             return True
         return False
 
@@ -856,10 +892,10 @@ class MainWindow(QMainWindow):
         self.refresh()
         self.referrals.refresh()
         if case_id:
-            self._show_status("Referral accepted: the case is open.")
+            self._show_status(tr("Referral accepted: the case is open."))
             self.open_case(case_id)
         else:
-            self._show_status("Referral saved.")
+            self._show_status(tr("Referral saved."))
 
     def assess(self, case_id: str, draft: RiskAssessment | None = None) -> None:
         records = self.case_page.data.records if self.case_page.case_id == case_id else []
@@ -1018,7 +1054,7 @@ class MainWindow(QMainWindow):
         )
         dialog.reassigned.connect(lambda _id: self._changed(case_id))
         dialog.reassigned.connect(
-            lambda _id: self._show_status("Reassigned: the case moves at the next sync.")
+            lambda _id: self._show_status(tr("Reassigned: the case moves at the next sync."))
         )
         self._show_dialog(dialog)
 

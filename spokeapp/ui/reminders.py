@@ -32,10 +32,13 @@ from typing import Final
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon
 
+from spokeapp.i18n import translator
 from spokeapp.present.reminders import Reminder, reminder_text, reminders_for
 from spokeapp.present.visits import clock_text
 from spokeapp.ui.autolock import SLEEP_GAP_SECONDS, time_including_sleep
 from spokeapp.ui.signals import emit
+
+tr = translator(__name__)
 
 HEARTBEAT_MS: Final = 15_000
 _SHARED_NAME: Final = "spoke-check-in-reminders"
@@ -164,10 +167,10 @@ class CheckInReminders(QObject):
                     style = QApplication.style()
                     icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
                 tray.setIcon(icon)
-                tray.setToolTip("Spoke check-in reminders")
+                tray.setToolTip(tr("Spoke check-in reminders"))
             tray.show()
             tray.showMessage(
-                "Spoke: time to check in",
+                tr("Spoke: time to check in"),
                 text,
                 QSystemTrayIcon.MessageIcon.Warning,
                 _TRAY_SHOW_MS,

@@ -8,7 +8,11 @@ imported only after unlocking, which keeps the unlock window quick to appear.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import json
+import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,6 +25,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QStyle, QWidget
 
 from spokeapp.crypto.keyfile import KdfParameters
+from spokeapp.i18n import translator
 from spokeapp.store.casebook import Casebook, utc_now
 from spokeapp.ui.autolock import (
     DEFAULT_IDLE_MINUTES,
@@ -37,6 +42,8 @@ from spokeapp.ui.unlock import UnlockWindow
 
 if TYPE_CHECKING:
     from spokeapp.ui.main_window import MainWindow
+
+tr = translator(__name__)
 
 FIRST_RUN: Final = "first_run"
 LOCKED: Final = "locked"
@@ -193,11 +200,42 @@ def placement_of(window: QWidget) -> Placement:
     return Placement(_rect(rect), maximised)
 
 
-def _minutes_text(minutes: float) -> str:
-    if minutes < 1:
-        return "less than a minute"
-    whole = round(minutes)
-    return "1 minute" if whole == 1 else f"{whole} minutes"
+PRELOAD_THREAD = "spoke-preload"
+
+
+def _import_main_window() -> None:
+    # A failure here is raised again, loudly, by the same import on the GUI thread at unlock.
+    with contextlib.suppress(Exception):
+        importlib.import_module("spokeapp.ui.main_window")
+
+
+def preload_main_window() -> None:
+    """Import the main window's modules (the sync engine, pydantic, the pages: most of the
+    time from the Unlock click to the Today page) on a background thread while the worker
+    types the passphrase and Argon2id runs; unlocking then finds them imported. Once a
+    process; importing the module again on the GUI thread simply waits for this."""
+    if "spokeapp.ui.main_window" in sys.modules or any(
+        thread.name == PRELOAD_THREAD for thread in threading.enumerate()
+    ):
+        return  # imported already, or being imported
+    threading.Thread(target=_import_main_window, name=PRELOAD_THREAD, daemon=True).start()
+
+
+def _lock_notice(reason: str, minutes: float) -> str:
+    """Why the unlock window is showing, in words (whole sentences, for translators)."""
+    if reason == IDLE:
+        if minutes < 1:
+            return tr("Spoke locked itself because it was not used for less than a minute. "
+                      "Your drafts were saved.")
+        return tr.plural(
+            round(minutes),
+            "Spoke locked itself because it was not used for {n} minute. Your drafts were saved.",
+            "Spoke locked itself because it was not used for {n} minutes. Your drafts were "
+            "saved.",
+        )
+    if reason == SLEEP:
+        return tr("Spoke locked itself because the laptop went to sleep. Your drafts were saved.")
+    return tr("Spoke is locked. Your drafts were saved.")
 
 
 class SpokeShell(QObject):
@@ -265,6 +303,7 @@ class SpokeShell(QObject):
             window = FirstRunWindow(self._create, self.tasks)
             window.finished.connect(self._unlocked)
             self._show(window, FIRST_RUN)
+            preload_main_window()
 
     def _show_unlock(self, notice: str) -> None:
         window = UnlockWindow(
@@ -277,6 +316,7 @@ class SpokeShell(QObject):
         )
         window.unlocked.connect(self._unlocked)
         self._show(window, LOCKED)
+        preload_main_window()
 
     def _show(self, window: QWidget, state: str, *, maximised: bool = False) -> None:
         # Shown before hiding the old one, so the app never has no window.
@@ -343,12 +383,7 @@ class SpokeShell(QObject):
             return
         minutes = self.autolock.idle_ms / 60_000
         self._close_book()
-        notices = {
-            IDLE: f"Spoke locked itself because it was not used for {_minutes_text(minutes)}.",
-            SLEEP: "Spoke locked itself because the laptop went to sleep.",
-        }
-        notice = notices.get(reason, "Spoke is locked.") + " Your drafts were saved."
-        self._show_unlock(notice)
+        self._show_unlock(_lock_notice(reason, minutes))
 
     def _close_book(self) -> None:
         self.autolock.stop()

@@ -24,9 +24,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
+from spokeapp.i18n import translator
 from spokeapp.sync.connectivity import SyncSchedule
 from spokeapp.sync.engine import SyncEngine, SyncEvent, SyncReport, SyncStatus
 from spokeapp.ui.signals import emit
+
+tr = translator(__name__)
 
 TICK_MS = 15_000
 
@@ -242,7 +245,7 @@ class SyncBridge(QObject):
         def done(account: object, error: BaseException | None) -> None:
             if error is not None:
                 emit(self.enrol_failed, str(error) if _is_known(error) else
-                     "Enrolment failed unexpectedly; please try again.")
+                     tr("Enrolment failed unexpectedly; please try again."))
                 if not _is_known(error):
                     raise error
                 return

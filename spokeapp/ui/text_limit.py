@@ -11,8 +11,11 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLabel, QPlainTextEdit
 
+from spokeapp.i18n import translator
 from spokeapp.present.held import Counter, Level, counter
 from spokeapp.ui.widgets import is_dark
+
+tr = translator(__name__)
 
 _WARNING = ("#8a4b00", "#ffcc80")  # light, dark: both pass WCAG AA on the box's base colour
 _OVER = ("#a4001d", "#ff8a80")
@@ -24,7 +27,7 @@ class TextLimit(QLabel):
     def __init__(self, box: QPlainTextEdit) -> None:
         super().__init__(box)
         self.box = box
-        self.setAccessibleName("Length of this text")
+        self.setAccessibleName(tr("Length of this text"))
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.current = Counter(Level.HIDDEN, "")
         self._own = box.accessibleDescription()

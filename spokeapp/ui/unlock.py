@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from spokeapp.crypto.keyfile import WrongPassphrase
 from spokeapp.domain.errors import SpokeError
+from spokeapp.i18n import number, translator
 from spokeapp.present.passphrase import passphrase_problem
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
@@ -46,7 +47,17 @@ Opener = Callable[[str], Any]
 #: ``recover(recovery_key, new_passphrase) -> casebook``; runs off the GUI thread.
 Recoverer = Callable[[str, str], Any]
 
-UNLOCK_TEXT: Final = "&Unlock"
+tr = translator(__name__)
+
+UNLOCK_TEXT: Final = tr.noop("&Unlock")
+
+
+RECOVER_TEXT: Final = tr.noop("&Unlock and set new passphrase")
+
+
+def _try_again(seconds: int) -> str:
+    """The unlock buttons' words while a wrong guess's wait runs."""
+    return tr("Try again in {seconds} s").format(seconds=seconds)
 
 
 class Backoff:
@@ -107,7 +118,7 @@ class UnlockWindow(QWidget):
         self._tasks = tasks
         self.backoff = Backoff(clock)
         self._busy = False
-        self.setWindowTitle("Spoke - locked")
+        self.setWindowTitle(tr("Spoke - locked"))
         self.setMinimumWidth(520)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self._unlock_page(notice, demo_passphrase))
@@ -125,19 +136,20 @@ class UnlockWindow(QWidget):
     def _unlock_page(self, notice: str, demo_passphrase: str | None) -> QWidget:
         page = QWidget(self)
         self.notice = paragraph(notice, page)
-        self.notice.setAccessibleName("Why Spoke is locked")
+        self.notice.setAccessibleName(tr("Why Spoke is locked"))
         self.notice.setVisible(bool(notice))
-        self.passphrase = PassphraseEdit("Passphrase", page)
-        label = QLabel("&Passphrase:", page)
+        self.passphrase = PassphraseEdit(tr("Passphrase"), page)
+        label = QLabel(tr("&Passphrase:"), page)
         label.setBuddy(self.passphrase)
-        self.message = Message(page, name="Unlock problem")
-        self.unlock_button = QPushButton(UNLOCK_TEXT, page)
-        self.unlock_button.setAccessibleName("Unlock")
+        self.message = Message(page, name=tr("Unlock problem"))
+        self.unlock_button = QPushButton(tr(UNLOCK_TEXT), page)
+        self.unlock_button.setAccessibleName(tr("Unlock"))
         self.unlock_button.setDefault(True)
-        wide = self.unlock_button.fontMetrics().horizontalAdvance("Try again in 60 s") + 32
+        wide = self.unlock_button.fontMetrics().horizontalAdvance(_try_again(60)) + 32
         self.unlock_button.setMinimumWidth(wide)
-        self.forgot_button = QPushButton("&Forgotten your passphrase?", page)
-        self.forgot_button.setAccessibleName("Forgotten your passphrase? Use your recovery key")
+        self.forgot_button = QPushButton(tr("&Forgotten your passphrase?"), page)
+        self.forgot_button.setAccessibleName(
+            tr("Forgotten your passphrase? Use your recovery key"))
         self.forgot_button.setFlat(True)
         self.forgot_button.setCursor(Qt.CursorShape.PointingHandCursor)
 
@@ -156,12 +168,13 @@ class UnlockWindow(QWidget):
             self.passphrase.setText(demo_passphrase)
             parts.append(
                 paragraph(
-                    "This is the demo casebook of made-up people. Its passphrase, "
-                    f"“{demo_passphrase}”, is filled in for you: press Unlock.",
+                    tr("This is the demo casebook of made-up people. Its passphrase, "
+                       "“{passphrase}”, is filled in for you: press Unlock.").format(
+                        passphrase=demo_passphrase),
                     page,
                 )
             )
-        lay_out_page(page, "Unlock your casebook", [*parts, form, self.message], buttons)
+        lay_out_page(page, tr("Unlock your casebook"), [*parts, form, self.message], buttons)
 
         self.passphrase.returnPressed.connect(self.unlock_button.click)
         self.unlock_button.clicked.connect(self._unlock_clicked)
@@ -176,40 +189,41 @@ class UnlockWindow(QWidget):
             return
         passphrase = self.passphrase.text()
         if not passphrase:
-            self.message.show_error("Type your passphrase, then press Unlock.")
+            self.message.show_error(tr("Type your passphrase, then press Unlock."))
             return
-        self._start("Unlocking…")
+        self._start(tr("Unlocking…"))
         self._tasks.submit(lambda: self._open(passphrase), self._opened, self._failed, owner=self)
 
     # ------------------------------------------------------------------ recovery page
     def _recovery_page(self) -> QWidget:
         page = QWidget(self)
         explain = paragraph(
-            "Type the recovery key you wrote down when you set up Spoke: eight groups of four "
-            "letters and numbers. Then choose a new passphrase. Your old passphrase will stop "
-            "working; your recovery key stays the same.",
+            tr("Type the recovery key you wrote down when you set up Spoke: eight groups of "
+               "four letters and numbers. Then choose a new passphrase. Your old passphrase "
+               "will stop working; your recovery key stays the same."),
             page,
         )
         self.recovery_key = QLineEdit(page)
         self.recovery_key.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.recovery_key.setPlaceholderText("ABCD-EFGH-…")
-        self.recovery_key.setAccessibleName("Recovery key")
-        self.new_passphrase = PassphraseEdit("New passphrase", page)
+        self.recovery_key.setPlaceholderText(tr("ABCD-EFGH-…"))
+        self.recovery_key.setAccessibleName(tr("Recovery key"))
+        self.new_passphrase = PassphraseEdit(tr("New passphrase"), page)
         self.new_meter = StrengthMeter(page)
-        self.new_confirm = PassphraseEdit("Type the new passphrase again", page)
-        self.recovery_message = Message(page, name="Recovery problem")
-        self.back_button = QPushButton("&Back", page)
-        self.back_button.setAccessibleName("Back to the passphrase")
-        self.recover_button = QPushButton("&Unlock and set new passphrase", page)
-        self.recover_button.setAccessibleName("Unlock with the recovery key and set new passphrase")
+        self.new_confirm = PassphraseEdit(tr("Type the new passphrase again"), page)
+        self.recovery_message = Message(page, name=tr("Recovery problem"))
+        self.back_button = QPushButton(tr("&Back"), page)
+        self.back_button.setAccessibleName(tr("Back to the passphrase"))
+        self.recover_button = QPushButton(tr(RECOVER_TEXT), page)
+        self.recover_button.setAccessibleName(
+            tr("Unlock with the recovery key and set new passphrase"))
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for text, field in (
-            ("&Recovery key:", self.recovery_key),
-            ("&New passphrase:", self.new_passphrase),
+            (tr("&Recovery key:"), self.recovery_key),
+            (tr("&New passphrase:"), self.new_passphrase),
             (None, self.new_meter),
-            ("&Type it again:", self.new_confirm),
+            (tr("&Type it again:"), self.new_confirm),
             (None, None),
         ):
             if field is None:
@@ -228,7 +242,7 @@ class UnlockWindow(QWidget):
         buttons.addWidget(self.recover_button)
 
         lay_out_page(
-            page, "Use your recovery key", [explain, form, self.recovery_message], buttons
+            page, tr("Use your recovery key"), [explain, form, self.recovery_message], buttons
         )
 
         self.new_passphrase.textChanged.connect(self.new_meter.update_for)
@@ -258,7 +272,7 @@ class UnlockWindow(QWidget):
         key = self.recovery_key.text().strip()
         new = self.new_passphrase.text()
         if not key:
-            self.recovery_message.show_error("Type your recovery key first.")
+            self.recovery_message.show_error(tr("Type your recovery key first."))
             self.recovery_key.setFocus()
             return
         problem = passphrase_problem(new, self.new_confirm.text())
@@ -266,7 +280,7 @@ class UnlockWindow(QWidget):
             self.recovery_message.show_error(problem)
             self.new_passphrase.setFocus()
             return
-        self._start("Unlocking with your recovery key…")
+        self._start(tr("Unlocking with your recovery key…"))
         self._tasks.submit(lambda: self._recover(key, new), self._opened, self._failed, owner=self)
 
     # ------------------------------------------------------------------ results
@@ -309,12 +323,12 @@ class UnlockWindow(QWidget):
             delay = self.backoff.record_failure()
             if self.pages.currentIndex() == 0:
                 self.passphrase.clear()
-                text += " Check that Caps Lock is off, then try again."
+                text = tr("{problem} Check that Caps Lock is off, then try again.").format(
+                    problem=text)
             if delay:
-                text += (
-                    f" To keep your casebook safe, Spoke waits {delay:.0f} seconds before "
-                    "the next try."
-                )
+                text = tr("{problem} To keep your casebook safe, Spoke waits {seconds} seconds "
+                          "before the next try.").format(problem=text,
+                                                         seconds=number(round(delay)))
         self._current_message.show_error(text)
         (self.passphrase if self.pages.currentIndex() == 0 else self.recovery_key).setFocus()
         self.refresh_wait()
@@ -327,11 +341,11 @@ class UnlockWindow(QWidget):
         self.recover_button.setEnabled(not waiting and not self._busy)
         if waiting:
             seconds = math.ceil(remaining)
-            self.unlock_button.setText(f"Try again in {seconds} s")
-            self.recover_button.setText(f"Try again in {seconds} s")
+            self.unlock_button.setText(_try_again(seconds))
+            self.recover_button.setText(_try_again(seconds))
             if not self.countdown.isActive():
                 self.countdown.start()
         else:
-            self.unlock_button.setText(UNLOCK_TEXT)
-            self.recover_button.setText("&Unlock and set new passphrase")
+            self.unlock_button.setText(tr(UNLOCK_TEXT))
+            self.recover_button.setText(tr(RECOVER_TEXT))
             self.countdown.stop()

@@ -25,7 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from spokeapp.i18n import translator
 from spokeapp.present.passphrase import Strength, passphrase_strength
+
+tr = translator(__name__)
 
 
 def rows_table(
@@ -77,7 +80,7 @@ def scrolled_layout(page: QWidget, name: str = "") -> QVBoxLayout:
     scaling. Widgets added to the returned layout become the scrolled content's; ``name``
     is what a screen reader calls the scrolling area."""
     area = QScrollArea(page)
-    area.setAccessibleName(name or page.accessibleName() or "Page")  # what a screen reader says
+    area.setAccessibleName(name or page.accessibleName() or tr("Page"))  # what a screen reader says
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidgetResizable(True)
     content = QWidget(area)
@@ -103,8 +106,8 @@ def close_and_save(parent: QWidget, save_text: str,
                    save_name: str) -> tuple[QPushButton, QPushButton, QHBoxLayout]:
     """A dialog's footer: "Close (Esc)" and its main button (the default: Enter),
     right-aligned. Returns (close, save, the row to add)."""
-    close = QPushButton("Close (Esc)", parent)
-    close.setAccessibleName("Close")
+    close = QPushButton(tr("Close (Esc)"), parent)
+    close.setAccessibleName(tr("Close"))
     save = QPushButton(save_text, parent)
     save.setAccessibleName(save_name)
     save.setDefault(True)
@@ -150,11 +153,11 @@ class Message(QLabel):
     """An inline message under a form: hidden when empty; errors are bold and red-ish in both
     light and dark mode, and always say in words what to do (colour is never the only cue)."""
 
-    def __init__(self, parent: QWidget | None = None, *, name: str = "Message") -> None:
+    def __init__(self, parent: QWidget | None = None, *, name: str | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.setAccessibleName(name)
+        self.setAccessibleName(tr("Message") if name is None else name)
         self.hide()
 
     def show_error(self, text: str) -> None:
@@ -193,8 +196,8 @@ class PassphraseEdit(QLineEdit):
 def show_typing_box(parent: QWidget, *fields: PassphraseEdit) -> QCheckBox:
     """A "Show what I type" checkbox for the given passphrase fields (off by default, so
     nothing is shown over a shoulder unless the worker asks)."""
-    box = QCheckBox("S&how what I type", parent)
-    box.setAccessibleName("Show what I type")
+    box = QCheckBox(tr("S&how what I type"), parent)
+    box.setAccessibleName(tr("Show what I type"))
     for field in fields:
         box.toggled.connect(field.set_revealed)
     return box
@@ -238,7 +241,7 @@ class StrengthMeter(QWidget):
         self.bar.setRange(0, int(Strength.STRONG))
         self.bar.setTextVisible(False)
         self.bar.setMaximumHeight(10)
-        self.bar.setAccessibleName("Passphrase strength")
+        self.bar.setAccessibleName(tr("Passphrase strength"))
         self.word = QLabel(self)
         self.word.setMinimumWidth(90)
         bold = QFont(self.word.font())
@@ -246,7 +249,7 @@ class StrengthMeter(QWidget):
         self.word.setFont(bold)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Strength:", self))
+        layout.addWidget(QLabel(tr("Strength:"), self))
         layout.addWidget(self.bar, 1)
         layout.addWidget(self.word)
         self.strength = Strength.TOO_SHORT
@@ -257,4 +260,4 @@ class StrengthMeter(QWidget):
         self.bar.setValue(int(self.strength))
         text = self.strength.label if passphrase else ""
         self.word.setText(text)
-        self.bar.setAccessibleDescription(text or "Nothing typed yet")
+        self.bar.setAccessibleDescription(text or tr("Nothing typed yet"))

@@ -138,13 +138,13 @@ class Route:
                 raise Interrupted("The connection dropped before the hub's answer arrived.")
             return response
 
-        def pull(after: int, limit: int = 1000) -> Any:
+        def pull(after: int, limit: int = 1000, **options: Any) -> Any:
             pull_calls[0] += 1
             if self.fail_pull_call is not None and pull_calls[0] == self.fail_pull_call:
                 if self.crash:
                     raise Crash("the laptop died mid-sync")
                 raise Interrupted("The connection dropped.")
-            page = real_pull(after, limit)
+            page = real_pull(after, limit, **options)
             self.pulled.extend(c.record_id for c in page.changes)
             return page
 

@@ -46,6 +46,8 @@ def _new_referral(qtbot: Any, book: Casebook, name: str) -> ReferralDialog:
     dialog.source_type.setCurrentIndex(dialog.source_type.findData("education"))
     qtbot.keyClicks(dialog.reason, "Fictional: worried about older friends.")
     dialog.decision.setCurrentIndex(dialog.decision.findData("accepted"))
+    dialog.received_on.set_text("today")  # typed: a date is never assumed
+    dialog.decided_on.set_text("today")
     dialog.lawful_basis.setCurrentIndex(dialog.lawful_basis.findData("public_task"))
     return dialog
 

@@ -122,6 +122,7 @@ def test_a_half_typed_concern_survives_quitting_spoke(
     main.raise_concern(case_id)
     qtbot.keyClicks(main.dialog.summary_text, "Missing overnight twice this week (fictional)")
     main.dialog.raised_to.setCurrentIndex(main.dialog.raised_to.findData("police"))
+    main.dialog.raised_on.set_text("today")
     qtbot.keyClicks(main.dialog.their_reference, "CSC-TEST-0042")
     shell.shutdown()
 

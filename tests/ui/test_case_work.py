@@ -55,6 +55,8 @@ def record_session(qtbot: Any, main: Any, discussed: str, words: str) -> None:
     form = main.session_form
     assert main.current_page_title == "Record a session"
     assert form.case_box.currentData() == main.case_page.case_id
+    form.when.set_text("yesterday 16:30")
+    form.contact_type.setCurrentIndex(form.contact_type.findData("one_to_one"))
     form.venue_type.setCurrentIndex(form.venue_type.findData(VenueType.CAFE.value))
     form.duration.setValue(50)
     form.venue_chosen_by.setCurrentIndex(form.venue_chosen_by.findData("young_person"))
@@ -73,6 +75,7 @@ def assess(
     dialog = main.dialog
     assert isinstance(dialog, RiskAssessmentDialog)
     assert dialog.kind.currentData() == kind
+    dialog.assessed_on.set_text("today")
     dialog.answer_all(answer)
     for indicator, value in (extra or {}).items():
         dialog.set_answer(indicator, value)
@@ -102,6 +105,8 @@ def test_referral_to_closure_with_a_lower_outcome(qtbot: Any, make_shell: Any, s
     box = referral.local_authority
     box.setCurrentIndex(box.findData(""))  # the worker picks "Not known" (no list yet)
     box.activated.emit(box.currentIndex())
+    referral.received_on.set_text("yesterday")  # the days are typed, never assumed
+    referral.decided_on.set_text("today")
     referral.save_button.click()  # the lawful basis is never assumed: refused until chosen
     assert referral.isVisible()
     assert "Lawful basis" in referral.summary.text()
@@ -135,6 +140,10 @@ def test_referral_to_closure_with_a_lower_outcome(qtbot: Any, make_shell: Any, s
     assert wizard.currentPage() is wizard.reason_page
     assert "Reason must be chosen" in wizard.reason_page.form.errors["reason"].text()
     wizard.reason_page.reason.setCurrentIndex(wizard.reason_page.reason.findData("outcomes_met"))
+    wizard.next()  # nor is the day it closed
+    assert wizard.currentPage() is wizard.reason_page
+    assert wizard.reason_page.closed_on.status.text() == "Date closed is needed: type a date."
+    wizard.reason_page.closed_on.set_text("today")
     wizard.next()
     assert wizard.currentPage() is wizard.assessment_page
     wizard.next()  # no closing assessment and no reason: refused, with a message
@@ -144,6 +153,7 @@ def test_referral_to_closure_with_a_lower_outcome(qtbot: Any, make_shell: Any, s
     wizard.assessment_page.new_button.click()
     closing = main.closing_assessment
     assert closing.kind.currentData() == "closure"
+    closing.assessed_on.set_text("today")
     closing.answer_all(0)
     closing.finalise_button.click()
     wait_closed(qtbot, closing)
@@ -175,6 +185,8 @@ def test_a_draft_survives_auto_lock_and_a_restart(qtbot: Any, make_shell: Any, s
     open_first_case(qtbot, main)
     main.case_page.session_button.click()
     form = main.session_form
+    form.when.set_text("yesterday 16:30")
+    form.contact_type.setCurrentIndex(form.contact_type.findData("phone"))
     qtbot.keyClicks(form.discussed, "Half written after the session")
     record_id = form.record_id
     qtbot.waitUntil(lambda: shell.state == LOCKED, timeout=5000)
@@ -202,6 +214,7 @@ def test_a_concern_is_saved_once_off_the_gui_thread_however_often_it_is_sent(
     case_id = open_first_case(qtbot, main)
     main.raise_concern(case_id)
     dialog = main.dialog
+    dialog.raised_on.set_text("today")
     qtbot.keyClicks(dialog.summary_text, "Seen with older men at the station (fictional)")
     dialog.raised_to.setCurrentIndex(dialog.raised_to.findData("childrens_social_care"))
     assert dialog.save()
@@ -271,6 +284,7 @@ def test_override_without_reasons_is_refused(qtbot: Any, make_shell: Any, seeded
     main.case_page.assess_button.click()
     dialog = main.dialog
     assert isinstance(dialog, RiskAssessmentDialog)
+    dialog.assessed_on.set_text("today")
 
     dialog.finalise_button.click()  # nothing answered yet
     assert "34 questions still need an answer" in dialog.form.errors["answers"].text()
@@ -319,7 +333,9 @@ def test_declining_needs_a_reason_and_leaving_asks_first(
     assert "Referred by (agency) is required." in problems
     assert "Date of birth must be entered." in problems  # never defaulted (issue 16)
     assert "Kind of referrer is required: choose who referred them." in problems  # issue 17
-    assert "Please fix 5 things" in dialog.summary.text()
+    assert "Date received is needed: type a date." in problems  # issue 17: never assumed
+    assert "Date of decision is needed: type a date." in problems
+    assert "Please fix 7 things" in dialog.summary.text()
 
     asked: list[bool] = []
     monkeypatch.setattr(RecordDialog, "ask_discard", lambda _parent: asked.append(True) or False)
@@ -327,6 +343,8 @@ def test_declining_needs_a_reason_and_leaving_asks_first(
     assert asked and dialog.isVisible(), "unsaved changes are not thrown away silently"
 
     qtbot.keyClicks(dialog.date_of_birth, "04/12/2012")
+    dialog.received_on.set_text("yesterday")
+    dialog.decided_on.set_text("today")
     qtbot.keyClicks(dialog.source_agency, "Test police team")
     dialog.source_type.setCurrentIndex(dialog.source_type.findData("police"))
     qtbot.keyClicks(dialog.reason, "Seen with adults not known to the family.")
@@ -355,6 +373,7 @@ def test_a_new_referral_asks_who_referred_them_instead_of_assuming(
     assert dialog.source_type.currentData() is None
     qtbot.keyClicks(dialog.name, "Test Person Epsilon")
     qtbot.keyClicks(dialog.date_of_birth, "04/12/2012")
+    dialog.received_on.set_text("yesterday")
     qtbot.keyClicks(dialog.source_agency, "Test health visitor")
     qtbot.keyClicks(dialog.reason, "Fictional: seen getting into cars after school.")
     dialog.save_button.click()

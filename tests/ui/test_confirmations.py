@@ -83,6 +83,7 @@ def test_every_record_dialog_asks_once_and_dont_ask_again_is_kept(
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.summary_text, "Fictional concern about an older boyfriend.")
     dialog.raised_to.setCurrentIndex(dialog.raised_to.findData("police"))
+    dialog.raised_on.set_text("today")  # typed: a date is never assumed
 
     assert not dialog.save(), "Go back: nothing is saved, the form stays open"
     assert asked.asked == ["safeguarding concern"]
@@ -97,6 +98,7 @@ def test_every_record_dialog_asks_once_and_dont_ask_again_is_kept(
     qtbot.addWidget(again)
     qtbot.keyClicks(again.summary_text, "A second fictional concern.")
     again.raised_to.setCurrentIndex(again.raised_to.findData("police"))
+    again.raised_on.set_text("today")  # typed: a date is never assumed
     assert again.save()
     qtbot.waitUntil(lambda: len(book.records("safeguarding_concern")) == 2, timeout=5000)
     assert asked.asked == ["safeguarding concern"] * 2, "not asked a third time"
@@ -116,6 +118,7 @@ def test_every_record_dialog_asks_once_and_dont_ask_again_is_kept(
     qtbot.addWidget(third)
     qtbot.keyClicks(third.summary_text, "A third fictional concern.")
     third.raised_to.setCurrentIndex(third.raised_to.findData("police"))
+    third.raised_on.set_text("today")  # typed: a date is never assumed
     asked.answers.append(FinaliseAnswer(False))
     assert not third.save()
     assert asked.asked == ["safeguarding concern"] * 3, "asked again once turned back on"
@@ -133,6 +136,7 @@ def test_the_session_form_asks_before_finalising(
     form = main.session_form
     form.case_box.setCurrentIndex(1)
     form.when.set_text("yesterday 16:30")
+    form.contact_type.setCurrentIndex(form.contact_type.findData("one_to_one"))
     form.venue_type.setCurrentIndex(form.venue_type.findData("cafe"))
     form.duration.setValue(45)
     qtbot.keyClicks(form.discussed, "Talked about school.")

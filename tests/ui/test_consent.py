@@ -72,10 +72,14 @@ def test_consent_is_recorded_shown_on_the_case_page_then_withdrawn(
     dialog.shares[ShareWith.POLICE].setChecked(True)
     dialog.shares[ShareWith.CHILDRENS_SOCIAL_CARE].setChecked(True)
 
-    assert not dialog.save(), "the review day, who gave it and how are never assumed"
+    assert dialog.given_on.text() == "", "the day it was given is never assumed"
+    assert not dialog.save(), "the day, the review day, who gave it and how are never assumed"
     assert "Review due" in dialog.summary.text()
-    assert "Given by, How it was recorded, Review due" in dialog.summary.text()
+    assert "Date given, Given by, How it was recorded, Review due" in dialog.summary.text()
+    assert dialog.given_on.status.text() == "Date given is needed: type a date."
     assert shell.book.records("consent", case_id=case_id) == []
+    qtbot.keyClicks(dialog.given_on.line, "today")
+    assert dialog.given_on.status.text() == ""
     dialog.given_by.setCurrentIndex(dialog.given_by.findData("young_person"))
     dialog.method.setCurrentIndex(dialog.method.findData("verbal"))
 
@@ -97,6 +101,7 @@ def test_consent_is_recorded_shown_on_the_case_page_then_withdrawn(
     assert not dialog.share_box.isEnabled() and not dialog.review.isEnabled()
     assert dialog.save_button.accessibleName() == "Save withdrawal"
     qtbot.keyClicks(dialog.given_by_name, "Demo Birch")
+    dialog.given_on.set_text("today")
     dialog.given_by.setCurrentIndex(dialog.given_by.findData("young_person"))
     dialog.method.setCurrentIndex(dialog.method.findData("verbal"))
     save_and_wait(qtbot, main, dialog)

@@ -110,3 +110,39 @@ def test_the_summary_lists_fields_in_the_order_of_the_form(qtbot: Any) -> None:
         "Please fix 3 things before saving: Second, Third. Elsewhere must match the case."
     )
     assert not form.errors["first"].isVisible()
+
+
+@pytest.mark.parametrize("kind", ["concern", "consent", "group", "professionals"])
+def test_no_form_fills_in_the_day_it_happened(qtbot: Any, book: Casebook, kind: str) -> None:
+    """The day is a fact the worker gives (issue 17): empty, with how to type it shown, and
+    refused with a message until it is typed."""
+    from spokeapp.ui.views.record_dialogs import (
+        ConsentDialog,
+        GroupSessionDialog,
+        ProfessionalActivityDialog,
+    )
+
+    case_id = book.caseload()[0].case_id
+    dialog: Any = {
+        "concern": lambda: ConcernDialog(book, case_id, today=TODAY),
+        "consent": lambda: ConsentDialog(book, case_id, today=TODAY),
+        "group": lambda: GroupSessionDialog(book, today=TODAY),
+        "professionals": lambda: ProfessionalActivityDialog(book, today=TODAY),
+    }[kind]()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    field = {"concern": "raised_on", "consent": "given_on"}.get(kind, "held_on")
+    date_field = dialog.form.inputs[field]
+    assert date_field.text() == ""
+    assert date_field.line.placeholderText() == "e.g. 4/12/2026 or yesterday"
+
+    assert not dialog.save()
+    label = dialog.form.labels[field]
+    assert date_field.status.text() == f"{label} is needed: type a date."
+    assert dialog.summary.text().startswith("Please fix ")
+    assert dialog.summary.text().split(": ", 1)[1].startswith(label), "the first field first"
+
+    qtbot.keyClicks(date_field.line, "yesterday")
+    assert date_field.status.text() == ""
+    assert label not in dialog.summary.text().split(": ", 1)[-1].split(", ")
+    dialog.dirty = False

@@ -211,14 +211,54 @@ def test_pdf_export_contains_the_figures_and_the_charts(page: ReportsPage,
     assert "Declined 3" not in text
 
 
-def test_dates_the_wrong_way_round_are_refused_with_a_message(page: ReportsPage) -> None:
-    page.end_edit.setDate(page.start_edit.date().addDays(-1))
+def test_dates_the_wrong_way_round_are_refused_with_a_message(
+        qtbot: Any, page: ReportsPage) -> None:
+    page.end_edit.line.clear()
+    qtbot.keyClicks(page.end_edit.line, "31/3/2026")  # the quarter starts on 1 April
+    page.end_edit.line.editingFinished.emit()  # the supervisor leaves the field
     assert page.preset.currentIndex() == len(PRESETS) - 1
-    assert "before its start" in page.message.text()
+    assert "before its start" in page.end_edit.status.text()
     assert not page.pdf_button.isEnabled()
+    assert page.report is None and page.table.rowCount() == 0, "no report is made"
     page.set_period(date(2026, 4, 1), date(2026, 4, 30))
     assert page.pdf_button.isEnabled()
     assert _table(page)["Referrals received"] == ("12", "")
+
+
+def test_a_typed_period_gives_the_report_for_that_period(
+        qtbot: Any, page: ReportsPage) -> None:
+    for field, text in ((page.start_edit, "1/4/2026"), (page.end_edit, "3 Apr")):
+        field.line.clear()
+        qtbot.keyClicks(field.line, text)
+    assert page.preset.currentIndex() == len(PRESETS) - 1  # "Choose dates"
+    assert (page.period.start, page.period.end) == (date(2026, 4, 1), date(2026, 4, 3))
+    assert page.report is not None and page.report.period == page.period
+    assert _table(page)["Referrals received"] == ("12", "")  # all received on 2 April
+    assert "1 Apr 2026 to 3 Apr 2026" in page.summary.text()
+    assert page.pdf_button.isEnabled()
+
+    page.end_edit.line.clear()
+    qtbot.keyClicks(page.end_edit.line, "today")  # the page's today: 15 May 2026
+    assert page.period.end == date(2026, 5, 15)
+    page.start_edit.line.clear()
+    qtbot.keyClicks(page.start_edit.line, "3/4/2026")
+    assert _table(page)["Referrals received"] == ("0", "")
+
+
+def test_a_date_that_cannot_be_read_is_refused_beside_the_field(
+        qtbot: Any, page: ReportsPage) -> None:
+    page.start_edit.line.clear()
+    qtbot.keyClicks(page.start_edit.line, "the first of spring")
+    assert page.start_edit.status.text() == "", "half-typed text is not called wrong"
+    page.start_edit.line.editingFinished.emit()
+    assert page.start_edit.status.text().startswith("Start of the period")
+    assert page.start_edit.status.isVisibleTo(page)
+    assert page.report is None and not page.csv_button.isEnabled()
+    page.show_button.click()  # asking for the figures again makes no report either
+    assert page.report is None
+    page.preset.setCurrentIndex(0)  # a preset writes both dates again
+    assert page.start_edit.status.text() == ""
+    assert page.report is not None and page.pdf_button.isEnabled()
 
 
 def test_the_main_window_has_a_reports_page(qtbot: Any, make_shell: Any, seeded: str) -> None:

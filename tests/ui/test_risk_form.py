@@ -27,6 +27,8 @@ def opened(qtbot: Any, make_shell: Any, seeded: str) -> Iterator[tuple[Any, Risk
     main.case_page.assess_button.click()
     dialog = main.dialog
     assert isinstance(dialog, RiskAssessmentDialog)
+    assert dialog.assessed_on.text() == "", "the day of the assessment is never assumed"
+    dialog.assessed_on.set_text("today")
     yield shell, dialog
     if not closed(dialog):  # nothing of these tests is worth keeping as a draft
         dialog.dirty = False
@@ -126,3 +128,26 @@ def test_unanswered_questions_and_a_missing_reason_are_both_said(
     assert summary.startswith("Answer these questions before finalising: ")
     assert "Reasons for your judgement" in summary
     assert "explain why" in dialog.form.errors["override_reasons"].text()
+
+
+def test_the_day_of_the_assessment_starts_empty_and_is_refused_until_typed(
+    qtbot: Any, opened: tuple[Any, RiskAssessmentDialog]
+) -> None:
+    shell, dialog = opened
+    dialog.assessed_on.set_text("")
+    assert dialog.review_due.text() == "Worked out once the date of assessment is typed"
+    dialog.answer_all(0)
+    dialog.finalise_button.click()
+    assert dialog.assessed_on.status.text() == "Date of assessment is needed: type a date."
+    assert dialog.summary.text() == (
+        "Please fix 1 thing before finalising: Date of assessment.")
+    assert not dialog.save_draft(), "a draft holds the day it was done, never a stand-in"
+    assert shell.book.records("risk_assessment") == []
+
+    qtbot.keyClicks(dialog.assessed_on.line, "2/3/2025")
+    assert dialog.assessed_on.status.text() == "" and dialog.summary.text() == ""
+    assert dialog.review_due.text() != "Worked out once the date of assessment is typed"
+    dialog.finalise_button.click()
+    wait_closed(qtbot, dialog)
+    [stored] = shell.book.records("risk_assessment")
+    assert str(stored.record.assessed_on) == "2025-03-02"

@@ -25,12 +25,19 @@ def test_finalise_names_each_problem_then_saves_for_good(
 
     form.finalise_button.click()
     assert "Young person is required." in form.errors["case_id"].text()
+    assert "When is needed: type a date and time." in form.errors["occurred_at"].text()
+    assert "Type of contact must be chosen." in form.errors["contact_type"].text()
     assert "What was discussed is required." in form.errors["discussed"].text()
-    assert "Where you met is required for a one-to-one session." in form.errors["venue_type"].text()
     assert "Length in minutes must be more than 0" in form.errors["duration_minutes"].text()
-    assert "Please fix 4 things" in form.summary.text()
+    assert "Please fix 5 things" in form.summary.text()
+
+    form.contact_type.setCurrentIndex(form.contact_type.findData("one_to_one"))
+    form.finalise_button.click()
+    assert "Where you met is required for a one-to-one session." in form.errors["venue_type"].text()
+    assert "Please fix 5 things" in form.summary.text()
 
     form.case_box.setCurrentIndex(1)
+    form.when.set_text("yesterday 16:30")
     form.venue_type.setCurrentIndex(form.venue_type.findData("cafe"))
     form.duration.setValue(45)
     qtbot.keyClicks(form.discussed, "Talked about school and staying safe online.")
@@ -73,6 +80,7 @@ def test_complete_draft_is_kept_as_a_draft_record(qtbot: Any, make_shell: Any, s
     unlock(qtbot, shell)
     form = shell.main_window.session_form
     form.case_box.setCurrentIndex(1)
+    form.when.set_text("yesterday 16:30")
     form.contact_type.setCurrentIndex(form.contact_type.findData("phone"))
     qtbot.keyClicks(form.discussed, "Phone call about next week.")
     form.save_button.click()
@@ -92,6 +100,7 @@ def test_the_length_starts_empty_and_a_note_without_one_says_so(
     assert form.duration.value() == 0 and form.duration.text() == "Not entered"
 
     form.case_box.setCurrentIndex(1)
+    form.when.set_text("today 9:05")
     form.contact_type.setCurrentIndex(form.contact_type.findData("phone"))
     qtbot.keyClicks(form.discussed, "Phone call about the weekend.")
     form.finalise_button.click()
@@ -108,3 +117,119 @@ def test_the_length_starts_empty_and_a_note_without_one_says_so(
     qtbot.waitUntil(lambda: not main.tasks.busy, timeout=5000)
     assert shell.book.get(record_id).record.duration_minutes == 15
     assert form.duration.text() == "Not entered", "the next note starts empty again"
+
+
+def _form(qtbot: Any, make_shell: Any) -> tuple[Any, Any]:
+    shell = make_shell()
+    unlock(qtbot, shell)
+    main = shell.main_window
+    main.page_actions[2].trigger()
+    return shell, main.session_form
+
+
+def _fill_all_but_contact_and_time(qtbot: Any, form: Any) -> None:
+    form.case_box.setCurrentIndex(1)
+    form.duration.setValue(20)
+    qtbot.keyClicks(form.discussed, "Talked about the week ahead (fictional).")
+
+
+def test_the_type_of_contact_starts_unchosen_and_must_be_chosen_to_finalise(
+    qtbot: Any, make_shell: Any, seeded: str
+) -> None:
+    """No default stands in for a fact the worker did not give (issue 17)."""
+    shell, form = _form(qtbot, make_shell)
+    assert form.contact_type.currentData() is None
+    assert form.contact_type.currentText() == "Choose…"
+    _fill_all_but_contact_and_time(qtbot, form)
+    form.when.set_text("yesterday 16:30")
+    record_id = form.record_id
+
+    assert not form.finalise()
+    assert form.errors["contact_type"].text() == "Type of contact must be chosen."
+    assert form.summary.text() == "Please fix 1 thing before finalising: Type of contact."
+    assert form.contact_type.hasFocus()
+    assert all(s.record.id != record_id for s in shell.book.records("session"))
+
+    form.contact_type.setCurrentIndex(form.contact_type.findData("phone"))
+    assert form.finalise()
+    qtbot.waitUntil(lambda: not form.saving, timeout=5000)
+    stored = shell.book.get(record_id)
+    assert stored.state == "final" and stored.record.contact_type.value == "phone"
+    assert form.contact_type.currentData() is None, "the next note starts unchosen again"
+
+
+def test_when_it_happened_starts_empty_and_is_refused_until_typed(
+    qtbot: Any, make_shell: Any, seeded: str
+) -> None:
+    shell, form = _form(qtbot, make_shell)
+    assert form.when.text() == ""
+    assert form.when.line.placeholderText() == "e.g. yesterday 16:30"
+    _fill_all_but_contact_and_time(qtbot, form)
+    form.contact_type.setCurrentIndex(form.contact_type.findData("phone"))
+    record_id = form.record_id
+
+    assert not form.finalise()
+    assert form.errors["occurred_at"].text() == "When is needed: type a date and time."
+    assert form.summary.text() == "Please fix 1 thing before finalising: When."
+    assert form.when.line.hasFocus()
+
+    qtbot.keyClicks(form.when.line, "yesterday 16:30")
+    assert form.finalise()
+    qtbot.waitUntil(lambda: not form.saving, timeout=5000)
+    occurred = shell.book.get(record_id).record.occurred_at.astimezone()
+    assert (occurred.hour, occurred.minute) == (16, 30)
+    assert form.when.text() == "", "the next note starts empty again"
+
+
+def test_a_problem_goes_when_its_field_is_edited_and_the_summary_recounts(
+    qtbot: Any, make_shell: Any, seeded: str
+) -> None:
+    _shell, form = _form(qtbot, make_shell)
+    assert not form.finalise()
+    summary = form.summary.text()
+    assert summary.startswith("Please fix 5 things before finalising: ")
+    assert form.errors["contact_type"].isVisible()
+
+    form.contact_type.setCurrentIndex(form.contact_type.findData("phone"))
+    assert form.errors["contact_type"].text() == ""
+    assert form.summary.text().startswith("Please fix 4 things before finalising: ")
+    assert "Type of contact" not in form.summary.text()
+
+    qtbot.keyClicks(form.when.line, "yesterday 16:30")
+    assert form.errors["occurred_at"].text() == ""
+    assert "When" not in form.summary.text().split(": ", 1)[1]
+    assert form.summary.text().startswith("Please fix 3 things")
+
+
+def test_the_summary_lists_the_fields_in_the_order_of_the_form(
+    qtbot: Any, make_shell: Any, seeded: str
+) -> None:
+    _shell, form = _form(qtbot, make_shell)
+    form.contact_type.setCurrentIndex(form.contact_type.findData("one_to_one"))
+    assert not form.finalise()
+    assert form.summary.text() == (
+        "Please fix 5 things before finalising: Young person, When, Length in minutes, "
+        "Where you met, What was discussed."
+    )
+    assert form.summary.accessibleDescription().splitlines()[0] == "Young person is required."
+
+
+def test_a_half_typed_time_is_brought_back_as_typed(
+    qtbot: Any, make_shell: Any, seeded: str
+) -> None:
+    shell, form = _form(qtbot, make_shell)
+    form.case_box.setCurrentIndex(1)
+    form.when.set_text("yesterday 16")  # not a time yet
+    qtbot.keyClicks(form.concerns, "Seemed tired (fictional)")
+    assert form.save_draft()
+    record_id = form.record_id
+    assert all(s.record.id != record_id for s in shell.book.records("session")), (
+        "no draft record holds a stand-in for the time or the type of contact"
+    )
+    shell.lock()
+    unlock(qtbot, shell)
+    again = shell.main_window.session_form
+    assert again.when.text() == "yesterday 16"
+    assert again.contact_type.currentData() is None
+    assert again.concerns.toPlainText() == "Seemed tired (fictional)"
+    assert again.record_id == record_id

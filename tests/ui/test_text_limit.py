@@ -66,6 +66,8 @@ def test_a_note_too_long_for_the_hub_is_not_finalised_and_says_how_to_split_it(
     main.page_actions[2].trigger()
     form = main.session_form
     form.case_box.setCurrentIndex(1)
+    form.when.set_text("yesterday 16:30")
+    form.contact_type.setCurrentIndex(form.contact_type.findData("one_to_one"))
     form.venue_type.setCurrentIndex(form.venue_type.findData("cafe"))
     form.duration.setValue(45)
     form.wants_to_meet_again.setCurrentIndex(form.wants_to_meet_again.findData("yes"))

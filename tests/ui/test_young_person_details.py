@@ -207,10 +207,13 @@ def test_a_new_referral_starts_with_no_date_of_birth_and_takes_a_typed_one(
     qtbot.keyClicks(dialog.source_agency, "Test school")
     dialog.source_type.setCurrentIndex(dialog.source_type.findData("education"))
     qtbot.keyClicks(dialog.reason, "Fictional: worried about older friends.")
+    assert dialog.received_on.text() == "", "the day it was received is never assumed"
     assert not dialog.save()
     assert "Date of birth must be entered." in dialog.fields.errors["date_of_birth"].text()
+    assert dialog.received_on.status.text() == "Date received is needed: type a date."
     assert book.records("referral") == []
     qtbot.keyClicks(dialog.date_of_birth, "04/12/2012")
+    qtbot.keyClicks(dialog.received_on.line, "yesterday")
     assert dialog.save()
     wait_closed(qtbot, dialog)
     person = _person(book, dialog.reference.text())

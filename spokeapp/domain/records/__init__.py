@@ -68,6 +68,7 @@ from spokeapp.domain.records.casework import (
     SourceType,
     VenueType,
     YoungPerson,
+    choice_label,
 )
 from spokeapp.domain.records.fields import RECORD_TYPES, Record
 
@@ -207,6 +208,7 @@ __all__ = [
     "WelfareDebrief",
     "WelfareDebriefDone",
     "YoungPerson",
+    "choice_label",
     "is_uk_mobile",
     "is_uk_postcode",
     "normalise_phone_number",

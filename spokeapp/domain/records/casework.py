@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
-from typing import ClassVar, Final
+from typing import ClassVar, Final, TypeVar
 
 from spokeapp.domain.errors import Problem
 from spokeapp.domain.records.checks import (
@@ -24,6 +25,19 @@ from spokeapp.domain.records.checks import (
     _require_all,
 )
 from spokeapp.domain.records.fields import RECORD_TYPES, _RecordFields
+from spokeapp.i18n import number, translator
+
+tr = translator(__name__)
+
+_Key = TypeVar("_Key")
+
+
+def choice_label(labels: Mapping[_Key, str], key: _Key) -> str:
+    """``labels[key]`` in the reader's language, for every words mapping of this module
+    (``OUTCOME_LABELS``, ``SHARE_BASIS_LABELS``, ``CLOSURE_REASON_CHOICES``...): they hold the
+    English, marked for the catalogue, so show them through this, e.g.
+    ``choice_label(OUTCOME_LABELS, closure.outcome)``."""
+    return tr(labels[key])
 
 # ---------------------------------------------------------------------------------------------
 # Closed choices
@@ -54,17 +68,17 @@ class ReferralDecision(StrEnum):
 
 
 REFERRAL_DECISION_LABELS: Final[dict[ReferralDecision, str]] = {
-    ReferralDecision.PENDING: "Not decided",
-    ReferralDecision.ACCEPTED: "Accepted",
-    ReferralDecision.DECLINED: "Declined",
-    ReferralDecision.WAITING_LIST: "Waiting list",
+    ReferralDecision.PENDING: tr.noop("Not decided"),
+    ReferralDecision.ACCEPTED: tr.noop("Accepted"),
+    ReferralDecision.DECLINED: tr.noop("Declined"),
+    ReferralDecision.WAITING_LIST: tr.noop("Waiting list"),
 }
 """Each decision in words, as a list of referrals shows it."""
 REFERRAL_DECISION_CHOICES: Final[dict[ReferralDecision, str]] = {
-    ReferralDecision.PENDING: "Not decided yet",
-    ReferralDecision.ACCEPTED: "Accept: open a case",
-    ReferralDecision.DECLINED: "Decline (say why)",
-    ReferralDecision.WAITING_LIST: "Waiting list",
+    ReferralDecision.PENDING: tr.noop("Not decided yet"),
+    ReferralDecision.ACCEPTED: tr.noop("Accept: open a case"),
+    ReferralDecision.DECLINED: tr.noop("Decline (say why)"),
+    ReferralDecision.WAITING_LIST: tr.noop("Waiting list"),
 }
 """The same as the choices of the referral form (what choosing it does)."""
 
@@ -159,31 +173,31 @@ class ClosureReason(StrEnum):
 
 
 CLOSURE_REASON_LABELS: Final[dict[ClosureReason, str]] = {
-    ClosureReason.OUTCOMES_MET: "Outcomes met",
-    ClosureReason.YOUNG_PERSON_CHOSE_TO_END: "Young person chose to end",
-    ClosureReason.NON_ENGAGEMENT: "Non-engagement",
-    ClosureReason.NOT_CONTACTABLE: "Not contactable",
-    ClosureReason.MOVED_AWAY: "Moved away",
-    ClosureReason.TRANSFERRED: "Transferred",
-    ClosureReason.AGED_OUT: "Aged out",
-    ClosureReason.OTHER: "Other",
+    ClosureReason.OUTCOMES_MET: tr.noop("Outcomes met"),
+    ClosureReason.YOUNG_PERSON_CHOSE_TO_END: tr.noop("Young person chose to end"),
+    ClosureReason.NON_ENGAGEMENT: tr.noop("Non-engagement"),
+    ClosureReason.NOT_CONTACTABLE: tr.noop("Not contactable"),
+    ClosureReason.MOVED_AWAY: tr.noop("Moved away"),
+    ClosureReason.TRANSFERRED: tr.noop("Transferred"),
+    ClosureReason.AGED_OUT: tr.noop("Aged out"),
+    ClosureReason.OTHER: tr.noop("Other"),
 }
 """Each closure reason in words, as report figures name them."""
 CLOSURE_REASON_SHORT_LABELS: Final[dict[ClosureReason, str]] = {
     **CLOSURE_REASON_LABELS,
-    ClosureReason.YOUNG_PERSON_CHOSE_TO_END: "Chose to end",
-    ClosureReason.NON_ENGAGEMENT: "Not engaging",
+    ClosureReason.YOUNG_PERSON_CHOSE_TO_END: tr.noop("Chose to end"),
+    ClosureReason.NON_ENGAGEMENT: tr.noop("Not engaging"),
 }
 """The same, short enough for a chart's bar (the report's closures chart)."""
 CLOSURE_REASON_CHOICES: Final[dict[ClosureReason, str]] = {
-    ClosureReason.OUTCOMES_MET: "The work we agreed has been done",
-    ClosureReason.YOUNG_PERSON_CHOSE_TO_END: "The young person chose to end it",
-    ClosureReason.NON_ENGAGEMENT: "They stopped taking part",
-    ClosureReason.NOT_CONTACTABLE: "They could not be contacted",
-    ClosureReason.MOVED_AWAY: "They moved away",
-    ClosureReason.TRANSFERRED: "Transferred to another service",
-    ClosureReason.AGED_OUT: "Too old for the service now",
-    ClosureReason.OTHER: "Another reason",
+    ClosureReason.OUTCOMES_MET: tr.noop("The work we agreed has been done"),
+    ClosureReason.YOUNG_PERSON_CHOSE_TO_END: tr.noop("The young person chose to end it"),
+    ClosureReason.NON_ENGAGEMENT: tr.noop("They stopped taking part"),
+    ClosureReason.NOT_CONTACTABLE: tr.noop("They could not be contacted"),
+    ClosureReason.MOVED_AWAY: tr.noop("They moved away"),
+    ClosureReason.TRANSFERRED: tr.noop("Transferred to another service"),
+    ClosureReason.AGED_OUT: tr.noop("Too old for the service now"),
+    ClosureReason.OTHER: tr.noop("Another reason"),
 }
 """The same in the worker's words: the closing form's choices, and a closure as shown."""
 
@@ -198,27 +212,27 @@ class Outcome(StrEnum):
 
 
 OUTCOME_LABELS: Final[dict[Outcome, str]] = {
-    Outcome.LOWER: "At lower risk than at the start",
-    Outcome.SAME: "At the same risk",
-    Outcome.HIGHER: "At higher risk",
-    Outcome.INCOMPLETE: "Not comparable with the start",
+    Outcome.LOWER: tr.noop("At lower risk than at the start"),
+    Outcome.SAME: tr.noop("At the same risk"),
+    Outcome.HIGHER: tr.noop("At higher risk"),
+    Outcome.INCOMPLETE: tr.noop("Not comparable with the start"),
 }
 """Each outcome in words, as report figures name them."""
 OUTCOME_EXPLAINED: Final[dict[Outcome, str]] = {
-    Outcome.LOWER: "Lower: their risk is lower now than at the start.",
-    Outcome.SAME: "The same: their risk is at the same level as at the start.",
-    Outcome.HIGHER: "Higher: their risk is higher now than at the start.",
-    Outcome.INCOMPLETE: (
+    Outcome.LOWER: tr.noop("Lower: their risk is lower now than at the start."),
+    Outcome.SAME: tr.noop("The same: their risk is at the same level as at the start."),
+    Outcome.HIGHER: tr.noop("Higher: their risk is higher now than at the start."),
+    Outcome.INCOMPLETE: tr.noop(
         "Incomplete data: there is no initial and closing assessment made with the same "
         "version of the risk tool to compare."
     ),
 }
 """Each outcome with what it means, as the closing form and a closure show it."""
 OUTCOME_SHORT_LABELS: Final[dict[Outcome, str]] = {
-    Outcome.LOWER: "Lower",
-    Outcome.SAME: "Same",
-    Outcome.HIGHER: "Higher",
-    Outcome.INCOMPLETE: "Not comparable",
+    Outcome.LOWER: tr.noop("Lower"),
+    Outcome.SAME: tr.noop("Same"),
+    Outcome.HIGHER: tr.noop("Higher"),
+    Outcome.INCOMPLETE: tr.noop("Not comparable"),
 }
 """The same, short enough for a chart's bar (the report's closures chart)."""
 
@@ -254,18 +268,18 @@ class Profession(StrEnum):
 
 
 PROFESSION_LABELS: Final[dict[Profession, str]] = {
-    Profession.POLICE: "Police",
-    Profession.SOCIAL_CARE: "Social care",
-    Profession.EDUCATION: "Education",
-    Profession.HEALTH: "Health",
-    Profession.YOUTH_JUSTICE: "Youth justice",
-    Profession.VOLUNTARY_SECTOR: "Voluntary sector",
-    Profession.OTHER: "Other",
+    Profession.POLICE: tr.noop("Police"),
+    Profession.SOCIAL_CARE: tr.noop("Social care"),
+    Profession.EDUCATION: tr.noop("Education"),
+    Profession.HEALTH: tr.noop("Health"),
+    Profession.YOUTH_JUSTICE: tr.noop("Youth justice"),
+    Profession.VOLUNTARY_SECTOR: tr.noop("Voluntary sector"),
+    Profession.OTHER: tr.noop("Other"),
 }
 """Each profession in words, in the order of the enum (forms, report figures)."""
 PROFESSION_SHORT_LABELS: Final[dict[Profession, str]] = {
     **PROFESSION_LABELS,
-    Profession.VOLUNTARY_SECTOR: "Voluntary",
+    Profession.VOLUNTARY_SECTOR: tr.noop("Voluntary"),
 }
 """The same, short enough for a narrow table column (the report's by-profession tables)."""
 
@@ -309,44 +323,44 @@ class EthnicGroup(StrEnum):
 
 
 ETHNIC_GROUP_HEADINGS: Final[tuple[tuple[str, tuple[EthnicGroup, ...]], ...]] = (
-    ("Asian, Asian British or Asian Welsh", (
+    (tr.noop("Asian, Asian British or Asian Welsh"), (
         EthnicGroup.ASIAN_BANGLADESHI, EthnicGroup.ASIAN_CHINESE, EthnicGroup.ASIAN_INDIAN,
         EthnicGroup.ASIAN_PAKISTANI, EthnicGroup.ASIAN_OTHER)),
-    ("Black, Black British, Black Welsh, Caribbean or African", (
+    (tr.noop("Black, Black British, Black Welsh, Caribbean or African"), (
         EthnicGroup.BLACK_AFRICAN, EthnicGroup.BLACK_CARIBBEAN, EthnicGroup.BLACK_OTHER)),
-    ("Mixed or Multiple ethnic groups", (
+    (tr.noop("Mixed or Multiple ethnic groups"), (
         EthnicGroup.MIXED_WHITE_ASIAN, EthnicGroup.MIXED_WHITE_BLACK_AFRICAN,
         EthnicGroup.MIXED_WHITE_BLACK_CARIBBEAN, EthnicGroup.MIXED_OTHER)),
-    ("White", (
+    (tr.noop("White"), (
         EthnicGroup.WHITE_BRITISH, EthnicGroup.WHITE_IRISH,
         EthnicGroup.WHITE_GYPSY_OR_IRISH_TRAVELLER, EthnicGroup.WHITE_ROMA,
         EthnicGroup.WHITE_OTHER)),
-    ("Other ethnic group", (EthnicGroup.OTHER_ARAB, EthnicGroup.OTHER_ANY)),
+    (tr.noop("Other ethnic group"), (EthnicGroup.OTHER_ARAB, EthnicGroup.OTHER_ANY)),
 )
 """The census's five headings, each with its groups in the census's order (the form's list)."""
 
 ETHNIC_GROUP_LABELS: Final[dict[EthnicGroup, str]] = {
-    EthnicGroup.ASIAN_BANGLADESHI: "Bangladeshi",
-    EthnicGroup.ASIAN_CHINESE: "Chinese",
-    EthnicGroup.ASIAN_INDIAN: "Indian",
-    EthnicGroup.ASIAN_PAKISTANI: "Pakistani",
-    EthnicGroup.ASIAN_OTHER: "Any other Asian background",
-    EthnicGroup.BLACK_AFRICAN: "African",
-    EthnicGroup.BLACK_CARIBBEAN: "Caribbean",
-    EthnicGroup.BLACK_OTHER: "Any other Black, Black British or Caribbean background",
-    EthnicGroup.MIXED_WHITE_ASIAN: "White and Asian",
-    EthnicGroup.MIXED_WHITE_BLACK_AFRICAN: "White and Black African",
-    EthnicGroup.MIXED_WHITE_BLACK_CARIBBEAN: "White and Black Caribbean",
-    EthnicGroup.MIXED_OTHER: "Any other Mixed or Multiple ethnic background",
-    EthnicGroup.WHITE_BRITISH: "English, Welsh, Scottish, Northern Irish or British",
-    EthnicGroup.WHITE_IRISH: "Irish",
-    EthnicGroup.WHITE_GYPSY_OR_IRISH_TRAVELLER: "Gypsy or Irish Traveller",
-    EthnicGroup.WHITE_ROMA: "Roma",
-    EthnicGroup.WHITE_OTHER: "Any other White background",
-    EthnicGroup.OTHER_ARAB: "Arab",
-    EthnicGroup.OTHER_ANY: "Any other ethnic group",
-    EthnicGroup.PREFER_NOT_TO_SAY: "Prefer not to say",
-    EthnicGroup.SELF_DESCRIBED: "Prefer to self-describe",
+    EthnicGroup.ASIAN_BANGLADESHI: tr.noop("Bangladeshi"),
+    EthnicGroup.ASIAN_CHINESE: tr.noop("Chinese"),
+    EthnicGroup.ASIAN_INDIAN: tr.noop("Indian"),
+    EthnicGroup.ASIAN_PAKISTANI: tr.noop("Pakistani"),
+    EthnicGroup.ASIAN_OTHER: tr.noop("Any other Asian background"),
+    EthnicGroup.BLACK_AFRICAN: tr.noop("African"),
+    EthnicGroup.BLACK_CARIBBEAN: tr.noop("Caribbean"),
+    EthnicGroup.BLACK_OTHER: tr.noop("Any other Black, Black British or Caribbean background"),
+    EthnicGroup.MIXED_WHITE_ASIAN: tr.noop("White and Asian"),
+    EthnicGroup.MIXED_WHITE_BLACK_AFRICAN: tr.noop("White and Black African"),
+    EthnicGroup.MIXED_WHITE_BLACK_CARIBBEAN: tr.noop("White and Black Caribbean"),
+    EthnicGroup.MIXED_OTHER: tr.noop("Any other Mixed or Multiple ethnic background"),
+    EthnicGroup.WHITE_BRITISH: tr.noop("English, Welsh, Scottish, Northern Irish or British"),
+    EthnicGroup.WHITE_IRISH: tr.noop("Irish"),
+    EthnicGroup.WHITE_GYPSY_OR_IRISH_TRAVELLER: tr.noop("Gypsy or Irish Traveller"),
+    EthnicGroup.WHITE_ROMA: tr.noop("Roma"),
+    EthnicGroup.WHITE_OTHER: tr.noop("Any other White background"),
+    EthnicGroup.OTHER_ARAB: tr.noop("Arab"),
+    EthnicGroup.OTHER_ANY: tr.noop("Any other ethnic group"),
+    EthnicGroup.PREFER_NOT_TO_SAY: tr.noop("Prefer not to say"),
+    EthnicGroup.SELF_DESCRIBED: tr.noop("Prefer to self-describe"),
 }
 """Each group in the census's words (under its heading in ``ETHNIC_GROUP_HEADINGS``)."""
 
@@ -361,10 +375,10 @@ class ContactMethod(StrEnum):
 
 
 CONTACT_METHOD_LABELS: Final[dict[ContactMethod, str]] = {
-    ContactMethod.TEXT: "text message",
-    ContactMethod.CALL: "phone call",
-    ContactMethod.IN_PERSON: "in person",
-    ContactMethod.THROUGH_PROFESSIONAL: "through a named professional",
+    ContactMethod.TEXT: tr.noop("text message"),
+    ContactMethod.CALL: tr.noop("phone call"),
+    ContactMethod.IN_PERSON: tr.noop("in person"),
+    ContactMethod.THROUGH_PROFESSIONAL: tr.noop("through a named professional"),
 }
 """Each way of contact in words, in the order of the enum."""
 
@@ -379,7 +393,7 @@ def phone_problem(number: str) -> str | None:
     text = number.strip()
     digits = sum(c.isdigit() for c in text)
     if not _PHONE.fullmatch(text) or not 7 <= digits <= 15:
-        return "must be digits, spaces and + only, with 7 to 15 digits"
+        return tr("must be digits, spaces and + only, with 7 to 15 digits")
     return None
 
 
@@ -446,11 +460,13 @@ class YoungPerson(_RecordFields):
         _require_all(problems, self, "id")
         if not _REFERENCE.fullmatch(self.reference):
             problems.append(
-                Problem("reference", "must be 2-20 letters, digits or dashes (e.g. YP-0007)")
+                Problem("reference", tr("must be 2-20 letters, digits or dashes (e.g. YP-0007)"))
             )
         _require(problems, "name", self.name)
         if self.preferred_name is not None and _blank(self.preferred_name):
-            problems.append(Problem("preferred_name", "must not be blank; leave it empty instead"))
+            problems.append(Problem(
+                "preferred_name", tr("must not be blank; leave it empty instead")
+            ))
         for name, limit in (("name", 200), ("preferred_name", 100), ("gender", 100),
                             ("ethnicity", 100)):
             value = getattr(self, name)
@@ -464,41 +480,49 @@ class YoungPerson(_RecordFields):
         if self.ethnic_group is EthnicGroup.SELF_DESCRIBED:
             if _blank(self.ethnicity_described):
                 problems.append(Problem(
-                    "ethnicity_described", "is required when they prefer to self-describe"))
+                    "ethnicity_described", tr("is required when they prefer to self-describe")
+                ))
         elif self.ethnicity_described is not None:
             problems.append(Problem(
-                "ethnicity_described", "is only given when they prefer to self-describe"))
+                "ethnicity_described", tr("is only given when they prefer to self-describe")
+            ))
         if self.ethnicity_described is not None:
             _max_length(problems, "ethnicity_described", self.ethnicity_described, 100)
         if len(set(self.contact_methods)) != len(self.contact_methods):
-            problems.append(Problem("contact_methods", "names a way of contact twice"))
+            problems.append(Problem("contact_methods", tr("names a way of contact twice")))
         if ContactMethod.THROUGH_PROFESSIONAL in self.contact_methods:
             if _blank(self.contact_professional):
                 problems.append(Problem(
-                    "contact_professional", "is required when contact is through them"))
+                    "contact_professional", tr("is required when contact is through them")
+                ))
         elif self.contact_professional is not None:
             problems.append(Problem(
-                "contact_professional", "is only given when contact is through a professional"))
+                "contact_professional", tr("is only given when contact is through a professional")
+            ))
         if self.contact_professional is not None:
             _max_length(problems, "contact_professional", self.contact_professional, 100)
         count = len(self.safe_numbers)
         if count > MAX_SAFE_NUMBERS:
-            problems.append(Problem("safe_numbers", f"may list at most {MAX_SAFE_NUMBERS}"))
+            problems.append(Problem(
+                "safe_numbers",
+                tr("may list at most {count}").format(count=number(MAX_SAFE_NUMBERS)),
+            ))
         elif len(self.safe_number_whose) != count or len(self.safe_number_times) != count:
             problems.append(Problem(
-                "safe_numbers", "each number needs whose phone it is and its safe times"))
+                "safe_numbers", tr("each number needs whose phone it is and its safe times")
+            ))
         else:
-            for i, (number, whose, times) in enumerate(zip(
+            for i, (phone, whose, times) in enumerate(zip(
                     self.safe_numbers, self.safe_number_whose, self.safe_number_times,
                     strict=True)):
-                why = phone_problem(number)
+                why = phone_problem(phone)
                 if why is not None:
                     problems.append(Problem(f"safe_numbers[{i}]", why))
                 _require(problems, f"safe_number_whose[{i}]", whose)
                 _max_length(problems, f"safe_number_whose[{i}]", whose, 60)
                 _max_length(problems, f"safe_number_times[{i}]", times, 120)
         if (self.corrected_by is None) != (self.corrected_on is None):
-            problems.append(Problem("corrected_on", "is given with who corrected the details"))
+            problems.append(Problem("corrected_on", tr("is given with who corrected the details")))
         if self.corrected_by is not None:
             _require(problems, "corrected_by", self.corrected_by)
 
@@ -543,17 +567,17 @@ class Referral(_RecordFields):
             _require(problems, "decline_reason", self.decline_reason)
         elif not _blank(self.decline_reason):
             problems.append(
-                Problem("decline_reason", "is only given when the referral is declined")
+                Problem("decline_reason", tr("is only given when the referral is declined"))
             )
         if self.decision is ReferralDecision.PENDING:
             if self.decided_on is not None:
                 problems.append(
-                    Problem("decided_on", "must be empty while the decision is pending")
+                    Problem("decided_on", tr("must be empty while the decision is pending"))
                 )
         elif self.decided_on is None:
-            problems.append(Problem("decided_on", "is required once a decision is made"))
+            problems.append(Problem("decided_on", tr("is required once a decision is made")))
         elif self.decided_on < self.received_on:
-            problems.append(Problem("decided_on", "cannot be before the referral was received"))
+            problems.append(Problem("decided_on", tr("cannot be before the referral was received")))
         _raise_if(problems)
 
     def searchable_text(self) -> str:
@@ -602,17 +626,17 @@ class Case(_RecordFields):
         if self.local_authority is not None:
             if _blank(self.local_authority):
                 problems.append(
-                    Problem("local_authority", "must not be blank; leave it empty instead")
+                    Problem("local_authority", tr("must not be blank; leave it empty instead"))
                 )
             else:
                 _max_length(problems, "local_authority", self.local_authority, 100)
         if self.status is CaseStatus.CLOSED:
             if self.closed_on is None:
-                problems.append(Problem("closed_on", "is required when the case is closed"))
+                problems.append(Problem("closed_on", tr("is required when the case is closed")))
             elif self.closed_on < self.opened_on:
-                problems.append(Problem("closed_on", "cannot be before the case was opened"))
+                problems.append(Problem("closed_on", tr("cannot be before the case was opened")))
         elif self.closed_on is not None:
-            problems.append(Problem("closed_on", "must be empty while the case is open"))
+            problems.append(Problem("closed_on", tr("must be empty while the case is open")))
         _raise_if(problems)
 
     def searchable_text(self) -> str:
@@ -662,16 +686,19 @@ class Session(_RecordFields):
         _require_all(problems, self, "id", "case_id")
         if not 0 <= self.duration_minutes <= MAX_SESSION_MINUTES:
             problems.append(
-                Problem("duration_minutes", f"must be between 0 and {MAX_SESSION_MINUTES}")
+                Problem(
+                    "duration_minutes",
+                    tr("must be between 0 and {most}").format(most=number(MAX_SESSION_MINUTES)),
+                )
             )
         elif self.duration_minutes == 0 and not self.missed:
             problems.append(
-                Problem("duration_minutes", "must be more than 0 unless the session was missed")
+                Problem("duration_minutes", tr("must be more than 0 unless the session was missed"))
             )
         if not self.missed:
             _require(problems, "discussed", self.discussed)
         if self.contact_type is ContactType.ONE_TO_ONE and self.venue_type is None:
-            problems.append(Problem("venue_type", "is required for a one-to-one session"))
+            problems.append(Problem("venue_type", tr("is required for a one-to-one session")))
         _raise_if(problems)
 
     def searchable_text(self) -> str:
@@ -758,46 +785,47 @@ class RiskAssessment(_RecordFields):
         problems: list[Problem] = []
         _require_all(problems, self, "id", "case_id", "tool_id")
         if self.tool_version < 1:
-            problems.append(Problem("tool_version", "must be 1 or more"))
+            problems.append(Problem("tool_version", tr("must be 1 or more")))
         ids = [indicator for indicator, _ in self.answers]
         if len(set(ids)) != len(ids):
-            problems.append(Problem("answers", "answer each indicator only once"))
+            problems.append(Problem("answers", tr("answer each indicator only once")))
         if any(value not in (0, 1, 2) for _, value in self.answers):
             problems.append(
                 Problem(
-                    "answers", "each answer must be 0 (no), 1 (some concern) or 2 (significant)"
+                    "answers", tr("each answer must be 0 (no), 1 (some concern) or 2 (significant)")
                 )
             )
         if any(_blank(indicator) for indicator in ids):
-            problems.append(Problem("answers", "every answer needs an indicator id"))
+            problems.append(Problem("answers", tr("every answer needs an indicator id")))
         if self.score < 0:
-            problems.append(Problem("score", "must be 0 or more"))
+            problems.append(Problem("score", tr("must be 0 or more")))
         _require(problems, "level", self.level)
         if self.override_level is not None:
             if _blank(self.override_level):
-                problems.append(Problem("override_level", "must not be blank; leave it empty"))
+                problems.append(Problem("override_level", tr("must not be blank; leave it empty")))
             elif self.override_level == self.level:
                 problems.append(
-                    Problem("override_level", "is the same as the scored level; leave it empty")
+                    Problem("override_level", tr("is the same as the scored level; leave it empty"))
                 )
             _min_length(
                 problems,
                 "override_reasons",
                 self.override_reasons,
                 MIN_OVERRIDE_REASON_CHARS,
-                "explain why your professional judgement differs from the score",
+                tr("explain why your professional judgement differs from the score"),
             )
             if not self.needs_sign_off:
                 problems.append(
                     Problem(
-                        "needs_sign_off", "an overridden level must be signed off by a supervisor"
+                        "needs_sign_off",
+                        tr("an overridden level must be signed off by a supervisor"),
                     )
                 )
         if self.signed_off_by is not None:
             if _blank(self.signed_off_by):
-                problems.append(Problem("signed_off_by", "must not be blank; leave it empty"))
+                problems.append(Problem("signed_off_by", tr("must not be blank; leave it empty")))
             elif not self.needs_sign_off:
-                problems.append(Problem("signed_off_by", "only given when sign-off is needed"))
+                problems.append(Problem("signed_off_by", tr("only given when sign-off is needed")))
         _raise_if(problems)
 
     def searchable_text(self) -> str:
@@ -834,14 +862,18 @@ class Closure(_RecordFields):
         if self.closing_assessment_id is None:
             if _blank(self.no_assessment_reason):
                 problems.append(
-                    Problem("no_assessment_reason", "say why there is no closing risk assessment")
+                    Problem(
+                        "no_assessment_reason", tr("say why there is no closing risk assessment")
+                    )
                 )
             if self.outcome is not Outcome.INCOMPLETE:
                 problems.append(
-                    Problem("outcome", "must be incomplete without a closing risk assessment")
+                    Problem("outcome", tr("must be incomplete without a closing risk assessment"))
                 )
         elif _blank(self.closing_assessment_id):
-            problems.append(Problem("closing_assessment_id", "must not be blank; leave it empty"))
+            problems.append(Problem(
+                "closing_assessment_id", tr("must not be blank; leave it empty")
+            ))
         _raise_if(problems)
 
     def searchable_text(self) -> str:
@@ -873,7 +905,7 @@ class GroupSession(_RecordFields):
         problems: list[Problem] = []
         _require_all(problems, self, "id", "topic")
         if self.young_people_reached < 1:
-            problems.append(Problem("young_people_reached", "must be at least 1"))
+            problems.append(Problem("young_people_reached", tr("must be at least 1")))
         _raise_if(problems)
 
     def searchable_text(self) -> str:
@@ -920,11 +952,13 @@ class ProfessionalActivity(_RecordFields):
         _require_all(problems, self, "id", "topic")
         professions = [p for p, _ in self.attendees_by_profession]
         if len(set(professions)) != len(professions):
-            problems.append(Problem("attendees_by_profession", "count each profession only once"))
+            problems.append(Problem(
+                "attendees_by_profession", tr("count each profession only once")
+            ))
         if any(count < 0 for _, count in self.attendees_by_profession):
-            problems.append(Problem("attendees_by_profession", "counts cannot be negative"))
+            problems.append(Problem("attendees_by_profession", tr("counts cannot be negative")))
         elif self.total_attendees < 1:
-            problems.append(Problem("attendees_by_profession", "count at least one attendee"))
+            problems.append(Problem("attendees_by_profession", tr("count at least one attendee")))
         _raise_if(problems)
 
     def searchable_text(self) -> str:
@@ -955,14 +989,14 @@ class Amendment(_RecordFields):
         problems: list[Problem] = []
         _require_all(problems, self, "id", "case_id", "amends_id")
         if self.amends_id == self.id:
-            problems.append(Problem("amends_id", "an amendment cannot amend itself"))
+            problems.append(Problem("amends_id", tr("an amendment cannot amend itself")))
         target = RECORD_TYPES.get(self.amends_kind)
         if target is None:
-            problems.append(Problem("amends_kind", "is not a known record kind"))
+            problems.append(Problem("amends_kind", tr("is not a known record kind")))
         elif not target.EVENT:
             problems.append(
                 Problem(
-                    "amends_kind", "only finalised events are amended; edit this record instead"
+                    "amends_kind", tr("only finalised events are amended; edit this record instead")
                 )
             )
         _require_all(problems, self, "reason", "text")
@@ -988,10 +1022,10 @@ class ShareWith(StrEnum):
 
 
 SHARE_WITH_LABELS: Final[dict[ShareWith, str]] = {
-    ShareWith.POLICE: "police",
-    ShareWith.CHILDRENS_SOCIAL_CARE: "children's social care",
-    ShareWith.SCHOOL: "school",
-    ShareWith.HEALTH: "health",
+    ShareWith.POLICE: tr.noop("police"),
+    ShareWith.CHILDRENS_SOCIAL_CARE: tr.noop("children's social care"),
+    ShareWith.SCHOOL: tr.noop("school"),
+    ShareWith.HEALTH: tr.noop("health"),
 }
 """Each agency in words, in the order of the enum (the consent form, the case page)."""
 
@@ -1005,9 +1039,9 @@ class ConsentMethod(StrEnum):
 
 
 CONSENT_METHOD_LABELS: Final[dict[ConsentMethod, str]] = {
-    ConsentMethod.VERBAL: "verbal",
-    ConsentMethod.WRITTEN: "written form",
-    ConsentMethod.OTHER: "other",
+    ConsentMethod.VERBAL: tr.noop("verbal"),
+    ConsentMethod.WRITTEN: tr.noop("written form"),
+    ConsentMethod.OTHER: tr.noop("other"),
 }
 """Each way of recording consent in words."""
 
@@ -1020,8 +1054,8 @@ class ConsentGivenBy(StrEnum):
 
 
 CONSENT_GIVEN_BY_LABELS: Final[dict[ConsentGivenBy, str]] = {
-    ConsentGivenBy.YOUNG_PERSON: "The young person",
-    ConsentGivenBy.PARENT_OR_CARER: "A parent or carer",
+    ConsentGivenBy.YOUNG_PERSON: tr.noop("The young person"),
+    ConsentGivenBy.PARENT_OR_CARER: tr.noop("A parent or carer"),
 }
 """Who gave consent, in words (the consent form's choices)."""
 
@@ -1069,42 +1103,46 @@ class Consent(_RecordFields):
         problems: list[Problem] = []
         _require_all(problems, self, "id", "case_id")
         if _blank(self.given_by_name):
-            problems.append(Problem("given_by_name", "is required: who gave consent"))
+            problems.append(Problem("given_by_name", tr("is required: who gave consent")))
         if self.given_by is ConsentGivenBy.PARENT_OR_CARER:
             if _blank(self.carer_relationship):
                 problems.append(
-                    Problem("carer_relationship", "is required for a parent or carer")
+                    Problem("carer_relationship", tr("is required for a parent or carer"))
                 )
         elif not _blank(self.carer_relationship):
             problems.append(
-                Problem("carer_relationship", "is only given for a parent or carer")
+                Problem("carer_relationship", tr("is only given for a parent or carer"))
             )
         if self.method is ConsentMethod.OTHER and _blank(self.method_detail):
             problems.append(
-                Problem("method_detail", "is required when consent was recorded another way")
+                Problem("method_detail", tr("is required when consent was recorded another way"))
             )
         if self.withdrawn:
             if self.share_with:
                 problems.append(
-                    Problem("share_with", "must be empty: nothing is shared once it is withdrawn")
+                    Problem(
+                        "share_with", tr("must be empty: nothing is shared once it is withdrawn")
+                    )
                 )
             if self.review_on is not None:
-                problems.append(Problem("review_on", "is not set when consent is withdrawn"))
+                problems.append(Problem("review_on", tr("is not set when consent is withdrawn")))
             if self.supersedes_id is None or _blank(self.supersedes_id):
-                problems.append(Problem("supersedes_id", "is required: which consent is withdrawn"))
+                problems.append(Problem(
+                    "supersedes_id", tr("is required: which consent is withdrawn")
+                ))
         else:
             if _blank(self.explained):
-                problems.append(Problem("explained", "is required: what was explained to them"))
+                problems.append(Problem("explained", tr("is required: what was explained to them")))
             if self.review_on is None:
                 problems.append(
-                    Problem("review_on", "must be chosen: when consent is due for review")
+                    Problem("review_on", tr("must be chosen: when consent is due for review"))
                 )
             elif self.review_on <= self.given_on:
-                problems.append(Problem("review_on", "must be after the day consent was given"))
+                problems.append(Problem("review_on", tr("must be after the day consent was given")))
             if self.supersedes_id is not None and _blank(self.supersedes_id):
-                problems.append(Problem("supersedes_id", "must not be blank; leave it empty"))
+                problems.append(Problem("supersedes_id", tr("must not be blank; leave it empty")))
         if self.supersedes_id == self.id:
-            problems.append(Problem("supersedes_id", "cannot be this record itself"))
+            problems.append(Problem("supersedes_id", tr("cannot be this record itself")))
         _max_length(problems, "given_by_name", self.given_by_name, 200)
         _max_length(problems, "carer_relationship", self.carer_relationship, 100)
         _raise_if(problems)
@@ -1138,13 +1176,13 @@ class ShareBasis(StrEnum):
 
 
 SHARE_BASIS_LABELS: Final[dict[ShareBasis, str]] = {
-    ShareBasis.CONSENT: "consent",
-    ShareBasis.SAFEGUARDING_CHILD_AT_RISK: "safeguarding a child at risk",
-    ShareBasis.PREVENTION_DETECTION_OF_CRIME: "prevention or detection of crime",
-    ShareBasis.LEGAL_OBLIGATION_OR_COURT_ORDER: "legal obligation or court order",
-    ShareBasis.VITAL_INTERESTS: "vital interests (a life at risk)",
-    ShareBasis.SUBJECT_ACCESS: "subject access (their own right to their file)",
-    ShareBasis.WITHIN_SERVICE: "handover within the service",
+    ShareBasis.CONSENT: tr.noop("consent"),
+    ShareBasis.SAFEGUARDING_CHILD_AT_RISK: tr.noop("safeguarding a child at risk"),
+    ShareBasis.PREVENTION_DETECTION_OF_CRIME: tr.noop("prevention or detection of crime"),
+    ShareBasis.LEGAL_OBLIGATION_OR_COURT_ORDER: tr.noop("legal obligation or court order"),
+    ShareBasis.VITAL_INTERESTS: tr.noop("vital interests (a life at risk)"),
+    ShareBasis.SUBJECT_ACCESS: tr.noop("subject access (their own right to their file)"),
+    ShareBasis.WITHIN_SERVICE: tr.noop("handover within the service"),
 }
 """Each basis in words (the share dialog's choices, the timeline, the file)."""
 WITHOUT_CONSENT_BASES: Final = (
@@ -1188,14 +1226,17 @@ class InformationShare(_RecordFields):
         known = {agency.value for agency in ShareWith} | {OTHER_RECIPIENT}
         if self.recipient not in known:
             problems.append(
-                Problem("recipient", f"must be one of: {', '.join(sorted(known))}")
+                Problem(
+                    "recipient",
+                    tr("must be one of: {choices}").format(choices=", ".join(sorted(known))),
+                )
             )
         elif self.recipient == OTHER_RECIPIENT:
             _require(problems, "recipient_detail", self.recipient_detail)
         if self.basis in WITHOUT_CONSENT_BASES:
             _min_length(
                 problems, "reason", self.reason, MIN_SHARE_REASON_CHARS,
-                "say why sharing without consent is needed",
+                tr("say why sharing without consent is needed"),
             )
         _max_length(problems, "recipient_detail", self.recipient_detail, 200)
         _max_length(problems, "what", self.what, 500)

@@ -11,6 +11,9 @@ from datetime import datetime
 from typing import Any, Final
 
 from spokeapp.domain.errors import Problem, ValidationError
+from spokeapp.i18n import number, translator
+
+tr = translator(__name__)
 
 #: The hub's limit on one record, measured as it measures it: the record's dict as compact
 #: JSON with everything outside ASCII escaped (``json.dumps`` defaults), in bytes. The one
@@ -28,7 +31,7 @@ def _blank(text: str | None) -> bool:
 
 def _require(problems: list[Problem], name: str, text: str | None) -> None:
     if _blank(text):
-        problems.append(Problem(name, "is required"))
+        problems.append(Problem(name, tr("is required")))
 
 
 def _raise_if(problems: list[Problem]) -> None:
@@ -42,19 +45,21 @@ def _joined(*parts: str | None) -> str:
 
 def _aware(problems: list[Problem], name: str, value: datetime | None) -> bool:
     if value is not None and value.utcoffset() is None:
-        problems.append(Problem(name, "must include a time zone"))
+        problems.append(Problem(name, tr("must include a time zone")))
         return False
     return True
 
 
 def _max_length(problems: list[Problem], name: str, text: str, limit: int) -> None:
     if len(text) > limit:
-        problems.append(Problem(name, f"must be at most {limit} characters"))
+        problems.append(Problem(
+            name, tr("must be at most {limit} characters").format(limit=number(limit))
+        ))
 
 
 def _optional_id(problems: list[Problem], name: str, text: str | None) -> None:
     if text is not None and _blank(text):
-        problems.append(Problem(name, "must not be blank; leave it empty instead"))
+        problems.append(Problem(name, tr("must not be blank; leave it empty instead")))
 
 
 def _require_all(problems: list[Problem], record: Any, *names: str) -> None:
@@ -67,7 +72,7 @@ def _require_all(problems: list[Problem], record: Any, *names: str) -> None:
     for name in names:
         text = getattr(record, name)
         if text is None or not text.strip():
-            problems.append(Problem(name, "is required"))
+            problems.append(Problem(name, tr("is required")))
     too_big = size_problem(record)
     if too_big is not None:
         problems.append(too_big)
@@ -147,18 +152,30 @@ def size_problem(record: Any) -> Problem | None:
         return None
     texts = [(wire_size(v), k) for k, v in data.items() if isinstance(v, str)]
     if not texts:
-        return Problem("id", f"makes a record too large to send to the hub ({total:,} bytes)")
+        return Problem(
+            "id",
+            tr("makes a record too large to send to the hub ({bytes} bytes)").format(
+                bytes=number(total)
+            ),
+        )
     size, name = max(texts)
     text: str = data[name]
     most = chars_that_fit(text, MAX_RECORD_BYTES - (total - size))
     return Problem(
         name,
-        f"is too long to send to the hub: {len(text):,} characters, the most is {most:,}. "
-        "Split it: finalise this part and add the rest as an amendment",
+        tr(
+            "is too long to send to the hub: {length} characters, the most is {most}. "
+            "Split it: finalise this part and add the rest as an amendment"
+        ).format(length=number(len(text)), most=number(most)),
     )
 
 
 def _min_length(problems: list[Problem], name: str, text: str, minimum: int, ask: str) -> None:
-    """A note that must say enough: ``ask`` says what to write, then the minimum length."""
+    """A note that must say enough: ``ask`` says what to write, then the minimum length.
+
+    ``ask`` comes translated (the caller's ``tr``); the sentence around it is translated here."""
     if len(text.strip()) < minimum:
-        problems.append(Problem(name, f"{ask} (at least {minimum} characters)"))
+        problems.append(Problem(
+            name,
+            tr("{ask} (at least {minimum} characters)").format(ask=ask, minimum=number(minimum)),
+        ))

@@ -16,6 +16,9 @@ from enum import Enum
 from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 
 from spokeapp.domain.errors import Problem, ValidationError
+from spokeapp.i18n import translator
+
+tr = translator(__name__)
 
 
 @runtime_checkable
@@ -117,21 +120,21 @@ _Loader = typing.Callable[[Any, str, list[Problem]], Any]
 def _load_str(value: Any, name: str, problems: list[Problem]) -> Any:
     if isinstance(value, str):
         return value
-    problems.append(Problem(name, "must be text"))
+    problems.append(Problem(name, tr("must be text")))
     return _INVALID
 
 
 def _load_int(value: Any, name: str, problems: list[Problem]) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    problems.append(Problem(name, "must be a whole number"))
+    problems.append(Problem(name, tr("must be a whole number")))
     return _INVALID
 
 
 def _load_bool(value: Any, name: str, problems: list[Problem]) -> Any:
     if isinstance(value, bool):
         return value
-    problems.append(Problem(name, "must be true or false"))
+    problems.append(Problem(name, tr("must be true or false")))
     return _INVALID
 
 
@@ -143,7 +146,7 @@ def _load_datetime(value: Any, name: str, problems: list[Problem]) -> Any:
             return datetime.fromisoformat(value)
         except ValueError:
             pass
-    problems.append(Problem(name, "must be a date and time (ISO 8601)"))
+    problems.append(Problem(name, tr("must be a date and time (ISO 8601)")))
     return _INVALID
 
 
@@ -155,7 +158,7 @@ def _load_date(value: Any, name: str, problems: list[Problem]) -> Any:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    problems.append(Problem(name, "must be a date (YYYY-MM-DD)"))
+    problems.append(Problem(name, tr("must be a date (YYYY-MM-DD)")))
     return _INVALID
 
 
@@ -186,7 +189,9 @@ def _load(hint: Any, value: Any, name: str, problems: list[Problem]) -> Any:
         try:
             return hint(value)
         except (ValueError, TypeError):
-            problems.append(Problem(name, f"must be one of {_choices(hint)}"))
+            problems.append(
+                Problem(name, tr("must be one of {choices}").format(choices=_choices(hint)))
+            )
     else:  # pragma: no cover - a field type this module forgot to support is a bug
         raise TypeError(f"unsupported field type for {name}")
     return _INVALID
@@ -194,7 +199,7 @@ def _load(hint: Any, value: Any, name: str, problems: list[Problem]) -> Any:
 
 def _load_pairs(key_type: Any, value: Any, name: str, problems: list[Problem]) -> Any:
     if not isinstance(value, Mapping):
-        problems.append(Problem(name, "must be an object of names to whole numbers"))
+        problems.append(Problem(name, tr("must be an object of names to whole numbers")))
         return _INVALID
     pairs: list[tuple[Any, int]] = []
     count = len(problems)
@@ -209,7 +214,7 @@ def _load_pairs(key_type: Any, value: Any, name: str, problems: list[Problem]) -
 
 def _load_items(item_type: Any, value: Any, name: str, problems: list[Problem]) -> Any:
     if not isinstance(value, list | tuple):
-        problems.append(Problem(name, "must be a list"))
+        problems.append(Problem(name, tr("must be a list")))
         return _INVALID
     count = len(problems)
     items = tuple(_load(item_type, item, f"{name}[{i}]", problems) for i, item in enumerate(value))
@@ -323,18 +328,20 @@ class _RecordFields:
         ``validate()``.
         """
         if not isinstance(data, Mapping):
-            raise ValidationError([Problem(cls.KIND, "must be an object of field values")])
+            raise ValidationError([Problem(cls.KIND, tr("must be an object of field values"))])
         problems: list[Problem] = []
         plan = _field_plan(cls)
         names = plan.names
         for key in data:
             if key not in names:
-                problems.append(Problem(str(key), f"is not a field of {cls.KIND}"))
+                problems.append(
+                    Problem(str(key), tr("is not a field of {kind}").format(kind=cls.KIND))
+                )
         kwargs: dict[str, Any] = {}
         for name, load, required in plan.loads:
             if name not in data:
                 if required:
-                    problems.append(Problem(name, "is required"))
+                    problems.append(Problem(name, tr("is required")))
                 continue
             kwargs[name] = load(data[name], name, problems)
         if problems:

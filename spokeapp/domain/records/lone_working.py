@@ -24,13 +24,14 @@ from spokeapp.domain.records.checks import (
 )
 from spokeapp.domain.records.fields import _RecordFields
 from spokeapp.domain.records.uk import (
-    _MOBILE_EXAMPLE,
-    _PHONE_EXAMPLE,
     _POSTCODE_ATTEMPT,
     is_uk_mobile,
     is_uk_postcode,
     normalise_phone_number,
 )
+from spokeapp.i18n import number, translator
+
+tr = translator(__name__)
 
 # ---------------------------------------------------------------------------------------------
 # Lone working (the rules of the timer and the ladder are in spokeapp.domain.lone_working)
@@ -106,7 +107,10 @@ def _check_in_minutes(problems: list[Problem], name: str, minutes: int) -> None:
     if not MIN_CHECK_IN_MINUTES <= minutes <= MAX_CHECK_IN_MINUTES:
         problems.append(
             Problem(
-                name, f"must be between {MIN_CHECK_IN_MINUTES} and {MAX_CHECK_IN_MINUTES} minutes"
+                name,
+                tr("must be between {least} and {most} minutes").format(
+                    least=number(MIN_CHECK_IN_MINUTES), most=number(MAX_CHECK_IN_MINUTES)
+                ),
             )
         )
 
@@ -171,15 +175,17 @@ class VisitPlan(_LoneWorkingRecord):
             problems.append(
                 Problem(
                     "location",
-                    "looks like a postcode but is not a valid UK postcode (e.g. SW1A 1AA); "
-                    "check it or describe the place",
+                    tr(
+                        "looks like a postcode but is not a valid UK postcode (e.g. SW1A 1AA); "
+                        "check it or describe the place"
+                    ),
                 )
             )
         if self.case_reference is not None and not _CASE_REFERENCE.fullmatch(self.case_reference):
             problems.append(
                 Problem(
                     "case_reference",
-                    "must be the case's pseudonymous reference (e.g. YP-0007), never a name",
+                    tr("must be the case's pseudonymous reference (e.g. YP-0007), never a name"),
                 )
             )
         _optional_id(problems, "linked_case_id", self.linked_case_id)
@@ -187,23 +193,30 @@ class VisitPlan(_LoneWorkingRecord):
         ends_ok = _aware(problems, "expected_end", self.expected_end)
         if starts_ok and ends_ok:
             if self.expected_end <= self.starts_at:
-                problems.append(Problem("expected_end", "must be after the start"))
+                problems.append(Problem("expected_end", tr("must be after the start")))
             elif self.expected_end - self.starts_at > timedelta(hours=MAX_VISIT_HOURS):
                 problems.append(
                     Problem(
                         "expected_end",
-                        f"must be at most {MAX_VISIT_HOURS} hours after the start; "
-                        "plan a new visit instead",
+                        tr(
+                            "must be at most {hours} hours after the start; "
+                            "plan a new visit instead"
+                        ).format(hours=number(MAX_VISIT_HOURS)),
                     )
                 )
         _check_in_minutes(problems, "check_in_interval_minutes", self.interval_minutes)
         mobile = normalise_phone_number(self.mobile_number)
         if mobile is None or (mobile.startswith("+44") and not is_uk_mobile(mobile)):
-            problems.append(Problem("mobile_number", f"must be a mobile number, {_MOBILE_EXAMPLE}"))
+            problems.append(Problem(
+                "mobile_number",
+                tr("must be a mobile number, e.g. 07700 900123 or +44 7700 900123"),
+            ))
         _require(problems, "buddy_name", self.buddy_name)
         _max_length(problems, "buddy_name", self.buddy_name, _MAX_SHORT_TEXT_CHARS)
         if normalise_phone_number(self.buddy_phone) is None:
-            problems.append(Problem("buddy_phone", f"must be a phone number, {_PHONE_EXAMPLE}"))
+            problems.append(Problem(
+                "buddy_phone", tr("must be a phone number, e.g. 07700 900456 or +44 20 7946 0018")
+            ))
         _max_length(problems, "vehicle", self.vehicle, _MAX_SHORT_TEXT_CHARS)
         _max_length(problems, "amber_note", self.amber_note, _MAX_NOTE_CHARS)
         _raise_if(problems)
@@ -240,11 +253,11 @@ class CheckIn(_LoneWorkingRecord):
         _aware(problems, "at", self.at)
         if self.kind is CheckInKind.EXTEND:
             if self.extend_minutes is None:
-                problems.append(Problem("extend_minutes", "say by how many minutes to extend"))
+                problems.append(Problem("extend_minutes", tr("say by how many minutes to extend")))
             else:
                 _check_in_minutes(problems, "extend_minutes", self.extend_minutes)
         elif self.extend_minutes is not None:
-            problems.append(Problem("extend_minutes", "is only given when extending a visit"))
+            problems.append(Problem("extend_minutes", tr("is only given when extending a visit")))
         _raise_if(problems)
 
     def searchable_text(self) -> str:
@@ -307,22 +320,24 @@ class EscalationAlert(_LoneWorkingRecord):
         _aware(problems, "raised_at", self.raised_at)
         _aware(problems, "deadline", self.deadline)
         if not self.recipients:
-            problems.append(Problem("recipients", "name at least one recipient"))
+            problems.append(Problem("recipients", tr("name at least one recipient")))
         elif not all(_ROLE_NAME.fullmatch(r) for r in self.recipients):
             problems.append(
-                Problem("recipients", "each must be a role name such as buddy or on_call_manager")
+                Problem(
+                    "recipients", tr("each must be a role name such as buddy or on_call_manager")
+                )
             )
         timed = self.reason in (AlertReason.DUE, AlertReason.OVERDUE)
         alarm = self.reason in (AlertReason.PANIC, AlertReason.DURESS)
         if timed and self.deadline is None:
-            problems.append(Problem("deadline", "is required for a reminder or overdue alert"))
+            problems.append(Problem("deadline", tr("is required for a reminder or overdue alert")))
         if alarm and self.cause_id is None:
-            problems.append(Problem("cause_id", "is required for a panic or duress alert"))
+            problems.append(Problem("cause_id", tr("is required for a panic or duress alert")))
         if self.reason is AlertReason.ALL_CLEAR and (self.deadline is None) == (
             self.cause_id is None
         ):
             problems.append(
-                Problem("deadline", "an all-clear names either the deadline or the cause")
+                Problem("deadline", tr("an all-clear names either the deadline or the cause"))
             )
         _optional_id(problems, "cause_id", self.cause_id)
         _raise_if(problems)
@@ -387,9 +402,11 @@ class AlertDelivery(_LoneWorkingRecord):
         count = len(self.channels)
         for name in ("roles", "statuses", "reasons", "attempts"):
             if len(getattr(self, name)) != count:
-                problems.append(Problem(name, "must have one entry per channel"))
+                problems.append(Problem(name, tr("must have one entry per channel")))
         if not all(s in DELIVERY_STATUSES for s in self.statuses):
-            problems.append(Problem("statuses", "each must be pending, retrying, sent or failed"))
+            problems.append(Problem(
+                "statuses", tr("each must be pending, retrying, sent or failed")
+            ))
         _raise_if(problems)
 
     def searchable_text(self) -> str:
@@ -449,7 +466,7 @@ class AlarmResolution(_LoneWorkingRecord):
             "note",
             self.note,
             MIN_RESOLUTION_NOTE_CHARS,
-            "say what happened and what was done",
+            tr("say what happened and what was done"),
         )
         _max_length(problems, "note", self.note, _MAX_NOTE_CHARS)
         _raise_if(problems)
@@ -481,9 +498,9 @@ class WelfareDebrief(_LoneWorkingRecord):
         problems: list[Problem] = []
         _require_all(problems, self, "id", "visit_id", "supervisor")
         if self.done and self.done_on is None:
-            problems.append(Problem("done_on", "is required once the debrief is done"))
+            problems.append(Problem("done_on", tr("is required once the debrief is done")))
         elif not self.done and self.done_on is not None:
-            problems.append(Problem("done_on", "must be empty until the debrief is done"))
+            problems.append(Problem("done_on", tr("must be empty until the debrief is done")))
         _raise_if(problems)
 
     def searchable_text(self) -> str:
@@ -520,7 +537,7 @@ class WelfareDebriefDone(_LoneWorkingRecord):
             "note",
             self.note,
             MIN_DEBRIEF_NOTE_CHARS,
-            "say when it took place, how it went and any follow-up",
+            tr("say when it took place, how it went and any follow-up"),
         )
         _max_length(problems, "note", self.note, _MAX_NOTE_CHARS)
         _raise_if(problems)

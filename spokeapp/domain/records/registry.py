@@ -36,6 +36,9 @@ from spokeapp.domain.records.supervision import (
     SignOffRequest,
     SupervisionComment,
 )
+from spokeapp.i18n import translator
+
+tr = translator(__name__)
 
 _ALL_TYPES: tuple[type[Record], ...] = (
     YoungPerson,
@@ -75,5 +78,5 @@ def record_from_dict(kind: str, data: object) -> Record:
     """
     cls = RECORD_TYPES.get(kind)
     if cls is None:
-        raise ValidationError([Problem("kind", "is not a known record kind")])
+        raise ValidationError([Problem("kind", tr("is not a known record kind"))])
     return cls.from_dict(data)

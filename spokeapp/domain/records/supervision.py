@@ -23,6 +23,9 @@ from spokeapp.domain.records.checks import (
     _require_all,
 )
 from spokeapp.domain.records.fields import RECORD_TYPES, _RecordFields
+from spokeapp.i18n import number, translator
+
+tr = translator(__name__)
 
 # ---------------------------------------------------------------------------------------------
 # Supervision (issue 6; the rules of queues and sign-off are in spokeapp.domain.supervision)
@@ -89,12 +92,12 @@ class SupervisionComment(_RecordFields):
         _optional_id(problems, "about_id", self.about_id)
         if (self.about_id is None) != (self.about_kind is None):
             problems.append(
-                Problem("about_kind", "give both the record and its kind, or neither")
+                Problem("about_kind", tr("give both the record and its kind, or neither"))
             )
         elif self.about_kind is not None and self.about_kind not in RECORD_TYPES:
-            problems.append(Problem("about_kind", "is not a known record kind"))
+            problems.append(Problem("about_kind", tr("is not a known record kind")))
         if self.about_id is not None and self.about_id == self.id:
-            problems.append(Problem("about_id", "a comment cannot be about itself"))
+            problems.append(Problem("about_id", tr("a comment cannot be about itself")))
         _raise_if(problems)
 
     def searchable_text(self) -> str:
@@ -122,7 +125,7 @@ class ReviewMark(_RecordFields):
         _require_all(problems, self, "id", "case_id", "record_id")
         if self.record_kind not in REVIEWABLE_KINDS:
             problems.append(
-                Problem("record_kind", "only session notes and risk assessments are reviewed")
+                Problem("record_kind", tr("only session notes and risk assessments are reviewed"))
             )
         _require(problems, "reviewed_by", self.reviewed_by)
         _aware(problems, "reviewed_at", self.reviewed_at)
@@ -160,8 +163,8 @@ class SignOff(_RecordFields):
         _require_all(problems, self, "id", "case_id", "request_id")
         if self.request_kind not in SIGN_OFF_KINDS:
             problems.append(
-                Problem("request_kind", "only closures, risk assessments and the kinds your "
-                        "hub asks approval for are signed off")
+                Problem("request_kind", tr("only closures, risk assessments and the kinds your "
+                                           "hub asks approval for are signed off"))
             )
         _require(problems, "decided_by", self.decided_by)
         _aware(problems, "decided_at", self.decided_at)
@@ -171,7 +174,7 @@ class SignOff(_RecordFields):
                 "comment",
                 self.comment,
                 MIN_RETURN_COMMENT_CHARS,
-                "say why it is returned and what to do",
+                tr("say why it is returned and what to do"),
             )
         _text_limit(problems, "comment", self.comment)
         _raise_if(problems)
@@ -208,9 +211,9 @@ class SignOffRequest(_RecordFields):
         problems: list[Problem] = []
         _require_all(problems, self, "id", "case_id", "record_id")
         if self.record_id == self.id:
-            problems.append(Problem("record_id", "a request cannot be about itself"))
+            problems.append(Problem("record_id", tr("a request cannot be about itself")))
         if self.record_kind not in APPROVABLE_KINDS:
-            problems.append(Problem("record_kind", "is not a kind a hub can ask approval for"))
+            problems.append(Problem("record_kind", tr("is not a kind a hub can ask approval for")))
         _require(problems, "worker", self.worker)
         _aware(problems, "requested_at", self.requested_at)
         _raise_if(problems)
@@ -271,18 +274,23 @@ class CaseSupervision(_RecordFields):
         for name in ("decisions", "decisions_not_to_act", "action_texts", "action_owners"):
             items: tuple[str, ...] = getattr(self, name)
             if any(_blank(item) for item in items):
-                problems.append(Problem(name, "must not hold an empty entry"))
+                problems.append(Problem(name, tr("must not hold an empty entry")))
             if any(len(item) > _MAX_COMMENT_CHARS for item in items):
                 problems.append(
-                    Problem(name, f"each entry must be at most {_MAX_COMMENT_CHARS} characters")
+                    Problem(
+                        name,
+                        tr("each entry must be at most {limit} characters").format(
+                            limit=number(_MAX_COMMENT_CHARS)
+                        ),
+                    )
                 )
         if not len(self.action_texts) == len(self.action_owners) == len(self.action_due):
             problems.append(
-                Problem("action_owners", "every action needs an owner and a due date")
+                Problem("action_owners", tr("every action needs an owner and a due date"))
             )
         if any(due < self.held_on for due in self.action_due):
             problems.append(
-                Problem("action_due", "an action cannot be due before the supervision")
+                Problem("action_due", tr("an action cannot be due before the supervision"))
             )
         _raise_if(problems)
 

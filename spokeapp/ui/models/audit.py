@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QStyle
 
-from spokeapp.present.audit import HEADERS
+from spokeapp.present.audit import HEADERS, headers
 from spokeapp.ui.models.rows import Row, RowsModel
 
 __all__ = ["ACTION_COLUMN", "AuditModel"]
@@ -17,10 +17,11 @@ ACTION_COLUMN = HEADERS.index("Action")
 
 
 class AuditModel(RowsModel):
-    """Audit entries under ``present.audit.HEADERS``; a row's payload is True when flagged."""
+    """Audit entries under ``present.audit.headers()`` (translated); a row's payload is True
+    when flagged."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(HEADERS, parent)
+        super().__init__(headers(), parent)
         self._warning = QApplication.style().standardIcon(
             QStyle.StandardPixmap.SP_MessageBoxWarning)
 

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QFont
 
 from spokeapp.domain.lone_working import EscalationPolicy, VisitState
+from spokeapp.i18n import translator
 from spokeapp.present.board import (
     ALERTS,
     CASE,
@@ -40,8 +41,10 @@ from spokeapp.present.board import (
     cells,
     count,
     debrief_words,
+    headers,
     load_board,
     plan_details,
+    state_explained,
     timeline,
     urgency,
     when_words,
@@ -78,6 +81,8 @@ __all__ = [
     "when_words",
 ]
 
+tr = translator(__name__)
+
 #: States whose whole row is in bold.
 _BOLD_STATES: Final = frozenset(
     {VisitState.ALARM, VisitState.ESCALATING, VisitState.OVERDUE, VisitState.NOT_ARMED}
@@ -111,7 +116,7 @@ class BoardModel(TableModel):
         policy: EscalationPolicy | None = None,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(HEADERS, parent)
+        super().__init__(headers(), parent)  # translated
         self.policy = policy or EscalationPolicy()
         self._visits: list[BoardVisit] = []
         self._entries: list[BoardEntry] = []
@@ -190,11 +195,13 @@ class BoardModel(TableModel):
 
     def accessible_text(self, row: int, column: int) -> str:
         text = self._cells[row][column]
-        return f"{HEADERS[column]}: {text}" if text else f"{HEADERS[column]}: none"
+        if text:
+            return tr("{heading}: {value}").format(heading=self.headers[column], value=text)
+        return tr("{heading}: none").format(heading=self.headers[column])
 
     def tooltip(self, row: int, column: int) -> str | None:
         if column == STATE:
-            return VISIT_STATES[self._entries[row].state].explained
+            return state_explained(self._entries[row].state)
         return self._cells[row][column] or None
 
     def key(self, row: int) -> str:

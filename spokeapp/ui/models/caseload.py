@@ -15,6 +15,8 @@ from typing import Any, Final
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor
 
+from spokeapp.domain.reviews import ReviewStatus, review_status
+from spokeapp.i18n import translator
 from spokeapp.present.caseload import (
     HEADERS,
     NO_CONTACT,
@@ -22,15 +24,18 @@ from spokeapp.present.caseload import (
     RISK_ORDER,
     Column,
     contact_text,
+    headers,
     review_due,
     review_text,
     risk_text,
+    status_text,
 )
 from spokeapp.present.contrast import NEUTRAL_SWATCH, RISK_SWATCHES
-from spokeapp.present.labels import humanise
 from spokeapp.store.casebook import CaseloadRow
 from spokeapp.ui.models.table import KEY_ROLE, SORT_ROLE, TableModel
 from spokeapp.ui.signals import emit
+
+tr = translator(__name__)
 
 __all__ = [
     "CASE_ID_ROLE", "HEADERS", "NOT_ASSESSED", "NO_CONTACT", "RISK_COLOURS", "RISK_ORDER",
@@ -51,7 +56,7 @@ class CaseloadModel(TableModel):
     """The worker's cases as a table model (read-only)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__([HEADERS[column] for column in Column], parent)
+        super().__init__(headers(), parent)
         self._rows: list[CaseloadRow] = []
         self._due: list[date | None] = []
         self._texts: list[tuple[str, ...]] = []
@@ -78,6 +83,14 @@ class CaseloadModel(TableModel):
 
     def due_at(self, row: int) -> date | None:
         return self._due[row]
+
+    def needs_review(self, row: int) -> bool:
+        """An open case never assessed, or whose risk review is overdue or due soon."""
+        case = self._rows[row]
+        if case.status != "open":
+            return False
+        due = self._due[row]
+        return due is None or review_status(due, self.today) is not ReviewStatus.NOT_DUE
 
     def row_at(self, row: int) -> CaseloadRow:
         return self._rows[row]
@@ -125,7 +138,7 @@ class CaseloadModel(TableModel):
 
     def tooltip(self, row: int, column: int) -> str | None:
         if column == Column.RISK:
-            return f"Current risk: {risk_text(self._rows[row].risk_level)}"
+            return tr("Current risk: {risk}").format(risk=risk_text(self._rows[row].risk_level))
         return None
 
     def _cache(self) -> None:
@@ -145,7 +158,7 @@ class CaseloadModel(TableModel):
             return contact_text(row.last_contact)
         if column is Column.NEXT_REVIEW:
             return review_text(row, self._due[number], self.today)
-        return humanise(row.status)
+        return status_text(row.status)
 
     def _sort_key(self, number: int, column: Column) -> Any:
         row = self._rows[number]

@@ -25,20 +25,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spokeapp.domain.areas import NOT_KNOWN, Area, postcode_district, suggest_area
+from spokeapp.domain.areas import Area, postcode_district, suggest_area
+from spokeapp.i18n import translator
 from spokeapp.present.areas import (
     CHOOSE,
     NOT_KNOWN_DATA,
     POSTCODE_HINT,
+    choose_text,
     list_hint,
+    postcode_hint,
     stored_areas,
 )
 from spokeapp.ui.widgets import Message
 
 __all__ = [
     "CHOOSE", "NOT_KNOWN_DATA", "POSTCODE_HINT", "AreaChoice", "AreaDialog", "district_box",
-    "list_hint", "stored_areas",
+    "list_hint", "postcode_hint", "stored_areas",
 ]
+
+tr = translator(__name__)
 
 class AreaChoice:
     """The area box (``box``, for a FieldForm) and its suggestion note and Confirm button
@@ -48,18 +53,19 @@ class AreaChoice:
                  current: str | None = None, chosen: bool = False) -> None:
         self.areas = list(areas or [])
         self.box = QComboBox(parent)
-        self.box.addItem(CHOOSE, None)
-        self.box.addItem(NOT_KNOWN, NOT_KNOWN_DATA)
+        self.box.addItem(choose_text(), None)
+        self.box.addItem(tr("Not known"), NOT_KNOWN_DATA)  # domain.areas.NOT_KNOWN, shown
         for area in self.areas:
             self.box.addItem(area.name, area.name)
         if current is not None and self.box.findData(current) < 0:
-            self.box.addItem(f"{current} (no longer on the hub's list)", current)
+            self.box.addItem(tr("{area} (no longer on the hub's list)").format(area=current),
+                             current)
         self.note_row = QWidget(parent)
         self.note = QLabel(self.note_row)
         self.note.setWordWrap(True)
-        self.note.setAccessibleName("Area suggestion")
-        self.confirm = QPushButton("Confirm area", self.note_row)
-        self.confirm.setAccessibleName("Confirm the suggested area")
+        self.note.setAccessibleName(tr("Area suggestion"))
+        self.confirm = QPushButton(tr("Confirm area"), self.note_row)
+        self.confirm.setAccessibleName(tr("Confirm the suggested area"))
         row = QHBoxLayout(self.note_row)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.note, 1)
@@ -90,10 +96,10 @@ class AreaChoice:
         """Why the choice cannot be saved yet, as the end of "Local authority area ...", or
         None when the worker has chosen (an area or Not known)."""
         if self.box.currentData() is None:
-            return "is not chosen: pick the area, or Not known"
+            return tr("is not chosen: pick the area, or Not known")
         if not self.confirmed:
-            return ("is not confirmed: a suggestion counts only once you check it and press "
-                    "Confirm area (or pick another)")
+            return tr("is not confirmed: a suggestion counts only once you check it and press "
+                      "Confirm area (or pick another)")
         return None
 
     def suggest_from(self, text: str) -> None:
@@ -107,7 +113,8 @@ class AreaChoice:
         area = suggest_area(self.areas, text) if district else None
         if area is not None and district is not None:
             index = self.box.findData(area.name)
-            self.box.setItemText(index, f"{area.name} (suggested from {district})")
+            self.box.setItemText(index, tr("{area} (suggested from {district})").format(
+                area=area.name, district=district))
             self.box.setCurrentIndex(index)
             self._suggested = (index, area.name)
         elif self._was_suggested():
@@ -115,7 +122,9 @@ class AreaChoice:
         self._show(district=district, typed=bool(text.strip()))
 
     def _was_suggested(self) -> bool:
-        return "(suggested from" in self.box.currentText()
+        # From what the box holds, never from its (translated) words. Called after
+        # ``_clear_suggestion``, as the text test was, so it is False there today.
+        return self._suggested is not None and self._suggested[0] == self.box.currentIndex()
 
     def _clear_suggestion(self) -> None:
         if self._suggested is not None:
@@ -143,20 +152,21 @@ class AreaChoice:
 
     def _show(self, *, district: str | None = None, typed: bool = False) -> None:
         if self._suggested is not None:
-            self.note.setText(
-                f"<b>Suggested</b> from postcode district {district}: check it is right, then "
+            self.note.setText(tr(
+                "<b>Suggested</b> from postcode district {district}: check it is right, then "
                 "press Confirm area, or pick another."
-            )
+            ).format(district=district))
             self.confirm.setVisible(True)
         elif not self.confirmed and self.box.currentData() is not None:
-            self.note.setText("<b>Not confirmed yet</b>: check the area, then press Confirm "
-                              "area, or pick another.")
+            self.note.setText(tr("<b>Not confirmed yet</b>: check the area, then press "
+                                 "Confirm area, or pick another."))
             self.confirm.setVisible(True)
         elif typed and district is None and not self.confirmed:
-            self.note.setText("That is not a postcode district (e.g. EX1): pick the area.")
+            self.note.setText(tr("That is not a postcode district (e.g. EX1): pick the area."))
             self.confirm.setVisible(False)
         elif typed and not self.confirmed:
-            self.note.setText(f"No single area on the list covers {district}: pick the area.")
+            self.note.setText(tr("No single area on the list covers {district}: pick the "
+                                 "area.").format(district=district))
             self.confirm.setVisible(False)
         else:
             self.note.setText("")
@@ -168,7 +178,7 @@ def district_box(parent: QWidget) -> QLineEdit:
     """The postcode district box: a full postcode typed in is cut to its district."""
     edit = QLineEdit(parent)
     edit.setMaxLength(8)
-    edit.setPlaceholderText("e.g. EX1")
+    edit.setPlaceholderText(tr("e.g. EX1"))
 
     def cut() -> None:
         district = postcode_district(edit.text())
@@ -186,21 +196,21 @@ class AreaDialog(QDialog):
     def __init__(self, areas: list[Area] | None, current: str | None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Local authority area")
+        self.setWindowTitle(tr("Local authority area"))
         self.postcode_district = district_box(self)
-        self.postcode_district.setAccessibleName("Postcode district")
-        self.postcode_district.setToolTip(POSTCODE_HINT)
+        self.postcode_district.setAccessibleName(tr("Postcode district"))
+        self.postcode_district.setToolTip(postcode_hint())
         # An area recorded before counts as chosen; an older case without one must choose.
         self.area = AreaChoice(areas, self, current=current, chosen=current is not None)
-        self.area.box.setAccessibleName("Local authority area")
+        self.area.box.setAccessibleName(tr("Local authority area"))
         self.area.box.setAccessibleDescription(list_hint(areas))
-        self.error = Message(self, name="Problem with the area")
+        self.error = Message(self, name=tr("Problem with the area"))
         form = QFormLayout()
-        district_label = QLabel("&Postcode district:", self)
+        district_label = QLabel(tr("&Postcode district:"), self)
         district_label.setBuddy(self.postcode_district)
-        area_label = QLabel("Local a&uthority area:", self)
+        area_label = QLabel(tr("Local a&uthority area:"), self)
         area_label.setBuddy(self.area.box)
-        hint = QLabel(POSTCODE_HINT, self)
+        hint = QLabel(postcode_hint(), self)
         hint.setWordWrap(True)
         hint.setEnabled(False)
         listed = QLabel(list_hint(areas), self)
@@ -225,7 +235,7 @@ class AreaDialog(QDialog):
     def accept(self) -> None:
         problem = self.area.problem()
         if problem is not None:
-            self.error.show_error(f"Local authority area {problem}.")
+            self.error.show_error(tr("Local authority area {problem}.").format(problem=problem))
             self.area.box.setFocus()
             return
         super().accept()

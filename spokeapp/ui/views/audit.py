@@ -34,11 +34,13 @@ from PySide6.QtWidgets import (
 
 from spokeapp.crypto.keyfile import write_atomically
 from spokeapp.domain.errors import SpokeError
+from spokeapp.i18n import number, translator
 from spokeapp.present.audit import (
     ACTION_CHOICES,
     AuditFilters,
     AuditListing,
     DeviceChoice,
+    action_choice_label,
     device_choices,
     entry_cells,
     load_audit,
@@ -55,12 +57,15 @@ from spokeapp.ui.widgets import Message, heading, paragraph, rows_table
 
 __all__ = ["AuditPage", "DeviceReportDialog", "HubAudit", "hub_audit"]
 
+tr = translator(__name__)
+
 T = TypeVar("T")
 Query = list[tuple[str, str]]
 
-OFFLINE = ("The audit is kept on the hub, and the hub cannot be reached from here. Connect to "
-           "the internet (or your hub's network) and choose List entries again. Nothing of "
-           "the audit is kept on this laptop.")
+OFFLINE = tr.noop(
+    "The audit is kept on the hub, and the hub cannot be reached from here. Connect to "
+    "the internet (or your hub's network) and choose List entries again. Nothing of "
+    "the audit is kept on this laptop.")
 
 
 @dataclass(frozen=True)
@@ -91,10 +96,10 @@ def hub_audit(book: Casebook) -> HubAudit:
 
 def _reason(error: BaseException) -> str:
     if isinstance(error, HubUnreachable):
-        return OFFLINE
+        return tr(OFFLINE)
     if isinstance(error, SpokeError):
         return str(error)
-    return "Something went wrong; nothing was changed."
+    return tr("Something went wrong; nothing was changed.")
 
 
 def _labelled(text: str, field: QWidget, parent: QWidget, name: str) -> QLabel:
@@ -124,40 +129,40 @@ class AuditPage(QWidget):
         self._shown: AuditFilters | None = None
 
         self.person = QLineEdit(self)
-        self.person.setPlaceholderText("name or user id")
+        self.person.setPlaceholderText(tr("name or user id"))
         self.case = QLineEdit(self)
-        self.case.setPlaceholderText("e.g. YP-0007")
+        self.case.setPlaceholderText(tr("e.g. YP-0007"))
         self.since = QLineEdit(self)
         self.until = QLineEdit(self)
         for day in (self.since, self.until):
-            day.setPlaceholderText("YYYY-MM-DD")
+            day.setPlaceholderText(tr("YYYY-MM-DD"))
             day.setMaxLength(10)
         self.action = QComboBox(self)
-        for label, _actions in ACTION_CHOICES:
-            self.action.addItem(label)
-        self.flagged_only = QCheckBox("Flagged &only", self)
-        self.flagged_only.setAccessibleName("Flagged entries only")
-        self.list_button = QPushButton("&List entries (F5)", self)
-        self.list_button.setAccessibleName("List the audit entries from the hub")
+        for index in range(len(ACTION_CHOICES)):
+            self.action.addItem(action_choice_label(index), index)
+        self.flagged_only = QCheckBox(tr("Flagged &only"), self)
+        self.flagged_only.setAccessibleName(tr("Flagged entries only"))
+        self.list_button = QPushButton(tr("&List entries (F5)"), self)
+        self.list_button.setAccessibleName(tr("List the audit entries from the hub"))
         self.list_button.setDefault(True)
-        self.export_button = QPushButton("&Export CSV…", self)
-        self.export_button.setAccessibleName("Export the listed entries as CSV")
+        self.export_button = QPushButton(tr("&Export CSV…"), self)
+        self.export_button.setAccessibleName(tr("Export the listed entries as CSV"))
         self.export_button.setEnabled(False)
-        self.report_button = QPushButton("&Device report…", self)
-        self.report_button.setAccessibleName("Device report: what a lost laptop held")
+        self.report_button = QPushButton(tr("&Device report…"), self)
+        self.report_button.setAccessibleName(tr("Device report: what a lost laptop held"))
         self.report_button.setVisible(admin)
 
         filters = QGridLayout()
-        filters.addWidget(_labelled("&Person", self.person, self, "Person"), 0, 0)
+        filters.addWidget(_labelled(tr("&Person"), self.person, self, tr("Person")), 0, 0)
         filters.addWidget(self.person, 0, 1)
-        filters.addWidget(_labelled("&Case reference", self.case, self, "Case reference"),
-                          0, 2)
+        filters.addWidget(_labelled(tr("&Case reference"), self.case, self,
+                                    tr("Case reference")), 0, 2)
         filters.addWidget(self.case, 0, 3)
-        filters.addWidget(_labelled("&From", self.since, self, "From day"), 1, 0)
+        filters.addWidget(_labelled(tr("&From"), self.since, self, tr("From day")), 1, 0)
         filters.addWidget(self.since, 1, 1)
-        filters.addWidget(_labelled("&To", self.until, self, "To day"), 1, 2)
+        filters.addWidget(_labelled(tr("&To"), self.until, self, tr("To day")), 1, 2)
         filters.addWidget(self.until, 1, 3)
-        filters.addWidget(_labelled("&Action", self.action, self, "Action"), 2, 0)
+        filters.addWidget(_labelled(tr("&Action"), self.action, self, tr("Action")), 2, 0)
         filters.addWidget(self.action, 2, 1)
         filters.addWidget(self.flagged_only, 2, 2, 1, 2)
         filters.setColumnStretch(1, 1)
@@ -168,16 +173,16 @@ class AuditPage(QWidget):
         buttons.addWidget(self.report_button)
         buttons.addStretch(1)
 
-        self.status = Message(self, name="Audit status")
-        self.flags = Message(self, name="Flagged accounts")
+        self.status = Message(self, name=tr("Audit status"))
+        self.flags = Message(self, name=tr("Flagged accounts"))
         self.model = AuditModel(self)
-        self.table = rows_table(self.model, "Audit entries", self, lines=4, single=True)
+        self.table = rows_table(self.model, tr("Audit entries"), self, lines=4, single=True)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(heading("Audit", self))
-        layout.addWidget(paragraph(
+        layout.addWidget(heading(tr("Audit"), self))
+        layout.addWidget(paragraph(tr(
             "Who opened, wrote, shared or exported which case, when, from which laptop, as "
-            "the hub recorded it. Unusual access is FLAGGED. Reading the audit is recorded.",
+            "the hub recorded it. Unusual access is FLAGGED. Reading the audit is recorded."),
             self))
         layout.addLayout(filters)
         layout.addLayout(buttons)
@@ -192,13 +197,17 @@ class AuditPage(QWidget):
         self.report_button.clicked.connect(self.open_device_report)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, activated=self.load)
         self.report_dialog: DeviceReportDialog | None = None
-        self.status.show_info("Set the filters you need and choose List entries.")
+        self.status.show_info(tr("Set the filters you need and choose List entries."))
 
     def filters(self) -> AuditFilters:
         return AuditFilters(person=self.person.text(), case=self.case.text(),
                             since=self.since.text(), until=self.until.text(),
-                            action=self.action.currentIndex(),
+                            action=self._action_index(),
                             flagged_only=self.flagged_only.isChecked())
+
+    def _action_index(self) -> int:
+        index = self.action.currentData()
+        return index if isinstance(index, int) else 0
 
     def load(self) -> None:
         """Ask the hub for the entries matching the filters (off the GUI thread)."""
@@ -209,7 +218,7 @@ class AuditPage(QWidget):
             self.status.show_error(str(exc))
             return
         self.list_button.setEnabled(False)
-        self.status.show_info("Asking the hub for the audit…")
+        self.status.show_info(tr("Asking the hub for the audit…"))
         page = self._hub.page
         self._tasks.submit(lambda: load_audit(page, filters),
                            lambda listing: self._loaded(filters, listing),
@@ -222,14 +231,15 @@ class AuditPage(QWidget):
         self.list_button.setEnabled(True)
         self.export_button.setEnabled(bool(listing.entries))
         count = len(listing.entries)
-        words = f"{count} entr{'y' if count == 1 else 'ies'}, oldest first. "
+        words = [tr.plural(count, "{n} entry, oldest first.", "{n} entries, oldest first.")]
         if not listing.complete:
-            words = (f"The first {count} entries, oldest first: there are more. Narrow the "
-                     "filters (days, person or action) to see the rest. ")
+            words = [tr("The first {n} entries, oldest first: there are more. Narrow the "
+                        "filters (days, person or action) to see the rest.").format(
+                n=number(count))]
         flagged = sum(1 for e in listing.entries if e.flagged)
         if flagged:
-            words += f"{flagged} flagged. "
-        self.status.show_info(words + scope_words(listing.scope))
+            words.append(tr("{n} flagged.").format(n=number(flagged)))
+        self.status.show_info(" ".join([*words, scope_words(listing.scope)]))
         summary = summary_line(listing, tz)
         if summary is None:
             self.flags.show_info("")
@@ -245,8 +255,8 @@ class AuditPage(QWidget):
     def ask_export(self) -> None:
         today = self._clock().date()
         name, _ = QFileDialog.getSaveFileName(
-            self, "Export the audit as CSV", str(Path.home() / f"spoke-audit-{today}.csv"),
-            "CSV files (*.csv)")
+            self, tr("Export the audit as CSV"), str(Path.home() / f"spoke-audit-{today}.csv"),
+            tr("CSV files (*.csv)"))
         if name:
             self.export_to(Path(name))
 
@@ -260,18 +270,20 @@ class AuditPage(QWidget):
             return
         export = self._hub.export
         self.export_button.setEnabled(False)
-        self.status.show_info("Asking the hub for the CSV…")
+        self.status.show_info(tr("Asking the hub for the CSV…"))
         self._tasks.submit(lambda: write_atomically(path, export(query)),
                            lambda _none: self._exported(path), self._export_failed, owner=self)
 
     def _exported(self, path: Path) -> None:
         self.export_button.setEnabled(True)
-        self.status.show_info(f"Exported to {path.name} (readable by you only). It names "
-                              "people and laptops: keep it as safe as the audit itself.")
+        self.status.show_info(tr("Exported to {name} (readable by you only). It names "
+                                 "people and laptops: keep it as safe as the audit itself."
+                                 ).format(name=path.name))
 
     def _export_failed(self, error: BaseException) -> None:
         self.export_button.setEnabled(True)
-        self.status.show_error(f"The CSV was not written. {_reason(error)}")
+        self.status.show_error(tr("The CSV was not written. {reason}").format(
+            reason=_reason(error)))
 
     # -- device report -----------------------------------------------------------------------
     def open_device_report(self) -> DeviceReportDialog:
@@ -289,7 +301,7 @@ class DeviceReportDialog(QDialog):
     def __init__(self, tasks: TaskRunner, hub: HubAudit, *, clock: Callable[[], datetime],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Device report: a lost or stolen laptop")
+        self.setWindowTitle(tr("Device report: a lost or stolen laptop"))
         self._tasks = tasks
         self._hub = hub
         self._clock = clock
@@ -300,23 +312,23 @@ class DeviceReportDialog(QDialog):
         self.device.setEditable(True)  # an id can be typed when the list is not there
         self.device.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.device.setMinimumContentsLength(40)
-        label = _labelled("&Laptop", self.device, self, "Laptop")
-        self.show_button = QPushButton("Show &report", self)
-        self.show_button.setAccessibleName("Show the laptop's report")
+        label = _labelled(tr("&Laptop"), self.device, self, tr("Laptop"))
+        self.show_button = QPushButton(tr("Show &report"), self)
+        self.show_button.setAccessibleName(tr("Show the laptop's report"))
         self.show_button.setDefault(True)
         self.report = QPlainTextEdit(self)
         self.report.setReadOnly(True)
-        self.report.setAccessibleName("Device report")
+        self.report.setAccessibleName(tr("Device report"))
         self.report.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.report.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
                                             | Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.save_button = QPushButton("&Save as text…", self)
-        self.save_button.setAccessibleName("Save the report as a text file")
+        self.save_button = QPushButton(tr("&Save as text…"), self)
+        self.save_button.setAccessibleName(tr("Save the report as a text file"))
         self.save_button.setEnabled(False)
-        close = QPushButton("Close", self)
-        close.setAccessibleName("Close the device report")
+        close = QPushButton(tr("Close"), self)
+        close.setAccessibleName(tr("Close the device report"))
         close.clicked.connect(self.reject)
-        self.status = Message(self, name="Device report status")
+        self.status = Message(self, name=tr("Device report status"))
 
         top = QHBoxLayout()
         top.addWidget(label)
@@ -327,12 +339,12 @@ class DeviceReportDialog(QDialog):
         bottom.addStretch(1)
         bottom.addWidget(close)
         layout = QVBoxLayout(self)
-        layout.addWidget(paragraph(
+        layout.addWidget(paragraph(tr(
             "What to tell the ICO within 72 hours: which young people's records the laptop "
             "held at its last sync, how its casebook is encrypted, when it last reached the "
             "hub, and whether revocation and wipe have taken effect. Revoke it with wipe "
             "first (spoke-hub device revoke DEVICE --wipe). The report names young people: "
-            "it is shown here and saved only if you ask.", self))
+            "it is shown here and saved only if you ask."), self))
         layout.addLayout(top)
         layout.addWidget(self.status)
         layout.addWidget(self.report, 1)
@@ -344,7 +356,7 @@ class DeviceReportDialog(QDialog):
         self.save_button.clicked.connect(self.ask_save)
 
     def load_devices(self) -> None:
-        self.status.show_info("Asking the hub for its laptops…")
+        self.status.show_info(tr("Asking the hub for its laptops…"))
         devices = self._hub.devices
         self._tasks.submit(lambda: device_choices(devices()), self._devices_loaded,
                            self._devices_failed, owner=self)
@@ -354,12 +366,15 @@ class DeviceReportDialog(QDialog):
         self.device.clear()
         for choice in choices:
             self.device.addItem(choice.label, choice.device_id)
-        self.status.show_info(f"{len(choices)} laptop(s) on the hub. Choose one and Show "
-                              "report." if choices else "No laptop is enrolled on the hub.")
+        self.status.show_info(
+            tr("{n} laptop(s) on the hub. Choose one and Show report.").format(
+                n=number(len(choices)))
+            if choices else tr("No laptop is enrolled on the hub."))
 
     def _devices_failed(self, error: BaseException) -> None:
-        self.status.show_error(f"The list of laptops could not be fetched: {_reason(error)} "
-                               "You can type a laptop's id instead.")
+        self.status.show_error(tr("The list of laptops could not be fetched: {reason} "
+                                  "You can type a laptop's id instead.").format(
+            reason=_reason(error)))
 
     def chosen(self) -> tuple[str, str | None]:
         """The device id chosen (or typed) and its person's name when known."""
@@ -373,10 +388,10 @@ class DeviceReportDialog(QDialog):
     def show_report(self) -> None:
         device_id, person = self.chosen()
         if not device_id:
-            self.status.show_error("Choose a laptop, or type its id.")
+            self.status.show_error(tr("Choose a laptop, or type its id."))
             return
         self.show_button.setEnabled(False)
-        self.status.show_info("Asking the hub for the report…")
+        self.status.show_info(tr("Asking the hub for the report…"))
         report, tz = self._hub.report, self._clock().tzinfo
         self._tasks.submit(lambda: report_text(report(device_id), tz, person),
                            self._shown, self._failed, owner=self)
@@ -386,18 +401,18 @@ class DeviceReportDialog(QDialog):
         self.report.setPlainText(text)
         self.show_button.setEnabled(True)
         self.save_button.setEnabled(True)
-        self.status.show_info(f"Report made by the hub at {self._clock():%Y-%m-%d %H:%M} "
-                              "(the hub records that you made it).")
+        self.status.show_info(tr("Report made by the hub at {when} (the hub records that "
+                                 "you made it).").format(when=f"{self._clock():%Y-%m-%d %H:%M}"))
 
     def _failed(self, error: BaseException) -> None:
         self.show_button.setEnabled(True)
-        self.status.show_error(f"No report: {_reason(error)}")
+        self.status.show_error(tr("No report: {reason}").format(reason=_reason(error)))
 
     def ask_save(self) -> None:
         stamp: date = self._clock().date()
         name, _ = QFileDialog.getSaveFileName(
-            self, "Save the device report", str(Path.home() / f"device-report-{stamp}.txt"),
-            "Text files (*.txt)")
+            self, tr("Save the device report"),
+            str(Path.home() / f"device-report-{stamp}.txt"), tr("Text files (*.txt)"))
         if name:
             self.save_to(Path(name))
 
@@ -408,6 +423,8 @@ class DeviceReportDialog(QDialog):
         data = self.text.encode("utf-8")
         self._tasks.submit(lambda: write_atomically(path, data),
                            lambda _none: self.status.show_info(
-                               f"Saved to {path.name} (readable by you only)."),
+                               tr("Saved to {name} (readable by you only).").format(
+                                   name=path.name)),
                            lambda error: self.status.show_error(
-                               f"The report was not saved: {_reason(error)}"), owner=self)
+                               tr("The report was not saved: {reason}").format(
+                                   reason=_reason(error))), owner=self)

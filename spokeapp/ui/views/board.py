@@ -51,12 +51,12 @@ from spokeapp.domain.records import (
     AlertAcknowledgement,
     WelfareDebriefDone,
 )
+from spokeapp.i18n import number, translator
+from spokeapp.present.board import debrief_headers, state_explained, state_words
 from spokeapp.store.casebook import Casebook
 from spokeapp.sync.team import fetch_team
 from spokeapp.ui.forms import FieldForm, RecordDialog, plain, text_box, watch
 from spokeapp.ui.models.board import (
-    DEBRIEF_HEADERS,
-    VISIT_STATES,
     BoardData,
     BoardEntry,
     BoardModel,
@@ -76,12 +76,14 @@ from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.widgets import Message, heading, rows_table, scrolled_layout
 
+tr = translator(__name__)
+
 SYNC_EVERY_MS: Final = 30_000
 RECOMPUTE_EVERY_MS: Final = 5_000
 ACKNOWLEDGE_KEYS: Final = "Ctrl+Shift+A"
 RESOLVE_KEYS: Final = "Ctrl+Shift+R"
 DEBRIEF_KEYS: Final = "Ctrl+Shift+D"
-NO_DEBRIEFS: Final = (
+NO_DEBRIEFS: Final = tr.noop(
     "No welfare debriefs to do. When an alarm is resolved, a debrief with the worker "
     "appears here until a supervisor of the team has held it."
 )
@@ -179,21 +181,23 @@ class ResolveDialog(_NoteDialog):
         parent: QWidget | None = None,
         tasks: TaskRunner | None = None,
     ) -> None:
-        super().__init__("Resolve with a note", book, clock=clock, parent=parent, tasks=tasks)
+        super().__init__(tr("Resolve with a note"), book, clock=clock, parent=parent,
+                         tasks=tasks)
         self.entry = entry
         plan = entry.visit.plan
         self._build(
-            f"{VISIT_STATES[entry.state].words}: {entry.worker_label} at {plan.location} "
-            f"({case_words(plan)}).\n"
-            "Resolving closes the alerts on this visit and restarts its check-in timer as if "
-            "the worker had checked in safe now. A welfare debrief with the worker follows.",
-            "What you are resolving",
+            tr("{state}: {worker} at {place} ({case}).\n"
+               "Resolving closes the alerts on this visit and restarts its check-in timer as if "
+               "the worker had checked in safe now. A welfare debrief with the worker follows."
+               ).format(state=state_words(entry.state), worker=entry.worker_label,
+                        place=plan.location, case=case_words(plan)),
+            tr("What you are resolving"),
             (
-                "What happened",
-                "What &happened",
-                "Who you spoke to, what you found and what was done. Kept with the visit.",
+                tr("What happened"),
+                tr("What &happened"),
+                tr("Who you spoke to, what you found and what was done. Kept with the visit."),
             ),
-            ("&Resolve (Ctrl+Enter)", "Resolve"),
+            (tr("&Resolve (Ctrl+Enter)"), tr("Resolve")),
             describe=False,
             width_chars=90,
             lines=30,
@@ -203,10 +207,9 @@ class ResolveDialog(_NoteDialog):
         """Write the resolution; refuse (with a message beside the note) a missing note."""
         note = self._checked_note(
             MIN_RESOLUTION_NOTE_CHARS,
-            "Write what happened and what was done, in at least "
-            f"{MIN_RESOLUTION_NOTE_CHARS} characters: the alarm cannot be resolved "
-            "without a note.",
-            "Please write a note before resolving.",
+            tr("Write what happened and what was done, in at least {n} characters: the alarm "
+               "cannot be resolved without a note.").format(n=number(MIN_RESOLUTION_NOTE_CHARS)),
+            tr("Please write a note before resolving."),
         )
         if note is None:
             return False
@@ -217,7 +220,7 @@ class ResolveDialog(_NoteDialog):
             at=self._clock(),
             note=note,
         )
-        return self.finalise_record(self._book, record, "resolving", self.saved)
+        return self.finalise_record(self._book, record, tr("resolving"), self.saved)
 
 
 class DebriefDoneDialog(_NoteDialog):
@@ -234,19 +237,21 @@ class DebriefDoneDialog(_NoteDialog):
         parent: QWidget | None = None,
         tasks: TaskRunner | None = None,
     ) -> None:
-        super().__init__("Welfare debrief done", book, clock=clock, parent=parent, tasks=tasks)
+        super().__init__(tr("Welfare debrief done"), book, clock=clock, parent=parent,
+                         tasks=tasks)
         self.debrief = debrief
         self._build(
-            f"{words}\nYour note goes to your team's supervisors only: the worker does not "
-            "receive it. The debrief then leaves every supervisor's list.",
-            "The debrief you are marking done",
+            tr("{debrief}\nYour note goes to your team's supervisors only: the worker does not "
+               "receive it. The debrief then leaves every supervisor's list.").format(
+                debrief=words),
+            tr("The debrief you are marking done"),
             (
-                "How it went",
-                "&How it went",
-                "When you met, how it went and any follow-up agreed (support, time off, "
-                "changes to lone-working plans).",
+                tr("How it went"),
+                tr("&How it went"),
+                tr("When you met, how it went and any follow-up agreed (support, time off, "
+                   "changes to lone-working plans)."),
             ),
-            ("&Debrief done (Ctrl+Enter)", "Debrief done"),
+            (tr("&Debrief done (Ctrl+Enter)"), tr("Debrief done")),
             describe=True,
             width_chars=80,
             lines=26,
@@ -256,10 +261,10 @@ class DebriefDoneDialog(_NoteDialog):
         """Write the completion; refuse (with a message beside the note) a missing note."""
         note = self._checked_note(
             MIN_DEBRIEF_NOTE_CHARS,
-            "Write when the debrief took place, how it went and any follow-up, in at "
-            f"least {MIN_DEBRIEF_NOTE_CHARS} characters: a debrief cannot be marked done "
-            "without a note.",
-            "Please write a note before marking the debrief done.",
+            tr("Write when the debrief took place, how it went and any follow-up, in at "
+               "least {n} characters: a debrief cannot be marked done without a note."
+               ).format(n=number(MIN_DEBRIEF_NOTE_CHARS)),
+            tr("Please write a note before marking the debrief done."),
         )
         if note is None:
             return False
@@ -272,7 +277,8 @@ class DebriefDoneDialog(_NoteDialog):
             at=self._clock(),
             note=note,
         )
-        return self.finalise_record(self._book, record, "marking the debrief done", self.saved)
+        return self.finalise_record(self._book, record, tr("marking the debrief done"),
+                                    self.saved)
 
 
 class BoardPage(QWidget):
@@ -314,47 +320,50 @@ class BoardPage(QWidget):
         self.loaded_once = False
 
         self.model = BoardModel(policy, self)
-        self.summary = QLabel("Loading the team's visits…", self)
+        self.summary = QLabel(tr("Loading the team's visits…"), self)
         self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("Lone-working summary")
-        self.message = Message(self, name="Board message")
+        self.summary.setAccessibleName(tr("Lone-working summary"))
+        self.message = Message(self, name=tr("Board message"))
 
-        self.table = rows_table(self.model, "Visits out now", self, lines=None)
-        self.empty = QLabel("Nobody on your team is out on a visit.", self)
+        self.table = rows_table(self.model, tr("Visits out now"), self, lines=None)
+        self.empty = QLabel(tr("Nobody on your team is out on a visit."), self)
         self.empty.setWordWrap(True)
         self.empty.setEnabled(False)
 
-        self.acknowledge_button = QPushButton(f"&Acknowledge alert ({ACKNOWLEDGE_KEYS})", self)
-        self.acknowledge_button.setAccessibleName("Acknowledge alert")
+        self.acknowledge_button = QPushButton(
+            tr("&Acknowledge alert ({keys})").format(keys=ACKNOWLEDGE_KEYS), self)
+        self.acknowledge_button.setAccessibleName(tr("Acknowledge alert"))
         self.acknowledge_button.setAccessibleDescription(
-            "Tell the hub you are dealing with it, so the alert does not move up."
+            tr("Tell the hub you are dealing with it, so the alert does not move up.")
         )
-        self.resolve_button = QPushButton(f"Resolve with &note… ({RESOLVE_KEYS})", self)
-        self.resolve_button.setAccessibleName("Resolve with note")
+        self.resolve_button = QPushButton(
+            tr("Resolve with &note… ({keys})").format(keys=RESOLVE_KEYS), self)
+        self.resolve_button.setAccessibleName(tr("Resolve with note"))
         self.resolve_button.setAccessibleDescription(
-            "Close the alarm or overdue alert with a note of what happened."
+            tr("Close the alarm or overdue alert with a note of what happened.")
         )
         self.acknowledge_button.clicked.connect(self.acknowledge)
         self.resolve_button.clicked.connect(self.resolve)
         self.shortcuts: dict[str, QShortcut] = {}
         # Welfare debriefs to do (after a resolution), until a supervisor of the team did it.
-        self.debrief_box = QGroupBox("Welfare debriefs to do", self)
-        self.debrief_box.setAccessibleName("Welfare debriefs to do")
-        self.debrief_model = RowsModel(DEBRIEF_HEADERS, self)
+        self.debrief_box = QGroupBox(tr("Welfare debriefs to do"), self)
+        self.debrief_box.setAccessibleName(tr("Welfare debriefs to do"))
+        self.debrief_model = RowsModel(debrief_headers(), self)
         self.debrief_table = rows_table(
-            self.debrief_model, "Welfare debriefs to do", self.debrief_box, lines=None
+            self.debrief_model, tr("Welfare debriefs to do"), self.debrief_box, lines=None
         )
         self.debrief_table.setAccessibleDescription(
-            "Debriefs to hold with workers after an alarm was resolved. Pick one, then "
-            "Debrief done."
+            tr("Debriefs to hold with workers after an alarm was resolved. Pick one, then "
+               "Debrief done.")
         )
-        self.debrief_empty = QLabel(NO_DEBRIEFS, self.debrief_box)
+        self.debrief_empty = QLabel(tr(NO_DEBRIEFS), self.debrief_box)
         self.debrief_empty.setWordWrap(True)
-        self.debrief_empty.setAccessibleName("No welfare debriefs to do")
-        self.debrief_button = QPushButton(f"Debrief &done… ({DEBRIEF_KEYS})", self.debrief_box)
-        self.debrief_button.setAccessibleName("Debrief done")
+        self.debrief_empty.setAccessibleName(tr("No welfare debriefs to do"))
+        self.debrief_button = QPushButton(
+            tr("Debrief &done… ({keys})").format(keys=DEBRIEF_KEYS), self.debrief_box)
+        self.debrief_button.setAccessibleName(tr("Debrief done"))
         self.debrief_button.setAccessibleDescription(
-            "Mark the selected welfare debrief done, with a short note of how it went."
+            tr("Mark the selected welfare debrief done, with a short note of how it went.")
         )
         self.debrief_button.clicked.connect(self.debrief_done)
         debrief_layout = QVBoxLayout(self.debrief_box)
@@ -376,18 +385,19 @@ class BoardPage(QWidget):
             self.shortcuts[keys] = shortcut
 
         # The detail pane: the selected visit's state, plan and timeline.
-        self.detail_box = QGroupBox("Selected visit", self)
-        self.detail_box.setAccessibleName("Selected visit")
+        self.detail_box = QGroupBox(tr("Selected visit"), self)
+        self.detail_box.setAccessibleName(tr("Selected visit"))
         self.detail_state = QLabel(self.detail_box)
         self.detail_state.setWordWrap(True)
-        self.detail_state.setAccessibleName("State of the selected visit")
+        self.detail_state.setAccessibleName(tr("State of the selected visit"))
         self.details = QWidget(self.detail_box)
         self.details_form = QFormLayout(self.details)
         self.details_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.details_form.setContentsMargins(0, 0, 0, 0)
-        self.timeline_model = RowsModel(("Time", "What happened"), self)
+        self.timeline_model = RowsModel((tr("Time"), tr("What happened")), self)
         self.timeline = rows_table(
-            self.timeline_model, "Timeline of the selected visit", self.detail_box, lines=None,
+            self.timeline_model, tr("Timeline of the selected visit"), self.detail_box,
+            lines=None,
             single=False, wrap=True, resize=QHeaderView.ResizeMode.Interactive,
         )
         self.timeline.horizontalHeader().setSectionResizeMode(
@@ -420,9 +430,9 @@ class BoardPage(QWidget):
         self.splitter.setStretchFactor(2, 1)
         self.splitter.setChildrenCollapsible(False)
 
-        layout = scrolled_layout(self, "Lone working board")  # scrolls on a short screen
+        layout = scrolled_layout(self, tr("Lone working board"))  # scrolls on a short screen
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(heading("Lone-working board", self))
+        layout.addWidget(heading(tr("Lone-working board"), self))
         layout.addWidget(self.summary)
         layout.addWidget(self.splitter, 1)
         QWidget.setTabOrder(self.table, self.acknowledge_button)
@@ -515,7 +525,7 @@ class BoardPage(QWidget):
     def _load_failed(self, error: BaseException) -> None:
         if not isinstance(error, SpokeError):
             raise error
-        self.message.show_error(f"The board could not be read: {error}")
+        self.message.show_error(tr("The board could not be read: {error}").format(error=error))
 
     def set_names(self, names: Mapping[str, str]) -> None:
         """Names to show for workers' ids (the hub's ids otherwise)."""
@@ -548,13 +558,13 @@ class BoardPage(QWidget):
         self.empty.setVisible(not entries)
         counts = replace(self.model.counts(), debriefs=len(self._debriefs))
         out = sum(1 for e in entries if e.state is not VisitState.ENDED)
-        people = "visit" if out == 1 else "visits"
-        lines = [f"{out} {people} going on now." if out else "Nobody is out on a visit now."]
+        lines = [tr.plural(out, "{n} visit going on now.", "{n} visits going on now.") if out
+                 else tr("Nobody is out on a visit now.")]
         if counts.alarms or counts.overdue:
-            lines.append(f"Needs you now: {counts.words()}.")
+            lines.append(tr("Needs you now: {counts}.").format(counts=counts.words()))
         if self._debriefs:
-            n = len(self._debriefs)
-            lines.append(f"{n} welfare debrief{'s' if n != 1 else ''} to do.")
+            lines.append(tr.plural(len(self._debriefs), "{n} welfare debrief to do.",
+                                   "{n} welfare debriefs to do."))
         self.summary.setText(" ".join(lines))
         self.summary.setAccessibleDescription(" ".join(lines))
         self._update_buttons()
@@ -599,14 +609,15 @@ class BoardPage(QWidget):
         entry = self.selected_entry()
         self.detail_box.setEnabled(entry is not None)
         if entry is None:
-            self.detail_state.setText("Pick a visit to see its plan and what has happened.")
+            self.detail_state.setText(tr("Pick a visit to see its plan and what has happened."))
             self.detail_state.setStyleSheet("")
             self._fill_details(None)
             self._update_buttons()
             return
         plan = entry.visit.plan
-        look = VISIT_STATES[entry.state]
-        text = f"{look.words}: {entry.worker_label} at {plan.location}. {look.explained}"
+        text = tr("{state}: {worker} at {place}. {explained}").format(
+            state=state_words(entry.state), worker=entry.worker_label, place=plan.location,
+            explained=state_explained(entry.state))
         self.detail_state.setText(text)
         self.detail_state.setAccessibleDescription(text)
         urgent = entry.state in (VisitState.ALARM, VisitState.ESCALATING, VisitState.NOT_ARMED)
@@ -626,8 +637,8 @@ class BoardPage(QWidget):
             shown = QLabel(value, self.details)
             shown.setWordWrap(True)
             shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            shown.setAccessibleName(f"{label}: {value}")
-            self.details_form.addRow(f"{label}:", shown)
+            shown.setAccessibleName(tr("{label}: {value}").format(label=label, value=value))
+            self.details_form.addRow(tr("{label}:").format(label=label), shown)
         events = timeline(visit, me=self.me, names=self.names)
         self.timeline_model.set_rows(
             [
@@ -654,7 +665,8 @@ class BoardPage(QWidget):
         self.message.clear_message()
         entry = self.selected_entry()
         if entry is None or not entry.open_alerts:
-            self.message.show_info("The selected visit has no alert waiting for acknowledgement.")
+            self.message.show_info(
+                tr("The selected visit has no alert waiting for acknowledgement."))
             return False
         now = self._clock()
         book = self.book
@@ -682,10 +694,10 @@ class BoardPage(QWidget):
 
     def _acknowledged(self, now: datetime) -> None:
         self._acknowledging = False
-        self.message.show_info(
-            f"Acknowledged at {when_words(now, now)}: the hub will not move this alert up. "
+        self.message.show_info(tr(
+            "Acknowledged at {time}: the hub will not move this alert up. "
             "Sending it to the hub now."
-        )
+        ).format(time=when_words(now, now)))
         self._update_buttons()
         self._changed()
 
@@ -694,7 +706,8 @@ class BoardPage(QWidget):
         self._update_buttons()
         if not isinstance(error, SpokeError):
             raise error
-        self.message.show_error(f"The acknowledgement could not be saved: {error}")
+        self.message.show_error(
+            tr("The acknowledgement could not be saved: {error}").format(error=error))
         self._changed()  # some of the visit's alerts may have been acknowledged before it
 
     def resolve(self) -> ResolveDialog | None:
@@ -703,7 +716,7 @@ class BoardPage(QWidget):
         entry = self.selected_entry()
         if entry is None or not entry.can_resolve:
             self.message.show_info(
-                "Only a visit in alarm or overdue can be resolved. Pick one in the list."
+                tr("Only a visit in alarm or overdue can be resolved. Pick one in the list.")
             )
             return None
         dialog = ResolveDialog(
@@ -758,8 +771,8 @@ class BoardPage(QWidget):
         debrief = self.selected_debrief()
         if debrief is None:
             self.message.show_info(
-                "Pick a welfare debrief in the list first." if self._debriefs
-                else "There are no welfare debriefs to do."
+                tr("Pick a welfare debrief in the list first.") if self._debriefs
+                else tr("There are no welfare debriefs to do.")
             )
             return None
         words = debrief_words(debrief, self._clock(), me=self.me, names=self.names)
@@ -773,14 +786,14 @@ class BoardPage(QWidget):
         return dialog
 
     def _debriefed(self, _record_id: str) -> None:
-        self.message.show_info(
+        self.message.show_info(tr(
             "Debrief marked done, with your note. Sending it to the hub now; it leaves every "
             "supervisor's list after their next sync."
-        )
+        ))
         self._changed()
 
     def _resolved(self, _record_id: str) -> None:
-        self.message.show_info("Resolved, with your note. Sending it to the hub now.")
+        self.message.show_info(tr("Resolved, with your note. Sending it to the hub now."))
         self._changed()
 
     def _changed(self) -> None:

@@ -50,19 +50,21 @@ from spokeapp.domain.records import (
     Session,
 )
 from spokeapp.domain.records.casework import InformationShare
-from spokeapp.domain.reviews import next_review_due, review_status
+from spokeapp.domain.reviews import ReviewStatus, next_review_due, review_status
 from spokeapp.domain.risk_tool import RiskTool
+from spokeapp.domain.supervision import SignOffState, sign_off_state
+from spokeapp.i18n import number, translator
 from spokeapp.present.case_page import CaseData, first_line, load_case, local_day, record_time
 from spokeapp.present.consent import consent_words, describe_consent
 from spokeapp.present.labels import (
-    CONTACT_TYPES,
-    MEET_AGAIN,
-    RAISED_TO,
-    VENUE_TYPES,
+    contact_type_label,
     format_day,
     humanise,
+    kind_label,
+    meet_again_label,
+    venue_label,
 )
-from spokeapp.present.people import name_of, named_fields, named_sign_off
+from spokeapp.present.people import name_of, named_sign_off, owner_words
 from spokeapp.present.record_words import (
     SUPERVISION_KINDS,
     note_fields,
@@ -70,6 +72,7 @@ from spokeapp.present.record_words import (
     sign_off_words,
     supervision_cells,
     supervision_fields,
+    what_words,
 )
 from spokeapp.present.subject_file import recipient_words, share_fields, share_line
 from spokeapp.present.young_person import (
@@ -84,10 +87,13 @@ from spokeapp.ui.models.rows import KEY_ROLE, Row, RowsModel
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.referral import LAWFUL_BASES, SOURCE_TYPES
+from spokeapp.ui.views.referral import tr as referral_words  # its tables' context
 from spokeapp.ui.widgets import heading, is_dark, rows_table
 
+tr = translator(__name__)
+
 AMENDMENT_MARK: Final = "\u21b3 "
-NO_CASE_WORDS: Final = (
+NO_CASE_WORDS: Final = tr.noop(
     "Open one from Caseload (Ctrl+2): choose a young person and press Enter. To find a case "
     "by what was said, type a few words in Search notes on the Caseload page. Cases also "
     "open from Today.")
@@ -99,7 +105,7 @@ class RiskChart(QChartView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setAccessibleName("Risk level over time")
+        self.setAccessibleName(tr("Risk level over time"))
         self.setMinimumHeight(self.fontMetrics().lineSpacing() * 12)
         self.points: list[tuple[date, str]] = []
         self.set_assessments([], None)
@@ -117,9 +123,9 @@ class RiskChart(QChartView):
         chart.setTitleBrush(text)
         self.points = []
         if tool is None or not assessments:
-            chart.setTitle("No finalised risk assessments yet")
+            chart.setTitle(tr("No finalised risk assessments yet"))
             self.setChart(chart)
-            self.setAccessibleDescription("No risk assessments yet")
+            self.setAccessibleDescription(tr("No risk assessments yet"))
             return
         names = {band.name: band for band in tool.bands}
         line = QLineSeries()
@@ -163,8 +169,11 @@ class RiskChart(QChartView):
         dots.setColor(accent)
         dots.setBorderColor(accent)
         self.setChart(chart)
-        words = "; ".join(f"{format_day(d)}: {names[level].label}" for d, level in self.points)
-        self.setAccessibleDescription(f"Risk level at each assessment: {words}")
+        words = "; ".join(
+            tr("{day}: {level}").format(day=format_day(d), level=names[level].label)
+            for d, level in self.points)
+        self.setAccessibleDescription(
+            tr("Risk level at each assessment: {levels}").format(levels=words))
         self.setToolTip(words)
 
 
@@ -202,21 +211,21 @@ class CasePage(QWidget):
         self._hide_names = False
         self._select_after_load: str | None = None
 
-        self.title = heading("Case", self)
+        self.title = heading(tr("Case"), self)
         self.title.setWordWrap(True)
         self.risk_label = QLabel(self)
-        self.risk_label.setAccessibleName("Current risk")
+        self.risk_label.setAccessibleName(tr("Current risk"))
         self.risk_swatch = QLabel(self)
         # With no case open: what to do next, in the middle of the page (issue 17).
         self.empty_state = QWidget(self)
-        self.empty_title = heading("No case open", self.empty_state)
-        self.empty = QLabel(NO_CASE_WORDS, self.empty_state)
+        self.empty_title = heading(tr("No case open"), self.empty_state)
+        self.empty = QLabel(tr(NO_CASE_WORDS), self.empty_state)
         self.empty.setWordWrap(True)
-        self.empty.setAccessibleName("No case open")
-        self.empty.setAccessibleDescription(NO_CASE_WORDS)
-        self.caseload_button = QPushButton("Go to Caseload (Ctrl+2)", self.empty_state)
-        self.caseload_button.setAccessibleName("Go to Caseload")
-        self.caseload_button.setAccessibleDescription("Choose a case to open")
+        self.empty.setAccessibleName(tr("No case open"))
+        self.empty.setAccessibleDescription(tr(NO_CASE_WORDS))
+        self.caseload_button = QPushButton(tr("Go to Caseload (Ctrl+2)"), self.empty_state)
+        self.caseload_button.setAccessibleName(tr("Go to Caseload"))
+        self.caseload_button.setAccessibleDescription(tr("Choose a case to open"))
         empty_layout = QVBoxLayout(self.empty_state)
         empty_layout.addStretch(1)
         empty_layout.addWidget(self.empty_title, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -230,19 +239,19 @@ class CasePage(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         empty_layout.addStretch(2)
 
-        self.details = QGroupBox("About them", self)
-        self.details.setAccessibleName("About them")
+        self.details = QGroupBox(tr("About them"), self)
+        self.details.setAccessibleName(tr("About them"))
         self.details_form = QFormLayout(self.details)
         self.details_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         # Correcting the young person's details (issue 16): a new version of their record;
         # the versions it replaced are listed under "Earlier versions".
-        self.correct_button = QPushButton("Correct de&tails…", self)
-        self.correct_button.setAccessibleName("Correct the young person's details")
+        self.correct_button = QPushButton(tr("Correct de&tails…"), self)
+        self.correct_button.setAccessibleName(tr("Correct the young person's details"))
         self.correct_button.setToolTip(
-            "Correct their name, date of birth, ethnicity, contact preferences or safe "
-            "numbers (the details as they are now are kept as an earlier version)")
-        self.versions = QGroupBox("Earlier versions of their details", self)
-        self.versions.setAccessibleName("Earlier versions of their details")
+            tr("Correct their name, date of birth, ethnicity, contact preferences or safe "
+               "numbers (the details as they are now are kept as an earlier version)"))
+        self.versions = QGroupBox(tr("Earlier versions of their details"), self)
+        self.versions.setAccessibleName(tr("Earlier versions of their details"))
         self.versions_text = QLabel(self.versions)
         self.versions_text.setWordWrap(True)
         self.versions_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -251,15 +260,15 @@ class CasePage(QWidget):
         self.names: dict[str, str] = {}
         self.me = ""  # this laptop's user id: "(you)" after their name
         self._history: PersonHistory | None = None
-        self.contact = QGroupBox("How they like to be contacted", self)
-        self.contact.setAccessibleName("How they like to be contacted")
+        self.contact = QGroupBox(tr("How they like to be contacted"), self)
+        self.contact.setAccessibleName(tr("How they like to be contacted"))
         self.contact_text = QLabel(self.contact)
         self.contact_text.setWordWrap(True)
         self.contact_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         QVBoxLayout(self.contact).addWidget(self.contact_text)
         self.chart = RiskChart(self)
-        chart_box = QGroupBox("Risk over time", self)
-        chart_box.setAccessibleName("Risk over time")
+        chart_box = QGroupBox(tr("Risk over time"), self)
+        chart_box.setAccessibleName(tr("Risk over time"))
         QVBoxLayout(chart_box).addWidget(self.chart)
 
         left = QWidget(self)
@@ -279,12 +288,13 @@ class CasePage(QWidget):
         left_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         left_scroll.setWidget(left)
 
-        self.timeline_model = RowsModel(("When", "What", "Summary", "Status"), self)
+        self.timeline_model = RowsModel(
+            (tr("When"), tr("What"), tr("Summary"), tr("Status")), self)
         self.timeline = rows_table(
-            self.timeline_model, "Timeline, newest first", self, lines=None, stretch=2
+            self.timeline_model, tr("Timeline, newest first"), self, lines=None, stretch=2
         )
         self.detail = QTextBrowser(self)
-        self.detail.setAccessibleName("The selected record")
+        self.detail.setAccessibleName(tr("The selected record"))
         self.detail.setOpenLinks(False)
         timeline_box = QSplitter(Qt.Orientation.Vertical, self)
         timeline_box.addWidget(self.timeline)
@@ -301,7 +311,7 @@ class CasePage(QWidget):
 
         def button(text: str, name: str, keys: str) -> QPushButton:
             native = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
-            widget = QPushButton(f"{text} ({native})", self)
+            widget = QPushButton(tr("{action} ({keys})").format(action=text, keys=native), self)
             widget.setAccessibleName(name)
             QShortcut(
                 QKeySequence(keys),
@@ -311,35 +321,38 @@ class CasePage(QWidget):
             )
             return widget
 
-        self.session_button = button("Record a sessio&n", "Record a session", "Ctrl+N")
-        self.assess_button = button("Risk &assessment", "Risk assessment", "Ctrl+R")
-        self.concern_button = button("Safeguarding &concern", "Safeguarding concern", "Ctrl+K")
+        self.session_button = button(tr("Record a sessio&n"), tr("Record a session"), "Ctrl+N")
+        self.assess_button = button(tr("Risk &assessment"), tr("Risk assessment"), "Ctrl+R")
+        self.concern_button = button(tr("Safeguarding &concern"), tr("Safeguarding concern"),
+                                     "Ctrl+K")
         # Consent sits with the area (facts about the case, top row) and its shortcut in the
         # tooltip: another button in a row pushed the supervisor's window past 960 px.
-        self.consent_button = QPushButton("C&onsent…", self)
-        self.consent_button.setAccessibleName("Record or withdraw consent to share")
-        self.consent_button.setToolTip("Record or withdraw consent to share (Ctrl+Shift+O)")
+        self.consent_button = QPushButton(tr("C&onsent…"), self)
+        self.consent_button.setAccessibleName(tr("Record or withdraw consent to share"))
+        self.consent_button.setToolTip(tr("Record or withdraw consent to share (Ctrl+Shift+O)"))
         QShortcut(
             QKeySequence("Ctrl+Shift+O"),
             self,
             activated=self.consent_button.click,
             context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
         )
-        self.amend_button = button("A&mend selected", "Amend the selected record", "Ctrl+M")
-        self.draft_button = button("Carry on with &draft", "Carry on with this draft", "Ctrl+D")
-        self.close_button = button("C&lose case…", "Close this case", "Ctrl+Shift+C")
-        self.area_button = QPushButton("Ar&ea…", self)
-        self.area_button.setAccessibleName("Set the local authority area")
-        self.area_button.setToolTip("The local authority area the case is in (for reports)")
+        self.amend_button = button(tr("A&mend selected"), tr("Amend the selected record"),
+                                   "Ctrl+M")
+        self.draft_button = button(tr("Carry on with &draft"), tr("Carry on with this draft"),
+                                   "Ctrl+D")
+        self.close_button = button(tr("C&lose case…"), tr("Close this case"), "Ctrl+Shift+C")
+        self.area_button = QPushButton(tr("Ar&ea…"), self)
+        self.area_button.setAccessibleName(tr("Set the local authority area"))
+        self.area_button.setToolTip(tr("The local authority area the case is in (for reports)"))
         # One young person's file, out (issue 16): the subject access / handover file.
-        self.file_button = QPushButton("&File…", self)
-        self.file_button.setAccessibleName("Share or export this young person's file")
+        self.file_button = QPushButton(tr("&File…"), self)
+        self.file_button.setAccessibleName(tr("Share or export this young person's file"))
         self.file_button.setToolTip(
-            "Share or export the file: a PDF and JSON of everything held, for the young "
-            "person, a handover, or another agency (asks for the lawful basis when consent "
-            "does not cover it)")
-        self.reassign_button = QPushButton("Reass&ign…", self)
-        self.reassign_button.setAccessibleName("Reassign this case to another worker")
+            tr("Share or export the file: a PDF and JSON of everything held, for the young "
+               "person, a handover, or another agency (asks for the lawful basis when consent "
+               "does not cover it)"))
+        self.reassign_button = QPushButton(tr("Reass&ign…"), self)
+        self.reassign_button.setAccessibleName(tr("Reassign this case to another worker"))
         self.reassign_button.hide()  # supervisors only (the main window shows it)
         # Two rows, so the page still fits beside the navigation at 200% scaling: new records
         # first, then what acts on the records shown and on the case itself.
@@ -418,23 +431,28 @@ class CasePage(QWidget):
         previous = self.selected_id()
         self.data = data
         person = data.person
-        reference = person.reference if person else "Unknown young person"
-        name = ""
+        reference = person.reference if person else tr("Unknown young person")
+        title = reference
         if person and not self._hide_names:
-            name = f" \u2014 {person.name}"
             if person.preferred_name and person.preferred_name != person.name:
-                name += f" ({person.preferred_name})"
-        closed = " (closed)" if data.case.status is CaseStatus.CLOSED else ""
-        closures = [s.record for s in data.records if isinstance(s.record, Closure)]
-        if closed and closures and sign_off_words(
-            max(closures, key=lambda c: (c.closed_on, c.id)), [s.record for s in data.records]
-        ) == ", awaiting sign-off":
-            closed += " \u00b7 closure awaiting supervisor sign-off"
-        self.title.setText(f"{reference}{name}{closed}")
+                title = tr("{reference} \u2014 {name} ({preferred})").format(
+                    reference=reference, name=person.name, preferred=person.preferred_name)
+            else:
+                title = tr("{reference} \u2014 {name}").format(
+                    reference=reference, name=person.name)
+        if data.case.status is CaseStatus.CLOSED:
+            closures = [s.record for s in data.records if isinstance(s.record, Closure)]
+            awaiting = bool(closures) and sign_off_state(
+                max(closures, key=lambda c: (c.closed_on, c.id)),
+                [s.record for s in data.records],
+            ) is SignOffState.AWAITING
+            title = (tr("{case} (closed) \u00b7 closure awaiting supervisor sign-off")
+                     if awaiting else tr("{case} (closed)")).format(case=title)
+        self.title.setText(title)
         self.title.setAccessibleName(self.title.text())
         level = data.case.current_risk_level
-        band_words = self._band_label(level) if level else "Not assessed"
-        self.risk_label.setText(f"Current risk: {band_words}")
+        band_words = self._band_label(level) if level else tr("Not assessed")
+        self.risk_label.setText(tr("Current risk: {risk}").format(risk=band_words))
         self.risk_label.setAccessibleName(self.risk_label.text())
         colour = self._band_colour(level)
         size = self.risk_label.fontMetrics().height()
@@ -468,7 +486,7 @@ class CasePage(QWidget):
 
     def _band_label(self, level: str | None) -> str:
         if not level:
-            return "Not assessed"
+            return tr("Not assessed")
         try:
             return self.tool.band(level).label
         except Exception:  # a level from another tool version: show its own words
@@ -505,7 +523,7 @@ class CasePage(QWidget):
         ):
             widget.setEnabled(on)
         if not on:
-            self.title.setText("Case")
+            self.title.setText(tr("Case"))
             self.risk_label.clear()
 
     def _fill_details(self, data: CaseData) -> None:
@@ -515,51 +533,60 @@ class CasePage(QWidget):
         person, case, referral = data.person, data.case, data.referral
 
         def add(label: str, value: str) -> None:
-            shown = QLabel(value or "Not recorded", self.details)
+            value = value or tr("Not recorded")
+            shown = QLabel(value, self.details)
             shown.setWordWrap(True)
             shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            shown.setAccessibleName(f"{label}: {value or 'Not recorded'}")
-            form.addRow(f"{label}:", shown)
+            shown.setAccessibleName(tr("{label}: {value}").format(label=label, value=value))
+            form.addRow(tr("{label}:").format(label=label), shown)
 
         if person is not None:
             for label, value in person_rows(person, self.today, hide_names=self._hide_names):
                 add(label, value)
-        add("Opened", format_day(case.opened_on))
+        add(tr("Opened"), format_day(case.opened_on))
         if case.closed_on:
-            add("Closed", format_day(case.closed_on))
-        add("Key worker", name_of(self.names, case.key_worker, me=self.me))
-        add("Local authority area", case.local_authority or "Not known")
-        add("Lawful basis", LAWFUL_BASES.get(case.lawful_basis, humanise(case.lawful_basis)))
+            add(tr("Closed"), format_day(case.closed_on))
+        add(tr("Key worker"), name_of(self.names, case.key_worker, me=self.me))
+        add(tr("Local authority area"), case.local_authority or tr("Not known"))
+        basis = LAWFUL_BASES.get(case.lawful_basis)
+        add(tr("Lawful basis"),
+            referral_words(basis) if basis else humanise(case.lawful_basis))
         if referral is not None:
             add(
-                "Referred by",
-                f"{referral.source_agency} ({SOURCE_TYPES.get(referral.source_type, '')}), "
-                f"{format_day(referral.received_on)}",
+                tr("Referred by"),
+                tr("{agency} ({kind}), {day}").format(
+                    agency=referral.source_agency,
+                    kind=referral_words(SOURCE_TYPES.get(referral.source_type, "")),
+                    day=format_day(referral.received_on)),
             )
         consent = consent_words(data.records, self.today)
-        add("Consent to share", consent.text)
+        add(tr("Consent to share"), consent.text)
         if consent.review_overdue:
-            add("Consent review", "Overdue: ask them again about consent (Consent…, Ctrl+Shift+O)")
+            add(tr("Consent review"),
+                tr("Overdue: ask them again about consent (Consent…, Ctrl+Shift+O)"))
         if referral is not None:
-            add("Consent at referral", "Yes" if referral.consent_to_share else "No")
+            add(tr("Consent at referral"), tr("Yes") if referral.consent_to_share else tr("No"))
             if referral.consent_notes:
-                add("Consent notes", referral.consent_notes)
-        add("Next review", self.review_words(data))
+                add(tr("Consent notes"), referral.consent_notes)
+        add(tr("Next review"), self.review_words(data))
 
     def review_words(self, data: CaseData) -> str:
         if data.case.status is CaseStatus.CLOSED:
-            return "None: the case is closed"
+            return tr("None: the case is closed")
         assessed = [
             s.record.assessed_on
             for s in data.records
             if isinstance(s.record, RiskAssessment) and s.state == "final"
         ]
         if not assessed:
-            return "No risk assessment yet: do the initial assessment"
+            return tr("No risk assessment yet: do the initial assessment")
         due = next_review_due(max(assessed), data.review_weeks or 8)
         status = review_status(due, self.today)
-        words = {"overdue": "overdue since", "due_soon": "due soon,", "not_due": "due"}
-        return f"{words[status.value].capitalize()} {format_day(due)}"
+        if status is ReviewStatus.OVERDUE:
+            return tr("Overdue since {day}").format(day=format_day(due))
+        if status is ReviewStatus.DUE_SOON:
+            return tr("Due soon, {day}").format(day=format_day(due))
+        return tr("Due {day}").format(day=format_day(due))
 
     def _fill_contact(self, data: CaseData) -> None:
         sessions = [
@@ -574,28 +601,31 @@ class CasePage(QWidget):
         venues = Counter(s.venue_type for s in met if s.venue_type)
         if venues:
             venue, count = venues.most_common(1)[0]
-            lines.append(f"Usually meets: {VENUE_TYPES[venue]} ({count} of {len(met)} sessions).")
+            lines.append(tr("Usually meets: {place} ({count} of {total} sessions).").format(
+                place=venue_label(venue), count=number(count), total=number(len(met))))
         chose = [s for s in met if s.venue_chosen_by]
         if chose:
             theirs = sum(
                 1 for s in chose if s.venue_chosen_by and s.venue_chosen_by.value == "young_person"
             )
-            lines.append(f"They chose where to meet {theirs} of {len(chose)} times.")
+            lines.append(tr("They chose where to meet {count} of {total} times.").format(
+                count=number(theirs), total=number(len(chose))))
         kinds = Counter(s.contact_type for s in sessions)
         if kinds:
             kind, count = kinds.most_common(1)[0]
-            lines.append(f"Most contact: {CONTACT_TYPES[kind]} ({count}).")
+            lines.append(tr("Most contact: {kind} ({count}).").format(
+                kind=contact_type_label(kind), count=number(count)))
         asked = sorted((s for s in sessions if s.wants_to_meet_again), key=lambda s: s.occurred_at)
         if asked:
             last = asked[-1]
             assert last.wants_to_meet_again is not None
             lines.append(
-                f"Last asked \u201cDo you want to see me?\u201d on "
-                f"{format_day(last.occurred_at.astimezone().date())}: "
-                f"{MEET_AGAIN[last.wants_to_meet_again]}."
+                tr("Last asked \u201cDo you want to see me?\u201d on {day}: {answer}.").format(
+                    day=format_day(last.occurred_at.astimezone().date()),
+                    answer=meet_again_label(last.wants_to_meet_again))
             )
-        self.contact_text.setText("\n".join(lines) or "Nothing recorded yet.")
-        self.contact_text.setAccessibleName("How they like to be contacted")
+        self.contact_text.setText("\n".join(lines) or tr("Nothing recorded yet."))
+        self.contact_text.setAccessibleName(tr("How they like to be contacted"))
         self.contact_text.setAccessibleDescription(self.contact_text.text())
 
     # ------------------------------------------------------------------ earlier versions
@@ -633,7 +663,7 @@ class CasePage(QWidget):
         shown = PersonHistory(history.earlier, {**self.names, **history.names})
         lines = version_lines(person, shown, hide_names=self._hide_names)
         self.versions_text.setText("\n".join(f"\u2022 {line}" for line in lines))
-        self.versions_text.setAccessibleName("Earlier versions of their details")
+        self.versions_text.setAccessibleName(tr("Earlier versions of their details"))
         self.versions_text.setAccessibleDescription("\n".join(lines))
         self.versions.setVisible(bool(lines))
 
@@ -666,66 +696,70 @@ class CasePage(QWidget):
             ):
                 rows.append(self._row(amendment))
         case = data.case
-        rows.append(Row(cells=(format_day(case.opened_on), "Case opened", "", ""), key=case.id))
+        rows.append(Row(cells=(format_day(case.opened_on), tr("Case opened"), "", ""),
+                        key=case.id))
         return rows
 
     def _row(self, stored: StoredRecord, *, amended: bool = False) -> Row:
         record = stored.record
-        state = "Draft: not finalised" if stored.state == "draft" else "Final"
+        state = tr("Draft: not finalised") if stored.state == "draft" else tr("Final")
         if amended:
-            state += ", amended"
+            state += tr(", amended")
 
         swatches: dict[int, QColor] = {}
         if isinstance(record, Session):
             when = local_day(record.occurred_at)
-            what = (
-                "Missed session"
-                if record.missed
-                else (f"Session: {CONTACT_TYPES[record.contact_type].split(',')[0]}")
-            )
+            what = what_words(record)
             summary = record.discussed or record.young_persons_words
         elif isinstance(record, RiskAssessment):
             when = format_day(record.assessed_on)
-            what = f"Risk assessment ({humanise(record.assessment_type)})"
-            summary = f"{self._band_label(record.effective_level)} (score {record.score})"
+            what = tr("Risk assessment ({kind})").format(kind=humanise(record.assessment_type))
+            level = self._band_label(record.effective_level)
+            summary = (
+                tr("{level} (score {score}) by professional judgement") if record.override_level
+                else tr("{level} (score {score})")
+            ).format(level=level, score=number(record.score))
             if record.override_level:
-                summary += " by professional judgement"
                 summary += sign_off_words(record, self._all_records())
             colour = self._band_colour(record.effective_level)
             if colour is not None:
                 swatches[2] = colour
         elif isinstance(record, SafeguardingConcern):
             when = format_day(record.raised_on)
-            what = f"Concern raised with {RAISED_TO[record.raised_to]}"
+            what = what_words(record)
             summary = record.summary
             state += sign_off_words(record, self._all_records())  # if the hub asks for it
         elif isinstance(record, Closure):
             when = format_day(record.closed_on)
-            what = "Case closed"
+            what = tr("Case closed")
             summary = OUTCOME_EXPLAINED[record.outcome]
             state += sign_off_words(record, self._all_records())
         elif isinstance(record, Amendment):
             when = local_day(datetime.fromisoformat(stored.created_at))
-            what = AMENDMENT_MARK + "Amendment"
+            what = AMENDMENT_MARK + tr("Amendment")
             summary = record.text
-            state = "Final" + sign_off_words(record, self._all_records())
+            state = tr("Final") + sign_off_words(record, self._all_records())
         elif isinstance(record, Consent):
             when = format_day(record.given_on)
-            what = "Consent withdrawn" if record.withdrawn else "Consent to share"
+            what = tr("Consent withdrawn") if record.withdrawn else tr("Consent to share")
             summary = describe_consent(record, self.today).text
         elif isinstance(record, InformationShare):
             when = format_day(record.shared_on)
-            what = f"Shared with {recipient_words(record.recipient, record.recipient_detail)}"
+            what = tr("Shared with {recipient}").format(
+                recipient=recipient_words(record.recipient, record.recipient_detail))
             summary = share_line(record)
         elif (cells := supervision_cells(record)) is not None:
             when, what, summary = cells
+        elif isinstance(record, Case):
+            when, what, summary = format_day(record.opened_on), tr("Case opened"), ""
         else:
-            when, what, summary = "", record.KIND, ""
+            when, what, summary = "", kind_label(record.KIND), ""
         if isinstance(record, Session | RiskAssessment):
             state += reviewed_words(record, self._all_records())
         if stored.state != "draft" and self.data is not None:
             # Whether the hub has it: the worker can see what a sync has yet to carry.
-            state += ", waiting to sync" if record.id in self.data.unsent else ", on the hub"
+            unsent = record.id in self.data.unsent
+            state += tr(", waiting to sync") if unsent else tr(", on the hub")
         return Row(
             cells=(when, what, first_line(summary), state),
             key=record.id,
@@ -744,9 +778,9 @@ class CasePage(QWidget):
     def select_record(self, record_id: str | None) -> None:
         model = self.timeline_model
         row = 0
-        for number, item in enumerate(model.rows):
+        for position, item in enumerate(model.rows):
             if item.key == record_id:
-                row = number
+                row = position
                 break
         if model.rowCount() == 0:
             self.detail.clear()
@@ -792,13 +826,14 @@ class CasePage(QWidget):
         side = "".join(self.describe(a) for a in amendments)
         self.detail.setHtml(
             "<table width='100%' cellspacing='6'><tr>"
-            f"<td width='50%' valign='top'><b>Original (unchanged)</b>{original}</td>"
-            f"<td width='50%' valign='top'><b>Amendments</b>{side}</td>"
+            f"<td width='50%' valign='top'><b>{html.escape(tr('Original (unchanged)'))}</b>"
+            f"{original}</td>"
+            f"<td width='50%' valign='top'><b>{html.escape(tr('Amendments'))}</b>{side}</td>"
             "</tr></table>"
         )
 
     def _case_html(self) -> str:
-        return "<p>Select a record in the timeline to read it.</p>"
+        return f"<p>{html.escape(tr('Select a record in the timeline to read it.'))}</p>"
 
     def describe(self, stored: StoredRecord) -> str:
         """The record as readable HTML (text escaped; colours come from the palette)."""
@@ -807,38 +842,42 @@ class CasePage(QWidget):
         title = self._row(stored).cells[1].replace(AMENDMENT_MARK, "")
         if isinstance(record, Amendment):
             fields = [
-                ("Written", local_day(datetime.fromisoformat(stored.created_at))),
-                ("Why", record.reason),
-                ("Correction", record.text),
+                (tr("Written"), local_day(datetime.fromisoformat(stored.created_at))),
+                (tr("Why"), record.reason),
+                (tr("Correction"), record.text),
             ]
         elif isinstance(record, Consent):
             fields = [
-                ("Consent", describe_consent(record, self.today).text),
-                ("What was explained", record.explained),
+                (tr("Consent"), describe_consent(record, self.today).text),
+                (tr("What was explained"), record.explained),
             ]
         elif isinstance(record, InformationShare):
-            fields = [("Shared", share_line(record)), *share_fields(record)]
+            fields = [(tr("Shared"), share_line(record)), *share_fields(record)]
         elif isinstance(record, Session | RiskAssessment | SafeguardingConcern | Closure):
             fields = note_fields(record, level_words=self._band_label, in_full=True)
             if isinstance(record, Closure) or (
                 isinstance(record, RiskAssessment) and record.override_level
             ):
-                fields.append(("Sign-off",
+                fields.append((tr("Sign-off"),
                                named_sign_off(record, self._all_records(), self.names)))
         else:
-            owners = [a.owner for a in getattr(record, "actions", ())]
-            fields = named_fields(supervision_fields(record), self.names, me=self.me,
-                                  owners=owners)
+            names, me = self.names, self.me
+            fields = supervision_fields(
+                record,
+                person=lambda who: name_of(names, who, me=me),
+                owner=lambda owner: owner_words(names, owner, me=me),
+            )
         state = (
-            "Draft: not finalised yet."
+            tr("Draft: not finalised yet.")
             if stored.state == "draft"
-            else "Finalised: kept as written; corrections are amendments."
+            else tr("Finalised: kept as written; corrections are amendments.")
         )
         parts = [f"<h3>{html.escape(title)}</h3><p><i>{html.escape(state)}</i></p>"]
         for label, value in fields:
             if value:
                 text = html.escape(value).replace("\n", "<br>")
-                parts.append(f"<p><b>{html.escape(label)}:</b> {text}</p>")
+                said = html.escape(tr("{label}:").format(label=label))
+                parts.append(f"<p><b>{said}</b> {text}</p>")
         return "".join(parts)
 
     def describe_plain(self, record: Record) -> str:

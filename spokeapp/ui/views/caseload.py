@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spokeapp.present.labels import KIND_WORDS, humanise
+from spokeapp.i18n import translator
+from spokeapp.present.labels import kind_label
 from spokeapp.store.casebook import Casebook, SearchHit
 from spokeapp.ui.models.caseload import CASE_ID_ROLE, SORT_ROLE, CaseloadModel, Column
 from spokeapp.ui.models.rows import KEY_ROLE, PAYLOAD_ROLE, Row, RowsModel
@@ -37,12 +38,14 @@ from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.widgets import heading, rows_table
 
+tr = translator(__name__)
+
 SEARCH_DELAY_MS: Final = 250
 SHOW: Final = {
-    "open": "Open cases",
-    "review": "Reviews due or overdue",
-    "closed": "Closed cases",
-    "all": "All cases",
+    "open": tr.noop("Open cases"),
+    "review": tr.noop("Reviews due or overdue"),
+    "closed": tr.noop("Closed cases"),
+    "all": tr.noop("All cases"),
 }
 
 
@@ -66,10 +69,8 @@ class CaseloadFilter(QSortFilterProxyModel):
             return False
         if self.show == "closed" and status != "closed":
             return False
-        if self.show == "review":
-            text = model.index(row, Column.NEXT_REVIEW).data() or ""
-            if not text.startswith(("Overdue", "Due soon", "Initial")):
-                return False
+        if self.show == "review" and not model.needs_review(row):
+            return False
         return super().filterAcceptsRow(row, parent)
 
 
@@ -96,47 +97,48 @@ class CaseloadPage(QWidget):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
         self.filter_edit = QLineEdit(self)
-        self.filter_edit.setPlaceholderText("Part of a reference, name, risk or status")
+        self.filter_edit.setPlaceholderText(tr("Part of a reference, name, risk or status"))
         self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setAccessibleName("Filter the caseload")
-        filter_label = QLabel("&Filter:", self)
+        self.filter_edit.setAccessibleName(tr("Filter the caseload"))
+        filter_label = QLabel(tr("&Filter:"), self)
         filter_label.setBuddy(self.filter_edit)
         self.show_box = QComboBox(self)
         for value, text in SHOW.items():
-            self.show_box.addItem(text, value)
-        self.show_box.setAccessibleName("Which cases to show")
-        show_label = QLabel("Sho&w:", self)
+            self.show_box.addItem(tr(text), value)
+        self.show_box.setAccessibleName(tr("Which cases to show"))
+        show_label = QLabel(tr("Sho&w:"), self)
         show_label.setBuddy(self.show_box)
-        self.hide_names = QCheckBox("&Hide names", self)
-        self.hide_names.setAccessibleName("Hide names")
+        self.hide_names = QCheckBox(tr("&Hide names"), self)
+        self.hide_names.setAccessibleName(tr("Hide names"))
         self.hide_names.setToolTip(
-            "Show references only, for working where others can see your screen"
+            tr("Show references only, for working where others can see your screen")
         )
 
-        self.table = rows_table(self.proxy, "Caseload", self, lines=None, sortable=True,
+        self.table = rows_table(self.proxy, tr("Caseload"), self, lines=None, sortable=True,
                                 alternating=True, resize=QHeaderView.ResizeMode.Interactive)
         self.table.sortByColumn(Column.REFERENCE, Qt.SortOrder.AscendingOrder)
         # Measure 100 rows, not a whole big caseload.
         self.table.horizontalHeader().setResizeContentsPrecision(100)
-        self.table.setToolTip("Press Enter to open the selected case")
+        self.table.setToolTip(tr("Press Enter to open the selected case"))
 
         self.empty_label = QLabel(
-            "No cases yet. Cases arrive here when you accept a referral or your hub assigns "
-            "them to you.",
+            tr("No cases yet. Cases arrive here when you accept a referral or your hub assigns "
+               "them to you."),
             self,
         )
         self.empty_label.setWordWrap(True)
 
         self.search_edit = QLineEdit(self)
-        self.search_edit.setPlaceholderText("Words from any note, e.g. library bus")
+        self.search_edit.setPlaceholderText(tr("Words from any note, e.g. library bus"))
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setAccessibleName("Search all notes")
-        search_label = QLabel("Search &notes:", self)
+        self.search_edit.setAccessibleName(tr("Search all notes"))
+        search_label = QLabel(tr("Search &notes:"), self)
         search_label.setBuddy(self.search_edit)
         self.search_status = QLabel(self)
-        self.search_status.setAccessibleName("Search result")
-        self.hits_model = RowsModel(("Reference", "Record", "Where the words were found"), self)
-        self.hits = rows_table(self.hits_model, "Notes found", self, lines=None)
+        self.search_status.setAccessibleName(tr("Search result"))
+        self.hits_model = RowsModel(
+            (tr("Reference"), tr("Record"), tr("Where the words were found")), self)
+        self.hits = rows_table(self.hits_model, tr("Notes found"), self, lines=None)
         self.hits.hide()
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -173,7 +175,7 @@ class CaseloadPage(QWidget):
         splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(heading("Caseload", self))
+        layout.addWidget(heading(tr("Caseload"), self))
         layout.addWidget(splitter, 1)
 
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
@@ -224,7 +226,7 @@ class CaseloadPage(QWidget):
             self.hits.hide()
             self.search_status.clear()
             return
-        self.search_status.setText("Searching…")
+        self.search_status.setText(tr("Searching…"))
         self._tasks.submit(
             lambda: (text, book.search_notes(text)), self._found, self._search_failed, owner=self
         )
@@ -240,8 +242,8 @@ class CaseloadPage(QWidget):
         rows = [
             Row(
                 cells=(
-                    references.get(hit.case_id or "", "Not part of a case"),
-                    KIND_WORDS.get(hit.kind, humanise(hit.kind)),
+                    references.get(hit.case_id or "") or tr("Not part of a case"),
+                    kind_label(hit.kind),
                     " ".join(hit.snippet.split()),
                 ),
                 key=hit.record_id,
@@ -253,11 +255,12 @@ class CaseloadPage(QWidget):
         self.hits.setVisible(True)
         count = len(rows)
         self.search_status.setText(
-            "Nothing found" if not count else f"{count} note{'s' if count != 1 else ''} found"
+            tr("Nothing found") if not count
+            else tr.plural(count, "{n} note found", "{n} notes found")
         )
 
     def _search_failed(self, error: BaseException) -> None:
-        self.search_status.setText(f"Search failed: {error}")
+        self.search_status.setText(tr("Search failed: {error}").format(error=error))
 
     def _hit_activated(self, index: QModelIndex) -> None:
         case_id = index.data(PAYLOAD_ROLE)

@@ -37,10 +37,11 @@ from spokeapp.domain.records import (
     ClosureReason,
     Outcome,
     RiskAssessment,
+    choice_label,
 )
 from spokeapp.domain.risk_tool import RiskTool
+from spokeapp.i18n import day, translator
 from spokeapp.present.closure import assessments_of, initial_assessment
-from spokeapp.present.labels import format_day
 from spokeapp.store.casebook import Casebook, StoredRecord
 from spokeapp.ui.date_field import DateField
 from spokeapp.ui.forms import (
@@ -58,14 +59,20 @@ from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.widgets import Message
 
+tr = translator(__name__)
+
 LABELS: Final = {
-    "reason": "Reason for closing",
-    "reason_detail": "More about the reason",
-    "closed_on": "Date closed",
-    "closing_assessment_id": "Closing risk assessment",
-    "no_assessment_reason": "Why there is no closing assessment",
-    "outcome": "Outcome",
+    "reason": tr.noop("Reason for closing"),
+    "reason_detail": tr.noop("More about the reason"),
+    "closed_on": tr.noop("Date closed"),
+    "closing_assessment_id": tr.noop("Closing risk assessment"),
+    "no_assessment_reason": tr.noop("Why there is no closing assessment"),
+    "outcome": tr.noop("Outcome"),
 }
+
+
+def _labels() -> dict[str, str]:
+    return {name: tr(words) for name, words in LABELS.items()}
 
 #: Opens the closing risk assessment form; calls back with the finalised assessment's id.
 AssessmentStarter = Callable[[Callable[[str], None]], None]
@@ -74,33 +81,31 @@ AssessmentStarter = Callable[[Callable[[str], None]], None]
 class _ReasonPage(QWizardPage):
     def __init__(self, wizard: ClosureWizard, today: date) -> None:
         super().__init__(wizard)
-        self.setTitle("Why is the case closing?")
-        self.form = FieldForm(self, LABELS)
+        self.setTitle(tr("Why is the case closing?"))
+        self.form = FieldForm(self, _labels())
         # No reason is assumed: the reason feeds the funder's outcome figures.
-        self.reason = self.form.add("reason", "&Reason", choice_box(
-            CLOSURE_REASON_CHOICES, blank="Choose why the case is closing", required=True))
+        self.reason = self.form.add("reason", tr("&Reason"), choice_box(
+            {key: choice_label(CLOSURE_REASON_CHOICES, key) for key in CLOSURE_REASON_CHOICES},
+            blank=tr("Choose why the case is closing"), required=True))
         self.detail = self.form.add(
             "reason_detail",
-            "&More about it",
+            tr("&More about it"),
             text_box(3),
-            hint="Needed when the reason is 'Another reason'.",
+            hint=tr("Needed when the reason is 'Another reason'."),
         )
+        # Typed, never today for the worker: the day the case closed is a fact they give.
         self.closed_on = self.form.add(
-            "closed_on", "&Date closed", date_edit(today, past_only=True)
+            "closed_on", tr("&Date closed"), date_edit(None, today=today, past_only=True)
         )
         layout = QVBoxLayout(self)
         layout.addWidget(self.form.widget)
 
     def validatePage(self) -> bool:
         self.form.clear()
-        for problem in self.form.date_problems():  # typed text that is not a date
-            field = self.form.inputs[problem.field]
-            assert isinstance(field, DateField)
-            field.show_problem(f"{self.form.labels[problem.field]} {problem.message}.")
-            field.setFocus()
-            return False
+        # The first problem in the order of the page: the reason, more about it, the day.
         if self.form.choice_problems():
-            self.form.errors["reason"].show_error("Reason must be chosen: why is it closing?")
+            self.form.errors["reason"].show_error(
+                tr("Reason must be chosen: why is it closing?"))
             self.reason.setFocus()
             return False
         if (
@@ -108,9 +113,16 @@ class _ReasonPage(QWizardPage):
             and not self.detail.toPlainText().strip()
         ):
             self.form.errors["reason_detail"].show_error(
-                "More about the reason is required when the reason is 'Another reason'."
+                tr("More about the reason is required when the reason is 'Another reason'.")
             )
             self.detail.setFocus()
+            return False
+        for problem in self.form.date_problems():  # not typed, or not a date
+            field = self.form.inputs[problem.field]
+            assert isinstance(field, DateField)
+            field.show_problem(tr("{field} {problem}.").format(
+                field=self.form.labels[problem.field], problem=problem.message))
+            field.setFocus()
             return False
         return True
 
@@ -119,22 +131,22 @@ class _AssessmentPage(QWizardPage):
     def __init__(self, wizard: ClosureWizard) -> None:
         super().__init__(wizard)
         self.wizard_ = wizard
-        self.setTitle("Closing risk assessment")
-        self.setSubTitle(
+        self.setTitle(tr("Closing risk assessment"))
+        self.setSubTitle(tr(
             "The outcome compares the closing assessment with the first one. If you could not "
             "do a closing assessment, say why."
-        )
-        self.use_assessment = QRadioButton("Use a closing &assessment", self)
-        self.use_assessment.setAccessibleName("Use a closing assessment")
+        ))
+        self.use_assessment = QRadioButton(tr("Use a closing &assessment"), self)
+        self.use_assessment.setAccessibleName(tr("Use a closing assessment"))
         self.assessment = QComboBox(self)
-        self.assessment.setAccessibleName("Closing risk assessment")
-        self.new_button = QPushButton("R&ecord the closing assessment now…", self)
-        self.new_button.setAccessibleName("Record the closing assessment now")
-        self.no_assessment = QRadioButton("There is n&o closing assessment", self)
-        self.no_assessment.setAccessibleName("There is no closing assessment")
-        self.form = FieldForm(self, LABELS)
-        self.why_none = self.form.add("no_assessment_reason", "&Why not", text_box(3))
-        self.message = Message(self, name="Problem with the closing assessment")
+        self.assessment.setAccessibleName(tr("Closing risk assessment"))
+        self.new_button = QPushButton(tr("R&ecord the closing assessment now…"), self)
+        self.new_button.setAccessibleName(tr("Record the closing assessment now"))
+        self.no_assessment = QRadioButton(tr("There is n&o closing assessment"), self)
+        self.no_assessment.setAccessibleName(tr("There is no closing assessment"))
+        self.form = FieldForm(self, _labels())
+        self.why_none = self.form.add("no_assessment_reason", tr("&Why not"), text_box(3))
+        self.message = Message(self, name=tr("Problem with the closing assessment"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.use_assessment)
         layout.addWidget(self.assessment)
@@ -155,10 +167,14 @@ class _AssessmentPage(QWizardPage):
                 label = tool.band(item.effective_level).label
             except SpokeError:
                 label = item.effective_level
-            kind = "Closing" if item.assessment_type is AssessmentType.CLOSURE else "Review"
             if item.assessment_type is AssessmentType.INITIAL:
-                kind = "Initial"
-            self.assessment.addItem(f"{kind}, {format_day(item.assessed_on)}: {label}", item.id)
+                template = tr("Initial, {day}: {level}")
+            elif item.assessment_type is AssessmentType.CLOSURE:
+                template = tr("Closing, {day}: {level}")
+            else:
+                template = tr("Review, {day}: {level}")
+            self.assessment.addItem(
+                template.format(day=day(item.assessed_on), level=label), item.id)
         if select_id is not None:
             self.assessment.setCurrentIndex(max(0, self.assessment.findData(select_id)))
         closing = [a for a in assessments if a.assessment_type is AssessmentType.CLOSURE]
@@ -185,7 +201,7 @@ class _AssessmentPage(QWizardPage):
         self.message.clear_message()
         if self.closing_id() is None and not self.why_none.toPlainText().strip():
             self.form.errors["no_assessment_reason"].show_error(
-                "Say why there is no closing risk assessment, or record one now."
+                tr("Say why there is no closing risk assessment, or record one now.")
             )
             self.why_none.setFocus()
             return False
@@ -196,19 +212,19 @@ class _OutcomePage(QWizardPage):
     def __init__(self, wizard: ClosureWizard) -> None:
         super().__init__(wizard)
         self.wizard_ = wizard
-        self.setTitle("Outcome")
-        self.setSubTitle("Check this before closing the case. Once closed, it is final.")
+        self.setTitle(tr("Outcome"))
+        self.setSubTitle(tr("Check this before closing the case. Once closed, it is final."))
         self.comparison = QLabel(self)
         self.comparison.setWordWrap(True)
-        self.comparison.setAccessibleName("Initial and closing risk")
+        self.comparison.setAccessibleName(tr("Initial and closing risk"))
         self.outcome = QLabel(self)
         self.outcome.setWordWrap(True)
-        self.outcome.setAccessibleName("Outcome")
+        self.outcome.setAccessibleName(tr("Outcome"))
         font = self.outcome.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self.outcome.setFont(font)
-        self.message = Message(self, name="Problems with the closure")
+        self.message = Message(self, name=tr("Problems with the closure"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.comparison)
         layout.addWidget(self.outcome)
@@ -220,10 +236,12 @@ class _OutcomePage(QWizardPage):
         initial, closing = wizard.initial, wizard.closing()
         wizard.outcome = closure_outcome(initial, closing, wizard.tool)
         self.comparison.setText(
-            f"At the start: {wizard.level_words(initial)}.\n"
-            f"At closing: {wizard.level_words(closing)}."
+            tr("At the start: {start}.\nAt closing: {closing}.").format(
+                start=wizard.level_words(initial), closing=wizard.level_words(closing))
         )
-        self.outcome.setText(f"Outcome: {OUTCOME_EXPLAINED[wizard.outcome]}")
+        self.outcome.setText(
+            tr("Outcome: {outcome}").format(
+                outcome=choice_label(OUTCOME_EXPLAINED, wizard.outcome)))
         self.outcome.setAccessibleDescription(self.outcome.text())
 
     def validatePage(self) -> bool:
@@ -248,7 +266,7 @@ class ClosureWizard(QWizard):
         tasks: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Close this case")
+        self.setWindowTitle(tr("Close this case"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self._book = book
         self._tasks = tasks if tasks is not None else TaskRunner(self, max_threads=1)
@@ -267,17 +285,18 @@ class ClosureWizard(QWizard):
         self.outcome_page = _OutcomePage(self)
         for page in (self.reason_page, self.assessment_page, self.outcome_page):
             self.addPage(page)
-        self.setButtonText(QWizard.WizardButton.FinishButton, "&Close the case")
+        self.setButtonText(QWizard.WizardButton.FinishButton, tr("&Close the case"))
         for which, name in (
-            (QWizard.WizardButton.NextButton, "Next step"),
-            (QWizard.WizardButton.BackButton, "Previous step"),
-            (QWizard.WizardButton.FinishButton, "Close the case"),
-            (QWizard.WizardButton.CancelButton, "Cancel"),
+            (QWizard.WizardButton.NextButton, tr("Next step")),
+            (QWizard.WizardButton.BackButton, tr("Previous step")),
+            (QWizard.WizardButton.FinishButton, tr("Close the case")),
+            (QWizard.WizardButton.CancelButton, tr("Cancel")),
         ):
             self.button(which).setAccessibleName(name)
         self.assessment_page.fill(assessments_of(self.records))
         self.dirty = False
-        for widget in (self.reason_page.reason, self.reason_page.detail):
+        for widget in (self.reason_page.reason, self.reason_page.detail,
+                       self.reason_page.closed_on):
             watch(widget, self._changed)
         metrics = self.fontMetrics()
         self.resize(metrics.averageCharWidth() * 80, metrics.lineSpacing() * 28)
@@ -299,12 +318,12 @@ class ClosureWizard(QWizard):
 
     def level_words(self, assessment: RiskAssessment | None) -> str:
         if assessment is None:
-            return "no assessment"
+            return tr("no assessment")
         try:
             label = self.tool.band(assessment.effective_level).label
         except SpokeError:
             label = assessment.effective_level
-        return f"{label} ({format_day(assessment.assessed_on)})"
+        return tr("{level} ({day})").format(level=label, day=day(assessment.assessed_on))
 
     def record(self) -> Closure:
         page = self.reason_page
@@ -339,10 +358,12 @@ class ClosureWizard(QWizard):
         closure = self.record()
 
         def refused(exc: ValidationError) -> None:
-            message.show_error(
-                "The case could not be closed: "
-                + " ".join(f"{LABELS.get(p.field, p.field)} {p.message}." for p in exc.problems)
-            )
+            labels = _labels()
+            message.show_error(tr("The case could not be closed: {problems}").format(
+                problems=" ".join(
+                    tr("{field} {problem}.").format(
+                        field=labels.get(p.field, p.field), problem=p.message)
+                    for p in exc.problems)))
 
         try:
             closure.validate()
@@ -350,7 +371,7 @@ class ClosureWizard(QWizard):
             refused(exc)
             return False
         book, case_id, closing = self._book, self.case.id, self.closing()
-        answer = confirm_finalise(self, book, "case closure")
+        answer = confirm_finalise(self, book, tr("case closure"))
         if not answer.finalise:
             return False
 
@@ -381,7 +402,8 @@ class ClosureWizard(QWizard):
             if isinstance(exc, ValidationError):
                 refused(exc)
             elif isinstance(exc, SpokeError):
-                message.show_error(f"The case could not be closed: {exc}")
+                message.show_error(
+                    tr("The case could not be closed: {problems}").format(problems=exc))
             else:
                 raise exc
 

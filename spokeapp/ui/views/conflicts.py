@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from spokeapp.domain.conflicts import LaptopChoice, laptop_choice
 from spokeapp.domain.errors import SpokeError
+from spokeapp.i18n import translator
 from spokeapp.present.conflicts import time_words, value_words
 from spokeapp.present.labels import humanise
 from spokeapp.store.casebook import Casebook
@@ -43,6 +44,8 @@ from spokeapp.sync.engine import SyncEngine
 from spokeapp.ui.models.rows import Row, RowsModel
 from spokeapp.ui.signals import emit
 from spokeapp.ui.widgets import Message, rows_table
+
+tr = translator(__name__)
 
 
 class ConflictQueue(QWidget):
@@ -61,23 +64,23 @@ class ConflictQueue(QWidget):
         self._engine = engine
         self.conflicts: list[ConflictRecord] = []
         self.model = RowsModel(
-            ("Record", "Field", "On the hub", "From a laptop"), self
+            (tr("Record"), tr("Field"), tr("On the hub"), tr("From a laptop")), self
         )
-        self.table = rows_table(self.model, "Open conflicts", self, lines=None, wrap=True)
+        self.table = rows_table(self.model, tr("Open conflicts"), self, lines=None, wrap=True)
         self.detail = QTextBrowser(self)
-        self.detail.setAccessibleName("The selected conflict")
+        self.detail.setAccessibleName(tr("The selected conflict"))
         self.detail.setMaximumHeight(self.fontMetrics().lineSpacing() * 7)
-        self.keep_button = QPushButton("Keep the &hub's value", self)
-        self.keep_button.setAccessibleName("Keep the hub's value")
-        self.use_button = QPushButton("Use the &laptop's value", self)
-        self.use_button.setAccessibleName("Use the laptop's value")
+        self.keep_button = QPushButton(tr("Keep the &hub's value"), self)
+        self.keep_button.setAccessibleName(tr("Keep the hub's value"))
+        self.use_button = QPushButton(tr("Use the &laptop's value"), self)
+        self.use_button.setAccessibleName(tr("Use the laptop's value"))
         #: Shown instead of ``use_button`` when a rule ties the field to others.
         self.together_button = QPushButton(self)
-        self.together_button.setAccessibleName("Use the laptop's values together")
+        self.together_button.setAccessibleName(tr("Use the laptop's values together"))
         self.together_button.hide()
         self._choice: LaptopChoice | None = None
-        self.message = Message(self, name="Conflict message")
-        self.empty = QLabel("No conflicts to resolve.", self)
+        self.message = Message(self, name=tr("Conflict message"))
+        self.empty = QLabel(tr("No conflicts to resolve."), self)
         self.empty.setEnabled(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.keep_button)
@@ -112,10 +115,13 @@ class ConflictQueue(QWidget):
                 cells=(
                     humanise(str(body.get("record_kind", ""))),
                     humanise(str(body.get("field", ""))),
-                    f"{value_words(body.get('hub_value'))} (by {body.get('hub_author', '?')})",
-                    f"{value_words(body.get('device_value'))} "
-                    f"(by {body.get('device_author', '?')}, "
-                    f"{time_words(body.get('device_local_time'))})",
+                    tr("{value} (by {author})").format(
+                        value=value_words(body.get("hub_value")),
+                        author=body.get("hub_author", "?")),
+                    tr("{value} (by {author}, {time})").format(
+                        value=value_words(body.get("device_value")),
+                        author=body.get("device_author", "?"),
+                        time=time_words(body.get("device_local_time"))),
                 ),
                 key=conflict.record_id,
             ))
@@ -163,15 +169,18 @@ class ConflictQueue(QWidget):
         body = conflict.body
         field = html.escape(humanise(str(body.get("field", ""))))
         self.detail.setHtml(
-            f"<p><b>{field}</b> of this {html.escape(humanise(str(body.get('record_kind'))))} "
-            "was changed in two places from the same version. The hub kept its value until "
-            "someone decides.</p>"
-            f"<p><b>On the hub:</b> {html.escape(value_words(body.get('hub_value')))}, "
-            f"written by {html.escape(str(body.get('hub_author', '?')))} "
-            f"(the clash was found {html.escape(time_words(body.get('opened_at')))})</p>"
-            f"<p><b>From a laptop:</b> {html.escape(value_words(body.get('device_value')))}, "
-            f"written by {html.escape(str(body.get('device_author', '?')))} on "
-            f"{html.escape(time_words(body.get('device_local_time')))}</p>"
+            tr("<p><b>{field}</b> of this {kind} was changed in two places from the same "
+               "version. The hub kept its value until someone decides.</p>").format(
+                field=field, kind=html.escape(humanise(str(body.get("record_kind")))))
+            + tr("<p><b>On the hub:</b> {value}, written by {author} (the clash was found "
+                 "{time})</p>").format(
+                value=html.escape(value_words(body.get("hub_value"))),
+                author=html.escape(str(body.get("hub_author", "?"))),
+                time=html.escape(time_words(body.get("opened_at"))))
+            + tr("<p><b>From a laptop:</b> {value}, written by {author} on {time}</p>").format(
+                value=html.escape(value_words(body.get("device_value"))),
+                author=html.escape(str(body.get("device_author", "?"))),
+                time=html.escape(time_words(body.get("device_local_time"))))
         )
 
     def keep_hub_value(self) -> None:
@@ -197,8 +206,10 @@ class ConflictQueue(QWidget):
             self._engine.settle_conflict(conflict.record_id, take_laptop=use_laptop,
                                          fields=fields)
         except SpokeError as exc:
-            self.message.show_error(f"This conflict could not be settled: {exc}")
+            self.message.show_error(
+                tr("This conflict could not be settled: {error}").format(error=exc))
             return
-        self.message.show_info("Resolved. Everyone sees the decision after their next sync.")
+        self.message.show_info(
+            tr("Resolved. Everyone sees the decision after their next sync."))
         self.refresh()
         emit(self.resolved, record_id)

@@ -21,6 +21,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from spokeapp.domain.errors import SpokeError
+from spokeapp.i18n import translator
 from spokeapp.present.held import (
     SPLIT,
     HeldLine,
@@ -36,7 +37,9 @@ from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.widgets import Message, heading, paragraph, rows_table
 
-_INTRO = (
+tr = translator(__name__)
+
+_INTRO = tr.noop(
     "These records are kept safe on this laptop, but the hub would not take them, so they "
     "have not been sent. Choose one to see what you can do."
 )
@@ -53,25 +56,26 @@ class HeldRecordsView(QDialog):
         super().__init__(parent)
         self._book, self._store, self._tasks = book, store, tasks
         self.lines: list[HeldLine] = []
-        self.setWindowTitle("Held back")
-        self.setAccessibleName("Records held back")
-        self.model = RowsModel(("What", "Case", "When", "Why it was held back"), self)
-        self.table = rows_table(self.model, "Records held back", self, lines=4, wrap=True)
+        self.setWindowTitle(tr("Held back"))
+        self.setAccessibleName(tr("Records held back"))
+        self.model = RowsModel((tr("What"), tr("Case"), tr("When"), tr("Why it was held back")),
+                               self)
+        self.table = rows_table(self.model, tr("Records held back"), self, lines=4, wrap=True)
         self.table.selectionModel().selectionChanged.connect(self._chosen)
-        self.message = Message(self, name="What happened")
-        self.split_button = QPushButton("S&plit into an amendment", self)
-        self.split_button.setAccessibleName("Split into an amendment")
+        self.message = Message(self, name=tr("What happened"))
+        self.split_button = QPushButton(tr("S&plit into an amendment"), self)
+        self.split_button.setAccessibleName(tr("Split into an amendment"))
         self.split_button.setAccessibleDescription(
-            "Sends the first part as the note and the rest as amendments of it"
+            tr("Sends the first part as the note and the rest as amendments of it")
         )
         self.split_button.clicked.connect(self._split)
-        self.again_button = QPushButton("Send a&gain", self)
-        self.again_button.setAccessibleName("Send again")
+        self.again_button = QPushButton(tr("Send a&gain"), self)
+        self.again_button.setAccessibleName(tr("Send again"))
         self.again_button.setAccessibleDescription(
-            "Tries this record again at the next sync, once you have corrected it"
+            tr("Tries this record again at the next sync, once you have corrected it")
         )
         self.again_button.clicked.connect(self._send_again)
-        self.close_button = QPushButton("&Close", self)
+        self.close_button = QPushButton(tr("&Close"), self)
         self.close_button.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addWidget(self.split_button)
@@ -79,10 +83,10 @@ class HeldRecordsView(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
         self.help = paragraph("", self)
-        self.help.setAccessibleName("What you can do")
+        self.help.setAccessibleName(tr("What you can do"))
         layout = QVBoxLayout(self)
-        layout.addWidget(heading("Held back", self))
-        layout.addWidget(paragraph(_INTRO, self))
+        layout.addWidget(heading(tr("Held back"), self))
+        layout.addWidget(paragraph(tr(_INTRO), self))
         layout.addWidget(self.table, 1)  # the table gives way, never the words under it
         # Room for the advice when a record is chosen (a wrapped label set later is not
         # given more height by the layout: it was drawn clipped under the table).
@@ -116,7 +120,7 @@ class HeldRecordsView(QDialog):
         if lines:
             self.table.selectRow(0)
         else:
-            self.help.setText("Nothing is held back: everything can go to the hub.")
+            self.help.setText(tr("Nothing is held back: everything can go to the hub."))
         self._chosen()
 
     def _current(self) -> HeldLine | None:
@@ -131,16 +135,16 @@ class HeldRecordsView(QDialog):
         if line is None:
             return
         if line.action == SPLIT:
-            self.help.setText(
+            self.help.setText(tr(
                 "This note is too long to send to the hub in one record. Split it: the "
                 "first part goes as the note itself and the rest as amendments of it, "
                 "word for word."
-            )
+            ))
         else:
-            self.help.setText(
+            self.help.setText(tr(
                 "Correct the record in its own form if the hub found a problem with it (or "
                 "ask your supervisor if the case is no longer yours), then send it again."
-            )
+            ))
 
     # ------------------------------------------------------------------ actions
     def _split(self) -> None:
@@ -163,10 +167,10 @@ class HeldRecordsView(QDialog):
         store, record_id = self._store, line.record_id
 
         def done(_count: int) -> None:
-            self.reload(lambda: self.message.show_info(
+            self.reload(lambda: self.message.show_info(tr(
                 "It will be sent again at the next sync. If the hub still refuses it, it "
                 "comes back here with the reason."
-            ))
+            )))
             emit(self.changed)
 
         self._tasks.write(lambda: store.release_held(record_id), done, self._failed,
@@ -174,6 +178,6 @@ class HeldRecordsView(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         if isinstance(error, SpokeError):
-            self.message.show_error(f"Nothing was changed: {error}")
+            self.message.show_error(tr("Nothing was changed: {error}").format(error=error))
             return
         raise error

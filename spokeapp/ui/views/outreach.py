@@ -14,13 +14,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spokeapp.domain.records import PROFESSION_LABELS, GroupSession, ProfessionalActivity
+from spokeapp.domain.records import (
+    PROFESSION_LABELS,
+    GroupSession,
+    ProfessionalActivity,
+    choice_label,
+)
+from spokeapp.i18n import number, translator
 from spokeapp.present.labels import format_day
 from spokeapp.store.casebook import Casebook
 from spokeapp.ui.models.rows import SORT_ROLE, Row, RowsModel
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.views.record_dialogs import ACTIVITY_TYPES, GROUP_SETTINGS
+from spokeapp.ui.views.record_dialogs import activity_type_label, group_setting_label
 from spokeapp.ui.widgets import heading, paragraph, rows_table
+
+tr = translator(__name__)
 
 
 def _load(book: Casebook) -> list[Any]:
@@ -39,29 +47,29 @@ class OutreachPage(QWidget):
         super().__init__(parent)
         self._book = book
         self._tasks = tasks
-        self.model = RowsModel(("Date", "Kind", "Topic", "Reached"), self)
+        self.model = RowsModel((tr("Date"), tr("Kind"), tr("Topic"), tr("Reached")), self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
-        self.table = rows_table(self.proxy, "Group and professional work", self, lines=None,
-                                single=False, wrap=True, sortable=True)
-        self.group_button = QPushButton("New group or &awareness session", self)
-        self.group_button.setAccessibleName("New group or awareness session")
-        self.professional_button = QPushButton("New &training or consultancy", self)
-        self.professional_button.setAccessibleName("New training or consultancy")
+        self.table = rows_table(self.proxy, tr("Group and professional work"), self,
+                                lines=None, single=False, wrap=True, sortable=True)
+        self.group_button = QPushButton(tr("New group or &awareness session"), self)
+        self.group_button.setAccessibleName(tr("New group or awareness session"))
+        self.professional_button = QPushButton(tr("New &training or consultancy"), self)
+        self.professional_button.setAccessibleName(tr("New training or consultancy"))
         self.totals = QLabel(self)
         self.totals.setWordWrap(True)
-        self.totals.setAccessibleName("Totals")
+        self.totals.setAccessibleName(tr("Totals"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.group_button)
         buttons.addWidget(self.professional_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading("Group and professional work", self))
+        layout.addWidget(heading(tr("Group and professional work"), self))
         layout.addWidget(
             paragraph(
-                "Young people at group and awareness sessions are counted, never named. "
-                "Professionals are counted by profession.",
+                tr("Young people at group and awareness sessions are counted, never named. "
+                   "Professionals are counted by profession."),
                 self,
             )
         )
@@ -81,14 +89,18 @@ class OutreachPage(QWidget):
         for record in records:
             if isinstance(record, GroupSession):
                 young += record.young_people_reached
-                kind = f"Group session ({GROUP_SETTINGS[record.setting].lower()})"
-                reached = f"{record.young_people_reached} young people"
+                kind = tr("Group session ({setting})").format(
+                    setting=group_setting_label(record.setting).lower())
+                reached = tr.plural(record.young_people_reached, "{n} young person",
+                                    "{n} young people")
                 count = record.young_people_reached
             elif isinstance(record, ProfessionalActivity):
                 professionals += record.total_attendees
-                kind = ACTIVITY_TYPES[record.activity_type]
+                kind = activity_type_label(record.activity_type)
                 reached = ", ".join(
-                    f"{PROFESSION_LABELS[p]} {n}" for p, n in record.attendees_by_profession
+                    tr("{profession} {count}").format(profession=choice_label(PROFESSION_LABELS, p),
+                                                      count=number(n))
+                    for p, n in record.attendees_by_profession
                 )
                 count = record.total_attendees
             else:
@@ -103,6 +115,7 @@ class OutreachPage(QWidget):
         self.model.set_rows(rows)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.totals.setText(
-            f"So far: {young} young people reached through group work; "
-            f"{professionals} professionals trained or consulted."
+            tr("So far: {young} young people reached through group work; {professionals} "
+               "professionals trained or consulted.").format(
+                young=number(young), professionals=number(professionals))
         )

@@ -3,7 +3,8 @@ agency, consent to share information (or its withdrawal), an amendment to a fina
 group or awareness work with young people (counted, never named), and training or consultancy
 for professionals (counted by profession).
 
-Each is an event: saving finalises it, so it is kept exactly as written.
+Each is an event: saving finalises it, so it is kept exactly as written. The day each happened
+is typed by the worker: no form fills in today for them (it is refused until typed).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -44,10 +45,13 @@ from spokeapp.domain.records import (
     Record,
     SafeguardingConcern,
     ShareWith,
+    choice_label,
 )
-from spokeapp.present.consent import REVIEW_MONTHS, describe_consent, months_after
-from spokeapp.present.labels import RAISED_TO
+from spokeapp.i18n import translator
+from spokeapp.present.consent import describe_consent, months_after, review_choices
+from spokeapp.present.labels import RAISED_TO, label
 from spokeapp.store.casebook import Casebook
+from spokeapp.ui.date_field import DateField
 from spokeapp.ui.forms import (
     FieldForm,
     RecordDialog,
@@ -62,44 +66,66 @@ from spokeapp.ui.forms import (
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.widgets import Message
 
+tr = translator(__name__)
+
 GROUP_SETTINGS: Final = {
-    GroupSetting.SCHOOL: "School or college",
-    GroupSetting.YOUTH_CLUB: "Youth club",
-    GroupSetting.COMMUNITY: "Community venue",
-    GroupSetting.ONLINE: "Online",
-    GroupSetting.OTHER: "Somewhere else",
+    GroupSetting.SCHOOL: tr.noop("School or college"),
+    GroupSetting.YOUTH_CLUB: tr.noop("Youth club"),
+    GroupSetting.COMMUNITY: tr.noop("Community venue"),
+    GroupSetting.ONLINE: tr.noop("Online"),
+    GroupSetting.OTHER: tr.noop("Somewhere else"),
 }
 ACTIVITY_TYPES: Final = {
-    ActivityType.TRAINING: "Training",
-    ActivityType.AWARENESS: "Awareness session",
-    ActivityType.CONSULTANCY: "Case consultancy",
+    ActivityType.TRAINING: tr.noop("Training"),
+    ActivityType.AWARENESS: tr.noop("Awareness session"),
+    ActivityType.CONSULTANCY: tr.noop("Case consultancy"),
 }
+
+
+def group_setting_label(setting: GroupSetting) -> str:
+    """Where group work was, in the reader's language."""
+    return tr(GROUP_SETTINGS[setting])
+
+
+def activity_type_label(kind: ActivityType) -> str:
+    """The kind of professional work, in the reader's language."""
+    return tr(ACTIVITY_TYPES[kind])
 LABELS: Final = {
-    "raised_on": "Date raised",
-    "raised_to": "Raised with",
-    "summary": "What the concern is",
-    "their_reference": "Their reference",
-    "reason": "Why it needs amending",
-    "text": "The correction or addition",
-    "held_on": "Date",
-    "setting": "Where",
-    "topic": "Topic",
-    "young_people_reached": "Young people who took part",
-    "notes": "Notes",
-    "activity_type": "Kind of work",
-    "attendees_by_profession": "Attendees",
-    "withdrawn": "Withdraw consent",
-    "given_on": "Date given",
-    "given_by": "Given by",
-    "given_by_name": "Name of who gave it",
-    "carer_relationship": "Relationship to the young person",
-    "method": "How it was recorded",
-    "method_detail": "How, if another way",
-    "explained": "What was explained",
-    "share_with": "Agreed to share with",
-    "review_on": "Review due",
-    "supersedes_id": "The consent withdrawn",
+    "raised_on": tr.noop("Date raised"),
+    "raised_to": tr.noop("Raised with"),
+    "summary": tr.noop("What the concern is"),
+    "their_reference": tr.noop("Their reference"),
+    "reason": tr.noop("Why it needs amending"),
+    "text": tr.noop("The correction or addition"),
+    "held_on": tr.noop("Date"),
+    "setting": tr.noop("Where"),
+    "topic": tr.noop("Topic"),
+    "young_people_reached": tr.noop("Young people who took part"),
+    "notes": tr.noop("Notes"),
+    "activity_type": tr.noop("Kind of work"),
+    "attendees_by_profession": tr.noop("Attendees"),
+    "withdrawn": tr.noop("Withdraw consent"),
+    "given_on": tr.noop("Date given"),
+    "given_by": tr.noop("Given by"),
+    "given_by_name": tr.noop("Name of who gave it"),
+    "carer_relationship": tr.noop("Relationship to the young person"),
+    "method": tr.noop("How it was recorded"),
+    "method_detail": tr.noop("How, if another way"),
+    "explained": tr.noop("What was explained"),
+    "share_with": tr.noop("Agreed to share with"),
+    "review_on": tr.noop("Review due"),
+    "supersedes_id": tr.noop("The consent withdrawn"),
 }
+
+
+def _translated(table: Mapping[Any, str]) -> dict[Any, str]:
+    """One of this module's tables in the language Spoke is shown in."""
+    return {key: tr(words) for key, words in table.items()}
+
+
+def _day_typed(today: date) -> DateField:
+    """The day it happened, typed: empty until the worker gives it (never today for them)."""
+    return date_edit(None, today=today, past_only=True)
 
 
 class _EventDialog(RecordDialog):
@@ -112,9 +138,10 @@ class _EventDialog(RecordDialog):
         super().__init__(title, parent, tasks=tasks)
         self._book = book
         self.record_id = new_id()
-        self.form = FieldForm(self, LABELS)
+        self.form = FieldForm(self, _translated(LABELS))
         self.body.addWidget(self.form.widget)
-        self.add_close_and_save(f"{action} (Ctrl+Enter)", action.replace("&", ""))
+        self.add_close_and_save(tr("{action} (Ctrl+Enter)").format(action=action),
+                                action.replace("&", ""))
 
     def finish_setup(self, extra: list[QWidget] | None = None) -> None:
         for widget in self.form.inputs.values():
@@ -142,7 +169,7 @@ class _EventDialog(RecordDialog):
         self.summary.clear_message()
         self.form.clear()
         record = self.record()
-        return self.finalise_record(self._book, record, "saving", self.saved)
+        return self.finalise_record(self._book, record, tr("saving"), self.saved)
 
 
 class ConcernDialog(_EventDialog):
@@ -157,18 +184,20 @@ class ConcernDialog(_EventDialog):
         self, book: Casebook, case_id: str, *, today: date, parent: QWidget | None = None,
         tasks: TaskRunner | None = None,
     ) -> None:
-        super().__init__("Safeguarding concern", book, "&Save concern", parent, tasks)
+        super().__init__(tr("Safeguarding concern"), book, tr("&Save concern"), parent, tasks)
         self.case_id = case_id
         f = self.form
-        self.raised_on = f.add("raised_on", "Date &raised", date_edit(today, past_only=True))
-        self.raised_to = f.add("raised_to", "Raised &with",
-            choice_box(RAISED_TO, blank="Choose who it was raised with", required=True))
-        self.summary_text = f.add("summary", "What the &concern is", text_box(5))
+        self.raised_on = f.add("raised_on", tr("Date &raised"), _day_typed(today))
+        raised_to = {key: label(RAISED_TO, key) for key in RAISED_TO}
+        self.raised_to = f.add("raised_to", tr("Raised &with"), choice_box(
+            raised_to, blank=tr("Choose who it was raised with"), required=True))
+        self.summary_text = f.add("summary", tr("What the &concern is"), text_box(5))
         self.their_reference = f.add(
             "their_reference",
-            "Their r&eference",
+            tr("Their r&eference"),
             QLineEdit(),
-            hint="The reference the other agency gave you, so the concern can be followed up.",
+            hint=tr("The reference the other agency gave you, so the concern can be followed "
+                    "up."),
         )
         self.finish_setup()
 
@@ -184,10 +213,10 @@ class ConcernDialog(_EventDialog):
 
 
 SHARE_MNEMONICS: Final = {
-    ShareWith.POLICE: "&Police",
-    ShareWith.CHILDRENS_SOCIAL_CARE: "Children's social &care",
-    ShareWith.SCHOOL: "Schoo&l",
-    ShareWith.HEALTH: "H&ealth",
+    ShareWith.POLICE: tr.noop("&Police"),
+    ShareWith.CHILDRENS_SOCIAL_CARE: tr.noop("Children's social &care"),
+    ShareWith.SCHOOL: tr.noop("Schoo&l"),
+    ShareWith.HEALTH: tr.noop("H&ealth"),
 }
 
 
@@ -208,54 +237,60 @@ class ConsentDialog(_EventDialog):
         self, book: Casebook, case_id: str, *, today: date, current: Consent | None = None,
         parent: QWidget | None = None, tasks: TaskRunner | None = None,
     ) -> None:
-        super().__init__("Consent to share", book, "&Save consent", parent, tasks)
+        super().__init__(tr("Consent to share"), book, tr("&Save consent"), parent, tasks)
         self.case_id = case_id
         self.current = current
         f = self.form
         shown = QLabel(self)
         shown.setWordWrap(True)
-        now = "Current consent: " + describe_consent(current, today).text
+        now = tr("Current consent: {consent}").format(
+            consent=describe_consent(current, today).text)
         shown.setText(now)
         shown.setAccessibleName(now)
         self.body.insertWidget(0, shown)
-        withdraw = QCheckBox("&Withdraw consent (a new record that replaces the current one)")
+        withdraw = QCheckBox(
+            tr("&Withdraw consent (a new record that replaces the current one)"))
         self.withdraw = f.add("withdrawn", "", withdraw)
         can_withdraw = current is not None and not current.withdrawn
         withdraw.setEnabled(can_withdraw)
         if not can_withdraw:
-            withdraw.setToolTip("There is no consent in force to withdraw.")
-        self.given_on = f.add("given_on", "&Date given", date_edit(today, past_only=True))
-        self.given_by = f.add("given_by", "Given &by", choice_box(
-            CONSENT_GIVEN_BY_LABELS, blank="Choose who gave it", required=True))
-        self.given_by_name = f.add("given_by_name", "&Name", QLineEdit())
+            withdraw.setToolTip(tr("There is no consent in force to withdraw."))
+        self.given_on = f.add("given_on", tr("&Date given"), _day_typed(today))
+        self.given_by = f.add("given_by", tr("Given &by"), choice_box(
+            {key: choice_label(CONSENT_GIVEN_BY_LABELS, key) for key in CONSENT_GIVEN_BY_LABELS},
+            blank=tr("Choose who gave it"), required=True))
+        self.given_by_name = f.add("given_by_name", tr("&Name"), QLineEdit())
         self.carer_relationship = f.add(
-            "carer_relationship", "&Relationship", QLineEdit(),
-            hint="For a parent or carer only: for example mother, foster carer.",
+            "carer_relationship", tr("&Relationship"), QLineEdit(),
+            hint=tr("For a parent or carer only: for example mother, foster carer."),
         )
-        methods = {m: w[:1].upper() + w[1:] for m, w in CONSENT_METHOD_LABELS.items()}
-        self.method = f.add("method", "&How recorded",
-                            choice_box(methods, blank="Choose how", required=True))
-        self.method_detail = f.add("method_detail", "How, if &other", QLineEdit())
+        methods = {m: (w := choice_label(CONSENT_METHOD_LABELS, m))[:1].upper() + w[1:]
+                   for m in CONSENT_METHOD_LABELS}
+        self.method = f.add("method", tr("&How recorded"),
+                            choice_box(methods, blank=tr("Choose how"), required=True))
+        self.method_detail = f.add("method_detail", tr("How, if &other"), QLineEdit())
         self.explained = f.add(
-            "explained", "What was e&xplained", text_box(3),
-            hint="What you told them about sharing, in words they would recognise.",
+            "explained", tr("What was e&xplained"), text_box(3),
+            hint=tr("What you told them about sharing, in words they would recognise."),
         )
-        self.share_box = QGroupBox("They agree to share with (unticked is a no)", self)
-        self.share_box.setAccessibleName("They agree to share with")
+        self.share_box = QGroupBox(tr("They agree to share with (unticked is a no)"), self)
+        self.share_box.setAccessibleName(tr("They agree to share with"))
         column = QVBoxLayout(self.share_box)
         self.shares: dict[ShareWith, QCheckBox] = {}
         for agency, words in SHARE_MNEMONICS.items():
-            box = QCheckBox(words, self.share_box)
-            box.setAccessibleName(f"Share with {SHARE_WITH_LABELS[agency]}")
+            box = QCheckBox(tr(words), self.share_box)
+            box.setAccessibleName(
+                tr("Share with {agency}").format(agency=choice_label(SHARE_WITH_LABELS, agency)))
             column.addWidget(box)
             self.shares[agency] = box
         self.form.layout.addRow(self.share_box)
-        self.form.errors["share_with"] = Message(self, name="Problem with Agreed to share with")
+        self.form.errors["share_with"] = Message(self, name=tr("Problem with {field}").format(
+            field=tr(LABELS["share_with"])))
         self.form.layout.addRow(self.form.errors["share_with"])
         self.review = f.add(
-            "review_on", "Re&view due",
-            choice_box(REVIEW_MONTHS, blank="Not chosen yet"),
-            hint="When to ask again. There is no default: choose one.",
+            "review_on", tr("Re&view due"),
+            choice_box(review_choices(), blank=tr("Not chosen yet")),
+            hint=tr("When to ask again. There is no default: choose one."),
         )
         assert isinstance(self.review, QComboBox)
         withdraw.toggled.connect(self._withdrawing)
@@ -266,9 +301,9 @@ class ConsentDialog(_EventDialog):
         self.review.setEnabled(not on)
         self.explained.setEnabled(not on)
         self.save_button.setText(
-            "&Save withdrawal (Ctrl+Enter)" if on else "&Save consent (Ctrl+Enter)"
+            tr("&Save withdrawal (Ctrl+Enter)") if on else tr("&Save consent (Ctrl+Enter)")
         )
-        self.save_button.setAccessibleName("Save withdrawal" if on else "Save consent")
+        self.save_button.setAccessibleName(tr("Save withdrawal") if on else tr("Save consent"))
 
     def record(self) -> Consent:
         assert isinstance(self.withdraw, QCheckBox) and isinstance(self.review, QComboBox)
@@ -316,23 +351,23 @@ class AmendmentDialog(_EventDialog):
         *,
         tasks: TaskRunner | None = None,
     ) -> None:
-        super().__init__("Amendment", book, "&Save amendment", parent, tasks)
+        super().__init__(tr("Amendment"), book, tr("&Save amendment"), parent, tasks)
         self.case_id = case_id
         self.original = original
         shown = QLabel(original_text, self)
         shown.setWordWrap(True)
-        shown.setAccessibleName("The original record")
-        box = QGroupBox("The original (it will not change)", self)
-        box.setAccessibleName("The original record")
+        shown.setAccessibleName(tr("The original record"))
+        box = QGroupBox(tr("The original (it will not change)"), self)
+        box.setAccessibleName(tr("The original record"))
         QVBoxLayout(box).addWidget(shown)
         self.body.insertWidget(0, box)
         f = self.form
-        self.reason = f.add("reason", "&Why it needs amending", text_box(2))
+        self.reason = f.add("reason", tr("&Why it needs amending"), text_box(2))
         self.text = f.add(
             "text",
-            "The &correction",
+            tr("The &correction"),
             text_box(5),
-            hint="Write the corrected or extra account. Both will be shown side by side.",
+            hint=tr("Write the corrected or extra account. Both will be shown side by side."),
         )
         self.finish_setup()
 
@@ -354,21 +389,22 @@ class GroupSessionDialog(_EventDialog):
 
     def __init__(self, book: Casebook, *, today: date, parent: QWidget | None = None,
                  tasks: TaskRunner | None = None) -> None:
-        super().__init__("Group or awareness session", book, "&Save session", parent, tasks)
+        super().__init__(tr("Group or awareness session"), book, tr("&Save session"), parent,
+                         tasks)
         f = self.form
-        self.held_on = f.add("held_on", "&Date", date_edit(today, past_only=True))
-        self.setting = f.add(
-            "setting", "&Where", choice_box(GROUP_SETTINGS, blank="Choose where", required=True))
-        self.topic = f.add("topic", "&Topic", QLineEdit())
+        self.held_on = f.add("held_on", tr("&Date"), _day_typed(today))
+        self.setting = f.add("setting", tr("&Where"), choice_box(
+            _translated(GROUP_SETTINGS), blank=tr("Choose where"), required=True))
+        self.topic = f.add("topic", tr("&Topic"), QLineEdit())
         reached = QSpinBox()
         reached.setRange(0, 10_000)
         self.reached = f.add(
             "young_people_reached",
-            "&Young people",
+            tr("&Young people"),
             reached,
-            hint="A head count only: group work is never recorded by name.",
+            hint=tr("A head count only: group work is never recorded by name."),
         )
-        self.notes = f.add("notes", "&Notes", text_box(3))
+        self.notes = f.add("notes", tr("&Notes"), text_box(3))
         self.finish_setup()
 
     def record(self) -> GroupSession:
@@ -394,17 +430,19 @@ class ProfessionalActivityDialog(_EventDialog):
 
     def __init__(self, book: Casebook, *, today: date, parent: QWidget | None = None,
                  tasks: TaskRunner | None = None) -> None:
-        super().__init__("Work with professionals", book, "&Save", parent, tasks)
+        super().__init__(tr("Work with professionals"), book, tr("&Save"), parent, tasks)
         f = self.form
-        self.held_on = f.add("held_on", "&Date", date_edit(today, past_only=True))
-        self.activity_type = f.add("activity_type", "&Kind of work", choice_box(
-            ACTIVITY_TYPES, blank="Choose the kind of work", required=True))
-        self.topic = f.add("topic", "&Topic", QLineEdit())
-        box = QGroupBox("Attendees by profession", self)
-        box.setAccessibleName("Attendees by profession")
-        counts = FieldForm(box, {p.value: f"{w} attendees" for p, w in PROFESSION_LABELS.items()})
+        self.held_on = f.add("held_on", tr("&Date"), _day_typed(today))
+        self.activity_type = f.add("activity_type", tr("&Kind of work"), choice_box(
+            _translated(ACTIVITY_TYPES), blank=tr("Choose the kind of work"), required=True))
+        self.topic = f.add("topic", tr("&Topic"), QLineEdit())
+        box = QGroupBox(tr("Attendees by profession"), self)
+        box.setAccessibleName(tr("Attendees by profession"))
+        professions = {p: choice_label(PROFESSION_LABELS, p) for p in PROFESSION_LABELS}
+        counts = FieldForm(box, {p.value: tr("{profession} attendees").format(profession=w)
+                                 for p, w in professions.items()})
         self.counts: dict[Profession, QSpinBox] = {}
-        for profession, words in PROFESSION_LABELS.items():
+        for profession, words in professions.items():
             spin = QSpinBox()
             spin.setRange(0, 1000)
             counts.add(profession.value, words, spin)
@@ -413,7 +451,7 @@ class ProfessionalActivityDialog(_EventDialog):
         self.form.layout.addRow(box)
         self.attendees_error = self.form.errors["attendees_by_profession"] = _message(self)
         self.form.layout.addRow(self.attendees_error)
-        self.notes = f.add("notes", "&Notes", text_box(3))
+        self.notes = f.add("notes", tr("&Notes"), text_box(3))
         self.finish_setup(list(self.counts.values()))
 
     def record(self) -> ProfessionalActivity:
@@ -432,4 +470,5 @@ class ProfessionalActivityDialog(_EventDialog):
 
 
 def _message(parent: QWidget) -> Message:
-    return Message(parent, name="Problem with Attendees")
+    return Message(parent, name=tr("Problem with {field}").format(
+        field=tr(LABELS["attendees_by_profession"])))

@@ -37,9 +37,10 @@ from spokeapp.domain.records import (
     ReferralDecision,
     SourceType,
     YoungPerson,
+    choice_label,
 )
-from spokeapp.present.areas import POSTCODE_HINT, list_hint, stored_areas
-from spokeapp.present.labels import format_day
+from spokeapp.i18n import day, translator
+from spokeapp.present.areas import list_hint, postcode_hint, stored_areas
 from spokeapp.present.young_person import correction, parse_date_of_birth, typed_day
 from spokeapp.store.casebook import Casebook
 from spokeapp.ui.forms import (
@@ -58,48 +59,55 @@ from spokeapp.ui.models.rows import KEY_ROLE, SORT_ROLE, Row, RowsModel
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.area_choice import AreaChoice, district_box
-from spokeapp.ui.views.young_person_dialog import DOB_HINT, date_of_birth_box
+from spokeapp.ui.views.young_person_dialog import date_of_birth_box, dob_hint
 from spokeapp.ui.widgets import heading, paragraph, rows_table
 
+tr = translator(__name__)
+
 SOURCE_TYPES: Final = {
-    SourceType.POLICE: "Police",
-    SourceType.CHILDRENS_SOCIAL_CARE: "Children's social care",
-    SourceType.EDUCATION: "School or college",
-    SourceType.HEALTH: "Health",
-    SourceType.YOUTH_OFFENDING: "Youth justice",
-    SourceType.VOLUNTARY_SECTOR: "Voluntary sector",
-    SourceType.FAMILY: "Family or carer",
-    SourceType.SELF: "The young person themselves",
-    SourceType.OTHER: "Other",
+    SourceType.POLICE: tr.noop("Police"),
+    SourceType.CHILDRENS_SOCIAL_CARE: tr.noop("Children's social care"),
+    SourceType.EDUCATION: tr.noop("School or college"),
+    SourceType.HEALTH: tr.noop("Health"),
+    SourceType.YOUTH_OFFENDING: tr.noop("Youth justice"),
+    SourceType.VOLUNTARY_SECTOR: tr.noop("Voluntary sector"),
+    SourceType.FAMILY: tr.noop("Family or carer"),
+    SourceType.SELF: tr.noop("The young person themselves"),
+    SourceType.OTHER: tr.noop("Other"),
 }
 LAWFUL_BASES: Final = {
-    LawfulBasis.PUBLIC_TASK: "Public task",
-    LawfulBasis.LEGITIMATE_INTERESTS: "Legitimate interests",
-    LawfulBasis.CONSENT: "Consent",
-    LawfulBasis.VITAL_INTERESTS: "Vital interests",
-    LawfulBasis.LEGAL_OBLIGATION: "Legal obligation",
+    LawfulBasis.PUBLIC_TASK: tr.noop("Public task"),
+    LawfulBasis.LEGITIMATE_INTERESTS: tr.noop("Legitimate interests"),
+    LawfulBasis.CONSENT: tr.noop("Consent"),
+    LawfulBasis.VITAL_INTERESTS: tr.noop("Vital interests"),
+    LawfulBasis.LEGAL_OBLIGATION: tr.noop("Legal obligation"),
 }
 LABELS: Final = {
-    "name": "Full name",
-    "preferred_name": "Name they like to be called",
-    "date_of_birth": "Date of birth",
-    "reference": "Reference",
-    "gender": "Gender (in their words)",
-    "ethnicity": "Ethnicity (in their words)",
-    "needs": "Needs and how they like to be contacted",
-    "received_on": "Date received",
-    "source_agency": "Referred by (agency)",
-    "source_type": "Kind of referrer",
-    "reason": "Reason for referral",
-    "consent_to_share": "The young person agrees to information being shared",
-    "consent_notes": "Notes on consent",
-    "decision": "Decision",
-    "decline_reason": "Reason for declining",
-    "decided_on": "Date of decision",
-    "lawful_basis": "Lawful basis for holding the case",
-    "postcode_district": "Postcode district",
-    "local_authority": "Local authority area",
+    "name": tr.noop("Full name"),
+    "preferred_name": tr.noop("Name they like to be called"),
+    "date_of_birth": tr.noop("Date of birth"),
+    "reference": tr.noop("Reference"),
+    "gender": tr.noop("Gender (in their words)"),
+    "ethnicity": tr.noop("Ethnicity (in their words)"),
+    "needs": tr.noop("Needs and how they like to be contacted"),
+    "received_on": tr.noop("Date received"),
+    "source_agency": tr.noop("Referred by (agency)"),
+    "source_type": tr.noop("Kind of referrer"),
+    "reason": tr.noop("Reason for referral"),
+    "consent_to_share": tr.noop("The young person agrees to information being shared"),
+    "consent_notes": tr.noop("Notes on consent"),
+    "decision": tr.noop("Decision"),
+    "decline_reason": tr.noop("Reason for declining"),
+    "decided_on": tr.noop("Date of decision"),
+    "lawful_basis": tr.noop("Lawful basis for holding the case"),
+    "postcode_district": tr.noop("Postcode district"),
+    "local_authority": tr.noop("Local authority area"),
 }
+
+
+def _translated(table: Mapping[Any, str]) -> dict[Any, str]:
+    """One of this module's tables in the language Spoke is shown in."""
+    return {key: tr(words) for key, words in table.items()}
 
 #: The young person's details the referral form shows (the rest are corrected on the case page).
 _REFERRAL_PERSON_FIELDS: Final = (
@@ -128,7 +136,7 @@ class ReferralDialog(RecordDialog):
         parent: QWidget | None = None,
         tasks: TaskRunner | None = None,
     ) -> None:
-        super().__init__("Referral" if referral else "New referral", parent, tasks=tasks)
+        super().__init__(tr("Referral") if referral else tr("New referral"), parent, tasks=tasks)
         self._book = book
         self._existing_referral = referral is not None
         self._today = today
@@ -137,63 +145,69 @@ class ReferralDialog(RecordDialog):
         #: The person as stored: details the form does not show (corrected since) are kept.
         self._person = person
 
-        person_box = QGroupBox("Young person", self)
-        self.person_form = FieldForm(person_box, LABELS)
+        labels = _translated(LABELS)
+        person_box = QGroupBox(tr("Young person"), self)
+        self.person_form = FieldForm(person_box, labels)
         f = self.person_form
-        self.name = f.add("name", "Full &name", QLineEdit())
-        self.preferred_name = f.add("preferred_name", "&Likes to be called", QLineEdit())
+        self.name = f.add("name", tr("Full &name"), QLineEdit())
+        self.preferred_name = f.add("preferred_name", tr("&Likes to be called"), QLineEdit())
         # Typed, never defaulted: empty until the worker enters it (issue 16).
         self.date_of_birth = date_of_birth_box()
-        f.add("date_of_birth", "Date of &birth", self.date_of_birth, hint=DOB_HINT)
+        f.add("date_of_birth", tr("Date of &birth"), self.date_of_birth, hint=dob_hint())
         self.reference = f.add(
             "reference",
-            "R&eference",
+            tr("R&eference"),
             QLineEdit(),
-            hint="Shown instead of their name wherever the name is not needed.",
+            hint=tr("Shown instead of their name wherever the name is not needed."),
         )
-        self.gender = f.add("gender", "&Gender", QLineEdit())
-        self.ethnicity = f.add("ethnicity", "E&thnicity", QLineEdit())
+        self.gender = f.add("gender", tr("&Gender"), QLineEdit())
+        self.ethnicity = f.add("ethnicity", tr("E&thnicity"), QLineEdit())
         self.needs = f.add(
             "needs",
-            "Needs and &contact",
+            tr("Needs and &contact"),
             text_box(3),
-            hint="For example: prefers texts after 4pm; does not want letters at home.",
+            hint=tr("For example: prefers texts after 4pm; does not want letters at home."),
         )
         QVBoxLayout(person_box).addWidget(f.widget)
 
-        referral_box = QGroupBox("Referral", self)
-        self.referral_form = FieldForm(referral_box, LABELS)
+        referral_box = QGroupBox(tr("Referral"), self)
+        self.referral_form = FieldForm(referral_box, labels)
         r = self.referral_form
-        self.received_on = r.add("received_on", "Date &received", date_edit(today, past_only=True))
-        self.source_agency = r.add("source_agency", "Referred b&y", QLineEdit())
+        # The days are typed, never today for the worker: each is a fact they give.
+        self.received_on = r.add("received_on", tr("Date &received"),
+                                 date_edit(None, today=today, past_only=True))
+        self.source_agency = r.add("source_agency", tr("Referred b&y"), QLineEdit())
         self.source_type = r.add(
-            "source_type", "&Kind of referrer",
-            choice_box(SOURCE_TYPES, blank="Choose who referred them"),  # never assumed
+            "source_type", tr("&Kind of referrer"),  # never assumed
+            choice_box(_translated(SOURCE_TYPES), blank=tr("Choose who referred them")),
         )
-        self.reason = r.add("reason", "Reason for re&ferral", text_box(4))
-        consent = QCheckBox("The young person agrees to infor&mation being shared")
+        self.reason = r.add("reason", tr("Reason for re&ferral"), text_box(4))
+        consent = QCheckBox(tr("The young person agrees to infor&mation being shared"))
         self.consent = r.add("consent_to_share", "", consent)
-        self.consent_notes = r.add("consent_notes", "Notes on c&onsent", text_box(2))
+        self.consent_notes = r.add("consent_notes", tr("Notes on c&onsent"), text_box(2))
         QVBoxLayout(referral_box).addWidget(r.widget)
 
-        decision_box = QGroupBox("Decision", self)
-        self.decision_form = FieldForm(decision_box, LABELS)
+        decision_box = QGroupBox(tr("Decision"), self)
+        self.decision_form = FieldForm(decision_box, labels)
         d = self.decision_form
-        self.decision = d.add("decision", "&Decision", choice_box(REFERRAL_DECISION_CHOICES))
-        self.decided_on = d.add("decided_on", "Date of dec&ision", date_edit(today))
-        self.decline_reason = d.add("decline_reason", "W&hy declined", text_box(2))
+        decisions = {key: choice_label(REFERRAL_DECISION_CHOICES, key)
+                     for key in REFERRAL_DECISION_CHOICES}
+        self.decision = d.add("decision", tr("&Decision"), choice_box(decisions))
+        self.decided_on = d.add("decided_on", tr("Date of dec&ision"),
+                                date_edit(None, today=today, past_only=True))
+        self.decline_reason = d.add("decline_reason", tr("W&hy declined"), text_box(2))
         self.lawful_basis = d.add(
             "lawful_basis",
-            "La&wful basis",
-            choice_box(LAWFUL_BASES, blank="Choose (agreed with your hub)"),  # never assumed
-            hint="Usually public task, not consent. Agreed with your hub.",
+            tr("La&wful basis"),  # never assumed
+            choice_box(_translated(LAWFUL_BASES), blank=tr("Choose (agreed with your hub)")),
+            hint=tr("Usually public task, not consent. Agreed with your hub."),
         )
         areas = stored_areas(book)
-        self.postcode_district = d.add("postcode_district", "&Postcode district",
-                                       district_box(self), hint=POSTCODE_HINT)
+        self.postcode_district = d.add("postcode_district", tr("&Postcode district"),
+                                       district_box(self), hint=postcode_hint())
         self.area = AreaChoice(areas, self)
-        self.local_authority = d.add("local_authority", "Local a&uthority area", self.area.box,
-                                     hint=list_hint(areas))
+        self.local_authority = d.add("local_authority", tr("Local a&uthority area"),
+                                     self.area.box, hint=list_hint(areas))
         self.area.install(d, "local_authority")
         self.postcode_district.textEdited.connect(self.area.suggest_from)
         QVBoxLayout(decision_box).addWidget(d.widget)
@@ -201,11 +215,11 @@ class ReferralDialog(RecordDialog):
         for box in (person_box, referral_box, decision_box):
             box.setAccessibleName(box.title())
             self.body.addWidget(box)
-        self.fields = FieldForm(self, LABELS)
+        self.fields = FieldForm(self, labels)
         for form in (self.person_form, self.referral_form, self.decision_form):
             self.fields.absorb(form)
 
-        self.add_close_and_save("&Save referral (Ctrl+Enter)", "Save referral")
+        self.add_close_and_save(tr("&Save referral (Ctrl+Enter)"), tr("Save referral"))
         self.decision.currentIndexChanged.connect(self._decision_changed)
 
         self._loading = True
@@ -268,9 +282,9 @@ class ReferralDialog(RecordDialog):
         d.set_visible("postcode_district", opens_case)
         d.set_visible("local_authority", opens_case)
         self.save_button.setText(
-            "&Accept and open a case (Ctrl+Enter)"
+            tr("&Accept and open a case (Ctrl+Enter)")
             if decision is ReferralDecision.ACCEPTED
-            else "&Save referral (Ctrl+Enter)"
+            else tr("&Save referral (Ctrl+Enter)")
         )
 
     def _case_open(self) -> bool:
@@ -340,12 +354,12 @@ class ReferralDialog(RecordDialog):
         except ValidationError as exc:
             problems.extend(exc.problems)
         if self.source_type.currentData() is None:
-            problems.append(Problem("source_type", "is required: choose who referred them"))
+            problems.append(Problem("source_type", tr("is required: choose who referred them")))
         if (referral.decision is ReferralDecision.ACCEPTED and not self._case_open()
                 and self.lawful_basis.currentData() is None):
             problems.append(Problem(
-                "lawful_basis", "is required to open the case: choose the one agreed with your "
-                "hub"))
+                "lawful_basis", tr("is required to open the case: choose the one agreed with "
+                                   "your hub")))
         for record in (person, referral):
             try:
                 record.validate()
@@ -356,7 +370,7 @@ class ReferralDialog(RecordDialog):
             if area_problem is not None:
                 problems.append(Problem("local_authority", area_problem))
         if problems:
-            self.fields.show_problems(ValidationError(problems), self.summary, "saving")
+            self.fields.show_problems(ValidationError(problems), self.summary, tr("saving"))
             return False
         book = self._book
         lawful_basis = chosen(self.lawful_basis, LawfulBasis, LawfulBasis.PUBLIC_TASK)
@@ -377,7 +391,8 @@ class ReferralDialog(RecordDialog):
         def failed(exc: BaseException) -> None:
             if not isinstance(exc, SpokeError):
                 raise exc
-            self.summary.show_error(f"The referral could not be saved: {exc}")
+            self.summary.show_error(
+                tr("The referral could not be saved: {reason}").format(reason=exc))
 
         return self.write(write, done, failed)
 
@@ -424,28 +439,29 @@ class ReferralsPage(QWidget):
         self._book = book
         self._tasks = tasks
         self.model = RowsModel(
-            ("Received", "Reference", "Referred by", "Decision", "Consent to share"), self
+            (tr("Received"), tr("Reference"), tr("Referred by"), tr("Decision"),
+             tr("Consent to share")), self
         )
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
-        self.table = rows_table(self.proxy, "Referrals", self, lines=None, wrap=True,
+        self.table = rows_table(self.proxy, tr("Referrals"), self, lines=None, wrap=True,
                                 sortable=True)
-        self.new_button = QPushButton("&New referral (Ctrl+Shift+N)", self)
-        self.new_button.setAccessibleName("New referral")
-        self.open_button = QPushButton("&Open and decide (Enter)", self)
-        self.open_button.setAccessibleName("Open the selected referral")
-        self.empty = QLabel("No referrals yet. Press New referral to take one in.", self)
+        self.new_button = QPushButton(tr("&New referral (Ctrl+Shift+N)"), self)
+        self.new_button.setAccessibleName(tr("New referral"))
+        self.open_button = QPushButton(tr("&Open and decide (Enter)"), self)
+        self.open_button.setAccessibleName(tr("Open the selected referral"))
+        self.empty = QLabel(tr("No referrals yet. Press New referral to take one in."), self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading("Referrals", self))
+        layout.addWidget(heading(tr("Referrals"), self))
         layout.addWidget(
             paragraph(
-                "Take in a referral, record whether the young person agrees to information "
-                "being shared, and decide: accept, decline with a reason, or waiting list.",
+                tr("Take in a referral, record whether the young person agrees to information "
+                   "being shared, and decide: accept, decline with a reason, or waiting list."),
                 self,
             )
         )
@@ -469,11 +485,11 @@ class ReferralsPage(QWidget):
         rows = [
             Row(
                 cells=(
-                    format_day(referral.received_on),
-                    person.reference if person else "(unknown)",
+                    day(referral.received_on),
+                    person.reference if person else tr("(unknown)"),
                     referral.source_agency,
-                    REFERRAL_DECISION_LABELS[referral.decision],
-                    "Yes" if referral.consent_to_share else "No",
+                    choice_label(REFERRAL_DECISION_LABELS, referral.decision),
+                    tr("Yes") if referral.consent_to_share else tr("No"),
                 ),
                 key=referral.id,
                 sort=(

@@ -23,7 +23,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Final
 
@@ -35,13 +35,12 @@ from PySide6.QtCharts import (
     QHorizontalBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, QMargins, QRectF, Qt, Signal
+from PySide6.QtCore import QMargins, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPalette, QPdfWriter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QFrame,
     QGridLayout,
@@ -58,6 +57,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from spokeapp import i18n
 from spokeapp.domain.errors import SpokeError
 from spokeapp.domain.records import (
     CLOSURE_REASON_SHORT_LABELS,
@@ -66,9 +66,12 @@ from spokeapp.domain.records import (
     ClosureReason,
     Outcome,
     Profession,
+    choice_label,
 )
 from spokeapp.domain.reports import (
     AREA_COLUMNS,
+    AREA_NOT_RECORDED,
+    AREA_TOTAL,
     HIDDEN_NOTE,
     SECTION_AREAS,
     Attributed,
@@ -80,19 +83,23 @@ from spokeapp.domain.reports import (
     area_table,
     compute_report,
     report_csv,
+    row_words,
+    section_words,
     worker_labels,
 )
 from spokeapp.domain.roles import Role
-from spokeapp.present.labels import format_day
+from spokeapp.i18n import translator
 from spokeapp.present.reports import (
     CUSTOM,
     PRESETS,
     THIS_QUARTER,
     load_attributed,
+    preset_label,
     preset_period,
 )
 from spokeapp.store.casebook import Casebook
 from spokeapp.sync.case_views import REPORTING_ROLES
+from spokeapp.ui.date_field import DateField
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.widgets import Message, heading, is_dark, paragraph
@@ -100,12 +107,14 @@ from spokeapp.ui.widgets import Message, heading, is_dark, paragraph
 __all__ = ["MARKING", "PRESETS", "ReportsPage", "load_attributed", "preset_period",
            "write_pdf"]
 
+tr = translator(__name__)
+
 #: Counts a report on the hub: (period, scope) -> the hub's figures (on a worker thread).
 HubReport = Callable[[Period, ReportScope], Report]
 #: The team's names by user id, asked of the hub (on a worker thread).
 FetchNames = Callable[[], dict[str, str]]
 
-MARKING: Final = "Official - sensitive"
+MARKING: Final = tr.noop("Official - sensitive")
 """The protective marking at the top and bottom of every PDF page."""
 ORGANISATION_SETTING: Final = "report.organisation"
 
@@ -121,40 +130,57 @@ class _ScopeChoice:
     scope: ReportScope
     worker_facing: bool
     from_hub: bool = False  # counted on the hub (needs a connection), not from this laptop
+    asking: str = ""  # what the page says while the hub counts (a whole sentence)
 
 
 # (title, [(figure key, bar label)]) for each chart.
 _CHARTS: Final = (
-    ("Referrals", (("referrals.accepted", "Accepted"), ("referrals.declined", "Declined"),
-                   ("referrals.waiting", "Waiting"))),
-    ("Cases closed: risk against the start",
+    (tr.noop("Referrals"), (("referrals.accepted", tr.noop("Accepted")),
+                            ("referrals.declined", tr.noop("Declined")),
+                            ("referrals.waiting", tr.noop("Waiting")))),
+    (tr.noop("Cases closed: risk against the start"),
      tuple((f"closures.{o.value}", OUTCOME_SHORT_LABELS[o]) for o in Outcome)),
-    ("Why risk did not fall, by reason",
+    (tr.noop("Why risk did not fall, by reason"),
      tuple((f"closures.not_lower.{r.value}", CLOSURE_REASON_SHORT_LABELS[r])
            for r in ClosureReason)),
-    ("Professionals trained, by profession",
+    (tr.noop("Professionals trained, by profession"),
      tuple((f"professionals.trained.{p.value}", PROFESSION_SHORT_LABELS[p]) for p in Profession)),
-    ("Awareness sessions, by profession",
+    (tr.noop("Awareness sessions, by profession"),
      tuple((f"professionals.awareness.{p.value}", PROFESSION_SHORT_LABELS[p]) for p in Profession)),
-    ("Lone-working check-ins", (("lone.on_time", "On time"), ("lone.late", "Late"))),
+    (tr.noop("Lone-working check-ins"), (("lone.on_time", tr.noop("On time")),
+                                         ("lone.late", tr.noop("Late")))),
 )
+
+
+def _bar_words(label: str) -> str:
+    """A bar's label: marked in this module, or one of the domain's short labels."""
+    words = tr(label)
+    return words if words != label else choice_label({label: label}, label)
 
 
 #: Column headings of the per-area table (``AREA_COLUMNS``), short enough for a page.
 AREA_HEADINGS: Final = {
-    "open": "Open in period",
-    "new": "New",
-    "before": "From before",
-    "closed": "Closed",
-    "lower": "At lower risk",
-    "not_lower": "Risk not lower",
-    "not_closed": "Not closed",
+    "open": tr.noop("Open in period"),
+    "new": tr.noop("New"),
+    "before": tr.noop("From before"),
+    "closed": tr.noop("Closed"),
+    "lower": tr.noop("At lower risk"),
+    "not_lower": tr.noop("Risk not lower"),
+    "not_closed": tr.noop("Not closed"),
 }
-AREA_EXPLAINED: Final = (
+AREA_EXPLAINED: Final = tr.noop(
     "Cases, not people. Open in period = new + from before = closed + not closed (still open, "
     "or a closure awaiting sign-off); closed = at lower risk + risk not lower (than at the "
     "start)."
 )
+
+
+def _area_headings() -> list[str]:
+    return [tr(words) for words in AREA_HEADINGS.values()]
+
+
+def _period_words(period: Period) -> str:
+    return tr("{start} to {end}").format(start=i18n.day(period.start), end=i18n.day(period.end))
 
 
 class ReportChart(QChartView):
@@ -164,11 +190,13 @@ class ReportChart(QChartView):
     def __init__(self, title: str, bars: Sequence[tuple[str, str]],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = title
-        self.bars = tuple(bars)
+        # The titles and labels were marked in this module (``_CHARTS``); a label from
+        # another module is shown as it comes.
+        self.title = tr(title)
+        self.bars = tuple((key, _bar_words(label)) for key, label in bars)
         self.values: list[tuple[str, str]] = []
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setAccessibleName(f"Chart: {title}")
+        self.setAccessibleName(tr("Chart: {title}").format(title=self.title))
         # Room for every bar's label (QtCharts elides them all to "..." when crowded).
         lines = max(13.0, 5 + 1.8 * len(self.bars))
         self.setMinimumHeight(int(self.fontMetrics().lineSpacing() * lines))
@@ -231,7 +259,8 @@ class ReportChart(QChartView):
 
 def _scope_words(report: Report, label: str) -> str:
     period = report.period
-    return f"{label}, {format_day(period.start)} to {format_day(period.end)}"
+    return tr("{scope}, {start} to {end}").format(
+        scope=label, start=i18n.day(period.start), end=i18n.day(period.end))
 
 
 def _print_palette() -> QPalette:
@@ -259,7 +288,7 @@ def write_pdf(path: Path, report: Report, *, funder: bool, title: str,
         chart.show_figures(by_key)
         chart.resize(560, 364)
     writer = QPdfWriter(str(path))
-    writer.setTitle("Spoke report")
+    writer.setTitle(tr("Spoke report"))
     writer.setCreator("Spoke")
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageOrientation(QPageLayout.Orientation.Portrait)
@@ -283,7 +312,7 @@ class _PdfLayout:
                  title: str, organisation: str, charts: Sequence[ReportChart]) -> None:
         self.painter, self.writer, self.report = painter, writer, report
         self.funder, self.title, self.charts = funder, title, charts
-        self.organisation = organisation.strip() or "Organisation not named"
+        self.organisation = organisation.strip() or tr("Organisation not named")
         self.dpi = writer.resolution()
         self.width, self.height = float(writer.width()), float(writer.height())
         self.body = QFont("Sans Serif", 10)
@@ -309,22 +338,23 @@ class _PdfLayout:
         self.y = self.top
         if not self.draw:
             return
-        period = self.report.period
-        words = f"{format_day(period.start)} to {format_day(period.end)}"
+        words = _period_words(self.report.period)
+        marking = tr(MARKING).upper()
         muted = QColor("#333333")
         self.painter.setPen(muted)
         self._text(0, self.width, 0, self.organisation, self.small)
-        self._text(0, self.width, 0, MARKING.upper(), self.bold, Qt.AlignmentFlag.AlignHCenter)
+        self._text(0, self.width, 0, marking, self.bold, Qt.AlignmentFlag.AlignHCenter)
         self._text(0, self.width, 0, words, self.small, Qt.AlignmentFlag.AlignRight)
         self.painter.drawLine(0, int(self.line * 1.1), int(self.width), int(self.line * 1.1))
         foot = self.height - self.line
         self.painter.drawLine(0, int(foot - self.line * 0.3), int(self.width),
                               int(foot - self.line * 0.3))
         self._text(0, self.width, foot, self.organisation, self.small)
-        self._text(0, self.width, foot, MARKING.upper(), self.bold,
+        self._text(0, self.width, foot, marking, self.bold,
                    Qt.AlignmentFlag.AlignHCenter)
-        self._text(0, self.width, foot, f"Page {self.page} of {self.pages}", self.small,
-                   Qt.AlignmentFlag.AlignRight)
+        page_words = tr("Page {page} of {pages}").format(page=i18n.number(self.page),
+                                                         pages=i18n.number(self.pages))
+        self._text(0, self.width, foot, page_words, self.small, Qt.AlignmentFlag.AlignRight)
         self.painter.setPen(QColor("#000000"))
 
     def _room(self, lines: float) -> None:
@@ -347,11 +377,13 @@ class _PdfLayout:
         if draw:
             self.painter.setFont(self.big)
             self.painter.drawText(QRectF(0, self.y, width, line * 1.6),
-                                  int(Qt.AlignmentFlag.AlignLeft), f"Spoke report: {self.title}")
+                                  int(Qt.AlignmentFlag.AlignLeft),
+                                  tr("Spoke report: {title}").format(title=self.title))
         self.y += line * 1.8
         period = self.report.period
-        self._text(0, width, self.y, f"{self.organisation}. Period: {format_day(period.start)} "
-                   f"to {format_day(period.end)}", self.body)
+        self._text(0, width, self.y, tr("{organisation}. Period: {start} to {end}").format(
+            organisation=self.organisation, start=i18n.day(period.start),
+            end=i18n.day(period.end)), self.body)
         self.y += line
         if self.funder:
             if draw:
@@ -359,7 +391,7 @@ class _PdfLayout:
                 self.painter.drawText(
                     QRectF(0, self.y, width, line * 2.2),
                     int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
-                    f"Funder form. {HIDDEN_NOTE}")
+                    tr("Funder form. {note}").format(note=HIDDEN_NOTE))
             self.y += line * 2.2
         self.y += line * 0.5
         label_w, count_w = width * 0.70, width * 0.15
@@ -371,16 +403,17 @@ class _PdfLayout:
                 self._room(2.5)
                 section = row.section
                 self.y += line * 0.4
-                self._text(0, label_w, self.y, section, self.bold)
-                self._text(label_w, count_w, self.y, "Count", self.bold,
+                self._text(0, label_w, self.y, section_words(section), self.bold)
+                self._text(label_w, count_w, self.y, tr("Count"), self.bold,
                            Qt.AlignmentFlag.AlignRight)
-                self._text(label_w + count_w, count_w, self.y, "Share", self.bold,
+                self._text(label_w + count_w, count_w, self.y, tr("Share"), self.bold,
                            Qt.AlignmentFlag.AlignRight)
                 self.y += line
                 if draw:
                     self.painter.drawLine(0, int(self.y), int(width), int(self.y))
             self._room(1)
-            self._text(self.dpi * 0.1, label_w, self.y, row.label, self.body)
+            self._text(self.dpi * 0.1, label_w, self.y, row_words(row.key, row.label),
+                       self.body)
             self._text(label_w, count_w, self.y, row.value, self.body,
                        Qt.AlignmentFlag.AlignRight)
             self._text(label_w + count_w, count_w, self.y, row.share, self.body,
@@ -399,13 +432,13 @@ class _PdfLayout:
         line, width = self.line, self.width
         self._room(6)
         self.y += line * 0.4
-        self._text(0, width, self.y, SECTION_AREAS, self.bold)
+        self._text(0, width, self.y, section_words(SECTION_AREAS), self.bold)
         self.y += line
         if self.draw:
             self.painter.setFont(self.small)
             self.painter.drawText(QRectF(0, self.y, width, line * 1.6),
                                   int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
-                                  AREA_EXPLAINED)
+                                  tr(AREA_EXPLAINED))
         self.y += line * 1.6
         name_w = width * 0.30
         cell_w = (width - name_w) / len(AREA_HEADINGS)
@@ -416,8 +449,8 @@ class _PdfLayout:
                 bottom_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
                 self.painter.drawText(QRectF(0, self.y, name_w, line * 2),
                                       int(Qt.AlignmentFlag.AlignLeft
-                                          | Qt.AlignmentFlag.AlignBottom), "Area")
-                for n, words in enumerate(AREA_HEADINGS.values()):
+                                          | Qt.AlignmentFlag.AlignBottom), tr("Area"))
+                for n, words in enumerate(_area_headings()):
                     self.painter.drawText(
                         QRectF(name_w + n * cell_w + cell_w * 0.1, self.y, cell_w * 0.9,
                                line * 2), int(bottom_right | Qt.TextFlag.TextWordWrap), words)
@@ -440,8 +473,9 @@ class _PdfLayout:
 
     def _charts(self) -> None:
         self._start_page()
-        self._text(0, self.width, self.y, f"Charts: {self.title}"
-                   + (" (funder form)" if self.funder else ""), self.bold)
+        words = (tr("Charts: {title} (funder form)") if self.funder
+                 else tr("Charts: {title}")).format(title=self.title)
+        self._text(0, self.width, self.y, words, self.bold)
         top = self.y + self.line * 1.5
         gap = self.dpi * 0.15
         cell_w = (self.width - gap) / 2
@@ -490,47 +524,52 @@ class ReportsPage(QWidget):
         self._supervisor = account is not None and account.role in REPORTING_ROLES
         # Names by user id: this laptop's own account, then the team's from the hub (memory only).
         self._names: dict[str, str] = {}
-        if account is not None and getattr(account, "user_name", ""):
-            self._names[self._me] = account.user_name
+        own_name = getattr(account, "user_name", None) if account is not None else None
+        if own_name:
+            self._names[self._me] = own_name
         self.report: Report | None = None
-        self._scope_label = "My work"
+        self._scope_label = tr("My work")
         self._records: list[Attributed] | None = None
 
         self.preset = QComboBox(self)
-        self.preset.addItems(list(PRESETS))
-        self.preset.setAccessibleName("Period")
-        self.start_edit = QDateEdit(self)
-        self.end_edit = QDateEdit(self)
-        for edit, name in ((self.start_edit, "From"), (self.end_edit, "To")):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("d MMM yyyy")
-            edit.setAccessibleName(name)
+        for index in range(len(PRESETS)):
+            self.preset.addItem(preset_label(index), index)
+        self.preset.setAccessibleName(tr("Period"))
+        # Typed dates ("1/4/2026", "1 Apr", "today"): Tab moves to the next field rather
+        # than between the parts of a date, and text that is not a date is said beside it.
+        def clock() -> datetime:
+            return datetime.combine(self._today(), time(12))
+
+        self.start_edit = DateField(clock=clock, parent=self)
+        self.end_edit = DateField(clock=clock, parent=self)
+        self.start_edit.set_name(tr("Start of the period"))
+        self.end_edit.set_name(tr("End of the period"))
         self.scope_combo = QComboBox(self)
-        self.scope_combo.setAccessibleName("Whose work")
+        self.scope_combo.setAccessibleName(tr("Whose work"))
         self.organisation_edit = QLineEdit(self)
-        self.organisation_edit.setAccessibleName("Organisation, printed on every PDF page")
-        self.organisation_edit.setPlaceholderText("Your organisation")
-        self.organisation_edit.setToolTip("Printed at the top of every page of the PDF")
+        self.organisation_edit.setAccessibleName(tr("Organisation, printed on every PDF page"))
+        self.organisation_edit.setPlaceholderText(tr("Your organisation"))
+        self.organisation_edit.setToolTip(tr("Printed at the top of every page of the PDF"))
         self.organisation_edit.setMaxLength(120)
         self.organisation_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 22)
         self.organisation_edit.setText(self._setting(ORGANISATION_SETTING))
         self.organisation_edit.setCursorPosition(0)  # the start of the name, not its end
-        self.funder_box = QCheckBox("&Funder form (counts under 5 shown as <5)", self)
-        self.funder_box.setAccessibleName("Funder form: counts under 5 shown as less than 5")
-        self.show_button = QPushButton("S&how figures", self)
-        self.show_button.setAccessibleName("Show figures")
-        self.csv_button = QPushButton("Export &CSV…", self)
-        self.csv_button.setAccessibleName("Export CSV")
-        self.pdf_button = QPushButton("Export &PDF…", self)
-        self.pdf_button.setAccessibleName("Export PDF")
-        self.message = Message(self, name="Report message")
+        self.funder_box = QCheckBox(tr("&Funder form (counts under 5 shown as <5)"), self)
+        self.funder_box.setAccessibleName(tr("Funder form: counts under 5 shown as less than 5"))
+        self.show_button = QPushButton(tr("S&how figures"), self)
+        self.show_button.setAccessibleName(tr("Show figures"))
+        self.csv_button = QPushButton(tr("Export &CSV…"), self)
+        self.csv_button.setAccessibleName(tr("Export CSV"))
+        self.pdf_button = QPushButton(tr("Export &PDF…"), self)
+        self.pdf_button.setAccessibleName(tr("Export PDF"))
+        self.message = Message(self, name=tr("Report message"))
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("Report summary")
+        self.summary.setAccessibleName(tr("Report summary"))
 
         self.table = QTableWidget(0, 3, self)
-        self.table.setHorizontalHeaderLabels(["Figure", "Count", "Share"])
-        self.table.setAccessibleName("Report figures")
+        self.table.setHorizontalHeaderLabels([tr("Figure"), tr("Count"), tr("Share")])
+        self.table.setAccessibleName(tr("Report figures"))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setTabKeyNavigation(False)
@@ -549,12 +588,13 @@ class ReportsPage(QWidget):
         charts = QWidget(self)
         grid = QGridLayout(charts)
         grid.setContentsMargins(0, 0, 0, 0)
-        self.areas_title = QLabel(f"<b>{SECTION_AREAS}</b>", charts)
-        self.areas_note = QLabel(AREA_EXPLAINED, charts)
+        self.areas_title = QLabel(
+            f"<b>{html.escape(section_words(SECTION_AREAS))}</b>", charts)
+        self.areas_note = QLabel(tr(AREA_EXPLAINED), charts)
         self.areas_note.setWordWrap(True)
         self.area_table = QTableWidget(0, len(AREA_COLUMNS) + 1, charts)
-        self.area_table.setHorizontalHeaderLabels(["Area", *AREA_HEADINGS.values()])
-        self.area_table.setAccessibleName(SECTION_AREAS)
+        self.area_table.setHorizontalHeaderLabels([tr("Area"), *_area_headings()])
+        self.area_table.setAccessibleName(section_words(SECTION_AREAS))
         self.area_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.area_table.setTabKeyNavigation(False)
         self.area_table.verticalHeader().hide()
@@ -570,7 +610,7 @@ class ReportsPage(QWidget):
         # The charts scroll (rather than widen the window) when the page is narrow, e.g. at
         # 200% scaling beside the navigation.
         charts_scroll = QScrollArea(self)
-        charts_scroll.setAccessibleName("Charts")
+        charts_scroll.setAccessibleName(tr("Charts"))
         charts_scroll.setWidget(charts)
         charts_scroll.setWidgetResizable(True)
         charts_scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -585,18 +625,22 @@ class ReportsPage(QWidget):
         # Short rows rather than long ones, so the page fits at 200% scaling (the
         # supervisor's window within 960 px: tests/ui/test_review.py).
         period_row = QHBoxLayout()
+        dates_row = QHBoxLayout()  # typed dates take more room than the preset: a row apart
         scope_row = QHBoxLayout()
         buttons = QHBoxLayout()
-        for row, text, widget in ((period_row, "Period", self.preset),
-                                  (period_row, "From", self.start_edit),
-                                  (period_row, "To", self.end_edit),
-                                  (scope_row, "Whose work", self.scope_combo),
-                                  (buttons, "Organisation", self.organisation_edit)):
-            label = QLabel(f"{text}:", self)
+        for row, text, widget in ((period_row, tr("Period:"), self.preset),
+                                  (dates_row, tr("From:"), self.start_edit),
+                                  (dates_row, tr("To:"), self.end_edit),
+                                  (scope_row, tr("Whose work:"), self.scope_combo),
+                                  (buttons, tr("Organisation:"), self.organisation_edit)):
+            label = QLabel(text, self)
             label.setBuddy(widget)
-            row.addWidget(label)
-            row.addWidget(widget)
+            align = Qt.AlignmentFlag.AlignTop if isinstance(widget, DateField) else \
+                Qt.AlignmentFlag(0)
+            row.addWidget(label, 0, align)
+            row.addWidget(widget, 0, align)
         period_row.addStretch(1)
+        dates_row.addStretch(1)
         scope_row.addSpacing(self.fontMetrics().averageCharWidth() * 2)
         scope_row.addWidget(self.funder_box)
         scope_row.addStretch(1)
@@ -605,11 +649,12 @@ class ReportsPage(QWidget):
         buttons.addWidget(self.csv_button)
         buttons.addWidget(self.pdf_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading("Reports", self))
-        layout.addWidget(paragraph(
+        layout.addWidget(heading(tr("Reports"), self))
+        layout.addWidget(paragraph(tr(
             "Figures for funders and managers, counted from the records. Nothing here names "
-            "a young person. Use the funder form for anything that leaves the service.", self))
+            "a young person. Use the funder form for anything that leaves the service."), self))
         layout.addLayout(period_row)
+        layout.addLayout(dates_row)
         layout.addLayout(scope_row)
         layout.addLayout(buttons)
         layout.addWidget(self.summary)  # what the figures below cover
@@ -619,8 +664,9 @@ class ReportsPage(QWidget):
         self._set_period(preset_period(THIS_QUARTER, today()))
         self._set_scopes([])
         self.preset.currentIndexChanged.connect(self._preset_changed)
-        self.start_edit.dateChanged.connect(self._dates_edited)
-        self.end_edit.dateChanged.connect(self._dates_edited)
+        for field in (self.start_edit, self.end_edit):
+            field.changed.connect(self._dates_edited)
+            field.line.editingFinished.connect(self._tell_period)
         self.scope_combo.currentIndexChanged.connect(lambda _i: self._render())
         self.funder_box.toggled.connect(lambda _on: self._render())
         self.show_button.clicked.connect(self.refresh)
@@ -632,9 +678,33 @@ class ReportsPage(QWidget):
     # ------------------------------------------------------------------ choices
     @property
     def period(self) -> Period:
-        start, end = self.start_edit.date(), self.end_edit.date()
-        return Period(date(start.year(), start.month(), start.day()),
-                      date(end.year(), end.month(), end.day()))
+        """The period typed; raises :class:`SpokeError` when a date cannot be read or the
+        end is before the start (:meth:`typed_period` says which, beside the field)."""
+        period = self.typed_period(tell=False)
+        if period is None:
+            raise SpokeError("the period typed is not a period")
+        return period
+
+    def typed_period(self, *, tell: bool) -> Period | None:
+        """The period the two fields mean, or ``None``; with ``tell``, what is wrong is shown
+        beside the field it concerns (an unreadable date, or an end before the start)."""
+        start, end = self.start_edit.day(), self.end_edit.day()
+        if start is None or end is None:
+            if tell:
+                for field in (self.start_edit, self.end_edit):
+                    if field.day() is None:
+                        field.tell()
+            return None
+        if end < start:
+            if tell:
+                self.end_edit.show_problem(tr(
+                    "The end of the period is before its start: type an end on or after "
+                    "{start}.").format(start=i18n.day(start)))
+            return None
+        for field in (self.start_edit, self.end_edit):
+            if field.status.text():
+                field.redraw()  # a problem said earlier is gone
+        return Period(start, end)
 
     @property
     def funder(self) -> bool:
@@ -673,45 +743,57 @@ class ReportsPage(QWidget):
         self._render()
 
     def _set_period(self, period: Period) -> None:
-        for edit, day in ((self.start_edit, period.start), (self.end_edit, period.end)):
-            edit.blockSignals(True)
-            edit.setDate(QDate(day.year, day.month, day.day))
-            edit.blockSignals(False)
+        for field, value in ((self.start_edit, period.start), (self.end_edit, period.end)):
+            field.blockSignals(True)
+            field.set_value(value)
+            field.blockSignals(False)
+            field.redraw()
 
     def _preset_changed(self, index: int) -> None:
-        if index != CUSTOM:
-            self._set_period(preset_period(index, self._today()))
+        preset = self.preset.itemData(index)
+        if isinstance(preset, int) and preset != CUSTOM:
+            self._set_period(preset_period(preset, self._today()))
             self._render()
 
     def _dates_edited(self) -> None:
+        """A date typed: the figures follow as soon as both dates are read (what is wrong is
+        said when the field is left, not while it is half typed)."""
         self.preset.blockSignals(True)
         self.preset.setCurrentIndex(CUSTOM)
         self.preset.blockSignals(False)
-        self._render()
+        self._render(tell=False)
+
+    def _tell_period(self) -> None:
+        if self.typed_period(tell=False) is None:
+            self.typed_period(tell=True)
 
     def _set_scopes(self, records: Sequence[Attributed]) -> None:
-        choices = [_ScopeChoice("My work", ReportScope(ScopeKind.WORKER, self._me),
+        choices = [_ScopeChoice(tr("My work"), ReportScope(ScopeKind.WORKER, self._me),
                                 worker_facing=not self._supervisor)]
         role = getattr(self._account, "role", None)
         hub_choices: list[_ScopeChoice] = []
         if self._hub_report is not None and role == Role.SUPERVISOR:
             team = getattr(self._account, "team", None) or "team"
-            hub_choices.append(_ScopeChoice(f"Team {team}, counted on the hub",
-                                            ReportScope(ScopeKind.TEAM, team),
-                                            worker_facing=False, from_hub=True))
+            hub_choices.append(_ScopeChoice(
+                tr("Team {team}, counted on the hub").format(team=team),
+                ReportScope(ScopeKind.TEAM, team), worker_facing=False, from_hub=True,
+                asking=tr("Asking the hub for Team {team}…").format(team=team)))
         elif self._hub_report is not None and role == Role.ADMIN:
-            hub_choices.append(_ScopeChoice("The whole hub, counted on the hub",
+            hub_choices.append(_ScopeChoice(tr("The whole hub, counted on the hub"),
                                             ReportScope(ScopeKind.HUB), worker_facing=False,
-                                            from_hub=True))
+                                            from_hub=True,
+                                            asking=tr("Asking the hub for The whole hub…")))
         workers = sorted({a.worker for a in records})
         others = [w for w in workers if w != self._me]
         if self._supervisor and others:
             team = getattr(self._account, "team", None) or "team"
-            choices.append(_ScopeChoice(f"Team {team} (as synced to this laptop)",
+            choices.append(_ScopeChoice(tr("Team {team} (as synced to this laptop)").format(
+                                            team=team),
                                         ReportScope(ScopeKind.TEAM, team), worker_facing=False))
             labels = worker_labels(workers, self._names)
             choices += [
-                _ScopeChoice(f"Worker: {labels[w][1]}", ReportScope(ScopeKind.WORKER, w),
+                _ScopeChoice(tr("Worker: {name}").format(name=labels[w][1]),
+                             ReportScope(ScopeKind.WORKER, w),
                              worker_facing=False)
                 for w in sorted(others, key=lambda w: labels[w][0])
             ]
@@ -721,14 +803,13 @@ class ReportsPage(QWidget):
         # laptop (this one too) last synced.
         choices = hub_choices + choices
         current = self.scope_combo.currentData()
-        current_scope = current.scope if isinstance(current, _ScopeChoice) else None
         self.scope_combo.blockSignals(True)
         self.scope_combo.clear()
         for choice in choices:
             self.scope_combo.addItem(choice.label, choice)
         scopes = [(c.scope, c.from_hub) for c in choices]
-        if isinstance(current, _ScopeChoice) and (current_scope, current.from_hub) in scopes:
-            self.scope_combo.setCurrentIndex(scopes.index((current_scope, current.from_hub)))
+        if isinstance(current, _ScopeChoice) and (current.scope, current.from_hub) in scopes:
+            self.scope_combo.setCurrentIndex(scopes.index((current.scope, current.from_hub)))
         self.scope_combo.blockSignals(False)
 
     # ------------------------------------------------------------------ computing
@@ -750,23 +831,19 @@ class ReportsPage(QWidget):
         self._render()
 
     def _failed(self, error: BaseException) -> None:
-        self.message.show_error(
+        self.message.show_error(tr(
             "The figures could not be counted from the casebook. Try again; if it keeps "
-            f"happening, lock and unlock Spoke. ({type(error).__name__})"
-        )
+            "happening, lock and unlock Spoke. ({error})").format(error=type(error).__name__))
 
-    def _render(self) -> None:
+    def _render(self, *, tell: bool = True) -> None:
         if self._records is None:
             return
         choice = self.scope_combo.currentData()
         if not isinstance(choice, _ScopeChoice):
             return
-        try:
-            period = self.period
-        except SpokeError:
-            self.message.show_error("The end of the period is before its start: "
-                                    "choose the dates again.")
-            self._set_exportable(False)
+        period = self.typed_period(tell=tell)
+        if period is None:
+            self._no_report()
             return
         self.message.clear_message()
         if choice.from_hub and self._hub_report is not None:
@@ -775,7 +852,7 @@ class ReportsPage(QWidget):
                 self._show_report(self._hub_cache[1], choice)
                 return
             self._set_exportable(False)
-            self.summary.setText(f"Asking the hub for {choice.label.split(',')[0]}…")
+            self.summary.setText(choice.asking)
             fetch = self._hub_report
             self._tasks.submit(lambda: fetch(period, choice.scope),
                                lambda report: self._hub_loaded(key, report, choice),
@@ -791,16 +868,17 @@ class ReportsPage(QWidget):
     def _hub_loaded(self, key: tuple[Period, str], report: Report, choice: _ScopeChoice) -> None:
         self._hub_cache = (key, report)
         current = self.scope_combo.currentData()
-        if isinstance(current, _ScopeChoice) and current.label == choice.label:
+        if isinstance(current, _ScopeChoice) and (current.scope, current.from_hub) == (
+                choice.scope, choice.from_hub):
             self._render()  # the period or the choice may have changed meanwhile
 
     def _hub_failed(self, error: BaseException) -> None:
         reason = str(error) if isinstance(error, SpokeError) else type(error).__name__
         self.summary.setText("")
-        self.message.show_error(
-            f"The hub could not count these figures: {reason} Choose a report "
+        self.message.show_error(tr(
+            "The hub could not count these figures: {reason} Choose a report "
             "\u201cas synced to this laptop\u201d to count what this laptop holds."
-        )
+        ).format(reason=reason))
         self._set_exportable(False)
 
     def _show_report(self, report: Report, choice: _ScopeChoice) -> None:
@@ -815,8 +893,10 @@ class ReportsPage(QWidget):
         by_key = {row.key: row for row in shown}
         for chart in self.charts:
             chart.show_figures(by_key)
-        form = " Funder form: " + HIDDEN_NOTE if self.funder else ""
-        self.summary.setText(f"{_scope_words(self.report, choice.label)}.{form}")
+        scope = _scope_words(self.report, choice.label)
+        self.summary.setText(
+            tr("{scope}. Funder form: {note}").format(scope=scope, note=HIDDEN_NOTE)
+            if self.funder else tr("{scope}.").format(scope=scope))
         self._set_exportable(True)
         emit(self.computed)
 
@@ -828,24 +908,25 @@ class ReportsPage(QWidget):
             if row.section == SECTION_AREAS:
                 if section != SECTION_AREAS:  # shown as its own table, by area
                     section = SECTION_AREAS
-                    rows.append((f"{SECTION_AREAS}: the table beside, by area", None))
+                    rows.append((tr("{section}: the table beside, by area").format(
+                        section=section_words(SECTION_AREAS)), None))
                 continue
             if row.section != section:
                 section = row.section
-                rows.append((section, None))
-            rows.append((row.label, row))
+                rows.append((section_words(section), None))
+            rows.append((row_words(row.key, row.label), row))
         self.table.setRowCount(len(rows))
         bold = QFont(self.table.font())
         bold.setBold(True)
-        for number, (label, row) in enumerate(rows):
-            first = QTableWidgetItem(label if row is None else f"    {label}")
+        for number, (label, figure) in enumerate(rows):
+            first = QTableWidgetItem(label if figure is None else f"    {label}")
             first.setToolTip(label)  # the whole label where the column cuts it short
             self.table.setItem(number, 0, first)
-            if row is None:
+            if figure is None:
                 first.setFont(bold)
                 self.table.setSpan(number, 0, 1, 3)
                 continue
-            for column, value in ((1, row.value), (2, row.share)):
+            for column, value in ((1, figure.value), (2, figure.share)):
                 item = QTableWidgetItem(value)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(number, column, item)
@@ -856,6 +937,8 @@ class ReportsPage(QWidget):
         bold = QFont(self.area_table.font())
         bold.setBold(True)
         for number, (name, values) in enumerate(table.rows):
+            if name in (AREA_NOT_RECORDED, AREA_TOTAL):
+                name = section_words(name)  # the service's own words; an area's name is data
             first = QTableWidgetItem(name)
             first.setToolTip(name)
             if number == len(table.rows) - 1:
@@ -868,6 +951,17 @@ class ReportsPage(QWidget):
         height = self.area_table.horizontalHeader().height() + 4 + sum(
             self.area_table.rowHeight(r) for r in range(self.area_table.rowCount()))
         self.area_table.setMinimumHeight(min(height, self.fontMetrics().lineSpacing() * 24))
+
+    def _no_report(self) -> None:
+        """The period cannot be read: no figures are shown, so none can be mistaken for it."""
+        self.report = None
+        self.summary.setText("")
+        self.table.clearSpans()
+        self.table.setRowCount(0)
+        self.area_table.setRowCount(0)
+        for chart in self.charts:
+            chart.show_figures({})
+        self._set_exportable(False)
 
     def _set_exportable(self, on: bool) -> None:
         self.csv_button.setEnabled(on)
@@ -886,7 +980,7 @@ class ReportsPage(QWidget):
         path.write_text(report_csv(self.report, funder=self.funder), encoding="utf-8",
                         newline="")
         self._audit("report.export_csv")
-        self.message.show_info(f"Saved the figures as {path.name}.")
+        self.message.show_info(tr("Saved the figures as {name}.").format(name=path.name))
 
     def export_pdf(self, path: Path) -> None:
         """Write the figures and the charts shown (the funder form if ticked) as a PDF."""
@@ -894,27 +988,26 @@ class ReportsPage(QWidget):
         write_pdf(path, self.report, funder=self.funder, title=self._scope_label,
                   organisation=self.organisation)
         self._audit("report.export_pdf")
-        self.message.show_info(f"Saved the report as {path.name}.")
+        self.message.show_info(tr("Saved the report as {name}.").format(name=path.name))
 
     def _audit(self, action: str) -> None:
         """The casebook's audit trail records every export (written off the GUI thread)."""
         book = self._book
         self._tasks.write(lambda: book.audit(action), owner=self)
 
-    def _choose(self, suffix: str, kind: str) -> Path | None:
+    def _choose(self, suffix: str, title: str, files: str) -> Path | None:
         name, _filter = QFileDialog.getSaveFileName(
-            self, f"Export {kind}", str(Path.home() / f"{self._file_stem()}.{suffix}"),
-            f"{kind} (*.{suffix})",
+            self, title, str(Path.home() / f"{self._file_stem()}.{suffix}"), files,
         )
         return Path(name) if name else None
 
     def _choose_csv(self) -> None:
-        path = self._choose("csv", "CSV")
+        path = self._choose("csv", tr("Export CSV"), tr("CSV (*.csv)"))
         if path is not None:
             self._export(self.export_csv, path)
 
     def _choose_pdf(self) -> None:
-        path = self._choose("pdf", "PDF")
+        path = self._choose("pdf", tr("Export PDF"), tr("PDF (*.pdf)"))
         if path is not None:
             self._export(self.export_pdf, path)
 
@@ -922,6 +1015,6 @@ class ReportsPage(QWidget):
         try:
             write(path)
         except OSError as exc:
-            self.message.show_error(
-                f"Could not save {path.name} ({type(exc).__name__}): choose another folder."
-            )
+            self.message.show_error(tr(
+                "Could not save {name} ({error}): choose another folder."
+            ).format(name=path.name, error=type(exc).__name__))

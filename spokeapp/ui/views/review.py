@@ -54,10 +54,8 @@ from spokeapp.domain.records import (
     Session,
     SignOffOutcome,
 )
-from spokeapp.present.labels import (
-    format_day,
-    humanise,
-)
+from spokeapp.i18n import day, number, translator
+from spokeapp.present.labels import humanise
 from spokeapp.present.people import name_of, owner_words
 from spokeapp.present.record_words import moment_words, note_fields, what_words, when_words
 from spokeapp.present.review import (
@@ -89,6 +87,12 @@ from spokeapp.ui.widgets import (
     rows_table,
     scrolled_layout,
 )
+
+tr = translator(__name__)
+
+
+def _paragraph_html(words: str) -> str:
+    return f"<p>{html.escape(words)}</p>"
 
 
 def _browser(name: str, parent: QWidget) -> QTextBrowser:
@@ -132,32 +136,33 @@ class ReviewPage(QWidget):
         self._names: dict[str, str] = {}  # user id -> name, from the hub when it answers
         self.data: ReviewData | None = None
 
-        self.summary = QLabel("Loading…", self)
+        self.summary = QLabel(tr("Loading…"), self)
         self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("Review summary")
-        self.message = Message(self, name="Review message")
+        self.summary.setAccessibleName(tr("Review summary"))
+        self.message = Message(self, name=tr("Review message"))
 
         # -- the queue
-        self.queue_model = RowsModel(("Reference", "What", "When", "Written by"), self)
-        self.queue = rows_table(self.queue_model, "Notes and assessments to review, oldest first",
-                            self)
-        self.note = _browser("The note to review", self)
-        self.context = _browser("The case beside it", self)
+        self.queue_model = RowsModel(
+            (tr("Reference"), tr("What"), tr("When"), tr("Written by")), self)
+        self.queue = rows_table(self.queue_model,
+                                tr("Notes and assessments to review, oldest first"), self)
+        self.note = _browser(tr("The note to review"), self)
+        self.context = _browser(tr("The case beside it"), self)
         self.comment = QPlainTextEdit(self)
-        self.comment.setAccessibleName("Supervision comment")
-        self.comment.setPlaceholderText("A comment for the worker on this note…")
+        self.comment.setAccessibleName(tr("Supervision comment"))
+        self.comment.setPlaceholderText(tr("A comment for the worker on this note…"))
         self.comment.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
-        self.review_button = QPushButton("Mar&k reviewed", self)
-        self.review_button.setAccessibleName("Mark reviewed")
-        self.comment_button = QPushButton("Add &comment", self)
-        self.comment_button.setAccessibleName("Add comment")
-        self.open_button = QPushButton("&Open the case", self)
-        self.open_button.setAccessibleName("Open the case")
-        self.supervision_button = QPushButton("Record case s&upervision…", self)
-        self.supervision_button.setAccessibleName("Record case supervision")
+        self.review_button = QPushButton(tr("Mar&k reviewed"), self)
+        self.review_button.setAccessibleName(tr("Mark reviewed"))
+        self.comment_button = QPushButton(tr("Add &comment"), self)
+        self.comment_button.setAccessibleName(tr("Add comment"))
+        self.open_button = QPushButton(tr("&Open the case"), self)
+        self.open_button.setAccessibleName(tr("Open the case"))
+        self.supervision_button = QPushButton(tr("Record case s&upervision…"), self)
+        self.supervision_button.setAccessibleName(tr("Record case supervision"))
         self.dialog: CaseSupervisionDialog | None = None
-        queue_box = QGroupBox("To review (oldest first)", self)
-        queue_box.setAccessibleName("To review")
+        queue_box = QGroupBox(tr("To review (oldest first)"), self)
+        queue_box.setAccessibleName(tr("To review"))
         reading = QSplitter(Qt.Orientation.Horizontal, queue_box)
         reading.addWidget(self.note)
         reading.addWidget(self.context)
@@ -179,30 +184,31 @@ class ReviewPage(QWidget):
         queue_layout.addLayout(queue_buttons)
 
         # -- sign-off requests
-        self.sign_model = RowsModel(("Reference", "Request", "When", "Written by"), self)
-        self.sign_offs = rows_table(self.sign_model, "Sign-off requests", self)
-        self.request = _browser("The request", self)
+        self.sign_model = RowsModel(
+            (tr("Reference"), tr("Request"), tr("When"), tr("Written by")), self)
+        self.sign_offs = rows_table(self.sign_model, tr("Sign-off requests"), self)
+        self.request = _browser(tr("The request"), self)
         self.decision_comment = QPlainTextEdit(self)
-        self.decision_comment.setAccessibleName("Comment for the worker")
+        self.decision_comment.setAccessibleName(tr("Comment for the worker"))
         self.decision_comment.setPlaceholderText(
-            "Needed to return it: say why, and what to do next…"
+            tr("Needed to return it: say why, and what to do next…")
         )
         self.decision_comment.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
-        self.approve_button = QPushButton("&Approve", self)
-        self.approve_button.setAccessibleName("Approve")
-        self.return_button = QPushButton("Re&turn with comment", self)
-        self.return_button.setAccessibleName("Return with comment")
-        sign_box = QGroupBox("Sign-off requests", self)
-        sign_box.setAccessibleName("Sign-off requests")
+        self.approve_button = QPushButton(tr("&Approve"), self)
+        self.approve_button.setAccessibleName(tr("Approve"))
+        self.return_button = QPushButton(tr("Re&turn with comment"), self)
+        self.return_button.setAccessibleName(tr("Return with comment"))
+        sign_box = QGroupBox(tr("Sign-off requests"), self)
+        sign_box.setAccessibleName(tr("Sign-off requests"))
         sign_buttons = QHBoxLayout()
         sign_buttons.addWidget(self.approve_button)
         sign_buttons.addWidget(self.return_button)
         sign_buttons.addStretch(1)
         sign_layout = QVBoxLayout(sign_box)
-        sign_layout.addWidget(paragraph(
+        sign_layout.addWidget(paragraph(tr(
             "Closures, risk levels changed by professional judgement, and what your hub says "
             "needs approval. A closure is not final until you approve it; returning it reopens "
-            "the case for the worker, with your comment.", sign_box))
+            "the case for the worker, with your comment."), sign_box))
         self.sign_offs.setMinimumHeight(self.fontMetrics().lineSpacing() * 4)
         requests = QSplitter(Qt.Orientation.Vertical, sign_box)  # the list, then the request
         requests.addWidget(self.sign_offs)
@@ -213,8 +219,8 @@ class ReviewPage(QWidget):
         sign_layout.addWidget(self.decision_comment)
         sign_layout.addLayout(sign_buttons)
 
-        layout = scrolled_layout(self, "Review")  # scrolls on a short screen
-        layout.addWidget(heading("Review", self))
+        layout = scrolled_layout(self, tr("Review"))  # scrolls on a short screen
+        layout.addWidget(heading(tr("Review"), self))
         layout.addWidget(self.summary)
         layout.addWidget(self.message)
         # Sign-off requests and actions due side by side, so the note being read keeps the
@@ -244,18 +250,20 @@ class ReviewPage(QWidget):
         self._enable()
 
     def _actions_box(self) -> QGroupBox:
-        box = QGroupBox("Actions due from case supervision", self)
-        box.setAccessibleName("Actions due from case supervision")
+        box = QGroupBox(tr("Actions due from case supervision"), self)
+        box.setAccessibleName(tr("Actions due from case supervision"))
         # The action's words last, where the table stretches: they are the longest.
-        self.actions_model = RowsModel(("Due", "Reference", "Who", "Action"), self)
-        self.actions = rows_table(self.actions_model, "Actions due this week or overdue", box)
+        self.actions_model = RowsModel((tr("Due"), tr("Reference"), tr("Who"), tr("Action")),
+                                       self)
+        self.actions = rows_table(self.actions_model, tr("Actions due this week or overdue"),
+                                  box)
         # The action's words take the room that is left (elided; the tooltip has them all).
         self.actions.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.actions.setWordWrap(True)
         header = self.actions.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the action wraps
-        self.actions_empty = QLabel("No actions due this week or overdue.", box)
+        self.actions_empty = QLabel(tr("No actions due this week or overdue."), box)
         self.actions_empty.setEnabled(False)
         layout = QVBoxLayout(box)
         layout.addWidget(self.actions)
@@ -299,12 +307,14 @@ class ReviewPage(QWidget):
         self.actions_empty.setVisible(not data.actions)
         notes, requests = len(data.queue), len(data.sign_offs)
         overdue = sum(1 for item in data.actions if item.due.overdue)
-        self.summary.setText(
-            f"{notes} note{'s' if notes != 1 else ''} to review, {requests} sign-off "
-            f"request{'s' if requests != 1 else ''} and {overdue} overdue "
-            f"action{'s' if overdue != 1 else ''}. Notes and requests arrive from your team's "
-            "laptops when you sync."
-        )
+        self.summary.setText(tr(
+            "{notes} to review, {requests} and {overdue}. Notes and requests arrive from your "
+            "team's laptops when you sync."
+        ).format(
+            notes=tr.plural(notes, "{n} note", "{n} notes"),
+            requests=tr.plural(requests, "{n} sign-off request", "{n} sign-off requests"),
+            overdue=tr.plural(overdue, "{n} overdue action", "{n} overdue actions"),
+        ))
         self._select(self.queue, keep.record.id if keep else None)
         self._select(self.sign_offs, keep_request.record.id if keep_request else None)
         self._show_item()
@@ -321,9 +331,11 @@ class ReviewPage(QWidget):
 
     def _action_row(self, item: ActionItem, me: str) -> Row:
         due = item.due
-        when = format_day(due.action.due_on) + (" (overdue)" if due.overdue else "")
+        when = day(due.action.due_on)
+        if due.overdue:
+            when = tr("{day} (overdue)").format(day=when)
         owner = due.action.owner.strip()
-        who = "You" if owner.casefold() == me.casefold() else owner_words(self._names, owner)
+        who = tr("You") if owner.casefold() == me.casefold() else owner_words(self._names, owner)
         return Row(
             cells=(when, item.reference, who, " ".join(due.action.description.split())),
             key=f"{due.supervision_id}#{due.number}",
@@ -342,9 +354,9 @@ class ReviewPage(QWidget):
         if model.rowCount() == 0:
             return
         row = 0
-        for number in range(model.rowCount()):
-            if model.index(number, 0).data(KEY_ROLE) == record_id:
-                row = number
+        for index in range(model.rowCount()):
+            if model.index(index, 0).data(KEY_ROLE) == record_id:
+                row = index
                 break
         table.setCurrentIndex(model.index(row, 0))
 
@@ -374,11 +386,11 @@ class ReviewPage(QWidget):
         item = self.current_item()
         self._enable()
         if item is None:
-            self.note.setHtml("<p>Nothing waiting for review.</p>")
+            self.note.setHtml(_paragraph_html(tr("Nothing waiting for review.")))
             self.context.clear()
             return
         self.note.setHtml(_html(what_words(item.record), [
-            ("Written by", self._who(item.author)), *note_fields(item.record)
+            (tr("Written by"), self._who(item.author)), *note_fields(item.record)
         ]))
         self.context.setHtml(self._context_html(item))
 
@@ -386,11 +398,11 @@ class ReviewPage(QWidget):
         item = self.current_request()
         self._enable()
         if item is None:
-            self.request.setHtml("<p>No sign-off requests.</p>")
+            self.request.setHtml(_paragraph_html(tr("No sign-off requests.")))
             return
         self.request.setHtml(
-            _html(what_words(item.record), [("Written by", self._who(item.author)),
-                                            ("Case", item.context.reference),
+            _html(what_words(item.record), [(tr("Written by"), self._who(item.author)),
+                                            (tr("Case"), item.context.reference),
                                             *note_fields(item.record)])
         )
 
@@ -398,19 +410,24 @@ class ReviewPage(QWidget):
         context = item.context
         case = context.case
         person = context.person
-        name = f" ({person.name})" if person and not self._hide_names else ""
+        young_person = context.reference
+        if person and not self._hide_names:
+            young_person = tr("{reference} ({name})").format(reference=context.reference,
+                                                              name=person.name)
         fields = [
-            ("Young person", f"{context.reference}{name}"),
-            ("Key worker", self._who(case.key_worker)),
-            ("Case", f"Closed on {format_day(case.closed_on)}" if case.closed_on
-             else f"Open since {format_day(case.opened_on)}"),
-            ("Current risk", humanise(case.current_risk_level) or "Not assessed"),
-            ("Sessions recorded", str(context.sessions)),
-            ("Last contact", moment_words(context.last_contact) if context.last_contact else ""),
+            (tr("Young person"), young_person),
+            (tr("Key worker"), self._who(case.key_worker)),
+            (tr("Case"), tr("Closed on {day}").format(day=day(case.closed_on)) if case.closed_on
+             else tr("Open since {day}").format(day=day(case.opened_on))),
+            (tr("Current risk"), humanise(case.current_risk_level) or tr("Not assessed")),
+            (tr("Sessions recorded"), number(context.sessions)),
+            (tr("Last contact"),
+             moment_words(context.last_contact) if context.last_contact else ""),
         ]
-        parts = [_html("The case", fields)]
+        parts = [_html(tr("The case"), fields)]
         if context.comments:
-            parts.append("<p><b>Supervision comments so far:</b></p><ul>")
+            parts.append(
+                f"<p><b>{html.escape(tr('Supervision comments so far:'))}</b></p><ul>")
             for comment in context.comments[-5:]:
                 parts.append(
                     f"<li>{html.escape(moment_words(comment.written_at))}: "
@@ -435,7 +452,7 @@ class ReviewPage(QWidget):
         self._tasks.write(
             lambda: mark_reviewed(book, record, at),
             lambda _mark: self._saved(
-                record.case_id, "Marked reviewed. It goes to the hub at the next sync."
+                record.case_id, tr("Marked reviewed. It goes to the hub at the next sync.")
             ),
             self._failed, owner=self, busy=(self.review_button,),
         )
@@ -446,15 +463,15 @@ class ReviewPage(QWidget):
         if item is None:
             return
         if not text:
-            self.message.show_error("Write your comment first.")
+            self.message.show_error(tr("Write your comment first."))
             self.comment.setFocus()
             return
         book, at, record = self._book, self._clock(), item.record
 
         def saved(_comment: object) -> None:
             self.comment.clear()
-            self._saved(record.case_id,
-                        "Comment saved. The worker sees it on their record after the next sync.")
+            self._saved(record.case_id, tr(
+                "Comment saved. The worker sees it on their record after the next sync."))
 
         self._tasks.write(
             lambda: add_comment(book, record.case_id, text, at, about=record),
@@ -473,7 +490,7 @@ class ReviewPage(QWidget):
             if not isinstance(error, SpokeError):
                 raise error
             self.message.show_error(
-                "To return it, say why and what to do next in the comment box."
+                tr("To return it, say why and what to do next in the comment box.")
                 if outcome is SignOffOutcome.RETURNED else str(error)
             )
             self.decision_comment.setFocus()
@@ -481,11 +498,11 @@ class ReviewPage(QWidget):
         def decided(_decision: object) -> None:
             self.decision_comment.clear()
             if outcome is SignOffOutcome.APPROVED:
-                words = "Approved."
+                words = tr("Approved.")
             elif isinstance(record, Closure):
-                words = "Returned: the case reopens for the worker at their next sync."
+                words = tr("Returned: the case reopens for the worker at their next sync.")
             else:
-                words = "Returned to the worker with your comment."
+                words = tr("Returned to the worker with your comment.")
             self._saved(record.case_id, words)
 
         self._tasks.write(
@@ -510,8 +527,8 @@ class ReviewPage(QWidget):
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(
-            lambda _id: self._saved(case_id, "Case supervision recorded. It goes to the hub "
-                                             "at the next sync.")
+            lambda _id: self._saved(case_id, tr("Case supervision recorded. It goes to the hub "
+                                                "at the next sync."))
         )
         self.dialog = dialog
         dialog.open()
@@ -523,35 +540,36 @@ class CaseSupervisionDialog(RecordDialog):
 
     saved = Signal(str)
     LABELS: Final[Mapping[str, str]] = {
-        "held_on": "Date of the supervision",
-        "discussion": "Discussion",
-        "decisions": "Decisions",
-        "decisions_not_to_act": "Decisions not to act",
-        "action_texts": "Actions",
-        "action_owners": "Who does each action",
-        "action_due": "When each action is due",
+        "held_on": tr.noop("Date of the supervision"),
+        "discussion": tr.noop("Discussion"),
+        "decisions": tr.noop("Decisions"),
+        "decisions_not_to_act": tr.noop("Decisions not to act"),
+        "action_texts": tr.noop("Actions"),
+        "action_owners": tr.noop("Who does each action"),
+        "action_due": tr.noop("When each action is due"),
     }
     ACTION_ROWS: Final = 4
 
     def __init__(self, book: Casebook, case_id: str, reference: str, *, today: date,
                  parent: QWidget | None = None, tasks: TaskRunner | None = None) -> None:
-        super().__init__("Case supervision", parent, tasks=tasks)
+        super().__init__(tr("Case supervision"), parent, tasks=tasks)
         self._book = book
         self.case_id = case_id
         self.record_id = new_id()
-        self.form = FieldForm(self, self.LABELS)
-        self.body.addWidget(QLabel(f"Case {reference}", self))
+        self.form = FieldForm(self, {key: tr(words) for key, words in self.LABELS.items()})
+        self.body.addWidget(QLabel(tr("Case {reference}").format(reference=reference), self))
         self.body.addWidget(self.form.widget)
         f = self.form
-        self.held_on = f.add("held_on", "&Date of the supervision", date_edit(today))
-        self.discussion = f.add("discussion", "Dis&cussion", text_box(4))
-        self.decisions = f.add("decisions", "D&ecisions", text_box(2), hint="One per line.")
+        self.held_on = f.add("held_on", tr("&Date of the supervision"), date_edit(today))
+        self.discussion = f.add("discussion", tr("Dis&cussion"), text_box(4))
+        self.decisions = f.add("decisions", tr("D&ecisions"), text_box(2),
+                               hint=tr("One per line."))
         self.not_to_act = f.add(
-            "decisions_not_to_act", "Decisions &not to act", text_box(2),
-            hint="One per line, with the reason (a decision not to act is a decision too).",
+            "decisions_not_to_act", tr("Decisions &not to act"), text_box(2),
+            hint=tr("One per line, with the reason (a decision not to act is a decision too)."),
         )
-        actions = QGroupBox("Actions: what, who, by when", self)
-        actions.setAccessibleName("Actions")
+        actions = QGroupBox(tr("Actions: what, who, by when"), self)
+        actions.setAccessibleName(tr("Actions"))
         grid = QGridLayout(actions)
         # Owners are people's user ids, so an action reaches its owner's Today page.
         people = sorted({*team_workers(book), str(book.author)})
@@ -561,17 +579,18 @@ class CaseSupervisionDialog(RecordDialog):
         for n in range(self.ACTION_ROWS):
             what, who, due = QLineEdit(actions), QLineEdit(actions), date_edit(today)
             due.setParent(actions)
-            what.setAccessibleName(f"Action {n + 1}: what")
-            who.setAccessibleName(f"Action {n + 1}: who")
-            due.set_name(f"Action {n + 1}: due by")
-            what.setPlaceholderText("What")
-            who.setPlaceholderText("Who (user id: it shows on their Today page)")
+            what.setAccessibleName(tr("Action {n}: what").format(n=number(n + 1)))
+            who.setAccessibleName(tr("Action {n}: who").format(n=number(n + 1)))
+            due.set_name(tr("Action {n}: due by").format(n=number(n + 1)))
+            what.setPlaceholderText(tr("What"))
+            who.setPlaceholderText(tr("Who (user id: it shows on their Today page)"))
             who.setCompleter(completer)
             for column, widget in enumerate((what, who, due)):
                 grid.addWidget(widget, n, column)
             self.action_rows.append((what, who, due))
         self.body.addWidget(actions)
-        self.add_close_and_save("&Save case supervision (Ctrl+Enter)", "Save case supervision")
+        self.add_close_and_save(tr("&Save case supervision (Ctrl+Enter)"),
+                                tr("Save case supervision"))
         extra = [w for action in self.action_rows for w in action]
         for widget in [*f.inputs.values(), *extra]:
             watch(widget, self.changed)
@@ -605,7 +624,7 @@ class CaseSupervisionDialog(RecordDialog):
         self.summary.clear_message()
         self.form.clear()
         record = self.record()
-        return self.finalise_record(self._book, record, "saving", self.saved)
+        return self.finalise_record(self._book, record, tr("saving"), self.saved)
 
 
 # ---------------------------------------------------------------------- worker: Today
@@ -624,13 +643,14 @@ class SupervisorComments(QWidget):
         self._book = book
         self._tasks = tasks
         self.items: list[UnreadComment] = []
-        self.model = RowsModel(("Reference", "About", "Comment", "Written"), self)
-        self.table = rows_table(self.model, "Supervisor comments not yet read", self)
-        self.empty = QLabel("No new comments from your supervisor.", self)
+        self.model = RowsModel((tr("Reference"), tr("About"), tr("Comment"), tr("Written")),
+                               self)
+        self.table = rows_table(self.model, tr("Supervisor comments not yet read"), self)
+        self.empty = QLabel(tr("No new comments from your supervisor."), self)
         self.empty.setWordWrap(True)
         self.empty.setEnabled(False)
-        self.read_button = QPushButton("&Mark all read", self)
-        self.read_button.setAccessibleName("Mark all supervisor comments read")
+        self.read_button = QPushButton(tr("&Mark all read"), self)
+        self.read_button.setAccessibleName(tr("Mark all supervisor comments read"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
@@ -657,9 +677,9 @@ class SupervisorComments(QWidget):
         self.items = list(items)
         self.model.set_rows([
             Row(
-                cells=(item.reference, item.about or "The case",
+                cells=(item.reference, item.about or tr("The case"),
                        " ".join(item.text.split()),
-                       format_day(item.due_on) if item.due_on else moment_words(item.written_at)),
+                       day(item.due_on) if item.due_on else moment_words(item.written_at)),
                 key=item.record_id,
                 payload=item.case_id,
                 tooltip=item.text,
@@ -695,27 +715,28 @@ class ReassignDialog(QDialog):
     def __init__(self, book: Casebook, case_id: str, reference: str, current: str,
                  parent: QWidget | None = None, *, tasks: TaskRunner | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Reassign case")
+        self.setWindowTitle(tr("Reassign case"))
         self._book = book
         self._tasks = tasks if tasks is not None else TaskRunner(self, max_threads=1)
         self.case_id = case_id
         self.current = current
         self.worker = QComboBox(self)
         self.worker.setEditable(True)
-        self.worker.setAccessibleName("New key worker")
+        self.worker.setAccessibleName(tr("New key worker"))
         for worker in team_workers(book):
             if worker != current:
                 self.worker.addItem(worker)
-        label = QLabel("New &key worker:", self)
+        label = QLabel(tr("New &key worker:"), self)
         label.setBuddy(self.worker)
-        self.message = Message(self, name="Reassign message")
+        self.message = Message(self, name=tr("Reassign message"))
         self.cancel_button, self.save_button, buttons = close_and_save(
-            self, "&Reassign", "Reassign")
+            self, tr("&Reassign"), tr("Reassign"))
         layout = QVBoxLayout(self)
-        layout.addWidget(paragraph(
-            f"Case {reference} is held by {current}. At the next sync it leaves their laptop "
+        layout.addWidget(paragraph(tr(
+            "Case {reference} is held by {worker}. At the next sync it leaves their laptop "
             "and reaches the new key worker's (who must be in your team). Work they have not "
-            "synced yet is kept on their laptop, not lost.", self))
+            "synced yet is kept on their laptop, not lost.").format(
+                reference=reference, worker=current), self))
         layout.addWidget(label)
         layout.addWidget(self.worker)
         layout.addWidget(self.message)
@@ -726,14 +747,15 @@ class ReassignDialog(QDialog):
     def save(self) -> bool:
         worker = self.worker.currentText().strip()
         if not worker or worker == self.current:
-            self.message.show_error("Choose the worker who will hold the case from now on.")
+            self.message.show_error(tr("Choose the worker who will hold the case from now on."))
             return False
         book, case_id = self._book, self.case_id
 
         def failed(exc: BaseException) -> None:
             if not isinstance(exc, SpokeError):
                 raise exc
-            self.message.show_error(f"The case could not be reassigned: {exc}")
+            self.message.show_error(tr("The case could not be reassigned: {error}").format(
+                error=exc))
 
         def done(_case: object) -> None:
             emit(self.reassigned, case_id)

@@ -39,10 +39,11 @@ from spokeapp.domain.reviews import (
     next_review_due,
 )
 from spokeapp.domain.risk_tool import RiskTool
+from spokeapp.i18n import day, translator
 from spokeapp.present.case_page import REVIEW_SETTING
-from spokeapp.present.labels import format_day
 from spokeapp.present.risk_words import answer_these, result_of, unanswered_by_domain
 from spokeapp.store.casebook import Casebook
+from spokeapp.ui.date_field import DateField
 from spokeapp.ui.forms import (
     FieldForm,
     RecordDialog,
@@ -59,25 +60,31 @@ from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.widgets import Message
 
-ANSWERS: Final = ((0, "No"), (1, "Some concern"), (2, "Significant"))
+tr = translator(__name__)
+
+ANSWERS: Final = ((0, tr.noop("No")), (1, tr.noop("Some concern")), (2, tr.noop("Significant")))
 ASSESSMENT_TYPES: Final = {
-    AssessmentType.INITIAL: "Initial (start of support)",
-    AssessmentType.REVIEW: "Review",
-    AssessmentType.CLOSURE: "Closing (end of support)",
+    AssessmentType.INITIAL: tr.noop("Initial (start of support)"),
+    AssessmentType.REVIEW: tr.noop("Review"),
+    AssessmentType.CLOSURE: tr.noop("Closing (end of support)"),
 }
 LABELS: Final = {
-    "assessment_type": "Kind of assessment",
-    "assessed_on": "Date of assessment",
-    "answers": "Answers",
-    "override": "The score does not match my judgement",
-    "override_level": "Level in your judgement",
-    "override_reasons": "Reasons for your judgement",
-    "needs_sign_off": "Supervisor sign-off",
-    "review_weeks": "Next review in",
-    "tool_version": "Risk tool",
-    "score": "Score",
-    "level": "Level",
+    "assessment_type": tr.noop("Kind of assessment"),
+    "assessed_on": tr.noop("Date of assessment"),
+    "answers": tr.noop("Answers"),
+    "override": tr.noop("The score does not match my judgement"),
+    "override_level": tr.noop("Level in your judgement"),
+    "override_reasons": tr.noop("Reasons for your judgement"),
+    "needs_sign_off": tr.noop("Supervisor sign-off"),
+    "review_weeks": tr.noop("Next review in"),
+    "tool_version": tr.noop("Risk tool"),
+    "score": tr.noop("Score"),
+    "level": tr.noop("Level"),
 }
+
+
+def _labels() -> dict[str, str]:
+    return {name: tr(words) for name, words in LABELS.items()}
 
 
 def swatch(colour: str, size: int = 14) -> QIcon:
@@ -105,22 +112,26 @@ class RiskAssessmentDialog(RecordDialog):
         parent: QWidget | None = None,
         tasks: TaskRunner | None = None,
     ) -> None:
-        super().__init__("Risk assessment", parent, tasks=tasks)
+        super().__init__(tr("Risk assessment"), parent, tasks=tasks)
         self._book = book
         self.tool = tool
         self.case_id = case_id
         self.record_id = draft.id if draft else new_id()
         self.groups: dict[str, QButtonGroup] = {}
 
-        self.form = FieldForm(self, LABELS)
+        self.form = FieldForm(self, _labels())
         self.kind = self.form.add(
-            "assessment_type", "&Kind of assessment", choice_box(ASSESSMENT_TYPES)
+            "assessment_type", tr("&Kind of assessment"),
+            choice_box({kind: tr(words) for kind, words in ASSESSMENT_TYPES.items()}),
         )
-        self.assessed_on = self.form.add("assessed_on", "&Date", date_edit(today, past_only=True))
+        # Typed, never today for the worker: the day of the assessment is a fact they give.
+        self.assessed_on = self.form.add("assessed_on", tr("&Date"),
+                                         date_edit(None, today=today, past_only=True))
         self.body.addWidget(self.form.widget)
         intro = QLabel(
-            f"{tool.title} (version {tool.version}). For each question choose No, Some concern "
-            "or Significant. The score and level show once every question has an answer.",
+            tr("{tool} (version {version}). For each question choose No, Some concern or "
+               "Significant. The score and level show once every question has an answer.")
+            .format(tool=tool.title, version=tool.version),
             self,
         )
         intro.setWordWrap(True)
@@ -137,43 +148,52 @@ class RiskAssessmentDialog(RecordDialog):
                 text.setWordWrap(True)
                 if indicator.help:
                     text.setToolTip(indicator.help)
-                window = f" (last {indicator.window_days} days)" if indicator.window_days else ""
-                text.setText(indicator.text + window)
+                if indicator.window_days:
+                    text.setText(tr.plural(
+                        indicator.window_days, "{question} (last {n} day)",
+                        "{question} (last {n} days)").format(question=indicator.text))
+                else:
+                    text.setText(indicator.text)
                 grid.addWidget(text, row, 0)
                 group = QButtonGroup(box)
                 group.setExclusive(True)
-                for column, (value, word) in enumerate(ANSWERS, start=1):
+                for column, (value, answer) in enumerate(ANSWERS, start=1):
+                    word = tr(answer)
                     radio = QRadioButton(word, box)
-                    radio.setAccessibleName(f"{indicator.text}: {word}")
+                    radio.setAccessibleName(tr("{question}: {answer}").format(
+                        question=indicator.text, answer=word))
                     group.addButton(radio, value)
                     grid.addWidget(radio, row, column)
                     first_radio = first_radio or radio
                 group.idToggled.connect(self._answer_toggled)
                 self.groups[indicator.id] = group
             self.body.addWidget(box)
-        self.answers_error = self.form.errors["answers"] = self._inline_message("Answers")
+        self.answers_error = self.form.errors["answers"] = self._inline_message(
+            tr(LABELS["answers"]))
 
-        judgement = QGroupBox("Your professional judgement", self)
-        judgement.setAccessibleName("Your professional judgement")
-        self.judgement_form = FieldForm(judgement, LABELS)
-        self.override = QCheckBox("The score does not match my &judgement", judgement)
-        self.override.setAccessibleName("The score does not match my judgement")
+        judgement = QGroupBox(tr("Your professional judgement"), self)
+        judgement.setAccessibleName(tr("Your professional judgement"))
+        self.judgement_form = FieldForm(judgement, _labels())
+        self.override = QCheckBox(tr("The score does not match my &judgement"), judgement)
+        self.override.setAccessibleName(tr("The score does not match my judgement"))
         self.judgement_form.add("override", "", self.override)
         self.override_level = choice_box(
-            {band.name: band.label for band in tool.bands}, blank="Choose a level…"
+            {band.name: band.label for band in tool.bands}, blank=tr("Choose a level…")
         )
         for number, band in enumerate(tool.bands, start=1):
             self.override_level.setItemIcon(number, swatch(band.colour))
-        self.judgement_form.add("override_level", "Le&vel in your judgement", self.override_level)
+        self.judgement_form.add("override_level", tr("Le&vel in your judgement"),
+                                self.override_level)
         self.override_reasons = self.judgement_form.add(
             "override_reasons",
-            "&Reasons",
+            tr("&Reasons"),
             _reasons_box(),
-            hint="Say what you know that the questions do not capture. Your supervisor will "
-            "read this when they sign the assessment off.",
+            hint=tr("Say what you know that the questions do not capture. Your supervisor will "
+                    "read this when they sign the assessment off."),
         )
         self.sign_off_note = QLabel(
-            "An assessment with your own judgement needs your supervisor's sign-off.", judgement
+            tr("An assessment with your own judgement needs your supervisor's sign-off."),
+            judgement,
         )
         self.sign_off_note.setWordWrap(True)
         judgement_layout = QHBoxLayout(judgement)
@@ -186,25 +206,25 @@ class RiskAssessmentDialog(RecordDialog):
         self.review_weeks = QSpinBox(self)
         self.review_weeks.setRange(MIN_REVIEW_INTERVAL_WEEKS, MAX_REVIEW_INTERVAL_WEEKS)
         self.review_weeks.setValue(DEFAULT_REVIEW_INTERVAL_WEEKS)
-        self.review_weeks.setSuffix(" weeks")
-        review_form = FieldForm(self, LABELS)
-        review_form.add("review_weeks", "&Next review in", self.review_weeks)
+        self.review_weeks.setSuffix(tr(" weeks"))
+        review_form = FieldForm(self, _labels())
+        review_form.add("review_weeks", tr("&Next review in"), self.review_weeks)
         self.review_due = QLabel(self)
-        self.review_due.setAccessibleName("Next review due")
-        review_form.layout.addRow("Next review due:", self.review_due)
+        self.review_due.setAccessibleName(tr("Next review due"))
+        review_form.layout.addRow(tr("Next review due:"), self.review_due)
         self.body.addWidget(review_form.widget)
 
         # The live result stays in view below the scrolling questions.
         self.result = QLabel(self)
-        self.result.setAccessibleName("Score and level")
+        self.result.setAccessibleName(tr("Score and level"))
         self.result.setTextFormat(Qt.TextFormat.PlainText)
         self.result_swatch = QLabel(self)
-        self.save_button = QPushButton("Save draf&t", self)
-        self.save_button.setAccessibleName("Save draft")
-        self.finalise_button = QPushButton("&Finalise (Ctrl+Enter)", self)
-        self.finalise_button.setAccessibleName("Finalise this risk assessment")
-        self.cancel_button = QPushButton("Close (Esc)", self)
-        self.cancel_button.setAccessibleName("Close")
+        self.save_button = QPushButton(tr("Save draf&t"), self)
+        self.save_button.setAccessibleName(tr("Save draft"))
+        self.finalise_button = QPushButton(tr("&Finalise (Ctrl+Enter)"), self)
+        self.finalise_button.setAccessibleName(tr("Finalise this risk assessment"))
+        self.cancel_button = QPushButton(tr("Close (Esc)"), self)
+        self.cancel_button.setAccessibleName(tr("Close"))
         row = QHBoxLayout()
         row.addWidget(self.result_swatch)
         row.addWidget(self.result, 1)
@@ -243,7 +263,7 @@ class RiskAssessmentDialog(RecordDialog):
             QWidget.setTabOrder(self.assessed_on, first_radio)
 
     def _inline_message(self, name: str) -> Message:
-        message = Message(self, name=f"Problem with {name}")
+        message = Message(self, name=tr("Problem with {field}").format(field=name))
         self.body.addWidget(message)
         return message
 
@@ -289,8 +309,12 @@ class RiskAssessmentDialog(RecordDialog):
             self.answers_error.clear_message()
 
     def _update_review(self, *_args: object) -> None:
-        due = next_review_due(day_of(self.assessed_on), self.review_weeks.value())
-        self.review_due.setText(format_day(due))
+        assessed = self.assessed_on.day() if isinstance(self.assessed_on, DateField) else None
+        if assessed is None:  # nothing is worked out from a day not given
+            self.review_due.setText(tr("Worked out once the date of assessment is typed"))
+            return
+        due = next_review_due(assessed, self.review_weeks.value())
+        self.review_due.setText(day(due))
 
     def _load(self, draft: RiskAssessment) -> None:
         select(self.kind, draft.assessment_type.value)
@@ -331,13 +355,19 @@ class RiskAssessmentDialog(RecordDialog):
         self.finalise()
 
     def save_draft(self) -> bool:
+        self.form.clear()
+        dated = self.form.date_problems()
+        if dated:  # a draft record holds the day it was done: never a stand-in for it
+            self.form.show_problems(ValidationError(dated), self.summary, tr("saving a draft"))
+            return False
         try:
             self._book.save(self.record())
         except SpokeError as exc:
-            self.summary.show_error(f"The draft could not be saved: {exc}")
+            self.summary.show_error(
+                tr("The draft could not be saved: {reason}").format(reason=exc))
             return False
         self.dirty = False
-        self.summary.show_info("Draft saved. You can finish this assessment later.")
+        self.summary.show_info(tr("Draft saved. You can finish this assessment later."))
         emit(self.draft_saved, self.record_id)
         return True
 
@@ -355,17 +385,17 @@ class RiskAssessmentDialog(RecordDialog):
         except ValidationError as exc:
             problems.extend(exc.problems)
         problems = [
-            Problem("override_level", "is required: choose the level your judgement gives")
+            Problem("override_level", tr("is required: choose the level your judgement gives"))
             if p.field == "override_level" and "blank" in p.message
             else p
             for p in problems
         ]
         if problems:
-            self.form.show_problems(ValidationError(problems), self.summary, "finalising")
+            self.form.show_problems(ValidationError(problems), self.summary, tr("finalising"))
         if missing:
             # Named, not "fix 1 thing: Answers": the questions themselves, first one focused.
-            also = f" {self.summary.text()}" if problems else ""
-            self.summary.show_error(answer_these(self.tool, self.answers()) + also)
+            named = answer_these(self.tool, self.answers())
+            self.summary.show_error(f"{named} {self.summary.text()}" if problems else named)
             self.answers_error.show_error(unanswered_by_domain(self.tool, self.answers()))
             first = self.groups[missing[0]].buttons()[0]
             first.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -373,7 +403,7 @@ class RiskAssessmentDialog(RecordDialog):
         if problems or missing:
             return False
         book, case_id, weeks = self._book, self.case_id, str(self.review_weeks.value())
-        answer = confirm_finalise(self, book, "risk assessment")
+        answer = confirm_finalise(self, book, tr("risk assessment"))
         if not answer.finalise:
             return False
 

@@ -22,9 +22,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -33,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spokeapp.domain.errors import Problem, SpokeError, ValidationError
+from spokeapp.domain.errors import SpokeError, ValidationError
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import (
     MAX_SESSION_MINUTES,
@@ -43,46 +41,73 @@ from spokeapp.domain.records import (
     Session,
     VenueType,
 )
-from spokeapp.present.labels import CHOSEN_BY, CONTACT_TYPES, MEET_AGAIN, VENUE_TYPES
+from spokeapp.i18n import clock, translator
+from spokeapp.present.labels import CHOSEN_BY, CONTACT_TYPES, MEET_AGAIN, VENUE_TYPES, label
 from spokeapp.store.casebook import Casebook, CaseloadRow
 from spokeapp.ui.date_field import DateField
-from spokeapp.ui.forms import confirm_finalise, remember_answer
+from spokeapp.ui.forms import (
+    FieldForm,
+    choice_box,
+    chosen,
+    confirm_finalise,
+    remember_answer,
+    select,
+    text_box,
+)
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.widgets import Message, heading, paragraph
 
+tr = translator(__name__)
+
 DRAFT_SETTING: Final = "draft.session_form"
 AUTOSAVE_MS: Final = 5_000
 
-#: Field names (as the domain reports problems) and the words the form shows for them.
+#: Field names (as the domain reports problems) and the words the form shows for them
+#: (translated by :func:`field_labels`).
 FIELD_LABELS: Final = {
-    "case_id": "Young person",
-    "occurred_at": "When",
-    "duration_minutes": "Length in minutes",
-    "contact_type": "Type of contact",
-    "venue_type": "Where you met",
-    "venue_chosen_by": "Who chose where to meet",
-    "pace_set_by": "Who set the pace",
-    "discussed": "What was discussed",
-    "young_persons_words": "Their own words",
-    "wants_to_meet_again": "Do they want to see you again",
-    "concerns": "Concerns",
-    "actions": "Actions",
+    "case_id": tr.noop("Young person"),
+    "occurred_at": tr.noop("When"),
+    "duration_minutes": tr.noop("Length in minutes"),
+    "contact_type": tr.noop("Type of contact"),
+    "venue_type": tr.noop("Where you met"),
+    "venue_chosen_by": tr.noop("Who chose where to meet"),
+    "pace_set_by": tr.noop("Who set the pace"),
+    "discussed": tr.noop("What was discussed"),
+    "young_persons_words": tr.noop("Their own words"),
+    "wants_to_meet_again": tr.noop("Do they want to see you again"),
+    "concerns": tr.noop("Concerns"),
+    "actions": tr.noop("Actions"),
 }
+#: Each field's label with its Alt+letter: unique on the page and not S, G or V (the menus).
+MNEMONICS: Final = {
+    "case_id": tr.noop("&Young person"),
+    "occurred_at": tr.noop("&When"),
+    "duration_minutes": tr.noop("&Length"),
+    "contact_type": tr.noop("Type of &contact"),
+    "venue_type": tr.noop("Wh&ere you met"),
+    "venue_chosen_by": tr.noop("Who c&hose where"),
+    "pace_set_by": tr.noop("Who set the &pace"),
+    "discussed": tr.noop("What was &discussed"),
+    "young_persons_words": tr.noop("Their ow&n words"),
+    "wants_to_meet_again": tr.noop("\u201cDo you want to see &me?\u201d"),
+    "concerns": tr.noop("C&oncerns"),
+    "actions": tr.noop("&Actions"),
+}
+#: The combo boxes whose value is an enum (drafts and draft records fill them back).
+_CHOICES: Final = (
+    "contact_type", "venue_type", "venue_chosen_by", "pace_set_by", "wants_to_meet_again",
+)
+_TEXTS: Final = ("discussed", "young_persons_words", "concerns", "actions")
 
 
-def _choice_box(choices: Mapping[Enum, str], *, blank: str | None) -> QComboBox:
-    box = QComboBox()
-    if blank is not None:
-        box.addItem(blank, None)
-    for value, text in choices.items():
-        box.addItem(text, value.value)
-    return box
+def field_labels() -> dict[str, str]:
+    """:data:`FIELD_LABELS` in the language Spoke is shown in."""
+    return {name: tr(words) for name, words in FIELD_LABELS.items()}
 
 
-def _select(box: QComboBox, value: object) -> None:
-    index = box.findData(value)
-    box.setCurrentIndex(max(index, 0))
+def _words(table: Mapping[Any, str]) -> dict[Any, str]:
+    return {value: label(table, value) for value in table}
 
 
 class SessionForm(QWidget):
@@ -111,7 +136,8 @@ class SessionForm(QWidget):
         self._draft_checked = False
 
         self.case_box = QComboBox(self)
-        #: Typed ("yesterday 16:30"), its meaning shown in words beside it.
+        #: Typed ("yesterday 16:30"), its meaning shown in words beside it. Empty until the
+        #: worker says when: the time they write the note is not the time they met.
         self.when = DateField(
             with_time=True,
             past_only=True,
@@ -121,23 +147,28 @@ class SessionForm(QWidget):
         self.duration = QSpinBox(self)
         self.duration.setRange(0, MAX_SESSION_MINUTES)
         self.duration.setSingleStep(5)
-        self.duration.setSuffix(" minutes")
+        self.duration.setSuffix(tr(" minutes"))
         # Empty until the worker says how long: a phone call is not an hour.
-        self.duration.setSpecialValueText("Not entered")
-        self.contact_type = _choice_box(CONTACT_TYPES, blank=None)
-        self.venue_type = _choice_box(VENUE_TYPES, blank="Choose…")
-        self.venue_chosen_by = _choice_box(CHOSEN_BY, blank="Choose…")
-        self.pace_set_by = _choice_box(CHOSEN_BY, blank="Choose…")
-        self.discussed = self._text_box()
-        self.young_persons_words = self._text_box()
+        self.duration.setSpecialValueText(tr("Not entered"))
+        choose = tr("Choose…")
+        # Never assumed: a phone call recorded as a meeting in person is a wrong record.
+        self.contact_type = choice_box(_words(CONTACT_TYPES), blank=choose, required=True)
+        self.venue_type = choice_box(_words(VENUE_TYPES), blank=choose)
+        self.venue_chosen_by = choice_box(_words(CHOSEN_BY), blank=choose)
+        self.pace_set_by = choice_box(_words(CHOSEN_BY), blank=choose)
+        self.discussed = text_box(3)
+        self.young_persons_words = text_box(3)
         self.young_persons_words.setPlaceholderText(
-            "What they said, in their words. They may read this one day."
+            tr("What they said, in their words. They may read this one day.")
         )
-        self.wants_to_meet_again = _choice_box(MEET_AGAIN, blank="Not asked")
-        self.concerns = self._text_box()
-        self.actions = self._text_box()
+        self.wants_to_meet_again = choice_box(_words(MEET_AGAIN), blank=tr("Not asked"))
+        self.concerns = text_box(3)
+        self.actions = text_box(3)
 
-        self.inputs: dict[str, QWidget] = {
+        #: The fields, their inline problems and the summary (one mechanism for every form:
+        #: a field's problem goes as soon as it is edited, the summary recounts).
+        self.form = FieldForm(self, field_labels())
+        fields: dict[str, QWidget] = {
             "case_id": self.case_box,
             "occurred_at": self.when,
             "duration_minutes": self.duration,
@@ -151,57 +182,30 @@ class SessionForm(QWidget):
             "concerns": self.concerns,
             "actions": self.actions,
         }
-        self.errors: dict[str, Message] = {}
-        form_widget = QWidget(self)
-        form = QFormLayout(form_widget)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        mnemonics = {  # Alt+letter, unique on the page and not S, G or V (the menus)
-            "case_id": "&Young person",
-            "occurred_at": "&When",
-            "duration_minutes": "&Length",
-            "contact_type": "Type of &contact",
-            "venue_type": "Wh&ere you met",
-            "venue_chosen_by": "Who c&hose where",
-            "pace_set_by": "Who set the &pace",
-            "discussed": "What was &discussed",
-            "young_persons_words": "Their ow&n words",
-            "wants_to_meet_again": "\u201cDo you want to see &me?\u201d",
-            "concerns": "C&oncerns",
-            "actions": "&Actions",
-        }
-        for name, widget in self.inputs.items():
-            widget.setParent(form_widget)
-            widget.setAccessibleName(FIELD_LABELS[name])
-            if isinstance(widget, DateField):
-                widget.set_name(FIELD_LABELS[name])
-            label = QLabel(mnemonics[name] + ":", form_widget)
-            label.setBuddy(widget)
-            error = Message(form_widget, name=f"Problem with {FIELD_LABELS[name]}")
-            self.errors[name] = widget.status if isinstance(widget, DateField) else error
-            column = QVBoxLayout()
-            column.setSpacing(2)
-            column.addWidget(widget)
-            if not isinstance(widget, DateField):  # a date field shows its own problems
-                column.addWidget(error)
-            form.addRow(label, column)
+        for name, widget in fields.items():
+            self.form.add(name, tr(MNEMONICS[name]), widget)
+        self.inputs: dict[str, QWidget] = self.form.inputs
+        self.errors: dict[str, Message] = self.form.errors
         scroll = QScrollArea(self)
-        scroll.setAccessibleName("Session details")
+        scroll.setAccessibleName(tr("Session details"))
         scroll.setWidgetResizable(True)
-        scroll.setWidget(form_widget)
+        scroll.setWidget(self.form.widget)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
 
-        self.summary = Message(self, name="Problems with this session")
-        self.save_button = QPushButton("Save draf&t (Ctrl+S)", self)
-        self.save_button.setAccessibleName("Save draft")
-        self.save_button.setToolTip("Save draft (Ctrl+S). Drafts are also saved every few seconds.")
-        self.finalise_button = QPushButton("&Finalise (Ctrl+Enter)", self)
-        self.finalise_button.setAccessibleName("Finalise this session")
+        self.summary = Message(self, name=tr("Problems with this session"))
+        self.save_button = QPushButton(tr("Save draf&t (Ctrl+S)"), self)
+        self.save_button.setAccessibleName(tr("Save draft"))
+        self.save_button.setToolTip(
+            tr("Save draft (Ctrl+S). Drafts are also saved every few seconds.")
+        )
+        self.finalise_button = QPushButton(tr("&Finalise (Ctrl+Enter)"), self)
+        self.finalise_button.setAccessibleName(tr("Finalise this session"))
         self.finalise_button.setToolTip(
-            "Finalise (Ctrl+Enter): the session is then kept as it is and cannot be changed"
+            tr("Finalise (Ctrl+Enter): the session is then kept as it is and cannot be changed")
         )
         hint = paragraph(
-            "Once finalised, a session cannot be changed. If something needs correcting later, "
-            "add an amendment.",
+            tr("Once finalised, a session cannot be changed. If something needs correcting "
+               "later, add an amendment."),
             self,
         )
         buttons = QHBoxLayout()
@@ -210,7 +214,7 @@ class SessionForm(QWidget):
         buttons.addWidget(self.finalise_button)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(heading("Record a session", self))
+        layout.addWidget(heading(tr("Record a session"), self))
         layout.addWidget(self.summary)
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
@@ -230,13 +234,6 @@ class SessionForm(QWidget):
         self.autosave.timeout.connect(self._autosave)
         self.autosave.start()
         self._clear()
-
-    def _text_box(self) -> QPlainTextEdit:
-        box = QPlainTextEdit(self)
-        box.setTabChangesFocus(True)  # Tab moves on, so the form works from the keyboard
-        box.setMinimumHeight(64)
-        box.setMaximumHeight(120)
-        return box
 
     def _watch(self, widget: QWidget) -> None:
         if isinstance(widget, QPlainTextEdit):
@@ -258,13 +255,13 @@ class SessionForm(QWidget):
         selected = self.case_box.currentData()
         self._loading = True
         self.case_box.clear()
-        self.case_box.addItem("Choose a young person…", None)
+        self.case_box.addItem(tr("Choose a young person…"), None)
         for row in rows:
             if row.status != "open":
                 continue
             text = row.reference if hide_names or not row.name else f"{row.reference}  {row.name}"
             self.case_box.addItem(text, row.case_id)
-        _select(self.case_box, selected)
+        select(self.case_box, selected)
         self._loading = False
         if not self._draft_checked:
             self._draft_checked = True
@@ -281,38 +278,52 @@ class SessionForm(QWidget):
         return self._record_id
 
     def _snapshot(self) -> dict[str, Any]:
+        moment = self._typed_moment()
         return {
             "id": self._record_id,
             "case_id": self.case_box.currentData(),
-            "occurred_at": self._occurred_at().isoformat(),
+            # As typed (even half typed), and what it means when it can be read.
+            "when_typed": self.when.text(),
+            "occurred_at": moment.isoformat() if moment is not None else None,
             "duration_minutes": self.duration.value(),
-            "contact_type": self.contact_type.currentData(),
-            "venue_type": self.venue_type.currentData(),
-            "venue_chosen_by": self.venue_chosen_by.currentData(),
-            "pace_set_by": self.pace_set_by.currentData(),
-            "discussed": self.discussed.toPlainText(),
-            "young_persons_words": self.young_persons_words.toPlainText(),
-            "wants_to_meet_again": self.wants_to_meet_again.currentData(),
-            "concerns": self.concerns.toPlainText(),
-            "actions": self.actions.toPlainText(),
+            **{name: self._box(name).currentData() for name in _CHOICES},
+            **{name: self._text(name).toPlainText() for name in _TEXTS},
         }
 
-    def _occurred_at(self) -> datetime:
+    def _box(self, name: str) -> QComboBox:
+        box = self.inputs[name]
+        assert isinstance(box, QComboBox)
+        return box
+
+    def _text(self, name: str) -> QPlainTextEdit:
+        edit = self.inputs[name]
+        assert isinstance(edit, QPlainTextEdit)
+        return edit
+
+    def _typed_moment(self) -> datetime | None:
         """The time typed (local wall-clock time), stored in UTC so that sessions either side
-        of a clock change compare and sort correctly, even as text."""
-        # Nothing readable typed: a stand-in never finalised (``finalise`` refuses first).
-        naive = self.when.moment() or self.when.now()
-        return naive.astimezone().astimezone(UTC)
+        of a clock change compare and sort correctly, even as text; None until readable."""
+        naive = self.when.moment()
+        return None if naive is None else naive.astimezone().astimezone(UTC)
+
+    def _has_its_facts(self) -> bool:
+        """The worker has said who, when and how they met: the note can be a draft record."""
+        return bool(self.case_box.currentData()) and self.contact_type.currentData() is not None \
+            and self.when.moment() is not None
 
     def _record(self) -> Session:
         def enum(kind: type[Enum], value: object) -> Any:
             return None if value is None else kind(value)
 
+        # Nothing readable typed, or no type of contact chosen: stand-ins only for checking
+        # the rest, never saved (``finalise`` refuses first, a draft record waits for them).
+        # A phone call adds no rule of its own (in person would ask where you met).
+        occurred = self._typed_moment() or self.when.now().astimezone().astimezone(UTC)
         return Session(
             id=self._record_id,
             case_id=self.case_box.currentData() or "",
-            contact_type=ContactType(self.contact_type.currentData()),
-            occurred_at=self._occurred_at(),
+            contact_type=chosen(self.contact_type, ContactType, ContactType.PHONE),
+            occurred_at=occurred,
             duration_minutes=self.duration.value(),
             venue_type=enum(VenueType, self.venue_type.currentData()),
             venue_chosen_by=enum(ChosenBy, self.venue_chosen_by.currentData()),
@@ -328,17 +339,19 @@ class SessionForm(QWidget):
         """Keep what is typed, inside the encrypted casebook. Returns False if it could not."""
         try:
             self._book.set_setting(DRAFT_SETTING, json.dumps(self._snapshot()))
-            # Without a young person chosen, the snapshot above holds it until there is one;
-            # otherwise it is also a draft Session record, listed on Today until finalised.
-            if self.case_box.currentData():
+            # Until the young person, the time and the type of contact are given, the snapshot
+            # above holds it; then it is also a draft Session record, listed on Today until
+            # finalised (a record never holds a stand-in for a fact not given).
+            if self._has_its_facts():
                 with contextlib.suppress(ValidationError):
                     self._book.save(self._record())
         except SpokeError as exc:
-            emit(self.status, f"The draft could not be saved: {exc}")
+            emit(self.status, tr("The draft could not be saved: {reason}").format(reason=exc))
             return False
         self._dirty = False
         when = self._clock().astimezone()
-        emit(self.status, f"Draft saved at {when:%H:%M}." if not quiet else "Draft saved.")
+        emit(self.status, tr("Draft saved at {time}.").format(time=clock(when)) if not quiet
+             else tr("Draft saved."))
         return True
 
     def start_for_case(self, case_id: str) -> None:
@@ -348,7 +361,7 @@ class SessionForm(QWidget):
         self._book.set_setting(DRAFT_SETTING, "")
         self._clear()
         self.summary.clear_message()
-        _select(self.case_box, case_id)
+        select(self.case_box, case_id)
         self._dirty = False
         self.when.setFocus()
 
@@ -360,27 +373,22 @@ class SessionForm(QWidget):
         self._loading = True
         try:
             self._record_id = session.id
-            _select(self.case_box, session.case_id)
+            select(self.case_box, session.case_id)
             local = session.occurred_at.astimezone().replace(tzinfo=None)
             self.when.set_value(local)
             self.duration.setValue(session.duration_minutes)
-            for name in (
-                "contact_type", "venue_type", "venue_chosen_by", "pace_set_by",
-                "wants_to_meet_again",
-            ):
-                box = self.inputs[name]
-                assert isinstance(box, QComboBox)
+            for name in _CHOICES:
                 value = getattr(session, name)
-                _select(box, value.value if isinstance(value, Enum) else value)
-            for name in ("discussed", "young_persons_words", "concerns", "actions"):
-                edit = self.inputs[name]
-                assert isinstance(edit, QPlainTextEdit)
-                edit.setPlainText(getattr(session, name))
+                select(self._box(name), value.value if isinstance(value, Enum) else value)
+            for name in _TEXTS:
+                self._text(name).setPlainText(getattr(session, name))
         finally:
             self._loading = False
         self._dirty = False
         self._book.set_setting(DRAFT_SETTING, json.dumps(self._snapshot()))
-        self.summary.show_info("Carrying on with your draft. Finalise it when it is complete.")
+        self.summary.show_info(
+            tr("Carrying on with your draft. Finalise it when it is complete.")
+        )
         self.discussed.setFocus()
 
     def _autosave(self) -> None:
@@ -394,34 +402,33 @@ class SessionForm(QWidget):
             return False
         try:
             data = json.loads(raw)
-            occurred = datetime.fromisoformat(data["occurred_at"])
-        except (ValueError, KeyError, TypeError):
+            if not isinstance(data, dict):
+                return False
+            occurred = data.get("occurred_at")
+            moment = datetime.fromisoformat(occurred) if occurred else None
+        except (ValueError, TypeError):
             return False
         self._loading = True
         try:
             self._record_id = str(data.get("id") or new_id())
-            _select(self.case_box, data.get("case_id"))
-            self.when.set_value(occurred.astimezone().replace(tzinfo=None))
+            select(self.case_box, data.get("case_id"))
+            typed = data.get("when_typed")
+            if isinstance(typed, str):
+                self.when.set_text(typed)  # as it was typed, even if not a time yet
+            else:  # a draft kept by an earlier Spoke: the time it meant
+                self.when.set_value(
+                    moment.astimezone().replace(tzinfo=None) if moment is not None else None
+                )
             self.duration.setValue(int(data.get("duration_minutes") or 0))
-            for name in (
-                "contact_type",
-                "venue_type",
-                "venue_chosen_by",
-                "pace_set_by",
-                "wants_to_meet_again",
-            ):
-                box = self.inputs[name]
-                assert isinstance(box, QComboBox)
-                _select(box, data.get(name))
-            for name in ("discussed", "young_persons_words", "concerns", "actions"):
-                edit = self.inputs[name]
-                assert isinstance(edit, QPlainTextEdit)
-                edit.setPlainText(str(data.get(name) or ""))
+            for name in _CHOICES:
+                select(self._box(name), data.get(name))
+            for name in _TEXTS:
+                self._text(name).setPlainText(str(data.get(name) or ""))
         finally:
             self._loading = False
         self._dirty = False
         self.summary.show_info(
-            "Your unfinished session note has been brought back. Carry on where you left off."
+            tr("Your unfinished session note has been brought back. Carry on where you left off.")
         )
         return True
 
@@ -432,21 +439,20 @@ class SessionForm(QWidget):
         (kept at lock) until the save has succeeded."""
         if self.saving:
             return False
-        self._clear_errors()
-        when = self.when.problem()
-        problems = [] if when is None else [Problem("occurred_at", when)]
+        self.form.clear()
+        self.summary.clear_message()
+        problems = self.form.date_problems() + self.form.choice_problems()
+        record = self._record()
         try:
-            record = self._record()
             record.validate()
         except ValidationError as exc:
-            problems += [p for p in exc.problems if when is None or p.field != "occurred_at"]
+            given = {p.field for p in problems}  # a time Spoke could not read is said once
+            problems += [p for p in exc.problems if p.field not in given]
         if problems:
-            order = list(self.inputs)  # the summary lists them as the form does
-            problems.sort(key=lambda p: order.index(p.field) if p.field in order else len(order))
             self._show_problems(ValidationError(problems))
             return False
         book = self._book
-        answer = confirm_finalise(self, book, "session")
+        answer = confirm_finalise(self, book, tr("session"))
         if not answer.finalise:
             return False
 
@@ -472,54 +478,28 @@ class SessionForm(QWidget):
     def _finalised(self, record: Session) -> None:
         self.saving = False
         self._clear()
-        self.summary.show_info(
+        self.summary.show_info(tr(
             "Session finalised and saved. It can no longer be changed; the form is ready "
             "for your next session."
-        )
-        emit(self.status, "Session finalised.")
+        ))
+        emit(self.status, tr("Session finalised."))
         emit(self.finalised, record.id)
 
     def _show_problems(self, error: ValidationError) -> None:
-        first: QWidget | None = None
-        lines = []
-        for problem in error.problems:
-            label = FIELD_LABELS.get(problem.field, problem.field)
-            text = f"{label} {problem.message}."
-            lines.append(text)
-            message = self.errors.get(problem.field)
-            if message is not None:
-                message.show_error(text)
-                first = first or self.inputs[problem.field]
-        count = len(lines)
-        things = "thing" if count == 1 else "things"
-        names = ", ".join(FIELD_LABELS.get(p.field, p.field) for p in error.problems)
-        self.summary.show_error(f"Please fix {count} {things} before finalising: {names}.")
-        self.summary.setAccessibleDescription("\n".join(lines))
-        if first is not None:
-            first.setFocus()
-
-    def _clear_errors(self) -> None:
-        self.summary.clear_message()
-        for message in self.errors.values():
-            message.clear_message()
+        """Each problem beside its field and in the summary, in the form's order."""
+        self.form.show_problems(error, self.summary, tr("finalising"))
 
     def _clear(self) -> None:
         self._loading = True
         self._record_id = new_id()
         self.case_box.setCurrentIndex(0)
-        now = self._clock().astimezone().replace(tzinfo=None, second=0, microsecond=0)
-        self.when.set_value(now)
+        self.when.set_value(None)  # not entered yet: the placeholder shows how to type it
         self.duration.setValue(0)  # not entered yet (shown as "Not entered")
-        self.contact_type.setCurrentIndex(0)
-        for box in (
-            self.venue_type,
-            self.venue_chosen_by,
-            self.pace_set_by,
-            self.wants_to_meet_again,
-        ):
-            box.setCurrentIndex(0)
-        for edit in (self.discussed, self.young_persons_words, self.concerns, self.actions):
-            edit.clear()
-        self._clear_errors()
+        for name in _CHOICES:
+            self._box(name).setCurrentIndex(0)
+        for name in _TEXTS:
+            self._text(name).clear()
+        self.form.clear()
+        self.summary.clear_message()
         self._loading = False
         self._dirty = False

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from spokeapp.domain.errors import SpokeError
+from spokeapp.i18n import translator
 from spokeapp.present.passphrase import passphrase_problem
 from spokeapp.store.casebook import Casebook
 from spokeapp.ui.forms import ASK_FINALISE_SETTING
@@ -27,6 +28,8 @@ from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.visit_pins import PinSetup
 from spokeapp.ui.widgets import Message, PassphraseEdit, StrengthMeter, heading, paragraph
+
+tr = translator(__name__)
 
 IDLE_SETTING = "idle_lock_minutes"
 
@@ -43,48 +46,48 @@ class SettingsPage(QWidget):
         self._book = book
         self._tasks = tasks
 
-        lock_box = QGroupBox("Locking", self)
+        lock_box = QGroupBox(tr("Locking"), self)
         self.idle_minutes = QSpinBox(lock_box)
         self.idle_minutes.setRange(1, 60)
-        self.idle_minutes.setSuffix(" minutes")
+        self.idle_minutes.setSuffix(tr(" minutes"))
         self.idle_minutes.setValue(idle_minutes)
         self.idle_minutes.setMaximumWidth(160)
-        self.idle_minutes.setAccessibleName("Lock after this many minutes without use")
-        idle_label = QLabel("&Lock Spoke after:", lock_box)
+        self.idle_minutes.setAccessibleName(tr("Lock after this many minutes without use"))
+        idle_label = QLabel(tr("&Lock Spoke after:"), lock_box)
         idle_label.setBuddy(self.idle_minutes)
         lock_form = QFormLayout(lock_box)
         lock_form.addRow(
             paragraph(
-                "Spoke locks itself when you leave it alone for a while, and whenever the "
-                "laptop goes to sleep. Your drafts are saved first.",
+                tr("Spoke locks itself when you leave it alone for a while, and whenever the "
+                   "laptop goes to sleep. Your drafts are saved first."),
                 lock_box,
             )
         )
         lock_form.addRow(idle_label, self.idle_minutes)
 
-        records_box = QGroupBox("Finalising records", self)
+        records_box = QGroupBox(tr("Finalising records"), self)
         self.ask_finalise = QCheckBox(
-            "Ask &before finalising a record (a finalised record cannot be changed)",
+            tr("Ask &before finalising a record (a finalised record cannot be changed)"),
             records_box)
-        self.ask_finalise.setAccessibleName("Ask before finalising a record")
+        self.ask_finalise.setAccessibleName(tr("Ask before finalising a record"))
         self.ask_finalise.setChecked(book.setting(ASK_FINALISE_SETTING) != "no")
         QVBoxLayout(records_box).addWidget(self.ask_finalise)
 
-        pass_box = QGroupBox("Change your passphrase", self)
-        self.current = PassphraseEdit("Current passphrase", pass_box)
-        self.new = PassphraseEdit("New passphrase", pass_box)
+        pass_box = QGroupBox(tr("Change your passphrase"), self)
+        self.current = PassphraseEdit(tr("Current passphrase"), pass_box)
+        self.new = PassphraseEdit(tr("New passphrase"), pass_box)
         self.meter = StrengthMeter(pass_box)
-        self.confirm = PassphraseEdit("Type the new passphrase again", pass_box)
-        self.message = Message(pass_box, name="Passphrase change result")
-        self.change_button = QPushButton("C&hange passphrase", pass_box)
-        self.change_button.setAccessibleName("Change passphrase")
+        self.confirm = PassphraseEdit(tr("Type the new passphrase again"), pass_box)
+        self.message = Message(pass_box, name=tr("Passphrase change result"))
+        self.change_button = QPushButton(tr("C&hange passphrase"), pass_box)
+        self.change_button.setAccessibleName(tr("Change passphrase"))
         pass_form = QFormLayout(pass_box)
         pass_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for text, field in (
-            ("&Current passphrase:", self.current),
-            ("&New passphrase:", self.new),
+            (tr("&Current passphrase:"), self.current),
+            (tr("&New passphrase:"), self.new),
             ("", self.meter),
-            ("&Type it again:", self.confirm),
+            (tr("&Type it again:"), self.confirm),
         ):
             if not text:
                 pass_form.addRow("", field)
@@ -99,7 +102,7 @@ class SettingsPage(QWidget):
         pass_form.addRow(row)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(heading("Settings", self))
+        layout.addWidget(heading(tr("Settings"), self))
         layout.addWidget(lock_box)
         layout.addWidget(records_box)
         layout.addWidget(pass_box)
@@ -142,7 +145,7 @@ class SettingsPage(QWidget):
     def _change_clicked(self) -> None:
         old, new = self.current.text(), self.new.text()
         if not old:
-            self.message.show_error("Type your current passphrase first.")
+            self.message.show_error(tr("Type your current passphrase first."))
             self.current.setFocus()
             return
         problem = passphrase_problem(new, self.confirm.text())
@@ -150,7 +153,7 @@ class SettingsPage(QWidget):
             self.message.show_error(problem)
             self.new.setFocus()
             return
-        self.message.show_info("Changing your passphrase…")
+        self.message.show_info(tr("Changing your passphrase…"))
         book = self._book
         self._tasks.write(lambda: book.change_passphrase(old, new), self._changed, self._failed,
                           owner=self, busy=(self.change_button,))
@@ -158,9 +161,9 @@ class SettingsPage(QWidget):
     def _changed(self, _result: object) -> None:
         for field in (self.current, self.new, self.confirm):
             field.clear()
-        self.message.show_info(
+        self.message.show_info(tr(
             "Your passphrase has been changed. Use the new one next time you unlock Spoke."
-        )
+        ))
 
     def _failed(self, error: BaseException) -> None:
         if not isinstance(error, SpokeError):

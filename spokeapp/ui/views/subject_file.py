@@ -51,7 +51,8 @@ from PySide6.QtWidgets import (
 
 from spokeapp.crypto.keyfile import write_atomically
 from spokeapp.domain.records import Consent
-from spokeapp.domain.records.casework import ShareBasis
+from spokeapp.domain.records.casework import ShareBasis, choice_label
+from spokeapp.i18n import number, translator
 from spokeapp.present.consent import current_consent
 from spokeapp.present.subject_file import (
     BASIS_CHOICES,
@@ -63,8 +64,12 @@ from spokeapp.present.subject_file import (
     file_sections,
     file_title,
     laptop_bundle,
+    recipient_label,
     share_problems,
     share_record,
+)
+from spokeapp.present.subject_file import (
+    marking as marking_words,
 )
 from spokeapp.store.casebook import Casebook
 from spokeapp.sync.client import SyncError
@@ -76,8 +81,10 @@ from spokeapp.ui.widgets import Message, close_and_save
 __all__ = ["MARKING", "SubjectFileDialog", "file_document", "hub_fetcher", "render_first_page",
            "write_pdf"]
 
+tr = translator(__name__)
+
 HubFetch = Callable[[str], dict[str, Any]]
-OFFLINE_NOTE: Final = (
+OFFLINE_NOTE: Final = tr.noop(
     "The hub could not be reached, so this file was made from this laptop's casebook only: "
     "it holds what this laptop has, not the organisation's whole file.")
 _FOR_REVIEW_COLOUR: Final = "#8a3b00"
@@ -143,13 +150,14 @@ class _Pages:
 
 def _draw_page(painter: QPainter, document: QTextDocument, pages: _Pages, n: int,
                total: int) -> None:
+    marking = marking_words().upper()
     small = QFont("Sans Serif", 8)
     small.setBold(True)
     painter.setFont(small)
     painter.setPen(QColor("black"))
     top = QRectF(0, 0, pages.width, pages.band * 0.8)
     painter.drawText(top, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop),
-                     MARKING.upper())
+                     marking)
     painter.save()
     painter.translate(0, pages.band - n * pages.body.height())
     document.drawContents(painter, QRectF(0, n * pages.body.height(), pages.body.width(),
@@ -158,9 +166,10 @@ def _draw_page(painter: QPainter, document: QTextDocument, pages: _Pages, n: int
     bottom = QRectF(0, pages.height - pages.band * 0.8, pages.width, pages.band * 0.8)
     painter.setFont(small)
     painter.drawText(bottom, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom),
-                     MARKING.upper())
+                     marking)
     painter.drawText(bottom, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom),
-                     f"Page {n + 1} of {total}")
+                     tr("Page {page} of {pages}").format(page=number(n + 1),
+                                                         pages=number(total)))
 
 
 def write_pdf(path: Path, bundle: Mapping[str, Any], recipient: str) -> int:
@@ -240,47 +249,49 @@ class SubjectFileDialog(QDialog):
             book.records("consent", case_id=case_id, state="final"))
         self.bundle: dict[str, Any] | None = None
         self.pdf_path: Path | None = None
-        self.setWindowTitle("Share or export this young person's file")
-        self.setAccessibleName("Share or export this young person's file")
+        self.setWindowTitle(tr("Share or export this young person's file"))
+        self.setAccessibleName(tr("Share or export this young person's file"))
         self.setModal(True)
 
-        intro = QLabel(
+        intro = QLabel(tr(
             "Makes a readable PDF and a machine-readable JSON file of everything held about "
             "this young person. Items that may be about other people are marked FOR REVIEW: "
-            "check them before the file leaves the service.", self)
+            "check them before the file leaves the service."), self)
         intro.setWordWrap(True)
-        self.message = Message(self, name="Problems with this file")
+        self.message = Message(self, name=tr("Problems with this file"))
 
         self.recipient = QComboBox(self)
-        self.recipient.setAccessibleName("Who the file is for")
-        for key, words in RECIPIENTS:
-            self.recipient.addItem(words, key)
+        self.recipient.setAccessibleName(tr("Who the file is for"))
+        for key, _words in RECIPIENTS:
+            self.recipient.addItem(recipient_label(key), key)
         self.detail = QLineEdit(self)
-        self.detail.setAccessibleName("Name and organisation of who receives it")
-        self.detail.setPlaceholderText("e.g. DC Fictional, Northshire Police")
+        self.detail.setAccessibleName(tr("Name and organisation of who receives it"))
+        self.detail.setPlaceholderText(tr("e.g. DC Fictional, Northshire Police"))
         self.consent_label = QLabel(self)
         self.consent_label.setWordWrap(True)
-        self.consent_label.setAccessibleName("Consent for this recipient")
+        self.consent_label.setAccessibleName(tr("Consent for this recipient"))
         self.basis = QComboBox(self)
-        self.basis.setAccessibleName("Lawful basis for sharing without consent")
-        self.basis.addItem("Choose the lawful basis…", None)
-        for basis, words in BASIS_CHOICES:
+        self.basis.setAccessibleName(tr("Lawful basis for sharing without consent"))
+        self.basis.addItem(tr("Choose the lawful basis…"), None)
+        for basis, english in BASIS_CHOICES:
+            words = choice_label({basis: english}, basis)  # the domain's words, translated
             self.basis.addItem(words[:1].upper() + words[1:], basis.value)
         self.reason = QPlainTextEdit(self)
-        self.reason.setAccessibleName("Why sharing without consent is needed")
-        self.reason.setPlaceholderText("At least 20 characters: what risk, who asked, why now")
+        self.reason.setAccessibleName(tr("Why sharing without consent is needed"))
+        self.reason.setPlaceholderText(
+            tr("At least 20 characters: what risk, who asked, why now"))
         self.reason.setTabChangesFocus(True)
         self.reason.setFixedHeight(72)
         self.folder = QLineEdit(str(folder or Path.home()), self)
-        self.folder.setAccessibleName("Folder to save the file in")
-        self.browse = QPushButton("B&rowse…", self)
-        self.browse.setAccessibleName("Choose the folder")
+        self.folder.setAccessibleName(tr("Folder to save the file in"))
+        self.browse = QPushButton(tr("B&rowse…"), self)
+        self.browse.setAccessibleName(tr("Choose the folder"))
         self.source = QLabel(self)
         self.source.setWordWrap(True)
         self.source.setText(
-            "From the hub: the organisation's whole file (this laptop's copy if the hub "
-            "cannot be reached)." if fetch_hub is not None else
-            "From this laptop's casebook (your handover print of this case).")
+            tr("From the hub: the organisation's whole file (this laptop's copy if the hub "
+               "cannot be reached).") if fetch_hub is not None else
+            tr("From this laptop's casebook (your handover print of this case)."))
 
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
@@ -294,18 +305,18 @@ class SubjectFileDialog(QDialog):
                 label.setBuddy(self.folder)
                 form.addRow(label, widget)
 
-        row("&For:", self.recipient)
-        row("&Name and organisation:", self.detail)
+        row(tr("&For:"), self.recipient)
+        row(tr("&Name and organisation:"), self.detail)
         form.addRow("", self.consent_label)
-        row("Lawful &basis:", self.basis)
-        row("W&hy:", self.reason)
+        row(tr("Lawful &basis:"), self.basis)
+        row(tr("W&hy:"), self.reason)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(self.browse)
-        row("Save in fo&lder:", folder_row)
+        row(tr("Save in fo&lder:"), folder_row)
 
         self.cancel_button, self.save_button, buttons = close_and_save(
-            self, "&Save file", "Save the file and record the share")
+            self, tr("&Save file"), tr("Save the file and record the share"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -345,7 +356,8 @@ class SubjectFileDialog(QDialog):
         self.message.clear_message()
 
     def _browse(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "Save the file in", self.folder.text())
+        chosen = QFileDialog.getExistingDirectory(self, tr("Save the file in"),
+                                                  self.folder.text())
         if chosen:
             self.folder.setText(chosen)
 
@@ -356,7 +368,7 @@ class SubjectFileDialog(QDialog):
                                   self.chosen_basis(), self.reason.toPlainText())
         folder = Path(self.folder.text().strip() or ".")
         if not folder.is_dir():
-            problems.append("Choose a folder that exists to save the file in.")
+            problems.append(tr("Choose a folder that exists to save the file in."))
         return problems
 
     def save(self) -> bool:
@@ -385,11 +397,11 @@ class SubjectFileDialog(QDialog):
             if bundle is None:
                 bundle = laptop_bundle(book, case_id, made_by=self.user_id, made_at=made_at)
                 if offline:
-                    bundle["notes"].insert(0, OFFLINE_NOTE)
+                    bundle["notes"].insert(0, tr(OFFLINE_NOTE))
             book.save(record, finalise=True)
             return bundle, offline
 
-        self.message.show_info("Making the file…")
+        self.message.show_info(tr("Making the file…"))
         self.tasks.write(work, self._write_files, self._failed, owner=self,
                          busy=[self.save_button, self.cancel_button])
         return True
@@ -411,20 +423,24 @@ class SubjectFileDialog(QDialog):
                 raise OSError("the PDF could not be written")
             os.chmod(self.pdf_path, 0o600)
         except OSError as error:
-            self.message.show_error(
-                f"The share is recorded, but the file could not be saved in that folder "
-                f"({error.strerror or error}). Choose another folder and save again.")
+            self.message.show_error(tr(
+                "The share is recorded, but the file could not be saved in that folder "
+                "({error}). Choose another folder and save again.").format(
+                    error=error.strerror or error))
             return
         flags = len(bundle.get("third_party_flags", []))
-        text = (f"Saved {self.pdf_path.name} and {stem}.json. {flags} item"
-                f"{'s' if flags != 1 else ''} marked FOR REVIEW. The share is recorded.")
+        text = tr.plural(
+            flags,
+            "Saved {pdf} and {json}. {n} item marked FOR REVIEW. The share is recorded.",
+            "Saved {pdf} and {json}. {n} items marked FOR REVIEW. The share is recorded.",
+        ).format(pdf=self.pdf_path.name, json=f"{stem}.json")
         if offline:
-            self.message.show_error(OFFLINE_NOTE + " " + text)
+            self.message.show_error(tr(OFFLINE_NOTE) + " " + text)
         else:
             self.message.show_info(text)
         emit(self.saved, str(self.pdf_path))
 
     def _failed(self, error: BaseException) -> None:
-        self.message.show_error(
-            "The file could not be made: " + (str(error) if isinstance(error, SyncError | OSError)
-                                              else "something went wrong."))
+        self.message.show_error(tr("The file could not be made: {reason}").format(
+            reason=str(error) if isinstance(error, SyncError | OSError)
+            else tr("something went wrong.")))

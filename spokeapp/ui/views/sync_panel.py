@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from spokeapp.i18n import number, translator
 from spokeapp.present.sync_words import account_words, status_summary, waiting_words, when_text
 from spokeapp.store.casebook import Casebook
 from spokeapp.sync.engine import SyncReport, SyncStatus
@@ -43,11 +44,13 @@ from spokeapp.ui.sync_bridge import SyncBridge
 from spokeapp.ui.views.conflicts import ConflictQueue
 from spokeapp.ui.widgets import Message, heading, paragraph
 
+tr = translator(__name__)
+
 PHASES = {
-    "safety": "Sending safety records first",
-    "upload": "Uploading your records",
-    "reupload": "Sending everything again to a restored hub",
-    "download": "Downloading updates",
+    "safety": tr.noop("Sending safety records first"),
+    "upload": tr.noop("Uploading your records"),
+    "reupload": tr.noop("Sending everything again to a restored hub"),
+    "download": tr.noop("Downloading updates"),
 }
 
 
@@ -76,7 +79,7 @@ class SyncPanel(QWidget):
         self.pages.addWidget(self._enrol_page())
         self.pages.addWidget(self._status_page())
         layout = QVBoxLayout(self)
-        layout.addWidget(heading("Sync with your hub", self))
+        layout.addWidget(heading(tr("Sync with your hub"), self))
         layout.addWidget(self.pages)
         bridge.status_changed.connect(self.show_status)
         bridge.progress.connect(self._progress)
@@ -89,32 +92,32 @@ class SyncPanel(QWidget):
     def _enrol_page(self) -> QWidget:
         page = QWidget(self)
         self.hub_url = QLineEdit(page)
-        self.hub_url.setPlaceholderText("https://hub.example-charity.org.uk:8470")
-        self.hub_url.setAccessibleName("Hub address")
+        self.hub_url.setPlaceholderText(tr("https://hub.example-charity.org.uk:8470"))
+        self.hub_url.setAccessibleName(tr("Hub address"))
         self.code = QLineEdit(page)
-        self.code.setAccessibleName("Enrolment code")
+        self.code.setAccessibleName(tr("Enrolment code"))
         self.fingerprint = QLineEdit(page)
-        self.fingerprint.setAccessibleName("Hub certificate fingerprint")
-        self.fingerprint.setPlaceholderText("Only for https: given with the code")
+        self.fingerprint.setAccessibleName(tr("Hub certificate fingerprint"))
+        self.fingerprint.setPlaceholderText(tr("Only for https: given with the code"))
         form = QFormLayout()
         for text, field in (
-            ("Hub &address:", self.hub_url),
-            ("Enrolment &code:", self.code),
-            ("Certificate &fingerprint:", self.fingerprint),
+            (tr("Hub &address:"), self.hub_url),
+            (tr("Enrolment &code:"), self.code),
+            (tr("Certificate &fingerprint:"), self.fingerprint),
         ):
             label = QLabel(text, page)
             label.setBuddy(field)
             form.addRow(label, field)
             field.returnPressed.connect(self._enrol_clicked)  # Enter enrols (issue 17)
-        self.enrol_button = QPushButton("&Enrol this laptop", page)
-        self.enrol_button.setAccessibleName("Enrol this laptop")
+        self.enrol_button = QPushButton(tr("&Enrol this laptop"), page)
+        self.enrol_button.setAccessibleName(tr("Enrol this laptop"))
         self.enrol_button.clicked.connect(self._enrol_clicked)
-        self.enrol_message = Message(page, name="Enrolment message")
+        self.enrol_message = Message(page, name=tr("Enrolment message"))
         layout = QVBoxLayout(page)
-        layout.addWidget(paragraph(
+        layout.addWidget(paragraph(tr(
             "This laptop is not connected to a hub yet, so your records stay only here. Ask your "
             "hub administrator for an enrolment code (it works once, for 24 hours), then enter "
-            "it with the hub's address.", page))
+            "it with the hub's address."), page))
         layout.addLayout(form)
         layout.addWidget(self.enrol_message)
         layout.addWidget(self.enrol_button, alignment=Qt.AlignmentFlag.AlignRight)
@@ -124,13 +127,14 @@ class SyncPanel(QWidget):
     def _enrol_clicked(self) -> None:
         url, code = self.hub_url.text().strip(), self.code.text().strip()
         if not url or not code:
-            self.enrol_message.show_error("Enter the hub's address and your enrolment code.")
+            self.enrol_message.show_error(
+                tr("Enter the hub's address and your enrolment code."))
             (self.code if url else self.hub_url).setFocus()
             return
         if not self.enrol_button.isEnabled():
             return  # already enrolling (Enter pressed twice)
         self.enrol_button.setEnabled(False)
-        self.enrol_message.show_info("Enrolling…")
+        self.enrol_message.show_info(tr("Enrolling…"))
         self._bridge.enrol(url, code, self.fingerprint.text().strip() or None)
 
     def _enrol_failed(self, message: str) -> None:
@@ -150,30 +154,30 @@ class SyncPanel(QWidget):
         self.last_download = QLabel(page)
         self.waiting = QLabel(page)
         self.held = QLabel(page)
-        self.held_button = QPushButton("Sh&ow what is held back…", page)
-        self.held_button.setAccessibleName("Show what is held back")
+        self.held_button = QPushButton(tr("Sh&ow what is held back…"), page)
+        self.held_button.setAccessibleName(tr("Show what is held back"))
         self.held_button.clicked.connect(lambda: emit(self.show_held))
         self.held_button.hide()
         self.conflicts = QLabel(page)
-        self.problem = Message(page, name="Last sync problem")
+        self.problem = Message(page, name=tr("Last sync problem"))
         self.progress_bar = QProgressBar(page)
-        self.progress_bar.setAccessibleName("Sync progress")
+        self.progress_bar.setAccessibleName(tr("Sync progress"))
         self.progress_bar.hide()
         self.phase = QLabel(page)
-        self.sync_button = QPushButton("Sync &now", page)
+        self.sync_button = QPushButton(tr("Sync &now"), page)
         self.sync_button.setShortcut(QKeySequence("Ctrl+Shift+S"))
-        self.sync_button.setToolTip("Sync now (Ctrl+Shift+S)")
-        self.sync_button.setAccessibleName("Sync now")
+        self.sync_button.setToolTip(tr("Sync now (Ctrl+Shift+S)"))
+        self.sync_button.setAccessibleName(tr("Sync now"))
         self.sync_button.clicked.connect(self._bridge.sync_now)
         form = QFormLayout()
-        for text, label in (
-            ("Last upload:", self.last_upload),
-            ("Last download:", self.last_download),
-            ("Waiting to upload:", self.waiting),
-            ("Held back:", self.held),
-            ("Conflicts to resolve:", self.conflicts),
+        for text, name, label in (
+            (tr("Last upload:"), tr("Last upload"), self.last_upload),
+            (tr("Last download:"), tr("Last download"), self.last_download),
+            (tr("Waiting to upload:"), tr("Waiting to upload"), self.waiting),
+            (tr("Held back:"), tr("Held back"), self.held),
+            (tr("Conflicts to resolve:"), tr("Conflicts to resolve"), self.conflicts),
         ):
-            label.setAccessibleName(text.rstrip(":"))
+            label.setAccessibleName(name)
             form.addRow(text, label)
         held_row = form.getWidgetPosition(self.held)
         assert isinstance(held_row, tuple)
@@ -182,8 +186,8 @@ class SyncPanel(QWidget):
         held_line.addStretch(1)
         form.insertRow(int(held_row[0]) + 1, "", held_line)
         # Each open conflict with both values, who wrote them and when (issue 6).
-        self.conflict_box = QGroupBox("Conflicts to resolve", page)
-        self.conflict_box.setAccessibleName("Conflicts to resolve")
+        self.conflict_box = QGroupBox(tr("Conflicts to resolve"), page)
+        self.conflict_box.setAccessibleName(tr("Conflicts to resolve"))
         self.conflict_queue = ConflictQueue(
             self._book, self._bridge.engine, self.conflict_box
         )
@@ -204,35 +208,35 @@ class SyncPanel(QWidget):
     # ------------------------------------------------------------------ enrolling again
     def _enrol_again_box(self, page: QWidget) -> QGroupBox:
         """Shown only when the hub no longer accepts this laptop's sign-in."""
-        box = QGroupBox("Enrol this laptop again", page)
-        box.setAccessibleName("Enrol this laptop again")
-        self.again_reason = Message(box, name="Why this laptop must be enrolled again")
+        box = QGroupBox(tr("Enrol this laptop again"), page)
+        box.setAccessibleName(tr("Enrol this laptop again"))
+        self.again_reason = Message(box, name=tr("Why this laptop must be enrolled again"))
         self.again_words = paragraph("", box)
-        self.again_words.setAccessibleName("What happens to your records")
+        self.again_words.setAccessibleName(tr("What happens to your records"))
         self.again_url = QLineEdit(box)
-        self.again_url.setAccessibleName("Hub address")
+        self.again_url.setAccessibleName(tr("Hub address"))
         self.again_code = QLineEdit(box)
-        self.again_code.setAccessibleName("New enrolment code")
-        self.again_code.setPlaceholderText("e.g. 7Q2M-XK4D-9HTW-B3ZR")
+        self.again_code.setAccessibleName(tr("New enrolment code"))
+        self.again_code.setPlaceholderText(tr("e.g. 7Q2M-XK4D-9HTW-B3ZR"))
         self.again_code.returnPressed.connect(self._enrol_again_clicked)
         self.again_fingerprint = QLineEdit(box)
-        self.again_fingerprint.setAccessibleName("Hub certificate fingerprint")
-        self.again_fingerprint.setPlaceholderText("Only for https: given with the code")
+        self.again_fingerprint.setAccessibleName(tr("Hub certificate fingerprint"))
+        self.again_fingerprint.setPlaceholderText(tr("Only for https: given with the code"))
         form = QFormLayout()
         for text, field in (
-            ("Hub &address:", self.again_url),
-            ("New enrolment &code:", self.again_code),
-            ("Certificate &fingerprint:", self.again_fingerprint),
+            (tr("Hub &address:"), self.again_url),
+            (tr("New enrolment &code:"), self.again_code),
+            (tr("Certificate &fingerprint:"), self.again_fingerprint),
         ):
             label = QLabel(text, box)
             label.setBuddy(field)
             form.addRow(label, field)
         for field in (self.again_url, self.again_fingerprint):
             field.returnPressed.connect(self._enrol_again_clicked)
-        self.again_button = QPushButton("&Enrol this laptop again", box)
-        self.again_button.setAccessibleName("Enrol this laptop again")
+        self.again_button = QPushButton(tr("&Enrol this laptop again"), box)
+        self.again_button.setAccessibleName(tr("Enrol this laptop again"))
         self.again_button.clicked.connect(self._enrol_again_clicked)
-        self.again_message = Message(box, name="Enrol again message")
+        self.again_message = Message(box, name=tr("Enrol again message"))
         layout = QVBoxLayout(box)
         layout.addWidget(self.again_reason)
         layout.addWidget(self.again_words)
@@ -246,16 +250,24 @@ class SyncPanel(QWidget):
     def _show_enrol_again(self, status: SyncStatus) -> None:
         # The hub's reason (reused, expired, revoked) says why; the rest what to do.
         self.again_reason.show_error(
-            status.last_error or "The hub no longer accepts this laptop's sign-in."
-        )
-        kept = (
-            f"The {status.waiting} record{'s' if status.waiting != 1 else ''} waiting to "
-            "upload stay safe on this laptop and will be sent as soon as it is enrolled again."
-            if status.waiting else "Nothing on this laptop is lost."
+            status.last_error or tr("The hub no longer accepts this laptop's sign-in.")
         )
         self.again_words.setText(
-            f"{kept} Enter the new enrolment code (it must be in your own name); the hub "
-            "address is filled in. Your casebook and passphrase stay as they are."
+            tr.plural(
+                status.waiting,
+                "The {n} record waiting to upload stays safe on this laptop and will be sent as "
+                "soon as it is enrolled again. Enter the new enrolment code (it must be in your "
+                "own name); the hub address is filled in. Your casebook and passphrase stay as "
+                "they are.",
+                "The {n} records waiting to upload stay safe on this laptop and will be sent as "
+                "soon as it is enrolled again. Enter the new enrolment code (it must be in your "
+                "own name); the hub address is filled in. Your casebook and passphrase stay as "
+                "they are.",
+            )
+            if status.waiting else
+            tr("Nothing on this laptop is lost. Enter the new enrolment code (it must be in "
+               "your own name); the hub address is filled in. Your casebook and passphrase "
+               "stay as they are.")
         )
         if not self.again_box.isVisible() or not self.again_url.text():
             self.again_url.setText(status.hub_url or "")
@@ -272,13 +284,14 @@ class SyncPanel(QWidget):
     def _enrol_again_clicked(self) -> None:
         url, code = self.again_url.text().strip(), self.again_code.text().strip()
         if not url or not code:
-            self.again_message.show_error("Enter the new enrolment code (and the hub's address).")
+            self.again_message.show_error(
+                tr("Enter the new enrolment code (and the hub's address)."))
             self.again_code.setFocus()
             return
         if not self.again_button.isEnabled():
             return  # already enrolling (Enter pressed twice)
         self.again_button.setEnabled(False)
-        self.again_message.show_info("Enrolling this laptop again…")
+        self.again_message.show_info(tr("Enrolling this laptop again…"))
         self._bridge.enrol(url, code, self.again_fingerprint.text().strip() or None)
 
     def show_status(self, status: SyncStatus) -> None:
@@ -299,19 +312,21 @@ class SyncPanel(QWidget):
         self.last_download.setText(when_text(status.last_download, now))
         self.waiting.setText(waiting_words(status))
         self.held.setText(
-            "none" if status.held == 0
-            else f"{status.held} record{'s' if status.held != 1 else ''} the hub would not "
-            "take, kept safe on this laptop"
+            tr("none") if status.held == 0
+            else tr.plural(status.held,
+                           "{n} record the hub would not take, kept safe on this laptop",
+                           "{n} records the hub would not take, kept safe on this laptop")
         )
         self.held_button.setVisible(status.held > 0)
-        self.conflicts.setText(str(status.open_conflicts) if status.open_conflicts else "none")
+        self.conflicts.setText(
+            number(status.open_conflicts) if status.open_conflicts else tr("none"))
         self.conflict_box.setVisible(bool(status.open_conflicts))
         if status.open_conflicts and not self._bridge.running:
             self.conflict_queue.refresh()
         if status.last_error and status.can_enrol_again:
             self.problem.clear_message()  # said in the "Enrol this laptop again" box
         elif status.last_error:
-            self.problem.show_error(f"Last sync: {status.last_error}")
+            self.problem.show_error(tr("Last sync: {problem}").format(problem=status.last_error))
         elif status.notice:
             self.problem.show_info(status.notice)
         else:
@@ -323,7 +338,7 @@ class SyncPanel(QWidget):
     def _progress(self, phase: str, done: int, total: int) -> None:
         if not self._bridge.running:
             return  # a late word from a sync already over: "Downloading 100%" would stay up
-        self.phase.setText(PHASES.get(phase, phase))
+        self.phase.setText(tr(PHASES[phase]) if phase in PHASES else phase)
         self.progress_bar.setMaximum(max(total, 1))
         self.progress_bar.setValue(min(done, max(total, 1)))
         self.progress_bar.show()
@@ -331,7 +346,7 @@ class SyncPanel(QWidget):
     def _running(self, running: bool) -> None:
         self.sync_button.setEnabled(not running)
         if running:
-            self.phase.setText("Syncing…")
+            self.phase.setText(tr("Syncing…"))
         else:
             self.progress_bar.hide()
             self.phase.setText("")

@@ -22,24 +22,28 @@ from PySide6.QtWidgets import (
 )
 
 from spokeapp.domain.errors import SpokeError
+from spokeapp.i18n import clock, number, translator
 from spokeapp.sync.protocol import TeamResponse, WorkerFiguresOut
 from spokeapp.ui.models.rows import SORT_ROLE, Row, RowsModel
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.widgets import Message, heading, paragraph, rows_table
 
+tr = translator(__name__)
+
 HEADERS = (
-    "Worker",
-    "Active cases",
-    "Risk of open cases",
-    "Reviews overdue",
-    "Not yet assessed",
-    "Notes to review",
-    "Laptop last seen",
-    "Look closer",
+    tr.noop("Worker"),
+    tr.noop("Active cases"),
+    tr.noop("Risk of open cases"),
+    tr.noop("Reviews overdue"),
+    tr.noop("Not yet assessed"),
+    tr.noop("Notes to review"),
+    tr.noop("Laptop last seen"),
+    tr.noop("Look closer"),
 )
 #: Beside the count only when it is outside the guide (the page's heading names the guide),
 #: so the table fits beside the navigation.
-LOAD_WORDS = {"under": " (under)", "within": "", "over": " (over)"}
+LOAD_WORDS = {"under": tr.noop("{count} (under)"), "within": "{count}",
+              "over": tr.noop("{count} (over)")}
 
 Fetch = Callable[[], TeamResponse]
 
@@ -47,31 +51,33 @@ Fetch = Callable[[], TeamResponse]
 def ago(when: datetime | None, now: datetime) -> str:
     """'never', 'today', 'yesterday' or 'N days ago' (the hub's clock against ours)."""
     if when is None:
-        return "never"
+        return tr("never")
     days = (now.date() - when.astimezone(now.tzinfo).date()).days
     if days <= 0:
-        return f"today, {when.astimezone(now.tzinfo):%H:%M}"
-    return "yesterday" if days == 1 else f"{days} days ago"
+        return tr("today, {time}").format(time=clock(when.astimezone(now.tzinfo)))
+    return tr("yesterday") if days == 1 else tr("{days} days ago").format(days=number(days))
 
 
 def worker_row(worker: WorkerFiguresOut, guide: tuple[int, int], now: datetime) -> Row:
     levels = ", ".join(
-        f"{level.replace('_', ' ').capitalize()} {count}"
+        tr("{level} {count}").format(level=level.replace("_", " ").capitalize(),
+                                     count=number(count))
         for level, count in sorted(worker.risk_levels.items(), key=lambda kv: -kv[1])
     )
     contact = ago(worker.last_contact, now)
     if worker.silent_devices:
-        contact += f" (silent: {', '.join(worker.silent_devices)})"
+        contact = tr("{when} (silent: {laptops})").format(
+            when=contact, laptops=", ".join(worker.silent_devices))
     return Row(
         cells=(
             worker.name,
-            f"{worker.active_cases}{LOAD_WORDS[worker.load]}",
-            levels or "none open",
-            str(worker.reviews_overdue),
-            str(worker.no_assessment_yet),
-            str(worker.unreviewed_notes),
+            tr(LOAD_WORDS[worker.load]).format(count=number(worker.active_cases)),
+            levels or tr("none open"),
+            number(worker.reviews_overdue),
+            number(worker.no_assessment_yet),
+            number(worker.unreviewed_notes),
             contact,
-            "; ".join(worker.warnings) or "nothing",
+            "; ".join(worker.warnings) or tr("nothing"),
         ),
         key=worker.user_id,
         sort=(
@@ -102,15 +108,15 @@ class TeamPage(QWidget):
         self._tasks = tasks
         self._fetch = fetch
         self._clock = clock
-        self.model = RowsModel(HEADERS, self)
+        self.model = RowsModel(tuple(tr(words) for words in HEADERS), self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
-        self.table = rows_table(self.proxy, "Team", self, lines=None, single=False,
+        self.table = rows_table(self.proxy, tr("Team"), self, lines=None, single=False,
                                 sortable=True)
-        self.status = Message(self, name="Team view status")
-        self.refresh_button = QPushButton("Re&fresh from the hub (F5)", self)
-        self.refresh_button.setAccessibleName("Refresh the team view from the hub")
+        self.status = Message(self, name=tr("Team view status"))
+        self.refresh_button = QPushButton(tr("Re&fresh from the hub (F5)"), self)
+        self.refresh_button.setAccessibleName(tr("Refresh the team view from the hub"))
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self,
                   activated=self.refresh)
         self.refresh_button.clicked.connect(self.refresh)
@@ -118,13 +124,13 @@ class TeamPage(QWidget):
         top.addWidget(self.refresh_button)
         top.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading("Team", self))
+        layout.addWidget(heading(tr("Team"), self))
         layout.addWidget(
             paragraph(
-                "Each worker's open cases against the 10-12 guide, risk, reviews overdue, "
-                "notes waiting for your review, and when their laptop last reached the hub. "
-                "A laptop silent for days may be holding notes nobody has seen. Counted by "
-                "the hub; nothing here is kept on this laptop.",
+                tr("Each worker's open cases against the 10-12 guide, risk, reviews overdue, "
+                   "notes waiting for your review, and when their laptop last reached the hub. "
+                   "A laptop silent for days may be holding notes nobody has seen. Counted by "
+                   "the hub; nothing here is kept on this laptop."),
                 self,
             )
         )
@@ -135,7 +141,7 @@ class TeamPage(QWidget):
 
     def refresh(self) -> None:
         self.refresh_button.setEnabled(False)
-        self.status.show_info("Asking the hub for your team's figures…")
+        self.status.show_info(tr("Asking the hub for your team's figures…"))
         self._tasks.submit(self._fetch, self._loaded, self._failed, owner=self)
 
     def _loaded(self, view: TeamResponse) -> None:
@@ -145,17 +151,18 @@ class TeamPage(QWidget):
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.refresh_button.setEnabled(True)
         local = view.computed_at.astimezone(now.tzinfo)
-        self.status.show_info(
-            f"Team {view.team}: {len(view.workers)} people, counted by the hub at "
-            f"{local:%H:%M}. Caseload guide: {view.caseload_guide[0]}-"
-            f"{view.caseload_guide[1]} open cases each."
-        )
+        self.status.show_info(tr(
+            "Team {team}: {people} people, counted by the hub at {time}. Caseload guide: "
+            "{low}-{high} open cases each."
+        ).format(team=view.team, people=number(len(view.workers)), time=clock(local),
+                 low=number(view.caseload_guide[0]), high=number(view.caseload_guide[1])))
 
     def _failed(self, error: BaseException) -> None:
         self.refresh_button.setEnabled(True)
-        reason = str(error) if isinstance(error, SpokeError) else "something went wrong"
+        reason = str(error) if isinstance(error, SpokeError) else tr("something went wrong")
         self.status.show_error(
-            f"The team view needs the hub, and it could not be fetched: {reason}"
+            tr("The team view needs the hub, and it could not be fetched: {reason}").format(
+                reason=reason)
         )
 
     def showEvent(self, event: Any) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from spokeapp.domain.errors import SpokeError
+from spokeapp.i18n import translator
 from spokeapp.present.pins import (
     CHECK_IN_PIN_SETTING,
     DURESS_PIN_SETTING,
@@ -46,6 +47,9 @@ __all__ = [
     "PinSetup", "check_pin", "hash_pin", "pin_matches", "pin_problem", "pins_set_up",
 ]
 
+tr = translator(__name__)
+
+
 def _pin_edit(name: str, parent: QWidget) -> QLineEdit:
     edit = QLineEdit(parent)
     edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -61,42 +65,42 @@ class PinSetup(QGroupBox):
     changed = Signal()
 
     def __init__(self, book: Casebook, parent: QWidget | None, *, tasks: TaskRunner) -> None:
-        super().__init__("Check-in and duress PINs", parent)
-        self.setAccessibleName("Check-in and duress PINs")
+        super().__init__(tr("Check-in and duress PINs"), parent)
+        self.setAccessibleName(tr("Check-in and duress PINs"))
         self._book = book
         #: Saves off the GUI thread (the Settings or Visits page's runner), buttons held.
         self._tasks = tasks
         self._saving = False
         self.status = QLabel(self)
         self.status.setWordWrap(True)
-        self.status.setAccessibleName("PIN status")
-        self.pin = _pin_edit("Check-in PIN", self)
-        self.pin_again = _pin_edit("Check-in PIN again", self)
-        self.duress = _pin_edit("Duress PIN", self)
-        self.duress_again = _pin_edit("Duress PIN again", self)
-        self.message = Message(self, name="PIN setup result")
-        self.save_button = QPushButton("Save &PINs", self)
-        self.save_button.setAccessibleName("Save PINs")
-        self.remove_button = QPushButton("Re&move PINs", self)
-        self.remove_button.setAccessibleName("Remove PINs")
+        self.status.setAccessibleName(tr("PIN status"))
+        self.pin = _pin_edit(tr("Check-in PIN"), self)
+        self.pin_again = _pin_edit(tr("Check-in PIN again"), self)
+        self.duress = _pin_edit(tr("Duress PIN"), self)
+        self.duress_again = _pin_edit(tr("Duress PIN again"), self)
+        self.message = Message(self, name=tr("PIN setup result"))
+        self.save_button = QPushButton(tr("Save &PINs"), self)
+        self.save_button.setAccessibleName(tr("Save PINs"))
+        self.remove_button = QPushButton(tr("Re&move PINs"), self)
+        self.remove_button.setAccessibleName(tr("Remove PINs"))
 
         form = QFormLayout(self)
         form.addRow(
             paragraph(
-                "With PINs set up, every check-in asks for your PIN. If someone is forcing you "
-                "to check in, type your duress PIN instead: the screen looks exactly like an "
-                "ordinary check-in, and the hub silently alerts your manager at once. "
-                f"PINs are {MIN_PIN_DIGITS} to {MAX_PIN_DIGITS} digits; Spoke keeps only a "
-                "scrambled form of them.",
+                tr("With PINs set up, every check-in asks for your PIN. If someone is forcing "
+                   "you to check in, type your duress PIN instead: the screen looks exactly "
+                   "like an ordinary check-in, and the hub silently alerts your manager at "
+                   "once. PINs are {least} to {most} digits; Spoke keeps only a scrambled form "
+                   "of them.").format(least=MIN_PIN_DIGITS, most=MAX_PIN_DIGITS),
                 self,
             )
         )
         form.addRow(self.status)
         for text, field in (
-            ("Check-&in PIN:", self.pin),
-            ("Check-in PIN &again:", self.pin_again),
-            ("&Duress PIN:", self.duress),
-            ("Dur&ess PIN again:", self.duress_again),
+            (tr("Check-&in PIN:"), self.pin),
+            (tr("Check-in PIN &again:"), self.pin_again),
+            (tr("&Duress PIN:"), self.duress),
+            (tr("Dur&ess PIN again:"), self.duress_again),
         ):
             label = QLabel(text, self)
             label.setBuddy(field)
@@ -122,9 +126,9 @@ class PinSetup(QGroupBox):
     def show_status(self) -> None:
         set_up = self._book.is_open and pins_set_up(self._book)
         self.status.setText(
-            "PINs are set up: every check-in asks for your PIN."
+            tr("PINs are set up: every check-in asks for your PIN.")
             if set_up
-            else "No PINs set up: check-ins do not ask for a PIN and there is no duress PIN."
+            else tr("No PINs set up: check-ins do not ask for a PIN and there is no duress PIN.")
         )
         self.remove_button.setEnabled(bool(set_up))
 
@@ -132,36 +136,38 @@ class PinSetup(QGroupBox):
         pin, duress = self.pin.text(), self.duress.text()
         problem = (
             pin_problem(pin)
-            or ("The check-in PINs you typed do not match." if pin != self.pin_again.text()
+            or (tr("The check-in PINs you typed do not match.") if pin != self.pin_again.text()
                 else None)
         )
         if problem:
-            self.message.show_error(f"Check-in PIN: {problem}")
+            self.message.show_error(tr("Check-in PIN: {problem}").format(problem=problem))
             self.pin.setFocus()
             return False
         problem = (
             pin_problem(duress)
-            or ("The duress PINs you typed do not match." if duress != self.duress_again.text()
-                else None)
-            or ("The duress PIN must be different from the check-in PIN." if duress == pin
+            or (tr("The duress PINs you typed do not match.")
+                if duress != self.duress_again.text() else None)
+            or (tr("The duress PIN must be different from the check-in PIN.") if duress == pin
                 else None)
         )
         if problem:
-            self.message.show_error(f"Duress PIN: {problem}")
+            self.message.show_error(tr("Duress PIN: {problem}").format(problem=problem))
             self.duress.setFocus()
             return False
         book = self._book
-        return self._write(lambda: save_pins(book, pin, duress), "The PINs could not be saved",
-                           "Your PINs are saved. Every check-in will now ask for your PIN.")
+        return self._write(lambda: save_pins(book, pin, duress),
+                           tr("The PINs could not be saved: {error}"),
+                           tr("Your PINs are saved. Every check-in will now ask for your PIN."))
 
     def remove(self) -> None:
         book = self._book
-        self._write(lambda: remove_pins(book), "The PINs could not be removed",
-                    "PINs removed. Check-ins no longer ask for a PIN.")
+        self._write(lambda: remove_pins(book), tr("The PINs could not be removed: {error}"),
+                    tr("PINs removed. Check-ins no longer ask for a PIN."))
 
     def _write(self, write: Callable[[], None], failure: str, success: str) -> bool:
         """Store the change through the runner, both buttons held until it is stored (a
-        second press while it runs is ignored)."""
+        second press while it runs is ignored). ``failure`` is a translated template with
+        ``{error}``."""
         if self._saving:
             return False
 
@@ -176,7 +182,7 @@ class PinSetup(QGroupBox):
             self._saving = False
             if not isinstance(exc, SpokeError):
                 raise exc
-            self.message.show_error(f"{failure}: {exc}")
+            self.message.show_error(failure.format(error=exc))
 
         self._saving = True
         self._tasks.write(write, done, failed, owner=self,

@@ -70,6 +70,7 @@ from spokeapp.domain.records import (
     CheckInKind,
     VisitPlan,
 )
+from spokeapp.i18n import translator
 from spokeapp.present.pins import PinResult, check_pin, pins_set_up
 from spokeapp.present.visits import clock_text
 from spokeapp.store.casebook import Casebook
@@ -93,20 +94,22 @@ from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.visit_pins import PinSetup
 from spokeapp.ui.widgets import Message, heading, is_dark, paragraph
 
+tr = translator(__name__)
+
 REFRESH_MS: Final = 30_000
 DEFAULT_EXTEND_MINUTES: Final = 30
-NO_CASE: Final = "No case (for example outreach or a drop-in)"
+NO_CASE: Final = tr.noop("No case (for example outreach or a drop-in)")
 LABELS: Final = {
-    "location": "Where",
-    "case_reference": "Case reference",
-    "expected_end": "Expected end",
-    "high_risk": "High-risk visit",
-    "check_in_interval_minutes": "Check in every",
-    "vehicle": "Vehicle",
-    "mobile_number": "Your mobile number",
-    "buddy_name": "Buddy's name",
-    "buddy_phone": "Buddy's phone",
-    "amber_note": "Amber note (known risks)",
+    "location": tr.noop("Where"),
+    "case_reference": tr.noop("Case reference"),
+    "expected_end": tr.noop("Expected end"),
+    "high_risk": tr.noop("High-risk visit"),
+    "check_in_interval_minutes": tr.noop("Check in every"),
+    "vehicle": tr.noop("Vehicle"),
+    "mobile_number": tr.noop("Your mobile number"),
+    "buddy_name": tr.noop("Buddy's name"),
+    "buddy_phone": tr.noop("Buddy's phone"),
+    "amber_note": tr.noop("Amber note (known risks)"),
 }
 # Big state banners: the words carry the meaning; colour only repeats it.
 _NOT_ARMED_STYLE: Final = "background: #a4001d; color: white; padding: 10px; border-radius: 4px;"
@@ -122,13 +125,13 @@ AlarmQuestion = Callable[[QWidget], bool]
 def confirm_alarm(parent: QWidget) -> bool:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Raise the alarm?")
-    box.setText(
+    box.setWindowTitle(tr("Raise the alarm?"))
+    box.setText(tr(
         "Raise the alarm now? Spoke sends it to the hub, which alerts the people it has for "
         "your team. Until it reaches the hub nobody knows: if you are in immediate danger, "
         "call 999."
-    )
-    raise_button = box.addButton("Raise &alarm", QMessageBox.ButtonRole.AcceptRole)
+    ))
+    raise_button = box.addButton(tr("Raise &alarm"), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(raise_button)
     box.exec()
@@ -139,15 +142,15 @@ def confirm_home_safe(parent: QWidget) -> bool:
     """Ending the day's last visit asks first (never "don't ask again": it is rare)."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle("Home safe?")
-    box.setText("Are you home safe? This ends the visit and your working day.")
-    box.setInformativeText(
+    box.setWindowTitle(tr("Home safe?"))
+    box.setText(tr("Are you home safe? This ends the visit and your working day."))
+    box.setInformativeText(tr(
         "Nobody is alerted for this visit after this. If you are still out, choose Go back."
-    )
-    home = box.addButton("&Home safe", QMessageBox.ButtonRole.AcceptRole)
-    back = box.addButton("&Go back", QMessageBox.ButtonRole.RejectRole)
-    home.setAccessibleName("Yes, I am home safe")
-    back.setAccessibleName("Go back, the visit carries on")
+    ))
+    home = box.addButton(tr("&Home safe"), QMessageBox.ButtonRole.AcceptRole)
+    back = box.addButton(tr("&Go back"), QMessageBox.ButtonRole.RejectRole)
+    home.setAccessibleName(tr("Yes, I am home safe"))
+    back.setAccessibleName(tr("Go back, the visit carries on"))
     box.setDefaultButton(home)
     box.setEscapeButton(back)
     box.exec()
@@ -167,7 +170,7 @@ def _minutes_until(now: datetime, then: datetime) -> int:
 
 def _scrolled(widget: QWidget, parent: QWidget) -> QScrollArea:
     scroll = QScrollArea(parent)
-    scroll.setAccessibleName(widget.accessibleName() or "Visit")
+    scroll.setAccessibleName(widget.accessibleName() or tr("Visit"))
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QScrollArea.Shape.NoFrame)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -202,51 +205,51 @@ class StartVisitForm(QWidget):
         self._names: list[str] = []
         self._warned_for: tuple[str, ...] | None = None
 
-        self.summary = Message(self, name="Problems with this visit plan")
-        self.form = FieldForm(self, LABELS)
+        self.summary = Message(self, name=tr("Problems with this visit plan"))
+        self.form = FieldForm(self, {key: tr(label) for key, label in LABELS.items()})
         f = self.form
         self.location = f.add(
-            "location", "&Where", QLineEdit(),
-            hint="An address, a postcode or a description of the place. Never a young "
-            "person's name: your buddy and the on-call manager read this.",
+            "location", tr("&Where"), QLineEdit(),
+            hint=tr("An address, a postcode or a description of the place. Never a young "
+                    "person's name: your buddy and the on-call manager read this."),
         )
         assert isinstance(self.location, QLineEdit)
         self.case_reference = QComboBox()
-        f.add("case_reference", "&Case reference", self.case_reference)
+        f.add("case_reference", tr("&Case reference"), self.case_reference)
         #: Typed ("17:30" is today), its meaning in words beside it.
         self.expected_end = DateField(
             with_time=True, clock=lambda: self._clock().astimezone().replace(tzinfo=None)
         )
-        f.add("expected_end", "E&xpected end", self.expected_end)
-        self.high_risk = QCheckBox("This is a &high-risk visit (check in every 30 minutes)")
+        f.add("expected_end", tr("E&xpected end"), self.expected_end)
+        self.high_risk = QCheckBox(tr("This is a &high-risk visit (check in every 30 minutes)"))
         f.add("high_risk", "", self.high_risk)
         self.interval = QSpinBox()
         self.interval.setRange(MIN_CHECK_IN_MINUTES, MAX_CHECK_IN_MINUTES)
-        self.interval.setSuffix(" minutes")
+        self.interval.setSuffix(tr(" minutes"))
         self.interval.setValue(default_interval(False))
         self.interval.setMaximumWidth(self.interval.fontMetrics().averageCharWidth() * 18)
-        f.add("check_in_interval_minutes", "Check &in every", self.interval)
+        f.add("check_in_interval_minutes", tr("Check &in every"), self.interval)
         self.vehicle = f.add(
-            "vehicle", "Vehic&le", QLineEdit(),
-            hint="Make, colour and registration, if you are driving.",
+            "vehicle", tr("Vehic&le"), QLineEdit(),
+            hint=tr("Make, colour and registration, if you are driving."),
         )
         self.mobile = f.add(
-            "mobile_number", "Your &mobile number", QLineEdit(),
-            hint="The phone you carry; Spoke remembers it.",
+            "mobile_number", tr("Your &mobile number"), QLineEdit(),
+            hint=tr("The phone you carry; Spoke remembers it."),
         )
-        self.buddy_name = f.add("buddy_name", "B&uddy's name", QLineEdit())
-        self.buddy_phone = f.add("buddy_phone", "Buddy's pho&ne", QLineEdit())
+        self.buddy_name = f.add("buddy_name", tr("B&uddy's name"), QLineEdit())
+        self.buddy_phone = f.add("buddy_phone", tr("Buddy's pho&ne"), QLineEdit())
         self.amber_note = f.add(
-            "amber_note", "Am&ber note", text_box(2),
-            hint="Optional: known risks at this place (a dog, a previous incident).",
+            "amber_note", tr("Am&ber note"), text_box(2),
+            hint=tr("Optional: known risks at this place (a dog, a previous incident)."),
         )
         for line in (self.vehicle, self.mobile, self.buddy_name, self.buddy_phone):
             assert isinstance(line, QLineEdit)
 
-        self.discard_button = QPushButton("Clear the form", self)
-        self.discard_button.setAccessibleName("Clear the form")
-        self.start_button = QPushButton("S&tart visit (Ctrl+Enter)", self)
-        self.start_button.setAccessibleName("Start visit")
+        self.discard_button = QPushButton(tr("Clear the form"), self)
+        self.discard_button.setAccessibleName(tr("Clear the form"))
+        self.start_button = QPushButton(tr("S&tart visit (Ctrl+Enter)"), self)
+        self.start_button.setAccessibleName(tr("Start visit"))
         self.start_button.setDefault(True)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -257,9 +260,9 @@ class StartVisitForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(
             paragraph(
-                "Plan your visit before you go. Spoke sends the plan to your hub, which "
-                "watches the clock for you even if this laptop is closed or out of signal. "
-                "The visit is ARMED only once the hub has confirmed it.",
+                tr("Plan your visit before you go. Spoke sends the plan to your hub, which "
+                   "watches the clock for you even if this laptop is closed or out of signal. "
+                   "The visit is ARMED only once the hub has confirmed it."),
                 self,
             )
         )
@@ -298,7 +301,7 @@ class StartVisitForm(QWidget):
         self._loading = True
         try:
             self.case_reference.clear()
-            self.case_reference.addItem(NO_CASE, None)
+            self.case_reference.addItem(tr(NO_CASE), None)
             for row in sorted(rows, key=lambda r: r.reference):
                 if row.status == "open":
                     self.case_reference.addItem(row.reference, (row.reference, row.case_id))
@@ -415,7 +418,8 @@ class StartVisitForm(QWidget):
             typed = {p.field for p in problems}
             problems += [p for p in exc.problems if p.field not in typed]
         if problems:
-            self.form.show_problems(ValidationError(problems), self.summary, "starting the visit")
+            self.form.show_problems(ValidationError(problems), self.summary,
+                                    tr("starting the visit"))
             return False
         # The reference is picked from the caseload (pseudonymous by construction): only the
         # free text can carry a name.
@@ -451,7 +455,8 @@ class StartVisitForm(QWidget):
             self.dirty = self.dirty or was_dirty
             if not isinstance(exc, SpokeError):
                 raise exc
-            self.summary.show_error(f"The visit could not be started: {exc}")
+            self.summary.show_error(tr("The visit could not be started: {error}").format(
+                error=exc))
 
         self._tasks.write(write, self._stored, failed, owner=self,
                           busy=(self.start_button, self.discard_button))
@@ -465,16 +470,17 @@ class StartVisitForm(QWidget):
     def _show_name_warnings(self, warnings: list[Problem]) -> None:
         first: QWidget | None = None
         for problem in warnings:
-            label = LABELS.get(problem.field, problem.field)
+            label = tr(LABELS[problem.field]) if problem.field in LABELS else problem.field
             message = self.form.errors.get(problem.field)
             if message is not None:
-                message.show_error(f"{label} {problem.message}.")
+                message.show_error(tr("{field} {problem}.").format(
+                    field=label, problem=problem.message))
                 first = first or self.form.inputs.get(problem.field)
-        self.summary.show_error(
+        self.summary.show_error(tr(
             "This plan may name a young person. Your buddy and the on-call manager read it, so "
             "use the case reference instead. If it is not a name (a street, say), press Start "
             "visit again to start anyway."
-        )
+        ))
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -522,40 +528,40 @@ class ActiveVisitPanel(QWidget):
         self.view: VisitView | None = None
         self.armed_label = QLabel(self)
         self.armed_label.setWordWrap(True)
-        self.armed_label.setAccessibleName("Whether the hub is watching this visit")
+        self.armed_label.setAccessibleName(tr("Whether the hub is watching this visit"))
         _big(self.armed_label, 1.5)
         self.armed_detail = paragraph("", self)
         self.alarm_label = QLabel(self)
         self.alarm_label.setWordWrap(True)
-        self.alarm_label.setAccessibleName("Alarm")
+        self.alarm_label.setAccessibleName(tr("Alarm"))
         self.alarm_label.setStyleSheet(_ALARM_STYLE)
         _big(self.alarm_label, 1.2)
         self.summary = paragraph("", self)
-        self.summary.setAccessibleName("The visit")
+        self.summary.setAccessibleName(tr("The visit"))
         self.due_label = QLabel(self)
         self.due_label.setWordWrap(True)
-        self.due_label.setAccessibleName("Next check-in")
+        self.due_label.setAccessibleName(tr("Next check-in"))
         _big(self.due_label, 1.25)
         self.last_label = paragraph("", self)
-        self.last_label.setAccessibleName("Last check-in")
+        self.last_label.setAccessibleName(tr("Last check-in"))
         self.pending_label = paragraph("", self)
-        self.pending_label.setAccessibleName("Not yet on the hub")
+        self.pending_label.setAccessibleName(tr("Not yet on the hub"))
 
-        self.fallback = QGroupBox("Until it is armed: text your plan to your buddy", self)
-        self.fallback.setAccessibleName("Fallback: text your plan to your buddy")
+        self.fallback = QGroupBox(tr("Until it is armed: text your plan to your buddy"), self)
+        self.fallback.setAccessibleName(tr("Fallback: text your plan to your buddy"))
         self.buddy_label = paragraph("", self.fallback)
-        self.buddy_label.setAccessibleName("Your buddy's number")
+        self.buddy_label.setAccessibleName(tr("Your buddy's number"))
         self.buddy_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message = QPlainTextEdit(self.fallback)
         self.message.setReadOnly(True)
         self.message.setTabChangesFocus(True)
-        self.message.setAccessibleName("Text message with your plan")
+        self.message.setAccessibleName(tr("Text message with your plan"))
         line = self.message.fontMetrics().lineSpacing()
         self.message.setMinimumHeight(line * 6 + 12)
         self.message.setMaximumHeight(line * 10 + 12)
-        self.copy_button = QPushButton("&Copy message (Alt+C)", self.fallback)
-        self.copy_button.setAccessibleName("Copy the text message")
-        self.copied = Message(self.fallback, name="Copy result")
+        self.copy_button = QPushButton(tr("&Copy message (Alt+C)"), self.fallback)
+        self.copy_button.setAccessibleName(tr("Copy the text message"))
+        self.copied = Message(self.fallback, name=tr("Copy result"))
         fallback_layout = QVBoxLayout(self.fallback)
         fallback_layout.addWidget(self.buddy_label)
         fallback_layout.addWidget(self.message)
@@ -565,33 +571,33 @@ class ActiveVisitPanel(QWidget):
         copy_row.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignRight)
         fallback_layout.addLayout(copy_row)
 
-        check = QGroupBox("Check in", self)
-        check.setAccessibleName("Check in")
-        self.pin_label = QLabel("Your P&IN:", check)
+        check = QGroupBox(tr("Check in"), self)
+        check.setAccessibleName(tr("Check in"))
+        self.pin_label = QLabel(tr("Your P&IN:"), check)
         self.pin = QLineEdit(check)
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setAccessibleName("Your PIN")
+        self.pin.setAccessibleName(tr("Your PIN"))
         self.pin.setMaximumWidth(self.pin.fontMetrics().averageCharWidth() * 20)
         self.pin_label.setBuddy(self.pin)
-        self.result = Message(check, name="Check-in result")
-        self.safe_button = QPushButton("Chec&k in: safe (Alt+K)", check)
-        self.safe_button.setAccessibleName("Check in: safe")
-        self.extend_button = QPushButton("E&xtend the visit (Alt+X)", check)
-        self.extend_button.setAccessibleName("Extend the visit")
+        self.result = Message(check, name=tr("Check-in result"))
+        self.safe_button = QPushButton(tr("Chec&k in: safe (Alt+K)"), check)
+        self.safe_button.setAccessibleName(tr("Check in: safe"))
+        self.extend_button = QPushButton(tr("E&xtend the visit (Alt+X)"), check)
+        self.extend_button.setAccessibleName(tr("Extend the visit"))
         self.extend_minutes = QSpinBox(check)
         self.extend_minutes.setRange(MIN_CHECK_IN_MINUTES, MAX_CHECK_IN_MINUTES)
         self.extend_minutes.setSingleStep(5)
         self.extend_minutes.setValue(DEFAULT_EXTEND_MINUTES)
-        self.extend_minutes.setSuffix(" minutes")
-        self.extend_minutes.setAccessibleName("Extend by this many minutes")
-        extend_label = QLabel("&by", check)
+        self.extend_minutes.setSuffix(tr(" minutes"))
+        self.extend_minutes.setAccessibleName(tr("Extend by this many minutes"))
+        extend_label = QLabel(tr("&by"), check)
         extend_label.setBuddy(self.extend_minutes)
-        self.end_button = QPushButton("&End visit (Alt+E)", check)
-        self.end_button.setAccessibleName("End visit")
-        self.home_button = QPushButton("H&ome safe, end of day (Alt+O)", check)
-        self.home_button.setAccessibleName("Home safe, end of day")
-        self.alarm_button = QPushButton("Raise &alarm (Alt+A)", check)
-        self.alarm_button.setAccessibleName("Raise alarm")
+        self.end_button = QPushButton(tr("&End visit (Alt+E)"), check)
+        self.end_button.setAccessibleName(tr("End visit"))
+        self.home_button = QPushButton(tr("H&ome safe, end of day (Alt+O)"), check)
+        self.home_button.setAccessibleName(tr("Home safe, end of day"))
+        self.alarm_button = QPushButton(tr("Raise &alarm (Alt+A)"), check)
+        self.alarm_button.setAccessibleName(tr("Raise alarm"))
         bold = QFont(self.safe_button.font())
         bold.setBold(True)
         tall = round(self.safe_button.fontMetrics().lineSpacing() * 2.4)
@@ -658,48 +664,49 @@ class ActiveVisitPanel(QWidget):
         if view.armed and starts is not None:
             self.armed_label.setStyleSheet(_ARMED_STYLE)
             if now < starts:
-                self.armed_label.setText(
-                    f"ARMED — the hub will start escalating at {clock_text(starts)} if you "
-                    "have not checked in"
-                )
+                self.armed_label.setText(tr(
+                    "ARMED — the hub will start escalating at {time} if you have not checked in"
+                ).format(time=clock_text(starts)))
             else:
-                self.armed_label.setText(
-                    f"ARMED — check in now: the hub started escalating at {clock_text(starts)}"
-                )
+                self.armed_label.setText(tr(
+                    "ARMED — check in now: the hub started escalating at {time}"
+                ).format(time=clock_text(starts)))
             reach = view.watch.reach if view.watch is not None else None
             nobody = reach is not None and not reach.anyone
             if nobody:
                 self.armed_label.setStyleSheet(_NOT_ARMED_STYLE)
                 self.armed_label.setText(
-                    "Armed, but the hub has nobody to alert — call your manager"
+                    tr("Armed, but the hub has nobody to alert — call your manager")
                 )
             self.armed_detail.setText(
-                f"{reach_words(reach)} Your hub has your plan and is watching the clock, even "
-                "if this laptop is closed or out of signal."
+                tr("{reach} Your hub has your plan and is watching the clock, even if this "
+                   "laptop is closed or out of signal.").format(reach=reach_words(reach))
                 if not nobody
-                else "The hub is watching the clock, but no contact or notifier is set up on "
-                "it, so a missed check-in or an alarm reaches no one. Text the plan below to "
-                "your buddy from your phone, and tell your manager the hub needs setting up."
+                else tr("The hub is watching the clock, but no contact or notifier is set up "
+                        "on it, so a missed check-in or an alarm reaches no one. Text the plan "
+                        "below to your buddy from your phone, and tell your manager the hub "
+                        "needs setting up.")
             )
         else:
             self.armed_label.setStyleSheet(_NOT_ARMED_STYLE)
-            self.armed_label.setText("NOT ARMED — the hub is not watching this visit yet")
-            self.armed_detail.setText(
+            self.armed_label.setText(tr("NOT ARMED — the hub is not watching this visit yet"))
+            self.armed_detail.setText(tr(
                 "Your hub has not confirmed your plan, so nobody will be alerted if you miss a "
                 "check-in. Text the plan below to your buddy from your phone now. Spoke sends "
                 "the plan the moment a connection appears, before anything else."
-            )
+            ))
         self.armed_label.setAccessibleDescription(
             f"{self.armed_label.text()}. {self.armed_detail.text()}"
         )
         reach = view.watch.reach if view.watch is not None else None
         nobody_to_alert = view.armed and reach is not None and not reach.anyone
         self.fallback.setVisible(not view.armed or nobody_to_alert)
-        self.fallback.setTitle("Nobody will be alerted: text your plan to your buddy"
+        self.fallback.setTitle(tr("Nobody will be alerted: text your plan to your buddy")
                                if nobody_to_alert
-                               else "Until it is armed: text your plan to your buddy")
+                               else tr("Until it is armed: text your plan to your buddy"))
         self.message.setPlainText(plan_message(view))
-        self.buddy_label.setText(f"Send it to your buddy, {plan.buddy_name}: {plan.buddy_phone}")
+        self.buddy_label.setText(tr("Send it to your buddy, {name}: {phone}").format(
+            name=plan.buddy_name, phone=plan.buddy_phone))
 
         panics = view.panic_alarms()
         if state is VisitState.ALARM and panics:
@@ -710,33 +717,42 @@ class ActiveVisitPanel(QWidget):
         else:
             self.alarm_label.hide()
 
-        reference = f" ({plan.case_reference})" if plan.case_reference else ""
+        times = {
+            "place": plan.location, "reference": plan.case_reference,
+            "start": clock_text(plan.starts_at), "end": clock_text(plan.expected_end),
+            "minutes": plan.interval_minutes,
+        }
         self.summary.setText(
-            f"Visit at {plan.location}{reference}. Started {clock_text(plan.starts_at)}, "
-            f"expected end {clock_text(plan.expected_end)}. "
-            f"Check in every {plan.interval_minutes} minutes."
+            tr("Visit at {place} ({reference}). Started {start}, expected end {end}. Check in "
+               "every {minutes} minutes.").format(**times)
+            if plan.case_reference else
+            tr("Visit at {place}. Started {start}, expected end {end}. Check in every "
+               "{minutes} minutes.").format(**times)
         )
         deadline = view.deadline
         if deadline is None:
-            self.due_label.setText("This visit has ended.")
+            self.due_label.setText(tr("This visit has ended."))
         elif now >= deadline:
             self.due_label.setText(
-                f"Check-in OVERDUE since {clock_text(deadline)} — check in now."
+                tr("Check-in OVERDUE since {time} — check in now.").format(
+                    time=clock_text(deadline))
             )
         else:
             minutes = _minutes_until(now, deadline)
-            self.due_label.setText(
-                f"Next check-in due at {clock_text(deadline)} (in {minutes} minutes)."
-            )
+            self.due_label.setText(tr.plural(
+                minutes,
+                "Next check-in due at {time} (in {n} minute).",
+                "Next check-in due at {time} (in {n} minutes).",
+            ).format(time=clock_text(deadline)))
         self.due_label.setAccessibleDescription(self.due_label.text())
         self.last_label.setText(view.last_check_in_words())
         waiting = view.unsent_check_ins()
         if waiting:
-            times = ", ".join(clock_text(c.at) for c in waiting)
-            self.pending_label.setText(
-                f"Not yet on the hub: your check-in at {times}. It is kept on this laptop with "
+            waiting_times = ", ".join(clock_text(c.at) for c in waiting)
+            self.pending_label.setText(tr(
+                "Not yet on the hub: your check-in at {times}. It is kept on this laptop with "
                 "its time and goes to the hub first, as soon as there is a connection."
-            )
+            ).format(times=waiting_times))
             self.pending_label.show()
         else:
             self.pending_label.hide()
@@ -746,7 +762,7 @@ class ActiveVisitPanel(QWidget):
     def copy_message(self) -> None:
         clipboard = QGuiApplication.clipboard()
         clipboard.setText(self.message.toPlainText())
-        self.copied.show_info("Copied. Paste it into a text message to your buddy.")
+        self.copied.show_info(tr("Copied. Paste it into a text message to your buddy."))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -787,29 +803,29 @@ class VisitsPage(QWidget):
 
         self.banner = QLabel(self)
         self.banner.setWordWrap(True)
-        self.banner.setAccessibleName("Check-in reminder")
+        self.banner.setAccessibleName(tr("Check-in reminder"))
         self.banner.hide()
-        self.ended_note = Message(self, name="Last visit")
+        self.ended_note = Message(self, name=tr("Last visit"))
         self.form = StartVisitForm(book, tasks, clock=clock, parent=self)
         self.panel = ActiveVisitPanel(self)
-        self.pins_button = QPushButton("Check-in and duress &PINs…", self)
-        self.pins_button.setAccessibleName("Set up check-in and duress PINs")
+        self.pins_button = QPushButton(tr("Check-in and duress &PINs…"), self)
+        self.pins_button.setAccessibleName(tr("Set up check-in and duress PINs"))
 
         form_page = QWidget(self)
         form_layout = QVBoxLayout(form_page)
-        form_layout.addWidget(heading("Start a visit", form_page))
+        form_layout.addWidget(heading(tr("Start a visit"), form_page))
         form_layout.addWidget(self.ended_note)
         form_layout.addWidget(self.form)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(_scrolled(form_page, self.stack))
         panel_page = QWidget(self)
         panel_layout = QVBoxLayout(panel_page)
-        panel_layout.addWidget(heading("Your visit", panel_page))
+        panel_layout.addWidget(heading(tr("Your visit"), panel_page))
         panel_layout.addWidget(self.panel)
         self.stack.addWidget(_scrolled(panel_page, self.stack))
 
         top = QHBoxLayout()
-        top.addWidget(heading("Visits (lone working)", self))
+        top.addWidget(heading(tr("Visits (lone working)"), self))
         top.addStretch(1)
         top.addWidget(self.pins_button)
         layout = QVBoxLayout(self)
@@ -827,12 +843,12 @@ class VisitsPage(QWidget):
         p.pin.returnPressed.connect(p.safe_button.click)
         self.pins_button.clicked.connect(self.open_pins)
         self.reminders.reminded.connect(self.show_banner)
-        self.reminders.resumed.connect(self.refresh)
+        self.reminders.resumed.connect(self.refresh)  # at once: a safety state after sleep
         if sync is not None:
             sync.finished.connect(self._sync_finished)
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self.refresh_in_background)  # never reads on this thread
         self._timer.start()
         self.dialog: QDialog | None = None
         self.refresh_cases()
@@ -861,7 +877,31 @@ class VisitsPage(QWidget):
         """Re-read the visits and the hub's acknowledgements; reschedule the reminders."""
         if not self._book.is_open:
             return
-        self.views = load_visits(self._book)
+        self._show_read(load_visits(self._book), lambda: pins_set_up(self._book))
+
+    def refresh_in_background(self) -> None:
+        """The same, read on the task runner's thread (the periodic refresh: a timer never
+        reads the casebook on the GUI thread)."""
+        if not self._book.is_open:
+            return
+        book = self._book
+
+        def read() -> tuple[list[VisitView], bool]:
+            return load_visits(book), pins_set_up(book)
+
+        def done(result: tuple[list[VisitView], bool]) -> None:
+            if self._book.is_open:
+                views, pins = result
+                self._show_read(views, lambda: pins)
+
+        self._tasks.submit(read, done, self._read_failed, owner=self)
+
+    def _read_failed(self, error: BaseException) -> None:
+        if self._book.is_open and not isinstance(error, SpokeError):
+            raise error
+
+    def _show_read(self, views: list[VisitView], pins: Callable[[], bool]) -> None:
+        self.views = views
         self.current = current_visit(self.views)
         now = self._clock()
         current = self.current
@@ -870,7 +910,7 @@ class VisitsPage(QWidget):
             self.reminders.set_reminders([])
             self.banner.hide()
         else:
-            self.panel.show_visit(current, now, ask_pin=pins_set_up(self._book))
+            self.panel.show_visit(current, now, ask_pin=pins())
             self.stack.setCurrentIndex(1)
             self.reminders.set_reminders(visit_reminders(current))
         emit(self.visits_changed, list(self.views))
@@ -888,7 +928,7 @@ class VisitsPage(QWidget):
         self.refresh()
         self.panel.pin.setFocus()
         self._sync_now()
-        emit(self.status, "Visit started. Spoke is sending your plan to the hub.")
+        emit(self.status, tr("Visit started. Spoke is sending your plan to the hub."))
         del visit_id
 
     def check_in(self, kind: CheckInKind) -> bool:
@@ -906,11 +946,11 @@ class VisitsPage(QWidget):
         panel.result.clear_message()
         outcome = check_pin(self._book, panel.pin.text())
         if outcome is PinResult.MISSING:
-            panel.result.show_error("Type your PIN to check in.")
+            panel.result.show_error(tr("Type your PIN to check in."))
             panel.pin.setFocus()
             return False
         if outcome is PinResult.WRONG:
-            panel.result.show_error("That PIN is not right. Type it again to check in.")
+            panel.result.show_error(tr("That PIN is not right. Type it again to check in."))
             panel.pin.selectAll()
             panel.pin.setFocus()
             return False
@@ -932,14 +972,16 @@ class VisitsPage(QWidget):
                 )
                 self._book.save(alarm, finalise=True)
         except (SpokeError, ValidationError) as exc:
-            panel.result.show_error(f"The check-in could not be recorded: {exc}")
+            panel.result.show_error(tr("The check-in could not be recorded: {error}").format(
+                error=exc))
             return False
         panel.pin.clear()
-        words = f"{check_in_label(check_in)} at {clock_text(now)}."
+        words = tr("{check_in} at {time}.").format(
+            check_in=check_in_label(check_in), time=clock_text(now))
         self.banner.hide()
         self.refresh()
         if self.current is None:
-            self.ended_note.show_info(f"{words} Take care.")
+            self.ended_note.show_info(tr("{check_in} Take care.").format(check_in=words))
         else:
             panel.result.show_info(words)
         emit(self.status, words)
@@ -964,14 +1006,15 @@ class VisitsPage(QWidget):
         try:
             self._book.save(alarm, finalise=True)
         except SpokeError as exc:
-            self.panel.result.show_error(f"The alarm could not be recorded: {exc}. Call 999.")
+            self.panel.result.show_error(
+                tr("The alarm could not be recorded: {error}. Call 999.").format(error=exc))
             return False
         self.refresh()
         # The alarm banner says where the alarm is (saved here, or on the hub and who it
         # calls) and keeps saying it truthfully as that changes; a second note here would go
         # stale ("sending it to the hub" after the hub has it).
         self.panel.result.clear_message()
-        emit(self.status, "Alarm saved on this laptop; Spoke is sending it to the hub.")
+        emit(self.status, tr("Alarm saved on this laptop; Spoke is sending it to the hub."))
         self._sync_now()
         return True
 
@@ -992,7 +1035,7 @@ class VisitsPage(QWidget):
     # ------------------------------------------------------------------ PINs
     def open_pins(self) -> None:
         dialog = QDialog(self)
-        dialog.setWindowTitle("Check-in and duress PINs")
+        dialog.setWindowTitle(tr("Check-in and duress PINs"))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         setup = PinSetup(self._book, dialog, tasks=self._tasks)
         setup.changed.connect(self.refresh)

@@ -37,11 +37,13 @@ from spokeapp.domain.records.casework import (
     ContactMethod,
     EthnicGroup,
     YoungPerson,
+    choice_label,
 )
+from spokeapp.i18n import translator
 from spokeapp.present.young_person import (
-    DOB_PLACEHOLDER,
     changed_fields,
     correction,
+    dob_placeholder,
     parse_date_of_birth,
     safe_number_rows,
     typed_day,
@@ -51,35 +53,47 @@ from spokeapp.ui.forms import FieldForm, RecordDialog, plain, text_box, watch
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 
-DOB_HINT: Final = f"Typed as {DOB_PLACEHOLDER}, for example 04/12/2012."
+tr = translator(__name__)
+
 LABELS: Final = {
-    "name": "Full name",
-    "preferred_name": "Name they like to be called",
-    "date_of_birth": "Date of birth",
-    "gender": "Gender (in their words)",
-    "ethnic_group": "Ethnic group",
-    "ethnicity_described": "Ethnicity in their own words",
-    "contact_professional": "The professional to contact them through",
-    "leave_message": "Leave a message",
-    "needs": "Needs and contact",
-    **{f"safe_numbers[{i}]": f"Safe number {i + 1}" for i in range(MAX_SAFE_NUMBERS)},
-    **{f"safe_number_whose[{i}]": f"Whose phone is safe number {i + 1}"
-       for i in range(MAX_SAFE_NUMBERS)},
-    **{f"safe_number_times[{i}]": f"Safe times for number {i + 1}"
-       for i in range(MAX_SAFE_NUMBERS)},
+    "name": tr.noop("Full name"),
+    "preferred_name": tr.noop("Name they like to be called"),
+    "date_of_birth": tr.noop("Date of birth"),
+    "gender": tr.noop("Gender (in their words)"),
+    "ethnic_group": tr.noop("Ethnic group"),
+    "ethnicity_described": tr.noop("Ethnicity in their own words"),
+    "contact_professional": tr.noop("The professional to contact them through"),
+    "leave_message": tr.noop("Leave a message"),
+    "needs": tr.noop("Needs and contact"),
 }
 #: The ways of contact with their Alt+letter.
 METHOD_MNEMONICS: Final = {
-    ContactMethod.TEXT: "Te&xt message",
-    ContactMethod.CALL: "&Phone call",
-    ContactMethod.IN_PERSON: "In pe&rson",
-    ContactMethod.THROUGH_PROFESSIONAL: "Through a named pro&fessional",
+    ContactMethod.TEXT: tr.noop("Te&xt message"),
+    ContactMethod.CALL: tr.noop("&Phone call"),
+    ContactMethod.IN_PERSON: tr.noop("In pe&rson"),
+    ContactMethod.THROUGH_PROFESSIONAL: tr.noop("Through a named pro&fessional"),
 }
 _LEAVE_MESSAGE: Final = {
-    "not_asked": "Not asked yet",
-    "yes": "Yes, a message may be left",
-    "no": "No, never leave a message",
+    "not_asked": tr.noop("Not asked yet"),
+    "yes": tr.noop("Yes, a message may be left"),
+    "no": tr.noop("No, never leave a message"),
 }
+
+
+def dob_hint() -> str:
+    """How to type a date of birth, under the field."""
+    return tr("Typed as {format}, for example 04/12/2012.").format(format=dob_placeholder())
+
+
+def labels() -> dict[str, str]:
+    """The form's field names in words (a safe number's by its row), as messages use them."""
+    words = {name: tr(text) for name, text in LABELS.items()}
+    for i in range(MAX_SAFE_NUMBERS):
+        row = i + 1
+        words[f"safe_numbers[{i}]"] = tr("Safe number {row}").format(row=row)
+        words[f"safe_number_whose[{i}]"] = tr("Whose phone is safe number {row}").format(row=row)
+        words[f"safe_number_times[{i}]"] = tr("Safe times for number {row}").format(row=row)
+    return words
 
 
 _ROW_FIELD: Final = re.compile(r"(safe_numbers|safe_number_whose|safe_number_times)\[(\d+)\]")
@@ -88,7 +102,7 @@ _ROW_FIELD: Final = re.compile(r"(safe_numbers|safe_number_whose|safe_number_tim
 def date_of_birth_box() -> QLineEdit:
     """A date of birth typed as ``dd/mm/yyyy``: empty at first, with the format shown."""
     box = QLineEdit()
-    box.setPlaceholderText(DOB_PLACEHOLDER)
+    box.setPlaceholderText(dob_placeholder())
     box.setMaxLength(14)
     return box
 
@@ -97,17 +111,17 @@ def ethnic_group_box() -> QComboBox:
     """The census's groups under their five headings (headings cannot be chosen), then
     "Prefer not to say" and "Prefer to self-describe"; "Not recorded" first."""
     box = QComboBox()
-    box.addItem("Not recorded", None)
+    box.addItem(tr("Not recorded"), None)
     model = box.model()
     assert isinstance(model, QStandardItemModel)
     for heading, groups in ETHNIC_GROUP_HEADINGS:
-        box.addItem(heading, None)
+        box.addItem(choice_label({heading: heading}, heading), None)  # the domain's words
         item = model.item(box.count() - 1)
         item.setEnabled(False)  # a heading, not a choice
         for group in groups:
-            box.addItem("    " + ETHNIC_GROUP_LABELS[group], group.value)
+            box.addItem("    " + choice_label(ETHNIC_GROUP_LABELS, group), group.value)
     for group in (EthnicGroup.PREFER_NOT_TO_SAY, EthnicGroup.SELF_DESCRIBED):
-        box.addItem(ETHNIC_GROUP_LABELS[group], group.value)
+        box.addItem(choice_label(ETHNIC_GROUP_LABELS, group), group.value)
     box.setMaxVisibleItems(30)
     return box
 
@@ -135,68 +149,70 @@ class YoungPersonDialog(RecordDialog):
         parent: QWidget | None = None,
         tasks: TaskRunner | None = None,
     ) -> None:
-        super().__init__("Correct their details", parent, tasks=tasks)
+        super().__init__(tr("Correct their details"), parent, tasks=tasks)
         self._book = book
         self._today = today
         self.person = person
         self.case_id = case_id
-        note = QLabel(
+        note = QLabel(tr(
             "Saving keeps the details as they are now as an earlier version, shown on the "
-            "case page with who changed what and when.", self)
+            "case page with who changed what and when."), self)
         note.setWordWrap(True)
         self.body.addWidget(note)
 
-        who_box = QGroupBox("Who they are", self)
-        self.who_form = FieldForm(who_box, LABELS)
+        words = labels()
+        who_box = QGroupBox(tr("Who they are"), self)
+        self.who_form = FieldForm(who_box, words)
         f = self.who_form
-        self.name = _line(f, "name", "Full &name")
-        self.preferred_name = _line(f, "preferred_name", "&Likes to be called")
+        self.name = _line(f, "name", tr("Full &name"))
+        self.preferred_name = _line(f, "preferred_name", tr("&Likes to be called"))
         self.date_of_birth = date_of_birth_box()
-        f.add("date_of_birth", "Date of &birth", self.date_of_birth, hint=DOB_HINT)
-        self.gender = _line(f, "gender", "&Gender", hint="In their own words.")
-        referral_words = (f"Recorded at referral, in the referrer's words: "
-                          f"\u201c{person.ethnicity}\u201d." if person.ethnicity else "")
+        f.add("date_of_birth", tr("Date of &birth"), self.date_of_birth, hint=dob_hint())
+        self.gender = _line(f, "gender", tr("&Gender"), hint=tr("In their own words."))
+        census = tr("The group they say they belong to (2021 census list).")
         self.ethnic_group = ethnic_group_box()
         f.add(
-            "ethnic_group", "E&thnic group", self.ethnic_group,
-            hint=("The group they say they belong to (2021 census list). " + referral_words)
-            .strip(),
+            "ethnic_group", tr("E&thnic group"), self.ethnic_group,
+            hint=tr("The group they say they belong to (2021 census list). Recorded at "
+                    "referral, in the referrer's words: \u201c{words}\u201d.").format(
+                        words=person.ethnicity) if person.ethnicity else census,
         )
-        self.ethnicity_described = _line(f, "ethnicity_described", "In their &words")
+        self.ethnicity_described = _line(f, "ethnicity_described", tr("In their &words"))
         QVBoxLayout(who_box).addWidget(f.widget)
 
-        contact_box = QGroupBox("How they like to be contacted", self)
-        self.contact_form = FieldForm(contact_box, LABELS)
+        contact_box = QGroupBox(tr("How they like to be contacted"), self)
+        self.contact_form = FieldForm(contact_box, words)
         c = self.contact_form
         self.methods: dict[ContactMethod, QCheckBox] = {}
-        for method, words in METHOD_MNEMONICS.items():
-            tick = QCheckBox(words)
+        for method, mnemonic in METHOD_MNEMONICS.items():
+            tick = QCheckBox(tr(mnemonic))
             c.add(f"contact_methods.{method.value}", "", tick)
-            tick.setAccessibleName(f"Contact by {CONTACT_METHOD_LABELS[method]}")
+            tick.setAccessibleName(
+                tr("Contact by {way}").format(way=choice_label(CONTACT_METHOD_LABELS, method)))
             self.methods[method] = tick
         self.contact_professional = _line(
-            c, "contact_professional", "Their name and r&ole",
-            hint="For example: Demo Ash, school nurse (fictional).")
+            c, "contact_professional", tr("Their name and r&ole"),
+            hint=tr("For example: Demo Ash, school nurse (fictional)."))
         self.leave_message = QComboBox()
-        c.add("leave_message", "Lea&ve a message", self.leave_message)
-        for key, words in _LEAVE_MESSAGE.items():
-            self.leave_message.addItem(words, key)
+        c.add("leave_message", tr("Lea&ve a message"), self.leave_message)
+        for key, choice in _LEAVE_MESSAGE.items():
+            self.leave_message.addItem(tr(choice), key)
         self.needs = text_box(2)
-        c.add("needs", "Needs and &contact", self.needs,
-              hint="For example: prefers texts after 4pm; no letters at home.")
+        c.add("needs", tr("Needs and &contact"), self.needs,
+              hint=tr("For example: prefers texts after 4pm; no letters at home."))
         QVBoxLayout(contact_box).addWidget(c.widget)
 
-        numbers_box = QGroupBox("Safe contact numbers", self)
-        self.numbers_form = FieldForm(numbers_box, LABELS)
+        numbers_box = QGroupBox(tr("Safe contact numbers"), self)
+        self.numbers_form = FieldForm(numbers_box, words)
         n = self.numbers_form
         self.numbers: list[tuple[QLineEdit, QLineEdit, QLineEdit]] = []
         for i in range(MAX_SAFE_NUMBERS):
-            number = _line(n, f"safe_numbers[{i}]", f"Number &{i + 1}")
-            whose = _line(n, f"safe_number_whose[{i}]", "Whose phone")
-            times = _line(n, f"safe_number_times[{i}]", "Safe times")
-            number.setPlaceholderText("digits, spaces and +")
-            whose.setPlaceholderText("e.g. their own, or a foster carer's")
-            times.setPlaceholderText("e.g. weekdays after 4pm")
+            number = _line(n, f"safe_numbers[{i}]", tr("Number &{row}").format(row=i + 1))
+            whose = _line(n, f"safe_number_whose[{i}]", tr("Whose phone"))
+            times = _line(n, f"safe_number_times[{i}]", tr("Safe times"))
+            number.setPlaceholderText(tr("digits, spaces and +"))
+            whose.setPlaceholderText(tr("e.g. their own, or a foster carer's"))
+            times.setPlaceholderText(tr("e.g. weekdays after 4pm"))
             self.numbers.append((number, whose, times))
         QVBoxLayout(numbers_box).addWidget(n.widget)
 
@@ -204,13 +220,13 @@ class YoungPersonDialog(RecordDialog):
             box.setAccessibleName(box.title())
             self.body.addWidget(box)
         self.body.addStretch(1)  # spare height below the form, not inside a box
-        self.fields = FieldForm(self, LABELS)
+        self.fields = FieldForm(self, words)
         self.number_rows: list[int] = []
         for form in (self.who_form, self.contact_form, self.numbers_form):
             self.fields.inputs.update(form.inputs)
             self.fields.errors.update(form.errors)
         self.form = self.fields
-        self.add_close_and_save("&Save correction (Ctrl+Enter)", "Save correction")
+        self.add_close_and_save(tr("&Save correction (Ctrl+Enter)"), tr("Save correction"))
 
         self._loading = True
         self._load(person)
@@ -326,11 +342,12 @@ class YoungPersonDialog(RecordDialog):
             problems.extend(exc.problems)
         if problems:
             self.fields.show_problems(
-                ValidationError([self._on_form(p) for p in problems]), self.summary, "saving")
+                ValidationError([self._on_form(p) for p in problems]), self.summary,
+                tr("saving"))
             return False
         new = correction(self.person, person, by=self._book.author, on=self._today)
         if new is None:
-            self.summary.show_info("Nothing has changed. Change a detail, or close.")
+            self.summary.show_info(tr("Nothing has changed. Change a detail, or close."))
             return False
         book, original, changed = self._book, self.person, changed_fields(self.person, person)
 
@@ -356,9 +373,10 @@ class YoungPersonDialog(RecordDialog):
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ValidationError):
-                self.fields.show_problems(exc, self.summary, "saving")
+                self.fields.show_problems(exc, self.summary, tr("saving"))
             elif isinstance(exc, SpokeError):
-                self.summary.show_error(f"The details could not be saved: {exc}")
+                self.summary.show_error(
+                    tr("The details could not be saved: {reason}").format(reason=exc))
             else:
                 raise exc
 

@@ -66,6 +66,10 @@ PULL_QUERIES = [
     # issue 13: numbers past what the database holds, and control characters
     "after=9223372036854775807", "after=9223372036854775808", f"after={10**40}",
     "limit=9223372036854775808", "after=%00", "after=1&x=%0A", "after=%FF",
+    # issue 18: the optional own-records window (both or neither, from <= to, within bounds)
+    "own_from=1&own_to=4", "after=1&own_from=2&own_to=2", "own_from=1", "own_to=4",
+    "own_from=5&own_to=2", "own_from=0&own_to=3", "own_from=abc&own_to=3", "own_from=&own_to=3",
+    "after=-1&own_from=0&own_to=1", f"own_from=1&own_to={10**40}", "limit=0&own_from=1",
 ]
 
 

@@ -11,11 +11,13 @@ import csv
 import io
 import random
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from spokeapp import i18n
 from spokeapp.domain.errors import ValidationError
 from spokeapp.domain.lone_working import REMINDER_TIER
 from spokeapp.domain.records import (
@@ -50,6 +52,8 @@ from spokeapp.domain.reports import (
     AREA_NOT_RECORDED,
     CSV_COLUMNS,
     HIDDEN,
+    SECTION_AREAS,
+    SECTION_CASELOAD,
     SMALL,
     Attributed,
     Figure,
@@ -60,6 +64,8 @@ from spokeapp.domain.reports import (
     area_table,
     compute_report,
     report_csv,
+    row_words,
+    section_words,
 )
 
 START = date(2026, 4, 1)
@@ -767,3 +773,39 @@ def test_cases_closures_and_outcomes_are_counted_per_local_authority_area() -> N
 def test_a_case_with_no_area_in_the_period_gives_just_the_totals_row() -> None:
     report = compute_report([], PERIOD, ReportScope(ScopeKind.WORKER, "w-amber"))
     assert area_table(report).rows == (("All areas", ("0",) * 7),)
+
+
+# ------------------------------------------------- a report in the reader's language
+# The hub labels figures in English; the app composes each label again from translated
+# parts, by the figure's key.
+@pytest.fixture
+def marked() -> Iterator[None]:
+    i18n.install(lambda context, text, disambiguation, n: f"<{text}>")
+    yield
+    i18n.install(None)
+
+
+def test_untranslated_the_labels_are_the_hub_s_english() -> None:
+    assert row_words("professionals.trained.police", "Trained: Police") == "Trained: Police"
+    assert section_words(SECTION_CASELOAD) == SECTION_CASELOAD
+
+
+def test_composed_labels_are_rebuilt_from_translated_parts(marked: None) -> None:
+    assert row_words("professionals.trained.police", "Trained: Police") == "<Trained: <Police>>"
+    assert row_words("closures.lower", "Lower risk than at the start").startswith("<")
+    assert row_words("closures.not_lower.moved_away", "Not at lower risk: Moved away") == (
+        "<Not at lower risk: <Moved away>>")
+    assert row_words("referrals.received", "Referrals received") == "<Referrals received>"
+    assert section_words(SECTION_AREAS) == "<Cases by local authority area>"
+    assert section_words(SECTION_CASELOAD).startswith("<Caseload per worker (guide: ")
+
+
+def test_data_in_a_label_is_never_translated(marked: None) -> None:
+    assert row_words("caseload.worker.3", "Test Worker Ruth") == "Test Worker Ruth"
+    assert row_words("areas.1.new", "Exampleshire: New cases") == "<Exampleshire: <New cases>>"
+    assert row_words("areas.2.open", "Not known or not recorded: Cases open in period") == (
+        "<<Not known or not recorded>: <Cases open in period>>")
+    # A profession this laptop does not know yet (a newer hub): the hub's words, as sent.
+    assert row_words("professionals.trained.astronaut", "Trained: Astronaut") == (
+        "Trained: Astronaut")
+

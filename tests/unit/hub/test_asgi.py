@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi.exceptions import RequestValidationError
 
-from spokeapp.hub.asgi import AFTER, LIMIT, PULL_QUERY, pull_query
+from spokeapp.hub.asgi import AFTER, LIMIT, PULL_QUERY, pull_params, pull_query
 from spokeapp.sync.protocol import DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_SEQ
 
 
@@ -36,3 +36,27 @@ def test_the_declared_parameters_use_the_same_bounds() -> None:
         declared = number.declared()
         bounds = {type(m).__name__: m for m in declared.metadata}
         assert bounds["Ge"].ge == number.low and bounds["Le"].le == number.high
+
+
+def test_the_own_records_window_is_optional_and_checked() -> None:
+    """Issue 18 (docs/sync.md, "Own records are not pulled back"): an older laptop sends no
+    window; a newer one sends both ends."""
+    assert pull_params(b"after=3") == (3, DEFAULT_PULL_LIMIT, None)
+    assert pull_params(b"after=3&own_from=4&own_to=9") == (3, DEFAULT_PULL_LIMIT, (4, 9))
+    assert pull_params(b"own_from=4&own_to=4") == (0, DEFAULT_PULL_LIMIT, (4, 4))
+
+
+@pytest.mark.parametrize(("query", "errors"), [
+    (b"own_from=4", [("missing", "own_to")]),
+    (b"own_to=4", [("missing", "own_from")]),
+    (b"own_from=5&own_to=4", [("less_than_equal", "own_from")]),
+    (b"own_from=0&own_to=4", [("greater_than_equal", "own_from")]),
+    (f"own_from=1&own_to={MAX_SEQ + 1}".encode(), [("less_than_equal", "own_to")]),
+    (b"after=-1&own_from=x&own_to=1", [("greater_than_equal", "after"),
+                                       ("int_parsing", "own_from")]),
+])
+def test_a_bad_window_names_the_parameter_and_rule(query: bytes,
+                                                   errors: list[tuple[str, str]]) -> None:
+    with pytest.raises(RequestValidationError) as caught:
+        pull_params(query)
+    assert [(e["type"], e["loc"][-1]) for e in caught.value.errors()] == errors

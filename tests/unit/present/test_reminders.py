@@ -22,7 +22,7 @@ def test_the_words_before_at_and_after_the_deadline() -> None:
     assert reminder_text(DUE - timedelta(minutes=10), DUE) == (
         f"Check-in due at {due} (in 10 minutes). Check in on Spoke.")
     assert reminder_text(DUE - timedelta(seconds=5), DUE).startswith(
-        f"Check-in due at {due} (in 1 minutes)")  # never "in 0 minutes"
+        f"Check-in due at {due} (in 1 minute)")  # never "in 0 minutes"
     assert reminder_text(DUE, DUE) == f"Check-in due now ({due}). Check in on Spoke, or text SAFE."
     assert reminder_text(DUE + timedelta(minutes=5), DUE).startswith(
         f"Your check-in was due at {due}. Check in now")

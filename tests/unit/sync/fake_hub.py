@@ -238,7 +238,9 @@ class FakeClient:
         assert self.device_id is not None
         return self.hub.push(self.device_id, request)
 
-    def pull(self, after: int, limit: int = DEFAULT_PULL_LIMIT) -> PullResponse:
+    def pull(self, after: int, limit: int = DEFAULT_PULL_LIMIT, *,
+             own: tuple[int, int] | None = None) -> PullResponse:
+        # ``own`` is ignored, as an older hub ignores it: every record comes back.
         self._check()
         if self.hub.status == "retired":
             raise DeviceRetired("retired")
