@@ -32,6 +32,7 @@ import threading
 import time
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +56,11 @@ from tests.helpers.lone_working import (
     WebhookReceiver,
     visit_plan,
 )
+
+# The receiver stands for an alarm centre's or SMS gateway's web server, which accepts many
+# connections at once (nginx queues 511); Python's default listen queue of 5 drops the hub's
+# concurrent connections and the kernel retries them a second later.
+ThreadingHTTPServer.request_queue_size = 128
 
 TARGET_P99_S = 2.0
 LEAD_S = 25.0  # arming 1,000 visits sends their earlier reminders first; let that settle

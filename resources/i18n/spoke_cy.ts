@@ -3598,6 +3598,10 @@
     <context>
         <name>spokeapp.present.sync_words</name>
         <message>
+            <source>Checking…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>{n} record</source>
             <translation type="unfinished" />
         </message>
@@ -4357,6 +4361,10 @@
         </message>
         <message>
             <source>That conflict is not on this laptop.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A change to re-send is missing from the casebook.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -6085,11 +6093,11 @@ Your note goes to your team's supervisors only: the worker does not receive it. 
             <translation type="unfinished" />
         </message>
         <message>
-            <source>No finalised risk assessments yet</source>
+            <source>No risk assessments yet</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>No risk assessments yet</source>
+            <source>No finalised risk assessments yet</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -6153,10 +6161,6 @@ Your note goes to your team's supervisors only: the worker does not receive it. 
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Risk level at each assessment: {levels}</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Current risk: {risk}</source>
             <translation type="unfinished" />
         </message>
@@ -6197,7 +6201,7 @@ Your note goes to your team's supervisors only: the worker does not receive it. 
             <translation type="unfinished" />
         </message>
         <message>
-            <source>{day}: {level}</source>
+            <source>Risk level at each assessment: {levels}</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -6274,6 +6278,10 @@ Your note goes to your team's supervisors only: the worker does not receive it. 
         </message>
         <message>
             <source>What was explained</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{day}: {level}</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -8941,6 +8949,10 @@ At closing: {closing}.</source>
         </message>
         <message>
             <source>Downloading updates</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sync status</source>
             <translation type="unfinished" />
         </message>
         <message>

@@ -14,17 +14,24 @@ the hub"): the escalation watch over every armed visit, the notifiers' outbox, S
   several hub processes share the work), then, holding the hub-wide write lock, re-reads each
   claimed visit (a ``lone_working.Visit``) and runs its ``due_actions``. Each action is stored as an
   ``EscalationAlert`` hub record (sequence number, changes feed, audit) and its notifications
-  as outbox rows, in one transaction: because ``due_actions`` returns only what is not stored
-  yet and the write lock serialises the hubs, every action happens exactly once, even with
-  several processes, and a restarted hub resumes where it was (the state is the database).
+  as outbox rows, in one transaction per claimed batch (their sequence numbers reserved as
+  one block): because ``due_actions`` returns only what is not stored yet and the write lock
+  serialises the hubs, every action happens exactly once, even with several processes, and a
+  restarted hub resumes where it was (the state is the database). The sender starts on each
+  batch's notices as soon as it is stored, and the watch sleeps until the earliest next
+  deadline (at most one round, 1 s), so a deadline on the hour is looked at on the hour.
 * **Deliveries** (:meth:`Watcher.deliver`): outbox rows are claimed the same way and sent by
   email, signed webhook or SMS gateway; a failure is retried with backoff and never holds up
-  the ladder (deliveries run in their own thread). Every send is recorded and audited, and
+  the ladder (deliveries run in their own thread). Different visits' notices are sent at once
+  (``SEND_CONCURRENCY``), each visit's in order, every visit's first before any second; each
+  send is recorded right after it (sends finishing together share one transaction) and
+  before that visit's next one. Every send is recorded and audited, and
   each alert's ``alert_delivery`` record (:meth:`Watcher.publish`) tells the board what became
   of its notices: delivered, retrying or failed (with a reason code), or never sent because
   nobody could be reached. An alert that reached nobody moves up to the next tier at once.
-  Delivery is at-least-once: a send whose record was lost (a killed process) is repeated
-  with the same delivery id (``X-Spoke-Delivery``), so receivers can drop the repeat.
+  Delivery is at-least-once: a send whose record was lost (a killed process: at most the
+  sends in flight) is repeated with the same delivery id (``X-Spoke-Delivery``), so
+  receivers can drop the repeat.
 * **Reach** (:func:`reach_for`, :func:`safety_report`): who the escalation of a visit would
   reach (counts per channel, roles nobody covers), in every answer to a visit plan and in
   ``spoke-hub safety status``; ``serve`` warns at start when nobody could be alerted.
@@ -48,6 +55,7 @@ import socket
 import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -57,7 +65,7 @@ from fastapi import APIRouter, FastAPI, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
-from sqlalchemy import Engine, delete, or_, select, update
+from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -83,7 +91,7 @@ from spokeapp.domain.records import (
 )
 from spokeapp.hub.config import LoneWorkingSecrets, WatchSettings
 from spokeapp.hub.errors import HubError
-from spokeapp.hub.ledger import audit, lock_writes, next_seq, set_meta
+from spokeapp.hub.ledger import audit, lock_writes, next_seq, reserve_seqs, set_meta
 from spokeapp.hub.models import (
     HubMeta,
     HubRecord,
@@ -103,6 +111,7 @@ from spokeapp.hub.notifiers import (
     TIMESTAMP_HEADER,
     WEBHOOK,
     DeliveryError,
+    Message,
     NotifierSettings,
     Senders,
     compose,
@@ -139,6 +148,9 @@ RECHECK = timedelta(minutes=15)
 #: Visits claimed and evaluated per transaction.
 CLAIM_BATCH = 100
 DELIVERY_BATCH = 100
+#: Notifications of different visits sent at once by one hub process (each visit's own
+#: are sent one after another, in order).
+SEND_CONCURRENCY = 8
 MAX_ATTEMPTS = 20  # about 75 minutes of retries (backoff 5 s doubling, at most 5 min)
 FIRST_RETRY_SECONDS = 5.0
 MAX_RETRY_SECONDS = 300.0
@@ -243,14 +255,29 @@ def load_visits(session: Session, visit_ids: Iterable[str]) -> dict[str, lw.Visi
 def _store(session: Session, record: Record, visit_id: str, author: str,
            now: datetime) -> int:
     """Put a hub-authored record into the changes feed (call holding the write lock)."""
-    seq = next_seq(session)
-    session.add(HubRecord(
-        record_id=record.id, kind=record.KIND, case_id=None,
-        state="final" if record.EVENT else "header", body=record.to_dict(),
-        author_user=author, device_id=None, seq=seq, hub_time=iso(now),
-    ))
-    session.add(LoneWorkingRecord(record_id=record.id, visit_id=visit_id, kind=record.KIND))
-    return seq
+    return _store_all(session, [(record, visit_id, author)], now)
+
+
+def _store_all(session: Session, records: Sequence[tuple[Record, str, str]],
+               now: datetime) -> int:
+    """Put hub-authored records (record, visit id, author) into the changes feed, in this
+    order, under one block of sequence numbers (one counter update, not one per record: a
+    round of 1,000 due visits stores 2,000 records). Call holding the write lock; returns
+    the last sequence number (0 if there was nothing to store)."""
+    if not records:
+        return 0
+    last = reserve_seqs(session, len(records))
+    first = last - len(records) + 1
+    stamp = iso(now)
+    for offset, (record, visit_id, author) in enumerate(records):
+        session.add(HubRecord(
+            record_id=record.id, kind=record.KIND, case_id=None,
+            state="final" if record.EVENT else "header", body=record.to_dict(),
+            author_user=author, device_id=None, seq=first + offset, hub_time=stamp,
+        ))
+        session.add(LoneWorkingRecord(record_id=record.id, visit_id=visit_id,
+                                      kind=record.KIND))
+    return last
 
 
 def _quiet_author(session: Session, watch: LoneWorkingWatch) -> str:
@@ -772,10 +799,12 @@ class Watcher:
                  lease_seconds: float = 30.0,
                  secrets: Callable[[], LoneWorkingSecrets] = LoneWorkingSecrets.from_env,
                  holder: str | None = None,
-                 send_timeout: float = SEND_TIMEOUT_SECONDS) -> None:
+                 send_timeout: float = SEND_TIMEOUT_SECONDS,
+                 send_concurrency: int = SEND_CONCURRENCY) -> None:
         self.engine = engine
         self.clock = clock
         self.send_timeout = send_timeout
+        self.send_concurrency = send_concurrency
         self.lease = timedelta(seconds=lease_seconds)
         self.secrets = secrets
         self.holder = holder or _holder()
@@ -819,8 +848,10 @@ class Watcher:
             )
         return token
 
-    def escalate(self) -> int:
-        """Claim due visits and carry out their due actions; returns the alerts stored."""
+    def escalate(self, stored_some: Callable[[], None] | None = None) -> int:
+        """Claim due visits and carry out their due actions; returns the alerts stored.
+        ``stored_some`` is called after each batch that stored alerts (the sending can
+        start on the first batch's notices while the next batch is evaluated)."""
         stored = 0
         while True:
             token = self._claim(LoneWorkingWatch, self.clock(), CLAIM_BATCH)
@@ -828,8 +859,21 @@ class Watcher:
                 return stored
             made, claimed = self._escalate_claimed(token)
             stored += made
+            if made and stored_some is not None:
+                stored_some()
             if claimed < CLAIM_BATCH:
                 return stored
+
+    def next_due(self) -> datetime | None:
+        """When the watch next has something to look at: the earliest ``next_check_at`` of a
+        visit no hub holds a claim on (None if there is none)."""
+        stamp = iso(self.clock())
+        free = or_(LoneWorkingWatch.claimed_until.is_(None),
+                   LoneWorkingWatch.claimed_until < stamp)
+        with Session(self.engine) as session:
+            earliest = session.scalar(select(func.min(LoneWorkingWatch.next_check_at))
+                                      .where(free))
+        return parse_iso(earliest) if earliest else None
 
     def _escalate_claimed(self, token: str) -> tuple[int, int]:
         with Session(self.engine) as session, session.begin():
@@ -846,11 +890,14 @@ class Watcher:
             visits = load_visits(session, [w.visit_id for w in watches])
             unreachable = reached_nobody(session, [w.visit_id for w in watches])
             stored = 0
+            records: list[tuple[Record, str, str]] = []
             for watch in watches:
                 stored += self._escalate_visit(session, watch, visits[watch.visit_id], now,
-                                               policy, settings, contacts, unreachable)
+                                               policy, settings, contacts, unreachable,
+                                               records)
                 watch.claimed_by = None
                 watch.claimed_until = None
+            _store_all(session, records, now)
         if stored:
             log.info("lone working: %d alerts stored", stored)
         return stored, len(watches)
@@ -859,7 +906,11 @@ class Watcher:
                         visit: lw.Visit | None, now: datetime, policy: lw.EscalationPolicy,
                         settings: NotifierSettings,
                         contacts: Sequence[LoneWorkingContact],
-                        unreachable: Collection[str] = frozenset()) -> int:
+                        unreachable: Collection[str],
+                        records: list[tuple[Record, str, str]]) -> int:
+        """Carry out one claimed visit's due actions: each alert and its ``alert_delivery``
+        record go into ``records`` (stored together by the caller), its notifications into
+        the outbox; returns the alerts made."""
         if visit is None or visit.armed_at is None:
             watch.next_check_at = None
             return 0
@@ -880,7 +931,7 @@ class Watcher:
                     author = quiet_author
                 else:
                     author = watch.worker_user
-                _store(session, alert, plan.id, author, now)
+                records.append((alert, plan.id, author))
                 visit = visit.with_alert(alert)
                 targets = targets_for(action, plan, watch, contacts, settings)
                 rows = [
@@ -896,7 +947,7 @@ class Watcher:
                 session.add_all(rows)
                 unreached = unreached_roles(action, targets)
                 summary = delivery_summary(alert.id, plan.id, rows, unreached)
-                _store(session, summary, plan.id, author, now)
+                records.append((summary, plan.id, author))
                 audit(session, "hub", "lw_alert", alert.id,
                       f"visit={plan.id} tier={alert.tier} reason={alert.reason.value} "
                       f"notifications={len(targets)} unreached={len(unreached)}")
@@ -929,7 +980,8 @@ class Watcher:
                     senders = self._senders()
                 made, claimed = self._deliver_claimed(token, senders)
                 sent += made
-                self.publish()  # failures reach the board within a round, not after a batch
+                if made < claimed:  # failures reach the board within a round, not after a
+                    self.publish()  # batch; what was sent is published once, below
                 if claimed < DELIVERY_BATCH:
                     break
         finally:
@@ -963,6 +1015,8 @@ class Watcher:
             records = {r.record_id: r for r in session.scalars(select(HubRecord).where(
                 HubRecord.record_id.in_([delivery_record_id(a) for a in alert_ids]
                                         + alert_ids)))}
+            fresh: list[tuple[Record, str, str]] = []
+            changed: list[tuple[HubRecord, dict[str, Any]]] = []
             for alert_id, alert_rows in by_alert.items():
                 alert_row = records.get(alert_id)
                 if alert_row is None:
@@ -974,11 +1028,9 @@ class Watcher:
                     unreached = tuple(existing.body.get("unreached") or ())
                 summary = delivery_summary(alert_id, visit_id, alert_rows, unreached)
                 if existing is None:
-                    _store(session, summary, visit_id, alert_row.author_user or "hub", now)
+                    fresh.append((summary, visit_id, alert_row.author_user or "hub"))
                 elif existing.body != summary.to_dict():
-                    existing.body = summary.to_dict()
-                    existing.seq = next_seq(session)
-                    existing.hub_time = iso(now)
+                    changed.append((existing, summary.to_dict()))
                 for row in alert_rows:
                     row.published = True
                 written += 1
@@ -987,6 +1039,13 @@ class Watcher:
                     watch = session.get(LoneWorkingWatch, visit_id)
                     if watch is not None and watch.next_check_at is not None:
                         watch.next_check_at = min(watch.next_check_at, iso(now))
+            if changed:  # new versions: one block of sequence numbers for them all
+                first = reserve_seqs(session, len(changed)) - len(changed) + 1
+                for offset, (existing, body) in enumerate(changed):
+                    existing.body = body
+                    existing.seq = first + offset
+                    existing.hub_time = iso(now)
+            _store_all(session, fresh, now)
         return written
 
     def _senders(self) -> Senders:
@@ -998,13 +1057,20 @@ class Watcher:
                        timeout=self.send_timeout)
 
     def _deliver_claimed(self, token: str, senders: Senders) -> tuple[int, int]:
+        """Send the claimed notifications: each visit's in order, one after another, and
+        different visits' at once (at most ``send_concurrency``), in waves: every visit's
+        first notice goes before any visit's second, so 1,000 visits falling due together
+        each hear first within a second or two. Each send is recorded as soon as it is done
+        (:class:`_Recorder`: the sends finished meanwhile share one transaction) and before
+        the same visit's next one is sent: a killed process repeats at most the notice of a
+        visit that was in flight."""
         with Session(self.engine) as session:
             deliveries = session.execute(
                 select(LoneWorkingDelivery.id, LoneWorkingDelivery.alert_id,
                        LoneWorkingDelivery.visit_id, LoneWorkingDelivery.channel,
                        LoneWorkingDelivery.target)
                 .where(LoneWorkingDelivery.claimed_by == token)
-                .order_by(LoneWorkingDelivery.created_at)
+                .order_by(LoneWorkingDelivery.created_at, LoneWorkingDelivery.id)
             ).all()
             alerts = {
                 r.record_id: r.body for r in session.scalars(select(HubRecord).where(
@@ -1015,66 +1081,143 @@ class Watcher:
                     HubRecord.record_id.in_({d.visit_id for d in deliveries})))
             }
             policy = load_policy(session)
-        sent = 0
-        names: dict[str, str] = {}
+            workers = {str(body.get("worker", "")) for body in plans.values()}
+            names: dict[str, str] = {
+                user_id: name for user_id, name in session.execute(
+                    select(User.id, User.name).where(User.id.in_(workers)))}
+        messages: dict[str, Message | None] = {}
         for delivery in deliveries:
-            error: str | None = None
             try:
                 alert = record_from_dict(ALERT_KIND, alerts[delivery.alert_id])
                 plan = record_from_dict(PLAN_KIND, plans[delivery.visit_id])
                 assert isinstance(alert, EscalationAlert) and isinstance(plan, VisitPlan)
-                if plan.worker not in names:
-                    names[plan.worker] = self._worker_name(plan.worker)
-                message = compose(alert, plan, names[plan.worker],
-                                  welfare_call_decision=alert.tier in (
-                                      policy.top.name, lw.EVERYONE_TIER))
-                senders.send(delivery.channel, delivery.target, delivery.id, message)
-            except DeliveryError as exc:
-                error = exc.code
+                messages[delivery.id] = compose(
+                    alert, plan, names.get(plan.worker) or "A lone worker",
+                    welfare_call_decision=alert.tier in (policy.top.name, lw.EVERYONE_TIER))
             except (KeyError, ValidationError):
+                messages[delivery.id] = None
+        lanes: dict[str, list[Any]] = {}
+        for delivery in deliveries:
+            lanes.setdefault(delivery.visit_id, []).append(delivery)
+        recorder = _Recorder(self._record_deliveries, token)
+
+        def send(delivery: Any) -> bool:
+            error: str | None = None
+            message = messages[delivery.id]
+            if message is None:
                 error = "unreadable_alert"
-            self._record_delivery(delivery.id, token, error)
-            sent += error is None
+            else:
+                try:
+                    senders.send(delivery.channel, delivery.target, delivery.id, message)
+                except DeliveryError as exc:
+                    error = exc.code
+            recorder.record(delivery.id, error)
+            return error is None
+
+        sent = 0
+        waves = [[lane[n] for lane in lanes.values() if n < len(lane)]
+                 for n in range(max((len(lane) for lane in lanes.values()), default=0))]
+        workers_n = max(1, min(self.send_concurrency, len(waves[0]) if waves else 1))
+        with ThreadPoolExecutor(max_workers=workers_n,
+                                thread_name_prefix="lw-notify") as pool:
+            for wave in waves:
+                sent += sum(pool.map(send, wave))
         return sent, len(deliveries)
 
-    def _worker_name(self, worker: str) -> str:
-        with Session(self.engine) as session:
-            user = session.get(User, worker)
-            return user.name if user is not None else "A lone worker"
-
-    def _record_delivery(self, delivery_id: str, token: str, error: str | None) -> None:
+    def _record_deliveries(self, token: str,
+                           outcomes: Sequence[tuple[str, str | None]]) -> None:
+        """Record what became of sends (delivery id, error code or None), in one transaction."""
         now = self.clock()
+        errors = dict(outcomes)
         with Session(self.engine) as session, session.begin():
-            row = session.get(LoneWorkingDelivery, delivery_id)
-            if row is None or row.claimed_by != token:
-                return  # the lease ran out and another hub took it over
-            row.attempts += 1
-            row.claimed_by = None
-            row.claimed_until = None
-            detail = f"alert={row.alert_id} channel={row.channel} attempt={row.attempts}"
-            if error is None:
-                row.status = SENT
-                row.sent_at = iso(now)
-                row.last_error = None
-                row.published = False
-                audit(session, "hub", "lw_notified", row.id, detail)
-                return
-            if row.attempts == 1 or row.last_error != error or row.attempts >= MAX_ATTEMPTS:
-                row.published = False  # the board learns of a new failure or reason
-            row.last_error = error
-            if row.attempts >= MAX_ATTEMPTS:
-                row.status = FAILED
-                audit(session, "hub", "lw_notify_failed", row.id, f"{detail} error={error}")
-                log.warning("lone working: delivery %s gave up (%s)", row.id, error)
-                return
-            wait = min(FIRST_RETRY_SECONDS * 2 ** (row.attempts - 1), MAX_RETRY_SECONDS)
-            row.next_attempt_at = iso(now + timedelta(seconds=wait))
-            log.warning("lone working: delivery %s failed (%s); retry in %.0f s",
-                        row.id, error, wait)
+            rows = session.scalars(select(LoneWorkingDelivery).where(
+                LoneWorkingDelivery.id.in_(list(errors))).order_by(LoneWorkingDelivery.id))
+            for row in rows:
+                if row.claimed_by != token:
+                    continue  # the lease ran out and another hub took it over
+                self._record_outcome(session, row, errors[row.id], now)
+
+    @staticmethod
+    def _record_outcome(session: Session, row: LoneWorkingDelivery, error: str | None,
+                        now: datetime) -> None:
+        row.attempts += 1
+        row.claimed_by = None
+        row.claimed_until = None
+        detail = f"alert={row.alert_id} channel={row.channel} attempt={row.attempts}"
+        if error is None:
+            row.status = SENT
+            row.sent_at = iso(now)
+            row.last_error = None
+            row.published = False
+            audit(session, "hub", "lw_notified", row.id, detail)
+            return
+        if row.attempts == 1 or row.last_error != error or row.attempts >= MAX_ATTEMPTS:
+            row.published = False  # the board learns of a new failure or reason
+        row.last_error = error
+        if row.attempts >= MAX_ATTEMPTS:
+            row.status = FAILED
+            audit(session, "hub", "lw_notify_failed", row.id, f"{detail} error={error}")
+            log.warning("lone working: delivery %s gave up (%s)", row.id, error)
+            return
+        wait = min(FIRST_RETRY_SECONDS * 2 ** (row.attempts - 1), MAX_RETRY_SECONDS)
+        row.next_attempt_at = iso(now + timedelta(seconds=wait))
+        log.warning("lone working: delivery %s failed (%s); retry in %.0f s",
+                    row.id, error, wait)
+
+
+class _Recorder:
+    """Group commit of send outcomes: :meth:`record` returns once the outcome is stored;
+    whoever finds no write in progress writes every outcome waiting (its own and those of
+    the sends that finished meanwhile) in one transaction. A failed write fails every
+    outcome in it (their claims run out and they are sent again, with the same ids)."""
+
+    def __init__(self, write: Callable[[str, Sequence[tuple[str, str | None]]], None],
+                 token: str) -> None:
+        self._write = write
+        self._token = token
+        self._cond = threading.Condition()
+        self._waiting: list[tuple[str, str | None]] = []
+        self._writing = False
+        self._done: dict[str, BaseException | None] = {}
+
+    def record(self, delivery_id: str, error: str | None) -> None:
+        with self._cond:
+            self._waiting.append((delivery_id, error))
+            while delivery_id not in self._done:
+                if self._writing:
+                    self._cond.wait()
+                    continue
+                batch, self._waiting = self._waiting, []
+                self._writing = True
+                self._cond.release()
+                failure: BaseException | None = None
+                try:
+                    self._write(self._token, batch)
+                except BaseException as exc:  # handed to every sender in the batch
+                    failure = exc
+                finally:
+                    self._cond.acquire()
+                    self._writing = False
+                    for done_id, _error in batch:
+                        self._done[done_id] = failure
+                    self._cond.notify_all()
+            failure = self._done.pop(delivery_id)
+        if failure is not None:
+            raise failure
+
+
+#: Wake this long after a deadline (timers may fire a little early; the stored times are
+#: to the microsecond).
+DUE_MARGIN_SECONDS = 0.002
+#: The shortest sleep between rounds (a visit due now but not taken by this round: made due
+#: by a push meanwhile, or claimed by another hub).
+MIN_WAIT_SECONDS = 0.05
 
 
 class WatchService:
-    """The watch and the deliveries, each in its own thread, every ``interval`` seconds."""
+    """The watch and the deliveries, each in its own thread: the watch every ``interval``
+    seconds or at the next deadline if sooner, the sender every ``interval`` seconds or as
+    soon as the watch stored alerts."""
 
     def __init__(self, engine: Engine, clock: Clock = utc_now,
                  settings: WatchSettings | None = None) -> None:
@@ -1103,12 +1246,24 @@ class WatchService:
 
     def _watch_loop(self) -> None:
         while not self._stop.is_set():
+            wait = self.settings.interval_seconds
             try:
-                if self.watcher.escalate():
-                    self._send_now.set()
+                self.watcher.escalate(self._send_now.set)
+                wait = self.until_next_round(wait)
             except Exception as exc:  # the loop must outlive a database hiccup
                 log.error("lone working watch failed: %s", type(exc).__name__)
-            self._stop.wait(self.settings.interval_seconds)
+            self._stop.wait(wait)
+
+    def until_next_round(self, interval: float) -> float:
+        """Seconds to sleep: until the earliest visit's next deadline if that comes before
+        the next round (a deadline on the hour is looked at on the hour, not up to a round
+        late), else one round (visits armed or changed meanwhile, by this hub or another,
+        are due at once and found then)."""
+        due = self.watcher.next_due()
+        if due is None:
+            return interval
+        until = (due - self.watcher.clock()).total_seconds() + DUE_MARGIN_SECONDS
+        return min(interval, max(MIN_WAIT_SECONDS, until))
 
     def _send_loop(self) -> None:
         while not self._stop.is_set():

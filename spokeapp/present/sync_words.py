@@ -1,9 +1,10 @@
 """Every word Spoke says about syncing, from one status (issue 17: "The Sync page goes stale").
 
 The Sync page, the status bar and Today all draw from the one ``SyncStatus`` the UI's
-``SyncBridge`` publishes (read off the GUI thread after a casebook write, a sync or a change
-of connectivity) and turn it into words here, so no two places can disagree about what waits,
-what was sent, or whether the hub can be reached.
+``SyncBridge`` publishes (read off the GUI thread when the window opens, after a casebook
+write, a sync or a change of connectivity; ``checking_words`` until the first reading) and turn
+it into words here, so no two places can disagree about what waits, what was sent, or whether
+the hub can be reached.
 
 ``StatusFacts`` names the parts of ``spokeapp.sync.engine.SyncStatus`` used here (a protocol:
 the presenters do not import the sync package).
@@ -47,6 +48,12 @@ class StatusFacts(Protocol):
     def can_enrol_again(self) -> bool: ...
     @property
     def hub_reachable(self) -> bool | None: ...
+
+
+def checking_words() -> str:
+    """What every page says about syncing until the first reading of the status has finished
+    (it is read off the GUI thread): neutral, never a guess such as "not connected"."""
+    return tr("Checking…")
 
 
 def records(count: int) -> str:

@@ -44,6 +44,12 @@ from spokeapp.store.migrations import occurred_of
 tr = translator(__name__)
 
 DB_NAME: Final = "casebook.db"
+#: ``changes.payload`` of a finalise: the same as the record's body (``records.body``, which a
+#: finalised record never changes), so it is stored once. Migration 9's trigger copies the
+#: body back into the change row before the record row is removed or rewritten.
+SAME_AS_RECORD: Final = ""
+#: A change row's payload, resolved (SQL over ``changes c LEFT JOIN records r``).
+CHANGE_PAYLOAD: Final = "CASE WHEN c.payload = '' THEN coalesce(r.body, '{}') ELSE c.payload END"
 KEY_NAME: Final = "casebook.key"
 
 Clock = Callable[[], datetime]
@@ -355,8 +361,11 @@ class Casebook:
                 if text:
                     db.execute("INSERT INTO notes_fts (rowid, text) VALUES (?, ?)", (rowid, text))
                 base_seq, base = (None, None) if record.EVENT else self._hub_base(db, record.id)
+                # A finalised record never changes again: its change row points at the body
+                # (SAME_AS_RECORD) rather than holding a second copy (docs/sync.md, "Size").
                 self._append_change(
-                    db, record.id, record.KIND, op, body, now, state == "draft", base_seq, base
+                    db, record.id, record.KIND, op, SAME_AS_RECORD if op == "finalise" else body,
+                    now, state == "draft", base_seq, base,
                 )
                 self._append_audit(db, now, f"record.{op}", record.id)
         return StoredRecord(
@@ -543,14 +552,15 @@ class Casebook:
         """The change log in the order it was written (what the sync engine will push)."""
         clauses = []
         if not include_local_only:
-            clauses.append("local_only = 0")
+            clauses.append("c.local_only = 0")
         if unsent_only:
-            clauses.append("sent_at IS NULL")
+            clauses.append("c.sent_at IS NULL")
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         with self._lock:
             rows = self._db().execute(
-                "SELECT seq, id, record_id, kind, op, payload, author, device, "  # noqa: S608
-                f"local_time, local_only FROM changes {where} ORDER BY seq"
+                f"SELECT c.seq, c.id, c.record_id, c.kind, c.op, {CHANGE_PAYLOAD}, "  # noqa: S608
+                "c.author, c.device, c.local_time, c.local_only FROM changes c "
+                f"LEFT JOIN records r ON r.id = c.record_id {where} ORDER BY c.seq"
             ).fetchall()
         return [
             ChangeEntry(

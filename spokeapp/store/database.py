@@ -20,6 +20,11 @@ tr = translator(__name__)
 
 Connection = Any  # sqlcipher3.Connection has no type stubs
 
+#: ``PRAGMA auto_vacuum`` value: free pages kept until ``PRAGMA incremental_vacuum``.
+AUTO_VACUUM_INCREMENTAL = 2
+#: The schema version from which casebooks have ``auto_vacuum`` on.
+_AUTO_VACUUM_SINCE = 9
+
 #: Page cache per connection in KiB (64 MiB holds a large caseload's working set).
 CACHE_KIB = 65536
 
@@ -39,7 +44,8 @@ def connect(path: Path, data_key: bytes) -> Connection:
     spills outside the encrypted file; ``synchronous = FULL`` with WAL means a commit that
     returned survives a crash or power loss.
     """
-    if not path.exists():
+    new = not path.exists()
+    if new:
         # Create the file with owner-only permissions before any data reaches it; SQLite gives
         # the WAL and shared-memory files the same permissions as the database.
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
@@ -47,6 +53,12 @@ def connect(path: Path, data_key: bytes) -> Connection:
     try:
         conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
         conn.execute("PRAGMA cipher_memory_security = OFF")
+        if new:
+            # Pages freed (a sent batch, trimmed copies) can be given back to the file system
+            # (``PRAGMA incremental_vacuum``, after each sync: docs/sync.md, "Size"). Only
+            # possible before the first table exists; older casebooks are rebuilt with it on
+            # when they are upgraded to version 9 (:func:`migrate`).
+            conn.execute(f"PRAGMA auto_vacuum = {AUTO_VACUUM_INCREMENTAL}")
         conn.execute("PRAGMA temp_store = MEMORY")
         # A larger page cache keeps the working set decrypted in memory, so repeated reads
         # (caseload, case pages) do not pay SQLCipher's per-page decrypt + HMAC again.
@@ -147,6 +159,12 @@ def migrate(conn: Connection, db_path: Path, data_key: bytes) -> Path | None:
                 else:
                     step(conn)
             conn.execute(f"PRAGMA user_version = {version}")
+    if current < _AUTO_VACUUM_SINCE and int(
+        conn.execute("PRAGMA auto_vacuum").fetchone()[0]
+    ) != AUTO_VACUUM_INCREMENTAL:
+        # Turning auto_vacuum on takes a rebuild of the file (once, outside a transaction).
+        conn.execute(f"PRAGMA auto_vacuum = {AUTO_VACUUM_INCREMENTAL}")
+        conn.execute("VACUUM")
     return backup
 
 

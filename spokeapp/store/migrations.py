@@ -316,6 +316,32 @@ MIGRATIONS: Final[tuple[tuple[int, tuple[Step, ...]], ...]] = (
         END;
         """,),
     ),
+    (
+        9,
+        ("""
+        -- One copy of each pushed record, not three (issue 18, docs/sync.md "Size"). A
+        -- finalise change's payload is '' from now on: the finalised record's body, which
+        -- never changes. Should the record row go (a purge) or its body be rewritten, the
+        -- body is first copied back into the change row, so a change never loses its payload.
+        CREATE TRIGGER changes_payload_kept_on_delete BEFORE DELETE ON records
+        BEGIN
+            UPDATE changes SET payload = OLD.body WHERE record_id = OLD.id AND payload = '';
+        END;
+        CREATE TRIGGER changes_payload_kept_on_update BEFORE UPDATE OF body ON records
+        WHEN OLD.body IS NOT NEW.body
+        BEGIN
+            UPDATE changes SET payload = OLD.body WHERE record_id = OLD.id AND payload = '';
+        END;
+        -- A pushed change whose wire is exactly its change-log row is kept in sync_pushed as
+        -- wire '=' (rebuilt from that row for a re-push). Such a row may not leave the log
+        -- while sync_pushed still needs it (sync_state writes the wire out first).
+        CREATE TRIGGER changes_kept_for_repush BEFORE DELETE ON changes
+        WHEN EXISTS (SELECT 1 FROM sync_pushed WHERE change_id = OLD.id AND wire = '=')
+        BEGIN
+            SELECT RAISE(ABORT, 'a pushed change is still needed for re-pushing');
+        END;
+        """,),
+    ),
 )
 
 LATEST_VERSION: Final[int] = MIGRATIONS[-1][0]

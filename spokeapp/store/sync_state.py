@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
+import orjson
 import sqlcipher3
 
 from spokeapp.domain.conflicts import laptop_choice
@@ -42,7 +43,7 @@ from spokeapp.domain.ids import new_id
 from spokeapp.domain.json_text import json_text, json_value
 from spokeapp.domain.records import RECORD_TYPES, record_from_dict
 from spokeapp.i18n import number, translator
-from spokeapp.store.casebook import Casebook, wipe_backups
+from spokeapp.store.casebook import CHANGE_PAYLOAD, Casebook, wipe_backups
 from spokeapp.store.database import CasebookError, Connection, transaction
 from spokeapp.store.migrations import occurred_of
 
@@ -77,6 +78,19 @@ _SCRUB_PENDING: Final = "sync.scrub_pending"
 _PUSHED_BASE: Final = "sync.pushed_base"
 _TRIMMED_THROUGH: Final = "sync.pushed_trimmed_through"
 
+#: ``sync_pushed.wire`` of a change whose wire is exactly its change-log row (one local change,
+#: not squashed): rebuilt from that row for a re-push instead of kept as a second copy. Such a
+#: change row may not be deleted while this says so (migration 9's trigger): the wire is
+#: written out first (:meth:`SyncStore._write_out_pushed`). ``''``: a blank row (trimmed or
+#: erased payload).
+_SAME_AS_LOG: Final = "="
+
+#: The columns a wire is rebuilt from (over ``changes c LEFT JOIN records r``).
+_LOG_WIRE: Final = (
+    f"c.id, c.record_id, c.kind, c.op, {CHANGE_PAYLOAD}, c.author, c.local_time, c.base_seq, "
+    "c.base"
+)
+
 #: Pulled records applied set-wise at a time (progress is reported between chunks).
 _APPLY_CHUNK: Final = 250
 
@@ -86,6 +100,21 @@ PUSHED_OPS: Final = ("put", "finalise")
 
 def _json(value: Any) -> str:
     return json_text(value)
+
+
+def _log_wire(row: Sequence[Any]) -> str:
+    """The wire change of one change-log row (``_LOG_WIRE``), as the engine builds it for an
+    unsquashed change, in sorted compact JSON (a re-push re-canonicalises it anyway)."""
+    fields = {
+        "author": str(row[5])[:64], "base": None if row[8] is None else json_value(row[8]),
+        "base_seq": row[7], "id": row[0], "kind": row[2],
+        "local_time": str(row[6])[:40], "op": "finalise" if row[3] == "finalise" else "put",
+        "payload": json_value(row[4]), "record_id": row[1],
+    }
+    try:
+        return orjson.dumps(fields, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+    except orjson.JSONEncodeError:
+        return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -433,8 +462,8 @@ class SyncStore:
     # ------------------------------------------------------------------ outbox
     def pending_changes(self) -> list[PendingChange]:
         """Unsent, shareable, not held changes in the order they were written."""
-        sql = """
-            SELECT c.seq, c.id, c.record_id, c.kind, c.op, c.payload, c.author, c.local_time,
+        sql = f"""
+            SELECT c.seq, c.id, c.record_id, c.kind, c.op, {CHANGE_PAYLOAD}, c.author, c.local_time,
                    c.base_seq, c.base,
                    coalesce(
                        r.case_id, sr.hub_case_id,
@@ -450,7 +479,7 @@ class SyncStore:
             WHERE c.sent_at IS NULL AND c.local_only = 0 AND c.held IS NULL
               AND c.op IN ('put', 'finalise')
             ORDER BY c.seq
-        """
+        """  # noqa: S608
         with self.casebook.sync_reader() as db:
             rows = db.execute(sql).fetchall()
         return [
@@ -618,9 +647,12 @@ class SyncStore:
                  if ack.change_id in known],
             )
             fresh = [ack for ack in acknowledged if ack.change_id not in known]
+            logged = self._log_wires(db, [ack.change_id for ack in fresh])
             db.executemany(
                 "INSERT INTO sync_pushed (change_id, wire, head, hub_seq) VALUES (?, ?, ?, ?)",
-                [(ack.change_id, ack.wire, ack.head, ack.hub_seq) for ack in fresh],
+                [(ack.change_id,
+                  _SAME_AS_LOG if logged.get(ack.change_id) == ack.wire else ack.wire,
+                  ack.head, ack.hub_seq) for ack in fresh],
             )
             if acknowledged:
                 last = acknowledged[-1].change_id
@@ -672,6 +704,37 @@ class SyncStore:
                 db, chain_head=chain_head, last_upload_at=now, repush_from=repush_from,
                 last_error=error,
             )
+
+    @staticmethod
+    def _log_wires(db: Connection, change_ids: Sequence[str]) -> dict[str, str]:
+        """The wire each of these change-log rows rebuilds to (by change id)."""
+        out: dict[str, str] = {}
+        for start in range(0, len(change_ids), 500):
+            chunk = change_ids[start:start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for row in db.execute(
+                f"SELECT {_LOG_WIRE} FROM changes c LEFT JOIN records r "  # noqa: S608
+                f"ON r.id = c.record_id WHERE c.id IN ({marks})", chunk,
+            ):
+                try:
+                    out[str(row[0])] = _log_wire(row)
+                except ValueError:  # not JSON (cannot happen): the full wire is kept
+                    continue
+        return out
+
+    @staticmethod
+    def _write_out_pushed(db: Connection, where: str, params: Sequence[Any]) -> None:
+        """Before change-log rows (``where``, over ``changes c``) are deleted: store the full
+        wire of any pushed change that is kept as ``_SAME_AS_LOG`` on them."""
+        rows = db.execute(
+            f"SELECT p.pos, {_LOG_WIRE} FROM sync_pushed p JOIN changes c "  # noqa: S608
+            f"ON c.id = p.change_id LEFT JOIN records r ON r.id = c.record_id "
+            f"WHERE p.wire = '=' AND ({where})", tuple(params),
+        ).fetchall()
+        db.executemany(
+            "UPDATE sync_pushed SET wire = ? WHERE pos = ?",
+            [(_log_wire(row[1:]), row[0]) for row in rows],
+        )
 
     @staticmethod
     def _note_pushed_header(db: Connection, ack: Acknowledged) -> None:
@@ -740,15 +803,23 @@ class SyncStore:
         and the chain carries on from its head, as the hub's chain does."""
         with self.casebook.sync_reader() as db:
             rows = db.execute(
-                "SELECT p.pos, p.wire, p.head, (SELECT q.head FROM sync_pushed q "
-                "WHERE q.pos < p.pos ORDER BY q.pos DESC LIMIT 1) "
-                "FROM sync_pushed p WHERE p.pos >= ? AND p.wire != '' ORDER BY p.pos LIMIT ?",
+                "SELECT p.pos, p.wire, p.head, (SELECT q.head FROM sync_pushed q "  # noqa: S608
+                "WHERE q.pos < p.pos ORDER BY q.pos DESC LIMIT 1), "
+                f"{_LOG_WIRE} FROM sync_pushed p "
+                "LEFT JOIN changes c ON p.wire = '=' AND c.id = p.change_id "
+                "LEFT JOIN records r ON r.id = c.record_id "
+                "WHERE p.pos >= ? AND p.wire != '' ORDER BY p.pos LIMIT ?",
                 (from_pos, limit),
             ).fetchall()
             base = _meta(db, _PUSHED_BASE)
         runs: list[tuple[str | None, list[tuple[int, str]]]] = []
         last_head: str | None = None
-        for pos, wire, head, prev in rows:
+        for pos, stored, head, prev, *log in rows:
+            wire = stored
+            if stored == _SAME_AS_LOG:
+                if log[0] is None:  # migration 9's trigger keeps the row: cannot happen
+                    raise CasebookError(tr("A change to re-send is missing from the casebook."))
+                wire = _log_wire(log)
             before = str(prev) if prev is not None else base
             if not runs or before != last_head:
                 runs.append((before, []))
@@ -790,6 +861,23 @@ class SyncStore:
         removed and the chain head before the first row left is kept as the replay's start.
         Returns how many payloads were blanked. Cheap when nothing new is covered.
         """
+        try:
+            return self._trim_pushed(backup_seq)
+        finally:
+            self.release_free_pages()
+
+    def release_free_pages(self) -> int:
+        """Give the casebook's free pages back to the file system (a sent batch's, copies
+        trimmed or rows shrunk: docs/sync.md, "Size"); ``secure_delete`` already zeroed them.
+        A no-op on a casebook without ``auto_vacuum`` (none after migration 9). Run after each
+        sync (with :meth:`trim_pushed`); returns how many pages were free."""
+        with self.casebook.sync_reader() as db:
+            free = int(db.execute("PRAGMA freelist_count").fetchone()[0])
+            if free:
+                db.execute("PRAGMA incremental_vacuum").fetchall()
+        return free
+
+    def _trim_pushed(self, backup_seq: int | None) -> int:
         if backup_seq is None:
             return 0
         with self.casebook.sync_transaction() as db:
@@ -1193,6 +1281,10 @@ class SyncStore:
                     continue
                 db.execute("DELETE FROM notes_fts WHERE rowid = ?", (row[0],))
                 db.execute("DELETE FROM records WHERE rowid = ?", (row[0],))
+                # The pushed copies stay until a hub backup holds them (trim_pushed).
+                self._write_out_pushed(
+                    db, "c.record_id = ? AND c.sent_at IS NOT NULL", (record_id,)
+                )
                 db.execute(
                     "DELETE FROM changes WHERE record_id = ? AND sent_at IS NOT NULL", (record_id,)
                 )
@@ -1227,8 +1319,9 @@ class SyncStore:
         targets.add(case_id)
         targets.update(
             str(r[0]) for r in db.execute(
-                "SELECT record_id FROM changes WHERE json_extract(payload, '$.case_id') = ? "
-                "OR json_extract(payload, '$.linked_case_id') = ? "
+                "SELECT record_id FROM changes "
+                "WHERE json_extract(nullif(payload, ''), '$.case_id') = ? "
+                "OR json_extract(nullif(payload, ''), '$.linked_case_id') = ? "
                 "UNION SELECT id FROM records WHERE json_extract(body, '$.linked_case_id') = ? "
                 "UNION SELECT record_id FROM sync_other_records WHERE case_id = ? "
                 "UNION SELECT record_id FROM sync_conflicts WHERE case_id = ?",
@@ -1246,7 +1339,7 @@ class SyncStore:
                 str(r[0]) for r in db.execute(
                     "SELECT id FROM records WHERE json_extract(body, '$.visit_id') = ? "
                     "UNION SELECT record_id FROM changes "
-                    "WHERE json_extract(payload, '$.visit_id') = ?",
+                    "WHERE json_extract(nullif(payload, ''), '$.visit_id') = ?",
                     (visit_id, visit_id),
                 )
             )
@@ -1285,6 +1378,16 @@ class SyncStore:
         finally:
             db.execute("DELETE FROM sync_purging")
         inside = "IN (SELECT value FROM json_each(?))"
+        # Pushed changes kept as their change-log row go blank with it (the row stays, as
+        # below, so a replay carries on past it). A finalise's payload was copied back into
+        # its row when the record went (migration 9), so json_extract sees it.
+        touched += db.execute(
+            "UPDATE sync_pushed SET wire = '' WHERE wire = '=' AND change_id IN ("  # noqa: S608
+            f"SELECT id FROM changes WHERE record_id {inside} "
+            "OR json_extract(nullif(payload, ''), '$.case_id') = ? "
+            "OR json_extract(nullif(payload, ''), '$.linked_case_id') = ?)",
+            (ids, case_id, case_id),
+        ).rowcount
         for table, column in (
             ("changes", "record_id"), ("sync_records", "record_id"),
             ("sync_conflicts", "record_id"), ("sync_other_records", "record_id"),
@@ -1294,13 +1397,13 @@ class SyncStore:
                 f"DELETE FROM {table} WHERE {column} {inside}", (ids,)  # noqa: S608
             ).rowcount
         touched += db.execute(
-            "DELETE FROM changes WHERE json_extract(payload, '$.case_id') = ? "
-            "OR json_extract(payload, '$.linked_case_id') = ?", (case_id, case_id),
+            "DELETE FROM changes WHERE json_extract(nullif(payload, ''), '$.case_id') = ? "
+            "OR json_extract(nullif(payload, ''), '$.linked_case_id') = ?", (case_id, case_id),
         ).rowcount
         # A pushed payload's row keeps its id, sequence and chain head (no personal data), so
         # a replay after a hub restore carries on past it; only the payload goes.
         touched += db.execute(
-            "UPDATE sync_pushed SET wire = '' WHERE CASE WHEN wire = '' THEN 0 ELSE ("
+            "UPDATE sync_pushed SET wire = '' WHERE CASE WHEN wire IN ('', '=') THEN 0 ELSE ("
             "json_extract(wire, '$.record_id') IN (SELECT value FROM json_each(?)) "
             "OR json_extract(wire, '$.payload.case_id') = ? "
             "OR json_extract(wire, '$.payload.linked_case_id') = ?) END",

@@ -56,7 +56,7 @@ from spokeapp.present.case_page import REVIEW_SETTING
 from spokeapp.present.consent import current_consent
 from spokeapp.present.labels import kind_label
 from spokeapp.present.people import load_people, save_people
-from spokeapp.present.sync_words import today_words
+from spokeapp.present.sync_words import checking_words, today_words
 from spokeapp.present.visits import UnsentAlarm
 from spokeapp.resources import load_risk_tool
 from spokeapp.store.casebook import Casebook, CaseloadRow, StoredRecord
@@ -267,9 +267,12 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.book = book
+        # The status is first read once Today's rows are in (``_first_load_done``).
         self.sync = sync or SyncBridge(
-            SyncEngine(book, pull_limit=INTERACTIVE_PULL_LIMIT), clock=clock, parent=self
+            SyncEngine(book, pull_limit=INTERACTIVE_PULL_LIMIT), clock=clock, read_now=False,
+            parent=self,
         )
+        self._first_load = True
         self._tasks = tasks
         self._clock = clock
         self.tool = tool or load_risk_tool()
@@ -661,15 +664,20 @@ class MainWindow(QMainWindow):
             )
 
     # ------------------------------------------------------------------ sync
-    def _show_sync_status(self, status: SyncStatus) -> None:
-        """The status bar and Today, from the bridge's one published status (issue 17)."""
-        text = status_summary(status, self._clock(), running=self._sync_running)
+    def _show_sync_status(self, status: SyncStatus | None) -> None:
+        """The status bar and Today, from the bridge's one published status (issue 17);
+        "Checking…" until the first reading (off the GUI thread) has finished (issue 18)."""
+        if status is None:
+            text = checking_words()
+            self.today.show_sync(text, connect=False)
+        else:
+            text = status_summary(status, self._clock(), running=self._sync_running)
+            self.today.show_sync(
+                today_words(status), connect=not status.enrolled or status.can_enrol_again,
+                status=status,
+            )
         self.sync_label.setText(text)
         self.sync_label.setAccessibleName(tr("Sync: {status}").format(status=text))
-        self.today.show_sync(
-            today_words(status), connect=not status.enrolled or status.can_enrol_again,
-            status=status,
-        )
 
     def _sync_running_changed(self, running: bool) -> None:
         self._sync_running = running
@@ -702,11 +710,19 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         """Reload the caseload, drafts and sync count off the GUI thread."""
         book = self.book
-        self.sync.refresh_status()  # something was saved: what waits may have changed
         self._tasks.submit(lambda: _snapshot(book), self._loaded, self._load_failed, owner=self)
+        if not self._first_load:  # the first time, once the rows are in (_first_load_done)
+            self.sync.refresh_status()  # something was saved: what waits may have changed
         self.today.supervisor_comments.load(self.today_date())
         if self.review is not None:
             self.review.refresh()
+
+    def _first_load_done(self) -> None:
+        """Today's first reading is in: now the sync status (they share the casebook's lock,
+        and the worker waits for Today first; "Checking…" until then, issue 18)."""
+        if self._first_load:
+            self._first_load = False
+            self.sync.refresh_status()
 
     def _loaded(self, snapshot: Snapshot) -> None:
         if not self.book.is_open:  # locked while loading; this window is on its way out
@@ -722,10 +738,12 @@ class MainWindow(QMainWindow):
             review_weeks=snapshot.review_weeks,
             risk_words=self.case_page._band_label,
         )
+        self._first_load_done()
 
     def _load_failed(self, error: BaseException) -> None:
         if not self.book.is_open:
             return
+        self._first_load_done()
         if not isinstance(error, SpokeError):
             raise error
         self._show_status(str(error))

@@ -7,10 +7,15 @@ engine's events as signals (Qt queues them onto the GUI thread), and decides whe
 failures.
 
 It also owns the one sync status every page shows (issue 17: the Sync page went stale):
-``current`` is the last ``SyncStatus`` published, and ``status_changed`` fires only when it
-changes. It is read again off the GUI thread (never from a timer on it) when the casebook was
+``current`` is the last ``SyncStatus`` published (None until the first read has finished: the
+pages say "Checking…" until then, never a guess), and ``status_changed`` fires when it
+changes. The status is only ever read off the GUI thread (issue 18: never at window
+construction, never from a timer): first when the bridge is made (the main window's: once
+the Today page's first reading is in, see ``read_now``), then when the casebook was
 written (``refresh_status``, called by the window after a save and by ``sync_now``), when a
-sync finishes (read on the sync's own thread) and when the network comes or goes.
+sync finishes (read on the sync's own thread) and when the network comes or goes. The timer's
+``tick`` only looks at the published status; before the first read it asks for one and ticks
+again when it arrives.
 """
 
 from __future__ import annotations
@@ -74,8 +79,12 @@ class SyncBridge(QObject):
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         schedule: SyncSchedule | None = None,
         tick_ms: int = TICK_MS,
+        read_now: bool = True,
         parent: QObject | None = None,
     ) -> None:
+        """``read_now``: start the first reading of the status at once (off the GUI thread).
+        The main window passes False and asks (``refresh_status``) once the Today page's own
+        reading is done: both take the casebook's lock, and Today comes first."""
         super().__init__(parent)
         self.engine = engine
         self._clock = clock
@@ -97,7 +106,11 @@ class SyncBridge(QObject):
         self._call_done.connect(self._deliver)
         self._network: Any = None
         self._last_status: SyncStatus | None = None
+        self._tick_after_read = False
+        self._hold_first_read = not read_now
         engine.set_listener(self._on_engine_event)
+        if read_now:
+            self.refresh_status()  # the first reading, off the GUI thread ("Checking…" until)
 
     # ------------------------------------------------------------------ engine -> signals
     def _on_engine_event(self, event: SyncEvent) -> None:
@@ -127,10 +140,9 @@ class SyncBridge(QObject):
 
     # ------------------------------------------------------------------ the one status
     @property
-    def current(self) -> SyncStatus:
-        """The status every page shows (the last published). Read once, when first asked."""
-        if self._last_status is None:
-            self._last_status = self._with_network(self.engine.status())
+    def current(self) -> SyncStatus | None:
+        """The status every page shows (the last published); None until the first read off
+        the GUI thread has finished (the pages say "Checking…"). Never reads the casebook."""
         return self._last_status
 
     def status(self) -> SyncStatus:
@@ -139,12 +151,14 @@ class SyncBridge(QObject):
         Pages use ``current``; this is for an explicit look (a test, a first screen)."""
         if self.running and self._last_status is not None:
             return self._last_status
-        self._publish(next(self._reads), self.engine.status())
-        return self.current
+        status = self.engine.status()
+        self._publish(next(self._reads), status)
+        return self._last_status or self._with_network(status)
 
     def refresh_status(self) -> None:
         """Something may have changed what waits (a casebook write): read the status off the
         GUI thread and publish it if it changed. Calls while a read runs make one more read."""
+        self._hold_first_read = False
         if self._reading:
             self._read_again = True
             return
@@ -165,6 +179,9 @@ class SyncBridge(QObject):
         if self._read_again:
             self._read_again = False
             self.refresh_status()
+        if self._tick_after_read and self._last_status is not None:
+            self._tick_after_read = False
+            self.tick()  # the timer (or a request) came before the first reading
 
     def _engine_status(self, result: tuple[int, SyncStatus], _error: None) -> None:
         self._publish(*result)
@@ -195,8 +212,16 @@ class SyncBridge(QObject):
 
     @Slot()
     def tick(self) -> None:
-        """The timer, the network or a request: never reads the casebook on the GUI thread."""
-        if self.running or not self.current.enrolled:
+        """The timer, the network or a request: never reads the casebook on the GUI thread
+        (it looks at the published status; before the first reading it asks for one)."""
+        if self.running:
+            return
+        if self._last_status is None:
+            self._tick_after_read = True
+            if not self._hold_first_read:
+                self.refresh_status()
+            return
+        if not self._last_status.enrolled:
             return
         if not self.schedule.is_due(self._clock()):
             return
@@ -207,7 +232,6 @@ class SyncBridge(QObject):
         self._run(lambda: self.engine.confirm_purge(confirmation))  # type: ignore[arg-type]
 
     def _run(self, fn: Callable[[], SyncReport]) -> None:
-        self.current  # noqa: B018 - what "running" shows until the run reports
         engine, reads = self.engine, self._reads
 
         def run_then_read() -> tuple[SyncReport, tuple[int, SyncStatus] | None]:

@@ -156,7 +156,8 @@ def wait_closed(qtbot: Any, widget: Any) -> None:
 
 
 def unlock(qtbot: Any, shell: SpokeShell, passphrase: str = PASSPHRASE) -> None:
-    """Type the passphrase into the unlock window and wait for the main window."""
+    """Type the passphrase into the unlock window and wait for the main window (its rows and
+    its sync status)."""
     window = shell.window
     window.passphrase.setText(passphrase)  # type: ignore[union-attr]
     window.unlock_button.click()  # type: ignore[union-attr]
@@ -164,6 +165,8 @@ def unlock(qtbot: Any, shell: SpokeShell, passphrase: str = PASSPHRASE) -> None:
     main = shell.main_window
     assert main is not None
     qtbot.waitUntil(lambda: main.caseload_model.rowCount() > 0, timeout=5000)
+    # The sync status is read off the GUI thread once Today's rows are in ("Checking…").
+    qtbot.waitUntil(lambda: main.sync.current is not None, timeout=5000)
 
 
 @pytest.fixture

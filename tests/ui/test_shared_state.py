@@ -174,6 +174,8 @@ def test_the_first_screen_after_setting_up_a_casebook_says_where_to_connect(
     assert shell.state == UNLOCKED
     main = shell.main_window
     assert main is not None and main.pages.currentWidget() is main.today
+    # The status is read off the GUI thread: "Checking…" for a moment, then where to connect.
+    qtbot.waitUntil(lambda: main.sync.current is not None, timeout=5000)
     words = main.today.sync_label.text()
     assert "not connected to a hub yet" in words and "everything has been sent" not in words
     assert "Connect to your hub: Sync page, Ctrl+9." in words

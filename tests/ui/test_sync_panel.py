@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import traceback
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -18,7 +21,7 @@ from spokeapp.present.sync_words import account_words, today_words, waiting_word
 from spokeapp.store.casebook import Casebook
 from spokeapp.sync.engine import SyncEngine, SyncStatus
 from spokeapp.ui.sync_bridge import SyncBridge
-from spokeapp.ui.views.sync_panel import SyncPanel, status_summary, when_text
+from spokeapp.ui.views.sync_panel import CHECKING_PAGE, SyncPanel, status_summary, when_text
 from tests.helpers.hub import RunningHub, running_hub, sqlite_url
 from tests.ui.conftest import unlock
 
@@ -63,6 +66,7 @@ def test_enrol_then_sync_now_shows_everything_reached_the_hub(
     panel = SyncPanel(book, bridge)
     qtbot.addWidget(panel)
     panel.show()
+    _first_reading(qtbot, bridge)
     assert panel.pages.currentIndex() == 0  # not enrolled: the enrolment form
 
     panel.hub_url.setText(hub.base_url)
@@ -92,6 +96,7 @@ def test_a_wrong_enrolment_code_is_explained_and_nothing_changes(
     panel = SyncPanel(book, bridge)
     qtbot.addWidget(panel)
     panel.show()
+    _first_reading(qtbot, bridge)
     panel.hub_url.setText(hub.base_url)
     panel.code.setText("WRONG-CODE-123")
     qtbot.mouseClick(panel.enrol_button, Qt.MouseButton.LeftButton)
@@ -110,6 +115,7 @@ def test_plain_http_to_a_hub_elsewhere_is_refused_before_anything_is_sent(
     panel = SyncPanel(book, bridge)
     qtbot.addWidget(panel)
     panel.show()
+    _first_reading(qtbot, bridge)
     panel.hub_url.setText("http://hub.example-charity.invalid")
     panel.code.setText("ABCD-EFGH")
     qtbot.mouseClick(panel.enrol_button, Qt.MouseButton.LeftButton)
@@ -157,6 +163,7 @@ def test_enter_in_the_enrolment_code_field_enrols(
     panel = SyncPanel(book, bridge)
     qtbot.addWidget(panel)
     panel.show()
+    _first_reading(qtbot, bridge)
     qtbot.keyClicks(panel.code, "ABCD")
     qtbot.keyClick(panel.code, Qt.Key.Key_Return)
     assert "Enter the hub's address" in panel.enrol_message.text()
@@ -172,37 +179,65 @@ def test_enter_in_the_enrolment_code_field_enrols(
     bridge.stop()
 
 
-class _CountingEngine(SyncEngine):
-    """The real engine, counting how often its status is read (and on which thread)."""
-
-    def __init__(self, book: Casebook) -> None:
-        super().__init__(book)
-        self.gui_reads = 0
-
-    def status(self) -> SyncStatus:
-        from PySide6.QtCore import QThread
-        from PySide6.QtWidgets import QApplication
-
-        if QThread.currentThread() is QApplication.instance().thread():
-            self.gui_reads += 1
-        return super().status()
+def _first_reading(qtbot, bridge: SyncBridge) -> None:
+    """The bridge reads the status off the GUI thread: wait for its first reading."""
+    qtbot.waitUntil(lambda: bridge.current is not None, timeout=5000)
 
 
-def test_the_timer_never_reads_the_casebook_on_the_gui_thread(qtbot, book: Casebook) -> None:
-    engine = _CountingEngine(book)
-    bridge = SyncBridge(engine)
-    panel = SyncPanel(book, bridge)  # the first look, once
-    qtbot.addWidget(panel)
-    assert engine.gui_reads == 1
-    for _ in range(5):
-        bridge.tick()
+def _count_gui_thread_reads(book: Casebook, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every use of the casebook's connection on the GUI (main) thread, from now on."""
+    on_gui: list[str] = []
+    connection = book._db
+
+    def counted() -> Any:
+        if threading.current_thread() is threading.main_thread():
+            on_gui.append("".join(traceback.format_stack(limit=6)))
+        return connection()
+
+    monkeypatch.setattr(book, "_db", counted)
+    return on_gui
+
+
+def test_the_sync_status_is_never_read_on_the_gui_thread(
+    qtbot, book: Casebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18: the window opens and the 15 s timer ticks without a casebook read on the GUI
+    thread; the pages say "Checking…" until the first reading, then the same words as ever."""
     _write_a_case_with_a_session(book)
+    on_gui = _count_gui_thread_reads(book, monkeypatch)
+    bridge = SyncBridge(SyncEngine(book), tick_ms=5)
+    panel = SyncPanel(book, bridge)  # the window's first look
+    qtbot.addWidget(panel)
+    assert panel.pages.currentIndex() == CHECKING_PAGE
+    assert panel.checking.text() == "Checking…"
+    ticks = []
+    bridge._timer.timeout.connect(lambda: ticks.append(1))
+    bridge.start()
+    qtbot.waitUntil(lambda: len(ticks) >= 5 and bridge.current is not None, timeout=5000)
+    assert panel.pages.currentIndex() == 0  # not enrolled: the enrolment form
+    assert bridge.current is not None and bridge.current.waiting == 3
+    _write_a_case_with_a_session(book)
+    on_gui.clear()  # the test's own write above
     with qtbot.waitSignal(bridge.status_changed, timeout=5000):
         bridge.refresh_status()  # after a write: read on another thread
-    assert engine.gui_reads == 1
-    assert panel.pages.currentIndex() == 0 and not bridge.current.enrolled
-    assert bridge.current.waiting == 3
+    assert bridge.current.waiting == 6
+    n = len(ticks)
+    qtbot.waitUntil(lambda: len(ticks) >= n + 5, timeout=5000)
     bridge.stop()
+    assert on_gui == []
+
+
+def test_the_status_bar_and_today_say_checking_until_the_first_reading(
+    qtbot, book: Casebook, main_windows
+) -> None:
+    main = main_windows(book, clock=lambda: datetime.now(UTC))
+    assert main.sync_label.text() == "Checking…"  # not "Not connected": not known yet
+    assert main.today.sync_label.text() == "Checking…"
+    assert main.today.connect_button.isHidden()
+    qtbot.waitUntil(lambda: main.sync.current is not None, timeout=5000)
+    assert main.sync_label.text() == status_summary(main.sync.current, datetime.now(UTC))
+    assert main.today.sync_label.text() == today_words(main.sync.current)
+    assert not main.today.connect_button.isHidden()
 
 
 def test_unlocking_an_enrolled_laptop_syncs_and_the_status_bar_says_so(
@@ -242,6 +277,7 @@ def test_a_retired_laptop_says_so_in_plain_words(qtbot, hub: RunningHub, book: C
     panel = SyncPanel(book, bridge)
     qtbot.addWidget(panel)
     panel.show()
+    _first_reading(qtbot, bridge)
     qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "retired" in panel.problem.text(), timeout=15_000)
     assert "everything on it has been sent" in panel.problem.text()
@@ -279,6 +315,7 @@ def test_a_laptop_shut_out_by_the_hub_is_enrolled_again_from_the_keyboard(
     panel = SyncPanel(book, bridge)
     qtbot.addWidget(panel)
     panel.show()
+    _first_reading(qtbot, bridge)
     assert not panel.again_box.isVisible()
 
     qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
@@ -359,6 +396,7 @@ def test_a_late_progress_word_after_the_sync_ended_is_not_left_on_screen(
     panel = SyncPanel(book, bridge)
     qtbot.addWidget(panel)
     panel.show()
+    _first_reading(qtbot, bridge)
     bridge.running = True
     emit(bridge.running_changed, True)
     emit(bridge.progress, "download", 3, 10)

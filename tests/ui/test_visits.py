@@ -4,6 +4,7 @@ and a duress PIN that looks exactly like an ordinary check-in."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -546,7 +547,7 @@ def test_reminders_survive_a_restart(qtbot: Any, book: Casebook, clock: ManualCl
 
 
 def test_on_resume_from_sleep_the_state_is_recomputed_at_once(
-    qtbot: Any, book: Casebook, clock: ManualClock
+    qtbot: Any, book: Casebook, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sleep_clock = FakeClock()
     service = _reminders(qtbot, clock, sleep_clock)
@@ -558,8 +559,16 @@ def test_on_resume_from_sleep_the_state_is_recomputed_at_once(
     # waking notices the gap (the same test auto-lock uses) and everything is recomputed.
     clock.advance(minutes=75)
     sleep_clock.advance(75 * 60)
+    on_gui = []  # the heartbeat is a timer: it never reads the casebook on the GUI thread
+    connection = book._db
+    monkeypatch.setattr(book, "_db", lambda: on_gui.append(threading.current_thread()
+                                                           is threading.main_thread())
+                        or connection())
     with qtbot.waitSignal(service.resumed, timeout=1000):
         service.heartbeat()
+    assert page.panel.due_label.text().startswith("Check-in OVERDUE")  # at once, no read
+    assert True not in on_gui
+    qtbot.waitUntil(lambda: not page._tasks.busy, timeout=5000)  # read again, off the thread
     assert page.panel.due_label.text().startswith("Check-in OVERDUE")
     assert service.notices.texts == [  # type: ignore[attr-defined]
         f"Your check-in was due at {clock_text(START + timedelta(hours=1))}. Check in now, "

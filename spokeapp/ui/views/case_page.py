@@ -23,7 +23,15 @@ from PySide6.QtCharts import (
     QScatterSeries,
 )
 from PySide6.QtCore import QDateTime, QItemSelectionModel, QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPainter, QPalette, QPixmap, QShortcut
+from PySide6.QtGui import (
+    QColor,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -108,9 +116,37 @@ class RiskChart(QChartView):
         self.setAccessibleName(tr("Risk level over time"))
         self.setMinimumHeight(self.fontMetrics().lineSpacing() * 12)
         self.points: list[tuple[date, str]] = []
+        # What to draw when next shown: the chart is drawn only once it can be seen (not while
+        # the main window is built after unlocking, issue 18); the words are always current.
+        self._pending: tuple[Sequence[RiskAssessment], RiskTool | None] | None = None
         self.set_assessments([], None)
 
     def set_assessments(self, assessments: Sequence[RiskAssessment], tool: RiskTool | None) -> None:
+        levels = {band.name: band for band in tool.bands} if tool is not None else {}
+        self.points = [(item.assessed_on, item.effective_level) for item in assessments
+                       if item.effective_level in levels]
+        if tool is None or not assessments:
+            self.setAccessibleDescription(tr("No risk assessments yet"))
+        else:
+            words = "; ".join(
+                tr("{day}: {level}").format(day=format_day(d), level=levels[level].label)
+                for d, level in self.points)
+            self.setAccessibleDescription(
+                tr("Risk level at each assessment: {levels}").format(levels=words))
+            self.setToolTip(words)
+        if not self.isVisible():
+            self._pending = (list(assessments), tool)
+            return
+        self._pending = None
+        self._draw(assessments, tool)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._pending is not None:
+            (assessments, tool), self._pending = self._pending, None
+            self._draw(assessments, tool)
+        super().showEvent(event)
+
+    def _draw(self, assessments: Sequence[RiskAssessment], tool: RiskTool | None) -> None:
         chart = QChart()
         chart.legend().hide()
         chart.setMargins(QMargins(4, 4, 4, 4))
@@ -121,11 +157,9 @@ class RiskChart(QChartView):
         )
         chart.setBackgroundBrush(palette.color(QPalette.ColorRole.Base))
         chart.setTitleBrush(text)
-        self.points = []
         if tool is None or not assessments:
             chart.setTitle(tr("No finalised risk assessments yet"))
             self.setChart(chart)
-            self.setAccessibleDescription(tr("No risk assessments yet"))
             return
         names = {band.name: band for band in tool.bands}
         line = QLineSeries()
@@ -139,7 +173,6 @@ class RiskChart(QChartView):
             y = float(tool.band_rank(item.effective_level))
             line.append(x, y)
             dots.append(x, y)
-            self.points.append((item.assessed_on, item.effective_level))
         chart.addSeries(line)
         chart.addSeries(dots)
         x_axis = QDateTimeAxis()
@@ -169,12 +202,6 @@ class RiskChart(QChartView):
         dots.setColor(accent)
         dots.setBorderColor(accent)
         self.setChart(chart)
-        words = "; ".join(
-            tr("{day}: {level}").format(day=format_day(d), level=names[level].label)
-            for d, level in self.points)
-        self.setAccessibleDescription(
-            tr("Risk level at each assessment: {levels}").format(levels=words))
-        self.setToolTip(words)
 
 
 class CasePage(QWidget):

@@ -36,7 +36,16 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPalette, QPdfWriter
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPalette,
+    QPdfWriter,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -188,8 +197,12 @@ class ReportChart(QChartView):
     label says "<5" or "*"."""
 
     def __init__(self, title: str, bars: Sequence[tuple[str, str]],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, lazy: bool = False) -> None:
         super().__init__(parent)
+        # ``lazy`` (the Reports page): the chart itself is drawn when first shown, not while
+        # the main window is built after unlocking (issue 18); the words are always current.
+        self._lazy = lazy
+        self._pending: dict[str, ShownFigure] | None = None
         # The titles and labels were marked in this module (``_CHARTS``); a label from
         # another module is shown as it comes.
         self.title = tr(title)
@@ -204,6 +217,34 @@ class ReportChart(QChartView):
         self.show_figures({})
 
     def show_figures(self, shown: dict[str, ShownFigure]) -> None:
+        """Show these figures: the words at once, the bars now or (lazy) when first shown."""
+        self.values = [(label, value) for label, _count, value in self._rows(shown)]
+        words = "; ".join(f"{label}: {value}" for label, value in self.values)
+        self.setAccessibleDescription(f"{self.title}. {words}")
+        self.setToolTip(words)
+        if self._lazy and not self.isVisible():
+            self._pending = dict(shown)
+            return
+        self._pending = None
+        self._draw(shown)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            self._draw(pending)
+        super().showEvent(event)
+
+    def _rows(self, shown: dict[str, ShownFigure]) -> list[tuple[str, int | None, str]]:
+        """(label, count, value) for each bar, first figure first."""
+        rows = []
+        for key, label in self.bars:
+            figure = shown.get(key)
+            count = figure.count if figure is not None else 0
+            value = figure.value if figure is not None else "0"
+            rows.append((label, count, value))
+        return rows
+
+    def _draw(self, shown: dict[str, ShownFigure]) -> None:
         chart = QChart()
         chart.legend().hide()
         chart.setMargins(QMargins(2, 2, 2, 2))
@@ -219,18 +260,13 @@ class ReportChart(QChartView):
         bar_set.setColor(palette.color(QPalette.ColorRole.Highlight))
         bar_set.setLabelColor(text)
         categories: list[str] = []
-        self.values = []
         top = 0
         # Horizontal bars, first figure at the top: long labels and "(<5)" stay readable.
-        for key, label in reversed(self.bars):
-            figure = shown.get(key)
-            count = figure.count if figure is not None else 0
-            value = figure.value if figure is not None else "0"
+        for label, count, value in reversed(self._rows(shown)):
             bar_set.append(float(count or 0))
             top = max(top, count or 0)
             # Axis labels are rich text: "<5" must be escaped or it reads as a tag.
             categories.append(label if count is not None else f"{label} ({html.escape(value)})")
-            self.values.insert(0, (label, value))
         series = QHorizontalBarSeries()
         series.append(bar_set)
         series.setLabelsVisible(True)
@@ -252,9 +288,6 @@ class ReportChart(QChartView):
         series.attachAxis(x_axis)
         series.attachAxis(y_axis)
         self.setChart(chart)
-        words = "; ".join(f"{label}: {value}" for label, value in self.values)
-        self.setAccessibleDescription(f"{self.title}. {words}")
-        self.setToolTip(words)
 
 
 def _scope_words(report: Report, label: str) -> str:
@@ -584,7 +617,7 @@ class ReportsPage(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.charts = [ReportChart(title, bars, self) for title, bars in _CHARTS]
+        self.charts = [ReportChart(title, bars, self, lazy=True) for title, bars in _CHARTS]
         charts = QWidget(self)
         grid = QGridLayout(charts)
         grid.setContentsMargins(0, 0, 0, 0)

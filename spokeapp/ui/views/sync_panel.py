@@ -10,9 +10,10 @@ When the hub stops accepting the laptop's sign-in (reused, expired, revoked with
 hub address filled in, a field for the new code, and plain words that nothing waiting is lost.
 After it succeeds the ordinary status comes back and the waiting records are sent.
 
-Every word comes from the bridge's one published status (``SyncBridge.current``, refreshed
-after writes, syncs and network changes) through :mod:`spokeapp.present.sync_words`, which the
-status bar and Today use too. Enter in any enrolment field enrols.
+Every word comes from the bridge's one published status (``SyncBridge.current``, read off the
+GUI thread when the window opens and after writes, syncs and network changes) through
+:mod:`spokeapp.present.sync_words`, which the status bar and Today use too; until the first
+reading the page says only "Checking…". Enter in any enrolment field enrols.
 """
 
 from __future__ import annotations
@@ -36,7 +37,13 @@ from PySide6.QtWidgets import (
 )
 
 from spokeapp.i18n import number, translator
-from spokeapp.present.sync_words import account_words, status_summary, waiting_words, when_text
+from spokeapp.present.sync_words import (
+    account_words,
+    checking_words,
+    status_summary,
+    waiting_words,
+    when_text,
+)
 from spokeapp.store.casebook import Casebook
 from spokeapp.sync.engine import SyncReport, SyncStatus
 from spokeapp.ui.signals import emit
@@ -54,7 +61,10 @@ PHASES = {
 }
 
 
-__all__ = ["PHASES", "SyncPanel", "status_summary", "when_text"]
+#: The page shown until the first status is read (after the enrolment form and the status).
+CHECKING_PAGE = 2
+
+__all__ = ["CHECKING_PAGE", "PHASES", "SyncPanel", "status_summary", "when_text"]
 
 
 class SyncPanel(QWidget):
@@ -78,6 +88,12 @@ class SyncPanel(QWidget):
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self._enrol_page())
         self.pages.addWidget(self._status_page())
+        # Until the bridge's first reading (off the GUI thread) is in: neither the enrolment
+        # form nor a status that could be wrong (issue 18).
+        self.checking = QLabel(checking_words(), self)
+        self.checking.setAccessibleName(tr("Sync status"))
+        self.checking.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.pages.addWidget(self.checking)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(tr("Sync with your hub"), self))
         layout.addWidget(self.pages)
@@ -294,8 +310,12 @@ class SyncPanel(QWidget):
         self.again_message.show_info(tr("Enrolling this laptop again…"))
         self._bridge.enrol(url, code, self.again_fingerprint.text().strip() or None)
 
-    def show_status(self, status: SyncStatus) -> None:
+    def show_status(self, status: SyncStatus | None) -> None:
+        """Show ``status``; None (not read yet) says "Checking…"."""
         now = self._clock()
+        if status is None:
+            self.pages.setCurrentIndex(CHECKING_PAGE)
+            return
         if not status.enrolled:
             self.pages.setCurrentIndex(0)
             return

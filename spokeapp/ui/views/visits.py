@@ -800,6 +800,7 @@ class VisitsPage(QWidget):
         self._sync_after_running = False
         self.views: list[VisitView] = []
         self.current: VisitView | None = None
+        self._pins_set_up = False  # as last read (shown again after a sleep without a read)
 
         self.banner = QLabel(self)
         self.banner.setWordWrap(True)
@@ -843,7 +844,7 @@ class VisitsPage(QWidget):
         p.pin.returnPressed.connect(p.safe_button.click)
         self.pins_button.clicked.connect(self.open_pins)
         self.reminders.reminded.connect(self.show_banner)
-        self.reminders.resumed.connect(self.refresh)  # at once: a safety state after sleep
+        self.reminders.resumed.connect(self._resumed)  # at once: a safety state after sleep
         if sync is not None:
             sync.finished.connect(self._sync_finished)
         self._timer = QTimer(self)
@@ -896,6 +897,16 @@ class VisitsPage(QWidget):
 
         self._tasks.submit(read, done, self._read_failed, owner=self)
 
+    def _resumed(self) -> None:
+        """Woken from sleep (the reminders' heartbeat timer noticed): the visit's state is
+        recomputed at once from the clock and what was last read (no casebook read on the GUI
+        thread), then read again in the background in case anything changed."""
+        if not self._book.is_open:
+            return
+        pins = self._pins_set_up
+        self._show_read(self.views, lambda: pins)
+        self.refresh_in_background()
+
     def _read_failed(self, error: BaseException) -> None:
         if self._book.is_open and not isinstance(error, SpokeError):
             raise error
@@ -910,7 +921,8 @@ class VisitsPage(QWidget):
             self.reminders.set_reminders([])
             self.banner.hide()
         else:
-            self.panel.show_visit(current, now, ask_pin=pins())
+            self._pins_set_up = pins()
+            self.panel.show_visit(current, now, ask_pin=self._pins_set_up)
             self.stack.setCurrentIndex(1)
             self.reminders.set_reminders(visit_reminders(current))
         emit(self.visits_changed, list(self.views))

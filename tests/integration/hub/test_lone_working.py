@@ -31,7 +31,7 @@ from spokeapp.domain.records import (
     WelfareDebrief,
 )
 from spokeapp.hub import lone_working as hub_lw
-from spokeapp.hub.config import LoneWorkingSecrets
+from spokeapp.hub.config import LoneWorkingSecrets, WatchSettings
 from spokeapp.hub.lone_working import Watcher
 from spokeapp.hub.models import HubRecord, LoneWorkingDelivery
 from spokeapp.hub.notifiers import (
@@ -525,3 +525,47 @@ def test_the_hub_runs_the_watch_by_itself_while_serving(
             time.sleep(0.05)  # waiting for the hub's own thread, not for a timing
         assert buddy_alerted()
         laptop.close()
+
+
+# --------------------------------------------------------------------------- many due at once
+def test_visits_due_in_the_same_second_each_hear_at_once_first_notices_first(
+    world: World,
+) -> None:
+    """Eight visits whose buddy tier falls due together, each notice taking the receiver
+    0.4 s: the first notice of every visit goes out at once (not one after another: 16
+    notices x 0.4 s), and no visit gets its second notice before every visit had its first."""
+    start = world.clock.now
+    plans = [visit_plan(world.worker.user_id, start) for _ in range(8)]
+    assert world.push_records(world.worker, *plans).status_code == 200
+    deadline = start + timedelta(minutes=60)
+    world.walk(deadline + timedelta(minutes=14))  # the reminders go out first
+    world.receiver.received.clear()
+    world.receiver.delay = 0.4
+    world.clock.now = deadline + timedelta(minutes=15)
+    began = time.monotonic()
+    world.tick()
+    took = time.monotonic() - began
+    with Session(world.hub.engine) as session:
+        visit_of = {delivery_id: visit_id for delivery_id, visit_id in session.execute(
+            select(LoneWorkingDelivery.id, LoneWorkingDelivery.visit_id))}
+    received = sorted(world.receiver.received, key=lambda r: r.at)
+    buddy = [r for r in received if r.path == "/arc" or r.body.get("to") == BUDDY_PHONE]
+    assert len(buddy) == 16  # SMS to each buddy and the ARC webhook, once each
+    assert {visit_of[r.delivery_id] for r in buddy[:8]} == {p.id for p in plans}
+    assert took < 16 * 0.4 / 2
+
+
+def test_the_watch_wakes_at_the_next_deadline_not_up_to_a_round_late(world: World) -> None:
+    plan = visit_plan(world.worker.user_id, world.clock.now)
+    world.push_plan(plan)
+    world.tick()
+    service = hub_lw.WatchService(world.hub.engine, world.clock,
+                                  WatchSettings(interval_seconds=1.0))
+    due = service.watcher.next_due()
+    assert due is not None and world.clock.now < due <= world.clock.now + timedelta(minutes=15)
+    world.clock.now = due - timedelta(seconds=0.3)
+    assert service.until_next_round(1.0) == pytest.approx(0.3, abs=0.01)
+    world.clock.now = due - timedelta(minutes=5)
+    assert service.until_next_round(1.0) == 1.0  # nothing sooner: one round
+    world.clock.now = due + timedelta(seconds=5)
+    assert 0 < service.until_next_round(1.0) < 0.1  # overdue: at once, never a busy loop

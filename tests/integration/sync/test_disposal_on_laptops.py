@@ -66,11 +66,10 @@ class Laptop:
         return {m for m in markers if m in hits or m.lower() in hits}
 
     def pushed_copies(self, text: str) -> int:
-        with self.book.sync_reader() as db:
-            row = db.execute(
-                "SELECT count(*) FROM sync_pushed WHERE instr(wire, ?) > 0", (text,)
-            ).fetchone()
-        return int(row[0])
+        """Pushed changes kept for a replay whose wire holds ``text`` (as a replay would send
+        them: a copy may be kept as a reference to its change-log row, issue 18)."""
+        return sum(text in wire for _start, rows in self.engine.store.replay_runs(0, 10**6)
+                   for _pos, wire in rows)
 
 
 @pytest.fixture

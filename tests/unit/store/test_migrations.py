@@ -146,3 +146,17 @@ def test_the_fixture_in_the_repository_is_never_modified(v1_profile: Path) -> No
 
 def test_migration_versions_are_consecutive_from_one() -> None:
     assert [version for version, _steps in MIGRATIONS] == list(range(1, LATEST_VERSION + 1))
+
+
+def test_an_upgraded_casebook_can_give_freed_pages_back(v1_profile: Path) -> None:
+    """Version 9 (issue 18): the upgrade rebuilds the file with ``auto_vacuum`` on, so pages a
+    sync frees are returned to the file system; and the v1 change log keeps its payloads."""
+    with Casebook.open(v1_profile, V1_PASSPHRASE, author="upgraded-worker") as book:
+        before = book.changes(include_local_only=True, unsent_only=False)
+        assert all(isinstance(c.payload, dict) and c.payload for c in before
+                   if c.op in ("put", "finalise"))
+    conn = connect(v1_profile / "casebook.db", _data_key(v1_profile))
+    try:
+        assert conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 2  # incremental
+    finally:
+        conn.close()

@@ -305,3 +305,93 @@ def test_enrolling_again_after_trimming_starts_a_chain_of_its_own(store: SyncSto
     store.reset_for_restored_hub("e2", GENESIS_HEAD)
     runs = store.replay_runs(0, 100)
     assert runs[-1] == (GENESIS_HEAD, runs[-1][1]) and len(runs[-1][1]) == len(new_heads)
+
+
+# ------------------------------------------------------------------ one copy (issue 18)
+def _send_as_engine(store: SyncStore, first_seq: int = 1) -> list[bytes]:
+    """Acknowledge every unsent change with the wire the engine really chains (canonical
+    bytes); returns those bytes in order."""
+    from spokeapp.sync.engine import squash
+
+    items, bad = squash(store.pending_changes())
+    assert bad == []
+    acks = [
+        Acknowledged(
+            change_id=item.change.id, wire=item.wire.decode("utf-8"),
+            head=f"head-{first_seq + n}", hub_seq=first_seq + n,
+            record_id=item.change.record_id, header=False, payload=item.change.payload,
+            covers=item.covers,
+        )
+        for n, item in enumerate(items)
+    ]
+    store.apply_acknowledgement(acks, acks[-1].head)
+    return [item.wire for item in items]
+
+
+def _replayed(store: SyncStore) -> list[bytes]:
+    from spokeapp.sync.protocol import ChangeIn, canonical_change
+
+    return [canonical_change(ChangeIn.model_validate_json(wire))
+            for _start, rows in store.replay_runs(0, 1000) for _pos, wire in rows]
+
+
+def test_a_pushed_session_is_kept_once_and_a_replay_sends_the_same_bytes(
+    store: SyncStore,
+) -> None:
+    book = store.casebook
+    case_id, ids = _case(book, 1)
+    book.save(session(case_id, discussed="Fictional second session."), finalise=True)
+    sent = _send_as_engine(store)
+
+    # The session's body is in ``records`` only: neither the change log nor the copy kept
+    # for re-pushing holds it a second (or third) time.
+    assert _count(store, "SELECT count(*) FROM changes WHERE instr(payload, ?) > 0",
+                  "Fictional second session") == 0
+    assert _count(store, "SELECT count(*) FROM sync_pushed WHERE instr(wire, ?) > 0",
+                  "Fictional") == 0
+    # ... yet a re-push after a hub restore chains exactly what was chained, and the change
+    # log still shows every version written here.
+    store.reset_for_restored_hub("e2", GENESIS_HEAD)
+    assert _replayed(store) == sent
+    logged = {c.record_id: c.payload for c in book.changes(unsent_only=False)}
+    assert logged[ids[3]] == book.get(ids[3]).record.to_dict()
+
+
+def test_a_purged_case_is_still_re_pushed_whole_after_a_hub_restore(store: SyncStore) -> None:
+    book = store.casebook
+    reassigned, _ = _case(book, 1)
+    _case(book, 2)  # stays: the purge removes less than half the casebook
+    sent = _send_as_engine(store)
+
+    ordinary = PulledRecord(100, reassigned, "case", "purge", reassigned, None, None)
+    store.apply_page(0, 100, [ordinary])
+
+    assert book.records(case_id=reassigned) == []
+    store.reset_for_restored_hub("e2", GENESIS_HEAD)
+    assert _replayed(store) == sent  # the restored hub may not have it: it goes again
+
+
+def test_a_disposal_blanks_the_copies_kept_as_change_log_rows(store: SyncStore) -> None:
+    book = store.casebook
+    _case(book, 1)
+    disposed, ids = _case(book, 2)
+    sent = _send_as_engine(store)
+
+    store.apply_page(0, 100, [_disposal(disposed)])
+
+    assert _count(store, "SELECT count(*) FROM changes WHERE record_id IN (?, ?, ?, ?)",
+                  *ids) == 0
+    store.reset_for_restored_hub("e2", GENESIS_HEAD)
+    assert _replayed(store) == sent[:4]  # case 1 only; case 2's rows are blank
+
+
+def test_pages_freed_by_a_sync_are_given_back_to_the_file_system(store: SyncStore) -> None:
+    book = store.casebook
+    _case(book, 1)
+    store.save_outgoing("x" * 2_000_000, {})  # a large batch in flight ...
+    store.drop_outgoing()  # ... gone: its pages are free
+    assert _count(store, "PRAGMA freelist_count") > 400
+
+    store.trim_pushed(None)  # the end of every sync
+
+    assert _count(store, "PRAGMA freelist_count") == 0
