@@ -94,8 +94,7 @@ from spokeapp.store.casebook import Casebook, StoredRecord
 from spokeapp.ui.models.rows import KEY_ROLE, Row, RowsModel
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.views.referral import LAWFUL_BASES, SOURCE_TYPES
-from spokeapp.ui.views.referral import tr as referral_words  # its tables' context
+from spokeapp.ui.views.referral import lawful_basis_label, source_type_label
 from spokeapp.ui.widgets import heading, is_dark, rows_table
 
 tr = translator(__name__)
@@ -575,15 +574,14 @@ class CasePage(QWidget):
             add(tr("Closed"), format_day(case.closed_on))
         add(tr("Key worker"), name_of(self.names, case.key_worker, me=self.me))
         add(tr("Local authority area"), case.local_authority or tr("Not known"))
-        basis = LAWFUL_BASES.get(case.lawful_basis)
         add(tr("Lawful basis"),
-            referral_words(basis) if basis else humanise(case.lawful_basis))
+            lawful_basis_label(case.lawful_basis) or humanise(case.lawful_basis))
         if referral is not None:
             add(
                 tr("Referred by"),
                 tr("{agency} ({kind}), {day}").format(
                     agency=referral.source_agency,
-                    kind=referral_words(SOURCE_TYPES.get(referral.source_type, "")),
+                    kind=source_type_label(referral.source_type),
                     day=format_day(referral.received_on)),
             )
         consent = consent_words(data.records, self.today)

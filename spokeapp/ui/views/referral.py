@@ -82,6 +82,18 @@ LAWFUL_BASES: Final = {
     LawfulBasis.VITAL_INTERESTS: tr.noop("Vital interests"),
     LawfulBasis.LEGAL_OBLIGATION: tr.noop("Legal obligation"),
 }
+
+
+def source_type_label(source_type: str) -> str:
+    """Who referred, in the reader's language ("" for a kind this laptop does not know)."""
+    words = SOURCE_TYPES.get(source_type, "")
+    return tr(words) if words else ""
+
+
+def lawful_basis_label(basis: str) -> str | None:
+    """The lawful basis in the reader's language (None: not one of this form's choices)."""
+    words = LAWFUL_BASES.get(basis)
+    return tr(words) if words else None
 LABELS: Final = {
     "name": tr.noop("Full name"),
     "preferred_name": tr.noop("Name they like to be called"),
