@@ -30,6 +30,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from spokeapp.i18n import translator
+from spokeapp.store.database import CasebookError
 from spokeapp.sync.connectivity import SyncSchedule
 from spokeapp.sync.engine import SyncEngine, SyncEvent, SyncReport, SyncStatus
 from spokeapp.ui.signals import emit
@@ -237,7 +238,12 @@ class SyncBridge(QObject):
         def run_then_read() -> tuple[SyncReport, tuple[int, SyncStatus] | None]:
             report = fn()
             # Read on this thread, after the run: the window never waits for it.
-            status = engine.status() if engine.casebook.is_open else None
+            try:
+                status = engine.status() if engine.casebook.is_open else None
+            except CasebookError:
+                if engine.casebook.is_open:
+                    raise
+                status = None  # Spoke locked as the sync ended: nothing left to show
             return report, (next(reads), status) if status is not None else None
 
         self.running = True
