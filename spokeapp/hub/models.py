@@ -170,6 +170,10 @@ Index("ix_hub_tombstones_user_seq", HubTombstone.user_id, HubTombstone.seq)
 # (hub.pull._records_query); these serve lookups by case or author alone too.
 Index("ix_hub_records_case_seq", HubRecord.case_id, HubRecord.seq)
 Index("ix_hub_records_author_seq", HubRecord.author_user, HubRecord.seq)
+# ... and the uncased ones alone (migration 0012): a pull's uncased branch seeks straight to
+# them instead of walking all of an author's records for the few with no case.
+Index("ix_hub_records_uncased_author_seq", HubRecord.author_user, HubRecord.seq,
+      sqlite_where=HubRecord.case_id.is_(None), postgresql_where=HubRecord.case_id.is_(None))
 # A pull skips the records the caller's own push just stored, as acknowledged: it looks up the
 # change the hub acknowledged at a record's seq (hub.pull._records_query, migration 0011).
 Index("ix_hub_changes_seq", HubChange.seq)

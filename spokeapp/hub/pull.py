@@ -47,7 +47,7 @@ from spokeapp.hub.models import (
 from spokeapp.hub.push.rows import FINAL
 from spokeapp.hub.scope import Actor, scope_params, visible_authors, visible_cases
 from spokeapp.hub.security import Clock
-from spokeapp.sync.protocol import MAX_PULL_LIMIT
+from spokeapp.sync.protocol import MAX_PULL_LIMIT, MAX_SEQ
 
 log = logging.getLogger(__name__)
 
@@ -151,19 +151,33 @@ def _records_query(role: str, has_team: bool, skip_own: bool = False) -> _AnySel
     after: BindParameter[int] = bindparam("after")
     rows: BindParameter[int] = bindparam("rows")
     own_filter = (_not_own_push(),) if skip_own else ()
+
+    def page_of(joined: Any, *where: Any) -> _AnySelect:
+        """The first ``rows`` records of one branch in seq order, read in two steps: the
+        page's last seq from the index alone (seqs only, no bodies), then only the rows up
+        to it. Ordering the branch's whole remainder with its bodies to keep ``rows`` of
+        them made every page cost as much as the records left after it: a 100,000-record
+        pull read ~50 times the table (issue 18: pull at 100k within 10 % of 10k)."""
+        last = (
+            select(HubRecord.seq).join(*joined).where(*where).order_by(HubRecord.seq)
+            .limit(1).offset(bindparam("rows_before")).scalar_subquery()
+        )
+        return (
+            select(*columns).join(*joined)
+            .where(*where, HubRecord.seq <= func.coalesce(last, MAX_SEQ))
+            .order_by(HubRecord.seq).limit(rows)
+        )
+
     cases = visible_cases(role, has_team)
-    cased = None if cases is None else (
-        select(*columns).join(HubCase, HubCase.case_id == HubRecord.case_id)
+    cased = None if cases is None else page_of(
+        (HubCase, HubCase.case_id == HubRecord.case_id),
         # A restricted case (a restriction request carried out) reaches no laptop.
-        .where(cases, HubCase.restricted.is_(False), HubRecord.seq > after,
-               *own_filter)
-        .order_by(HubRecord.seq).limit(rows)
+        cases, HubCase.restricted.is_(False), HubRecord.seq > after, *own_filter,
     )
     authors = visible_authors(role, has_team)
-    uncased = None if authors is None else (
-        select(*columns).join(User, User.id == HubRecord.author_user)
-        .where(authors, HubRecord.case_id.is_(None), HubRecord.seq > after, *own_filter)
-        .order_by(HubRecord.seq).limit(rows)
+    uncased = None if authors is None else page_of(
+        (User, User.id == HubRecord.author_user),
+        authors, HubRecord.case_id.is_(None), HubRecord.seq > after, *own_filter,
     )
     branches = [branch for branch in (cased, uncased) if branch is not None]
     if not branches:
@@ -212,7 +226,8 @@ def _scope_reads(actor: Actor, after: int, limit: int, device_id: str,
                  own: OwnWindow | None = None) -> list[tuple[_AnySelect, dict[str, Any]]]:
     """A page's reads for ``actor``: their tombstones, then the records in their scope (less
     ``device_id``'s own just-pushed records in the window ``own``, if named)."""
-    params: dict[str, Any] = {**scope_params(actor), "after": after, "rows": limit + 1}
+    params: dict[str, Any] = {**scope_params(actor), "after": after, "rows": limit + 1,
+                              "rows_before": limit}
     if own is not None:
         params.update(own_device=device_id, own_from=own[0], own_to=own[1])
     reads: list[tuple[_AnySelect, dict[str, Any]]] = [(_TOMBSTONE_QUERY, params)]

@@ -144,6 +144,34 @@ class HubAccount:
     last_error: str | None = None
 
 
+#: The case a waiting change belongs to (``PendingChange.scope``): its record's case, the
+#: hub's, a conflict's, the case pointing at a young person or referral, or the record itself.
+_PENDING_SCOPE: Final = """coalesce(
+        r.case_id, sr.hub_case_id,
+        (SELECT sc.case_id FROM sync_conflicts sc WHERE sc.record_id = c.record_id),
+        (SELECT cs.id FROM records cs WHERE cs.kind = 'case' AND (
+             json_extract(cs.body, '$.young_person_id') = c.record_id
+             OR json_extract(cs.body, '$.referral_id') = c.record_id)
+         ORDER BY cs.rowid LIMIT 1),
+        c.record_id)"""
+_PENDING_FROM: Final = """FROM changes c
+    LEFT JOIN records r ON r.id = c.record_id
+    LEFT JOIN sync_records sr ON sr.record_id = c.record_id
+    WHERE c.sent_at IS NULL AND c.local_only = 0 AND c.held IS NULL
+      AND c.op IN ('put', 'finalise')"""
+
+
+@dataclass(frozen=True, slots=True)
+class PendingEntry:
+    """A waiting change without its payload (:meth:`SyncStore.pending_entries`)."""
+
+    seq: int
+    record_id: str
+    kind: str
+    op: str
+    scope: str
+
+
 @dataclass(frozen=True)
 class PendingChange:
     """A local change waiting to go to the hub, with the scope it belongs to.
@@ -181,6 +209,9 @@ class Acknowledged:
     watch_visit_id: str | None = None  # a safety change: the visit the hub now watches
     escalation_starts_at: datetime | None = None  # ... until then (None: visit over)
     reach: dict[str, Any] | None = None  # ... and who it would alert (protocol.AlertReach)
+    # The engine knows ``wire`` is what the change-log row rebuilds to (one unsquashed change,
+    # made by orjson): kept as a reference without re-reading the row to compare.
+    same_as_log: bool = False
 
 
 @dataclass(frozen=True)
@@ -460,28 +491,40 @@ class SyncStore:
         return int(count)
 
     # ------------------------------------------------------------------ outbox
-    def pending_changes(self) -> list[PendingChange]:
-        """Unsent, shareable, not held changes in the order they were written."""
+    def pending_entries(self) -> list[PendingEntry]:
+        """Every unsent, shareable, not held change in the order written, without its payload
+        (a few dozen bytes each): the engine plans the whole outbox from these and loads the
+        payloads a batch at a time (:meth:`pending_changes` with ``seqs``), so a sync of
+        100,000 records never holds them all (issue 18: < 300 MB)."""
         sql = f"""
-            SELECT c.seq, c.id, c.record_id, c.kind, c.op, {CHANGE_PAYLOAD}, c.author, c.local_time,
-                   c.base_seq, c.base,
-                   coalesce(
-                       r.case_id, sr.hub_case_id,
-                       (SELECT sc.case_id FROM sync_conflicts sc WHERE sc.record_id = c.record_id),
-                       (SELECT cs.id FROM records cs WHERE cs.kind = 'case' AND (
-                            json_extract(cs.body, '$.young_person_id') = c.record_id
-                            OR json_extract(cs.body, '$.referral_id') = c.record_id)
-                        ORDER BY cs.rowid LIMIT 1),
-                       c.record_id)
-            FROM changes c
-            LEFT JOIN records r ON r.id = c.record_id
-            LEFT JOIN sync_records sr ON sr.record_id = c.record_id
-            WHERE c.sent_at IS NULL AND c.local_only = 0 AND c.held IS NULL
-              AND c.op IN ('put', 'finalise')
+            SELECT c.seq, c.record_id, c.kind, c.op, {_PENDING_SCOPE}
+            {_PENDING_FROM}
             ORDER BY c.seq
-        """  # noqa: S608
+        """
         with self.casebook.sync_reader() as db:
             rows = db.execute(sql).fetchall()
+        return [PendingEntry(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
+
+    def pending_changes(self, seqs: Collection[int] | None = None) -> list[PendingChange]:
+        """Unsent, shareable, not held changes in the order they were written: all of them,
+        or only those of ``seqs`` (still waiting; in seq order)."""
+        select = f"""
+            SELECT c.seq, c.id, c.record_id, c.kind, c.op, {CHANGE_PAYLOAD}, c.author, c.local_time,
+                   c.base_seq, c.base, {_PENDING_SCOPE}
+            {_PENDING_FROM}
+        """
+        with self.casebook.sync_reader() as db:
+            if seqs is None:
+                rows = db.execute(select + " ORDER BY c.seq").fetchall()
+            else:
+                wanted = sorted(set(seqs))
+                rows = []
+                for start in range(0, len(wanted), 500):
+                    chunk = wanted[start:start + 500]
+                    marks = ", ".join("?" * len(chunk))
+                    rows += db.execute(
+                        f"{select} AND c.seq IN ({marks}) ORDER BY c.seq", chunk
+                    ).fetchall()
         return [
             PendingChange(
                 seq=int(r[0]), id=r[1], record_id=r[2], kind=r[3], op=r[4],
@@ -647,11 +690,14 @@ class SyncStore:
                  if ack.change_id in known],
             )
             fresh = [ack for ack in acknowledged if ack.change_id not in known]
-            logged = self._log_wires(db, [ack.change_id for ack in fresh])
+            logged = self._log_wires(
+                db, [ack.change_id for ack in fresh if not ack.same_as_log]
+            )
             db.executemany(
                 "INSERT INTO sync_pushed (change_id, wire, head, hub_seq) VALUES (?, ?, ?, ?)",
                 [(ack.change_id,
-                  _SAME_AS_LOG if logged.get(ack.change_id) == ack.wire else ack.wire,
+                  _SAME_AS_LOG if ack.same_as_log or logged.get(ack.change_id) == ack.wire
+                  else ack.wire,
                   ack.head, ack.hub_seq) for ack in fresh],
             )
             if acknowledged:

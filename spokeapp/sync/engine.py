@@ -24,9 +24,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import json
 import logging
 import threading
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -53,6 +54,7 @@ from spokeapp.store.sync_state import (
     HubAccount,
     NeedsConfirmation,
     PendingChange,
+    PendingEntry,
     PulledRecord,
     PurgeConfirmation,
     SyncStore,
@@ -88,6 +90,7 @@ from spokeapp.sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    canonical_bytes,
     canonical_change,
     chain_message,
     reenrol_message,
@@ -114,8 +117,12 @@ _ENVELOPE_BYTES: Final = 4096
 _PER_CHANGE_OVERHEAD: Final = 16
 #: A run gives up after this many hub restores in a row (it would otherwise loop).
 _MAX_RESTARTS: Final = 2
+#: Casebook setting: the release the hub approves, as JSON {"version", "url"}, or "" for none.
+RELEASE_SETTING: Final = "hub_release"
 #: Pull progress is reported every this many rows (and at the end of each page).
 _PROGRESS_EVERY: Final = 250
+#: Outbox groups whose payloads are loaded at a time while pushing (one batch's worth).
+_LOAD_CHUNK: Final = MAX_BATCH_CHANGES
 
 RETIRED: Final = "retired"
 #: The hub no longer accepts this laptop's sign-in (reused, expired or unknown): it must be
@@ -282,9 +289,20 @@ class Outgoing:
         return self.change.kind in SAFETY_KINDS
 
     @cached_property
+    def _made(self) -> tuple[bytes, bool]:
+        return canonical_bytes(self.change)
+
+    @property
     def wire(self) -> bytes:
         """The change's canonical bytes (what is hashed into the chain), made once."""
-        return canonical_change(self.change)
+        return self._made[0]
+
+    @property
+    def same_as_log(self) -> bool:
+        """True when the casebook's change-log row rebuilds to exactly :attr:`wire` (one
+        unsquashed change, made by orjson as the store makes it): the acknowledgement then
+        keeps a reference instead of the bytes without re-reading the row to compare."""
+        return len(self.covers) == 1 and self._made[1]
 
     def size(self) -> int:
         return len(self.wire) + _PER_CHANGE_OVERHEAD
@@ -336,41 +354,58 @@ def _str_keys(mapping: dict[Any, Any]) -> bool:
     return True
 
 
-def squash(pending: Sequence[PendingChange]) -> tuple[list[Outgoing], list[PendingChange]]:
-    """Fold unsent edits of each header into one change; events pass through in order.
-
-    The squashed change takes the **latest** body and the id of the latest edit, the base of
-    the **earliest** (the hub version the worker started from, so the hub's merge sees every
-    field the worker changed), and the **earliest** position (so a case travels before the
-    sessions written after it). Returns the changes to send and any rows that cannot be sent
-    (malformed for the wire; the engine holds them).
-    """
-    groups: dict[str, list[PendingChange]] = {}
-    order: list[tuple[str, PendingChange | None]] = []
+def squash_plan(pending: Sequence[PendingEntry | PendingChange]) -> list[tuple[int, ...]]:
+    """The outbox as groups of change seqs, in the order they are sent: the unsent edits of
+    each header fold into one group at the position of the **earliest** (so a case travels
+    before the sessions written after it); everything else (events) is a group of one, in
+    order. Needs no payloads: the engine plans 100,000 changes in a few megabytes and loads
+    the payloads a batch at a time (:meth:`SyncEngine._outgoing`)."""
+    groups: dict[str, list[int]] = {}
+    order: list[list[int]] = []
     for change in pending:
         if change.op == "put" and change.kind in HEADER_KINDS:
-            if change.record_id not in groups:
-                groups[change.record_id] = []
-                order.append((change.record_id, None))
-            groups[change.record_id].append(change)
+            group = groups.get(change.record_id)
+            if group is None:
+                group = groups[change.record_id] = []
+                order.append(group)
+            group.append(change.seq)
         else:
-            order.append((change.record_id, change))
+            order.append([change.seq])
+    return [tuple(group) for group in order]
+
+
+def squashed(first: PendingChange, last: PendingChange, covers: tuple[int, ...]
+             ) -> Outgoing | None:
+    """One group of :func:`squash_plan` as the change sent: the **latest** body and the id of
+    the latest edit, the base of the **earliest** (the hub version the worker started from, so
+    the hub's merge sees every field the worker changed). None if it cannot be sent
+    (malformed for the wire; the engine holds the group)."""
+    op: Literal["put", "finalise"] = "finalise" if last.op == "finalise" else "put"
+    try:
+        wire = _wire(first, last, op)
+    except ValidationError:
+        return None
+    return Outgoing(wire, covers, first.scope)
+
+
+def squash(pending: Sequence[PendingChange]) -> tuple[list[Outgoing], list[PendingChange]]:
+    """Fold unsent edits of each header into one change; events pass through in order
+    (:func:`squash_plan`, :func:`squashed`, over changes already loaded). Returns the changes
+    to send and any rows that cannot be sent (malformed for the wire; the engine holds them).
+    """
+    by_seq = {change.seq: change for change in pending}
     result: list[Outgoing] = []
     bad: list[PendingChange] = []
-    for record_id, single in order:
-        group = [single] if single is not None else groups[record_id]
-        first, last = group[0], group[-1]
-        op: Literal["put", "finalise"] = "finalise" if last.op == "finalise" else "put"
-        try:
-            wire = _wire(first, last, op)
-        except ValidationError:
-            bad.extend(group)
-            continue
-        result.append(Outgoing(wire, tuple(c.seq for c in group), first.scope))
+    for group in squash_plan(pending):
+        item = squashed(by_seq[group[0]], by_seq[group[-1]], group)
+        if item is None:
+            bad.extend(by_seq[seq] for seq in group)
+        else:
+            result.append(item)
     return result, bad
 
 
-def batches(items: Sequence[Outgoing]) -> Iterator[list[Outgoing]]:
+def batches(items: Iterable[Outgoing]) -> Iterator[list[Outgoing]]:
     """Split into batches within the protocol's count and byte limits, keeping order."""
     limit = MAX_BATCH_BYTES - _ENVELOPE_BYTES
     batch: list[Outgoing] = []
@@ -425,6 +460,7 @@ class _Prepared:
     covers: dict[str, list[int]]
     chained: tuple[list[bytes], list[str]]
     slot: int
+    same_as_log: frozenset[str] = frozenset()  # change ids (``Outgoing.same_as_log``)
 
 
 def _parse_time(text: str | None) -> datetime | None:
@@ -626,7 +662,7 @@ class SyncEngine:
         outgoing = []
         for slot, text, _covers in self.store.outgoing_batches():
             try:
-                request = PushRequest.model_validate_json(text)
+                request = PushRequest.model_validate_json(text)  # re-signed below: no body kept
             except ValidationError:
                 continue  # dropped when it is due to be re-sent
             chain = request.chain
@@ -779,6 +815,7 @@ class SyncEngine:
             self._report_case_views(client)
         self._keep_areas(client)
         self._keep_people(client)
+        self._keep_release(client)
         self.store.record_attempt(error=None)
 
     def _keep_areas(self, client: HubApi) -> None:
@@ -799,6 +836,22 @@ class SyncEngine:
         except (HubRejected, OutOfScope, HubUnreachable):
             return  # names are a convenience: keep the last ones, try again next sync
         save_names(self.casebook, {p.user_id: p.name for p in answer.people})
+
+    def _keep_release(self, client: HubApi) -> None:
+        """Keep the Spoke version the hub's administrator approves (``RELEASE_SETTING``, for
+        Settings' notice: spokeapp.present.release). Asked of this laptop's own hub, in a sync
+        it was doing anyway; a hub without the endpoint (older, 404) leaves the last answer."""
+        fetch = getattr(client, "approved_release", None)  # test fakes may not have it
+        if fetch is None:
+            return
+        try:
+            answer = fetch()
+        except (HubRejected, OutOfScope, HubUnreachable):
+            return  # a notice is a convenience: try again next sync
+        value = "" if answer.version is None else json.dumps(
+            {"version": answer.version, "url": answer.url})
+        if self.casebook.setting(RELEASE_SETTING) != value:
+            self.casebook.set_setting(RELEASE_SETTING, value)
 
     def _has_work_to_send(self) -> bool:
         return self.store.waiting_count() > 0 or self.store.outgoing() is not None
@@ -844,17 +897,21 @@ class SyncEngine:
             # Enrolled again: batches the old device sent without hearing back, chained from
             # where the re-push has now arrived (docs/sync.md, "Enrolling again").
             self._resend_outgoing(client, report, last_chance=True)
-            pending, bad = squash(self.store.pending_changes())
-            if bad:
-                self.store.hold_changes([c.seq for c in bad], HELD_REJECTED)
-                report.held += len(bad)
-            safety = [item for item in pending if item.safety]
-            rest = [item for item in pending if not item.safety]
-            phases: tuple[tuple[Phase, list[Outgoing]], ...] = (
+            # The whole outbox is planned from light rows; payloads are loaded a batch at a
+            # time as the batches go (memory stays flat at 100,000 changes: issue 18).
+            entries = self.store.pending_entries()
+            kinds = {entry.seq: entry.kind for entry in entries}
+            plan = squash_plan(entries)
+            del entries
+            safety = [group for group in plan if kinds[group[-1]] in SAFETY_KINDS]
+            rest = [group for group in plan if kinds[group[-1]] not in SAFETY_KINDS]
+            del plan, kinds
+            phases: tuple[tuple[Phase, list[tuple[int, ...]]], ...] = (
                 ("safety", safety), ("upload", rest)
             )
-            for phase, items in phases:
-                self._push_phase(client, phase, items, report)
+            for phase, groups in phases:
+                self._push_phase(client, phase, self._outgoing(groups, report), len(groups),
+                                 report)
         except EpochChanged:
             self._hub_restored(self._current_epoch(client), report)
             raise _Restart() from None
@@ -884,7 +941,7 @@ class SyncEngine:
         is dropped, its changes go with the rest of the outbox."""
         for slot, text, covers in self.store.outgoing_batches():
             try:
-                request = PushRequest.model_validate_json(text)
+                request = PushRequest.from_body(text)
             except ValidationError:
                 self.store.drop_outgoing()
                 return
@@ -928,8 +985,32 @@ class SyncEngine:
             position = self._account().repush_from
         self.store.finish_repush()
 
-    def _push_phase(self, client: HubApi, phase: Phase, items: list[Outgoing],
-                    report: SyncReport) -> None:
+    def _outgoing(self, groups: Sequence[tuple[int, ...]], report: SyncReport
+                  ) -> Iterator[Outgoing]:
+        """The changes to send for ``groups`` (:func:`squash_plan`), loaded from the casebook
+        ``_LOAD_CHUNK`` groups at a time as the push consumes them. A group that cannot be
+        sent is held (``HELD_REJECTED``) as it is met; one no longer waiting (held or gone
+        since the plan) is left for the next sync."""
+        for start in range(0, len(groups), _LOAD_CHUNK):
+            chunk = groups[start:start + _LOAD_CHUNK]
+            wanted = {group[0] for group in chunk} | {group[-1] for group in chunk}
+            loaded = {change.seq: change for change in self.store.pending_changes(wanted)}
+            bad: list[int] = []
+            for group in chunk:
+                first, last = loaded.get(group[0]), loaded.get(group[-1])
+                if first is None or last is None:
+                    continue
+                item = squashed(first, last, group)
+                if item is None:
+                    bad.extend(group)
+                else:
+                    yield item
+            if bad:
+                self.store.hold_changes(bad, HELD_REJECTED)
+                report.held += len(bad)
+
+    def _push_phase(self, client: HubApi, phase: Phase, items: Iterable[Outgoing],
+                    total: int, report: SyncReport) -> None:
         """Push ``items`` in batches, one batch at the hub at a time, pipelined on the laptop:
         while the hub stores batch N, the laptop applies N-1's acknowledgement to the casebook
         and prepares N+1 (chained on N, signed, written to the outgoing table), so N+1 is sent
@@ -951,9 +1032,10 @@ class SyncEngine:
                 return
             (prepared, response), answered = answered, None
             self._acknowledge(prepared.request, prepared.covers, response, report,
-                              prepared.chained, slot=prepared.slot)
+                              prepared.chained, slot=prepared.slot,
+                              same_as_log=prepared.same_as_log)
             done += len(prepared.request.changes)
-            self._progress(phase, done, len(items))
+            self._progress(phase, done, total)
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="spoke-push") as sender:
             try:
@@ -975,7 +1057,7 @@ class SyncEngine:
                         following = None  # dropped from outgoing with the refused batch
                         self._after_refusal(client, batch, report, exc)
                         done += len(batch)
-                        self._progress(phase, done, len(items))
+                        self._progress(phase, done, total)
                         head = self._account().chain_head
                         batch = upcoming
                         continue
@@ -1051,29 +1133,29 @@ class SyncEngine:
         wires = [item.wire for item in items]
         heads = _heads(prev_head, wires)
         head = heads[-1]
-        request = PushRequest.model_construct(
-            hub_epoch=account.hub_epoch,
-            changes=[item.change for item in items],
-            chain=ChainProof(
+        request = PushRequest.from_wires(
+            account.hub_epoch, [item.change for item in items], wires,
+            ChainProof(
                 prev_head=prev_head, head=head,
                 signature=key.sign(chain_message(account.device_id, prev_head, head)),
             ),
         )
         covers = {item.change.id: list(item.covers) for item in items}
-        slot = self.store.save_outgoing(request.model_dump_json(), covers)
-        return _Prepared(request, covers, (wires, heads), slot)
+        slot = self.store.save_outgoing(request.body().decode("utf-8"), covers)
+        same = frozenset(item.change.id for item in items if item.same_as_log)
+        return _Prepared(request, covers, (wires, heads), slot, same)
 
     def _send_batch(self, client: HubApi, items: list[Outgoing], report: SyncReport) -> None:
         """One batch, sent and acknowledged before anything else (re-push, isolation)."""
         prepared = self._prepare_batch(items, self._account().chain_head)
         response = client.push(prepared.request)
         self._acknowledge(prepared.request, prepared.covers, response, report, prepared.chained,
-                          slot=prepared.slot)
+                          slot=prepared.slot, same_as_log=prepared.same_as_log)
 
     def _acknowledge(
         self, request: PushRequest, covers: dict[str, list[int]], response: PushResponse,
         report: SyncReport, chained: tuple[list[bytes], list[str]] | None = None, *,
-        slot: int | None = None,
+        slot: int | None = None, same_as_log: Collection[str] = frozenset(),
     ) -> None:
         results = {result.id: result for result in response.results}
         if chained is None:
@@ -1108,6 +1190,7 @@ class SyncEngine:
                     header=change.kind in HEADER_KINDS,
                     payload=change.payload,
                     covers=tuple(covers.get(change.id, ())),
+                    same_as_log=change.id in same_as_log,
                     watch_visit_id=None if result.watch is None else result.watch.visit_id,
                     escalation_starts_at=(
                         None if result.watch is None else result.watch.escalation_starts_at

@@ -27,11 +27,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, Final, Literal
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from spokeapp.domain.records.checks import MAX_RECORD_BYTES
 from spokeapp.domain.roles import Role
@@ -191,6 +192,37 @@ class PushRequest(_Model):
     hub_epoch: str = Field(max_length=64)
     changes: list[ChangeIn] = Field(min_length=1, max_length=MAX_BATCH_CHANGES)
     chain: ChainProof
+    # The JSON bytes sent, when made before (not a field: never on the wire as such).
+    _body: bytes | None = PrivateAttr(default=None)
+
+    @classmethod
+    def from_wires(cls, hub_epoch: str, changes: list[ChangeIn], wires: Sequence[bytes],
+                   chain: ChainProof) -> PushRequest:
+        """A request the laptop built itself (its values already valid), whose body is made
+        from each change's canonical bytes (:func:`canonical_change`, made once for the chain)
+        instead of serialising every change a second time: the same JSON value as
+        ``model_dump_json`` (keys sorted within each change), about 40 % cheaper."""
+        request = cls.model_construct(hub_epoch=hub_epoch, changes=changes, chain=chain)
+        request._body = b"".join((
+            b'{"hub_epoch":', orjson.dumps(hub_epoch), b',"changes":[', b",".join(wires),
+            b'],"chain":', chain.model_dump_json().encode(), b"}",
+        ))
+        return request
+
+    @classmethod
+    def from_body(cls, body: str | bytes) -> PushRequest:
+        """A request parsed (and validated) from the body sent before, keeping those bytes so
+        a re-send is byte for byte the first send. ValidationError if it is not one."""
+        raw = body.encode("utf-8") if isinstance(body, str) else body
+        request = cls.model_validate_json(raw)
+        request._body = raw
+        return request
+
+    def body(self) -> bytes:
+        """The JSON bytes to send: made once, then the same every time."""
+        if self._body is None:
+            self._body = self.model_dump_json().encode()
+        return self._body
 
 
 ChangeStatus = Literal["accepted", "duplicate", "conflict"]
@@ -337,6 +369,13 @@ def canonical_change(change: ChangeIn) -> bytes:
     built from the fields directly, so the bytes are identical (tests/unit/sync/
     test_protocol_speedups.py checks both ways agree over random changes).
     """
+    return canonical_bytes(change)[0]
+
+
+def canonical_bytes(change: ChangeIn) -> tuple[bytes, bool]:
+    """:func:`canonical_change`'s bytes, and True when orjson's sorted output made them (the
+    common case; ``spokeapp.store`` writes a change-log row's wire the same way, so for one
+    unsquashed change the two are equal without comparing them)."""
     fields = {
         "author": change.author, "base": change.base, "base_seq": change.base_seq,
         "id": change.id, "kind": change.kind, "local_time": change.local_time, "op": change.op,
@@ -348,14 +387,14 @@ def canonical_change(change: ChangeIn) -> bytes:
         # strings, 64-bit integers, booleans, null, lists and string-keyed objects (sorted by
         # code point either way); test_protocol_speedups checks it over random changes.
         try:
-            return orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)
+            return orjson.dumps(fields, option=orjson.OPT_SORT_KEYS), True
         except orjson.JSONEncodeError:  # e.g. a lone surrogate: the definition decides
             shape = PLAIN
     if shape == PLAIN:
-        return _CANONICAL_JSON(fields).encode("utf-8")
+        return _CANONICAL_JSON(fields).encode("utf-8"), False
     return json.dumps(
         change.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    ).encode("utf-8")
+    ).encode("utf-8"), False
 
 
 def chain_step(prev_head: str, change: ChangeIn) -> str:
@@ -499,6 +538,15 @@ class AreasResponse(_Answer):
     """``GET /v1/areas``: the hub's local authority areas, by name (``spoke-hub areas``)."""
 
     areas: list[AreaOut]
+
+
+class ApprovedRelease(_Answer):
+    """``GET /v1/version``: the Spoke version the hub's administrator has approved for laptops
+    (``spoke-hub release approve VERSION [--url URL]``), or none: then no laptop shows an
+    update notice. Laptops ask their own hub only, never another server."""
+
+    version: str | None = None
+    url: str | None = None
 
 
 # ------------------------------------------------------------------------------ people

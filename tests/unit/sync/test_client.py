@@ -347,3 +347,36 @@ def test_a_hub_that_does_not_rotate_leaves_the_refresh_token_alone() -> None:
     client.attach_device(on_refresh=stored.append, sign=None)
     client.device_status()
     assert stored == []
+
+
+def test_a_batch_s_bytes_are_freed_as_soon_as_its_answer_is_read() -> None:
+    """httpx's response and its stream refer to each other; a sync runs the cyclic garbage
+    collector rarely, so unbroken, every batch sent (2 MB each) stayed in memory until it did
+    (90 MB at 100,000 records). The client frees each request and answer by refcount."""
+    import gc
+    import weakref
+
+    answers: list[weakref.ref[httpx.Response]] = []
+    sent: list[weakref.ref[httpx.Request]] = []
+    script = _ScriptedHub()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        response = script(request)
+        answers.append(weakref.ref(response))
+        sent.append(weakref.ref(request))
+        return response
+
+    client = HubClient(
+        HubEndpoint("http://127.0.0.1:9"), device_id="dev-1", refresh_token="r" * 32,
+        transport=httpx.MockTransport(answer), monotonic=lambda: 0.0,
+    )
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(3):
+            assert client.device_status().status == "active"
+        alive = [ref for ref in answers + sent if ref() is not None]
+    finally:
+        gc.enable()
+        client.close()
+    assert len(answers) == 4 and alive == []  # a token, then three device checks
