@@ -72,7 +72,7 @@ def pct(samples: list[float], p: float) -> float:
 
 
 def report(name: str, samples: list[float]) -> None:
-    print(f"{name:<28} n={len(samples):5d}  p50={pct(samples, 50):.3f}s  "
+    print(f"{name:<28} n={len(samples):5d}  min={min(samples):.3f}s  p50={pct(samples, 50):.3f}s  "
           f"p95={pct(samples, 95):.3f}s  p99={pct(samples, 99):.3f}s  max={max(samples):.3f}s",
           flush=True)
 

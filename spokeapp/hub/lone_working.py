@@ -14,18 +14,20 @@ the hub"): the escalation watch over every armed visit, the notifiers' outbox, S
   several hub processes share the work), then, holding the hub-wide write lock, re-reads each
   claimed visit (a ``lone_working.Visit``) and runs its ``due_actions``. Each action is stored as an
   ``EscalationAlert`` hub record (sequence number, changes feed, audit) and its notifications
-  as outbox rows, in one transaction per claimed batch (their sequence numbers reserved as
-  one block): because ``due_actions`` returns only what is not stored yet and the write lock
-  serialises the hubs, every action happens exactly once, even with several processes, and a
-  restarted hub resumes where it was (the state is the database). The sender starts on each
+  as outbox rows, in one transaction per claimed batch of plain rows and Core bulk
+  statements (their sequence numbers reserved as one block): because ``due_actions``
+  returns only what is not stored yet and the write lock serialises the hubs, every action
+  happens exactly once, even with several processes, and a restarted hub resumes where it
+  was (the state is the database). The sender starts on each
   batch's notices as soon as it is stored, and the watch sleeps until the earliest next
   deadline (at most one round, 1 s), so a deadline on the hour is looked at on the hour.
 * **Deliveries** (:meth:`Watcher.deliver`): outbox rows are claimed the same way and sent by
   email, signed webhook or SMS gateway; a failure is retried with backoff and never holds up
   the ladder (deliveries run in their own thread). Different visits' notices are sent at once
-  (``SEND_CONCURRENCY``), each visit's in order, every visit's first before any second; each
-  send is recorded right after it (sends finishing together share one transaction) and
-  before that visit's next one. Every send is recorded and audited, and
+  (``SEND_CONCURRENCY``, over kept-alive connections: ``notifiers.HttpPool``), in deadline
+  order, each visit's in order, every visit's first before any second; each send is recorded
+  before its thread sends again (sends finishing together share one transaction, which also
+  renews the claim's lease). Every send is recorded and audited, and
   each alert's ``alert_delivery`` record (:meth:`Watcher.publish`) tells the board what became
   of its notices: delivered, retrying or failed (with a reason code), or never sent because
   nobody could be reached. An alert that reached nobody moves up to the next tier at once.
@@ -53,19 +55,39 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import (
+    AbstractAsyncContextManager,
+    AbstractContextManager,
+    asynccontextmanager,
+    nullcontext,
+)
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Annotated, Any, Literal, Protocol
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, cast
 
 from fastapi import APIRouter, FastAPI, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
-from sqlalchemy import Engine, delete, func, or_, select, update
+from sqlalchemy import (
+    Boolean,
+    Engine,
+    String,
+    Table,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -91,8 +113,9 @@ from spokeapp.domain.records import (
 )
 from spokeapp.hub.config import LoneWorkingSecrets, WatchSettings
 from spokeapp.hub.errors import HubError
-from spokeapp.hub.ledger import audit, lock_writes, next_seq, reserve_seqs, set_meta
+from spokeapp.hub.ledger import among, audit, lock_writes, next_seq, reserve_seqs, set_meta
 from spokeapp.hub.models import (
+    AuditEntry,
     HubMeta,
     HubRecord,
     LoneWorkingContact,
@@ -111,6 +134,7 @@ from spokeapp.hub.notifiers import (
     TIMESTAMP_HEADER,
     WEBHOOK,
     DeliveryError,
+    HttpPool,
     Message,
     NotifierSettings,
     Senders,
@@ -127,7 +151,17 @@ from spokeapp.sync.protocol import (
     VisitWatchAck,
 )
 
+if TYPE_CHECKING:
+    from spokeapp.hub.metrics import FirstNotices
+
 log = logging.getLogger(__name__)
+
+# The tables the watch writes with Core bulk statements (executemany; no ORM object per row).
+_HUB_RECORD = cast(Table, HubRecord.__table__)
+_VISIT_RECORD = cast(Table, LoneWorkingRecord.__table__)
+_WATCH = cast(Table, LoneWorkingWatch.__table__)
+_DELIVERY = cast(Table, LoneWorkingDelivery.__table__)
+_AUDIT = cast(Table, AuditEntry.__table__)
 
 POLICY_KEY = "lone_working_policy"
 NOTIFIERS_KEY = "lone_working_notifiers"
@@ -147,10 +181,18 @@ VISIT_KINDS = SAFETY_KINDS | HUB_AUTHORED_KINDS | {DEBRIEF_DONE_KIND}
 RECHECK = timedelta(minutes=15)
 #: Visits claimed and evaluated per transaction.
 CLAIM_BATCH = 100
-DELIVERY_BATCH = 100
+#: Notifications claimed and sent per round of the sender: every visit's first before any
+#: visit's second within it, so a large one puts every first notice of a burst first (the
+#: lease is renewed while it is sent).
+DELIVERY_BATCH = 1000
 #: Notifications of different visits sent at once by one hub process (each visit's own
 #: are sent one after another, in order).
-SEND_CONCURRENCY = 8
+SEND_CONCURRENCY = 16
+#: How long the first send to finish waits for the others in flight before their outcomes
+#: are written (one transaction for all of them).
+RECORD_LINGER_SECONDS = 0.005
+#: During a burst the sender publishes what it sent at least this often (see ``deliver``).
+PUBLISH_DEFER_SECONDS = 2.0
 MAX_ATTEMPTS = 20  # about 75 minutes of retries (backoff 5 s doubling, at most 5 min)
 FIRST_RETRY_SECONDS = 5.0
 MAX_RETRY_SECONDS = 300.0
@@ -221,7 +263,9 @@ def save_notifier_settings(session: Session, settings: NotifierSettings) -> None
 def load_visits(session: Session, visit_ids: Iterable[str]) -> dict[str, lw.Visit | None]:
     """Each visit as the hub holds it, read through the ``lw_visit_records`` index: armed when
     its plan reached the hub, check-ins clamped to when they arrived (``as_received``). None for
-    a visit whose plan the hub does not hold (yet)."""
+    a visit whose plan the hub does not hold (yet). Without its ``alert_delivery`` records:
+    the hub reads what became of notices from its outbox (:func:`reached_nobody`), and they
+    were a third of what a round of escalation parsed."""
     ids = list(dict.fromkeys(visit_ids))
     plans: dict[str, tuple[VisitPlan, datetime]] = {}
     held: dict[str, list[Record]] = {visit_id: [] for visit_id in ids}
@@ -229,7 +273,8 @@ def load_visits(session: Session, visit_ids: Iterable[str]) -> dict[str, lw.Visi
         rows = session.execute(
             select(LoneWorkingRecord.visit_id, HubRecord.kind, HubRecord.body, HubRecord.hub_time)
             .join(HubRecord, HubRecord.record_id == LoneWorkingRecord.record_id)
-            .where(LoneWorkingRecord.visit_id.in_(ids[start:start + 500]))
+            .where(LoneWorkingRecord.visit_id.in_(ids[start:start + 500]),
+                   LoneWorkingRecord.kind != DELIVERY_KIND)
         ).all()
         for visit_id, kind, body, hub_time in rows:
             try:
@@ -262,25 +307,63 @@ def _store_all(session: Session, records: Sequence[tuple[Record, str, str]],
                now: datetime) -> int:
     """Put hub-authored records (record, visit id, author) into the changes feed, in this
     order, under one block of sequence numbers (one counter update, not one per record: a
-    round of 1,000 due visits stores 2,000 records). Call holding the write lock; returns
-    the last sequence number (0 if there was nothing to store)."""
+    round of 1,000 due visits stores 2,000 records), with bulk inserts (executemany, no ORM
+    object per row). Call holding the write lock; returns the last sequence number (0 if
+    there was nothing to store)."""
     if not records:
         return 0
     last = reserve_seqs(session, len(records))
     first = last - len(records) + 1
     stamp = iso(now)
-    for offset, (record, visit_id, author) in enumerate(records):
-        session.add(HubRecord(
-            record_id=record.id, kind=record.KIND, case_id=None,
-            state="final" if record.EVENT else "header", body=record.to_dict(),
-            author_user=author, device_id=None, seq=first + offset, hub_time=stamp,
-        ))
-        session.add(LoneWorkingRecord(record_id=record.id, visit_id=visit_id,
-                                      kind=record.KIND))
+    session.execute(insert(_HUB_RECORD), [
+        {"record_id": record.id, "kind": record.KIND, "case_id": None,
+         "state": "final" if record.EVENT else "header", "body": record.to_dict(),
+         "author_user": author, "device_id": None, "seq": first + offset, "hub_time": stamp}
+        for offset, (record, _visit_id, author) in enumerate(records)
+    ])
+    session.execute(insert(_VISIT_RECORD), [
+        {"record_id": record.id, "visit_id": visit_id, "kind": record.KIND}
+        for record, visit_id, _author in records
+    ])
     return last
 
 
-def _quiet_author(session: Session, watch: LoneWorkingWatch) -> str:
+def _audit_entry(actor: str, action: str, subject: str, detail: str) -> dict[str, str]:
+    """One audit row for :func:`_audit_all` (as ``ledger.audit`` writes it: ids and counts)."""
+    return {"at": iso(utc_now()), "actor": actor, "action": action, "subject": subject,
+            "detail": detail}
+
+
+def _audit_all(session: Session, entries: Sequence[dict[str, str]]) -> None:
+    """Append audit rows in one bulk insert, in this order."""
+    if entries:
+        session.execute(insert(_AUDIT), list(entries))
+
+
+class Watched(Protocol):
+    """What the escalation reads of a watched visit: a ``LoneWorkingWatch`` row, or the
+    :class:`WatchedVisit` the watch reads with a plain select."""
+
+    @property
+    def visit_id(self) -> str: ...
+
+    @property
+    def worker_user(self) -> str: ...
+
+    @property
+    def team(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class WatchedVisit:
+    """A claimed ``lw_watch`` row as the watch reads it (a plain row, not an ORM object)."""
+
+    visit_id: str
+    worker_user: str
+    team: str | None
+
+
+def _quiet_author(session: Session, watch: Watched) -> str:
     """Who authors records the worker's own devices must never receive (duress): a
     supervisor of her team, or else an administrator (whom no pull reaches)."""
     if watch.team is not None:
@@ -521,7 +604,7 @@ def contacts_for(role: str, team: str | None,
     return [c for c in contacts if c.role == role and (c.team is None or c.team == team)]
 
 
-def targets_for(action: lw.Action, plan: VisitPlan, watch: LoneWorkingWatch,
+def targets_for(action: lw.Action, plan: VisitPlan, watch: Watched,
                 contacts: Sequence[LoneWorkingContact],
                 settings: NotifierSettings) -> list[Target]:
     """Every notification an action makes: by email and SMS to each recipient's contacts
@@ -742,7 +825,18 @@ def next_check(visit: lw.Visit, now: datetime,
     return min(min(future), now + RECHECK)
 
 
-def _notice_status(row: LoneWorkingDelivery) -> str:
+@dataclass(frozen=True, slots=True)
+class NoticeState:
+    """What the board is told of one outbox row (``lw_deliveries``), read as a plain row."""
+
+    channel: str
+    role: str | None
+    status: str
+    attempts: int
+    last_error: str | None
+
+
+def _notice_status(row: NoticeState) -> str:
     if row.status == SENT:
         return DELIVERY_SENT
     if row.status == FAILED:
@@ -750,7 +844,7 @@ def _notice_status(row: LoneWorkingDelivery) -> str:
     return DELIVERY_RETRYING if row.attempts else DELIVERY_PENDING
 
 
-def delivery_summary(alert_id: str, visit_id: str, rows: Sequence[LoneWorkingDelivery],
+def delivery_summary(alert_id: str, visit_id: str, rows: Sequence[NoticeState],
                      unreached: Sequence[str]) -> AlertDelivery:
     """The ``alert_delivery`` record of an alert: one entry per notification (channel, role,
     status, reason code, attempts) and the roles nothing was sent to."""
@@ -791,6 +885,83 @@ def _holder() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+@dataclass(slots=True)
+class _Lease:
+    """When a claim's lease is next renewed (a third of it gone), and its length."""
+
+    renew_at: datetime
+    length: timedelta
+
+
+@dataclass(slots=True)
+class _Stored:
+    """What one claimed batch of visits stores, gathered for bulk inserts."""
+
+    records: list[tuple[Record, str, str]] = field(default_factory=list)
+    deliveries: list[dict[str, Any]] = field(default_factory=list)
+    audits: list[dict[str, str]] = field(default_factory=list)
+    alerts: int = 0
+
+
+#: Release a claimed visit and set when to look at it next (executemany, one per visit).
+_RELEASE_WATCH = (
+    update(_WATCH)
+    .where(_WATCH.c.visit_id == bindparam("b_visit"),
+           _WATCH.c.claimed_by == bindparam("b_token"))
+    .values(next_check_at=bindparam("b_next"), updated_at=bindparam("b_now"),
+            claimed_by=None, claimed_until=None)
+)
+
+#: The outbox rows of one claim, in the order they fell due (a new notice is due from when
+#: its action was: its deadline), each alert's in the order made, with the state their
+#: outcome needs.
+_CLAIMED_DELIVERIES = (
+    select(_DELIVERY.c.id, _DELIVERY.c.alert_id, _DELIVERY.c.visit_id, _DELIVERY.c.channel,
+           _DELIVERY.c.target, _DELIVERY.c.status, _DELIVERY.c.attempts,
+           _DELIVERY.c.last_error, _DELIVERY.c.sent_at, _DELIVERY.c.next_attempt_at)
+    .where(_DELIVERY.c.claimed_by == bindparam("b_token"))
+    .order_by(_DELIVERY.c.next_attempt_at, _DELIVERY.c.created_at, _DELIVERY.c.id)
+)
+#: Record a send's outcome on its outbox row, if this claim still holds it (executemany).
+_RECORD_SEND = (
+    update(_DELIVERY)
+    .where(_DELIVERY.c.id == bindparam("b_id"), _DELIVERY.c.claimed_by == bindparam("b_token"))
+    .values(attempts=bindparam("b_attempts"), status=bindparam("b_status"),
+            sent_at=bindparam("b_sent_at"), last_error=bindparam("b_last_error"),
+            published=case((bindparam("b_unpublish", type_=Boolean), False),
+                           else_=_DELIVERY.c.published),
+            next_attempt_at=bindparam("b_next"), claimed_by=None, claimed_until=None)
+)
+#: Renew the lease of a claim's rows not sent yet.
+_RENEW_CLAIM = (
+    update(_DELIVERY).where(_DELIVERY.c.claimed_by == bindparam("b_token"))
+    .values(claimed_until=bindparam("b_until"))
+)
+#: Audit a send (or giving up), if this claim still holds its row (executemany, before
+#: ``_RECORD_SEND`` releases the rows): ids and codes only.
+_AUDIT_SEND = insert(_AUDIT).from_select(
+    ["at", "actor", "action", "subject", "detail"],
+    select(bindparam("b_at", type_=String), literal("hub", String),
+           bindparam("b_action", type_=String), _DELIVERY.c.id,
+           bindparam("b_detail", type_=String))
+    .where(_DELIVERY.c.id == bindparam("b_id"), _DELIVERY.c.claimed_by == bindparam("b_token")),
+)
+#: Mark a row published, unless it was tried again since it was read.
+_MARK_PUBLISHED = (
+    update(_DELIVERY)
+    .where(_DELIVERY.c.id == bindparam("b_id"), _DELIVERY.c.attempts == bindparam("b_attempts"),
+           _DELIVERY.c.published.is_(False))
+    .values(published=True)
+)
+#: Make the watch look at a visit now (an alert of it reached nobody: the next tier).
+_LOOK_NOW = (
+    update(_WATCH)
+    .where(_WATCH.c.visit_id == bindparam("b_visit"), _WATCH.c.next_check_at.is_not(None),
+           _WATCH.c.next_check_at > bindparam("b_now"))
+    .values(next_check_at=bindparam("b_now"))
+)
+
+
 class Watcher:
     """The escalation watch of one hub process; :meth:`tick` runs one round (tests call it
     with a ManualClock), :class:`WatchService` runs it every second inside ``serve``."""
@@ -810,10 +981,33 @@ class Watcher:
         self.holder = holder or _holder()
         self._claims = itertools.count(1)
         self.postgres = engine.dialect.name == "postgresql"
+        # The embedded database has one writer at a time, and SQLite makes a waiting writer
+        # poll with growing sleeps (up to 100 ms): the sender recording its sends rarely got
+        # in between the watch's back-to-back transactions, and a burst's notices waited for
+        # the whole escalation. This process's watch and sender take turns on this lock
+        # instead (woken as soon as it is free). PostgreSQL has row locks: not needed there.
+        self._write_turn = threading.Lock()
+        self._published_at = datetime.min.replace(tzinfo=UTC)
+        #: HTTP connections kept alive between sends and rounds (receivers see one
+        #: connection per concurrent send, not one per notice)
+        self.http = HttpPool(send_timeout)
+        self.first_notices: FirstNotices | None = None  # told of notices due/sent (/metrics)
+
+    def close(self) -> None:
+        """Close the kept-alive HTTP connections."""
+        self.http.close()
+
+    def _turn(self) -> AbstractContextManager[object]:
+        """Hold this for a write transaction of the watch or the sender (see ``__init__``)."""
+        return nullcontext() if self.postgres else self._write_turn
 
     def tick(self) -> tuple[int, int]:
-        """One round: escalate what is due, then send what waits; (alerts, sent)."""
-        return self.escalate(), self.deliver()
+        """One round: escalate what is due, then send what waits; (alerts, sent). A round
+        run by hand (tests, tools) leaves no connection open."""
+        try:
+            return self.escalate(), self.deliver()
+        finally:
+            self.close()
 
     # -- escalation
     def _token(self) -> str:
@@ -840,7 +1034,7 @@ class Watcher:
             select(key).where(due <= stamp, free, *extra).order_by(due).limit(batch)
             .with_for_update(skip_locked=True)
         )
-        with Session(self.engine) as session, session.begin():
+        with self._turn(), Session(self.engine) as session, session.begin():
             session.execute(
                 update(model).where(key.in_(wanted))
                 .values(claimed_by=token, claimed_until=iso(now + self.lease))
@@ -876,12 +1070,18 @@ class Watcher:
         return parse_iso(earliest) if earliest else None
 
     def _escalate_claimed(self, token: str) -> tuple[int, int]:
-        with Session(self.engine) as session, session.begin():
+        """Evaluate the visits claimed under ``token`` and store what is due, in one
+        transaction holding the write lock. Rows are read and written as plain rows with
+        bulk statements (executemany), not one ORM object per row: at 1,000 visits due in
+        the same second the per-row ORM work was most of the hub's CPU."""
+        with self._turn(), Session(self.engine) as session, session.begin():
             lock_writes(session)
             now = self.clock()
-            watches = list(session.scalars(
-                select(LoneWorkingWatch).where(LoneWorkingWatch.claimed_by == token)
-            ))
+            watches = [WatchedVisit(*row) for row in session.execute(
+                select(LoneWorkingWatch.visit_id, LoneWorkingWatch.worker_user,
+                       LoneWorkingWatch.team)
+                .where(LoneWorkingWatch.claimed_by == token)
+            )]
             if not watches:
                 return 0, 0
             policy = load_policy(session)
@@ -889,36 +1089,38 @@ class Watcher:
             contacts = list(session.scalars(select(LoneWorkingContact)))
             visits = load_visits(session, [w.visit_id for w in watches])
             unreachable = reached_nobody(session, [w.visit_id for w in watches])
-            stored = 0
-            records: list[tuple[Record, str, str]] = []
+            batch = _Stored()
+            stamp = iso(now)
+            released: list[dict[str, str | None]] = []
             for watch in watches:
-                stored += self._escalate_visit(session, watch, visits[watch.visit_id], now,
-                                               policy, settings, contacts, unreachable,
-                                               records)
-                watch.claimed_by = None
-                watch.claimed_until = None
-            _store_all(session, records, now)
-        if stored:
-            log.info("lone working: %d alerts stored", stored)
-        return stored, len(watches)
+                after = self._escalate_visit(session, watch, visits[watch.visit_id], now,
+                                             policy, settings, contacts, unreachable, batch)
+                released.append({"b_visit": watch.visit_id, "b_token": token,
+                                 "b_next": after, "b_now": stamp})
+            if batch.deliveries:
+                session.execute(insert(_DELIVERY), batch.deliveries)
+            _store_all(session, batch.records, now)
+            _audit_all(session, batch.audits)
+            session.execute(_RELEASE_WATCH, released)
+        if batch.alerts:
+            log.info("lone working: %d alerts stored", batch.alerts)
+        return batch.alerts, len(watches)
 
-    def _escalate_visit(self, session: Session, watch: LoneWorkingWatch,
+    def _escalate_visit(self, session: Session, watch: Watched,
                         visit: lw.Visit | None, now: datetime, policy: lw.EscalationPolicy,
                         settings: NotifierSettings,
                         contacts: Sequence[LoneWorkingContact],
-                        unreachable: Collection[str],
-                        records: list[tuple[Record, str, str]]) -> int:
+                        unreachable: Collection[str], batch: _Stored) -> str | None:
         """Carry out one claimed visit's due actions: each alert and its ``alert_delivery``
-        record go into ``records`` (stored together by the caller), its notifications into
-        the outbox; returns the alerts made."""
+        record, its notifications (outbox rows) and audit entries go into ``batch``, stored
+        together by the caller; returns the visit's next ``next_check_at`` (None: never)."""
         if visit is None or visit.armed_at is None:
-            watch.next_check_at = None
-            return 0
+            return None
         plan = visit.plan
         quiet = visit.duress_causes()
         quiet_author: str | None = None
         nobody = set(unreachable)
-        done = 0
+        stamp = iso(now)
         # An alert with nobody to send to falls through to the next tier in the same round
         # (evaluated again with it counted unreachable); bounded by the number of tiers.
         for _round in range(len(policy.tiers) + 2):
@@ -931,44 +1133,53 @@ class Watcher:
                     author = quiet_author
                 else:
                     author = watch.worker_user
-                records.append((alert, plan.id, author))
+                batch.records.append((alert, plan.id, author))
                 visit = visit.with_alert(alert)
                 targets = targets_for(action, plan, watch, contacts, settings)
-                rows = [
-                    LoneWorkingDelivery(
-                        id=new_id(), alert_id=alert.id, visit_id=plan.id,
-                        channel=target.channel, target=target.address, status=PENDING,
-                        attempts=0, next_attempt_at=iso(now), claimed_by=None,
-                        claimed_until=None, created_at=iso(now), sent_at=None,
-                        last_error=None, role=target.role, published=True,
-                    )
+                # due since the action was (so the sender takes notices in deadline order)
+                due = iso(min(action.at, now))
+                batch.deliveries += [
+                    {"id": new_id(), "alert_id": alert.id, "visit_id": plan.id,
+                     "channel": target.channel, "target": target.address, "status": PENDING,
+                     "attempts": 0, "next_attempt_at": due, "claimed_by": None,
+                     "claimed_until": None, "created_at": stamp, "sent_at": None,
+                     "last_error": None, "role": target.role, "published": True}
                     for target in targets
                 ]
-                session.add_all(rows)
+                if targets and self.first_notices is not None:
+                    self.first_notices.due(alert.id, action.at)
                 unreached = unreached_roles(action, targets)
-                summary = delivery_summary(alert.id, plan.id, rows, unreached)
-                records.append((summary, plan.id, author))
-                audit(session, "hub", "lw_alert", alert.id,
-                      f"visit={plan.id} tier={alert.tier} reason={alert.reason.value} "
-                      f"notifications={len(targets)} unreached={len(unreached)}")
+                summary = delivery_summary(
+                    alert.id, plan.id,
+                    [NoticeState(t.channel, t.role, PENDING, 0, None) for t in targets],
+                    unreached)
+                batch.records.append((summary, plan.id, author))
+                batch.audits.append(_audit_entry(
+                    "hub", "lw_alert", alert.id,
+                    f"visit={plan.id} tier={alert.tier} reason={alert.reason.value} "
+                    f"notifications={len(targets)} unreached={len(unreached)}"))
                 if unreached:
                     log.warning("lone working: alert %s (tier %s) reaches nobody for %d "
                                 "role(s)", alert.id, alert.tier, len(unreached))
                 if not targets:
                     nobody.add(alert.id)
                     fell_through = True
-            done += len(actions)
+            batch.alerts += len(actions)
             if not fell_through:
                 break
         after = next_check(visit, now, policy)
-        watch.next_check_at = iso(after) if after is not None else None
-        watch.updated_at = iso(now)
-        return done
+        return iso(after) if after is not None else None
 
     # -- deliveries
-    def deliver(self) -> int:
+    def deliver(self, more_due: Callable[[], bool] | None = None) -> int:
         """Claim due notifications and send them, then publish what became of them (the
-        board's ``alert_delivery`` records); returns how many were sent."""
+        board's ``alert_delivery`` records); returns how many were sent.
+
+        ``more_due``: true when the watch stored more alerts while these were sent (a
+        burst). Then what was sent is published after the burst (at most
+        ``PUBLISH_DEFER_SECONDS`` later), not between its batches: publishing takes the
+        hub-wide write lock and would hold up the escalation of the burst's other visits.
+        Failures are published at once all the same."""
         sent = 0
         senders: Senders | None = None
         try:
@@ -987,65 +1198,92 @@ class Watcher:
         finally:
             if senders is not None:
                 senders.close()
-        self.publish()  # also what a killed process recorded but did not publish
+        now = self.clock()
+        if (more_due is None or not more_due()
+                or now - self._published_at >= timedelta(seconds=PUBLISH_DEFER_SECONDS)):
+            self._published_at = now
+            self.publish()  # also what a killed process recorded but did not publish
         return sent
 
     def publish(self) -> int:
         """Re-version the ``alert_delivery`` record of every alert whose notifications changed
         state since it was last written; an alert that now reached nobody makes the watch
-        look at its visit at once (the next tier). Returns how many records were written."""
+        look at its visit at once (the next tier). Returns how many records were written.
+
+        Plain rows and bulk statements. A row is marked published only if it has not been
+        tried again since it was read (``attempts`` unchanged): an outcome recorded meanwhile
+        by the sender (which does not take the write lock) stays unpublished, for the next
+        round. Updates go in id order, as the sender's, so two hubs never deadlock."""
         flag = LoneWorkingDelivery.published.is_(False)
         with Session(self.engine) as session:  # an idle hub takes no lock
             if session.scalar(select(LoneWorkingDelivery.id).where(flag).limit(1)) is None:
                 return 0
         written = 0
-        with Session(self.engine) as session, session.begin():
+        with self._turn(), Session(self.engine) as session, session.begin():
             lock_writes(session)
             now = self.clock()
+            stamp = iso(now)
             alert_ids = list(session.scalars(
                 select(LoneWorkingDelivery.alert_id).where(flag).distinct().limit(500)))
             if not alert_ids:
                 return 0
-            rows = list(session.scalars(
-                select(LoneWorkingDelivery).where(LoneWorkingDelivery.alert_id.in_(alert_ids))
-                .order_by(LoneWorkingDelivery.created_at, LoneWorkingDelivery.id)))
-            by_alert: dict[str, list[LoneWorkingDelivery]] = {}
-            for row in rows:
+            by_alert: dict[str, list[Any]] = {}
+            for row in session.execute(
+                select(LoneWorkingDelivery.alert_id, LoneWorkingDelivery.visit_id,
+                       LoneWorkingDelivery.id, LoneWorkingDelivery.channel,
+                       LoneWorkingDelivery.role, LoneWorkingDelivery.status,
+                       LoneWorkingDelivery.attempts, LoneWorkingDelivery.last_error,
+                       LoneWorkingDelivery.published)
+                .where(among(session, LoneWorkingDelivery.alert_id, alert_ids))
+                .order_by(LoneWorkingDelivery.created_at, LoneWorkingDelivery.id)
+            ):
                 by_alert.setdefault(row.alert_id, []).append(row)
-            records = {r.record_id: r for r in session.scalars(select(HubRecord).where(
-                HubRecord.record_id.in_([delivery_record_id(a) for a in alert_ids]
-                                        + alert_ids)))}
+            records: dict[str, tuple[dict[str, Any], str]] = {
+                record_id: (body, author) for record_id, body, author in session.execute(
+                    select(HubRecord.record_id, HubRecord.body, HubRecord.author_user)
+                    .where(among(session, HubRecord.record_id,
+                                 [delivery_record_id(a) for a in alert_ids] + alert_ids)))
+            }
             fresh: list[tuple[Record, str, str]] = []
-            changed: list[tuple[HubRecord, dict[str, Any]]] = []
+            changed: list[dict[str, Any]] = []
+            marked: list[dict[str, Any]] = []
+            look_now: dict[str, None] = {}
             for alert_id, alert_rows in by_alert.items():
-                alert_row = records.get(alert_id)
-                if alert_row is None:
+                found = records.get(alert_id)
+                if found is None:
                     continue
+                alert_body, alert_author = found
                 visit_id = alert_rows[0].visit_id
-                existing = records.get(delivery_record_id(alert_id))
+                summary_id = delivery_record_id(alert_id)
+                existing = records.get(summary_id)
                 unreached: tuple[str, ...] = ()
                 if existing is not None:
-                    unreached = tuple(existing.body.get("unreached") or ())
-                summary = delivery_summary(alert_id, visit_id, alert_rows, unreached)
+                    unreached = tuple(existing[0].get("unreached") or ())
+                summary = delivery_summary(alert_id, visit_id, [
+                    NoticeState(r.channel, r.role, r.status, int(r.attempts), r.last_error)
+                    for r in alert_rows], unreached)
                 if existing is None:
-                    fresh.append((summary, visit_id, alert_row.author_user or "hub"))
-                elif existing.body != summary.to_dict():
-                    changed.append((existing, summary.to_dict()))
-                for row in alert_rows:
-                    row.published = True
+                    fresh.append((summary, visit_id, alert_author or "hub"))
+                elif existing[0] != (body := summary.to_dict()):
+                    changed.append({"record_id": summary_id, "body": body})
+                marked += [{"b_id": r.id, "b_attempts": r.attempts}
+                           for r in alert_rows if not r.published]
                 written += 1
-                if summary.reached_nobody and alert_row.body.get("tier") not in (
+                if summary.reached_nobody and alert_body.get("tier") not in (
                         lw.REMINDER_TIER, lw.ALL_CLEAR_TIER):
-                    watch = session.get(LoneWorkingWatch, visit_id)
-                    if watch is not None and watch.next_check_at is not None:
-                        watch.next_check_at = min(watch.next_check_at, iso(now))
+                    look_now[visit_id] = None
             if changed:  # new versions: one block of sequence numbers for them all
+                changed.sort(key=lambda c: str(c["record_id"]))
                 first = reserve_seqs(session, len(changed)) - len(changed) + 1
-                for offset, (existing, body) in enumerate(changed):
-                    existing.body = body
-                    existing.seq = first + offset
-                    existing.hub_time = iso(now)
+                for offset, values in enumerate(changed):
+                    values.update(seq=first + offset, hub_time=stamp)
+                session.execute(update(HubRecord), changed)
             _store_all(session, fresh, now)
+            if marked:
+                marked.sort(key=lambda m: str(m["b_id"]))
+                session.execute(_MARK_PUBLISHED, marked)
+            if look_now:
+                session.execute(_LOOK_NOW, [{"b_visit": v, "b_now": stamp} for v in look_now])
         return written
 
     def _senders(self) -> Senders:
@@ -1054,7 +1292,7 @@ class Watcher:
         secrets = self.secrets()
         return Senders(settings, smtp_password=secrets.smtp_password,
                        webhook_secret=secrets.webhook_secret, sms_secret=secrets.sms_secret,
-                       timeout=self.send_timeout)
+                       pool=self.http, timeout=self.send_timeout)
 
     def _deliver_claimed(self, token: str, senders: Senders) -> tuple[int, int]:
         """Send the claimed notifications: each visit's in order, one after another, and
@@ -1065,45 +1303,45 @@ class Watcher:
         the same visit's next one is sent: a killed process repeats at most the notice of a
         visit that was in flight."""
         with Session(self.engine) as session:
-            deliveries = session.execute(
-                select(LoneWorkingDelivery.id, LoneWorkingDelivery.alert_id,
-                       LoneWorkingDelivery.visit_id, LoneWorkingDelivery.channel,
-                       LoneWorkingDelivery.target)
-                .where(LoneWorkingDelivery.claimed_by == token)
-                .order_by(LoneWorkingDelivery.created_at, LoneWorkingDelivery.id)
-            ).all()
-            alerts = {
-                r.record_id: r.body for r in session.scalars(select(HubRecord).where(
-                    HubRecord.record_id.in_({d.alert_id for d in deliveries})))
-            }
-            plans = {
-                r.record_id: r.body for r in session.scalars(select(HubRecord).where(
-                    HubRecord.record_id.in_({d.visit_id for d in deliveries})))
-            }
+            deliveries = session.execute(_CLAIMED_DELIVERIES, {"b_token": token}).all()
+            wanted = {d.alert_id for d in deliveries} | {d.visit_id for d in deliveries}
+            bodies: dict[str, Any] = dict(session.execute(
+                select(HubRecord.record_id, HubRecord.body)
+                .where(among(session, HubRecord.record_id, list(wanted)))).all())
             policy = load_policy(session)
-            workers = {str(body.get("worker", "")) for body in plans.values()}
+            workers = {str(body.get("worker", "")) for body in bodies.values()}
             names: dict[str, str] = {
                 user_id: name for user_id, name in session.execute(
-                    select(User.id, User.name).where(User.id.in_(workers)))}
-        messages: dict[str, Message | None] = {}
+                    select(User.id, User.name).where(among(session, User.id, list(workers))))}
+        by_alert: dict[str, Message | None] = {}  # composed once per alert, not per notice
         for delivery in deliveries:
+            if delivery.alert_id in by_alert:
+                continue
             try:
-                alert = record_from_dict(ALERT_KIND, alerts[delivery.alert_id])
-                plan = record_from_dict(PLAN_KIND, plans[delivery.visit_id])
+                alert = record_from_dict(ALERT_KIND, bodies[delivery.alert_id])
+                plan = record_from_dict(PLAN_KIND, bodies[delivery.visit_id])
                 assert isinstance(alert, EscalationAlert) and isinstance(plan, VisitPlan)
-                messages[delivery.id] = compose(
+                by_alert[delivery.alert_id] = compose(
                     alert, plan, names.get(plan.worker) or "A lone worker",
                     welfare_call_decision=alert.tier in (policy.top.name, lw.EVERYONE_TIER))
             except (KeyError, ValidationError):
-                messages[delivery.id] = None
+                by_alert[delivery.alert_id] = None
+        messages = {delivery.id: by_alert[delivery.alert_id] for delivery in deliveries}
         lanes: dict[str, list[Any]] = {}
         for delivery in deliveries:
             lanes.setdefault(delivery.visit_id, []).append(delivery)
-        recorder = _Recorder(self._record_deliveries, token)
+        # Each row's state as claimed: while the claim holds, only this process changes it
+        # (and publish, only ``published``), so its outcome is worked out from this.
+        claimed = {delivery.id: delivery for delivery in deliveries}
+        lease = _Lease(self.clock() + self.lease / 3, self.lease)
+        recorder = _Recorder(
+            lambda claim, outcomes: self._record_deliveries(claim, outcomes, claimed, lease),
+            token)
 
         def send(delivery: Any) -> bool:
             error: str | None = None
             message = messages[delivery.id]
+            recorder.sending()
             if message is None:
                 error = "unreadable_alert"
             else:
@@ -1111,7 +1349,12 @@ class Watcher:
                     senders.send(delivery.channel, delivery.target, delivery.id, message)
                 except DeliveryError as exc:
                     error = exc.code
+                except BaseException:
+                    recorder.abandon()
+                    raise
             recorder.record(delivery.id, error)
+            if error is None and self.first_notices is not None:
+                self.first_notices.sent(delivery.alert_id, self.clock())
             return error is None
 
         sent = 0
@@ -1124,83 +1367,124 @@ class Watcher:
                 sent += sum(pool.map(send, wave))
         return sent, len(deliveries)
 
-    def _record_deliveries(self, token: str,
-                           outcomes: Sequence[tuple[str, str | None]]) -> None:
-        """Record what became of sends (delivery id, error code or None), in one transaction."""
+    def _record_deliveries(self, token: str, outcomes: Sequence[tuple[str, str | None]],
+                           claimed: Mapping[str, Any], lease: _Lease | None = None) -> None:
+        """Record what became of sends (delivery id, error code or None) in one transaction
+        of two bulk statements: the audit entries, then the rows. Both apply only to rows
+        this claim (``token``) still holds: a row whose lease ran out and that another hub
+        took over is left to it. Once a third of the ``lease`` has gone, the same
+        transaction renews it on the rows of the claim still to send: a claim that takes
+        long to send (slow receivers) is not taken over, and sent again, by another hub."""
         now = self.clock()
-        errors = dict(outcomes)
-        with Session(self.engine) as session, session.begin():
-            rows = session.scalars(select(LoneWorkingDelivery).where(
-                LoneWorkingDelivery.id.in_(list(errors))).order_by(LoneWorkingDelivery.id))
-            for row in rows:
-                if row.claimed_by != token:
-                    continue  # the lease ran out and another hub took it over
-                self._record_outcome(session, row, errors[row.id], now)
+        changes: list[dict[str, Any]] = []
+        entries: list[dict[str, Any]] = []
+        for delivery_id, error in sorted(outcomes):  # id order, as publish: no deadlock
+            values, entry = self._outcome(claimed[delivery_id], error, now)
+            changes.append({**values, "b_token": token})
+            if entry is not None:
+                entries.append({**entry, "b_id": delivery_id, "b_token": token})
+        with self._turn(), self.engine.begin() as connection:  # Core only: no ORM session
+            if entries:  # first: it looks for the rows still claimed by this token
+                connection.execute(_AUDIT_SEND, entries)
+            connection.execute(_RECORD_SEND, changes)
+            if lease is not None and now >= lease.renew_at:
+                connection.execute(_RENEW_CLAIM, {"b_token": token,
+                                                  "b_until": iso(now + lease.length)})
+                lease.renew_at = now + lease.length / 3
 
     @staticmethod
-    def _record_outcome(session: Session, row: LoneWorkingDelivery, error: str | None,
-                        now: datetime) -> None:
-        row.attempts += 1
-        row.claimed_by = None
-        row.claimed_until = None
-        detail = f"alert={row.alert_id} channel={row.channel} attempt={row.attempts}"
+    def _outcome(row: Any, error: str | None,
+                 now: datetime) -> tuple[dict[str, Any], dict[str, str] | None]:
+        """A send's outcome: the row's new values (bind names of ``_RECORD_SEND``) and its
+        audit entry (bind names of ``_AUDIT_SEND``), if any."""
+        attempts = int(row.attempts) + 1
+        values: dict[str, Any] = {
+            "b_id": row.id, "b_attempts": attempts, "b_status": row.status,
+            "b_sent_at": row.sent_at, "b_last_error": row.last_error,
+            "b_unpublish": False, "b_next": row.next_attempt_at,
+        }
+        detail = f"alert={row.alert_id} channel={row.channel} attempt={attempts}"
         if error is None:
-            row.status = SENT
-            row.sent_at = iso(now)
-            row.last_error = None
-            row.published = False
-            audit(session, "hub", "lw_notified", row.id, detail)
-            return
-        if row.attempts == 1 or row.last_error != error or row.attempts >= MAX_ATTEMPTS:
-            row.published = False  # the board learns of a new failure or reason
-        row.last_error = error
-        if row.attempts >= MAX_ATTEMPTS:
-            row.status = FAILED
-            audit(session, "hub", "lw_notify_failed", row.id, f"{detail} error={error}")
+            values.update(b_status=SENT, b_sent_at=iso(now), b_last_error=None,
+                          b_unpublish=True)
+            return values, {"b_at": iso(utc_now()), "b_action": "lw_notified",
+                            "b_detail": detail}
+        if attempts == 1 or row.last_error != error or attempts >= MAX_ATTEMPTS:
+            values["b_unpublish"] = True  # the board learns of a new failure or reason
+        values["b_last_error"] = error
+        if attempts >= MAX_ATTEMPTS:
+            values["b_status"] = FAILED
             log.warning("lone working: delivery %s gave up (%s)", row.id, error)
-            return
-        wait = min(FIRST_RETRY_SECONDS * 2 ** (row.attempts - 1), MAX_RETRY_SECONDS)
-        row.next_attempt_at = iso(now + timedelta(seconds=wait))
+            return values, {"b_at": iso(utc_now()), "b_action": "lw_notify_failed",
+                            "b_detail": f"{detail} error={error}"}
+        wait = min(FIRST_RETRY_SECONDS * 2 ** (attempts - 1), MAX_RETRY_SECONDS)
+        values["b_next"] = iso(now + timedelta(seconds=wait))
         log.warning("lone working: delivery %s failed (%s); retry in %.0f s",
                     row.id, error, wait)
+        return values, None
 
 
 class _Recorder:
-    """Group commit of send outcomes: :meth:`record` returns once the outcome is stored;
-    whoever finds no write in progress writes every outcome waiting (its own and those of
-    the sends that finished meanwhile) in one transaction. A failed write fails every
-    outcome in it (their claims run out and they are sent again, with the same ids)."""
+    """Group commit of send outcomes: :meth:`record` returns once the outcome is stored.
+    Whoever finds no write in progress becomes the writer: it lingers a moment
+    (``linger`` seconds at most) until the other sends in flight have finished too, then
+    writes every outcome waiting in one transaction. Each send's thread still waits for its
+    own outcome to be stored before it sends again, so at most one notice per thread is ever
+    sent and not recorded; lingering only makes the transactions fewer (one for the 8 sends
+    finishing together instead of one for every 2: the write was most of a send's CPU). A
+    failed write fails every outcome in it (their claims run out and they are sent again,
+    with the same ids)."""
 
     def __init__(self, write: Callable[[str, Sequence[tuple[str, str | None]]], None],
-                 token: str) -> None:
+                 token: str, linger: float = RECORD_LINGER_SECONDS) -> None:
         self._write = write
         self._token = token
-        self._cond = threading.Condition()
+        self._linger = linger
+        lock = threading.Lock()
+        self._written = threading.Condition(lock)  # a write finished
+        self._arrived = threading.Condition(lock)  # an outcome came (for a lingering writer)
         self._waiting: list[tuple[str, str | None]] = []
+        self._sending = 0
         self._writing = False
         self._done: dict[str, BaseException | None] = {}
 
+    def sending(self) -> None:
+        """A send starts (its outcome will come through :meth:`record` or :meth:`abandon`)."""
+        with self._written:
+            self._sending += 1
+
+    def abandon(self) -> None:
+        """A send ended without an outcome to record (it raised)."""
+        with self._written:
+            self._sending -= 1
+            self._arrived.notify()
+
     def record(self, delivery_id: str, error: str | None) -> None:
-        with self._cond:
+        with self._written:
+            self._sending -= 1
             self._waiting.append((delivery_id, error))
+            self._arrived.notify()
             while delivery_id not in self._done:
                 if self._writing:
-                    self._cond.wait()
+                    self._written.wait()
                     continue
-                batch, self._waiting = self._waiting, []
                 self._writing = True
-                self._cond.release()
+                until = time.monotonic() + self._linger
+                while self._sending and (left := until - time.monotonic()) > 0:
+                    self._arrived.wait(left)
+                batch, self._waiting = self._waiting, []
+                self._written.release()
                 failure: BaseException | None = None
                 try:
                     self._write(self._token, batch)
                 except BaseException as exc:  # handed to every sender in the batch
                     failure = exc
                 finally:
-                    self._cond.acquire()
+                    self._written.acquire()
                     self._writing = False
                     for done_id, _error in batch:
                         self._done[done_id] = failure
-                    self._cond.notify_all()
+                    self._written.notify_all()
             failure = self._done.pop(delivery_id)
         if failure is not None:
             raise failure
@@ -1226,6 +1510,7 @@ class WatchService:
         self._stop = threading.Event()
         self._send_now = threading.Event()
         self._threads: list[threading.Thread] = []
+        self.woke_at: datetime | None = None  # when the watch last began a round (/readyz)
 
     def start(self) -> None:
         """Start both loops (daemon threads)."""
@@ -1243,9 +1528,11 @@ class WatchService:
         self._send_now.set()
         for thread in self._threads:
             thread.join(timeout=15)
+        self.watcher.close()
 
     def _watch_loop(self) -> None:
         while not self._stop.is_set():
+            self.woke_at = self.watcher.clock()
             wait = self.settings.interval_seconds
             try:
                 self.watcher.escalate(self._send_now.set)
@@ -1268,15 +1555,16 @@ class WatchService:
     def _send_loop(self) -> None:
         while not self._stop.is_set():
             try:
-                self.watcher.deliver()
+                self.watcher.deliver(self._send_now.is_set)
             except Exception as exc:
                 log.error("lone working deliveries failed: %s", type(exc).__name__)
             self._send_now.wait(self.settings.interval_seconds)
             self._send_now.clear()
 
 
-def lifespan(engine: Engine, clock: Clock) -> Callable[[FastAPI],
-                                                         AbstractAsyncContextManager[None]]:
+def lifespan(engine: Engine, clock: Clock,
+             on_start: Callable[[WatchService], None] | None = None,
+             ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     """The app's lifespan: runs the watch while the hub serves (``SPOKE_HUB_WATCH_SECONDS=0``
     turns it off in this process)."""
 
@@ -1286,6 +1574,8 @@ def lifespan(engine: Engine, clock: Clock) -> Callable[[FastAPI],
         service = None
         if settings.interval_seconds > 0:
             service = WatchService(engine, clock, settings)
+            if on_start is not None:  # create_app: readiness and metrics
+                on_start(service)
             service.start()
         try:
             yield

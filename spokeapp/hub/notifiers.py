@@ -13,6 +13,12 @@ sent from the outbox (``lw_deliveries``) by :mod:`spokeapp.hub.lone_working`:
   secret (``{"to": ..., "text": ..., "delivery_id": ...}``). Inbound texts come back signed
   with the same secret (:func:`verify_signature`).
 
+Webhook and SMS-gateway requests go through :class:`HttpPool`: the standard library's
+``http.client`` over connections kept alive between sends and rounds, with httpx's TLS
+settings (its CA bundle, ``SSL_CERT_FILE``); through httpx itself when a proxy variable
+applies to the URL. At 1,000 visits due in the same second httpx's own work per request
+(about 0.5 ms of CPU more than ``http.client``) was a good part of the hub's.
+
 Messages never carry a young person's name (visit plans hold only the pseudonymous case
 reference). Nothing here logs a message, an address or a number.
 """
@@ -21,10 +27,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
+import select
 import smtplib
 import ssl
+import threading
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -231,24 +242,162 @@ def compose(alert: EscalationAlert, plan: VisitPlan, worker_name: str,
     return Message(subject=subject, text=text, data=data)
 
 
+# --------------------------------------------------------------------------- HTTP
+#: The most of a receiver's answer the hub reads (it only needs the status); a longer answer
+#: is not read to its end and its connection is not kept.
+MAX_ANSWER_BYTES: Final = 64 * 1024
+#: An idle connection unused this long is closed (servers close theirs after a minute or so,
+#: and a receiver no longer configured must not keep one open for ever).
+KEEP_IDLE_SECONDS: Final = 30.0
+_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+
+
+class HttpPool:
+    """POSTs over kept-alive connections, shared by the sending threads of one hub process
+    (each connection is used by one thread at a time) and kept between rounds.
+
+    A connection is reused only if the far side has not closed it while it was idle (checked
+    before each reuse, as httpcore does); one that turns out dead before any answer came is
+    replaced and the request sent once more on a fresh connection (the receiver got nothing:
+    it closed the idle connection). HTTPS uses httpx's TLS context (certificates and host
+    names checked against its CA bundle, or ``SSL_CERT_FILE``/``SSL_CERT_DIR``). A URL that
+    a proxy variable (``HTTPS_PROXY``, ``ALL_PROXY``...) applies to goes through httpx, which
+    honours them. Raises :class:`DeliveryError` (``timeout``, ``connection_failed``)."""
+
+    def __init__(self, timeout: float = SEND_TIMEOUT_SECONDS) -> None:
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        #: idle connections by (scheme, host, port), each with when it became idle
+        self._idle: dict[tuple[str, str, int],
+                         list[tuple[http.client.HTTPConnection, float]]] = {}
+        self._tls: ssl.SSLContext | None = None
+        self._proxied: httpx.Client | None = None
+        self._proxies = urllib.request.getproxies_environment()  # read once, as httpx does
+        self.opened = 0  # connections opened (tests: keep-alive works)
+
+    def close(self) -> None:
+        """Close every idle connection (connections in use are closed by their senders)."""
+        with self._lock:
+            idle, self._idle = self._idle, {}
+            proxied, self._proxied = self._proxied, None
+        for connections in idle.values():
+            for connection, _since in connections:
+                connection.close()
+        if proxied is not None:
+            proxied.close()
+
+    def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> int:
+        """POST ``body`` to ``url``; returns the answer's status code."""
+        parts = urllib.parse.urlsplit(url)
+        host = parts.hostname or ""
+        if parts.scheme not in _DEFAULT_PORTS or not host:
+            raise DeliveryError("bad_url")
+        if (self._proxies.get(parts.scheme) or self._proxies.get("all")) and not (
+                urllib.request.proxy_bypass(host)):
+            return self._post_proxied(url, body, headers)
+        try:
+            port = parts.port or _DEFAULT_PORTS[parts.scheme]
+        except ValueError:
+            raise DeliveryError("bad_url") from None
+        key = (parts.scheme, host, port)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        connection, reused = self._take(key)
+        while True:
+            try:
+                connection.request("POST", target, body=body, headers=dict(headers))
+                answer = connection.getresponse()
+                answer.read(MAX_ANSWER_BYTES)
+            except (http.client.RemoteDisconnected, ConnectionResetError,
+                    BrokenPipeError):
+                connection.close()
+                if not reused:
+                    raise DeliveryError("connection_failed") from None
+                # closed by the far side while it was idle: nothing was read; once more
+                connection, reused = self._connect(key), False
+                continue
+            except TimeoutError:
+                connection.close()
+                raise DeliveryError("timeout") from None
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                raise DeliveryError("connection_failed") from None
+            if answer.isclosed() and not answer.will_close:
+                self._give(key, connection)
+            else:
+                connection.close()
+            return answer.status
+
+    def _take(self, key: tuple[str, str, int]) -> tuple[http.client.HTTPConnection, bool]:
+        while True:
+            with self._lock:
+                idle = self._idle.get(key)
+                connection, since = idle.pop() if idle else (None, 0.0)
+            if connection is None:
+                return self._connect(key), False
+            sock = connection.sock
+            if (time.monotonic() - since < KEEP_IDLE_SECONDS and sock is not None
+                    and not select.select([sock], [], [], 0)[0]):
+                return connection, True
+            connection.close()  # too old, or readable while idle: closed by the far side
+
+    def _give(self, key: tuple[str, str, int], connection: http.client.HTTPConnection) -> None:
+        now = time.monotonic()
+        stale: list[http.client.HTTPConnection] = []
+        with self._lock:
+            self._idle.setdefault(key, []).append((connection, now))
+            for idle in self._idle.values():
+                while idle and now - idle[0][1] >= KEEP_IDLE_SECONDS:  # oldest first
+                    stale.append(idle.pop(0)[0])
+        for old in stale:
+            old.close()
+
+    def _connect(self, key: tuple[str, str, int]) -> http.client.HTTPConnection:
+        scheme, host, port = key
+        with self._lock:
+            self.opened += 1
+            if scheme == "http":
+                return http.client.HTTPConnection(host, port, timeout=self.timeout)
+            if self._tls is None:
+                self._tls = httpx.create_ssl_context()
+            tls = self._tls
+        return http.client.HTTPSConnection(host, port, timeout=self.timeout, context=tls)
+
+    def _post_proxied(self, url: str, body: bytes, headers: Mapping[str, str]) -> int:
+        with self._lock:
+            if self._proxied is None:
+                self._proxied = httpx.Client(timeout=self.timeout)
+            client = self._proxied
+        try:
+            return client.post(url, content=body, headers=dict(headers)).status_code
+        except httpx.TimeoutException:
+            raise DeliveryError("timeout") from None
+        except httpx.HTTPError:
+            raise DeliveryError("connection_failed") from None
+
+
 # --------------------------------------------------------------------------- senders
 class Senders:
-    """Sends one delivery by its channel; raises DeliveryError with a short code on failure."""
+    """Sends one delivery by its channel; raises DeliveryError with a short code on failure.
+
+    ``pool``: the HTTP connections to use (the watch keeps one between rounds); by default
+    its own, closed by :meth:`close`."""
 
     def __init__(self, settings: NotifierSettings, *, smtp_password: str | None,
                  webhook_secret: str | None, sms_secret: str | None,
-                 http: httpx.Client | None = None,
+                 pool: HttpPool | None = None,
                  timeout: float = SEND_TIMEOUT_SECONDS) -> None:
         self.settings = settings
         self.smtp_password = smtp_password
         self.webhook_secret = webhook_secret
         self.sms_secret = sms_secret
         self.timeout = timeout
-        self.http = http or httpx.Client(timeout=timeout)
+        self._own_pool = pool is None
+        self.pool = pool or HttpPool(timeout)
 
     def close(self) -> None:
-        """Close the HTTP connections."""
-        self.http.close()
+        """Close the HTTP connections, if they are this sender's own."""
+        if self._own_pool:
+            self.pool.close()
 
     def send(self, channel: str, target: str, delivery_id: str, message: Message) -> None:
         """Send ``message`` to ``target`` (an address, a number, or a webhook's name)."""
@@ -272,15 +421,9 @@ class Senders:
     def _post(self, url: str, secret: str | None, body: bytes, delivery_id: str) -> None:
         if not secret:
             raise DeliveryError("no_signing_secret")
-        try:
-            response = self.http.post(url, content=body,
-                                      headers=signed_headers(secret, body, delivery_id))
-        except httpx.TimeoutException:
-            raise DeliveryError("timeout") from None
-        except httpx.HTTPError:
-            raise DeliveryError("connection_failed") from None
-        if not 200 <= response.status_code < 300:
-            raise DeliveryError(f"http_{response.status_code}")
+        status = self.pool.post(url, body, signed_headers(secret, body, delivery_id))
+        if not 200 <= status < 300:
+            raise DeliveryError(f"http_{status}")
 
     def _email(self, address: str, message: Message) -> None:
         settings = self.settings.email

@@ -11,6 +11,8 @@ Today is one calm list of what needs doing, most urgent first (issue 17):
 
 Each item says what it is and, in plain words, what to do next. Only the safety items that
 cannot wait are marked ``urgent`` (the page marks those, and nothing else, as urgent).
+
+What the list is made from is read in one go, off the GUI thread: :func:`read_today`.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from spokeapp.domain.lone_working import VisitState
 from spokeapp.domain.records import RiskAssessment, Session
 from spokeapp.domain.reviews import ReviewStatus, review_status
 from spokeapp.i18n import day_and_time, translator
+from spokeapp.present.case_page import REVIEW_SETTING
 from spokeapp.present.caseload import review_due
 from spokeapp.present.labels import format_day, kind_label
-from spokeapp.present.visits import VisitView, clock_text
-from spokeapp.store.casebook import CaseloadRow, StoredRecord
+from spokeapp.present.visits import VisitView, clock_text, load_visits
+from spokeapp.store.casebook import Casebook, CaseloadRow, StoredRecord
 
 tr = translator(__name__)
 
@@ -36,11 +39,13 @@ __all__ = [
     "Action",
     "SyncFacts",
     "TodayItem",
+    "TodayReading",
     "Urgency",
     "draft_items",
     "draft_words",
     "nothing_words",
     "ordered",
+    "read_today",
     "review_items",
     "saved_words",
     "sync_facts",
@@ -86,6 +91,30 @@ class TodayItem:
     reference: str = ""
     urgent: bool = False
     rank: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TodayReading:
+    """What Today's list is made from (the caseload page and the session form use the rows
+    too), read in one go off the GUI thread: every case's row, the drafts kept on this laptop,
+    the review interval chosen for each case, and, when asked (at unlock), the worker's own
+    visits, so a raised alarm or an overdue check-in is on the list from its first paint."""
+
+    rows: list[CaseloadRow]
+    drafts: list[StoredRecord]
+    review_weeks: dict[str, str]
+    visits: list[VisitView] | None = None
+
+
+def read_today(book: Casebook, *, visits: bool = False) -> TodayReading:
+    """Read what Today needs (the caller is a worker thread; each read takes the casebook's
+    lock on its own, so a save waits for one query, never for all of them)."""
+    return TodayReading(
+        rows=book.caseload(),
+        drafts=book.records(state="draft"),
+        review_weeks=book.settings_with_prefix(REVIEW_SETTING),
+        visits=load_visits(book) if visits else None,
+    )
 
 
 def ordered(items: Iterable[TodayItem]) -> list[TodayItem]:
@@ -305,14 +334,17 @@ def today_items(
     review_weeks: Mapping[str, str] | None = None,
     visits: Sequence[VisitView] = (),
     sync: SyncFacts | None = None,
+    reviews: Sequence[TodayItem] | None = None,
 ) -> list[TodayItem]:
-    """Everything that needs doing today, most urgent first."""
+    """Everything that needs doing today, most urgent first. ``reviews``: the rows' review
+    items as :func:`review_items` gave them for this day (a page showing the list again for
+    a new sync status or visit need not work out a thousand reviews again)."""
     references = {row.case_id: row.reference for row in rows}
     return ordered([
         *visit_items(visits, now),
         *(sync_items(sync) if sync is not None else []),
         *draft_items(drafts, references),
-        *review_items(rows, today_of(now), review_weeks),
+        *(review_items(rows, today_of(now), review_weeks) if reviews is None else reviews),
     ])
 
 

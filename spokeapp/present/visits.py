@@ -140,15 +140,18 @@ def load_visits(book: Casebook, *, include_ended: bool = False) -> list[VisitVie
         return []
     mine = {p.id for p in plans}
     records: dict[str, list[object]] = {}
+    safety = set(mine)  # the ids whose sending the pages show
     for kind in _RECORD_KINDS:
         for s in book.records(kind, state="final"):
             visit_id = getattr(s.record, "visit_id", None)
             if visit_id in mine:
                 records.setdefault(visit_id, []).append(s.record)
+                if kind in SAFETY_RECORD_KINDS:
+                    safety.add(s.record.id)
     watches = SyncStore(book).visit_watches()
-    unsent = frozenset(
-        c.record_id for c in book.changes() if c.kind in SAFETY_RECORD_KINDS
-    )
+    # Asked by record, not read from the whole change log (issue 18: 2.4 s on a laptop with
+    # 54,000 records not sent yet).
+    unsent = frozenset(book.unsent_among(safety))
     views = [
         VisitView(
             visit=Visit.collect(

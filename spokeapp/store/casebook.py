@@ -19,7 +19,7 @@ import re
 import secrets
 import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -647,6 +647,41 @@ class Casebook:
                 "WHERE sent_at IS NULL AND local_only = 0"
             ).fetchone()
         return int(row[0])
+
+    def unsent_records(self, kinds: Collection[str] | None = None) -> dict[str, str]:
+        """Records (id -> kind) with changes the hub has not acknowledged (drafts excluded),
+        of ``kinds`` only if given: what :meth:`changes` would list, without reading and
+        parsing every payload (2.4 s for 54,000 unsent records; issue 18)."""
+        clauses = ["sent_at IS NULL", "local_only = 0"]
+        wanted = sorted(kinds) if kinds is not None else []
+        if kinds is not None:
+            clauses.append(f"kind IN ({', '.join('?' * len(wanted))})")
+        with self._lock:
+            rows = self._db().execute(
+                # Only fixed clauses are interpolated; values are bound parameters.
+                f"SELECT record_id, kind FROM changes WHERE {' AND '.join(clauses)} "  # noqa: S608
+                "ORDER BY seq",
+                wanted,
+            ).fetchall()
+        return {str(record_id): str(kind) for record_id, kind in rows}
+
+    def unsent_among(self, record_ids: Iterable[str]) -> set[str]:
+        """Those of ``record_ids`` with changes the hub has not acknowledged (drafts excluded),
+        found by record (the lone-working pages ask about their own few records)."""
+        wanted = sorted(set(record_ids))
+        found: set[str] = set()
+        with self._lock:
+            db = self._db()
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                rows = db.execute(
+                    # Only placeholders are interpolated; values are bound parameters.
+                    "SELECT DISTINCT record_id FROM changes WHERE record_id IN "  # noqa: S608
+                    f"({', '.join('?' * len(chunk))}) AND sent_at IS NULL AND local_only = 0",
+                    chunk,
+                ).fetchall()
+                found.update(str(row[0]) for row in rows)
+        return found
 
     def unsent_record_ids(self, case_id: str) -> set[str]:
         """Records of a case with changes the hub has not acknowledged yet (drafts excluded):

@@ -722,7 +722,7 @@ class SyncEngine:
                 self._run(report)
             except NeedsConfirmation as exc:
                 report.needs_confirmation = exc.confirmation
-                self.store.record_attempt(error=None)
+                self._note_attempt(None)
                 self._emit(
                     SyncEvent("confirm", message=str(exc), confirmation=exc.confirmation)
                 )
@@ -734,11 +734,11 @@ class SyncEngine:
                 # the status now offers. A later run the hub accepts sets the status back.
                 report.error, report.error_code = str(exc), exc.code
                 self.store.set_device_status(SIGN_IN_ENDED)
-                self.store.record_attempt(error=str(exc))
+                self._note_attempt(str(exc))
                 log.warning("the hub no longer accepts this laptop's sign-in (%s)", exc.code)
             except SyncError as exc:
                 report.error, report.error_code = str(exc), exc.code
-                self.store.record_attempt(error=str(exc))
+                self._note_attempt(str(exc))
             except SpokeError as exc:  # a known casebook problem (e.g. locked mid-run)
                 report.error, report.error_code = str(exc), "casebook"
                 if self.casebook.is_open:
@@ -754,8 +754,23 @@ class SyncEngine:
             report.pulled, report.purged, report.held, report.dropped, report.error_code,
         )
         if not self._wiped:
-            self._emit(SyncEvent("status", status=self.status()))
+            try:
+                status = self.status()
+            except CasebookError:
+                if self.casebook.is_open:
+                    raise
+                return report  # locked as the run ended (auto-lock, sign-out): nothing to show
+            self._emit(SyncEvent("status", status=status))
         return report
+
+    def _note_attempt(self, error: str | None) -> None:
+        """Record how this run ended, unless the casebook was locked as it ended (auto-lock,
+        sign-out): there is nowhere to write it then, and the next run records its own."""
+        try:
+            self.store.record_attempt(error=error)
+        except CasebookError:
+            if self.casebook.is_open:
+                raise
 
     def _run(self, report: SyncReport) -> None:
         account = enrolled_account(self.store)

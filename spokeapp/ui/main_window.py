@@ -11,19 +11,43 @@ forms (referral, risk assessment, concern, amendment, closure, group and profess
 and refreshes what they change.
 The window is destroyed when Spoke locks, so nothing personal stays on screen; the shell
 builds a fresh one after unlocking.
+
+At unlock the window is built in two steps (issue 18: the Unlock click to a usable Today page).
+First only what Today needs: the navigation, menus and status bar, and the Today page, whose
+first reading (the caseload, drafts and the worker's own visits, :func:`read_today`) starts
+off the GUI thread as the window is made; the other pages' places hold empty widgets. Once
+Today has been painted with its rows, :meth:`MainWindow.finish_building` builds the rest: the
+other pages, the sync, the supervisors' pages. This module imports only what the first step
+needs; the rest of the app (the sync engine, pydantic, httpx, the forms: about three quarters
+of the import time) is imported by the second (``PAGE_MODULES``: the shell imports them on a
+background thread while the worker types the passphrase). Anything of the second step asked
+for sooner (``window.case_page``, ``window.sync``, another page chosen) finishes building
+first, so nobody sees a half-built window. A window made with ``today_first=False`` (tests,
+scripts) is whole at once, as before.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
     QDialog,
@@ -48,58 +72,40 @@ from spokeapp import i18n
 from spokeapp.domain.errors import SpokeError
 from spokeapp.domain.records import AssessmentType, Case, RiskAssessment, Session
 from spokeapp.domain.records.casework import YoungPerson
-from spokeapp.domain.risk_tool import RiskTool
 from spokeapp.domain.roles import Role
 from spokeapp.i18n import translator
-from spokeapp.present.areas import stored_areas
-from spokeapp.present.case_page import REVIEW_SETTING
-from spokeapp.present.consent import current_consent
 from spokeapp.present.labels import kind_label
-from spokeapp.present.people import load_people, save_people
 from spokeapp.present.sync_words import checking_words, today_words
+from spokeapp.present.today import TodayReading, read_today
 from spokeapp.present.visits import UnsentAlarm
-from spokeapp.resources import load_risk_tool
-from spokeapp.store.casebook import Casebook, CaseloadRow, StoredRecord
+from spokeapp.store.casebook import Casebook, CaseloadRow
 from spokeapp.store.sync_state import SyncStore
-from spokeapp.sync.case_views import REPORTING_ROLES
-from spokeapp.sync.engine import SyncEngine, SyncReport, SyncStatus
-from spokeapp.sync.reports import fetch_report
-from spokeapp.sync.team import fetch_team
-from spokeapp.ui.forms import RecordDialog
-from spokeapp.ui.models.board import Counts
 from spokeapp.ui.models.caseload import CaseloadModel
 from spokeapp.ui.models.visits import SAFETY_RECORD_KINDS, load_visits, unsent_words
-from spokeapp.ui.reminders import CheckInReminders, shared_reminders
-from spokeapp.ui.sync_bridge import INTERACTIVE_PULL_LIMIT, SyncBridge
+from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.text_limit import attach as attach_limit
-from spokeapp.ui.views.area_choice import AreaDialog
-from spokeapp.ui.views.audit import AuditPage, hub_audit
-from spokeapp.ui.views.board import BoardPage, team_names
-from spokeapp.ui.views.case_page import CasePage
-from spokeapp.ui.views.caseload import CaseloadPage
-from spokeapp.ui.views.closure_wizard import ClosureWizard
-from spokeapp.ui.views.held_records import HeldRecordsView
-from spokeapp.ui.views.outreach import OutreachPage
-from spokeapp.ui.views.record_dialogs import (
-    AmendmentDialog,
-    ConcernDialog,
-    ConsentDialog,
-    GroupSessionDialog,
-    ProfessionalActivityDialog,
-)
-from spokeapp.ui.views.referral import ReferralDialog, ReferralsPage
-from spokeapp.ui.views.reports import ReportsPage
-from spokeapp.ui.views.review import ReassignDialog, ReviewPage
-from spokeapp.ui.views.risk_form import RiskAssessmentDialog
-from spokeapp.ui.views.session_form import SessionForm
-from spokeapp.ui.views.settings import SettingsPage
-from spokeapp.ui.views.subject_file import SubjectFileDialog, hub_fetcher
-from spokeapp.ui.views.sync_panel import SyncPanel, status_summary
-from spokeapp.ui.views.team import TeamPage
 from spokeapp.ui.views.today import TodayPage
-from spokeapp.ui.views.visits import VisitsPage
-from spokeapp.ui.views.young_person_dialog import YoungPersonDialog
+
+if TYPE_CHECKING:
+    from spokeapp.domain.risk_tool import RiskTool
+    from spokeapp.sync.engine import SyncReport, SyncStatus
+    from spokeapp.ui.models.board import Counts
+    from spokeapp.ui.reminders import CheckInReminders
+    from spokeapp.ui.sync_bridge import SyncBridge
+    from spokeapp.ui.views.audit import AuditPage
+    from spokeapp.ui.views.board import BoardPage
+    from spokeapp.ui.views.case_page import CasePage
+    from spokeapp.ui.views.caseload import CaseloadPage
+    from spokeapp.ui.views.held_records import HeldRecordsView
+    from spokeapp.ui.views.outreach import OutreachPage
+    from spokeapp.ui.views.referral import ReferralsPage
+    from spokeapp.ui.views.reports import ReportsPage
+    from spokeapp.ui.views.review import ReviewPage
+    from spokeapp.ui.views.session_form import SessionForm
+    from spokeapp.ui.views.settings import SettingsPage
+    from spokeapp.ui.views.sync_panel import SyncPanel
+    from spokeapp.ui.views.team import TeamPage
+    from spokeapp.ui.views.visits import VisitsPage
 
 tr = translator(__name__)
 
@@ -115,6 +121,7 @@ PAGES = (
     tr.noop("Sync"),
 )
 TODAY, CASELOAD, SESSION, CASE, REFERRALS, OUTREACH, VISITS, SETTINGS, SYNC = range(len(PAGES))
+REPORTS = len(PAGES)  # the tenth page, for everyone (Ctrl+0)
 SHORTCUT_ROLE = Qt.ItemDataRole.UserRole + 10
 HIDE_NAMES_SETTING = "hide_names"
 BOARD_TITLE = tr.noop("Lone working")  # the page itself is headed "Lone-working board"
@@ -128,6 +135,54 @@ TEAM_KEYS = "Ctrl+Shift+M"
 AUDIT_TITLE = tr.noop("Audit")
 AUDIT_KEYS = "Ctrl+Shift+U"  # aUdit: Ctrl+Shift+A is the board's Acknowledge
 DIALOG_DRAFT_SETTING = "draft.dialog"  # a half-typed form kept when Spoke locked
+#: What the second step (:meth:`MainWindow.finish_building`) and the window's forms import: the
+#: shell imports these on a background thread after this module (``spokeapp.ui.shell.
+#: preload_main_window``), which may pause between two of them, so the big ones that the
+#: sync engine pulls in come one by one.
+PAGE_MODULES: Final = (
+    "pydantic",
+    "httpx",
+    "spokeapp.sync.protocol",
+    "spokeapp.sync.client",
+    "spokeapp.sync.engine",
+    "spokeapp.ui.sync_bridge",
+    "spokeapp.ui.views.case_page",
+    "spokeapp.ui.views.session_form",
+    "spokeapp.ui.views.caseload",
+    "spokeapp.ui.views.referral",
+    "spokeapp.ui.views.outreach",
+    "spokeapp.ui.views.visits",
+    "spokeapp.ui.views.settings",
+    "spokeapp.ui.views.sync_panel",
+    "spokeapp.ui.views.reports",
+    "spokeapp.ui.views.review",
+    "spokeapp.ui.views.team",
+    "spokeapp.ui.views.board",
+    "spokeapp.ui.views.audit",
+    "spokeapp.ui.views.held_records",
+    "spokeapp.ui.views.record_dialogs",
+    "spokeapp.ui.views.risk_form",
+    "spokeapp.ui.views.closure_wizard",
+    "spokeapp.ui.views.subject_file",
+    "spokeapp.ui.views.area_choice",
+    "spokeapp.ui.views.young_person_dialog",
+    "spokeapp.sync.reports",
+    "spokeapp.sync.team",
+)
+#: If Today is never painted (a minimised window), the rest is built after this long anyway.
+FINISH_ANYWAY_MS: Final = 1000
+#: While the shell's background thread still imports ``PAGE_MODULES``, the second step waits,
+#: looking again this often (Today stays usable meanwhile).
+IMPORT_POLL_MS: Final = 20
+
+
+def import_pages(before_each: Callable[[], object] = lambda: None) -> None:
+    """Import the modules of the window's second step (``PAGE_MODULES``), in order, calling
+    ``before_each()`` before each (the shell's background thread pauses there while the
+    worker waits for Today: :class:`spokeapp.ui.shell.ImportPause`)."""
+    for name in PAGE_MODULES:
+        before_each()
+        importlib.import_module(name)
 
 
 def _scrolling(page: QWidget) -> QScrollArea:
@@ -225,28 +280,65 @@ def confirm_close(parent: QWidget, items: list[str]) -> bool:
             and box.buttonRole(clicked) == QMessageBox.ButtonRole.DestructiveRole)
 
 
-@dataclass
-class Snapshot:
-    """What Today, Caseload and the session form need, read in one go off the GUI thread."""
+def _page_importers() -> list[threading.Thread]:
+    """The shell's background thread importing ``PAGE_MODULES``, while it runs."""
+    from spokeapp.ui.shell import PRELOAD_THREAD
 
-    rows: list[CaseloadRow]
-    drafts: list[StoredRecord]
-    review_weeks: dict[str, str]
+    current = threading.current_thread()
+    return [thread for thread in threading.enumerate()
+            if thread.name == PRELOAD_THREAD and thread is not current and thread.is_alive()]
 
 
-def _snapshot(book: Casebook) -> Snapshot:
-    return Snapshot(
-        book.caseload(),
-        book.records(state="draft"),
-        book.settings_with_prefix(REVIEW_SETTING),
-    )
+def _pages_importing() -> bool:
+    return bool(_page_importers())
+
+
+_T = TypeVar("_T")
+
+
+class _Later(Generic[_T]):
+    """A part of the window made by its second step (:meth:`MainWindow.finish_building`):
+    reading it finishes building the window first, so nobody sees it half-built."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._field = f"_{name}"
+
+    def __get__(self, window: MainWindow | None, owner: type) -> _T:
+        if window is None:
+            return self  # type: ignore[return-value]
+        window.finish_building()
+        return getattr(window, self._field)  # type: ignore[no-any-return]
 
 
 class MainWindow(QMainWindow):
-    """Everything a worker does while unlocked. Emits ``lock_requested`` for "Lock now"."""
+    """Everything a worker does while unlocked. Emits ``lock_requested`` for "Lock now" and
+    ``wiped`` when the hub had this laptop wiped (the casebook is gone)."""
 
     lock_requested = Signal()
     idle_minutes_changed = Signal(int)
+    wiped = Signal()
+    #: Today has been painted with its first reading, or the rest is wanted sooner: the
+    #: shell lets its background import go on (``today_first`` windows only).
+    today_shown = Signal()
+    #: The second step is done: the window is whole (``today_first`` windows only).
+    built = Signal()
+
+    # The second step's parts (see the module's docstring).
+    sync: _Later[SyncBridge] = _Later()
+    tool: _Later[RiskTool] = _Later()
+    caseload: _Later[CaseloadPage] = _Later()
+    session_form: _Later[SessionForm] = _Later()
+    case_page: _Later[CasePage] = _Later()
+    referrals: _Later[ReferralsPage] = _Later()
+    outreach: _Later[OutreachPage] = _Later()
+    visits: _Later[VisitsPage] = _Later()
+    settings: _Later[SettingsPage] = _Later()
+    sync_page: _Later[SyncPanel] = _Later()
+    reports: _Later[ReportsPage] = _Later()
+    review: _Later[ReviewPage | None] = _Later()
+    team: _Later[TeamPage | None] = _Later()
+    board: _Later[BoardPage | None] = _Later()
+    audit: _Later[AuditPage | None] = _Later()
 
     @property
     def tasks(self) -> TaskRunner:
@@ -263,52 +355,47 @@ class MainWindow(QMainWindow):
         tool: RiskTool | None = None,
         sync: SyncBridge | None = None,
         reminders: CheckInReminders | None = None,
+        today_first: bool = False,
         parent: QWidget | None = None,
     ) -> None:
+        """``today_first``: build in two steps (the shell at unlock; see the module's
+        docstring); otherwise the whole window at once."""
         super().__init__(parent)
         self.book = book
-        # The status is first read once Today's rows are in (``_first_load_done``).
-        self.sync = sync or SyncBridge(
-            SyncEngine(book, pull_limit=INTERACTIVE_PULL_LIMIT), clock=clock, read_now=False,
-            parent=self,
-        )
-        self._first_load = True
         self._tasks = tasks
         self._clock = clock
-        self.tool = tool or load_risk_tool()
+        self._idle_minutes = idle_minutes
+        self._today_first = today_first
+        self._built = False
+        self._start_sync = False
+        self._awaiting_paint = False
+        self._shown_said = False
+        self._building = False
+        # The second step's parts: given, or made by it.
+        self._sync: SyncBridge | None = sync
+        self._tool: RiskTool | None = tool
+        self._reminders = reminders
+        self._review: ReviewPage | None = None
+        self._team: TeamPage | None = None
+        self._board: BoardPage | None = None
+        self._audit: AuditPage | None = None
+        # The sync status is first read once Today's rows are in (``_first_load_done``).
+        self._first_load = True
+        self._reading: TodayReading | None = None  # Today's first, for the pages made later
         self._rows: list[CaseloadRow] = []
         self.dialog: QDialog | None = None
+        # Names instead of user ids everywhere (issue 17): the laptop's name directory.
+        self.people: dict[str, str] = {}
+        if today_first:
+            # First of all, off the GUI thread: what Today lists, read while the window is made.
+            self._tasks.submit(lambda: read_today(book, visits=True), self._first_read,
+                               self._load_failed, owner=self)
         self.setWindowTitle(tr("Spoke"))
         metrics = self.fontMetrics()
         self.resize(metrics.averageCharWidth() * 150, metrics.lineSpacing() * 40)
 
         self.caseload_model = CaseloadModel(self)
         self.today = TodayPage(book, tasks, self)
-        self.caseload = CaseloadPage(self.caseload_model, book, tasks, self)
-        self.session_form = SessionForm(book, clock=clock, tasks=tasks, parent=self)
-        for box in self.session_form.findChildren(QPlainTextEdit):
-            attach_limit(box)  # the hub's limit shown as the note is typed (issue 17)
-        self.case_page = CasePage(book, tasks, self.tool, today=self.today_date(), parent=self)
-        self.referrals = ReferralsPage(book, tasks, self)
-        self.outreach = OutreachPage(book, tasks, self)
-        # Lone working; its reminders outlive this window (it is destroyed when Spoke locks).
-        self.visits = VisitsPage(
-            book, tasks, clock=clock, sync=self.sync,
-            reminders=reminders or shared_reminders(clock), parent=self,
-        )
-        self.settings = SettingsPage(book, tasks, idle_minutes=idle_minutes, parent=self)
-        self.sync_page = SyncPanel(book, self.sync, clock=clock, parent=self)
-        pages = (
-            self.today,
-            self.caseload,
-            self.session_form,
-            self.case_page,
-            self.referrals,
-            self.outreach,
-            self.visits,
-            _scrolling(self.settings),  # the tallest page: it scrolls on a short screen
-            self.sync_page,
-        )
 
         self.nav = QListWidget(self)
         self.nav.setAccessibleName(tr("Pages"))
@@ -316,20 +403,22 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget(self)
         self.page_actions: list[QAction] = []
         self.go_menu = go_menu = self.menuBar().addMenu(tr("&Go"))
-        for number, (source_title, page) in enumerate(zip(PAGES, pages, strict=True), start=1):
+        for number, source_title in enumerate(PAGES, start=1):
             title = tr(source_title)
             shortcut = QKeySequence(f"Ctrl+{number}")
             item = QListWidgetItem(title, self.nav)
             item.setData(SHORTCUT_ROLE, shortcut.toString(QKeySequence.SequenceFormat.NativeText))
             item.setToolTip(tr("{page} ({keys})").format(page=title,
                                                          keys=item.data(SHORTCUT_ROLE)))
-            self.pages.addWidget(page)
+            # Today, and a place held for each other page until the second step makes it.
+            self.pages.addWidget(self.today if number - 1 == TODAY else QWidget(self.pages))
             action = QAction(title, self)
             action.setShortcut(shortcut)
             action.triggered.connect(lambda _checked=False, n=number - 1: self.show_page(n))
             go_menu.addAction(action)
             self.page_actions.append(action)
-        self._fit_nav()
+        # Reports, for everyone: its place kept too, so the navigation does not grow later.
+        self._add_page(REPORTS_TITLE, QWidget(self.pages), REPORTS_KEYS)
 
         spoke_menu = self.menuBar().addMenu(tr("&Spoke"))
         self.lock_action = QAction(tr("&Lock now"), self)
@@ -366,15 +455,18 @@ class MainWindow(QMainWindow):
         # What the sync has done, in plain words; the Sync page (Ctrl+9) has the details.
         self.sync_label = QLabel(self)
         self._sync_running = False
-        self._show_sync_status(self.sync.current)
-        self.sync.status_changed.connect(self._show_sync_status)
-        self.sync.running_changed.connect(self._sync_running_changed)
-        self.sync.finished.connect(self._sync_finished)
-        self.sync_page.show_held.connect(self.show_held_records)
+        self._show_sync_status(None)  # "Checking…" until the first reading
         self.lock_button = QPushButton(tr("Lock now (Ctrl+L)"), self)
         self.lock_button.setAccessibleName(tr("Lock now"))
         self.lock_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.lock_button.clicked.connect(self.lock_requested)
+        # Supervisors and admins: alarms and overdue visits, from any page (opens the board).
+        self.board_button = QPushButton(self)
+        self.board_button.setAccessibleName(tr("Lone working: open the board"))
+        self.board_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.board_button.clicked.connect(self.show_board)
+        self.board_button.hide()
+        self.statusBar().addPermanentWidget(self.board_button)
         self.statusBar().addPermanentWidget(self.sync_label)
         self.statusBar().addPermanentWidget(self.state_label)
         self.statusBar().addPermanentWidget(self.lock_button)
@@ -385,87 +477,247 @@ class MainWindow(QMainWindow):
         self.today.referral_button.clicked.connect(self.new_referral)
         self.today.visits_button.clicked.connect(lambda: self.show_page(VISITS))
         self.today.connect_button.clicked.connect(self.show_sync_page)
-        self.visits.visits_changed.connect(lambda views: self.today.show_visits(views, clock()))
-        self.visits.status.connect(self._show_status)
-        self.settings.pins.changed.connect(self.visits.refresh)
-        self.visits.pins_changed.connect(self.settings.refresh_pins)  # the same PINs, both pages
-        self.today.show_visits(self.visits.views, clock())
         self.today.open_case.connect(lambda case_id: self.open_case(case_id))
         self.today.open_draft.connect(self.open_draft)
         self.today.open_visits.connect(lambda: self.show_page(VISITS))
         self.today.open_sync.connect(self.show_sync_page)
         self.today.open_held.connect(self.show_held_records)
-        self.caseload.open_case.connect(self.open_case)
-        self.session_form.status.connect(self._show_status)
-        self.session_form.finalised.connect(self._session_finalised)
-        self.case_page.session_requested.connect(self.record_session_for)
-        self.case_page.assessment_requested.connect(lambda case_id: self.assess(case_id))
-        self.case_page.concern_requested.connect(self.raise_concern)
-        self.case_page.consent_requested.connect(self.record_consent)
-        self.case_page.file_requested.connect(self.share_file)
-        self.case_page.amendment_requested.connect(self.amend)
-        self.case_page.draft_requested.connect(self.open_draft)
-        self.case_page.close_requested.connect(self.close_case)
-        self.case_page.area_requested.connect(self.set_case_area)
-        self.case_page.details_requested.connect(self.correct_details)
-        self.referrals.open_referral.connect(self.open_referral)
-        self.referrals.new_button.clicked.connect(self.new_referral)
-        self.outreach.group_requested.connect(self.new_group)
-        self.outreach.professional_requested.connect(self.new_professional)
-        self.settings.idle_minutes_changed.connect(self.idle_minutes_changed)
-        self.hide_names_action.toggled.connect(self._set_hide_names)
-        self.caseload.hide_names.toggled.connect(self.hide_names_action.setChecked)
-        QWidget.setTabOrder(self.nav, self.pages)
         self.today.supervisor_comments.open_case.connect(self.open_case)
-        self.review: ReviewPage | None = None
-        self.team: TeamPage | None = None
-        self.board: BoardPage | None = None
-        self.audit: AuditPage | None = None
+        QWidget.setTabOrder(self.nav, self.pages)
+        self.show_page(TODAY)
+        if not today_first:
+            self.finish_building()
+            self.refresh()
+            self.resume_dialog_draft()
+
+    # ------------------------------------------------------------------ the second step
+    def _first_read(self, reading: TodayReading) -> None:
+        """Today's first reading is in: show it; the rest of the window once it is painted."""
+        if not self.book.is_open:  # locked while reading; this window is on its way out
+            return
+        if self._built:  # finished sooner (a page was asked for): every page, as on a refresh
+            self._loaded(reading)
+            return
+        self._reading = reading
+        self._rows = list(reading.rows)
+        now = self._clock()
+        if reading.visits is not None:
+            self.today.show_visits(reading.visits, now)
+        self.today.show_today(self._rows, now, drafts=reading.drafts,
+                              review_weeks=reading.review_weeks)
+        self._awaiting_paint = True
+        self.today.installEventFilter(self)
+        QTimer.singleShot(FINISH_ANYWAY_MS, self._finish_later)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Today painted with its first reading: the rest of the window next (the paint is
+        over by the time the queued call runs)."""
+        if (self._awaiting_paint and watched is self.today
+                and event.type() == QEvent.Type.Paint):
+            self._awaiting_paint = False
+            QTimer.singleShot(0, self._today_painted)
+        return super().eventFilter(watched, event)
+
+    def _today_painted(self) -> None:
+        self._today_shown()
+        self._finish_later()
+
+    def _today_shown(self) -> None:
+        if self._today_first and not self._shown_said:
+            self._shown_said = True
+            emit(self.today_shown)
+
+    def _finish_later(self) -> None:
+        if not self.book.is_open or self._built:  # locked meanwhile: on its way out
+            return
+        if _pages_importing():
+            # Unlocked the moment the window appeared: the rest of the app is still being
+            # imported in the background. Today stays usable until it is.
+            QTimer.singleShot(IMPORT_POLL_MS, self._finish_later)
+            return
+        self.finish_building()
+
+    @property
+    def is_built(self) -> bool:
+        """Whether the second step is done (every page made)."""
+        return self._built
+
+    def start_sync(self) -> None:
+        """Start syncing (the shell, once the window is shown): now, or when the window is
+        whole."""
+        if self._built:
+            self.sync.start()
+        else:
+            self._start_sync = True
+
+    def stop_sync(self) -> None:
+        """Stop syncing, letting a running sync finish its transaction (before locking)."""
+        if self._sync is not None:
+            self._sync.stop()
+
+    def finish_building(self) -> None:
+        """The second step: every page but Today, the sync, the supervisors' pages. Once;
+        with a first reading already shown, the other pages get it too."""
+        if self._built or self._building:
+            return
+        self._building = True
+        self._awaiting_paint = False
+        self._today_shown()  # the background import goes on, if it waited
+        # The GUI thread imports nothing the background thread is importing (no two threads
+        # each holding a module the other waits for): it waits for that thread instead.
+        for thread in _page_importers():
+            thread.join()
+        try:
+            self._build_pages()
+        finally:
+            self._building = False
+        self._built = True
+        self.today.removeEventFilter(self)
+        if not self._today_first:
+            return
+        self.today.supervisor_comments.load(self.today_date())
+        self.resume_dialog_draft()
+        # The caseload page is filled in the next turn of the event loop (~0.15 s for 1,000
+        # cases), so a click made meanwhile is not held up by both.
+        QTimer.singleShot(0, self._fill_pages)
+
+    def _fill_pages(self) -> None:
+        """The second step's last part: the first reading on the other pages, then the sync."""
+        if not self.book.is_open:
+            return
+        reading, self._reading = self._reading, None
+        if reading is not None:  # not overtaken by a newer reading (``_loaded``)
+            self._show_reading_elsewhere(reading)
+            self.today.set_risk_words(self.case_page._band_label)
+            self._first_load_done()
+        if self._start_sync:
+            self.sync.start()
+        emit(self.built)
+
+    def _build_pages(self) -> None:
+        # The rest of the app, imported here (the shell has usually imported it already on
+        # a background thread: PAGE_MODULES).
+        from spokeapp.resources import load_risk_tool
+        from spokeapp.sync.engine import SyncEngine
+        from spokeapp.ui.reminders import shared_reminders
+        from spokeapp.ui.sync_bridge import INTERACTIVE_PULL_LIMIT, SyncBridge
+        from spokeapp.ui.text_limit import attach as attach_limit
+        from spokeapp.ui.views.case_page import CasePage
+        from spokeapp.ui.views.caseload import CaseloadPage
+        from spokeapp.ui.views.outreach import OutreachPage
+        from spokeapp.ui.views.referral import ReferralsPage
+        from spokeapp.ui.views.session_form import SessionForm
+        from spokeapp.ui.views.settings import SettingsPage
+        from spokeapp.ui.views.sync_panel import SyncPanel
+        from spokeapp.ui.views.visits import VisitsPage
+
+        book, tasks, clock = self.book, self._tasks, self._clock
+        if self._sync is None:
+            self._sync = SyncBridge(
+                SyncEngine(book, pull_limit=INTERACTIVE_PULL_LIMIT), clock=clock,
+                read_now=False, parent=self,
+            )
+        sync = self._sync
+        sync.wiped.connect(self.wiped)
+        self._tool = self._tool or load_risk_tool()
+        self._caseload = CaseloadPage(self.caseload_model, book, tasks, self)
+        self._session_form = SessionForm(book, clock=clock, tasks=tasks, parent=self)
+        for box in self._session_form.findChildren(QPlainTextEdit):
+            attach_limit(box)  # the hub's limit shown as the note is typed (issue 17)
+        self._case_page = CasePage(book, tasks, self._tool, today=self.today_date(),
+                                   parent=self)
+        self._referrals = ReferralsPage(book, tasks, self)
+        self._outreach = OutreachPage(book, tasks, self)
+        # Lone working; its reminders outlive this window (it is destroyed when Spoke locks).
+        self._visits = VisitsPage(
+            book, tasks, clock=clock, sync=sync,
+            reminders=self._reminders or shared_reminders(clock), parent=self,
+        )
+        self._settings = SettingsPage(book, tasks, idle_minutes=self._idle_minutes, parent=self)
+        self._sync_page = SyncPanel(book, sync, clock=clock, parent=self)
+        made = (
+            self._caseload,
+            self._session_form,
+            self._case_page,
+            self._referrals,
+            self._outreach,
+            self._visits,
+            _scrolling(self._settings),  # the tallest page: it scrolls on a short screen
+            self._sync_page,
+        )
+        for number, page in enumerate(made, start=TODAY + 1):
+            self._put_page(number, page)
+
+        self._show_sync_status(sync.current)
+        sync.status_changed.connect(self._show_sync_status)
+        sync.running_changed.connect(self._sync_running_changed)
+        sync.finished.connect(self._sync_finished)
+        self._sync_page.show_held.connect(self.show_held_records)
+        self._visits.visits_changed.connect(
+            lambda views: self.today.show_visits(views, clock()))
+        self._visits.status.connect(self._show_status)
+        self._settings.pins.changed.connect(self._visits.refresh)
+        self._visits.pins_changed.connect(self._settings.refresh_pins)  # the same PINs
+        self.today.show_visits(self._visits.views, clock())
+        self._caseload.open_case.connect(self.open_case)
+        self._session_form.status.connect(self._show_status)
+        self._session_form.finalised.connect(self._session_finalised)
+        page = self._case_page
+        page.session_requested.connect(self.record_session_for)
+        page.assessment_requested.connect(lambda case_id: self.assess(case_id))
+        page.concern_requested.connect(self.raise_concern)
+        page.consent_requested.connect(self.record_consent)
+        page.file_requested.connect(self.share_file)
+        page.amendment_requested.connect(self.amend)
+        page.draft_requested.connect(self.open_draft)
+        page.close_requested.connect(self.close_case)
+        page.area_requested.connect(self.set_case_area)
+        page.details_requested.connect(self.correct_details)
+        page.caseload_button.clicked.connect(lambda: self.show_page(CASELOAD))
+        self._referrals.open_referral.connect(self.open_referral)
+        self._referrals.new_button.clicked.connect(self.new_referral)
+        self._outreach.group_requested.connect(self.new_group)
+        self._outreach.professional_requested.connect(self.new_professional)
+        self._settings.idle_minutes_changed.connect(self.idle_minutes_changed)
+        self.hide_names_action.toggled.connect(self._set_hide_names)
+        self._caseload.hide_names.toggled.connect(self.hide_names_action.setChecked)
         # Everyone: the Reports page (issue 6), counted from this laptop's casebook.
-        self.reports = self._add_reports()
+        self._reports = self._add_reports()
         # Supervisors: Review and Team; supervisors and admins: the lone-working board, and its
         # alarms in the status bar. Added once the laptop is enrolled as one.
-        self.board_button = QPushButton(self)
-        self.board_button.setAccessibleName(tr("Lone working: open the board"))
-        self.board_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.board_button.clicked.connect(self.show_board)
-        self.board_button.hide()
-        self.statusBar().insertPermanentWidget(0, self.board_button)
-        # Names instead of user ids everywhere (issue 17): the laptop's name directory.
-        self.people: dict[str, str] = {}
-        self.case_page.caseload_button.clicked.connect(lambda: self.show_page(CASELOAD))
-        self.sync.finished.connect(lambda _report: self._load_people())
+        sync.finished.connect(lambda _report: self._load_people())
         self._load_people()
         self._add_review_if_supervisor()
         self._add_board_if_supervisor()
-        self.sync.status_changed.connect(self._add_review_if_supervisor)
-        self.sync.status_changed.connect(self._add_board_if_supervisor)
+        sync.status_changed.connect(self._add_review_if_supervisor)
+        sync.status_changed.connect(self._add_board_if_supervisor)
         # Supervisors and admins: the hub's audit (issue 16); admins: the device report.
         self._add_audit_if_overseer()
-        self.sync.status_changed.connect(self._add_audit_if_overseer)
-
+        sync.status_changed.connect(self._add_audit_if_overseer)
         self.hide_names_action.setChecked(book.setting(HIDE_NAMES_SETTING) == "1")
-        self.show_page(TODAY)
-        self.refresh()
-        self.resume_dialog_draft()
 
     def _add_review_if_supervisor(self, _status: object = None) -> None:
         """Supervisors get the Review page (issue 6) once this laptop is enrolled as one."""
-        if self.review is not None or not self.book.is_open:
+        if self._review is not None or not self.book.is_open:
             return
         account = self.sync.engine.store.account()
         if account is None or account.role != Role.SUPERVISOR:
             return
-        self.review = ReviewPage(self.book, self._tasks, clock=self._clock, parent=self)
-        self.review.changed.connect(lambda case_id: self._changed(case_id))
-        self.review.open_case.connect(self.open_case)
-        self.review.set_hide_names(self.hide_names_action.isChecked())
+        from spokeapp.present.people import save_people
+        from spokeapp.ui.views.board import team_names
+        from spokeapp.ui.views.review import ReviewPage
+
+        self._review = review = ReviewPage(self.book, self._tasks, clock=self._clock,
+                                           parent=self)
+        review.changed.connect(lambda case_id: self._changed(case_id))
+        review.open_case.connect(self.open_case)
+        review.set_hide_names(self.hide_names_action.isChecked())
         self.case_page.reassign_button.show()
         self.case_page.reassign_requested.connect(self.reassign)
-        self._add_page(REVIEW_TITLE, self.review, REVIEW_KEYS)
+        self._add_page(REVIEW_TITLE, review, REVIEW_KEYS)
         # Names rather than user ids, from the hub's team view when it can be reached, kept
         # in the casebook's name directory so they are there offline (present.people).
-        review, book = self.review, self.book
+        book = self.book
 
         def names_known(names: dict[str, str]) -> None:
             self._tasks.write(lambda: save_people(book, names, account), self._people_known,
@@ -474,12 +726,14 @@ class MainWindow(QMainWindow):
         self._tasks.submit(lambda: team_names(book), names_known, _offline_is_fine,
                            owner=review)
         self._add_team()
-        self.review.refresh()
+        review.refresh()
 
     def _load_people(self) -> None:
         """Read the name directory (and the enrolled account's own name) off the GUI thread."""
         if not self.book.is_open:
             return
+        from spokeapp.present.people import load_people
+
         book, account = self.book, self.sync.engine.store.account()
         self._tasks.submit(lambda: load_people(book, account), self._people_known, owner=self)
 
@@ -492,44 +746,58 @@ class MainWindow(QMainWindow):
         # Not enrolled yet: the casebook's own author is this laptop's worker ("You").
         me = account.user_id if account else self.book.author if self.book.is_open else ""
         self.case_page.set_names(self.people, me=me)
-        if self.review is not None:
-            self.review.set_names(self.people)
+        if self._review is not None:
+            self._review.set_names(self.people)
         if first:  # the stored names, before the page first counts (it asks the hub later)
             self.reports.set_names(self.people)
 
     def _add_reports(self) -> ReportsPage:
         """Add the Reports page (Ctrl+0, for everyone)."""
+        from spokeapp.sync.reports import fetch_report
+        from spokeapp.ui.views.board import team_names
+        from spokeapp.ui.views.reports import ReportsPage
+
         book = self.book
         page = ReportsPage(book, self._tasks, today=self.today_date,
                            account=self.sync.engine.store.account(),
                            hub_report=lambda period, scope: fetch_report(book, period, scope),
                            fetch_names=lambda: team_names(book), parent=self)
-        self._add_page(REPORTS_TITLE, page, REPORTS_KEYS)
+        self._put_page(REPORTS, page)  # in the place the first step kept for it
         return page
 
     def _add_team(self) -> None:
         """Supervisors: the team view (issue 6), counted on the hub and fetched when shown."""
+        from spokeapp.sync.team import fetch_team
+        from spokeapp.ui.views.team import TeamPage
+
         book = self.book
-        self.team = TeamPage(self._tasks, lambda: fetch_team(book), clock=self._clock,
-                             parent=self)
-        self._add_page(TEAM_TITLE, self.team, TEAM_KEYS)
+        self._team = TeamPage(self._tasks, lambda: fetch_team(book), clock=self._clock,
+                              parent=self)
+        self._add_page(TEAM_TITLE, self._team, TEAM_KEYS)
 
     def _add_page(self, source_title: str, page: QWidget, keys: str) -> None:
         """Add a page after the nine everyone has, with its own shortcut (Ctrl+1..9 are taken),
         shown in the navigation and in the Go menu like the others. ``source_title`` is one of
         this module's titles (``REVIEW_TITLE`` ...), translated here."""
         title = tr(source_title)
-        self.pages.addWidget(page)
+        index = self.pages.addWidget(page)  # pages are only ever added at the end
         shortcut = QKeySequence(keys)
         item = QListWidgetItem(title, self.nav)
         item.setData(SHORTCUT_ROLE, shortcut.toString(QKeySequence.SequenceFormat.NativeText))
         item.setToolTip(tr("{page} ({keys})").format(page=title, keys=item.data(SHORTCUT_ROLE)))
         action = QAction(title, self)
         action.setShortcut(shortcut)
-        action.triggered.connect(lambda _checked=False: self.show_page(self.pages.indexOf(page)))
+        action.triggered.connect(lambda _checked=False: self.show_page(index))
         self.go_menu.addAction(action)
         self.page_actions.append(action)
         self._fit_nav()
+
+    def _put_page(self, number: int, page: QWidget) -> None:
+        """Put a page made by the second step in the place the first step kept for it."""
+        placeholder = self.pages.widget(number)
+        self.pages.insertWidget(number, page)
+        self.pages.removeWidget(placeholder)
+        placeholder.deleteLater()
 
     def _fit_nav(self) -> None:
         """Wide enough for the longest title and its shortcut, at any scaling."""
@@ -539,8 +807,7 @@ class MainWindow(QMainWindow):
             item = self.nav.item(row)
             keys = str(item.data(SHORTCUT_ROLE) or "")
             # Room for the board's waiting count, "(12)" (the board's row, by its page).
-            board_page = getattr(self, "board", None)  # None while the window is built
-            board = board_page is not None and row == self.pages.indexOf(board_page)
+            board = self._board is not None and row == self.pages.indexOf(self._board)
             text = _board_title(99) if board else item.text()
             widest = max(widest, metrics.horizontalAdvance(text) + metrics.horizontalAdvance(keys))
         self.nav.setFixedWidth(widest + 4 * metrics.height())
@@ -548,19 +815,24 @@ class MainWindow(QMainWindow):
     def _add_audit_if_overseer(self, _status: object = None) -> None:
         """Supervisors and admins get the Audit page (Ctrl+Shift+U) once enrolled as one;
         admins also its "Device report…" (a lost laptop)."""
-        if self.audit is not None or not self.book.is_open:
+        if self._audit is not None or not self.book.is_open:
             return
+        from spokeapp.sync.case_views import REPORTING_ROLES
+        from spokeapp.ui.views.audit import AuditPage, hub_audit
+
         account = self.sync.engine.store.account()
         if account is None or account.role not in REPORTING_ROLES:
             return
-        self.audit = AuditPage(self._tasks, hub_audit(self.book), clock=self._clock,
-                               admin=account.role == Role.ADMIN, parent=self)
-        self._add_page(AUDIT_TITLE, self.audit, AUDIT_KEYS)
+        self._audit = AuditPage(self._tasks, hub_audit(self.book), clock=self._clock,
+                                admin=account.role == Role.ADMIN, parent=self)
+        self._add_page(AUDIT_TITLE, self._audit, AUDIT_KEYS)
 
     def _add_board_if_supervisor(self, _status: object = None) -> None:
         """Supervisors and admins get the lone-working board (issue 5) once enrolled as one."""
-        if self.board is not None or not self.book.is_open:
+        if self._board is not None or not self.book.is_open:
             return
+        from spokeapp.sync.case_views import REPORTING_ROLES
+
         account = self.sync.engine.store.account()
         # The roles that oversee a team (supervisors, admins): the ones reporting case views.
         if account is None or account.role not in REPORTING_ROLES:
@@ -569,12 +841,14 @@ class MainWindow(QMainWindow):
 
     def add_board(self) -> BoardPage:
         """Add the lone-working board page (at the end, Ctrl+N while N <= 9) and start it."""
+        from spokeapp.ui.views.board import BoardPage, team_names
+
         book = self.book
         board = BoardPage(
             book, self._tasks, clock=self._clock, sync=self.sync, parent=self,
             fetch_names=lambda: team_names(book),
         )
-        self.board = board
+        self._board = board
         self._add_page(BOARD_TITLE, board, BOARD_KEYS)
         board.counts_changed.connect(self._show_board_counts)
         board.set_active(True)
@@ -587,11 +861,11 @@ class MainWindow(QMainWindow):
     def _show_board_counts(self, counts: Counts) -> None:
         """Alarms and overdue visits, noticed from any page: the board's navigation label and
         a button in the status bar that opens the board."""
-        if self.board is None:
+        if self._board is None:
             return
         words = counts.words()
         waiting = counts.alarms + counts.overdue
-        item = self.nav.item(self.pages.indexOf(self.board))
+        item = self.nav.item(self.pages.indexOf(self._board))
         if item is not None:
             item.setText(_board_title(waiting) if waiting else tr(BOARD_TITLE))
         if counts.debriefs:
@@ -626,22 +900,29 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ pages
     def show_page(self, number: int) -> None:
+        if number != TODAY:
+            self.finish_building()
         self.nav.setCurrentRow(number)
         self.pages.setCurrentIndex(number)
 
     def _nav_changed(self, number: int) -> None:
+        if number != TODAY:
+            self.finish_building()  # another page chosen before the window was whole
         leaving = self.pages.currentWidget()
-        if leaving is self.session_form and number != SESSION and self.session_form.dirty:
+        form = self._session_form if self._built else None
+        if form is not None and leaving is form and number != SESSION and form.dirty:
             # Leaving a half-written note never loses it: it is kept as a draft.
-            self.session_form.save_draft(quiet=True)
+            form.save_draft(quiet=True)
             self._show_status(tr("Your session note was kept as a draft."))
         self.pages.setCurrentIndex(number)
+        if not self._built:
+            return
         if number == REFERRALS:
-            self.referrals.refresh()
-        elif self.review is not None and self.pages.widget(number) is self.review:
-            self.review.refresh()
+            self._referrals.refresh()
+        elif self._review is not None and self.pages.widget(number) is self._review:
+            self._review.refresh()
         elif number == OUTREACH:
-            self.outreach.refresh()
+            self._outreach.refresh()
 
     @property
     def current_page_title(self) -> str:
@@ -655,8 +936,8 @@ class MainWindow(QMainWindow):
         self.caseload.hide_names.setChecked(hide)
         self.session_form.set_cases(self._rows, hide_names=hide)
         self.case_page.set_hide_names(hide)
-        if self.review is not None:
-            self.review.set_hide_names(hide)
+        if self._review is not None:
+            self._review.set_hide_names(hide)
         book = self.book
         if book.is_open and (book.setting(HIDE_NAMES_SETTING) == "1") != hide:
             self._tasks.write(
@@ -671,6 +952,8 @@ class MainWindow(QMainWindow):
             text = checking_words()
             self.today.show_sync(text, connect=False)
         else:
+            from spokeapp.ui.views.sync_panel import status_summary
+
             text = status_summary(status, self._clock(), running=self._sync_running)
             self.today.show_sync(
                 today_words(status), connect=not status.enrolled or status.can_enrol_again,
@@ -691,6 +974,8 @@ class MainWindow(QMainWindow):
 
     def show_held_records(self) -> HeldRecordsView:
         """The held-back records and their way out (Sync page, "Show what is held back")."""
+        from spokeapp.ui.views.held_records import HeldRecordsView
+
         view = HeldRecordsView(self.book, self.sync.engine.store, self._tasks, self)
         view.changed.connect(self.sync.refresh_status)
         view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -710,12 +995,12 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         """Reload the caseload, drafts and sync count off the GUI thread."""
         book = self.book
-        self._tasks.submit(lambda: _snapshot(book), self._loaded, self._load_failed, owner=self)
+        self._tasks.submit(lambda: read_today(book), self._loaded, self._load_failed, owner=self)
         if not self._first_load:  # the first time, once the rows are in (_first_load_done)
             self.sync.refresh_status()  # something was saved: what waits may have changed
         self.today.supervisor_comments.load(self.today_date())
-        if self.review is not None:
-            self.review.refresh()
+        if self._review is not None:
+            self._review.refresh()
 
     def _first_load_done(self) -> None:
         """Today's first reading is in: now the sync status (they share the casebook's lock,
@@ -724,21 +1009,26 @@ class MainWindow(QMainWindow):
             self._first_load = False
             self.sync.refresh_status()
 
-    def _loaded(self, snapshot: Snapshot) -> None:
+    def _loaded(self, reading: TodayReading) -> None:
         if not self.book.is_open:  # locked while loading; this window is on its way out
             return
-        self._rows = list(snapshot.rows)
-        today = self.today_date()
-        self.caseload_model.set_rows(self._rows, review_weeks=snapshot.review_weeks, today=today)
-        self.session_form.set_cases(self._rows, hide_names=self.hide_names_action.isChecked())
+        self._reading = None  # anything older is not shown any more
+        self._rows = list(reading.rows)
+        self._show_reading_elsewhere(reading)
         self.today.show_today(
             self._rows,
             self._clock(),
-            drafts=snapshot.drafts,
-            review_weeks=snapshot.review_weeks,
+            drafts=reading.drafts,
+            review_weeks=reading.review_weeks,
             risk_words=self.case_page._band_label,
         )
         self._first_load_done()
+
+    def _show_reading_elsewhere(self, reading: TodayReading) -> None:
+        """The caseload page and the session form's cases (Today is given its own)."""
+        self.caseload_model.set_rows(self._rows, review_weeks=reading.review_weeks,
+                                     today=self.today_date())
+        self.session_form.set_cases(self._rows, hide_names=self.hide_names_action.isChecked())
 
     def _load_failed(self, error: BaseException) -> None:
         if not self.book.is_open:
@@ -768,10 +1058,8 @@ class MainWindow(QMainWindow):
             # would only teach the worker to click past the question. Safety records are
             # still named (an alarm on a laptop with no hub has alerted nobody).
             return items
-        records: dict[str, str] = {}
-        for change in self.book.changes():
-            if change.kind not in SAFETY_RECORD_KINDS:
-                records[change.record_id] = change.kind
+        records = {record_id: kind for record_id, kind in self.book.unsent_records().items()
+                   if kind not in SAFETY_RECORD_KINDS}
         others: dict[str, int] = {}
         for kind in records.values():
             others[kind] = others.get(kind, 0) + 1
@@ -796,6 +1084,11 @@ class MainWindow(QMainWindow):
 
     def save_drafts(self) -> None:
         """Called before locking: keep every unsaved draft, encrypted, in the casebook."""
+        if not self._built:
+            return  # only Today so far: nothing typed anywhere
+        from spokeapp.ui.forms import RecordDialog
+        from spokeapp.ui.views.risk_form import RiskAssessmentDialog
+
         if self.session_form.dirty and self.book.is_open:
             self.session_form.save_draft(quiet=True)
         if self.visits.dirty and self.book.is_open:
@@ -824,6 +1117,8 @@ class MainWindow(QMainWindow):
         raw = self.book.setting(DIALOG_DRAFT_SETTING)
         if not raw:
             return False
+        from spokeapp.ui.forms import RecordDialog
+
         self.book.set_setting(DIALOG_DRAFT_SETTING, "")
         try:
             draft = json.loads(raw)
@@ -890,6 +1185,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def new_referral(self) -> None:
+        from spokeapp.ui.views.referral import ReferralDialog
+
         dialog = ReferralDialog(
             self.book, today=self.today_date(), parent=self, tasks=self._tasks
         )
@@ -897,6 +1194,8 @@ class MainWindow(QMainWindow):
         self._show_dialog(dialog)
 
     def open_referral(self, referral_id: str) -> None:
+        from spokeapp.ui.views.referral import ReferralDialog
+
         referral = self.book.get(referral_id).record
         person = self.book.get(referral.young_person_id).record
         dialog = ReferralDialog(
@@ -916,6 +1215,8 @@ class MainWindow(QMainWindow):
             self._show_status(tr("Referral saved."))
 
     def assess(self, case_id: str, draft: RiskAssessment | None = None) -> None:
+        from spokeapp.ui.views.risk_form import RiskAssessmentDialog
+
         records = self.case_page.data.records if self.case_page.case_id == case_id else []
         has_initial = (
             any(isinstance(s.record, RiskAssessment) and s.state == "final" for s in records)
@@ -944,6 +1245,8 @@ class MainWindow(QMainWindow):
         )
 
     def raise_concern(self, case_id: str) -> None:
+        from spokeapp.ui.views.record_dialogs import ConcernDialog
+
         dialog = ConcernDialog(
             self.book, case_id, today=self.today_date(), parent=self, tasks=self._tasks
         )
@@ -952,6 +1255,9 @@ class MainWindow(QMainWindow):
 
     def record_consent(self, case_id: str) -> None:
         """Record consent to share for the case, or withdraw the consent in force."""
+        from spokeapp.present.consent import current_consent
+        from spokeapp.ui.views.record_dialogs import ConsentDialog
+
         current = current_consent(
             self.book.records("consent", case_id=case_id, state="final")
         )
@@ -965,6 +1271,8 @@ class MainWindow(QMainWindow):
     def share_file(self, case_id: str) -> None:
         """Share or export the young person's file (issue 16): a supervisor's or admin's from
         the hub, a worker's from this casebook; records the share."""
+        from spokeapp.ui.views.subject_file import SubjectFileDialog, hub_fetcher
+
         account = self.sync.engine.store.account()
         from_hub = account is not None and account.role in (Role.SUPERVISOR, Role.ADMIN)
         dialog = SubjectFileDialog(
@@ -977,6 +1285,8 @@ class MainWindow(QMainWindow):
         self._show_dialog(dialog)
 
     def amend(self, case_id: str, record_id: str) -> None:
+        from spokeapp.ui.views.record_dialogs import AmendmentDialog
+
         original = self.book.get(record_id).record
         text = self.case_page.describe_plain(original)
         dialog = AmendmentDialog(
@@ -987,6 +1297,8 @@ class MainWindow(QMainWindow):
 
     def correct_details(self, case_id: str) -> None:
         """Correct the young person's details: a new version of their record (issue 16)."""
+        from spokeapp.ui.views.young_person_dialog import YoungPersonDialog
+
         case = self.book.get(case_id).record
         if not isinstance(case, Case):
             return
@@ -1002,6 +1314,9 @@ class MainWindow(QMainWindow):
 
     def set_case_area(self, case_id: str) -> None:
         """Set or correct the case's local authority area (older cases have none)."""
+        from spokeapp.present.areas import stored_areas
+        from spokeapp.ui.views.area_choice import AreaDialog
+
         data = self.case_page.data
         if data is None or data.case.id != case_id:
             return
@@ -1028,6 +1343,9 @@ class MainWindow(QMainWindow):
         self._show_dialog(dialog)
 
     def close_case(self, case_id: str) -> None:
+        from spokeapp.ui.views.closure_wizard import ClosureWizard
+        from spokeapp.ui.views.risk_form import RiskAssessmentDialog
+
         data = self.case_page.data
         if data is None or data.case.id != case_id:
             return
@@ -1063,6 +1381,8 @@ class MainWindow(QMainWindow):
 
     def reassign(self, case_id: str) -> None:
         """Supervisors: give the open case to another worker in the team (issue 6)."""
+        from spokeapp.ui.views.review import ReassignDialog
+
         data = self.case_page.data
         if data is None or data.case.id != case_id:
             return
@@ -1077,6 +1397,8 @@ class MainWindow(QMainWindow):
         self._show_dialog(dialog)
 
     def new_group(self) -> None:
+        from spokeapp.ui.views.record_dialogs import GroupSessionDialog
+
         dialog = GroupSessionDialog(
             self.book, today=self.today_date(), parent=self, tasks=self._tasks
         )
@@ -1086,6 +1408,8 @@ class MainWindow(QMainWindow):
         self._show_dialog(dialog)
 
     def new_professional(self) -> None:
+        from spokeapp.ui.views.record_dialogs import ProfessionalActivityDialog
+
         dialog = ProfessionalActivityDialog(
             self.book, today=self.today_date(), parent=self, tasks=self._tasks
         )

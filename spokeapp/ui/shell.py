@@ -4,6 +4,13 @@ Every source of time and cost is injectable (the record clock, Argon2id paramete
 timeout, the sleep-detection clock and the clock behind the wrong-passphrase wait), so tests
 drive real windows against a real casebook without waiting. The main window module is
 imported only after unlocking, which keeps the unlock window quick to appear.
+
+Unlocking, for speed (issue 18): while the worker types the passphrase a background thread
+imports the main window's module and then the rest of the app it builds in its second step
+(``preload_main_window``); Argon2id runs on a worker thread. Once the casebook is open the
+shell reads the two settings it needs (before the Today page's own reading starts, so the GUI
+thread never waits for the casebook's lock) and makes the main window ``today_first``: Today is
+shown and painted with its rows, then the other pages are made (``MainWindow``'s docstring).
 """
 
 from __future__ import annotations
@@ -11,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -201,24 +207,56 @@ def placement_of(window: QWidget) -> Placement:
 
 
 PRELOAD_THREAD = "spoke-preload"
+#: The longest the background import waits at one module while unlocking (a safety net: the
+#: shell lets it go on as soon as Today is painted, or when unlocking fails or is abandoned).
+IMPORT_PAUSE_LIMIT_S: Final = 2.0
 
 
-def _import_main_window() -> None:
+class ImportPause:
+    """Holds the background import between two modules while the worker waits for Today.
+
+    Once Unlock is clicked, Argon2id (two threads) and then the first paint need the laptop's
+    cores and Python's lock more than the rest of the app's modules do: on two cores, importing
+    beside them cost ~0.2 s of the wait for Today (issue 18). A worker who typed the passphrase
+    never meets this (the import was over long before); one who pasted it does. Thread-safe.
+    """
+
+    def __init__(self) -> None:
+        self._go = threading.Event()
+        self._go.set()
+
+    @property
+    def held(self) -> bool:
+        return not self._go.is_set()
+
+    def hold(self) -> None:
+        self._go.clear()
+
+    def release(self) -> None:
+        self._go.set()
+
+    def wait(self) -> None:
+        """Before each module: go on at once, or when released (at most the limit)."""
+        self._go.wait(IMPORT_PAUSE_LIMIT_S)
+
+
+def _import_main_window(pause: ImportPause) -> None:
     # A failure here is raised again, loudly, by the same import on the GUI thread at unlock.
     with contextlib.suppress(Exception):
-        importlib.import_module("spokeapp.ui.main_window")
+        module = importlib.import_module("spokeapp.ui.main_window")  # Today needs this part
+        module.import_pages(pause.wait)
 
 
-def preload_main_window() -> None:
-    """Import the main window's modules (the sync engine, pydantic, the pages: most of the
-    time from the Unlock click to the Today page) on a background thread while the worker
-    types the passphrase and Argon2id runs; unlocking then finds them imported. Once a
-    process; importing the module again on the GUI thread simply waits for this."""
-    if "spokeapp.ui.main_window" in sys.modules or any(
-        thread.name == PRELOAD_THREAD for thread in threading.enumerate()
-    ):
-        return  # imported already, or being imported
-    threading.Thread(target=_import_main_window, name=PRELOAD_THREAD, daemon=True).start()
+def preload_main_window(pause: ImportPause | None = None) -> None:
+    """Import the main window's module (what the Today page needs), then the modules of its
+    second step (the sync engine, pydantic, httpx, the other pages and forms: most of the
+    import time) on a background thread while the worker types the passphrase and Argon2id
+    runs; unlocking then finds them imported (a module imported already costs nothing). The
+    main window's second step waits for this thread rather than import beside it."""
+    if any(thread.name == PRELOAD_THREAD for thread in threading.enumerate()):
+        return  # being imported
+    threading.Thread(target=_import_main_window, args=(pause or ImportPause(),),
+                     name=PRELOAD_THREAD, daemon=True).start()
 
 
 def _lock_notice(reason: str, minutes: float) -> str:
@@ -278,6 +316,7 @@ class SpokeShell(QObject):
         self.book: Casebook | None = None
         self.window: QWidget | None = None
         self.state = ""
+        self._import_pause = ImportPause()
 
     # ------------------------------------------------------------------ backend calls
     # These run on worker threads (Argon2id takes a noticeable moment).
@@ -288,6 +327,16 @@ class SpokeShell(QObject):
 
     def _open(self, passphrase: str) -> Casebook:
         return Casebook.open(self.profile, passphrase, author=self._author, clock=self._clock)
+
+    def _unlock(self, passphrase: str) -> Casebook:
+        """The unlock window's opener: the background import waits (:class:`ImportPause`)
+        until Today is painted, or at once again if the casebook does not open."""
+        self._import_pause.hold()
+        try:
+            return self._open(passphrase)
+        except BaseException:
+            self._import_pause.release()
+            raise
 
     def _recover(self, recovery_key: str, new_passphrase: str) -> Casebook:
         return Casebook.recover(
@@ -303,11 +352,11 @@ class SpokeShell(QObject):
             window = FirstRunWindow(self._create, self.tasks)
             window.finished.connect(self._unlocked)
             self._show(window, FIRST_RUN)
-            preload_main_window()
+            preload_main_window(self._import_pause)
 
     def _show_unlock(self, notice: str) -> None:
         window = UnlockWindow(
-            self._open,
+            self._unlock,
             self._recover,
             self.tasks,
             clock=self._wait_clock,
@@ -316,7 +365,7 @@ class SpokeShell(QObject):
         )
         window.unlocked.connect(self._unlocked)
         self._show(window, LOCKED)
-        preload_main_window()
+        preload_main_window(self._import_pause)
 
     def _show(self, window: QWidget, state: str, *, maximised: bool = False) -> None:
         # Shown before hiding the old one, so the app never has no window.
@@ -344,21 +393,32 @@ class SpokeShell(QObject):
         from spokeapp.ui.main_window import MainWindow  # imported late: keeps launch quick
 
         self.book = book
+        # Read before the window starts Today's reading (a few microseconds each, while
+        # nothing else holds the casebook's lock).
         minutes = self._idle_minutes(book)
+        saved = Placement.from_setting(book.setting(WINDOW_SETTING))
         self.autolock.set_idle_minutes(minutes)
         window = MainWindow(
-            book, self.tasks, clock=self._clock, idle_minutes=max(1, round(minutes))
+            book, self.tasks, clock=self._clock, idle_minutes=max(1, round(minutes)),
+            today_first=True,
         )
         window.lock_requested.connect(lambda: self.lock(MANUAL))
         window.idle_minutes_changed.connect(self._idle_changed)
-        window.sync.wiped.connect(self._wiped)
+        window.wiped.connect(self._wiped)
+        window.built.connect(lambda: self._whole(window))
+        window.today_shown.connect(self._import_pause.release)
         # The size and place the worker left it at (this casebook's), fitted to the screens
         # there are now; a first start takes a good share of the screen.
-        placement = place(window, Placement.from_setting(book.setting(WINDOW_SETTING)),
-                          self._screens)
+        placement = place(window, saved, self._screens)
         self._show(window, UNLOCKED, maximised=placement.maximised)
         self.autolock.start()
-        window.sync.start()
+        window.start_sync()
+
+    def _whole(self, window: QWidget) -> None:
+        """The main window's second step is done (its other pages made): the idle time counts
+        again from now, so a slow build (a laptop busy elsewhere) never eats into it."""
+        if self.state == UNLOCKED and self.window is window:
+            self.autolock.start()
 
     def _wiped(self) -> None:
         """The hub revoked this laptop and asked for a wipe: the casebook is already gone."""
@@ -386,12 +446,13 @@ class SpokeShell(QObject):
         self._show_unlock(_lock_notice(reason, minutes))
 
     def _close_book(self) -> None:
+        self._import_pause.release()
         self.autolock.stop()
         book, self.book = self.book, None
         try:
             main = self.main_window
             if main is not None:
-                main.sync.stop()  # let a running sync finish its transaction first
+                main.stop_sync()  # let a running sync finish its transaction first
             if main is not None and book is not None and book.is_open:
                 main.save_drafts()
                 # Synchronously, like the drafts: the casebook closes straight after.

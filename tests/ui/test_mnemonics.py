@@ -1,5 +1,7 @@
 """One Alt shortcut, one control (issue 17: Alt+H was both "high-risk visit" and "Buddy's
-phone" on the visit plan, and silently ticked high-risk).
+phone" on the visit plan, and silently ticked high-risk). And one control per key shortcut:
+Ctrl+Shift+S was both the Record menu's "Session note" and the Sync page's "Sync now", so on
+the Sync page the key did nothing at all (Qt calls that ambiguous and fires neither).
 
 The walker opens every page of a worker's, a supervisor's and an admin's main window and every
 dialog reachable from them, and fails on two controls with the same Alt+letter in the same
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QTabBar,
@@ -108,15 +112,51 @@ def _ancestors(widget: QWidget) -> Iterator[QWidget]:
         current = current.parentWidget()
 
 
+def _menu_actions(actions: list[QAction]) -> Iterator[QAction]:
+    for action in actions:
+        yield action
+        menu = action.menu()
+        if isinstance(menu, QMenu):
+            yield from _menu_actions(menu.actions())
+
+
+def key_owners(window: QWidget) -> list[tuple[str, str, QWidget]]:
+    """Every (key sequence, description, widget) of ``window``'s own key shortcuts: buttons',
+    ``QShortcut``s' and its actions' (the menu bar's, on screen with every page)."""
+    found: list[tuple[str, str, QWidget]] = []
+
+    def add(sequence: QKeySequence, description: str, widget: QWidget) -> None:
+        if not sequence.isEmpty():
+            found.append((sequence.toString(), description, widget))
+
+    for widget in window.findChildren(QWidget):
+        # A button's "&" letter is a shortcut too: those are the Alt letters above.
+        if (widget.window() is window and isinstance(widget, QAbstractButton)
+                and widget.shortcut() != QKeySequence.mnemonic(widget.text())):
+            add(widget.shortcut(), _describe(widget, widget.text()), widget)
+    for shortcut in window.findChildren(QShortcut):
+        parent = shortcut.parent()
+        if isinstance(parent, QWidget) and parent.window() is window and shortcut.isEnabled():
+            add(shortcut.key(), f"a shortcut on {type(parent).__name__}", parent)
+    bar = window.menuBar() if isinstance(window, QMainWindow) else None
+    actions = list(window.actions()) + (list(bar.actions()) if bar is not None else [])
+    for action in _menu_actions(actions):
+        for sequence in action.shortcuts():
+            add(sequence, f"menu item {action.text()!r}", bar if bar is not None else window)
+    return found
+
+
 def clashes(window: QWidget) -> list[str]:
-    """Two controls of ``window`` with the same Alt+letter, that can be on screen together."""
-    found = owners(window)
+    """Two controls of ``window`` with the same Alt+letter or the same key shortcut, that can
+    be on screen together."""
+    found = [(f"Alt+{letter.upper()}", text, widget) for letter, text, widget in owners(window)]
+    found += key_owners(window)
     problems = []
-    for n, (letter, first, a) in enumerate(found):
-        for other_letter, second, b in found[n + 1:]:
-            if letter == other_letter and a is not b and not _never_together(a, b):
+    for n, (key, first, a) in enumerate(found):
+        for other_key, second, b in found[n + 1:]:
+            if key == other_key and a is not b and not _never_together(a, b):
                 title = window.windowTitle() or type(window).__name__
-                problems.append(f"{title}: Alt+{letter.upper()} is both {first} and {second}")
+                problems.append(f"{title}: {key} is both {first} and {second}")
     return problems
 
 
@@ -145,6 +185,27 @@ def test_the_walker_names_both_controls_of_a_clash_and_ignores_other_pages(qtbot
     layout.addWidget(QPushButton("&Print", window))
     assert clashes(window) == [
         "Test form: Alt+P is both QLabel \"Buddy's &phone\" and QPushButton '&Print'"
+    ]
+
+
+def test_the_walker_finds_a_key_shortcut_given_twice(qtbot: Any) -> None:
+    window = QMainWindow()
+    window.setWindowTitle("Test window")
+    qtbot.addWidget(window)
+    menu = window.menuBar().addMenu("&Record")
+    menu.addAction("Session note").setShortcut(QKeySequence("Ctrl+Shift+S"))
+    stack = QStackedWidget(window)
+    window.setCentralWidget(stack)
+    sync = QPushButton("Sync now", stack)
+    sync.setShortcut(QKeySequence("Ctrl+Shift+S"))
+    stack.addWidget(sync)
+    other = QPushButton("Refresh", stack)
+    other.setShortcut(QKeySequence("F5"))
+    stack.addWidget(other)
+    QShortcut(QKeySequence("F5"), sync)  # another page: never on screen with "Refresh"
+
+    assert clashes(window) == [
+        "Test window: Ctrl+Shift+S is both QPushButton 'Sync now' and menu item 'Session note'"
     ]
 
 

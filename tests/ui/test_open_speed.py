@@ -1,8 +1,14 @@
-"""Unlocking quickly (issue 18): a long Today list fits its rows as they come into view, and
-the Visits page's periodic refresh reads the casebook off the GUI thread."""
+"""Unlocking quickly (issue 18): Today's list is shown and painted first and the rest of the
+main window is made after it (or at once when asked for); the rest of the app is imported in
+the background, waiting while the worker waits for Today; a long Today list fits its rows as
+they come into view; the Visits page's periodic refresh reads the casebook off the GUI thread.
+All data is fictional."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -10,13 +16,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QTimer
 
 from spokeapp.crypto.keyfile import FAST_KDF_FOR_TESTS
+from spokeapp.present.today import Action
 from spokeapp.store.casebook import Casebook, CaseloadRow
+from spokeapp.ui import shell as shell_module
+from spokeapp.ui.main_window import CASELOAD, TODAY
+from spokeapp.ui.shell import LOCKED, UNLOCKED, ImportPause
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views import visits as visits_module
 from spokeapp.ui.views.today import MEASURED_ROWS, TodayPage
 from spokeapp.ui.views.visits import VisitsPage
+
+from .conftest import PASSPHRASE
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
@@ -83,3 +96,136 @@ def test_the_visits_timer_reads_the_casebook_off_the_gui_thread(
     assert threads == [False]  # read once, on the task runner's thread
     assert page.views == []
     tasks.wait()
+
+
+# ------------------------------------------------------------------ Today first, then the rest
+def _click_unlock(shell: Any, passphrase: str = PASSPHRASE) -> None:
+    shell.window.passphrase.setText(passphrase)
+    shell.window.unlock_button.click()
+
+
+def test_unlocking_shows_todays_list_first_and_the_other_pages_after(
+    qtbot: Any, make_shell: Any, seeded: str
+) -> None:
+    shell = make_shell()
+    seen: dict[str, Any] = {}
+
+    def shown(state: str) -> None:
+        main = shell.main_window
+        if state != UNLOCKED or main is None:
+            return
+        # The moment the window appears: Today only, the other pages' places held.
+        seen["built"] = main.is_built
+        seen["current"] = main.pages.currentWidget() is main.today
+        seen["pause held"] = shell._import_pause.held  # the background import waits
+        main.built.connect(lambda: seen.setdefault("items when whole", len(main.today.items)))
+
+    shell.state_changed.connect(shown)
+    _click_unlock(shell)
+    qtbot.waitUntil(lambda: shell.state == UNLOCKED, timeout=5000)
+    assert seen == {"built": False, "current": True, "pause held": True}
+    main = shell.main_window
+    qtbot.waitUntil(lambda: "items when whole" in seen, timeout=5000)
+    assert main.is_built
+    # Both cases need their first risk assessment: on Today before anything else was made.
+    assert seen["items when whole"] == 2
+    assert not shell._import_pause.held
+    assert main.pages.widget(CASELOAD) is main.caseload
+    assert main.caseload_model.rowCount() == 2
+    assert main.current_page_title == "Today"
+    assert [item.reference for item in main.today.items
+            if item.action is Action.CASE] == ["YP-TEST-01", "YP-TEST-02"]
+    qtbot.waitUntil(lambda: main.sync.current is not None, timeout=5000)  # then the sync
+
+
+def test_a_page_asked_for_before_the_window_is_whole_opens_at_once(
+    qtbot: Any, make_shell: Any, seeded: str
+) -> None:
+    shell = make_shell()
+    asked: list[bool] = []
+
+    def shown(state: str) -> None:
+        main = shell.main_window
+        if state == UNLOCKED and main is not None:
+            asked.append(main.is_built)
+            main.show_page(CASELOAD)  # Ctrl+2 the moment the window appeared
+
+    shell.state_changed.connect(shown)
+    _click_unlock(shell)
+    qtbot.waitUntil(lambda: shell.state == UNLOCKED, timeout=5000)
+    main = shell.main_window
+    assert asked == [False]
+    assert main.is_built
+    assert main.pages.currentWidget() is main.caseload
+    assert main.current_page_title == "Caseload"
+    qtbot.waitUntil(lambda: main.caseload_model.rowCount() == 2, timeout=5000)
+    assert len([i for i in main.today.items if i.action is Action.CASE]) == 2  # Today too
+    main.show_page(TODAY)
+    assert main.pages.currentWidget() is main.today
+
+
+def test_locking_before_the_window_is_whole_closes_the_casebook_quietly(
+    qtbot: Any, make_shell: Any, seeded: str
+) -> None:
+    shell = make_shell()
+
+    def shown(state: str) -> None:
+        if state == UNLOCKED:
+            QTimer.singleShot(0, shell.lock)  # before Today is even painted
+
+    shell.state_changed.connect(shown)
+    _click_unlock(shell)
+    qtbot.waitUntil(lambda: shell.state == LOCKED and shell.book is None, timeout=5000)
+    assert not shell._import_pause.held
+    shell.state_changed.disconnect(shown)
+    _click_unlock(shell)  # and unlocking again works as ever
+    qtbot.waitUntil(lambda: shell.main_window is not None, timeout=5000)
+    main = shell.main_window
+    qtbot.waitUntil(lambda: main.is_built and main.caseload_model.rowCount() == 2,
+                    timeout=5000)
+
+
+def test_a_wrong_passphrase_lets_the_background_import_go_on(
+    qtbot: Any, make_shell: Any, seeded: str
+) -> None:
+    shell = make_shell()
+    _click_unlock(shell, "not my passphrase")
+    qtbot.waitUntil(lambda: shell.window.passphrase.isEnabled(), timeout=5000)
+    assert shell.state == LOCKED
+    assert not shell._import_pause.held
+
+
+def test_the_background_import_waits_while_held_and_goes_on_when_released(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(shell_module, "IMPORT_PAUSE_LIMIT_S", 30.0)
+    pause = ImportPause()
+    pause.wait()  # not held: goes on at once
+    pause.hold()
+    started, passed = threading.Event(), threading.Event()
+
+    def importing() -> None:
+        started.set()
+        pause.wait()
+        passed.set()
+
+    thread = threading.Thread(target=importing)
+    thread.start()
+    assert started.wait(5)
+    assert not passed.wait(0.05)  # held (for up to 30 s here)
+    pause.release()
+    assert passed.wait(5)
+    thread.join(5)
+
+
+def test_todays_part_of_the_window_does_not_wait_for_the_sync_engine_to_load() -> None:
+    """The main window's module imports what Today needs, not the sync engine, pydantic or
+    httpx (most of the app's import time: imported in the background, or when the rest of
+    the window is made)."""
+    heavy = ("httpx", "pydantic", "spokeapp.sync.engine", "spokeapp.ui.views.case_page",
+             "spokeapp.ui.sync_bridge")
+    code = ("import json, sys; import spokeapp.ui.main_window; "
+            f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []

@@ -14,7 +14,7 @@ from spokeapp.domain.lone_working import VisitState
 from spokeapp.present.today import Action, Urgency
 from spokeapp.store.casebook import CaseloadRow, StoredRecord
 from spokeapp.ui.models.today import WHAT_COLUMN
-from spokeapp.ui.views.today import TodayPage
+from spokeapp.ui.views.today import QUIET_DAYS, QUIET_NAMED, TodayPage
 from tests.unit.domain.records.factories import session
 from tests.unit.present.test_today import _Visit
 
@@ -35,6 +35,16 @@ class _Status:
     open_conflicts = 0
     can_enrol_again = False
     hub_reachable = True
+
+
+@dataclasses.dataclass
+class _Sent:
+    enrolled: bool = True
+    waiting: int = 0
+    held: int = 1
+    open_conflicts: int = 0
+    can_enrol_again: bool = False
+    hub_reachable: bool = True
 
 
 def _row(case_id: str, reference: str, assessed: date | None) -> CaseloadRow:
@@ -129,3 +139,42 @@ def test_a_laptop_not_connected_is_on_the_list_even_before_the_caseload(qtbot: A
     page.show_sync("This laptop is not connected to a hub yet.", connect=True)
     assert [i.what for i in page.items] == ["This laptop is not connected to a hub yet"]
     assert page.connect_button.isVisible()
+
+
+def test_a_sync_status_that_changes_nothing_listed_keeps_the_worker_s_place(qtbot: Any) -> None:
+    """The status is read again after every save and sync: the list is not rebuilt for it, so
+    the item the worker selected stays selected (issue 18: no thousand-row refit either)."""
+    page, _draft = _filled(qtbot)
+    page.list.setCurrentIndex(page.model.index(3, 0))
+    resets: list[int] = []
+    page.model.modelReset.connect(lambda: resets.append(1))
+    page.show_sync("2 records are waiting to go to your hub.", connect=False, status=_Status())
+    page.show_visits(page._visits, NOW)  # the Visits page's periodic refresh, nothing new
+    assert resets == []
+    assert page.list.currentIndex().row() == 3
+    page.show_sync("Nothing waiting.", connect=False,
+                   status=dataclasses.replace(_Sent(), held=0))  # something did change
+    assert resets == [1]
+    assert [i.action for i in page.items][-1] is not Action.SYNC
+
+
+def test_risk_words_known_later_do_not_rebuild_the_list(qtbot: Any) -> None:
+    page, _draft = _filled(qtbot)
+    resets: list[int] = []
+    page.model.modelReset.connect(lambda: resets.append(1))
+    page.set_risk_words(lambda level: f"Band {level}")
+    assert resets == []
+    assert page.reviews_model.text(0, 2) == "Band None"
+
+
+def test_a_long_caseload_names_a_few_quiet_cases_and_counts_the_rest(qtbot: Any) -> None:
+    page = _page(qtbot)
+    quiet = [dataclasses.replace(_row(f"c-{n}", f"YP-TEST-{n:04d}", NOW.date()),
+                                 last_contact=None) for n in range(QUIET_NAMED + 3)]
+    page.show_today(quiet, NOW)
+    named = ", ".join(f"YP-TEST-{n:04d}" for n in range(QUIET_NAMED))
+    assert page.summary.text() == (
+        f"You have {QUIET_NAMED + 3} open cases.\n"
+        f"No contact recorded in the last {QUIET_DAYS} days with: {named} and 3 other cases.")
+    page.show_today(quiet[:2], NOW)
+    assert page.summary.text().endswith("with: YP-TEST-0000, YP-TEST-0001.")

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -181,8 +181,12 @@ class SyncPanel(QWidget):
         self.progress_bar.hide()
         self.phase = QLabel(page)
         self.sync_button = QPushButton(tr("Sync &now"), page)
-        self.sync_button.setShortcut(QKeySequence("Ctrl+Shift+S"))
-        self.sync_button.setToolTip(tr("Sync now (Ctrl+Shift+S)"))
+        # Alt+N (its letter) or F5 on this page. Not Ctrl+Shift+S: that is the Record menu's
+        # "Session note", and a key bound twice in one window does nothing at all.
+        refresh = QKeySequence(QKeySequence.StandardKey.Refresh)
+        QShortcut(refresh, page, activated=self.sync_button.click)
+        self.sync_button.setToolTip(tr("Sync now ({key})").format(
+            key=refresh.toString(QKeySequence.SequenceFormat.NativeText)))
         self.sync_button.setAccessibleName(tr("Sync now"))
         self.sync_button.clicked.connect(self._bridge.sync_now)
         form = QFormLayout()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Final
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -38,10 +38,12 @@ from spokeapp.present.today import (
     draft_words,
     nothing_words,
     ordered,
+    review_items,
     saved_words,
     sync_facts,
     sync_items,
     today_items,
+    today_of,
 )
 from spokeapp.store.casebook import Casebook, CaseloadRow, StoredRecord
 from spokeapp.ui.models.rows import KEY_ROLE, PAYLOAD_ROLE, Row, RowsModel
@@ -55,6 +57,9 @@ from spokeapp.ui.widgets import heading, rows_table
 tr = translator(__name__)
 
 QUIET_DAYS: Final = 28
+#: The summary names at most this many cases without recent contact and counts the others (a
+#: thousand references pushed the list itself off the page).
+QUIET_NAMED: Final = 10
 #: Up to this many items the list's rows are all fitted to their text at once; a longer list
 #: fits the rows that come into view (and the reference column measures this many rows).
 MEASURED_ROWS: Final = 60
@@ -173,6 +178,10 @@ class TodayPage(QWidget):
         self._visits: Sequence[VisitView] = ()
         self._visits_now: datetime | None = None
         self._sync: SyncFacts | None = None
+        #: The review items of the rows last given, for the day and intervals they were
+        #: worked out for: a new sync status or visit shows the list again without them.
+        self._reviews: tuple[object, object, date, list[TodayItem]] | None = None
+        self._kinds_for: tuple[object, object, object] | None = None
 
         self.list.activated.connect(self._activated)
         self.open_visits.connect(self.visits_button.click)
@@ -244,7 +253,16 @@ class TodayPage(QWidget):
             if r.last_contact is None or r.last_contact.timestamp() < cutoff
         ]
         lines = [tr.plural(len(open_rows), "You have {n} open case.", "You have {n} open cases.")]
-        if quiet:
+        more = len(quiet) - QUIET_NAMED
+        if more > 0:  # a long caseload: the first few by name, the rest counted
+            lines.append(tr.plural(
+                more,
+                "No contact recorded in the last {days} days with: {references} and {n} other "
+                "case.",
+                "No contact recorded in the last {days} days with: {references} and {n} other "
+                "cases.",
+            ).format(days=QUIET_DAYS, references=", ".join(quiet[:QUIET_NAMED])))
+        elif quiet:
             lines.append(
                 tr("No contact recorded in the last {days} days with: {references}.").format(
                     days=QUIET_DAYS, references=", ".join(quiet))
@@ -257,15 +275,41 @@ class TodayPage(QWidget):
         """What the list shows, in order."""
         return self.model.items
 
+    def set_risk_words(self, words: Any) -> None:
+        """How risk levels are worded (the risk tool's bands, known once the case page is
+        built); only the reviews-alone model shows them, so the list itself stays as it is."""
+        self._risk_words = words
+        self._show_kinds(self.items)
+
+    def _review_items(self, now: datetime) -> list[TodayItem]:
+        day = today_of(now)
+        cached = self._reviews
+        if (cached is not None and cached[0] is self._rows
+                and cached[1] is self._review_weeks and cached[2] == day):
+            return cached[3]
+        reviews = review_items(self._rows, day, self._review_weeks)
+        self._reviews = (self._rows, self._review_weeks, day, reviews)
+        return reviews
+
     def _show_items(self) -> None:
         moments = [m for m in (self._now, self._visits_now) if m is not None]
         if moments:
+            now = max(moments)
             items = today_items(
-                rows=self._rows, now=max(moments), drafts=self._drafts,
+                rows=self._rows, now=now, drafts=self._drafts,
                 review_weeks=self._review_weeks, visits=self._visits, sync=self._sync,
+                reviews=self._review_items(now),
             )
         else:  # nothing loaded yet: only what the sync status says
             items = ordered(sync_items(self._sync)) if self._sync is not None else []
+        if self.model.row_count() and items == self.items:
+            # e.g. a sync status that changes nothing listed: no reset, no refit
+            self._show_kinds(items)
+            return
+        # The rows' sizing is chosen before the rows arrive: a long list shown (or reset)
+        # while its rows still fit themselves to their contents measured every wrapped row,
+        # about half a second for a thousand (issue 18).
+        self._size_rows_for(len(items))
         self.model.set_items(items)
         self.list.setVisible(bool(items))
         self.empty.setVisible(not items)
@@ -276,6 +320,14 @@ class TodayPage(QWidget):
         self._show_kinds(items)
 
     def _show_kinds(self, items: Sequence[TodayItem]) -> None:
+        # The reviews (one list per rows, intervals and day), the drafts and the words.
+        reviews = self._reviews[3] if self._reviews is not None else None
+        shown_for = (reviews, self._drafts, self._risk_words)
+        if self._kinds_for is not None and all(
+            a is b for a, b in zip(self._kinds_for, shown_for, strict=True)
+        ):
+            return  # what the two models show has not changed
+        self._kinds_for = shown_for
         words = self._risk_words or (lambda level: level or tr("Not assessed"))
         levels = {row.case_id: row.risk_level for row in self._rows}
         self.reviews_model.set_rows([
@@ -300,21 +352,25 @@ class TodayPage(QWidget):
         A long list (a big caseload's reviews) has its rows fitted to their wrapped text as
         they come into view: measuring a thousand wrapped rows took about a second."""
         count = self.model.rowCount()
-        header = self.list.verticalHeader()
+        self._size_rows_for(count)
         if count <= MEASURED_ROWS:
-            if self._long_list:
-                self._long_list = False
-                header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             self.list.resizeRowsToContents()
         else:
-            if not self._long_list:
-                self._long_list = True
-                header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
             self._fitted_rows = set()
             self._fit_shown_rows()
         rows = sum(self.list.rowHeight(n) for n in range(min(count, MEASURED_ROWS + 1)))
         frame = 2 * self.list.frameWidth() + self.list.horizontalHeader().sizeHint().height()
         self.list.setMaximumHeight(max(rows + frame, self.list.minimumHeight()) + 2)
+
+    def _size_rows_for(self, count: int) -> None:
+        """Rows that fit their text by themselves for a short list; fitted by
+        :meth:`_fit_shown_rows` as they come into view for a long one."""
+        long_list = count > MEASURED_ROWS
+        if long_list != self._long_list:
+            self._long_list = long_list
+            self.list.verticalHeader().setSectionResizeMode(
+                QHeaderView.ResizeMode.Interactive if long_list
+                else QHeaderView.ResizeMode.ResizeToContents)
 
     def _fit_shown_rows(self, _value: int = 0) -> None:
         """A long list: fit the rows in view (and the first screenful) to their text."""
@@ -364,4 +420,5 @@ class TodayPage(QWidget):
         return str(value) if value else None
 
 
-__all__ = ["NEXT_COLUMN", "QUIET_DAYS", "REFERENCE_COLUMN", "WHAT_COLUMN", "TodayPage"]
+__all__ = ["NEXT_COLUMN", "QUIET_DAYS", "QUIET_NAMED", "REFERENCE_COLUMN", "WHAT_COLUMN",
+           "TodayPage"]

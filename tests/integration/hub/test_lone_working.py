@@ -8,6 +8,7 @@ webhook receiver on loopback. Everything is fictional.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from spokeapp.domain.records import (
 from spokeapp.hub import lone_working as hub_lw
 from spokeapp.hub.config import LoneWorkingSecrets, WatchSettings
 from spokeapp.hub.lone_working import Watcher
-from spokeapp.hub.models import HubRecord, LoneWorkingDelivery
+from spokeapp.hub.models import AuditEntry, HubRecord, LoneWorkingDelivery
 from spokeapp.hub.notifiers import (
     EmailSettings,
     NotifierSettings,
@@ -503,6 +504,66 @@ def test_failing_notifier_is_retried_and_does_not_stop_the_ladder(world: World) 
         assert {d.status for d in session.scalars(select(LoneWorkingDelivery))} == {"sent"}
 
 
+def test_every_notice_sent_is_audited_once_by_ids_and_codes(world: World) -> None:
+    start = world.clock.now
+    plan = visit_plan(world.worker.user_id, start)
+    world.push_plan(plan)
+    world.receiver.fail_paths.add("/arc")  # the alarm centre is down for the buddy tier
+    world.walk(start + timedelta(minutes=60 + 16))
+    with Session(world.hub.engine) as session:
+        sent = session.scalars(select(LoneWorkingDelivery.id)
+                               .where(LoneWorkingDelivery.status == "sent")).all()
+        failing = session.scalars(select(LoneWorkingDelivery.id)
+                                  .where(LoneWorkingDelivery.channel == "webhook")).all()
+        audited = session.execute(select(AuditEntry.subject, AuditEntry.detail)
+                                  .where(AuditEntry.action == "lw_notified")).all()
+    assert len(sent) >= 3 and failing  # reminders and the buddy's SMS; the ARC retrying
+    assert sorted(subject for subject, _ in audited) == sorted(sent)
+    assert not set(failing) & {subject for subject, _ in audited}
+    words = " ".join(detail for _, detail in audited)
+    assert "channel=sms" in words and "attempt=1" in words
+    for private in (BUDDY_PHONE, WORKER_MOBILE, "Demo", "YP-0007"):
+        assert private not in words
+
+
+def test_a_claim_sent_for_longer_than_its_lease_is_not_sent_again_by_another_hub(
+    world: World,
+) -> None:
+    """Slow receivers: a hub still sending the notices it claimed renews its claim as it
+    records them, so a second hub does not take the rest over and send them twice."""
+    start = world.clock.now
+    plans = [visit_plan(world.worker.user_id, start) for _ in range(3)]
+    assert world.push_records(world.worker, *plans).status_code == 200
+    deadline = start + timedelta(minutes=60)
+    world.walk(deadline + timedelta(minutes=14))
+    world.clock.now = deadline + timedelta(minutes=15)
+    assert world.watcher.escalate() == 3  # the buddy tier: an SMS and the ARC webhook each
+    world.receiver.received.clear()
+    world.receiver.delay = 0.4
+    secrets = LoneWorkingSecrets(webhook_secret=WEBHOOK_SECRET, sms_secret=SMS_SECRET)
+    slow = Watcher(world.hub.engine, world.clock, secrets=lambda: secrets,
+                   lease_seconds=30, send_concurrency=1)
+    other = Watcher(world.hub.engine, world.clock, secrets=lambda: secrets, lease_seconds=30)
+    sent: list[int] = []
+    sending = threading.Thread(target=lambda: sent.append(slow.tick()[1]))
+    sending.start()
+    claimed_at = world.clock.now
+    assert world.receiver.wait_for(lambda: len(world.receiver.received) >= 1, timeout=20)
+    world.clock.advance(seconds=25)  # past a third of the lease: the next record renews it
+
+    def renewed() -> bool:
+        with Session(world.hub.engine) as session:
+            until = session.scalar(select(func.max(LoneWorkingDelivery.claimed_until)))
+        return until is not None and parse_iso(until) > claimed_at + timedelta(seconds=30)
+
+    assert world.receiver.wait_for(renewed, timeout=20)
+    world.clock.advance(seconds=20)  # the first lease would have run out 15 s ago
+    assert other.tick() == (0, 0)
+    sending.join(timeout=30)
+    ids = [r.delivery_id for r in world.receiver.received]
+    assert sent == [6] and len(ids) == 6 and len(set(ids)) == 6
+
+
 def test_the_hub_runs_the_watch_by_itself_while_serving(
     database_url: str, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -553,6 +614,22 @@ def test_visits_due_in_the_same_second_each_hear_at_once_first_notices_first(
     assert len(buddy) == 16  # SMS to each buddy and the ARC webhook, once each
     assert {visit_of[r.delivery_id] for r in buddy[:8]} == {p.id for p in plans}
     assert took < 16 * 0.4 / 2
+
+
+def test_visits_overdue_together_are_alerted_in_deadline_order(world: World) -> None:
+    """A hub back after being down finds three buddy tiers overdue at once: the alarm centre
+    hears of them earliest deadline first (one send at a time here, so order shows)."""
+    start = world.clock.now
+    # armed latest deadline first, so the order they were armed in is not the deadlines'
+    plans = [visit_plan(world.worker.user_id, start + timedelta(minutes=m)) for m in (2, 1, 0)]
+    assert world.push_records(world.worker, *plans).status_code == 200
+    world.walk(start + timedelta(minutes=70))  # the reminders go out first
+    world.receiver.received.clear()
+    world.clock.now = start + timedelta(minutes=80)  # every buddy tier is overdue
+    secrets = LoneWorkingSecrets(webhook_secret=WEBHOOK_SECRET, sms_secret=SMS_SECRET)
+    Watcher(world.hub.engine, world.clock, secrets=lambda: secrets, send_concurrency=1).tick()
+    arc = [body["visit"]["id"] for body in world.receiver.bodies("/arc")]
+    assert arc == [plans[2].id, plans[1].id, plans[0].id]
 
 
 def test_the_watch_wakes_at_the_next_deadline_not_up_to_a_round_late(world: World) -> None:

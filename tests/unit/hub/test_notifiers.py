@@ -4,9 +4,13 @@ webhook on loopback; signing; messages; where the secrets come from. Fictional d
 from __future__ import annotations
 
 import os
+import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +19,7 @@ from spokeapp.hub.config import LoneWorkingSecrets, SecretsFileError
 from spokeapp.hub.notifiers import (
     DeliveryError,
     EmailSettings,
+    HttpPool,
     NotifierSettings,
     Senders,
     WebhookSettings,
@@ -30,6 +35,7 @@ from tests.helpers.lone_working import (
     WebhookReceiver,
     visit_plan,
 )
+from tests.helpers.postgres import free_port
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -153,3 +159,137 @@ def test_secrets_come_from_the_environment_or_a_private_file(tmp_path: Path) -> 
     os.chmod(path, 0o644)
     with pytest.raises(SecretsFileError, match="chmod 600"):
         LoneWorkingSecrets.from_env(env)
+
+
+# --------------------------------------------------------------------------- HTTP connections
+class KeepAliveReceiver:
+    """An HTTP/1.1 receiver on loopback that keeps connections open between requests, as a
+    real web server does. Told to, it drops the next request that comes on a kept-alive
+    connection without answering (a server closing an idle connection just as the hub
+    reuses it); it keeps the delivery ids it answered."""
+
+    def __init__(self) -> None:
+        self.answered: list[str] = []
+        self.connections = 0
+        self.drop_next_reuse = False
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()
+                self.served = 0
+                receiver.connections += 1
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                self.served += 1
+                if self.served > 1 and receiver.drop_next_reuse:
+                    receiver.drop_next_reuse = False
+                    self.close_connection = True  # closed, nothing answered
+                    return
+                assert body
+                receiver.answered.append(self.headers.get("X-Spoke-Delivery", ""))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *_args: Any) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+
+    def __enter__(self) -> KeepAliveReceiver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def no_proxy_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No proxy variable from the machine running the tests."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    yield
+
+
+def _message() -> Any:
+    return compose(_alert(), visit_plan("w1", NOW), "Demo Worker", welfare_call_decision=False)
+
+
+@pytest.mark.usefixtures("no_proxy_settings")
+def test_notices_reuse_one_kept_alive_connection_and_survive_it_being_closed() -> None:
+    """An alarm centre's server sees one connection for a run of notices, not one each; a
+    connection it closed while idle costs no notice and sends none twice."""
+    with KeepAliveReceiver() as receiver:
+        settings = NotifierSettings(webhooks=(WebhookSettings(name="arc",
+                                                              url=receiver.url("/arc")),))
+        pool = HttpPool()
+        senders = Senders(settings, smtp_password=None, webhook_secret=WEBHOOK_SECRET,
+                          sms_secret=None, pool=pool)
+        for delivery_id in ("d1", "d2", "d3"):
+            senders.send("webhook", "arc", delivery_id, _message())
+        assert receiver.answered == ["d1", "d2", "d3"]
+        assert receiver.connections == 1 and pool.opened == 1
+        receiver.drop_next_reuse = True
+        senders.send("webhook", "arc", "d4", _message())  # no DeliveryError: sent again, once
+        assert receiver.answered == ["d1", "d2", "d3", "d4"]
+        assert receiver.connections == 2 and pool.opened == 2
+        senders.close()  # a pool given to the senders is not theirs to close
+        senders.send("webhook", "arc", "d5", _message())
+        assert pool.opened == 2
+        pool.close()
+
+
+@pytest.mark.usefixtures("no_proxy_settings")
+def test_a_stalled_or_absent_receiver_is_a_short_error_code() -> None:
+    with WebhookReceiver({"/arc": WEBHOOK_SECRET}) as receiver:
+        receiver.slow_paths["/arc"] = 2.0
+        stalled = Senders(NotifierSettings(webhooks=(WebhookSettings(
+            name="arc", url=receiver.url("/arc")),)), smtp_password=None,
+            webhook_secret=WEBHOOK_SECRET, sms_secret=None, timeout=0.3)
+        with pytest.raises(DeliveryError) as caught:
+            stalled.send("webhook", "arc", "d1", _message())
+        assert caught.value.code == "timeout"
+        stalled.close()
+    absent = Senders(NotifierSettings(sms_url=f"http://127.0.0.1:{free_port()}/sms"),
+                     smtp_password=None, webhook_secret=None, sms_secret=SMS_SECRET)
+    with pytest.raises(DeliveryError) as caught:
+        absent.send("sms", "+447700900456", "d2", _message())
+    assert caught.value.code == "connection_failed"
+    absent.close()
+
+
+@pytest.mark.usefixtures("no_proxy_settings")
+def test_a_proxy_set_in_the_environment_is_used_unless_the_host_is_exempt(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A hub that may reach the internet only through a proxy sends through it: here the
+    proxy is down, so the notice fails rather than going out directly; NO_PROXY exempts."""
+    with WebhookReceiver({"/arc": WEBHOOK_SECRET}) as receiver:
+        settings = NotifierSettings(webhooks=(WebhookSettings(name="arc",
+                                                              url=receiver.url("/arc")),))
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")
+        proxied = Senders(settings, smtp_password=None, webhook_secret=WEBHOOK_SECRET,
+                          sms_secret=None, timeout=2.0)
+        with pytest.raises(DeliveryError) as caught:
+            proxied.send("webhook", "arc", "d1", _message())
+        assert caught.value.code == "connection_failed"
+        proxied.close()
+        assert receiver.received == []
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        exempt = Senders(settings, smtp_password=None, webhook_secret=WEBHOOK_SECRET,
+                         sms_secret=None)
+        exempt.send("webhook", "arc", "d2", _message())
+        exempt.close()
+        assert [r.delivery_id for r in receiver.received] == ["d2"]

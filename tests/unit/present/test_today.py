@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from spokeapp.domain.lone_working import VisitState
@@ -21,6 +22,7 @@ from spokeapp.present.today import (
     draft_words,
     nothing_words,
     ordered,
+    read_today,
     review_items,
     saved_words,
     sync_facts,
@@ -216,3 +218,34 @@ def test_items_of_one_kind_keep_their_own_order() -> None:
     early = TodayItem(Urgency.REVIEW, "a", "next", Action.CASE, rank=(1, 2))
     sync = TodayItem(Urgency.SYNC, "c", "next", Action.SYNC)
     assert ordered([sync, late, early]) == [early, late, sync]
+
+
+# ---------------------------------------------------------------------- the reading
+def test_what_the_list_is_made_from_is_read_in_one_go(tmp_path: Path) -> None:
+    from spokeapp.present.case_page import REVIEW_SETTING
+    from tests.helpers import records
+
+    book, _ = records.new_casebook(tmp_path / "laptop")
+    with book:
+        _yp, _ref, case = records.seeded_case(book)
+        note = records.session(case.id)
+        book.save(note)  # a draft
+        book.set_setting(REVIEW_SETTING + case.id, "4")
+        reading = read_today(book)
+        assert [(row.case_id, row.reference) for row in reading.rows] == [
+            (case.id, "YP-TEST-01")]
+        assert [stored.record.id for stored in reading.drafts] == [note.id]
+        assert reading.review_weeks == {case.id: "4"}
+        assert reading.visits is None  # only asked for at unlock
+        assert read_today(book, visits=True).visits == []  # no visit planned here
+        items = today_items(rows=reading.rows, now=NOW, drafts=reading.drafts,
+                            review_weeks=reading.review_weeks)
+        assert [item.action for item in items] == [Action.DRAFT, Action.CASE]
+
+
+def test_reviews_worked_out_once_are_listed_as_given() -> None:
+    rows = [_row("c-1", "YP-TEST-01", assessed=None)]
+    reviews = review_items(rows, TODAY)
+    assert [i.action for i in today_items(rows=rows, now=NOW, reviews=reviews)] == [Action.CASE]
+    # Given (by a page showing the list again for a new sync status), they are not redone.
+    assert today_items(rows=rows, now=NOW, reviews=[]) == []

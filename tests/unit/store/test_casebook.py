@@ -536,3 +536,25 @@ def test_casebook_from_a_newer_spoke_is_refused_and_left_untouched(tmp_path: Pat
         Casebook.open(profile, PASSPHRASE)
     assert "nothing has been changed" in str(raised.value)
     assert snapshot(profile) == before
+
+
+def test_records_not_on_the_hub_yet_are_found_without_reading_every_payload(
+    book: Casebook,
+) -> None:
+    """What the close question and the lone-working pages ask (issue 18): the same records as
+    the change log lists, by kind or among given ids; drafts never leave the laptop."""
+    _yp, _ref, cs = seeded_case(book)
+    sent, waiting, draft = (session(cs.id, occurred_at=later(n)) for n in (0, 60, 120))
+    book.save(sent, finalise=True)
+    book.save(waiting, finalise=True)
+    book.save(draft)
+    # As if the hub had acknowledged the first session (the sync engine's job).
+    book._db().execute("UPDATE changes SET sent_at = 'acknowledged' WHERE record_id = ?",
+                       (sent.id,))
+    listed = {c.record_id: c.kind for c in book.changes()}
+    assert book.unsent_records() == listed
+    assert waiting.id in listed and sent.id not in listed and draft.id not in listed
+    assert book.unsent_records({"session"}) == {waiting.id: "session"}
+    assert book.unsent_records({"alarm"}) == {}
+    assert book.unsent_among([sent.id, waiting.id, draft.id, "not-a-record"]) == {waiting.id}
+    assert book.unsent_among([]) == set()

@@ -10,10 +10,21 @@ import pytest
 
 from spokeapp.crypto.keyfile import KeyFile
 from spokeapp.domain.records import Session
+from spokeapp.store import database
 from spokeapp.store.casebook import Casebook
 from spokeapp.store.database import connect, schema_version
 from spokeapp.store.migrations import LATEST_VERSION, MIGRATIONS
-from tests.helpers.records import V1_FIXTURE, V1_PASSPHRASE, copy_v1_fixture, session, snapshot
+from tests.helpers.records import (
+    PASSPHRASE,
+    V1_FIXTURE,
+    V1_PASSPHRASE,
+    copy_v1_fixture,
+    later,
+    new_casebook,
+    seeded_case,
+    session,
+    snapshot,
+)
 
 # Ids written by scripts/make_v1_casebook.py.
 V1_CASE = "019c0000-0000-7000-8000-000000000003"
@@ -158,5 +169,55 @@ def test_an_upgraded_casebook_can_give_freed_pages_back(v1_profile: Path) -> Non
     conn = connect(v1_profile / "casebook.db", _data_key(v1_profile))
     try:
         assert conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 2  # incremental
+    finally:
+        conn.close()
+
+
+def _casebook_at(version: int, profile: Path, monkeypatch: pytest.MonkeyPatch) -> Casebook:
+    """A new casebook built by the migrations up to ``version`` only (as an older Spoke made
+    it), open for writing with today's code."""
+    monkeypatch.setattr(database, "MIGRATIONS", MIGRATIONS[:version])
+    monkeypatch.setattr(database, "LATEST_VERSION", version)
+    book, _ = new_casebook(profile)
+    monkeypatch.undo()
+    conn = connect(profile / "casebook.db", KeyFile.read(profile / "casebook.key").unlock(
+        PASSPHRASE))
+    try:
+        assert schema_version(conn) == version
+    finally:
+        conn.close()
+    return book
+
+
+def test_a_version_9_casebook_upgrades_and_lists_the_same_drafts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Version 10 (issue 18): Today finds the drafts in an index of drafts alone; an older
+    casebook gains it on opening and lists the same drafts, in the same order, as before."""
+    profile = tmp_path / "laptop"
+    book = _casebook_at(9, profile, monkeypatch)
+    with book:
+        _yp, _ref, case = seeded_case(book)
+        first, second, kept = (session(case.id, occurred_at=later(n)) for n in (0, 60, 120))
+        for note in (first, second, kept):
+            book.save(note)  # drafts
+        book.finalise(kept.id)
+        before = [(s.record.id, s.state) for s in book.records(state="draft")]
+        caseload = book.caseload()
+    assert before == [(first.id, "draft"), (second.id, "draft")]
+
+    with Casebook.open(profile, PASSPHRASE) as upgraded:
+        assert [(s.record.id, s.state) for s in upgraded.records(state="draft")] == before
+        assert upgraded.caseload() == caseload
+        upgraded.finalise(first.id)  # a finalised record leaves the drafts
+        assert [s.record.id for s in upgraded.records(state="draft")] == [second.id]
+        plan = " ".join(str(row) for row in upgraded._db().execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM records WHERE state = ? "
+            "ORDER BY created_at, rowid", ("draft",)))
+        assert "records_drafts" in plan
+    conn = connect(profile / "casebook.db", KeyFile.read(profile / "casebook.key").unlock(
+        PASSPHRASE))
+    try:
+        assert schema_version(conn) == LATEST_VERSION >= 10
     finally:
         conn.close()

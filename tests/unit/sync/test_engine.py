@@ -84,6 +84,30 @@ def test_push_is_chained_and_signed_by_this_device(engine: SyncEngine, book: Cas
     assert engine.status().waiting == 0 and engine.status().last_upload is not None
 
 
+@pytest.mark.parametrize("online", [True, False])
+def test_a_sync_that_ends_as_spoke_locks_returns_quietly(
+    engine: SyncEngine, book: Casebook, hub: FakeHub, online: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Auto-lock or sign-out while a sync finishes: the run's report comes back (its work is
+    on the hub or still waiting); recording the attempt and the status it would show are
+    skipped, not raised as an engine bug (the supervisor's window walk found this race)."""
+    seeded_case(book)
+    hub.online = online
+    run = engine._run
+
+    def run_then_lock(report: object) -> None:
+        try:
+            run(report)  # type: ignore[arg-type]
+        finally:
+            book.close()  # what locking does, just as the run ends
+
+    monkeypatch.setattr(engine, "_run", run_then_lock)
+    report = engine.sync_once()
+    assert report.ok is online and report.accepted == (3 if online else 0)
+    assert not book.is_open
+
+
 def test_nothing_is_marked_sent_when_the_hub_cannot_be_reached(
     engine: SyncEngine, book: Casebook, hub: FakeHub
 ) -> None:
