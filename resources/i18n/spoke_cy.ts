@@ -3017,6 +3017,25 @@
         </message>
     </context>
     <context>
+        <name>spokeapp.present.release</name>
+        <message>
+            <source>This Spoke is not installed, so its version is not known.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This laptop has Spoke {version}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Your organisation has approved Spoke {version}. Ask your IT contact to install it when it suits you.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Your organisation has approved Spoke {version}. Your IT contact can install it for you, or it is offered at {url}</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>spokeapp.present.reminders</name>
         <message>
             <source>Your check-in was due at {due}. Check in now, or the hub will start alerting people to look for you.</source>
@@ -8762,6 +8781,14 @@ At closing: {closing}.</source>
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Spoke version</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Newer Spoke approved</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Changing your passphrase…</source>
             <translation type="unfinished" />
         </message>
@@ -9004,10 +9031,6 @@ At closing: {closing}.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Sync now (Ctrl+Shift+S)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Sync now</source>
             <translation type="unfinished" />
         </message>
@@ -9153,6 +9176,10 @@ At closing: {closing}.</source>
         </message>
         <message>
             <source>Syncing…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sync now ({key})</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -9403,6 +9430,14 @@ At closing: {closing}.</source>
         </message>
         <message>
             <source>Not assessed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No contact recorded in the last {days} days with: {references} and {n} other case.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No contact recorded in the last {days} days with: {references} and {n} other cases.</source>
             <translation type="unfinished" />
         </message>
         <message>

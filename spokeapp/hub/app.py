@@ -9,14 +9,19 @@ are not UTF-8 with 400 (:class:`spokeapp.hub.asgi.BodyLimit`). Push and pull are
 document, call the same functions. Enrolment and token requests are throttled (429 with
 ``Retry-After``: :mod:`spokeapp.hub.throttles`). The OpenAPI document and its pages are
 served only when asked for, on loopback (``spoke-hub serve --api-docs``); ``spoke-hub
-openapi`` prints the document.
+openapi`` prints the document. ``/readyz`` (:mod:`spokeapp.hub.health`) and ``/metrics``
+(:mod:`spokeapp.hub.metrics`) are for the hub's operators (docs/hub-admin.md); on shutdown the
+push queue is drained before the escalation watch stops.
 """
 
 from __future__ import annotations
 
 import asyncio
 import weakref
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from time import perf_counter
 from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Request
@@ -28,7 +33,9 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from spokeapp.hub import areas, audit_api, audit_trail, devices, lone_working, reports, team
+from spokeapp.hub import health as health_checks
 from spokeapp.hub import people as people_api
+from spokeapp.hub import releases as releases_api
 from spokeapp.hub import subject_file as subject_file_api
 from spokeapp.hub.asgi import (
     AFTER,
@@ -45,6 +52,7 @@ from spokeapp.hub.db import make_engine, reading_session
 from spokeapp.hub.deps import Authorization
 from spokeapp.hub.errors import HubError
 from spokeapp.hub.ledger import META_EPOCH, HubNotInitialised, meta
+from spokeapp.hub.metrics import CONTENT_TYPE, HubMetrics, status_of
 from spokeapp.hub.pull import ScopeGuesses, pull_json_for
 from spokeapp.hub.push.group import QueuedPush
 from spokeapp.hub.push_queue import (
@@ -93,12 +101,33 @@ def create_app(
     token_seconds = settings.access_token_seconds
     limits = throttles or Throttles.default(clock)
     docs = settings.serves_api_docs
+    readiness = health_checks.ReadinessChecks(hub_engine, clock)
+    hub_metrics = HubMetrics(hub_engine, clock, token=settings.metrics_token,
+                             readiness=readiness)
+
+    def watch_started(service: lone_working.WatchService) -> None:
+        service.watcher.first_notices = hub_metrics.first_notices
+        readiness.watch_started(service)
+
+    # the escalation watch (issue 5)
+    watch = lone_working.lifespan(hub_engine, clock, on_start=watch_started)
+
+    @asynccontextmanager
+    async def lifespan(running: FastAPI) -> AsyncIterator[None]:
+        async with watch(running):
+            yield
+            # Shutting down (SIGTERM): uvicorn has stopped accepting and waited for the
+            # requests in hand; pushes whose client stopped waiting are written too before
+            # the watch stops and hands its visits over (docs/hub-admin.md).
+            queue = queues.get(asyncio.get_running_loop())
+            if queue is not None:
+                await queue.drain()
 
     app = FastAPI(
         title="Spoke Hub",
         version="1",
         description="Sync hub for Spoke casebooks. See docs/sync.md.",
-        lifespan=lone_working.lifespan(hub_engine, clock),  # the escalation watch (issue 5)
+        lifespan=lifespan,
         openapi_url="/openapi.json" if docs else None,
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
@@ -107,6 +136,8 @@ def create_app(
     app.state.clock = clock
     app.state.throttles = limits
     app.state.access_token_seconds = token_seconds  # the device report's bound
+    app.state.metrics = hub_metrics
+    app.state.readiness = readiness
 
     @app.exception_handler(HubError)
     async def _hub_error(_request: Request, exc: HubError) -> JSONResponse:
@@ -129,6 +160,26 @@ def create_app(
     def healthz() -> Health:
         with Session(hub_engine) as session:
             return Health(status="ok", hub_epoch=meta(session, META_EPOCH))
+
+    @app.get("/readyz", response_model=health_checks.Readiness,
+             responses={503: {"model": health_checks.Readiness}})
+    def readyz() -> JSONResponse:
+        answer = readiness.check()
+        return JSONResponse(answer.model_dump(),
+                            status_code=200 if answer.status == "ready" else 503)
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics(request: Request) -> Response:
+        refusal = hub_metrics.access.refusal(
+            request.client.host if request.client else None,
+            request.headers.get("authorization"))
+        if refusal is not None:
+            status, code, message = refusal
+            response = error_response(status, code, message)
+            if status == 401:
+                response.headers["WWW-Authenticate"] = "Bearer"
+            return response
+        return Response(content=hub_metrics.exposition(), media_type=CONTENT_TYPE)
 
     @app.post(f"{API_PREFIX}/enrol", response_model=EnrolResponse, responses=ERROR_RESPONSES)
     def enrol(request: Request, body: EnrolRequest) -> EnrolResponse | JSONResponse:
@@ -177,7 +228,14 @@ def create_app(
 
     async def push_answer(authorization: str | None, raw: bytes) -> bytes:
         # Parsed only after the token check, in the queue: strangers learn nothing.
-        return await push_queue().submit(ArrivedPush(authorization, raw))
+        started = perf_counter()
+        try:
+            answer = await push_queue().submit(ArrivedPush(authorization, raw))
+        except Exception as exc:
+            hub_metrics.pushed(status_of(exc), perf_counter() - started)
+            raise
+        hub_metrics.pushed(200, perf_counter() - started)
+        return answer
 
     guesses = ScopeGuesses()
 
@@ -187,8 +245,15 @@ def create_app(
         # PostgreSQL each read commits by itself (no BEGIN/COMMIT round trips): a pull writes
         # nothing, and reading the counter first keeps the page consistent either way
         # (pull.pull_json_for, docs/sync.md "Sequence numbers").
-        with reading_session(hub_engine) as session:
-            return pull_json_for(session, authorization, clock, after, limit, guesses, own)
+        started = perf_counter()
+        try:
+            with reading_session(hub_engine) as session:
+                page = pull_json_for(session, authorization, clock, after, limit, guesses, own)
+        except Exception as exc:
+            hub_metrics.pulled(status_of(exc), perf_counter() - started)
+            raise
+        hub_metrics.pulled(200, perf_counter() - started)
+        return page
 
     # The two routes below are what the OpenAPI document shows; SyncRoutes answers them in
     # front of FastAPI with the same functions (push_answer, pull_params, pull_answer).
@@ -231,6 +296,7 @@ def create_app(
     app.include_router(subject_file_api.router())  # a young person's file (issue 16)
     app.include_router(audit_api.router())  # GET /v1/audit, /v1/devices (issue 16)
     app.include_router(people_api.router())  # GET /v1/people: names, not ids (issue 17)
+    app.include_router(releases_api.router())  # GET /v1/version: approved release (issue 19)
 
     pull_threads = ThreadPoolExecutor(PULL_THREADS, thread_name_prefix="spoke-pull")
     weakref.finalize(app, pull_threads.shutdown, wait=False)

@@ -1,8 +1,15 @@
 """``spoke-hub``: run and administer a Spoke hub with single, non-interactive commands.
 
 Every command takes ``--database URL`` (default: the encrypted embedded file in the user data
-folder, or ``SPOKE_HUB_DATABASE_URL``). Nothing prompts, so every step can be scripted and
-documented. Output names ids and counts only.
+folder, or ``SPOKE_HUB_DATABASE_URL``) and ``--config FILE`` (a TOML file of the settings,
+under the ``SPOKE_HUB_*`` environment variables, under the options: spokeapp.hub.config).
+Nothing prompts, so every step can be scripted and documented. Output names ids and counts
+only, except where naming people is the point (``user list``, ``device report``).
+
+``serve`` stops gracefully on SIGTERM (docs/hub-admin.md, "Stopping the hub"): it stops
+accepting, answers the requests in hand and writes every push already queued, stops the
+escalation watch (whose claims end with its round, so another hub on the same PostgreSQL
+carries on at its next look), writes the high-water mark and exits 0.
 """
 
 from __future__ import annotations
@@ -12,7 +19,9 @@ import gc
 import hashlib
 import json
 import logging
+import math
 import os
+import signal
 import socket
 import sys
 from collections.abc import Callable, Sequence
@@ -32,17 +41,27 @@ from spokeapp.hub import (
     areas,
     audit_view,
     backup,
+    doctor,
+    logs,
+    releases,
     retention,
+    roster,
     safety_cli,
     schema,
     subject_file,
     subject_requests,
 )
 from spokeapp.hub.config import (
+    CONFIG_ENV,
     DEFAULT_HOST,
     DEFAULT_PORT,
     DEFAULT_REFRESH_IDLE_DAYS,
+    DEFAULT_SHUTDOWN_SECONDS,
+    LOG_FORMATS,
+    LOG_LEVELS,
     HubSettings,
+    config_environment,
+    default_config_path,
     is_loopback,
 )
 from spokeapp.hub.db import (
@@ -82,6 +101,11 @@ def _settings(args: argparse.Namespace) -> HubSettings:
         tls_key=getattr(args, "tls_key", None),
         refresh_idle_days=getattr(args, "refresh_idle_days", None),
         api_docs=getattr(args, "api_docs", None) or None,
+        workers=getattr(args, "workers", None),
+        mark_file=getattr(args, "mark_file", None),
+        log_format=getattr(args, "log_format", None),
+        log_level=getattr(args, "log_level", None),
+        shutdown_seconds=getattr(args, "shutdown_seconds", None),
     )
 
 
@@ -142,7 +166,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "Plain HTTP is for this machine only. Listen on 127.0.0.1, or give --tls-cert and "
             "--tls-key to serve other machines."
         )
+    if settings.workers < 1:
+        raise SpokeError("--workers must be at least 1.")
+    if settings.shutdown_seconds < 0:
+        raise SpokeError("--shutdown-seconds must be 0 or more.")
     _refuse_database_key_as_tls_key(settings)
+    logs.configure(settings.log_format, settings.log_level)
     engine = _engine(settings)
     schema.require_current(engine)
     with Session(engine) as session:
@@ -150,36 +179,41 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from spokeapp.hub.lone_working import safety_warnings
 
     for warning in safety_warnings(engine):  # issue 13: a hub with nobody to alert says so
-        print(f"WARNING: {warning}", file=sys.stderr, flush=True)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+        _warn(settings, warning)
     # A database restored from a backup gets a new epoch before any laptop is answered
     # (docs/sync.md, "Hub epoch and restores"); the high-water mark is kept while serving.
-    mark_file = getattr(args, "mark_file", None) or backup.mark_path(settings.database_url,
-                                                                     hub_id)
+    mark_file = settings.mark_file or backup.mark_path(settings.database_url, hub_id)
     check = backup.check_restored(engine, mark_file)
     if check.new_epoch is not None:
-        print(f"This database was restored ({check.reason}): hub epoch changed from "
-              f"{check.old_epoch} to {check.new_epoch}; laptops will re-pull and re-push.",
-              flush=True)
+        restored = (f"This database was restored ({check.reason}): hub epoch changed from "
+                    f"{check.old_epoch} to {check.new_epoch}; laptops will re-pull and re-push.")
+        print(restored, flush=True)
+        if settings.log_format == "json":
+            log.warning("database restored: hub epoch changed (%s)", check.reason)
     keeper = backup.MarkKeeper(engine, mark_file)
     keeper.start()
     try:
-        return _serve(args, settings, engine, keeper.stop)
+        return _serve(settings, engine, keeper.stop)
     finally:
         keeper.stop()
 
 
-def _serve(args: argparse.Namespace, settings: HubSettings, engine: Engine,
-           on_shutdown: Callable[[], None]) -> int:
+def _warn(settings: HubSettings, warning: str) -> None:
+    """A warning at start: on stderr as a plain line, or as a log entry in the JSON log."""
+    if settings.log_format == "json":
+        log.warning("%s", warning)
+    else:
+        print(f"WARNING: {warning}", file=sys.stderr, flush=True)
+
+
+def _serve(settings: HubSettings, engine: Engine, on_shutdown: Callable[[], None]) -> int:
     import uvicorn
 
     class Server(uvicorn.Server):
-        """uvicorn's server, running ``on_shutdown`` once it has stopped serving (uvicorn
-        re-raises SIGTERM after shutdown, so code after ``run`` would never run)."""
+        """uvicorn's server, running ``on_shutdown`` once it has stopped serving."""
 
         async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            log.info("shutting down: no new connections; finishing the requests in hand")
             await super().shutdown(sockets)
             on_shutdown()
 
@@ -199,17 +233,25 @@ def _serve(args: argparse.Namespace, settings: HubSettings, engine: Engine,
     port = sock.getsockname()[1]
     scheme = "https" if settings.tls else "http"
     print(f"Hub listening on {scheme}://{settings.host}:{port}", flush=True)
+    log.info("listening on %s://%s:%d", scheme, settings.host, port)
     certfile = str(settings.tls_cert) if settings.tls_cert else None
     keyfile = str(settings.tls_key) if settings.tls_key else None
-    workers = max(1, int(getattr(args, "workers", 1) or 1))
+    workers = settings.workers
+    # uvicorn handles SIGTERM and SIGINT while it serves (a graceful shutdown), then sends the
+    # signal again to whatever handler was there before: with Python's default for SIGTERM
+    # that kills the process (exit status -15) after a clean stop. This handler makes that
+    # second delivery a no-op, so a stopped hub exits 0 and a service manager sees success.
+    signal.signal(signal.SIGTERM, _stopped)
     # No per-request access log: the hub logs each push itself (device, counts) and a pull
     # at debug; a line for every request was ~5 % of the hub's CPU with 200 laptops syncing
     # (docs/sync.md, "Speed"). A reverse proxy in front keeps access logs if wanted.
+    grace = max(1, math.ceil(settings.shutdown_seconds))
     if workers == 1:
         config = uvicorn.Config(app, log_config=None, access_log=False,
-                                timeout_graceful_shutdown=5,
+                                timeout_graceful_shutdown=grace,
                                 ssl_certfile=certfile, ssl_keyfile=keyfile)
         Server(config).run(sockets=[sock])
+        log.info("stopped")
         return 0
     # Several worker processes on the one listening socket (docs/sync.md, "Speed"): each
     # builds its app from the environment, so the database URL is passed on there.
@@ -222,11 +264,15 @@ def _serve(args: argparse.Namespace, settings: HubSettings, engine: Engine,
     os.environ["SPOKE_HUB_API_DOCS"] = "1" if settings.api_docs else "0"
     config = uvicorn.Config(
         "spokeapp.hub.cli:worker_app", factory=True, workers=workers, access_log=False,
-        log_config=_WORKER_LOGGING, timeout_graceful_shutdown=5, ssl_certfile=certfile,
-        ssl_keyfile=keyfile,
+        log_config=logs.logging_config(settings.log_format, settings.log_level),
+        timeout_graceful_shutdown=grace, ssl_certfile=certfile, ssl_keyfile=keyfile,
     )
     Multiprocess(config, sockets=[sock]).run()
     return 0
+
+
+def _stopped(_signum: int, _frame: object) -> None:
+    """SIGTERM after uvicorn's graceful shutdown: nothing left to do (see ``_serve``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,16 +304,6 @@ def worker_app() -> FastAPI:
     app.state.gc_tuning = GcTuning()
     app.state.gc_tuning.apply()
     return app
-
-
-#: Logging in each worker process as ``serve`` sets it up for itself (ids and counts only).
-_WORKER_LOGGING: dict[str, object] = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"level": "INFO", "handlers": ["stderr"]},
-}
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
@@ -399,15 +435,26 @@ def cmd_restore_epoch(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    mark = backup.backup(settings.database_url, args.file)
-    print(f"Backup written to {args.file} (hub {mark.hub_id}, sequence {mark.max_seq}), "
-          "encrypted with the hub's key file: keep a copy of that key file apart from it.")
+    if is_embedded(settings.database_url):
+        mark = backup.backup(settings.database_url, args.file, key_file=args.key_file)
+        print(f"Backup written to {args.file} (hub {mark.hub_id}, sequence {mark.max_seq}), "
+              "encrypted with the hub's key file: keep a copy of that key file apart from it.")
+        return 0
+    key = backup.backup_key_path(args.key_file)  # PostgreSQL (docs/hub-admin.md)
+    new_key = not key.exists()
+    mark = backup.backup(settings.database_url, args.file, key_file=key)
+    if new_key:
+        print(f"Created the backup key file {key} (mode 0600). Keep a copy of it apart from "
+              "the backups: no backup can be restored without it.")
+    print(f"Backup written to {args.file} (hub {mark.hub_id}, sequence {mark.max_seq}): "
+          f"pg_dump, encrypted with the backup key file {key}.")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    mark, epoch = backup.restore(settings.database_url, args.file)
+    mark, epoch = backup.restore(settings.database_url, args.file, key_file=args.key_file,
+                                 mark_file=settings.mark_file)
     print(f"Restored hub {mark.hub_id} to sequence {mark.max_seq} from {args.file}. Hub epoch "
           f"changed from {mark.epoch} to {epoch}: laptops will re-pull and re-push what the "
           "hub no longer has.")
@@ -423,6 +470,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="sqlcipher:///PATH or postgresql://... (default: encrypted file in the user "
         "data folder, or SPOKE_HUB_DATABASE_URL)",
+    )
+    common.add_argument(
+        "--config", type=Path, default=None, metavar="FILE",
+        help=f"settings file (TOML; default: {CONFIG_ENV}, else {default_config_path()} if it "
+        "exists); SPOKE_HUB_* variables override it, options override both",
     )
     tls = argparse.ArgumentParser(add_help=False)
     tls.add_argument("--tls-cert", type=Path, default=None, metavar="FILE")
@@ -443,7 +495,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default=None, help=f"default {DEFAULT_HOST}")
     p.add_argument("--port", type=int, default=None, help=f"default {DEFAULT_PORT}; 0 = any")
     p.add_argument(
-        "--workers", type=int, default=1, metavar="N",
+        "--workers", type=int, default=None, metavar="N",
         help="worker processes (default 1; more helps many laptops at once on PostgreSQL)",
     )
     p.add_argument(
@@ -460,6 +512,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--api-docs", action="store_true",
         help="serve /openapi.json, /docs and /redoc (loopback only; see `spoke-hub openapi`)",
     )
+    p.add_argument("--log-format", choices=LOG_FORMATS, default=None,
+                   help="text (default) or json: one JSON object a line")
+    p.add_argument("--log-level", choices=LOG_LEVELS, default=None, help="default info")
+    p.add_argument(
+        "--shutdown-seconds", type=float, default=None, metavar="S",
+        help=f"after SIGTERM, how long to finish the requests in hand (default "
+        f"{DEFAULT_SHUTDOWN_SECONDS:g})",
+    )
     p.set_defaults(run=cmd_serve)
 
     p = commands.add_parser(
@@ -473,6 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", required=True, choices=ROLES)
     p.add_argument("--team", default=None)
     p.set_defaults(run=cmd_user_add)
+    roster.register_user_list(user, common, _settings)  # issue 19: find a person by name
 
     case = commands.add_parser("case", help="cases").add_subparsers(dest="action", required=True)
     p = case.add_parser("assign", parents=[common], help="give a case to another worker")
@@ -514,14 +575,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=cmd_restore_epoch)
 
+    backup_key = argparse.ArgumentParser(add_help=False)
+    backup_key.add_argument(
+        "--key-file", type=Path, default=None, metavar="FILE",
+        help="PostgreSQL: the backup key file (default: backup.key in the hub's data folder, "
+        "made at the first backup)",
+    )
     p = commands.add_parser(
-        "backup", parents=[common], help="write an encrypted copy of the embedded hub"
+        "backup", parents=[common, backup_key],
+        help="write an encrypted copy of the hub (SQLCipher copy, or pg_dump on PostgreSQL)",
     )
     p.add_argument("file", type=Path, metavar="FILE")
     p.set_defaults(run=cmd_backup)
 
     p = commands.add_parser(
-        "restore", parents=[common],
+        "restore", parents=[common, backup_key],
         help="put a backup back (hub stopped); sets a new epoch so laptops re-sync",
     )
     p.add_argument("file", type=Path, metavar="FILE")
@@ -530,10 +598,13 @@ def build_parser() -> argparse.ArgumentParser:
     safety_cli.register(commands, common, _settings)  # lone working (issue 5)
     approvals.register(commands, common, _settings)  # sign-off of configured kinds (issue 6)
     areas.register(commands, common, _settings)  # local authority areas (issue 14)
+    releases.register(commands, common, _settings)  # approved Spoke version (issue 19)
     audit_view.register(commands, common, _settings)  # the audit, for the officer (issue 16)
     retention.register(commands, common, _settings)  # retention rule, review, legal hold (issue 16)
     subject_requests.register(commands, common, _settings)  # access/erasure requests (issue 16)
     subject_file.register(commands, common, _settings)  # requests bundle (issue 16)
+    roster.register_team_list(commands, common, _settings)  # issue 19
+    doctor.register(commands, [common, tls], _settings)  # spoke-hub doctor (issue 19)
     return parser
 
 
@@ -541,7 +612,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``spoke-hub`` console script; returns the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        return int(args.run(args))
+        with config_environment(getattr(args, "config", None)):
+            return int(args.run(args))
     except SpokeError as exc:
         print(f"spoke-hub: {exc}", file=sys.stderr)
         return 1

@@ -7,6 +7,11 @@ both back ends and the test suite proves it. URLs:
   lives in ``PATH`` with suffix ``.key`` (``hub.db`` -> ``hub.key``), created 0600 by
   ``spoke-hub init``. WAL with ``synchronous = FULL``: an acknowledged push survives power loss.
 * ``postgresql://...`` - PostgreSQL through psycopg 3.
+
+Every engine refuses a database migrated by a newer Spoke Hub (:class:`SchemaGuard`): its
+first connection reads the stored Alembic revision and raises
+:class:`spokeapp.hub.schema.SchemaTooNew` if this hub does not know it, so ``serve`` and every
+command that opens the database stop before reading or writing anything.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from spokeapp.domain.errors import SpokeError
+from spokeapp.hub import schema
 
 SQLCIPHER_SCHEME = "sqlcipher"
 KEY_BYTES = 32
@@ -146,8 +152,56 @@ def _embedded_engine(database_url: str) -> Engine:
     return engine
 
 
-def make_engine(database_url: str) -> Engine:
-    """An engine for ``sqlcipher:///PATH`` or ``postgresql://...`` (same code for both)."""
+class SchemaGuard:
+    """A ``connect`` listener refusing a database whose schema revision this hub does not know
+    (migrated by a newer Spoke Hub): raises SchemaTooNew at the engine's first connection, and
+    at every later one until a check has passed. An empty database passes."""
+
+    def __init__(self) -> None:
+        self.passed = False
+
+    def __call__(self, dbapi_connection: Any, _record: Any) -> None:
+        if self.passed:
+            return
+        stored = stored_revisions(dbapi_connection)
+        if stored:
+            schema.refuse_unknown(stored)
+        self.passed = True
+
+
+def stored_revisions(dbapi_connection: Any) -> list[str]:
+    """The ``alembic_version`` rows of a raw (driver) connection; [] before any migration.
+    Leaves no transaction open."""
+    postgres = not isinstance(dbapi_connection, sqlcipher_dbapi.Connection)
+    exists = ("SELECT to_regclass('alembic_version') IS NOT NULL" if postgres else
+              "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+              "AND name = 'alembic_version'")
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(exists)
+        if not cursor.fetchone()[0]:
+            return []
+        cursor.execute("SELECT version_num FROM alembic_version")
+        return [str(row[0]) for row in cursor.fetchall()]
+    finally:
+        cursor.close()
+        if postgres:
+            dbapi_connection.rollback()
+
+
+def make_engine(database_url: str, *, schema_check: bool = True) -> Engine:
+    """An engine for ``sqlcipher:///PATH`` or ``postgresql://...`` (same code for both).
+
+    With ``schema_check`` (always, but for ``spoke-hub doctor`` and ``restore``, which must
+    open any database to report on it or replace it) the engine refuses a database migrated
+    by a newer Spoke Hub (:class:`SchemaGuard`)."""
+    engine = _engine(database_url)
+    if schema_check:
+        event.listen(engine, "connect", SchemaGuard())
+    return engine
+
+
+def _engine(database_url: str) -> Engine:
     if is_embedded(database_url):
         return _embedded_engine(database_url)
     url = make_url(database_url)

@@ -124,6 +124,17 @@ class PushQueue(Generic[T]):
             self._checker = asyncio.create_task(self._check())
         return await future
 
+    async def drain(self) -> None:
+        """Return once every push handed to the queue has been checked and written (or
+        refused), including those whose client stopped waiting: what a graceful shutdown
+        waits for before the hub stops (docs/hub-admin.md, "Stopping the hub")."""
+        while True:
+            busy = [task for task in (self._checker, self._writer)
+                    if task is not None and not task.done()]
+            if not busy:
+                return
+            await asyncio.wait(busy)
+
     @staticmethod
     def _take(queue: list[Q]) -> list[Q]:
         """The first pushes of ``queue`` (removed from it): at most GROUP_MAX_PUSHES and

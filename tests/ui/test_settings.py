@@ -56,3 +56,38 @@ def test_pins_are_saved_off_the_gui_thread_once(
     assert pins_set_up(shell.book)
     assert pins.save_button.isEnabled() and pins.remove_button.isEnabled()
     assert "PINs are saved" in pins.message.text()
+
+
+def test_settings_says_calmly_when_the_hub_approves_a_newer_spoke(
+    qtbot: Any, make_shell: Any, seeded: str
+) -> None:
+    """The hub's answer kept at the last sync (spokeapp.present.release) shows when Settings
+    is opened: a newer approved release gives a notice, the running one none."""
+    import json
+
+    from spokeapp.sync.engine import RELEASE_SETTING
+
+    shell = make_shell()
+    unlock(qtbot, shell)
+    window, page = shell.main_window, shell.main_window.settings
+
+    def open_settings() -> None:
+        window.show_page(0)
+        for number in range(window.pages.count()):
+            window.show_page(number)
+            if page.isVisible():
+                return
+        raise AssertionError("no page shows Settings")
+
+    open_settings()
+    assert page.version.text().startswith("This laptop has Spoke ")
+    assert not page.update_notice.isVisible()
+    shell.book.set_setting(RELEASE_SETTING, json.dumps(
+        {"version": "99.0", "url": "https://it.example.invalid/spoke"}))
+    open_settings()
+    assert page.update_notice.isVisible()
+    assert "approved Spoke 99.0" in page.update_notice.text()
+    assert "https://it.example.invalid/spoke" in page.update_notice.text()
+    shell.book.set_setting(RELEASE_SETTING, "")
+    open_settings()
+    assert not page.update_notice.isVisible()

@@ -1,11 +1,12 @@
-"""Settings: how soon Spoke locks itself, changing the passphrase, and the check-in and duress
-PINs for lone working (:mod:`spokeapp.ui.views.visit_pins`)."""
+"""Settings: how soon Spoke locks itself, changing the passphrase, the check-in and duress
+PINs for lone working (:mod:`spokeapp.ui.views.visit_pins`), and which Spoke this is (with a
+notice when the hub's administrator has approved a newer one: spokeapp.present.release)."""
 
 from __future__ import annotations
 
 import itertools
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,7 +23,9 @@ from PySide6.QtWidgets import (
 from spokeapp.domain.errors import SpokeError
 from spokeapp.i18n import translator
 from spokeapp.present.passphrase import passphrase_problem
+from spokeapp.present.release import running_version, update_notice, version_line
 from spokeapp.store.casebook import Casebook
+from spokeapp.sync.engine import RELEASE_SETTING
 from spokeapp.ui.forms import ASK_FINALISE_SETTING
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
@@ -108,6 +111,17 @@ class SettingsPage(QWidget):
         layout.addWidget(pass_box)
         self.pins = PinSetup(book, self, tasks=tasks)
         layout.addWidget(self.pins)
+        version_box = QGroupBox(tr("Spoke version"), self)
+        self._running = running_version()
+        self.version = paragraph(version_line(self._running), version_box)
+        self.update_notice = paragraph("", version_box)
+        self.update_notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.update_notice.setAccessibleName(tr("Newer Spoke approved"))
+        self.update_notice.hide()
+        version_layout = QVBoxLayout(version_box)
+        version_layout.addWidget(self.version)
+        version_layout.addWidget(self.update_notice)
+        layout.addWidget(version_box)
         layout.addStretch(1)
 
         self.idle_minutes.valueChanged.connect(self._idle_changed)
@@ -128,6 +142,13 @@ class SettingsPage(QWidget):
             self.ask_finalise.blockSignals(True)
             self.ask_finalise.setChecked(asking)
             self.ask_finalise.blockSignals(False)
+        self.show_release()
+
+    def show_release(self) -> None:
+        """The notice when the hub (at the last sync) approves a newer Spoke than this one."""
+        notice = update_notice(self._book.setting(RELEASE_SETTING), self._running)
+        self.update_notice.setText(notice or "")
+        self.update_notice.setVisible(notice is not None)
 
     def _ask_finalise_toggled(self, ask: bool) -> None:
         book, value = self._book, "yes" if ask else "no"

@@ -47,9 +47,12 @@ def _worker_and_codes(database_url: str, count: int = 1) -> tuple[str, list[str]
 
 
 def test_backup_and_restore_give_a_new_epoch_and_laptops_resend_what_was_lost(
-    tmp_path: Path,
+    database_url: str, tmp_path: Path,
 ) -> None:
-    url = f"sqlcipher:///{tmp_path / 'hub' / 'hub.db'}"
+    """On both back ends: SQLCipher copy, or pg_dump/pg_restore (docs/hub-admin.md)."""
+    url = database_url
+    # PostgreSQL backups are encrypted with a backup key file (the embedded hub's with hub.key).
+    key = [] if is_embedded(url) else ["--key-file", str(tmp_path / "keys" / "backup.key")]
     worker, (code,) = _worker_and_codes(url)
     port = str(free_port())
     book, _ = new_casebook(tmp_path / "laptop", author=worker)
@@ -63,7 +66,7 @@ def test_backup_and_restore_give_a_new_epoch_and_laptops_resend_what_was_lost(
             engine.enrol(hub.base_url, code, "Test laptop")
             assert engine.sync_once().accepted == 2
             backed_up = run_cli("backup", str(tmp_path / "backups" / "monday.db"),
-                                "--database", url)
+                                "--database", url, *key)
             assert backed_up.returncode == 0, backed_up.stderr
             assert "Backup written" in backed_up.stdout
             old_epoch = _epoch(hub.base_url)
@@ -72,9 +75,10 @@ def test_backup_and_restore_give_a_new_epoch_and_laptops_resend_what_was_lost(
             assert engine.sync_once().accepted == 3
         assert _hub_records(url) == 5
 
-        refused = run_cli("restore", str(tmp_path / "nothing.db"), "--database", url)
+        refused = run_cli("restore", str(tmp_path / "nothing.db"), "--database", url, *key)
         assert refused.returncode == 1 and "No backup file" in refused.stderr
-        restored = run_cli("restore", str(tmp_path / "backups" / "monday.db"), "--database", url)
+        restored = run_cli("restore", str(tmp_path / "backups" / "monday.db"), "--database", url,
+                           *key)
         assert restored.returncode == 0, restored.stderr
         assert "Hub epoch changed" in restored.stdout
         assert _hub_records(url) == 2  # the hub forgot the three sessions
