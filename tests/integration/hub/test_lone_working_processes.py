@@ -155,13 +155,15 @@ def test_a_hub_killed_mid_ladder_resumes_it_no_tier_skipped_none_alerted_twice(
         done = run_cli("safety", "notifier", "webhook", "add", "--name", "arc",
                        "--url", receiver.url("/arc"), "--database", url)
         assert done.returncode == 0, done.stderr
-        now = utc_now()
-        # deadline 59 min 52 s ago: buddy (+15) and on-call (+30) are due at once, the
-        # manager's decision (+60) in 8 seconds
-        plan = visit_plan(worker, now - timedelta(minutes=119, seconds=52), hours=4)
-        manager_due = now + timedelta(seconds=8)
         with spawn_hub(url) as first, (spawn_hub(url) if kind == "postgresql"
                                        else _nothing()) as _second:
+            # Timed from when the hubs are up (starting two on a busy machine took seconds of
+            # the 8 below, and the kill then landed after the next tier fell due).
+            now = utc_now()
+            # deadline 59 min 52 s ago: buddy (+15) and on-call (+30) are due at once, the
+            # manager's decision (+60) in 8 seconds
+            plan = visit_plan(worker, now - timedelta(minutes=119, seconds=52), hours=4)
+            manager_due = now + timedelta(seconds=8)
             laptop = Laptop(first.base_url)
             laptop.enrol(code)
             assert laptop.push_records(plan).json()["results"][0]["watch"] is not None
