@@ -1035,6 +1035,9 @@ class SyncEngine:
         first at the next sync, after the one before it, like any outgoing batch.
         """
         done = 0
+        if total:
+            # Shown at once ("0 of N"): the first acknowledgement can be a whole batch away.
+            self._progress(phase, 0, total)
         answered: tuple[_Prepared, PushResponse] | None = None  # not yet applied here
         head = self._account().chain_head
         # Lazily: a batch's canonical bytes (its size) are made just before it is prepared,

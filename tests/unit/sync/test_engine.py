@@ -373,6 +373,17 @@ def test_progress_events_are_plain_callbacks(engine: SyncEngine, book: Casebook,
     assert all(e.done <= e.total for e in events if e.kind == "progress")
 
 
+def test_upload_progress_shows_at_once_before_the_first_batch_is_answered(
+    engine: SyncEngine, book: Casebook, events: list[SyncEvent]
+) -> None:
+    seeded_case(book)
+    waiting = engine.status().waiting
+    engine.sync_once()
+    upload = [e for e in events if e.kind == "progress" and e.phase == "upload"]
+    assert (upload[0].done, upload[0].total) == (0, waiting)
+    assert upload[-1].done == waiting
+
+
 def test_records_written_with_young_person_and_case_keep_their_links(
     engine: SyncEngine, book: Casebook, hub: FakeHub
 ) -> None:
