@@ -15,14 +15,15 @@ import struct
 import sys
 from pathlib import Path
 
-# Python modules left out: Qt modules the app never loads; the hub's PostgreSQL driver (the
-# app's demo hub is the embedded one) and uvicorn's optional speed-ups; development tools and
-# optional extras that hooks or optional imports would otherwise drag in (pygments through
-# Mako's plugin, rich through a hook).
+# Python modules left out: Qt modules the app never loads (it does load QtPdf and
+# QtPdfWidgets: a case's PDF documents are previewed inside Spoke, docs/attachments.md); the
+# hub's PostgreSQL driver (the app's demo hub is the embedded one) and uvicorn's optional
+# speed-ups; development tools and optional extras that hooks or optional imports would
+# otherwise drag in (pygments through Mako's plugin, rich through a hook).
 EXCLUDES = [
     "tkinter",
     "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.Qt3DCore",
-    "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtPdf", "PySide6.QtMultimedia",
+    "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtMultimedia",
     "psycopg", "psycopg_binary", "uvloop", "httptools",
     "numpy", "scipy", "hypothesis", "pytest", "_pytest", "mypy", "ast_serialize", "IPython",
     "pygments", "rich", "markdown_it", "mdurl", "pydoc_data",
@@ -34,16 +35,19 @@ EXCLUDES = [
     "readline", "rlcompleter",
 ]
 # Qt plugins and libraries the app never loads: the virtual keyboard (QML and Qt Quick come with
-# it); image formats it never reads (PDF, TIFF, WebP, TGA, WBMP); and the platforms of kiosks
-# and embedded devices without a desktop (EGLFS, Linux framebuffer, VNC, Vulkan display, evdev
-# and TUIO input). A desktop is served by xcb (X11) and Wayland, and the tests by offscreen.
-# Of Qt's translations only qtbase_*.qm are kept, the only ones spokeapp/ui/translation.py
-# loads.
+# it); image formats it never reads (TIFF, TGA, WBMP, and PDF as a picture: documents' PDFs are
+# shown by libQt6Pdf, which stays, as does WebP, a picture type documents preview); and the
+# platforms of kiosks and embedded devices without a desktop (EGLFS, Linux framebuffer, VNC,
+# Vulkan display, evdev and TUIO input). A desktop is served by xcb (X11) and Wayland, and the
+# tests by offscreen.
+# Of Qt's translations only qtbase_*.qm of the languages Spoke itself is translated into are
+# kept (resources/i18n/spoke_*.qm): spokeapp/ui/translation.py loads Qt's words only with
+# Spoke's own (today Welsh, for which Qt has none, so none: -5.7 MiB).
 QT_UNUSED = (
     "platforminputcontexts/libqtvirtualkeyboardplugin",
-    "libQt6VirtualKeyboard", "libQt6Qml", "libQt6Quick", "libQt6Pdf",
-    "imageformats/libqpdf", "imageformats/libqtiff", "imageformats/libqwebp",
-    "imageformats/libqtga", "imageformats/libqwbmp",
+    "libQt6VirtualKeyboard", "libQt6Qml", "libQt6Quick",
+    "imageformats/libqpdf", "imageformats/libqtiff", "imageformats/libqtga",
+    "imageformats/libqwbmp",
     "platforms/libqeglfs", "platforms/libqminimalegl", "platforms/libqlinuxfb",
     "platforms/libqvnc", "platforms/libqvkkhrdisplay", "egldeviceintegrations/",
     "libQt6EglFSDeviceIntegration", "libQt6EglFsKmsSupport", "plugins/generic/",
@@ -75,7 +79,15 @@ def keep(dest: str, platform: str = sys.platform) -> bool:
         return False
     if platform.startswith("linux") and is_system_library(name):
         return False
-    return not ("/Qt/translations/" in dest and not name.startswith("qtbase_"))
+    if "/Qt/translations/" in dest:
+        return name in {f"qtbase_{language}.qm" for language in spoke_languages()}
+    return True
+
+
+def spoke_languages(i18n: Path | None = None) -> list[str]:
+    """The languages Spoke has a compiled catalogue for ("cy" from spoke_cy.qm)."""
+    folder = i18n or Path(__file__).resolve().parents[1] / "resources" / "i18n"
+    return sorted(path.stem.removeprefix("spoke_") for path in folder.glob("spoke_*.qm"))
 
 
 SIZES = (16, 32, 48, 64, 128, 256)

@@ -557,6 +557,84 @@ def young_person_screenshots(app: QApplication, window: MainWindow, tasks: TaskR
     save(window, folder, "43-case-earlier-versions")
 
 
+def documents_screenshots(app: QApplication, window: MainWindow, tasks: TaskRunner,
+                          folder: Path, case_id: str) -> None:
+    """The case page's Documents (a consent form on a session, a photo, a letter in its second
+    version, one not downloaded yet), a picture's preview and the form that adds a file."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice  # noqa: TID251 - drives the UI
+    from PySide6.QtGui import QColor, QImage, QPainter  # noqa: TID251 - drives the UI
+    from PySide6.QtWidgets import QScrollArea  # noqa: TID251 - drives the UI
+
+    from spokeapp.domain.ids import new_id
+    from spokeapp.domain.records import Attachment, Session
+    from spokeapp.ui.views.attachments import Source
+
+    def png(width: int, height: int) -> bytes:
+        image = QImage(width, height, QImage.Format.Format_RGB32)
+        image.fill(QColor("#dfe8f1"))
+        painter = QPainter(image)
+        painter.fillRect(0, int(height * 0.6), width, height, QColor("#7aa36b"))
+        painter.fillRect(int(width * 0.55), int(height * 0.25), int(width * 0.08),
+                         int(height * 0.4), QColor("#555555"))
+        painter.end()
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")
+        return bytes(data.data())
+
+    book = window.book
+    sessions = [s.record for s in book.records("session", case_id=case_id)
+                if isinstance(s.record, Session) and s.state == "final"]
+    session = max(sessions, key=lambda s: s.occurred_at)
+    pdf = b"%PDF-1.4\n% fictional demo consent form\n" + b"0" * 180_000
+    book.attach(pdf, case_id=case_id, title="Signed consent to share",
+                document_date=session.occurred_at.date(), file_name="Consent form (signed).pdf",
+                attached_kind="session", attached_to=session.id,
+                note="Signed together at the session; a copy was given to them.")
+    book.attach(png(1600, 1000), case_id=case_id, title="Bus stop they described",
+                document_date=TODAY - timedelta(days=9), file_name="bus-stop.png",
+                note="Fictional demo photo.")
+    first = book.attach(b"PK\x03\x04 fictional demo letter " * 900, case_id=case_id,
+                        title="Letter from college", document_date=TODAY - timedelta(days=30),
+                        file_name="college-letter.docx")
+    book.attach(b"PK\x03\x04 fictional demo letter, signed " * 900, case_id=case_id,
+                title="Letter from college", document_date=TODAY - timedelta(days=28),
+                file_name="college-letter-signed.docx", replaces=first.id)
+    # One the supervisor added on their laptop, whose file the next sync brings.
+    book.save(Attachment(id=new_id(), case_id=case_id, attached_kind=None, attached_to=None,
+                         title="Strategy meeting minutes", document_date=TODAY - timedelta(days=2),
+                         file_name="minutes.pdf", media_type="application/pdf", size=412_000,
+                         sha256="ab" * 32), finalise=True)
+    window.open_case(case_id)
+    settle(app, tasks)
+    documents = window.case_page.documents
+    documents.refresh()
+    settle(app, tasks)
+    documents.select(documents.lines[-1].attachment.id)
+    area = documents.parentWidget()
+    while area is not None and not isinstance(area, QScrollArea):
+        area = area.parentWidget()
+    if isinstance(area, QScrollArea):
+        area.ensureWidgetVisible(documents)
+    settle(app, tasks)
+    save(window, folder, "47-case-documents")
+    photo = next(line for line in documents.lines if line.title.startswith("Bus stop"))
+    documents.select(photo.attachment.id)
+    preview = documents.preview()
+    settle(app, tasks)
+    assert preview is not None
+    save(preview, folder, "48-document-preview")
+    preview.reject()
+    letter = pdf[:2000]
+    documents.add_source(Source(letter, "Referral letter from school.pdf", len(letter)))
+    settle(app, tasks)
+    assert documents.dialog is not None
+    save(documents.dialog, folder, "49-add-document")
+    documents.dialog.reject()
+    settle(app, tasks)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("folder", nargs="?", default="screenshots")
@@ -649,6 +727,7 @@ def main() -> int:
         consent_screenshots(app, window, tasks, folder, case_id)
         subject_file_screenshots(app, window, tasks, folder, case_id)
         young_person_screenshots(app, window, tasks, folder, case_id)
+        documents_screenshots(app, window, tasks, folder, case_id)
         board_screenshot(app, folder, "19-lone-working-board", (width, height))
         review_screenshots(app, folder)
         audit_screenshots(app, folder)

@@ -595,6 +595,22 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>is required</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>must be more than 0 bytes</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>must be the file's SHA-256: 64 lowercase hexadecimal digits</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>must not be blank; leave it empty</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>is required when they prefer to self-describe</source>
             <translation type="unfinished" />
         </message>
@@ -636,10 +652,6 @@
         </message>
         <message>
             <source>must be more than 0 unless the session was missed</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>must not be blank; leave it empty</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -691,6 +703,18 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>must be a file name only, without a folder or control characters</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>is required when it is attached to a record</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>is required unless it is attached to a referral</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>may list at most {count}</source>
             <translation type="unfinished" />
         </message>
@@ -720,6 +744,18 @@
         </message>
         <message>
             <source>must be one of: {choices}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>cannot be this attachment itself</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>is required: the record it is attached to</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>must be one of {choices}</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -1228,6 +1264,10 @@
             <source>Made from one laptop's casebook: versions are those written or received on this laptop, and the audit is this laptop's own.</source>
             <translation type="unfinished" />
         </message>
+        <message>
+            <source>Attached documents are listed (title, date, file name, size and SHA-256 fingerprint) but their contents are not in this file: review each document and give a copy separately where it may be released.</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>spokeapp.present.areas</name>
@@ -1249,6 +1289,159 @@
         </message>
         <message>
             <source>Your hub lists no areas yet (your hub administrator adds them). Choose Not known for now; the area can be set on the case later.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>spokeapp.present.attachments</name>
+        <message>
+            <source>PDF</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Word document</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Document</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Text</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Spreadsheet</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Presentation</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Email</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Zip archive</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The case</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Image</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>File</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Missed session on {day}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Session on {day}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The case as a whole</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Added by {name} on {day}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Open a copy outside Spoke?</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Open a copy</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Open a copy</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Safeguarding concern on {day}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Referral received {day}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A session</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A safeguarding concern</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The referral</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{title} (version {n} of {total})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{kind}, {size}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>It comes to this laptop with the next sync.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Added by {name}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{kind}, {size}; not downloaded yet</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{title} ({file_name}, {file}).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Belongs to: {what}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{added}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>To open “{name}” in another program, Spoke puts a copy of it outside the encrypted casebook while it is open.
+
+When you have finished with it, press “Close the copy” here and Spoke will delete it (it also does so when it locks or when you quit). Changes made to the copy are not kept in Spoke.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{version}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Note: {note}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Version {n}: {added}, {file_name} ({size})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Not downloaded yet</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Version {n} of {total}</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -2652,6 +2845,10 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Attachment</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Children's social care</source>
             <translation type="unfinished" />
         </message>
@@ -2760,6 +2957,14 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>{n} byte</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{n} bytes</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Awaiting supervisor sign-off</source>
             <translation type="unfinished" />
         </message>
@@ -2817,6 +3022,14 @@
         </message>
         <message>
             <source>Amendment to a {thing}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Attachment: {title}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{kb} KB</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -2921,6 +3134,26 @@
         </message>
         <message>
             <source>Correction</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Title</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Date of the document</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>File</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Size</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Note</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -3250,6 +3483,10 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Attached documents (listed; their contents are not in this file)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Consent and information shared</source>
             <translation type="unfinished" />
         </message>
@@ -3363,6 +3600,10 @@
         </message>
         <message>
             <source>Work with professionals</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Attached document</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -4295,6 +4536,65 @@
         </message>
     </context>
     <context>
+        <name>spokeapp.store.attachments</name>
+        <message>
+            <source>{n} byte</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{n} bytes</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This file is more than {size}; your hub accepts files up to {limit}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This file is {size}; your hub accepts files up to {limit}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This file is empty (0 bytes): there is nothing to attach.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The file changed while it was being attached, so nothing was saved. Wait until it is finished (for example, saved or downloaded), then attach it again.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This file is not on this laptop yet: it is fetched from the hub at the next sync.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>That part of the file does not exist.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The file could not be read, so nothing was attached.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A part of an attached file from the hub has the wrong number or length; it was not stored and is fetched again at the next sync.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No part of that file is on this laptop.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No attachment on this laptop names that file.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A part of an attached file from the hub does not match the file's size; it was not stored.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Parts of that file have not arrived yet: {count} of {total}.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>spokeapp.store.casebook</name>
         <message>
             <source>A casebook already exists in this profile; nothing was changed.</source>
@@ -4321,15 +4621,15 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Only drafts can be discarded.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>This record has been finalised and cannot be changed. Record an amendment instead.</source>
             <translation type="unfinished" />
         </message>
         <message>
             <source>A record with this id is of another kind.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Only drafts can be discarded.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -5370,6 +5670,309 @@ They are kept on this laptop and sent the next time Spoke is open and connected.
         </message>
         <message>
             <source>No single area on the list covers {district}: pick the area.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>spokeapp.ui.views.attachments</name>
+        <message>
+            <source>Title</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Date of the document</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Belongs to</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Note</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Make the photo smaller</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>PDF, {n} page.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>PDF, {n} pages.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Spoke could not read this picture (it may be damaged, or of another type than its name says).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Spoke could not read this picture, so it was not made smaller. Untick “Make the photo smaller” to attach it as it is.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>New version of a document</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Add a document</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Title</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Date of the document</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The date on the document, or when the photo was taken.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Belongs to</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Note</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A smaller copy is kept instead of the original: quicker to sync, and the camera's details (such as where it was taken) are left out.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Add (Ctrl+Enter)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Add the document</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>About this preview</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Open a cop&amp;y…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Open a copy in another program</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Close (Esc)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Close</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Reading…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This file is not on this laptop yet: it comes with the next sync.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Documents</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Documents, newest first</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Drop files here to add them to the case</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No documents yet. Add a file, drop one here, or paste a picture.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No documents yet</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The selected document</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Add a file to this case</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Add a document, photo or other file to this case (or drop files on this section)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Paste a picture from the clipboard</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Preview</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Preview the selected document</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Open a copy of the selected document in another program</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Ne&amp;w version…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Add a new version of the selected document</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Close t&amp;he copy</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Close the copy and delete it</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{n} copy is open outside Spoke.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{n} copies are open outside Spoke.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{file_name} ({kind}, {size})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>adding it</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Picture, {width} by {height} pixels.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Date</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>File</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Documents message</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Only files can be added (not folders).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>There is no picture on the clipboard to paste. Copy one first (for example a screenshot), then paste.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No program on this laptop opens this type of file, so the copy was deleted.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Spoke could not delete the copy: another program still has it open. Close it there first, then press “Close the copy” again.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Close t&amp;he copies</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This picture says it is {width} by {height} pixels: too large for Spoke to open safely (at most {most} million pixels).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>File: {about}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>It replaces “{title}”, which is kept as an earlier version.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Make the photo smaller (longest side {pixels} pixels)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Preview: {title}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Picture: {title}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Pages of {title}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Spoke does not preview this type of file ({kind}). To read it, open a copy in another program.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Add file… ({keys})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Paste image ({keys})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Pasted image</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose the new version of “{title}”</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Spoke could not write the copy (is the disk full?). Nothing was left behind.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A copy of “{name}” is open outside Spoke.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This PDF is protected by a password, so Spoke cannot show it. Open a copy to read it in another program.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Spoke could not read this PDF (it may be damaged). Open a copy to try another program.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Earlier versions: {versions}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{kind}, {size}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Word document</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{reason} Tick “Make the photo smaller” to attach a smaller copy of it.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -8976,6 +9579,10 @@ At closing: {closing}.</source>
         </message>
         <message>
             <source>Downloading updates</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sending and fetching documents</source>
             <translation type="unfinished" />
         </message>
         <message>

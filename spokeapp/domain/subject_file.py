@@ -3,8 +3,9 @@
 :func:`build_bundle` turns what a hub (or a laptop) holds about one case into one JSON-ready
 dict, schema ``spoke.subject_file/1``: the young person's details (every version, earlier ones
 marked superseded), the referral, the case, every record of every kind with its versions and
-amendments, supervision, consents and information shares, visits linked to the case, group
-work and professional activity that mention the young person, and the audit of who viewed,
+amendments, attached documents (listed: title, date, file name, size, SHA-256; never their
+bytes), supervision, consents and information shares, visits linked to the case, group work
+and professional activity that mention the young person, and the audit of who viewed,
 changed, exported or shared it.
 
 Third-party information is **flagged, never removed**: each flag names the field (a JSON
@@ -55,11 +56,12 @@ SECTION_OF_KIND: Final[Mapping[str, str]] = {
     "welfare_debrief_done": "lone_working",
     "group_session": "mentions",
     "professional_activity": "mentions",
+    "attachment": "attachments",
 }
 
 #: The list sections, in the order the file shows them.
 LIST_SECTIONS: Final = (
-    "casework", "consent_and_sharing", "supervision", "lone_working", "mentions",
+    "casework", "attachments", "consent_and_sharing", "supervision", "lone_working", "mentions",
 )
 
 # Flag kinds (the officer's words are in spokeapp.present.subject_file).
@@ -94,7 +96,8 @@ _SKIPPED_FIELDS: Final = frozenset({
     "decision", "lawful_basis", "key_worker", "author", "shared_by", "supervisor", "worker",
     "decided_by", "reviewed_by", "signed_off_by", "tool_id", "level", "override_level",
     "current_risk_level", "local_authority", "amends_kind", "about_kind", "record_kind",
-    "request_kind", "gender", "ethnicity",
+    "request_kind", "gender", "ethnicity", "sha256", "media_type", "attached_kind",
+    "attached_to", "replaces",
 })
 
 
@@ -269,7 +272,8 @@ def _sort_key(record: FileRecord) -> tuple[str, str]:
     when = ""
     for key in ("occurred_at", "assessed_on", "raised_on", "closed_on", "held_on",
                 "given_on", "shared_on", "written_at", "reviewed_at", "decided_at",
-                "requested_at", "at", "planned_start", "starts_at", "due_on"):
+                "requested_at", "at", "planned_start", "starts_at", "due_on",
+                "document_date"):
         value = record.content.get(key)
         if isinstance(value, str) and value:
             when = value
@@ -365,6 +369,11 @@ def build_bundle(
         bundle["notes"].append(tr(
             "Made from one laptop's casebook: versions are those written or received on this "
             "laptop, and the audit is this laptop's own."))
+    if bundle["attachments"]:
+        bundle["notes"].append(tr(
+            "Attached documents are listed (title, date, file name, size and SHA-256 "
+            "fingerprint) but their contents are not in this file: review each document and "
+            "give a copy separately where it may be released."))
     bundle["third_party_flags"] = flags.found
     return bundle
 

@@ -32,7 +32,16 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from spokeapp.hub import areas, audit_api, audit_trail, devices, lone_working, reports, team
+from spokeapp.hub import (
+    areas,
+    attachments,
+    audit_api,
+    audit_trail,
+    devices,
+    lone_working,
+    reports,
+    team,
+)
 from spokeapp.hub import health as health_checks
 from spokeapp.hub import people as people_api
 from spokeapp.hub import releases as releases_api
@@ -204,7 +213,8 @@ def create_app(
         return throttled(limits.token, request, "token requests", work)
 
     def check_pushes(group: list[ArrivedPush]) -> list[QueuedPush | Exception]:
-        return prepare_pushes(hub_engine, clock, group)
+        return prepare_pushes(hub_engine, clock, group,
+                              attachment_max_bytes=settings.attachment_max_bytes)
 
     def write_group(group: list[QueuedPush]) -> list[PushOutcome]:
         return write_prepared(hub_engine, clock, group)
@@ -297,6 +307,7 @@ def create_app(
     app.include_router(audit_api.router())  # GET /v1/audit, /v1/devices (issue 16)
     app.include_router(people_api.router())  # GET /v1/people: names, not ids (issue 17)
     app.include_router(releases_api.router())  # GET /v1/version: approved release (issue 19)
+    app.include_router(attachments.router(settings.attachment_max_bytes))  # files (issue 20)
 
     pull_threads = ThreadPoolExecutor(PULL_THREADS, thread_name_prefix="spoke-pull")
     weakref.finalize(app, pull_threads.shutdown, wait=False)

@@ -26,6 +26,7 @@ from spokeapp.hub.ledger import HubNotInitialised
 from spokeapp.hub.responses import error_response, invalid_request
 from spokeapp.sync.protocol import (
     API_PREFIX,
+    ATTACHMENT_CHUNK_BYTES,
     DEFAULT_PULL_LIMIT,
     MAX_BATCH_BYTES,
     MAX_CASE_VIEWS,
@@ -59,6 +60,10 @@ BODY_LIMITS: dict[str, int] = {
     # 1000 views of ~200 bytes each, with room to spare.
     f"{API_PREFIX}/audit/case-views": MAX_CASE_VIEWS * 512,
 }
+#: Routes with a path parameter, by the start of their path: one attachment chunk (64 KiB).
+BODY_LIMIT_PREFIXES: tuple[tuple[str, int], ...] = (
+    (f"{API_PREFIX}/attachments/", ATTACHMENT_CHUNK_BYTES),
+)
 
 
 def _has_controls(text: str) -> bool:
@@ -111,7 +116,7 @@ class BodyLimit:
         if refusal is not None:
             await error_response(400, "invalid_query", refusal)(scope, receive, send)
             return
-        limit = self.limits.get(scope.get("path", ""), self.limit)
+        limit = self._limit_for(scope.get("path", ""))
         has_body = False
         for name, value in scope.get("headers", []):
             if name == b"content-length":
@@ -153,6 +158,15 @@ class BodyLimit:
                     500, "internal_error", "The hub hit an unexpected error; nothing was stored."
                 )
                 await response(scope, receive, send)
+
+    def _limit_for(self, path: str) -> int:
+        """The route's own limit (by path, then by the start of the path), else the default."""
+        if path in self.limits:
+            return self.limits[path]
+        for start, limit in BODY_LIMIT_PREFIXES:
+            if path.startswith(start):
+                return limit
+        return self.limit
 
     @staticmethod
     async def _read(receive: Receive, limit: int) -> bytes | None:

@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from spokeapp.domain.attachments import DEFAULT_ATTACHMENT_LIMIT, MAX_ATTACHMENT_LIMIT
 from spokeapp.domain.errors import SpokeError
 from spokeapp.hub import (
     admin,
@@ -60,6 +61,7 @@ from spokeapp.hub.config import (
     LOG_FORMATS,
     LOG_LEVELS,
     HubSettings,
+    check_attachment_limit,
     config_environment,
     default_config_path,
     is_loopback,
@@ -106,6 +108,7 @@ def _settings(args: argparse.Namespace) -> HubSettings:
         log_format=getattr(args, "log_format", None),
         log_level=getattr(args, "log_level", None),
         shutdown_seconds=getattr(args, "shutdown_seconds", None),
+        attachment_max_bytes=getattr(args, "attachment_max_bytes", None),
     )
 
 
@@ -170,6 +173,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise SpokeError("--workers must be at least 1.")
     if settings.shutdown_seconds < 0:
         raise SpokeError("--shutdown-seconds must be 0 or more.")
+    check_attachment_limit(settings.attachment_max_bytes, "--attachment-max-bytes")
     _refuse_database_key_as_tls_key(settings)
     logs.configure(settings.log_format, settings.log_level)
     engine = _engine(settings)
@@ -262,6 +266,7 @@ def _serve(settings: HubSettings, engine: Engine, on_shutdown: Callable[[], None
     os.environ["SPOKE_HUB_HOST"] = settings.host
     os.environ["SPOKE_HUB_REFRESH_IDLE_DAYS"] = str(settings.refresh_idle_days)
     os.environ["SPOKE_HUB_API_DOCS"] = "1" if settings.api_docs else "0"
+    os.environ["SPOKE_HUB_ATTACHMENT_MAX_BYTES"] = str(settings.attachment_max_bytes)
     config = uvicorn.Config(
         "spokeapp.hub.cli:worker_app", factory=True, workers=workers, access_log=False,
         log_config=logs.logging_config(settings.log_format, settings.log_level),
@@ -507,6 +512,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--refresh-idle-days", type=int, default=None, metavar="DAYS",
         help=f"a laptop that has not signed in for this many days must enrol again "
         f"(default {DEFAULT_REFRESH_IDLE_DAYS}, or SPOKE_HUB_REFRESH_IDLE_DAYS)",
+    )
+    p.add_argument(
+        "--attachment-max-bytes", type=int, default=None, metavar="BYTES",
+        help=f"the largest file a record may attach (default {DEFAULT_ATTACHMENT_LIMIT}, at "
+        f"most {MAX_ATTACHMENT_LIMIT}, or SPOKE_HUB_ATTACHMENT_MAX_BYTES)",
     )
     p.add_argument(
         "--api-docs", action="store_true",

@@ -35,6 +35,7 @@ from pathlib import Path
 from platformdirs import user_config_dir, user_data_dir
 from sqlalchemy.engine import make_url
 
+from spokeapp.domain.attachments import DEFAULT_ATTACHMENT_LIMIT, MAX_ATTACHMENT_LIMIT
 from spokeapp.domain.errors import SpokeError
 from spokeapp.sync.protocol import ACCESS_TOKEN_SECONDS
 
@@ -91,6 +92,7 @@ CONFIG_KEYS = (
     ConfigKey("token_seconds", int, "access token lifetime in seconds"),
     ConfigKey("refresh_idle_days", int, "days a laptop may stay away before it must enrol again"),
     ConfigKey("api_docs", bool, "serve /openapi.json and /docs (loopback only)"),
+    ConfigKey("attachment_max_bytes", int, "the largest file a record may attach, in bytes"),
     ConfigKey("log_format", str, "text or json"),
     ConfigKey("log_level", str, "debug, info, warning or error"),
     ConfigKey("shutdown_seconds", float, "after SIGTERM, how long to finish requests in hand"),
@@ -289,6 +291,16 @@ def _choice(env: Mapping[str, str], variable: str, choices: tuple[str, ...],
     return value
 
 
+def check_attachment_limit(value: int, name: str = "attachment_max_bytes") -> int:
+    """``value`` if it is a usable limit for one attached file (1 byte to
+    ``MAX_ATTACHMENT_LIMIT``: the hub hashes a whole file when its last chunk arrives);
+    ConfigError naming ``name`` otherwise."""
+    if not 1 <= value <= MAX_ATTACHMENT_LIMIT:
+        raise ConfigError(f"{name} must be between 1 and {MAX_ATTACHMENT_LIMIT} bytes "
+                          f"(the default is {DEFAULT_ATTACHMENT_LIMIT}).")
+    return value
+
+
 def is_loopback(host: str) -> bool:
     """True for addresses only this machine can reach."""
     if host == "localhost":
@@ -333,6 +345,9 @@ class HubSettings:
     database_password: str | None = field(default=None, repr=False)
     #: The bearer token /metrics asks for; None: loopback callers only (hub.metrics).
     metrics_token: str | None = field(default=None, repr=False)
+    #: The largest file an attachment record may name (docs/attachments.md, "Size limit"):
+    #: refused at push (413), told to laptops by ``GET /v1/attachments/limits``.
+    attachment_max_bytes: int = DEFAULT_ATTACHMENT_LIMIT
 
     @property
     def serves_api_docs(self) -> bool:
@@ -348,7 +363,8 @@ class HubSettings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> HubSettings:
         """Settings from ``SPOKE_HUB_DATABASE_URL``, ``_HOST``, ``_PORT``, ``_TLS_CERT``,
         ``_TLS_KEY``, ``_TOKEN_SECONDS``, ``_REFRESH_IDLE_DAYS``, ``_API_DOCS``, ``_WORKERS``,
-        ``_MARK_FILE``, ``_LOG_FORMAT``, ``_LOG_LEVEL``, ``_SHUTDOWN_SECONDS`` and the secrets
+        ``_MARK_FILE``, ``_LOG_FORMAT``, ``_LOG_LEVEL``, ``_SHUTDOWN_SECONDS``,
+        ``_ATTACHMENT_MAX_BYTES`` and the secrets
         ``_DATABASE_PASSWORD`` and ``_METRICS_TOKEN`` (or their ``_FILE``); anything unset takes
         its default. ConfigError names a variable that cannot be read."""
         env = os.environ if environ is None else environ
@@ -376,6 +392,10 @@ class HubSettings:
                                      DEFAULT_SHUTDOWN_SECONDS),
             database_password=password,
             metrics_token=secret_from(env, "metrics_token"),
+            attachment_max_bytes=check_attachment_limit(
+                int(_number(env, "SPOKE_HUB_ATTACHMENT_MAX_BYTES", int,
+                            DEFAULT_ATTACHMENT_LIMIT)),
+                "SPOKE_HUB_ATTACHMENT_MAX_BYTES"),
         )
 
     def with_overrides(self, **changes: object) -> HubSettings:

@@ -8,8 +8,10 @@ hub, in one transaction under the hub's write lock (``ledger.lock_writes``):
 * **Erased**: every ``hub_records`` row of the case (the case, its events, supervision
   comments, sign-offs, conflict copies), and its young person and referral unless another case
   on the hub still uses them (then they are moved to that case, with a new sequence number so
-  its holders pull them). ``hub_cases`` loses the case; released legal holds of the case go
-  too (their reasons are the administrator's words and may name people).
+  its holders pull them), with the documents attached to an erased referral; then every
+  attached file no remaining record names, chunks and all (``hub_attachments``,
+  ``hub_attachment_chunks``). ``hub_cases`` loses the case; released legal holds of the case
+  go too (their reasons are the administrator's words and may name people).
 * **Kept, with nothing personal**: ``hub_changes`` rows (change id, device, record id, chain
   hash, seq): they never held a payload (the hub keeps only the latest version of each record,
   in ``hub_records``), and the hub needs them to answer a re-sent change as a duplicate and to
@@ -61,6 +63,7 @@ from sqlalchemy.orm import Session
 
 from spokeapp.domain.errors import SpokeError, ValidationError
 from spokeapp.domain.records import Record, record_from_dict
+from spokeapp.hub.attachments import drop_unreferenced_attachments
 from spokeapp.hub.commands import Settings, day, open_session, refused
 from spokeapp.hub.commands import bind as bind_command
 from spokeapp.hub.ledger import audit, lock_writes, reserve_seqs
@@ -77,6 +80,7 @@ from spokeapp.hub.models import (
 )
 from spokeapp.hub.retention import RetentionError, disposal_blockers
 from spokeapp.hub.security import iso, utc_now
+from spokeapp.sync.protocol import ATTACHMENT_KIND
 
 __all__ = [
     "DISPOSED_PAYLOAD",
@@ -108,7 +112,8 @@ _KEPT_TEXT = frozenset({"key_worker", "decided_by", "request_kind", "local_autho
                         "current_risk_level"})
 #: Tables a disposal writes, rewritten by ``VACUUM FULL`` on PostgreSQL.
 _TOUCHED_TABLES = ("hub_records", "hub_cases", "hub_retention_holds", "hub_tombstones",
-                   "hub_report_residue", "hub_disposed_records", "hub_disposals")
+                   "hub_report_residue", "hub_disposed_records", "hub_disposals",
+                   "hub_attachments", "hub_attachment_chunks")
 
 
 class DisposalError(SpokeError):
@@ -177,6 +182,19 @@ def _still_used(session: Session, case_id: str, key: str, record_id: str) -> str
     return None
 
 
+def _referral_attachments(session: Session, rows: list[HubRecord]) -> list[HubRecord]:
+    """The attachments of the erased referrals among ``rows``: a document attached to a
+    referral has no case (the referral came first; docs/attachments.md), so it goes with its
+    referral, not by the case id."""
+    referrals = {r.record_id for r in rows if r.kind == "referral"}
+    if not referrals:
+        return []
+    return [row for row in session.scalars(select(HubRecord).where(
+                HubRecord.kind == ATTACHMENT_KIND, HubRecord.case_id.is_(None)))
+            if isinstance(row.body, dict) and row.body.get("attached_to") in referrals
+            and row not in rows]
+
+
 def _check(session: Session, case_id: str, today: date, *, erasure: bool) -> None:
     done = session.get(Disposal, case_id)
     if done is not None:
@@ -241,6 +259,7 @@ def dispose(session: Session, case_id: str, today: date, *, actor: str = CLI_ACT
             row = session.get(HubRecord, linked)
             if row is not None and row.kind == kind and row not in rows:
                 rows.append(row)
+    rows += _referral_attachments(session, rows)
     ids = {r.record_id: str(uuid.uuid4()) for r in rows} | kept_ids
     residue = 0
     for row in rows:
@@ -256,6 +275,8 @@ def dispose(session: Session, case_id: str, today: date, *, actor: str = CLI_ACT
     for row in rows:
         session.delete(row)
     session.flush()
+    # The files no remaining record names go with the records (docs/attachments.md).
+    drop_unreferenced_attachments(session)
     session.add_all(DisposedRecord(record_id=rid, case_id=case_id) for rid in erased)
     if hub_case is not None:
         session.delete(hub_case)

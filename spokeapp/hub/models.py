@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ID = String(64)
@@ -112,6 +122,10 @@ class HubRecord(Base):
     #: base's. None, or a field not named: no write recorded (the first version, or a write
     #: before migration 0006): the merge compares values only.
     field_writes: Mapped[dict[str, dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+    #: Attachment records: the SHA-256 of the file the body names (migration 0013), set by
+    #: the one write routine (``hub.push.rows``); None for every other kind. Links a file in
+    #: ``hub_attachments`` to the records that name it (docs/attachments.md, "On the hub").
+    attachment_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class HubChange(Base):
@@ -174,9 +188,43 @@ Index("ix_hub_records_author_seq", HubRecord.author_user, HubRecord.seq)
 # them instead of walking all of an author's records for the few with no case.
 Index("ix_hub_records_uncased_author_seq", HubRecord.author_user, HubRecord.seq,
       sqlite_where=HubRecord.case_id.is_(None), postgresql_where=HubRecord.case_id.is_(None))
+# The records naming a file (migration 0013): need-to-know for its chunks, and whether any
+# record still names it when records go. Partial: only attachment records have the column.
+Index("ix_hub_records_attachment_sha256", HubRecord.attachment_sha256,
+      sqlite_where=HubRecord.attachment_sha256.is_not(None),
+      postgresql_where=HubRecord.attachment_sha256.is_not(None))
 # A pull skips the records the caller's own push just stored, as acknowledged: it looks up the
 # change the hub acknowledged at a record's seq (hub.pull._records_query, migration 0011).
 Index("ix_hub_changes_seq", HubChange.seq)
+
+
+# --------------------------------------------------------------------------- attachments
+# Issue 20 (docs/attachments.md, "On the hub"). Migration 0013.
+
+
+class HubAttachment(Base):
+    """A file named by attachment records, by its SHA-256: its size (from the record that
+    named it when its first chunk arrived) and whether every chunk is here and hashes to
+    ``sha256`` (``complete``: only then is it served). Goes, with its chunks, when no record
+    names it any more (``hub.attachments.drop_unreferenced_attachments``)."""
+
+    __tablename__ = "hub_attachments"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[str] = mapped_column(String(40))
+
+
+class HubAttachmentChunk(Base):
+    """One 64 KiB chunk of a file (``ATTACHMENT_CHUNK_BYTES``; the last may be shorter): BLOB
+    on SQLite, bytea on PostgreSQL. The key makes a chunk sent twice, or sixteen times at
+    once, stored once."""
+
+    __tablename__ = "hub_attachment_chunks"
+    sha256: Mapped[str] = mapped_column(String(64), ForeignKey("hub_attachments.sha256"),
+                                        primary_key=True)
+    idx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 # --------------------------------------------------------------------------- lone working

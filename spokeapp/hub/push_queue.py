@@ -17,6 +17,7 @@ from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from spokeapp.domain.attachments import DEFAULT_ATTACHMENT_LIMIT
 from spokeapp.hub import devices
 from spokeapp.hub.db import reading_session
 from spokeapp.hub.errors import HubError
@@ -194,12 +195,13 @@ class PushQueue(Generic[T]):
         self._writer = None
 
 
-def prepare_pushes(engine: Engine, clock: Clock, group: list[ArrivedPush]
+def prepare_pushes(engine: Engine, clock: Clock, group: list[ArrivedPush], *,
+                   attachment_max_bytes: int = DEFAULT_ATTACHMENT_LIMIT
                    ) -> list[QueuedPush | Exception]:
     """The first stage of :class:`PushQueue`, in its own thread: every token of the batch
     checked in one query, then each body parsed and checked (no lock). Each push becomes a
     ``QueuedPush`` for :func:`write_prepared`, or the exception that refuses it (401, 400/422,
-    ...)."""
+    ...). ``attachment_max_bytes``: the hub's limit for one attached file."""
     with reading_session(engine) as session:
         # A retired device may still push what it holds.
         callers = devices.authenticate_many(
@@ -213,7 +215,7 @@ def prepare_pushes(engine: Engine, clock: Clock, group: list[ArrivedPush]
             checked.append(exc)
             continue
         checked.append(QueuedPush(
-            caller, body, prepare_push(caller, body)))
+            caller, body, prepare_push(caller, body, attachment_max_bytes=attachment_max_bytes)))
     return checked
 
 
@@ -228,10 +230,11 @@ def write_prepared(engine: Engine, clock: Clock, group: list[QueuedPush]
             else outcome.model_dump_json().encode("utf-8") for outcome in written]
 
 
-def write_pushes(engine: Engine, clock: Clock, group: list[ArrivedPush]) -> list[PushOutcome]:
+def write_pushes(engine: Engine, clock: Clock, group: list[ArrivedPush], *,
+                 attachment_max_bytes: int = DEFAULT_ATTACHMENT_LIMIT) -> list[PushOutcome]:
     """Both stages for one group, one after the other (what the queue does, without the
     overlap): each push's response body or the exception that refused it."""
-    checked = prepare_pushes(engine, clock, group)
+    checked = prepare_pushes(engine, clock, group, attachment_max_bytes=attachment_max_bytes)
     queued = [item for item in checked if not isinstance(item, Exception)]
     written = iter(write_prepared(engine, clock, queued) if queued else [])
     return [item if isinstance(item, Exception) else next(written) for item in checked]

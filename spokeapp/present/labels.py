@@ -52,6 +52,7 @@ KIND_WORDS: Final = {
     "young_person": tr.noop("Young person"),
     "group_session": tr.noop("Group session"),
     "professional_activity": tr.noop("Work with professionals"),
+    "attachment": tr.noop("Attachment"),
 }
 RAISED_TO: Final = {
     RaisedTo.CHILDRENS_SOCIAL_CARE: tr.noop("Children's social care"),

@@ -10,10 +10,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Final
 
+from spokeapp.domain.attachments import megabytes
 from spokeapp.domain.records import (
     CLOSURE_REASON_CHOICES,
     OUTCOME_EXPLAINED,
     Amendment,
+    Attachment,
     CaseSupervision,
     Closure,
     ContactType,
@@ -92,7 +94,19 @@ def what_words(record: Record) -> str:
     if isinstance(record, Amendment):
         return tr("Amendment to a {thing}").format(
             thing=about_words(record.amends_kind).lower())
+    if isinstance(record, Attachment):
+        return tr("Attachment: {title}").format(title=record.title)
     return humanise(record.KIND)
+
+
+def size_words(size: int) -> str:
+    """A file's size as a worker reads it: "512 bytes", "48 KB", "2.5 MB" (1 KB = 1,000
+    bytes, as the hub's limit is counted)."""
+    if size < 1000:
+        return tr.plural(size, "{n} byte", "{n} bytes")
+    if size <= 999_000:
+        return tr("{kb} KB").format(kb=number(-(-size // 1000)))
+    return megabytes(size)
 
 
 def when_words(record: Record) -> str:
@@ -105,6 +119,8 @@ def when_words(record: Record) -> str:
         return format_day(record.closed_on)
     if isinstance(record, SafeguardingConcern):
         return format_day(record.raised_on)
+    if isinstance(record, Attachment):
+        return format_day(record.document_date)
     return ""
 
 
@@ -176,6 +192,14 @@ def note_fields(
             (tr("Amends"), about_words(record.amends_kind)),
             (tr("Why"), record.reason),
             (tr("Correction"), record.text),
+        ]
+    if isinstance(record, Attachment):
+        return [
+            (tr("Title"), record.title),
+            (tr("Date of the document"), format_day(record.document_date)),
+            (tr("File"), record.file_name),
+            (tr("Size"), size_words(record.size)),
+            (tr("Note"), record.note),
         ]
     return []
 

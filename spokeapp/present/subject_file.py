@@ -237,6 +237,10 @@ def laptop_bundle(book: Casebook, case_id: str, *, made_by: str, made_at: str,
                 continue
     plans = {s.record.id for s in book.records("visit_plan")
              if getattr(s.record, "linked_case_id", None) == case_id}
+    for stored in book.records("attachment"):  # documents on the referral, before the case
+        if (wanted[1] and getattr(stored.record, "attached_kind", None) == "referral"
+                and getattr(stored.record, "attached_to", None) == wanted[1]):
+            by_id[stored.record.id] = stored
     for kind in ("visit_plan", "check_in", "alarm", "escalation_alert", "alert_delivery",
                  "alert_ack", "alarm_resolution", "welfare_debrief", "welfare_debrief_done"):
         for stored in book.records(kind):
@@ -299,6 +303,7 @@ SECTION_TITLES: Final = {
     "referral": tr.noop("Referral"),
     "case": tr.noop("The case"),
     "casework": tr.noop("Sessions, assessments, concerns, closure and amendments"),
+    "attachments": tr.noop("Attached documents (listed; their contents are not in this file)"),
     "consent_and_sharing": tr.noop("Consent and information shared"),
     "supervision": tr.noop("Supervision: comments, reviews and sign-offs"),
     "lone_working": tr.noop("Visits (lone working) linked to the case"),
@@ -322,6 +327,7 @@ _KIND_TITLES: Final = {
     "welfare_debrief_done": tr.noop("Welfare debrief done"),
     "group_session": tr.noop("Group session"),
     "professional_activity": tr.noop("Work with professionals"),
+    "attachment": tr.noop("Attached document"),
 }
 FLAG_WORDS: Final = {
     "other_young_person": tr.noop("Another young person"),

@@ -20,7 +20,7 @@ import secrets
 import shutil
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -28,10 +28,25 @@ from typing import Any, Final
 import sqlcipher3
 
 from spokeapp.crypto.keyfile import KdfParameters, KeyFile, WrongPassphrase
+from spokeapp.domain.attachments import chunk_count, media_type_for, plain_file_name
 from spokeapp.domain.errors import SpokeError
 from spokeapp.domain.ids import new_id
-from spokeapp.domain.records import Record, record_from_dict
+from spokeapp.domain.records import Attachment, Record, record_from_dict
 from spokeapp.i18n import number, translator
+from spokeapp.store.attachments import (
+    LIMIT_KEY,
+    AttachmentRow,
+    case_rows,
+    check_size,
+    drop_unnamed_files,
+    file_size,
+    fingerprint,
+    limit_text,
+    measure,
+    read_chunk,
+    read_limit,
+    store_file,
+)
 from spokeapp.store.database import (
     CasebookError,
     Connection,
@@ -308,66 +323,73 @@ class Casebook:
             # when it is finalised. Headers are always complete records.
             record.validate()
         now = self._clock().isoformat()
+        with self._lock:
+            db = self._db()
+            with transaction(db):
+                return self._write(db, record, finalise=finalise, now=now)
+
+    def _write(self, db: Connection, record: Record, *, finalise: bool, now: str) -> StoredRecord:
+        """``save``'s writing, inside the caller's transaction (``attach`` writes the file's
+        chunks in the same one): the record, its search entry, change and audit row."""
         body = json.dumps(record.to_dict(), separators=(",", ":"), ensure_ascii=False)
         state = ("final" if finalise else "draft") if record.EVENT else "header"
         occurred = occurred_of(record)
         op = "finalise" if state == "final" else ("draft" if state == "draft" else "put")
-        with self._lock:
-            db = self._db()
-            with transaction(db):
-                row = db.execute(
-                    "SELECT rowid, state, revision, kind FROM records WHERE id = ?", (record.id,)
-                ).fetchone()
-                if row is None:
-                    cur = db.execute(
-                        "INSERT INTO records (id, kind, case_id, state, body, created_at, "
-                        "updated_at, finalised_at, author, occurred) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            record.id, record.KIND, record.case_id, state, body, now, now,
-                            now if state == "final" else None, self.author, occurred,
-                        ),
+        row = db.execute(
+            "SELECT rowid, state, revision, kind FROM records WHERE id = ?", (record.id,)
+        ).fetchone()
+        if row is None:
+            cur = db.execute(
+                "INSERT INTO records (id, kind, case_id, state, body, created_at, "
+                "updated_at, finalised_at, author, occurred) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.id, record.KIND, record.case_id, state, body, now, now,
+                    now if state == "final" else None, self.author, occurred,
+                ),
+            )
+            rowid = cur.lastrowid
+            revision = 1
+            created = now
+        else:
+            rowid, old_state, old_revision, old_kind = row
+            if old_state == "final":
+                raise RecordIsFinal(
+                    tr(
+                        "This record has been finalised and cannot be changed. "
+                        "Record an amendment instead."
                     )
-                    rowid = cur.lastrowid
-                    revision = 1
-                    created = now
-                else:
-                    rowid, old_state, old_revision, old_kind = row
-                    if old_state == "final":
-                        raise RecordIsFinal(
-                            tr(
-                                "This record has been finalised and cannot be changed. "
-                                "Record an amendment instead."
-                            )
-                        )
-                    if old_kind != record.KIND:
-                        raise CasebookError(tr("A record with this id is of another kind."))
-                    revision = int(old_revision) + 1
-                    db.execute(
-                        "UPDATE records SET case_id = ?, state = ?, body = ?, updated_at = ?, "
-                        "finalised_at = ?, revision = ?, occurred = ? WHERE rowid = ?",
-                        (
-                            record.case_id, state, body, now,
-                            now if state == "final" else None, revision, occurred, rowid,
-                        ),
-                    )
-                    db.execute("DELETE FROM notes_fts WHERE rowid = ?", (rowid,))
-                    created = str(
-                        db.execute(
-                            "SELECT created_at FROM records WHERE rowid = ?", (rowid,)
-                        ).fetchone()[0]
-                    )
-                text = record.searchable_text()
-                if text:
-                    db.execute("INSERT INTO notes_fts (rowid, text) VALUES (?, ?)", (rowid, text))
-                base_seq, base = (None, None) if record.EVENT else self._hub_base(db, record.id)
-                # A finalised record never changes again: its change row points at the body
-                # (SAME_AS_RECORD) rather than holding a second copy (docs/sync.md, "Size").
-                self._append_change(
-                    db, record.id, record.KIND, op, SAME_AS_RECORD if op == "finalise" else body,
-                    now, state == "draft", base_seq, base,
                 )
-                self._append_audit(db, now, f"record.{op}", record.id)
+            if old_kind != record.KIND:
+                raise CasebookError(tr("A record with this id is of another kind."))
+            revision = int(old_revision) + 1
+            db.execute(
+                "UPDATE records SET case_id = ?, state = ?, body = ?, updated_at = ?, "
+                "finalised_at = ?, revision = ?, occurred = ? WHERE rowid = ?",
+                (
+                    record.case_id, state, body, now,
+                    now if state == "final" else None, revision, occurred, rowid,
+                ),
+            )
+            db.execute("DELETE FROM notes_fts WHERE rowid = ?", (rowid,))
+            created = str(
+                db.execute(
+                    "SELECT created_at FROM records WHERE rowid = ?", (rowid,)
+                ).fetchone()[0]
+            )
+            if old_kind == "attachment":  # a draft's file replaced: the old one may go
+                drop_unnamed_files(db)
+        text = record.searchable_text()
+        if text:
+            db.execute("INSERT INTO notes_fts (rowid, text) VALUES (?, ?)", (rowid, text))
+        base_seq, base = (None, None) if record.EVENT else self._hub_base(db, record.id)
+        # A finalised record never changes again: its change row points at the body
+        # (SAME_AS_RECORD) rather than holding a second copy (docs/sync.md, "Size").
+        self._append_change(
+            db, record.id, record.KIND, op, SAME_AS_RECORD if op == "finalise" else body,
+            now, state == "draft", base_seq, base,
+        )
+        self._append_audit(db, now, f"record.{op}", record.id)
         return StoredRecord(
             record, state, created, now, now if state == "final" else None, self.author, revision
         )
@@ -392,8 +414,101 @@ class Casebook:
                     raise RecordIsFinal(tr("Only drafts can be discarded."))
                 db.execute("DELETE FROM notes_fts WHERE rowid = ?", (row[0],))
                 db.execute("DELETE FROM records WHERE rowid = ?", (row[0],))
+                if row[2] == "attachment":  # its file goes too, unless another names it
+                    drop_unnamed_files(db)
                 self._append_change(db, record_id, row[2], "discard", "{}", now, True)
                 self._append_audit(db, now, "record.discard", record_id)
+
+    # ----------------------------------------------------------------- attachments
+    def attachment_limit(self) -> int:
+        """The most bytes one attached file may have: the hub's answer at the last sync
+        (``GET /v1/attachments/limits``), 25 MB before the first."""
+        with self._lock:
+            return read_limit(self._meta(LIMIT_KEY))
+
+    def set_attachment_limit(self, limit: int) -> None:
+        """Keep the hub's limit on one file (bytes, at least 1; capped at the most any hub
+        may allow, ``MAX_ATTACHMENT_LIMIT``)."""
+        text = limit_text(limit)
+        with self._lock, transaction(self._db()) as db:
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (LIMIT_KEY, text),
+            )
+
+    def attach(
+        self,
+        source: Path | bytes,
+        *,
+        case_id: str | None,
+        title: str,
+        document_date: date,
+        note: str = "",
+        attached_kind: str | None = None,
+        attached_to: str | None = None,
+        file_name: str | None = None,
+        media_type: str | None = None,
+        replaces: str | None = None,
+        finalise: bool = True,
+    ) -> Attachment:
+        """Attach a document (a file, or bytes already in memory) to a case or to one of its
+        records (docs/attachments.md): its bytes, the :class:`Attachment` record naming them,
+        the change for sync, the audit row and the search entry, in one transaction.
+
+        Checked before anything is written: the size against :meth:`attachment_limit`
+        (``AttachmentTooLarge``; an empty file is ``EmptyAttachment``), then the record's rules
+        (``ValidationError``). A file is read a chunk at a time, never whole, twice: once to
+        hash it, once to store it (it must not change in between: ``AttachmentChanged``).
+        The same bytes attached again are stored once. ``file_name`` defaults to the file's
+        own name (a name only, never a folder), ``media_type`` to the type its name suggests.
+        """
+        limit = self.attachment_limit()
+        measured = measure(source)
+        check_size(measured, limit)
+        name = plain_file_name(
+            file_name if file_name is not None
+            else source.name if isinstance(source, Path) else ""
+        )
+        record = Attachment(
+            id=new_id(), case_id=case_id, attached_kind=attached_kind, attached_to=attached_to,
+            title=title, document_date=document_date, note=note, file_name=name,
+            media_type=media_type or media_type_for(name), size=measured, sha256="0" * 64,
+            replaces=replaces,
+        )
+        record.validate()  # before reading a large file only to refuse the form
+        sha256, size = fingerprint(source, limit)
+        record = replace(record, size=size, sha256=sha256)
+        record.validate()
+        now = self._clock().isoformat()
+        with self._lock:
+            db = self._db()
+            with transaction(db):
+                store_file(db, source, sha256, size, now)
+                self._write(db, record, finalise=finalise, now=now)
+        return record
+
+    def attachments(self, case_id: str) -> list[AttachmentRow]:
+        """A case's documents, newest first: those on the case and its records, and on the
+        referral it came from; each the newest version, with the ones it replaced, whether
+        its bytes are here, who added it and when. Drafts included (``state``)."""
+        with self._lock:
+            return case_rows(self._db(), case_id)
+
+    def attachment_bytes(self, sha256: str) -> bytes:
+        """A whole file in memory (for a preview). ``AttachmentMissing`` if it is not all
+        here yet. At most the hub's limit: a file is never larger."""
+        return b"".join(self.attachment_chunks(sha256))
+
+    def attachment_chunks(self, sha256: str) -> Iterator[bytes]:
+        """A whole file, a chunk at a time (for writing a copy out without holding it all).
+        ``AttachmentMissing`` (at the first chunk) if it is not all here."""
+        with self._lock:
+            count = chunk_count(file_size(self._db(), sha256))
+        for index in range(count):
+            with self._lock:
+                piece = read_chunk(self._db(), sha256, index)
+            yield piece
 
     def _append_change(
         self, db: Connection, record_id: str, kind: str, op: str, payload: str, now: str,

@@ -22,7 +22,8 @@ _IMMUTABLE_TRIGGER: Final = """
 """
 
 _WHEN_FIELDS: Final = (
-    "occurred_at", "assessed_on", "raised_on", "closed_on", "held_on", "received_on", "opened_on"
+    "occurred_at", "assessed_on", "raised_on", "closed_on", "held_on", "received_on", "opened_on",
+    "document_date",
 )
 
 
@@ -350,6 +351,30 @@ MIGRATIONS: Final[tuple[tuple[int, tuple[Step, ...]], ...]] = (
         -- and state (25-50 ms cold on a casebook of 50,000 sessions). A record leaves it when
         -- finalised; its upkeep on saves and pulls is too small to measure.
         CREATE INDEX records_drafts ON records (state, created_at) WHERE state = 'draft';
+        """,),
+    ),
+    (
+        11,
+        ("""
+        -- The bytes of attached documents (issue 20, docs/attachments.md), inside the
+        -- encrypted casebook, in 64 KiB chunks, keyed by their SHA-256: the same file attached
+        -- twice is stored once. ``complete``: every chunk is here and they hash to ``sha256``
+        -- (a download in progress is not); ``uploaded``: the hub said it holds them all.
+        -- A file goes with the last attachment record naming it (a purge, a disposal, a
+        -- discarded draft): its chunks go with it (ON DELETE CASCADE).
+        CREATE TABLE attachment_blobs (
+            sha256 TEXT PRIMARY KEY,
+            size INTEGER NOT NULL CHECK (size > 0),
+            complete INTEGER NOT NULL DEFAULT 0,
+            uploaded INTEGER NOT NULL DEFAULT 0,
+            added_at TEXT NOT NULL
+        );
+        CREATE TABLE attachment_chunks (
+            sha256 TEXT NOT NULL REFERENCES attachment_blobs (sha256) ON DELETE CASCADE,
+            idx INTEGER NOT NULL CHECK (idx >= 0),
+            data BLOB NOT NULL,
+            UNIQUE (sha256, idx)
+        );
         """,),
     ),
 )

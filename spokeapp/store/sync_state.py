@@ -43,6 +43,7 @@ from spokeapp.domain.ids import new_id
 from spokeapp.domain.json_text import json_text, json_value
 from spokeapp.domain.records import RECORD_TYPES, record_from_dict
 from spokeapp.i18n import number, translator
+from spokeapp.store.attachments import drop_unnamed_files
 from spokeapp.store.casebook import CHANGE_PAYLOAD, Casebook, wipe_backups
 from spokeapp.store.database import CasebookError, Connection, transaction
 from spokeapp.store.migrations import occurred_of
@@ -480,6 +481,9 @@ class SyncStore:
                 "SELECT min(pos), count(*) FROM sync_pushed WHERE wire != ''"
             ).fetchone()
             db.execute("DELETE FROM sync_outgoing")
+            # The restored hub may lack files it had: each is offered again (it says which
+            # chunks it holds, so only those it lacks are sent).
+            db.execute("UPDATE attachment_blobs SET uploaded = 0 WHERE uploaded = 1")
             # Trimmed rows are in the hub's newest backup, so the restored hub holds them: the
             # replay starts from the chain head after them (genesis if nothing was trimmed).
             start = _meta(db, _PUSHED_BASE) or genesis_head
@@ -1246,6 +1250,8 @@ class SyncStore:
             item.case_id is not None and item.case_id == item.record_id
         )
         if not is_case:
+            if item.kind == "referral":  # with the documents attached to it
+                return {item.record_id} | self._attached(db, {item.record_id}), None
             return {item.record_id}, None
         case_id = item.case_id or item.record_id
         targets = {
@@ -1272,7 +1278,21 @@ class SyncStore:
                 ).fetchone()
                 if other is None:
                     targets.add(linked)
-        return targets, case_id
+        return targets | self._attached(db, targets), case_id
+
+    @staticmethod
+    def _attached(db: Connection, targets: set[str]) -> set[str]:
+        """The attachments here attached to any of ``targets`` (those on a referral have no
+        case id, so a case's purge finds them only this way)."""
+        if not targets:
+            return set()
+        return {
+            str(r[0]) for r in db.execute(
+                "SELECT id FROM records WHERE kind = 'attachment' AND "
+                "json_extract(body, '$.attached_to') IN (SELECT value FROM json_each(?))",
+                (_json(sorted(targets)),),
+            )
+        }
 
     @staticmethod
     def _pushed_after(targets: set[str], seq: int, pushed: Mapping[str, int]) -> set[str]:
@@ -1341,6 +1361,8 @@ class SyncStore:
                 self._audit(db, "record.purged", record_id)
                 removed += 1
             if removed:
+                # A file goes with the last attachment record naming it (docs/attachments.md).
+                drop_unnamed_files(db)
                 # What left this laptop must not stay readable in freed space either.
                 _set_meta(db, _SCRUB_PENDING, "1")
             if case_id is not None:
@@ -1442,6 +1464,7 @@ class SyncStore:
             touched += db.execute(
                 f"DELETE FROM {table} WHERE {column} {inside}", (ids,)  # noqa: S608
             ).rowcount
+        touched += drop_unnamed_files(db)  # the case's documents, unless another names one
         touched += db.execute(
             "DELETE FROM changes WHERE json_extract(nullif(payload, ''), '$.case_id') = ? "
             "OR json_extract(nullif(payload, ''), '$.linked_case_id') = ?", (case_id, case_id),

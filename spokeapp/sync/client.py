@@ -47,6 +47,8 @@ from spokeapp.sync.protocol import (
     DEFAULT_PULL_LIMIT,
     ApprovedRelease,
     AreasResponse,
+    AttachmentLimits,
+    AttachmentStatus,
     CaseViewsRequest,
     CaseViewsResponse,
     DeviceStatus,
@@ -372,6 +374,15 @@ class HubApi(Protocol):
 
     def people(self) -> PeopleResponse: ...
 
+    def attachment_limits(self) -> AttachmentLimits: ...
+
+    def attachment_status(self, sha256: str) -> AttachmentStatus | None: ...
+
+    def put_attachment_chunk(self, sha256: str, index: int, data: bytes
+                             ) -> AttachmentStatus: ...
+
+    def get_attachment_chunk(self, sha256: str, index: int) -> bytes | None: ...
+
     def close(self) -> None: ...
 
 
@@ -454,11 +465,11 @@ class HubClient:
     def _send(
         self, method: str, path: str, *, json_body: dict[str, Any] | None = None,
         params: dict[str, int] | httpx.QueryParams | None = None, token: str | None = None,
-        content: bytes | None = None,
+        content: bytes | None = None, content_type: str = "application/json",
     ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
         if content is not None:
-            headers["Content-Type"] = "application/json"
+            headers["Content-Type"] = content_type
         try:
             response = self._http.request(
                 method, path, json=json_body, params=params, headers=headers, content=content
@@ -708,10 +719,12 @@ class HubClient:
     def _authorised(
         self, method: str, path: str, *, json_body: dict[str, Any] | None = None,
         params: dict[str, int] | httpx.QueryParams | None = None, content: bytes | None = None,
+        content_type: str = "application/json",
     ) -> httpx.Response:
         token = self.ensure_token()
         response = self._send(
-            method, path, json_body=json_body, params=params, token=token, content=content
+            method, path, json_body=json_body, params=params, token=token, content=content,
+            content_type=content_type,
         )
         if response.status_code == 401 and self._error_body(response).error not in (
             "device_revoked", "device_retired", "refresh_reused"
@@ -721,7 +734,8 @@ class HubClient:
                     self._token = None
                 token = self._refresh_locked() if self._token is None else self._token.value
             response = self._send(
-                method, path, json_body=json_body, params=params, token=token, content=content
+                method, path, json_body=json_body, params=params, token=token, content=content,
+                content_type=content_type,
             )
         self._raise_for(response)
         return response
@@ -769,6 +783,49 @@ class HubClient:
     def people(self) -> PeopleResponse:
         """The names of the people this laptop's records can mention (issue 17)."""
         return self._parse(PeopleResponse, self._authorised("GET", f"{API_PREFIX}/people"))
+
+    # -------------------------------------------------------------- attachments
+    def attachment_limits(self) -> AttachmentLimits:
+        """The hub's limit for one attached file and the chunk size (docs/attachments.md)."""
+        return self._parse(AttachmentLimits,
+                           self._authorised("GET", f"{API_PREFIX}/attachments/limits"))
+
+    @staticmethod
+    def _attachment_path(sha256: str, index: int | None = None) -> str:
+        path = f"{API_PREFIX}/attachments/{quote(sha256, safe='')}"
+        return path if index is None else f"{path}/chunks/{int(index)}"
+
+    def attachment_status(self, sha256: str) -> AttachmentStatus | None:
+        """What the hub holds of the file ``sha256`` (which chunks, complete or not); None
+        when the hub has none this worker may see (404: never named by a record they see)."""
+        try:
+            response = self._authorised("GET", self._attachment_path(sha256))
+        except HubRejected as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return self._parse(AttachmentStatus, response)
+
+    def put_attachment_chunk(self, sha256: str, index: int, data: bytes) -> AttachmentStatus:
+        """Send chunk ``index`` of the file ``sha256`` (64 KiB, the last shorter); the hub
+        stores it once however often it is sent. Raises :class:`HubRejected` for a refusal
+        (``attachment_hash_mismatch`` when the last chunk made the file hash wrong: the hub
+        dropped its chunks; ``attachment_not_found`` when no record this worker may see names
+        the file)."""
+        response = self._authorised("PUT", self._attachment_path(sha256, index), content=data,
+                                    content_type="application/octet-stream")
+        return self._parse(AttachmentStatus, response)
+
+    def get_attachment_chunk(self, sha256: str, index: int) -> bytes | None:
+        """Chunk ``index`` of the complete file ``sha256``; None when the hub has no such
+        complete file this worker may see (404)."""
+        try:
+            response = self._authorised("GET", self._attachment_path(sha256, index))
+        except HubRejected as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return response.content
 
     def approved_release(self) -> ApprovedRelease:
         """The Spoke version this hub's administrator approves (issue 19): asked of this

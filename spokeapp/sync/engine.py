@@ -41,6 +41,7 @@ from spokeapp.domain.areas import Area
 from spokeapp.domain.errors import SpokeError
 from spokeapp.i18n import translator
 from spokeapp.store.areas import save_areas
+from spokeapp.store.attachments import AttachmentStore
 from spokeapp.store.casebook import Casebook
 from spokeapp.store.database import CasebookError
 from spokeapp.store.people import save_names
@@ -59,6 +60,7 @@ from spokeapp.store.sync_state import (
     PurgeConfirmation,
     SyncStore,
 )
+from spokeapp.sync.attachments import AttachmentTransfer
 from spokeapp.sync.case_views import REPORTING_ROLES, report_case_views
 from spokeapp.sync.client import (
     AuthRejected,
@@ -165,7 +167,7 @@ class _Restart(Exception):
 
 
 # ------------------------------------------------------------------------------ reporting
-Phase = Literal["safety", "upload", "reupload", "download"]
+Phase = Literal["safety", "upload", "reupload", "download", "attachments"]
 
 
 #: Report codes of a run that never reached the hub (``SyncStatus.hub_reachable``).
@@ -260,6 +262,11 @@ class SyncReport:
     held: int = 0
     #: Unsent changes the hub refused for good because their case was disposed of there.
     dropped: int = 0
+    #: Attached files whose bytes went to the hub / came from it in this run, and files that
+    #: could not move yet (their author has not finished sending them).
+    files_sent: int = 0
+    files_received: int = 0
+    files_waiting: int = 0
     #: The casebook was rebuilt after a disposal (no freed page keeps a copy).
     scrubbed: bool = False
     hub_restored: bool = False
@@ -831,7 +838,48 @@ class SyncEngine:
         self._keep_areas(client)
         self._keep_people(client)
         self._keep_release(client)
+        self._keep_attachment_limit(client)
+        self._transfer_attachments(client, report)
         self.store.record_attempt(error=None)
+
+    def _keep_attachment_limit(self, client: HubApi) -> None:
+        """Keep the hub's limit for one attached file, checked before a file is attached
+        offline (docs/attachments.md, "Size limit"); a hub without it leaves the last one."""
+        fetch = getattr(client, "attachment_limits", None)  # test fakes may not have it
+        if fetch is None:
+            return
+        try:
+            answer = fetch()
+        except (HubRejected, OutOfScope, HubUnreachable):
+            return
+        if answer.max_bytes != self.casebook.attachment_limit():
+            self.casebook.set_attachment_limit(answer.max_bytes)
+
+    def _transfer_attachments(self, client: HubApi, report: SyncReport) -> None:
+        """Attached files' bytes, after the records naming them and the safety lane; before
+        every chunk, any change written since (a check-in) is pushed first."""
+        if getattr(client, "attachment_status", None) is None:  # test fakes
+            return
+
+        left_waiting = [self.store.waiting_count()]  # what the push before left (e.g. held)
+
+        def safety_first() -> None:
+            waiting = self.store.waiting_count()
+            if waiting > left_waiting[0]:
+                self._push(client, report)
+                waiting = self.store.waiting_count()
+            left_waiting[0] = waiting
+
+        result = AttachmentTransfer(
+            AttachmentStore(self.casebook), client, before_chunk=safety_first,
+            progress=lambda done, total: self._progress("attachments", done, total),
+        ).run()
+        report.files_sent += result.files_sent
+        report.files_received += result.files_received
+        report.files_waiting += result.waiting
+        if result.files_sent or result.files_received:
+            log.info("attachments: %d sent, %d received, %d waiting", result.files_sent,
+                     result.files_received, result.waiting)
 
     def _keep_areas(self, client: HubApi) -> None:
         """Keep the hub's local authority areas in the casebook, for new cases offline

@@ -34,6 +34,7 @@ from typing import Any, Final, Literal
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from spokeapp.domain.attachments import ATTACHMENT_CHUNK_BYTES as ATTACHMENT_CHUNK_BYTES
 from spokeapp.domain.records.checks import MAX_RECORD_BYTES
 from spokeapp.domain.roles import Role
 
@@ -62,6 +63,11 @@ SAFETY_KINDS: Final = frozenset(
 HEADER_KINDS: Final = frozenset({"young_person", "referral", "case"})
 
 GENESIS_HEAD: Final = "0" * 64
+
+#: The record kind that names a file by its SHA-256 (docs/attachments.md); its bytes move apart
+#: from the records, in chunks of ``ATTACHMENT_CHUNK_BYTES`` (64 KiB, from
+#: ``spokeapp.domain.attachments``, re-exported here as part of the protocol).
+ATTACHMENT_KIND: Final = "attachment"
 
 Op = Literal["put", "finalise"]
 PullOp = Literal["put", "finalise", "purge"]
@@ -586,3 +592,24 @@ class CaseViewsResponse(_Answer):
 
     recorded: int
     up_to: int
+
+
+# ------------------------------------------------------------------------------ attachments
+class AttachmentLimits(_Answer):
+    """``GET /v1/attachments/limits``: the largest file the hub takes (bytes; the hub's
+    ``attachment_max_bytes``) and the chunk size files move in."""
+
+    max_bytes: int
+    chunk_bytes: int = ATTACHMENT_CHUNK_BYTES
+
+
+class AttachmentStatus(_Answer):
+    """``GET /v1/attachments/{sha256}`` (and the answer to each chunk sent): the file's size,
+    the chunk size, the indices of the chunks the hub holds (a dropped upload resumes from
+    them) and whether the file is complete (every chunk here, hashing to ``sha256``)."""
+
+    sha256: str
+    size: int
+    chunk_bytes: int = ATTACHMENT_CHUNK_BYTES
+    received: list[int] = Field(default_factory=list)
+    complete: bool = False

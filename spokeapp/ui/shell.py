@@ -42,6 +42,7 @@ from spokeapp.ui.autolock import (
     time_including_sleep,
 )
 from spokeapp.ui.first_run import FirstRunWindow
+from spokeapp.ui.open_copies import copies_folder, remove_all
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.unlock import UnlockWindow
@@ -346,6 +347,7 @@ class SpokeShell(QObject):
     # ------------------------------------------------------------------ windows
     def start(self) -> None:
         """Show the first-run window for a new profile, else the unlock window."""
+        remove_all(copies_folder(self.profile))  # documents' copies a crash left open
         if Casebook.exists(self.profile):
             self._show_unlock("")
         else:
@@ -424,6 +426,7 @@ class SpokeShell(QObject):
         """The hub revoked this laptop and asked for a wipe: the casebook is already gone."""
         self.autolock.stop()
         self.book = None
+        remove_all(copies_folder(self.profile))
         window = FirstRunWindow(self._create, self.tasks)
         window.finished.connect(self._unlocked)
         self._show(window, FIRST_RUN)
@@ -463,6 +466,8 @@ class SpokeShell(QObject):
             self.tasks.wait(5_000)
             if book is not None:
                 book.close()
+            # Copies of documents opened in other programs: overwritten and deleted.
+            remove_all(copies_folder(self.profile))
 
     def shutdown(self) -> None:
         """On quit: save drafts and close the casebook; wait for background work."""

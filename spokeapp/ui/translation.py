@@ -71,12 +71,18 @@ def install_translation(locale: QLocale | None = None, folder: Path | None = Non
     if app is not None and locale.language() != QLocale.Language.English:
         qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         spoke_folder = str(folder or resource_path("i18n"))
-        for name, where in (("qtbase", qt_folder), ("spoke", spoke_folder)):
+        # Qt's own words (standard buttons, file dialogs) follow only a language Spoke speaks
+        # too: a French system shows Spoke in English, so Qt's buttons stay English with it
+        # rather than half the window in French. So the bundle carries only those catalogues
+        # of Qt's (installers/bundling.py).
+        for name, where in (("spoke", spoke_folder), ("qtbase", qt_folder)):
             translator = QTranslator(app)
             translator.setObjectName(TRANSLATOR_NAME)
             if translator.load(locale, name, "_", where):
                 app.installTranslator(translator)
             else:
                 translator.deleteLater()
+                if name == "spoke":
+                    break
     i18n.install(_qt_lookup)
     i18n.install_formatters(locale_formatters(locale))

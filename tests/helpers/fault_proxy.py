@@ -11,6 +11,11 @@ from a seeded random generator, so a failing run can be replayed with the same s
 * ``clean``: bytes pass untouched.
 
 Clients should not reuse connections (keep-alive off) so that each request meets a fault.
+
+``bandwidth_bps`` makes the proxy a slow link as well (a 2G-like 1 Mbit/s): every connection
+shares one uplink and one downlink of that many bits a second, bytes passing in packet-sized
+slices taken in turn, so a small request (a check-in) waits behind at most a slice of each
+other connection, not behind a whole upload - as a real link's queue does.
 """
 
 from __future__ import annotations
@@ -38,12 +43,41 @@ class FaultPlan:
     max_delay_s: float = 0.05
 
 
+#: Bytes a slow link passes at a time (an Ethernet-sized packet).
+PACKET_BYTES = 1460
+
+
+class Link:
+    """One direction of a shared link of ``bits_per_second``: ``send`` blocks until the link
+    has carried the bytes, slices from every connection taking turns."""
+
+    def __init__(self, bits_per_second: int) -> None:
+        self.bits_per_second = bits_per_second
+        self._lock = threading.Lock()
+        self._free_at = 0.0
+
+    def send(self, sink: socket.socket, data: bytes) -> None:
+        for start in range(0, len(data), PACKET_BYTES):
+            piece = data[start:start + PACKET_BYTES]
+            with self._lock:
+                now = time.monotonic()
+                begin = max(now, self._free_at)
+                self._free_at = begin + len(piece) * 8 / self.bits_per_second
+                done_at = self._free_at
+            wait = done_at - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            sink.sendall(piece)
+
+
 class FaultProxy:
     """``with FaultProxy(port, seed=1) as proxy: url = proxy.url``."""
 
     def __init__(self, target_port: int, *, seed: int = 0, plan: FaultPlan | None = None,
-                 target_host: str = "127.0.0.1") -> None:
+                 target_host: str = "127.0.0.1", bandwidth_bps: int | None = None) -> None:
         self.target = (target_host, target_port)
+        self._uplink = Link(bandwidth_bps) if bandwidth_bps else None
+        self._downlink = Link(bandwidth_bps) if bandwidth_bps else None
         self.plan = plan or FaultPlan()
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
@@ -56,6 +90,11 @@ class FaultProxy:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._acceptor = threading.Thread(target=self._accept_loop, daemon=True)
+
+    def set_bandwidth(self, bits_per_second: int | None) -> None:
+        """Make the link this slow from the next connection on (None: full speed)."""
+        self._uplink = Link(bits_per_second) if bits_per_second else None
+        self._downlink = Link(bits_per_second) if bits_per_second else None
 
     def __enter__(self) -> FaultProxy:
         self._acceptor.start()
@@ -106,7 +145,7 @@ class FaultProxy:
                 client.settimeout(10)
                 upstream.settimeout(10)
                 forward = threading.Thread(
-                    target=_pump, args=(client, upstream, None), daemon=True
+                    target=_pump, args=(client, upstream, None, self._uplink), daemon=True
                 )
                 forward.start()
                 if fault == "lose_reply":
@@ -115,7 +154,7 @@ class FaultProxy:
                     _first_bytes(upstream)
                     return
                 limit = max(1, int(draw * 600)) if fault == "truncate" else None
-                _pump(upstream, client, limit)
+                _pump(upstream, client, limit, self._downlink)
                 if limit is None:
                     forward.join(timeout=10)
             finally:
@@ -137,7 +176,9 @@ def _hang_up(sock: socket.socket) -> None:
     sock.close()
 
 
-def _pump(source: socket.socket, sink: socket.socket, limit: int | None) -> None:
+def _pump(source: socket.socket, sink: socket.socket, limit: int | None,
+          link: Link | None = None) -> None:
+    send = sink.sendall if link is None else (lambda data: link.send(sink, data))
     sent = 0
     try:
         while True:
@@ -145,9 +186,9 @@ def _pump(source: socket.socket, sink: socket.socket, limit: int | None) -> None
             if not chunk:
                 break
             if limit is not None and sent + len(chunk) > limit:
-                sink.sendall(chunk[: limit - sent])
+                send(chunk[: limit - sent])
                 return
-            sink.sendall(chunk)
+            send(chunk)
             sent += len(chunk)
     except OSError:
         return

@@ -25,7 +25,14 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QModelIndex, Qt, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QModelIndex,
+    Qt,
+    QTranslator,
+)
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -339,6 +346,22 @@ def test_a_compiled_welsh_catalogue_changes_what_the_worker_reads(
         assert tr("Save") == "Cadw"
         assert tr("Cancel") == "Cancel", "not translated yet: the English source"
         assert i18n.day(date(2026, 12, 5)) == "5 Rhag 2026"
+    finally:
+        install_translation(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+
+
+def test_qt_s_own_words_follow_only_a_language_spoke_speaks(qapp: QApplication) -> None:
+    """A German system: Spoke has no German, so Qt's standard buttons stay English beside it
+    (not half the window in German); its dates still follow the locale."""
+    german = QLocale(QLocale.Language.German, QLocale.Country.Germany)
+    qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    probe = QTranslator()
+    assert probe.load(german, "qtbase", "_", qt_folder), "PySide6 ships Qt's German words"
+    assert probe.translate("QPlatformTheme", "Cancel") not in ("", "Cancel")
+    try:
+        install_translation(german)
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+        assert i18n.day(date(2026, 12, 5)).startswith("5 Dez")
     finally:
         install_translation(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
 

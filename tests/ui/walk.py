@@ -39,11 +39,13 @@ from spokeapp.store.casebook import Casebook
 from spokeapp.sync.engine import SyncEngine
 from spokeapp.ui.main_window import close_question
 from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.views.attachments import Source
 from spokeapp.ui.views.board import BoardPage
 from spokeapp.ui.views.review import CaseSupervisionDialog
 from tests.helpers.hub import ManualClock, RunningHub
 
 from .conftest import NOW, unlock
+from .test_attachments import tiny_pdf
 from .test_board import PASSPHRASE, START, SUPERVISOR, load, plan, resolved_with_debrief, write
 
 SUPERVISOR_NOW = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
@@ -113,6 +115,13 @@ def walk_worker(qtbot: Any, shell: Any, walk: Walk) -> int:
     assert main.pages.count() >= 10
 
     record_id = next(s.record.id for s in shell.book.records("session", case_id=case_id))
+    documents = main.case_page.documents  # a document to preview, selected
+    shell.book.attach(tiny_pdf(), case_id=case_id, title="Fictional",
+                      file_name="letter.pdf", document_date=NOW.date())
+    documents.refresh()
+    qtbot.waitUntil(lambda: len(documents.lines) == 1, timeout=5000)
+    documents.select(documents.lines[0].attachment.id)
+    letter = tiny_pdf(2)
     openers = {
         "referral": main.new_referral,
         "risk assessment": lambda: main.assess(case_id),
@@ -125,10 +134,16 @@ def walk_worker(qtbot: Any, shell: Any, walk: Walk) -> int:
         "group": main.new_group,
         "training": main.new_professional,
         "PINs": main.visits.open_pins,
+        "add a document": lambda: documents.add_source(
+            Source(letter, "Fictional.pdf", len(letter))),
+        "preview a document": documents.preview,
     }
     for name, opener in openers.items():
         opener()
         dialog = main.visits.dialog if name == "PINs" else main.dialog
+        if "document" in name:  # the case page's Documents open their own (a preview reads)
+            dialog = documents.dialog
+            qtbot.waitUntil(lambda: not main.tasks.busy, timeout=5000)
         assert dialog is not None and dialog.isVisible(), name
         walk.visit(dialog)
         close_dialog(dialog)

@@ -15,15 +15,17 @@ shape and types only (so a record stored before a rule was added still loads); c
 
 The package, by subject: ``fields`` (the record protocol, to_dict/from_dict), ``checks`` (the
 validation helpers every record shares), ``casework`` (headers, sessions, concerns, risk
-assessments, closures, group work, work with professionals, amendments), ``lone_working``
-(visit plans, check-ins, alarms, alerts, debriefs), ``supervision`` (comments, review marks,
-sign-offs, supervisions), ``uk`` (postcodes, phone numbers) and ``registry`` (every record
-class by its KIND). Everything is imported from here: ``from spokeapp.domain.records import``.
+assessments, closures, group work, work with professionals, amendments, attachments),
+``lone_working`` (visit plans, check-ins, alarms, alerts, debriefs), ``supervision``
+(comments, review marks, sign-offs, supervisions), ``uk`` (postcodes, phone numbers) and
+``registry`` (every record class by its KIND). Everything is imported from here:
+``from spokeapp.domain.records import``.
 """
 
 from __future__ import annotations
 
 from spokeapp.domain.records.casework import (
+    ATTACHABLE_KINDS,
     CLOSURE_REASON_CHOICES,
     CLOSURE_REASON_LABELS,
     CLOSURE_REASON_SHORT_LABELS,
@@ -42,6 +44,7 @@ from spokeapp.domain.records.casework import (
     ActivityType,
     Amendment,
     AssessmentType,
+    Attachment,
     Case,
     CaseStatus,
     ChosenBy,
@@ -127,6 +130,7 @@ from spokeapp.domain.records.uk import (
 
 __all__ = [
     "APPROVABLE_KINDS",
+    "ATTACHABLE_KINDS",
     "CLOSURE_REASON_CHOICES",
     "CLOSURE_REASON_LABELS",
     "CLOSURE_REASON_SHORT_LABELS",
@@ -167,6 +171,7 @@ __all__ = [
     "AlertReason",
     "Amendment",
     "AssessmentType",
+    "Attachment",
     "Case",
     "CaseStatus",
     "CaseSupervision",

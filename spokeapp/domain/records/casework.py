@@ -2,7 +2,7 @@
 
 Headers (``EVENT = False``: YoungPerson, Referral, Case) may be edited; events (sessions,
 safeguarding concerns, risk assessments, closures, group work, training and outreach with
-professionals, amendments) are immutable once finalised.
+professionals, amendments, attachments) are immutable once finalised.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import ClassVar, Final, TypeVar
 
+from spokeapp.domain.attachments import is_sha256, plain_file_name
 from spokeapp.domain.errors import Problem
 from spokeapp.domain.records.checks import (
     _blank,
@@ -1245,3 +1246,102 @@ class InformationShare(_RecordFields):
     def searchable_text(self) -> str:
         """Who received it, what was shared and why."""
         return _joined(self.recipient_detail, self.what, self.reason)
+
+
+# ---------------------------------------------------------------------------------------------
+# Attachments: documents on a case (docs/attachments.md)
+# ---------------------------------------------------------------------------------------------
+
+ATTACHABLE_KINDS: Final = ("session", "referral", "safeguarding_concern")
+"""The kinds of record a document may be attached to (besides the case itself)."""
+MAX_ATTACHMENT_TITLE_CHARS: Final = 200
+MAX_MEDIA_TYPE_CHARS: Final = 255
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Attachment(_RecordFields):
+    """A document kept with a case: a consent form, a letter, a drawing, a photo.
+
+    The record names the file's bytes by their SHA-256 (``sha256``, with ``size``), so the
+    signed change that carries the record covers the hash, and the hash the bytes; the bytes
+    themselves are stored and moved apart, in chunks (``spokeapp.store.attachments``).
+    ``attached_kind`` and ``attached_to`` name the session, referral or safeguarding concern it
+    belongs to (both None: the case itself); ``case_id`` is None only when it is attached to a
+    referral (a referral comes before its case). ``file_name`` is a name only, never a path;
+    ``media_type`` comes from the name and is never trusted for parsing. A new version is a
+    new attachment with ``replaces`` set to the one it replaces, which is kept. Who added it
+    and when are its change's author and time.
+    """
+
+    KIND: ClassVar[str] = "attachment"
+    EVENT: ClassVar[bool] = True
+
+    id: str
+    case_id: str | None
+    attached_kind: str | None
+    attached_to: str | None
+    title: str
+    document_date: date
+    note: str = ""
+    file_name: str
+    media_type: str
+    size: int
+    sha256: str
+    replaces: str | None = None
+
+    def validate(self) -> None:
+        """Raise ValidationError listing every broken rule of an attachment."""
+        problems: list[Problem] = []
+        _require_all(problems, self, "id", "title")
+        _max_length(problems, "title", self.title, MAX_ATTACHMENT_TITLE_CHARS)
+        if _blank(self.file_name):
+            problems.append(Problem("file_name", tr("is required")))
+        elif self.file_name != plain_file_name(self.file_name):
+            problems.append(Problem(
+                "file_name", tr("must be a file name only, without a folder or control characters")
+            ))
+        _require(problems, "media_type", self.media_type)
+        _max_length(problems, "media_type", self.media_type, MAX_MEDIA_TYPE_CHARS)
+        if self.size <= 0:
+            problems.append(Problem("size", tr("must be more than 0 bytes")))
+        if not is_sha256(self.sha256):
+            problems.append(Problem(
+                "sha256", tr("must be the file's SHA-256: 64 lowercase hexadecimal digits")
+            ))
+        self._validate_place(problems)
+        if self.replaces is not None:
+            if _blank(self.replaces):
+                problems.append(Problem("replaces", tr("must not be blank; leave it empty")))
+            elif self.replaces == self.id:
+                problems.append(Problem("replaces", tr("cannot be this attachment itself")))
+        _raise_if(problems)
+
+    def _validate_place(self, problems: list[Problem]) -> None:
+        """What it is attached to: the case, or one of its records (a referral needs no case)."""
+        if self.attached_kind is None:
+            if self.attached_to is not None:
+                problems.append(Problem(
+                    "attached_kind", tr("is required when it is attached to a record")
+                ))
+        elif self.attached_kind not in ATTACHABLE_KINDS:
+            problems.append(Problem(
+                "attached_kind",
+                tr("must be one of {choices}").format(choices=", ".join(ATTACHABLE_KINDS)),
+            ))
+        elif self.attached_to is None:
+            problems.append(Problem(
+                "attached_to", tr("is required: the record it is attached to")
+            ))
+        if self.attached_to is not None and _blank(self.attached_to):
+            problems.append(Problem("attached_to", tr("must not be blank; leave it empty")))
+        if self.case_id is None:
+            if self.attached_kind != "referral":
+                problems.append(Problem(
+                    "case_id", tr("is required unless it is attached to a referral")
+                ))
+        elif _blank(self.case_id):
+            problems.append(Problem("case_id", tr("must not be blank; leave it empty")))
+
+    def searchable_text(self) -> str:
+        """The title, the note and the file's name (so a worker finds it by any of them)."""
+        return _joined(self.title, self.note, self.file_name)

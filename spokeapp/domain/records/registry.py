@@ -5,6 +5,7 @@ from __future__ import annotations
 from spokeapp.domain.errors import Problem, ValidationError
 from spokeapp.domain.records.casework import (
     Amendment,
+    Attachment,
     Case,
     Closure,
     Consent,
@@ -53,6 +54,7 @@ _ALL_TYPES: tuple[type[Record], ...] = (
     Amendment,
     Consent,
     InformationShare,
+    Attachment,
     VisitPlan,
     CheckIn,
     Alarm,

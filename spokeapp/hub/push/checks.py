@@ -22,6 +22,7 @@ from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from spokeapp.domain.attachments import DEFAULT_ATTACHMENT_LIMIT, is_sha256
 from spokeapp.domain.errors import ValidationError
 from spokeapp.domain.records import RECORD_TYPES, record_from_dict
 from spokeapp.hub import lone_working
@@ -32,6 +33,7 @@ from spokeapp.hub.scope import ADMIN, Actor, can_see_case
 from spokeapp.hub.security import signature_valid
 from spokeapp.hub.supervision import check_supervision_kinds
 from spokeapp.sync.protocol import (
+    ATTACHMENT_KIND,
     CONFLICT_KIND,
     HEADER_KINDS,
     MAX_PAYLOAD_BYTES,
@@ -81,10 +83,41 @@ def _payload_size(change: ChangeIn, canonical: bytes | None) -> int:
     return len(json.dumps(change.payload, separators=(",", ":")).encode("utf-8"))
 
 
-def check_change(index: int, change: ChangeIn, canonical: bytes | None = None) -> CheckedChange:
+def check_attachment_size(index: int, change: ChangeIn, max_bytes: int) -> None:
+    """413 ``attachment_too_large`` for an attachment record declaring a file larger than the
+    hub's limit (``attachment_max_bytes``; docs/attachments.md, "Size limit"). Asked of the
+    raw payload, before the record rules, so the answer is the limit whatever else is wrong."""
+    if change.kind != ATTACHMENT_KIND or not isinstance(change.payload, dict):
+        return
+    size = change.payload.get("size")
+    if isinstance(size, int) and not isinstance(size, bool) and size > max_bytes:
+        log.warning(
+            "push refused: change %s (attachment %s) declares a file of %d bytes, over the "
+            "hub's limit of %d", change.id, change.record_id, size, max_bytes,
+        )
+        raise HubError(
+            413, "attachment_too_large",
+            f"Change {index} (attachment {change.record_id}) names a file of {size} bytes; "
+            f"this hub takes files of at most {max_bytes} bytes.",
+        )
+
+
+def _check_attachment_body(index: int, change: ChangeIn, body: dict[str, Any]) -> None:
+    """An attachment record names its file by 64 lowercase hex digits and a size > 0: the
+    hub keys the file's chunks by them (422 ``invalid_record`` otherwise)."""
+    sha256, size = body.get("sha256"), body.get("size")
+    if not isinstance(sha256, str) or not is_sha256(sha256):
+        raise _invalid(index, change, "sha256: must be 64 lowercase hexadecimal digits")
+    if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
+        raise _invalid(index, change, "size: must be a whole number of bytes above 0")
+
+
+def check_change(index: int, change: ChangeIn, canonical: bytes | None = None, *,
+                 attachment_max_bytes: int = DEFAULT_ATTACHMENT_LIMIT) -> CheckedChange:
     """Validate one change without touching the database (whole batch fails on any error).
 
     ``canonical``: the change's canonical bytes if already made (the chain check makes them).
+    ``attachment_max_bytes``: the hub's limit for one attached file.
     """
     size = _payload_size(change, canonical)
     if size > MAX_PAYLOAD_BYTES:
@@ -97,6 +130,7 @@ def check_change(index: int, change: ChangeIn, canonical: bytes | None = None) -
             f"Change {index} ({change.kind} {change.record_id}) is larger than "
             f"{MAX_PAYLOAD_BYTES} bytes.",
         )
+    check_attachment_size(index, change, attachment_max_bytes)
     if change.kind == CONFLICT_KIND:
         try:
             conflict = ConflictPayload.model_validate(change.payload)
@@ -121,7 +155,10 @@ def check_change(index: int, change: ChangeIn, canonical: bytes | None = None) -
         raise _invalid(index, change, "id: must equal the change's record_id")
     if record.EVENT and change.op != "finalise":
         raise _invalid(index, change, "op: events reach the hub only once finalised")
-    return CheckedChange(change=change, body=record.to_dict(), case_id=record.case_id)
+    body = record.to_dict()
+    if change.kind == ATTACHMENT_KIND:
+        _check_attachment_body(index, change, body)
+    return CheckedChange(change=change, body=body, case_id=record.case_id)
 
 
 def check_chain(device: Device | CallerDevice, request: PushRequest,
@@ -166,9 +203,11 @@ class PreparedPush:
     error: HubError | None = None
 
 
-def prepare_push(caller: Caller, request: PushRequest) -> PreparedPush:
+def prepare_push(caller: Caller, request: PushRequest, *,
+                 attachment_max_bytes: int = DEFAULT_ATTACHMENT_LIMIT) -> PreparedPush:
     """Everything about a push that needs no database (docs/sync.md, "Speed"): canonical
-    bytes (made once, for the chain and the size check), signature, chain, record rules.
+    bytes (made once, for the chain and the size check), signature, chain, record rules
+    (``attachment_max_bytes``: the hub's limit for one attached file).
 
     A refusal is kept, not raised, so ``push`` still reports a changed epoch first.
     """
@@ -181,7 +220,7 @@ def prepare_push(caller: Caller, request: PushRequest) -> PreparedPush:
         wires = [canonical_change(change) for change in request.changes]
         heads = check_chain(caller.device, request, wires)
         checked = [
-            check_change(i, change, wire)
+            check_change(i, change, wire, attachment_max_bytes=attachment_max_bytes)
             for i, (change, wire) in enumerate(zip(request.changes, wires, strict=True))
         ]
         check_supervision_kinds(caller.actor, ((c.change.kind, c.change.record_id, c.body)

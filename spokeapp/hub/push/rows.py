@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from spokeapp.domain.json_text import json_text
 from spokeapp.hub.ledger import reserve_seqs
 from spokeapp.hub.models import Base
-from spokeapp.sync.protocol import ChangeStatus
+from spokeapp.sync.protocol import ATTACHMENT_KIND, ChangeStatus
 
 HEADER = "header"
 FINAL = "final"
@@ -31,7 +31,7 @@ CHANGES_TABLE = Base.metadata.tables["hub_changes"]
 AUDIT_TABLE = Base.metadata.tables["audit"]
 AUDIT_COLUMNS = ("at", "actor", "action", "subject", "detail")
 RECORD_COLUMNS = ("record_id", "kind", "case_id", "state", "body", "author_user", "device_id",
-                  "hub_time", "seq")
+                  "hub_time", "seq", "attachment_sha256")
 CHANGE_COLUMNS = ("change_id", "device_id", "record_id", "chain_hash", "seq", "status",
                   "accepted_at")
 
@@ -83,6 +83,15 @@ def bulk_insert(session: Session, table: Table, columns: tuple[str, ...],
         connection.exec_driver_sql(sql, rows)
 
 
+def attachment_sha256_of(kind: str, body: dict[str, Any]) -> str | None:
+    """``hub_records.attachment_sha256`` of a record: the file an attachment record names (its
+    body's ``sha256``, checked at push), None for every other kind."""
+    if kind != ATTACHMENT_KIND:
+        return None
+    value = body.get("sha256")
+    return value if isinstance(value, str) else None
+
+
 def event_row(record_id: str, kind: str, case_id: str | None, body: dict[str, Any],
               author: str, device_id: str, now: str) -> dict[str, Any]:
     """A new finalised event's ``hub_records`` row (its seq comes when it is written)."""
@@ -90,6 +99,7 @@ def event_row(record_id: str, kind: str, case_id: str | None, body: dict[str, An
         "record_id": record_id, "kind": kind, "case_id": case_id, "state": FINAL,
         "body": json_text(body),  # JSON text for the JSON column (parsed again, never hashed)
         "author_user": author, "device_id": device_id, "hub_time": now,
+        "attachment_sha256": attachment_sha256_of(kind, body),
     }
 
 

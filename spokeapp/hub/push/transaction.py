@@ -40,7 +40,15 @@ from spokeapp.hub.push.checks import (
     prepare_push,
 )
 from spokeapp.hub.push.merge import changed_since_base, merge_fields
-from spokeapp.hub.push.rows import FINAL, HEADER, Outcome, RowWriter, change_row, event_row
+from spokeapp.hub.push.rows import (
+    FINAL,
+    HEADER,
+    Outcome,
+    RowWriter,
+    attachment_sha256_of,
+    change_row,
+    event_row,
+)
 from spokeapp.hub.scope import Actor, can_hold_case, can_see_uncased
 from spokeapp.hub.security import Clock, iso
 from spokeapp.hub.supervision import check_targets
@@ -148,6 +156,7 @@ class PushTransaction:
                     record_id=checked.change.record_id, kind=checked.change.kind,
                     case_id=case_id, state=state, body=body, author_user=self.actor.user_id,
                     device_id=self.device_id, seq=seq, hub_time=self.now,
+                    attachment_sha256=attachment_sha256_of(checked.change.kind, body),
                 )
             )
             self.session.flush()

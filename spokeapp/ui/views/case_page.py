@@ -94,6 +94,7 @@ from spokeapp.store.casebook import Casebook, StoredRecord
 from spokeapp.ui.models.rows import KEY_ROLE, Row, RowsModel
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.views.attachments import AttachmentsPanel
 from spokeapp.ui.views.referral import lawful_basis_label, source_type_label
 from spokeapp.ui.widgets import heading, is_dark, rows_table
 
@@ -296,6 +297,9 @@ class CasePage(QWidget):
         chart_box = QGroupBox(tr("Risk over time"), self)
         chart_box.setAccessibleName(tr("Risk over time"))
         QVBoxLayout(chart_box).addWidget(self.chart)
+        # The case's documents (docs/attachments.md): consent forms, letters, photos.
+        self.documents = AttachmentsPanel(book, tasks, today=lambda: self.today,
+                                          shortcut_scope=self, parent=self)
 
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
@@ -308,6 +312,7 @@ class CasePage(QWidget):
         left_layout.addWidget(self.versions)
         left_layout.addWidget(self.contact)
         left_layout.addWidget(chart_box)
+        left_layout.addWidget(self.documents)
         left_layout.addStretch(1)
         left_scroll = QScrollArea(self)
         left_scroll.setWidgetResizable(True)
@@ -501,6 +506,7 @@ class CasePage(QWidget):
         )
         self.chart.set_assessments(assessments, self.tool)
         self.timeline_model.set_rows(self._timeline_rows(data))
+        self.documents.show_case(data.case.id, data.records, data.referral)
         self._set_enabled(True)
         is_open = data.case.status is CaseStatus.OPEN
         for widget in (self.session_button, self.assess_button, self.close_button):
@@ -674,6 +680,7 @@ class CasePage(QWidget):
         """Names for user ids (the laptop's name directory, ``present.people``)."""
         self.names = dict(names)
         self.me = me or self.me
+        self.documents.set_names(self.names, me=self.me)
         if self.data is not None:
             self._fill_details(self.data)
             self._show_selected()

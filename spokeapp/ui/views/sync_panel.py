@@ -58,6 +58,7 @@ PHASES = {
     "upload": tr.noop("Uploading your records"),
     "reupload": tr.noop("Sending everything again to a restored hub"),
     "download": tr.noop("Downloading updates"),
+    "attachments": tr.noop("Sending and fetching documents"),
 }
 
 

@@ -6,7 +6,7 @@ re-pull and re-push what the hub no longer has, and nothing is stored twice."""
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from spokeapp.hub.db import embedded_path, is_embedded, make_engine
-from spokeapp.hub.models import HubRecord
+from spokeapp.hub.models import HubAttachmentChunk, HubRecord
 from spokeapp.sync.engine import SyncEngine
 from tests.helpers.hub import HubAdmin, Laptop, ManualClock, prepare_database, run_cli, spawn_hub
 from tests.helpers.postgres import free_port
@@ -32,6 +32,16 @@ def _hub_records(database_url: str) -> int:
     try:
         with Session(engine) as session_:
             return int(session_.scalar(select(func.count()).select_from(HubRecord)) or 0)
+    finally:
+        engine.dispose()
+
+
+def _hub_chunks(database_url: str) -> int:
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session_:
+            return int(session_.scalar(select(func.count()).select_from(HubAttachmentChunk))
+                       or 0)
     finally:
         engine.dispose()
 
@@ -72,8 +82,13 @@ def test_backup_and_restore_give_a_new_epoch_and_laptops_resend_what_was_lost(
             old_epoch = _epoch(hub.base_url)
             for n in range(3):
                 book.save(session(cs.id, discussed=f"Fictional session {n}."), finalise=True)
-            assert engine.sync_once().accepted == 3
-        assert _hub_records(url) == 5
+            # A document too: after the restore its bytes must go up again with its record.
+            letter = book.attach(b"Fictional letter, " * 9000, case_id=cs.id,
+                                 title="Fictional letter", document_date=date(2026, 12, 1),
+                                 file_name="letter.txt")
+            first = engine.sync_once()
+            assert first.accepted == 4 and first.files_sent == 1
+        assert _hub_records(url) == 6 and _hub_chunks(url) == 3
 
         refused = run_cli("restore", str(tmp_path / "nothing.db"), "--database", url, *key)
         assert refused.returncode == 1 and "No backup file" in refused.stderr
@@ -81,7 +96,8 @@ def test_backup_and_restore_give_a_new_epoch_and_laptops_resend_what_was_lost(
                            *key)
         assert restored.returncode == 0, restored.stderr
         assert "Hub epoch changed" in restored.stdout
-        assert _hub_records(url) == 2  # the hub forgot the three sessions
+        assert _hub_records(url) == 2  # the hub forgot the three sessions and the document
+        assert _hub_chunks(url) == 0
 
         with spawn_hub(url, "--port", port) as hub:
             assert _epoch(hub.base_url) != old_epoch
@@ -89,8 +105,10 @@ def test_backup_and_restore_give_a_new_epoch_and_laptops_resend_what_was_lost(
         assert report.ok and report.hub_restored
         # The two changes the backup holds were trimmed from the laptop's pushed copies when
         # the hub reported its backup (issue 16, C2): only the three it lost are sent again.
-        assert report.repushed == 3 and report.accepted == 3 and report.duplicates == 0
-        assert _hub_records(url) == 5
+        assert report.repushed == 4 and report.accepted == 4 and report.duplicates == 0
+        assert report.files_sent == 1
+        assert _hub_records(url) == 6 and _hub_chunks(url) == 3
+        assert letter.size == 18 * 9000
     finally:
         book.close()
 

@@ -3,24 +3,27 @@ schema, with data in it, on SQLite and on PostgreSQL; and a database newer than 
 refused by every command.
 
 The data is made once, at head, through the real code paths (a laptop enrols and pushes a young
-person, a case, a session and a lone-working visit plan; the administrator adds people, a
-contact, an area, a legal hold, a subject request, and moves a case). For each revision r an
-empty database is migrated to r, the rows of every table that exists at r are put in (only the
-columns that exist at r), and the database is upgraded to head. Then every row must still be
-there with the values it had, and the current hub must serve it: the same laptop signs in with
-the refresh token it had, pulls exactly what it pulled before, pushes onto its chain, and the
-escalation watch holds the visit where its tables existed. A later migration that drops or
-renames a column, or makes a new one required without a default, fails here by name until
-this test is told what the old rows held.
+person, a case, a session, a lone-working visit plan and an attachment, and uploads its file;
+the administrator adds people, a contact, an area, a legal hold, a subject request, and moves a
+case). For each revision r an empty database is migrated to r, the rows of every table that
+exists at r are put in (only the columns that exist at r), and the database is upgraded to
+head. Then every row must still be there with the values it had, and the current hub must
+serve it: the same laptop signs in with the refresh token it had, pulls exactly what it pulled
+before, pushes onto its chain, the escalation watch holds the visit, and the file is served
+whole, where their tables existed. A later migration that drops or renames a column, or makes
+a new one required without a default, fails here by name until this test is told what the old
+rows held.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +33,15 @@ import uvicorn
 from sqlalchemy import Engine, Integer, MetaData, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import Attachment
 from spokeapp.hub import lone_working as hub_lw
 from spokeapp.hub import schema
 from spokeapp.hub.app import create_app
 from spokeapp.hub.cli import main as spoke_hub
 from spokeapp.hub.db import create_key_file, embedded_path, is_embedded, make_engine
 from spokeapp.hub.models import Base, User
+from spokeapp.sync.protocol import ATTACHMENT_CHUNK_BYTES
 from tests.helpers.hub import (
     Laptop,
     ManualClock,
@@ -62,6 +68,9 @@ class Golden:
     visit_id: str
     case_id: str
     lone_working_records: set[str] = field(default_factory=set)
+    #: An attachment record and the bytes of its file, uploaded (migration 0013).
+    attachment_records: set[str] = field(default_factory=set)
+    attachment: bytes = b""
 
 
 def _rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
@@ -84,6 +93,20 @@ def golden(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Golden]:
         laptop.push_records(yp, kept, session(kept.id), moved_yp, moved, session(moved.id))
         plan = visit_plan(worker, clock.now)
         laptop.push_records(plan)
+        document = b"Fictional consent form bytes. " * 3000  # two chunks
+        attached = Attachment(
+            id=new_id(), case_id=kept.id, attached_kind=None, attached_to=None,
+            title="Fictional consent form", document_date=date(2026, 3, 2),
+            file_name="consent-test.pdf", media_type="application/pdf", size=len(document),
+            sha256=hashlib.sha256(document).hexdigest())
+        laptop.push_records(attached)
+        for index in range(2):
+            sent = laptop.http.put(
+                f"/v1/attachments/{attached.sha256}/chunks/{index}",
+                content=document[index * ATTACHMENT_CHUNK_BYTES:
+                                 (index + 1) * ATTACHMENT_CHUNK_BYTES],
+                headers={**laptop.auth, "Content-Type": "application/octet-stream"})
+            assert sent.status_code == 200, sent.text
         hub.admin.assign_case(moved.id, other)  # a tombstone for the worker's laptop
         for argv in (
             ["safety", "contact", "add", "--role", "on_call_manager", "--name",
@@ -103,10 +126,11 @@ def golden(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Golden]:
     assert all(rows[t] for t in ("users", "devices", "hub_cases", "hub_records", "hub_changes",
                                  "hub_tombstones", "lw_watch", "lw_visit_records",
                                  "lw_contacts", "hub_areas", "hub_retention_holds",
-                                 "hub_subject_requests", "audit"))
+                                 "hub_subject_requests", "audit", "hub_attachments",
+                                 "hub_attachment_chunks"))
     assert (pulled[kept.id][0], pulled[plan.id][0], pulled[moved.id]) == (
         "put", "finalise", ("purge", None))
-    yield Golden(rows, state, pulled, plan.id, kept.id, {plan.id})
+    yield Golden(rows, state, pulled, plan.id, kept.id, {plan.id}, {attached.id}, document)
 
 
 def _pulled(laptop: Laptop) -> dict[str, tuple[str, Any]]:
@@ -120,7 +144,9 @@ def _put_rows(engine: Engine, golden: Golden, revision: str) -> tuple[MetaData, 
     was and the record ids left out (lone-working records before lone working existed)."""
     old = MetaData()
     old.reflect(bind=engine)
-    left_out = set() if "lw_watch" in old.tables else golden.lone_working_records
+    left_out = set() if "lw_watch" in old.tables else set(golden.lone_working_records)
+    if "hub_attachments" not in old.tables:  # no hub took attachments before 0013
+        left_out |= golden.attachment_records
     with engine.begin() as connection:
         for model in Base.metadata.sorted_tables:
             table = old.tables.get(model.name)
@@ -211,10 +237,15 @@ def test_data_at_every_schema_survives_the_upgrade_and_is_served(
             assert pulled == {k: v for k, v in golden.pulled.items() if k not in left_out}
             accepted = laptop.push_records(session(golden.case_id)).json()["results"]
             assert [r["status"] for r in accepted] == ["accepted"]
+            if "hub_attachments" in old.tables:  # the file is still served, whole
+                sha = hashlib.sha256(golden.attachment).hexdigest()
+                chunks = [laptop.http.get(f"/v1/attachments/{sha}/chunks/{i}",
+                                          headers=laptop.auth) for i in range(2)]
+                assert b"".join(c.content for c in chunks) == golden.attachment
             laptop.close()
         with Session(engine) as s:
             visits = hub_lw.load_visits(s, [golden.visit_id])
-        if left_out:
+        if golden.visit_id in left_out:
             assert visits[golden.visit_id] is None  # no lone working before 0002
         else:
             visit = visits[golden.visit_id]

@@ -4,6 +4,7 @@ record's rules."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -22,6 +23,7 @@ from spokeapp.domain.records import (
     AlertReason,
     Amendment,
     AssessmentType,
+    Attachment,
     Case,
     CaseSupervision,
     CheckIn,
@@ -167,10 +169,14 @@ def every_kind_case(case_id: str = "case-every", *, worker: str = WORKER,
                                       visit_id=visit, by=supervisor,
                                       at=T0 + timedelta(days=1),
                                       note="Met at the office: fine, no follow-up.")
+    document = Attachment(id=f"{case_id}-doc", case_id=case_id, attached_kind="session",
+                          attached_to=session.id, title="Drawing of the bus stop",
+                          document_date=date(2026, 3, 2), file_name="drawing.png",
+                          media_type="image/png", size=48_213, sha256="ab" * 32)
     records: list[Record] = [
         yp, ref, case, session, concern, risk, closure, amendment, consent, share, group,
         activity, comment, mark, request, sign_off, minute, plan, check_in, alarm, alert,
-        delivery, ack, resolution, debrief, debrief_done,
+        delivery, ack, resolution, debrief, debrief_done, document,
     ]
     return yp, records
 
@@ -219,6 +225,21 @@ def test_the_bundle_holds_every_kind_of_record_of_the_case_with_its_content() ->
     assert bundle["audit"] == [{"at": "2026-03-03T09:00:00+00:00", "who": SUPERVISOR,
                                 "action": "case_view", "device": "dev-2", "detail": ""}]
     json.dumps(bundle)  # machine-readable as it stands
+
+
+def test_attached_documents_are_listed_with_their_details_but_never_their_contents() -> None:
+    _yp, records = every_kind_case()
+    bundle = _bundle(_file_records(records))
+    (document,) = bundle["attachments"]
+    content = document["content"]
+    assert (content["title"], content["document_date"], content["file_name"],
+            content["size"]) == ("Drawing of the bus stop", "2026-03-02", "drawing.png", 48_213)
+    assert set(content) == {f.name for f in dataclasses.fields(Attachment)}  # no bytes in it
+    assert any("contents are not in this file" in note for note in bundle["notes"])
+    # Its fingerprint is not read as a phone number or a name.
+    assert not [f for f in bundle["third_party_flags"] if f["path"].startswith("/attachments")]
+    without = _bundle(_file_records([r for r in records if r.KIND != "attachment"]))
+    assert not any("contents are not in this file" in note for note in without["notes"])
 
 
 def test_a_kind_without_a_place_in_the_file_is_refused_not_dropped() -> None:

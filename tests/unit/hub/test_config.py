@@ -206,3 +206,29 @@ def test_every_key_has_its_environment_variable_documented() -> None:
     missing = [key.name for key in CONFIG_KEYS
                if f"`{key.name}`" not in guide or f"`{key.env}`" not in guide]
     assert missing == []
+
+
+def test_the_attachment_limit_comes_from_the_file_the_environment_or_the_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """docs/attachments.md, "Size limit": 25 MB unless the administrator says otherwise."""
+    assert HubSettings.from_env().attachment_max_bytes == 25_000_000
+    config = _write(tmp_path, "attachment_max_bytes = 10000000\n")
+    assert _settings_for(["serve", "--config", str(config)]).attachment_max_bytes == 10_000_000
+    monkeypatch.setenv("SPOKE_HUB_ATTACHMENT_MAX_BYTES", "5000000")
+    assert _settings_for(["serve", "--config", str(config)]).attachment_max_bytes == 5_000_000
+    assert _settings_for(["serve", "--config", str(config), "--attachment-max-bytes",
+                          "2000000"]).attachment_max_bytes == 2_000_000
+
+
+@pytest.mark.parametrize("value", ["0", "200000001", "-5"])
+def test_an_attachment_limit_outside_what_a_hub_may_allow_is_refused(
+    value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("SPOKE_HUB_ATTACHMENT_MAX_BYTES", value)
+    with pytest.raises(ConfigError, match="SPOKE_HUB_ATTACHMENT_MAX_BYTES must be between 1 "
+                       "and 200000000 bytes"):
+        HubSettings.from_env()
+    monkeypatch.delenv("SPOKE_HUB_ATTACHMENT_MAX_BYTES")
+    assert main(["serve", "--database", PG_URL, "--attachment-max-bytes", value]) != 0
+    assert "--attachment-max-bytes must be between 1 and 200000000" in capsys.readouterr().err

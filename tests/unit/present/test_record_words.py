@@ -21,12 +21,19 @@ from spokeapp.present.record_words import (
     reviewed_words,
     sign_off_detail,
     sign_off_words,
+    size_words,
     supervision_cells,
     supervision_fields,
     what_words,
     when_words,
 )
-from tests.unit.domain.records.factories import assessment, closure, concern, session
+from tests.unit.domain.records.factories import (
+    assessment,
+    attachment,
+    closure,
+    concern,
+    session,
+)
 
 DECIDED = datetime(2024, 9, 2, 10, 0, tzinfo=UTC)
 
@@ -53,6 +60,18 @@ def test_the_fields_of_a_session_and_a_closure() -> None:
     ended = dict(note_fields(closure()))
     assert ended["Reason"] == CLOSURE_REASON_CHOICES[closure().reason]
     assert ended["Outcome"] == OUTCOME_EXPLAINED[closure().outcome]
+
+
+def test_an_attached_document_in_words() -> None:
+    document = attachment(size=2_500_000)
+    assert what_words(document) == "Attachment: Signed consent form"
+    assert when_words(document) == "6 Mar 2024"
+    fields = dict(note_fields(document))
+    assert fields["File"] == "consent-form.pdf"
+    assert fields["Size"] == "2.5 MB"
+    assert fields["Date of the document"] == "6 Mar 2024"
+    assert [size_words(n) for n in (1, 999, 1000, 48_213, 999_999, 31_000_000)] == [
+        "1 byte", "999 bytes", "1 KB", "49 KB", "1.0 MB", "31 MB"]
 
 
 def test_the_case_page_reads_a_session_in_full_and_names_bands_its_own_way() -> None:

@@ -155,13 +155,14 @@ def test_every_section_is_in_the_readable_file_and_flags_are_marked_for_review()
     assert titles == [
         "About the young person", "Referral", "The case",
         "Sessions, assessments, concerns, closure and amendments",
+        "Attached documents (listed; their contents are not in this file)",
         "Consent and information shared", "Supervision: comments, reviews and sign-offs",
         "Visits (lone working) linked to the case",
         "Group work and work with professionals that mention them",
         "Who viewed, changed, exported or shared it", "Flagged for review before release",
     ]
     assert all(s.entries for s in sections), "every section has something in it"
-    entries = [e for s in sections[:8] for e in s.entries]
+    entries = [e for s in sections[:9] for e in s.entries]
     assert len(entries) == len(records)  # every record, none dropped
     marked = [f for e in entries for f in e.flags]
     assert len(marked) == len(bundle["third_party_flags"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import stat
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -219,5 +219,37 @@ def test_a_version_9_casebook_upgrades_and_lists_the_same_drafts(
         PASSPHRASE))
     try:
         assert schema_version(conn) == LATEST_VERSION >= 10
+    finally:
+        conn.close()
+
+
+def test_a_version_10_casebook_upgrades_and_takes_attached_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Version 11 (issue 20): the tables for attached documents' bytes; an older casebook
+    gains them on opening, keeps every record, and takes a document at once."""
+    profile = tmp_path / "laptop"
+    book = _casebook_at(10, profile, monkeypatch)
+    with book:
+        _yp, _ref, case = seeded_case(book)
+        note = session(case.id)
+        book.save(note, finalise=True)
+        before = [(s.record.id, s.state) for s in book.records()]
+        tables = {r[0] for r in book._db().execute("SELECT name FROM sqlite_master")}
+    assert "attachment_blobs" not in tables
+
+    with Casebook.open(profile, PASSPHRASE) as upgraded:
+        assert upgraded.migrated_backup is not None  # an encrypted copy from before
+        assert [(s.record.id, s.state) for s in upgraded.records()] == before
+        document = upgraded.attach(b"Fictional consent form.", case_id=case.id,
+                                   title="Consent form", document_date=date(2026, 3, 6))
+        assert upgraded.attachment_bytes(document.sha256) == b"Fictional consent form."
+        assert [row.attachment.id for row in upgraded.attachments(case.id)] == [document.id]
+        assert upgraded.integrity_ok()
+    conn = connect(profile / "casebook.db", KeyFile.read(profile / "casebook.key").unlock(
+        PASSPHRASE))
+    try:
+        assert schema_version(conn) == LATEST_VERSION >= 11
+        assert conn.execute("SELECT count(*) FROM attachment_chunks").fetchone()[0] == 1
     finally:
         conn.close()

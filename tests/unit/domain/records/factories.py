@@ -13,6 +13,7 @@ from spokeapp.domain.records import (
     ActivityType,
     Amendment,
     AssessmentType,
+    Attachment,
     Case,
     ChosenBy,
     Closure,
@@ -168,6 +169,27 @@ def amendment(**changes: Any) -> Amendment:
     return dataclasses.replace(base, **changes)
 
 
+#: A SHA-256 as a record names it (64 lowercase hex digits; no real file behind it).
+CONSENT_FORM_SHA256 = "2d6d0e0e1e3c5a1e0a2a4bd5d1f5a0d1c27f4a3b5f7e8d9c0b1a2f3e4d5c6b7a"
+
+
+def attachment(**changes: Any) -> Attachment:
+    base = Attachment(
+        id="at-1",
+        case_id="case-1",
+        attached_kind=None,
+        attached_to=None,
+        title="Signed consent form",
+        document_date=date(2024, 3, 6),
+        note="Fictional note about the form",
+        file_name="consent-form.pdf",
+        media_type="application/pdf",
+        size=48_213,
+        sha256=CONSENT_FORM_SHA256,
+    )
+    return dataclasses.replace(base, **changes)
+
+
 ALL_VALID: list[Record] = [
     young_person(),
     referral(),
@@ -179,6 +201,7 @@ ALL_VALID: list[Record] = [
     group_session(),
     activity(),
     amendment(),
+    attachment(),
 ]
 
 

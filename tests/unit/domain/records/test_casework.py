@@ -9,6 +9,7 @@ import pytest
 
 from spokeapp.domain.errors import ValidationError
 from spokeapp.domain.records import (
+    ATTACHABLE_KINDS,
     CLOSURE_REASON_CHOICES,
     CLOSURE_REASON_LABELS,
     CLOSURE_REASON_SHORT_LABELS,
@@ -20,6 +21,7 @@ from spokeapp.domain.records import (
     REFERRAL_DECISION_CHOICES,
     REFERRAL_DECISION_LABELS,
     SHARE_WITH_LABELS,
+    Attachment,
     Case,
     CaseStatus,
     ClosureReason,
@@ -34,12 +36,15 @@ from spokeapp.domain.records import (
     ReferralDecision,
     Session,
     ShareWith,
+    record_from_dict,
 )
 from tests.unit.domain.records.factories import (
+    CONSENT_FORM_SHA256,
     SECRET_NAME,
     activity,
     amendment,
     assessment,
+    attachment,
     case,
     closure,
     concern,
@@ -310,6 +315,76 @@ def test_amendment_needs_reason_and_text_and_cannot_amend_itself() -> None:
         "text",
         "amends_id",
     }
+
+
+# --- attachment --------------------------------------------------------------------------------
+
+
+def test_an_attachment_on_the_case_or_one_of_its_records_is_valid() -> None:
+    attachment().validate()
+    for kind in ("session", "safeguarding_concern"):
+        attachment(attached_kind=kind, attached_to="s-1").validate()
+    # A referral comes before its case: a document on it needs no case.
+    attachment(case_id=None, attached_kind="referral", attached_to="ref-1").validate()
+    attachment(attached_kind="referral", attached_to="ref-1").validate()
+    assert ATTACHABLE_KINDS == ("session", "referral", "safeguarding_concern")
+
+
+def test_an_attachment_lists_every_broken_rule_at_once_without_the_values() -> None:
+    broken = attachment(
+        title=" ", file_name="", size=0, sha256="NOT-A-HASH " + SECRET_NAME, replaces="at-1",
+        case_id=None,
+    )
+    assert problems_of(broken) == {"title", "file_name", "size", "sha256", "replaces", "case_id"}
+    assert all(SECRET_NAME not in message for message in messages_of(broken))
+
+
+def test_an_attachments_file_name_is_a_name_only_never_a_path() -> None:
+    for name in ("../../etc/passwd", "C:\\Users\\worker\\form.pdf", "form\x00.pdf",
+                 "notes/form.pdf", "x" * 300 + ".pdf"):
+        assert problems_of(attachment(file_name=name)) == {"file_name"}, name
+    attachment(file_name="Consent form (signed) 2024.pdf").validate()
+
+
+def test_an_attachments_hash_is_64_lowercase_hex_digits() -> None:
+    for bad in (CONSENT_FORM_SHA256.upper(), CONSENT_FORM_SHA256[:-1], "", "g" * 64):
+        assert problems_of(attachment(sha256=bad)) == {"sha256"}
+
+
+@pytest.mark.parametrize(("kind", "to", "fields"), [
+    ("session", None, {"attached_to"}),
+    (None, "s-1", {"attached_kind"}),
+    ("case", "case-1", {"attached_kind"}),
+    ("closure", "cl-1", {"attached_kind"}),
+    ("session", " ", {"attached_to"}),
+])
+def test_an_attachment_names_what_it_is_attached_to_with_both_fields_or_neither(
+    kind: str | None, to: str | None, fields: set[str]
+) -> None:
+    assert problems_of(attachment(attached_kind=kind, attached_to=to)) == fields
+
+
+def test_only_a_document_on_a_referral_may_have_no_case() -> None:
+    assert problems_of(attachment(case_id=None)) == {"case_id"}
+    assert problems_of(attachment(case_id=None, attached_kind="session",
+                                  attached_to="s-1")) == {"case_id"}
+    assert problems_of(attachment(case_id="  ")) == {"case_id"}
+
+
+def test_a_new_version_points_at_the_attachment_it_replaces_never_at_itself() -> None:
+    attachment(id="at-2", replaces="at-1").validate()
+    assert problems_of(attachment(replaces="at-1")) == {"replaces"}
+    assert problems_of(attachment(id="at-2", replaces="")) == {"replaces"}
+
+
+def test_an_attachment_is_an_event_found_by_title_note_and_file_name() -> None:
+    record = attachment()
+    assert Attachment.EVENT is True and Attachment.KIND == "attachment"
+    assert record.searchable_text() == (
+        "Signed consent form\nFictional note about the form\nconsent-form.pdf")
+    data = record.to_dict()
+    assert data["document_date"] == "2024-03-06" and data["replaces"] is None
+    assert record_from_dict("attachment", data) == record
 
 
 def test_every_profession_has_a_label_and_a_short_one() -> None:

@@ -54,6 +54,7 @@ def test_case_id_links_records_to_their_case_and_none_for_others() -> None:
         "group_session": None,
         "professional_activity": None,
         "amendment": "case-1",
+        "attachment": "case-1",
     }
 
 

@@ -39,6 +39,7 @@ def test_every_kind_is_registered_with_its_event_flag() -> None:
         "sign_off_request": True,
         "consent": True,
         "information_share": True,
+        "attachment": True,
     }
 
 

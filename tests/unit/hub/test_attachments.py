@@ -1,0 +1,180 @@
+"""The hub's attachment store (``spokeapp.hub.attachments``) on the hub's tables, for what no
+honest laptop does: records that name the same file with different sizes, and a referral's
+document, scoped by its author. The HTTP routes, on SQLite and PostgreSQL, are in
+tests/integration/hub/test_attachments_api.py."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, create_engine, func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
+
+from spokeapp.hub.attachments import (
+    ChunkOutcome,
+    attachment_status,
+    chunk_bytes,
+    drop_unreferenced_attachments,
+    store_chunk,
+)
+from spokeapp.hub.errors import HubError
+from spokeapp.hub.ledger import COUNTER_ID
+from spokeapp.hub.models import (
+    Base,
+    HubAttachment,
+    HubAttachmentChunk,
+    HubCase,
+    HubCounter,
+    HubRecord,
+    User,
+)
+from spokeapp.hub.push.rows import attachment_sha256_of
+from spokeapp.hub.scope import Actor
+from spokeapp.sync.protocol import ATTACHMENT_CHUNK_BYTES, AttachmentStatus
+
+CHUNK = ATTACHMENT_CHUNK_BYTES
+NOW = "2026-03-02T09:00:00+00:00"
+NORTH = Actor("u-north", "worker", "north")
+SOUTH = Actor("u-south", "worker", "south")
+SUPERVISOR = Actor("u-super", "supervisor", "north")
+
+
+def _data(size: int, seed: int) -> bytes:
+    return random.Random(seed).randbytes(size)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@pytest.fixture
+def db() -> Iterator[Engine]:
+    """The hub's tables in memory: the three people above and a case in each team."""
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    Base.metadata.create_all(engine)
+    with Session(engine) as session, session.begin():
+        session.add(HubCounter(id=COUNTER_ID, value=0))
+        for actor in (NORTH, SOUTH, SUPERVISOR):
+            session.add(User(id=actor.user_id, name="Test Person", role=actor.role,
+                             team=actor.team, created_at=NOW))
+        session.add_all([HubCase(case_id="case-north", key_worker=NORTH.user_id, team="north"),
+                         HubCase(case_id="case-south", key_worker=SOUTH.user_id, team="south")])
+    yield engine
+    engine.dispose()
+
+
+def _name(engine: Engine, record_id: str, case_id: str | None, author: str,
+          data: bytes, size: int | None = None) -> None:
+    """An attachment record on the hub naming ``data`` (declaring ``size``, if given)."""
+    body: dict[str, Any] = {"id": record_id, "case_id": case_id, "sha256": _sha(data),
+                            "size": len(data) if size is None else size}
+    with Session(engine) as session, session.begin():
+        seq = (session.scalar(select(func.count()).select_from(HubRecord)) or 0) + 1
+        session.add(HubRecord(record_id=record_id, kind="attachment", case_id=case_id,
+                              state="final", body=body, author_user=author, device_id=None,
+                              seq=seq, hub_time=NOW,
+                              attachment_sha256=attachment_sha256_of("attachment", body)))
+
+
+def _store(engine: Engine, actor: Actor, sha: str, index: int, part: bytes) -> ChunkOutcome:
+    """One chunk sent, in a transaction of its own (as the route does)."""
+    with Session(engine) as session, session.begin():
+        return store_chunk(session, actor, sha, index, part, NOW)
+
+
+def _send(engine: Engine, actor: Actor, data: bytes, size: int | None = None) -> bool:
+    """Every chunk of ``data`` (cut for ``size``); whether the last made the hub drop a
+    mismatch."""
+    size = len(data) if size is None else size
+    mismatch = False
+    for index in range(-(-size // CHUNK)):
+        part = data[index * CHUNK:min(size, (index + 1) * CHUNK)]
+        mismatch = _store(engine, actor, _sha(data), index, part).mismatch
+    return mismatch
+
+
+def _status(engine: Engine, actor: Actor, sha: str) -> AttachmentStatus | None:
+    with Session(engine) as session:
+        return attachment_status(session, actor, sha)
+
+
+def _chunk(engine: Engine, actor: Actor, sha: str, index: int) -> bytes | None:
+    with Session(engine) as session:
+        return chunk_bytes(session, actor, sha, index)
+
+
+def _column(engine: Engine, column: Any) -> list[Any]:
+    with Session(engine) as session:
+        return list(session.scalars(select(column)))
+
+
+def test_only_attachment_records_name_a_file() -> None:
+    assert attachment_sha256_of("attachment", {"sha256": "ab" * 32}) == "ab" * 32
+    assert attachment_sha256_of("session", {"sha256": "ab" * 32}) is None
+    assert attachment_sha256_of("attachment", {"sha256": None}) is None
+
+
+def test_a_referrals_document_is_seen_by_its_author_and_their_supervisor_only(
+        db: Engine) -> None:
+    letter = _data(500, 1)
+    _name(db, "att-ref", None, NORTH.user_id, letter)
+    assert not _send(db, NORTH, letter)
+
+    assert _chunk(db, NORTH, _sha(letter), 0) == letter
+    assert _chunk(db, SUPERVISOR, _sha(letter), 0) == letter
+    assert _chunk(db, SOUTH, _sha(letter), 0) is None
+    assert _status(db, SOUTH, _sha(letter)) is None
+    with pytest.raises(HubError) as refused:
+        _store(db, SOUTH, _sha(letter), 0, letter)
+    assert refused.value.code == "attachment_not_found"
+
+
+def test_a_restricted_case_hides_its_files(db: Engine) -> None:
+    form = _data(300, 2)
+    _name(db, "att-1", "case-north", NORTH.user_id, form)
+    _send(db, NORTH, form)
+    with Session(db) as session, session.begin():
+        case = session.get(HubCase, "case-north")
+        assert case is not None
+        case.restricted = True
+    assert _status(db, NORTH, _sha(form)) is None
+    assert _chunk(db, NORTH, _sha(form), 0) is None
+
+
+def test_a_record_declaring_another_size_cannot_spoil_the_file(db: Engine) -> None:
+    """Two records name one file; the south one declares the wrong size. Its upload restarts
+    the unfinished one and can never complete; the right one then completes, and from then on
+    the wrong record changes nothing."""
+    data = _data(CHUNK + 100, 3)
+    sha = _sha(data)
+    _name(db, "att-north", "case-north", NORTH.user_id, data)
+    _name(db, "att-south", "case-south", SOUTH.user_id, data, size=900)
+    assert _store(db, NORTH, sha, 0, data[:CHUNK]).status.received == [0]
+
+    assert _send(db, SOUTH, data, size=900)  # one chunk of 900 bytes: hashes wrong
+    assert _column(db, HubAttachmentChunk.idx) == []
+
+    assert not _send(db, NORTH, data)
+    south = _status(db, SOUTH, sha)
+    assert south is not None and (south.size, south.complete) == (len(data), True)
+    again = _store(db, SOUTH, sha, 0, data[:900])
+    assert again.status.complete and not again.mismatch
+    assert _chunk(db, SOUTH, sha, 1) == data[CHUNK:]
+
+
+def test_a_file_goes_only_when_no_record_names_it(db: Engine) -> None:
+    kept, gone = _data(200, 4), _data(200, 5)
+    _name(db, "att-kept", "case-north", NORTH.user_id, kept)
+    _name(db, "att-gone", "case-north", NORTH.user_id, gone)
+    _send(db, NORTH, kept)
+    _send(db, NORTH, gone)
+    with Session(db) as session, session.begin():
+        session.delete(session.get(HubRecord, "att-gone"))
+        assert drop_unreferenced_attachments(session) == 1
+    assert _column(db, HubAttachment.sha256) == [_sha(kept)]
+    assert _column(db, HubAttachmentChunk.sha256) == [_sha(kept)]
