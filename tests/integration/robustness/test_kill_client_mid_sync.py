@@ -17,11 +17,6 @@ from __future__ import annotations
 
 import os
 import random
-import selectors
-import signal
-import subprocess
-import sys
-import time
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -35,14 +30,13 @@ from spokeapp.sync.engine import SyncEngine
 from tests.helpers.hub import RunningHub
 from tests.helpers.records import PASSPHRASE, session
 from tests.helpers.sync_world import closing_world, open_case
+from tests.integration.robustness.sync_child import run_and_kill
 
-ROOT = Path(__file__).resolve().parents[3]
 KILLS = int(os.environ.get("SPOKE_SYNC_KILLS", "30"))
 SEED = int(os.environ.get("SPOKE_SYNC_KILL_SEED", str(random.SystemRandom().randrange(2**32))))
 FIRST_SESSIONS = 2500
 MORE_SESSIONS = 150
 PULL_LIMIT = 200
-START_TIMEOUT_S = 30.0
 #: Runs allowed to land KILLS kills mid-sync. Syncs keep getting faster, so more runs finish
 #: before their kill (29 kills in 91 runs after the hub's fourth speed round): a run that
 #: finishes is harmless, it only costs time, so the bound is generous (~60 kills expected).
@@ -58,58 +52,6 @@ def _add_work(book: Casebook, case_id: str, count: int, n: int, finals: dict[str
     book.save(session(case_id, discussed=f"Half-written note {n}."))  # a draft stays local
     header = book.get(case_id).record
     book.save(replace(header, current_risk_level=["low", "medium", "high"][n % 3]))  # type: ignore[type-var]
-
-
-def _run_and_kill(
-    profile: Path, author: str, delay: float, log: Path, after_phase: str | None = None
-) -> tuple[bool, str | None, float]:
-    """Start a sync child; SIGKILL it ``delay`` s after it starts syncing (or, with
-    ``after_phase``, ``delay`` s after it reports reaching that phase).
-
-    Returns (killed mid-run, last phase reported, seconds the run had been going).
-    """
-    with log.open("ab") as stderr:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "tests.integration.robustness.sync_child", str(profile),
-             author, str(PULL_LIMIT)],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=stderr, text=True,
-        )
-    assert child.stdout is not None
-    phase: str | None = None
-    started = 0.0
-    finished = False
-    with selectors.DefaultSelector() as selector:
-        selector.register(child.stdout, selectors.EVENT_READ)
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not started:
-            assert time.monotonic() < deadline, "the sync child did not start"
-            if selector.select(timeout=0.5):
-                line = child.stdout.readline()
-                assert line, f"the sync child died before starting (see {log})"
-                if line.strip() == "start":
-                    started = time.monotonic()
-        kill_at = started + delay if after_phase is None else float("inf")
-        while True:
-            left = kill_at - time.monotonic()
-            if left <= 0:
-                break
-            if selector.select(timeout=min(left, 60.0)):
-                line = child.stdout.readline()
-                if not line or line.startswith("done"):
-                    finished = True
-                    break
-                if line.startswith("phase "):
-                    phase = line.split()[1]
-                    if phase == after_phase:
-                        kill_at = time.monotonic() + delay
-    elapsed = time.monotonic() - started
-    if not finished:
-        os.kill(child.pid, signal.SIGKILL)
-        assert child.wait(timeout=10) == -signal.SIGKILL
-    else:
-        child.wait(timeout=30)
-    child.stdout.close()
-    return not finished, phase, elapsed
 
 
 @pytest.mark.slow
@@ -134,8 +76,8 @@ def test_a_laptop_killed_mid_sync_again_and_again_loses_and_duplicates_nothing(
             # Every third run aims inside the download (pulling pages back is quick now, so
             # kills spread over the whole run rarely land there); the rest anywhere in the run.
             aim_download = runs % 3 == 0
-            killed, phase, elapsed = _run_and_kill(
-                laptop.profile, worker,
+            killed, phase, elapsed = run_and_kill(
+                laptop.profile, worker, PULL_LIMIT,
                 rng.uniform(0.0, 0.15) if aim_download else rng.uniform(0.0, window),
                 tmp_path / "child.log", after_phase="download" if aim_download else None,
             )
