@@ -29,8 +29,10 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -82,8 +84,10 @@ def hub_chunks(database_url: str) -> int:
         engine.dispose()
 
 
-def loopback_run(args: argparse.Namespace, rng: random.Random, figures: Figures) -> None:
-    with tempfile.TemporaryDirectory(prefix="spoke-bench-attach-") as tmp:
+@contextmanager
+def fresh_hub(prefix: str):
+    """A new embedded hub served by ``spoke-hub serve`` and a worker's laptop with one case."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         folder = Path(tmp)
         db_url = f"sqlcipher:///{folder / 'hub.db'}"
         init_database(db_url, folder)
@@ -91,28 +95,36 @@ def loopback_run(args: argparse.Namespace, rng: random.Random, figures: Figures)
             worker = hub.add_user("Bench Worker")
             book, engine = new_laptop(hub, folder, worker, "laptop-a")
             [case_id] = open_cases(book, worker, 1)
-            check(engine.sync_once().ok, "the case did not sync")
-            sent = attach_files(book, case_id, file_sizes(args.loopback_mb), rng)
-            total = sum(sent.values())
-            started = time.perf_counter()
-            report = engine.sync_once()
-            up = time.perf_counter() - started
-            check(report.ok and report.files_sent == len(sent), f"upload incomplete: {report}")
-            check(hub_chunks(db_url) == sum(chunk_count(s) for s in sent.values()),
-                  "the hub does not hold each chunk exactly once")
-            book.close()
-            book_b, engine_b = new_laptop(hub, folder, worker, "laptop-b")
-            started = time.perf_counter()
-            report_b = engine_b.sync_once()
-            down = time.perf_counter() - started
-            check(report_b.ok and report_b.files_received == len(sent),
-                  f"download incomplete: {report_b}")
-            for sha256 in sent:
-                digest = hashlib.sha256()
-                for piece in book_b.attachment_chunks(sha256):
-                    digest.update(piece)
-                check(digest.hexdigest() == sha256, "a downloaded file differs")
-            book_b.close()
+            yield SimpleNamespace(folder=folder, db_url=db_url, hub=hub, worker=worker,
+                                  book=book, engine=engine, case_id=case_id)
+
+
+def loopback_run(args: argparse.Namespace, rng: random.Random, figures: Figures) -> None:
+    with fresh_hub("spoke-bench-attach-") as world:
+        folder, db_url, hub, worker = world.folder, world.db_url, world.hub, world.worker
+        book, engine, case_id = world.book, world.engine, world.case_id
+        check(engine.sync_once().ok, "the case did not sync")
+        sent = attach_files(book, case_id, file_sizes(args.loopback_mb), rng)
+        total = sum(sent.values())
+        started = time.perf_counter()
+        report = engine.sync_once()
+        up = time.perf_counter() - started
+        check(report.ok and report.files_sent == len(sent), f"upload incomplete: {report}")
+        check(hub_chunks(db_url) == sum(chunk_count(s) for s in sent.values()),
+              "the hub does not hold each chunk exactly once")
+        book.close()
+        book_b, engine_b = new_laptop(hub, folder, worker, "laptop-b")
+        started = time.perf_counter()
+        report_b = engine_b.sync_once()
+        down = time.perf_counter() - started
+        check(report_b.ok and report_b.files_received == len(sent),
+              f"download incomplete: {report_b}")
+        for sha256 in sent:
+            digest = hashlib.sha256()
+            for piece in book_b.attachment_chunks(sha256):
+                digest.update(piece)
+            check(digest.hexdigest() == sha256, "a downloaded file differs")
+        book_b.close()
     figures.add(f"upload {args.loopback_mb} MB, loopback (whole sync)", total / MB / up, "MB/s")
     figures.add(f"download {args.loopback_mb} MB, loopback (whole sync)", total / MB / down,
                 "MB/s")
@@ -120,57 +132,52 @@ def loopback_run(args: argparse.Namespace, rng: random.Random, figures: Figures)
 
 
 def slow_run(args: argparse.Namespace, rng: random.Random, figures: Figures) -> None:
-    with tempfile.TemporaryDirectory(prefix="spoke-bench-attach-slow-") as tmp:
-        folder = Path(tmp)
-        db_url = f"sqlcipher:///{folder / 'hub.db'}"
-        init_database(db_url, folder)
-        with serve_hub(db_url, folder) as hub:
-            worker = hub.add_user("Bench Worker")
-            book, engine = new_laptop(hub, folder, worker, "laptop-a")
-            [case_id] = open_cases(book, worker, 1)
-            plan = visit_plan(worker, datetime.now(UTC) - timedelta(minutes=5), hours=8)
-            book.save(plan, finalise=True)
-            check(engine.sync_once().ok, "the case and visit plan did not sync")
-            sent = attach_files(book, case_id, file_sizes(args.slow_mb), rng)
-            port = int(hub.url.rsplit(":", 1)[1])
-            with FaultProxy(port, plan=FaultPlan(weights={"clean": 1.0}),
-                            bandwidth_bps=args.slow_bps) as proxy:
-                engine._client_factory = _via(proxy.url, engine._client_factory)
-                moving = threading.Event()
+    with fresh_hub("spoke-bench-attach-slow-") as world:
+        db_url, hub, worker = world.db_url, world.hub, world.worker
+        book, engine, case_id = world.book, world.engine, world.case_id
+        plan = visit_plan(worker, datetime.now(UTC) - timedelta(minutes=5), hours=8)
+        book.save(plan, finalise=True)
+        check(engine.sync_once().ok, "the case and visit plan did not sync")
+        sent = attach_files(book, case_id, file_sizes(args.slow_mb), rng)
+        port = int(hub.url.rsplit(":", 1)[1])
+        with FaultProxy(port, plan=FaultPlan(weights={"clean": 1.0}),
+                        bandwidth_bps=args.slow_bps) as proxy:
+            engine._client_factory = _via(proxy.url, engine._client_factory)
+            moving = threading.Event()
 
-                def on_event(event: SyncEvent) -> None:
-                    if event.kind == "progress" and event.phase == "attachments":
-                        moving.set()
+            def on_event(event: SyncEvent) -> None:
+                if event.kind == "progress" and event.phase == "attachments":
+                    moving.set()
 
-                engine.set_listener(on_event)
-                results: list = []
-                started = time.perf_counter()
-                runner = threading.Thread(target=lambda: results.append(engine.sync_once()))
-                runner.start()
-                check(moving.wait(120), "the upload never started")
-                hub_db = make_engine(db_url)
-                delays: list[float] = []
-                try:
+            engine.set_listener(on_event)
+            results: list = []
+            started = time.perf_counter()
+            runner = threading.Thread(target=lambda: results.append(engine.sync_once()))
+            runner.start()
+            check(moving.wait(120), "the upload never started")
+            hub_db = make_engine(db_url)
+            delays: list[float] = []
+            try:
+                while runner.is_alive():
+                    check_in = CheckIn(id=new_id(), visit_id=plan.id,
+                                       kind=CheckInKind.SAFE, at=datetime.now(UTC))
+                    book.save(check_in, finalise=True)
+                    written = time.perf_counter()
                     while runner.is_alive():
-                        check_in = CheckIn(id=new_id(), visit_id=plan.id,
-                                           kind=CheckInKind.SAFE, at=datetime.now(UTC))
-                        book.save(check_in, finalise=True)
-                        written = time.perf_counter()
-                        while runner.is_alive():
-                            with DbSession(hub_db) as db:
-                                if db.get(HubRecord, check_in.id) is not None:
-                                    delays.append(time.perf_counter() - written)
-                                    break
-                            time.sleep(0.01)
-                        runner.join(args.check_in_every)
-                finally:
-                    hub_db.dispose()
-                runner.join()
-                took = time.perf_counter() - started
-            report = results[0]
-            check(report.ok and report.files_sent == len(sent), f"upload incomplete: {report}")
-            check(len(delays) >= 3, "too few check-ins were written during the upload")
-            book.close()
+                        with DbSession(hub_db) as db:
+                            if db.get(HubRecord, check_in.id) is not None:
+                                delays.append(time.perf_counter() - written)
+                                break
+                        time.sleep(0.01)
+                    runner.join(args.check_in_every)
+            finally:
+                hub_db.dispose()
+            runner.join()
+            took = time.perf_counter() - started
+        report = results[0]
+        check(report.ok and report.files_sent == len(sent), f"upload incomplete: {report}")
+        check(len(delays) >= 3, "too few check-ins were written during the upload")
+        book.close()
     total = sum(sent.values())
     figures.add(f"upload {args.slow_mb} MB over {args.slow_bps / 1e6:g} Mbit/s",
                 total * 8 / 1000 / took, "kbit/s")

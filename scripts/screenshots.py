@@ -635,6 +635,59 @@ def documents_screenshots(app: QApplication, window: MainWindow, tasks: TaskRunn
     settle(app, tasks)
 
 
+def referral_documents_screenshot(app: QApplication, window: MainWindow, tasks: TaskRunner,
+                                  folder: Path) -> None:
+    """The Referrals page with a referral just taken in (no case yet) selected, and its
+    documents beside the list: the referral letter and the referrer's form in its second
+    version; and the form that adds one to it (it can only belong to the referral)."""
+    from spokeapp.domain.ids import new_id
+    from spokeapp.domain.records import Referral, ReferralDecision, SourceType, YoungPerson
+    from spokeapp.ui.views.attachments import Source
+
+    book = window.book
+    person = YoungPerson(id=new_id(), reference="DEMO-09", name="Demo Indigo Example",
+                         preferred_name="Indigo", date_of_birth=date(2011, 6, 10),
+                         needs="Fictional demo record.")
+    referral = Referral(
+        id=new_id(), young_person_id=person.id, received_on=TODAY - timedelta(days=1),
+        source_agency="Demo Academy", source_type=SourceType.EDUCATION,
+        reason="Fictional demo referral: seen getting into cars after school.",
+        decision=ReferralDecision.PENDING, consent_to_share=True,
+    )
+    book.save(person)
+    book.save(referral)
+    letter = b"%PDF-1.4\n% fictional demo referral letter\n" + b"0" * 96_000
+    book.attach(letter, case_id=None, title="Referral letter from the school",
+                document_date=TODAY - timedelta(days=2), file_name="Referral letter.pdf",
+                attached_kind="referral", attached_to=referral.id,
+                note="Fictional: sent by the school's safeguarding lead.")
+    form = book.attach(b"PK\x03\x04 fictional demo referral form " * 700, case_id=None,
+                       title="Multi-agency referral form", document_date=TODAY - timedelta(days=2),
+                       file_name="MARF.docx", attached_kind="referral", attached_to=referral.id)
+    book.attach(b"PK\x03\x04 fictional demo referral form, completed " * 700, case_id=None,
+                title="Multi-agency referral form", document_date=TODAY - timedelta(days=1),
+                file_name="MARF-completed.docx", attached_kind="referral",
+                attached_to=referral.id, replaces=form.id)
+    page = window.referrals
+    window.show_page(page_number(window, page))
+    page.refresh()
+    settle(app, tasks)
+    page.select(referral.id)
+    settle(app, tasks)
+    page.documents.select(page.documents.lines[-1].attachment.id)
+    page.table.setFocus()
+    window.statusBar().clearMessage()  # the visits' last word is not this page's
+    settle(app, tasks)
+    save(window, folder, "50-referral-documents")
+    scan = letter[:3000]
+    page.documents.add_source(Source(scan, "Chronology from social care.pdf", len(scan)))
+    settle(app, tasks)
+    assert page.documents.dialog is not None
+    save(page.documents.dialog, folder, "51-add-referral-document")
+    page.documents.dialog.reject()
+    settle(app, tasks)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("folder", nargs="?", default="screenshots")
@@ -733,6 +786,7 @@ def main() -> int:
         audit_screenshots(app, folder)
         reports_screenshots(app, window, tasks, folder)
         visits_screenshots(app, window, tasks, folder)
+        referral_documents_screenshot(app, window, tasks, folder)  # last: a referral more
 
         window.close_case(case_id)
         wizard = window.dialog

@@ -1351,6 +1351,10 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Documents: this referral</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Added by {name} on {day}</source>
             <translation type="unfinished" />
         </message>
@@ -1372,6 +1376,14 @@
         </message>
         <message>
             <source>Referral received {day}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Documents: referral for {reference}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Documents of the referral for {reference}, received {day}</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -1400,6 +1412,10 @@
         </message>
         <message>
             <source>Added by {name}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Documents of the referral received {day}</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -5716,10 +5732,6 @@ They are kept on this laptop and sent the next time Spoke is open and connected.
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Add a document</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>&amp;Title</source>
             <translation type="unfinished" />
         </message>
@@ -5788,10 +5800,6 @@ They are kept on this laptop and sent the next time Spoke is open and connected.
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Drop files here to add them to the case</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>No documents yet. Add a file, drop one here, or paste a picture.</source>
             <translation type="unfinished" />
         </message>
@@ -5801,14 +5809,6 @@ They are kept on this laptop and sent the next time Spoke is open and connected.
         </message>
         <message>
             <source>The selected document</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Add a file to this case</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Add a document, photo or other file to this case (or drop files on this section)</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -5844,11 +5844,27 @@ They are kept on this laptop and sent the next time Spoke is open and connected.
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Add a file to this referral</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Add a file to this case</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>{n} copy is open outside Spoke.</source>
             <translation type="unfinished" />
         </message>
         <message>
             <source>{n} copies are open outside Spoke.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Add a document to the referral</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Add a document</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -5872,7 +5888,23 @@ They are kept on this laptop and sent the next time Spoke is open and connected.
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Drop files here to add them to the referral</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Drop files here to add them to the case</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Documents message</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Add a document, photo or other file to this referral (or drop files on this section)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Add a document, photo or other file to this case (or drop files on this section)</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -8133,7 +8165,7 @@ At closing: {closing}.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Take in a referral, record whether the young person agrees to information being shared, and decide: accept, decline with a reason, or waiting list.</source>
+            <source>Take in a referral, record whether the young person agrees to information being shared, and decide: accept, decline with a reason, or waiting list. Keep the referral letter and other papers under Documents: the case opened from the referral shows them too.</source>
             <translation type="unfinished" />
         </message>
         <message>

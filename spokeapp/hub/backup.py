@@ -68,7 +68,9 @@ from spokeapp.hub.db import (
     is_embedded,
     key_path,
     make_engine,
+    parse_hex_key,
     read_key,
+    write_new_hex_key,
 )
 from spokeapp.hub.ledger import (
     META_EPOCH,
@@ -448,11 +450,7 @@ def read_backup_key(path: Path, *, create: bool = False) -> bytes:
     if create and not path.exists():
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with contextlib.suppress(FileExistsError):
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w", encoding="ascii") as handle:
-                handle.write(secrets.token_hex(BACKUP_KEY_BYTES) + "\n")
-                handle.flush()
-                os.fsync(handle.fileno())
+            write_new_hex_key(path, BACKUP_KEY_BYTES)
     try:
         mode = path.stat().st_mode
         text = path.read_text(encoding="ascii").strip()
@@ -466,11 +464,8 @@ def read_backup_key(path: Path, *, create: bool = False) -> bytes:
     if os.name == "posix" and mode & 0o077:
         raise BackupError(f"The backup key file {path} is open to other users; run chmod 600 "
                           "on it.")
-    try:
-        key = bytes.fromhex(text)
-    except ValueError:
-        key = b""
-    if len(key) != BACKUP_KEY_BYTES:
+    key = parse_hex_key(text, BACKUP_KEY_BYTES)
+    if key is None:
         raise BackupError(f"The backup key file {path} is damaged (expected 64 hex digits).")
     return key
 

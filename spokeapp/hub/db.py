@@ -78,15 +78,11 @@ def create_key_file(db_path: Path) -> Path:
     db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     target = key_path(db_path)
     try:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        write_new_hex_key(target, KEY_BYTES)
     except FileExistsError as exc:
         raise HubDatabaseError(
             f"A key file already exists at {target}; refusing to replace it."
         ) from exc
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_hex(KEY_BYTES) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
     if not db_path.exists():
         os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     return target
@@ -101,13 +97,30 @@ def read_key(db_path: Path) -> bytes:
         raise HubDatabaseError(
             f"No key file at {target}. Run `spoke-hub init` to create a new hub."
         ) from exc
-    try:
-        key = bytes.fromhex(text)
-    except ValueError:
-        key = b""
-    if len(key) != KEY_BYTES:
+    key = parse_hex_key(text, KEY_BYTES)
+    if key is None:
         raise HubDatabaseError(f"The key file {target} is damaged (expected 64 hex digits).")
     return key
+
+
+def write_new_hex_key(path: Path, size: int) -> None:
+    """Write ``size`` random bytes as hex into a new file at ``path``, mode 0600 from the
+    start, synced to disk. FileExistsError if there is one: a key is never replaced."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_hex(size) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def parse_hex_key(text: str, size: int) -> bytes | None:
+    """The key written as hex in ``text`` (a key file's content), None unless it is exactly
+    ``size`` bytes of hex digits."""
+    try:
+        key = bytes.fromhex(text.strip())
+    except ValueError:
+        return None
+    return key if len(key) == size else None
 
 
 def _embedded_engine(database_url: str) -> Engine:

@@ -1,8 +1,12 @@
-"""A case's documents in words, without Qt (docs/attachments.md): the lines of the Documents
-list, what a new document may be attached to, which preview a file gets, and the warning
-before a copy leaves the casebook.
+"""A case's or a referral's documents in words, without Qt (docs/attachments.md): the lines
+of the Documents list, what a new document may be attached to, which preview a file gets, and
+the warning before a copy leaves the casebook.
 
-``load_documents`` runs off the GUI thread (it reads the casebook); everything else is pure.
+``load_documents``, ``load_referral_documents`` and ``referral_case_id`` run off the GUI
+thread (they read the casebook); everything else is pure. A referral's documents (the
+Referrals page) all belong to the referral; one added there is kept with the referral's case
+when a case has been opened from it (as the case page keeps one it adds to the referral), and
+without a case (``case_id`` None) before.
 The list shows each document's newest version ("Version 2 of 2"), what it is attached to in
 words ("Session on 4 Dec 2026"), its type and size ("PDF, 340 KB"), who added it by name
 (``present.people``: never a user id) and, when its bytes have not reached this laptop yet,
@@ -18,7 +22,14 @@ from datetime import date, datetime
 from typing import Final
 
 from spokeapp.domain.attachments import PDF_TYPE, PREVIEW_IMAGE_TYPES
-from spokeapp.domain.records import Attachment, Record, Referral, SafeguardingConcern, Session
+from spokeapp.domain.records import (
+    Attachment,
+    Case,
+    Record,
+    Referral,
+    SafeguardingConcern,
+    Session,
+)
 from spokeapp.i18n import translator
 from spokeapp.present.labels import format_day
 from spokeapp.present.people import name_of
@@ -41,8 +52,12 @@ __all__ = [
     "default_title",
     "document_lines",
     "load_documents",
+    "load_referral_documents",
     "open_copy_warning",
     "preview_for",
+    "referral_case_id",
+    "referral_choices",
+    "referral_documents_title",
     "type_words",
 ]
 
@@ -154,6 +169,24 @@ def attach_choices(
     if referral is not None:
         choices.append(AttachChoice(Referral.KIND, referral.id, _record_words(referral)))
     return choices
+
+
+def referral_choices(referral: Referral) -> list[AttachChoice]:
+    """What a document added on the Referrals page belongs to: the referral, and only that."""
+    return [AttachChoice(Referral.KIND, referral.id, _record_words(referral))]
+
+
+def referral_documents_title(referral: Referral, reference: str) -> tuple[str, str]:
+    """The Referrals page's Documents heading for the selected referral, short (shown) and
+    whole (read aloud): ("Documents: referral for YP-0003", "Documents of the referral for
+    YP-0003, received 5 Jan 2026"). ``reference``: the young person's ("" if unknown)."""
+    day = format_day(referral.received_on)
+    if not reference:
+        return (tr("Documents: this referral"),
+                tr("Documents of the referral received {day}").format(day=day))
+    return (tr("Documents: referral for {reference}").format(reference=reference),
+            tr("Documents of the referral for {reference}, received {day}").format(
+                reference=reference, day=day))
 
 
 def attached_words(attachment: Attachment, records: Mapping[str, Record]) -> str:
@@ -284,16 +317,35 @@ def document_lines(
 
 @dataclass(frozen=True, slots=True)
 class Documents:
-    """What the Documents panel reads in one go, off the GUI thread."""
+    """What the Documents panel reads in one go, off the GUI thread: a case's documents
+    (``case_id``), or a referral's (``referral_id``; ``case_id`` None)."""
 
-    case_id: str
+    case_id: str | None
     rows: list[AttachmentRow]
     limit: int
+    referral_id: str | None = None
 
 
 def load_documents(book: Casebook, case_id: str) -> Documents:
     """A case's documents and the hub's size limit (runs on a worker thread)."""
     return Documents(case_id, book.attachments(case_id), book.attachment_limit())
+
+
+def load_referral_documents(book: Casebook, referral_id: str) -> Documents:
+    """A referral's documents, with or without a case, and the hub's size limit (runs on a
+    worker thread)."""
+    return Documents(None, book.referral_attachments(referral_id), book.attachment_limit(),
+                     referral_id=referral_id)
+
+
+def referral_case_id(book: Casebook, referral_id: str) -> str | None:
+    """The case opened from ``referral_id`` on this laptop, if there is one (runs on a worker
+    thread): a document added to the referral is kept with that case, so it follows the case
+    on the hub (scope, reassignment) exactly as one added on the case page does."""
+    for stored in book.records(Case.KIND):
+        if isinstance(stored.record, Case) and stored.record.referral_id == referral_id:
+            return stored.record.id
+    return None
 
 
 # ------------------------------------------------------------------ opening a copy

@@ -16,6 +16,9 @@ Who uses what:
   the transaction that removes records (a purge, a disposal, a discarded draft); with
   ``secure_delete`` on, the freed pages are zeroed, and the engine's scrub after a purge
   empties the WAL (``SyncStore.scrub_if_pending``);
+* ``Casebook.attachments`` and ``Casebook.referral_attachments`` list a case's or a
+  referral's documents (:func:`case_rows`, :func:`referral_rows`: one query, newest first,
+  each with the versions it replaced);
 * the sync engine moves files with :class:`AttachmentStore` (uploads after the record was
   acknowledged, downloads chunk by chunk, each chunk committed as it arrives).
 
@@ -291,17 +294,27 @@ def file_size(db: Connection, sha256: str) -> int:
     return int(row[0])
 
 
-def case_rows(db: Connection, case_id: str) -> list[AttachmentRow]:
-    """The attachments of a case (see ``Casebook.attachments``)."""
+#: An attachment record on a referral, and the referral it names (over ``records r``).
+_ON_REFERRAL: Final = "json_extract(r.body, '$.attached_kind') = 'referral'"
+_REFERRAL_NAMED: Final = "json_extract(r.body, '$.attached_to')"
+#: A case's documents: on the case and its records, and on the referral it came from.
+_OF_CASE: Final = (
+    f"r.case_id = ?1 OR ({_ON_REFERRAL} AND {_REFERRAL_NAMED} = (SELECT "  # noqa: S608
+    "json_extract(c.body, '$.referral_id') FROM records c WHERE c.id = ?1 AND c.kind = 'case'))"
+)
+#: A referral's documents, whether or not a case was opened from it.
+_OF_REFERRAL: Final = f"{_ON_REFERRAL} AND {_REFERRAL_NAMED} = ?1"
+
+
+def _listed(db: Connection, which: str, key: str) -> list[AttachmentRow]:
+    """The attachment records matching ``which`` (one of the fixed conditions above, with
+    ``key`` as ``?1``), newest first, grouped into versions."""
     rows = db.execute(
-        "SELECT r.body, r.state, r.author, r.created_at, EXISTS (SELECT 1 FROM "
+        "SELECT r.body, r.state, r.author, r.created_at, EXISTS (SELECT 1 FROM "  # noqa: S608
         "attachment_blobs b WHERE b.sha256 = json_extract(r.body, '$.sha256') "
-        "AND b.complete = 1) FROM records r WHERE r.kind = 'attachment' AND (r.case_id = ?1 "
-        "OR (json_extract(r.body, '$.attached_kind') = 'referral' "
-        "AND json_extract(r.body, '$.attached_to') = (SELECT json_extract(c.body, "
-        "'$.referral_id') FROM records c WHERE c.id = ?1 AND c.kind = 'case'))) "
+        f"AND b.complete = 1) FROM records r WHERE r.kind = 'attachment' AND ({which}) "
         "ORDER BY r.created_at DESC, r.rowid DESC",
-        (case_id,),
+        (key,),
     ).fetchall()
     found: list[AttachmentRow] = []
     for body, state, author, created_at, here in rows:
@@ -312,6 +325,16 @@ def case_rows(db: Connection, case_id: str) -> list[AttachmentRow]:
         found.append(AttachmentRow(attachment, str(state), bool(here), str(author),
                                    str(created_at)))
     return _versions(found)
+
+
+def case_rows(db: Connection, case_id: str) -> list[AttachmentRow]:
+    """The attachments of a case (see ``Casebook.attachments``)."""
+    return _listed(db, _OF_CASE, case_id)
+
+
+def referral_rows(db: Connection, referral_id: str) -> list[AttachmentRow]:
+    """The attachments of a referral (see ``Casebook.referral_attachments``)."""
+    return _listed(db, _OF_REFERRAL, referral_id)
 
 
 def _versions(rows: list[AttachmentRow]) -> list[AttachmentRow]:

@@ -45,6 +45,7 @@ from spokeapp.store.attachments import (
     measure,
     read_chunk,
     read_limit,
+    referral_rows,
     store_file,
 )
 from spokeapp.store.database import (
@@ -494,6 +495,12 @@ class Casebook:
         its bytes are here, who added it and when. Drafts included (``state``)."""
         with self._lock:
             return case_rows(self._db(), case_id)
+
+    def referral_attachments(self, referral_id: str) -> list[AttachmentRow]:
+        """A referral's documents (those attached to it, with a case or before there was
+        one), in the same rows and order as :meth:`attachments`."""
+        with self._lock:
+            return referral_rows(self._db(), referral_id)
 
     def attachment_bytes(self, sha256: str) -> bytes:
         """A whole file in memory (for a preview). ``AttachmentMissing`` if it is not all

@@ -626,7 +626,7 @@ class MainWindow(QMainWindow):
             attach_limit(box)  # the hub's limit shown as the note is typed (issue 17)
         self._case_page = CasePage(book, tasks, self._tool, today=self.today_date(),
                                    parent=self)
-        self._referrals = ReferralsPage(book, tasks, self)
+        self._referrals = ReferralsPage(book, tasks, self, today=self.today_date)
         self._outreach = OutreachPage(book, tasks, self)
         # Lone working; its reminders outlive this window (it is destroyed when Spoke locks).
         self._visits = VisitsPage(

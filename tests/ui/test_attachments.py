@@ -2,7 +2,9 @@
 adding a file (chosen, dropped or pasted), the hub's size limit, previews from memory (a
 picture claiming a huge size refused before it is decoded; a PDF with a script in it shown
 and nothing run), copies opened in another program and deleted again, and making a photo
-smaller. Real casebooks in tmp_path; the file chooser and the system's "open" are replaced."""
+smaller. And the Referrals page's Documents (ui/views/referral.py): a referral letter kept
+before any case exists, shown on the case page once the referral is accepted. Real casebooks
+in tmp_path; the file chooser and the system's "open" are replaced."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QPointF, Q
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from spokeapp.domain.records import Attachment
+from spokeapp.domain.records import Attachment, ReferralDecision
 from spokeapp.present.case_page import load_case
 from spokeapp.resources import load_risk_tool
 from spokeapp.store.casebook import Casebook
@@ -37,7 +39,8 @@ from spokeapp.ui.views.attachments import (
     PreviewDialog,
 )
 from spokeapp.ui.views.case_page import CasePage
-from tests.helpers.records import new_casebook, seeded_case, session
+from spokeapp.ui.views.referral import ReferralDialog, ReferralsPage
+from tests.helpers.records import new_casebook, referral, seeded_case, session, young_person
 
 from .conftest import unlock, wait_closed
 
@@ -492,3 +495,226 @@ def test_locking_removes_open_copies_and_a_crash_s_leftovers_go_at_the_next_star
     shell.lock()
     assert not opened[0].exists()
     assert [p for p in copies_folder(profile).rglob("*")] == []
+
+
+# ------------------------------------------------------------------ a referral's documents
+class ReferralsShown:
+    """The Referrals page with a pending referral (no case) and an accepted one with its case;
+    the pending one selected."""
+
+    def __init__(self, qtbot: Any, book: Casebook) -> None:
+        self.qtbot = qtbot
+        self.book = book
+        self.person = young_person(3)
+        self.pending = referral(self.person, received_on=date(2026, 3, 2),
+                                decision=ReferralDecision.PENDING, decided_on=None)
+        book.save(self.person)
+        book.save(self.pending)
+        _yp, self.accepted, self.case = seeded_case(book)
+        self.tasks = TaskRunner()
+        self.page = ReferralsPage(book, self.tasks, today=lambda: date(2026, 3, 3))
+        qtbot.addWidget(self.page)
+        self.page.resize(1200, 800)
+        self.page.show()
+        self.page.refresh()
+        qtbot.waitUntil(lambda: self.page.model.rowCount() == 2, timeout=5000)
+        self.panel = self.page.documents
+        self.page.select(self.pending.id)
+        qtbot.waitUntil(lambda: self.panel.documents is not None, timeout=5000)
+
+    def adding(self) -> AddDocumentDialog:
+        dialog = self.panel.dialog
+        assert isinstance(dialog, AddDocumentDialog) and dialog.isVisible()
+        return dialog
+
+    def listed(self, count: int) -> None:
+        self.qtbot.waitUntil(lambda: self.panel.model.rowCount() == count, timeout=5000)
+
+
+@pytest.fixture
+def referrals(qtbot: Any, tmp_path: Path) -> Iterator[ReferralsShown]:
+    book, _ = new_casebook(tmp_path / "profile")
+    with book:
+        page = ReferralsShown(qtbot, book)
+        yield page
+        page.tasks.wait()
+
+
+def test_a_letter_added_to_a_pending_referral_is_kept_without_a_case_and_listed(
+    referrals: ReferralsShown, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: Any,
+) -> None:
+    letter = tmp_path / "Referral letter from school.pdf"
+    letter.write_bytes(tiny_pdf())
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
+                        staticmethod(lambda *_args, **_kw: ([str(letter)], "")))
+    page, panel = referrals.page, referrals.panel
+    assert panel.isVisible() and panel.empty.isVisible()
+    assert panel.title() == "Documents: referral for YP-TEST-03"
+    assert panel.accessibleName() == (
+        "Documents of the referral for YP-TEST-03, received 2 Mar 2026")
+    assert panel.add_button.accessibleName() == "Add a file to this referral"
+    # The keyboard's way in: on the list of referrals, Ctrl+Shift+F adds to the selected one.
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow, timeout=2000)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_F,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dialog = referrals.adding()
+    assert dialog.windowTitle() == "Add a document to the referral"
+    assert dialog.attached.currentText() == "Referral received 2 Mar 2026"
+    assert dialog.attached.count() == 1 and not dialog.attached.isEnabled()
+    dialog.save_button.click()
+    wait_closed(qtbot, dialog)
+    referrals.listed(1)
+    assert panel.model.rows[0].cells[0] == "Referral letter from school"
+    assert "Belongs to: Referral received 2 Mar 2026." in panel.details.text()
+    (row,) = referrals.book.referral_attachments(referrals.pending.id)
+    stored = row.attachment
+    assert (stored.case_id, stored.attached_kind, stored.attached_to) == (
+        None, "referral", referrals.pending.id)
+    assert referrals.book.attachment_bytes(stored.sha256) == letter.read_bytes()
+    # Another referral has its own (none yet); back again, the letter is there.
+    page.select(referrals.accepted.id)
+    qtbot.waitUntil(lambda: panel.documents is not None
+                    and panel.documents.referral_id == referrals.accepted.id, timeout=5000)
+    assert panel.model.rowCount() == 0 and panel.empty.isVisible()
+    assert panel.title() == "Documents: referral for YP-TEST-01"
+    page.select(referrals.pending.id)
+    referrals.listed(1)
+
+
+def test_on_the_referrals_page_a_pasted_picture_a_preview_and_a_new_version_work_as_on_a_case(
+    referrals: ReferralsShown, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: Any,
+) -> None:
+    panel = referrals.panel
+    QGuiApplication.clipboard().setImage(decoded(picture(320, 200)))
+    panel.paste_button.click()
+    dialog = referrals.adding()
+    dialog.title_edit.setText("Photo of the referral form")
+    dialog.save()
+    wait_closed(qtbot, dialog)
+    referrals.listed(1)
+    preview = panel.preview()
+    assert preview is not None
+    qtbot.waitUntil(lambda: preview.image is not None, timeout=5000)
+    assert preview.status.text() == "Picture, 320 by 200 pixels."
+    preview.reject()
+    first = panel.selected()
+    assert first is not None
+    clearer = tmp_path / "form-rescanned.png"
+    clearer.write_bytes(picture(640, 400))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *_args, **_kw: (str(clearer), "")))
+    panel.version_button.click()
+    dialog = referrals.adding()
+    assert dialog.windowTitle() == "New version of a document"
+    assert dialog.attached.currentText() == "Referral received 2 Mar 2026"
+    dialog.save()
+    wait_closed(qtbot, dialog)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1 and panel.model.rows[0].cells[0]
+                    == "Photo of the referral form (version 2 of 2)", timeout=5000)
+    (row,) = referrals.book.referral_attachments(referrals.pending.id)
+    assert row.attachment.replaces == first.attachment.id
+    assert row.attachment.case_id is None
+
+
+def test_a_document_added_to_a_referral_that_has_a_case_is_kept_with_the_case(
+    referrals: ReferralsShown, tmp_path: Path, qtbot: Any,
+) -> None:
+    """As the case page keeps one it adds to the referral: it follows the case on the hub."""
+    page, panel = referrals.page, referrals.panel
+    page.select(referrals.accepted.id)
+    qtbot.waitUntil(lambda: panel.documents is not None
+                    and panel.documents.referral_id == referrals.accepted.id, timeout=5000)
+    consent = tmp_path / "Consent at referral.pdf"
+    consent.write_bytes(tiny_pdf())
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(consent))])
+    enter = QDragEnterEvent(panel.rect().center(), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(panel, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(panel.rect().center()), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(panel, drop)  # dropped on the referral's Documents
+    assert drop.isAccepted()
+    dialog = referrals.adding()
+    dialog.save()
+    wait_closed(qtbot, dialog)
+    referrals.listed(1)
+    (row,) = referrals.book.referral_attachments(referrals.accepted.id)
+    assert (row.attachment.case_id, row.attachment.attached_to) == (
+        referrals.case.id, referrals.accepted.id)
+    assert [r.attachment.id for r in referrals.book.attachments(referrals.case.id)] == [
+        row.attachment.id]
+
+
+def test_a_referral_letter_kept_before_the_case_shows_on_the_case_page_once_accepted(
+    qtbot: Any, make_shell: Any, seeded: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shell = make_shell()
+    unlock(qtbot, shell)
+    main = shell.main_window
+    page = main.referrals
+    main.show_page(main.pages.indexOf(page))
+    qtbot.waitUntil(lambda: page.empty.isVisible(), timeout=5000)
+    assert not page.documents.isVisible()  # no referral yet: no documents to show
+
+    main.new_referral()  # taken in, not decided yet
+    dialog = main.dialog
+    assert isinstance(dialog, ReferralDialog)
+    qtbot.keyClicks(dialog.name, "Test Person Epsilon")
+    qtbot.keyClicks(dialog.date_of_birth, "04/12/2012")
+    qtbot.keyClicks(dialog.source_agency, "Test school")
+    dialog.source_type.setCurrentIndex(dialog.source_type.findData("education"))
+    qtbot.keyClicks(dialog.reason, "Fictional: seen getting into cars after school.")
+    dialog.received_on.set_text("yesterday")
+    dialog.save_button.click()
+    wait_closed(qtbot, dialog)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    (stored_referral,) = [s.record for s in shell.book.records("referral")]
+    assert stored_referral.decision is ReferralDecision.PENDING
+    assert not any(getattr(s.record, "referral_id", None) == stored_referral.id
+                   for s in shell.book.records("case"))  # no case yet
+    # The new referral is selected, ready for its letter.
+    qtbot.waitUntil(lambda: page.documents.isVisible(), timeout=5000)
+    assert page.selected_referral_id() == stored_referral.id
+
+    letter = tmp_path / "Letter from the school.pdf"
+    letter.write_bytes(tiny_pdf(2))
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
+                        staticmethod(lambda *_args, **_kw: ([str(letter)], "")))
+    main.activateWindow()
+    qtbot.waitUntil(main.isActiveWindow, timeout=2000)
+    page.table.setFocus()
+    # Ctrl+Shift+F is also the case page's "Add file…": here it is the referral's.
+    qtbot.keyClick(page.table, Qt.Key.Key_F,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    adding = page.documents.dialog
+    assert isinstance(adding, AddDocumentDialog) and adding.isVisible()
+    assert main.case_page.documents.dialog is None
+    adding.save_button.click()
+    wait_closed(qtbot, adding)
+    qtbot.waitUntil(lambda: page.documents.model.rowCount() == 1, timeout=5000)
+    (kept,) = [row.attachment for row in shell.book.referral_attachments(stored_referral.id)]
+    assert kept.case_id is None
+
+    page.open_button.click()  # accepted: the case opens
+    decide = main.dialog
+    assert isinstance(decide, ReferralDialog)
+    decide.decision.setCurrentIndex(decide.decision.findData("accepted"))
+    decide.decided_on.set_text("today")
+    decide.lawful_basis.setCurrentIndex(decide.lawful_basis.findData("public_task"))
+    box = decide.local_authority
+    box.setCurrentIndex(box.findData(""))
+    box.activated.emit(box.currentIndex())
+    decide.save_button.click()
+    wait_closed(qtbot, decide)
+    qtbot.waitUntil(lambda: main.case_page.case_id is not None
+                    and main.current_page_title == "Case", timeout=5000)
+    documents = main.case_page.documents
+    qtbot.waitUntil(lambda: [line.attachment.id for line in documents.lines] == [kept.id],
+                    timeout=5000)
+    assert documents.lines[0].title == "Letter from the school"
+    documents.select(kept.id)
+    assert "Belongs to: Referral received 13 Mar 2025." in documents.details.text()

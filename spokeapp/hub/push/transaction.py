@@ -53,6 +53,7 @@ from spokeapp.hub.scope import Actor, can_hold_case, can_see_uncased
 from spokeapp.hub.security import Clock, iso
 from spokeapp.hub.supervision import check_targets
 from spokeapp.sync.protocol import (
+    ATTACHMENT_KIND,
     CONFLICT_KIND,
     HEADER_KINDS,
     ChangeResult,
@@ -262,6 +263,31 @@ class PushTransaction:
             record.case_id = case_id
             record.seq = next_seq(self.session)
             record.hub_time = self.now
+            if record.kind == "referral":
+                self._link_referral_documents(record, case_id)
+
+    def _link_referral_documents(self, referral: HubRecord, case_id: str) -> None:
+        """Documents added to the referral before its case existed (no case of their own,
+        docs/attachments.md) follow the case from now on, as the referral does: whoever holds
+        the case gets its referral letter. Found among the uncased records of the referral's
+        author and of the worker opening the case (the index of uncased records by author)."""
+        authors = {referral.author_user, self.actor.user_id}
+        documents = self.session.scalars(
+            select(HubRecord).where(
+                HubRecord.case_id.is_(None), HubRecord.author_user.in_(authors),
+                HubRecord.kind == ATTACHMENT_KIND,
+            )
+        ).all()
+        for document in documents:
+            body = document.body if isinstance(document.body, dict) else {}
+            if body.get("attached_kind") != "referral" or body.get(
+                    "attached_to") != referral.record_id:
+                continue
+            if not can_see_uncased(self.actor, self.session.get(User, document.author_user)):
+                continue
+            document.case_id = case_id
+            document.seq = next_seq(self.session)
+            document.hub_time = self.now
 
     def _merge_header(self, checked: CheckedChange, existing: HubRecord,
                       case_id: str | None) -> Outcome:

@@ -1,5 +1,7 @@
-"""The case page's Documents section (docs/attachments.md): a case's consent forms, letters,
-drawings, photos and screenshots, kept encrypted inside the casebook with the case.
+"""The Documents section (docs/attachments.md): a case's consent forms, letters, drawings,
+photos and screenshots, kept encrypted inside the casebook with the case. The case page shows
+a case's; the Referrals page shows the selected referral's (``for_referral``: a referral
+letter arrives before any case is opened), where every document belongs to the referral.
 
 * **Adding**: "Add file…" (Ctrl+Shift+F), a file dropped on the section, or a picture pasted
   from the clipboard ("Paste image", Ctrl+V: saved as PNG). A short form asks for the title
@@ -8,7 +10,12 @@ drawings, photos and screenshots, kept encrypted inside the casebook with the ca
   offers to make it smaller (longest side 2,000 pixels), re-encoded here before it is kept.
   The hub's size limit is checked before the file is read or anything written; the saving
   itself (reading, hashing and storing a file of up to 25 MB) runs through the app's write
-  runner, off the GUI thread. "New version…" keeps the old one as an earlier version.
+  runner, off the GUI thread. "New version…" keeps the old one as an earlier version. A
+  document on a referral is kept with the referral's case if one has been opened from it, and
+  without a case before (``present.attachments.referral_case_id``, asked as it is saved).
+* **Keys**: "Add file…" answers anywhere on the page that holds the section (the
+  ``shortcut_scope``), "Paste image" only inside the section; both are the page's own
+  (``WidgetWithChildrenShortcut``), so the case page's and the Referrals page's never clash.
 * **Previewing** happens from memory: a picture through ``QImageReader`` with an allocation
   limit and a refusal, before decoding, of any picture that says it has more than 50
   megapixels (a small file can claim a huge size); a PDF through Qt PDF (PDFium without a
@@ -78,7 +85,11 @@ from spokeapp.present.attachments import (
     default_title,
     document_lines,
     load_documents,
+    load_referral_documents,
     open_copy_warning,
+    referral_case_id,
+    referral_choices,
+    referral_documents_title,
     type_words,
 )
 from spokeapp.present.record_words import size_words
@@ -253,7 +264,7 @@ class AddDocumentDialog(RecordDialog):
         book: Casebook,
         source: Source,
         *,
-        case_id: str,
+        case_id: str | None,
         choices: Sequence[AttachChoice],
         today: date,
         limit: int,
@@ -261,7 +272,13 @@ class AddDocumentDialog(RecordDialog):
         parent: QWidget | None = None,
         tasks: TaskRunner | None = None,
     ) -> None:
-        title = tr("New version of a document") if replacing else tr("Add a document")
+        only = choices[0] if len(choices) == 1 else None
+        if replacing is not None:
+            title = tr("New version of a document")
+        elif only is not None and only.kind == Referral.KIND:
+            title = tr("Add a document to the referral")
+        else:
+            title = tr("Add a document")
         super().__init__(title, parent, tasks=tasks)
         self._book = book
         self.source = source
@@ -299,6 +316,8 @@ class AddDocumentDialog(RecordDialog):
         if replacing is not None:
             self.attached.setCurrentIndex(self._replaced_place(replacing))
             self.attached.setEnabled(False)  # a new version belongs where the old one did
+        elif only is not None:
+            self.attached.setEnabled(False)  # nothing to choose (the Referrals page)
         f.add("attached", tr("&Belongs to"), self.attached)
         self.note = text_box(2)
         f.add("note", tr("&Note"), self.note)
@@ -364,10 +383,14 @@ class AddDocumentDialog(RecordDialog):
         book, source, choice = self._book, self.source, self.choice()
         title, note, when = plain(self.title_edit), plain(self.note), day_of(self.date_field)
         replaces = self.replacing.id if self.replacing is not None else None
-        case_id = self.case_id
+        known_case = self.case_id
 
         def attach() -> Attachment:
             data, name = source.data, source.file_name
+            case_id = known_case
+            if case_id is None and choice.kind == Referral.KIND and choice.record_id:
+                # Kept with the referral's case if one is open (as the case page keeps it).
+                case_id = referral_case_id(book, choice.record_id)
             if shrinking:
                 data, name = smaller_picture(data, name)
             return book.attach(
@@ -546,7 +569,8 @@ def ask_open_copy(parent: QWidget, file_name: str) -> bool:
 
 
 class AttachmentsPanel(QGroupBox):
-    """The Documents section of a case: its list and what can be done with a document."""
+    """The Documents section of a case (``show_case``) or, ``for_referral``, of a referral
+    (``show_referral``): its list and what can be done with a document."""
 
     #: ``ask_open_copy(parent, file_name) -> True`` to write the copy. Tests replace it.
     ask_open_copy = staticmethod(ask_open_copy)
@@ -560,6 +584,7 @@ class AttachmentsPanel(QGroupBox):
         *,
         today: Callable[[], date],
         shortcut_scope: QWidget | None = None,
+        for_referral: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(tr("Documents"), parent)
@@ -567,8 +592,12 @@ class AttachmentsPanel(QGroupBox):
         self._book = book
         self._tasks = tasks
         self._today = today
+        #: The Referrals page's section: a referral's documents, each belonging to it.
+        self.for_referral = for_referral
+        #: The case shown (None on the Referrals page).
         self.case_id: str | None = None
         self.records: list[StoredRecord] = []
+        #: The case's referral; on the Referrals page, the referral shown.
         self.referral: Referral | None = None
         self.names: dict[str, str] = {}
         #: This laptop's user ("You"): the casebook's author until the window says who.
@@ -595,7 +624,8 @@ class AttachmentsPanel(QGroupBox):
         rows = self.table.verticalHeader()
         rows.setMinimumSectionSize(rows.defaultSectionSize())  # as tall as other lists' rows
         rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setToolTip(tr("Drop files here to add them to the case"))
+        self.table.setToolTip(tr("Drop files here to add them to the referral") if for_referral
+                              else tr("Drop files here to add them to the case"))
         self.empty = QLabel(tr("No documents yet. Add a file, drop one here, or paste a "
                                "picture."), self)
         self.empty.setWordWrap(True)
@@ -609,9 +639,12 @@ class AttachmentsPanel(QGroupBox):
         scope = shortcut_scope or self
         native = QKeySequence(ADD_KEYS).toString(QKeySequence.SequenceFormat.NativeText)
         self.add_button = QPushButton(tr("Add file… ({keys})").format(keys=native), self)
-        self.add_button.setAccessibleName(tr("Add a file to this case"))
-        self.add_button.setToolTip(tr("Add a document, photo or other file to this case "
-                                      "(or drop files on this section)"))
+        self.add_button.setAccessibleName(self._add_words())
+        self.add_button.setToolTip(
+            tr("Add a document, photo or other file to this referral (or drop files on this "
+               "section)") if for_referral else
+            tr("Add a document, photo or other file to this case (or drop files on this "
+               "section)"))
         QShortcut(QKeySequence(ADD_KEYS), scope, activated=self.add_button.click,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         paste_keys = QKeySequence(QKeySequence.StandardKey.Paste)
@@ -668,21 +701,71 @@ class AttachmentsPanel(QGroupBox):
         self._show_lines()
 
     # ------------------------------------------------------------------ loading
+    def _add_words(self) -> str:
+        return (tr("Add a file to this referral") if self.for_referral
+                else tr("Add a file to this case"))
+
+    @property
+    def showing(self) -> bool:
+        """True once a case (or, on the Referrals page, a referral) is shown."""
+        return (self.referral if self.for_referral else self.case_id) is not None
+
+    def _shown(self) -> tuple[str | None, str | None]:
+        """(case id, referral id) of what is shown, as ``Documents`` names it."""
+        if self.for_referral:
+            return None, self.referral.id if self.referral is not None else None
+        return self.case_id, None
+
+    def _forget_other(self, shown: tuple[str | None, str | None]) -> None:
+        """Another case or referral: the last one's list, selection, message and files still
+        waiting for their form go at once (never acted on, or added, for the new one)."""
+        if shown == self._shown():
+            return
+        self.message.clear_message()
+        self._waiting.clear()
+        self.documents = None
+        self.lines = []
+        self._select_after_load = None
+        self.model.set_rows([])
+        self._show_lines()
+
     def show_case(self, case_id: str, records: Sequence[StoredRecord],
                   referral: Referral | None) -> None:
         """The case the page shows (its records name what documents belong to)."""
-        if case_id != self.case_id:
-            self.message.clear_message()
+        self._forget_other((case_id, None))
         self.case_id = case_id
         self.records = list(records)
         self.referral = referral
         self.refresh()
 
+    def show_referral(self, referral: Referral | None, *, reference: str = "") -> None:
+        """On the Referrals page: the selected referral (None: none), whose young person's
+        ``reference`` names it in the section's heading."""
+        assert self.for_referral, "a case's section shows a case"
+        self._forget_other((None, referral.id if referral is not None else None))
+        self.referral = referral
+        self.records = []
+        if referral is None:
+            self.setTitle(tr("Documents"))
+            self.setAccessibleName(tr("Documents"))
+            return
+        shown, said = referral_documents_title(referral, reference)
+        self.setTitle(shown)
+        self.setAccessibleName(said)
+        self.refresh()
+
     def refresh(self) -> None:
+        book = self._book
+        if self.for_referral:
+            if self.referral is None:
+                return
+            referral_id = self.referral.id
+            self._tasks.submit(lambda: load_referral_documents(book, referral_id),
+                               self._loaded, self._read_failed, owner=self)
+            return
         case_id = self.case_id
         if case_id is None:
             return
-        book = self._book
         self._tasks.submit(lambda: load_documents(book, case_id), self._loaded,
                            self._read_failed, owner=self)
 
@@ -698,8 +781,8 @@ class AttachmentsPanel(QGroupBox):
             self._loaded(self.documents)
 
     def _loaded(self, documents: Documents) -> None:
-        if documents.case_id != self.case_id:
-            return  # another case was opened meanwhile
+        if (documents.case_id, documents.referral_id) != self._shown():
+            return  # another case (or referral) was opened meanwhile
         self.documents = documents
         previous = self._select_after_load or self.selected_id()
         self._select_after_load = None
@@ -757,10 +840,9 @@ class AttachmentsPanel(QGroupBox):
     # ------------------------------------------------------------------ adding
     def choose_files(self) -> None:
         """"Add file…": choose one or more files; each is added through its own form."""
-        if self.case_id is None:
+        if not self.showing:
             return
-        names, _filter = QFileDialog.getOpenFileNames(
-            self, tr("Add a file to this case"), str(Path.home()))
+        names, _filter = QFileDialog.getOpenFileNames(self, self._add_words(), str(Path.home()))
         self.add_files([Path(name) for name in names])
 
     def add_files(self, paths: Sequence[Path]) -> None:
@@ -773,14 +855,19 @@ class AttachmentsPanel(QGroupBox):
 
     def add_source(self, source: Source, *, replacing: Attachment | None = None) -> None:
         """Open the form that adds ``source`` (or a new version of ``replacing``)."""
-        if self.case_id is None:
+        if not self.showing:
             return
         self.message.clear_message()
         limit = self.documents.limit if self.documents is not None else \
             self._book.attachment_limit()
+        if self.for_referral:
+            assert self.referral is not None
+            choices = referral_choices(self.referral)
+        else:
+            choices = attach_choices(self.records, self.referral)
         dialog = AddDocumentDialog(
             self._book, source, case_id=self.case_id,
-            choices=attach_choices(self.records, self.referral), today=self._today(),
+            choices=choices, today=self._today(),
             limit=limit, replacing=replacing, parent=self.window(), tasks=self._tasks,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -806,7 +893,7 @@ class AttachmentsPanel(QGroupBox):
 
     def paste(self) -> None:
         """Paste a picture (kept as PNG) or files copied in a file manager."""
-        if self.case_id is None:
+        if not self.showing:
             return
         clipboard = QGuiApplication.clipboard()
         mime = clipboard.mimeData()
@@ -824,20 +911,20 @@ class AttachmentsPanel(QGroupBox):
         self.add_source(Source(data, tr("Pasted image") + ".png", len(data)))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._dropped_files(event) and self.case_id is not None:
+        if self._dropped_files(event) and self.showing:
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dragMoveEvent(self, event: Any) -> None:
-        if self.case_id is not None:
+        if self.showing:
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
         files = self._dropped_files(event)
-        if not files or self.case_id is None:
+        if not files or not self.showing:
             event.ignore()
             return
         event.acceptProposedAction()

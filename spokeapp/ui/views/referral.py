@@ -2,7 +2,10 @@
 
 A referral needs a young person to point at, so the young person's details are stored with the
 referral. Accepting it opens their case (with its lawful basis); declining needs a reason; a
-waiting list is a decision too. The Referrals page lists every referral, newest first.
+waiting list is a decision too. The Referrals page lists every referral, newest first, and
+beside the list the selected referral's documents (a referral letter usually arrives with the
+referral, before any case: ``AttachmentsPanel`` with ``for_referral``); the case opened from
+it lists them too.
 """
 
 from __future__ import annotations
@@ -10,8 +13,8 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from typing import Any, Final
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
@@ -41,6 +44,7 @@ from spokeapp.domain.records import (
 )
 from spokeapp.i18n import day, translator
 from spokeapp.present.areas import list_hint, postcode_hint, stored_areas
+from spokeapp.present.people import load_people
 from spokeapp.present.young_person import correction, parse_date_of_birth, typed_day
 from spokeapp.store.casebook import Casebook
 from spokeapp.ui.forms import (
@@ -59,6 +63,7 @@ from spokeapp.ui.models.rows import KEY_ROLE, SORT_ROLE, Row, RowsModel
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.area_choice import AreaChoice, district_box
+from spokeapp.ui.views.attachments import AttachmentsPanel
 from spokeapp.ui.views.young_person_dialog import date_of_birth_box, dob_hint
 from spokeapp.ui.widgets import heading, paragraph, rows_table
 
@@ -430,7 +435,16 @@ def _open_case(
     return case.id
 
 
-def _load_referrals(book: Casebook) -> list[tuple[Referral, YoungPerson | None]]:
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Referrals:
+    """What the Referrals page reads in one go, off the GUI thread."""
+
+    found: list[tuple[Referral, YoungPerson | None]]
+    #: The name directory (user id -> name): who added each document.
+    names: dict[str, str]
+
+
+def _load_referrals(book: Casebook) -> _Referrals:
     people = {s.record.id: s.record for s in book.records("young_person")}
     found: list[tuple[Referral, YoungPerson | None]] = []
     for stored in book.records("referral"):
@@ -438,18 +452,28 @@ def _load_referrals(book: Casebook) -> list[tuple[Referral, YoungPerson | None]]
         assert isinstance(referral, Referral)
         person = people.get(referral.young_person_id)
         found.append((referral, person if isinstance(person, YoungPerson) else None))
-    return found
+    return _Referrals(found, load_people(book))
+
+
+def _casebook_today(book: Casebook) -> date:
+    """Today by the casebook's clock (the day records are written on)."""
+    return datetime.fromisoformat(book.now()).astimezone().date()
 
 
 class ReferralsPage(QWidget):
-    """Every referral, undecided ones first; Enter opens one to record the decision."""
+    """Every referral, undecided ones first; Enter opens one to record the decision. Beside
+    the list, the selected referral's documents (add, preview, open a copy, new version)."""
 
     open_referral = Signal(str)
 
-    def __init__(self, book: Casebook, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, book: Casebook, tasks: TaskRunner, parent: QWidget | None = None, *,
+                 today: Callable[[], date] | None = None) -> None:
         super().__init__(parent)
         self._book = book
         self._tasks = tasks
+        self._found: dict[str, tuple[Referral, YoungPerson | None]] = {}
+        self._loaded_once = False
+        self._selecting = False  # ``select`` tells the Documents once, when it is done
         self.model = RowsModel(
             (tr("Received"), tr("Reference"), tr("Referred by"), tr("Decision"),
              tr("Consent to share")), self
@@ -464,30 +488,77 @@ class ReferralsPage(QWidget):
         self.open_button = QPushButton(tr("&Open and decide (Enter)"), self)
         self.open_button.setAccessibleName(tr("Open the selected referral"))
         self.empty = QLabel(tr("No referrals yet. Press New referral to take one in."), self)
+        # The selected referral's documents: "Add file…" (Ctrl+Shift+F) answers anywhere on
+        # this page, so a worker on the list adds the letter to the referral chosen there.
+        self.documents = AttachmentsPanel(
+            book, tasks, today=today or (lambda: _casebook_today(book)),
+            shortcut_scope=self, for_referral=True, parent=self,
+        )
+        self.documents.hide()
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
+        listed = QVBoxLayout()
+        listed.addWidget(self.table, 1)
+        listed.addWidget(self.empty)
+        side_by_side = QHBoxLayout()
+        side_by_side.addLayout(listed, 3)
+        # As tall as its list needs (a short list, or none, leaves no empty box below it).
+        side_by_side.addWidget(self.documents, 2, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(tr("Referrals"), self))
         layout.addWidget(
             paragraph(
                 tr("Take in a referral, record whether the young person agrees to information "
-                   "being shared, and decide: accept, decline with a reason, or waiting list."),
+                   "being shared, and decide: accept, decline with a reason, or waiting list. "
+                   "Keep the referral letter and other papers under Documents: the case "
+                   "opened from the referral shows them too."),
                 self,
             )
         )
         layout.addLayout(buttons)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.empty)
+        layout.addLayout(side_by_side, 1)
         self.table.activated.connect(self._activated)
         self.open_button.clicked.connect(lambda: self._activated(self.table.currentIndex()))
+        self.table.selectionModel().currentRowChanged.connect(self._selected_changed)
+        for first, second in itertools.pairwise(
+            (self.new_button, self.open_button, self.table, self.documents.table)
+        ):
+            QWidget.setTabOrder(first, second)
 
     def refresh(self) -> None:
         book = self._book
         self._tasks.submit(lambda: _load_referrals(book), self._loaded, owner=self)
 
-    def _loaded(self, found: list[tuple[Referral, YoungPerson | None]]) -> None:
+    def selected_referral_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return index.data(KEY_ROLE) if index.isValid() else None
+
+    def select(self, referral_id: str | None) -> None:
+        """Make ``referral_id`` the selected referral (the first row if it is not listed)."""
+        rows = self.proxy.rowCount()
+        if rows == 0:
+            self._selected_changed()
+            return
+        row = next((n for n in range(rows)
+                    if self.proxy.index(n, 0).data(KEY_ROLE) == referral_id), 0)
+        self._selecting = True
+        try:
+            self.table.selectRow(row)
+            self.table.setCurrentIndex(self.proxy.index(row, 0))
+        finally:
+            self._selecting = False
+        self._selected_changed()  # read again even if it was already selected (a refresh)
+
+    def _loaded(self, loaded: _Referrals) -> None:
+        found = loaded.found
+        previous = self.selected_referral_id()
+        appeared = {referral.id for referral, _person in found} - set(self._found)
+        if self._loaded_once and len(appeared) == 1:
+            previous = next(iter(appeared))  # just taken in: ready for its letter
+        self._loaded_once = True
+        self._found = {referral.id: (referral, person) for referral, person in found}
         order = {
             ReferralDecision.PENDING: 0,
             ReferralDecision.WAITING_LIST: 1,
@@ -517,6 +588,21 @@ class ReferralsPage(QWidget):
         self.model.set_rows(rows)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.empty.setVisible(not rows)
+        self.documents.set_names(loaded.names)
+        self.select(previous)
+
+    def _selected_changed(self, *_args: object) -> None:
+        """The Documents beside the list follow the selected referral."""
+        if self._selecting:
+            return
+        shown = self._found.get(self.selected_referral_id() or "")
+        if shown is None:
+            self.documents.show_referral(None)
+            self.documents.hide()
+            return
+        referral, person = shown
+        self.documents.show_referral(referral, reference=person.reference if person else "")
+        self.documents.show()
 
     def _activated(self, index: Any) -> None:
         if index.isValid():

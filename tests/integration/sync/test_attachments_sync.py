@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from spokeapp.domain.attachments import chunk_count
 from spokeapp.domain.ids import new_id
-from spokeapp.domain.records import CaseStatus, CheckIn, CheckInKind
+from spokeapp.domain.records import CaseStatus, CheckIn, CheckInKind, ReferralDecision
 from spokeapp.hub.disposal import dispose
 from spokeapp.hub.disposal import scrub as scrub_hub
 from spokeapp.hub.ledger import lock_writes
@@ -37,6 +37,7 @@ from spokeapp.sync.engine import SyncEvent
 from tests.helpers.fault_proxy import FaultPlan
 from tests.helpers.hub import RunningHub
 from tests.helpers.lone_working import visit_plan
+from tests.helpers.records import case, referral, young_person
 from tests.helpers.sync_world import Device, World, closing_world, open_case
 
 SEED = int(os.environ.get("SPOKE_ATTACHMENT_SEED", str(random.SystemRandom().randrange(2**32))))
@@ -216,3 +217,33 @@ def test_a_disposed_case_leaves_no_attachment_bytes_on_the_hub_or_the_laptops(
                 left = {row[0] for row in db.execute(
                     "SELECT DISTINCT sha256 FROM attachment_chunks")}
             assert left == {kept.sha256}, device.name
+
+
+def test_a_referral_letter_added_before_the_case_follows_the_case_to_its_next_worker(
+    hub: RunningHub, tmp_path: Path
+) -> None:
+    with closing_world(hub, tmp_path) as world:
+        first = world.add_user("Test Worker A", "worker", "north")
+        second = world.add_user("Test Worker C", "worker", "south")
+        laptop = world.device(first, "laptop")
+        yp = young_person(7)
+        ref = referral(yp, decision=ReferralDecision.PENDING, decided_on=None)
+        laptop.book.save(yp)
+        laptop.book.save(ref)
+        letter = b"Fictional referral letter from a fictional school.\n" * 4000
+        attachment = laptop.book.attach(
+            letter, case_id=None, attached_kind="referral", attached_to=ref.id,
+            title="Referral letter", document_date=date(2026, 1, 5), file_name="letter.txt")
+        assert laptop.sync().ok
+        accepted = replace(ref, decision=ReferralDecision.ACCEPTED, decided_on=date(2026, 1, 9))
+        laptop.book.save(accepted)
+        cs = case(yp, accepted, key_worker=first)
+        laptop.book.save(cs)
+        assert laptop.sync().ok
+
+        hub.admin.assign_case(cs.id, second)  # to a worker of another team
+        other = world.device(second, "other-laptop")
+        report = other.sync()
+        assert report.ok and report.files_received == 1
+        assert [row.attachment.id for row in other.book.attachments(cs.id)] == [attachment.id]
+        assert other.book.attachment_bytes(attachment.sha256) == letter

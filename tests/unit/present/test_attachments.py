@@ -1,5 +1,6 @@
-"""A case's documents in words (spokeapp/present/attachments.py): the list's lines, what a new
-document may belong to, which preview a file gets and the warning before a copy is opened."""
+"""A case's or a referral's documents in words (spokeapp/present/attachments.py): the list's
+lines, what a new document may belong to, which preview a file gets and the warning before a
+copy is opened."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from spokeapp.domain.records import ReferralDecision
 from spokeapp.present.attachments import (
     AttachChoice,
     Preview,
@@ -18,12 +20,24 @@ from spokeapp.present.attachments import (
     default_title,
     document_lines,
     load_documents,
+    load_referral_documents,
     open_copy_warning,
     preview_for,
+    referral_case_id,
+    referral_choices,
+    referral_documents_title,
     type_words,
 )
 from spokeapp.store.casebook import Casebook
-from tests.helpers.records import StepClock, concern, new_casebook, seeded_case, session
+from tests.helpers.records import (
+    StepClock,
+    concern,
+    new_casebook,
+    referral,
+    seeded_case,
+    session,
+    young_person,
+)
 
 PDF_BYTES = b"%PDF-1.4 fictional test document " * 40  # 1,320 bytes
 NAMES = {"test-worker": "Test Worker Quinn", "u-0123456789ab": "Test Supervisor Romeo"}
@@ -154,6 +168,50 @@ def test_load_documents_reads_the_list_and_the_hub_s_limit(book: Casebook) -> No
                 document_date=date(2026, 2, 2))
     documents = load_documents(book, cs.id)
     assert (documents.case_id, len(documents.rows), documents.limit) == (cs.id, 1, 5_000_000)
+
+
+# ------------------------------------------------------------------ a referral's documents
+def test_on_the_referrals_page_a_document_can_only_belong_to_the_referral() -> None:
+    pending = referral(young_person(3), decision=ReferralDecision.PENDING, decided_on=None)
+    assert referral_choices(pending) == [
+        AttachChoice("referral", pending.id, "Referral received 5 Jan 2026")]
+
+
+def test_the_referral_s_documents_are_headed_by_its_young_person_s_reference() -> None:
+    pending = referral(young_person(3), decision=ReferralDecision.PENDING, decided_on=None)
+    assert referral_documents_title(pending, "YP-0003") == (
+        "Documents: referral for YP-0003",
+        "Documents of the referral for YP-0003, received 5 Jan 2026")
+    assert referral_documents_title(pending, "") == (
+        "Documents: this referral", "Documents of the referral received 5 Jan 2026")
+
+
+def test_a_pending_referral_s_documents_load_without_a_case_and_name_the_referral(
+    book: Casebook,
+) -> None:
+    person = young_person(3)
+    pending = referral(person, decision=ReferralDecision.PENDING, decided_on=None)
+    book.save(person)
+    book.save(pending)
+    book.set_attachment_limit(5_000_000)
+    letter = book.attach(PDF_BYTES, case_id=None, title="Referral letter",
+                         file_name="letter.pdf", document_date=date(2026, 1, 5),
+                         attached_kind="referral", attached_to=pending.id)
+    assert referral_case_id(book, pending.id) is None
+    documents = load_referral_documents(book, pending.id)
+    assert (documents.case_id, documents.referral_id, documents.limit) == (
+        None, pending.id, 5_000_000)
+    (line,) = document_lines(documents.rows, {pending.id: pending}, NAMES, me="test-worker")
+    assert line.attachment == letter
+    assert "Belongs to: Referral received 5 Jan 2026." in line.details
+
+
+def test_a_referral_s_case_is_found_once_it_is_opened(book: Casebook) -> None:
+    _yp, ref, cs = seeded_case(book)
+    _other_yp, other_ref, other = seeded_case(book, 2)
+    assert referral_case_id(book, ref.id) == cs.id
+    assert referral_case_id(book, other_ref.id) == other.id
+    assert referral_case_id(book, "r-not-here") is None
 
 
 def test_the_warning_before_opening_a_copy_names_the_file_and_what_happens_to_it() -> None:

@@ -337,6 +337,38 @@ def test_a_cases_list_holds_its_documents_newest_first_with_earlier_versions(
     assert rows[0].added_at > rows[1].added_at > rows[2].added_at
 
 
+def test_a_referrals_list_holds_its_documents_with_or_without_a_case(book: Casebook) -> None:
+    """A letter kept on a referral before any case exists, a second version added once the
+    case is open, and nothing of the case's own or of another referral."""
+    yp, ref, cs = seeded_case(book)
+    _other_yp, other_ref, _other = seeded_case(book, 2)
+    letter = book.attach(b"Fictional referral letter.", case_id=None, title="Letter",
+                         document_date=DAY, attached_kind="referral", attached_to=ref.id)
+    form = book.attach(b"Fictional referral form.", case_id=None, title="Form",
+                       document_date=DAY, attached_kind="referral", attached_to=ref.id)
+    signed = book.attach(b"Fictional letter, signed.", case_id=cs.id, title="Letter",
+                         document_date=DAY, attached_kind="referral", attached_to=ref.id,
+                         replaces=letter.id)
+    book.attach(b"Fictional consent.", case_id=cs.id, title="On the case", document_date=DAY)
+    book.attach(b"Another referral's letter.", case_id=None, title="Not this referral",
+                document_date=DAY, attached_kind="referral", attached_to=other_ref.id)
+    draft = book.attach(b"Fictional half-done scan.", case_id=None, title="Scan",
+                        document_date=DAY, attached_kind="referral", attached_to=ref.id,
+                        finalise=False)
+    del yp
+
+    rows = book.referral_attachments(ref.id)
+
+    assert [row.attachment.id for row in rows] == [draft.id, signed.id, form.id]
+    assert [row.state for row in rows] == ["draft", "final", "final"]
+    assert [old.attachment.id for old in rows[1].earlier] == [letter.id]
+    assert all(row.has_bytes and row.added_by == USER for row in rows)
+    # The case lists the same documents of its referral, beside its own.
+    on_case = {row.attachment.id for row in book.attachments(cs.id)}
+    assert {draft.id, signed.id, form.id} < on_case
+    assert book.referral_attachments("r-no-such-referral") == []
+
+
 def test_a_pulled_document_is_listed_without_its_bytes_until_downloaded(book: Casebook) -> None:
     _yp, _ref, cs = seeded_case(book)
     pulled = _pull_attachment(book, cs.id, FORM)
