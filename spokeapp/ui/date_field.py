@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from spokeapp.i18n import translator
 from spokeapp.present.dates import (
@@ -83,6 +83,9 @@ class DateField(QWidget):
         layout.addWidget(self.status)
         self.setFocusProxy(self.line)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Never taller than its line (and its problem, when shown): a form's spare height
+        # went here, leaving a gap under every date in a dialog.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         #: A problem with the text is shown (from leaving the field or saving): while it
         #: is, every edit updates it; before that, half-typed text is not called wrong.
         self._telling = False

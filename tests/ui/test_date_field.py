@@ -123,3 +123,17 @@ def test_a_draft_keeps_what_was_typed_even_when_it_is_not_a_date_yet(qtbot: Any)
     assert again.text() == "4 Decc" and again.value() is None
     restore_fields({"raised_on": again}, {"raised_on": "2026-11-30"})  # an older draft
     assert again.value() == date(2026, 11, 30)
+
+
+def test_a_form_s_spare_height_leaves_no_gap_under_a_date_but_its_problem_has_room(
+    qtbot: Any
+) -> None:
+    window, field, after = _field(qtbot)
+    window.resize(window.width(), 400)  # taller than its fields need, as dialogs often are
+    qtbot.waitUntil(lambda: window.height() == 400)
+    assert field.height() == field.line.height(), "the spare height went under the date"
+    qtbot.keyClicks(field.line, "4 Decc")
+    qtbot.keyClick(field.line, Qt.Key.Key_Tab)
+    qtbot.waitUntil(field.status.isVisible)
+    assert field.status.geometry().bottom() < field.height(), "its problem is cut off"
+    assert after.geometry().top() >= field.geometry().bottom()
