@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import random
 import shutil
+import struct
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -166,11 +168,19 @@ def seed_demo(
                 share_with=(ShareWith.POLICE, ShareWith.CHILDRENS_SOCIAL_CARE),
             ), finalise=True)
         if n == 3:
-            book.save(SafeguardingConcern(
+            concern = SafeguardingConcern(
                 id=new_id(), case_id=case.id, raised_on=opened + timedelta(days=10),
                 raised_to=RaisedTo.CHILDRENS_SOCIAL_CARE, their_reference="DEMO-MASH-0001",
                 summary="Fictional demo concern shared with the demo MASH team.",
-            ), finalise=True)
+            )
+            book.save(concern, finalise=True)
+            # A document, so a newcomer finds Documents on the case page with one in it.
+            book.attach(
+                _demo_picture(), case_id=case.id, title="Drawing of the park (demo)",
+                document_date=concern.raised_on, attached_kind="safeguarding_concern",
+                attached_to=concern.id, file_name="demo-drawing.png",
+                note="Fictional demo picture: a park with a bench under a blue sky.",
+            )
         if n == len(_FIRST):
             closing = _assessment(
                 tool, case.id, AssessmentType.CLOSURE, today - timedelta(days=3),
@@ -208,6 +218,26 @@ def seed_demo(
         attendees_by_profession=((Profession.POLICE, 6), (Profession.EDUCATION, 9)),
     ), finalise=True)
     return counts
+
+
+def _demo_picture(width: int = 480, height: int = 320) -> bytes:
+    """A plain fictional picture (sky, grass and a bench) as a PNG, made without Qt."""
+    sky, grass, bench = b"\x9f\xc6\xe8", b"\x6a\xa8\x4f", b"\x6b\x4a\x2b"
+    rows = []
+    for y in range(height):
+        row = bytearray((sky if y < height * 3 // 5 else grass) * width)
+        if height // 2 <= y < height * 2 // 3:
+            left, right = width * 2 // 5, width * 3 // 5
+            row[left * 3:right * 3] = bench * (right - left)
+        rows.append(b"\x00" + bytes(row))
+
+    def block(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + block(b"IHDR", header)
+            + block(b"IDAT", zlib.compress(b"".join(rows), 9)) + block(b"IEND", b""))
 
 
 @dataclass

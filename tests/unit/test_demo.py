@@ -33,6 +33,12 @@ def test_demo_profile_holds_a_fictional_caseload_that_opens_with_the_shown_passp
         assert closures[0].outcome != Outcome.INCOMPLETE
         assert all(row.last_contact is not None for row in rows)
         assert book.search_notes("library")
+        [drawing] = [s.record for s in book.records("attachment")]
+        [row] = book.attachments(drawing.case_id)
+        assert row.has_bytes and row.attachment.title == "Drawing of the park (demo)"
+        picture = book.attachment_bytes(drawing.sha256)
+        assert picture[:8] == b"\x89PNG\r\n\x1a\n" and picture[16:24] == bytes.fromhex(
+            "000001e000000140")  # 480 x 320: a picture the preview can show
 
 
 def test_demo_refuses_a_folder_that_is_not_a_demo_and_leaves_it_untouched(tmp_path: Path) -> None:
