@@ -65,6 +65,7 @@ from spokeapp.hub.metrics import CONTENT_TYPE, HubMetrics, status_of
 from spokeapp.hub.pull import ScopeGuesses, pull_json_for
 from spokeapp.hub.push.group import QueuedPush
 from spokeapp.hub.push_queue import (
+    VERIFY_THREADS,
     ArrivedPush,
     PushOutcome,
     PushQueue,
@@ -212,9 +213,14 @@ def create_app(
 
         return throttled(limits.token, request, "token requests", work)
 
+    # Batch signatures of a burst of pushes are verified on these, beside the checking
+    # thread (prepare_pushes): two, for the two cores of a small charity's hub machine.
+    verifier = ThreadPoolExecutor(VERIFY_THREADS, thread_name_prefix="spoke-verify")
+
     def check_pushes(group: list[ArrivedPush]) -> list[QueuedPush | Exception]:
         return prepare_pushes(hub_engine, clock, group,
-                              attachment_max_bytes=settings.attachment_max_bytes)
+                              attachment_max_bytes=settings.attachment_max_bytes,
+                              verifier=verifier)
 
     def write_group(group: list[QueuedPush]) -> list[PushOutcome]:
         return write_prepared(hub_engine, clock, group)
@@ -311,6 +317,7 @@ def create_app(
 
     pull_threads = ThreadPoolExecutor(PULL_THREADS, thread_name_prefix="spoke-pull")
     weakref.finalize(app, pull_threads.shutdown, wait=False)
+    weakref.finalize(app, verifier.shutdown, wait=False)
     # Added before BodyLimit, so inside it: the 413 and the quiet 500 cover these too.
     app.add_middleware(SyncRoutes, push=push_answer, pull=pull_answer,
                        pull_threads=pull_threads)

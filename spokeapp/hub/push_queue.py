@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -20,8 +21,9 @@ from sqlalchemy.orm import Session
 from spokeapp.domain.attachments import DEFAULT_ATTACHMENT_LIMIT
 from spokeapp.hub import devices
 from spokeapp.hub.db import reading_session
+from spokeapp.hub.devices import Caller
 from spokeapp.hub.errors import HubError
-from spokeapp.hub.push.checks import prepare_push
+from spokeapp.hub.push.checks import chain_signed, prepare_push
 from spokeapp.hub.push.group import QueuedPush, push_group
 from spokeapp.hub.security import Clock
 from spokeapp.sync.protocol import MAX_BATCH_BYTES, PushRequest
@@ -44,6 +46,9 @@ def parse_push(raw: bytes) -> PushRequest:
         raise RequestValidationError(errors) from None
 
 
+
+#: Threads verifying batch signatures beside the checking stage (:func:`prepare_pushes`).
+VERIFY_THREADS = 2
 
 #: A group commit takes at most this many queued pushes ...
 GROUP_MAX_PUSHES = 250
@@ -196,26 +201,40 @@ class PushQueue(Generic[T]):
 
 
 def prepare_pushes(engine: Engine, clock: Clock, group: list[ArrivedPush], *,
-                   attachment_max_bytes: int = DEFAULT_ATTACHMENT_LIMIT
-                   ) -> list[QueuedPush | Exception]:
+                   attachment_max_bytes: int = DEFAULT_ATTACHMENT_LIMIT,
+                   verifier: Executor | None = None) -> list[QueuedPush | Exception]:
     """The first stage of :class:`PushQueue`, in its own thread: every token of the batch
     checked in one query, then each body parsed and checked (no lock). Each push becomes a
     ``QueuedPush`` for :func:`write_prepared`, or the exception that refuses it (401, 400/422,
-    ...). ``attachment_max_bytes``: the hub's limit for one attached file."""
+    ...). ``attachment_max_bytes``: the hub's limit for one attached file.
+
+    ``verifier``: threads for the batch signatures. Ed25519 verification (~0.13 ms here, a
+    quarter of a push's checks) releases the GIL, so each push's is started as soon as its
+    body is parsed and runs on another core while this thread parses and checks the rest
+    (docs/sync.md, "Speed"); without one, each is verified in turn here."""
     with reading_session(engine) as session:
         # A retired device may still push what it holds.
         callers = devices.authenticate_many(
             session, [item.authorization for item in group], clock, allow_retired=True)
-    checked: list[QueuedPush | Exception] = []
+    parsed: list[tuple[Caller, PushRequest, Future[bool] | None] | Exception] = []
     for item, who in zip(group, callers, strict=True):
         try:
             caller = who.result()
             body = parse_push(item.raw)  # only after the token check: strangers learn nothing
         except (HubError, RequestValidationError) as exc:
-            checked.append(exc)
+            parsed.append(exc)
             continue
-        checked.append(QueuedPush(
-            caller, body, prepare_push(caller, body, attachment_max_bytes=attachment_max_bytes)))
+        signed = None if verifier is None else verifier.submit(chain_signed, caller.device, body)
+        parsed.append((caller, body, signed))
+    checked: list[QueuedPush | Exception] = []
+    for entry in parsed:
+        if isinstance(entry, Exception):
+            checked.append(entry)
+            continue
+        caller, body, signed = entry
+        checked.append(QueuedPush(caller, body, prepare_push(
+            caller, body, attachment_max_bytes=attachment_max_bytes,
+            signed=None if signed is None else signed.result)))
     return checked
 
 

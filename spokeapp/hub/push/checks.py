@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,17 +162,28 @@ def check_change(index: int, change: ChangeIn, canonical: bytes | None = None, *
     return CheckedChange(change=change, body=body, case_id=record.case_id)
 
 
+def chain_signed(device: Device | CallerDevice, request: PushRequest) -> bool:
+    """True if the batch's chain proof carries the device's Ed25519 signature. Needs nothing
+    else of the push, and the verification releases the GIL, so a batch of pushes can have
+    theirs verified side by side (:func:`spokeapp.hub.push_queue.prepare_pushes`)."""
+    proof = request.chain
+    return signature_valid(device.public_key, proof.signature,
+                           chain_message(device.id, proof.prev_head, proof.head))
+
+
 def check_chain(device: Device | CallerDevice, request: PushRequest,
-                wires: list[bytes] | None = None) -> list[str]:
+                wires: list[bytes] | None = None, *, signed: bool | None = None) -> list[str]:
     """Verify the batch signature and recompute the chain; returns the head after each change.
 
     401 for a signature that is not the device's; 400 when the changes do not hash to the
     signed head (tampered, missing or re-ordered). ``wires``: the changes' canonical bytes,
-    if already made (the same hash as ``chain_heads``).
+    if already made (the same hash as ``chain_heads``); ``signed``: :func:`chain_signed`'s
+    answer for this device and request, if already known.
     """
     proof = request.chain
-    message = chain_message(device.id, proof.prev_head, proof.head)
-    if not signature_valid(device.public_key, proof.signature, message):
+    if signed is None:
+        signed = chain_signed(device, request)
+    if not signed:
         log.warning("push refused: bad chain signature from device %s", device.id)
         raise HubError(401, "bad_signature", "The batch signature is not this device's.")
     if wires is None:
@@ -204,10 +216,13 @@ class PreparedPush:
 
 
 def prepare_push(caller: Caller, request: PushRequest, *,
-                 attachment_max_bytes: int = DEFAULT_ATTACHMENT_LIMIT) -> PreparedPush:
+                 attachment_max_bytes: int = DEFAULT_ATTACHMENT_LIMIT,
+                 signed: Callable[[], bool] | None = None) -> PreparedPush:
     """Everything about a push that needs no database (docs/sync.md, "Speed"): canonical
     bytes (made once, for the chain and the size check), signature, chain, record rules
-    (``attachment_max_bytes``: the hub's limit for one attached file).
+    (``attachment_max_bytes``: the hub's limit for one attached file). ``signed``: gives
+    :func:`chain_signed`'s answer when it is asked for (a verification already running in
+    another thread); None verifies here. The refusals keep their order either way.
 
     A refusal is kept, not raised, so ``push`` still reports a changed epoch first.
     """
@@ -218,7 +233,8 @@ def prepare_push(caller: Caller, request: PushRequest, *,
         if len(set(ids)) != len(ids):
             raise HubError(422, "invalid_request", "A change id appears twice in the batch.")
         wires = [canonical_change(change) for change in request.changes]
-        heads = check_chain(caller.device, request, wires)
+        heads = check_chain(caller.device, request, wires,
+                            signed=None if signed is None else signed())
         checked = [
             check_change(i, change, wire, attachment_max_bytes=attachment_max_bytes)
             for i, (change, wire) in enumerate(zip(request.changes, wires, strict=True))

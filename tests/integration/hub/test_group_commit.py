@@ -5,6 +5,7 @@ every accepted push is acknowledged, and a pull sees every sequence number in or
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import orjson
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from spokeapp.hub import devices
 from spokeapp.hub.errors import HubError
 from spokeapp.hub.push.group import QueuedPush, push_group
-from spokeapp.hub.push_queue import ArrivedPush, write_pushes
+from spokeapp.hub.push_queue import ArrivedPush, prepare_pushes, write_pushes
 from spokeapp.sync.protocol import PushRequest, PushResponse
 from tests.helpers.hub import Laptop, RunningHub
 from tests.helpers.records import case, session, young_person
@@ -199,3 +200,37 @@ def test_header_edits_in_a_group_follow_the_merge_rules(hub: RunningHub) -> None
         "accepted", "accepted", "conflict"]
     stored = {c["record_id"]: c for c in second.pull_all()}[cs.id]["payload"]
     assert (stored["status"], stored["closed_on"]) == ("open", None)
+
+
+def test_signatures_checked_on_other_threads_refuse_exactly_what_one_thread_refuses(
+    hub: RunningHub,
+) -> None:
+    """prepare_pushes with the hub's verifier threads (a burst's signatures checked beside
+    the parsing, docs/sync.md "Speed"): a batch signed by another key is still 401, a batch
+    whose changes were altered after signing still 400, each in its place among good pushes,
+    exactly as when each is verified in turn."""
+    (a, case_a), (b, case_b), (c, case_c) = (_worker_laptop(hub, n) for n in (1, 2, 3))
+    good_a = a.batch([a.change(session(case_a)) for _ in range(3)])
+    forged = b.batch([b.change(session(case_b))])
+    forged["chain"]["signature"] = a.batch([b.change(session(case_b))])["chain"]["signature"]
+    altered = c.batch([c.change(session(case_c))])
+    altered["changes"][0]["payload"]["notes"] = "Changed after signing (fictional)."
+    group = [
+        ArrivedPush(f"Bearer {a.access_token}", orjson.dumps(good_a)),
+        ArrivedPush(f"Bearer {b.access_token}", orjson.dumps(forged)),
+        ArrivedPush(f"Bearer {c.access_token}", orjson.dumps(altered)),
+        ArrivedPush(f"Bearer {b.access_token}",
+                    orjson.dumps(b.batch([b.change(session(case_b))]))),
+    ]
+
+    def refusals(verifier: ThreadPoolExecutor | None) -> list[str | None]:
+        codes: list[str | None] = []
+        for item in prepare_pushes(hub.engine, hub.clock, group, verifier=verifier):
+            assert isinstance(item, QueuedPush) and item.prepared is not None
+            codes.append(None if item.prepared.error is None else item.prepared.error.code)
+        return codes
+
+    with ThreadPoolExecutor(2) as verifier:
+        side_by_side = refusals(verifier)
+    assert side_by_side == [None, "bad_signature", "chain_mismatch", None]
+    assert refusals(None) == side_by_side
