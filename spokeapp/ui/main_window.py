@@ -629,9 +629,18 @@ class MainWindow(QMainWindow):
         self._referrals = ReferralsPage(book, tasks, self, today=self.today_date)
         self._outreach = OutreachPage(book, tasks, self)
         # Lone working; its reminders outlive this window (it is destroyed when Spoke locks).
+        # Given what Today's first reading found (read off the GUI thread), not read again
+        # here: this step runs from a timer, and the caseload of a thousand cases or a year
+        # of visits is not read on the GUI thread (issue 18). Each later reading keeps its
+        # cases current (``_show_reading_elsewhere``).
+        first = self._reading
         self._visits = VisitsPage(
             book, tasks, clock=clock, sync=sync,
-            reminders=self._reminders or shared_reminders(clock), parent=self,
+            reminders=self._reminders or shared_reminders(clock),
+            cases=self._rows if first is not None else None,
+            views=first.visits if first is not None else None,
+            drafts=first.drafts if first is not None else None,
+            parent=self,
         )
         self._settings = SettingsPage(book, tasks, idle_minutes=self._idle_minutes, parent=self)
         self._sync_page = SyncPanel(book, sync, clock=clock, parent=self)
@@ -1025,10 +1034,12 @@ class MainWindow(QMainWindow):
         self._first_load_done()
 
     def _show_reading_elsewhere(self, reading: TodayReading) -> None:
-        """The caseload page and the session form's cases (Today is given its own)."""
+        """The caseload page, the session form's and the visit plan's cases (Today is given
+        its own)."""
         self.caseload_model.set_rows(self._rows, review_weeks=reading.review_weeks,
                                      today=self.today_date())
         self.session_form.set_cases(self._rows, hide_names=self.hide_names_action.isChecked())
+        self.visits.set_cases(self._rows)
 
     def _load_failed(self, error: BaseException) -> None:
         if not self.book.is_open:

@@ -73,7 +73,7 @@ from spokeapp.domain.records import (
 from spokeapp.i18n import translator
 from spokeapp.present.pins import PinResult, check_pin, pins_set_up
 from spokeapp.present.visits import clock_text
-from spokeapp.store.casebook import Casebook
+from spokeapp.store.casebook import Casebook, CaseloadRow, StoredRecord
 from spokeapp.ui.date_field import DateField
 from spokeapp.ui.forms import FieldForm, ask_discard, plain, text_box, watch
 from spokeapp.ui.models.visits import (
@@ -305,8 +305,11 @@ class StartVisitForm(QWidget):
             for row in sorted(rows, key=lambda r: r.reference):
                 if row.status == "open":
                     self.case_reference.addItem(row.reference, (row.reference, row.case_id))
-            index = self.case_reference.findData(chosen) if chosen is not None else 0
-            self.case_reference.setCurrentIndex(max(index, 0))
+            # Compared in Python: Qt's findData compares a Python tuple by identity, so the
+            # case chosen would be lost each time the cases are given again.
+            box = self.case_reference
+            index = next((n for n in range(1, box.count()) if box.itemData(n) == chosen), 0)
+            box.setCurrentIndex(index)
         finally:
             self._loading = False
         self._names = [n for row in rows for n in (row.name, row.preferred_name) if n]
@@ -789,8 +792,14 @@ class VisitsPage(QWidget):
         clock: Callable[[], datetime],
         sync: Any = None,
         reminders: CheckInReminders | None = None,
+        cases: Sequence[CaseloadRow] | None = None,
+        views: Sequence[VisitView] | None = None,
+        drafts: Sequence[StoredRecord] | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``cases`` (the caseload's rows), ``views`` (the worker's visits under way) and
+        ``drafts`` (the drafts kept on this laptop): as already read off the GUI thread (the
+        main window's first reading, issue 18); each one not given is read here, now."""
         super().__init__(parent)
         self._book = book
         self._tasks = tasks
@@ -801,6 +810,7 @@ class VisitsPage(QWidget):
         self.views: list[VisitView] = []
         self.current: VisitView | None = None
         self._pins_set_up = False  # as last read (shown again after a sleep without a read)
+        self._cases: Sequence[CaseloadRow] | None = None  # the rows the form offers
 
         self.banner = QLabel(self)
         self.banner.setWordWrap(True)
@@ -852,9 +862,15 @@ class VisitsPage(QWidget):
         self._timer.timeout.connect(self.refresh_in_background)  # never reads on this thread
         self._timer.start()
         self.dialog: QDialog | None = None
-        self.refresh_cases()
-        self._restore_draft()
-        self.refresh()
+        if cases is None:
+            self.refresh_cases()
+        else:
+            self.set_cases(cases)
+        self._restore_draft(drafts)
+        if views is None:
+            self.refresh()
+        else:
+            self._show_read(list(views), lambda: pins_set_up(book))
 
     # ------------------------------------------------------------------ reading
     @property
@@ -862,17 +878,29 @@ class VisitsPage(QWidget):
         return self.form.dirty
 
     def refresh_cases(self) -> None:
+        """Read the caseload now (on this thread) and offer its open cases."""
         if self._book.is_open:
-            self.form.set_cases(self._book.caseload())
+            self.set_cases(self._book.caseload())
 
-    def _restore_draft(self) -> None:
-        drafts = [
+    def set_cases(self, rows: Sequence[CaseloadRow]) -> None:
+        """Offer the open cases of ``rows`` (the caseload as read elsewhere, off the GUI
+        thread: the main window gives each new reading, so a case opened since is there).
+        The same rows given again (the same object) change nothing."""
+        if rows is self._cases:
+            return
+        self._cases = rows
+        self.form.set_cases(rows)
+
+    def _restore_draft(self, drafts: Sequence[StoredRecord] | None = None) -> None:
+        """Bring back the worker's last draft plan (from ``drafts`` if given, else read)."""
+        kept = self._book.records("visit_plan", state="draft") if drafts is None else drafts
+        plans = [
             s.record
-            for s in self._book.records("visit_plan", state="draft")
+            for s in kept
             if isinstance(s.record, VisitPlan) and s.record.worker == self._book.author
         ]
-        if drafts:
-            self.form.load_draft(drafts[-1])
+        if plans:
+            self.form.load_draft(plans[-1])
 
     def refresh(self) -> None:
         """Re-read the visits and the hub's acknowledgements; reschedule the reminders."""
