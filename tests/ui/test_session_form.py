@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -70,9 +73,86 @@ def test_drafts_are_saved_automatically(qtbot: Any, make_shell: Any, seeded: str
     form = shell.main_window.session_form
     form.autosave.setInterval(50)
     qtbot.keyClicks(form.concerns, "Seemed tired")
-    qtbot.waitUntil(lambda: not form.dirty, timeout=2000)
+    qtbot.waitUntil(lambda: not form.dirty, timeout=2000)  # written, not only started
     draft = json.loads(shell.book.setting(DRAFT_SETTING))
     assert draft["concerns"] == "Seemed tired"
+
+
+@contextlib.contextmanager
+def held_by_a_sync(book: Any, release: threading.Event) -> Iterator[None]:
+    """The casebook held as a sync holds it for a page's transaction, on another thread,
+    until ``release`` (or 5 s)."""
+    holding = threading.Event()
+
+    def hold() -> None:
+        with book.sync_transaction():
+            holding.set()
+            release.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert holding.wait(5)
+    try:
+        yield
+    finally:
+        release.set()
+        holder.join()
+
+
+def test_the_autosave_never_makes_typing_wait_for_a_sync(
+    qtbot: Any, make_shell: Any, seeded: str
+) -> None:
+    """A sync holds the casebook for each page it writes (up to a few tenths of a second);
+    the autosave waits for it on a thread of its own while the worker goes on typing."""
+    shell = make_shell()
+    unlock(qtbot, shell)
+    main = shell.main_window
+    form = main.session_form
+    form.autosave.setInterval(50)
+    release = threading.Event()
+    with held_by_a_sync(shell.book, release):
+        qtbot.keyClicks(form.concerns, "Seemed tired")
+        # The autosave has started and waits for the casebook - not on this thread, whose
+        # event loop would otherwise stand still until the sync let go (5 s here).
+        qtbot.waitUntil(lambda: main.tasks.busy, timeout=2000)
+        qtbot.keyClicks(form.discussed, "Talked about college")
+        assert form.discussed.toPlainText() == "Talked about college"
+        assert form.dirty, "not kept yet: locking now would save it at once"
+    qtbot.waitUntil(lambda: not form.dirty, timeout=5000)
+    draft = json.loads(shell.book.setting(DRAFT_SETTING))
+    assert (draft["concerns"], draft["discussed"]) == ("Seemed tired", "Talked about college")
+    assert "Draft saved" in main.statusBar().currentMessage()
+
+
+def test_a_note_started_while_an_autosave_waits_keeps_the_old_one_and_is_not_undone(
+    qtbot: Any, make_shell: Any, seeded: str
+) -> None:
+    """The worker starts a note for another young person while the last autosave is still
+    waiting to run: the old note is kept at once (nothing typed is lost) and the waiting
+    autosave, when it runs, does not bring the old note back over the new one."""
+    shell = make_shell()
+    unlock(qtbot, shell)
+    main = shell.main_window
+    form = main.session_form
+    gate = threading.Event()
+    for _ in range(2):  # every thread of the runner busy: the autosave has to wait its turn
+        main.tasks.submit(lambda: gate.wait(5), lambda _result: None)
+    form.autosave.setInterval(50)
+    form.case_box.setCurrentIndex(1)
+    form.when.set_text("yesterday 16:30")
+    form.contact_type.setCurrentIndex(form.contact_type.findData("phone"))
+    qtbot.keyClicks(form.discussed, "Phone call about the weekend.")
+    old_note = form.record_id
+    qtbot.waitUntil(lambda: not form._dirty, timeout=2000)  # the autosave is queued
+    other_case = form.case_box.itemData(2)
+    form.start_for_case(other_case)
+    gate.set()
+    qtbot.waitUntil(lambda: not main.tasks.busy, timeout=5000)
+
+    assert shell.book.setting(DRAFT_SETTING) == ""
+    kept = shell.book.get(old_note)
+    assert kept.state == "draft" and kept.record.discussed == "Phone call about the weekend."
+    assert form.case_box.currentData() == other_case and form.discussed.toPlainText() == ""
 
 
 def test_complete_draft_is_kept_as_a_draft_record(qtbot: Any, make_shell: Any, seeded: str) -> None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, Final
@@ -134,6 +135,14 @@ class SessionForm(QWidget):
         self._dirty = False
         self._loading = False
         self._draft_checked = False
+        #: The timer's autosave runs off the GUI thread (a sync holding the casebook for a
+        #: page's transaction would freeze typing for as long: issue 18). Every other write
+        #: of the draft (Save, a new note, finalising, locking) takes ``_draft_guard`` and
+        #: moves ``_draft_generation`` on, so an autosave still waiting to run writes nothing
+        #: over what came after it.
+        self._draft_guard = threading.Lock()
+        self._draft_generation = 0
+        self._autosaving = False
 
         self.case_box = QComboBox(self)
         #: Typed ("yesterday 16:30"), its meaning shown in words beside it. Empty until the
@@ -270,8 +279,9 @@ class SessionForm(QWidget):
     # ------------------------------------------------------------------ drafts
     @property
     def dirty(self) -> bool:
-        """Typed and not kept yet (while a finalise is being saved, it is being kept)."""
-        return self._dirty and not self.saving
+        """Typed and not kept yet (while a finalise is being saved, it is being kept); an
+        autosave still waiting to write counts as not kept (locking then saves it at once)."""
+        return (self._dirty or self._autosaving) and not self.saving
 
     @property
     def record_id(self) -> str:
@@ -335,16 +345,34 @@ class SessionForm(QWidget):
             actions=self.actions.toPlainText().strip(),
         )
 
+    @contextlib.contextmanager
+    def _draft_writes(self) -> Iterator[None]:
+        """Hold the draft for a write made here, on the GUI thread: any autosave not yet run
+        is now out of date and writes nothing (one already writing is waited for)."""
+        with self._draft_guard:
+            self._draft_generation += 1
+            yield
+
+    def _draft_parts(self) -> tuple[str, Session | None]:
+        """What a draft save writes: the form's snapshot and, once the worker has given its
+        facts, the draft Session record."""
+        # Until the young person, the time and the type of contact are given, the snapshot
+        # holds it; then it is also a draft Session record, listed on Today until finalised
+        # (a record never holds a stand-in for a fact not given).
+        return json.dumps(self._snapshot()), self._record() if self._has_its_facts() else None
+
+    def _write_draft(self, snapshot: str, record: Session | None) -> None:
+        self._book.set_setting(DRAFT_SETTING, snapshot)
+        if record is not None:
+            with contextlib.suppress(ValidationError):
+                self._book.save(record)
+
     def save_draft(self, *, quiet: bool = False) -> bool:
-        """Keep what is typed, inside the encrypted casebook. Returns False if it could not."""
+        """Keep what is typed, inside the encrypted casebook, now (Save, a new note, locking).
+        Returns False if it could not."""
         try:
-            self._book.set_setting(DRAFT_SETTING, json.dumps(self._snapshot()))
-            # Until the young person, the time and the type of contact are given, the snapshot
-            # above holds it; then it is also a draft Session record, listed on Today until
-            # finalised (a record never holds a stand-in for a fact not given).
-            if self._has_its_facts():
-                with contextlib.suppress(ValidationError):
-                    self._book.save(self._record())
+            with self._draft_writes():
+                self._write_draft(*self._draft_parts())
         except SpokeError as exc:
             emit(self.status, tr("The draft could not be saved: {reason}").format(reason=exc))
             return False
@@ -356,9 +384,10 @@ class SessionForm(QWidget):
 
     def start_for_case(self, case_id: str) -> None:
         """A fresh session note for one case (any unsaved note is kept as a draft first)."""
-        if self._dirty:
+        if self.dirty:
             self.save_draft(quiet=True)
-        self._book.set_setting(DRAFT_SETTING, "")
+        with self._draft_writes():
+            self._book.set_setting(DRAFT_SETTING, "")
         self._clear()
         self.summary.clear_message()
         select(self.case_box, case_id)
@@ -367,7 +396,7 @@ class SessionForm(QWidget):
 
     def edit_draft(self, session: Session) -> None:
         """Carry on with a draft session (any other unsaved note is kept as a draft first)."""
-        if self._dirty and self._record_id != session.id:
+        if self.dirty and self._record_id != session.id:
             self.save_draft(quiet=True)
         self._clear()
         self._loading = True
@@ -385,15 +414,44 @@ class SessionForm(QWidget):
         finally:
             self._loading = False
         self._dirty = False
-        self._book.set_setting(DRAFT_SETTING, json.dumps(self._snapshot()))
+        with self._draft_writes():
+            self._book.set_setting(DRAFT_SETTING, json.dumps(self._snapshot()))
         self.summary.show_info(
             tr("Carrying on with your draft. Finalise it when it is complete.")
         )
         self.discussed.setFocus()
 
     def _autosave(self) -> None:
-        if self._dirty and not self.saving and self._book.is_open:
-            self.save_draft(quiet=True)
+        """Every AUTOSAVE_MS while typing: the draft kept off the GUI thread, so typing never
+        waits for a sync's transaction to let go of the casebook."""
+        if not (self._dirty and not self.saving and not self._autosaving
+                and self._book.is_open):
+            return
+        parts = self._draft_parts()
+        generation = self._draft_generation
+        self._dirty = False  # what is typed from now on is the next autosave's
+        self._autosaving = True
+
+        def save() -> bool:
+            with self._draft_guard:
+                if self._draft_generation != generation:
+                    return False  # saved, cleared or finalised since: that stands
+                self._write_draft(*parts)
+                return True
+
+        def saved(written: bool) -> None:
+            self._autosaving = False
+            if written:
+                emit(self.status, tr("Draft saved."))
+
+        def failed(exc: BaseException) -> None:
+            self._autosaving = False
+            self._dirty = True  # not kept: the next autosave (or locking) tries again
+            if not isinstance(exc, SpokeError):
+                raise exc
+            emit(self.status, tr("The draft could not be saved: {reason}").format(reason=exc))
+
+        self._tasks.submit(save, saved, failed, owner=self)
 
     def restore_draft(self) -> bool:
         """Bring back a saved draft into the form, if there is one."""
@@ -456,9 +514,13 @@ class SessionForm(QWidget):
         if not answer.finalise:
             return False
 
+        self._draft_generation += 1  # an autosave not yet run must not bring the draft back
+        guard = self._draft_guard
+
         def save() -> None:
-            book.save(record, finalise=True)
-            book.set_setting(DRAFT_SETTING, "")
+            with guard:  # after an autosave already writing, never beside it
+                book.save(record, finalise=True)
+                book.set_setting(DRAFT_SETTING, "")
             remember_answer(book, answer)
 
         def failed(exc: BaseException) -> None:
