@@ -12,6 +12,11 @@ debounce, as real typing does), then pauses 700 ms so the debounce fires and the
 then types the next word over it. A search counts as run when its results reach the page's
 hits table (``CaseloadPage._found`` resets ``hits_model`` for a non-empty search box).
 
+Meanwhile the worker's session note grows a word every ``NOTE_MS`` and its autosave runs every
+``AUTOSAVE_MS`` instead of every 5 s (so several run during the sync: each waits for the
+casebook while a pulled page is written, off the GUI thread); how many kept the note is
+counted and checked.
+
 A 5 ms timer on the GUI thread records how late each tick runs: the longest gap is the
 longest moment the window could not respond. Target: no stall over 50 ms, during the whole
 sync and while searches run. Checks that searches ran (and some found notes) and that the sync
@@ -62,6 +67,9 @@ from spokeapp.ui.tasks import TaskRunner
 TARGET_STALL_MS = 50.0
 KEY_MS = 120
 PAUSE_MS = 700
+#: The session note: a word added this often, and kept by its autosave this often (not 5 s).
+NOTE_MS = 400
+AUTOSAVE_MS = 500
 VOCABULARY = Vocabulary()
 
 
@@ -161,6 +169,16 @@ def one_run(app: QApplication, hub: Hub, folder: Path, worker: str, run: int,
     page._search_timer.timeout.connect(search_started)
     page.hits_model.modelReset.connect(search_shown)
 
+    note = window.session_form
+    note.autosave.setInterval(AUTOSAVE_MS)
+    autosaves: list[float] = []
+    note.status.connect(lambda text: autosaves.append(clock.elapsed())
+                        if text.startswith("Draft saved") else None)
+    writer = QTimer()
+    writer.setInterval(NOTE_MS)
+    writer.timeout.connect(lambda: note.discussed.insertPlainText(
+        rng.choice(VOCABULARY.middling()) + " "))
+
     ticker = QTimer()
     ticker.setInterval(5)
     ticker.timeout.connect(tick)
@@ -169,6 +187,7 @@ def one_run(app: QApplication, hub: Hub, folder: Path, worker: str, run: int,
     window.sync.finished.connect(done.append)
     ticker.start()
     typist.start()
+    writer.start()
     sync_began = clock.elapsed()
     t0 = time.perf_counter()
     window.sync.sync_now()
@@ -179,6 +198,8 @@ def one_run(app: QApplication, hub: Hub, folder: Path, worker: str, run: int,
     elapsed = time.perf_counter() - t0
     ticker.stop()
     typist.stop()
+    writer.stop()
+    note.autosave.stop()
     window.sync.stop()
     tasks.wait()
     pulled = reader.count("session")
@@ -188,13 +209,14 @@ def one_run(app: QApplication, hub: Hub, folder: Path, worker: str, run: int,
     reader.close()
 
     during = [gap - 5 for when, gap in ticks if sync_began <= when <= sync_ended]
+    saved = [when for when in autosaves if sync_began <= when <= sync_ended]
     in_search = [gap - 5 for when, gap in ticks
                  if any(s <= when <= f + 50 for s, f, _ in searches)]
     found = [n for _s, _f, n in searches]
     print(f"    run {run + 1}: pulled {pulled} sessions in {elapsed:.1f} s; {typist.words} "
           f"words typed, {len(searches)} searches run ({sum(1 for n in found if n)} found "
-          f"notes); longest stall {max(during):.0f} ms, while searching "
-          f"{max(in_search, default=0):.0f} ms", flush=True)
+          f"notes); {len(saved)} autosaves of the note; longest stall {max(during):.0f} ms, "
+          f"while searching {max(in_search, default=0):.0f} ms", flush=True)
     check(done and done[0].ok, f"the sync did not finish well: {done}")
     check(pulled >= args.records, f"the laptop pulled {pulled} of {args.records} sessions")
     check(elapsed >= args.min_sync_seconds,
@@ -202,9 +224,11 @@ def one_run(app: QApplication, hub: Hub, folder: Path, worker: str, run: int,
           f"{args.min_sync_seconds}: use more --records")
     check(len(searches) >= 2, f"only {len(searches)} searches ran during the sync")
     check(any(found), "no search found any note: the searches did not see the pulled notes")
+    check(len(saved) >= 2, f"only {len(saved)} autosaves of the note ran during the sync")
     figures.add("sync seconds (the whole sync, window open)", elapsed, "s",
                 f">= {args.min_sync_seconds:.0f} s (sizing, checked)", None, "{:.1f}")
     figures.add("searches run during the sync", len(searches), "")
+    figures.add("autosaves of the session note during the sync", len(saved), "")
     figures.add("search, keystroke pause to hits shown, median",
                 percentile([f - s for s, f, _ in searches], 50), "ms")
     figures.add("longest stall during the sync", max(during), "ms",
