@@ -25,7 +25,9 @@ the hub"): the escalation watch over every armed visit, the notifiers' outbox, S
   email, signed webhook or SMS gateway; a failure is retried with backoff and never holds up
   the ladder (deliveries run in their own thread). Different visits' notices are sent at once
   (``SEND_CONCURRENCY``, over kept-alive connections: ``notifiers.HttpPool``), in deadline
-  order, each visit's in order, every visit's first before any second; each send is recorded
+  order, each visit's in order, every visit's first before any second, also across claims (a
+  run of the sender, :class:`_SendRun`, keeps claiming while it sends, so a burst's later
+  visits do not wait for its earlier visits' second notices); each send is recorded
   before its thread sends again (sends finishing together share one transaction, which also
   renews the claim's lease). Every send is recorded and audited, and
   each alert's ``alert_delivery`` record (:meth:`Watcher.publish`) tells the board what became
@@ -49,6 +51,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import heapq
 import itertools
 import json
 import logging
@@ -57,8 +60,8 @@ import socket
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import (
     AbstractAsyncContextManager,
     AbstractContextManager,
@@ -67,6 +70,7 @@ from contextlib import (
 )
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from queue import Empty, SimpleQueue
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, cast
 
 from fastapi import APIRouter, FastAPI, Header, Request
@@ -193,6 +197,8 @@ SEND_CONCURRENCY = 16
 RECORD_LINGER_SECONDS = 0.005
 #: During a burst the sender publishes what it sent at least this often (see ``deliver``).
 PUBLISH_DEFER_SECONDS = 2.0
+#: A run of the sender publishes failures at most this often while it goes on (and at its end).
+PUBLISH_FAILURES_SECONDS = 1.0
 MAX_ATTEMPTS = 20  # about 75 minutes of retries (backoff 5 s doubling, at most 5 min)
 FIRST_RETRY_SECONDS = 5.0
 MAX_RETRY_SECONDS = 300.0
@@ -819,9 +825,8 @@ def next_check(visit: lw.Visit, now: datetime,
         and a.tier not in (lw.REMINDER_TIER, lw.ALL_CLEAR_TIER, lw.EVERYONE_TIER)
     ]
     future = [c for c in candidates if c > now]
-    state = visit.state(now, policy)
-    if not future:
-        return None if state is lw.VisitState.ENDED else now + RECHECK
+    if not future:  # (the state only then: it is a good part of a round's CPU per visit)
+        return None if visit.state(now, policy) is lw.VisitState.ENDED else now + RECHECK
     return min(min(future), now + RECHECK)
 
 
@@ -1175,31 +1180,27 @@ class Watcher:
         """Claim due notifications and send them, then publish what became of them (the
         board's ``alert_delivery`` records); returns how many were sent.
 
+        One run of the sender (:class:`_SendRun`) keeps claiming while it sends: notices
+        stored while earlier ones are sent join the same queue, and every visit's first
+        goes before any visit's second, across claims. The run ends when nothing is
+        claimed, queued or in flight.
+
         ``more_due``: true when the watch stored more alerts while these were sent (a
         burst). Then what was sent is published after the burst (at most
         ``PUBLISH_DEFER_SECONDS`` later), not between its batches: publishing takes the
         hub-wide write lock and would hold up the escalation of the burst's other visits.
-        Failures are published at once all the same."""
-        sent = 0
-        senders: Senders | None = None
-        try:
-            while True:
-                token = self._claim(LoneWorkingDelivery, self.clock(), DELIVERY_BATCH)
-                if token is None:
-                    break
-                if senders is None:
-                    senders = self._senders()
-                made, claimed = self._deliver_claimed(token, senders)
-                sent += made
-                if made < claimed:  # failures reach the board within a round, not after a
-                    self.publish()  # batch; what was sent is published once, below
-                if claimed < DELIVERY_BATCH:
-                    break
-        finally:
-            if senders is not None:
+        Failures are published at the end of the run all the same."""
+        token = self._claim(LoneWorkingDelivery, self.clock(), DELIVERY_BATCH)
+        sent = failed = 0
+        if token is not None:
+            senders = self._senders()
+            try:
+                sent, claimed = _SendRun(self, senders).run(token)
+            finally:
                 senders.close()
+            failed = claimed - sent
         now = self.clock()
-        if (more_due is None or not more_due()
+        if (failed or more_due is None or not more_due()
                 or now - self._published_at >= timedelta(seconds=PUBLISH_DEFER_SECONDS)):
             self._published_at = now
             self.publish()  # also what a killed process recorded but did not publish
@@ -1294,16 +1295,10 @@ class Watcher:
                        webhook_secret=secrets.webhook_secret, sms_secret=secrets.sms_secret,
                        pool=self.http, timeout=self.send_timeout)
 
-    def _deliver_claimed(self, token: str, senders: Senders) -> tuple[int, int]:
-        """Send the claimed notifications: each visit's in order, one after another, and
-        different visits' at once (at most ``send_concurrency``), in waves: every visit's
-        first notice goes before any visit's second, so 1,000 visits falling due together
-        each hear first within a second or two. Each send is recorded as soon as it is done
-        (:class:`_Recorder`: the sends finished meanwhile share one transaction) and before
-        the same visit's next one is sent: a killed process repeats at most the notice of a
-        visit that was in flight."""
+    def _messages(self, deliveries: Sequence[Any]) -> dict[str, Message | None]:
+        """The message of each claimed notification, by delivery id (composed once per
+        alert, not per notice; None if its alert or plan cannot be read)."""
         with Session(self.engine) as session:
-            deliveries = session.execute(_CLAIMED_DELIVERIES, {"b_token": token}).all()
             wanted = {d.alert_id for d in deliveries} | {d.visit_id for d in deliveries}
             bodies: dict[str, Any] = dict(session.execute(
                 select(HubRecord.record_id, HubRecord.body)
@@ -1313,7 +1308,7 @@ class Watcher:
             names: dict[str, str] = {
                 user_id: name for user_id, name in session.execute(
                     select(User.id, User.name).where(among(session, User.id, list(workers))))}
-        by_alert: dict[str, Message | None] = {}  # composed once per alert, not per notice
+        by_alert: dict[str, Message | None] = {}
         for delivery in deliveries:
             if delivery.alert_id in by_alert:
                 continue
@@ -1326,68 +1321,35 @@ class Watcher:
                     welfare_call_decision=alert.tier in (policy.top.name, lw.EVERYONE_TIER))
             except (KeyError, ValidationError):
                 by_alert[delivery.alert_id] = None
-        messages = {delivery.id: by_alert[delivery.alert_id] for delivery in deliveries}
-        lanes: dict[str, list[Any]] = {}
-        for delivery in deliveries:
-            lanes.setdefault(delivery.visit_id, []).append(delivery)
-        # Each row's state as claimed: while the claim holds, only this process changes it
-        # (and publish, only ``published``), so its outcome is worked out from this.
-        claimed = {delivery.id: delivery for delivery in deliveries}
-        lease = _Lease(self.clock() + self.lease / 3, self.lease)
-        recorder = _Recorder(
-            lambda claim, outcomes: self._record_deliveries(claim, outcomes, claimed, lease),
-            token)
+        return {delivery.id: by_alert[delivery.alert_id] for delivery in deliveries}
 
-        def send(delivery: Any) -> bool:
-            error: str | None = None
-            message = messages[delivery.id]
-            recorder.sending()
-            if message is None:
-                error = "unreadable_alert"
-            else:
-                try:
-                    senders.send(delivery.channel, delivery.target, delivery.id, message)
-                except DeliveryError as exc:
-                    error = exc.code
-                except BaseException:
-                    recorder.abandon()
-                    raise
-            recorder.record(delivery.id, error)
-            if error is None and self.first_notices is not None:
-                self.first_notices.sent(delivery.alert_id, self.clock())
-            return error is None
-
-        sent = 0
-        waves = [[lane[n] for lane in lanes.values() if n < len(lane)]
-                 for n in range(max((len(lane) for lane in lanes.values()), default=0))]
-        workers_n = max(1, min(self.send_concurrency, len(waves[0]) if waves else 1))
-        with ThreadPoolExecutor(max_workers=workers_n,
-                                thread_name_prefix="lw-notify") as pool:
-            for wave in waves:
-                sent += sum(pool.map(send, wave))
-        return sent, len(deliveries)
-
-    def _record_deliveries(self, token: str, outcomes: Sequence[tuple[str, str | None]],
-                           claimed: Mapping[str, Any], lease: _Lease | None = None) -> None:
+    def _record_deliveries(self, outcomes: Sequence[tuple[str, str | None]],
+                           claimed: Mapping[str, tuple[str, Any]],
+                           leases: Mapping[str, _Lease] | None = None) -> None:
         """Record what became of sends (delivery id, error code or None) in one transaction
         of two bulk statements: the audit entries, then the rows. Both apply only to rows
-        this claim (``token``) still holds: a row whose lease ran out and that another hub
-        took over is left to it. Once a third of the ``lease`` has gone, the same
-        transaction renews it on the rows of the claim still to send: a claim that takes
-        long to send (slow receivers) is not taken over, and sent again, by another hub."""
+        their claim (the token in ``claimed``: delivery id -> (token, row as claimed)) still
+        holds: a row whose lease ran out and that another hub took over is left to it. The
+        same transaction renews each claim in ``leases`` (token -> lease) that has rows
+        still to send, once a third of its lease has gone: a claim that takes long to send
+        (slow receivers, or a burst's later claims sent first) is not taken over, and sent
+        again, by another hub."""
         now = self.clock()
         changes: list[dict[str, Any]] = []
         entries: list[dict[str, Any]] = []
         for delivery_id, error in sorted(outcomes):  # id order, as publish: no deadlock
-            values, entry = self._outcome(claimed[delivery_id], error, now)
+            token, row = claimed[delivery_id]
+            values, entry = self._outcome(row, error, now)
             changes.append({**values, "b_token": token})
             if entry is not None:
                 entries.append({**entry, "b_id": delivery_id, "b_token": token})
+        renew = sorted(token for token, lease in (leases or {}).items() if now >= lease.renew_at)
         with self._turn(), self.engine.begin() as connection:  # Core only: no ORM session
             if entries:  # first: it looks for the rows still claimed by this token
                 connection.execute(_AUDIT_SEND, entries)
             connection.execute(_RECORD_SEND, changes)
-            if lease is not None and now >= lease.renew_at:
+            for token in renew:
+                lease = (leases or {})[token]
                 connection.execute(_RENEW_CLAIM, {"b_token": token,
                                                   "b_until": iso(now + lease.length)})
                 lease.renew_at = now + lease.length / 3
@@ -1424,6 +1386,197 @@ class Watcher:
         return values, None
 
 
+#: While it sends, a run of the sender looks for newly due notices at most this often
+#: (only when no first notice is waiting: a new one would go after those anyway).
+RECLAIM_SECONDS = 0.02
+
+
+@dataclass(slots=True)
+class _Lane:
+    """One visit's claimed notices in a run of the sender: sent one after another."""
+
+    rank: int  # the order the run first saw the visit in (claims come in deadline order)
+    waiting: deque[Any] = field(default_factory=deque)
+    sent: int = 0  # how many of its notices this run has sent so far (tried)
+    busy: bool = False  # one in flight (or its outcome not recorded yet)
+
+
+class _SendRun:
+    """One run of the sender (:meth:`Watcher.deliver`): sends the claimed notifications,
+    each visit's in order, one after another, and different visits' at once (at most
+    ``send_concurrency``), and claims more while it sends. The next notice to go is the
+    queued one with the fewest notices of its visit sent before it in this run, then the
+    earliest due (then the visit first seen): every visit's first notice goes before any
+    visit's second, also across claims, so a burst's later visits do not wait for the
+    second notices of its earlier ones. Each send is recorded as soon as it is done
+    (:class:`_Recorder`: the sends finished meanwhile share one transaction) and before its
+    slot sends again or the same visit's next one is sent: a killed process repeats at most
+    ``send_concurrency`` notices, those in flight."""
+
+    def __init__(self, watcher: Watcher, senders: Senders) -> None:
+        self.watcher = watcher
+        self.senders = senders
+        self.lanes: dict[str, _Lane] = {}
+        self.ready: list[tuple[int, str, int, str]] = []  # (sent before, due, rank, visit)
+        self.claimed: dict[str, tuple[str, Any]] = {}  # delivery id -> (token, row)
+        self.messages: dict[str, Message | None] = {}
+        self.leases: dict[str, _Lease] = {}
+        self.left: dict[str, int] = {}  # token -> its rows not recorded yet
+        self.lock = threading.Lock()  # leases: changed here, read by the recording thread
+        self.failed = False  # a send failed since the last publish
+        self.recorder = _Recorder(self._write)
+
+    def _write(self, outcomes: Sequence[tuple[str, str | None]]) -> None:
+        with self.lock:
+            leases = dict(self.leases)
+        self.watcher._record_deliveries(outcomes, self.claimed, leases)
+
+    def add(self, token: str) -> int:
+        """Queue the rows claimed under ``token`` (in the order they fell due); their
+        count."""
+        watcher = self.watcher
+        with Session(watcher.engine) as session:
+            rows = session.execute(_CLAIMED_DELIVERIES, {"b_token": token}).all()
+        if not rows:
+            return 0
+        self.messages.update(watcher._messages(rows))
+        with self.lock:
+            self.leases[token] = _Lease(watcher.clock() + watcher.lease / 3, watcher.lease)
+        self.left[token] = len(rows)
+        fresh = 0
+        for row in rows:
+            held = self.claimed.get(row.id)
+            self.claimed[row.id] = (token, row)
+            if held is not None:  # its lease ran out while queued here (a clock jump): the
+                self._release(held[0])  # new claim holds it now; it is sent once, as queued
+                continue
+            fresh += 1
+            lane = self.lanes.get(row.visit_id)
+            if lane is None:
+                lane = self.lanes[row.visit_id] = _Lane(rank=len(self.lanes))
+            if not lane.waiting and not lane.busy:
+                heapq.heappush(self.ready, (lane.sent, row.next_attempt_at, lane.rank,
+                                            row.visit_id))
+            lane.waiting.append(row)
+        return fresh
+
+    def send(self, delivery: Any) -> bool:
+        """Send one notification and record its outcome (in a sending thread)."""
+        watcher = self.watcher
+        error: str | None = None
+        message = self.messages[delivery.id]
+        self.recorder.sending()
+        if message is None:
+            error = "unreadable_alert"
+        else:
+            try:
+                self.senders.send(delivery.channel, delivery.target, delivery.id, message)
+            except DeliveryError as exc:
+                error = exc.code
+            except BaseException:
+                self.recorder.abandon()
+                raise
+        self.recorder.record(delivery.id, error)
+        if error is None and watcher.first_notices is not None:
+            watcher.first_notices.sent(delivery.alert_id, watcher.clock())
+        return error is None
+
+    def _release(self, token: str) -> None:
+        """One row of ``token`` is recorded (or claimed again): forget the claim once none
+        is left (nothing to renew)."""
+        self.left[token] -= 1
+        if not self.left[token]:
+            with self.lock:
+                del self.leases[token]
+
+    def _done(self, visit_id: str, delivery: Any) -> None:
+        """A visit's send is recorded: queue its next notice, if any."""
+        lane = self.lanes[visit_id]
+        lane.busy = False
+        lane.sent += 1
+        self._release(self.claimed[delivery.id][0])
+        if lane.waiting:
+            heapq.heappush(self.ready, (lane.sent, lane.waiting[0].next_attempt_at,
+                                        lane.rank, visit_id))
+
+    def _publish_if_due(self) -> None:
+        """While the run goes on (a long burst): publish failures within a second and what
+        was sent at least every ``PUBLISH_DEFER_SECONDS`` (called when no first notice is
+        waiting, so it never holds one up)."""
+        watcher = self.watcher
+        now = watcher.clock()
+        since = (now - watcher._published_at).total_seconds()
+        if (self.failed and since >= PUBLISH_FAILURES_SECONDS) or since >= PUBLISH_DEFER_SECONDS:
+            watcher._published_at = now
+            self.failed = False
+            watcher.publish()
+
+    def _work(self, work: SimpleQueue[Any], done: SimpleQueue[tuple[Any, Any]]) -> None:
+        """A sending thread: sends what it is given until it is given None."""
+        while (delivery := work.get()) is not None:
+            try:
+                done.put((delivery, self.send(delivery)))
+            except BaseException as exc:  # handed to the run, which ends
+                done.put((delivery, exc))
+
+    def run(self, token: str) -> tuple[int, int]:
+        """Send what ``token`` claimed and whatever falls due meanwhile; (sent, claimed).
+        At most ``send_concurrency`` threads, fed through a queue (at most one notice each
+        at a time), report each outcome once it is recorded."""
+        watcher = self.watcher
+        claimed = self.add(token)
+        sent = flying = 0
+        reclaimed_at = time.monotonic()
+        work: SimpleQueue[Any] = SimpleQueue()
+        done: SimpleQueue[tuple[Any, Any]] = SimpleQueue()
+        threads: list[threading.Thread] = []
+        try:
+            while True:
+                no_first = not self.ready or self.ready[0][0] > 0
+                if no_first and time.monotonic() - reclaimed_at >= RECLAIM_SECONDS:
+                    self._publish_if_due()
+                    reclaimed_at = time.monotonic()
+                    more = watcher._claim(LoneWorkingDelivery, watcher.clock(), DELIVERY_BATCH)
+                    if more is not None:
+                        claimed += self.add(more)
+                        continue
+                    if not self.ready and not flying:
+                        break
+                while self.ready and flying < max(1, watcher.send_concurrency):
+                    _n, _due, _rank, visit_id = heapq.heappop(self.ready)
+                    lane = self.lanes[visit_id]
+                    lane.busy = True
+                    if flying == len(threads):  # a thread per notice in flight, at most
+                        thread = threading.Thread(target=self._work, args=(work, done),
+                                                  name=f"lw-notify_{len(threads)}", daemon=True)
+                        thread.start()
+                        threads.append(thread)
+                    work.put(lane.waiting.popleft())
+                    flying += 1
+                if not flying:  # nothing to send: look for more, at most so often
+                    time.sleep(max(0.0, reclaimed_at + RECLAIM_SECONDS - time.monotonic()))
+                    continue
+                try:
+                    outcomes = [done.get(timeout=RECLAIM_SECONDS)]
+                except Empty:
+                    continue
+                while not done.empty():
+                    outcomes.append(done.get())
+                for delivery, outcome in outcomes:
+                    flying -= 1
+                    if isinstance(outcome, BaseException):
+                        raise outcome  # a send that raised ends the run
+                    sent += outcome
+                    self.failed = self.failed or not outcome
+                    self._done(delivery.visit_id, delivery)
+        finally:
+            for _thread in threads:
+                work.put(None)
+            for thread in threads:
+                thread.join()  # the sends in flight finish (and are recorded) first
+        return sent, claimed
+
+
 class _Recorder:
     """Group commit of send outcomes: :meth:`record` returns once the outcome is stored.
     Whoever finds no write in progress becomes the writer: it lingers a moment
@@ -1435,10 +1588,9 @@ class _Recorder:
     failed write fails every outcome in it (their claims run out and they are sent again,
     with the same ids)."""
 
-    def __init__(self, write: Callable[[str, Sequence[tuple[str, str | None]]], None],
-                 token: str, linger: float = RECORD_LINGER_SECONDS) -> None:
+    def __init__(self, write: Callable[[Sequence[tuple[str, str | None]]], None],
+                 linger: float = RECORD_LINGER_SECONDS) -> None:
         self._write = write
-        self._token = token
         self._linger = linger
         lock = threading.Lock()
         self._written = threading.Condition(lock)  # a write finished
@@ -1476,7 +1628,7 @@ class _Recorder:
                 self._written.release()
                 failure: BaseException | None = None
                 try:
-                    self._write(self._token, batch)
+                    self._write(batch)
                 except BaseException as exc:  # handed to every sender in the batch
                     failure = exc
                 finally:

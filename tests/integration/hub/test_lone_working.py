@@ -632,6 +632,90 @@ def test_visits_overdue_together_are_alerted_in_deadline_order(world: World) -> 
     assert arc == [plans[2].id, plans[1].id, plans[0].id]
 
 
+def test_a_notice_falling_due_while_others_are_sent_goes_before_their_second_ones(
+    world: World,
+) -> None:
+    """The sender keeps claiming while it sends: a visit whose buddy tier falls due while an
+    earlier visit's first notice is on its way is alerted in the same run, before that
+    visit's second notice (the ARC webhook), not after the earlier claim is all sent."""
+    start = world.clock.now
+    early, late = (visit_plan(world.worker.user_id, start + timedelta(seconds=s))
+                   for s in (0, 5))
+    assert world.push_records(world.worker, early, late).status_code == 200
+    world.walk(start + timedelta(minutes=74))  # the reminders go out first
+    tier = start + timedelta(minutes=75)  # early's buddy tier; late's 5 s later
+    world.clock.now = tier + timedelta(seconds=5)
+    assert world.watcher.escalate() == 2
+    world.receiver.received.clear()
+    world.receiver.delay = 0.3
+    world.clock.now = tier  # only early's notices are due yet
+    secrets = LoneWorkingSecrets(webhook_secret=WEBHOOK_SECRET, sms_secret=SMS_SECRET)
+    sender = Watcher(world.hub.engine, world.clock, secrets=lambda: secrets,
+                     send_concurrency=1)  # one send at a time, so order shows
+
+    def claimed() -> int:
+        with Session(world.hub.engine) as session:
+            return session.scalar(select(func.count()).select_from(LoneWorkingDelivery)
+                                  .where(LoneWorkingDelivery.claimed_by.is_not(None))) or 0
+
+    sending = threading.Thread(target=sender.deliver)
+    sending.start()
+    assert world.receiver.wait_for(lambda: claimed() == 2, timeout=20)  # early's two
+    world.clock.now = tier + timedelta(seconds=5)  # late's fall due while early's are sent
+    sending.join(timeout=30)
+    sender.close()
+    with Session(world.hub.engine) as session:
+        visit_of = {delivery_id: visit_id for delivery_id, visit_id in session.execute(
+            select(LoneWorkingDelivery.id, LoneWorkingDelivery.visit_id))}
+    heard = [(visit_of[r.delivery_id], r.path)
+             for r in sorted(world.receiver.received, key=lambda r: r.at)]
+    assert heard == [(early.id, "/sms"), (late.id, "/sms"), (early.id, "/arc"),
+                     (late.id, "/arc")]
+
+
+def test_a_failure_reaches_the_feed_within_a_second_while_the_sender_goes_on(
+    world: World,
+) -> None:
+    """A run of the sender that goes on (notices falling due while it sends) publishes a
+    failed notice within a second, not only once the run is over: the board learns that the
+    alarm centre was not reached while the hub is still sending."""
+    start = world.clock.now
+    early, late = (visit_plan(world.worker.user_id, start + timedelta(seconds=s))
+                   for s in (0, 5))
+    assert world.push_records(world.worker, early, late).status_code == 200
+    world.walk(start + timedelta(minutes=74))  # the reminders go out first
+    tier = start + timedelta(minutes=75)
+    world.clock.now = tier + timedelta(seconds=5)
+    assert world.watcher.escalate() == 2
+    world.receiver.received.clear()
+    world.receiver.delay = 1.0
+    world.receiver.fail_paths.add("/arc")
+    world.clock.now = tier
+    secrets = LoneWorkingSecrets(webhook_secret=WEBHOOK_SECRET, sms_secret=SMS_SECRET)
+    sender = Watcher(world.hub.engine, world.clock, secrets=lambda: secrets,
+                     send_concurrency=1)
+
+    def arc_row(visit_id: str) -> Any:
+        with Session(world.hub.engine) as session:
+            return session.execute(
+                select(LoneWorkingDelivery.attempts, LoneWorkingDelivery.published,
+                       LoneWorkingDelivery.claimed_by)
+                .where(LoneWorkingDelivery.visit_id == visit_id,
+                       LoneWorkingDelivery.channel == "webhook")).one()
+
+    sending = threading.Thread(target=sender.deliver)
+    sending.start()
+    assert world.receiver.wait_for(lambda: arc_row(early.id).claimed_by is not None)
+    world.clock.now = tier + timedelta(seconds=5)  # late's fall due: the run goes on
+    assert world.receiver.wait_for(lambda: arc_row(early.id).attempts == 1, timeout=20)
+    world.clock.advance(seconds=1)
+    assert world.receiver.wait_for(lambda: arc_row(early.id).published, timeout=20)
+    assert arc_row(late.id).attempts == 0  # published while late's webhook was on its way
+    sending.join(timeout=30)
+    sender.close()
+    assert arc_row(late.id).attempts == 1 and arc_row(late.id).published  # and at the end
+
+
 def test_the_watch_wakes_at_the_next_deadline_not_up_to_a_round_late(world: World) -> None:
     plan = visit_plan(world.worker.user_id, world.clock.now)
     world.push_plan(plan)
