@@ -88,7 +88,10 @@ def chosen(box: QComboBox, kind: type[E], unchosen: E) -> E:
 
 
 def select(box: QComboBox, value: object) -> None:
-    box.setCurrentIndex(max(box.findData(value), 0))
+    """Choose the item whose data equals ``value`` (the first item if none does). Compared in
+    Python: Qt's ``findData`` compares a Python object such as a tuple by identity, so an
+    equal tuple given again would not be found."""
+    box.setCurrentIndex(next((n for n in range(box.count()) if box.itemData(n) == value), 0))
 
 
 #: The casebook setting that turns off "Finalise this ...?" ("no": do not ask).

@@ -75,7 +75,7 @@ from spokeapp.present.pins import PinResult, check_pin, pins_set_up
 from spokeapp.present.visits import clock_text
 from spokeapp.store.casebook import Casebook, CaseloadRow, StoredRecord
 from spokeapp.ui.date_field import DateField
-from spokeapp.ui.forms import FieldForm, ask_discard, plain, text_box, watch
+from spokeapp.ui.forms import FieldForm, ask_discard, plain, select, text_box, watch
 from spokeapp.ui.models.visits import (
     BUDDY_NAME_SETTING,
     BUDDY_PHONE_SETTING,
@@ -305,11 +305,7 @@ class StartVisitForm(QWidget):
             for row in sorted(rows, key=lambda r: r.reference):
                 if row.status == "open":
                     self.case_reference.addItem(row.reference, (row.reference, row.case_id))
-            # Compared in Python: Qt's findData compares a Python tuple by identity, so the
-            # case chosen would be lost each time the cases are given again.
-            box = self.case_reference
-            index = next((n for n in range(1, box.count()) if box.itemData(n) == chosen), 0)
-            box.setCurrentIndex(index)
+            select(self.case_reference, chosen)  # the same case, given again as a new tuple
         finally:
             self._loading = False
         self._names = [n for row in rows for n in (row.name, row.preferred_name) if n]
