@@ -7,12 +7,18 @@
 * :func:`durable_postgres` starts a throwaway PostgreSQL cluster with production durability
   (``fsync``, ``synchronous_commit`` and ``full_page_writes`` on), or off when asked, and
   :func:`pg_settings` reads back from the server what is in effect, to print beside figures.
+* Importing it points XDG_DATA_HOME and its kin at a temporary folder: a benchmark and the
+  hubs it starts write nothing under the real home.
 """
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
 import statistics
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +27,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+# A benchmark writes nothing under the real home: the hubs it starts keep their high-water
+# marks and backup keys under XDG_DATA_HOME (platformdirs), the app its settings under
+# XDG_CONFIG_HOME. Every benchmark imports this module first, and its child processes inherit
+# the variables; the folder goes when the benchmark ends.
+_HOME = tempfile.mkdtemp(prefix="spoke-bench-home-")
+for _name, _sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"),
+                    ("XDG_CACHE_HOME", "cache"), ("XDG_STATE_HOME", "state")):
+    os.environ[_name] = os.path.join(_HOME, _sub)
+atexit.register(shutil.rmtree, _HOME, ignore_errors=True)
 
 DURABILITY_SETTINGS = ("fsync", "synchronous_commit", "full_page_writes", "wal_sync_method")
 

@@ -27,6 +27,8 @@ def main() -> int:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory() as tmp:
+        for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+            env[name] = str(Path(tmp) / name.lower())  # nothing under the real home
         profile = Path(tmp) / "profile"
         subprocess.run(
             [sys.executable, "-m", "spokeapp", "demo", "--profile", str(profile), "--seed-only"],
