@@ -414,6 +414,41 @@ def test_outbox_batches_stay_within_the_protocol_limits() -> None:
     assert [i.change.id for b in batches(items) for i in b] == [p.id for p in pending]
 
 
+def test_a_push_of_many_batches_starts_and_ends_with_small_ones() -> None:
+    # The first acknowledgement arrives after a few hundred changes, not a whole batch, and
+    # the last batch is small so the hub's final store is short; everything is carried once.
+    from spokeapp.sync.engine import batch_plan
+    from spokeapp.sync.protocol import MAX_BATCH_CHANGES
+
+    assert batch_plan(1) == [1] and batch_plan(MAX_BATCH_CHANGES) == [MAX_BATCH_CHANGES]
+    for total in (MAX_BATCH_CHANGES + 1, 2_600, 10_150, 100_000):
+        plan = batch_plan(total)
+        assert sum(plan) == total and all(0 < n <= MAX_BATCH_CHANGES for n in plan)
+        assert plan[0] == 250 and plan[-1] == 250
+        assert MAX_BATCH_CHANGES in plan or total < 4 * MAX_BATCH_CHANGES
+    assert batch_plan(10_000)[:3] == [250, 1000, 2000]
+
+
+def test_the_engine_sends_the_planned_batches_in_order(
+    engine: SyncEngine, book: Casebook, hub: FakeHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small limits so a handful of records make a ramped push: 1, then 4, ..., then 1.
+    monkeypatch.setattr(engine_module, "MAX_BATCH_CHANGES", 4)
+    monkeypatch.setattr(engine_module, "_RAMP_FIRST", 1)
+    monkeypatch.setattr(engine_module, "_RAMP_LAST", 1)
+    _yp, _ref, cs = seeded_case(book)
+    for _ in range(9):
+        book.save(session(cs.id), finalise=True)
+    written = [change.id for change in book.changes()]
+
+    report = engine.sync_once()
+
+    assert report.ok and report.accepted == 12
+    assert [len(batch.changes) for batch in hub.batches] == [1, 4, 4, 2, 1]
+    assert [c.id for batch in hub.batches for c in batch.changes] == written
+    assert book.changes() == [] and engine.store.outgoing_batches() == []
+
+
 def test_a_crash_while_the_next_batch_is_out_resends_both_batches_in_order(
     engine: SyncEngine, book: Casebook, hub: FakeHub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
