@@ -431,18 +431,12 @@ def batch_plan(total: int) -> list[int]:
     if total <= MAX_BATCH_CHANGES:
         return [total]
     plan: list[int] = []
-    size, left = _RAMP_FIRST, total
+    size, left = _RAMP_FIRST, total - _RAMP_LAST  # the small last batch is kept aside
     while left > 0:
-        take = min(size, left)
-        rest = left - take
-        if 0 < rest <= _RAMP_LAST and take > 2 * _RAMP_LAST:
-            take -= _RAMP_LAST - rest  # the tail keeps its full small size
-        plan.append(take)
-        left -= take
+        plan.append(min(size, left))
+        left -= plan[-1]
         size = min(size * 4, MAX_BATCH_CHANGES)
-    if len(plan) > 1 and plan[-1] > 2 * _RAMP_LAST:
-        plan[-1:] = [plan[-1] - _RAMP_LAST, _RAMP_LAST]
-    return plan
+    return [*plan, _RAMP_LAST]
 
 
 def batches(items: Iterable[Outgoing], plan: Sequence[int] = ()) -> Iterator[list[Outgoing]]:
