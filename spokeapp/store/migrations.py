@@ -377,6 +377,16 @@ MIGRATIONS: Final[tuple[tuple[int, tuple[Step, ...]], ...]] = (
         );
         """,),
     ),
+    (
+        12,
+        ("""
+        -- ``records_by_case`` (case_id, kind) is the start of ``records_by_case_when`` (case_id,
+        -- kind, state, occurred), which answers every query it answered. Keeping both cost
+        -- every record written a fourth index entry: ~7 % of storing a pulled page (issue 18,
+        -- benchmarks/pull_floor.py; docs/sync.md, "Ninth round").
+        DROP INDEX IF EXISTS records_by_case;
+        """,),
+    ),
 )
 
 LATEST_VERSION: Final[int] = MIGRATIONS[-1][0]

@@ -253,3 +253,41 @@ def test_a_version_10_casebook_upgrades_and_takes_attached_documents(
         assert conn.execute("SELECT count(*) FROM attachment_chunks").fetchone()[0] == 1
     finally:
         conn.close()
+
+
+def test_a_version_11_casebook_upgrades_and_finds_a_cases_records_the_same_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Version 12 (issue 18): the index of records by case and kind, which the index by
+    case, kind, state and time covers, is dropped; an older casebook loses it on opening and
+    still lists a case's records, and its caseload, the same, through the covering index."""
+    profile = tmp_path / "laptop"
+    book = _casebook_at(11, profile, monkeypatch)
+    with book:
+        _yp, _ref, case = seeded_case(book)
+        for n in range(3):
+            book.save(session(case.id, occurred_at=later(n * 60)), finalise=True)
+        before = [(s.record.id, s.state) for s in book.records(case_id=case.id)]
+        caseload = book.caseload()
+        indexes = {r[0] for r in book._db().execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "records_by_case" in indexes
+
+    with Casebook.open(profile, PASSPHRASE) as upgraded:
+        assert [(s.record.id, s.state) for s in upgraded.records(case_id=case.id)] == before
+        assert upgraded.caseload() == caseload
+        db = upgraded._db()
+        indexes = {r[0] for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "records_by_case" not in indexes
+        for query in ("SELECT id FROM records WHERE case_id = ?",
+                      "SELECT id FROM records WHERE case_id = ? AND kind = 'session'"):
+            plan = " ".join(str(row) for row in db.execute(f"EXPLAIN QUERY PLAN {query}",
+                                                           (case.id,)))
+            assert "records_by_case_when" in plan, plan
+    conn = connect(profile / "casebook.db", KeyFile.read(profile / "casebook.key").unlock(
+        PASSPHRASE))
+    try:
+        assert schema_version(conn) == LATEST_VERSION >= 12
+    finally:
+        conn.close()
