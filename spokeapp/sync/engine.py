@@ -132,6 +132,10 @@ _LOAD_CHUNK: Final = MAX_BATCH_CHANGES
 #: acknowledgement short, so the pipeline fills and drains quickly (docs/sync.md, "Speed").
 _RAMP_FIRST: Final = 250
 _RAMP_LAST: Final = 250
+#: A pull asks for pages of 250, 1,000, then its full limit (:func:`pull_limits`): the
+#: laptop starts storing after the hub has read 250 records instead of 2,000, while the
+#: next, larger page is read ahead (docs/sync.md, "Pages incoming").
+_PULL_RAMP: Final = (250, 1000)
 
 RETIRED: Final = "retired"
 #: The hub no longer accepts this laptop's sign-in (reused, expired or unknown): it must be
@@ -437,6 +441,18 @@ def batch_plan(total: int) -> list[int]:
         left -= plan[-1]
         size = min(size * 4, MAX_BATCH_CHANGES)
     return [*plan, _RAMP_LAST]
+
+
+def pull_limits(limit: int) -> Iterator[int]:
+    """The page sizes a pull asks for, in order, up to ``limit`` (the engine's page limit):
+    small first (the casebook starts storing while the hub reads the next page), then
+    ``limit`` for every page after. A pull of a few records is one page either way."""
+    for size in _PULL_RAMP:
+        if size >= limit:
+            break
+        yield size
+    while True:
+        yield limit
 
 
 def batches(items: Iterable[Outgoing], plan: Sequence[int] = ()) -> Iterator[list[Outgoing]]:
@@ -1340,10 +1356,12 @@ class SyncEngine:
         own = self._own_window(cursor)
         pushed = dict(self._own_acks or {}) if own is not None else None
 
-        def pull_page(after: int) -> PullResponse:
+        limits = pull_limits(self._pull_limit)
+
+        def pull_page(after: int, limit: int) -> PullResponse:
             if own is None:  # as before (and as test fakes of older clients expect)
-                return client.pull(after, self._pull_limit)
-            return client.pull(after, self._pull_limit, own=own)
+                return client.pull(after, limit)
+            return client.pull(after, limit, own=own)
 
         # The next page is fetched (and parsed) on a helper thread while this one is applied:
         # the hub serves page N+1 while the casebook writes page N. Reading ahead changes
@@ -1356,7 +1374,7 @@ class SyncEngine:
                 while True:
                     page = (
                         upcoming.result() if upcoming is not None
-                        else pull_page(cursor)
+                        else pull_page(cursor, next(limits))
                     )
                     upcoming = None
                     if page.hub_epoch != account.hub_epoch or cursor > page.max_seq:
@@ -1364,7 +1382,7 @@ class SyncEngine:
                         raise _Restart()
                     last = not page.more or page.next_after <= cursor
                     if not last:
-                        upcoming = ahead.submit(pull_page, page.next_after)
+                        upcoming = ahead.submit(pull_page, page.next_after, next(limits))
                     self._apply_pulled(page, cursor, report, pushed)
                     backup_seq = page.backup_seq
                     if last:
