@@ -134,7 +134,7 @@ _RAMP_FIRST: Final = 250
 _RAMP_LAST: Final = 250
 #: A pull asks for pages of 250, 1,000, then its full limit (:func:`pull_limits`): the
 #: laptop starts storing after the hub has read 250 records instead of 2,000, while the
-#: next, larger page is read ahead (docs/sync.md, "Pages incoming").
+#: next, larger page is read ahead (docs/sync.md, "Device engine", "Pull").
 _PULL_RAMP: Final = (250, 1000)
 
 RETIRED: Final = "retired"
