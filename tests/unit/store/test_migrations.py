@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -173,6 +174,12 @@ def test_an_upgraded_casebook_can_give_freed_pages_back(v1_profile: Path) -> Non
         conn.close()
 
 
+def _reopened(profile: Path) -> Any:
+    """A raw connection to the laptop's casebook at ``profile`` (test passphrase)."""
+    return connect(profile / "casebook.db", KeyFile.read(profile / "casebook.key").unlock(
+        PASSPHRASE))
+
+
 def _casebook_at(version: int, profile: Path, monkeypatch: pytest.MonkeyPatch) -> Casebook:
     """A new casebook built by the migrations up to ``version`` only (as an older Spoke made
     it), open for writing with today's code."""
@@ -180,8 +187,7 @@ def _casebook_at(version: int, profile: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(database, "LATEST_VERSION", version)
     book, _ = new_casebook(profile)
     monkeypatch.undo()
-    conn = connect(profile / "casebook.db", KeyFile.read(profile / "casebook.key").unlock(
-        PASSPHRASE))
+    conn = _reopened(profile)
     try:
         assert schema_version(conn) == version
     finally:
@@ -215,8 +221,7 @@ def test_a_version_9_casebook_upgrades_and_lists_the_same_drafts(
             "EXPLAIN QUERY PLAN SELECT id FROM records WHERE state = ? "
             "ORDER BY created_at, rowid", ("draft",)))
         assert "records_drafts" in plan
-    conn = connect(profile / "casebook.db", KeyFile.read(profile / "casebook.key").unlock(
-        PASSPHRASE))
+    conn = _reopened(profile)
     try:
         assert schema_version(conn) == LATEST_VERSION >= 10
     finally:
@@ -246,8 +251,7 @@ def test_a_version_10_casebook_upgrades_and_takes_attached_documents(
         assert upgraded.attachment_bytes(document.sha256) == b"Fictional consent form."
         assert [row.attachment.id for row in upgraded.attachments(case.id)] == [document.id]
         assert upgraded.integrity_ok()
-    conn = connect(profile / "casebook.db", KeyFile.read(profile / "casebook.key").unlock(
-        PASSPHRASE))
+    conn = _reopened(profile)
     try:
         assert schema_version(conn) == LATEST_VERSION >= 11
         assert conn.execute("SELECT count(*) FROM attachment_chunks").fetchone()[0] == 1
@@ -285,8 +289,7 @@ def test_a_version_11_casebook_upgrades_and_finds_a_cases_records_the_same_way(
             plan = " ".join(str(row) for row in db.execute(f"EXPLAIN QUERY PLAN {query}",
                                                            (case.id,)))
             assert "records_by_case_when" in plan, plan
-    conn = connect(profile / "casebook.db", KeyFile.read(profile / "casebook.key").unlock(
-        PASSPHRASE))
+    conn = _reopened(profile)
     try:
         assert schema_version(conn) == LATEST_VERSION >= 12
     finally:
