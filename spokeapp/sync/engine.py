@@ -132,10 +132,6 @@ _LOAD_CHUNK: Final = MAX_BATCH_CHANGES
 #: acknowledgement short, so the pipeline fills and drains quickly (docs/sync.md, "Speed").
 _RAMP_FIRST: Final = 250
 _RAMP_LAST: Final = 250
-#: A pull asks for pages of 250, 1,000, then its full limit (:func:`pull_limits`): the
-#: laptop starts storing after the hub has read 250 records instead of 2,000, while the
-#: next, larger page is read ahead (docs/sync.md, "Device engine", "Pull").
-_PULL_RAMP: Final = (250, 1000)
 
 RETIRED: Final = "retired"
 #: The hub no longer accepts this laptop's sign-in (reused, expired or unknown): it must be
@@ -435,24 +431,23 @@ def batch_plan(total: int) -> list[int]:
     if total <= MAX_BATCH_CHANGES:
         return [total]
     plan: list[int] = []
-    size, left = _RAMP_FIRST, total - _RAMP_LAST  # the small last batch is kept aside
+    sizes, left = ramp(MAX_BATCH_CHANGES), total - _RAMP_LAST  # the small last one aside
     while left > 0:
-        plan.append(min(size, left))
+        plan.append(min(next(sizes), left))
         left -= plan[-1]
-        size = min(size * 4, MAX_BATCH_CHANGES)
     return [*plan, _RAMP_LAST]
 
 
-def pull_limits(limit: int) -> Iterator[int]:
-    """The page sizes a pull asks for, in order, up to ``limit`` (the engine's page limit):
-    small first (the casebook starts storing while the hub reads the next page), then
-    ``limit`` for every page after. A pull of a few records is one page either way."""
-    for size in _PULL_RAMP:
-        if size >= limit:
-            break
-        yield size
+def ramp(limit: int) -> Iterator[int]:
+    """Sizes that start small and grow to ``limit``: ``_RAMP_FIRST``, four times that, ...,
+    then ``limit`` for ever. A push's batches follow it (:func:`batch_plan`), and so do a
+    pull's pages (250, 1,000, then 2,000: the casebook starts storing once the hub has read
+    250 records, while the next, larger page is read ahead; docs/sync.md, "Device engine",
+    "Pull"). A pull of a few records is one page either way."""
+    size = min(_RAMP_FIRST, limit)
     while True:
-        yield limit
+        yield size
+        size = min(size * 4, limit)
 
 
 def batches(items: Iterable[Outgoing], plan: Sequence[int] = ()) -> Iterator[list[Outgoing]]:
@@ -1356,7 +1351,7 @@ class SyncEngine:
         own = self._own_window(cursor)
         pushed = dict(self._own_acks or {}) if own is not None else None
 
-        limits = pull_limits(self._pull_limit)
+        limits = ramp(self._pull_limit)
 
         def pull_page(after: int, limit: int) -> PullResponse:
             if own is None:  # as before (and as test fakes of older clients expect)

@@ -454,9 +454,9 @@ def test_a_large_pull_asks_for_small_pages_first_and_stores_every_record_once(
     engine: SyncEngine, book: Casebook, hub: FakeHub, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A second laptop pulls what the first pushed: pages of 2, then 5, then its limit of 8
-    # (in the app: 250, 1,000, then 2,000), each stored once, in the hub's order.
-    monkeypatch.setattr(engine_module, "_PULL_RAMP", (2, 5, 20))
+    # A second laptop pulls what the first pushed: a page of 2, then its limit of 8 (in the
+    # app: 250, 1,000, then 2,000), each stored once, in the hub's order.
+    monkeypatch.setattr(engine_module, "_RAMP_FIRST", 2)
     _yp, _ref, cs = seeded_case(book)
     for _ in range(17):
         book.save(session(cs.id), finalise=True)
@@ -476,12 +476,12 @@ def test_a_large_pull_asks_for_small_pages_first_and_stores_every_record_once(
         report = second.sync_once()
 
         assert report.ok and report.pulled == 20
-        assert asked == [2, 5, 8, 8]  # 20 is above the limit: from then on, the limit
+        assert asked == [2, 8, 8, 8]  # 20 is above the limit: from then on, the limit
         assert sorted(s.record.id for s in other.records()) == sorted(hub.rows)
         assert second.store.account().cursor == hub.seq  # type: ignore[union-attr]
     monkeypatch.undo()  # in the app: 250, 1,000, then 2,000s; a lower limit from the start
-    assert list(islice(engine_module.pull_limits(2000), 4)) == [250, 1000, 2000, 2000]
-    assert list(islice(engine_module.pull_limits(1), 3)) == [1, 1, 1]
+    assert list(islice(engine_module.ramp(2000), 4)) == [250, 1000, 2000, 2000]
+    assert list(islice(engine_module.ramp(1), 3)) == [1, 1, 1]
 
 
 def test_a_crash_while_the_next_batch_is_out_resends_both_batches_in_order(
