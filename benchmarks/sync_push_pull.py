@@ -17,6 +17,9 @@ Per size (``--records``, then ``--large``; 0 skips it) and run, on a fresh hub:
   records A downloaded back (target 0: the hub's acknowledgement gives their sequence numbers);
 * pull: a second laptop of the same worker, empty, pulls all of it (one whole ``sync_once``);
 * the peak RSS of each laptop's process during its sync (target < 300 MB);
+* the CPU seconds each laptop's process and the hub's process used during each sync: on a
+  busy machine they change much less than the wall time, so they show whether a change
+  made the work smaller or only the wait;
 * each casebook's size on disk per record after the sync (writer <= 1.3x receiver);
 * at ``--large``: pull records/s no more than 10 % below the ``--records`` figure;
 * hub-side (base size, unless ``--skip-bare``): the same N pushed and pulled with a bare HTTP
@@ -335,10 +338,12 @@ def child_sync(profile: Path, author: str) -> int:
     timer = PhaseTimer()
     engine.set_listener(timer)
     timer.reset()
+    cpu = time.process_time()
     seconds, report = timed(engine.sync_once)
+    cpu = time.process_time() - cpu
     upload = timer.last.get("upload")
     result = {
-        "ok": report.ok, "seconds": seconds, "accepted": report.accepted,
+        "ok": report.ok, "seconds": seconds, "cpu_s": cpu, "accepted": report.accepted,
         "pulled": report.pulled, "count": book.count(),
         "push_s": (upload - timer.start) if upload is not None else None,
         "report": str(report)[:500],
@@ -379,6 +384,14 @@ def compile_bytecode() -> None:
           "compiling spokeapp to bytecode failed")
 
 
+def hub_cpu(hub: Hub) -> float:
+    """CPU seconds the hub's process has used so far (0 for a hub in this process)."""
+    if hub.pid is None:
+        return 0.0
+    times = psutil.Process(hub.pid).cpu_times()
+    return float(times.user + times.system)
+
+
 def casebook_bytes(profile: Path) -> int:
     """The casebook database on disk (with any WAL left), after it was closed."""
     return sum(p.stat().st_size for p in profile.glob("casebook.db*"))
@@ -411,11 +424,14 @@ def one_run(args: argparse.Namespace, records: int, rng: random.Random, figures:
                   f"{time.perf_counter() - setup:.1f} s; hub {where}, "
                   f"batch {MAX_BATCH_CHANGES} changes)", flush=True)
 
+            before = hub_cpu(hub)
             a, rss_a = sync_in_child(folder / "laptop-a", worker)
+            hub_a, before = hub_cpu(hub) - before, hub_cpu(hub)
             check(a["ok"] and a["accepted"] == records,
                   f"laptop A's sync did not push all {records}: {a['report']}")
             check(a["push_s"] is not None, "no upload progress event: nothing was pushed?")
             b, rss_b = sync_in_child(folder / "laptop-b", worker)
+            hub_b = hub_cpu(hub) - before
             check(b["ok"] and b["pulled"] >= records,
                   f"laptop B pulled {b['pulled']} of {records}: {b['report']}")
             check(b["count"] >= records, f"laptop B holds {b['count']} records")
@@ -430,6 +446,8 @@ def one_run(args: argparse.Namespace, records: int, rng: random.Random, figures:
             print(f"    laptop B: whole sync {b['seconds']:.3f} s, pulled {b['pulled']}, peak "
                   f"RSS {rss_b / 2**20:.0f} MiB, {b['count']} records, {size_b:.0f} B/record",
                   flush=True)
+            print(f"    CPU seconds during the sync: push laptop {a['cpu_s']:.3f} + hub "
+                  f"{hub_a:.3f}, pull laptop {b['cpu_s']:.3f} + hub {hub_b:.3f}", flush=True)
             figures.add(f"{tag}push, whole sync (push + the pull after it)", push_rate,
                         "records/s", ">= 13500/s" if base else "(none at this size)",
                         (lambda v: v >= 13_500) if base else None)
@@ -440,6 +458,18 @@ def one_run(args: argparse.Namespace, records: int, rng: random.Random, figures:
                         ">= 24000/s" if base else "(see large/base below)",
                         (lambda v: v >= 24_000) if base else None)
             figures.add(f"{tag}pull, whole sync seconds", b["seconds"], "s", fmt="{:.2f}")
+            # CPU seconds change less than wall seconds when the machine is busy with other
+            # work, so they show whether a change made the work smaller or only the wait.
+            # The hub's include whatever else it did meanwhile (its 1 s watch ticks).
+            figures.add(f"{tag}push, CPU seconds of the laptop's process", a["cpu_s"], "s",
+                        fmt="{:.3f}")
+            figures.add(f"{tag}pull, CPU seconds of the laptop's process", b["cpu_s"], "s",
+                        fmt="{:.3f}")
+            if hub.pid is not None:
+                figures.add(f"{tag}push, CPU seconds of the hub's process", hub_a, "s",
+                            fmt="{:.3f}")
+                figures.add(f"{tag}pull, CPU seconds of the hub's process", hub_b, "s",
+                            fmt="{:.3f}")
             figures.add(f"{tag}writer's own records downloaded back", a["pulled"], "records",
                         "0", lambda v: v == 0)
             figures.add(f"{tag}peak RSS, writing laptop's process", rss_a / 2**20, "MiB",
