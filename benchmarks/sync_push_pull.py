@@ -17,9 +17,9 @@ Per size (``--records``, then ``--large``; 0 skips it) and run, on a fresh hub:
   records A downloaded back (target 0: the hub's acknowledgement gives their sequence numbers);
 * pull: a second laptop of the same worker, empty, pulls all of it (one whole ``sync_once``);
 * the peak RSS of each laptop's process during its sync (target < 300 MB);
-* the CPU seconds each laptop's process and the hub's process used during each sync: on a
-  busy machine they change much less than the wall time, so they show whether a change
-  made the work smaller or only the wait;
+* the CPU seconds each laptop's process used in its ``sync_once``, and the hub's process
+  while that laptop's process ran: on a busy machine they change much less than the wall
+  time, so they show whether a change made the work smaller or only the wait;
 * each casebook's size on disk per record after the sync (writer <= 1.3x receiver);
 * at ``--large``: pull records/s no more than 10 % below the ``--records`` figure;
 * hub-side (base size, unless ``--skip-bare``): the same N pushed and pulled with a bare HTTP
@@ -424,14 +424,14 @@ def one_run(args: argparse.Namespace, records: int, rng: random.Random, figures:
                   f"{time.perf_counter() - setup:.1f} s; hub {where}, "
                   f"batch {MAX_BATCH_CHANGES} changes)", flush=True)
 
-            before = hub_cpu(hub)
+            hub_start = hub_cpu(hub)
             a, rss_a = sync_in_child(folder / "laptop-a", worker)
-            hub_a, before = hub_cpu(hub) - before, hub_cpu(hub)
+            hub_pushed = hub_cpu(hub)
             check(a["ok"] and a["accepted"] == records,
                   f"laptop A's sync did not push all {records}: {a['report']}")
             check(a["push_s"] is not None, "no upload progress event: nothing was pushed?")
             b, rss_b = sync_in_child(folder / "laptop-b", worker)
-            hub_b = hub_cpu(hub) - before
+            hub_a, hub_b = hub_pushed - hub_start, hub_cpu(hub) - hub_pushed
             check(b["ok"] and b["pulled"] >= records,
                   f"laptop B pulled {b['pulled']} of {records}: {b['report']}")
             check(b["count"] >= records, f"laptop B holds {b['count']} records")
@@ -446,8 +446,9 @@ def one_run(args: argparse.Namespace, records: int, rng: random.Random, figures:
             print(f"    laptop B: whole sync {b['seconds']:.3f} s, pulled {b['pulled']}, peak "
                   f"RSS {rss_b / 2**20:.0f} MiB, {b['count']} records, {size_b:.0f} B/record",
                   flush=True)
-            print(f"    CPU seconds during the sync: push laptop {a['cpu_s']:.3f} + hub "
-                  f"{hub_a:.3f}, pull laptop {b['cpu_s']:.3f} + hub {hub_b:.3f}", flush=True)
+            hubs = (f" + hub {hub_a:.3f}", f" + hub {hub_b:.3f}") if hub.pid else ("", "")
+            print(f"    CPU seconds: push laptop {a['cpu_s']:.3f}{hubs[0]}, pull laptop "
+                  f"{b['cpu_s']:.3f}{hubs[1]}", flush=True)
             figures.add(f"{tag}push, whole sync (push + the pull after it)", push_rate,
                         "records/s", ">= 13500/s" if base else "(none at this size)",
                         (lambda v: v >= 13_500) if base else None)
@@ -458,9 +459,8 @@ def one_run(args: argparse.Namespace, records: int, rng: random.Random, figures:
                         ">= 24000/s" if base else "(see large/base below)",
                         (lambda v: v >= 24_000) if base else None)
             figures.add(f"{tag}pull, whole sync seconds", b["seconds"], "s", fmt="{:.2f}")
-            # CPU seconds change less than wall seconds when the machine is busy with other
-            # work, so they show whether a change made the work smaller or only the wait.
-            # The hub's include whatever else it did meanwhile (its 1 s watch ticks).
+            # The hub's are counted while each laptop's process runs (its start-up too), so
+            # they include whatever else the hub did meanwhile (its 1 s watch ticks).
             figures.add(f"{tag}push, CPU seconds of the laptop's process", a["cpu_s"], "s",
                         fmt="{:.3f}")
             figures.add(f"{tag}pull, CPU seconds of the laptop's process", b["cpu_s"], "s",

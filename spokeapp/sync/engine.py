@@ -130,6 +130,7 @@ _LOAD_CHUNK: Final = MAX_BATCH_CHANGES
 #: first leaves after a few milliseconds instead of after a whole batch is loaded, signed
 #: and written outgoing, and the last keeps the hub's final store and the laptop's final
 #: acknowledgement short, so the pipeline fills and drains quickly (docs/sync.md, "Speed").
+#: A pull's first page is as small, for the same reason (:func:`ramp`).
 _RAMP_FIRST: Final = 250
 _RAMP_LAST: Final = 250
 
