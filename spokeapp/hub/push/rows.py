@@ -93,10 +93,11 @@ def attachment_sha256_of(kind: str, body: dict[str, Any]) -> str | None:
 
 
 def event_row(record_id: str, kind: str, case_id: str | None, body: dict[str, Any],
-              author: str, device_id: str, now: str) -> dict[str, Any]:
-    """A new finalised event's ``hub_records`` row (its seq comes when it is written)."""
+              author: str, device_id: str, now: str, state: str = FINAL) -> dict[str, Any]:
+    """A new record's ``hub_records`` row (its seq comes when it is written): a finalised
+    event, or (``state`` HEADER) the first version of a header."""
     return {
-        "record_id": record_id, "kind": kind, "case_id": case_id, "state": FINAL,
+        "record_id": record_id, "kind": kind, "case_id": case_id, "state": state,
         "body": json_text(body),  # JSON text for the JSON column (parsed again, never hashed)
         "author_user": author, "device_id": device_id, "hub_time": now,
         "attachment_sha256": attachment_sha256_of(kind, body),
