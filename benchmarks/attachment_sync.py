@@ -26,13 +26,10 @@ import argparse
 import hashlib
 import random
 import sys
-import tempfile
 import threading
 import time
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -41,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _bench import Figures, check
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
-from sync_push_pull import init_database, new_laptop, open_cases, serve_hub
+from sync_push_pull import fresh_hub, new_laptop
 
 from spokeapp.domain.attachments import DEFAULT_ATTACHMENT_LIMIT, chunk_count
 from spokeapp.domain.ids import new_id
@@ -82,21 +79,6 @@ def hub_chunks(database_url: str) -> int:
             return int(db.scalar(select(func.count()).select_from(HubAttachmentChunk)) or 0)
     finally:
         engine.dispose()
-
-
-@contextmanager
-def fresh_hub(prefix: str):
-    """A new embedded hub served by ``spoke-hub serve`` and a worker's laptop with one case."""
-    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
-        folder = Path(tmp)
-        db_url = f"sqlcipher:///{folder / 'hub.db'}"
-        init_database(db_url, folder)
-        with serve_hub(db_url, folder) as hub:
-            worker = hub.add_user("Bench Worker")
-            book, engine = new_laptop(hub, folder, worker, "laptop-a")
-            [case_id] = open_cases(book, worker, 1)
-            yield SimpleNamespace(folder=folder, db_url=db_url, hub=hub, worker=worker,
-                                  book=book, engine=engine, case_id=case_id)
 
 
 def loopback_run(args: argparse.Namespace, rng: random.Random, figures: Figures) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,42 +27,36 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _bench import Figures, check
-from sync_push_pull import hub_cpu, init_database, new_laptop, open_cases, serve_hub
+from sync_push_pull import fresh_hub, hub_cpu, new_laptop
 
 
 def one_run(cases: int, figures: Figures) -> None:
-    with tempfile.TemporaryDirectory(prefix="spoke-bench-cases-") as tmp:
-        folder = Path(tmp)
-        db_url = f"sqlcipher:///{folder / 'hub.db'}"
-        init_database(db_url, folder)
-        with serve_hub(db_url, folder) as hub:
-            worker = hub.add_user("Bench Worker")
-            book, engine = new_laptop(hub, folder, worker, "laptop-a")
-            case_ids = open_cases(book, worker, cases)
-            cpu_before = hub_cpu(hub)
-            started = time.perf_counter()
-            report = engine.sync_once()
-            seconds = time.perf_counter() - started
-            hub_seconds = hub_cpu(hub) - cpu_before
-            book.close()
-            check(report.ok and report.accepted == 3 * cases,
-                  f"the sync did not push all {3 * cases} headers: {report}")
-            other, other_engine = new_laptop(hub, folder, worker, "laptop-b")
-            check(other_engine.sync_once().ok, "the second laptop's pull failed")
-            filed = {
-                str(row[0]): row[1] for row in other._db().execute(
-                    "SELECT record_id, hub_case_id FROM sync_records")
-            }
-            cases_of = {
-                str(row[0]): str(row[1]) for row in other._db().execute(
-                    "SELECT json_extract(body, '$.young_person_id'), id FROM records "
-                    "WHERE kind = 'case'")
-            }
-            other.close()
-            check(set(cases_of.values()) == set(case_ids),
-                  "the second laptop did not pull every case")
-            check(all(filed.get(person) == case_id for person, case_id in cases_of.items()),
-                  "a young person did not arrive filed under its case")
+    with fresh_hub("spoke-bench-cases-", cases) as world:
+        hub, book, engine = world.hub, world.book, world.engine
+        cpu_before = hub_cpu(hub)
+        started = time.perf_counter()
+        report = engine.sync_once()
+        seconds = time.perf_counter() - started
+        hub_seconds = hub_cpu(hub) - cpu_before
+        book.close()
+        check(report.ok and report.accepted == 3 * cases,
+              f"the sync did not push all {3 * cases} headers: {report}")
+        other, other_engine = new_laptop(hub, world.folder, world.worker, "laptop-b")
+        check(other_engine.sync_once().ok, "the second laptop's pull failed")
+        filed = {
+            str(row[0]): row[1] for row in other._db().execute(
+                "SELECT record_id, hub_case_id FROM sync_records")
+        }
+        cases_of = {
+            str(row[0]): str(row[1]) for row in other._db().execute(
+                "SELECT json_extract(body, '$.young_person_id'), id FROM records "
+                "WHERE kind = 'case'")
+        }
+        other.close()
+        check(set(cases_of.values()) == set(world.case_ids),
+              "the second laptop did not pull every case")
+        check(all(filed.get(person) == case_id for person, case_id in cases_of.items()),
+              "a young person did not arrive filed under its case")
     print(f"    {seconds:.3f} s for {3 * cases} headers ({cases} cases); hub CPU "
           f"{hub_seconds:.3f} s", flush=True)
     figures.add(f"sync of {cases} cases opened offline ({3 * cases} headers), seconds",

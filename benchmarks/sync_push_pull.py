@@ -49,6 +49,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -233,6 +234,24 @@ def serve_hub(database_url: str, folder: Path, *, in_process: bool = False,
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextmanager
+def fresh_hub(prefix: str, cases: int = 1) -> Iterator[SimpleNamespace]:
+    """A new embedded hub served by ``spoke-hub serve`` and a worker's laptop that opened
+    ``cases`` cases (not synced yet): ``folder``, ``db_url``, ``hub``, ``worker``, ``book``,
+    ``engine``, ``case_ids`` and ``case_id`` (the first)."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        folder = Path(tmp)
+        db_url = f"sqlcipher:///{folder / 'hub.db'}"
+        init_database(db_url, folder)
+        with serve_hub(db_url, folder) as hub:
+            worker = hub.add_user("Bench Worker")
+            book, engine = new_laptop(hub, folder, worker, "laptop-a")
+            case_ids = open_cases(book, worker, cases)
+            yield SimpleNamespace(folder=folder, db_url=db_url, hub=hub, worker=worker,
+                                  book=book, engine=engine, case_ids=case_ids,
+                                  case_id=case_ids[0])
 
 
 # ------------------------------------------------------------------------------ laptops

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spokeapp.domain.ids import new_id
-from spokeapp.domain.records import Attachment, Referral
+from spokeapp.domain.records import Attachment, Referral, YoungPerson
 from spokeapp.hub.models import HubRecord
-from tests.helpers.hub import RunningHub
+from tests.helpers.hub import Laptop, RunningHub
 from tests.helpers.records import case, referral, session, young_person
 
 LETTER = b"Fictional referral letter, not a real document."
@@ -31,6 +31,14 @@ def _letter(ref: Referral) -> Attachment:
     )
 
 
+def _opening(hub: RunningHub, n: int) -> tuple[str, Laptop, YoungPerson, Referral, Attachment]:
+    """A worker's laptop with a new young person, their referral and its letter (not pushed)."""
+    worker = hub.admin.add_user("Test Worker A", "worker", "north")
+    yp = young_person(n)
+    ref = referral(yp)
+    return worker, hub.laptop(worker), yp, ref, _letter(ref)
+
+
 def _hub_seqs(hub: RunningHub) -> dict[str, tuple[int, str | None]]:
     with Session(hub.engine) as s:
         return {r.record_id: (r.seq, r.case_id) for r in s.scalars(select(HubRecord))}
@@ -38,11 +46,7 @@ def _hub_seqs(hub: RunningHub) -> dict[str, tuple[int, str | None]]:
 
 def test_a_case_opened_in_one_push_files_its_person_referral_and_letter_under_it(
         hub: RunningHub) -> None:
-    worker = hub.admin.add_user("Test Worker A", "worker", "north")
-    laptop = hub.laptop(worker)
-    yp = young_person(1)
-    ref = referral(yp)
-    letter = _letter(ref)
+    worker, laptop, yp, ref, letter = _opening(hub, 1)
     cs = case(yp, ref, key_worker=worker)
     visit = session(cs.id)
     before = hub.admin.state()
@@ -69,11 +73,7 @@ def test_a_case_opened_in_one_push_files_its_person_referral_and_letter_under_it
 
 def test_a_case_opened_after_its_person_referral_and_letter_were_pushed_files_them_too(
         hub: RunningHub) -> None:
-    worker = hub.admin.add_user("Test Worker A", "worker", "north")
-    laptop = hub.laptop(worker)
-    yp = young_person(2)
-    ref = referral(yp)
-    letter = _letter(ref)
+    worker, laptop, yp, ref, letter = _opening(hub, 2)
     first = laptop.push_records(yp, ref, letter).json()["results"]
     cs = case(yp, ref, key_worker=worker)
 
@@ -93,11 +93,7 @@ def test_a_case_opened_after_its_person_referral_and_letter_were_pushed_files_th
 
 def test_a_letter_stored_before_its_referral_follows_the_case_opened_with_the_referral(
         hub: RunningHub) -> None:
-    worker = hub.admin.add_user("Test Worker A", "worker", "north")
-    laptop = hub.laptop(worker)
-    yp = young_person(3)
-    ref = referral(yp)
-    letter = _letter(ref)
+    worker, laptop, yp, ref, letter = _opening(hub, 3)
     (kept,) = laptop.push_records(letter).json()["results"]
     cs = case(yp, ref, key_worker=worker)
 
