@@ -68,6 +68,12 @@ log = logging.getLogger(__name__)
 CONFLICT_RESOLUTION_FIELDS = frozenset({"resolved", "resolved_by", "resolved_at", "resolution"})
 
 
+def _kept_on_referral(body: object, referral_id: str) -> bool:
+    """Whether an attachment record's body is a document kept on this referral."""
+    return isinstance(body, dict) and body.get("attached_kind") == "referral" \
+        and body.get("attached_to") == referral_id
+
+
 class PushTransaction:
     """Applies one checked batch inside an open transaction holding the write lock."""
 
@@ -183,12 +189,7 @@ class PushTransaction:
         hub_case = self._cases.get(case_id)
         if hub_case is None and case_id not in self._looked_up:
             hub_case = self.session.get(HubCase, case_id)
-        key_worker = self.session.get(User, str(body["key_worker"]))
-        if key_worker is None or not can_hold_case(self.actor, key_worker):
-            raise out_of_scope(
-                "You may only open a case held by yourself (or, as a supervisor, by "
-                "someone in your team)."
-            )
+        key_worker = self._key_worker_of_new_case(body)
         if hub_case is None:
             hub_case = HubCase(case_id=case_id, key_worker=key_worker.id, team=key_worker.team,
                                restricted=False)
@@ -202,7 +203,7 @@ class PushTransaction:
             outcome,
         )
         for row in queued:  # as _link_people, for records not written yet
-            if row["case_id"] is not None or row["kind"] not in ("young_person", "referral"):
+            if row["case_id"] is not None:  # filed under an earlier case of this batch
                 continue
             if not can_see_uncased(self.actor, self.session.get(User, row["author_user"])):
                 continue
@@ -210,8 +211,7 @@ class PushTransaction:
             if row["kind"] == "referral":
                 for document, document_body in self._queued_documents:
                     if document["case_id"] is None \
-                            and document_body.get("attached_kind") == "referral" \
-                            and document_body.get("attached_to") == row["record_id"]:
+                            and _kept_on_referral(document_body, row["record_id"]):
                         document["case_id"] = case_id
         return outcome
 
@@ -225,12 +225,8 @@ class PushTransaction:
                     HubRecord.kind == ATTACHMENT_KIND,
                 )
             ))
-        return any(
-            isinstance(document.body, dict)
-            and document.body.get("attached_kind") == "referral"
-            and document.body.get("attached_to") == referral_id
-            for document in self._stored_documents
-        )
+        return any(_kept_on_referral(document.body, referral_id)
+                   for document in self._stored_documents)
 
     def flush_queued(self) -> None:
         """Give the queued events consecutive seqs (one counter UPDATE) and insert them, with
@@ -320,12 +316,7 @@ class PushTransaction:
         case_id = checked.change.record_id
         hub_case = self.session.get(HubCase, case_id)
         if existing is None or hub_case is None:
-            key_worker = self.session.get(User, str(checked.body["key_worker"]))
-            if key_worker is None or not can_hold_case(self.actor, key_worker):
-                raise out_of_scope(
-                    "You may only open a case held by yourself (or, as a supervisor, by "
-                    "someone in your team)."
-                )
+            key_worker = self._key_worker_of_new_case(checked.body)
             if hub_case is None:
                 self.session.add(
                     HubCase(case_id=case_id, key_worker=key_worker.id, team=key_worker.team)
@@ -350,6 +341,16 @@ class PushTransaction:
                 outcome.seq = existing.seq
         self._link_people(checked.body, case_id)
         return outcome
+
+    def _key_worker_of_new_case(self, body: dict[str, Any]) -> User:
+        """The key worker a new case names, if the caller may give it to them."""
+        key_worker = self.session.get(User, str(body["key_worker"]))
+        if key_worker is None or not can_hold_case(self.actor, key_worker):
+            raise out_of_scope(
+                "You may only open a case held by yourself (or, as a supervisor, by "
+                "someone in your team)."
+            )
+        return key_worker
 
     def _link_people(self, case_body: dict[str, Any], case_id: str) -> None:
         """Attach the case's young person and referral to it, so they follow the case."""
@@ -383,9 +384,7 @@ class PushTransaction:
             )
         ).all()
         for document in documents:
-            body = document.body if isinstance(document.body, dict) else {}
-            if body.get("attached_kind") != "referral" or body.get(
-                    "attached_to") != referral.record_id:
+            if not _kept_on_referral(document.body, referral.record_id):
                 continue
             if not can_see_uncased(self.actor, self.session.get(User, document.author_user)):
                 continue
