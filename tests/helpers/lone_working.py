@@ -58,6 +58,10 @@ class WebhookReceiver:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
+                # When the request arrived, before reading and checking it: under load a
+                # handler thread can wake late, and the order notices were sent is what
+                # the tests hold the hub to.
+                arrived = time.time()
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
                 secret = receiver.secrets.get(self.path)
@@ -68,10 +72,6 @@ class WebhookReceiver:
                     self.send_response(401)
                     self.end_headers()
                     return
-                # When the request arrived, not when it was answered: under load a
-                # stalled handler can wake late, and the order notices were sent is
-                # what the tests hold the hub to.
-                arrived = time.time()
                 stall = receiver.slow_paths.get(self.path, receiver.delay)
                 if stall:
                     time.sleep(stall)
