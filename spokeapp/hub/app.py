@@ -51,6 +51,7 @@ from spokeapp.hub.asgi import (
     LIMIT,
     OWN_FROM,
     OWN_TO,
+    OWN_WHOLE,
     PULL_THREADS,
     BodyLimit,
     SyncRoutes,
@@ -80,6 +81,7 @@ from spokeapp.sync.protocol import (
     DeviceStatus,
     EnrolRequest,
     EnrolResponse,
+    OwnWindow,
     PullResponse,
     PushResponse,
     TokenRequest,
@@ -256,7 +258,7 @@ def create_app(
     guesses = ScopeGuesses()
 
     def pull_answer(authorization: str | None, after: int, limit: int,
-                    own: tuple[int, int] | None = None) -> bytes:
+                    own: OwnWindow | None = None) -> bytes:
         # The token check and the page share one session and one worker thread. On
         # PostgreSQL each read commits by itself (no BEGIN/COMMIT round trips): a pull writes
         # nothing, and reading the counter first keeps the page consistent either way
@@ -290,6 +292,7 @@ def create_app(
         limit: Annotated[int, LIMIT.declared()] = LIMIT.default,
         own_from: Annotated[int | None, OWN_FROM.declared()] = None,
         own_to: Annotated[int | None, OWN_TO.declared()] = None,
+        own_whole: Annotated[int | None, OWN_WHOLE.declared()] = None,
     ) -> Response:
         # Declared for the document (FastAPI checks them by the same bounds); read, as
         # SyncRoutes reads them, by the one query check.

@@ -32,6 +32,7 @@ from spokeapp.sync.protocol import (
     MAX_CASE_VIEWS,
     MAX_PULL_LIMIT,
     MAX_SEQ,
+    OwnWindow,
 )
 
 log = logging.getLogger(__name__)
@@ -244,6 +245,10 @@ PULL_QUERY = (AFTER, LIMIT)
 #: back"). Both or neither, ``own_from <= own_to``.
 OWN_FROM = QueryNumber("own_from", 1, MAX_SEQ, 0)
 OWN_TO = QueryNumber("own_to", 1, MAX_SEQ, 0)
+#: Optional with the window: 1 when every seq of the window is one of those events (no gap),
+#: so the hub leaves the range out by seq alone (``OwnWindow.whole``); 0 or absent: each row
+#: is checked. Given without a window it is refused, as half a window is.
+OWN_WHOLE = QueryNumber("own_whole", 0, 1, 0)
 
 
 def pull_query(query_string: bytes) -> tuple[int, int]:
@@ -254,20 +259,24 @@ def pull_query(query_string: bytes) -> tuple[int, int]:
     return after, limit
 
 
-def pull_params(query_string: bytes) -> tuple[int, int, tuple[int, int] | None]:
+def pull_params(query_string: bytes) -> tuple[int, int, OwnWindow | None]:
     """:func:`pull_query`'s ``after`` and ``limit`` and the optional own-records window
-    (:data:`OWN_FROM`, :data:`OWN_TO`; None when neither is given), every number checked
-    at once as FastAPI checks the declared route's. One of the pair without the other, or
-    ``own_from > own_to``, is refused as an invalid query too."""
-    given = _query_numbers(query_string, (*PULL_QUERY, OWN_FROM, OWN_TO))
+    (:data:`OWN_FROM`, :data:`OWN_TO`, :data:`OWN_WHOLE`; None when none is given), every
+    number checked at once as FastAPI checks the declared route's. One of the pair without
+    the other, ``own_whole`` without the pair, or ``own_from > own_to``, is refused as an
+    invalid query too."""
+    given = _query_numbers(query_string, (*PULL_QUERY, OWN_FROM, OWN_TO, OWN_WHOLE))
     low, high = given.get(OWN_FROM.name), given.get(OWN_TO.name)
-    if (low is None) != (high is None):
-        name = OWN_FROM.name if low is None else OWN_TO.name
-        raise RequestValidationError([{"type": "missing", "loc": ("query", name)}])
+    whole = given.get(OWN_WHOLE.name)
+    if (low is None) != (high is None) or (whole is not None and low is None):
+        missing = [name for name, value in ((OWN_FROM.name, low), (OWN_TO.name, high))
+                   if value is None]
+        raise RequestValidationError(
+            [{"type": "missing", "loc": ("query", name)} for name in missing])
     if low is not None and high is not None and low > high:
         raise RequestValidationError(
             [{"type": "less_than_equal", "loc": ("query", OWN_FROM.name)}])
-    own = None if low is None or high is None else (low, high)
+    own = None if low is None or high is None else OwnWindow(low, high, whole == 1)
     return given.get(AFTER.name, AFTER.default), given.get(LIMIT.name, LIMIT.default), own
 
 
@@ -311,7 +320,7 @@ class SyncRoutes:
 
     def __init__(self, app: ASGIApp, *,
                  push: Callable[[str | None, bytes], Awaitable[bytes]],
-                 pull: Callable[[str | None, int, int, tuple[int, int] | None], bytes],
+                 pull: Callable[[str | None, int, int, OwnWindow | None], bytes],
                  pull_threads: Executor) -> None:
         self.app = app
         self.push = push

@@ -56,6 +56,7 @@ from spokeapp.sync.protocol import (
     EnrolRequest,
     EnrolResponse,
     ErrorBody,
+    OwnWindow,
     PeopleResponse,
     PullResponse,
     PushRequest,
@@ -364,7 +365,7 @@ class HubApi(Protocol):
     def push(self, request: PushRequest) -> PushResponse: ...
 
     def pull(self, after: int, limit: int = DEFAULT_PULL_LIMIT, *,
-             own: tuple[int, int] | None = None) -> PullResponse: ...
+             own: OwnWindow | None = None) -> PullResponse: ...
 
     def device_status(self) -> DeviceStatus: ...
 
@@ -749,15 +750,18 @@ class HubClient:
         return answer
 
     def pull(self, after: int, limit: int = DEFAULT_PULL_LIMIT, *,
-             own: tuple[int, int] | None = None) -> PullResponse:
+             own: OwnWindow | None = None) -> PullResponse:
         """One page of record versions in this worker's scope with seq > ``after``.
 
         ``own``: the first and last seq the hub gave this laptop's events in the pushes just
-        before; the hub leaves those records out (docs/sync.md, "Own records are not pulled
-        back"; an older hub ignores it and sends them)."""
+        before, and whether every seq between is one of them; the hub leaves those records
+        out (docs/sync.md, "Own records are not pulled back"; an older hub ignores it and
+        sends them)."""
         params: dict[str, int] = {"after": after, "limit": limit}
         if own is not None:
-            params.update(own_from=own[0], own_to=own[1])
+            params.update(own_from=own.first, own_to=own.last)
+            if own.whole:
+                params.update(own_whole=1)
         response = self._authorised("GET", f"{API_PREFIX}/sync/pull", params=params)
         page = self._parse(PullResponse, response)
         self.hub_epoch = page.hub_epoch

@@ -89,6 +89,7 @@ from spokeapp.sync.protocol import (
     ChangeIn,
     EnrolReplaces,
     EnrolResponse,
+    OwnWindow,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -1339,12 +1340,17 @@ class SyncEngine:
 
         return progress
 
-    def _own_window(self, cursor: int) -> tuple[int, int] | None:
+    def _own_window(self, cursor: int) -> OwnWindow | None:
         """The seqs the hub gave this run's own events, first and last, for the pull to leave
         out (docs/sync.md, "Own records are not pulled back"): the acknowledgement already
-        recorded them. None: pull everything (nothing pushed, or this run re-pushed)."""
-        seqs = [seq for seq in (self._own_acks or {}).values() if seq > cursor]
-        return (min(seqs), max(seqs)) if seqs else None
+        recorded them. ``whole`` when every seq between the two is one of them (nothing the
+        hub or another device wrote in between: the hub may then leave the range out by seq
+        alone). None: pull everything (nothing pushed, or this run re-pushed)."""
+        seqs = {seq for seq in (self._own_acks or {}).values() if seq > cursor}
+        if not seqs:
+            return None
+        first, last = min(seqs), max(seqs)
+        return OwnWindow(first, last, whole=len(seqs) == last - first + 1)
 
     def _pull(self, client: HubApi, report: SyncReport) -> None:
         account = self._account()

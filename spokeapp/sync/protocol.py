@@ -29,7 +29,7 @@ import json
 import math
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, NamedTuple
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
@@ -310,6 +310,23 @@ class PullResponse(_Answer):
     more: bool
     #: The highest seq the hub's newest backup holds (None: no backup known), contract C2.
     backup_seq: int | None = None
+
+
+class OwnWindow(NamedTuple):
+    """What a pull asks the hub to leave out (docs/sync.md, "Own records are not pulled
+    back"): the first and last seq the hub gave this laptop's events in the pushes just
+    before the pull (query ``own_from``, ``own_to``).
+
+    ``whole`` (query ``own_whole=1``): the laptop says *every* seq from ``first`` to ``last``
+    is one of those events - its acknowledgements hold each of them, no gap - so the hub
+    leaves the whole range out by seq alone, without reading each row to check whose
+    version it is. Sound because a seq names one version: anything the hub or another
+    device wrote since has a seq of its own, outside a range with no gap. Only the asking
+    laptop is affected by what it claims (it is sent less, never more)."""
+
+    first: int
+    last: int
+    whole: bool = False
 
 
 class DeviceStatus(_Answer):

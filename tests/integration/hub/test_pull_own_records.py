@@ -85,3 +85,57 @@ def test_a_page_of_only_own_records_still_moves_the_cursor_to_the_top(hub: Runni
         assert page["next_after"] == hub.admin.state()["max_seq"] == window[1]
     finally:
         mine.close()
+
+
+def _pull_whole(laptop: Laptop, after: int, window: tuple[int, int],
+                limit: int = 2000) -> dict[str, Any]:
+    response = laptop.http.get(
+        "/v1/sync/pull", headers=laptop.auth,
+        params={"after": after, "limit": limit, "own_from": window[0], "own_to": window[1],
+                "own_whole": 1})
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def test_a_window_with_no_gap_is_left_out_whole_and_the_rest_arrives_page_by_page(
+    hub: RunningHub,
+) -> None:
+    """``own_whole=1``: the laptop's acknowledgements held every seq of the window, so the hub
+    leaves the range out by seq alone. What lies before and after it still arrives, in seq
+    order, across pages, and the cursor reaches the top."""
+    worker = hub.admin.add_user("Test Worker A", "worker", "north")
+    mine, spare = hub.laptop(worker, "mine"), hub.laptop(worker, "spare")
+    try:
+        yp = young_person(1)
+        cs = case(yp, key_worker=worker)
+        mine.push_records(yp, cs)
+        cursor = hub.admin.state()["max_seq"]
+        before = [session(cs.id) for _ in range(3)]
+        spare.push_records(*before)
+        notes = [session(cs.id) for _ in range(6)]
+        seqs = _seqs(mine.push_records(*notes))
+        window = (min(seqs.values()), max(seqs.values()))
+        assert window[1] - window[0] + 1 == len(notes)  # no gap: what the laptop checks
+        after = [session(cs.id) for _ in range(4)]
+        spare.push_records(*after)
+        top = hub.admin.state()["max_seq"]
+
+        got: list[str] = []
+        at, pages = cursor, 0
+        while True:
+            page = _pull_whole(mine, at, window, limit=2)
+            got += [c["record_id"] for c in page["changes"]]
+            assert page["next_after"] > at
+            at, pages = page["next_after"], pages + 1
+            if not page["more"]:
+                break
+        assert got == [n.id for n in [*before, *after]]  # in seq order, nothing of the window
+        assert at == top and pages == 4
+
+        # The same window checked row by row leaves out exactly the same records.
+        checked = _pull(mine, cursor, window)
+        assert [c["record_id"] for c in checked["changes"]] == got
+        assert checked["next_after"] == top
+    finally:
+        mine.close()
+        spare.close()

@@ -70,6 +70,10 @@ PULL_QUERIES = [
     "own_from=1&own_to=4", "after=1&own_from=2&own_to=2", "own_from=1", "own_to=4",
     "own_from=5&own_to=2", "own_from=0&own_to=3", "own_from=abc&own_to=3", "own_from=&own_to=3",
     "after=-1&own_from=0&own_to=1", f"own_from=1&own_to={10**40}", "limit=0&own_from=1",
+    # a window with no gap, left out by seq alone (own_whole: 0 or 1, only with a window)
+    "own_from=1&own_to=4&own_whole=1", "own_from=1&own_to=4&own_whole=0", "own_whole=1",
+    "own_to=4&own_whole=0", "own_from=1&own_to=4&own_whole=2", "own_whole=x&own_from=1",
+    "own_from=1&own_to=4&own_whole=",
 ]
 
 

@@ -18,7 +18,7 @@ from spokeapp.domain.records import Session, SupervisionComment
 from spokeapp.store.casebook import Casebook
 from spokeapp.sync.client import HubApi, HubClient, HubEndpoint
 from spokeapp.sync.engine import SyncEngine
-from spokeapp.sync.protocol import PullResponse
+from spokeapp.sync.protocol import OwnWindow, PullResponse
 from tests.helpers.hub import Laptop, RunningHub
 from tests.helpers.records import case, new_casebook, referral, session, young_person
 
@@ -32,7 +32,7 @@ class _Watched:
 
     def __init__(self) -> None:
         self.pulled: list[str] = []
-        self.windows: list[tuple[int, int] | None] = []
+        self.windows: list[OwnWindow | None] = []
         self.before_pull: Callable[[], None] | None = None
 
     def __call__(self, endpoint: HubEndpoint, device: str | None, token: str | None) -> HubApi:
@@ -118,6 +118,7 @@ def test_pushed_records_are_not_downloaded_back_and_the_cursor_still_reaches_the
     own = {v.id for v in visits}
     assert own.isdisjoint(watched.pulled)  # none of the 30 notes came back
     assert watched.windows and watched.windows[0] is not None
+    assert watched.windows[0].whole  # 30 seqs in a row, nothing between: left out by seq
     account = engine.store.account()
     assert account is not None and account.cursor == hub.admin.state()["max_seq"]
     # The acknowledgement recorded each note's seq on the hub.
@@ -176,6 +177,34 @@ def test_what_another_device_writes_between_the_push_and_the_pull_still_arrives(
     assert book.get(case_id).record.current_risk_level == "high"  # type: ignore[attr-defined]
     assert book.get(theirs.id).record == theirs
     assert book.get(comment.id) is not None
+    assert engine.store.account().cursor == hub.admin.state()["max_seq"]  # type: ignore[union-attr]
+
+
+def test_a_header_pushed_between_the_notes_makes_a_gap_and_comes_back_checked(
+    hub: RunningHub, laptops: Laptops
+) -> None:
+    """A case edit saved between two notes is pushed between them: its seq lies inside the
+    window, so the window has a gap and the laptop does not say ``whole``; the hub checks
+    each row, sends the header back (the hub may have merged it) and leaves the notes out."""
+    worker = hub.admin.add_user("Test Worker A", "worker", "north")
+    book, engine, watched = laptops.new(worker, "work-laptop")
+    case_id = _open_case(book, worker, 1)
+    assert engine.sync_once().ok
+    watched.windows.clear()
+    watched.pulled.clear()
+
+    (first,) = _sessions(book, case_id, 1)
+    book.save(replace(book.get(case_id).record, current_risk_level="high"))  # type: ignore[type-var]
+    (second,) = _sessions(book, case_id, 1)
+    report = engine.sync_once()
+
+    assert report.ok and report.accepted == 3
+    (window,) = watched.windows
+    seqs = _hub_seqs(hub, worker)
+    assert window == OwnWindow(seqs[first.id], seqs[second.id], whole=False)
+    assert seqs[first.id] < seqs[case_id] < seqs[second.id]
+    assert case_id in watched.pulled and not {first.id, second.id} & set(watched.pulled)
+    assert book.get(case_id).record.current_risk_level == "high"  # type: ignore[attr-defined]
     assert engine.store.account().cursor == hub.admin.state()["max_seq"]  # type: ignore[union-attr]
 
 

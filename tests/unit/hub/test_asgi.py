@@ -7,7 +7,7 @@ import pytest
 from fastapi.exceptions import RequestValidationError
 
 from spokeapp.hub.asgi import AFTER, LIMIT, PULL_QUERY, pull_params, pull_query
-from spokeapp.sync.protocol import DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_SEQ
+from spokeapp.sync.protocol import DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_SEQ, OwnWindow
 
 
 def test_defaults_and_last_value_wins() -> None:
@@ -42,8 +42,12 @@ def test_the_own_records_window_is_optional_and_checked() -> None:
     """Issue 18 (docs/sync.md, "Own records are not pulled back"): an older laptop sends no
     window; a newer one sends both ends."""
     assert pull_params(b"after=3") == (3, DEFAULT_PULL_LIMIT, None)
-    assert pull_params(b"after=3&own_from=4&own_to=9") == (3, DEFAULT_PULL_LIMIT, (4, 9))
-    assert pull_params(b"own_from=4&own_to=4") == (0, DEFAULT_PULL_LIMIT, (4, 4))
+    assert pull_params(b"after=3&own_from=4&own_to=9") == (
+        3, DEFAULT_PULL_LIMIT, OwnWindow(4, 9, whole=False))
+    assert pull_params(b"own_from=4&own_to=4") == (0, DEFAULT_PULL_LIMIT, OwnWindow(4, 4))
+    # A window with no gap (every seq in it one of the laptop's events): left out by seq.
+    assert pull_params(b"own_from=4&own_to=9&own_whole=1")[2] == OwnWindow(4, 9, whole=True)
+    assert pull_params(b"own_from=4&own_to=9&own_whole=0")[2] == OwnWindow(4, 9, whole=False)
 
 
 @pytest.mark.parametrize(("query", "errors"), [
@@ -54,6 +58,10 @@ def test_the_own_records_window_is_optional_and_checked() -> None:
     (f"own_from=1&own_to={MAX_SEQ + 1}".encode(), [("less_than_equal", "own_to")]),
     (b"after=-1&own_from=x&own_to=1", [("greater_than_equal", "after"),
                                        ("int_parsing", "own_from")]),
+    (b"own_whole=1", [("missing", "own_from"), ("missing", "own_to")]),
+    (b"own_to=4&own_whole=0", [("missing", "own_from")]),
+    (b"own_from=1&own_to=4&own_whole=2", [("less_than_equal", "own_whole")]),
+    (b"own_from=1&own_to=4&own_whole=yes", [("int_parsing", "own_whole")]),
 ])
 def test_a_bad_window_names_the_parameter_and_rule(query: bytes,
                                                    errors: list[tuple[str, str]]) -> None:
