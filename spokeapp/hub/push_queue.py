@@ -24,7 +24,7 @@ from spokeapp.hub.db import reading_session
 from spokeapp.hub.devices import Caller
 from spokeapp.hub.errors import HubError
 from spokeapp.hub.push.checks import chain_signed, prepare_push
-from spokeapp.hub.push.group import QueuedPush, push_group
+from spokeapp.hub.push.group import QueuedPush, push_group_answers
 from spokeapp.hub.security import Clock
 from spokeapp.sync.protocol import MAX_BATCH_BYTES, PushRequest
 
@@ -243,10 +243,8 @@ def write_prepared(engine: Engine, clock: Clock, group: list[QueuedPush]
     """The second stage of :class:`PushQueue`, in its own thread: the group written by
     :func:`push_group` (the lock, one transaction), each push then answered."""
     with Session(engine) as session:
-        written = push_group(session, group, clock)
-    # Serialised only now, after the group's one commit: durable acknowledgements.
-    return [outcome if isinstance(outcome, HubError)
-            else outcome.model_dump_json().encode("utf-8") for outcome in written]
+        # Serialised only after the group's one commit: durable acknowledgements.
+        return list(push_group_answers(session, group, clock))
 
 
 def write_pushes(engine: Engine, clock: Clock, group: list[ArrivedPush], *,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from spokeapp.hub import devices
 from spokeapp.hub.errors import HubError
-from spokeapp.hub.push.group import QueuedPush, push_group
+from spokeapp.hub.push.group import QueuedPush, push_group, push_group_answers
 from spokeapp.hub.push_queue import ArrivedPush, prepare_pushes, write_pushes
 from spokeapp.sync.protocol import PushRequest, PushResponse
 from tests.helpers.hub import Laptop, RunningHub
@@ -61,6 +61,32 @@ def test_a_refused_push_in_a_group_stores_nothing_and_the_others_are_kept(
     assert after["hub_changes"] == before["hub_changes"] + 3
     # B's chain did not move: its next push continues from where it was.
     assert b.push(b.change(session(case_b))).status_code == 200
+
+
+def test_the_answer_written_straight_to_json_is_the_models_own_and_durable(
+    hub: RunningHub,
+) -> None:
+    """The queue answers the common push with JSON made from its results, not from a model
+    object per change: the same bytes ``PushResponse.model_dump_json`` gives, and a refused
+    push in the same group still gets its HubError."""
+    (a, case_a), (b, _) = (_worker_laptop(hub, n) for n in (1, 2))
+    notes = [a.change(session(case_a)) for _ in range(3)]
+    accepted = a.batch(notes)
+    refused = b.batch([b.change(session(case_a))])  # A's case: out of B's scope
+    before = hub.admin.state()
+
+    with Session(hub.engine) as db:
+        raw, error = push_group_answers(db, [_queued(hub, a, accepted), _queued(hub, b, refused)],
+                                        hub.clock)
+
+    assert isinstance(error, HubError) and error.status == 403
+    assert isinstance(raw, bytes)
+    answer = PushResponse.model_validate_json(raw)
+    assert answer.model_dump_json().encode() == raw
+    assert [(r.id, r.status, r.seq) for r in answer.results] == [
+        (change.id, "accepted", before["max_seq"] + n) for n, change in enumerate(notes, 1)]
+    assert answer.chain_head == accepted["chain"]["head"]  # type: ignore[index]
+    assert hub.admin.state()["hub_records"] == before["hub_records"] + 3
 
 
 def test_many_laptops_pushing_at_once_are_all_acknowledged_in_order(hub: RunningHub) -> None:
