@@ -5,6 +5,7 @@ every accepted push is acknowledged, and a pull sees every sequence number in or
 from __future__ import annotations
 
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -14,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from spokeapp.hub import devices
 from spokeapp.hub.errors import HubError
+from spokeapp.hub.ledger import stored_among
+from spokeapp.hub.models import HubChange, HubRecord
 from spokeapp.hub.push.group import QueuedPush, push_group, push_group_answers
 from spokeapp.hub.push_queue import ArrivedPush, prepare_pushes, write_pushes
 from spokeapp.sync.protocol import PushRequest, PushResponse
@@ -260,3 +263,24 @@ def test_signatures_checked_on_other_threads_refuse_exactly_what_one_thread_refu
         side_by_side = refusals(verifier)
     assert side_by_side == [None, "bad_signature", "chain_mismatch", None]
     assert refusals(None) == side_by_side
+
+
+def test_the_groups_lookup_finds_exactly_the_ids_stored_however_many_are_asked(
+    hub: RunningHub,
+) -> None:
+    """``ledger.stored_among``: one driver statement for any number of ids (the group's
+    change and record ids, up to 4,000 each), on SQLite and PostgreSQL alike."""
+    laptop, case_id = _worker_laptop(hub, 1)
+    notes = [session(case_id) for _ in range(5)]
+    changes = [laptop.change(note) for note in notes]
+    assert laptop.push(*changes).status_code == 200
+    stored_ids = {c.id for c in changes}
+    strangers = [str(uuid.uuid4()) for _ in range(4_000)]
+    asked = [*strangers[:2_000], *sorted(stored_ids), *strangers[2_000:], "x'); --"]
+
+    with Session(hub.engine) as db:
+        assert stored_among(db, HubChange.change_id, asked) == stored_ids
+        assert stored_among(db, HubRecord.record_id, [n.id for n in notes] + strangers) == {
+            n.id for n in notes}
+        assert stored_among(db, HubChange.change_id, []) == set()
+        assert stored_among(db, HubChange.change_id, strangers) == set()
