@@ -12,10 +12,12 @@ from tests.helpers.records import case, session, young_person
 
 
 def _pull(laptop: Laptop, after: int, own: tuple[int, int] | None,
-          limit: int = 2000) -> dict[str, Any]:
+          limit: int = 2000, *, whole: bool = False) -> dict[str, Any]:
     params = {"after": after, "limit": limit}
     if own is not None:
         params.update(own_from=own[0], own_to=own[1])
+        if whole:
+            params.update(own_whole=1)
     response = laptop.http.get("/v1/sync/pull", params=params, headers=laptop.auth)
     assert response.status_code == 200, response.text
     return response.json()  # type: ignore[no-any-return]
@@ -23,6 +25,14 @@ def _pull(laptop: Laptop, after: int, own: tuple[int, int] | None,
 
 def _seqs(response: Any) -> dict[str, int]:
     return {r["id"]: r["seq"] for r in response.json()["results"]}
+
+
+def _opened(hub: RunningHub, laptop: Laptop, worker: str) -> tuple[str, int]:
+    """A case ``laptop`` opened and pushed for ``worker``: its id, and the hub's top seq."""
+    yp = young_person(1)
+    cs = case(yp, key_worker=worker)
+    laptop.push_records(yp, cs)
+    return cs.id, hub.admin.state()["max_seq"]
 
 
 def test_only_this_devices_unchanged_events_in_the_window_are_left_out(
@@ -71,11 +81,8 @@ def test_a_page_of_only_own_records_still_moves_the_cursor_to_the_top(hub: Runni
     worker = hub.admin.add_user("Test Worker A", "worker", "north")
     mine = hub.laptop(worker, "mine")
     try:
-        yp = young_person(1)
-        cs = case(yp, key_worker=worker)
-        mine.push_records(yp, cs)
-        cursor = hub.admin.state()["max_seq"]
-        notes = [session(cs.id) for _ in range(7)]
+        case_id, cursor = _opened(hub, mine, worker)
+        notes = [session(case_id) for _ in range(7)]
         seqs = _seqs(mine.push_records(*notes))
         window = (min(seqs.values()), max(seqs.values()))
 
@@ -87,16 +94,6 @@ def test_a_page_of_only_own_records_still_moves_the_cursor_to_the_top(hub: Runni
         mine.close()
 
 
-def _pull_whole(laptop: Laptop, after: int, window: tuple[int, int],
-                limit: int = 2000) -> dict[str, Any]:
-    response = laptop.http.get(
-        "/v1/sync/pull", headers=laptop.auth,
-        params={"after": after, "limit": limit, "own_from": window[0], "own_to": window[1],
-                "own_whole": 1})
-    assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
-
-
 def test_a_window_with_no_gap_is_left_out_whole_and_the_rest_arrives_page_by_page(
     hub: RunningHub,
 ) -> None:
@@ -106,24 +103,21 @@ def test_a_window_with_no_gap_is_left_out_whole_and_the_rest_arrives_page_by_pag
     worker = hub.admin.add_user("Test Worker A", "worker", "north")
     mine, spare = hub.laptop(worker, "mine"), hub.laptop(worker, "spare")
     try:
-        yp = young_person(1)
-        cs = case(yp, key_worker=worker)
-        mine.push_records(yp, cs)
-        cursor = hub.admin.state()["max_seq"]
-        before = [session(cs.id) for _ in range(3)]
+        case_id, cursor = _opened(hub, mine, worker)
+        before = [session(case_id) for _ in range(3)]
         spare.push_records(*before)
-        notes = [session(cs.id) for _ in range(6)]
+        notes = [session(case_id) for _ in range(6)]
         seqs = _seqs(mine.push_records(*notes))
         window = (min(seqs.values()), max(seqs.values()))
         assert window[1] - window[0] + 1 == len(notes)  # no gap: what the laptop checks
-        after = [session(cs.id) for _ in range(4)]
+        after = [session(case_id) for _ in range(4)]
         spare.push_records(*after)
         top = hub.admin.state()["max_seq"]
 
         got: list[str] = []
         at, pages = cursor, 0
         while True:
-            page = _pull_whole(mine, at, window, limit=2)
+            page = _pull(mine, at, window, limit=2, whole=True)
             got += [c["record_id"] for c in page["changes"]]
             assert page["next_after"] > at
             at, pages = page["next_after"], pages + 1
