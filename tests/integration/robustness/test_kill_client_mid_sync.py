@@ -3,7 +3,10 @@
 A child process opens an enrolled casebook with thousands of sessions waiting and runs
 ``sync_once`` against a real hub; the test SIGKILLs it at a random moment (at least
 ``KILLS`` times, in the upload and in the download phase), writing more sessions, drafts and
-header edits between runs. Then one clean sync on the same casebook must complete, and:
+header edits between runs. Before each run aimed at the download, a second laptop of the same
+worker (the desk) syncs a batch of its own sessions, so the laptop has whole pages to pull
+(its own records are not pulled back, so without them the pull is one empty page). Then one
+clean sync on the same casebook must complete, and:
 
 * every session the laptop finalised is on the hub, exactly once (one accepted change per
   record; change ids unique), with the body the worker wrote;
@@ -37,6 +40,8 @@ SEED = int(os.environ.get("SPOKE_SYNC_KILL_SEED", str(random.SystemRandom().rand
 FIRST_SESSIONS = 2500
 MORE_SESSIONS = 150
 PULL_LIMIT = 200
+#: Sessions the desk syncs before each run aimed at the download: three pages to pull.
+DESK_SESSIONS = 3 * PULL_LIMIT
 #: Runs allowed to land KILLS kills mid-sync. Syncs keep getting faster, so more runs finish
 #: before their kill (29 kills in 91 runs after the hub's fourth speed round): a run that
 #: finishes is harmless, it only costs time, so the bound is generous (~60 kills expected).
@@ -67,6 +72,8 @@ def test_a_laptop_killed_mid_sync_again_and_again_loses_and_duplicates_nothing(
         case_id = open_case(laptop.book, worker, 1).id
         _add_work(laptop.book, case_id, FIRST_SESSIONS, 0, finals)
         laptop.book.close()
+        desk = world.device(worker, "desk")
+        desk_case = open_case(desk.book, worker, 2).id
 
         kills, runs, window = 0, 0, 2.0
         phases: Counter[str | None] = Counter()
@@ -76,6 +83,9 @@ def test_a_laptop_killed_mid_sync_again_and_again_loses_and_duplicates_nothing(
             # Every third run aims inside the download (pulling pages back is quick now, so
             # kills spread over the whole run rarely land there); the rest anywhere in the run.
             aim_download = runs % 3 == 0
+            if aim_download:
+                _add_work(desk.book, desk_case, DESK_SESSIONS, runs, finals)
+                assert desk.sync().ok
             killed, phase, elapsed = run_and_kill(
                 laptop.profile, worker, PULL_LIMIT,
                 rng.uniform(0.0, 0.15) if aim_download else rng.uniform(0.0, window),
@@ -96,6 +106,7 @@ def test_a_laptop_killed_mid_sync_again_and_again_loses_and_duplicates_nothing(
         print(f"{kills} kills in {runs} runs; last phase before each kill: {dict(phases)}")
         assert phases["upload"] and phases["download"], phases
 
+        assert desk.sync().ok  # the desk's last drafts and headers, as the laptop's below
         laptop.book = Casebook.open(laptop.profile, PASSPHRASE, author=worker)
         laptop.engine = SyncEngine(laptop.book, laptop.route)
         report = laptop.sync()
