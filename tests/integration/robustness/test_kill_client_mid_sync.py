@@ -8,7 +8,7 @@ worker (the desk) syncs a batch of its own sessions, so the laptop has whole pag
 (its own records are not pulled back, so without them the pull is one empty page). Then one
 clean sync on the same casebook must complete, and:
 
-* every session the laptop finalised is on the hub, exactly once (one accepted change per
+* every session either laptop finalised is on the hub, exactly once (one accepted change per
   record; change ids unique), with the body the worker wrote;
 * a fresh second laptop of the same worker pulls each record once and ends up identical;
 * the casebook passes SQLite's integrity check after every kill, and nothing waits or is held.
@@ -80,8 +80,8 @@ def test_a_laptop_killed_mid_sync_again_and_again_loses_and_duplicates_nothing(
         while kills < KILLS:
             runs += 1
             assert runs <= MAX_RUNS, f"only {kills} kills landed mid-sync in {runs} runs"
-            # Every third run aims inside the download (pulling pages back is quick now, so
-            # kills spread over the whole run rarely land there); the rest anywhere in the run.
+            # Every third run aims inside the download, which pulls what the desk has just
+            # synced (kills spread over the whole run rarely land there); the rest anywhere.
             aim_download = runs % 3 == 0
             if aim_download:
                 _add_work(desk.book, desk_case, DESK_SESSIONS, runs, finals)
@@ -106,7 +106,6 @@ def test_a_laptop_killed_mid_sync_again_and_again_loses_and_duplicates_nothing(
         print(f"{kills} kills in {runs} runs; last phase before each kill: {dict(phases)}")
         assert phases["upload"] and phases["download"], phases
 
-        assert desk.sync().ok  # the desk's last drafts and headers, as the laptop's below
         laptop.book = Casebook.open(laptop.profile, PASSPHRASE, author=worker)
         laptop.engine = SyncEngine(laptop.book, laptop.route)
         report = laptop.sync()
