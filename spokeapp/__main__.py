@@ -39,7 +39,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from spokeapp import paths
-    from spokeapp.diagnostics import configure_logging
+    from spokeapp.diagnostics import configure_logging, forbid_core_dumps
+
+    # Before any casebook is unlocked: a crash must never write decrypted records to disk.
+    forbid_core_dumps()
 
     if args.command == "demo":
         from spokeapp.demo import DEMO_PASSPHRASE, DemoProfileError, prepare_demo_profile
