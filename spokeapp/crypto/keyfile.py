@@ -299,15 +299,21 @@ class KeyFile:
 
 
 def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Replace ``path`` with ``data`` so a crash leaves the old file or the new one, never half."""
+    """Replace ``path`` with ``data`` so a crash leaves the old file or the new one, never half.
+
+    ``os.write`` may write only part of the data (a full disk, a file size limit): it is
+    called until every byte is written. If writing fails, the temporary file (which may hold
+    part of a young person's file) is removed and ``path`` is left as it was."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -422,3 +422,28 @@ def test_a_private_file_replaces_a_readable_one_for_its_owner_only(tmp_path: Pat
     write_atomically(path, b"Test Person Alpha\n")
     assert path.read_bytes() == b"Test Person Alpha\n"
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_file_the_disk_takes_only_part_of_is_not_written_at_all(tmp_path: Path) -> None:
+    """A full disk (here a file size limit) lets ``os.write`` write part of the data. It used
+    to be renamed into place as if whole (a case file, or the key file, cut short) and a
+    failed write left the hidden temporary copy behind: now the old file stays and no part of
+    the new one is left anywhere."""
+    require(sys.platform != "win32", "POSIX file size limits")
+    import resource
+    import signal
+
+    path = tmp_path / "YP-0001-file.json"
+    path.write_bytes(b"old")
+    data = json.dumps({"name": "Test Person Alpha", "notes": "x" * 20_000}).encode()
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, hard))
+    try:
+        with pytest.raises(OSError):
+            write_atomically(path, data)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, old_handler)
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
