@@ -118,6 +118,9 @@ def backup_copy(conn: Connection, db_path: Path, data_key: bytes, label: str) ->
     folder.mkdir(mode=0o700, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"{db_path.stem}-{label}-{stamp}.db"
+    # Owner-only before any byte reaches it, as the casebook itself (``connect``): SQLite
+    # would make it (and its journal, which takes the file's mode) readable by everyone.
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     conn.execute(
         f"ATTACH DATABASE ? AS spoke_backup KEY \"x'{data_key.hex()}'\"", (str(target),)
     )

@@ -12,6 +12,7 @@ import pytest
 from spokeapp.store.database import (
     CasebookError,
     SchemaTooNew,
+    backup_copy,
     connect,
     migrate,
     remove_profile_database,
@@ -142,3 +143,32 @@ def test_abandoned_setup_removes_database_wal_and_backups(tmp_path: Path, key: b
     (tmp_path / "casebook.key").write_text("{}")
     remove_profile_database(db)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["casebook.key"]
+
+
+def test_a_backup_before_an_upgrade_is_owner_only_before_any_byte_is_written(
+    tmp_path: Path, key: bytes
+) -> None:
+    """The encrypted copy taken before a migration was made by SQLite readable by everyone
+    (0644 under the usual umask), and its journal with it, and only narrowed once written."""
+    db = tmp_path / "casebook.db"
+    conn = connect(db, key)
+    modes: list[int] = []
+
+    def seen(statement: str) -> None:
+        if "sqlcipher_export" in statement:  # the copy is attached: its file exists
+            modes.extend(stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "backups").iterdir())
+
+    old_umask = os.umask(0o022)
+    try:
+        migrate(conn, db, key)
+        with transaction(conn):
+            conn.execute("INSERT INTO meta (key, value) VALUES ('setting.t', 'Test Person Alpha')")
+        conn.set_trace_callback(seen)
+        backup = backup_copy(conn, db, key, "v1")
+    finally:
+        os.umask(old_umask)
+        conn.set_trace_callback(None)
+        conn.close()
+    assert modes == [0o600]
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert not backup.read_bytes().startswith(SQLITE_HEADER)
