@@ -8,28 +8,35 @@ what the hub holds, asked under the lock (epoch, device, chain continuity, kinds
 the common path, case scope).
 
 Logging names ids and counts only; record contents never reach a log or an error message.
+What the database could not hold is refused here, before it: NUL anywhere in a change (no
+PostgreSQL text holds it) and ids longer than the hub's id columns or with control
+characters (422 ``invalid_record``), so one laptop's batch can never fail with a 500, nor
+take the other pushes of its group down with it.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import json
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spokeapp.domain.attachments import DEFAULT_ATTACHMENT_LIMIT, is_sha256
-from spokeapp.domain.errors import ValidationError
+from spokeapp.domain.errors import Problem, ValidationError
 from spokeapp.domain.records import RECORD_TYPES, record_from_dict
 from spokeapp.hub import lone_working
 from spokeapp.hub.devices import MAY_PUSH, Caller, CallerDevice
 from spokeapp.hub.errors import HubError, out_of_scope
-from spokeapp.hub.models import Device, DisposedRecord, HubCase
+from spokeapp.hub.models import ID, Device, DisposedRecord, HubCase
 from spokeapp.hub.scope import ADMIN, Actor, can_see_case
 from spokeapp.hub.security import signature_valid
 from spokeapp.hub.supervision import check_supervision_kinds
@@ -63,6 +70,97 @@ def _invalid(index: int, change: ChangeIn, problems: str) -> HubError:
     return HubError(
         422, "invalid_record", f"Change {index} ({change.kind} {change.record_id}): {problems}"
     )
+
+
+#: The longest id the hub keeps: its id columns (``models.ID``) hold this many characters,
+#: and PostgreSQL refuses a longer value where SQLite would take it.
+MAX_ID_CHARS: Final = ID.length or 64
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+#: NUL as the canonical bytes write it (JSON escapes every control character).
+_NUL_ESCAPED = b"\\u0000"
+
+
+def _holds_nul(value: object) -> bool:
+    """True if NUL is in any string of ``value`` (keys too), however deeply nested."""
+    waiting = [value]
+    while waiting:
+        item = waiting.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            waiting.extend(item)
+            waiting.extend(item.values())
+        elif isinstance(item, list):
+            waiting.extend(item)
+    return False
+
+
+def _nul_field(change: ChangeIn, canonical: bytes | None) -> str | None:
+    """The field of ``change`` (a payload's by its key) holding NUL anywhere, or None.
+
+    PostgreSQL can keep NUL in no text, and the hub looks records up by ids from anywhere in
+    a payload (a case, a key worker, a visit...): such a change would be answered 500, and
+    would fail every push of its group with it. Refused on SQLite alike, so both hubs take
+    the same changes. The canonical bytes answer at once for the changes without one."""
+    if canonical is not None and _NUL_ESCAPED not in canonical:
+        return None
+    for name in ("id", "record_id", "kind", "author", "local_time"):
+        if "\x00" in getattr(change, name):
+            return name
+    for key, value in change.payload.items():
+        if _holds_nul(key):
+            return "payload"  # the key itself: not repeated
+        if _holds_nul(value):
+            return f"payload.{key}"
+    return "base" if _holds_nul(change.base) else None
+
+
+def _check_change_ids(index: int, change: ChangeIn) -> None:
+    """422 for a change whose own ids (or kind) hold a control character, asked before
+    anything logs them: they are named in the log's refusal lines, where a line break would
+    forge a line."""
+    for name in ("id", "record_id", "kind"):
+        if _CONTROLS.search(getattr(change, name)):
+            raise HubError(422, "invalid_record",
+                           f"Change {index}: {name}: must not hold control characters.")
+
+
+def _check_body_ids(index: int, change: ChangeIn, body: dict[str, Any]) -> None:
+    """422 for a record whose ids (``id``, ``..._id``) the hub could not keep: longer than
+    its id columns or holding a control character (a visit id is stored as it comes)."""
+    for key, value in body.items():
+        if (key == "id" or key.endswith("_id")) and isinstance(value, str) and (
+                len(value) > MAX_ID_CHARS or _CONTROLS.search(value)):
+            raise _invalid(index, change, f"{key}: must be an id of at most {MAX_ID_CHARS} "
+                                          "characters, without control characters")
+
+
+@functools.cache
+def _field_names(kind: str) -> frozenset[str]:
+    """The fields a record of ``kind`` has (none for a kind the hub does not know)."""
+    record_type: type[Any] | None = RECORD_TYPES.get(kind)
+    if record_type is None:
+        return frozenset()
+    return frozenset(f.name for f in dataclasses.fields(record_type))
+
+
+def _logged_fields(kind: str, problems: Iterable[Problem]) -> str:
+    """The fields a refusal's log line names: those the record kind has. A field it does not
+    have was made up by the device and may hold anything (a name, a line break): counted."""
+    known = _field_names(kind) if kind in RECORD_TYPES else frozenset()
+    named: set[str] = set()
+    unknown = 0
+    for problem in problems:
+        base = re.split(r"[.\[]", problem.field, maxsplit=1)[0]
+        if base in known or problem.field == "kind":
+            named.add(problem.field)
+        else:
+            unknown += 1
+    shown = sorted(named)
+    if unknown:
+        shown.append(f"{unknown} unknown field{'s' if unknown != 1 else ''}")
+    return ", ".join(shown)
 
 
 def normalise(kind: str, data: object) -> dict[str, Any] | None:
@@ -118,8 +216,14 @@ def check_change(index: int, change: ChangeIn, canonical: bytes | None = None, *
     """Validate one change without touching the database (whole batch fails on any error).
 
     ``canonical``: the change's canonical bytes if already made (the chain check makes them).
-    ``attachment_max_bytes``: the hub's limit for one attached file.
+    ``attachment_max_bytes``: the hub's limit for one attached file. Its ids and NUL are
+    asked first: nothing is logged of a change before they pass.
     """
+    _check_change_ids(index, change)
+    nul = _nul_field(change, canonical)
+    if nul is not None:
+        raise HubError(422, "invalid_record",
+                       f"Change {index}: {nul}: must not hold the NUL character (\\u0000).")
     size = _payload_size(change, canonical)
     if size > MAX_PAYLOAD_BYTES:
         log.warning(
@@ -140,7 +244,9 @@ def check_change(index: int, change: ChangeIn, canonical: bytes | None = None, *
             raise _invalid(index, change, "bad conflict fields: " + ", ".join(fields)) from None
         if conflict.id != change.record_id:
             raise _invalid(index, change, "id: must equal the change's record_id")
-        return CheckedChange(change=change, body=conflict.model_dump(mode="json"), case_id=None)
+        body = conflict.model_dump(mode="json")
+        _check_body_ids(index, change, body)
+        return CheckedChange(change=change, body=body, case_id=None)
     try:
         record = record_from_dict(change.kind, change.payload)
         if change.op == "finalise" or not record.EVENT:
@@ -149,7 +255,7 @@ def check_change(index: int, change: ChangeIn, canonical: bytes | None = None, *
         log.warning(
             "push refused: change %s (%s %s, op %s, %d bytes) breaks the rules of fields: %s",
             change.id, change.kind, change.record_id, change.op, size,
-            ", ".join(sorted({p.field for p in exc.problems})),
+            _logged_fields(change.kind, exc.problems),
         )
         raise _invalid(index, change, "; ".join(str(p) for p in exc.problems)) from None
     if record.id != change.record_id:
@@ -157,6 +263,7 @@ def check_change(index: int, change: ChangeIn, canonical: bytes | None = None, *
     if record.EVENT and change.op != "finalise":
         raise _invalid(index, change, "op: events reach the hub only once finalised")
     body = record.to_dict()
+    _check_body_ids(index, change, body)
     if change.kind == ATTACHMENT_KIND:
         _check_attachment_body(index, change, body)
     return CheckedChange(change=change, body=body, case_id=record.case_id)

@@ -177,8 +177,13 @@ class _GroupWriter:
                 select(Device).where(among(session, Device.id, device_ids))
                 .execution_options(populate_existing=True))
         }
-        change_ids = [change.id for item in pushes for change in item.request.changes]
-        record_ids = list({change.record_id for item in pushes
+        # Only the ids of pushes that passed their lock-free checks are looked up: a refused
+        # push's ids may be anything (NUL, which PostgreSQL refuses), and its refusal must
+        # not fail the group (push() answers it before any lookup).
+        passed = [item for item in pushes
+                  if item.prepared is not None and item.prepared.error is None]
+        change_ids = [change.id for item in passed for change in item.request.changes]
+        record_ids = list({change.record_id for item in passed
                            for change in item.request.changes})
         case_ids = list({checked.case_id for item in pushes if item.prepared is not None
                          for checked in item.prepared.checked if checked.case_id is not None})

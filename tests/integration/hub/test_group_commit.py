@@ -196,6 +196,31 @@ def test_a_group_as_it_arrived_answers_each_push_for_itself(hub: RunningHub) -> 
     assert after["max_seq"] == before["max_seq"] + 3
 
 
+def test_a_push_naming_ids_the_database_cannot_hold_is_refused_alone(hub: RunningHub) -> None:
+    """A batch whose ids PostgreSQL cannot hold (NUL) used to take its whole group down: the
+    group looked up every push's change and record ids, refused pushes' too, and the
+    database's error failed every laptop in the group with a 500. It is refused 422 by
+    itself, before the database; the pushes around it are stored."""
+    (a, case_a), (b, case_b), (c, case_c) = (_worker_laptop(hub, n) for n in (1, 2, 3))
+    body_a = a.batch([a.change(session(case_a))])
+    body_b = b.batch([b.change(session(case_b, id="s-\u0000"))])
+    body_c = c.batch([c.change(session(case_c))])
+    before = hub.admin.state()
+    group = [ArrivedPush(f"Bearer {laptop.access_token}", orjson.dumps(body))
+             for laptop, body in ((a, body_a), (b, body_b), (c, body_c))]
+
+    ok_a, refused, ok_c = write_pushes(hub.engine, hub.clock, group)
+
+    assert isinstance(refused, HubError)
+    assert (refused.status, refused.code) == (422, "invalid_record")
+    for answer in (ok_a, ok_c):
+        assert isinstance(answer, bytes)
+        assert [r["status"] for r in orjson.loads(answer)["results"]] == ["accepted"]
+    after = hub.admin.state()
+    assert after["hub_records"] == before["hub_records"] + 2
+    assert after["max_seq"] == before["max_seq"] + 2
+
+
 def test_header_edits_in_a_group_follow_the_merge_rules(hub: RunningHub) -> None:
     """Headers never take the group's fast path: one laptop closes and reopens a case and
     another, from the version before both, closes it, all in one group. The reopening is kept

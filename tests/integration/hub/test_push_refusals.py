@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import Case, YoungPerson
+from spokeapp.domain.records.lone_working import CheckIn, CheckInKind
 from spokeapp.sync.protocol import GENESIS_HEAD, MAX_BATCH_BYTES, MAX_BATCH_CHANGES
 from tests.helpers.hub import Laptop, RunningHub
 from tests.helpers.records import case, session, young_person
@@ -182,3 +187,55 @@ def test_request_validation_errors_use_error_body(scene: Scene) -> None:
     assert missing.status_code == 404
     assert missing.json()["error"] == "not_found"
     assert json.loads(missing.text)["message"]
+
+
+# ------------------------------------------------------------------ ids the database cannot hold
+def _with_change_id(laptop: Laptop, record: Any, change_id: str) -> Any:
+    return laptop.change(record).model_copy(update={"id": change_id})
+
+
+def _check_in(visit_id: str) -> CheckIn:
+    return CheckIn(id=new_id(), visit_id=visit_id, kind=CheckInKind.SAFE,
+                   at=datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
+
+
+@pytest.mark.parametrize("make", [
+    # PostgreSQL refuses NUL in any text, and the hub looks records up by these: a 500 there
+    # (on SQLite the first two were even stored).
+    lambda s: _with_change_id(s.laptop, session(s.cs.id), str(uuid.uuid4())[:35] + "\u0000"),
+    lambda s: s.laptop.change(session(s.cs.id, id="s-1\u0000")),
+    lambda s: s.laptop.change(session(s.cs.id + "\u0000")),
+    lambda s: s.laptop.change(case(s.yp, key_worker="u-\u0000")),
+    lambda s: s.laptop.change(session(s.cs.id, discussed="Fictional\u0000note")),
+    # An id longer than the hub's id columns (64 characters): a 500 on PostgreSQL.
+    lambda s: s.laptop.change(_check_in("v" * 65)),
+    # A line break in an id would forge a line of the hub's log, where refusals name ids.
+    lambda s: s.laptop.change(session(s.cs.id, id="s-1\n2026-03-02 INFO forged line")),
+], ids=["nul-in-change-id", "nul-in-record-id", "nul-in-case-id", "nul-in-key-worker",
+        "nul-in-a-note", "visit-id-too-long", "line-break-in-record-id"])
+def test_ids_and_text_the_database_cannot_hold_are_422(scene: Scene, make: Any) -> None:
+    change = make(scene)
+    status, body = _refused(scene, lambda: scene.laptop.push(change))
+    assert (status, body["error"]) == (422, "invalid_record")
+    assert "\u0000" not in str(body["message"]) and "forged" not in str(body["message"])
+    # Refused whole and nothing moved: the laptop's next batch follows on.
+    assert scene.laptop.push(scene.laptop.change(session(scene.cs.id))).status_code == 200
+
+
+def test_a_refusal_logs_only_field_names_the_record_has(
+    scene: Scene, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A field the record does not have is named in the answer to its sender (so a laptop
+    newer than the hub can say which field is unknown) but never in the hub's log: the
+    device made it up, so it may hold anything - a name, a line break forging a log line."""
+    caplog.set_level(logging.INFO)
+    made_up_key = "Test Person Alpha, 1 Demo Road\n2026-03-02 INFO forged line"
+    visit = session(scene.cs.id)
+    change = scene.laptop.change(visit, payload={**visit.to_dict(), made_up_key: 1})
+    before = scene.hub.admin.state()
+    response = scene.laptop.push(change)
+    assert (response.status_code, response.json()["error"]) == (422, "invalid_record")
+    assert scene.hub.admin.state() == before
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "push refused" in logged and "1 unknown field" in logged
+    assert "Test Person Alpha" not in logged and "forged" not in logged
