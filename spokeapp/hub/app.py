@@ -165,6 +165,11 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI's 400: a body its reader gave up on (JSON nested past Python's
+            # recursion limit, a number of more than 4,300 digits; the hub takes no forms).
+            # Malformed JSON like any other, answered with the documented code.
+            return error_response(400, "malformed_json", "The request body is not valid JSON.")
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail))
 

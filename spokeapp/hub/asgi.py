@@ -1,9 +1,10 @@
 """The hub's ASGI middleware (docs/sync.md, "Limits" and "Speed"): :class:`BodyLimit` in front
 of everything (413 for a body over its route's limit before it is parsed, 400 for a query
-string with control characters or bytes that are not UTF-8, a quiet 500 for any bug), and
-:class:`SyncRoutes`, which answers push and pull without FastAPI's routing. The pull's query
-(:data:`PULL_QUERY`) is defined here once: its checks answer the 4xx of both SyncRoutes and
-the declared FastAPI route, whose OpenAPI parameters are made from it too.
+string with control characters or bytes that are not UTF-8, 404 for a path with control
+characters, a quiet 500 for any bug), and :class:`SyncRoutes`, which answers push and pull
+without FastAPI's routing. The pull's query (:data:`PULL_QUERY`) is defined here once: its
+checks answer the 4xx of both SyncRoutes and the declared FastAPI route, whose OpenAPI
+parameters are made from it too.
 """
 
 from __future__ import annotations
@@ -88,6 +89,16 @@ def query_refusal(query_string: bytes) -> str | None:
     return None
 
 
+def path_refusal(path: str) -> str | None:
+    """Why a (decoded) path is refused before any route sees it (None: it is fine): a control
+    character. A path's parameters are ids (a case, a device, a file), and no id holds one;
+    NUL would reach the database, where PostgreSQL refuses it, and a line break would end a
+    line of the hub's log."""
+    if _has_controls(path):
+        return "No such path: a path holding control characters names nothing on the hub."
+    return None
+
+
 class _TooLarge(Exception):
     """Raised while reading a body that grew past the limit."""
 
@@ -95,7 +106,8 @@ class _TooLarge(Exception):
 class BodyLimit:
     """ASGI middleware in front of everything: 413 for a request body over its route's limit
     (``limits``, else ``limit``), before it is parsed; 400 for a query string with control
-    characters or escapes that are not UTF-8; 500 without a traceback in the log for any bug.
+    characters or escapes that are not UTF-8; 404 for a path with control characters; 500
+    without a traceback in the log for any bug.
 
     A declared ``Content-Length`` over the limit is refused without reading anything; a
     chunked body is read here, counted as it arrives, and refused as soon as it passes the
@@ -116,6 +128,10 @@ class BodyLimit:
         refusal = query_refusal(scope.get("query_string", b""))
         if refusal is not None:
             await error_response(400, "invalid_query", refusal)(scope, receive, send)
+            return
+        refusal = path_refusal(scope.get("path", ""))
+        if refusal is not None:  # the answer to any path that names nothing
+            await error_response(404, "not_found", refusal)(scope, receive, send)
             return
         limit = self._limit_for(scope.get("path", ""))
         has_body = False

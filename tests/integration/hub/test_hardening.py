@@ -83,6 +83,40 @@ def test_out_of_range_numbers_dates_and_control_characters_in_queries(
     assert (got, body["error"]) == (status, code)
 
 
+@pytest.mark.parametrize("path", [
+    "/v1/cases/%00/file", "/v1/cases/c-1%0Aforged/file", "/v1/devices/%00/report",
+    "/v1/devices/dev%7F/report", "/v1/attachments/%00", "/v1/nowhere%00",
+])
+def test_control_characters_in_a_path_are_refused_before_any_route(scene: Scene,
+                                                                   path: str) -> None:
+    """A path's parameters are ids, and no id holds a control character: such a path names
+    nothing. NUL in a case or device id reached PostgreSQL, which refused it: a 500."""
+    admin = scene.hub.laptop(scene.hub.init.admin_id)
+    for laptop in (scene.worker, scene.supervisor, admin):
+        status, body = _refused(scene, lambda laptop=laptop: laptop.http.get(
+            path, headers=laptop.auth))
+        assert (status, body["error"]) == (404, "not_found"), laptop.user_id
+    admin.close()
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    ("/v1/audit/case-views", b'{"views": ' + b"[" * 5000 + b"]" * 5000 + b"}"),
+    ("/v1/audit/case-views", b'{"views": [{"seq": 1' + b"0" * 5000
+     + b', "case_id": "c-1", "at": "2026-03-02T10:00:00+00:00"}]}'),
+    ("/v1/enrol", b'{"code": ' + b"[" * 1900 + b"]" * 1900 + b"}"),
+    ("/v1/token", b'{"device_id": "d", "refresh_token": ' + b"[" * 1900 + b"]" * 1900 + b"}"),
+], ids=["nested-5000-deep", "number-of-5000-digits", "enrol-nested", "token-nested"])
+def test_bodies_too_deep_or_too_long_to_read_are_malformed_json(
+    scene: Scene, path: str, body: bytes,
+) -> None:
+    """What Python's JSON reader gives up on (nesting past its recursion limit, a number of
+    more than 4,300 digits) is malformed JSON like any other, with the documented code."""
+    laptop = scene.supervisor
+    status, answer = _refused(scene, lambda: laptop.http.post(
+        path, content=body, headers={**laptop.auth, "Content-Type": "application/json"}))
+    assert (status, answer["error"]) == (400, "malformed_json")
+
+
 def test_the_largest_cursor_and_the_ends_of_the_report_range_are_answered(scene: Scene) -> None:
     top = scene.worker.pull(after=MAX_SEQ)
     assert top.status_code == 200 and top.json()["changes"] == []
