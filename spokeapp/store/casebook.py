@@ -155,6 +155,29 @@ def fts_query(text: str) -> str | None:
     return " ".join(quoted)
 
 
+def without_nul(record: Record) -> Record:
+    """``record`` without the NUL character in any of its text.
+
+    Nobody types NUL, but text pasted from another program can carry it, and the hub refuses
+    any change holding it (PostgreSQL keeps NUL in no text: docs/sync.md, "Limits"), so a
+    record saved with one could never be synced. It means nothing in a note, so it is dropped
+    here, before the rules are asked, in the one place records are written."""
+    body = record.to_dict()
+    if "\\u0000" not in json.dumps(body):
+        return record
+    return record_from_dict(record.KIND, _drop_nul(body))
+
+
+def _drop_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_drop_nul(key): _drop_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_drop_nul(item) for item in value]
+    return value
+
+
 class Casebook:
     """An open, unlocked casebook. Create one with ``create``, ``open`` or ``recover``."""
 
@@ -319,6 +342,7 @@ class Casebook:
         Headers (young person, referral, case) are always mutable. Event records are drafts
         until ``finalise=True``; after that any change is refused with ``RecordIsFinal``.
         """
+        record = without_nul(record)
         if finalise or not record.EVENT:
             # A draft may be half-written (that is what drafts are for); the rules apply
             # when it is finalised. Headers are always complete records.
@@ -477,6 +501,7 @@ class Casebook:
             media_type=media_type or media_type_for(name), size=measured, sha256="0" * 64,
             replaces=replaces,
         )
+        record = without_nul(record)
         record.validate()  # before reading a large file only to refuse the form
         sha256, size = fingerprint(source, limit)
         record = replace(record, size=size, sha256=sha256)

@@ -77,6 +77,28 @@ def test_work_written_on_one_laptop_appears_on_the_workers_other_laptop(
     assert other_engine.status().last_download is not None
 
 
+def test_a_note_pasted_with_nul_characters_syncs_without_them(
+    hub: RunningHub, laptops: Laptops
+) -> None:
+    """Text pasted from another program can carry NUL, which no PostgreSQL text holds and the
+    hub therefore refuses: the laptop drops it when the note is saved, so the note syncs
+    (it would otherwise wait on the laptop, refused, for ever)."""
+    worker = hub.admin.add_user("Test Worker A", "worker", "north")
+    book, engine = laptops.new(worker, "work-laptop")
+    case_id, _visit = _open_case(book, worker, 1)
+    pasted = session(case_id, discussed="Fictional\x00 talk about\x00 the bus\x00 home.")
+
+    saved = book.save(pasted, finalise=True)
+
+    assert saved.record.discussed == "Fictional talk about the bus home."
+    assert book.get(pasted.id).record.discussed == "Fictional talk about the bus home."
+    report = engine.sync_once()
+    assert report.ok and report.accepted == 5 and engine.status().waiting == 0
+    other, other_engine = laptops.new(worker, "spare-laptop")
+    assert other_engine.sync_once().ok
+    assert other.get(pasted.id).record.discussed == "Fictional talk about the bus home."
+
+
 class _LosesFirstAnswer:
     """A connection whose first push reaches the hub but whose answer never comes back."""
 
