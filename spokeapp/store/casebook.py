@@ -23,7 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar, cast
 
 import sqlcipher3
 
@@ -155,7 +155,10 @@ def fts_query(text: str) -> str | None:
     return " ".join(quoted)
 
 
-def without_nul(record: Record) -> Record:
+_R = TypeVar("_R", bound=Record)
+
+
+def without_nul(record: _R) -> _R:
     """``record`` without the NUL character in any of its text.
 
     Nobody types NUL, but text pasted from another program can carry it, and the hub refuses
@@ -165,7 +168,7 @@ def without_nul(record: Record) -> Record:
     body = record.to_dict()
     if "\\u0000" not in json.dumps(body):
         return record
-    return record_from_dict(record.KIND, _drop_nul(body))
+    return cast(_R, record_from_dict(record.KIND, _drop_nul(body)))
 
 
 def _drop_nul(value: Any) -> Any:

@@ -128,12 +128,23 @@ def _check_change_ids(index: int, change: ChangeIn) -> None:
 
 def _check_body_ids(index: int, change: ChangeIn, body: dict[str, Any]) -> None:
     """422 for a record whose ids (``id``, ``..._id``) the hub could not keep: longer than
-    its id columns or holding a control character (a visit id is stored as it comes)."""
-    for key, value in body.items():
+    its id columns or holding a control character (a visit id is stored as it comes).
+    A record kind's id fields are known (:func:`_id_fields`), so only they are looked at:
+    this runs for every change of every push."""
+    for key in _id_fields(change.kind) or body:
+        value = body.get(key)
         if (key == "id" or key.endswith("_id")) and isinstance(value, str) and (
                 len(value) > MAX_ID_CHARS or _CONTROLS.search(value)):
             raise _invalid(index, change, f"{key}: must be an id of at most {MAX_ID_CHARS} "
                                           "characters, without control characters")
+
+
+@functools.cache
+def _id_fields(kind: str) -> tuple[str, ...]:
+    """The id fields of a record of ``kind`` (empty for a kind the hub does not know: then
+    every key of the body is looked at)."""
+    return tuple(name for name in sorted(_field_names(kind))
+                 if name == "id" or name.endswith("_id"))
 
 
 @functools.cache
