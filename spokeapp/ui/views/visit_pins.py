@@ -83,6 +83,10 @@ class PinSetup(QGroupBox):
         self.save_button.setAccessibleName(tr("Save PINs"))
         self.remove_button = QPushButton(tr("Re&move PINs"), self)
         self.remove_button.setAccessibleName(tr("Remove PINs"))
+        # Never what Enter presses: in the Visits page's box, the first button in the tab
+        # order became the dialog's Enter button, so Enter while typing a new PIN removed
+        # both PINs (the duress PIN with them). Enter saves; removing is a click.
+        self.remove_button.setAutoDefault(False)
 
         form = QFormLayout(self)
         form.addRow(
