@@ -31,6 +31,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from spokeapp.i18n import translator
 from spokeapp.store.database import CasebookError
+from spokeapp.sync.client import HubUnreachable
 from spokeapp.sync.connectivity import SyncSchedule
 from spokeapp.sync.engine import SyncEngine, SyncEvent, SyncReport, SyncStatus
 from spokeapp.ui.signals import emit
@@ -273,6 +274,15 @@ class SyncBridge(QObject):
         device_name = socket.gethostname() or "Spoke laptop"
 
         def done(account: object, error: BaseException | None) -> None:
+            if isinstance(error, HubUnreachable):
+                # Not the sync's words ("... will be sent at the next sync"): this laptop is
+                # not enrolled, so nothing is sent until the enrolment goes through.
+                emit(self.enrol_failed, tr(
+                    "Spoke cannot reach a hub at that address (no connection, or the hub is "
+                    "down). Check the hub address and your connection, then press Enrol this "
+                    "laptop again. Until it is enrolled, your records stay only on this "
+                    "laptop."))
+                return
             if error is not None:
                 emit(self.enrol_failed, str(error) if _is_known(error) else
                      tr("Enrolment failed unexpectedly; please try again."))

@@ -410,3 +410,31 @@ def test_a_late_progress_word_after_the_sync_ended_is_not_left_on_screen(
     assert panel.progress_bar.isHidden()
     assert panel.phase.text() == ""
     bridge.stop()
+
+
+def test_a_hub_that_cannot_be_reached_while_enrolling_says_what_to_do_next(
+    qtbot, book: Casebook
+) -> None:
+    """Enrolling with a hub address that answers nothing said the sync's words: "Your work is
+    safe on this laptop and will be sent at the next sync" - but a laptop not enrolled sends
+    nothing at any sync."""
+    import socket
+
+    with socket.socket() as probe:  # a port on this computer that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    bridge = SyncBridge(SyncEngine(book))
+    panel = SyncPanel(book, bridge)
+    qtbot.addWidget(panel)
+    panel.show()
+    _first_reading(qtbot, bridge)
+    panel.hub_url.setText(f"http://127.0.0.1:{port}")
+    panel.code.setText("ABCD-EFGH")
+    qtbot.mouseClick(panel.enrol_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.enrol_button.isEnabled(), timeout=30_000)
+    words = panel.enrol_message.text()
+    assert words.startswith("Spoke cannot reach a hub at that address")
+    assert "Check the hub address and your connection" in words
+    assert "next sync" not in words
+    assert not bridge.status().enrolled
+    bridge.stop()

@@ -770,3 +770,33 @@ def test_an_offline_alarm_says_it_is_not_sent_until_the_hub_has_it(
         f"ALARM RAISED at {clock_text(clock())}. The hub has your alarm: 2 people are being "
         "called by SMS and email."
     )
+
+
+def test_a_laptop_not_connected_to_a_hub_says_no_hub_watches_the_visit(
+    qtbot: Any, book: Casebook, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker on their first day, before enrolling, planned a visit: the page said Spoke
+    "sends the plan the moment a connection appears" and the status bar "Spoke is sending your
+    plan to the hub" - but there is no hub to send it to, whatever the signal."""
+    bridge = SyncBridge(SyncEngine(book), clock=clock)
+    status = bridge.status()
+    assert not status.enrolled
+    said: list[str] = []
+    page = _page(qtbot, book, clock, sync=bridge)
+    page.status.connect(said.append)
+    _start(qtbot, page)
+    panel = page.panel
+    qtbot.waitUntil(lambda: page.current is not None, timeout=5000)
+    assert panel.armed_label.text() == "NOT ARMED — this laptop is not connected to a hub"
+    detail = panel.armed_detail.text()
+    assert "No hub is watching this visit" in detail
+    assert "connection appears" not in detail
+    assert "Sync page, Ctrl+9" in detail
+    assert panel.fallback.isVisible(), "the plan to text to the buddy is offered"
+    assert said[-1] == ("Visit started. This laptop is not connected to a hub: text your plan "
+                        "to your buddy.")
+    monkeypatch.setattr(VisitsPage, "confirm_alarm", staticmethod(lambda _p: True))
+    assert page.raise_alarm()
+    assert "sending it to the hub" not in said[-1]
+    assert said[-1].startswith("Alarm saved on this laptop, but it is not connected to a hub")
+    bridge.stop()

@@ -654,8 +654,11 @@ class ActiveVisitPanel(QWidget):
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
 
-    def show_visit(self, view: VisitView, now: datetime, *, ask_pin: bool) -> None:
-        """Show where the visit stands at ``now`` (worker-facing: duress never shows)."""
+    def show_visit(self, view: VisitView, now: datetime, *, ask_pin: bool,
+                   connected: bool = True) -> None:
+        """Show where the visit stands at ``now`` (worker-facing: duress never shows).
+        ``connected``: False once this laptop is known not to be enrolled with a hub, so no
+        hub will ever see the plan until it is (not "when a connection appears")."""
         self.view = view
         plan = view.plan
         state = view.state(now)
@@ -686,6 +689,15 @@ class ActiveVisitPanel(QWidget):
                         "below to your buddy from your phone, and tell your manager the hub "
                         "needs setting up.")
             )
+        elif not connected:
+            self.armed_label.setStyleSheet(_NOT_ARMED_STYLE)
+            self.armed_label.setText(tr("NOT ARMED — this laptop is not connected to a hub"))
+            self.armed_detail.setText(tr(
+                "No hub is watching this visit, so nobody will be alerted if you miss a "
+                "check-in or raise the alarm. Text the plan below to your buddy from your "
+                "phone now, and go only if your buddy is watching for you. To connect this "
+                "laptop, ask your hub administrator for an enrolment code (Sync page, Ctrl+9)."
+            ))
         else:
             self.armed_label.setStyleSheet(_NOT_ARMED_STYLE)
             self.armed_label.setText(tr("NOT ARMED — the hub is not watching this visit yet"))
@@ -853,6 +865,7 @@ class VisitsPage(QWidget):
         self.reminders.resumed.connect(self._resumed)  # at once: a safety state after sleep
         if sync is not None:
             sync.finished.connect(self._sync_finished)
+            sync.status_changed.connect(self._sync_status_changed)
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh_in_background)  # never reads on this thread
@@ -946,10 +959,24 @@ class VisitsPage(QWidget):
             self.banner.hide()
         else:
             self._pins_set_up = pins()
-            self.panel.show_visit(current, now, ask_pin=self._pins_set_up)
+            self.panel.show_visit(current, now, ask_pin=self._pins_set_up,
+                                  connected=not self.unconnected)
             self.stack.setCurrentIndex(1)
             self.reminders.set_reminders(visit_reminders(current))
         emit(self.visits_changed, list(self.views))
+
+    @property
+    def unconnected(self) -> bool:
+        """This laptop is known not to be enrolled with a hub: nothing it records reaches
+        one (False while that is not known yet)."""
+        status = self._sync.current if self._sync is not None else None
+        return status is not None and not status.enrolled
+
+    def _sync_status_changed(self, _status: object) -> None:
+        """Enrolled (or no longer) while a visit is under way: say so at once."""
+        if self.current is not None and self._book.is_open:
+            pins = self._pins_set_up
+            self._show_read(self.views, lambda: pins)
 
     def show_banner(self, text: str) -> None:
         self.banner.setStyleSheet(_BANNER_DARK if is_dark(self) else _BANNER_LIGHT)
@@ -964,7 +991,9 @@ class VisitsPage(QWidget):
         self.refresh()
         self.panel.pin.setFocus()
         self._sync_now()
-        emit(self.status, tr("Visit started. Spoke is sending your plan to the hub."))
+        emit(self.status, tr("Visit started. This laptop is not connected to a hub: text your "
+                             "plan to your buddy.") if self.unconnected
+             else tr("Visit started. Spoke is sending your plan to the hub."))
         del visit_id
 
     def check_in(self, kind: CheckInKind) -> bool:
@@ -1050,7 +1079,9 @@ class VisitsPage(QWidget):
         # calls) and keeps saying it truthfully as that changes; a second note here would go
         # stale ("sending it to the hub" after the hub has it).
         self.panel.result.clear_message()
-        emit(self.status, tr("Alarm saved on this laptop; Spoke is sending it to the hub."))
+        emit(self.status, tr("Alarm saved on this laptop, but it is not connected to a hub: "
+                             "nobody knows. Call 999 if you are in danger.") if self.unconnected
+             else tr("Alarm saved on this laptop; Spoke is sending it to the hub."))
         self._sync_now()
         return True
 
