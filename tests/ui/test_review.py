@@ -196,14 +196,14 @@ def test_a_returned_closure_reopens_the_case_for_the_worker(
     # Returning needs a comment: without one nothing is saved.
     review.return_button.click()
     assert not review.return_button.isEnabled(), "no second decision while the first saves"
-    qtbot.waitUntil(review.message.isVisible, timeout=5000)
+    qtbot.waitUntil(review.request_message.isVisible, timeout=5000)
     assert review.return_button.isEnabled()
-    assert "say why" in review.message.text()
+    assert "say why" in review.request_message.text()
     assert supervisor.book.records("sign_off") == []
     review.decision_comment.setPlainText(RETURN)
     review.return_button.click()
     qtbot.waitUntil(lambda: review.sign_model.rowCount() == 0, timeout=5000)
-    assert "reopens" in review.message.text()
+    assert "reopens" in review.request_message.text()
     sync(qtbot, sup_main)
 
     report = sync(qtbot, worker_main)
@@ -529,7 +529,7 @@ def test_a_kind_the_hub_says_needs_approval_is_signed_off_and_the_worker_sees_it
                                                         "police reference"))
     review.return_button.click()
     qtbot.waitUntil(lambda: review.sign_model.rowCount() == 0, timeout=5000)
-    assert review.message.text() == "Returned to the worker with your comment."
+    assert review.request_message.text() == "Returned to the worker with your comment."
     sync(qtbot, sup_main)
 
     sync(qtbot, worker_main)
@@ -638,3 +638,112 @@ def test_the_review_page_names_the_team_instead_of_user_ids(
                     and review.queue_model.row_at(0).cells[3] == "Test Worker A", timeout=10_000)
     assert "Test Worker A" in review.note.toPlainText()
     assert worker.user_id not in review.context.toPlainText()
+
+
+
+def supervisors_page(qtbot: Any, tmp_path: Path, size: tuple[int, int]) -> ReviewPage:
+    """A supervisor's Review page, no hub needed: a worker's safeguarding concern the hub
+    asked sign-off for, and a case supervision's actions due (one overdue)."""
+    from spokeapp.crypto.keyfile import FAST_KDF_FOR_TESTS
+    from spokeapp.domain.records import (
+        Case,
+        CaseSupervision,
+        RaisedTo,
+        SafeguardingConcern,
+        SignOffRequest,
+        YoungPerson,
+    )
+    from spokeapp.domain.supervision import request_id_for
+    from spokeapp.store.casebook import Casebook
+    from spokeapp.ui.tasks import TaskRunner
+
+    book, _key = Casebook.create(tmp_path / "supervisor", "kettle orbit lemon march",
+                                 kdf=FAST_KDF_FOR_TESTS, author="u-worker")
+    person = YoungPerson(id=new_id(), reference="YP-TEST-07", name="Test Person Alpha",
+                         date_of_birth=date(2010, 1, 1))
+    case = Case(id=new_id(), young_person_id=person.id, key_worker="u-worker",
+                opened_on=date(2025, 1, 13))
+    concern = SafeguardingConcern(id=new_id(), case_id=case.id, raised_on=date(2025, 3, 12),
+                                  raised_to=RaisedTo.POLICE, summary="Fictional concern.")
+    book.save(person)
+    book.save(case)
+    book.save(concern, finalise=True)
+    book.author = "u-supervisor"
+    book.save(SignOffRequest(id=request_id_for(concern.id), case_id=case.id,
+                             record_id=concern.id, record_kind=concern.KIND, worker="u-worker",
+                             requested_at=datetime(2025, 3, 12, 9, 0, tzinfo=UTC)),
+              finalise=True)
+    book.save(CaseSupervision(
+        id=new_id(), case_id=case.id, supervisor="u-supervisor", held_on=date(2025, 3, 5),
+        discussion="Fictional discussion.", action_texts=ACTIONS,
+        action_owners=("Test Worker With A Long Name", "u-supervisor"),
+        action_due=(date(2025, 3, 12), date(2025, 3, 19))), finalise=True)
+    tasks = TaskRunner()
+    page = ReviewPage(book, tasks, clock=lambda: datetime(2025, 3, 14, 10, 30, tzinfo=UTC))
+    qtbot.addWidget(page)
+    page.destroyed.connect(book.close)
+    page.resize(*size)
+    page.show()
+    page.refresh()
+    qtbot.waitUntil(lambda: page.actions_model.rowCount() == 2
+                    and page.sign_model.rowCount() == 1, timeout=5000)
+    qtbot.wait(50)
+    return page
+
+
+ACTIONS = ("Ask college about attendance and the lifts home",
+           "Book a strategy meeting with children's social care")
+
+
+def test_each_action_due_is_shown_whole_beside_its_day_and_who(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    """Beside a wide due day the actions were cut to "Ask college ..." and "Book a strateg...":
+    the words the supervisor came to read. Each action wraps, whole, in a row as tall as it,
+    and stays so when the page reloads after a note is marked reviewed."""
+    from PySide6.QtCore import QRect, Qt
+
+    page = supervisors_page(qtbot, tmp_path, (990, 870))  # in a 1280-pixel window
+    table = page.actions
+    metrics = table.fontMetrics()
+    for _reload in range(2):
+        for row, words in enumerate(ACTIONS):
+            cell = table.visualRect(page.actions_model.index(row, 3))
+            room = cell.adjusted(4, 0, -4, 0)  # the cell's own margins
+            needed = metrics.boundingRect(QRect(0, 0, room.width(), 10_000),
+                                          int(Qt.TextFlag.TextWordWrap), words)
+            assert needed.height() <= cell.height(), f"row {row} cut short: {words!r}"
+            assert max(metrics.horizontalAdvance(w) for w in words.split()) <= room.width()
+            assert cell.right() <= table.viewport().width(), "the action runs off the table"
+        with qtbot.waitSignal(page.loaded, timeout=5000):
+            page.refresh()  # as after "Mark reviewed"
+        qtbot.wait(50)
+
+
+def test_what_became_of_a_decision_is_said_beside_its_buttons(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    """The page scrolls on a laptop's screen; "Return with comment" with no comment said why
+    nothing happened at the top of the page, out of sight of the buttons at its foot."""
+    from PySide6.QtWidgets import QScrollArea
+
+    page = supervisors_page(qtbot, tmp_path, (990, 700))
+    area = page.findChild(QScrollArea)
+    assert area is not None
+    area.ensureWidgetVisible(page.return_button)
+    page.return_button.click()
+    qtbot.waitUntil(page.request_message.isVisible, timeout=5000)
+    said = page.request_message
+    assert said.text() == "To return it, say why and what to do next in the comment box."
+
+    def in_sight() -> bool:
+        top = said.mapTo(area.viewport(), said.rect().topLeft()).y()
+        return top >= 0 and top + said.height() <= area.viewport().height()
+
+    qtbot.waitUntil(in_sight, timeout=2000)
+    assert not page.message.isVisible()
+
+    page.decision_comment.setPlainText("Add the police reference, then send it again.")
+    page.return_button.click()
+    qtbot.waitUntil(lambda: page.sign_model.rowCount() == 0, timeout=5000)
+    assert said.text() == "Returned to the worker with your comment."

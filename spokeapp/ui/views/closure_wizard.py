@@ -82,6 +82,8 @@ class _ReasonPage(QWizardPage):
     def __init__(self, wizard: ClosureWizard, today: date) -> None:
         super().__init__(wizard)
         self.setTitle(tr("Why is the case closing?"))
+        # A line under the title, as the next two steps have: the same heading on each step.
+        self.setSubTitle(tr("Say why, and on which day the case closed."))
         self.form = FieldForm(self, _labels())
         # No reason is assumed: the reason feeds the funder's outcome figures.
         self.reason = self.form.add("reason", tr("&Reason"), choice_box(
@@ -213,7 +215,11 @@ class _OutcomePage(QWizardPage):
         super().__init__(wizard)
         self.wizard_ = wizard
         self.setTitle(tr("Outcome"))
-        self.setSubTitle(tr("Check this before closing the case. Once closed, it is final."))
+        # Not "final": a closure is final once a supervisor signs it off, and one they return
+        # reopens the case (the worker's guide, the Review page and the case page say so).
+        self.setSubTitle(tr(
+            "Check this before closing the case. The closure then goes to your supervisor to "
+            "sign off; if they return it, the case opens again for you."))
         self.comparison = QLabel(self)
         self.comparison.setWordWrap(True)
         self.comparison.setAccessibleName(tr("Initial and closing risk"))

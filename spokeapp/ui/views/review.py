@@ -90,6 +90,9 @@ from spokeapp.ui.widgets import (
 
 tr = translator(__name__)
 
+#: The least room, in average characters, an action's words get in the actions table.
+ACTION_CHARACTERS: Final = 18
+
 
 def _paragraph_html(words: str) -> str:
     return f"<p>{html.escape(words)}</p>"
@@ -140,6 +143,15 @@ class ReviewPage(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName(tr("Review summary"))
         self.message = Message(self, name=tr("Review message"))
+        # What became of a press is said beside the buttons pressed (in the room after them,
+        # so in sight whenever they are): the page scrolls, and a word at its top was out of
+        # sight of the sign-off buttons at its foot.
+        self.note_message = Message(self, name=tr("Note message"))
+        self.request_message = Message(self, name=tr("Sign-off message"))
+        for beside_buttons in (self.note_message, self.request_message):
+            policy = beside_buttons.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)  # the room stays: the buttons keep their size
+            beside_buttons.setSizePolicy(policy)
 
         # -- the queue
         self.queue_model = RowsModel(
@@ -170,7 +182,7 @@ class ReviewPage(QWidget):
         queue_buttons = QHBoxLayout()
         queue_buttons.addWidget(self.review_button)
         queue_buttons.addWidget(self.comment_button)
-        queue_buttons.addStretch(1)
+        queue_buttons.addWidget(self.note_message, 1)
         queue_buttons.addWidget(self.supervision_button)
         queue_buttons.addWidget(self.open_button)
         listing = QSplitter(Qt.Orientation.Vertical, queue_box)  # the list, then the note
@@ -203,7 +215,7 @@ class ReviewPage(QWidget):
         sign_buttons = QHBoxLayout()
         sign_buttons.addWidget(self.approve_button)
         sign_buttons.addWidget(self.return_button)
-        sign_buttons.addStretch(1)
+        sign_buttons.addWidget(self.request_message, 1)
         sign_layout = QVBoxLayout(sign_box)
         sign_layout.addWidget(paragraph(tr(
             "Closures, risk levels changed by professional judgement, and what your hub says "
@@ -229,7 +241,7 @@ class ReviewPage(QWidget):
         below.addWidget(sign_box)
         below.addWidget(self._actions_box())
         below.setChildrenCollapsible(False)
-        below.setSizes([3000, 2000])
+        below.setSizes([1000, 1000])  # each needs about half: four columns of short words
         body = QSplitter(Qt.Orientation.Vertical, self)
         body.addWidget(queue_box)
         body.addWidget(below)
@@ -257,18 +269,33 @@ class ReviewPage(QWidget):
                                        self)
         self.actions = rows_table(self.actions_model, tr("Actions due this week or overdue"),
                                   box)
-        # The action's words take the room that is left (elided; the tooltip has them all).
-        self.actions.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.actions.setWordWrap(True)
+        # The action's words take the room that is left and wrap, each row as tall as its
+        # action needs: the action is what the supervisor reads ("Ask college about
+        # attendance"), never cut to "Ask college ..." beside a wide date.
         header = self.actions.horizontalHeader()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the action wraps
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.actions.setWordWrap(True)
+        self.actions.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.actions.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
         self.actions_empty = QLabel(tr("No actions due this week or overdue."), box)
         self.actions_empty.setEnabled(False)
         layout = QVBoxLayout(box)
         layout.addWidget(self.actions)
         layout.addWidget(self.actions_empty)
         return box
+
+    def _make_room_for_actions(self) -> None:
+        """Keep the actions table wide enough for the due day, reference and who, with room
+        left for the action's words a few to a line."""
+        header = self.actions.horizontalHeader()
+        beside = sum(max(header.sectionSizeHint(column), self.actions.sizeHintForColumn(column))
+                     for column in range(3))
+        words = self.actions.fontMetrics().averageCharWidth() * ACTION_CHARACTERS
+        chrome = self.actions.frameWidth() * 2 + self.actions.verticalScrollBar().sizeHint().width()
+        self.actions.setMinimumWidth(beside + words + chrome)
 
     def set_names(self, names: Mapping[str, str]) -> None:
         """Workers' names by user id (from the hub's team view), shown instead of ids."""
@@ -296,6 +323,11 @@ class ReviewPage(QWidget):
             raise error
         self.message.show_error(str(error))
 
+    def _note_failed(self, error: BaseException) -> None:
+        if not isinstance(error, SpokeError):
+            raise error
+        self._only(self.note_message).show_error(str(error))
+
     def show_review(self, data: ReviewData) -> None:
         keep = self.current_item()
         keep_request = self.current_request()
@@ -305,6 +337,7 @@ class ReviewPage(QWidget):
         self.actions_model.set_rows([self._action_row(item, data.me) for item in data.actions])
         self.actions.setVisible(bool(data.actions))
         self.actions_empty.setVisible(not data.actions)
+        self._make_room_for_actions()
         notes, requests = len(data.queue), len(data.sign_offs)
         overdue = sum(1 for item in data.actions if item.due.overdue)
         self.summary.setText(tr(
@@ -437,8 +470,15 @@ class ReviewPage(QWidget):
         return "".join(parts)
 
     # ------------------------------------------------------------------ actions
-    def _saved(self, case_id: str, text: str) -> None:
-        self.message.show_info(text)
+    def _only(self, message: Message) -> Message:
+        """``message``, with the page's other words about earlier presses taken away."""
+        for other in (self.message, self.note_message, self.request_message):
+            if other is not message:
+                other.clear_message()
+        return message
+
+    def _saved(self, case_id: str, text: str, message: Message) -> None:
+        self._only(message).show_info(text)
         emit(self.changed, case_id)
         self.refresh()
 
@@ -452,9 +492,10 @@ class ReviewPage(QWidget):
         self._tasks.write(
             lambda: mark_reviewed(book, record, at),
             lambda _mark: self._saved(
-                record.case_id, tr("Marked reviewed. It goes to the hub at the next sync.")
+                record.case_id, tr("Marked reviewed. It goes to the hub at the next sync."),
+                self.note_message,
             ),
-            self._failed, owner=self, busy=(self.review_button,),
+            self._note_failed, owner=self, busy=(self.review_button,),
         )
 
     def add_comment(self) -> None:
@@ -463,7 +504,7 @@ class ReviewPage(QWidget):
         if item is None:
             return
         if not text:
-            self.message.show_error(tr("Write your comment first."))
+            self._only(self.note_message).show_error(tr("Write your comment first."))
             self.comment.setFocus()
             return
         book, at, record = self._book, self._clock(), item.record
@@ -471,11 +512,12 @@ class ReviewPage(QWidget):
         def saved(_comment: object) -> None:
             self.comment.clear()
             self._saved(record.case_id, tr(
-                "Comment saved. The worker sees it on their record after the next sync."))
+                "Comment saved. The worker sees it on their record after the next sync."),
+                self.note_message)
 
         self._tasks.write(
             lambda: add_comment(book, record.case_id, text, at, about=record),
-            saved, self._failed, owner=self, busy=(self.comment_button,),
+            saved, self._note_failed, owner=self, busy=(self.comment_button,),
         )
 
     def decide(self, outcome: SignOffOutcome) -> None:
@@ -489,7 +531,7 @@ class ReviewPage(QWidget):
         def failed(error: BaseException) -> None:
             if not isinstance(error, SpokeError):
                 raise error
-            self.message.show_error(
+            self._only(self.request_message).show_error(
                 tr("To return it, say why and what to do next in the comment box.")
                 if outcome is SignOffOutcome.RETURNED else str(error)
             )
@@ -503,7 +545,7 @@ class ReviewPage(QWidget):
                 words = tr("Returned: the case reopens for the worker at their next sync.")
             else:
                 words = tr("Returned to the worker with your comment.")
-            self._saved(record.case_id, words)
+            self._saved(record.case_id, words, self.request_message)
 
         self._tasks.write(
             lambda: decide(book, record, outcome, text, at), decided, failed,
@@ -528,7 +570,7 @@ class ReviewPage(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(
             lambda _id: self._saved(case_id, tr("Case supervision recorded. It goes to the hub "
-                                                "at the next sync."))
+                                                "at the next sync."), self.note_message)
         )
         self.dialog = dialog
         dialog.open()
