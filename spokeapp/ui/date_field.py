@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Final
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
@@ -30,6 +31,9 @@ tr = translator(__name__)
 
 #: Naive local "now" (a date field's idea of today comes from it). Tests pass a fixed one.
 LocalClock = Callable[[], datetime]
+
+#: Pixels a line edit keeps around its text: its frame and the margins inside it.
+_TEXT_MARGINS: Final = 16
 
 
 def local_now() -> datetime:
@@ -64,7 +68,11 @@ class DateField(QWidget):
         self.line.setPlaceholderText(
             tr("e.g. yesterday 16:30") if with_time else tr("e.g. 4/12/2026 or yesterday")
         )
-        width = self.line.fontMetrics().averageCharWidth() * (22 if with_time else 18)
+        # Wide enough for its example, whole (in any language): cut short, "e.g. 4/12/2026
+        # or…" does not say what else may be typed.
+        metrics = self.line.fontMetrics()
+        width = max(metrics.averageCharWidth() * (22 if with_time else 18),
+                    metrics.horizontalAdvance(self.line.placeholderText()) + _TEXT_MARGINS)
         self.line.setMinimumWidth(width)
         self.line.setMaximumWidth(int(width * 1.3))
         #: The value in words, beside the text.

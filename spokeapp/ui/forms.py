@@ -300,6 +300,9 @@ class FieldForm:
             note = QLabel(hint, self.widget)
             note.setWordWrap(True)
             note.setEnabled(False)  # drawn muted by the style, in light and dark alike
+            # Right under its field: a dialog's spare height went to the hint, which drew
+            # its words in the middle of it, a gap away from the field they are about.
+            note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             column.addWidget(note)
         if not isinstance(widget, DateField):
             column.addWidget(error)

@@ -7,7 +7,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -173,7 +173,8 @@ def test_a_day_that_cannot_be_used_is_said_before_asking_the_hub(
     page = _page(qtbot, sup_book, TaskRunner())
     page.since.setText("2026-02-30")
     page.list_button.click()
-    assert "From: there is no such day" in page.status.text()
+    assert page.status.text() == ("From is not a date Spoke can read: type it like 4/12/2026, "
+                                  "4 Dec, today or yesterday.")
     page.since.setText("2026-03-05")
     page.until.setText("2026-03-01")
     page.list_button.click()
@@ -255,3 +256,38 @@ def test_every_control_has_an_accessible_name(qtbot: Any, sup_book: Casebook) ->
     assert unnamed_controls(dialog) == []
     qtbot.waitUntil(lambda: "could not be fetched" in dialog.status.text(), timeout=10_000)
     dialog.close()
+
+
+def test_the_days_are_typed_as_every_other_date_in_spoke(qtbot: Any) -> None:
+    """This page alone asked for days as YYYY-MM-DD ("2026-03-02"); everywhere else a day is
+    typed as a worker writes it: 2/3/2026, 2 Mar, yesterday. Each is sent to the hub as the
+    day it means; the hub's own form still works."""
+    from spokeapp.ui.views.audit import HubAudit
+
+    asked: list[Any] = []
+
+    def listing(query: Any) -> dict[str, Any]:
+        asked.append(query)
+        return {"scope": "team:team-x", "entries": [], "next_cursor": None,
+                "flagged_accounts": [], "flag_cases": 20, "flag_window_minutes": 60}
+
+    hub = HubAudit(page=listing, export=lambda _query: b"", devices=lambda: {"devices": []},
+                   report=lambda _device: {})
+    tasks = TaskRunner()
+    page = AuditPage(tasks, hub, clock=clock)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.since.placeholderText() == "e.g. 4/12/2026 or yesterday"
+    today = clock().astimezone().date()  # the laptop's own day
+    for since, until in (("1/3/2026", "today"), ("yesterday", "2026-03-02")):
+        page.since.setText(since)
+        page.until.setText(until)
+        filters = page.filters()
+        assert filters.since == ("2026-03-01" if since != "yesterday"
+                                 else (today - timedelta(days=1)).isoformat()), since
+        assert filters.until == ("2026-03-02" if until != "today" else today.isoformat())
+        page.list_button.click()
+        qtbot.waitUntil(lambda: page.list_button.isEnabled(), timeout=5000)
+        assert page.status.text().startswith("0 entries"), page.status.text()
+    assert len(asked) == 2
+    tasks.wait()

@@ -7,7 +7,14 @@ from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLineEdit,
+    QStyle,
+    QStyleOptionFrame,
+    QVBoxLayout,
+    QWidget,
+)
 
 from spokeapp.ui.date_field import DateField
 from spokeapp.ui.forms import capture_fields, date_edit, day_of, restore_fields
@@ -137,3 +144,22 @@ def test_a_form_s_spare_height_leaves_no_gap_under_a_date_but_its_problem_has_ro
     qtbot.waitUntil(field.status.isVisible)
     assert field.status.geometry().bottom() < field.height(), "its problem is cut off"
     assert after.geometry().top() >= field.geometry().bottom()
+
+
+def _room_for_text(line: QLineEdit) -> int:
+    """The width a line edit draws its text (or its example) in: the style's contents rect
+    less the line edit's own two-pixel margin each side."""
+    option = QStyleOptionFrame()
+    line.initStyleOption(option)
+    contents = line.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, line)
+    return contents.width() - 4
+
+
+def test_an_empty_date_shows_its_whole_example_of_what_to_type(qtbot: Any) -> None:
+    for with_time in (False, True):
+        _window, field, _after = _field(qtbot, with_time=with_time)
+        line = field.line
+        example = line.placeholderText()
+        assert example in ("e.g. 4/12/2026 or yesterday", "e.g. yesterday 16:30")
+        assert line.fontMetrics().horizontalAdvance(example) <= _room_for_text(line), (
+            f"the example is cut short: {example!r}")

@@ -146,3 +146,37 @@ def test_no_form_fills_in_the_day_it_happened(qtbot: Any, book: Casebook, kind: 
     assert date_field.status.text() == ""
     assert label not in dialog.summary.text().split(": ", 1)[-1].split(", ")
     dialog.dirty = False
+
+
+@pytest.mark.parametrize("kind", ["concern", "group"])
+def test_a_hint_sits_right_under_its_field_however_tall_the_dialog(
+    qtbot: Any, book: Casebook, kind: str
+) -> None:
+    """A dialog taller than its fields need gave the spare height to the hints, which drew
+    their words in the middle of it: a gap away from the field they are about."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtWidgets import QLabel, QStyle
+
+    from spokeapp.ui.views.record_dialogs import GroupSessionDialog
+
+    case_id = book.caseload()[0].case_id
+    dialog: Any = {
+        "concern": lambda: ConcernDialog(book, case_id, today=TODAY),
+        "group": lambda: GroupSessionDialog(book, today=TODAY),
+    }[kind]()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.resize(dialog.width(), dialog.height() + 200)
+    qtbot.wait(50)
+    field = {"concern": "their_reference", "group": "young_people_reached"}[kind]
+    widget = dialog.form.inputs[field]
+    hint = widget.toolTip()
+    note = next(label for label in widget.parentWidget().findChildren(QLabel)
+                if label.text() == hint)
+    words = QStyle.alignedRect(
+        note.layoutDirection(), note.alignment(),
+        QSize(note.width(), note.heightForWidth(note.width())), note.contentsRect())
+    gap = note.mapTo(dialog, words.topLeft()).y() - widget.mapTo(
+        dialog, widget.rect().bottomLeft()).y()
+    assert gap <= note.fontMetrics().lineSpacing() // 2, f"{gap} px between field and hint"
+    dialog.dirty = False

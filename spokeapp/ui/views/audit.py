@@ -48,6 +48,7 @@ from spokeapp.present.audit import (
     scope_words,
     summary_line,
 )
+from spokeapp.present.dates import DateProblem, read_day
 from spokeapp.store.casebook import Casebook
 from spokeapp.sync.client import HubClient, HubUnreachable
 from spokeapp.sync.enrolled import enrolled_client
@@ -134,9 +135,11 @@ class AuditPage(QWidget):
         self.case.setPlaceholderText(tr("e.g. YP-0007"))
         self.since = QLineEdit(self)
         self.until = QLineEdit(self)
+        # Typed as every other date in Spoke ("4/12/2026", "4 Dec", "yesterday"; the hub's
+        # 2026-12-04 too), not only as YYYY-MM-DD, which this page alone used to ask for.
         for day in (self.since, self.until):
-            day.setPlaceholderText(tr("YYYY-MM-DD"))
-            day.setMaxLength(10)
+            day.setPlaceholderText(tr("e.g. 4/12/2026 or yesterday"))
+            day.setMaxLength(40)
         self.action = QComboBox(self)
         for index in range(len(ACTION_CHOICES)):
             self.action.addItem(action_choice_label(index), index)
@@ -199,9 +202,31 @@ class AuditPage(QWidget):
         self.report_dialog: DeviceReportDialog | None = None
         self.status.show_info(tr("Set the filters you need and choose List entries."))
 
+    def _today(self) -> date:
+        return self._clock().astimezone().date()
+
+    def _typed_day(self, field: QLineEdit) -> str:
+        """The day typed in ``field`` as the hub takes it (YYYY-MM-DD); as typed when it is
+        not a day (``_day_problem`` says why)."""
+        try:
+            day = read_day(field.text(), self._today())
+        except DateProblem:
+            return field.text()
+        return day.isoformat() if day is not None else ""
+
+    def _day_problem(self) -> str | None:
+        """Why a typed From or To is not a day, in the words every date field uses."""
+        for label, field in ((tr("From"), self.since), (tr("To"), self.until)):
+            try:
+                read_day(field.text(), self._today())
+            except DateProblem as exc:
+                return tr("{field} {problem}.").format(field=label, problem=exc)
+        return None
+
     def filters(self) -> AuditFilters:
         return AuditFilters(person=self.person.text(), case=self.case.text(),
-                            since=self.since.text(), until=self.until.text(),
+                            since=self._typed_day(self.since),
+                            until=self._typed_day(self.until),
                             action=self._action_index(),
                             flagged_only=self.flagged_only.isChecked())
 
@@ -211,6 +236,10 @@ class AuditPage(QWidget):
 
     def load(self) -> None:
         """Ask the hub for the entries matching the filters (off the GUI thread)."""
+        problem = self._day_problem()
+        if problem is not None:  # said here, before asking the hub
+            self.status.show_error(problem)
+            return
         filters = self.filters()
         try:
             filters.query()  # a day that cannot be used is said here, before asking the hub

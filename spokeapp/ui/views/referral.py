@@ -596,6 +596,9 @@ class ReferralsPage(QWidget):
         if self._selecting:
             return
         shown = self._found.get(self.selected_referral_id() or "")
+        # Nothing to open with no referral chosen (none yet): the button said it would open
+        # one and did nothing.
+        self.open_button.setEnabled(shown is not None)
         if shown is None:
             self.documents.show_referral(None)
             self.documents.hide()
