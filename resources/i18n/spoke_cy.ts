@@ -5468,6 +5468,10 @@ They are kept on this laptop and sent the next time Spoke is open and connected.
     <context>
         <name>spokeapp.ui.sync_bridge</name>
         <message>
+            <source>Spoke cannot reach a hub at that address (no connection, or the hub is down). Check the hub address and your connection, then press Enrol this laptop again. Until it is enrolled, your records stay only on this laptop.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Enrolment failed unexpectedly; please try again.</source>
             <translation type="unfinished" />
         </message>
@@ -6147,7 +6151,7 @@ They are kept on this laptop and sent the next time Spoke is open and connected.
             <translation type="unfinished" />
         </message>
         <message>
-            <source>YYYY-MM-DD</source>
+            <source>e.g. 4/12/2026 or yesterday</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -6207,6 +6211,14 @@ They are kept on this laptop and sent the next time Spoke is open and connected.
             <translation type="unfinished" />
         </message>
         <message>
+            <source>From</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>To</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Device report status</source>
             <translation type="unfinished" />
         </message>
@@ -6252,6 +6264,10 @@ They are kept on this laptop and sent the next time Spoke is open and connected.
         </message>
         <message>
             <source>{n} laptop(s) on the hub. Choose one and Show report.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{field} {problem}.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -7117,6 +7133,10 @@ Your note goes to your team's supervisors only: the worker does not receive it. 
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Say why, and on which day the case closed.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>&amp;Reason</source>
             <translation type="unfinished" />
         </message>
@@ -7161,7 +7181,7 @@ Your note goes to your team's supervisors only: the worker does not receive it. 
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Check this before closing the case. Once closed, it is final.</source>
+            <source>Check this before closing the case. The closure then goes to your supervisor to sign off; if they return it, the case opens again for you.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -8744,6 +8764,14 @@ At closing: {closing}.</source>
         </message>
         <message>
             <source>Review message</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Note message</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sign-off message</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -10474,14 +10502,6 @@ At closing: {closing}.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Visit started. Spoke is sending your plan to the hub.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Alarm saved on this laptop; Spoke is sending it to the hub.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Check-in and duress PINs</source>
             <translation type="unfinished" />
         </message>
@@ -10522,14 +10542,6 @@ At closing: {closing}.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>NOT ARMED — the hub is not watching this visit yet</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Your hub has not confirmed your plan, so nobody will be alerted if you miss a check-in. Text the plan below to your buddy from your phone now. Spoke sends the plan the moment a connection appears, before anything else.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Nobody will be alerted: text your plan to your buddy</source>
             <translation type="unfinished" />
         </message>
@@ -10554,6 +10566,14 @@ At closing: {closing}.</source>
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Visit started. This laptop is not connected to a hub: text your plan to your buddy.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Visit started. Spoke is sending your plan to the hub.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Type your PIN to check in.</source>
             <translation type="unfinished" />
         </message>
@@ -10566,11 +10586,35 @@ At closing: {closing}.</source>
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Alarm saved on this laptop, but it is not connected to a hub: nobody knows. Call 999 if you are in danger.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Alarm saved on this laptop; Spoke is sending it to the hub.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Armed, but the hub has nobody to alert — call your manager</source>
             <translation type="unfinished" />
         </message>
         <message>
             <source>The hub is watching the clock, but no contact or notifier is set up on it, so a missed check-in or an alarm reaches no one. Text the plan below to your buddy from your phone, and tell your manager the hub needs setting up.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>NOT ARMED — this laptop is not connected to a hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No hub is watching this visit, so nobody will be alerted if you miss a check-in or raise the alarm. Text the plan below to your buddy from your phone now, and go only if your buddy is watching for you. To connect this laptop, ask your hub administrator for an enrolment code (Sync page, Ctrl+9).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>NOT ARMED — the hub is not watching this visit yet</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Your hub has not confirmed your plan, so nobody will be alerted if you miss a check-in. Text the plan below to your buddy from your phone now. Spoke sends the plan the moment a connection appears, before anything else.</source>
             <translation type="unfinished" />
         </message>
         <message>

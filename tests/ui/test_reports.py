@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import errno
+import os
+import stat
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -30,7 +33,9 @@ from spokeapp.store.casebook import Casebook
 from spokeapp.sync.engine import SyncEngine
 from spokeapp.sync.reports import fetch_report
 from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.views import reports
 from spokeapp.ui.views.reports import ORGANISATION_SETTING, ReportsPage
+from tests.conftest import require
 from tests.helpers.hub import running_hub, sqlite_url
 from tests.helpers.records import case, referral, young_person
 
@@ -351,3 +356,81 @@ def test_locking_while_the_organisation_is_being_typed_loses_nothing_and_shows_n
     book.close()  # Spoke locks: the field loses focus after the casebook has gone
     page.organisation_edit.editingFinished.emit()  # before: "The casebook is locked." raised
     assert page.organisation_edit.text() == "Fictional Charity South"
+
+
+def test_each_area_s_name_is_shown_whole_in_the_table_by_area(
+    qtbot: Any, page: ReportsPage
+) -> None:
+    """Beside seven one-line headings ("Open in period", "Risk not lower"...) the charts'
+    half of the page left the area column room for "Dem…" and "Not k…": which area is which
+    could not be read. The counts' headings go on two lines; the names are whole."""
+    from PySide6.QtGui import QFontMetrics
+
+    page.resize(990, 740)  # the page in a 1280 x 800 window, beside the list of pages
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.wait(50)
+    table = page.area_table
+    names = [table.item(row, 0) for row in range(table.rowCount())]
+    assert [item.text() for item in names] == ["Not known or not recorded", "All areas"]
+    for item in names:
+        width = QFontMetrics(item.font()).horizontalAdvance(item.text())
+        assert width + 8 <= table.columnWidth(0), f"{item.text()!r} is cut short"
+    heading = table.horizontalHeaderItem(1).text()
+    assert heading == "Open in\nperiod"
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The usual umask (0022), under which a file written plainly is readable by everyone,
+    so a test of owner-only files cannot pass by the test runner's own umask."""
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.usefixtures("usual_umask")
+def test_the_csv_and_the_pdf_are_readable_by_the_worker_only(
+    page: ReportsPage, tmp_path: Path
+) -> None:
+    """They name staff and hold the service's counts, outside the encrypted casebook: they
+    were written 0644, readable by every user of the laptop. Now 0600, also when they
+    replace an earlier export readable by everyone, and no temporary file is left."""
+    require(os.name == "posix", "file modes are POSIX")
+    out = tmp_path / "out"
+    out.mkdir()
+    for name, export in (("report.csv", page.export_csv), ("report.pdf", page.export_pdf)):
+        export(out / name)
+        assert stat.S_IMODE((out / name).stat().st_mode) == 0o600, name
+        (out / name).chmod(0o644)  # as an earlier export was
+        export(out / name)
+        assert stat.S_IMODE((out / name).stat().st_mode) == 0o600, name
+    assert sorted(path.name for path in out.iterdir()) == ["report.csv", "report.pdf"]
+    assert "Referrals received 12" in _pdf_text(out / "report.pdf")
+
+
+def test_a_pdf_that_cannot_be_finished_leaves_nothing_and_says_so(
+    page: ReportsPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure part way through the PDF left part of it at the name the worker chose,
+    beside a message that it could not be saved. Now nothing is left, and an earlier
+    export of the same name is as it was."""
+    out = tmp_path / "out"
+    out.mkdir()
+    earlier = out / "report.pdf"
+    earlier.write_bytes(b"earlier")
+
+    def disk_full(*_args: object, **_kwargs: object) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    # The second pass draws the pages after the first has counted them.
+    real_run = reports._PdfLayout.run
+    monkeypatch.setattr(reports._PdfLayout, "run", lambda self, *, draw, pages=0: (
+        disk_full() if draw else real_run(self, draw=draw, pages=pages)))
+    page._export(page.export_pdf, earlier)
+    assert "Could not save report.pdf" in page.message.text()
+    assert "choose another folder" in page.message.text()
+    assert sorted(path.name for path in out.iterdir()) == ["report.pdf"]
+    assert earlier.read_bytes() == b"earlier"

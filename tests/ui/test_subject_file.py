@@ -5,7 +5,9 @@ laptop's copy with a clear message."""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import stat
 from datetime import date
 from pathlib import Path
@@ -21,7 +23,9 @@ from spokeapp.domain.records.casework import InformationShare, ShareBasis
 from spokeapp.present.subject_file import MARKING
 from spokeapp.sync.client import HubUnreachable
 from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.views import subject_file
 from spokeapp.ui.views.subject_file import OFFLINE_NOTE, SubjectFileDialog
+from tests.conftest import require
 
 from .conftest import NOW, unlock
 from .test_accessibility import unnamed_controls
@@ -190,3 +194,72 @@ def test_a_supervisor_offline_gets_this_laptops_file_with_a_clear_message(
     share = _shares(shell, case_id)[0]
     assert (share.basis, share.recipient_detail) == (
         ShareBasis.SUBJECT_ACCESS, "The young person (subject access)")
+
+
+def _worker_dialog(qtbot: Any, make_shell: Any, out: Path) -> SubjectFileDialog:
+    """The dialog for the first case, saving in ``out`` for the young person (subject access:
+    no basis needed)."""
+    shell = make_shell()
+    unlock(qtbot, shell)
+    case_id = open_first_case(qtbot, shell.main_window)
+    dialog = SubjectFileDialog(shell.book, case_id, today=NOW.date(), now=lambda: NOW,
+                               user_id="u-fict-worker", tasks=TaskRunner(), folder=out)
+    qtbot.addWidget(dialog)
+    dialog.choose("young_person")
+    return dialog
+
+
+@pytest.mark.parametrize("failing", ["pdf", "json"])
+def test_a_file_that_cannot_be_saved_leaves_nothing_of_this_attempt_in_the_folder(
+    qtbot: Any, make_shell: Any, seeded: str, out: Path, monkeypatch: pytest.MonkeyPatch,
+    failing: str,
+) -> None:
+    """The JSON was written first and the PDF after: when the PDF failed the worker was told
+    the file "could not be saved" and to choose another folder, yet the whole JSON (and part
+    of the PDF) stayed in this one, in plaintext. Now nothing this attempt wrote is left,
+    and a file from an earlier save is left as it was."""
+    earlier = out / "YP-TEST-01-file.json"
+    earlier.write_text('{"earlier": true}', encoding="utf-8")
+    real_pdf = subject_file.write_pdf
+
+    def disk_full_mid_pdf(path: Path, bundle: Any, recipient: str) -> int:
+        with path.open("ab") as handle:  # part of a PDF, as a full disk leaves it
+            handle.write(b"%PDF-1.4\n% Test Person Alpha, part of the file")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def disk_full(path: Path, data: bytes, mode: int = 0o600) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    if failing == "pdf":
+        monkeypatch.setattr(subject_file, "write_pdf", disk_full_mid_pdf)
+    else:  # the PDF is whole, then the JSON cannot be written
+        monkeypatch.setattr(subject_file, "write_pdf", real_pdf)
+        monkeypatch.setattr(subject_file, "write_atomically", disk_full)
+    dialog = _worker_dialog(qtbot, make_shell, out)
+    with qtbot.assertNotEmitted(dialog.saved, wait=0):
+        assert dialog.save()
+        qtbot.waitUntil(lambda: "could not be saved" in dialog.message.text(), timeout=10000)
+    assert "No space left on device" in dialog.message.text()
+    assert "Choose another folder and save again" in dialog.message.text()
+    assert sorted(path.name for path in out.iterdir()) == ["YP-TEST-01-file.json"]
+    assert earlier.read_text(encoding="utf-8") == '{"earlier": true}'
+
+
+def test_saving_over_an_earlier_file_leaves_both_owner_only_and_no_temporary_files(
+    qtbot: Any, make_shell: Any, seeded: str, out: Path
+) -> None:
+    """A file saved before (here readable by everyone) is replaced by an owner-only one, and
+    the temporary files the new ones were written to are gone."""
+    require(os.name == "posix", "file modes are POSIX")
+    for name in ("YP-TEST-01-file.pdf", "YP-TEST-01-file.json"):
+        (out / name).write_bytes(b"earlier")
+        (out / name).chmod(0o644)
+    dialog = _worker_dialog(qtbot, make_shell, out)
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        assert dialog.save()
+    names = sorted(path.name for path in out.iterdir())
+    assert names == ["YP-TEST-01-file.json", "YP-TEST-01-file.pdf"]
+    for name in names:
+        assert stat.S_IMODE((out / name).stat().st_mode) == 0o600, name
+        assert (out / name).read_bytes() != b"earlier", name
+    assert pypdf.PdfReader(out / "YP-TEST-01-file.pdf").pages

@@ -20,7 +20,10 @@ filled from the hub's reports), the period, its page number and "Official - sens
 
 from __future__ import annotations
 
+import errno
 import html
+import os
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -67,6 +70,7 @@ from PySide6.QtWidgets import (
 )
 
 from spokeapp import i18n
+from spokeapp.crypto.keyfile import write_atomically
 from spokeapp.domain.errors import SpokeError
 from spokeapp.domain.records import (
     CLOSURE_REASON_SHORT_LABELS,
@@ -126,6 +130,7 @@ FetchNames = Callable[[], dict[str, str]]
 MARKING: Final = tr.noop("Official - sensitive")
 """The protective marking at the top and bottom of every PDF page."""
 ORGANISATION_SETTING: Final = "report.organisation"
+_NO_FOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)  # not on Windows
 
 def _names_unavailable(error: BaseException) -> None:
     """Offline (or not a supervisor any more): colleagues stay "Unnamed worker N"."""
@@ -186,6 +191,15 @@ AREA_EXPLAINED: Final = tr.noop(
 
 def _area_headings() -> list[str]:
     return [tr(words) for words in AREA_HEADINGS.values()]
+
+
+def _two_lines(words: str) -> str:
+    """A heading of several words on two lines, broken at the space nearest its middle."""
+    spaces = [at for at, letter in enumerate(words) if letter == " "]
+    if not spaces:
+        return words
+    middle = min(spaces, key=lambda at: abs(len(words) - 2 * at))
+    return f"{words[:middle]}\n{words[middle + 1:]}"
 
 
 def _period_words(period: Period) -> str:
@@ -313,7 +327,26 @@ def write_pdf(path: Path, report: Report, *, funder: bool, title: str,
               organisation: str = "") -> None:
     """Write the report as an A4 PDF: the figures table, then the charts (the same charts as
     on screen, drawn at a fixed size for print, with the same suppressed figures). Every page
-    carries the organisation, the period, "Page N of M" and the marking (:data:`MARKING`)."""
+    carries the organisation, the period, "Page N of M" and the marking (:data:`MARKING`).
+
+    The PDF names staff and counts, outside the encrypted casebook: it is written to a new
+    owner-only (0600) file beside ``path`` (``QPdfWriter`` keeps the mode of the file it
+    writes to) and renamed onto ``path`` only when whole, so it is never readable by other
+    users of the laptop and a failure leaves no part of it (and any earlier file as it was)."""
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW, 0o600))
+    try:
+        _draw_pdf(temp, report, funder=funder, title=title, organisation=organisation)
+        if temp.stat().st_size == 0:
+            raise OSError(errno.EIO, "the PDF could not be written")
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def _draw_pdf(path: Path, report: Report, *, funder: bool, title: str,
+              organisation: str) -> None:
     by_key = {row.key: row for row in report.shown(funder=funder)}
     charts = [ReportChart(chart_title, bars) for chart_title, bars in _CHARTS]
     for chart in charts:
@@ -328,6 +361,8 @@ def write_pdf(path: Path, report: Report, *, funder: bool, title: str,
     writer.setResolution(300)
     painter = QPainter(writer)
     try:
+        if not painter.isActive():  # the file could not be opened: Qt only prints a warning
+            raise OSError(errno.EIO, "the PDF could not be written")
         layout = _PdfLayout(painter, writer, report, funder=funder, title=title,
                             organisation=organisation or report.organisation, charts=charts)
         pages = layout.run(draw=False)  # first count the pages, for "Page N of M"
@@ -626,7 +661,10 @@ class ReportsPage(QWidget):
         self.areas_note = QLabel(tr(AREA_EXPLAINED), charts)
         self.areas_note.setWordWrap(True)
         self.area_table = QTableWidget(0, len(AREA_COLUMNS) + 1, charts)
-        self.area_table.setHorizontalHeaderLabels([tr("Area"), *_area_headings()])
+        # The counts' headings on two lines, so their columns leave the area's name its
+        # room: beside seven one-line headings "Demo Shire" was cut to "Dem…".
+        self.area_table.setHorizontalHeaderLabels(
+            [tr("Area"), *(_two_lines(words) for words in _area_headings())])
         self.area_table.setAccessibleName(section_words(SECTION_AREAS))
         self.area_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.area_table.setTabKeyNavigation(False)
@@ -1010,8 +1048,9 @@ class ReportsPage(QWidget):
     def export_csv(self, path: Path) -> None:
         """Write the figures shown (the funder form if ticked) as CSV."""
         assert self.report is not None
-        path.write_text(report_csv(self.report, funder=self.funder), encoding="utf-8",
-                        newline="")
+        # Owner-only (0600) and whole, like the audit export: it names staff, outside the
+        # encrypted casebook, on a laptop other people may also log in to.
+        write_atomically(path, report_csv(self.report, funder=self.funder).encode("utf-8"))
         self._audit("report.export_csv")
         self.message.show_info(tr("Saved the figures as {name}.").format(name=path.name))
 

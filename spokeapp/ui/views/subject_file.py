@@ -6,8 +6,9 @@ does anything (``spokeapp.present.subject_file.share_problems``); the young pers
 parent or carer (subject access) and a handover to another Spoke worker need neither. Saving
 makes the bundle (a supervisor or admin: the organisation's file from the hub, falling back to
 this laptop's casebook with a clear message when the hub cannot be reached; a worker: their own
-casebook), writes ``<reference>-file.pdf`` and ``<reference>-file.json`` (owner-only) in the
-folder chosen, and records an ``InformationShare`` through the casebook, so it syncs.
+casebook), writes ``<reference>-file.pdf`` and ``<reference>-file.json`` (owner-only, both or
+neither: :func:`write_files`) in the folder chosen, and records an ``InformationShare`` through
+the casebook, so it syncs.
 
 The PDF (:func:`write_pdf`) is a ``QTextDocument`` laid out on A4 pages by ``QPdfWriter``: every
 section, flagged items marked FOR REVIEW, the marking :data:`MARKING` at the top and bottom of
@@ -16,9 +17,12 @@ each page and "Page N of M".
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import html
 import json
 import os
+import secrets
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -79,7 +83,7 @@ from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.widgets import Message, close_and_save
 
 __all__ = ["MARKING", "SubjectFileDialog", "file_document", "hub_fetcher", "render_first_page",
-           "write_pdf"]
+           "write_files", "write_pdf"]
 
 tr = translator(__name__)
 
@@ -88,6 +92,7 @@ OFFLINE_NOTE: Final = tr.noop(
     "The hub could not be reached, so this file was made from this laptop's casebook only: "
     "it holds what this laptop has, not the organisation's whole file.")
 _FOR_REVIEW_COLOUR: Final = "#8a3b00"
+_NO_FOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)  # not on Windows
 
 
 def hub_fetcher(book: Casebook) -> HubFetch:
@@ -188,6 +193,8 @@ def write_pdf(path: Path, bundle: Mapping[str, Any], recipient: str) -> int:
     document.setPageSize(pages.body)
     total = document.pageCount()
     painter = QPainter(writer)
+    if not painter.isActive():  # the file could not be opened: Qt only prints a warning
+        raise OSError(errno.EIO, "the PDF could not be written")
     try:
         for n in range(total):
             if n:
@@ -216,9 +223,47 @@ def render_first_page(bundle: Mapping[str, Any], recipient: str, width: int = 79
     return image
 
 
-def _write_json(path: Path, bundle: Mapping[str, Any]) -> None:
-    """Owner-only (0600) and whole: a crash leaves the old file or the new one."""
-    write_atomically(path, json.dumps(bundle, ensure_ascii=False, indent=1).encode("utf-8"))
+def _temp_beside(path: Path) -> Path:
+    """A new, empty, owner-only (0600) file in ``path``'s folder, for writing ``path`` in
+    full before it is put in place. Created 0600 before any data is written because
+    ``QPdfWriter`` keeps the mode of the file it writes to; same folder so ``os.replace``
+    is a rename."""
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW, 0o600))
+    return temp
+
+
+def write_files(pdf: Path, data: Path, bundle: Mapping[str, Any], recipient: str) -> None:
+    """Write the PDF and the JSON, owner-only (0600), both or neither.
+
+    Each is written in full to a temporary file beside it and only then renamed into place,
+    so when anything fails (a full disk, a PDF that cannot be laid out) nothing this attempt
+    wrote is left in the folder: "could not be saved" is then true, and no plaintext copy of
+    a young person's file lingers where the worker was told none is. A file of the same name
+    from an earlier save is left as it was. (Only if the second rename fails has the first
+    already replaced its earlier file; what is there then is this attempt's PDF, removed.)"""
+    temps: list[Path] = []
+    placed: list[Path] = []
+    try:
+        temps.append(_temp_beside(pdf))
+        if write_pdf(temps[0], bundle, recipient) < 1 or temps[0].stat().st_size == 0:
+            raise OSError(errno.EIO, "the PDF could not be written")
+        temps.append(_temp_beside(data))
+        write_atomically(temps[1], json.dumps(bundle, ensure_ascii=False,
+                                              indent=1).encode("utf-8"))
+        for path in (pdf, data):
+            if path.is_dir():  # checked before either rename, so neither is half-done
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        # The PDF first: on Windows it is the one a reader may hold open, so a refusal
+        # comes before anything is in place.
+        for temp, path in zip(temps, (pdf, data), strict=True):
+            os.replace(temp, path)
+            placed.append(path)
+    except BaseException:
+        for leftover in (*temps, *placed):
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
+        raise
 
 
 # --------------------------------------------------------------------------- the dialog
@@ -415,13 +460,7 @@ class SubjectFileDialog(QDialog):
         stem = f"{reference}-file"
         self.pdf_path = folder / f"{stem}.pdf"
         try:
-            _write_json(folder / f"{stem}.json", bundle)
-            # Owner-only before any data is written: the writer keeps the file's mode.
-            os.close(os.open(self.pdf_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
-            os.chmod(self.pdf_path, 0o600)
-            if write_pdf(self.pdf_path, bundle, self.recipient_key) < 1:
-                raise OSError("the PDF could not be written")
-            os.chmod(self.pdf_path, 0o600)
+            write_files(self.pdf_path, folder / f"{stem}.json", bundle, self.recipient_key)
         except OSError as error:
             self.message.show_error(tr(
                 "The share is recorded, but the file could not be saved in that folder "
