@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QAbstractItemModelTester
 
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import ContactType, Session
 from spokeapp.store.casebook import Casebook
 from spokeapp.ui.models.caseload import CaseloadModel, Column
 
@@ -74,3 +77,35 @@ def test_hide_names_shows_references_only(
     shell.lock()  # the choice is remembered (inside the casebook) for next time
     unlock(qtbot, shell)
     assert shell.main_window.caseload.table.isColumnHidden(Column.NAME)
+
+
+def test_notes_found_get_room_to_be_read(
+    qtbot: Any, make_shell: Any, seeded: str, profile: Path
+) -> None:
+    """The search pane was one line high while it had no results, and stayed so when they
+    came: "6 notes found" showed two rows under a half-empty caseload. When results appear
+    they get two fifths of the page; cleared, the space goes back to the cases."""
+    with Casebook.open(profile, PASSPHRASE) as book:
+        case = next(s.record for s in book.records("case"))
+        for n in range(6):
+            book.save(Session(
+                id=new_id(), case_id=case.id, contact_type=ContactType.PHONE,
+                occurred_at=datetime(2025, 3, 10 + n, 17, 0, tzinfo=UTC), duration_minutes=20,
+                discussed=f"Talked about the skatepark on Saturdays, week {n}."), finalise=True)
+    shell = make_shell()
+    unlock(qtbot, shell)
+    main = shell.main_window
+    main.resize(1280, 800)
+    main.show_page(1)
+    page = main.caseload
+    qtbot.keyClicks(page.search_edit, "skatepark")
+    qtbot.waitUntil(lambda: page.hits_model.rowCount() == 6, timeout=5000)
+    assert page.search_status.text() == "6 notes found"
+    row_height = page.hits.verticalHeader().defaultSectionSize()
+    shown = page.hits.viewport().height() // row_height
+    assert shown >= 5, f"only {shown} rows of notes found can be seen"
+
+    page.search_edit.clear()
+    page.search_now()
+    assert page.hits.isHidden()
+    assert page.table.height() > page.height() * 2 // 3

@@ -173,6 +173,7 @@ class CaseloadPage(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
+        self._splitter = splitter
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading(tr("Caseload"), self))
@@ -217,13 +218,25 @@ class CaseloadPage(QWidget):
             emit(self.open_case, case_id, "")
 
     # ------------------------------------------------------------------ search
+    def _make_room_for_hits(self) -> None:
+        """Give the notes found two fifths of the page when they appear. The splitter shared
+        its height out while they were hidden, so the search pane was one line high, and the
+        results showed in a strip of two rows under a half-empty caseload. A split the worker
+        drags while results are showing is kept until the search is cleared."""
+        total = sum(self._splitter.sizes())
+        if total > 0:
+            self._splitter.setSizes([total - total * 2 // 5, total * 2 // 5])
+
     def search_now(self) -> None:
         self._search_timer.stop()
         text = self.search_edit.text().strip()
         book = self._book
         if not text or book is None or self._tasks is None:
             self.hits_model.set_rows([])
-            self.hits.hide()
+            if not self.hits.isHidden():
+                self.hits.hide()
+                # The cases take the space back (the search row keeps its own height).
+                self._splitter.setSizes([sum(self._splitter.sizes()), 0])
             self.search_status.clear()
             return
         self.search_status.setText(tr("Searching…"))
@@ -252,7 +265,9 @@ class CaseloadPage(QWidget):
             for hit in hits
         ]
         self.hits_model.set_rows(rows)
-        self.hits.setVisible(True)
+        if self.hits.isHidden():
+            self.hits.setVisible(True)
+            self._make_room_for_hits()
         count = len(rows)
         self.search_status.setText(
             tr("Nothing found") if not count
