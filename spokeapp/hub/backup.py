@@ -52,6 +52,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import sqlcipher3.dbapi2 as sqlcipher_dbapi
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from platformdirs import user_data_dir
@@ -247,8 +248,7 @@ def backup(database_url: str, target: Path, *, key_file: Path | None = None) -> 
         raise BackupError(f"{target} already exists; choose a new file for the backup.")
     source = embedded_path(database_url)
     key_hex = read_key(source).hex()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    os.close(_new_private_file(target))
     engine = make_engine(database_url)
     try:
         with engine.connect() as connection:
@@ -290,6 +290,27 @@ def backup(database_url: str, target: Path, *, key_file: Path | None = None) -> 
     return HubMark(str(hub_id), str(epoch), int(seq))
 
 
+def _new_private_file(target: Path) -> int:
+    """A new, empty 0600 file at ``target`` (its folder made if missing), open for writing;
+    BackupError saying why if it cannot be made."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(
+            f"The backup cannot be written to {target}: its folder cannot be made "
+            f"({exc.strerror or type(exc).__name__}). Nothing was written."
+        ) from None
+    try:
+        return os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise BackupError(f"{target} already exists; choose a new file for the backup.") from None
+    except OSError as exc:
+        raise BackupError(
+            f"The backup cannot be written to {target} ({exc.strerror or type(exc).__name__}): "
+            "choose a folder the hub's user may write to. Nothing was written."
+        ) from None
+
+
 def restore(database_url: str, source: Path, *, key_file: Path | None = None,
             mark_file: Path | None = None) -> tuple[HubMark, str]:
     """Put a backup made by :func:`backup` back in place of the hub (which must not be
@@ -308,6 +329,13 @@ def restore(database_url: str, source: Path, *, key_file: Path | None = None,
             f"No key file at {key_path(db_path)}: put back the key file the hub was made with "
             "(backups use the hub's own key)."
         )
+    with open(source, "rb") as handle:
+        if handle.read(len(PG_MAGIC)) == PG_MAGIC:
+            raise BackupError(
+                f"{source} is a backup of a hub on PostgreSQL: restore it into a PostgreSQL "
+                "database (--database postgresql+psycopg://USER@HOST/DB, with its backup key "
+                "file). Nothing was changed."
+            )
     # Check the backup opens with this hub's key and is a backup of this hub (if one exists).
     staged = db_path.with_name(f".{db_path.name}.restoring")
     staged.unlink(missing_ok=True)
@@ -320,6 +348,8 @@ def restore(database_url: str, source: Path, *, key_file: Path | None = None,
                 f"{source} is a backup of another hub ({backup_mark.hub_id}); this one is "
                 f"{current_id}. Nothing was changed."
             )
+        if db_path.exists():
+            _refuse_if_open(db_path)
         for suffix in ("-wal", "-shm", "-journal"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         os.replace(staged, db_path)
@@ -327,6 +357,36 @@ def restore(database_url: str, source: Path, *, key_file: Path | None = None,
     finally:
         staged.unlink(missing_ok=True)
     return backup_mark, _after_restore(database_url, backup_mark, taken_at, mark_file)
+
+
+def _refuse_if_open(db_path: Path) -> None:
+    """BackupError if any process has the embedded database open (a hub still serving, or
+    any other ``spoke-hub`` command): replacing the file under it would leave it writing
+    acknowledged pushes into a file that is gone.
+
+    SQLite's own locks tell: a connection in exclusive locking mode gets its exclusive lock
+    only while no other connection, of any process, has the database open in WAL mode."""
+    connection = sqlcipher_dbapi.connect(str(db_path), timeout=OPEN_GRACE_S,
+                                         isolation_level=None)
+    try:
+        connection.execute("PRAGMA cipher_log_level = NONE")
+        connection.execute(f"PRAGMA key = \"x'{read_key(db_path).hex()}'\"")
+        connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+        connection.execute("BEGIN EXCLUSIVE")
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        connection.execute("ROLLBACK")
+    except sqlcipher_dbapi.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise BackupError(
+                f"The hub database {db_path} is in use: stop the hub (`spoke-hub serve`, every "
+                "process of it) and any other spoke-hub command using it, then restore. "
+                "Nothing was changed."
+            ) from None
+        # A damaged database: the backup replaces it.
+    except sqlcipher_dbapi.DatabaseError:
+        pass  # likewise
+    finally:
+        connection.close()
 
 
 def _after_restore(database_url: str, backup_mark: HubMark, taken_at: str | None,
@@ -433,6 +493,8 @@ PG_BIN_DIRS = (
 )
 #: How long a restore waits for other sessions on the database to end before refusing.
 SESSIONS_GRACE_S = 5.0
+#: How long an embedded restore waits for the database's other connections to close.
+OPEN_GRACE_S = 1.0
 _TOOL_TIMEOUT_S = 30
 
 
@@ -691,7 +753,14 @@ def _pg_backup(database_url: str, target: Path, key_file: Path) -> HubMark:
     target = target.expanduser().resolve()
     if target.exists():
         raise BackupError(f"{target} already exists; choose a new file for the backup.")
-    key = read_backup_key(key_file, create=True)
+    # The file first: a folder that cannot be written to is said before a key file is made.
+    out = _new_private_file(target)
+    try:
+        key = read_backup_key(key_file, create=True)
+    except BaseException:
+        os.close(out)
+        target.unlink(missing_ok=True)
+        raise
     engine = make_engine(database_url)
     try:
         with engine.connect() as connection:
@@ -709,7 +778,8 @@ def _pg_backup(database_url: str, target: Path, key_file: Path) -> HubMark:
                         nonce_prefix=secrets.token_hex(_NONCE_PREFIX_BYTES),
                     )
                 tools = PgTools.find(header.server_major)
-                _dump(tools, database_url, snapshot, target, key, header)
+                fd, out = out, -1  # _dump closes it, and removes the file if it fails
+                _dump(tools, database_url, snapshot, (target, fd), key, header)
         # Contract C2 and the backup's age, in the live hub.
         with Session(engine) as session, session.begin():
             lock_writes(session)
@@ -717,6 +787,9 @@ def _pg_backup(database_url: str, target: Path, key_file: Path) -> HubMark:
             set_meta(session, META_LAST_BACKUP, header.taken_at)
     finally:
         engine.dispose()
+        if out != -1:  # failed before the dump began
+            os.close(out)
+            target.unlink(missing_ok=True)
     return header.mark
 
 
@@ -724,15 +797,15 @@ def _server_major(connection: Connection) -> int:
     return int(str(connection.scalar(text("SHOW server_version_num")))) // 10000
 
 
-def _dump(tools: PgTools, database_url: str, snapshot: str, target: Path, key: bytes,
-          header: PgBackupHeader) -> None:
-    """``pg_dump`` of ``snapshot``, encrypted as it streams into the new 0600 file ``target``
-    (removed again if anything fails)."""
-    conninfo, env = pg_connection(database_url)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+def _dump(tools: PgTools, database_url: str, snapshot: str, file: tuple[Path, int],
+          key: bytes, header: PgBackupHeader) -> None:
+    """``pg_dump`` of ``snapshot``, encrypted as it streams into the new 0600 file ``file``
+    (its path and an open descriptor, which is closed; the file is removed again if anything
+    fails)."""
+    target, fd = file
     try:
         with os.fdopen(fd, "wb") as out, tempfile.TemporaryFile() as errors:
+            conninfo, env = pg_connection(database_url)
             aad = header.encode()
             out.write(aad)
             sealer = Sealer(key, aad, bytes.fromhex(header.nonce_prefix), out)

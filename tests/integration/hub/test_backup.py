@@ -19,7 +19,7 @@ from spokeapp.hub.db import embedded_path, is_embedded, make_engine
 from spokeapp.hub.models import HubAttachmentChunk, HubRecord
 from spokeapp.sync.engine import SyncEngine
 from tests.helpers.hub import HubAdmin, Laptop, ManualClock, prepare_database, run_cli, spawn_hub
-from tests.helpers.postgres import free_port
+from tests.helpers.postgres import PostgresServer, free_port
 from tests.helpers.records import case, new_casebook, session, young_person
 
 
@@ -181,3 +181,70 @@ def _copy_postgres_database(database_url: str) -> str:
                          user=url.username, dbname="postgres", autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"')
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+def test_restore_refuses_an_embedded_hub_that_is_still_serving(tmp_path: Path) -> None:
+    """docs/hub-admin.md: a restore needs the hub stopped. Replacing the file under a serving
+    hub would leave it acknowledging pushes into a file that is gone: refused, nothing
+    changed, and the hub serves on as before."""
+    url = f"sqlcipher:///{tmp_path / 'hub' / 'hub.db'}"
+    _worker, (code,) = _worker_and_codes(url)
+    backup_file = tmp_path / "backup.db"
+    made = run_cli("backup", str(backup_file), "--database", url)
+    assert made.returncode == 0
+    # Which key file to keep a copy of, by its path (the backup is useless without it).
+    assert f"encrypted with the hub's key file {tmp_path / 'hub' / 'hub.key'}" in made.stdout
+    with spawn_hub(url) as hub:
+        epoch = _epoch(hub.base_url)
+        laptop = Laptop(hub.base_url)
+        laptop.enrol(code)
+        laptop.push_records(young_person(1))
+        refused = run_cli("restore", str(backup_file), "--database", url)
+        assert refused.returncode == 1
+        assert "is in use: stop the hub" in refused.stderr
+        assert "Nothing was changed" in refused.stderr and "Traceback" not in refused.stderr
+        assert "Restored" not in refused.stdout
+        laptop.push_records(young_person(2))  # still serving its own database
+        assert _epoch(hub.base_url) == epoch
+        laptop.close()
+    assert _hub_records(url) == 2
+    restored = run_cli("restore", str(backup_file), "--database", url)  # stopped: it goes
+    assert restored.returncode == 0, restored.stderr
+    assert _hub_records(url) == 0
+
+
+def test_a_postgresql_backup_given_to_the_embedded_hub_is_named_as_such(
+    tmp_path: Path, postgres: PostgresServer
+) -> None:
+    pg_url = postgres.new_database()
+    prepare_database(pg_url)[0].dispose()
+    pg_backup = tmp_path / "pg.spoke-backup"
+    made = run_cli("backup", str(pg_backup), "--database", pg_url,
+                   "--key-file", str(tmp_path / "backup.key"))
+    assert made.returncode == 0, made.stderr
+    url = f"sqlcipher:///{tmp_path / 'hub' / 'hub.db'}"
+    prepare_database(url)[0].dispose()
+    before = embedded_path(url).read_bytes()
+    refused = run_cli("restore", str(pg_backup), "--database", url)
+    assert refused.returncode == 1
+    assert "is a backup of a hub on PostgreSQL" in refused.stderr
+    assert "Nothing was changed" in refused.stderr and "ERROR CORE" not in refused.stderr
+    assert embedded_path(url).read_bytes() == before
+
+
+def test_a_backup_that_cannot_be_written_says_where_and_leaves_nothing(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A backup folder the hub cannot write to (here: a file where the folder should be):
+    one line naming it; no backup file, and on PostgreSQL no backup key file made unsaid."""
+    prepare_database(database_url)[0].dispose()
+    in_the_way = tmp_path / "backups"
+    in_the_way.write_text("a file, not a folder")
+    key = tmp_path / "keys" / "backup.key"
+    extra = [] if is_embedded(database_url) else ["--key-file", str(key)]
+    target = in_the_way / "monday.spoke-backup"
+    refused = run_cli("backup", str(target), "--database", database_url, *extra)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith(f"spoke-hub: The backup cannot be written to {target}")
+    assert "Traceback" not in refused.stderr
+    assert in_the_way.read_text() == "a file, not a folder" and not key.exists()
