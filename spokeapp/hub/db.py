@@ -24,6 +24,7 @@ from typing import Any
 import sqlcipher3.dbapi2 as sqlcipher_dbapi
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
 
 from spokeapp.domain.errors import SpokeError
@@ -127,7 +128,13 @@ def _embedded_engine(database_url: str) -> Engine:
     db_path = embedded_path(database_url)
     key_hex = read_key(db_path).hex()
     if not db_path.exists():
-        os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        # Never made here (``init`` makes it with its key): an empty file in its place would
+        # hide the mistake (a moved or deleted database, a wrong path) behind "no schema".
+        raise HubDatabaseError(
+            f"No hub database at {db_path}, though its key file {key_path(db_path)} is there. "
+            "Check the path (--database, database_url); to put a backup back, run "
+            "`spoke-hub restore FILE`. Nothing has been changed."
+        )
     engine = create_engine(
         f"sqlite+pysqlite:///{db_path}",
         module=sqlcipher_dbapi,
@@ -140,6 +147,9 @@ def _embedded_engine(database_url: str) -> Engine:
         # The key must be the first statement on every new connection.
         cursor = dbapi_connection.cursor()
         try:
+            # SQLCipher's own log writes raw lines to stderr ("ERROR CORE ... hmac check
+            # failed"), past the hub's log and its JSON form: the error raised says it all.
+            cursor.execute("PRAGMA cipher_log_level = NONE")
             cursor.execute(f"PRAGMA key = \"x'{key_hex}'\"")
             cursor.execute("PRAGMA cipher_memory_security = OFF")
             cursor.execute("PRAGMA temp_store = MEMORY")
@@ -217,8 +227,11 @@ def make_engine(database_url: str, *, schema_check: bool = True) -> Engine:
 def _engine(database_url: str) -> Engine:
     if is_embedded(database_url):
         return _embedded_engine(database_url)
-    url = make_url(database_url)
-    if url.get_backend_name() != "postgresql":
+    try:
+        url = make_url(database_url)
+    except ArgumentError:
+        url = None
+    if url is None or url.get_backend_name() != "postgresql":
         raise HubDatabaseError(
             "Unsupported database URL: use sqlcipher:///PATH or postgresql://USER@HOST/DB."
         )

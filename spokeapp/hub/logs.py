@@ -51,6 +51,9 @@ def logging_config(log_format: str, level: str) -> dict[str, Any]:
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "hub",
                                 "stream": "ext://sys.stderr"}},
         "root": {"level": level.upper(), "handlers": ["stderr"]},
+        # Alembic's start-up chatter ("Context impl SQLiteImpl.") tells an administrator
+        # nothing: its warnings still come through, and everything at ``debug``.
+        "loggers": {"alembic": {"level": "DEBUG" if level == "debug" else "WARNING"}},
     }
 
 

@@ -139,6 +139,10 @@ def test_config_file_environment_and_json_logs_in_a_real_hub(
         frozenset({"time", "level", "logger", "message", "process"})}
     messages = [e["message"] for e in entries]
     assert any(m.startswith("listening on http://127.0.0.1:") for m in messages)
+    # As docs/hub-admin.md ("Logs") shows it; and no schema tool's start-up chatter.
+    assert any(e["logger"] == "spokeapp.hub" and e["message"].startswith("listening on ")
+               for e in entries)
+    assert not any(e["logger"].startswith("alembic") for e in entries)
     assert any("shutting down" in m for m in messages) and messages[-1] == "stopped"
     assert WORKER_NAME not in hub.stderr.read_text()
     assert "fictional-metrics-token" not in hub.stderr.read_text()
