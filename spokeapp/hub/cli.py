@@ -15,14 +15,17 @@ carries on at its next look), writes the high-water mark and exits 0.
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import hashlib
+import ipaddress
 import json
 import logging
 import math
 import os
 import signal
 import socket
+import ssl
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,6 +35,7 @@ from typing import TYPE_CHECKING
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from spokeapp.domain.attachments import DEFAULT_ATTACHMENT_LIMIT, MAX_ATTACHMENT_LIMIT
@@ -94,9 +98,14 @@ __all__ = ["build_parser", "certificate_fingerprint", "is_loopback", "main", "wo
 
 
 def _settings(args: argparse.Namespace) -> HubSettings:
-    base = HubSettings.from_env()
+    environ = dict(os.environ)
+    if args.database is not None:
+        # ``--database`` stands where SPOKE_HUB_DATABASE_URL would: the password given apart
+        # (SPOKE_HUB_DATABASE_PASSWORD, database_password_file) goes into it, not into the
+        # default embedded URL it replaces (docs/hub-admin.md, "Configuration").
+        environ["SPOKE_HUB_DATABASE_URL"] = args.database
+    base = HubSettings.from_env(environ)
     return base.with_overrides(
-        database_url=args.database,
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
         tls_cert=getattr(args, "tls_cert", None),
@@ -121,6 +130,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     url = settings.database_url
     if is_embedded(url):
         db_path = embedded_path(url)
+        if key_path(db_path).exists() and db_path.exists():
+            raise SpokeError(
+                f"There is a hub at {db_path} already (its key file is {key_path(db_path)}): "
+                "init makes a new hub and is refusing to replace it, which would make it "
+                "unreadable. Nothing has been changed. (`spoke-hub migrate` brings an existing "
+                "hub up to date; --database names another place for a new one.)"
+            )
         key = create_key_file(db_path)
         print(f"Created key file {key} (mode 0600). Back it up apart from the database.")
         print(f"Created encrypted database {db_path}")
@@ -175,6 +191,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise SpokeError("--shutdown-seconds must be 0 or more.")
     check_attachment_limit(settings.attachment_max_bytes, "--attachment-max-bytes")
     _refuse_database_key_as_tls_key(settings)
+    _check_tls_files(settings)
+    sock = _listening_socket(settings)  # a port in use is refused before anything is touched
+    try:
+        return _start(settings, sock)
+    finally:
+        sock.close()
+
+
+def _start(settings: HubSettings, sock: socket.socket) -> int:
+    """``serve`` once its address is held: check the database, notice a restore, serve."""
     logs.configure(settings.log_format, settings.log_level)
     engine = _engine(settings)
     schema.require_current(engine)
@@ -197,7 +223,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     keeper = backup.MarkKeeper(engine, mark_file)
     keeper.start()
     try:
-        return _serve(settings, engine, keeper.stop)
+        return _serve(settings, engine, sock, keeper.stop)
     finally:
         keeper.stop()
 
@@ -210,7 +236,25 @@ def _warn(settings: HubSettings, warning: str) -> None:
         print(f"WARNING: {warning}", file=sys.stderr, flush=True)
 
 
-def _serve(settings: HubSettings, engine: Engine, on_shutdown: Callable[[], None]) -> int:
+def _listening_socket(settings: HubSettings) -> socket.socket:
+    """The hub's socket, bound to its address; SpokeError saying why if it cannot be."""
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    # IPPROTO_TCP spelled out: asyncio sets TCP_NODELAY only on accepted sockets whose proto
+    # says TCP. Without it, Nagle's algorithm holds a response's body behind its headers
+    # until the client's delayed ACK: ~40 ms added to every request.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((settings.host, settings.port))
+    except OSError as exc:
+        sock.close()
+        raise SpokeError(_bind_failure(settings, exc)) from None
+    return sock
+
+
+def _serve(settings: HubSettings, engine: Engine, sock: socket.socket,
+           on_shutdown: Callable[[], None]) -> int:
     import uvicorn
 
     class Server(uvicorn.Server):
@@ -225,14 +269,6 @@ def _serve(settings: HubSettings, engine: Engine, on_shutdown: Callable[[], None
 
     app = create_app(settings, engine=engine)
     GcTuning().apply()  # this process serves until it ends
-    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
-    # IPPROTO_TCP spelled out: asyncio sets TCP_NODELAY only on accepted sockets whose proto
-    # says TCP. Without it, Nagle's algorithm holds a response's body behind its headers
-    # until the client's delayed ACK: ~40 ms added to every request.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((settings.host, settings.port))
     sock.listen(128)
     port = sock.getsockname()[1]
     scheme = "https" if settings.tls else "http"
@@ -274,6 +310,42 @@ def _serve(settings: HubSettings, engine: Engine, on_shutdown: Callable[[], None
     )
     Multiprocess(config, sockets=[sock]).run()
     return 0
+
+
+def _bind_failure(settings: HubSettings, exc: OSError) -> str:
+    """Why ``serve`` cannot listen on its address, and what to do."""
+    where = f"{settings.host} port {settings.port}"
+    if exc.errno == errno.EADDRINUSE:
+        return (f"Cannot listen on {where}: something is already listening there (another "
+                "spoke-hub serve?). Stop it, or choose another --port (port in hub.toml, "
+                "SPOKE_HUB_PORT).")
+    if exc.errno == errno.EACCES:
+        return (f"Cannot listen on {where}: not allowed (ports below 1024 need privileges). "
+                f"Use a port from 1024 up, e.g. --port {DEFAULT_PORT}.")
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return (f"Cannot listen on {where}: {settings.host} is not an address of this "
+                "machine. Check --host (host in hub.toml, SPOKE_HUB_HOST).")
+    return f"Cannot listen on {where}: {exc.strerror or type(exc).__name__}."
+
+
+def _check_tls_files(settings: HubSettings) -> None:
+    """Refuse, before anything starts, a TLS certificate or key that cannot be read or that do
+    not belong together (otherwise the hub would say it listens, then fail)."""
+    if settings.tls_cert is None or settings.tls_key is None:
+        return
+    cert, key = settings.tls_cert.expanduser(), settings.tls_key.expanduser()
+    for path, what in ((cert, "--tls-cert"), (key, "--tls-key")):
+        if not path.is_file():
+            raise SpokeError(f"{what} {path}: no such file.")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_cert_chain(cert, key, password=lambda: b"")  # never a prompt
+    except (OSError, ssl.SSLError):
+        raise SpokeError(
+            f"The TLS certificate {cert} and key {key} cannot be used together: files "
+            "swapped, not PEM, a key with a passphrase or the key of another certificate. "
+            "`spoke-hub doctor --tls-cert FILE --tls-key FILE` says more."
+        ) from None
 
 
 def _stopped(_signum: int, _frame: object) -> None:
@@ -345,6 +417,14 @@ def _refuse_database_key_as_tls_key(settings: HubSettings) -> None:
 
 def cmd_enrol(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    if args.hub_url is None and _listens_everywhere(settings.host):
+        raise SpokeError(
+            f"serve listens on every address ({settings.host}), so which one laptops reach "
+            "is not known here: give it, e.g. --hub-url https://hub.example.org:"
+            f"{settings.port}. No enrolment code was made."
+        )
+    # The certificate is read first: a wrong file makes no code that nobody can use.
+    fingerprint = None if settings.tls_cert is None else _fingerprint_of(settings.tls_cert)
     engine = _engine(settings)
     with Session(engine) as session, session.begin():
         lock_writes(session)
@@ -355,8 +435,8 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     print(f"Enrolment code: {code}")
     print("Valid for 24 hours, for one laptop only.")
     print(f"Hub URL: {hub_url}")
-    if settings.tls_cert is not None:
-        print(f"TLS certificate SHA-256: {certificate_fingerprint(settings.tls_cert)}")
+    if fingerprint is not None:
+        print(f"TLS certificate SHA-256: {fingerprint}")
     elif hub_url.lower().startswith("https:"):
         # The laptop pins the certificate and asks for its fingerprint with the code.
         print("TLS certificate SHA-256: not shown - no certificate was given. Spoke asks for it "
@@ -365,6 +445,27 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     else:
         print("No TLS certificate configured: plain HTTP works on this machine (loopback) only.")
     return 0
+
+
+def _listens_everywhere(host: str) -> bool:
+    """True for the wildcard addresses (0.0.0.0, ::): no address a laptop could use."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_unspecified
+    except ValueError:
+        return not host.strip()
+
+
+def _fingerprint_of(cert_path: Path) -> str:
+    """What laptops pin, or SpokeError saying why the certificate cannot be read."""
+    try:
+        return certificate_fingerprint(cert_path.expanduser())
+    except OSError as exc:
+        raise SpokeError(f"The TLS certificate {cert_path} cannot be read "
+                         f"({exc.strerror or type(exc).__name__}). No enrolment code was "
+                         "made.") from None
+    except ValueError:
+        raise SpokeError(f"{cert_path} is not a PEM certificate (-----BEGIN CERTIFICATE-----;"
+                         " not its key). No enrolment code was made.") from None
 
 
 def cmd_device_list(args: argparse.Namespace) -> int:
@@ -442,15 +543,19 @@ def cmd_backup(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if is_embedded(settings.database_url):
         mark = backup.backup(settings.database_url, args.file, key_file=args.key_file)
+        own_key = key_path(embedded_path(settings.database_url))
         print(f"Backup written to {args.file} (hub {mark.hub_id}, sequence {mark.max_seq}), "
-              "encrypted with the hub's key file: keep a copy of that key file apart from it.")
+              f"encrypted with the hub's key file {own_key}: keep a copy of that key file "
+              "apart from the backups; no backup can be restored without it.")
         return 0
     key = backup.backup_key_path(args.key_file)  # PostgreSQL (docs/hub-admin.md)
     new_key = not key.exists()
-    mark = backup.backup(settings.database_url, args.file, key_file=key)
-    if new_key:
-        print(f"Created the backup key file {key} (mode 0600). Keep a copy of it apart from "
-              "the backups: no backup can be restored without it.")
+    try:
+        mark = backup.backup(settings.database_url, args.file, key_file=key)
+    finally:
+        if new_key and key.exists():  # said even if the backup then failed: said once only
+            print(f"Created the backup key file {key} (mode 0600). Keep a copy of it apart "
+                  "from the backups: no backup can be restored without it.")
     print(f"Backup written to {args.file} (hub {mark.hub_id}, sequence {mark.max_seq}): "
           f"pg_dump, encrypted with the backup key file {key}.")
     return 0
@@ -482,8 +587,12 @@ def build_parser() -> argparse.ArgumentParser:
         "exists); SPOKE_HUB_* variables override it, options override both",
     )
     tls = argparse.ArgumentParser(add_help=False)
-    tls.add_argument("--tls-cert", type=Path, default=None, metavar="FILE")
-    tls.add_argument("--tls-key", type=Path, default=None, metavar="FILE")
+    tls.add_argument("--tls-cert", type=Path, default=None, metavar="FILE",
+                     help="the hub's TLS certificate (PEM; laptops pin its SHA-256), or "
+                     "SPOKE_HUB_TLS_CERT")
+    tls.add_argument("--tls-key", type=Path, default=None, metavar="FILE",
+                     help="its private key (PEM, not the database's hub.key), or "
+                     "SPOKE_HUB_TLS_KEY")
 
     parser = argparse.ArgumentParser(prog="spoke-hub", description="Run a Spoke sync hub.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -547,13 +656,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     case = commands.add_parser("case", help="cases").add_subparsers(dest="action", required=True)
     p = case.add_parser("assign", parents=[common], help="give a case to another worker")
-    p.add_argument("case_id")
+    p.add_argument("case_id", help="the case's id")
     p.add_argument("--worker", required=True, metavar="USER_ID")
     p.set_defaults(run=cmd_case_assign)
 
     p = commands.add_parser("enrol", parents=[common, tls], help="one-time code for a laptop")
-    p.add_argument("user_id")
-    p.add_argument("--hub-url", default=None, metavar="URL")
+    p.add_argument("user_id", help="the person's id (spoke-hub user list)")
+    p.add_argument("--hub-url", default=None, metavar="URL",
+                   help="the address laptops reach the hub at, e.g. "
+                   "https://hub.example.org:8470 (needed when serve listens on 0.0.0.0)")
     p.add_argument("--host", default=None, help=argparse.SUPPRESS)
     p.add_argument("--port", type=int, default=None, help=argparse.SUPPRESS)
     p.set_defaults(run=cmd_enrol)
@@ -567,7 +678,7 @@ def build_parser() -> argparse.ArgumentParser:
         "revoke", parents=[common],
         help="retire a laptop (it sends what it holds, then stops); --wipe for a lost one",
     )
-    p.add_argument("device_id")
+    p.add_argument("device_id", help="the laptop's id (spoke-hub device list)")
     p.add_argument("--wipe", action="store_true",
                    help="lost or stolen: refuse everything and tell it to erase its casebook")
     p.set_defaults(run=cmd_device_revoke)
@@ -575,7 +686,7 @@ def build_parser() -> argparse.ArgumentParser:
         "report", parents=[common],
         help="lost or stolen laptop: the cases it held, encryption, last contact, wipe",
     )
-    p.add_argument("device_id")
+    p.add_argument("device_id", help="the laptop's id (spoke-hub device list)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(run=cmd_device_report)
 
@@ -595,14 +706,16 @@ def build_parser() -> argparse.ArgumentParser:
         "backup", parents=[common, backup_key],
         help="write an encrypted copy of the hub (SQLCipher copy, or pg_dump on PostgreSQL)",
     )
-    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("file", type=Path, metavar="FILE",
+                   help="a new file for the backup (an existing one is never replaced)")
     p.set_defaults(run=cmd_backup)
 
     p = commands.add_parser(
         "restore", parents=[common, backup_key],
         help="put a backup back (hub stopped); sets a new epoch so laptops re-sync",
     )
-    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("file", type=Path, metavar="FILE",
+                   help="a file written by spoke-hub backup for this hub")
     p.set_defaults(run=cmd_restore)
 
     safety_cli.register(commands, common, _settings)  # lone working (issue 5)
@@ -623,10 +736,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         with config_environment(getattr(args, "config", None)):
-            return int(args.run(args))
+            try:
+                return int(args.run(args))
+            except SQLAlchemyError as exc:  # unreachable, refused, no such database, no schema
+                print(f"spoke-hub: {database_failure(args, exc)}", file=sys.stderr)
+                return 1
     except SpokeError as exc:
         print(f"spoke-hub: {exc}", file=sys.stderr)
         return 1
+
+
+def database_failure(args: argparse.Namespace, exc: SQLAlchemyError) -> str:
+    """What an administrator is told when the database refuses or cannot be reached: the
+    database (password hidden) and the driver's first line (which names hosts, ports,
+    databases and tables, not rows), never a traceback."""
+    original = getattr(exc, "orig", None) or exc
+    lines = str(original).strip().splitlines()
+    why = f"{type(original).__name__}: {lines[0] if lines else ''}"[:300]
+    try:
+        where = f" {describe(_settings(args).database_url)}"
+    except Exception:  # the settings themselves were the problem: said already
+        where = ""
+    return (f"The hub database{where} cannot be used ({why}). Check the database address "
+            "(--database, database_url), that the server is running and the password; "
+            "`spoke-hub doctor` checks each.")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -56,8 +56,12 @@ def test_init_creates_a_private_key_and_an_encrypted_database(
     assert b"Test Admin" not in db.read_bytes()
     assert "Administrator user id: u-" in out and str(key) in out
     # Running init again must not replace the key (that would lose the database).
+    before = key.read_bytes(), db.read_bytes()
     assert main(["init", "--database", url, "--organisation", "X", "--admin", "Y"]) == 1
-    assert "refusing to replace" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"There is a hub at {db} already" in err and "refusing to replace" in err
+    assert "Nothing has been changed" in err
+    assert (key.read_bytes(), db.read_bytes()) == before
 
 
 def test_serve_refuses_an_unmigrated_database_until_migrate(database_url: str) -> None:

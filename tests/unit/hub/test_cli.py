@@ -1,13 +1,28 @@
-"""``spoke-hub``'s TLS words: what an administrator enrolling a laptop over https is told."""
+"""``spoke-hub``'s words to an administrator: enrolling a laptop over https, and the mistakes
+that are refused with a sentence (not a traceback) and change nothing: a wrong TLS file, a
+port in use, a database that cannot be reached."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+from cryptography.x509.oid import NameOID
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from spokeapp.hub.cli import main
-from tests.helpers.hub import sqlite_url
+from spokeapp.hub.db import create_key_file, embedded_path, make_engine
+from spokeapp.hub.models import EnrolmentCode
+from tests.helpers.hub import HUB_BIN, ROOT, sqlite_url
+from tests.helpers.postgres import free_port
 
 
 def _hub_with_worker(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
@@ -42,3 +57,127 @@ def test_serve_refuses_the_databases_own_key_as_its_tls_key(
     assert main(["serve", "--host", "127.0.0.1", "--port", "0", "--database", url,
                  "--tls-cert", str(cert), "--tls-key", str(own_key)]) == 1
     assert "the hub database's own key file" in capsys.readouterr().err
+
+
+def _tls_pair(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate and its key, as an administrator's openssl would make."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "hub.test.invalid")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "hub-tls.crt", folder / "hub-tls.key"
+    cert_path.write_bytes(cert.public_bytes(Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+    key_path.chmod(0o600)
+    return cert_path, key_path
+
+
+def _codes(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            return int(session.scalar(select(func.count()).select_from(EnrolmentCode)) or 0)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("wrong", ["the key", "a missing file"])
+def test_enrol_with_a_wrong_certificate_file_is_refused_before_a_code_is_made(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], wrong: str
+) -> None:
+    url, worker = _hub_with_worker(tmp_path, capsys)
+    _cert, key = _tls_pair(tmp_path)
+    given = key if wrong == "the key" else tmp_path / "no-such.crt"
+    assert main(["enrol", worker, "--database", url, "--hub-url",
+                 "https://hub.test.invalid:8470", "--tls-cert", str(given)]) == 1
+    captured = capsys.readouterr()
+    assert "Enrolment code" not in captured.out  # no code the worker could not use
+    assert str(given) in captured.err and "No enrolment code was made" in captured.err
+    assert _codes(url) == 0
+
+
+def test_serve_refuses_tls_files_that_do_not_go_together_before_it_says_it_listens(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, _worker = _hub_with_worker(tmp_path, capsys)
+    cert, key = _tls_pair(tmp_path)
+    for given_cert, given_key, said in [(key, cert, "cannot be used together"),
+                                        (cert, tmp_path / "nope.key", "no such file")]:
+        assert main(["serve", "--host", "0.0.0.0", "--port", "0", "--database", url,
+                     "--tls-cert", str(given_cert), "--tls-key", str(given_key)]) == 1
+        captured = capsys.readouterr()
+        assert said in captured.err and "Hub listening" not in captured.out
+    assert not (tmp_path / "hub.mark").exists()  # the hub never started
+
+
+def test_serve_on_a_port_in_use_says_so_and_touches_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, _worker = _hub_with_worker(tmp_path, capsys)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port), "--database", url]) == 1
+    captured = capsys.readouterr()
+    assert f"Cannot listen on 127.0.0.1 port {port}: something is already listening" in (
+        captured.err)
+    assert "Hub listening" not in captured.out
+    assert not (tmp_path / "hub.mark").exists()  # nothing written before the refusal
+
+
+def test_database_given_with_its_password_apart_and_unreachable_is_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """docs/hub-admin.md: the password given apart goes into a URL given with --database too.
+    The server is not there: one line naming it (password hidden), no traceback."""
+    monkeypatch.setenv("SPOKE_HUB_DATABASE_PASSWORD", "fictional-db-password")
+    for name in ("SPOKE_HUB_DATABASE_URL", "SPOKE_HUB_CONFIG", "SPOKE_HUB_DATABASE_PASSWORD_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    port = free_port()  # nothing listens there
+    url = f"postgresql+psycopg://spoke@127.0.0.1:{port}/spoke"
+    result = subprocess.run([str(HUB_BIN), "user", "list", "--database", url],
+                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.returncode == 1  # ":***@": the password went into the URL, and is hidden
+    assert result.stderr.startswith(
+        f"spoke-hub: The hub database postgresql+psycopg://spoke:***@127.0.0.1:{port}/spoke "
+        "cannot be used (OperationalError: connection failed")
+    assert "spoke-hub doctor" in result.stderr
+    assert "Traceback" not in result.stderr and "fictional-db-password" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_command_on_a_database_with_no_hub_in_it_is_one_line_pointing_to_doctor(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A database that is there but holds no hub (never initialised, or the wrong one):
+    the driver's one line and where to look, not a traceback."""
+    url = sqlite_url(tmp_path)
+    create_key_file(embedded_path(url))
+    assert main(["user", "list", "--database", url]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"spoke-hub: The hub database {url} cannot be used "
+                          "(OperationalError: no such table")
+    assert "spoke-hub doctor" in err and len(err.strip().splitlines()) == 1
+
+
+def test_enrol_without_an_address_for_a_hub_on_every_address_asks_for_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """hub.toml's ``host = "0.0.0.0"`` is where serve listens, not an address a laptop can
+    use ("https://0.0.0.0:8470" reaches the laptop itself): enrol asks for --hub-url."""
+    url, worker = _hub_with_worker(tmp_path, capsys)
+    monkeypatch.setenv("SPOKE_HUB_HOST", "0.0.0.0")
+    assert main(["enrol", worker, "--database", url]) == 1
+    captured = capsys.readouterr()
+    assert "--hub-url https://hub.example.org:8470" in captured.err
+    assert "No enrolment code was made" in captured.err and "Enrolment code" not in captured.out
+    assert _codes(url) == 0
+    assert main(["enrol", worker, "--database", url, "--hub-url",
+                 "https://hub.test.invalid:8470"]) == 0
+    assert "Hub URL: https://hub.test.invalid:8470" in capsys.readouterr().out
