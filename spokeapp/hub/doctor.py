@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import shutil
 import smtplib
 import socket
@@ -63,6 +64,7 @@ from spokeapp.hub.backup import META_LAST_BACKUP, backup_key_path
 from spokeapp.hub.commands import Settings, bind
 from spokeapp.hub.config import HUB_DATA_NAME, HubSettings, LoneWorkingSecrets, is_loopback
 from spokeapp.hub.db import describe, embedded_path, is_embedded, make_engine
+from spokeapp.hub.db import key_path as database_key_path
 from spokeapp.hub.lone_working import load_notifier_settings, safety_report
 from spokeapp.hub.models import HubMeta
 from spokeapp.hub.notifiers import EmailSettings
@@ -160,7 +162,13 @@ class Doctor:
             return None
         what = (f"embedded SQLCipher file {embedded_path(url)}" if is_embedded(url)
                 else f"PostgreSQL {version} at {describe(url)}")
-        checks.append(Check("database", OK, f"answers: {what}"))
+        own_key = database_key_path(embedded_path(url)) if is_embedded(url) else None
+        if own_key is not None and _open_to_everyone(own_key):  # e.g. copied back with cp
+            checks.append(Check("database", WARN, f"answers: {what}; but its key file "
+                                f"{own_key} is open to every user on this machine, who could "
+                                f"read the database with it: chmod 600 {own_key}"))
+        else:
+            checks.append(Check("database", OK, f"answers: {what}"))
         return engine
 
     def migrations(self, engine: Engine) -> Check:
@@ -203,6 +211,9 @@ class Doctor:
                          "private key")
         if _public(cert.public_key()) != _public(key.public_key()):
             return Check("tls", FAIL, f"{cert_path} does not belong to the key {key_path}")
+        exposed = (f"; and its key {key_path} is open to every user on this machine: chmod 600 "
+                   "it (or 640 with a group the hub runs in)"
+                   if _open_to_everyone(key_path.expanduser()) else "")
         now = self.clock()
         ends, begins = cert.not_valid_after_utc, cert.not_valid_before_utc
         if now < begins:
@@ -214,8 +225,9 @@ class Doctor:
                          f"({(now - ends).days} days ago): renew it")
         if left < timedelta(days=self.limits.cert_warn_days):
             return Check("tls", WARN, f"{cert_path} expires on {ends:%Y-%m-%d}, in "
-                         f"{left.days} days: renew it")
-        return Check("tls", OK, f"{cert_path} valid until {ends:%Y-%m-%d} ({left.days} days)")
+                         f"{left.days} days: renew it{exposed}")
+        return Check("tls", WARN if exposed else OK,
+                     f"{cert_path} valid until {ends:%Y-%m-%d} ({left.days} days){exposed}")
 
     # ------------------------------------------------------------------ notifier hosts
     def reachability(self, engine: Engine) -> list[Check]:
@@ -414,6 +426,14 @@ def _why_network(exc: BaseException, timeout: float) -> str:
         return "it closed the connection"
     return type(exc).__name__ + (f": {exc.strerror}" if isinstance(exc, OSError)
                                  and exc.strerror else "")
+
+
+def _open_to_everyone(path: Path) -> bool:
+    """True if every user of this machine may read ``path`` (or write or run it)."""
+    try:
+        return os.name == "posix" and bool(path.stat().st_mode & 0o007)
+    except OSError:
+        return False
 
 
 def _existing(folder: Path) -> Path | None:

@@ -226,6 +226,31 @@ def test_a_missing_key_file_fails_the_database_and_the_rest_is_not_checked(
     assert not (tmp_path / "nowhere").exists()  # the doctor makes nothing
 
 
+def test_key_files_open_to_every_user_warn_with_the_chmod_to_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """hub.key put back with a plain ``cp`` after a restore (mode 0644 under a usual umask),
+    or a TLS key left readable: anyone on the machine could read the database or pose as
+    the hub. The doctor says which file and what to run."""
+    url = sqlite_url(tmp_path / "hub")
+    prepare_database(url)[0].dispose()
+    own_key = tmp_path / "hub" / "hub.key"
+    cert, tls_key = _certificate(tmp_path / "tls", days_left=365)
+    own_key.chmod(0o644)
+    tls_key.chmod(0o644)
+    report = doctor(capsys, url, "--tls-cert", str(cert), "--tls-key", str(tls_key))
+    assert report.status >= 1
+    assert report.checks["database"]["status"] == WARN
+    assert f"{own_key} is open to every user" in report.lines["database"]
+    assert f"chmod 600 {own_key}" in report.lines["database"]
+    assert report.checks["tls"]["status"] == WARN
+    assert f"its key {tls_key} is open to every user" in report.lines["tls"]
+    own_key.chmod(0o600)
+    tls_key.chmod(0o640)  # a group the hub runs in: the docs allow it
+    again = doctor(capsys, url, "--tls-cert", str(cert), "--tls-key", str(tls_key))
+    assert again.checks["database"]["status"] == OK and again.checks["tls"]["status"] == OK
+
+
 # --------------------------------------------------------------------------- PostgreSQL
 def test_on_postgres_a_database_behind_head_fails_and_the_clocks_agree(
     postgres: PostgresServer, capsys: pytest.CaptureFixture[str],
