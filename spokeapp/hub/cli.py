@@ -15,6 +15,7 @@ carries on at its next look), writes the high-water mark and exits 0.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import gc
 import hashlib
@@ -38,6 +39,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from spokeapp.diagnostics import describe_exception
 from spokeapp.domain.attachments import DEFAULT_ATTACHMENT_LIMIT, MAX_ATTACHMENT_LIMIT
 from spokeapp.domain.errors import SpokeError
 from spokeapp.hub import (
@@ -737,13 +739,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with config_environment(getattr(args, "config", None)):
             try:
-                return int(args.run(args))
+                status = int(args.run(args))
+                sys.stdout.flush()  # a reader that has gone is found here, not at exit
+                return status
             except SQLAlchemyError as exc:  # unreachable, refused, no such database, no schema
                 print(f"spoke-hub: {database_failure(args, exc)}", file=sys.stderr)
                 return 1
     except SpokeError as exc:
         print(f"spoke-hub: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # ``spoke-hub doctor | head``: the reader has gone, and what it did not read is not
+        # an error of ours. Python would print a traceback flushing stdout at exit.
+        with contextlib.suppress(OSError, ValueError):  # stdout may have no file (tests)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        # A fault in spoke-hub itself: Python's traceback would print every message in the
+        # chain, and a driver's may quote a row of the hub's records. The type and the code
+        # locations are enough for a bug report (spokeapp.diagnostics, as the laptop's).
+        print("spoke-hub stopped unexpectedly: a fault in spoke-hub, not in what was asked. "
+              "Nothing in this report holds a record's contents; include it in a bug "
+              f"report:\n{describe_exception(exc)}", file=sys.stderr)
+        return 2
 
 
 def database_failure(args: argparse.Namespace, exc: SQLAlchemyError) -> str:

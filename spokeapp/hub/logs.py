@@ -41,9 +41,11 @@ def logging_config(log_format: str, level: str) -> dict[str, Any]:
     """The ``logging.config.dictConfig`` of a hub process: everything to stderr, in
     ``log_format`` (``text`` or ``json``), at ``level`` and above. Used by ``serve`` and by
     each ``serve --workers N`` process (uvicorn applies it there)."""
+    # Text: an exception a library logs (uvicorn, asyncio) is written as the laptop's log
+    # writes it, type and code locations only: its message may quote a record's row.
     formatter: dict[str, Any] = (
         {"()": f"{__name__}.JsonFormatter"} if log_format == "json"
-        else {"format": TEXT_FORMAT})
+        else {"()": "spokeapp.diagnostics.SafeFormatter", "fmt": TEXT_FORMAT})
     return {
         "version": 1,
         "disable_existing_loggers": False,

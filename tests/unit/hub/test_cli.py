@@ -4,6 +4,7 @@ port in use, a database that cannot be reached."""
 
 from __future__ import annotations
 
+import argparse
 import socket
 import subprocess
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,7 @@ from cryptography.x509.oid import NameOID
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from spokeapp.hub import cli
 from spokeapp.hub.cli import main
 from spokeapp.hub.db import create_key_file, embedded_path, make_engine
 from spokeapp.hub.models import EnrolmentCode
@@ -181,3 +183,38 @@ def test_enrol_without_an_address_for_a_hub_on_every_address_asks_for_one(
     assert main(["enrol", worker, "--database", url, "--hub-url",
                  "https://hub.test.invalid:8470"]) == 0
     assert "Hub URL: https://hub.test.invalid:8470" in capsys.readouterr().out
+
+
+def _parser_running(run: object) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser()
+    parser.set_defaults(run=run, config=None)
+    return parser
+
+
+def test_a_fault_in_spoke_hub_is_reported_without_any_message(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bug in a command (not a refusal) used to print Python's traceback with every
+    message in the chain, and a driver's message may quote a row of the hub's records: the
+    administrator gets the type and the code locations, for a bug report, and status 2."""
+    def faulty(_args: argparse.Namespace) -> int:
+        raise ValueError("Test Person Alpha, 1 Demo Road") from KeyError("Test Person Beta")
+
+    monkeypatch.setattr(cli, "build_parser", lambda: _parser_running(faulty))
+    assert cli.main([]) == 2
+    err = capsys.readouterr().err
+    assert "spoke-hub stopped unexpectedly" in err
+    assert "builtins.ValueError" in err and "in faulty" in err
+    assert "Test Person" not in err and "Demo Road" not in err
+
+
+def test_a_reader_that_has_gone_ends_the_command_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``spoke-hub doctor | head``: the pipe closes before everything is written."""
+    def piped(_args: argparse.Namespace) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(cli, "build_parser", lambda: _parser_running(piped))
+    assert cli.main([]) == 1
+    assert capsys.readouterr().err == ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import logging.config
 
 import pytest
 
@@ -17,9 +18,10 @@ PERSONAL = "Demo Young Person, 07700 900123"
 def _entries(log_format: str, emit: object) -> list[str]:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
-    formatter_config = logs.logging_config(log_format, "info")["formatters"]["hub"]
-    handler.setFormatter(logs.JsonFormatter() if "()" in formatter_config
-                         else logging.Formatter(formatter_config["format"]))
+    config = logs.logging_config(log_format, "info")
+    # The formatter exactly as ``dictConfig`` makes it from the hub's configuration.
+    handler.setFormatter(logging.config.DictConfigurator(config).configure_formatter(
+        dict(config["formatters"]["hub"])))
     logger = logging.getLogger("spokeapp.hub.test_logs")
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
@@ -63,3 +65,22 @@ def test_the_configuration_sends_the_chosen_form_to_stderr(log_format: str) -> N
         assert json.loads(line)["message"] == "hub h-1"
     else:
         assert line.endswith("WARNING spokeapp.hub.test_logs: hub h-1")
+
+
+def test_an_exception_in_the_text_log_keeps_its_type_and_places_not_its_message() -> None:
+    """The text form (the default) used Python's formatter: an exception a library logs
+    (uvicorn's "Exception in ASGI application", asyncio's task errors) came out with its
+    whole traceback and every message in the chain, which may quote a record's row."""
+    def emit(logger: logging.Logger) -> None:
+        try:
+            try:
+                raise KeyError(PERSONAL)
+            except KeyError as inner:
+                raise ValueError(PERSONAL) from inner
+        except ValueError:
+            logger.exception("unexpected error while storing %s", "c-1")
+
+    text = "\n".join(_entries("text", emit))
+    assert "ERROR spokeapp.hub.test_logs: unexpected error while storing c-1" in text
+    assert "builtins.ValueError" in text and "in emit" in text
+    assert PERSONAL not in text
