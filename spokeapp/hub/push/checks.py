@@ -80,6 +80,12 @@ _CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 _NUL_ESCAPED = b"\\u0000"
 
 
+def _has_controls(text: str) -> bool:
+    """True if ``text`` holds a control character (asked of every id of every change: a
+    printable string, nearly all of them, is answered without the expression)."""
+    return not text.isprintable() and _CONTROLS.search(text) is not None
+
+
 def _holds_nul(value: object) -> bool:
     """True if NUL is in any string of ``value`` (keys too), however deeply nested."""
     waiting = [value]
@@ -121,7 +127,7 @@ def _check_change_ids(index: int, change: ChangeIn) -> None:
     anything logs them: they are named in the log's refusal lines, where a line break would
     forge a line."""
     for name in ("id", "record_id", "kind"):
-        if _CONTROLS.search(getattr(change, name)):
+        if _has_controls(getattr(change, name)):
             raise HubError(422, "invalid_record",
                            f"Change {index}: {name}: must not hold control characters.")
 
@@ -134,7 +140,7 @@ def _check_body_ids(index: int, change: ChangeIn, body: dict[str, Any]) -> None:
     for key in _id_fields(change.kind) or body:
         value = body.get(key)
         if (key == "id" or key.endswith("_id")) and isinstance(value, str) and (
-                len(value) > MAX_ID_CHARS or _CONTROLS.search(value)):
+                len(value) > MAX_ID_CHARS or _has_controls(value)):
             raise _invalid(index, change, f"{key}: must be an id of at most {MAX_ID_CHARS} "
                                           "characters, without control characters")
 
