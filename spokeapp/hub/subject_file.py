@@ -9,7 +9,10 @@ changed, exported or shared it; :func:`spokeapp.domain.subject_file.build_bundle
 and flags third-party information.
 
 Need-to-know: an administrator may make the file of any case (subject access is the
-organisation's duty), a supervisor only of a case of their own team; a worker is refused
+organisation's duty), a supervisor only of a case of their own team, with only their own
+team's group work and professional activity (uncased records, about other young people too;
+a mention is the young person's name, preferred name or reference as a whole word or phrase,
+never part of another word); a worker is refused
 (403: a worker prints their own case's file from their own casebook). An unknown case is 404.
 Each file made is audited (``subject_file_export``: the case id and counts, never contents).
 The PDF is made by the app (Qt lives only in ``spokeapp.ui``): the command writes the JSON.
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -44,7 +48,7 @@ from spokeapp.hub.models import (
     SubjectRequest,
     User,
 )
-from spokeapp.hub.scope import ADMIN, SUPERVISOR, Actor
+from spokeapp.hub.scope import ADMIN, SUPERVISOR, Actor, can_see_case, can_see_uncased
 from spokeapp.hub.security import iso, utc_now
 from spokeapp.sync.protocol import API_PREFIX, ErrorBody
 
@@ -80,12 +84,25 @@ def check_may_read(actor: Actor, case: HubCase | None) -> HubCase:
     return case
 
 
-def _mentions(body: dict[str, Any], words: list[str]) -> bool:
-    text = " ".join(str(body.get(name) or "") for name in _TEXT_FIELDS).lower()
-    return any(word.lower() in text for word in words if len(word) >= 3)
+def _mention_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
+    """Matches one of ``words`` (3 characters or more) as a whole word or phrase, any case,
+    any run of spaces between its parts: "Tom" names Tom, not "tomorrow"; "YP-7" is not
+    "YP-70". None when no word is long enough."""
+    parts = sorted({" ".join(word.split()) for word in words if len(word.strip()) >= 3},
+                   key=lambda part: (-len(part), part))
+    if not parts:
+        return None
+    alternatives = "|".join(r"\s+".join(re.escape(p) for p in part.split(" "))
+                            for part in parts)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-def _case_rows(session: Session, case_id: str) -> list[HubRecord]:
+def _mentions(body: dict[str, Any], pattern: re.Pattern[str]) -> bool:
+    text = " ".join(str(body.get(name) or "") for name in _TEXT_FIELDS)
+    return pattern.search(text) is not None
+
+
+def _case_rows(session: Session, case_id: str, actor: Actor | None = None) -> list[HubRecord]:
     rows = list(session.scalars(select(HubRecord).where(HubRecord.case_id == case_id)))
     case_row = next((r for r in rows if r.kind == "case"), None)
     if case_row is None:
@@ -115,14 +132,46 @@ def _case_rows(session: Session, case_id: str) -> list[HubRecord]:
         rows.extend(session.scalars(select(HubRecord).where(
             HubRecord.record_id.in_(sorted(wanted - have)))))
     person = next((r for r in rows if r.kind == "young_person"), None)
-    if person is not None:
-        words = [str(person.body.get(k) or "") for k in ("name", "reference", "preferred_name")]
-        rows.extend(
-            r for r in session.scalars(select(HubRecord).where(
-                HubRecord.kind.in_(_MENTION_KINDS)))
-            if _mentions(r.body, words)
-        )
+    pattern = None if person is None else _mention_pattern(
+        str(person.body.get(k) or "") for k in ("name", "reference", "preferred_name"))
+    if pattern is not None:
+        # Group work and professional activity are uncased: a supervisor gets only those in
+        # their need-to-know (their team's), as a pull would give them; an administrator
+        # (``actor`` None: the officer's command) every one.
+        authors: dict[str, User | None] = {}
+        for r in session.scalars(select(HubRecord).where(HubRecord.kind.in_(_MENTION_KINDS))
+                                 .order_by(HubRecord.seq)):
+            if not _mentions(r.body, pattern):
+                continue
+            if actor is not None and actor.role != ADMIN:
+                if r.author_user not in authors:
+                    authors[r.author_user] = session.get(User, r.author_user)
+                if not can_see_uncased(actor, authors[r.author_user]):
+                    continue
+            rows.append(r)
     return rows
+
+
+def _other_cases(session: Session, case_id: str, person_id: str | None,
+                 actor: Actor | None) -> list[str]:
+    """The other cases on the hub of the same young person (a referral again opens a new case
+    with the same details), those ``actor`` may know of: an administrator (or the officer's
+    command, ``actor`` None) every one, a supervisor their team's cases not restricted."""
+    if person_id is None:
+        return []
+    found: list[str] = []
+    for other_id, body in session.execute(
+            select(HubRecord.record_id, HubRecord.body).where(
+                HubRecord.kind == "case", HubRecord.record_id != case_id)
+            .order_by(HubRecord.record_id)):
+        if not isinstance(body, dict) or body.get("young_person_id") != person_id:
+            continue
+        if actor is not None and actor.role != ADMIN:
+            other = session.get(HubCase, other_id)
+            if other is None or other.restricted or not can_see_case(actor, other):
+                continue
+        found.append(str(other_id))
+    return found
 
 
 def _versions(session: Session, rows: Iterable[HubRecord]) -> dict[str, list[Version]]:
@@ -179,13 +228,16 @@ def _known_names(session: Session, person_id: str | None) -> KnownNames:
 
 
 def subject_file(session: Session, case_id: str, *, made_by: str,
-                 now: datetime | None = None) -> dict[str, Any]:
+                 now: datetime | None = None, actor: Actor | None = None) -> dict[str, Any]:
     """The bundle of one case as the hub holds it (UnknownCase if the hub has no such case).
 
-    Writes the ``subject_file_export`` audit entry in ``session`` (the caller commits)."""
+    ``actor``: who asked through the API (None: the officer's ``spoke-hub`` command, which
+    reads as an administrator); a supervisor's file holds only their team's group work and
+    professional activity. Writes the ``subject_file_export`` audit entry in ``session`` (the
+    caller commits)."""
     if session.get(HubCase, case_id) is None:
         raise UnknownCase(case_id)
-    rows = _case_rows(session, case_id)
+    rows = _case_rows(session, case_id, actor)
     person = next((r for r in rows if r.kind == "young_person"), None)
     lines = [
         AuditLine(at=row.when, who=row.who, action=row.action, device=row.device,
@@ -197,6 +249,13 @@ def subject_file(session: Session, case_id: str, *, made_by: str,
         case_id, records, lines, source="hub", made_at=iso(now or utc_now()), made_by=made_by,
         known=_known_names(session, person.record_id if person else None),
     )
+    others = _other_cases(session, case_id, person.record_id if person else None, actor)
+    if others:
+        # Subject access is for everything held about them; the file is made case by case.
+        bundle["notes"].append(
+            "This young person is also in another case on the hub ("
+            + ", ".join(others) + "): each case has a file of its own; make those files too "
+            "when answering a subject access request.")
     audit(session, made_by, EXPORT_ACTION, case_id,
           f"records={len(records)};flags={len(bundle['third_party_flags'])}")
     return bundle
@@ -215,7 +274,7 @@ def router() -> APIRouter:
         with Session(request.app.state.engine) as session, session.begin():
             check_may_read(caller.actor, session.get(HubCase, case_id))
             return subject_file(session, case_id, made_by=caller.actor.user_id,
-                                now=request.app.state.clock())
+                                now=request.app.state.clock(), actor=caller.actor)
 
     return api
 

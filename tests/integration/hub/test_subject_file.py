@@ -20,7 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spokeapp.domain.records import Consent, ConsentGivenBy, ConsentMethod, ShareWith
-from spokeapp.domain.records.casework import InformationShare, ShareBasis
+from spokeapp.domain.records.casework import (
+    CaseStatus,
+    GroupSession,
+    GroupSetting,
+    InformationShare,
+    ShareBasis,
+)
 from spokeapp.hub.cli import main
 from spokeapp.hub.db import make_engine
 from spokeapp.hub.disposal import restrict
@@ -228,3 +234,88 @@ def test_the_requests_bundle_command_writes_the_file_for_the_officer(
     assert main(["requests", "bundle", "999", "--out", str(out),
                  "--database", hub.database_url]) == 2
     assert "No request with id 999" in capsys.readouterr().err
+
+
+def _mention_ids(bundle: dict[str, object]) -> set[str]:
+    mentions = bundle["mentions"]
+    assert isinstance(mentions, list)
+    return {str(entry["id"]) for entry in mentions}
+
+
+def test_the_file_takes_group_work_that_names_them_not_words_containing_their_name(
+    hub: RunningHub,
+) -> None:
+    """Group work and professional activity go into the file only when their topic or notes
+    name the young person as a word (not "tomorrow" for a "Tom"), and a supervisor gets only
+    those their team wrote: another team's group notes are about other young people and
+    outside the supervisor's need-to-know (an administrator, answering a subject access
+    request, gets every one)."""
+    north_worker = hub.admin.add_user("Test Worker North", "worker", "north")
+    south_worker = hub.admin.add_user("Test Worker South", "worker", "south")
+    north = hub.laptop(north_worker)
+    south = hub.laptop(south_worker)
+    yp = young_person(1, preferred_name="Tom", reference="YP-7")
+    cs = case(yp, key_worker=north_worker)
+    north.push_records(yp, cs)
+
+    def talk(record_id: str, notes: str) -> GroupSession:
+        return GroupSession(id=record_id, held_on=date(2026, 5, 1),
+                            setting=GroupSetting.SCHOOL, topic="Test awareness talk",
+                            young_people_reached=6, notes=notes)
+
+    named = talk("grp-north-named", "Tom came and joined in.")
+    by_reference = talk("grp-north-ref", "YP-7 asked about apps.")
+    unrelated = talk("grp-north-other",
+                     "Custom quiz; Quentin Fictionalson (YP-70) asked to meet tomorrow.")
+    other_team = talk("grp-south-named", "Tom and Quentin Fictionalson came.")
+    north.push_records(named, by_reference, unrelated)
+    south.push_records(other_team)
+    supervisor = hub.laptop(hub.admin.add_user("Test Supervisor North", "supervisor", "north"))
+    admin = hub.laptop(hub.admin.add_user("Test Admin", "admin"))
+
+    answer = supervisor.http.get(f"/v1/cases/{cs.id}/file", headers=supervisor.auth)
+    assert answer.status_code == 200, answer.text
+    assert _mention_ids(answer.json()) == {named.id, by_reference.id}
+    assert "tomorrow" not in answer.text and "grp-south" not in answer.text
+
+    answer = admin.http.get(f"/v1/cases/{cs.id}/file", headers=admin.auth)
+    assert answer.status_code == 200, answer.text
+    assert _mention_ids(answer.json()) == {named.id, by_reference.id, other_team.id}
+    assert "tomorrow" not in answer.text
+
+
+def test_the_file_names_the_young_persons_other_cases_to_whoever_may_see_them(
+    hub: RunningHub,
+) -> None:
+    """A young person referred again has a second case with the same details. Subject access
+    is for everything held about them, and the file is made case by case: the file of one
+    case says which other cases hold them (by id), so the officer makes those files too; a
+    supervisor is told only of the cases of their own team."""
+    north_worker = hub.admin.add_user("Test Worker North", "worker", "north")
+    south_worker = hub.admin.add_user("Test Worker South", "worker", "south")
+    north = hub.laptop(north_worker)
+    south = hub.laptop(hub.admin.add_user("Test Supervisor South", "supervisor", "south"))
+    yp = young_person(1)
+    earlier = case(yp, key_worker=north_worker, opened_on=date(2024, 1, 10),
+                   closed_on=date(2024, 9, 1), status=CaseStatus.CLOSED)
+    again = case(yp, key_worker=north_worker, opened_on=date(2026, 1, 10))
+    north.push_records(yp, earlier, again)
+    elsewhere = case(yp, key_worker=south_worker, opened_on=date(2026, 2, 1))
+    south.push_records(elsewhere)  # a south supervisor opens one for their worker
+    supervisor = hub.laptop(hub.admin.add_user("Test Supervisor North", "supervisor", "north"))
+    admin = hub.laptop(hub.admin.add_user("Test Admin", "admin"))
+
+    answer = admin.http.get(f"/v1/cases/{again.id}/file", headers=admin.auth)
+    assert answer.status_code == 200, answer.text
+    notes = " ".join(answer.json()["notes"])
+    assert earlier.id in notes and elsewhere.id in notes
+
+    answer = supervisor.http.get(f"/v1/cases/{again.id}/file", headers=supervisor.auth)
+    assert answer.status_code == 200, answer.text
+    notes = " ".join(answer.json()["notes"])
+    assert earlier.id in notes
+    assert elsewhere.id not in answer.text, "another team's case is not named to them"
+
+    answer = admin.http.get(f"/v1/cases/{earlier.id}/file", headers=admin.auth)
+    notes = " ".join(answer.json()["notes"])
+    assert again.id in notes and elsewhere.id in notes
