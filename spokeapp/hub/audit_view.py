@@ -373,7 +373,15 @@ def _positive(text: str) -> int:
 
 
 def _open_csv(path: Path) -> TextIO:
+    """``path`` emptied for writing, readable by its owner only: a new file is made 0600, and
+    one already there (an earlier export, a ``touch``) is taken back to 0600 before any line
+    of the audit goes into it (``os.open``'s mode applies only to a file it creates)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    except BaseException:
+        os.close(fd)
+        raise
     return open(fd, "w", encoding="utf-8-sig", newline="")  # BOM: Excel reads it as UTF-8
 
 

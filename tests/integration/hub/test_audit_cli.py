@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -176,3 +177,20 @@ def test_a_bad_date_or_rule_exits_2_and_says_why(hub: RunningHub) -> None:
         assert result.stdout == ""
         assert "YYYY-MM-DD" in result.stderr or "after --until" in result.stderr \
             or "whole number" in result.stderr
+
+
+def test_a_csv_written_over_an_open_file_is_left_readable_by_its_owner_only(
+    hub: RunningHub, tmp_path: Path
+) -> None:
+    """The file named by ``--csv`` may already exist (last month's export, a ``touch``), open
+    to everyone: the export takes it back to 0600 before writing a line of the audit."""
+    _worker_pushes(hub)
+    out = tmp_path / "audit.csv"
+    out.write_text("old\n", encoding="utf-8")
+    out.chmod(0o644)
+
+    result = run_cli("audit", "--database", hub.database_url, "--csv", str(out))
+
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert out.read_text(encoding="utf-8-sig").splitlines()[0] == ",".join(HEADER)
