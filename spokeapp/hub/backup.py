@@ -432,11 +432,15 @@ def _inspect(staged: Path, db_path: Path) -> tuple[HubMark, str]:
     """The hub id, epoch and counter of a staged backup, opened with ``db_path``'s key, and
     when it was taken."""
     key_file = key_path(staged)
-    # make_engine looks for the key beside the database: lend it the hub's key file.
-    key_file.write_text(read_key(db_path).hex() + "\n", encoding="ascii")
-    os.chmod(key_file, 0o600)
-    engine = make_engine(f"sqlcipher:///{staged}")
+    # make_engine looks for the key beside the database: lend it the hub's key file, 0600
+    # from its first byte (the folder may be open to others; a leftover copy is replaced).
+    key_file.unlink(missing_ok=True)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(read_key(db_path).hex() + "\n")
+    engine: Engine | None = None
     try:
+        engine = make_engine(f"sqlcipher:///{staged}")
         with Session(engine) as session:
             taken = session.get(HubMeta, META_BACKUP)
             if taken is None:
@@ -451,7 +455,8 @@ def _inspect(staged: Path, db_path: Path) -> tuple[HubMark, str]:
             "another hub. Nothing was changed."
         ) from exc
     finally:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
         key_file.unlink(missing_ok=True)
         for suffix in ("-wal", "-shm"):
             Path(f"{staged}{suffix}").unlink(missing_ok=True)

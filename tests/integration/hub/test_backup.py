@@ -5,17 +5,22 @@ re-pull and re-push what the hub no longer has, and nothing is stored twice."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psycopg
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from spokeapp.hub.db import embedded_path, is_embedded, make_engine
+from spokeapp.hub import backup
+from spokeapp.hub.db import embedded_path, is_embedded, key_path, make_engine
 from spokeapp.hub.models import HubAttachmentChunk, HubRecord
 from spokeapp.sync.engine import SyncEngine
 from tests.helpers.hub import HubAdmin, Laptop, ManualClock, prepare_database, run_cli, spawn_hub
@@ -248,3 +253,40 @@ def test_a_backup_that_cannot_be_written_says_where_and_leaves_nothing(
     assert refused.stderr.startswith(f"spoke-hub: The backup cannot be written to {target}")
     assert "Traceback" not in refused.stderr
     assert in_the_way.read_text() == "a file, not a folder" and not key.exists()
+
+
+def test_the_hub_key_lent_to_a_restore_is_never_open_to_other_users(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The embedded restore opens the staged backup with the hub's key, copied beside it for a
+    moment. The database's folder may be open to others (``/var/lib/spoke-hub``, the
+    documented place), so that copy must be 0600 from its first byte, whatever the umask,
+    never made readable and tightened afterwards."""
+    url = f"sqlcipher:///{tmp_path / 'hub' / 'hub.db'}"
+    _worker_and_codes(url)
+    backup_file = tmp_path / "backup.db"
+    assert run_cli("backup", str(backup_file), "--database", url).returncode == 0
+    seen: list[tuple[str, int]] = []
+    real_chmod, real_make_engine = os.chmod, make_engine
+
+    def chmod(path: Any, mode: int, *args: Any, **kwargs: Any) -> None:
+        if str(path).endswith(".key"):
+            seen.append(("before chmod", stat.S_IMODE(os.stat(path).st_mode)))
+        real_chmod(path, mode, *args, **kwargs)
+
+    def make_engine_(database_url: str, *args: Any, **kwargs: Any) -> Any:
+        if database_url.endswith(".restoring"):
+            lent = key_path(embedded_path(database_url))
+            seen.append(("opened", stat.S_IMODE(lent.stat().st_mode)))
+        return real_make_engine(database_url, *args, **kwargs)
+
+    monkeypatch.setattr(os, "chmod", chmod)
+    monkeypatch.setattr(backup, "make_engine", make_engine_)
+    old_umask = os.umask(0o022)
+    try:
+        backup.restore(url, backup_file)
+    finally:
+        os.umask(old_umask)
+    assert ("opened", 0o600) in seen
+    assert all(mode == 0o600 for _when, mode in seen), seen
+    assert not list((tmp_path / "hub").glob("*.restoring*")), "the lent key is gone again"
