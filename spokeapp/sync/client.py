@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import logging
+import re
 import socket
 import ssl
 import threading
@@ -34,7 +35,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Final, Protocol, TypeVar
+from typing import Any, Final, NoReturn, Protocol, TypeVar
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -44,7 +45,10 @@ from spokeapp.domain.errors import SpokeError
 from spokeapp.i18n import translator
 from spokeapp.sync.protocol import (
     API_PREFIX,
+    ATTACHMENT_CHUNK_BYTES,
     DEFAULT_PULL_LIMIT,
+    MAX_PAYLOAD_BYTES,
+    MAX_SEQ,
     ApprovedRelease,
     AreasResponse,
     AttachmentLimits,
@@ -99,6 +103,25 @@ tr = translator(__name__)
 DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=10.0)
 #: Refresh an access token this long before the hub would refuse it.
 TOKEN_MARGIN_SECONDS: Final = 60.0
+#: The most an ordinary answer may hold (JSON: a push's acknowledgement, the device status,
+#: people, areas...): a hostile or broken hub cannot fill the laptop's memory.
+ANSWER_LIMIT_BYTES: Final = 32 * 1024 * 1024
+#: Officers' documents (a subject access file, the audit's CSV) may be larger.
+DOCUMENT_LIMIT_BYTES: Final = 512 * 1024 * 1024
+#: A pull page: at most ``limit`` records, each at most ``MAX_PAYLOAD_BYTES`` plus its fields.
+PULL_RECORD_BYTES: Final = MAX_PAYLOAD_BYTES + 8 * 1024
+#: An attachment chunk's answer: the chunk, or a small error body.
+CHUNK_ANSWER_BYTES: Final = ATTACHMENT_CHUNK_BYTES + 16 * 1024
+#: ``timeout`` bounds each wait for bytes; an answer that trickles in (a byte every few
+#: seconds) would never trip it. So every answer's body must also arrive at least this fast
+#: on average, after this grace, counted from its headers (so a slow upload of a batch is
+#: never counted against its answer). 1 KiB/s is 8 kbit/s: a rural GPRS link in a car park
+#: (20-40 kbit/s) still passes; a hub dripping a byte a second does not.
+ANSWER_GRACE_SECONDS: Final = 120.0
+MIN_ANSWER_BYTES_PER_SECOND: Final = 1024
+#: What a hub's error code may look like; anything else (a name, a line break) is never
+#: shown, stored or logged: the code becomes ``http_<status>``.
+_ERROR_CODE: Final = re.compile(r"[a-z][a-z0-9_]{0,47}")
 
 
 # ------------------------------------------------------------------------------ errors
@@ -325,6 +348,21 @@ def _caused_by_pin_mismatch(exc: BaseException) -> bool:
     return False
 
 
+#: Tokens the hub hands out: printable ASCII (an access token travels in a header), of the
+#: lengths ``TokenRequest`` accepts back (a refresh token) or a header sensibly holds.
+_ACCESS_TOKEN_CHARS: Final = (1, 8192)
+_REFRESH_TOKEN_CHARS: Final = (16, 256)
+_DEVICE_ID: Final = re.compile(r"[0-9A-Za-z-]{1,64}")
+
+
+def _usable_token(token: str, length: tuple[int, int]) -> bool:
+    shortest, longest = length
+    return shortest <= len(token) <= longest and all("!" <= ch <= "~" for ch in token)
+
+
+#: Headers that described the bytes as they travelled; the answer handed on is already read.
+_READ_HEADERS: Final = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
 #: Why the hub refused to enrol this laptop again, in plain words (by ``ErrorBody.error``).
 _ENROLMENT_REFUSALS: Final = {
     "other_person": tr.noop(
@@ -467,14 +505,31 @@ class HubClient:
         self, method: str, path: str, *, json_body: dict[str, Any] | None = None,
         params: dict[str, int] | httpx.QueryParams | None = None, token: str | None = None,
         content: bytes | None = None, content_type: str = "application/json",
+        limit: int = ANSWER_LIMIT_BYTES,
     ) -> httpx.Response:
+        """One request; its answer read whole, but never more than ``limit`` bytes and never
+        slower than ``MIN_ANSWER_BYTES_PER_SECOND`` after ``ANSWER_GRACE_SECONDS``: an answer
+        that is too large, trickles, or arrives damaged is :class:`HubUnreachable` (for a
+        push, a lost acknowledgement: the batch is sent again)."""
         headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
         if content is not None:
             headers["Content-Type"] = content_type
         try:
-            response = self._http.request(
+            request = self._http.build_request(
                 method, path, json=json_body, params=params, headers=headers, content=content
             )
+            streamed = self._http.send(request, stream=True)
+            try:
+                # From the answer's headers: the request (a 2 MB batch on a slow uplink) is
+                # bounded by ``timeout`` per write, as before, never by the answer's rate.
+                body = self._read_answer(streamed, method, path, limit, self._monotonic())
+            finally:
+                streamed.close()
+                # httpx's response and its bound stream refer to each other; without this
+                # the request with its batch (2 MB) would wait for the cyclic garbage
+                # collector, which a sync runs rarely (``GcTuning``): a 100,000-record push
+                # held 90 MB of sent batches that way. Freed when dropped instead.
+                streamed.stream = httpx.ByteStream(b"")
         except httpx.TimeoutException as exc:
             log.info("hub request timed out: %s %s", method, path)
             raise HubUnreachable(
@@ -500,25 +555,76 @@ class HubClient:
                     "safe on this laptop and will be sent at the next sync."
                 )
             ) from exc
-        log.info("hub %s %s -> %s", method, path, response.status_code)
-        # The body is read; httpx's response and its bound stream refer to each other, so
-        # without this the response, and the request with its batch (2 MB), would wait for
-        # the cyclic garbage collector, which a sync runs rarely (``GcTuning``): a 100,000-
-        # record push held 90 MB of sent batches that way. Freed when dropped instead.
-        response.stream = httpx.ByteStream(response.content)
-        return response
+        except httpx.DecodingError as exc:  # a compressed answer that does not decompress
+            log.info("hub answer could not be decoded: %s %s", method, path)
+            raise HubUnreachable(
+                tr(
+                    "The hub's answer arrived damaged. Your work is safe on this laptop and will "
+                    "be sent at the next sync."
+                )
+            ) from exc
+        log.info("hub %s %s -> %s", method, path, streamed.status_code)
+        kept = [(name, value) for name, value in streamed.headers.multi_items()
+                if name.lower() not in _READ_HEADERS]
+        return httpx.Response(streamed.status_code, headers=kept, content=body, request=request)
+
+    def _read_answer(self, response: httpx.Response, method: str, path: str, limit: int,
+                     started: float) -> bytes:
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and (len(declared) > 18 or int(declared) > limit) \
+                and "content-encoding" not in response.headers:
+            self._answer_refused(method, path, "too large")
+        parts: list[bytes] = []
+        size = 0
+        for part in response.iter_bytes():
+            size += len(part)
+            if size > limit:
+                self._answer_refused(method, path, "too large")
+            parts.append(part)
+            allowed = ANSWER_GRACE_SECONDS + size / MIN_ANSWER_BYTES_PER_SECOND
+            if self._monotonic() - started > allowed:
+                self._answer_refused(method, path, "too slow")
+        return b"".join(parts)
+
+    @staticmethod
+    def _answer_refused(method: str, path: str, why: str) -> NoReturn:
+        log.warning("hub answer %s; stopped reading it: %s %s", why, method, path)
+        raise HubUnreachable(
+            tr(
+                "The hub's answer was too large or too slow, so Spoke stopped reading it. Your "
+                "work is safe on this laptop and will be sent at the next sync."
+            )
+        )
 
     @staticmethod
     def _error_body(response: httpx.Response) -> ErrorBody:
+        """The hub's error body. Its code is shown in messages and logged: one that is not a
+        plain code (a name, a line break, pages of text) becomes ``http_<status>``; its
+        ``message`` is never used."""
         try:
-            return ErrorBody.model_validate_json(response.content)
+            body = ErrorBody.model_validate_json(response.content)
         except ValidationError:
             return ErrorBody(error=f"http_{response.status_code}", message="")
+        if _ERROR_CODE.fullmatch(body.error) is None:
+            return ErrorBody(error=f"http_{response.status_code}", message="", wipe=body.wipe)
+        return body
 
     def _raise_for(self, response: httpx.Response) -> None:
         status = response.status_code
-        if status < 400:
+        if 200 <= status < 300:
             return
+        if status < 400:
+            # A redirect is never followed (it could lead away from the pinned hub, with the
+            # token): nothing was answered. For a push that is a lost acknowledgement, not a
+            # refusal, so the batch is sent again rather than held.
+            log.warning("hub answered %s instead of an answer; not followed", status)
+            raise HubUnreachable(
+                tr(
+                    "The hub's address sent Spoke somewhere else, which Spoke does not follow. "
+                    "Your work is safe on this laptop; check the hub address with your hub "
+                    "administrator."
+                )
+            )
         body = self._error_body(response)
         code = body.error
         if code == "device_revoked":
@@ -658,6 +764,13 @@ class HubClient:
             ))
         self._raise_for(response)
         enrolled = self._parse(EnrolResponse, response)
+        if not _usable_token(enrolled.refresh_token, _REFRESH_TOKEN_CHARS) \
+                or _DEVICE_ID.fullmatch(enrolled.device_id) is None:
+            log.warning("hub answered an enrolment with credentials that cannot be used")
+            raise HubRejected(
+                tr("The hub answered in a way this version of Spoke does not understand."),
+                status=response.status_code, error="bad_response",
+            )
         self.hub_epoch = enrolled.hub_epoch
         with self._lock:
             self._credentials = _Credentials(enrolled.device_id, enrolled.refresh_token)
@@ -696,6 +809,18 @@ class HubClient:
             response = self._token_request(request.model_copy(update={"proof": proof}))
         self._raise_for(response)
         issued = self._parse(TokenResponse, response)
+        if not _usable_token(issued.access_token, _ACCESS_TOKEN_CHARS) or (
+            issued.refresh_token is not None
+            and not _usable_token(issued.refresh_token, _REFRESH_TOKEN_CHARS)
+        ):
+            # Sent as a header (only ASCII can be) or presented again as a refresh token
+            # (``TokenRequest``'s rules): one that cannot be is never stored, so it cannot
+            # break every later sync.
+            log.warning("hub answered a token request with a token that cannot be used")
+            raise HubRejected(
+                tr("The hub answered in a way this version of Spoke does not understand."),
+                status=response.status_code, error="bad_response",
+            )
         self.hub_epoch = issued.hub_epoch
         if issued.refresh_token is not None \
                 and issued.refresh_token != credentials.refresh_token:
@@ -720,12 +845,12 @@ class HubClient:
     def _authorised(
         self, method: str, path: str, *, json_body: dict[str, Any] | None = None,
         params: dict[str, int] | httpx.QueryParams | None = None, content: bytes | None = None,
-        content_type: str = "application/json",
+        content_type: str = "application/json", limit: int = ANSWER_LIMIT_BYTES,
     ) -> httpx.Response:
         token = self.ensure_token()
         response = self._send(
             method, path, json_body=json_body, params=params, token=token, content=content,
-            content_type=content_type,
+            content_type=content_type, limit=limit,
         )
         if response.status_code == 401 and self._error_body(response).error not in (
             "device_revoked", "device_retired", "refresh_reused"
@@ -736,7 +861,7 @@ class HubClient:
                 token = self._refresh_locked() if self._token is None else self._token.value
             response = self._send(
                 method, path, json_body=json_body, params=params, token=token, content=content,
-                content_type=content_type,
+                content_type=content_type, limit=limit,
             )
         self._raise_for(response)
         return response
@@ -745,7 +870,22 @@ class HubClient:
         """Send one batch; the answer arrives only after the hub committed it."""
         # Serialised once (``PushRequest.body``: made by the engine as it wrote it down).
         response = self._authorised("POST", f"{API_PREFIX}/sync/push", content=request.body())
-        answer = self._parse(PushResponse, response)
+        try:
+            answer = PushResponse.model_validate_json(response.content)
+            if not all(0 <= result.seq <= MAX_SEQ for result in answer.results):
+                # No seq the casebook (or any hub's database) can hold.
+                raise ValueError("an acknowledged seq out of range")
+        except (ValidationError, ValueError) as exc:
+            # The hub may have stored the batch (it answers after committing): an answer
+            # that is no acknowledgement is a lost one. The batch stays outgoing and is sent
+            # again, byte for byte (the hub answers ``duplicate``); nothing is held.
+            log.warning("hub answered a push with something that is not an acknowledgement")
+            raise HubUnreachable(
+                tr(
+                    "The hub's answer to what Spoke sent could not be read. Your work is safe on "
+                    "this laptop and will be sent again at the next sync."
+                )
+            ) from exc
         self.hub_epoch = answer.hub_epoch
         return answer
 
@@ -762,7 +902,8 @@ class HubClient:
             params.update(own_from=own.first, own_to=own.last)
             if own.whole:
                 params.update(own_whole=1)
-        response = self._authorised("GET", f"{API_PREFIX}/sync/pull", params=params)
+        response = self._authorised("GET", f"{API_PREFIX}/sync/pull", params=params,
+                                    limit=max(1, limit) * PULL_RECORD_BYTES + ANSWER_LIMIT_BYTES)
         page = self._parse(PullResponse, response)
         self.hub_epoch = page.hub_epoch
         return page
@@ -817,14 +958,16 @@ class HubClient:
         dropped its chunks; ``attachment_not_found`` when no record this worker may see names
         the file)."""
         response = self._authorised("PUT", self._attachment_path(sha256, index), content=data,
-                                    content_type="application/octet-stream")
+                                    content_type="application/octet-stream",
+                                    limit=CHUNK_ANSWER_BYTES)
         return self._parse(AttachmentStatus, response)
 
     def get_attachment_chunk(self, sha256: str, index: int) -> bytes | None:
         """Chunk ``index`` of the complete file ``sha256``; None when the hub has no such
         complete file this worker may see (404)."""
         try:
-            response = self._authorised("GET", self._attachment_path(sha256, index))
+            response = self._authorised("GET", self._attachment_path(sha256, index),
+                                        limit=CHUNK_ANSWER_BYTES)
         except HubRejected as exc:
             if exc.status == 404:
                 return None
@@ -852,7 +995,8 @@ class HubClient:
     def case_file(self, case_id: str) -> dict[str, Any]:
         """One young person's file as the hub holds it (``GET /v1/cases/{id}/file``, schema
         ``spoke.subject_file/1``): supervisors for their team's cases, administrators any."""
-        response = self._authorised("GET", f"{API_PREFIX}/cases/{quote(case_id, safe='')}/file")
+        response = self._authorised("GET", f"{API_PREFIX}/cases/{quote(case_id, safe='')}/file",
+                                    limit=DOCUMENT_LIMIT_BYTES)
         try:
             body = response.json()
         except ValueError:
@@ -910,7 +1054,8 @@ class HubClient:
         hub (``GET /v1/audit/export``; the hub records the export)."""
         try:
             response = self._authorised("GET", f"{API_PREFIX}/audit/export",
-                                        params=httpx.QueryParams(tuple(filters)))
+                                        params=httpx.QueryParams(tuple(filters)),
+                                        limit=DOCUMENT_LIMIT_BYTES)
         except OutOfScope:
             raise OutOfScope(tr("The hub does not let this account export the audit.")) from None
         except HubRejected as exc:

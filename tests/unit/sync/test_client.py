@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import http.server
 import json
+import logging
+import socket
 import ssl
 import threading
 from collections.abc import Callable, Iterator
@@ -18,19 +21,23 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from spokeapp.sync.client import (
+    ANSWER_GRACE_SECONDS,
+    ANSWER_LIMIT_BYTES,
     AuthRejected,
     CertificatePinMismatch,
     DeviceRevoked,
+    EnrolmentRefused,
     EpochChanged,
     HubClient,
     HubEndpoint,
+    HubRejected,
     HubUnreachable,
     InsecureHubAddress,
     MustEnrolAgain,
     OutOfScope,
     fingerprint_of,
 )
-from spokeapp.sync.protocol import token_proof_message
+from spokeapp.sync.protocol import ChainProof, ChangeIn, PushRequest, token_proof_message
 
 # ------------------------------------------------------------------------------ addresses
 
@@ -380,3 +387,265 @@ def test_a_batch_s_bytes_are_freed_as_soon_as_its_answer_is_read() -> None:
         gc.enable()
         client.close()
     assert len(answers) == 4 and alive == []  # a token, then three device checks
+
+
+# ------------------------------------------------------------------------------ hostile answers
+@contextlib.contextmanager
+def _hostile_hub(answer: Callable[[socket.socket], None]) -> Iterator[str]:
+    """A hostile "hub" on loopback: after reading the request it runs ``answer`` on the
+    connection (crafted bytes). Yields its URL."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            with contextlib.suppress(OSError):
+                answer(conn)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        listener.close()
+        thread.join(timeout=30)
+
+
+def test_an_answer_larger_than_any_hub_sends_is_not_read_into_memory() -> None:
+    """A hostile hub answering with 48 MiB (no length declared, chunked): the laptop stops
+    reading at its limit and says the hub is not reachable; it never holds the whole."""
+    part = b"a" * 65536
+    parts = (48 * 1024 * 1024) // len(part)
+    written = [0]
+
+    def answer(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     b"Transfer-Encoding: chunked\r\n\r\n")
+        opening = b'{"status": "ok", "hub_epoch": "'
+        conn.sendall(b"%x\r\n%s\r\n" % (len(opening), opening))
+        for _ in range(parts):
+            conn.sendall(b"%x\r\n%s\r\n" % (len(part), part))
+            written[0] += len(part)
+        conn.sendall(b'2\r\n"}\r\n0\r\n\r\n')
+
+    with _hostile_hub(answer) as url, HubClient(HubEndpoint(url)) as client, pytest.raises(
+        HubUnreachable, match="too large or too slow"
+    ):
+        client.health()
+    assert written[0] < ANSWER_LIMIT_BYTES + 16 * 1024 * 1024  # the rest was never read
+
+
+def test_an_answer_that_trickles_in_is_given_up_on_not_waited_for_forever() -> None:
+    """A byte every few seconds never trips the read timeout; the laptop gives up once the
+    answer falls behind the slowest real link (checked on the injected clock, no sleeping)."""
+    clock = [0.0]
+    drips = [0]
+
+    def trickle() -> Iterator[bytes]:
+        for _ in range(10_000):  # "endless" (bounded only so a broken client cannot hang)
+            clock[0] += 5.0
+            drips[0] += 1
+            yield b" "
+
+    def hub(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/token":
+            return httpx.Response(200, json={"access_token": "tok", "expires_in": 900,
+                                             "hub_epoch": "epoch-1"})
+        return httpx.Response(200, stream=_Stream(trickle()))
+
+    client = HubClient(HubEndpoint("http://127.0.0.1:9"), device_id="dev-1",
+                       refresh_token="r" * 32, transport=httpx.MockTransport(hub),
+                       monotonic=lambda: clock[0])
+    with client, pytest.raises(HubUnreachable, match="too large or too slow"):
+        client.pull(0, 250)
+    assert drips[0] <= ANSWER_GRACE_SECONDS / 5 + 2
+
+
+def test_a_slow_upload_is_not_counted_against_the_answer() -> None:
+    """On a rural link a 2 MB batch may take many minutes to go up; the answer's rate is
+    counted from its headers, so the push is acknowledged (it would otherwise be sent again
+    for ever, each time "too slow")."""
+    clock = [0.0]
+
+    def hub(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/token":
+            return httpx.Response(200, json={"access_token": "tok", "expires_in": 900,
+                                             "hub_epoch": "epoch-1"})
+        clock[0] += 30 * 60.0  # half an hour sending the request before the answer begins
+        return httpx.Response(200, stream=_Stream(iter([b'{"status": "ok"}'])))
+
+    client = HubClient(HubEndpoint("http://127.0.0.1:9"), device_id="dev-1",
+                       refresh_token="r" * 32, transport=httpx.MockTransport(hub),
+                       monotonic=lambda: clock[0])
+    with client:
+        answer = client._authorised("GET", "/healthz")
+    assert answer.status_code == 200 and answer.json() == {"status": "ok"}
+
+
+class _Stream(httpx.SyncByteStream):
+    def __init__(self, parts: Iterator[bytes]) -> None:
+        self._parts = parts
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._parts
+
+
+def test_an_attachment_chunk_larger_than_a_chunk_is_refused_unread() -> None:
+    pulled = [0]
+
+    def parts() -> Iterator[bytes]:
+        for _ in range(160):  # 10 MiB offered for one 64 KiB chunk
+            pulled[0] += 1
+            yield b"x" * 65536
+
+    def hub(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/token":
+            return httpx.Response(200, json={"access_token": "tok", "expires_in": 900,
+                                             "hub_epoch": "epoch-1"})
+        return httpx.Response(200, stream=_Stream(parts()))
+
+    client = HubClient(HubEndpoint("http://127.0.0.1:9"), device_id="dev-1",
+                       refresh_token="r" * 32, transport=httpx.MockTransport(hub),
+                       monotonic=lambda: 0.0)
+    with client, pytest.raises(HubUnreachable):
+        client.get_attachment_chunk("ab" * 32, 0)
+    assert pulled[0] <= 2
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_not_followed_and_a_push_answered_by_one_counts_as_lost(
+    status: int,
+) -> None:
+    """A hub (or something in front of it) answering with a redirect: the laptop neither
+    follows it (the token would go to another host) nor treats it as a refusal - the batch's
+    answer is simply lost, so it stays outgoing and is sent again (the engine holds a
+    *refused* batch's changes, and these were never refused)."""
+    seen: list[tuple[str, str | None]] = []
+
+    def hub(request: httpx.Request) -> httpx.Response:
+        seen.append((str(request.url.host), request.headers.get("Authorization")))
+        if request.url.path == "/v1/token":
+            return httpx.Response(200, json={"access_token": "tok", "expires_in": 900,
+                                             "hub_epoch": "epoch-1"})
+        return httpx.Response(status, headers={"Location": "http://evil.example/v1/sync/push"},
+                              json={"error": "moved", "message": "x"})
+
+    client = HubClient(HubEndpoint("http://127.0.0.1:9"), device_id="dev-1",
+                       refresh_token="r" * 32, transport=httpx.MockTransport(hub),
+                       monotonic=lambda: 0.0)
+    with client, pytest.raises(HubUnreachable, match="does not follow"):
+        client.push(_a_push())
+    assert {host for host, _auth in seen} == {"127.0.0.1"}
+
+
+def _a_push() -> PushRequest:
+    change = ChangeIn(id="0" * 36, record_id="r-1", kind="session", op="finalise",
+                      payload={"id": "r-1"}, author="u-1", local_time="2026-01-01T00:00:00")
+    return PushRequest(hub_epoch="epoch-1", changes=[change], chain=ChainProof(
+        prev_head="0" * 64, head="1" * 64, signature="s" * 88))
+
+
+@pytest.mark.parametrize("body", [
+    b"<html>Bad gateway</html>", b'{"results": "nope"}', b"",
+    b'{"results": [{"id": "000000000000000000000000000000000000", "status": "accepted", '
+    b'"seq": 18446744073709551616}], "chain_head": "' + b"1" * 64 + b'", "hub_epoch": "e"}',
+])
+def test_a_push_answered_with_something_that_is_not_an_acknowledgement_counts_as_lost(
+    body: bytes,
+) -> None:
+    def hub(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/token":
+            return httpx.Response(200, json={"access_token": "tok", "expires_in": 900,
+                                             "hub_epoch": "epoch-1"})
+        return httpx.Response(200, content=body)
+
+    client = HubClient(HubEndpoint("http://127.0.0.1:9"), device_id="dev-1",
+                       refresh_token="r" * 32, transport=httpx.MockTransport(hub),
+                       monotonic=lambda: 0.0)
+    with client, pytest.raises(HubUnreachable, match="sent again"):
+        client.push(_a_push())
+
+
+def test_a_compressed_answer_that_does_not_decompress_is_a_known_problem() -> None:
+    def hub(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Encoding": "gzip"},
+                              content=b"not gzip at all")
+
+    with HubClient(HubEndpoint("http://127.0.0.1:9"),
+                   transport=httpx.MockTransport(hub)) as client, \
+            pytest.raises(HubUnreachable, match="damaged"):
+        client.health()
+
+
+@pytest.mark.parametrize("code", [
+    "Jamie Smith (YP-0042) was seen", "unauthorised\n2026-12-06 CRITICAL forged line",
+    "x" * 5000, "ok\x1b[2J",
+])
+def test_an_error_code_from_the_hub_is_never_echoed_unless_it_is_a_plain_code(
+    code: str, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A hostile hub's error code (a young person's name, a line break to forge log lines,
+    terminal escapes) reaches neither the message shown and stored, nor the log."""
+    def hub(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/token":
+            return httpx.Response(200, json={"access_token": "tok", "expires_in": 900,
+                                             "hub_epoch": "epoch-1"})
+        return httpx.Response(400, json={"error": code, "message": code})
+
+    client = HubClient(HubEndpoint("http://127.0.0.1:9"), device_id="dev-1",
+                       refresh_token="r" * 32, transport=httpx.MockTransport(hub),
+                       monotonic=lambda: 0.0)
+    caplog.set_level(logging.DEBUG)
+    with client:
+        with pytest.raises(HubRejected) as refused:
+            client.device_status()
+        with pytest.raises(EnrolmentRefused) as enrol_refused:
+            client.enrol("CODE-1234", "laptop", "k" * 44)
+    assert refused.value.error == "http_400" and "(http_400)" in str(refused.value)
+    for text in (str(refused.value), str(enrol_refused.value), caplog.text):
+        assert code[:12] not in text and "\x1b" not in text and "forged" not in text
+
+
+@pytest.mark.parametrize(("access", "refresh"), [
+    ("tök-ünïcode", None),  # cannot travel in a header: escaped the run as UnicodeEncodeError
+    ("tok\r\nX-Evil: 1", None),
+    ("tok", "r" * 300),  # TokenRequest refuses it back: every later sync would have crashed
+    ("tok", "refresh token with spaces"),
+])
+def test_a_token_that_cannot_be_used_is_refused_and_never_stored(
+    access: str, refresh: str | None,
+) -> None:
+    stored: list[str] = []
+
+    def hub(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/token":
+            return httpx.Response(200, json={"access_token": access, "expires_in": 900,
+                                             "hub_epoch": "epoch-1", "refresh_token": refresh})
+        return httpx.Response(200, json={"device_id": "dev-1", "status": "active",
+                                         "wipe": False})
+
+    client = HubClient(HubEndpoint("http://127.0.0.1:9"), device_id="dev-1",
+                       refresh_token="r" * 32, transport=httpx.MockTransport(hub),
+                       on_refresh=stored.append, monotonic=lambda: 0.0)
+    with client, pytest.raises(HubRejected, match="does not understand"):
+        client.device_status()
+    assert stored == []
+
+
+@pytest.mark.parametrize(("device_id", "refresh"), [
+    ("dev-1\nforged", "r" * 43), ("dev-1", "short"), ("dev-1", "r" * 300),
+])
+def test_enrolment_credentials_that_could_never_be_used_are_refused(
+    device_id: str, refresh: str,
+) -> None:
+    def hub(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={
+            "device_id": device_id, "user_id": "u-1", "user_name": "Test Worker",
+            "role": "worker", "team": "north", "refresh_token": refresh, "hub_id": "hub-1",
+            "hub_epoch": "epoch-1"})
+
+    with HubClient(HubEndpoint("http://127.0.0.1:9"),
+                   transport=httpx.MockTransport(hub)) as client, \
+            pytest.raises(HubRejected, match="does not understand"):
+        client.enrol("CODE-1234", "laptop", "k" * 44)
