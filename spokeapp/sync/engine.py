@@ -32,6 +32,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
+from itertools import pairwise
 from typing import Any, Final, Literal
 
 from pydantic import ValidationError
@@ -529,6 +530,32 @@ def _parse_time(text: str | None) -> datetime | None:
         return datetime.fromisoformat(text)
     except ValueError:
         return None
+
+
+def _check_page(page: PullResponse, cursor: int) -> None:
+    """Refuse, before anything is stored, a pull page no hub keeping the contract sends
+    (docs/sync.md, "Records on the hub"): every record's seq after the cursor, the next
+    cursor not behind this one, and every number one the casebook can hold. Such a page
+    (a broken or hostile hub) would otherwise move the cursor back or below zero (every
+    later pull refused, for good) or fail inside the casebook with no plain message. The
+    records come in seq order, and a page saying there is more ends at its last record (so
+    empty pages cannot keep the laptop pulling for ever)."""
+    seqs = [change.seq for change in page.changes]
+    fine = (
+        0 <= cursor <= page.next_after <= MAX_SEQ and page.max_seq <= MAX_SEQ
+        and all(cursor < seq <= MAX_SEQ for seq in seqs)
+        and all(a <= b for a, b in pairwise(seqs))
+        and (not page.more or (bool(seqs) and page.next_after == seqs[-1]))
+        and (page.backup_seq is None or 0 <= page.backup_seq <= MAX_SEQ)
+    )
+    if not fine:
+        log.warning("the hub sent a pull page whose numbers break the protocol; nothing of it "
+                    "was applied")
+        raise HubRejected(
+            tr("The hub sent records this version of Spoke cannot use, so nothing was changed "
+               "on this laptop. Tell your hub administrator."),
+            status=200, error="bad_response",
+        )
 
 
 # ------------------------------------------------------------------------------ the engine
@@ -1382,6 +1409,7 @@ class SyncEngine:
                     if page.hub_epoch != account.hub_epoch or cursor > page.max_seq:
                         self._hub_restored(page.hub_epoch, report)
                         raise _Restart()
+                    _check_page(page, cursor)
                     last = not page.more or page.next_after <= cursor
                     if not last:
                         upcoming = ahead.submit(pull_page, page.next_after, next(limits))

@@ -14,12 +14,21 @@ from spokeapp.domain.areas import Area
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import CaseStatus, ReferralDecision
 from spokeapp.store.areas import load_areas
-from spokeapp.store.casebook import DB_NAME, KEY_NAME, Casebook
+from spokeapp.store.casebook import DB_NAME, KEY_NAME, Casebook, RecordNotFound
 from spokeapp.store.sync_state import PulledRecord
 from spokeapp.sync import engine as engine_module
 from spokeapp.sync.client import HubUnreachable
 from spokeapp.sync.engine import SyncEngine, SyncEvent
-from spokeapp.sync.protocol import GENESIS_HEAD, AreaOut, chain_heads, chain_message
+from spokeapp.sync.protocol import (
+    GENESIS_HEAD,
+    AreaOut,
+    ChangeOut,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    chain_heads,
+    chain_message,
+)
 from tests.helpers.records import (
     case,
     new_casebook,
@@ -582,3 +591,90 @@ def test_a_run_collects_garbage_less_often_and_puts_the_thresholds_back() -> Non
         assert gc.get_threshold() == (700, 10, 10)
     finally:
         gc.set_threshold(*before)
+
+
+# ------------------------------------------------------------------------------ hostile pages
+@pytest.mark.parametrize("lie", [
+    "cursor beyond any database", "a seq beyond any database", "a cursor below zero",
+    "a cursor going back", "a record from before the cursor", "a backup beyond any database",
+    "more, but nothing in it", "records out of order",
+])
+def test_a_pull_page_whose_numbers_break_the_protocol_changes_nothing(
+    engine: SyncEngine, book: Casebook, hub: FakeHub, monkeypatch: pytest.MonkeyPatch,
+    lie: str,
+) -> None:
+    """A broken or hostile hub's page: numbers no database holds used to escape the run as
+    an OverflowError (no plain message, every sync), and a cursor sent back or below zero
+    was stored (below zero, every later pull is refused for good). Now the page is refused
+    whole, in plain words, and the casebook is as it was."""
+    yp = young_person(1)
+    hub.put(yp.id, "young_person", yp.to_dict(), None)
+    assert engine.sync_once().ok
+    cursor = engine.store.account().cursor
+    assert cursor == 1
+    stranger = young_person(2)
+    real_pull = hub.pull
+    calls: list[int] = []
+
+    def lying_pull(after: int, limit: int) -> PullResponse:
+        page = real_pull(after, limit)
+        record = ChangeOut(seq=hub.seq + 1, record_id=stranger.id, kind="young_person",
+                           op="put", case_id=None, payload=stranger.to_dict(), author=None,
+                           hub_time="2026-03-02T10:00:00+00:00")
+        values = {"hub_epoch": page.hub_epoch, "max_seq": hub.seq + 1, "changes": [record],
+                  "next_after": hub.seq + 1, "more": False}
+        if lie == "cursor beyond any database":
+            values["next_after"] = 2**64
+        elif lie == "a seq beyond any database":
+            values["changes"] = [record.model_copy(update={"seq": 2**64})]
+        elif lie == "a cursor below zero":
+            values["next_after"] = -7
+        elif lie == "a cursor going back":
+            values["next_after"] = 0
+        elif lie == "a record from before the cursor":
+            values["changes"] = [record.model_copy(update={"seq": 1})]
+        elif lie == "more, but nothing in it":  # endless (bounded so old code cannot hang)
+            calls.append(after)
+            if len(calls) > 50:
+                return page
+            values.update(changes=[], next_after=after + 1, max_seq=2**40, more=True)
+        elif lie == "records out of order":
+            values["changes"] = [record.model_copy(update={"seq": hub.seq + 2}), record]
+            values["next_after"] = values["max_seq"] = hub.seq + 2
+        else:
+            values["backup_seq"] = 2**64
+        return PullResponse(**values)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(hub, "pull", lying_pull)
+
+    report = engine.sync_once()
+
+    assert report.error_code == "rejected" and "nothing was changed" in (report.error or "")
+    assert engine.store.account().cursor == cursor
+    assert book.get(yp.id).record == yp
+    with pytest.raises(RecordNotFound):
+        book.get(stranger.id)
+
+
+def test_an_acknowledgement_missing_a_change_marks_nothing_sent_and_the_batch_goes_again(
+    engine: SyncEngine, book: Casebook, hub: FakeHub, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A hub answering for fewer changes than were sent (and for one never sent): none of the
+    batch counts as sent; it stays outgoing and the next sync sends it again (duplicates)."""
+    seeded_case(book)
+    waiting = engine.status().waiting
+    real_push = hub.push
+
+    def short_answer(device_id: str, request: PushRequest) -> PushResponse:
+        answer = real_push(device_id, request)
+        stranger = answer.results[0].model_copy(update={"id": new_id()})
+        return answer.model_copy(update={"results": [*answer.results[1:], stranger]})
+
+    monkeypatch.setattr(hub, "push", short_answer)
+    first = engine.sync_once()
+
+    assert first.error_code == "rejected" and first.held == 0
+    assert engine.status().waiting == waiting and engine.store.outgoing() is not None
+    monkeypatch.setattr(hub, "push", real_push)
+    second = engine.sync_once()
+    assert second.ok and second.duplicates == waiting and engine.status().waiting == 0
