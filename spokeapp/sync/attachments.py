@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from spokeapp.domain.attachments import chunk_count
+from spokeapp.store.attachments import BadChunk
 from spokeapp.sync.client import HubApi, HubRejected
 
 log = logging.getLogger(__name__)
@@ -133,7 +134,16 @@ class AttachmentTransfer:
             if data is None:  # gone from the hub since (disposed of): the next pull says so
                 report.waiting += 1
                 return done + count - index
-            self._store.store_chunk(sha256, size, index, data)
+            try:
+                self._store.store_chunk(sha256, size, index, data)
+            except BadChunk:
+                # The hub sent a chunk of the wrong length: nothing of it was stored. This
+                # file is fetched again at the next sync; the files after it still come now
+                # (one bad file must not hold back every other one, every sync).
+                log.warning("the hub sent part of an attachment with the wrong length; "
+                            "fetching that file again later")
+                report.rejected.append(sha256)
+                return done + count - index
             report.chunks_received += 1
             done += 1
             self._progress(done, total)
