@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 
 from spokeapp.domain.records import CaseStatus, Session
@@ -138,6 +139,57 @@ def test_a_lost_acknowledgement_is_resent_and_nothing_is_stored_twice(
     assert hub.admin.state()["hub_records"] == 4
     assert hub.admin.state()["hub_changes"] == stored["hub_changes"]
     assert engine.status().waiting == 0
+
+
+class _PushAnsweredWithRedirect(httpx.BaseTransport):
+    """Something in front of the hub (a misconfigured proxy, or an attacker on the path to a
+    loopback hub) that lets each push through to the hub, then replaces the hub's answer
+    with a redirect elsewhere."""
+
+    def __init__(self) -> None:
+        self.real = httpx.HTTPTransport()
+        self.redirecting = True
+        self.elsewhere: list[str] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host != "127.0.0.1":
+            self.elsewhere.append(str(request.url))
+        response = self.real.handle_request(request)
+        if self.redirecting and request.url.path == "/v1/sync/push":
+            response.read()
+            response.close()
+            return httpx.Response(302, headers={"Location": "http://hub.evil.example/v1/push"})
+        return response
+
+    def close(self) -> None:
+        self.real.close()
+
+
+def test_a_push_answered_with_a_redirect_is_resent_later_not_held(
+    hub: RunningHub, laptops: Laptops
+) -> None:
+    """The hub stored the batch; the answer that came back was a redirect. Nothing the
+    worker wrote may be held back as refused: the batch is an acknowledgement lost, sent
+    again at the next sync (duplicates), and the redirect is never followed."""
+    transport = _PushAnsweredWithRedirect()
+
+    def factory(endpoint: HubEndpoint, device: str | None, token: str | None) -> HubApi:
+        return HubClient(endpoint, device_id=device, refresh_token=token, transport=transport)
+
+    worker = hub.admin.add_user("Test Worker A", "worker", "north")
+    book, engine = laptops.new(worker, "work-laptop", factory)
+    _open_case(book, worker, 1)
+
+    first = engine.sync_once()
+
+    assert first.error_code == "unreachable" and first.held == 0
+    assert engine.status().held == 0 and engine.status().waiting == 4
+    assert hub.admin.state()["hub_records"] == 4  # the hub did store them
+    transport.redirecting = False
+    second = engine.sync_once()
+    assert second.ok and second.duplicates == 4 and second.accepted == 0
+    assert engine.status().waiting == 0 and engine.status().held == 0
+    assert transport.elsewhere == []
 
 
 def test_a_supervisor_receives_the_teams_cases_but_not_other_teams(
