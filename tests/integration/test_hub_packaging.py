@@ -29,7 +29,6 @@ import signal
 import subprocess
 import sys
 import tomllib
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 
@@ -42,6 +41,7 @@ from packaging.utils import canonicalize_name
 from spokeapp.hub.config import DEFAULT_SHUTDOWN_SECONDS, read_config_file
 from tests.conftest import require
 from tests.helpers.postgres import free_port
+from tests.helpers.tls import self_signed
 
 ROOT = Path(__file__).resolve().parents[2]
 HUB = ROOT / "installers" / "hub"
@@ -290,28 +290,8 @@ def test_the_health_check_asks_the_hub_on_loopback(host: str, tls: bool, url: st
 
 # ------------------------------------------------------------------ install.sh, end to end
 def _self_signed(folder: Path) -> tuple[Path, Path]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.hazmat.primitives.serialization import (
-        Encoding,
-        NoEncryption,
-        PrivateFormat,
-    )
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "hub.test.invalid")])
-    now = datetime.now(UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = folder / "hub-tls.crt", folder / "hub-tls.key"
-    cert_path.write_bytes(cert.public_bytes(Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
-    key_path.chmod(0o600)
-    return cert_path, key_path
+    cert, key, _der = self_signed(folder, cert_file="hub-tls.crt", key_file="hub-tls.key")
+    return cert, key
 
 
 def _copy_build_context(target: Path) -> None:

@@ -7,16 +7,12 @@ import logging
 import re
 import stat
 import threading
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
-from cryptography.x509.oid import NameOID
 from sqlalchemy import func, select
 
 from spokeapp.domain.records import Record
@@ -29,6 +25,7 @@ from spokeapp.hub.schema import head_revision
 from tests.helpers.hub import Laptop, RunningHub, run_cli, spawn_hub, sqlite_url
 from tests.helpers.postgres import PostgresServer
 from tests.helpers.records import case, session, young_person
+from tests.helpers.tls import self_signed
 
 
 def _init(database_url: str) -> str:
@@ -115,21 +112,8 @@ def test_acknowledged_push_survives_sigkill(database_url: str) -> None:
 
 
 def _self_signed(folder: Path) -> tuple[Path, Path]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "hub.test.invalid")])
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = folder / "hub.crt", folder / "hub.pem"
-    cert_path.write_bytes(cert.public_bytes(Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
-    )
-    return cert_path, key_path
+    cert, key, _der = self_signed(folder, key_file="hub.pem")
+    return cert, key
 
 
 def test_enrol_shows_the_certificate_fingerprint_and_serve_uses_tls(

@@ -7,15 +7,9 @@ from __future__ import annotations
 import argparse
 import socket
 import subprocess
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
-from cryptography.x509.oid import NameOID
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -25,6 +19,7 @@ from spokeapp.hub.db import create_key_file, embedded_path, make_engine
 from spokeapp.hub.models import EnrolmentCode
 from tests.helpers.hub import HUB_BIN, ROOT, sqlite_url
 from tests.helpers.postgres import free_port
+from tests.helpers.tls import self_signed
 
 
 def _hub_with_worker(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
@@ -62,21 +57,8 @@ def test_serve_refuses_the_databases_own_key_as_its_tls_key(
 
 
 def _tls_pair(folder: Path) -> tuple[Path, Path]:
-    """A self-signed certificate and its key, as an administrator's openssl would make."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "hub.test.invalid")])
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = folder / "hub-tls.crt", folder / "hub-tls.key"
-    cert_path.write_bytes(cert.public_bytes(Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
-    key_path.chmod(0o600)
-    return cert_path, key_path
+    cert, key, _der = self_signed(folder, cert_file="hub-tls.crt", key_file="hub-tls.key")
+    return cert, key
 
 
 def _codes(url: str) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import http.server
 import json
 import logging
@@ -15,10 +14,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from spokeapp.sync.client import (
     ANSWER_GRACE_SECONDS,
@@ -38,6 +33,7 @@ from spokeapp.sync.client import (
     fingerprint_of,
 )
 from spokeapp.sync.protocol import ChainProof, ChangeIn, PushRequest, token_proof_message
+from tests.helpers.tls import self_signed
 
 # ------------------------------------------------------------------------------ addresses
 
@@ -77,21 +73,7 @@ def test_https_needs_the_hub_certificate_fingerprint() -> None:
 
 # ------------------------------------------------------------------------------ pinning
 def _self_signed(folder: Path) -> tuple[Path, Path, bytes]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test-hub.invalid")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = folder / "hub.crt", folder / "hub.key"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_path, key_path, cert.public_bytes(serialization.Encoding.DER)
+    return self_signed(folder, name="test-hub.invalid", days=1)
 
 
 class _Health(http.server.BaseHTTPRequestHandler):
