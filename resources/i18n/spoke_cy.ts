@@ -4722,6 +4722,10 @@ When you have finished with it, press “Close the copy” here and Spoke will d
             <translation type="unfinished" />
         </message>
         <message>
+            <source>The hub's answer was too large or too slow, so Spoke stopped reading it. Your work is safe on this laptop and will be sent at the next sync.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>the audit</source>
             <translation type="unfinished" />
         </message>
@@ -4743,6 +4747,10 @@ When you have finished with it, press “Close the copy” here and Spoke will d
         </message>
         <message>
             <source>The hub address should not include a name, query or #.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub's address sent Spoke somewhere else, which Spoke does not follow. Your work is safe on this laptop; check the hub address with your hub administrator.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -4790,11 +4798,11 @@ When you have finished with it, press “Close the copy” here and Spoke will d
             <translation type="unfinished" />
         </message>
         <message>
-            <source>This laptop is not enrolled with a hub yet.</source>
+            <source>The hub answered in a way this version of Spoke does not understand.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>The hub answered in a way this version of Spoke does not understand.</source>
+            <source>This laptop is not enrolled with a hub yet.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -4811,6 +4819,10 @@ When you have finished with it, press “Close the copy” here and Spoke will d
         </message>
         <message>
             <source>Spoke cannot reach the hub (no connection, or the hub is down). Your work is safe on this laptop and will be sent at the next sync.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub's answer arrived damaged. Your work is safe on this laptop and will be sent at the next sync.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -4835,6 +4847,10 @@ When you have finished with it, press “Close the copy” here and Spoke will d
         </message>
         <message>
             <source>The hub did not accept that enrolment code. Codes work once and expire after a day; ask your hub administrator for a new one.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub's answer to what Spoke sent could not be read. Your work is safe on this laptop and will be sent again at the next sync.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -4910,6 +4926,10 @@ When you have finished with it, press “Close the copy” here and Spoke will d
         </message>
         <message>
             <source>{n} records the hub would not take</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The hub sent records this version of Spoke cannot use, so nothing was changed on this laptop. Tell your hub administrator.</source>
             <translation type="unfinished" />
         </message>
         <message>
