@@ -270,7 +270,7 @@ def _serve(settings: HubSettings, engine: Engine, sock: socket.socket,
     from spokeapp.hub.app import create_app
 
     app = create_app(settings, engine=engine)
-    GcTuning().apply()  # this process serves until it ends
+    ServingTuning().apply()  # this process serves until it ends
     sock.listen(128)
     port = sock.getsockname()[1]
     scheme = "https" if settings.tls else "http"
@@ -355,24 +355,33 @@ def _stopped(_signum: int, _frame: object) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class GcTuning:
-    """Collect cyclic garbage less often while serving (docs/sync.md, "Speed"); made and
-    applied by whoever serves (``serve``, or each ``serve --workers N`` process).
+class ServingTuning:
+    """How a serving process runs its threads and its collector (docs/sync.md, "Speed");
+    made and applied by whoever serves (``serve``, or each ``serve --workers N`` process).
 
-    A 2000-change push allocates hundreds of thousands of short-lived, acyclic objects; with
-    the default thresholds the collector ran so often it cost a third of the hub's push time.
-    What was loaded at start-up is frozen out of the collections; garbage cycles are still
-    collected, just in larger, rarer rounds (bounded: every ``threshold[0]`` allocations).
+    Garbage: a 2000-change push allocates hundreds of thousands of short-lived, acyclic
+    objects; with the default thresholds the collector ran so often it cost a third of the
+    hub's push time. What was loaded at start-up is frozen out of the collections; garbage
+    cycles are still collected, just in larger, rarer rounds (bounded: every
+    ``threshold[0]`` allocations).
+
+    The GIL: the event loop, the push queue's checking and writing threads and the pull's
+    worker threads take turns; a thread back from the database waits for the GIL until the
+    one holding it lets go, up to CPython's 5 ms switch interval, for microseconds of Python.
+    While serving, the interval is ``switch_interval`` (docs/sync.md, "Fourteenth round").
     """
 
     #: Allocations between collections of each generation (CPython's default: 700, 10, 10).
     threshold: tuple[int, int, int] = (50_000, 20, 20)
+    #: Seconds a thread may hold the GIL while another waits (CPython's default: 0.005).
+    switch_interval: float = 0.0005
 
     def apply(self) -> None:
-        """Tune this process's collector for the rest of its life (it serves until it ends)."""
+        """Tune this process for the rest of its life (it serves until it ends)."""
         gc.collect()
         gc.freeze()
         gc.set_threshold(*self.threshold)
+        sys.setswitchinterval(self.switch_interval)
 
 
 def worker_app() -> FastAPI:
@@ -380,8 +389,8 @@ def worker_app() -> FastAPI:
     from spokeapp.hub.app import create_app
 
     app = create_app()
-    app.state.gc_tuning = GcTuning()
-    app.state.gc_tuning.apply()
+    app.state.serving_tuning = ServingTuning()
+    app.state.serving_tuning.apply()
     return app
 
 

@@ -26,6 +26,7 @@ import gc
 import hashlib
 import json
 import logging
+import sys
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -126,6 +127,8 @@ _MAX_RESTARTS: Final = 2
 RELEASE_SETTING: Final = "hub_release"
 #: Pull progress is reported every this many rows (and at the end of each page).
 _PROGRESS_EVERY: Final = 250
+#: The GIL's switch interval during a run (:class:`GilHandoff`; CPython's default: 5 ms).
+SWITCH_INTERVAL_S: Final = 0.0005
 #: Outbox groups whose payloads are loaded at a time while pushing (one batch's worth).
 _LOAD_CHUNK: Final = MAX_BATCH_CHANGES
 #: A push of more than one batch starts and ends with small ones (:func:`batch_plan`): the
@@ -512,6 +515,41 @@ class GcTuning:
         self._saved = self._set = None
 
 
+class GilHandoff:
+    """Hand the GIL between this process's threads every ``interval`` seconds instead of
+    CPython's 5 ms while a run works; one per run (``with GilHandoff():`` in
+    :meth:`SyncEngine.sync_once`).
+
+    A run's threads take turns: the engine's thread writes the casebook (SQLite releases the
+    GIL for each row it stores and for each commit) while a helper fetches and parses the
+    next page or the hub's answer, and the app's GUI thread draws. A thread whose SQLite call
+    has returned waits for the GIL until the thread holding it lets go, which at CPython's
+    default can be 5 ms, for a few microseconds of Python: the push's laptop and the pull's
+    laptop waited so on every row. Measured: docs/sync.md, "Fourteenth round". On leaving,
+    the interval it found is put back unless another run in this process has changed it
+    since (as :class:`GcTuning`), so overlapping runs end with the interval they began from.
+    A longer interval already set by the process is lowered, a shorter one is kept.
+    """
+
+    def __init__(self, interval: float = SWITCH_INTERVAL_S) -> None:
+        #: Seconds a thread may hold the GIL while another waits for it, during the run.
+        self.interval = interval
+        self._saved: float | None = None
+        self._set: float | None = None
+
+    def __enter__(self) -> GilHandoff:
+        saved = sys.getswitchinterval()
+        self._saved = saved
+        sys.setswitchinterval(min(saved, self.interval))
+        self._set = sys.getswitchinterval()  # as CPython stores it (microseconds)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._saved is not None and sys.getswitchinterval() == self._set:
+            sys.setswitchinterval(self._saved)
+        self._saved = self._set = None
+
+
 @dataclass(frozen=True, slots=True)
 class _Prepared:
     """A batch chained, signed and written to the outgoing table (``slot``), ready to send."""
@@ -798,7 +836,7 @@ class SyncEngine:
 
     def sync_once(self) -> SyncReport:
         """Push what waits, pull what is new; never raises for known problems (see report)."""
-        with self._run_lock, GcTuning():
+        with self._run_lock, GcTuning(), GilHandoff():
             report = SyncReport(started_at=self._clock())
             if self._wiped:
                 report.wiped = True

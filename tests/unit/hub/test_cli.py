@@ -200,3 +200,23 @@ def test_a_reader_that_has_gone_ends_the_command_without_a_traceback(
     monkeypatch.setattr(cli, "build_parser", lambda: _parser_running(piped))
     assert cli.main([]) == 1
     assert capsys.readouterr().err == ""
+
+
+def test_a_serving_process_collects_rarely_and_hands_the_gil_over_quickly() -> None:
+    import gc
+    import sys
+
+    thresholds, interval = gc.get_threshold(), sys.getswitchinterval()
+    try:
+        gc.set_threshold(700, 10, 10)
+        sys.setswitchinterval(0.005)
+        tuning = cli.ServingTuning()
+        tuning.apply()
+        assert gc.get_threshold() == tuning.threshold
+        assert gc.get_freeze_count() > 0  # start-up objects are left out of collections
+        assert sys.getswitchinterval() == pytest.approx(tuning.switch_interval, rel=0.05)
+        assert tuning.switch_interval < 0.005
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
+        sys.setswitchinterval(interval)

@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -591,6 +592,41 @@ def test_a_run_collects_garbage_less_often_and_puts_the_thresholds_back() -> Non
         assert gc.get_threshold() == (700, 10, 10)
     finally:
         gc.set_threshold(*before)
+
+
+def test_a_run_hands_the_gil_over_quickly_and_puts_the_interval_back(
+    engine: SyncEngine, hub: FakeHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+    run = engine._run
+
+    def watched(report: Any) -> None:  # what the run's threads hand over at
+        seen.append(sys.getswitchinterval())
+        run(report)
+
+    monkeypatch.setattr(engine, "_run", watched)
+    try:
+        sys.setswitchinterval(0.005)
+        assert engine.sync_once().ok
+        assert seen and max(seen) <= engine_module.SWITCH_INTERVAL_S * 1.01
+        assert sys.getswitchinterval() == pytest.approx(0.005, rel=0.05)
+        # A process that already hands over more often keeps its own interval.
+        sys.setswitchinterval(0.0001)
+        with engine_module.GilHandoff():
+            assert sys.getswitchinterval() == pytest.approx(0.0001, rel=0.05)
+        # Overlapping runs, in either order of ending, end with what they began from.
+        sys.setswitchinterval(0.005)
+        first, second = engine_module.GilHandoff(), engine_module.GilHandoff()
+        first.__enter__()
+        second.__enter__()
+        first.__exit__(None, None, None)
+        second.__exit__(None, None, None)
+        assert sys.getswitchinterval() == pytest.approx(0.005, rel=0.05)
+    finally:
+        sys.setswitchinterval(before)
 
 
 # ------------------------------------------------------------------------------ hostile pages
