@@ -89,6 +89,26 @@ def plain_file_name(name: str) -> str:
     return cleaned or "attachment"
 
 
+#: Names Windows keeps for devices, whatever the ending ("CON.txt" opens the console, not a
+#: file); the digits include the superscripts Windows also reserves.
+_DEVICE_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
+    | {f"{port}{digit}" for port in ("COM", "LPT") for digit in "123456789\u00b9\u00b2\u00b3"}
+)
+#: Characters no Windows file name may hold (":" would write an NTFS stream beside the file).
+_NOT_ON_WINDOWS = re.compile(r'[<>:"/\\|?*]')
+
+
+def disk_file_name(name: str) -> str:
+    """:func:`plain_file_name`, made a name every system Spoke runs on will create as an
+    ordinary file: characters Windows refuses (or reads as a stream) become "_", and a
+    device name such as ``CON`` or ``LPT1`` (with any ending) gets a "_" in front. For the
+    copies Spoke writes to disk; the record keeps its plain name."""
+    cleaned = _NOT_ON_WINDOWS.sub("_", plain_file_name(name))
+    stem = cleaned.split(".", 1)[0].rstrip(" ")
+    return f"_{cleaned}" if stem.upper() in _DEVICE_NAMES else cleaned
+
+
 def megabytes(size: int) -> str:
     """``size`` bytes in MB for messages ("25 MB", "2.5 MB")."""
     value = size / 1_000_000

@@ -3,9 +3,10 @@ and opening").
 
 Spoke previews images and PDFs itself, from memory. Anything else opens only when the worker
 asks, after a warning, through a copy written here: ``<profile>/open-copies/<random>/<name>``,
-each folder 0700 and each file 0600, the name a plain name (``plain_file_name``: never a path
-from another laptop). The copy is overwritten with zeros, flushed to disk and deleted when the
-worker closes it ("Close the copy"), when Spoke locks and when it quits
+each folder 0700 and each file 0600, the name a plain name (``disk_file_name``: never a path
+from another laptop, never a name Windows keeps for a device). The copy is overwritten with
+zeros, flushed to disk and deleted when the worker closes it ("Close the copy"), when Spoke
+locks and when it quits
 (``SpokeShell._close_book``); one left behind by a crash is removed the same way at the next
 start (``SpokeShell.start``). Plain Python but for :func:`open_in_system`.
 """
@@ -23,7 +24,7 @@ from typing import Final
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 
-from spokeapp.domain.attachments import plain_file_name
+from spokeapp.domain.attachments import disk_file_name
 
 #: The folder, inside the profile (a folder only Spoke uses), that holds open copies.
 FOLDER_NAME: Final = "open-copies"
@@ -64,7 +65,7 @@ def write_copy(folder: Path, attachment_id: str, file_name: str,
     nothing behind."""
     _private_folder(folder)
     own = _private_folder(folder / secrets.token_hex(8))
-    path = own / plain_file_name(file_name)
+    path = own / disk_file_name(file_name)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW | _BINARY, 0o600)
     try:
         try:

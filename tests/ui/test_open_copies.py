@@ -25,6 +25,15 @@ def test_a_name_from_another_laptop_cannot_point_outside_the_private_folder(
     assert stat.S_IMODE(copy.path.stat().st_mode) == 0o600
 
 
+def test_a_name_windows_keeps_for_a_device_still_makes_an_ordinary_private_file(
+    tmp_path: Path,
+) -> None:
+    copy = write_copy(copies_folder(tmp_path), "a-1", "CON.txt", [b"fictional"])
+    assert copy.path.name == "_CON.txt"
+    assert copy.path.read_bytes() == b"fictional"
+    assert stat.S_IMODE(copy.path.stat().st_mode) == 0o600
+
+
 def test_a_write_that_fails_part_way_leaves_nothing_behind(tmp_path: Path) -> None:
     folder = tmp_path / "copies"
 
