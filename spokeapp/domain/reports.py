@@ -69,7 +69,8 @@ because several figures add up to others (received = accepted + declined + waiti
 on; every such sum is in :attr:`Report.groups`, and published with the hub's JSON) and a small
 count could be worked back from two or more sums together. So further counts (5 or more) are
 withheld as ``"*"`` until no withheld figure can be worked out from the shown figures and the
-sums, knowing that "<5" is 1 to 4 and "*" is 5 or more (``spokeapp.domain.suppression``). A
+sums, knowing that "<5" is 1 to 4 and "*" is 5 or more (``spokeapp.domain.suppression``;
+where only small counts are left to withhold, a "<5" is starred as a last resort). A
 share (percentage) is shown only when its count and the count it is a share of are shown (a
 share of a benchmark, when its count is); otherwise it is ``"*"`` too, since a share and its
 total give back the count.

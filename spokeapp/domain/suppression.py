@@ -9,8 +9,8 @@ suppression) until **no hidden cell is determined** by what a reader has:
 * every shown count, exactly;
 * every published sum (``sums``: each total equals the sum of its parts);
 * that a ``"<5"`` cell is 1, 2, 3 or 4, that a ``"*"`` cell is 5 or more (only counts of 5
-  or more are ever withheld as ``"*"``; a 0 is always shown), and that every count is a whole
-  number.
+  or more are withheld as ``"*"``, but for the last resort below; a 0 is always shown), and
+  that every count is a whole number.
 
 "Not determined" is shown constructively: for each hidden cell the code finds a second set of
 whole numbers, within those bounds, that satisfies every sum with the shown cells unchanged
@@ -19,6 +19,12 @@ sums). Whenever a hidden cell has no certificate, one more shown cell is withhel
 count that gives it one, looking first among the cells it shares a sum with, and further out
 if none does alone. The search only ever proves cells safe, never unsafe, so where it gives up
 (its step budget) it withholds more rather than less.
+
+Last resort: where every count near a determined cell is small and withheld already (a table
+of small counts and small totals: a 2 x 2 table of ones has each total "<5" and a grand total
+that four cells of at least 1 make exactly 4), a ``"<5"`` cell is starred instead, the largest
+nearby first. The search then takes that star as "1 or more" (a reader who knew which stars
+are these would know no more), so the reader is never told a range that pins a cell down.
 
 This is the classic greedy approach to cell suppression (the fewest and smallest further cells,
 not a proven minimum, which is NP-hard in general). ``tests/unit/domain/test_report_suppression
@@ -66,6 +72,8 @@ class _Tables:
         value = self.counts[key] + delta
         if hidden[key] == SMALL:
             return 1 <= value < SMALL_COUNT_LIMIT
+        if self.counts[key] < SMALL_COUNT_LIMIT:  # a small count starred as a last resort
+            return value >= 1
         return value >= SMALL_COUNT_LIMIT
 
     def movable(self, key: str, hidden: Mapping[str, str]) -> bool:
@@ -149,8 +157,10 @@ def suppress(counts: Mapping[str, int], sums: Iterable[tuple[str, Sequence[str]]
     safe: set[str] = set()
     stuck: set[str] = set()
 
-    def candidates(hidden_now: Mapping[str, str], start: str) -> list[list[str]]:
-        """Shown cells of 5 or more that could be withheld, by distance from ``start``."""
+    def candidates(hidden_now: Mapping[str, str], start: str,
+                   small: bool = False) -> list[list[str]]:
+        """Shown cells of 5 or more that could be withheld, by distance from ``start``; with
+        ``small``, the cells shown as "<5" instead (the last resort; ``start`` itself last)."""
         rings: list[list[str]] = []
         reached = {start}
         ring = [start]
@@ -162,13 +172,17 @@ def suppress(counts: Mapping[str, int], sums: Iterable[tuple[str, Sequence[str]]
                         reached.add(other)
                         following.append(other)
             usable = sorted(
-                (k for k in following if k not in hidden_now and k not in exempt
-                 and tables.counts[k] >= SMALL_COUNT_LIMIT),
-                key=lambda k: (tables.counts[k], order[k]),
+                (k for k in following if k not in exempt and (
+                    hidden_now.get(k) == SMALL if small
+                    else k not in hidden_now and tables.counts[k] >= SMALL_COUNT_LIMIT)),
+                key=lambda k: (-tables.counts[k], order[k]) if small
+                else (tables.counts[k], order[k]),
             )
             if usable:
                 rings.append(usable)
             ring = following
+        if small and hidden_now.get(start) == SMALL:
+            rings.append([start])
         return rings
 
     while True:
@@ -184,7 +198,13 @@ def suppress(counts: Mapping[str, int], sums: Iterable[tuple[str, Sequence[str]]
             return hidden
         target = pending[0]
         rings = candidates(hidden, target)
-        if not rings:  # pragma: no cover - every reachable cell is withheld already
+        if not rings:
+            # Every count near it is small and withheld already, and the sums still pin it
+            # down (a 2 x 2 table of ones: each total "<5" and four cells of at least 1 make
+            # the grand total 4 and each cell 1). Last resort: a "<5" is starred instead,
+            # which tells a reader only that it is 1 or more; the largest nearby first.
+            rings = candidates(hidden, target, small=True)
+        if not rings:  # pragma: no cover - nothing near it is shown at all
             stuck.add(target)
             continue
         choice = None

@@ -131,7 +131,9 @@ def integer_ranges(counts: Mapping[str, int], marks: Mapping[str, str],
             rhs.append(value)
         else:
             assert value == 0, "the shown cells break a sum"
-    low = np.array([1 if marks[k] == SMALL else 5 for k in cells], float)
+    # A "*" is 5 or more, but for the last resort: a small count starred (1 or more). The
+    # reader here knows which stars those are (the most a reader could know).
+    low = np.array([1 if marks[k] == SMALL or counts[k] < 5 else 5 for k in cells], float)
     high = np.array([4 if marks[k] == SMALL else np.inf for k in cells], float)
     constraints = ([LinearConstraint(np.array(matrix), np.array(rhs), np.array(rhs))]
                    if matrix else [])
@@ -158,7 +160,7 @@ def assert_nothing_can_be_worked_out(report: Report) -> None:
         if key in benchmarks:
             assert shown[key].value == str(count)
         elif 1 <= count <= 4:
-            assert marks.get(key) == SMALL, key
+            assert marks.get(key) in (SMALL, HIDDEN), key  # HIDDEN: the last resort
         elif key in marks:
             assert marks[key] == HIDDEN and count >= 5, (key, count)
         else:
@@ -330,6 +332,25 @@ def two_way_tables(draw: st.DrawFn) -> Report:
 @settings(max_examples=150, deadline=None)
 @given(two_way_tables())
 def test_no_withheld_cell_of_a_two_way_table_can_be_worked_out(report: Report) -> None:
+    assert_nothing_can_be_worked_out(report)
+
+
+def test_a_table_of_ones_with_small_totals_keeps_every_cell_unknown() -> None:
+    """Every count and total small: "<5" alone pins each cell down (four cells of at least
+    1 summing to at most 4 are all 1), and no count of 5 or more is left to withhold. The
+    last resort stars a small total, so a reader can no longer tell any cell's value."""
+    cells = {(r, c): 1 for r in range(2) for c in range(2)}
+    figures = [Figure(f"c{r}.{c}", "T", "cell", n) for (r, c), n in cells.items()]
+    figures += [Figure(f"r{r}", "T", "row", 2) for r in range(2)]
+    figures += [Figure(f"k{c}", "T", "column", 2) for c in range(2)]
+    figures.append(Figure("all", "T", "all", 4))
+    groups = [(f"r{r}", (f"c{r}.0", f"c{r}.1")) for r in range(2)]
+    groups += [(f"k{c}", (f"c0.{c}", f"c1.{c}")) for c in range(2)]
+    groups += [("all", ("r0", "r1")), ("all", ("k0", "k1"))]
+    report = Report(PERIOD, ReportScope(ScopeKind.HUB), tuple(figures), tuple(groups))
+    shown = {row.key: row.value for row in report.shown(funder=True)}
+    assert HIDDEN in shown.values()
+    assert all(value in (SMALL, HIDDEN) for value in shown.values())
     assert_nothing_can_be_worked_out(report)
 
 
