@@ -57,7 +57,12 @@ def locale_formatters(locale: QLocale) -> i18n.Formatters:
 
 def install_translation(locale: QLocale | None = None, folder: Path | None = None) -> None:
     """Translate through Qt for ``locale`` (default: the system's) and format for it, with
-    Spoke's compiled catalogues from ``folder`` (default: the bundled ``resources/i18n``)."""
+    Spoke's compiled catalogues from ``folder`` (default: the bundled ``resources/i18n``).
+
+    Call it before any background thread starts (the app: when the application is made).
+    A translator made in Python takes the GIL when another thread translates through it,
+    while Qt holds its translator lock; replacing it then from a thread holding the GIL
+    would deadlock (tests/ui/test_translation.py, ``pseudo_locale``)."""
     app = QCoreApplication.instance()
     locale = locale if locale is not None else QLocale()
     if locale.language() == QLocale.Language.C:

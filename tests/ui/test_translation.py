@@ -128,6 +128,12 @@ class PseudoLocale(QTranslator):
 
 @pytest.fixture
 def pseudo_locale(qapp: QApplication) -> Iterator[PseudoLocale]:
+    """Spoke in the pseudo-locale. A test asks for it *first*, before any fixture that makes
+    windows: fixtures are torn down in reverse, so the windows' background work (a sync
+    bridge's run, a task) has stopped before this translator is removed. Removing a
+    translator written in Python while another thread translates through it deadlocks: that
+    thread holds Qt's translator lock and waits for the GIL, and ``removeTranslator`` holds
+    the GIL and waits for the lock (it hung CI once, in the supervisor's walk)."""
     found = catalogue_script.collect()
     translator = PseudoLocale(found)
     qapp.installTranslator(translator)
@@ -247,7 +253,7 @@ def test_the_pseudo_locale_reaches_words_through_qt_and_only_catalogued_ones(
 
 # ----------------------------------------------------------------------------- the walks
 def test_no_word_of_a_worker_s_window_escapes_translation(
-    qtbot: Any, make_shell: Any, seeded: str, pseudo_locale: PseudoLocale
+    pseudo_locale: PseudoLocale, qtbot: Any, make_shell: Any, seeded: str
 ) -> None:
     walk = Walk(escapes)
     expected = walk_worker(qtbot, make_shell(), walk)
@@ -262,8 +268,8 @@ def hub(tmp_path: Path) -> Iterator[RunningHub]:
 
 
 def test_no_word_of_a_supervisor_s_or_an_admin_s_window_escapes_translation(
-    qtbot: Any, tmp_path: Path, hub: RunningHub, main_windows: Any,
-    pseudo_locale: PseudoLocale,
+    pseudo_locale: PseudoLocale, qtbot: Any, tmp_path: Path, hub: RunningHub,
+    main_windows: Any,
 ) -> None:
     walk = Walk(escapes)
     expected = walk_supervisor_and_admin(qtbot, tmp_path, hub, main_windows, walk)
@@ -272,7 +278,7 @@ def test_no_word_of_a_supervisor_s_or_an_admin_s_window_escapes_translation(
 
 
 def test_no_word_of_the_lone_working_board_escapes_translation(
-    qtbot: Any, tmp_path: Path, pseudo_locale: PseudoLocale
+    pseudo_locale: PseudoLocale, qtbot: Any, tmp_path: Path
 ) -> None:
     walk = Walk(escapes)
     expected = walk_board(qtbot, tmp_path, walk)
