@@ -143,8 +143,14 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"Created key file {key} (mode 0600). Back it up apart from the database.")
         print(f"Created encrypted database {db_path}")
     engine = _engine(settings)
-    schema.migrate(engine)
-    result = admin.init_hub(engine, args.organisation, args.admin)
+    try:
+        schema.migrate(engine)
+        result = admin.init_hub(engine, args.organisation, args.admin)
+    finally:
+        # Every connection closed before init says it is done, so the embedded database is
+        # whole in its file (its write-ahead log folded in), not whenever the process or the
+        # garbage collector gets round to closing them.
+        engine.dispose()
     print(f"Schema at revision {schema.head_revision()} on {describe(url)}")
     print(f"Hub id: {result.hub_id}")
     print(f"Hub epoch: {result.hub_epoch}")
@@ -154,7 +160,11 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    before, after = schema.migrate(_engine(settings))
+    engine = _engine(settings)
+    try:
+        before, after = schema.migrate(engine)
+    finally:
+        engine.dispose()  # as init: the database whole in its file when migrate is done
     if before == after:
         print(f"Schema already at revision {after}; nothing to do.")
     else:

@@ -52,6 +52,10 @@ def test_init_creates_a_private_key_and_an_encrypted_database(
     assert not db.read_bytes().startswith(b"SQLite format 3")
     assert b"Test Admin" not in db.read_bytes()
     assert "Administrator user id: u-" in out and str(key) in out
+    # Done means done: the database is whole in its file, no write-ahead log left to fold
+    # in later (which once changed the file under the comparison below, at random).
+    wal = db.with_name(db.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
     # Running init again must not replace the key (that would lose the database).
     before = key.read_bytes(), db.read_bytes()
     assert main(["init", "--database", url, "--organisation", "X", "--admin", "Y"]) == 1
