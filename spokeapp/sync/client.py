@@ -527,7 +527,7 @@ class HubClient:
                 streamed.close()
                 # httpx's response and its bound stream refer to each other; without this
                 # the request with its batch (2 MB) would wait for the cyclic garbage
-                # collector, which a sync runs rarely (``GcTuning``): a 100,000-record push
+                # collector, which a sync runs rarely (``RunTuning``): a 100,000-record push
                 # held 90 MB of sent batches that way. Freed when dropped instead.
                 streamed.stream = httpx.ByteStream(b"")
         except httpx.TimeoutException as exc:

@@ -127,7 +127,7 @@ _MAX_RESTARTS: Final = 2
 RELEASE_SETTING: Final = "hub_release"
 #: Pull progress is reported every this many rows (and at the end of each page).
 _PROGRESS_EVERY: Final = 250
-#: The GIL's switch interval during a run (:class:`GilHandoff`; CPython's default: 5 ms).
+#: The GIL's switch interval during a run (:class:`RunTuning`; CPython's default: 5 ms).
 SWITCH_INTERVAL_S: Final = 0.0005
 #: Outbox groups whose payloads are loaded at a time while pushing (one batch's worth).
 _LOAD_CHUNK: Final = MAX_BATCH_CHANGES
@@ -484,69 +484,50 @@ def batches(items: Iterable[Outgoing], plan: Sequence[int] = ()) -> Iterator[lis
         yield batch
 
 
-class GcTuning:
-    """Collect cyclic garbage less often while a run works through thousands of records; one
-    per run (``with GcTuning():`` in :meth:`SyncEngine.sync_once`).
+class RunTuning:
+    """How this process collects garbage and hands over the GIL while a run works through
+    thousands of records; one per run (``with RunTuning():`` in :meth:`SyncEngine.sync_once`).
 
-    A run allocates hundreds of thousands of short-lived, acyclic objects (changes, pages,
-    dicts); at the default threshold the collector cost ~25 µs a record of pushing. Cycles
-    are still collected (every ``threshold`` allocations). On leaving, the thresholds it
-    found are put back - unless they are no longer the ones it set (another run in this
-    process tuned them since, or put them back already): then they are left to that run, so
-    overlapping runs always end with the thresholds they began from.
+    Garbage: a run allocates hundreds of thousands of short-lived, acyclic objects (changes,
+    pages, dicts); at the default threshold the collector cost ~25 µs a record of pushing.
+    Cycles are still collected (every ``threshold`` allocations).
+
+    The GIL: a run's threads take turns. The engine's thread writes the casebook (SQLite lets
+    go of the GIL for each row it stores and for each commit) while a helper fetches and
+    parses the next page or the hub's answer, and the app's GUI thread draws. A thread whose
+    SQLite call has returned waits for the GIL until the thread holding it lets go, which at
+    CPython's default interval can be 5 ms, for a few microseconds of Python; during the run
+    the interval is ``interval`` (a shorter one the process already has is kept). Measured:
+    docs/sync.md, "Fourteenth round".
+
+    On leaving, each setting it found is put back - unless it is no longer the one it set
+    (another run in this process tuned it since, or put it back already): then it is left to
+    that run, so overlapping runs always end with the settings they began from.
     """
 
-    def __init__(self, threshold: int = 50_000) -> None:
+    def __init__(self, threshold: int = 50_000, interval: float = SWITCH_INTERVAL_S) -> None:
         #: Allocations between young-generation collections during the run (CPython: 700).
         self.threshold = threshold
-        self._saved: tuple[int, int, int] | None = None
-        self._set: tuple[int, int, int] | None = None
-
-    def __enter__(self) -> GcTuning:
-        saved = gc.get_threshold()
-        self._saved = saved
-        self._set = (max(saved[0], self.threshold), saved[1], saved[2])
-        gc.set_threshold(*self._set)
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        if self._saved is not None and gc.get_threshold() == self._set:
-            gc.set_threshold(*self._saved)
-        self._saved = self._set = None
-
-
-class GilHandoff:
-    """Hand the GIL between this process's threads every ``interval`` seconds instead of
-    CPython's 5 ms while a run works; one per run (``with GilHandoff():`` in
-    :meth:`SyncEngine.sync_once`).
-
-    A run's threads take turns: the engine's thread writes the casebook (SQLite releases the
-    GIL for each row it stores and for each commit) while a helper fetches and parses the
-    next page or the hub's answer, and the app's GUI thread draws. A thread whose SQLite call
-    has returned waits for the GIL until the thread holding it lets go, which at CPython's
-    default can be 5 ms, for a few microseconds of Python: the push's laptop and the pull's
-    laptop waited so on every row. Measured: docs/sync.md, "Fourteenth round". On leaving,
-    the interval it found is put back unless another run in this process has changed it
-    since (as :class:`GcTuning`), so overlapping runs end with the interval they began from.
-    A longer interval already set by the process is lowered, a shorter one is kept.
-    """
-
-    def __init__(self, interval: float = SWITCH_INTERVAL_S) -> None:
         #: Seconds a thread may hold the GIL while another waits for it, during the run.
         self.interval = interval
-        self._saved: float | None = None
-        self._set: float | None = None
+        self._saved: tuple[tuple[int, int, int], float] | None = None
+        self._set: tuple[tuple[int, int, int], float] | None = None
 
-    def __enter__(self) -> GilHandoff:
-        saved = sys.getswitchinterval()
-        self._saved = saved
-        sys.setswitchinterval(min(saved, self.interval))
-        self._set = sys.getswitchinterval()  # as CPython stores it (microseconds)
+    def __enter__(self) -> RunTuning:
+        thresholds, interval = gc.get_threshold(), sys.getswitchinterval()
+        self._saved = (thresholds, interval)
+        gc.set_threshold(max(thresholds[0], self.threshold), thresholds[1], thresholds[2])
+        sys.setswitchinterval(min(interval, self.interval))
+        # As CPython stores them (the interval in whole microseconds).
+        self._set = (gc.get_threshold(), sys.getswitchinterval())
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        if self._saved is not None and sys.getswitchinterval() == self._set:
-            sys.setswitchinterval(self._saved)
+        if self._saved is not None and self._set is not None:
+            if gc.get_threshold() == self._set[0]:
+                gc.set_threshold(*self._saved[0])
+            if sys.getswitchinterval() == self._set[1]:
+                sys.setswitchinterval(self._saved[1])
         self._saved = self._set = None
 
 
@@ -836,7 +817,7 @@ class SyncEngine:
 
     def sync_once(self) -> SyncReport:
         """Push what waits, pull what is new; never raises for known problems (see report)."""
-        with self._run_lock, GcTuning(), GilHandoff():
+        with self._run_lock, RunTuning():
             report = SyncReport(started_at=self._clock())
             if self._wiped:
                 report.wiped = True

@@ -6,9 +6,9 @@ asks, after a warning, through a copy written here: ``<profile>/open-copies/<ran
 each folder 0700 and each file 0600, the name a plain name (``disk_file_name``: never a path
 from another laptop, never a name Windows keeps for a device). The copy is overwritten with
 zeros, flushed to disk and deleted when the worker closes it ("Close the copy"), when Spoke
-locks and when it quits
-(``SpokeShell._close_book``); one left behind by a crash is removed the same way at the next
-start (``SpokeShell.start``). Plain Python but for :func:`open_in_system`.
+locks and when it quits (``SpokeShell._close_book``); one left behind by a crash is removed
+the same way at the next start (``SpokeShell.start``). Plain Python but for
+:func:`open_in_system`.
 """
 
 from __future__ import annotations

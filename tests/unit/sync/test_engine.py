@@ -577,17 +577,17 @@ def test_a_run_collects_garbage_less_often_and_puts_the_thresholds_back() -> Non
     before = gc.get_threshold()
     try:
         gc.set_threshold(700, 10, 10)
-        with engine_module.GcTuning(threshold=50_000):
+        with engine_module.RunTuning(threshold=50_000):
             assert gc.get_threshold() == (50_000, 10, 10)
         assert gc.get_threshold() == (700, 10, 10)
         # Overlapping runs, in either order of ending, end with what they began from.
-        first, second = engine_module.GcTuning(), engine_module.GcTuning()
+        first, second = engine_module.RunTuning(), engine_module.RunTuning()
         first.__enter__()
         second.__enter__()
         first.__exit__(None, None, None)
         second.__exit__(None, None, None)
         assert gc.get_threshold() == (700, 10, 10)
-        with engine_module.GcTuning(), engine_module.GcTuning():
+        with engine_module.RunTuning(), engine_module.RunTuning():
             assert gc.get_threshold()[0] == 50_000
         assert gc.get_threshold() == (700, 10, 10)
     finally:
@@ -615,11 +615,11 @@ def test_a_run_hands_the_gil_over_quickly_and_puts_the_interval_back(
         assert sys.getswitchinterval() == pytest.approx(0.005, rel=0.05)
         # A process that already hands over more often keeps its own interval.
         sys.setswitchinterval(0.0001)
-        with engine_module.GilHandoff():
+        with engine_module.RunTuning():
             assert sys.getswitchinterval() == pytest.approx(0.0001, rel=0.05)
         # Overlapping runs, in either order of ending, end with what they began from.
         sys.setswitchinterval(0.005)
-        first, second = engine_module.GilHandoff(), engine_module.GilHandoff()
+        first, second = engine_module.RunTuning(), engine_module.RunTuning()
         first.__enter__()
         second.__enter__()
         first.__exit__(None, None, None)
