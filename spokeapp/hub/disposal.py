@@ -20,6 +20,16 @@ hub, in one transaction under the hub's write lock (``ledger.lock_writes``):
   is refused with 409 ``case_disposed`` and a laptop that has not pulled yet cannot put the
   young person back); an audit entry ``case_disposed`` (ids and counts); and the
   **report residue** (below).
+* **Visits linked to the case** (a visit plan's ``linked_case_id``) go with it: the plan and
+  every record of the visit (check-ins, alarms, alerts and their delivery records,
+  acknowledgements, resolutions, welfare debriefs), the watch row, the index and the outbox
+  rows (``lw_watch``, ``lw_visit_records``, ``lw_deliveries``). *Decision:* a plan names the
+  case by its id and its pseudonym and says where the young person was met and when; laptops
+  already erase linked visits on the disposal purge, and the hub kept them, so a laptop
+  enrolled later pulled them back. The worker's safety comes first: a linked visit that is not
+  over (armed, overdue, escalating, an alarm not resolved) or whose welfare debrief is not
+  done blocks the disposal, which can be run again once it is. The visit's figures stay in the
+  report residue like the case's.
 * **Tombstones**: one disposal purge (``disposed`` true, contract C1) for *every* user of the
   hub: any laptop may have held the case at some time, and a purge of a case a laptop does not
   hold changes nothing there.
@@ -54,7 +64,7 @@ import types
 import typing
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, delete, select, text
@@ -62,17 +72,22 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from spokeapp.domain.errors import SpokeError, ValidationError
+from spokeapp.domain.lone_working import VisitState
 from spokeapp.domain.records import Record, record_from_dict
 from spokeapp.hub.attachments import drop_unreferenced_attachments
 from spokeapp.hub.commands import Settings, day, open_session, refused
 from spokeapp.hub.commands import bind as bind_command
 from spokeapp.hub.ledger import audit, lock_writes, reserve_seqs
+from spokeapp.hub.lone_working import DEBRIEF_KIND, PLAN_KIND, load_policy, load_visits
 from spokeapp.hub.models import (
     Disposal,
     DisposedRecord,
     HubCase,
     HubRecord,
     HubTombstone,
+    LoneWorkingDelivery,
+    LoneWorkingRecord,
+    LoneWorkingWatch,
     ReportResidue,
     RetentionHold,
     SubjectRequest,
@@ -106,6 +121,10 @@ RETENTION, ERASURE_REQUEST = "retention", "erasure_request"
 #: The record kinds whose reduced copies keep the report figures (``hub.reports._OWN_KINDS``
 #: that belong to a case).
 RESIDUE_KINDS = frozenset({"referral", "case", "session", "closure", "sign_off"})
+#: The lone-working kinds a report counts (``hub.reports``: the plan for its worker, the rest
+#: by their visit): a linked visit's are kept reduced the same way, for the visit's worker.
+VISIT_RESIDUE_KINDS = frozenset({"visit_plan", "check_in", "alarm", "alarm_resolution",
+                                 "escalation_alert"})
 #: Text fields a report reads that name no young person: the key worker, who decided a
 #: sign-off, what it was for, the local authority area, the risk level's band.
 _KEPT_TEXT = frozenset({"key_worker", "decided_by", "request_kind", "local_authority",
@@ -113,7 +132,8 @@ _KEPT_TEXT = frozenset({"key_worker", "decided_by", "request_kind", "local_autho
 #: Tables a disposal writes, rewritten by ``VACUUM FULL`` on PostgreSQL.
 _TOUCHED_TABLES = ("hub_records", "hub_cases", "hub_retention_holds", "hub_tombstones",
                    "hub_report_residue", "hub_disposed_records", "hub_disposals",
-                   "hub_attachments", "hub_attachment_chunks")
+                   "hub_attachments", "hub_attachment_chunks", "lw_watch", "lw_visit_records",
+                   "lw_deliveries")
 
 
 class DisposalError(SpokeError):
@@ -131,6 +151,7 @@ class DisposalResult:
     residue: int
     basis: str
     request_id: int | None
+    visits: int = 0
 
 
 # ------------------------------------------------------------------------------ residue
@@ -195,7 +216,51 @@ def _referral_attachments(session: Session, rows: list[HubRecord]) -> list[HubRe
             and row not in rows]
 
 
-def _check(session: Session, case_id: str, today: date, *, erasure: bool) -> None:
+def linked_visits(session: Session, case_id: str) -> list[str]:
+    """The ids of the visit plans on the hub linked to the case (``linked_case_id``)."""
+    return sorted(str(record_id) for record_id, body in session.execute(
+        select(HubRecord.record_id, HubRecord.body).where(HubRecord.kind == PLAN_KIND))
+        if isinstance(body, dict) and body.get("linked_case_id") == case_id)
+
+
+def visit_blockers(session: Session, visits: list[str], now: datetime) -> list[str]:
+    """Why the linked ``visits`` may not be erased at ``now``: one that is not over (the
+    worker may still be out, or an alarm is not resolved), or whose welfare debrief is not
+    done. Empty: they may."""
+    if not visits:
+        return []
+    blockers: list[str] = []
+    policy = load_policy(session)
+    for visit_id, visit in load_visits(session, visits).items():
+        if visit is None:
+            continue
+        state = visit.state(now, policy)
+        if state is not VisitState.ENDED:
+            blockers.append(f"visit {visit_id} linked to the case is not over "
+                            f"({state.value.replace('_', ' ')})")
+    for visit_id, body in session.execute(
+            select(LoneWorkingRecord.visit_id, HubRecord.body)
+            .join(HubRecord, HubRecord.record_id == LoneWorkingRecord.record_id)
+            .where(LoneWorkingRecord.visit_id.in_(visits),
+                   LoneWorkingRecord.kind == DEBRIEF_KIND)):
+        if isinstance(body, dict) and not body.get("done"):
+            blockers.append(f"the welfare debrief of visit {visit_id} is not done yet")
+    return sorted(set(blockers))
+
+
+def _visit_rows(session: Session, visits: list[str]) -> list[HubRecord]:
+    """Every hub record of the ``visits`` (through the ``lw_visit_records`` index, which
+    holds each plan, check-in, alarm and hub-authored record of a visit)."""
+    if not visits:
+        return []
+    return list(session.scalars(
+        select(HubRecord).join(LoneWorkingRecord,
+                               LoneWorkingRecord.record_id == HubRecord.record_id)
+        .where(LoneWorkingRecord.visit_id.in_(visits))))
+
+
+def _check(session: Session, case_id: str, today: date, *, erasure: bool,
+           now: datetime) -> None:
     done = session.get(Disposal, case_id)
     if done is not None:
         raise DisposalError(f"Case {case_id} was already disposed of on "
@@ -204,6 +269,12 @@ def _check(session: Session, case_id: str, today: date, *, erasure: bool) -> Non
         blockers = disposal_blockers(session, case_id, today)
     except RetentionError as exc:
         raise DisposalError(str(exc)) from None
+    visits = visit_blockers(session, linked_visits(session, case_id), now)
+    if visits:
+        # Whatever the basis: a worker's safety record is not erased while it is in use.
+        raise DisposalError(f"Case {case_id} cannot be disposed of yet: " + "; ".join(visits)
+                            + ". Nothing changed; run it again once the visit is over and "
+                            "its debrief done.")
     if erasure:
         # An erasure request does not wait for the retention day; a legal hold still blocks,
         # and an open case must be closed first (its worker is still working with them).
@@ -221,14 +292,16 @@ def _check(session: Session, case_id: str, today: date, *, erasure: bool) -> Non
 
 
 def dispose(session: Session, case_id: str, today: date, *, actor: str = CLI_ACTOR,
-            request_id: int | None = None) -> DisposalResult:
+            request_id: int | None = None, now: datetime | None = None) -> DisposalResult:
     """Erase the case's personal data on the hub (see the module docstring). Call inside a
     transaction holding ``ledger.lock_writes``; then :func:`scrub` after the commit.
 
     ``request_id``: an erasure request being carried out (the retention day then does not
     apply; a legal hold and an open case still refuse). DisposalError (nothing changed) when
-    blocked, already disposed of, or not on the hub."""
-    _check(session, case_id, today, erasure=request_id is not None)
+    blocked, already disposed of, or not on the hub. ``now`` (default: the hub's clock) is
+    when a linked visit must be over by."""
+    moment = utc_now() if now is None else now
+    _check(session, case_id, today, erasure=request_id is not None, now=moment)
     if session.get_bind().dialect.name == "sqlite":
         # Deleted cells are overwritten with zeros, in the database and in the WAL.
         session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
@@ -260,20 +333,39 @@ def dispose(session: Session, case_id: str, today: date, *, actor: str = CLI_ACT
             if row is not None and row.kind == kind and row not in rows:
                 rows.append(row)
     rows += _referral_attachments(session, rows)
+    visits = linked_visits(session, case_id)
+    visit_rows = [row for row in _visit_rows(session, visits) if row not in rows]
+    visit_worker = {row.record_id: row.author_user for row in visit_rows
+                    if row.kind == PLAN_KIND}
+    rows += visit_rows
     ids = {r.record_id: str(uuid.uuid4()) for r in rows} | kept_ids
     residue = 0
+    of_visits = {row.record_id for row in visit_rows}
     for row in rows:
-        if row.kind not in RESIDUE_KINDS:
+        if row.record_id in of_visits:
+            if row.kind not in VISIT_RESIDUE_KINDS:
+                continue
+            # Counted for the visit's worker, who may not be the case's key worker.
+            plan_id = row.record_id if row.kind == PLAN_KIND else row.body.get("visit_id")
+            worker = visit_worker.get(str(plan_id), "")
+        elif row.kind in RESIDUE_KINDS:
+            worker = key_worker
+        else:
             continue
         record = _parse(row)
-        if record is None:
+        if record is None or not worker:
             continue
-        session.add(ReportResidue(worker=key_worker, kind=row.kind,
+        session.add(ReportResidue(worker=worker, kind=row.kind,
                                   body=residue_body(record, ids)))
         residue += 1
     erased = [r.record_id for r in rows]
     for row in rows:
         session.delete(row)
+    if visits:
+        session.execute(delete(LoneWorkingRecord).where(LoneWorkingRecord.visit_id.in_(visits)))
+        session.execute(delete(LoneWorkingWatch).where(LoneWorkingWatch.visit_id.in_(visits)))
+        session.execute(delete(LoneWorkingDelivery)
+                        .where(LoneWorkingDelivery.visit_id.in_(visits)))
     session.flush()
     # The files no remaining record names go with the records (docs/attachments.md).
     drop_unreferenced_attachments(session)
@@ -282,30 +374,31 @@ def dispose(session: Session, case_id: str, today: date, *, actor: str = CLI_ACT
         session.delete(hub_case)
     session.execute(delete(RetentionHold).where(RetentionHold.case_id == case_id))
     users = list(session.scalars(select(User.id).order_by(User.id)))
-    now = iso(utc_now())
+    stamp = iso(utc_now())
     if moved:
         last = reserve_seqs(session, len(moved))
         for offset, row in enumerate(moved):
             row.seq = last - len(moved) + 1 + offset
-            row.hub_time = now
+            row.hub_time = stamp
     if users:
         last = reserve_seqs(session, len(users))
         session.add_all(
             HubTombstone(seq=last - len(users) + 1 + i, user_id=user_id, case_id=case_id,
-                         hub_time=now, disposed=True)
+                         hub_time=stamp, disposed=True)
             for i, user_id in enumerate(users))
     basis = RETENTION if request_id is None else ERASURE_REQUEST
-    session.add(Disposal(case_id=case_id, disposed_at=now, disposed_by=actor, basis=basis,
+    session.add(Disposal(case_id=case_id, disposed_at=stamp, disposed_by=actor, basis=basis,
                          request_id=request_id, records=len(erased), tombstones=len(users)))
     audit(session, actor, "case_disposed", case_id,
           f"basis={basis};records={len(erased)};kept_for_other_cases={len(moved)};"
           f"tombstones={len(users)};residue={residue}"
+          + (f";visits={len(visits)}" if visits else "")
           + ("" if request_id is None else f";request={request_id}"))
     session.flush()
     log.info("case %s disposed of: %d records erased, %d tombstones", case_id, len(erased),
              len(users))
     return DisposalResult(case_id, len(erased), len(moved), len(users), residue, basis,
-                          request_id)
+                          request_id, len(visits))
 
 
 def scrub(engine: Engine) -> float:
@@ -443,6 +536,8 @@ def _run(args: argparse.Namespace, settings: Settings, change: Any) -> int:
     print(f"Case {result.case_id} disposed of: {result.records} records erased on the hub"
           + (f" ({result.kept_for_other_cases} kept for another case)"
              if result.kept_for_other_cases else "")
+          + (f", {result.visits} linked lone-working visit{'s' if result.visits != 1 else ''}"
+             " with them" if result.visits else "")
           + f"; every laptop ({result.tombstones} people) is told to erase it at its next "
           f"sync. Report figures kept ({result.residue} anonymous entries).")
     return _scrub_files(engine)

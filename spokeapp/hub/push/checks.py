@@ -453,7 +453,14 @@ def check_not_disposed(session: Session, fresh: list[CheckedChange]) -> None:
     pulled the disposal yet must not put the young person's details back. The whole batch is
     refused, like every push refusal; the message names the first such change and the case.
     The laptop pulls (the disposal purge erases the case there, unsent changes included) and
-    pushes the rest again."""
+    pushes the rest again.
+
+    *Decision:* lone-working records are not refused for naming a disposed case's visit
+    (``visit_id``) or the case (a plan's ``linked_case_id``). A laptop drops every change of
+    a refused scope, and all of a laptop's lone-working records share one (they name no
+    case), so a late check-in of an erased visit would take a new visit plan of the same
+    batch with it, and that visit would never arm. Such a late record holds nothing about
+    the young person (a check-in is an id, a kind and a time)."""
     named: dict[str, int] = {}
     for index, item in enumerate(fresh):
         body = item.body

@@ -4,13 +4,14 @@ dispose`` erases a due case so that no byte of it is left in the database files 
 page by page, free pages and WAL included), every laptop's pull carries the disposal purge,
 a push of the case is refused with 409 ``case_disposed``, the report figures for a past period
 are the same before and after, and a blocked, repeated or unknown disposal exits 2 and
-changes nothing. Erasure requests are carried out the same way; ``spoke-hub backup`` tells
-laptops (``backup_seq``) which changes its copy holds."""
+changes nothing. Lone-working visits linked to the case go with it, but never while one is
+not over or its welfare debrief is not done. Erasure requests are carried out the same way;
+``spoke-hub backup`` tells laptops (``backup_seq``) which changes its copy holds."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,19 +19,28 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import (
+    Alarm,
+    AlarmResolution,
     Case,
     CaseStatus,
+    CheckIn,
+    CheckInKind,
     Closure,
     ClosureReason,
     Outcome,
     Referral,
+    VisitPlan,
+    WelfareDebrief,
+    WelfareDebriefDone,
     YoungPerson,
 )
 from spokeapp.domain.records.supervision import SupervisionComment
 from spokeapp.hub.backup import backup, restore
 from spokeapp.hub.cli import main
 from spokeapp.hub.db import embedded_path, is_embedded, make_engine, read_key
+from spokeapp.hub.lone_working import Watcher
 from spokeapp.hub.models import (
     AuditEntry,
     Disposal,
@@ -38,6 +48,8 @@ from spokeapp.hub.models import (
     HubMeta,
     HubRecord,
     HubTombstone,
+    LoneWorkingRecord,
+    LoneWorkingWatch,
     ReportResidue,
     SubjectRequest,
 )
@@ -47,6 +59,7 @@ from tests.helpers.hub import (
     running_hub,
     sqlite_url,
 )
+from tests.helpers.lone_working import visit_plan
 from tests.helpers.records import case, referral, session, young_person
 from tests.helpers.sqlcipher_scan import find_markers
 
@@ -202,6 +215,111 @@ def test_disposal_erases_every_byte_tells_every_laptop_and_keeps_the_report(
     code, out, err = _cli(hub, capsys, "retention", "scrub")  # may be run again at any time
     assert code == 0 and "cleaned" in out, err
     assert _scan(hub, world.kept_markers) == set(world.kept_markers)
+
+
+def _ended_visit(laptop: Laptop, linked: Case, tag: str, start: datetime) -> VisitPlan:
+    """A visit linked to ``linked``, with a check-in and its end, every text a marker."""
+    plan = visit_plan(laptop.user_id, start, location=f"Place{tag}Zq",
+                      amber_note=f"Amber{tag}Zq", buddy_name=f"Buddy{tag}Zq",
+                      case_reference=f"YP-{tag}9", linked_case_id=linked.id)
+    laptop.push_records(
+        plan,
+        CheckIn(id=new_id(), visit_id=plan.id, kind=CheckInKind.SAFE,
+                at=start + timedelta(minutes=30)),
+        CheckIn(id=new_id(), visit_id=plan.id, kind=CheckInKind.END_VISIT,
+                at=start + timedelta(minutes=90)))
+    return plan
+
+
+def _visit_markers(tag: str) -> list[str]:
+    return [f"Place{tag}Zq", f"Amber{tag}Zq", f"Buddy{tag}Zq", f"YP-{tag}9"]
+
+
+def test_visits_linked_to_a_disposed_case_go_with_it_and_keep_their_figures(
+        hub: RunningHub, world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    gone = _ended_visit(world.worker, world.gone, "VisitGone",
+                        datetime(2014, 3, 4, 15, 0, tzinfo=UTC))
+    kept = _ended_visit(world.worker, world.kept, "VisitKept",
+                        datetime(2014, 3, 11, 15, 0, tzinfo=UTC))
+    markers = _visit_markers("VisitGone") + _visit_markers("VisitKept")
+    assert _scan(hub, markers) == set(markers)
+    before = _report(world.supervisor)
+    counts = {key: count for key, count, _ in before}
+    assert (counts["lone.visits"], counts["lone.check_ins"]) == (2, 4)
+
+    code, out, err = _cli(hub, capsys, "retention", "dispose", world.gone.id)
+
+    assert code == 0, err
+    assert "1 linked lone-working visit with them" in out
+    assert _scan(hub, markers) == set(_visit_markers("VisitKept"))
+    with Session(hub.engine) as s:
+        lone = [LoneWorkingRecord.visit_id == gone.id]
+        assert s.scalar(select(func.count()).select_from(LoneWorkingRecord).where(*lone)) == 0
+        assert s.get(LoneWorkingWatch, gone.id) is None
+        assert s.get(LoneWorkingWatch, kept.id) is not None
+        detail = s.scalars(select(AuditEntry.detail).where(
+            AuditEntry.action == "case_disposed")).one()
+    assert "records=9;" in detail and ";visits=1" in detail  # 6 of the case, 3 of the visit
+    # The past period's figures are the same: the visit is counted from the residue.
+    assert _report(world.supervisor) == before
+    # A laptop enrolled after the disposal is not given the visit back; the other one, yes.
+    fresh = hub.laptop(world.supervisor.user_id, name="Test laptop, enrolled later")
+    pulled = {c["record_id"] for c in fresh.pull_all()}
+    assert gone.id not in pulled and kept.id in pulled
+    # A late check-in of the erased visit is not refused (it would take the laptop's other
+    # safety records with it) and brings nothing of the visit back.
+    late = CheckIn(id=new_id(), visit_id=gone.id, kind=CheckInKind.HOME_SAFE,
+                   at=datetime(2014, 3, 4, 17, 0, tzinfo=UTC))
+    assert world.worker.push(world.worker.change(late)).status_code == 200
+    with Session(hub.engine) as s:
+        assert s.get(LoneWorkingWatch, gone.id) is None
+    assert _scan(hub, _visit_markers("VisitGone")) == set()
+
+
+def test_a_linked_visit_not_over_or_not_debriefed_blocks_the_disposal(
+        hub: RunningHub, world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    now = datetime.now(UTC)
+    out_now = visit_plan(world.worker.user_id, now - timedelta(minutes=10),
+                         linked_case_id=world.gone.id)
+    world.worker.push_records(out_now)
+    audits = _count(hub, AuditEntry)
+
+    code, _, err = _cli(hub, capsys, "retention", "dispose", world.gone.id)
+
+    assert code == 2, err
+    assert f"visit {out_now.id} linked to the case is not over (armed)" in err
+    assert "Nothing changed" in err
+    assert _count(hub, Disposal) == 0 and _count(hub, AuditEntry) == audits
+    assert _scan(hub, world.gone_markers) == set(world.gone_markers)
+    # She ends it; a second visit had a panic alarm, resolved: its debrief is still to do.
+    alarmed = visit_plan(world.worker.user_id, now - timedelta(minutes=5),
+                         linked_case_id=world.gone.id)
+    world.worker.push_records(
+        CheckIn(id=new_id(), visit_id=out_now.id, kind=CheckInKind.END_VISIT, at=now),
+        alarmed, Alarm(id=new_id(), visit_id=alarmed.id, raised_at=now),
+        CheckIn(id=new_id(), visit_id=alarmed.id, kind=CheckInKind.END_VISIT, at=now))
+    alerts, _ = Watcher(hub.engine).tick()  # the hub alerts the top tier at once
+    assert alerts >= 1
+    world.supervisor.push_records(AlarmResolution(
+        id=new_id(), visit_id=alarmed.id, by=world.supervisor.user_id, at=datetime.now(UTC),
+        note="Phoned her: safe, the alarm was pressed by mistake."))
+    code, _, err = _cli(hub, capsys, "retention", "dispose", world.gone.id)
+    assert code == 2, err
+    assert f"the welfare debrief of visit {alarmed.id} is not done yet" in err
+    assert "not over" not in err
+    debrief = next(WelfareDebrief.from_dict(c["payload"]) for c in world.supervisor.pull_all()
+                   if c["kind"] == "welfare_debrief")
+    world.supervisor.push_records(WelfareDebriefDone(
+        id=new_id(), debrief_id=debrief.id, visit_id=alarmed.id, by=world.supervisor.user_id,
+        at=now, note="Talked it through with her; nothing more needed."))
+
+    code, out, err = _cli(hub, capsys, "retention", "dispose", world.gone.id)
+
+    assert code == 0, err
+    assert "2 linked lone-working visits with them" in out
+    with Session(hub.engine) as s:
+        assert s.scalar(select(func.count()).select_from(LoneWorkingRecord).where(
+            LoneWorkingRecord.visit_id.in_([out_now.id, alarmed.id]))) == 0
 
 
 def test_a_push_of_a_disposed_case_is_refused_and_writes_nothing(
