@@ -410,8 +410,9 @@ class DisposedRecord(Base):
 class ReportResidue(Base):
     """What a disposed case added to the report figures (migration 0010): one of its
     report-relevant records reduced to dates, categories and numbers, every text emptied and
-    every id replaced by a random one, counted for ``worker`` (its key worker). No case id, no
-    name, no date of birth (``spokeapp.hub.disposal``)."""
+    every id replaced by a random one, counted for ``worker`` (its key worker; for a record of
+    a linked lone-working visit, the visit's worker). No case id, no name, no date of birth
+    (``spokeapp.hub.disposal``)."""
 
     __tablename__ = "hub_report_residue"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
