@@ -25,7 +25,7 @@ from spokeapp.domain.areas import Area, normalise_area_name, normalise_districts
 from spokeapp.domain.errors import Problem, SpokeError, ValidationError
 from spokeapp.hub.commands import Settings
 from spokeapp.hub.commands import bind as bind_command
-from spokeapp.hub.db import make_engine
+from spokeapp.hub.db import engine_for
 from spokeapp.hub.deps import Caller
 from spokeapp.hub.ledger import audit, lock_writes
 from spokeapp.hub.models import LocalAuthorityArea
@@ -111,10 +111,10 @@ def _problems(exc: ValidationError) -> SpokeError:
 
 
 def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
-    engine = make_engine(settings(args).database_url)
     districts = (args.districts or "").split(",")
     try:
-        with Session(engine) as session, session.begin():
+        with engine_for(settings(args).database_url) as engine, Session(engine) as session, \
+                session.begin():
             lock_writes(session)
             area, added = add_area(session, args.name, districts)
     except ValidationError as exc:
@@ -126,8 +126,7 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
-    engine = make_engine(settings(args).database_url)
-    with Session(engine) as session:
+    with engine_for(settings(args).database_url) as engine, Session(engine) as session:
         areas = list_areas(session)
     if not areas:
         print('No areas listed: laptops offer "Not known" only. '
@@ -138,8 +137,8 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
-    engine = make_engine(settings(args).database_url)
-    with Session(engine) as session, session.begin():
+    with engine_for(settings(args).database_url) as engine, Session(engine) as session, \
+            session.begin():
         lock_writes(session)
         removed = remove_area(session, args.name)
     if not removed:

@@ -451,8 +451,9 @@ def _inspect(staged: Path, db_path: Path) -> tuple[HubMark, str]:
                            max_seq(session)), taken.value
     except HubDatabaseError as exc:
         raise BackupError(
-            "The backup cannot be opened with this hub's key file: it is damaged or belongs to "
-            "another hub. Nothing was changed."
+            "The backup cannot be opened with this hub's key file: it is damaged, belongs to "
+            "another hub, or was made before the key was changed (`spoke-hub rekey`: put the "
+            "key file of that time back first). Nothing was changed."
         ) from exc
     finally:
         if engine is not None:

@@ -76,6 +76,7 @@ from spokeapp.hub.db import (
     create_key_file,
     describe,
     embedded_path,
+    engine_for,
     is_embedded,
     key_path,
     make_engine,
@@ -405,8 +406,8 @@ def worker_app() -> FastAPI:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
-    engine = _engine(_settings(args))
-    with Session(engine) as session, session.begin():
+    with engine_for(_settings(args).database_url) as engine, Session(engine) as session, \
+            session.begin():
         lock_writes(session)
         user_id = admin.add_user(session, args.name, args.role, args.team)
     print(user_id)
@@ -414,8 +415,8 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 
 def cmd_case_assign(args: argparse.Namespace) -> int:
-    engine = _engine(_settings(args))
-    result = admin.assign_case(engine, args.case_id, args.worker)
+    with engine_for(_settings(args).database_url) as engine:
+        result = admin.assign_case(engine, args.case_id, args.worker)
     print(
         f"Case {result.case_id} now held by {args.worker}: {result.records} records will reach "
         f"them; purged from {len(result.purged_for)} other users' laptops at their next sync."
@@ -446,8 +447,7 @@ def cmd_enrol(args: argparse.Namespace) -> int:
         )
     # The certificate is read first: a wrong file makes no code that nobody can use.
     fingerprint = None if settings.tls_cert is None else _fingerprint_of(settings.tls_cert)
-    engine = _engine(settings)
-    with Session(engine) as session, session.begin():
+    with engine_for(settings.database_url) as engine, Session(engine) as session, session.begin():
         lock_writes(session)
         code = admin.create_enrolment_code(session, args.user_id)
     hub_url = args.hub_url or (
@@ -490,8 +490,7 @@ def _fingerprint_of(cert_path: Path) -> str:
 
 
 def cmd_device_list(args: argparse.Namespace) -> int:
-    engine = _engine(_settings(args))
-    with Session(engine) as session:
+    with engine_for(_settings(args).database_url) as engine, Session(engine) as session:
         rows = admin.list_devices(session)
     if not rows:
         print("No devices enrolled.")
@@ -507,8 +506,8 @@ def cmd_device_list(args: argparse.Namespace) -> int:
 
 
 def cmd_device_revoke(args: argparse.Namespace) -> int:
-    engine = _engine(_settings(args))
-    with Session(engine) as session, session.begin():
+    with engine_for(_settings(args).database_url) as engine, Session(engine) as session, \
+            session.begin():
         status = admin.revoke_device(session, args.device_id, args.wipe)
     if status == "retired":
         print(
@@ -533,9 +532,9 @@ def cmd_device_report(args: argparse.Namespace) -> int:
     from spokeapp.hub.errors import HubError
 
     settings = _settings(args)
-    engine = _engine(settings)
     try:
-        with Session(engine) as session, session.begin():
+        with engine_for(settings.database_url) as engine, Session(engine) as session, \
+                session.begin():
             report = device_report.device_report(
                 session, args.device_id, token_seconds=settings.access_token_seconds)
     except HubError as exc:
@@ -551,12 +550,33 @@ def cmd_device_report(args: argparse.Namespace) -> int:
 
 
 def cmd_restore_epoch(args: argparse.Namespace) -> int:
-    engine = _engine(_settings(args))
-    with Session(engine) as session, session.begin():
+    with engine_for(_settings(args).database_url) as engine, Session(engine) as session, \
+            session.begin():
         lock_writes(session)
         old = meta(session, META_EPOCH)
         epoch = admin.restore_epoch(session)
     print(f"Hub epoch changed from {old} to {epoch}: laptops will re-pull and re-push.")
+    return 0
+
+
+def cmd_rekey(args: argparse.Namespace) -> int:
+    from spokeapp.hub.rekey import RekeyError, rekey
+
+    try:
+        result = rekey(_settings(args).database_url)
+    except RekeyError as exc:
+        print(f"spoke-hub: {exc}", file=sys.stderr)
+        return 2
+    if result.finished_interrupted:
+        print(f"Finished the key change that was interrupted: {result.database} opens with "
+              f"the new key in {result.key_file} now.")
+    else:
+        print(f"Changed the key of {result.database}: it opens only with the new key in "
+              f"{result.key_file} now ({result.tables} tables, {result.rows} rows copied in "
+              f"{result.seconds:.1f} s).")
+    print("Backups made before this need the old key: take a new backup now (spoke-hub backup "
+          "FILE) and keep a copy of the new key file apart from the backups. To restore an "
+          f"older backup, put its key file back as {result.key_file} first.")
     return 0
 
 
@@ -738,6 +758,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="FILE",
                    help="a file written by spoke-hub backup for this hub")
     p.set_defaults(run=cmd_restore)
+
+    p = commands.add_parser(
+        "rekey", parents=[common],
+        help="give the embedded hub's database a new key file (hub stopped)",
+    )
+    p.set_defaults(run=cmd_rekey)
 
     safety_cli.register(commands, common, _settings)  # lone working (issue 5)
     approvals.register(commands, common, _settings)  # sign-off of configured kinds (issue 6)

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from spokeapp.hub.db import make_engine
+from spokeapp.hub.db import engine_for
 from spokeapp.hub.ledger import lock_writes
 
 T = TypeVar("T")
@@ -28,9 +29,12 @@ def bind(parser: argparse.ArgumentParser, command: Command, *, settings: Setting
     parser.set_defaults(run=lambda args: command(args, settings))
 
 
-def open_session(args: argparse.Namespace, settings: Settings) -> Session:
-    """A database session on the hub the command line names."""
-    return Session(make_engine(settings(args).database_url))
+@contextmanager
+def open_session(args: argparse.Namespace, settings: Settings) -> Iterator[Session]:
+    """A database session on the hub the command line names, for a ``with`` block; its
+    connections are closed when the block ends (``db.engine_for``)."""
+    with engine_for(settings(args).database_url) as engine, Session(engine) as session:
+        yield session
 
 
 def day(text: str) -> date:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -89,9 +91,29 @@ def create_key_file(db_path: Path) -> Path:
     return target
 
 
-def read_key(db_path: Path) -> bytes:
-    """The raw key of an embedded database, checked for shape."""
+def pending_key_path(db_path: Path) -> Path:
+    """Where ``spoke-hub rekey`` writes the new key while it changes the database's key
+    (``hub.key.new``; ``spokeapp.hub.rekey``). While it is there, nothing opens the hub."""
     target = key_path(db_path)
+    return target.with_name(target.name + ".new")
+
+
+def read_key(db_path: Path) -> bytes:
+    """The raw key of an embedded database, checked for shape. HubDatabaseError while a key
+    change is unfinished (``hub.key.new`` beside it): which key opens the file is then for
+    ``spoke-hub rekey`` to settle, and a hub serving on the old one could write into a file
+    about to be replaced."""
+    pending = pending_key_path(db_path)
+    if pending.exists():
+        raise HubDatabaseError(
+            f"A change of the hub database's key was interrupted ({pending} is there): run "
+            "`spoke-hub rekey` again to finish it. Nothing has been changed."
+        )
+    return read_key_file(key_path(db_path))
+
+
+def read_key_file(target: Path) -> bytes:
+    """The raw key in the key file ``target``, checked for shape."""
     try:
         text = target.read_text(encoding="ascii").strip()
     except FileNotFoundError as exc:
@@ -222,6 +244,19 @@ def make_engine(database_url: str, *, schema_check: bool = True) -> Engine:
     if schema_check:
         event.listen(engine, "connect", SchemaGuard())
     return engine
+
+
+@contextmanager
+def engine_for(database_url: str) -> Iterator[Engine]:
+    """:func:`make_engine` for one command: its connections are closed when the block ends,
+    so when a command says it is done, the embedded database is whole in its file (the last
+    connection to close folds the write-ahead log in). Left to the garbage collector, they
+    closed at some later moment and changed the file then."""
+    engine = make_engine(database_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def _engine(database_url: str) -> Engine:
