@@ -166,7 +166,9 @@ class Doctor:
         if own_key is not None and _open_to_everyone(own_key):  # e.g. copied back with cp
             checks.append(Check("database", WARN, f"answers: {what}; but its key file "
                                 f"{own_key} is open to every user on this machine, who could "
-                                f"read the database with it: chmod 600 {own_key}"))
+                                f"read the database with it: chmod 600 {own_key}; if "
+                                "anyone else may have read it, give the database a new key "
+                                "(`spoke-hub rekey`, hub stopped)"))
         else:
             checks.append(Check("database", OK, f"answers: {what}"))
         return engine

@@ -242,6 +242,7 @@ def test_key_files_open_to_every_user_warn_with_the_chmod_to_run(
     assert report.status >= 1
     assert report.checks["database"]["status"] == WARN
     assert f"{own_key} is open to every user" in report.lines["database"]
+    assert "spoke-hub rekey" in report.lines["database"]
     assert f"chmod 600 {own_key}" in report.lines["database"]
     assert report.checks["tls"]["status"] == WARN
     assert f"its key {tls_key} is open to every user" in report.lines["tls"]
