@@ -27,8 +27,9 @@ hub, in one transaction under the hub's write lock (``ledger.lock_writes``):
   case by its id and its pseudonym and says where the young person was met and when; laptops
   already erase linked visits on the disposal purge, and the hub kept them, so a laptop
   enrolled later pulled them back. The worker's safety comes first: a linked visit that is not
-  over (armed, overdue, escalating, an alarm not resolved) or whose welfare debrief is not
-  done blocks the disposal, which can be run again once it is. The visit's figures stay in the
+  over (armed, overdue, escalating, an alarm not resolved), whose stand-down is still to be
+  stored or sent, or whose welfare debrief is not done blocks the disposal, which can be run
+  again once it is. The visit's figures stay in the
   report residue like the case's.
 * **Tombstones**: one disposal purge (``disposed`` true, contract C1) for *every* user of the
   hub: any laptop may have held the case at some time, and a purge of a case a laptop does not
@@ -78,7 +79,13 @@ from spokeapp.hub.attachments import drop_unreferenced_attachments
 from spokeapp.hub.commands import Settings, day, open_session, refused
 from spokeapp.hub.commands import bind as bind_command
 from spokeapp.hub.ledger import audit, lock_writes, reserve_seqs
-from spokeapp.hub.lone_working import DEBRIEF_KIND, PLAN_KIND, load_policy, load_visits
+from spokeapp.hub.lone_working import (
+    DEBRIEF_KIND,
+    PENDING,
+    PLAN_KIND,
+    load_policy,
+    load_visits,
+)
 from spokeapp.hub.models import (
     Disposal,
     DisposedRecord,
@@ -225,8 +232,9 @@ def linked_visits(session: Session, case_id: str) -> list[str]:
 
 def visit_blockers(session: Session, visits: list[str], now: datetime) -> list[str]:
     """Why the linked ``visits`` may not be erased at ``now``: one that is not over (the
-    worker may still be out, or an alarm is not resolved), or whose welfare debrief is not
-    done. Empty: they may."""
+    worker may still be out, or an alarm is not resolved); one whose stand-down the hub has
+    still to store or send (the people alerted must hear she is safe: an erased visit's
+    all-clear would never go); or one whose welfare debrief is not done. Empty: they may."""
     if not visits:
         return []
     blockers: list[str] = []
@@ -238,6 +246,14 @@ def visit_blockers(session: Session, visits: list[str], now: datetime) -> list[s
         if state is not VisitState.ENDED:
             blockers.append(f"visit {visit_id} linked to the case is not over "
                             f"({state.value.replace('_', ' ')})")
+        elif visit.due_actions(now, policy):
+            blockers.append(f"the hub has still to tell the people alerted about visit "
+                            f"{visit_id} that it is over (the hub sends it when it runs)")
+    sending = session.scalars(
+        select(LoneWorkingDelivery.visit_id).where(
+            LoneWorkingDelivery.visit_id.in_(visits),
+            LoneWorkingDelivery.status == PENDING).distinct())
+    blockers += [f"notices about visit {visit_id} are still being sent" for visit_id in sending]
     for visit_id, body in session.execute(
             select(LoneWorkingRecord.visit_id, HubRecord.body)
             .join(HubRecord, HubRecord.record_id == LoneWorkingRecord.record_id)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from spokeapp.domain.ids import new_id
@@ -48,6 +48,7 @@ from spokeapp.hub.models import (
     HubMeta,
     HubRecord,
     HubTombstone,
+    LoneWorkingDelivery,
     LoneWorkingRecord,
     LoneWorkingWatch,
     ReportResidue,
@@ -246,6 +247,17 @@ def test_visits_linked_to_a_disposed_case_go_with_it_and_keep_their_figures(
     before = _report(world.supervisor)
     counts = {key: count for key, count, _ in before}
     assert (counts["lone.visits"], counts["lone.check_ins"]) == (2, 4)
+    # A notice about the visit still being retried (a mail server down) holds it back.
+    with Session(hub.engine) as s, s.begin():
+        s.add(LoneWorkingDelivery(
+            id=new_id(), alert_id=new_id(), visit_id=gone.id, channel="email",
+            target="on-call@example.org", status="pending", attempts=2,
+            next_attempt_at="2026-01-01T00:00:00+00:00", created_at="2026-01-01T00:00:00+00:00",
+            role="on_call_manager"))
+    code, _, err = _cli(hub, capsys, "retention", "dispose", world.gone.id)
+    assert code == 2 and f"notices about visit {gone.id} are still being sent" in err
+    with Session(hub.engine) as s, s.begin():
+        s.execute(update(LoneWorkingDelivery).values(status="sent"))
 
     code, out, err = _cli(hub, capsys, "retention", "dispose", world.gone.id)
 
@@ -257,6 +269,7 @@ def test_visits_linked_to_a_disposed_case_go_with_it_and_keep_their_figures(
         assert s.scalar(select(func.count()).select_from(LoneWorkingRecord).where(*lone)) == 0
         assert s.get(LoneWorkingWatch, gone.id) is None
         assert s.get(LoneWorkingWatch, kept.id) is not None
+        assert s.scalar(select(func.count()).select_from(LoneWorkingDelivery)) == 0
         detail = s.scalars(select(AuditEntry.detail).where(
             AuditEntry.action == "case_disposed")).one()
     assert "records=9;" in detail and ";visits=1" in detail  # 6 of the case, 3 of the visit
@@ -298,15 +311,22 @@ def test_a_linked_visit_not_over_or_not_debriefed_blocks_the_disposal(
         CheckIn(id=new_id(), visit_id=out_now.id, kind=CheckInKind.END_VISIT, at=now),
         alarmed, Alarm(id=new_id(), visit_id=alarmed.id, raised_at=now),
         CheckIn(id=new_id(), visit_id=alarmed.id, kind=CheckInKind.END_VISIT, at=now))
-    alerts, _ = Watcher(hub.engine).tick()  # the hub alerts the top tier at once
+    watcher = Watcher(hub.engine)
+    alerts, _ = watcher.tick()  # the hub alerts the top tier at once
     assert alerts >= 1
     world.supervisor.push_records(AlarmResolution(
         id=new_id(), visit_id=alarmed.id, by=world.supervisor.user_id, at=datetime.now(UTC),
         note="Phoned her: safe, the alarm was pressed by mistake."))
     code, _, err = _cli(hub, capsys, "retention", "dispose", world.gone.id)
     assert code == 2, err
+    # The people alerted have not been stood down yet: erasing the visit would lose that.
+    assert f"the hub has still to tell the people alerted about visit {alarmed.id}" in err
     assert f"the welfare debrief of visit {alarmed.id} is not done yet" in err
     assert "not over" not in err
+    watcher.tick()  # the all-clear is stored (and its notices, had anyone been reachable)
+    code, _, err = _cli(hub, capsys, "retention", "dispose", world.gone.id)
+    assert code == 2 and "still to tell" not in err
+    assert f"the welfare debrief of visit {alarmed.id} is not done yet" in err
     debrief = next(WelfareDebrief.from_dict(c["payload"]) for c in world.supervisor.pull_all()
                    if c["kind"] == "welfare_debrief")
     world.supervisor.push_records(WelfareDebriefDone(
