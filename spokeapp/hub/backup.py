@@ -64,13 +64,16 @@ from spokeapp.domain.errors import SpokeError
 from spokeapp.hub.admin import CLI_ACTOR, new_epoch
 from spokeapp.hub.config import HUB_DATA_NAME
 from spokeapp.hub.db import (
+    OPEN_GRACE_S,
     HubDatabaseError,
     embedded_path,
+    fsync_dir,
     is_embedded,
     key_path,
     make_engine,
     parse_hex_key,
     read_key,
+    taken_alone,
     write_new_hex_key,
 )
 from spokeapp.hub.ledger import (
@@ -353,7 +356,7 @@ def restore(database_url: str, source: Path, *, key_file: Path | None = None,
         for suffix in ("-wal", "-shm", "-journal"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         os.replace(staged, db_path)
-        _fsync_dir(db_path.parent)
+        fsync_dir(db_path.parent)
     finally:
         staged.unlink(missing_ok=True)
     return backup_mark, _after_restore(database_url, backup_mark, taken_at, mark_file)
@@ -364,29 +367,23 @@ def _refuse_if_open(db_path: Path) -> None:
     any other ``spoke-hub`` command): replacing the file under it would leave it writing
     acknowledged pushes into a file that is gone.
 
-    SQLite's own locks tell: a connection in exclusive locking mode gets its exclusive lock
-    only while no other connection, of any process, has the database open in WAL mode."""
+    (``db.taken_alone``)."""
     connection = sqlcipher_dbapi.connect(str(db_path), timeout=OPEN_GRACE_S,
                                          isolation_level=None)
     try:
         connection.execute("PRAGMA cipher_log_level = NONE")
         connection.execute(f"PRAGMA key = \"x'{read_key(db_path).hex()}'\"")
-        connection.execute("PRAGMA locking_mode = EXCLUSIVE")
-        connection.execute("BEGIN EXCLUSIVE")
-        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        connection.execute("ROLLBACK")
-    except sqlcipher_dbapi.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise BackupError(
-                f"The hub database {db_path} is in use: stop the hub (`spoke-hub serve`, every "
-                "process of it) and any other spoke-hub command using it, then restore. "
-                "Nothing was changed."
-            ) from None
-        # A damaged database: the backup replaces it.
+        alone = taken_alone(connection.cursor())
     except sqlcipher_dbapi.DatabaseError:
-        pass  # likewise
+        alone = True  # a damaged database: the backup replaces it
     finally:
         connection.close()
+    if not alone:
+        raise BackupError(
+            f"The hub database {db_path} is in use: stop the hub (`spoke-hub serve`, every "
+            "process of it) and any other spoke-hub command using it, then restore. "
+            "Nothing was changed."
+        )
 
 
 def _after_restore(database_url: str, backup_mark: HubMark, taken_at: str | None,
@@ -417,15 +414,6 @@ def _copy(source: Path, target: Path) -> None:
             out.write(chunk)
         out.flush()
         os.fsync(out.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _inspect(staged: Path, db_path: Path) -> tuple[HubMark, str]:
@@ -499,8 +487,6 @@ PG_BIN_DIRS = (
 )
 #: How long a restore waits for other sessions on the database to end before refusing.
 SESSIONS_GRACE_S = 5.0
-#: How long an embedded restore waits for the database's other connections to close.
-OPEN_GRACE_S = 1.0
 _TOOL_TIMEOUT_S = 30
 
 
@@ -834,7 +820,7 @@ def _dump(tools: PgTools, database_url: str, snapshot: str, file: tuple[Path, in
             sealer.close()
             out.flush()
             os.fsync(out.fileno())
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except BaseException:
         with contextlib.suppress(OSError):
             target.unlink()

@@ -16,6 +16,7 @@ command that opens the database stop before reading or writing anything.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import Iterator
@@ -124,6 +125,39 @@ def read_key_file(target: Path) -> bytes:
     if key is None:
         raise HubDatabaseError(f"The key file {target} is damaged (expected 64 hex digits).")
     return key
+
+
+#: How long a command that needs the embedded database alone (restore, rekey) waits for
+#: other connections that are closing.
+OPEN_GRACE_S = 1.0
+
+
+def taken_alone(cursor: Any) -> bool:
+    """Put a raw connection to the embedded database in exclusive locking mode and take its
+    lock, held until that connection closes; False when another connection, of any process,
+    has the database open (a hub still serving, another command). SQLite's own locks tell: a
+    connection in exclusive locking mode gets its exclusive lock only while no other
+    connection has the database open in WAL mode. Other errors are raised."""
+    cursor.execute("PRAGMA locking_mode = EXCLUSIVE")
+    try:
+        cursor.execute("BEGIN EXCLUSIVE")
+        cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        cursor.execute("ROLLBACK")
+    except sqlcipher_dbapi.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return False
+        raise
+    return True
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (Windows cannot open a folder; its rename is)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def write_new_hex_key(path: Path, size: int) -> None:

@@ -34,7 +34,6 @@ its own: the server's storage encryption is the administrator's, and a new backu
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import time
@@ -45,16 +44,20 @@ import sqlcipher3.dbapi2 as sqlcipher_dbapi
 from sqlalchemy.orm import Session
 
 from spokeapp.domain.errors import SpokeError
+from spokeapp.hub.admin import CLI_ACTOR
 from spokeapp.hub.db import (
     KEY_BYTES,
+    OPEN_GRACE_S,
     HubDatabaseError,
     embedded_path,
     engine_for,
+    fsync_dir,
     is_embedded,
     key_path,
     parse_hex_key,
     pending_key_path,
     read_key_file,
+    taken_alone,
     write_new_hex_key,
 )
 from spokeapp.hub.ledger import audit
@@ -63,10 +66,6 @@ __all__ = ["RekeyError", "RekeyResult", "rekey", "staged_path"]
 
 log = logging.getLogger(__name__)
 
-#: How long the change waits for connections that are closing before it says the hub is in
-#: use (as ``restore``).
-OPEN_GRACE_S = 1.0
-CLI_ACTOR = "cli"
 
 
 class RekeyError(SpokeError):
@@ -118,11 +117,6 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # Windows cannot open a folder; its rename is durable
-        _fsync(folder)
-
-
 def _remove_staged(staged: Path) -> None:
     for path in (staged, Path(f"{staged}-journal"), Path(f"{staged}-wal"),
                  Path(f"{staged}-shm")):
@@ -150,19 +144,12 @@ def _export(db_path: Path, old_key: bytes, staged: Path, new_key: bytes) -> dict
         cursor.execute(_key_pragma(old_key))
         # Held until this connection closes: nothing else opens the file meanwhile, and a
         # process that has it open already (a hub still serving) makes this fail.
-        cursor.execute("PRAGMA locking_mode = EXCLUSIVE")
-        try:
-            cursor.execute("BEGIN EXCLUSIVE")
-            cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            cursor.execute("COMMIT")
-        except sqlcipher_dbapi.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise RekeyError(
-                    f"The hub database {db_path} is in use: stop the hub (`spoke-hub serve`, "
-                    "every process of it) and any other spoke-hub command using it, then run "
-                    "this again. Nothing was changed."
-                ) from None
-            raise
+        if not taken_alone(cursor):
+            raise RekeyError(
+                f"The hub database {db_path} is in use: stop the hub (`spoke-hub serve`, "
+                "every process of it) and any other spoke-hub command using it, then run "
+                "this again. Nothing was changed."
+            )
         source = _row_counts(cursor, "main")
         cursor.execute("ATTACH DATABASE ? AS rekeyed KEY \"x'" + new_key.hex() + "'\"",
                        (str(staged),))
@@ -203,7 +190,7 @@ def _check_copy(staged: Path, new_key: bytes) -> None:
 def _install(db_path: Path, new_file: Path) -> None:
     """Step 4: the new key file in the old one's place, durably."""
     os.replace(new_file, key_path(db_path))
-    _fsync_dir(db_path.parent)
+    fsync_dir(db_path.parent)
 
 
 def _audit(database_url: str, detail: str) -> None:
@@ -246,7 +233,7 @@ def rekey(database_url: str) -> RekeyResult:
         new_file.unlink()
     _remove_staged(staged)
     write_new_hex_key(new_file, KEY_BYTES)
-    _fsync_dir(db_path.parent)
+    fsync_dir(db_path.parent)
     try:
         # 0600 from the start, as the hub's own file (SQLite would make it by the umask; its
         # journal takes the file's mode).
@@ -261,7 +248,7 @@ def rekey(database_url: str) -> RekeyResult:
     for suffix in ("-wal", "-shm"):  # folded in and truncated above; none may outlive it
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     os.replace(staged, db_path)
-    _fsync_dir(db_path.parent)
+    fsync_dir(db_path.parent)
     _install(db_path, new_file)
     rows = sum(counts.values())
     _audit(database_url, f"tables={len(counts)};rows={rows}")
