@@ -1279,9 +1279,47 @@ class SyncStore:
                     f"AND json_extract(body, '{path}') = ? LIMIT 1",
                     (case_id, linked),
                 ).fetchone()
+                if other is None and path == "$.young_person_id":
+                    # A referral here other than the case's own (declined before or after
+                    # it) is about them too: they stay for it.
+                    other = self._referred_again(db, str(linked), {str(row[1])})
                 if other is None:
                     targets.add(linked)
         return targets | self._attached(db, targets), case_id
+
+    @staticmethod
+    def _referred_again(db: Connection, young_person_id: str, besides: set[str]) -> Any:
+        """A row if a referral here other than ``besides`` is about the young person."""
+        return db.execute(
+            "SELECT 1 FROM records WHERE kind = 'referral' AND id NOT IN "
+            "(SELECT value FROM json_each(?)) AND json_extract(body, '$.young_person_id') = ? "
+            "LIMIT 1", (_json(sorted(besides)), young_person_id),
+        ).fetchone()
+
+    def _referral_targets(self, db: Connection, referral_id: str) -> set[str]:
+        """A disposed referral that never became a case (the hub's disposal purge names it
+        by its id): the referral, also as only the change log knows it, its documents, and
+        its young person unless a case or another referral here is about them. Empty if
+        this casebook holds no such referral."""
+        found = db.execute(
+            "SELECT json_extract(body, '$.young_person_id') FROM records "
+            "WHERE id = ? AND kind = 'referral' UNION ALL "
+            "SELECT json_extract(nullif(payload, ''), '$.young_person_id') FROM changes "
+            "WHERE record_id = ? AND kind = 'referral'", (referral_id, referral_id),
+        ).fetchall()
+        if not found:
+            return set()
+        targets = {referral_id}
+        for (person,) in found:
+            if not isinstance(person, str):
+                continue
+            case = db.execute(
+                "SELECT 1 FROM records WHERE kind = 'case' "
+                "AND json_extract(body, '$.young_person_id') = ? LIMIT 1", (person,),
+            ).fetchone()
+            if case is None and self._referred_again(db, person, {referral_id}) is None:
+                targets.add(person)
+        return targets | self._attached(db, targets)
 
     @staticmethod
     def _attached(db: Connection, targets: set[str]) -> set[str]:
@@ -1382,12 +1420,15 @@ class SyncStore:
     def _disposal_targets(self, db: Connection, case_id: str) -> set[str]:
         """Every record id of a disposed case this casebook may hold: its records (also ones
         only the change log still names, such as discarded drafts), its young person and
-        referral unless another case here uses them, and visit plans linked to it with the
-        visit's records."""
+        referral unless another case (or, for the young person, another referral) here uses
+        them, and visit plans linked to it with the visit's records. The hub names a disposed
+        referral that never became a case the same way, by its id: then its young person
+        goes with it on the same terms (:meth:`_referral_targets`)."""
         targets, _case = self._purge_targets(
             db, PulledRecord(0, case_id, "case", "purge", case_id, None, None)
         )
         targets.add(case_id)
+        targets |= self._referral_targets(db, case_id)
         targets.update(
             str(r[0]) for r in db.execute(
                 "SELECT record_id FROM changes "

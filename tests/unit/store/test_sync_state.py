@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from spokeapp.crypto.device_keys import DeviceKey
 from spokeapp.domain.ids import new_id
-from spokeapp.domain.records import CheckIn, CheckInKind
+from spokeapp.domain.records import CheckIn, CheckInKind, ReferralDecision, YoungPerson
 from spokeapp.store.casebook import Casebook
 from spokeapp.store.sync_state import (
     CASE_DISPOSED,
@@ -214,6 +215,64 @@ def test_a_disposal_of_a_case_this_laptop_never_held_changes_nothing(store: Sync
 
     assert result.purged == 0 and store.casebook.count() == 4
     assert not store.scrub_pending() and len(store.casebook.audit_trail()) == trail
+
+
+def _declined(book: Casebook, yp: YoungPerson) -> str:
+    """A declined referral (no case) about ``yp``, saved here; its id."""
+    ref = referral(yp, decision=ReferralDecision.DECLINED, decided_on=date(2010, 5, 2),
+                   received_on=date(2010, 5, 1), decline_reason="Fictional: below threshold.")
+    book.save(ref)
+    return ref.id
+
+
+def test_a_disposed_referral_goes_with_its_young_person_unless_a_case_or_referral_needs_them(
+    store: SyncStore,
+) -> None:
+    book = store.casebook
+    alone = young_person(1, name="Fictional Alone")
+    book.save(alone)
+    gone = _declined(book, alone)
+    twice = young_person(2, name="Fictional Twice")  # referred twice, both declined
+    book.save(twice)
+    first, second = _declined(book, twice), _declined(book, twice)
+    cased, ids = _case(book, 3)  # a case, and a declined referral about the same person
+    before = _declined(book, young_person(3, id=ids[0]))
+    _send_all(store)
+    book.save(referral(alone, id=gone, decision=ReferralDecision.DECLINED,
+                       decided_on=date(2010, 5, 3), received_on=date(2010, 5, 1),
+                       decline_reason="Fictional unsent correction."))  # unsent work too
+
+    result = store.apply_page(0, 103, [_disposal(gone, 100), _disposal(first, 101),
+                                       _disposal(before, 102)])
+
+    held = {r.record.id for r in book.records()}
+    assert gone not in held and alone.id not in held  # the referral and its young person
+    assert first not in held and {second, twice.id} <= held  # still referred once
+    assert before not in held and set(ids) <= held  # the case keeps its young person
+    assert result.purged == 4 and cased in held
+    assert _count(store, "SELECT count(*) FROM changes WHERE record_id IN (?, ?)",
+                  gone, alone.id) == 0
+    assert store.scrub_pending()
+
+
+def test_a_disposed_case_leaves_its_young_person_to_a_referral_that_never_became_one(
+    store: SyncStore,
+) -> None:
+    book = store.casebook
+    disposed, ids = _case(book, 1)
+    person = ids[0]
+    declined = referral(young_person(1, id=person), decision=ReferralDecision.DECLINED,
+                        decided_on=date(2012, 5, 2), received_on=date(2012, 5, 1),
+                        decline_reason="Fictional: referred again, declined.")
+    assert declined.young_person_id == person
+    book.save(declined)
+    _send_all(store)
+
+    store.apply_page(0, 100, [_disposal(disposed)])
+
+    held = {r.record.id for r in book.records()}
+    assert disposed not in held and ids[1] not in held  # the case and its own referral
+    assert {person, declined.id} <= held
 
 
 def test_the_rebuild_after_a_disposal_runs_once_and_search_still_finds_the_rest(
