@@ -1,5 +1,5 @@
-"""Disposal of a case on the hub (issue 16; docs/data-protection.md, "Retention, legal hold and
-disposal").
+"""Disposal of a case, or of a referral that never became a case, on the hub (issue 16;
+docs/data-protection.md, "Retention, legal hold and disposal").
 
 ``spoke-hub retention dispose CASE_ID [--as-of DAY]`` (the retention rule says it is due) and
 ``spoke-hub requests carry-out ID`` (an erasure request) erase a case's personal data on the
@@ -31,6 +31,11 @@ hub, in one transaction under the hub's write lock (``ledger.lock_writes``):
   stored or sent, or whose welfare debrief is not done blocks the disposal, which can be run
   again once it is. The visit's figures stay in the
   report residue like the case's.
+* **A referral that never became a case** (:func:`_dispose_referral`): the referral, its
+  documents, and its young person unless a case or another referral on the hub is about
+  them; its residue is counted for its author. The disposal's id is the referral's
+  (``hub_disposals.subject`` "referral"); laptops get the same purge with that id. A case's
+  disposal likewise leaves its young person to another referral still about them.
 * **Tombstones**: one disposal purge (``disposed`` true, contract C1) for *every* user of the
   hub: any laptop may have held the case at some time, and a purge of a case a laptop does not
   hold changes nothing there.
@@ -159,6 +164,8 @@ class DisposalResult:
     basis: str
     request_id: int | None
     visits: int = 0
+    #: "case", or "referral" for a referral that never became a case.
+    subject: str = "case"
 
 
 # ------------------------------------------------------------------------------ residue
@@ -208,6 +215,14 @@ def _still_used(session: Session, case_id: str, key: str, record_id: str) -> str
         if isinstance(body, dict) and body.get(key) == record_id:
             return str(other_id)
     return None
+
+
+def _referred_again(session: Session, young_person_id: str, erased: set[str]) -> bool:
+    """True if a referral on the hub other than ``erased`` is about the young person (a
+    referral declined before, or after, the case: the young person stays for it)."""
+    return any(isinstance(body, dict) and body.get("young_person_id") == young_person_id
+               for body in session.scalars(select(HubRecord.body).where(
+                   HubRecord.kind == "referral", HubRecord.record_id.not_in(erased))))
 
 
 def _referral_attachments(session: Session, rows: list[HubRecord]) -> list[HubRecord]:
@@ -275,16 +290,23 @@ def _visit_rows(session: Session, visits: list[str]) -> list[HubRecord]:
         .where(LoneWorkingRecord.visit_id.in_(visits))))
 
 
+def _subject(session: Session, subject_id: str) -> str:
+    """"Case" or "Referral" (one that never became a case), as the messages name it."""
+    row = session.get(HubRecord, subject_id)
+    return "Referral" if row is not None and row.kind == "referral" else "Case"
+
+
 def _check(session: Session, case_id: str, today: date, *, erasure: bool,
            now: datetime) -> None:
     done = session.get(Disposal, case_id)
     if done is not None:
-        raise DisposalError(f"Case {case_id} was already disposed of on "
+        raise DisposalError(f"{done.subject.capitalize()} {case_id} was already disposed of on "
                             f"{done.disposed_at[:10]}; nothing changed.")
     try:
         blockers = disposal_blockers(session, case_id, today)
     except RetentionError as exc:
         raise DisposalError(str(exc)) from None
+    what = _subject(session, case_id)
     visits = visit_blockers(session, linked_visits(session, case_id), now)
     if visits:
         # Whatever the basis: a worker's safety record is not erased while it is in use.
@@ -293,17 +315,23 @@ def _check(session: Session, case_id: str, today: date, *, erasure: bool,
                             "its debrief done.")
     if erasure:
         # An erasure request does not wait for the retention day; a legal hold still blocks,
-        # and an open case must be closed first (its worker is still working with them).
+        # and an open case must be closed first (its worker is still working with them), a
+        # referral decided first (declined: nobody is still deciding on it).
         if any(b.startswith("legal hold") for b in blockers):
-            raise DisposalError(f"Case {case_id} cannot be erased: "
+            raise DisposalError(f"{what} {case_id} cannot be erased: "
                                 + "; ".join(b for b in blockers if b.startswith("legal hold"))
                                 + ". Nothing changed.")
         if "the case is still open" in blockers:
             raise DisposalError(f"Case {case_id} is still open: close the case first, then "
                                 "carry out the erasure request. Nothing changed.")
+        waiting = [b for b in blockers if b.startswith("the referral")]
+        if waiting:
+            raise DisposalError(f"Referral {case_id} cannot be erased yet: {waiting[0]}. Record "
+                                "the decision (decline it) first, then carry out the erasure "
+                                "request. Nothing changed.")
         return
     if blockers:
-        raise DisposalError(f"Case {case_id} may not be disposed of: " + "; ".join(blockers)
+        raise DisposalError(f"{what} {case_id} may not be disposed of: " + "; ".join(blockers)
                             + ". Nothing changed.")
 
 
@@ -323,6 +351,8 @@ def dispose(session: Session, case_id: str, today: date, *, actor: str = CLI_ACT
         session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
     case_row = session.get(HubRecord, case_id)
     assert case_row is not None  # disposal_blockers found it
+    if case_row.kind == "referral":
+        return _dispose_referral(session, case_row, actor=actor, request_id=request_id)
     hub_case = session.get(HubCase, case_id)
     key_worker = (hub_case.key_worker if hub_case is not None
                   else str(case_row.body.get("key_worker", "")))
@@ -332,18 +362,22 @@ def dispose(session: Session, case_id: str, today: date, *, actor: str = CLI_ACT
     # The young person and referral go with the case unless another case uses them.
     moved: list[HubRecord] = []
     kept_ids: dict[str, str] = {}
+    own_referral = case_row.body.get("referral_id")
     for key, kind in (("young_person_id", "young_person"), ("referral_id", "referral")):
         linked = case_row.body.get(key)
         if not isinstance(linked, str):
             continue
         other = _still_used(session, case_id, key, linked)
+        if other is None and kind == "young_person" and _referred_again(
+                session, linked, {own_referral} if isinstance(own_referral, str) else set()):
+            other = ""  # kept, with no case, for a referral that never became one
         if other is not None:
             kept_ids[linked] = linked
             row = session.get(HubRecord, linked)
             if row is not None and row in rows:
                 rows.remove(row)
                 moved.append(row)
-                row.case_id = other
+                row.case_id = other or None
         else:
             row = session.get(HubRecord, linked)
             if row is not None and row.kind == kind and row not in rows:
@@ -374,14 +408,54 @@ def dispose(session: Session, case_id: str, today: date, *, actor: str = CLI_ACT
         session.add(ReportResidue(worker=worker, kind=row.kind,
                                   body=residue_body(record, ids)))
         residue += 1
-    erased = [r.record_id for r in rows]
-    for row in rows:
-        session.delete(row)
     if visits:
         session.execute(delete(LoneWorkingRecord).where(LoneWorkingRecord.visit_id.in_(visits)))
         session.execute(delete(LoneWorkingWatch).where(LoneWorkingWatch.visit_id.in_(visits)))
         session.execute(delete(LoneWorkingDelivery)
                         .where(LoneWorkingDelivery.visit_id.in_(visits)))
+    return _erase(session, case_id, "case", rows, moved, residue, actor=actor,
+                  request_id=request_id, visits=len(visits), hub_case=hub_case)
+
+
+def _dispose_referral(session: Session, referral: HubRecord, *, actor: str,
+                      request_id: int | None) -> DisposalResult:
+    """Erase a referral that never became a case: the referral, the documents attached to it,
+    and its young person unless a case or another referral on the hub is about them (then
+    they stay as they are). Its report residue is counted for the referral's author, as the
+    report counts an uncased referral."""
+    rows = [referral]
+    kept_ids: dict[str, str] = {}
+    person_id = referral.body.get("young_person_id")
+    if isinstance(person_id, str):
+        if (_still_used(session, "", "young_person_id", person_id) is not None
+                or _referred_again(session, person_id, {referral.record_id})):
+            kept_ids[person_id] = person_id
+        else:
+            person = session.get(HubRecord, person_id)
+            if person is not None and person.kind == "young_person":
+                rows.append(person)
+    rows += _referral_attachments(session, rows)
+    ids = {r.record_id: str(uuid.uuid4()) for r in rows} | kept_ids
+    residue = 0
+    record = _parse(referral)
+    if record is not None and referral.author_user:
+        session.add(ReportResidue(worker=referral.author_user, kind=referral.kind,
+                                  body=residue_body(record, ids)))
+        residue = 1
+    return _erase(session, referral.record_id, "referral", rows, [], residue, actor=actor,
+                  request_id=request_id, visits=0)
+
+
+def _erase(session: Session, subject_id: str, subject: str, rows: list[HubRecord],
+           moved: list[HubRecord], residue: int, *, actor: str, request_id: int | None,
+           visits: int, hub_case: HubCase | None = None) -> DisposalResult:
+    """The end of every disposal: delete ``rows`` and the files no record names any more,
+    note the erased ids, give ``moved`` rows new sequence numbers, tell every laptop
+    (a disposal purge each), record the disposal and audit it."""
+    case_id = subject_id
+    erased = [r.record_id for r in rows]
+    for row in rows:
+        session.delete(row)
     session.flush()
     # The files no remaining record names go with the records (docs/attachments.md).
     drop_unreferenced_attachments(session)
@@ -403,18 +477,21 @@ def dispose(session: Session, case_id: str, today: date, *, actor: str = CLI_ACT
                          hub_time=stamp, disposed=True)
             for i, user_id in enumerate(users))
     basis = RETENTION if request_id is None else ERASURE_REQUEST
-    session.add(Disposal(case_id=case_id, disposed_at=stamp, disposed_by=actor, basis=basis,
-                         request_id=request_id, records=len(erased), tombstones=len(users)))
-    audit(session, actor, "case_disposed", case_id,
+    session.add(Disposal(case_id=case_id, subject=subject, disposed_at=stamp,
+                         disposed_by=actor, basis=basis, request_id=request_id,
+                         records=len(erased), tombstones=len(users)))
+    audit(session, actor, "case_disposed" if subject == "case" else "referral_disposed",
+          case_id,
           f"basis={basis};records={len(erased)};kept_for_other_cases={len(moved)};"
           f"tombstones={len(users)};residue={residue}"
-          + (f";visits={len(visits)}" if visits else "")
+          + (f";visits={visits}" if visits else "")
           + ("" if request_id is None else f";request={request_id}"))
     session.flush()
-    log.info("case %s disposed of: %d records erased, %d tombstones", case_id, len(erased),
-             len(users))
+    log.info("%s %s disposed of: %d records erased, %d tombstones", subject, case_id,
+             len(erased), len(users))
     return DisposalResult(case_id, len(erased), len(moved), len(users), residue, basis,
-                          request_id, len(visits))
+                          request_id, visits, subject)
+
 
 
 def scrub(engine: Engine) -> float:
@@ -520,7 +597,7 @@ def carry_out_request(session: Session, request_id: int, today: date, *,
     erasure = row.kind == "erasure"
     try:
         fulfil_request(session, request_id, today,
-                       "carried out: case disposed of" if erasure
+                       f"carried out: {row.subject} disposed of" if erasure
                        else "carried out: case restricted", actor=actor)
     except SubjectRequestError as exc:
         raise DisposalError(str(exc)) from None
@@ -549,7 +626,8 @@ def _run(args: argparse.Namespace, settings: Settings, change: Any) -> int:
               f"Lifted the restriction on case {result.case_id}: its holders' laptops pull "
               f"its {result.records} records again at their next sync.")
         return 0
-    print(f"Case {result.case_id} disposed of: {result.records} records erased on the hub"
+    print(f"{result.subject.capitalize()} {result.case_id} disposed of: {result.records} "
+          "records erased on the hub"
           + (f" ({result.kept_for_other_cases} kept for another case)"
              if result.kept_for_other_cases else "")
           + (f", {result.visits} linked lone-working visit{'s' if result.visits != 1 else ''}"
@@ -603,8 +681,10 @@ def register_retention(retention: Any, common: argparse.ArgumentParser,
                        settings: Settings) -> None:
     """Add ``spoke-hub retention dispose`` to the ``retention`` subcommands."""
     p = retention.add_parser("dispose", parents=[common],
-                             help="erase a case that is due, on the hub and every laptop")
-    p.add_argument("case_id", metavar="CASE_ID")
+                             help="erase a case (or a declined referral that never became "
+                                  "a case) that is due, on the hub and every laptop")
+    p.add_argument("case_id", metavar="CASE_ID",
+                   help="a case's id, or the id of a referral that never became a case")
     p.add_argument("--as-of", type=day, metavar="YYYY-MM-DD",
                    help="the day to check the retention rule on (default: today, UTC)")
     bind_command(p, cmd_dispose, settings=settings)

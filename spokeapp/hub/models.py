@@ -367,7 +367,10 @@ class SubjectRequest(Base):
     __tablename__ = "hub_subject_requests"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(16))
+    #: The case's id, or the referral's for a referral that never became a case (``subject``).
     case_id: Mapped[str] = mapped_column(ID, index=True)
+    #: "case", or "referral" (migration 0014; rows made before it are cases).
+    subject: Mapped[str] = mapped_column(String(16), server_default="case", default="case")
     requester: Mapped[str | None] = mapped_column(String(32), nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     received_on: Mapped[str] = mapped_column(String(10))
@@ -388,7 +391,10 @@ class Disposal(Base):
     the request's id) and how many records and tombstones. Ids and counts only."""
 
     __tablename__ = "hub_disposals"
+    #: The case's id, or the referral's for a referral that never became a case (``subject``).
     case_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    #: "case", or "referral" (migration 0014; rows made before it are cases).
+    subject: Mapped[str] = mapped_column(String(16), server_default="case", default="case")
     disposed_at: Mapped[str] = mapped_column(String(40))
     disposed_by: Mapped[str] = mapped_column(ID)
     basis: Mapped[str] = mapped_column(String(32))

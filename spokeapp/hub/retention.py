@@ -15,6 +15,15 @@ hold and disposal").
   since a reason in the admin's own words may name people.
 * **Disposal** (``retention dispose``) is :mod:`spokeapp.hub.disposal`: it calls
   :func:`disposal_blockers` and disposes of a case only when that returns nothing.
+* **Referrals that never became a case** (a declined referral, or one no case on the hub
+  names): the same rule, counted from the decision instead of the closure (keep a declined
+  referral until the young person turns ``until_age`` or ``years_after_closure`` years after
+  the decision, whichever is later). A referral not decided yet, on the waiting list, or
+  accepted (its case is still to reach the hub) is never due, like an open case. The review
+  lists due referrals apart; holds and disposal take a referral's id where they take a case's.
+  *Decision:* one rule for both, not a second, shorter one for declined referrals: the charity
+  sets one period in its retention schedule, and a referral declined today may be the first
+  sign of harm an inquiry asks about later; the officer can shorten the whole rule.
 
 Dates: a birthday or anniversary on 29 February falls on 28 February in a year that is not a
 leap year (so a young person born on 29 February 2000 turns 25 on 28 February 2025). Nothing
@@ -35,7 +44,14 @@ from sqlalchemy.orm import Session
 
 from spokeapp.domain.errors import SpokeError, ValidationError
 from spokeapp.domain.records import record_from_dict
-from spokeapp.domain.records.casework import Case, CaseStatus, Closure, YoungPerson
+from spokeapp.domain.records.casework import (
+    Case,
+    CaseStatus,
+    Closure,
+    Referral,
+    ReferralDecision,
+    YoungPerson,
+)
 from spokeapp.hub.commands import Settings, day, locked_write, open_session
 from spokeapp.hub.commands import bind as bind_command
 from spokeapp.hub.ledger import audit, set_meta
@@ -45,6 +61,7 @@ from spokeapp.hub.security import iso, utc_now
 __all__ = [
     "DEFAULT_RULE",
     "DueCase",
+    "DueReferral",
     "RetentionError",
     "RetentionRule",
     "Review",
@@ -54,10 +71,13 @@ __all__ = [
     "due_on",
     "get_rule",
     "place_hold",
+    "referral_due_on",
+    "referral_not_ended",
     "register",
     "release_hold",
     "review",
     "set_rule",
+    "uncased_referral",
 ]
 
 CLI_ACTOR = "cli"
@@ -83,7 +103,9 @@ class RetentionRule:
 
     def text(self) -> str:
         return (f"keep a closed case until the young person turns {self.until_age} or "
-                f"{self.years_after_closure} years after closure, whichever is later")
+                f"{self.years_after_closure} years after closure, whichever is later; a "
+                "declined referral that never became a case the same, counted from the "
+                "decision")
 
 
 DEFAULT_RULE = RetentionRule()
@@ -106,17 +128,40 @@ def age_on(date_of_birth: date, day: date) -> int:
 
 
 def due_on(date_of_birth: date, closed_on: date | None,
-           rule: RetentionRule) -> tuple[date, str] | None:
+           rule: RetentionRule, *, after: str = "closure") -> tuple[date, str] | None:
     """The first day a case may be disposed of under ``rule``, and why; None for an open case
-    (``closed_on`` None: never due)."""
+    (``closed_on`` None: never due). ``after`` names the day counted from in the reason."""
     if closed_on is None:
         return None
     by_age = anniversary(date_of_birth, rule.until_age)
     by_closure = anniversary(closed_on, rule.years_after_closure)
     if by_age >= by_closure:
         return by_age, f"turned {rule.until_age} on {by_age.isoformat()}"
-    return by_closure, (f"{rule.years_after_closure} years after closure on "
+    return by_closure, (f"{rule.years_after_closure} years after {after} on "
                         f"{by_closure.isoformat()}")
+
+
+def referral_not_ended(decision: ReferralDecision) -> str | None:
+    """Why a referral with no case is never due with this decision; None if declined (it may
+    be due)."""
+    if decision is ReferralDecision.PENDING:
+        return "the referral is not decided yet"
+    if decision is ReferralDecision.WAITING_LIST:
+        return "the referral is on the waiting list"
+    if decision is ReferralDecision.ACCEPTED:
+        return ("the referral was accepted and its case has not reached the hub yet (dispose "
+                "of the case once it has)")
+    return None
+
+
+def referral_due_on(date_of_birth: date, decision: ReferralDecision, decided_on: date | None,
+                    rule: RetentionRule) -> tuple[date, str] | None:
+    """The first day a referral that never became a case may be disposed of, and why: the
+    case's rule counted from the decision; None unless it was declined (a referral still
+    waiting, or accepted, is never due)."""
+    if decision is not ReferralDecision.DECLINED:
+        return None
+    return due_on(date_of_birth, decided_on, rule, after="the decision")
 
 
 # ------------------------------------------------------------------------------ the rule
@@ -201,12 +246,67 @@ def _facts(session: Session, cases: list[HubRecord]) -> list[CaseFacts]:
     return out
 
 
+def _referrals_of_cases(session: Session) -> set[str]:
+    """The referral ids the cases on the hub name (those referrals became cases)."""
+    return {str(body["referral_id"]) for body in session.scalars(
+                select(HubRecord.body).where(HubRecord.kind == "case"))
+            if isinstance(body, dict) and isinstance(body.get("referral_id"), str)}
+
+
+def uncased_referral(session: Session, referral_id: str) -> HubRecord | None:
+    """The hub's referral ``referral_id`` if no case on the hub names it (it never became a
+    case, or not yet); None otherwise."""
+    row = session.scalars(select(HubRecord).where(
+        HubRecord.record_id == referral_id, HubRecord.kind == "referral")).first()
+    if row is None or referral_id in _referrals_of_cases(session):
+        return None
+    return row
+
+
 def _case_row(session: Session, case_id: str) -> HubRecord:
+    """The case, or a referral that never became a case (the subject of a hold or disposal)."""
     row = session.scalars(select(HubRecord).where(
         HubRecord.record_id == case_id, HubRecord.kind == "case")).first()
     if row is None:
-        raise RetentionError(f"No case with id {case_id!r} is on this hub.")
+        row = uncased_referral(session, case_id)
+    if row is None:
+        raise RetentionError(f"No case with id {case_id!r} is on this hub, nor a referral "
+                             "that never became a case.")
     return row
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralFacts:
+    """What retention needs to know of one referral no case on the hub names."""
+
+    referral_id: str
+    reference: str | None
+    date_of_birth: date | None
+    #: None when the stored referral cannot be read.
+    decision: ReferralDecision | None
+    decided_on: date | None
+
+
+def _referral_facts(session: Session, rows: list[HubRecord]) -> list[ReferralFacts]:
+    parsed = [(r, _parse(r)) for r in rows]
+    people_ids = [r.young_person_id for _, r in parsed if isinstance(r, Referral)]
+    people: dict[str, YoungPerson] = {}
+    if people_ids:
+        for row in session.scalars(select(HubRecord).where(
+                HubRecord.record_id.in_(people_ids), HubRecord.kind == "young_person")):
+            person = _parse(row)
+            if isinstance(person, YoungPerson):
+                people[person.id] = person
+    out: list[ReferralFacts] = []
+    for row, found in parsed:
+        if not isinstance(found, Referral):
+            out.append(ReferralFacts(row.record_id, None, None, None, None))
+            continue
+        person = people.get(found.young_person_id)
+        out.append(ReferralFacts(found.id, None if person is None else person.reference,
+                                 None if person is None else person.date_of_birth,
+                                 found.decision, found.decided_on))
+    return out
 
 
 def _active_holds(session: Session) -> dict[str, RetentionHold]:
@@ -229,14 +329,31 @@ class DueCase:
 
 
 @dataclass(frozen=True, slots=True)
+class DueReferral:
+    """A declined referral that never became a case, past its retention day (the age, never
+    the date of birth)."""
+
+    referral_id: str
+    reference: str | None
+    age: int
+    decided_on: date
+    due_since: date
+    reason: str
+    #: The legal hold's reason if one holds the referral (listed as HELD), else None.
+    held: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Review:
     """The review on ``as_of`` under ``rule``: ``due`` may be disposed of; ``held`` would be
-    due but for a legal hold."""
+    due but for a legal hold; the same for referrals that never became a case."""
 
     as_of: date
     rule: RetentionRule
     due: tuple[DueCase, ...]
     held: tuple[DueCase, ...]
+    referrals_due: tuple[DueReferral, ...] = ()
+    referrals_held: tuple[DueReferral, ...] = ()
 
 
 def review(session: Session, today: date) -> Review:
@@ -256,18 +373,45 @@ def review(session: Session, today: date) -> Review:
                            facts.closed_on, when[0], when[1],
                            None if hold is None else hold.reason))
     due.sort(key=lambda d: (d.due_since, d.reference or "", d.case_id))
+    referrals = _due_referrals(session, today, rule, holds)
     return Review(today, rule, tuple(d for d in due if d.held is None),
-                  tuple(d for d in due if d.held is not None))
+                  tuple(d for d in due if d.held is not None),
+                  tuple(d for d in referrals if d.held is None),
+                  tuple(d for d in referrals if d.held is not None))
+
+
+def _due_referrals(session: Session, today: date, rule: RetentionRule,
+                   holds: dict[str, RetentionHold]) -> list[DueReferral]:
+    """Every declined referral no case names, due on ``today``, by due day then reference."""
+    cased = _referrals_of_cases(session)
+    rows = [row for row in session.scalars(select(HubRecord).where(
+        HubRecord.kind == "referral")) if row.record_id not in cased]
+    due: list[DueReferral] = []
+    for facts in _referral_facts(session, rows):
+        if facts.date_of_birth is None or facts.decision is None:
+            continue
+        when = referral_due_on(facts.date_of_birth, facts.decision, facts.decided_on, rule)
+        if when is None or when[0] > today or facts.decided_on is None:
+            continue
+        hold = holds.get(facts.referral_id)
+        due.append(DueReferral(facts.referral_id, facts.reference,
+                               age_on(facts.date_of_birth, today), facts.decided_on, when[0],
+                               when[1], None if hold is None else hold.reason))
+    due.sort(key=lambda d: (d.due_since, d.reference or "", d.referral_id))
+    return due
 
 
 def disposal_blockers(session: Session, case_id: str, today: date) -> list[str]:
-    """Why the case may not be disposed of on ``today`` (empty: it may). Disposal calls this.
-    RetentionError for a case not on the hub."""
-    facts = _facts(session, [_case_row(session, case_id)])[0]
+    """Why the case (or referral that never became a case) may not be disposed of on
+    ``today`` (empty: it may). Disposal calls this. RetentionError for neither on the hub."""
+    row = _case_row(session, case_id)
     blockers: list[str] = []
     hold = _active_holds(session).get(case_id)
     if hold is not None:
         blockers.append(f"legal hold since {hold.placed_at[:10]}: {hold.reason}")
+    if row.kind == "referral":
+        return blockers + _referral_blockers(session, row, today)
+    facts = _facts(session, [row])[0]
     if facts.closed_on is None:
         blockers.append("the case is still open")
     elif facts.date_of_birth is None:
@@ -277,6 +421,22 @@ def disposal_blockers(session: Session, case_id: str, today: date) -> list[str]:
         if when is not None and when[0] > today:
             blockers.append(f"not due until {when[0].isoformat()} ({when[1]})")
     return blockers
+
+
+def _referral_blockers(session: Session, row: HubRecord, today: date) -> list[str]:
+    facts = _referral_facts(session, [row])[0]
+    if facts.decision is None:
+        return ["the referral on the hub cannot be read"]
+    waiting = referral_not_ended(facts.decision)
+    if waiting is not None:
+        return [waiting]
+    if facts.date_of_birth is None:
+        return ["the young person's date of birth is not on the hub"]
+    when = referral_due_on(facts.date_of_birth, facts.decision, facts.decided_on,
+                           get_rule(session))
+    if when is not None and when[0] > today:
+        return [f"not due until {when[0].isoformat()} ({when[1]})"]
+    return []
 
 
 # ------------------------------------------------------------------------------ legal hold
@@ -344,19 +504,30 @@ def _row(d: DueCase) -> dict[str, Any]:
             "reason": d.reason, "held": d.held}
 
 
+def _referral_row(d: DueReferral) -> dict[str, Any]:
+    return {"referral_id": d.referral_id, "reference": d.reference, "age": d.age,
+            "decided_on": d.decided_on.isoformat(), "due_since": d.due_since.isoformat(),
+            "reason": d.reason, "held": d.held}
+
+
 def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
     today = args.as_of or utc_now().date()
     with open_session(args, settings) as session, session.begin():
         result = review(session, today)
         audit(session, CLI_ACTOR, "retention_review", "hub",
-              f"as_of={today.isoformat()};due={len(result.due)};held={len(result.held)}")
+              f"as_of={today.isoformat()};due={len(result.due)};held={len(result.held)};"
+              f"referrals_due={len(result.referrals_due)};"
+              f"referrals_held={len(result.referrals_held)}")
     if args.json:
         print(json.dumps({"as_of": today.isoformat(), "rule": asdict(result.rule),
                           "due": [_row(d) for d in result.due],
-                          "held": [_row(d) for d in result.held]}, indent=2))
+                          "held": [_row(d) for d in result.held],
+                          "referrals_due": [_referral_row(d) for d in result.referrals_due],
+                          "referrals_held": [_referral_row(d) for d in result.referrals_held]},
+                         indent=2))
         return 0
     print(f"Retention review as of {today.isoformat()} ({result.rule.text()}).")
-    if not result.due and not result.held:
+    if not (result.due or result.held or result.referrals_due or result.referrals_held):
         print("No case is due for disposal.")
     for d in result.due:
         print(f"DUE\t{d.reference or d.case_id}\tcase {d.case_id}\tage {d.age}\t"
@@ -366,6 +537,11 @@ def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
         print(f"HELD\t{d.reference or d.case_id}\tcase {d.case_id}\tage {d.age}\t"
               f"closed {d.closed_on.isoformat()}\tdue since {d.due_since.isoformat()}\t"
               f"{d.reason}\thold: {d.held}")
+    for r in (*result.referrals_due, *result.referrals_held):
+        print(f"{'HELD' if r.held else 'DUE'}\t{r.reference or r.referral_id}\t"
+              f"referral {r.referral_id} (declined, no case)\tage {r.age}\t"
+              f"declined {r.decided_on.isoformat()}\tdue since {r.due_since.isoformat()}\t"
+              f"{r.reason}" + (f"\thold: {r.held}" if r.held else ""))
     return 0
 
 
@@ -398,7 +574,8 @@ def register(commands: Any, common: argparse.ArgumentParser, settings: Settings)
                    help="keep a closed case M years after closure (the later day counts)")
     bind(p, cmd_rule)
     p = retention.add_parser("review", parents=[common],
-                             help="list the closed cases due for disposal")
+                             help="list the closed cases (and declined referrals that never "
+                                  "became a case) due for disposal")
     p.add_argument("--as-of", type=day, metavar="YYYY-MM-DD",
                    help="the day to review as of (default: today, UTC)")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -406,7 +583,8 @@ def register(commands: Any, common: argparse.ArgumentParser, settings: Settings)
     for name, command, text in (("hold", cmd_hold, "place a legal hold on a case"),
                                 ("release", cmd_release, "release a case's legal hold")):
         p = retention.add_parser(name, parents=[common], help=text)
-        p.add_argument("case_id", metavar="CASE_ID")
+        p.add_argument("case_id", metavar="CASE_ID",
+                       help="a case's id, or the id of a referral that never became a case")
         p.add_argument("--reason", required=True, help="why (at least 10 characters)")
         bind(p, command)
     from spokeapp.hub.disposal import register_retention  # disposal imports this module

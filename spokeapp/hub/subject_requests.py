@@ -110,6 +110,8 @@ class RequestView:
     status: str
     closed_on: date | None
     days_left: int | None
+    #: "case", or "referral" for a referral that never became a case (``case_id`` is its id).
+    subject: str = "case"
 
     @property
     def overdue(self) -> bool:
@@ -134,7 +136,7 @@ def view(row: SubjectRequest, as_of: date) -> RequestView:
     return RequestView(row.id, row.kind, row.case_id, row.requester,
                        date.fromisoformat(row.received_on), due, row.status,
                        date.fromisoformat(row.closed_on) if row.closed_on else None,
-                       (due - as_of).days if live else None)
+                       (due - as_of).days if live else None, row.subject)
 
 
 def _text(value: str | None, what: str, *, required: bool) -> str | None:
@@ -155,14 +157,24 @@ def _audit(session: Session, actor: str, action: str, row: SubjectRequest) -> No
     audit(session, actor, action, row.case_id, f"request={row.id};kind={row.kind}")
 
 
-def add_request(session: Session, *, kind: str, case_id: str, received: date, today: date,
-                requester: str | None = None, note: str | None = None,
-                actor: str = CLI_ACTOR) -> SubjectRequest:
-    """Record a request received on ``received`` about ``case_id``, due one calendar month
-    later. SubjectRequestError (nothing changed) for an unknown kind, requester or case, or a
-    receipt day in the future or before 2000."""
+def add_request(session: Session, *, kind: str, case_id: str | None = None, received: date,
+                today: date, requester: str | None = None, note: str | None = None,
+                actor: str = CLI_ACTOR, referral_id: str | None = None) -> SubjectRequest:
+    """Record a request received on ``received`` about ``case_id`` (or ``referral_id``: a
+    referral that never became a case), due one calendar month later. SubjectRequestError
+    (nothing changed) for an unknown kind, requester, case or referral, a receipt day in the
+    future or before 2000, or a request about a referral the hub cannot carry out.
+
+    *Decision:* about a referral that never became a case, only erasure and rectification
+    requests are recorded: the hub carries out an erasure (``requests carry-out``), and the
+    referral's author corrects it in the app; the subject access file and restriction work on
+    cases, so those are refused with what to do instead rather than recorded and left
+    undoable (docs/data-protection.md)."""
     if kind not in KINDS:
         raise SubjectRequestError(f"--kind must be one of {', '.join(KINDS)}.")
+    if (case_id is None) == (referral_id is None):
+        raise SubjectRequestError("Give the request's case (--case) or its referral "
+                                  "(--referral), not both.")
     if requester is not None and requester not in REQUESTERS:
         raise SubjectRequestError(f"--from must be one of {', '.join(REQUESTERS)}.")
     if received > today:
@@ -171,18 +183,45 @@ def add_request(session: Session, *, kind: str, case_id: str, received: date, to
     if received < EARLIEST:
         raise SubjectRequestError(f"--received must be on or after {EARLIEST.isoformat()}.")
     clean = _text(note, "--note", required=False)
-    found = session.scalar(select(HubRecord.record_id).where(
-        HubRecord.record_id == case_id, HubRecord.kind == "case").limit(1))
-    if found is None:
-        raise SubjectRequestError(f"No case with id {case_id!r} is on this hub; nothing "
-                                  "recorded.")
-    row = SubjectRequest(kind=kind, case_id=case_id, requester=requester, note=clean,
+    if referral_id is not None:
+        _check_referral(session, kind, referral_id)
+        subject, subject_id = "referral", referral_id
+    else:
+        assert case_id is not None
+        found = session.scalar(select(HubRecord.record_id).where(
+            HubRecord.record_id == case_id, HubRecord.kind == "case").limit(1))
+        if found is None:
+            raise SubjectRequestError(f"No case with id {case_id!r} is on this hub; nothing "
+                                      "recorded.")
+        subject, subject_id = "case", case_id
+    row = SubjectRequest(kind=kind, case_id=subject_id, subject=subject, requester=requester,
+                         note=clean,
                          received_on=received.isoformat(), due_on=due_for(received).isoformat(),
                          status=OPEN, created_by=actor, created_at=iso(utc_now()))
     session.add(row)
     session.flush()  # the id
     _audit(session, actor, "subject_request_added", row)
     return row
+
+
+def _check_referral(session: Session, kind: str, referral_id: str) -> None:
+    """A request about a referral may be recorded: it is on the hub with no case, and of a
+    kind the hub can see through (see :func:`add_request`)."""
+    from spokeapp.hub.retention import uncased_referral  # retention imports commands too
+
+    if uncased_referral(session, referral_id) is None:
+        case = session.scalar(select(HubRecord.record_id).where(
+            HubRecord.record_id == referral_id, HubRecord.kind == "referral").limit(1))
+        raise SubjectRequestError(
+            f"No referral with id {referral_id!r} is on this hub; nothing recorded."
+            if case is None else
+            f"Referral {referral_id} became a case: record the request with --case and the "
+            "case's id; nothing recorded.")
+    if kind in ("access", "restriction"):
+        raise SubjectRequestError(
+            f"An {kind} request about a referral that never became a case cannot be carried "
+            "out by the hub yet: record it in the organisation's own register "
+            "(docs/data-protection.md); nothing recorded.")
 
 
 def _get(session: Session, request_id: int) -> SubjectRequest:
@@ -266,16 +305,18 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     return locked_write(
         args, settings,
         lambda session: add_request(session, kind=args.kind, case_id=args.case_id,
+                                    referral_id=args.referral_id,
                                     received=args.received, today=_today(args),
                                     requester=args.requester, note=args.note),
         refusal=SubjectRequestError,
-        done=lambda row: f"Recorded {args.kind} request {row.id} for case {args.case_id}: "
-                         f"due {row.due_on}.",
+        done=lambda row: f"Recorded {args.kind} request {row.id} for {row.subject} "
+                         f"{row.case_id}: due {row.due_on}.",
     )
 
 
 def _json(v: RequestView) -> dict[str, Any]:
-    return {"id": v.id, "kind": v.kind, "case_id": v.case_id, "from": v.requester,
+    return {"id": v.id, "kind": v.kind, "case_id": v.case_id, "subject": v.subject,
+            "from": v.requester,
             "received_on": v.received_on.isoformat(), "due_on": v.due_on.isoformat(),
             "status": v.status,
             "closed_on": v.closed_on.isoformat() if v.closed_on else None,
@@ -294,7 +335,8 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     if not views:
         print("No request to list.")
     for v in views:
-        print(f"{v.id}\t{v.kind}\tcase {v.case_id}\treceived {v.received_on.isoformat()}\t"
+        print(f"{v.id}\t{v.kind}\t{v.subject} {v.case_id}\t"
+              f"received {v.received_on.isoformat()}\t"
               f"due {v.due_on.isoformat()}\t{v.status}\t{v.standing()}")
     return 0
 
@@ -332,7 +374,11 @@ def register(commands: Any, common: argparse.ArgumentParser, settings: Settings)
     ).add_subparsers(dest="action", required=True)
     p = requests.add_parser("add", parents=[common], help="record a request received")
     p.add_argument("--kind", required=True, choices=KINDS)
-    p.add_argument("--case", dest="case_id", required=True, metavar="CASE_ID")
+    about = p.add_mutually_exclusive_group(required=True)
+    about.add_argument("--case", dest="case_id", metavar="CASE_ID", help="the case it is about")
+    about.add_argument("--referral", dest="referral_id", metavar="REFERRAL_ID",
+                       help="a referral that never became a case (erasure or rectification "
+                            "requests only)")
     p.add_argument("--received", required=True, type=day, metavar="YYYY-MM-DD",
                    help="the day the request was received (not in the future)")
     p.add_argument("--from", dest="requester", choices=REQUESTERS,

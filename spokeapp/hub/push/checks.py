@@ -36,7 +36,7 @@ from spokeapp.domain.records import RECORD_TYPES, record_from_dict
 from spokeapp.hub import lone_working
 from spokeapp.hub.devices import MAY_PUSH, Caller, CallerDevice
 from spokeapp.hub.errors import HubError, out_of_scope
-from spokeapp.hub.models import ID, Device, DisposedRecord, HubCase
+from spokeapp.hub.models import ID, Device, Disposal, DisposedRecord, HubCase
 from spokeapp.hub.scope import ADMIN, Actor, can_see_case
 from spokeapp.hub.security import signature_valid
 from spokeapp.hub.supervision import check_supervision_kinds
@@ -465,7 +465,8 @@ def check_not_disposed(session: Session, fresh: list[CheckedChange]) -> None:
     for index, item in enumerate(fresh):
         body = item.body
         for value in (item.change.record_id, item.case_id, body.get("young_person_id"),
-                      body.get("referral_id"), body.get("case_id"), body.get("record_id")):
+                      body.get("referral_id"), body.get("case_id"), body.get("record_id"),
+                      body.get("attached_to")):
             if isinstance(value, str):
                 named.setdefault(value, index)
     if not named:
@@ -476,12 +477,14 @@ def check_not_disposed(session: Session, fresh: list[CheckedChange]) -> None:
             DisposedRecord.record_id.in_(ids[start:start + 500]))).first()
         if hit is not None:
             item = fresh[named[hit[0]]]
-            log.info("push refused: case %s was disposed of", hit[1])
+            subject = session.scalar(select(Disposal.subject).where(
+                Disposal.case_id == hit[1])) or "case"
+            log.info("push refused: %s %s was disposed of", subject, hit[1])
             raise HubError(
                 409, "case_disposed",
-                f"Change {item.change.id} ({item.change.kind} {item.change.record_id}): case "
-                f"{hit[1]} was disposed of on the hub. Pull to erase it from this laptop; its "
-                "changes cannot be pushed.",
+                f"Change {item.change.id} ({item.change.kind} {item.change.record_id}): "
+                f"{subject} {hit[1]} was disposed of on the hub. Pull to erase it from this "
+                "laptop; its changes cannot be pushed.",
             )
 
 

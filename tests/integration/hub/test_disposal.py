@@ -10,6 +10,7 @@ not over or its welfare debrief is not done. Erasure requests are carried out th
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -31,6 +32,7 @@ from spokeapp.domain.records import (
     ClosureReason,
     Outcome,
     Referral,
+    ReferralDecision,
     VisitPlan,
     WelfareDebrief,
     WelfareDebriefDone,
@@ -484,3 +486,157 @@ def test_a_restored_hub_says_its_backup_holds_what_it_restored(tmp_path: Path) -
             assert covers is not None and covers.value == str(copy.max_seq)
     finally:
         engine.dispose()
+
+
+# ------------------------------------------------------------------ referrals with no case
+def _declined(laptop: Laptop, tag: str, person: YoungPerson | None = None, *,
+              dob: date = date(1990, 6, 1), decided: date = date(2010, 5, 2)
+              ) -> tuple[YoungPerson, Referral, list[str]]:
+    """A declined referral that never became a case (and its young person, unless
+    ``person`` is already on the hub), every text a marker unique to ``tag``."""
+    markers = [f"Agency{tag}Zq", f"Reason{tag}Zq", f"Decline{tag}Zq", f"Consent{tag}Zq"]
+    yp = person or young_person(7, name=f"Name{tag}Zq", reference=f"REF-{tag}-Zq",
+                                needs=f"Needs{tag}Zq", date_of_birth=dob)
+    if person is None:
+        markers += [f"Name{tag}Zq", f"REF-{tag}-Zq", f"Needs{tag}Zq", dob.isoformat()]
+    ref = referral(yp, source_agency=markers[0], reason=markers[1],
+                   decision=ReferralDecision.DECLINED, decline_reason=markers[2],
+                   consent_notes=markers[3], received_on=decided - timedelta(days=1),
+                   decided_on=decided)
+    laptop.push_records(*([] if person else [yp]), ref)
+    return yp, ref, markers
+
+
+def _report_of(laptop: Laptop, start: str, end: str) -> list[tuple[str, Any, Any]]:
+    response = laptop.http.get("/v1/reports", params={"from": start, "to": end,
+                                                      "scope": "team:north"},
+                               headers=laptop.auth)
+    assert response.status_code == 200, response.text
+    return [(f["key"], f["count"], f["value"]) for f in response.json()["figures"]]
+
+
+def test_a_declined_referral_with_no_case_is_reviewed_held_and_disposed_of(
+        hub: RunningHub, world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    alone, alone_ref, markers = _declined(world.worker, "Alone")
+    _, again, again_markers = _declined(world.worker, "Again", world.gone_person,
+                                        decided=date(2016, 1, 10))
+    waiting_person = young_person(8, reference="YP-WAITING", date_of_birth=date(1990, 1, 1))
+    waiting = referral(waiting_person, received_on=date(2010, 3, 1),
+                       decision=ReferralDecision.PENDING, decided_on=None)
+    world.worker.push_records(waiting_person, waiting)
+    for laptop in (world.worker, world.supervisor, world.other):
+        laptop.pull_all()
+    assert _scan(hub, markers + again_markers) == set(markers + again_markers)
+    before = _report_of(world.supervisor, "2010-01-01", "2010-12-31")
+    assert dict((k, c) for k, c, _ in before)["referrals.received"] == 2
+
+    # The review lists the declined ones by reference and age, never name or date of birth.
+    code, out, err = _cli(hub, capsys, "retention", "review", "--as-of", "2026-12-01",
+                          "--json")
+    assert code == 0, err
+    listed = json.loads(out)
+    assert [(r["referral_id"], r["age"], r["due_since"], r["reason"])
+            for r in listed["referrals_due"]] == [
+        (alone_ref.id, 36, "2016-05-02", "6 years after the decision on 2016-05-02"),
+        (again.id, 39, "2022-01-10", "6 years after the decision on 2022-01-10")]
+    assert "NameAloneZq" not in out and "1990-06-01" not in out
+    code, out, _ = _cli(hub, capsys, "retention", "review", "--as-of", "2016-05-01")
+    assert alone_ref.id not in out  # not due the day before
+    # A legal hold keeps it; a referral not decided is never due.
+    assert _cli(hub, capsys, "retention", "hold", alone_ref.id, "--reason",
+                "Fictional inquiry: keep this referral")[0] == 0
+    code, out, _ = _cli(hub, capsys, "retention", "review", "--as-of", "2026-12-01")
+    assert f"HELD\tREF-Alone-Zq\treferral {alone_ref.id} (declined, no case)\tage 36" in out
+    code, _, err = _cli(hub, capsys, "retention", "dispose", alone_ref.id)
+    assert code == 2 and "Referral" in err and "legal hold" in err
+    assert _cli(hub, capsys, "retention", "release", alone_ref.id, "--reason",
+                "Fictional inquiry closed now")[0] == 0
+    code, _, err = _cli(hub, capsys, "retention", "dispose", waiting.id)
+    assert code == 2 and "the referral is not decided yet" in err
+    assert _count(hub, Disposal) == 0
+
+    code, out, err = _cli(hub, capsys, "retention", "dispose", alone_ref.id)
+
+    assert code == 0, err
+    assert f"Referral {alone_ref.id} disposed of: 2 records erased" in out
+    assert _scan(hub, markers) == set()
+    assert _count(hub, HubRecord, HubRecord.record_id.in_([alone_ref.id, alone.id])) == 0
+    for laptop in (world.worker, world.supervisor, world.other):
+        purges = [c for c in laptop.pull_all() if c["op"] == "purge"]
+        assert [(p["case_id"], p["payload"]) for p in purges] == [
+            (alone_ref.id, {"disposed": True})]
+    assert _report_of(world.supervisor, "2010-01-01", "2010-12-31") == before
+    with Session(hub.engine) as s:
+        disposal = s.get(Disposal, alone_ref.id)
+        assert disposal is not None and (disposal.subject, disposal.basis) == (
+            "referral", "retention")
+        assert s.scalars(select(AuditEntry.detail).where(
+            AuditEntry.action == "referral_disposed")).one().startswith(
+            "basis=retention;records=2;")
+    # A laptop that had not pulled cannot put it back.
+    late = replace(alone_ref, consent_notes="Late words, written offline.")
+    response = world.worker.push(world.worker.change(late))
+    assert response.status_code == 409, response.text
+    assert f"referral {alone_ref.id} was disposed of" in response.json()["message"]
+    # A young person a case still needs stays when their declined referral goes.
+    assert _cli(hub, capsys, "retention", "dispose", again.id)[0] == 0
+    assert _scan(hub, again_markers) == set()
+    assert _count(hub, HubRecord, HubRecord.record_id == world.gone_person.id) == 1
+
+
+def test_a_disposed_case_leaves_its_young_person_to_a_declined_referral(
+        hub: RunningHub, world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    _, again, again_markers = _declined(world.worker, "Again", world.gone_person,
+                                        decided=date(2016, 1, 10))
+    world.worker.pull_all()
+
+    assert _cli(hub, capsys, "retention", "dispose", world.gone.id)[0] == 0
+
+    with Session(hub.engine) as s:
+        person = s.get(HubRecord, world.gone_person.id)
+        assert person is not None and person.case_id is None  # the referral's now
+    assert _scan(hub, again_markers) == set(again_markers)
+    assert _count(hub, HubRecord, HubRecord.record_id == again.id) == 1
+    pulled = world.worker.pull_all()
+    assert world.gone_person.id in [c["record_id"] for c in pulled if c["op"] == "put"]
+
+
+def test_an_erasure_request_about_a_referral_with_no_case(
+        hub: RunningHub, world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    # Declined last month: years from due under the rule; an erasure request does not wait.
+    _, recent, markers = _declined(world.worker, "Recent", dob=date(2011, 2, 3),
+                                   decided=date(2026, 11, 2))
+    waiting_person = young_person(8, date_of_birth=date(2012, 1, 1))
+    waiting = referral(waiting_person, received_on=date(2026, 11, 1),
+                       decision=ReferralDecision.WAITING_LIST, decided_on=date(2026, 11, 2))
+    world.worker.push_records(waiting_person, waiting)
+    add = ("requests", "add", "--kind", "erasure", "--received", "2026-11-20")
+    code, _, err = _cli(hub, capsys, "requests", "add", "--kind", "access", "--referral",
+                        recent.id, "--received", "2026-11-20")
+    assert code == 2 and "cannot be carried out by the hub yet" in err
+    code, _, err = _cli(hub, capsys, *add, "--referral", world.gone_referral.id)
+    assert code == 2 and "became a case: record the request with --case" in err
+    assert _count(hub, SubjectRequest) == 0
+    code, out, err = _cli(hub, capsys, *add, "--referral", waiting.id)
+    assert code == 0 and f"for referral {waiting.id}" in out, err
+    code, out, err = _cli(hub, capsys, *add, "--referral", recent.id)
+    assert code == 0, err
+    with Session(hub.engine) as s:
+        first, second = s.scalars(select(SubjectRequest.id).order_by(SubjectRequest.id))
+    code, out, _ = _cli(hub, capsys, "requests", "list", "--as-of", "2026-11-21")
+    assert f"erasure\treferral {recent.id}\treceived 2026-11-20" in out
+
+    code, _, err = _cli(hub, capsys, "requests", "carry-out", str(first))
+    assert code == 2 and "the referral is on the waiting list" in err
+    code, out, err = _cli(hub, capsys, "requests", "carry-out", str(second))
+
+    assert code == 0, err
+    assert f"Referral {recent.id} disposed of" in out
+    assert _scan(hub, markers) == set()
+    with Session(hub.engine) as s:
+        disposal = s.get(Disposal, recent.id)
+        request = s.get(SubjectRequest, second)
+        assert disposal is not None and request is not None
+        assert (disposal.basis, disposal.request_id, request.status) == (
+            "erasure_request", second, "fulfilled")
+        assert request.closing_note == "carried out: referral disposed of"

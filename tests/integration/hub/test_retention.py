@@ -124,7 +124,7 @@ def test_the_review_lists_exactly_the_cases_due_with_age_and_reason(
     finally:
         engine.dispose()
     # Each review is audited with the day and the counts only.
-    assert "as_of=2032-06-01;due=2;held=0" in details
+    assert "as_of=2032-06-01;due=2;held=0;referrals_due=0;referrals_held=0" in details
 
 
 def test_a_legal_hold_moves_a_case_to_held_and_blocks_disposal_until_released(
