@@ -31,7 +31,7 @@ from spokeapp.hub.push.rows import Outcome, RowWriter, change_row, event_row
 from spokeapp.hub.push.transaction import push
 from spokeapp.hub.scope import Actor
 from spokeapp.hub.security import Clock, iso
-from spokeapp.sync.protocol import ChangeResult, PushRequest, PushResponse
+from spokeapp.sync.protocol import ATTACHMENT_KIND, ChangeResult, PushRequest, PushResponse
 
 log = logging.getLogger(__name__)
 
@@ -245,7 +245,12 @@ class _GroupWriter:
             or change.id in self.known or change.record_id in self.existing
         ):
             return False
-        return checked.case_id is None or in_scope(actor, self.cases.get(checked.case_id))
+        if checked.case_id is None:
+            # A document kept on a referral (no case) names it: the full path checks that the
+            # referral was not disposed of (check_not_disposed) and files it with the
+            # referral's case if it has one.
+            return change.kind != ATTACHMENT_KIND
+        return in_scope(actor, self.cases.get(checked.case_id))
 
     def write(self) -> None:
         """Give the waiting rows their seqs (one counter UPDATE, in arrival order) and insert

@@ -24,6 +24,7 @@ from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import (
     Alarm,
     AlarmResolution,
+    Attachment,
     Case,
     CaseStatus,
     CheckIn,
@@ -507,6 +508,14 @@ def _declined(laptop: Laptop, tag: str, person: YoungPerson | None = None, *,
     return yp, ref, markers
 
 
+def _letter(ref: Referral, title: str) -> Attachment:
+    """A letter attached to the referral (no case), its file not uploaded."""
+    return Attachment(id=new_id(), case_id=None, attached_kind="referral", attached_to=ref.id,
+                      title=title, document_date=date(2010, 5, 1), note="",
+                      file_name="letter-test.pdf", media_type="application/pdf", size=4,
+                      sha256="0" * 64)
+
+
 def _report_of(laptop: Laptop, start: str, end: str) -> list[tuple[str, Any, Any]]:
     response = laptop.http.get("/v1/reports", params={"from": start, "to": end,
                                                       "scope": "team:north"},
@@ -518,6 +527,8 @@ def _report_of(laptop: Laptop, start: str, end: str) -> list[tuple[str, Any, Any
 def test_a_declined_referral_with_no_case_is_reviewed_held_and_disposed_of(
         hub: RunningHub, world: World, capsys: pytest.CaptureFixture[str]) -> None:
     alone, alone_ref, markers = _declined(world.worker, "Alone")
+    world.worker.push_records(_letter(alone_ref, "LetterAloneZq"))
+    markers.append("LetterAloneZq")
     _, again, again_markers = _declined(world.worker, "Again", world.gone_person,
                                         decided=date(2016, 1, 10))
     waiting_person = young_person(8, reference="YP-WAITING", date_of_birth=date(1990, 1, 1))
@@ -558,7 +569,7 @@ def test_a_declined_referral_with_no_case_is_reviewed_held_and_disposed_of(
     code, out, err = _cli(hub, capsys, "retention", "dispose", alone_ref.id)
 
     assert code == 0, err
-    assert f"Referral {alone_ref.id} disposed of: 2 records erased" in out
+    assert f"Referral {alone_ref.id} disposed of: 3 records erased" in out  # with the letter
     assert _scan(hub, markers) == set()
     assert _count(hub, HubRecord, HubRecord.record_id.in_([alone_ref.id, alone.id])) == 0
     for laptop in (world.worker, world.supervisor, world.other):
@@ -572,12 +583,15 @@ def test_a_declined_referral_with_no_case_is_reviewed_held_and_disposed_of(
             "referral", "retention")
         assert s.scalars(select(AuditEntry.detail).where(
             AuditEntry.action == "referral_disposed")).one().startswith(
-            "basis=retention;records=2;")
+            "basis=retention;records=3;")
     # A laptop that had not pulled cannot put it back.
     late = replace(alone_ref, consent_notes="Late words, written offline.")
     response = world.worker.push(world.worker.change(late))
     assert response.status_code == 409, response.text
     assert f"referral {alone_ref.id} was disposed of" in response.json()["message"]
+    response = world.worker.push(world.worker.change(_letter(alone_ref, "Late letter")))
+    assert response.status_code == 409, response.text  # nor attach a document to it
+    assert _scan(hub, ["Late words, written offline.", "Late letter"]) == set()
     # A young person a case still needs stays when their declined referral goes.
     assert _cli(hub, capsys, "retention", "dispose", again.id)[0] == 0
     assert _scan(hub, again_markers) == set()
