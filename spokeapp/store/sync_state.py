@@ -17,7 +17,8 @@ Rules this module enforces (docs/sync.md):
 * nothing is ever marked sent until the hub's acknowledgement is applied;
 * a **disposal** purge (the hub erased the case: payload ``{"disposed": true}``) removes every
   trace of the case, unsent work included, and the casebook is then rebuilt so no freed page
-  keeps a copy (:meth:`SyncStore.scrub_if_pending`);
+  keeps a copy (:meth:`SyncStore.scrub_if_pending`), except a linked visit still under way
+  or not all sent, erased once it is over and sent (:meth:`SyncStore.erase_finished_visits`);
 * a pushed payload is kept for re-pushing only while the hub's newest backup does not hold it
   (:meth:`SyncStore.trim_pushed`).
 
@@ -78,6 +79,12 @@ CASE_DISPOSED: Final = "case_disposed"
 _SCRUB_PENDING: Final = "sync.scrub_pending"
 _PUSHED_BASE: Final = "sync.pushed_base"
 _TRIMMED_THROUGH: Final = "sync.pushed_trimmed_through"
+#: ``meta`` key prefix, one key per visit: a visit linked to a disposed case that was not
+#: over, or not all sent, when the disposal arrived (value: the case id). The visit stays
+#: until :meth:`SyncStore.erase_finished_visits` finds it over and sent.
+_VISIT_AFTER_DISPOSAL: Final = "sync.visit_after_disposal."
+#: The check-ins that end a visit (``domain.lone_working``: the worker ended it or is home).
+_ENDING_CHECK_INS: Final = ("end_visit", "home_safe")
 
 #: ``sync_pushed.wire`` of a change whose wire is exactly its change-log row (one local change,
 #: not squashed): rebuilt from that row for a re-push instead of kept as a second copy. Such a
@@ -1464,6 +1471,63 @@ class SyncStore:
         )
         return targets
 
+    def _visit_ids(self, db: Connection, visit_id: str) -> set[str]:
+        """The plan and every record of one visit here (also ones only the change log
+        names)."""
+        return {visit_id} | {
+            str(r[0]) for r in db.execute(
+                "SELECT id FROM records WHERE json_extract(body, '$.visit_id') = ? "
+                "UNION SELECT record_id FROM changes "
+                "WHERE json_extract(nullif(payload, ''), '$.visit_id') = ?",
+                (visit_id, visit_id),
+            )
+        }
+
+    def _live_visits(self, db: Connection, case_id: str) -> set[str]:
+        """The visits here linked to the case that are not over (no check-in ended them), or
+        whose plan or records are not all sent yet: the worker may still be out, and the hub
+        watches a visit only through what this laptop sends it."""
+        live: set[str] = set()
+        for (visit_id,) in db.execute(
+            "SELECT id FROM records WHERE kind = 'visit_plan' "
+            "AND json_extract(body, '$.linked_case_id') = ?", (case_id,)
+        ).fetchall():
+            ended = db.execute(
+                "SELECT 1 FROM records WHERE kind = 'check_in' "
+                "AND json_extract(body, '$.visit_id') = ? AND json_extract(body, '$.kind') "
+                "IN (SELECT value FROM json_each(?)) LIMIT 1",
+                (visit_id, _json(list(_ENDING_CHECK_INS))),
+            ).fetchone()
+            unsent = db.execute(  # a finalised change's payload is its record's body
+                "SELECT 1 FROM changes c LEFT JOIN records r ON r.id = c.record_id "
+                "WHERE c.sent_at IS NULL AND c.local_only = 0 AND c.held IS NULL "
+                "AND (c.record_id = ? OR json_extract(coalesce(nullif(c.payload, ''), r.body), "
+                "'$.visit_id') = ?) LIMIT 1",
+                (visit_id, visit_id),
+            ).fetchone()
+            if ended is None or unsent is not None:
+                live.add(str(visit_id))
+        return live
+
+    def erase_finished_visits(self) -> int:
+        """Erase the visits a disposal left because they were not over or not all sent
+        (:meth:`_erase_case`) that now are: over, and every record of them sent to the hub.
+        The sync engine calls this at the end of each sync (before the casebook's rebuild).
+        Returns how many visits went."""
+        erased = 0
+        prefix = _VISIT_AFTER_DISPOSAL
+        with self.casebook.sync_transaction() as db:
+            for key, case_id in db.execute(
+                "SELECT key, value FROM meta WHERE substr(key, 1, ?) = ?",
+                (len(prefix), prefix),
+            ).fetchall():
+                if str(key)[len(prefix):] in self._live_visits(db, str(case_id)):
+                    continue
+                db.execute("DELETE FROM meta WHERE key = ?", (key,))
+                self._erase_case(db, str(case_id))
+                erased += 1
+        return erased
+
     def _erase_case(self, db: Connection, case_id: str) -> int:
         """Remove every trace of a disposed case (C1), unsent work and drafts included:
         records and their search entries, every change-log row, what sync noted about them,
@@ -1473,8 +1537,18 @@ class SyncStore:
         bytes until :meth:`scrub_if_pending` rebuilds the file (flagged here, in the same
         transaction). Returns how many records were removed. A laptop that held nothing of
         the case (the hub sends the purge to every user) changes nothing."""
-        targets = self._disposal_targets(db, case_id)
+        # A linked visit that is not over, or not all sent, stays until it is (the worker's
+        # safety first: she may still be out, and the hub watches only what it is sent).
+        live = self._live_visits(db, case_id)
+        keep: set[str] = set()
+        for visit_id in sorted(live):
+            keep |= self._visit_ids(db, visit_id)
+            if _meta(db, _VISIT_AFTER_DISPOSAL + visit_id) is None:
+                _set_meta(db, _VISIT_AFTER_DISPOSAL + visit_id, case_id)
+                self._audit(db, "visit.erasure_deferred", visit_id)
+        targets = self._disposal_targets(db, case_id) - keep
         ids = _json(sorted(targets))
+        kept = _json(sorted(keep))
         removed = touched = 0
         db.execute("INSERT INTO sync_purging (flag) VALUES (1)")
         try:
@@ -1493,12 +1567,14 @@ class SyncStore:
         # Pushed changes kept as their change-log row go blank with it (the row stays, as
         # below, so a replay carries on past it). A finalise's payload was copied back into
         # its row when the record went (migration 9), so json_extract sees it.
+        linked = ("(json_extract(nullif(payload, ''), '$.linked_case_id') = ? "
+                  "AND record_id NOT IN (SELECT value FROM json_each(?)))")
         touched += db.execute(
             "UPDATE sync_pushed SET wire = '' WHERE wire = '=' AND change_id IN ("  # noqa: S608
             f"SELECT id FROM changes WHERE record_id {inside} "
             "OR json_extract(nullif(payload, ''), '$.case_id') = ? "
-            "OR json_extract(nullif(payload, ''), '$.linked_case_id') = ?)",
-            (ids, case_id, case_id),
+            f"OR {linked})",
+            (ids, case_id, case_id, kept),
         ).rowcount
         for table, column in (
             ("changes", "record_id"), ("sync_records", "record_id"),
@@ -1510,8 +1586,9 @@ class SyncStore:
             ).rowcount
         touched += drop_unnamed_files(db)  # the case's documents, unless another names one
         touched += db.execute(
-            "DELETE FROM changes WHERE json_extract(nullif(payload, ''), '$.case_id') = ? "
-            "OR json_extract(nullif(payload, ''), '$.linked_case_id') = ?", (case_id, case_id),
+            "DELETE FROM changes WHERE "  # noqa: S608
+            f"json_extract(nullif(payload, ''), '$.case_id') = ? OR {linked}",
+            (case_id, case_id, kept),
         ).rowcount
         # A pushed payload's row keeps its id, sequence and chain head (no personal data), so
         # a replay after a hub restore carries on past it; only the payload goes.
@@ -1519,8 +1596,9 @@ class SyncStore:
             "UPDATE sync_pushed SET wire = '' WHERE CASE WHEN wire IN ('', '=') THEN 0 ELSE ("
             "json_extract(wire, '$.record_id') IN (SELECT value FROM json_each(?)) "
             "OR json_extract(wire, '$.payload.case_id') = ? "
-            "OR json_extract(wire, '$.payload.linked_case_id') = ?) END",
-            (ids, case_id, case_id),
+            "OR (json_extract(wire, '$.payload.linked_case_id') = ? "
+            "AND json_extract(wire, '$.record_id') NOT IN (SELECT value FROM json_each(?)))) END",
+            (ids, case_id, case_id, kept),
         ).rowcount
         for slot, request in db.execute("SELECT id, request FROM sync_outgoing").fetchall():
             if any(target in str(request) for target in targets):

@@ -1450,8 +1450,12 @@ class SyncEngine:
         self._scrub(report)
 
     def _scrub(self, report: SyncReport) -> None:
-        """After a disposal: rebuild the casebook so no freed page keeps the case (on this,
-        the engine's, thread: it takes seconds on a large casebook)."""
+        """After a disposal: erase the linked visits it had to leave that are now over and
+        sent, then rebuild the casebook so no freed page keeps the case (on this, the
+        engine's, thread: it takes seconds on a large casebook)."""
+        visits = self.store.erase_finished_visits()
+        if visits:
+            log.info("%d visit(s) linked to a disposed case erased now they are over", visits)
         if self.store.scrub_if_pending():
             report.scrubbed = True
             log.info("casebook rebuilt after a disposal")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from spokeapp.crypto.keyfile import KeyFile
 from spokeapp.domain.ids import new_id
-from spokeapp.domain.records import CaseStatus, SupervisionComment
+from spokeapp.domain.records import CaseStatus, CheckIn, CheckInKind, SupervisionComment
 from spokeapp.hub.disposal import dispose
 from spokeapp.hub.disposal import scrub as scrub_hub
 from spokeapp.hub.ledger import lock_writes, max_seq, set_meta
@@ -32,6 +32,7 @@ from spokeapp.store.casebook import DB_NAME, KEY_NAME, Casebook
 from spokeapp.store.database import backup_copy
 from spokeapp.sync.engine import SyncEngine
 from tests.helpers.hub import RunningHub
+from tests.helpers.lone_working import visit_plan
 from tests.helpers.records import (
     PASSPHRASE,
     SESSION_TIME,
@@ -261,3 +262,39 @@ def test_without_a_hub_backup_every_pushed_copy_is_kept_for_a_restore(
     hub.admin.restore_epoch()
     restored = work.engine.sync_once()
     assert restored.ok and restored.repushed == 5 and restored.duplicates == 5
+
+
+def test_a_visit_under_way_outlives_its_disposed_case_until_it_is_over_and_sent(
+    hub: RunningHub, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    worker = hub.admin.add_user("Test Worker A", "worker", "north")
+    work = Laptop(hub, tmp_path, worker, "work-laptop")
+    laptops.append(work)
+    gone = Markers("V")
+    disposed = _write_case(work.book, worker, gone, date(2007, 11, 29))
+    _close(work.book, disposed)
+    assert work.engine.sync_once().ok
+    # Offline, the worker plans a visit linked to the case and checks in on it; meanwhile
+    # the case is disposed of on the hub, which has not heard of the visit.
+    start = datetime.now(UTC) - timedelta(minutes=20)
+    place = f"Fictional cafe {gone()}"
+    plan = visit_plan(worker, start, linked_case_id=disposed, location=place)
+    work.book.save(plan, finalise=True)
+    work.book.save(CheckIn(id=new_id(), visit_id=plan.id, kind=CheckInKind.SAFE,
+                           at=start + timedelta(minutes=10)), finalise=True)
+    _dispose_on_hub(hub, disposed)
+
+    during = work.engine.sync_once()
+
+    assert during.ok and during.scrubbed
+    assert work.book.records(case_id=disposed) == []
+    assert work.book.get(plan.id).record == plan  # she is still out: her visit stays
+    assert work.found(gone.made[:-1]) == set() and work.found([place]) == {place}
+    work.book.save(CheckIn(id=new_id(), visit_id=plan.id, kind=CheckInKind.END_VISIT,
+                           at=datetime.now(UTC)), finalise=True)
+
+    after = work.engine.sync_once()
+
+    assert after.ok and after.accepted == 1 and after.scrubbed  # the end reached the hub
+    assert [r for r in work.book.records() if r.record.id == plan.id] == []
+    assert work.found([place]) == set()

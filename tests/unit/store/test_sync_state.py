@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -153,9 +153,12 @@ def test_a_disposal_removes_every_table_row_and_setting_that_names_the_case(
     book.set_setting("review_weeks." + kept, "8")
     plan = visit_plan(USER, SESSION_TIME, linked_case_id=disposed)
     arrived = CheckIn(id=new_id(), visit_id=plan.id, kind=CheckInKind.SAFE, at=SESSION_TIME)
+    ended = CheckIn(id=new_id(), visit_id=plan.id, kind=CheckInKind.END_VISIT,
+                    at=SESSION_TIME + timedelta(hours=1))
     other_plan = visit_plan(USER, SESSION_TIME)
-    for record in (plan, arrived, other_plan):
+    for record in (plan, arrived, ended, other_plan):
         book.save(record, finalise=True)
+    _send_all(store, 20)  # the visit is over and the hub has it all: it goes with the case
     unknown, conflict = new_id(), new_id()
     with book.sync_transaction() as db:
         db.execute("INSERT INTO visit_watch (visit_id, escalation_starts_at, acknowledged_at) "
@@ -170,7 +173,7 @@ def test_a_disposal_removes_every_table_row_and_setting_that_names_the_case(
 
     store.apply_page(0, 100, [_disposal(disposed)])
 
-    named = [*ids, held.id, thrown.id, unknown, conflict, plan.id, arrived.id]
+    named = [*ids, held.id, thrown.id, unknown, conflict, plan.id, arrived.id, ended.id]
     for table, column in (("records", "id"), ("changes", "record_id"),
                           ("sync_records", "record_id"), ("sync_other_records", "record_id"),
                           ("sync_conflicts", "record_id")):
@@ -191,6 +194,44 @@ def test_a_disposal_removes_every_table_row_and_setting_that_names_the_case(
     # The laptop's audit says what went, by id only.
     actions = {(e.action, e.subject_id) for e in book.audit_trail()}
     assert ("case.disposed", disposed) in actions and ("record.disposed", ids[3]) in actions
+
+
+def test_a_linked_visit_not_over_or_not_sent_stays_until_it_is(store: SyncStore) -> None:
+    book = store.casebook
+    disposed, ids = _case(book, 1)
+    _send_all(store)
+    # Planned offline, linked to the case: the worker is out on it when the disposal comes.
+    plan = visit_plan(USER, SESSION_TIME, linked_case_id=disposed,
+                      location="Fictional cafe on the high street")
+    arrived = CheckIn(id=new_id(), visit_id=plan.id, kind=CheckInKind.SAFE, at=SESSION_TIME)
+    for record in (plan, arrived):
+        book.save(record, finalise=True)
+    _send_all(store, 10)  # pushed in the same sync, before the pull brought the disposal
+
+    store.apply_page(0, 100, [_disposal(disposed)])
+
+    assert book.records(case_id=disposed) == []
+    assert _count(store, "SELECT count(*) FROM records WHERE id = ?", ids[0]) == 0
+    assert book.get(plan.id).record == plan and book.get(arrived.id).record == arrived
+    assert store.erase_finished_visits() == 0  # still out
+    ended = CheckIn(id=new_id(), visit_id=plan.id, kind=CheckInKind.END_VISIT,
+                    at=SESSION_TIME + timedelta(hours=1))
+    book.save(ended, finalise=True)
+    assert store.erase_finished_visits() == 0  # over, but the hub has not had the end yet
+    assert [c.record_id for c in store.pending_changes()] == [ended.id]
+    _send_all(store, 20)
+
+    assert store.erase_finished_visits() == 1
+
+    assert _count(store, "SELECT count(*) FROM records WHERE id IN (?, ?, ?)",
+                  plan.id, arrived.id, ended.id) == 0
+    assert _count(store, "SELECT count(*) FROM changes WHERE record_id IN (?, ?, ?)",
+                  plan.id, arrived.id, ended.id) == 0
+    assert _count(store, "SELECT count(*) FROM sync_pushed WHERE instr(wire, ?) > 0",
+                  "Fictional cafe") == 0
+    assert store.erase_finished_visits() == 0 and store.scrub_pending()
+    actions = [(e.action, e.subject_id) for e in book.audit_trail()]
+    assert ("visit.erasure_deferred", plan.id) in actions
 
 
 def test_a_refused_change_of_a_disposed_case_is_dropped_not_held(store: SyncStore) -> None:
