@@ -20,7 +20,7 @@ import secrets
 import shutil
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Final, TypeVar, cast
@@ -67,6 +67,10 @@ SAME_AS_RECORD: Final = ""
 #: A change row's payload, resolved (SQL over ``changes c LEFT JOIN records r``).
 CHANGE_PAYLOAD: Final = "CASE WHEN c.payload = '' THEN coalesce(r.body, '{}') ELSE c.payload END"
 KEY_NAME: Final = "casebook.key"
+#: The new key file while the casebook's data key is being renewed
+#: (:meth:`Casebook.renew_key`): written before the database is re-encrypted, renamed over
+#: ``KEY_NAME`` after. While it exists, the next unlock finishes the renewal.
+KEY_RENEWING: Final = "casebook.key.new"
 
 Clock = Callable[[], datetime]
 
@@ -266,8 +270,15 @@ class Casebook:
     def open(
         cls, profile: Path, passphrase: str, *, author: str = "worker", clock: Clock = utc_now
     ) -> Casebook:
-        """Unlock with the passphrase. Raises WrongPassphrase, KeyFileError, CasebookError."""
+        """Unlock with the passphrase. Raises WrongPassphrase, KeyFileError, CasebookError.
+        A renewal of the data key that was cut off (:meth:`renew_key`) is finished first."""
         data_key = KeyFile.read(profile / KEY_NAME).unlock(passphrase)
+        pending = profile / KEY_RENEWING
+        if pending.exists():
+            data_key = _finish_renewal(profile, data_key, KeyFile.read(pending).unlock(passphrase))
+            book = cls._open_with_key(profile, data_key, author, clock)
+            book.audit("casebook.key_renewed")
+            return book
         return cls._open_with_key(profile, data_key, author, clock)
 
     @classmethod
@@ -283,6 +294,8 @@ class Casebook:
         """Unlock with the recovery key and set a new passphrase (the data key is kept)."""
         check_passphrase(new_passphrase)
         keyfile = KeyFile.read(profile / KEY_NAME)
+        if (profile / KEY_RENEWING).exists():
+            keyfile = _recovering_during_renewal(profile, keyfile, recovery_key)
         data_key = keyfile.unlock_with_recovery_key(recovery_key)
         book = cls._open_with_key(profile, data_key, author, clock)
         keyfile.rewrap_passphrase(data_key, new_passphrase).write(profile / KEY_NAME)
@@ -300,6 +313,40 @@ class Casebook:
             raise WrongPassphrase(tr("Your current passphrase is not right.")) from exc
         keyfile.rewrap_passphrase(data_key, new).write(path)
         self.audit("casebook.passphrase_changed")
+
+    def prepare_key_renewal(self, passphrase: str) -> KeyRenewal:
+        """A new data key and recovery key for this casebook, made but not used yet: show
+        ``recovery_key`` to the worker, then :meth:`renew_key`. WrongPassphrase if the
+        passphrase is not this casebook's (nothing changed)."""
+        keyfile = KeyFile.read(self.profile / KEY_NAME)
+        try:
+            keyfile.unlock(passphrase)
+        except WrongPassphrase as exc:
+            raise WrongPassphrase(tr("Your passphrase is not right.")) from exc
+        new_file, data_key, recovery = KeyFile.create(passphrase, keyfile.kdf)
+        return KeyRenewal(recovery, new_file, data_key)
+
+    def renew_key(self, renewal: KeyRenewal) -> None:
+        """Re-encrypt the casebook under the new data key of ``renewal``; the passphrase stays,
+        the recovery key becomes the one it made. Afterwards no copy of the old key file, with
+        the old passphrase or the old recovery key, opens the casebook.
+
+        Safe at any crash: the new key file is written first (``KEY_RENEWING``, 0600,
+        synced), the database is re-encrypted in place in one transaction (``PRAGMA rekey``),
+        its WAL moved into the file and emptied, then the new key file replaces the old.
+        Cut off after the first step, the next unlock with the passphrase finishes it
+        (:func:`_finish_renewal`). The copies taken before upgrades (``backups/``), under the
+        old key, are overwritten and removed. Takes seconds on a large casebook: call it off
+        the GUI thread."""
+        pending = self.profile / KEY_RENEWING
+        with self._lock:
+            db = self._db()
+            renewal.keyfile.write(pending)
+            _rekey(db, renewal.data_key)
+            os.replace(pending, self.profile / KEY_NAME)
+            _fsync_folder(self.profile)
+        wipe_backups(self.profile)
+        self.audit("casebook.key_renewed")
 
     def close(self) -> None:
         """Close the database (auto-lock calls this); checkpoints the WAL into the file."""
@@ -870,6 +917,87 @@ def _overwrite_and_remove(path: Path) -> None:
     path.unlink(missing_ok=True)
 
 
+@dataclass(frozen=True)
+class KeyRenewal:
+    """A new data key with its key file and recovery key (:meth:`Casebook.prepare_key_renewal`),
+    not applied yet. The key never appears in its repr."""
+
+    recovery_key: str = field(repr=False)
+    keyfile: KeyFile = field(repr=False)
+    data_key: bytes = field(repr=False)
+
+
+def _rekey(db: Connection, data_key: bytes) -> None:
+    """Re-encrypt every page under ``data_key`` (one transaction), then move the WAL into the
+    file and empty it, so no page under the old key is left in either."""
+    db.execute(f"PRAGMA rekey = \"x'{data_key.hex()}'\"")
+    db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+
+def _fsync_folder(folder: Path) -> None:
+    if hasattr(os, "O_DIRECTORY"):
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _opens_with(db_path: Path, data_key: bytes) -> bool:
+    try:
+        conn = connect(db_path, data_key)
+    except CasebookError:
+        return False
+    conn.close()
+    return True
+
+
+def _finish_renewal(profile: Path, old_key: bytes, new_key: bytes) -> bytes:
+    """Finish a renewal of the data key that was cut off: re-encrypt the database if it is
+    still under the old key, then put the new key file in place of the old. Returns the key
+    that opens the casebook now (the new one)."""
+    db_path = profile / DB_NAME
+    if not _opens_with(db_path, new_key):
+        conn = connect(db_path, old_key)  # CasebookError if neither key opens it
+        try:
+            _rekey(conn, new_key)
+        finally:
+            conn.close()
+    os.replace(profile / KEY_RENEWING, profile / KEY_NAME)
+    _fsync_folder(profile)
+    wipe_backups(profile)
+    return new_key
+
+
+def _recovering_during_renewal(profile: Path, keyfile: KeyFile, recovery_key: str) -> KeyFile:
+    """Recovery while a renewal of the data key was cut off: the key file the recovery key
+    and the database agree on. With the new recovery key the database must already be under
+    the new data key (else the passphrase is needed to finish: CasebookError); with the old
+    one it must still be under the old key, and the unfinished renewal is dropped."""
+    pending = profile / KEY_RENEWING
+    renewed = KeyFile.read(pending)
+    db_path = profile / DB_NAME
+    try:
+        new_key = renewed.unlock_with_recovery_key(recovery_key)
+    except WrongPassphrase:
+        old_key = keyfile.unlock_with_recovery_key(recovery_key)  # WrongPassphrase: neither
+        if not _opens_with(db_path, old_key):
+            raise CasebookError(tr(
+                "This casebook's key was renewed: use the recovery key Spoke showed you then."
+            )) from None
+        _overwrite_and_remove(pending)
+        return keyfile
+    if not _opens_with(db_path, new_key):
+        raise CasebookError(tr(
+            "A renewal of this casebook's key was cut off before it began. Unlock with your "
+            "passphrase to finish it, or use your previous recovery key."
+        ))
+    os.replace(pending, profile / KEY_NAME)
+    _fsync_folder(profile)
+    return renewed
+
+
 def wipe_backups(profile: Path) -> None:
     """Overwrite and delete the encrypted copies in ``profile/backups`` (taken before an
     upgrade): after a disposal they are the only place a disposed case could still be read."""
@@ -883,7 +1011,8 @@ def wipe_backups(profile: Path) -> None:
 def wipe_profile_files(profile: Path) -> None:
     """Overwrite and delete the casebook's files in ``profile`` (key file first)."""
     _overwrite_and_remove(profile / KEY_NAME)
-    for path in profile.glob(f".{KEY_NAME}.*.tmp"):
+    _overwrite_and_remove(profile / KEY_RENEWING)
+    for path in (*profile.glob(f".{KEY_NAME}.*.tmp"), *profile.glob(f".{KEY_RENEWING}.*.tmp")):
         _overwrite_and_remove(path)
     for suffix in ("", "-wal", "-shm", "-journal"):
         _overwrite_and_remove(profile / f"{DB_NAME}{suffix}")

@@ -24,7 +24,9 @@ from spokeapp.crypto.keyfile import (
     parse_recovery_key,
     write_atomically,
 )
-from spokeapp.store.casebook import KEY_NAME, Casebook
+from spokeapp.store import casebook as casebook_module
+from spokeapp.store.casebook import DB_NAME, KEY_NAME, KEY_RENEWING, Casebook
+from spokeapp.store.database import CasebookError, connect
 from tests.conftest import require
 from tests.helpers.records import (
     OTHER_PASSPHRASE,
@@ -200,6 +202,111 @@ def test_change_passphrase_with_the_wrong_current_one_changes_nothing(
 
 
 # ------------------------------------------------------------------------- damaged key files
+
+
+# ------------------------------------------------------------------------- key renewal
+def _opens(profile: Path, data_key: bytes) -> bool:
+    """Whether ``data_key`` decrypts the casebook file as it is on disk now."""
+    try:
+        connect(profile / DB_NAME, data_key).close()
+    except CasebookError:
+        return False
+    return True
+
+
+def test_renewing_the_key_keeps_every_record_and_no_old_key_opens_the_casebook(
+    profile_with_records: tuple[Path, str, set[str]],
+) -> None:
+    profile, old_recovery, ids = profile_with_records
+    copied = (profile / KEY_NAME).read_bytes()  # e.g. in a backup of the home folder
+    old_key = KeyFile.from_dict(json.loads(copied)).unlock(PASSPHRASE)
+    (profile / "backups").mkdir(exist_ok=True)
+    (profile / "backups" / "casebook-v7.db").write_bytes(b"an upgrade's copy, old key")
+    with Casebook.open(profile, PASSPHRASE) as book:
+        renewal = book.prepare_key_renewal(PASSPHRASE)
+        assert renewal.recovery_key != old_recovery and "recovery" not in repr(renewal)
+        assert (profile / KEY_NAME).read_bytes() == copied  # nothing changed yet
+
+        book.renew_key(renewal)
+
+        assert _ids(book) == ids  # the open casebook carries on
+        book.save(session(next(iter(book.caseload())).case_id, discussed="After renewal."))
+        assert "casebook.key_renewed" in [e.action for e in book.audit_trail()]
+    assert not _opens(profile, old_key) and _opens(profile, renewal.data_key)
+    assert not (profile / KEY_RENEWING).exists() and _temp_files(profile) == []
+    assert _mode(profile / KEY_NAME) == 0o600
+    assert not [p for p in (profile / "backups").rglob("*") if p.is_file()]
+    with Casebook.open(profile, PASSPHRASE) as book:  # the passphrase stays
+        assert ids < _ids(book)
+    with pytest.raises(WrongPassphrase):
+        Casebook.recover(profile, old_recovery, OTHER_PASSPHRASE)
+    with Casebook.recover(profile, renewal.recovery_key, OTHER_PASSPHRASE) as book:
+        assert ids < _ids(book)
+
+
+def test_renewing_with_the_wrong_passphrase_changes_nothing(
+    profile_with_records: tuple[Path, str, set[str]],
+) -> None:
+    profile, _recovery, _ = profile_with_records
+    before = snapshot(profile)
+    with Casebook.open(profile, PASSPHRASE) as book, pytest.raises(
+            WrongPassphrase, match="Your passphrase is not right"):
+        book.prepare_key_renewal("not my passphrase at all")
+    assert not (profile / KEY_RENEWING).exists()
+    with Casebook.open(profile, PASSPHRASE):
+        pass
+    assert snapshot(profile).keys() == before.keys()
+
+
+@pytest.mark.parametrize("cut_off", ["before the database", "before the key file"])
+def test_a_renewal_cut_off_is_finished_at_the_next_unlock(
+    profile_with_records: tuple[Path, str, set[str]], cut_off: str,
+) -> None:
+    profile, old_recovery, ids = profile_with_records
+    old_key = KeyFile.read(profile / KEY_NAME).unlock(PASSPHRASE)
+    with Casebook.open(profile, PASSPHRASE) as book:
+        renewal = book.prepare_key_renewal(PASSPHRASE)
+        renewal.keyfile.write(profile / KEY_RENEWING)  # the first step, then the power goes
+        if cut_off == "before the key file":
+            with book.sync_reader() as db:
+                casebook_module._rekey(db, renewal.data_key)
+    assert _opens(profile, old_key) is (cut_off == "before the database")
+
+    with Casebook.open(profile, PASSPHRASE) as book:
+        assert _ids(book) == ids
+        assert book.audit_trail()[-1].action == "casebook.key_renewed"
+
+    assert not (profile / KEY_RENEWING).exists()
+    assert not _opens(profile, old_key) and _opens(profile, renewal.data_key)
+    with pytest.raises(WrongPassphrase):
+        Casebook.recover(profile, old_recovery, OTHER_PASSPHRASE)
+    with Casebook.recover(profile, renewal.recovery_key, OTHER_PASSPHRASE) as book:
+        assert _ids(book) == ids
+
+
+def test_recovery_during_a_renewal_cut_off_takes_the_key_the_casebook_is_under(
+    profile_with_records: tuple[Path, str, set[str]],
+) -> None:
+    profile, old_recovery, ids = profile_with_records
+    with Casebook.open(profile, PASSPHRASE) as book:
+        renewal = book.prepare_key_renewal(PASSPHRASE)
+        renewal.keyfile.write(profile / KEY_RENEWING)
+    # Not re-encrypted yet: the new recovery key cannot open it, the old one can (and the
+    # renewal that never began is dropped).
+    with pytest.raises(CasebookError, match="Unlock with your passphrase to finish it"):
+        Casebook.recover(profile, renewal.recovery_key, OTHER_PASSPHRASE)
+    with Casebook.recover(profile, old_recovery, OTHER_PASSPHRASE) as book:
+        assert _ids(book) == ids
+        again = book.prepare_key_renewal(OTHER_PASSPHRASE)
+        again.keyfile.write(profile / KEY_RENEWING)
+        with book.sync_reader() as db:
+            casebook_module._rekey(db, again.data_key)
+    # Re-encrypted, key file not yet replaced: only the new recovery key opens it.
+    with pytest.raises(CasebookError, match="use the recovery key Spoke showed you then"):
+        Casebook.recover(profile, old_recovery, PASSPHRASE)
+    with Casebook.recover(profile, again.recovery_key, PASSPHRASE) as book:
+        assert _ids(book) == ids
+    assert not (profile / KEY_RENEWING).exists()
 
 
 def _edit_json(change: Callable[[dict[str, Any]], None]) -> Callable[[bytes], bytes]:
