@@ -688,6 +688,24 @@ def referral_documents_screenshot(app: QApplication, window: MainWindow, tasks: 
     settle(app, tasks)
 
 
+def key_renewal_screenshot(app: QApplication, window: MainWindow, tasks: TaskRunner,
+                           folder: Path) -> None:
+    """Settings, "Give your casebook a new key": the new recovery key, shown before anything
+    changes (cancelled: the demo keeps its key)."""
+    window.show_page(page_number(window, window.settings))
+    box = window.settings.key_renewal
+    box.passphrase.setText(DEMO_PASSPHRASE)
+    box.renew_button.click()
+    settle(app, tasks)
+    dialog = box.dialog
+    assert dialog is not None
+    dialog.adjustSize()
+    settle(app, tasks)
+    save(dialog, folder, "52-new-recovery-key")
+    dialog.reject()
+    settle(app, tasks)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("folder", nargs="?", default="screenshots")
@@ -787,6 +805,7 @@ def main() -> int:
         reports_screenshots(app, window, tasks, folder)
         visits_screenshots(app, window, tasks, folder)
         referral_documents_screenshot(app, window, tasks, folder)  # last: a referral more
+        key_renewal_screenshot(app, window, tasks, folder)
 
         window.close_case(case_id)
         wizard = window.dialog

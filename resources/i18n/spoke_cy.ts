@@ -4613,6 +4613,10 @@ When you have finished with it, press “Close the copy” here and Spoke will d
     <context>
         <name>spokeapp.store.casebook</name>
         <message>
+            <source>A renewal of this casebook's key was cut off before it began. Unlock with your passphrase to finish it, or use your previous recovery key.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>A casebook already exists in this profile; nothing was changed.</source>
             <translation type="unfinished" />
         </message>
@@ -4637,11 +4641,19 @@ When you have finished with it, press “Close the copy” here and Spoke will d
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Your passphrase is not right.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>This record has been finalised and cannot be changed. Record an amendment instead.</source>
             <translation type="unfinished" />
         </message>
         <message>
             <source>A record with this id is of another kind.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This casebook's key was renewed: use the recovery key Spoke showed you then.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -5057,10 +5069,6 @@ When you have finished with it, press “Close the copy” here and Spoke will d
             <source>If you ever forget your passphrase, this recovery key is the only way back into your casebook. Nobody at the hub can open it for you.
 
 Write it down on paper now and keep it somewhere safe, away from this laptop. It will not be shown again.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Recovery key</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -7469,6 +7477,99 @@ At closing: {closing}.</source>
         </message>
         <message>
             <source>Nothing was changed: {error}</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>spokeapp.ui.views.key_renewal</name>
+        <message>
+            <source>I have written the new recovery key down and will keep it safe</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Your new recovery key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>This will be your recovery key once the casebook has its new key: the only way back in if you forget your passphrase. Your old recovery key will stop working.
+
+Write it down on paper now and keep it somewhere safe, away from this laptop. It will not be shown again.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>C&amp;opy</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Copy the recovery key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Renew the key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Renew the casebook's key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cancel: keep the current key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Copied. Paste it somewhere safe; Spoke clears it from the clipboard when you close this window.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Give your casebook a new key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Your passphrase, to renew the casebook's key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Ne&amp;w key…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Give the casebook a new key</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Your &amp;passphrase:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Checking your passphrase…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Nothing was changed: your casebook keeps its key and your recovery key still works.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Giving your casebook its new key… On a large casebook this takes up to a minute; keep Spoke open.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Done: your casebook has a new key. Keep the recovery key you just wrote down; the old one no longer works. Your passphrase is unchanged.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Key renewal result</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>If someone may have seen your passphrase or your recovery key, or copied Spoke's files from this laptop, give the casebook a new key. Everything is encrypted again, you get a new recovery key, and the old one stops working. Your passphrase stays the same.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Type your passphrase first.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -10917,6 +11018,10 @@ At closing: {closing}.</source>
         </message>
         <message>
             <source>Close</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Recovery key</source>
             <translation type="unfinished" />
         </message>
         <message>

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -35,6 +35,7 @@ from spokeapp.ui.widgets import (
     fit_pages,
     lay_out_page,
     paragraph,
+    recovery_key_label,
     show_typing_box,
 )
 
@@ -165,21 +166,7 @@ class FirstRunWindow(QWidget):
                "It will not be shown again."),
             page,
         )
-        self.key_label = QLabel(page)
-        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.6)
-        font.setBold(True)
-        self.key_label.setFont(font)
-        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.key_label.setWordWrap(True)
-        self.key_label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
-        self.key_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.key_label.setFrameShape(QLabel.Shape.StyledPanel)
-        self.key_label.setContentsMargins(24, 16, 24, 16)
-        self.key_label.setAccessibleName(tr("Recovery key"))
+        self.key_label = recovery_key_label(page)
 
         self.copy_button = QPushButton(tr("C&opy"), page)
         self.copy_button.setAccessibleName(tr("Copy the recovery key"))

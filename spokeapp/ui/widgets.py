@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -122,6 +122,27 @@ def paragraph(text: str, parent: QWidget) -> QLabel:
     """Explanatory text that wraps."""
     label = QLabel(text, parent)
     label.setWordWrap(True)
+    return label
+
+
+def recovery_key_label(parent: QWidget) -> QLabel:
+    """A recovery key shown once: large, fixed-width, selectable, reachable by keyboard and
+    named for screen readers (first run, and a renewal of the casebook's key)."""
+    label = QLabel(parent)
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.6)
+    font.setBold(True)
+    label.setFont(font)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(
+        Qt.TextInteractionFlag.TextSelectableByMouse
+        | Qt.TextInteractionFlag.TextSelectableByKeyboard
+    )
+    label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    label.setFrameShape(QLabel.Shape.StyledPanel)
+    label.setContentsMargins(24, 16, 24, 16)
+    label.setAccessibleName(tr("Recovery key"))
     return label
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtGui import QGuiApplication
+
+from spokeapp.crypto.keyfile import KeyFile
 from spokeapp.present.pins import pins_set_up
-from spokeapp.store.casebook import Casebook
+from spokeapp.store.casebook import KEY_NAME, Casebook
 
 from .conftest import PASSPHRASE, unlock
 
@@ -91,3 +94,47 @@ def test_settings_says_calmly_when_the_hub_approves_a_newer_spoke(
     shell.book.set_setting(RELEASE_SETTING, "")
     open_settings()
     assert not page.update_notice.isVisible()
+
+
+def test_giving_the_casebook_a_new_key_shows_the_new_recovery_key_first(
+    qtbot: Any, make_shell: Any, seeded: str, profile: Path
+) -> None:
+    old_key = KeyFile.read(profile / KEY_NAME).unlock(PASSPHRASE)
+    shell = make_shell()
+    unlock(qtbot, shell)
+    box = shell.main_window.settings.key_renewal
+    box.passphrase.setText("not my passphrase")
+    box.renew_button.click()
+    qtbot.waitUntil(box.renew_button.isEnabled, timeout=10000)
+    assert box.message.text() == "Your passphrase is not right." and box.dialog is None
+
+    # Cancelled once the key is shown: nothing changes.
+    box.passphrase.setText(PASSPHRASE)
+    box.renew_button.click()
+    qtbot.waitUntil(lambda: box.dialog is not None and box.dialog.isVisible(), timeout=10000)
+    first = box.dialog
+    assert first is not None and not first.renew_button.isEnabled()
+    first.cancel_button.click()
+    assert "Nothing was changed" in box.message.text() and first.key_label.text() == ""
+    assert KeyFile.read(profile / KEY_NAME).unlock(PASSPHRASE) == old_key
+
+    box.passphrase.setText(PASSPHRASE)
+    box.renew_button.click()
+    qtbot.waitUntil(lambda: box.dialog is not first and box.dialog.isVisible(), timeout=10000)
+    dialog = box.dialog
+    shown = dialog.key_label.text()
+    assert len(shown) > 20 and box.passphrase.text() == ""
+    dialog.copy_button.click()
+    assert QGuiApplication.clipboard().text() == shown
+    dialog.acknowledge.setChecked(True)
+    dialog.renew_button.click()
+    qtbot.waitUntil(lambda: "Done: your casebook has a new key" in box.message.text(),
+                    timeout=20000)
+
+    assert QGuiApplication.clipboard().text() == "" and dialog.key_label.text() == ""
+    assert KeyFile.read(profile / KEY_NAME).unlock(PASSPHRASE) != old_key
+    shell.lock()
+    unlock(qtbot, shell)  # the same passphrase opens it
+    shell.lock()
+    with Casebook.recover(profile, shown, "violet harbour candle") as book:
+        assert book.caseload()

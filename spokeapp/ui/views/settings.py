@@ -1,4 +1,5 @@
-"""Settings: how soon Spoke locks itself, changing the passphrase, the check-in and duress
+"""Settings: how soon Spoke locks itself, changing the passphrase, giving the casebook a new
+key (:mod:`spokeapp.ui.views.key_renewal`), the check-in and duress
 PINs for lone working (:mod:`spokeapp.ui.views.visit_pins`), and which Spoke this is (with a
 notice when the hub's administrator has approved a newer one: spokeapp.present.release)."""
 
@@ -29,6 +30,7 @@ from spokeapp.sync.engine import RELEASE_SETTING
 from spokeapp.ui.forms import ASK_FINALISE_SETTING
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.views.key_renewal import KeyRenewalBox
 from spokeapp.ui.views.visit_pins import PinSetup
 from spokeapp.ui.widgets import Message, PassphraseEdit, StrengthMeter, heading, paragraph
 
@@ -109,6 +111,8 @@ class SettingsPage(QWidget):
         layout.addWidget(lock_box)
         layout.addWidget(records_box)
         layout.addWidget(pass_box)
+        self.key_renewal = KeyRenewalBox(book, tasks, self)
+        layout.addWidget(self.key_renewal)
         self.pins = PinSetup(book, self, tasks=tasks)
         layout.addWidget(self.pins)
         version_box = QGroupBox(tr("Spoke version"), self)
@@ -130,7 +134,7 @@ class SettingsPage(QWidget):
         self.change_button.clicked.connect(self._change_clicked)
         self.confirm.returnPressed.connect(self.change_button.click)
         order = [self.idle_minutes, self.ask_finalise, self.current, self.new, self.confirm,
-                 self.change_button]
+                 self.change_button, self.key_renewal.passphrase, self.key_renewal.renew_button]
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
 
