@@ -54,6 +54,10 @@ class WebhookReceiver:
         self.slow_paths: dict[str, float] = {}  # path -> seconds to wait before answering
         self.delay = 0.0  # seconds before answering any request
         self.lock = threading.Lock()
+        #: Requests being answered now, and the most there ever were at once (a sender that
+        #: sends one after another never has more than one).
+        self.in_flight = 0
+        self.most_at_once = 0
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -73,8 +77,15 @@ class WebhookReceiver:
                     self.end_headers()
                     return
                 stall = receiver.slow_paths.get(self.path, receiver.delay)
-                if stall:
-                    time.sleep(stall)
+                with receiver.lock:
+                    receiver.in_flight += 1
+                    receiver.most_at_once = max(receiver.most_at_once, receiver.in_flight)
+                try:
+                    if stall:
+                        time.sleep(stall)
+                finally:
+                    with receiver.lock:
+                        receiver.in_flight -= 1
                 if self.path in receiver.fail_paths:
                     self.send_response(500)
                     self.end_headers()

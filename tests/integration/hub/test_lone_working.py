@@ -603,9 +603,8 @@ def test_visits_due_in_the_same_second_each_hear_at_once_first_notices_first(
     world.receiver.received.clear()
     world.receiver.delay = 0.4
     world.clock.now = deadline + timedelta(minutes=15)
-    began = time.monotonic()
+    world.receiver.most_at_once = 0
     world.tick()
-    took = time.monotonic() - began
     with Session(world.hub.engine) as session:
         visit_of = {delivery_id: visit_id for delivery_id, visit_id in session.execute(
             select(LoneWorkingDelivery.id, LoneWorkingDelivery.visit_id))}
@@ -613,7 +612,9 @@ def test_visits_due_in_the_same_second_each_hear_at_once_first_notices_first(
     buddy = [r for r in received if r.path == "/arc" or r.body.get("to") == BUDDY_PHONE]
     assert len(buddy) == 16  # SMS to each buddy and the ARC webhook, once each
     assert {visit_of[r.delivery_id] for r in buddy[:8]} == {p.id for p in plans}
-    assert took < 16 * 0.4 / 2
+    # At once, not one after another: every visit's first notice was on its way together.
+    # (Counted at the receiver, not timed: a wall-clock bound failed on a loaded machine.)
+    assert world.receiver.most_at_once >= 8
 
 
 def test_visits_overdue_together_are_alerted_in_deadline_order(world: World) -> None:
