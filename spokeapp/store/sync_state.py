@@ -1516,11 +1516,12 @@ class SyncStore:
         Returns how many visits went."""
         erased = 0
         prefix = _VISIT_AFTER_DISPOSAL
+        waiting = "SELECT key, value FROM meta WHERE substr(key, 1, ?) = ?"
+        with self.casebook.sync_reader() as db:  # nearly always none: no write transaction
+            if not db.execute(waiting, (len(prefix), prefix)).fetchall():
+                return 0
         with self.casebook.sync_transaction() as db:
-            for key, case_id in db.execute(
-                "SELECT key, value FROM meta WHERE substr(key, 1, ?) = ?",
-                (len(prefix), prefix),
-            ).fetchall():
+            for key, case_id in db.execute(waiting, (len(prefix), prefix)).fetchall():
                 if str(key)[len(prefix):] in self._live_visits(db, str(case_id)):
                     continue
                 db.execute("DELETE FROM meta WHERE key = ?", (key,))
