@@ -493,7 +493,6 @@ def _erase(session: Session, subject_id: str, subject: str, rows: list[HubRecord
                           request_id, visits, subject)
 
 
-
 def scrub(engine: Engine) -> float:
     """Leave no old copy of erased rows in the database files (run after the disposal's
     commit, with no transaction open); returns the seconds it took.
