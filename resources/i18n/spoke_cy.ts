@@ -7541,7 +7541,7 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Your &amp;passphrase:</source>
+            <source>&amp;Your passphrase:</source>
             <translation type="unfinished" />
         </message>
         <message>

@@ -135,7 +135,7 @@ class KeyRenewalBox(QGroupBox):
                "Your passphrase stays the same."),
             self,
         ))
-        label = QLabel(tr("Your &passphrase:"), self)
+        label = QLabel(tr("&Your passphrase:"), self)
         label.setBuddy(self.passphrase)
         form.addRow(label, self.passphrase)
         form.addRow(self.message)
