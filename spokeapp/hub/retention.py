@@ -213,16 +213,22 @@ def _parse(record: HubRecord) -> Any:
         return None  # an old or unknown shape: treated as not known
 
 
-def _facts(session: Session, cases: list[HubRecord]) -> list[CaseFacts]:
-    parsed = [(r, _parse(r)) for r in cases]
-    people_ids = [c.young_person_id for _, c in parsed if isinstance(c, Case)]
+def _young_people(session: Session, ids: list[str]) -> dict[str, YoungPerson]:
+    """The young people on the hub with these ids that can be read, by id."""
     people: dict[str, YoungPerson] = {}
-    if people_ids:
+    if ids:
         for row in session.scalars(select(HubRecord).where(
-                HubRecord.record_id.in_(people_ids), HubRecord.kind == "young_person")):
+                HubRecord.record_id.in_(ids), HubRecord.kind == "young_person")):
             person = _parse(row)
             if isinstance(person, YoungPerson):
                 people[person.id] = person
+    return people
+
+
+def _facts(session: Session, cases: list[HubRecord]) -> list[CaseFacts]:
+    parsed = [(r, _parse(r)) for r in cases]
+    people_ids = [c.young_person_id for _, c in parsed if isinstance(c, Case)]
+    people = _young_people(session, people_ids)
     closed_ids = [c.id for _, c in parsed
                   if isinstance(c, Case) and c.status is CaseStatus.CLOSED and c.closed_on is None]
     closures: dict[str, date] = {}
@@ -290,13 +296,7 @@ class ReferralFacts:
 def _referral_facts(session: Session, rows: list[HubRecord]) -> list[ReferralFacts]:
     parsed = [(r, _parse(r)) for r in rows]
     people_ids = [r.young_person_id for _, r in parsed if isinstance(r, Referral)]
-    people: dict[str, YoungPerson] = {}
-    if people_ids:
-        for row in session.scalars(select(HubRecord).where(
-                HubRecord.record_id.in_(people_ids), HubRecord.kind == "young_person")):
-            person = _parse(row)
-            if isinstance(person, YoungPerson):
-                people[person.id] = person
+    people = _young_people(session, people_ids)
     out: list[ReferralFacts] = []
     for row, found in parsed:
         if not isinstance(found, Referral):
