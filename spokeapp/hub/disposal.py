@@ -30,7 +30,10 @@ hub, in one transaction under the hub's write lock (``ledger.lock_writes``):
   over (armed, overdue, escalating, an alarm not resolved), whose stand-down is still to be
   stored or sent, or whose welfare debrief is not done blocks the disposal, which can be run
   again once it is. The visit's figures stay in the
-  report residue like the case's.
+  report residue like the case's. A plan linked to the case that reaches the hub after the
+  disposal (planned offline) is stored and watched like any other; ``retention review`` lists
+  it and ``retention dispose`` of the disposed case erases it once it is over
+  (:func:`_dispose_late_visits`), then purges the case again on every laptop.
 * **A referral that never became a case** (:func:`_dispose_referral`): the referral, its
   documents, and its young person unless a case or another referral on the hub is about
   them; its residue is counted for its author. The disposal's id is the referral's
@@ -113,9 +116,11 @@ __all__ = [
     "DISPOSED_PAYLOAD",
     "DisposalError",
     "DisposalResult",
+    "LateVisit",
     "Restriction",
     "carry_out_request",
     "dispose",
+    "late_visits",
     "lift_restriction",
     "register_requests",
     "register_retention",
@@ -130,6 +135,8 @@ CLI_ACTOR = "cli"
 DISPOSED_PAYLOAD = {"disposed": True}
 #: Why a case was disposed of (``hub_disposals.basis``).
 RETENTION, ERASURE_REQUEST = "retention", "erasure_request"
+#: ``DisposalResult.subject`` of the erasure of late visits of a disposed case.
+LATE_VISITS = "late_visits"
 #: The record kinds whose reduced copies keep the report figures (``hub.reports._OWN_KINDS``
 #: that belong to a case).
 RESIDUE_KINDS = frozenset({"referral", "case", "session", "closure", "sign_off"})
@@ -345,10 +352,16 @@ def dispose(session: Session, case_id: str, today: date, *, actor: str = CLI_ACT
     blocked, already disposed of, or not on the hub. ``now`` (default: the hub's clock) is
     when a linked visit must be over by."""
     moment = utc_now() if now is None else now
-    _check(session, case_id, today, erasure=request_id is not None, now=moment)
+    done = session.get(Disposal, case_id)
+    late = [] if done is None or done.subject != "case" else linked_visits(session, case_id)
+    if not late:
+        _check(session, case_id, today, erasure=request_id is not None, now=moment)
     if session.get_bind().dialect.name == "sqlite":
         # Deleted cells are overwritten with zeros, in the database and in the WAL.
         session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
+    if done is not None:
+        # Visits planned offline and linked to the case reached the hub after its disposal.
+        return _dispose_late_visits(session, done, late, now=moment, actor=actor)
     case_row = session.get(HubRecord, case_id)
     assert case_row is not None  # disposal_blockers found it
     if case_row.kind == "referral":
@@ -385,36 +398,52 @@ def dispose(session: Session, case_id: str, today: date, *, actor: str = CLI_ACT
     rows += _referral_attachments(session, rows)
     visits = linked_visits(session, case_id)
     visit_rows = [row for row in _visit_rows(session, visits) if row not in rows]
-    visit_worker = {row.record_id: row.author_user for row in visit_rows
-                    if row.kind == PLAN_KIND}
     rows += visit_rows
     ids = {r.record_id: str(uuid.uuid4()) for r in rows} | kept_ids
-    residue = 0
+    residue = _visit_residue(session, visit_rows, ids)
     of_visits = {row.record_id for row in visit_rows}
     for row in rows:
-        if row.record_id in of_visits:
-            if row.kind not in VISIT_RESIDUE_KINDS:
-                continue
-            # Counted for the visit's worker, who may not be the case's key worker.
-            plan_id = row.record_id if row.kind == PLAN_KIND else row.body.get("visit_id")
-            worker = visit_worker.get(str(plan_id), "")
-        elif row.kind in RESIDUE_KINDS:
-            worker = key_worker
-        else:
+        if row.record_id in of_visits or row.kind not in RESIDUE_KINDS:
             continue
+        record = _parse(row)
+        if record is None or not key_worker:
+            continue
+        session.add(ReportResidue(worker=key_worker, kind=row.kind,
+                                  body=residue_body(record, ids)))
+        residue += 1
+    _drop_watch(session, visits)
+    return _erase(session, case_id, "case", rows, moved, residue, actor=actor,
+                  request_id=request_id, visits=len(visits), hub_case=hub_case)
+
+
+def _visit_residue(session: Session, visit_rows: list[HubRecord], ids: dict[str, str]) -> int:
+    """Keep the report residue of erased visits' records (``VISIT_RESIDUE_KINDS``), each
+    counted for the visit's worker, who may not be the case's key worker. Returns how many
+    residue rows were added."""
+    visit_worker = {row.record_id: row.author_user for row in visit_rows
+                    if row.kind == PLAN_KIND}
+    residue = 0
+    for row in visit_rows:
+        if row.kind not in VISIT_RESIDUE_KINDS:
+            continue
+        plan_id = row.record_id if row.kind == PLAN_KIND else row.body.get("visit_id")
+        worker = visit_worker.get(str(plan_id), "")
         record = _parse(row)
         if record is None or not worker:
             continue
         session.add(ReportResidue(worker=worker, kind=row.kind,
                                   body=residue_body(record, ids)))
         residue += 1
+    return residue
+
+
+def _drop_watch(session: Session, visits: list[str]) -> None:
+    """The erased visits' watch, index and outbox rows."""
     if visits:
         session.execute(delete(LoneWorkingRecord).where(LoneWorkingRecord.visit_id.in_(visits)))
         session.execute(delete(LoneWorkingWatch).where(LoneWorkingWatch.visit_id.in_(visits)))
         session.execute(delete(LoneWorkingDelivery)
                         .where(LoneWorkingDelivery.visit_id.in_(visits)))
-    return _erase(session, case_id, "case", rows, moved, residue, actor=actor,
-                  request_id=request_id, visits=len(visits), hub_case=hub_case)
 
 
 def _dispose_referral(session: Session, referral: HubRecord, *, actor: str,
@@ -453,29 +482,17 @@ def _erase(session: Session, subject_id: str, subject: str, rows: list[HubRecord
     note the erased ids, give ``moved`` rows new sequence numbers, tell every laptop
     (a disposal purge each), record the disposal and audit it."""
     case_id = subject_id
-    erased = [r.record_id for r in rows]
-    for row in rows:
-        session.delete(row)
-    session.flush()
-    # The files no remaining record names go with the records (docs/attachments.md).
-    drop_unreferenced_attachments(session)
-    session.add_all(DisposedRecord(record_id=rid, case_id=case_id) for rid in erased)
+    erased = _delete_rows(session, case_id, rows)
     if hub_case is not None:
         session.delete(hub_case)
     session.execute(delete(RetentionHold).where(RetentionHold.case_id == case_id))
-    users = list(session.scalars(select(User.id).order_by(User.id)))
     stamp = iso(utc_now())
     if moved:
         last = reserve_seqs(session, len(moved))
         for offset, row in enumerate(moved):
             row.seq = last - len(moved) + 1 + offset
             row.hub_time = stamp
-    if users:
-        last = reserve_seqs(session, len(users))
-        session.add_all(
-            HubTombstone(seq=last - len(users) + 1 + i, user_id=user_id, case_id=case_id,
-                         hub_time=stamp, disposed=True)
-            for i, user_id in enumerate(users))
+    users = _purge_everyone(session, case_id, stamp)
     basis = RETENTION if request_id is None else ERASURE_REQUEST
     session.add(Disposal(case_id=case_id, subject=subject, disposed_at=stamp,
                          disposed_by=actor, basis=basis, request_id=request_id,
@@ -491,6 +508,90 @@ def _erase(session: Session, subject_id: str, subject: str, rows: list[HubRecord
              len(erased), len(users))
     return DisposalResult(case_id, len(erased), len(moved), len(users), residue, basis,
                           request_id, visits, subject)
+
+
+def _delete_rows(session: Session, case_id: str, rows: list[HubRecord]) -> list[str]:
+    """Delete ``rows`` and the files no remaining record names, and note the erased ids (a
+    push of any of them is then refused); returns the ids."""
+    erased = [r.record_id for r in rows]
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    # The files no remaining record names go with the records (docs/attachments.md).
+    drop_unreferenced_attachments(session)
+    session.add_all(DisposedRecord(record_id=rid, case_id=case_id) for rid in erased)
+    return erased
+
+
+def _purge_everyone(session: Session, case_id: str, stamp: str) -> list[str]:
+    """A disposal purge of ``case_id`` for every user of the hub (any laptop may have held
+    it); returns the users."""
+    users = list(session.scalars(select(User.id).order_by(User.id)))
+    if users:
+        last = reserve_seqs(session, len(users))
+        session.add_all(
+            HubTombstone(seq=last - len(users) + 1 + i, user_id=user_id, case_id=case_id,
+                         hub_time=stamp, disposed=True)
+            for i, user_id in enumerate(users))
+    return users
+
+
+# ------------------------------------------------------------------------------ late visits
+@dataclass(frozen=True, slots=True)
+class LateVisit:
+    """A visit plan linked to a case that had been disposed of when the plan reached the hub
+    (planned offline, sent afterwards): ``waiting_for`` is empty once it may be erased."""
+
+    visit_id: str
+    case_id: str
+    disposed_on: str
+    waiting_for: tuple[str, ...]
+
+
+def late_visits(session: Session, now: datetime) -> list[LateVisit]:
+    """Every visit plan on the hub linked to a disposed case, by case then visit, with what
+    its erasure waits for at ``now`` (:func:`visit_blockers`)."""
+    disposed = {case_id: at for case_id, at in session.execute(
+        select(Disposal.case_id, Disposal.disposed_at).where(Disposal.subject == "case"))}
+    if not disposed:
+        return []
+    found = sorted((str(body["linked_case_id"]), str(record_id)) for record_id, body in
+                   session.execute(select(HubRecord.record_id, HubRecord.body)
+                                   .where(HubRecord.kind == PLAN_KIND))
+                   if isinstance(body, dict) and body.get("linked_case_id") in disposed)
+    return [LateVisit(visit_id, case_id, disposed[case_id][:10],
+                      tuple(visit_blockers(session, [visit_id], now)))
+            for case_id, visit_id in found]
+
+
+def _dispose_late_visits(session: Session, done: Disposal, visits: list[str], *,
+                         now: datetime, actor: str) -> DisposalResult:
+    """Erase the visits linked to an already disposed case that reached the hub afterwards,
+    as the disposal erased the visits it found (their records, watch, index and outbox
+    rows; their figures kept as residue), and purge the case again on every laptop, which
+    then erases its copy of them (a laptop keeps one it is still on until it is over and
+    sent). DisposalError (nothing changed) while one of them is not over."""
+    blockers = visit_blockers(session, visits, now)
+    if blockers:
+        raise DisposalError(
+            f"Case {done.case_id} was disposed of on {done.disposed_at[:10]}, and visits "
+            "linked to it reached the hub afterwards; they cannot be erased yet: "
+            + "; ".join(blockers) + ". Nothing changed; run it again once the visit is over "
+            "and its debrief done.")
+    rows = _visit_rows(session, visits)
+    ids = {r.record_id: str(uuid.uuid4()) for r in rows}
+    residue = _visit_residue(session, rows, ids)
+    _drop_watch(session, visits)
+    erased = _delete_rows(session, done.case_id, rows)
+    users = _purge_everyone(session, done.case_id, iso(utc_now()))
+    done.records += len(erased)
+    audit(session, actor, "late_visits_disposed", done.case_id,
+          f"visits={len(visits)};records={len(erased)};tombstones={len(users)};"
+          f"residue={residue}")
+    session.flush()
+    log.info("case %s: %d late linked visits erased", done.case_id, len(visits))
+    return DisposalResult(done.case_id, len(erased), 0, len(users), residue, done.basis,
+                          None, len(visits), LATE_VISITS)
 
 
 def scrub(engine: Engine) -> float:
@@ -625,6 +726,14 @@ def _run(args: argparse.Namespace, settings: Settings, change: Any) -> int:
               f"Lifted the restriction on case {result.case_id}: its holders' laptops pull "
               f"its {result.records} records again at their next sync.")
         return 0
+    if result.subject == LATE_VISITS:
+        print(f"Case {result.case_id} was already disposed of; {result.visits} lone-working "
+              f"visit{'s' if result.visits != 1 else ''} linked to it that reached the hub "
+              f"afterwards erased ({result.records} records); every laptop "
+              f"({result.tombstones} people) is told to erase "
+              f"{'them' if result.visits != 1 else 'it'} at its next sync. Report figures "
+              f"kept ({result.residue} anonymous entries).")
+        return _scrub_files(engine)
     print(f"{result.subject.capitalize()} {result.case_id} disposed of: {result.records} "
           "records erased on the hub"
           + (f" ({result.kept_for_other_cases} kept for another case)"

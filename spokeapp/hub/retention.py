@@ -511,24 +511,40 @@ def _referral_row(d: DueReferral) -> dict[str, Any]:
 
 
 def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
+    # Late visits are listed by the disposal's own rule; disposal imports this module.
+    from spokeapp.hub.disposal import LateVisit, late_visits
+
     today = args.as_of or utc_now().date()
     with open_session(args, settings) as session, session.begin():
         result = review(session, today)
+        # Whether a visit is over is a matter of now, whatever day the rule is checked on.
+        late: list[LateVisit] = late_visits(session, utc_now())
         audit(session, CLI_ACTOR, "retention_review", "hub",
               f"as_of={today.isoformat()};due={len(result.due)};held={len(result.held)};"
               f"referrals_due={len(result.referrals_due)};"
-              f"referrals_held={len(result.referrals_held)}")
+              f"referrals_held={len(result.referrals_held)}"
+              + (f";late_visits={len(late)}" if late else ""))
     if args.json:
         print(json.dumps({"as_of": today.isoformat(), "rule": asdict(result.rule),
                           "due": [_row(d) for d in result.due],
                           "held": [_row(d) for d in result.held],
                           "referrals_due": [_referral_row(d) for d in result.referrals_due],
-                          "referrals_held": [_referral_row(d) for d in result.referrals_held]},
+                          "referrals_held": [_referral_row(d) for d in result.referrals_held],
+                          "late_visits": [{"visit_id": v.visit_id, "case_id": v.case_id,
+                                           "disposed_on": v.disposed_on,
+                                           "waiting_for": list(v.waiting_for)}
+                                          for v in late]},
                          indent=2))
         return 0
     print(f"Retention review as of {today.isoformat()} ({result.rule.text()}).")
     if not (result.due or result.held or result.referrals_due or result.referrals_held):
         print("No case is due for disposal.")
+    for v in late:
+        # A visit planned offline and linked to a case disposed of before it reached the hub.
+        print(f"LATE	visit {v.visit_id}	linked to case {v.case_id}, disposed of on "
+              f"{v.disposed_on}	"
+              + (f"not yet: {'; '.join(v.waiting_for)}" if v.waiting_for else
+                 f"over: erase it with `spoke-hub retention dispose {v.case_id}`"))
     for d in result.due:
         print(f"DUE\t{d.reference or d.case_id}\tcase {d.case_id}\tage {d.age}\t"
               f"closed {d.closed_on.isoformat()}\tdue since {d.due_since.isoformat()}\t"

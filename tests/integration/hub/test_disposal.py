@@ -292,6 +292,76 @@ def test_visits_linked_to_a_disposed_case_go_with_it_and_keep_their_figures(
     assert _scan(hub, _visit_markers("VisitGone")) == set()
 
 
+def test_a_visit_linked_to_a_disposed_case_that_reaches_the_hub_late_goes_once_over(
+        hub: RunningHub, world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _cli(hub, capsys, "retention", "dispose", world.gone.id)[0] == 0
+    for laptop in (world.supervisor, world.other):
+        laptop.pull_all()
+    # A visit planned offline, linked to the case, reaches the hub after the disposal: it is
+    # stored and watched (refusing it would take her other safety records with it).
+    start = datetime(2014, 3, 18, 15, 0, tzinfo=UTC)
+    plan = visit_plan(world.worker.user_id, start, location="PlaceLateZq",
+                      amber_note="AmberLateZq", buddy_name="BuddyLateZq",
+                      case_reference="YP-Late9", linked_case_id=world.gone.id)
+    world.worker.push_records(plan, CheckIn(id=new_id(), visit_id=plan.id,
+                                            kind=CheckInKind.SAFE,
+                                            at=start + timedelta(minutes=30)))
+    markers = _visit_markers("Late")
+    assert plan.id in {c["record_id"] for c in world.supervisor.pull_all()}
+    code, out, err = _cli(hub, capsys, "retention", "review")
+    assert code == 0, err
+    late_line = next(line for line in out.splitlines() if line.startswith("LATE"))
+    assert f"visit {plan.id}" in late_line and f"linked to case {world.gone.id}" in late_line
+    assert "not yet: " in late_line and "is not over" in late_line
+    audits = _count(hub, AuditEntry)
+
+    code, out, err = _cli(hub, capsys, "retention", "dispose", world.gone.id)
+
+    # Not while she may still be out: nothing changes.
+    assert code == 2, out
+    assert "reached the hub afterwards" in err and f"visit {plan.id} linked to the case is " \
+        "not over" in err and "Nothing changed" in err
+    assert _scan(hub, markers) == set(markers)
+    assert _count(hub, AuditEntry) == audits
+    world.worker.push_records(CheckIn(id=new_id(), visit_id=plan.id,
+                                      kind=CheckInKind.END_VISIT,
+                                      at=start + timedelta(minutes=90)))
+    code, out, err = _cli(hub, capsys, "retention", "review", "--json")
+    assert code == 0, err
+    assert json.loads(out)["late_visits"] == [{
+        "visit_id": plan.id, "case_id": world.gone.id,
+        "disposed_on": datetime.now(UTC).date().isoformat(), "waiting_for": []}]
+    before = _report(world.supervisor)
+
+    code, out, err = _cli(hub, capsys, "retention", "dispose", world.gone.id)
+
+    assert code == 0, err
+    assert (f"Case {world.gone.id} was already disposed of; 1 lone-working visit linked to it "
+            "that reached the hub afterwards erased (3 records)") in out
+    assert _scan(hub, markers) == set()
+    with Session(hub.engine) as s:
+        assert s.get(LoneWorkingWatch, plan.id) is None
+        assert s.scalar(select(func.count()).select_from(LoneWorkingRecord).where(
+            LoneWorkingRecord.visit_id == plan.id)) == 0
+        detail = s.scalars(select(AuditEntry.detail).where(
+            AuditEntry.action == "late_visits_disposed",
+            AuditEntry.subject == world.gone.id)).one()
+    assert detail.startswith("visits=1;records=3;tombstones=4;")
+    # The figures for the visit's period stand; every laptop is told to erase it again, and
+    # one enrolled now is not given it.
+    assert _report(world.supervisor) == before
+    for laptop in (world.supervisor, world.other):
+        purges = [c for c in laptop.pull_all() if c["op"] == "purge"]
+        assert [(p["case_id"], p["payload"]) for p in purges] == [
+            (world.gone.id, {"disposed": True})]
+    fresh = hub.laptop(world.supervisor.user_id, name="Test laptop, enrolled later")
+    assert plan.id not in {c["record_id"] for c in fresh.pull_all()}
+    code, out, err = _cli(hub, capsys, "retention", "review")
+    assert code == 0 and "LATE" not in out, err
+    code, _, err = _cli(hub, capsys, "retention", "dispose", world.gone.id)
+    assert code == 2 and "already disposed of" in err
+
+
 def test_a_linked_visit_not_over_or_not_debriefed_blocks_the_disposal(
         hub: RunningHub, world: World, capsys: pytest.CaptureFixture[str]) -> None:
     now = datetime.now(UTC)

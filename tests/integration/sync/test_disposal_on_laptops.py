@@ -298,3 +298,37 @@ def test_a_visit_under_way_outlives_its_disposed_case_until_it_is_over_and_sent(
     assert after.ok and after.accepted == 1 and after.scrubbed  # the end reached the hub
     assert [r for r in work.book.records() if r.record.id == plan.id] == []
     assert work.found([place]) == set()
+
+
+def test_a_late_visit_of_a_disposed_case_leaves_the_supervisors_laptop_once_erased(
+    hub: RunningHub, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    worker = hub.admin.add_user("Test Worker A", "worker", "north")
+    supervisor = hub.admin.add_user("Test Supervisor B", "supervisor", "north")
+    work = Laptop(hub, tmp_path, worker, "work-laptop")
+    watch = Laptop(hub, tmp_path, supervisor, "supervisor-laptop")
+    laptops += [work, watch]
+    gone = Markers("L")
+    disposed = _write_case(work.book, worker, gone, date(2007, 11, 29))
+    _close(work.book, disposed)
+    assert work.engine.sync_once().ok and watch.engine.sync_once().ok
+    start = datetime.now(UTC) - timedelta(minutes=20)
+    place = f"Fictional cafe {gone()}"
+    plan = visit_plan(worker, start, linked_case_id=disposed, location=place)
+    work.book.save(plan, finalise=True)
+    _dispose_on_hub(hub, disposed)
+    assert work.engine.sync_once().ok  # the plan reaches the hub after the disposal
+    assert watch.engine.sync_once().ok
+    assert watch.book.get(plan.id).record == plan and watch.found([place]) == {place}
+    work.book.save(CheckIn(id=new_id(), visit_id=plan.id, kind=CheckInKind.END_VISIT,
+                           at=datetime.now(UTC)), finalise=True)
+    assert work.engine.sync_once().ok
+    assert watch.engine.sync_once().ok
+    assert watch.book.get(plan.id).record == plan  # kept until the hub erases it
+
+    _dispose_on_hub(hub, disposed)  # the officer runs the disposal again: the late visit goes
+    result = watch.engine.sync_once()
+
+    assert result.ok and result.scrubbed
+    assert [r for r in watch.book.records() if r.record.id == plan.id] == []
+    assert watch.found([place]) == set()
