@@ -54,13 +54,19 @@ from spokeapp.hub.models import HubAttachment, HubAttachmentChunk, HubCase, HubR
 from spokeapp.hub.responses import ERROR_RESPONSES
 from spokeapp.hub.scope import Actor, can_see_case, can_see_uncased
 from spokeapp.hub.security import Clock, iso
-from spokeapp.sync.protocol import API_PREFIX, AttachmentLimits, AttachmentStatus
+from spokeapp.sync.protocol import (
+    API_PREFIX,
+    ATTACHMENT_KIND,
+    AttachmentLimits,
+    AttachmentStatus,
+)
 
 __all__ = [
     "ChunkOutcome",
     "attachment_status",
     "chunk_bytes",
     "drop_unreferenced_attachments",
+    "referral_documents",
     "router",
     "store_chunk",
     "visible_sizes",
@@ -258,6 +264,20 @@ def drop_unreferenced_attachments(session: Session) -> int:
 
 
 # --------------------------------------------------------------------------- the routes
+def referral_documents(session: Session, rows: list[HubRecord]) -> list[HubRecord]:
+    """The documents attached to the referrals among ``rows``, not already in ``rows``: a
+    document attached to a referral has no case (the referral came first), so it is found by
+    its ``attached_to``, never by a case id (a disposal erases them, a subject file lists
+    them)."""
+    referrals = {r.record_id for r in rows if r.kind == "referral"}
+    if not referrals:
+        return []
+    return [row for row in session.scalars(select(HubRecord).where(
+                HubRecord.kind == ATTACHMENT_KIND, HubRecord.case_id.is_(None)))
+            if isinstance(row.body, dict) and row.body.get("attached_to") in referrals
+            and row not in rows]
+
+
 def _sending_caller(request: Request, authorization: Authorization = None) -> devices.Caller:
     """An authenticated device that may send what it holds: active, or retired."""
     return devices.request_caller(request.app.state.engine, authorization,

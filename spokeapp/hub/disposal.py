@@ -83,7 +83,7 @@ from sqlalchemy.orm import Session
 from spokeapp.domain.errors import SpokeError, ValidationError
 from spokeapp.domain.lone_working import VisitState
 from spokeapp.domain.records import Record, record_from_dict
-from spokeapp.hub.attachments import drop_unreferenced_attachments
+from spokeapp.hub.attachments import drop_unreferenced_attachments, referral_documents
 from spokeapp.hub.commands import Settings, day, open_session, refused
 from spokeapp.hub.commands import bind as bind_command
 from spokeapp.hub.ledger import audit, lock_writes, reserve_seqs
@@ -110,7 +110,6 @@ from spokeapp.hub.models import (
 )
 from spokeapp.hub.retention import RetentionError, disposal_blockers
 from spokeapp.hub.security import iso, utc_now
-from spokeapp.sync.protocol import ATTACHMENT_KIND
 
 __all__ = [
     "DISPOSED_PAYLOAD",
@@ -230,19 +229,6 @@ def _referred_again(session: Session, young_person_id: str, erased: set[str]) ->
     return any(isinstance(body, dict) and body.get("young_person_id") == young_person_id
                for body in session.scalars(select(HubRecord.body).where(
                    HubRecord.kind == "referral", HubRecord.record_id.not_in(erased))))
-
-
-def _referral_attachments(session: Session, rows: list[HubRecord]) -> list[HubRecord]:
-    """The attachments of the erased referrals among ``rows``: a document attached to a
-    referral has no case (the referral came first; docs/attachments.md), so it goes with its
-    referral, not by the case id."""
-    referrals = {r.record_id for r in rows if r.kind == "referral"}
-    if not referrals:
-        return []
-    return [row for row in session.scalars(select(HubRecord).where(
-                HubRecord.kind == ATTACHMENT_KIND, HubRecord.case_id.is_(None)))
-            if isinstance(row.body, dict) and row.body.get("attached_to") in referrals
-            and row not in rows]
 
 
 def linked_visits(session: Session, case_id: str) -> list[str]:
@@ -395,7 +381,7 @@ def dispose(session: Session, case_id: str, today: date, *, actor: str = CLI_ACT
             row = session.get(HubRecord, linked)
             if row is not None and row.kind == kind and row not in rows:
                 rows.append(row)
-    rows += _referral_attachments(session, rows)
+    rows += referral_documents(session, rows)
     visits = linked_visits(session, case_id)
     visit_rows = [row for row in _visit_rows(session, visits) if row not in rows]
     rows += visit_rows
@@ -463,7 +449,7 @@ def _dispose_referral(session: Session, referral: HubRecord, *, actor: str,
             person = session.get(HubRecord, person_id)
             if person is not None and person.kind == "young_person":
                 rows.append(person)
-    rows += _referral_attachments(session, rows)
+    rows += referral_documents(session, rows)
     ids = {r.record_id: str(uuid.uuid4()) for r in rows} | kept_ids
     residue = 0
     record = _parse(referral)

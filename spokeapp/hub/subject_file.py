@@ -1,5 +1,6 @@
-"""One young person's file, from the hub: ``GET /v1/cases/{case_id}/file`` and
-``spoke-hub requests bundle REQUEST_ID --out DIR``.
+"""One young person's file, from the hub: ``GET /v1/cases/{case_id}/file``,
+``GET /v1/referrals/{referral_id}/file`` (a referral that never became a case:
+:func:`referral_file`) and ``spoke-hub requests bundle REQUEST_ID --out DIR``.
 
 Reads everything the hub holds about one case: every record of the case, its young person and
 referral, visits linked to it (with their check-ins, alarms and alerts), group work and
@@ -34,6 +35,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spokeapp.domain.subject_file import AuditLine, FileRecord, KnownNames, Version, build_bundle
+from spokeapp.hub.attachments import referral_documents
 from spokeapp.hub.audit_view import AuditFilter, read_audit
 from spokeapp.hub.commands import Settings, open_session, refused
 from spokeapp.hub.deps import Caller
@@ -48,6 +50,7 @@ from spokeapp.hub.models import (
     SubjectRequest,
     User,
 )
+from spokeapp.hub.retention import uncased_referral
 from spokeapp.hub.scope import ADMIN, SUPERVISOR, Actor, can_see_case, can_see_uncased
 from spokeapp.hub.security import iso, utc_now
 from spokeapp.sync.protocol import API_PREFIX, ErrorBody
@@ -132,24 +135,33 @@ def _case_rows(session: Session, case_id: str, actor: Actor | None = None) -> li
         rows.extend(session.scalars(select(HubRecord).where(
             HubRecord.record_id.in_(sorted(wanted - have)))))
     person = next((r for r in rows if r.kind == "young_person"), None)
+    return rows + _mentioned(session, person, actor)
+
+
+def _mentioned(session: Session, person: HubRecord | None,
+               actor: Actor | None) -> list[HubRecord]:
+    """Group work and professional activity whose topic or notes name ``person``.
+
+    They are uncased: a supervisor gets only those in their need-to-know (their team's), as a
+    pull would give them; an administrator (``actor`` None: the officer's command) every
+    one."""
     pattern = None if person is None else _mention_pattern(
         str(person.body.get(k) or "") for k in ("name", "reference", "preferred_name"))
-    if pattern is not None:
-        # Group work and professional activity are uncased: a supervisor gets only those in
-        # their need-to-know (their team's), as a pull would give them; an administrator
-        # (``actor`` None: the officer's command) every one.
-        authors: dict[str, User | None] = {}
-        for r in session.scalars(select(HubRecord).where(HubRecord.kind.in_(_MENTION_KINDS))
-                                 .order_by(HubRecord.seq)):
-            if not _mentions(r.body, pattern):
+    if pattern is None:
+        return []
+    found: list[HubRecord] = []
+    authors: dict[str, User | None] = {}
+    for r in session.scalars(select(HubRecord).where(HubRecord.kind.in_(_MENTION_KINDS))
+                             .order_by(HubRecord.seq)):
+        if not _mentions(r.body, pattern):
+            continue
+        if actor is not None and actor.role != ADMIN:
+            if r.author_user not in authors:
+                authors[r.author_user] = session.get(User, r.author_user)
+            if not can_see_uncased(actor, authors[r.author_user]):
                 continue
-            if actor is not None and actor.role != ADMIN:
-                if r.author_user not in authors:
-                    authors[r.author_user] = session.get(User, r.author_user)
-                if not can_see_uncased(actor, authors[r.author_user]):
-                    continue
-            rows.append(r)
-    return rows
+        found.append(r)
+    return found
 
 
 def _other_cases(session: Session, case_id: str, person_id: str | None,
@@ -261,6 +273,99 @@ def subject_file(session: Session, case_id: str, *, made_by: str,
     return bundle
 
 
+# ------------------------------------------------------- a referral that never became a case
+class UnknownReferral(LookupError):
+    """No referral with that id on the hub, or it became a case (then the case's file is the
+    one to make)."""
+
+
+def check_may_read_referral(session: Session, actor: Actor, referral_id: str) -> HubRecord:
+    """The referral, if ``actor`` may have its file: an administrator any, a supervisor one
+    written in their own team (an uncased record's need-to-know, as a pull gives it)."""
+    if actor.role not in (ADMIN, SUPERVISOR):
+        raise HubError(403, "out_of_scope",
+                       "A supervisor or administrator makes a young person's file on the hub.")
+    row = session.get(HubRecord, referral_id)
+    if row is None or row.kind != "referral":
+        raise HubError(404, "not_found", "No referral with that id on the hub.")
+    if actor.role != ADMIN and not can_see_uncased(actor, session.get(User, row.author_user)):
+        raise HubError(403, "out_of_scope",
+                       "You can only make the file of a referral taken in your own team.")
+    if uncased_referral(session, referral_id) is None:
+        raise HubError(409, "referral_has_case",
+                       "This referral became a case: make the case's file, which holds it.")
+    return row
+
+
+def _others_about(session: Session, person_id: str | None, referral_id: str,
+                  actor: Actor | None) -> list[str]:
+    """The cases, and the other referrals that never became a case, about the same young
+    person, that ``actor`` may know of (an administrator or the officer's command: all)."""
+    found = [f"case {case_id}" for case_id in _other_cases(session, "", person_id, actor)]
+    if person_id is None:
+        return found
+    for row in session.scalars(select(HubRecord).where(
+            HubRecord.kind == "referral", HubRecord.record_id != referral_id)
+            .order_by(HubRecord.record_id)):
+        if not isinstance(row.body, dict) or row.body.get("young_person_id") != person_id:
+            continue
+        if uncased_referral(session, row.record_id) is None:
+            continue  # its case is listed, and holds it
+        if actor is not None and actor.role != ADMIN and not can_see_uncased(
+                actor, session.get(User, row.author_user)):
+            continue
+        found.append(f"referral {row.record_id}")
+    return found
+
+
+def referral_file(session: Session, referral_id: str, *, made_by: str,
+                  now: datetime | None = None, actor: Actor | None = None) -> dict[str, Any]:
+    """The bundle of a referral that never became a case (UnknownReferral otherwise): the
+    referral, its young person, the documents attached to it, group work and professional
+    activity naming the young person (a supervisor's: their team's only), every accepted
+    change of each, and the hub's audit of the referral and the young person. The bundle's
+    ``case_id`` is the referral's id and ``subject`` is ``"referral"``; its ``case`` is
+    empty. Writes the ``subject_file_export`` audit entry (the caller commits)."""
+    referral = uncased_referral(session, referral_id)
+    if referral is None:
+        raise UnknownReferral(referral_id)
+    rows = [referral]
+    person_id = referral.body.get("young_person_id")
+    person = session.get(HubRecord, person_id) if isinstance(person_id, str) else None
+    if person is not None and person.kind == "young_person":
+        rows.append(person)
+    else:
+        person = None
+    rows += referral_documents(session, rows)
+    rows += _mentioned(session, person, actor)
+    subjects = [referral_id] + ([person.record_id] if person is not None else [])
+    lines = sorted(
+        (AuditLine(at=row.when, who=row.who, action=row.action, device=row.device,
+                   detail=row.detail)
+         for subject in subjects for row in read_audit(session, AuditFilter(case=subject))),
+        key=lambda line: line.at)
+    records = _file_records(session, rows)
+    bundle = build_bundle(
+        referral_id, records, lines, source="hub", made_at=iso(now or utc_now()),
+        made_by=made_by,
+        known=_known_names(session, person.record_id if person is not None else None),
+    )
+    bundle["subject"] = "referral"
+    bundle["notes"].append(
+        "This referral never became a case: the file holds the referral, the young person's "
+        "details, the documents attached to it and any group work or work with "
+        "professionals that names them.")
+    others = _others_about(session, person.record_id if person is not None else None,
+                           referral_id, actor)
+    if others:
+        bundle["notes"].append(
+            "This young person is also in " + ", ".join(others) + " on the hub: each has a "
+            "file of its own; make those files too when answering a subject access request.")
+    audit(session, made_by, EXPORT_ACTION, referral_id,
+          f"subject=referral;records={len(records)};flags={len(bundle['third_party_flags'])}")
+    return bundle
+
+
 def router() -> APIRouter:
     """``GET /v1/cases/{case_id}/file``, for ``create_app`` to include."""
     api = APIRouter()
@@ -275,6 +380,19 @@ def router() -> APIRouter:
             check_may_read(caller.actor, session.get(HubCase, case_id))
             return subject_file(session, case_id, made_by=caller.actor.user_id,
                                 now=request.app.state.clock(), actor=caller.actor)
+
+    @api.get(
+        f"{API_PREFIX}/referrals/{{referral_id}}/file",
+        responses={code: {"model": ErrorBody} for code in (401, 403, 404, 409)},
+        summary="Everything the hub holds about a referral that never became a case "
+                "(subject access)",
+    )
+    def referral_subject_file(request: Request, caller: Caller,
+                              referral_id: str) -> dict[str, Any]:
+        with Session(request.app.state.engine) as session, session.begin():
+            check_may_read_referral(session, caller.actor, referral_id)
+            return referral_file(session, referral_id, made_by=caller.actor.user_id,
+                                 now=request.app.state.clock(), actor=caller.actor)
 
     return api
 
@@ -300,9 +418,16 @@ def cmd_bundle(args: argparse.Namespace, settings: Settings) -> int:
         if request.kind != "access":
             return refused(f"Request {args.request_id} is not a subject access request.")
         try:
-            bundle = subject_file(session, request.case_id, made_by="cli")
+            if request.subject == "referral":
+                bundle = referral_file(session, request.case_id, made_by="cli")
+            else:
+                bundle = subject_file(session, request.case_id, made_by="cli")
         except UnknownCase:
             return refused(f"The case of request {args.request_id} is no longer on the hub.")
+        except UnknownReferral:
+            return refused(f"The referral of request {args.request_id} is no longer on the hub "
+                           "without a case (disposed of, or it became a case: make that "
+                           "case's file).")
         path = write_bundle(bundle, args.out)
     flags = len(bundle["third_party_flags"])
     print(f"Wrote {path} ({flags} item{'s' if flags != 1 else ''} flagged for review before "

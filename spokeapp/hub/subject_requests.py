@@ -165,10 +165,11 @@ def add_request(session: Session, *, kind: str, case_id: str | None = None, rece
     (nothing changed) for an unknown kind, requester, case or referral, a receipt day in the
     future or before 2000, or a request about a referral the hub cannot carry out.
 
-    *Decision:* about a referral that never became a case, only erasure and rectification
-    requests are recorded: the hub carries out an erasure (``requests carry-out``), and the
-    referral's author corrects it in the app; the subject access file and restriction work on
-    cases, so those are refused with what to do instead rather than recorded and left
+    *Decision:* about a referral that never became a case, access, erasure and rectification
+    requests are recorded: ``requests bundle`` makes the referral's file, the hub carries out
+    an erasure (``requests carry-out``), and the referral's author corrects it in the app.
+    Restriction works on cases (it takes a case off the laptops), so a restriction request
+    about a referral is refused with what to do instead rather than recorded and left
     undoable (docs/data-protection.md)."""
     if kind not in KINDS:
         raise SubjectRequestError(f"--kind must be one of {', '.join(KINDS)}.")
@@ -217,10 +218,10 @@ def _check_referral(session: Session, kind: str, referral_id: str) -> None:
             if case is None else
             f"Referral {referral_id} became a case: record the request with --case and the "
             "case's id; nothing recorded.")
-    if kind in ("access", "restriction"):
+    if kind == "restriction":
         raise SubjectRequestError(
-            f"An {kind} request about a referral that never became a case cannot be carried "
-            "out by the hub yet: record it in the organisation's own register "
+            "A restriction request about a referral that never became a case cannot be "
+            "carried out by the hub yet: record it in the organisation's own register "
             "(docs/data-protection.md); nothing recorded.")
 
 
@@ -377,8 +378,8 @@ def register(commands: Any, common: argparse.ArgumentParser, settings: Settings)
     about = p.add_mutually_exclusive_group(required=True)
     about.add_argument("--case", dest="case_id", metavar="CASE_ID", help="the case it is about")
     about.add_argument("--referral", dest="referral_id", metavar="REFERRAL_ID",
-                       help="a referral that never became a case (erasure or rectification "
-                            "requests only)")
+                       help="a referral that never became a case (not for a restriction "
+                            "request)")
     p.add_argument("--received", required=True, type=day, metavar="YYYY-MM-DD",
                    help="the day the request was received (not in the future)")
     p.add_argument("--from", dest="requester", choices=REQUESTERS,

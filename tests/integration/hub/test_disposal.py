@@ -695,7 +695,7 @@ def test_an_erasure_request_about_a_referral_with_no_case(
                        decision=ReferralDecision.WAITING_LIST, decided_on=date(2026, 11, 2))
     world.worker.push_records(waiting_person, waiting)
     add = ("requests", "add", "--kind", "erasure", "--received", "2026-11-20")
-    code, _, err = _cli(hub, capsys, "requests", "add", "--kind", "access", "--referral",
+    code, _, err = _cli(hub, capsys, "requests", "add", "--kind", "restriction", "--referral",
                         recent.id, "--received", "2026-11-20")
     assert code == 2 and "cannot be carried out by the hub yet" in err
     code, _, err = _cli(hub, capsys, *add, "--referral", world.gone_referral.id)

@@ -19,7 +19,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from spokeapp.domain.records import Consent, ConsentGivenBy, ConsentMethod, ShareWith
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import (
+    Attachment,
+    Consent,
+    ConsentGivenBy,
+    ConsentMethod,
+    ReferralDecision,
+    ShareWith,
+)
 from spokeapp.domain.records.casework import (
     CaseStatus,
     GroupSession,
@@ -319,3 +327,75 @@ def test_the_file_names_the_young_persons_other_cases_to_whoever_may_see_them(
     answer = admin.http.get(f"/v1/cases/{earlier.id}/file", headers=admin.auth)
     notes = " ".join(answer.json()["notes"])
     assert again.id in notes and elsewhere.id in notes
+
+
+def test_a_referral_that_never_became_a_case_has_a_file_of_its_own(
+    hub: RunningHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A young person whose referral was declined may ask what the service holds: the hub
+    makes the referral's file (the referral, their details, the letter kept with it, group
+    work naming them) for the team's supervisor, an administrator and the officer's
+    command; everyone else is refused and nothing is shown to them."""
+    north_worker = hub.admin.add_user("Test Worker North", "worker", "north")
+    north = hub.laptop(north_worker)
+    yp = young_person(4, name="Test Person Declined", reference="YP-DECL")
+    declined = referral(yp, decision=ReferralDecision.DECLINED, decided_on=date(2026, 2, 2),
+                        decline_reason="Fictional: another service already supports them.")
+    letter = Attachment(id=new_id(), case_id=None, attached_kind="referral",
+                        attached_to=declined.id, title="Fictional referral letter",
+                        document_date=date(2026, 1, 30), note="", file_name="letter-test.pdf",
+                        media_type="application/pdf", size=4, sha256="0" * 64)
+    again = referral(yp, received_on=date(2026, 6, 1), decided_on=date(2026, 6, 2))
+    later = case(yp, again, key_worker=north_worker)
+    group = GroupSession(id="grp-decl", held_on=date(2026, 5, 1), setting=GroupSetting.SCHOOL,
+                         topic="Test awareness talk", young_people_reached=5,
+                         notes="YP-DECL asked about apps.")
+    north.push_records(yp, declined, letter, again, later, group)
+    supervisor = hub.laptop(hub.admin.add_user("Test Supervisor North", "supervisor", "north"))
+    south = hub.laptop(hub.admin.add_user("Test Supervisor South", "supervisor", "south"))
+    admin = hub.laptop(hub.admin.add_user("Test Admin", "admin"))
+    path = f"/v1/referrals/{declined.id}/file"
+
+    answer = supervisor.http.get(path, headers=supervisor.auth)
+
+    assert answer.status_code == 200, answer.text
+    bundle = answer.json()
+    assert (bundle["schema"], bundle["subject"], bundle["case_id"], bundle["case"]) == (
+        "spoke.subject_file/1", "referral", declined.id, None)
+    assert bundle["referral"]["content"]["decline_reason"] == declined.decline_reason
+    assert bundle["young_person"]["content"]["name"] == "Test Person Declined"
+    assert [a["id"] for a in bundle["attachments"]] == [letter.id]
+    assert [m["id"] for m in bundle["mentions"]] == [group.id]
+    assert any("never became a case" in note for note in bundle["notes"])
+    assert any(f"case {later.id}" in note for note in bundle["notes"])
+    with Session(hub.engine) as db:
+        detail = db.scalars(select(AuditEntry.detail).where(
+            AuditEntry.action == "subject_file_export",
+            AuditEntry.subject == declined.id)).one()
+    assert detail.startswith("subject=referral;records=4;")
+    # Another team's supervisor and the worker are refused; an unknown id is 404; a
+    # referral that became a case points to the case's file; no token, 401.
+    for laptop in (south, north):
+        refused = laptop.http.get(path, headers=laptop.auth)
+        assert refused.status_code == 403 and refused.json()["error"] == "out_of_scope"
+        assert "Declined" not in refused.text
+    assert admin.http.get("/v1/referrals/no-such/file", headers=admin.auth).status_code == 404
+    cased = admin.http.get(f"/v1/referrals/{again.id}/file", headers=admin.auth)
+    assert cased.status_code == 409 and cased.json()["error"] == "referral_has_case"
+    assert supervisor.http.get(path).status_code == 401
+    assert admin.http.get(path, headers=admin.auth).status_code == 200
+
+    # The officer records the access request about the referral and writes its file.
+    add = ["requests", "add", "--referral", declined.id, "--received", "2026-11-20",
+           "--database", hub.database_url]
+    assert main([*add, "--kind", "restriction"]) == 2
+    assert "restriction request about a referral" in capsys.readouterr().err
+    assert main([*add, "--kind", "access"]) == 0, capsys.readouterr().err
+    request_id = re.search(r"request (\d+)", capsys.readouterr().out).group(1)  # type: ignore[union-attr]
+    out = tmp_path / "officer"
+    assert main(["requests", "bundle", request_id, "--out", str(out),
+                 "--database", hub.database_url]) == 0, capsys.readouterr().err
+    written = out / f"{declined.id}-subject-file.json"
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert json.loads(written.read_text(encoding="utf-8"))["referral"]["id"] == declined.id
+    assert "Test Person" not in capsys.readouterr().out
