@@ -706,6 +706,25 @@ def key_renewal_screenshot(app: QApplication, window: MainWindow, tasks: TaskRun
     settle(app, tasks)
 
 
+def hub_file_screenshot(app: QApplication, window: MainWindow, tasks: TaskRunner,
+                        folder: Path) -> None:
+    """Spoke menu, "Make a PDF of a file from the hub…", with a file chosen and a problem
+    shown (the chosen file is not one the hub wrote): nothing is written."""
+    window.hub_file_action.trigger()
+    settle(app, tasks)
+    dialog = window.dialog
+    assert dialog is not None
+    dialog.source.setText(str(folder / "REF-0042-subject-file.json"))  # type: ignore[attr-defined]
+    dialog.folder.setText(str(folder))  # type: ignore[attr-defined]
+    dialog.save()  # type: ignore[attr-defined]
+    settle(app, tasks)
+    dialog.adjustSize()
+    settle(app, tasks)
+    save(dialog, folder, "53-pdf-of-hub-file")
+    dialog.reject()
+    settle(app, tasks)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("folder", nargs="?", default="screenshots")
@@ -806,6 +825,7 @@ def main() -> int:
         visits_screenshots(app, window, tasks, folder)
         referral_documents_screenshot(app, window, tasks, folder)  # last: a referral more
         key_renewal_screenshot(app, window, tasks, folder)
+        hub_file_screenshot(app, window, tasks, folder)
 
         window.close_case(case_id)
         wizard = window.dialog

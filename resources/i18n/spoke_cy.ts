@@ -3771,6 +3771,18 @@ When you have finished with it, press “Close the copy” here and Spoke will d
             <translation type="unfinished" />
         </message>
         <message>
+            <source>That file is too large to be a young person's file from the hub. Choose the file ending in -subject-file.json.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>That is not a young person's file from the hub. Choose the file the command spoke-hub requests bundle wrote (its name ends in -subject-file.json).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>That file from the hub is damaged or was changed after the hub wrote it: make it again with spoke-hub requests bundle.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>No consent is recorded: sharing with {who} needs a lawful basis and a reason.</source>
             <translation type="unfinished" />
         </message>
@@ -3800,6 +3812,10 @@ When you have finished with it, press “Close the copy” here and Spoke will d
         </message>
         <message>
             <source>For: {recipient}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>That file could not be opened. Choose the file the hub wrote (its name ends in -subject-file.json).</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -5307,6 +5323,10 @@ They are kept on this laptop and sent the next time Spoke is open and connected.
         </message>
         <message>
             <source>&amp;Lock now</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Make a &amp;PDF of a file from the hub…</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -9616,6 +9636,10 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Make a PDF of a young person's file from the hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Share or export this young person's file</source>
             <translation type="unfinished" />
         </message>
@@ -9704,6 +9728,50 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
+            <source>The hub's administrator writes a young person's file with the command spoke-hub requests bundle (a file ending in -subject-file.json). Choose it here to make the readable PDF. Items that may be about other people are marked FOR REVIEW: check them before the file leaves the service.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The file from the hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>…-subject-file.json</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>C&amp;hoose…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose the file from the hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Folder to save the PDF in</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Make PDF</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Make the PDF of the file from the hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Young person's files (*-subject-file.json);;JSON files (*.json)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Save the PDF in</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Reading the file…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Page {page} of {pages}</source>
             <translation type="unfinished" />
         </message>
@@ -9732,7 +9800,35 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
+            <source>F&amp;ile from the hub:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose the file from the hub.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Choose a folder that exists to save the PDF in.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The file could not be read: something went wrong.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>The file could not be made: {reason}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>That file from the hub is damaged or was changed after the hub wrote it: make it again with spoke-hub requests bundle.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Saved {pdf}. {n} item marked FOR REVIEW.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Saved {pdf}. {n} items marked FOR REVIEW.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -9741,6 +9837,10 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
         </message>
         <message>
             <source>The share is recorded, but the file could not be saved in that folder ({error}). Choose another folder and save again.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>The PDF could not be saved in that folder ({error}). Choose another folder and try again.</source>
             <translation type="unfinished" />
         </message>
     </context>

@@ -431,7 +431,8 @@ def cmd_bundle(args: argparse.Namespace, settings: Settings) -> int:
         path = write_bundle(bundle, args.out)
     flags = len(bundle["third_party_flags"])
     print(f"Wrote {path} ({flags} item{'s' if flags != 1 else ''} flagged for review before "
-          "release). Make the PDF from it in the Spoke app (File…).")
+          "release). Make the PDF from it in the Spoke app: Spoke menu, Make a PDF of a file "
+          "from the hub….")
     return 0
 
 

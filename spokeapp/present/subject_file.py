@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -33,6 +34,7 @@ from spokeapp.domain.records.casework import (
 )
 from spokeapp.domain.subject_file import (
     LIST_SECTIONS,
+    SCHEMA,
     AuditLine,
     FileRecord,
     KnownNames,
@@ -498,3 +500,72 @@ def file_intro(bundle: Mapping[str, Any], recipient: str) -> list[str]:
                   "has been removed)."),
         *bundle.get("notes", []),
     ]
+
+
+# --------------------------------------------------------------- a file the hub wrote
+#: The largest file from the hub Spoke reads (a young person's file is kilobytes to a few MB;
+#: the limit keeps a wrong choice, such as a backup, from filling the laptop's memory).
+MAX_HUB_FILE_BYTES: Final = 64 * 1024 * 1024
+
+
+class UnreadableFile(ValueError):
+    """The chosen file is not a young person's file Spoke can make a PDF of (the message is
+    in the officer's words, and never quotes the file's contents)."""
+
+
+def _is_entry(value: object) -> bool:
+    return (isinstance(value, dict) and isinstance(value.get("kind"), str)
+            and isinstance(value.get("content"), dict)
+            and isinstance(value.get("versions", []), list)
+            and all(isinstance(v, dict) for v in value.get("versions", [])))
+
+
+def _check_shape(bundle: Mapping[str, Any]) -> bool:
+    """Every part the PDF reads has the shape :func:`build_bundle` gives it."""
+    if not all(bundle.get(name) is None or _is_entry(bundle.get(name))
+               for name in ("young_person", "referral", "case")):
+        return False
+    for name in (*LIST_SECTIONS, *(f"{n}_more" for n in ("young_person", "referral", "case"))):
+        entries = bundle.get(name, [])
+        if not isinstance(entries, list) or not all(_is_entry(e) for e in entries):
+            return False
+    audit = bundle.get("audit", [])
+    flags = bundle.get("third_party_flags", [])
+    notes = bundle.get("notes", [])
+    return (isinstance(audit, list)
+            and all(isinstance(a, dict) and isinstance(a.get("at"), str)
+                    and isinstance(a.get("action"), str) for a in audit)
+            and isinstance(flags, list)
+            and all(isinstance(f, dict) and all(isinstance(f.get(k), str)
+                                                for k in ("kind", "path", "why"))
+                    for f in flags)
+            and isinstance(notes, list) and all(isinstance(n, str) for n in notes)
+            and all(isinstance(bundle.get(k) or {}, dict) for k in ("people", "devices")))
+
+
+def read_hub_file(path: Path) -> dict[str, Any]:
+    """Read a young person's file written by ``spoke-hub requests bundle`` (a case's, or a
+    referral's that never became a case), to make its PDF. UnreadableFile, in words, for a
+    missing or unreadable file, one too large, or one that is not such a file."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_HUB_FILE_BYTES + 1)
+    except OSError:
+        raise UnreadableFile(tr("That file could not be opened. Choose the file the hub "
+                                "wrote (its name ends in -subject-file.json).")) from None
+    if len(data) > MAX_HUB_FILE_BYTES:
+        raise UnreadableFile(tr("That file is too large to be a young person's file from the "
+                                "hub. Choose the file ending in -subject-file.json."))
+    try:
+        bundle = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        bundle = None
+    if not isinstance(bundle, dict) or bundle.get("schema") != SCHEMA:
+        raise UnreadableFile(tr("That is not a young person's file from the hub. Choose the "
+                                "file the command spoke-hub requests bundle wrote (its name "
+                                "ends in -subject-file.json)."))
+    if not _check_shape(bundle):
+        raise UnreadableFile(tr("That file from the hub is damaged or was changed after the "
+                                "hub wrote it: make it again with spoke-hub requests "
+                                "bundle."))
+    return bundle

@@ -425,6 +425,9 @@ class MainWindow(QMainWindow):
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lock_requested)
         spoke_menu.addAction(self.lock_action)
+        self.hub_file_action = QAction(tr("Make a &PDF of a file from the hub…"), self)
+        self.hub_file_action.triggered.connect(lambda _checked=False: self.pdf_of_hub_file())
+        spoke_menu.addAction(self.hub_file_action)
         record_menu = self.menuBar().addMenu(tr("&Record"))
         self.new_referral_action = self._action(
             record_menu, tr("New &referral…"), "Ctrl+Shift+N", self.new_referral
@@ -1294,6 +1297,13 @@ class MainWindow(QMainWindow):
         )
         dialog.saved.connect(lambda _path: self._changed(case_id))
         self._show_dialog(dialog)
+
+    def pdf_of_hub_file(self) -> None:
+        """The PDF of a young person's file written by ``spoke-hub requests bundle`` (a
+        case's, or a referral's that never became a case)."""
+        from spokeapp.ui.views.subject_file import HubFilePdfDialog
+
+        self._show_dialog(HubFilePdfDialog(self.book, tasks=self._tasks, parent=self))
 
     def amend(self, case_id: str, record_id: str) -> None:
         from spokeapp.ui.views.record_dialogs import AmendmentDialog

@@ -18,14 +18,22 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from spokeapp.domain.ids import new_id
-from spokeapp.domain.records import Consent, ConsentGivenBy, ConsentMethod, ShareWith
+from spokeapp.domain.records import (
+    Consent,
+    ConsentGivenBy,
+    ConsentMethod,
+    ReferralDecision,
+    ShareWith,
+)
 from spokeapp.domain.records.casework import InformationShare, ShareBasis
+from spokeapp.domain.subject_file import FileRecord, KnownNames, build_bundle
 from spokeapp.present.subject_file import MARKING
 from spokeapp.sync.client import HubUnreachable
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views import subject_file
-from spokeapp.ui.views.subject_file import OFFLINE_NOTE, SubjectFileDialog
+from spokeapp.ui.views.subject_file import OFFLINE_NOTE, HubFilePdfDialog, SubjectFileDialog
 from tests.conftest import require
+from tests.helpers.records import referral, young_person
 
 from .conftest import NOW, unlock
 from .test_accessibility import unnamed_controls
@@ -69,7 +77,7 @@ def _plain(text: str) -> str:
     return " ".join(text.replace("\ufb01", "fi").replace("\ufb02", "fl").split())
 
 
-def _mnemonics(dialog: SubjectFileDialog) -> list[str]:
+def _mnemonics(dialog: SubjectFileDialog | HubFilePdfDialog) -> list[str]:
     letters = []
     for widget in dialog.findChildren(QLabel) + dialog.findChildren(type(dialog.save_button)):
         text = widget.text()
@@ -263,3 +271,89 @@ def test_saving_over_an_earlier_file_leaves_both_owner_only_and_no_temporary_fil
         assert stat.S_IMODE((out / name).stat().st_mode) == 0o600, name
         assert (out / name).read_bytes() != b"earlier", name
     assert pypdf.PdfReader(out / "YP-TEST-01-file.pdf").pages
+
+
+def _referral_file_from_hub(folder: Path) -> Path:
+    """A declined referral's file as ``spoke-hub requests bundle`` writes it: the hub's own
+    bundle (``build_bundle``, source hub, subject referral)."""
+    person = young_person(4, name="Test Person Declined", reference="YP-DECL")
+    declined = referral(person, decision=ReferralDecision.DECLINED,
+                        decline_reason="Fictional: another service already supports them.")
+    records = [FileRecord(kind=r.KIND, record_id=r.id, content=r.to_dict(), state="header",
+                          author="u-fict-worker") for r in (person, declined)]
+    bundle = build_bundle(declined.id, records, [], source="hub", made_at=NOW.isoformat(),
+                          made_by="cli", known=KnownNames(people={"cli": "The officer"}))
+    bundle["subject"] = "referral"
+    bundle["notes"].append("This referral never became a case: the file holds the referral.")
+    path = folder / f"{declined.id}-subject-file.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    return path
+
+
+def test_a_file_from_the_hub_is_made_into_a_pdf_from_the_spoke_menu(
+    qtbot: Any, make_shell: Any, seeded: str, out: Path, tmp_path: Path
+) -> None:
+    shell = make_shell()
+    unlock(qtbot, shell)
+    main = shell.main_window
+    action = main.hub_file_action
+    assert action.text() == "Make a &PDF of a file from the hub…"
+    action.trigger()
+    dialog = main.dialog
+    assert isinstance(dialog, HubFilePdfDialog)
+    assert unnamed_controls(dialog) == []
+    letters = _mnemonics(dialog)
+    assert len(letters) == len(set(letters)) >= 5, letters
+    dialog.folder.setText(str(out))
+    assert not dialog.save()
+    assert dialog.message.text() == "Choose the file from the hub."
+    # A file that is not one: told so, nothing written.
+    stray = tmp_path / "notes.json"
+    stray.write_text('{"schema": "something else"}', encoding="utf-8")
+    dialog.source.setText(str(stray))
+    assert dialog.save()
+    qtbot.waitUntil(lambda: "not a young person's file" in dialog.message.text(),
+                    timeout=10000)
+    assert list(out.iterdir()) == []
+    source = _referral_file_from_hub(tmp_path)
+    written = json.loads(source.read_text(encoding="utf-8"))
+    referral_id, flags = written["case_id"], len(written["third_party_flags"])
+    assert flags == 1  # the referrer's details, for review
+    dialog.source.setText(str(source))
+    dialog.recipient.setCurrentIndex(dialog.recipient.findData("young_person"))
+
+    with qtbot.waitSignal(dialog.saved, timeout=10000) as saved:
+        assert dialog.save()
+
+    pdf = Path(saved.args[0])
+    assert pdf == out / "YP-DECL-file.pdf" and list(out.iterdir()) == [pdf]
+    assert stat.S_IMODE(pdf.stat().st_mode) == 0o600
+    assert dialog.message.text() == "Saved YP-DECL-file.pdf. 1 item marked FOR REVIEW."
+    whole = "\n".join(_plain(page.extract_text()) for page in pypdf.PdfReader(pdf).pages)
+    for words in ("The file of YP-DECL", "For: The young person (subject access)",
+                  "Test Person Declined", "another service already supports them",
+                  "This referral never became a case", MARKING.upper(), "FOR REVIEW"):
+        assert words in whole, words
+    opened = [e for e in shell.book.audit_trail() if e.action == "subject_file.opened"]
+    assert [e.subject_id for e in opened] == [referral_id]
+
+
+def test_a_damaged_file_from_the_hub_is_refused_with_what_to_do(
+    qtbot: Any, make_shell: Any, seeded: str, out: Path, tmp_path: Path
+) -> None:
+    shell = make_shell()
+    unlock(qtbot, shell)
+    dialog = HubFilePdfDialog(shell.book, tasks=TaskRunner(), folder=out)
+    qtbot.addWidget(dialog)
+    source = _referral_file_from_hub(tmp_path)
+    bundle = json.loads(source.read_text(encoding="utf-8"))
+    bundle["referral"]["content"] = "changed by hand"
+    source.write_text(json.dumps(bundle), encoding="utf-8")
+    dialog.source.setText(str(source))
+    assert dialog.save()
+    qtbot.waitUntil(lambda: "damaged or was changed" in dialog.message.text(), timeout=10000)
+    assert "spoke-hub requests bundle" in dialog.message.text()
+    dialog.source.setText(str(tmp_path / "missing-subject-file.json"))
+    assert dialog.save()
+    qtbot.waitUntil(lambda: "could not be opened" in dialog.message.text(), timeout=10000)
+    assert list(out.iterdir()) == []

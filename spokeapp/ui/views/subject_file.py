@@ -62,12 +62,14 @@ from spokeapp.present.subject_file import (
     BASIS_CHOICES,
     MARKING,
     RECIPIENTS,
+    UnreadableFile,
     basis_needed,
     consent_words_for,
     file_intro,
     file_sections,
     file_title,
     laptop_bundle,
+    read_hub_file,
     recipient_label,
     share_problems,
     share_record,
@@ -82,8 +84,8 @@ from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.widgets import Message, close_and_save
 
-__all__ = ["MARKING", "SubjectFileDialog", "file_document", "hub_fetcher", "render_first_page",
-           "write_files", "write_pdf"]
+__all__ = ["MARKING", "HubFilePdfDialog", "SubjectFileDialog", "file_document", "hub_fetcher",
+           "render_first_page", "write_files", "write_pdf", "write_pdf_file"]
 
 tr = translator(__name__)
 
@@ -483,3 +485,160 @@ class SubjectFileDialog(QDialog):
         self.message.show_error(tr("The file could not be made: {reason}").format(
             reason=str(error) if isinstance(error, SyncError | OSError)
             else tr("something went wrong.")))
+
+
+# ------------------------------------------------------------ a file the hub wrote, as a PDF
+def write_pdf_file(pdf: Path, bundle: Mapping[str, Any], recipient: str) -> None:
+    """Write the PDF alone, owner-only (0600), in full beside ``pdf`` and then renamed into
+    place: a failure leaves nothing of this attempt (see :func:`write_files`)."""
+    temp = _temp_beside(pdf)
+    try:
+        if write_pdf(temp, bundle, recipient) < 1 or temp.stat().st_size == 0:
+            raise OSError(errno.EIO, "the PDF could not be written")
+        if pdf.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(pdf))
+        os.replace(temp, pdf)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+        raise
+
+
+class HubFilePdfDialog(QDialog):
+    """Spoke, "Make a PDF of a file from the hub…": the officer's ``spoke-hub requests
+    bundle`` writes a young person's file as JSON (a case's, or a referral's that never
+    became a case, which has no page in the app); this makes the readable PDF of it, as File…
+    on a case page does. The JSON is only read; opening it is audited in this casebook (the
+    file's id, never its contents). ``saved`` carries the PDF's path."""
+
+    saved = Signal(str)
+
+    def __init__(self, book: Casebook, *, tasks: TaskRunner, folder: Path | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.book, self.tasks = book, tasks
+        self.pdf_path: Path | None = None
+        title = tr("Make a PDF of a young person's file from the hub")
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.setModal(True)
+        intro = QLabel(tr(
+            "The hub's administrator writes a young person's file with the command "
+            "spoke-hub requests bundle (a file ending in -subject-file.json). Choose it here "
+            "to make the readable PDF. Items that may be about other people are marked FOR "
+            "REVIEW: check them before the file leaves the service."), self)
+        intro.setWordWrap(True)
+        self.message = Message(self, name=tr("Problems with this file"))
+        start = folder or Path.home()
+        self.source = QLineEdit(self)
+        self.source.setAccessibleName(tr("The file from the hub"))
+        self.source.setPlaceholderText(tr("…-subject-file.json"))
+        self.choose_button = QPushButton(tr("C&hoose…"), self)
+        self.choose_button.setAccessibleName(tr("Choose the file from the hub"))
+        self.recipient = QComboBox(self)
+        self.recipient.setAccessibleName(tr("Who the file is for"))
+        for key, _words in RECIPIENTS:
+            self.recipient.addItem(recipient_label(key), key)
+        self.folder = QLineEdit(str(start), self)
+        self.folder.setAccessibleName(tr("Folder to save the PDF in"))
+        self.browse = QPushButton(tr("B&rowse…"), self)
+        self.browse.setAccessibleName(tr("Choose the folder"))
+
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for text, field, button in ((tr("F&ile from the hub:"), self.source, self.choose_button),
+                                    (tr("&For:"), self.recipient, None),
+                                    (tr("Save in fo&lder:"), self.folder, self.browse)):
+            label = QLabel(text, self)
+            label.setBuddy(field)
+            if button is None:
+                form.addRow(label, field)
+                continue
+            line = QHBoxLayout()
+            line.addWidget(field, 1)
+            line.addWidget(button)
+            form.addRow(label, line)
+        self.cancel_button, self.save_button, buttons = close_and_save(
+            self, tr("&Make PDF"), tr("Make the PDF of the file from the hub"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.message)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        self.choose_button.clicked.connect(self._choose)
+        self.browse.clicked.connect(self._browse)
+        self.cancel_button.clicked.connect(self.reject)
+        self.save_button.clicked.connect(self.save)
+        self.resize(620, 360)
+
+    def _choose(self) -> None:
+        start = self.source.text().strip() or self.folder.text()
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, tr("The file from the hub"), start,
+            tr("Young person's files (*-subject-file.json);;JSON files (*.json)"))
+        if chosen:
+            self.source.setText(chosen)
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, tr("Save the PDF in"),
+                                                  self.folder.text())
+        if chosen:
+            self.folder.setText(chosen)
+
+    def problems(self) -> list[str]:
+        """What stops the PDF being made, in the dialog's words."""
+        problems = []
+        if not self.source.text().strip():
+            problems.append(tr("Choose the file from the hub."))
+        if not Path(self.folder.text().strip() or ".").is_dir():
+            problems.append(tr("Choose a folder that exists to save the PDF in."))
+        return problems
+
+    def save(self) -> bool:
+        """Check, then read the file and audit opening it off the GUI thread; the PDF is
+        written when that is done. False if something is missing."""
+        problems = self.problems()
+        if problems:
+            self.message.show_error(" ".join(problems))
+            return False
+        source, book = Path(self.source.text().strip()), self.book
+
+        def work() -> dict[str, Any]:
+            bundle = read_hub_file(source)
+            book.audit("subject_file.opened", str(bundle.get("case_id") or ""))
+            return bundle
+
+        self.message.show_info(tr("Reading the file…"))
+        self.tasks.write(work, self._write_pdf, self._failed, owner=self,
+                         busy=[self.save_button, self.cancel_button])
+        return True
+
+    def _write_pdf(self, bundle: dict[str, Any]) -> None:
+        folder = Path(self.folder.text().strip())
+        reference = ((bundle.get("young_person") or {}).get("content") or {}).get(
+            "reference") or bundle.get("case_id") or "young-person"
+        # The reference names the file: nothing in it may leave the chosen folder.
+        stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in str(reference))[:80]
+        self.pdf_path = folder / f"{stem}-file.pdf"
+        try:
+            write_pdf_file(self.pdf_path, bundle, str(self.recipient.currentData()))
+        except OSError as error:
+            self.message.show_error(tr(
+                "The PDF could not be saved in that folder ({error}). Choose another folder "
+                "and try again.").format(error=error.strerror or error))
+            return
+        except (KeyError, TypeError, ValueError, AttributeError):
+            self.message.show_error(tr(
+                "That file from the hub is damaged or was changed after the hub wrote it: "
+                "make it again with spoke-hub requests bundle."))
+            return
+        flags = len(bundle.get("third_party_flags", []))
+        self.message.show_info(tr.plural(
+            flags, "Saved {pdf}. {n} item marked FOR REVIEW.",
+            "Saved {pdf}. {n} items marked FOR REVIEW.").format(pdf=self.pdf_path.name))
+        emit(self.saved, str(self.pdf_path))
+
+    def _failed(self, error: BaseException) -> None:
+        self.message.show_error(str(error) if isinstance(error, UnreadableFile)
+                                else tr("The file could not be read: something went wrong."))

@@ -174,3 +174,40 @@ def test_every_section_is_in_the_readable_file_and_flags_are_marked_for_review()
 @pytest.mark.parametrize("recipient", ["young_person", "spoke_handover"])
 def test_no_reason_is_asked_of_the_young_person_or_a_handover(recipient: str) -> None:
     assert share_problems(recipient, "", None, None, "") == []
+
+
+def test_a_file_from_the_hub_is_read_back_whole_and_anything_else_is_refused_in_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from spokeapp.present import subject_file as present
+    from tests.unit.domain.test_subject_file import _bundle, _file_records
+
+    _yp, records = every_kind_case()
+    bundle = _bundle(_file_records(records))
+    good = tmp_path / "case-every-subject-file.json"
+    good.write_text(json.dumps(bundle), encoding="utf-8")
+    assert present.read_hub_file(good) == bundle
+    assert len(file_sections(present.read_hub_file(good))) == 11
+
+    def refused(content: bytes) -> str:
+        path = tmp_path / "other-subject-file.json"
+        path.write_bytes(content)
+        with pytest.raises(present.UnreadableFile) as caught:
+            present.read_hub_file(path)
+        return str(caught.value)
+
+    assert "not a young person's file" in refused(b"\xff\xfe not text")
+    assert "not a young person's file" in refused(b"[1, 2, 3]")
+    assert "not a young person's file" in refused(b'{"schema": "spoke.other/1"}')
+    for broken in ({"casework": "not a list"}, {"case": {"kind": "case"}},
+                   {"third_party_flags": [{"kind": "x"}]}, {"notes": [1]},
+                   {"audit": [{"at": 1, "action": "x"}]}, {"people": ["a"]}):
+        words = refused(json.dumps({**bundle, **broken}).encode())
+        assert "damaged or was changed" in words, broken
+        assert "Avery" not in words  # never the file's contents
+    monkeypatch.setattr(present, "MAX_HUB_FILE_BYTES", 100)
+    assert "too large" in refused(json.dumps(bundle).encode())
+    with pytest.raises(present.UnreadableFile, match="could not be opened"):
+        present.read_hub_file(tmp_path / "missing.json")
