@@ -39,6 +39,10 @@ hub, in one transaction under the hub's write lock (``ledger.lock_writes``):
   them; its residue is counted for its author. The disposal's id is the referral's
   (``hub_disposals.subject`` "referral"); laptops get the same purge with that id. A case's
   disposal likewise leaves its young person to another referral still about them.
+* **Group work and training past the rule** (:func:`dispose_activity`, ``retention
+  dispose-activity``): each record, its residue counted for its author, its id noted (a push
+  of it is refused), a disposal purge of its id for every user (a laptop erases the record
+  of that id) and a ``hub_disposals`` row (subject ``activity``).
 * **Tombstones**: one disposal purge (``disposed`` true, contract C1) for *every* user of the
   hub: any laptop may have held the case at some time, and a purge of a case a laptop does not
   hold changes nothing there.
@@ -108,7 +112,7 @@ from spokeapp.hub.models import (
     SubjectRequest,
     User,
 )
-from spokeapp.hub.retention import RetentionError, disposal_blockers
+from spokeapp.hub.retention import RetentionError, disposal_blockers, due_activity
 from spokeapp.hub.security import iso, utc_now
 
 __all__ = [
@@ -119,6 +123,7 @@ __all__ = [
     "Restriction",
     "carry_out_request",
     "dispose",
+    "dispose_activity",
     "late_visits",
     "lift_restriction",
     "register_requests",
@@ -136,6 +141,8 @@ DISPOSED_PAYLOAD = {"disposed": True}
 RETENTION, ERASURE_REQUEST = "retention", "erasure_request"
 #: ``DisposalResult.subject`` of the erasure of late visits of a disposed case.
 LATE_VISITS = "late_visits"
+#: ``hub_disposals.subject`` (and ``DisposalResult.subject``) of group work and training.
+ACTIVITY = "activity"
 #: The record kinds whose reduced copies keep the report figures (``hub.reports._OWN_KINDS``
 #: that belong to a case).
 RESIDUE_KINDS = frozenset({"referral", "case", "session", "closure", "sign_off"})
@@ -522,6 +529,61 @@ def _purge_everyone(session: Session, case_id: str, stamp: str) -> list[str]:
     return users
 
 
+# ------------------------------------------------------------------------------ activity
+def dispose_activity(session: Session, today: date, *, actor: str = CLI_ACTOR) -> DisposalResult:
+    """Erase the group work and training or consultancy due on ``today`` and not under legal
+    hold (:func:`spokeapp.hub.retention.due_activity`): each record, the files no remaining
+    record names, the ids noted (a push of one is refused), a disposal purge of each for every
+    user (laptops erase it), a ``hub_disposals`` row each (subject ``activity``), their
+    report residue counted for their author. Call inside a transaction holding
+    ``ledger.lock_writes``, then :func:`scrub`. DisposalError (nothing changed) when none is
+    due."""
+    due = [d for d in due_activity(session, today) if d.held is None]
+    if not due:
+        raise DisposalError("No group work or training is due for disposal on "
+                            f"{today.isoformat()}; nothing changed.")
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
+    rows = list(session.scalars(select(HubRecord).where(
+        HubRecord.record_id.in_([d.record_id for d in due]))))
+    ids = {r.record_id: str(uuid.uuid4()) for r in rows}
+    residue = 0
+    for row in rows:
+        record = _parse(row)
+        if record is not None and row.author_user:
+            session.add(ReportResidue(worker=row.author_user, kind=row.kind,
+                                      body=residue_body(record, ids)))
+            residue += 1
+    erased = {row.record_id: row.kind for row in rows}
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    drop_unreferenced_attachments(session)
+    session.add_all(DisposedRecord(record_id=rid, case_id=rid) for rid in erased)
+    users = list(session.scalars(select(User.id).order_by(User.id)))
+    stamp = iso(utc_now())
+    purges = [(rid, user_id) for rid in sorted(erased) for user_id in users]
+    if purges:
+        last = reserve_seqs(session, len(purges))
+        session.add_all(
+            HubTombstone(seq=last - len(purges) + 1 + i, user_id=user_id, case_id=rid,
+                         hub_time=stamp, disposed=True)
+            for i, (rid, user_id) in enumerate(purges))
+    session.add_all(Disposal(case_id=rid, subject=ACTIVITY, disposed_at=stamp,
+                             disposed_by=actor, basis=RETENTION, request_id=None, records=1,
+                             tombstones=len(users)) for rid in erased)
+    kinds = list(erased.values())
+    audit(session, actor, "activity_disposed", "hub",
+          f"group_sessions={kinds.count('group_session')};"
+          f"professional_activity={kinds.count('professional_activity')};"
+          f"tombstones={len(purges)};residue={residue};as_of={today.isoformat()}")
+    session.flush()
+    log.info("activity disposed of: %d records erased, %d tombstones", len(erased),
+             len(purges))
+    return DisposalResult("hub", len(erased), 0, len(users), residue, RETENTION, None, 0,
+                          ACTIVITY)
+
+
 # ------------------------------------------------------------------------------ late visits
 @dataclass(frozen=True, slots=True)
 class LateVisit:
@@ -712,6 +774,12 @@ def _run(args: argparse.Namespace, settings: Settings, change: Any) -> int:
               f"Lifted the restriction on case {result.case_id}: its holders' laptops pull "
               f"its {result.records} records again at their next sync.")
         return 0
+    if result.subject == ACTIVITY:
+        print(f"Disposed of {result.records} group work and training record"
+              f"{'s' if result.records != 1 else ''} past the retention rule; every laptop "
+              f"({result.tombstones} people) is told to erase them at its next sync. Report "
+              f"figures kept ({result.residue} anonymous entries).")
+        return _scrub_files(engine)
     if result.subject == LATE_VISITS:
         print(f"Case {result.case_id} was already disposed of; {result.visits} lone-working "
               f"visit{'s' if result.visits != 1 else ''} linked to it that reached the hub "
@@ -762,6 +830,11 @@ def cmd_dispose(args: argparse.Namespace, settings: Settings) -> int:
                 lambda session: dispose(session, args.case_id, _today(args)))
 
 
+def cmd_dispose_activity(args: argparse.Namespace, settings: Settings) -> int:
+    return _run(args, settings,
+                lambda session: dispose_activity(session, _today(args)))
+
+
 def cmd_carry_out(args: argparse.Namespace, settings: Settings) -> int:
     return _run(args, settings,
                 lambda session: carry_out_request(session, args.request_id, _today(args)))
@@ -782,6 +855,12 @@ def register_retention(retention: Any, common: argparse.ArgumentParser,
     p.add_argument("--as-of", type=day, metavar="YYYY-MM-DD",
                    help="the day to check the retention rule on (default: today, UTC)")
     bind_command(p, cmd_dispose, settings=settings)
+    p = retention.add_parser("dispose-activity", parents=[common],
+                             help="erase the group work and training (and consultancy) past "
+                                  "the retention rule, on the hub and every laptop")
+    p.add_argument("--as-of", type=day, metavar="YYYY-MM-DD",
+                   help="the day to check the retention rule on (default: today, UTC)")
+    bind_command(p, cmd_dispose_activity, settings=settings)
     p = retention.add_parser("scrub", parents=[common],
                              help="clean the database files of erased rows again (after a "
                                   "disposal that could not, e.g. the database was busy)")

@@ -25,6 +25,15 @@ hold and disposal").
   sets one period in its retention schedule, and a referral declined today may be the first
   sign of harm an inquiry asks about later; the officer can shorten the whole rule.
 
+* **Group work and training or consultancy** (``group_session``, ``professional_activity``:
+  the service's own work, with no case) are kept ``years_after_closure`` years after the day
+  they were held (:func:`due_activity`). *Decision:* they are not personal data about one young
+  person, but their topic and notes may name young people (the subject access file takes in
+  those that do) and professionals, and were kept without limit; the rule's years part is the
+  charity's one period, as for cases. The review counts the due ones (ids and days only, in
+  JSON); ``retention hold`` takes one's id; ``retention dispose-activity`` erases them
+  (:func:`spokeapp.hub.disposal.dispose_activity`).
+
 Dates: a birthday or anniversary on 29 February falls on 28 February in a year that is not a
 leap year (so a young person born on 29 February 2000 turns 25 on 28 February 2025). Nothing
 here prints or logs; "today" is always passed in.
@@ -37,7 +46,7 @@ import functools
 import json
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -89,6 +98,10 @@ AGE_RANGE = (18, 100)
 YEARS_RANGE = (1, 100)
 
 
+#: The service's own work with no case, kept ``years_after_closure`` years after it was held.
+ACTIVITY_KINDS: Final = ("group_session", "professional_activity")
+
+
 class RetentionError(SpokeError):
     """Bad input to a retention command: nothing was changed (the command exits 2)."""
 
@@ -105,7 +118,8 @@ class RetentionRule:
         return (f"keep a closed case until the young person turns {self.until_age} or "
                 f"{self.years_after_closure} years after closure, whichever is later; a "
                 "declined referral that never became a case the same, counted from the "
-                "decision")
+                f"decision; group work and training or consultancy {self.years_after_closure} "
+                "years after they were held")
 
 
 DEFAULT_RULE = RetentionRule()
@@ -309,6 +323,25 @@ def _referral_facts(session: Session, rows: list[HubRecord]) -> list[ReferralFac
     return out
 
 
+def _activity_row(session: Session, record_id: str) -> HubRecord | None:
+    """Group work or training and consultancy on the hub with that id, or None."""
+    return session.scalars(select(HubRecord).where(
+        HubRecord.record_id == record_id, HubRecord.kind.in_(ACTIVITY_KINDS))).first()
+
+
+def _holdable(session: Session, record_id: str) -> HubRecord:
+    """What a legal hold may be placed on: a case, a referral that never became a case, or
+    group work or training and consultancy."""
+    row = _activity_row(session, record_id)
+    if row is not None:
+        return row
+    try:
+        return _case_row(session, record_id)
+    except RetentionError:
+        raise RetentionError(f"No case with id {record_id!r} is on this hub, nor a referral "
+                             "that never became a case, nor group work or training.") from None
+
+
 def _active_holds(session: Session) -> dict[str, RetentionHold]:
     rows = session.scalars(select(RetentionHold).where(RetentionHold.released_at.is_(None)))
     return {h.case_id: h for h in rows}
@@ -344,6 +377,43 @@ class DueReferral:
 
 
 @dataclass(frozen=True, slots=True)
+class DueActivity:
+    """Group work, or training and consultancy, past its retention day: it is the service's
+    own work with no case, and its topic and notes may name young people and professionals
+    (the subject file takes in those that name a young person)."""
+
+    record_id: str
+    kind: str
+    held_on: date
+    due_since: date
+    #: The legal hold's reason if one holds the record (listed as HELD), else None.
+    held: str | None = None
+
+
+def due_activity(session: Session, today: date,
+                 holds: dict[str, RetentionHold] | None = None) -> list[DueActivity]:
+    """Every group session and training or consultancy record due on ``today`` (held
+    ``years_after_closure`` years ago or more), by the day held then id; held ones marked."""
+    years = get_rule(session).years_after_closure
+    holds = _active_holds(session) if holds is None else holds
+    due: list[DueActivity] = []
+    for record_id, kind, body in session.execute(
+            select(HubRecord.record_id, HubRecord.kind, HubRecord.body).where(
+                HubRecord.kind.in_(ACTIVITY_KINDS), HubRecord.case_id.is_(None))):
+        try:
+            held_on = date.fromisoformat(str((body or {}).get("held_on")))
+        except ValueError:
+            continue  # a record the hub cannot read: never disposed of by guesswork
+        since = anniversary(held_on, years)
+        if since > today:
+            continue
+        hold = holds.get(record_id)
+        due.append(DueActivity(record_id, kind, held_on, since,
+                               None if hold is None else hold.reason))
+    return sorted(due, key=lambda d: (d.held_on, d.record_id))
+
+
+@dataclass(frozen=True, slots=True)
 class Review:
     """The review on ``as_of`` under ``rule``: ``due`` may be disposed of; ``held`` would be
     due but for a legal hold; the same for referrals that never became a case."""
@@ -354,6 +424,8 @@ class Review:
     held: tuple[DueCase, ...]
     referrals_due: tuple[DueReferral, ...] = ()
     referrals_held: tuple[DueReferral, ...] = ()
+    activity_due: tuple[DueActivity, ...] = ()
+    activity_held: tuple[DueActivity, ...] = ()
 
 
 def review(session: Session, today: date) -> Review:
@@ -374,10 +446,13 @@ def review(session: Session, today: date) -> Review:
                            None if hold is None else hold.reason))
     due.sort(key=lambda d: (d.due_since, d.reference or "", d.case_id))
     referrals = _due_referrals(session, today, rule, holds)
+    activity = due_activity(session, today, holds)
     return Review(today, rule, tuple(d for d in due if d.held is None),
                   tuple(d for d in due if d.held is not None),
                   tuple(d for d in referrals if d.held is None),
-                  tuple(d for d in referrals if d.held is not None))
+                  tuple(d for d in referrals if d.held is not None),
+                  tuple(d for d in activity if d.held is None),
+                  tuple(d for d in activity if d.held is not None))
 
 
 def _due_referrals(session: Session, today: date, rule: RetentionRule,
@@ -454,7 +529,7 @@ def place_hold(session: Session, case_id: str, reason: str, *,
     """Hold the case (disposal is blocked until released). RetentionError for an unknown
     case, a short reason or a case already held (nothing changed)."""
     clean = _reason(reason)
-    _case_row(session, case_id)
+    _holdable(session, case_id)
     current = _active_holds(session).get(case_id)
     if current is not None:
         raise RetentionError(f"Case {case_id} is already under legal hold since "
@@ -471,7 +546,7 @@ def release_hold(session: Session, case_id: str, reason: str, *,
     """Release the case's hold (kept, with the release). RetentionError for an unknown case, a
     short reason or a case not held (nothing changed)."""
     clean = _reason(reason)
-    _case_row(session, case_id)
+    _holdable(session, case_id)
     hold = _active_holds(session).get(case_id)
     if hold is None:
         raise RetentionError(f"Case {case_id} is not under legal hold; nothing changed.")
@@ -510,6 +585,15 @@ def _referral_row(d: DueReferral) -> dict[str, Any]:
             "reason": d.reason, "held": d.held}
 
 
+_ACTIVITY_WORDS: Final = {"group_session": "group work",
+                          "professional_activity": "training or consultancy"}
+
+
+def _activity_row_json(d: DueActivity) -> dict[str, Any]:
+    return {"record_id": d.record_id, "kind": d.kind, "held_on": d.held_on.isoformat(),
+            "due_since": d.due_since.isoformat(), "held": d.held}
+
+
 def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
     # Late visits are listed by the disposal's own rule; disposal imports this module.
     from spokeapp.hub.disposal import LateVisit, late_visits
@@ -523,6 +607,9 @@ def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
               f"as_of={today.isoformat()};due={len(result.due)};held={len(result.held)};"
               f"referrals_due={len(result.referrals_due)};"
               f"referrals_held={len(result.referrals_held)}"
+              + (f";activity_due={len(result.activity_due)};"
+                 f"activity_held={len(result.activity_held)}"
+                 if result.activity_due or result.activity_held else "")
               + (f";late_visits={len(late)}" if late else ""))
     if args.json:
         print(json.dumps({"as_of": today.isoformat(), "rule": asdict(result.rule),
@@ -530,6 +617,9 @@ def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
                           "held": [_row(d) for d in result.held],
                           "referrals_due": [_referral_row(d) for d in result.referrals_due],
                           "referrals_held": [_referral_row(d) for d in result.referrals_held],
+                          "activity_due": [_activity_row_json(d) for d in result.activity_due],
+                          "activity_held": [_activity_row_json(d)
+                                            for d in result.activity_held],
                           "late_visits": [{"visit_id": v.visit_id, "case_id": v.case_id,
                                            "disposed_on": v.disposed_on,
                                            "waiting_for": list(v.waiting_for)}
@@ -539,6 +629,16 @@ def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Retention review as of {today.isoformat()} ({result.rule.text()}).")
     if not (result.due or result.held or result.referrals_due or result.referrals_held):
         print("No case is due for disposal.")
+    if result.activity_due:
+        first, last = result.activity_due[0], result.activity_due[-1]
+        n = len(result.activity_due)
+        print(f"DUE\tgroup work and training\t{n} record{'s' if n != 1 else ''} held from "
+              f"{first.held_on.isoformat()} to {last.held_on.isoformat()}\t"
+              f"{result.rule.years_after_closure} years after they were held\t"
+              "dispose of them with `spoke-hub retention dispose-activity`")
+    for a in result.activity_held:
+        print(f"HELD\t{_ACTIVITY_WORDS.get(a.kind, a.kind)}\trecord {a.record_id} held on "
+              f"{a.held_on.isoformat()}\tdue since {a.due_since.isoformat()}\thold: {a.held}")
     for v in late:
         # A visit planned offline and linked to a case disposed of before it reached the hub.
         print(f"LATE	visit {v.visit_id}	linked to case {v.case_id}, disposed of on "
@@ -600,7 +700,8 @@ def register(commands: Any, common: argparse.ArgumentParser, settings: Settings)
                                 ("release", cmd_release, "release a case's legal hold")):
         p = retention.add_parser(name, parents=[common], help=text)
         p.add_argument("case_id", metavar="CASE_ID",
-                       help="a case's id, or the id of a referral that never became a case")
+                       help="a case's id, the id of a referral that never became a case, or "
+                            "of group work or training")
         p.add_argument("--reason", required=True, help="why (at least 10 characters)")
         bind(p, command)
     from spokeapp.hub.disposal import register_retention  # disposal imports this module

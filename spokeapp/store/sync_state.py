@@ -1441,7 +1441,8 @@ class SyncStore:
                 "SELECT record_id FROM changes "
                 "WHERE json_extract(nullif(payload, ''), '$.case_id') = ? "
                 "OR json_extract(nullif(payload, ''), '$.linked_case_id') = ? "
-                "UNION SELECT id FROM records WHERE json_extract(body, '$.linked_case_id') = ? "
+                "UNION SELECT id FROM records WHERE kind = 'visit_plan' "
+                "AND json_extract(body, '$.linked_case_id') = ? "
                 "UNION SELECT record_id FROM sync_other_records WHERE case_id = ? "
                 "UNION SELECT record_id FROM sync_conflicts WHERE case_id = ?",
                 (case_id, case_id, case_id, case_id, case_id),

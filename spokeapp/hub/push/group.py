@@ -17,7 +17,7 @@ from spokeapp.hub import approvals
 from spokeapp.hub.devices import Caller
 from spokeapp.hub.errors import HubError
 from spokeapp.hub.ledger import META_EPOCH, among, lock_writes, meta, stored_among
-from spokeapp.hub.models import Device, HubCase, HubChange, HubRecord
+from spokeapp.hub.models import Device, DisposedRecord, HubCase, HubChange, HubRecord
 from spokeapp.hub.push.checks import (
     CheckedChange,
     PreparedPush,
@@ -193,6 +193,13 @@ class _GroupWriter:
         self.slow_kinds = approvals.slow_kinds(session)  # supervision, kinds needing approval
         self.known.update(stored_among(session, HubChange.change_id, change_ids))
         self.existing.update(stored_among(session, HubRecord.record_id, record_ids))
+        # Uncased records erased by a disposal (group work and training past the retention
+        # rule) are not in ``existing``; the full path refuses one (check_not_disposed). A
+        # group of cased changes (nearly all) asks nothing more.
+        uncased = list({checked.change.record_id for item in passed
+                        for checked in item.prepared.checked  # type: ignore[union-attr]
+                        if checked.case_id is None})
+        self.disposed = stored_among(session, DisposedRecord.record_id, uncased)
         for start in range(0, len(case_ids), 500):
             for case in session.scalars(select(HubCase).where(
                     among(session, HubCase.case_id, case_ids[start:start + 500]))):
@@ -249,7 +256,7 @@ class _GroupWriter:
             # A document kept on a referral (no case) names it: the full path checks that the
             # referral was not disposed of (check_not_disposed) and files it with the
             # referral's case if it has one.
-            return change.kind != ATTACHMENT_KIND
+            return change.kind != ATTACHMENT_KIND and change.record_id not in self.disposed
         return in_scope(actor, self.cases.get(checked.case_id))
 
     def write(self) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import (
+    ActivityType,
     Alarm,
     AlarmResolution,
     Attachment,
@@ -32,6 +33,7 @@ from spokeapp.domain.records import (
     Closure,
     ClosureReason,
     Outcome,
+    Profession,
     Referral,
     ReferralDecision,
     VisitPlan,
@@ -39,6 +41,7 @@ from spokeapp.domain.records import (
     WelfareDebriefDone,
     YoungPerson,
 )
+from spokeapp.domain.records.casework import GroupSession, GroupSetting, ProfessionalActivity
 from spokeapp.domain.records.supervision import SupervisionComment
 from spokeapp.hub.backup import backup, restore
 from spokeapp.hub.cli import main
@@ -297,15 +300,17 @@ def test_a_visit_linked_to_a_disposed_case_that_reaches_the_hub_late_goes_once_o
     assert _cli(hub, capsys, "retention", "dispose", world.gone.id)[0] == 0
     for laptop in (world.supervisor, world.other):
         laptop.pull_all()
-    # A visit planned offline, linked to the case, reaches the hub after the disposal: it is
-    # stored and watched (refusing it would take her other safety records with it).
-    start = datetime(2014, 3, 18, 15, 0, tzinfo=UTC)
+    # A visit planned offline, linked to the case, reaches the hub after the disposal while
+    # she is out: it is stored and watched (refusing it would take her other safety records
+    # with it). Her next check-in is not due yet, so the hub's watcher alerts nobody.
+    start = datetime.now(UTC) - timedelta(minutes=20)
     plan = visit_plan(world.worker.user_id, start, location="PlaceLateZq",
                       amber_note="AmberLateZq", buddy_name="BuddyLateZq",
                       case_reference="YP-Late9", linked_case_id=world.gone.id)
     world.worker.push_records(plan, CheckIn(id=new_id(), visit_id=plan.id,
                                             kind=CheckInKind.SAFE,
-                                            at=start + timedelta(minutes=30)))
+                                            at=start + timedelta(minutes=10)))
+    year = (f"{start.year}-01-01", f"{start.year}-12-31")
     markers = _visit_markers("Late")
     assert plan.id in {c["record_id"] for c in world.supervisor.pull_all()}
     code, out, err = _cli(hub, capsys, "retention", "review")
@@ -325,13 +330,15 @@ def test_a_visit_linked_to_a_disposed_case_that_reaches_the_hub_late_goes_once_o
     assert _count(hub, AuditEntry) == audits
     world.worker.push_records(CheckIn(id=new_id(), visit_id=plan.id,
                                       kind=CheckInKind.END_VISIT,
-                                      at=start + timedelta(minutes=90)))
+                                      at=datetime.now(UTC)))
     code, out, err = _cli(hub, capsys, "retention", "review", "--json")
     assert code == 0, err
     assert json.loads(out)["late_visits"] == [{
         "visit_id": plan.id, "case_id": world.gone.id,
         "disposed_on": datetime.now(UTC).date().isoformat(), "waiting_for": []}]
-    before = _report(world.supervisor)
+    before = _report_of(world.supervisor, *year)
+    counts = {key: count for key, count, _ in before}
+    assert (counts["lone.visits"], counts["lone.check_ins"]) == (1, 2)
 
     code, out, err = _cli(hub, capsys, "retention", "dispose", world.gone.id)
 
@@ -349,7 +356,7 @@ def test_a_visit_linked_to_a_disposed_case_that_reaches_the_hub_late_goes_once_o
     assert detail.startswith("visits=1;records=3;tombstones=4;")
     # The figures for the visit's period stand; every laptop is told to erase it again, and
     # one enrolled now is not given it.
-    assert _report(world.supervisor) == before
+    assert _report_of(world.supervisor, *year) == before
     for laptop in (world.supervisor, world.other):
         purges = [c for c in laptop.pull_all() if c["op"] == "purge"]
         assert [(p["case_id"], p["payload"]) for p in purges] == [
@@ -724,3 +731,73 @@ def test_an_erasure_request_about_a_referral_with_no_case(
         assert (disposal.basis, disposal.request_id, request.status) == (
             "erasure_request", second, "fulfilled")
         assert request.closing_note == "carried out: referral disposed of"
+
+
+def _activity(tag: str, held_on: date, *, training: bool = False
+              ) -> GroupSession | ProfessionalActivity:
+    """Group work (or training) whose topic and notes are markers unique to ``tag``."""
+    if training:
+        return ProfessionalActivity(
+            id=new_id(), held_on=held_on, activity_type=ActivityType.TRAINING,
+            topic=f"Topic{tag}Zq", attendees_by_profession=((next(iter(Profession)), 7),),
+            notes=f"Notes{tag}Zq")
+    return GroupSession(id=new_id(), held_on=held_on, setting=GroupSetting.SCHOOL,
+                        topic=f"Topic{tag}Zq", young_people_reached=9,
+                        notes=f"Notes{tag}Zq named in passing.")
+
+
+def test_group_work_and_training_past_the_rule_are_disposed_of_everywhere(
+        hub: RunningHub, world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    """Group work and training have no case, but their notes may name young people and
+    professionals: kept ``years_after_closure`` years after they were held, then erased on
+    the hub and every laptop, their figures kept, a legal hold respected."""
+    old = _activity("GroupOld", date(2014, 5, 1))
+    trained = _activity("TrainOld", date(2015, 1, 10), training=True)
+    held = _activity("GroupHeld", date(2014, 2, 2))
+    recent = _activity("GroupNew", date(2021, 6, 1))
+    world.worker.push_records(old, trained, held, recent)
+    for laptop in (world.worker, world.supervisor, world.other):
+        laptop.pull_all()
+    gone = ["TopicGroupOldZq", "NotesGroupOldZq", "TopicTrainOldZq", "NotesTrainOldZq"]
+    stay = ["TopicGroupHeldZq", "NotesGroupHeldZq", "TopicGroupNewZq", "NotesGroupNewZq"]
+    assert _scan(hub, gone + stay) == set(gone + stay)
+    before = _report(world.supervisor)
+    counts = {key: count for key, count, _ in before}
+    assert (counts["groups.sessions"], counts["professionals.trained"]) == (2, 7)
+    code, _, err = _cli(hub, capsys, "retention", "hold", held.id, "--reason",
+                        "Fictional inquiry asked for the 2014 group notes.")
+    assert code == 0, err
+    # Not due yet on the day before the sixth anniversary of the later one.
+    code, _, err = _cli(hub, capsys, "retention", "dispose-activity", "--as-of", "2020-04-30")
+    assert code == 2 and "No group work or training is due" in err
+
+    code, out, err = _cli(hub, capsys, "retention", "review", "--as-of", "2026-12-01")
+
+    assert code == 0, err
+    assert ("DUE\tgroup work and training\t2 records held from 2014-05-01 to 2015-01-10\t"
+            "6 years after they were held") in out
+    assert f"HELD\tgroup work\trecord {held.id} held on 2014-02-02" in out
+    assert "Topic" not in out and "Notes" not in out  # ids and days only
+    code, out, err = _cli(hub, capsys, "retention", "dispose-activity", "--as-of", "2026-12-01")
+    assert code == 0, err
+    assert "Disposed of 2 group work and training records" in out
+    assert "every laptop (4 people)" in out and "cleaned" in out
+    assert _scan(hub, gone + stay) == set(stay)
+    assert _report(world.supervisor) == before  # the figures for 2014-15 stand
+    for laptop in (world.worker, world.supervisor, world.other):
+        purges = {(c["case_id"], json.dumps(c["payload"])) for c in laptop.pull_all()
+                  if c["op"] == "purge"}
+        assert purges == {(old.id, '{"disposed": true}'), (trained.id, '{"disposed": true}')}
+    fresh = hub.laptop(world.worker.user_id, name="Test laptop, enrolled later")
+    pulled = {c["record_id"] for c in fresh.pull_all() if c["op"] != "purge"}
+    assert old.id not in pulled and held.id in pulled and recent.id in pulled
+    # A laptop that has not pulled cannot put it back; a second run finds nothing due.
+    again = world.other.push(world.other.change(old))
+    assert again.status_code == 409 and again.json()["error"] == "case_disposed"
+    with Session(hub.engine) as s:
+        assert s.get(HubRecord, old.id) is None
+        detail = s.scalars(select(AuditEntry.detail).where(
+            AuditEntry.action == "activity_disposed")).one()
+    assert detail.startswith("group_sessions=1;professional_activity=1;tombstones=8;residue=2")
+    code, _, err = _cli(hub, capsys, "retention", "dispose-activity", "--as-of", "2026-12-01")
+    assert code == 2 and "No group work or training is due" in err

@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session as DbSession
 from spokeapp.crypto.keyfile import KeyFile
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import CaseStatus, CheckIn, CheckInKind, SupervisionComment
-from spokeapp.hub.disposal import dispose
+from spokeapp.domain.records.casework import GroupSession, GroupSetting
+from spokeapp.hub.disposal import dispose, dispose_activity
 from spokeapp.hub.disposal import scrub as scrub_hub
 from spokeapp.hub.ledger import lock_writes, max_seq, set_meta
 from spokeapp.hub.pull import META_BACKUP_COVERS
@@ -332,3 +333,34 @@ def test_a_late_visit_of_a_disposed_case_leaves_the_supervisors_laptop_once_eras
     assert result.ok and result.scrubbed
     assert [r for r in watch.book.records() if r.record.id == plan.id] == []
     assert watch.found([place]) == set()
+
+
+def test_group_work_past_the_rule_leaves_every_laptop_that_held_it(
+    hub: RunningHub, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    worker = hub.admin.add_user("Test Worker A", "worker", "north")
+    supervisor = hub.admin.add_user("Test Supervisor B", "supervisor", "north")
+    work = Laptop(hub, tmp_path, worker, "work-laptop")
+    watch = Laptop(hub, tmp_path, supervisor, "supervisor-laptop")
+    laptops += [work, watch]
+    mark = Markers("G")
+    old = GroupSession(id=new_id(), held_on=date(2014, 5, 1), setting=GroupSetting.SCHOOL,
+                       topic=f"Fictional talk {mark()}", young_people_reached=8,
+                       notes=f"Fictional notes {mark()}")
+    recent = GroupSession(id=new_id(), held_on=date(2025, 5, 1), setting=GroupSetting.SCHOOL,
+                          topic=f"Fictional talk {mark()}", young_people_reached=8)
+    work.book.save(old, finalise=True)
+    work.book.save(recent, finalise=True)
+    assert work.engine.sync_once().ok and watch.engine.sync_once().ok
+    assert watch.found(mark.made) == set(mark.made)
+    with DbSession(hub.admin.engine) as db, db.begin():
+        lock_writes(db)
+        dispose_activity(db, FAR_FUTURE.replace(year=2026))
+    scrub_hub(hub.admin.engine)
+
+    for laptop in (work, watch):
+        result = laptop.engine.sync_once()
+        assert result.ok and result.scrubbed
+        assert [r.record.id for r in laptop.book.records("group_session")] == [recent.id]
+        assert laptop.found(mark.made) == {mark.made[2]}  # the recent one's topic only
+        assert laptop.book.search_notes("Fictional notes") == []
