@@ -68,6 +68,7 @@ counted for the case's key worker. No case id, no young person record, no date o
 from __future__ import annotations
 
 import argparse
+import collections
 import dataclasses
 import functools
 import logging
@@ -179,6 +180,8 @@ class DisposalResult:
     visits: int = 0
     #: "case", or "referral" for a referral that never became a case.
     subject: str = "case"
+    #: Due lone-working visits left for now because they are not over (activity disposal).
+    waiting: int = 0
 
 
 # ------------------------------------------------------------------------------ residue
@@ -530,58 +533,82 @@ def _purge_everyone(session: Session, case_id: str, stamp: str) -> list[str]:
 
 
 # ------------------------------------------------------------------------------ activity
-def dispose_activity(session: Session, today: date, *, actor: str = CLI_ACTOR) -> DisposalResult:
-    """Erase the group work and training or consultancy due on ``today`` and not under legal
-    hold (:func:`spokeapp.hub.retention.due_activity`): each record, the files no remaining
-    record names, the ids noted (a push of one is refused), a disposal purge of each for every
-    user (laptops erase it), a ``hub_disposals`` row each (subject ``activity``), their
-    report residue counted for their author. Call inside a transaction holding
-    ``ledger.lock_writes``, then :func:`scrub`. DisposalError (nothing changed) when none is
-    due."""
+def dispose_activity(session: Session, today: date, *, actor: str = CLI_ACTOR,
+                     now: datetime | None = None) -> DisposalResult:
+    """Erase the group work, training or consultancy and lone-working visits linked to no
+    case due on ``today`` and not under legal hold
+    (:func:`spokeapp.hub.retention.due_activity`): each record (a visit with every record of
+    it, its watch, index and outbox rows), the files no remaining record names, the ids noted
+    (a push of one is refused), a disposal purge of each record and each visit's plan for every
+    user (laptops erase it, a visit with its records), a ``hub_disposals`` row each (subject
+    ``activity``), their report residue counted for their author (a visit's for its worker).
+    A due visit that is not over at ``now`` (:func:`visit_blockers`) is left for a later run.
+    Call inside a transaction holding ``ledger.lock_writes``, then :func:`scrub`.
+    DisposalError (nothing changed) when none is due."""
     due = [d for d in due_activity(session, today) if d.held is None]
+    visits = [d.record_id for d in due if d.kind == PLAN_KIND]
+    moment = utc_now() if now is None else now
+    # A visit nobody ended stays until it is over, as for a case's visits (visit_blockers).
+    waiting = {v for v in visits if visit_blockers(session, [v], moment)}
+    visits = [v for v in visits if v not in waiting]
+    due = [d for d in due if d.record_id not in waiting]
     if not due:
-        raise DisposalError("No group work or training is due for disposal on "
-                            f"{today.isoformat()}; nothing changed.")
+        raise DisposalError("No group work, training or lone-working visit is due for "
+                            f"disposal on {today.isoformat()}"
+                            + (f" ({len(waiting)} visits due are not over yet)" if waiting
+                               else "") + "; nothing changed.")
     if session.get_bind().dialect.name == "sqlite":
         session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
     rows = list(session.scalars(select(HubRecord).where(
-        HubRecord.record_id.in_([d.record_id for d in due]))))
-    ids = {r.record_id: str(uuid.uuid4()) for r in rows}
-    residue = 0
+        HubRecord.record_id.in_([d.record_id for d in due if d.kind != PLAN_KIND]))))
+    visit_rows = _visit_rows(session, visits)
+    ids = {r.record_id: str(uuid.uuid4()) for r in rows + visit_rows}
+    residue = _visit_residue(session, visit_rows, ids)
     for row in rows:
         record = _parse(row)
         if record is not None and row.author_user:
             session.add(ReportResidue(worker=row.author_user, kind=row.kind,
                                       body=residue_body(record, ids)))
             residue += 1
-    erased = {row.record_id: row.kind for row in rows}
-    for row in rows:
+    _drop_watch(session, visits)
+    # The purge names each record, and each visit by its plan (a laptop erases the visit's
+    # records with it); every erased id is noted so that a push of it is refused.
+    erased = {row.record_id: row.kind for row in rows + visit_rows}
+    named = sorted([row.record_id for row in rows] + visits)
+    for row in rows + visit_rows:
         session.delete(row)
     session.flush()
     drop_unreferenced_attachments(session)
-    session.add_all(DisposedRecord(record_id=rid, case_id=rid) for rid in erased)
+    owner = {row.record_id: str(row.body.get("visit_id") or row.record_id)
+             if isinstance(row.body, dict) else row.record_id for row in visit_rows}
+    session.add_all(DisposedRecord(record_id=rid, case_id=owner.get(rid, rid))
+                    for rid in erased)
     users = list(session.scalars(select(User.id).order_by(User.id)))
     stamp = iso(utc_now())
-    purges = [(rid, user_id) for rid in sorted(erased) for user_id in users]
+    purges = [(rid, user_id) for rid in named for user_id in users]
     if purges:
         last = reserve_seqs(session, len(purges))
         session.add_all(
             HubTombstone(seq=last - len(purges) + 1 + i, user_id=user_id, case_id=rid,
                          hub_time=stamp, disposed=True)
             for i, (rid, user_id) in enumerate(purges))
+    in_visit = collections.Counter(owner.values())
+    records_of = {rid: in_visit.get(rid, 1) for rid in named}
     session.add_all(Disposal(case_id=rid, subject=ACTIVITY, disposed_at=stamp,
-                             disposed_by=actor, basis=RETENTION, request_id=None, records=1,
-                             tombstones=len(users)) for rid in erased)
+                             disposed_by=actor, basis=RETENTION, request_id=None,
+                             records=records_of[rid], tombstones=len(users)) for rid in named)
     kinds = list(erased.values())
     audit(session, actor, "activity_disposed", "hub",
           f"group_sessions={kinds.count('group_session')};"
           f"professional_activity={kinds.count('professional_activity')};"
-          f"tombstones={len(purges)};residue={residue};as_of={today.isoformat()}")
+          f"visits={len(visits)};records={len(erased)};"
+          f"tombstones={len(purges)};residue={residue};as_of={today.isoformat()}"
+          + (f";visits_not_over={len(waiting)}" if waiting else ""))
     session.flush()
     log.info("activity disposed of: %d records erased, %d tombstones", len(erased),
              len(purges))
-    return DisposalResult("hub", len(erased), 0, len(users), residue, RETENTION, None, 0,
-                          ACTIVITY)
+    return DisposalResult("hub", len(erased), 0, len(users), residue, RETENTION, None,
+                          len(visits), ACTIVITY, len(waiting))
 
 
 # ------------------------------------------------------------------------------ late visits
@@ -775,10 +802,15 @@ def _run(args: argparse.Namespace, settings: Settings, change: Any) -> int:
               f"its {result.records} records again at their next sync.")
         return 0
     if result.subject == ACTIVITY:
-        print(f"Disposed of {result.records} group work and training record"
-              f"{'s' if result.records != 1 else ''} past the retention rule; every laptop "
-              f"({result.tombstones} people) is told to erase them at its next sync. Report "
-              f"figures kept ({result.residue} anonymous entries).")
+        print(f"Disposed of {result.records} group work, training and lone-working record"
+              f"{'s' if result.records != 1 else ''} past the retention rule"
+              + (f" ({result.visits} visit{'s' if result.visits != 1 else ''})"
+                 if result.visits else "")
+              + f"; every laptop ({result.tombstones} people) is told to erase them at its "
+              f"next sync. Report figures kept ({result.residue} anonymous entries)."
+              + (f" {result.waiting} visit{'s' if result.waiting != 1 else ''} due "
+                 f"{'are' if result.waiting != 1 else 'is'} not over yet: run it again "
+                 "once over." if result.waiting else ""))
         return _scrub_files(engine)
     if result.subject == LATE_VISITS:
         print(f"Case {result.case_id} was already disposed of; {result.visits} lone-working "
@@ -856,8 +888,9 @@ def register_retention(retention: Any, common: argparse.ArgumentParser,
                    help="the day to check the retention rule on (default: today, UTC)")
     bind_command(p, cmd_dispose, settings=settings)
     p = retention.add_parser("dispose-activity", parents=[common],
-                             help="erase the group work and training (and consultancy) past "
-                                  "the retention rule, on the hub and every laptop")
+                             help="erase the group work, training and consultancy, and "
+                                  "lone-working visits linked to no case, past the retention "
+                                  "rule, on the hub and every laptop")
     p.add_argument("--as-of", type=day, metavar="YYYY-MM-DD",
                    help="the day to check the retention rule on (default: today, UTC)")
     bind_command(p, cmd_dispose_activity, settings=settings)

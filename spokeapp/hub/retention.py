@@ -45,7 +45,7 @@ import argparse
 import functools
 import json
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Final
 
 from sqlalchemy import select
@@ -100,6 +100,9 @@ YEARS_RANGE = (1, 100)
 
 #: The service's own work with no case, kept ``years_after_closure`` years after it was held.
 ACTIVITY_KINDS: Final = ("group_session", "professional_activity")
+#: A lone-working visit linked to no case: kept the same years after it started (one linked
+#: to a case goes with the case).
+VISIT_PLAN: Final = "visit_plan"
 
 
 class RetentionError(SpokeError):
@@ -118,8 +121,8 @@ class RetentionRule:
         return (f"keep a closed case until the young person turns {self.until_age} or "
                 f"{self.years_after_closure} years after closure, whichever is later; a "
                 "declined referral that never became a case the same, counted from the "
-                f"decision; group work and training or consultancy {self.years_after_closure} "
-                "years after they were held")
+                f"decision; group work, training or consultancy and lone-working visits "
+                f"linked to no case {self.years_after_closure} years after they were held")
 
 
 DEFAULT_RULE = RetentionRule()
@@ -324,9 +327,10 @@ def _referral_facts(session: Session, rows: list[HubRecord]) -> list[ReferralFac
 
 
 def _activity_row(session: Session, record_id: str) -> HubRecord | None:
-    """Group work or training and consultancy on the hub with that id, or None."""
+    """Group work, training and consultancy, or a visit plan, on the hub with that id."""
     return session.scalars(select(HubRecord).where(
-        HubRecord.record_id == record_id, HubRecord.kind.in_(ACTIVITY_KINDS))).first()
+        HubRecord.record_id == record_id,
+        HubRecord.kind.in_((*ACTIVITY_KINDS, VISIT_PLAN)))).first()
 
 
 def _holdable(session: Session, record_id: str) -> HubRecord:
@@ -334,12 +338,17 @@ def _holdable(session: Session, record_id: str) -> HubRecord:
     group work or training and consultancy."""
     row = _activity_row(session, record_id)
     if row is not None:
+        linked = row.body.get("linked_case_id") if isinstance(row.body, dict) else None
+        if row.kind == VISIT_PLAN and linked is not None:
+            raise RetentionError(f"Visit {record_id} is linked to case {linked}: it goes with "
+                                 "the case, so hold the case; nothing changed.")
         return row
     try:
         return _case_row(session, record_id)
     except RetentionError:
         raise RetentionError(f"No case with id {record_id!r} is on this hub, nor a referral "
-                             "that never became a case, nor group work or training.") from None
+                             "that never became a case, nor group work, training or a "
+                             "lone-working visit.") from None
 
 
 def _active_holds(session: Session) -> dict[str, RetentionHold]:
@@ -392,16 +401,22 @@ class DueActivity:
 
 def due_activity(session: Session, today: date,
                  holds: dict[str, RetentionHold] | None = None) -> list[DueActivity]:
-    """Every group session and training or consultancy record due on ``today`` (held
-    ``years_after_closure`` years ago or more), by the day held then id; held ones marked."""
+    """Every group session, training or consultancy record and visit linked to no case due
+    on ``today`` (held, or started, ``years_after_closure`` years ago or more), by that day
+    then id; held ones marked."""
     years = get_rule(session).years_after_closure
     holds = _active_holds(session) if holds is None else holds
     due: list[DueActivity] = []
     for record_id, kind, body in session.execute(
             select(HubRecord.record_id, HubRecord.kind, HubRecord.body).where(
-                HubRecord.kind.in_(ACTIVITY_KINDS), HubRecord.case_id.is_(None))):
+                HubRecord.kind.in_((*ACTIVITY_KINDS, VISIT_PLAN)),
+                HubRecord.case_id.is_(None))):
+        body = body if isinstance(body, dict) else {}
+        if kind == VISIT_PLAN and body.get("linked_case_id") is not None:
+            continue  # it goes with its case
         try:
-            held_on = date.fromisoformat(str((body or {}).get("held_on")))
+            held_on = (date.fromisoformat(str(body.get("held_on"))) if kind != VISIT_PLAN
+                       else datetime.fromisoformat(str(body.get("starts_at"))).date())
         except ValueError:
             continue  # a record the hub cannot read: never disposed of by guesswork
         since = anniversary(held_on, years)
@@ -586,7 +601,8 @@ def _referral_row(d: DueReferral) -> dict[str, Any]:
 
 
 _ACTIVITY_WORDS: Final = {"group_session": "group work",
-                          "professional_activity": "training or consultancy"}
+                          "professional_activity": "training or consultancy",
+                          VISIT_PLAN: "lone-working visit"}
 
 
 def _activity_row_json(d: DueActivity) -> dict[str, Any]:
@@ -632,7 +648,8 @@ def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
     if result.activity_due:
         first, last = result.activity_due[0], result.activity_due[-1]
         n = len(result.activity_due)
-        print(f"DUE\tgroup work and training\t{n} record{'s' if n != 1 else ''} held from "
+        print(f"DUE\tgroup work, training and visits\t{n} record{'s' if n != 1 else ''} "
+              "held from "
               f"{first.held_on.isoformat()} to {last.held_on.isoformat()}\t"
               f"{result.rule.years_after_closure} years after they were held\t"
               "dispose of them with `spoke-hub retention dispose-activity`")

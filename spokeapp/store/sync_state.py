@@ -1430,12 +1430,18 @@ class SyncStore:
         referral unless another case (or, for the young person, another referral) here uses
         them, and visit plans linked to it with the visit's records. The hub names a disposed
         referral that never became a case the same way, by its id: then its young person
-        goes with it on the same terms (:meth:`_referral_targets`)."""
+        goes with it on the same terms (:meth:`_referral_targets`); group work, training and a
+        visit linked to no case (retention) by their own ids, a visit with its records."""
         targets, _case = self._purge_targets(
             db, PulledRecord(0, case_id, "case", "purge", case_id, None, None)
         )
         targets.add(case_id)
         targets |= self._referral_targets(db, case_id)
+        if db.execute("SELECT 1 FROM records WHERE id = ? AND kind = 'visit_plan'",
+                      (case_id,)).fetchone() is not None:
+            # A visit linked to no case, past the retention rule: its plan names it, and its
+            # check-ins, alarms and alerts go with it.
+            targets |= self._visit_ids(db, case_id)
         targets.update(
             str(r[0]) for r in db.execute(
                 "SELECT record_id FROM changes "

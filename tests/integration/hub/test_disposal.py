@@ -11,6 +11,7 @@ not over or its welfare debrief is not done. Erasure requests are carried out th
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -746,6 +747,24 @@ def _activity(tag: str, held_on: date, *, training: bool = False
                         notes=f"Notes{tag}Zq named in passing.")
 
 
+def _escalated(hub: RunningHub, visit_id: str) -> None:
+    """Let the hub's escalation of an overdue visit happen now: tick a watcher of our own
+    until the visit's alerts are stored and no watcher holds it (the hub's own may be the
+    one that does it; both run the same rounds)."""
+    watcher = Watcher(hub.engine, clock=hub.clock)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        watcher.tick()
+        with Session(hub.engine) as s:
+            watch = s.get(LoneWorkingWatch, visit_id)
+            alerts = s.scalar(select(func.count()).select_from(LoneWorkingRecord).where(
+                LoneWorkingRecord.visit_id == visit_id,
+                LoneWorkingRecord.kind == "escalation_alert"))
+        if watch is not None and watch.claimed_by is None and alerts:
+            return
+    raise AssertionError(f"visit {visit_id} was not escalated")
+
+
 def test_group_work_and_training_past_the_rule_are_disposed_of_everywhere(
         hub: RunningHub, world: World, capsys: pytest.CaptureFixture[str]) -> None:
     """Group work and training have no case, but their notes may name young people and
@@ -756,38 +775,61 @@ def test_group_work_and_training_past_the_rule_are_disposed_of_everywhere(
     held = _activity("GroupHeld", date(2014, 2, 2))
     recent = _activity("GroupNew", date(2021, 6, 1))
     world.worker.push_records(old, trained, held, recent)
+    # Lone-working visits linked to no case: one ended in 2015, one never ended (nobody
+    # stood it down: it waits), one linked to a case (it goes with the case, not here).
+    ended = visit_plan(world.worker.user_id, datetime(2015, 3, 2, 15, 0, tzinfo=UTC),
+                       location="PlaceVisitOldZq", buddy_name="BuddyVisitOldZq")
+    never = visit_plan(world.worker.user_id, datetime(2015, 4, 2, 15, 0, tzinfo=UTC),
+                       location="PlaceVisitOpenZq")
+    linked = _ended_visit(world.worker, world.kept, "VisitLinked",
+                          datetime(2014, 3, 11, 15, 0, tzinfo=UTC))
+    world.worker.push_records(
+        ended, CheckIn(id=new_id(), visit_id=ended.id, kind=CheckInKind.SAFE,
+                       at=datetime(2015, 3, 2, 15, 30, tzinfo=UTC)),
+        CheckIn(id=new_id(), visit_id=ended.id, kind=CheckInKind.END_VISIT,
+                at=datetime(2015, 3, 2, 16, 30, tzinfo=UTC)),
+        never)
+    _escalated(hub, never.id)  # before the figures are read: the hub's watch does it anyway
     for laptop in (world.worker, world.supervisor, world.other):
         laptop.pull_all()
-    gone = ["TopicGroupOldZq", "NotesGroupOldZq", "TopicTrainOldZq", "NotesTrainOldZq"]
-    stay = ["TopicGroupHeldZq", "NotesGroupHeldZq", "TopicGroupNewZq", "NotesGroupNewZq"]
+    gone = ["TopicGroupOldZq", "NotesGroupOldZq", "TopicTrainOldZq", "NotesTrainOldZq",
+            "PlaceVisitOldZq", "BuddyVisitOldZq"]
+    stay = ["TopicGroupHeldZq", "NotesGroupHeldZq", "TopicGroupNewZq", "NotesGroupNewZq",
+            "PlaceVisitOpenZq", *_visit_markers("VisitLinked")]
     assert _scan(hub, gone + stay) == set(gone + stay)
     before = _report(world.supervisor)
     counts = {key: count for key, count, _ in before}
     assert (counts["groups.sessions"], counts["professionals.trained"]) == (2, 7)
+    assert (counts["lone.visits"], counts["lone.check_ins"]) == (3, 4)
+    code, _, err = _cli(hub, capsys, "retention", "hold", linked.id, "--reason",
+                        "Fictional: a visit the case still needs.")
+    assert code == 2 and f"linked to case {world.kept.id}: it goes with the case" in err
     code, _, err = _cli(hub, capsys, "retention", "hold", held.id, "--reason",
                         "Fictional inquiry asked for the 2014 group notes.")
     assert code == 0, err
     # Not due yet on the day before the sixth anniversary of the later one.
     code, _, err = _cli(hub, capsys, "retention", "dispose-activity", "--as-of", "2020-04-30")
-    assert code == 2 and "No group work or training is due" in err
+    assert code == 2 and "No group work, training or lone-working visit is due" in err
 
     code, out, err = _cli(hub, capsys, "retention", "review", "--as-of", "2026-12-01")
 
     assert code == 0, err
-    assert ("DUE\tgroup work and training\t2 records held from 2014-05-01 to 2015-01-10\t"
-            "6 years after they were held") in out
+    assert ("DUE\tgroup work, training and visits\t4 records held from 2014-05-01 to "
+            "2015-04-02\t6 years after they were held") in out
     assert f"HELD\tgroup work\trecord {held.id} held on 2014-02-02" in out
     assert "Topic" not in out and "Notes" not in out  # ids and days only
     code, out, err = _cli(hub, capsys, "retention", "dispose-activity", "--as-of", "2026-12-01")
     assert code == 0, err
-    assert "Disposed of 2 group work and training records" in out
+    assert "Disposed of 5 group work, training and lone-working records" in out
+    assert "(1 visit)" in out and "1 visit due is not over yet" in out
     assert "every laptop (4 people)" in out and "cleaned" in out
     assert _scan(hub, gone + stay) == set(stay)
     assert _report(world.supervisor) == before  # the figures for 2014-15 stand
     for laptop in (world.worker, world.supervisor, world.other):
         purges = {(c["case_id"], json.dumps(c["payload"])) for c in laptop.pull_all()
                   if c["op"] == "purge"}
-        assert purges == {(old.id, '{"disposed": true}'), (trained.id, '{"disposed": true}')}
+        assert purges == {(rid, '{"disposed": true}') for rid in (old.id, trained.id,
+                                                                    ended.id)}
     fresh = hub.laptop(world.worker.user_id, name="Test laptop, enrolled later")
     pulled = {c["record_id"] for c in fresh.pull_all() if c["op"] != "purge"}
     assert old.id not in pulled and held.id in pulled and recent.id in pulled
@@ -798,6 +840,11 @@ def test_group_work_and_training_past_the_rule_are_disposed_of_everywhere(
         assert s.get(HubRecord, old.id) is None
         detail = s.scalars(select(AuditEntry.detail).where(
             AuditEntry.action == "activity_disposed")).one()
-    assert detail.startswith("group_sessions=1;professional_activity=1;tombstones=8;residue=2")
+    assert detail.startswith("group_sessions=1;professional_activity=1;visits=1;records=5;"
+                             "tombstones=12;residue=5;")
+    assert detail.endswith(";visits_not_over=1")
+    with Session(hub.engine) as s:
+        assert s.get(LoneWorkingWatch, ended.id) is None
+        assert s.get(LoneWorkingWatch, never.id) is not None
     code, _, err = _cli(hub, capsys, "retention", "dispose-activity", "--as-of", "2026-12-01")
-    assert code == 2 and "No group work or training is due" in err
+    assert code == 2 and "(1 visits due are not over yet)" in err

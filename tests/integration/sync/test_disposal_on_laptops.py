@@ -335,7 +335,7 @@ def test_a_late_visit_of_a_disposed_case_leaves_the_supervisors_laptop_once_eras
     assert watch.found([place]) == set()
 
 
-def test_group_work_past_the_rule_leaves_every_laptop_that_held_it(
+def test_group_work_and_old_visits_past_the_rule_leave_every_laptop_that_held_them(
     hub: RunningHub, laptops: list[Laptop], tmp_path: Path
 ) -> None:
     worker = hub.admin.add_user("Test Worker A", "worker", "north")
@@ -351,8 +351,15 @@ def test_group_work_past_the_rule_leaves_every_laptop_that_held_it(
                           topic=f"Fictional talk {mark()}", young_people_reached=8)
     work.book.save(old, finalise=True)
     work.book.save(recent, finalise=True)
+    start = datetime(2015, 3, 2, 15, 0, tzinfo=UTC)  # a visit linked to no case, ended
+    visit = visit_plan(worker, start, location=f"Fictional hall {mark()}")
+    work.book.save(visit, finalise=True)
+    for kind, minutes in ((CheckInKind.SAFE, 30), (CheckInKind.END_VISIT, 90)):
+        work.book.save(CheckIn(id=new_id(), visit_id=visit.id, kind=kind,
+                               at=start + timedelta(minutes=minutes)), finalise=True)
     assert work.engine.sync_once().ok and watch.engine.sync_once().ok
     assert watch.found(mark.made) == set(mark.made)
+    assert len(watch.book.records("check_in")) == 2
     with DbSession(hub.admin.engine) as db, db.begin():
         lock_writes(db)
         dispose_activity(db, FAR_FUTURE.replace(year=2026))
@@ -362,5 +369,7 @@ def test_group_work_past_the_rule_leaves_every_laptop_that_held_it(
         result = laptop.engine.sync_once()
         assert result.ok and result.scrubbed
         assert [r.record.id for r in laptop.book.records("group_session")] == [recent.id]
+        assert laptop.book.records("visit_plan") == []
+        assert laptop.book.records("check_in") == []  # the visit's records went with it
         assert laptop.found(mark.made) == {mark.made[2]}  # the recent one's topic only
         assert laptop.book.search_notes("Fictional notes") == []
