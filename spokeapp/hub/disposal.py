@@ -488,7 +488,7 @@ def _erase(session: Session, subject_id: str, subject: str, rows: list[HubRecord
         for offset, row in enumerate(moved):
             row.seq = last - len(moved) + 1 + offset
             row.hub_time = stamp
-    users = _purge_everyone(session, case_id, stamp)
+    users = _purge_everyone(session, [case_id], stamp)
     basis = RETENTION if request_id is None else ERASURE_REQUEST
     session.add(Disposal(case_id=case_id, subject=subject, disposed_at=stamp,
                          disposed_by=actor, basis=basis, request_id=request_id,
@@ -519,16 +519,19 @@ def _delete_rows(session: Session, case_id: str, rows: list[HubRecord]) -> list[
     return erased
 
 
-def _purge_everyone(session: Session, case_id: str, stamp: str) -> list[str]:
-    """A disposal purge of ``case_id`` for every user of the hub (any laptop may have held
-    it); returns the users."""
+def _purge_everyone(session: Session, ids: list[str], stamp: str, *,
+                    disposed: bool = True) -> list[str]:
+    """A purge of each of ``ids`` (a disposal purge, or with ``disposed`` False the purge of
+    a restriction) for every user of the hub: any laptop may have held it. Consecutive seqs,
+    id by id; returns the users."""
     users = list(session.scalars(select(User.id).order_by(User.id)))
-    if users:
-        last = reserve_seqs(session, len(users))
+    purges = [(subject, user_id) for subject in ids for user_id in users]
+    if purges:
+        last = reserve_seqs(session, len(purges))
         session.add_all(
-            HubTombstone(seq=last - len(users) + 1 + i, user_id=user_id, case_id=case_id,
-                         hub_time=stamp, disposed=True)
-            for i, user_id in enumerate(users))
+            HubTombstone(seq=last - len(purges) + 1 + i, user_id=user_id, case_id=subject,
+                         hub_time=stamp, disposed=disposed)
+            for i, (subject, user_id) in enumerate(purges))
     return users
 
 
@@ -583,15 +586,8 @@ def dispose_activity(session: Session, today: date, *, actor: str = CLI_ACTOR,
              if isinstance(row.body, dict) else row.record_id for row in visit_rows}
     session.add_all(DisposedRecord(record_id=rid, case_id=owner.get(rid, rid))
                     for rid in erased)
-    users = list(session.scalars(select(User.id).order_by(User.id)))
     stamp = iso(utc_now())
-    purges = [(rid, user_id) for rid in named for user_id in users]
-    if purges:
-        last = reserve_seqs(session, len(purges))
-        session.add_all(
-            HubTombstone(seq=last - len(purges) + 1 + i, user_id=user_id, case_id=rid,
-                         hub_time=stamp, disposed=True)
-            for i, (rid, user_id) in enumerate(purges))
+    users = _purge_everyone(session, named, stamp)
     in_visit = collections.Counter(owner.values())
     records_of = {rid: in_visit.get(rid, 1) for rid in named}
     session.add_all(Disposal(case_id=rid, subject=ACTIVITY, disposed_at=stamp,
@@ -602,11 +598,11 @@ def dispose_activity(session: Session, today: date, *, actor: str = CLI_ACTOR,
           f"group_sessions={kinds.count('group_session')};"
           f"professional_activity={kinds.count('professional_activity')};"
           f"visits={len(visits)};records={len(erased)};"
-          f"tombstones={len(purges)};residue={residue};as_of={today.isoformat()}"
+          f"tombstones={len(named) * len(users)};residue={residue};as_of={today.isoformat()}"
           + (f";visits_not_over={len(waiting)}" if waiting else ""))
     session.flush()
     log.info("activity disposed of: %d records erased, %d tombstones", len(erased),
-             len(purges))
+             len(named) * len(users))
     return DisposalResult("hub", len(erased), 0, len(users), residue, RETENTION, None,
                           len(visits), ACTIVITY, len(waiting))
 
@@ -658,7 +654,7 @@ def _dispose_late_visits(session: Session, done: Disposal, visits: list[str], *,
     residue = _visit_residue(session, rows, ids)
     _drop_watch(session, visits)
     erased = _delete_rows(session, done.case_id, rows)
-    users = _purge_everyone(session, done.case_id, iso(utc_now()))
+    users = _purge_everyone(session, [done.case_id], iso(utc_now()))
     done.records += len(erased)
     audit(session, actor, "late_visits_disposed", done.case_id,
           f"visits={len(visits)};records={len(erased)};tombstones={len(users)};"
@@ -722,14 +718,7 @@ def restrict(session: Session, case_id: str, *, actor: str = CLI_ACTOR,
     if hub_case.restricted:
         raise DisposalError(f"Case {case_id} is already restricted; nothing changed.")
     hub_case.restricted = True
-    users = list(session.scalars(select(User.id).order_by(User.id)))
-    now = iso(utc_now())
-    if users:
-        last = reserve_seqs(session, len(users))
-        session.add_all(
-            HubTombstone(seq=last - len(users) + 1 + i, user_id=user_id, case_id=case_id,
-                         hub_time=now, disposed=False)
-            for i, user_id in enumerate(users))
+    users = _purge_everyone(session, [case_id], iso(utc_now()), disposed=False)
     audit(session, actor, "case_restricted", case_id, f"tombstones={len(users)}"
           + ("" if request_id is None else f";request={request_id}"))
     return Restriction(case_id, True, len(users), 0)

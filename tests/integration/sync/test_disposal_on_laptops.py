@@ -301,14 +301,21 @@ def test_a_visit_under_way_outlives_its_disposed_case_until_it_is_over_and_sent(
     assert work.found([place]) == set()
 
 
-def test_a_late_visit_of_a_disposed_case_leaves_the_supervisors_laptop_once_erased(
-    hub: RunningHub, laptops: list[Laptop], tmp_path: Path
-) -> None:
+def _worker_and_supervisor(hub: RunningHub, laptops: list[Laptop], tmp_path: Path
+                           ) -> tuple[str, Laptop, Laptop]:
+    """Team north's worker (their id and laptop) and their supervisor's laptop."""
     worker = hub.admin.add_user("Test Worker A", "worker", "north")
     supervisor = hub.admin.add_user("Test Supervisor B", "supervisor", "north")
     work = Laptop(hub, tmp_path, worker, "work-laptop")
     watch = Laptop(hub, tmp_path, supervisor, "supervisor-laptop")
     laptops += [work, watch]
+    return worker, work, watch
+
+
+def test_a_late_visit_of_a_disposed_case_leaves_the_supervisors_laptop_once_erased(
+    hub: RunningHub, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    worker, work, watch = _worker_and_supervisor(hub, laptops, tmp_path)
     gone = Markers("L")
     disposed = _write_case(work.book, worker, gone, date(2007, 11, 29))
     _close(work.book, disposed)
@@ -338,11 +345,7 @@ def test_a_late_visit_of_a_disposed_case_leaves_the_supervisors_laptop_once_eras
 def test_group_work_and_old_visits_past_the_rule_leave_every_laptop_that_held_them(
     hub: RunningHub, laptops: list[Laptop], tmp_path: Path
 ) -> None:
-    worker = hub.admin.add_user("Test Worker A", "worker", "north")
-    supervisor = hub.admin.add_user("Test Supervisor B", "supervisor", "north")
-    work = Laptop(hub, tmp_path, worker, "work-laptop")
-    watch = Laptop(hub, tmp_path, supervisor, "supervisor-laptop")
-    laptops += [work, watch]
+    worker, work, watch = _worker_and_supervisor(hub, laptops, tmp_path)
     mark = Markers("G")
     old = GroupSession(id=new_id(), held_on=date(2014, 5, 1), setting=GroupSetting.SCHOOL,
                        topic=f"Fictional talk {mark()}", young_people_reached=8,
