@@ -563,8 +563,11 @@ def dispose_activity(session: Session, today: date, *, actor: str = CLI_ACTOR,
     if session.get_bind().dialect.name == "sqlite":
         session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
     rows = list(session.scalars(select(HubRecord).where(
-        HubRecord.record_id.in_([d.record_id for d in due if d.kind != PLAN_KIND]))))
+        HubRecord.record_id.in_([d.record_id for d in due]))))
+    # A visit's records through its index, and its plan whether or not the index has it.
     visit_rows = _visit_rows(session, visits)
+    visit_rows += [row for row in rows if row.kind == PLAN_KIND and row not in visit_rows]
+    rows = [row for row in rows if row.kind != PLAN_KIND]
     ids = {r.record_id: str(uuid.uuid4()) for r in rows + visit_rows}
     residue = _visit_residue(session, visit_rows, ids)
     for row in rows:
