@@ -106,6 +106,9 @@ def create_enrolment_code(session: Session, user_id: str, clock: Clock = utc_now
     user = session.get(User, user_id)
     if user is None:
         raise HubError(404, "unknown_user", f"No user with id {user_id}.")
+    if user.left_at is not None:
+        raise HubError(409, "user_left", f"{user_id} left on {user.left_at[:10]} (spoke-hub "
+                                         "user leave): no laptop is enrolled for them.")
     code = new_enrolment_code()
     now = clock()
     session.add(
@@ -144,6 +147,9 @@ def reassign_case(
     worker = session.get(User, worker_id)
     if worker is None or worker.role == ADMIN:
         raise HubError(404, "unknown_worker", f"No worker or supervisor with id {worker_id}.")
+    if worker.left_at is not None:
+        raise HubError(409, "user_left", f"{worker_id} left on {worker.left_at[:10]}: give "
+                                         "the case to someone still here.")
     before = case_audience(session, case.key_worker, case.team)
     case.key_worker = worker.id
     case.team = worker.team

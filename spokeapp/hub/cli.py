@@ -49,6 +49,7 @@ from spokeapp.hub import (
     audit_view,
     backup,
     doctor,
+    leavers,
     logs,
     releases,
     retention,
@@ -694,6 +695,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--team", default=None)
     p.set_defaults(run=cmd_user_add)
     roster.register_user_list(user, common, _settings)  # issue 19: find a person by name
+    leavers.register(user, common, _settings)  # someone leaves: cases, laptops, enrolment
 
     case = commands.add_parser("case", help="cases").add_subparsers(dest="action", required=True)
     p = case.add_parser("assign", parents=[common], help="give a case to another worker")

@@ -47,6 +47,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     team: Mapped[str | None] = mapped_column(String(100), index=True)
     created_at: Mapped[str] = mapped_column(String(40))
+    #: When they left the service (``spoke-hub user leave``, migration 0015); None while here.
+    left_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
 
 class Device(Base):

@@ -24,7 +24,7 @@ from spokeapp.hub.commands import Settings, bind, open_session
 from spokeapp.hub.models import Device, HubCase, User
 from spokeapp.hub.scope import ADMIN, ROLES, SUPERVISOR, WORKER
 
-ACTIVE, NOT_ENROLLED, REVOKED = "active", "not enrolled", "revoked"
+ACTIVE, NOT_ENROLLED, REVOKED, LEFT = "active", "not enrolled", "revoked", "left"
 #: Within a team: administrators, then supervisors, then workers.
 _ROLE_ORDER = {ADMIN.value: 0, SUPERVISOR.value: 1, WORKER.value: 2}
 
@@ -80,7 +80,8 @@ def people(session: Session, team: str | None = None,
         mine = devices.get(user.id, {})
         total = sum(mine.values())
         active = mine.get("active", 0)
-        status = ACTIVE if active else (REVOKED if total else NOT_ENROLLED)
+        status = (LEFT if user.left_at is not None else ACTIVE if active
+                  else REVOKED if total else NOT_ENROLLED)
         found.append(Person(
             id=user.id, name=user.name, role=user.role, team=user.team, status=status,
             devices=total, devices_active=active, devices_retired=mine.get("retired", 0),
@@ -94,7 +95,8 @@ def teams(session: Session) -> list[Team]:
     """Every team named on a person or a case, by name."""
     members: dict[str, dict[str, int]] = {}
     for name, role, count in session.execute(
-        select(User.team, User.role, func.count()).where(User.team.is_not(None))
+        select(User.team, User.role, func.count())
+        .where(User.team.is_not(None), User.left_at.is_(None))  # members still here
         .group_by(User.team, User.role)
     ):
         members.setdefault(name or "", {})[role] = count
