@@ -109,11 +109,17 @@ from spokeapp.hub.models import (
     LoneWorkingRecord,
     LoneWorkingWatch,
     ReportResidue,
+    RestrictedRecord,
     RetentionHold,
     SubjectRequest,
     User,
 )
-from spokeapp.hub.retention import RetentionError, disposal_blockers, due_activity
+from spokeapp.hub.retention import (
+    RetentionError,
+    disposal_blockers,
+    due_activity,
+    uncased_referral,
+)
 from spokeapp.hub.security import iso, utc_now
 
 __all__ = [
@@ -467,6 +473,9 @@ def _dispose_referral(session: Session, referral: HubRecord, *, actor: str,
         session.add(ReportResidue(worker=referral.author_user, kind=referral.kind,
                                   body=residue_body(record, ids)))
         residue = 1
+    # A restriction ends with what it restricted (a young person kept stays, unrestricted).
+    session.execute(delete(RestrictedRecord).where(
+        RestrictedRecord.referral_id == referral.record_id))
     return _erase(session, referral.record_id, "referral", rows, [], residue, actor=actor,
                   request_id=request_id, visits=0)
 
@@ -699,6 +708,8 @@ class Restriction:
     restricted: bool
     tombstones: int
     records: int
+    #: "case", or "referral" for a referral that never became a case.
+    subject: str = "case"
 
 
 def _hub_case(session: Session, case_id: str) -> HubCase:
@@ -710,6 +721,68 @@ def _hub_case(session: Session, case_id: str) -> HubCase:
     return hub_case
 
 
+def _uncased_referral(session: Session, referral_id: str) -> HubRecord | None:
+    """The referral ``referral_id`` if it is on the hub and no case names it."""
+    if session.get(HubCase, referral_id) is not None:
+        return None
+    return uncased_referral(session, referral_id)
+
+
+def _restricted_rows(session: Session, referral: HubRecord) -> list[HubRecord]:
+    """What a restriction of a referral with no case keeps off the laptops: the referral, the
+    documents attached to it, and its young person unless a case uses them (a case's young
+    person is the case's; a restriction of them is the case's restriction)."""
+    rows = [referral]
+    person_id = referral.body.get("young_person_id")
+    person = session.get(HubRecord, person_id) if isinstance(person_id, str) else None
+    if person is not None and person.kind == "young_person" and person.case_id is None:
+        rows.append(person)
+    return rows + referral_documents(session, rows)
+
+
+def _restrict_referral(session: Session, referral: HubRecord, *, actor: str,
+                       request_id: int | None) -> Restriction:
+    """Restrict a referral that never became a case: its records (:func:`_restricted_rows`)
+    are kept on the hub but no laptop pulls or pushes them (``hub_restricted_records``); an
+    ordinary purge of the referral's id for every user takes them off every laptop."""
+    referral_id = referral.record_id
+    if session.scalar(select(RestrictedRecord.record_id).where(
+            RestrictedRecord.referral_id == referral_id).limit(1)) is not None:
+        raise DisposalError(f"Referral {referral_id} is already restricted; nothing changed.")
+    stamp = iso(utc_now())
+    rows = _restricted_rows(session, referral)
+    held = set(session.scalars(select(RestrictedRecord.record_id).where(
+        RestrictedRecord.record_id.in_([r.record_id for r in rows]))))
+    session.add_all(RestrictedRecord(record_id=r.record_id, referral_id=referral_id,
+                                     restricted_at=stamp)
+                    for r in rows if r.record_id not in held)
+    users = _purge_everyone(session, [referral_id], stamp, disposed=False)
+    audit(session, actor, "referral_restricted", referral_id,
+          f"records={len(rows)};tombstones={len(users)}"
+          + ("" if request_id is None else f";request={request_id}"))
+    return Restriction(referral_id, True, len(users), len(rows), "referral")
+
+
+def _lift_referral(session: Session, referral: HubRecord, *, actor: str) -> Restriction:
+    """Lift the restriction of a referral with no case: its records get new sequence numbers,
+    so the laptops whose scope holds them pull them again."""
+    referral_id = referral.record_id
+    restricted = list(session.scalars(select(RestrictedRecord.record_id).where(
+        RestrictedRecord.referral_id == referral_id)))
+    if not restricted:
+        raise DisposalError(f"Referral {referral_id} is not restricted; nothing changed.")
+    session.execute(delete(RestrictedRecord).where(
+        RestrictedRecord.referral_id == referral_id))
+    rows = list(session.scalars(select(HubRecord).where(HubRecord.record_id.in_(restricted))
+                                .order_by(HubRecord.seq)))
+    if rows:
+        last = reserve_seqs(session, len(rows))
+        for offset, row in enumerate(rows):
+            row.seq = last - len(rows) + 1 + offset
+    audit(session, actor, "referral_restriction_lifted", referral_id, f"records={len(rows)}")
+    return Restriction(referral_id, False, 0, len(rows), "referral")
+
+
 def restrict(session: Session, case_id: str, *, actor: str = CLI_ACTOR,
              request_id: int | None = None) -> Restriction:
     """Restrict the case (a restriction request, UK GDPR article 18): the hub keeps every
@@ -717,6 +790,9 @@ def restrict(session: Session, case_id: str, *, actor: str = CLI_ACTOR,
     :func:`lift_restriction`; every user gets an ordinary purge, so it leaves every laptop
     at the next sync. Call under ``ledger.lock_writes``. DisposalError if already
     restricted, disposed of or unknown (nothing changed)."""
+    referral = _uncased_referral(session, case_id)
+    if referral is not None:
+        return _restrict_referral(session, referral, actor=actor, request_id=request_id)
     hub_case = _hub_case(session, case_id)
     if hub_case.restricted:
         raise DisposalError(f"Case {case_id} is already restricted; nothing changed.")
@@ -732,6 +808,9 @@ def lift_restriction(session: Session, case_id: str, *,
     """Lift a restriction: the case's records get new sequence numbers, so the laptops whose
     scope holds it pull it again at their next sync. Call under ``ledger.lock_writes``.
     DisposalError if not restricted, disposed of or unknown (nothing changed)."""
+    referral = _uncased_referral(session, case_id)
+    if referral is not None:
+        return _lift_referral(session, referral, actor=actor)
     hub_case = _hub_case(session, case_id)
     if not hub_case.restricted:
         raise DisposalError(f"Case {case_id} is not restricted; nothing changed.")
@@ -787,11 +866,11 @@ def _run(args: argparse.Namespace, settings: Settings, change: Any) -> int:
     assert isinstance(engine, Engine)
     if isinstance(result, Restriction):
         engine.dispose()
-        print(f"Case {result.case_id} is restricted: the hub keeps it, and it leaves every "
-              "laptop at its next sync; nothing of it is pulled or pushed until "
-              "`spoke-hub requests lift-restriction`." if result.restricted else
-              f"Lifted the restriction on case {result.case_id}: its holders' laptops pull "
-              f"its {result.records} records again at their next sync.")
+        print(f"{result.subject.capitalize()} {result.case_id} is restricted: the hub keeps "
+              "it, and it leaves every laptop at its next sync; nothing of it is pulled or "
+              "pushed until `spoke-hub requests lift-restriction`." if result.restricted else
+              f"Lifted the restriction on {result.subject} {result.case_id}: its holders' "
+              f"laptops pull its {result.records} records again at their next sync.")
         return 0
     if result.subject == ACTIVITY:
         print(f"Disposed of {result.records} group work, training and lone-working record"

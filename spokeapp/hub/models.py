@@ -415,6 +415,17 @@ class DisposedRecord(Base):
     case_id: Mapped[str] = mapped_column(ID, index=True)
 
 
+class RestrictedRecord(Base):
+    """A record a restriction request about a referral that never became a case keeps off
+    every laptop (migration 0016): the referral, its young person, its documents. The hub
+    keeps them; no laptop pulls or pushes them until the restriction is lifted."""
+
+    __tablename__ = "hub_restricted_records"
+    record_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    referral_id: Mapped[str] = mapped_column(ID, index=True)
+    restricted_at: Mapped[str] = mapped_column(String(40))
+
+
 class ReportResidue(Base):
     """What a disposed case added to the report figures (migration 0010): one of its
     report-relevant records reduced to dates, categories and numbers, every text emptied and

@@ -47,6 +47,7 @@ from spokeapp.hub.models import (
     HubChange,
     HubRecord,
     LoneWorkingRecord,
+    RestrictedRecord,
     SubjectRequest,
     User,
 )
@@ -294,6 +295,11 @@ def check_may_read_referral(session: Session, actor: Actor, referral_id: str) ->
     if uncased_referral(session, referral_id) is None:
         raise HubError(409, "referral_has_case",
                        "This referral became a case: make the case's file, which holds it.")
+    if actor.role != ADMIN and session.scalar(select(RestrictedRecord.record_id).where(
+            RestrictedRecord.referral_id == referral_id).limit(1)) is not None:
+        raise HubError(409, "case_restricted",
+                       "This referral is restricted (a restriction request): only an "
+                       "administrator can make its file until the restriction is lifted.")
     return row
 
 

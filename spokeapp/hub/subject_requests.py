@@ -165,12 +165,9 @@ def add_request(session: Session, *, kind: str, case_id: str | None = None, rece
     (nothing changed) for an unknown kind, requester, case or referral, a receipt day in the
     future or before 2000, or a request about a referral the hub cannot carry out.
 
-    *Decision:* about a referral that never became a case, access, erasure and rectification
-    requests are recorded: ``requests bundle`` makes the referral's file, the hub carries out
-    an erasure (``requests carry-out``), and the referral's author corrects it in the app.
-    Restriction works on cases (it takes a case off the laptops), so a restriction request
-    about a referral is refused with what to do instead rather than recorded and left
-    undoable (docs/data-protection.md)."""
+    About a referral that never became a case every kind is recorded: ``requests bundle``
+    makes the referral's file, ``requests carry-out`` erases it or restricts it (its records
+    kept off every laptop), and the referral's author corrects it in the app."""
     if kind not in KINDS:
         raise SubjectRequestError(f"--kind must be one of {', '.join(KINDS)}.")
     if (case_id is None) == (referral_id is None):
@@ -185,7 +182,7 @@ def add_request(session: Session, *, kind: str, case_id: str | None = None, rece
         raise SubjectRequestError(f"--received must be on or after {EARLIEST.isoformat()}.")
     clean = _text(note, "--note", required=False)
     if referral_id is not None:
-        _check_referral(session, kind, referral_id)
+        _check_referral(session, referral_id)
         subject, subject_id = "referral", referral_id
     else:
         assert case_id is not None
@@ -205,9 +202,8 @@ def add_request(session: Session, *, kind: str, case_id: str | None = None, rece
     return row
 
 
-def _check_referral(session: Session, kind: str, referral_id: str) -> None:
-    """A request about a referral may be recorded: it is on the hub with no case, and of a
-    kind the hub can see through (see :func:`add_request`)."""
+def _check_referral(session: Session, referral_id: str) -> None:
+    """A request about a referral may be recorded: it is on the hub with no case."""
     from spokeapp.hub.retention import uncased_referral  # retention imports commands too
 
     if uncased_referral(session, referral_id) is None:
@@ -218,11 +214,6 @@ def _check_referral(session: Session, kind: str, referral_id: str) -> None:
             if case is None else
             f"Referral {referral_id} became a case: record the request with --case and the "
             "case's id; nothing recorded.")
-    if kind == "restriction":
-        raise SubjectRequestError(
-            "A restriction request about a referral that never became a case cannot be "
-            "carried out by the hub yet: record it in the organisation's own register "
-            "(docs/data-protection.md); nothing recorded.")
 
 
 def _get(session: Session, request_id: int) -> SubjectRequest:
@@ -378,8 +369,7 @@ def register(commands: Any, common: argparse.ArgumentParser, settings: Settings)
     about = p.add_mutually_exclusive_group(required=True)
     about.add_argument("--case", dest="case_id", metavar="CASE_ID", help="the case it is about")
     about.add_argument("--referral", dest="referral_id", metavar="REFERRAL_ID",
-                       help="a referral that never became a case (not for a restriction "
-                            "request)")
+                       help="a referral that never became a case")
     p.add_argument("--received", required=True, type=day, metavar="YYYY-MM-DD",
                    help="the day the request was received (not in the future)")
     p.add_argument("--from", dest="requester", choices=REQUESTERS,

@@ -1294,6 +1294,22 @@ class SyncStore:
                     targets.add(linked)
         return targets | self._attached(db, targets), case_id
 
+    def _restricted_referral_targets(self, db: Connection, referral_id: str) -> set[str]:
+        """What the hub keeps off the laptops when a referral with no case is restricted:
+        the referral, its documents, and its young person unless a case here is about them.
+        Empty if this casebook holds no such referral."""
+        row = db.execute("SELECT json_extract(body, '$.young_person_id') FROM records "
+                         "WHERE id = ? AND kind = 'referral'", (referral_id,)).fetchone()
+        if row is None:
+            return set()
+        targets = {referral_id}
+        if isinstance(row[0], str) and db.execute(
+                "SELECT 1 FROM records WHERE kind = 'case' "
+                "AND json_extract(body, '$.young_person_id') = ? LIMIT 1", (row[0],),
+        ).fetchone() is None:
+            targets.add(row[0])
+        return targets | self._attached(db, targets)
+
     @staticmethod
     def _referred_again(db: Connection, young_person_id: str, besides: set[str]) -> Any:
         """A row if a referral here other than ``besides`` is about the young person."""
@@ -1376,6 +1392,10 @@ class SyncStore:
         pushed: Mapping[str, int],
     ) -> tuple[int, int]:
         targets, case_id = self._purge_targets(db, item)
+        if not targets:
+            # A referral that never became a case, restricted on the hub: it is named by its
+            # own id, like a case.
+            targets = self._restricted_referral_targets(db, item.record_id)
         targets -= self._pushed_after(targets, item.seq, pushed)
         removed = held = 0
         db.execute("INSERT INTO sync_purging (flag) VALUES (1)")

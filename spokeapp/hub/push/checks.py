@@ -36,7 +36,7 @@ from spokeapp.domain.records import RECORD_TYPES, record_from_dict
 from spokeapp.hub import lone_working
 from spokeapp.hub.devices import MAY_PUSH, Caller, CallerDevice
 from spokeapp.hub.errors import HubError, out_of_scope
-from spokeapp.hub.models import ID, Device, Disposal, DisposedRecord, HubCase
+from spokeapp.hub.models import ID, Device, Disposal, DisposedRecord, HubCase, RestrictedRecord
 from spokeapp.hub.scope import ADMIN, Actor, can_see_case
 from spokeapp.hub.security import signature_valid
 from spokeapp.hub.supervision import check_supervision_kinds
@@ -450,7 +450,9 @@ def check_case(actor: Actor, case: HubCase | None, case_id: str) -> HubCase:
 def check_not_disposed(session: Session, fresh: list[CheckedChange]) -> None:
     """409 ``case_disposed`` (contract C3) when a new change writes a record of a case disposed
     of on the hub, or names one (its case, young person or referral): a laptop that has not
-    pulled the disposal yet must not put the young person's details back. The whole batch is
+    pulled the disposal yet must not put the young person's details back. 409
+    ``case_restricted`` likewise for a record a restriction request about a referral with no
+    case keeps off the laptops (``hub_restricted_records``). The whole batch is
     refused, like every push refusal; the message names the first such change and the case.
     The laptop pulls (the disposal purge erases the case there, unsent changes included) and
     pushes the rest again.
@@ -485,6 +487,19 @@ def check_not_disposed(session: Session, fresh: list[CheckedChange]) -> None:
                 f"Change {item.change.id} ({item.change.kind} {item.change.record_id}): "
                 f"{subject} {hit[1]} was disposed of on the hub. Pull to erase it from this "
                 "laptop; its changes cannot be pushed.",
+            )
+        held = session.execute(
+            select(RestrictedRecord.record_id, RestrictedRecord.referral_id).where(
+                RestrictedRecord.record_id.in_(ids[start:start + 500]))).first()
+        if held is not None:
+            # A referral with no case under a restriction request: like a restricted case.
+            item = fresh[named[held[0]]]
+            log.info("push refused: referral %s is restricted", held[1])
+            raise HubError(
+                409, "case_restricted",
+                f"Change {item.change.id} ({item.change.kind} {item.change.record_id}): "
+                f"referral {held[1]} is restricted on the hub (a restriction request): "
+                "nothing of it is pushed or pulled until the restriction is lifted.",
             )
 
 

@@ -703,9 +703,6 @@ def test_an_erasure_request_about_a_referral_with_no_case(
                        decision=ReferralDecision.WAITING_LIST, decided_on=date(2026, 11, 2))
     world.worker.push_records(waiting_person, waiting)
     add = ("requests", "add", "--kind", "erasure", "--received", "2026-11-20")
-    code, _, err = _cli(hub, capsys, "requests", "add", "--kind", "restriction", "--referral",
-                        recent.id, "--received", "2026-11-20")
-    assert code == 2 and "cannot be carried out by the hub yet" in err
     code, _, err = _cli(hub, capsys, *add, "--referral", world.gone_referral.id)
     assert code == 2 and "became a case: record the request with --case" in err
     assert _count(hub, SubjectRequest) == 0
@@ -848,3 +845,55 @@ def test_group_work_and_training_past_the_rule_are_disposed_of_everywhere(
         assert s.get(LoneWorkingWatch, never.id) is not None
     code, _, err = _cli(hub, capsys, "retention", "dispose-activity", "--as-of", "2026-12-01")
     assert code == 2 and "(1 visits due are not over yet)" in err
+
+
+def test_a_restriction_takes_a_declined_referral_off_every_laptop_until_lifted(
+        hub: RunningHub, world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    person, ref, markers = _declined(world.worker, "Restrict", dob=date(2011, 2, 3),
+                                     decided=date(2026, 11, 2))
+    letter = _letter(ref, "Letter from the school, fictional")
+    world.worker.push_records(letter)
+    ours = {ref.id, person.id, letter.id}
+    assert ours <= {c["record_id"] for c in world.supervisor.pull_all()}
+    world.worker.pull_all()
+    code, out, err = _cli(hub, capsys, "requests", "add", "--kind", "restriction",
+                          "--referral", ref.id, "--received", "2026-11-20")
+    assert code == 0, err
+    with Session(hub.engine) as s:
+        request_id = s.scalars(select(SubjectRequest.id)).one()
+
+    code, out, err = _cli(hub, capsys, "requests", "carry-out", str(request_id))
+
+    assert code == 0, err
+    assert f"Referral {ref.id} is restricted" in out
+    for laptop in (world.worker, world.supervisor):
+        purges = [(c["case_id"], c["payload"]) for c in laptop.pull_all() if c["op"] == "purge"]
+        assert purges == [(ref.id, None)]
+    fresh = hub.laptop(world.supervisor.user_id, name="Test laptop, enrolled later")
+    assert not ours & {c["record_id"] for c in fresh.pull_all() if c["op"] != "purge"}
+    # Nothing of it is pushed either: an edit, a new letter on it.
+    for change in (world.worker.change(replace(ref, reason="Edited while restricted.")),
+                   world.worker.change(_letter(ref, "Another fictional letter"))):
+        refused = world.worker.push(change)
+        assert refused.status_code == 409 and refused.json()["error"] == "case_restricted"
+    # The hub keeps it, and the officer (only) can still answer the young person from it.
+    assert _scan(hub, markers) == set(markers)
+    path = f"/v1/referrals/{ref.id}/file"
+    refused = world.supervisor.http.get(path, headers=world.supervisor.auth)
+    assert refused.status_code == 409 and refused.json()["error"] == "case_restricted"
+    admin = hub.laptop(hub.admin.add_user("Test Admin", "admin"))
+    assert admin.http.get(path, headers=admin.auth).status_code == 200
+    code, _, err = _cli(hub, capsys, "requests", "carry-out", str(request_id))
+    assert code == 2 and "cannot change again" in err
+
+    code, out, err = _cli(hub, capsys, "requests", "lift-restriction", ref.id)
+
+    assert code == 0, err
+    assert f"Lifted the restriction on referral {ref.id}" in out
+    assert ours <= {c["record_id"] for c in world.supervisor.pull_all()}
+    back = next(c for c in world.worker.pull_all() if c["record_id"] == ref.id)
+    edit = world.worker.change(replace(ref, reason="Edited after the restriction."),
+                               base_seq=back["seq"], base=back["payload"])
+    assert world.worker.push(edit).status_code == 200
+    code, _, err = _cli(hub, capsys, "requests", "lift-restriction", ref.id)
+    assert code == 2 and "not restricted" in err

@@ -23,9 +23,15 @@ from sqlalchemy.orm import Session as DbSession
 
 from spokeapp.crypto.keyfile import KeyFile
 from spokeapp.domain.ids import new_id
-from spokeapp.domain.records import CaseStatus, CheckIn, CheckInKind, SupervisionComment
+from spokeapp.domain.records import (
+    CaseStatus,
+    CheckIn,
+    CheckInKind,
+    ReferralDecision,
+    SupervisionComment,
+)
 from spokeapp.domain.records.casework import GroupSession, GroupSetting
-from spokeapp.hub.disposal import dispose, dispose_activity
+from spokeapp.hub.disposal import dispose, dispose_activity, lift_restriction, restrict
 from spokeapp.hub.disposal import scrub as scrub_hub
 from spokeapp.hub.ledger import lock_writes, max_seq, set_meta
 from spokeapp.hub.pull import META_BACKUP_COVERS
@@ -376,3 +382,40 @@ def test_group_work_and_old_visits_past_the_rule_leave_every_laptop_that_held_th
         assert laptop.book.records("check_in") == []  # the visit's records went with it
         assert laptop.found(mark.made) == {mark.made[2]}  # the recent one's topic only
         assert laptop.book.search_notes("Fictional notes") == []
+
+
+def test_a_restricted_referral_with_no_case_leaves_the_laptops_until_lifted(
+    hub: RunningHub, laptops: list[Laptop], tmp_path: Path
+) -> None:
+    _worker, work, watch = _worker_and_supervisor(hub, laptops, tmp_path)
+    mark = Markers("R")
+    person = young_person(3, reference=f"YP-{mark()}", name=f"Test {mark()}",
+                          date_of_birth=date(2012, 3, 4))
+    declined = referral(person, source_agency=f"Test {mark()} Council",
+                        reason=f"Fictional reason {mark()}",
+                        decision=ReferralDecision.DECLINED, decided_on=date(2026, 11, 2),
+                        decline_reason=f"Fictional {mark()}")
+    work.book.save(person)
+    work.book.save(declined)
+    assert work.engine.sync_once().ok and watch.engine.sync_once().ok
+    assert watch.found(mark.made) == set(mark.made)
+    with DbSession(hub.admin.engine) as db, db.begin():
+        lock_writes(db)
+        restrict(db, declined.id)
+
+    for laptop in (work, watch):
+        result = laptop.engine.sync_once()
+        assert result.ok and result.scrubbed
+        assert laptop.book.records("referral") == []
+        assert laptop.book.records("young_person") == []
+    # Gone from every byte of the supervisor's casebook. The worker's laptop keeps the copies
+    # it pushed until a hub backup holds them, as for a restricted or reassigned case
+    # (test_a_reassigned_cases_notes_leave_the_pushed_copies_once_a_hub_backup_holds_them).
+    assert watch.found(mark.made) == set()
+
+    with DbSession(hub.admin.engine) as db, db.begin():
+        lock_writes(db)
+        lift_restriction(db, declined.id)
+    assert watch.engine.sync_once().ok
+    assert [r.record.id for r in watch.book.records("referral")] == [declined.id]
+    assert [r.record.id for r in watch.book.records("young_person")] == [person.id]
