@@ -50,7 +50,14 @@ from spokeapp.hub.db import reading_session
 from spokeapp.hub.deps import Authorization, Caller
 from spokeapp.hub.errors import HubError
 from spokeapp.hub.ledger import among, lock_writes
-from spokeapp.hub.models import HubAttachment, HubAttachmentChunk, HubCase, HubRecord, User
+from spokeapp.hub.models import (
+    HubAttachment,
+    HubAttachmentChunk,
+    HubCase,
+    HubRecord,
+    RestrictedRecord,
+    User,
+)
 from spokeapp.hub.responses import ERROR_RESPONSES
 from spokeapp.hub.scope import Actor, can_see_case, can_see_uncased
 from spokeapp.hub.security import Clock, iso
@@ -93,18 +100,20 @@ def visible_sizes(session: Session, actor: Actor, sha256: str) -> list[int]:
     """The sizes declared by the records naming ``sha256`` that ``actor`` may see, oldest
     first (empty: the caller may see no record naming it). A cased record is seen as a pull
     sees it (its case in the caller's scope and not restricted); an uncased one by its
-    author."""
+    author, unless a restriction keeps it off the laptops."""
     rows = session.execute(
-        select(HubRecord.case_id, HubRecord.author_user, HubRecord.body)
+        select(HubRecord.record_id, HubRecord.case_id, HubRecord.author_user, HubRecord.body)
         .where(HubRecord.attachment_sha256 == sha256).order_by(HubRecord.seq)
     ).all()
     sizes: list[int] = []
-    for case_id, author, body in rows:
+    for record_id, case_id, author, body in rows:
         if case_id is not None:
             case = session.get(HubCase, case_id)
             seen = case is not None and not case.restricted and can_see_case(actor, case)
         else:
-            seen = can_see_uncased(actor, session.get(User, author))
+            # Not a document of a referral under a restriction request, as a pull leaves out.
+            seen = (can_see_uncased(actor, session.get(User, author))
+                    and session.get(RestrictedRecord, record_id) is None)
         size = body.get("size") if isinstance(body, dict) else None
         if seen and isinstance(size, int) and not isinstance(size, bool) and size > 0:
             sizes.append(size)

@@ -856,6 +856,8 @@ def test_a_restriction_takes_a_declined_referral_off_every_laptop_until_lifted(
     ours = {ref.id, person.id, letter.id}
     assert ours <= {c["record_id"] for c in world.supervisor.pull_all()}
     world.worker.pull_all()
+    status = f"/v1/attachments/{letter.sha256}"
+    assert world.supervisor.http.get(status, headers=world.supervisor.auth).status_code == 200
     code, out, err = _cli(hub, capsys, "requests", "add", "--kind", "restriction",
                           "--referral", ref.id, "--received", "2026-11-20")
     assert code == 0, err
@@ -871,6 +873,7 @@ def test_a_restriction_takes_a_declined_referral_off_every_laptop_until_lifted(
         assert purges == [(ref.id, None)]
     fresh = hub.laptop(world.supervisor.user_id, name="Test laptop, enrolled later")
     assert not ours & {c["record_id"] for c in fresh.pull_all() if c["op"] != "purge"}
+    assert world.supervisor.http.get(status, headers=world.supervisor.auth).status_code == 404
     # Nothing of it is pushed either: an edit, a new letter on it.
     for change in (world.worker.change(replace(ref, reason="Edited while restricted.")),
                    world.worker.change(_letter(ref, "Another fictional letter"))):
