@@ -721,6 +721,17 @@ def _hub_case(session: Session, case_id: str) -> HubCase:
     return hub_case
 
 
+def _pulled_again(session: Session, which: Any) -> list[HubRecord]:
+    """New sequence numbers, in their order, for the records ``which`` selects: the laptops
+    whose scope holds them pull them again at their next sync. Returns them."""
+    rows = list(session.scalars(select(HubRecord).where(which).order_by(HubRecord.seq)))
+    if rows:
+        last = reserve_seqs(session, len(rows))
+        for offset, row in enumerate(rows):
+            row.seq = last - len(rows) + 1 + offset
+    return rows
+
+
 def _uncased_referral(session: Session, referral_id: str) -> HubRecord | None:
     """The referral ``referral_id`` if it is on the hub and no case names it."""
     if session.get(HubCase, referral_id) is not None:
@@ -773,12 +784,7 @@ def _lift_referral(session: Session, referral: HubRecord, *, actor: str) -> Rest
         raise DisposalError(f"Referral {referral_id} is not restricted; nothing changed.")
     session.execute(delete(RestrictedRecord).where(
         RestrictedRecord.referral_id == referral_id))
-    rows = list(session.scalars(select(HubRecord).where(HubRecord.record_id.in_(restricted))
-                                .order_by(HubRecord.seq)))
-    if rows:
-        last = reserve_seqs(session, len(rows))
-        for offset, row in enumerate(rows):
-            row.seq = last - len(rows) + 1 + offset
+    rows = _pulled_again(session, HubRecord.record_id.in_(restricted))
     audit(session, actor, "referral_restriction_lifted", referral_id, f"records={len(rows)}")
     return Restriction(referral_id, False, 0, len(rows), "referral")
 
@@ -815,12 +821,7 @@ def lift_restriction(session: Session, case_id: str, *,
     if not hub_case.restricted:
         raise DisposalError(f"Case {case_id} is not restricted; nothing changed.")
     hub_case.restricted = False
-    rows = list(session.scalars(select(HubRecord).where(HubRecord.case_id == case_id)
-                                .order_by(HubRecord.seq)))
-    if rows:
-        last = reserve_seqs(session, len(rows))
-        for offset, row in enumerate(rows):
-            row.seq = last - len(rows) + 1 + offset
+    rows = _pulled_again(session, HubRecord.case_id == case_id)
     audit(session, actor, "case_restriction_lifted", case_id, f"records={len(rows)}")
     return Restriction(case_id, False, 0, len(rows))
 
