@@ -5,7 +5,7 @@ dispose-activity` after years of group work sends every laptop one purge per rec
 
 A fresh, encrypted casebook (SQLCipher, WAL, ``synchronous = FULL``, as the app opens it)
 takes ``--records`` pulled sessions (50 cases) and ``--purges`` pulled group sessions through
-``SyncStore.apply_page``, as a supervisor's laptop holds its team's work; then one page of
+``SyncStore.apply_page``, as a laptop holds its own and its team's work; then one page of
 ``--purges`` disposal purges (C1: ``{"disposed": true}``, one per group session, as the hub's
 pull sends them) is applied and timed: what the worker waits for in that sync. It checks that
 every group session went and every session stayed. Printed: seconds for the page, min /
@@ -26,29 +26,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _bench import Figures, check
-from pull_floor import WORKER, pages
+from pull_floor import WORKER, enrolled_casebook, pages
 
-from spokeapp.crypto.device_keys import DeviceKey
-from spokeapp.crypto.keyfile import FAST_KDF_FOR_TESTS
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records.casework import GroupSession, GroupSetting
-from spokeapp.store.casebook import Casebook
-from spokeapp.store.sync_state import HubAccount, PulledRecord, SyncStore
-from spokeapp.sync.protocol import GENESIS_HEAD
+from spokeapp.store.sync_state import PulledRecord
 
 
 def one_run(folder: Path, records: int, purges: int, rng: random.Random) -> float:
     """Seconds to apply the page of disposal purges."""
-    book, _recovery = Casebook.create(folder, "purge passphrase, not a secret", author=WORKER,
-                                      kdf=FAST_KDF_FOR_TESTS)
+    book, sync = enrolled_casebook(folder)
     try:
-        sync = SyncStore(book)
-        sync.save_enrolment(HubAccount(
-            hub_url="http://127.0.0.1:8470", cert_fingerprint=None, hub_id="hub",
-            hub_epoch="e1", device_id="purge-laptop", device_name="Purge laptop",
-            user_id=WORKER, user_name="Purge Worker", role="supervisor", team="north",
-            refresh_token="r" * 32, device_key=DeviceKey.generate().private_bytes(),
-            chain_head=GENESIS_HEAD, enrolled_at="2026-03-02T09:00:00+00:00"))
         batches = pages(records, rng)
         seq = batches[-1][-1].seq
         groups = [GroupSession(id=new_id(), held_on=date(2014, 5, 1),

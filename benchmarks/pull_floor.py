@@ -69,18 +69,25 @@ def pages(records: int, rng: random.Random) -> list[list[PulledRecord]]:
     return [rows[i:i + MAX_PULL_LIMIT] for i in range(0, len(rows), MAX_PULL_LIMIT)]
 
 
-def one_run(folder: Path, batches: list[list[PulledRecord]], notes_index: bool) -> float:
-    """Seconds to apply every page to a fresh, enrolled casebook."""
+def enrolled_casebook(folder: Path) -> tuple[Casebook, SyncStore]:
+    """A fresh, encrypted casebook as the app opens it, enrolled with a (fictional) hub, for
+    pulled pages to be applied to. The caller closes the casebook."""
     book, _recovery = Casebook.create(folder, "floor passphrase, not a secret",
                                       author=WORKER, kdf=FAST_KDF_FOR_TESTS)
+    sync = SyncStore(book)
+    sync.save_enrolment(HubAccount(
+        hub_url="http://127.0.0.1:8470", cert_fingerprint=None, hub_id="hub",
+        hub_epoch="e1", device_id="floor-laptop", device_name="Floor laptop",
+        user_id=WORKER, user_name="Floor Worker", role="worker", team=None,
+        refresh_token="r" * 32, device_key=DeviceKey.generate().private_bytes(),
+        chain_head=GENESIS_HEAD, enrolled_at="2026-03-02T09:00:00+00:00"))
+    return book, sync
+
+
+def one_run(folder: Path, batches: list[list[PulledRecord]], notes_index: bool) -> float:
+    """Seconds to apply every page to a fresh, enrolled casebook."""
+    book, sync = enrolled_casebook(folder)
     try:
-        sync = SyncStore(book)
-        sync.save_enrolment(HubAccount(
-            hub_url="http://127.0.0.1:8470", cert_fingerprint=None, hub_id="hub",
-            hub_epoch="e1", device_id="floor-laptop", device_name="Floor laptop",
-            user_id=WORKER, user_name="Floor Worker", role="worker", team=None,
-            refresh_token="r" * 32, device_key=DeviceKey.generate().private_bytes(),
-            chain_head=GENESIS_HEAD, enrolled_at="2026-03-02T09:00:00+00:00"))
         if not notes_index:  # inserts into the notes index go nowhere
             db = book._db()
             db.execute("DROP TABLE notes_fts")

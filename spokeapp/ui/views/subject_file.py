@@ -269,6 +269,13 @@ def write_files(pdf: Path, data: Path, bundle: Mapping[str, Any], recipient: str
 
 
 # --------------------------------------------------------------------------- the dialog
+def _choose_folder(parent: QWidget, folder: QLineEdit, title: str) -> None:
+    """Browse… beside a folder field: the chosen folder goes in the field (none: unchanged)."""
+    chosen = QFileDialog.getExistingDirectory(parent, title, folder.text())
+    if chosen:
+        folder.setText(chosen)
+
+
 class SubjectFileDialog(QDialog):
     """"File…": who the file is for, the lawful basis when consent does not cover them, and
     where to save it. ``saved`` carries the PDF's path once both files and the share record
@@ -403,10 +410,7 @@ class SubjectFileDialog(QDialog):
         self.message.clear_message()
 
     def _browse(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, tr("Save the file in"),
-                                                  self.folder.text())
-        if chosen:
-            self.folder.setText(chosen)
+        _choose_folder(self, self.folder, tr("Save the file in"))
 
     # ----------------------------------------------------------------- saving
     def problems(self) -> list[str]:
@@ -581,10 +585,7 @@ class HubFilePdfDialog(QDialog):
             self.source.setText(chosen)
 
     def _browse(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, tr("Save the PDF in"),
-                                                  self.folder.text())
-        if chosen:
-            self.folder.setText(chosen)
+        _choose_folder(self, self.folder, tr("Save the PDF in"))
 
     def problems(self) -> list[str]:
         """What stops the PDF being made, in the dialog's words."""
