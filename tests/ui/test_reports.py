@@ -325,7 +325,8 @@ def test_a_supervisors_team_report_is_counted_on_the_hub(qtbot: Any, tmp_path: P
         with book:
             engine = SyncEngine(book)
             engine.enrol(hub.base_url, hub.admin.enrolment_code(sup), "Test laptop")
-            page = ReportsPage(book, TaskRunner(), today=lambda: date(2026, 5, 15),
+            runner = TaskRunner()
+            page = ReportsPage(book, runner, today=lambda: date(2026, 5, 15),
                                account=engine.store.account(),
                                hub_report=lambda p, s: fetch_report(book, p, s))
             qtbot.addWidget(page)
@@ -338,6 +339,14 @@ def test_a_supervisors_team_report_is_counted_on_the_hub(qtbot: Any, tmp_path: P
             assert _table(page)["Declined"] == ("0", "0%")
             assert "Team team-x" in page.summary.text()
             assert page.csv_button.isEnabled()
+            # The organisation's name as the hub knows it fills the empty field and is kept.
+            # Its save runs on the task pool: the casebook closes only after it (as locking
+            # does in the app); before, it could land after the close ("The casebook is
+            # locked." in CI).
+            qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
+            organisation = page.organisation
+            assert organisation
+            assert book.setting(ORGANISATION_SETTING) == organisation
         # The hub gone: the page says so in plain words and offers the laptop's own copy.
         page.set_period(date(2026, 1, 1), date(2026, 3, 31))
         qtbot.waitUntil(lambda: "could not count" in page.message.text(), timeout=10_000)
