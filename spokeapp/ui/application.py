@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, qt_set_sequence_auto_mnemonic
 from PySide6.QtWidgets import QApplication
 
 from spokeapp.resources import resource_path
@@ -35,6 +35,11 @@ def _application() -> QApplication:
     app.setOrganizationName("Spoke")
     app.setDesktopFileName("spoke")
     app.setWindowIcon(application_icon())
+    # Alt+letter (the "&" letters of buttons and labels: "Raise &alarm (Alt+A)", "Chec&k in")
+    # on every system. Qt leaves them off on macOS, where the guides' Alt keys (the Option
+    # key there) would then do nothing, the alarm's included. Before any window is built:
+    # a button takes its letter when its text is set.
+    qt_set_sequence_auto_mnemonic(True)
     install_translation()  # Spoke's words through Qt's translators; dates in the system locale
     # Qt follows the system's light or dark scheme by itself, except the classic Windows style,
     # which cannot draw dark; Fusion can, so use it only in that case.

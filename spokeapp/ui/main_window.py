@@ -852,7 +852,7 @@ class MainWindow(QMainWindow):
         self.add_board()
 
     def add_board(self) -> BoardPage:
-        """Add the lone-working board page (at the end, Ctrl+N while N <= 9) and start it."""
+        """Add the lone-working board page (at the end, Ctrl+Shift+B) and start it."""
         from spokeapp.ui.views.board import BoardPage, team_names
 
         book = self.book

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
-from PySide6.QtGui import QFont, QFontDatabase, QPalette
+from PySide6.QtGui import QFont, QFontDatabase, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -29,6 +29,30 @@ from spokeapp.i18n import translator
 from spokeapp.present.passphrase import Strength, passphrase_strength
 
 tr = translator(__name__)
+
+#: The key the guides and the buttons name for "refresh" (the Team page, the Audit page, Sync
+#: now): the same on every system.
+REFRESH_KEY = "F5"
+
+
+def refresh_keys() -> list[QKeySequence]:
+    """F5, then this system's own Refresh keys (Qt's ``StandardKey.Refresh``: F5 on Windows
+    and KDE, Ctrl+R too on GNOME, Shift+Cmd+R and not F5 on a Mac), each once: a key bound
+    twice in one window does nothing at all."""
+    keys = [QKeySequence(REFRESH_KEY)]
+    for key in QKeySequence.keyBindings(QKeySequence.StandardKey.Refresh):
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def refresh_shortcut(parent: QWidget, activated: Callable[[], object]) -> QShortcut:
+    """One shortcut on ``parent`` for :func:`refresh_keys`: F5 does what its button says (the
+    label says "(F5)") on every system, a Mac's included, and the system's own key works too."""
+    shortcut = QShortcut(parent)
+    shortcut.setKeys(refresh_keys())
+    shortcut.activated.connect(activated)
+    return shortcut
 
 
 def rows_table(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QKeySequence, qt_set_sequence_auto_mnemonic
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from spokeapp.ui.application import ICON_SIZES, _application, application_icon
 
@@ -29,3 +30,27 @@ def test_every_window_carries_spokes_icon(qtbot: Any) -> None:
 def test_the_icon_is_what_the_linux_desktop_entry_names() -> None:
     assert not application_icon().isNull()
     assert "Icon=spoke\n" in DESKTOP_ENTRY.read_text(encoding="utf-8")
+
+
+def test_alt_letters_work_where_the_system_leaves_them_off(qtbot: Any) -> None:
+    """Qt turns "&" letters off on macOS: "Raise &alarm (Alt+A)" would do nothing there.
+    Spoke's application turns them on wherever it runs (here, the Mac's default is copied)."""
+    qt_set_sequence_auto_mnemonic(False)  # as on a Mac
+    try:
+        before = QPushButton("Raise &alarm (Alt+A)")
+        qtbot.addWidget(before)
+        assert before.shortcut().isEmpty()  # what a Mac worker had: no Alt+A
+        _application()
+        window = QWidget()
+        qtbot.addWidget(window)
+        alarm = QPushButton("Raise &alarm (Alt+A)", window)
+        clicks: list[bool] = []
+        alarm.clicked.connect(lambda: clicks.append(True))
+        assert alarm.shortcut() == QKeySequence("Alt+A")
+        window.show()
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+        qtbot.keyClick(window, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: clicks == [True], timeout=2000)  # a mnemonic animates a click
+    finally:
+        qt_set_sequence_auto_mnemonic(True)

@@ -137,7 +137,8 @@ def key_owners(window: QWidget) -> list[tuple[str, str, QWidget]]:
     for shortcut in window.findChildren(QShortcut):
         parent = shortcut.parent()
         if isinstance(parent, QWidget) and parent.window() is window and shortcut.isEnabled():
-            add(shortcut.key(), f"a shortcut on {type(parent).__name__}", parent)
+            for sequence in shortcut.keys():  # noqa: SIM118 (a QShortcut, not a dict)
+                add(sequence, f"a shortcut on {type(parent).__name__}", parent)
     bar = window.menuBar() if isinstance(window, QMainWindow) else None
     actions = list(window.actions()) + (list(bar.actions()) if bar is not None else [])
     for action in _menu_actions(actions):

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -54,7 +53,7 @@ from spokeapp.sync.client import HubClient, HubUnreachable
 from spokeapp.sync.enrolled import enrolled_client
 from spokeapp.ui.models.audit import AuditModel, audit_row
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.widgets import Message, heading, paragraph, rows_table
+from spokeapp.ui.widgets import Message, heading, paragraph, refresh_shortcut, rows_table
 
 __all__ = ["AuditPage", "DeviceReportDialog", "HubAudit", "hub_audit"]
 
@@ -198,7 +197,7 @@ class AuditPage(QWidget):
             edit.returnPressed.connect(self.load)
         self.export_button.clicked.connect(self.ask_export)
         self.report_button.clicked.connect(self.open_device_report)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, activated=self.load)
+        refresh_shortcut(self, self.load)
         self.report_dialog: DeviceReportDialog | None = None
         self.status.show_info(tr("Set the filters you need and choose List entries."))
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -49,7 +49,7 @@ from spokeapp.sync.engine import SyncReport, SyncStatus
 from spokeapp.ui.signals import emit
 from spokeapp.ui.sync_bridge import SyncBridge
 from spokeapp.ui.views.conflicts import ConflictQueue
-from spokeapp.ui.widgets import Message, heading, paragraph
+from spokeapp.ui.widgets import Message, heading, paragraph, refresh_keys, refresh_shortcut
 
 tr = translator(__name__)
 
@@ -184,10 +184,9 @@ class SyncPanel(QWidget):
         self.sync_button = QPushButton(tr("Sync &now"), page)
         # Alt+N (its letter) or F5 on this page. Not Ctrl+Shift+S: that is the Record menu's
         # "Session note", and a key bound twice in one window does nothing at all.
-        refresh = QKeySequence(QKeySequence.StandardKey.Refresh)
-        QShortcut(refresh, page, activated=self.sync_button.click)
+        refresh_shortcut(page, self.sync_button.click)
         self.sync_button.setToolTip(tr("Sync now ({key})").format(
-            key=refresh.toString(QKeySequence.SequenceFormat.NativeText)))
+            key=refresh_keys()[0].toString(QKeySequence.SequenceFormat.NativeText)))
         self.sync_button.setAccessibleName(tr("Sync now"))
         self.sync_button.clicked.connect(self._bridge.sync_now)
         form = QFormLayout()

@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
@@ -26,7 +25,7 @@ from spokeapp.i18n import clock, number, translator
 from spokeapp.sync.protocol import TeamResponse, WorkerFiguresOut
 from spokeapp.ui.models.rows import SORT_ROLE, Row, RowsModel
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.widgets import Message, heading, paragraph, rows_table
+from spokeapp.ui.widgets import Message, heading, paragraph, refresh_shortcut, rows_table
 
 tr = translator(__name__)
 
@@ -117,8 +116,7 @@ class TeamPage(QWidget):
         self.status = Message(self, name=tr("Team view status"))
         self.refresh_button = QPushButton(tr("Re&fresh from the hub (F5)"), self)
         self.refresh_button.setAccessibleName(tr("Refresh the team view from the hub"))
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self,
-                  activated=self.refresh)
+        refresh_shortcut(self, self.refresh)
         self.refresh_button.clicked.connect(self.refresh)
         top = QHBoxLayout()
         top.addWidget(self.refresh_button)

@@ -1,0 +1,35 @@
+"""Shared widgets: the refresh key every refresh button names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from spokeapp.ui.widgets import refresh_keys, refresh_shortcut
+
+
+def test_refresh_is_f5_everywhere_and_the_systems_own_key_too(qapp: Any) -> None:
+    keys = refresh_keys()
+    assert keys[0] == QKeySequence("F5")  # what the buttons' labels say, a Mac's included
+    assert len(keys) == len(set(key.toString() for key in keys))  # each once: no clash
+    for key in QKeySequence.keyBindings(QKeySequence.StandardKey.Refresh):
+        assert key in keys
+
+
+def test_each_refresh_key_refreshes_once(qtbot: Any) -> None:
+    page = QWidget()
+    qtbot.addWidget(page)
+    refreshed: list[str] = []
+    refresh_shortcut(page, lambda: refreshed.append("refresh"))
+    page.show()
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow, timeout=2000)
+    qtbot.keyClick(page, Qt.Key.Key_F5)
+    assert refreshed == ["refresh"]  # F5 bound twice would have done nothing at all
+    for key in refresh_keys()[1:]:
+        combination = key[0]
+        qtbot.keyClick(page, combination.key(), combination.keyboardModifiers())
+    assert len(refreshed) == len(refresh_keys())
