@@ -125,12 +125,24 @@ def test_the_guides_words_in_bold_are_the_apps_words(guide: Path) -> None:
     assert not missing, f"bold in {guide.name} but never shown by the app: {missing}"
 
 
+#: The other ways the administrator's guide gives a command: the `hub` shell function (the
+#: hub's own user, systemd) and a stopped container; both run `spoke-hub` with what follows.
+HUB_FORMS = ("hub ", "docker compose run --rm hub ")
+
+
 def guide_commands() -> list[tuple[str, str]]:
-    """Every `spoke-hub ...` command the guides give: code block lines and inline code."""
+    """Every `spoke-hub ...` command the guides give, as `spoke-hub ...`: code block lines and
+    inline code, in any of the forms of ``HUB_FORMS`` too."""
     found: list[tuple[str, str]] = []
     for page in GUIDES:
         text = page.read_text(encoding="utf-8").replace("\\\n", " ")
         lines = [line.strip() for line in text.splitlines()]
+        code = re.findall(r"```[a-z]*\n(.*?)```", text, re.DOTALL)
+        shown = [line.strip() for block in code for line in block.splitlines()]
+        prose = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+        shown += re.findall(r"`([^`\n]+)`", prose)
+        lines += ["spoke-hub " + line[len(form):] for line in shown for form in HUB_FORMS
+                  if line.startswith(form)]
         lines += re.findall(r"`(spoke-hub [^`]+)`", text)
         for line in lines:
             if line.startswith("spoke-hub "):
