@@ -5362,10 +5362,6 @@ They are kept on this laptop and sent the next time Spoke is open and connected.
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Lock now (Ctrl+L)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Lock now</source>
             <translation type="unfinished" />
         </message>
@@ -5403,6 +5399,10 @@ They are kept on this laptop and sent the next time Spoke is open and connected.
         </message>
         <message>
             <source>- {item}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Lock now ({key})</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -5808,10 +5808,6 @@ They are kept on this laptop and sent the next time Spoke is open and connected.
             <translation type="unfinished" />
         </message>
         <message>
-            <source>&amp;Add (Ctrl+Enter)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Add the document</source>
             <translation type="unfinished" />
         </message>
@@ -5993,6 +5989,10 @@ They are kept on this laptop and sent the next time Spoke is open and connected.
         </message>
         <message>
             <source>&amp;Make the photo smaller (longest side {pixels} pixels)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Add ({key})</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -6454,10 +6454,6 @@ They are kept on this laptop and sent the next time Spoke is open and connected.
             <translation type="unfinished" />
         </message>
         <message>
-            <source>&amp;Resolve (Ctrl+Enter)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Resolve</source>
             <translation type="unfinished" />
         </message>
@@ -6471,10 +6467,6 @@ They are kept on this laptop and sent the next time Spoke is open and connected.
         </message>
         <message>
             <source>When you met, how it went and any follow-up agreed (support, time off, changes to lone-working plans).</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;Debrief done (Ctrl+Enter)</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -6576,6 +6568,14 @@ Your note goes to your team's supervisors only: the worker does not receive it. 
             <translation type="unfinished" />
         </message>
         <message>
+            <source>&amp;Resolve ({key})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Debrief done ({key})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Needs you now: {counts}.</source>
             <translation type="unfinished" />
         </message>
@@ -6608,10 +6608,6 @@ Your note goes to your team's supervisors only: the worker does not receive it. 
         </message>
         <message>
             <source>No case open</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Go to Caseload (Ctrl+2)</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -6688,10 +6684,6 @@ Your note goes to your team's supervisors only: the worker does not receive it. 
         </message>
         <message>
             <source>Record or withdraw consent to share</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Record or withdraw consent to share (Ctrl+Shift+O)</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -6855,10 +6847,6 @@ Your note goes to your team's supervisors only: the worker does not receive it. 
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Overdue: ask them again about consent (Consent…, Ctrl+Shift+O)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Consent at referral</source>
             <translation type="unfinished" />
         </message>
@@ -6876,6 +6864,14 @@ Your note goes to your team's supervisors only: the worker does not receive it. 
         </message>
         <message>
             <source>, on the hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Go to Caseload ({key})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Record or withdraw consent to share ({key})</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -6952,6 +6948,10 @@ Your note goes to your team's supervisors only: the worker does not receive it. 
         </message>
         <message>
             <source>{agency} ({kind}), {day}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Overdue: ask them again about consent (Consent…, {key})</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -7887,6 +7887,14 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
+            <source>&amp;Save withdrawal ({key})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Save consent ({key})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Amendment</source>
             <translation type="unfinished" />
         </message>
@@ -7979,14 +7987,6 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
-            <source>&amp;Save withdrawal (Ctrl+Enter)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;Save consent (Ctrl+Enter)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Save withdrawal</source>
             <translation type="unfinished" />
         </message>
@@ -8003,7 +8003,7 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
-            <source>{action} (Ctrl+Enter)</source>
+            <source>{action} ({key})</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -8262,19 +8262,11 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
-            <source>&amp;Save referral (Ctrl+Enter)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Save referral</source>
             <translation type="unfinished" />
         </message>
         <message>
             <source>Referrals</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;New referral (Ctrl+Shift+N)</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -8306,10 +8298,6 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
-            <source>&amp;Accept and open a case (Ctrl+Enter)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>saving</source>
             <translation type="unfinished" />
         </message>
@@ -8338,11 +8326,23 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
+            <source>&amp;Save referral ({key})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>is required: choose who referred them</source>
             <translation type="unfinished" />
         </message>
         <message>
             <source>is required to open the case: choose the one agreed with your hub</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;New referral ({key})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Accept and open a case ({key})</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -8856,10 +8856,6 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
-            <source>&amp;Save case supervision (Ctrl+Enter)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Save case supervision</source>
             <translation type="unfinished" />
         </message>
@@ -9092,6 +9088,10 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
+            <source>&amp;Save case supervision ({key})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Case {reference}</source>
             <translation type="unfinished" />
         </message>
@@ -9259,10 +9259,6 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
-            <source>&amp;Finalise (Ctrl+Enter)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Finalise this risk assessment</source>
             <translation type="unfinished" />
         </message>
@@ -9304,6 +9300,10 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
         </message>
         <message>
             <source>{tool} (version {version}). For each question choose No, Some concern or Significant. The score and level show once every question has an answer.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Finalise ({key})</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -9450,27 +9450,11 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Save draf&amp;t (Ctrl+S)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Save draft</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Save draft (Ctrl+S). Drafts are also saved every few seconds.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;Finalise (Ctrl+Enter)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Finalise this session</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Finalise (Ctrl+Enter): the session is then kept as it is and cannot be changed</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -9519,6 +9503,22 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
         </message>
         <message>
             <source>Draft saved.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Save draf&amp;t ({key})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Save draft ({key}). Drafts are also saved every few seconds.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Finalise ({key})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Finalise ({key}): the session is then kept as it is and cannot be changed</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -10587,10 +10587,6 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
-            <source>S&amp;tart visit (Ctrl+Enter)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Start visit</source>
             <translation type="unfinished" />
         </message>
@@ -10639,10 +10635,6 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
-            <source>&amp;Copy message (Alt+C)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Copy the text message</source>
             <translation type="unfinished" />
         </message>
@@ -10659,15 +10651,7 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Chec&amp;k in: safe (Alt+K)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Check in: safe</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>E&amp;xtend the visit (Alt+X)</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -10683,23 +10667,11 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
-            <source>&amp;End visit (Alt+E)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>End visit</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>H&amp;ome safe, end of day (Alt+O)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Home safe, end of day</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Raise &amp;alarm (Alt+A)</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -10812,6 +10784,34 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
         </message>
         <message>
             <source>Alarm saved on this laptop; Spoke is sending it to the hub.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>S&amp;tart visit ({key})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Copy message ({key})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Chec&amp;k in: safe ({key})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>E&amp;xtend the visit ({key})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;End visit ({key})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>H&amp;ome safe, end of day ({key})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Raise &amp;alarm ({key})</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -11034,10 +11034,6 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
-            <source>&amp;Save correction (Ctrl+Enter)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <source>Save correction</source>
             <translation type="unfinished" />
         </message>
@@ -11091,6 +11087,10 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
         </message>
         <message>
             <source>Nothing has changed. Change a detail, or close.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>&amp;Save correction ({key})</source>
             <translation type="unfinished" />
         </message>
         <message>

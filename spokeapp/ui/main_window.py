@@ -85,6 +85,7 @@ from spokeapp.ui.models.visits import SAFETY_RECORD_KINDS, load_visits, unsent_w
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.today import TodayPage
+from spokeapp.ui.widgets import shown_key
 
 if TYPE_CHECKING:
     from spokeapp.domain.risk_tool import RiskTool
@@ -459,7 +460,7 @@ class MainWindow(QMainWindow):
         self.sync_label = QLabel(self)
         self._sync_running = False
         self._show_sync_status(None)  # "Checking…" until the first reading
-        self.lock_button = QPushButton(tr("Lock now (Ctrl+L)"), self)
+        self.lock_button = QPushButton(tr("Lock now ({key})").format(key=shown_key("Ctrl+L")), self)
         self.lock_button.setAccessibleName(tr("Lock now"))
         self.lock_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.lock_button.clicked.connect(self.lock_requested)

@@ -30,6 +30,16 @@ from spokeapp.present.passphrase import Strength, passphrase_strength
 
 tr = translator(__name__)
 
+def shown_key(keys: str) -> str:
+    """A key as this system writes it, for a label or a tooltip ("Finalise (Ctrl+Enter)"):
+    "Ctrl+Enter" on Windows and Linux, "⌘↩" on a Mac, where Qt's Ctrl is the Command key and
+    Alt the Option key. ``keys`` is in Qt's portable form ("Ctrl+Return", "Alt+K"). Spoke binds
+    the main keyboard's Enter key, which Qt calls Return: it is written "Enter", as keyboards
+    label it."""
+    native = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
+    return native.replace("Return", "Enter")
+
+
 #: The key the guides and the buttons name for "refresh" (the Team page, the Audit page, Sync
 #: now): the same on every system.
 REFRESH_KEY = "F5"

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from spokeapp.ui.widgets import refresh_keys, refresh_shortcut
+from spokeapp.ui.widgets import refresh_keys, refresh_shortcut, shown_key
 
 
 def test_refresh_is_f5_everywhere_and_the_systems_own_key_too(qapp: Any) -> None:
@@ -33,3 +33,13 @@ def test_each_refresh_key_refreshes_once(qtbot: Any) -> None:
         combination = key[0]
         qtbot.keyClick(page, combination.key(), combination.keyboardModifiers())
     assert len(refreshed) == len(refresh_keys())
+
+
+def test_a_key_is_written_as_this_system_writes_it(qapp: Any) -> None:
+    # Windows and Linux (this machine): Qt's own words, the main Enter key called Enter as on
+    # the keyboard. On a Mac the same calls give "⌘↩" and "⌥K" (Qt's native text there).
+    assert shown_key("Ctrl+Return") == "Ctrl+Enter"
+    assert shown_key("Ctrl+Shift+O") == "Ctrl+Shift+O"
+    assert shown_key("Alt+K") == "Alt+K"
+    native = QKeySequence("Ctrl+L").toString(QKeySequence.SequenceFormat.NativeText)
+    assert shown_key("Ctrl+L") == native

@@ -101,7 +101,7 @@ from spokeapp.ui.models.rows import KEY_ROLE, Row, RowsModel
 from spokeapp.ui.open_copies import OpenCopies, OpenCopy, copies_folder, write_copy
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.widgets import Message, heading, rows_table
+from spokeapp.ui.widgets import Message, heading, rows_table, shown_key
 
 tr = translator(__name__)
 
@@ -329,7 +329,8 @@ class AddDocumentDialog(RecordDialog):
         f.add("shrink", "", self.shrink)
         self.shrink.setAccessibleName(tr("Make the photo smaller"))
         f.set_visible("shrink", source.is_picture)
-        self.add_close_and_save(tr("&Add (Ctrl+Enter)"), tr("Add the document"))
+        self.add_close_and_save(tr("&Add ({key})").format(
+            key=shown_key("Ctrl+Return")), tr("Add the document"))
         for widget in f.inputs.values():
             watch(widget, self.changed)
         order = [*f.inputs.values(), self.cancel_button, self.save_button]

@@ -74,7 +74,7 @@ from spokeapp.ui.models.board import (
 from spokeapp.ui.models.rows import Row, RowsModel
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.widgets import Message, heading, rows_table, scrolled_layout
+from spokeapp.ui.widgets import Message, heading, rows_table, scrolled_layout, shown_key
 
 tr = translator(__name__)
 
@@ -197,7 +197,7 @@ class ResolveDialog(_NoteDialog):
                 tr("What &happened"),
                 tr("Who you spoke to, what you found and what was done. Kept with the visit."),
             ),
-            (tr("&Resolve (Ctrl+Enter)"), tr("Resolve")),
+            (tr("&Resolve ({key})").format(key=shown_key("Ctrl+Return")), tr("Resolve")),
             describe=False,
             width_chars=90,
             lines=30,
@@ -251,7 +251,7 @@ class DebriefDoneDialog(_NoteDialog):
                 tr("When you met, how it went and any follow-up agreed (support, time off, "
                    "changes to lone-working plans)."),
             ),
-            (tr("&Debrief done (Ctrl+Enter)"), tr("Debrief done")),
+            (tr("&Debrief done ({key})").format(key=shown_key("Ctrl+Return")), tr("Debrief done")),
             describe=True,
             width_chars=80,
             lines=26,

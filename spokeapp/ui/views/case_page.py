@@ -96,7 +96,7 @@ from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.attachments import AttachmentsPanel
 from spokeapp.ui.views.referral import lawful_basis_label, source_type_label
-from spokeapp.ui.widgets import heading, is_dark, rows_table
+from spokeapp.ui.widgets import heading, is_dark, rows_table, shown_key
 
 tr = translator(__name__)
 
@@ -250,7 +250,8 @@ class CasePage(QWidget):
         self.empty.setWordWrap(True)
         self.empty.setAccessibleName(tr("No case open"))
         self.empty.setAccessibleDescription(tr(NO_CASE_WORDS))
-        self.caseload_button = QPushButton(tr("Go to Caseload (Ctrl+2)"), self.empty_state)
+        self.caseload_button = QPushButton(tr("Go to Caseload ({key})").format(
+            key=shown_key("Ctrl+2")), self.empty_state)
         self.caseload_button.setAccessibleName(tr("Go to Caseload"))
         self.caseload_button.setAccessibleDescription(tr("Choose a case to open"))
         empty_layout = QVBoxLayout(self.empty_state)
@@ -360,7 +361,8 @@ class CasePage(QWidget):
         # tooltip: another button in a row pushed the supervisor's window past 960 px.
         self.consent_button = QPushButton(tr("C&onsent…"), self)
         self.consent_button.setAccessibleName(tr("Record or withdraw consent to share"))
-        self.consent_button.setToolTip(tr("Record or withdraw consent to share (Ctrl+Shift+O)"))
+        self.consent_button.setToolTip(tr("Record or withdraw consent to share ({key})").format(
+            key=shown_key("Ctrl+Shift+O")))
         QShortcut(
             QKeySequence("Ctrl+Shift+O"),
             self,
@@ -594,7 +596,8 @@ class CasePage(QWidget):
         add(tr("Consent to share"), consent.text)
         if consent.review_overdue:
             add(tr("Consent review"),
-                tr("Overdue: ask them again about consent (Consent…, Ctrl+Shift+O)"))
+                tr("Overdue: ask them again about consent (Consent…, {key})").format(
+                    key=shown_key("Ctrl+Shift+O")))
         if referral is not None:
             add(tr("Consent at referral"), tr("Yes") if referral.consent_to_share else tr("No"))
             if referral.consent_notes:

@@ -64,7 +64,7 @@ from spokeapp.ui.forms import (
     watch,
 )
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.widgets import Message
+from spokeapp.ui.widgets import Message, shown_key
 
 tr = translator(__name__)
 
@@ -140,7 +140,8 @@ class _EventDialog(RecordDialog):
         self.record_id = new_id()
         self.form = FieldForm(self, _translated(LABELS))
         self.body.addWidget(self.form.widget)
-        self.add_close_and_save(tr("{action} (Ctrl+Enter)").format(action=action),
+        self.add_close_and_save(tr("{action} ({key})").format(
+            key=shown_key("Ctrl+Return"), action=action),
                                 action.replace("&", ""))
 
     def finish_setup(self, extra: list[QWidget] | None = None) -> None:
@@ -300,9 +301,8 @@ class ConsentDialog(_EventDialog):
         self.share_box.setEnabled(not on)
         self.review.setEnabled(not on)
         self.explained.setEnabled(not on)
-        self.save_button.setText(
-            tr("&Save withdrawal (Ctrl+Enter)") if on else tr("&Save consent (Ctrl+Enter)")
-        )
+        words = tr("&Save withdrawal ({key})") if on else tr("&Save consent ({key})")
+        self.save_button.setText(words.format(key=shown_key("Ctrl+Return")))
         self.save_button.setAccessibleName(tr("Save withdrawal") if on else tr("Save consent"))
 
     def record(self) -> Consent:

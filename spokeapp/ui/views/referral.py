@@ -65,7 +65,7 @@ from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.area_choice import AreaChoice, district_box
 from spokeapp.ui.views.attachments import AttachmentsPanel
 from spokeapp.ui.views.young_person_dialog import date_of_birth_box, dob_hint
-from spokeapp.ui.widgets import heading, paragraph, rows_table
+from spokeapp.ui.widgets import heading, paragraph, rows_table, shown_key
 
 tr = translator(__name__)
 
@@ -236,7 +236,8 @@ class ReferralDialog(RecordDialog):
         for form in (self.person_form, self.referral_form, self.decision_form):
             self.fields.absorb(form)
 
-        self.add_close_and_save(tr("&Save referral (Ctrl+Enter)"), tr("Save referral"))
+        self.add_close_and_save(tr("&Save referral ({key})").format(
+            key=shown_key("Ctrl+Return")), tr("Save referral"))
         self.decision.currentIndexChanged.connect(self._decision_changed)
 
         self._loading = True
@@ -299,9 +300,9 @@ class ReferralDialog(RecordDialog):
         d.set_visible("postcode_district", opens_case)
         d.set_visible("local_authority", opens_case)
         self.save_button.setText(
-            tr("&Accept and open a case (Ctrl+Enter)")
+            tr("&Accept and open a case ({key})").format(key=shown_key("Ctrl+Return"))
             if decision is ReferralDecision.ACCEPTED
-            else tr("&Save referral (Ctrl+Enter)")
+            else tr("&Save referral ({key})").format(key=shown_key("Ctrl+Return"))
         )
 
     def _case_open(self) -> bool:
@@ -483,7 +484,8 @@ class ReferralsPage(QWidget):
         self.proxy.setSortRole(SORT_ROLE)
         self.table = rows_table(self.proxy, tr("Referrals"), self, lines=None, wrap=True,
                                 sortable=True)
-        self.new_button = QPushButton(tr("&New referral (Ctrl+Shift+N)"), self)
+        self.new_button = QPushButton(tr("&New referral ({key})").format(
+            key=shown_key("Ctrl+Shift+N")), self)
         self.new_button.setAccessibleName(tr("New referral"))
         self.open_button = QPushButton(tr("&Open and decide (Enter)"), self)
         self.open_button.setAccessibleName(tr("Open the selected referral"))

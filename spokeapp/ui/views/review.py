@@ -86,6 +86,7 @@ from spokeapp.ui.widgets import (
     paragraph,
     rows_table,
     scrolled_layout,
+    shown_key,
 )
 
 tr = translator(__name__)
@@ -631,7 +632,8 @@ class CaseSupervisionDialog(RecordDialog):
                 grid.addWidget(widget, n, column)
             self.action_rows.append((what, who, due))
         self.body.addWidget(actions)
-        self.add_close_and_save(tr("&Save case supervision (Ctrl+Enter)"),
+        self.add_close_and_save(tr("&Save case supervision ({key})").format(
+            key=shown_key("Ctrl+Return")),
                                 tr("Save case supervision"))
         extra = [w for action in self.action_rows for w in action]
         for widget in [*f.inputs.values(), *extra]:

@@ -58,7 +58,7 @@ from spokeapp.ui.forms import (
 )
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.widgets import Message
+from spokeapp.ui.widgets import Message, shown_key
 
 tr = translator(__name__)
 
@@ -221,7 +221,8 @@ class RiskAssessmentDialog(RecordDialog):
         self.result_swatch = QLabel(self)
         self.save_button = QPushButton(tr("Save draf&t"), self)
         self.save_button.setAccessibleName(tr("Save draft"))
-        self.finalise_button = QPushButton(tr("&Finalise (Ctrl+Enter)"), self)
+        self.finalise_button = QPushButton(tr("&Finalise ({key})").format(
+            key=shown_key("Ctrl+Return")), self)
         self.finalise_button.setAccessibleName(tr("Finalise this risk assessment"))
         self.cancel_button = QPushButton(tr("Close (Esc)"), self)
         self.cancel_button.setAccessibleName(tr("Close"))

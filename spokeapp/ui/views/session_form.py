@@ -57,7 +57,7 @@ from spokeapp.ui.forms import (
 )
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.widgets import Message, heading, paragraph
+from spokeapp.ui.widgets import Message, heading, paragraph, shown_key
 
 tr = translator(__name__)
 
@@ -202,15 +202,19 @@ class SessionForm(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
 
         self.summary = Message(self, name=tr("Problems with this session"))
-        self.save_button = QPushButton(tr("Save draf&t (Ctrl+S)"), self)
+        self.save_button = QPushButton(tr("Save draf&t ({key})").format(
+            key=shown_key("Ctrl+S")), self)
         self.save_button.setAccessibleName(tr("Save draft"))
         self.save_button.setToolTip(
-            tr("Save draft (Ctrl+S). Drafts are also saved every few seconds.")
+            tr("Save draft ({key}). Drafts are also saved every few seconds.").format(
+                key=shown_key("Ctrl+S"))
         )
-        self.finalise_button = QPushButton(tr("&Finalise (Ctrl+Enter)"), self)
+        self.finalise_button = QPushButton(tr("&Finalise ({key})").format(
+            key=shown_key("Ctrl+Return")), self)
         self.finalise_button.setAccessibleName(tr("Finalise this session"))
         self.finalise_button.setToolTip(
-            tr("Finalise (Ctrl+Enter): the session is then kept as it is and cannot be changed")
+            tr("Finalise ({key}): the session is then kept as it is and cannot be changed").format(
+                key=shown_key("Ctrl+Return"))
         )
         hint = paragraph(
             tr("Once finalised, a session cannot be changed. If something needs correcting "

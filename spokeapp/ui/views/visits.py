@@ -92,7 +92,7 @@ from spokeapp.ui.reminders import CheckInReminders
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.visit_pins import PinSetup
-from spokeapp.ui.widgets import Message, heading, is_dark, paragraph
+from spokeapp.ui.widgets import Message, heading, is_dark, paragraph, shown_key
 
 tr = translator(__name__)
 
@@ -248,7 +248,8 @@ class StartVisitForm(QWidget):
 
         self.discard_button = QPushButton(tr("Clear the form"), self)
         self.discard_button.setAccessibleName(tr("Clear the form"))
-        self.start_button = QPushButton(tr("S&tart visit (Ctrl+Enter)"), self)
+        self.start_button = QPushButton(tr("S&tart visit ({key})").format(
+            key=shown_key("Ctrl+Return")), self)
         self.start_button.setAccessibleName(tr("Start visit"))
         self.start_button.setDefault(True)
         buttons = QHBoxLayout()
@@ -558,7 +559,8 @@ class ActiveVisitPanel(QWidget):
         line = self.message.fontMetrics().lineSpacing()
         self.message.setMinimumHeight(line * 6 + 12)
         self.message.setMaximumHeight(line * 10 + 12)
-        self.copy_button = QPushButton(tr("&Copy message (Alt+C)"), self.fallback)
+        self.copy_button = QPushButton(tr("&Copy message ({key})").format(
+            key=shown_key("Alt+C")), self.fallback)
         self.copy_button.setAccessibleName(tr("Copy the text message"))
         self.copied = Message(self.fallback, name=tr("Copy result"))
         fallback_layout = QVBoxLayout(self.fallback)
@@ -579,9 +581,11 @@ class ActiveVisitPanel(QWidget):
         self.pin.setMaximumWidth(self.pin.fontMetrics().averageCharWidth() * 20)
         self.pin_label.setBuddy(self.pin)
         self.result = Message(check, name=tr("Check-in result"))
-        self.safe_button = QPushButton(tr("Chec&k in: safe (Alt+K)"), check)
+        self.safe_button = QPushButton(tr("Chec&k in: safe ({key})").format(
+            key=shown_key("Alt+K")), check)
         self.safe_button.setAccessibleName(tr("Check in: safe"))
-        self.extend_button = QPushButton(tr("E&xtend the visit (Alt+X)"), check)
+        self.extend_button = QPushButton(tr("E&xtend the visit ({key})").format(
+            key=shown_key("Alt+X")), check)
         self.extend_button.setAccessibleName(tr("Extend the visit"))
         self.extend_minutes = QSpinBox(check)
         self.extend_minutes.setRange(MIN_CHECK_IN_MINUTES, MAX_CHECK_IN_MINUTES)
@@ -591,11 +595,14 @@ class ActiveVisitPanel(QWidget):
         self.extend_minutes.setAccessibleName(tr("Extend by this many minutes"))
         extend_label = QLabel(tr("&by"), check)
         extend_label.setBuddy(self.extend_minutes)
-        self.end_button = QPushButton(tr("&End visit (Alt+E)"), check)
+        self.end_button = QPushButton(tr("&End visit ({key})").format(
+            key=shown_key("Alt+E")), check)
         self.end_button.setAccessibleName(tr("End visit"))
-        self.home_button = QPushButton(tr("H&ome safe, end of day (Alt+O)"), check)
+        self.home_button = QPushButton(tr("H&ome safe, end of day ({key})").format(
+            key=shown_key("Alt+O")), check)
         self.home_button.setAccessibleName(tr("Home safe, end of day"))
-        self.alarm_button = QPushButton(tr("Raise &alarm (Alt+A)"), check)
+        self.alarm_button = QPushButton(tr("Raise &alarm ({key})").format(
+            key=shown_key("Alt+A")), check)
         self.alarm_button.setAccessibleName(tr("Raise alarm"))
         bold = QFont(self.safe_button.font())
         bold.setBold(True)

@@ -52,6 +52,7 @@ from spokeapp.store.casebook import Casebook
 from spokeapp.ui.forms import FieldForm, RecordDialog, plain, text_box, watch
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
+from spokeapp.ui.widgets import shown_key
 
 tr = translator(__name__)
 
@@ -226,7 +227,8 @@ class YoungPersonDialog(RecordDialog):
             self.fields.inputs.update(form.inputs)
             self.fields.errors.update(form.errors)
         self.form = self.fields
-        self.add_close_and_save(tr("&Save correction (Ctrl+Enter)"), tr("Save correction"))
+        self.add_close_and_save(tr("&Save correction ({key})").format(
+            key=shown_key("Ctrl+Return")), tr("Save correction"))
 
         self._loading = True
         self._load(person)
