@@ -891,7 +891,7 @@ class MainWindow(QMainWindow):
         self.board_button.setAccessibleName(
             tr("{text}. Open the lone-working board").format(text=text))
         self.board_button.setToolTip(
-            tr("Open the lone-working board ({keys})").format(keys=BOARD_KEYS))
+            tr("Open the lone-working board ({keys})").format(keys=shown_key(BOARD_KEYS)))
         self.board_button.setStyleSheet(
             "QPushButton { background: #b00020; color: #ffffff; font-weight: bold; }"
             if counts.alarms

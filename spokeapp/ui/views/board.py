@@ -331,13 +331,13 @@ class BoardPage(QWidget):
         self.empty.setEnabled(False)
 
         self.acknowledge_button = QPushButton(
-            tr("&Acknowledge alert ({keys})").format(keys=ACKNOWLEDGE_KEYS), self)
+            tr("&Acknowledge alert ({keys})").format(keys=shown_key(ACKNOWLEDGE_KEYS)), self)
         self.acknowledge_button.setAccessibleName(tr("Acknowledge alert"))
         self.acknowledge_button.setAccessibleDescription(
             tr("Tell the hub you are dealing with it, so the alert does not move up.")
         )
         self.resolve_button = QPushButton(
-            tr("Resolve with &note… ({keys})").format(keys=RESOLVE_KEYS), self)
+            tr("Resolve with &note… ({keys})").format(keys=shown_key(RESOLVE_KEYS)), self)
         self.resolve_button.setAccessibleName(tr("Resolve with note"))
         self.resolve_button.setAccessibleDescription(
             tr("Close the alarm or overdue alert with a note of what happened.")
@@ -360,7 +360,7 @@ class BoardPage(QWidget):
         self.debrief_empty.setWordWrap(True)
         self.debrief_empty.setAccessibleName(tr("No welfare debriefs to do"))
         self.debrief_button = QPushButton(
-            tr("Debrief &done… ({keys})").format(keys=DEBRIEF_KEYS), self.debrief_box)
+            tr("Debrief &done… ({keys})").format(keys=shown_key(DEBRIEF_KEYS)), self.debrief_box)
         self.debrief_button.setAccessibleName(tr("Debrief done"))
         self.debrief_button.setAccessibleDescription(
             tr("Mark the selected welfare debrief done, with a short note of how it went.")
