@@ -408,7 +408,7 @@ class MainWindow(QMainWindow):
             title = tr(source_title)
             shortcut = QKeySequence(f"Ctrl+{number}")
             item = QListWidgetItem(title, self.nav)
-            item.setData(SHORTCUT_ROLE, shortcut.toString(QKeySequence.SequenceFormat.NativeText))
+            item.setData(SHORTCUT_ROLE, shown_key(f"Ctrl+{number}"))
             item.setToolTip(tr("{page} ({keys})").format(page=title,
                                                          keys=item.data(SHORTCUT_ROLE)))
             # Today, and a place held for each other page until the second step makes it.
@@ -796,7 +796,7 @@ class MainWindow(QMainWindow):
         index = self.pages.addWidget(page)  # pages are only ever added at the end
         shortcut = QKeySequence(keys)
         item = QListWidgetItem(title, self.nav)
-        item.setData(SHORTCUT_ROLE, shortcut.toString(QKeySequence.SequenceFormat.NativeText))
+        item.setData(SHORTCUT_ROLE, shown_key(keys))
         item.setToolTip(tr("{page} ({keys})").format(page=title, keys=item.data(SHORTCUT_ROLE)))
         action = QAction(title, self)
         action.setShortcut(shortcut)

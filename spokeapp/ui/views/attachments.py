@@ -638,7 +638,7 @@ class AttachmentsPanel(QGroupBox):
         self.message = Message(self, name=tr("Documents message"))
 
         scope = shortcut_scope or self
-        native = QKeySequence(ADD_KEYS).toString(QKeySequence.SequenceFormat.NativeText)
+        native = shown_key(ADD_KEYS)
         self.add_button = QPushButton(tr("Add file… ({keys})").format(keys=native), self)
         self.add_button.setAccessibleName(self._add_words())
         self.add_button.setToolTip(

@@ -342,7 +342,7 @@ class CasePage(QWidget):
         self.splitter.setChildrenCollapsible(False)
 
         def button(text: str, name: str, keys: str) -> QPushButton:
-            native = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
+            native = shown_key(keys)
             widget = QPushButton(tr("{action} ({keys})").format(action=text, keys=native), self)
             widget.setAccessibleName(name)
             QShortcut(

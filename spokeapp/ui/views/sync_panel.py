@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -49,7 +49,14 @@ from spokeapp.sync.engine import SyncReport, SyncStatus
 from spokeapp.ui.signals import emit
 from spokeapp.ui.sync_bridge import SyncBridge
 from spokeapp.ui.views.conflicts import ConflictQueue
-from spokeapp.ui.widgets import Message, heading, paragraph, refresh_keys, refresh_shortcut
+from spokeapp.ui.widgets import (
+    REFRESH_KEY,
+    Message,
+    heading,
+    paragraph,
+    refresh_shortcut,
+    shown_key,
+)
 
 tr = translator(__name__)
 
@@ -186,7 +193,7 @@ class SyncPanel(QWidget):
         # "Session note", and a key bound twice in one window does nothing at all.
         refresh_shortcut(page, self.sync_button.click)
         self.sync_button.setToolTip(tr("Sync now ({key})").format(
-            key=refresh_keys()[0].toString(QKeySequence.SequenceFormat.NativeText)))
+            key=shown_key(REFRESH_KEY)))
         self.sync_button.setAccessibleName(tr("Sync now"))
         self.sync_button.clicked.connect(self._bridge.sync_now)
         form = QFormLayout()
