@@ -732,13 +732,6 @@ def _pulled_again(session: Session, which: Any) -> list[HubRecord]:
     return rows
 
 
-def _uncased_referral(session: Session, referral_id: str) -> HubRecord | None:
-    """The referral ``referral_id`` if it is on the hub and no case names it."""
-    if session.get(HubCase, referral_id) is not None:
-        return None
-    return uncased_referral(session, referral_id)
-
-
 def _restricted_rows(session: Session, referral: HubRecord) -> list[HubRecord]:
     """What a restriction of a referral with no case keeps off the laptops: the referral, the
     documents attached to it, and its young person unless a case uses them (a case's young
@@ -796,7 +789,7 @@ def restrict(session: Session, case_id: str, *, actor: str = CLI_ACTOR,
     :func:`lift_restriction`; every user gets an ordinary purge, so it leaves every laptop
     at the next sync. Call under ``ledger.lock_writes``. DisposalError if already
     restricted, disposed of or unknown (nothing changed)."""
-    referral = _uncased_referral(session, case_id)
+    referral = uncased_referral(session, case_id)
     if referral is not None:
         return _restrict_referral(session, referral, actor=actor, request_id=request_id)
     hub_case = _hub_case(session, case_id)
@@ -814,7 +807,7 @@ def lift_restriction(session: Session, case_id: str, *,
     """Lift a restriction: the case's records get new sequence numbers, so the laptops whose
     scope holds it pull it again at their next sync. Call under ``ledger.lock_writes``.
     DisposalError if not restricted, disposed of or unknown (nothing changed)."""
-    referral = _uncased_referral(session, case_id)
+    referral = uncased_referral(session, case_id)
     if referral is not None:
         return _lift_referral(session, referral, actor=actor)
     hub_case = _hub_case(session, case_id)

@@ -1294,22 +1294,6 @@ class SyncStore:
                     targets.add(linked)
         return targets | self._attached(db, targets), case_id
 
-    def _restricted_referral_targets(self, db: Connection, referral_id: str) -> set[str]:
-        """What the hub keeps off the laptops when a referral with no case is restricted:
-        the referral, its documents, and its young person unless a case here is about them.
-        Empty if this casebook holds no such referral."""
-        row = db.execute("SELECT json_extract(body, '$.young_person_id') FROM records "
-                         "WHERE id = ? AND kind = 'referral'", (referral_id,)).fetchone()
-        if row is None:
-            return set()
-        targets = {referral_id}
-        if isinstance(row[0], str) and db.execute(
-                "SELECT 1 FROM records WHERE kind = 'case' "
-                "AND json_extract(body, '$.young_person_id') = ? LIMIT 1", (row[0],),
-        ).fetchone() is None:
-            targets.add(row[0])
-        return targets | self._attached(db, targets)
-
     @staticmethod
     def _referred_again(db: Connection, young_person_id: str, besides: set[str]) -> Any:
         """A row if a referral here other than ``besides`` is about the young person."""
@@ -1319,11 +1303,16 @@ class SyncStore:
             "LIMIT 1", (_json(sorted(besides)), young_person_id),
         ).fetchone()
 
-    def _referral_targets(self, db: Connection, referral_id: str) -> set[str]:
+    def _referral_targets(self, db: Connection, referral_id: str, *,
+                          restricted: bool = False) -> set[str]:
         """A disposed referral that never became a case (the hub's disposal purge names it
         by its id): the referral, also as only the change log knows it, its documents, and
         its young person unless a case or another referral here is about them. Empty if
-        this casebook holds no such referral."""
+        this casebook holds no such referral.
+
+        ``restricted``: what the hub keeps off the laptops when such a referral is
+        restricted (``disposal._restricted_rows``): the same, but its young person goes
+        unless a case here is about them, whatever other referrals name them."""
         found = db.execute(
             "SELECT json_extract(body, '$.young_person_id') FROM records "
             "WHERE id = ? AND kind = 'referral' UNION ALL "
@@ -1340,7 +1329,8 @@ class SyncStore:
                 "SELECT 1 FROM records WHERE kind = 'case' "
                 "AND json_extract(body, '$.young_person_id') = ? LIMIT 1", (person,),
             ).fetchone()
-            if case is None and self._referred_again(db, person, {referral_id}) is None:
+            if case is None and (restricted or self._referred_again(
+                    db, person, {referral_id}) is None):
                 targets.add(person)
         return targets | self._attached(db, targets)
 
@@ -1395,7 +1385,7 @@ class SyncStore:
         if not targets:
             # A referral that never became a case, restricted on the hub: it is named by its
             # own id, like a case.
-            targets = self._restricted_referral_targets(db, item.record_id)
+            targets = self._referral_targets(db, item.record_id, restricted=True)
         targets -= self._pushed_after(targets, item.seq, pushed)
         removed = held = 0
         db.execute("INSERT INTO sync_purging (flag) VALUES (1)")
