@@ -75,9 +75,10 @@ def _visits_not_over(session: Session, user_id: str, now: datetime) -> list[str]
     if not watched:
         return []
     policy = load_policy(session)
-    return sorted(f"visit {visit_id} ({visit.state(now, policy).value.replace('_', ' ')})"
-                  for visit_id, visit in load_visits(session, watched).items()
-                  if visit is not None and visit.state(now, policy) is not VisitState.ENDED)
+    states = {visit_id: visit.state(now, policy)
+              for visit_id, visit in load_visits(session, watched).items() if visit is not None}
+    return sorted(f"visit {visit_id} ({state.value.replace('_', ' ')})"
+                  for visit_id, state in states.items() if state is not VisitState.ENDED)
 
 
 def leave(session: Session, user_id: str, *, cases_to: str | None = None, wipe: bool = False,
