@@ -33,6 +33,15 @@ WORKER_MOBILE = "+447700900123"
 BUDDY_PHONE = "+447700900456"
 
 
+class _Server(ThreadingHTTPServer):
+    """The receiver's server, with room for a burst of connections. socketserver listens
+    with a backlog of 5: the hub sends up to 16 notices at once, and on a loaded machine a
+    connection beyond the backlog waited for a SYN retry (~1 s), so a visit's first notice
+    arrived after another visit's second and "first notices first" failed at random."""
+
+    request_queue_size = 64
+
+
 @dataclass(frozen=True)
 class Received:
     """One signed request the receiver accepted."""
@@ -102,7 +111,7 @@ class WebhookReceiver:
             def log_message(self, *_args: Any) -> None:
                 return
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
