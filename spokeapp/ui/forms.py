@@ -15,7 +15,7 @@ from enum import Enum
 from typing import Any, Final, TypeVar
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
@@ -41,7 +41,7 @@ from spokeapp.ui.date_field import DateField
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.text_limit import attach as attach_limit
-from spokeapp.ui.widgets import Message, close_and_save
+from spokeapp.ui.widgets import Message, close_and_save, submit_shortcut
 
 tr = translator(__name__)
 
@@ -474,7 +474,7 @@ class RecordDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.scroll, 1)
         layout.addLayout(self.footer)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.accept_shortcut)
+        submit_shortcut(self, self.accept_shortcut)
 
     def accept_shortcut(self) -> None:
         """Ctrl+Enter: the dialog's main action (subclasses decide what that is)."""

@@ -65,6 +65,30 @@ def refresh_shortcut(parent: QWidget, activated: Callable[[], object]) -> QShort
     return shortcut
 
 
+#: The key every form's main action names ("Finalise (Ctrl+Enter)"), in Qt's portable form.
+SUBMIT_KEY = "Ctrl+Return"
+
+
+def submit_keys() -> list[QKeySequence]:
+    """Ctrl with either Enter key: the main keyboard's (Qt's Return, what the labels name) and
+    the keypad's (Qt's Enter), which Qt tells apart, so a worker on a keyboard with a keypad
+    is not left pressing a key that does nothing."""
+    return [QKeySequence(SUBMIT_KEY), QKeySequence("Ctrl+Enter")]
+
+
+def submit_shortcut(
+    parent: QWidget,
+    activated: Callable[[], object],
+    context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut,
+) -> QShortcut:
+    """One shortcut on ``parent`` for :func:`submit_keys`: the form's main action."""
+    shortcut = QShortcut(parent)
+    shortcut.setKeys(submit_keys())
+    shortcut.setContext(context)
+    shortcut.activated.connect(activated)
+    return shortcut
+
+
 def rows_table(
     model: QAbstractItemModel,
     name: str,

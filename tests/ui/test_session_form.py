@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 from spokeapp.store.casebook import RecordIsFinal
 from spokeapp.ui.models.caseload import Column
@@ -65,6 +66,36 @@ def test_finalise_names_each_problem_then_saves_for_good(
 
     proxy = main.caseload.proxy
     qtbot.waitUntil(lambda: proxy.index(0, Column.LAST_CONTACT).data() != "No contact yet")
+
+
+def test_ctrl_with_either_enter_key_finalises_from_inside_a_note(
+    qtbot: Any, make_shell: Any, seeded: str
+) -> None:
+    # The button says "Finalise (Ctrl+Enter)": the main keyboard's Enter (Qt's Return) and a
+    # keypad's Enter (Qt's Enter) are different keys to Qt, and both must do what it says.
+    shell = make_shell()
+    unlock(qtbot, shell)
+    main = shell.main_window
+    main.page_actions[2].trigger()
+    form = main.session_form
+    qtbot.waitUntil(form.discussed.isVisible)
+    form.discussed.setFocus()
+    keypad = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.KeypadModifier
+    qtbot.keyClick(form.discussed, Qt.Key.Key_Enter, keypad)
+    assert "Please fix 5 things" in form.summary.text()
+    assert form.discussed.toPlainText() == "", "the key finalised; it typed no line break"
+
+    form.case_box.setCurrentIndex(1)
+    form.when.set_text("yesterday 16:30")
+    form.contact_type.setCurrentIndex(form.contact_type.findData("one_to_one"))
+    form.venue_type.setCurrentIndex(form.venue_type.findData("cafe"))
+    form.duration.setValue(30)
+    qtbot.keyClicks(form.discussed, "Talked about the bus home.")
+    record_id = form.record_id
+    qtbot.keyClick(form.discussed, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not main.tasks.busy, timeout=5000)
+    assert "Session finalised" in form.summary.text()
+    assert shell.book.get(record_id).state == "final"
 
 
 def test_drafts_are_saved_automatically(qtbot: Any, make_shell: Any, seeded: str) -> None:

@@ -1,4 +1,4 @@
-"""Shared widgets: the refresh key every refresh button names."""
+"""Shared widgets: the refresh key every refresh button names, the submit key every form names."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from spokeapp.ui.widgets import refresh_keys, refresh_shortcut, shown_key
+from spokeapp.ui.widgets import refresh_keys, refresh_shortcut, shown_key, submit_shortcut
 
 
 def test_refresh_is_f5_everywhere_and_the_systems_own_key_too(qapp: Any) -> None:
@@ -43,3 +43,20 @@ def test_a_key_is_written_as_this_system_writes_it(qapp: Any) -> None:
     assert shown_key("Alt+K") == "Alt+K"
     native = QKeySequence("Ctrl+L").toString(QKeySequence.SequenceFormat.NativeText)
     assert shown_key("Ctrl+L") == native
+
+
+def test_ctrl_with_either_enter_key_submits_once(qtbot: Any) -> None:
+    form = QWidget()
+    qtbot.addWidget(form)
+    submitted: list[str] = []
+    submit_shortcut(form, lambda: submitted.append("submit"))
+    form.show()
+    form.activateWindow()
+    qtbot.waitUntil(form.isActiveWindow, timeout=2000)
+    qtbot.keyClick(form, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert submitted == ["submit"]
+    keypad = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.KeypadModifier
+    qtbot.keyClick(form, Qt.Key.Key_Enter, keypad)
+    assert submitted == ["submit", "submit"]
+    qtbot.keyClick(form, Qt.Key.Key_Return)  # Enter alone is not the form's main action
+    assert submitted == ["submit", "submit"]

@@ -57,7 +57,7 @@ from spokeapp.ui.forms import (
 )
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.widgets import Message, heading, paragraph, shown_key
+from spokeapp.ui.widgets import Message, heading, paragraph, shown_key, submit_shortcut
 
 tr = translator(__name__)
 
@@ -239,7 +239,7 @@ class SessionForm(QWidget):
         self.save_button.clicked.connect(lambda: self.save_draft())
         self.finalise_button.clicked.connect(self.finalise)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=lambda: self.save_draft())
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.finalise)
+        submit_shortcut(self, self.finalise)
         for widget in self.inputs.values():
             self._watch(widget)
         self.autosave = QTimer(self)

@@ -37,7 +37,7 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -92,7 +92,7 @@ from spokeapp.ui.reminders import CheckInReminders
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.visit_pins import PinSetup
-from spokeapp.ui.widgets import Message, heading, is_dark, paragraph, shown_key
+from spokeapp.ui.widgets import Message, heading, is_dark, paragraph, shown_key, submit_shortcut
 
 tr = translator(__name__)
 
@@ -275,10 +275,7 @@ class StartVisitForm(QWidget):
         self.high_risk.toggled.connect(self._high_risk_toggled)
         self.start_button.clicked.connect(self.start)
         self.discard_button.clicked.connect(self.clear_form)
-        QShortcut(
-            QKeySequence("Ctrl+Return"), self, activated=self.start,
-            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
-        )
+        submit_shortcut(self, self.start, Qt.ShortcutContext.WidgetWithChildrenShortcut)
         for widget in self.form.inputs.values():
             watch(widget, self._changed)
         order = [*self.form.inputs.values(), self.discard_button, self.start_button]
