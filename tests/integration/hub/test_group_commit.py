@@ -196,6 +196,49 @@ def test_a_group_as_it_arrived_answers_each_push_for_itself(hub: RunningHub) -> 
     assert after["max_seq"] == before["max_seq"] + 3
 
 
+def test_a_record_named_twice_in_one_push_fails_nobody_elses_push(hub: RunningHub) -> None:
+    """A faulty or hostile laptop names one new record in two changes of a batch. Its push is
+    answered as the full path answers it (the second change a duplicate), and the honest
+    pushes written in the same group are acknowledged, not failed with a 500."""
+    (bad, bad_case), *honest = (_worker_laptop(hub, n) for n in range(1, 5))
+    note = session(bad_case)
+    twice = bad.batch([bad.change(note), bad.change(note)])
+    others = [(laptop, laptop.batch([laptop.change(session(case_id))]))
+              for laptop, case_id in honest]
+    before = hub.admin.state()
+
+    with Session(hub.engine) as db:
+        outcomes = push_group(
+            db, [_queued(hub, laptop, body) for laptop, body in others[:2]]
+            + [_queued(hub, bad, twice)]
+            + [_queued(hub, laptop, body) for laptop, body in others[2:]],
+            hub.clock,
+        )
+
+    assert all(isinstance(outcome, PushResponse) for outcome in outcomes), outcomes
+    answers = [[r.status for r in outcome.results] for outcome in outcomes]  # type: ignore[union-attr]
+    assert answers == [["accepted"], ["accepted"], ["accepted", "duplicate"], ["accepted"]]
+    after = hub.admin.state()
+    assert after["hub_records"] == before["hub_records"] + 4  # the note once, and each other
+
+    # And over HTTP, sent with fifteen honest pushes at the same instant: no 5xx for anyone.
+    bad.chain_head = twice["chain"]["head"]  # type: ignore[index]  # stored, above
+    laptops = [_worker_laptop(hub, n) for n in range(5, 20)]
+    again = session(bad_case)
+    bodies = [(bad, bad.batch([bad.change(again), bad.change(again)]))] + [
+        (laptop, laptop.batch([laptop.change(session(case_id))])) for laptop, case_id in laptops
+    ]
+    barrier = threading.Barrier(len(bodies))
+
+    def send(pair: tuple[Laptop, dict[str, object]]) -> int:
+        barrier.wait()
+        return pair[0].send(pair[1]).status_code
+
+    with ThreadPoolExecutor(len(bodies)) as pool:
+        statuses = list(pool.map(send, bodies))
+    assert statuses == [200] * len(bodies)
+
+
 def test_a_push_naming_ids_the_database_cannot_hold_is_refused_alone(hub: RunningHub) -> None:
     """A batch whose ids PostgreSQL cannot hold (NUL) used to take its whole group down: the
     group looked up every push's change and record ids, refused pushes' too, and the
