@@ -106,6 +106,20 @@ def _mentions(body: dict[str, Any], pattern: re.Pattern[str]) -> bool:
     return pattern.search(text) is not None
 
 
+def _may_know(session: Session, actor: Actor | None, row: HubRecord) -> bool:
+    """Whether a record another record points at may go in ``actor``'s file: an administrator
+    (or the officer's command, ``actor`` None) any; a supervisor what a pull would give them:
+    a record of a case in their scope and not restricted, or an uncased record whose author is
+    in their scope. A case's ids are the laptop's to write, so a case may name a young person
+    or referral of a case in another team: their details never reach this file through it."""
+    if actor is None or actor.role == ADMIN:
+        return True
+    if row.case_id is not None:
+        case = session.get(HubCase, row.case_id)
+        return case is not None and not case.restricted and can_see_case(actor, case)
+    return can_see_uncased(actor, session.get(User, row.author_user))
+
+
 def _case_rows(session: Session, case_id: str, actor: Actor | None = None) -> list[HubRecord]:
     rows = list(session.scalars(select(HubRecord).where(HubRecord.case_id == case_id)))
     case_row = next((r for r in rows if r.kind == "case"), None)
@@ -113,25 +127,30 @@ def _case_rows(session: Session, case_id: str, actor: Actor | None = None) -> li
         case_row = session.get(HubRecord, case_id)
         if case_row is not None:
             rows.append(case_row)
-    wanted: set[str] = set()
-    person_id: str | None = None
+    have = {r.record_id for r in rows}
+    linked: set[str] = set()
     if case_row is not None:
-        person_id = case_row.body.get("young_person_id")
-        if case_row.body.get("referral_id"):
-            wanted.add(str(case_row.body["referral_id"]))
-        if person_id:
-            wanted.add(str(person_id))
-    # Visits linked to the case, and their check-ins, alarms and alerts.
+        for key in ("young_person_id", "referral_id"):
+            if isinstance(case_row.body.get(key), str):
+                linked.add(case_row.body[key])
+    # Visits linked to the case (as the actor may know of them), and their check-ins, alarms
+    # and alerts.
     plans = [
-        r.record_id for r in session.scalars(select(HubRecord).where(
-            HubRecord.kind == "visit_plan"))
+        r for r in session.scalars(select(HubRecord).where(HubRecord.kind == "visit_plan"))
         if r.body.get("linked_case_id") == case_id
+        and (r.case_id == case_id or _may_know(session, actor, r))
     ]
+    wanted: set[str] = set()
     if plans:
         wanted.update(session.scalars(select(LoneWorkingRecord.record_id).where(
-            LoneWorkingRecord.visit_id.in_(plans))))
-        wanted.update(plans)
-    have = {r.record_id for r in rows}
+            LoneWorkingRecord.visit_id.in_([r.record_id for r in plans]))))
+        rows.extend(r for r in plans if r.record_id not in have)
+        have.update(r.record_id for r in plans)
+    if linked - have:
+        rows.extend(r for r in session.scalars(select(HubRecord).where(
+            HubRecord.record_id.in_(sorted(linked - have))))
+            if r.case_id == case_id or _may_know(session, actor, r))
+        have.update(linked)
     if wanted - have:
         rows.extend(session.scalars(select(HubRecord).where(
             HubRecord.record_id.in_(sorted(wanted - have)))))
@@ -338,7 +357,8 @@ def referral_file(session: Session, referral_id: str, *, made_by: str,
     rows = [referral]
     person_id = referral.body.get("young_person_id")
     person = session.get(HubRecord, person_id) if isinstance(person_id, str) else None
-    if person is not None and person.kind == "young_person":
+    if person is not None and person.kind == "young_person" and _may_know(
+            session, actor, person):
         rows.append(person)
     else:
         person = None

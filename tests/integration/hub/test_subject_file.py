@@ -397,3 +397,34 @@ def test_a_referral_that_never_became_a_case_has_a_file_of_its_own(
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
     assert json.loads(written.read_text(encoding="utf-8"))["referral"]["id"] == declined.id
     assert "Test Person" not in capsys.readouterr().out
+
+
+def test_a_case_or_referral_naming_another_teams_young_person_gives_their_details_to_nobody(
+    hub: RunningHub,
+) -> None:
+    """A case's and a referral's ids are the laptop's to write. South opening a case (or
+    making a referral) that names north's young person and referral must not make south's
+    supervisor's file of it carry north's young person: the file holds what a pull would."""
+    north_worker = hub.admin.add_user("Test Worker North", "worker", "north")
+    south_worker = hub.admin.add_user("Test Worker South", "worker", "south")
+    north = hub.laptop(north_worker)
+    yp = young_person(7, name="Test Person North Only", reference="YP-NORTH")
+    theirs = referral(yp, reason="Fictional reason known to north only.")
+    north.push_records(yp, theirs, case(yp, theirs, key_worker=north_worker))
+    south = hub.laptop(south_worker)
+    pretend = case(yp, theirs, key_worker=south_worker)  # north's ids, south's new case
+    made_up = referral(yp)  # a referral of south's naming north's young person
+    assert south.push(south.change(pretend), south.change(made_up)).status_code == 200
+    supervisor = hub.laptop(hub.admin.add_user("Test Supervisor South", "supervisor", "south"))
+
+    for path in (f"/v1/cases/{pretend.id}/file", f"/v1/referrals/{made_up.id}/file"):
+        answer = supervisor.http.get(path, headers=supervisor.auth)
+        assert answer.status_code == 200, answer.text
+        assert "North Only" not in answer.text and "YP-NORTH" not in answer.text
+        assert "known to north only" not in answer.text
+        assert answer.json()["young_person"] is None
+
+    # An administrator (the subject access officer) still sees where the ids lead.
+    admin = hub.laptop(hub.admin.add_user("Test Admin", "admin"))
+    answer = admin.http.get(f"/v1/cases/{pretend.id}/file", headers=admin.auth)
+    assert answer.json()["young_person"]["content"]["name"] == "Test Person North Only"
