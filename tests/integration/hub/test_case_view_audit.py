@@ -116,3 +116,33 @@ def test_the_same_views_sent_sixteen_times_at_once_are_recorded_once(
     assert sum(a.json()["recorded"] for a in answers) == 2
     result = run_cli("audit", "--database", hub.database_url, "--action", "case_view")
     assert len(result.stdout.strip().splitlines()) == 2
+
+
+def test_a_view_of_another_teams_case_or_of_no_case_says_so_in_the_trail(
+    hub: RunningHub,
+) -> None:
+    """A view is the laptop's report: one naming another team's case is recorded but marked,
+    so that team's readers see it came from outside; one naming no case on the hub too."""
+    from tests.helpers.records import case, young_person
+
+    north_worker = hub.admin.add_user("Test Worker North", "worker", "north")
+    south_worker = hub.admin.add_user("Test Worker South", "worker", "south")
+    north_case = case(young_person(1), key_worker=north_worker)
+    south_case = case(young_person(2), key_worker=south_worker)
+    hub.laptop(north_worker).push_records(north_case)
+    hub.laptop(south_worker).push_records(south_case)
+    sup = hub.laptop(hub.admin.add_user("Test Supervisor South", "supervisor", "south"))
+    at = "2026-03-02T10:00:00+00:00"
+    body = {"views": [{"seq": 1, "case_id": south_case.id, "at": at},
+                      {"seq": 2, "case_id": north_case.id, "at": at},
+                      {"seq": 3, "case_id": "case-not-on-hub", "at": at}]}
+
+    response = sup.http.post("/v1/audit/case-views", json=body, headers=sup.auth)
+
+    assert response.status_code == 200 and response.json()["recorded"] == 3
+    result = run_cli("audit", "--database", hub.database_url, "--action", "case_view")
+    details = {line.split("\t")[3]: line.split("\t")[-1]
+               for line in result.stdout.strip().splitlines()}
+    assert "scope=" not in details[south_case.id] and "case=" not in details[south_case.id]
+    assert "scope=outside" in details[north_case.id]
+    assert "case=not_on_hub" in details["case-not-on-hub"]
