@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 from collections.abc import Iterable
 from datetime import datetime
@@ -34,6 +33,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from spokeapp.crypto.keyfile import write_atomically
 from spokeapp.domain.subject_file import AuditLine, FileRecord, KnownNames, Version, build_bundle
 from spokeapp.hub.attachments import referral_documents
 from spokeapp.hub.audit_view import AuditFilter, read_audit
@@ -424,37 +424,55 @@ def router() -> APIRouter:
 
 
 def write_bundle(bundle: dict[str, Any], folder: Path) -> Path:
-    """Write ``<case>-subject-file.json`` in ``folder``, readable by its owner only (0600,
-    set before any data is written)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write ``<case>-subject-file.json`` in ``folder`` (made owner-only if new), readable by
+    its owner only: in full to a temporary file beside it (0600 from the start), then renamed
+    into place, so a write that fails (a full disk) leaves no part of a young person's file
+    behind and an earlier file of the same name as it was."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = folder / f"{bundle['case_id']}-subject-file.json"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(bundle, out, ensure_ascii=False, indent=1)
+    write_atomically(path, json.dumps(bundle, ensure_ascii=False, indent=1).encode("utf-8"))
     return path
 
 
 def cmd_bundle(args: argparse.Namespace, settings: Settings) -> int:
-    """``spoke-hub requests bundle ID --out DIR``: the file of an access request's case."""
-    with open_session(args, settings) as session, session.begin():
-        request = session.get(SubjectRequest, args.request_id)
-        if request is None:
-            return refused(f"No request with id {args.request_id} on this hub.")
-        if request.kind != "access":
-            return refused(f"Request {args.request_id} is not a subject access request.")
+    """``spoke-hub requests bundle ID --out DIR``: the file of an access request's case.
+
+    The file is written inside the transaction that audits it: a write that fails rolls the
+    audit entry back (nothing was exported), and a commit that fails removes the file."""
+    path: Path | None = None
+    with open_session(args, settings) as session:
         try:
-            if request.subject == "referral":
-                bundle = referral_file(session, request.case_id, made_by="cli")
-            else:
-                bundle = subject_file(session, request.case_id, made_by="cli")
-        except UnknownCase:
-            return refused(f"The case of request {args.request_id} is no longer on the hub.")
-        except UnknownReferral:
-            return refused(f"The referral of request {args.request_id} is no longer on the hub "
-                           "without a case (disposed of, or it became a case: make that "
-                           "case's file).")
-        path = write_bundle(bundle, args.out)
+            with session.begin():
+                request = session.get(SubjectRequest, args.request_id)
+                if request is None:
+                    return refused(f"No request with id {args.request_id} on this hub.")
+                if request.kind != "access":
+                    return refused(
+                        f"Request {args.request_id} is not a subject access request.")
+                try:
+                    if request.subject == "referral":
+                        bundle = referral_file(session, request.case_id, made_by="cli")
+                    else:
+                        bundle = subject_file(session, request.case_id, made_by="cli")
+                except UnknownCase:
+                    return refused(
+                        f"The case of request {args.request_id} is no longer on the hub.")
+                except UnknownReferral:
+                    return refused(
+                        f"The referral of request {args.request_id} is no longer on the hub "
+                        "without a case (disposed of, or it became a case: make that case's "
+                        "file).")
+                path = write_bundle(bundle, args.out)
+        except OSError as exc:
+            if path is not None:
+                path.unlink(missing_ok=True)
+            return refused(
+                f"Could not write the file in {args.out}: {exc.strerror or 'write failed'}. "
+                "Nothing was written and no export was recorded.")
+        except BaseException:
+            if path is not None:
+                path.unlink(missing_ok=True)
+            raise
     flags = len(bundle["third_party_flags"])
     print(f"Wrote {path} ({flags} item{'s' if flags != 1 else ''} flagged for review before "
           "release). Make the PDF from it in the Spoke app: Spoke menu, Make a PDF of a file "

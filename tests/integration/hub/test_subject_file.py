@@ -244,6 +244,37 @@ def test_the_requests_bundle_command_writes_the_file_for_the_officer(
     assert "No request with id 999" in capsys.readouterr().err
 
 
+def test_a_bundle_that_cannot_be_written_leaves_no_part_of_it_and_no_export_recorded(
+    hub: RunningHub, books: list[Casebook], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The officer's folder cannot take the file (here its name is taken by a folder; a full
+    disk is the same path): one line says so, no part of the young person's file is left in
+    the folder, and the hub's audit does not claim an export that did not happen."""
+    worker = hub.admin.add_user("Test Worker North", "worker", "north")
+    case_id, _engine = _worker_case(hub, books, tmp_path, worker)
+    assert main(["requests", "add", "--kind", "access", "--case", case_id, "--received",
+                 "2026-03-01", "--database", hub.database_url]) == 0
+    request_id = re.search(r"request (\d+)", capsys.readouterr().out).group(1)  # type: ignore[union-attr]
+    out = tmp_path / "officer"
+    (out / f"{case_id}-subject-file.json").mkdir(parents=True)
+
+    code = main(["requests", "bundle", request_id, "--out", str(out),
+                 "--database", hub.database_url])
+
+    printed = capsys.readouterr()
+    assert code == 2
+    assert "Could not write the file" in printed.err and "no export was recorded" in printed.err
+    assert "Traceback" not in printed.err
+    assert [p.name for p in out.iterdir()] == [f"{case_id}-subject-file.json"]  # the folder
+    engine = make_engine(hub.database_url)
+    try:
+        with Session(engine) as db:
+            assert db.scalars(select(AuditEntry).where(
+                AuditEntry.action == "subject_file_export")).all() == []
+    finally:
+        engine.dispose()
+
+
 def _mention_ids(bundle: dict[str, object]) -> set[str]:
     mentions = bundle["mentions"]
     assert isinstance(mentions, list)
