@@ -41,6 +41,7 @@ from spokeapp.ui.autolock import (
     AutoLock,
     time_including_sleep,
 )
+from spokeapp.ui.copied import CopiedText
 from spokeapp.ui.first_run import FirstRunWindow
 from spokeapp.ui.open_copies import copies_folder, remove_all
 from spokeapp.ui.signals import emit
@@ -318,6 +319,8 @@ class SpokeShell(QObject):
         self.window: QWidget | None = None
         self.state = ""
         self._import_pause = ImportPause()
+        # Text copied while the casebook is open leaves the clipboard when it closes.
+        self.copied = CopiedText(self)
 
     # ------------------------------------------------------------------ backend calls
     # These run on worker threads (Argon2id takes a noticeable moment).
@@ -413,6 +416,7 @@ class SpokeShell(QObject):
         # there are now; a first start takes a good share of the screen.
         placement = place(window, saved, self._screens)
         self._show(window, UNLOCKED, maximised=placement.maximised)
+        self.copied.watching = True
         self.autolock.start()
         window.start_sync()
 
@@ -427,6 +431,8 @@ class SpokeShell(QObject):
         self.autolock.stop()
         self.book = None
         remove_all(copies_folder(self.profile))
+        self.copied.watching = False
+        self.copied.clear_ours()
         window = FirstRunWindow(self._create, self.tasks)
         window.finished.connect(self._unlocked)
         self._show(window, FIRST_RUN)
@@ -468,6 +474,8 @@ class SpokeShell(QObject):
                 book.close()
             # Copies of documents opened in other programs: overwritten and deleted.
             remove_all(copies_folder(self.profile))
+            self.copied.watching = False
+            self.copied.clear_ours()
 
     def shutdown(self) -> None:
         """On quit: save drafts and close the casebook; wait for background work."""
