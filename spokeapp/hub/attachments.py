@@ -53,6 +53,7 @@ from spokeapp.hub.ledger import among, lock_writes
 from spokeapp.hub.models import (
     HubAttachment,
     HubAttachmentChunk,
+    HubAttachmentHolder,
     HubCase,
     HubRecord,
     RestrictedRecord,
@@ -96,16 +97,49 @@ def _check_sha256(sha256: str) -> None:
 
 
 # --------------------------------------------------------------------------- need-to-know
-def visible_sizes(session: Session, actor: Actor, sha256: str) -> list[int]:
-    """The sizes declared by the records naming ``sha256`` that ``actor`` may see, oldest
-    first (empty: the caller may see no record naming it). A cased record is seen as a pull
-    sees it (its case in the caller's scope and not restricted); an uncased one by its
-    author, unless a restriction keeps it off the laptops."""
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """The records naming a file that a caller may see, as their declared sizes, oldest
+    first: ``granting``, those whose author holds the file (through them the caller may fetch
+    it), and ``own``, the caller's own records whose author - the caller - has not shown yet
+    that they hold it (the caller may send it, and so show it)."""
+
+    granting: list[int]
+    own: list[int]
+
+    @property
+    def any(self) -> list[int]:
+        return self.granting + self.own
+
+
+def _holders(session: Session, sha256: str) -> set[str]:
+    """Who holds the file: each person who has shown it (``hub_attachment_holders``), and the
+    author of the oldest record naming it (who sent it first)."""
+    held = set(session.scalars(select(HubAttachmentHolder.user_id).where(
+        HubAttachmentHolder.sha256 == sha256, HubAttachmentHolder.holds.is_(True))))
+    first = session.scalar(select(HubRecord.author_user).where(
+        HubRecord.attachment_sha256 == sha256).order_by(HubRecord.seq).limit(1))
+    if first is not None:
+        held.add(first)
+    return held
+
+
+def seen_records(session: Session, actor: Actor, sha256: str) -> Seen:
+    """The sizes declared by the records naming ``sha256`` that ``actor`` may see (empty:
+    none). A cased record is seen as a pull sees it (its case in the caller's scope and not
+    restricted); an uncased one by its author, unless a restriction keeps it off the laptops.
+
+    A file is known by its SHA-256 alone, and anyone may write a record naming one: so a
+    record lets its readers fetch the file only if its author holds the file (sent it, or
+    showed they have it by sending chunks matching the hub's copy). Naming another team's
+    document's hash in a record of one's own gets nothing until its bytes are sent."""
     rows = session.execute(
         select(HubRecord.record_id, HubRecord.case_id, HubRecord.author_user, HubRecord.body)
         .where(HubRecord.attachment_sha256 == sha256).order_by(HubRecord.seq)
     ).all()
-    sizes: list[int] = []
+    granting: list[int] = []
+    own: list[int] = []
+    holders: set[str] | None = None
     for record_id, case_id, author, body in rows:
         if case_id is not None:
             case = session.get(HubCase, case_id)
@@ -115,9 +149,34 @@ def visible_sizes(session: Session, actor: Actor, sha256: str) -> list[int]:
             seen = (can_see_uncased(actor, session.get(User, author))
                     and session.get(RestrictedRecord, record_id) is None)
         size = body.get("size") if isinstance(body, dict) else None
-        if seen and isinstance(size, int) and not isinstance(size, bool) and size > 0:
-            sizes.append(size)
-    return sizes
+        if not (seen and isinstance(size, int) and not isinstance(size, bool) and size > 0):
+            continue
+        if holders is None:
+            holders = _holders(session, sha256)
+        if author in holders:
+            granting.append(size)
+        elif author == actor.user_id:
+            own.append(size)
+    return Seen(granting, own)
+
+
+def visible_sizes(session: Session, actor: Actor, sha256: str) -> list[int]:
+    """Every size :func:`seen_records` finds, granting or the caller's own."""
+    return seen_records(session, actor, sha256).any
+
+
+def _holder_row(session: Session, sha256: str, user_id: str) -> HubAttachmentHolder:
+    row = session.get(HubAttachmentHolder, (sha256, user_id))
+    if row is None:
+        row = HubAttachmentHolder(sha256=sha256, user_id=user_id, proven="", holds=False)
+        session.add(row)
+    return row
+
+
+def _proven(row: HubAttachmentHolder | None) -> list[int]:
+    if row is None or not row.proven:
+        return []
+    return sorted(int(part) for part in row.proven.split(","))
 
 
 def _size_for(stored: HubAttachment | None, sizes: list[int]) -> int:
@@ -146,11 +205,18 @@ def _status(session: Session, sha256: str, stored: HubAttachment | None,
 def attachment_status(session: Session, actor: Actor, sha256: str) -> AttachmentStatus | None:
     """What the hub holds of the file ``sha256`` (None: the caller may see no record naming
     it)."""
-    sizes = visible_sizes(session, actor, sha256)
-    if not sizes:
+    seen = seen_records(session, actor, sha256)
+    if not seen.any:
         return None
     stored = session.get(HubAttachment, sha256)
-    return _status(session, sha256, stored, _size_for(stored, sizes))
+    if stored is not None and stored.complete and not seen.granting:
+        # The caller's own record names a file someone else sent: they show they hold it by
+        # sending it; what they have sent that matched counts.
+        proven = _proven(session.get(HubAttachmentHolder, (sha256, actor.user_id)))
+        return AttachmentStatus(sha256=sha256, size=stored.size,
+                                chunk_bytes=ATTACHMENT_CHUNK_BYTES, received=proven,
+                                complete=False)
+    return _status(session, sha256, stored, _size_for(stored, seen.any))
 
 
 # --------------------------------------------------------------------------- storing
@@ -194,12 +260,15 @@ def store_chunk(session: Session, actor: Actor, sha256: str, index: int, data: b
     ``chunk_wrong_length``; nothing is stored then. A chunk of a complete file stores nothing.
     """
     lock_writes(session)
-    sizes = visible_sizes(session, actor, sha256)
+    seen = seen_records(session, actor, sha256)
+    sizes = seen.any
     if not sizes:
         raise _not_found()
     stored = session.get(HubAttachment, sha256)
     if stored is not None and stored.complete:
-        return ChunkOutcome(_status(session, sha256, stored, stored.size))
+        if seen.granting:
+            return ChunkOutcome(_status(session, sha256, stored, stored.size))
+        return _show_holding(session, actor, stored, index, data)
     size = _size_for(stored, sizes)
     count = chunk_count(size)
     if not 0 <= index < count:
@@ -234,15 +303,53 @@ def store_chunk(session: Session, actor: Actor, sha256: str, index: int, data: b
                             mismatch=True)
     session.execute(update(HubAttachment).where(HubAttachment.sha256 == sha256)
                     .values(complete=True).execution_options(synchronize_session=False))
+    # Whoever sent the chunk that made it whole had the file's bytes: they hold it.
+    _holder_row(session, sha256, actor.user_id).holds = True
     log.info("attachment %s complete: %d chunks, %d bytes", sha256, count, size)
     return ChunkOutcome(AttachmentStatus(sha256=sha256, size=size,
                                          received=list(range(count)), complete=True))
 
 
+def _show_holding(session: Session, actor: Actor, stored: HubAttachment, index: int,
+                  data: bytes) -> ChunkOutcome:
+    """A chunk of a complete file from someone whose own record names it and who has not
+    shown they hold it: it counts if it is the hub's chunk byte for byte; with every chunk
+    shown they hold the file. A chunk that differs starts the showing again (422
+    ``attachment_hash_mismatch``, as for an upload that hashes wrong). Nothing of the file is
+    ever answered: only which of the caller's own chunks matched."""
+    sha256 = stored.sha256
+    count = chunk_count(stored.size)
+    if not 0 <= index < count:
+        raise HubError(422, "chunk_out_of_range",
+                       f"Chunk {index} is beyond this file: it has chunks 0 to {count - 1}.")
+    expected = chunk_length(stored.size, index)
+    if len(data) != expected:
+        raise HubError(422, "chunk_wrong_length",
+                       f"Chunk {index} of this file must be {expected} bytes, not {len(data)}.")
+    held = session.scalar(select(HubAttachmentChunk.data).where(
+        HubAttachmentChunk.sha256 == sha256, HubAttachmentChunk.idx == index))
+    row = _holder_row(session, sha256, actor.user_id)
+    if held is None or bytes(held) != data:
+        row.proven = ""
+        log.warning("attachment %s: a chunk sent to show it is held did not match", sha256)
+        return ChunkOutcome(AttachmentStatus(sha256=sha256, size=stored.size, received=[]),
+                            mismatch=True)
+    proven = sorted({*_proven(row), index})
+    if len(proven) == count:
+        row.holds, row.proven = True, ""
+        log.info("attachment %s: shown to be held by another sender", sha256)
+        return ChunkOutcome(_status(session, sha256, stored, stored.size))
+    row.proven = ",".join(map(str, proven))
+    return ChunkOutcome(AttachmentStatus(sha256=sha256, size=stored.size,
+                                         chunk_bytes=ATTACHMENT_CHUNK_BYTES, received=proven,
+                                         complete=False))
+
+
 def chunk_bytes(session: Session, actor: Actor, sha256: str, index: int) -> bytes | None:
     """Chunk ``index`` of the complete file ``sha256``, if ``actor`` may see a record naming
-    it (None otherwise, and for a file not complete or an index beyond it)."""
-    if not visible_sizes(session, actor, sha256):
+    it whose author holds it (None otherwise, and for a file not complete or an index beyond
+    it)."""
+    if not seen_records(session, actor, sha256).granting:
         return None
     stored = session.get(HubAttachment, sha256)
     if stored is None or not stored.complete or not 0 <= index < chunk_count(stored.size):
@@ -264,6 +371,9 @@ def drop_unreferenced_attachments(session: Session) -> int:
         batch = gone[start:start + 500]
         session.execute(delete(HubAttachmentChunk)
                         .where(among(session, HubAttachmentChunk.sha256, batch))
+                        .execution_options(synchronize_session=False))
+        session.execute(delete(HubAttachmentHolder)
+                        .where(among(session, HubAttachmentHolder.sha256, batch))
                         .execution_options(synchronize_session=False))
         session.execute(delete(HubAttachment).where(among(session, HubAttachment.sha256, batch))
                         .execution_options(synchronize_session=False))

@@ -164,8 +164,8 @@ _KEPT_TEXT = frozenset({"key_worker", "decided_by", "request_kind", "local_autho
 #: Tables a disposal writes, rewritten by ``VACUUM FULL`` on PostgreSQL.
 _TOUCHED_TABLES = ("hub_records", "hub_cases", "hub_retention_holds", "hub_tombstones",
                    "hub_report_residue", "hub_disposed_records", "hub_disposals",
-                   "hub_attachments", "hub_attachment_chunks", "lw_watch", "lw_visit_records",
-                   "lw_deliveries")
+                   "hub_attachments", "hub_attachment_chunks", "hub_attachment_holders",
+                   "lw_watch", "lw_visit_records", "lw_deliveries")
 
 
 class DisposalError(SpokeError):

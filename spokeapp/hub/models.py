@@ -217,6 +217,20 @@ class HubAttachment(Base):
     created_at: Mapped[str] = mapped_column(String(40))
 
 
+class HubAttachmentHolder(Base):
+    """A person who has sent the file ``sha256`` (its last chunk, or every chunk matching the
+    copy the hub already held): a record they wrote naming it lets its readers fetch it
+    (``holds``). While they are showing it, ``proven`` lists the chunks sent so far that
+    matched, comma-separated. The author of the oldest record naming a file holds it without
+    a row (they sent it; files stored before migration 0017). Goes with the file."""
+
+    __tablename__ = "hub_attachment_holders"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    proven: Mapped[str] = mapped_column(Text, default="")
+    holds: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class HubAttachmentChunk(Base):
     """One 64 KiB chunk of a file (``ATTACHMENT_CHUNK_BYTES``; the last may be shorter): BLOB
     on SQLite, bytea on PostgreSQL. The key makes a chunk sent twice, or sixteen times at

@@ -28,6 +28,7 @@ from spokeapp.hub.models import (
     Base,
     HubAttachment,
     HubAttachmentChunk,
+    HubAttachmentHolder,
     HubCase,
     HubCounter,
     HubRecord,
@@ -160,11 +161,16 @@ def test_a_record_declaring_another_size_cannot_spoil_the_file(db: Engine) -> No
     assert _column(db, HubAttachmentChunk.idx) == []
 
     assert not _send(db, NORTH, data)
+    # South's own record names north's file: south has not shown it holds it, so it is asked
+    # for the file's chunks (none counted yet) and gets none of north's bytes.
     south = _status(db, SOUTH, sha)
-    assert south is not None and (south.size, south.complete) == (len(data), True)
-    again = _store(db, SOUTH, sha, 0, data[:900])
-    assert again.status.complete and not again.mismatch
-    assert _chunk(db, SOUTH, sha, 1) == data[CHUNK:]
+    assert south is not None and (south.size, south.complete, south.received) == (
+        len(data), False, [])
+    with pytest.raises(HubError) as refused:
+        _store(db, SOUTH, sha, 0, data[:900])
+    assert refused.value.code == "chunk_wrong_length"
+    assert _chunk(db, SOUTH, sha, 1) is None
+    assert _chunk(db, NORTH, sha, 1) == data[CHUNK:]  # the file itself is unspoilt
 
 
 def test_a_file_goes_only_when_no_record_names_it(db: Engine) -> None:
@@ -178,3 +184,66 @@ def test_a_file_goes_only_when_no_record_names_it(db: Engine) -> None:
         assert drop_unreferenced_attachments(session) == 1
     assert _column(db, HubAttachment.sha256) == [_sha(kept)]
     assert _column(db, HubAttachmentChunk.sha256) == [_sha(kept)]
+
+
+def test_naming_another_teams_file_by_its_hash_gets_none_of_it(db: Engine) -> None:
+    """North's document is on the hub. South, knowing only its SHA-256, writes a record of its
+    own naming it: south (and south's readers) get no byte of it, and sending made-up chunks
+    counts for nothing."""
+    letter = _data(CHUNK * 2 + 10, 8)
+    sha = _sha(letter)
+    _name(db, "att-north", "case-north", NORTH.user_id, letter)
+    assert not _send(db, NORTH, letter)
+    _name(db, "att-south", "case-south", SOUTH.user_id, letter)
+
+    status = _status(db, SOUTH, sha)
+    assert status is not None and not status.complete and status.received == []
+    assert all(_chunk(db, SOUTH, sha, index) is None for index in range(3))
+    guess = _store(db, SOUTH, sha, 0, bytes(CHUNK))  # not the file's first chunk
+    assert guess.mismatch and guess.status.received == []
+    assert _chunk(db, SOUTH, sha, 0) is None
+    assert _chunk(db, NORTH, sha, 2) == letter[2 * CHUNK:]  # north's copy untouched
+
+
+def test_sending_the_same_file_shows_you_hold_it_and_then_your_readers_get_it(
+        db: Engine) -> None:
+    """Two workers attach the same leaflet: the second's laptop is asked for the chunks, each
+    matching one counts, and once all have come the second worker's record gives the file to
+    whoever reads it (here the second worker's other laptop). A chunk that differs starts the
+    showing again."""
+    leaflet = _data(CHUNK + 300, 9)
+    sha = _sha(leaflet)
+    _name(db, "att-north", "case-north", NORTH.user_id, leaflet)
+    assert not _send(db, NORTH, leaflet)
+    _name(db, "att-south", "case-south", SOUTH.user_id, leaflet)
+
+    first = _store(db, SOUTH, sha, 0, leaflet[:CHUNK])
+    assert (first.status.complete, first.status.received, first.mismatch) == (False, [0], False)
+    assert _status(db, SOUTH, sha).received == [0]  # type: ignore[union-attr]  # resumes
+    wrong = _store(db, SOUTH, sha, 1, bytes(300))
+    assert wrong.mismatch and _status(db, SOUTH, sha).received == []  # type: ignore[union-attr]
+    assert not _send(db, SOUTH, leaflet)
+
+    status = _status(db, SOUTH, sha)
+    assert status is not None and status.complete
+    assert _chunk(db, SOUTH, sha, 1) == leaflet[CHUNK:]
+
+
+def test_whoever_completes_a_file_holds_it_and_a_file_gone_forgets_its_holders(
+        db: Engine) -> None:
+    """The record first naming a file may be someone else's (two attached it at once): the
+    person whose chunk made it whole sent its bytes, so their record gives it too. When no
+    record names the file any more, who held it goes with it."""
+    photo = _data(700, 10)
+    sha = _sha(photo)
+    _name(db, "att-north", "case-north", NORTH.user_id, photo)
+    _name(db, "att-south", "case-south", SOUTH.user_id, photo)
+    assert not _send(db, SOUTH, photo)
+    assert _chunk(db, SOUTH, sha, 0) == photo
+    assert _chunk(db, NORTH, sha, 0) == photo  # the first record's author holds it too
+
+    with Session(db) as session, session.begin():
+        session.delete(session.get(HubRecord, "att-north"))
+        session.delete(session.get(HubRecord, "att-south"))
+        assert drop_unreferenced_attachments(session) == 1
+    assert _column(db, HubAttachmentHolder.sha256) == []
