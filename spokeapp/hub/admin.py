@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session
 
 from spokeapp.hub.errors import HubError
@@ -66,6 +66,16 @@ class InitResult:
     hub_id: str
     hub_epoch: str
     admin_id: str
+
+
+def hub_identity(engine: Engine) -> str | None:
+    """The hub id ``init`` gave this database; None when it has none yet: empty, or left by
+    an ``init`` that stopped before writing it (which ``init`` may then finish)."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table(HubMeta.__tablename__):
+            return None
+        value = connection.scalar(select(HubMeta.value).where(HubMeta.key == META_HUB_ID))
+    return None if value is None else str(value)
 
 
 def init_hub(engine: Engine, organisation: str, admin_name: str) -> InitResult:

@@ -7,7 +7,9 @@ hub changes its epoch whenever it can tell it went back in time:
 
 * ``spoke-hub backup FILE`` writes an encrypted copy and records, in the live hub, the highest
   sequence number the copy holds (``backup_covers_seq``, contract C2) and when it was taken
-  (``last_backup_at``); ``spoke-hub restore FILE`` puts it back and sets a new epoch.
+  (``last_backup_at``); ``spoke-hub restore FILE`` puts it back and sets a new epoch. The
+  embedded restore first takes the serving lock (``spokeapp.hub.serving_lock``): refused
+  while a hub serves the file, whatever key file is in place.
 
   - Embedded hub: ``sqlcipher_export`` into a new SQLCipher file with the hub's own key,
     marked as a backup (a ``hub_meta`` row).
@@ -61,6 +63,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from spokeapp.domain.errors import SpokeError
+from spokeapp.hub import serving_lock
 from spokeapp.hub.admin import CLI_ACTOR, new_epoch
 from spokeapp.hub.config import HUB_DATA_NAME
 from spokeapp.hub.db import (
@@ -68,12 +71,15 @@ from spokeapp.hub.db import (
     HubDatabaseError,
     embedded_path,
     fsync_dir,
+    is_disk_full,
     is_embedded,
     key_path,
     make_engine,
+    no_space_message,
     parse_hex_key,
     read_key,
     taken_alone,
+    unreadable_message,
     write_new_hex_key,
 )
 from spokeapp.hub.ledger import (
@@ -231,8 +237,11 @@ class MarkKeeper:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=5)
-        with contextlib.suppress(Exception):
+        try:
             self.refresh()
+        except Exception as exc:  # said, not hidden: the mark then holds its last value
+            log.warning("could not write the hub's high-water mark at shutdown: %s",
+                        type(exc).__name__)
 
 
 # --------------------------------------------------------------------------- backup
@@ -284,9 +293,13 @@ def backup(database_url: str, target: Path, *, key_file: Path | None = None) -> 
                 cursor.execute("COMMIT")
             finally:
                 cursor.close()
-    except Exception:
+    except Exception as exc:
         with contextlib.suppress(OSError):
             target.unlink()
+        if is_disk_full(exc):  # the partial copy is gone again; the hub is unchanged
+            raise BackupError(no_space_message(target.parent, "the backup", source, exc)
+                              + " Make room there or choose another place; no backup was "
+                              "written.") from None
         raise
     finally:
         engine.dispose()
@@ -332,13 +345,23 @@ def restore(database_url: str, source: Path, *, key_file: Path | None = None,
             f"No key file at {key_path(db_path)}: put back the key file the hub was made with "
             "(backups use the hub's own key)."
         )
-    with open(source, "rb") as handle:
+    with _open_source(source) as handle:
         if handle.read(len(PG_MAGIC)) == PG_MAGIC:
             raise BackupError(
                 f"{source} is a backup of a hub on PostgreSQL: restore it into a PostgreSQL "
                 "database (--database postgresql+psycopg://USER@HOST/DB, with its backup key "
                 "file). Nothing was changed."
             )
+    # No hub may serve the file while it is replaced: its serving lock, held until the
+    # restore is done (a hub serving on would write acknowledged pushes into a file that is
+    # gone). Taken first, and whatever key file is in place: an older backup's key, put back
+    # to restore it, does not open the live database, and that says nothing of who uses it.
+    with serving_lock.held(db_path, "restore"):
+        return _restore_embedded(database_url, source, db_path, mark_file)
+
+
+def _restore_embedded(database_url: str, source: Path, db_path: Path,
+                      mark_file: Path | None) -> tuple[HubMark, str]:
     # Check the backup opens with this hub's key and is a backup of this hub (if one exists).
     staged = db_path.with_name(f".{db_path.name}.restoring")
     staged.unlink(missing_ok=True)
@@ -359,31 +382,55 @@ def restore(database_url: str, source: Path, *, key_file: Path | None = None,
         fsync_dir(db_path.parent)
     finally:
         staged.unlink(missing_ok=True)
-    return backup_mark, _after_restore(database_url, backup_mark, taken_at, mark_file)
+    try:
+        epoch = _after_restore(database_url, backup_mark, taken_at, mark_file)
+    except Exception as exc:
+        # The file is in place: never "nothing was changed" from here. The restored file
+        # still carries the backup mark, so `serve` gives it a new epoch when it starts.
+        raise BackupError(
+            f"The backup was put in place of {db_path}, but its new epoch could not be set "
+            f"({type(exc).__name__}): `spoke-hub serve` sets one when it starts (it sees a "
+            "backup copy), or run `spoke-hub restore-epoch`."
+        ) from None
+    return backup_mark, epoch
 
 
 def _refuse_if_open(db_path: Path) -> None:
-    """BackupError if any process has the embedded database open (a hub still serving, or
-    any other ``spoke-hub`` command): replacing the file under it would leave it writing
-    acknowledged pushes into a file that is gone.
+    """BackupError if any other process has the embedded database open (a hub of a version
+    without the serving lock, any other ``spoke-hub`` command): replacing the file under it
+    would leave it writing into a file that is gone.
 
-    (``db.taken_alone``)."""
+    Asked of the operating system first (SQLite's own lock on the file, where it can tell:
+    ``serving_lock.sqlite_user``), then of SQLite with the hub's key (``db.taken_alone``). A
+    database that does not open with the key file in place (an older backup's key put back
+    to restore it, a damaged file) is replaced only because the serving lock is held and the
+    operating system saw no other user: "will not decrypt" never means "not in use"."""
+    user = serving_lock.sqlite_user(db_path)
+    if user is not None:
+        raise BackupError(_in_use(db_path, f" (pid {user})"))
     connection = sqlcipher_dbapi.connect(str(db_path), timeout=OPEN_GRACE_S,
                                          isolation_level=None)
     try:
         connection.execute("PRAGMA cipher_log_level = NONE")
         connection.execute(f"PRAGMA key = \"x'{read_key(db_path).hex()}'\"")
         alone = taken_alone(connection.cursor())
+    except sqlcipher_dbapi.OperationalError as exc:  # unreadable: a state, never "alone"
+        raise BackupError(
+            f"The hub database {db_path} cannot be checked ({type(exc).__name__}: "
+            f"{str(exc)[:100]}). Nothing was changed."
+        ) from None
     except sqlcipher_dbapi.DatabaseError:
-        alone = True  # a damaged database: the backup replaces it
+        alone = True  # does not open with this key (see above): the backup replaces it
     finally:
         connection.close()
     if not alone:
-        raise BackupError(
-            f"The hub database {db_path} is in use: stop the hub (`spoke-hub serve`, every "
+        raise BackupError(_in_use(db_path, ""))
+
+
+def _in_use(db_path: Path, who: str) -> str:
+    return (f"The hub database {db_path} is in use{who}: stop the hub (`spoke-hub serve`, every "
             "process of it) and any other spoke-hub command using it, then restore. "
-            "Nothing was changed."
-        )
+            "Nothing was changed.")
 
 
 def _after_restore(database_url: str, backup_mark: HubMark, taken_at: str | None,
@@ -407,9 +454,21 @@ def _after_restore(database_url: str, backup_mark: HubMark, taken_at: str | None
     return epoch
 
 
+def _open_source(source: Path) -> BinaryIO:
+    """The backup file ``source`` open for reading; BackupError saying why when this user
+    cannot read it (copied in as root, or with docker cp: it is to be given to the hub's
+    user)."""
+    try:
+        return open(source, "rb")  # the caller's ``with`` closes it
+    except OSError as exc:
+        raise BackupError(unreadable_message(f"The backup file {source}", source, exc)
+                          ) from None
+
+
 def _copy(source: Path, target: Path) -> None:
+    src = _open_source(source)  # refused before the copy is begun
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+    with os.fdopen(fd, "wb") as out, src:
         while chunk := src.read(1 << 20):
             out.write(chunk)
         out.flush()
@@ -420,12 +479,13 @@ def _inspect(staged: Path, db_path: Path) -> tuple[HubMark, str]:
     """The hub id, epoch and counter of a staged backup, opened with ``db_path``'s key, and
     when it was taken."""
     key_file = key_path(staged)
+    key_hex = read_key(db_path).hex()  # refused first (a key change unfinished): nothing lent
     # make_engine looks for the key beside the database: lend it the hub's key file, 0600
     # from its first byte (the folder may be open to others; a leftover copy is replaced).
     key_file.unlink(missing_ok=True)
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(read_key(db_path).hex() + "\n")
+        handle.write(key_hex + "\n")
     engine: Engine | None = None
     try:
         engine = make_engine(f"sqlcipher:///{staged}")
@@ -452,12 +512,19 @@ def _inspect(staged: Path, db_path: Path) -> tuple[HubMark, str]:
 
 
 def _current_hub_id(database_url: str) -> str | None:
+    """The id of the hub the restore replaces; None when it cannot be known: the database
+    does not open with the key file in place (damaged, or an older backup's key put back to
+    restore it) or holds no hub yet. Anything else (locked, unreadable) is raised: it is a
+    state to say, not one to restore over."""
     engine = make_engine(database_url, schema_check=False)  # a newer schema is replaced too
     try:
         with Session(engine) as session:
+            if not session.scalar(text("SELECT count(*) FROM sqlite_master WHERE type = "
+                                       "'table' AND name = 'hub_meta'")):
+                return None  # no hub in it yet
             value = session.scalar(select(HubMeta.value).where(HubMeta.key == META_HUB_ID))
             return None if value is None else str(value)
-    except Exception:  # a damaged current database: the backup replaces it
+    except HubDatabaseError:  # does not open with this key: the backup replaces it
         return None
     finally:
         engine.dispose()
@@ -885,7 +952,7 @@ def _pg_restore(database_url: str, source: Path, key_file: Path,
     source = source.expanduser().resolve()
     if not source.is_file():
         raise BackupError(f"No backup file at {source}.")
-    with open(source, "rb") as handle:
+    with _open_source(source) as handle:
         header, aad = read_pg_header(handle, source)
         key = read_backup_key(key_file)
         if key_id(key) != header.key_id:

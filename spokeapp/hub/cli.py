@@ -56,6 +56,7 @@ from spokeapp.hub import (
     roster,
     safety_cli,
     schema,
+    serving_lock,
     subject_file,
     subject_requests,
 )
@@ -81,6 +82,7 @@ from spokeapp.hub.db import (
     is_embedded,
     key_path,
     make_engine,
+    missing_key_message,
 )
 from spokeapp.hub.ledger import META_EPOCH, META_HUB_ID, lock_writes, meta
 from spokeapp.hub.scope import ROLES
@@ -132,20 +134,39 @@ def _engine(settings: HubSettings) -> Engine:
 def cmd_init(args: argparse.Namespace) -> int:
     settings = _settings(args)
     url = settings.database_url
+    finishing = False
     if is_embedded(url):
         db_path = embedded_path(url)
-        if key_path(db_path).exists() and db_path.exists():
+        key = key_path(db_path)
+        if db_path.exists() and key.exists():
+            # Both there: a hub (refused), or an init that stopped before giving the
+            # database its identity (finished now, with the key it was made with).
+            finishing = True
+        elif db_path.exists():  # a new key would never open it: never written here
+            raise SpokeError(missing_key_message(db_path))
+        elif key.exists():
             raise SpokeError(
-                f"There is a hub at {db_path} already (its key file is {key_path(db_path)}): "
-                "init makes a new hub and is refusing to replace it, which would make it "
-                "unreadable. Nothing has been changed. (`spoke-hub migrate` brings an existing "
-                "hub up to date; --database names another place for a new one.)"
+                f"There is a key file at {key} but no hub database {db_path} beside it: init "
+                "makes a new hub and is refusing to use another hub's key. If the database "
+                "was moved, check the path (--database); to put a backup back, run "
+                "`spoke-hub restore FILE`. Nothing has been changed."
             )
-        key = create_key_file(db_path)
-        print(f"Created key file {key} (mode 0600). Back it up apart from the database.")
-        print(f"Created encrypted database {db_path}")
+        else:
+            key = create_key_file(db_path)
+            print(f"Created key file {key} (mode 0600). Back it up apart from the database.")
+            print(f"Created encrypted database {db_path}")
     engine = _engine(settings)
     try:
+        if finishing:
+            if admin.hub_identity(engine) is not None:
+                raise SpokeError(
+                    f"There is a hub at {db_path} already (its key file is {key}): init makes "
+                    "a new hub and is refusing to replace it, which would make it unreadable. "
+                    "Nothing has been changed. (`spoke-hub migrate` brings an existing hub up "
+                    "to date; --database names another place for a new one.)"
+                )
+            print(f"Finishing the hub at {db_path}, which an earlier init left without a hub "
+                  f"identity, with its key file {key}.")
         schema.migrate(engine)
         result = admin.init_hub(engine, args.organisation, args.admin)
     finally:
@@ -214,7 +235,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _start(settings: HubSettings, sock: socket.socket) -> int:
-    """``serve`` once its address is held: check the database, notice a restore, serve."""
+    """``serve`` once its address is held: on the embedded database, take its serving lock
+    for as long as it serves (``restore`` and ``rekey`` refuse while it is held, whatever key
+    file is in place: spokeapp.hub.serving_lock), then check the database, notice a restore,
+    serve."""
+    if not is_embedded(settings.database_url):
+        return _start_locked(settings, sock)
+    with serving_lock.held(embedded_path(settings.database_url), "serve"):
+        return _start_locked(settings, sock)
+
+
+def _start_locked(settings: HubSettings, sock: socket.socket) -> int:
     logs.configure(settings.log_format, settings.log_level)
     engine = _engine(settings)
     schema.require_current(engine)

@@ -17,8 +17,10 @@ command that opens the database stop before reading or writing anything.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -81,6 +83,10 @@ def create_key_file(db_path: Path) -> Path:
     """
     db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     target = key_path(db_path)
+    if db_path.exists() and not target.exists():
+        # A new random key beside an encrypted database opens nothing, and hides the key
+        # that does behind a file that looks right.
+        raise HubDatabaseError(missing_key_message(db_path))
     try:
         write_new_hex_key(target, KEY_BYTES)
     except FileExistsError as exc:
@@ -110,21 +116,119 @@ def read_key(db_path: Path) -> bytes:
             f"A change of the hub database's key was interrupted ({pending} is there): run "
             "`spoke-hub rekey` again to finish it. Nothing has been changed."
         )
-    return read_key_file(key_path(db_path))
+    return read_key_file(key_path(db_path), database=db_path)
 
 
-def read_key_file(target: Path) -> bytes:
-    """The raw key in the key file ``target``, checked for shape."""
+def read_key_file(target: Path, *, database: Path | None = None) -> bytes:
+    """The raw key in the key file ``target`` (of the hub database ``database``, if given),
+    checked for shape. HubDatabaseError saying what to do when it is missing or cannot be
+    read (another user's file: ``spoke-hub init``, ``rekey`` or ``restore`` run as root)."""
     try:
         text = target.read_text(encoding="ascii").strip()
     except FileNotFoundError as exc:
+        if database is not None and database.exists():
+            raise HubDatabaseError(missing_key_message(database)) from exc
         raise HubDatabaseError(
             f"No key file at {target}. Run `spoke-hub init` to create a new hub."
         ) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        why = ("it holds something other than a key" if isinstance(exc, UnicodeDecodeError)
+               else None)
+        raise HubDatabaseError(unreadable_message(f"The key file {target}", target, exc, why)
+                               ) from None
     key = parse_hex_key(text, KEY_BYTES)
     if key is None:
         raise HubDatabaseError(f"The key file {target} is damaged (expected 64 hex digits).")
     return key
+
+
+def missing_key_message(db_path: Path) -> str:
+    """What to do when the hub database ``db_path`` is there and its key file is not: put the
+    key back (a new key, from ``init``, would never open it)."""
+    target = key_path(db_path)
+    return (f"No key file at {target}: {db_path} is here but its key file {target.name} is "
+            "not. Put back the key file this hub was made with (from where you keep it with "
+            "your backups); `spoke-hub init` cannot make one that opens it. Nothing has been "
+            "changed.")
+
+
+def owner_of(path: Path) -> str:
+    """The user owning ``path`` (a name if this machine knows it, else the uid), for
+    messages; "" when it cannot be looked at (a folder on the way is closed)."""
+    try:
+        uid = path.stat().st_uid
+    except OSError:
+        return ""
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):  # no pwd on Windows; a uid with no name (a container)
+        return f"uid {uid}"
+
+
+def unreadable_message(what: str, path: Path, exc: BaseException, why: str | None = None,
+                       *, verb: str = "read") -> str:
+    """``what`` (which names ``path``) cannot be ``verb`` (read; read and written): by this
+    user, saying who owns it and what to run, or for the system's reason (``why``, else
+    ``exc``'s). One line, for an administrator; nothing has been changed."""
+    if isinstance(exc, PermissionError):
+        owner = owner_of(path)
+        owned = f" (owner {owner})" if owner else ""
+        return (f"{what} cannot be {verb} by this user{owned}: give it to the hub's user "
+                f"(chown), then run this again. Nothing has been changed.")
+    reason = why or (exc.strerror if isinstance(exc, OSError) and exc.strerror
+                     else type(exc).__name__)
+    return f"{what} cannot be {verb} ({reason}). Nothing has been changed."
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True when ``exc`` says the file system is full: the system's ENOSPC (or a quota
+    reached) or SQLite's "database or disk is full" (SQLITE_FULL)."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return isinstance(exc, sqlcipher_dbapi.OperationalError) and "disk is full" in str(exc)
+
+
+#: Free space below which SQLite's "disk I/O error" on opening is taken for a full disk.
+FULL_BELOW_BYTES = 1024 * 1024
+
+
+def disk_full_at(folder: Path, exc: BaseException) -> bool:
+    """True when ``exc`` is the file system at ``folder`` being full: said so, or SQLite's
+    "disk I/O error" (what it says when it cannot make its write-ahead log) with less than
+    :data:`FULL_BELOW_BYTES` free there."""
+    if is_disk_full(exc):
+        return True
+    if "disk I/O error" not in str(exc):
+        return False
+    try:
+        return shutil.disk_usage(folder).free < FULL_BELOW_BYTES
+    except OSError:
+        return False
+
+
+def database_size(db_path: Path) -> int:
+    """Bytes a copy of the embedded database needs, about: its file and write-ahead log."""
+    return sum(path.stat().st_size for path in (db_path, Path(f"{db_path}-wal"))
+               if path.exists())
+
+
+def size_text(count: int) -> str:
+    """``count`` bytes for a person: KiB, MiB or GiB, one decimal."""
+    for unit, size in (("GiB", 1024**3), ("MiB", 1024**2)):
+        if count >= size:
+            return f"{count / size:.1f} {unit}"
+    return f"{max(1, round(count / 1024))} KiB"
+
+
+def no_space_message(folder: Path, what: str, db_path: Path, exc: BaseException) -> str:
+    """No room at ``folder`` for ``what`` (a copy of the hub database ``db_path``), and how
+    much a copy needs; the caller says what to do and what was left."""
+    quota = isinstance(exc, OSError) and exc.errno == errno.EDQUOT
+    where = f"{'Disk quota reached' if quota else 'No space left'} at {folder}"
+    return (f"{where} for {what} (about {size_text(database_size(db_path))} needed: the size "
+            f"of {db_path.name}).")
 
 
 #: How long a command that needs the embedded database alone (restore, rekey) waits for
@@ -162,12 +266,18 @@ def fsync_dir(folder: Path) -> None:
 
 def write_new_hex_key(path: Path, size: int) -> None:
     """Write ``size`` random bytes as hex into a new file at ``path``, mode 0600 from the
-    start, synced to disk. FileExistsError if there is one: a key is never replaced."""
+    start, synced to disk. FileExistsError if there is one: a key is never replaced. A key
+    that could not be written whole (a full disk) is removed again."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(secrets.token_hex(size) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(size) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        raise
 
 
 def parse_hex_key(text: str, size: int) -> bytes | None:
@@ -191,6 +301,11 @@ def _embedded_engine(database_url: str) -> Engine:
             "Check the path (--database, database_url); to put a backup back, run "
             "`spoke-hub restore FILE`. Nothing has been changed."
         )
+    try:  # SQLite's own refusal says "unable to open database file", or "damaged" below
+        os.close(os.open(db_path, os.O_RDWR))
+    except OSError as exc:
+        raise HubDatabaseError(unreadable_message(f"The hub database {db_path}", db_path, exc,
+                                                  verb="read and written")) from None
     engine = create_engine(
         f"sqlite+pysqlite:///{db_path}",
         module=sqlcipher_dbapi,
@@ -221,6 +336,12 @@ def _embedded_engine(database_url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         except sqlcipher_dbapi.DatabaseError as exc:
+            if disk_full_at(db_path.parent, exc):  # no room for its write-ahead log
+                raise HubDatabaseError(
+                    f"The hub database {db_path} cannot be opened: no space left at "
+                    f"{db_path.parent} (its write-ahead log is made there). Make room there. "
+                    "Nothing has been changed."
+                ) from exc
             raise HubDatabaseError(
                 f"The hub database {db_path} cannot be opened with its key file: it is damaged "
                 "or the key belongs to another database. Nothing has been changed."

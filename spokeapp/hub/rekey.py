@@ -6,6 +6,11 @@ folder, a support ticket), or on the schedule the charity's IT keeps. The hub is
 
 How, so that a crash or a power cut at any moment leaves a hub that opens:
 
+0. The serving lock (``spokeapp.hub.serving_lock``) is taken, without waiting, and held to
+   the end: a hub serving the file refuses the change, whatever key file is in place. Then,
+   before anything is written, the database must open with ``hub.key`` and carry no schema
+   revision this hub does not know (a newer Spoke Hub's: ``schema.refuse_unknown``), so a
+   refusal leaves ``hub.key`` and ``hub.db`` exactly as they were.
 1. A new key is written to ``hub.key.new`` (0600 from its first byte, synced). From here
    until step 4, ``serve`` and every command refuse to open the hub ("a change of the hub
    database's key was interrupted: run `spoke-hub rekey` again"), so nothing can write to a
@@ -44,6 +49,7 @@ import sqlcipher3.dbapi2 as sqlcipher_dbapi
 from sqlalchemy.orm import Session
 
 from spokeapp.domain.errors import SpokeError
+from spokeapp.hub import schema, serving_lock
 from spokeapp.hub.admin import CLI_ACTOR
 from spokeapp.hub.db import (
     KEY_BYTES,
@@ -52,11 +58,14 @@ from spokeapp.hub.db import (
     embedded_path,
     engine_for,
     fsync_dir,
+    is_disk_full,
     is_embedded,
     key_path,
+    no_space_message,
     parse_hex_key,
     pending_key_path,
     read_key_file,
+    stored_revisions,
     taken_alone,
     write_new_hex_key,
 )
@@ -65,7 +74,6 @@ from spokeapp.hub.ledger import audit
 __all__ = ["RekeyError", "RekeyResult", "rekey", "staged_path"]
 
 log = logging.getLogger(__name__)
-
 
 
 class RekeyError(SpokeError):
@@ -94,17 +102,22 @@ def _key_pragma(key: bytes) -> str:
     return f"PRAGMA key = \"x'{key.hex()}'\""
 
 
-def _opens(db_path: Path, key: bytes) -> bool:
-    """Whether ``key`` opens the database at ``db_path`` (reads its schema, writes nothing)."""
+def _revisions(db_path: Path, key: bytes) -> list[str] | None:
+    """The schema revisions stored in the database at ``db_path`` (``alembic_version``; []
+    before any migration) if ``key`` opens it, else None. Reads only. A database that cannot
+    be read for another reason (locked, an I/O error) is a RekeyError, never "not this key"."""
     connection = sqlcipher_dbapi.connect(str(db_path), timeout=OPEN_GRACE_S,
                                          isolation_level=None)
     try:
         connection.execute("PRAGMA cipher_log_level = NONE")
         connection.execute(_key_pragma(key))
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return True
+        return stored_revisions(connection)
+    except sqlcipher_dbapi.OperationalError as exc:
+        raise RekeyError(f"The hub database {db_path} cannot be read ({type(exc).__name__}: "
+                         f"{str(exc)[:100]}). Nothing was changed.") from None
     except sqlcipher_dbapi.DatabaseError:
-        return False
+        return None
     finally:
         connection.close()
 
@@ -193,15 +206,25 @@ def _install(db_path: Path, new_file: Path) -> None:
     fsync_dir(db_path.parent)
 
 
-def _audit(database_url: str, detail: str) -> None:
-    with engine_for(database_url) as engine, Session(engine) as session, session.begin():
-        audit(session, CLI_ACTOR, "database_rekeyed", "hub", detail)
+def _audit(database_url: str, db_path: Path, detail: str) -> None:
+    """The audit entry of a change already made; if it cannot be written, the error says the
+    key was changed all the same (never "nothing was changed")."""
+    try:
+        with engine_for(database_url) as engine, Session(engine) as session, session.begin():
+            audit(session, CLI_ACTOR, "database_rekeyed", "hub", detail)
+    except Exception as exc:
+        raise SpokeError(
+            f"The key of {db_path} was changed (it opens only with the new key in "
+            f"{key_path(db_path)} now), but the audit entry could not be written "
+            f"({type(exc).__name__}). Take a new backup now (spoke-hub backup FILE)."
+        ) from None
 
 
 def rekey(database_url: str) -> RekeyResult:
     """Give the embedded hub's database a new key, or finish a change that was interrupted
     (module docstring). The hub must not be serving. RekeyError (nothing changed) for a hub
-    on PostgreSQL, a missing database, or a database in use."""
+    on PostgreSQL, a missing database, a database in use or one its key file does not open;
+    SchemaTooNew (nothing changed) for a database a newer Spoke Hub has migrated."""
     started = time.monotonic()
     if not is_embedded(database_url):
         raise RekeyError(
@@ -210,40 +233,70 @@ def rekey(database_url: str) -> RekeyResult:
             "--key-file at the next `spoke-hub backup`). Nothing was changed."
         )
     db_path = embedded_path(database_url)
-    key_file, new_file, staged = key_path(db_path), pending_key_path(db_path), \
-        staged_path(db_path)
     if not db_path.exists():
         raise RekeyError(f"No hub database at {db_path}. Nothing was changed.")
-    old_key = read_key_file(key_file)
+    # No hub may serve the file while it is replaced: its serving lock, taken before anything
+    # is read or written, whatever key file is in place, and held until the change is done.
+    try:
+        with serving_lock.held(db_path, "rekey"):
+            return _rekey(database_url, db_path, started)
+    except serving_lock.DatabaseBusy as exc:
+        raise RekeyError(str(exc)) from None
+
+
+def _rekey(database_url: str, db_path: Path, started: float) -> RekeyResult:
+    key_file, new_file, staged = key_path(db_path), pending_key_path(db_path), \
+        staged_path(db_path)
+    old_key = read_key_file(key_file, database=db_path)
+    # Every check before the first write: a database this hub must not touch (a newer Spoke
+    # Hub's schema, docs/hub-admin.md "Upgrading") is refused with nothing changed.
     if new_file.exists():
         pending = parse_hex_key(new_file.read_text(encoding="ascii", errors="replace"),
                                 KEY_BYTES)
-        if pending is not None and _opens(db_path, pending):
+        revisions = None if pending is None else _revisions(db_path, pending)
+        if revisions is not None:
+            schema.refuse_unknown(revisions)
             _install(db_path, new_file)
             _remove_staged(staged)
-            _audit(database_url, "finished=interrupted")
+            _audit(database_url, db_path, "finished=interrupted")
             log.info("hub database key change finished (it had been interrupted)")
             return RekeyResult(db_path, key_file, True, 0, 0, time.monotonic() - started)
-        if not _opens(db_path, old_key):
+        revisions = _revisions(db_path, old_key)
+        if revisions is None:
             raise HubDatabaseError(
                 f"The hub database {db_path} opens with neither {key_file} nor {new_file}: "
                 "restore the newest backup (`spoke-hub restore FILE`). Nothing was changed."
             )
+        schema.refuse_unknown(revisions)
         # The copy never replaced the database: start again from the old key.
         new_file.unlink()
+    else:
+        revisions = _revisions(db_path, old_key)
+        if revisions is None:
+            raise RekeyError(
+                f"The hub database {db_path} does not open with its key file {key_file} "
+                "(another key file put in its place, or a damaged database): put back the key "
+                "file it opens with, then run this again. Nothing was changed."
+            )
+        schema.refuse_unknown(revisions)
     _remove_staged(staged)
-    write_new_hex_key(new_file, KEY_BYTES)
-    fsync_dir(db_path.parent)
     try:
+        write_new_hex_key(new_file, KEY_BYTES)
+        fsync_dir(db_path.parent)
         # 0600 from the start, as the hub's own file (SQLite would make it by the umask; its
         # journal takes the file's mode).
         os.close(os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         new_key = read_key_file(new_file)
         counts = _export(db_path, old_key, staged, new_key)
         _check_copy(staged, new_key)
-    except BaseException:
+    except BaseException as exc:
         _remove_staged(staged)
         new_file.unlink(missing_ok=True)
+        if is_disk_full(exc):  # the copy and the new key are gone again: nothing changed
+            raise RekeyError(no_space_message(db_path.parent, "the copy under the new key",
+                                              db_path, exc)
+                             + " Make room there, then run this again. Nothing was "
+                             "changed.") from None
         raise
     for suffix in ("-wal", "-shm"):  # folded in and truncated above; none may outlive it
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
@@ -251,6 +304,6 @@ def rekey(database_url: str) -> RekeyResult:
     fsync_dir(db_path.parent)
     _install(db_path, new_file)
     rows = sum(counts.values())
-    _audit(database_url, f"tables={len(counts)};rows={rows}")
+    _audit(database_url, db_path, f"tables={len(counts)};rows={rows}")
     log.info("hub database key changed: %d tables, %d rows copied", len(counts), rows)
     return RekeyResult(db_path, key_file, False, len(counts), rows, time.monotonic() - started)

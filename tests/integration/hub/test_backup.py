@@ -20,10 +20,24 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from spokeapp.hub import backup
-from spokeapp.hub.db import embedded_path, is_embedded, key_path, make_engine
+from spokeapp.hub.db import (
+    embedded_path,
+    is_embedded,
+    key_path,
+    make_engine,
+    pending_key_path,
+)
 from spokeapp.hub.models import HubAttachmentChunk, HubRecord
 from spokeapp.sync.engine import SyncEngine
-from tests.helpers.hub import HubAdmin, Laptop, ManualClock, prepare_database, run_cli, spawn_hub
+from tests.helpers.hub import (
+    HubAdmin,
+    Laptop,
+    ManualClock,
+    prepare_database,
+    run_cli,
+    spawn_hub,
+    sqlite_url,
+)
 from tests.helpers.postgres import PostgresServer, free_port
 from tests.helpers.records import case, new_casebook, session, young_person
 
@@ -206,7 +220,8 @@ def test_restore_refuses_an_embedded_hub_that_is_still_serving(tmp_path: Path) -
         laptop.push_records(young_person(1))
         refused = run_cli("restore", str(backup_file), "--database", url)
         assert refused.returncode == 1
-        assert "is in use: stop the hub" in refused.stderr
+        assert (f"A hub is serving this database {embedded_path(url)} (pid "
+                f"{hub.process.pid}): stop it first") in refused.stderr
         assert "Nothing was changed" in refused.stderr and "Traceback" not in refused.stderr
         assert "Restored" not in refused.stdout
         laptop.push_records(young_person(2))  # still serving its own database
@@ -216,6 +231,61 @@ def test_restore_refuses_an_embedded_hub_that_is_still_serving(tmp_path: Path) -
     restored = run_cli("restore", str(backup_file), "--database", url)  # stopped: it goes
     assert restored.returncode == 0, restored.stderr
     assert _hub_records(url) == 0
+
+
+def test_an_older_key_file_put_back_does_not_let_restore_or_rekey_under_a_serving_hub(
+    tmp_path: Path,
+) -> None:
+    """docs/hub-admin.md, "Changing the database key": to restore a backup from before a key
+    change, its key file goes back as hub.key first. If the hub is still serving, that key
+    does not open the live database, which says nothing of who is using it: restore and rekey
+    are refused all the same, nothing changes, and every push the hub acknowledges is kept.
+    Once the hub has stopped, the restore goes."""
+    url = sqlite_url(tmp_path / "hub")
+    db_path, key_file = embedded_path(url), key_path(embedded_path(url))
+    _worker, (code,) = _worker_and_codes(url)
+    before_rekey = tmp_path / "before-rekey.db"
+    assert run_cli("backup", str(before_rekey), "--database", url).returncode == 0
+    old_key = tmp_path / "before-rekey.key"
+    shutil.copyfile(key_file, old_key)
+    rekeyed = run_cli("rekey", "--database", url)
+    assert rekeyed.returncode == 0, rekeyed.stderr
+    new_key = key_file.read_bytes()
+    assert new_key != old_key.read_bytes()
+
+    with spawn_hub(url) as hub:
+        epoch = _epoch(hub.base_url)
+        shutil.copyfile(old_key, key_file)  # as the docs say, but the hub was not stopped
+        serving = (f"A hub is serving this database {db_path} (pid {hub.process.pid}): stop "
+                   "it first")
+
+        refused = run_cli("restore", str(before_rekey), "--database", url)
+        assert refused.returncode == 1, refused.stdout
+        assert serving in refused.stderr and "Nothing was changed" in refused.stderr
+        assert len(refused.stderr.splitlines()) == 1 and "Restored" not in refused.stdout
+        rekey_refused = run_cli("rekey", "--database", url)
+        assert rekey_refused.returncode == 2, rekey_refused.stdout
+        assert serving in rekey_refused.stderr and len(rekey_refused.stderr.splitlines()) == 1
+        assert key_file.read_bytes() == old_key.read_bytes()  # the key file it was given
+        assert not pending_key_path(db_path).exists()
+
+        # The hub serves on, and what it acknowledges now goes into hub.db (a hub left
+        # writing into a file the restore had replaced would lose all of it).
+        laptop = Laptop(hub.base_url)
+        laptop.enrol(code)
+        laptop.push_records(young_person(1), young_person(2))
+        assert _epoch(hub.base_url) == epoch
+        laptop.close()
+    key_file.write_bytes(new_key)
+    assert _hub_records(url) == 2  # everything the hub acknowledged is in hub.db
+
+    shutil.copyfile(old_key, key_file)  # the hub stopped: now the restore goes
+    restored = run_cli("restore", str(before_rekey), "--database", url)
+    assert restored.returncode == 0, restored.stderr
+    assert "Restored hub" in restored.stdout
+    assert _hub_records(url) == 0  # the backup's (taken before anything was pushed)
+    rekeyed = run_cli("rekey", "--database", url)  # and it can be given a new key again
+    assert rekeyed.returncode == 0, rekeyed.stderr
 
 
 def test_a_postgresql_backup_given_to_the_embedded_hub_is_named_as_such(

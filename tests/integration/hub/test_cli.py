@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import re
+import shutil
 import stat
+import subprocess
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -16,13 +21,23 @@ from cryptography.hazmat.primitives import hashes
 from sqlalchemy import func, select
 
 from spokeapp.domain.records import Record
+from spokeapp.hub import schema
 from spokeapp.hub.app import create_app
 from spokeapp.hub.cli import main
 from spokeapp.hub.config import HubSettings
 from spokeapp.hub.db import create_key_file, embedded_path, is_embedded, make_engine
 from spokeapp.hub.models import HubChange, HubRecord
 from spokeapp.hub.schema import head_revision
-from tests.helpers.hub import Laptop, RunningHub, run_cli, spawn_hub, sqlite_url
+from tests.conftest import require
+from tests.helpers.hub import (
+    HUB_BIN,
+    ROOT,
+    Laptop,
+    RunningHub,
+    run_cli,
+    spawn_hub,
+    sqlite_url,
+)
 from tests.helpers.postgres import PostgresServer
 from tests.helpers.records import case, session, young_person
 from tests.helpers.tls import self_signed
@@ -271,3 +286,189 @@ def test_serve_with_two_worker_processes_loses_and_repeats_nothing(
     finally:
         engine.dispose()
     assert records == changes == 4 * 7
+
+
+# --------------------------------------------------------------------------- admin mistakes
+# Each ends in one plain line saying what to do (exit status 1, or 2 where the command says
+# so), never "spoke-hub stopped unexpectedly" and its crash report.
+CRASH = "stopped unexpectedly"
+NOBODY = 65534  # a user the files below are given to; the command runs as another
+_NO_OVERRIDE = ("setpriv", "--bounding-set", "-dac_override,-dac_read_search",
+                "--inh-caps", "-dac_override,-dac_read_search", "--")
+
+
+def run_as_the_hub(*args: str) -> subprocess.CompletedProcess[str]:
+    """``spoke-hub ARGS`` as the hub's user would run it, for whom the files made
+    :func:`make_unreadable` are another user's. As root, root's override of file modes is
+    dropped (setpriv): otherwise root reads every file, whoever owns it."""
+    prefix = _NO_OVERRIDE if os.geteuid() == 0 else ()
+    return subprocess.run([*prefix, str(HUB_BIN), *args], capture_output=True, text=True,
+                          timeout=60, cwd=ROOT)
+
+
+def make_unreadable(path: Path) -> None:
+    """Make ``path`` a file the hub's user cannot read: as when root ran init, rekey or a
+    copy (another owner, mode 0600); for a user that is not root, mode 0000."""
+    if os.geteuid() == 0:
+        require(shutil.which("setpriv") is not None and subprocess.run(
+            [*_NO_OVERRIDE, "true"], capture_output=True).returncode == 0,
+            "setpriv able to drop root's file-mode override (CAP_SETPCAP)")
+        os.chown(path, NOBODY, NOBODY)
+        path.chmod(0o600)
+    else:
+        path.chmod(0o000)
+
+
+def test_a_key_file_the_hub_cannot_read_is_said_plainly_by_every_command(
+    tmp_path: Path,
+) -> None:
+    """hub.key left root's after `init` as root: every command, and serve (a restart loop
+    under systemd), said "stopped unexpectedly ... PermissionError". Now one line: which
+    file, whose, and what to run."""
+    url = sqlite_url(tmp_path / "hub")
+    _init(url)
+    key, db = tmp_path / "hub" / "hub.key", tmp_path / "hub" / "hub.db"
+    make_unreadable(key)
+    for command in (["user", "list"], ["serve", "--port", "0"], ["backup",
+                                                                 str(tmp_path / "b.db")]):
+        result = run_as_the_hub(*command, "--database", url)
+        assert result.returncode == 1, (command, result.stderr)
+        assert CRASH not in result.stderr and "Hub listening" not in result.stdout
+        assert f"The key file {key} cannot be read by this user" in result.stderr
+        assert "give it to the hub's user (chown)" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "b.db").exists()
+    # Given back, the database (root's too after a restore as root) is said the same way.
+    os.chown(key, os.geteuid(), os.getegid())
+    key.chmod(0o600)
+    make_unreadable(db)
+    result = run_as_the_hub("user", "list", "--database", url)
+    assert result.returncode == 1 and CRASH not in result.stderr
+    assert f"The hub database {db} cannot be read and written by this user" in result.stderr
+
+
+def test_a_backup_file_the_hub_cannot_read_is_refused_by_restore(tmp_path: Path) -> None:
+    """A backup copied in as root (or with docker cp) was a crash report at the restore."""
+    url = sqlite_url(tmp_path / "hub")
+    _init(url)
+    copy = tmp_path / "copied-in" / "hub-backup.db"
+    made = run_cli("backup", str(copy), "--database", url)
+    assert made.returncode == 0, made.stderr
+    make_unreadable(copy)
+    db = tmp_path / "hub" / "hub.db"
+    before = db.read_bytes()
+    result = run_as_the_hub("restore", str(copy), "--database", url)
+    assert result.returncode == 1 and CRASH not in result.stderr
+    assert f"The backup file {copy} cannot be read by this user" in result.stderr
+    assert "chown" in result.stderr and "Nothing has been changed" in result.stderr
+    assert db.read_bytes() == before
+    assert not list((tmp_path / "hub").glob(".*restoring*"))
+
+
+@contextlib.contextmanager
+def _small_disk(folder: Path, size: str) -> Iterator[Path]:
+    """A file system of ``size`` (tmpfs) mounted at ``folder``, for as long as the block."""
+    folder.mkdir(parents=True)
+    require(os.geteuid() == 0 and shutil.which("mount") is not None,
+            "root, to mount a small file system (tmpfs)")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700",
+                              "tmpfs", str(folder)], capture_output=True, text=True)
+    require(mounted.returncode == 0, f"mounting a tmpfs ({mounted.stderr.strip()})")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_backup_to_a_full_disk_says_how_much_room_it_needs(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path / "hub")
+    _init(url)
+    needed = (tmp_path / "hub" / "hub.db").stat().st_size
+    with _small_disk(tmp_path / "small", "64k") as small:
+        assert needed > 64 * 1024  # the copy cannot fit
+        result = run_cli("backup", str(small / "hub-backup.db"), "--database", url)
+        assert result.returncode == 1 and CRASH not in result.stderr
+        assert (f"No space left at {small} for the backup (about {round(needed / 1024)} KiB "
+                "needed: the size of hub.db)") in result.stderr
+        assert list(small.iterdir()) == []  # the partial copy removed
+    again = run_cli("backup", str(tmp_path / "roomy" / "hub-backup.db"), "--database", url)
+    assert again.returncode == 0, again.stderr
+
+
+def test_rekey_without_room_for_its_copy_changes_nothing_and_says_so(tmp_path: Path) -> None:
+    with _small_disk(tmp_path / "disk", "1m") as disk:
+        url = sqlite_url(disk)
+        _init(url)
+        key, db = disk / "hub.key", disk / "hub.db"
+        needed = db.stat().st_size
+        # Fill the disk but for half a copy's room.
+        (disk / "filler").write_bytes(b"\0" * (shutil.disk_usage(disk).free - needed // 2))
+        before = key.read_bytes(), db.read_bytes()
+        result = run_cli("rekey", "--database", url)
+        assert result.returncode == 2 and CRASH not in result.stderr
+        assert (f"No space left at {disk} for the copy under the new key (about "
+                f"{round(needed / 1024)} KiB needed: the size of hub.db)") in result.stderr
+        assert "Nothing was changed" in result.stderr
+        assert (key.read_bytes(), db.read_bytes()) == before
+        assert not (disk / "hub.key.new").exists() and not (disk / ".hub.db.rekeying").exists()
+        listed = run_cli("user", "list", "--database", url)
+        assert listed.returncode == 0 and "Test Admin" in listed.stdout
+
+
+def _half_initialised(url: str) -> None:
+    """What `spoke-hub init` leaves when it stops after the schema, before the hub's identity
+    (admin.init_hub): the key file, the encrypted database, the schema."""
+    create_key_file(embedded_path(url))
+    engine = make_engine(url)
+    try:
+        schema.migrate(engine)
+    finally:
+        engine.dispose()
+
+
+def test_init_finishes_an_init_that_stopped_before_the_hubs_identity(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path / "hub")
+    _half_initialised(url)
+    key = tmp_path / "hub" / "hub.key"
+    key_before = key.read_bytes()
+    admin_id = _init(url)  # was: "There is a hub at ... already ... refusing"
+    assert key.read_bytes() == key_before  # finished with the key it was made with
+    listed = run_cli("user", "list", "--database", url)
+    assert listed.returncode == 0 and admin_id in listed.stdout
+    made = run_cli("backup", str(tmp_path / "hub-backup.db"), "--database", url)
+    assert made.returncode == 0, made.stderr  # was: TypeError
+    # A finished hub is still never initialised twice.
+    db_before = (tmp_path / "hub" / "hub.db").read_bytes()
+    again = run_cli("init", "--database", url, "--organisation", "X", "--admin", "Y")
+    assert again.returncode == 1 and "There is a hub at" in again.stderr
+    assert (tmp_path / "hub" / "hub.db").read_bytes() == db_before
+
+
+def test_a_missing_key_file_beside_the_database_is_never_replaced_by_init(
+    tmp_path: Path,
+) -> None:
+    """hub.key gone (not restored with hub.db): commands said "run spoke-hub init", and init
+    wrote a new random key beside the old database, which it can never open."""
+    url = sqlite_url(tmp_path / "hub")
+    _init(url)
+    folder = tmp_path / "hub"
+    key, db = folder / "hub.key", folder / "hub.db"
+    kept = tmp_path / "kept.key"
+    key.rename(kept)
+    db_before = db.read_bytes()
+    listed = run_cli("user", "list", "--database", url)
+    assert listed.returncode == 1 and CRASH not in listed.stderr
+    assert f"{db} is here but its key file hub.key is not" in listed.stderr
+    assert "put back the key file this hub was made with" in listed.stderr.lower()
+    assert "Run `spoke-hub init`" not in listed.stderr
+    init = run_cli("init", "--database", url, "--organisation", "X", "--admin", "Y")
+    assert init.returncode == 1 and "is here but its key file hub.key is not" in init.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["hub.db"] and db.read_bytes() == db_before
+    # The key without its database: init refuses too, and makes no database.
+    kept.rename(key)
+    db.rename(tmp_path / "kept.db")
+    init = run_cli("init", "--database", url, "--organisation", "X", "--admin", "Y")
+    assert init.returncode == 1 and f"no hub database {db}" in init.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["hub.key"]
+    (tmp_path / "kept.db").rename(db)  # both put back: the hub is whole again
+    assert run_cli("user", "list", "--database", url).returncode == 0

@@ -36,6 +36,7 @@ from spokeapp.hub.security import iso
 from tests.helpers.hub import prepare_database, sqlite_url
 from tests.helpers.lone_working import SMS_SECRET, SmtpSink, WebhookReceiver
 from tests.helpers.postgres import PostgresServer, free_port
+from tests.integration.hub.test_cli import make_unreadable, run_as_the_hub
 
 
 def _certificate(folder: Path, *, days_left: float, name: str = "hub-tls") -> tuple[Path, Path]:
@@ -330,3 +331,45 @@ def test_low_disk_space_warns_and_names_the_folder(
         "disk"]
     assert check.status == FAIL
 
+
+
+def test_a_key_file_the_hub_cannot_read_is_the_doctors_failure_not_its_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """hub.key left root's (init, rekey or restore run as root): the doctor itself stopped
+    with "spoke-hub stopped unexpectedly ... PermissionError"; now its database line fails,
+    naming the key file and what to run, and the rest is reported as usual."""
+    url = sqlite_url(tmp_path / "hub")
+    prepare_database(url)[0].dispose()
+    key = tmp_path / "hub" / "hub.key"
+    make_unreadable(key)
+    result = run_as_the_hub("doctor", "--database", url, "--timeout", "2")
+    assert result.returncode == 2 and "stopped unexpectedly" not in result.stderr
+    lines = {line[6:].split("  ", 1)[0].strip(): line for line in result.stdout.splitlines()}
+    assert lines["database"].startswith("FAIL ")
+    assert f"The key file {key} cannot be read by this user" in lines["database"]
+    assert "give it to the hub's user (chown)" in lines["database"]
+    assert lines["backup"].startswith("WARN ") and "not checked" in lines["backup"]
+    # Another reason a file cannot be read (here: a folder in the key file's place) is said
+    # as the system says it, in the same line.
+    key.unlink()
+    key.mkdir()
+    report = doctor(capsys, url)
+    assert report.status == 2 and report.checks["database"]["status"] == FAIL
+    assert f"The key file {key} cannot be read (Is a directory)" in report.lines["database"]
+
+
+def test_a_database_without_its_key_file_says_to_put_the_key_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Not "run spoke-hub init": that would make a new hub, and no new key opens this one."""
+    url = sqlite_url(tmp_path / "hub")
+    prepare_database(url)[0].dispose()
+    (tmp_path / "hub" / "hub.key").unlink()
+    report = doctor(capsys, url)
+    assert report.status == 2 and report.checks["database"]["status"] == FAIL
+    line = report.lines["database"]
+    assert "hub.db is here but its key file hub.key is not" in line
+    assert "Put back the key file this hub was made with" in line
+    assert "Run `spoke-hub init`" not in line
+    assert not (tmp_path / "hub" / "hub.key").exists()

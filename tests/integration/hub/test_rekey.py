@@ -171,6 +171,49 @@ def test_a_change_cut_off_after_the_copy_replaced_the_database_is_finished(
     assert _workers(hub_url) == [WORKER]
 
 
+def test_a_database_a_newer_spoke_hub_migrated_keeps_its_key(
+        hub_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/hub-admin.md, "Upgrading": every command refuses such a database before it reads
+    or writes anything. A new key under it would leave every backup the newer hub made (with
+    the key the administrator keeps) unrestorable, so the refusal must be true: the same key
+    file, the same database file, nothing left beside them."""
+    db, key_file = _paths(tmp_path)
+    engine = make_engine(hub_url)
+    try:
+        with engine.begin() as connection:  # as a newer Spoke Hub's migration leaves it
+            connection.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    finally:
+        engine.dispose()
+    key_before, db_before = key_file.read_bytes(), db.read_bytes()
+    folder_before = sorted(path.name for path in db.parent.iterdir())
+
+    code, out, err = _rekey(hub_url, capsys)
+
+    assert code != 0 and "Changed the key" not in out
+    assert "is at schema revision 0099, which this version of Spoke Hub does not know" in err
+    assert "Nothing has been changed" in err and len(err.splitlines()) == 1
+    assert key_file.read_bytes() == key_before and db.read_bytes() == db_before
+    assert not pending_key_path(db).exists() and not staged_path(db).exists()
+    assert sorted(path.name for path in db.parent.iterdir() if path.name != "hub.lock") == [
+        name for name in folder_before if name != "hub.lock"]
+
+
+def test_a_key_file_that_does_not_open_the_database_is_said_and_changes_nothing(
+        hub_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Another key file in hub.key's place (an older one put back, the hub stopped): one line
+    saying so, never a crash report; the key file and the database stay as they were."""
+    db, key_file = _paths(tmp_path)
+    key_file.write_text("cd" * 32 + "\n", encoding="ascii")
+    db_before = db.read_bytes()
+
+    code, _, err = _rekey(hub_url, capsys)
+
+    assert code == 2 and f"does not open with its key file {key_file}" in err
+    assert "Nothing was changed" in err and len(err.splitlines()) == 1
+    assert read_key_file(key_file) == bytes.fromhex("cd" * 32) and db.read_bytes() == db_before
+    assert not pending_key_path(db).exists() and not staged_path(db).exists()
+
+
 def test_a_hub_on_postgresql_is_told_it_has_no_key_to_change(
         capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _rekey("postgresql+psycopg://spoke@127.0.0.1:9/no-such-hub", capsys)

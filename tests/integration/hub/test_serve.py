@@ -223,6 +223,31 @@ def test_sigterm_mid_round_finishes_the_notice_and_releases_the_watch(
     hub_admin.engine.dispose()
 
 
+def test_one_hub_serves_an_embedded_database_and_its_lock_ends_with_it(tmp_path: Path) -> None:
+    """``serve`` holds the embedded database's serving lock (hub.lock beside hub.db) while it
+    serves: a second ``serve`` on the same file is refused in one line naming the first's
+    process, and the first serves on. A hub killed outright (SIGKILL, a power cut) leaves no
+    lock behind: the next one starts."""
+    url = sqlite_url(tmp_path / "hub")
+    hub_admin, _worker = _hub(url)
+    hub_admin.engine.dispose()
+    db = tmp_path / "hub" / "hub.db"
+    with serve(tmp_path, "--port", "0", "--database", url) as first:
+        second = subprocess.run(
+            [str(HUB_BIN), "serve", "--port", "0", "--database", url], capture_output=True,
+            text=True, timeout=START_TIMEOUT_S, cwd=ROOT)
+        assert second.returncode == 1 and "Hub listening" not in second.stdout
+        assert second.stderr.startswith(
+            f"spoke-hub: A hub is serving this database {db} (pid {first.process.pid}): "
+            "stop it first")
+        assert len(second.stderr.splitlines()) == 1
+        assert httpx.get(f"{first.base_url}/healthz", timeout=10).status_code == 200
+        first.process.kill()
+        first.process.wait(timeout=10)
+    with serve(tmp_path, "--port", "0", "--database", url) as again:
+        assert httpx.get(f"{again.base_url}/healthz", timeout=10).status_code == 200
+
+
 def _claimed(hub_admin: HubAdmin) -> int:
     with Session(hub_admin.engine) as db:
         return db.scalar(select(func.count()).select_from(LoneWorkingDelivery).where(
