@@ -222,6 +222,12 @@ def test_a_missing_key_file_fails_the_database_and_the_rest_is_not_checked(
     assert report.status == 2
     assert report.checks["database"]["status"] == FAIL and "No key file" in report.lines["database"]
     assert report.checks["backup"]["reason"] == "not checked: the database did not answer"
+    # Not "run spoke-hub init": that would make a new hub, and no new key opens this one.
+    line = report.lines["database"]
+    assert "hub.db is here but its key file hub.key is not" in line
+    assert "Put back the key file this hub was made with" in line
+    assert "Run `spoke-hub init`" not in line
+    assert not (tmp_path / "hub" / "hub.key").exists()
     missing = doctor(capsys, sqlite_url(tmp_path / "nowhere"))
     assert missing.status == 2 and "no database file at" in missing.lines["database"]
     assert not (tmp_path / "nowhere").exists()  # the doctor makes nothing
@@ -357,19 +363,3 @@ def test_a_key_file_the_hub_cannot_read_is_the_doctors_failure_not_its_crash(
     report = doctor(capsys, url)
     assert report.status == 2 and report.checks["database"]["status"] == FAIL
     assert f"The key file {key} cannot be read (Is a directory)" in report.lines["database"]
-
-
-def test_a_database_without_its_key_file_says_to_put_the_key_back(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str],
-) -> None:
-    """Not "run spoke-hub init": that would make a new hub, and no new key opens this one."""
-    url = sqlite_url(tmp_path / "hub")
-    prepare_database(url)[0].dispose()
-    (tmp_path / "hub" / "hub.key").unlink()
-    report = doctor(capsys, url)
-    assert report.status == 2 and report.checks["database"]["status"] == FAIL
-    line = report.lines["database"]
-    assert "hub.db is here but its key file hub.key is not" in line
-    assert "Put back the key file this hub was made with" in line
-    assert "Run `spoke-hub init`" not in line
-    assert not (tmp_path / "hub" / "hub.key").exists()

@@ -217,14 +217,22 @@ def test_a_malformed_information_share_is_refused_and_changes_nothing(hub: Runni
     assert hub.admin.state() == before
 
 
-def test_the_requests_bundle_command_writes_the_file_for_the_officer(
-    hub: RunningHub, books: list[Casebook], tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _access_request(hub: RunningHub, books: list[Casebook], tmp_path: Path,
+                    capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
+    """A north worker's case on the hub and a subject access request for it: (case, request)."""
     worker = hub.admin.add_user("Test Worker North", "worker", "north")
     case_id, _engine = _worker_case(hub, books, tmp_path, worker)
     assert main(["requests", "add", "--kind", "access", "--case", case_id, "--received",
                  "2026-03-01", "--database", hub.database_url]) == 0
-    request_id = re.search(r"request (\d+)", capsys.readouterr().out).group(1)  # type: ignore[union-attr]
+    found = re.search(r"request (\d+)", capsys.readouterr().out)
+    assert found is not None
+    return case_id, found.group(1)
+
+
+def test_the_requests_bundle_command_writes_the_file_for_the_officer(
+    hub: RunningHub, books: list[Casebook], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case_id, request_id = _access_request(hub, books, tmp_path, capsys)
 
     out = tmp_path / "officer"
     code = main(["requests", "bundle", request_id, "--out", str(out),
@@ -250,11 +258,7 @@ def test_a_bundle_that_cannot_be_written_leaves_no_part_of_it_and_no_export_reco
     """The officer's folder cannot take the file (here its name is taken by a folder; a full
     disk is the same path): one line says so, no part of the young person's file is left in
     the folder, and the hub's audit does not claim an export that did not happen."""
-    worker = hub.admin.add_user("Test Worker North", "worker", "north")
-    case_id, _engine = _worker_case(hub, books, tmp_path, worker)
-    assert main(["requests", "add", "--kind", "access", "--case", case_id, "--received",
-                 "2026-03-01", "--database", hub.database_url]) == 0
-    request_id = re.search(r"request (\d+)", capsys.readouterr().out).group(1)  # type: ignore[union-attr]
+    case_id, request_id = _access_request(hub, books, tmp_path, capsys)
     out = tmp_path / "officer"
     (out / f"{case_id}-subject-file.json").mkdir(parents=True)
 
