@@ -13,7 +13,7 @@ disposal apply unchanged.
 * ``GET /v1/attachments/{sha256}/chunks/{index}``: one chunk of a complete file.
 
 Need-to-know on every request: the caller must be able to see a record that names the file
-(:func:`visible_sizes`: a cased record by its case, as a pull sees it - restricted cases not
+(:func:`seen_records`: a cased record by its case, as a pull sees it - restricted cases not
 at all - an uncased one by its author, through :mod:`spokeapp.hub.scope`); otherwise 404
 ``attachment_not_found``, the same answer as for a file nobody named, so existence is not
 leaked. The file's size is the one the caller's record declares. A retired laptop may still
@@ -76,8 +76,8 @@ __all__ = [
     "drop_unreferenced_attachments",
     "referral_documents",
     "router",
+    "seen_records",
     "store_chunk",
-    "visible_sizes",
 ]
 
 log = logging.getLogger(__name__)
@@ -158,11 +158,6 @@ def seen_records(session: Session, actor: Actor, sha256: str) -> Seen:
         elif author == actor.user_id:
             own.append(size)
     return Seen(granting, own)
-
-
-def visible_sizes(session: Session, actor: Actor, sha256: str) -> list[int]:
-    """Every size :func:`seen_records` finds, granting or the caller's own."""
-    return seen_records(session, actor, sha256).any
 
 
 def _holder_row(session: Session, sha256: str, user_id: str) -> HubAttachmentHolder:

@@ -136,14 +136,15 @@ def read_mark(path: Path) -> HubMark | None:
         return None
 
 
-def write_mark(path: Path, mark: HubMark) -> None:
-    """Replace the mark atomically (a crash leaves the old mark or the new one)."""
+def replace_privately(path: Path, text: str, prefix: str) -> None:
+    """Replace ``path`` with ``text``, owner-only (0600), atomically: written whole to a
+    temporary file beside it (named ``prefix``...), synced, then renamed into place. A crash
+    or a failed write (a full disk) leaves the old file or the new one, never part of it."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".hub-mark-")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"hub_id": mark.hub_id, "epoch": mark.epoch, "max_seq": mark.max_seq},
-                      handle)
+            handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -151,6 +152,12 @@ def write_mark(path: Path, mark: HubMark) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def write_mark(path: Path, mark: HubMark) -> None:
+    """Replace the mark atomically (a crash leaves the old mark or the new one)."""
+    replace_privately(path, json.dumps(
+        {"hub_id": mark.hub_id, "epoch": mark.epoch, "max_seq": mark.max_seq}), ".hub-mark-")
 
 
 def current_mark(engine: Engine) -> HubMark:

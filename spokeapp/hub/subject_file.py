@@ -22,11 +22,8 @@ The PDF is made by the app (Qt lives only in ``spokeapp.ui``): the command write
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +36,7 @@ from sqlalchemy.orm import Session
 from spokeapp.domain.subject_file import AuditLine, FileRecord, KnownNames, Version, build_bundle
 from spokeapp.hub.attachments import referral_documents
 from spokeapp.hub.audit_view import AuditFilter, read_audit
+from spokeapp.hub.backup import replace_privately
 from spokeapp.hub.commands import Settings, open_session, refused
 from spokeapp.hub.deps import Caller
 from spokeapp.hub.errors import HubError
@@ -432,17 +430,7 @@ def write_bundle(bundle: dict[str, Any], folder: Path) -> Path:
     behind and an earlier file of the same name as it was."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = folder / f"{bundle['case_id']}-subject-file.json"
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=".subject-file-")  # 0600, its own name
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(bundle, out, ensure_ascii=False, indent=1)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+    replace_privately(path, json.dumps(bundle, ensure_ascii=False, indent=1), ".subject-file-")
     return path
 
 
