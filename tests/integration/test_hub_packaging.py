@@ -239,6 +239,85 @@ def test_the_unit_is_hardened_and_outlasts_the_hubs_shutdown() -> None:
     assert float(stop) > max(shutdown, DEFAULT_SHUTDOWN_SECONDS) + 30  # and a watch round
 
 
+ADMIN_GUIDE = ROOT / "docs" / "guide" / "admin.md"
+
+
+def admin_function() -> tuple[str, list[str]]:
+    """The guide's ``hub`` shell function: its transient unit's name and its ``-p`` settings."""
+    text = ADMIN_GUIDE.read_text(encoding="utf-8")
+    body = text[text.index("hub() {"):]
+    body = body[:body.index("\n}")].replace("\\\n", " ")
+    words = shlex.split(body.split("systemd-run", 1)[1])
+    (unit,) = [word.split("=", 1)[1] for word in words if word.startswith("--unit=")]
+    properties = [words[i + 1] for i, word in enumerate(words) if word == "-p"]
+    return unit, properties
+
+
+def test_the_guides_admin_function_hands_commands_the_units_credentials(
+    tmp_path: Path,
+) -> None:
+    """`hub doctor` (or migrate, backup...) run through the guide's function reads the secrets
+    the service reads: the same credentials, at the transient unit's own fixed folder, named
+    by the same variables. Run here with systemd's part done by hand: each credential copied
+    to that folder, the function's environment given to the real `spoke-hub`."""
+    unit, properties = admin_function()
+    folder = f"/run/credentials/{unit}.service"
+    served = unit_settings()
+    assert sorted(p.split("=", 1)[1] for p in properties
+                  if p.startswith("LoadCredential=")) == sorted(served["LoadCredential"])
+    named = {p.split("=", 1)[1] for p in properties if p.startswith("Environment=")}
+    for setting in served["Environment"]:
+        if "=%d/" in setting:
+            assert setting.replace("%d", folder) in named, setting
+    assert not any("%" in p for p in properties)
+
+    # The shipped hub.toml and the function's environment, their folders moved into tmp_path.
+    moved = {"/etc/spoke-hub": tmp_path / "etc", "/var/lib/spoke-hub": tmp_path / "var",
+             folder: tmp_path / "credentials"}
+    for place in moved.values():
+        place.mkdir(mode=0o700)
+
+    def here(text: str) -> str:
+        for real, fake in moved.items():
+            text = text.replace(real, str(fake))
+        return text
+
+    cert, key = _self_signed(tmp_path)
+    shutil.copy(cert, moved["/etc/spoke-hub"] / "hub-tls.crt")
+    (moved["/etc/spoke-hub"] / "credentials").mkdir(mode=0o700)
+    shutil.copy(key, moved["/etc/spoke-hub"] / "credentials" / "hub-tls.key")
+    (moved["/etc/spoke-hub"] / "credentials" / "metrics-token").write_text(
+        "fictional-metrics-token-for-this-test\n", encoding="utf-8")
+    (moved["/etc/spoke-hub"] / "hub.toml").write_text(here(HUB_TOML.read_text("utf-8")),
+                                                      encoding="utf-8")
+    for setting in properties:  # what LoadCredential= does at the unit's start
+        if setting.startswith("LoadCredential="):
+            name, _, source = setting.split("=", 1)[1].partition(":")
+            shutil.copy(here(source), moved[folder] / name)
+            (moved[folder] / name).chmod(0o400)  # as systemd hands them over
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith("SPOKE_HUB_")}
+    env.update(dict(here(p.split("=", 1)[1]).split("=", 1) for p in properties
+                    if p.startswith("Environment=")))
+
+    def doctor(environment: dict[str, str]) -> str:
+        done = subprocess.run([str(BIN / "spoke-hub"), "doctor"], env=environment,
+                              capture_output=True, text=True, timeout=120, check=False)
+        return done.stdout + done.stderr
+
+    made = subprocess.run([str(BIN / "spoke-hub"), "init", "--organisation",
+                           "Demo Charity (fictional)", "--admin", "Demo Admin"], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert made.returncode == 0, made.stderr
+    # The test's certificate is short-lived: "expires in N days" is a WARN, not a FAIL.
+    assert re.search(r"^(OK|WARN) +tls +\S*hub-tls\.crt (valid until|expires)", doctor(env),
+                     re.M)
+    # The function as it was before (no credentials): the TLS check fails.
+    bare = {name: value for name, value in env.items()
+            if name not in ("SPOKE_HUB_TLS_KEY", "SPOKE_HUB_METRICS_TOKEN_FILE")}
+    assert re.search(r"^FAIL +tls ", doctor(bare), re.M)
+
+
 def systemd_analyze() -> str:
     found = shutil.which("systemd-analyze")
     require(found is not None, "systemd-analyze (apt-get install systemd) checks the unit")
