@@ -16,8 +16,11 @@ Need-to-know on every request: the caller must be able to see a record that name
 (:func:`seen_records`: a cased record by its case, as a pull sees it - restricted cases not
 at all - an uncased one by its author, through :mod:`spokeapp.hub.scope`); otherwise 404
 ``attachment_not_found``, the same answer as for a file nobody named, so existence is not
-leaked. The file's size is the one the caller's record declares. A retired laptop may still
-send what it holds (status and chunks), not fetch.
+leaked. The file's size is the one the caller's record declares. A caller whose own record
+names a file they do not hold (someone else sent it) is told only what their record declares
+and which chunks they sent, as if nobody else had named it (:func:`_show_holding`): whether
+the hub holds it, and its size, are not leaked either. A retired laptop may still send what
+it holds (status and chunks), not fetch.
 
 Not audited, like a pull: the records that name a file were pushed and pulled already. Logs
 name devices, hashes and counts, never a file's name or contents. When records go (disposal:
@@ -30,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -168,10 +171,32 @@ def _holder_row(session: Session, sha256: str, user_id: str) -> HubAttachmentHol
     return row
 
 
-def _proven(row: HubAttachmentHolder | None) -> list[int]:
+#: Leads ``hub_attachment_holders.proven`` once a chunk sent while showing did not match.
+_DIFFERED: Final = "!"
+
+
+def _showing(row: HubAttachmentHolder | None) -> tuple[list[int], bool]:
+    """What a caller showing they hold a file has sent so far (``proven``: the chunk indices,
+    comma-separated, led by ``_DIFFERED`` once one of them was not the hub's): the indices,
+    and whether one differed."""
     if row is None or not row.proven:
-        return []
-    return sorted(int(part) for part in row.proven.split(","))
+        return [], False
+    text = row.proven
+    differed = text.startswith(_DIFFERED)
+    parts = text.removeprefix(_DIFFERED).split(",")
+    return sorted(int(part) for part in parts if part), differed
+
+
+def _showing_text(sent: list[int], differed: bool) -> str:
+    return (_DIFFERED if differed else "") + ",".join(map(str, sent))
+
+
+def _forget_showings(session: Session, sha256: str) -> None:
+    """The hub's chunks of ``sha256`` went (a mismatch, or a restart for another size): what
+    anyone had shown against them counts no more."""
+    session.execute(update(HubAttachmentHolder).where(
+        HubAttachmentHolder.sha256 == sha256, HubAttachmentHolder.holds.is_(False),
+    ).values(proven="").execution_options(synchronize_session=False))
 
 
 def _size_for(stored: HubAttachment | None, sizes: list[int]) -> int:
@@ -197,20 +222,29 @@ def _status(session: Session, sha256: str, stored: HubAttachment | None,
                             received=received, complete=False)
 
 
+def _showing_status(session: Session, actor: Actor, sha256: str,
+                    size: int) -> AttachmentStatus:
+    """The status told to a caller who does not hold the file (``Seen.granting`` empty):
+    their own record's size and the chunks they have sent, whatever the hub holds, so the
+    answer is the one they would get if nobody else had named the file."""
+    sent, _differed = _showing(session.get(HubAttachmentHolder, (sha256, actor.user_id)))
+    count = chunk_count(size)
+    return AttachmentStatus(sha256=sha256, size=size, chunk_bytes=ATTACHMENT_CHUNK_BYTES,
+                            received=[index for index in sent if index < count],
+                            complete=False)
+
+
 def attachment_status(session: Session, actor: Actor, sha256: str) -> AttachmentStatus | None:
     """What the hub holds of the file ``sha256`` (None: the caller may see no record naming
-    it)."""
+    it). To a caller who does not hold the file (no record they may see whose author holds
+    it): only what their own oldest record declares and what they have sent, never the
+    stored file's size or chunks (:func:`_showing_status`)."""
     seen = seen_records(session, actor, sha256)
     if not seen.any:
         return None
+    if not seen.granting:
+        return _showing_status(session, actor, sha256, seen.own[0])
     stored = session.get(HubAttachment, sha256)
-    if stored is not None and stored.complete and not seen.granting:
-        # The caller's own record names a file someone else sent: they show they hold it by
-        # sending it; what they have sent that matched counts.
-        proven = _proven(session.get(HubAttachmentHolder, (sha256, actor.user_id)))
-        return AttachmentStatus(sha256=sha256, size=stored.size,
-                                chunk_bytes=ATTACHMENT_CHUNK_BYTES, received=proven,
-                                complete=False)
     return _status(session, sha256, stored, _size_for(stored, seen.any))
 
 
@@ -245,26 +279,12 @@ def _digest(session: Session, sha256: str) -> str:
 def _drop_chunks(session: Session, sha256: str) -> None:
     session.execute(delete(HubAttachmentChunk).where(HubAttachmentChunk.sha256 == sha256)
                     .execution_options(synchronize_session=False))
+    _forget_showings(session, sha256)
 
 
-def store_chunk(session: Session, actor: Actor, sha256: str, index: int, data: bytes,
-                now: str) -> ChunkOutcome:
-    """Store chunk ``index`` of the file ``sha256`` for ``actor``, in the open transaction
-    (taking the hub's write lock first, so a check and its write are never split). HubError:
-    404 ``attachment_not_found`` (need-to-know), 422 ``chunk_out_of_range`` or
-    ``chunk_wrong_length``; nothing is stored then. A chunk of a complete file stores nothing.
-    """
-    lock_writes(session)
-    seen = seen_records(session, actor, sha256)
-    sizes = seen.any
-    if not sizes:
-        raise _not_found()
-    stored = session.get(HubAttachment, sha256)
-    if stored is not None and stored.complete:
-        if seen.granting:
-            return ChunkOutcome(_status(session, sha256, stored, stored.size))
-        return _show_holding(session, actor, stored, index, data)
-    size = _size_for(stored, sizes)
+def _check_chunk(size: int, index: int, data: bytes) -> None:
+    """422 ``chunk_out_of_range`` or ``chunk_wrong_length`` for a chunk that a file of ``size``
+    bytes (the caller's own record's) has no room for."""
     count = chunk_count(size)
     if not 0 <= index < count:
         raise HubError(422, "chunk_out_of_range",
@@ -273,6 +293,41 @@ def store_chunk(session: Session, actor: Actor, sha256: str, index: int, data: b
     if len(data) != expected:
         raise HubError(422, "chunk_wrong_length",
                        f"Chunk {index} of this file must be {expected} bytes, not {len(data)}.")
+
+
+def _is_hubs_chunk(session: Session, sha256: str, index: int, data: bytes) -> bool:
+    held = session.scalar(select(HubAttachmentChunk.data).where(
+        HubAttachmentChunk.sha256 == sha256, HubAttachmentChunk.idx == index))
+    return held is not None and bytes(held) == data
+
+
+def store_chunk(session: Session, actor: Actor, sha256: str, index: int, data: bytes,
+                now: str) -> ChunkOutcome:
+    """Store chunk ``index`` of the file ``sha256`` for ``actor``, in the open transaction
+    (taking the hub's write lock first, so a check and its write are never split). HubError:
+    404 ``attachment_not_found`` (need-to-know), 422 ``chunk_out_of_range`` or
+    ``chunk_wrong_length``; nothing is stored then. A chunk of a complete file stores nothing.
+    A caller who does not hold the file is answered by :func:`_show_holding`.
+    """
+    lock_writes(session)
+    seen = seen_records(session, actor, sha256)
+    if not seen.any:
+        raise _not_found()
+    stored = session.get(HubAttachment, sha256)
+    if not seen.granting:
+        return _show_holding(session, actor, sha256, stored, seen.own[0], index, data, now)
+    if stored is not None and stored.complete:
+        return ChunkOutcome(_status(session, sha256, stored, stored.size))
+    return _upload(session, actor, sha256, stored, _size_for(stored, seen.any), index, data,
+                   now, holder=True)
+
+
+def _upload(session: Session, actor: Actor, sha256: str, stored: HubAttachment | None,
+            size: int, index: int, data: bytes, now: str, *, holder: bool) -> ChunkOutcome:
+    """One chunk of a file the hub does not hold whole yet, into its chunks; when the last
+    arrives, the file hashed (``holder``: the sender then holds it)."""
+    _check_chunk(size, index, data)
+    count = chunk_count(size)
     if stored is None:
         _insert_ignoring(session, HubAttachment,
                          {"sha256": sha256, "size": size, "complete": False, "created_at": now})
@@ -298,46 +353,58 @@ def store_chunk(session: Session, actor: Actor, sha256: str, index: int, data: b
                             mismatch=True)
     session.execute(update(HubAttachment).where(HubAttachment.sha256 == sha256)
                     .values(complete=True).execution_options(synchronize_session=False))
-    # Whoever sent the chunk that made it whole had the file's bytes: they hold it.
-    _holder_row(session, sha256, actor.user_id).holds = True
+    if holder:
+        # Whoever sent the chunk that made it whole had the file's bytes: they hold it.
+        _holder_row(session, sha256, actor.user_id).holds = True
     log.info("attachment %s complete: %d chunks, %d bytes", sha256, count, size)
     return ChunkOutcome(AttachmentStatus(sha256=sha256, size=size,
                                          received=list(range(count)), complete=True))
 
 
-def _show_holding(session: Session, actor: Actor, stored: HubAttachment, index: int,
-                  data: bytes) -> ChunkOutcome:
-    """A chunk of a complete file from someone whose own record names it and who has not
-    shown they hold it: it counts if it is the hub's chunk byte for byte; with every chunk
-    shown they hold the file. A chunk that differs starts the showing again (422
-    ``attachment_hash_mismatch``, as for an upload that hashes wrong). Nothing of the file is
-    ever answered: only which of the caller's own chunks matched."""
-    sha256 = stored.sha256
-    count = chunk_count(stored.size)
-    if not 0 <= index < count:
-        raise HubError(422, "chunk_out_of_range",
-                       f"Chunk {index} is beyond this file: it has chunks 0 to {count - 1}.")
-    expected = chunk_length(stored.size, index)
-    if len(data) != expected:
-        raise HubError(422, "chunk_wrong_length",
-                       f"Chunk {index} of this file must be {expected} bytes, not {len(data)}.")
-    held = session.scalar(select(HubAttachmentChunk.data).where(
-        HubAttachmentChunk.sha256 == sha256, HubAttachmentChunk.idx == index))
+def _show_holding(session: Session, actor: Actor, sha256: str, stored: HubAttachment | None,
+                  size: int, index: int, data: bytes, now: str) -> ChunkOutcome:
+    """A chunk from someone whose own record names the file and who does not hold it yet
+    (someone else's record named it first, or they have not sent it all): answered as if
+    nobody else had named the file, so the answer never tells what the hub holds. Checked
+    against their own record's ``size``; the chunks they have sent are listed as
+    ``received``; when they have sent the last one, either every chunk was the hub's byte
+    for byte (a file not yet whole on the hub: their chunks went into it and it hashed
+    right) and they hold the file, or 422 ``attachment_hash_mismatch`` and their showing
+    starts again, as for an upload that hashes wrong. Nothing of the hub's file is ever
+    answered, not its size: only which of the caller's own chunks came."""
+    _check_chunk(size, index, data)
+    count = chunk_count(size)
+    if stored is not None and stored.complete:
+        matched = stored.size == size and _is_hubs_chunk(session, sha256, index, data)
+    else:
+        # Not whole on the hub yet: the chunk goes into it as anyone's would (whoever
+        # completes it, the hash decides), and counts for the caller if it is the one there.
+        uploaded = _upload(session, actor, sha256, stored, size, index, data, now,
+                           holder=False)
+        if uploaded.mismatch:  # every chunk dropped, every showing forgotten
+            return uploaded
+        matched = _is_hubs_chunk(session, sha256, index, data)
     row = _holder_row(session, sha256, actor.user_id)
-    if held is None or bytes(held) != data:
-        row.proven = ""
-        log.warning("attachment %s: a chunk sent to show it is held did not match", sha256)
-        return ChunkOutcome(AttachmentStatus(sha256=sha256, size=stored.size, received=[]),
+    sent, differed = _showing(row)
+    sent = sorted({*(i for i in sent if i < count), index})
+    differed = differed or not matched
+    if len(sent) < count:
+        row.proven = _showing_text(sent, differed)
+        return ChunkOutcome(AttachmentStatus(sha256=sha256, size=size,
+                                             chunk_bytes=ATTACHMENT_CHUNK_BYTES,
+                                             received=sent, complete=False))
+    complete = session.scalar(select(HubAttachment.complete).where(
+        HubAttachment.sha256 == sha256))
+    row.proven = ""
+    if differed or not complete:
+        log.warning("attachment %s: chunks sent to show it is held did not match", sha256)
+        return ChunkOutcome(AttachmentStatus(sha256=sha256, size=size, received=[]),
                             mismatch=True)
-    proven = sorted({*_proven(row), index})
-    if len(proven) == count:
-        row.holds, row.proven = True, ""
-        log.info("attachment %s: shown to be held by another sender", sha256)
-        return ChunkOutcome(_status(session, sha256, stored, stored.size))
-    row.proven = ",".join(map(str, proven))
-    return ChunkOutcome(AttachmentStatus(sha256=sha256, size=stored.size,
-                                         chunk_bytes=ATTACHMENT_CHUNK_BYTES, received=proven,
-                                         complete=False))
+    row.holds = True
+    log.info("attachment %s: shown to be held by another sender", sha256)
+    return ChunkOutcome(AttachmentStatus(sha256=sha256, size=size,
+                                         chunk_bytes=ATTACHMENT_CHUNK_BYTES,
+                                         received=list(range(count)), complete=True))
 
 
 def chunk_bytes(session: Session, actor: Actor, sha256: str, index: int) -> bytes | None:

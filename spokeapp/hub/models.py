@@ -220,8 +220,10 @@ class HubAttachment(Base):
 class HubAttachmentHolder(Base):
     """A person who has sent the file ``sha256`` (its last chunk, or every chunk matching the
     copy the hub already held): a record they wrote naming it lets its readers fetch it
-    (``holds``). While they are showing it, ``proven`` lists the chunks sent so far that
-    matched, comma-separated. The author of the oldest record naming a file holds it without
+    (``holds``). While they are showing it, ``proven`` lists the chunks they have sent so far,
+    comma-separated, starting with ``!`` once one did not match the hub's copy (they are
+    answered the mismatch only after their last chunk, as for any upload that hashes wrong,
+    so the answer never tells what the hub holds). The author of the oldest record naming a file holds it without
     a row (they sent it; files stored before migration 0017). Goes with the file."""
 
     __tablename__ = "hub_attachment_holders"

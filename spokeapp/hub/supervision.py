@@ -16,7 +16,10 @@ mark or sign-off whose target record is on the hub but is not a record of the ca
 not of the kind it names: otherwise a supervisor could hang a note on team X's case that points
 at a record from somewhere else. A target the hub does not hold is let through: it links
 nothing, and after a hub restore laptops re-push in any order (a supervisor's comment may
-arrive before the note it is about).
+arrive before the note it is about). A target the pusher may not see (in a case outside their
+scope; an uncased record by someone outside it) is let through exactly like one the hub does
+not hold: refusing it would tell them that the record exists, and of what kind, in another
+team (it links nothing they can reach: their laptops never pull it).
 """
 
 from __future__ import annotations
@@ -29,8 +32,8 @@ from sqlalchemy.orm import Session
 
 from spokeapp.domain.records import SignOffRequest
 from spokeapp.hub.errors import HubError, out_of_scope
-from spokeapp.hub.models import HubRecord
-from spokeapp.hub.scope import SUPERVISOR, Actor
+from spokeapp.hub.models import HubCase, HubRecord, User
+from spokeapp.hub.scope import SUPERVISOR, Actor, can_see_case, can_see_uncased
 
 #: Each supervision kind and the field naming the person who wrote it.
 AUTHOR_FIELDS: Final[Mapping[str, str]] = {
@@ -94,10 +97,12 @@ class CheckedChange(Protocol):
     def body(self) -> dict[str, Any]: ...
 
 
-def check_targets(session: Session, checked: Sequence[CheckedChange]) -> None:
+def check_targets(session: Session, actor: Actor, checked: Sequence[CheckedChange]) -> None:
     """Refuse (422, whole batch) a supervision record whose target is a record of another case
     or of another kind than it says. Call inside the push transaction, after the batch was
-    applied (a target pushed earlier in the same batch is then on the hub too).
+    applied (a target pushed earlier in the same batch is then on the hub too). A target
+    ``actor`` may not see counts as one the hub does not hold: let through, so the answer
+    never tells that it exists.
     """
     wanted: list[tuple[int, CheckedChange, str, str, str]] = []
     for index, item in enumerate(checked):
@@ -112,14 +117,16 @@ def check_targets(session: Session, checked: Sequence[CheckedChange]) -> None:
     ids = sorted({target for _i, _item, _f, target, _k in wanted})
     found: dict[str, tuple[str, str | None]] = {}
     for start in range(0, len(ids), 500):
-        for record_id, kind, case_id in session.execute(
-            select(HubRecord.record_id, HubRecord.kind, HubRecord.case_id)
+        for record_id, kind, case_id, author in session.execute(
+            select(HubRecord.record_id, HubRecord.kind, HubRecord.case_id,
+                   HubRecord.author_user)
             .where(HubRecord.record_id.in_(ids[start:start + 500]))
         ):
-            found[record_id] = (kind, case_id)
+            if _may_see(session, actor, case_id, author):
+                found[record_id] = (kind, case_id)
     for index, item, field, target, kind in wanted:
         on_hub = found.get(target)
-        if on_hub is None:
+        if on_hub is None:  # not on the hub, or not the pusher's to know about
             continue
         if on_hub != (kind, item.body.get("case_id")):
             raise HubError(
@@ -127,3 +134,13 @@ def check_targets(session: Session, checked: Sequence[CheckedChange]) -> None:
                 f"Change {index} ({item.change.kind} {item.change.record_id}): {field} must "
                 f"name a {kind} of the same case; nothing was stored.",
             )
+
+
+def _may_see(session: Session, actor: Actor, case_id: str | None, author: str) -> bool:
+    """Whether a record of ``case_id`` (None: uncased, written by ``author``) is in the
+    actor's scope (``spokeapp.hub.scope``; a restricted case in it counts: its supervisor may
+    be told that a record is not of the case they name)."""
+    if case_id is not None:
+        case = session.get(HubCase, case_id)
+        return case is not None and can_see_case(actor, case)
+    return can_see_uncased(actor, session.get(User, author))

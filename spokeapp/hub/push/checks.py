@@ -36,8 +36,17 @@ from spokeapp.domain.records import RECORD_TYPES, record_from_dict
 from spokeapp.hub import lone_working
 from spokeapp.hub.devices import MAY_PUSH, Caller, CallerDevice
 from spokeapp.hub.errors import HubError, out_of_scope
-from spokeapp.hub.models import ID, Device, Disposal, DisposedRecord, HubCase, RestrictedRecord
-from spokeapp.hub.scope import ADMIN, Actor, can_see_case
+from spokeapp.hub.models import (
+    ID,
+    Device,
+    Disposal,
+    DisposedRecord,
+    HubCase,
+    HubRecord,
+    RestrictedRecord,
+    User,
+)
+from spokeapp.hub.scope import ADMIN, Actor, can_see_case, can_see_uncased
 from spokeapp.hub.security import signature_valid
 from spokeapp.hub.supervision import check_supervision_kinds
 from spokeapp.sync.protocol import (
@@ -436,23 +445,31 @@ def in_scope(actor: Actor, case: HubCase | None) -> bool:
 
 
 def check_case(actor: Actor, case: HubCase | None, case_id: str) -> HubCase:
-    """The case, or 409 ``case_restricted`` for a restricted case (a restriction request:
-    nothing of it is pushed until lifted), or 403 unless :func:`in_scope`."""
-    if case is not None and case.restricted:
+    """The case, or 403 ``out_of_scope`` for a case the hub does not hold or that is not in
+    the caller's caseload (one answer for both), or 409 ``case_restricted`` for a restricted
+    case in the caller's caseload (a restriction request: nothing of it is pushed until
+    lifted). Scope is asked first: that a case is restricted tells that its young person made
+    a restriction request, which only those who may see the case are told (docs/sync.md,
+    "Scope (need-to-know)")."""
+    if case is None or not can_see_case(actor, case):
+        raise out_of_scope(f"Case {case_id} is not in your caseload on the hub.")
+    if case.restricted:
         raise HubError(409, "case_restricted",
                        f"Case {case_id} is restricted on the hub (a restriction request): "
                        "nothing of it can be pushed until an administrator lifts it.")
-    if case is None or not in_scope(actor, case):
-        raise out_of_scope(f"Case {case_id} is not in your caseload on the hub.")
     return case
 
 
-def check_not_disposed(session: Session, fresh: list[CheckedChange]) -> None:
+def check_not_disposed(session: Session, fresh: list[CheckedChange], actor: Actor) -> None:
     """409 ``case_disposed`` (contract C3) when a new change writes a record of a case disposed
     of on the hub, or names one (its case, young person or referral): a laptop that has not
     pulled the disposal yet must not put the young person's details back. 409
     ``case_restricted`` likewise for a record a restriction request about a referral with no
-    case keeps off the laptops (``hub_restricted_records``). The whole batch is
+    case keeps off the laptops (``hub_restricted_records``), but only to ``actor`` if the
+    referral is in their scope (:func:`spokeapp.hub.scope.can_see_uncased` of its author): to
+    anyone else the record is one they may not see, answered by the checks after this one
+    as any other such record, so a restriction request is never told to someone outside the
+    referral's need-to-know. The whole batch is
     refused, like every push refusal; the message names the first such change and the case.
     The laptop pulls (the disposal purge erases the case there, unsent changes included) and
     pushes the rest again.
@@ -490,17 +507,28 @@ def check_not_disposed(session: Session, fresh: list[CheckedChange]) -> None:
             )
         held = session.execute(
             select(RestrictedRecord.record_id, RestrictedRecord.referral_id).where(
-                RestrictedRecord.record_id.in_(ids[start:start + 500]))).first()
-        if held is not None:
-            # A referral with no case under a restriction request: like a restricted case.
-            item = fresh[named[held[0]]]
-            log.info("push refused: referral %s is restricted", held[1])
+                RestrictedRecord.record_id.in_(ids[start:start + 500]))).all()
+        for record_id, referral_id in sorted(held, key=lambda hit: named[hit[0]]):
+            # A referral with no case under a restriction request: like a restricted case,
+            # told only to those who may see the referral.
+            if not _may_see_uncased_record(session, actor, referral_id):
+                continue
+            item = fresh[named[record_id]]
+            log.info("push refused: referral %s is restricted", referral_id)
             raise HubError(
                 409, "case_restricted",
                 f"Change {item.change.id} ({item.change.kind} {item.change.record_id}): "
-                f"referral {held[1]} is restricted on the hub (a restriction request): "
+                f"referral {referral_id} is restricted on the hub (a restriction request): "
                 "nothing of it is pushed or pulled until the restriction is lifted.",
             )
+
+
+def _may_see_uncased_record(session: Session, actor: Actor, record_id: str) -> bool:
+    """Whether the uncased record ``record_id`` on the hub is in ``actor``'s scope (by its
+    author, as a pull sees it)."""
+    author = session.scalar(select(HubRecord.author_user).where(
+        HubRecord.record_id == record_id))
+    return author is not None and can_see_uncased(actor, session.get(User, author))
 
 
 def known_kinds() -> list[str]:

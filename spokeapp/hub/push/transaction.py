@@ -49,7 +49,7 @@ from spokeapp.hub.push.rows import (
     change_row,
     event_row,
 )
-from spokeapp.hub.scope import Actor, can_hold_case, can_see_uncased
+from spokeapp.hub.scope import Actor, can_hold_case, can_see_case, can_see_uncased
 from spokeapp.hub.security import Clock, iso
 from spokeapp.hub.supervision import check_targets
 from spokeapp.sync.protocol import (
@@ -243,10 +243,20 @@ class PushTransaction:
         return check_case(self.actor, case, case_id)
 
     def _check_record_scope(self, record: HubRecord) -> None:
+        """A record the hub holds under the id of a change: 403 ``out_of_scope`` unless the
+        caller may see it (its case in their caseload; an uncased one by its author), with one
+        message for every such record, naming only the id the caller sent. What it is (its
+        kind, its case, whether that case is restricted) is told only to those who may see
+        it (docs/sync.md, "Scope (need-to-know)"). A restricted case the caller may see: 409
+        ``case_restricted``."""
         if record.case_id is not None:
-            self._case(record.case_id)
-        elif not can_see_uncased(self.actor, self.session.get(User, record.author_user)):
-            raise out_of_scope(f"Record {record.record_id} is not in your scope on the hub.")
+            case = self._cases.get(record.case_id) or self.session.get(HubCase, record.case_id)
+            if case is not None and can_see_case(self.actor, case):
+                check_case(self.actor, case, record.case_id)
+                return
+        elif can_see_uncased(self.actor, self.session.get(User, record.author_user)):
+            return
+        raise out_of_scope(f"Record {record.record_id} is not in your scope on the hub.")
 
     def _store(self, checked: CheckedChange, body: dict[str, Any], case_id: str | None,
                existing: HubRecord | None, state: str) -> int:
@@ -282,12 +292,21 @@ class PushTransaction:
     def apply(self, checked: CheckedChange) -> Outcome:
         """Apply one new change; raises HubError to refuse the whole batch."""
         change = checked.change
+        if is_plain_event(change) and checked.case_id is not None:
+            # The case the event names first: an event naming a case outside the caller's
+            # caseload is answered the same whether or not its id is taken.
+            self._case(checked.case_id)
         existing = self.session.get(HubRecord, change.record_id)
-        if existing is not None and existing.kind != change.kind:
-            raise HubError(
-                422, "kind_mismatch",
-                f"Record {change.record_id} is a {existing.kind} on the hub, not {change.kind}.",
-            )
+        if existing is not None:
+            # Scope before anything else is said about it: a record the caller may not see
+            # gets the one out-of-scope answer, whatever its kind (never "it is a session").
+            self._check_record_scope(existing)
+            if existing.kind != change.kind:
+                raise HubError(
+                    422, "kind_mismatch",
+                    f"Record {change.record_id} is a {existing.kind} on the hub, "
+                    f"not {change.kind}.",
+                )
         if change.kind == CONFLICT_KIND:
             return self._resolve_conflict(checked, existing)
         if change.kind == "case":
@@ -295,13 +314,9 @@ class PushTransaction:
         if change.kind in HEADER_KINDS:
             if existing is None:
                 return Outcome("accepted", self._store(checked, checked.body, None, None, HEADER))
-            self._check_record_scope(existing)
             return self._merge_header(checked, existing, existing.case_id)
         # events
-        if checked.case_id is not None:
-            self._case(checked.case_id)
         if existing is not None:
-            self._check_record_scope(existing)
             if existing.body == checked.body:
                 return Outcome("duplicate", existing.seq)
             raise HubError(
@@ -472,7 +487,6 @@ class PushTransaction:
         if existing is None:
             raise HubError(404, "unknown_conflict",
                            f"The hub has no conflict {checked.change.record_id}.")
-        self._check_record_scope(existing)
         try:  # as the payload model reads it (a conflict stored before a field was added)
             stored = ConflictPayload.model_validate(existing.body).model_dump(mode="json")
         except PydanticValidationError:
@@ -547,7 +561,7 @@ def push(session: Session, caller: Caller, request: PushRequest, clock: Clock,
     applier = PushTransaction(session, caller, clock)
     counts: dict[str, int] = {"accepted": 0, "duplicate": 0, "conflict": 0}
     fresh = [item for item in checked if item.change.id not in known]
-    check_not_disposed(session, fresh)  # contract C3: 409 case_disposed
+    check_not_disposed(session, fresh, caller.actor)  # contract C3: 409 case_disposed
     applier.prefetch(fresh)
     outcomes: list[Outcome] = []
     accepted: list[CheckedChange] = []
@@ -569,7 +583,7 @@ def push(session: Session, caller: Caller, request: PushRequest, clock: Clock,
     # Lone working (issue 5): permissions, visit index, watch rows; one cheap call.
     watches = lone_working.on_safety_changes(session, caller.actor, checked, clock)
     # Supervision (issue 6): targets of comments, marks and sign-offs; hub-configured approvals.
-    check_targets(session, checked)
+    check_targets(session, caller.actor, checked)
     approvals.on_pushed(session, caller.actor, accepted, clock)
     for item, outcome in zip(checked, outcomes, strict=True):
         counts[outcome.status] += 1

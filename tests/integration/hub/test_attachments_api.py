@@ -268,6 +268,42 @@ def test_only_people_who_may_see_a_record_naming_the_file_reach_it(world: World)
     admin.close()
 
 
+def test_naming_another_teams_file_tells_no_more_than_naming_one_nobody_holds(
+        world: World) -> None:
+    """The auditor's probe: a worker of another team names, in a record of her own, the hash
+    of a file north holds (declaring a made-up size), and of a file nobody holds. Everything
+    she is told is the same for both: the size her own record declares (never the real one),
+    the same refusals, no chunk; and nothing of either is kept."""
+    held = _file(123, seed=20)
+    world.worker.push_records(attachment(world.case_id, held))
+    _upload(world.worker, held)
+    unheld = _file(123, seed=21)
+    yp = young_person(2)
+    own = case(yp, key_worker=world.stranger.user_id)
+    world.stranger.push_records(yp, own, attachment(own.id, held, size=1),
+                                attachment(own.id, unheld, size=1))
+
+    def told(sha: str) -> list[tuple[int, Any]]:
+        answers = [_status(world.stranger, sha), _put(world.stranger, sha, 0, b"xy"),
+                   _put(world.stranger, sha, 1, b"x"), _put(world.stranger, sha, 0, b"x"),
+                   _status(world.stranger, sha), _get(world.stranger, sha, 0)]
+        bodies = [response.json() for response in answers]
+        for body in bodies:
+            body.pop("sha256", None)
+        return [(r.status_code, body) for r, body in zip(answers, bodies, strict=True)]
+
+    about_held, about_unheld = told(_sha(held)), told(_sha(unheld))
+
+    assert about_held == about_unheld
+    assert about_held[0] == (200, {"size": 1, "chunk_bytes": CHUNK, "received": [],
+                                   "complete": False})
+    assert [code for code, _ in about_held] == [200, 422, 422, 422, 200, 404]
+    assert about_held[3][1]["error"] == "attachment_hash_mismatch"
+    assert _stored(world.hub, _sha(held)) == (1, 1)
+    assert _stored(world.hub, _sha(unheld)) == (0, 0)
+    assert _download(world.worker, _sha(held), 1) == held
+
+
 def test_a_case_moved_to_another_worker_takes_its_file_with_it(world: World) -> None:
     data = _file(1000, seed=7)
     sha = _sha(data)

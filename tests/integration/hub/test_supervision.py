@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy.orm import Session as DbSession
 
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import (
@@ -20,8 +21,9 @@ from spokeapp.domain.records import (
     SignOffOutcome,
     SupervisionComment,
 )
+from spokeapp.hub.models import HubRecord
 from tests.helpers.hub import Laptop, RunningHub
-from tests.helpers.records import case, session, young_person
+from tests.helpers.records import case, referral, session, young_person
 
 AT = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
 
@@ -174,3 +176,43 @@ def test_records_naming_their_own_case_s_records_are_accepted(team: Team) -> Non
         about_kind="session"))
     response = team.sup_x.push_records(*records)
     assert [r["status"] for r in response.json()["results"]] == ["accepted"] * 3
+
+
+@pytest.mark.parametrize("kind", ["supervision_comment", "review_mark", "sign_off"])
+def test_a_target_the_supervisor_may_not_see_is_answered_like_one_the_hub_does_not_hold(
+    team: Team, kind: str
+) -> None:
+    """Supervisor X names, from their own team's case, a record of team Y's case and a
+    referral team Y took (no case): the answer is the one for an id the hub has never seen
+    (accepted, linking nothing), so it never tells that team Y has such a record, nor of what
+    kind. Team Y's records are untouched and X pulls none of them."""
+    other = team.hub.laptop(team.hub.admin.add_user("Test Worker Y", "worker", "team-y"))
+    yp = young_person(3)
+    case_y = case(yp, key_worker=other.user_id)
+    note_y = session(case_y.id)
+    other_yp = young_person(4)
+    referral_y = referral(other_yp)
+    other.push_records(yp, case_y, note_y, other_yp, referral_y)
+    theirs = {record_id: _row(team, record_id) for record_id in (note_y.id, referral_y.id)}
+    target_kind = {"sign_off": "closure"}.get(kind, "risk_assessment")
+
+    def told(target_id: str) -> tuple[int, list[str]]:
+        record = next(r for r in pointing_at(team, target_id, target_kind) if kind == r.KIND)
+        response = team.sup_x.push(team.sup_x.change(record))
+        return response.status_code, [r["status"] for r in response.json()["results"]]
+
+    answers = [told(target) for target in (note_y.id, referral_y.id, new_id())]
+
+    assert answers == [(200, ["accepted"])] * 3
+    assert {record_id: _row(team, record_id) for record_id in theirs} == theirs
+    team.sup_x.cursor = 0
+    assert not set(theirs) & {c["record_id"] for c in team.sup_x.pull_all()}
+    other.close()
+
+
+def _row(team: Team, record_id: str) -> tuple[str, str | None, int]:
+    """A hub record's kind, case and seq."""
+    with DbSession(team.hub.engine) as s:
+        row = s.get(HubRecord, record_id)
+        assert row is not None
+        return row.kind, row.case_id, row.seq

@@ -162,13 +162,12 @@ def test_a_record_declaring_another_size_cannot_spoil_the_file(db: Engine) -> No
 
     assert not _send(db, NORTH, data)
     # South's own record names north's file: south has not shown it holds it, so it is asked
-    # for the file's chunks (none counted yet) and gets none of north's bytes.
+    # for the file as its own record declares it (never told the size north's holds), and
+    # what it sends hashes wrong, as it would with no other record naming the file.
     south = _status(db, SOUTH, sha)
     assert south is not None and (south.size, south.complete, south.received) == (
-        len(data), False, [])
-    with pytest.raises(HubError) as refused:
-        _store(db, SOUTH, sha, 0, data[:900])
-    assert refused.value.code == "chunk_wrong_length"
+        900, False, [])
+    assert _store(db, SOUTH, sha, 0, data[:900]).mismatch
     assert _chunk(db, SOUTH, sha, 1) is None
     assert _chunk(db, NORTH, sha, 1) == data[CHUNK:]  # the file itself is unspoilt
 
@@ -199,8 +198,14 @@ def test_naming_another_teams_file_by_its_hash_gets_none_of_it(db: Engine) -> No
     status = _status(db, SOUTH, sha)
     assert status is not None and not status.complete and status.received == []
     assert all(_chunk(db, SOUTH, sha, index) is None for index in range(3))
-    guess = _store(db, SOUTH, sha, 0, bytes(CHUNK))  # not the file's first chunk
-    assert guess.mismatch and guess.status.received == []
+    # Made-up chunks (the first is not the file's) are taken as an upload's would be, and
+    # the last one fails it as a file that hashes wrong: nothing counted, nothing given.
+    guesses = [_store(db, SOUTH, sha, 0, bytes(CHUNK)),
+               _store(db, SOUTH, sha, 1, letter[CHUNK:2 * CHUNK]),
+               _store(db, SOUTH, sha, 2, letter[2 * CHUNK:])]
+    assert [(g.status.received, g.mismatch) for g in guesses] == [
+        ([0], False), ([0, 1], False), ([], True)]
+    assert _status(db, SOUTH, sha).received == []  # type: ignore[union-attr]
     assert _chunk(db, SOUTH, sha, 0) is None
     assert _chunk(db, NORTH, sha, 2) == letter[2 * CHUNK:]  # north's copy untouched
 
@@ -247,3 +252,78 @@ def test_whoever_completes_a_file_holds_it_and_a_file_gone_forgets_its_holders(
         session.delete(session.get(HubRecord, "att-south"))
         assert drop_unreferenced_attachments(session) == 1
     assert _column(db, HubAttachmentHolder.sha256) == []
+
+
+def _probe(engine: Engine, actor: Actor, sha: str, size: int) -> list[object]:
+    """Everything ``actor`` is told while probing the file ``sha`` their own record names
+    declaring ``size``: its status, a chunk too long, a chunk past the end, made-up chunks for
+    the whole file, and its status after. The file's name is left out of each answer."""
+    def told(step: Any) -> object:
+        try:
+            outcome = step()
+        except HubError as refused:
+            return (refused.status, refused.code, refused.message)
+        if isinstance(outcome, ChunkOutcome):
+            return (outcome.status.model_dump(exclude={"sha256"}), outcome.mismatch)
+        return None if outcome is None else outcome.model_dump(exclude={"sha256"})
+
+    count = -(-size // CHUNK)
+    steps = [lambda: _status(engine, actor, sha),
+             lambda: _store(engine, actor, sha, 0, bytes(min(size, CHUNK) + 1)),
+             lambda: _store(engine, actor, sha, count, bytes(1))]
+    steps += [lambda index=index: _store(engine, actor, sha, index,
+                                         bytes(min(CHUNK, size - index * CHUNK)))
+              for index in range(count)]
+    steps.append(lambda: _status(engine, actor, sha))
+    return [told(step) for step in steps]
+
+
+@pytest.mark.parametrize("declared", ["the file's own size", "a made-up size"])
+def test_a_file_another_team_holds_is_answered_as_one_nobody_holds(
+        db: Engine, declared: str) -> None:
+    """South names, in a record of its own, the hash of north's document (it has a copy it
+    suspects is the same, or the hash from an earlier case) and of a document nobody holds.
+    Whatever size it declares, everything it is told about the two is the same: the size its
+    own record declares, the chunks it sent, the same refusals; never the size of north's
+    file, nor that the hub holds it. And nothing of what it sent was kept."""
+    held = _data(CHUNK * 2 + 10, 11)
+    unheld = _data(CHUNK * 2 + 10, 12)  # the same size: only what the hub holds differs
+    _name(db, "att-north", "case-north", NORTH.user_id, held)
+    assert not _send(db, NORTH, held)
+    size = len(held) if declared == "the file's own size" else 1
+    _name(db, "att-south-1", "case-south", SOUTH.user_id, held, size=size)
+    _name(db, "att-south-2", "case-south", SOUTH.user_id, unheld, size=size)
+
+    about_held = _probe(db, SOUTH, _sha(held), size)
+    about_unheld = _probe(db, SOUTH, _sha(unheld), size)
+
+    assert about_held == about_unheld
+    assert about_held[0] == {"size": size, "chunk_bytes": CHUNK, "received": [],
+                             "complete": False}
+    assert about_held[-1] == about_held[0]  # the made-up chunks counted for nothing
+    assert _column(db, HubAttachmentChunk.sha256) == [_sha(held)] * 3
+    with Session(db) as session:
+        assert list(session.scalars(select(HubAttachmentHolder.user_id).where(
+            HubAttachmentHolder.holds.is_(True)))) == [NORTH.user_id]
+    assert _chunk(db, SOUTH, _sha(held), 0) is None
+    assert b"".join(_chunk(db, NORTH, _sha(held), i) or b"" for i in range(3)) == held
+
+
+def test_a_file_not_yet_whole_tells_someone_who_does_not_hold_it_only_their_own_chunks(
+        db: Engine) -> None:
+    """North's laptop has sent part of north's document when south names it: south is told
+    only the chunks it sent itself (not that the hub holds north's first one), sends them all,
+    and holds the file only when every chunk it sent was the file's."""
+    data = _data(CHUNK * 2 + 10, 13)
+    sha = _sha(data)
+    _name(db, "att-north", "case-north", NORTH.user_id, data)
+    assert _store(db, NORTH, sha, 0, data[:CHUNK]).status.received == [0]
+    _name(db, "att-south", "case-south", SOUTH.user_id, data)
+
+    south = _status(db, SOUTH, sha)
+    assert south is not None and (south.size, south.received) == (len(data), [])
+    assert not _send(db, SOUTH, data)
+
+    status = _status(db, SOUTH, sha)
+    assert status is not None and status.complete
+    assert _chunk(db, SOUTH, sha, 2) == data[2 * CHUNK:]
