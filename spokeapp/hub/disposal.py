@@ -12,6 +12,13 @@ hub, in one transaction under the hub's write lock (``ledger.lock_writes``):
   attached file no remaining record names, chunks and all (``hub_attachments``,
   ``hub_attachment_chunks``). ``hub_cases`` loses the case; released legal holds of the case
   go too (their reasons are the administrator's words and may name people).
+* **Links between teams** (docs/data-protection.md): every link a laptop wrote (the case's
+  young person and referral, another case or referral naming them, a document's referral, a
+  visit's case) counts only when :func:`spokeapp.hub.scope.in_audience` says it reaches;
+  otherwise the record at its other end is left as it is, and the result names it
+  (``DisposalResult.ignored``, ids only). The young person and referral are erased only when
+  they are the case's own or have no case, kept only for a case or referral of the team; one
+  kept with no case stays with that team (:func:`_keep_in_team`).
 * **Kept, with nothing personal**: ``hub_changes`` rows (change id, device, record id, chain
   hash, seq): they never held a payload (the hub keeps only the latest version of each record,
   in ``hub_records``), and the hub needs them to answer a re-sent change as a duplicate and to
@@ -20,7 +27,8 @@ hub, in one transaction under the hub's write lock (``ledger.lock_writes``):
   is refused with 409 ``case_disposed`` and a laptop that has not pulled yet cannot put the
   young person back); an audit entry ``case_disposed`` (ids and counts); and the
   **report residue** (below).
-* **Visits linked to the case** (a visit plan's ``linked_case_id``) go with it: the plan and
+* **Visits linked to the case** (a visit plan's ``linked_case_id``, by a worker in the case's
+  audience: :func:`standing_visits`) go with it: the plan and
   every record of the visit (check-ins, alarms, alerts and their delivery records,
   acknowledgements, resolutions, welfare debriefs), the watch row, the index and the outbox
   rows (``lw_watch``, ``lw_visit_records``, ``lw_deliveries``). *Decision:* a plan names the
@@ -120,6 +128,7 @@ from spokeapp.hub.retention import (
     due_activity,
     uncased_referral,
 )
+from spokeapp.hub.scope import in_audience
 from spokeapp.hub.security import iso, utc_now
 
 __all__ = [
@@ -188,6 +197,9 @@ class DisposalResult:
     subject: str = "case"
     #: Due lone-working visits left for now because they are not over (activity disposal).
     waiting: int = 0
+    #: Records of another team linked to or from it, left as they are (:func:`in_audience`):
+    #: "kind id" each, ids only.
+    ignored: tuple[str, ...] = ()
 
 
 # ------------------------------------------------------------------------------ residue
@@ -230,21 +242,56 @@ def _parse(row: HubRecord) -> Record | None:
         return None
 
 
-def _still_used(session: Session, case_id: str, key: str, record_id: str) -> str | None:
-    """Another case on the hub whose body names ``record_id`` under ``key``, if any."""
-    for other_id, body in session.execute(select(HubRecord.record_id, HubRecord.body).where(
-            HubRecord.kind == "case", HubRecord.record_id != case_id)):
-        if isinstance(body, dict) and body.get(key) == record_id:
-            return str(other_id)
+def _still_used(session: Session, case_id: str, key: str, row: HubRecord,
+                ignored: list[str]) -> str | None:
+    """Another case on the hub whose record names ``row`` under ``key`` and whose link to it
+    holds (:func:`in_audience`), if any. Cases of another team naming it are noted in
+    ``ignored``."""
+    for other in session.scalars(select(HubRecord).where(
+            HubRecord.kind == "case", HubRecord.record_id != case_id)
+            .order_by(HubRecord.record_id)):
+        if not isinstance(other.body, dict) or other.body.get(key) != row.record_id:
+            continue
+        if in_audience(session, row, of=other):
+            return other.record_id
+        ignored.append(f"case {other.record_id}")
     return None
 
 
-def _referred_again(session: Session, young_person_id: str, erased: set[str]) -> bool:
+def _referred_again(session: Session, person: HubRecord, erased: set[str],
+                    ignored: list[str]) -> bool:
     """True if a referral on the hub other than ``erased`` is about the young person (a
-    referral declined before, or after, the case: the young person stays for it)."""
-    return any(isinstance(body, dict) and body.get("young_person_id") == young_person_id
-               for body in session.scalars(select(HubRecord.body).where(
-                   HubRecord.kind == "referral", HubRecord.record_id.not_in(erased))))
+    referral declined before, or after, the case: the young person stays for it) and its
+    link to them holds (:func:`in_audience`). Referrals of another team naming them are
+    noted in ``ignored``."""
+    found = False
+    for referral in session.scalars(select(HubRecord).where(
+            HubRecord.kind == "referral", HubRecord.record_id.not_in(erased))
+            .order_by(HubRecord.record_id)):
+        if not isinstance(referral.body, dict) or \
+                referral.body.get("young_person_id") != person.record_id:
+            continue
+        if in_audience(session, person, of=referral):
+            found = True
+        else:
+            ignored.append(f"referral {referral.record_id}")
+    return found
+
+
+def _documents(session: Session, rows: list[HubRecord], ignored: list[str] | None = None
+               ) -> list[HubRecord]:
+    """The documents attached to the referrals among ``rows`` (``referral_documents``) whose
+    link to their referral holds (:func:`in_audience`); the others are noted in
+    ``ignored``."""
+    referrals = {row.record_id: row for row in rows if row.kind == "referral"}
+    found: list[HubRecord] = []
+    for document in referral_documents(session, rows):
+        referral = referrals.get(str(document.body.get("attached_to")))
+        if referral is not None and in_audience(session, referral, of=document):
+            found.append(document)
+        elif ignored is not None:
+            ignored.append(f"document {document.record_id}")
+    return found
 
 
 def linked_visits(session: Session, case_id: str) -> list[str]:
@@ -252,6 +299,27 @@ def linked_visits(session: Session, case_id: str) -> list[str]:
     return sorted(str(record_id) for record_id, body in session.execute(
         select(HubRecord.record_id, HubRecord.body).where(HubRecord.kind == PLAN_KIND))
         if isinstance(body, dict) and body.get("linked_case_id") == case_id)
+
+
+def standing_visits(session: Session, case_row: HubRecord,
+                    ignored: list[str] | None = None) -> list[str]:
+    """The ids of the visit plans linked to the case whose link holds
+    (:func:`in_audience`: the visit's worker is in the case's audience). A plan of another
+    team naming the case neither blocks its disposal nor goes with it, nor is in its file
+    (the visit is still watched and escalated for its worker); it is noted in ``ignored``.
+    Once the case is disposed of, such a plan is linked to a disposed case (:func:`late_visits`).
+    """
+    plans = linked_visits(session, case_row.record_id)
+    if not plans:
+        return []
+    standing: list[str] = []
+    for plan in session.scalars(select(HubRecord).where(HubRecord.record_id.in_(plans))
+                                .order_by(HubRecord.record_id)):
+        if in_audience(session, case_row, of=plan):
+            standing.append(plan.record_id)
+        elif ignored is not None:
+            ignored.append(f"visit {plan.record_id}")
+    return standing
 
 
 def visit_blockers(session: Session, visits: list[str], now: datetime) -> list[str]:
@@ -316,7 +384,9 @@ def _check(session: Session, case_id: str, today: date, *, erasure: bool,
     except RetentionError as exc:
         raise DisposalError(str(exc)) from None
     what = _subject(session, case_id)
-    visits = visit_blockers(session, linked_visits(session, case_id), now)
+    row = session.get(HubRecord, case_id)
+    visits = visit_blockers(session, [] if row is None or row.kind != "case"
+                            else standing_visits(session, row), now)
     if visits:
         # Whatever the basis: a worker's safety record is not erased while it is in use.
         raise DisposalError(f"Case {case_id} cannot be disposed of yet: " + "; ".join(visits)
@@ -374,31 +444,39 @@ def dispose(session: Session, case_id: str, today: date, *, actor: str = CLI_ACT
     rows = list(session.scalars(select(HubRecord).where(HubRecord.case_id == case_id)))
     if all(r.record_id != case_id for r in rows):
         rows.append(case_row)
-    # The young person and referral go with the case unless another case uses them.
+    # The young person and referral go with the case unless another case (or referral) whose
+    # link to them holds still uses them; a link that does not hold is left as it is
+    # (docs/data-protection.md, "Links between teams").
     moved: list[HubRecord] = []
     kept_ids: dict[str, str] = {}
+    ignored: list[str] = []
     own_referral = case_row.body.get("referral_id")
     for key, kind in (("young_person_id", "young_person"), ("referral_id", "referral")):
         linked = case_row.body.get(key)
-        if not isinstance(linked, str):
+        row = session.get(HubRecord, linked) if isinstance(linked, str) else None
+        if row is None or row.kind != kind:
             continue
-        other = _still_used(session, case_id, key, linked)
+        kept_ids[row.record_id] = row.record_id  # unless erased below
+        if not in_audience(session, row, of=case_row):
+            ignored.append(f"{kind.replace('_', ' ')} {row.record_id}")
+            continue
+        if row.case_id not in (None, case_id):
+            continue  # another case of the team holds it: it stays there
+        other = _still_used(session, case_id, key, row, ignored)
         if other is None and kind == "young_person" and _referred_again(
-                session, linked, {own_referral} if isinstance(own_referral, str) else set()):
+                session, row, {own_referral} if isinstance(own_referral, str) else set(),
+                ignored):
             other = ""  # kept, with no case, for a referral that never became one
-        if other is not None:
-            kept_ids[linked] = linked
-            row = session.get(HubRecord, linked)
-            if row is not None and row in rows:
-                rows.remove(row)
-                moved.append(row)
-                row.case_id = other or None
-        else:
-            row = session.get(HubRecord, linked)
-            if row is not None and row.kind == kind and row not in rows:
+        if other is None:
+            del kept_ids[row.record_id]
+            if row not in rows:
                 rows.append(row)
-    rows += referral_documents(session, rows)
-    visits = linked_visits(session, case_id)
+        elif row in rows:
+            rows.remove(row)
+            moved.append(row)
+            _keep_in_team(session, row, other or None, case_row, key_worker)
+    rows += _documents(session, rows, ignored)
+    visits = standing_visits(session, case_row, ignored)
     visit_rows = [row for row in _visit_rows(session, visits) if row not in rows]
     rows += visit_rows
     ids = {r.record_id: str(uuid.uuid4()) for r in rows} | kept_ids
@@ -415,7 +493,23 @@ def dispose(session: Session, case_id: str, today: date, *, actor: str = CLI_ACT
         residue += 1
     _drop_watch(session, visits)
     return _erase(session, case_id, "case", rows, moved, residue, actor=actor,
-                  request_id=request_id, visits=len(visits), hub_case=hub_case)
+                  request_id=request_id, visits=len(visits), hub_case=hub_case,
+                  ignored=ignored)
+
+
+def _keep_in_team(session: Session, row: HubRecord, case_id: str | None, case_row: HubRecord,
+                  key_worker: str) -> None:
+    """File ``row`` (the disposed case's young person or referral, kept) under ``case_id``:
+    another case of the team whose link to it holds, or None (no case, for a referral of the
+    team about them). *Decision:* a record kept with no case stays with the team that held
+    it: uncased, it is scoped by its first author, so when that author is not in the disposed
+    case's audience (the case came from another team, or the author moved) it is filed under
+    the case's key worker instead, and the version keeps its writer (``edited_by``). Nobody
+    who could not see it in the case gains it."""
+    row.case_id = case_id
+    if case_id is None and key_worker and not in_audience(session, row, of=case_row):
+        row.edited_by = row.edited_by or row.author_user
+        row.author_user = key_worker
 
 
 def _visit_residue(session: Session, visit_rows: list[HubRecord], ids: dict[str, str]) -> int:
@@ -456,16 +550,20 @@ def _dispose_referral(session: Session, referral: HubRecord, *, actor: str,
     report counts an uncased referral."""
     rows = [referral]
     kept_ids: dict[str, str] = {}
+    ignored: list[str] = []
     person_id = referral.body.get("young_person_id")
-    if isinstance(person_id, str):
-        if (_still_used(session, "", "young_person_id", person_id) is not None
-                or _referred_again(session, person_id, {referral.record_id})):
-            kept_ids[person_id] = person_id
+    person = session.get(HubRecord, person_id) if isinstance(person_id, str) else None
+    if person is not None and person.kind == "young_person":
+        if not in_audience(session, person, of=referral):
+            ignored.append(f"young person {person.record_id}")
+            kept_ids[person.record_id] = person.record_id
+        elif (person.case_id is not None
+              or _still_used(session, "", "young_person_id", person, ignored) is not None
+              or _referred_again(session, person, {referral.record_id}, ignored)):
+            kept_ids[person.record_id] = person.record_id
         else:
-            person = session.get(HubRecord, person_id)
-            if person is not None and person.kind == "young_person":
-                rows.append(person)
-    rows += referral_documents(session, rows)
+            rows.append(person)
+    rows += _documents(session, rows, ignored)
     ids = {r.record_id: str(uuid.uuid4()) for r in rows} | kept_ids
     residue = 0
     record = _parse(referral)
@@ -477,16 +575,18 @@ def _dispose_referral(session: Session, referral: HubRecord, *, actor: str,
     session.execute(delete(RestrictedRecord).where(
         RestrictedRecord.referral_id == referral.record_id))
     return _erase(session, referral.record_id, "referral", rows, [], residue, actor=actor,
-                  request_id=request_id, visits=0)
+                  request_id=request_id, visits=0, ignored=ignored)
 
 
 def _erase(session: Session, subject_id: str, subject: str, rows: list[HubRecord],
            moved: list[HubRecord], residue: int, *, actor: str, request_id: int | None,
-           visits: int, hub_case: HubCase | None = None) -> DisposalResult:
+           visits: int, hub_case: HubCase | None = None,
+           ignored: list[str] | None = None) -> DisposalResult:
     """The end of every disposal: delete ``rows`` and the files no record names any more,
     note the erased ids, give ``moved`` rows new sequence numbers, tell every laptop
     (a disposal purge each), record the disposal and audit it."""
     case_id = subject_id
+    left = tuple(dict.fromkeys(ignored or ()))
     erased = _delete_rows(session, case_id, rows)
     if hub_case is not None:
         session.delete(hub_case)
@@ -507,12 +607,13 @@ def _erase(session: Session, subject_id: str, subject: str, rows: list[HubRecord
           f"basis={basis};records={len(erased)};kept_for_other_cases={len(moved)};"
           f"tombstones={len(users)};residue={residue}"
           + (f";visits={visits}" if visits else "")
-          + ("" if request_id is None else f";request={request_id}"))
+          + ("" if request_id is None else f";request={request_id}")
+          + (f";ignored_links={len(left)}" if left else ""))
     session.flush()
     log.info("%s %s disposed of: %d records erased, %d tombstones", subject, case_id,
              len(erased), len(users))
     return DisposalResult(case_id, len(erased), len(moved), len(users), residue, basis,
-                          request_id, visits, subject)
+                          request_id, visits, subject, ignored=left)
 
 
 def _delete_rows(session: Session, case_id: str, rows: list[HubRecord]) -> list[str]:
@@ -735,13 +836,16 @@ def _pulled_again(session: Session, which: Any) -> list[HubRecord]:
 def _restricted_rows(session: Session, referral: HubRecord) -> list[HubRecord]:
     """What a restriction of a referral with no case keeps off the laptops: the referral, the
     documents attached to it, and its young person unless a case uses them (a case's young
-    person is the case's; a restriction of them is the case's restriction)."""
+    person is the case's; a restriction of them is the case's restriction). Only what the
+    referral's links reach (:func:`in_audience`): another team's young person or document
+    naming it is left as it is."""
     rows = [referral]
     person_id = referral.body.get("young_person_id")
     person = session.get(HubRecord, person_id) if isinstance(person_id, str) else None
-    if person is not None and person.kind == "young_person" and person.case_id is None:
+    if (person is not None and person.kind == "young_person" and person.case_id is None
+            and in_audience(session, person, of=referral)):
         rows.append(person)
-    return rows + referral_documents(session, rows)
+    return rows + _documents(session, rows)
 
 
 def _restrict_referral(session: Session, referral: HubRecord, *, actor: str,
@@ -893,6 +997,11 @@ def _run(args: argparse.Namespace, settings: Settings, change: Any) -> int:
              " with them" if result.visits else "")
           + f"; every laptop ({result.tombstones} people) is told to erase it at its next "
           f"sync. Report figures kept ({result.residue} anonymous entries).")
+    if result.ignored:
+        print(f"Links between it and {len(result.ignored)} record"
+              f"{'s' if len(result.ignored) != 1 else ''} of another team were ignored; "
+              "those records are left to the team that holds them: "
+              + ", ".join(result.ignored) + ".")
     return _scrub_files(engine)
 
 

@@ -113,7 +113,9 @@ class HubRecord(Base):
     seq: Mapped[int] = mapped_column(BigInteger, unique=True)
     hub_time: Mapped[str] = mapped_column(String(40))
     #: Who wrote this version (None: ``author_user``, who wrote the first). ``author_user``
-    #: stays the first author: it scopes uncased records.
+    #: stays the first author: it scopes uncased records. One exception: a disposal keeping a
+    #: young person with no case for the team that held them files them under the disposed
+    #: case's key worker (``disposal._keep_in_team``), the first writer kept here.
     edited_by: Mapped[str | None] = mapped_column(ID, nullable=True)
     #: Headers: who last wrote each field changed since the first version (field -> user id;
     #: a field not named was written by ``author_user``). None: no field changed yet.

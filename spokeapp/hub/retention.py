@@ -15,10 +15,11 @@ hold and disposal").
   since a reason in the admin's own words may name people.
 * **Disposal** (``retention dispose``) is :mod:`spokeapp.hub.disposal`: it calls
   :func:`disposal_blockers` and disposes of a case only when that returns nothing.
-* **Referrals that never became a case** (a declined referral, or one no case on the hub
-  names): the same rule, counted from the decision instead of the closure (keep a declined
-  referral until the young person turns ``until_age`` or ``years_after_closure`` years after
-  the decision, whichever is later). A referral not decided yet, on the waiting list, or
+* **Referrals that never became a case** (a declined referral, or one the hub never filed
+  under a case and no case of its team names: :func:`_referrals_of_cases`): the same rule,
+  counted from the decision instead of the closure (keep a declined referral until the young
+  person turns ``until_age`` or ``years_after_closure`` years after the decision, whichever
+  is later). A referral not decided yet, on the waiting list, or
   accepted (its case is still to reach the hub) is never due, like an open case. The review
   lists due referrals apart; holds and disposal take a referral's id where they take a case's.
   *Decision:* one rule for both, not a second, shorter one for declined referrals: the charity
@@ -65,6 +66,7 @@ from spokeapp.hub.commands import Settings, day, locked_write, open_session
 from spokeapp.hub.commands import bind as bind_command
 from spokeapp.hub.ledger import audit, set_meta
 from spokeapp.hub.models import HubMeta, HubRecord, RetentionHold
+from spokeapp.hub.scope import in_audience
 from spokeapp.hub.security import iso, utc_now
 
 __all__ = [
@@ -230,22 +232,31 @@ def _parse(record: HubRecord) -> Any:
         return None  # an old or unknown shape: treated as not known
 
 
-def _young_people(session: Session, ids: list[str]) -> dict[str, YoungPerson]:
-    """The young people on the hub with these ids that can be read, by id."""
+def _young_people(session: Session, named: list[tuple[HubRecord, str]]
+                  ) -> dict[str, YoungPerson]:
+    """The young person each record names (``(record, young person id)``), by the record's id:
+    those on the hub that can be read and that the link reaches (:func:`in_audience`; a case
+    naming another team's young person does not get their date of birth)."""
     people: dict[str, YoungPerson] = {}
-    if ids:
-        for row in session.scalars(select(HubRecord).where(
-                HubRecord.record_id.in_(ids), HubRecord.kind == "young_person")):
-            person = _parse(row)
-            if isinstance(person, YoungPerson):
-                people[person.id] = person
+    ids = sorted({person_id for _, person_id in named})
+    if not ids:
+        return people
+    rows = {row.record_id: row for row in session.scalars(select(HubRecord).where(
+        HubRecord.record_id.in_(ids), HubRecord.kind == "young_person"))}
+    for source, person_id in named:
+        row = rows.get(person_id)
+        if row is None or not in_audience(session, row, of=source):
+            continue
+        person = _parse(row)
+        if isinstance(person, YoungPerson):
+            people[source.record_id] = person
     return people
 
 
 def _facts(session: Session, cases: list[HubRecord]) -> list[CaseFacts]:
     parsed = [(r, _parse(r)) for r in cases]
-    people_ids = [c.young_person_id for _, c in parsed if isinstance(c, Case)]
-    people = _young_people(session, people_ids)
+    people = _young_people(session, [(r, c.young_person_id) for r, c in parsed
+                                     if isinstance(c, Case)])
     closed_ids = [c.id for _, c in parsed
                   if isinstance(c, Case) and c.status is CaseStatus.CLOSED and c.closed_on is None]
     closures: dict[str, date] = {}
@@ -261,7 +272,7 @@ def _facts(session: Session, cases: list[HubRecord]) -> list[CaseFacts]:
         if not isinstance(found, Case):
             out.append(CaseFacts(row.record_id, None, None, None))
             continue
-        person = people.get(found.young_person_id)
+        person = people.get(row.record_id)
         closed = (found.closed_on or closures.get(found.id)
                   if found.status is CaseStatus.CLOSED else None)
         out.append(CaseFacts(found.id, None if person is None else person.reference,
@@ -269,19 +280,46 @@ def _facts(session: Session, cases: list[HubRecord]) -> list[CaseFacts]:
     return out
 
 
+def _cases_naming(session: Session, referral_ids: set[str] | None = None
+                  ) -> list[tuple[HubRecord, str]]:
+    """Each case on the hub whose record names a referral (one of ``referral_ids``, when
+    given), with that referral's id."""
+    named = [(str(case_id), str(body["referral_id"])) for case_id, body in session.execute(
+                 select(HubRecord.record_id, HubRecord.body).where(HubRecord.kind == "case"))
+             if isinstance(body, dict) and isinstance(body.get("referral_id"), str)
+             and (referral_ids is None or body["referral_id"] in referral_ids)]
+    if not named:
+        return []
+    cases = {row.record_id: row for row in session.scalars(select(HubRecord).where(
+        HubRecord.record_id.in_(sorted({case_id for case_id, _ in named}))))}
+    return [(cases[case_id], referral_id) for case_id, referral_id in named
+            if case_id in cases]
+
+
 def _referrals_of_cases(session: Session) -> set[str]:
-    """The referral ids the cases on the hub name (those referrals became cases)."""
-    return {str(body["referral_id"]) for body in session.scalars(
-                select(HubRecord.body).where(HubRecord.kind == "case"))
-            if isinstance(body, dict) and isinstance(body.get("referral_id"), str)}
+    """The referrals on the hub that became a case: the hub filed them under one (their
+    ``case_id``, set only within need-to-know), or a case whose link to them holds
+    (:func:`in_audience`) names them. A case naming another team's referral does not make it
+    a case: the referral stays in that team's review, requests and files."""
+    cased = set(session.scalars(select(HubRecord.record_id).where(
+        HubRecord.kind == "referral", HubRecord.case_id.is_not(None))))
+    uncased = {row.record_id: row for row in session.scalars(select(HubRecord).where(
+        HubRecord.kind == "referral", HubRecord.case_id.is_(None)))}
+    for case_row, referral_id in _cases_naming(session, set(uncased)):
+        if in_audience(session, uncased[referral_id], of=case_row):
+            cased.add(referral_id)
+    return cased
 
 
 def uncased_referral(session: Session, referral_id: str) -> HubRecord | None:
-    """The hub's referral ``referral_id`` if no case on the hub names it (it never became a
-    case, or not yet); None otherwise."""
+    """The hub's referral ``referral_id`` if it never became a case (or not yet: see
+    :func:`_referrals_of_cases`); None otherwise."""
     row = session.scalars(select(HubRecord).where(
         HubRecord.record_id == referral_id, HubRecord.kind == "referral")).first()
-    if row is None or referral_id in _referrals_of_cases(session):
+    if row is None or row.case_id is not None:
+        return None
+    if any(in_audience(session, row, of=case_row)
+           for case_row, _ in _cases_naming(session, {referral_id})):
         return None
     return row
 
@@ -312,14 +350,14 @@ class ReferralFacts:
 
 def _referral_facts(session: Session, rows: list[HubRecord]) -> list[ReferralFacts]:
     parsed = [(r, _parse(r)) for r in rows]
-    people_ids = [r.young_person_id for _, r in parsed if isinstance(r, Referral)]
-    people = _young_people(session, people_ids)
+    people = _young_people(session, [(row, r.young_person_id) for row, r in parsed
+                                     if isinstance(r, Referral)])
     out: list[ReferralFacts] = []
     for row, found in parsed:
         if not isinstance(found, Referral):
             out.append(ReferralFacts(row.record_id, None, None, None, None))
             continue
-        person = people.get(found.young_person_id)
+        person = people.get(row.record_id)
         out.append(ReferralFacts(found.id, None if person is None else person.reference,
                                  None if person is None else person.date_of_birth,
                                  found.decision, found.decided_on))
@@ -472,7 +510,8 @@ def review(session: Session, today: date) -> Review:
 
 def _due_referrals(session: Session, today: date, rule: RetentionRule,
                    holds: dict[str, RetentionHold]) -> list[DueReferral]:
-    """Every declined referral no case names, due on ``today``, by due day then reference."""
+    """Every declined referral that never became a case, due on ``today``, by due day then
+    reference."""
     cased = _referrals_of_cases(session)
     rows = [row for row in session.scalars(select(HubRecord).where(
         HubRecord.kind == "referral")) if row.record_id not in cased]

@@ -6,6 +6,11 @@
 
 The same rules drive the pull filter (SQL) and the push checks (Python), and decide who gets
 a purge tombstone when a case changes hands.
+
+Links a laptop wrote (a case's young person and referral, a referral's young person, a
+document's referral, a visit's case) are stored unchecked, so offline work is never refused;
+the hub's own processes (disposal, retention, restriction, subject files) follow one only
+when :func:`in_audience` says so (docs/data-protection.md, "Links between teams").
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from sqlalchemy import ColumnElement, bindparam, select
 from sqlalchemy.orm import Session
 
 from spokeapp.domain.roles import Role
-from spokeapp.hub.models import HubCase, User
+from spokeapp.hub.models import HubCase, HubRecord, User
 
 WORKER = Role.WORKER
 SUPERVISOR = Role.SUPERVISOR
@@ -107,3 +112,29 @@ def case_audience(session: Session, key_worker: str, team: str | None) -> set[st
             ).all()
         )
     return audience
+
+
+def _holder(session: Session, row: HubRecord) -> tuple[str, str | None]:
+    """Who holds a record on the hub, and their team: the key worker and team of its case,
+    or, for a record with no case (or one whose case the hub does not hold), its author."""
+    if row.case_id is not None:
+        case = session.get(HubCase, row.case_id)
+        if case is not None:
+            return case.key_worker, case.team
+    author = session.get(User, row.author_user)
+    return row.author_user, None if author is None else author.team
+
+
+def in_audience(session: Session, record: HubRecord, *, of: HubRecord) -> bool:
+    """Whether a link a laptop wrote from ``of`` to ``record`` holds for the hub's own
+    processes (disposal, retention, restriction, subject files): ``record`` is in the
+    audience of ``of``'s case (of ``of``'s author when it has no case). That is: both are of
+    the same case, or the one who holds ``record`` (its case's key worker, or its author when
+    it has no case) is the one who holds ``of``, or both are held in the same team. A link
+    that fails is treated as if it were not there; the record it names is left to whoever
+    holds it."""
+    if record.case_id is not None and record.case_id == of.case_id:
+        return True
+    user, team = _holder(session, record)
+    linker, linker_team = _holder(session, of)
+    return user == linker or (team is not None and team == linker_team)

@@ -3,7 +3,10 @@
 :func:`referral_file`) and ``spoke-hub requests bundle REQUEST_ID --out DIR``.
 
 Reads everything the hub holds about one case: every record of the case, its young person and
-referral, visits linked to it (with their check-ins, alarms and alerts), group work and
+referral, visits linked to it (with their check-ins, alarms and alerts), each only when the
+laptop-written link reaches it (``scope.in_audience``: a case naming another team's young
+person or referral, or another team's visit plan naming the case, is not about the same young
+person as far as the hub knows, whoever asks, the officer too), group work and
 professional activity whose notes mention the young person, every accepted change of each
 record (``hub_changes``: when, by whom, from which device) and the audit of who viewed,
 changed, exported or shared it; :func:`spokeapp.domain.subject_file.build_bundle` lays it out
@@ -52,7 +55,14 @@ from spokeapp.hub.models import (
     User,
 )
 from spokeapp.hub.retention import uncased_referral
-from spokeapp.hub.scope import ADMIN, SUPERVISOR, Actor, can_see_case, can_see_uncased
+from spokeapp.hub.scope import (
+    ADMIN,
+    SUPERVISOR,
+    Actor,
+    can_see_case,
+    can_see_uncased,
+    in_audience,
+)
 from spokeapp.hub.security import iso, utc_now
 from spokeapp.sync.protocol import API_PREFIX, ErrorBody
 
@@ -111,7 +121,8 @@ def _may_know(session: Session, actor: Actor | None, row: HubRecord) -> bool:
     (or the officer's command, ``actor`` None) any; a supervisor what a pull would give them:
     a record of a case in their scope and not restricted, or an uncased record whose author is
     in their scope. A case's ids are the laptop's to write, so a case may name a young person
-    or referral of a case in another team: their details never reach this file through it."""
+    or referral of a case in another team: their details never reach this file through it
+    (nor the officer's: the link must also hold, ``scope.in_audience``)."""
     if actor is None or actor.role == ADMIN:
         return True
     if row.case_id is not None:
@@ -133,12 +144,14 @@ def _case_rows(session: Session, case_id: str, actor: Actor | None = None) -> li
         for key in ("young_person_id", "referral_id"):
             if isinstance(case_row.body.get(key), str):
                 linked.add(case_row.body[key])
-    # Visits linked to the case (as the actor may know of them), and their check-ins, alarms
-    # and alerts.
+    # Visits linked to the case (as the actor may know of them, by a worker in the case's
+    # audience: another team's plan naming the case is not the young person's), and their
+    # check-ins, alarms and alerts.
     plans = [
         r for r in session.scalars(select(HubRecord).where(HubRecord.kind == "visit_plan"))
         if r.body.get("linked_case_id") == case_id
         and (r.case_id == case_id or _may_know(session, actor, r))
+        and (case_row is None or in_audience(session, case_row, of=r))
     ]
     wanted: set[str] = set()
     if plans:
@@ -146,10 +159,13 @@ def _case_rows(session: Session, case_id: str, actor: Actor | None = None) -> li
             LoneWorkingRecord.visit_id.in_([r.record_id for r in plans]))))
         rows.extend(r for r in plans if r.record_id not in have)
         have.update(r.record_id for r in plans)
-    if linked - have:
+    if linked - have and case_row is not None:
+        # What the case's record names, when the link holds (in_audience: a case naming
+        # another team's young person or referral is not about them, for the officer too).
         rows.extend(r for r in session.scalars(select(HubRecord).where(
             HubRecord.record_id.in_(sorted(linked - have))))
-            if r.case_id == case_id or _may_know(session, actor, r))
+            if r.case_id == case_id or (in_audience(session, r, of=case_row)
+                                        and _may_know(session, actor, r)))
         have.update(linked)
     if wanted - have:
         rows.extend(session.scalars(select(HubRecord).where(
@@ -357,12 +373,13 @@ def referral_file(session: Session, referral_id: str, *, made_by: str,
     rows = [referral]
     person_id = referral.body.get("young_person_id")
     person = session.get(HubRecord, person_id) if isinstance(person_id, str) else None
-    if person is not None and person.kind == "young_person" and _may_know(
-            session, actor, person):
+    if person is not None and person.kind == "young_person" and in_audience(
+            session, person, of=referral) and _may_know(session, actor, person):
         rows.append(person)
     else:
         person = None
-    rows += referral_documents(session, rows)
+    rows += [document for document in referral_documents(session, rows)
+             if in_audience(session, referral, of=document)]
     rows += _mentioned(session, person, actor)
     subjects = [referral_id] + ([person.record_id] if person is not None else [])
     lines = sorted(

@@ -900,3 +900,249 @@ def test_a_restriction_takes_a_declined_referral_off_every_laptop_until_lifted(
     assert world.worker.push(edit).status_code == 200
     code, _, err = _cli(hub, capsys, "requests", "lift-restriction", ref.id)
     assert code == 2 and "not restricted" in err
+
+
+# ------------------------------------------------------------------ links between teams
+@dataclass
+class Teams:
+    """Team north: worker A and supervisor NS; team south: worker B and supervisor SS."""
+
+    north: Laptop
+    north_supervisor: Laptop
+    south: Laptop
+    south_supervisor: Laptop
+
+
+@pytest.fixture
+def teams(hub: RunningHub) -> Teams:
+    return Teams(
+        hub.laptop(hub.admin.add_user("Test Worker A North", "worker", "north")),
+        hub.laptop(hub.admin.add_user("Test Supervisor North", "supervisor", "north")),
+        hub.laptop(hub.admin.add_user("Test Worker B South", "worker", "south")),
+        hub.laptop(hub.admin.add_user("Test Supervisor South", "supervisor", "south")))
+
+
+def _handed_to_south(hub: RunningHub, teams: Teams, tag: str, *, dob: date = date(2010, 5, 6),
+                     opened_on: date = date(2026, 1, 10)
+                     ) -> tuple[YoungPerson, Referral, Case]:
+    """North's worker opens a case (young person and referral, every text a marker); the
+    administrator hands it to south's worker; north's laptop lets it go."""
+    yp = young_person(1, name=f"Name{tag}Zq", reference=f"REF-{tag}-Zq", date_of_birth=dob)
+    ref = referral(yp, reason=f"Reason{tag}Zq", received_on=opened_on - timedelta(days=5),
+                   decided_on=opened_on - timedelta(days=1))
+    opened = case(yp, ref, key_worker=teams.north.user_id, opened_on=opened_on)
+    teams.north.push_records(yp, ref, opened)
+    hub.admin.assign_case(opened.id, teams.south.user_id)
+    assert [c["case_id"] for c in teams.north.pull_all() if c["op"] == "purge"] == [opened.id]
+    return yp, ref, replace(opened, key_worker=teams.south.user_id)
+
+
+def _closed_by(hub: RunningHub, laptop: Laptop, opened: Case, closed_on: date) -> Case:
+    """``laptop`` closes the case (an edit of the hub's version, as pulled)."""
+    laptop.pull_all()
+    with Session(hub.engine) as s:
+        row = s.get(HubRecord, opened.id)
+        assert row is not None
+        seq, body = row.seq, dict(row.body)
+    closed = replace(opened, status=CaseStatus.CLOSED, closed_on=closed_on)
+    response = laptop.push(laptop.change(closed, base_seq=seq, base=body))
+    assert response.status_code == 200, response.text
+    return closed
+
+
+def _erasure(hub: RunningHub, capsys: pytest.CaptureFixture[str], case_id: str
+             ) -> tuple[int, str, str]:
+    """Record an erasure request about the case and carry it out."""
+    code, _, err = _cli(hub, capsys, "requests", "add", "--kind", "erasure", "--case",
+                          case_id, "--received", "2026-03-01")
+    assert code == 0, err
+    with Session(hub.engine) as s:
+        request_id = max(s.scalars(select(SubjectRequest.id)))
+    return _cli(hub, capsys, "requests", "carry-out", str(request_id))
+
+
+def _team_report(laptop: Laptop, team: str, start: str = "2026-01-01",
+                 end: str = "2026-03-31") -> list[tuple[str, Any, Any]]:
+    response = laptop.http.get("/v1/reports", params={"from": start, "to": end,
+                                                      "scope": f"team:{team}"},
+                               headers=laptop.auth)
+    assert response.status_code == 200, response.text
+    return [(f["key"], f["count"], f["value"]) for f in response.json()["figures"]]
+
+
+def _pulled_ids(laptop: Laptop) -> set[str]:
+    return {c["record_id"] for c in laptop.pull_all() if c["op"] != "purge"}
+
+
+def test_an_erasure_gives_nothing_to_another_teams_case_naming_the_young_person(
+        hub: RunningHub, teams: Teams, capsys: pytest.CaptureFixture[str]) -> None:
+    """North's worker opened a case about a young person whose case then went to south;
+    her own case names them (offline work, or the ids she knew). Their erasure erases them:
+    it does not hand them, or their referral, to her case."""
+    yp, ref, moved = _handed_to_south(hub, teams, "Moved")
+    own = case(yp, ref, key_worker=teams.north.user_id, opened_on=date(2026, 2, 1))
+    assert teams.north.push(teams.north.change(own)).status_code == 200  # no new error
+    assert not {yp.id, ref.id} & _pulled_ids(teams.north)
+    _closed_by(hub, teams.south, moved, date(2026, 2, 20))
+    south, north = (_team_report(teams.south_supervisor, "south"),
+                    _team_report(teams.north_supervisor, "north"))
+
+    code, out, err = _erasure(hub, capsys, moved.id)
+
+    assert code == 0, err
+    assert f"Case {moved.id} disposed of: 3 records erased on the hub;" in out
+    assert "kept for another case" not in out
+    assert (f"Links between it and 1 record of another team were ignored; those records are "
+            f"left to the team that holds them: case {own.id}.") in out
+    assert "NameMovedZq" not in out and "REF-Moved-Zq" not in out
+    assert _count(hub, HubRecord, HubRecord.record_id.in_([yp.id, ref.id])) == 0
+    assert _scan(hub, ["NameMovedZq", "REF-Moved-Zq", "ReasonMovedZq"]) == set()
+    assert not {yp.id, ref.id} & _pulled_ids(teams.north)
+    assert not {yp.id, ref.id} & _pulled_ids(teams.north_supervisor)
+    # Past figures stay where they were: south's referral is not counted for north.
+    assert _team_report(teams.south_supervisor, "south") == south
+    assert _team_report(teams.north_supervisor, "north") == north
+    # Her own case is still hers and takes her work: its link points at nothing now.
+    assert teams.north.push(teams.north.change(session(own.id))).status_code == 200
+
+
+def test_an_erasure_gives_nothing_to_another_teams_referral_naming_the_young_person(
+        hub: RunningHub, teams: Teams, capsys: pytest.CaptureFixture[str]) -> None:
+    """A declined referral of north's naming south's young person does not keep them at
+    their erasure (with what south added since) for north."""
+    yp, _, moved = _handed_to_south(hub, teams, "Named")
+    theirs = referral(yp, decision=ReferralDecision.DECLINED, decline_reason="Fictional.",
+                      decided_on=date(2026, 1, 9))
+    assert teams.north.push(teams.north.change(theirs)).status_code == 200
+    held = next(c for c in teams.south.pull_all() if c["record_id"] == yp.id)
+    corrected = replace(yp, safe_numbers=("07700900999",), safe_number_whose=("aunt",),
+                        safe_number_times=("evenings",))
+    assert teams.south.push(teams.south.change(
+        corrected, base_seq=held["seq"], base=held["payload"])).status_code == 200
+    _closed_by(hub, teams.south, moved, date(2026, 3, 1))
+
+    code, out, err = _erasure(hub, capsys, moved.id)
+
+    assert code == 0, err
+    assert f"referral {theirs.id}" in out and "ignored" in out
+    assert _count(hub, HubRecord, HubRecord.record_id == yp.id) == 0
+    assert yp.id not in _pulled_ids(teams.north)
+    assert _scan(hub, ["NameNamedZq", "07700900999"]) == set()
+
+
+def test_a_young_person_kept_for_their_teams_referral_stays_with_that_team(
+        hub: RunningHub, teams: Teams, capsys: pytest.CaptureFixture[str]) -> None:
+    """The case came from north, whose worker first wrote the young person. South declined
+    a new referral about them; the case's disposal keeps them, with no case, for it: they
+    stay with south (the case's key worker holds them) and never go back to north."""
+    yp, _, moved = _handed_to_south(hub, teams, "Stays")
+    again = referral(yp, decision=ReferralDecision.DECLINED, decline_reason="Fictional.",
+                     received_on=date(2026, 2, 25), decided_on=date(2026, 2, 26))
+    teams.south.push_records(again)
+    teams.south_supervisor.pull_all()
+    _closed_by(hub, teams.south, moved, date(2026, 3, 1))
+
+    code, out, err = _erasure(hub, capsys, moved.id)
+
+    assert code == 0, err
+    assert "(1 kept for another case)" in out
+    with Session(hub.engine) as s:
+        kept = s.get(HubRecord, yp.id)
+        assert kept is not None and kept.case_id is None
+    assert yp.id not in _pulled_ids(teams.north)
+    assert yp.id not in _pulled_ids(teams.north_supervisor)
+    assert yp.id in _pulled_ids(teams.south_supervisor)
+    pulled = next(c for c in teams.south.pull_all() if c["record_id"] == yp.id)
+    assert pulled["author"] == teams.north.user_id  # still shown as who wrote it
+
+
+def test_disposing_of_a_case_naming_another_teams_referral_leaves_that_referral(
+        hub: RunningHub, teams: Teams, capsys: pytest.CaptureFixture[str]) -> None:
+    """North's closed case names south's pending referral: its disposal erases north's
+    case, not south's referral or the letter with it; south decides it as before and its
+    figures stay south's."""
+    person = young_person(2, reference="YP-PENDING", date_of_birth=date(2012, 6, 1))
+    pending = referral(person, decision=ReferralDecision.PENDING, decided_on=None,
+                       received_on=date(2026, 2, 1), reason="ReasonPendingZq")
+    letter = _letter(pending, "LetterPendingZq")
+    teams.south.push_records(person, pending, letter)
+    feb = ("2026-02-01", "2026-02-28")
+    south, north = (_team_report(teams.south_supervisor, "south", *feb),
+                    _team_report(teams.north_supervisor, "north", *feb))
+    made_up = young_person(9, reference="YP-N9", date_of_birth=date(1960, 1, 1))
+    old = case(made_up, pending, key_worker=teams.north.user_id, opened_on=date(2001, 1, 1),
+               status=CaseStatus.CLOSED, closed_on=date(2001, 1, 2))
+    teams.north.push_records(made_up, old)
+
+    code, out, err = _cli(hub, capsys, "retention", "dispose", old.id)
+
+    assert code == 0, err
+    assert f"Case {old.id} disposed of: 2 records erased on the hub;" in out
+    assert f"ignored; those records are left to the team that holds them: referral " \
+           f"{pending.id}." in out
+    assert _count(hub, HubRecord, HubRecord.record_id.in_(
+        [pending.id, letter.id, person.id])) == 3
+    assert _scan(hub, ["ReasonPendingZq", "LetterPendingZq"]) == {
+        "ReasonPendingZq", "LetterPendingZq"}
+    decided = replace(pending, decision=ReferralDecision.ACCEPTED, decided_on=date(2026, 3, 1))
+    held = next(c for c in teams.south.pull_all() if c["record_id"] == pending.id)
+    response = teams.south.push(teams.south.change(decided, base_seq=held["seq"],
+                                                   base=held["payload"]))
+    assert response.status_code == 200, response.text
+    assert _team_report(teams.south_supervisor, "south", *feb) == south
+    assert _team_report(teams.north_supervisor, "north", *feb) == north
+
+
+def test_another_teams_visit_linked_to_a_case_neither_blocks_nor_goes_with_its_disposal(
+        hub: RunningHub, teams: Teams, capsys: pytest.CaptureFixture[str]) -> None:
+    """A visit plan of north's, planned years ahead and linked to south's case, does not
+    hold up south's disposal; it stays north's worker's (watched for her as before)."""
+    yp, _, moved = _handed_to_south(hub, teams, "Planned", dob=date(1990, 1, 1),
+                                    opened_on=date(2014, 1, 10))
+    plan = visit_plan(teams.north.user_id, datetime(2031, 1, 1, 10, tzinfo=UTC),
+                      linked_case_id=moved.id, amber_note="AmberPlannedZq")
+    teams.north.push_records(plan)
+    _closed_by(hub, teams.south, moved, date(2015, 1, 1))
+
+    code, out, err = _cli(hub, capsys, "retention", "dispose", moved.id, "--as-of",
+                          "2026-03-02")
+
+    assert code == 0, err
+    assert f"Case {moved.id} disposed of" in out and "lone-working visit" not in out
+    assert f"visit {plan.id}." in out and "ignored" in out
+    assert _count(hub, HubRecord, HubRecord.record_id.in_([moved.id, yp.id])) == 0
+    with Session(hub.engine) as s:
+        assert s.get(HubRecord, plan.id) is not None
+        assert s.get(LoneWorkingWatch, plan.id) is not None
+    # With the case gone it names nothing: listed as late, erased once it is over.
+    code, out, _ = _cli(hub, capsys, "retention", "review", "--as-of", "2026-03-02")
+    assert f"LATE\tvisit {plan.id}\tlinked to case {moved.id}" in out and "not yet" in out
+
+
+def test_restricting_a_referral_leaves_another_teams_young_person_it_names(
+        hub: RunningHub, teams: Teams, capsys: pytest.CaptureFixture[str]) -> None:
+    """North's referral names a young person south holds with no case: restricting north's
+    referral keeps north's referral off the laptops, not south's young person."""
+    person = young_person(3, reference="YP-SOUTH-ONLY")
+    teams.south.push_records(person)
+    held = next(c for c in teams.south.pull_all() if c["record_id"] == person.id)
+    theirs = referral(person, decision=ReferralDecision.DECLINED, decline_reason="Fictional.",
+                      decided_on=date(2026, 2, 2))
+    teams.north.push_records(theirs)
+    code, _, err = _cli(hub, capsys, "requests", "add", "--kind", "restriction",
+                        "--referral", theirs.id, "--received", "2026-03-01")
+    assert code == 0, err
+    with Session(hub.engine) as s:
+        request_id = s.scalars(select(SubjectRequest.id)).one()
+
+    code, out, err = _cli(hub, capsys, "requests", "carry-out", str(request_id))
+
+    assert code == 0, err
+    assert f"Referral {theirs.id} is restricted" in out
+    assert theirs.id not in _pulled_ids(teams.north)
+    edit = teams.south.change(replace(person, needs="Fictional: updated by south."),
+                              base_seq=held["seq"], base=held["payload"])
+    response = teams.south.push(edit)
+    assert response.status_code == 200, response.text
+    fresh = hub.laptop(teams.south_supervisor.user_id, name="Test laptop, enrolled later")
+    assert person.id in _pulled_ids(fresh)

@@ -15,13 +15,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from spokeapp.domain.records import Case, CaseStatus
+from spokeapp.domain.records import Case, CaseStatus, ReferralDecision
 from spokeapp.hub.cli import main
 from spokeapp.hub.db import make_engine
 from spokeapp.hub.models import AuditEntry, HubMeta, RetentionHold
 from spokeapp.hub.retention import disposal_blockers
 from tests.helpers.hub import RunningHub
-from tests.helpers.records import case, young_person
+from tests.helpers.records import case, referral, young_person
 
 
 @dataclass
@@ -229,3 +229,35 @@ def test_a_case_whose_young_person_is_not_on_the_hub_is_never_listed_and_is_bloc
     assert _review(hub, capsys, "2090-01-01")["due"] == []
     assert _blockers(hub, orphan.id, date(2090, 1, 1)) == [
         "the young person's date of birth is not on the hub"]
+
+
+def test_a_case_of_another_team_naming_a_referral_leaves_it_to_its_teams_retention(
+        hub: RunningHub, capsys: pytest.CaptureFixture[str]) -> None:
+    """South declined a referral in 2016. A case of north's that names it (or names south's
+    young person) does not make it a case: the referral is still reviewed, held and disposed
+    of as one that never became a case, and north's case is not reviewed by south's young
+    person's age."""
+    south = hub.laptop(hub.admin.add_user("Test Worker South", "worker", "south"))
+    north_worker = hub.admin.add_user("Test Worker North", "worker", "north")
+    north = hub.laptop(north_worker)
+    person = young_person(1, reference="YP-SOUTH", date_of_birth=date(1990, 6, 1))
+    declined = referral(person, decision=ReferralDecision.DECLINED, decline_reason="Fictional",
+                        received_on=date(2016, 5, 1), decided_on=date(2016, 5, 2))
+    south.push_records(person, declined)
+    made_up = young_person(9, reference="YP-NORTH", date_of_birth=date(2015, 1, 1))
+    naming = case(made_up, declined, key_worker=north_worker, opened_on=date(2026, 2, 1))
+    theirs = _closed(person, north_worker, date(2001, 1, 2))  # south's young person
+    assert north.push(north.change(made_up), north.change(naming),
+                      north.change(theirs)).status_code == 200
+
+    result = _review(hub, capsys, "2026-03-02")
+
+    assert [d["referral_id"] for d in result["referrals_due"]] == [declined.id]
+    assert result["due"] == []
+    assert _blockers(hub, theirs.id, date(2026, 3, 2)) == [
+        "the young person's date of birth is not on the hub"]
+    assert _run(hub, capsys, "hold", declined.id, "--reason", "Fictional inquiry hold")[0] == 0
+    assert _run(hub, capsys, "release", declined.id, "--reason", "Fictional inquiry over")[0] == 0
+    code, out, err = _run(hub, capsys, "dispose", declined.id)
+    assert code == 0, err
+    assert f"Referral {declined.id} disposed of" in out

@@ -12,7 +12,7 @@ import json
 import re
 import stat
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -45,6 +45,7 @@ from spokeapp.store.sync_state import SyncStore
 from spokeapp.sync.client import HubClient, HubEndpoint, OutOfScope
 from spokeapp.sync.engine import SyncEngine, enrolled_account
 from tests.helpers.hub import RunningHub
+from tests.helpers.lone_working import visit_plan
 from tests.helpers.records import amendment, case, new_casebook, referral, session, young_person
 
 OTHER_CHILD = "Quentin Fictionalson"
@@ -459,7 +460,93 @@ def test_a_case_or_referral_naming_another_teams_young_person_gives_their_detail
         assert "known to north only" not in answer.text
         assert answer.json()["young_person"] is None
 
-    # An administrator (the subject access officer) still sees where the ids lead.
+    # Nor the administrator's (the subject access officer's): the link does not reach them.
     admin = hub.laptop(hub.admin.add_user("Test Admin", "admin"))
     answer = admin.http.get(f"/v1/cases/{pretend.id}/file", headers=admin.auth)
-    assert answer.json()["young_person"]["content"]["name"] == "Test Person North Only"
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["young_person"] is None and "North Only" not in answer.text
+
+
+def _officers_file(hub: RunningHub, case_id: str, out: Path,
+                   capsys: pytest.CaptureFixture[str]) -> str:
+    """The officer records an access request about the case and writes its file: its text."""
+    assert main(["requests", "add", "--kind", "access", "--case", case_id, "--received",
+                 "2026-03-01", "--database", hub.database_url]) == 0
+    request_id = re.search(r"request (\d+)", capsys.readouterr().out).group(1)  # type: ignore[union-attr]
+    assert main(["requests", "bundle", request_id, "--out", str(out),
+                 "--database", hub.database_url]) == 0, capsys.readouterr().err
+    return (out / f"{case_id}-subject-file.json").read_text(encoding="utf-8")
+
+
+def test_the_officers_file_of_a_case_leaves_out_another_teams_visit_linked_to_it(
+    hub: RunningHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A visit plan of north's worker linked to south's case (her words in it) is not the
+    young person's: the officer's file of south's case holds south's own visit, not hers."""
+    south_worker = hub.admin.add_user("Test Worker South", "worker", "south")
+    south = hub.laptop(south_worker)
+    north = hub.laptop(hub.admin.add_user("Test Worker North", "worker", "north"))
+    yp = young_person(1, reference="YP-SOUTH")
+    theirs = case(yp, key_worker=south_worker)
+    south.push_records(yp, theirs)
+    own = visit_plan(south_worker, datetime(2026, 2, 2, 10, tzinfo=UTC), linked_case_id=theirs.id,
+                     amber_note="Fictional: south's own visit.")
+    south.push_records(own)
+    planted = visit_plan(north.user_id, datetime(2031, 1, 1, 10, tzinfo=UTC),
+                         linked_case_id=theirs.id, amber_note="Fictional words of north Zq")
+    north.push_records(planted)
+
+    text = _officers_file(hub, theirs.id, tmp_path / "officer", capsys)
+
+    assert own.id in text
+    assert planted.id not in text and "words of north Zq" not in text
+
+
+def test_the_officers_file_of_a_case_naming_another_teams_referral_leaves_it_out(
+    hub: RunningHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """North's case of a young person of its own names south's referral: the file the
+    officer gives that young person holds their details, not south's referral about someone
+    else."""
+    south = hub.laptop(hub.admin.add_user("Test Worker South", "worker", "south"))
+    north_worker = hub.admin.add_user("Test Worker North", "worker", "north")
+    north = hub.laptop(north_worker)
+    other = young_person(2, name="Test Person South Only", reference="YP-SOUTH")
+    south_referral = referral(other, reason="Fictional reason known to south only.")
+    south.push_records(other, south_referral)
+    own = young_person(1, reference="YP-NORTH")
+    naming = case(own, south_referral, key_worker=north_worker)
+    north.push_records(own, naming)
+
+    bundle = json.loads(_officers_file(hub, naming.id, tmp_path / "officer", capsys))
+
+    assert bundle["young_person"]["content"]["reference"] == "YP-NORTH"
+    assert bundle["referral"] is None
+    assert "known to south only" not in json.dumps(bundle)
+
+
+def test_a_referral_another_teams_case_names_keeps_its_own_file(hub: RunningHub) -> None:
+    """A case of north's naming south's declined referral does not make it a case: south's
+    supervisor still makes the referral's file, with south's letter and not north's."""
+    south = hub.laptop(hub.admin.add_user("Test Worker South", "worker", "south"))
+    north_worker = hub.admin.add_user("Test Worker North", "worker", "north")
+    north = hub.laptop(north_worker)
+    yp = young_person(4, reference="YP-DECL")
+    declined = referral(yp, decision=ReferralDecision.DECLINED, decided_on=date(2026, 2, 2),
+                        decline_reason="Fictional: another service supports them.")
+    letters = [Attachment(id=new_id(), case_id=None, attached_kind="referral",
+                          attached_to=declined.id, title=title, document_date=date(2026, 1, 30),
+                          note="", file_name="letter-test.pdf", media_type="application/pdf",
+                          size=4, sha256="0" * 64)
+               for title in ("Fictional letter of south", "Fictional words of north Zq")]
+    south.push_records(yp, declined, letters[0])
+    made_up = young_person(9, reference="YP-NORTH")
+    north.push_records(made_up, case(made_up, declined, key_worker=north_worker), letters[1])
+    supervisor = hub.laptop(hub.admin.add_user("Test Supervisor South", "supervisor", "south"))
+
+    answer = supervisor.http.get(f"/v1/referrals/{declined.id}/file", headers=supervisor.auth)
+
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["referral"]["content"]["decline_reason"] == declined.decline_reason
+    assert [a["id"] for a in answer.json()["attachments"]] == [letters[0].id]
+    assert "words of north Zq" not in answer.text

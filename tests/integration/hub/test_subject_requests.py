@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from spokeapp.domain.records import Case
+from spokeapp.domain.records import Case, ReferralDecision
 from spokeapp.hub.cli import main
 from spokeapp.hub.db import make_engine
 from spokeapp.hub.models import AuditEntry, SubjectRequest
 from tests.helpers.hub import RunningHub
-from tests.helpers.records import case, young_person
+from tests.helpers.records import case, referral, young_person
 
 NOTE = "Demo Parent Carer phoned on 07700 900123 asking for everything held"
 EXTEND = "Demo: records across three teams and many supervisor comments"
@@ -185,3 +186,33 @@ def test_malformed_commands_exit_2_and_change_nothing(
         main(["requests", *args, "--database", hub.database_url])
     assert exited.value.code == 2
     assert _state(hub) == before
+
+
+def test_requests_about_a_referral_another_teams_case_names_are_recorded_and_carried_out(
+        hub: RunningHub, capsys: pytest.CaptureFixture[str]) -> None:
+    """A case of north's naming south's declined referral does not make it a case: erasure
+    and restriction requests about the referral are recorded with ``--referral`` and carried
+    out, as for any referral that never became a case."""
+    south = hub.laptop(hub.admin.add_user("Test Worker South", "worker", "south"))
+    north_worker = hub.admin.add_user("Test Worker North", "worker", "north")
+    north = hub.laptop(north_worker)
+    person = young_person(1, reference="YP-SOUTH", date_of_birth=date(2011, 2, 3))
+    declined = referral(person, decision=ReferralDecision.DECLINED, decline_reason="Fictional",
+                        received_on=date(2026, 2, 1), decided_on=date(2026, 2, 2))
+    south.push_records(person, declined)
+    made_up = young_person(9, reference="YP-NORTH")
+    north.push_records(made_up, case(made_up, declined, key_worker=north_worker))
+    ids = []
+    for kind in ("restriction", "erasure"):
+        code, out, err = _run(hub, capsys, "add", "--kind", kind, "--referral", declined.id,
+                              "--received", "2026-03-01")
+        assert code == 0, err
+        assert f"for referral {declined.id}" in out
+        ids.append(re.search(r"request (\d+)", out).group(1))  # type: ignore[union-attr]
+
+    code, out, err = _run(hub, capsys, "carry-out", ids[0])
+    assert code == 0, err
+    assert f"Referral {declined.id} is restricted" in out
+    code, out, err = _run(hub, capsys, "carry-out", ids[1])
+    assert code == 0, err
+    assert f"Referral {declined.id} disposed of" in out
