@@ -76,13 +76,16 @@ class UnknownCase(LookupError):
 
 
 def check_may_read(actor: Actor, case: HubCase | None) -> HubCase:
-    """The case, if ``actor`` may have its file: admin any, supervisor their team's."""
+    """The case, if ``actor`` may have its file: admin any, supervisor their team's. A
+    supervisor naming a case of another team is answered exactly as one naming an id the hub
+    never held (no existence oracle: docs/sync.md, "Scope (need-to-know)")."""
     if actor.role == ADMIN:
         pass
     elif actor.role == SUPERVISOR:
-        if case is not None and (actor.team is None or case.team != actor.team):
+        if case is None or actor.team is None or case.team != actor.team:
             raise HubError(403, "out_of_scope",
-                           "You can only make the file of a case in your own team.")
+                           "No case in your team has that id on the hub: you can only make "
+                           "the file of a case in your own team.")
     else:
         raise HubError(403, "out_of_scope",
                        "A supervisor or administrator makes a young person's file on the hub; "
@@ -322,11 +325,15 @@ def check_may_read_referral(session: Session, actor: Actor, referral_id: str) ->
         raise HubError(403, "out_of_scope",
                        "A supervisor or administrator makes a young person's file on the hub.")
     row = session.get(HubRecord, referral_id)
+    if actor.role != ADMIN and (
+            row is None or row.kind != "referral"
+            or not can_see_uncased(actor, session.get(User, row.author_user))):
+        # Another team's referral, any other record and an id never held: one answer.
+        raise HubError(403, "out_of_scope",
+                       "No referral taken in your team has that id on the hub: you can only "
+                       "make the file of a referral taken in your own team.")
     if row is None or row.kind != "referral":
         raise HubError(404, "not_found", "No referral with that id on the hub.")
-    if actor.role != ADMIN and not can_see_uncased(actor, session.get(User, row.author_user)):
-        raise HubError(403, "out_of_scope",
-                       "You can only make the file of a referral taken in your own team.")
     if uncased_referral(session, referral_id) is None:
         raise HubError(409, "referral_has_case",
                        "This referral became a case: make the case's file, which holds it.")

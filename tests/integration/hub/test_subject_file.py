@@ -171,6 +171,9 @@ def test_workers_other_teams_and_unknown_cases_are_refused_admins_may(
     answer = south_laptop.http.get(f"/v1/cases/{case_id}/file", headers=south_laptop.auth)
     assert answer.status_code == 403 and answer.json()["error"] == "out_of_scope"
     assert "Fictional" not in answer.text
+    # Another team's case and an id the hub never held: one answer, so nothing is told.
+    unknown = south_laptop.http.get(f"/v1/cases/{new_id()}/file", headers=south_laptop.auth)
+    assert (unknown.status_code, unknown.json()) == (answer.status_code, answer.json())
     answer = admin_laptop.http.get("/v1/cases/no-such-case/file", headers=admin_laptop.auth)
     assert answer.status_code == 404
     assert south_laptop.http.get(f"/v1/cases/{case_id}/file").status_code == 401
@@ -415,6 +418,12 @@ def test_a_referral_that_never_became_a_case_has_a_file_of_its_own(
         refused = laptop.http.get(path, headers=laptop.auth)
         assert refused.status_code == 403 and refused.json()["error"] == "out_of_scope"
         assert "Declined" not in refused.text
+    # To another team's supervisor, north's referral, north's group session and an id the hub
+    # never held are answered alike: nothing tells that north holds them, or what they are.
+    refused = south.http.get(path, headers=south.auth)
+    for other in (group.id, new_id()):
+        alike = south.http.get(f"/v1/referrals/{other}/file", headers=south.auth)
+        assert (alike.status_code, alike.json()) == (refused.status_code, refused.json())
     assert admin.http.get("/v1/referrals/no-such/file", headers=admin.auth).status_code == 404
     cased = admin.http.get(f"/v1/referrals/{again.id}/file", headers=admin.auth)
     assert cased.status_code == 409 and cased.json()["error"] == "referral_has_case"
