@@ -65,6 +65,7 @@ KNOWN_ACTIONS: dict[str, str] = {
     "case_assign": "a case was given to another worker",
     "sign_off_requested": "a record was sent for sign-off",
     "lw_alert": "a lone-working alert was raised (other lw_... actions: the visit's events)",
+    "lw_watch_error": "the escalation watch could not evaluate a visit and set it aside",
 }
 
 #: Audit actions whose subject is a device id.

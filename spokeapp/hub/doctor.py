@@ -22,6 +22,10 @@ fails; ``--json`` prints the same as one JSON object.
 * ``backup``: the age of the newest ``spoke-hub backup`` (``last_backup_at``).
 * ``notifiers``: which channels can send, their secrets included (as ``safety status``);
   none fails, gaps in who can be alerted warn.
+* ``watch``: the escalation watch set a visit aside in the last
+  :attr:`Limits.watch_error_window` (it could not work out that visit's deadlines: the visit
+  is looked at again every 15 minutes and may not be escalated) warns, naming the last such
+  visit; its log line and ``spoke-hub audit --action lw_watch_error`` say more.
 
 Checks that need the database say "not checked" (WARN) when it does not answer. Nothing is
 written anywhere: an embedded database that does not exist is reported, not created.
@@ -65,7 +69,12 @@ from spokeapp.hub.commands import Settings, bind
 from spokeapp.hub.config import HUB_DATA_NAME, HubSettings, LoneWorkingSecrets, is_loopback
 from spokeapp.hub.db import describe, embedded_path, is_embedded, make_engine
 from spokeapp.hub.db import key_path as database_key_path
-from spokeapp.hub.lone_working import load_notifier_settings, safety_report
+from spokeapp.hub.lone_working import (
+    WATCH_ERROR_ACTION,
+    WATCH_ERROR_KEY,
+    load_notifier_settings,
+    safety_report,
+)
 from spokeapp.hub.models import HubMeta
 from spokeapp.hub.notifiers import EmailSettings
 from spokeapp.hub.pull import META_BACKUP_COVERS
@@ -107,6 +116,8 @@ class Limits:
     #: The newest backup older than this warns, then fails; none at all warns.
     backup_warn: timedelta = timedelta(days=2)
     backup_fail: timedelta = timedelta(days=7)
+    #: A visit the escalation watch could not evaluate this recently warns.
+    watch_error_window: timedelta = timedelta(days=1)
 
 
 @dataclass
@@ -126,11 +137,11 @@ class Doctor:
         if engine is None:
             return [*checks, _not_checked("migrations"), self.tls(),
                     _not_checked("notifier hosts"), _not_checked("clock"), self.disk(),
-                    _not_checked("backup"), _not_checked("notifiers")]
+                    _not_checked("backup"), _not_checked("notifiers"), _not_checked("watch")]
         try:
             return [*checks, self.migrations(engine), self.tls(), *self.reachability(engine),
                     self.clock_skew(engine), self.disk(), self.backup_age(engine),
-                    self.notifiers(engine)]
+                    self.notifiers(engine), self.watch(engine)]
         finally:
             engine.dispose()
 
@@ -388,6 +399,28 @@ class Doctor:
             return Check("notifiers", WARN, f"{said}; {len(report.missing)} gap(s) in who can "
                          f"be alerted (first: {report.missing[0]})")
         return Check("notifiers", OK, said)
+
+
+    def watch(self, engine: Engine) -> Check:
+        window = self.limits.watch_error_window
+        try:
+            with Session(engine) as session:
+                row = session.get(HubMeta, WATCH_ERROR_KEY)
+        except SQLAlchemyError:
+            return Check("watch", WARN, "not checked: the hub's facts cannot be read")
+        try:
+            last = json.loads(row.value) if row is not None else None
+            at = parse_iso(str(last["at"])) if last is not None else None
+        except (ValueError, KeyError, TypeError):
+            return Check("watch", WARN, "not checked: the last watch error cannot be read")
+        if last is None or at is None or self.clock() - at > window:
+            return Check("watch", OK, "the escalation watch evaluated every visit due in the "
+                         f"last {_age(window)}")
+        return Check("watch", WARN, (
+            f"the escalation watch could not evaluate visit {last.get('visit_id')} "
+            f"({last.get('error')}) {_age(self.clock() - at)} ago: it is looked at again every "
+            "15 minutes and may not be escalated; the hub's log says where it failed, "
+            f"`spoke-hub audit --action {WATCH_ERROR_ACTION}` lists every visit set aside"))
 
 
 # --------------------------------------------------------------------------- helpers

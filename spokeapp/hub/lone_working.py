@@ -21,6 +21,9 @@ the hub"): the escalation watch over every armed visit, the notifiers' outbox, S
   was (the state is the database). The sender starts on each
   batch's notices as soon as it is stored, and the watch sleeps until the earliest next
   deadline (at most one round, 1 s), so a deadline on the hour is looked at on the hour.
+  One visit whose evaluation raises never holds up the others: it is set aside
+  (:data:`SET_ASIDE`: logged and audited by id, ``spoke-hub doctor`` warns) and the rest of
+  its batch is stored; a batch failing as a whole is evaluated again visit by visit.
 * **Deliveries** (:meth:`Watcher.deliver`): outbox rows are claimed the same way and sent by
   email, signed webhook or SMS gateway; a failure is retried with backoff and never holds up
   the ladder (deliveries run in their own thread). Different visits' notices are sent at once
@@ -59,6 +62,7 @@ import os
 import socket
 import threading
 import time
+import traceback
 import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping, Sequence
@@ -92,7 +96,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from spokeapp.domain import lone_working as lw
@@ -183,6 +187,19 @@ SUPERVISOR_KINDS = frozenset({AlertAcknowledgement.KIND, AlarmResolution.KIND})
 VISIT_KINDS = SAFETY_KINDS | HUB_AUTHORED_KINDS | {DEBRIEF_DONE_KIND}
 #: A watched visit is looked at again at least this often (a safety net; cheap).
 RECHECK = timedelta(minutes=15)
+#: A visit whose evaluation raised is set aside for this long (its claim released with
+#: ``next_check_at`` this far on): it no longer comes first in every claim, so it cannot hold
+#: up the other visits' alerts round after round. It is looked at again then, or at once when
+#: a record of it arrives (the push hook sets ``next_check_at`` to now). Each failure is
+#: logged and audited (``lw_watch_error``; ids, the error's type and code line only), and the
+#: last one is kept as a hub fact (:data:`WATCH_ERROR_KEY`) for ``spoke-hub doctor`` (its
+#: ``watch`` check warns for a day after it).
+SET_ASIDE = RECHECK
+#: The audit action of a visit the watch could not evaluate (subject: the visit id).
+WATCH_ERROR_ACTION = "lw_watch_error"
+#: Hub fact: the last visit the watch could not evaluate, as JSON ``{"at": ..., "visit_id":
+#: ..., "error": type name}`` (one row, read by ``spoke-hub doctor``).
+WATCH_ERROR_KEY = "lw_watch_last_error"
 #: Visits claimed and evaluated per transaction.
 CLAIM_BATCH = 100
 #: Notifications claimed and sent per round of the sender: every visit's first before any
@@ -906,6 +923,46 @@ class _Stored:
     deliveries: list[dict[str, Any]] = field(default_factory=list)
     audits: list[dict[str, str]] = field(default_factory=list)
     alerts: int = 0
+    #: (alert id, when its notices fell due) of each alert with notices (``FirstNotices``)
+    first_due: list[tuple[str, datetime]] = field(default_factory=list)
+
+    def take(self, other: _Stored) -> None:
+        """Add what one visit's evaluation gathered (kept apart until it succeeded)."""
+        self.records += other.records
+        self.deliveries += other.deliveries
+        self.audits += other.audits
+        self.alerts += other.alerts
+        self.first_due += other.first_due
+
+
+def _where(exc: BaseException) -> str:
+    """The code line an exception was raised at (``file.py:123 function``): nothing of its
+    message, which may quote a value."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "unknown"
+    last = frames[-1]
+    return f"{os.path.basename(last.filename)}:{last.lineno} {last.name}"
+
+
+def _remember_set_aside(session: Session, visit_id: str, exc: BaseException,
+                        now: datetime) -> None:
+    """Keep the last visit set aside as the hub fact ``spoke-hub doctor`` reads."""
+    set_meta(session, WATCH_ERROR_KEY, json.dumps(
+        {"at": iso(now), "visit_id": visit_id, "error": type(exc).__name__}, sort_keys=True))
+
+
+def _set_aside_entry(visit_id: str, exc: BaseException) -> dict[str, str]:
+    """Log that a visit could not be evaluated and is set aside (:data:`SET_ASIDE`), and
+    return its audit entry: the visit id, the error's type and code line, never a message."""
+    where = _where(exc)
+    minutes = int(SET_ASIDE.total_seconds() // 60)
+    log.error("lone working: visit %s could not be evaluated (%s at %s); set aside: looked "
+              "at again in %d minutes, or when a record of it arrives", visit_id,
+              type(exc).__name__, where, minutes)
+    return _audit_entry("hub", WATCH_ERROR_ACTION, visit_id,
+                        f"error={type(exc).__name__} at={where.replace(' ', ':')} "
+                        f"retry_minutes={minutes}")
 
 
 #: Release a claimed visit and set when to look at it next (executemany, one per visit).
@@ -1050,13 +1107,25 @@ class Watcher:
     def escalate(self, stored_some: Callable[[], None] | None = None) -> int:
         """Claim due visits and carry out their due actions; returns the alerts stored.
         ``stored_some`` is called after each batch that stored alerts (the sending can
-        start on the first batch's notices while the next batch is evaluated)."""
+        start on the first batch's notices while the next batch is evaluated).
+
+        A visit whose evaluation raises is set aside (:data:`SET_ASIDE`) and the batch's
+        other visits are stored as usual; a batch that fails outside any one visit's
+        evaluation is evaluated again one visit to a transaction (:meth:`_one_by_one`), and
+        the next batches are claimed either way."""
         stored = 0
         while True:
             token = self._claim(LoneWorkingWatch, self.clock(), CLAIM_BATCH)
             if token is None:
                 return stored
-            made, claimed = self._escalate_claimed(token)
+            try:
+                made, claimed = self._escalate_claimed(token)
+            except OperationalError:
+                raise  # the database itself: the watch loop tries again (claims run out)
+            except Exception as exc:
+                log.error("lone working: a batch of the watch failed (%s at %s); its visits "
+                          "are looked at one by one", type(exc).__name__, _where(exc))
+                made, claimed = self._one_by_one(token)
             stored += made
             if made and stored_some is not None:
                 stored_some()
@@ -1074,18 +1143,53 @@ class Watcher:
                                       .where(free))
         return parse_iso(earliest) if earliest else None
 
-    def _escalate_claimed(self, token: str) -> tuple[int, int]:
-        """Evaluate the visits claimed under ``token`` and store what is due, in one
-        transaction holding the write lock. Rows are read and written as plain rows with
-        bulk statements (executemany), not one ORM object per row: at 1,000 visits due in
-        the same second the per-row ORM work was most of the hub's CPU."""
+    def _one_by_one(self, token: str) -> tuple[int, int]:
+        """The visits claimed under ``token``, each evaluated and stored in a transaction of
+        its own (after their batch failed as a whole); one that fails alone is set aside.
+        Returns (alerts stored, visits claimed). The database failing (``OperationalError``:
+        unreachable, locked, full) stops it: the claims left run out after their lease."""
+        with Session(self.engine) as session:
+            visit_ids = list(session.scalars(
+                select(LoneWorkingWatch.visit_id).where(LoneWorkingWatch.claimed_by == token)
+                .order_by(LoneWorkingWatch.next_check_at, LoneWorkingWatch.visit_id)))
+        made = 0
+        for visit_id in visit_ids:
+            try:
+                made += self._escalate_claimed(token, only=visit_id)[0]
+            except OperationalError:
+                raise
+            except Exception as exc:
+                self._set_aside(token, visit_id, exc)
+        return made, len(visit_ids)
+
+    def _set_aside(self, token: str, visit_id: str, exc: BaseException) -> None:
+        """Release a claimed visit that could not be evaluated, to be looked at again after
+        :data:`SET_ASIDE`, with its audit entry, in a transaction of its own."""
+        entry = _set_aside_entry(visit_id, exc)
+        with self._turn(), Session(self.engine) as session, session.begin():
+            now = self.clock()
+            session.execute(_RELEASE_WATCH, [{"b_visit": visit_id, "b_token": token,
+                                              "b_next": iso(now + SET_ASIDE),
+                                              "b_now": iso(now)}])
+            _audit_all(session, [entry])
+            _remember_set_aside(session, visit_id, exc, now)
+
+    def _escalate_claimed(self, token: str, only: str | None = None) -> tuple[int, int]:
+        """Evaluate the visits claimed under ``token`` (``only``: that one of them) and store
+        what is due, in one transaction holding the write lock. Rows are read and written as
+        plain rows with bulk statements (executemany), not one ORM object per row: at 1,000
+        visits due in the same second the per-row ORM work was most of the hub's CPU.
+
+        Each visit is evaluated on its own: one whose evaluation raises stores nothing, is
+        set aside (:data:`SET_ASIDE`, logged and audited) and the others' alerts are stored."""
         with self._turn(), Session(self.engine) as session, session.begin():
             lock_writes(session)
             now = self.clock()
+            claimed = LoneWorkingWatch.claimed_by == token
             watches = [WatchedVisit(*row) for row in session.execute(
                 select(LoneWorkingWatch.visit_id, LoneWorkingWatch.worker_user,
                        LoneWorkingWatch.team)
-                .where(LoneWorkingWatch.claimed_by == token)
+                .where(claimed if only is None else claimed & (LoneWorkingWatch.visit_id == only))
             )]
             if not watches:
                 return 0, 0
@@ -1097,9 +1201,21 @@ class Watcher:
             batch = _Stored()
             stamp = iso(now)
             released: list[dict[str, str | None]] = []
+            failed: tuple[str, Exception] | None = None  # the last visit set aside
             for watch in watches:
-                after = self._escalate_visit(session, watch, visits[watch.visit_id], now,
-                                             policy, settings, contacts, unreachable, batch)
+                own = _Stored()
+                try:
+                    after = self._escalate_visit(session, watch, visits[watch.visit_id], now,
+                                                 policy, settings, contacts, unreachable, own)
+                except Exception as exc:  # one visit's fault must not stop the others' alerts
+                    batch.audits.append(_set_aside_entry(watch.visit_id, exc))
+                    failed = (watch.visit_id, exc)
+                    after = iso(now + SET_ASIDE)
+                else:
+                    batch.take(own)
+                    if self.first_notices is not None:
+                        for alert_id, due_at in own.first_due:
+                            self.first_notices.due(alert_id, due_at)
                 released.append({"b_visit": watch.visit_id, "b_token": token,
                                  "b_next": after, "b_now": stamp})
             if batch.deliveries:
@@ -1107,6 +1223,8 @@ class Watcher:
             _store_all(session, batch.records, now)
             _audit_all(session, batch.audits)
             session.execute(_RELEASE_WATCH, released)
+            if failed is not None:
+                _remember_set_aside(session, *failed, now)
         if batch.alerts:
             log.info("lone working: %d alerts stored", batch.alerts)
         return batch.alerts, len(watches)
@@ -1151,8 +1269,8 @@ class Watcher:
                      "last_error": None, "role": target.role, "published": True}
                     for target in targets
                 ]
-                if targets and self.first_notices is not None:
-                    self.first_notices.due(alert.id, action.at)
+                if targets:
+                    batch.first_due.append((alert.id, action.at))
                 unreached = unreached_roles(action, targets)
                 summary = delivery_summary(
                     alert.id, plan.id,

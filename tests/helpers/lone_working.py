@@ -1,4 +1,5 @@
-"""Real receivers for the hub's lone-working notifiers, and fictional visit plans.
+"""Real receivers for the hub's lone-working notifiers, and fictional visit plans (also
+one armed as a hub stored it before record dates were bounded).
 
 * :class:`WebhookReceiver` - an HTTP server on loopback that checks every request's
   ``X-Spoke-Signature`` with the shared secret (401 if wrong, as a real receiver would) and
@@ -15,16 +16,21 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import VisitPlan
+from spokeapp.hub.ledger import lock_writes, next_seq
+from spokeapp.hub.models import HubRecord, LoneWorkingRecord, LoneWorkingWatch
 from spokeapp.hub.notifiers import DELIVERY_HEADER, verify_signature
+from spokeapp.hub.security import iso
 from tests.helpers.postgres import free_port
 
 WEBHOOK_SECRET = "test-webhook-secret-not-real"
@@ -187,3 +193,24 @@ def visit_plan(worker: str, starts_at: datetime, *, hours: float = 3, interval: 
     }
     fields.update(changes)
     return VisitPlan(**fields)
+
+
+def arm_unchecked_visit(engine: Engine, worker: str, team: str | None, now: datetime
+                        ) -> VisitPlan:
+    """A visit armed as a hub stored it before record dates were bounded: its plan starts at
+    23:00 on the last day of year 9999 (0.9 hours, check-ins every 15 minutes), so working out
+    its deadlines overflows. Written straight into the hub's database (a push of it is refused
+    now), due a minute before ``now``, so the watch claims it before anything else."""
+    plan = visit_plan(worker, datetime(9999, 12, 31, 23, 0, tzinfo=UTC), hours=0.9,
+                      interval=15)
+    with Session(engine) as session, session.begin():
+        lock_writes(session)
+        session.add(HubRecord(record_id=plan.id, kind=plan.KIND, case_id=None, state="final",
+                              body=plan.to_dict(), author_user=worker, device_id=None,
+                              seq=next_seq(session), hub_time=iso(now)))
+        session.add(LoneWorkingRecord(record_id=plan.id, visit_id=plan.id, kind=plan.KIND))
+        session.add(LoneWorkingWatch(
+            visit_id=plan.id, worker_user=worker, team=team, mobile=None, armed_at=iso(now),
+            escalation_starts_at=None, next_check_at=iso(now - timedelta(minutes=1)),
+            claimed_by=None, claimed_until=None, updated_at=iso(now)))
+    return plan

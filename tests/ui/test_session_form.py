@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from spokeapp.store.casebook import RecordIsFinal
+from spokeapp.store.casebook import RecordIsFinal, RecordNotFound
 from spokeapp.ui.models.caseload import Column
 from spokeapp.ui.views.session_form import DRAFT_SETTING
 
@@ -290,6 +290,29 @@ def test_when_it_happened_starts_empty_and_is_refused_until_typed(
     occurred = shell.book.get(record_id).record.occurred_at.astimezone()
     assert (occurred.hour, occurred.minute) == (16, 30)
     assert form.when.text() == "", "the next note starts empty again"
+
+
+def test_a_year_typed_wrong_is_named_and_the_session_is_not_finalised(
+    qtbot: Any, make_shell: Any, seeded: str
+) -> None:
+    """A slip of one digit ("1025" for "2025") made a date the hub cannot work with: the
+    form says so beside When, in words, and nothing is finalised until it is put right."""
+    shell, form = _form(qtbot, make_shell)
+    _fill_all_but_contact_and_time(qtbot, form)
+    form.contact_type.setCurrentIndex(form.contact_type.findData("phone"))
+    record_id = form.record_id
+    qtbot.keyClicks(form.when.line, "3/2/1025 16:30")
+
+    assert not form.finalise()
+    assert form.errors["occurred_at"].text() == "When must be between the years 1900 and 2200."
+    assert form.summary.text() == "Please fix 1 thing before finalising: When."
+    with contextlib.suppress(RecordNotFound):  # a draft may have been kept, never final
+        assert shell.book.get(record_id).state != "final"
+
+    form.when.set_text("3/2/2025 16:30")
+    assert form.finalise()
+    qtbot.waitUntil(lambda: not form.saving, timeout=5000)
+    assert shell.book.get(record_id).state == "final"
 
 
 def test_a_problem_goes_when_its_field_is_edited_and_the_summary_recounts(

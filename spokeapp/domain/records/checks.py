@@ -7,10 +7,11 @@ Each helper appends a :class:`Problem` (field name and message, never the value)
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Final
 
 from spokeapp.domain.errors import Problem, ValidationError
+from spokeapp.domain.records.fields import dated_fields
 from spokeapp.i18n import number, translator
 
 tr = translator(__name__)
@@ -23,6 +24,46 @@ MAX_RECORD_BYTES: Final = 256 * 1024
 #: record's other fields. Plain typed text (letters, digits, spaces, most punctuation) is one
 #: byte a character on the wire, so this is also the character limit shown for plain text.
 TEXT_BUDGET_BYTES: Final = 250_000
+
+#: The years every date and every date and time in a record must fall in, both inclusive; a
+#: date and time with a time zone must also fall in them once converted to UTC (the hub
+#: stores and compares times in UTC). Python's dates end at years 1 and 9999, and Spoke adds
+#: intervals to recorded times (check-in deadlines, escalation tiers, a debrief's due day, a
+#: time zone's offset): a record dated near either end made those sums overflow, which
+#: stopped the hub's escalation watch for every visit and failed other laptops' pushes
+#: committed with it. Nothing real is recorded outside these years (a date of birth is from
+#: 1900 on, as the young person's form already asks), and 2200 leaves centuries of room for
+#: any sum. Checked by every ``validate()`` (:func:`_require_all`), so the laptop refuses to
+#: finalise such a record and the hub refuses a push of one (422 ``invalid_record``);
+#: ``from_dict`` still loads one stored before the rule (docs/sync.md, "Limits").
+EARLIEST_YEAR: Final = 1900
+LATEST_YEAR: Final = 2200
+
+
+def date_in_range(value: date) -> bool:
+    """True if ``value`` (a date, or a date and time) falls in ``EARLIEST_YEAR`` to
+    ``LATEST_YEAR``, and an aware date and time also once in UTC."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        return False
+    if isinstance(value, datetime):
+        offset = value.utcoffset()
+        if offset is not None:  # less than a day: cannot overflow from inside the range
+            return EARLIEST_YEAR <= (value.replace(tzinfo=None) - offset).year <= LATEST_YEAR
+    return True
+
+
+def _dates_in_range(problems: list[Problem], record: Any) -> None:
+    """A problem on each date field of ``record`` holding a date outside the years allowed
+    (``EARLIEST_YEAR``; a list of dates names the list). Values of another type are left to
+    ``from_dict`` and the record's own rules."""
+    for name, many in dated_fields(type(record)):
+        value = getattr(record, name)
+        values = value if many and isinstance(value, tuple) else (value,)
+        if any(isinstance(v, date) and not date_in_range(v) for v in values):
+            problems.append(Problem(
+                name, tr("must be between the years {earliest} and {latest}").format(
+                    earliest=EARLIEST_YEAR, latest=LATEST_YEAR)
+            ))
 
 
 def _blank(text: str | None) -> bool:
@@ -66,13 +107,15 @@ def _require_all(problems: list[Problem], record: Any, *names: str) -> None:
     """``_require`` each named text field of ``record`` (its ids, its author...), in order.
 
     The check is written out here rather than calling ``_require``: every ``validate()`` starts
-    with this, and the hub validates each record pushed. It also applies the size rule
-    (:func:`size_problem`) to the whole record, so no record is finalised that the hub's limit
-    would refuse."""
+    with this, and the hub validates each record pushed. It also applies the rules every record
+    shares: each date within the years allowed (``EARLIEST_YEAR`` to ``LATEST_YEAR``) and the
+    size rule (:func:`size_problem`) to the whole record, so no record is finalised that the
+    hub would refuse."""
     for name in names:
         text = getattr(record, name)
         if text is None or not text.strip():
             problems.append(Problem(name, tr("is required")))
+    _dates_in_range(problems, record)
     too_big = size_problem(record)
     if too_big is not None:
         problems.append(too_big)

@@ -266,8 +266,27 @@ class _FieldPlan:
     names: frozenset[str]
     #: (name, loader, required) in field order.
     loads: tuple[tuple[str, _Loader, bool], ...]
+    #: (name, is a tuple) of each date or date-and-time field (``date``, ``datetime``, either
+    #: ``| None`` or ``tuple[..., ...]``), in field order: what ``checks.dates_in_range`` asks.
+    dated: tuple[tuple[str, bool], ...]
     #: (name, is a frozen mapping) in field order.
     dumps: tuple[tuple[str, bool], ...]
+
+
+def _date_kind(hint: Any) -> bool | None:
+    """For a date or date-and-time field's hint: False (one value, perhaps ``| None``) or True
+    (``tuple[date, ...]``); None for any other field."""
+    hint = _optional_inner(hint) or hint
+    item = _tuple_item_type(hint)
+    if item in (date, datetime):
+        return True
+    return False if hint in (date, datetime) else None
+
+
+def dated_fields(cls: type[Any]) -> tuple[tuple[str, bool], ...]:
+    """(name, is a tuple) of each date or date-and-time field of a record class, in field
+    order (worked out once per class, with its field plan)."""
+    return _field_plan(cls).dated
 
 
 _PLANS: dict[type[Any], _FieldPlan] = {}
@@ -290,6 +309,10 @@ def _field_plan(cls: type[Any]) -> _FieldPlan:
                     and f.default_factory is dataclasses.MISSING,
                 )
                 for f in fields
+            ),
+            dated=tuple(
+                (f.name, many) for f in fields
+                if (many := _date_kind(hints[f.name])) is not None
             ),
             dumps=tuple((f.name, _pair_key_type(hints[f.name]) is not None) for f in fields),
         )

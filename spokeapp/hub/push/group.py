@@ -1,6 +1,7 @@
 """Group commit (docs/sync.md, "Speed"): the pushes waiting for the write lock written in
 one transaction, a savepoint each; the common push (new finalised events on the device's
 chain, in cases the caller holds) written together with the group's other such pushes.
+A push that fails in its savepoint, refused or not, is rolled back and answered alone.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 
 import orjson
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from spokeapp.hub import approvals
 from spokeapp.hub.devices import Caller
@@ -55,6 +56,26 @@ class QueuedPush:
 #: row with every id: 37 -> 194 ms a lookup as the table grew, until autovacuum's ANALYZE.
 _CUSTOM_PLANS = text("SET LOCAL plan_cache_mode = force_custom_plan")
 
+#: What a push gets when it failed in its savepoint with anything but a HubError (a bug):
+#: that push alone; the rest of its group is written and answered as usual.
+INTERNAL_ERROR_MESSAGE = ("The hub hit an unexpected error; nothing of this push was stored. "
+                          "It is sent again at the next sync.")
+
+
+def _still_open(session: Session, group: SessionTransaction) -> bool:
+    """True if the group's transaction is still the open one, and the database connection
+    is still inside it, after a savepoint was rolled back. Where the database itself ended
+    the transaction (SQLite does for some errors: a full disk, out of memory), going on would
+    write the rest of the group outside it and lose what was answered before: the group must
+    fail whole instead."""
+    if session.get_transaction() is not group or not group.is_active:
+        return False
+    driver = session.connection().connection.driver_connection
+    status = getattr(getattr(driver, "info", None), "transaction_status", None)
+    if status is not None:  # psycopg: the server's own word (INERROR: aborted; IDLE: ended)
+        return getattr(status, "name", None) == "INTRANS"
+    return bool(getattr(driver, "in_transaction", False))  # sqlite3 (SQLCipher)
+
 
 def push_group(session: Session, pushes: Sequence[QueuedPush], clock: Clock
                ) -> list[PushResponse | HubError]:
@@ -81,10 +102,14 @@ def _write_group(session: Session, pushes: Sequence[QueuedPush], clock: Clock
                  ) -> list[_FastPush | PushResponse | HubError]:
     """Group commit (docs/sync.md, "Speed"): several queued pushes in **one** transaction,
     each in its own SAVEPOINT, so a refused push stores nothing and does not touch the others.
+    A push failing in its savepoint with anything else (a bug) is rolled back alike and
+    answered ``500 internal_error`` alone (logged by type and device, nothing of its
+    content); the others are written and answered as usual.
 
     ``session`` has no transaction open; this commits once at the end. The answers (a
     response, or the HubError that refused that push) may be sent only after this returns:
-    they are then durable. Any other exception means nothing of the group was stored.
+    they are then durable. An exception raised from here means nothing of the group was
+    stored (also when the database ended the transaction under a failed savepoint).
     The write lock is taken once, before the first savepoint, so rolling one back never
     releases it (PostgreSQL releases locks taken inside a savepoint that is rolled back):
     sequence order stays commit order.
@@ -92,7 +117,7 @@ def _write_group(session: Session, pushes: Sequence[QueuedPush], clock: Clock
     alone = len(pushes) == 1  # no savepoint needed: its refusal rolls back the whole group
     answers: list[_FastPush | PushResponse | HubError] = []
     try:
-        with session.begin():
+        with session.begin() as transaction:
             if session.get_bind().dialect.name == "postgresql":
                 session.execute(_CUSTOM_PLANS)
             lock_writes(session)
@@ -113,7 +138,17 @@ def _write_group(session: Session, pushes: Sequence[QueuedPush], clock: Clock
                         answers.append(push(session, item.caller, item.request, clock,
                                             item.prepared, epoch=epoch, locked=True))
                 except HubError as exc:  # only this push's savepoint was rolled back
+                    if not _still_open(session, transaction):
+                        raise
                     answers.append(exc)
+                except Exception as exc:  # a bug: this push's savepoint was rolled back too
+                    if not _still_open(session, transaction):
+                        raise
+                    # Never the message or a traceback: either may quote SQL parameters.
+                    log.error("push from device %s failed unexpectedly (%s); answered 500 "
+                              "alone, the rest of its group is written",
+                              item.caller.device.id, type(exc).__name__)
+                    answers.append(HubError(500, "internal_error", INTERNAL_ERROR_MESSAGE))
             group.write()
     except HubError as exc:
         if not alone:

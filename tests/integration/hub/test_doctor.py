@@ -32,9 +32,16 @@ from spokeapp.hub.config import HubSettings
 from spokeapp.hub.db import embedded_path, make_engine
 from spokeapp.hub.doctor import FAIL, OK, WARN, Doctor, Limits
 from spokeapp.hub.ledger import set_meta
+from spokeapp.hub.lone_working import WATCH_ERROR_KEY, Watcher
+from spokeapp.hub.models import HubMeta
 from spokeapp.hub.security import iso
 from tests.helpers.hub import prepare_database, sqlite_url
-from tests.helpers.lone_working import SMS_SECRET, SmtpSink, WebhookReceiver
+from tests.helpers.lone_working import (
+    SMS_SECRET,
+    SmtpSink,
+    WebhookReceiver,
+    arm_unchecked_visit,
+)
 from tests.helpers.postgres import PostgresServer, free_port
 from tests.integration.hub.test_cli import make_unreadable, run_as_the_hub
 
@@ -120,7 +127,7 @@ def test_a_well_hub_is_all_ok_and_exits_0(
                     str(key), "--backup-dir", str(tmp_path / "backups"))
     assert report.status == 0, report.lines
     assert list(report.checks) == ["database", "migrations", "tls", "email", "sms", "clock",
-                                   "disk", "backup", "notifiers"]
+                                   "disk", "backup", "notifiers", "watch"]
     assert all(c["status"] == OK for c in report.checks.values())
     assert f"schema at {schema.head_revision()}" in report.lines["migrations"]
     assert "valid until" in report.lines["tls"] and "(364 days)" in report.lines["tls"]
@@ -210,6 +217,38 @@ def test_a_stale_backup_warns_then_fails(
     assert (status, word) == (1, WARN) and "taken 3 days ago" in line
     status, word, line = backup_taken(timedelta(days=8, hours=1))
     assert (status, word) == (2, FAIL) and "taken 8 days ago" in line and "take one now" in line
+
+
+def test_a_visit_the_watch_could_not_evaluate_warns_for_a_day(
+    well_hub: tuple[str, SmtpSink], capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The escalation watch sets aside a visit whose deadlines it cannot work out (one stored
+    before record dates were bounded) and alerts the others: the administrator hears of it
+    here, by the visit's id, until a day has passed without another."""
+    url, _smtp = well_hub
+    engine = make_engine(url)
+    now = datetime.now(UTC)
+    try:
+        broken = arm_unchecked_visit(engine, "u-worker", "north", now)
+        Watcher(engine, lambda: now).escalate()
+    finally:
+        engine.dispose()
+
+    report = doctor(capsys, url)
+    assert (report.status, report.checks["watch"]["status"]) == (1, WARN)
+    assert f"could not evaluate visit {broken.id} (OverflowError) 0 hours ago" in (
+        report.lines["watch"])
+    assert "spoke-hub audit --action lw_watch_error" in report.lines["watch"]
+
+    engine = make_engine(url)
+    try:
+        with Session(engine) as s, s.begin():
+            row = json.loads(s.get(HubMeta, WATCH_ERROR_KEY).value)  # type: ignore[union-attr]
+            set_meta(s, WATCH_ERROR_KEY, json.dumps(
+                {**row, "at": iso(now - timedelta(days=1, minutes=1))}))
+    finally:
+        engine.dispose()
+    assert doctor(capsys, url).checks["watch"]["status"] == OK
 
 
 def test_a_missing_key_file_fails_the_database_and_the_rest_is_not_checked(

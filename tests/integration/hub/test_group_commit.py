@@ -4,23 +4,32 @@ every accepted push is acknowledged, and a pull sees every sequence number in or
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import httpx
 import orjson
+import pytest
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from spokeapp.hub import devices
+from spokeapp.hub import lone_working as hub_lw
 from spokeapp.hub.errors import HubError
 from spokeapp.hub.ledger import stored_among
 from spokeapp.hub.models import HubChange, HubRecord
 from spokeapp.hub.push.group import QueuedPush, push_group, push_group_answers
 from spokeapp.hub.push_queue import ArrivedPush, prepare_pushes, write_pushes
+from spokeapp.hub.scope import Actor
+from spokeapp.hub.security import Clock
 from spokeapp.sync.protocol import PushRequest, PushResponse
 from tests.helpers.hub import Laptop, RunningHub
+from tests.helpers.lone_working import visit_plan
 from tests.helpers.records import case, session, young_person
 
 
@@ -237,6 +246,92 @@ def test_a_record_named_twice_in_one_push_fails_nobody_elses_push(hub: RunningHu
     with ThreadPoolExecutor(len(bodies)) as pool:
         statuses = list(pool.map(send, bodies))
     assert statuses == [200] * len(bodies)
+
+
+@pytest.mark.parametrize("fault", ["python", "database"])
+def test_a_push_failing_unexpectedly_in_its_savepoint_is_answered_500_alone(
+    hub: RunningHub, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+    fault: str,
+) -> None:
+    """A bug one push meets inside its savepoint (here: in the lone-working step every push
+    of the full path takes, after its records were written) used to fail its whole group: the
+    other laptops' pushes were answered 500 too. Its savepoint alone is rolled back and it
+    alone is answered ``500 internal_error``; the pushes before and after it are stored and
+    acknowledged. ``database``: a statement that fails, which on PostgreSQL aborts the
+    transaction until the savepoint is rolled back."""
+    (a, case_a), (bad, _), (c, case_c) = (_worker_laptop(hub, n) for n in (1, 2, 3))
+    body_a = a.batch([a.change(session(case_a))])  # the common path, written first
+    plan = visit_plan(bad.user_id, hub.clock.now)
+    body_bad = bad.batch([bad.change(plan)])  # safety records take the full path
+    body_c = c.batch([c.change(session(case_c)), c.change(session(case_c))])
+    before = hub.admin.state()
+    hook = hub_lw.on_safety_changes
+    broken = {bad.user_id}
+
+    def faulty(db: Session, actor: Actor, checked: Sequence[Any], clock: Clock) -> Any:
+        if actor.user_id in broken:
+            if fault == "database":
+                db.execute(text("SELECT no_such_column FROM hub_records"))
+            raise OverflowError("date value out of range")
+        return hook(db, actor, checked, clock)
+
+    monkeypatch.setattr(hub_lw, "on_safety_changes", faulty)
+    group = [ArrivedPush(f"Bearer {laptop.access_token}", orjson.dumps(body))
+             for laptop, body in ((a, body_a), (bad, body_bad), (c, body_c))]
+
+    with caplog.at_level(logging.ERROR, logger="spokeapp.hub.push.group"):
+        ok_a, failed, ok_c = write_pushes(hub.engine, hub.clock, group)
+
+    assert isinstance(failed, HubError)
+    assert (failed.status, failed.code) == (500, "internal_error")
+    for answer, count in ((ok_a, 1), (ok_c, 2)):
+        assert isinstance(answer, bytes)
+        assert [r["status"] for r in orjson.loads(answer)["results"]] == ["accepted"] * count
+    after = hub.admin.state()
+    assert after["hub_records"] == before["hub_records"] + 3  # nothing of the plan
+    assert after["lw_watch"] == before["lw_watch"]
+    assert after["max_seq"] == before["max_seq"] + 3
+    # by device and the error's type: never its message (SQL parameters, a value)
+    error = "OverflowError" if fault == "python" else (
+        "ProgrammingError" if hub.engine.dialect.name == "postgresql" else "OperationalError")
+    assert [r.getMessage() for r in caplog.records] == [
+        f"push from device {bad.device_id} failed unexpectedly ({error}); answered 500 "
+        "alone, the rest of its group is written"]
+    # Its chain did not move: sent again once the fault is gone, it is stored.
+    broken.clear()
+    assert bad.send(body_bad).status_code == 200
+    assert hub.admin.state()["lw_watch"] == before["lw_watch"] + 1
+
+
+def test_a_group_whose_transaction_ended_under_a_failed_push_stores_nothing(
+    hub: RunningHub, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The other side of answering a failed push alone: when the database itself ended the
+    group's transaction under it (SQLite does for a full disk; here a stray ROLLBACK), the
+    pushes answered before it are gone with it, so the group fails whole and nothing is
+    acknowledged. Going on would write the rest outside the transaction and answer the
+    first push 200 though it was not stored."""
+    (a, case_a), (bad, _), (c, case_c) = (_worker_laptop(hub, n) for n in (1, 2, 3))
+    bodies = [(a, a.batch([a.change(session(case_a))])),
+              (bad, bad.batch([bad.change(visit_plan(bad.user_id, hub.clock.now))])),
+              (c, c.batch([c.change(session(case_c))]))]
+    before = hub.admin.state()
+    hook = hub_lw.on_safety_changes
+
+    def ending(db: Session, actor: Actor, checked: Sequence[Any], clock: Clock) -> Any:
+        if actor.user_id == bad.user_id:
+            db.execute(text("ROLLBACK"))
+            raise OverflowError("date value out of range")
+        return hook(db, actor, checked, clock)
+
+    monkeypatch.setattr(hub_lw, "on_safety_changes", ending)
+    group = [ArrivedPush(f"Bearer {laptop.access_token}", orjson.dumps(body))
+             for laptop, body in bodies]
+
+    with pytest.raises(Exception):  # noqa: B017 - whatever the database said: every push 500
+        write_pushes(hub.engine, hub.clock, group)
+
+    assert hub.admin.state() == before
 
 
 def test_a_push_naming_ids_the_database_cannot_hold_is_refused_alone(hub: RunningHub) -> None:

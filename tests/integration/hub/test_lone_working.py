@@ -8,6 +8,7 @@ webhook receiver on loopback. Everything is fictional.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -34,7 +35,7 @@ from spokeapp.domain.records import (
 from spokeapp.hub import lone_working as hub_lw
 from spokeapp.hub.config import LoneWorkingSecrets, WatchSettings
 from spokeapp.hub.lone_working import Watcher
-from spokeapp.hub.models import AuditEntry, HubRecord, LoneWorkingDelivery
+from spokeapp.hub.models import AuditEntry, HubRecord, LoneWorkingDelivery, LoneWorkingWatch
 from spokeapp.hub.notifiers import (
     EmailSettings,
     NotifierSettings,
@@ -50,6 +51,7 @@ from tests.helpers.lone_working import (
     WORKER_MOBILE,
     SmtpSink,
     WebhookReceiver,
+    arm_unchecked_visit,
     visit_plan,
 )
 
@@ -276,6 +278,92 @@ def test_client_offline_before_its_deadline_is_escalated_on_time(world: World) -
     world.walk(deadline + timedelta(minutes=15), step=timedelta(seconds=30))
     assert world.ladder(plan.id) == [("buddy", deadline + timedelta(minutes=15))]
     assert [b["to"] for b in world.receiver.bodies("/sms")][-1] == BUDDY_PHONE
+
+
+# --------------------------------------------------------------------------- a visit that fails
+def _set_aside(world: World) -> list[tuple[str, str]]:
+    """The watch's ``lw_watch_error`` audit entries: (visit id, detail)."""
+    with Session(world.hub.engine) as session:
+        rows = session.execute(select(AuditEntry.subject, AuditEntry.detail)
+                               .where(AuditEntry.action == "lw_watch_error")
+                               .order_by(AuditEntry.id)).all()
+    return [(subject, detail) for subject, detail in rows]
+
+
+def _next_look(world: World, visit_id: str) -> datetime:
+    with Session(world.hub.engine) as session:
+        stamp = session.scalar(select(LoneWorkingWatch.next_check_at)
+                               .where(LoneWorkingWatch.visit_id == visit_id))
+    assert stamp is not None
+    return parse_iso(stamp)
+
+
+@pytest.mark.parametrize("batch", [1, hub_lw.CLAIM_BATCH])
+def test_a_visit_the_watch_cannot_work_out_does_not_stop_another_workers_alerts(
+    world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+    batch: int,
+) -> None:
+    """One visit whose escalation raises used to roll back its whole batch, round after
+    round (it stayed the earliest due): another team's overdue worker got no alert. Now it
+    is set aside for 15 minutes, logged and audited by id, and the others are alerted on
+    time, whether it shares their batch or has one of its own."""
+    monkeypatch.setattr(hub_lw, "CLAIM_BATCH", batch)
+    other = world.hub.admin.add_user("Demo Other Worker", "worker", "south")
+    broken = arm_unchecked_visit(world.hub.engine, other, "south", world.clock.now)
+    start = world.clock.now
+    plan = visit_plan(world.worker.user_id, start, interval=45)
+    world.push_plan(plan)
+    deadline = start + timedelta(minutes=45)
+
+    with caplog.at_level(logging.ERROR, logger="spokeapp.hub.lone_working"):
+        world.walk(deadline + timedelta(minutes=15))
+
+    assert world.ladder(plan.id) == [("buddy", deadline + timedelta(minutes=15))]
+    assert [b["to"] for b in world.receiver.bodies("/sms")][-1] == BUDDY_PHONE
+    assert world.alerts(broken.id) == []
+    # looked at again every 15 minutes (at 0, 15, 30, 45 and 60), not first in every round
+    set_aside = _set_aside(world)
+    assert [visit for visit, _ in set_aside] == [broken.id] * 5
+    assert _next_look(world, broken.id) == start + timedelta(minutes=75)
+    assert all(detail.startswith("error=OverflowError at=") for _, detail in set_aside)
+    logged = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(logged) == 5 and all(broken.id in line for line in logged)
+    for private in ("Demo", "Exampletown", "YP-0007", WORKER_MOBILE, BUDDY_PHONE, other):
+        assert not any(private in line for line in logged)
+        assert not any(private in detail for _, detail in set_aside)
+
+
+def test_a_batch_failing_as_a_whole_is_looked_at_again_one_visit_at_a_time(
+    world: World, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A failure outside any one visit's own evaluation (here: reading the batch's records)
+    no longer drops the batch: each visit is evaluated in a transaction of its own, the one
+    that fails alone is set aside, the others are alerted on time."""
+    other = world.hub.admin.add_user("Demo Other Worker", "worker", "north")
+    other_laptop = world.hub.laptop(other)
+    start = world.clock.now
+    broken = visit_plan(other, start - timedelta(minutes=1))
+    assert world.push(other_laptop, broken).status_code == 200
+    plan = visit_plan(world.worker.user_id, start, interval=45)
+    world.push_plan(plan)
+    read_visits = hub_lw.load_visits
+
+    def failing(session: Session, visit_ids: Any) -> dict[str, Any]:
+        visit_ids = list(visit_ids)
+        if broken.id in visit_ids:
+            raise RuntimeError("a fault reading this visit's records")
+        return read_visits(session, visit_ids)
+
+    monkeypatch.setattr(hub_lw, "load_visits", failing)
+    deadline = start + timedelta(minutes=45)
+    world.walk(deadline + timedelta(minutes=15))
+
+    assert world.ladder(plan.id) == [("buddy", deadline + timedelta(minutes=15))]
+    assert world.alerts(broken.id) == []
+    set_aside = _set_aside(world)
+    assert [visit for visit, _ in set_aside] == [broken.id] * 5  # every 15 minutes
+    assert all(detail.startswith("error=RuntimeError at=") for _, detail in set_aside)
+    other_laptop.close()
 
 
 def test_unacknowledged_tier_moves_up_and_acknowledgement_stops_the_move(

@@ -8,7 +8,7 @@ import logging
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -18,6 +18,7 @@ from spokeapp.domain.records import Case, YoungPerson
 from spokeapp.domain.records.lone_working import CheckIn, CheckInKind
 from spokeapp.sync.protocol import GENESIS_HEAD, MAX_BATCH_BYTES, MAX_BATCH_CHANGES
 from tests.helpers.hub import Laptop, RunningHub
+from tests.helpers.lone_working import visit_plan
 from tests.helpers.records import case, session, young_person
 
 SECRET_WORDS = "Fictional words that must never be echoed"
@@ -84,6 +85,31 @@ def test_one_invalid_record_refuses_the_whole_batch(scene: Scene) -> None:
     status, body = _refused(scene, lambda: scene.laptop.push(*changes))
     assert (status, body["error"]) == (422, "invalid_record")
     assert "duration_minutes" in str(body["message"])
+
+
+@pytest.mark.parametrize(("field", "make"), [
+    # F1: armed, it made every round of the escalation watch overflow
+    ("starts_at", lambda worker: visit_plan(
+        worker, datetime(9999, 12, 31, 23, 0, tzinfo=UTC), hours=0.9, interval=15)),
+    # F2: past year 1 once in UTC, it failed the push (and its group) with a 500
+    ("starts_at", lambda worker: visit_plan(
+        worker, datetime(1, 1, 1, 2, 0, tzinfo=timezone(timedelta(hours=5))))),
+    ("at", lambda worker: CheckIn(
+        id=new_id(), visit_id=new_id(), kind=CheckInKind.SAFE,
+        at=datetime(1, 1, 1, 0, 0, tzinfo=timezone(timedelta(hours=23, minutes=59))))),
+])
+def test_a_lone_working_record_dated_outside_the_years_is_422_and_arms_nothing(
+    scene: Scene, field: str, make: Any,
+) -> None:
+    """Dates and times lie between the years 1900 and 2200 (also in UTC): beyond them the
+    hub's sums (deadlines, a time zone's offset) overflow. Refused for that push alone, with
+    the field named; nothing stored, no visit watched."""
+    record = make(scene.laptop.user_id)
+    status, body = _refused(scene, lambda: scene.laptop.push(scene.laptop.change(record)))
+    assert (status, body["error"]) == (422, "invalid_record")
+    assert f"{field}: must be between the years 1900 and 2200" in str(body["message"])
+    # the laptop's next push goes on from where its chain stood
+    assert scene.laptop.push(scene.laptop.change(session(scene.cs.id))).status_code == 200
 
 
 def test_event_must_be_finalised(scene: Scene) -> None:
