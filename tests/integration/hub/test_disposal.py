@@ -370,8 +370,17 @@ def test_a_visit_linked_to_a_disposed_case_that_reaches_the_hub_late_goes_once_o
     assert code == 2 and "already disposed of" in err
 
 
+@pytest.fixture
+def test_ticks_the_watch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hub's own escalation watch off (read when the hub starts, so asked for before
+    ``hub``): the test ticks a watcher itself and looks between its rounds. With the hub's
+    own watch on, the resolution woke it and it could store the all-clear first, under load."""
+    monkeypatch.setenv("SPOKE_HUB_WATCH_SECONDS", "0")
+
+
 def test_a_linked_visit_not_over_or_not_debriefed_blocks_the_disposal(
-        hub: RunningHub, world: World, capsys: pytest.CaptureFixture[str]) -> None:
+        test_ticks_the_watch: None, hub: RunningHub, world: World,
+        capsys: pytest.CaptureFixture[str]) -> None:
     now = datetime.now(UTC)
     out_now = visit_plan(world.worker.user_id, now - timedelta(minutes=10),
                          linked_case_id=world.gone.id)
