@@ -19,7 +19,7 @@ import re
 import secrets
 import shutil
 import threading
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -402,6 +402,28 @@ class Casebook:
             db = self._db()
             with transaction(db):
                 return self._write(db, record, finalise=finalise, now=now)
+
+    def save_together(self, saves: Sequence[tuple[Record, bool]]) -> list[StoredRecord]:
+        """Store several records as one: each ``(record, finalise)`` as :meth:`save` would, all
+        in one transaction, so either every one is stored or none is. Every record is checked
+        before anything is written (a problem with the last leaves the first unwritten too);
+        a write refused on the way (a record already final) rolls back those before it.
+
+        For changes that only make sense together: a case's closure and the case marked
+        closed (a closure stored on a case left open could not be undone, and the worker's
+        next try was refused as "finalised")."""
+        checked: list[tuple[Record, bool]] = []
+        for record, finalise in saves:
+            record = without_nul(record)
+            if finalise or not record.EVENT:
+                record.validate()
+            checked.append((record, finalise))
+        now = self._clock().isoformat()
+        with self._lock:
+            db = self._db()
+            with transaction(db):
+                return [self._write(db, record, finalise=finalise, now=now)
+                        for record, finalise in checked]
 
     def _write(self, db: Connection, record: Record, *, finalise: bool, now: str) -> StoredRecord:
         """``save``'s writing, inside the caller's transaction (``attach`` writes the file's
@@ -807,7 +829,8 @@ class Casebook:
                      WHERE s.case_id = c.id AND s.kind = 'session' AND s.state = 'final'),
                    (SELECT max(a.occurred) FROM records a
                      WHERE a.case_id = c.id AND a.kind = 'risk_assessment' AND a.state = 'final'),
-                   json_extract(c.body, '$.key_worker')
+                   json_extract(c.body, '$.key_worker'),
+                   json_extract(c.body, '$.opened_on')
             FROM records c
             LEFT JOIN records yp ON yp.id = json_extract(c.body, '$.young_person_id')
             WHERE c.kind = 'case'
@@ -822,6 +845,7 @@ class Casebook:
                 last_contact=datetime.fromisoformat(r[6]) if r[6] else None,
                 last_assessed=date.fromisoformat(r[7]) if r[7] else None,
                 key_worker=r[8] or "",
+                opened_on=date.fromisoformat(r[9]) if r[9] else None,
             )
             for r in rows
         ]
@@ -1035,3 +1059,5 @@ class CaseloadRow:
     last_contact: datetime | None
     last_assessed: date | None
     key_worker: str
+    #: The day the case was opened (a session cannot be before it); None if not known.
+    opened_on: date | None = None

@@ -1,8 +1,11 @@
 """A date (or date and time) typed as a worker writes it: ``4/12``, ``4 Dec``, ``yesterday``,
 ``yesterday 16:30``, ``16:30``. One line of text, so Tab moves to the next field rather than
 between the parts of a date; what the text means is shown beside it in words ("Friday 4
-December 2026"), and text that is not a date is an error beside it, never quietly replaced.
-Reading the text is :mod:`spokeapp.present.dates` (no Qt); this is only the widget.
+December 2026"; "(last year)" after it when no year was typed and it was read as last
+year's), and text that is not a date is an error beside it, never quietly replaced. A field
+may refuse days before its earliest (:meth:`DateField.set_earliest`: a session's case was
+opened then). Reading the text is :mod:`spokeapp.present.dates` (no Qt); this is only the
+widget.
 """
 
 from __future__ import annotations
@@ -17,12 +20,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QVBox
 from spokeapp.i18n import translator
 from spokeapp.present.dates import (
     DateProblem,
+    Earliest,
     day_text,
-    day_words,
     moment_text,
-    moment_words,
     read_day,
     read_moment,
+    value_words,
 )
 from spokeapp.ui.signals import emit
 from spokeapp.ui.widgets import Message
@@ -64,6 +67,8 @@ class DateField(QWidget):
         self._clock = clock
         self._value: date | datetime | None = None
         self._problem: str | None = None
+        #: The first day the field takes (None: any), and what it says of one before it.
+        self._earliest: Earliest | None = None
         self.line = QLineEdit(self)
         self.line.setPlaceholderText(
             tr("e.g. yesterday 16:30") if with_time else tr("e.g. 4/12/2026 or yesterday")
@@ -143,6 +148,13 @@ class DateField(QWidget):
     def today(self) -> date:
         return self._clock().date()
 
+    def set_earliest(self, earliest: Earliest | None) -> None:
+        """Refuse days before ``earliest.day`` (None: any day), reading the text again."""
+        if earliest == self._earliest:
+            return
+        self._earliest = earliest
+        self._read(self.line.text())
+
     def problem(self) -> str | None:
         """Why the text is not a date this field takes (words to follow the field's name), or
         "is needed" when nothing is typed and the record needs it; ``None`` when all is well."""
@@ -167,9 +179,11 @@ class DateField(QWidget):
         now = self._clock()
         try:
             if self.with_time:
-                self._value = read_moment(text, now, past_only=self.past_only)
+                self._value = read_moment(text, now, past_only=self.past_only,
+                                          earliest=self._earliest)
             else:
-                self._value = read_day(text, now.date(), past_only=self.past_only)
+                self._value = read_day(text, now.date(), past_only=self.past_only,
+                                       earliest=self._earliest)
             self._problem = None
         except DateProblem as exc:
             self._value, self._problem = None, str(exc)
@@ -183,11 +197,7 @@ class DateField(QWidget):
 
     def _show(self) -> None:
         value = self._value
-        words = ""
-        if isinstance(value, datetime):
-            words = moment_words(value)
-        elif isinstance(value, date):
-            words = day_words(value)
+        words = "" if value is None else value_words(value, self.line.text(), self.today())
         self.words.setText(words)
         if self._problem is not None and self._telling:
             name = self.accessibleName() or tr("This date")

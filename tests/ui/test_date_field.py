@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from spokeapp.present.dates import case_opened
 from spokeapp.ui.date_field import DateField
 from spokeapp.ui.forms import capture_fields, date_edit, day_of, restore_fields
 
@@ -99,10 +100,50 @@ def test_a_date_and_time_field_takes_yesterday_and_a_time(qtbot: Any) -> None:
     assert "in the future" in field.status.text()
 
 
-def test_a_past_only_field_reads_a_date_to_come_as_last_year(qtbot: Any) -> None:
-    _window, field, _after = _field(qtbot, past_only=True)
+def test_a_past_only_field_refuses_a_day_soon_to_come_and_says_how_to_mean_last_year(
+    qtbot: Any,
+) -> None:
+    """"24/12" typed on 5 December was read as 24 December a year ago, silently."""
+    _window, field, after = _field(qtbot, past_only=True)
     qtbot.keyClicks(field.line, "24/12")
-    assert field.words.text() == "Wednesday 24 December 2025"
+    qtbot.keyClick(field.line, Qt.Key.Key_Tab)
+    assert field.value() is None
+    assert field.status.text() == (
+        "Date raised is in the future: it can only be today or earlier. For 24 December last "
+        "year, type 24/12/2025.")
+    assert QApplication.focusWidget() is after
+
+
+def test_a_day_read_as_last_year_says_so_beside_the_field(qtbot: Any) -> None:
+    window = QWidget()
+    qtbot.addWidget(window)
+    field = DateField(clock=lambda: datetime(2027, 1, 5, 9, 0), past_only=True, parent=window)
+    field.set_text("24/12")
+    assert field.value() == date(2026, 12, 24)
+    assert field.words.text() == "Thursday 24 December 2026 (last year)"
+
+
+def test_a_date_and_time_field_in_the_future_says_so_not_that_it_cannot_be_read(
+    qtbot: Any,
+) -> None:
+    _window, field, _after = _field(qtbot, with_time=True, past_only=True)
+    qtbot.keyClicks(field.line, "6/12/2026 10:00")
+    field.tell()
+    assert field.status.text() == "Date raised is in the future: it can only be now or earlier."
+
+
+def test_a_field_with_an_earliest_day_refuses_one_before_it(qtbot: Any) -> None:
+    _window, field, _after = _field(qtbot, with_time=True, past_only=True)
+    qtbot.keyClicks(field.line, "1/1/1990 10:00")
+    assert field.value() == datetime(1990, 1, 1, 10, 0)
+    field.set_earliest(case_opened(date(2026, 9, 23)))  # the case is chosen
+    field.tell()
+    assert field.value() is None
+    assert field.problem() == "is before this case was opened on 23 Sep 2026"
+    assert field.status.text() == (
+        "Date raised is before this case was opened on 23 Sep 2026.")
+    field.set_earliest(None)
+    assert field.value() == datetime(1990, 1, 1, 10, 0)
 
 
 def test_nothing_typed_is_no_date_and_the_form_is_told_it_is_needed(qtbot: Any) -> None:

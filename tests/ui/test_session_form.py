@@ -296,7 +296,8 @@ def test_a_year_typed_wrong_is_named_and_the_session_is_not_finalised(
     qtbot: Any, make_shell: Any, seeded: str
 ) -> None:
     """A slip of one digit ("1025" for "2025") made a date the hub cannot work with: the
-    form says so beside When, in words, and nothing is finalised until it is put right."""
+    form says so beside When, in words, and nothing is finalised until it is put right. (It
+    is also before the case was opened, which names the first day When can be.)"""
     shell, form = _form(qtbot, make_shell)
     _fill_all_but_contact_and_time(qtbot, form)
     form.contact_type.setCurrentIndex(form.contact_type.findData("phone"))
@@ -304,7 +305,8 @@ def test_a_year_typed_wrong_is_named_and_the_session_is_not_finalised(
     qtbot.keyClicks(form.when.line, "3/2/1025 16:30")
 
     assert not form.finalise()
-    assert form.errors["occurred_at"].text() == "When must be between the years 1900 and 2200."
+    assert form.errors["occurred_at"].text() == (
+        "When is before this case was opened on 6 Jan 2025.")
     assert form.summary.text() == "Please fix 1 thing before finalising: When."
     with contextlib.suppress(RecordNotFound):  # a draft may have been kept, never final
         assert shell.book.get(record_id).state != "final"
@@ -367,3 +369,56 @@ def test_a_half_typed_time_is_brought_back_as_typed(
     assert again.contact_type.currentData() is None
     assert again.concerns.toPlainText() == "Seemed tired (fictional)"
     assert again.record_id == record_id
+
+
+def test_a_session_before_its_case_was_opened_is_refused_in_words(
+    qtbot: Any, make_shell: Any, seeded: str
+) -> None:
+    """A session "When" of 1/1/1990 on a case opened this year was finalised. The young
+    person's case was opened on 6 January 2025: "When" says so, beside the field and in the
+    summary, and nothing is finalised until it is put right."""
+    shell, form = _form(qtbot, make_shell)
+    _fill_all_but_contact_and_time(qtbot, form)
+    form.contact_type.setCurrentIndex(form.contact_type.findData("phone"))
+    record_id = form.record_id
+    qtbot.keyClicks(form.when.line, "1/1/1990 10:00")
+
+    assert not form.finalise()
+    assert form.errors["occurred_at"].text() == (
+        "When is before this case was opened on 6 Jan 2025.")
+    assert form.summary.text() == "Please fix 1 thing before finalising: When."
+    with contextlib.suppress(RecordNotFound):  # a draft may have been kept, never final
+        assert shell.book.get(record_id).state != "final"
+
+    form.when.set_text("6/1/2025 10:00")  # the day it was opened is fine
+    assert form.finalise()
+    qtbot.waitUntil(lambda: not form.saving, timeout=5000)
+    assert shell.book.get(record_id).state == "final"
+
+
+def test_when_is_checked_against_the_case_chosen(
+    qtbot: Any, make_shell: Any, seeded: str, profile: Any
+) -> None:
+    """Each young person's case has its own opening day: choosing another says again."""
+    import dataclasses
+    from datetime import date
+
+    from spokeapp.domain.records import Case
+    from spokeapp.store.casebook import Casebook
+
+    from .conftest import PASSPHRASE
+
+    with Casebook.open(profile, PASSPHRASE) as book:
+        later = book.get(book.caseload()[1].case_id).record
+        assert isinstance(later, Case)
+        book.save(dataclasses.replace(later, opened_on=date(2025, 3, 1)))
+    _shell, form = _form(qtbot, make_shell)
+    form.case_box.setCurrentIndex(1)
+    qtbot.keyClicks(form.when.line, "10/2/2025 10:00")
+    form.when.tell()
+    assert form.when.value() is not None and form.when.status.text() == ""
+    form.case_box.setCurrentIndex(2)
+    assert form.when.value() is None
+    assert form.when.status.text() == "When is before this case was opened on 1 Mar 2025."
+    form.case_box.setCurrentIndex(1)
+    assert form.when.status.text() == ""

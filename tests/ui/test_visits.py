@@ -410,11 +410,23 @@ def test_the_form_says_what_is_missing_beside_each_field(
     errors = {name: m.text() for name, m in form.form.errors.items() if m.isVisible()}
     assert errors["location"] == "Where is required."
     assert errors["expected_end"] == "Expected end must be after the start."
-    assert errors["mobile_number"].startswith("Your mobile number must be a mobile number")
+    # Left empty, it is needed: "must be a mobile number" read as if a number were typed.
+    assert errors["mobile_number"] == "Your mobile number is required."
     assert errors["buddy_phone"].startswith("Buddy's phone must be a phone number")
     assert errors["buddy_name"] == "Buddy's name is required."
     assert _stored(book, "visit_plan") == []
     assert page.stack.currentIndex() == 0
+
+
+def test_a_number_that_is_not_a_mobile_is_called_that_not_missing(
+    qtbot: Any, book: Casebook, clock: ManualClock
+) -> None:
+    page = _page(qtbot, book, clock)
+    form = page.form
+    form.mobile.setText("020 7946 0018")  # a landline
+    assert not form.start()
+    assert form.form.errors["mobile_number"].text().startswith(
+        "Your mobile number must be a mobile number, e.g. 07700 900123")
 
 
 def test_a_name_in_the_plan_is_warned_about_once_then_may_be_kept(

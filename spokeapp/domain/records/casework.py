@@ -287,6 +287,16 @@ PROFESSION_SHORT_LABELS: Final[dict[Profession, str]] = {
 
 _REFERENCE = re.compile(r"[A-Za-z0-9-]{2,20}")
 MAX_SESSION_MINUTES = 600
+#: The most characters a group session's or a professional activity's topic may have: a few
+#: words that name it in a list and a report (the notes hold the rest). A 3,000-character
+#: topic was finalised and widened every table it was shown in.
+MAX_TOPIC_CHARS: Final = 200
+#: The most young people one group session reaches, and the most professionals one training,
+#: awareness session or consultancy has (of each profession, and in all): a year group's
+#: assembly or a large event fits; 10,000 was taken, a slip of a key that would have swelled
+#: the funder's figures. A bigger event (a whole large school) is recorded as the separate
+#: assemblies it usually is.
+MAX_HEAD_COUNT: Final = 1000
 MIN_OVERRIDE_REASON_CHARS = 20
 
 
@@ -882,6 +892,11 @@ class Closure(_RecordFields):
         return _joined(self.reason_detail, self.no_assessment_reason)
 
 
+def _too_many() -> str:
+    return tr("must be at most {most}: record a bigger event as its separate sessions").format(
+        most=number(MAX_HEAD_COUNT))
+
+
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class GroupSession(_RecordFields):
     """Group work or an awareness session with young people: counted, never named."""
@@ -905,8 +920,11 @@ class GroupSession(_RecordFields):
         """Raise ValidationError listing every broken rule of a group session."""
         problems: list[Problem] = []
         _require_all(problems, self, "id", "topic")
+        _max_length(problems, "topic", self.topic, MAX_TOPIC_CHARS)
         if self.young_people_reached < 1:
             problems.append(Problem("young_people_reached", tr("must be at least 1")))
+        elif self.young_people_reached > MAX_HEAD_COUNT:
+            problems.append(Problem("young_people_reached", _too_many()))
         _raise_if(problems)
 
     def searchable_text(self) -> str:
@@ -951,15 +969,22 @@ class ProfessionalActivity(_RecordFields):
         """Raise ValidationError listing every broken rule of a professional activity."""
         problems: list[Problem] = []
         _require_all(problems, self, "id", "topic")
+        _max_length(problems, "topic", self.topic, MAX_TOPIC_CHARS)
+        # Each message follows the field's name ("Attendees must ...").
         professions = [p for p, _ in self.attendees_by_profession]
         if len(set(professions)) != len(professions):
             problems.append(Problem(
-                "attendees_by_profession", tr("count each profession only once")
+                "attendees_by_profession", tr("must give each profession only once")
             ))
         if any(count < 0 for _, count in self.attendees_by_profession):
-            problems.append(Problem("attendees_by_profession", tr("counts cannot be negative")))
+            problems.append(Problem("attendees_by_profession", tr("cannot be a negative number")))
         elif self.total_attendees < 1:
-            problems.append(Problem("attendees_by_profession", tr("count at least one attendee")))
+            problems.append(Problem(
+                "attendees_by_profession",
+                tr("must be at least 1: type how many came from each profession"),
+            ))
+        elif self.total_attendees > MAX_HEAD_COUNT:
+            problems.append(Problem("attendees_by_profession", _too_many()))
         _raise_if(problems)
 
     def searchable_text(self) -> str:

@@ -2,12 +2,19 @@
 the outcome against the initial assessment, shown in words before anything is stored.
 
 The outcome comes from ``closure_outcome`` (same tool version or "incomplete data", never a
-guess). Confirming finalises a ``Closure`` and marks the case closed.
+guess). Confirming finalises a ``Closure`` and marks the case closed, both in one casebook
+transaction (``Casebook.save_together``): either both are stored or neither is, so a refusal
+leaves nothing behind and the worker can put it right and close the case again.
+
+The first step lists every problem at once, as other forms do; the day closed cannot be after
+today nor before the case was opened (said beside the field as soon as it is left). Typed
+answers are not thrown away without asking: Esc, Cancel or the window's close button asks
+"Discard changes?" once anything has been typed or chosen.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Final
@@ -25,14 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from spokeapp.domain.closure import closure_outcome
-from spokeapp.domain.errors import SpokeError, ValidationError
+from spokeapp.domain.errors import Problem, SpokeError, ValidationError
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import (
     CLOSURE_REASON_CHOICES,
     OUTCOME_EXPLAINED,
     AssessmentType,
     Case,
-    CaseStatus,
     Closure,
     ClosureReason,
     Outcome,
@@ -41,11 +47,13 @@ from spokeapp.domain.records import (
 )
 from spokeapp.domain.risk_tool import RiskTool
 from spokeapp.i18n import day, translator
-from spokeapp.present.closure import assessments_of, initial_assessment
+from spokeapp.present.closure import assessments_of, closed_case, initial_assessment
+from spokeapp.present.dates import case_opened
 from spokeapp.store.casebook import Casebook, StoredRecord
-from spokeapp.ui.date_field import DateField
 from spokeapp.ui.forms import (
+    DiscardQuestion,
     FieldForm,
+    ask_discard,
     choice_box,
     chosen,
     confirm_finalise,
@@ -84,6 +92,8 @@ class _ReasonPage(QWizardPage):
         self.setTitle(tr("Why is the case closing?"))
         # A line under the title, as the next two steps have: the same heading on each step.
         self.setSubTitle(tr("Say why, and on which day the case closed."))
+        #: Every problem of the step at once, as other forms list them.
+        self.summary = Message(self, name=tr("Problems with this step"))
         self.form = FieldForm(self, _labels())
         # No reason is assumed: the reason feeds the funder's outcome figures.
         self.reason = self.form.add("reason", tr("&Reason"), choice_box(
@@ -96,35 +106,31 @@ class _ReasonPage(QWizardPage):
             hint=tr("Needed when the reason is 'Another reason'."),
         )
         # Typed, never today for the worker: the day the case closed is a fact they give.
-        self.closed_on = self.form.add(
-            "closed_on", tr("&Date closed"), date_edit(None, today=today, past_only=True)
-        )
+        # Not after today, nor before the case was opened (said as soon as the field is left).
+        closed_on = date_edit(None, today=today, past_only=True)
+        closed_on.set_earliest(case_opened(wizard.case.opened_on))
+        self.closed_on = self.form.add("closed_on", tr("&Date closed"), closed_on)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
         layout.addWidget(self.form.widget)
 
-    def validatePage(self) -> bool:
-        self.form.clear()
-        # The first problem in the order of the page: the reason, more about it, the day.
-        if self.form.choice_problems():
-            self.form.errors["reason"].show_error(
-                tr("Reason must be chosen: why is it closing?"))
-            self.reason.setFocus()
-            return False
+    def problems(self) -> list[Problem]:
+        """Everything wrong with this step, in the order of the page."""
+        problems = self.form.choice_problems()
         if (
             self.reason.currentData() == ClosureReason.OTHER.value
             and not self.detail.toPlainText().strip()
         ):
-            self.form.errors["reason_detail"].show_error(
-                tr("More about the reason is required when the reason is 'Another reason'.")
-            )
-            self.detail.setFocus()
-            return False
-        for problem in self.form.date_problems():  # not typed, or not a date
-            field = self.form.inputs[problem.field]
-            assert isinstance(field, DateField)
-            field.show_problem(tr("{field} {problem}.").format(
-                field=self.form.labels[problem.field], problem=problem.message))
-            field.setFocus()
+            problems.append(Problem(
+                "reason_detail", tr("is required when the reason is 'Another reason'")))
+        return problems + self.form.date_problems()  # not typed, not a date, or out of range
+
+    def validatePage(self) -> bool:
+        self.form.clear()
+        self.summary.clear_message()
+        problems = self.problems()
+        if problems:
+            self.form.show_problems(ValidationError(problems), self.summary, tr("going on"))
             return False
         return True
 
@@ -258,6 +264,8 @@ class ClosureWizard(QWizard):
     """Close one case. ``closed(closure_id)`` once the closure is stored."""
 
     closed = Signal(str)
+    #: "Discard changes?" before closing with something typed (tests replace it).
+    ask_discard: DiscardQuestion = staticmethod(ask_discard)
 
     def __init__(
         self,
@@ -285,6 +293,8 @@ class ClosureWizard(QWizard):
         self.records = list(records)
         self.initial = initial_assessment(self.records)
         self.outcome = Outcome.INCOMPLETE
+        # One id for every try: nothing is stored until the closure and the closed case are
+        # stored together, so a try that was refused left no closure to clash with.
         self.closure_id = new_id()
         self.reason_page = _ReasonPage(self, today)
         self.assessment_page = _AssessmentPage(self)
@@ -300,9 +310,12 @@ class ClosureWizard(QWizard):
         ):
             self.button(which).setAccessibleName(name)
         self.assessment_page.fill(assessments_of(self.records))
+        #: Something was typed or chosen: closing the wizard without finishing asks first.
         self.dirty = False
+        assessment = self.assessment_page
         for widget in (self.reason_page.reason, self.reason_page.detail,
-                       self.reason_page.closed_on):
+                       self.reason_page.closed_on, assessment.use_assessment,
+                       assessment.no_assessment, assessment.assessment, assessment.why_none):
             watch(widget, self._changed)
         metrics = self.fontMetrics()
         self.resize(metrics.averageCharWidth() * 80, metrics.lineSpacing() * 28)
@@ -349,19 +362,28 @@ class ClosureWizard(QWizard):
         )
 
     def reject(self) -> None:
+        """Esc, Cancel or the window's close button: once anything was typed or chosen, only
+        after the worker says to discard it."""
         if self.saving:  # Esc while the closure is being stored: wait for it
             return
+        if self.dirty and not type(self).ask_discard(self):
+            return
+        self.dirty = False
         super().reject()
 
     def close_case(self, message: Message) -> bool:
-        """Check the closure, then store it and close the case off the GUI thread. Returns
-        False (the wizard stays on its last page, its buttons held); once stored, ``closed``
-        is emitted and the wizard finishes itself. Problems are shown in ``message``."""
+        """Check the closure and the case as closed, then store both off the GUI thread, in
+        one transaction (a refusal stores neither, and the worker can put it right and try
+        again). Returns False (the wizard stays on its last page, its buttons held); once
+        stored, ``closed`` is emitted and the wizard finishes itself. Problems are shown in
+        ``message``."""
         if self._stored:  # QWizard.done() checks the last page again on the way out
             return True
         if self.saving:
             return False
         closure = self.record()
+        closing = self.closing()
+        level = closing.effective_level if closing is not None else None
 
         def refused(exc: ValidationError) -> None:
             labels = _labels()
@@ -371,12 +393,17 @@ class ClosureWizard(QWizard):
                         field=labels.get(p.field, p.field), problem=p.message)
                     for p in exc.problems)))
 
-        try:
-            closure.validate()
-        except ValidationError as exc:
-            refused(exc)
+        # The closure and the case as it will be stored, both checked before anything is.
+        problems: list[Problem] = []
+        for record in (closure, closed_case(self.case, closure, level)):
+            try:
+                record.validate()
+            except ValidationError as exc:
+                problems += [p for p in exc.problems if p not in problems]
+        if problems:
+            refused(ValidationError(problems))
             return False
-        book, case_id, closing = self._book, self.case.id, self.closing()
+        book, case_id = self._book, self.case.id
         answer = confirm_finalise(self, book, tr("case closure"))
         if not answer.finalise:
             return False
@@ -384,17 +411,12 @@ class ClosureWizard(QWizard):
         def write() -> None:
             case = book.get(case_id).record  # the assessment may have changed it
             assert isinstance(case, Case)
-            book.save(closure, finalise=True)
-            remember_answer(book, answer)
-            level = closing.effective_level if closing else case.current_risk_level
-            book.save(
-                dataclasses.replace(
-                    case,
-                    status=CaseStatus.CLOSED,
-                    closed_on=closure.closed_on,
-                    current_risk_level=level,
-                )
-            )
+            # One transaction: the closure is never stored on a case left open.
+            book.save_together([(closure, True), (closed_case(case, closure, level), False)])
+            # The case is closed now: "don't ask again" not kept is no reason to say it was
+            # not (the question comes back next time, that is all).
+            with contextlib.suppress(SpokeError):
+                remember_answer(book, answer)
 
         def done(_none: None) -> None:
             self.saving = False

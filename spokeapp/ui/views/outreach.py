@@ -1,9 +1,13 @@
 """Group and professional work: awareness sessions with young people (counted, never named) and
-training or consultancy for professionals (counted by profession), newest first."""
+training or consultancy for professionals (counted by profession), newest first.
+
+The topic takes the table's spare width and no more: a long one (recorded before topics were
+limited) is cut short with "…" (whole in its tooltip), never widening the table past the page.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -30,6 +34,9 @@ from spokeapp.ui.widgets import heading, paragraph, rows_table
 
 tr = translator(__name__)
 
+#: The Topic column: it takes the width the others leave (its text cut short to fit).
+TOPIC_COLUMN: Final = 2
+
 
 def _load(book: Casebook) -> list[Any]:
     return [
@@ -52,7 +59,9 @@ class OutreachPage(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.table = rows_table(self.proxy, tr("Group and professional work"), self,
-                                lines=None, single=False, wrap=True, sortable=True)
+                                lines=None, single=False, wrap=True, sortable=True,
+                                stretch=TOPIC_COLUMN)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.group_button = QPushButton(tr("New group or &awareness session"), self)
         self.group_button.setAccessibleName(tr("New group or awareness session"))
         self.professional_button = QPushButton(tr("New &training or consultancy"), self)

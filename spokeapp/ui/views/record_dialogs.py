@@ -4,7 +4,12 @@ group or awareness work with young people (counted, never named), and training o
 for professionals (counted by profession).
 
 Each is an event: saving finalises it, so it is kept exactly as written. The day each happened
-is typed by the worker: no form fills in today for them (it is refused until typed).
+is typed by the worker: no form fills in today for them (it is refused until typed). Group work
+and work with professionals may be dated up to two years back (``present.dates.recent_work``:
+catching up on last year's paperwork fits; 1901 is refused, in words); their head counts go up
+to ``MAX_HEAD_COUNT`` and their topic to ``MAX_TOPIC_CHARS``, counted beside the field as it
+is typed. Each main button names what it saves ("Save group session"), and Tab goes down the
+form as it is drawn.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFormLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -30,6 +36,8 @@ from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import (
     CONSENT_GIVEN_BY_LABELS,
     CONSENT_METHOD_LABELS,
+    MAX_HEAD_COUNT,
+    MAX_TOPIC_CHARS,
     PROFESSION_LABELS,
     SHARE_WITH_LABELS,
     ActivityType,
@@ -47,8 +55,9 @@ from spokeapp.domain.records import (
     ShareWith,
     choice_label,
 )
-from spokeapp.i18n import translator
+from spokeapp.i18n import number, translator
 from spokeapp.present.consent import describe_consent, months_after, review_choices
+from spokeapp.present.dates import recent_work
 from spokeapp.present.labels import RAISED_TO, label
 from spokeapp.store.casebook import Casebook
 from spokeapp.ui.date_field import DateField
@@ -128,6 +137,67 @@ def _day_typed(today: date) -> DateField:
     return date_edit(None, today=today, past_only=True)
 
 
+def _recent_day_typed(today: date) -> DateField:
+    """Group work's or professionals' day: as :func:`_day_typed`, at most two years back."""
+    field = _day_typed(today)
+    field.set_earliest(recent_work(today))
+    return field
+
+
+def _head_count() -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(0, MAX_HEAD_COUNT)
+    spin.setGroupSeparatorShown(True)
+    return spin
+
+
+#: The topic's counter shows from this many characters (before that, only the limit).
+_COUNT_FROM: Final = MAX_TOPIC_CHARS * 3 // 4
+
+
+class _TopicCount(QLabel):
+    """Under a topic: its limit, then how many characters of it are typed, as it nears it
+    (the box takes no more than ``MAX_TOPIC_CHARS``: a pasted text is cut there, and the
+    counter says it is full)."""
+
+    def __init__(self, line: QLineEdit) -> None:
+        super().__init__(line.parentWidget())
+        self.line = line
+        line.setMaxLength(MAX_TOPIC_CHARS)
+        self.setWordWrap(True)
+        self.setAccessibleName(tr("Length of the topic"))
+        line.textChanged.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        count, most = len(self.line.text()), MAX_TOPIC_CHARS
+        if count >= most:
+            words = tr("{count} of {most} characters: the most a topic can have. Write the "
+                       "rest in the notes.").format(count=number(count), most=number(most))
+        elif count >= _COUNT_FROM:
+            words = tr("{count} of {most} characters.").format(count=number(count),
+                                                              most=number(most))
+        else:
+            words = tr("A few words, at most {most} characters.").format(most=number(most))
+        self.setText(words)
+        self.setEnabled(count >= most)  # muted as a hint is, until the box is full
+        self.line.setAccessibleDescription(words)
+
+
+def _topic(form: FieldForm) -> QLineEdit:
+    """The topic box, its limit and its count under it."""
+    line = QLineEdit()
+    form.add("topic", tr("&Topic"), line)
+    count = _TopicCount(line)
+    column = form.layout.itemAt(form.rows["topic"], QFormLayout.ItemRole.FieldRole)
+    placed = column.layout() if column is not None else None
+    if isinstance(placed, QVBoxLayout):
+        placed.insertWidget(1, count)  # right under the box, above its problem
+    else:
+        form.layout.addRow("", count)
+    return line
+
+
 class _EventDialog(RecordDialog):
     """A form whose one action stores the record as final."""
 
@@ -149,13 +219,32 @@ class _EventDialog(RecordDialog):
             watch(widget, self.changed)
         for widget in extra or []:
             watch(widget, self.changed)
-        order = [*self.form.inputs.values(), *(extra or []), self.cancel_button, self.save_button]
+        # Tab goes down the form as it is drawn: the extra fields (a box of counts, of
+        # agencies) where their box is, not after the last field under it.
+        fields = [*self.form.inputs.values(), *(extra or [])]
+        rows = {id(widget): self._row_of(widget) for widget in fields}
+        fields.sort(key=lambda widget: rows[id(widget)])  # stable: a box keeps its own order
+        order = [*fields, self.cancel_button, self.save_button]
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
         self.fit_to_screen(72)
         # Wide enough for the longest label and field side by side (no sideways scrolling).
         self.resize(max(self.width(), self.sizeHint().width()),
                     min(self.height(), self.sizeHint().height() + 40))
+
+    def _row_of(self, widget: QWidget) -> int:
+        """The row of the form ``widget`` is drawn in (a field's own, or its box's)."""
+        for name, field in self.form.inputs.items():
+            if field is widget:
+                return self.form.rows[name]
+        holder: QWidget | None = widget
+        while holder is not None and holder.parentWidget() is not self.form.widget:
+            holder = holder.parentWidget()
+        if holder is not None:
+            row, _role = self.form.layout.getWidgetPosition(holder)
+            if row >= 0:
+                return row
+        return self.form.layout.rowCount()
 
     def accept_shortcut(self) -> None:
         self.save()
@@ -389,20 +478,19 @@ class GroupSessionDialog(_EventDialog):
 
     def __init__(self, book: Casebook, *, today: date, parent: QWidget | None = None,
                  tasks: TaskRunner | None = None) -> None:
-        super().__init__(tr("Group or awareness session"), book, tr("&Save session"), parent,
-                         tasks)
+        super().__init__(tr("Group or awareness session"), book, tr("&Save group session"),
+                         parent, tasks)
         f = self.form
-        self.held_on = f.add("held_on", tr("&Date"), _day_typed(today))
+        self.held_on = f.add("held_on", tr("&Date"), _recent_day_typed(today))
         self.setting = f.add("setting", tr("&Where"), choice_box(
             _translated(GROUP_SETTINGS), blank=tr("Choose where"), required=True))
-        self.topic = f.add("topic", tr("&Topic"), QLineEdit())
-        reached = QSpinBox()
-        reached.setRange(0, 10_000)
+        self.topic = _topic(f)
         self.reached = f.add(
             "young_people_reached",
             tr("&Young people"),
-            reached,
-            hint=tr("A head count only: group work is never recorded by name."),
+            _head_count(),
+            hint=tr("A head count only: group work is never recorded by name. At most "
+                    "{most}.").format(most=number(MAX_HEAD_COUNT)),
         )
         self.notes = f.add("notes", tr("&Notes"), text_box(3))
         self.finish_setup()
@@ -430,21 +518,22 @@ class ProfessionalActivityDialog(_EventDialog):
 
     def __init__(self, book: Casebook, *, today: date, parent: QWidget | None = None,
                  tasks: TaskRunner | None = None) -> None:
-        super().__init__(tr("Work with professionals"), book, tr("&Save"), parent, tasks)
+        super().__init__(tr("Work with professionals"), book,
+                         tr("&Save work with professionals"), parent, tasks)
         f = self.form
-        self.held_on = f.add("held_on", tr("&Date"), _day_typed(today))
+        self.held_on = f.add("held_on", tr("&Date"), _recent_day_typed(today))
         self.activity_type = f.add("activity_type", tr("&Kind of work"), choice_box(
             _translated(ACTIVITY_TYPES), blank=tr("Choose the kind of work"), required=True))
-        self.topic = f.add("topic", tr("&Topic"), QLineEdit())
-        box = QGroupBox(tr("Attendees by profession"), self)
+        self.topic = _topic(f)
+        box = QGroupBox(tr("Attendees by profession (at most {most} in all)").format(
+            most=number(MAX_HEAD_COUNT)), self)
         box.setAccessibleName(tr("Attendees by profession"))
         professions = {p: choice_label(PROFESSION_LABELS, p) for p in PROFESSION_LABELS}
         counts = FieldForm(box, {p.value: tr("{profession} attendees").format(profession=w)
                                  for p, w in professions.items()})
         self.counts: dict[Profession, QSpinBox] = {}
         for profession, words in professions.items():
-            spin = QSpinBox()
-            spin.setRange(0, 1000)
+            spin = _head_count()
             counts.add(profession.value, words, spin)
             self.counts[profession] = spin
         QVBoxLayout(box).addWidget(counts.widget)

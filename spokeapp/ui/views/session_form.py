@@ -6,6 +6,11 @@ A draft that already passes the session rules is also stored as a draft ``Sessio
 one that does not yet (say, nothing written under "What was discussed") is kept as a form
 snapshot in the casebook's settings. "Finalise" checks every rule at once, names each field
 at fault, and after that the session can no longer be changed (corrections are amendments).
+
+"When" takes nothing after now, nor a day before the chosen young person's case was opened
+("When is before this case was opened on 23 Sep 2026.", beside the field as soon as it is
+left, and when finalising): a session belongs to its case, and one dated before it (1990 for
+2025) was finalised as it stood. The opening days come with the caseload rows.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import itertools
 import json
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any, Final
 
@@ -43,6 +48,7 @@ from spokeapp.domain.records import (
     VenueType,
 )
 from spokeapp.i18n import clock, translator
+from spokeapp.present.dates import case_opened
 from spokeapp.present.labels import CHOSEN_BY, CONTACT_TYPES, MEET_AGAIN, VENUE_TYPES, label
 from spokeapp.store.casebook import Casebook, CaseloadRow
 from spokeapp.ui.date_field import DateField
@@ -143,6 +149,8 @@ class SessionForm(QWidget):
         self._draft_guard = threading.Lock()
         self._draft_generation = 0
         self._autosaving = False
+        #: Each open case's opening day (a session cannot be before it), from ``set_cases``.
+        self._opened: dict[str, date] = {}
 
         self.case_box = QComboBox(self)
         #: Typed ("yesterday 16:30"), its meaning shown in words beside it. Empty until the
@@ -242,6 +250,7 @@ class SessionForm(QWidget):
         submit_shortcut(self, self.finalise)
         for widget in self.inputs.values():
             self._watch(widget)
+        self.case_box.currentIndexChanged.connect(self._case_chosen)
         self.autosave = QTimer(self)
         self.autosave.setInterval(AUTOSAVE_MS)
         self.autosave.timeout.connect(self._autosave)
@@ -262,6 +271,11 @@ class SessionForm(QWidget):
         if not self._loading:
             self._dirty = True
 
+    def _case_chosen(self, *_args: object) -> None:
+        """"When" takes no day before the chosen case was opened."""
+        opened = self._opened.get(self.case_box.currentData() or "")
+        self.when.set_earliest(case_opened(opened) if opened is not None else None)
+
     # ------------------------------------------------------------------ cases
     def set_cases(self, rows: Sequence[CaseloadRow], *, hide_names: bool = False) -> None:
         """Fill the young person list (open cases) and bring back any saved draft."""
@@ -269,12 +283,15 @@ class SessionForm(QWidget):
         self._loading = True
         self.case_box.clear()
         self.case_box.addItem(tr("Choose a young person…"), None)
+        self._opened = {row.case_id: row.opened_on for row in rows
+                        if row.status == "open" and row.opened_on is not None}
         for row in rows:
             if row.status != "open":
                 continue
             text = row.reference if hide_names or not row.name else f"{row.reference}  {row.name}"
             self.case_box.addItem(text, row.case_id)
         select(self.case_box, selected)
+        self._case_chosen()
         self._loading = False
         if not self._draft_checked:
             self._draft_checked = True

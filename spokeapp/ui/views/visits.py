@@ -409,6 +409,8 @@ class StartVisitForm(QWidget):
         self.form.clear()
         plan = self.plan()
         problems = self.form.date_problems()
+        if not plan.mobile_number:  # left empty: needed, not "must be a mobile number"
+            problems.append(Problem("mobile_number", tr("is required")))
         try:
             plan.validate()
         except ValidationError as exc:

@@ -511,6 +511,36 @@ def test_caseload_shows_reference_name_risk_and_last_final_contact(book: Caseboo
     assert second.last_contact is None and second.last_assessed is None
 
 
+def test_caseload_rows_carry_the_day_the_case_was_opened(book: Casebook) -> None:
+    _yp, _ref, cs = seeded_case(book)
+    (row,) = book.caseload()
+    assert row.opened_on == cs.opened_on == date(2026, 1, 10)
+
+
+def test_records_saved_together_are_stored_all_or_none(book: Casebook) -> None:
+    """A closure and its case marked closed: the closure was stored final, then the case was
+    refused, leaving a final closure on an open case that no second try could replace."""
+    yp, ref, cs = seeded_case(book)
+    first = session(cs.id)
+    refused = case(yp, ref, id=cs.id, status=CaseStatus.CLOSED, closed_on=date(2025, 1, 1))
+    with pytest.raises(ValidationError, match="closed_on"):
+        book.save_together([(first, True), (refused, False)])
+    assert _ids(book, kind="session") == set()
+    assert book.get(cs.id).record.status is CaseStatus.OPEN
+
+    final = session(cs.id)
+    book.save(final, finalise=True)
+    with pytest.raises(RecordIsFinal):  # refused by the casebook on the way: rolled back
+        book.save_together([(first, True), (final, True)])
+    assert _ids(book, kind="session") == {final.id}
+
+    closed = case(yp, ref, id=cs.id, status=CaseStatus.CLOSED, closed_on=date(2026, 3, 1))
+    stored = book.save_together([(first, True), (closed, False)])
+    assert [s.state for s in stored] == ["final", "header"]
+    assert book.get(first.id).state == "final"
+    assert book.get(cs.id).record.status is CaseStatus.CLOSED
+
+
 def test_caseload_shows_a_closed_case_as_closed(book: Casebook) -> None:
     yp, ref, cs = seeded_case(book)
     book.save(case(yp, ref, id=cs.id, status=CaseStatus.CLOSED, closed_on=date(2026, 3, 1)))

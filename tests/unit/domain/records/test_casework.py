@@ -13,6 +13,8 @@ from spokeapp.domain.records import (
     CLOSURE_REASON_CHOICES,
     CLOSURE_REASON_LABELS,
     CLOSURE_REASON_SHORT_LABELS,
+    MAX_HEAD_COUNT,
+    MAX_TOPIC_CHARS,
     OUTCOME_EXPLAINED,
     OUTCOME_LABELS,
     OUTCOME_SHORT_LABELS,
@@ -287,10 +289,38 @@ def test_professional_activity_counts_attendees_by_profession() -> None:
     }
     negative = ((Profession.HEALTH, 5), (Profession.POLICE, -1))
     assert messages_of(activity(attendees_by_profession=negative)) == [
-        "attendees_by_profession: counts cannot be negative"
+        "attendees_by_profession: cannot be a negative number"
     ]
     twice = ((Profession.HEALTH, 5), (Profession.HEALTH, 1))
     assert problems_of(activity(attendees_by_profession=twice)) == {"attendees_by_profession"}
+
+
+def test_an_activity_s_problems_read_after_the_field_s_name() -> None:
+    """Shown as "{field} {problem}.", "count at least one attendee" read "Attendees count at
+    least one attendee."."""
+    assert messages_of(activity(attendees_by_profession=((Profession.HEALTH, 0),))) == [
+        "attendees_by_profession: must be at least 1: type how many came from each profession"
+    ]
+    twice = ((Profession.HEALTH, 5), (Profession.HEALTH, 1))
+    assert messages_of(activity(attendees_by_profession=twice)) == [
+        "attendees_by_profession: must give each profession only once"
+    ]
+
+
+def test_group_work_has_a_topic_of_a_few_words_and_a_head_count_that_could_be_real() -> None:
+    """A 3,000-character topic and 10,000 young people were finalised."""
+    assert problems_of(group_session(topic="T" * (MAX_TOPIC_CHARS + 1))) == {"topic"}
+    group_session(topic="T" * MAX_TOPIC_CHARS).validate()
+    assert messages_of(group_session(young_people_reached=10_000)) == [
+        "young_people_reached: must be at most 1,000: record a bigger event as its separate "
+        "sessions"
+    ]
+    group_session(young_people_reached=MAX_HEAD_COUNT).validate()
+    assert problems_of(activity(topic="T" * 3000)) == {"topic"}
+    many = ((Profession.HEALTH, 600), (Profession.POLICE, 401))
+    assert problems_of(activity(attendees_by_profession=many)) == {"attendees_by_profession"}
+    activity(attendees_by_profession=((Profession.HEALTH, 600), (Profession.POLICE, 400))
+             ).validate()
 
 
 def test_professional_activity_refuses_unknown_profession_on_load() -> None:
