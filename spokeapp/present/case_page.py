@@ -1,11 +1,13 @@
 """What the case page shows, read in one go: the case, the young person, the referral and every
 record of the case, with the review interval chosen for it and which records have not reached
 the hub yet. ``load_case`` runs off the GUI thread; reading a case is audited as a view of it
-(``Casebook.view_case``). Also the plain-words helpers the page's timeline uses.
+(``Casebook.view_case``). Also the plain-words helpers the page's timeline uses, and
+:func:`without_names` for the worker's own words while names are hidden.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Final
@@ -83,3 +85,28 @@ def first_line(text: str, limit: int = 90) -> str:
     """The text on one line, cut to ``limit`` characters with an ellipsis."""
     line = " ".join(text.split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def without_names(text: str, person: YoungPerson | None) -> str:
+    """``text`` with the young person's name replaced by their reference, for showing what a
+    worker wrote while names are hidden (View > Hide names): their full name and the name
+    they like to be called, in any case when of several words, and each word of either
+    ("Birch", "Mary-Jane", "Jane") as names are written, with a capital ("birch trees" stay).
+    Nothing else of the text changes."""
+    if person is None or not text:
+        return text
+    names = {" ".join(n.split()) for n in (person.name, person.preferred_name or "")} - {""}
+    words = {word for name in names for word in name.split()}  # "Mary-Jane", then "Jane"
+    parts = {part for word in words for part in (word, *word.split("-")) if len(part) >= 2}
+    whole = {name for name in names if " " in name}
+    if not whole and not parts:
+        return text
+
+    def either(names: set[str]) -> str:
+        return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+    # One pass, whole names first: the reference put in is never matched again.
+    choices = [*([f"(?i:{either(whole)})"] if whole else []), *([either(parts)] if parts else [])]
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(choices) + r")(?!\w)")
+    reference = person.reference
+    return pattern.sub(lambda _match: reference, text)

@@ -28,7 +28,7 @@ tr = translator(__name__)
 
 __all__ = [
     "HEADERS", "NOT_ASSESSED", "NO_CONTACT", "RISK_ORDER", "Column", "contact_text", "header",
-    "headers", "review_due", "review_text", "risk_text", "status_text",
+    "headers", "nothing_shown", "review_due", "review_text", "risk_text", "status_text",
 ]
 
 NOT_ASSESSED: Final = tr.noop("Not assessed")
@@ -112,3 +112,28 @@ def contact_text(when: datetime | None) -> str:
         return tr(NO_CONTACT)
     local = when.astimezone() if when.tzinfo else when
     return format_day(local.date())
+
+
+def nothing_shown(typed: str, showing: str, *, left_out: int) -> str:
+    """What the caseload says when it has cases but the table shows none: what was typed in
+    Filter matched nothing, or the choice in Show (``showing``: its words, "Open cases")
+    leaves every case out. ``left_out``: how many cases the filter matches (every case, with
+    nothing typed) that Show leaves out, so the worker knows where they are."""
+    typed = " ".join(typed.split())
+    if typed and not left_out:
+        return tr("No cases match \u201c{typed}\u201d, open or closed. Check the spelling, or "
+                  "clear the filter.").format(typed=typed)
+    first = (tr("No cases match \u201c{typed}\u201d in Show: {showing}.") if typed
+             else tr("No cases in Show: {showing}.")).format(typed=typed, showing=showing)
+    if not left_out:
+        return first
+    more = tr.plural(
+        left_out,
+        "{n} case that is not shown matches: choose All cases in Show to see it.",
+        "{n} cases that are not shown match: choose All cases in Show to see them.",
+    ) if typed else tr.plural(
+        left_out,
+        "{n} case is not shown: choose All cases in Show to see it.",
+        "{n} cases are not shown: choose All cases in Show to see them.",
+    )
+    return f"{first} {more}"

@@ -83,10 +83,20 @@ def _given_on(stored: StoredRecord) -> date:
     return stored.record.given_on
 
 
-def _who(consent: Consent) -> str:
-    if consent.given_by is ConsentGivenBy.PARENT_OR_CARER and consent.carer_relationship:
+def _who(consent: Consent, *, hide_names: bool) -> str:
+    """Who gave it: their name (and relationship); with names hidden, who they are without a
+    name ("the young person", "a parent or carer (mother)"): a parent's name is theirs too."""
+    relationship = consent.carer_relationship.strip().lower()
+    carer = consent.given_by is ConsentGivenBy.PARENT_OR_CARER
+    if hide_names:
+        if not carer:
+            return tr("the young person")
+        if relationship:
+            return tr("a parent or carer ({relationship})").format(relationship=relationship)
+        return tr("a parent or carer")
+    if carer and relationship:
         return tr("{name} ({relationship})").format(
-            name=consent.given_by_name, relationship=consent.carer_relationship.strip().lower())
+            name=consent.given_by_name, relationship=relationship)
     return consent.given_by_name
 
 
@@ -100,20 +110,26 @@ def _agencies(agencies: Iterable[ShareWith]) -> str:
     return ", ".join(choice_label(SHARE_WITH_LABELS, a) for a in agencies)
 
 
-def consent_words(records: Iterable[StoredRecord], today: date) -> ConsentWords:
+def consent_words(
+    records: Iterable[StoredRecord], today: date, *, hide_names: bool = False
+) -> ConsentWords:
     """The current consent of a case in words, with its review due (or overdue) day."""
-    return describe_consent(current_consent(records), today)
+    return describe_consent(current_consent(records), today, hide_names=hide_names)
 
 
-def describe_consent(consent: Consent | None, today: date) -> ConsentWords:
-    """One consent (or none) in words, as :func:`consent_words` gives a case's current one."""
+def describe_consent(
+    consent: Consent | None, today: date, *, hide_names: bool = False
+) -> ConsentWords:
+    """One consent (or none) in words, as :func:`consent_words` gives a case's current one.
+    ``hide_names`` (View > Hide names): who gave it is said without their name."""
     if consent is None:
         return ConsentWords(tr(NO_CONSENT))
     when = day(consent.given_on)
     if consent.withdrawn:
         return ConsentWords(
             tr("Withdrawn by {who} on {day} ({how}). Nothing is shared without another lawful "
-               "basis.").format(who=_who(consent), day=when, how=_how(consent)),
+               "basis.").format(
+                who=_who(consent, hide_names=hide_names), day=when, how=_how(consent)),
             consent=consent,
         )
     agreed = [a for a in ShareWith if a in consent.share_with]
@@ -126,7 +142,7 @@ def describe_consent(consent: Consent | None, today: date) -> ConsentWords:
     else:
         shared = _agencies(agreed)
     text = tr("{shared}. Given by {who} on {day} ({how}).").format(
-        shared=shared, who=_who(consent), day=when, how=_how(consent))
+        shared=shared, who=_who(consent, hide_names=hide_names), day=when, how=_how(consent))
     overdue = False
     if consent.review_on is not None:
         overdue = consent.review_on < today

@@ -41,7 +41,7 @@ from spokeapp.ui.date_field import DateField
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.text_limit import attach as attach_limit
-from spokeapp.ui.widgets import Message, close_and_save, submit_shortcut
+from spokeapp.ui.widgets import Hint, Message, close_and_save, submit_shortcut
 
 tr = translator(__name__)
 
@@ -278,6 +278,9 @@ class FieldForm:
         self._unplaced: list[str] = []
         self._summary: Message | None = None
         self._action = ""
+        #: What the summary says first, asked afresh at each count ("" for nothing): the risk
+        #: form's questions still unanswered, which belong to no one field.
+        self.lead: Callable[[], str] = lambda: ""
 
     def add(self, name: str, mnemonic: str, widget: QWidget, *, hint: str = "") -> QWidget:
         """Add a field; ``mnemonic`` is the label with ``&`` before its Alt+letter."""
@@ -297,9 +300,7 @@ class FieldForm:
         column.setSpacing(2)
         column.addWidget(widget)
         if hint:
-            note = QLabel(hint, self.widget)
-            note.setWordWrap(True)
-            note.setEnabled(False)  # drawn muted by the style, in light and dark alike
+            note = Hint(hint, self.widget)  # muted, yet 4.5:1 against the window
             # Right under its field: a dialog's spare height went to the hint, which drew
             # its words in the middle of it, a gap away from the field they are about.
             note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -397,14 +398,24 @@ class FieldForm:
             if isinstance(scroll, QScrollArea):
                 scroll.ensureWidgetVisible(first)
 
+    def recount(self) -> None:
+        """Say again what is still wrong in the summary, no more (after a change the form
+        itself made, such as a row hidden with its problem)."""
+        self._show_summary()
+
     def _show_summary(self) -> None:
         summary = self._summary
         if summary is None:
             return
         lines = [text for _field, text in self._shown] + self._unplaced
+        lead = self.lead()
         if not lines:
-            summary.clear_message()
-            summary.setAccessibleDescription("")
+            if lead:
+                summary.show_error(lead)
+                summary.setAccessibleDescription(lead)
+            else:
+                summary.clear_message()
+                summary.setAccessibleDescription("")
             return
         names = [self._label(field) for field, _text in self._shown]
         count = len(lines)
@@ -418,8 +429,8 @@ class FieldForm:
                              "Please fix {n} things before {action}.").format(action=self._action)
         if self._unplaced:
             text = " ".join([text, *self._unplaced])
-        summary.show_error(text)
-        summary.setAccessibleDescription("\n".join(lines))
+        summary.show_error(" ".join([lead, text]) if lead else text)
+        summary.setAccessibleDescription("\n".join([lead, *lines] if lead else lines))
 
     def _label(self, field: str) -> str:
         return self.labels.get(field, field.replace("_", " ").capitalize())

@@ -48,7 +48,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPainter, QPalette
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPainter, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -124,6 +124,11 @@ PAGES = (
 TODAY, CASELOAD, SESSION, CASE, REFERRALS, OUTREACH, VISITS, SETTINGS, SYNC = range(len(PAGES))
 REPORTS = len(PAGES)  # the tenth page, for everyone (Ctrl+0)
 SHORTCUT_ROLE = Qt.ItemDataRole.UserRole + 10
+#: The window opens this many average characters wide.
+OPENING_WIDTH_CHARS: Final = 150
+#: Maximised narrower than this (a small screen's, where the window opens maximised), the page
+#: list gives the page its shortcuts' room: they are in the Go menu and each entry's tooltip.
+NARROW_MAXIMISED: Final = 1280
 HIDE_NAMES_SETTING = "hide_names"
 BOARD_TITLE = tr.noop("Lone working")  # the page itself is headed "Lone-working board"
 BOARD_KEYS = "Ctrl+Shift+B"
@@ -209,7 +214,10 @@ def _offline_is_fine(error: BaseException) -> None:
 
 
 class _NavDelegate(QStyledItemDelegate):
-    """Draws each page's keyboard shortcut, muted, at the right of the navigation item."""
+    """Draws each page's keyboard shortcut, muted, at the right of the navigation item
+    (``keys_shown``: not in a narrow window, where the list keeps to the titles)."""
+
+    keys_shown = True
 
     def paint(
         self,
@@ -219,7 +227,7 @@ class _NavDelegate(QStyledItemDelegate):
     ) -> None:
         super().paint(painter, option, index)
         shortcut = index.data(SHORTCUT_ROLE)
-        if not shortcut:
+        if not shortcut or not self.keys_shown:
             return
         painter.save()
         selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
@@ -238,7 +246,8 @@ class _NavDelegate(QStyledItemDelegate):
     ) -> QSize:
         size = super().sizeHint(option, index)
         metrics = option.fontMetrics  # type: ignore[attr-defined]
-        extra = metrics.horizontalAdvance(str(index.data(SHORTCUT_ROLE) or "")) + metrics.height()
+        keys = str(index.data(SHORTCUT_ROLE) or "") if self.keys_shown else ""
+        extra = metrics.horizontalAdvance(keys) + metrics.height() if keys else 0
         return QSize(size.width() + extra, max(size.height(), round(metrics.height() * 1.8)))
 
 
@@ -392,15 +401,19 @@ class MainWindow(QMainWindow):
             self._tasks.submit(lambda: read_today(book, visits=True), self._first_read,
                                self._load_failed, owner=self)
         self.setWindowTitle(tr("Spoke"))
+        self._nav_delegate: _NavDelegate | None = None  # the page list's, once made
+        self._nav_widths = (0, 0)  # the page list's: titles only, titles and shortcuts
         metrics = self.fontMetrics()
-        self.resize(metrics.averageCharWidth() * 150, metrics.lineSpacing() * 40)
+        self.resize(metrics.averageCharWidth() * OPENING_WIDTH_CHARS, metrics.lineSpacing() * 40)
 
         self.caseload_model = CaseloadModel(self)
         self.today = TodayPage(book, tasks, self)
 
         self.nav = QListWidget(self)
         self.nav.setAccessibleName(tr("Pages"))
-        self.nav.setItemDelegate(_NavDelegate(self.nav))
+        self._nav_delegate = _NavDelegate(self.nav)
+        self.nav.setItemDelegate(self._nav_delegate)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.pages = QStackedWidget(self)
         self.page_actions: list[QAction] = []
         self.go_menu = go_menu = self.menuBar().addMenu(tr("&Go"))
@@ -487,7 +500,14 @@ class MainWindow(QMainWindow):
         self.today.open_sync.connect(self.show_sync_page)
         self.today.open_held.connect(self.show_held_records)
         self.today.supervisor_comments.open_case.connect(self.open_case)
+        # Tab: the page list, the page shown, then the status bar's buttons (the board's, then
+        # Lock now, which has Ctrl+L) and round to the page list. Widgets made later join the
+        # chain just before the window itself, which is between the page list and these
+        # buttons, so the later pages keep this order too.
+        QWidget.setTabOrder(self.board_button, self.lock_button)
+        QWidget.setTabOrder(self.lock_button, self.nav)
         QWidget.setTabOrder(self.nav, self.pages)
+        self._fit_nav()
         self.show_page(TODAY)
         if not today_first:
             self.finish_building()
@@ -813,17 +833,42 @@ class MainWindow(QMainWindow):
         placeholder.deleteLater()
 
     def _fit_nav(self) -> None:
-        """Wide enough for the longest title and its shortcut, at any scaling."""
+        """Wide enough for the longest title and its shortcut, at any scaling; maximised on
+        a small screen (``NARROW_MAXIMISED``), for the longest title."""
         metrics = self.nav.fontMetrics()
-        widest = 0
+        widest = titles = 0
         for row in range(self.nav.count()):
             item = self.nav.item(row)
             keys = str(item.data(SHORTCUT_ROLE) or "")
             # Room for the board's waiting count, "(12)" (the board's row, by its page).
             board = self._board is not None and row == self.pages.indexOf(self._board)
             text = _board_title(99) if board else item.text()
+            titles = max(titles, metrics.horizontalAdvance(text))
             widest = max(widest, metrics.horizontalAdvance(text) + metrics.horizontalAdvance(keys))
-        self.nav.setFixedWidth(widest + 4 * metrics.height())
+        self._nav_widths = (titles + 2 * metrics.height(), widest + 4 * metrics.height())
+        self._size_nav()
+
+    def _size_nav(self) -> None:
+        delegate = self._nav_delegate
+        if delegate is None:
+            return
+        filling = self.windowState() & (
+            Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen)
+        roomy = not filling or self.width() >= NARROW_MAXIMISED
+        titles, whole = self._nav_widths
+        if delegate.keys_shown != roomy:
+            delegate.keys_shown = roomy
+            self.nav.doItemsLayout()
+        self.nav.setFixedWidth(whole if roomy else titles)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._size_nav()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.WindowStateChange:
+            self._size_nav()  # maximised or not, at the same size
 
     def _add_audit_if_overseer(self, _status: object = None) -> None:
         """Supervisors and admins get the Audit page (Ctrl+Shift+U) once enrolled as one;

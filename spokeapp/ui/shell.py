@@ -65,6 +65,10 @@ WINDOW_SETTING: Final = "window.geometry"
 SCREEN_SHARE: Final = 0.8
 #: At least this much of a restored window must be on a screen (a title bar to drag it by).
 _VISIBLE_ENOUGH: Final = 100
+#: A first start on a screen whose available area is narrower or shorter than this opens
+#: maximised (a 1366x768 or 1024x600 laptop): 80% of it left the case page's timeline
+#: unreadable.
+SMALL_SCREEN: Final = (1280, 800)
 
 
 @dataclass(frozen=True)
@@ -144,18 +148,21 @@ def place_window(
     """Where to open the main window, given the screens' available areas now.
 
     A first start (``saved`` None): 80% of the primary screen's available area (at least
-    the minimum size), centred. Otherwise the saved rectangle, made to fit: on the screen it
-    overlaps most, shrunk to that screen and moved fully onto it; a window no screen shows
-    enough of (a monitor unplugged, a resolution lowered) keeps its size where it can and is
-    centred on the primary screen. The maximised flag is kept either way. Rectangles are
-    the window's inside; ``frame`` (left, top, right, bottom) is the title bar and borders
-    the window manager adds around it, which must stay on the screen too.
+    the minimum size), centred; maximised on a small screen (:data:`SMALL_SCREEN`), that
+    rectangle kept for when the worker restores it. Otherwise the saved rectangle, made to
+    fit: on the screen it overlaps most, shrunk to that screen and moved fully onto it; a
+    window no screen shows enough of (a monitor unplugged, a resolution lowered) keeps its
+    size where it can and is centred on the primary screen. The maximised flag is kept
+    either way. Rectangles are the window's inside; ``frame`` (left, top, right, bottom) is
+    the title bar and borders the window manager adds around it, which must stay on the
+    screen too.
     """
+    small = primary.width < SMALL_SCREEN[0] or primary.height < SMALL_SCREEN[1]
     screens = [_inset(screen, frame) for screen in screens]
     primary = _inset(primary, frame)
     if saved is None:
         wanted = (round(primary.width * SCREEN_SHARE), round(primary.height * SCREEN_SHARE))
-        return Placement(_centred(_fit_into(wanted, primary, minimum), primary))
+        return Placement(_centred(_fit_into(wanted, primary, minimum), primary), small)
     rect = saved.rect
     best = max(screens, key=rect.overlap, default=primary)
     visible = rect.overlap(best)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
-from PySide6.QtGui import QFont, QFontDatabase, QKeySequence, QPalette, QShortcut
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QFrame,
     QHBoxLayout,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QMainWindow,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from spokeapp.i18n import translator
+from spokeapp.present.contrast import TEXT_MIN, contrast_ratio
 from spokeapp.present.passphrase import Strength, passphrase_strength
 
 tr = translator(__name__)
@@ -101,13 +104,18 @@ def rows_table(
     alternating: bool = False,
     resize: QHeaderView.ResizeMode = QHeaderView.ResizeMode.ResizeToContents,
     stretch: int | None = None,
+    share: float = 0.0,
+    whole: Sequence[int] = (),
     on_activated: Callable[[QModelIndex], object] | None = None,
 ) -> QTableView:
     """The one way a page sets up a read-only table: whole rows selected (one at a time unless
     ``single`` is off), Tab leaves the table, no row numbers, columns ``resize`` (fit their
     contents) with the last (or column ``stretch``) taking the rest, ``name`` read by screen
-    readers, at least ``lines`` rows high. ``sortable``: clicking a header sorts (behind a
-    proxy sorting on ``SORT_ROLE``). ``on_activated``: Enter or a double click on a row."""
+    readers, at least ``lines`` rows high. ``share``: the ``stretch`` column keeps at least
+    this part of the table's width, the others narrowed (widest first) to leave it, but for
+    the ``whole`` columns (a date cut short is no date). ``sortable``: clicking a header
+    sorts (behind a proxy sorting on ``SORT_ROLE``). ``on_activated``: Enter or a double
+    click on a row."""
     table = QTableView(parent)
     table.setModel(model)
     table.setAccessibleName(name)
@@ -125,11 +133,78 @@ def rows_table(
         header.setStretchLastSection(True)
     else:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        if share > 0:
+            _KeepShare(table, stretch, share, whole)
     if lines is not None:
         table.setMinimumHeight(table.fontMetrics().lineSpacing() * lines)
     if on_activated is not None:
         table.activated.connect(on_activated)
     return table
+
+
+def capped(widths: Sequence[int], room: int) -> int:
+    """The largest width no column may pass so that ``widths`` fit in ``room``: the widest
+    give way first, the narrow ones keep theirs (no cap: the widest width)."""
+    left = room
+    ordered = sorted(widths)
+    for at, width in enumerate(ordered):
+        others = len(ordered) - at
+        if width * others > left:
+            return max(0, left // others)
+        left -= width
+    return ordered[-1] if ordered else 0
+
+
+class _KeepShare(QObject):
+    """Keeps a table's stretching column at least ``share`` of the table's width (the case
+    page's Summary was 26 px wide beside three columns fitted to their contents): the other
+    columns fit their contents while there is room, and when there is not the widest give
+    way first, their words cut short (the row's tooltip and the detail have them whole);
+    the ``whole`` columns keep their width while they leave the share its room."""
+
+    def __init__(self, table: QTableView, column: int, share: float,
+                 whole: Sequence[int] = ()) -> None:
+        super().__init__(table)
+        self._table, self._column, self._share = table, column, share
+        self._whole = tuple(whole)
+        self._fitting = False
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        model = table.model()
+        model.modelReset.connect(self.fit)
+        model.layoutChanged.connect(self.fit)
+        model.rowsInserted.connect(self.fit)
+        model.dataChanged.connect(self.fit)
+        table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def fit(self, *_args: object) -> None:
+        if self._fitting:  # a resize while fitting (a scroll bar came or went)
+            return
+        self._fitting = True
+        try:
+            table, header = self._table, self._table.horizontalHeader()
+            others = [c for c in range(header.count())
+                      if c != self._column and not header.isSectionHidden(c)]
+            wanted = {c: max(table.sizeHintForColumn(c), header.sectionSizeHint(c))
+                      for c in others}
+            width = table.viewport().width()
+            room = width - round(width * self._share)
+            kept = {c: wanted[c] for c in others if c in self._whole}
+            if sum(kept.values()) > room // 2:  # too narrow to keep them whole as well
+                kept = {}
+            cap = capped([wanted[c] for c in others if c not in kept],
+                         room - sum(kept.values()))
+            for column in others:
+                size = wanted[column] if column in kept else min(wanted[column], cap)
+                header.resizeSection(column, max(header.minimumSectionSize(), size))
+        finally:
+            self._fitting = False
 
 
 def scrolled_layout(page: QWidget, name: str = "") -> QVBoxLayout:
@@ -228,6 +303,58 @@ def is_dark(widget: QWidget) -> bool:
     return widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
+def muted(text: QColor, background: QColor, least: float = TEXT_MIN) -> QColor:
+    """``text`` blended toward ``background`` (a quieter colour for hints), but no further
+    than keeps ``least`` contrast against it (WCAG AA for text: 4.5:1), in light and dark
+    palettes alike."""
+    def mix(share: float) -> QColor:
+        return QColor.fromRgbF(*(
+            t + (b - t) * share for t, b in (
+                (text.redF(), background.redF()),
+                (text.greenF(), background.greenF()),
+                (text.blueF(), background.blueF()),
+            )))
+
+    back = background.name()
+    for step in range(9, -1, -1):  # 45% of the way to the background, then less
+        colour = mix(step * 0.05)
+        if contrast_ratio(colour.name(), back) >= least:
+            return colour
+    return QColor(text)
+
+
+class Hint(QLabel):
+    """Words under a field about what to type: muted, but 4.5:1 against the window in light
+    and dark palettes (a disabled label's grey was 1.6:1), and enabled, so that a screen
+    reader does not call it unavailable."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        self._muting = False
+        self._mute()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and not self._muting:
+            self._mute()  # dark mode switched on or off while it shows
+
+    def _mute(self) -> None:
+        """The colour from the palette around it (its own holds the muted one already)."""
+        parent = self.parentWidget()
+        around = parent.palette() if parent is not None else QApplication.palette(self)
+        colour = muted(around.color(QPalette.ColorRole.WindowText),
+                       around.color(QPalette.ColorRole.Window))
+        palette = self.palette()
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            palette.setColor(group, QPalette.ColorRole.WindowText, colour)
+        self._muting = True
+        try:
+            self.setPalette(palette)
+        finally:
+            self._muting = False
+
+
 class Message(QLabel):
     """An inline message under a form: hidden when empty; errors are bold and red-ish in both
     light and dark mode, and always say in words what to do (colour is never the only cue)."""
@@ -283,8 +410,15 @@ def show_typing_box(parent: QWidget, *fields: PassphraseEdit) -> QCheckBox:
 
 
 def grow_to_fit(window: QWidget) -> None:
-    """Make a small window taller if wrapped text no longer fits (Qt does not do this for a
-    top-level window by itself); never shrinks it, so nothing jumps under the pointer."""
+    """Make a small window (unlocking, first run, a dialog) taller if wrapped text no longer
+    fits (Qt does not do this for a top-level window by itself); never shrinks it, so nothing
+    jumps under the pointer. Never past the screen's free area, title bar included (moved up
+    if it would run off the bottom), and never the main window, maximised or not: its pages
+    scroll, and growing it put the status bar and Lock now below a small screen."""
+    if isinstance(window, QMainWindow) or window.windowState() & (
+        Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen
+    ):
+        return
     layout = window.layout()
     if layout is None:
         return
@@ -293,8 +427,18 @@ def grow_to_fit(window: QWidget) -> None:
         needed = window.heightForWidth(window.width())
     else:
         needed = window.sizeHint().height()
-    if needed > window.height():
-        window.resize(window.width(), needed)
+    screen = window.screen()
+    area = screen.availableGeometry() if screen is not None else None
+    frame = window.frameGeometry().height() - window.height()  # the title bar and borders
+    if area is not None:
+        needed = min(needed, area.height() - frame)
+    if needed <= window.height():
+        return
+    window.resize(window.width(), needed)
+    if area is not None and window.isVisible():
+        below = window.frameGeometry().bottom() - area.bottom()
+        if below > 0:
+            window.move(window.x(), max(area.top(), window.y() - below))
 
 
 def fit_pages(stack: QStackedWidget) -> None:

@@ -109,3 +109,47 @@ def test_notes_found_get_room_to_be_read(
     page.search_now()
     assert page.hits.isHidden()
     assert page.table.height() > page.height() * 2 // 3
+
+
+def test_a_filter_that_shows_nothing_says_so_and_where_the_other_cases_are(
+    qtbot: Any, make_shell: Any, seeded: str, profile: Path
+) -> None:
+    """Filtered to nothing the caseload was a blank table: nothing said no case matched, nor
+    that Show: Open cases was leaving the closed case out."""
+    import dataclasses
+    from datetime import date
+
+    from spokeapp.domain.records import Case, CaseStatus
+
+    with Casebook.open(profile, PASSPHRASE) as book:
+        beta = next(s.record for s in book.records("case")
+                    if isinstance(s.record, Case)
+                    and s.record.id == book.caseload()[1].case_id)
+        book.save(dataclasses.replace(beta, status=CaseStatus.CLOSED,
+                                      closed_on=date(2025, 3, 1)))
+    shell = make_shell()
+    unlock(qtbot, shell)
+    page = shell.main_window.caseload
+    shell.main_window.page_actions[1].trigger()
+    assert page.empty_label.isHidden()
+
+    qtbot.keyClicks(page.filter_edit, "zzzz")
+    assert page.proxy.rowCount() == 0
+    assert page.empty_label.isVisible()
+    assert page.empty_label.text() == (
+        "No cases match \u201czzzz\u201d, open or closed. Check the spelling, or clear the "
+        "filter.")
+
+    page.filter_edit.setText("YP-TEST-02")  # the closed case, left out by Show: Open cases
+    assert page.empty_label.text() == (
+        "No cases match \u201cYP-TEST-02\u201d in Show: Open cases. 1 case that is not shown "
+        "matches: choose All cases in Show to see it.")
+    page.show_box.setCurrentIndex(page.show_box.findData("all"))
+    assert rows_of(page.proxy, Column.REFERENCE) == ["YP-TEST-02"]
+    assert page.empty_label.isHidden()
+
+    page.filter_edit.setText("YP-TEST-01")
+    page.show_box.setCurrentIndex(page.show_box.findData("closed"))
+    assert page.empty_label.text() == (
+        "No cases match \u201cYP-TEST-01\u201d in Show: Closed cases. 1 case that is not shown "
+        "matches: choose All cases in Show to see it.")

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from spokeapp.domain.errors import Problem, ValidationError
+from spokeapp.present.contrast import DARK, LIGHT, TEXT_MIN, contrast_ratio
 from spokeapp.store.casebook import Casebook
 from spokeapp.ui.forms import FieldForm, date_edit, text_box
 from spokeapp.ui.views.record_dialogs import ConcernDialog
@@ -180,3 +181,49 @@ def test_a_hint_sits_right_under_its_field_however_tall_the_dialog(
         dialog, widget.rect().bottomLeft()).y()
     assert gap <= note.fontMetrics().lineSpacing() // 2, f"{gap} px between field and hint"
     dialog.dirty = False
+
+
+@pytest.mark.parametrize("palette", [LIGHT, DARK], ids=lambda p: p.name)
+def test_a_hint_under_a_field_is_muted_but_readable(qtbot: Any, palette: Any) -> None:
+    """Hints were drawn as disabled text: #bebebe on #ececec, 1.6:1, the safety hint on
+    Visits ("Never a young person's name...") among them. Now muted, but 4.5:1 (WCAG AA)
+    against the window in light and dark alike; and not "unavailable" to a screen reader."""
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QLabel
+
+    def coloured(window: str, text: str) -> QPalette:
+        colours = QPalette()
+        for role, colour in ((QPalette.ColorRole.Window, window),
+                             (QPalette.ColorRole.WindowText, text)):
+            for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive,
+                          QPalette.ColorGroup.Disabled):
+                colours.setColor(group, role, QColor(colour))
+        colours.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText,
+                         QColor("#bebebe" if palette is LIGHT else "#6e6e6e"))
+        return colours
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    text = "#000000" if palette is LIGHT else "#ffffff"
+    owner.setPalette(coloured(palette.window, text))
+    form = FieldForm(owner, {"location": "Where"})
+    hint = "Never a young person's name: your buddy and the on-call manager read this."
+    form.add("location", "&Where", QLineEdit(), hint=hint)
+    owner.show()
+    note = next(label for label in owner.findChildren(QLabel) if label.text() == hint)
+
+    def drawn(label: QLabel) -> str:
+        group = (QPalette.ColorGroup.Active if label.isEnabled()
+                 else QPalette.ColorGroup.Disabled)
+        return label.palette().color(group, QPalette.ColorRole.WindowText).name()
+
+    assert note.isEnabled(), "a disabled label is read out as unavailable"
+    ratio = contrast_ratio(drawn(note), palette.window)
+    assert ratio >= TEXT_MIN, f"{drawn(note)} on {palette.window}: {ratio:.2f}:1"
+    assert ratio < contrast_ratio(text, palette.window), "still quieter than the field's words"
+
+    # Switched to the other palette while it shows (dark mode turned on): still readable.
+    other = DARK if palette is LIGHT else LIGHT
+    owner.setPalette(coloured(other.window, "#ffffff" if other is DARK else "#000000"))
+    qtbot.wait(10)
+    assert contrast_ratio(drawn(note), other.window) >= TEXT_MIN

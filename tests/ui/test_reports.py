@@ -443,3 +443,34 @@ def test_a_pdf_that_cannot_be_finished_leaves_nothing_and_says_so(
     assert "choose another folder" in page.message.text()
     assert sorted(path.name for path in out.iterdir()) == ["report.pdf"]
     assert earlier.read_bytes() == b"earlier"
+
+
+def test_every_figure_label_is_shown_whole(qtbot: Any, page: ReportsPage) -> None:
+    """At 1366x768 the labels were cut short: "Young people supported …", "Contacts held
+    (sessions, …": which figure was which could not be told. They wrap, each row as high as
+    its label needs."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QFontMetrics
+
+    page.resize(1077, 700)  # the page in a maximised 1366x768 window, beside the page list
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.wait(50)
+    table = page.table
+    long_ones = 0
+    for row in range(table.rowCount()):
+        item = table.item(row, 0)
+        metrics = QFontMetrics(item.font())
+        if table.columnSpan(row, 0) > 1:  # a section's heading, across the table
+            room = table.viewport().width() - 12
+        else:  # a figure, indented under its heading
+            room = table.columnWidth(0) - table.fontMetrics().averageCharWidth() * 3 - 12
+        one_line = metrics.horizontalAdvance(item.text()) <= room
+        if one_line:
+            continue
+        long_ones += 1
+        assert table.wordWrap(), f"{item.text()!r} is cut short"
+        needed = metrics.boundingRect(QRect(0, 0, room, 1000), Qt.TextFlag.TextWordWrap,
+                                      item.text()).height()
+        assert table.rowHeight(row) >= needed, f"{item.text()!r}: {needed} px high"
+    assert long_ones, "some labels are longer than the column at this size"

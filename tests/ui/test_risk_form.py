@@ -151,3 +151,52 @@ def test_the_day_of_the_assessment_starts_empty_and_is_refused_until_typed(
     wait_closed(qtbot, dialog)
     [stored] = shell.book.records("risk_assessment")
     assert str(stored.record.assessed_on) == "2025-03-02"
+
+
+def test_the_anything_else_question_says_where_to_write_it_down(
+    qtbot: Any, opened: tuple[Any, RiskAssessmentDialog]
+) -> None:
+    """"Something else worries you... (say what in your notes)": the risk form has no notes.
+    It names a field the worker can find: Concerns, on a session note."""
+    from PySide6.QtWidgets import QLabel
+
+    shell, dialog = opened
+    asked = [label.text() for label in dialog.findChildren(QLabel)
+             if label.text().startswith("Something else worries you")]
+    assert len(asked) == 1
+    assert "your notes" not in asked[0]
+    assert "(write what it is under Concerns in a session note)" in asked[0]
+    form = shell.main_window.session_form
+    assert form.form.labels["concerns"] == "Concerns" and "concerns" in form.form.inputs
+
+
+def test_unticking_my_judgement_takes_its_problems_out_of_the_summary(
+    qtbot: Any, opened: tuple[Any, RiskAssessmentDialog]
+) -> None:
+    """Ticked, finalised, then unticked: the red summary still said "Please fix 2 things
+    before finalising: Level in your judgement, Reasons for your judgement"."""
+    _shell, dialog = opened
+    asked = questions(dialog)
+    dialog.answer_all(0)
+    dialog.override.setChecked(True)
+    dialog.finalise_button.click()
+    assert dialog.summary.text() == (
+        "Please fix 2 things before finalising: Level in your judgement, Reasons for your "
+        "judgement.")
+    dialog.override.setChecked(False)
+    assert dialog.summary.text() == "" and not dialog.summary.isVisible()
+    assert dialog.form.errors["override_reasons"].text() == ""
+
+    # With questions left unanswered too: they stay named, the judgement goes.
+    dialog.groups[asked[0][0]].setExclusive(False)
+    dialog.groups[asked[0][0]].checkedButton().setChecked(False)
+    dialog.groups[asked[0][0]].setExclusive(True)
+    dialog.override.setChecked(True)
+    dialog.finalise_button.click()
+    assert "Reasons for your judgement" in dialog.summary.text()
+    dialog.override.setChecked(False)
+    assert dialog.summary.text() == (
+        f"Answer these questions before finalising: \u201c{asked[0][1]}\u201d.")
+    # and answering it leaves nothing to fix
+    dialog.set_answer(asked[0][0], 0)
+    assert dialog.summary.text() == "" and not dialog.summary.isVisible()

@@ -60,3 +60,53 @@ def test_ctrl_with_either_enter_key_submits_once(qtbot: Any) -> None:
     assert submitted == ["submit", "submit"]
     qtbot.keyClick(form, Qt.Key.Key_Return)  # Enter alone is not the form's main action
     assert submitted == ["submit", "submit"]
+
+
+def test_a_message_never_makes_a_window_taller_than_the_screen(qtbot: Any) -> None:
+    """A long message grows a small window to show it, but never past the screen's free
+    area: the window's foot (its buttons) stays on the screen."""
+    from PySide6.QtWidgets import QDialog, QVBoxLayout
+
+    from spokeapp.ui.widgets import Message
+
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    message = Message(dialog)
+    QVBoxLayout(dialog).addWidget(message)
+    dialog.resize(360, 200)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    message.show_error("Something needs fixing before this can be saved. " * 20)
+    assert dialog.height() > 200, "it grew to show the message"
+    free = dialog.screen().availableGeometry()
+    assert free.contains(dialog.frameGeometry()), (dialog.frameGeometry(), free)
+    message.show_error("Something needs fixing before this can be saved. " * 200)
+    assert free.contains(dialog.frameGeometry()), (dialog.frameGeometry(), free)
+
+
+def test_a_message_on_a_page_leaves_the_main_windows_size_alone(
+    qtbot: Any, main_windows: Any, tmp_path: Any
+) -> None:
+    """At 1024x600, an error on a page (Finalise on an empty session, Enrol with empty
+    fields) made the main window jump from 865x459 to 865x615: the status bar and Lock now
+    went off the bottom of the screen."""
+    from spokeapp.store.casebook import Casebook
+    from spokeapp.ui.main_window import SYNC
+
+    from .conftest import NOW, PASSPHRASE, seed_casebook
+
+    seed_casebook(tmp_path / "profile")
+    main = main_windows(Casebook.open(tmp_path / "profile", PASSPHRASE), clock=lambda: NOW)
+    main.showNormal()
+    main.resize(865, 459)
+    main.show_page(SYNC)
+    qtbot.wait(20)
+    before = main.size()
+    main.sync_page.enrol_message.show_error(
+        "Type the hub's address, the enrolment code and the fingerprint your "
+        "administrator gave you. " * 4)
+    qtbot.wait(20)
+    assert main.size() == before
+    free = main.screen().availableGeometry()
+    assert main.frameGeometry().bottom() <= free.bottom()
+    main.tasks.wait()

@@ -32,6 +32,28 @@ def test_a_first_start_takes_most_of_the_screen_centred() -> None:
     assert small.rect.x + small.rect.width <= SMALL.width
 
 
+def test_a_first_start_on_a_small_laptop_screen_opens_maximised() -> None:
+    """At 80% of a 1366x768 screen (1091x594) the case page's timeline could not be read,
+    and at 1024x600 only two of its columns were in view."""
+    for screen in (SMALL, Rect(0, 0, 1024, 600), Rect(0, 0, 1920, 760)):
+        placed = place_window(None, [screen], screen, MINIMUM)
+        assert placed.maximised, screen
+        assert screen.overlap(placed.rect) == placed.rect.width * placed.rect.height  # restored
+    assert not place_window(None, [LAPTOP], LAPTOP, MINIMUM).maximised
+    saved = Placement(Rect(10, 10, 1000, 600))  # the worker's own choice is kept
+    assert not place_window(saved, [SMALL], SMALL, MINIMUM).maximised
+
+
+def test_the_window_opens_maximised_on_a_small_screen(
+    qtbot: Any, make_shell: Any, seeded: str
+) -> None:
+    shell = make_shell(screens=screens_of(SMALL))
+    unlock(qtbot, shell)
+    main = shell.main_window
+    assert main is not None
+    qtbot.waitUntil(lambda: bool(main.windowState() & Qt.WindowState.WindowMaximized))
+
+
 def test_a_tiny_screen_still_gets_the_minimum_size() -> None:
     tiny = Rect(0, 0, 1024, 600)
     placed = place_window(None, [tiny], tiny, MINIMUM)

@@ -9,6 +9,7 @@ record it corrects and shown side by side with it in the detail pane.
 from __future__ import annotations
 
 import html
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
@@ -22,13 +23,14 @@ from PySide6.QtCharts import (
     QLineSeries,
     QScatterSeries,
 )
-from PySide6.QtCore import QDateTime, QItemSelectionModel, QMargins, Qt, Signal
+from PySide6.QtCore import QDateTime, QItemSelectionModel, QMargins, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QKeySequence,
     QPainter,
     QPalette,
     QPixmap,
+    QResizeEvent,
     QShortcut,
     QShowEvent,
 )
@@ -62,7 +64,14 @@ from spokeapp.domain.reviews import ReviewStatus, next_review_due, review_status
 from spokeapp.domain.risk_tool import RiskTool
 from spokeapp.domain.supervision import SignOffState, sign_off_state
 from spokeapp.i18n import number, translator
-from spokeapp.present.case_page import CaseData, first_line, load_case, local_day, record_time
+from spokeapp.present.case_page import (
+    CaseData,
+    first_line,
+    load_case,
+    local_day,
+    record_time,
+    without_names,
+)
 from spokeapp.present.consent import consent_words, describe_consent
 from spokeapp.present.labels import (
     contact_type_label,
@@ -105,6 +114,17 @@ NO_CASE_WORDS: Final = tr.noop(
     "Open one from Caseload (Ctrl+2): choose a young person and press Enter. To find a case "
     "by what was said, type a few words in Search notes on the Caseload page. Cases also "
     "open from Today.")
+
+
+def _focus_chain(root: QWidget) -> list[QWidget]:
+    """``root``'s widgets in the order Tab visits them now (its own order, to keep)."""
+    found: list[QWidget] = []
+    widget = root.nextInFocusChain()
+    while widget is not root:
+        if root.isAncestorOf(widget):
+            found.append(widget)
+        widget = widget.nextInFocusChain()
+    return found
 
 
 class RiskChart(QChartView):
@@ -316,14 +336,23 @@ class CasePage(QWidget):
         left_layout.addWidget(self.documents)
         left_layout.addStretch(1)
         left_scroll = QScrollArea(self)
+        # Reached by Tab, so the words in it scroll from the keyboard too.
+        left_scroll.setAccessibleName(tr("About them, risk over time and documents"))
         left_scroll.setWidgetResizable(True)
         left_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         left_scroll.setWidget(left)
+        # Its words wrap to its width and it only scrolls up and down: never sideways to read
+        # the end of a line (``_fit_left``).
+        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._left = left_scroll
 
         self.timeline_model = RowsModel(
             (tr("When"), tr("What"), tr("Summary"), tr("Status")), self)
+        # Summary keeps a third of the width: beside When, What and Status fitted to their
+        # words it was 26 px wide at 1366x768 ("…" in every row). When is never cut short.
         self.timeline = rows_table(
-            self.timeline_model, tr("Timeline, newest first"), self, lines=None, stretch=2
+            self.timeline_model, tr("Timeline, newest first"), self, lines=None, stretch=2,
+            share=0.33, whole=(0,),
         )
         self.detail = QTextBrowser(self)
         self.detail.setAccessibleName(tr("The selected record"))
@@ -340,6 +369,15 @@ class CasePage(QWidget):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setChildrenCollapsible(False)
+        # The timeline gets three fifths of the width, or all the left-hand column can spare,
+        # until the worker drags the split themselves.
+        self._split_by_hand = False
+        self.splitter.splitterMoved.connect(self._split_moved)
+        self._split_later = QTimer(self)  # once the splitter has its new size
+        self._split_later.setSingleShot(True)
+        self._split_later.setInterval(0)
+        self._split_later.timeout.connect(self._share_split)
+        self._fit_left()
 
         def button(text: str, name: str, keys: str) -> QPushButton:
             native = shown_key(keys)
@@ -431,18 +469,43 @@ class CasePage(QWidget):
         self.draft_button.clicked.connect(self._carry_on)
         self.timeline.selectionModel().currentRowChanged.connect(self._show_selected)
         self.timeline.activated.connect(self._activated)
-        for first, second in (
-            (self.session_button, self.assess_button),
-            (self.assess_button, self.concern_button),
-            (self.concern_button, self.consent_button),
-            (self.consent_button, self.amend_button),
-            (self.amend_button, self.draft_button),
-            (self.draft_button, self.close_button),
-            (self.close_button, self.timeline),
-            (self.timeline, self.detail),
-        ):
+        # Tab follows the page as it reads, top to bottom and left to right: the buttons
+        # beside the title, the two rows of buttons, the left-hand column (its scrolling
+        # area, Correct details, the chart, the documents), then the timeline and the record.
+        documents = [w for w in _focus_chain(self.documents)
+                     if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
+        order: list[QWidget] = [
+            self.consent_button, self.area_button, self.file_button,
+            self.session_button, self.assess_button, self.concern_button,
+            self.amend_button, self.draft_button, self.reassign_button, self.close_button,
+            left_scroll, self.correct_button, self.chart, *documents,
+            self.timeline, self.detail,
+        ]
+        for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
         self._set_enabled(False)
+
+    # ------------------------------------------------------------------ layout
+    def _fit_left(self) -> None:
+        """The left-hand column at least as wide as its widest line that cannot wrap (the
+        documents' buttons), so it never scrolls sideways; its wrapping words take the rest."""
+        content = self._left.widget()
+        bar = self._left.verticalScrollBar().sizeHint().width()
+        self._left.setMinimumWidth(content.minimumSizeHint().width() + bar)
+
+    def _split_moved(self, *_args: object) -> None:
+        self._split_by_hand = True
+
+    def _share_split(self) -> None:
+        total = sum(self.splitter.sizes())
+        if self._split_by_hand or total <= 0:
+            return
+        left = max(self._left.minimumWidth(), round(total * 0.4))
+        self.splitter.setSizes([left, max(0, total - left)])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._split_later.start()
 
     # ------------------------------------------------------------------ loading
     @property
@@ -498,6 +561,8 @@ class CasePage(QWidget):
         self._fill_details(data)
         self._fill_contact(data)
         self._load_versions(data)
+        self._fit_left()
+        self._split_later.start()
         assessments = sorted(
             (
                 s.record
@@ -592,7 +657,7 @@ class CasePage(QWidget):
                     kind=source_type_label(referral.source_type),
                     day=format_day(referral.received_on)),
             )
-        consent = consent_words(data.records, self.today)
+        consent = consent_words(data.records, self.today, hide_names=self._hide_names)
         add(tr("Consent to share"), consent.text)
         if consent.review_overdue:
             add(tr("Consent review"),
@@ -601,7 +666,7 @@ class CasePage(QWidget):
         if referral is not None:
             add(tr("Consent at referral"), tr("Yes") if referral.consent_to_share else tr("No"))
             if referral.consent_notes:
-                add(tr("Consent notes"), referral.consent_notes)
+                add(tr("Consent notes"), self._unnamed(referral.consent_notes))
         add(tr("Next review"), self.review_words(data))
 
     def review_words(self, data: CaseData) -> str:
@@ -630,7 +695,7 @@ class CasePage(QWidget):
         if data.person:
             lines.extend(contact_lines(data.person, hide_names=self._hide_names))
         if data.person and data.person.needs:
-            lines.append(data.person.needs)
+            lines.append(self._unnamed(data.person.needs))
         met = [s for s in sessions if not s.missed]
         venues = Counter(s.venue_type for s in met if s.venue_type)
         if venues:
@@ -737,7 +802,9 @@ class CasePage(QWidget):
 
     def _row(self, stored: StoredRecord, *, amended: bool = False) -> Row:
         record = stored.record
-        state = tr("Draft: not finalised") if stored.state == "draft" else tr("Final")
+        # Short, so the Summary beside it has room: "Draft" (the detail says more); a final
+        # record says only what a sync has yet to carry ("waiting to sync"), not "on the hub".
+        state = tr("Draft") if stored.state == "draft" else tr("Final")
         if amended:
             state += tr(", amended")
 
@@ -777,7 +844,7 @@ class CasePage(QWidget):
         elif isinstance(record, Consent):
             when = format_day(record.given_on)
             what = tr("Consent withdrawn") if record.withdrawn else tr("Consent to share")
-            summary = describe_consent(record, self.today).text
+            summary = describe_consent(record, self.today, hide_names=self._hide_names).text
         elif isinstance(record, InformationShare):
             when = format_day(record.shared_on)
             what = tr("Shared with {recipient}").format(
@@ -791,10 +858,9 @@ class CasePage(QWidget):
             when, what, summary = "", kind_label(record.KIND), ""
         if isinstance(record, Session | RiskAssessment):
             state += reviewed_words(record, self._all_records())
-        if stored.state != "draft" and self.data is not None:
-            # Whether the hub has it: the worker can see what a sync has yet to carry.
-            unsent = record.id in self.data.unsent
-            state += tr(", waiting to sync") if unsent else tr(", on the hub")
+        if stored.state != "draft" and self.data is not None and record.id in self.data.unsent:
+            state += tr(", waiting to sync")  # what a sync has yet to carry
+        summary = self._unnamed(summary)
         return Row(
             cells=(when, what, first_line(summary), state),
             key=record.id,
@@ -802,6 +868,13 @@ class CasePage(QWidget):
             payload=stored.state,
             tooltip=summary,
         )
+
+    def _unnamed(self, text: str) -> str:
+        """What a worker wrote, as shown: the young person's name in it replaced by their
+        reference while names are hidden (View > Hide names)."""
+        if not self._hide_names or self.data is None:
+            return text
+        return without_names(text, self.data.person)
 
     def _all_records(self) -> list[Record]:
         return [s.record for s in self.data.records] if self.data is not None else []
@@ -883,7 +956,8 @@ class CasePage(QWidget):
             ]
         elif isinstance(record, Consent):
             fields = [
-                (tr("Consent"), describe_consent(record, self.today).text),
+                (tr("Consent"),
+                 describe_consent(record, self.today, hide_names=self._hide_names).text),
                 (tr("What was explained"), record.explained),
             ]
         elif isinstance(record, InformationShare):
@@ -910,7 +984,7 @@ class CasePage(QWidget):
         parts = [f"<h3>{html.escape(title)}</h3><p><i>{html.escape(state)}</i></p>"]
         for label, value in fields:
             if value:
-                text = html.escape(value).replace("\n", "<br>")
+                text = html.escape(self._unnamed(value)).replace("\n", "<br>")
                 said = html.escape(tr("{label}:").format(label=label))
                 parts.append(f"<p><b>{said}</b> {text}</p>")
         return "".join(parts)

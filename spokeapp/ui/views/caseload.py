@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from spokeapp.i18n import translator
+from spokeapp.present.caseload import nothing_shown
 from spokeapp.present.labels import kind_label
 from spokeapp.store.casebook import Casebook, SearchHit
 from spokeapp.ui.models.caseload import CASE_ID_ROLE, SORT_ROLE, CaseloadModel, Column
@@ -61,17 +62,31 @@ class CaseloadFilter(QSortFilterProxyModel):
         self.show = show
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, CaseloadModel)
+    def _chosen(self, model: CaseloadModel, row: int) -> bool:
+        """The case is one of those Show asks for."""
         status = model.row_at(row).status
         if self.show == "open" and status != "open":
             return False
         if self.show == "closed" and status != "closed":
             return False
-        if self.show == "review" and not model.needs_review(row):
-            return False
-        return super().filterAcceptsRow(row, parent)
+        return not (self.show == "review" and not model.needs_review(row))
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, CaseloadModel)
+        return self._chosen(model, row) and super().filterAcceptsRow(row, parent)
+
+    def left_out(self) -> int:
+        """How many cases the typed filter matches (all, with nothing typed) that Show leaves
+        out."""
+        model = self.sourceModel()
+        assert isinstance(model, CaseloadModel)
+        root = QModelIndex()
+        return sum(
+            1 for row in range(model.rowCount())
+            if not self._chosen(model, row)
+            and QSortFilterProxyModel.filterAcceptsRow(self, row, root)
+        )
 
 
 class CaseloadPage(QWidget):
@@ -121,12 +136,11 @@ class CaseloadPage(QWidget):
         self.table.horizontalHeader().setResizeContentsPrecision(100)
         self.table.setToolTip(tr("Press Enter to open the selected case"))
 
-        self.empty_label = QLabel(
-            tr("No cases yet. Cases arrive here when you accept a referral or your hub assigns "
-               "them to you."),
-            self,
-        )
+        # With no case in the table: none yet, or none that the filter and Show let through
+        # (said, with where the others are, rather than a blank table).
+        self.empty_label = QLabel(self)
         self.empty_label.setWordWrap(True)
+        self.empty_label.setAccessibleName(tr("No cases shown"))
 
         self.search_edit = QLineEdit(self)
         self.search_edit.setPlaceholderText(tr("Words from any note, e.g. library bus"))
@@ -160,8 +174,8 @@ class CaseloadPage(QWidget):
         cases_layout = QVBoxLayout(cases)
         cases_layout.setContentsMargins(0, 0, 0, 0)
         cases_layout.addLayout(top)
+        cases_layout.addWidget(self.empty_label)  # beside what was typed and chosen
         cases_layout.addWidget(self.table, 1)
-        cases_layout.addWidget(self.empty_label)
         search = QWidget(self)
         search_layout = QVBoxLayout(search)
         search_layout.setContentsMargins(0, 0, 0, 0)
@@ -183,6 +197,12 @@ class CaseloadPage(QWidget):
         self.show_box.currentIndexChanged.connect(
             lambda: self.proxy.set_show(self.show_box.currentData())
         )
+        # After the filter has changed (connected after it): what the table shows now.
+        self.filter_edit.textChanged.connect(self._update_empty)
+        self.show_box.currentIndexChanged.connect(self._update_empty)
+        for changed in (self.proxy.rowsInserted, self.proxy.rowsRemoved,
+                        self.proxy.layoutChanged):
+            changed.connect(self._update_empty)
         self.hide_names.toggled.connect(self._hide_names_toggled)
         self.table.activated.connect(self._case_activated)
         self.hits.activated.connect(self._hit_activated)
@@ -204,8 +224,20 @@ class CaseloadPage(QWidget):
         self.model.set_hide_names(hide)
         self.table.setColumnHidden(Column.NAME, hide)
 
-    def _update_empty(self) -> None:
-        self.empty_label.setVisible(self.model.rowCount() == 0)
+    def _update_empty(self, *_args: object) -> None:
+        """Say why the table is empty, if it is: no cases yet, or none the filter and Show
+        let through (and how many Show leaves out)."""
+        if self.model.rowCount() == 0:
+            words = tr("No cases yet. Cases arrive here when you accept a referral or your hub "
+                       "assigns them to you.")
+        elif self.proxy.rowCount() == 0:
+            words = nothing_shown(self.filter_edit.text(), self.show_box.currentText(),
+                                  left_out=self.proxy.left_out())
+        else:
+            words = ""
+        self.empty_label.setText(words)
+        self.empty_label.setAccessibleDescription(words)
+        self.empty_label.setVisible(bool(words))
 
     def _fit_columns(self) -> None:
         # Measured on the visible rows only: fast for a thousand cases, wide enough to read.

@@ -47,6 +47,7 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPdfWriter,
+    QPixmap,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
@@ -643,10 +644,19 @@ class ReportsPage(QWidget):
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 8)
-        self.table.setWordWrap(False)
         # 46 characters: with the charts beside it the supervisor's window still fits a
-        # 1920x1080 screen at 200% (960 px; tests/ui/test_review.py). Longer labels are
-        # elided, with the whole label in the tooltip.
+        # 1920x1080 screen at 200% (960 px; tests/ui/test_review.py). Longer labels wrap onto
+        # more lines, each row as high as its label needs: cut short ("Young people
+        # supported …") they could not be told apart. The whole label is in the tooltip too.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        rows = self.table.verticalHeader()
+        rows.setMinimumSectionSize(self.fontMetrics().lineSpacing() + 8)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # A figure's label is indented under its section by a blank picture beside it, so
+        # that its second line is indented as well (leading spaces indented the first only).
+        self._indent = QPixmap(self.fontMetrics().averageCharWidth() * 3, 1)
+        self._indent.fill(Qt.GlobalColor.transparent)
         self.table.setMinimumWidth(self.fontMetrics().averageCharWidth() * 46)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -990,8 +1000,10 @@ class ReportsPage(QWidget):
         bold = QFont(self.table.font())
         bold.setBold(True)
         for number, (label, figure) in enumerate(rows):
-            first = QTableWidgetItem(label if figure is None else f"    {label}")
-            first.setToolTip(label)  # the whole label where the column cuts it short
+            first = QTableWidgetItem(label)
+            first.setToolTip(label)  # the whole label, for those who look for it there
+            if figure is not None:
+                first.setData(Qt.ItemDataRole.DecorationRole, self._indent)
             self.table.setItem(number, 0, first)
             if figure is None:
                 first.setFont(bold)

@@ -200,8 +200,12 @@ class RiskAssessmentDialog(RecordDialog):
         judgement_layout.addWidget(self.judgement_form.widget)
         self.judgement_form.layout.addRow(self.sign_off_note)
         self.body.addWidget(judgement)
-        self.form.inputs.update(self.judgement_form.inputs)
-        self.form.errors.update(self.judgement_form.errors)
+        # One summary for both boxes: a problem goes from it when its field is edited.
+        self.form.absorb(self.judgement_form)
+        # The questions still unanswered, named first once finalising found them (the list
+        # under the questions shows), and counted again as the worker answers.
+        self.form.lead = lambda: (
+            "" if self.answers_error.isHidden() else answer_these(self.tool, self.answers()))
 
         self.review_weeks = QSpinBox(self)
         self.review_weeks.setRange(MIN_REVIEW_INTERVAL_WEEKS, MAX_REVIEW_INTERVAL_WEEKS)
@@ -292,6 +296,8 @@ class RiskAssessmentDialog(RecordDialog):
     def _override_toggled(self, on: bool) -> None:
         for name in ("override_level", "override_reasons"):
             self.judgement_form.set_visible(name, on)
+            if not on:  # its problem goes with it, from beside it and from the summary
+                self.form.edited(name)
         self.sign_off_note.setVisible(on)
 
     def _update_score(self) -> None:
@@ -308,6 +314,7 @@ class RiskAssessmentDialog(RecordDialog):
             self.answers_error.show_error(unanswered_by_domain(self.tool, self.answers()))
         elif not shown.unanswered:
             self.answers_error.clear_message()
+        self.form.recount()  # the summary names the questions still unanswered, or none
 
     def _update_review(self, *_args: object) -> None:
         assessed = self.assessed_on.day() if isinstance(self.assessed_on, DateField) else None
@@ -391,13 +398,13 @@ class RiskAssessmentDialog(RecordDialog):
             else p
             for p in problems
         ]
-        if problems:
+        if problems or missing:
             self.form.show_problems(ValidationError(problems), self.summary, tr("finalising"))
         if missing:
-            # Named, not "fix 1 thing: Answers": the questions themselves, first one focused.
-            named = answer_these(self.tool, self.answers())
-            self.summary.show_error(f"{named} {self.summary.text()}" if problems else named)
+            # Named first in the summary (``form.lead``), not "fix 1 thing: Answers": the
+            # questions themselves, the first one focused.
             self.answers_error.show_error(unanswered_by_domain(self.tool, self.answers()))
+            self.form.recount()
             first = self.groups[missing[0]].buttons()[0]
             first.setFocus(Qt.FocusReason.OtherFocusReason)
             self.scroll.ensureWidgetVisible(first)

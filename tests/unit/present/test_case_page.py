@@ -14,9 +14,10 @@ from spokeapp.present.case_page import (
     load_case,
     local_day,
     record_time,
+    without_names,
 )
 from spokeapp.store.casebook import Casebook
-from tests.helpers.records import StepClock, new_casebook, seeded_case, session
+from tests.helpers.records import StepClock, new_casebook, seeded_case, session, young_person
 
 
 @pytest.fixture
@@ -67,3 +68,20 @@ def test_first_line_and_local_day() -> None:
     when = datetime(2026, 3, 3, 9, 5, tzinfo=UTC)
     local = when.astimezone()
     assert local_day(when) == f"{local.day} {local:%b %Y, %H:%M}"
+
+
+def test_without_names_puts_the_reference_where_the_young_persons_name_was_written() -> None:
+    """Names hidden (View > Hide names), a worker's own words still named the young person:
+    "Birch said...". Their whole name and the name they like in any case, each part of
+    either as a name is written (with a capital), become the reference; nothing else."""
+    person = young_person(7, name="Demo Mary-Jane Example", preferred_name="Birch")
+    text = ("Met demo mary-jane example and Birch's mum at the cafe. Mary-Jane said Jane "
+            "and Example came; Birch was late. Examples of birch trees; jane doe.")
+    assert without_names(text, person) == (
+        "Met YP-TEST-07 and YP-TEST-07's mum at the cafe. YP-TEST-07 said YP-TEST-07 "
+        "and YP-TEST-07 came; YP-TEST-07 was late. Examples of birch trees; jane doe."
+    )
+    # The reference put in is never taken for a name again, however it is spelt.
+    demo = young_person(2, name="Demo Birch", preferred_name="demo", reference="DEMO-02")
+    assert without_names("Demo came, then demo birch.", demo) == "DEMO-02 came, then DEMO-02."
+    assert without_names("", person) == "" and without_names("Birch", None) == "Birch"

@@ -15,6 +15,7 @@ from spokeapp.present.caseload import (
     RISK_ORDER,
     Column,
     contact_text,
+    nothing_shown,
     review_due,
     review_text,
     risk_text,
@@ -70,3 +71,17 @@ def test_the_columns_and_the_risk_order() -> None:
     assert [HEADERS[c] for c in Column] == [
         "Reference", "Name", "Risk", "Last contact", "Next review due", "Status"]
     assert sorted(RISK_ORDER, key=RISK_ORDER.__getitem__) == ["low", "medium", "high", "very_high"]
+
+
+def test_an_empty_table_says_why_and_where_the_other_cases_are() -> None:
+    """Filtered to nothing, the caseload was a blank table: nothing said that no case
+    matched, nor that Show: Open cases was leaving the closed ones out."""
+    assert nothing_shown("zzzz", "Open cases", left_out=0) == (
+        "No cases match \u201czzzz\u201d, open or closed. Check the spelling, or clear the "
+        "filter.")
+    assert nothing_shown(" YP-TEST-02 ", "Open cases", left_out=1) == (
+        "No cases match \u201cYP-TEST-02\u201d in Show: Open cases. 1 case that is not shown "
+        "matches: choose All cases in Show to see it.")
+    assert nothing_shown("", "Reviews due or overdue", left_out=3) == (
+        "No cases in Show: Reviews due or overdue. 3 cases are not shown: choose All cases in "
+        "Show to see them.")

@@ -11,7 +11,13 @@ import pytest
 
 from spokeapp.domain.records import Consent, ConsentGivenBy, ConsentMethod, ShareWith
 from spokeapp.present.case_page import load_case
-from spokeapp.present.consent import NO_CONSENT, consent_words, current_consent, months_after
+from spokeapp.present.consent import (
+    NO_CONSENT,
+    consent_words,
+    current_consent,
+    describe_consent,
+    months_after,
+)
 from spokeapp.store.casebook import Casebook
 from tests.helpers.records import StepClock, new_casebook, seeded_case
 
@@ -155,3 +161,33 @@ def test_a_withdrawal_replaces_the_consent_it_names_even_written_in_the_same_mom
 
         current = current_consent(load_case(book, case.id).records)
     assert current is not None and current.withdrawn
+
+
+def test_with_names_hidden_who_gave_consent_is_said_without_their_name(
+    book: Casebook,
+) -> None:
+    """View > Hide names showed "Given by Demo Birch Example" on the case page: the young
+    person's name, and a parent's is as telling. Who they are is said instead."""
+    _person, _referral, case = seeded_case(book)
+    book.save(_consent(case.id), finalise=True)
+    records = load_case(book, case.id).records
+
+    hidden = consent_words(records, TODAY, hide_names=True)
+    assert hidden.text == (
+        "police, children's social care; not school, health. Given by the young person on "
+        "13 Jan 2025 (verbal). Review due 13 Jul 2025."
+    )
+    assert "Given by Demo Birch on" in consent_words(records, TODAY).text  # names shown
+
+    withdrawn = describe_consent(
+        _withdrawal(case.id, given_by=ConsentGivenBy.PARENT_OR_CARER,
+                    given_by_name="Demo Parent Birch", carer_relationship="Foster carer"),
+        TODAY, hide_names=True)
+    assert withdrawn.text.startswith(
+        "Withdrawn by a parent or carer (foster carer) on 13 Jan 2025 (verbal).")
+    unsaid = describe_consent(
+        _consent(case.id, given_by=ConsentGivenBy.PARENT_OR_CARER,
+                 given_by_name="Demo Parent Birch"), TODAY, hide_names=True)
+    assert "Given by a parent or carer on 13 Jan 2025" in unsaid.text
+    for words in (hidden.text, withdrawn.text, unsaid.text):
+        assert "Birch" not in words and "Demo" not in words
