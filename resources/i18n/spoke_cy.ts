@@ -515,6 +515,10 @@
             <translation type="unfinished" />
         </message>
         <message>
+            <source>must be at most {most}: record a bigger event as its separate sessions</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>explain why your professional judgement differs from the score</source>
             <translation type="unfinished" />
         </message>
@@ -567,11 +571,11 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>count each profession only once</source>
+            <source>must give each profession only once</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>counts cannot be negative</source>
+            <source>cannot be a negative number</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -667,7 +671,7 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <source>count at least one attendee</source>
+            <source>must be at least 1: type how many came from each profession</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -787,6 +791,10 @@
         </message>
         <message>
             <source>{ask} (at least {minimum} characters)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>must be between the years {earliest} and {latest}</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -2502,11 +2510,39 @@ When you have finished with it, press “Close the copy” here and Spoke will d
             <translation type="unfinished" />
         </message>
         <message>
+            <source>{n} case that is not shown matches: choose All cases in Show to see it.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{n} cases that are not shown match: choose All cases in Show to see them.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{n} case is not shown: choose All cases in Show to see it.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{n} cases are not shown: choose All cases in Show to see them.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Overdue: {day}</source>
             <translation type="unfinished" />
         </message>
         <message>
             <source>Due soon: {day}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No cases match “{typed}”, open or closed. Check the spelling, or clear the filter.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No cases match “{typed}” in Show: {showing}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No cases in Show: {showing}.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -2544,6 +2580,14 @@ When you have finished with it, press “Close the copy” here and Spoke will d
             <translation type="unfinished" />
         </message>
         <message>
+            <source>a parent or carer</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>the young person</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>{shared}. Given by {who} on {day} ({how}).</source>
             <translation type="unfinished" />
         </message>
@@ -2557,6 +2601,10 @@ When you have finished with it, press “Close the copy” here and Spoke will d
         </message>
         <message>
             <source>none (not {agencies})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>a parent or carer ({relationship})</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -2667,6 +2715,10 @@ When you have finished with it, press “Close the copy” here and Spoke will d
             <translation type="unfinished" />
         </message>
         <message>
+            <source>{day} {month}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>is in the future: it can only be today or earlier</source>
             <translation type="unfinished" />
         </message>
@@ -2680,6 +2732,30 @@ When you have finished with it, press “Close the copy” here and Spoke will d
         </message>
         <message>
             <source>{day} at {time}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>is before this case was opened on {day}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>is more than {n} year ago: check the year (the earliest Spoke takes is {day})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>is more than {n} years ago: check the year (the earliest Spoke takes is {day})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>is in the future: it can only be today or earlier. For {day} last year, type {typed}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>{words} (last year)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>is in the future: it can only be now or earlier. For {day} last year, type {typed}</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -6647,6 +6723,10 @@ Your note goes to your team's supervisors only: the worker does not receive it. 
             <translation type="unfinished" />
         </message>
         <message>
+            <source>About them, risk over time and documents</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Timeline, newest first</source>
             <translation type="unfinished" />
         </message>
@@ -6783,7 +6863,7 @@ Your note goes to your team's supervisors only: the worker does not receive it. 
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Draft: not finalised</source>
+            <source>Draft</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -6792,6 +6872,10 @@ Your note goes to your team's supervisors only: the worker does not receive it. 
         </message>
         <message>
             <source>, amended</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>, waiting to sync</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -6856,14 +6940,6 @@ Your note goes to your team's supervisors only: the worker does not receive it. 
         </message>
         <message>
             <source>Nothing recorded yet.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>, waiting to sync</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>, on the hub</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -7090,7 +7166,7 @@ Your note goes to your team's supervisors only: the worker does not receive it. 
             <translation type="unfinished" />
         </message>
         <message>
-            <source>No cases yet. Cases arrive here when you accept a referral or your hub assigns them to you.</source>
+            <source>No cases shown</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -7111,6 +7187,10 @@ Your note goes to your team's supervisors only: the worker does not receive it. 
         </message>
         <message>
             <source>Notes found</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>No cases yet. Cases arrive here when you accept a referral or your hub assigns them to you.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -7253,15 +7333,15 @@ Your note goes to your team's supervisors only: the worker does not receive it. 
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Problems with this step</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Needed when the reason is 'Another reason'.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>Reason must be chosen: why is it closing?</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>More about the reason is required when the reason is 'Another reason'.</source>
+            <source>going on</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -7305,6 +7385,10 @@ Your note goes to your team's supervisors only: the worker does not receive it. 
             <translation type="unfinished" />
         </message>
         <message>
+            <source>is required when the reason is 'Another reason'</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Closing, {day}: {level}</source>
             <translation type="unfinished" />
         </message>
@@ -7322,11 +7406,11 @@ At closing: {closing}.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>{field} {problem}.</source>
+            <source>The case could not be closed: {problems}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <source>The case could not be closed: {problems}</source>
+            <source>{field} {problem}.</source>
             <translation type="unfinished" />
         </message>
     </context>
@@ -7807,6 +7891,14 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
+            <source>&amp;Topic</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Length of the topic</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>saving</source>
             <translation type="unfinished" />
         </message>
@@ -7923,7 +8015,7 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
-            <source>&amp;Save session</source>
+            <source>&amp;Save group session</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -7932,10 +8024,6 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
         </message>
         <message>
             <source>&amp;Where</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>&amp;Topic</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -7951,7 +8039,7 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
-            <source>&amp;Save</source>
+            <source>&amp;Save work with professionals</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -7999,7 +8087,7 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
-            <source>A head count only: group work is never recorded by name.</source>
+            <source>{count} of {most} characters: the most a topic can have. Write the rest in the notes.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -8031,11 +8119,27 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
+            <source>Attendees by profession (at most {most} in all)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Problem with {field}</source>
             <translation type="unfinished" />
         </message>
         <message>
+            <source>{count} of {most} characters.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A few words, at most {most} characters.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>Share with {agency}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>A head count only: group work is never recorded by name. At most {most}.</source>
             <translation type="unfinished" />
         </message>
         <message>
@@ -10788,6 +10892,10 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
         </message>
         <message>
             <source>S&amp;tart visit ({key})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>is required</source>
             <translation type="unfinished" />
         </message>
         <message>
