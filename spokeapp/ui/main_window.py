@@ -1323,7 +1323,7 @@ class MainWindow(QMainWindow):
         )
         dialog = ConsentDialog(
             self.book, case_id, today=self.today_date(), current=current, parent=self,
-            tasks=self._tasks,
+            tasks=self._tasks, hide_names=self.hide_names_action.isChecked(),
         )
         dialog.saved.connect(lambda record_id: self._changed(case_id, record_id))
         self._show_dialog(dialog)

@@ -162,6 +162,34 @@ def test_the_case_page_warns_when_the_consent_review_is_overdue(
     assert rows["Consent review"].startswith("Overdue")
 
 
+def test_with_names_hidden_the_consent_dialog_says_who_gave_it_without_their_name(
+    qtbot: Any, make_shell: Any, seeded: str, profile: Path
+) -> None:
+    """View > Hide names (a worker in a cafe): the dialog opened from the case page says the
+    current consent's giver by their role, as the case page does, never by name."""
+    _seed_old_consent(profile)
+    shell = make_shell()
+    unlock(qtbot, shell)
+    main = shell.main_window
+    case_ids = [main.caseload_model.row_at(i).case_id for i in range(2)]
+    with_consent = next(c for c in case_ids if shell.book.records("consent", case_id=c))
+    main.open_case(with_consent)
+    qtbot.waitUntil(lambda: main.case_page.case_id == with_consent, timeout=5000)
+
+    def current_consent_words() -> str:
+        dialog = open_consent(qtbot, main)
+        words = next(label.text() for label in dialog.findChildren(QLabel)
+                     if label.text().startswith("Current consent:"))
+        dialog.reject()
+        wait_closed(qtbot, dialog)
+        return words
+
+    assert "Demo Parent" in current_consent_words()
+    main.hide_names_action.trigger()
+    hidden = current_consent_words()
+    assert "Demo Parent" not in hidden and "foster carer" in hidden
+
+
 def test_the_consent_shortcut_and_mnemonic_clash_with_nothing_else(
     qtbot: Any, make_shell: Any, seeded: str
 ) -> None:

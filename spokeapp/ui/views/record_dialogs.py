@@ -326,6 +326,7 @@ class ConsentDialog(_EventDialog):
     def __init__(
         self, book: Casebook, case_id: str, *, today: date, current: Consent | None = None,
         parent: QWidget | None = None, tasks: TaskRunner | None = None,
+        hide_names: bool = False,
     ) -> None:
         super().__init__(tr("Consent to share"), book, tr("&Save consent"), parent, tasks)
         self.case_id = case_id
@@ -334,7 +335,7 @@ class ConsentDialog(_EventDialog):
         shown = QLabel(self)
         shown.setWordWrap(True)
         now = tr("Current consent: {consent}").format(
-            consent=describe_consent(current, today).text)
+            consent=describe_consent(current, today, hide_names=hide_names).text)
         shown.setText(now)
         shown.setAccessibleName(now)
         self.body.insertWidget(0, shown)
