@@ -149,6 +149,11 @@ def test_an_older_case_gets_its_area_from_the_case_page(
     dialog = main.dialog
     assert isinstance(dialog, AreaDialog)
     assert dialog.area.box.currentData() is None  # an older case: nothing chosen for them
+    # Its hints are readable (a disabled label's grey was 1.6:1), and not "unavailable" to a
+    # screen reader.
+    hints = [label for label in dialog.findChildren(QLabel) if "postcode" in label.text()
+             or "comes from your hub" in label.text() or "areas" in label.text()]
+    assert hints and all(label.isEnabled() for label in hints)
     qtbot.keyClicks(dialog.postcode_district, "SC1")
     assert dialog.area.box.currentText() == "Sample City (suggested from SC1)"
     dialog.accept()  # Save without confirming: refused, with words

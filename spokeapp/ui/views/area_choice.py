@@ -36,7 +36,7 @@ from spokeapp.present.areas import (
     postcode_hint,
     stored_areas,
 )
-from spokeapp.ui.widgets import Message
+from spokeapp.ui.widgets import Hint, Message
 
 __all__ = [
     "CHOOSE", "NOT_KNOWN_DATA", "POSTCODE_HINT", "AreaChoice", "AreaDialog", "district_box",
@@ -210,12 +210,8 @@ class AreaDialog(QDialog):
         district_label.setBuddy(self.postcode_district)
         area_label = QLabel(tr("Local a&uthority area:"), self)
         area_label.setBuddy(self.area.box)
-        hint = QLabel(postcode_hint(), self)
-        hint.setWordWrap(True)
-        hint.setEnabled(False)
-        listed = QLabel(list_hint(areas), self)
-        listed.setWordWrap(True)
-        listed.setEnabled(False)
+        hint = Hint(postcode_hint(), self)
+        listed = Hint(list_hint(areas), self)
         form.addRow(district_label, self.postcode_district)
         form.addRow("", hint)
         form.addRow(area_label, self.area.box)
