@@ -110,6 +110,15 @@ def seeded(profile: Path) -> str:
 
 
 @pytest.fixture
+def book(tmp_path: Path) -> Iterator[Casebook]:
+    """The seeded casebook, open (a file's own ``book`` fixture, where it has one, wins)."""
+    seed_casebook(tmp_path / "profile")
+    book = Casebook.open(tmp_path / "profile", PASSPHRASE)
+    yield book
+    book.close()
+
+
+@pytest.fixture
 def sleep_clock() -> FakeClock:
     return FakeClock()
 

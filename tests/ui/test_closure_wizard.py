@@ -6,9 +6,7 @@ day closed before the case opened refused on the first step, a refusal leaving n
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,17 +17,6 @@ from spokeapp.domain.records import Case, CaseStatus, Closure
 from spokeapp.resources import load_risk_tool
 from spokeapp.store.casebook import Casebook
 from spokeapp.ui.views.closure_wizard import ClosureWizard
-
-from .conftest import PASSPHRASE, seed_casebook
-
-
-@pytest.fixture
-def book(tmp_path: Path) -> Iterator[Casebook]:
-    seed_casebook(tmp_path / "profile")
-    book = Casebook.open(tmp_path / "profile", PASSPHRASE)
-    yield book
-    book.close()
-
 
 TODAY = date(2025, 3, 14)  # the seeded cases were opened on 6 January 2025
 

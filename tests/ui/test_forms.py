@@ -3,9 +3,7 @@ summary counts what is left, and it lists the fields in the order they are on th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,17 +16,7 @@ from spokeapp.ui.forms import FieldForm, date_edit, text_box
 from spokeapp.ui.views.record_dialogs import ConcernDialog
 from spokeapp.ui.widgets import Message
 
-from .conftest import PASSPHRASE, seed_casebook
-
 TODAY = date(2026, 12, 5)
-
-
-@pytest.fixture
-def book(tmp_path: Path) -> Iterator[Casebook]:
-    seed_casebook(tmp_path / "profile")
-    book = Casebook.open(tmp_path / "profile", PASSPHRASE)
-    yield book
-    book.close()
 
 
 @pytest.fixture(autouse=True)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 
 from spokeapp.domain.ids import new_id
@@ -15,16 +12,6 @@ from spokeapp.domain.records import MAX_TOPIC_CHARS, GroupSession, GroupSetting
 from spokeapp.store.casebook import Casebook
 from spokeapp.ui.tasks import TaskRunner
 from spokeapp.ui.views.outreach import OutreachPage
-
-from .conftest import PASSPHRASE, seed_casebook
-
-
-@pytest.fixture
-def book(tmp_path: Path) -> Iterator[Casebook]:
-    seed_casebook(tmp_path / "profile")
-    book = Casebook.open(tmp_path / "profile", PASSPHRASE)
-    yield book
-    book.close()
 
 
 def test_a_long_topic_is_cut_short_in_the_table_never_widening_it(

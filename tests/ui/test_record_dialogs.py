@@ -5,9 +5,7 @@ down each form as it is drawn."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,17 +20,7 @@ from spokeapp.ui.views.record_dialogs import (
     ProfessionalActivityDialog,
 )
 
-from .conftest import PASSPHRASE, seed_casebook
-
 TODAY = date(2026, 12, 5)
-
-
-@pytest.fixture
-def book(tmp_path: Path) -> Iterator[Casebook]:
-    seed_casebook(tmp_path / "profile")
-    book = Casebook.open(tmp_path / "profile", PASSPHRASE)
-    yield book
-    book.close()
 
 
 @pytest.fixture(autouse=True)
