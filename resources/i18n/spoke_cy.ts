@@ -10899,6 +10899,10 @@ Write it down on paper now and keep it somewhere safe, away from this laptop. It
             <translation type="unfinished" />
         </message>
         <message>
+            <source>is needed: type your buddy's phone number, for example 07700 900456</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
             <source>&amp;Copy message ({key})</source>
             <translation type="unfinished" />
         </message>

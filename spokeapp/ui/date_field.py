@@ -14,7 +14,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Final
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from spokeapp.i18n import translator
@@ -37,6 +38,10 @@ LocalClock = Callable[[], datetime]
 
 #: Pixels a line edit keeps around its text: its frame and the margins inside it.
 _TEXT_MARGINS: Final = 16
+#: A long date in words, as a field asks room for beside its text: a Wednesday in September
+#: (the longest names in English), read as last year's from a "today" in the next year.
+_LONG_VALUE: Final = datetime(2025, 9, 24, 16, 30)
+_LONG_TODAY: Final = date(2026, 1, 1)
 
 
 def local_now() -> datetime:
@@ -84,11 +89,22 @@ class DateField(QWidget):
         self.words = QLabel(self)
         self.words.setAccessibleName(tr("Date in words"))
         self.words.setWordWrap(True)  # a narrow window wraps the words, never the row
+        # Their first line level with the typed text, not above it.
+        self.words.setContentsMargins(
+            0, max(0, (self.line.sizeHint().height() - self.words.fontMetrics().height()) // 2),
+            0, 0)
+        long_words = value_words(_LONG_VALUE if with_time else _LONG_VALUE.date(), "24/9",
+                                 _LONG_TODAY)
+        #: Room for a long date in words on one line beside the text (see ``sizeHint``).
+        self._words_room = self.words.fontMetrics().horizontalAdvance(long_words) + 2
+        #: The width the height was last fitted to (``resizeEvent``).
+        self._fitted_width = -1
         #: What is wrong with the text, under it.
         self.status = Message(self, name=tr("Problem with this date"))
         row = QHBoxLayout()
         row.addWidget(self.line, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.words, 1, Qt.AlignmentFlag.AlignTop)
+        self._row = row
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -104,6 +120,27 @@ class DateField(QWidget):
         self._telling = False
         self.line.textChanged.connect(self._read)
         self.line.editingFinished.connect(self.tell)
+
+    # ------------------------------------------------------------------ size
+    def sizeHint(self) -> QSize:
+        """Room for the text and a long date in words beside it on one line (so a dialog
+        opens wider where it can), and as tall as the words need at the width the field has.
+        Its vertical policy, Maximum (no gap under it), caps it at this height: the hint
+        alone was one line of words tall, so words wrapped onto four lines in a narrow
+        dialog (the training dialog's "Thursday 4 December 2025 (last year)") were cut off
+        above and below."""
+        hint = super().sizeHint()
+        beside = self.line.minimumWidth() + self._row.spacing() + self._words_room
+        hint.setWidth(max(hint.width(), beside))
+        if self.testAttribute(Qt.WidgetAttribute.WA_Resized) and self.hasHeightForWidth():
+            hint.setHeight(max(hint.height(), self.heightForWidth(self.width())))
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != self._fitted_width:  # the words wrap anew: ask again
+            self._fitted_width = event.size().width()
+            self.updateGeometry()
 
     # ------------------------------------------------------------------ naming
     def set_name(self, name: str, description: str = "") -> None:

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Final
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QFontMetrics,
+    QKeySequence,
+    QPalette,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -22,6 +31,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -112,8 +122,10 @@ def rows_table(
     ``single`` is off), Tab leaves the table, no row numbers, columns ``resize`` (fit their
     contents) with the last (or column ``stretch``) taking the rest, ``name`` read by screen
     readers, at least ``lines`` rows high. ``share``: the ``stretch`` column keeps at least
-    this part of the table's width, the others narrowed (widest first) to leave it, but for
-    the ``whole`` columns (a date cut short is no date). ``sortable``: clicking a header
+    this part of the table's width while the other columns' words fit in it on two lines
+    (they wrap rather than being cut short), and gives it up to them when they do not; the
+    ``whole`` columns (a date cut short is no date) are the last cut short on a screen too
+    small even for that (see ``_KeepShare``). ``sortable``: clicking a header
     sorts (behind a proxy sorting on ``SORT_ROLE``). ``on_activated``: Enter or a double
     click on a row."""
     table = QTableView(parent)
@@ -155,12 +167,54 @@ def capped(widths: Sequence[int], room: int) -> int:
     return ordered[-1] if ordered else 0
 
 
+def filled(least: Sequence[int], most: Sequence[int], room: int) -> list[int]:
+    """Widths from ``least`` towards ``most`` that fit in ``room``: every column starts at its
+    least and they grow together, each stopping at its most, until the room is used (the
+    widest give way first, as with :func:`capped`, but none below its least)."""
+
+    def widths(cap: int) -> list[int]:
+        return [max(low, min(high, cap)) for low, high in zip(least, most, strict=True)]
+
+    low, high = 0, max([*most, 0])
+    while low < high:  # the largest cap whose widths still fit
+        cap = (low + high + 1) // 2
+        if sum(widths(cap)) <= room:
+            low = cap
+        else:
+            high = cap - 1
+    return widths(low)
+
+
+def two_line_width(text: str, advance: Callable[[str], int], *, after: str = "") -> int:
+    """The least width that shows ``text`` on at most two lines broken at a space, as a view
+    wraps it (its whole width when it is one word). ``advance`` measures a piece of text.
+    ``after``: break only after this mark where the text has one ("," keeps a day whole on
+    the first line and its time on the second, in every row alike)."""
+    words = text.split(" ")  # not at a no-break space, as a view does not
+    breaks = [at for at in range(1, len(words)) if words[at - 1]]
+    marked = [at for at in breaks if after and words[at - 1].endswith(after)]
+    best = advance(text)
+    for at in marked or breaks:
+        best = min(best, max(advance(" ".join(words[:at])), advance(" ".join(words[at:]))))
+    return best
+
+
+#: What the stretching column of a ``share`` table keeps, in average characters, when the
+#: other columns take its share to show their words whole.
+SHARE_LEAST_CHARS: Final = 15
+
+
 class _KeepShare(QObject):
     """Keeps a table's stretching column at least ``share`` of the table's width (the case
-    page's Summary was 26 px wide beside three columns fitted to their contents): the other
-    columns fit their contents while there is room, and when there is not the widest give
-    way first, their words cut short (the row's tooltip and the detail have them whole);
-    the ``whole`` columns keep their width while they leave the share its room."""
+    page's Summary was 26 px wide beside three columns fitted to their contents) while the
+    other columns' words fit beside it on two lines. The table wraps its words and its rows
+    are two lines tall: the other columns fit their words on one line while there is room,
+    and when there is not the widest wrap first, onto two lines, never cut short. Where even
+    two lines leave the share too little room (the case page at 1024x600: "Session: …" and
+    "Final, wai…" beside a Summary kept at a third), the stretching column gives way, down to
+    ``SHARE_LEAST_CHARS``; its words are cut short (the row's tooltip and the detail have
+    them whole). Only on a screen too small for even that are the other columns cut short,
+    the widest first, the ``whole`` columns last."""
 
     def __init__(self, table: QTableView, column: int, share: float,
                  whole: Sequence[int] = ()) -> None:
@@ -168,20 +222,65 @@ class _KeepShare(QObject):
         self._table, self._column, self._share = table, column, share
         self._whole = tuple(whole)
         self._fitting = False
+        #: Each other column's words measured: (on one line, on two lines), widest of all rows.
+        self._widths: dict[int, tuple[int, int]] | None = None
+        table.setWordWrap(True)
+        rows = table.verticalHeader()
+        rows.setDefaultSectionSize(
+            max(rows.defaultSectionSize(), table.fontMetrics().lineSpacing() * 2 + 2))
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         model = table.model()
-        model.modelReset.connect(self.fit)
-        model.layoutChanged.connect(self.fit)
-        model.rowsInserted.connect(self.fit)
-        model.dataChanged.connect(self.fit)
+        for signal in (model.modelReset, model.layoutChanged, model.rowsInserted,
+                       model.rowsRemoved, model.dataChanged):
+            signal.connect(self._changed)
         table.viewport().installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
             self.fit()
         return False
+
+    def _changed(self, *_args: object) -> None:
+        self._widths = None
+        self.fit()
+
+    def _measure(self, columns: Sequence[int]) -> dict[int, tuple[int, int]]:
+        """The width each column's words need on one line and on two, with the room a cell
+        keeps around its text (and its swatch, if it has one)."""
+        table, model = self._table, self._table.model()
+        style = table.style()
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
+        around = 2 * margin + (1 if table.showGrid() else 0) + 1
+        icon = table.iconSize().width()
+        if icon <= 0:
+            icon = style.pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, table)
+        metrics: dict[str, QFontMetrics] = {}
+        known: dict[tuple[str, str, str], tuple[int, int]] = {}
+        widths: dict[int, tuple[int, int]] = {}
+        for column in columns:
+            one = two = 0
+            for row in range(model.rowCount()):
+                index = model.index(row, column)
+                text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+                font = index.data(Qt.ItemDataRole.FontRole)
+                font = font if isinstance(font, QFont) else table.font()
+                key = font.key()
+                # A date is broken from its time (after its comma), the same in every row.
+                after = "," if column in self._whole else ""
+                if (key, text, after) not in known:
+                    fm = metrics.setdefault(key, QFontMetrics(font))
+                    known[key, text, after] = (
+                        fm.horizontalAdvance(text),
+                        two_line_width(text, fm.horizontalAdvance, after=after))
+                line, lines = known[key, text, after]
+                extra = around
+                if index.data(Qt.ItemDataRole.DecorationRole) is not None:
+                    extra += icon + 2 * margin
+                one, two = max(one, line + extra), max(two, lines + extra)
+            widths[column] = (one, two)
+        return widths
 
     def fit(self, *_args: object) -> None:
         if self._fitting:  # a resize while fitting (a scroll bar came or went)
@@ -191,17 +290,27 @@ class _KeepShare(QObject):
             table, header = self._table, self._table.horizontalHeader()
             others = [c for c in range(header.count())
                       if c != self._column and not header.isSectionHidden(c)]
-            wanted = {c: max(table.sizeHintForColumn(c), header.sectionSizeHint(c))
-                      for c in others}
+            if self._widths is None or any(c not in self._widths for c in others):
+                self._widths = self._measure(others)
+            named = {c: header.sectionSizeHint(c) for c in others}  # the header, whole
+            one = [max(self._widths[c][0], named[c]) for c in others]
+            two = [max(self._widths[c][1], named[c]) for c in others]
             width = table.viewport().width()
-            room = width - round(width * self._share)
-            kept = {c: wanted[c] for c in others if c in self._whole}
-            if sum(kept.values()) > room // 2:  # too narrow to keep them whole as well
-                kept = {}
-            cap = capped([wanted[c] for c in others if c not in kept],
-                         room - sum(kept.values()))
-            for column in others:
-                size = wanted[column] if column in kept else min(wanted[column], cap)
+            share = round(width * self._share)
+            least = min(share, table.fontMetrics().averageCharWidth() * SHARE_LEAST_CHARS)
+            if sum(two) <= width - share:  # the share kept, the widest wrapping first
+                sizes = filled(two, one, width - share)
+            elif sum(two) <= width - least:  # the share given up to words on two lines
+                sizes = two
+            else:  # too narrow even for that: cut short, the widest first, ``whole`` last
+                room = width - least
+                kept = {c: w for c, w in zip(others, two, strict=True) if c in self._whole}
+                if sum(kept.values()) > room // 2:
+                    kept = {}
+                cap = capped([w for c, w in zip(others, two, strict=True) if c not in kept],
+                             room - sum(kept.values()))
+                sizes = [kept.get(c, min(w, cap)) for c, w in zip(others, two, strict=True)]
+            for column, size in zip(others, sizes, strict=True):
                 header.resizeSection(column, max(header.minimumSectionSize(), size))
         finally:
             self._fitting = False

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QStyle, QTableView, QWidget
 
 import spokeapp.ui.views.case_page as case_page_module
 from spokeapp.domain.ids import new_id
@@ -20,6 +20,7 @@ from spokeapp.domain.records import (
     Consent,
     ConsentGivenBy,
     ConsentMethod,
+    RaisedTo,
     RiskAssessment,
     ShareWith,
 )
@@ -31,6 +32,7 @@ from spokeapp.ui.views.case_page import CasePage
 from tests.helpers.records import (
     SESSION_TIME,
     case,
+    concern,
     new_casebook,
     referral,
     seeded_case,
@@ -179,14 +181,84 @@ def test_the_timeline_summary_keeps_room_to_be_read_and_nothing_scrolls_sideways
     assert when + what + summary + status <= width + 1, "every column in view"
     assert summary >= width // 3 - 2, f"Summary {summary} px of {width}"
     assert summary >= table.fontMetrics().averageCharWidth() * 20
-    assert when >= table.sizeHintForColumn(0), "the day and time are never cut short"
+    assert _cut_short(table, 0) == [], "the day and time are never cut short"
     statuses = {row.cells[3] for row in page.timeline_model.rows} - {""}
     assert statuses == {"Final"}, "a record on the hub says only that it is final"
-    assert status >= table.sizeHintForColumn(3), "Status shown whole"
+    assert _cut_short(table, 3) == [], "Status shown whole"
+    assert status >= table.sizeHintForColumn(3), "on one line, as there is room"
     about = page.splitter.widget(0)
     assert isinstance(about, QScrollArea)
     assert not about.horizontalScrollBar().isVisible()
     assert about.widget().width() <= about.viewport().width(), "About them wraps, whole"
+
+
+def _cut_short(table: QTableView, column: int) -> list[str]:
+    """The words of ``column`` a worker sees cut short ("…"): wider than their cell on one
+    line in a table that does not wrap, or, wrapped, wider or taller than their row."""
+    metrics, model = table.fontMetrics(), table.model()
+    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
+    room = table.horizontalHeader().sectionSize(column) - 2 * margin - 1  # less the grid line
+    cut = []
+    for row in range(model.rowCount()):
+        text = str(model.index(row, column).data() or "")
+        if metrics.horizontalAdvance(text) <= room:
+            continue
+        drawn = metrics.boundingRect(QRect(0, 0, room, 10_000), Qt.TextFlag.TextWordWrap, text)
+        if (not table.wordWrap() or drawn.width() > room
+                or drawn.height() > table.rowHeight(row) - 1):
+            cut.append(text)
+    return cut
+
+
+#: The case page's size in a maximised window, beside the list of pages (measured).
+PAGE_AT = {"1366x768": (1073, 702), "1024x600": (798, 534)}
+
+
+@pytest.mark.parametrize("screen", PAGE_AT)
+def test_a_new_worker_s_timeline_shows_what_and_status_whole_at_a_small_laptop_s_size(
+    qtbot: Any, tmp_path: Path, screen: str
+) -> None:
+    """At 1024x600 What was cut to "Session: …" and Status to "Final, wai…" in every row of
+    a worker's first cases (every record still waiting to sync): the Summary kept a third of
+    the width. Now When, What and Status wrap onto a second line rather than being cut short,
+    and the Summary, whole in the detail below and the row's tooltip, gives way; at 1366x768
+    it keeps its third."""
+    book, _ = new_casebook(tmp_path / "book")
+    _yp, _ref, cs = seeded_case(book)
+    for week in range(6):
+        book.save(session(cs.id, occurred_at=SESSION_TIME - timedelta(days=7 * week),
+                          discussed="Talked about staying at a friend's and the bus home."),
+                  finalise=True)
+    book.save(concern(cs.id, raised_to=RaisedTo.CHILDRENS_SOCIAL_CARE), finalise=True)
+    tasks = TaskRunner()
+    page = CasePage(book, tasks, load_risk_tool(), today=date(2026, 3, 3))
+    qtbot.addWidget(page)
+    page.resize(*PAGE_AT[screen])
+    page.show()
+    qtbot.waitExposed(page)
+    page.show_case(load_case(book, cs.id))  # nothing synced yet
+    qtbot.wait(100)
+    table, header = page.timeline, page.timeline.horizontalHeader()
+    whats = {row.cells[1] for row in page.timeline_model.rows}
+    assert "Concern raised with Children's social care" in whats
+    assert "Session: One-to-one" in whats
+    assert {row.cells[3] for row in page.timeline_model.rows} - {""} == {
+        "Final, waiting to sync"}
+    for column, name in ((0, "When"), (1, "What"), (3, "Status")):
+        assert _cut_short(table, column) == [], f"{name} cut short at {screen}"
+    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table)
+    room = header.sectionSize(0) - 2 * (margin + 1) - 1
+    for row in page.timeline_model.rows:  # wrapped, a day stays whole above its time
+        day = row.cells[0].split(", ")[0] + ","
+        assert table.fontMetrics().horizontalAdvance(day) <= room, row.cells[0]
+    width = table.viewport().width()
+    assert sum(header.sectionSize(c) for c in range(4)) <= width + 1, "nothing off to the side"
+    summary = header.sectionSize(2)
+    assert summary >= table.fontMetrics().averageCharWidth() * 15, "the Summary still reads"
+    if screen == "1366x768":
+        assert summary >= width // 3 - 2, f"Summary {summary} px of {width}"
+    qtbot.waitUntil(lambda: not tasks.busy, timeout=5000)
+    book.close()
 
 
 def test_tab_follows_the_case_page_top_to_bottom_then_left_to_right(

@@ -112,6 +112,35 @@ def test_the_training_dialog_says_in_words_that_someone_must_have_come(
     dialog.dirty = False
 
 
+def _words_lines(field: Any) -> int:
+    words = field.words
+    return round(words.heightForWidth(words.width()) / words.fontMetrics().lineSpacing())
+
+
+def test_the_training_dialog_shows_the_date_in_words_whole(qtbot: Any, book: Casebook) -> None:
+    """At 1366x768 and 1024x600 the words beside the date, "Thursday 4 December 2025 (last
+    year)", were wrapped onto four lines beside a field one line tall: cut off above and
+    below. It opens wider now, and where it is narrow the field is as tall as its words."""
+    dialog = _shown(qtbot, ProfessionalActivityDialog(book, today=date(2027, 1, 5)))
+    field = dialog.held_on
+    field.set_text("24/12")  # read as last year's
+    words = field.words
+    assert words.text() == "Thursday 24 December 2026 (last year)"
+
+    def whole() -> bool:
+        return (words.height() >= words.heightForWidth(words.width())  # every line drawn
+                and field.rect().contains(words.geometry()))  # none cut off by the field
+
+    qtbot.waitUntil(whole, timeout=2000)
+    assert _words_lines(field) <= 2, "room beside the date for its words as the dialog opens"
+    narrow = dialog.fontMetrics().averageCharWidth() * 72  # as narrow as it used to open
+    dialog.resize(narrow, dialog.height())
+    qtbot.waitUntil(lambda: dialog.width() == narrow)
+    qtbot.waitUntil(whole, timeout=2000)
+    assert _words_lines(field) >= 3, "the words wrap onto more lines, the field grows with them"
+    dialog.dirty = False
+
+
 def test_each_main_button_names_what_it_saves(qtbot: Any, book: Casebook) -> None:
     """The group dialog said "Save session", the training one only "Save"."""
     group = _group(qtbot, book)

@@ -418,6 +418,24 @@ def test_the_form_says_what_is_missing_beside_each_field(
     assert page.stack.currentIndex() == 0
 
 
+def test_a_buddy_s_phone_left_empty_is_said_to_be_needed_with_what_to_type(
+    qtbot: Any, book: Casebook, clock: ManualClock
+) -> None:
+    """Left empty, it said "Buddy's phone must be a phone number", as if a wrong number had
+    been typed. The plan still needs it: the buddy is the first the hub alerts."""
+    page = _page(qtbot, book, clock)
+    _fill(page, buddy_phone="")
+    assert not page.form.start()
+    shown = page.form.form.errors["buddy_phone"]
+    assert shown.isVisible()
+    assert shown.text() == (
+        "Buddy's phone is needed: type your buddy's phone number, for example 07700 900456.")
+    assert "must be a phone number" not in page.form.summary.accessibleDescription()
+    assert page.form.summary.text() == (
+        "Please fix 1 thing before starting the visit: Buddy's phone.")
+    assert _stored(book, "visit_plan") == []
+
+
 def test_a_number_that_is_not_a_mobile_is_called_that_not_missing(
     qtbot: Any, book: Casebook, clock: ManualClock
 ) -> None:

@@ -349,7 +349,10 @@ class CasePage(QWidget):
         self.timeline_model = RowsModel(
             (tr("When"), tr("What"), tr("Summary"), tr("Status")), self)
         # Summary keeps a third of the width: beside When, What and Status fitted to their
-        # words it was 26 px wide at 1366x768 ("…" in every row). When is never cut short.
+        # words it was 26 px wide at 1366x768 ("…" in every row). They wrap onto a second
+        # line rather than being cut short, and where even that leaves no third (1024x600:
+        # "Session: …", "Final, wai…") the Summary gives way, whole in the detail below and
+        # the row's tooltip. When is the last cut short, its day and time on a line each.
         self.timeline = rows_table(
             self.timeline_model, tr("Timeline, newest first"), self, lines=None, stretch=2,
             share=0.33, whole=(0,),

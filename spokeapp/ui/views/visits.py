@@ -411,6 +411,15 @@ class StartVisitForm(QWidget):
         problems = self.form.date_problems()
         if not plan.mobile_number:  # left empty: needed, not "must be a mobile number"
             problems.append(Problem("mobile_number", tr("is required")))
+        if not plan.buddy_phone:
+            # Decided: an empty buddy's phone stays refused. The domain needs one
+            # (``VisitPlan.validate``: ``normalise_phone_number("")`` is None) because the buddy
+            # is the first the hub alerts when a check-in is missed (``lone_working``'s first
+            # escalation tier) and whom the NOT ARMED fallback text goes to. Left empty it is
+            # said to be needed, with what to type: "must be a phone number" read as if a
+            # wrong number had been typed. (07700 900456: Ofcom's numbers kept for drama.)
+            problems.append(Problem("buddy_phone", tr(
+                "is needed: type your buddy's phone number, for example 07700 900456")))
         try:
             plan.validate()
         except ValidationError as exc:
