@@ -66,6 +66,7 @@ KNOWN_ACTIONS: dict[str, str] = {
     "sign_off_requested": "a record was sent for sign-off",
     "lw_alert": "a lone-working alert was raised (other lw_... actions: the visit's events)",
     "lw_watch_error": "the escalation watch could not evaluate a visit and set it aside",
+    "lw_visit_ended": "a visit the watch set aside was ended (spoke-hub safety visit end)",
 }
 
 #: Audit actions whose subject is a device id.

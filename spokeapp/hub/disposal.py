@@ -40,8 +40,9 @@ hub, in one transaction under the hub's write lock (``ledger.lock_writes``):
   again once it is. The visit's figures stay in the
   report residue like the case's. A plan linked to the case that reaches the hub after the
   disposal (planned offline) is stored and watched like any other; ``retention review`` lists
-  it and ``retention dispose`` of the disposed case erases it once it is over
-  (:func:`_dispose_late_visits`), then purges the case again on every laptop.
+  it and ``retention dispose`` of the disposed case erases it once it is over and not under
+  legal hold (:func:`_dispose_late_visits`; another team's visit naming the case may be held
+  by its own id: ``retention.visit_case``), then purges the case again on every laptop.
 * **A referral that never became a case** (:func:`_dispose_referral`): the referral, its
   documents, and its young person unless a case or another referral on the hub is about
   them; its residue is counted for its author. The disposal's id is the referral's
@@ -326,10 +327,15 @@ def visit_blockers(session: Session, visits: list[str], now: datetime) -> list[s
     """Why the linked ``visits`` may not be erased at ``now``: one that is not over (the
     worker may still be out, or an alarm is not resolved); one whose stand-down the hub has
     still to store or send (the people alerted must hear she is safe: an erased visit's
-    all-clear would never go); or one whose welfare debrief is not done. Empty: they may."""
+    all-clear would never go); one whose welfare debrief is not done; or one under legal hold
+    (a visit linked to no case for the hub, such as another team's visit naming the case, is
+    held by its own id: ``retention.visit_case``). Empty: they may."""
     if not visits:
         return []
-    blockers: list[str] = []
+    blockers: list[str] = [
+        f"visit {hold.case_id} is under legal hold since {hold.placed_at[:10]}"
+        for hold in session.scalars(select(RetentionHold).where(
+            RetentionHold.case_id.in_(visits), RetentionHold.released_at.is_(None)))]
     policy = load_policy(session)
     for visit_id, visit in load_visits(session, visits).items():
         if visit is None:

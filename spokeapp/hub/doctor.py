@@ -25,7 +25,8 @@ fails; ``--json`` prints the same as one JSON object.
 * ``watch``: the escalation watch set a visit aside in the last
   :attr:`Limits.watch_error_window` (it could not work out that visit's deadlines: the visit
   is looked at again every 15 minutes and may not be escalated) warns, naming the last such
-  visit; its log line and ``spoke-hub audit --action lw_watch_error`` say more.
+  visit; its log line and ``spoke-hub audit --action lw_watch_error`` say more. Once
+  ``spoke-hub safety visit end`` has ended every visit still set aside, it is OK again.
 
 Checks that need the database say "not checked" (WARN) when it does not answer. Nothing is
 written anywhere: an embedded database that does not exist is reported, not created.
@@ -420,7 +421,9 @@ class Doctor:
             f"the escalation watch could not evaluate visit {last.get('visit_id')} "
             f"({last.get('error')}) {_age(self.clock() - at)} ago: it is looked at again every "
             "15 minutes and may not be escalated; the hub's log says where it failed, "
-            f"`spoke-hub audit --action {WATCH_ERROR_ACTION}` lists every visit set aside"))
+            f"`spoke-hub audit --action {WATCH_ERROR_ACTION}` lists every visit set aside, "
+            "`spoke-hub safety visit end VISIT_ID` ends one once its worker is known to be "
+            "safe"))
 
 
 # --------------------------------------------------------------------------- helpers

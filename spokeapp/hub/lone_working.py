@@ -24,6 +24,7 @@ the hub"): the escalation watch over every armed visit, the notifiers' outbox, S
   One visit whose evaluation raises never holds up the others: it is set aside
   (:data:`SET_ASIDE`: logged and audited by id, ``spoke-hub doctor`` warns) and the rest of
   its batch is stored; a batch failing as a whole is evaluated again visit by visit.
+  ``spoke-hub safety visit end`` (:func:`end_visit`) ends such a visit for good.
 * **Deliveries** (:meth:`Watcher.deliver`): outbox rows are claimed the same way and sent by
   email, signed webhook or SMS gateway; a failure is retried with backoff and never holds up
   the ladder (deliveries run in their own thread). Different visits' notices are sent at once
@@ -75,7 +76,7 @@ from contextlib import (
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from queue import Empty, SimpleQueue
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, cast
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, Protocol, cast
 
 from fastapi import APIRouter, FastAPI, Header, Request
 from fastapi.concurrency import run_in_threadpool
@@ -100,7 +101,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from spokeapp.domain import lone_working as lw
-from spokeapp.domain.errors import ValidationError
+from spokeapp.domain.errors import SpokeError, ValidationError
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import (
     DELIVERY_FAILED,
@@ -111,6 +112,8 @@ from spokeapp.domain.records import (
     AlertAcknowledgement,
     AlertDelivery,
     CheckIn,
+    CheckInChannel,
+    CheckInKind,
     EscalationAlert,
     Record,
     VisitPlan,
@@ -1854,6 +1857,153 @@ def lifespan(engine: Engine, clock: Clock,
                 await asyncio.to_thread(service.stop)
 
     return run
+
+
+# --------------------------------------------------------------------------- ending a visit
+#: The audit action of a visit ended from the command line (``spoke-hub safety visit end``;
+#: subject: the visit id; actor: who it was ended for; detail: ids and the reason's code).
+VISIT_ENDED_ACTION = "lw_visit_ended"
+#: Why a visit the watch set aside may be ended (``--reason``), and what each code means.
+#: Codes, not the administrator's words: the audit reaches supervisors (``GET /v1/audit``)
+#: and holds ids and codes only, never free text that may name someone.
+END_REASONS: Final = {
+    "over": "the visit is over and the worker is safe (she or her supervisor said so)",
+    "not-a-visit": "the plan was never a real visit (made in error, or a test)",
+}
+
+
+class VisitEndError(SpokeError):
+    """An ending refused: nothing was changed (the command exits 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EndedVisit:
+    """What ``spoke-hub safety visit end`` did (ids only)."""
+
+    visit_id: str
+    worker: str
+    #: The end-of-visit check-in the hub wrote; None when the visit was over already.
+    check_in_id: str | None
+    #: When it ended (UTC, ISO 8601): now, or when it was ended before.
+    ended_at: str | None
+    #: False when even ended the watch cannot work the visit out: it is no longer looked at.
+    watched: bool = True
+
+
+def _evaluates(visit: lw.Visit, now: datetime, policy: lw.EscalationPolicy) -> bool:
+    """Whether the watch can work the visit out at ``now`` (what ``_escalate_visit`` asks
+    of it: its due actions and when to look again) without raising."""
+    try:
+        visit.due_actions(now, policy)
+        next_check(visit, now, policy)
+    except Exception:  # what the watch sets a visit aside for: any fault of its own
+        return False
+    return True
+
+
+def _forget_set_aside(session: Session, visit_id: str, now: datetime,
+                      policy: lw.EscalationPolicy) -> None:
+    """After ``visit_id`` was ended, the hub fact ``spoke-hub doctor`` reads
+    (:data:`WATCH_ERROR_KEY`) names the visit last set aside that the watch still cannot
+    work out, or is removed when none is left (doctor stops warning); it is left as it is
+    when it names another visit. Looks at the visits set aside most recently (the audit's
+    ``lw_watch_error``) that the watch still looks at, at most :data:`CLAIM_BATCH`."""
+    row = session.get(HubMeta, WATCH_ERROR_KEY)
+    if row is None:
+        return
+    try:
+        named = json.loads(row.value).get("visit_id")
+    except (ValueError, AttributeError):
+        named = visit_id  # unreadable: replaced by what the audit says
+    if named != visit_id:
+        return
+    latest = (select(AuditEntry.subject, func.max(AuditEntry.id).label("last"))
+              .where(AuditEntry.action == WATCH_ERROR_ACTION, AuditEntry.subject != visit_id)
+              .group_by(AuditEntry.subject).subquery())
+    candidates = session.execute(
+        select(AuditEntry.at, AuditEntry.subject, AuditEntry.detail)
+        .join(latest, AuditEntry.id == latest.c.last)
+        .join(LoneWorkingWatch, LoneWorkingWatch.visit_id == AuditEntry.subject)
+        .where(LoneWorkingWatch.next_check_at.is_not(None))
+        .order_by(AuditEntry.id.desc()).limit(CLAIM_BATCH)).all()
+    visits = load_visits(session, [subject for _, subject, _ in candidates])
+    for entry_at, subject, detail in candidates:
+        visit = visits[subject]
+        if visit is None or _evaluates(visit, now, policy):
+            continue  # not set aside any more (ended, or it was a passing fault)
+        error = detail.split(" ", 1)[0].removeprefix("error=") if detail else ""
+        set_meta(session, WATCH_ERROR_KEY, json.dumps(
+            {"at": entry_at, "visit_id": subject, "error": error}, sort_keys=True))
+        return
+    session.delete(row)
+
+
+def end_visit(session: Session, visit_id: str, *, by: str, reason: str,
+              now: datetime) -> EndedVisit:
+    """End a visit the escalation watch cannot work out (one it sets aside: a plan stored
+    before record dates were bounded), for good: the hub writes what ends any visit, an
+    ``end_visit`` check-in authored by the visit's worker (as an SMS check-in is, so her
+    laptop and her team's supervisors pull it; ``channel`` phone: taken by hub staff), and
+    the watch looks at it once more (a stand-down to anyone it alerted) and then never
+    again, or no more at all if even ended it cannot be worked out. Audited
+    (:data:`VISIT_ENDED_ACTION`, actor ``by``, the reason's code); the hub fact
+    ``spoke-hub doctor`` warns of names another visit still set aside, or goes.
+
+    ``by``: who it is ended for, an administrator or a supervisor of the worker's team (not
+    the worker: a coerced worker cannot stand herself down). Call under
+    ``ledger.lock_writes``. A visit already over is answered as such and nothing is written
+    (the command may be run twice). VisitEndError (nothing changed): an unknown visit, a
+    reason not in :data:`END_REASONS`, ``by`` not allowed, or a visit the watch works out
+    as usual (it is ended by the worker's check-in, or from the supervisor's board)."""
+    if reason not in END_REASONS:
+        raise VisitEndError(f"--reason must be one of {', '.join(END_REASONS)}; nothing "
+                            "changed.")
+    watch = session.get(LoneWorkingWatch, visit_id)
+    visit = load_visits(session, [visit_id])[visit_id] if watch is not None else None
+    if watch is None or visit is None:
+        raise VisitEndError(f"No lone-working visit with id {visit_id!r} is watched on this "
+                            "hub; nothing changed.")
+    user = session.get(User, by)
+    allowed = user is not None and user.left_at is None and user.id != watch.worker_user and (
+        user.role == ADMIN
+        or (user.role == SUPERVISOR and user.team is not None and user.team == watch.team))
+    if not allowed:
+        raise VisitEndError(f"--by {by} is not an administrator, nor a supervisor of the "
+                            "visit's worker's team, still here; nothing changed.")
+    policy = load_policy(session)
+    if _evaluates(visit, now, policy):
+        state = visit.state(now, policy)
+        if state is lw.VisitState.ENDED:
+            ended = visit.ended_at
+            return EndedVisit(visit_id, watch.worker_user, None,
+                              None if ended is None else iso(ended))
+        raise VisitEndError(
+            f"Visit {visit_id} is watched as usual ({state.value.replace('_', ' ')}): it is "
+            "ended by its worker's check-in, or by a supervisor of her team from the board. "
+            "This command ends only a visit the escalation watch sets aside. Nothing changed.")
+    check_in_id: str | None = None
+    if visit.ended_at is None:
+        record = CheckIn(id=new_id(), visit_id=visit_id, kind=CheckInKind.END_VISIT, at=now,
+                         channel=CheckInChannel.PHONE)
+        record.validate()
+        _store(session, record, visit_id, watch.worker_user, now)
+        check_in_id = record.id
+        ended_visit = load_visits(session, [visit_id])[visit_id]
+        watched = ended_visit is not None and _evaluates(ended_visit, now, policy)
+    elif watch.next_check_at is None:  # ended before, and no longer looked at
+        return EndedVisit(visit_id, watch.worker_user, None, iso(visit.ended_at))
+    else:
+        watched = False
+    watch.escalation_starts_at = None
+    watch.next_check_at = iso(now) if watched else None  # the watch looks at once, or never
+    watch.updated_at = iso(now)
+    audit(session, by, VISIT_ENDED_ACTION, visit_id,
+          f"reason={reason};worker={watch.worker_user}"
+          + (f";check_in={check_in_id}" if check_in_id else "")
+          + ("" if watched else ";watch=stopped"))
+    _forget_set_aside(session, visit_id, now, policy)
+    log.info("lone working: visit %s ended from the command line", visit_id)
+    return EndedVisit(visit_id, watch.worker_user, check_in_id, iso(now), watched)
 
 
 # --------------------------------------------------------------------------- SMS check-ins

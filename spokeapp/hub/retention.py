@@ -33,7 +33,10 @@ hold and disposal").
   those that do) and professionals, and were kept without limit; the rule's years part is the
   charity's one period, as for cases. The review counts the due ones (ids and days only, in
   JSON); ``retention hold`` takes one's id; ``retention dispose-activity`` erases them
-  (:func:`spokeapp.hub.disposal.dispose_activity`).
+  (:func:`spokeapp.hub.disposal.dispose_activity`). Lone-working visits linked to no case are
+  kept the same way; one goes with its case only when its link reaches the case
+  (:func:`visit_case`: another team's visit naming a case is held, reviewed and disposed of
+  on its own, and a hold on the case does not hold it).
 
 Dates: a birthday or anniversary on 29 February falls on 28 February in a year that is not a
 leap year (so a young person born on 29 February 2000 turns 25 on 28 February 2025). Nothing
@@ -89,6 +92,7 @@ __all__ = [
     "review",
     "set_rule",
     "uncased_referral",
+    "visit_case",
 ]
 
 CLI_ACTOR = "cli"
@@ -103,7 +107,7 @@ YEARS_RANGE = (1, 100)
 #: The service's own work with no case, kept ``years_after_closure`` years after it was held.
 ACTIVITY_KINDS: Final = ("group_session", "professional_activity")
 #: A lone-working visit linked to no case: kept the same years after it started (one linked
-#: to a case goes with the case).
+#: to a case goes with the case, when the link reaches it: :func:`visit_case`).
 VISIT_PLAN: Final = "visit_plan"
 
 
@@ -371,13 +375,31 @@ def _activity_row(session: Session, record_id: str) -> HubRecord | None:
         HubRecord.kind.in_((*ACTIVITY_KINDS, VISIT_PLAN)))).first()
 
 
+def visit_case(session: Session, plan: HubRecord) -> str | None:
+    """The case a visit plan goes with (its ``linked_case_id``), or None: linked to no case,
+    so it is held, reviewed and disposed of on its own. A link to a case on the hub counts
+    only when it reaches it (:func:`in_audience`, as for the case's disposal:
+    ``disposal.standing_visits``): a visit of another team's worker naming the case is hers,
+    linked to no case for the hub's processes. A case not on the hub (not pushed yet, or
+    disposed of: ``disposal.late_visits``) is taken at its word."""
+    linked = plan.body.get("linked_case_id") if isinstance(plan.body, dict) else None
+    if not isinstance(linked, str):
+        return None
+    case_row = session.scalars(select(HubRecord).where(
+        HubRecord.record_id == linked, HubRecord.kind == "case")).first()
+    if case_row is not None and not in_audience(session, case_row, of=plan):
+        return None
+    return linked
+
+
 def _holdable(session: Session, record_id: str) -> HubRecord:
     """What a legal hold may be placed on: a case, a referral that never became a case, or
-    group work or training and consultancy."""
+    group work or training and consultancy, or a visit linked to no case
+    (:func:`visit_case`)."""
     row = _activity_row(session, record_id)
     if row is not None:
-        linked = row.body.get("linked_case_id") if isinstance(row.body, dict) else None
-        if row.kind == VISIT_PLAN and linked is not None:
+        linked = visit_case(session, row) if row.kind == VISIT_PLAN else None
+        if linked is not None:
             raise RetentionError(f"Visit {record_id} is linked to case {linked}: it goes with "
                                  "the case, so hold the case; nothing changed.")
         return row
@@ -439,9 +461,9 @@ class DueActivity:
 
 def due_activity(session: Session, today: date,
                  holds: dict[str, RetentionHold] | None = None) -> list[DueActivity]:
-    """Every group session, training or consultancy record and visit linked to no case due
-    on ``today`` (held, or started, ``years_after_closure`` years ago or more), by that day
-    then id; held ones marked."""
+    """Every group session, training or consultancy record and visit linked to no case
+    (:func:`visit_case`) due on ``today`` (held, or started, ``years_after_closure`` years
+    ago or more), by that day then id; held ones marked."""
     years = get_rule(session).years_after_closure
     holds = _active_holds(session) if holds is None else holds
     due: list[DueActivity] = []
@@ -451,7 +473,9 @@ def due_activity(session: Session, today: date,
                 HubRecord.case_id.is_(None))):
         body = body if isinstance(body, dict) else {}
         if kind == VISIT_PLAN and body.get("linked_case_id") is not None:
-            continue  # it goes with its case
+            plan = session.get(HubRecord, record_id)
+            if plan is None or visit_case(session, plan) is not None:
+                continue  # it goes with its case
         try:
             held_on = (date.fromisoformat(str(body.get("held_on"))) if kind != VISIT_PLAN
                        else datetime.fromisoformat(str(body.get("starts_at"))).date())
@@ -598,11 +622,13 @@ def place_hold(session: Session, case_id: str, reason: str, *,
 def release_hold(session: Session, case_id: str, reason: str, *,
                  actor: str = CLI_ACTOR) -> RetentionHold:
     """Release the case's hold (kept, with the release). RetentionError for an unknown case, a
-    short reason or a case not held (nothing changed)."""
+    short reason or a case not held (nothing changed). A hold in place is always released,
+    also one on a record that could not be held now (a visit whose link to a case reaches
+    it since: :func:`visit_case`)."""
     clean = _reason(reason)
-    _holdable(session, case_id)
     hold = _active_holds(session).get(case_id)
     if hold is None:
+        _holdable(session, case_id)
         raise RetentionError(f"Case {case_id} is not under legal hold; nothing changed.")
     hold.released_at = iso(utc_now())
     hold.released_by = actor

@@ -10,6 +10,15 @@
 * ``safety status`` - which notifiers can send (their secrets included), and for each team
   and tier who can be alerted and how; what is missing, in plain words. Exit status 0 when
   every tier of every team can alert someone, 3 when something is missing.
+* ``safety visit end VISIT_ID --by USER_ID --reason over|not-a-visit`` - end, for good, a
+  visit the escalation watch sets aside (it cannot work out its deadlines: audited
+  ``lw_watch_error``, ``doctor``'s ``watch`` line warns): the hub writes the visit's
+  end-of-visit check-in, the watch stops looking at it and ``doctor`` stops warning once no
+  such visit is left (:func:`spokeapp.hub.lone_working.end_visit`). Audited
+  ``lw_visit_ended`` in the name of ``--by`` (an administrator, or a supervisor of the
+  worker's team) with the reason's code. Exit status 2, nothing changed: an unknown visit,
+  ``--by`` not allowed, or a visit the watch works out as usual; a visit already over is
+  said so (exit 0, nothing written).
 
 Secrets never go through these commands or the database: the SMTP password, the webhook
 signing secret and the SMS gateway secret are read by ``serve`` from
@@ -34,10 +43,14 @@ from spokeapp.domain import lone_working as lw
 from spokeapp.domain.errors import SpokeError, ValidationError
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import normalise_phone_number
-from spokeapp.hub.commands import Settings, open_session
+from spokeapp.hub.commands import Settings, locked_write, open_session
 from spokeapp.hub.commands import bind as bind_command
 from spokeapp.hub.ledger import audit, lock_writes
 from spokeapp.hub.lone_working import (
+    END_REASONS,
+    EndedVisit,
+    VisitEndError,
+    end_visit,
     load_notifier_settings,
     load_policy,
     load_secrets,
@@ -247,6 +260,33 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- visits
+def _visit_ended(result: EndedVisit) -> str:
+    when = (f" (ended {result.ended_at[:16].replace('T', ' ')} UTC)" if result.ended_at
+            else "")
+    if result.check_in_id is None and result.watched:
+        return f"Visit {result.visit_id} is already over{when}; nothing changed."
+    if result.check_in_id is None:
+        return (f"Visit {result.visit_id} was already over{when}; the escalation watch no "
+                "longer looks at it.")
+    said = (f"Visit {result.visit_id} ended: the hub wrote its end-of-visit check-in (for "
+            f"its worker {result.worker}: her laptop and her team's supervisors get it at "
+            "their next sync)")
+    if result.watched:
+        return (said + "; the escalation watch looks at it once more, to stand down anyone "
+                "it alerted, and then no more.")
+    return (said + ". The escalation watch cannot work it out even ended, so it no longer "
+            "looks at it: tell anyone alerted about the visit yourself.")
+
+
+def cmd_visit_end(args: argparse.Namespace, settings: Settings) -> int:
+    return locked_write(
+        args, settings,
+        lambda session: end_visit(session, args.visit_id, by=args.by, reason=args.reason,
+                                  now=utc_now()),
+        refusal=VisitEndError, done=_visit_ended)
+
+
 # --------------------------------------------------------------------------- parser
 def register(commands: Any, common: argparse.ArgumentParser, settings: Settings) -> None:
     """Add ``spoke-hub safety ...`` to the ``spoke-hub`` parser."""
@@ -282,6 +322,23 @@ def register(commands: Any, common: argparse.ArgumentParser, settings: Settings)
     p = contact.add_parser("remove", parents=[common], help="remove a contact")
     p.add_argument("contact_id")
     bind(p, cmd_contact_remove)
+
+    visit = groups.add_parser("visit", help="a lone-working visit on the hub").add_subparsers(
+        dest="action", required=True)
+    p = visit.add_parser(
+        "end", parents=[common],
+        help="end, for good, a visit the escalation watch sets aside (lw_watch_error)",
+        description="End a visit the escalation watch cannot work out (it sets it aside: "
+                    "spoke-hub audit --action lw_watch_error; doctor's watch line): the hub "
+                    "writes its end-of-visit check-in and the watch stops looking at it. "
+                    "Only once its worker is known to be safe.")
+    p.add_argument("visit_id", metavar="VISIT_ID", help="the visit's id (its plan's)")
+    p.add_argument("--by", required=True, metavar="USER_ID",
+                   help="who it is ended for: an administrator, or a supervisor of the "
+                        "worker's team (audited in their name)")
+    p.add_argument("--reason", required=True, choices=tuple(END_REASONS),
+                   help="; ".join(f"{code}: {words}" for code, words in END_REASONS.items()))
+    bind(p, cmd_visit_end)
 
     notifier = groups.add_parser("notifier", help="email, SMS gateway, webhooks")
     actions = notifier.add_subparsers(dest="action", required=True)

@@ -479,31 +479,56 @@ def check_not_disposed(session: Session, fresh: list[CheckedChange], actor: Acto
     a refused scope, and all of a laptop's lone-working records share one (they name no
     case), so a late check-in of an erased visit would take a new visit plan of the same
     batch with it, and that visit would never arm. Such a late record holds nothing about
-    the young person (a check-in is an id, a kind and a time)."""
+    the young person (a check-in is an id, a kind and a time).
+
+    *Decision* (docs/data-protection.md, "Links between teams"): a link the record on the
+    hub already holds, unchanged in the change, does not count. A disposal erases a record
+    that a record it leaves names only when that link did not reach it
+    (:func:`spokeapp.hub.scope.in_audience`: a link that reaches keeps it for the record
+    naming it), so such a link is another team's, which the disposal treated as absent:
+    north's case naming a young person south erased is still hers, and her edits of its
+    header are accepted as for any case she holds (they were refused, while her sessions
+    were accepted). A change writing an erased record or its case, and a link a change adds
+    (a new record, or an edit that names an erased record anew), are refused as before."""
     named: dict[str, int] = {}
+    #: the first change writing each id (its record, its case): refused whenever erased
+    written: dict[str, int] = {}
+    #: each id a link names: (change index, field) of every link naming it
+    links: dict[str, list[tuple[int, str]]] = {}
     for index, item in enumerate(fresh):
         body = item.body
-        for value in (item.change.record_id, item.case_id, body.get("young_person_id"),
-                      body.get("referral_id"), body.get("case_id"), body.get("record_id"),
-                      body.get("attached_to")):
+        for value in (item.change.record_id, item.case_id):
             if isinstance(value, str):
                 named.setdefault(value, index)
+                written.setdefault(value, index)
+        for key in _NAMING_FIELDS:
+            value = body.get(key)
+            if isinstance(value, str):
+                named.setdefault(value, index)
+                links.setdefault(value, []).append((index, key))
     if not named:
         return
     ids = list(named)
     for start in range(0, len(ids), 500):
-        hit = session.execute(select(DisposedRecord.record_id, DisposedRecord.case_id).where(
-            DisposedRecord.record_id.in_(ids[start:start + 500]))).first()
-        if hit is not None:
-            item = fresh[named[hit[0]]]
+        hits = session.execute(select(DisposedRecord.record_id, DisposedRecord.case_id).where(
+            DisposedRecord.record_id.in_(ids[start:start + 500]))).all()
+        counted: list[tuple[int, str]] = []  # (the first change it counts for, disposal)
+        for record_id, disposal in hits:
+            first = [written[record_id]] if record_id in written else []
+            first += _adding_links(session, fresh, links.get(record_id, []), record_id)
+            if first:
+                counted.append((min(first), disposal))
+        if counted:
+            index, disposed_of = min(counted)
+            item = fresh[index]
             subject = session.scalar(select(Disposal.subject).where(
-                Disposal.case_id == hit[1])) or "case"
-            log.info("push refused: %s %s was disposed of", subject, hit[1])
+                Disposal.case_id == disposed_of)) or "case"
+            log.info("push refused: %s %s was disposed of", subject, disposed_of)
             raise HubError(
                 409, "case_disposed",
                 f"Change {item.change.id} ({item.change.kind} {item.change.record_id}): "
-                f"{subject} {hit[1]} was disposed of on the hub. Pull to erase it from this "
-                "laptop; its changes cannot be pushed.",
+                f"{subject} {disposed_of} was disposed of on the hub. Pull to erase it from "
+                "this laptop; its changes cannot be pushed.",
             )
         held = session.execute(
             select(RestrictedRecord.record_id, RestrictedRecord.referral_id).where(
@@ -521,6 +546,34 @@ def check_not_disposed(session: Session, fresh: list[CheckedChange], actor: Acto
                 f"referral {referral_id} is restricted on the hub (a restriction request): "
                 "nothing of it is pushed or pulled until the restriction is lifted.",
             )
+
+
+#: The fields of a change's body that name another record (a link a laptop wrote).
+_NAMING_FIELDS: Final = ("young_person_id", "referral_id", "case_id", "record_id",
+                         "attached_to")
+
+
+def _adding_links(session: Session, fresh: list[CheckedChange],
+                  naming: list[tuple[int, str]], erased: str) -> list[int]:
+    """The changes among the links ``naming`` (change index, field) that name the erased
+    record ``erased`` anew: a new record, or one whose record on the hub (of the same kind)
+    does not already name it in that field. Asked only when a change names an erased record
+    (rare), so the common path reads nothing more."""
+    if not naming:
+        return []
+    stored = {
+        str(record_id): (kind, body) for record_id, kind, body in session.execute(
+            select(HubRecord.record_id, HubRecord.kind, HubRecord.body).where(
+                HubRecord.record_id.in_(sorted({fresh[i].change.record_id
+                                                for i, _ in naming}))))
+    }
+    adding: list[int] = []
+    for index, key in naming:
+        change = fresh[index].change
+        kind, body = stored.get(change.record_id, (None, None))
+        if kind != change.kind or not isinstance(body, dict) or body.get(key) != erased:
+            adding.append(index)
+    return adding
 
 
 def _may_see_uncased_record(session: Session, actor: Actor, record_id: str) -> bool:

@@ -1015,6 +1015,53 @@ def test_an_erasure_gives_nothing_to_another_teams_case_naming_the_young_person(
     assert teams.north.push(teams.north.change(session(own.id))).status_code == 200
 
 
+def test_another_teams_erasure_leaves_her_case_header_editable(
+        hub: RunningHub, teams: Teams, capsys: pytest.CaptureFixture[str]) -> None:
+    """North's worker's own case names a young person (and referral) south holds: links her
+    laptop wrote, which the push stores unchecked. South's erasure of them did not change
+    her case, so her edits of its header are accepted as for any case she holds (the link
+    to the erased records is treated as absent): they used to be refused 409
+    ``case_disposed`` while her sessions were accepted. A record that newly names an
+    erased one is still refused (contract C3), and nothing erased comes back."""
+    yp, ref, moved = _handed_to_south(hub, teams, "Header")
+    own = case(yp, ref, key_worker=teams.north.user_id, opened_on=date(2026, 2, 1))
+    mine = young_person(7, reference="YP-NORTH-OWN")
+    other = case(mine, key_worker=teams.north.user_id, opened_on=date(2026, 2, 2))
+    teams.north.push_records(own, mine, other)
+    _closed_by(hub, teams.south, moved, date(2026, 2, 20))
+    code, _, err = _erasure(hub, capsys, moved.id)
+    assert code == 0, err
+    assert _count(hub, HubRecord, HubRecord.record_id.in_([yp.id, ref.id])) == 0
+
+    closed = _closed_by(hub, teams.north, own, date(2026, 3, 5))  # 200, else it fails there
+
+    with Session(hub.engine) as s:
+        row = s.get(HubRecord, own.id)
+        assert row is not None
+        assert (row.body["status"], row.body["young_person_id"], row.body["referral_id"]) \
+            == ("closed", yp.id, ref.id)  # her link as she wrote it, pointing at nothing
+    assert closed.id == own.id
+    # A new record naming the erased young person, or an edit that newly names them, is
+    # refused as before and stores nothing.
+    again = referral(yp, decision=ReferralDecision.PENDING, decided_on=None)
+    refused = teams.north.push(teams.north.change(again))
+    assert refused.status_code == 409 and refused.json()["error"] == "case_disposed"
+    with Session(hub.engine) as s:
+        held = s.get(HubRecord, other.id)
+        assert held is not None
+        seq, body = held.seq, dict(held.body)
+    renamed = teams.north.change(replace(other, young_person_id=yp.id), base_seq=seq,
+                                 base=body)
+    refused = teams.north.push(renamed)
+    assert refused.status_code == 409 and refused.json()["error"] == "case_disposed"
+    assert _count(hub, HubRecord, HubRecord.record_id.in_([yp.id, ref.id, again.id])) == 0
+    with Session(hub.engine) as s:
+        kept = s.get(HubRecord, other.id)
+        assert kept is not None and kept.body["young_person_id"] == mine.id
+    assert not {yp.id, ref.id} & _pulled_ids(teams.north)
+    assert not {yp.id, ref.id} & _pulled_ids(teams.north_supervisor)
+
+
 def test_an_erasure_gives_nothing_to_another_teams_referral_naming_the_young_person(
         hub: RunningHub, teams: Teams, capsys: pytest.CaptureFixture[str]) -> None:
     """A declined referral of north's naming south's young person does not keep them at
@@ -1126,6 +1173,45 @@ def test_another_teams_visit_linked_to_a_case_neither_blocks_nor_goes_with_its_d
     # With the case gone it names nothing: listed as late, erased once it is over.
     code, out, _ = _cli(hub, capsys, "retention", "review", "--as-of", "2026-03-02")
     assert f"LATE\tvisit {plan.id}\tlinked to case {moved.id}" in out and "not yet" in out
+
+
+def test_a_hold_on_another_teams_visit_linked_to_a_disposed_case_keeps_it(
+        hub: RunningHub, teams: Teams, capsys: pytest.CaptureFixture[str]) -> None:
+    """North's visit is linked to south's case; she is not in its audience, so the visit is
+    hers, held by its own id. Once south's case is disposed of the visit is linked to a
+    disposed case (listed LATE); its legal hold keeps it there as it would anywhere else:
+    ``retention dispose`` of the case refuses to erase it until the hold is released."""
+    _, _, moved = _handed_to_south(hub, teams, "HeldVisit", dob=date(1990, 1, 1),
+                                   opened_on=date(2014, 1, 10))
+    plan = _ended_visit(teams.north, moved, "HeldVisit",
+                        datetime(2015, 2, 3, 15, tzinfo=UTC))
+    code, _, err = _cli(hub, capsys, "retention", "hold", plan.id, "--reason",
+                        "Fictional inquiry about this visit.")
+    assert code == 0, err
+    _closed_by(hub, teams.south, moved, date(2015, 1, 1))
+    code, out, err = _cli(hub, capsys, "retention", "dispose", moved.id, "--as-of",
+                          "2026-03-02")
+    assert code == 0, err
+    assert f"visit {plan.id}." in out and "ignored" in out
+    code, out, _ = _cli(hub, capsys, "retention", "review", "--as-of", "2026-03-02")
+    late_line = next(line for line in out.splitlines() if line.startswith("LATE"))
+    assert f"visit {plan.id}" in late_line and "legal hold since" in late_line
+    markers = _visit_markers("HeldVisit")
+    audits = _count(hub, AuditEntry)
+
+    code, _, err = _cli(hub, capsys, "retention", "dispose", moved.id)
+
+    assert code == 2 and f"visit {plan.id} is under legal hold since" in err
+    assert "Nothing changed" in err
+    assert _scan(hub, markers) == set(markers)
+    assert _count(hub, AuditEntry) == audits
+    code, _, err = _cli(hub, capsys, "retention", "release", plan.id, "--reason",
+                        "Fictional inquiry is over.")
+    assert code == 0, err
+    code, out, err = _cli(hub, capsys, "retention", "dispose", moved.id)
+    assert code == 0, err
+    assert "1 lone-working visit linked to it that reached the hub afterwards erased" in out
+    assert _scan(hub, markers) == set()
 
 
 def test_restricting_a_referral_leaves_another_teams_young_person_it_names(

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.serialization import (
     PrivateFormat,
 )
 from cryptography.x509.oid import NameOID
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spokeapp.hub import admin, schema
@@ -33,7 +34,7 @@ from spokeapp.hub.db import embedded_path, make_engine
 from spokeapp.hub.doctor import FAIL, OK, WARN, Doctor, Limits
 from spokeapp.hub.ledger import set_meta
 from spokeapp.hub.lone_working import WATCH_ERROR_KEY, Watcher
-from spokeapp.hub.models import HubMeta
+from spokeapp.hub.models import HubMeta, User
 from spokeapp.hub.security import iso
 from tests.helpers.hub import prepare_database, sqlite_url
 from tests.helpers.lone_working import (
@@ -248,6 +249,39 @@ def test_a_visit_the_watch_could_not_evaluate_warns_for_a_day(
                 {**row, "at": iso(now - timedelta(days=1, minutes=1))}))
     finally:
         engine.dispose()
+    assert doctor(capsys, url).checks["watch"]["status"] == OK
+
+
+def test_the_watch_line_is_ok_again_once_no_visit_set_aside_is_left(
+    well_hub: tuple[str, SmtpSink], capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Two visits are set aside; ending one with ``spoke-hub safety visit end`` leaves the
+    warning, naming the other; ending that one too makes the line OK at once (it used to
+    warn for a day after the last one, ended or not)."""
+    url, _smtp = well_hub
+    engine = make_engine(url)
+    now = datetime.now(UTC)
+    try:
+        first = arm_unchecked_visit(engine, "u-worker", "north", now - timedelta(minutes=1))
+        second = arm_unchecked_visit(engine, "u-other", "north", now)
+        Watcher(engine, lambda: now).escalate()
+        with Session(engine) as s:
+            administrator = s.scalars(select(User.id).where(User.role == "admin")).one()
+    finally:
+        engine.dispose()
+    named = doctor(capsys, url).lines["watch"]
+    last, other = (first, second) if first.id in named else (second, first)
+    assert f"could not evaluate visit {last.id}" in named
+    assert "spoke-hub safety visit end VISIT_ID" in named
+
+    assert spoke_hub(["safety", "visit", "end", last.id, "--by", administrator, "--reason",
+                      "not-a-visit", "--database", url]) == 0
+    report = doctor(capsys, url)
+    assert report.checks["watch"]["status"] == WARN
+    assert f"could not evaluate visit {other.id} (OverflowError)" in report.lines["watch"]
+
+    assert spoke_hub(["safety", "visit", "end", other.id, "--by", administrator, "--reason",
+                      "over", "--database", url]) == 0
     assert doctor(capsys, url).checks["watch"]["status"] == OK
 
 

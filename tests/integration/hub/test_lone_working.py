@@ -33,9 +33,18 @@ from spokeapp.domain.records import (
     WelfareDebrief,
 )
 from spokeapp.hub import lone_working as hub_lw
-from spokeapp.hub.config import LoneWorkingSecrets, WatchSettings
+from spokeapp.hub import safety_cli
+from spokeapp.hub.cli import main as spoke_hub
+from spokeapp.hub.config import HubSettings, LoneWorkingSecrets, WatchSettings
+from spokeapp.hub.doctor import OK, WARN, Doctor
 from spokeapp.hub.lone_working import Watcher
-from spokeapp.hub.models import AuditEntry, HubRecord, LoneWorkingDelivery, LoneWorkingWatch
+from spokeapp.hub.models import (
+    AuditEntry,
+    HubMeta,
+    HubRecord,
+    LoneWorkingDelivery,
+    LoneWorkingWatch,
+)
 from spokeapp.hub.notifiers import (
     EmailSettings,
     NotifierSettings,
@@ -364,6 +373,110 @@ def test_a_batch_failing_as_a_whole_is_looked_at_again_one_visit_at_a_time(
     assert [visit for visit, _ in set_aside] == [broken.id] * 5  # every 15 minutes
     assert all(detail.startswith("error=RuntimeError at=") for _, detail in set_aside)
     other_laptop.close()
+
+
+def _end_visit(world: World, capsys: pytest.CaptureFixture[str], *args: str
+               ) -> tuple[int, str, str]:
+    """``spoke-hub safety visit end ...`` as an administrator runs it (on the hub's clock)."""
+    capsys.readouterr()
+    code = spoke_hub(["safety", "visit", "end", *args, "--database", world.hub.database_url])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _hub_state(world: World) -> tuple[int, int, int, str | None]:
+    """(records, audit entries, hub facts, the visit watch rows' next looks): what a refused
+    command must leave as it was."""
+    with Session(world.hub.engine) as session:
+        looks = session.scalars(select(LoneWorkingWatch.next_check_at)
+                                .order_by(LoneWorkingWatch.visit_id)).all()
+        return (session.scalar(select(func.count()).select_from(HubRecord)) or 0,
+                session.scalar(select(func.count()).select_from(AuditEntry)) or 0,
+                session.scalar(select(func.count()).select_from(HubMeta)) or 0,
+                ";".join(str(look) for look in looks))
+
+
+def test_a_visit_set_aside_is_ended_for_good_from_the_command_line(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A plan stored before record dates were bounded (it starts in year 9999) is set aside
+    by the watch every 15 minutes, forever, and doctor warns: nobody could end it. ``spoke-hub
+    safety visit end`` does, for good: the hub writes its end-of-visit check-in (her laptop
+    and her team's supervisors pull it), the watch never claims it again, it is audited with
+    who and why, doctor stops warning. An unknown id, a visit the watch works out as usual,
+    someone not allowed are refused, nothing changed; run twice, it changes nothing more."""
+    monkeypatch.setattr(safety_cli, "utc_now", world.clock)
+    broken = arm_unchecked_visit(world.hub.engine, world.worker.user_id, "north",
+                                 world.clock.now)
+    fine = visit_plan(world.worker.user_id, world.clock.now)
+    world.push_plan(fine)
+    world.walk(world.clock.now + timedelta(minutes=30), step=timedelta(minutes=5))
+    assert [visit for visit, _ in _set_aside(world)] == [broken.id] * 3
+    doctor = Doctor(HubSettings(database_url=world.hub.database_url), clock=world.clock)
+    assert doctor.watch(world.hub.engine).status == WARN
+
+    before = _hub_state(world)
+    supervisor = world.supervisor.user_id
+    for args, words in (
+        (("no-such-visit", "--by", supervisor, "--reason", "over"),
+         "No lone-working visit with id 'no-such-visit'"),
+        ((fine.id, "--by", supervisor, "--reason", "over"), "is watched as usual (armed)"),
+        ((broken.id, "--by", world.worker.user_id, "--reason", "over"),
+         "is not an administrator, nor a supervisor of the visit's worker's team"),
+        ((broken.id, "--by", world.outsider.user_id, "--reason", "over"),
+         "is not an administrator, nor a supervisor of the visit's worker's team"),
+        ((broken.id, "--by", "u-nobody", "--reason", "over"), "is not an administrator"),
+    ):
+        code, out, err = _end_visit(world, capsys, *args)
+        assert (code, out) == (2, ""), args
+        assert err.startswith("spoke-hub: ") and words in err and "nothing changed" in \
+            err.lower(), err
+    with pytest.raises(SystemExit) as exited:  # argparse: a reason it does not know
+        _end_visit(world, capsys, broken.id, "--by", supervisor, "--reason", "bored")
+    assert exited.value.code == 2
+    assert _hub_state(world) == before
+
+    code, out, err = _end_visit(world, capsys, broken.id, "--by", supervisor,
+                                "--reason", "not-a-visit")
+
+    assert code == 0, err
+    assert f"Visit {broken.id} ended" in out
+    with Session(world.hub.engine) as session:
+        ending = session.execute(select(HubRecord).where(
+            HubRecord.kind == "check_in",
+            HubRecord.body["visit_id"].as_string() == broken.id)).scalars().one()
+        assert (ending.author_user, ending.body["kind"], ending.body["channel"]) == (
+            world.worker.user_id, "end_visit", "phone")
+        entries = session.execute(select(AuditEntry.actor, AuditEntry.subject,
+                                         AuditEntry.detail)
+                                  .where(AuditEntry.action == "lw_visit_ended")).all()
+    assert [tuple(e) for e in entries] == [(
+        supervisor, broken.id,
+        f"reason=not-a-visit;worker={world.worker.user_id};check_in={ending.record_id}")]
+    # What the hub writes to end any visit: her laptop and her team's supervisors pull it.
+    for laptop in (world.worker, world.supervisor):
+        assert ending.record_id in {c["record_id"] for c in world.pull_all(laptop)}
+    assert ending.record_id not in {c["record_id"] for c in world.pull_all(world.outsider)}
+    # The watch looks at it once more (nobody was alerted: nothing to stand down), then never.
+    set_aside = len(_set_aside(world))
+    world.tick()
+    with Session(world.hub.engine) as session:
+        watch = session.get(LoneWorkingWatch, broken.id)
+        assert watch is not None and watch.next_check_at is None
+    world.push_records(world.worker, CheckIn(id=new_id(), visit_id=fine.id,
+                                             kind=CheckInKind.HOME_SAFE, at=world.clock.now))
+    world.walk(world.clock.now + timedelta(hours=3), step=timedelta(minutes=15))
+    assert len(_set_aside(world)) == set_aside
+    assert world.alerts(broken.id) == []
+    assert doctor.watch(world.hub.engine).status == OK
+
+    again = _hub_state(world)
+    code, out, err = _end_visit(world, capsys, broken.id, "--by", supervisor,
+                                "--reason", "not-a-visit")
+
+    assert code == 0, err
+    assert f"Visit {broken.id} is already over" in out and "nothing changed" in out
+    assert _hub_state(world) == again
 
 
 def test_unacknowledged_tier_moves_up_and_acknowledgement_stops_the_move(

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from spokeapp.domain.records import Case, CaseStatus, ReferralDecision
+from spokeapp.domain.ids import new_id
+from spokeapp.domain.records import Case, CaseStatus, CheckIn, CheckInKind, ReferralDecision
 from spokeapp.hub.cli import main
 from spokeapp.hub.db import make_engine
-from spokeapp.hub.models import AuditEntry, HubMeta, RetentionHold
+from spokeapp.hub.models import AuditEntry, HubMeta, HubRecord, RetentionHold
 from spokeapp.hub.retention import disposal_blockers
 from tests.helpers.hub import RunningHub
+from tests.helpers.lone_working import visit_plan
 from tests.helpers.records import case, referral, young_person
 
 
@@ -261,3 +263,65 @@ def test_a_case_of_another_team_naming_a_referral_leaves_it_to_its_teams_retenti
     code, out, err = _run(hub, capsys, "dispose", declined.id)
     assert code == 0, err
     assert f"Referral {declined.id} disposed of" in out
+
+
+def test_another_teams_visit_linked_to_a_case_is_held_and_kept_on_its_own(
+        hub: RunningHub, capsys: pytest.CaptureFixture[str]) -> None:
+    """North's worker linked a visit of hers to south's case (a link her laptop wrote; she is
+    not in the case's audience). Disposal treats that link as absent (the visit neither goes
+    with the case nor blocks it), and so do holds and retention: the visit is linked to no
+    case for them, held and released by its own id (it used to be refused, "hold the case",
+    which is south's), kept its own years after it started (it used to wait for south's
+    case), and a hold on south's case does not hold it."""
+    south_worker = hub.admin.add_user("Test Worker South", "worker", "south")
+    south = hub.laptop(south_worker)
+    person = young_person(1, reference="YP-SOUTH-V", date_of_birth=date(1990, 6, 1))
+    theirs = case(person, key_worker=south_worker, opened_on=date(2013, 1, 1))
+    south.push_records(person, theirs)
+    north = hub.laptop(hub.admin.add_user("Test Worker North", "worker", "north"))
+    start = datetime(2014, 3, 11, 15, 0, tzinfo=UTC)
+    plan = visit_plan(north.user_id, start, linked_case_id=theirs.id)
+    north.push_records(
+        plan,
+        CheckIn(id=new_id(), visit_id=plan.id, kind=CheckInKind.SAFE,
+                at=start + timedelta(minutes=30)),
+        CheckIn(id=new_id(), visit_id=plan.id, kind=CheckInKind.END_VISIT,
+                at=start + timedelta(minutes=90)))
+    code, _, err = _run(hub, capsys, "hold", theirs.id, "--reason", "Fictional claim on south")
+    assert code == 0, err
+
+    def activity(result: dict[str, Any], key: str) -> list[tuple[str, str, str | None]]:
+        return [(a["record_id"], a["kind"], a["held"]) for a in result[key]]
+
+    # South's hold is south's case's: the visit is due on its own, six years after 2014.
+    assert activity(_review(hub, capsys, "2020-03-10"), "activity_due") == []
+    assert activity(_review(hub, capsys, "2026-03-02"), "activity_due") == [
+        (plan.id, "visit_plan", None)]
+    reason = "Fictional inquiry about the 2014 visit"
+    code, out, err = _run(hub, capsys, "hold", plan.id, "--reason", reason)
+    assert code == 0, err
+    assert f"Case {plan.id} is under legal hold" in out
+    result = _review(hub, capsys, "2026-03-02")
+    assert activity(result, "activity_due") == []
+    assert activity(result, "activity_held") == [(plan.id, "visit_plan", reason)]
+    before = _state(hub)
+    code, _, err = _run(hub, capsys, "dispose-activity", "--as-of", "2026-03-02")
+    assert code == 2 and "No group work, training or lone-working visit is due" in err
+    assert _state(hub) == before
+    code, _, err = _run(hub, capsys, "release", plan.id, "--reason", "Fictional inquiry over")
+    assert code == 0, err
+
+    code, out, err = _run(hub, capsys, "dispose-activity", "--as-of", "2026-03-02")
+
+    assert code == 0, err
+    assert "(1 visit)" in out
+    engine = make_engine(hub.database_url)
+    try:
+        with Session(engine) as session:
+            assert session.get(HubRecord, plan.id) is None
+            assert session.get(HubRecord, theirs.id) is not None  # south's case, still held
+            holds = session.scalars(select(RetentionHold.case_id).where(
+                RetentionHold.released_at.is_(None))).all()
+    finally:
+        engine.dispose()
+    assert holds == [theirs.id]
