@@ -17,9 +17,10 @@ Need-to-know on every request: the caller must be able to see a record that name
 at all - an uncased one by its author, through :mod:`spokeapp.hub.scope`); otherwise 404
 ``attachment_not_found``, the same answer as for a file nobody named, so existence is not
 leaked. The file's size is the one the caller's record declares. A caller whose own record
-names a file they do not hold (someone else sent it) is told only what their record declares
-and which chunks they sent, as if nobody else had named it (:func:`_show_holding`): whether
-the hub holds it, and its size, are not leaked either. A retired laptop may still send what
+names a file they do not hold (they have not sent all of it yet - the first to name it too:
+naming is not holding - or someone else sent it) is told only what their record declares and
+which chunks they sent, as if nobody else had named it (:func:`_show_holding`): whether the
+hub holds it, and its size, are not leaked either. A retired laptop may still send what
 it holds (status and chunks), not fetch.
 
 Not audited, like a pull: the records that name a file were pushed and pulled already. Logs
@@ -104,11 +105,13 @@ def _check_sha256(sha256: str) -> None:
 class Seen:
     """The records naming a file that a caller may see, as their declared sizes, oldest
     first: ``granting``, those whose author holds the file (through them the caller may fetch
-    it), and ``own``, the caller's own records whose author - the caller - has not shown yet
-    that they hold it (the caller may send it, and so show it)."""
+    it), ``own``, the caller's own records whose author - the caller - has not shown yet
+    that they hold it (the caller may send it, and so show it), and ``waiting``, other
+    people's records whose author has not sent it yet (nothing to fetch through them)."""
 
     granting: list[int]
     own: list[int]
+    waiting: list[int]
 
     @property
     def any(self) -> list[int]:
@@ -116,15 +119,13 @@ class Seen:
 
 
 def _holders(session: Session, sha256: str) -> set[str]:
-    """Who holds the file: each person who has shown it (``hub_attachment_holders``), and the
-    author of the oldest record naming it (who sent it first)."""
-    held = set(session.scalars(select(HubAttachmentHolder.user_id).where(
+    """Who holds the file: each person who has shown it (``hub_attachment_holders.holds``:
+    they sent every chunk of it, each the file's, the hash deciding). Nobody holds a file by
+    naming it, not even first: a SHA-256 can be known without the bytes, and the first
+    record naming it may be written before its owner's upload, to catch it (files stored
+    before this rule were given to their oldest record's author by hub migration 0018)."""
+    return set(session.scalars(select(HubAttachmentHolder.user_id).where(
         HubAttachmentHolder.sha256 == sha256, HubAttachmentHolder.holds.is_(True))))
-    first = session.scalar(select(HubRecord.author_user).where(
-        HubRecord.attachment_sha256 == sha256).order_by(HubRecord.seq).limit(1))
-    if first is not None:
-        held.add(first)
-    return held
 
 
 def seen_records(session: Session, actor: Actor, sha256: str) -> Seen:
@@ -135,13 +136,15 @@ def seen_records(session: Session, actor: Actor, sha256: str) -> Seen:
     A file is known by its SHA-256 alone, and anyone may write a record naming one: so a
     record lets its readers fetch the file only if its author holds the file (sent it, or
     showed they have it by sending chunks matching the hub's copy). Naming another team's
-    document's hash in a record of one's own gets nothing until its bytes are sent."""
+    document's hash in a record of one's own gets nothing until its bytes are sent, even
+    when that record is the first to name it."""
     rows = session.execute(
         select(HubRecord.record_id, HubRecord.case_id, HubRecord.author_user, HubRecord.body)
         .where(HubRecord.attachment_sha256 == sha256).order_by(HubRecord.seq)
     ).all()
     granting: list[int] = []
     own: list[int] = []
+    waiting: list[int] = []
     holders: set[str] | None = None
     for record_id, case_id, author, body in rows:
         if case_id is not None:
@@ -160,7 +163,9 @@ def seen_records(session: Session, actor: Actor, sha256: str) -> Seen:
             granting.append(size)
         elif author == actor.user_id:
             own.append(size)
-    return Seen(granting, own)
+        else:
+            waiting.append(size)
+    return Seen(granting, own, waiting)
 
 
 def _holder_row(session: Session, sha256: str, user_id: str) -> HubAttachmentHolder:
@@ -238,10 +243,15 @@ def attachment_status(session: Session, actor: Actor, sha256: str) -> Attachment
     """What the hub holds of the file ``sha256`` (None: the caller may see no record naming
     it). To a caller who does not hold the file (no record they may see whose author holds
     it): only what their own oldest record declares and what they have sent, never the
-    stored file's size or chunks (:func:`_showing_status`)."""
+    stored file's size or chunks (:func:`_showing_status`); to one who only reads records
+    whose authors have not sent it yet, nothing received of what the oldest declares."""
     seen = seen_records(session, actor, sha256)
     if not seen.any:
-        return None
+        if not seen.waiting:
+            return None
+        return AttachmentStatus(sha256=sha256, size=seen.waiting[0],
+                                chunk_bytes=ATTACHMENT_CHUNK_BYTES, received=[],
+                                complete=False)
     if not seen.granting:
         return _showing_status(session, actor, sha256, seen.own[0])
     stored = session.get(HubAttachment, sha256)
@@ -318,6 +328,8 @@ def store_chunk(session: Session, actor: Actor, sha256: str, index: int, data: b
         return _show_holding(session, actor, sha256, stored, seen.own[0], index, data, now)
     if stored is not None and stored.complete:
         return ChunkOutcome(_status(session, sha256, stored, stored.size))
+    # Someone holds a file not whole on the hub: not a state this module makes (a holder is
+    # only ever made of a complete file, and a complete file stays so while named).
     return _upload(session, actor, sha256, stored, _size_for(stored, seen.any), index, data,
                    now, holder=True)
 
@@ -364,7 +376,8 @@ def _upload(session: Session, actor: Actor, sha256: str, stored: HubAttachment |
 def _show_holding(session: Session, actor: Actor, sha256: str, stored: HubAttachment | None,
                   size: int, index: int, data: bytes, now: str) -> ChunkOutcome:
     """A chunk from someone whose own record names the file and who does not hold it yet
-    (someone else's record named it first, or they have not sent it all): answered as if
+    (every uploader until they have sent it all, the first to name it as much as anyone):
+    answered as if
     nobody else had named the file, so the answer never tells what the hub holds. Checked
     against their own record's ``size``; the chunks they have sent are listed as
     ``received``; when they have sent the last one, either every chunk was the hub's byte
@@ -401,7 +414,7 @@ def _show_holding(session: Session, actor: Actor, sha256: str, stored: HubAttach
         return ChunkOutcome(AttachmentStatus(sha256=sha256, size=size, received=[]),
                             mismatch=True)
     row.holds = True
-    log.info("attachment %s: shown to be held by another sender", sha256)
+    log.info("attachment %s: shown to be held by a sender of every chunk", sha256)
     return ChunkOutcome(AttachmentStatus(sha256=sha256, size=size,
                                          chunk_bytes=ATTACHMENT_CHUNK_BYTES,
                                          received=list(range(count)), complete=True))

@@ -225,9 +225,9 @@ class HubAttachmentHolder(Base):
     (``holds``). While they are showing it, ``proven`` lists the chunks they have sent so far,
     comma-separated, starting with ``!`` once one did not match the hub's copy (they are
     answered the mismatch only after their last chunk, as for any upload that hashes wrong,
-    so the answer never tells what the hub holds). The author of the oldest record naming a
-    file holds it without a row (they sent it; files stored before migration 0017). Goes with
-    the file."""
+    so the answer never tells what the hub holds). Nobody holds a file without a row, not the
+    author of the first record naming it (files whole before migration 0018, held by that
+    author under the old rule, were given a row by it). Goes with the file."""
 
     __tablename__ = "hub_attachment_holders"
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)

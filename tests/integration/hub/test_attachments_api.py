@@ -455,3 +455,117 @@ def test_the_laptops_client_sends_resumes_fetches_and_is_told_no(world: World) -
                                                                  "attachment_hash_mismatch")
         assert client.attachment_status(_sha(other)) is not None
         assert _stored(world.hub, _sha(other)) == (0, 0)
+
+
+# --------------------------------------------------------------------------- naming first
+def test_naming_a_file_first_gives_nothing_when_another_team_uploads_it(
+        world: World) -> None:
+    """North's worker knows the SHA-256 of a document south will upload (it leaked, or she
+    saw it on a case she was moved off) and pushes a record naming it before south does,
+    sending no byte. South then uploads the real file. North gets no chunk of it and her
+    status says nothing of the hub's copy (the size her own record declares, no chunk); south,
+    who sent it, and south's readers fetch it whole."""
+    document = _file(2 * CHUNK + 321, seed=30)
+    sha = _sha(document)
+    world.worker.push_records(attachment(world.case_id, document, size=1))
+    before = _status(world.worker, sha).json()
+
+    yp = young_person(3)
+    theirs = case(yp, key_worker=world.stranger.user_id)
+    world.stranger.push_records(yp, theirs, attachment(theirs.id, document))
+    south_reader = world.hub.laptop(
+        world.hub.admin.add_user("Test Supervisor South", "supervisor", "south"))
+    _upload(world.stranger, document)
+
+    assert _status(world.stranger, sha).json()["complete"] is True
+    assert _download(world.stranger, sha, 3) == document
+    assert _download(south_reader, sha, 3) == document
+    for index in range(3):
+        refused = _get(world.worker, sha, index)
+        assert (refused.status_code, refused.headers["content-type"]) == (
+            404, "application/json")  # never a byte of the file, even in a message
+        assert refused.json()["error"] == "attachment_not_found"
+        assert _get(world.supervisor, sha, index).status_code == 404  # north's reader
+    after = _status(world.worker, sha).json()
+    assert after == before == {"sha256": sha, "size": 1, "chunk_bytes": CHUNK,
+                               "received": [], "complete": False}
+    south_reader.close()
+
+
+def test_naming_a_file_first_with_its_real_size_tells_nothing_of_the_upload(
+        world: World) -> None:
+    """The same, north declaring the document's real size: while south's upload is under
+    way and after it, north is told only the chunks she sent (none), never south's."""
+    document = _file(2 * CHUNK + 321, seed=31)
+    sha = _sha(document)
+    parts = _chunks(document)
+    world.worker.push_records(attachment(world.case_id, document))
+    yp = young_person(3)
+    theirs = case(yp, key_worker=world.stranger.user_id)
+    world.stranger.push_records(yp, theirs, attachment(theirs.id, document))
+    nothing = {"sha256": sha, "size": len(document), "chunk_bytes": CHUNK, "received": [],
+               "complete": False}
+
+    assert _put(world.stranger, sha, 0, parts[0]).json()["received"] == [0]
+    assert _status(world.worker, sha).json() == nothing  # south's chunk 0 is not hers
+    _upload(world.stranger, document)
+
+    assert _status(world.worker, sha).json() == nothing
+    assert _get(world.worker, sha, 0).status_code == 404
+    assert _get(world.supervisor, sha, 0).status_code == 404
+    assert _download(world.stranger, sha, 3) == document
+
+
+def test_the_first_uploader_holds_her_file_once_she_has_sent_it_all(world: World) -> None:
+    """The worker who attached a file is the first to name it: she holds it by sending it,
+    not by naming it. Her upload goes as ever (her status lists what she sent, a dropped
+    connection resumes from it, her last chunk answers complete); until it is whole her
+    readers are told only that there is nothing to fetch yet; then they fetch it."""
+    data = _file(2 * CHUNK + 500, seed=32)
+    sha = _sha(data)
+    parts = _chunks(data)
+    world.worker.push_records(attachment(world.case_id, data))
+
+    assert _put(world.worker, sha, 0, parts[0]).json()["received"] == [0]
+    waiting = _status(world.supervisor, sha)
+    assert (waiting.status_code, waiting.json()) == (200, {
+        "sha256": sha, "size": len(data), "chunk_bytes": CHUNK, "received": [],
+        "complete": False})  # not the chunk the hub has: nobody holds the file yet
+    assert _get(world.supervisor, sha, 0).status_code == 404
+    resumed = _status(world.worker, sha).json()  # the connection dropped: what arrived?
+    assert (resumed["size"], resumed["received"], resumed["complete"]) == (len(data), [0],
+                                                                           False)
+    assert _put(world.worker, sha, 2, parts[2]).json()["received"] == [0, 2]
+    done = _put(world.worker, sha, 1, parts[1]).json()
+
+    assert (done["received"], done["complete"]) == ([0, 1, 2], True)
+    assert _status(world.supervisor, sha).json()["complete"] is True
+    assert _download(world.supervisor, sha, 3) == data
+    assert _download(world.worker, sha, 3) == data
+    assert _stored(world.hub, sha) == (1, 3)
+
+
+def test_two_workers_of_a_team_attaching_the_same_leaflet_each_send_it_once(
+        world: World) -> None:
+    """A second north worker attaches the same fictional leaflet to a case of her own (she
+    cannot see the first worker's case): her laptop is asked for it as for any upload, sends
+    it once, and from then on she and her readers fetch it; the hub keeps one copy."""
+    leaflet = _file(CHUNK + 77, seed=33)
+    sha = _sha(leaflet)
+    world.worker.push_records(attachment(world.case_id, leaflet))
+    _upload(world.worker, leaflet)
+    colleague = world.hub.laptop(world.hub.admin.add_user("Test Worker North Two", "worker",
+                                                          "north"))
+    yp = young_person(4)
+    hers = case(yp, key_worker=colleague.user_id)
+    colleague.push_records(yp, hers, attachment(hers.id, leaflet))
+
+    asked = _status(colleague, sha).json()
+    assert (asked["received"], asked["complete"]) == ([], False)
+    _upload(colleague, leaflet)
+
+    assert _status(colleague, sha).json()["complete"] is True
+    assert _download(colleague, sha, 2) == leaflet
+    assert _download(world.supervisor, sha, 2) == leaflet
+    assert _stored(world.hub, sha) == (1, 2)
+    colleague.close()

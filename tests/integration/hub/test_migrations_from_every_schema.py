@@ -43,6 +43,7 @@ from spokeapp.hub.db import create_key_file, embedded_path, is_embedded, make_en
 from spokeapp.hub.models import Base, User
 from spokeapp.sync.protocol import ATTACHMENT_CHUNK_BYTES
 from tests.helpers.hub import (
+    HubAdmin,
     Laptop,
     ManualClock,
     prepare_database,
@@ -250,6 +251,133 @@ def test_data_at_every_schema_survives_the_upgrade_and_is_served(
         else:
             visit = visits[golden.visit_id]
             assert visit is not None and visit.armed_at is not None
+    finally:
+        engine.dispose()
+
+
+# --------------------------------------------------------------------------- 0018: holders
+def test_a_file_whole_under_the_first_namer_rule_stays_with_the_readers_of_its_first_record(
+    golden: Golden, database_url: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Until 0018 the author of the oldest record naming a file held it without a row in
+    ``hub_attachment_holders`` (as at 0017 for a file whose last chunk someone else sent, and
+    for every file stored before 0017). After the upgrade that author holds each such file
+    that was whole, so the readers of her record (she, and her supervisor on a laptop enrolled
+    afterwards) still fetch it; a later record's author gains nothing; a showing under way by
+    a first author of a whole file becomes holding; a file not yet whole gets no holder (its
+    uploader goes on showing it)."""
+    monkeypatch.setenv("SPOKE_HUB_WATCH_SECONDS", "0")
+    if is_embedded(database_url):
+        create_key_file(embedded_path(database_url))
+    worker = golden.laptop["user_id"]
+    [other] = [u["id"] for u in golden.rows["users"]
+               if u["role"] == "worker" and u["id"] != worker]
+    [supervisor] = [u["id"] for u in golden.rows["users"] if u["role"] == "supervisor"]
+    [record] = [r for r in golden.rows["hub_records"] if r["attachment_sha256"]]
+    document = record["attachment_sha256"]
+    shown, partial = "a1" * 32, "b2" * 32  # two more fictional files, by their hashes only
+    engine = make_engine(database_url)
+    try:
+        schema.migrate(engine, "0017")
+        old, _ = _put_rows(engine, golden, "0017")
+        seq = max(r["seq"] for r in golden.rows["hub_records"])
+
+        def named(sha: str, author: str) -> dict[str, Any]:
+            nonlocal seq
+            seq += 1
+            return {**record, "record_id": new_id(), "author_user": author, "seq": seq,
+                    "attachment_sha256": sha, "body": {**record["body"], "sha256": sha}}
+
+        holders, files = old.tables["hub_attachment_holders"], old.tables["hub_attachments"]
+        with engine.begin() as connection:
+            connection.execute(delete(holders))  # the worker's upload left no row then
+            connection.execute(insert(old.tables["hub_records"]), [
+                named(document, other),  # a later record naming the same file
+                named(shown, worker), named(shown, other),
+                named(partial, worker)])
+            connection.execute(insert(files), [
+                {"sha256": shown, "size": 5, "complete": True, "created_at": "2026-03-02"},
+                {"sha256": partial, "size": 5, "complete": False, "created_at": "2026-03-02"}])
+            connection.execute(insert(holders), [
+                {"sha256": shown, "user_id": worker, "proven": "0", "holds": False},
+                {"sha256": partial, "user_id": worker, "proven": "0", "holds": False}])
+
+        assert schema.migrate(engine) == ("0017", schema.head_revision())
+
+        with engine.connect() as connection:
+            rows = {(r.sha256, r.user_id): (r.proven, r.holds)
+                    for r in connection.execute(select(holders))}
+        assert rows == {(document, worker): ("", True), (shown, worker): ("", True),
+                        (partial, worker): ("0", False)}
+        clock = ManualClock()
+        with _serving(engine, clock) as base_url:
+            laptop = Laptop(base_url)
+            for name, value in golden.laptop.items():
+                setattr(laptop, name, value)
+            laptop.refresh()
+            reader = Laptop(base_url, "Test supervisor laptop")
+            reader.enrol(HubAdmin(engine, clock).enrolment_code(supervisor))
+            for fetching in (laptop, reader):
+                chunks = [fetching.http.get(f"/v1/attachments/{document}/chunks/{i}",
+                                            headers=fetching.auth) for i in range(2)]
+                assert [c.status_code for c in chunks] == [200, 200]
+                assert b"".join(c.content for c in chunks) == golden.attachment
+                fetching.close()
+    finally:
+        engine.dispose()
+
+
+def test_a_file_half_sent_at_the_upgrade_is_finished_by_its_uploader_sending_it(
+    golden: Golden, database_url: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The worker's laptop had sent the first chunk of her file when the hub was upgraded
+    from 0017: nobody holds it, so her supervisor is told only that there is nothing to fetch
+    yet (not the chunk the hub has); her laptop is asked
+    for the whole file (the hub kept no note of who sent that chunk), sends it, and then
+    holds it, and her supervisor fetches it."""
+    monkeypatch.setenv("SPOKE_HUB_WATCH_SECONDS", "0")
+    if is_embedded(database_url):
+        create_key_file(embedded_path(database_url))
+    [supervisor] = [u["id"] for u in golden.rows["users"] if u["role"] == "supervisor"]
+    sha = hashlib.sha256(golden.attachment).hexdigest()
+    parts = [golden.attachment[:ATTACHMENT_CHUNK_BYTES],
+             golden.attachment[ATTACHMENT_CHUNK_BYTES:]]
+    engine = make_engine(database_url)
+    try:
+        schema.migrate(engine, "0017")
+        old, _ = _put_rows(engine, golden, "0017")
+        chunks = old.tables["hub_attachment_chunks"]
+        with engine.begin() as connection:
+            connection.execute(delete(old.tables["hub_attachment_holders"]))
+            connection.execute(delete(chunks).where(chunks.c.idx == 1))
+            connection.execute(old.tables["hub_attachments"].update().values(complete=False))
+        schema.migrate(engine)
+
+        clock = ManualClock()
+        with _serving(engine, clock) as base_url:
+            laptop = Laptop(base_url)
+            for name, value in golden.laptop.items():
+                setattr(laptop, name, value)
+            laptop.refresh()
+            reader = Laptop(base_url, "Test supervisor laptop")
+            reader.enrol(HubAdmin(engine, clock).enrolment_code(supervisor))
+            told = reader.http.get(f"/v1/attachments/{sha}", headers=reader.auth).json()
+            assert (told["received"], told["complete"]) == ([], False)
+            assert reader.http.get(f"/v1/attachments/{sha}/chunks/0",
+                                   headers=reader.auth).status_code == 404
+            asked = laptop.http.get(f"/v1/attachments/{sha}", headers=laptop.auth).json()
+            assert (asked["received"], asked["complete"]) == ([], False)
+            answers = [laptop.http.put(
+                f"/v1/attachments/{sha}/chunks/{index}", content=part,
+                headers={**laptop.auth, "Content-Type": "application/octet-stream"}).json()
+                for index, part in enumerate(parts)]
+            assert [(a["received"], a["complete"]) for a in answers] == [
+                ([0], False), ([0, 1], True)]
+            fetched = [reader.http.get(f"/v1/attachments/{sha}/chunks/{i}",
+                                       headers=reader.auth) for i in range(2)]
+            assert b"".join(c.content for c in fetched) == golden.attachment
+            laptop.close()
+            reader.close()
     finally:
         engine.dispose()
 

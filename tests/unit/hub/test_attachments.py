@@ -237,21 +237,63 @@ def test_sending_the_same_file_shows_you_hold_it_and_then_your_readers_get_it(
 def test_whoever_completes_a_file_holds_it_and_a_file_gone_forgets_its_holders(
         db: Engine) -> None:
     """The record first naming a file may be someone else's (two attached it at once): the
-    person whose chunk made it whole sent its bytes, so their record gives it too. When no
-    record names the file any more, who held it goes with it."""
-    photo = _data(700, 10)
+    person whose chunks made it whole sent its bytes, so their record gives it; the first
+    record's author holds it only once she has sent it too. When no record names the file
+    any more, who held it goes with it."""
+    photo = _data(CHUNK + 700, 10)
     sha = _sha(photo)
     _name(db, "att-north", "case-north", NORTH.user_id, photo)
     _name(db, "att-south", "case-south", SOUTH.user_id, photo)
     assert not _send(db, SOUTH, photo)
-    assert _chunk(db, SOUTH, sha, 0) == photo
-    assert _chunk(db, NORTH, sha, 0) == photo  # the first record's author holds it too
+    assert _chunk(db, SOUTH, sha, 1) == photo[CHUNK:]
+    assert _chunk(db, NORTH, sha, 1) is None  # naming it first is not holding it
+    north = _status(db, NORTH, sha)
+    assert north is not None and (north.complete, north.received) == (False, [])
+
+    assert not _send(db, NORTH, photo)  # north's laptop sends its own copy: the same bytes
+    assert _chunk(db, NORTH, sha, 1) == photo[CHUNK:]
+    assert sorted(_column(db, HubAttachmentHolder.user_id)) == sorted(
+        [NORTH.user_id, SOUTH.user_id])
 
     with Session(db) as session, session.begin():
         session.delete(session.get(HubRecord, "att-north"))
         session.delete(session.get(HubRecord, "att-south"))
         assert drop_unreferenced_attachments(session) == 1
     assert _column(db, HubAttachmentHolder.sha256) == []
+
+
+def test_naming_a_file_first_gives_none_of_what_another_team_uploads_later(
+        db: Engine) -> None:
+    """North knows the SHA-256 of a document south has not uploaded yet and names it, in a
+    record of her own, before south does; she sends nothing, or made-up chunks. South then
+    uploads the document: it holds it, its readers get it, and north gets no byte, and is
+    told, before and after, only what her own record declares and what she sent."""
+    document = _data(2 * CHUNK + 40, 14)
+    sha = _sha(document)
+    _name(db, "att-north", "case-north", NORTH.user_id, document)
+    assert _store(db, NORTH, sha, 1, bytes(CHUNK)).status.received == [1]  # made up
+    told_before = _status(db, NORTH, sha)
+    _name(db, "att-south", "case-south", SOUTH.user_id, document)
+
+    # South's upload: its chunk 1 meets north's made-up one, so its first attempt hashes
+    # wrong (as it would with anyone's bad chunk there) and the hub drops them all; its
+    # next sync sends the file again and it is whole.
+    assert _send(db, SOUTH, document)
+    assert not _send(db, SOUTH, document)
+
+    assert _chunk(db, SOUTH, sha, 2) == document[2 * CHUNK:]
+    assert all(_chunk(db, NORTH, sha, index) is None for index in range(3))
+    assert all(_chunk(db, SUPERVISOR, sha, index) is None for index in range(3))
+    told_after = _status(db, NORTH, sha)
+    assert told_before is not None and told_after is not None
+    assert (told_before.size, told_before.received, told_before.complete) == (
+        len(document), [1], False)
+    # The hub's chunks went with the mismatch, and north's showing with them.
+    assert (told_after.size, told_after.received, told_after.complete) == (
+        len(document), [], False)
+    with Session(db) as session:
+        assert list(session.scalars(select(HubAttachmentHolder.user_id).where(
+            HubAttachmentHolder.holds.is_(True)))) == [SOUTH.user_id]
 
 
 def _probe(engine: Engine, actor: Actor, sha: str, size: int) -> list[object]:
