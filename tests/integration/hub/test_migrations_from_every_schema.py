@@ -256,6 +256,26 @@ def test_data_at_every_schema_survives_the_upgrade_and_is_served(
 
 
 # --------------------------------------------------------------------------- 0018: holders
+@contextmanager
+def _worker_and_supervisor(engine: Engine, golden: Golden,
+                           supervisor: str) -> Iterator[tuple[Laptop, Laptop]]:
+    """The upgraded hub served, with the golden worker's laptop (its token refreshed) and a
+    laptop newly enrolled for ``supervisor``."""
+    clock = ManualClock()
+    with _serving(engine, clock) as base_url:
+        laptop = Laptop(base_url)
+        for name, value in golden.laptop.items():
+            setattr(laptop, name, value)
+        laptop.refresh()
+        reader = Laptop(base_url, "Test supervisor laptop")
+        reader.enrol(HubAdmin(engine, clock).enrolment_code(supervisor))
+        try:
+            yield laptop, reader
+        finally:
+            laptop.close()
+            reader.close()
+
+
 def test_a_file_whole_under_the_first_namer_rule_stays_with_the_readers_of_its_first_record(
     golden: Golden, database_url: str, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -309,20 +329,12 @@ def test_a_file_whole_under_the_first_namer_rule_stays_with_the_readers_of_its_f
                     for r in connection.execute(select(holders))}
         assert rows == {(document, worker): ("", True), (shown, worker): ("", True),
                         (partial, worker): ("0", False)}
-        clock = ManualClock()
-        with _serving(engine, clock) as base_url:
-            laptop = Laptop(base_url)
-            for name, value in golden.laptop.items():
-                setattr(laptop, name, value)
-            laptop.refresh()
-            reader = Laptop(base_url, "Test supervisor laptop")
-            reader.enrol(HubAdmin(engine, clock).enrolment_code(supervisor))
+        with _worker_and_supervisor(engine, golden, supervisor) as (laptop, reader):
             for fetching in (laptop, reader):
                 chunks = [fetching.http.get(f"/v1/attachments/{document}/chunks/{i}",
                                             headers=fetching.auth) for i in range(2)]
                 assert [c.status_code for c in chunks] == [200, 200]
                 assert b"".join(c.content for c in chunks) == golden.attachment
-                fetching.close()
     finally:
         engine.dispose()
 
@@ -353,14 +365,7 @@ def test_a_file_half_sent_at_the_upgrade_is_finished_by_its_uploader_sending_it(
             connection.execute(old.tables["hub_attachments"].update().values(complete=False))
         schema.migrate(engine)
 
-        clock = ManualClock()
-        with _serving(engine, clock) as base_url:
-            laptop = Laptop(base_url)
-            for name, value in golden.laptop.items():
-                setattr(laptop, name, value)
-            laptop.refresh()
-            reader = Laptop(base_url, "Test supervisor laptop")
-            reader.enrol(HubAdmin(engine, clock).enrolment_code(supervisor))
+        with _worker_and_supervisor(engine, golden, supervisor) as (laptop, reader):
             told = reader.http.get(f"/v1/attachments/{sha}", headers=reader.auth).json()
             assert (told["received"], told["complete"]) == ([], False)
             assert reader.http.get(f"/v1/attachments/{sha}/chunks/0",
@@ -376,8 +381,6 @@ def test_a_file_half_sent_at_the_upgrade_is_finished_by_its_uploader_sending_it(
             fetched = [reader.http.get(f"/v1/attachments/{sha}/chunks/{i}",
                                        headers=reader.auth) for i in range(2)]
             assert b"".join(c.content for c in fetched) == golden.attachment
-            laptop.close()
-            reader.close()
     finally:
         engine.dispose()
 
