@@ -324,20 +324,19 @@ def store_chunk(session: Session, actor: Actor, sha256: str, index: int, data: b
     if not seen.any:
         raise _not_found()
     stored = session.get(HubAttachment, sha256)
-    if not seen.granting:
-        return _show_holding(session, actor, sha256, stored, seen.own[0], index, data, now)
-    if stored is not None and stored.complete:
+    if seen.granting and stored is not None and stored.complete:
         return ChunkOutcome(_status(session, sha256, stored, stored.size))
-    # Someone holds a file not whole on the hub: not a state this module makes (a holder is
-    # only ever made of a complete file, and a complete file stays so while named).
-    return _upload(session, actor, sha256, stored, _size_for(stored, seen.any), index, data,
-                   now, holder=True)
+    # Nobody holds a file until it is whole (a holder is made only by the chunk completing
+    # it, and a whole file stays so while named): every upload is a showing.
+    if not seen.own:
+        raise _not_found()
+    return _show_holding(session, actor, sha256, stored, seen.own[0], index, data, now)
 
 
-def _upload(session: Session, actor: Actor, sha256: str, stored: HubAttachment | None,
-            size: int, index: int, data: bytes, now: str, *, holder: bool) -> ChunkOutcome:
+def _upload(session: Session, sha256: str, stored: HubAttachment | None, size: int,
+            index: int, data: bytes, now: str) -> ChunkOutcome:
     """One chunk of a file the hub does not hold whole yet, into its chunks; when the last
-    arrives, the file hashed (``holder``: the sender then holds it)."""
+    arrives, the file hashed (whether its sender holds it is :func:`_show_holding`'s)."""
     _check_chunk(size, index, data)
     count = chunk_count(size)
     if stored is None:
@@ -365,9 +364,6 @@ def _upload(session: Session, actor: Actor, sha256: str, stored: HubAttachment |
                             mismatch=True)
     session.execute(update(HubAttachment).where(HubAttachment.sha256 == sha256)
                     .values(complete=True).execution_options(synchronize_session=False))
-    if holder:
-        # Whoever sent the chunk that made it whole had the file's bytes: they hold it.
-        _holder_row(session, sha256, actor.user_id).holds = True
     log.info("attachment %s complete: %d chunks, %d bytes", sha256, count, size)
     return ChunkOutcome(AttachmentStatus(sha256=sha256, size=size,
                                          received=list(range(count)), complete=True))
@@ -392,8 +388,7 @@ def _show_holding(session: Session, actor: Actor, sha256: str, stored: HubAttach
     else:
         # Not whole on the hub yet: the chunk goes into it as anyone's would (whoever
         # completes it, the hash decides), and counts for the caller if it is the one there.
-        uploaded = _upload(session, actor, sha256, stored, size, index, data, now,
-                           holder=False)
+        uploaded = _upload(session, sha256, stored, size, index, data, now)
         if uploaded.mismatch:  # every chunk dropped, every showing forgotten
             return uploaded
         matched = _is_hubs_chunk(session, sha256, index, data)
