@@ -134,6 +134,14 @@ def test_hide_names_leaves_the_young_persons_name_off_the_whole_case_page(
 
 
 # --------------------------------------------------------------------------- layout
+def _weekly_sessions(book: Casebook, case_id: str, weeks: int) -> None:
+    """A session a week for ``weeks`` weeks up to SESSION_TIME, finalised."""
+    for week in range(weeks):
+        book.save(session(case_id, occurred_at=SESSION_TIME - timedelta(days=7 * week),
+                          discussed="Talked about staying at a friend's and the bus home."),
+                  finalise=True)
+
+
 @pytest.fixture
 def busy_case(qtbot: Any, tmp_path: Path) -> Iterator[tuple[CasePage, Any]]:
     """A case with a few months of sessions and two assessments, on the case page at the
@@ -141,10 +149,7 @@ def busy_case(qtbot: Any, tmp_path: Path) -> Iterator[tuple[CasePage, Any]]:
     record on the hub already."""
     book, _ = new_casebook(tmp_path / "book")
     _yp, _ref, cs = seeded_case(book)
-    for week in range(8):
-        book.save(session(cs.id, occurred_at=SESSION_TIME - timedelta(days=7 * week),
-                          discussed="Talked about staying at a friend's and the bus home."),
-                  finalise=True)
+    _weekly_sessions(book, cs.id, 8)
     tool = load_risk_tool()
     for day, kind in ((date(2026, 1, 12), AssessmentType.INITIAL),
                       (date(2026, 2, 23), AssessmentType.REVIEW)):
@@ -225,10 +230,7 @@ def test_a_new_worker_s_timeline_shows_what_and_status_whole_at_a_small_laptop_s
     it keeps its third."""
     book, _ = new_casebook(tmp_path / "book")
     _yp, _ref, cs = seeded_case(book)
-    for week in range(6):
-        book.save(session(cs.id, occurred_at=SESSION_TIME - timedelta(days=7 * week),
-                          discussed="Talked about staying at a friend's and the bus home."),
-                  finalise=True)
+    _weekly_sessions(book, cs.id, 6)
     book.save(concern(cs.id, raised_to=RaisedTo.CHILDRENS_SOCIAL_CARE), finalise=True)
     tasks = TaskRunner()
     page = CasePage(book, tasks, load_risk_tool(), today=date(2026, 3, 3))
