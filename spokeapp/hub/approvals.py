@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import logging
 from collections.abc import Sequence
 from typing import Any, Final, Protocol
 
@@ -35,11 +36,14 @@ from spokeapp.domain.records import APPROVABLE_KINDS, SignOffRequest
 from spokeapp.domain.supervision import request_id_for
 from spokeapp.hub.commands import Settings, open_session
 from spokeapp.hub.commands import bind as bind_command
+from spokeapp.hub.errors import HubError
 from spokeapp.hub.ledger import among, audit, lock_writes, next_seq, set_meta
 from spokeapp.hub.models import HubMeta, HubRecord
 from spokeapp.hub.scope import Actor
 from spokeapp.hub.security import Clock, iso
 from spokeapp.hub.supervision import SUPERVISOR_KINDS
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "APPROVALS_KEY",
@@ -120,6 +124,14 @@ def slow_kinds(session: Session) -> frozenset[str]:
 
 
 # --------------------------------------------------------------------------- the push hook
+def _asks_about(found: tuple[str, Any], record_id: str) -> bool:
+    """True if ``found`` (a hub record's kind and body) is the sign-off request of
+    ``record_id``."""
+    kind, body = found
+    return (kind == SignOffRequest.KIND and isinstance(body, dict)
+            and body.get("record_id") == record_id)
+
+
 def on_pushed(session: Session, actor: Actor, accepted: Sequence[CheckedChange],
               clock: Clock) -> int:
     """The push's approval step, in its transaction (holding the write lock), after the batch
@@ -136,13 +148,27 @@ def on_pushed(session: Session, actor: Actor, accepted: Sequence[CheckedChange],
         return 0
     now = clock()
     ids = [request_id_for(item.change.record_id) for item in wanted]
-    existing = set(session.scalars(
-        select(HubRecord.record_id).where(among(session, HubRecord.record_id, ids))))
+    existing = {
+        record_id: (kind, body) for record_id, kind, body in session.execute(
+            select(HubRecord.record_id, HubRecord.kind, HubRecord.body)
+            .where(among(session, HubRecord.record_id, ids)))
+    }
     written = 0
     for item, request_id in zip(wanted, ids, strict=True):
-        if request_id in existing:  # the record came again (a re-push after a hub restore)
-            continue
-        existing.add(request_id)
+        if request_id in existing:
+            if _asks_about(existing[request_id], item.change.record_id):
+                continue  # the record came again (a re-push after a hub restore)
+            # The request's id is derived from the record's (public: request_id_for), so a
+            # device can push a record of its own under it first, hoping the hub takes it for
+            # the request already made. Refuse instead: the record cannot be accepted without
+            # its request (its author may send it again under a new id).
+            log.warning("push from %s: a record's sign-off request id is taken by another "
+                        "record; refused", actor.user_id)
+            raise HubError(
+                409, "request_id_taken",
+                f"Record {item.change.record_id} needs a supervisor's approval but cannot be "
+                "asked about: another record already has the id of its sign-off request.")
+        existing[request_id] = (SignOffRequest.KIND, {"record_id": item.change.record_id})
         assert item.case_id is not None
         request = SignOffRequest(
             id=request_id, case_id=item.case_id, record_id=item.change.record_id,

@@ -166,3 +166,35 @@ def test_a_device_cannot_push_a_sign_off_request(team: Team) -> None:
         assert response.status_code == 403, response.text
         assert "written by the hub only" in response.json()["message"]
         assert team.hub.admin.state() == before
+
+
+def test_a_record_squatting_the_request_id_cannot_spare_a_concern_its_approval(
+    team: Team,
+) -> None:
+    """The request's id is derived from the record's (``request_id_for``: public), so a
+    worker can push a record of her own under it first. The hub must not take that for the
+    request already made: the concern is refused until it can be asked about."""
+    assert approvals(team.hub, "require", "safeguarding_concern") == 0
+    raised = concern(team.case_a.id)
+    squatter = session(team.case_a.id, id=request_id_for(raised.id))
+    assert team.worker.push_records(squatter).json()["results"][0]["status"] == "accepted"
+    before = team.hub.admin.state()
+    response = team.worker.push(team.worker.change(raised))
+    assert response.status_code == 409, response.text
+    assert response.json()["error"] == "request_id_taken"
+    assert "cannot be asked about" in response.json()["message"]
+    assert team.hub.admin.state() == before
+    assert requests_pulled(team.sup_x) == []
+    team.sup_x.cursor = 0
+    assert raised.id not in {c["record_id"] for c in team.sup_x.pull_all()}
+
+
+def test_a_squatter_in_the_same_batch_is_refused_with_the_concern(team: Team) -> None:
+    assert approvals(team.hub, "require", "safeguarding_concern") == 0
+    raised = concern(team.case_a.id)
+    squatter = session(team.case_a.id, id=request_id_for(raised.id))
+    before = team.hub.admin.state()
+    response = team.worker.push(team.worker.change(squatter), team.worker.change(raised))
+    assert response.status_code == 409, response.text
+    assert response.json()["error"] == "request_id_taken"
+    assert team.hub.admin.state() == before, "the batch is refused whole: nothing stored"
