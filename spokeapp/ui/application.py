@@ -41,8 +41,17 @@ def _application() -> QApplication:
     # a button takes its letter when its text is set.
     qt_set_sequence_auto_mnemonic(True)
     install_translation()  # Spoke's words through Qt's translators; dates in the system locale
-    # Qt follows the system's light or dark scheme by itself, except the classic Windows style,
-    # which cannot draw dark; Fusion can, so use it only in that case.
+    # Light or dark: Spoke follows the system's scheme, and never forces one. A worker who set
+    # their laptop to dark (eyes tired at night, or a light-sensitive condition) gets Spoke in
+    # dark too, as from good desktop software; and a night visit's check-in is not a white
+    # glare in a dark street. So Spoke sets no palette and no application style sheet: Qt hands
+    # it the system's palette (Windows 11, macOS, GNOME), and again, to every widget, when the
+    # system switches by the clock while Spoke is open. What has a colour of its own takes
+    # it for the palette it is drawn on and takes it again on a change (widgets.is_dark,
+    # widgets.tint; never a widget style sheet for colour or weight alone: it freezes the
+    # widget's palette); status colours pass WCAG AA on both (spokeapp.present.contrast,
+    # tests/ui/test_accessibility.py); paper (PDFs) is black on white (widgets.paper_palette).
+    # The one exception: the classic Windows style cannot draw dark; Fusion can, so use it then.
     dark = app.styleHints().colorScheme() == Qt.ColorScheme.Dark
     if sys.platform == "win32" and dark and app.style().name().lower() == "windowsvista":
         app.setStyle("Fusion")

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit
 
 from spokeapp.i18n import translator
 from spokeapp.present.held import Counter, Level, counter
-from spokeapp.ui.widgets import is_dark
+from spokeapp.ui.widgets import is_dark, tint
 
 tr = translator(__name__)
 
@@ -30,6 +30,8 @@ class TextLimit(QLabel):
         self.setAccessibleName(tr("Length of this text"))
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.current = Counter(Level.HIDDEN, "")
+        self._tinting = False
+        self.setContentsMargins(6, 0, 6, 0)
         self._own = box.accessibleDescription()
         self._described = self._own
         self.hide()
@@ -42,11 +44,7 @@ class TextLimit(QLabel):
             return
         self.current = now
         self.setText(now.words)
-        dark = is_dark(self.box)
-        colours = {Level.WARNING: _WARNING, Level.OVER: _OVER}.get(now.level)
-        weight = "bold" if now.level is Level.OVER else "normal"
-        colour = f"color: {colours[1 if dark else 0]};" if colours else ""
-        self.setStyleSheet(f"{colour} font-weight: {weight}; padding: 0 6px;")
+        self._tint()
         self.setToolTip(now.advice)
         self._describe(f"{now.words}. {now.advice}".strip() if now.advice else now.words)
         shown = now.level is not Level.HIDDEN
@@ -54,6 +52,22 @@ class TextLimit(QLabel):
         height = self.sizeHint().height() if shown else 0
         self.box.setViewportMargins(0, 0, 0, height)
         self._place()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and not self._tinting:
+            self._tint()  # dark mode switched on or off while it shows
+
+    def _tint(self) -> None:
+        """The warning's or the error's colour for the palette the box has now."""
+        level = self.current.level
+        colours = {Level.WARNING: _WARNING, Level.OVER: _OVER}.get(level)
+        self._tinting = True  # its own palette changing is no reason to tint it again
+        try:
+            tint(self, colours[1 if is_dark(self.box) else 0] if colours else None,
+                 bold=level is Level.OVER)
+        finally:
+            self._tinting = False
 
     def _describe(self, words: str) -> None:
         """Keep the box's own description, with the count after it."""

@@ -408,8 +408,49 @@ def lay_out_page(
 
 
 def is_dark(widget: QWidget) -> bool:
-    """True when the current palette is dark (the system's dark mode), so text colours adapt."""
+    """True when the current palette is dark (the system's dark mode), so text colours adapt.
+
+    A colour chosen by this must be chosen again when the palette changes (the system switches
+    between light and dark while Spoke is open, as Windows 11, macOS and GNOME do at sunset):
+    in ``changeEvent`` on ``QEvent.Type.PaletteChange``, as :class:`Message` does, and set
+    with :func:`tint`."""
     return widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def tint(widget: QWidget, colour: str | None, *, bold: bool = False) -> None:
+    """``widget``'s words in ``colour`` (None: the palette's own), bold or not.
+
+    In its palette, never in a style sheet: a widget with a style sheet (even one that only
+    says "font-weight: bold") keeps the whole palette it had then, so when the system
+    switched to dark mode its words stayed black on the now dark window. Only the colour is
+    the widget's own; the rest of its palette still follows the system's."""
+    palette = QPalette()  # no colour of its own: each is the parent's, and follows it
+    if colour is not None:
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
+                palette.setColor(group, role, QColor(colour))
+    widget.setPalette(palette)
+    font = widget.font()
+    if font.bold() != bold:
+        font.setBold(bold)
+        widget.setFont(font)
+
+
+def paper_palette() -> QPalette:
+    """Black text on white, whatever the screen's palette: for what is drawn onto paper (a
+    PDF's pages). Text drawn without its own colour takes the palette's, which in dark mode
+    is light: light grey on a white page."""
+    palette = QPalette()
+    for role, colour in (
+        (QPalette.ColorRole.Window, "#ffffff"),
+        (QPalette.ColorRole.Base, "#ffffff"),
+        (QPalette.ColorRole.WindowText, "#000000"),
+        (QPalette.ColorRole.Text, "#000000"),
+        (QPalette.ColorRole.Highlight, "#2e7dbf"),
+    ):
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            palette.setColor(group, role, QColor(colour))
+    return palette
 
 
 def muted(text: QColor, background: QColor, least: float = TEXT_MIN) -> QColor:
@@ -464,25 +505,48 @@ class Hint(QLabel):
             self._muting = False
 
 
+#: An error's words on a light window, and on a dark one: each 4.5:1 or more on its own
+#: (tests/ui/test_accessibility.py walks refused forms in both); no one red passes on both.
+ERROR_COLOURS: Final = ("#a4001d", "#ff8a80")
+
+
 class Message(QLabel):
     """An inline message under a form: hidden when empty; errors are bold and red-ish in both
-    light and dark mode, and always say in words what to do (colour is never the only cue)."""
+    light and dark mode, and always say in words what to do (colour is never the only cue).
+    An error shown before the system switches between light and dark takes the new one's red
+    (dark red stayed on the dark window: 2.3:1)."""
 
     def __init__(self, parent: QWidget | None = None, *, name: str | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setAccessibleName(tr("Message") if name is None else name)
+        self._error = False
+        self._tinting = False
         self.hide()
 
     def show_error(self, text: str) -> None:
-        colour = "#ff8a80" if is_dark(self) else "#a4001d"
-        self.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        self._error = True
+        self._tint()
         self._show(text)
 
     def show_info(self, text: str) -> None:
-        self.setStyleSheet("")
+        self._error = False
+        self._tint()
         self._show(text)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and not self._tinting:
+            self._tint()  # dark mode switched on or off while it shows
+
+    def _tint(self) -> None:
+        colour = ERROR_COLOURS[1 if is_dark(self) else 0] if self._error else None
+        self._tinting = True  # its own palette changing is no reason to tint it again
+        try:
+            tint(self, colour, bold=self._error)
+        finally:
+            self._tinting = False
 
     def _show(self, text: str) -> None:
         self.setText(text)

@@ -154,6 +154,57 @@ def make_shell(
             shell.window.deleteLater()
 
 
+def system_palette(scheme: str) -> Any:
+    """The palette the system gives Qt in its light or dark scheme (``"light"``, ``"dark"``):
+    Qt's own Fusion palettes, as on GNOME, and close to Windows 11's and macOS's. Dark is
+    Qt's dark platform palette (``qt_fusionPalette`` in qplatformtheme.cpp), role by role."""
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QStyleFactory
+
+    if scheme == "light":
+        style = QStyleFactory.create("Fusion")
+        palette = style.standardPalette()
+        style.deleteLater()
+        return palette
+    assert scheme == "dark", scheme
+    text, window = QColor(240, 240, 240), QColor(50, 50, 50)
+    dark = window.darker(150)
+    palette = QPalette(text, window, window.lighter(150), dark, window.darker(130), text,
+                       window.darker(140))
+    role, disabled = QPalette.ColorRole, QPalette.ColorGroup.Disabled
+    blue = QColor(48, 140, 198)
+    for each, colour in (
+        (role.Midlight, window.darker(130).lighter(110)), (role.Button, window),
+        (role.Shadow, dark.darker(135)), (role.HighlightedText, text), (role.Highlight, blue),
+        (role.Link, blue), (role.ToolTipBase, QColor(60, 60, 60)), (role.ToolTipText, text),
+        (role.PlaceholderText, QColor(240, 240, 240, 128)),
+    ):
+        palette.setColor(each, colour)
+    for each in (role.Text, role.WindowText, role.ButtonText):
+        palette.setColor(disabled, each, QColor(130, 130, 130))
+    palette.setColor(disabled, role.Base, window)
+    palette.setColor(disabled, role.Highlight, QColor(145, 145, 145))
+    return palette
+
+
+@pytest.fixture
+def system_scheme(qapp: Any) -> Iterator[Callable[[str], None]]:
+    """``system_scheme("dark")``: the system switches to its dark scheme (or back, "light"),
+    as Windows 11, macOS and GNOME do by the clock; Qt hands every widget the new palette.
+    The application's palette is put back after the test."""
+    from PySide6.QtWidgets import QApplication
+
+    before = QApplication.palette()
+
+    def switch(scheme: str) -> None:
+        QApplication.setPalette(system_palette(scheme))
+        QApplication.processEvents()
+
+    yield switch
+    QApplication.setPalette(before)
+    QApplication.processEvents()
+
+
 def closed(widget: Any) -> bool:
     """Hidden, or already deleted (a dialog closed with ``WA_DeleteOnClose``)."""
     return not shiboken6.isValid(widget) or not widget.isVisible()

@@ -875,3 +875,33 @@ def test_each_notice_shows_delivered_failing_given_up_or_never_sent(
     ) in story
     assert board.model.index(board.model.row_of(visit.id) or 0, ALERTS).data() == (
         "1 to acknowledge")  # one notice got through: not "NOT DELIVERED"
+
+
+@pytest.mark.parametrize("switch", [("light", "dark"), ("dark", "light")],
+                         ids=["to dark", "to light"])
+def test_an_alarm_s_bold_words_stay_readable_when_the_system_switches_scheme(
+    qtbot: Any, board: BoardPage, book: Casebook, clock: ManualClock, system_scheme: Any,
+    switch: tuple[str, str],
+) -> None:
+    """The selected alarm's words are bold. Made bold with a style sheet, they kept the old
+    palette when the system switched to dark at dusk: black on the dark window."""
+    from PySide6.QtGui import QPalette
+
+    from spokeapp.present.contrast import TEXT_MIN, contrast_ratio
+
+    before, after = switch
+    system_scheme(before)
+    panic = plan()
+    write(book, panic)
+    clock.advance(minutes=20)
+    write(book, Alarm(id=new_id(), visit_id=panic.id, raised_at=clock(), kind=AlarmKind.PANIC))
+    board.show()
+    load(qtbot, board)
+    board.select_visit(panic.id)
+    label = board.detail_state
+    assert label.text().startswith("ALARM") and label.font().bold()
+    system_scheme(after)
+    words = label.palette().color(QPalette.ColorRole.WindowText).name()
+    window = board.palette().color(QPalette.ColorRole.Window).name()
+    assert contrast_ratio(words, window) >= TEXT_MIN, f"{words} on {window}"
+    assert label.font().bold(), "still bold"

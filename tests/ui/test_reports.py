@@ -474,3 +474,22 @@ def test_every_figure_label_is_shown_whole(qtbot: Any, page: ReportsPage) -> Non
                                       item.text()).height()
         assert table.rowHeight(row) >= needed, f"{item.text()!r}: {needed} px high"
     assert long_ones, "some labels are longer than the column at this size"
+
+
+def test_a_chart_follows_the_system_into_dark_mode_and_back(
+    qtbot: Any, system_scheme: Any
+) -> None:
+    """Drawn in daylight, a chart stayed a white slab in the dark window when the system
+    switched to dark; it is drawn again in the new colours (the PDF's stay paper's)."""
+    from PySide6.QtGui import QPalette
+
+    system_scheme("light")
+    title, bars = reports._CHARTS[0]
+    chart = reports.ReportChart(title, bars)
+    qtbot.addWidget(chart)
+    chart.show()
+    for scheme in ("dark", "light"):
+        system_scheme(scheme)
+        background = chart.chart().backgroundBrush().color()
+        assert background == chart.palette().color(QPalette.ColorRole.Base), scheme
+        assert (background.lightness() < 128) == (scheme == "dark")

@@ -357,3 +357,34 @@ def test_a_damaged_file_from_the_hub_is_refused_with_what_to_do(
     assert dialog.save()
     qtbot.waitUntil(lambda: "could not be opened" in dialog.message.text(), timeout=10000)
     assert list(out.iterdir()) == []
+
+
+def test_the_file_is_black_on_white_paper_when_the_screen_is_dark(
+    book: Any, system_scheme: Any
+) -> None:
+    """The PDF's text took the screen's palette: in dark mode the whole file was light grey
+    on the white page (1.2:1), only the page bands and FOR REVIEW readable."""
+    from spokeapp.domain.records import Case as CaseRecord
+    from spokeapp.present.contrast import TEXT_MIN, contrast_ratio
+    from spokeapp.present.subject_file import laptop_bundle
+
+    system_scheme("dark")
+    case_id = next(s.record.id for s in book.records("case")
+                   if isinstance(s.record, CaseRecord))
+    bundle = laptop_bundle(book, case_id, made_by="worker", made_at=NOW.isoformat())
+    page = subject_file.render_first_page(bundle, "police")
+    band = 30 + int(96 * 0.45)  # the marking's band at the top, always drawn in black
+    white = page.pixelColor(0, 0)
+    assert white.name() == "#ffffff"
+
+    def first_line() -> int:  # the body's first line of words: the file's title
+        for y in range(band, page.height()):
+            if any(page.pixelColor(x, y) != white for x in range(page.width())):
+                return y
+        raise AssertionError("no words on the page")
+
+    top = first_line()
+    darkest = min((page.pixelColor(x, y) for y in range(top, top + 20)
+                   for x in range(page.width())), key=lambda colour: colour.lightness())
+    ratio = contrast_ratio(darkest.name(), "#ffffff")
+    assert ratio >= TEXT_MIN, f"the title: {darkest.name()} on white, {ratio:.1f}:1"

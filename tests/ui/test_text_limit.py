@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QPlainTextEdit
 
 from spokeapp.domain.records.checks import MAX_RECORD_BYTES, record_bytes
+from spokeapp.present.contrast import TEXT_MIN, contrast_ratio
 from spokeapp.ui.forms import text_box
 from spokeapp.ui.text_limit import TextLimit
 
@@ -39,7 +42,7 @@ def test_the_counter_appears_once_the_text_is_long_and_warns_near_the_limit(qtbo
     box.setPlainText("word " * 52_000)
     assert counter.text() == "260,000 of 250,000 characters: 10,000 too many to send"
     assert "add the rest as an amendment" in box.accessibleDescription()
-    assert "font-weight: bold" in counter.styleSheet()
+    assert counter.font().bold()
 
     box.setPlainText("short again")
     assert not counter.isVisible()
@@ -95,3 +98,26 @@ def test_a_note_too_long_for_the_hub_is_not_finalised_and_says_how_to_split_it(
     stored = shell.book.get(record_id)
     assert stored.state == "final"
     assert record_bytes(stored.record.to_dict()) <= MAX_RECORD_BYTES
+
+
+@pytest.mark.parametrize("switch", [("light", "dark"), ("dark", "light")],
+                         ids=["to dark", "to light"])
+def test_the_counter_stays_readable_when_the_system_switches_scheme(
+    qtbot: Any, system_scheme: Any, switch: tuple[str, str]
+) -> None:
+    """Its warning colours were chosen once, in a style sheet: when the system switched to
+    dark while a note was open, "too many to send" stayed dark red on the dark box."""
+    before, after = switch
+    system_scheme(before)
+    box = text_box()
+    qtbot.addWidget(box)
+    box.show()
+    counter = _counter(box)
+    for words in ("word " * 46_000, "word " * 52_000):  # nearly the most, then too many
+        box.setPlainText(words)
+        system_scheme(after)
+        drawn = counter.palette().color(QPalette.ColorRole.WindowText).name()
+        for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Window):
+            behind = box.palette().color(role).name()
+            assert contrast_ratio(drawn, behind) >= TEXT_MIN, f"{drawn} on {behind}"
+        system_scheme(before)

@@ -830,3 +830,24 @@ def test_a_laptop_not_connected_to_a_hub_says_no_hub_watches_the_visit(
     assert "sending it to the hub" not in said[-1]
     assert said[-1].startswith("Alarm saved on this laptop, but it is not connected to a hub")
     bridge.stop()
+
+
+def test_the_reminder_banner_follows_the_system_into_dark_mode(
+    qtbot: Any, book: Casebook, clock: ManualClock, system_scheme: Any
+) -> None:
+    """Shown in daylight, the check-in reminder stayed a pale yellow slab in the dark window
+    when the system switched to dark; it takes the dark banner's colours (and back)."""
+    from PySide6.QtGui import QColor
+
+    def banner_background() -> QColor:
+        sheet = page.banner.styleSheet()
+        return QColor(sheet.split("background:")[1].split(";")[0].strip())
+
+    system_scheme("light")
+    page = _page(qtbot, book, clock)
+    page.show_banner("Check in now: your check-in is due.")
+    assert banner_background().lightness() > 128
+    system_scheme("dark")
+    assert banner_background().lightness() < 128, page.banner.styleSheet()
+    system_scheme("light")
+    assert banner_background().lightness() > 128

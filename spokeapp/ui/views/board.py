@@ -74,7 +74,7 @@ from spokeapp.ui.models.board import (
 from spokeapp.ui.models.rows import Row, RowsModel
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.widgets import Message, heading, rows_table, scrolled_layout, shown_key
+from spokeapp.ui.widgets import Message, heading, rows_table, scrolled_layout, shown_key, tint
 
 tr = translator(__name__)
 
@@ -610,7 +610,7 @@ class BoardPage(QWidget):
         self.detail_box.setEnabled(entry is not None)
         if entry is None:
             self.detail_state.setText(tr("Pick a visit to see its plan and what has happened."))
-            self.detail_state.setStyleSheet("")
+            tint(self.detail_state, None)
             self._fill_details(None)
             self._update_buttons()
             return
@@ -621,7 +621,7 @@ class BoardPage(QWidget):
         self.detail_state.setText(text)
         self.detail_state.setAccessibleDescription(text)
         urgent = entry.state in (VisitState.ALARM, VisitState.ESCALATING, VisitState.NOT_ARMED)
-        self.detail_state.setStyleSheet("font-weight: bold;" if urgent else "")
+        tint(self.detail_state, None, bold=urgent)  # not a style sheet: see tint
         if rebuild:
             self._fill_details(entry.visit)
         self._update_buttons()

@@ -23,7 +23,15 @@ from PySide6.QtCharts import (
     QLineSeries,
     QScatterSeries,
 )
-from PySide6.QtCore import QDateTime, QItemSelectionModel, QMargins, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QDateTime,
+    QEvent,
+    QItemSelectionModel,
+    QMargins,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QKeySequence,
@@ -139,6 +147,7 @@ class RiskChart(QChartView):
         # What to draw when next shown: the chart is drawn only once it can be seen (not while
         # the main window is built after unlocking, issue 18); the words are always current.
         self._pending: tuple[Sequence[RiskAssessment], RiskTool | None] | None = None
+        self._drawn: tuple[Sequence[RiskAssessment], RiskTool | None] = ([], None)
         self.set_assessments([], None)
 
     def set_assessments(self, assessments: Sequence[RiskAssessment], tool: RiskTool | None) -> None:
@@ -154,8 +163,9 @@ class RiskChart(QChartView):
             self.setAccessibleDescription(
                 tr("Risk level at each assessment: {levels}").format(levels=words))
             self.setToolTip(words)
+        self._drawn = (list(assessments), tool)
         if not self.isVisible():
-            self._pending = (list(assessments), tool)
+            self._pending = self._drawn
             return
         self._pending = None
         self._draw(assessments, tool)
@@ -165,6 +175,14 @@ class RiskChart(QChartView):
             (assessments, tool), self._pending = self._pending, None
             self._draw(assessments, tool)
         super().showEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # dark mode switched on or off
+            if self.isVisible():
+                self._draw(*self._drawn)  # its colours are the palette's, taken when drawn
+            else:
+                self._pending = self._drawn
 
     def _draw(self, assessments: Sequence[RiskAssessment], tool: RiskTool | None) -> None:
         chart = QChart()

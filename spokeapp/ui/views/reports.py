@@ -38,7 +38,7 @@ from PySide6.QtCharts import (
     QHorizontalBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QMargins, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -116,7 +116,7 @@ from spokeapp.sync.case_views import REPORTING_ROLES
 from spokeapp.ui.date_field import DateField
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.widgets import Message, heading, is_dark, paragraph
+from spokeapp.ui.widgets import Message, heading, is_dark, paper_palette, paragraph
 
 __all__ = ["MARKING", "PRESETS", "ReportsPage", "load_attributed", "preset_period",
            "write_pdf"]
@@ -218,6 +218,7 @@ class ReportChart(QChartView):
         # the main window is built after unlocking (issue 18); the words are always current.
         self._lazy = lazy
         self._pending: dict[str, ShownFigure] | None = None
+        self._drawn: dict[str, ShownFigure] = {}
         # The titles and labels were marked in this module (``_CHARTS``); a label from
         # another module is shown as it comes.
         self.title = tr(title)
@@ -237,8 +238,9 @@ class ReportChart(QChartView):
         words = "; ".join(f"{label}: {value}" for label, value in self.values)
         self.setAccessibleDescription(f"{self.title}. {words}")
         self.setToolTip(words)
+        self._drawn = dict(shown)
         if self._lazy and not self.isVisible():
-            self._pending = dict(shown)
+            self._pending = self._drawn
             return
         self._pending = None
         self._draw(shown)
@@ -248,6 +250,14 @@ class ReportChart(QChartView):
             pending, self._pending = self._pending, None
             self._draw(pending)
         super().showEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # dark mode switched on or off
+            if self.isVisible() or not self._lazy:
+                self._draw(self._drawn)  # its colours are the palette's, taken when drawn
+            else:
+                self._pending = self._drawn
 
     def _rows(self, shown: dict[str, ShownFigure]) -> list[tuple[str, int | None, str]]:
         """(label, count, value) for each bar, first figure first."""
@@ -311,19 +321,6 @@ def _scope_words(report: Report, label: str) -> str:
         scope=label, start=i18n.day(period.start), end=i18n.day(period.end))
 
 
-def _print_palette() -> QPalette:
-    palette = QPalette()
-    for role, colour in (
-        (QPalette.ColorRole.Window, "#ffffff"),
-        (QPalette.ColorRole.Base, "#ffffff"),
-        (QPalette.ColorRole.WindowText, "#000000"),
-        (QPalette.ColorRole.Text, "#000000"),
-        (QPalette.ColorRole.Highlight, "#2e7dbf"),
-    ):
-        palette.setColor(role, QColor(colour))
-    return palette
-
-
 def write_pdf(path: Path, report: Report, *, funder: bool, title: str,
               organisation: str = "") -> None:
     """Write the report as an A4 PDF: the figures table, then the charts (the same charts as
@@ -351,7 +348,7 @@ def _draw_pdf(path: Path, report: Report, *, funder: bool, title: str,
     by_key = {row.key: row for row in report.shown(funder=funder)}
     charts = [ReportChart(chart_title, bars) for chart_title, bars in _CHARTS]
     for chart in charts:
-        chart.setPalette(_print_palette())  # dark text on white paper, whatever the screen
+        chart.setPalette(paper_palette())  # dark text on white paper, whatever the screen
         chart.show_figures(by_key)
         chart.resize(560, 364)
     writer = QPdfWriter(str(path))

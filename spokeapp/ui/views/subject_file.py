@@ -30,6 +30,7 @@ from typing import Any, Final
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
     QColor,
     QFont,
     QImage,
@@ -82,7 +83,7 @@ from spokeapp.sync.client import SyncError
 from spokeapp.sync.enrolled import enrolled_client
 from spokeapp.ui.signals import emit
 from spokeapp.ui.tasks import TaskRunner
-from spokeapp.ui.widgets import Message, close_and_save
+from spokeapp.ui.widgets import Message, close_and_save, paper_palette
 
 __all__ = ["MARKING", "HubFilePdfDialog", "SubjectFileDialog", "file_document", "hub_fetcher",
            "render_first_page", "write_files", "write_pdf", "write_pdf_file"]
@@ -167,8 +168,13 @@ def _draw_page(painter: QPainter, document: QTextDocument, pages: _Pages, n: int
                      marking)
     painter.save()
     painter.translate(0, pages.band - n * pages.body.height())
-    document.drawContents(painter, QRectF(0, n * pages.body.height(), pages.body.width(),
-                                          pages.body.height()))
+    # Not ``document.drawContents``: it colours text the screen's way, and in dark mode the
+    # whole file came out light grey on white paper. The paper's palette: black on white.
+    context = QAbstractTextDocumentLayout.PaintContext()
+    context.palette = paper_palette()
+    context.clip = QRectF(0, n * pages.body.height(), pages.body.width(), pages.body.height())
+    painter.setClipRect(context.clip)
+    document.documentLayout().draw(painter, context)
     painter.restore()
     bottom = QRectF(0, pages.height - pages.band * 0.8, pages.width, pages.band * 0.8)
     painter.setFont(small)

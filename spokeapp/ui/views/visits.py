@@ -36,7 +36,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -994,10 +994,20 @@ class VisitsPage(QWidget):
             self._show_read(self.views, lambda: pins)
 
     def show_banner(self, text: str) -> None:
-        self.banner.setStyleSheet(_BANNER_DARK if is_dark(self) else _BANNER_LIGHT)
+        self._tint_banner()
         self.banner.setText(text)
         self.banner.setAccessibleDescription(text)
         self.banner.show()
+
+    def _tint_banner(self) -> None:
+        sheet = _BANNER_DARK if is_dark(self) else _BANNER_LIGHT
+        if sheet != self.banner.styleSheet():
+            self.banner.setStyleSheet(sheet)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._tint_banner()  # dark mode switched on or off: the banner's colours too
 
     # ------------------------------------------------------------------ writing
     def _started(self, visit_id: str) -> None:
