@@ -4,12 +4,16 @@ SHA-256 (``hub_attachments``, ``hub_attachment_chunks``), so backup, restore, sc
 disposal apply unchanged.
 
 * ``GET /v1/attachments/limits``: the hub's limit for one file and the chunk size.
-* ``GET /v1/attachments/{sha256}``: what the hub holds of a file (a dropped upload resumes
-  from ``received``).
-* ``PUT /v1/attachments/{sha256}/chunks/{index}``: one chunk's raw bytes. Stored once however
-  often it arrives (insert-or-ignore on the key, under the hub's write lock); when the last
-  missing chunk arrives the chunks are hashed in order: a match marks the file complete, a
-  mismatch drops them all (422 ``attachment_hash_mismatch``).
+* ``GET /v1/attachments/{sha256}``: what the caller has sent of a file (a dropped upload
+  resumes from ``received``), or all of it once they may fetch it.
+* ``PUT /v1/attachments/{sha256}/chunks/{index}``: one chunk's raw bytes. Until the file is
+  whole each sender's chunks are staged apart from everyone else's
+  (``hub_attachment_chunks.sender``: their user id; ``FILE_CHUNK``, the empty string, for a
+  complete file's own), so nobody's chunks or declared size can spoil another's upload.
+  Stored once however often it arrives (insert-or-ignore on the key, under the hub's write
+  lock); when a sender's set is full it is hashed in order: a match makes it the file's and
+  the file complete (everyone else's staged chunks of it go), a mismatch drops that
+  sender's set only (422 ``attachment_hash_mismatch``).
 * ``GET /v1/attachments/{sha256}/chunks/{index}``: one chunk of a complete file.
 
 Need-to-know on every request: the caller must be able to see a record that names the file
@@ -20,13 +24,14 @@ leaked. The file's size is the one the caller's record declares. A caller whose 
 names a file they do not hold (they have not sent all of it yet - the first to name it too:
 naming is not holding - or someone else sent it) is told only what their record declares and
 which chunks they sent, as if nobody else had named it (:func:`_show_holding`): whether the
-hub holds it, and its size, are not leaked either. A retired laptop may still send what
-it holds (status and chunks), not fetch.
+hub holds it, its size, and anyone else's chunks are not leaked either. A retired laptop may
+still send what it holds (status and chunks), not fetch.
 
 Not audited, like a pull: the records that name a file were pushed and pulled already. Logs
 name devices, hashes and counts, never a file's name or contents. When records go (disposal:
 :mod:`spokeapp.hub.disposal`), :func:`drop_unreferenced_attachments` removes in the same
-transaction every file no remaining record names.
+transaction every file no remaining record names, and the staged chunks of anyone no
+remaining record of their own lets send them.
 """
 
 from __future__ import annotations
@@ -38,9 +43,10 @@ from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from sqlalchemy import Engine, delete, exists, func, select, update
+from sqlalchemy import ColumnElement, Engine, and_, delete, exists, func, select, update
+from sqlalchemy import case as when
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from starlette.concurrency import run_in_threadpool
 
 from spokeapp.domain.attachments import (
@@ -55,6 +61,7 @@ from spokeapp.hub.deps import Authorization, Caller
 from spokeapp.hub.errors import HubError
 from spokeapp.hub.ledger import among, lock_writes
 from spokeapp.hub.models import (
+    FILE_CHUNK,
     HubAttachment,
     HubAttachmentChunk,
     HubAttachmentHolder,
@@ -181,9 +188,9 @@ _DIFFERED: Final = "!"
 
 
 def _showing(row: HubAttachmentHolder | None) -> tuple[list[int], bool]:
-    """What a caller showing they hold a file has sent so far (``proven``: the chunk indices,
-    comma-separated, led by ``_DIFFERED`` once one of them was not the hub's): the indices,
-    and whether one differed."""
+    """What a caller showing they hold a complete file has sent so far (``proven``: the chunk
+    indices, comma-separated, led by ``_DIFFERED`` once one of them was not the hub's): the
+    indices, and whether one differed."""
     if row is None or not row.proven:
         return [], False
     text = row.proven
@@ -196,73 +203,74 @@ def _showing_text(sent: list[int], differed: bool) -> str:
     return (_DIFFERED if differed else "") + ",".join(map(str, sent))
 
 
-def _forget_showings(session: Session, sha256: str) -> None:
-    """The hub's chunks of ``sha256`` went (a mismatch, or a restart for another size): what
-    anyone had shown against them counts no more."""
-    session.execute(update(HubAttachmentHolder).where(
-        HubAttachmentHolder.sha256 == sha256, HubAttachmentHolder.holds.is_(False),
-    ).values(proven="").execution_options(synchronize_session=False))
-
-
-def _size_for(stored: HubAttachment | None, sizes: list[int]) -> int:
-    """The size the caller's upload is checked against: the stored file's if one of the
-    caller's records declares it, else what the caller's oldest record declares."""
-    if stored is not None and stored.size in sizes:
-        return stored.size
-    return sizes[0]
-
-
-def _status(session: Session, sha256: str, stored: HubAttachment | None,
-            size: int) -> AttachmentStatus:
-    if stored is not None and stored.complete:
-        return AttachmentStatus(sha256=sha256, size=stored.size,
-                                chunk_bytes=ATTACHMENT_CHUNK_BYTES,
-                                received=list(range(chunk_count(stored.size))), complete=True)
-    received: list[int] = []
-    if stored is not None and stored.size == size:
-        received = list(session.scalars(
-            select(HubAttachmentChunk.idx).where(HubAttachmentChunk.sha256 == sha256)
-            .order_by(HubAttachmentChunk.idx)))
+def _status(sha256: str, size: int, received: list[int],
+            complete: bool = False) -> AttachmentStatus:
     return AttachmentStatus(sha256=sha256, size=size, chunk_bytes=ATTACHMENT_CHUNK_BYTES,
-                            received=received, complete=False)
+                            received=received, complete=complete)
 
 
-def _showing_status(session: Session, actor: Actor, sha256: str,
+def _whole(sha256: str, size: int) -> AttachmentStatus:
+    return _status(sha256, size, list(range(chunk_count(size))), complete=True)
+
+
+def _fitting(size: int) -> ColumnElement[bool]:
+    """Chunks a file of ``size`` bytes has room for: index within it, length exact."""
+    count = chunk_count(size)
+    return and_(HubAttachmentChunk.idx < count,
+                func.length(HubAttachmentChunk.data) == when(
+                    (HubAttachmentChunk.idx == count - 1, chunk_length(size, count - 1)),
+                    else_=ATTACHMENT_CHUNK_BYTES))
+
+
+def _staged(session: Session, sha256: str, sender: str, size: int) -> list[int]:
+    """The indices of ``sender``'s own staged chunks of the unfinished file ``sha256`` that a
+    file of ``size`` bytes (their record's) has room for."""
+    return list(session.scalars(
+        select(HubAttachmentChunk.idx).where(
+            HubAttachmentChunk.sha256 == sha256, HubAttachmentChunk.sender == sender,
+            _fitting(size))
+        .order_by(HubAttachmentChunk.idx)))
+
+
+def _showing_status(session: Session, actor: Actor, sha256: str, stored: HubAttachment | None,
                     size: int) -> AttachmentStatus:
-    """The status told to a caller who does not hold the file (``Seen.granting`` empty):
-    their own record's size and the chunks they have sent, whatever the hub holds, so the
-    answer is the one they would get if nobody else had named the file."""
+    """The status told to a caller who does not hold the file (no record they may see whose
+    author holds it): their own record's size and the chunks they have sent - their own
+    staged chunks while the file is not whole, what they have shown of it once it is -
+    whatever the hub or anyone else holds, so the answer is the one they would get if nobody
+    else had named the file."""
+    if stored is None or not stored.complete:
+        return _status(sha256, size, _staged(session, sha256, actor.user_id, size))
     sent, _differed = _showing(session.get(HubAttachmentHolder, (sha256, actor.user_id)))
     count = chunk_count(size)
-    return AttachmentStatus(sha256=sha256, size=size, chunk_bytes=ATTACHMENT_CHUNK_BYTES,
-                            received=[index for index in sent if index < count],
-                            complete=False)
+    return _status(sha256, size, [index for index in sent if index < count])
 
 
 def attachment_status(session: Session, actor: Actor, sha256: str) -> AttachmentStatus | None:
     """What the hub holds of the file ``sha256`` (None: the caller may see no record naming
-    it). To a caller who does not hold the file (no record they may see whose author holds
-    it): only what their own oldest record declares and what they have sent, never the
-    stored file's size or chunks (:func:`_showing_status`); to one who only reads records
-    whose authors have not sent it yet, nothing received of what the oldest declares."""
+    it). To a caller who reads a record whose author holds the file: the whole file. To a
+    caller who does not hold it: only what their own oldest record declares and what they
+    have sent, never the stored file's size or anyone else's chunks
+    (:func:`_showing_status`); to one who only reads records whose authors have not sent it
+    yet, nothing received of what the oldest declares."""
     seen = seen_records(session, actor, sha256)
-    if not seen.any:
-        if not seen.waiting:
-            return None
-        return AttachmentStatus(sha256=sha256, size=seen.waiting[0],
-                                chunk_bytes=ATTACHMENT_CHUNK_BYTES, received=[],
-                                complete=False)
-    if not seen.granting:
-        return _showing_status(session, actor, sha256, seen.own[0])
+    if not seen.any and not seen.waiting:
+        return None
     stored = session.get(HubAttachment, sha256)
-    return _status(session, sha256, stored, _size_for(stored, seen.any))
+    if seen.granting and stored is not None and stored.complete:
+        return _whole(sha256, stored.size)
+    if seen.own:
+        return _showing_status(session, actor, sha256, stored, seen.own[0])
+    # Someone else's record, its author not holding the file (a holder's file is whole, and
+    # stays so while named: the granting case without it cannot arise): nothing to fetch.
+    return _status(sha256, (seen.granting or seen.waiting)[0], [])
 
 
 # --------------------------------------------------------------------------- storing
 @dataclass(frozen=True, slots=True)
 class ChunkOutcome:
     """What one chunk sent did: the file's status afterwards, and whether the last chunk made
-    the file hash to something else (then every chunk was dropped)."""
+    the sender's chunks hash to something else (then the sender's own chunks were dropped)."""
 
     status: AttachmentStatus
     mismatch: bool = False
@@ -275,21 +283,18 @@ def _insert_ignoring(session: Session, model: Any, values: dict[str, Any]) -> No
     session.execute(insert(model).values(**values).on_conflict_do_nothing())
 
 
-def _digest(session: Session, sha256: str) -> str:
-    """SHA-256 of the file's chunks in order, read a few at a time (never the whole file)."""
+def _digest(session: Session, sha256: str, sender: str, count: int) -> str:
+    """SHA-256 of ``sender``'s chunks 0 to ``count - 1`` of the file, in order, read a few at
+    a time (never the whole file)."""
     digest = hashlib.sha256()
     for data in session.scalars(
-        select(HubAttachmentChunk.data).where(HubAttachmentChunk.sha256 == sha256)
+        select(HubAttachmentChunk.data).where(
+            HubAttachmentChunk.sha256 == sha256, HubAttachmentChunk.sender == sender,
+            HubAttachmentChunk.idx < count)
         .order_by(HubAttachmentChunk.idx).execution_options(yield_per=16)
     ):
         digest.update(data)
     return digest.hexdigest()
-
-
-def _drop_chunks(session: Session, sha256: str) -> None:
-    session.execute(delete(HubAttachmentChunk).where(HubAttachmentChunk.sha256 == sha256)
-                    .execution_options(synchronize_session=False))
-    _forget_showings(session, sha256)
 
 
 def _check_chunk(size: int, index: int, data: bytes) -> None:
@@ -307,7 +312,8 @@ def _check_chunk(size: int, index: int, data: bytes) -> None:
 
 def _is_hubs_chunk(session: Session, sha256: str, index: int, data: bytes) -> bool:
     held = session.scalar(select(HubAttachmentChunk.data).where(
-        HubAttachmentChunk.sha256 == sha256, HubAttachmentChunk.idx == index))
+        HubAttachmentChunk.sha256 == sha256, HubAttachmentChunk.sender == FILE_CHUNK,
+        HubAttachmentChunk.idx == index))
     return held is not None and bytes(held) == data
 
 
@@ -316,8 +322,9 @@ def store_chunk(session: Session, actor: Actor, sha256: str, index: int, data: b
     """Store chunk ``index`` of the file ``sha256`` for ``actor``, in the open transaction
     (taking the hub's write lock first, so a check and its write are never split). HubError:
     404 ``attachment_not_found`` (need-to-know), 422 ``chunk_out_of_range`` or
-    ``chunk_wrong_length``; nothing is stored then. A chunk of a complete file stores nothing.
-    A caller who does not hold the file is answered by :func:`_show_holding`.
+    ``chunk_wrong_length``; nothing is stored then. A chunk of a complete file from someone
+    who may fetch it stores nothing. A caller who does not hold the file is answered by
+    :func:`_show_holding`.
     """
     lock_writes(session)
     seen = seen_records(session, actor, sha256)
@@ -325,114 +332,148 @@ def store_chunk(session: Session, actor: Actor, sha256: str, index: int, data: b
         raise _not_found()
     stored = session.get(HubAttachment, sha256)
     if seen.granting and stored is not None and stored.complete:
-        return ChunkOutcome(_status(session, sha256, stored, stored.size))
-    # Nobody holds a file until it is whole (a holder is made only by the chunk completing
-    # it, and a whole file stays so while named): every upload is a showing.
+        return ChunkOutcome(_whole(sha256, stored.size))
+    # Nobody holds a file until it is whole (a holder is made only by a set that hashed
+    # right, or chunks matching the whole file, and a whole file stays so while named):
+    # every upload is a showing.
     if not seen.own:
         raise _not_found()
     return _show_holding(session, actor, sha256, stored, seen.own[0], index, data, now)
-
-
-def _upload(session: Session, sha256: str, stored: HubAttachment | None, size: int,
-            index: int, data: bytes, now: str) -> ChunkOutcome:
-    """One chunk of a file the hub does not hold whole yet, into its chunks; when the last
-    arrives, the file hashed (whether its sender holds it is :func:`_show_holding`'s)."""
-    _check_chunk(size, index, data)
-    count = chunk_count(size)
-    if stored is None:
-        _insert_ignoring(session, HubAttachment,
-                         {"sha256": sha256, "size": size, "complete": False, "created_at": now})
-    elif stored.size != size:
-        # An earlier upload went by another record's size: it can never hash right for this
-        # one (one of the two records is wrong); start again from the caller's.
-        _drop_chunks(session, sha256)
-        session.execute(update(HubAttachment).where(HubAttachment.sha256 == sha256)
-                        .values(size=size).execution_options(synchronize_session=False))
-        log.info("attachment %s: upload restarted for another declared size", sha256)
-    _insert_ignoring(session, HubAttachmentChunk, {"sha256": sha256, "idx": index, "data": data})
-    held = session.scalar(select(func.count()).select_from(HubAttachmentChunk)
-                          .where(HubAttachmentChunk.sha256 == sha256)) or 0
-    if held < count:
-        session.expire_all()
-        return ChunkOutcome(_status(session, sha256, session.get(HubAttachment, sha256), size))
-    if _digest(session, sha256) != sha256:
-        _drop_chunks(session, sha256)
-        session.execute(delete(HubAttachment).where(HubAttachment.sha256 == sha256)
-                        .execution_options(synchronize_session=False))
-        log.warning("attachment %s: its %d chunks hash to another file; dropped", sha256, count)
-        return ChunkOutcome(AttachmentStatus(sha256=sha256, size=size, received=[]),
-                            mismatch=True)
-    session.execute(update(HubAttachment).where(HubAttachment.sha256 == sha256)
-                    .values(complete=True).execution_options(synchronize_session=False))
-    log.info("attachment %s complete: %d chunks, %d bytes", sha256, count, size)
-    return ChunkOutcome(AttachmentStatus(sha256=sha256, size=size,
-                                         received=list(range(count)), complete=True))
 
 
 def _show_holding(session: Session, actor: Actor, sha256: str, stored: HubAttachment | None,
                   size: int, index: int, data: bytes, now: str) -> ChunkOutcome:
     """A chunk from someone whose own record names the file and who does not hold it yet
     (every uploader until they have sent it all, the first to name it as much as anyone):
-    answered as if
-    nobody else had named the file, so the answer never tells what the hub holds. Checked
-    against their own record's ``size``; the chunks they have sent are listed as
-    ``received``; when they have sent the last one, either every chunk was the hub's byte
-    for byte (a file not yet whole on the hub: their chunks went into it and it hashed
-    right) and they hold the file, or 422 ``attachment_hash_mismatch`` and their showing
-    starts again, as for an upload that hashes wrong. Nothing of the hub's file is ever
-    answered, not its size: only which of the caller's own chunks came."""
+    answered as if nobody else had named the file, so the answer never tells what the hub
+    or anyone else holds. Checked against their own record's ``size``; the chunks they have
+    sent are listed as ``received``. A file not whole on the hub yet: the chunk is staged
+    with their own (:func:`_stage`). A whole file: it counts if it is the hub's byte for
+    byte, and when they have sent the last one either every chunk was the hub's and they
+    hold the file, or 422 ``attachment_hash_mismatch`` and their showing starts again, as
+    for an upload that hashes wrong. Nothing of the hub's file is ever answered, not its
+    size: only which of the caller's own chunks came."""
     _check_chunk(size, index, data)
+    if stored is None or not stored.complete:
+        return _stage(session, actor.user_id, sha256, stored, size, index, data, now)
     count = chunk_count(size)
-    if stored is not None and stored.complete:
-        matched = stored.size == size and _is_hubs_chunk(session, sha256, index, data)
-    else:
-        # Not whole on the hub yet: the chunk goes into it as anyone's would (whoever
-        # completes it, the hash decides), and counts for the caller if it is the one there.
-        uploaded = _upload(session, sha256, stored, size, index, data, now)
-        if uploaded.mismatch:  # every chunk dropped, every showing forgotten
-            return uploaded
-        matched = _is_hubs_chunk(session, sha256, index, data)
+    matched = stored.size == size and _is_hubs_chunk(session, sha256, index, data)
     row = _holder_row(session, sha256, actor.user_id)
     sent, differed = _showing(row)
     sent = sorted({*(i for i in sent if i < count), index})
     differed = differed or not matched
     if len(sent) < count:
         row.proven = _showing_text(sent, differed)
-        return ChunkOutcome(AttachmentStatus(sha256=sha256, size=size,
-                                             chunk_bytes=ATTACHMENT_CHUNK_BYTES,
-                                             received=sent, complete=False))
-    complete = session.scalar(select(HubAttachment.complete).where(
-        HubAttachment.sha256 == sha256))
+        return ChunkOutcome(_status(sha256, size, sent))
     row.proven = ""
-    if differed or not complete:
+    if differed:
         log.warning("attachment %s: chunks sent to show it is held did not match", sha256)
-        return ChunkOutcome(AttachmentStatus(sha256=sha256, size=size, received=[]),
-                            mismatch=True)
+        return ChunkOutcome(_status(sha256, size, []), mismatch=True)
     row.holds = True
     log.info("attachment %s: shown to be held by a sender of every chunk", sha256)
-    return ChunkOutcome(AttachmentStatus(sha256=sha256, size=size,
-                                         chunk_bytes=ATTACHMENT_CHUNK_BYTES,
-                                         received=list(range(count)), complete=True))
+    return ChunkOutcome(_whole(sha256, size))
+
+
+def _stage(session: Session, sender: str, sha256: str, stored: HubAttachment | None,
+           size: int, index: int, data: bytes, now: str) -> ChunkOutcome:
+    """One chunk of a file not whole on the hub yet, into ``sender``'s own staged set (apart
+    from everyone else's: nobody's chunks, or declared size, can spoil another's upload).
+    When their set has every chunk their record's ``size`` has room for, it is hashed: a
+    match makes the file whole (:func:`_complete`); a mismatch drops their own set only
+    (422 ``attachment_hash_mismatch``)."""
+    count = chunk_count(size)
+    if stored is None:
+        _insert_ignoring(session, HubAttachment,
+                         {"sha256": sha256, "size": size, "complete": False, "created_at": now})
+    # Chunks staged under another size their record once declared (an older record of theirs
+    # went) can never hash right for this one.
+    session.execute(delete(HubAttachmentChunk).where(
+        HubAttachmentChunk.sha256 == sha256, HubAttachmentChunk.sender == sender,
+        ~_fitting(size)).execution_options(synchronize_session=False))
+    _insert_ignoring(session, HubAttachmentChunk,
+                     {"sha256": sha256, "sender": sender, "idx": index, "data": data})
+    received = _staged(session, sha256, sender, size)
+    if len(received) < count:
+        return ChunkOutcome(_status(sha256, size, received))
+    if _digest(session, sha256, sender, count) != sha256:
+        _drop_staged(session, sha256, sender)
+        log.warning("attachment %s: a sender's %d chunks hash to another file; theirs dropped",
+                    sha256, count)
+        return ChunkOutcome(_status(sha256, size, []), mismatch=True)
+    _complete(session, sender, sha256, size)
+    log.info("attachment %s complete: %d chunks, %d bytes", sha256, count, size)
+    return ChunkOutcome(_whole(sha256, size))
+
+
+def _drop_staged(session: Session, sha256: str, sender: str) -> None:
+    """Drop ``sender``'s staged chunks of the unfinished file; the file's row too (and its
+    notes of who sent what, all of them showings of nothing) when nobody has any left."""
+    session.execute(delete(HubAttachmentChunk).where(
+        HubAttachmentChunk.sha256 == sha256, HubAttachmentChunk.sender == sender)
+        .execution_options(synchronize_session=False))
+    if session.scalar(select(exists().where(HubAttachmentChunk.sha256 == sha256))):
+        return
+    session.execute(delete(HubAttachmentHolder).where(HubAttachmentHolder.sha256 == sha256)
+                    .execution_options(synchronize_session=False))
+    session.execute(delete(HubAttachment).where(HubAttachment.sha256 == sha256)
+                    .execution_options(synchronize_session=False))
+
+
+def _complete(session: Session, sender: str, sha256: str, size: int) -> None:
+    """``sender``'s staged set hashed right: it becomes the file's (``FILE_CHUNK``), the file
+    complete at their size, and they hold it. Whatever anyone else had staged is compared
+    with it, chunk by chunk, and noted as their showing (``proven``: so each is told the
+    same chunks as before, and holds the file once they have sent the rest, each the
+    file's); their staged rows go."""
+    session.execute(update(HubAttachmentChunk).where(
+        HubAttachmentChunk.sha256 == sha256, HubAttachmentChunk.sender == sender)
+        .values(sender=FILE_CHUNK).execution_options(synchronize_session=False))
+    staged, whole = aliased(HubAttachmentChunk), aliased(HubAttachmentChunk)
+    same = session.execute(
+        select(staged.sender, staged.idx, whole.data == staged.data)
+        .outerjoin(whole, and_(whole.sha256 == staged.sha256, whole.sender == FILE_CHUNK,
+                               whole.idx == staged.idx))
+        .where(staged.sha256 == sha256, staged.sender != FILE_CHUNK)
+        .order_by(staged.sender, staged.idx)).all()
+    shown: dict[str, tuple[list[int], bool]] = {}
+    for other, index, matched in same:
+        sent, differed = shown.get(other, ([], False))
+        shown[other] = ([*sent, index], differed or not matched)
+    for other, (sent, differed) in shown.items():
+        row = _holder_row(session, sha256, other)
+        if not row.holds:
+            row.proven = _showing_text(sent, differed)
+    session.execute(delete(HubAttachmentChunk).where(
+        HubAttachmentChunk.sha256 == sha256, HubAttachmentChunk.sender != FILE_CHUNK)
+        .execution_options(synchronize_session=False))
+    session.execute(update(HubAttachment).where(HubAttachment.sha256 == sha256)
+                    .values(size=size, complete=True)
+                    .execution_options(synchronize_session=False))
+    row = _holder_row(session, sha256, sender)
+    row.holds, row.proven = True, ""
 
 
 def chunk_bytes(session: Session, actor: Actor, sha256: str, index: int) -> bytes | None:
     """Chunk ``index`` of the complete file ``sha256``, if ``actor`` may see a record naming
     it whose author holds it (None otherwise, and for a file not complete or an index beyond
-    it)."""
+    it). Only the file's own chunks, never anyone's staged ones."""
     if not seen_records(session, actor, sha256).granting:
         return None
     stored = session.get(HubAttachment, sha256)
     if stored is None or not stored.complete or not 0 <= index < chunk_count(stored.size):
         return None
     data = session.scalar(select(HubAttachmentChunk.data).where(
-        HubAttachmentChunk.sha256 == sha256, HubAttachmentChunk.idx == index))
+        HubAttachmentChunk.sha256 == sha256, HubAttachmentChunk.sender == FILE_CHUNK,
+        HubAttachmentChunk.idx == index))
     return None if data is None else bytes(data)
 
 
 # --------------------------------------------------------------------------- removal
 def drop_unreferenced_attachments(session: Session) -> int:
-    """Delete, in the open transaction, every file (and its chunks) that no ``hub_records``
-    row names any more; returns how many files went. Called wherever records are deleted
+    """Delete, in the open transaction, every file (its chunks, staged or whole, and who held
+    it) that no ``hub_records`` row names any more, and every chunk someone staged of a file
+    not whole yet when no record they wrote names it any more (only a record of their own let
+    them send it); returns how many files went. Called wherever records are deleted
     (disposal), after the deletes, so the bytes go with the last record that named them."""
     session.flush()
     named = exists().where(HubRecord.attachment_sha256 == HubAttachment.sha256)
@@ -447,8 +488,16 @@ def drop_unreferenced_attachments(session: Session) -> int:
                         .execution_options(synchronize_session=False))
         session.execute(delete(HubAttachment).where(among(session, HubAttachment.sha256, batch))
                         .execution_options(synchronize_session=False))
+    theirs = exists().where(HubRecord.attachment_sha256 == HubAttachmentChunk.sha256,
+                            HubRecord.author_user == HubAttachmentChunk.sender)
+    stale = int(session.execute(delete(HubAttachmentChunk).where(
+        HubAttachmentChunk.sender != FILE_CHUNK, ~theirs)
+        .execution_options(synchronize_session=False)).rowcount)  # type: ignore[attr-defined]
     if gone:
         log.info("%d attachment files no record names any more were deleted", len(gone))
+    if stale:
+        log.info("%d staged attachment chunks whose senders no longer name their file were "
+                 "deleted", stale)
     return len(gone)
 
 

@@ -10,8 +10,9 @@ hub, in one transaction under the hub's write lock (``ledger.lock_writes``):
   on the hub still uses them (then they are moved to that case, with a new sequence number so
   its holders pull them), with the documents attached to an erased referral; then every
   attached file no remaining record names, chunks and all (``hub_attachments``,
-  ``hub_attachment_chunks``). ``hub_cases`` loses the case; released legal holds of the case
-  go too (their reasons are the administrator's words and may name people).
+  ``hub_attachment_chunks``), and the chunks someone staged of a file not yet whole when no
+  remaining record of theirs names it. ``hub_cases`` loses the case; released legal holds of
+  the case go too (their reasons are the administrator's words and may name people).
 * **Links between teams** (docs/data-protection.md): every link a laptop wrote (the case's
   young person and referral, another case or referral naming them, a document's referral, a
   visit's case) counts only when :func:`spokeapp.hub.scope.in_audience` says it reaches;

@@ -24,6 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ID = String(64)
+#: ``hub_attachment_chunks.sender`` of a complete file's chunks: nobody's, the file's own.
+FILE_CHUNK = ""
 
 
 class Base(DeclarativeBase):
@@ -207,10 +209,13 @@ Index("ix_hub_changes_seq", HubChange.seq)
 
 
 class HubAttachment(Base):
-    """A file named by attachment records, by its SHA-256: its size (from the record that
-    named it when its first chunk arrived) and whether every chunk is here and hashes to
-    ``sha256`` (``complete``: only then is it served). Goes, with its chunks, when no record
-    names it any more (``hub.attachments.drop_unreferenced_attachments``)."""
+    """A file named by attachment records, by its SHA-256, and whether it is whole on the hub
+    (``complete``: someone's chunks of it hashed to ``sha256``; only then is it served).
+    ``size`` is the file's once complete (the size its sender's record declared); before
+    that it is the size declared by whoever sent the first chunk and nothing reads it (each
+    sender's chunks are checked against their own record's size). Goes, with its chunks,
+    staged or whole, when no record names it any more
+    (``hub.attachments.drop_unreferenced_attachments``)."""
 
     __tablename__ = "hub_attachments"
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -220,14 +225,18 @@ class HubAttachment(Base):
 
 
 class HubAttachmentHolder(Base):
-    """A person who has sent the file ``sha256`` (its last chunk, or every chunk matching the
-    copy the hub already held): a record they wrote naming it lets its readers fetch it
-    (``holds``). While they are showing it, ``proven`` lists the chunks they have sent so far,
-    comma-separated, starting with ``!`` once one did not match the hub's copy (they are
-    answered the mismatch only after their last chunk, as for any upload that hashes wrong,
-    so the answer never tells what the hub holds). Nobody holds a file without a row, not the
-    author of the first record naming it (files whole before migration 0018, held by that
-    author under the old rule, were given a row by it). Goes with the file."""
+    """A person who has sent the file ``sha256`` (every chunk of a set of their own that
+    hashed right, or every chunk matching the copy the hub already held): a record they wrote
+    naming it lets its readers fetch it (``holds``). Someone sending a file already whole on
+    the hub has ``proven``: the chunks they have sent so far, comma-separated, starting with
+    ``!`` once one did not match the hub's copy (they are answered the mismatch only after
+    their last chunk, as for any upload that hashes wrong, so the answer never tells what the
+    hub holds). What someone sends of a file not whole yet is their own staged chunks
+    (``HubAttachmentChunk.sender``), not noted here; when another's set makes the file whole,
+    the chunks they had staged are compared with it and noted here, and their staged rows go.
+    Nobody holds a file without a row, not the author of the first record naming it (files
+    whole before migration 0018, held by that author under the old rule, were given a row by
+    it). Goes with the file."""
 
     __tablename__ = "hub_attachment_holders"
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -238,12 +247,17 @@ class HubAttachmentHolder(Base):
 
 class HubAttachmentChunk(Base):
     """One 64 KiB chunk of a file (``ATTACHMENT_CHUNK_BYTES``; the last may be shorter): BLOB
-    on SQLite, bytea on PostgreSQL. The key makes a chunk sent twice, or sixteen times at
-    once, stored once."""
+    on SQLite, bytea on PostgreSQL. ``sender`` is ``FILE_CHUNK`` (the empty string: the
+    file's own) for a chunk of a complete file, the only ones ever served or compared; until
+    the file is whole, each person's chunks are staged under their user id, apart from
+    everyone else's, and become the file's only when their own set hashes right (migration
+    0019; docs/attachments.md, "Spoiling an upload"). The key makes a chunk sent twice, or
+    sixteen times at once, by one sender stored once."""
 
     __tablename__ = "hub_attachment_chunks"
     sha256: Mapped[str] = mapped_column(String(64), ForeignKey("hub_attachments.sha256"),
                                         primary_key=True)
+    sender: Mapped[str] = mapped_column(ID, primary_key=True)
     idx: Mapped[int] = mapped_column(Integer, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
 

@@ -569,3 +569,150 @@ def test_two_workers_of_a_team_attaching_the_same_leaflet_each_send_it_once(
     assert _download(world.supervisor, sha, 2) == leaflet
     assert _stored(world.hub, sha) == (1, 2)
     colleague.close()
+
+
+# --------------------------------------------------------------------------- spoiling
+def _senders(hub: RunningHub, sha: str) -> dict[str, list[int]]:
+    """The chunk indices the hub holds of ``sha``, by sender ('': the complete file's own)."""
+    with Session(hub.engine) as s:
+        rows = s.execute(select(HubAttachmentChunk.sender, HubAttachmentChunk.idx)
+                         .where(HubAttachmentChunk.sha256 == sha)
+                         .order_by(HubAttachmentChunk.sender, HubAttachmentChunk.idx)).all()
+    found: dict[str, list[int]] = {}
+    for sender, index in rows:
+        found.setdefault(sender, []).append(index)
+    return found
+
+
+def _south_file(world: World, document: bytes, n: int = 5) -> Laptop:
+    """South's worker (the world's stranger) attaches ``document`` to a case of her own;
+    returns a laptop of south's supervisor, who reads that case."""
+    yp = young_person(n)
+    theirs = case(yp, key_worker=world.stranger.user_id)
+    world.stranger.push_records(yp, theirs, attachment(theirs.id, document))
+    return world.hub.laptop(world.hub.admin.add_user("Test Supervisor South", "supervisor",
+                                                     "south"))
+
+
+def test_wrong_chunks_sent_ahead_of_the_owners_do_not_spoil_her_upload(world: World) -> None:
+    """North's worker knows the SHA-256 of a document south is about to upload, names it in
+    a record of her own and sends chunks of the right length but the wrong bytes, ahead of
+    south's, for every index but the last. South's upload still completes on its first try
+    (until hub migration 0019 her last chunk met north's in one set: the file hashed wrong
+    and was dropped, as often as north liked), south's supervisor downloads the right bytes;
+    north's own set hashes wrong when she sends its last chunk, and she gets no byte."""
+    document = _file(3 * CHUNK + 99, seed=40)
+    sha = _sha(document)
+    parts = _chunks(document)
+    forged = _chunks(_file(len(document), seed=41))  # the right lengths, the wrong bytes
+    world.worker.push_records(attachment(world.case_id, document))
+    south_reader = _south_file(world, document)
+
+    for index in range(3):
+        assert _put(world.worker, sha, index, forged[index]).status_code == 200
+    answers = [_put(world.stranger, sha, index, part) for index, part in enumerate(parts)]
+
+    assert [a.status_code for a in answers] == [200] * 4, answers[-1].text
+    assert [(a.json()["received"], a.json()["complete"]) for a in answers] == [
+        ([0], False), ([0, 1], False), ([0, 1, 2], False), ([0, 1, 2, 3], True)]
+    assert _download(south_reader, sha, 4) == document
+    assert _download(world.stranger, sha, 4) == document
+    assert _senders(world.hub, sha) == {"": [0, 1, 2, 3]}  # north's staged chunks went
+    # North is told what she sent, as before south's upload; her last chunk fails her set.
+    assert _status(world.worker, sha).json()["received"] == [0, 1, 2]
+    spoilt = _put(world.worker, sha, 3, forged[3])
+    assert (spoilt.status_code, spoilt.json()["error"]) == (422, "attachment_hash_mismatch")
+    for reader in (world.worker, world.supervisor):
+        assert [_get(reader, sha, index).status_code for index in range(4)] == [404] * 4
+    assert _download(south_reader, sha, 4) == document
+    south_reader.close()
+
+
+def test_a_record_declaring_another_size_cannot_drop_the_owners_chunks(world: World) -> None:
+    """South has sent half of her document when north's worker names it declaring another
+    size and sends the one chunk that size has room for: north's set hashes wrong and only
+    it goes (until hub migration 0019 a chunk for another size restarted the upload, every
+    sender's chunks dropped). South's status still lists her chunks; she sends the rest and
+    the file is whole."""
+    document = _file(2 * CHUNK + 500, seed=42)
+    sha = _sha(document)
+    parts = _chunks(document)
+    south_reader = _south_file(world, document)
+    assert _put(world.stranger, sha, 0, parts[0]).json()["received"] == [0]
+    assert _put(world.stranger, sha, 1, parts[1]).json()["received"] == [0, 1]
+    world.worker.push_records(attachment(world.case_id, document, size=900))
+
+    spoilt = _put(world.worker, sha, 0, _file(900, seed=43))
+    assert (spoilt.status_code, spoilt.json()["error"]) == (422, "attachment_hash_mismatch")
+
+    resumed = _status(world.stranger, sha).json()
+    assert (resumed["size"], resumed["received"], resumed["complete"]) == (
+        len(document), [0, 1], False)
+    done = _put(world.stranger, sha, 2, parts[2]).json()
+    assert (done["received"], done["complete"]) == ([0, 1, 2], True)
+    assert _download(south_reader, sha, 3) == document
+    assert _get(world.worker, sha, 0).status_code == 404
+    south_reader.close()
+
+
+def test_an_uploaders_status_lists_only_the_chunks_she_sent(world: World) -> None:
+    """Someone else's chunks of a file arrive before the owner's (chunks 1 and 2, made up):
+    the owner is told nothing of them, before her first chunk or after any of hers, and they
+    never count for her; each is told only their own, and the owner's own set completes."""
+    document = _file(3 * CHUNK + 1, seed=44)
+    sha = _sha(document)
+    parts = _chunks(document)
+    world.worker.push_records(attachment(world.case_id, document))
+    south_reader = _south_file(world, document)
+    assert _put(world.worker, sha, 1, bytes(CHUNK)).json()["received"] == [1]
+    assert _put(world.worker, sha, 2, bytes(CHUNK)).json()["received"] == [1, 2]
+
+    told = [_status(world.stranger, sha).json()["received"]]
+    for index in (3, 1, 0):
+        sent = _put(world.stranger, sha, index, parts[index])
+        assert sent.status_code == 200, sent.text  # the made-up chunks are not in her set
+        told += [sent.json()["received"], _status(world.stranger, sha).json()["received"]]
+    assert told == [[], [3], [3], [1, 3], [1, 3], [0, 1, 3], [0, 1, 3]]
+    assert _status(world.worker, sha).json()["received"] == [1, 2]
+
+    done = _put(world.stranger, sha, 2, parts[2])
+    assert done.status_code == 200, done.text  # the made-up chunks were never in her set
+    assert (done.json()["received"], done.json()["complete"]) == ([0, 1, 2, 3], True)
+    assert _download(south_reader, sha, 4) == document
+    assert _status(world.worker, sha).json()["received"] == [1, 2]  # still only her own
+    assert _senders(world.hub, sha) == {"": [0, 1, 2, 3]}
+    south_reader.close()
+
+
+def test_disposal_takes_the_chunks_its_uploader_staged_of_a_file_not_whole(
+        hub: RunningHub, capsys: pytest.CaptureFixture[str]) -> None:
+    """A worker had sent half of a document of a case when the case was disposed; a worker
+    of another team, whose own record names the same hash, has staged a chunk too. The
+    disposal takes the first worker's staged chunks (no record of hers names the file any
+    more), keeps the other's (hers still does) until her record goes too."""
+    north = hub.admin.add_user("Test Worker North", "worker", "north")
+    south = hub.admin.add_user("Test Worker South", "worker", "south")
+    laptop, other = hub.laptop(north), hub.laptop(south)
+    closed, _ = _closed_case(hub, laptop, north, 1)
+    document = _file(3 * CHUNK + 5, seed=45)
+    sha = _sha(document)
+    parts = _chunks(document)
+    laptop.push_records(attachment(closed, document))
+    _put(laptop, sha, 0, parts[0])
+    _put(laptop, sha, 1, parts[1])
+    theirs, _ = _closed_case(hub, other, south, 2)
+    other.push_records(attachment(theirs, document))
+    _put(other, sha, 3, parts[3])
+    assert _stored(hub, sha) == (1, 3)
+
+    _dispose(hub, closed, capsys)
+
+    assert _stored(hub, sha) == (1, 1)
+    assert _senders(hub, sha) == {south: [3]}
+    assert _status(other, sha).json()["received"] == [3]
+
+    _dispose(hub, theirs, capsys)
+
+    assert _stored(hub, sha) == (0, 0)
+    laptop.close()
+    other.close()

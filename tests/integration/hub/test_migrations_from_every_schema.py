@@ -285,7 +285,8 @@ def test_a_file_whole_under_the_first_namer_rule_stays_with_the_readers_of_its_f
     that was whole, so the readers of her record (she, and her supervisor on a laptop enrolled
     afterwards) still fetch it; a later record's author gains nothing; a showing under way by
     a first author of a whole file becomes holding; a file not yet whole gets no holder (its
-    uploader goes on showing it)."""
+    uploader goes on sending it; 0019 clears what was noted of her showing, its chunks having
+    gone)."""
     monkeypatch.setenv("SPOKE_HUB_WATCH_SECONDS", "0")
     if is_embedded(database_url):
         create_key_file(embedded_path(database_url))
@@ -327,8 +328,9 @@ def test_a_file_whole_under_the_first_namer_rule_stays_with_the_readers_of_its_f
         with engine.connect() as connection:
             rows = {(r.sha256, r.user_id): (r.proven, r.holds)
                     for r in connection.execute(select(holders))}
+        # 0019 then clears the showing of the file not whole (the chunks it listed went).
         assert rows == {(document, worker): ("", True), (shown, worker): ("", True),
-                        (partial, worker): ("0", False)}
+                        (partial, worker): ("", False)}
         with _worker_and_supervisor(engine, golden, supervisor) as (laptop, reader):
             for fetching in (laptop, reader):
                 chunks = [fetching.http.get(f"/v1/attachments/{document}/chunks/{i}",
@@ -381,6 +383,73 @@ def test_a_file_half_sent_at_the_upgrade_is_finished_by_its_uploader_sending_it(
             fetched = [reader.http.get(f"/v1/attachments/{sha}/chunks/{i}",
                                        headers=reader.auth) for i in range(2)]
             assert b"".join(c.content for c in fetched) == golden.attachment
+    finally:
+        engine.dispose()
+
+
+# --------------------------------------------------------------------------- 0019: senders
+def test_a_whole_file_is_kept_and_a_half_sent_one_is_sent_again_after_0019(
+    golden: Golden, database_url: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At 0018 the hub held the golden file whole and one chunk of a second document of the
+    same case: a made-up one, sent ahead of the worker's by someone else (the one shared set
+    kept no note of whose). After the upgrade the whole file is served to the worker and her
+    supervisor as before; the half-sent one's chunk is gone and not counted for anyone, so
+    the worker's laptop is told nothing received, sends the document, and its first try
+    makes it whole (before 0019 it would have met the made-up chunk and hashed wrong)."""
+    monkeypatch.setenv("SPOKE_HUB_WATCH_SECONDS", "0")
+    if is_embedded(database_url):
+        create_key_file(embedded_path(database_url))
+    worker = golden.laptop["user_id"]
+    [supervisor] = [u["id"] for u in golden.rows["users"] if u["role"] == "supervisor"]
+    [record] = [r for r in golden.rows["hub_records"] if r["attachment_sha256"]]
+    letter = b"Fictional half-sent letter. " * 3000  # two chunks
+    sha = hashlib.sha256(letter).hexdigest()
+    parts = [letter[:ATTACHMENT_CHUNK_BYTES], letter[ATTACHMENT_CHUNK_BYTES:]]
+    engine = make_engine(database_url)
+    try:
+        schema.migrate(engine, "0018")
+        old, _ = _put_rows(engine, golden, "0018")
+        seq = max(r["seq"] for r in golden.rows["hub_records"]) + 1
+        with engine.begin() as connection:
+            connection.execute(insert(old.tables["hub_records"]), [{
+                **record, "record_id": new_id(), "seq": seq, "attachment_sha256": sha,
+                "body": {**record["body"], "sha256": sha, "size": len(letter)}}])
+            connection.execute(insert(old.tables["hub_attachments"]), [
+                {"sha256": sha, "size": len(letter), "complete": False,
+                 "created_at": "2026-03-02"}])
+            connection.execute(insert(old.tables["hub_attachment_chunks"]), [
+                {"sha256": sha, "idx": 0, "data": bytes(ATTACHMENT_CHUNK_BYTES)}])
+            connection.execute(insert(old.tables["hub_attachment_holders"]), [
+                {"sha256": sha, "user_id": worker, "proven": "!0", "holds": False}])
+
+        assert schema.migrate(engine) == ("0018", schema.head_revision())
+
+        whole = hashlib.sha256(golden.attachment).hexdigest()
+        with engine.connect() as connection:
+            kept = {(r.sha256, r.idx) for r in connection.execute(
+                text("SELECT sha256, idx FROM hub_attachment_chunks"))}
+        assert kept == {(whole, 0), (whole, 1)}  # the half-sent file's chunk went
+        with _worker_and_supervisor(engine, golden, supervisor) as (laptop, reader):
+            for fetching in (laptop, reader):
+                kept = [fetching.http.get(f"/v1/attachments/{whole}/chunks/{i}",
+                                          headers=fetching.auth) for i in range(2)]
+                assert b"".join(c.content for c in kept) == golden.attachment
+            asked = laptop.http.get(f"/v1/attachments/{sha}", headers=laptop.auth).json()
+            assert (asked["received"], asked["complete"]) == ([], False)
+            answers = [laptop.http.put(
+                f"/v1/attachments/{sha}/chunks/{index}", content=part,
+                headers={**laptop.auth, "Content-Type": "application/octet-stream"})
+                for index, part in enumerate(parts)]
+            assert [a.status_code for a in answers] == [200, 200], answers[-1].text
+            assert answers[-1].json()["complete"] is True
+            fetched = [reader.http.get(f"/v1/attachments/{sha}/chunks/{i}",
+                                       headers=reader.auth) for i in range(2)]
+            assert b"".join(c.content for c in fetched) == letter
+        with engine.connect() as connection:
+            chunks = {(r.sha256, r.sender, r.idx) for r in connection.execute(
+                text("SELECT sha256, sender, idx FROM hub_attachment_chunks"))}
+        assert chunks == {(whole, "", 0), (whole, "", 1), (sha, "", 0), (sha, "", 1)}
     finally:
         engine.dispose()
 

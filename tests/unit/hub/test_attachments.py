@@ -148,9 +148,10 @@ def test_a_restricted_case_hides_its_files(db: Engine) -> None:
 
 
 def test_a_record_declaring_another_size_cannot_spoil_the_file(db: Engine) -> None:
-    """Two records name one file; the south one declares the wrong size. Its upload restarts
-    the unfinished one and can never complete; the right one then completes, and from then on
-    the wrong record changes nothing."""
+    """Two records name one file; the south one declares the wrong size. Its upload can never
+    complete: it hashes wrong and drops south's own chunk only, never north's (until hub
+    migration 0019 it restarted north's unfinished upload); north's upload goes on from
+    where it was, and from then on the wrong record changes nothing."""
     data = _data(CHUNK + 100, 3)
     sha = _sha(data)
     _name(db, "att-north", "case-north", NORTH.user_id, data)
@@ -158,9 +159,11 @@ def test_a_record_declaring_another_size_cannot_spoil_the_file(db: Engine) -> No
     assert _store(db, NORTH, sha, 0, data[:CHUNK]).status.received == [0]
 
     assert _send(db, SOUTH, data, size=900)  # one chunk of 900 bytes: hashes wrong
-    assert _column(db, HubAttachmentChunk.idx) == []
+    assert _column(db, HubAttachmentChunk.sender) == [NORTH.user_id]  # north's chunk 0
+    assert _status(db, NORTH, sha).received == [0]  # type: ignore[union-attr]
 
-    assert not _send(db, NORTH, data)
+    last = _store(db, NORTH, sha, 1, data[CHUNK:])  # north's laptop sends only the rest
+    assert (last.status.complete, last.mismatch) == (True, False)
     # South's own record names north's file: south has not shown it holds it, so it is asked
     # for the file as its own record declares it (never told the size north's holds), and
     # what it sends hashes wrong, as it would with no other record naming the file.
@@ -275,10 +278,9 @@ def test_naming_a_file_first_gives_none_of_what_another_team_uploads_later(
     told_before = _status(db, NORTH, sha)
     _name(db, "att-south", "case-south", SOUTH.user_id, document)
 
-    # South's upload: its chunk 1 meets north's made-up one, so its first attempt hashes
-    # wrong (as it would with anyone's bad chunk there) and the hub drops them all; its
-    # next sync sends the file again and it is whole.
-    assert _send(db, SOUTH, document)
+    # South's upload: north's made-up chunk 1 is north's own, staged apart from south's, so
+    # south's first attempt is whole (until hub migration 0019 the two met in one set, the
+    # file hashed wrong and south had to send it again).
     assert not _send(db, SOUTH, document)
 
     assert _chunk(db, SOUTH, sha, 2) == document[2 * CHUNK:]
@@ -288,9 +290,14 @@ def test_naming_a_file_first_gives_none_of_what_another_team_uploads_later(
     assert told_before is not None and told_after is not None
     assert (told_before.size, told_before.received, told_before.complete) == (
         len(document), [1], False)
-    # The hub's chunks went with the mismatch, and north's showing with them.
+    # North's made-up chunk is still what she sent (her status does not change when
+    # someone else's upload makes the file whole), and it counts for nothing: her last
+    # chunk will answer a mismatch.
     assert (told_after.size, told_after.received, told_after.complete) == (
-        len(document), [], False)
+        len(document), [1], False)
+    assert _store(db, NORTH, sha, 0, document[:CHUNK]).status.received == [0, 1]
+    assert _store(db, NORTH, sha, 2, document[2 * CHUNK:]).mismatch
+    assert all(_chunk(db, NORTH, sha, index) is None for index in range(3))
     with Session(db) as session:
         assert list(session.scalars(select(HubAttachmentHolder.user_id).where(
             HubAttachmentHolder.holds.is_(True)))) == [SOUTH.user_id]
@@ -369,3 +376,94 @@ def test_a_file_not_yet_whole_tells_someone_who_does_not_hold_it_only_their_own_
     status = _status(db, SOUTH, sha)
     assert status is not None and status.complete
     assert _chunk(db, SOUTH, sha, 2) == data[2 * CHUNK:]
+
+
+def _chunk_rows(engine: Engine, sha: str) -> list[tuple[str, int]]:
+    with Session(engine) as session:
+        return [(sender, index) for sender, index in session.execute(
+            select(HubAttachmentChunk.sender, HubAttachmentChunk.idx)
+            .where(HubAttachmentChunk.sha256 == sha)
+            .order_by(HubAttachmentChunk.sender, HubAttachmentChunk.idx))]
+
+
+def test_staged_chunks_go_with_their_senders_last_record_and_with_the_file(
+        db: Engine) -> None:
+    """North and south each stage part of a file neither has finished. When north's record
+    goes, her staged chunks go (only a record of her own let her send them); south's stay
+    while her record names the file, and go with it."""
+    data = _data(3 * CHUNK + 1, 15)
+    sha = _sha(data)
+    _name(db, "att-north", "case-north", NORTH.user_id, data)
+    _name(db, "att-south", "case-south", SOUTH.user_id, data)
+    _store(db, NORTH, sha, 0, data[:CHUNK])
+    _store(db, NORTH, sha, 1, data[CHUNK:2 * CHUNK])
+    _store(db, SOUTH, sha, 3, data[3 * CHUNK:])
+    assert sorted(_column(db, HubAttachmentChunk.idx)) == [0, 1, 3]
+
+    with Session(db) as session, session.begin():
+        session.delete(session.get(HubRecord, "att-north"))
+        assert drop_unreferenced_attachments(session) == 0  # south's record names it still
+    assert _column(db, HubAttachmentChunk.idx) == [3]
+    assert _chunk_rows(db, sha) == [(SOUTH.user_id, 3)]
+    assert _status(db, SOUTH, sha).received == [3]  # type: ignore[union-attr]
+
+    with Session(db) as session, session.begin():
+        session.delete(session.get(HubRecord, "att-south"))
+        assert drop_unreferenced_attachments(session) == 1
+    assert _chunk_rows(db, sha) == []
+    assert _column(db, HubAttachment.sha256) == []
+
+
+def test_whoever_was_still_sending_when_a_file_became_whole_is_told_the_same_and_finishes(
+        db: Engine) -> None:
+    """North and south send the same leaflet at the same time; south's set is whole first.
+    North's staged chunks go, but she is told the chunks she sent, as before (nothing says
+    someone else finished), sends the rest, and holds the file: hers were the file's. A
+    record declaring another size that had staged a chunk of the right bytes gets a
+    mismatch after its last chunk, as its own set would have."""
+    leaflet = _data(3 * CHUNK + 20, 16)
+    sha = _sha(leaflet)
+    _name(db, "att-north", "case-north", NORTH.user_id, leaflet)
+    _name(db, "att-south", "case-south", SOUTH.user_id, leaflet)
+    _name(db, "att-super", None, SUPERVISOR.user_id, leaflet, size=4 * CHUNK)
+    _store(db, NORTH, sha, 0, leaflet[:CHUNK])
+    _store(db, NORTH, sha, 2, leaflet[2 * CHUNK:3 * CHUNK])
+    _store(db, SUPERVISOR, sha, 1, leaflet[CHUNK:2 * CHUNK])
+    assert not _send(db, SOUTH, leaflet)
+
+    assert _chunk_rows(db, sha) == [("", 0), ("", 1), ("", 2), ("", 3)]
+    # North's supervisor reads north's record, whose author does not hold the file yet: he
+    # is told his own chunk, and his last answers the mismatch his own set would have.
+    assert _status(db, SUPERVISOR, sha).received == [1]  # type: ignore[union-attr]
+    for index in (0, 2):
+        _store(db, SUPERVISOR, sha, index, leaflet[index * CHUNK:(index + 1) * CHUNK])
+    assert _store(db, SUPERVISOR, sha, 3, bytes(CHUNK)).mismatch
+
+    north = _status(db, NORTH, sha)
+    assert north is not None and (north.received, north.complete) == ([0, 2], False)
+    assert _store(db, NORTH, sha, 1, leaflet[CHUNK:2 * CHUNK]).status.received == [0, 1, 2]
+    last = _store(db, NORTH, sha, 3, leaflet[3 * CHUNK:])
+    assert (last.status.complete, last.mismatch) == (True, False)
+    assert _chunk(db, NORTH, sha, 3) == leaflet[3 * CHUNK:]
+    assert _chunk(db, SUPERVISOR, sha, 3) == leaflet[3 * CHUNK:]  # through north's record
+    assert _chunk_rows(db, sha) == [("", 0), ("", 1), ("", 2), ("", 3)]
+
+
+def test_chunks_staged_for_a_size_the_senders_record_no_longer_declares_are_dropped(
+        db: Engine) -> None:
+    """North's oldest record declared a wrong size and she staged chunks for it; that record
+    goes, her next one declares the right size: what no longer fits is not listed, and goes
+    with her next chunk."""
+    data = _data(2 * CHUNK + 10, 17)
+    sha = _sha(data)
+    _name(db, "att-wrong", "case-north", NORTH.user_id, data, size=3 * CHUNK)
+    _name(db, "att-right", "case-north", NORTH.user_id, data)
+    _store(db, NORTH, sha, 0, data[:CHUNK])
+    _store(db, NORTH, sha, 2, bytes(CHUNK))  # a full last chunk, for the wrong size
+    with Session(db) as session, session.begin():
+        session.delete(session.get(HubRecord, "att-wrong"))
+
+    assert _status(db, NORTH, sha).received == [0]  # type: ignore[union-attr]
+    assert _store(db, NORTH, sha, 1, data[CHUNK:2 * CHUNK]).status.received == [0, 1]
+    assert _chunk_rows(db, sha) == [(NORTH.user_id, 0), (NORTH.user_id, 1)]
+    assert _store(db, NORTH, sha, 2, data[2 * CHUNK:]).status.complete
