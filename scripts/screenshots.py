@@ -841,6 +841,7 @@ def main() -> int:
         page.use_assessment.setChecked(True)  # type: ignore[attr-defined]
         wizard.next()
         save(wizard, folder, "18-closure-outcome")
+        wizard.dirty = False  # chosen for the picture: close without asking to discard it
         wizard.reject()
         window.close()
         tasks.wait()
