@@ -7,6 +7,11 @@ a supervisor may write them on is the ordinary case scope (``scope.can_see_case`
 supervision record names its case, so a supervisor of team Y writing on team X's case is
 refused exactly as a note would be.
 
+A risk assessment whose overridden level is signed off on the record itself (``signed_off_by``:
+the domain counts it approved, and it never reaches a supervisor's Review page) is written only
+by a supervisor, in her own name (she holds the case herself); a worker's, or one naming
+someone else, gets 403 too, so no worker can spare her overridden level its sign-off.
+
 Checked before the push transaction (it needs no database): see ``hub.push.checks.prepare_push``.
 Sign-off requests (``sign_off_request``) are written by the hub only (``spokeapp.hub.approvals``):
 a device pushing one is refused 403 there too.
@@ -45,6 +50,11 @@ AUTHOR_FIELDS: Final[Mapping[str, str]] = {
 SUPERVISOR_KINDS: Final = frozenset(AUTHOR_FIELDS)
 #: Written by the hub only (``spokeapp.hub.approvals``): a device pushing one gets 403.
 HUB_AUTHORED_KINDS: Final = frozenset({SignOffRequest.KIND})
+#: A risk assessment's ``signed_off_by`` counts as its supervisor's approval
+#: (``domain.supervision.sign_off_state``): set only by a supervisor, as herself (she is also
+#: the case's worker); anyone else is refused 403 like a sign-off in another's name.
+SELF_SIGNED_KIND: Final = "risk_assessment"
+SELF_SIGN_OFF_FIELD: Final = "signed_off_by"
 #: Each supervision kind that names a record of its case: (id field, kind field).
 TARGET_FIELDS: Final[Mapping[str, tuple[str, str]]] = {
     "supervision_comment": ("about_id", "about_kind"),
@@ -72,6 +82,13 @@ def check_supervision_kinds(
             raise out_of_scope(
                 f"Change {index} ({kind} {record_id}): sign-off requests are written by the "
                 "hub only; nothing was stored."
+            )
+        signer = body.get(SELF_SIGN_OFF_FIELD) if kind == SELF_SIGNED_KIND else None
+        if signer is not None and (actor.role != SUPERVISOR or signer != actor.user_id):
+            raise out_of_scope(
+                f"Change {index} ({kind} {record_id}): {SELF_SIGN_OFF_FIELD} is written only "
+                "by a supervisor signing off her own assessment, in her own name; a worker's "
+                "overridden level is signed off by a supervisor's sign_off. Nothing was stored."
             )
         author_field = AUTHOR_FIELDS.get(kind)
         if author_field is None:

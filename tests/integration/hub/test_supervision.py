@@ -12,15 +12,19 @@ from sqlalchemy.orm import Session as DbSession
 
 from spokeapp.domain.ids import new_id
 from spokeapp.domain.records import (
+    AssessmentType,
     Case,
     CaseSupervision,
     Record,
     ReviewMark,
+    RiskAssessment,
     Session,
     SignOff,
     SignOffOutcome,
     SupervisionComment,
+    record_from_dict,
 )
+from spokeapp.domain.supervision import pending_sign_offs
 from spokeapp.hub.models import HubRecord
 from tests.helpers.hub import Laptop, RunningHub
 from tests.helpers.records import case, referral, session, young_person
@@ -216,3 +220,55 @@ def _row(team: Team, record_id: str) -> tuple[str, str | None, int]:
         row = s.get(HubRecord, record_id)
         assert row is not None
         return row.kind, row.case_id, row.seq
+
+
+# --------------------------------------------------------------------------- signed_off_by
+def overridden_assessment(case_id: str, signed_off_by: str | None) -> RiskAssessment:
+    """A risk assessment whose level the worker overrode (so it needs sign-off)."""
+    return RiskAssessment(
+        id=new_id(), case_id=case_id, assessment_type=AssessmentType.INITIAL,
+        assessed_on=date(2026, 3, 3), tool_id="default", tool_version=1, answers=(),
+        score=20, level="high", override_level="low",
+        override_reasons="Fictional reasons: the scored concerns were resolved last week.",
+        needs_sign_off=True, signed_off_by=signed_off_by,
+    )
+
+
+@pytest.mark.parametrize("signer", ["worker", "sup_x"])
+def test_a_worker_cannot_sign_off_her_own_overridden_risk_level(team: Team,
+                                                                signer: str) -> None:
+    """``signed_off_by`` on the assessment itself counts as the supervisor's approval
+    (``domain.supervision.sign_off_state``): written by a worker (in her own name or her
+    supervisor's), it would take the overridden level off the supervisor's Review page as
+    approved. Refused whole, nothing stored; without it the assessment awaits sign-off."""
+    signer_id = getattr(team, signer).user_id
+    assessment = overridden_assessment(team.case_a.id, signed_off_by=signer_id)
+    before = team.hub.admin.state()
+    response = team.worker.push(team.worker.change(assessment))
+    assert response.status_code == 403, response.text
+    assert response.json()["error"] == "out_of_scope"
+    assert "signed_off_by" in response.json()["message"]
+    assert team.hub.admin.state() == before
+    asked = overridden_assessment(team.case_a.id, signed_off_by=None)
+    team.worker.push_records(asked)
+    team.sup_x.cursor = 0
+    pending = pending_sign_offs(
+        record_from_dict(c["kind"], c["payload"]) for c in team.sup_x.pull_all())
+    assert [r.id for r in pending] == [asked.id]
+
+
+def test_a_supervisor_holding_a_case_signs_off_her_own_assessment_in_her_name_only(
+    hub: RunningHub,
+) -> None:
+    """A supervisor who is also the case's worker signs her overridden level off on the
+    record itself, as herself; another supervisor's name there is refused."""
+    add = hub.admin.add_user
+    sup = hub.laptop(add("Test Supervisor Holder", "supervisor", "team-x"))
+    other = add("Test Supervisor Other", "supervisor", "team-x")
+    yp = young_person(5)
+    held = case(yp, key_worker=sup.user_id)
+    sup.push_records(yp, held)
+    forged = sup.push(sup.change(overridden_assessment(held.id, signed_off_by=other)))
+    assert forged.status_code == 403, forged.text
+    sup.push_records(overridden_assessment(held.id, signed_off_by=sup.user_id))
+    sup.close()
