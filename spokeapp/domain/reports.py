@@ -608,12 +608,16 @@ def _closures(out: _Builder, items: list[Attributed], period: Period,
         current = latest.get(closure.case_id)
         if current is None or (closure.closed_on, closure.id) > (current.closed_on, current.id):
             latest[closure.case_id] = closure
-    decisions: dict[str, SignOff] = {}
+    # A decision counts only for a closure of its own case: a supervisor's sign-off naming a
+    # record of a case outside her scope is stored (the hub never says it exists), linking
+    # nothing (docs/sync.md, "Supervision records").
+    decisions: dict[tuple[str, str], SignOff] = {}
     for decision, _ in _of_kind(items, SignOff):
-        current_decision = decisions.get(decision.request_id)
+        key = (decision.case_id, decision.request_id)
+        current_decision = decisions.get(key)
         if current_decision is None or (decision.decided_at, decision.id) > (
                 current_decision.decided_at, current_decision.id):
-            decisions[decision.request_id] = decision
+            decisions[key] = decision
     ended = [
         c for case_id, c in latest.items()
         if c.closed_on in period
@@ -622,7 +626,7 @@ def _closures(out: _Builder, items: list[Attributed], period: Period,
     closed: list[Closure] = []
     awaiting = 0
     for c in ended:
-        latest_decision = decisions.get(c.id)
+        latest_decision = decisions.get((c.case_id, c.id))
         if not sign_off or (latest_decision is not None
                             and latest_decision.outcome is SignOffOutcome.APPROVED):
             closed.append(c)

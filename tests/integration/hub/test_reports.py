@@ -101,6 +101,7 @@ def service(hub: RunningHub) -> Iterator[Service]:
     yp4 = young_person(4)
     r4 = referral(yp4, received_on=date(2026, 6, 1), decided_on=date(2026, 6, 2))
     c4 = case(yp4, r4, key_worker=ids["c"], opened_on=date(2026, 6, 2))
+    ids["case_c"] = c4.id
     c.push_records(yp4, r4, c4, GroupSession(
         id="grp-c", held_on=date(2026, 6, 3), setting=GroupSetting.YOUTH_CLUB,
         topic="Test group work", young_people_reached=30))
@@ -260,6 +261,23 @@ def test_a_closure_counts_as_closed_once_a_supervisor_signs_it_off(service: Serv
     assert (after["closures.closed"], after["closures.lower"], after["closures.awaiting"]) == (
         1, 1, 0)
     assert _figures(service.sup_x)["closures.lower"]["share"] == "100%"
+
+
+def test_a_sign_off_in_another_teams_case_does_not_count_for_a_closure(
+    service: Service,
+) -> None:
+    """Supervisor Y, who once held team X's case (say) and so knows its closure's id, signs
+    it off from a case of her own team: the hub lets that through as it would an id it does
+    not hold (docs/sync.md: it links nothing), so a report must not pair it with team X's
+    closure either. A decision counts only for a closure of its own case."""
+    forged = SignOff(
+        id="so-y", case_id=service.ids["case_c"], request_id="clo-b", request_kind="closure",
+        outcome=SignOffOutcome.APPROVED, decided_by=service.sup_y.user_id,
+        decided_at=datetime(2026, 4, 2, 9, tzinfo=UTC))
+    assert service.sup_y.push_records(forged).json()["results"][0]["status"] == "accepted"
+    for laptop, scope in ((service.admin, "hub"), (service.sup_x, "team:team-x")):
+        counts = _counts(laptop, scope=scope)
+        assert (counts["closures.closed"], counts["closures.awaiting"]) == (0, 1), scope
 
 
 def test_the_json_names_the_organisation_for_the_pdf(service: Service) -> None:
