@@ -3,8 +3,9 @@ the hub"): the escalation watch over every armed visit, the notifiers' outbox, S
 
 * **Push hook** (:func:`on_safety_changes`): called once by ``hub.push.transaction.push`` inside the
   push transaction. It enforces who may write what (escalation alerts and welfare debriefs
-  are written by the hub only; an alert acknowledgement or alarm resolution only by a
-  supervisor of the worker's team, never the worker; a debrief's completion only by a
+  are written by the hub only; a visit plan only in its author's own name, ``worker``; an
+  alert acknowledgement or alarm resolution only by a supervisor of the worker's team, never
+  the worker; a debrief's completion only by a
   supervisor of the worker's team or the one it was given to, in their own name), indexes
   the visit's records, updates the watch row, marks completed debriefs done, and returns each
   safety change's :class:`VisitWatchAck` (the escalation start time after the whole batch;
@@ -439,8 +440,10 @@ def on_safety_changes(session: Session, actor: Actor, checked: Sequence[CheckedC
     batch was applied: checks, visit index, watch rows, a welfare debrief per resolution.
 
     Returns the watch acknowledgement of each safety change, by change id. Raises HubError 403
-    (the whole batch is refused, nothing stored) for a hub-authored kind, or an
-    acknowledgement, resolution, check-in or alarm the actor may not write.
+    (the whole batch is refused, nothing stored) for a hub-authored kind, a visit plan whose
+    ``worker`` is another of the hub's people (its alerts name that worker, while the watch
+    follows the plan's author), or an acknowledgement, resolution, check-in or alarm the actor
+    may not write.
     """
     items = [item for item in checked if item.change.kind in VISIT_KINDS]
     if not items:
@@ -473,6 +476,16 @@ def on_safety_changes(session: Session, actor: Actor, checked: Sequence[CheckedC
     for item in items:  # plans first: a check-in may follow its plan in the same batch
         if item.change.kind != PLAN_KIND:
             continue
+        named = item.body.get("worker")
+        if (isinstance(named, str) and named != actor.user_id
+                and session.get(User, named) is not None):
+            # The alerts name the plan's worker; the watch, its team and who may stand it
+            # down follow its author: a plan may not name a colleague. A name the hub does not
+            # know is let through, as before: a plan made on a laptop before it was enrolled
+            # carries the laptop's own name for its worker (refusing it would hold her plan
+            # on the laptop for good, and nobody else is named by it).
+            raise _forbidden("Plan lone visits in your own name (worker must be you); "
+                             "nothing was stored.")
         visit_id = item.change.record_id
         by_change[item.change.id] = visit_id
         if visit_id not in indexed:

@@ -605,6 +605,36 @@ def test_hub_authored_and_supervisor_only_records_are_refused_otherwise(world: W
     assert response.json()["results"][0]["watch"]["visit_id"] == plan.id
 
 
+def test_a_plan_naming_another_worker_is_refused(world: World) -> None:
+    """The alerts name the worker the plan says (``worker``), while the watch, its team and
+    who may stand it down follow the plan's author: a plan in a colleague's name would have
+    the on-call tier told that she, safe at home, missed her check-in, and the one out there
+    looked for under another name. Refused whole (403), nothing stored, nothing armed."""
+    other = world.hub.laptop(world.hub.admin.add_user("Demo Worker Two", "worker", "south"))
+    before = world.hub.admin.state()
+    for laptop in (other, world.supervisor):  # another team's worker; her own supervisor
+        theirs = visit_plan(world.worker.user_id, world.clock.now)
+        response = world.push(laptop, theirs)
+        assert response.status_code == 403, response.text
+        assert response.json()["error"] == "forbidden"
+        assert "in your own name" in response.json()["message"]
+    assert world.hub.admin.state() == before
+    world.walk(world.clock.now + timedelta(minutes=80))
+    assert world.receiver.bodies("/arc") == []
+    own = visit_plan(other.user_id, world.clock.now)
+    assert world.push_records(other, own).json()["results"][0]["watch"]["visit_id"] == own.id
+    other.close()
+
+
+
+def test_a_plan_made_before_the_laptop_was_enrolled_is_still_watched(world: World) -> None:
+    """Before enrolment a laptop writes as its own local name (``Casebook.author``), so a
+    visit planned then names no one the hub knows: it names no colleague either, and is taken
+    as the pusher's, watched as any other (not held on her laptop for good)."""
+    plan = visit_plan("local-worker-before-enrolment", world.clock.now)
+    response = world.push_records(world.worker, plan)
+    assert response.json()["results"][0]["watch"]["visit_id"] == plan.id
+
 # --------------------------------------------------------------------------- SMS check-ins
 def _sms(world: World, sender: str, text: str, secret: str = SMS_SECRET,
          signed: bool = True) -> httpx.Response:
