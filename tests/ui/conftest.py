@@ -205,6 +205,29 @@ def system_scheme(qapp: Any) -> Iterator[Callable[[str], None]]:
     QApplication.processEvents()
 
 
+
+@pytest.fixture
+def chart_follows_scheme(qtbot: Any, system_scheme: Any) -> Callable[[Any], None]:
+    """``chart_follows_scheme(chart)``: a chart made in the light scheme is shown, the system
+    switches to dark and back, and each time the chart is drawn on the palette's own
+    background, dark in dark, with its title readable on it (4.5:1)."""
+    from PySide6.QtGui import QPalette
+
+    from spokeapp.present.contrast import TEXT_MIN, contrast_ratio
+
+    def check(chart: Any) -> None:
+        qtbot.addWidget(chart)
+        chart.show()
+        for scheme in ("dark", "light"):
+            system_scheme(scheme)
+            background = chart.chart().backgroundBrush().color()
+            assert background == chart.palette().color(QPalette.ColorRole.Base), scheme
+            assert (background.lightness() < 128) == (scheme == "dark")
+            title = chart.chart().titleBrush().color().name()
+            assert contrast_ratio(title, background.name()) >= TEXT_MIN, scheme
+
+    return check
+
 def closed(widget: Any) -> bool:
     """Hidden, or already deleted (a dialog closed with ``WA_DeleteOnClose``)."""
     return not shiboken6.isValid(widget) or not widget.isVisible()
